@@ -1,0 +1,119 @@
+"""Shared pytest fixtures: event-loop backends, the compiled C test targets, and
+clean-up of spawned processes.
+
+The C programs in ``tests/targets/*.c`` are compiled once per session into a
+temporary directory; tests get their paths through the ``target`` fixture.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+TARGETS_SRC = Path(__file__).resolve().parent / "targets"
+CFLAGS = ["-O1", "-g", "-Wall", "-pthread"]
+
+
+class TargetBuildError(RuntimeError):
+    """A test target failed to compile; the message holds the compiler's stderr."""
+
+
+@pytest.fixture(params=["asyncio", "trio"], ids=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """Run every anyio test on both event loops."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def targets_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Directory holding every ``tests/targets/NAME.c`` compiled to ``NAME``.
+
+    All sources are compiled once per session, concurrently; any failure raises
+    TargetBuildError carrying the compiler's stderr.
+    """
+    cc = shutil.which("cc")
+    if cc is None:
+        raise TargetBuildError("no C compiler: 'cc' is not on PATH")
+    sources = sorted(TARGETS_SRC.glob("*.c"))
+    if not sources:
+        raise TargetBuildError(f"no C sources in {TARGETS_SRC}")
+    out_dir = tmp_path_factory.mktemp("targets")
+
+    builds = []
+    for src in sources:
+        cmd = [cc, *CFLAGS, "-o", str(out_dir / src.stem), str(src)]
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+        builds.append((cmd, proc))
+
+    failures = []
+    for cmd, proc in builds:
+        out, err = proc.communicate()  # blocks until this compiler is done
+        if proc.returncode != 0:
+            failures.append(
+                f"$ {' '.join(cmd)}\n(exit status {proc.returncode})\n{out}{err}"
+            )
+    if failures:
+        raise TargetBuildError("compiling test targets failed:\n\n" + "\n".join(failures))
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def target(targets_dir: Path) -> Callable[[str], str]:
+    """``target(name)`` -> absolute path of the compiled ``tests/targets/NAME.c``."""
+
+    def path_of(name: str) -> str:
+        path = targets_dir / name
+        if not (TARGETS_SRC / f"{name}.c").is_file() or not path.is_file():
+            known = ", ".join(sorted(p.stem for p in TARGETS_SRC.glob("*.c")))
+            raise LookupError(f"unknown test target {name!r} (known: {known})")
+        return str(path.resolve())
+
+    return path_of
+
+
+@pytest.fixture
+def spawned() -> Iterator[Callable[[subprocess.Popen], subprocess.Popen]]:
+    """Register processes started by a test: ``spawned(popen)`` (returns popen).
+
+    At teardown, even when the test failed, every registered process still alive
+    is sent SIGKILL (which also ends stopped and ptrace-stopped processes) and
+    waited for, so no zombie or stopped process outlives the test.
+    """
+    procs: list[subprocess.Popen] = []
+
+    def register(proc: subprocess.Popen) -> subprocess.Popen:
+        procs.append(proc)
+        return proc
+
+    yield register
+
+    errors: list[BaseException] = []
+    # Kill everything first, then reap: one process may hold up another.
+    for proc in procs:
+        try:
+            proc.kill()  # no-op if Popen already reaped it
+        except ProcessLookupError:
+            pass
+        except Exception as exc:  # keep going: the others must still be killed
+            errors.append(exc)
+    for proc in procs:
+        try:
+            proc.wait()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except OSError:  # e.g. BrokenPipeError flushing a dead child's stdin
+                        pass
+    if errors:
+        raise errors[0]
