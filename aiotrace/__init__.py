@@ -1,0 +1,40 @@
+"""aiotrace: async (asyncio/trio) event-stream tracing of Linux processes, on ptrace.
+
+See README.md and docs/ for the tutorial and the concepts.
+"""
+
+from __future__ import annotations
+
+from ._core._events import Clone as Clone
+from ._core._events import Continued as Continued
+from ._core._events import Death as Death
+from ._core._events import Exec as Exec
+from ._core._events import Exit as Exit
+from ._core._events import GroupStop as GroupStop
+from ._core._events import Interrupt as Interrupt
+from ._core._events import NotIntercepted as NotIntercepted
+from ._core._events import Signal as Signal
+from ._core._events import SyscallEntry as SyscallEntry
+from ._core._events import SyscallExit as SyscallExit
+from ._core._events import TraceEvent as TraceEvent
+from ._exceptions import AiotraceError as AiotraceError
+from ._exceptions import AttachDenied as AttachDenied
+from ._exceptions import SpawnFailed as SpawnFailed
+from ._exceptions import TraceeGone as TraceeGone
+from ._exceptions import TracerClosed as TracerClosed
+from ._reactor import EventStream as EventStream
+from ._reactor import Process as Process
+from ._reactor import Tracer as Tracer
+from ._reactor import open_tracer as open_tracer
+from ._api import trace as trace
+
+__version__ = "0.1.0"
+
+# Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
+for _name, _obj in list(globals().items()):
+    if not _name.startswith("_") and getattr(_obj, "__module__", "").startswith("aiotrace."):
+        try:
+            _obj.__module__ = "aiotrace"
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

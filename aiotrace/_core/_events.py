@@ -1,0 +1,246 @@
+"""Events: frozen, slotted dataclasses that describe what a traced thread did.
+
+Events are data, never exceptions. Every event has ``kind`` (a class-level string with a
+stable dotted name), ``pid`` (thread-group id), ``tid``, ``seq`` (global order, assigned by
+the tracer thread) and ``time_ns`` (``time.monotonic_ns()`` when the stop was seen).
+
+An event delivered to an *intercepting* stream carries a control object (``_ctl``) through
+which the verdict methods act; on an observed event they raise ``NotIntercepted``.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import signal as _signal
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ._syscalls import syscall_name as _syscall_name
+
+
+def signal_name(signo: int) -> str:
+    try:
+        return _signal.Signals(signo).name
+    except ValueError:
+        if _signal.SIGRTMIN <= signo <= _signal.SIGRTMAX:
+            return f"SIGRT_{signo - _signal.SIGRTMIN}"
+        return f"SIG{signo}"
+
+
+class NotIntercepted(RuntimeError):
+    """A verdict was given on an event that was only observed."""
+
+
+def _no_ctl(ev: TraceEvent) -> Any:
+    raise NotIntercepted(
+        f"{ev.kind} event #{ev.seq} was observed, not intercepted: open the stream with "
+        "intercept=True to hold the thread and give verdicts"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEvent:
+    kind: ClassVar[str] = "event"
+    pid: int
+    tid: int
+    seq: int
+    time_ns: int = field(repr=False)
+    _ctl: Any = field(default=None, repr=False, compare=False, kw_only=True)
+
+    @property
+    def intercepted(self) -> bool:
+        """True when the thread is held for this stream until it gives a verdict."""
+        return self._ctl is not None
+
+    # Verdicts common to every stop (see docs/engines.md).
+    def resume(self) -> None:
+        """Release this engine's hold; the thread runs once every engine has released it."""
+        (self._ctl or _no_ctl(self)).resume(self)
+
+    def hold(self) -> Any:
+        """Keep the thread stopped beyond this event; returns a handle with ``release()``."""
+        return (self._ctl or _no_ctl(self)).hold(self)
+
+    def detach(self) -> None:
+        """Detach this engine (its stream ends) without disturbing the others."""
+        (self._ctl or _no_ctl(self)).detach_engine(self)
+
+    @property
+    def thread(self) -> Any:
+        """The stopped thread: ``read``, ``read_string``, ``write``, ``regs``."""
+        return (self._ctl or _no_ctl(self)).thread(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SyscallEntry(TraceEvent):
+    """A thread entered a system call (syscall-enter-stop)."""
+
+    kind: ClassVar[str] = "syscall.entry"
+    nr: int
+    args: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return _syscall_name(self.nr)
+
+    def __repr__(self) -> str:
+        a = ", ".join(hex(x) for x in self.args)
+        return f"<SyscallEntry #{self.seq} pid={self.pid} tid={self.tid} {self.name}({a})>"
+
+    def fail(self, err: int) -> None:
+        """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``)."""
+        (self._ctl or _no_ctl(self)).fail(self, err)
+
+    def return_value(self, value: int) -> None:
+        """Skip the call; it returns *value*."""
+        (self._ctl or _no_ctl(self)).return_value(self, value)
+
+    def rewrite(self, name_or_nr: str | int | None = None, args: Any = None) -> None:
+        """Run a different call, or the same with other arguments."""
+        (self._ctl or _no_ctl(self)).rewrite(self, name_or_nr, args)
+
+
+@dataclass(frozen=True, slots=True)
+class SyscallExit(TraceEvent):
+    """A system call returned (syscall-exit-stop)."""
+
+    kind: ClassVar[str] = "syscall.exit"
+    nr: int
+    args: tuple[int, ...]
+    retval: int
+
+    @property
+    def name(self) -> str:
+        return _syscall_name(self.nr)
+
+    @property
+    def error(self) -> int | None:
+        """The errno when the call failed (-4095 <= retval < 0), else None."""
+        return -self.retval if -4096 < self.retval < 0 else None
+
+    def __repr__(self) -> str:
+        err = self.error
+        if err is not None:
+            res = f"-1 {_errno.errorcode.get(err, str(err))} ({os.strerror(err)})"
+        else:
+            res = str(self.retval)
+        return f"<SyscallExit #{self.seq} pid={self.pid} tid={self.tid} {self.name}() = {res}>"
+
+    def set_return(self, value: int) -> None:
+        (self._ctl or _no_ctl(self)).set_return(self, value)
+
+    def fail(self, err: int) -> None:
+        (self._ctl or _no_ctl(self)).set_return(self, -err)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal(TraceEvent):
+    """A signal is about to be delivered to a thread (signal-delivery-stop)."""
+
+    kind: ClassVar[str] = "signal"
+    signo: int
+
+    @property
+    def name(self) -> str:
+        return signal_name(self.signo)
+
+    def __repr__(self) -> str:
+        return f"<Signal #{self.seq} pid={self.pid} tid={self.tid} {self.name}>"
+
+    def deliver(self) -> None:
+        (self._ctl or _no_ctl(self)).resume(self)
+
+    def suppress(self) -> None:
+        (self._ctl or _no_ctl(self)).replace_signal(self, 0)
+
+    def replace(self, signo: int) -> None:
+        (self._ctl or _no_ctl(self)).replace_signal(self, int(signo))
+
+
+@dataclass(frozen=True, slots=True)
+class Clone(TraceEvent):
+    """A thread created a thread (``clone_type="thread"``) or a process ("fork", "vfork")."""
+
+    kind: ClassVar[str] = "clone"
+    child_pid: int
+    child_tid: int
+    clone_type: str
+
+    def __repr__(self) -> str:
+        return (
+            f"<Clone #{self.seq} pid={self.pid} tid={self.tid} {self.clone_type} "
+            f"-> pid={self.child_pid} tid={self.child_tid}>"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Exec(TraceEvent):
+    """A thread completed an execve; ``old_tid`` differs from ``tid`` when a non-leader exec'd."""
+
+    kind: ClassVar[str] = "exec"
+    filename: str
+    old_tid: int
+
+    def __repr__(self) -> str:
+        moved = f" (was tid {self.old_tid})" if self.old_tid != self.tid else ""
+        return f"<Exec #{self.seq} pid={self.pid} tid={self.tid} {self.filename!r}{moved}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Exit(TraceEvent):
+    """A thread is about to exit (PTRACE_EVENT_EXIT); it is still examinable."""
+
+    kind: ClassVar[str] = "exit"
+    status: int
+
+    def __repr__(self) -> str:
+        return f"<Exit #{self.seq} pid={self.pid} tid={self.tid} status={self.status:#x}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Death(TraceEvent):
+    """A thread is gone; ``status`` is its wait status, ``returncode`` asyncio's convention."""
+
+    kind: ClassVar[str] = "death"
+    status: int
+    returncode: int
+
+    def __repr__(self) -> str:
+        return f"<Death #{self.seq} pid={self.pid} tid={self.tid} returncode={self.returncode}>"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStop(TraceEvent):
+    """A thread entered a group-stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)."""
+
+    kind: ClassVar[str] = "group_stop"
+    signo: int
+
+    def __repr__(self) -> str:
+        return f"<GroupStop #{self.seq} pid={self.pid} tid={self.tid} {signal_name(self.signo)}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Continued(TraceEvent):
+    """A thread left a group-stop (SIGCONT)."""
+
+    kind: ClassVar[str] = "continued"
+
+    def __repr__(self) -> str:
+        return f"<Continued #{self.seq} pid={self.pid} tid={self.tid}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt(TraceEvent):
+    """A thread stopped because an engine asked for it (``interrupt()``)."""
+
+    kind: ClassVar[str] = "interrupt"
+
+    def __repr__(self) -> str:
+        return f"<Interrupt #{self.seq} pid={self.pid} tid={self.tid}>"
+
+
+EVENT_TYPES: tuple[type[TraceEvent], ...] = (
+    SyscallEntry, SyscallExit, Signal, Clone, Exec, Exit, Death, GroupStop, Continued, Interrupt,
+)

@@ -1,0 +1,212 @@
+"""All of aiotrace's ctypes in one place: ptrace(2), process_vm_readv(2), seccomp and friends.
+
+Every function raises ``OSError(errno, strerror)`` on failure; callers translate ESRCH into
+"the tracee is gone" at their own boundary.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import os
+from ctypes import c_int, c_long, c_ulong, c_void_p, c_size_t, c_ssize_t
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class Req(enum.IntEnum):
+    """ptrace(2) requests used by aiotrace (values from <linux/ptrace.h>, x86-64)."""
+
+    PEEKDATA = 2
+    PEEKUSER = 3
+    POKEUSER = 6
+    CONT = 7
+    KILL = 8
+    SINGLESTEP = 9
+    GETREGS = 12
+    SETREGS = 13
+    DETACH = 17
+    SYSCALL = 24
+    SETOPTIONS = 0x4200
+    GETEVENTMSG = 0x4201
+    GETSIGINFO = 0x4202
+    SETSIGINFO = 0x4203
+    SEIZE = 0x4206
+    INTERRUPT = 0x4207
+    LISTEN = 0x4208
+    GET_SYSCALL_INFO = 0x420E
+    SET_SYSCALL_INFO = 0x4212
+
+
+class Opt(enum.IntFlag):
+    """PTRACE_O_* options."""
+
+    TRACESYSGOOD = 0x1
+    TRACEFORK = 0x2
+    TRACEVFORK = 0x4
+    TRACECLONE = 0x8
+    TRACEEXEC = 0x10
+    TRACEVFORKDONE = 0x20
+    TRACEEXIT = 0x40
+    TRACESECCOMP = 0x80
+    EXITKILL = 0x100000
+
+
+class Event(enum.IntEnum):
+    """PTRACE_EVENT_* values, found in ``status >> 16`` of a ptrace-event-stop."""
+
+    FORK = 1
+    VFORK = 2
+    CLONE = 3
+    EXEC = 4
+    VFORK_DONE = 5
+    EXIT = 6
+    SECCOMP = 7
+    STOP = 128
+
+
+SYSCALL_INFO_NONE = 0
+SYSCALL_INFO_ENTRY = 1
+SYSCALL_INFO_EXIT = 2
+SYSCALL_INFO_SECCOMP = 3
+
+# waitpid(2) flags that the os module does not name.
+WALL = 0x40000000
+WNOTHREAD = 0x20000000
+
+
+class _Entry(ctypes.Structure):
+    _fields_ = [("nr", ctypes.c_uint64), ("args", ctypes.c_uint64 * 6)]
+
+
+class _Exit(ctypes.Structure):
+    _fields_ = [("rval", ctypes.c_int64), ("is_error", ctypes.c_uint8)]
+
+
+class _Seccomp(ctypes.Structure):
+    _fields_ = [("nr", ctypes.c_uint64), ("args", ctypes.c_uint64 * 6), ("ret_data", ctypes.c_uint32)]
+
+
+class _Union(ctypes.Union):
+    _fields_ = [("entry", _Entry), ("exit", _Exit), ("seccomp", _Seccomp)]
+
+
+class SyscallInfo(ctypes.Structure):
+    """struct ptrace_syscall_info (Linux >= 5.3)."""
+
+    _anonymous_ = ("u",)
+    _fields_ = [
+        ("op", ctypes.c_uint8),
+        ("pad", ctypes.c_uint8 * 3),
+        ("arch", ctypes.c_uint32),
+        ("instruction_pointer", ctypes.c_uint64),
+        ("stack_pointer", ctypes.c_uint64),
+        ("u", _Union),
+    ]
+
+
+REG_NAMES = (
+    "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx",
+    "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base",
+    "gs_base", "ds", "es", "fs", "gs",
+)
+
+
+class UserRegs(ctypes.Structure):
+    """struct user_regs_struct of x86-64 (PTRACE_GETREGS)."""
+
+    _fields_ = [(name, ctypes.c_ulonglong) for name in REG_NAMES]
+
+
+class IOVec(ctypes.Structure):
+    _fields_ = [("iov_base", c_void_p), ("iov_len", c_size_t)]
+
+
+_ptrace = _libc.ptrace
+_ptrace.argtypes = (c_long, c_long, c_void_p, c_void_p)
+_ptrace.restype = c_long
+
+_pvr = _libc.process_vm_readv
+_pvr.argtypes = (c_int, ctypes.POINTER(IOVec), c_ulong, ctypes.POINTER(IOVec), c_ulong, c_ulong)
+_pvr.restype = c_ssize_t
+
+_pvw = _libc.process_vm_writev
+_pvw.argtypes = _pvr.argtypes
+_pvw.restype = c_ssize_t
+
+_tgkill = _libc.tgkill
+_tgkill.argtypes = (c_int, c_int, c_int)
+_tgkill.restype = c_int
+
+_gettid = _libc.gettid
+_gettid.argtypes = ()
+_gettid.restype = c_int
+
+
+def _raise() -> None:
+    err = ctypes.get_errno()
+    raise OSError(err, os.strerror(err))
+
+
+def ptrace(req: int, tid: int, addr: int = 0, data: int = 0) -> int:
+    """A ptrace request that returns 0 on success (not a PEEK)."""
+    res = _ptrace(req, tid, addr, data)
+    if res == -1:
+        _raise()
+    return int(res)
+
+
+def seize(tid: int, options: int) -> None:
+    ptrace(Req.SEIZE, tid, 0, options)
+
+
+def geteventmsg(tid: int) -> int:
+    msg = c_ulong(0)
+    ptrace(Req.GETEVENTMSG, tid, 0, ctypes.addressof(msg))
+    return msg.value
+
+
+def get_syscall_info(tid: int, info: SyscallInfo) -> int:
+    """Fill *info*; returns its ``op``."""
+    ptrace(Req.GET_SYSCALL_INFO, tid, ctypes.sizeof(SyscallInfo), ctypes.addressof(info))
+    return int(info.op)
+
+
+def getregs(tid: int) -> UserRegs:
+    regs = UserRegs()
+    ptrace(Req.GETREGS, tid, 0, ctypes.addressof(regs))
+    return regs
+
+
+def setregs(tid: int, regs: UserRegs) -> None:
+    ptrace(Req.SETREGS, tid, 0, ctypes.addressof(regs))
+
+
+def tgkill(tgid: int, tid: int, sig: int) -> None:
+    if _tgkill(tgid, tid, sig) == -1:
+        _raise()
+
+
+def gettid() -> int:
+    return int(_gettid())
+
+
+def vm_read(pid: int, addr: int, n: int) -> bytes:
+    """Read *n* bytes at *addr* of process *pid* (may return fewer at the end of a mapping)."""
+    buf = ctypes.create_string_buffer(n)
+    local = IOVec(ctypes.cast(buf, c_void_p), n)
+    remote = IOVec(addr, n)
+    got = _pvr(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+    if got == -1:
+        _raise()
+    return buf.raw[:got]
+
+
+def vm_write(pid: int, addr: int, data: bytes) -> int:
+    buf = ctypes.create_string_buffer(data, len(data))
+    local = IOVec(ctypes.cast(buf, c_void_p), len(data))
+    remote = IOVec(addr, len(data))
+    got = _pvw(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+    if got == -1:
+        _raise()
+    return int(got)

@@ -1,0 +1,1099 @@
+"""The tracer loop: one OS thread that owns every tracee.
+
+Why a dedicated thread (facts this module depends on):
+
+* The kernel checks ptrace requests against the tracer *thread*, not the process: every
+  request for a tracee must come from the thread that seized it. So one thread spawns,
+  seizes, waits for and resumes every tracee, and the event loop talks to it through a
+  command queue.
+* ``waitpid(-1, __WALL | __WNOTHREAD)`` reports only the children and tracees of the
+  calling thread. The application's own subprocesses (children of other threads) are
+  never seen, so aiotrace never steals their exit statuses.
+* To wake the thread while it blocks in ``waitpid`` we ring a *doorbell*: a ``sleep``
+  child that this thread seized. ``kill(doorbell, SIGURG)`` puts it in a
+  signal-delivery-stop, which ends the wait; the thread runs its commands and resumes the
+  doorbell with the signal suppressed. Rings are coalesced, and skipped while the thread
+  is awake anyway (``_sleeping``).
+* Events go to the loop through ``outbox`` (a deque of callables run on the loop thread)
+  and one ``notify()`` per batch, after every pending stop has been collected (WNOHANG
+  drain), like strace, so no engine runs before the whole batch is known.
+
+Nothing here imports an async library; the loop side is ``aiotrace._reactor``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import signal
+import threading
+import time
+import warnings
+from collections import deque
+from dataclasses import replace
+from typing import Any, Callable, Iterable
+
+from . import _ffi
+from ._events import (
+    Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SyscallEntry,
+    SyscallExit, TraceEvent,
+)
+from ._ffi import Event, Opt, Req
+from ._status import StopKind, decode_status, returncode
+
+_WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
+_NR_EXECVE = 59
+
+BASE_OPTIONS = (
+    Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT | Opt.TRACECLONE
+)
+FOLLOW_OPTIONS = Opt.TRACEFORK | Opt.TRACEVFORK
+
+
+class TraceeGoneError(OSError):
+    """Raised inside the core when a ptrace request finds the thread gone (ESRCH)."""
+
+
+class SpawnError(Exception):
+    def __init__(self, path: str, err: int) -> None:
+        super().__init__(path, err)
+        self.path = path
+        self.errno = err
+
+
+class AttachError(Exception):
+    def __init__(self, pid: int, err: int, message: str) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.errno = err
+
+
+# ---------------------------------------------------------------------------------------
+# State kept by the tracer thread
+
+
+class Subscription:
+    """One event stream's filter and buffer, shared by the tracer thread and the loop.
+
+    The tracer thread appends to ``buffer`` and counts ``pushed``; the loop pops and counts
+    ``taken``; each counter has a single writer, so ``pushed - taken`` is the fill level
+    without a lock.
+    """
+
+    __slots__ = (
+        "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
+        "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
+    )
+
+    def __init__(
+        self,
+        types: frozenset[type[TraceEvent]] | None,
+        syscalls: frozenset[int] | None,
+        tids: frozenset[int] | None,
+        intercept: bool,
+        max_buffer: int,
+        drop: bool,
+        order: int,
+    ) -> None:
+        self.types = types
+        self.syscalls = syscalls
+        self.tids = tids
+        self.intercept = intercept
+        self.max_buffer = max_buffer
+        self.drop = drop
+        self.order = order
+        self.buffer: deque[Any] = deque()
+        self.pushed = 0
+        self.taken = 0
+        self.dropped = 0
+        self.closed = False
+        self.wake: Callable[[], None] = _nothing
+        self.flagged = False
+        self.bp_holds: dict[int, Hold] = {}
+        self.family: Family | None = None
+
+    def wants(self, cls: type[TraceEvent], tid: int, nr: int) -> bool:
+        if self.closed:
+            return False
+        if self.types is not None and cls not in self.types:
+            return False
+        if self.tids is not None and tid not in self.tids:
+            return False
+        if nr >= 0 and self.syscalls is not None and nr not in self.syscalls:
+            return False
+        return True
+
+    @property
+    def wants_syscalls(self) -> bool:
+        if self.closed:
+            return False
+        t = self.types
+        return t is None or SyscallEntry in t or SyscallExit in t
+
+
+def _nothing() -> None:
+    pass
+
+
+END = object()  # the sentinel that ends a subscription's buffer
+
+
+class Hold:
+    """One engine's hold on one stopped thread."""
+
+    __slots__ = ("thread", "gen", "released", "sub")
+
+    def __init__(self, thread: Thread, sub: Subscription | None) -> None:
+        self.thread = thread
+        self.gen = thread.gen
+        self.released = False
+        self.sub = sub
+
+
+class Verdict:
+    """What the engines decided for the current stop; applied when the thread resumes."""
+
+    __slots__ = ("signo", "skip_return", "new_nr", "new_args", "set_return", "singlestep")
+
+    def __init__(self, signo: int = 0) -> None:
+        self.signo = signo
+        self.skip_return: int | None = None
+        self.new_nr: int | None = None
+        self.new_args: tuple[int, ...] | None = None
+        self.set_return: int | None = None
+        self.singlestep = False
+
+
+class Thread:
+    __slots__ = (
+        "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
+        "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
+        "chain_hold", "parked",
+    )
+
+    def __init__(self, tid: int, proc: Proc) -> None:
+        self.tid = tid
+        self.proc = proc
+        self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
+        self.stopped = False            # in a ptrace-stop that we have not resumed yet
+        self.holds = 0                  # engines (and hold reasons) keeping it stopped
+        self.verdict = Verdict()
+        self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
+        self.nr = -1                    # syscall in progress (from its entry stop)
+        self.args: tuple[int, ...] = ()
+        self.pending: deque[tuple[Subscription, TraceEvent]] = deque()  # interceptors to ask
+        self.event: TraceEvent | None = None   # the event of the current stop
+        self.detach_requested = False
+        self.interrupt_requested = False
+        self.fake_return: int | None = None    # skipped syscall: value to set at its exit
+        self.chain_hold: Hold | None = None    # the intercepting engine asked now
+        self.parked = False                    # held by the spawn/attach hold
+
+
+class Proc:
+    __slots__ = (
+        "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
+        "argv",
+    )
+
+    def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
+        self.pid = pid
+        self.family = family
+        self.threads: dict[int, Thread] = {}
+        self.spawned = spawned          # our own child: we reap it even after a detach
+        self.pre_exec = False           # spawned, not yet exec'd the target
+        self.errpipe = -1
+        self.status: int | None = None  # wait status once dead
+        self.detached = False
+        self.argv: list[str] = []
+
+
+class Family:
+    """A spawned or attached process and the children it is followed into."""
+
+    __slots__ = (
+        "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
+        "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
+    )
+
+    def __init__(self, follow: bool, options: int) -> None:
+        self.root: Proc | None = None
+        self.procs: dict[int, Proc] = {}
+        self.subs: tuple[Subscription, ...] = ()
+        self.follow = follow
+        self.options = options
+        self.held = True                # the spawn/attach hold, released by resume()
+        self.want_syscalls = False
+        self.on_death: Callable[[int], None] = _ignore_int   # root's returncode, on the loop
+        self.on_end: Callable[[], None] = _nothing          # every process gone or detached
+        self.ended = False
+        self.detaching = False
+        self.on_detached: list[Callable[[], None]] = []
+        self.spawn_reply: Callable[[BaseException | None], None] | None = None
+        self.next_order = 0
+
+    def live(self) -> bool:
+        return any(p.status is None and not p.detached for p in self.procs.values())
+
+
+def _ignore_int(_: int) -> None:
+    pass
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class Core:
+    """The tracer thread and everything it owns."""
+
+    def __init__(self, notify: Callable[[], None], make_ctl: Callable[[Hold], Any]) -> None:
+        self.notify = notify                     # wakes the loop; called once per batch
+        self.make_ctl = make_ctl                 # wraps a Hold in the loop-side verdict API
+        self.outbox: deque[Callable[[], None]] = deque()
+        self.commands: deque[Callable[[], None]] = deque()
+        self.threads: dict[int, Thread] = {}
+        self.procs: dict[int, Proc] = {}
+        self.families: list[Family] = []
+        self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
+        self.unclaimed_children: set[int] = set()
+        self.seq = 0
+        self._sleeping = False
+        self._rung = False
+        self._closing = False
+        self._doorbell = 0
+        self._info = _ffi.SyscallInfo()
+        self.thread: threading.Thread | None = None
+        self.tid = 0
+        self.started = threading.Event()
+        self.start_error: BaseException | None = None
+        self.finished = False
+        self.crash: BaseException | None = None
+
+    # -- cross-thread entry points (called from the loop thread) --------------------------
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._main, name="aiotrace-tracer", daemon=True)
+        self.thread.start()
+
+    def post(self, fn: Callable[[], None]) -> None:
+        """Run *fn* on the tracer thread, soon. Safe from any thread."""
+        self.commands.append(fn)
+        if self._sleeping and not self._rung:
+            self._rung = True
+            try:
+                os.kill(self._doorbell, signal.SIGURG)
+            except ProcessLookupError:
+                pass
+
+    def reply(self, fn: Callable[[], None]) -> None:
+        """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
+        self.outbox.append(fn)
+
+    # -- the thread -----------------------------------------------------------------------
+
+    def _main(self) -> None:
+        try:
+            self.tid = _ffi.gettid()
+            self._start_doorbell()
+        except BaseException as exc:  # noqa: BLE001 - reported to the opener
+            self.start_error = exc
+            self.started.set()
+            return
+        self.started.set()
+        try:
+            self._loop()
+        except BaseException as exc:
+            # A bug in aiotrace: tell the loop, and let EXITKILL take the spawned tracees.
+            self.crash = exc
+            import traceback
+            traceback.print_exc()
+        finally:
+            self._stop_doorbell()
+            self.finished = True
+            self._flush()
+
+    def _loop(self) -> None:
+        commands = self.commands
+        waitpid = os.waitpid
+        while True:
+            while commands:
+                commands.popleft()()
+            self._flush()
+            if self._closing and not self.families:
+                return
+            self._sleeping = True
+            if commands:
+                self._sleeping = False
+                continue
+            try:
+                pid, status = waitpid(-1, _WAIT_FLAGS)
+            finally:
+                self._sleeping = False
+            self._handle(pid, status)
+            # Drain: collect every pending stop before anything is handed to the loop.
+            while True:
+                try:
+                    pid, status = waitpid(-1, _WAIT_FLAGS | os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+                self._handle(pid, status)
+
+    def _flush(self) -> None:
+        if self.outbox:
+            self.notify()
+
+    # -- doorbell -------------------------------------------------------------------------
+
+    def _start_doorbell(self) -> None:
+        sleep = shutil.which("sleep") or "/bin/sleep"
+        pid = os.posix_spawn(sleep, ["sleep", "infinity"], dict(os.environ))
+        self._doorbell = pid
+        try:
+            _ffi.seize(pid, Opt.EXITKILL)
+        except OSError as exc:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0)) from None
+
+    def _stop_doorbell(self) -> None:
+        if not self._doorbell:
+            return
+        os.kill(self._doorbell, signal.SIGKILL)
+        while True:
+            try:
+                pid, status = os.waitpid(-1, _WAIT_FLAGS)
+            except ChildProcessError:
+                break
+            if pid == self._doorbell and os.WIFSIGNALED(status) | os.WIFEXITED(status):
+                break
+            if os.WIFSTOPPED(status):
+                self._try(Req.CONT, pid, 0)
+        self._doorbell = 0
+
+    # -- stops ----------------------------------------------------------------------------
+
+    def _handle(self, tid: int, status: int) -> None:
+        if tid == self._doorbell:
+            if os.WIFSTOPPED(status):
+                self._rung = False
+                self._try(Req.CONT, tid, 0)
+            return
+        th = self.threads.get(tid)
+        if th is None:
+            proc = self.procs.get(tid)
+            if proc is not None and proc.detached:
+                # a spawned child that we detached from: reap it for its wait()
+                if not os.WIFSTOPPED(status):
+                    self._proc_dead(proc, status)
+                return
+            # A new thread or child whose first stop came before its parent's
+            # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
+            self.early[tid] = status
+            return
+        stop = decode_status(status)
+        kind = stop.kind
+        if kind is StopKind.EXITED or kind is StopKind.KILLED:
+            self._thread_dead(th, status)
+            return
+        th.stopped = True
+        th.gen += 1
+        proc = th.proc
+        fam = proc.family
+        if th.detach_requested or fam.detaching:
+            self._detach_thread(th, stop.detail if kind is StopKind.SIGNAL else 0)
+            return
+        if proc.pre_exec:
+            self._pre_exec_stop(th, stop.kind, stop.detail)
+            return
+        if kind is StopKind.SYSCALL:
+            self._syscall_stop(th)
+        elif kind is StopKind.SIGNAL:
+            th.verdict.signo = stop.detail
+            self._dispatch(th, Signal, -1, signo=stop.detail)
+        elif kind is StopKind.EVENT:
+            self._event_stop(th, stop.detail)
+        elif kind is StopKind.GROUP_STOP:
+            th.listening = True
+            self._dispatch(th, GroupStop, -1, signo=stop.detail)
+        else:  # TRAP_STOP: PTRACE_INTERRUPT, first stop of a new tracee, or end of listen
+            if th.listening:
+                th.listening = False
+                self._dispatch(th, Continued, -1)
+            elif th.interrupt_requested:
+                th.interrupt_requested = False
+                self._dispatch(th, Interrupt, -1)
+            else:
+                self._release_if_free(th)
+
+    def _syscall_stop(self, th: Thread) -> None:
+        info = self._info
+        try:
+            op = _ffi.get_syscall_info(th.tid, info)
+        except OSError:
+            return  # gone: its death is reported next
+        if op == _ffi.SYSCALL_INFO_ENTRY:
+            th.nr = nr = int(info.entry.nr)
+            th.args = args = tuple(info.entry.args)
+            self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
+        elif op == _ffi.SYSCALL_INFO_EXIT:
+            nr = th.nr
+            rval = int(info.exit.rval)
+            if th.fake_return is not None:
+                rval = th.fake_return
+                th.fake_return = None
+                self._set_return(th, rval)
+            th.nr = -1
+            self._dispatch(th, SyscallExit, nr, nr=nr, args=th.args, retval=rval)
+        else:
+            self._release_if_free(th)
+
+    def _event_stop(self, th: Thread, event: int) -> None:
+        if event in (Event.CLONE, Event.FORK, Event.VFORK):
+            try:
+                child = _ffi.geteventmsg(th.tid)
+            except OSError:
+                self._release_if_free(th)
+                return
+            clone_type, child_pid = self._new_tracee(th, child, event)
+            self._dispatch(
+                th, Clone, -1, child_pid=child_pid, child_tid=child, clone_type=clone_type
+            )
+        elif event == Event.EXEC:
+            self._exec_stop(th)
+        elif event == Event.EXIT:
+            try:
+                st = _ffi.geteventmsg(th.tid)
+            except OSError:
+                st = 0
+            self._dispatch(th, Exit, -1, status=st)
+        else:  # VFORK_DONE, SECCOMP without interest
+            self._release_if_free(th)
+
+    def _exec_stop(self, th: Thread) -> None:
+        proc = th.proc
+        try:
+            old_tid = _ffi.geteventmsg(th.tid)
+        except OSError:
+            old_tid = th.tid
+        if old_tid != th.tid:
+            # Exec from a non-leader thread: every other thread is gone and the exec'ing
+            # thread now has the leader's tid (ptrace(2), "execve(2) under ptrace").
+            mover = proc.threads.pop(old_tid, None)
+            self.threads.pop(old_tid, None)
+            if mover is not None:
+                mover.tid = th.tid
+                mover.stopped = True
+                mover.gen = th.gen
+                proc.threads[th.tid] = mover
+                self.threads[th.tid] = mover
+                th = mover
+        # Threads other than the exec'ing one are gone after a successful exec; their
+        # deaths may or may not be reported: forget them now.
+        for tid in [t for t in proc.threads if t != th.tid]:
+            gone = proc.threads.pop(tid)
+            self.threads.pop(tid, None)
+            gone.gen += 1
+        if th.nr == -1:
+            th.nr = _NR_EXECVE
+        try:
+            filename = os.readlink(f"/proc/{proc.pid}/exe")
+        except OSError:
+            filename = ""
+        self._dispatch(th, Exec, -1, filename=filename, old_tid=old_tid)
+
+    def _pre_exec_stop(self, th: Thread, kind: StopKind, detail: int) -> None:
+        """Stops of a spawned child between fork and the exec of the target."""
+        if kind is StopKind.EVENT and detail == Event.EXEC:
+            proc = th.proc
+            proc.pre_exec = False
+            if proc.errpipe >= 0:
+                os.close(proc.errpipe)
+                proc.errpipe = -1
+            th.nr = _NR_EXECVE
+            fam = proc.family
+            if fam.spawn_reply is not None:
+                done, fam.spawn_reply = fam.spawn_reply, None
+                self.reply(lambda: done(None))
+            # The spawn hold: parked until resume(), so that streams opened now miss nothing.
+            self._release_if_free(th)
+            return
+        sig = detail if kind is StopKind.SIGNAL else 0
+        self._resume(th, sig, Req.CONT)
+
+    # -- dispatch to subscriptions ----------------------------------------------------------
+
+    def _dispatch(
+        self, th: Thread, cls: type[TraceEvent], filter_nr: int, **fields: Any
+    ) -> None:
+        fam = th.proc.family
+        tid = th.tid
+        interceptors: list[Subscription] = []
+        observers: list[Subscription] = []
+        for sub in fam.subs:
+            if sub.wants(cls, tid, filter_nr):
+                (interceptors if sub.intercept else observers).append(sub)
+        if not interceptors and not observers:
+            self._release_if_free(th)
+            return
+        self.seq += 1
+        ev = cls(th.proc.pid, tid, self.seq, time.monotonic_ns(), **fields)
+        th.event = ev
+        if interceptors:
+            if cls is SyscallEntry:
+                interceptors.sort(key=lambda s: -s.order)  # last attached decides first
+            else:
+                interceptors.sort(key=lambda s: s.order)
+            th.pending = deque((s, ev) for s in interceptors)
+            th.pending.extend((s, ev) for s in observers)
+            self._next_engine(th)
+        else:
+            for sub in observers:
+                self._observe(th, sub, ev)
+            self._release_if_free(th)
+
+    def _next_engine(self, th: Thread) -> None:
+        """Hand the current stop to the next intercepting engine, then to the observers."""
+        while th.pending:
+            sub, ev = th.pending[0]
+            if sub.intercept and not sub.closed:
+                th.pending.popleft()
+                hold = Hold(th, sub)
+                th.holds += 1
+                th.chain_hold = hold
+                self._push(sub, replace(ev, _ctl=self.make_ctl(hold)))
+                return
+            th.pending.popleft()
+            if not sub.intercept:
+                self._observe(th, sub, self._final_event(th, ev))
+        self._release_if_free(th)
+
+    def _final_event(self, th: Thread, ev: TraceEvent) -> TraceEvent:
+        """What observers see: the arguments and return value after every verdict."""
+        v = th.verdict
+        if isinstance(ev, SyscallEntry) and (v.new_nr is not None or v.new_args is not None):
+            return replace(
+                ev,
+                nr=v.new_nr if v.new_nr is not None else ev.nr,
+                args=v.new_args if v.new_args is not None else ev.args,
+            )
+        if isinstance(ev, SyscallExit) and v.set_return is not None:
+            return replace(ev, retval=v.set_return)
+        return ev
+
+    def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent) -> None:
+        if sub.closed:
+            return
+        if sub.pushed - sub.taken >= sub.max_buffer:
+            if sub.drop:
+                sub.dropped += 1
+                return
+            # Lossless backpressure: the thread waits until the consumer takes this event.
+            hold = Hold(th, None)
+            th.holds += 1
+            sub.bp_holds[ev.seq] = hold
+        self._push(sub, ev)
+
+    def _push(self, sub: Subscription, item: Any) -> None:
+        sub.buffer.append(item)
+        sub.pushed += 1
+        if not sub.flagged:
+            sub.flagged = True
+            self.outbox.append(sub.wake)
+
+    # -- resuming ---------------------------------------------------------------------------
+
+    def _release_if_free(self, th: Thread) -> None:
+        if th.holds == 0 and th.stopped and th.chain_hold is None:
+            fam = th.proc.family
+            if fam.held:
+                th.holds += 1  # the spawn/attach hold, released by resume()
+                th.parked = True
+                return
+            v = th.verdict
+            th.verdict = Verdict()
+            th.event = None
+            self._apply_and_resume(th, v)
+
+    def _apply_and_resume(self, th: Thread, v: Verdict) -> None:
+        ev = th.event
+        if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
+            self._rewrite_entry(th, v)
+        if v.set_return is not None:
+            self._set_return(th, v.set_return)
+        if th.listening:
+            self._resume(th, 0, Req.LISTEN)
+            return
+        req = Req.SYSCALL if (th.proc.family.want_syscalls or th.fake_return is not None) else Req.CONT
+        if v.singlestep:
+            req = Req.SINGLESTEP
+        del ev
+        self._resume(th, v.signo, req)
+
+    def _resume(self, th: Thread, sig: int, req: int) -> None:
+        th.stopped = False
+        th.gen += 1
+        self._try(req, th.tid, sig)
+
+    def _try(self, req: int, tid: int, data: int) -> bool:
+        try:
+            _ffi.ptrace(req, tid, 0, data)
+            return True
+        except OSError as exc:
+            if exc.errno == errno.ESRCH:
+                return False  # killed while stopped: its death is reported by waitpid
+            raise
+
+    def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
+        try:
+            regs = _ffi.getregs(th.tid)
+        except OSError:
+            return
+        if v.skip_return is not None:
+            regs.orig_rax = (1 << 64) - 1   # -1: no syscall; its exit stop still comes
+            th.fake_return = v.skip_return
+        else:
+            if v.new_nr is not None:
+                regs.orig_rax = v.new_nr
+                th.nr = v.new_nr
+            if v.new_args is not None:
+                names = ("rdi", "rsi", "rdx", "r10", "r8", "r9")
+                for name, value in zip(names, v.new_args):
+                    setattr(regs, name, value & ((1 << 64) - 1))
+                th.args = tuple(v.new_args) + th.args[len(v.new_args):]
+        try:
+            _ffi.setregs(th.tid, regs)
+        except OSError:
+            pass
+
+    def _set_return(self, th: Thread, value: int) -> None:
+        try:
+            regs = _ffi.getregs(th.tid)
+            regs.rax = value & ((1 << 64) - 1)
+            _ffi.setregs(th.tid, regs)
+        except OSError:
+            pass
+
+    # -- commands from the loop: verdicts -------------------------------------------------
+
+    def release(self, hold: Hold, change: Callable[[Verdict], None] | None = None) -> None:
+        th = hold.thread
+        if hold.released:
+            return
+        hold.released = True
+        if hold.gen != th.gen or not th.stopped or th.tid not in self.threads:
+            return  # that stop is over (the thread was killed or detached)
+        if change is not None:
+            change(th.verdict)
+        th.holds -= 1
+        if th.chain_hold is hold:
+            th.chain_hold = None
+            self._next_engine(th)
+        elif th.chain_hold is None:
+            self._release_if_free(th)
+
+    def add_hold(self, hold: Hold) -> None:
+        """An engine's extra hold (``hold()``): the thread stays stopped until it is released."""
+        th = hold.thread
+        if hold.gen != th.gen or not th.stopped or self.threads.get(th.tid) is not th:
+            hold.released = True
+            return
+        th.holds += 1
+
+    def close_sub(self, sub: Subscription) -> None:
+        """End a stream: release every hold it has on any thread, drop what it buffered."""
+        sub.closed = True
+        fam = sub.family
+        if fam is not None:
+            fam.subs = tuple(s for s in fam.subs if s is not sub)
+            fam.want_syscalls = any(s.wants_syscalls for s in fam.subs)
+        for hold in list(sub.bp_holds.values()):
+            self.release(hold)
+        sub.bp_holds.clear()
+        while sub.buffer:
+            item = sub.buffer.popleft()
+            ctl = getattr(item, "_ctl", None)
+            if ctl is not None:
+                ctl.release_now(self)
+        for th in list(self.threads.values()):
+            # a chain hold whose event this stream has taken but not answered
+            h = th.chain_hold
+            if h is not None and h.sub is sub:
+                self.release(h)
+
+    def resume_family(self, fam: Family) -> None:
+        """Release the spawn/attach hold."""
+        if not fam.held:
+            return
+        fam.held = False
+        for proc in list(fam.procs.values()):
+            for th in list(proc.threads.values()):
+                if th.parked:
+                    th.parked = False
+                    th.holds -= 1
+                    self._release_if_free(th)
+
+    def interrupt(self, fam: Family, tids: Iterable[int] | None = None) -> None:
+        """PTRACE_INTERRUPT running threads, so they resume in the current mode."""
+        for proc in fam.procs.values():
+            for th in proc.threads.values():
+                if tids is not None and th.tid not in tids:
+                    continue
+                if not th.stopped:
+                    th.interrupt_requested = tids is not None
+                    self._try(Req.INTERRUPT, th.tid, 0)
+
+    # -- life cycle: spawn, attach, new tracees, death, detach --------------------------------
+
+    def spawn(
+        self,
+        fam: Family,
+        argv: list[str],
+        env: dict[str, str] | None,
+        cwd: str | None,
+        stdio: tuple[int | None, int | None, int | None],
+        reply: Callable[[BaseException | None], None],
+    ) -> None:
+        env = dict(os.environ) if env is None else env
+        path = _resolve(argv[0], env.get("PATH", os.defpath), cwd)
+        if isinstance(path, SpawnError):
+            self.reply(lambda: reply(path))
+            return
+        go_r, go_w = os.pipe()
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the child: only async-signal-safe work until exec
+            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w)
+        os.close(go_r)
+        os.close(err_w)
+        proc = Proc(pid, fam, spawned=True)
+        proc.pre_exec = True
+        proc.errpipe = err_r
+        proc.argv = list(argv)
+        fam.root = proc
+        fam.spawn_reply = reply
+        try:
+            _ffi.seize(pid, fam.options | Opt.EXITKILL)
+        except OSError as exc:
+            os.close(go_w)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(err_r)
+            e = AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0))
+            self.reply(lambda: reply(e))
+            return
+        self._add_proc(proc)
+        self._add_thread(proc, pid)
+        self.families.append(fam)
+        os.write(go_w, b"g")
+        os.close(go_w)
+
+    def attach(self, fam: Family, pid: int, reply: Callable[[BaseException | None], None]) -> None:
+        if pid == os.getpid():
+            e = AttachError(pid, errno.EPERM, (
+                f"pid {pid} is this Python process: a process cannot trace itself (its "
+                "tracer thread would stop the interpreter that runs it). Trace a child "
+                "process instead."
+            ))
+            self.reply(lambda: reply(e))
+            return
+        proc = Proc(pid, fam)
+        fam.root = proc
+        seized: set[int] = set()
+        try:
+            while True:
+                try:
+                    tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+                except FileNotFoundError:
+                    raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
+                new = tids - seized
+                if not new:
+                    break
+                for tid in sorted(new):
+                    try:
+                        _ffi.seize(tid, fam.options)
+                    except OSError as exc:
+                        if exc.errno == errno.ESRCH and tid != pid:
+                            seized.add(tid)
+                            continue
+                        if exc.errno == errno.ESRCH:
+                            raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
+                        raise AttachError(
+                            pid, exc.errno or 0, _attach_message(pid, exc.errno or 0)
+                        ) from None
+                    seized.add(tid)
+        except AttachError as e:
+            for tid in seized:
+                self._try(Req.DETACH, tid, 0)
+            err = e
+            self.reply(lambda: reply(err))
+            return
+        self._add_proc(proc)
+        for tid in seized:
+            self._add_thread(proc, tid)
+        self.families.append(fam)
+        for th in list(proc.threads.values()):
+            self._try(Req.INTERRUPT, th.tid, 0)
+        self.reply(lambda: reply(None))
+
+    def _add_proc(self, proc: Proc) -> None:
+        self.procs[proc.pid] = proc
+        proc.family.procs[proc.pid] = proc
+
+    def _add_thread(self, proc: Proc, tid: int) -> Thread:
+        th = Thread(tid, proc)
+        proc.threads[tid] = th
+        self.threads[tid] = th
+        return th
+
+    def _new_tracee(self, parent: Thread, child: int, event: int) -> tuple[str, int]:
+        proc = parent.proc
+        if event == Event.CLONE:
+            tgid = _tgid(child)
+            is_thread = tgid == proc.pid or tgid == 0 and False
+        else:
+            is_thread = False
+        if is_thread:
+            self._add_thread(proc, child)
+            clone_type = "thread"
+            child_pid = proc.pid
+        else:
+            fam = proc.family
+            clone_type = "vfork" if event == Event.VFORK else "fork"
+            child_pid = child
+            newp = Proc(child, fam)
+            self._add_proc(newp)
+            self._add_thread(newp, child)
+            if not fam.follow:
+                newp.detached = True
+                self.threads[child].detach_requested = True
+        early = self.early.pop(child, None)
+        if early is not None:
+            self._handle(child, early)
+        return clone_type, child_pid
+
+    def _thread_dead(self, th: Thread, status: int) -> None:
+        proc = th.proc
+        th.gen += 1
+        th.stopped = False
+        th.pending.clear()
+        th.chain_hold = None
+        self.threads.pop(th.tid, None)
+        proc.threads.pop(th.tid, None)
+        fam = proc.family
+        if not proc.detached:
+            self._dispatch_death(th, status)
+        if th.tid == proc.pid:
+            self._proc_dead(proc, status)
+
+    def _dispatch_death(self, th: Thread, status: int) -> None:
+        fam = th.proc.family
+        subs = [s for s in fam.subs if s.wants(Death, th.tid, -1)]
+        if subs:
+            self.seq += 1
+            ev = Death(th.proc.pid, th.tid, self.seq, time.monotonic_ns(),
+                       status=status, returncode=returncode(status))
+            for sub in subs:
+                self._push(sub, ev)
+
+    def _proc_dead(self, proc: Proc, status: int) -> None:
+        proc.status = status
+        for tid in list(proc.threads):
+            gone = proc.threads.pop(tid)
+            self.threads.pop(tid, None)
+            gone.gen += 1
+        self.procs.pop(proc.pid, None)
+        fam = proc.family
+        if proc.errpipe >= 0:
+            # died before the exec of the target: the child wrote the exec errno
+            try:
+                data = os.read(proc.errpipe, 16)
+            except OSError:
+                data = b""
+            os.close(proc.errpipe)
+            proc.errpipe = -1
+            if fam.spawn_reply is not None:
+                done, fam.spawn_reply = fam.spawn_reply, None
+                err = int(data) if data.strip().isdigit() else errno.ENOEXEC
+                e = SpawnError(proc.argv[0] if proc.argv else "?", err)
+                self.reply(lambda: done(e))
+        if proc is fam.root:
+            rc = returncode(status)
+            cb = fam.on_death
+            self.reply(lambda: cb(rc))
+        self._maybe_end(fam)
+
+    def _maybe_end(self, fam: Family) -> None:
+        if fam.ended or fam.live():
+            return
+        if fam.root is not None and fam.root.spawned and fam.root.status is None:
+            # detached from our own child: keep waiting for its exit to reap it
+            if not fam.detaching or fam.root.detached:
+                pass
+        fam.ended = True
+        for sub in fam.subs:
+            self._push(sub, END)
+        cb = fam.on_end
+        self.reply(cb)
+        for done in fam.on_detached:
+            self.reply(done)
+        fam.on_detached.clear()
+        if fam in self.families and not self._still_reaping(fam):
+            self.families.remove(fam)
+
+    def _still_reaping(self, fam: Family) -> bool:
+        return any(p.spawned and p.status is None for p in fam.procs.values())
+
+    def detach(self, fam: Family, done: Callable[[], None]) -> None:
+        if fam.ended:
+            self.reply(done)
+            return
+        fam.detaching = True
+        fam.on_detached.append(done)
+        for proc in list(fam.procs.values()):
+            for th in list(proc.threads.values()):
+                if th.stopped:
+                    self._detach_thread(th, th.verdict.signo)
+                else:
+                    th.detach_requested = True
+                    self._try(Req.INTERRUPT, th.tid, 0)
+        self._maybe_end(fam)
+
+    def _detach_thread(self, th: Thread, sig: int) -> None:
+        proc = th.proc
+        th.gen += 1
+        th.pending.clear()
+        th.chain_hold = None
+        if th.listening:
+            sig = 0  # stays in its group-stop, as untraced
+        self._try(Req.DETACH, th.tid, sig)
+        proc.threads.pop(th.tid, None)
+        self.threads.pop(th.tid, None)
+        if not proc.threads:
+            proc.detached = True
+            if proc.spawned:
+                self.procs[proc.pid] = proc   # still our child: reap it when it exits
+            else:
+                self.procs.pop(proc.pid, None)
+        self._maybe_end(proc.family)
+
+    def kill_family(self, fam: Family) -> None:
+        for proc in list(fam.procs.values()):
+            if proc.status is None and not proc.detached:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def close(self, kill_spawned: bool) -> None:
+        """Stop tracing: kill or detach spawned families, detach attached ones, then exit."""
+        self._closing = True
+        for fam in list(self.families):
+            if fam.ended:
+                continue
+            if fam.root is not None and fam.root.spawned and kill_spawned:
+                self.kill_family(fam)
+            else:
+                self.detach(fam, _nothing)
+        # Families that only wait for the reaping of a detached child of ours.
+        for fam in list(self.families):
+            if fam.ended and not self._still_reaping(fam):
+                self.families.remove(fam)
+
+    def forget(self, fam: Family) -> None:
+        if fam.ended and fam in self.families and not self._still_reaping(fam):
+            self.families.remove(fam)
+
+
+def _tgid(tid: int) -> int:
+    try:
+        with open(f"/proc/{tid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"Tgid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _resolve(prog: str, path: str, cwd: str | None) -> str | SpawnError:
+    """execvp's search, done before fork so that a missing program fails with its path."""
+    if "/" in prog:
+        full = prog if os.path.isabs(prog) or cwd is None else os.path.join(cwd, prog)
+        if not os.path.exists(full):
+            return SpawnError(prog, errno.ENOENT)
+        if not os.access(full, os.X_OK) or os.path.isdir(full):
+            return SpawnError(prog, errno.EACCES)
+        return full
+    found = shutil.which(prog, path=path)
+    if found is None:
+        return SpawnError(prog, errno.ENOENT)
+    return found
+
+
+_RESET_SIGNALS = tuple(
+    s for s in (signal.SIGPIPE, getattr(signal, "SIGXFZ", None), signal.SIGXFSZ) if s is not None
+)
+
+
+def _child(
+    path: str,
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str | None,
+    stdio: tuple[int | None, int | None, int | None],
+    go_r: int,
+    go_w: int,
+    err_r: int,
+    err_w: int,
+) -> None:
+    """Runs in the forked child; never returns."""
+    try:
+        os.close(go_w)
+        os.close(err_r)
+        for target, fd in enumerate(stdio):
+            if fd is not None and fd != target:
+                os.dup2(fd, target)
+        for s in _RESET_SIGNALS:
+            signal.signal(s, signal.SIG_DFL)   # Python ignores SIGPIPE; a program must not
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+        if cwd is not None:
+            os.chdir(cwd)
+        os.read(go_r, 1)   # wait until the tracer has seized us
+        os.close(go_r)
+        os.execve(path, argv, env)
+    except OSError as exc:
+        try:
+            os.write(err_w, str(exc.errno or errno.ENOEXEC).encode())
+        except OSError:
+            pass
+    finally:
+        os._exit(127)
+
+
+def _attach_message(pid: int, err: int) -> str:
+    if err == errno.EPERM:
+        scope = "?"
+        try:
+            with open("/proc/sys/kernel/yama/ptrace_scope") as f:
+                scope = f.read().strip()
+        except OSError:
+            pass
+        return (
+            f"cannot trace pid {pid}: operation not permitted. Tracing another user's process "
+            f"needs CAP_SYS_PTRACE (run as root), and kernel.yama.ptrace_scope (now {scope}) "
+            "must be 0 to attach to a process that is not a descendant (sysctl "
+            "kernel.yama.ptrace_scope=0), or the process is already traced (by gdb, strace, "
+            "or another aiotrace)."
+        )
+    if err == errno.ESRCH:
+        return f"no process {pid}"
+    return f"cannot trace pid {pid}: {os.strerror(err)}"
+
+
+__all__ = ["Core", "Family", "Hold", "Subscription", "Verdict", "END", "ctypes"]

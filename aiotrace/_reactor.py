@@ -1,0 +1,651 @@
+"""The loop side of the reactor: the only module that imports anyio.
+
+The tracer thread (``_core._tracer.Core``) queues callables in ``core.outbox`` and calls
+``notify()`` once per batch; ``notify`` writes one byte on a pipe. A task of the tracer's
+task group waits for that pipe with ``anyio.wait_readable`` and runs the callables on the
+loop thread: they set the events that streams, ``wait()`` and commands await. Nothing here
+knows which event loop runs: asyncio and trio differ only inside anyio.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import signal as _signal
+import subprocess
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import IO, Any, Callable, Union
+
+import anyio
+import anyio.abc
+import anyio.lowlevel
+
+from ._core import _ffi
+from ._core._events import SyscallEntry, SyscallExit, TraceEvent
+from ._core._syscalls import SYSCALL_NUMBERS, syscall_number
+from ._core._tracer import (
+    BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
+    Subscription, Verdict,
+)
+from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
+
+FileArg = Union[int, IO[Any], None]
+
+_checkpoint = anyio.lowlevel.checkpoint
+
+
+class _Waiter:
+    """A one-shot result set from the loop thread."""
+
+    __slots__ = ("event", "value", "error")
+
+    def __init__(self) -> None:
+        self.event = anyio.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def set(self, value: Any = None, error: BaseException | None = None) -> None:
+        self.value = value
+        self.error = error
+        self.event.set()
+
+    async def wait(self) -> Any:
+        await self.event.wait()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class Tracer:
+    """A running tracer: one tracer thread and the processes it traces.
+
+    Made by :func:`open_tracer`; it has no public constructor.
+    """
+
+    def __init__(self, *, kill_on_close: bool = True) -> None:
+        self._kill_on_close = kill_on_close
+        self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._notified = False
+        self._core = Core(self._notify, self._make_ctl)
+        self._closed = False
+        self._finished = anyio.Event()
+        self._processes: list[Process] = []
+
+    # -- tracer thread -> loop ------------------------------------------------------------
+
+    def _notify(self) -> None:  # tracer thread
+        if not self._notified:
+            self._notified = True
+            try:
+                os.write(self._wfd, b"\0")
+            except BlockingIOError:
+                pass
+
+    async def _pump(self) -> None:
+        outbox = self._core.outbox
+        rfd = self._rfd
+        while True:
+            await anyio.wait_readable(rfd)
+            try:
+                os.read(rfd, 4096)
+            except BlockingIOError:
+                pass
+            self._notified = False
+            while outbox:
+                outbox.popleft()()
+            if self._core.finished and not outbox:
+                self._closed = True
+                for proc in self._processes:
+                    proc._tracer_finished()
+                self._finished.set()
+                return
+
+    def _make_ctl(self, hold: Hold) -> _Ctl:  # tracer thread
+        return _Ctl(self._core, hold)
+
+    # -- public ---------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise TracerClosed("this tracer is closed; open a new one with aiotrace.open_tracer()")
+
+    async def spawn(
+        self,
+        argv: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        stdin: FileArg = None,
+        stdout: FileArg = None,
+        stderr: FileArg = None,
+        follow: bool = True,
+    ) -> Process:
+        """Start *argv* traced, held before its first instruction until ``resume()``.
+
+        ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
+        ``subprocess.DEVNULL`` or None (inherit). With ``follow`` (the default) the
+        children it forks are traced too. Raises :class:`SpawnFailed` if the program
+        cannot be executed.
+        """
+        self._check_open()
+        argv = [os.fsdecode(a) for a in argv]
+        if not argv:
+            raise ValueError("spawn() needs a program to run: argv is empty")
+        devnull = -1
+        fds: list[int | None] = []
+        try:
+            for f in (stdin, stdout, stderr):
+                if f is subprocess.DEVNULL:
+                    if devnull < 0:
+                        devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+                    fds.append(devnull)
+                elif f is None:
+                    fds.append(None)
+                elif isinstance(f, int):
+                    fds.append(f)
+                elif f is subprocess.PIPE:
+                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
+                else:
+                    fds.append(f.fileno())
+            fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
+            proc = Process(self, fam, 0)
+            waiter = _Waiter()
+            core = self._core
+            stdio = (fds[0], fds[1], fds[2])
+            cwd_s = os.fspath(cwd) if cwd is not None else None
+
+            def done(err: BaseException | None) -> None:
+                if isinstance(err, SpawnError):
+                    waiter.set(error=SpawnFailed(err.path, err.errno))
+                elif isinstance(err, AttachError):
+                    waiter.set(error=AttachDenied(err.pid, err.errno, str(err)))
+                else:
+                    waiter.set(error=err)
+
+            self._bind(proc)
+            core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done))
+            with anyio.CancelScope(shield=True):
+                await waiter.wait()
+        finally:
+            if devnull >= 0:
+                os.close(devnull)
+        assert fam.root is not None
+        proc.pid = fam.root.pid
+        return proc
+
+    async def attach(self, pid: int, *, follow: bool = True) -> Process:
+        """Trace the running process *pid* (every thread), held until ``resume()``."""
+        self._check_open()
+        pid = int(pid)
+        fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
+        proc = Process(self, fam, pid)
+        waiter = _Waiter()
+        core = self._core
+
+        def done(err: BaseException | None) -> None:
+            if isinstance(err, AttachError):
+                if err.errno == _errno.ESRCH:
+                    waiter.set(error=TraceeGone(pid, f"cannot attach: {err}"))
+                else:
+                    waiter.set(error=AttachDenied(pid, err.errno, str(err)))
+            else:
+                waiter.set(error=err)
+
+        self._bind(proc)
+        core.post(lambda: core.attach(fam, pid, done))
+        with anyio.CancelScope(shield=True):
+            await waiter.wait()
+        return proc
+
+    def _bind(self, proc: Process) -> None:
+        fam = proc._fam
+        fam.on_death = proc._died
+        fam.on_end = proc._ended
+        self._processes.append(proc)
+
+    async def aclose(self) -> None:
+        """Stop tracing: spawned processes are killed (or detached, if the tracer was
+        opened with ``kill_on_close=False``), attached ones detached. Returns once the
+        tracer thread has reaped or released every tracee and exited."""
+        if self._closed:
+            await self._finished.wait()
+            return
+        self._closed = True
+        core = self._core
+        core.post(lambda: core.close(self._kill_on_close))
+        with anyio.CancelScope(shield=True):
+            await self._finished.wait()
+        if core.thread is not None:
+            core.thread.join()
+        for fd in (self._rfd, self._wfd):
+            os.close(fd)
+
+    @property
+    def processes(self) -> list[Process]:
+        """Processes spawned or attached by this tracer that are still traced."""
+        return [p for p in self._processes if not p._fam.ended]
+
+
+@asynccontextmanager
+async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
+    """Start a tracer thread for the duration of the ``async with`` block.
+
+    On exit, spawned processes still running are killed (``kill_on_close=False``:
+    detached) and attached ones are detached; nothing is left stopped.
+    """
+    tracer = Tracer(kill_on_close=kill_on_close)
+    core = tracer._core
+    core.start()
+    await anyio.to_thread.run_sync(core.started.wait)
+    if core.start_error is not None:
+        err = core.start_error
+        core.thread.join()  # type: ignore[union-attr]
+        os.close(tracer._rfd)
+        os.close(tracer._wfd)
+        if isinstance(err, AttachError):
+            raise AttachDenied(err.pid, err.errno, str(err)) from None
+        raise err
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(tracer._pump)
+        try:
+            yield tracer
+        finally:
+            with anyio.CancelScope(shield=True):
+                await tracer.aclose()
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class Process:
+    """A traced process (spawned or attached) and the children it is followed into.
+
+    Made by :meth:`Tracer.spawn` and :meth:`Tracer.attach`.
+    """
+
+    def __init__(self, tracer: Tracer, fam: Family, pid: int) -> None:
+        self._tracer = tracer
+        self._fam = fam
+        self.pid = pid
+        self.returncode: int | None = None
+        self._dead = anyio.Event()
+        self._gone = anyio.Event()
+
+    def __repr__(self) -> str:
+        state = "running" if self.returncode is None else f"returncode={self.returncode}"
+        return f"<aiotrace.Process pid={self.pid} {state}>"
+
+    # callbacks from the tracer thread, run on the loop
+    def _died(self, rc: int) -> None:
+        self.returncode = rc
+        self._dead.set()
+
+    def _ended(self) -> None:
+        self._gone.set()
+        if self._fam.root is not None and self._fam.root.status is None:
+            # detached: no status will come, unless the root is our own child
+            if not self._fam.root.spawned:
+                self._dead.set()
+
+    def _tracer_finished(self) -> None:
+        # the tracer thread is gone (closed, or crashed): nothing more will come
+        for sub in self._fam.subs:
+            sub.buffer.append(END)
+            sub.wake()
+        self._dead.set()
+        self._gone.set()
+
+    @property
+    def threads(self) -> list[int]:
+        """Thread ids of this process that are traced now."""
+        root = self._fam.root
+        return sorted(list(root.threads)) if root is not None else []
+
+    @property
+    def pids(self) -> list[int]:
+        """Every traced process of this family (this one and followed children)."""
+        return sorted(p for p, pr in list(self._fam.procs.items()) if pr.status is None)
+
+    def events(
+        self,
+        *types: type[TraceEvent],
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: str = "block",
+    ) -> EventStream:
+        """Subscribe now to events of this process (and its followed children).
+
+        *types* are event classes (all when none are given); *syscalls* names or numbers
+        filter syscall events; *tids* filters threads. The buffer holds *buffer* events;
+        when it is full the traced thread waits for the consumer (``overflow="block"``,
+        lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
+        With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+        """
+        if overflow not in ("block", "drop"):
+            raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
+        if buffer < 1:
+            raise ValueError("buffer must be at least 1")
+        for t in types:
+            if not (isinstance(t, type) and issubclass(t, TraceEvent)):
+                raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+        nrs: frozenset[int] | None = None
+        if syscalls is not None:
+            if isinstance(syscalls, str):
+                syscalls = [syscalls]
+            nrs = frozenset(
+                s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls
+            )
+        fam = self._fam
+        sub = Subscription(
+            frozenset(types) if types else None,
+            nrs,
+            frozenset(tids) if tids is not None else None,
+            intercept,
+            buffer,
+            overflow == "drop",
+            fam.next_order,
+        )
+        fam.next_order += 1
+        sub.family = fam
+        stream = EventStream(self._tracer, sub)
+        if fam.ended:
+            sub.buffer.append(END)
+            return stream
+        had = fam.want_syscalls
+        fam.subs = fam.subs + (sub,)
+        if sub.wants_syscalls:
+            fam.want_syscalls = True
+            if not had and not fam.held:
+                core = self._tracer._core
+                core.post(lambda: core.interrupt(fam))
+        return stream
+
+    def resume(self) -> None:
+        """Release the spawn/attach hold: the process starts (or goes on) running."""
+        core = self._tracer._core
+        fam = self._fam
+        core.post(lambda: core.resume_family(fam))
+
+    async def wait(self) -> int | None:
+        """Wait for the process to end; its returncode (``-N`` if killed by signal N).
+
+        For an attached process that was detached, returns None once detached: its exit
+        status goes to its own parent."""
+        await self._dead.wait()
+        return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL every traced process of this family."""
+        self.send_signal(_signal.SIGKILL)
+
+    def send_signal(self, sig: int) -> None:
+        """Send *sig* to this process (not its children)."""
+        if self.returncode is None and not self._fam.ended:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+        if sig == _signal.SIGKILL:
+            core = self._tracer._core
+            fam = self._fam
+            core.post(lambda: core.kill_family(fam))
+
+    async def detach(self) -> None:
+        """Stop tracing this process (and its followed children); they keep running."""
+        if self._fam.ended:
+            await _checkpoint()
+            return
+        waiter = _Waiter()
+        core = self._tracer._core
+        fam = self._fam
+        core.post(lambda: core.detach(fam, waiter.set))
+        with anyio.CancelScope(shield=True):
+            await waiter.wait()
+
+
+def _syscall_nr_or_error(name: str) -> int:
+    try:
+        return syscall_number(name)
+    except KeyError:
+        close = [n for n in SYSCALL_NUMBERS if n.startswith(name[:3])][:5]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ValueError(f"unknown system call {name!r}{hint}") from None
+
+
+class EventStream:
+    """An async iterator of events; use it with ``async with``.
+
+    It ends when every process of the family is gone (or detached) or when closed.
+    Leaving an intercepted event without a verdict, fetching the next one, closing the
+    stream, an exception or a cancellation all release this stream's hold.
+    """
+
+    def __init__(self, tracer: Tracer, sub: Subscription) -> None:
+        self._tracer = tracer
+        self._sub = sub
+        self._waiter: anyio.Event | None = None
+        self._current: _Ctl | None = None
+        self._done = False
+        sub.wake = self._wake
+
+    def _wake(self) -> None:  # loop thread, from the pump
+        self._sub.flagged = False
+        w = self._waiter
+        if w is not None:
+            self._waiter = None
+            w.set()
+
+    @property
+    def dropped(self) -> int:
+        """Events not delivered because the buffer was full (``overflow="drop"``)."""
+        return self._sub.dropped
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        cur = self._current
+        if cur is not None:
+            self._current = None
+            cur.release_implicitly()
+        sub = self._sub
+        buf = sub.buffer
+        while True:
+            if buf:
+                item = buf.popleft()
+                sub.taken += 1
+                if item is END:
+                    self._done = True
+                    raise StopAsyncIteration
+                if sub.bp_holds:
+                    hold = sub.bp_holds.pop(item.seq, None)
+                    if hold is not None:
+                        core = self._tracer._core
+                        core.post(lambda: core.release(hold))
+                ctl = item._ctl
+                if ctl is not None:
+                    self._current = ctl
+                try:
+                    await _checkpoint()
+                except BaseException:
+                    if ctl is not None:
+                        self._current = None
+                        ctl.release_implicitly()
+                    raise
+                return item
+            if self._done or sub.closed:
+                raise StopAsyncIteration
+            self._waiter = w = anyio.Event()
+            await w.wait()
+
+    async def aclose(self) -> None:
+        """Stop receiving events and release every hold of this stream."""
+        await self._close()
+        await _checkpoint()
+
+    async def _close(self) -> None:
+        sub = self._sub
+        if sub.closed:
+            return
+        sub.closed = True
+        self._done = True
+        cur = self._current
+        self._current = None
+        if cur is not None:
+            cur.release_implicitly()
+        core = self._tracer._core
+        if not self._tracer._closed or not core.finished:
+            core.post(lambda: core.close_sub(sub))
+        fam = sub.family
+        if fam is not None:
+            fam.subs = tuple(s for s in fam.subs if s is not sub)
+            fam.want_syscalls = any(s.wants_syscalls for s in fam.subs)
+
+    async def __aenter__(self) -> EventStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        with anyio.CancelScope(shield=True):
+            await self._close()
+
+
+class _Ctl:
+    """The verdict API behind one intercepted event (one engine's hold)."""
+
+    __slots__ = ("core", "_hold", "done")
+
+    def __init__(self, core: Core, hold: Hold) -> None:
+        self.core = core
+        self._hold = hold
+        self.done = False
+
+    def _give(self, change: Callable[[Verdict], None] | None) -> None:
+        if self.done:
+            raise RuntimeError("a verdict was already given for this event")
+        self.done = True
+        core, hold = self.core, self._hold
+        core.post(lambda: core.release(hold, change))
+
+    def release_implicitly(self) -> None:
+        if not self.done:
+            self._give(None)
+
+    def release_now(self, core: Core) -> None:  # tracer thread
+        if not self.done:
+            self.done = True
+            core.release(self._hold)
+
+    def resume(self, ev: TraceEvent) -> None:
+        self._give(None)
+
+    def fail(self, ev: TraceEvent, err: int) -> None:
+        self.return_value(ev, -int(err))
+
+    def return_value(self, ev: TraceEvent, value: int) -> None:
+        def change(v: Verdict) -> None:
+            v.skip_return = int(value)
+        self._give(change)
+
+    def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any) -> None:
+        nr = None
+        if name_or_nr is not None:
+            nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
+        new_args = None if args is None else tuple(int(a) for a in args)
+
+        def change(v: Verdict) -> None:
+            if nr is not None:
+                v.new_nr = nr
+            if new_args is not None:
+                v.new_args = new_args
+        self._give(change)
+
+    def set_return(self, ev: TraceEvent, value: int) -> None:
+        def change(v: Verdict) -> None:
+            v.set_return = int(value)
+        self._give(change)
+
+    def replace_signal(self, ev: TraceEvent, signo: int) -> None:
+        def change(v: Verdict) -> None:
+            v.signo = signo
+        self._give(change)
+
+    def hold(self, ev: TraceEvent) -> HoldHandle:
+        if self.done:
+            raise RuntimeError("hold() must come before the verdict")
+        extra = Hold(self._hold.thread, None)
+        core = self.core
+        core.post(lambda: core.add_hold(extra))
+        return HoldHandle(core, extra)
+
+    def detach_engine(self, ev: TraceEvent) -> None:
+        sub = self._hold.sub
+        self.release_implicitly()
+        if sub is not None:
+            sub.closed = True
+            core = self.core
+            core.post(lambda: core.close_sub(sub))
+
+    def thread(self, ev: TraceEvent) -> ThreadHandle:
+        return ThreadHandle(ev.pid, ev.tid)
+
+
+class HoldHandle:
+    """Keeps a thread stopped beyond an event, until :meth:`release`."""
+
+    __slots__ = ("_core", "_hold")
+
+    def __init__(self, core: Core, hold: Hold) -> None:
+        self._core = core
+        self._hold = hold
+
+    def release(self) -> None:
+        core, hold = self._core, self._hold
+        core.post(lambda: core.release(hold))
+
+
+class ThreadHandle:
+    """Memory of a stopped thread, read and written from the loop thread directly."""
+
+    __slots__ = ("pid", "tid")
+
+    def __init__(self, pid: int, tid: int) -> None:
+        self.pid = pid
+        self.tid = tid
+
+    def read(self, addr: int, n: int) -> bytes:
+        try:
+            return _ffi.vm_read(self.tid, addr, n)
+        except ProcessLookupError:
+            raise TraceeGone(self.tid) from None
+
+    def read_string(self, addr: int, limit: int = 4096) -> bytes:
+        out = b""
+        while len(out) < limit:
+            # never read across a page boundary in one go: the next page may be unmapped
+            chunk = min(4096 - (addr + len(out)) % 4096, limit - len(out))
+            data = self.read(addr + len(out), chunk)
+            nul = data.find(b"\0")
+            if nul >= 0:
+                return out + data[:nul]
+            out += data
+            if len(data) < chunk:
+                break
+        return out
+
+    def write(self, addr: int, data: bytes) -> None:
+        try:
+            n = _ffi.vm_write(self.tid, addr, data)
+            if n == len(data):
+                return
+        except ProcessLookupError:
+            raise TraceeGone(self.tid) from None
+        except OSError as exc:
+            if exc.errno != _errno.EFAULT:
+                raise
+        # read-only pages: /proc/PID/mem writes with FOLL_FORCE, as debuggers do
+        with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
+            f.seek(addr)
+            f.write(data)
