@@ -312,7 +312,7 @@ class Core:
         finally:
             self._stop_doorbell()
             self.finished = True
-            self._flush()
+            self.notify()  # always: the loop side waits for `finished`
 
     def _loop(self) -> None:
         commands = self.commands

@@ -1,0 +1,431 @@
+"""The reactor and the tracee life cycle, on real processes, on asyncio and trio."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import aiotrace
+from aiotrace import (
+    Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+class Run:
+    """A traced run's events, output and return code."""
+
+    def __init__(self, events: list[Any], out: str, rc: int | None) -> None:
+        self.events = events
+        self.out = out
+        self.rc = rc
+
+    def of(self, cls: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, cls)]
+
+
+async def trace_run(argv: list[str], tmp_path: Path, *types: type, **kw: Any) -> Run:
+    out = tmp_path / "stdout"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn(argv, stdout=f, follow=kw.pop("follow", True))
+            events = proc.events(*types, **kw)
+            proc.resume()
+            got = []
+            async with events:
+                async for ev in events:
+                    got.append(ev)
+            rc = await proc.wait()
+    return Run(got, out.read_text(), rc)
+
+
+async def test_syscall_events_in_order(target, tmp_path):
+    data = tmp_path / "data"
+    data.write_text("0123456789")
+    run = await trace_run([target("syscall_mix"), str(data)], tmp_path, SyscallEntry, SyscallExit)
+    assert run.rc == 0 and run.out == "hi\n"
+    names = [(e.kind, e.name) for e in run.events]
+    # the target's own sequence, after the dynamic loader's calls
+    i = max(k for k, (kind, name) in enumerate(names) if name == "openat" and kind == "syscall.entry")
+    assert names[i:i + 12] == [
+        ("syscall.entry", "openat"), ("syscall.exit", "openat"),
+        ("syscall.entry", "read"), ("syscall.exit", "read"),
+        ("syscall.entry", "close"), ("syscall.exit", "close"),
+        ("syscall.entry", "write"), ("syscall.exit", "write"),
+        ("syscall.entry", "getpid"), ("syscall.exit", "getpid"),
+        ("syscall.entry", "exit_group"),
+    ][: len(names[i:i + 12])]
+    read_exit = run.events[i + 3]
+    assert read_exit.retval == 10 and read_exit.error is None
+    write_entry = run.events[i + 6]
+    assert write_entry.args[0] == 1 and write_entry.args[2] == 3
+    getpid_exit = run.events[i + 9]
+    assert getpid_exit.retval == getpid_exit.pid
+    seqs = [e.seq for e in run.events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    times = [e.time_ns for e in run.events]
+    assert times == sorted(times)
+
+
+async def test_failed_syscall_has_errno(target, tmp_path):
+    run = await trace_run(
+        [target("openat_file"), str(tmp_path / "missing")], tmp_path, SyscallExit, syscalls={"openat"}
+    )
+    assert run.rc == 1
+    last = run.events[-1]
+    assert last.name == "openat" and last.retval == -2 and last.error == 2
+    assert "ENOENT" in repr(last)
+
+
+async def test_filter_by_syscall_name(target, tmp_path):
+    run = await trace_run([target("getppid_loop"), "50"], tmp_path, SyscallExit, syscalls={"getppid"})
+    assert [e.name for e in run.events] == ["getppid"] * 50
+    ppid = {e.retval for e in run.events}
+    assert ppid == {os.getpid()}  # the tracer thread forked it
+
+
+async def test_unknown_syscall_name_is_a_clear_error(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "1"])
+        with pytest.raises(ValueError, match="unknown system call 'opne'"):
+            proc.events(syscalls={"opne"})
+        proc.resume()
+        assert await proc.wait() == 0
+
+
+async def test_threads(target, tmp_path):
+    run = await trace_run(
+        [target("threads"), "4", "100"], tmp_path, SyscallEntry, Clone, Death, syscalls={"getppid"}
+    )
+    assert run.rc == 0 and run.out == "threads done\n"
+    clones = run.of(Clone)
+    assert len(clones) == 4 and {c.clone_type for c in clones} == {"thread"}
+    child_tids = {c.child_tid for c in clones}
+    calls = Counter(e.tid for e in run.of(SyscallEntry))
+    assert set(calls) == child_tids and set(calls.values()) == {100}
+    assert all(c.child_pid == run.events[0].pid for c in clones)
+    deaths = {d.tid for d in run.of(Death)}
+    assert child_tids <= deaths and run.events[0].pid in deaths
+
+
+async def test_fork_vfork_exec_chain(target, tmp_path):
+    run = await trace_run([target("forkexec")], tmp_path, Clone, Exec, Death)
+    assert run.rc == 7
+    assert run.out == "fork child exit=3\nvfork child exit=5\nexec child exit=0\n"
+    assert [c.clone_type for c in run.of(Clone)] == ["fork", "vfork", "fork"]
+    execs = run.of(Exec)
+    assert [os.path.basename(e.filename) for e in execs][-2:] in (["dash", "true"], ["bash", "true"], ["sh", "true"])
+    root = run.of(Clone)[0].pid
+    by_pid = {d.pid: d.returncode for d in run.of(Death) if d.tid == d.pid}
+    assert by_pid[root] == 7
+    assert sorted(rc for pid, rc in by_pid.items() if pid != root) == [0, 3, 5]
+
+
+async def test_follow_false_traces_only_the_process(target, tmp_path):
+    run = await trace_run([target("forkexec")], tmp_path, Clone, Exec, Death, follow=False)
+    assert run.rc == 7
+    assert run.out == "fork child exit=3\nvfork child exit=5\nexec child exit=0\n"
+    root = run.events[0].pid
+    assert {e.pid for e in run.events} == {root}
+    assert not run.of(Exec)
+
+
+async def test_exec_from_non_leader_thread(target, tmp_path):
+    run = await trace_run([target("exec_thread"), "/bin/echo", "hello"], tmp_path, Exec, Clone, Death)
+    assert run.rc == 0 and run.out == "thread execs\nhello\n"
+    (clone,) = run.of(Clone)
+    (ex,) = run.of(Exec)
+    assert ex.old_tid == clone.child_tid != ex.tid == ex.pid
+    assert ex.filename.endswith("echo")
+
+
+async def test_job_control_seen_by_parent_as_untraced(target, tmp_path):
+    untraced = subprocess.run([target("selfstop")], capture_output=True, text=True, timeout=20)
+    run = await trace_run([target("selfstop")], tmp_path, GroupStop, Continued, Signal)
+    assert (run.out, run.rc) == (untraced.stdout, untraced.returncode) == (
+        "child stopped sig=19\nchild continued\nchild exit=0\n", 0)
+    stops = run.of(GroupStop)
+    assert [s.signo for s in stops] == [signal.SIGSTOP]
+    assert [c.tid for c in run.of(Continued)] == [stops[0].tid]
+    sigs = [(s.tid, s.signo) for s in run.of(Signal)]
+    assert (stops[0].tid, signal.SIGCONT) in sigs
+
+
+async def test_signals_with_handlers_are_delivered_once_each(target, tmp_path):
+    run = await trace_run([target("sighandler"), "5"], tmp_path, Signal)
+    assert run.rc == 0 and run.out == "usr1=5 usr2=1\n"
+    assert Counter(s.signo for s in run.of(Signal)) == {signal.SIGUSR1: 5, signal.SIGUSR2: 1}
+
+
+@pytest.mark.parametrize("name, rc", [("sigkill_self", -9), ("segv", -11)])
+async def test_death_by_signal(target, tmp_path, name, rc):
+    run = await trace_run([target(name)], tmp_path, Death, Exit, Signal)
+    assert run.rc == rc
+    assert run.of(Death)[-1].returncode == rc
+    if name == "segv":
+        assert [s.signo for s in run.of(Signal)] == [signal.SIGSEGV]
+        assert run.of(Exit)[-1].status & 0x7F == signal.SIGSEGV
+
+
+async def test_raise_sigterm(target, tmp_path):
+    run = await trace_run([target("raise_signal"), "15"], tmp_path, Death)
+    assert run.rc == -15
+
+
+async def test_kill_a_held_process(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL)
+        events = proc.events(Death)
+        proc.resume()
+        proc.kill()
+        async with events:
+            deaths = [ev async for ev in events]
+        assert await proc.wait() == -9
+        assert deaths[-1].returncode == -9 and deaths[-1].tid == proc.pid
+
+
+async def test_spawn_failures_name_the_path(tmp_path):
+    script = tmp_path / "noexec"
+    script.write_text("#!/bin/sh\n")
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(aiotrace.SpawnFailed, match="no-such-program.*No such file") as e:
+            await tracer.spawn(["no-such-program-xyz"])
+        assert e.value.errno == 2 and e.value.path == "no-such-program-xyz"
+        with pytest.raises(aiotrace.SpawnFailed, match="Permission denied") as e:
+            await tracer.spawn([str(script)])
+        assert e.value.errno == 13
+        garbage = tmp_path / "garbage"
+        garbage.write_bytes(b"\x7fELF garbage")
+        garbage.chmod(0o755)
+        with pytest.raises(aiotrace.SpawnFailed, match="garbage") as e:
+            await tracer.spawn([str(garbage)])
+        assert e.value.errno == 8  # ENOEXEC, reported by the child's failed execve
+
+
+async def test_slow_consumer_small_buffer_loses_nothing(target):
+    n = 3000
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=4)
+        proc.resume()
+        count = 0
+        async with events:
+            async for _ in events:
+                count += 1
+                await anyio.lowlevel.checkpoint()
+                await anyio.lowlevel.checkpoint()
+        assert count == n and events.dropped == 0
+        assert await proc.wait() == 0
+
+
+async def test_overflow_drop_counts_drops(target):
+    n = 2000
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=2, overflow="drop")
+        proc.resume()
+        assert await proc.wait() == 0   # nobody consumes while it runs
+        async with events:
+            count = len([ev async for ev in events])
+        assert count + events.dropped == n
+        assert count <= 2 and events.dropped >= n - 2
+
+
+async def test_several_streams_with_their_own_filters(target, tmp_path):
+    data = tmp_path / "data"
+    data.write_text("x")
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("syscall_mix"), str(data)], stdout=subprocess.DEVNULL)
+        a = proc.events(SyscallEntry, syscalls={"write"})
+        b = proc.events(SyscallExit, syscalls={"read", "close"})
+        c = proc.events(Death)
+        proc.resume()
+        got: dict[str, list[Any]] = {}
+
+        async def drain(name: str, s: aiotrace.EventStream) -> None:
+            async with s:
+                got[name] = [ev async for ev in s]
+
+        async with anyio.create_task_group() as tg:
+            for name, s in (("a", a), ("b", b), ("c", c)):
+                tg.start_soon(drain, name, s)
+        assert [e.name for e in got["a"]] == ["write"]
+        assert set(e.name for e in got["b"]) == {"read", "close"}
+        assert [type(e) for e in got["c"]] == [Death]
+        assert await proc.wait() == 0
+
+
+async def test_stream_opened_late_switches_on_syscall_stops(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "1"], stdin=subprocess.PIPE if False else None,
+                                  stdout=subprocess.DEVNULL)
+        proc.resume()
+        # the process runs with PTRACE_CONT (nobody wants syscalls); now somebody does
+        events = proc.events(SyscallEntry, syscalls={"exit_group"})
+        proc.send_signal(signal.SIGTERM)
+        async with events:
+            names = [ev.name async for ev in events]
+        assert await proc.wait() == -15
+        assert names == []  # killed by a signal: no exit_group
+
+
+async def test_application_subprocesses_are_not_stolen(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "2000"])
+        events = proc.events(SyscallExit)
+        proc.resume()
+        rcs = []
+
+        async def consume() -> None:
+            async with events:
+                async for _ in events:
+                    pass
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(consume)
+            for code in (0, 3, 5):
+                res = await anyio.run_process(["sh", "-c", f"exit {code}"], check=False)
+                rcs.append(res.returncode)
+            res2 = await anyio.to_thread.run_sync(
+                lambda: subprocess.run(["sh", "-c", "exit 4"]).returncode)
+            rcs.append(res2)
+        assert rcs == [0, 3, 5, 4]
+        assert await proc.wait() == 0
+
+
+async def test_asyncio_create_subprocess_exec_while_tracing(target, anyio_backend):
+    if anyio_backend != "asyncio":
+        pytest.skip("asyncio's own subprocess API")
+    import asyncio
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "1000"])
+        events = proc.events(SyscallExit)
+        proc.resume()
+        child = await asyncio.create_subprocess_exec("sh", "-c", "exit 6")
+        assert await child.wait() == 6
+        async with events:
+            async for _ in events:
+                pass
+        assert await proc.wait() == 0
+
+
+async def test_attach_multithreaded_then_detach(target, spawned):
+    p = spawned(subprocess.Popen([target("blocker"), "3"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline() == f"ready {p.pid}\n"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.attach(p.pid)
+        assert len(proc.threads) == 4 and proc.pid in proc.threads
+        events = proc.events(Signal)
+        proc.resume()
+        os.kill(p.pid, signal.SIGWINCH)  # default action: ignore; still reported to a tracer
+        async with events:
+            async for ev in events:
+                assert ev.signo == signal.SIGWINCH
+                break
+        await proc.detach()
+        assert proc.threads == []
+        assert await proc.wait() is None
+    status = Path(f"/proc/{p.pid}/status").read_text()
+    assert "TracerPid:\t0" in status and "State:\tS" in status
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    assert p.stdout.read() == "bye\n"
+    assert p.wait(timeout=20) == 0
+
+
+async def test_attach_errors():
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(aiotrace.AttachDenied, match="cannot trace itself"):
+            await tracer.attach(os.getpid())
+        with pytest.raises(aiotrace.TraceeGone, match="no process"):
+            await tracer.attach(2**22 + 12345)
+
+
+async def test_closing_tracer_kills_spawned_and_detaches_attached(target, spawned):
+    p = spawned(subprocess.Popen([target("blocker"), "1"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline().startswith("ready")
+    async with aiotrace.open_tracer() as tracer:
+        mine = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL)
+        theirs = await tracer.attach(p.pid)
+        mine.resume()
+        theirs.resume()
+    assert mine.returncode == -9
+    assert "TracerPid:\t0" in Path(f"/proc/{p.pid}/status").read_text()
+    p.stdin.write("x\n")
+    p.stdin.flush()
+    assert p.wait(timeout=20) == 0
+
+
+async def test_closed_tracer_refuses_work(target):
+    async with aiotrace.open_tracer() as tracer:
+        pass
+    with pytest.raises(aiotrace.TracerClosed):
+        await tracer.spawn([target("getppid_loop"), "1"])
+
+
+async def test_trace_convenience(target):
+    names = []
+    async with aiotrace.trace([target("getppid_loop"), "3"], SyscallExit, syscalls={"getppid"}) as evs:
+        async for ev in evs:
+            names.append(ev.name)
+    assert names == ["getppid"] * 3
+
+
+async def test_event_repr_and_frozen(target, tmp_path):
+    run = await trace_run([target("getppid_loop"), "1"], tmp_path, SyscallExit, syscalls={"getppid"})
+    (ev,) = run.events
+    assert repr(ev).startswith(f"<SyscallExit #{ev.seq} pid={ev.pid} tid={ev.tid} getppid() = ")
+    with pytest.raises(AttributeError):
+        ev.retval = 3  # type: ignore[misc]
+    with pytest.raises(aiotrace.NotIntercepted, match="intercept=True"):
+        ev.resume()
+
+
+async def test_blocked_tracees_cost_no_cpu():
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["sleep", "2"])
+        events = proc.events()   # everything, syscalls included
+        proc.resume()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        n = 0
+        async with events:
+            async for _ in events:
+                n += 1
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        assert await proc.wait() == 0
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert n > 20  # it was traced, start-up syscalls included
+    assert cpu < 0.05, f"the tracer used {cpu * 1000:.1f} ms of CPU while its tracee slept 2 s"
+
+
+def test_event_loop_in_another_thread(target):
+    result: list[Any] = []
+
+    async def main() -> None:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("getppid_loop"), "7"])
+            events = proc.events(SyscallExit, syscalls={"getppid"})
+            proc.resume()
+            async with events:
+                result.append(len([e async for e in events]))
+            result.append(await proc.wait())
+
+    for backend in ("asyncio", "trio"):
+        t = threading.Thread(target=anyio.run, args=(main,), kwargs={"backend": backend})
+        t.start()
+        t.join(timeout=30)
+        assert not t.is_alive()
+    assert result == [7, 0, 7, 0]
