@@ -117,3 +117,32 @@ def spawned() -> Iterator[Callable[[subprocess.Popen], subprocess.Popen]]:
                         pass
     if errors:
         raise errors[0]
+
+
+def _leftovers() -> list[str]:
+    """Children of this process that are zombies or stopped, and tracees of this process."""
+    me = str(__import__("os").getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        state = fields.get("State", "")
+        if fields.get("TracerPid", "0").strip() == me:
+            found.append(f"{entry.name} ({fields.get('Name', '?').strip()}) is still traced by us")
+        elif fields.get("PPid", "").strip() == me and state[:1] in ("Z", "t", "T"):
+            found.append(f"{entry.name} ({fields.get('Name', '?').strip()}) left in state {state.strip()}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_leftovers() -> Iterator[None]:
+    """After every test (and after other fixtures cleaned up): nothing stopped, nothing
+    unreaped, nothing still traced."""
+    yield
+    left = _leftovers()
+    assert not left, "the test left processes behind: " + "; ".join(left)
