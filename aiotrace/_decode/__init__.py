@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""strace-compatible formatting of syscall arguments and return values (x86-64).
+
+Pure functions: the caller passes the syscall name, the six raw argument
+registers, the return value and a :class:`Memory` to read the tracee with.
+
+Entry and exit
+--------------
+``format_entry`` returns the text strace prints when the call starts.  When
+some arguments are outputs (``read``'s buffer, ``fstat``'s struct...), the text
+stops before them and ends with ``", "`` -- exactly what strace prints before
+``<unfinished ...>`` -- or is empty when the first argument is an output.
+
+``format_exit`` returns ``(args_text, ret_text)``.  Pass the string that
+``format_entry`` returned as ``entry_text``: ``args_text`` then always starts
+with it, so ``args_text[len(entry_text):]`` is what strace prints after
+``<... NAME resumed>``.  The string returned by ``format_entry`` also carries
+what the exit decoder must compare with (``accept``'s ``[128 => 16]``), and
+``execve``'s arguments, which cannot be read again after a successful exec.
+
+``fd_path(fd)`` gives the path shown by ``-y``; it is also called with
+``AT_FDCWD`` (-100) for the current directory, as ``strace -y`` prints
+``AT_FDCWD</cwd>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _xlat
+from ._ctx import Ctx, FdPath, Memory
+from ._table import NARGS, SYSCALLS, Spec, undecoded_nargs
+from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
+
+__all__ = [
+    "Memory",
+    "format_entry",
+    "format_exit",
+    "format_return",
+    "format_syscall_line",
+    "errno_name",
+    "known_syscalls",
+    "ALIGN_COLUMN",
+]
+
+ALIGN_COLUMN = 40  # strace's default -a
+
+
+class _EntryText(str):
+    """The entry text, with the state the exit decoder needs."""
+
+    saved: dict[str, Any]
+
+
+def known_syscalls() -> frozenset[str]:
+    """Names with a dedicated decoder."""
+    return frozenset(SYSCALLS)
+
+
+def errno_name(err: int) -> str | None:
+    return ERRNO_NAMES.get(err)
+
+
+def _undecoded(name: str, ctx: Ctx) -> str:
+    n = undecoded_nargs(name)
+    return ", ".join(hexa(a) for a in ctx.args[:n])
+
+
+def _entry(spec: Spec | None, name: str, ctx: Ctx) -> str:
+    if spec is None:
+        return _undecoded(name, ctx)
+    for i, k in enumerate(spec.args):
+        if k.pre is not None:
+            k.pre(ctx, i)
+    if spec.entry is not None:
+        return spec.entry(ctx)
+    parts: list[str] = []
+    for i, k in enumerate(spec.args):
+        if k.out:
+            return ", ".join(parts) + ", " if parts else ""
+        s = k.fn(ctx, i)
+        if s is not None:
+            parts.append(s)
+    return ", ".join(parts)
+
+
+def _exit(spec: Spec | None, ctx: Ctx, entry_text: str) -> str:
+    if spec is None:
+        return entry_text
+    if spec.exit is not None:
+        return spec.exit(ctx, entry_text)
+    if spec.first_out is None:
+        return entry_text
+    parts: list[str] = []
+    for i in range(spec.first_out, len(spec.args)):
+        s = spec.args[i].fn(ctx, i)
+        if s is not None:
+            parts.append(s)
+    return entry_text + ", ".join(parts)
+
+
+def format_entry(
+    name: str,
+    args: tuple[int, ...],
+    mem: Memory | None,
+    *,
+    strsize: int = 32,
+    fd_path: FdPath = None,
+) -> str:
+    """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``."""
+    ctx = Ctx(name, args, mem, strsize, fd_path)
+    text = _EntryText(_entry(SYSCALLS.get(name), name, ctx))
+    text.saved = ctx.saved
+    return text
+
+
+def format_return(
+    name: str,
+    args: tuple[int, ...],
+    retval: int,
+    mem: Memory | None = None,
+    *,
+    strsize: int = 32,
+    fd_path: FdPath = None,
+) -> str:
+    """Only the text after ``= ``."""
+    ctx = Ctx(name, args, mem, strsize, fd_path, retval)
+    return _ret(SYSCALLS.get(name), name, ctx)
+
+
+def _ret(spec: Spec | None, name: str, ctx: Ctx) -> str:
+    if name in ("exit", "exit_group"):
+        return "?"
+    r = ctx.retval if ctx.retval is not None else 0
+    if -4096 < r < 0:
+        err = -r
+        restart = RESTART_ERRNO.get(err)
+        if restart is not None:
+            return "? %s (%s)" % (ERRNO_NAMES[err], restart)
+        ename = ERRNO_NAMES.get(err)
+        if ename is None:
+            return "-1 (errno %d)" % err
+        return "-1 %s (%s)" % (ename, _xlat.strerror(err))
+    if spec is None:
+        return str(r)
+    return spec.ret(ctx)
+
+
+def format_exit(
+    name: str,
+    args: tuple[int, ...],
+    retval: int,
+    mem: Memory | None,
+    *,
+    strsize: int = 32,
+    fd_path: FdPath = None,
+    entry_text: str | None = None,
+) -> tuple[str, str]:
+    """``(arguments text with the outputs decoded, return value text)``."""
+    spec = SYSCALLS.get(name)
+    saved = getattr(entry_text, "saved", None)
+    if entry_text is None:
+        pre = Ctx(name, args, mem, strsize, fd_path)
+        entry_text = _entry(spec, name, pre)
+        saved = pre.saved
+    ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {})
+    return _exit(spec, ctx, str(entry_text)), _ret(spec, name, ctx)
+
+
+def format_syscall_line(name: str, args_text: str, ret_text: str, *, prefix: str = "",
+                        column: int = ALIGN_COLUMN) -> str:
+    """``openat(AT_FDCWD, "/x", O_RDONLY) = 3``, with ``= `` aligned like strace.
+
+    ``prefix`` (e.g. ``"[pid  12] "``) is put in front and counts for the alignment.
+    """
+    head = "%s%s(%s)" % (prefix, name, args_text)
+    if len(head) < column - 1:
+        head = head.ljust(column - 1)
+    return "%s = %s" % (head, ret_text)
+
+
+_unused = (NARGS,)

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Decoding context and the basic printers shared by all decoders."""
+
+from __future__ import annotations
+
+import struct
+from typing import Any, Callable, Optional, Protocol
+
+from ._quote import annotate_path, quote
+from ._xlat import AT_FDCWD, hexa, ptr, s32
+
+PATH_MAX = 4096
+MAX_EINTR = (4, 512, 513, 514, 516)  # EINTR and the restart codes
+
+
+class Memory(Protocol):
+    """Read access to the tracee's memory."""
+
+    def read(self, addr: int, n: int) -> bytes:
+        """Up to ``n`` bytes at ``addr``; may return fewer; OSError on a bad address."""
+        ...
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        """Bytes at ``addr`` up to the NUL (excluded) or ``limit`` bytes; OSError on a bad address."""
+        ...
+
+
+FdPath = Optional[Callable[[int], Optional[str]]]
+
+
+class Ctx:
+    """Everything a decoder may look at for one syscall stop."""
+
+    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved")
+
+    def __init__(
+        self,
+        name: str,
+        args: tuple[int, ...],
+        mem: Memory | None,
+        strsize: int,
+        fd_path: FdPath,
+        retval: int | None = None,
+        saved: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        a = tuple(int(x) & 0xFFFFFFFFFFFFFFFF for x in args)
+        self.args = a + (0,) * (6 - len(a))
+        self.mem = mem
+        self.strsize = strsize
+        self.fd_path = fd_path
+        self.retval = retval
+        self.saved = saved if saved is not None else {}
+
+    # -- state -----------------------------------------------------------
+    @property
+    def exiting(self) -> bool:
+        return self.retval is not None
+
+    @property
+    def failed(self) -> bool:
+        r = self.retval
+        return r is not None and -4096 < r < 0
+
+    @property
+    def errno(self) -> int:
+        r = self.retval
+        return -r if r is not None and -4096 < r < 0 else 0
+
+    # -- memory ----------------------------------------------------------
+    def read(self, addr: int, n: int) -> bytes | None:
+        """Exactly ``n`` bytes, or None when they cannot all be read."""
+        if self.mem is None or addr == 0:
+            return None
+        if n == 0:
+            return b""
+        try:
+            data = self.mem.read(addr, n)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if data is None or len(data) < n:
+            return None
+        return bytes(data[:n])
+
+    def read_prefix(self, addr: int, n: int) -> bytes | None:
+        """Up to ``n`` bytes (a short read is accepted), None when nothing is readable."""
+        if self.mem is None or addr == 0:
+            return None
+        if n == 0:
+            return b""
+        try:
+            data = self.mem.read(addr, n)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if not data:
+            return None
+        return bytes(data[:n])
+
+    def read_cstr(self, addr: int, limit: int) -> bytes | None:
+        if self.mem is None or addr == 0:
+            return None
+        try:
+            data = self.mem.read_string(addr, limit)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if data is None:
+            return None
+        data = bytes(data)
+        nul = data.find(b"\0")
+        if nul >= 0:
+            data = data[:nul]
+        return data[:limit]
+
+    def unpack(self, fmt: str, addr: int) -> tuple[Any, ...] | None:
+        size = struct.calcsize(fmt)
+        data = self.read(addr, size)
+        if data is None:
+            return None
+        return struct.unpack(fmt, data)
+
+    # -- printers --------------------------------------------------------
+    def fd(self, v: int) -> str:
+        fd = s32(v)
+        if fd >= 0 and self.fd_path is not None:
+            try:
+                p = self.fd_path(fd)
+            except Exception:  # a vanished process must not break printing
+                p = None
+            if p is not None:
+                return "%d<%s>" % (fd, annotate_path(p))
+        return str(fd)
+
+    def dirfd(self, v: int) -> str:
+        fd = s32(v)
+        if fd == AT_FDCWD:
+            if self.fd_path is not None:
+                try:
+                    p = self.fd_path(AT_FDCWD)
+                except Exception:
+                    p = None
+                if p is not None:
+                    return "AT_FDCWD<%s>" % annotate_path(p)
+            return "AT_FDCWD"
+        return self.fd(v)
+
+    def path(self, addr: int) -> str:
+        """A NUL-terminated path (not limited by strsize, like strace)."""
+        if addr == 0:
+            return "NULL"
+        data = self.read_cstr(addr, PATH_MAX + 1)
+        if data is None:
+            return hexa(addr)
+        if len(data) > PATH_MAX:
+            return quote(data[:PATH_MAX], truncated=True)
+        return quote(data)
+
+    def cstr(self, addr: int, limit: int | None = None) -> str:
+        """A NUL-terminated string limited by strsize."""
+        if addr == 0:
+            return "NULL"
+        lim = self.strsize if limit is None else limit
+        data = self.read_cstr(addr, lim + 1)
+        if data is None:
+            return hexa(addr)
+        if len(data) > lim:
+            return quote(data[:lim], truncated=True)
+        return quote(data)
+
+    def buf(self, addr: int, length: int, *, hex: bool = False) -> str:
+        """A buffer of ``length`` bytes, shown up to strsize bytes."""
+        if addr == 0:
+            return "NULL"
+        if length < 0:
+            length = 0
+        n = min(length, self.strsize)
+        data = self.read(addr, n)
+        if data is None:
+            return hexa(addr)
+        return quote(data, truncated=length > n, hex=hex)
+
+    def struct(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
+        """Read a struct and render it, or print the address like strace."""
+        if addr == 0:
+            return "NULL"
+        vals = self.unpack(fmt, addr)
+        if vals is None:
+            return hexa(addr)
+        return render(*vals)
+
+    def ptr(self, v: int) -> str:
+        return ptr(v)

@@ -1,0 +1,313 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Argument kinds: small printers that the syscall table is made of.
+
+A kind is called as ``kind.fn(ctx, i)`` and returns the text of argument
+``i`` (or None to leave the argument out).  Kinds with ``out=True`` describe
+data the kernel writes: they are printed when the call returns, and as a bare
+address when it failed.  ``pre`` is an optional hook run at syscall entry to
+remember what an output decoder needs to compare with later.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Callable, Optional
+
+from . import _structs as S
+from . import _xlat as X
+from ._ctx import Ctx
+from ._xlat import Flags, flags, hexa, ptr, s32, s64, u32, u64, xval
+
+Fn = Callable[[Ctx, int], Optional[str]]
+
+
+class Kind:
+    __slots__ = ("fn", "out", "pre")
+
+    def __init__(self, fn: Fn, out: bool = False, pre: Fn | None = None) -> None:
+        self.fn = fn
+        self.out = out
+        self.pre = pre
+
+
+def out(fn: Fn, pre: Fn | None = None, *, on_error: Fn | None = None) -> Kind:
+    """An output argument: decoded at exit when the call succeeded."""
+
+    def wrapped(c: Ctx, i: int) -> str | None:
+        if c.failed:
+            if on_error is not None:
+                return on_error(c, i)
+            return ptr(c.args[i])
+        return fn(c, i)
+
+    return Kind(wrapped, True, pre)
+
+
+# -- scalars -----------------------------------------------------------------
+
+INT = Kind(lambda c, i: str(s32(c.args[i])))
+UINT = Kind(lambda c, i: str(u32(c.args[i])))
+LONG = Kind(lambda c, i: str(s64(c.args[i])))
+ULONG = Kind(lambda c, i: str(u64(c.args[i])))
+HEX = Kind(lambda c, i: hexa(c.args[i]))
+HEX32 = Kind(lambda c, i: hexa(u32(c.args[i])))
+PTR = Kind(lambda c, i: ptr(c.args[i]))
+FD = Kind(lambda c, i: c.fd(c.args[i]))
+DIRFD = Kind(lambda c, i: c.dirfd(c.args[i]))
+PATH = Kind(lambda c, i: c.path(c.args[i]))
+STR = Kind(lambda c, i: c.cstr(c.args[i]))
+MODE = Kind(lambda c, i: X.octal(u32(c.args[i])))
+SIGNAL = Kind(lambda c, i: X.signame(c.args[i]))
+PID = INT
+UID = Kind(lambda c, i: str(s32(c.args[i])) if u32(c.args[i]) == 0xFFFFFFFF else str(u32(c.args[i])))
+CLOCKID = Kind(lambda c, i: xval(s32(c.args[i]), X.CLOCKS, "CLOCK_???"))
+OPEN_FLAGS = Kind(lambda c, i: X.open_flags(c.args[i]))
+ACCESS_MODE = Kind(lambda c, i: X.access_mode(c.args[i]))
+PROT = Kind(lambda c, i: X.prot(c.args[i]))
+MAP_FLAGS = Kind(lambda c, i: X.map_flags(c.args[i]))
+WHENCE = Kind(lambda c, i: xval(u32(c.args[i]), X.SEEK_WHENCE, "SEEK_???"))
+RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), X.RLIMIT_RESOURCES, "RLIMIT_???"))
+
+
+def F(table: Flags, unknown: str, *, width: int = 32, zero: str = "0") -> Kind:
+    mask = (1 << width) - 1
+    return Kind(lambda c, i: flags(c.args[i] & mask, table, unknown, zero=zero))
+
+
+def E(table: dict[int, str], unknown: str, *, signed: bool = True) -> Kind:
+    conv = s32 if signed else u32
+    return Kind(lambda c, i: xval(conv(c.args[i]), table, unknown))
+
+
+def OPT_MODE(flags_index: int) -> Kind:
+    """open's mode: only shown with O_CREAT or O_TMPFILE."""
+
+    def fn(c: Ctx, i: int) -> str | None:
+        fl = c.args[flags_index]
+        if fl & (X.O_CREAT | X.O_TMPFILE_BIT):
+            return X.octal(u32(c.args[i]))
+        return None
+
+    return Kind(fn)
+
+
+# -- buffers -----------------------------------------------------------------
+
+
+def BUF_IN(len_index: int) -> Kind:
+    return Kind(lambda c, i: c.buf(c.args[i], u64(c.args[len_index])))
+
+
+BUF_OUT = out(lambda c, i: c.buf(c.args[i], c.retval or 0))
+HEXBUF_OUT = out(lambda c, i: c.buf(c.args[i], c.retval or 0, hex=True))
+PATH_OUT = out(lambda c, i: c.path(c.args[i]))
+STR_OUT = out(lambda c, i: c.cstr(c.args[i]))
+
+# -- structs -----------------------------------------------------------------
+
+
+def S_IN(fn: Callable[[Ctx, int], str]) -> Kind:
+    return Kind(lambda c, i: fn(c, c.args[i]))
+
+
+def S_OUT(fn: Callable[[Ctx, int], str]) -> Kind:
+    return out(lambda c, i: fn(c, c.args[i]))
+
+
+TIMESPEC = S_IN(S.timespec)
+TIMESPEC_OUT = S_OUT(S.timespec)
+TIMEVAL = S_IN(S.timeval)
+TIMEVAL_OUT = S_OUT(S.timeval)
+ITIMERSPEC = S_IN(S.itimerspec)
+ITIMERSPEC_OUT = S_OUT(S.itimerspec)
+ITIMERVAL = S_IN(S.itimerval)
+ITIMERVAL_OUT = S_OUT(S.itimerval)
+STAT_OUT = S_OUT(S.stat)
+STATX_OUT = S_OUT(S.statx)
+STATFS_OUT = S_OUT(S.statfs)
+RLIMIT = S_IN(S.rlimit)
+RLIMIT_OUT = S_OUT(S.rlimit)
+RUSAGE_OUT = S_OUT(S.rusage)
+TMS_OUT = S_OUT(S.tms)
+UTSNAME_OUT = S_OUT(S.utsname)
+SYSINFO_OUT = S_OUT(S.sysinfo)
+SIGACTION = S_IN(S.sigaction)
+SIGACTION_OUT = S_OUT(S.sigaction)
+STACK = S_IN(S.stack_t)
+STACK_OUT = S_OUT(S.stack_t)
+INTPTR = S_IN(S.int_ptr)
+INTPTR_OUT = S_OUT(S.int_ptr)
+UINTPTR_OUT = S_OUT(S.uint_ptr)
+ULONGPTR = S_IN(S.ulong_ptr)
+FDPAIR_OUT = S_OUT(S.fd_pair)
+EPOLL_EVENT = S_IN(S.epoll_event)
+ARGV = S_IN(S.string_array)
+ENVP = S_IN(lambda c, a: S.count_array(c, a, "var"))
+
+
+def SIGSET(size_index: int | None = None) -> Kind:
+    return Kind(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])))
+
+
+def SIGSET_OUT(size_index: int | None = None) -> Kind:
+    return out(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])))
+
+
+def _rem(c: Ctx, i: int) -> str:
+    """nanosleep's remaining time: only written when interrupted."""
+    if c.errno in (4, 512, 513, 514, 516):
+        return S.timespec(c, c.args[i])
+    return ptr(c.args[i])
+
+
+REM_OUT = Kind(_rem, True)
+
+
+def IOV_IN(count_index: int) -> Kind:
+    return Kind(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), None))
+
+
+def IOV_OUT(count_index: int) -> Kind:
+    return out(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), c.retval or 0))
+
+
+def DENTS_OUT() -> Kind:
+    return out(lambda c, i: S.getdents_count(c, c.args[i], c.retval or 0))
+
+
+# -- sockets -----------------------------------------------------------------
+
+
+def SOCKADDR_IN(len_index: int) -> Kind:
+    return Kind(lambda c, i: S.sockaddr(c, c.args[i], s32(c.args[len_index])))
+
+
+def _save_socklen(c: Ctx, i: int) -> None:
+    v = c.unpack("<i", c.args[i]) if c.args[i] else None
+    c.saved["socklen"] = v[0] if v else None
+    return None
+
+
+def _sockaddr_out(len_ptr_index: int) -> Fn:
+    def fn(c: Ctx, i: int) -> str:
+        addr = c.args[i]
+        if addr == 0:
+            return "NULL"
+        lp = c.args[len_ptr_index]
+        cur = c.unpack("<i", lp) if lp else None
+        if cur is None:
+            return hexa(addr)
+        n = cur[0]
+        before = c.saved.get("socklen")
+        if before is not None:
+            n = min(n, before)
+        return S.sockaddr(c, addr, n)
+
+    return fn
+
+
+def SOCKADDR_OUT(len_ptr_index: int) -> Kind:
+    return out(_sockaddr_out(len_ptr_index))
+
+
+def _socklen_out(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    if addr == 0:
+        return "NULL"
+    cur = c.unpack("<i", addr)
+    before = c.saved.get("socklen")
+    if cur is None:
+        return hexa(addr)
+    if before is not None and before != cur[0]:
+        return "[%d => %d]" % (before, cur[0])
+    return "[%d]" % cur[0]
+
+
+def _socklen_err(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    before = c.saved.get("socklen")
+    if addr and before is not None:
+        return "[%d]" % before
+    return ptr(addr)
+
+
+SOCKLEN_INOUT = out(_socklen_out, _save_socklen, on_error=_socklen_err)
+
+
+def _socket_type(v: int) -> str:
+    v = u32(v)
+    base = v & 0xF
+    parts = [xval(base, X.SOCK_TYPES, "SOCK_???")]
+    rest = v & ~0xF
+    if rest:
+        parts.append(flags(rest, X.SOCK_TYPE_FLAGS, None))
+    return "|".join(parts)
+
+
+SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
+FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), X.ADDRESS_FAMILIES, "AF_???"))
+
+
+def _protocol(c: Ctx, i: int) -> str:
+    family = u32(c.args[0])
+    v = u32(c.args[i])
+    if family in (2, 10):
+        return xval(v, X.IPPROTOS, "IPPROTO_???")
+    if family == 16:
+        return xval(v, X.NETLINK_PROTOS, "NETLINK_???")
+    if family == 17:
+        proto = struct.unpack(">H", struct.pack("<H", v & 0xFFFF))[0]
+        name = X.ETH_P.get(proto)
+        return "htons(%s)" % (name if name else hexa(proto))
+    return str(s32(v))
+
+
+PROTOCOL = Kind(_protocol)
+MSGFLAGS = F(X.MSG_FLAGS, "MSG_???")
+
+
+def _sockopt_name(c: Ctx, i: int) -> str:
+    level = s32(c.args[1])
+    v = s32(c.args[i])
+    if level == 1:
+        return xval(v, X.SOL_SOCKET_OPTS, "SO_???")
+    if level == 6:
+        return xval(v, X.TCP_OPTS, "TCP_???")
+    return str(v)
+
+
+SOCKOPT_LEVEL = E(X.SOCKOPT_LEVELS, "SOL_???")
+SOCKOPT_NAME = Kind(_sockopt_name)
+
+
+def _optval_in(c: Ctx, i: int) -> str:
+    n = s32(c.args[4])
+    if n == 4:
+        return S.int_ptr(c, c.args[i])
+    return c.buf(c.args[i], max(n, 0))
+
+
+def _optval_out(c: Ctx, i: int) -> str:
+    lp = c.args[4]
+    cur = c.unpack("<i", lp) if lp else None
+    if cur is None:
+        return ptr(c.args[i])
+    if cur[0] == 4:
+        return S.int_ptr(c, c.args[i])
+    return c.buf(c.args[i], max(cur[0], 0))
+
+
+OPTVAL_IN = Kind(_optval_in)
+OPTVAL_OUT = out(_optval_out)
+OPTLEN_INOUT = SOCKLEN_INOUT
+
+
+def MSGHDR_IN() -> Kind:
+    return Kind(lambda c, i: S.msghdr(c, c.args[i], None))
+
+
+def MSGHDR_OUT() -> Kind:
+    return out(lambda c, i: S.msghdr(c, c.args[i], c.retval or 0))
+
+
+__all__ = [n for n in dir() if n.isupper() or n in ("Kind", "out", "F", "E")]

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""C-style quoting of byte strings, as strace prints them.
+
+Rules (observed on strace 6.1 output):
+- printable ASCII is printed as is, except ``"`` and ``\\`` which are backslashed;
+- ``\\t \\n \\v \\f \\r`` use their C escapes;
+- every other byte is an octal escape with as few digits as possible, unless the
+  next byte is an octal digit, in which case three digits are used (``\\0001``);
+- in "hex" mode (getrandom's buffer) every byte is ``\\xNN``.
+"""
+
+from __future__ import annotations
+
+_SIMPLE = {
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0B: "\\v",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+
+
+def _octal(c: int, next_is_octal_digit: bool) -> str:
+    if next_is_octal_digit:
+        return "\\%03o" % c
+    return "\\%o" % c
+
+
+def escape(data: bytes, *, extra: bytes = b"") -> str:
+    """Escape ``data`` without surrounding quotes.
+
+    ``extra`` lists further bytes that must be printed as octal escapes
+    (``<`` and ``>`` inside ``-y`` path annotations).
+    """
+    out: list[str] = []
+    n = len(data)
+    for i, c in enumerate(data):
+        if c in extra:
+            nxt = i + 1 < n and 0x30 <= data[i + 1] <= 0x37
+            out.append(_octal(c, nxt))
+            continue
+        s = _SIMPLE.get(c)
+        if s is not None:
+            out.append(s)
+        elif 0x20 <= c < 0x7F:
+            out.append(chr(c))
+        else:
+            nxt = i + 1 < n and 0x30 <= data[i + 1] <= 0x37
+            out.append(_octal(c, nxt))
+    return "".join(out)
+
+
+def quote(data: bytes, *, truncated: bool = False, hex: bool = False) -> str:
+    """``"..."`` form of ``data``; ``truncated`` appends strace's ``...`` marker."""
+    if hex:
+        body = "".join("\\x%02x" % c for c in data)
+    else:
+        body = escape(data)
+    return '"' + body + '"' + ("..." if truncated else "")
+
+
+def annotate_path(path: str | bytes) -> str:
+    """Body of a ``-y`` annotation (between ``<`` and ``>``)."""
+    if isinstance(path, str):
+        path = path.encode("utf-8", "surrogateescape")
+    return escape(path, extra=b"<>")

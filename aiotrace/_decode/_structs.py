@@ -1,0 +1,663 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Printers of the kernel structures (x86-64 layouts) in strace's default style."""
+
+from __future__ import annotations
+
+import ipaddress
+import struct
+
+from . import _xlat as X
+from ._ctx import Ctx
+from ._quote import quote
+from ._xlat import flags, hexa, ptr, s32, s64, xval
+
+
+def array_limit(ctx: Ctx) -> int:
+    """strace prints at most strsize elements of an array, then ``...``."""
+    return ctx.strsize
+
+
+# ---------------------------------------------------------------------------
+# time
+
+
+def timespec_vals(sec: int, nsec: int) -> str:
+    return "{tv_sec=%d, tv_nsec=%d}" % (sec, nsec)
+
+
+def timespec(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<qq", timespec_vals)
+
+
+def timeval_vals(sec: int, usec: int) -> str:
+    return "{tv_sec=%d, tv_usec=%d}" % (sec, usec)
+
+
+def timeval(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<qq", timeval_vals)
+
+
+def itimerspec(ctx: Ctx, addr: int) -> str:
+    def r(a: int, b: int, c: int, d: int) -> str:
+        return "{it_interval=%s, it_value=%s}" % (timespec_vals(a, b), timespec_vals(c, d))
+
+    return ctx.struct(addr, "<qqqq", r)
+
+
+def itimerval(ctx: Ctx, addr: int) -> str:
+    def r(a: int, b: int, c: int, d: int) -> str:
+        return "{it_interval=%s, it_value=%s}" % (timeval_vals(a, b), timeval_vals(c, d))
+
+    return ctx.struct(addr, "<qqqq", r)
+
+
+def rusage(ctx: Ctx, addr: int) -> str:
+    def r(us: int, uu: int, ss: int, su: int, *rest: int) -> str:
+        return "{ru_utime=%s, ru_stime=%s, ...}" % (timeval_vals(us, uu), timeval_vals(ss, su))
+
+    return ctx.struct(addr, "<qqqq14q", r)
+
+
+def tms(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(
+        addr, "<qqqq",
+        lambda a, b, c, d: "{tms_utime=%d, tms_stime=%d, tms_cutime=%d, tms_cstime=%d}" % (a, b, c, d),
+    )
+
+
+# ---------------------------------------------------------------------------
+# stat
+
+
+def makedev(dev: int) -> str:
+    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF & 0xFFFFFFFF)
+    minor = (dev & 0xFF) | ((dev >> 12) & ~0xFF & 0xFFFFFFFF)
+    return "makedev(%#x, %#x)" % (major, minor) if major or minor else "makedev(0, 0)"
+
+
+def _dev_pair(major: int, minor: int) -> str:
+    return "makedev(%s, %s)" % (hexa(major), hexa(minor))
+
+
+STAT_FMT = "<QQQIII4xQqqq"  # dev ino nlink mode uid gid rdev size blksize blocks
+
+
+def stat(ctx: Ctx, addr: int) -> str:
+    def r(dev: int, ino: int, nlink: int, mode: int, uid: int, gid: int,
+          rdev: int, size: int, blksize: int, blocks: int) -> str:
+        fmt = mode & 0o170000
+        if fmt in (0o020000, 0o060000):
+            tail = "st_rdev=%s" % _makedev_fmt(rdev)
+        else:
+            tail = "st_size=%d" % size
+        return "{st_mode=%s, %s, ...}" % (X.file_mode(mode), tail)
+
+    return ctx.struct(addr, STAT_FMT, r)
+
+
+def _makedev_fmt(dev: int) -> str:
+    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
+    minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
+    return _dev_pair(major, minor)
+
+
+STATX_FMT = "<IIQIIIH2xQQQQ"  # mask blksize attributes nlink uid gid mode ino size blocks attributes_mask
+
+
+def statx(ctx: Ctx, addr: int) -> str:
+    def r(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
+          mode: int, ino: int, size: int, blocks: int, attrs_mask: int) -> str:
+        return "{stx_mask=%s, stx_attributes=%s, stx_mode=%s, stx_size=%d, ...}" % (
+            flags(mask, X.STATX_MASK, "STATX_???"),
+            flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???"),
+            X.file_mode(mode),
+            size,
+        )
+
+    return ctx.struct(addr, STATX_FMT, r)
+
+
+def statfs(ctx: Ctx, addr: int) -> str:
+    def r(ftype: int, bsize: int, blocks: int, bfree: int, bavail: int, files: int,
+          ffree: int, fsid0: int, fsid1: int, namelen: int, frsize: int, fl: int, *spare: int) -> str:
+        return (
+            "{f_type=%#x, f_bsize=%d, f_blocks=%d, f_bfree=%d, f_bavail=%d, f_files=%d, "
+            "f_ffree=%d, f_fsid={val=[%#x, %#x]}, f_namelen=%d, f_frsize=%d, f_flags=%#x}"
+            % (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize, fl)
+        )
+
+    return ctx.struct(addr, "<qqQQQQQiiqqq4q", r)
+
+
+# ---------------------------------------------------------------------------
+# resources
+
+
+def rlim_value(v: int) -> str:
+    if v == X.MASK64:
+        return "RLIM64_INFINITY"
+    if v > 1024 and v % 1024 == 0:
+        return "%d*1024" % (v // 1024)
+    return str(v)
+
+
+def rlimit(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(
+        addr, "<QQ", lambda c, m: "{rlim_cur=%s, rlim_max=%s}" % (rlim_value(c), rlim_value(m))
+    )
+
+
+# ---------------------------------------------------------------------------
+# signals
+
+
+def sigset(ctx: Ctx, addr: int, size: int = 8) -> str:
+    if addr == 0:
+        return "NULL"
+    n = min(max(size, 0), 8) or 8
+    data = ctx.read(addr, n)
+    if data is None:
+        return hexa(addr)
+    return X.sigset_bits(int.from_bytes(data, "little"), n * 8)
+
+
+def sa_handler(v: int) -> str:
+    if v == 0:
+        return "SIG_DFL"
+    if v == 1:
+        return "SIG_IGN"
+    if v == X.MASK64:
+        return "SIG_ERR"
+    return hexa(v)
+
+
+def sigaction(ctx: Ctx, addr: int) -> str:
+    def r(handler: int, fl: int, restorer: int, mask: int) -> str:
+        out = "{sa_handler=%s, sa_mask=%s, sa_flags=%s" % (
+            sa_handler(handler), X.sigset_bits(mask), flags(fl, X.SA_FLAGS, "SA_???"))
+        if fl & X.SA_RESTORER:
+            out += ", sa_restorer=%s" % ptr(restorer)
+        return out + "}"
+
+    return ctx.struct(addr, "<QQQQ", r)
+
+
+def stack_t(ctx: Ctx, addr: int) -> str:
+    ss_flags: X.Flags = (("SS_ONSTACK", 1), ("SS_DISABLE", 2), ("SS_AUTODISARM", 1 << 31))
+    return ctx.struct(
+        addr, "<Qi4xQ",
+        lambda sp, fl, size: "{ss_sp=%s, ss_flags=%s, ss_size=%d}" % (ptr(sp), flags(fl & 0xFFFFFFFF, ss_flags, "SS_???"), size),
+    )
+
+
+def wait_status(st: int) -> str:
+    st &= 0xFFFFFFFF
+    low = st & 0x7F
+    if st & 0xFF == 0x7F:
+        sig = (st >> 8) & 0xFF
+        s = "{WIFSTOPPED(s) && WSTOPSIG(s) == %s}" % X.signame(sig)
+        event = st >> 16
+        if event:
+            return "[%s | %s << 16]" % (s, X.PTRACE_EVENTS.get(event, hexa(event)))
+        return "[%s]" % s
+    if st == 0xFFFF:
+        return "[{WIFCONTINUED(s)}]"
+    if low == 0:
+        s = "{WIFEXITED(s) && WEXITSTATUS(s) == %d}" % ((st >> 8) & 0xFF)
+        rest = st & ~0xFFFF
+    else:
+        s = "{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}" % (
+            X.signame(low), " && WCOREDUMP(s)" if st & 0x80 else "")
+        rest = st & ~0xFFFF
+    if rest:
+        return "[%s | %#x]" % (s, rest)
+    return "[%s]" % s
+
+
+# ---------------------------------------------------------------------------
+# arrays of pointers / ints
+
+
+def int_ptr(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<i", lambda v: "[%d]" % v)
+
+
+def uint_ptr(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<I", lambda v: "[%d]" % v)
+
+
+def ulong_ptr(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<Q", lambda v: "[%d]" % v)
+
+
+def hex_ulong_ptr(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<Q", lambda v: "[%s]" % hexa(v))
+
+
+def fd_pair(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<ii", lambda a, b: "[%s, %s]" % (ctx.fd(a), ctx.fd(b)))
+
+
+def string_array(ctx: Ctx, addr: int) -> str:
+    """execve's argv: ``["ls", "/"]``."""
+    if addr == 0:
+        return "NULL"
+    items: list[str] = []
+    limit = array_limit(ctx)
+    i = 0
+    while True:
+        data = ctx.read(addr + 8 * i, 8)
+        if data is None:
+            if i == 0:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + 8 * i))
+            break
+        p = int.from_bytes(data, "little")
+        if p == 0:
+            break
+        if i >= limit:
+            items.append("...")
+            break
+        items.append(ctx.cstr(p))
+        i += 1
+    return "[" + ", ".join(items) + "]"
+
+
+def count_array(ctx: Ctx, addr: int, what: str = "var") -> str:
+    """execve's envp: ``0x7ffd... /* 20 vars */``."""
+    if addr == 0:
+        return "NULL"
+    n = 0
+    while True:
+        data = ctx.read(addr + 8 * n, 8)
+        if data is None:
+            return hexa(addr) if n == 0 else "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
+        if int.from_bytes(data, "little") == 0:
+            break
+        n += 1
+        if n > 1 << 20:
+            break
+    return "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
+
+
+# ---------------------------------------------------------------------------
+# iovec, poll, epoll, select
+
+
+def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None) -> str:
+    """``[{iov_base="abc", iov_len=3}, ...]``; ``data_budget`` bytes are shown in total
+    (the return value of readv, or None for all of iov_len)."""
+    if addr == 0:
+        return "NULL"
+    if count < 0 or count > 1 << 20:
+        return hexa(addr)
+    items: list[str] = []
+    remaining = data_budget
+    for i in range(count):
+        if i >= array_limit(ctx):
+            items.append("...")
+            break
+        data = ctx.read(addr + 16 * i, 16)
+        if data is None:
+            if i == 0:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + 16 * i))
+            break
+        base, length = struct.unpack("<QQ", data)
+        if remaining is None:
+            shown = length
+        else:
+            shown = min(length, max(remaining, 0))
+            remaining -= shown
+        if shown == 0 and base:
+            b = '""'
+        else:
+            b = ctx.buf(base, shown)
+        items.append("{iov_base=%s, iov_len=%d}" % (b, length))
+    return "[" + ", ".join(items) + "]"
+
+
+def pollfd_array(ctx: Ctx, addr: int, nfds: int) -> str:
+    if addr == 0:
+        return "NULL"
+    if nfds > 1 << 20:
+        return hexa(addr)
+    data = ctx.read(addr, 8 * nfds)
+    if data is None:
+        return hexa(addr)
+    items = []
+    for i in range(nfds):
+        if i >= array_limit(ctx):
+            items.append("...")
+            break
+        fd, events, _rev = struct.unpack_from("<ihh", data, 8 * i)
+        if fd < 0:
+            items.append("{fd=%d}" % fd)
+        else:
+            items.append("{fd=%s, events=%s}" % (ctx.fd(fd), flags(events & 0xFFFF, X.POLL_EVENTS, "POLL???")))
+    return "[" + ", ".join(items) + "]"
+
+
+def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str | None:
+    data = ctx.read(addr, 8 * nfds) if addr and nfds <= 1 << 20 else None
+    if data is None:
+        return None
+    items = []
+    for i in range(nfds):
+        fd, _ev, rev = struct.unpack_from("<ihh", data, 8 * i)
+        if rev:
+            items.append("{fd=%s, revents=%s}" % (ctx.fd(fd), flags(rev & 0xFFFF, X.POLL_EVENTS, "POLL???")))
+    return "[" + ", ".join(items) + "]"
+
+
+def epoll_event_vals(events: int, data: int) -> str:
+    return "{events=%s, data={u32=%d, u64=%d}}" % (
+        flags(events, X.EPOLL_EVENTS, "EPOLL???"), data & 0xFFFFFFFF, data)
+
+
+def epoll_event(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<IQ", epoll_event_vals)
+
+
+def epoll_events(ctx: Ctx, addr: int, n: int) -> str:
+    if addr == 0:
+        return "NULL"
+    if n < 0:
+        return hexa(addr)
+    data = ctx.read(addr, 12 * n)
+    if data is None:
+        return hexa(addr)
+    items = []
+    for i in range(n):
+        if i >= array_limit(ctx):
+            items.append("...")
+            break
+        items.append(epoll_event_vals(*struct.unpack_from("<IQ", data, 12 * i)))
+    return "[" + ", ".join(items) + "]"
+
+
+def fdset(ctx: Ctx, addr: int, nfds: int) -> str | None:
+    """``[0 5]`` or None when unreadable."""
+    if nfds < 0 or nfds > 1 << 16:
+        return None
+    nbytes = ((nfds + 63) // 64) * 8
+    data = ctx.read(addr, nbytes)
+    if data is None:
+        return None
+    bits = int.from_bytes(data, "little")
+    fds = [str(i) for i in range(nfds) if bits >> i & 1]
+    return "[" + " ".join(fds) + "]"
+
+
+def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
+    if addr == 0:
+        return "NULL"
+    s = fdset(ctx, addr, nfds)
+    return hexa(addr) if s is None else s
+
+
+# ---------------------------------------------------------------------------
+# sockets
+
+
+def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
+    if addr == 0:
+        return "NULL"
+    if length < 2:
+        if length <= 0:
+            return hexa(addr) if length < 0 else "{}"
+    length = min(length, 128)
+    data = ctx.read(addr, length)
+    if data is None:
+        return hexa(addr)
+    if len(data) < 2:
+        return "{sa_family=%s}" % hexa(data[0]) if data else "{}"
+    family = struct.unpack_from("<H", data)[0]
+    fam = X.sockaddr_family(family)
+    body = data[2:]
+    if family == 1:  # AF_UNIX
+        if not body:
+            return "{sa_family=AF_UNIX}"
+        if body[0] == 0:
+            return "{sa_family=AF_UNIX, sun_path=@%s}" % quote(body[1:])
+        nul = body.find(b"\0")
+        path = body if nul < 0 else body[:nul]
+        return "{sa_family=AF_UNIX, sun_path=%s}" % quote(path)
+    if family == 2 and len(data) >= 16:
+        port = struct.unpack_from(">H", data, 2)[0]
+        ip = ipaddress.IPv4Address(data[4:8])
+        return '{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr("%s")}' % (port, ip)
+    if family == 10 and len(data) >= 24:
+        port, flowinfo = struct.unpack_from(">HI", data, 2)
+        ip = ipaddress.IPv6Address(data[8:24])
+        out = '{sa_family=AF_INET6, sin6_port=htons(%d), sin6_flowinfo=htonl(%d), inet_pton(AF_INET6, "%s", &sin6_addr)' % (
+            port, flowinfo, ip.compressed)
+        if len(data) >= 28:
+            scope = struct.unpack_from("<I", data, 24)[0]
+            out += ", sin6_scope_id=%d" % scope
+        return out + "}"
+    if family == 16 and len(data) >= 12:  # AF_NETLINK
+        pid, groups = struct.unpack_from("<II", data, 4)
+        return "{sa_family=AF_NETLINK, nl_pid=%d, nl_groups=%08x}" % (pid, groups)
+    return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
+
+
+def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
+    if addr == 0:
+        return "NULL"
+    vals = ctx.unpack("<QI4xQQQQi4x", addr)
+    if vals is None:
+        return hexa(addr)
+    name, namelen, iov, iovlen, control, controllen, fl = vals
+    parts = [
+        "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),
+        "msg_namelen=%d" % namelen,
+        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
+        "msg_iovlen=%d" % iovlen,
+    ]
+    if controllen:
+        parts.append("msg_control=%s" % ptr(control))
+    parts.append("msg_controllen=%d" % controllen)
+    parts.append("msg_flags=%s" % flags(fl & 0xFFFFFFFF, X.MSG_FLAGS, "MSG_???"))
+    return "{" + ", ".join(parts) + "}"
+
+
+# ---------------------------------------------------------------------------
+# terminals
+
+_IFLAG: X.Flags = (
+    ("IGNBRK", 0o1), ("BRKINT", 0o2), ("IGNPAR", 0o4), ("PARMRK", 0o10),
+    ("INPCK", 0o20), ("ISTRIP", 0o40), ("INLCR", 0o100), ("IGNCR", 0o200),
+    ("ICRNL", 0o400), ("IUCLC", 0o1000), ("IXON", 0o2000), ("IXANY", 0o4000),
+    ("IXOFF", 0o10000), ("IMAXBEL", 0o20000), ("IUTF8", 0o40000),
+)
+_OFLAG: X.Flags = (
+    ("OPOST", 0o1), ("OLCUC", 0o2), ("ONLCR", 0o4), ("OCRNL", 0o10),
+    ("ONOCR", 0o20), ("ONLRET", 0o40), ("OFILL", 0o100), ("OFDEL", 0o200),
+)
+_LFLAG: X.Flags = (
+    ("ISIG", 0o1), ("ICANON", 0o2), ("XCASE", 0o4), ("ECHO", 0o10),
+    ("ECHOE", 0o20), ("ECHOK", 0o40), ("ECHONL", 0o100), ("NOFLSH", 0o200),
+    ("IEXTEN", 0o100000), ("ECHOCTL", 0o1000), ("ECHOPRT", 0o2000),
+    ("ECHOKE", 0o4000), ("FLUSHO", 0o10000), ("PENDIN", 0o40000),
+    ("TOSTOP", 0o400), ("EXTPROC", 0o200000),
+)
+_CFLAG: X.Flags = (
+    ("CSTOPB", 0o100), ("CREAD", 0o200), ("PARENB", 0o400), ("PARODD", 0o1000),
+    ("HUPCL", 0o2000), ("CLOCAL", 0o4000), ("CMSPAR", 0o10000000000),
+    ("CRTSCTS", 0o20000000000),
+)
+_BAUDS = {
+    0: "B0", 1: "B50", 2: "B75", 3: "B110", 4: "B134", 5: "B150", 6: "B200",
+    7: "B300", 8: "B600", 9: "B1200", 10: "B1800", 11: "B2400", 12: "B4800",
+    13: "B9600", 14: "B19200", 15: "B38400", 0o10000: "BOTHER",
+    0o10001: "B57600", 0o10002: "B115200", 0o10003: "B230400",
+    0o10004: "B460800", 0o10005: "B500000", 0o10006: "B576000",
+    0o10007: "B921600", 0o10010: "B1000000", 0o10011: "B1152000",
+    0o10012: "B1500000", 0o10013: "B2000000", 0o10014: "B2500000",
+    0o10015: "B3000000", 0o10016: "B3500000", 0o10017: "B4000000",
+}
+_CBAUD = 0o10017
+_CSIZE = {0: "CS5", 0o20: "CS6", 0o40: "CS7", 0o60: "CS8"}
+
+
+def _fl(v: int, table: X.Flags) -> str:
+    s = flags(v, table)
+    return s
+
+
+def _oflag(v: int) -> str:
+    parts = [
+        "NL%d" % ((v >> 8) & 1),
+        "CR%d" % ((v >> 9) & 3),
+        "XTABS" if (v >> 11) & 3 == 3 else "TAB%d" % ((v >> 11) & 3),
+        "BS%d" % ((v >> 13) & 1),
+        "VT%d" % ((v >> 14) & 1),
+        "FF%d" % ((v >> 15) & 1),
+    ]
+    rest = v & ~0o177400
+    if rest:
+        parts.append(flags(rest, _OFLAG, None))
+    return "|".join(parts)
+
+
+def _cflag(v: int) -> str:
+    parts = [_BAUDS.get(v & _CBAUD, hexa(v & _CBAUD))]
+    ibaud = (v >> 16) & _CBAUD
+    if ibaud:
+        parts.append("%s<<IBSHIFT" % _BAUDS.get(ibaud, hexa(ibaud)))
+    parts.append(_CSIZE[v & 0o60])
+    rest = v & ~(_CBAUD | (_CBAUD << 16) | 0o60)
+    if rest:
+        parts.append(flags(rest, _CFLAG, None))
+    return "|".join(parts)
+
+
+def termios(ctx: Ctx, addr: int) -> str:
+    def r(i: int, o: int, c: int, lf: int) -> str:
+        return "{c_iflag=%s, c_oflag=%s, c_cflag=%s, c_lflag=%s, ...}" % (
+            _fl(i, _IFLAG), _oflag(o), _cflag(c), _fl(lf, _LFLAG))
+
+    return ctx.struct(addr, "<IIII", r)
+
+
+def winsize(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(
+        addr, "<HHHH",
+        lambda r, c, x, y: "{ws_row=%d, ws_col=%d, ws_xpixel=%d, ws_ypixel=%d}" % (r, c, x, y),
+    )
+
+
+# ---------------------------------------------------------------------------
+# misc structs
+
+
+def utsname(ctx: Ctx, addr: int) -> str:
+    if addr == 0:
+        return "NULL"
+    data = ctx.read(addr, 65 * 2)
+    if data is None:
+        return hexa(addr)
+
+    def field(i: int) -> str:
+        raw = data[65 * i: 65 * (i + 1)]
+        nul = raw.find(b"\0")
+        return quote(raw if nul < 0 else raw[:nul])
+
+    return "{sysname=%s, nodename=%s, ...}" % (field(0), field(1))
+
+
+def sysinfo(ctx: Ctx, addr: int) -> str:
+    def r(uptime: int, l1: int, l2: int, l3: int, totalram: int, freeram: int,
+          sharedram: int, bufferram: int, totalswap: int, freeswap: int, procs: int,
+          totalhigh: int, freehigh: int, mem_unit: int) -> str:
+        return (
+            "{uptime=%d, loads=[%d, %d, %d], totalram=%d, freeram=%d, sharedram=%d, "
+            "bufferram=%d, totalswap=%d, freeswap=%d, procs=%d, totalhigh=%d, "
+            "freehigh=%d, mem_unit=%d}"
+            % (uptime, l1, l2, l3, totalram, freeram, sharedram, bufferram, totalswap,
+               freeswap, procs, totalhigh, freehigh, mem_unit)
+        )
+
+    return ctx.struct(addr, "<qQQQQQQQQQH6xQQI", r)
+
+
+def flock(ctx: Ctx, addr: int, with_pid: bool) -> str:
+    def r(typ: int, whence: int, start: int, length: int, pid: int) -> str:
+        out = "{l_type=%s, l_whence=%s, l_start=%d, l_len=%d" % (
+            xval(typ, X.LOCK_TYPES, "F_???"), xval(whence, X.SEEK_WHENCE, "SEEK_???"), start, length)
+        if with_pid:
+            out += ", l_pid=%d" % pid
+        return out + "}"
+
+    return ctx.struct(addr, "<hh4xqqi4x", r)
+
+
+def clone_args(ctx: Ctx, addr: int, size: int) -> str:
+    if addr == 0:
+        return "NULL"
+    n = min(size, 88)
+    if n < 64:
+        return hexa(addr)
+    data = ctx.read(addr, n)
+    if data is None:
+        return hexa(addr)
+    data = data + b"\0" * (88 - len(data))
+    (fl, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+     set_tid, set_tid_size, cgroup) = struct.unpack("<11Q", data)
+    parts = ["flags=%s" % flags(fl, X.CLONE3_FLAGS, "CLONE_???")]
+    if fl & X.CLONE_PIDFD:
+        parts.append("pidfd=%s" % ptr(pidfd))
+    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
+        parts.append("child_tid=%s" % ptr(child_tid))
+    if fl & X.CLONE_PARENT_SETTID:
+        parts.append("parent_tid=%s" % ptr(parent_tid))
+    parts.append("exit_signal=%s" % X.signame(exit_signal))
+    parts.append("stack=%s" % ptr(stack))
+    parts.append("stack_size=%s" % hexa(stack_size))
+    if fl & X.CLONE_SETTLS:
+        parts.append("tls=%s" % ptr(tls))
+    if set_tid_size or set_tid:
+        parts.append("set_tid=%s" % ptr(set_tid))
+        parts.append("set_tid_size=%d" % set_tid_size)
+    if fl & 0x200000000:
+        parts.append("cgroup=%d" % cgroup)
+    return "{" + ", ".join(parts) + "}"
+
+
+def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
+    """``0x55b8... /* 28 entries */`` (both getdents and getdents64 keep d_reclen at offset 16)."""
+    if nbytes <= 0:
+        return "%s /* 0 entries */" % hexa(addr) if nbytes == 0 else hexa(addr)
+    data = ctx.read(addr, nbytes)
+    if data is None:
+        return hexa(addr)
+    n = 0
+    off = 0
+    while off + 18 <= len(data):
+        reclen = struct.unpack_from("<H", data, off + 16)[0]
+        if reclen == 0:
+            break
+        n += 1
+        off += reclen
+    return "%s /* %d entries */" % (hexa(addr), n)
+
+
+def sched_param(ctx: Ctx, addr: int) -> str:
+    return ctx.struct(addr, "<i", lambda p: "[{sched_priority=%d}]" % p)
+
+
+def cpu_set(ctx: Ctx, addr: int, nbytes: int) -> str:
+    if addr == 0:
+        return "NULL"
+    n = min(max(nbytes, 0), 1024)
+    data = ctx.read(addr, n)
+    if data is None:
+        return hexa(addr)
+    bits = int.from_bytes(data, "little")
+    cpus = [str(i) for i in range(n * 8) if bits >> i & 1]
+    return "[" + " ".join(cpus) + "]"
+
+
+__all__ = [n for n in dir() if not n.startswith("_")]
+_unused = (s32, s64, makedev)
