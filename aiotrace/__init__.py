@@ -12,6 +12,7 @@ from ._core._events import Exec as Exec
 from ._core._events import Exit as Exit
 from ._core._events import GroupStop as GroupStop
 from ._core._events import Interrupt as Interrupt
+from ._core._events import SingleStep as SingleStep
 from ._core._events import NotIntercepted as NotIntercepted
 from ._core._events import Signal as Signal
 from ._core._events import SyscallEntry as SyscallEntry

@@ -101,8 +101,8 @@ class Tracer:
                 self._finished.set()
                 return
 
-    def _make_ctl(self, hold: Hold) -> _Ctl:  # tracer thread
-        return _Ctl(self._core, hold)
+    def _make_ctl(self, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> _Ctl:
+        return _Ctl(self._core, hold, regs, prior)  # runs on the tracer thread
 
     # -- public ---------------------------------------------------------------------------
 
@@ -393,6 +393,21 @@ class Process:
             fam = self._fam
             core.post(lambda: core.kill_family(fam))
 
+    def interrupt(self, tids: Iterable[int] | None = None) -> None:
+        """Bring running threads (all, or *tids*) to a stop reported as an ``Interrupt``
+        event (PTRACE_INTERRUPT), where an intercepting engine can act on them."""
+        core = self._tracer._core
+        fam = self._fam
+        wanted = None if tids is None else list(tids)
+        core.post(lambda: core.interrupt(fam, wanted, report=True))
+
+    def inject_signal(self, tid: int, signo: int) -> None:
+        """Send *signo* to thread *tid* of this process (tgkill)."""
+        try:
+            _ffi.tgkill(self.pid, tid, signo)
+        except ProcessLookupError:
+            raise TraceeGone(tid) from None
+
     async def detach(self) -> None:
         """Stop tracing this process (and its followed children); they keep running."""
         if self._fam.ended:
@@ -429,7 +444,9 @@ class EventStream:
         self._waiter: anyio.Event | None = None
         self._current: _Ctl | None = None
         self._done = False
+        self._scope: anyio.CancelScope | None = None
         sub.wake = self._wake
+        sub.gone = self._gone
 
     def _wake(self) -> None:  # loop thread, from the pump
         self._sub.flagged = False
@@ -437,6 +454,15 @@ class EventStream:
         if w is not None:
             self._waiter = None
             w.set()
+
+    def _gone(self, tid: int) -> None:  # loop thread: a thread held by this stream died
+        cur = self._current
+        if cur is not None and cur.tid == tid:
+            cur.done = True
+            if self._scope is not None:
+                # SIGKILL wins: whatever the engine awaits for this thread is cancelled,
+                # and its `async with` block ends.
+                self._scope.cancel()
 
     @property
     def dropped(self) -> int:
@@ -505,27 +531,50 @@ class EventStream:
             fam.want_syscalls = any(s.wants_syscalls for s in fam.subs)
 
     async def __aenter__(self) -> EventStream:
+        if self._sub.intercept:
+            self._scope = anyio.CancelScope()
+            self._scope.__enter__()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> bool | None:
         with anyio.CancelScope(shield=True):
             await self._close()
+        scope, self._scope = self._scope, None
+        if scope is not None:
+            return scope.__exit__(*exc)
+        return None
 
 
 class _Ctl:
     """The verdict API behind one intercepted event (one engine's hold)."""
 
-    __slots__ = ("core", "_hold", "done")
+    __slots__ = ("core", "_hold", "done", "regs", "prior", "scratch_used")
 
-    def __init__(self, core: Core, hold: Hold) -> None:
+    def __init__(self, core: Core, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> None:
         self.core = core
         self._hold = hold
         self.done = False
+        self.regs = None if regs is None else Registers(regs)
+        self.prior = prior
+        self.scratch_used = 0
+
+    @property
+    def tid(self) -> int:
+        return self._hold.thread.tid
 
     def _give(self, change: Callable[[Verdict], None] | None) -> None:
         if self.done:
             raise RuntimeError("a verdict was already given for this event")
         self.done = True
+        regs = self.regs
+        if regs is not None and regs._dirty:
+            raw = regs._raw
+            inner = change
+
+            def change(v: Verdict) -> None:
+                v.regs = raw
+                if inner is not None:
+                    inner(v)
         core, hold = self.core, self._hold
         core.post(lambda: core.release(hold, change))
 
@@ -541,21 +590,30 @@ class _Ctl:
     def resume(self, ev: TraceEvent) -> None:
         self._give(None)
 
-    def fail(self, ev: TraceEvent, err: int) -> None:
-        self.return_value(ev, -int(err))
-
     def return_value(self, ev: TraceEvent, value: int) -> None:
+        _expect(ev, SyscallEntry, "fail()/return_value()")
+
         def change(v: Verdict) -> None:
             v.skip_return = int(value)
+            v.new_nr = v.new_args = None
         self._give(change)
 
+    def fail(self, ev: TraceEvent, err: int) -> None:
+        if not 0 < int(err) < 4096:
+            raise ValueError(f"fail() takes a positive errno such as errno.EACCES, not {err!r}")
+        self.return_value(ev, -int(err))
+
     def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any) -> None:
+        _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
             nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
         new_args = None if args is None else tuple(int(a) for a in args)
+        if new_args is not None and len(new_args) > 6:
+            raise ValueError("a system call has at most 6 arguments")
 
         def change(v: Verdict) -> None:
+            v.skip_return = None
             if nr is not None:
                 v.new_nr = nr
             if new_args is not None:
@@ -563,13 +621,25 @@ class _Ctl:
         self._give(change)
 
     def set_return(self, ev: TraceEvent, value: int) -> None:
+        _expect(ev, SyscallExit, "set_return()")
+
         def change(v: Verdict) -> None:
             v.set_return = int(value)
         self._give(change)
 
     def replace_signal(self, ev: TraceEvent, signo: int) -> None:
+        from ._core._events import Signal
+        _expect(ev, Signal, "suppress()/replace()")
+        if not 0 <= signo < 65:
+            raise ValueError(f"not a signal number: {signo}")
+
         def change(v: Verdict) -> None:
             v.signo = signo
+        self._give(change)
+
+    def singlestep(self, ev: TraceEvent) -> None:
+        def change(v: Verdict) -> None:
+            v.singlestep = True
         self._give(change)
 
     def hold(self, ev: TraceEvent) -> HoldHandle:
@@ -589,7 +659,43 @@ class _Ctl:
             core.post(lambda: core.close_sub(sub))
 
     def thread(self, ev: TraceEvent) -> ThreadHandle:
-        return ThreadHandle(ev.pid, ev.tid)
+        return ThreadHandle(ev.pid, ev.tid, self)
+
+
+def _expect(ev: TraceEvent, cls: type, what: str) -> None:
+    if not isinstance(ev, cls):
+        raise TypeError(f"{what} is a verdict for {cls.__name__} events, not {ev.kind}")
+
+
+class Registers:
+    """A copy of a stopped thread's registers (x86-64 ``user_regs_struct`` names).
+
+    Assigning a register (``regs.rax = 0``) writes it back when the engine gives its
+    verdict, before the next engine is asked."""
+
+    __slots__ = ("_raw", "_dirty")
+
+    def __init__(self, raw: _ffi.UserRegs) -> None:
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_dirty", False)
+
+    def __getattr__(self, name: str) -> int:
+        if name in _ffi.REG_NAMES:
+            return int(getattr(self._raw, name))
+        raise AttributeError(f"no register {name!r} (x86-64 names: {', '.join(_ffi.REG_NAMES)})")
+
+    def __setattr__(self, name: str, value: int) -> None:
+        if name not in _ffi.REG_NAMES:
+            raise AttributeError(f"no register {name!r}")
+        setattr(self._raw, name, int(value) & ((1 << 64) - 1))
+        object.__setattr__(self, "_dirty", True)
+
+    def as_dict(self) -> dict[str, int]:
+        return {n: int(getattr(self._raw, n)) for n in _ffi.REG_NAMES}
+
+    def __repr__(self) -> str:
+        r = self._raw
+        return f"<Registers rip={r.rip:#x} rsp={r.rsp:#x} rax={r.rax:#x} orig_rax={r.orig_rax:#x}>"
 
 
 class HoldHandle:
@@ -607,13 +713,38 @@ class HoldHandle:
 
 
 class ThreadHandle:
-    """Memory of a stopped thread, read and written from the loop thread directly."""
+    """A stopped thread: its memory (read and written from the loop thread directly,
+    without a round trip to the tracer thread) and a copy of its registers."""
 
-    __slots__ = ("pid", "tid")
+    __slots__ = ("pid", "tid", "_ctl")
 
-    def __init__(self, pid: int, tid: int) -> None:
+    def __init__(self, pid: int, tid: int, ctl: _Ctl | None = None) -> None:
         self.pid = pid
         self.tid = tid
+        self._ctl = ctl
+
+    def __repr__(self) -> str:
+        return f"<aiotrace thread pid={self.pid} tid={self.tid}>"
+
+    @property
+    def regs(self) -> Registers:
+        """The registers at this stop; assignments are written back with the verdict."""
+        ctl = self._ctl
+        if ctl is None or ctl.regs is None:
+            raise TraceeGone(self.tid, f"thread {self.tid} is gone: no registers")
+        return ctl.regs
+
+    def scratch(self, data: bytes) -> int:
+        """Write *data* in the tracee's stack, below the red zone, and return its address:
+        room for a new path or struct to point a rewritten argument at. Valid until the
+        thread runs user code again (the end of the current syscall)."""
+        ctl = self._ctl
+        if ctl is None or ctl.regs is None:
+            raise TraceeGone(self.tid, f"thread {self.tid} is gone")
+        ctl.scratch_used += len(data) + 16
+        addr = (ctl.regs.rsp - 128 - 4096 - ctl.scratch_used) & ~15
+        self.write(addr, data)
+        return addr
 
     def read(self, addr: int, n: int) -> bytes:
         try:

@@ -66,6 +66,17 @@ class TraceEvent:
         """Detach this engine (its stream ends) without disturbing the others."""
         (self._ctl or _no_ctl(self)).detach_engine(self)
 
+    def singlestep(self) -> None:
+        """Release this engine's hold; the thread runs one instruction, then reports a
+        ``SingleStep`` event."""
+        (self._ctl or _no_ctl(self)).singlestep(self)
+
+    @property
+    def verdict(self) -> Any:
+        """The verdict of the engines asked before this one (None: nothing decided),
+        e.g. ``("return", -13)`` or ``("rewrite", nr, args)``."""
+        return None if self._ctl is None else self._ctl.prior
+
     @property
     def thread(self) -> Any:
         """The stopped thread: ``read``, ``read_string``, ``write``, ``regs``."""
@@ -241,6 +252,17 @@ class Interrupt(TraceEvent):
         return f"<Interrupt #{self.seq} pid={self.pid} tid={self.tid}>"
 
 
+@dataclass(frozen=True, slots=True)
+class SingleStep(TraceEvent):
+    """A thread executed one instruction after a ``singlestep()`` verdict."""
+
+    kind: ClassVar[str] = "step"
+
+    def __repr__(self) -> str:
+        return f"<SingleStep #{self.seq} pid={self.pid} tid={self.tid}>"
+
+
 EVENT_TYPES: tuple[type[TraceEvent], ...] = (
     SyscallEntry, SyscallExit, Signal, Clone, Exec, Exit, Death, GroupStop, Continued, Interrupt,
+    SingleStep,
 )

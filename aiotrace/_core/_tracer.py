@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable
 
 from . import _ffi
 from ._events import (
-    Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SyscallEntry,
+    Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
 )
 from ._ffi import Event, Opt, Req
@@ -45,6 +45,7 @@ from ._status import StopKind, decode_status, returncode
 
 _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
+_MASK64 = (1 << 64) - 1
 
 BASE_OPTIONS = (
     Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT | Opt.TRACECLONE
@@ -85,6 +86,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
+        "gone",
     )
 
     def __init__(
@@ -110,6 +112,7 @@ class Subscription:
         self.dropped = 0
         self.closed = False
         self.wake: Callable[[], None] = _nothing
+        self.gone: Callable[[int], None] = _ignore_int
         self.flagged = False
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
@@ -155,7 +158,9 @@ class Hold:
 class Verdict:
     """What the engines decided for the current stop; applied when the thread resumes."""
 
-    __slots__ = ("signo", "skip_return", "new_nr", "new_args", "set_return", "singlestep")
+    __slots__ = (
+        "signo", "skip_return", "new_nr", "new_args", "set_return", "singlestep", "regs",
+    )
 
     def __init__(self, signo: int = 0) -> None:
         self.signo = signo
@@ -164,13 +169,24 @@ class Verdict:
         self.new_args: tuple[int, ...] | None = None
         self.set_return: int | None = None
         self.singlestep = False
+        self.regs: _ffi.UserRegs | None = None   # registers to write now (then cleared)
+
+    def describe(self) -> tuple[Any, ...] | None:
+        """The verdict so far, as the next engine sees it (None: nothing decided yet)."""
+        if self.skip_return is not None:
+            return ("return", self.skip_return)
+        if self.new_nr is not None or self.new_args is not None:
+            return ("rewrite", self.new_nr, self.new_args)
+        if self.set_return is not None:
+            return ("set_return", self.set_return)
+        return None
 
 
 class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked",
+        "chain_hold", "parked", "stepping",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -190,6 +206,7 @@ class Thread:
         self.fake_return: int | None = None    # skipped syscall: value to set at its exit
         self.chain_hold: Hold | None = None    # the intercepting engine asked now
         self.parked = False                    # held by the spawn/attach hold
+        self.stepping = False                  # resumed with PTRACE_SINGLESTEP
 
 
 class Proc:
@@ -248,7 +265,11 @@ def _ignore_int(_: int) -> None:
 class Core:
     """The tracer thread and everything it owns."""
 
-    def __init__(self, notify: Callable[[], None], make_ctl: Callable[[Hold], Any]) -> None:
+    def __init__(
+        self,
+        notify: Callable[[], None],
+        make_ctl: Callable[[Hold, _ffi.UserRegs | None, Any], Any],
+    ) -> None:
         self.notify = notify                     # wakes the loop; called once per batch
         self.make_ctl = make_ctl                 # wraps a Hold in the loop-side verdict API
         self.outbox: deque[Callable[[], None]] = deque()
@@ -264,6 +285,7 @@ class Core:
         self._closing = False
         self._doorbell = 0
         self._info = _ffi.SyscallInfo()
+        self._set_info_ok = True
         self.thread: threading.Thread | None = None
         self.tid = 0
         self.started = threading.Event()
@@ -399,6 +421,8 @@ class Core:
         if kind is StopKind.EXITED or kind is StopKind.KILLED:
             self._thread_dead(th, status)
             return
+        if th.stopped:
+            self._abandon_stop(th)
         th.stopped = True
         th.gen += 1
         proc = th.proc
@@ -412,8 +436,13 @@ class Core:
         if kind is StopKind.SYSCALL:
             self._syscall_stop(th)
         elif kind is StopKind.SIGNAL:
-            th.verdict.signo = stop.detail
-            self._dispatch(th, Signal, -1, signo=stop.detail)
+            if th.stepping and stop.detail == signal.SIGTRAP:
+                th.stepping = False   # the trap of our own PTRACE_SINGLESTEP: not a signal
+                self._dispatch(th, SingleStep, -1)
+            else:
+                th.stepping = False
+                th.verdict.signo = stop.detail
+                self._dispatch(th, Signal, -1, signo=stop.detail)
         elif kind is StopKind.EVENT:
             self._event_stop(th, stop.detail)
         elif kind is StopKind.GROUP_STOP:
@@ -564,7 +593,12 @@ class Core:
                 hold = Hold(th, sub)
                 th.holds += 1
                 th.chain_hold = hold
-                self._push(sub, replace(ev, _ctl=self.make_ctl(hold)))
+                try:
+                    regs: _ffi.UserRegs | None = _ffi.getregs(th.tid)
+                except OSError:
+                    regs = None
+                ctl = self.make_ctl(hold, regs, th.verdict.describe())
+                self._push(sub, replace(ev, _ctl=ctl))
                 return
             th.pending.popleft()
             if not sub.intercept:
@@ -630,6 +664,7 @@ class Core:
         req = Req.SYSCALL if (th.proc.family.want_syscalls or th.fake_return is not None) else Req.CONT
         if v.singlestep:
             req = Req.SINGLESTEP
+            th.stepping = True
         del ev
         self._resume(th, v.signo, req)
 
@@ -648,31 +683,56 @@ class Core:
             raise
 
     def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
+        """Skip the syscall (number -1) or change its number and arguments, at its entry."""
+        if v.skip_return is not None:
+            nr: int | None = -1
+            args: tuple[int, ...] | None = None
+            th.fake_return = v.skip_return   # written into rax at the exit stop
+        else:
+            nr, args = v.new_nr, v.new_args
+            if nr is not None:
+                th.nr = nr
+            if args is not None:
+                th.args = tuple(args) + th.args[len(args):]
+        if self._set_info_ok and self._set_syscall_info(th, nr, args):
+            return
         try:
             regs = _ffi.getregs(th.tid)
         except OSError:
             return
-        if v.skip_return is not None:
-            regs.orig_rax = (1 << 64) - 1   # -1: no syscall; its exit stop still comes
-            th.fake_return = v.skip_return
-        else:
-            if v.new_nr is not None:
-                regs.orig_rax = v.new_nr
-                th.nr = v.new_nr
-            if v.new_args is not None:
-                names = ("rdi", "rsi", "rdx", "r10", "r8", "r9")
-                for name, value in zip(names, v.new_args):
-                    setattr(regs, name, value & ((1 << 64) - 1))
-                th.args = tuple(v.new_args) + th.args[len(v.new_args):]
+        if nr is not None:
+            regs.orig_rax = nr & _MASK64
+        if args is not None:
+            for name, value in zip(("rdi", "rsi", "rdx", "r10", "r8", "r9"), args):
+                setattr(regs, name, value & _MASK64)
         try:
             _ffi.setregs(th.tid, regs)
         except OSError:
             pass
 
+    def _set_syscall_info(self, th: Thread, nr: int | None, args: tuple[int, ...] | None) -> bool:
+        """PTRACE_SET_SYSCALL_INFO (Linux 6.16+); False when the kernel lacks it."""
+        info = self._info
+        try:
+            if _ffi.get_syscall_info(th.tid, info) != _ffi.SYSCALL_INFO_ENTRY:
+                return False
+            if nr is not None:
+                info.entry.nr = nr & _MASK64
+            if args is not None:
+                for i, value in enumerate(args[:6]):
+                    info.entry.args[i] = value & _MASK64
+            _ffi.ptrace(Req.SET_SYSCALL_INFO, th.tid, ctypes.sizeof(info), ctypes.addressof(info))
+            return True
+        except OSError as exc:
+            if exc.errno in (errno.EIO, errno.EINVAL, errno.EOPNOTSUPP):
+                self._set_info_ok = False
+                return False
+            return True  # ESRCH: gone, nothing to rewrite
+
     def _set_return(self, th: Thread, value: int) -> None:
         try:
             regs = _ffi.getregs(th.tid)
-            regs.rax = value & ((1 << 64) - 1)
+            regs.rax = value & _MASK64
             _ffi.setregs(th.tid, regs)
         except OSError:
             pass
@@ -687,7 +747,14 @@ class Core:
         if hold.gen != th.gen or not th.stopped or th.tid not in self.threads:
             return  # that stop is over (the thread was killed or detached)
         if change is not None:
-            change(th.verdict)
+            v = th.verdict
+            change(v)
+            if v.regs is not None:
+                regs, v.regs = v.regs, None
+                try:
+                    _ffi.setregs(th.tid, regs)
+                except OSError:
+                    pass
         th.holds -= 1
         if th.chain_hold is hold:
             th.chain_hold = None
@@ -736,15 +803,22 @@ class Core:
                     th.holds -= 1
                     self._release_if_free(th)
 
-    def interrupt(self, fam: Family, tids: Iterable[int] | None = None) -> None:
-        """PTRACE_INTERRUPT running threads, so they resume in the current mode."""
-        for proc in fam.procs.values():
-            for th in proc.threads.values():
-                if tids is not None and th.tid not in tids:
+    def interrupt(
+        self, fam: Family, tids: Iterable[int] | None = None, report: bool = False
+    ) -> None:
+        """PTRACE_INTERRUPT running threads: to report an ``Interrupt`` event to engines
+        (*report*), or silently, so that they resume in the current mode."""
+        wanted = None if tids is None else set(tids)
+        for proc in list(fam.procs.values()):
+            for th in list(proc.threads.values()):
+                if wanted is not None and th.tid not in wanted:
                     continue
+                if report:
+                    th.interrupt_requested = True
                 if not th.stopped:
-                    th.interrupt_requested = tids is not None
                     self._try(Req.INTERRUPT, th.tid, 0)
+                elif report and th.holds == 0:
+                    th.interrupt_requested = False
 
     # -- life cycle: spawn, attach, new tracees, death, detach --------------------------------
 
@@ -879,10 +953,8 @@ class Core:
 
     def _thread_dead(self, th: Thread, status: int) -> None:
         proc = th.proc
-        th.gen += 1
+        self._abandon_stop(th)
         th.stopped = False
-        th.pending.clear()
-        th.chain_hold = None
         self.threads.pop(th.tid, None)
         proc.threads.pop(th.tid, None)
         fam = proc.family
@@ -890,6 +962,21 @@ class Core:
             self._dispatch_death(th, status)
         if th.tid == proc.pid:
             self._proc_dead(proc, status)
+
+    def _abandon_stop(self, th: Thread) -> None:
+        """The thread left its stop without our resume: SIGKILL took it out (or it died).
+        Its holds are void; the engine that held it is told, so its awaits end."""
+        th.gen += 1
+        th.pending.clear()
+        held_by = th.chain_hold
+        if held_by is not None and held_by.sub is not None:
+            gone, tid = held_by.sub.gone, th.tid
+            self.outbox.append(lambda: gone(tid))
+        th.chain_hold = None
+        th.holds = 0
+        th.parked = False
+        th.verdict = Verdict()
+        th.event = None
 
     def _dispatch_death(self, th: Thread, status: int) -> None:
         fam = th.proc.family

@@ -1,0 +1,367 @@
+"""Intercepting engines: stop, await, resume — on real processes, on asyncio and trio."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import aiotrace
+from aiotrace import Interrupt, Signal, SingleStep, SyscallEntry, SyscallExit
+
+pytestmark = pytest.mark.anyio
+
+AT_FDCWD = -100 & 0xFFFFFFFFFFFFFFFF
+
+
+async def run_with_engine(argv, engine, tmp_path, *, observers=(), stdin=None):
+    """Spawn argv with one or more engines (coroutine functions taking the Process)."""
+    out = tmp_path / "stdout"
+    engines = engine if isinstance(engine, (list, tuple)) else [engine]
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn(argv, stdout=f, stdin=stdin)
+            async with anyio.create_task_group() as tg:
+                for e in engines:
+                    ready = anyio.Event()
+
+                    async def run(e=e, ready=ready):
+                        await e(proc, ready)
+
+                    tg.start_soon(run)
+                    await ready.wait()
+                for o in observers:
+                    ready = anyio.Event()
+                    tg.start_soon(o, proc, ready)
+                    await ready.wait()
+                proc.resume()
+                rc = await proc.wait()
+    return out.read_text(), rc
+
+
+async def test_fail_openat_with_eacces(target, tmp_path):
+    data = tmp_path / "data"
+    data.write_text("secret")
+
+    async def deny(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"openat"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                path = call.thread.read_string(call.args[1])
+                if path == str(data).encode():
+                    await anyio.sleep(0.01)   # any await: the thread stays stopped
+                    call.fail(errno.EACCES)
+                else:
+                    call.resume()
+
+    out, rc = await run_with_engine([target("openat_file"), str(data)], deny, tmp_path)
+    assert (out, rc) == ("open failed: EACCES\n", 1)
+
+
+async def test_return_value_skips_the_call(target, tmp_path):
+    async def fake(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                call.return_value(4242)
+
+    out, rc = await run_with_engine([target("print_getppid")], fake, tmp_path)
+    assert (out, rc) == ("getppid=4242\n", 0)
+
+
+async def test_rewrite_argument_opens_another_file(target, tmp_path):
+    real = tmp_path / "real"
+    real.write_text("the real one")
+    seen: list[Any] = []
+
+    async def redirect(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"openat"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                if call.thread.read_string(call.args[1]) == b"/virtual/file":
+                    addr = call.thread.scratch(str(real).encode() + b"\0")
+                    call.rewrite(args=(call.args[0], addr) + call.args[2:])
+
+    async def observe(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"openat"}) as evs:
+            ready.set()
+            async for ev in evs:
+                seen.append(ev)
+
+    out, rc = await run_with_engine([target("openat_file"), "/virtual/file"], redirect, tmp_path,
+                                    observers=[observe])
+    assert (out, rc) == ("read 12: the real one", 0)
+    # observers see the final arguments, after the rewrite
+    assert seen[-1].args[1] != seen[0].args[1] or len(seen) > 0
+
+
+async def test_set_return_at_exit(target, tmp_path):
+    async def change(proc, ready):
+        async with proc.events(SyscallExit, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                assert call.retval == os.getpid()
+                call.set_return(77)
+
+    out, rc = await run_with_engine([target("print_getppid")], change, tmp_path)
+    assert (out, rc) == ("getppid=77\n", 0)
+
+
+async def test_register_write_at_exit(target, tmp_path):
+    async def change(proc, ready):
+        async with proc.events(SyscallExit, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                regs = call.thread.regs
+                assert regs.orig_rax == 110 and regs.rax == os.getpid()
+                regs.rax = 31337
+                call.resume()
+
+    out, rc = await run_with_engine([target("print_getppid")], change, tmp_path)
+    assert (out, rc) == ("getppid=31337\n", 0)
+
+
+async def test_suppress_and_replace_signals(target, tmp_path):
+    async def filt(proc, ready):
+        async with proc.events(Signal, intercept=True) as sigs:
+            ready.set()
+            n = 0
+            async for sig in sigs:
+                if sig.signo == signal.SIGUSR1:
+                    n += 1
+                    if n <= 2:
+                        sig.suppress()
+                    else:
+                        sig.deliver()
+                elif sig.signo == signal.SIGUSR2:
+                    sig.replace(signal.SIGUSR1)
+
+    out, rc = await run_with_engine([target("sighandler"), "5"], filt, tmp_path)
+    # 5 USR1 minus 2 suppressed, plus the USR2 turned into a USR1
+    assert (out, rc) == ("usr1=4 usr2=0\n", 0)
+
+
+async def test_replace_with_a_fatal_signal(target, tmp_path):
+    async def filt(proc, ready):
+        async with proc.events(Signal, intercept=True) as sigs:
+            ready.set()
+            async for sig in sigs:
+                sig.replace(signal.SIGTERM)
+
+    out, rc = await run_with_engine([target("raise_signal"), "10"], filt, tmp_path)
+    assert rc == -15
+
+
+async def test_two_engines_hold_the_same_call(target, tmp_path):
+    log: list[tuple[str, int, Any]] = []
+    exits: list[int] = []
+
+    def engine(name: str, delay: float):
+        async def run(proc, ready):
+            async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                ready.set()
+                async for call in calls:
+                    log.append((name + " got", time.monotonic_ns(), call.verdict))
+                    await anyio.sleep(delay)
+                    log.append((name + " released", time.monotonic_ns(), None))
+                    if name == "second":
+                        call.return_value(5)
+                    else:
+                        call.resume()
+        return run
+
+    async def observe(proc, ready):
+        async with proc.events(SyscallExit, syscalls={"getppid"}) as evs:
+            ready.set()
+            async for ev in evs:
+                exits.append(ev.time_ns)
+                assert ev.retval == 5
+
+    out, rc = await run_with_engine(
+        [target("print_getppid")], [engine("first", 0.2), engine("second", 0.05)], tmp_path,
+        observers=[observe],
+    )
+    assert (out, rc) == ("getppid=5\n", 0)
+    # syscall entry: the engine attached last decides first, and the next sees its verdict
+    assert [e[0] for e in log] == ["second got", "second released", "first got", "first released"]
+    assert log[0][2] is None and log[2][2] == ("return", 5)
+    assert len(exits) == 1 and exits[0] > max(t for _, t, _ in log)
+
+
+async def test_engine_that_raises_releases_the_thread(target, tmp_path):
+    class Boom(Exception):
+        pass
+
+    async def bad(proc, ready):
+        with pytest.raises(Boom):
+            async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                ready.set()
+                async for _call in calls:
+                    raise Boom
+
+    out, rc = await run_with_engine([target("print_getppid")], bad, tmp_path)
+    assert (out, rc) == (f"getppid={os.getpid()}\n", 0)
+
+
+async def test_cancelled_engine_releases_the_thread(target, tmp_path):
+    async def cancelled(proc, ready):
+        with anyio.CancelScope() as scope:
+            async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                ready.set()
+                async for _call in calls:
+                    scope.cancel()
+                    await anyio.sleep_forever()
+        assert scope.cancelled_caught
+
+    out, rc = await run_with_engine([target("print_getppid")], cancelled, tmp_path)
+    assert (out, rc) == (f"getppid={os.getpid()}\n", 0)
+
+
+async def test_leaving_the_loop_body_without_verdict_releases(target, tmp_path):
+    async def lazy(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for _call in calls:
+                pass  # the next fetch releases it
+
+    out, rc = await run_with_engine([target("getppid_loop"), "100"], lazy, tmp_path)
+    assert rc == 0
+
+
+async def test_sigkill_wins_over_an_engine_awaiting_forever(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("print_getppid")], stdout=subprocess.DEVNULL)
+        held = anyio.Event()
+        ended = anyio.Event()
+
+        async def stuck():
+            async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                async for _call in calls:
+                    held.set()
+                    await anyio.sleep_forever()
+            ended.set()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(stuck)
+            await anyio.lowlevel.checkpoint()
+            proc.resume()
+            await held.wait()
+            t0 = time.monotonic()
+            proc.kill()
+            with anyio.fail_after(5):
+                assert await proc.wait() == -9
+                await ended.wait()
+            assert time.monotonic() - t0 < 1.0
+
+
+async def test_hold_keeps_thread_stopped_until_released(target, tmp_path):
+    order: list[str] = []
+
+    async def holder(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                h = call.hold()
+                call.resume()          # this engine is done with the event...
+                order.append("resumed")
+                await anyio.sleep(0.05)
+                order.append("released")
+                h.release()            # ...but the thread ran only now
+
+    async def observe(proc, ready):
+        async with proc.events(SyscallExit, syscalls={"getppid"}) as evs:
+            ready.set()
+            async for _ in evs:
+                order.append("exit")
+
+    out, rc = await run_with_engine([target("print_getppid")], holder, tmp_path, observers=[observe])
+    assert rc == 0 and order == ["resumed", "released", "exit"]
+
+
+async def test_singlestep(target, tmp_path):
+    steps: list[Any] = []
+
+    async def stepper(proc, ready):
+        async with proc.events(SyscallExit, SingleStep, syscalls={"getppid"}, intercept=True) as evs:
+            ready.set()
+            async for ev in evs:
+                if isinstance(ev, SyscallExit):
+                    ev.singlestep()
+                else:
+                    steps.append(ev.thread.regs.rip)
+                    if len(steps) < 3:
+                        ev.singlestep()
+                    else:
+                        ev.resume()
+
+    out, rc = await run_with_engine([target("print_getppid")], stepper, tmp_path)
+    assert (out, rc) == (f"getppid={os.getpid()}\n", 0)
+    assert len(steps) == 3 and len(set(steps)) == 3   # three different instructions
+
+
+async def test_interrupt_and_inject_signal(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "1"], stdout=subprocess.DEVNULL)
+        async with proc.events(Interrupt, Signal, intercept=True) as evs:
+            proc.resume()
+            proc.interrupt()
+            kinds = []
+            async for ev in evs:
+                kinds.append(ev.kind)
+                if isinstance(ev, Interrupt):
+                    assert ev.thread.regs.rip != 0
+                    if len(kinds) == 2 or ev.tid != proc.pid:
+                        ev.resume()
+                        continue
+                    ev.resume()
+                    proc.inject_signal(proc.pid, signal.SIGUSR2)
+                elif isinstance(ev, Signal):
+                    assert ev.signo == signal.SIGUSR2
+                    ev.deliver()   # default action: terminate
+        assert "interrupt" in kinds and kinds[-1] == "signal"
+        assert await proc.wait() == -signal.SIGUSR2
+
+
+async def test_verdict_on_observed_event_or_wrong_type_is_an_error(target, tmp_path):
+    async def wrong(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                with pytest.raises(AttributeError):
+                    call.set_return(3)   # an exit verdict: entries have no such method
+                with pytest.raises(ValueError, match="positive errno"):
+                    call.fail(-13)
+                call.resume()
+                with pytest.raises(RuntimeError, match="already given"):
+                    call.resume()
+
+    out, rc = await run_with_engine([target("print_getppid")], wrong, tmp_path)
+    assert rc == 0
+
+
+async def test_engine_detach_leaves_others(target, tmp_path):
+    counts = {"detaching": 0, "staying": 0}
+
+    async def detaching(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                counts["detaching"] += 1
+                call.detach()
+
+    async def staying(proc, ready):
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            ready.set()
+            async for call in calls:
+                counts["staying"] += 1
+                call.resume()
+
+    out, rc = await run_with_engine([target("getppid_loop"), "10"], [detaching, staying], tmp_path)
+    assert rc == 0 and counts == {"detaching": 1, "staying": 10}
