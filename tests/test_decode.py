@@ -156,6 +156,7 @@ def _run(line: str, args, ret, mem, kw) -> str:
     fd_path = kw.get("fd_path")
     strsize = kw.get("strsize", 32)
     entry = format_entry(name, args, m, strsize=strsize, fd_path=fd_path)
+    fd_path = kw.get("fd_path_exit", fd_path)
     full, rtext = format_exit(name, args, ret, m_exit, strsize=strsize, fd_path=fd_path, entry_text=entry)
     assert full.startswith(entry)
     return format_syscall_line(name, full, rtext, prefix=prefix)
@@ -247,6 +248,10 @@ OPEN = [
       (AT_FDCWD, 0, 0o4000000 | 0o200000), -14),
     L('openat(AT_FDCWD, NULL, O_RDONLY|O_CLOEXEC|O_PATH|__O_TMPFILE, 000) = -1 EFAULT (Bad address)',
       (AT_FDCWD, 0, 0o10000000 | 0o20000000 | 0o2000000), -14),
+    L('openat(AT_FDCWD, NULL, O_RDONLY|O_NONBLOCK|__O_SYNC) = -1 EFAULT (Bad address)',
+      (AT_FDCWD, 0, 0o4000000 | 0o4000), -14),
+    L('openat(AT_FDCWD, NULL, O_RDONLY|__O_SYNC|O_DIRECT) = -1 EFAULT (Bad address)',
+      (AT_FDCWD, 0, 0o4000000 | 0o40000), -14),
     L('openat(AT_FDCWD, NULL, O_RDONLY|O_DIRECTORY|FASYNC) = -1 EFAULT (Bad address)',
       (AT_FDCWD, 0, 0o200000 | 0o20000), -14),
     L('openat(AT_FDCWD, "/tmp/\\351\\1", O_RDONLY) = -1 ENOENT (No such file or directory)',
@@ -399,6 +404,15 @@ FDS = [
     L('dup2(4, 10)                             = 10', (4, 10), 10),
     L('dup3(4, 11, O_CLOEXEC)                  = 11', (4, 11, 0o2000000), 11),
     L('dup2(-5, 10)                            = -1 EBADF (Bad file descriptor)', (neg(-5), 10), -9),
+    L('dup2(4</dev/null>, 10</dev/null>)       = 10</dev/null>', (4, 10), 10,
+      fd_path={4: "/dev/null", 10: "/dev/null"}.get),
+    L('dup3(4</dev/null>, 11, O_CLOEXEC)       = 11</dev/null>', (4, 11, 0o2000000), 11,
+      fd_path={4: "/dev/null"}.get, fd_path_exit={4: "/dev/null", 11: "/dev/null"}.get),
+    L('openat(AT_FDCWD</tmp/st>, "/tmp/st", O_RDWR|O_TMPFILE, 0700) = 6</tmp/st/#2156123>(deleted)',
+      (AT_FDCWD, A, 0o20200002, 0o700), 6, {A: z(b"/tmp/st")},
+      fd_path={-100: "/tmp/st", 6: "/tmp/st/#2156123 (deleted)"}.get),
+    L('poll([{fd=15<pipe:[47174]>, events=POLLIN}, {fd=1</dev/null>, events=POLLPRI|POLLOUT}], 2, 0) = 1 ([{fd=1, revents=POLLOUT}])',
+      (A, 2, 0), 1, {A: pollfds((15, 1, 0), (1, 6, 4))}, fd_path={15: "pipe:[47174]", 1: "/dev/null"}.get),
     L('dup(1</dev/null>)                       = 4</dev/null>', (1,), 4, fd_path={1: "/dev/null", 4: "/dev/null"}.get),
     L('pipe2([9, 12], O_NONBLOCK|O_CLOEXEC)    = 0', (A, 0o2004000), 0, {A: i32s(9, 12)}),
     L('pipe2([13, 14], 0)                      = 0', (A, 0), 0, {A: i32s(13, 14)}),

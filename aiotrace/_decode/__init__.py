@@ -106,9 +106,15 @@ def format_entry(
     *,
     strsize: int = 32,
     fd_path: FdPath = None,
+    sp: int | None = None,
 ) -> str:
-    """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``."""
-    ctx = Ctx(name, args, mem, strsize, fd_path)
+    """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
+
+    ``sp`` (the stack pointer register) is only used by ``rt_sigreturn``, whose
+    ``{mask=[...]}`` strace reads from the signal frame; without it the
+    arguments are left empty.
+    """
+    ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp)
     text = _EntryText(_entry(SYSCALLS.get(name), name, ctx))
     text.saved = ctx.saved
     return text
@@ -155,12 +161,13 @@ def format_exit(
     strsize: int = 32,
     fd_path: FdPath = None,
     entry_text: str | None = None,
+    sp: int | None = None,
 ) -> tuple[str, str]:
     """``(arguments text with the outputs decoded, return value text)``."""
     spec = SYSCALLS.get(name)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
-        pre = Ctx(name, args, mem, strsize, fd_path)
+        pre = Ctx(name, args, mem, strsize, fd_path, sp=sp)
         entry_text = _entry(spec, name, pre)
         saved = pre.saved
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {})

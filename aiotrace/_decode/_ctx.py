@@ -13,6 +13,16 @@ PATH_MAX = 4096
 MAX_EINTR = (4, 512, 513, 514, 516)  # EINTR and the restart codes
 
 
+_DELETED = " (deleted)"
+
+
+def _annotation(path: str) -> str:
+    """``<path>``; strace moves readlink's " (deleted)" mark after the brackets."""
+    if path.endswith(_DELETED):
+        return "<%s>(deleted)" % annotate_path(path[: -len(_DELETED)])
+    return "<%s>" % annotate_path(path)
+
+
 class Memory(Protocol):
     """Read access to the tracee's memory."""
 
@@ -31,7 +41,7 @@ FdPath = Optional[Callable[[int], Optional[str]]]
 class Ctx:
     """Everything a decoder may look at for one syscall stop."""
 
-    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved")
+    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp")
 
     def __init__(
         self,
@@ -42,6 +52,7 @@ class Ctx:
         fd_path: FdPath,
         retval: int | None = None,
         saved: dict[str, Any] | None = None,
+        sp: int | None = None,
     ) -> None:
         self.name = name
         a = tuple(int(x) & 0xFFFFFFFFFFFFFFFF for x in args)
@@ -51,6 +62,7 @@ class Ctx:
         self.fd_path = fd_path
         self.retval = retval
         self.saved = saved if saved is not None else {}
+        self.sp = sp
 
     # -- state -----------------------------------------------------------
     @property
@@ -127,7 +139,7 @@ class Ctx:
             except Exception:  # a vanished process must not break printing
                 p = None
             if p is not None:
-                return "%d<%s>" % (fd, annotate_path(p))
+                return "%d%s" % (fd, _annotation(p))
         return str(fd)
 
     def dirfd(self, v: int) -> str:
@@ -139,7 +151,7 @@ class Ctx:
                 except Exception:
                     p = None
                 if p is not None:
-                    return "AT_FDCWD<%s>" % annotate_path(p)
+                    return "AT_FDCWD%s" % _annotation(p)
             return "AT_FDCWD"
         return self.fd(v)
 

@@ -346,7 +346,7 @@ def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str | None:
     for i in range(nfds):
         fd, _ev, rev = struct.unpack_from("<ihh", data, 8 * i)
         if rev:
-            items.append("{fd=%s, revents=%s}" % (ctx.fd(fd), flags(rev & 0xFFFF, X.POLL_EVENTS, "POLL???")))
+            items.append("{fd=%d, revents=%s}" % (fd, flags(rev & 0xFFFF, X.POLL_EVENTS, "POLL???")))
     return "[" + ", ".join(items) + "]"
 
 

@@ -491,8 +491,17 @@ def _prctl_exit(c: Ctx, entry: str) -> str:
     return entry
 
 
+# x86-64: at rt_sigreturn's entry the stack pointer is at the ucontext of the
+# signal frame; uc_sigmask follows uc_flags, uc_link, uc_stack and the 256-byte
+# sigcontext.
+UC_SIGMASK_OFFSET = 8 + 8 + 24 + 256
+
+
 def _rt_sigreturn_entry(c: Ctx) -> str:
-    return ""
+    if c.sp is None:
+        return ""
+    addr = (c.sp + UC_SIGMASK_OFFSET) & X.MASK64
+    return "{mask=%s}" % S.sigset(c, addr, 8)
 
 
 def _utimens_times(c: Ctx, i: int) -> str:
@@ -616,6 +625,8 @@ def _epoll_wait_events(c: Ctx, i: int) -> str:
 
 
 EPOLL_EVENTS_OUT = out(_epoll_wait_events)
+# EPOLL_CTL_DEL ignores the event: strace shows its address only
+EPOLL_CTL_EVENT = Kind(lambda c, i: ptr(c.args[i]) if s32(c.args[1]) == 2 else S.epoll_event(c, c.args[i]))
 POLLFDS = Kind(lambda c, i: S.pollfd_array(c, c.args[i], u32(c.args[1])))
 WAIT_OPTS = F(X.WAIT_OPTIONS, "W???")
 AT_FLAGS = F(X.AT_FLAGS, "AT_???")
@@ -751,7 +762,8 @@ SYSCALLS: dict[str, Spec] = {
     "flock": sc(FD, F(X.FLOCK_OPS, "LOCK_???")),
     "utimensat": sc(DIRFD, PATH, UTIMENS, AT_FLAGS),
     "dup": sc(FD, ret=R_FD),
-    "dup2": sc(FD, FD, ret=R_FD),
+    # strace prints dup2 when it returns, so -y shows the new descriptor's target
+    "dup2": sc(FD, Kind(lambda c, i: c.fd(c.args[i]), True), ret=R_FD),
     "dup3": sc(FD, FD, F(X.DUP3_FLAGS, "O_???"), ret=R_FD),
     "pipe": sc(FDPAIR_OUT),
     "pipe2": sc(FDPAIR_OUT, F(X.PIPE_FLAGS, "O_???")),
@@ -902,7 +914,7 @@ SYSCALLS: dict[str, Spec] = {
                      ret=lambda c: _select_ret(c, True)),
     "epoll_create": sc(INT, ret=R_FD),
     "epoll_create1": sc(F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"), ret=R_FD),
-    "epoll_ctl": sc(FD, E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"), FD, EPOLL_EVENT),
+    "epoll_ctl": sc(FD, E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"), FD, EPOLL_CTL_EVENT),
     "epoll_wait": sc(FD, EPOLL_EVENTS_OUT, INT, INT),
     "epoll_pwait": sc(FD, EPOLL_EVENTS_OUT, INT, INT, SIGSET(5), ULONG),
     "epoll_pwait2": sc(FD, EPOLL_EVENTS_OUT, INT, TIMESPEC, SIGSET(5), ULONG),
