@@ -40,6 +40,7 @@ from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
 )
+from ._args import Args
 from ._ffi import Event, Opt, Req
 from ._status import StopKind, decode_status, returncode
 
@@ -466,7 +467,7 @@ class Core:
             return  # gone: its death is reported next
         if op == _ffi.SYSCALL_INFO_ENTRY:
             th.nr = nr = int(info.entry.nr)
-            th.args = args = tuple(info.entry.args)
+            th.args = args = Args(tuple(info.entry.args), nr, th.tid)
             self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
         elif op == _ffi.SYSCALL_INFO_EXIT:
             nr = th.nr
@@ -609,11 +610,11 @@ class Core:
         """What observers see: the arguments and return value after every verdict."""
         v = th.verdict
         if isinstance(ev, SyscallEntry) and (v.new_nr is not None or v.new_args is not None):
-            return replace(
-                ev,
-                nr=v.new_nr if v.new_nr is not None else ev.nr,
-                args=v.new_args if v.new_args is not None else ev.args,
-            )
+            nr = v.new_nr if v.new_nr is not None else ev.nr
+            vals = tuple(ev.args)
+            if v.new_args is not None:
+                vals = tuple(v.new_args) + vals[len(v.new_args):]
+            return replace(ev, nr=nr, args=Args(vals, nr, th.tid))
         if isinstance(ev, SyscallExit) and v.set_return is not None:
             return replace(ev, retval=v.set_return)
         return ev
@@ -692,8 +693,9 @@ class Core:
             nr, args = v.new_nr, v.new_args
             if nr is not None:
                 th.nr = nr
-            if args is not None:
-                th.args = tuple(args) + th.args[len(args):]
+            if args is not None or nr is not None:
+                full = th.args if args is None else tuple(args) + tuple(th.args[len(args):])
+                th.args = Args(tuple(full), th.nr, th.tid)
         if self._set_info_ok and self._set_syscall_info(th, nr, args):
             return
         try:

@@ -1,0 +1,226 @@
+"""System call arguments: the raw registers as a tuple, decoded by name on demand.
+
+``ev.args`` is a tuple of six ints (``ev.args[1]``); ``ev.args.path``, ``ev.args.flags``,
+``ev.args.addr`` decode the argument of that name, reading the tracee's memory at the
+moment of the access. Names come from python-ptrace's prototypes; every pathname-like
+argument is also reachable as ``path`` (the first one) and ``path2`` (the second).
+
+Reading memory is only meaningful while the thread is stopped: for an intercepted event,
+before the verdict. An observer that reads after the thread went on may see newer data.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+from typing import Any, NamedTuple
+
+from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
+
+from . import _ffi
+from ._syscalls import SYSCALL_NAMES
+
+_PATH_NAMES = frozenset({"filename", "pathname", "path", "oldname", "newname", "oldpath",
+                         "newpath", "specialfile", "dir_name", "old", "new", "dev_name",
+                         "library", "target", "linkpath"})
+
+# syscalls newer than python-ptrace's table (Linux 5.8), with their parameter names
+_EXTRA: dict[str, tuple[tuple[str, str], ...]] = {
+    "openat2": (("int", "dirfd"), ("const char *", "pathname"), ("struct open_how *", "how"),
+                ("size_t", "size")),
+    "faccessat2": (("int", "dirfd"), ("const char *", "pathname"), ("int", "mode"),
+                   ("int", "flags")),
+    "close_range": (("unsigned int", "fd"), ("unsigned int", "max_fd"), ("unsigned int", "flags")),
+    "pidfd_open": (("pid_t", "pid"), ("unsigned int", "flags")),
+    "clone3": (("struct clone_args *", "cl_args"), ("size_t", "size")),
+    "execveat": (("int", "dirfd"), ("const char *", "pathname"), ("const char *const *", "argv"),
+                 ("const char *const *", "envp"), ("int", "flags")),
+    "statx": (("int", "dirfd"), ("const char *", "pathname"), ("int", "flags"),
+              ("unsigned int", "mask"), ("struct statx *", "statxbuf")),
+    "fchmodat2": (("int", "dirfd"), ("const char *", "pathname"), ("umode_t", "mode"),
+                  ("unsigned int", "flags")),
+}
+
+
+class _Param(NamedTuple):
+    index: int
+    ctype: str
+    name: str
+    kind: str   # "str", "strv", "sockaddr", "ptr", "signed" or "unsigned"
+
+
+_SIGNED = frozenset({"int", "pid_t", "long", "off_t", "loff_t", "ssize_t", "key_t", "clockid_t",
+                     "timer_t", "mqd_t"})
+_WIDE = frozenset({"long", "off_t", "loff_t", "ssize_t"})
+
+
+def _kind(ctype: str, pname: str) -> str:
+    if ctype.startswith("const char *const") or ctype == "char **":
+        return "strv"
+    if "char" in ctype and "*" in ctype and (
+        pname in _PATH_NAMES or "name" in pname or "path" in pname
+    ):
+        return "str"
+    if "sockaddr" in ctype:
+        return "sockaddr"
+    if "*" in ctype:
+        return "ptr"
+    return "signed" if ctype in _SIGNED else "unsigned"
+
+
+def _build() -> dict[int, dict[str, _Param]]:
+    table: dict[int, dict[str, _Param]] = {}
+    for nr, sname in SYSCALL_NAMES.items():
+        proto = _EXTRA.get(sname)
+        if proto is None:
+            p = SYSCALL_PROTOTYPES.get(sname)
+            if p is None:
+                continue
+            proto = p[1]
+        params: dict[str, _Param] = {}
+        paths = 0
+        for i, (ctype, pname) in enumerate(proto):
+            param = _Param(i, ctype, pname, _kind(ctype, pname))
+            params[pname] = param
+            if param.kind == "str":
+                alias = "path" if paths == 0 else f"path{paths + 1}"
+                paths += 1
+                params.setdefault(alias, param)
+        table[nr] = params
+    return table
+
+
+_PARAMS = _build()
+
+
+class SockAddr(NamedTuple):
+    """A decoded ``struct sockaddr``: ``family`` (socket.AddressFamily or int) and
+    ``address``: ``(host, port)`` for AF_INET, ``(host, port, flowinfo, scope_id)`` for
+    AF_INET6, the path (str; abstract names start with ``"\\0"``) for AF_UNIX, else the
+    raw bytes."""
+
+    family: int
+    address: Any
+
+
+def decode_sockaddr(data: bytes) -> SockAddr | None:
+    """Decode a ``struct sockaddr`` from its bytes (pure)."""
+    if len(data) < 2:
+        return None
+    (fam,) = struct.unpack_from("=H", data)
+    try:
+        family: int = socket.AddressFamily(fam)
+    except ValueError:
+        family = fam
+    if fam == socket.AF_INET and len(data) >= 8:
+        port = struct.unpack_from("!H", data, 2)[0]
+        return SockAddr(family, (socket.inet_ntop(socket.AF_INET, data[4:8]), port))
+    if fam == socket.AF_INET6 and len(data) >= 24:
+        port, flow = struct.unpack_from("!HI", data, 2)
+        scope = struct.unpack_from("=I", data, 24)[0] if len(data) >= 28 else 0
+        return SockAddr(family, (socket.inet_ntop(socket.AF_INET6, data[8:24]), port, flow, scope))
+    if fam == socket.AF_UNIX:
+        path = data[2:]
+        if path[:1] == b"\0":
+            return SockAddr(family, "\0" + os.fsdecode(path[1:]))
+        return SockAddr(family, os.fsdecode(path.split(b"\0", 1)[0]))
+    return SockAddr(family, data[2:])
+
+
+def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
+    out = b""
+    while len(out) < limit:
+        chunk = min(4096 - (addr + len(out)) % 4096, limit - len(out))
+        data = _ffi.vm_read(tid, addr + len(out), chunk)
+        nul = data.find(b"\0")
+        if nul >= 0:
+            return out + data[:nul]
+        out += data
+        if len(data) < chunk:
+            break
+    return out
+
+
+class Args:
+    """The six argument registers of a syscall, as a sequence of ints (``args[1]``,
+    slices give tuples, it compares equal to the tuple of its values), with decoding by
+    parameter name (``args.path``). Not a tuple subclass, so that parameters named
+    ``count`` or ``index`` are reachable by name."""
+
+    __slots__ = ("_v", "nr", "tid")
+
+    def __init__(self, values: tuple[int, ...], nr: int, tid: int) -> None:
+        self._v = values
+        self.nr = nr
+        self.tid = tid
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._v[i]
+
+    def __len__(self) -> int:
+        return len(self._v)
+
+    def __iter__(self) -> Any:
+        return iter(self._v)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Args):
+            return self._v == other._v
+        if isinstance(other, tuple):
+            return self._v == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._v)
+
+    def __add__(self, other: tuple[int, ...]) -> tuple[int, ...]:
+        return self._v + tuple(other)
+
+    def __radd__(self, other: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(other) + self._v
+
+    def __repr__(self) -> str:
+        return repr(self._v)
+
+    @property
+    def names(self) -> list[str]:
+        """The parameter names known for this syscall (aliases included)."""
+        return list(_PARAMS.get(self.nr, {}))
+
+    def __getattr__(self, name: str) -> Any:
+        params = _PARAMS.get(self.nr)
+        p = params.get(name) if params else None
+        if p is None:
+            known = ", ".join(params) if params else "none known"
+            raise AttributeError(f"no argument {name!r} for this syscall (names: {known})")
+        raw = self[p.index]
+        kind = p.kind
+        if kind == "signed":
+            bits = 64 if p.ctype in _WIDE else 32
+            raw &= (1 << bits) - 1
+            return raw - (1 << bits) if raw >> (bits - 1) else raw
+        if kind == "unsigned" or kind == "ptr" or raw == 0:
+            return None if raw == 0 and kind != "unsigned" and kind != "ptr" else raw
+        if kind == "str":
+            return os.fsdecode(_read_string(self.tid, raw))
+        if kind == "strv":
+            return self._string_array(raw)
+        return decode_sockaddr(_ffi.vm_read(self.tid, raw, self._addrlen(params, p)))
+
+    def _addrlen(self, params: dict[str, _Param], p: _Param) -> int:
+        nxt = [q for q in params.values() if q.index == p.index + 1]
+        if nxt and nxt[0].ctype in ("int", "socklen_t", "unsigned int"):
+            return max(2, min(int(self[p.index + 1]) & 0xFFFFFFFF, 128))
+        return 128
+
+    def _string_array(self, addr: int, limit: int = 4096) -> list[str] | None:
+        if addr == 0:
+            return None
+        out = []
+        for i in range(limit):
+            (ptr,) = struct.unpack("=Q", _ffi.vm_read(self.tid, addr + 8 * i, 8))
+            if ptr == 0:
+                break
+            out.append(os.fsdecode(_read_string(self.tid, ptr)))
+        return out

@@ -1,0 +1,61 @@
+"""Decoding of syscall arguments: pure table cases, and by name on a real tracee."""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+import pytest
+
+import aiotrace
+from aiotrace import SyscallEntry
+from aiotrace._core._args import Args, decode_sockaddr
+
+
+@pytest.mark.parametrize(
+    "data, family, address",
+    [
+        (struct.pack("=H", socket.AF_INET) + struct.pack("!H", 80) + socket.inet_aton("127.0.0.1") + b"\0" * 8,
+         socket.AF_INET, ("127.0.0.1", 80)),
+        (struct.pack("=H", socket.AF_INET6) + struct.pack("!HI", 443, 0)
+         + socket.inet_pton(socket.AF_INET6, "::1") + struct.pack("=I", 0),
+         socket.AF_INET6, ("::1", 443, 0, 0)),
+        (struct.pack("=H", socket.AF_UNIX) + b"/run/x.sock\0", socket.AF_UNIX, "/run/x.sock"),
+        (struct.pack("=H", socket.AF_UNIX) + b"\0abstract", socket.AF_UNIX, "\0abstract"),
+        (struct.pack("=H", 4242) + b"xy", 4242, b"xy"),
+    ],
+)
+def test_decode_sockaddr(data, family, address):
+    assert decode_sockaddr(data) == (family, address)
+
+
+def test_args_is_a_tuple_with_names():
+    a = Args((0xFFFFFF9C, 0x1000, 0o2000000, 0, 0, 0), 257, 1)
+    assert a == (0xFFFFFF9C, 0x1000, 0o2000000, 0, 0, 0) and a[1:3] == (0x1000, 0o2000000)
+    assert a.dirfd == -100 and a.flags == 0o2000000
+    assert "path" in a.names and "filename" in a.names
+    with pytest.raises(AttributeError, match="no argument 'nope'.*dirfd"):
+        a.nope
+
+
+pytestmark_async = pytest.mark.anyio
+
+
+@pytest.mark.anyio
+async def test_args_by_name_on_a_tracee(target, tmp_path):
+    data = tmp_path / "the file"
+    data.write_text("x")
+    got = {}
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("syscall_mix"), str(data)], stdout=open("/dev/null", "wb"))
+        async with proc.events(SyscallEntry, syscalls={"openat", "execve", "write"}, intercept=True) as calls:
+            proc.resume()
+            async for call in calls:
+                if call.name == "openat" and call.args.path == str(data):
+                    got["openat"] = (call.args.dirfd, call.args.path, call.args.flags)
+                elif call.name == "write":
+                    got["write"] = (call.args.fd, call.args.count, call.thread.read(call.args.buf, 3))
+                call.resume()
+        assert await proc.wait() == 0
+    assert got["openat"] == (-100, str(data), 0o2000000)   # O_RDONLY|O_CLOEXEC
+    assert got["write"] == (1, 3, b"hi\n")
