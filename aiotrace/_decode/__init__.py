@@ -29,6 +29,7 @@ from typing import Any
 
 from . import _xlat
 from ._ctx import Ctx, FdPath, Memory
+from ._names import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from ._table import NARGS, SYSCALLS, Spec, undecoded_nargs
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
 
@@ -39,6 +40,9 @@ __all__ = [
     "format_return",
     "format_syscall_line",
     "errno_name",
+    "syscall_name",
+    "SYSCALL_NAMES",
+    "SYSCALL_NUMBERS",
     "known_syscalls",
     "ALIGN_COLUMN",
 ]

@@ -120,13 +120,54 @@ def statx(ctx: Ctx, addr: int) -> str:
 def statfs(ctx: Ctx, addr: int) -> str:
     def r(ftype: int, bsize: int, blocks: int, bfree: int, bavail: int, files: int,
           ffree: int, fsid0: int, fsid1: int, namelen: int, frsize: int, fl: int, *spare: int) -> str:
+        name = X.FS_MAGIC.get(ftype & 0xFFFFFFFF)
         return (
-            "{f_type=%#x, f_bsize=%d, f_blocks=%d, f_bfree=%d, f_bavail=%d, f_files=%d, "
-            "f_ffree=%d, f_fsid={val=[%#x, %#x]}, f_namelen=%d, f_frsize=%d, f_flags=%#x}"
-            % (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize, fl)
+            "{f_type=%s, f_bsize=%d, f_blocks=%d, f_bfree=%d, f_bavail=%d, f_files=%d, "
+            "f_ffree=%d, f_fsid={val=[%s, %s]}, f_namelen=%d, f_frsize=%d, f_flags=%s}"
+            % (name or hexa(ftype), bsize, blocks, bfree, bavail, files, ffree,
+               hexa(fsid0 & 0xFFFFFFFF), hexa(fsid1 & 0xFFFFFFFF), namelen, frsize,
+               flags(fl, X.ST_FLAGS, "ST_???"))
         )
 
     return ctx.struct(addr, "<qqQQQQQiiqqq4q", r)
+
+
+def siginfo(ctx: Ctx, addr: int) -> str:
+    if addr == 0:
+        return "NULL"
+    data = ctx.read(addr, 48)
+    if data is None:
+        return hexa(addr)
+    signo, _err, code = struct.unpack_from("<iii", data)
+    if signo == 0:
+        return "{}"
+    codes = X.SI_CODES_BY_SIGNAL.get(signo, {}) if code > 0 and code != 0x80 else {}
+    code_name = codes.get(code) or X.SI_CODES.get(code) or str(code)
+    parts = ["si_signo=%s" % X.signame(signo), "si_code=%s" % code_name]
+    if code <= 0 or code == 0x80 and signo not in (4, 7, 8, 11):
+        if code == 0x80:
+            parts.append("si_addr=%s" % ptr(struct.unpack_from("<Q", data, 16)[0]))
+        else:
+            pid, uid = struct.unpack_from("<iI", data, 16)
+            parts += ["si_pid=%d" % pid, "si_uid=%d" % uid]
+            if code in (-1, -2, -3):
+                val = struct.unpack_from("<Q", data, 24)[0]
+                parts.append("si_int=%d" % s32(val))
+                parts.append("si_ptr=%s" % ptr(val))
+    elif signo == 17:
+        pid, uid, status, utime, stime = struct.unpack_from("<iIi4xqq", data, 16)
+        st = str(status) if code == 1 else X.signame(status)
+        parts += ["si_pid=%d" % pid, "si_uid=%d" % uid, "si_status=%s" % st,
+                  "si_utime=%d" % utime, "si_stime=%d" % stime]
+    elif signo in (4, 7, 8, 11, 5):
+        parts.append("si_addr=%s" % ptr(struct.unpack_from("<Q", data, 16)[0]))
+    elif signo == 29:
+        band, fd = struct.unpack_from("<qi", data, 16)
+        parts += ["si_band=%d" % band, "si_fd=%d" % fd]
+    else:
+        pid, uid = struct.unpack_from("<iI", data, 16)
+        parts += ["si_pid=%d" % pid, "si_uid=%d" % uid]
+    return "{" + ", ".join(parts) + "}"
 
 
 # ---------------------------------------------------------------------------
@@ -644,7 +685,7 @@ def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
 
 
 def sched_param(ctx: Ctx, addr: int) -> str:
-    return ctx.struct(addr, "<i", lambda p: "[{sched_priority=%d}]" % p)
+    return ctx.struct(addr, "<i", lambda p: "[%d]" % p)
 
 
 def cpu_set(ctx: Ctx, addr: int, nbytes: int) -> str:

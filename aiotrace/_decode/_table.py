@@ -511,15 +511,7 @@ def _utimens_times(c: Ctx, i: int) -> str:
     v = c.unpack("<qqqq", addr)
     if v is None:
         return hexa(addr)
-
-    def one(sec: int, nsec: int) -> str:
-        if nsec == (1 << 30) - 1:
-            return "UTIME_NOW"
-        if nsec == (1 << 30) - 2:
-            return "UTIME_OMIT"
-        return S.timespec_vals(sec, nsec)
-
-    return "[%s, %s]" % (one(v[0], v[1]), one(v[2], v[3]))
+    return "[%s, %s]" % (_utimens_one(v[0], v[1]), _utimens_one(v[2], v[3]))
 
 
 UTIMENS = Kind(_utimens_times)
@@ -543,21 +535,12 @@ def _openat2_how(c: Ctx, i: int) -> str:
     return out
 
 
-def _waitid_infop(c: Ctx, i: int) -> str:
-    addr = c.args[i]
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<iii4xiiI", addr)
-    if v is None:
-        return hexa(addr)
-    signo, _errno, code, pid, uid, status = v
-    if signo == 0:
-        return "{}"
-    codes = {1: "CLD_EXITED", 2: "CLD_KILLED", 3: "CLD_DUMPED", 4: "CLD_TRAPPED",
-             5: "CLD_STOPPED", 6: "CLD_CONTINUED"}
-    st = str(status) if code == 1 else X.signame(status)
-    return "{si_signo=%s, si_code=%s, si_pid=%d, si_uid=%d, si_status=%s, si_utime=0, si_stime=0}" % (
-        X.signame(signo), codes.get(code, str(code)), pid, uid, st)
+def _siginfo(c: Ctx, i: int) -> str:
+    return S.siginfo(c, c.args[i])
+
+
+SIGINFO = Kind(_siginfo)
+SIGINFO_OUT = out(_siginfo)
 
 
 def _sched_affinity_out(c: Ctx, i: int) -> str:
@@ -650,6 +633,90 @@ def _path_or_buf_out(c: Ctx, i: int) -> str:
 
 def _getcwd_out(c: Ctx, i: int) -> str:
     return c.path(c.args[i])
+
+
+def _rt_sigtimedwait_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    return "%d (%s)" % (r, X.signame(r)) if r > 0 else str(r)
+
+
+def _sched_policy_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    return "%d (%s)" % (r, X.sched_policy(r))
+
+
+def _prctl_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if s32(c.args[0]) == 3:  # PR_GET_DUMPABLE
+        name = X.SUID_DUMP.get(r)
+        if name:
+            return "%d (%s)" % (r, name)
+    return str(s64(r))
+
+
+def _personality_ret(c: Ctx) -> str:
+    r = u32(c.retval or 0)
+    return "%s (%s)" % (hexa(r) if r else "0", X.personality(r))
+
+
+def _membarrier_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if s32(c.args[0]) == 0 and r > 0:
+        table = tuple((n, v) for v, n in sorted(_MEMBARRIER.items()) if v)
+        return "%s (%s)" % (hexa(r), flags(r, table, None))
+    return str(r)
+
+
+def _sendfile_entry(c: Ctx) -> str:
+    off = c.args[2]
+    if off:
+        v = c.unpack("<q", off)
+        c.saved["offset"] = v[0] if v else None
+    return "%s, %s, %s" % (c.fd(c.args[0]), c.fd(c.args[1]), _sendfile_off(c, 2))
+
+
+def _sendfile_exit(c: Ctx, entry: str) -> str:
+    off = c.args[2]
+    extra = ""
+    before = c.saved.get("offset")
+    if off and not c.failed and before is not None:
+        v = c.unpack("<q", off)
+        if v is not None and v[0] != before:
+            extra = " => [%d]" % v[0]
+    return "%s%s, %d" % (entry, extra, u64(c.args[3]))
+
+
+def _mincore_vec(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    pages = (u64(c.args[1]) + 4095) // 4096
+    n = min(pages, c.strsize)
+    data = c.read(addr, n)
+    if data is None:
+        return hexa(addr)
+    items = [str(b) for b in data]
+    if pages > n:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _mremap_new(c: Ctx, i: int) -> Optional[str]:
+    return ptr(c.args[i]) if c.args[3] & 2 else None
+
+
+def _utimens_one(sec: int, nsec: int) -> str:
+    if nsec == (1 << 30) - 1:
+        return "UTIME_NOW"
+    if nsec == (1 << 30) - 2:
+        return "UTIME_OMIT"
+    out_ = S.timespec_vals(sec, nsec)
+    try:
+        lt = time.localtime(sec)
+    except (OverflowError, OSError, ValueError):
+        return out_
+    if 0 <= nsec < 1000000000:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", lt) + ".%09d" % nsec + time.strftime("%z", lt)
+        out_ += " /* %s */" % stamp
+    return out_
 
 
 def _sched_param_out(c: Ctx, i: int) -> str:
@@ -769,12 +836,12 @@ SYSCALLS: dict[str, Spec] = {
     "pipe2": sc(FDPAIR_OUT, F(X.PIPE_FLAGS, "O_???")),
     "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit),
     "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit),
-    "sendfile": sc(FD, FD, K(_sendfile_off), ULONG),
+    "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
     "splice": sc(FD, K(_sendfile_off), FD, K(_sendfile_off), ULONG, HEX32),
     "copy_file_range": sc(FD, K(_sendfile_off), FD, K(_sendfile_off), ULONG, HEX32),
     "inotify_init": sc(ret=R_FD),
     "inotify_init1": sc(F(X.IN_INIT_FLAGS, "IN_???"), ret=R_FD),
-    "inotify_add_watch": sc(FD, PATH, HEX32),
+    "inotify_add_watch": sc(FD, PATH, F(X.IN_EVENTS, "IN_???")),
     "inotify_rm_watch": sc(FD, INT),
     "memfd_create": sc(STR, F(X.MFD_FLAGS, "MFD_???"), ret=R_FD),
     "eventfd": sc(UINT, ret=R_FD),
@@ -806,7 +873,7 @@ SYSCALLS: dict[str, Spec] = {
     "mprotect": sc(PTR, ULONG, PROT),
     "pkey_mprotect": sc(PTR, ULONG, PROT, INT),
     "munmap": sc(PTR, ULONG),
-    "mremap": sc(PTR, ULONG, ULONG, F(X.MREMAP_FLAGS, "MREMAP_???"), PTR, ret=R_HEX),
+    "mremap": sc(PTR, ULONG, ULONG, F(X.MREMAP_FLAGS, "MREMAP_???"), Kind(_mremap_new), ret=R_HEX),
     "brk": sc(PTR, ret=R_HEX),
     "madvise": sc(PTR, ULONG, E(X.MADVISE, "MADV_???")),
     "msync": sc(PTR, ULONG, K(_msync_flags)),
@@ -814,8 +881,8 @@ SYSCALLS: dict[str, Spec] = {
     "munlock": sc(PTR, ULONG),
     "mlockall": sc(F(_MLOCKALL, "MCL_???")),
     "munlockall": sc(),
-    "mincore": sc(PTR, ULONG, PTR),
-    "membarrier": sc(E(_MEMBARRIER, "MEMBARRIER_CMD_???"), HEX32, INT),
+    "mincore": sc(PTR, ULONG, out(_mincore_vec)),
+    "membarrier": sc(E(_MEMBARRIER, "MEMBARRIER_CMD_???"), HEX32, ret=_membarrier_ret),
     # processes
     "execve": sc(PATH, ARGV, ENVP),
     "execveat": sc(DIRFD, PATH, ARGV, ENVP, AT_FLAGS),
@@ -826,7 +893,7 @@ SYSCALLS: dict[str, Spec] = {
     "exit": sc(INT, ret=R_NONE),
     "exit_group": sc(INT, ret=R_NONE),
     "wait4": sc(PID, STATUS_OUT, WAIT_OPTS, RUSAGE_OUT),
-    "waitid": sc(E(X.IDTYPES, "P_???"), PID, out(_waitid_infop), WAIT_OPTS, RUSAGE_OUT),
+    "waitid": sc(E(X.IDTYPES, "P_???"), PID, SIGINFO_OUT, WAIT_OPTS, RUSAGE_OUT),
     "kill": sc(PID, SIGNAL),
     "tkill": sc(PID, SIGNAL),
     "tgkill": sc(PID, PID, SIGNAL),
@@ -856,8 +923,8 @@ SYSCALLS: dict[str, Spec] = {
     "sched_yield": sc(),
     "sched_getaffinity": sc(PID, UINT, out(_sched_affinity_out)),
     "sched_setaffinity": sc(PID, UINT, K(lambda c, i: S.cpu_set(c, c.args[i], u32(c.args[1])))),
-    "sched_getscheduler": sc(PID),
-    "sched_setscheduler": sc(PID, E(_SCHED_POLICIES, "SCHED_???"), K(_sched_param_in)),
+    "sched_getscheduler": sc(PID, ret=_sched_policy_ret),
+    "sched_setscheduler": sc(PID, Kind(lambda c, i: X.sched_policy(c.args[i])), K(_sched_param_in)),
     "sched_getparam": sc(PID, out(_sched_param_out)),
     "sched_setparam": sc(PID, K(_sched_param_in)),
     "sched_get_priority_max": sc(E(_SCHED_POLICIES, "SCHED_???")),
@@ -871,8 +938,8 @@ SYSCALLS: dict[str, Spec] = {
     "get_robust_list": sc(PID, out(lambda c, i: S.hex_ulong_ptr(c, c.args[i])), out(lambda c, i: S.ulong_ptr(c, c.args[i]))),
     "rseq": sc(PTR, K(_rseq_len), HEX32, HEX32),
     "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit),
-    "prctl": Spec(entry=_prctl_entry, exit=_prctl_exit),
-    "personality": sc(HEX32),
+    "prctl": Spec(ret=_prctl_ret, entry=_prctl_entry, exit=_prctl_exit),
+    "personality": sc(Kind(lambda c, i: X.personality(c.args[i])), ret=_personality_ret),
     "prlimit64": sc(PID, RESOURCE, RLIMIT, RLIMIT_OUT),
     "getrlimit": sc(RESOURCE, RLIMIT_OUT),
     "setrlimit": sc(RESOURCE, RLIMIT),
@@ -889,9 +956,9 @@ SYSCALLS: dict[str, Spec] = {
     "rt_sigprocmask": sc(SIGHOW, SIGSET(3), SIGSET_OUT(3), ULONG),
     "rt_sigpending": sc(SIGSET_OUT(1), ULONG),
     "rt_sigsuspend": sc(SIGSET(1), ULONG),
-    "rt_sigtimedwait": sc(SIGSET(3), PTR, TIMESPEC, ULONG),
-    "rt_sigqueueinfo": sc(PID, SIGNAL, PTR),
-    "rt_tgsigqueueinfo": sc(PID, PID, SIGNAL, PTR),
+    "rt_sigtimedwait": sc(SIGSET(3), SIGINFO_OUT, TIMESPEC, ULONG, ret=_rt_sigtimedwait_ret),
+    "rt_sigqueueinfo": sc(PID, SIGNAL, SIGINFO),
+    "rt_tgsigqueueinfo": sc(PID, PID, SIGNAL, SIGINFO),
     "rt_sigreturn": Spec(entry=_rt_sigreturn_entry),
     "sigaltstack": sc(STACK, STACK_OUT),
     "alarm": sc(UINT),
