@@ -764,6 +764,7 @@ MORE = [
     L('getresuid([0], [0], [0])                = 0', (A, B, C), 0, {A: i32s(0), B: i32s(0), C: i32s(0)}),
     L('getgroups(10, [])                       = 0', (10, A), 0, {A: bytes(40)}),
     L('getgroups(0, NULL)                      = 0', (0, 0), 0),
+    L('getgroups(0, [])                        = 0', (0, 0x7FFD1C5E3A40), 0),
     L('sched_getaffinity(0, 128, [0 1])        = 32', (0, 128, A), 32, {A: u64s(3, 0, 0, 0)}),
     L('setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=5, tv_usec=0}}, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}) = 0',
       (0, A, B), 0, {A: itimerspec(0, 0, 5, 0), B: itimerspec(0, 0, 0, 0)}),
@@ -838,6 +839,10 @@ MORE = [
     L('sync()                                  = 0', (), 0),
     L('creat("/tmp/st/work/cr", 0600)          = 16', (A, 0o600), 16, {A: z(b"/tmp/st/work/cr")}),
     L('setsid()                                = 21905', (), 21905),
+    L('prctl(PR_CAPBSET_READ, CAP_MAC_OVERRIDE) = 1', (23, 32), 1),
+    L('prctl(PR_CAPBSET_READ, 0x30 /* CAP_??? */) = -1 EINVAL (Invalid argument)', (23, 48), -22),
+    L('setsockopt(3, SOL_IP, IP_RECVERR, [1], 4) = 0', (3, 0, 11, A, 4), 0, {A: i32s(1)}),
+    L('socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3', (2, 0o6004002 & ~0o4000000, 0), 3),
 ]
 
 ALL = STRINGS + OPEN + STAT + FILES + MEMORY + FDS + IOV + TIME + SIGS + POLL + MISC + SOCK + PROC + MORE

@@ -273,6 +273,10 @@ def _sockopt_name(c: Ctx, i: int) -> str:
         return xval(v, X.SOL_SOCKET_OPTS, "SO_???")
     if level == 6:
         return xval(v, X.TCP_OPTS, "TCP_???")
+    if level == 0:
+        return xval(v, X.IP_OPTS, "IP_???")
+    if level == 41:
+        return xval(v, X.IPV6_OPTS, "IPV6_???")
     return str(v)
 
 

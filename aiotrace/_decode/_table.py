@@ -473,7 +473,9 @@ def _prctl_entry(c: Ctx) -> str:
         return "%s, %s" % (name, X.signame(a[1]))
     if option in (2, 3, 21, 37, 39, 42, 40):
         return name if option not in (2, 37, 40) else name + ", "
-    if option in (4, 36, 23, 24):
+    if option in (23, 24):  # PR_CAPBSET_READ / PR_CAPBSET_DROP
+        return "%s, %s" % (name, xval(u32(a[1]), X.CAPABILITIES, "CAP_???"))
+    if option in (4, 36):
         return "%s, %d" % (name, u64(a[1]))
     if option == 38:
         return "%s, %d, %d, %d, %d" % (name, u64(a[1]), u64(a[2]), u64(a[3]), u64(a[4]))
@@ -588,7 +590,7 @@ def _getgroups_out(c: Ctx, i: int) -> str:
     n = c.retval or 0
     size = s32(c.args[0])
     addr = c.args[i]
-    if size == 0 or addr == 0:
+    if addr == 0 or (size == 0 and n):
         return ptr(addr)
     data = c.read(addr, 4 * n)
     if data is None:
