@@ -444,9 +444,8 @@ def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
     if addr == 0:
         return "NULL"
-    if length < 2:
-        if length <= 0:
-            return hexa(addr) if length < 0 else "{}"
+    if length <= 0:
+        return hexa(addr)
     length = min(length, 128)
     data = ctx.read(addr, length)
     if data is None:
