@@ -946,6 +946,28 @@ def test_unknown_syscall_uses_known_argument_count():
     assert format_exit("brand_new_call", (0, 1, 2, 3, 4, 5), 7, None) == ("0, 0x1, 0x2, 0x3, 0x4, 0x5", "7")
 
 
+SIGINFO_LINES = [
+    ("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=14585, si_uid=0, si_status=3, si_utime=0, si_stime=0} ---",
+     struct.pack("<iii4xiIi4xqq", 17, 0, 1, 14585, 0, 3, 0, 0)),
+    ("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=14586, si_uid=0, si_status=SIGKILL, si_utime=0, si_stime=0} ---",
+     struct.pack("<iii4xiIi4xqq", 17, 0, 2, 14586, 0, 9, 0, 0)),
+    ("--- SIGSTOP {si_signo=SIGSTOP, si_code=SI_TKILL, si_pid=16439, si_uid=0} ---",
+     struct.pack("<iii4xiI", 19, 0, -6, 16439, 0)),
+    ("--- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=15956, si_uid=0} ---",
+     struct.pack("<iii4xiI", 13, 0, 0, 15956, 0)),
+    ("--- SIGILL {si_signo=SIGILL, si_code=SI_KERNEL, si_addr=NULL} ---",
+     struct.pack("<iii4xQ", 4, 0, 0x80, 0)),
+]
+
+
+@pytest.mark.parametrize("line,raw", SIGINFO_LINES, ids=[x[0][4:12] for x in SIGINFO_LINES])
+def test_siginfo(line, raw):
+    from aiotrace._decode import format_siginfo
+
+    name = line.split()[1]
+    assert "--- %s %s ---" % (name, format_siginfo(raw)) == line
+
+
 def test_syscall_names():
     from aiotrace._decode import syscall_name
 

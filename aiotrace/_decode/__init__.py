@@ -39,6 +39,7 @@ __all__ = [
     "format_exit",
     "format_return",
     "format_syscall_line",
+    "format_siginfo",
     "errno_name",
     "syscall_name",
     "SYSCALL_NAMES",
@@ -176,6 +177,26 @@ def format_exit(
         saved = pre.saved
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {})
     return _exit(spec, ctx, str(entry_text)), _ret(spec, name, ctx)
+
+
+class _Bytes:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, addr: int, n: int) -> bytes:
+        return self.data[addr - 1: addr - 1 + n]
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        return self.read(addr, limit).split(b"\0", 1)[0]
+
+
+def format_siginfo(raw: bytes) -> str:
+    """A ``siginfo_t`` (as PTRACE_GETSIGINFO gives it) the way strace shows it in
+    ``--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---``."""
+    from ._structs import siginfo
+
+    ctx = Ctx("", (), _Bytes(bytes(raw).ljust(128, b"\0")), 32, None)
+    return siginfo(ctx, 1)
 
 
 def format_syscall_line(name: str, args_text: str, ret_text: str, *, prefix: str = "",
