@@ -634,6 +634,8 @@ SOCK = [
       (23, A, B), 0, {A: sockaddr_in(52767, "0.0.0.0"), B: i32s(16)}),
     L('connect(24, {sa_family=AF_INET6, sin6_port=htons(8080), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = -1 ECONNREFUSED (Connection refused)',
       (24, A, 28), -111, {A: sockaddr_in6(8080, bytes(15) + b"\1")}),
+    L('connect(3, {sa_family=AF_INET6, sin6_port=htons(1), sin6_flowinfo=htonl(5), inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = -1 ECONNREFUSED (Connection refused)',
+      (3, A, 28), -111, {A: sockaddr_in6(1, bytes(10) + b"\xff\xff\x7f\0\0\1", flowinfo=5)}),
     L('accept(25, {sa_family=AF_INET, sin_port=htons(42696), sin_addr=inet_addr("127.0.0.1")}, [16]) = 27',
       (25, A, B), 27, {A: sockaddr_in(42696, "127.0.0.1"), B: i32s(16)}),
     L('accept4(25, NULL, NULL, SOCK_NONBLOCK)  = -1 EAGAIN (Resource temporarily unavailable)', (25, 0, 0, 0o4000), -11),
@@ -966,6 +968,20 @@ def test_siginfo(line, raw):
 
     name = line.split()[1]
     assert "--- %s %s ---" % (name, format_siginfo(raw)) == line
+
+
+def test_ipv6_scope_id_names_the_interface():
+    import socket
+
+    try:
+        if socket.if_indextoname(1) != "lo":
+            pytest.skip("interface 1 is not lo here")
+    except OSError:
+        pytest.skip("no interface 1")
+    line = ('connect(4, {sa_family=AF_INET6, sin6_port=htons(7), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, '
+            '"fe80::1:2:3", &sin6_addr), sin6_scope_id=if_nametoindex("lo")}, 28) = -1 ENETUNREACH (Network is unreachable)')
+    addr = bytes.fromhex("fe800000000000000000000100020003")
+    assert _run(line, (4, A, 28), -101, {A: sockaddr_in6(7, addr, scope=1)}, {}) == line
 
 
 def test_syscall_names():

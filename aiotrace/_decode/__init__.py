@@ -30,7 +30,7 @@ from typing import Any
 from . import _xlat
 from ._ctx import Ctx, FdPath, Memory
 from ._names import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
-from ._table import NARGS, SYSCALLS, Spec, undecoded_nargs
+from ._table import SYSCALLS, Spec, undecoded_nargs
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
 
 __all__ = [
@@ -210,5 +210,3 @@ def format_syscall_line(name: str, args_text: str, ret_text: str, *, prefix: str
         head = head.ljust(column - 1)
     return "%s = %s" % (head, ret_text)
 
-
-_unused = (NARGS,)

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 import struct
 
 from . import _xlat as X
 from ._ctx import Ctx
 from ._quote import quote
-from ._xlat import flags, hexa, ptr, s32, s64, xval
+from ._xlat import flags, hexa, ptr, s32, xval
 
 
 def array_limit(ctx: Ctx) -> int:
@@ -69,12 +69,6 @@ def tms(ctx: Ctx, addr: int) -> str:
 # stat
 
 
-def makedev(dev: int) -> str:
-    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF & 0xFFFFFFFF)
-    minor = (dev & 0xFF) | ((dev >> 12) & ~0xFF & 0xFFFFFFFF)
-    return "makedev(%#x, %#x)" % (major, minor) if major or minor else "makedev(0, 0)"
-
-
 def _dev_pair(major: int, minor: int) -> str:
     return "makedev(%s, %s)" % (hexa(major), hexa(minor))
 
@@ -87,7 +81,7 @@ def stat(ctx: Ctx, addr: int) -> str:
           rdev: int, size: int, blksize: int, blocks: int) -> str:
         fmt = mode & 0o170000
         if fmt in (0o020000, 0o060000):
-            tail = "st_rdev=%s" % _makedev_fmt(rdev)
+            tail = "st_rdev=%s" % makedev(rdev)
         else:
             tail = "st_size=%d" % size
         return "{st_mode=%s, %s, ...}" % (X.file_mode(mode), tail)
@@ -95,7 +89,7 @@ def stat(ctx: Ctx, addr: int) -> str:
     return ctx.struct(addr, STAT_FMT, r)
 
 
-def _makedev_fmt(dev: int) -> str:
+def makedev(dev: int) -> str:
     major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
     minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
     return _dev_pair(major, minor)
@@ -465,21 +459,31 @@ def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
         return "{sa_family=AF_UNIX, sun_path=%s}" % quote(path)
     if family == 2 and len(data) >= 16:
         port = struct.unpack_from(">H", data, 2)[0]
-        ip = ipaddress.IPv4Address(data[4:8])
+        ip = socket.inet_ntop(socket.AF_INET, data[4:8])
         return '{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr("%s")}' % (port, ip)
     if family == 10 and len(data) >= 24:
         port, flowinfo = struct.unpack_from(">HI", data, 2)
-        ip = ipaddress.IPv6Address(data[8:24])
+        ip6 = socket.inet_ntop(socket.AF_INET6, data[8:24])
         out = '{sa_family=AF_INET6, sin6_port=htons(%d), sin6_flowinfo=htonl(%d), inet_pton(AF_INET6, "%s", &sin6_addr)' % (
-            port, flowinfo, ip.compressed)
+            port, flowinfo, ip6)
         if len(data) >= 28:
             scope = struct.unpack_from("<I", data, 24)[0]
-            out += ", sin6_scope_id=%d" % scope
+            out += ", sin6_scope_id=%s" % _scope_id(scope)
         return out + "}"
     if family == 16 and len(data) >= 12:  # AF_NETLINK
         pid, groups = struct.unpack_from("<II", data, 4)
         return "{sa_family=AF_NETLINK, nl_pid=%d, nl_groups=%08x}" % (pid, groups)
     return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
+
+
+def _scope_id(index: int) -> str:
+    """strace names the interface (on the tracer's host) when it can."""
+    if index:
+        try:
+            return 'if_nametoindex("%s")' % socket.if_indextoname(index)
+        except (OSError, OverflowError, ValueError):
+            pass
+    return str(index)
 
 
 def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
@@ -700,4 +704,3 @@ def cpu_set(ctx: Ctx, addr: int, nbytes: int) -> str:
 
 
 __all__ = [n for n in dir() if not n.startswith("_")]
-_unused = (s32, s64, makedev)

@@ -12,16 +12,16 @@ from . import _xlat as X
 from ._ctx import Ctx
 from ._kinds import (
     ACCESS_MODE, ARGV, BUF_IN, BUF_OUT, CLOCKID, DENTS_OUT, DIRFD, E, ENVP,
-    EPOLL_EVENT, FAMILY, FD, FDPAIR_OUT, HEX, HEX32, HEXBUF_OUT, INT, INTPTR,
-    INTPTR_OUT, IOV_IN, IOV_OUT, ITIMERSPEC, ITIMERSPEC_OUT, ITIMERVAL,
+    FAMILY, FD, FDPAIR_OUT, HEX, HEX32, HEXBUF_OUT, INT,
+    IOV_IN, IOV_OUT, ITIMERSPEC, ITIMERSPEC_OUT, ITIMERVAL,
     ITIMERVAL_OUT, LONG, MAP_FLAGS, MODE, MSGFLAGS, MSGHDR_IN, MSGHDR_OUT,
-    OPEN_FLAGS, OPTLEN_INOUT, OPTVAL_IN, OPTVAL_OUT, OPT_MODE, PATH, PATH_OUT,
+    OPEN_FLAGS, OPTLEN_INOUT, OPTVAL_IN, OPTVAL_OUT, OPT_MODE, PATH,
     PID, PROT, PROTOCOL, PTR, REM_OUT, RESOURCE, RLIMIT, RLIMIT_OUT, RUSAGE_OUT,
     SIGACTION, SIGACTION_OUT, SIGNAL, SIGSET, SIGSET_OUT, SOCKADDR_IN,
     SOCKADDR_OUT, SOCKLEN_INOUT, SOCKOPT_LEVEL, SOCKOPT_NAME, SOCKTYPE, STACK,
-    STACK_OUT, STAT_OUT, STATFS_OUT, STATX_OUT, STR, STR_OUT, SYSINFO_OUT,
+    STACK_OUT, STAT_OUT, STATFS_OUT, STATX_OUT, STR, SYSINFO_OUT,
     TIMESPEC, TIMESPEC_OUT, TIMEVAL, TIMEVAL_OUT, TMS_OUT, UID, UINT,
-    UINTPTR_OUT, ULONG, ULONGPTR, UTSNAME_OUT, WHENCE, F, Kind, out,
+    UINTPTR_OUT, ULONG, UTSNAME_OUT, WHENCE, F, Kind, out,
 )
 from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 
@@ -554,13 +554,13 @@ def _msync_flags(c: Ctx, i: int) -> str:
 
 
 def _dev(c: Ctx, i: int) -> str:
-    return S._makedev_fmt(c.args[i])
+    return S.makedev(c.args[i])
 
 
 def _mknod_dev(mode_index: int) -> Kind:
     def fn(c: Ctx, i: int) -> Optional[str]:
         if u32(c.args[mode_index]) & 0o170000 in (0o020000, 0o060000):
-            return S._makedev_fmt(c.args[i])
+            return S.makedev(c.args[i])
         return None
 
     return Kind(fn)
@@ -755,7 +755,6 @@ _MEMBARRIER = {0: "MEMBARRIER_CMD_QUERY", 1: "MEMBARRIER_CMD_GLOBAL",
                256: "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ"}
 
 K = Kind
-_IN = K
 
 # ---------------------------------------------------------------------------
 # the table
@@ -1056,7 +1055,7 @@ def undecoded_nargs(name: str) -> int:
     if n is not None:
         return n
     try:  # python-ptrace knows the prototypes of most older syscalls
-        from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES  # type: ignore
+        from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
 
         proto = SYSCALL_PROTOTYPES.get(name)
         if proto is not None:

@@ -10,7 +10,7 @@ used when all of them are present, and consumed bits are not reused.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 Flags = Sequence[tuple[str, int]]
 
@@ -757,4 +757,4 @@ def lookup(table: Mapping[int, str], v: int, default: str) -> str:
     return table.get(v, default)
 
 
-__all__: Iterable[str] = [n for n in dir() if not n.startswith("_")]
+__all__ = [n for n in dir() if not n.startswith("_")]
