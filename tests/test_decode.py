@@ -984,6 +984,43 @@ def test_ipv6_scope_id_names_the_interface():
     assert _run(line, (4, A, 28), -101, {A: sockaddr_in6(7, addr, scope=1)}, {}) == line
 
 
+class RandomMemory:
+    """Every address is readable and holds pseudo-random bytes (or faults)."""
+
+    def __init__(self, seed: int) -> None:
+        import random
+
+        self.rng = random.Random(seed)
+
+    def read(self, addr: int, n: int) -> bytes:
+        if self.rng.random() < 0.1:
+            raise OSError(errno.EFAULT, "Bad address")
+        n = min(n, 1 << 16)
+        return bytes(self.rng.getrandbits(8) for _ in range(self.rng.choice((n, n, n // 2))))
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        data = self.read(addr, min(limit, 64))
+        return data.split(b"\0", 1)[0]
+
+
+def test_every_decoder_survives_garbage():
+    import random
+
+    from aiotrace._decode import known_syscalls
+
+    rng = random.Random(1234)
+    interesting = [0, 1, 2, 3, 8, 0x10, 0x1000, M64, M64 - 99, 0x7FFF0000, 1 << 31, 0xFFFFFFFF]
+    for name in sorted(known_syscalls()):
+        for seed in range(20):
+            args = tuple(rng.choice(interesting + [rng.getrandbits(64)]) for _ in range(6))
+            mem = RandomMemory(seed)
+            entry = format_entry(name, args, mem, fd_path=lambda fd: None if fd % 2 else "/x")
+            for ret in (0, 1, 5, -2, -512, 0x7F0000001000):
+                full, rtext = format_exit(name, args, ret, mem, entry_text=entry, sp=0x7FFF0000)
+                assert isinstance(full, str) and isinstance(rtext, str)
+                assert full.startswith(entry)
+
+
 def test_syscall_names():
     from aiotrace._decode import syscall_name
 

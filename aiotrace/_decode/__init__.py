@@ -120,7 +120,12 @@ def format_entry(
     arguments are left empty.
     """
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp)
-    text = _EntryText(_entry(SYSCALLS.get(name), name, ctx))
+    try:
+        raw = _entry(SYSCALLS.get(name), name, ctx)
+    except Exception:  # a decoder bug must not stop the tracer: show raw values
+        raw = _undecoded(name, ctx)
+        ctx.saved["undecoded"] = True
+    text = _EntryText(raw)
     text.saved = ctx.saved
     return text
 
@@ -172,11 +177,20 @@ def format_exit(
     spec = SYSCALLS.get(name)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
-        pre = Ctx(name, args, mem, strsize, fd_path, sp=sp)
-        entry_text = _entry(spec, name, pre)
-        saved = pre.saved
+        entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp)
+        saved = getattr(entry_text, "saved", None)
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {})
-    return _exit(spec, ctx, str(entry_text)), _ret(spec, name, ctx)
+    if ctx.saved.get("undecoded"):
+        spec = None
+    try:
+        text = _exit(spec, ctx, str(entry_text))
+    except Exception:  # see format_entry
+        text = str(entry_text) if spec is None or spec.first_out is None else _undecoded(name, ctx)
+    try:
+        ret = _ret(spec, name, ctx)
+    except Exception:
+        ret = _ret(None, name, ctx)
+    return text, ret
 
 
 class _Bytes:

@@ -303,15 +303,18 @@ def count_array(ctx: Ctx, addr: int, what: str = "var") -> str:
     if addr == 0:
         return "NULL"
     n = 0
-    while True:
-        data = ctx.read(addr + 8 * n, 8)
-        if data is None:
-            return hexa(addr) if n == 0 else "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
-        if int.from_bytes(data, "little") == 0:
-            break
-        n += 1
-        if n > 1 << 20:
-            break
+    chunk = 64
+    while n < 1 << 20:
+        data = ctx.read(addr + 8 * n, 8 * chunk)
+        if data is None:  # maybe the end of the mapping: go one pointer at a time
+            data = ctx.read(addr + 8 * n, 8)
+            if data is None:
+                return hexa(addr) if n == 0 else "%s /* %d %s%s */" % (
+                    hexa(addr), n, what, "" if n == 1 else "s")
+        for i in range(len(data) // 8):
+            if data[8 * i: 8 * i + 8] == b"\0" * 8:
+                return "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
+            n += 1
     return "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
 
 
