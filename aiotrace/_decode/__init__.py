@@ -20,7 +20,21 @@ what the exit decoder must compare with (``accept``'s ``[128 => 16]``), and
 
 ``fd_path(fd)`` gives the path shown by ``-y``; it is also called with
 ``AT_FDCWD`` (-100) for the current directory, as ``strace -y`` prints
-``AT_FDCWD</cwd>``.
+``AT_FDCWD</cwd>``.  Call it from the stop being formatted: strace resolves
+descriptors printed at exit (``dup2``'s new descriptor, returned descriptors)
+after the call.
+
+``rt_sigreturn`` needs ``sp=`` (the stack pointer at entry) to show
+``{mask=[...]}``; other calls ignore it.
+
+Layout
+------
+``_table.SYSCALLS`` maps a name to its argument kinds (``_kinds``), built from
+the struct printers (``_structs``), the constant tables (``_xlat``) and the
+string quoting (``_quote``).  A name missing from the table is printed the way
+strace prints calls it does not decode: every argument as ``%#lx``.
+
+Known differences from strace 6.1: see ``KNOWN_DIFFERENCES``.
 """
 
 from __future__ import annotations
@@ -46,9 +60,27 @@ __all__ = [
     "SYSCALL_NUMBERS",
     "known_syscalls",
     "ALIGN_COLUMN",
+    "KNOWN_DIFFERENCES",
 ]
 
 ALIGN_COLUMN = 40  # strace's default -a
+
+KNOWN_DIFFERENCES = """\
+- Only strace's default output style: no -v (full structs), -x/-xx (hex strings), -X.
+- Calls in _table.NARGS (SysV IPC, io_uring, bpf, keyctl, perf_event_open, timer_*,
+  mq_*, ptrace, get/set_mempolicy, ...) print raw hex arguments; strace decodes them.
+- ioctl: only terminal and FIO* requests are named; other requests print as _IOC(...)
+  (strace knows thousands of names) with a hex argument.
+- prctl: a few options are decoded; the others print four hex arguments.
+- sendmsg/recvmsg: control messages are not decoded (msg_control is an address);
+  netlink payloads print as plain strings.
+- termios with zero flag words: strace 6.1 prints "c_iflag=" and a trailing "|",
+  we print "0" and no trailing bar.
+- accept/getsockname/recvfrom's "[in => out]" needs the object format_entry
+  returned; with a plain string only "[out]" is shown.
+- time() and utimensat print dates in the tracer's local time zone, and IPv6
+  scope ids use the tracer host's interface names, as strace does.
+"""
 
 
 class _EntryText(str):
