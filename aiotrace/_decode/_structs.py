@@ -495,6 +495,31 @@ def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
     vals = ctx.unpack("<QI4xQQQQi4x", addr)
     if vals is None:
         return hexa(addr)
+    return _msghdr_vals(ctx, vals, data_budget)
+
+
+def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
+    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``; each message shows
+    msg_len bytes of data."""
+    if addr == 0:
+        return "NULL"
+    items = []
+    for i in range(max(count, 0)):
+        if i >= array_limit(ctx):
+            items.append("...")
+            break
+        vals = ctx.unpack("<QI4xQQQQi4xI4x", addr + 64 * i)
+        if vals is None:
+            if i == 0:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + 64 * i))
+            break
+        msg_len = vals[7]
+        items.append("{msg_hdr=%s, msg_len=%d}" % (_msghdr_vals(ctx, vals[:7], msg_len), msg_len))
+    return "[" + ", ".join(items) + "]"
+
+
+def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> str:
     name, namelen, iov, iovlen, control, controllen, fl = vals
     parts = [
         "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),

@@ -610,6 +610,23 @@ def _epoll_wait_events(c: Ctx, i: int) -> str:
 
 
 EPOLL_EVENTS_OUT = out(_epoll_wait_events)
+MMSG_OUT = out(lambda c, i: S.mmsghdr_array(c, c.args[i], s32(c.retval or 0)))
+
+
+def _save_timeout(c: Ctx, i: int) -> None:
+    c.saved["timeout"] = S.timespec(c, c.args[i])
+    return None
+
+
+# printed after the messages, but with its value at entry (the kernel updates it)
+RECVMMSG_TIMEOUT = Kind(lambda c, i: c.saved.get("timeout") or S.timespec(c, c.args[i]), True, _save_timeout)
+
+
+def _recvmmsg_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if c.args[4]:
+        return "%d (left %s)" % (r, S.timespec(c, c.args[4]))
+    return str(r)
 # EPOLL_CTL_DEL ignores the event: strace shows its address only
 EPOLL_CTL_EVENT = Kind(lambda c, i: ptr(c.args[i]) if s32(c.args[1]) == 2 else S.epoll_event(c, c.args[i]))
 POLLFDS = Kind(lambda c, i: S.pollfd_array(c, c.args[i], u32(c.args[1])))
@@ -1001,6 +1018,8 @@ SYSCALLS: dict[str, Spec] = {
     "recvfrom": sc(FD, BUF_OUT, ULONG, MSGFLAGS, SOCKADDR_OUT(5), SOCKLEN_INOUT),
     "sendmsg": sc(FD, MSGHDR_IN(), MSGFLAGS),
     "recvmsg": sc(FD, MSGHDR_OUT(), MSGFLAGS),
+    "sendmmsg": sc(FD, MMSG_OUT, UINT, MSGFLAGS),
+    "recvmmsg": Spec((FD, MMSG_OUT, UINT, MSGFLAGS, RECVMMSG_TIMEOUT), ret=_recvmmsg_ret),
     "shutdown": sc(FD, E(X.SHUTDOWN_HOW, "SHUT_???")),
     "setsockopt": sc(FD, SOCKOPT_LEVEL, SOCKOPT_NAME, OPTVAL_IN, UINT),
     "getsockopt": sc(FD, SOCKOPT_LEVEL, SOCKOPT_NAME, OPTVAL_OUT, OPTLEN_INOUT),
@@ -1026,7 +1045,7 @@ NARGS: dict[str, int] = {
     "mq_getsetattr": 3, "kexec_load": 4, "add_key": 5, "request_key": 4,
     "keyctl": 5, "ioprio_set": 3, "ioprio_get": 2, "migrate_pages": 4,
     "sync_file_range": 4, "tee": 4, "vmsplice": 4, "move_pages": 6,
-    "perf_event_open": 5, "recvmmsg": 5, "sendmmsg": 4, "fanotify_init": 2,
+    "perf_event_open": 5, "fanotify_init": 2,
     "fanotify_mark": 5, "name_to_handle_at": 5, "open_by_handle_at": 3,
     "clock_adjtime": 2, "process_vm_readv": 6, "process_vm_writev": 6,
     "kcmp": 5, "finit_module": 3, "sched_setattr": 3, "sched_getattr": 4,
