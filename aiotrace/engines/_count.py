@@ -1,0 +1,195 @@
+"""``strace -c``: count calls, errors and time per system call, as an observer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.abc
+
+from aiotrace import Exec, SyscallEntry, SyscallExit
+
+__all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
+
+_SORT_KEYS = ("time", "calls", "name", "errors", "nothing")
+
+
+@dataclass
+class SyscallStat:
+    """The totals of one system call: ``calls``, ``errors`` (calls that returned
+    -4095..-1) and ``time_ns``, the time from its entry stop to its exit stop."""
+
+    name: str
+    nr: int
+    calls: int = 0
+    errors: int = 0
+    time_ns: int = 0
+
+    @property
+    def seconds(self) -> float:
+        return self.time_ns / 1e9
+
+    @property
+    def usecs_per_call(self) -> int:
+        """Average time per call in whole microseconds (strace's ``usecs/call``)."""
+        if not self.calls:
+            return 0
+        return (self.time_ns + self.calls // 2) // self.calls // 1000   # strace's ts_div
+
+
+class SyscallCounts:
+    """What :func:`count_syscalls` measured: a mapping of system call name to
+    :class:`SyscallStat` (``counts["read"].calls``), with totals and :meth:`table`.
+
+    Time is wall-clock time between the entry and exit stops of each call, as
+    ``strace -c -w`` measures it (plain ``strace -c`` reports system CPU time instead);
+    it includes the cost of the stops. Calls that never return (``exit_group``, a thread
+    killed in a call) are not counted, as in strace.
+    """
+
+    def __init__(self) -> None:
+        self._stats: dict[int, SyscallStat] = {}
+
+    def add(self, nr: int, name: str, duration_ns: int, failed: bool) -> None:
+        """Count one finished call (used by the engine; handy to merge counts)."""
+        st = self._stats.get(nr)
+        if st is None:
+            st = self._stats[nr] = SyscallStat(name, nr)
+        st.calls += 1
+        st.errors += bool(failed)
+        st.time_ns += max(0, duration_ns)
+
+    # mapping protocol, by name
+    def __getitem__(self, name: str) -> SyscallStat:
+        for st in self._stats.values():
+            if st.name == name:
+                return st
+        raise KeyError(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __contains__(self, name: object) -> bool:
+        return any(st.name == name for st in self._stats.values())
+
+    def __iter__(self) -> Iterator[str]:
+        return (st.name for st in self.stats())
+
+    def __len__(self) -> int:
+        return len(self._stats)
+
+    def __repr__(self) -> str:
+        return f"<SyscallCounts {len(self)} syscalls, {self.calls} calls, {self.errors} errors>"
+
+    @property
+    def calls(self) -> int:
+        return sum(st.calls for st in self._stats.values())
+
+    @property
+    def errors(self) -> int:
+        return sum(st.errors for st in self._stats.values())
+
+    @property
+    def time_ns(self) -> int:
+        return sum(st.time_ns for st in self._stats.values())
+
+    def stats(self, sort_by: str = "time") -> list[SyscallStat]:
+        """Every :class:`SyscallStat`, in the order strace's ``-S`` option gives:
+        ``"time"`` (most first, the default), ``"calls"``, ``"errors"`` (most first),
+        ``"name"`` (alphabetical) or ``"nothing"`` (system call number). Ties stay in
+        system call number order."""
+        if sort_by not in _SORT_KEYS:
+            raise ValueError(f"sort_by must be one of {', '.join(_SORT_KEYS)}, not {sort_by!r}")
+        rows = sorted(self._stats.values(), key=lambda st: st.nr)
+        if sort_by == "time":
+            rows.sort(key=lambda st: st.time_ns, reverse=True)
+        elif sort_by == "calls":
+            rows.sort(key=lambda st: st.calls, reverse=True)
+        elif sort_by == "errors":
+            rows.sort(key=lambda st: st.errors, reverse=True)
+        elif sort_by == "name":
+            rows.sort(key=lambda st: st.name)
+        return rows
+
+    def table(self, sort_by: str = "time") -> str:
+        """The summary table that ``strace -c`` prints, column for column::
+
+            % time     seconds  usecs/call     calls    errors syscall
+            ------ ----------- ----------- --------- --------- ----------------
+             99.12    0.004211          42       100           getppid
+            ...
+            ------ ----------- ----------- --------- --------- ----------------
+            100.00    0.004248          40       105         1 total
+        """
+        rows = self.stats(sort_by)
+        total_ns = self.time_ns
+        calls = self.calls
+        errors = self.errors
+        total_s = total_ns / 1e9
+        max_avg = max((st.usecs_per_call for st in rows), default=0)
+        w_time = max(11, len(f"{total_s:.6f}"))
+        w_avg = max(11, len(str(max_avg)))
+        w_calls = max(9, len(str(calls)))
+        w_err = max(9, len(str(errors)))
+        w_name = max(16, max((len(st.name) for st in rows), default=0) + 1)
+        widths = (6, w_time, w_avg, w_calls, w_err, w_name)
+        rule = " ".join("-" * w for w in widths)
+
+        def line(pct: float, secs: float, avg: int, n: int, e: int, name: str) -> str:
+            err = str(e) if e else ""     # strace prints "%.0u": nothing for zero
+            return (f"{pct:6.2f} {secs:{w_time}.6f} {avg:{w_avg}d} {n:{w_calls}d} "
+                    f"{err:>{w_err}} {name}")
+
+        out = [f"{'% time':>6} {'seconds':>{w_time}} {'usecs/call':>{w_avg}} "
+               f"{'calls':>{w_calls}} {'errors':>{w_err}} syscall", rule]
+        for st in rows:
+            pct = 100.0 * st.time_ns / total_ns if total_ns and st.time_ns else 0.0
+            out.append(line(pct, st.seconds, st.usecs_per_call, st.calls, st.errors, st.name))
+        out.append(rule)
+        avg_total = int(total_s / calls * 1e6) if calls else 0
+        out.append(line(100.0, total_s, avg_total, calls, errors, "total"))
+        return "\n".join(out) + "\n"
+
+
+async def count_syscalls(
+    proc: Any,
+    *,
+    syscalls: Iterable[str | int] | None = None,
+    task_status: anyio.abc.TaskStatus[SyscallCounts] = anyio.TASK_STATUS_IGNORED,
+) -> SyscallCounts:
+    """Count the system calls of *proc* (and its followed children) until the whole family
+    is gone, like ``strace -c``; returns the :class:`SyscallCounts`.
+
+    An observer: threads are never held for it (beyond its buffer filling up, which
+    blocks the tracee rather than lose a call). *syscalls* restricts the count to some
+    calls (``strace -c -e trace=...``). Start it with
+    ``counts = await tg.start(count_syscalls, proc)`` before ``proc.resume()``; the
+    object returned by ``start`` fills up while the process runs.
+    """
+    counts = SyscallCounts()
+    entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
+    events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096)
+    task_status.started(counts)
+    async with events:
+        async for ev in events:
+            if isinstance(ev, SyscallEntry):
+                entered[ev.tid] = ev.time_ns
+            elif isinstance(ev, SyscallExit):
+                # No entry: the exit of the execve that started a spawned program, or of
+                # the call an attached thread was in. Counted, with no time.
+                start = entered.pop(ev.tid, ev.time_ns)
+                counts.add(ev.nr, ev.name, ev.time_ns - start, ev.error is not None)
+            elif ev.old_tid != ev.tid:
+                # exec from a non-leader thread: it takes the leader's tid, and the
+                # leader's unfinished call is gone.
+                start = entered.pop(ev.old_tid, None)
+                if start is not None:
+                    entered[ev.tid] = start
+                else:
+                    entered.pop(ev.tid, None)
+    return counts

@@ -1,0 +1,473 @@
+"""Fault injection with strace's ``-e inject=`` grammar.
+
+``parse_inject("openat:error=ENOENT:when=2..3")`` turns one strace expression into an
+:class:`InjectRule`; :func:`inject` is the engine that applies rules to a traced process.
+
+The semantics follow strace 6.x (``man strace``, "Tampering", and its source):
+
+* ``when=`` counts the calls of each system call of the set separately, per thread (strace
+  keeps the counters in each tracee's ``tcb``), from 1. ``F`` is the F-th call only,
+  ``F..L`` the calls F to L, ``F+`` every call from F on, ``F+S`` every S-th call from F on,
+  ``F..L+S`` the same up to L. Without ``when=`` every call is tampered with.
+* ``error=`` and ``retval=`` skip the call (strace replaces its number by -1) and make it
+  return ``-errno`` or the value; they are mutually exclusive.
+* ``signal=`` sends the signal to the calling thread at the entry of the call (strace
+  passes it to the ``PTRACE_SYSCALL`` restart, which queues it with ``send_sig``); it is
+  delivered when the call returns, and interrupts the call if it blocks.
+* ``delay_enter=``/``delay_exit=`` keep the thread stopped at the entry/exit of the call.
+* When several rules name the same system call, the last one wins for that call, as when
+  strace is given several ``-e inject=`` options.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import difflib
+import errno as _errno
+import re
+import signal as _signal
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import anyio
+import anyio.abc
+
+from aiotrace import SyscallEntry, SyscallExit, TraceeGone
+from aiotrace._core._syscalls import SYSCALL_NUMBERS
+
+__all__ = ["InjectRule", "parse_inject", "parse_delay", "inject"]
+
+_WHEN_MAX = 0xFFFF          # strace: first and step in 1..65535
+_LAST_MAX = _WHEN_MAX - 1   # strace: last in first..65534 (65535 means "no limit")
+_MAX_ERRNO = 4095
+
+# errno names the kernel uses internally; strace knows them, Python's errno does not.
+_KERNEL_ERRNOS = {
+    "ERESTARTSYS": 512, "ERESTARTNOINTR": 513, "ERESTARTNOHAND": 514, "ENOIOCTLCMD": 515,
+    "ERESTART_RESTARTBLOCK": 516, "EPROBE_DEFER": 517, "EOPENSTALE": 518, "ENOPARAM": 519,
+    "EBADHANDLE": 521, "ENOTSYNC": 522, "EBADCOOKIE": 523, "ENOTSUPP": 524, "ETOOSMALL": 525,
+    "ESERVERFAULT": 526, "EBADTYPE": 527, "EJUKEBOX": 528, "EIOCBQUEUED": 529,
+    "ERECALLCONFLICT": 530,
+}
+
+_ACTIONS = ("error", "retval", "signal", "delay_enter", "delay_exit")
+_UNSUPPORTED = {
+    "syscall": "syscall= (run another system call instead) is not supported: aiotrace "
+               "skips the call and sets its result without running anything",
+    "poke_enter": "poke_enter= is not supported by aiotrace: write memory from an engine "
+                  "with call.thread.write()",
+    "poke_exit": "poke_exit= is not supported by aiotrace: write memory from an engine "
+                 "with call.thread.write()",
+}
+_OPTIONS_HINT = "error=, retval=, signal=, delay_enter=, delay_exit= or when="
+
+
+@dataclass(frozen=True)
+class InjectRule:
+    """One tampering rule: what to do to which calls.
+
+    ``syscalls`` are names from the x86-64 table; ``error`` an errno (1..4095) and
+    ``retval`` a return value (mutually exclusive: both skip the call); ``signal`` a
+    signal number sent to the thread at the entry; ``delay_enter_ns``/``delay_exit_ns``
+    how long to keep the thread stopped at the entry/exit. ``first``, ``last`` (None: no
+    limit) and ``step`` (0: only ``first``) select the invocations, counted from 1 per
+    system call and per thread. ``spec`` is the text it was parsed from, if any.
+    """
+
+    syscalls: frozenset[str]
+    error: int | None = None
+    retval: int | None = None
+    signal: int | None = None
+    delay_enter_ns: int | None = None
+    delay_exit_ns: int | None = None
+    first: int = 1
+    last: int | None = None
+    step: int = 1
+    spec: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "syscalls", frozenset(self.syscalls))
+        what = f"inject rule {self.spec!r}" if self.spec else "InjectRule"
+        if not self.syscalls:
+            raise ValueError(f"{what}: no system call given")
+        for name in sorted(self.syscalls):
+            if name not in SYSCALL_NUMBERS:
+                raise ValueError(f"{what}: {_unknown_syscall(name)}")
+        if self.error is not None and self.retval is not None:
+            raise ValueError(f"{what}: error= and retval= are mutually exclusive")
+        if self.error is not None and not 1 <= self.error <= _MAX_ERRNO:
+            raise ValueError(f"{what}: error must be an errno in 1..{_MAX_ERRNO}, not {self.error}")
+        if self.signal is not None and not 1 <= self.signal <= _signal.SIGRTMAX:
+            raise ValueError(
+                f"{what}: signal must be in 1..{int(_signal.SIGRTMAX)}, not {self.signal}")
+        for name in ("delay_enter_ns", "delay_exit_ns"):
+            v = getattr(self, name)
+            if v is not None and v < 0:
+                raise ValueError(f"{what}: {name} must not be negative")
+        if all(getattr(self, a) is None for a in
+               ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")):
+            raise ValueError(
+                f"{what}: at least one of error=, retval=, signal=, delay_enter= or "
+                "delay_exit= is required")
+        if self.first < 1:
+            raise ValueError(f"{what}: first must be at least 1, not {self.first}")
+        if self.last is not None and self.last < self.first:
+            raise ValueError(
+                f"{what}: last ({self.last}) must not be less than first ({self.first})")
+        if self.step < 0:
+            raise ValueError(f"{what}: step must not be negative")
+
+    def applies_to(self, n: int) -> bool:
+        """True when the *n*-th call (counted from 1) is to be tampered with."""
+        if n < self.first or (self.last is not None and n > self.last):
+            return False
+        if self.step == 0:
+            return n == self.first
+        return (n - self.first) % self.step == 0
+
+    @property
+    def skips(self) -> bool:
+        """True when the call is skipped (``error=`` or ``retval=``)."""
+        return self.error is not None or self.retval is not None
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+
+def _unknown_syscall(name: str) -> str:
+    close = difflib.get_close_matches(name, SYSCALL_NUMBERS, n=3, cutoff=0.75)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown system call {name!r}{hint}"
+
+
+def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> frozenset[str]:
+    """strace's syscall set: names, numbers, ``?name`` (ignored when unknown), ``all``,
+    a leading ``!`` for the complement; ``%class`` and ``/regex`` through *expand*."""
+    negate = text.startswith("!")
+    if negate:
+        text = text[1:]
+    names: set[str] = set()
+    for token in text.split(","):
+        token = token.strip()
+        if not token:
+            continue
+        optional = token.startswith("?")
+        if optional:
+            token = token[1:]
+        if token == "all":
+            names.update(SYSCALL_NUMBERS)
+        elif token.startswith(("%", "/")):
+            if expand is None:
+                raise ValueError(
+                    f"system call classes and regular expressions such as {token!r} are "
+                    "not expanded here: list the names, or pass expand= to parse_inject()")
+            expanded = set(expand(token))
+            for name in expanded:
+                if name not in SYSCALL_NUMBERS:
+                    raise ValueError(f"{token!r} expanded to an {_unknown_syscall(name)}")
+            names.update(expanded)
+        elif token.isdigit():
+            nr = int(token)
+            found = [n for n, v in SYSCALL_NUMBERS.items() if v == nr]
+            if not found:
+                if optional:
+                    continue
+                raise ValueError(f"no x86-64 system call has number {nr}")
+            names.update(found)
+        elif token in SYSCALL_NUMBERS:
+            names.add(token)
+        elif not optional:
+            raise ValueError(_unknown_syscall(token))
+    if negate:
+        names = set(SYSCALL_NUMBERS) - names
+    if not names:
+        raise ValueError("the system call set is empty")
+    return frozenset(names)
+
+
+def _parse_errno(val: str) -> int | None:
+    if val.isdigit():
+        n = int(val)
+        return n if 1 <= n <= _MAX_ERRNO else None
+    name = val.upper()
+    n = _KERNEL_ERRNOS.get(name)
+    if n is None and name.startswith("E") and name.isidentifier():
+        n = getattr(_errno, name, None)
+    return n if isinstance(n, int) and 1 <= n <= _MAX_ERRNO else None
+
+
+def _parse_c_integer(val: str) -> int | None:
+    """strtoull(val, 0): decimal, 0x hex or 0 octal, with an optional sign."""
+    m = re.fullmatch(r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", val)
+    if m is None:
+        return None
+    digits = m.group(2)
+    if digits[:2].lower() == "0x":
+        n = int(digits[2:], 16)
+    elif digits.startswith("0"):
+        n = int(digits, 8)
+    else:
+        n = int(digits)
+    if m.group(1) == "-":
+        n = -n
+    if not -(1 << 63) <= n < (1 << 64):
+        return None
+    return n - (1 << 64) if n >= (1 << 63) else n   # as the kernel's signed long
+
+
+def _parse_signal(val: str) -> int | None:
+    if val.isdigit():
+        n = int(val)
+        return n if 1 <= n <= _signal.SIGRTMAX else None
+    name = val.upper()
+    if name.startswith("SIG"):
+        name = name[3:]
+    m = re.fullmatch(r"RT_(\d+)", name)              # strace: SIGRT_N is kernel 32+N
+    if m is not None:
+        n = 32 + int(m.group(1))
+        return n if n <= _signal.SIGRTMAX else None
+    m = re.fullmatch(r"RTMIN(?:\+(\d+))?|RTMAX(?:-(\d+))?", name)
+    if m is not None:
+        if name.startswith("RTMIN"):
+            n = _signal.SIGRTMIN + int(m.group(1) or 0)
+        else:
+            n = _signal.SIGRTMAX - int(m.group(2) or 0)
+        return n if _signal.SIGRTMIN <= n <= _signal.SIGRTMAX else None
+    if not name.isalnum():
+        return None
+    n = getattr(_signal, "SIG" + name, None)
+    return int(n) if isinstance(n, int) and 1 <= n <= _signal.SIGRTMAX else None
+
+
+_DURATION_HELP = ("a non-negative number of microseconds, or a number with the suffix s, ms, "
+                  "us or ns (such as 100ms)")
+_SCALES = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1, "": 10**3}
+
+
+def parse_delay(text: str) -> int:
+    """A duration in strace's format, in nanoseconds: a non-negative number of
+    microseconds, or a number with the suffix ``s``, ``ms``, ``us`` or ``ns``
+    (``"100ms"``, ``"1.5s"``, ``"250"``). Raises ``ValueError``."""
+    m = re.fullmatch(r"\+?((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(s|ms|us|ns)?", text)
+    if m is None:
+        raise ValueError(f"a duration is {_DURATION_HELP}, not {text!r}")
+    try:
+        value = Decimal(m.group(1)) * _SCALES[m.group(2) or ""]
+    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
+        raise ValueError(f"not a duration: {text!r}") from None
+    return int(value)
+
+
+def _parse_when(val: str) -> tuple[int, int | None, int]:
+    grammar = ("when= takes first, first..last, first+, first+step or first..last+step, "
+               f"not {val!r}")
+    m = re.fullmatch(r"([0-9]+)(?:\.\.([0-9]+))?(\+([0-9]*))?", val)
+    if m is None:
+        raise ValueError(grammar)
+    first = int(m.group(1))
+    if not 1 <= first <= _WHEN_MAX:
+        raise ValueError(f"when= first must be in 1..{_WHEN_MAX}, not {first}")
+    last: int | None = None
+    if m.group(2) is not None:
+        last = int(m.group(2))
+        if last < first:
+            raise ValueError(f"when= last ({last}) must not be less than first ({first})")
+        if last > _LAST_MAX:
+            raise ValueError(f"when= last must be at most {_LAST_MAX}, not {last}")
+    if m.group(3) is not None:
+        if m.group(4):
+            step = int(m.group(4))
+            if not 1 <= step <= _WHEN_MAX:
+                raise ValueError(f"when= step must be in 1..{_WHEN_MAX}, not {step}")
+        else:
+            step = 1                        # F+ == F..INF+1, F..L+ == F..L+1
+    else:
+        step = 0 if last is None else 1     # F == F..INF+0 (once), F..L == F..L+1
+    return first, last, step
+
+
+def parse_inject(
+    spec: str, *, expand: Callable[[str], Iterable[str]] | None = None
+) -> InjectRule:
+    """Parse one strace ``-e inject=`` expression (without the ``inject=`` part):
+    ``SET:error=E|retval=V|signal=S|delay_enter=D|delay_exit=D|when=EXPR``.
+
+    SET is a comma-separated list of system call names (or numbers, ``?name``, ``all``,
+    a leading ``!``); ``%class`` and ``/regex`` tokens are handed to *expand*, a callable
+    returning the names (the CLI has the classes). Raises ``ValueError`` naming what is
+    wrong: an unknown system call, an unknown errno or signal, a bad ``when=``, both
+    ``error=`` and ``retval=``, a repeated option, no action at all...
+    """
+    if not isinstance(spec, str):
+        raise TypeError(
+            f"parse_inject() takes a string such as 'openat:error=ENOENT', not {spec!r}")
+
+    def bad(reason: str) -> ValueError:
+        return ValueError(f"invalid inject argument {spec!r}: {reason}")
+
+    set_text, *tokens = spec.split(":")
+    if not set_text.strip():
+        raise bad("no system call given before the first ':'")
+    try:
+        syscalls = _parse_set(set_text, expand)
+    except ValueError as exc:
+        raise bad(str(exc)) from None
+    got: dict[str, Any] = {}
+    when = (1, None, 1)
+    for token in tokens:
+        if not token:
+            continue                        # strace's strtok() skips empty tokens
+        key, eq, val = token.partition("=")
+        if not eq:
+            raise bad(f"{token!r} is not an option=value pair (expected {_OPTIONS_HINT})")
+        if key in _UNSUPPORTED:
+            raise bad(_UNSUPPORTED[key])
+        if key == "when":
+            try:
+                when = _parse_when(val)     # strace: the last when= wins
+            except ValueError as exc:
+                raise bad(str(exc)) from None
+            continue
+        if key not in _ACTIONS:
+            raise bad(f"unknown option {key + '=' if key else token!r} (expected {_OPTIONS_HINT})")
+        if key in got:
+            raise bad(f"{key}= is given twice")
+        if key in ("error", "retval") and ({"error", "retval"} & got.keys()):
+            raise bad("error= and retval= are mutually exclusive")
+        if key == "error":
+            n = _parse_errno(val)
+            if n is None:
+                raise bad(f"error= takes an errno name such as ENOENT or a number in "
+                          f"1..{_MAX_ERRNO}, not {val!r}")
+            got[key] = n
+        elif key == "retval":
+            n = _parse_c_integer(val)
+            if n is None:
+                raise bad(f"retval= takes an integer (decimal, 0x hex or 0 octal) that fits "
+                          f"in 64 bits, not {val!r}")
+            got[key] = n
+        elif key == "signal":
+            n = _parse_signal(val)
+            if n is None:
+                raise bad(f"signal= takes a signal name such as SIGUSR1 or a number in "
+                          f"1..{int(_signal.SIGRTMAX)}, not {val!r}")
+            got[key] = n
+        else:
+            try:
+                got[key] = parse_delay(val)
+            except ValueError:
+                raise bad(f"{key}= takes {_DURATION_HELP}, not {val!r}") from None
+    if not got:
+        raise bad("at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
+                  "is required")
+    first, last, step = when
+    return InjectRule(
+        syscalls=syscalls, error=got.get("error"), retval=got.get("retval"),
+        signal=got.get("signal"), delay_enter_ns=got.get("delay_enter"),
+        delay_exit_ns=got.get("delay_exit"), first=first, last=last, step=step, spec=spec,
+    )
+
+
+# -- the engine ------------------------------------------------------------------------
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_NR_TGKILL = 234
+
+
+def _tgkill(pid: int, tid: int, signo: int) -> None:
+    """Queue *signo* for thread *tid* of process *pid* (the thread may be any process of
+    the traced family: ``Process.inject_signal`` only reaches threads of its own pid)."""
+    if _libc.syscall(ctypes.c_long(_NR_TGKILL), ctypes.c_long(pid), ctypes.c_long(tid),
+                     ctypes.c_long(signo)) != 0:
+        err = ctypes.get_errno()
+        if err == _errno.ESRCH:
+            raise TraceeGone(tid)
+        raise OSError(err, f"tgkill({pid}, {tid}, {signo}): {_errno.errorcode.get(err, err)}")
+
+
+async def _release_after(handle: Any, delay_ns: int) -> None:
+    try:
+        await anyio.sleep(delay_ns / 1e9)   # the thread stays stopped meanwhile
+    finally:
+        handle.release()                    # even when cancelled: never leave it stopped
+
+
+async def inject(
+    proc: Any,
+    *rules: InjectRule | str,
+    task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
+) -> Counter[str]:
+    """Tamper with the system calls of *proc* (and its followed children) until the whole
+    family is gone; returns how many calls were tampered with, by system call name.
+
+    *rules* are :class:`InjectRule` objects or strace ``-e inject=`` strings. Start it with
+    ``counts = await tg.start(inject, proc, "openat:error=ENOENT")`` before
+    ``proc.resume()``: ``start`` returns once the engine is subscribed (with the same
+    Counter, filled as the process runs).
+
+    Delays do not block the engine: each delayed thread is held with ``hold()`` while a
+    task awaits ``anyio.sleep``, so other threads and processes keep running.
+    """
+    parsed = [r if isinstance(r, InjectRule) else parse_inject(r) for r in rules]
+    if not parsed:
+        raise ValueError("inject() needs at least one rule, such as 'openat:error=ENOENT'")
+    table: dict[int, InjectRule] = {}
+    for rule in parsed:
+        for name in rule.syscalls:
+            table[SYSCALL_NUMBERS[name]] = rule          # the last rule naming it wins
+    exit_nrs = {nr for nr, r in table.items() if r.delay_exit_ns is not None}
+    done: Counter[str] = Counter()
+    calls: dict[tuple[int, int], int] = {}   # (tid, nr) -> calls seen, as strace's tcb
+    exit_delay: dict[int, int] = {}          # tid -> ns to hold its current call's exit
+
+    async with anyio.create_task_group() as delays:
+        entries = proc.events(SyscallEntry, syscalls=set(table), intercept=True)
+        exits = (proc.events(SyscallExit, syscalls=exit_nrs, intercept=True)
+                 if exit_nrs else None)
+        task_status.started(done)
+
+        async def on_exits() -> None:
+            assert exits is not None
+            async with exits:
+                async for ev in exits:
+                    ns = exit_delay.pop(ev.tid, None)
+                    if ns:
+                        delays.start_soon(_release_after, ev.hold(), ns)
+                    ev.resume()
+
+        if exits is not None:
+            delays.start_soon(on_exits)
+        async with entries:
+            async for call in entries:
+                rule = table.get(call.nr)
+                if rule is None:
+                    call.resume()
+                    continue
+                key = (call.tid, call.nr)
+                n = calls[key] = calls.get(key, 0) + 1
+                if not rule.applies_to(n):
+                    exit_delay.pop(call.tid, None)
+                    call.resume()
+                    continue
+                done[call.name] += 1
+                if rule.delay_exit_ns is not None:
+                    exit_delay[call.tid] = rule.delay_exit_ns
+                else:
+                    exit_delay.pop(call.tid, None)
+                if rule.signal is not None:
+                    try:
+                        _tgkill(call.pid, call.tid, rule.signal)
+                    except TraceeGone:
+                        pass
+                if rule.delay_enter_ns:
+                    delays.start_soon(_release_after, call.hold(), rule.delay_enter_ns)
+                if rule.error is not None:
+                    call.fail(rule.error)
+                elif rule.retval is not None:
+                    call.return_value(rule.retval)
+                else:
+                    call.resume()
+    return done

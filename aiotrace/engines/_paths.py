@@ -1,0 +1,152 @@
+"""Path rewriting (PRoot/kmview style): show one directory at another path.
+
+At the entry of a path-taking system call the engine reads the path from the tracee; if
+it lies under a mapped prefix it writes the new path into the tracee's stack (below the
+red zone, with ``call.thread.scratch``) and points the argument at it
+(``call.rewrite(args=...)``). The kernel then does everything else.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, Union
+
+import anyio
+import anyio.abc
+
+from aiotrace import SyscallEntry, TraceeGone
+from aiotrace._core._syscalls import SYSCALL_NUMBERS
+
+__all__ = ["PATH_SYSCALLS", "PathMap", "rewrite_paths"]
+
+# Which arguments (0-based) of each system call are paths that name a file to look up.
+# Not symlink's/symlinkat's target (the link's contents, stored as is), not getxattr's
+# attribute name.
+PATH_SYSCALLS: dict[str, tuple[int, ...]] = {
+    "open": (0,), "creat": (0,), "openat": (1,), "openat2": (1,),
+    "stat": (0,), "lstat": (0,), "newfstatat": (1,), "statx": (1,), "statfs": (0,),
+    "access": (0,), "faccessat": (1,), "faccessat2": (1,),
+    "readlink": (0,), "readlinkat": (1,),
+    "execve": (0,), "execveat": (1,),
+    "chdir": (0,), "chroot": (0,),
+    "mkdir": (0,), "mkdirat": (1,), "rmdir": (0,), "mknod": (0,), "mknodat": (1,),
+    "unlink": (0,), "unlinkat": (1,),
+    "rename": (0, 1), "renameat": (1, 3), "renameat2": (1, 3),
+    "link": (0, 1), "linkat": (1, 3), "symlink": (1,), "symlinkat": (2,),
+    "chmod": (0,), "fchmodat": (1,), "fchmodat2": (1,),
+    "chown": (0,), "lchown": (0,), "fchownat": (1,),
+    "truncate": (0,), "utime": (0,), "utimes": (0,), "utimensat": (1,), "futimesat": (1,),
+    "getxattr": (0,), "lgetxattr": (0,), "setxattr": (0,), "lsetxattr": (0,),
+    "listxattr": (0,), "llistxattr": (0,), "removexattr": (0,), "lremovexattr": (0,),
+    "inotify_add_watch": (1,),
+}
+
+
+def _parts(path: bytes) -> list[bytes]:
+    return [p for p in path.split(b"/") if p and p != b"."]
+
+
+class PathMap:
+    """Directory prefixes and the real directories they stand for.
+
+    ``PathMap({"/virtual": "/tmp/x"}).map(b"/virtual/a")`` is ``b"/tmp/x/a"``. Only
+    absolute paths are mapped, and only at component boundaries: ``/virtual`` and
+    ``/virtual/...``, never ``/virtualx``. The longest matching prefix wins. Repeated
+    slashes and ``.`` components are dropped. A ``..`` is left to the kernel (so that it
+    follows symlinks inside the real directory) unless it climbs above the mapped prefix:
+    ``/virtual/../etc`` means ``/etc``, as across a bind mount. A trailing slash is kept.
+    """
+
+    def __init__(self, mapping: Mapping[str | bytes, str | bytes]) -> None:
+        rules: list[tuple[list[bytes], bytes]] = []
+        for prefix, target in mapping.items():
+            p = os.fsencode(prefix)
+            if not p.startswith(b"/"):
+                raise ValueError(f"a mapped prefix must be an absolute path, not {prefix!r}")
+            if b"\0" in p or b"\0" in os.fsencode(target):
+                raise ValueError("paths cannot contain NUL bytes")
+            if b".." in p.split(b"/"):
+                raise ValueError(f"a mapped prefix cannot contain '..': {prefix!r}")
+            t = os.fsencode(os.path.abspath(os.fsencode(target)))
+            rules.append((_parts(p), t.rstrip(b"/") or b"/"))
+        rules.sort(key=lambda r: -len(r[0]))      # longest prefix first
+        self._rules = rules
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{os.fsdecode(b'/' + b'/'.join(p))!r}: {os.fsdecode(t)!r}"
+                          for p, t in self._rules)
+        return f"PathMap({{{pairs}}})"
+
+    def map(self, path: bytes | str) -> bytes | None:
+        """The real path for *path*, or None when no prefix matches."""
+        raw = os.fsencode(path)
+        if not raw.startswith(b"/"):
+            return None       # relative: resolved by the kernel from the real cwd/dirfd
+        parts = _parts(raw)
+        for prefix, target in self._rules:
+            n = len(prefix)
+            if parts[:n] != prefix:
+                continue
+            rest = parts[n:]
+            depth = 0
+            for p in rest:
+                depth += -1 if p == b".." else 1
+                if depth < 0:
+                    # climbs out of the mapped directory: what the path means outside it
+                    outside = posixpath.normpath(b"/" + b"/".join(parts))
+                    if outside.startswith(b"//"):
+                        outside = b"/" + outside.lstrip(b"/")
+                    return self.map(outside) or outside
+            new = target if not rest else (target.rstrip(b"/") + b"/" + b"/".join(rest))
+            if raw.endswith(b"/") and not new.endswith(b"/"):
+                new += b"/"
+            return new
+        return None
+
+
+async def rewrite_paths(
+    proc: Any,
+    mapping: Union[Mapping[str, str], PathMap],
+    *,
+    task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
+) -> Counter[str]:
+    """Make the directories of *mapping* (``{"/virtual": "/tmp/real"}``) appear at their
+    prefixes for *proc* and its followed children, until the family is gone; returns how
+    many calls were rewritten, by system call name.
+
+    Covers the system calls of :data:`PATH_SYSCALLS` (open/openat/openat2, the stat family,
+    access, readlink, exec, chdir, mkdir, unlink, rename, link...). Start it with
+    ``await tg.start(rewrite_paths, proc, {"/virtual": tmpdir})`` before ``proc.resume()``.
+    """
+    pm = mapping if isinstance(mapping, PathMap) else PathMap(mapping)
+    indices = {SYSCALL_NUMBERS[name]: idx for name, idx in PATH_SYSCALLS.items()
+               if name in SYSCALL_NUMBERS}
+    done: Counter[str] = Counter()
+    calls = proc.events(SyscallEntry, syscalls=set(indices), intercept=True)
+    task_status.started(done)
+    async with calls:
+        async for call in calls:
+            args = list(call.args)
+            changed = False
+            try:
+                for i in indices.get(call.nr, ()):
+                    if args[i] == 0:
+                        continue
+                    new = pm.map(call.thread.read_string(args[i]))
+                    if new is not None:
+                        args[i] = call.thread.scratch(new + b"\0")
+                        changed = True
+            except TraceeGone:
+                continue                  # killed while stopped: nothing to rewrite
+            except OSError:
+                call.resume()             # a bad pointer: the kernel returns EFAULT
+                continue
+            if changed:
+                done[call.name] += 1
+                call.rewrite(args=args)
+            else:
+                call.resume()
+    return done
