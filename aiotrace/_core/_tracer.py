@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import select
 import shutil
 import signal
 import threading
@@ -47,6 +48,7 @@ from ._status import StopKind, decode_status, returncode
 _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
+_AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
 
 BASE_OPTIONS = (
     Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT | Opt.TRACECLONE
@@ -187,7 +189,7 @@ class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked", "stepping",
+        "chain_hold", "parked", "stepping", "exit_off",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -208,6 +210,7 @@ class Thread:
         self.chain_hold: Hold | None = None    # the intercepting engine asked now
         self.parked = False                    # held by the spawn/attach hold
         self.stepping = False                  # resumed with PTRACE_SINGLESTEP
+        self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
 
 
 class Proc:
@@ -281,8 +284,12 @@ class Core:
         self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
         self.unclaimed_children: set[int] = set()
         self.seq = 0
-        self._sleeping = False
+        self._sleeping = _AWAKE
         self._rung = False
+        self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._poll = select.poll()
+        self._poll.register(self._wake_r, select.POLLIN)
+        self._pidfds: dict[int, int] = {}
         self._closing = False
         self._doorbell = 0
         self._info = _ffi.SyscallInfo()
@@ -303,12 +310,16 @@ class Core:
     def post(self, fn: Callable[[], None]) -> None:
         """Run *fn* on the tracer thread, soon. Safe from any thread."""
         self.commands.append(fn)
-        if self._sleeping and not self._rung:
+        sleeping = self._sleeping
+        if sleeping and not self._rung:
             self._rung = True
-            try:
-                os.kill(self._doorbell, signal.SIGURG)
-            except ProcessLookupError:
-                pass
+            if sleeping == _IN_POLL:
+                os.write(self._wake_w, b"\0")
+            else:
+                try:
+                    os.kill(self._doorbell, signal.SIGURG)
+                except ProcessLookupError:
+                    pass
 
     def reply(self, fn: Callable[[], None]) -> None:
         """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
@@ -334,36 +345,99 @@ class Core:
             traceback.print_exc()
         finally:
             self._stop_doorbell()
+            for pid in list(self._pidfds):
+                self._drop_pidfd(pid)
+            os.close(self._wake_r)
+            os.close(self._wake_w)
             self.finished = True
             self.notify()  # always: the loop side waits for `finished`
 
     def _loop(self) -> None:
         commands = self.commands
         waitpid = os.waitpid
+        poll = self._poll.poll
         while True:
             while commands:
                 commands.popleft()()
             self._flush()
             if self._closing and not self.families:
                 return
-            self._sleeping = True
+            if self._all_stopped() and self._exit_stops_off():
+                if self._drain(waitpid):
+                    continue
+                # Every tracee is stopped, held for engines: none can report a stop, and
+                # SIGKILL (the one way out of a ptrace-stop) makes its pidfd readable —
+                # once PTRACE_O_TRACEEXIT is off, so that a killed thread does not stop
+                # again in PTRACE_EVENT_EXIT. (A thread killed just before that may already
+                # sit in that stop: the drain after turning the option off reports it.) So
+                # wait for a command on the wake pipe, or a death, without the doorbell's
+                # three context switches.
+                self._rung = False   # a ring of an earlier sleep may be unconsumed
+                self._sleeping = _IN_POLL
+                if commands:
+                    self._sleeping = _AWAKE
+                    continue
+                try:
+                    ready = poll()
+                finally:
+                    self._sleeping = _AWAKE
+                if any(fd == self._wake_r for fd, _ in ready):
+                    try:
+                        os.read(self._wake_r, 4096)
+                    except BlockingIOError:
+                        pass
+                    self._rung = False
+                    self._drain(waitpid)
+                    continue
+                if self._drain(waitpid):
+                    continue
+                # a pidfd is readable but nothing can be reaped yet: wait in waitpid
+            self._rung = False
+            self._sleeping = _IN_WAITPID
             if commands:
-                self._sleeping = False
+                self._sleeping = _AWAKE
                 continue
             try:
                 pid, status = waitpid(-1, _WAIT_FLAGS)
             finally:
-                self._sleeping = False
+                self._sleeping = _AWAKE
             self._handle(pid, status)
-            # Drain: collect every pending stop before anything is handed to the loop.
-            while True:
-                try:
-                    pid, status = waitpid(-1, _WAIT_FLAGS | os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if pid == 0:
-                    break
-                self._handle(pid, status)
+            self._drain(waitpid)
+
+    def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
+        """Collect every pending stop before anything is handed to the loop."""
+        got = False
+        while True:
+            try:
+                pid, status = waitpid(-1, _WAIT_FLAGS | os.WNOHANG)
+            except ChildProcessError:
+                return got
+            if pid == 0:
+                return got
+            got = True
+            self._handle(pid, status)
+
+    def _exit_stops_off(self) -> bool:
+        """PTRACE_O_TRACEEXIT off for every (stopped) thread; False if one is already
+        on its way out of its stop (SIGKILL), so that waitpid must be used."""
+        for th in self.threads.values():
+            if not th.exit_off:
+                opts = th.proc.family.options
+                if opts & Opt.TRACEEXIT:
+                    try:
+                        _ffi.ptrace(Req.SETOPTIONS, th.tid, 0, opts & ~Opt.TRACEEXIT)
+                    except OSError:
+                        return False
+                th.exit_off = True
+        return True
+
+    def _all_stopped(self) -> bool:
+        if not self.threads or self.early:
+            return False
+        for th in self.threads.values():
+            if not th.stopped:
+                return False
+        return True
 
     def _flush(self) -> None:
         if self.outbox:
@@ -672,6 +746,9 @@ class Core:
     def _resume(self, th: Thread, sig: int, req: int) -> None:
         th.stopped = False
         th.gen += 1
+        if th.exit_off:
+            th.exit_off = False
+            self._try(Req.SETOPTIONS, th.tid, th.proc.family.options)
         self._try(req, th.tid, sig)
 
     def _try(self, req: int, tid: int, data: int) -> bool:
@@ -854,7 +931,8 @@ class Core:
         fam.root = proc
         fam.spawn_reply = reply
         try:
-            _ffi.seize(pid, fam.options | Opt.EXITKILL)
+            fam.options |= Opt.EXITKILL   # kept by SETOPTIONS calls later on
+            _ffi.seize(pid, fam.options)
         except OSError as exc:
             os.close(go_w)
             os.kill(pid, signal.SIGKILL)
@@ -920,6 +998,19 @@ class Core:
     def _add_proc(self, proc: Proc) -> None:
         self.procs[proc.pid] = proc
         proc.family.procs[proc.pid] = proc
+        try:
+            fd = os.pidfd_open(proc.pid)
+        except OSError:
+            return
+        os.set_inheritable(fd, False)
+        self._pidfds[proc.pid] = fd
+        self._poll.register(fd, select.POLLIN)
+
+    def _drop_pidfd(self, pid: int) -> None:
+        fd = self._pidfds.pop(pid, None)
+        if fd is not None:
+            self._poll.unregister(fd)
+            os.close(fd)
 
     def _add_thread(self, proc: Proc, tid: int) -> Thread:
         th = Thread(tid, proc)
@@ -997,6 +1088,7 @@ class Core:
             self.threads.pop(tid, None)
             gone.gen += 1
         self.procs.pop(proc.pid, None)
+        self._drop_pidfd(proc.pid)
         fam = proc.family
         if proc.errpipe >= 0:
             # died before the exec of the target: the child wrote the exec errno
@@ -1069,6 +1161,7 @@ class Core:
                 self.procs[proc.pid] = proc   # still our child: reap it when it exits
             else:
                 self.procs.pop(proc.pid, None)
+                self._drop_pidfd(proc.pid)
         self._maybe_end(proc.family)
 
     def kill_family(self, fam: Family) -> None:

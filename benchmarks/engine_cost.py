@@ -1,0 +1,75 @@
+"""Per-stop cost of an intercepting engine that resumes at once, against an observer.
+
+    python benchmarks/engine_cost.py [--calls N] [--runs R] [--backend asyncio|trio]
+
+Runs a syscall-dense C loop (N raw getppid calls) untraced, traced by an observer of
+SyscallEntry+SyscallExit, and traced by an engine that intercepts the same events and
+resumes each one at once; the tools alternate run by run. Prints medians, the cost per
+stop (traced minus untraced, divided by the 2N stops) and the ratio interceptor/observer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import anyio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _build import build  # noqa: E402
+
+import aiotrace  # noqa: E402
+from aiotrace import SyscallEntry, SyscallExit  # noqa: E402
+
+
+async def traced(argv: list[str], intercept: bool) -> float:
+    async with aiotrace.open_tracer() as tracer:
+        t0 = time.perf_counter()
+        proc = await tracer.spawn(argv)
+        events = proc.events(SyscallEntry, SyscallExit, syscalls={"getppid"}, intercept=intercept)
+        proc.resume()
+        async with events:
+            if intercept:
+                async for ev in events:
+                    ev.resume()
+            else:
+                async for _ in events:
+                    pass
+        await proc.wait()
+        return time.perf_counter() - t0
+
+
+def untraced(argv: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=int, default=20000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--backend", default="asyncio", choices=["asyncio", "trio"])
+    a = ap.parse_args()
+    argv = [str(build("getppid_loop")), str(a.calls)]
+    times: dict[str, list[float]] = {"untraced": [], "observer": [], "interceptor": []}
+    for _ in range(a.runs):
+        times["untraced"].append(untraced(argv))
+        times["observer"].append(anyio.run(traced, argv, False, backend=a.backend))
+        times["interceptor"].append(anyio.run(traced, argv, True, backend=a.backend))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    stops = 2 * a.calls
+    per = {k: (med[k] - med["untraced"]) / stops * 1e6 for k in ("observer", "interceptor")}
+    print(f"getppid loop, {a.calls} calls ({stops} stops), {a.runs} runs, backend {a.backend}")
+    for k in times:
+        extra = f"   {per[k]:6.1f} us/stop" if k in per else ""
+        print(f"  {k:12s} median {med[k]:8.3f} s{extra}")
+    print(f"  interceptor / observer per stop: {per['interceptor'] / per['observer']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
