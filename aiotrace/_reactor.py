@@ -82,23 +82,28 @@ class Tracer:
             except BlockingIOError:
                 pass
 
-    async def _pump(self) -> None:
+    def _run_outbox(self) -> bool:
+        """Run what the tracer thread queued for the loop; True once it has finished."""
+        try:
+            os.read(self._rfd, 4096)
+        except BlockingIOError:
+            pass
+        self._notified = False
         outbox = self._core.outbox
-        rfd = self._rfd
+        while outbox:
+            outbox.popleft()()
+        if self._core.finished and not outbox:
+            self._closed = True
+            for proc in self._processes:
+                proc._tracer_finished()
+            self._finished.set()
+            return True
+        return False
+
+    async def _pump(self) -> None:
         while True:
-            await anyio.wait_readable(rfd)
-            try:
-                os.read(rfd, 4096)
-            except BlockingIOError:
-                pass
-            self._notified = False
-            while outbox:
-                outbox.popleft()()
-            if self._core.finished and not outbox:
-                self._closed = True
-                for proc in self._processes:
-                    proc._tracer_finished()
-                self._finished.set()
+            await anyio.wait_readable(self._rfd)
+            if self._run_outbox():
                 return
 
     def _make_ctl(self, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> _Ctl:
@@ -479,6 +484,7 @@ class EventStream:
             cur.release_implicitly()
         sub = self._sub
         buf = sub.buffer
+        waited = False
         while True:
             if buf:
                 item = buf.popleft()
@@ -494,18 +500,20 @@ class EventStream:
                 ctl = item._ctl
                 if ctl is not None:
                     self._current = ctl
-                try:
-                    await _checkpoint()
-                except BaseException:
-                    if ctl is not None:
-                        self._current = None
-                        ctl.release_implicitly()
-                    raise
+                if not waited:  # always a checkpoint, as trio's rules ask
+                    try:
+                        await _checkpoint()
+                    except BaseException:
+                        if ctl is not None:
+                            self._current = None
+                            ctl.release_implicitly()
+                        raise
                 return item
             if self._done or sub.closed:
                 raise StopAsyncIteration
             self._waiter = w = anyio.Event()
             await w.wait()
+            waited = True
 
     async def aclose(self) -> None:
         """Stop receiving events and release every hold of this stream."""

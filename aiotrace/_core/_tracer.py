@@ -33,7 +33,6 @@ import threading
 import time
 import warnings
 from collections import deque
-from dataclasses import replace
 from typing import Any, Callable, Iterable
 
 from . import _ffi
@@ -203,7 +202,7 @@ class Thread:
         self.nr = -1                    # syscall in progress (from its entry stop)
         self.args: tuple[int, ...] = ()
         self.pending: deque[tuple[Subscription, TraceEvent]] = deque()  # interceptors to ask
-        self.event: TraceEvent | None = None   # the event of the current stop
+        self.event: Any = None    # (class, base fields, fields) of the current stop's event
         self.detach_requested = False
         self.interrupt_requested = False
         self.fake_return: int | None = None    # skipped syscall: value to set at its exit
@@ -359,12 +358,15 @@ class Core:
         while True:
             while commands:
                 commands.popleft()()
-            self._flush()
             if self._closing and not self.families:
+                self._flush()
                 return
             if self._all_stopped() and self._exit_stops_off():
                 if self._drain(waitpid):
                     continue
+                # Wake the loop only now, right before we sleep: it would otherwise wait
+                # for the GIL while we prepare.
+                self._flush()
                 # Every tracee is stopped, held for engines: none can report a stop, and
                 # SIGKILL (the one way out of a ptrace-stop) makes its pidfd readable —
                 # once PTRACE_O_TRACEEXIT is off, so that a killed thread does not stop
@@ -392,6 +394,7 @@ class Core:
                 if self._drain(waitpid):
                     continue
                 # a pidfd is readable but nothing can be reaped yet: wait in waitpid
+            self._flush()
             self._rung = False
             self._sleeping = _IN_WAITPID
             if commands:
@@ -644,27 +647,35 @@ class Core:
             self._release_if_free(th)
             return
         self.seq += 1
-        ev = cls(th.proc.pid, tid, self.seq, time.monotonic_ns(), **fields)
-        th.event = ev
+        base = (th.proc.pid, tid, self.seq, time.monotonic_ns())
         if interceptors:
-            if cls is SyscallEntry:
-                interceptors.sort(key=lambda s: -s.order)  # last attached decides first
-            else:
-                interceptors.sort(key=lambda s: s.order)
-            th.pending = deque((s, ev) for s in interceptors)
-            th.pending.extend((s, ev) for s in observers)
+            if len(interceptors) > 1:
+                if cls is SyscallEntry:
+                    interceptors.sort(key=lambda s: -s.order)  # last attached decides first
+                else:
+                    interceptors.sort(key=lambda s: s.order)
+            # Each interceptor gets its own event object (its own verdict handle), made
+            # when its turn comes; observers get one made after the last verdict.
+            th.event = (cls, base, fields)
+            th.pending = deque(interceptors)
+            th.pending.extend(observers)
             self._next_engine(th)
         else:
+            ev = cls(*base, **fields)
             for sub in observers:
                 self._observe(th, sub, ev)
             self._release_if_free(th)
 
     def _next_engine(self, th: Thread) -> None:
         """Hand the current stop to the next intercepting engine, then to the observers."""
-        while th.pending:
-            sub, ev = th.pending[0]
-            if sub.intercept and not sub.closed:
-                th.pending.popleft()
+        pending = th.pending
+        final = None
+        while pending:
+            sub = pending.popleft()
+            if sub.closed:
+                continue
+            cls, base, fields = th.event
+            if sub.intercept:
                 hold = Hold(th, sub)
                 th.holds += 1
                 th.chain_hold = hold
@@ -673,25 +684,27 @@ class Core:
                 except OSError:
                     regs = None
                 ctl = self.make_ctl(hold, regs, th.verdict.describe())
-                self._push(sub, replace(ev, _ctl=ctl))
+                self._push(sub, cls(*base, **fields, _ctl=ctl))
                 return
-            th.pending.popleft()
-            if not sub.intercept:
-                self._observe(th, sub, self._final_event(th, ev))
+            if final is None:
+                final = self._final_event(th, cls, base, fields)
+            self._observe(th, sub, final)
         self._release_if_free(th)
 
-    def _final_event(self, th: Thread, ev: TraceEvent) -> TraceEvent:
+    def _final_event(
+        self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any]
+    ) -> TraceEvent:
         """What observers see: the arguments and return value after every verdict."""
         v = th.verdict
-        if isinstance(ev, SyscallEntry) and (v.new_nr is not None or v.new_args is not None):
-            nr = v.new_nr if v.new_nr is not None else ev.nr
-            vals = tuple(ev.args)
+        if cls is SyscallEntry and (v.new_nr is not None or v.new_args is not None):
+            nr = v.new_nr if v.new_nr is not None else fields["nr"]
+            vals = tuple(fields["args"])
             if v.new_args is not None:
                 vals = tuple(v.new_args) + vals[len(v.new_args):]
-            return replace(ev, nr=nr, args=Args(vals, nr, th.tid))
-        if isinstance(ev, SyscallExit) and v.set_return is not None:
-            return replace(ev, retval=v.set_return)
-        return ev
+            fields = {"nr": nr, "args": Args(vals, nr, th.tid)}
+        elif cls is SyscallExit and v.set_return is not None:
+            fields = dict(fields, retval=v.set_return)
+        return cls(*base, **fields)
 
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent) -> None:
         if sub.closed:
@@ -728,7 +741,6 @@ class Core:
             self._apply_and_resume(th, v)
 
     def _apply_and_resume(self, th: Thread, v: Verdict) -> None:
-        ev = th.event
         if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
             self._rewrite_entry(th, v)
         if v.set_return is not None:
@@ -740,7 +752,6 @@ class Core:
         if v.singlestep:
             req = Req.SINGLESTEP
             th.stepping = True
-        del ev
         self._resume(th, v.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
