@@ -320,6 +320,7 @@ class Process:
         intercept: bool = False,
         buffer: int = 256,
         overflow: str = "block",
+        capture: Callable[[TraceEvent, Any], Any] | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -328,6 +329,12 @@ class Process:
         when it is full the traced thread waits for the consumer (``overflow="block"``,
         lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+
+        ``capture(event, memory)``, for observers, runs on the tracer thread while the
+        thread is still stopped; what it returns is the event's ``captured`` field (an
+        exception it raises is stored there instead). Use it to read strings or structs
+        that the tracee may change once it runs on (``memory.read(addr, n)``,
+        ``memory.read_string(addr, limit)``); keep it short: the tracee waits for it.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
@@ -355,6 +362,11 @@ class Process:
         )
         fam.next_order += 1
         sub.family = fam
+        if capture is not None:
+            if intercept:
+                raise ValueError("capture= is for observers: an intercepting engine reads "
+                                 "memory itself while it holds the thread")
+            sub.capture = capture
         stream = EventStream(self._tracer, sub)
         if fam.ended:
             sub.buffer.append(END)

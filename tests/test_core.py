@@ -429,3 +429,30 @@ def test_event_loop_in_another_thread(target):
         t.join(timeout=30)
         assert not t.is_alive()
     assert result == [7, 0, 7, 0]
+
+
+async def test_capture_reads_memory_at_the_stop(target, tmp_path):
+    data = tmp_path / "data"
+    data.write_text("x")
+    paths = []
+
+    def grab(ev, mem):
+        return mem.read_string(ev.args[1], 256)
+
+    def boom(ev, mem):
+        raise RuntimeError("decoder bug")
+
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("syscall_mix"), str(data)], stdout=subprocess.DEVNULL)
+        events = proc.events(SyscallEntry, syscalls={"openat"}, capture=grab)
+        broken = proc.events(SyscallEntry, syscalls={"openat"}, capture=boom)
+        proc.resume()
+        async with events, broken:
+            async for ev in events:
+                paths.append(ev.captured)
+            errors = [ev.captured async for ev in broken]
+        assert await proc.wait() == 0
+    assert paths[-1] == str(data).encode()
+    assert all(isinstance(e, RuntimeError) for e in errors) and errors
+    with pytest.raises(ValueError, match="capture= is for observers"):
+        proc.events(capture=grab, intercept=True)

@@ -142,6 +142,21 @@ def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
     return out
 
 
+class Memory:
+    """Memory of one thread, read with process_vm_readv from any OS thread."""
+
+    __slots__ = ("tid",)
+
+    def __init__(self, tid: int) -> None:
+        self.tid = tid
+
+    def read(self, addr: int, n: int) -> bytes:
+        return _ffi.vm_read(self.tid, addr, n)
+
+    def read_string(self, addr: int, limit: int = 4096) -> bytes:
+        return _read_string(self.tid, addr, limit)
+
+
 class Args:
     """The six argument registers of a syscall, as a sequence of ints (``args[1]``,
     slices give tuples, it compares equal to the tuple of its values), with decoding by

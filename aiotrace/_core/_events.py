@@ -47,6 +47,8 @@ class TraceEvent:
     seq: int
     time_ns: int = field(repr=False)
     _ctl: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    #: what the stream's ``capture`` function returned for this event, at the stop
+    captured: Any = field(default=None, repr=False, compare=False, kw_only=True)
 
     @property
     def intercepted(self) -> bool:

@@ -24,6 +24,7 @@ Nothing here imports an async library; the loop side is ``aiotrace._reactor``.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
 import os
 import select
@@ -40,7 +41,7 @@ from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
 )
-from ._args import Args
+from ._args import Args, Memory
 from ._ffi import Event, Opt, Req
 from ._status import StopKind, decode_status, returncode
 
@@ -88,7 +89,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone",
+        "gone", "capture",
     )
 
     def __init__(
@@ -115,6 +116,7 @@ class Subscription:
         self.closed = False
         self.wake: Callable[[], None] = _nothing
         self.gone: Callable[[int], None] = _ignore_int
+        self.capture: Callable[[TraceEvent, Memory], Any] | None = None
         self.flagged = False
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
@@ -709,6 +711,12 @@ class Core:
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent) -> None:
         if sub.closed:
             return
+        if sub.capture is not None:
+            try:
+                value = sub.capture(ev, Memory(ev.tid))
+            except Exception as exc:  # noqa: BLE001 - handed to the consumer as data
+                value = exc
+            ev = _copy_with(ev, "captured", value)
         if sub.pushed - sub.taken >= sub.max_buffer:
             if sub.drop:
                 sub.dropped += 1
@@ -1201,6 +1209,22 @@ class Core:
     def forget(self, fam: Family) -> None:
         if fam.ended and fam in self.families and not self._still_reaping(fam):
             self.families.remove(fam)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
+    """A copy of a frozen event with one field changed (faster than dataclasses.replace)."""
+    cls = type(ev)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    new = object.__new__(cls)
+    for n in names:
+        object.__setattr__(new, n, getattr(ev, n))
+    object.__setattr__(new, name, value)
+    return new
 
 
 def _tgid(tid: int) -> int:
