@@ -26,6 +26,7 @@ from ._exceptions import TracerClosed as TracerClosed
 from ._reactor import EventStream as EventStream
 from ._reactor import Process as Process
 from ._reactor import Tracer as Tracer
+from ._reactor import TracerStatistics as TracerStatistics
 from ._reactor import open_tracer as open_tracer
 from ._api import trace as trace
 

@@ -20,9 +20,11 @@ async def trace(
     """Spawn *argv* traced and yield its event stream (``events(*types, **filters)``).
 
     The program runs as soon as the block is entered; leaving the block early kills it.
+    A ``syscalls=`` filter also becomes the spawn's seccomp prefilter, so other syscalls
+    do not stop the program at all.
     """
     async with open_tracer() as tracer:
-        proc = await tracer.spawn(argv, follow=follow)
+        proc = await tracer.spawn(argv, follow=follow, syscalls=filters.get("syscalls"))
         events = proc.events(*types, **filters)
         proc.resume()
         async with events:

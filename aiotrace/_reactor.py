@@ -15,7 +15,7 @@ import signal as _signal
 import subprocess
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import IO, Any, Callable, Union
+from typing import IO, Any, Callable, NamedTuple, Union
 
 import anyio
 import anyio.abc
@@ -55,6 +55,16 @@ class _Waiter:
         if self.error is not None:
             raise self.error
         return self.value
+
+
+class TracerStatistics(NamedTuple):
+    """``stops``: ptrace stops the tracer thread handled (doorbell rings included);
+    ``events``: events delivered to streams; ``processes``/``threads``: traced now."""
+
+    stops: int
+    events: int
+    processes: int
+    threads: int
 
 
 class Tracer:
@@ -125,6 +135,7 @@ class Tracer:
         stdout: FileArg = None,
         stderr: FileArg = None,
         follow: bool = True,
+        syscalls: Iterable[str | int] | None = None,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
@@ -132,6 +143,13 @@ class Tracer:
         ``subprocess.DEVNULL`` or None (inherit). With ``follow`` (the default) the
         children it forks are traced too. Raises :class:`SpawnFailed` if the program
         cannot be executed.
+
+        ``syscalls`` declares, before the program starts, the only syscalls any stream
+        will want: a seccomp-bpf filter installed just before exec then stops the
+        program at those calls only, and at their exits only when a stream wants them
+        (strace's ``--seccomp-bpf``). A stream opened later for other syscalls still
+        works: the process then falls back to stopping at every syscall. A prefiltered
+        process cannot be detached (its filter would make those calls fail with ENOSYS).
         """
         self._check_open()
         argv = [os.fsdecode(a) for a in argv]
@@ -154,6 +172,8 @@ class Tracer:
                 else:
                     fds.append(f.fileno())
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
+            if syscalls is not None:
+                fam.seccomp = _syscall_set(syscalls)
             proc = Process(self, fam, 0)
             waiter = _Waiter()
             core = self._core
@@ -225,6 +245,12 @@ class Tracer:
             core.thread.join()
         for fd in (self._rfd, self._wfd):
             os.close(fd)
+
+    def statistics(self) -> TracerStatistics:
+        """Counters of this tracer (a frozen snapshot)."""
+        core = self._core
+        return TracerStatistics(stops=core.stops, events=core.seq,
+                                processes=len(core.procs), threads=len(core.threads))
 
     @property
     def processes(self) -> list[Process]:
@@ -343,13 +369,7 @@ class Process:
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
-        nrs: frozenset[int] | None = None
-        if syscalls is not None:
-            if isinstance(syscalls, str):
-                syscalls = [syscalls]
-            nrs = frozenset(
-                s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls
-            )
+        nrs = None if syscalls is None else _syscall_set(syscalls)
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -371,13 +391,11 @@ class Process:
         if fam.ended:
             sub.buffer.append(END)
             return stream
-        had = fam.want_syscalls
         fam.subs = fam.subs + (sub,)
-        if sub.wants_syscalls:
-            fam.want_syscalls = True
-            if not had and not fam.held:
-                core = self._tracer._core
-                core.post(lambda: core.interrupt(fam))
+        if fam.update_mode() and not fam.held:
+            # threads running with PTRACE_CONT must stop at every syscall from now on
+            core = self._tracer._core
+            core.post(lambda: core.interrupt(fam))
         return stream
 
     def resume(self) -> None:
@@ -427,6 +445,12 @@ class Process:
 
     async def detach(self) -> None:
         """Stop tracing this process (and its followed children); they keep running."""
+        if self._fam.seccomp is not None and not self._fam.ended:
+            raise RuntimeError(
+                f"process {self.pid} runs under aiotrace's seccomp prefilter (spawned with "
+                "syscalls=): detached, its filtered syscalls would fail with ENOSYS. Kill "
+                "it, or spawn it without syscalls= to be able to detach."
+            )
         if self._fam.ended:
             await _checkpoint()
             return
@@ -436,6 +460,12 @@ class Process:
         core.post(lambda: core.detach(fam, waiter.set))
         with anyio.CancelScope(shield=True):
             await waiter.wait()
+
+
+def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
+    if isinstance(syscalls, str):
+        syscalls = [syscalls]
+    return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
 
 
 def _syscall_nr_or_error(name: str) -> int:
@@ -548,7 +578,7 @@ class EventStream:
         fam = sub.family
         if fam is not None:
             fam.subs = tuple(s for s in fam.subs if s is not sub)
-            fam.want_syscalls = any(s.wants_syscalls for s in fam.subs)
+            fam.update_mode()
 
     async def __aenter__(self) -> EventStream:
         if self._sub.intercept:

@@ -187,6 +187,35 @@ def tgkill(tgid: int, tid: int, sig: int) -> None:
         _raise()
 
 
+_prctl = _libc.prctl
+_prctl.argtypes = (c_int, c_ulong, c_ulong, c_ulong, c_ulong)
+_prctl.restype = c_int
+_syscall = _libc.syscall
+_syscall.restype = c_long
+_PR_SET_NO_NEW_PRIVS = 38
+_SYS_SECCOMP = 317
+_SECCOMP_SET_MODE_FILTER = 1
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", c_void_p)]
+
+
+def install_seccomp_filter(program: bytes) -> None:
+    """Install a seccomp-bpf filter on the calling thread (in a child before exec).
+    Without CAP_SYS_ADMIN the kernel needs no_new_privs first."""
+    buf = ctypes.create_string_buffer(program, len(program))
+    prog = _SockFprog(len(program) // 8, ctypes.cast(buf, c_void_p))
+    args = (c_long(_SYS_SECCOMP), c_long(_SECCOMP_SET_MODE_FILTER), c_long(0),
+            ctypes.c_void_p(ctypes.addressof(prog)))
+    if _syscall(*args) == 0:
+        return
+    if ctypes.get_errno() != 13:  # EACCES: not privileged
+        _raise()
+    if _prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or _syscall(*args) != 0:
+        _raise()
+
+
 def gettid() -> int:
     return int(_gettid())
 

@@ -42,6 +42,7 @@ from ._events import (
     SyscallExit, TraceEvent,
 )
 from ._args import Args, Memory
+from ._seccomp import compile_filter
 from ._ffi import Event, Opt, Req
 from ._status import StopKind, decode_status, returncode
 
@@ -190,7 +191,7 @@ class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked", "stepping", "exit_off",
+        "chain_hold", "parked", "stepping", "exit_off", "want_exit",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -212,6 +213,7 @@ class Thread:
         self.parked = False                    # held by the spawn/attach hold
         self.stepping = False                  # resumed with PTRACE_SINGLESTEP
         self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
+        self.want_exit = False                 # prefiltered call: stop at its exit too
 
 
 class Proc:
@@ -237,6 +239,7 @@ class Family:
 
     __slots__ = (
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
+        "seccomp", "full_stops",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
     )
 
@@ -248,6 +251,8 @@ class Family:
         self.options = options
         self.held = True                # the spawn/attach hold, released by resume()
         self.want_syscalls = False
+        self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
+        self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
         self.on_death: Callable[[int], None] = _ignore_int   # root's returncode, on the loop
         self.on_end: Callable[[], None] = _nothing          # every process gone or detached
         self.ended = False
@@ -255,6 +260,18 @@ class Family:
         self.on_detached: list[Callable[[], None]] = []
         self.spawn_reply: Callable[[BaseException | None], None] | None = None
         self.next_order = 0
+
+    def update_mode(self) -> bool:
+        """Recompute how threads are resumed from the subscriptions; True when threads
+        running with PTRACE_CONT must now be interrupted to stop at every syscall."""
+        before = self.full_stops
+        wanting = [s for s in self.subs if s.wants_syscalls]
+        self.want_syscalls = bool(wanting)
+        pre = self.seccomp
+        self.full_stops = bool(wanting) and (
+            pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
+        )
+        return self.full_stops and not before
 
     def live(self) -> bool:
         return any(p.status is None and not p.detached for p in self.procs.values())
@@ -285,6 +302,7 @@ class Core:
         self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
         self.unclaimed_children: set[int] = set()
         self.seq = 0
+        self.stops = 0                           # every waitpid report, doorbell included
         self._sleeping = _AWAKE
         self._rung = False
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -479,6 +497,7 @@ class Core:
     # -- stops ----------------------------------------------------------------------------
 
     def _handle(self, tid: int, status: int) -> None:
+        self.stops += 1
         if tid == self._doorbell:
             if os.WIFSTOPPED(status):
                 self._rung = False
@@ -544,11 +563,16 @@ class Core:
             op = _ffi.get_syscall_info(th.tid, info)
         except OSError:
             return  # gone: its death is reported next
-        if op == _ffi.SYSCALL_INFO_ENTRY:
+        if op == _ffi.SYSCALL_INFO_ENTRY or op == _ffi.SYSCALL_INFO_SECCOMP:
+            # (the seccomp variant has the same layout up to the arguments)
             th.nr = nr = int(info.entry.nr)
             th.args = args = Args(tuple(info.entry.args), nr, th.tid)
+            if op == _ffi.SYSCALL_INFO_SECCOMP:
+                tid = th.tid
+                th.want_exit = any(s.wants(SyscallExit, tid, nr) for s in th.proc.family.subs)
             self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
         elif op == _ffi.SYSCALL_INFO_EXIT:
+            th.want_exit = False
             nr = th.nr
             rval = int(info.exit.rval)
             if th.fake_return is not None:
@@ -573,6 +597,11 @@ class Core:
             )
         elif event == Event.EXEC:
             self._exec_stop(th)
+        elif event == Event.SECCOMP:
+            if th.proc.family.full_stops:
+                self._release_if_free(th)   # the syscall-entry-stop came before it
+            else:
+                self._syscall_stop(th)      # the prefilter's stop is this call's entry
         elif event == Event.EXIT:
             try:
                 st = _ffi.geteventmsg(th.tid)
@@ -756,7 +785,10 @@ class Core:
         if th.listening:
             self._resume(th, 0, Req.LISTEN)
             return
-        req = Req.SYSCALL if (th.proc.family.want_syscalls or th.fake_return is not None) else Req.CONT
+        if th.proc.family.full_stops or th.want_exit or th.fake_return is not None:
+            req = Req.SYSCALL
+        else:
+            req = Req.CONT
         if v.singlestep:
             req = Req.SINGLESTEP
             th.stepping = True
@@ -874,7 +906,7 @@ class Core:
         fam = sub.family
         if fam is not None:
             fam.subs = tuple(s for s in fam.subs if s is not sub)
-            fam.want_syscalls = any(s.wants_syscalls for s in fam.subs)
+            fam.update_mode()
         for hold in list(sub.bp_holds.values()):
             self.release(hold)
         sub.bp_holds.clear()
@@ -934,13 +966,16 @@ class Core:
         if isinstance(path, SpawnError):
             self.reply(lambda: reply(path))
             return
+        bpf = compile_filter(fam.seccomp) if fam.seccomp is not None else None
+        if bpf is not None:
+            fam.options |= Opt.TRACESECCOMP
         go_r, go_w = os.pipe()
         err_r, err_w = os.pipe2(os.O_CLOEXEC)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
-            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w)
+            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)
@@ -1197,7 +1232,7 @@ class Core:
         for fam in list(self.families):
             if fam.ended:
                 continue
-            if fam.root is not None and fam.root.spawned and kill_spawned:
+            if fam.root is not None and fam.root.spawned and (kill_spawned or fam.seccomp is not None):
                 self.kill_family(fam)
             else:
                 self.detach(fam, _nothing)
@@ -1268,6 +1303,7 @@ def _child(
     go_w: int,
     err_r: int,
     err_w: int,
+    bpf: bytes | None,
 ) -> None:
     """Runs in the forked child; never returns."""
     try:
@@ -1283,6 +1319,8 @@ def _child(
             os.chdir(cwd)
         os.read(go_r, 1)   # wait until the tracer has seized us
         os.close(go_r)
+        if bpf is not None:
+            _ffi.install_seccomp_filter(bpf)
         os.execve(path, argv, env)
     except OSError as exc:
         try:

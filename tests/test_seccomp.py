@@ -1,0 +1,109 @@
+"""The seccomp prefilter: the filter as data (tables), and its effect on real processes."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+
+import pytest
+
+import aiotrace
+from aiotrace import SyscallEntry, SyscallExit
+from aiotrace._core._seccomp import (
+    AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW, SECCOMP_RET_TRACE, compile_filter, run_filter,
+)
+
+
+@pytest.mark.parametrize(
+    "wanted, nr, arch, verdict",
+    [
+        ({110}, 110, AUDIT_ARCH_X86_64, SECCOMP_RET_TRACE),
+        ({110}, 39, AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW),
+        ({0, 1, 257}, 257, AUDIT_ARCH_X86_64, SECCOMP_RET_TRACE),
+        ({0, 1, 257}, 2, AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW),
+        ({110}, 110, 0x40000003, SECCOMP_RET_ALLOW),          # i386 ABI: not traced
+        ({15, 219, 110}, 15, AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW),   # rt_sigreturn
+        ({15, 219, 110}, 219, AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW),  # restart_syscall
+        (set(), 0, AUDIT_ARCH_X86_64, SECCOMP_RET_ALLOW),
+    ],
+)
+def test_filter_verdicts(wanted, nr, arch, verdict):
+    assert run_filter(compile_filter(wanted), nr, arch) == verdict
+
+
+def test_filter_for_every_syscall_fits():
+    prog = compile_filter(range(470))
+    assert len(prog) % 8 == 0 and len(prog) // 8 < 4096
+    assert all(run_filter(prog, nr) == SECCOMP_RET_TRACE for nr in (0, 110, 469))
+
+
+pytestmark = pytest.mark.anyio
+
+
+async def run(argv, *, prefilter, streams):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(argv, syscalls=prefilter, stdout=subprocess.DEVNULL)
+        opened = [proc.events(*types, **kw) for types, kw in streams]
+        before = tracer.statistics().stops
+        proc.resume()
+        got = []
+        for s in opened:
+            async with s:
+                got.append([ev async for ev in s])
+        rc = await proc.wait()
+        stops = tracer.statistics().stops - before
+    return rc, got, stops
+
+
+async def test_prefilter_stops_only_at_wanted_syscalls(target):
+    argv = [target("getppid_loop"), "200"]
+    streams = [((SyscallEntry, SyscallExit), {"syscalls": {"getppid"}})]
+    rc, (evs,), stops = await run(argv, prefilter={"getppid"}, streams=streams)
+    assert rc == 0
+    assert [(e.kind, e.name) for e in evs] == [("syscall.entry", "getppid"), ("syscall.exit", "getppid")] * 200
+    assert all(e.retval > 0 for e in evs if isinstance(e, SyscallExit))
+    # 400 syscall stops, plus a few (exec, exit, death), not the loader's ~40 syscalls x 2
+    rc2, _, full_stops = await run(argv, prefilter=None, streams=streams)
+    assert stops < 410 and full_stops >= stops + 40
+
+
+async def test_prefilter_without_exit_interest_skips_exit_stops(target):
+    argv = [target("getppid_loop"), "100"]
+    rc, (evs,), stops = await run(argv, prefilter={"getppid"},
+                                  streams=[((SyscallEntry,), {"syscalls": {"getppid"}})])
+    assert rc == 0 and len(evs) == 100 and stops < 110
+
+
+async def test_prefiltered_call_can_be_failed(target, tmp_path):
+    data = tmp_path / "f"
+    data.write_text("x")
+    out = tmp_path / "out"
+    async with aiotrace.open_tracer() as tracer:
+        with open(out, "wb") as f:
+            proc = await tracer.spawn([target("openat_file"), str(data)], syscalls={"openat"}, stdout=f)
+        async with proc.events(SyscallEntry, syscalls={"openat"}, intercept=True) as calls:
+            proc.resume()
+            async for call in calls:
+                if call.args.path == str(data):
+                    call.fail(errno.EPERM)
+        assert await proc.wait() == 1
+    assert out.read_text() == "open failed: EPERM\n"
+
+
+async def test_later_stream_outside_the_prefilter_falls_back(target):
+    argv = [target("syscall_mix"), "/dev/null"]
+    streams = [((SyscallExit,), {"syscalls": {"getpid"}}), ((SyscallExit,), {"syscalls": {"write"}})]
+    rc, (getpids, writes), _ = await run(argv, prefilter={"getpid"}, streams=streams)
+    assert rc == 0 and [e.name for e in getpids] == ["getpid"]
+    assert [(e.name, e.retval) for e in writes] == [("write", 3)]
+
+
+async def test_prefiltered_process_cannot_be_detached(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "0"], syscalls={"read"},
+                                  stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        proc.resume()
+        with pytest.raises(RuntimeError, match="ENOSYS"):
+            await proc.detach()
+        proc.kill()
+        assert await proc.wait() == -9
