@@ -28,6 +28,7 @@ from ._reactor import Process as Process
 from ._reactor import Tracer as Tracer
 from ._reactor import TracerStatistics as TracerStatistics
 from ._reactor import open_tracer as open_tracer
+from ._reactor import start_tracer as start_tracer
 from ._api import trace as trace
 
 __version__ = "0.1.0"

@@ -20,6 +20,7 @@ from typing import IO, Any, Callable, NamedTuple, Union
 import anyio
 import anyio.abc
 import anyio.lowlevel
+import sniffio
 
 from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
@@ -80,6 +81,7 @@ class Tracer:
         self._core = Core(self._notify, self._make_ctl)
         self._closed = False
         self._finished = anyio.Event()
+        self._started = anyio.Event()
         self._processes: list[Process] = []
 
     # -- tracer thread -> loop ------------------------------------------------------------
@@ -99,6 +101,8 @@ class Tracer:
         except BlockingIOError:
             pass
         self._notified = False
+        if not self._started.is_set() and self._core.started.is_set():
+            self._started.set()
         outbox = self._core.outbox
         while outbox:
             outbox.popleft()()
@@ -265,25 +269,58 @@ async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
     On exit, spawned processes still running are killed (``kill_on_close=False``:
     detached) and attached ones are detached; nothing is left stopped.
     """
+    tracer = await start_tracer(kill_on_close=kill_on_close)
+    try:
+        yield tracer
+    finally:
+        with anyio.CancelScope(shield=True):
+            await tracer.aclose()
+
+
+async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
+    """Start a tracer thread and return it; close it with ``await tracer.aclose()``.
+
+    For notebooks (top-level ``await`` runs each cell as its own task, so an
+    ``async with`` cannot span cells) and for objects that own a tracer. Prefer
+    :func:`open_tracer` elsewhere.
+    """
     tracer = Tracer(kill_on_close=kill_on_close)
     core = tracer._core
+    _spawn_system_task(tracer._pump)
     core.start()
-    await anyio.to_thread.run_sync(core.started.wait)
+    with anyio.CancelScope(shield=True):
+        await tracer._started.wait()
     if core.start_error is not None:
         err = core.start_error
         core.thread.join()  # type: ignore[union-attr]
+        tracer._closed = True
+        core.finished = True
+        tracer._notify()
+        await tracer._finished.wait()
         os.close(tracer._rfd)
         os.close(tracer._wfd)
         if isinstance(err, AttachError):
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(tracer._pump)
-        try:
-            yield tracer
-        finally:
-            with anyio.CancelScope(shield=True):
-                await tracer.aclose()
+    return tracer
+
+
+def _spawn_system_task(fn: Callable[[], Any]) -> None:
+    """Run the hand-off task for the tracer's whole life, outside any caller's task group
+    or cancel scope (the one place that knows which event loop runs)."""
+    if sniffio.current_async_library() == "trio":
+        import trio
+
+        trio.lowlevel.spawn_system_task(fn, name="aiotrace-pump")
+    else:
+        import asyncio
+
+        task = asyncio.get_running_loop().create_task(fn(), name="aiotrace-pump")
+        _PUMPS.add(task)           # keep a reference: asyncio only keeps weak ones
+        task.add_done_callback(_PUMPS.discard)
+
+
+_PUMPS: set[Any] = set()
 
 
 # ---------------------------------------------------------------------------------------

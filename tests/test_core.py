@@ -456,3 +456,36 @@ async def test_capture_reads_memory_at_the_stop(target, tmp_path):
     assert all(isinstance(e, RuntimeError) for e in errors) and errors
     with pytest.raises(ValueError, match="capture= is for observers"):
         proc.events(capture=grab, intercept=True)
+
+
+def test_top_level_await_across_statements(target):
+    """Like Jupyter: each top-level await runs as its own task (asyncio REPL)."""
+    script = "\n".join([
+        "import aiotrace",
+        "tracer = await aiotrace.start_tracer()",
+        f"proc = await tracer.spawn([{target('getppid_loop')!r}, '5'])",
+        "ev = proc.events(aiotrace.SyscallExit, syscalls={'getppid'})",
+        "proc.resume()",
+        "print('rc', await proc.wait())",
+        "print('events', len([e async for e in ev]))",
+        "await tracer.aclose()",
+        "print('closed', tracer.processes)",
+        "",
+    ])
+    out = subprocess.run([sys.executable, "-m", "asyncio"], input=script, text=True,
+                         capture_output=True, timeout=60)
+    assert "rc 0" in out.stdout and "events 5" in out.stdout and "closed []" in out.stdout, out.stderr
+    assert "Error" not in out.stderr
+
+
+async def test_start_tracer_and_aclose(target):
+    tracer = await aiotrace.start_tracer()
+    try:
+        proc = await tracer.spawn([target("getppid_loop"), "3"])
+        proc.resume()
+        assert await proc.wait() == 0
+    finally:
+        await tracer.aclose()
+    await tracer.aclose()   # idempotent
+    with pytest.raises(aiotrace.TracerClosed):
+        await tracer.attach(1)

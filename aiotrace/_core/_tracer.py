@@ -353,8 +353,10 @@ class Core:
         except BaseException as exc:  # noqa: BLE001 - reported to the opener
             self.start_error = exc
             self.started.set()
+            self.notify()
             return
         self.started.set()
+        self.notify()
         try:
             self._loop()
         except BaseException as exc:
