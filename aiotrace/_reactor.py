@@ -115,9 +115,27 @@ class Tracer:
         return False
 
     async def _pump(self) -> None:
+        cancelled: BaseException | None = None
         while True:
-            await anyio.wait_readable(self._rfd)
+            try:
+                if cancelled is None:
+                    await anyio.wait_readable(self._rfd)
+                else:
+                    with anyio.CancelScope(shield=True):
+                        await anyio.wait_readable(self._rfd)
+            except anyio.get_cancelled_exc_class() as exc:
+                # The event loop is shutting down (asyncio.run cancels every task, e.g.
+                # after an exception escaped a signal handler): close the tracer, so that
+                # nothing is left stopped, and go on handing off until it has finished.
+                if cancelled is None:
+                    cancelled = exc
+                    self._closed = True
+                    core = self._core
+                    core.post(lambda: core.close(self._kill_on_close))
+                continue
             if self._run_outbox():
+                if cancelled is not None:
+                    raise cancelled
                 return
 
     def _make_ctl(self, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> _Ctl:
@@ -474,9 +492,11 @@ class Process:
         core.post(lambda: core.interrupt(fam, wanted, report=True))
 
     def inject_signal(self, tid: int, signo: int) -> None:
-        """Send *signo* to thread *tid* of this process (tgkill)."""
+        """Send *signo* to thread *tid* of this process or of a followed child (tgkill)."""
+        tgid = next((pid for pid, pr in list(self._fam.procs.items()) if tid in pr.threads),
+                    self.pid)
         try:
-            _ffi.tgkill(self.pid, tid, signo)
+            _ffi.tgkill(tgid, tid, signo)
         except ProcessLookupError:
             raise TraceeGone(tid) from None
 
@@ -529,6 +549,7 @@ class EventStream:
         self._current: _Ctl | None = None
         self._done = False
         self._scope: anyio.CancelScope | None = None
+        self._held_dead = False
         sub.wake = self._wake
         sub.gone = self._gone
 
@@ -539,14 +560,17 @@ class EventStream:
             self._waiter = None
             w.set()
 
-    def _gone(self, tid: int) -> None:  # loop thread: a thread held by this stream died
+    def _gone(self, tid: int) -> None:
+        """Loop thread: a thread held by this stream died (tid), or, with tid 0, the
+        whole family is gone."""
         cur = self._current
         if cur is not None and cur.tid == tid:
-            cur.done = True
-            if self._scope is not None:
-                # SIGKILL wins: whatever the engine awaits for this thread is cancelled,
-                # and its `async with` block ends.
-                self._scope.cancel()
+            cur.gone = True          # its verdict no longer matters
+            self._held_dead = True
+        if tid == 0 and self._held_dead and self._current is not None and self._scope is not None:
+            # SIGKILL wins: the engine still awaits something for a thread that is gone,
+            # and nothing of the family is left: its `async with` block is cancelled.
+            self._scope.cancel()
 
     @property
     def dropped(self) -> int:
@@ -560,6 +584,7 @@ class EventStream:
         cur = self._current
         if cur is not None:
             self._current = None
+            self._held_dead = False
             cur.release_implicitly()
         sub = self._sub
         buf = sub.buffer
@@ -609,6 +634,9 @@ class EventStream:
         self._current = None
         if cur is not None:
             cur.release_implicitly()
+        w, self._waiter = self._waiter, None
+        if w is not None:
+            w.set()   # a task waiting in __anext__ sees the end
         core = self._tracer._core
         if not self._tracer._closed or not core.finished:
             core.post(lambda: core.close_sub(sub))
@@ -635,7 +663,7 @@ class EventStream:
 class _Ctl:
     """The verdict API behind one intercepted event (one engine's hold)."""
 
-    __slots__ = ("core", "_hold", "done", "regs", "prior", "scratch_used")
+    __slots__ = ("core", "_hold", "done", "regs", "prior", "scratch_used", "gone")
 
     def __init__(self, core: Core, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> None:
         self.core = core
@@ -644,12 +672,15 @@ class _Ctl:
         self.regs = None if regs is None else Registers(regs)
         self.prior = prior
         self.scratch_used = 0
+        self.gone = False   # the thread died while held: verdicts are ignored
 
     @property
     def tid(self) -> int:
         return self._hold.thread.tid
 
     def _give(self, change: Callable[[Verdict], None] | None) -> None:
+        if self.gone:
+            return
         if self.done:
             raise RuntimeError("a verdict was already given for this event")
         self.done = True

@@ -146,3 +146,18 @@ def no_leftovers() -> Iterator[None]:
     yield
     left = _leftovers()
     assert not left, "the test left processes behind: " + "; ".join(left)
+
+
+@pytest.fixture
+def quiet_stdin() -> Iterator[int]:
+    """A stdin for tracees that must block reading it (the `blocker` target): the read end
+    of a pipe nobody writes to, so the tracee waits until it is killed or the test ends,
+    whatever stdin the test runner has (CI runs with none)."""
+    import os
+
+    r, w = os.pipe()
+    try:
+        yield r
+    finally:
+        os.close(r)
+        os.close(w)

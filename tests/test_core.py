@@ -183,9 +183,9 @@ async def test_raise_sigterm(target, tmp_path):
     assert run.rc == -15
 
 
-async def test_kill_a_held_process(target):
+async def test_kill_a_held_process(target, quiet_stdin):
     async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL)
+        proc = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL, stdin=quiet_stdin)
         events = proc.events(Death)
         proc.resume()
         proc.kill()
@@ -266,9 +266,9 @@ async def test_several_streams_with_their_own_filters(target, tmp_path):
         assert await proc.wait() == 0
 
 
-async def test_stream_opened_late_switches_on_syscall_stops(target):
+async def test_stream_opened_late_switches_on_syscall_stops(target, quiet_stdin):
     async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([target("blocker"), "1"], stdin=subprocess.PIPE if False else None,
+        proc = await tracer.spawn([target("blocker"), "1"], stdin=quiet_stdin,
                                   stdout=subprocess.DEVNULL)
         proc.resume()
         # the process runs with PTRACE_CONT (nobody wants syscalls); now somebody does
@@ -353,12 +353,12 @@ async def test_attach_errors():
             await tracer.attach(2**22 + 12345)
 
 
-async def test_closing_tracer_kills_spawned_and_detaches_attached(target, spawned):
+async def test_closing_tracer_kills_spawned_and_detaches_attached(target, spawned, quiet_stdin):
     p = spawned(subprocess.Popen([target("blocker"), "1"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True))
     assert p.stdout.readline().startswith("ready")
     async with aiotrace.open_tracer() as tracer:
-        mine = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL)
+        mine = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL, stdin=quiet_stdin)
         theirs = await tracer.attach(p.pid)
         mine.resume()
         theirs.resume()

@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -308,9 +309,9 @@ async def test_singlestep(target, tmp_path):
     assert len(steps) == 3 and len(set(steps)) == 3   # three different instructions
 
 
-async def test_interrupt_and_inject_signal(target):
+async def test_interrupt_and_inject_signal(target, quiet_stdin):
     async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([target("blocker"), "1"], stdout=subprocess.DEVNULL)
+        proc = await tracer.spawn([target("blocker"), "1"], stdout=subprocess.DEVNULL, stdin=quiet_stdin)
         async with proc.events(Interrupt, Signal, intercept=True) as evs:
             proc.resume()
             proc.interrupt()
@@ -367,3 +368,88 @@ async def test_engine_detach_leaves_others(target, tmp_path):
 
     out, rc = await run_with_engine([target("getppid_loop"), "10"], [detaching, staying], tmp_path)
     assert rc == 0 and counts == {"detaching": 1, "staying": 10}
+
+
+async def test_inject_signal_into_a_followed_child(target, tmp_path):
+    out = tmp_path / "out"
+    async with aiotrace.open_tracer() as tracer:
+        with open(out, "wb") as f:
+            proc = await tracer.spawn(["sh", "-c", f"{target('getppid_seq')} 1; exit 0"], stdout=f)
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            proc.resume()
+            async for call in calls:
+                if call.pid != proc.pid:
+                    proc.inject_signal(call.tid, signal.SIGUSR1)
+                call.resume()
+        assert await proc.wait() == 0
+    assert out.read_text().strip().endswith("usr1=1")
+
+
+async def test_sigkill_of_one_child_does_not_end_the_engine(target):
+    seen: list[int] = []
+    async with aiotrace.open_tracer() as tracer:
+        seq = target("getppid_seq")
+        proc = await tracer.spawn(["sh", "-c", f"{seq} 1; {seq} 3"], stdout=subprocess.DEVNULL)
+        killed = anyio.Event()
+
+        async def engine():
+            async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                async for call in calls:
+                    seen.append(call.pid)
+                    if call.pid != proc.pid and not killed.is_set():
+                        os.kill(call.pid, signal.SIGKILL)   # the first child, held
+                        killed.set()
+                        await anyio.sleep(0.2)              # awaiting for a dead thread
+                    call.resume()                           # ignored: it is gone
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(engine)
+            await anyio.lowlevel.checkpoint()
+            proc.resume()
+            assert await proc.wait() == 0
+    children = [p for p in dict.fromkeys(seen) if p != proc.pid]
+    assert len(children) == 2 and seen.count(children[1]) == 3
+
+
+async def test_aclose_from_another_task_ends_the_iteration(target, quiet_stdin):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "0"], stdout=subprocess.DEVNULL, stdin=quiet_stdin)
+        events = proc.events(SyscallEntry, syscalls={"getppid"})
+        proc.resume()
+        ended = anyio.Event()
+
+        async def iterate():
+            async for _ in events:
+                pass
+            ended.set()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(iterate)
+            await anyio.lowlevel.checkpoint()
+            await events.aclose()
+            with anyio.fail_after(5):
+                await ended.wait()
+        proc.kill()
+        assert await proc.wait() == -9
+
+
+def test_exception_from_a_signal_handler_does_not_hang_asyncio():
+    code = f"""
+import anyio, aiotrace, signal, sys
+def boom(*a):
+    raise RuntimeError("timeout")
+async def main():
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["sleep", "30"])
+        proc.resume()
+        signal.signal(signal.SIGALRM, boom)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        await proc.wait()
+try:
+    anyio.run(main)
+except RuntimeError as e:
+    print("raised", e)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=30, stdin=subprocess.DEVNULL)
+    assert out.stdout.strip() == "raised timeout", out.stderr

@@ -98,10 +98,10 @@ async def test_later_stream_outside_the_prefilter_falls_back(target):
     assert [(e.name, e.retval) for e in writes] == [("write", 3)]
 
 
-async def test_prefiltered_process_cannot_be_detached(target):
+async def test_prefiltered_process_cannot_be_detached(target, quiet_stdin):
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("blocker"), "0"], syscalls={"read"},
-                                  stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                                  stdout=subprocess.DEVNULL, stdin=quiet_stdin)
         proc.resume()
         with pytest.raises(RuntimeError, match="ENOSYS"):
             await proc.detach()

@@ -239,7 +239,7 @@ class Family:
 
     __slots__ = (
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
-        "seccomp", "full_stops",
+        "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
     )
 
@@ -253,6 +253,7 @@ class Family:
         self.want_syscalls = False
         self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
         self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
+        self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)
         self.on_death: Callable[[int], None] = _ignore_int   # root's returncode, on the loop
         self.on_end: Callable[[], None] = _nothing          # every process gone or detached
         self.ended = False
@@ -267,6 +268,7 @@ class Family:
         before = self.full_stops
         wanting = [s for s in self.subs if s.wants_syscalls]
         self.want_syscalls = bool(wanting)
+        self.want_exit = any(s.types is None or Exit in s.types for s in self.subs)
         pre = self.seccomp
         self.full_stops = bool(wanting) and (
             pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
@@ -383,8 +385,8 @@ class Core:
             if self._closing and not self.families:
                 self._flush()
                 return
-            if self._all_stopped() and self._exit_stops_off():
-                if self._drain(waitpid):
+            if self._all_stopped() and (off := self._exit_stops_off()):
+                if off == 2 and self._drain(waitpid):
                     continue
                 # Wake the loop only now, right before we sleep: it would otherwise wait
                 # for the GIL while we prepare.
@@ -442,9 +444,11 @@ class Core:
             got = True
             self._handle(pid, status)
 
-    def _exit_stops_off(self) -> bool:
-        """PTRACE_O_TRACEEXIT off for every (stopped) thread; False if one is already
-        on its way out of its stop (SIGKILL), so that waitpid must be used."""
+    def _exit_stops_off(self) -> int:
+        """PTRACE_O_TRACEEXIT off for every (stopped) thread: 0 if one is already on its
+        way out of its stop (SIGKILL), so that waitpid must be used; 2 if an option had
+        to be changed now (a stop may have slipped in before: drain first), else 1."""
+        changed = 1
         for th in self.threads.values():
             if not th.exit_off:
                 opts = th.proc.family.options
@@ -452,9 +456,10 @@ class Core:
                     try:
                         _ffi.ptrace(Req.SETOPTIONS, th.tid, 0, opts & ~Opt.TRACEEXIT)
                     except OSError:
-                        return False
+                        return 0
+                    changed = 2
                 th.exit_off = True
-        return True
+        return changed
 
     def _all_stopped(self) -> bool:
         if not self.threads or self.early:
@@ -799,7 +804,9 @@ class Core:
     def _resume(self, th: Thread, sig: int, req: int) -> None:
         th.stopped = False
         th.gen += 1
-        if th.exit_off:
+        if th.exit_off and th.proc.family.want_exit:
+            # (without any stream for Exit events, the option stays off: one
+            # PTRACE_SETOPTIONS less on each side of every held stop)
             th.exit_off = False
             self._try(Req.SETOPTIONS, th.tid, th.proc.family.options)
         self._try(req, th.tid, sig)
@@ -1082,7 +1089,7 @@ class Core:
         else:
             is_thread = False
         if is_thread:
-            self._add_thread(proc, child)
+            self._add_thread(proc, child).exit_off = parent.exit_off   # options are inherited
             clone_type = "thread"
             child_pid = proc.pid
         else:
@@ -1091,7 +1098,7 @@ class Core:
             child_pid = child
             newp = Proc(child, fam)
             self._add_proc(newp)
-            self._add_thread(newp, child)
+            self._add_thread(newp, child).exit_off = parent.exit_off
             if not fam.follow:
                 newp.detached = True
                 self.threads[child].detach_requested = True
@@ -1175,6 +1182,8 @@ class Core:
         fam.ended = True
         for sub in fam.subs:
             self._push(sub, END)
+            gone = sub.gone
+            self.outbox.append(lambda gone=gone: gone(0))
         cb = fam.on_end
         self.reply(cb)
         for done in fam.on_detached:
