@@ -78,6 +78,11 @@ class Tracer:
         self._kill_on_close = kill_on_close
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
+        # asyncio only: a second pipe for batches that someone waits for (an intercepted
+        # event, a command's reply), run by a reader callback at once; observer-only
+        # batches take the pump task, whose later run batches more events per wake-up.
+        self._urfd = self._uwfd = -1
+        self._unotified = False
         self._core = Core(self._notify, self._make_ctl)
         self._closed = False
         self._finished = anyio.Event()
@@ -86,7 +91,15 @@ class Tracer:
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
-    def _notify(self) -> None:  # tracer thread
+    def _notify(self, urgent: bool = False) -> None:  # tracer thread
+        if urgent and self._uwfd >= 0:
+            if not self._unotified:
+                self._unotified = True
+                try:
+                    os.write(self._uwfd, b"\0")
+                except BlockingIOError:
+                    pass
+            return
         if not self._notified:
             self._notified = True
             try:
@@ -94,19 +107,28 @@ class Tracer:
             except BlockingIOError:
                 pass
 
-    def _run_outbox(self) -> bool:
-        """Run what the tracer thread queued for the loop; True once it has finished."""
+    def _on_urgent(self) -> None:  # asyncio reader callback
         try:
-            os.read(self._rfd, 4096)
+            os.read(self._urfd, 4096)
         except BlockingIOError:
             pass
-        self._notified = False
+        self._unotified = False
+        self._run_outbox(read=False)
+
+    def _run_outbox(self, read: bool = True) -> bool:
+        """Run what the tracer thread queued for the loop; True once it has finished."""
+        if read:
+            try:
+                os.read(self._rfd, 4096)
+            except BlockingIOError:
+                pass
+            self._notified = False
         if not self._started.is_set() and self._core.started.is_set():
             self._started.set()
         outbox = self._core.outbox
         while outbox:
             outbox.popleft()()
-        if self._core.finished and not outbox:
+        if self._core.finished and not outbox and read:
             self._closed = True
             for proc in self._processes:
                 proc._tracer_finished()
@@ -115,6 +137,19 @@ class Tracer:
         return False
 
     async def _pump(self) -> None:
+        if self._urfd >= 0:
+            import asyncio
+
+            asyncio.get_running_loop().add_reader(self._urfd, self._on_urgent)
+        try:
+            await self._pump_lazy()
+        finally:
+            if self._urfd >= 0:
+                import asyncio
+
+                asyncio.get_running_loop().remove_reader(self._urfd)
+
+    async def _pump_lazy(self) -> None:
         cancelled: BaseException | None = None
         while True:
             try:
@@ -265,7 +300,9 @@ class Tracer:
             await self._finished.wait()
         if core.thread is not None:
             core.thread.join()
-        for fd in (self._rfd, self._wfd):
+        for fd in (self._rfd, self._wfd, self._urfd, self._uwfd):
+            if fd < 0:
+                continue
             os.close(fd)
 
     def statistics(self) -> TracerStatistics:
@@ -304,6 +341,8 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     """
     tracer = Tracer(kill_on_close=kill_on_close)
     core = tracer._core
+    if sniffio.current_async_library() == "asyncio":
+        tracer._urfd, tracer._uwfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     _spawn_system_task(tracer._pump)
     core.start()
     with anyio.CancelScope(shield=True):
@@ -315,8 +354,9 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         core.finished = True
         tracer._notify()
         await tracer._finished.wait()
-        os.close(tracer._rfd)
-        os.close(tracer._wfd)
+        for fd in (tracer._rfd, tracer._wfd, tracer._urfd, tracer._uwfd):
+            if fd >= 0:
+                os.close(fd)
         if isinstance(err, AttachError):
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err
