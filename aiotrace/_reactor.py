@@ -95,10 +95,7 @@ class Tracer:
         if urgent and self._uwfd >= 0:
             if not self._unotified:
                 self._unotified = True
-                try:
-                    os.write(self._uwfd, b"\0")
-                except BlockingIOError:
-                    pass
+                _ffi.write_byte_holding_gil(self._uwfd)   # see _ffi: no GIL bounce
             return
         if not self._notified:
             self._notified = True

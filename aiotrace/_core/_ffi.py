@@ -156,6 +156,20 @@ def ptrace(req: int, tid: int, addr: int = 0, data: int = 0) -> int:
     return int(res)
 
 
+# write(2) called *without releasing the GIL*, for the tracer thread's wake-up of the
+# event loop right before the tracer blocks: os.write releases the GIL, and the loop
+# thread, woken by that very byte, takes it, so the tracer would wait for the loop before
+# it can even start its wait (measured here: ~15 µs per intercepted stop).
+_write_gil = ctypes.PyDLL(None, use_errno=True).write
+_write_gil.argtypes = (c_int, ctypes.c_char_p, c_size_t)
+_write_gil.restype = c_ssize_t
+
+
+def write_byte_holding_gil(fd: int) -> None:
+    """Write one byte on a nonblocking pipe; a full pipe (EAGAIN) is fine."""
+    _write_gil(fd, b"\0", 1)
+
+
 def seize(tid: int, options: int) -> None:
     ptrace(Req.SEIZE, tid, 0, options)
 
