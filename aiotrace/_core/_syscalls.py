@@ -397,7 +397,7 @@ SYSCALL_NUMBERS: dict[str, int] = {name: nr for nr, name in SYSCALL_NAMES.items(
 def syscall_name(nr: int) -> str:
     """The name of syscall *nr*, or ``syscall_0xNNN`` (strace's spelling) when it has none."""
     name = SYSCALL_NAMES.get(nr)
-    return name if name is not None else f"syscall_{nr:#x}"
+    return name if name is not None else f"syscall_{nr & 0xFFFFFFFFFFFFFFFF:#x}"
 
 
 def syscall_number(name: str) -> int:
