@@ -236,13 +236,15 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
             poller.start()
         try:
             rc = p.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as e:  # a timeout, or ^C: take the tool and its tracees down
             try:
                 os.killpg(p.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             p.wait()
-            raise Failed(f"timed out after {timeout:.0f} s") from None
+            if isinstance(e, subprocess.TimeoutExpired):
+                raise Failed(f"timed out after {timeout:.0f} s") from None
+            raise
         finally:
             stop.set()
             if poller is not None:
@@ -296,8 +298,12 @@ def series(env: Env, workloads: list[Workload], tools: list[Tool], runs: int, ti
                 cell = cells[tool.name]
                 if cell.failure is not None:
                     continue                        # failed once: do not wait for it again
+                # a hung tool must not eat the whole run: once something ran, allow 20
+                # times the slowest run of this workload so far (at least 60 s)
+                done = [x.seconds for c in cells.values() for x in c.samples]
+                limit = min(timeout, max(60.0, 20 * max(done))) if done else timeout
                 try:
-                    s = run_once(env, tool, wl, timeout, poll_memory)
+                    s = run_once(env, tool, wl, limit, poll_memory)
                 except Failed as e:
                     cell.failure = str(e)
                     print(f"FAILED  {wl.name} / {tool.name}: {e}", file=sys.stderr, flush=True)
