@@ -13,7 +13,9 @@ MODE is one of
 The traced program's stdin and stdout are /dev/null, its stderr is ours. Prints one JSON
 object on stdout: ``elapsed`` (seconds from before ``open_tracer()`` until the tracer is
 closed: tracer start, spawn, the run, and close), ``returncode`` of the traced program,
-``events`` the engine received, the tracer's ``stops`` and ``maxrss_kb``, this process's
+``events`` the engine received, the tracer's ``stops``, ``cpu`` (user + system seconds
+of this process over the same span: the tracer thread and the event loop) and
+``maxrss_kb``, this process's
 peak resident set size (``getrusage(RUSAGE_SELF)``: the tracer alone, since tracees are
 other processes). A fresh process per run keeps the peak memory of one run unpolluted by
 another. Exits 1 with the reason on stderr when the run failed.
@@ -39,6 +41,7 @@ MODES = ("observer", "prefilter", "intercept")
 
 
 async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     n = 0
     async with aiotrace.open_tracer() as tracer:
@@ -61,12 +64,14 @@ async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
         rc = await proc.wait()
         stats = tracer.statistics()
     elapsed = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "elapsed": elapsed,
         "returncode": rc,
         "events": n,
         "stops": stats.stops,
-        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "cpu": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime),
+        "maxrss_kb": r1.ru_maxrss,
     }
 
 

@@ -115,7 +115,8 @@ class Env:
                     *argv]
         if n == "ptrace-py":
             if self.strace_py is None:
-                raise RuntimeError("python-ptrace's strace.py not found (pip show -f python-ptrace)")
+                raise RuntimeError("python-ptrace's strace.py not found "
+                                   "(pip show -f python-ptrace)")
             # --trace-clone: without it python-ptrace does not trace the threads at all
             return [sys.executable, str(self.strace_py), "-f", "--trace-clone",
                     "-o", "/dev/null", "--", *argv]
@@ -262,8 +263,8 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
         if res.get("returncode") != 0:
             raise Failed(f"traced program exited with {res.get('returncode')}: {_tail(err)}")
         return Sample(float(res["elapsed"]), int(res["maxrss_kb"]),
-                      {"outer_seconds": elapsed, "events": res.get("events"),
-                       "stops": res.get("stops")})
+                      {"outer_seconds": elapsed, "cpu": res.get("cpu"),
+                       "events": res.get("events"), "stops": res.get("stops")})
 
 
 # ---------------------------------------------------------------------------------------
@@ -401,7 +402,7 @@ def main_table(workloads: list[Workload], tools: list[Tool],
 def scale_table(workloads: list[Workload], tools: list[Tool],
                 results: dict[str, dict[str, Cell]], fmt: str) -> str:
     header = ["workload", "tool", "median s", "/ strace", "/ strace-bpf", "/ untraced",
-              "tracer peak RSS MiB"]
+              "tracer peak RSS MiB", "tracer CPU s"]
     rows: list[list[str]] = []
     for wl in workloads:
         cells = results[wl.name]
@@ -412,18 +413,21 @@ def scale_table(workloads: list[Workload], tools: list[Tool],
             wname = wl.label if first else ""
             first = False
             if c.failure is not None:
-                rows.append([wname, tool.label, "failed", "", "", "", ""])
+                rows.append([wname, tool.label, "failed", "", "", "", "", ""])
                 continue
             v = med[tool.name]
             kb = c.median_kb()
+            cpu = [float(x.extra["cpu"]) for x in c.samples  # type: ignore[arg-type]
+                   if x.extra.get("cpu") is not None]
             rows.append([
                 wname, tool.label, fmt_s(v),
                 fmt_ratio(v, med.get("strace")) if tool.kind == "full" else "",
                 fmt_ratio(v, med.get("strace-bpf")) if tool.kind == "filtered" else "",
                 fmt_ratio(v, med.get("untraced")) if tool.kind != "base" else "",
                 f"{kb / 1024:.1f}" if kb is not None and tool.kind != "base" else "",
+                fmt_s(statistics.median(cpu)) if cpu else "",
             ])
-    return render(rows, header, fmt, {2, 3, 4, 5, 6})
+    return render(rows, header, fmt, {2, 3, 4, 5, 6, 7})
 
 
 def machine() -> dict[str, str]:
@@ -555,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
         res = series(env, wls, tools, a.runs, a.timeout, poll_memory=True)
         out.append("")
         out.append("scale run (tracer peak RSS: aiotrace's getrusage(RUSAGE_SELF).ru_maxrss in a "
-                   "fresh process per run; strace's VmHWM)")
+                   "fresh process per run; strace's VmHWM. tracer CPU: aiotrace's user+system "
+                   "time from open_tracer() to close)")
         out.append("")
         out.append(scale_table(wls, tools, res, a.format))
         data["scale"] = _dump(wls, res)
