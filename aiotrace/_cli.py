@@ -1,35 +1,867 @@
-"""The aiotrace command (temporary plain printer; see docs/cli.md)."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The ``aiotrace`` command: strace's options and output, on aiotrace's public API.
+
+    aiotrace run [OPTIONS] [--] PROG [ARGS...]
+    aiotrace attach [OPTIONS] PID...        (or: aiotrace [OPTIONS] -p PID)
+
+See docs/cli.md. The printing happens in ``_cli_output`` (inside ``capture=``, on the
+tracer thread, at each stop); this module parses the options, starts the tracer and the
+engines, writes the text out, and makes aiotrace exit the way the program did.
+"""
 
 from __future__ import annotations
 
-import argparse
+import ctypes
+import errno as _errno
+import functools
+import json
+import os
+import re
+import resource
+import shutil
+import signal
 import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import anyio
 
-from . import open_tracer
+import aiotrace
+from aiotrace import (
+    AttachDenied, Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SpawnFailed,
+    SyscallEntry, SyscallExit, TraceeGone,
+)
+
+from ._cli_filter import (
+    SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
+    parse_syscall_set,
+)
+from ._cli_output import JsonPrinter, Printer, TextPrinter
+from ._decode import SYSCALL_NUMBERS, format_entry
+
+PROG = "aiotrace"
+
+USAGE = """\
+usage: aiotrace run [OPTIONS] [--] PROG [ARGS...]
+       aiotrace attach [OPTIONS] PID...
+       aiotrace [OPTIONS] -p PID [-p PID...]
+
+Trace the system calls and signals of a program, as strace does.
+
+Tracing:
+  -f, --follow-forks     follow children (fork, vfork, clone) and threads
+  -p, --attach=PID       attach to a running process (same as 'attach PID')
+  -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
+  --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
+
+Filtering (-e EXPR, or --EXPR):
+  -e trace=SET           system calls to show: names, numbers, /regex, %file,
+                         %process, %net(work), %signal, %ipc, %desc, %memory,
+                         %creds, %clock, %pure, %stat, %lstat, %fstat, %%stat,
+                         %statfs, %fstatfs, %%statfs, all, none; !SET negates
+  -e signal=SET          signals to show (names, numbers, all, none, !SET)
+  -e status=SET          successful, failed, unfinished, unavailable, detached
+  -z, -Z                 only successful / only failed calls
+  -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
+                         tamper with calls (strace's grammar)
+  -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
+
+Output:
+  -o, --output=FILE      write the trace to FILE instead of stderr (-A: append)
+  -s, --string-limit=N   show at most N bytes of strings (default 32)
+  -y, --decode-fds       show the paths of file descriptors
+  -T, --syscall-times    show the time spent in each call
+  -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
+  -r                     timestamps relative to the previous line
+  -a, --columns=N        align return values at column N (default 40)
+  -q, -qq                suppress attach/detach messages; and exit messages
+  --json                 one JSON object per event (JSON Lines)
+
+Statistics:
+  -c, --summary-only     count calls, errors and time per call; print a table
+  -C, --summary          the table, and the trace too
+  -S, --summary-sort-by=KEY   time (default), calls, errors, name, nothing
+
+  -h, --help             this help;  -V, --version  the version
+
+aiotrace exits with the program's exit status, and dies of the signal that killed it.
+"""
+
+
+class UsageError(Exception):
+    """A mistake on the command line: printed as ``aiotrace: MESSAGE`` (exit status 1)."""
+
+    def __init__(self, message: str, hint: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint   # add "Try 'aiotrace -h' for more information."
+
+
+@dataclass
+class Options:
+    mode: str | None = None              # "run" or "attach"
+    argv: list[str] = field(default_factory=list)
+    pids: list[int] = field(default_factory=list)
+    follow: int = 0
+    output: str | None = None
+    append: bool = False
+    strsize: int = 32
+    column: int = 40
+    decode_fds: bool = False
+    syscall_times: bool = False
+    timestamps: int = 0
+    relative: bool = False
+    summary: str | None = None           # "only" (-c) or "also" (-C)
+    sort_by: str = "time"
+    quiet: frozenset[str] | None = None  # None: not given
+    trace: frozenset[str] | None = None  # None: every call
+    signals: frozenset[int] | None = None
+    status: frozenset[str] | None = None
+    injects: list[Any] = field(default_factory=list)
+    json: bool = False
+    env: list[str] = field(default_factory=list)
+    seccomp: bool = False
+    help: bool = False
+    version: bool = False
+
+
+# -- option parsing (getopt's rules, strace's options) ----------------------------------
+
+_UNSUPPORTED = {
+    "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
+    "d": "-d (debug output)", "i": "-i (instruction pointer)", "k": "-k (stack traces)",
+    "n": "-n (syscall numbers)", "N": "-N", "O": "-O (overhead)", "P": "-P (path filter)",
+    "u": "-u (run as another user)", "U": "-U (summary columns)",
+    "v": "-v (unabbreviated structures)", "x": "-x (hex strings)",
+    "X": "-X (constant format)", "I": "-I (interruptibility)",
+}
+_SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
+_SORT_KEYS = {
+    "time": "time", "total-time": "time", "total_time": "time", "calls": "calls",
+    "count": "calls", "errors": "errors", "error": "errors", "name": "name",
+    "syscall": "name", "syscall_name": "name", "nothing": "nothing", "none": "nothing",
+}
+# long option -> (argument: "no" | "required" | "optional", short equivalent or handler key)
+_LONG = {
+    "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
+    "output": ("required", "o"), "append-output": ("no", "A"), "attach": ("required", "p"),
+    "string-limit": ("required", "s"), "decode-fds": ("optional", "y"),
+    "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
+    "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
+    "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
+    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"), "quiet": ("optional", "q"),
+    "silent": ("optional", "q"), "silence": ("optional", "q"),
+    "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
+    "trace": ("required", "=trace"), "signal": ("required", "=signal"),
+    "status": ("required", "=status"), "inject": ("required", "=inject"),
+    "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"), "help": ("no", "h"),
+    "version": ("no", "V"),
+}
+
+
+def _int_arg(opt: str, text: str, minimum: int = 0) -> int:
+    try:
+        v = int(text, 10)
+    except ValueError:
+        v = minimum - 1
+    if v < minimum:
+        raise UsageError(f"invalid -{opt} argument: '{text}'", hint=True)
+    return v
+
+
+def _pid_args(text: str) -> list[int]:
+    out = []
+    for word in re.split(r"[,\s]+", text.strip()):
+        if not word:
+            continue
+        if not word.isdigit() or int(word) <= 0:
+            raise UsageError(f"Invalid process id: '{word}'")
+        out.append(int(word))
+    if not out:
+        raise UsageError(f"Invalid process id: '{text}'")
+    return out
+
+
+def _inject_expand(token: str) -> set[str]:
+    return expand_token(token)
+
+
+def _qualify(opts: Options, expr: str) -> None:
+    """One ``-e`` expression: ``[QUALIFIER=][!]VALUE[,VALUE]...``."""
+    key, eq, value = expr.partition("=")
+    if not eq:
+        key, value = "trace", expr
+    try:
+        if key in ("trace", "t"):
+            opts.trace = parse_syscall_set(value)          # the last -e trace= wins
+        elif key in ("signal", "signals", "s"):
+            opts.signals = parse_signal_set(value)
+        elif key == "status":
+            opts.status = parse_status_set(value)
+        elif key in ("quiet", "silent", "silence", "q"):
+            opts.quiet = parse_quiet_set(value)
+        elif key == "inject":
+            from .engines import parse_inject
+            try:
+                opts.injects.append(parse_inject(value, expand=_inject_expand))
+            except SetError as exc:
+                raise SetError(f"invalid inject argument '{value}': {exc}") from None
+        elif key in ("decode-fds", "decode_fds"):
+            opts.decode_fds = value not in ("none", "!all")
+        elif key in ("abbrev", "a", "verbose", "v", "raw", "x", "read", "r", "write", "w",
+                     "fault", "kvm", "decode-pids", "decode_pids", "secontext", "trace-fds",
+                     "trace_fds", "fd"):
+            raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
+        else:
+            raise SetError(f"invalid -e qualifier '{key}' (aiotrace knows trace, signal, "
+                           "status, inject, quiet and decode-fds)")
+    except ValueError as exc:   # SetError, and parse_inject's ValueError
+        raise UsageError(str(exc)) from None
+
+
+def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> None:
+    counts[opt] = counts.get(opt, 0) + 1
+    if opt == "f":
+        opts.follow += 1
+    elif opt == "F":
+        opts.follow = max(opts.follow, 1)
+    elif opt == "ff":
+        opts.follow = 2
+    elif opt == "o":
+        opts.output = arg
+    elif opt == "A":
+        opts.append = True
+    elif opt == "p":
+        assert arg is not None
+        opts.pids.extend(_pid_args(arg))
+    elif opt == "s":
+        opts.strsize = _int_arg("s", arg or "")
+    elif opt == "a":
+        opts.column = _int_arg("a", arg or "")
+    elif opt == "y":
+        opts.decode_fds = True
+    elif opt == "T":
+        opts.syscall_times = True
+    elif opt == "t":
+        opts.timestamps = min(3, opts.timestamps + 1) if arg is None else _ts_format(arg)
+    elif opt == "r":
+        opts.relative = True
+    elif opt == "c":
+        if opts.summary == "also":
+            raise UsageError("-c/--summary-only and -C/--summary are mutually exclusive",
+                             hint=True)
+        opts.summary = "only"
+    elif opt == "C":
+        if opts.summary == "only":
+            raise UsageError("-c/--summary-only and -C/--summary are mutually exclusive",
+                             hint=True)
+        opts.summary = "also"
+    elif opt == "S":
+        key = _SORT_KEYS.get(arg or "")
+        if key is None:
+            raise UsageError(f"invalid sortby: '{arg}' (expected time, calls, errors, name "
+                             "or nothing)")
+        opts.sort_by = key
+    elif opt == "w":
+        pass   # -c measures wall-clock time already
+    elif opt == "q":
+        if arg is not None:
+            opts.quiet = parse_quiet_set(arg)
+        else:
+            n = counts[opt]
+            opts.quiet = frozenset({"attach", "personality"} if n == 1 else
+                                   {"attach", "personality", "exit"} if n == 2 else
+                                   {"attach", "personality", "exit", "thread-execve",
+                                    "path-resolution"})
+    elif opt == "z":
+        opts.status = frozenset({"successful"})
+    elif opt == "Z":
+        opts.status = frozenset({"failed"})
+    elif opt == "e":
+        _qualify(opts, arg or "")
+    elif opt.startswith("="):
+        _qualify(opts, opt[1:] + "=" + (arg or ""))
+    elif opt == "E":
+        opts.env.append(arg or "")
+    elif opt == "json":
+        opts.json = True
+    elif opt == "seccomp":
+        opts.seccomp = True
+    elif opt == "h":
+        opts.help = True
+    elif opt == "V":
+        opts.version = True
+    elif opt in _UNSUPPORTED:
+        raise UsageError(f"{_UNSUPPORTED[opt]} is not supported by aiotrace (see docs/cli.md)")
+    else:  # pragma: no cover - every option letter is handled above
+        raise UsageError(f"invalid option -- '{opt}'", hint=True)
+
+
+def _ts_format(arg: str) -> int:
+    # --absolute-timestamps=[format:]time|unix[,[precision:]s|ms|us|ns]: the common forms
+    fmt, _, prec = arg.partition(",")
+    fmt = fmt.split(":", 1)[-1]
+    prec = prec.split(":", 1)[-1]
+    if fmt not in ("", "time", "unix", "none") or prec not in ("", "s", "ms", "us"):
+        raise UsageError(f"invalid --absolute-timestamps argument: '{arg}'", hint=True)
+    if fmt == "none":
+        return 0
+    if fmt == "unix":
+        return 3
+    return 2 if prec in ("ms", "us") else 1
+
+
+def parse_args(args: list[str]) -> Options:
+    """Parse the command line (without the program name); raises UsageError."""
+    opts = Options()
+    counts: dict[str, int] = {}
+    positional: list[str] = []
+    i = 0
+    n = len(args)
+    while i < n:
+        a = args[i]
+        i += 1
+        if a == "--":
+            if opts.mode == "attach":
+                positional.extend(args[i:])
+            else:
+                opts.argv = args[i:]
+                if opts.mode is None and not opts.pids:
+                    opts.mode = "run"
+            break
+        if a.startswith("--"):
+            name, eq, value = a[2:].partition("=")
+            matches = [k for k in _LONG if k == name] or [k for k in _LONG if k.startswith(name)]
+            if len(matches) != 1:
+                if matches:
+                    raise UsageError(f"option '{a}' is ambiguous; possibilities: "
+                                     + " ".join("'--" + m + "'" for m in matches), hint=True)
+                raise UsageError(f"unrecognized option '{a}'", hint=True)
+            kind, opt = _LONG[matches[0]]
+            arg: str | None = None
+            if kind == "no" and eq:
+                raise UsageError(f"option '--{matches[0]}' doesn't allow an argument", hint=True)
+            if kind == "required":
+                if eq:
+                    arg = value
+                elif i < n:
+                    arg = args[i]
+                    i += 1
+                else:
+                    raise UsageError(f"option '--{matches[0]}' requires an argument", hint=True)
+            elif kind == "optional" and eq:
+                arg = value
+            _apply(opts, opt, arg, counts)
+            continue
+        if a.startswith("-") and a != "-":
+            j = 1
+            while j < len(a):
+                c = a[j]
+                j += 1
+                if c not in _SHORT_WITH_ARG and c not in "cCfFhqrtTVwyzZA" and c not in _UNSUPPORTED:
+                    raise UsageError(f"invalid option -- '{c}'", hint=True)
+                if c in _SHORT_WITH_ARG:
+                    if j < len(a):
+                        arg = a[j:]
+                    elif i < n:
+                        arg = args[i]
+                        i += 1
+                    else:
+                        raise UsageError(f"option requires an argument -- '{c}'", hint=True)
+                    _apply(opts, c, arg, counts)
+                    break
+                _apply(opts, c, None, counts)
+            continue
+        # a word
+        if opts.mode is None and not positional:
+            if a in ("run", "attach"):
+                opts.mode = a
+                continue
+            if opts.pids:
+                raise UsageError(f"unexpected argument '{a}': with -p PID there is no "
+                                 "program to run (use 'aiotrace run PROG' to start one)")
+            raise UsageError(f"unknown command '{a}': use 'aiotrace run [OPTIONS] {a} ...' to "
+                             "trace a program, or 'aiotrace attach PID' to trace a running "
+                             "process", hint=True)
+        if opts.mode == "run":
+            opts.argv = args[i - 1:]
+            break
+        positional.append(a)
+    if opts.help or opts.version:
+        return opts
+    if opts.mode is None and opts.pids:
+        opts.mode = "attach"
+    if opts.mode == "attach":
+        for word in positional:
+            opts.pids.extend(_pid_args(word))
+        if opts.argv:
+            raise UsageError("attach takes process ids, not a program to run")
+        if not opts.pids:
+            raise UsageError("attach: must have PID... (the processes to trace)", hint=True)
+    elif opts.mode == "run":
+        if opts.pids:
+            raise UsageError("-p PID attaches to a running process: it does not combine with "
+                             "'run' (use 'aiotrace attach PID')")
+        if not opts.argv:
+            raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    else:
+        raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    if opts.follow >= 2 and opts.output is not None:
+        raise UsageError("-ff with -o (one output file per process) is not supported by "
+                         "aiotrace; use -f")
+    if opts.json and opts.timestamps:
+        pass  # JSON objects always carry the time
+    return opts
+
+
+# -- running ------------------------------------------------------------------------------
+
+
+class _Out:
+    """Blocking writes of text to a file descriptor; stops at EPIPE."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.broken = False
+
+    def write(self, text: str) -> None:
+        if not text or self.broken:
+            return
+        data = memoryview(text.encode("utf-8", "surrogateescape"))
+        while data:
+            try:
+                k = os.write(self.fd, data)
+            except BlockingIOError:
+                import select
+                select.select([], [self.fd], [])
+                continue
+            except InterruptedError:
+                continue
+            except BrokenPipeError:
+                self.broken = True
+                return
+            data = data[k:]
+
+
+class _Session:
+    """One run of the command: the printer, the output, the engines' results."""
+
+    def __init__(self, opts: Options, out: _Out, err: _Out) -> None:
+        self.opts = opts
+        self.out = out
+        self.err = err
+        self.printer: Printer | None = None
+        self.counts: list[Any] = []
+        self.interrupted = 0
+        trace_all = opts.trace is None or len(opts.trace) == len(SYSCALL_NUMBERS)
+        self.trace_nrs: frozenset[int] | None = (
+            None if trace_all else frozenset(SYSCALL_NUMBERS[n] for n in opts.trace or ()))
+        self.printing = opts.summary != "only"
+        if self.printing:
+            self.printer = self._make_printer()
+
+    def _make_printer(self) -> Printer:
+        o = self.opts
+        inject: dict[int, Any] = {}
+        for rule in o.injects:
+            for name in rule.syscalls:
+                if name in SYSCALL_NUMBERS:
+                    inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
+        common: dict[str, Any] = dict(
+            strsize=o.strsize, decode_fds=o.decode_fds, signals=o.signals, status=o.status,
+            follow=bool(o.follow), inject=inject, syscall_times=o.syscall_times,
+        )
+        if o.json:
+            return JsonPrinter(**common)
+        to_file = o.output is not None
+        quiet = o.quiet
+        if quiet is None:
+            # strace: quiet about attaching when the trace goes to a file and we run PROG
+            quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
+                else frozenset()
+        pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
+        return TextPrinter(to_file=to_file, pid_prefix=pid_prefix,
+                           timestamps="r" if o.relative else o.timestamps,
+                           column=o.column, quiet=quiet, **common)
+
+    # -- events -----------------------------------------------------------------------
+
+    def event_types(self) -> tuple[type, ...]:
+        o = self.opts
+        types: list[type] = [Signal, GroupStop, Death, Exec]
+        if self.trace_nrs is None or self.trace_nrs:
+            types += [SyscallEntry, SyscallExit, Exit]
+        elif o.json:
+            types.append(Exit)
+        if o.follow:
+            types.append(Clone)
+        if o.json:
+            types.append(Continued)
+        return tuple(types)
+
+    def prefilter(self) -> set[int] | None:
+        """Syscalls to stop at with --seccomp-bpf (None: every call)."""
+        if not self.opts.seccomp or self.trace_nrs is None:
+            return None
+        nrs = set(self.trace_nrs)
+        for rule in self.opts.injects:
+            nrs.update(SYSCALL_NUMBERS[n] for n in rule.syscalls if n in SYSCALL_NUMBERS)
+        return nrs
+
+    def flush(self) -> None:
+        p = self.printer
+        if p is None:
+            return
+        if p.q:
+            self.out.write(p.drain())
+        if p.msgs:
+            self.err.write(p.drain(p.msgs))
+
+    async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
+        o = self.opts
+        if o.summary is not None:
+            from .engines import count_syscalls
+            counter = functools.partial(count_syscalls, syscalls=self.trace_nrs)
+            self.counts.append(await tg.start(counter, proc))
+        if o.injects:
+            from .engines import inject
+            await tg.start(inject, proc, *o.injects)
+
+    def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
+        if self.printer is None:
+            return None
+        return proc.events(*self.event_types(), syscalls=self.trace_nrs, tids=tids,
+                           capture=self.printer.capture, buffer=4096)
+
+    async def drain(self, stream: Any) -> None:
+        if stream is None:
+            return
+        flush = self.flush
+        p = self.printer
+        assert p is not None
+        q, msgs = p.q, p.msgs
+        async with stream:
+            async for ev in stream:
+                if ev.captured is None and type(ev) is Death:
+                    p.death(ev)   # not captured on the tracer thread (aiotrace 0.1)
+                if q or msgs:
+                    flush()
+        flush()
+
+    def summary(self) -> None:
+        o = self.opts
+        if o.summary is None or not self.counts:
+            return
+        from .engines import SyscallCounts
+        if len(self.counts) == 1:
+            counts = self.counts[0]
+        else:
+            counts = SyscallCounts()
+            for c in self.counts:
+                for st in c.stats("nothing"):
+                    counts.add(st.nr, st.name, 0, False)
+                    merged = counts[st.name]
+                    merged.calls += st.calls - 1
+                    merged.errors += st.errors
+                    merged.time_ns += st.time_ns
+        if o.json:
+            rows = [{"syscall": st.name, "calls": st.calls, "errors": st.errors,
+                     "seconds": round(st.seconds, 6), "usecs_per_call": st.usecs_per_call}
+                    for st in counts.stats(o.sort_by)]
+            self.out.write(json.dumps({"kind": "summary", "syscalls": rows,
+                                       "calls": counts.calls, "errors": counts.errors,
+                                       "seconds": round(counts.time_ns / 1e9, 6)}) + "\n")
+        else:
+            self.out.write(counts.table(o.sort_by))
+
+
+def _program_path(prog: str, env: dict[str, str]) -> str | None:
+    if "/" in prog:
+        return prog
+    return shutil.which(prog, path=env.get("PATH", os.defpath))
+
+
+def _environ_address() -> int:
+    """Where this process's environment array is: strace prints its own ``environ``
+    as the third execve argument, since its child passes it to execve."""
+    try:
+        return ctypes.c_void_p.in_dll(ctypes.CDLL(None), "environ").value or 0
+    except (ValueError, OSError):  # pragma: no cover
+        return 0
+
+
+class _FakeMemory:
+    """Memory holding the spawned program's execve arguments, to format its first line."""
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[int, bytes]] = []
+        self.next = 0x1000
+
+    def put(self, data: bytes, addr: int | None = None) -> int:
+        if addr is None:
+            addr = self.next
+            self.next += (len(data) + 16) & ~7
+        self.regions.append((addr, data))
+        return addr
+
+    def read(self, addr: int, n: int) -> bytes:
+        for base, data in self.regions:
+            if base <= addr < base + len(data):
+                return data[addr - base: addr - base + n]
+        raise OSError(_errno.EFAULT, "Bad address")
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        return self.read(addr, limit).split(b"\0", 1)[0]
+
+
+def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
+    """The arguments of the spawned program's execve, formatted as strace prints them."""
+    mem = _FakeMemory()
+    fs = [os.fsencode(a) + b"\0" for a in argv]
+    p_path = mem.put(os.fsencode(path) + b"\0")
+    ptrs = [mem.put(a) for a in fs]
+    p_argv = mem.put(b"".join(x.to_bytes(8, "little") for x in ptrs + [0]))
+    envp = _environ_address() or 0x7FFC00000000
+    mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
+            + b"\0" * 8, envp)
+    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize)
+
+
+async def _run(s: _Session) -> tuple[str, int]:
+    o = s.opts
+    env = dict(os.environ)
+    for item in o.env:
+        var, eq, val = item.partition("=")
+        if eq:
+            env[var] = val
+        else:
+            env.pop(var, None)
+    path = _program_path(o.argv[0], env)
+    if path is None or ("/" in path and not os.path.exists(path)):
+        s.err.write(f"{PROG}: Can't stat '{o.argv[0]}': No such file or directory\n")
+        return "exit", 1
+    p = s.printer
+    exec_text = execve_text(path, o.argv, len(env), o.strsize) if p is not None else ""
+    async with aiotrace.open_tracer() as tracer:
+        t0 = time.monotonic_ns()
+        try:
+            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow),
+                                      syscalls=s.prefilter())
+        except SpawnFailed as exc:
+            err = exc.errno or _errno.ENOEXEC
+            if p is not None and (s.trace_nrs is None or 59 in s.trace_nrs):
+                line = "execve(%s) = -1 %s (%s)\n" % (
+                    exec_text, _errno.errorcode.get(err, str(err)), os.strerror(err))
+                if o.json:
+                    line = json.dumps({"kind": "syscall.exit", "syscall": "execve", "nr": 59,
+                                       "retval": -err, "error": _errno.errorcode.get(err)}) + "\n"
+                s.out.write(line)
+            s.err.write(f"{PROG}: exec: {os.strerror(err)}\n")
+            if isinstance(p, TextPrinter) and not p.quiet_exit:
+                s.out.write("+++ exited with 1 +++\n")
+            return "exit", 1
+        restore = _ignore_interrupts()
+        try:
+            if p is not None:
+                p.add_thread(proc.pid, proc.pid)
+                p.expect_exec(proc.pid, exec_text, t0)
+            stream = s.subscribe(proc, None if o.follow else {proc.pid})
+            async with anyio.create_task_group() as tg:
+                await s.start_engines(tg, proc)
+                forward = anyio.CancelScope()
+                tg.start_soon(_forward_signals, proc, forward)
+                proc.resume()
+                await s.drain(stream)
+                rc = await proc.wait()
+                forward.cancel()
+        finally:
+            restore()
+    s.summary()
+    if rc is None:
+        return "exit", 0
+    if rc < 0:
+        return "signal", -rc
+    return "exit", rc
+
+
+def _ignore_interrupts() -> Callable[[], None]:
+    """While the program runs, Ctrl-C and Ctrl-\\ are for it (the terminal sends them to
+    its whole process group, us included): we ignore them, as system(3) does."""
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        try:
+            old[sig] = signal.signal(sig, signal.SIG_IGN)
+        except ValueError:   # not the main thread: nothing to do
+            pass
+
+    def restore() -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    return restore
+
+
+async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> None:
+    """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
+    aiotrace then dies of the same signal)."""
+    with scope:
+        try:
+            receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
+            with receiver as signals:
+                async for sig in signals:
+                    proc.send_signal(sig)
+        except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
+            await anyio.sleep_forever()
+
+
+async def _attach(s: _Session) -> tuple[str, int]:
+    o = s.opts
+    p = s.printer
+    async with aiotrace.open_tracer() as tracer:
+        attached: list[tuple[aiotrace.Process, Any]] = []
+        procs: list[aiotrace.Process] = []
+        async with anyio.create_task_group() as tg:
+            # Ctrl-C (SIGTERM, SIGHUP, SIGQUIT) detaches; watched from before the first
+            # attach, so that no signal finds us without a handler.
+            watch = anyio.CancelScope()
+            await tg.start(_detach_on_signal, s, procs, watch)
+            for pid in o.pids:
+                if s.interrupted:
+                    break
+                try:
+                    proc = await tracer.attach(pid, follow=bool(o.follow))
+                except TraceeGone:
+                    s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                "No such process\n")
+                    continue
+                except AttachDenied as exc:
+                    s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                f"{os.strerror(exc.errno or _errno.EPERM)}\n{PROG}: {exc}\n")
+                    continue
+                threads = proc.threads if o.follow else [pid]
+                if p is not None:
+                    for tid in threads:
+                        p.add_thread(tid, pid)
+                stream = s.subscribe(proc, None if o.follow else {pid})
+                await s.start_engines(tg, proc)
+                if isinstance(p, TextPrinter) and not p.quiet_attach:
+                    more = f" with {len(threads)} threads" if len(threads) > 1 else ""
+                    s.err.write(f"{PROG}: Process {pid} attached{more}\n")
+                attached.append((proc, stream))
+                procs.append(proc)
+                proc.resume()
+            if s.interrupted:
+                for proc in procs:
+                    await proc.detach()
+            async with anyio.create_task_group() as readers:
+                for _, stream in attached:
+                    readers.start_soon(s.drain, stream)
+            watch.cancel()
+        if s.interrupted and p is not None:
+            p.detached(sorted(p.live))
+            s.flush()
+    if not attached:
+        return "exit", 1
+    s.summary()
+    if s.interrupted:
+        return "signal", s.interrupted
+    return "exit", 0
+
+
+async def _detach_on_signal(s: _Session, procs: list[aiotrace.Process],
+                            scope: anyio.CancelScope,
+                            *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
+    """Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) detaches from the processes, which go on."""
+    with scope:
+        try:
+            receiver = anyio.open_signal_receiver(
+                signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+        except (ValueError, NotImplementedError, RuntimeError):  # pragma: no cover
+            task_status.started()
+            await anyio.sleep_forever()
+            return
+        with receiver as signals:
+            task_status.started()
+            async for sig in signals:
+                s.interrupted = int(sig)
+                for proc in list(procs):
+                    await proc.detach()
+                return
+
+
+def _open_output(opts: Options) -> int:
+    if opts.output is None:
+        return 2
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if opts.append else os.O_TRUNC)
+    return os.open(opts.output, flags, 0o666)
+
+
+def _die_of(sig: int, tty: Any) -> int:
+    """Die of *sig*, as the program did (strace does the same): no core file of our own."""
+    if tty is not None:
+        try:
+            import termios
+            termios.tcsetattr(0, termios.TCSANOW, tty)
+        except (ImportError, OSError):
+            pass
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
+    except (ValueError, OSError):
+        pass
+    os.kill(os.getpid(), sig)
+    return 128 + sig   # the signal was not fatal after all
+
+
+def _tty_state() -> Any:
+    try:
+        import termios
+        if os.isatty(0):
+            return termios.tcgetattr(0)
+    except (ImportError, OSError):
+        pass
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="aiotrace")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    run = sub.add_parser("run")
-    run.add_argument("-f", action="store_true")
-    run.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    cmd = args.command
-    if cmd and cmd[0] == "--":
-        cmd = cmd[1:]
-
-    async def go() -> int:
-        async with open_tracer() as tracer:
-            proc = await tracer.spawn(cmd, follow=args.f)
-            events = proc.events()
-            proc.resume()
-            async with events:
-                async for ev in events:
-                    print(ev, file=sys.stderr)
-            rc = await proc.wait()
-            return rc or 0
-
-    return anyio.run(go)
+    """Entry point of the ``aiotrace`` command; returns the exit status."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    err = _Out(2)
+    try:
+        opts = parse_args(args)
+    except UsageError as exc:
+        err.write(f"{PROG}: {exc}\n")
+        if exc.hint:
+            err.write(f"Try '{PROG} -h' for more information.\n")
+        return 1
+    if opts.help:
+        sys.stdout.write(USAGE)
+        sys.stdout.flush()
+        return 0
+    if opts.version:
+        sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n")
+        sys.stdout.flush()
+        return 0
+    try:
+        fd = _open_output(opts)
+    except OSError as exc:
+        err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
+        return 1
+    out = _Out(fd)
+    tty = _tty_state()
+    session = _Session(opts, out, err)
+    try:
+        how, value = anyio.run(_run if opts.mode == "run" else _attach, session)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if fd != 2:
+            os.close(fd)
+    if how == "signal":
+        return _die_of(value, tty)
+    return value

@@ -1,0 +1,797 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The ``aiotrace`` command, run as a subprocess on real programs, mostly against the real
+strace (/usr/bin/strace): what it prints, how it exits, what the traced program sees.
+
+Output is compared after normalisation:
+
+* addresses (hex numbers of 5+ digits) become ``ADDR``: they change from run to run
+  (ASLR), and the third argument of the first ``execve`` is the tracer's own ``environ``;
+* process ids become names from the process tree (``P``, ``P.1`` = the first child of P,
+  ``P.1.2``...), found from the return values of clone/fork/vfork;
+* ``getppid()`` of the first process returns the tracer's pid (strace's or aiotrace's);
+* ``getrandom`` fills its buffer with random bytes: its buffer is not compared.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+STRACE = "/usr/bin/strace"
+needs_strace = pytest.mark.skipif(not os.path.exists(STRACE), reason="needs /usr/bin/strace")
+AIOTRACE = [sys.executable, "-m", "aiotrace"]
+TIMEOUT = 40
+
+# Calls whose decoded arguments must equal strace's, line for line.
+COMMON = {
+    "open", "openat", "read", "write", "close", "stat", "fstat", "lstat", "newfstatat",
+    "statx", "mmap", "execve", "clone", "clone3", "vfork", "fork", "wait4", "exit_group",
+    "pread64", "access", "mprotect", "munmap", "brk", "dup2", "pipe2", "kill", "tgkill",
+}
+
+
+def aiotrace(*args: str, **kw) -> subprocess.CompletedProcess:
+    kw.setdefault("stdin", subprocess.DEVNULL)
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("timeout", TIMEOUT)
+    if "input" in kw and kw["stdin"] is None:
+        del kw["stdin"]
+    return subprocess.run([*AIOTRACE, *args], text=True, **kw)
+
+
+def strace(*args: str, **kw) -> subprocess.CompletedProcess:
+    kw.setdefault("stdin", subprocess.DEVNULL)
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("timeout", TIMEOUT)
+    if "input" in kw and kw["stdin"] is None:
+        del kw["stdin"]
+    return subprocess.run([STRACE, *args], text=True, **kw)
+
+
+# -- parsing strace's -f -o output ---------------------------------------------------------
+
+_LINE = re.compile(r"^(\d+) +(.*)$")
+_CALL = re.compile(r"^(\w+)\((.*)\) +=(?: (.*))?$")
+_RESUMED = re.compile(r"^<\.\.\. (\w+) resumed>(.*)$")
+_SUPERSEDED = re.compile(r"^\+\+\+ superseded by execve in pid (\d+) \+\+\+$")
+
+
+def parse_trace(text: str) -> tuple[dict[int, list[tuple]], list[int]]:
+    """Lines ``PID  ...`` -> {pid: [(name, args, ret) | ("---", line) | ("+++", line)]}, with
+    the halves of ``<unfinished ...>`` / ``<... NAME resumed>`` joined."""
+    procs: dict[int, list[tuple]] = {}
+    pending: dict[int, str] = {}
+    order: list[int] = []
+    for line in text.splitlines():
+        m = _LINE.match(line)
+        assert m, f"not a 'PID line': {line!r}"
+        pid, rest = int(m.group(1)), m.group(2)
+        if pid not in procs:
+            procs[pid] = []
+            order.append(pid)
+        seq = procs[pid]
+        sup = _SUPERSEDED.match(rest)
+        if sup:   # the exec'ing thread's call goes on under the leader's pid
+            old = int(sup.group(1))
+            if old in pending:
+                pending[pid] = pending.pop(old)
+            seq.append(("+++", "+++ superseded +++"))
+            continue
+        if rest.startswith(("+++", "---")):
+            seq.append((rest[:3], rest))
+            continue
+        if rest.endswith(" <unfinished ...>"):
+            pending[pid] = rest[: -len(" <unfinished ...>")]
+            continue
+        r = _RESUMED.match(rest)
+        if r:
+            head = pending.pop(pid)
+            assert head.startswith(r.group(1) + "("), (head, rest)
+            rest = head + r.group(2)
+        c = _CALL.match(rest)
+        assert c, f"cannot parse {rest!r}"
+        seq.append((c.group(1), c.group(2), (c.group(3) or "").strip()))
+    for pid, head in pending.items():
+        procs[pid].append(("unfinished", head, ""))
+    return procs, order
+
+
+def process_names(procs: dict[int, list[tuple]], order: list[int]) -> dict[int, str]:
+    names = {order[0]: "P"}
+    changed = True
+    while changed:
+        changed = False
+        for pid, seq in procs.items():
+            if pid not in names:
+                continue
+            k = 0
+            for item in seq:
+                if item[0] in ("clone", "clone3", "fork", "vfork"):
+                    k += 1
+                    ret = item[2].split()[0] if item[2] else ""
+                    if ret.isdigit() and int(ret) in procs and int(ret) not in names:
+                        names[int(ret)] = f"{names[pid]}.{k}"
+                        changed = True
+    return names
+
+
+def normalise(text: str, names: dict[int, str]) -> str:
+    text = re.sub(r"0x[0-9a-f]{5,}", "ADDR", text)
+    return re.sub(r"\b\d{2,7}\b", lambda m: names.get(int(m.group(0)), m.group(0)), text)
+
+
+def sequences(text: str) -> dict[str, list[tuple]]:
+    procs, order = parse_trace(text)
+    names = process_names(procs, order)
+    out = {}
+    for pid, seq in procs.items():
+        items = []
+        for item in seq:
+            item = tuple(normalise(x, names) for x in item)
+            if item[0] == "getppid" and names.get(pid) == "P":
+                item = ("getppid", "", "PARENT")
+            if item[0] == "getrandom":
+                item = ("getrandom", re.sub(r'^"[^"]*"(\.\.\.)?', "BYTES", item[1]), item[2])
+            items.append(item)
+        out[names.get(pid, f"?{pid}")] = items
+    return out
+
+
+def calls_of(seq: list[tuple]) -> list[tuple[str, str]]:
+    """(name, return value) of each call, without rt_sigreturn (where a signal lands in
+    the sequence is a matter of timing)."""
+    return [(x[0], x[2]) for x in seq if x[0] not in ("---", "+++", "rt_sigreturn")]
+
+
+def signals_of(seq: list[tuple]) -> collections.Counter:
+    return collections.Counter(x[1] for x in seq if x[0] == "---")
+
+
+def exits_of(seq: list[tuple]) -> list[str]:
+    return [x[1] for x in seq if x[0] == "+++"]
+
+
+def assert_same_trace(ours: str, theirs: str) -> None:
+    a, b = sequences(ours), sequences(theirs)
+    assert sorted(a) == sorted(b), "different processes/threads"
+    for name in sorted(a):
+        assert calls_of(a[name]) == calls_of(b[name]), f"calls of {name}"
+        assert signals_of(a[name]) == signals_of(b[name]), f"signals of {name}"
+        assert exits_of(a[name]) == exits_of(b[name]), f"exits of {name}"
+        ca = [x for x in a[name] if x[0] in COMMON]
+        cb = [x for x in b[name] if x[0] in COMMON]
+        for x, y in zip(ca, cb):
+            assert x == y, f"decoded arguments of {name}"
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> str:
+    p = tmp_path / "data.txt"
+    p.write_text("hello, world\n")
+    return str(p)
+
+
+def _programs(target, data_file):
+    return {
+        "syscall_mix": [target("syscall_mix"), data_file],
+        "forkexec": [target("forkexec")],
+        "vfork_exec": [target("vfork_exec")],
+        "exec_thread": [target("exec_thread"), "/bin/true"],
+        "sighandler": [target("sighandler"), "3"],
+        "segv": [target("segv")],
+        "sigkill_self": [target("sigkill_self")],
+        "raise_signal": [target("raise_signal"), "15"],
+        "ls": ["ls", "/"],
+        "cat": ["cat", data_file],
+        "sh_pipe": ["sh", "-c", "echo a | cat"],
+    }
+
+
+# -- against strace: same calls, same return values, same decoded arguments ---------------
+
+
+@needs_strace
+@pytest.mark.parametrize("name", ["syscall_mix", "forkexec", "vfork_exec", "exec_thread",
+                                  "sighandler", "segv", "sigkill_self", "raise_signal",
+                                  "ls", "cat", "sh_pipe"])
+def test_same_calls_as_strace(name, target, data_file, tmp_path):
+    argv = _programs(target, data_file)[name]
+    ours, theirs = tmp_path / "aiotrace.txt", tmp_path / "strace.txt"
+    a = aiotrace("run", "-f", "-o", str(ours), "--", *argv, stdout=subprocess.DEVNULL)
+    s = strace("-f", "-o", str(theirs), *argv, stdout=subprocess.DEVNULL)
+    assert a.returncode == s.returncode, a.stderr
+    assert a.stderr == s.stderr == ""   # quiet: the trace went to the file
+    assert_same_trace(ours.read_text(), theirs.read_text())
+
+
+def _lines(text: str) -> list[str]:
+    text = re.sub(r"0x[0-9a-f]{5,}", "ADDR", text)
+    text = re.sub(r"(getpid|gettid|set_tid_address|getppid)\((.*)\) += \d+", r"\1(\2) = PID", text)
+    text = re.sub(r'getrandom\("[^"]*"', 'getrandom("BYTES"', text)
+    text = re.sub(r"si_pid=\d+", "si_pid=PID", text)
+    text = re.sub(r"<\d+\.\d{6}>", "<TIME>", text)
+    text = re.sub(r"(pipe|socket):\[\d+\]", r"\1:[INODE]", text)
+    return text.splitlines()
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [
+    [], ["-y"], ["-s", "5"], ["-s", "0"], ["-e", "trace=%file"], ["-e", "trace=/^(open|read)"],
+    ["-e", "trace=!mmap,mprotect,munmap"], ["-e", "status=failed"], ["-Z"], ["-z"],
+    ["-e", "trace=read,write,close", "-e", "signal=none"], ["-e", "trace=%desc", "-y"],
+    ["-T"], ["-a", "20"], ["-e", "trace=39,3"], ["-e", "trace=?nosuchcall,getpid"],
+    ["-qq"], ["-e", "trace=none"],
+], ids=lambda o: " ".join(o) or "default")
+def test_same_lines_as_strace(options, target, data_file):
+    """A single process: the whole text is strace's, line for line."""
+    argv = [target("syscall_mix"), data_file]
+    a = aiotrace("run", *options, "--", *argv)
+    s = strace(*options, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
+    assert _lines(a.stderr) == _lines(s.stderr)
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [
+    ["-e", "trace=getppid", "-e", "inject=getppid:error=ENOENT:when=2"],
+    ["-e", "trace=getppid", "-e", "inject=getppid:retval=42:when=2+"],
+    ["-e", "trace=getppid", "-e", "inject=getppid:retval=42:when=2",
+     "-e", "inject=getppid:error=EPERM:when=3"],
+    ["-e", "trace=getppid,rt_sigprocmask", "-e", "inject=%pure:retval=7:when=1..2"],
+    ["-e", "trace=getppid", "-e", "inject=getppid:delay_enter=1000:when=3", "-T"],
+], ids=["error", "retval", "last-wins", "class", "delay"])
+def test_inject_like_strace(options, target):
+    argv = [target("getppid_seq"), "4"]
+    a = aiotrace("run", *options, "--", *argv)
+    s = strace(*options, *argv)
+    assert a.returncode == s.returncode == 0
+    assert re.sub(r"^\d+ ", "PID ", a.stdout, flags=re.M) == \
+        re.sub(r"^\d+ ", "PID ", s.stdout, flags=re.M)
+    assert _lines(a.stderr) == _lines(s.stderr)
+    assert "(INJECTED)" in a.stderr or "(DELAYED)" in a.stderr
+
+
+@needs_strace
+def test_inject_signal(target):
+    """signal= is delivered as with strace; its siginfo says SI_TKILL (aiotrace's injector
+    uses tgkill), where strace's says SI_KERNEL."""
+    argv = [target("getppid_seq"), "2"]
+    opts = ["-e", "trace=getppid", "-e", "inject=getppid:signal=USR1:when=2"]
+    a = aiotrace("run", *opts, "--", *argv)
+    s = strace(*opts, *argv)
+    assert re.sub(r"\d+ ", "PID ", a.stdout) == re.sub(r"\d+ ", "PID ", s.stdout)
+    assert re.sub(r"\{.*\}", "{}", a.stderr) == re.sub(r"\{.*\}", "{}", s.stderr).replace(
+        s.stdout.split()[0], a.stdout.split()[0])
+    assert "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=" in a.stderr
+
+
+# -- -f: prefixes, unfinished/resumed -----------------------------------------------------
+
+
+def test_follow_forks_prefixes(target):
+    """stderr: ``[pid N] `` once a second process is traced; each unfinished line of a
+    thread is resumed later by that thread."""
+    r = aiotrace("run", "-f", "--", target("forkexec"))
+    assert r.returncode == 7
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith('execve("')
+    first_clone = next(i for i, l in enumerate(lines) if l.startswith("clone("))
+    assert not any(l.startswith("[pid") for l in lines[:first_clone])
+    assert any(re.match(r"\[pid +\d+\] ", l) for l in lines)
+    unfinished: collections.Counter = collections.Counter()
+    for line in lines:
+        rest = re.sub(r"^\[pid +\d+\] ", "", line)
+        if rest.endswith(" <unfinished ...>"):
+            unfinished[rest.split("(")[0]] += 1
+        r2 = re.match(r"<\.\.\. (\w+) resumed>", rest)
+        if r2:
+            assert unfinished[r2.group(1)] > 0, line
+            unfinished[r2.group(1)] -= 1
+    assert lines[-1] == "+++ exited with 7 +++"
+
+
+def test_output_file_prefix_and_alignment(target, tmp_path):
+    out = tmp_path / "t"
+    r = aiotrace("run", "-f", "-o", str(out), "--", target("vfork_exec"))
+    assert r.returncode == 9 and r.stderr == ""
+    lines = out.read_text().splitlines()
+    assert all(re.match(r"\d+ +\S", l) for l in lines)
+    for l in lines:   # "%-5d " then the call; "= " at column 40 when the call is short
+        m = re.match(r"(\d+ +)(\w+\(.*\)) +=", l)
+        if m and len(m.group(1) + m.group(2)) < 38:
+            assert l.index(" = ") == 39, l
+    assert any(l.endswith("+++ exited with 9 +++") for l in lines)
+
+
+@needs_strace
+def test_threads_follow(target, tmp_path):
+    """Threads: each thread's getppid calls and its exit, as strace reports them."""
+    argv = [target("threads"), "2", "3"]
+    ours, theirs = tmp_path / "a", tmp_path / "s"
+    assert aiotrace("run", "-f", "-o", str(ours), "--", *argv).returncode == 0
+    assert strace("-f", "-o", str(theirs), *argv).returncode == 0
+    a, s = sequences(ours.read_text()), sequences(theirs.read_text())
+    assert sorted(a) == sorted(s) == ["P", "P.1", "P.2"]
+    for t in ("P.1", "P.2"):
+        assert [x[0] for x in a[t] if x[0] == "getppid"] == ["getppid"] * 3
+        assert exits_of(a[t]) == exits_of(s[t]) == ["+++ exited with 0 +++"]
+
+
+def test_without_f_only_the_main_thread(target):
+    r = aiotrace("run", "--", target("threads"), "2", "3")
+    assert r.returncode == 0 and "getppid" not in r.stderr and "[pid" not in r.stderr
+    assert r.stderr.count("+++ exited with 0 +++") == 1
+
+
+@needs_strace
+def test_exec_from_thread_without_f(target):
+    """Without -f, strace stops showing calls once a thread it does not trace execs."""
+    argv = [target("exec_thread"), "/bin/echo", "hi"]
+    a = aiotrace("run", "--", *argv)
+    s = strace(*argv)
+    assert a.stdout == s.stdout == "thread execs\nhi\n"
+    # the leader dies where the exec finds it (in futex, clone3...: "= ?"); the calls of
+    # the new program are not shown
+    for text in (a.stderr, s.stderr):
+        assert text.splitlines()[-1] == "+++ exited with 0 +++"
+        assert "exit_group" not in text and 'write(1, "hi' not in text
+
+
+# -- transparency ---------------------------------------------------------------------------
+
+
+TRANSPARENT = [
+    ("forkexec",), ("vfork_exec",), ("exec_thread", "/bin/echo", "from exec"), ("selfstop",),
+    ("sighandler", "5"), ("segv",), ("sigkill_self",), ("raise_signal", "15"),
+    ("raise_signal", "10"), ("raise_signal", "28"), ("threads", "3", "10"),
+]
+
+
+@pytest.mark.parametrize("prog", TRANSPARENT, ids=lambda p: "-".join(p))
+@pytest.mark.parametrize("where", ["stderr", "file"])
+def test_transparent(prog, where, target, tmp_path):
+    """Same stdout and exit status traced (-f) as untraced; killed by the same signal."""
+    argv = [target(prog[0]), *prog[1:]]
+    plain = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT,
+                           stdin=subprocess.DEVNULL)
+    out = ["-o", str(tmp_path / "t")] if where == "file" else []
+    traced = aiotrace("run", "-f", *out, "--", *argv)
+    assert (traced.stdout, traced.returncode) == (plain.stdout, plain.returncode), traced.stderr
+    trace = (tmp_path / "t").read_text() if where == "file" else traced.stderr
+    if plain.returncode < 0:
+        assert trace.rstrip().endswith(f"+++ killed by {signal.Signals(-plain.returncode).name}"
+                                       " +++") or "(core dumped) +++" in trace
+    else:
+        assert trace.rstrip().endswith(f"+++ exited with {plain.returncode} +++")
+
+
+def test_exit_status_in_a_shell():
+    """``aiotrace run -- sh -c 'kill -9 $$'`` exits 137 in a shell, as the program would."""
+    script = '"$@" run -- sh -c \'kill -9 $$\' 2>/dev/null; echo "status=$?"'
+    r = subprocess.run(["sh", "-c", script, "sh", *AIOTRACE], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    assert r.stdout == "status=137\n"
+    r = subprocess.run(["sh", "-c", '"$@" run -q -- sh -c "exit 42"; echo "status=$?"', "sh",
+                        *AIOTRACE], capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.stdout == "status=42\n"
+
+
+def test_ctrl_c_goes_to_the_program(target):
+    """SIGINT to the foreground process group (what Ctrl-C does) kills the program, not
+    aiotrace, which then dies of SIGINT too; untraced, the program would die the same way."""
+    proc = subprocess.Popen([*AIOTRACE, "run", "-o", os.devnull, "--", "sh", "-c",
+                             "echo ready; exec cat"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGINT, err
+    assert "Traceback" not in err
+
+
+def test_sigterm_is_forwarded(target):
+    """SIGTERM sent to aiotrace alone goes on to the program; both die of it."""
+    proc = subprocess.Popen([*AIOTRACE, "run", "--", "sh", "-c", "echo ready; exec cat"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        # the trace shows cat blocked in read(0, ...) once the exec has happened
+        buf = ""
+        while "execve(\"/usr/bin/cat\"" not in buf and "execve(\"/bin/cat\"" not in buf:
+            line = proc.stderr.readline()
+            assert line, buf
+            buf += line
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGTERM
+    assert (buf + err).rstrip().endswith("+++ killed by SIGTERM +++")
+
+
+def test_stdin_is_inherited(tmp_path):
+    r = aiotrace("run", "-o", os.devnull, "--", "cat", input="through the tracer\n",
+                 stdin=None)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "through the tracer\n", "")
+
+
+def test_environment_option():
+    r = aiotrace("run", "-q", "-o", os.devnull, "-E", "AIOTRACE_X=42", "-E", "HOME", "--",
+                 "sh", "-c", 'echo "$AIOTRACE_X-${HOME-unset}"')
+    assert r.stdout == "42-unset\n"
+
+
+# -- attach -----------------------------------------------------------------------------------
+
+
+def _start_blocker(target, threads: int = 2) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([target("blocker"), str(threads)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith("ready "), line
+    return proc, int(line.split()[1])
+
+
+def _read_until(stream, needle: str) -> str:
+    buf = ""
+    while needle not in buf:
+        line = stream.readline()
+        assert line, f"EOF before {needle!r}: {buf!r}"
+        buf += line
+    return buf
+
+
+def test_attach_and_follow_to_the_end(target, tmp_path, spawned):
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    out = tmp_path / "t"
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "attach", "-f", "-o", str(out), str(pid)],
+                                      stderr=subprocess.PIPE, text=True))
+    msg = _read_until(tracer.stderr, "attached")
+    assert msg == f"aiotrace: Process {pid} attached with 3 threads\n"
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n"
+    assert blocker.wait(timeout=TIMEOUT) == 0
+    assert tracer.wait(timeout=TIMEOUT) == 0
+    text = out.read_text()
+    calls = parse_trace(text)[0][pid]
+    assert ("write", '1, "bye\\n", 4', "4") in calls, text
+    assert ("exit_group", "0", "?") in calls
+    assert calls[-1] == ("+++", "+++ exited with 0 +++")
+
+
+def test_ctrl_c_detaches(target, spawned):
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "-p", str(pid)], stderr=subprocess.PIPE,
+                                      text=True))
+    assert _read_until(tracer.stderr, "attached") == f"aiotrace: Process {pid} attached\n"
+    tracer.send_signal(signal.SIGINT)
+    err = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
+    assert f"aiotrace: Process {pid} detached" in err
+    status = Path(f"/proc/{pid}/status").read_text()
+    assert "TracerPid:\t0\n" in status and "State:\tS" in status
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+def test_attach_errors():
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    r = aiotrace("attach", str(gone.pid))
+    assert r.returncode == 1
+    assert r.stderr == f"aiotrace: attach: ptrace(PTRACE_SEIZE, {gone.pid}): No such process\n"
+
+
+# -- -c ----------------------------------------------------------------------------------
+
+
+def _table(text: str) -> dict[str, tuple[int, int]]:
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(\d*)\s+(\w+)$", line)
+        if m and m.group(3) != "total":
+            rows[m.group(3)] = (int(m.group(1)), int(m.group(2) or 0))
+    return rows
+
+
+@needs_strace
+@pytest.mark.parametrize("prog", [("getppid_loop", "2000"), ("fail_loop", "50"),
+                                  ("forkexec",)], ids=lambda p: p[0])
+def test_counts_like_strace(prog, target):
+    argv = [target(prog[0]), *prog[1:]]
+    a = aiotrace("run", "-f", "-c", "--", *argv)
+    s = strace("-f", "-c", *argv)
+    assert a.returncode == s.returncode
+    assert _table(a.stderr) == _table(s.stderr)
+    a_lines = [l for l in a.stderr.splitlines() if "attached" not in l]
+    s_lines = [l for l in s.stderr.splitlines() if "attached" not in l]
+    if prog[0] == "getppid_loop":
+        assert _table(a.stderr)["getppid"] == (2000, 0)
+    header = "% time     seconds  usecs/call     calls    errors syscall"
+    assert a_lines[0] == header == s_lines[0]
+
+
+def test_summary_with_trace(target):
+    r = aiotrace("run", "-C", "-e", "trace=fchdir", "--", target("fail_loop"), "3")
+    lines = r.stderr.splitlines()
+    assert lines[:3] == ["fchdir(-1)                              = -1 EBADF (Bad file "
+                         "descriptor)"] * 3
+    assert lines[3] == "+++ exited with 0 +++"
+    assert _table(r.stderr) == {"fchdir": (3, 3)}
+
+
+# -- --json ----------------------------------------------------------------------------
+
+
+def test_json_lines(target, data_file):
+    r = aiotrace("run", "--json", "-s", "256", "--", target("syscall_mix"), data_file)
+    assert r.returncode == 0
+    objs = [json.loads(l) for l in r.stderr.splitlines()]
+    kinds = collections.Counter(o["kind"] for o in objs)
+    # the first execve has no entry (it started before the trace), exit_group no exit
+    assert kinds["syscall.exit"] == kinds["syscall.entry"]
+    first = objs[0]
+    assert (first["kind"], first["syscall"], first["retval"]) == ("syscall.exit", "execve", 0)
+    assert first["args"][:2] == [json.dumps(target("syscall_mix")),
+                                 "[%s, %s]" % (json.dumps(target("syscall_mix")), json.dumps(data_file))]
+    opened = [o for o in objs if o["kind"] == "syscall.exit" and o["syscall"] == "openat"
+              and data_file in o["args"][1]]
+    assert len(opened) == 1
+    o = opened[0]
+    assert o["args"] == ["AT_FDCWD", json.dumps(data_file), "O_RDONLY|O_CLOEXEC"]
+    assert o["retval"] == 3 and o["error"] is None and o["duration"] >= 0
+    read = next(o for o in objs if o["kind"] == "syscall.exit" and o["syscall"] == "read"
+                and o["args"][0] == "3" and o["retval"] == 13)
+    assert read["args"] == ["3", '"hello, world\\n"', "64"]
+    assert objs[-1]["kind"] == "death" and objs[-1]["exit_code"] == 0
+    assert all(o["pid"] == first["pid"] for o in objs)
+    assert [o["seq"] for o in objs] == sorted(o["seq"] for o in objs)
+
+
+def test_json_errors_and_signals(target):
+    r = aiotrace("run", "--json", "-e", "trace=fchdir", "--", target("fail_loop"), "2")
+    objs = [json.loads(l) for l in r.stderr.splitlines()]
+    fails = [o for o in objs if o["kind"] == "syscall.exit"]
+    assert [(o["retval"], o["error"], o["return"]) for o in fails] == \
+        [(-9, "EBADF", "-1 EBADF (Bad file descriptor)")] * 2
+    r = aiotrace("run", "--json", "-e", "trace=none", "--", target("segv"))
+    objs = [json.loads(l) for l in r.stderr.splitlines()]
+    sig = next(o for o in objs if o["kind"] == "signal")
+    assert sig["signal"] == "SIGSEGV" and "SEGV_MAPERR" in sig["siginfo"]
+    assert objs[-1]["signal"] == "SIGSEGV" and objs[-1]["exit_code"] is None
+
+
+# -- timestamps and times ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opt,pattern", [
+    ("-t", r"\d\d:\d\d:\d\d "), ("-tt", r"\d\d:\d\d:\d\d\.\d{6} "), ("-ttt", r"\d{10}\.\d{6} "),
+    ("-r", r" +\d+\.\d{6} "),
+])
+def test_timestamps(opt, pattern, target, data_file):
+    r = aiotrace("run", opt, "--", target("syscall_mix"), data_file)
+    lines = r.stderr.splitlines()
+    assert all(re.match(pattern, l) for l in lines), lines
+    assert re.match(pattern + r"execve\(", lines[0])
+    if opt == "-ttt":
+        import time
+        stamps = [float(l.split()[0]) for l in lines]
+        assert stamps == sorted(stamps) and abs(stamps[0] - time.time()) < 60
+
+
+def test_syscall_times(target):
+    r = aiotrace("run", "-T", "-e", "trace=getppid,exit_group", "-e",
+                 "inject=getppid:delay_enter=50ms:when=2", "--", target("getppid_seq"), "2")
+    lines = r.stderr.splitlines()
+    times = [float(m.group(1)) for l in lines if (m := re.search(r"<(\d+\.\d+)>$", l))]
+    assert len(times) == 2 and times[1] >= 0.05 > times[0]
+    assert lines[2] == "exit_group(0)                           = ?"   # no time: no return
+
+
+# -- the system call classes, against strace itself ------------------------------------------
+
+
+PROBE = r"""
+#define _GNU_SOURCE
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+/* Every system call number, made to fail with ENOSYS by a seccomp filter. */
+int main(void) {
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 231, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 38),
+    };
+    struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+    for (long nr = 0; nr < 451; nr++)
+        if (nr != 231 && !(nr >= 335 && nr < 424))
+            syscall(nr, 0, 0, 0, 0, 0, 0);
+    syscall(231, 0);
+}
+"""
+CLASS_NAMES = ["file", "process", "network", "net", "signal", "ipc", "desc", "memory", "creds",
+               "clock", "pure", "stat", "lstat", "fstat", "%stat", "statfs", "fstatfs",
+               "%statfs"]
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory) -> str:
+    d = tmp_path_factory.mktemp("probe")
+    (d / "probe.c").write_text(PROBE)
+    subprocess.run(["cc", "-O1", "-o", str(d / "probe"), str(d / "probe.c")], check=True,
+                   timeout=TIMEOUT)
+    return str(d / "probe")
+
+
+def _names(trace: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r"^(\w+)\(", trace, re.M)
+            if not m.group(1).startswith("syscall_0x")}
+
+
+@needs_strace
+@pytest.mark.parametrize("cls", CLASS_NAMES)
+def test_class_like_strace(cls, probe):
+    a = aiotrace("run", "-qq", "-e", f"trace=%{cls}", "--", probe)
+    s = strace("-qq", "-e", f"trace=%{cls}", probe)
+    assert _names(a.stderr) == _names(s.stderr)
+    assert _names(a.stderr)
+
+
+# -- mistakes on the command line ------------------------------------------------------------
+
+
+ERRORS = [
+    # (arguments, the first line aiotrace prints; strace's arguments for the same mistake)
+    (["run", "-e", "trace=foo", "true"], "aiotrace: invalid system call 'foo'",
+     ["-e", "trace=foo", "true"]),
+    (["run", "-e", "trace=%foo", "true"], "aiotrace: invalid system call '%foo'",
+     ["-e", "trace=%foo", "true"]),
+    (["run", "-e", "trace=", "true"], "aiotrace: invalid system call ''",
+     ["-e", "trace=", "true"]),
+    (["run", "-e", "trace=!", "true"], "aiotrace: invalid system call '!'",
+     ["-e", "trace=!", "true"]),
+    (["run", "-e", "trace=500", "true"], "aiotrace: invalid system call '500'",
+     ["-e", "trace=500", "true"]),
+    (["run", "-e", "trace=/xyz", "true"], "aiotrace: invalid system call '/xyz'",
+     ["-e", "trace=/xyz", "true"]),
+    (["run", "-e", "signal=FOO", "true"], "aiotrace: invalid signal 'FOO'",
+     ["-e", "signal=FOO", "true"]),
+    (["run", "-e", "status=bogus", "true"], "aiotrace: invalid status 'bogus'",
+     ["-e", "status=bogus", "true"]),
+    (["run", "-e", "inject=open", "true"], "aiotrace: invalid inject argument 'open'",
+     ["-e", "inject=open", "true"]),
+    (["run", "-e", "inject=open:error=EFOO", "true"],
+     "aiotrace: invalid inject argument 'open:error=EFOO'", ["-e", "inject=open:error=EFOO", "true"]),
+    (["run", "-e", "inject=openat:when=0:error=ENOENT", "true"],
+     "aiotrace: invalid inject argument 'openat:when=0:error=ENOENT'",
+     ["-e", "inject=openat:when=0:error=ENOENT", "true"]),
+    (["run", "-s", "x", "true"], "aiotrace: invalid -s argument: 'x'", ["-s", "x", "true"]),
+    (["run", "-s", "-1", "true"], "aiotrace: invalid -s argument: '-1'", ["-s", "-1", "true"]),
+    (["-p", "abc"], "aiotrace: Invalid process id: 'abc'", ["-p", "abc"]),
+    (["run", "-o", "/nonexistent/x", "true"],
+     "aiotrace: Can't fopen '/nonexistent/x': No such file or directory",
+     ["-o", "/nonexistent/x", "true"]),
+    (["run", "-Z9", "true"], "aiotrace: invalid option -- '9'", ["-Z9", "true"]),
+    (["run"], "aiotrace: must have PROG [ARGS] or -p PID", []),
+    ([], "aiotrace: must have PROG [ARGS] or -p PID", []),
+    (["run", "-c", "-C", "true"],
+     "aiotrace: -c/--summary-only and -C/--summary are mutually exclusive", ["-c", "-C", "true"]),
+    (["run", "--bogus", "true"], "aiotrace: unrecognized option '--bogus'", ["--bogus", "true"]),
+    (["run", "nonexistent_cmd_xyz"],
+     "aiotrace: Can't stat 'nonexistent_cmd_xyz': No such file or directory",
+     ["nonexistent_cmd_xyz"]),
+    (["run", "-s"], "aiotrace: option requires an argument -- 's'", ["-s"]),
+    (["run", "-S", "bogus", "true"], "aiotrace: invalid sortby: 'bogus'", ["-S", "bogus", "true"]),
+    (["run", "-e", "signal=", "true"], "aiotrace: invalid signal ''", ["-e", "signal=", "true"]),
+    # aiotrace's own
+    (["frobnicate"], "aiotrace: unknown command 'frobnicate'", None),
+    (["run", "-e", "trace=opnat", "true"],
+     "aiotrace: invalid system call 'opnat' (did you mean openat", None),
+    (["run", "-e", "trace=%fil", "true"], "aiotrace: invalid system call '%fil' (did you mean %file", None),
+    (["run", "-e", "trace=/[", "true"], "aiotrace: invalid regular expression '['", None),
+    (["run", "-e", "raw=all", "true"], "aiotrace: -e raw= is not supported", None),
+    (["run", "-x", "true"], "aiotrace: -x (hex strings) is not supported", None),
+    (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
+     "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
+     "are mutually exclusive", None),
+    (["run", "-p", "1", "true"], "aiotrace: -p PID attaches to a running process", None),
+    (["attach"], "aiotrace: attach: must have PID", None),
+    (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
+    (["run", "-e", "signal=99", "true"], "aiotrace: invalid signal '99'", None),
+]
+
+
+@pytest.mark.parametrize("args,message,strace_args", ERRORS,
+                         ids=[" ".join(e[0]) or "nothing" for e in ERRORS])
+def test_bad_command_lines(args, message, strace_args, tmp_path):
+    """Exit status 1 before anything runs, with strace's message for strace's mistakes."""
+    marker = tmp_path / "ran"
+    ours = []
+    for a in args:   # a program that leaves a mark if it runs
+        ours.extend(["sh", "-c", f"touch {marker}"] if a == "true" else [a])
+    r = aiotrace(*ours)
+    assert r.returncode == 1
+    assert not marker.exists()
+    assert r.stdout == ""
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(message), r.stderr
+    assert "Traceback" not in r.stderr
+    if strace_args is not None and os.path.exists(STRACE):
+        s = strace(*strace_args)
+        assert s.returncode == 1
+        theirs = re.sub(r"^\S*strace:", "aiotrace:", s.stderr.splitlines()[0])
+        assert first.startswith(theirs), (first, theirs)
+
+
+def test_exec_failure(tmp_path):
+    """A program that cannot be executed: strace's three lines, exit status 1."""
+    r = aiotrace("run", "-s", "256", "--", str(tmp_path))
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert re.fullmatch(rf'execve\("{tmp_path}", \["{tmp_path}"\], 0x[0-9a-f]+ /\* \d+ vars \*/\)'
+                        r" = -1 EACCES \(Permission denied\)", lines[0])
+    assert lines[1:] == ["aiotrace: exec: Permission denied", "+++ exited with 1 +++"]
+
+
+def test_help_and_version():
+    r = aiotrace("-h")
+    assert r.returncode == 0 and r.stdout.startswith("usage: aiotrace run")
+    r = aiotrace("--version")
+    assert r.returncode == 0 and re.fullmatch(r"aiotrace -- version \S+\n", r.stdout)
+
+
+def test_console_script_entry_point():
+    exe = shutil.which("aiotrace", path=os.path.dirname(sys.executable))
+    if exe is None:
+        pytest.skip("the aiotrace script is not installed next to this Python")
+    r = subprocess.run([exe, "run", "-e", "trace=exit_group", "--", "true"],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0
+    assert r.stderr == "exit_group(0)                           = ?\n+++ exited with 0 +++\n"
+
+
+def test_quiet_levels(target):
+    quiet = ["-e", "trace=none", "-e", "signal=none"]
+    r = aiotrace("run", "-f", "-qq", *quiet, "--", target("forkexec"))
+    assert r.stderr == "" and r.returncode == 7
+    r = aiotrace("run", "-f", *quiet, "--", target("forkexec"))
+    assert r.stderr.count("attached") == 3 and r.stderr.count("+++ exited") == 4
+    r = aiotrace("run", "-f", "-q", *quiet, "--", target("forkexec"))
+    assert "attached" not in r.stderr and r.stderr.count("+++ exited") == 4
+
+
+def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
+    """The trace's reader goes away: the program still runs to its end and its status."""
+    script = '"$@" 2>&1 >/dev/null | head -c 10 >/dev/null; exit 0'
+    r = subprocess.run(["sh", "-c", script, "sh", *AIOTRACE, "run", "--", target("getppid_loop"),
+                        "3000"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0 and r.stderr == ""
