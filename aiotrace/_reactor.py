@@ -99,10 +99,13 @@ class Tracer:
             return
         if not self._notified:
             self._notified = True
-            try:
-                os.write(self._wfd, b"\0")
-            except BlockingIOError:
-                pass
+            if urgent:
+                _ffi.write_byte_holding_gil(self._wfd)
+            else:
+                try:
+                    os.write(self._wfd, b"\0")
+                except BlockingIOError:
+                    pass
 
     def _on_urgent(self) -> None:  # asyncio reader callback
         try:
