@@ -406,6 +406,9 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    if opts.output is not None and opts.output[:1] in ("|", "!"):
+        raise UsageError(f"-o '{opts.output}': piping the trace to a command is not supported "
+                         "by aiotrace; pipe stderr instead (2>&1 >/dev/null | command)")
     if opts.follow >= 2 and opts.output is not None:
         raise UsageError("-ff with -o (one output file per process) is not supported by "
                          "aiotrace; use -f")
@@ -570,7 +573,8 @@ class _Session:
                     for st in counts.stats(o.sort_by)]
             self.out.write(json.dumps({"kind": "summary", "syscalls": rows,
                                        "calls": counts.calls, "errors": counts.errors,
-                                       "seconds": round(counts.time_ns / 1e9, 6)}) + "\n")
+                                       "seconds": round(counts.time_ns / 1e9, 6)},
+                                      separators=(",", ":")) + "\n")
         else:
             self.out.write(counts.table(o.sort_by))
 
@@ -665,6 +669,8 @@ async def _run(s: _Session) -> tuple[str, int]:
             if p is not None:
                 p.add_thread(proc.pid, proc.pid)
                 p.expect_exec(proc.pid, exec_text, t0)
+                if s.prefilter() is not None and s.trace_nrs is not None and 59 in s.trace_nrs:
+                    p.exec_done(proc.pid, time.monotonic_ns())
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)

@@ -156,6 +156,7 @@ class Printer:
         self.live: dict[int, int] = {}     # traced tid -> pid
         self.hidden: set[int] = set()      # tids whose events strace would not see
         self.pending_exec: dict[int, tuple[str, int]] = {}  # pid -> (execve text, t0)
+        self.exec_shown: set[int] = set()
         self._tid = 0
         self.wall_offset = time.time_ns() - time.monotonic_ns()
         # The capture function runs on the tracer thread; ``death`` may run on the loop
@@ -186,6 +187,26 @@ class Printer:
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""
         self.pending_exec[pid] = (text, t0)
+
+    def _initial_exec(self, ev: Any) -> tuple[str, int] | None:
+        """The entry text of the spawned program's execve, at its exit; None for other
+        calls. Raises LookupError for an exit of that execve already shown."""
+        pid = ev.pid
+        pending = self.pending_exec.pop(pid, None)
+        if pending is None:
+            if pid in self.exec_shown:
+                self.exec_shown.discard(pid)
+                raise LookupError(pid)
+            return None
+        self.exec_shown.add(pid)
+        return pending
+
+    def exec_done(self, pid: int, t_ns: int) -> None:
+        """Show the spawned program's ``execve(...) = 0`` now: with a seccomp prefilter
+        its exit is not reported (the filter is installed just before the exec)."""
+        if pid in self.pending_exec:
+            ev = SyscallExit(pid, pid, 0, t_ns, nr=_NR_EXECVE, args=(0,) * 6, retval=0)
+            self.capture(ev, None)
 
     def drain(self, q: deque[str] | None = None) -> str:
         """Everything printed so far (loop thread; the tracer thread may append meanwhile)."""
@@ -368,7 +389,10 @@ class TextPrinter(Printer):
         call = self.calls.pop(tid, None)
         nr = ev.nr
         if call is None:
-            pending = self.pending_exec.pop(ev.pid, None) if nr == _NR_EXECVE else None
+            try:
+                pending = self._initial_exec(ev) if nr == _NR_EXECVE else None
+            except LookupError:
+                return
             if pending is not None:
                 entry: str | None = pending[0]
                 t0 = pending[1]
@@ -589,7 +613,10 @@ class JsonPrinter(Printer):
         call = self.calls.pop(tid, None)
         nr = ev.nr
         if call is None:
-            pending = self.pending_exec.pop(ev.pid, None) if nr == _NR_EXECVE else None
+            try:
+                pending = self._initial_exec(ev) if nr == _NR_EXECVE else None
+            except LookupError:
+                return
             entry, t0 = pending if pending is not None else (None, None)
             name = _name(nr)
             marks = ""

@@ -276,6 +276,19 @@ def test_inject_signal(target):
     assert "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=" in a.stderr
 
 
+@needs_strace
+def test_seccomp_bpf_like_strace(target, data_file):
+    """--seccomp-bpf: only the traced calls stop; the same lines as strace --seccomp-bpf
+    (the first execve included, although its exit stop is not reported then)."""
+    argv = [target("syscall_mix"), data_file]
+    opts = ["-f", "--seccomp-bpf", "-e", "trace=execve,openat,read,write,exit_group"]
+    a = aiotrace("run", *opts, "--", *argv)
+    s = strace(*opts, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "hi\n")
+    assert _lines(a.stderr) == _lines(s.stderr)
+    assert a.stderr.startswith("execve(")
+
+
 # -- -f: prefixes, unfinished/resumed -----------------------------------------------------
 
 
@@ -726,6 +739,9 @@ ERRORS = [
     (["run", "-p", "1", "true"], "aiotrace: -p PID attaches to a running process", None),
     (["attach"], "aiotrace: attach: must have PID", None),
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
+    (["run", "-o", "|cat", "true"], "aiotrace: -o '|cat': piping the trace to a command is "
+     "not supported", None),
+    (["run", "-ff", "-o", "x", "true"], "aiotrace: -ff with -o", None),
     (["run", "-e", "signal=99", "true"], "aiotrace: invalid signal '99'", None),
 ]
 
