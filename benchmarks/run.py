@@ -58,6 +58,7 @@ TOOLS = [
     Tool("ptrace-py", "python-ptrace strace.py -f --trace-clone", "full"),
     Tool("cli", "aiotrace run -f", "full"),
     Tool("cli-filter", "aiotrace run -f -e trace=openat", "filtered"),
+    Tool("cli-bpf", "aiotrace run -f --seccomp-bpf -e trace=openat", "filtered"),
     Tool("api-observer", "API: observer of every SyscallExit", "full", "observer"),
     Tool("api-prefilter", "API: spawn(syscalls={openat}) + observer", "filtered", "prefilter"),
     Tool("api-intercept", "API: interceptor of every SyscallExit", "full", "intercept"),
@@ -125,6 +126,9 @@ class Env:
         if n == "cli-filter":
             return [*self.aiotrace, "run", "-f", "-e", "trace=openat", "-o", "/dev/null",
                     "--", *argv]
+        if n == "cli-bpf":
+            return [*self.aiotrace, "run", "-f", "--seccomp-bpf", "-e", "trace=openat",
+                    "-o", "/dev/null", "--", *argv]
         if tool.api_mode is not None:
             return [sys.executable, str(API_RUNNER), "--backend", self.backend, tool.api_mode,
                     "--", *argv]
@@ -455,9 +459,12 @@ def machine() -> dict[str, str]:
     except Exception:
         info["python-ptrace"] = "not installed"
     try:
-        g = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+        g = subprocess.run(["git", "-C", str(HERE), "describe", "--always"],
                            capture_output=True, text=True, timeout=10)
-        info["aiotrace commit"] = g.stdout.strip() or "?"
+        d = subprocess.run(["git", "-C", str(HERE.parent), "status", "--porcelain", "--",
+                            "aiotrace"], capture_output=True, text=True, timeout=10)
+        info["aiotrace commit"] = (g.stdout.strip() or "?") + (
+            " (aiotrace/ has uncommitted changes)" if d.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         info["aiotrace commit"] = "?"
     info["load average"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
