@@ -37,7 +37,7 @@ from ._cli_filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set,
 )
-from ._cli_output import JsonPrinter, Printer, TextPrinter
+from ._cli_output import Decoder, JsonPrinter, TextPrinter
 from ._decode import SYSCALL_NUMBERS, format_entry
 
 PROG = "aiotrace"
@@ -446,36 +446,42 @@ class _Out:
             data = data[k:]
 
 
+_FLUSH_DELAY = 0.02   # seconds a finished line may wait to be written with the next ones
+_FLUSH_PARTS = 512    # ... or this many pieces of text
+
+
 class _Session:
-    """One run of the command: the printer, the output, the engines' results."""
+    """One run of the command: the decoder and the printer, the output, the engines'
+    results."""
 
     def __init__(self, opts: Options, out: _Out, err: _Out) -> None:
         self.opts = opts
         self.out = out
         self.err = err
-        self.printer: Printer | None = None
+        self.printer: TextPrinter | JsonPrinter | None = None
+        self.decoder: Decoder | None = None
         self.counts: list[Any] = []
         self.interrupted = 0
+        self._due = anyio.Event()
+        self._internal_errors = 0
         trace_all = opts.trace is None or len(opts.trace) == len(SYSCALL_NUMBERS)
         self.trace_nrs: frozenset[int] | None = (
             None if trace_all else frozenset(SYSCALL_NUMBERS[n] for n in opts.trace or ()))
-        self.printing = opts.summary != "only"
-        if self.printing:
-            self.printer = self._make_printer()
+        if opts.summary != "only":
+            self._make_printer()
 
-    def _make_printer(self) -> Printer:
+    def _make_printer(self) -> None:
         o = self.opts
         inject: dict[int, Any] = {}
         for rule in o.injects:
             for name in rule.syscalls:
                 if name in SYSCALL_NUMBERS:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
-        common: dict[str, Any] = dict(
-            strsize=o.strsize, decode_fds=o.decode_fds, signals=o.signals, status=o.status,
-            follow=bool(o.follow), inject=inject, syscall_times=o.syscall_times,
-        )
+        self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, inject=inject)
+        common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
-            return JsonPrinter(**common)
+            self.printer = JsonPrinter(**common)
+            return
         to_file = o.output is not None
         quiet = o.quiet
         if quiet is None:
@@ -483,9 +489,10 @@ class _Session:
             quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
                 else frozenset()
         pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
-        return TextPrinter(to_file=to_file, pid_prefix=pid_prefix,
-                           timestamps="r" if o.relative else o.timestamps,
-                           column=o.column, quiet=quiet, **common)
+        self.printer = TextPrinter(to_file=to_file, pid_prefix=pid_prefix,
+                                   timestamps="r" if o.relative else o.timestamps,
+                                   syscall_times=o.syscall_times, column=o.column,
+                                   quiet=quiet, **common)
 
     # -- events -----------------------------------------------------------------------
 
@@ -515,10 +522,35 @@ class _Session:
         p = self.printer
         if p is None:
             return
-        if p.q:
-            self.out.write(p.drain())
-        if p.msgs:
-            self.err.write(p.drain(p.msgs))
+        if p.out:
+            text = "".join(p.out)
+            p.out.clear()
+            self.out.write(text)
+        if p.err:
+            text = "".join(p.err)
+            p.err.clear()
+            self.err.write(text)
+
+    async def flusher(self, scope: anyio.CancelScope) -> None:
+        """Writes pending lines out a little later, so that a burst of events makes one
+        write; it wakes up only when there is something to write."""
+        with scope:
+            while True:
+                await self._due.wait()
+                await anyio.sleep(_FLUSH_DELAY)
+                self._due = anyio.Event()
+                self.flush()
+
+    def show_exec_now(self, pid: int) -> None:
+        """With a seccomp prefilter the first execve's exit is not reported: show it now
+        (the program is still held at its exec stop)."""
+        assert self.decoder is not None and self.printer is not None
+        t = time.monotonic_ns()
+        fake = SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0)
+        cap = self.decoder.capture(fake, None)
+        self.printer.render(SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0,
+                                        captured=cap))
+        self.decoder.exec_shown.add(pid)
 
     async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
         o = self.opts
@@ -531,25 +563,38 @@ class _Session:
             await tg.start(inject, proc, *o.injects)
 
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
-        if self.printer is None:
+        if self.decoder is None:
             return None
         return proc.events(*self.event_types(), syscalls=self.trace_nrs, tids=tids,
-                           capture=self.printer.capture, buffer=4096)
+                           capture=self.decoder.capture, buffer=4096)
 
     async def drain(self, stream: Any) -> None:
+        """Lay out each event as it comes, in order; write the text out in batches."""
         if stream is None:
             return
-        flush = self.flush
         p = self.printer
         assert p is not None
-        q, msgs = p.q, p.msgs
+        render = p.render
+        out = p.out
         async with stream:
             async for ev in stream:
-                if ev.captured is None and type(ev) is Death:
-                    p.death(ev)   # not captured on the tracer thread (aiotrace 0.1)
-                if q or msgs:
-                    flush()
-        flush()
+                if isinstance(ev.captured, BaseException):
+                    self._internal_error(ev)
+                    continue
+                render(ev)
+                if out:
+                    if len(out) >= _FLUSH_PARTS:
+                        self.flush()
+                    elif not self._due.is_set():
+                        self._due.set()
+        self.flush()
+
+    def _internal_error(self, ev: Any) -> None:
+        self._internal_errors += 1
+        if self._internal_errors <= 3:
+            exc = ev.captured
+            self.err.write(f"{PROG}: internal error while decoding {ev!r}: {exc!r} "
+                           "(please report it)\n")
 
     def summary(self) -> None:
         o = self.opts
@@ -646,6 +691,7 @@ async def _run(s: _Session) -> tuple[str, int]:
         return "exit", 1
     p = s.printer
     exec_text = execve_text(path, o.argv, len(env), o.strsize) if p is not None else ""
+    flush_scope = anyio.CancelScope()
     async with aiotrace.open_tracer() as tracer:
         t0 = time.monotonic_ns()
         try:
@@ -666,20 +712,25 @@ async def _run(s: _Session) -> tuple[str, int]:
             return "exit", 1
         restore = _ignore_interrupts()
         try:
-            if p is not None:
+            if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
-                p.expect_exec(proc.pid, exec_text, t0)
+                s.decoder.expect_exec(proc.pid, exec_text, t0)
                 if s.prefilter() is not None and s.trace_nrs is not None and 59 in s.trace_nrs:
-                    p.exec_done(proc.pid, time.monotonic_ns())
+                    s.show_exec_now(proc.pid)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
                 tg.start_soon(_forward_signals, proc, forward)
+                tg.start_soon(s.flusher, flush_scope)
                 proc.resume()
                 await s.drain(stream)
                 rc = await proc.wait()
                 forward.cancel()
+                flush_scope.cancel()
+            if p is not None:
+                p.finish()
+                s.flush()
         finally:
             restore()
     s.summary()
@@ -730,6 +781,8 @@ async def _attach(s: _Session) -> tuple[str, int]:
             # attach, so that no signal finds us without a handler.
             watch = anyio.CancelScope()
             await tg.start(_detach_on_signal, s, procs, watch)
+            flush_scope = anyio.CancelScope()
+            tg.start_soon(s.flusher, flush_scope)
             for pid in o.pids:
                 if s.interrupted:
                     break
@@ -762,6 +815,7 @@ async def _attach(s: _Session) -> tuple[str, int]:
                 for _, stream in attached:
                     readers.start_soon(s.drain, stream)
             watch.cancel()
+            flush_scope.cancel()
         if s.interrupted and p is not None:
             p.detached(sorted(p.live))
             s.flush()
