@@ -124,6 +124,7 @@ def expand_token(token: str) -> set[str]:
     optional = token.startswith("?")
     if optional:
         token = token[1:]
+    orig = token
     pers = None
     m = re.fullmatch(r"(.*)@(64|32|x32)", token)
     if m is not None and not token.startswith("/"):
@@ -164,7 +165,7 @@ def expand_token(token: str) -> set[str]:
     else:
         if optional:
             return set()
-        raise _unknown(token)
+        raise _unknown(orig)
     if pers is not None and pers != "64":
         return set()   # an x86-64 tracee has no 32-bit or x32 calls we could match
     return found

@@ -15,6 +15,7 @@ Output is compared after normalisation:
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import os
 import re
@@ -260,6 +261,29 @@ def test_inject_like_strace(options, target):
         re.sub(r"^\d+ ", "PID ", s.stdout, flags=re.M)
     assert _lines(a.stderr) == _lines(s.stderr)
     assert "(INJECTED)" in a.stderr or "(DELAYED)" in a.stderr
+
+
+@needs_strace
+@pytest.mark.xfail(strict=True, reason="aiotrace._decode decodes dup2's new descriptor at the "
+                   "exit: -y shows its target after the call, strace 6.1 before it")
+def test_dup2_new_descriptor_like_strace(tmp_path):
+    """strace -y prints dup2's new descriptor at the entry, with the file it referred to
+    before the call: ``dup2(4<pipe:[A]>, 1<pipe:[B]>) = 1<pipe:[A]>``."""
+    argv = ["sh", "-c", "echo a | cat"]
+    opts = ["-f", "-y", "-e", "trace=dup2", "-e", "signal=none", "-qq"]
+    aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    strace(*opts, "-o", str(tmp_path / "s"), *argv)
+
+    def shape(path):   # (oldfd, newfd, does newfd show oldfd's file?) for each dup2
+        out = []
+        for seq in parse_trace(path.read_text())[0].values():
+            for item in seq:
+                m = re.fullmatch(r"(\d+)<([^>]*)>, (\d+)(<[^>]*>)?", item[1])
+                if item[0] == "dup2" and m:
+                    out.append((m.group(1), m.group(3), m.group(4) == f"<{m.group(2)}>"))
+        return sorted(out)
+    assert shape(tmp_path / "a") == shape(tmp_path / "s") == [("3", "0", False),
+                                                              ("4", "1", False)]
 
 
 @needs_strace
@@ -811,3 +835,97 @@ def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     r = subprocess.run(["sh", "-c", script, "sh", *AIOTRACE, "run", "--", target("getppid_loop"),
                         "3000"], capture_output=True, text=True, timeout=TIMEOUT)
     assert r.returncode == 0 and r.stderr == ""
+
+
+# -- the layout rules, on synthetic events (no process involved) -----------------------------
+
+
+class _Mem:
+    def __init__(self, regions):
+        self.regions = regions
+
+    def read(self, addr, n):
+        for base, data in self.regions.items():
+            if base <= addr < base + len(data):
+                return data[addr - base: addr - base + n]
+        raise OSError(14, "Bad address")
+
+    def read_string(self, addr, limit):
+        return self.read(addr, limit).split(b"\0", 1)[0]
+
+
+def _layout(events, **kw):
+    """Feed (event, memory) pairs through Decoder.capture then TextPrinter.render, as the
+    stream does; return the text."""
+    from aiotrace._cli_output import Decoder, TextPrinter
+    dec = Decoder()
+    kw.setdefault("to_file", False)
+    kw.setdefault("pid_prefix", False)
+    kw.setdefault("follow", True)
+    threads = kw.pop("threads", (10,))
+    p = TextPrinter(**kw)
+    for tid in threads:
+        p.add_thread(tid, tid)
+    for ev, mem in events:
+        cap = dec.capture(ev, mem)
+        p.render(dataclasses.replace(ev, captured=cap))
+    p.finish()
+    return "".join(p.out)
+
+
+def test_layout_unfinished_and_resumed():
+    """Lines strace printed for `sh -c 'echo a | cat'` (a close split by another pid)."""
+    from aiotrace import Death, SyscallEntry, SyscallExit
+    E, X = SyscallEntry, SyscallExit
+    events = [
+        (E(5999, 5999, 1, 0, nr=3, args=(3, 0, 0, 0, 0, 0)), None),
+        (E(5998, 5998, 2, 0, nr=61, args=(2 ** 64 - 1, 0x7000, 0, 0, 0, 0)), None),
+        (X(5999, 5999, 3, 0, nr=3, args=(3, 0, 0, 0, 0, 0), retval=0), None),
+        (X(5998, 5998, 4, 0, nr=61, args=(2 ** 64 - 1, 0x7000, 0, 0, 0, 0), retval=5999),
+         _Mem({0x7000: (0).to_bytes(4, "little")})),
+        (Death(5999, 5999, 5, 0, status=0, returncode=0), None),
+    ]
+    text = _layout(events, threads=(5998, 5999))
+    assert text.splitlines() == [
+        "[pid  5999] close(3 <unfinished ...>",
+        "[pid  5998] wait4(-1,  <unfinished ...>",
+        "[pid  5999] <... close resumed>)        = 0",
+        "[pid  5998] <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 5999",
+        "[pid  5999] +++ exited with 0 +++",
+    ]
+
+
+def test_layout_exit_inside_a_call():
+    """= ? when the thread leaves inside the call; " <unfinished ...>" before ")" only if
+    arguments were left for the exit (strace's print_event_exit)."""
+    from aiotrace import Death, Exit, SyscallEntry
+    text = _layout([
+        (SyscallEntry(10, 10, 1, 0, nr=231, args=(3, 0, 0, 0, 0, 0)), None),
+        (Exit(10, 10, 2, 0, status=3 << 8), None),
+        (Death(10, 10, 3, 0, status=3 << 8, returncode=3), None),
+    ])
+    assert text == "exit_group(3)                           = ?\n+++ exited with 3 +++\n"
+    text = _layout([
+        (SyscallEntry(10, 10, 1, 0, nr=0, args=(0, 0x7000, 10, 0, 0, 0)), None),
+        (SyscallEntry(11, 11, 2, 0, nr=39, args=(0,) * 6), None),
+        (Exit(10, 10, 3, 0, status=9), None),
+        (Death(10, 10, 4, 0, status=9, returncode=-9), None),
+    ], threads=(10, 11), pid_prefix=True, to_file=True)
+    assert text.splitlines() == [
+        "10    read(0,  <unfinished ...>",
+        "11    getpid( <unfinished ...>",
+        "10    <... read resumed> <unfinished ...>) = ?",
+        "10    +++ killed by SIGKILL +++",
+    ]
+
+
+def test_layout_status_filter_prints_whole_lines():
+    from aiotrace import SyscallEntry, SyscallExit
+    E, X = SyscallEntry, SyscallExit
+    text = _layout([
+        (E(10, 10, 1, 0, nr=81, args=(2 ** 64 - 1,) + (0,) * 5), None),
+        (E(11, 11, 2, 0, nr=39, args=(0,) * 6), None),
+        (X(11, 11, 3, 0, nr=39, args=(0,) * 6, retval=11), None),
+        (X(10, 10, 4, 0, nr=81, args=(2 ** 64 - 1,) + (0,) * 5, retval=-9), None),
+    ], threads=(10, 11), status=frozenset({"failed"}))
+    assert text == "[pid    10] fchdir(-1)                  = -1 EBADF (Bad file descriptor)\n"
