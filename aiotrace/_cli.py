@@ -703,8 +703,14 @@ async def _run(s: _Session) -> tuple[str, int]:
                 line = "execve(%s) = -1 %s (%s)\n" % (
                     exec_text, _errno.errorcode.get(err, str(err)), os.strerror(err))
                 if o.json:
-                    line = json.dumps({"kind": "syscall.exit", "syscall": "execve", "nr": 59,
-                                       "retval": -err, "error": _errno.errorcode.get(err)}) + "\n"
+                    from ._cli_output import split_args
+                    line = json.dumps({
+                        "kind": "syscall.exit", "seq": 0, "time": round(time.time(), 6),
+                        "pid": None, "tid": None, "syscall": "execve", "nr": 59,
+                        "args": split_args(exec_text), "retval": -err,
+                        "return": line[line.rindex(" = ") + 3:-1],
+                        "error": _errno.errorcode.get(err), "duration": None,
+                    }, separators=(",", ":")) + "\n"
                 s.out.write(line)
             s.err.write(f"{PROG}: exec: {os.strerror(err)}\n")
             if isinstance(p, TextPrinter) and not p.quiet_exit:
