@@ -239,22 +239,33 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
 
             poller = threading.Thread(target=poll, daemon=True)
             poller.start()
-        try:
-            rc = p.wait(timeout)
-        except BaseException as e:  # a timeout, or ^C: take the tool and its tracees down
+        # Block in waitpid: Popen.wait(timeout) would poll with sleeps of up to 50 ms and
+        # round every time up to its next poll. A timer enforces the timeout instead.
+        timed_out = threading.Event()
+
+        def kill_group() -> None:
+            timed_out.set()
             try:
                 os.killpg(p.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+        timer = threading.Timer(timeout, kill_group)
+        timer.start()
+        try:
+            rc = p.wait()
+        except BaseException:  # ^C: take the tool and its tracees down
+            kill_group()
             p.wait()
-            if isinstance(e, subprocess.TimeoutExpired):
-                raise Failed(f"timed out after {timeout:.0f} s") from None
             raise
         finally:
+            timer.cancel()
             stop.set()
             if poller is not None:
                 poller.join()
         elapsed = time.perf_counter() - t0
+        if timed_out.is_set():
+            raise Failed(f"timed out after {timeout:.0f} s")
         if rc != 0:
             raise Failed(f"exit status {rc}: {_tail(err)}")
         if not api:
