@@ -471,6 +471,10 @@ class TextPrinter(_Layout):
         for t in [t for t in self.shown if t not in self.live]:
             self.shown.discard(t)
         self.shown.discard(old)
+        if self.open == old and not self.quiet_superseded:
+            # strace closes the exec'ing thread's open line this way
+            self.out.append(" <pid changed to %d ...>\n" % tid)
+            self.open = None
         if not self.quiet_superseded:
             self.out.append(self._lead(tid, ev.time_ns)
                             + "+++ superseded by execve in pid %d +++\n" % old)
