@@ -1,6 +1,7 @@
 """aiotrace against strace and python-ptrace, side by side (issue 5's benchmark harness).
 
     python benchmarks/run.py [--runs N] [--quick] [--only NAMES] [--scale | --scale-only]
+                             [--cpus any|same|split] [--backend asyncio|trio]
                              [--format text|markdown] [--json FILE] [--list]
 
 Runs each workload untraced and under every tool, alternating the tools run by run (the
