@@ -533,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, help="runs of each tool on each workload (default 5, "
                     "1 with --quick)")
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 1 run, small counts (about a minute)")
+                    help="smoke run: 1 run, small counts (a minute or two)")
     ap.add_argument("--only", metavar="NAMES",
                     help="comma-separated workload and/or tool names (see --list); "
                          "untraced is always run")
