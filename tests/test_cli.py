@@ -128,6 +128,13 @@ def process_names(procs: dict[int, list[tuple]], order: list[int]) -> dict[int, 
                     if int(ret) in procs and int(ret) not in names:
                         names[int(ret)] = f"{names[pid]}.{k}"
                         changed = True
+    # A child whose creator died inside clone (an execve in another thread): no return
+    # value names it; take it as the first process's next child, in order of appearance.
+    k = sum(1 for n in names.values() if re.fullmatch(r"P\.\d+", n))
+    for pid in order:
+        if pid not in names:
+            k += 1
+            names[pid] = f"P.{k}"
     return names
 
 
@@ -199,14 +206,15 @@ def exits_of(seq: list[tuple]) -> list[str]:
 
 
 def _before_exec_from_thread(seq: list[tuple]) -> list[tuple]:
-    """A leader that another thread's execve replaced: what it did after creating that
-    thread (before the exec kills it) is a matter of timing; compare up to its clone."""
+    """A leader that another thread's execve replaced: what it did from the creation of
+    that thread on (the exec kills it anywhere, even inside clone3) is a matter of timing;
+    compare what it did before."""
     if ("+++", "+++ superseded +++") not in seq:
         return seq
     k = seq.index(("+++", "+++ superseded +++"))
     before = seq[:k]
     clones = [i for i, x in enumerate(before) if x[0] in ("clone", "clone3")]
-    return before[: clones[-1] + 1] + seq[k:] if clones else seq[k:]
+    return before[: clones[-1]] + seq[k:] if clones else seq[k:]
 
 
 def assert_same_trace(ours: str, theirs: str) -> None:
@@ -221,6 +229,8 @@ def assert_same_trace(ours: str, theirs: str) -> None:
         ca = [x for x in a[name] if x[0] in COMMON and "ERESTARTNOINTR" not in x[2]]
         cb = [x for x in b[name] if x[0] in COMMON and "ERESTARTNOINTR" not in x[2]]
         for x, y in zip(ca, cb):
+            if x[0] == "wait4" and x[1].startswith("-1,"):
+                x, y = x[:2], y[:2]   # which child it reaps: see calls_of
             assert x == y, f"decoded arguments of {name}"
 
 
@@ -688,10 +698,10 @@ def test_timestamps(opt, pattern, target, data_file):
 
 def test_syscall_times(target):
     r = aiotrace("run", "-T", "-e", "trace=getppid,exit_group", "-e",
-                 "inject=getppid:delay_enter=50ms:when=2", "--", target("getppid_seq"), "2")
+                 "inject=getppid:delay_enter=300ms:when=2", "--", target("getppid_seq"), "2")
     lines = r.stderr.splitlines()
     times = [float(m.group(1)) for l in lines if (m := re.search(r"<(\d+\.\d+)>$", l))]
-    assert len(times) == 2 and times[1] >= 0.05 > times[0]
+    assert len(times) == 2 and times[1] >= 0.3 and times[1] > times[0]
     assert lines[2] == "exit_group(0)                           = ?"   # no time: no return
 
 
