@@ -37,7 +37,7 @@ from ._cli_filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set,
 )
-from ._cli_output import Decoder, JsonPrinter, TextPrinter
+from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter
 from ._decode import SYSCALL_NUMBERS, format_entry
 
 PROG = "aiotrace"
@@ -68,7 +68,8 @@ Filtering (-e EXPR, or --EXPR):
   -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
 
 Output:
-  -o, --output=FILE      write the trace to FILE instead of stderr (-A: append)
+  -o, --output=FILE      write the trace to FILE instead of stderr (-A: append);
+                         with -ff, to FILE.PID for each process and thread
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
   -T, --syscall-times    show the time spent in each call
@@ -409,9 +410,8 @@ def parse_args(args: list[str]) -> Options:
     if opts.output is not None and opts.output[:1] in ("|", "!"):
         raise UsageError(f"-o '{opts.output}': piping the trace to a command is not supported "
                          "by aiotrace; pipe stderr instead (2>&1 >/dev/null | command)")
-    if opts.follow >= 2 and opts.output is not None:
-        raise UsageError("-ff with -o (one output file per process) is not supported by "
-                         "aiotrace; use -f")
+    if opts.follow >= 2 and opts.output is not None and opts.json:
+        raise UsageError("--json does not combine with -ff -o FILE (one file per process)")
     if opts.json and opts.timestamps:
         pass  # JSON objects always carry the time
     return opts
@@ -458,7 +458,7 @@ class _Session:
         self.opts = opts
         self.out = out
         self.err = err
-        self.printer: TextPrinter | JsonPrinter | None = None
+        self.printer: TextPrinter | JsonPrinter | SeparatePrinter | None = None
         self.decoder: Decoder | None = None
         self.counts: list[Any] = []
         self.interrupted = 0
@@ -489,10 +489,13 @@ class _Session:
             quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
                 else frozenset()
         pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
-        self.printer = TextPrinter(to_file=to_file, pid_prefix=pid_prefix,
-                                   timestamps="r" if o.relative else o.timestamps,
-                                   syscall_times=o.syscall_times, column=o.column,
-                                   quiet=quiet, **common)
+        text: dict[str, Any] = dict(timestamps="r" if o.relative else o.timestamps,
+                                    syscall_times=o.syscall_times, column=o.column,
+                                    quiet=quiet, **common)
+        if o.follow >= 2 and o.output is not None:
+            self.printer = SeparatePrinter(o.output, append=o.append, **text)
+        else:
+            self.printer = TextPrinter(to_file=to_file, pid_prefix=pid_prefix, **text)
 
     # -- events -----------------------------------------------------------------------
 
@@ -522,7 +525,14 @@ class _Session:
         p = self.printer
         if p is None:
             return
-        if p.out:
+        if isinstance(p, SeparatePrinter):
+            try:
+                p.flush_files()
+            except OSError as exc:
+                if not self._internal_errors:
+                    self.err.write(f"{PROG}: {exc}\n")
+                self._internal_errors += 1
+        elif p.out:
             text = "".join(p.out)
             p.out.clear()
             self.out.write(text)
@@ -575,7 +585,7 @@ class _Session:
         p = self.printer
         assert p is not None
         render = p.render
-        out = p.out
+        out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         async with stream:
             async for ev in stream:
                 if isinstance(ev.captured, BaseException):
@@ -824,6 +834,8 @@ async def _attach(s: _Session) -> tuple[str, int]:
             flush_scope.cancel()
         if s.interrupted and p is not None:
             p.detached(sorted(p.live))
+        if p is not None:
+            p.finish()
             s.flush()
     if not attached:
         return "exit", 1
@@ -855,8 +867,8 @@ async def _detach_on_signal(s: _Session, procs: list[aiotrace.Process],
 
 
 def _open_output(opts: Options) -> int:
-    if opts.output is None:
-        return 2
+    if opts.output is None or (opts.follow >= 2 and not opts.json):
+        return 2   # (-ff -o FILE writes FILE.PID files, see SeparatePrinter)
     flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if opts.append else os.O_TRUNC)
     return os.open(opts.output, flags, 0o666)
 

@@ -39,7 +39,7 @@ from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEnt
 from ._cli_filter import signal_name
 from ._decode import SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo
 
-__all__ = ["Decoder", "TextPrinter", "JsonPrinter", "split_args", "death_text"]
+__all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
@@ -585,3 +585,110 @@ class JsonPrinter(_Layout):
 
     def finish(self) -> None:
         pass
+
+
+class SeparatePrinter:
+    """``-ff -o FILE``: the trace of each thread goes to ``FILE.TID``, as strace does.
+
+    One TextPrinter per thread: lines of different threads never interrupt each other,
+    so there is no ``<unfinished ...>`` but the thread's own (a call it dies in)."""
+
+    def __init__(self, base: str, *, append: bool = False, **kw: Any) -> None:
+        self.base = base
+        self.append = append
+        self.kw = dict(kw, to_file=True, pid_prefix=False)
+        self.printers: dict[int, TextPrinter] = {}
+        self.fds: dict[int, int] = {}
+        self.live: dict[int, int] = {}     # shared by every printer
+        self.err: list[str] = []
+        self.out: list[str] = []           # (unused: each printer has its own)
+        self.dirty: set[int] = set()
+        self.closing: list[int] = []
+        probe = TextPrinter(**self.kw)
+        self.quiet_attach = probe.quiet_attach
+        self.quiet_exit = probe.quiet_exit
+        self.follow = probe.follow
+
+    def _printer(self, tid: int) -> TextPrinter:
+        p = self.printers.get(tid)
+        if p is None:
+            p = self.printers[tid] = TextPrinter(**self.kw)
+            p.live = self.live
+            p.err = self.err
+        return p
+
+    def add_thread(self, tid: int, pid: int) -> None:
+        self.live[tid] = pid
+        self._printer(tid)
+
+    def message(self, text: str) -> None:
+        self.err.append(text)
+
+    def render(self, ev: Any) -> None:
+        t = type(ev)
+        tid = ev.tid
+        if t is Exec and ev.old_tid != tid:
+            old = self.printers.get(ev.old_tid)
+            if old is not None and ev.old_tid in self.live:
+                if old.open is not None:
+                    old.out.append(" <pid changed to %d ...>\n" % tid)
+                    old.open = None
+                    self.dirty.add(ev.old_tid)
+                leader = self._printer(tid)
+                if ev.old_tid in old.shown:
+                    leader.shown.add(ev.old_tid)   # moved to tid by leader._exec
+                self.closing.append(ev.old_tid)
+                leader.render(ev)
+                self.dirty.add(tid)
+                return
+        p = self._printer(tid)
+        p.render(ev)
+        if p.out:
+            self.dirty.add(tid)
+        if t is Clone and self.follow:
+            self._printer(ev.child_tid)
+        elif t is Death:
+            self.closing.append(tid)
+
+    def flush_files(self) -> None:
+        for tid in list(self.dirty):
+            p = self.printers.get(tid)
+            if p is None or not p.out:
+                continue
+            text = "".join(p.out)
+            p.out.clear()
+            fd = self.fds.get(tid)
+            if fd is None:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
+                    os.O_APPEND if self.append else os.O_TRUNC)
+                fd = self.fds[tid] = os.open("%s.%d" % (self.base, tid), flags, 0o666)
+            data = text.encode("utf-8", "surrogateescape")
+            while data:
+                data = data[os.write(fd, data):]
+        self.dirty.clear()
+        for tid in self.closing:
+            fd = self.fds.pop(tid, None)
+            if fd is not None:
+                os.close(fd)
+            self.printers.pop(tid, None)
+        self.closing.clear()
+
+    def detached(self, tids: list[int]) -> None:
+        for tid, p in self.printers.items():
+            if p.open is not None:
+                p.out.append(" <detached ...>\n")
+                p.open = None
+                self.dirty.add(tid)
+        if not self.quiet_attach:
+            for tid in tids:
+                self.err.append("aiotrace: Process %d detached\n" % tid)
+
+    def finish(self) -> None:
+        for tid, p in self.printers.items():
+            p.finish()
+            if p.out:
+                self.dirty.add(tid)
+        self.flush_files()
+        for fd in self.fds.values():
+            os.close(fd)
+        self.fds.clear()

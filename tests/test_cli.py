@@ -371,6 +371,37 @@ def test_seccomp_bpf_like_strace(target, data_file):
     assert a.stderr.startswith("execve(")
 
 
+def _per_process_files(prefix: Path) -> str:
+    """``-ff -ttt -o PREFIX`` files merged into one ``PID line`` trace, in time order."""
+    lines = []
+    for f in prefix.parent.glob(prefix.name + ".*"):
+        for line in f.read_text().splitlines():
+            stamp, _, rest = line.partition(" ")
+            lines.append((float(stamp), int(f.suffix[1:]), rest))
+    lines.sort(key=lambda x: x[0])
+    return "".join(f"{pid} {rest}\n" for _, pid, rest in lines)
+
+
+@needs_strace
+@pytest.mark.parametrize("name", ["forkexec", "exec_thread", "sh_pipe"])
+def test_one_file_per_process_like_strace(name, target, data_file, tmp_path):
+    """-ff -o FILE: FILE.PID for each process and thread, without prefixes."""
+    argv = _programs(target, data_file)[name]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "s").mkdir()
+    a = aiotrace("run", "-ff", "-ttt", "-o", str(tmp_path / "a" / "t"), "--", *argv,
+                 stdout=subprocess.DEVNULL)
+    s = strace("-ff", "-ttt", "-o", str(tmp_path / "s" / "t"), *argv, stdout=subprocess.DEVNULL)
+    assert a.returncode == s.returncode and a.stderr == s.stderr == ""
+    assert not (tmp_path / "a" / "t").exists()
+    assert len(list((tmp_path / "a").iterdir())) == len(list((tmp_path / "s").iterdir()))
+    for f in (tmp_path / "a").iterdir():
+        assert not re.search(r"^(\[pid|\d+ +\D)", f.read_text(), re.M)
+        assert "<unfinished ...>" not in f.read_text() or name == "exec_thread"
+    assert_same_trace(_per_process_files(tmp_path / "a" / "t"),
+                      _per_process_files(tmp_path / "s" / "t"))
+
+
 # -- -f: prefixes, unfinished/resumed -----------------------------------------------------
 
 
@@ -823,7 +854,7 @@ ERRORS = [
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
     (["run", "-o", "|cat", "true"], "aiotrace: -o '|cat': piping the trace to a command is "
      "not supported", None),
-    (["run", "-ff", "-o", "x", "true"], "aiotrace: -ff with -o", None),
+    (["run", "-ff", "-o", "x", "--json", "true"], "aiotrace: --json does not combine", None),
     (["run", "-e", "signal=99", "true"], "aiotrace: invalid signal '99'", None),
 ]
 
