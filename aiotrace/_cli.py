@@ -906,6 +906,17 @@ def _tty_state() -> Any:
     return None
 
 
+def _aiotrace_error(exc: BaseException) -> BaseException | None:
+    """The AiotraceError (cannot trace, cannot spawn...) behind *exc*, if any."""
+    if isinstance(exc, aiotrace.AiotraceError):
+        return exc
+    for sub in getattr(exc, "exceptions", ()):
+        found = _aiotrace_error(sub)
+        if found is not None:
+            return found
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -937,6 +948,12 @@ def main(argv: list[str] | None = None) -> int:
         how, value = anyio.run(_run if opts.mode == "run" else _attach, session)
     except KeyboardInterrupt:
         return 130
+    except BaseException as exc:   # aiotrace's own errors, maybe inside an ExceptionGroup
+        found = _aiotrace_error(exc)
+        if found is None:
+            raise
+        err.write(f"{PROG}: {found}\n")
+        return 1
     finally:
         if fd != 2:
             os.close(fd)
