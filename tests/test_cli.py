@@ -545,6 +545,9 @@ def test_sigterm_is_forwarded(target):
             assert line, buf
             buf += line
         proc.send_signal(signal.SIGTERM)
+        # stdin stays open until it is over: communicate() closes it, and cat would
+        # then exit 0 at end of file if that came before the forwarded SIGTERM
+        proc.wait(timeout=TIMEOUT)
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         proc.kill()
