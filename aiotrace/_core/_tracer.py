@@ -146,6 +146,7 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
+_NO_ENGINES: deque[Any] = deque()   # th.pending when one engine alone has the stop (never appended to)
 
 
 class Hold:
@@ -336,7 +337,7 @@ class Core:
         if sleeping and not self._rung:
             self._rung = True
             if sleeping == _IN_POLL:
-                os.write(self._wake_w, b"\0")
+                _ffi.write_byte_holding_gil(self._wake_w)
             else:
                 try:
                     os.kill(self._doorbell, signal.SIGURG)
@@ -409,13 +410,17 @@ class Core:
                     ready = poll()
                 finally:
                     self._sleeping = _AWAKE
-                if any(fd == self._wake_r for fd, _ in ready):
+                wake_r = self._wake_r
+                if any(fd == wake_r for fd, _ in ready):
                     try:
-                        os.read(self._wake_r, 4096)
+                        os.read(wake_r, 4096)
                     except BlockingIOError:
                         pass
                     self._rung = False
-                    self._drain(waitpid)
+                    # Only a pidfd (a SIGKILL) can make a stop or death reportable while
+                    # everything is held: drain only when poll saw one too.
+                    if len(ready) > 1:
+                        self._drain(waitpid)
                     continue
                 if self._drain(waitpid):
                     continue
@@ -679,9 +684,25 @@ class Core:
     ) -> None:
         fam = th.proc.family
         tid = th.tid
+        subs = fam.subs
+        if len(subs) == 1:   # the common case, without the lists below
+            sub = subs[0]
+            if not sub.wants(cls, tid, filter_nr):
+                self._release_if_free(th)
+                return
+            self.seq += 1
+            base = (th.proc.pid, tid, self.seq, time.monotonic_ns())
+            if sub.intercept:
+                th.event = (cls, base, fields)
+                th.pending = _NO_ENGINES
+                self._intercept(th, sub, cls, base, fields)
+            else:
+                self._observe(th, sub, cls(*base, **fields))
+                self._release_if_free(th)
+            return
         interceptors: list[Subscription] = []
         observers: list[Subscription] = []
-        for sub in fam.subs:
+        for sub in subs:
             if sub.wants(cls, tid, filter_nr):
                 (interceptors if sub.intercept else observers).append(sub)
         if not interceptors and not observers:
@@ -717,20 +738,27 @@ class Core:
                 continue
             cls, base, fields = th.event
             if sub.intercept:
-                hold = Hold(th, sub)
-                th.holds += 1
-                th.chain_hold = hold
-                try:
-                    regs: _ffi.UserRegs | None = _ffi.getregs(th.tid)
-                except OSError:
-                    regs = None
-                ctl = self.make_ctl(hold, regs, th.verdict.describe())
-                self._push(sub, cls(*base, **fields, _ctl=ctl))
+                self._intercept(th, sub, cls, base, fields)
                 return
             if final is None:
                 final = self._final_event(th, cls, base, fields)
             self._observe(th, sub, final)
         self._release_if_free(th)
+
+    def _intercept(
+        self, th: Thread, sub: Subscription, cls: type[TraceEvent], base: tuple[int, ...],
+        fields: dict[str, Any],
+    ) -> None:
+        """Hand the stop to one intercepting engine: it holds the thread until its verdict."""
+        hold = Hold(th, sub)
+        th.holds += 1
+        th.chain_hold = hold
+        try:
+            regs: _ffi.UserRegs | None = _ffi.getregs(th.tid)
+        except OSError:
+            regs = None
+        ctl = self.make_ctl(hold, regs, th.verdict.describe())
+        self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
         self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any]
