@@ -586,12 +586,19 @@ class _Session:
         assert p is not None
         render = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
+        take = stream.receive_nowait
         async with stream:
             async for ev in stream:
-                if isinstance(ev.captured, BaseException):
-                    self._internal_error(ev)
-                    continue
-                render(ev)
+                # then what else the same batch brought, without a checkpoint per event
+                while True:
+                    if isinstance(ev.captured, BaseException):
+                        self._internal_error(ev)
+                    else:
+                        render(ev)
+                    try:
+                        ev = take()
+                    except (anyio.WouldBlock, anyio.EndOfStream):
+                        break
                 if out:
                     if len(out) >= _FLUSH_PARTS:
                         self.flush()

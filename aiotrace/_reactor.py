@@ -684,31 +684,11 @@ class EventStream:
             cur.release_implicitly()
         sub = self._sub
         buf = sub.buffer
-        waited = False
-        while True:
-            if buf:
-                item = buf.popleft()
-                sub.taken += 1
-                if item is END:
-                    self._done = True
-                    raise StopAsyncIteration
-                if sub.bp_holds:
-                    hold = sub.bp_holds.pop(item.seq, None)
-                    if hold is not None:
-                        core = self._tracer._core
-                        core.post(lambda: core.release(hold))
-                ctl = item._ctl
-                if ctl is not None:
-                    self._current = ctl
-                if not waited:  # always a checkpoint, as trio's rules ask
-                    try:
-                        await _checkpoint()
-                    except BaseException:
-                        if ctl is not None:
-                            self._current = None
-                            ctl.release_implicitly()
-                        raise
-                return item
+        if buf:
+            # always a checkpoint, as trio's rules ask; before taking the event, so that a
+            # cancellation here loses nothing
+            await _checkpoint()
+        while not buf:
             if self._done or sub.closed:
                 raise StopAsyncIteration
             self._waiter = w = _Park(self._tracer._aio_loop)
@@ -717,7 +697,47 @@ class EventStream:
             finally:
                 if self._waiter is w:
                     self._waiter = None
-            waited = True
+        item = self._take()
+        if item is END:
+            raise StopAsyncIteration
+        return item
+
+    def receive_nowait(self) -> Any:
+        """The next event if one is buffered already, without waiting (and without a
+        checkpoint): raises ``anyio.WouldBlock`` when none is, ``anyio.EndOfStream`` at
+        the end. For consumers that take events in batches, after an ``await`` of
+        ``__anext__``; like ``__anext__``, it releases the previous intercepted event."""
+        cur = self._current
+        if cur is not None:
+            self._current = None
+            self._held_dead = False
+            cur.release_implicitly()
+        if not self._sub.buffer:
+            if self._done or self._sub.closed:
+                raise anyio.EndOfStream
+            raise anyio.WouldBlock
+        item = self._take()
+        if item is END:
+            raise anyio.EndOfStream
+        return item
+
+    def _take(self) -> Any:
+        """Take the first buffered item (there is one)."""
+        sub = self._sub
+        item = sub.buffer.popleft()
+        sub.taken += 1
+        if item is END:
+            self._done = True
+            return END
+        if sub.bp_holds:
+            hold = sub.bp_holds.pop(item.seq, None)
+            if hold is not None:
+                core = self._tracer._core
+                core.post(lambda: core.release(hold))
+        ctl = item._ctl
+        if ctl is not None:
+            self._current = ctl
+        return item
 
     async def aclose(self) -> None:
         """Stop receiving events and release every hold of this stream."""

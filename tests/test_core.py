@@ -229,6 +229,64 @@ async def test_slow_consumer_small_buffer_loses_nothing(target):
         assert await proc.wait() == 0
 
 
+async def test_receive_nowait_takes_a_batch_without_waiting(target):
+    """receive_nowait() returns what is buffered, WouldBlock when nothing is, and
+    EndOfStream at the end; with the awaited events, every call is seen once, in order."""
+    n = 2000
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=64)
+        proc.resume()
+        seqs: list[int] = []
+        batched = would_block = 0
+        async with events:
+            async for ev in events:
+                seqs.append(ev.seq)
+                while True:
+                    try:
+                        ev = events.receive_nowait()
+                    except anyio.WouldBlock:
+                        would_block += 1
+                        break
+                    except anyio.EndOfStream:
+                        break
+                    seqs.append(ev.seq)
+                    batched += 1
+            with pytest.raises(anyio.EndOfStream):
+                events.receive_nowait()
+        assert len(seqs) == n and seqs == sorted(seqs) and events.dropped == 0
+        assert batched > 0          # the tracer hands events over in batches
+        assert would_block > 0
+        assert await proc.wait() == 0
+
+
+async def test_cancelled_receive_loses_no_event(target):
+    """A consumer cancelled in __anext__ (at its checkpoint when events are buffered, or
+    while it waits) finds the event it did not get at its next call."""
+    n = 300
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=16)
+        proc.resume()
+        count = cancels = 0
+        async with events:
+            while True:
+                try:
+                    if count % 3 == 0:
+                        with anyio.CancelScope() as scope:
+                            scope.cancel()
+                            await events.__anext__()
+                            count += 1   # (not reached: the call is cancelled)
+                        cancels += scope.cancelled_caught
+                    await events.__anext__()
+                except StopAsyncIteration:
+                    break
+                count += 1
+        assert cancels > 0
+        assert count == n
+        assert await proc.wait() == 0
+
+
 async def test_overflow_drop_counts_drops(target):
     n = 2000
     async with aiotrace.open_tracer() as tracer:

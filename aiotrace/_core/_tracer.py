@@ -697,7 +697,7 @@ class Core:
                 th.pending = _NO_ENGINES
                 self._intercept(th, sub, cls, base, fields)
             else:
-                self._observe(th, sub, cls(*base, **fields))
+                self._observe(th, sub, cls(*base, **fields), fresh=True)
                 self._release_if_free(th)
             return
         interceptors: list[Subscription] = []
@@ -775,7 +775,8 @@ class Core:
             fields = dict(fields, retval=v.set_return)
         return cls(*base, **fields)
 
-    def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent) -> None:
+    def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
+        """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
         if sub.closed:
             return
         if sub.capture is not None:
@@ -783,7 +784,10 @@ class Core:
                 value = sub.capture(ev, Memory(ev.tid))
             except Exception as exc:  # noqa: BLE001 - handed to the consumer as data
                 value = exc
-            ev = _copy_with(ev, "captured", value)
+            if fresh:
+                object.__setattr__(ev, "captured", value)
+            else:
+                ev = _copy_with(ev, "captured", value)
         if sub.pushed - sub.taken >= sub.max_buffer:
             if sub.drop:
                 sub.dropped += 1

@@ -55,7 +55,7 @@ class Ctx:
         sp: int | None = None,
     ) -> None:
         self.name = name
-        a = tuple(int(x) & 0xFFFFFFFFFFFFFFFF for x in args)
+        a = tuple([int(x) & 0xFFFFFFFFFFFFFFFF for x in args])
         self.args = a + (0,) * (6 - len(a))
         self.mem = mem
         self.strsize = strsize
