@@ -152,13 +152,7 @@ class Tracer:
             return
         if not self._notified:
             self._notified = True
-            if urgent:
-                _ffi.write_byte_holding_gil(self._wfd)
-            else:
-                try:
-                    os.write(self._wfd, b"\0")
-                except BlockingIOError:
-                    pass
+            _ffi.write_byte_holding_gil(self._wfd)
 
     def _on_urgent(self) -> None:  # asyncio reader callback
         try:
