@@ -1,10 +1,10 @@
 """The loop side of the reactor: the only module that imports anyio.
 
 The tracer thread (``_core._tracer.Core``) queues callables in ``core.outbox`` and calls
-``notify()`` once per batch; ``notify`` writes one byte on a pipe. A task of the tracer's
-task group waits for that pipe with ``anyio.wait_readable`` and runs the callables on the
-loop thread: they set the events that streams, ``wait()`` and commands await. Nothing here
-knows which event loop runs: asyncio and trio differ only inside anyio.
+``notify()`` once per batch; ``notify`` writes one byte on a pipe. On the loop thread, a
+reader callback (asyncio) or a system task waiting with ``anyio.wait_readable`` (trio)
+runs the callables: they wake the streams, ``wait()`` and commands that wait. Everything
+else goes through anyio; the few places that know which event loop runs say so.
 """
 
 from __future__ import annotations
@@ -130,11 +130,6 @@ class Tracer:
         self._kill_on_close = kill_on_close
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
-        # asyncio only: a second pipe for batches that someone waits for (an intercepted
-        # event, a command's reply), run by a reader callback at once; observer-only
-        # batches take the pump task, whose later run batches more events per wake-up.
-        self._urfd = self._uwfd = -1
-        self._unotified = False
         self._core = Core(self._notify, self._make_ctl)
         self._closed = False
         self._finished = anyio.Event()
@@ -144,38 +139,26 @@ class Tracer:
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
-    def _notify(self, urgent: bool = False) -> None:  # tracer thread
-        if urgent and self._uwfd >= 0:
-            if not self._unotified:
-                self._unotified = True
-                _ffi.write_byte_holding_gil(self._uwfd)   # see _ffi: no GIL bounce
-            return
+    def _notify(self) -> None:  # tracer thread
         if not self._notified:
             self._notified = True
-            _ffi.write_byte_holding_gil(self._wfd)
+            _ffi.write_byte_holding_gil(self._wfd)   # see _ffi: no GIL bounce
 
-    def _on_urgent(self) -> None:  # asyncio reader callback
+    def _run_outbox(self) -> bool:
+        """Run what the tracer thread queued for the loop; True once it has finished."""
         try:
-            os.read(self._urfd, 4096)
+            os.read(self._rfd, 4096)
         except BlockingIOError:
             pass
-        self._unotified = False
-        self._run_outbox(read=False)
-
-    def _run_outbox(self, read: bool = True) -> bool:
-        """Run what the tracer thread queued for the loop; True once it has finished."""
-        if read:
-            try:
-                os.read(self._rfd, 4096)
-            except BlockingIOError:
-                pass
-            self._notified = False
+        self._notified = False
         if not self._started.is_set() and self._core.started.is_set():
             self._started.set()
         outbox = self._core.outbox
         while outbox:
             outbox.popleft()()
-        if self._core.finished and not outbox and read:
+        if self._core.finished and not outbox and not self._finished.is_set():
+            if self._aio_loop is not None:
+                self._aio_loop.remove_reader(self._rfd)   # before anyone closes it
             self._closed = True
             for proc in self._processes:
                 proc._tracer_finished()
@@ -184,41 +167,48 @@ class Tracer:
         return False
 
     async def _pump(self) -> None:
-        if self._urfd >= 0:
-            import asyncio
-
-            asyncio.get_running_loop().add_reader(self._urfd, self._on_urgent)
+        """The loop side of the hand-off, for the tracer's whole life (a system task)."""
+        loop = self._aio_loop
+        if loop is None:
+            await self._pump_task()
+            return
+        # asyncio: a reader callback runs each batch at once, without a task step or the
+        # add/remove of a reader per wait-up that wait_readable costs; this task only
+        # waits for the end.
+        loop.add_reader(self._rfd, self._run_outbox)
         try:
-            await self._pump_lazy()
+            await self._until_finished(self._finished.wait)
         finally:
-            if self._urfd >= 0:
-                import asyncio
+            loop.remove_reader(self._rfd)
 
-                asyncio.get_running_loop().remove_reader(self._urfd)
+    async def _pump_task(self) -> None:
+        async def batch() -> None:
+            await anyio.wait_readable(self._rfd)
+            self._run_outbox()
 
-    async def _pump_lazy(self) -> None:
+        await self._until_finished(batch)
+
+    async def _until_finished(self, step: Callable[[], Any]) -> None:
+        """Run *step* until the tracer thread has finished. If this task is cancelled
+        (the event loop is shutting down: asyncio.run cancels every task, e.g. after an
+        exception escaped a signal handler), close the tracer so that nothing is left
+        stopped, go on until it has finished, then re-raise."""
         cancelled: BaseException | None = None
-        while True:
+        while not self._finished.is_set():
             try:
                 if cancelled is None:
-                    await anyio.wait_readable(self._rfd)
+                    await step()
                 else:
                     with anyio.CancelScope(shield=True):
-                        await anyio.wait_readable(self._rfd)
+                        await step()
             except anyio.get_cancelled_exc_class() as exc:
-                # The event loop is shutting down (asyncio.run cancels every task, e.g.
-                # after an exception escaped a signal handler): close the tracer, so that
-                # nothing is left stopped, and go on handing off until it has finished.
                 if cancelled is None:
                     cancelled = exc
                     self._closed = True
                     core = self._core
                     core.post(lambda: core.close(self._kill_on_close))
-                continue
-            if self._run_outbox():
-                if cancelled is not None:
-                    raise cancelled
-                return
+        if cancelled is not None:
+            raise cancelled
 
     def _make_ctl(self, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> _Ctl:
         return _Ctl(self._core, hold, regs, prior)  # runs on the tracer thread
@@ -347,7 +337,7 @@ class Tracer:
             await self._finished.wait()
         if core.thread is not None:
             core.thread.join()
-        for fd in (self._rfd, self._wfd, self._urfd, self._uwfd):
+        for fd in (self._rfd, self._wfd):
             if fd < 0:
                 continue
             os.close(fd)
@@ -391,7 +381,6 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     if sniffio.current_async_library() == "asyncio":
         import asyncio
 
-        tracer._urfd, tracer._uwfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         tracer._aio_loop = asyncio.get_running_loop()
     _spawn_system_task(tracer._pump)
     core.start()
@@ -404,9 +393,8 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         core.finished = True
         tracer._notify()
         await tracer._finished.wait()
-        for fd in (tracer._rfd, tracer._wfd, tracer._urfd, tracer._uwfd):
-            if fd >= 0:
-                os.close(fd)
+        for fd in (tracer._rfd, tracer._wfd):
+            os.close(fd)
         if isinstance(err, AttachError):
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err

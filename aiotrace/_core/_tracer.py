@@ -292,7 +292,7 @@ class Core:
 
     def __init__(
         self,
-        notify: Callable[[bool], None],
+        notify: Callable[[], None],
         make_ctl: Callable[[Hold, _ffi.UserRegs | None, Any], Any],
     ) -> None:
         self.notify = notify                     # wakes the loop; called once per batch
@@ -305,7 +305,6 @@ class Core:
         self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
         self.unclaimed_children: set[int] = set()
         self.seq = 0
-        self.urgent = False     # the outbox holds something a thread or a caller waits for
         self.stops = 0                           # every waitpid report, doorbell included
         self._sleeping = _AWAKE
         self._rung = False
@@ -347,7 +346,6 @@ class Core:
     def reply(self, fn: Callable[[], None]) -> None:
         """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
         self.outbox.append(fn)
-        self.urgent = True
 
     # -- the thread -----------------------------------------------------------------------
 
@@ -478,8 +476,7 @@ class Core:
 
     def _flush(self) -> None:
         if self.outbox:
-            self.notify(self.urgent)
-            self.urgent = False
+            self.notify()
 
     # -- doorbell -------------------------------------------------------------------------
 
@@ -801,8 +798,6 @@ class Core:
     def _push(self, sub: Subscription, item: Any) -> None:
         sub.buffer.append(item)
         sub.pushed += 1
-        if sub.intercept:
-            self.urgent = True   # a thread waits for this one: wake the loop at once
         if not sub.flagged:
             sub.flagged = True
             self.outbox.append(sub.wake)
