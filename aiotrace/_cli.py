@@ -513,8 +513,10 @@ class _Session:
         return tuple(types)
 
     def prefilter(self) -> set[int] | None:
-        """Syscalls to stop at with --seccomp-bpf (None: every call)."""
-        if not self.opts.seccomp or self.trace_nrs is None:
+        """Syscalls to stop at with --seccomp-bpf (None: every call). Only with -f: the
+        filter stays in the children, whose filtered calls would fail with ENOSYS if
+        they ran untraced."""
+        if not self.opts.seccomp or not self.opts.follow or self.trace_nrs is None:
             return None
         nrs = set(self.trace_nrs)
         for rule in self.opts.injects:
@@ -688,6 +690,9 @@ def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
 
 async def _run(s: _Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp and not o.follow:
+        s.err.write(f"{PROG}: --seccomp-bpf cannot be used without -f/--follow-forks, "
+                    "disabling\n")
     env = dict(os.environ)
     for item in o.env:
         var, eq, val = item.partition("=")
@@ -788,6 +793,8 @@ async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> 
 
 async def _attach(s: _Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp:
+        s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
     p = s.printer
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []

@@ -371,6 +371,20 @@ def test_seccomp_bpf_like_strace(target, data_file):
     assert a.stderr.startswith("execve(")
 
 
+@needs_strace
+def test_seccomp_bpf_without_f_is_disabled_like_strace():
+    """Without -f the children would run untraced with the filter (their traced calls
+    failing with ENOSYS): strace disables --seccomp-bpf with a warning, and so do we."""
+    argv = ["sh", "-c", "/bin/true; echo hi"]
+    opts = ["--seccomp-bpf", "-e", "trace=execve"]
+    a = aiotrace("run", *opts, "--", *argv)
+    s = strace(*opts, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "hi\n")
+    assert _lines(a.stderr.replace("aiotrace: ", f"{STRACE}: ")) == _lines(s.stderr)
+    assert a.stderr.startswith(
+        "aiotrace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling\n")
+
+
 def _per_process_files(prefix: Path) -> str:
     """``-ff -ttt -o PREFIX`` files merged into one ``PID line`` trace, in time order."""
     lines = []
@@ -452,6 +466,40 @@ def test_threads_follow(target, tmp_path):
     for t in ("P.1", "P.2"):
         assert [x[0] for x in a[t] if x[0] == "getppid"] == ["getppid"] * 3
         assert exits_of(a[t]) == exits_of(s[t]) == ["+++ exited with 0 +++"]
+
+
+def _single(text: str) -> list[tuple]:
+    """A trace without -f (no pid prefixes): its normalised items, with process ids of
+    the untraced threads and children (clone's, wait4's...) as CHILD."""
+    (seq,) = sequences("".join(f"1 {l}\n" for l in text.splitlines())).values()
+    out = []
+    for x in seq:
+        if len(x) == 3 and x[0] in _PID_RETURNS and x[0] != "getppid":
+            x = (x[0], x[1], re.sub(r"^\d+", "CHILD", x[2]))
+        out.append(x)
+    return out
+
+
+@needs_strace
+@pytest.mark.parametrize("argv", [["threads", "3", "20"], ["sh", "-c", "ls / | wc -l"]],
+                         ids=["threads", "sh_pipe"])
+def test_without_f_same_calls_as_strace(argv, target, tmp_path):
+    """Without -f only the first thread is traced: the same calls and return values as
+    strace without -f (the other threads' getppid calls do not even stop)."""
+    if argv[0] == "threads":
+        argv = [target("threads"), *argv[1:]]
+    ours, theirs = tmp_path / "a", tmp_path / "s"
+    a = aiotrace("run", "-o", str(ours), "--", *argv)
+    s = strace("-o", str(theirs), *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
+    assert a.stderr == s.stderr == ""
+    x, y = _single(ours.read_text()), _single(theirs.read_text())
+    assert calls_of(x) == calls_of(y)
+    assert exits_of(x) == exits_of(y) == ["+++ exited with 0 +++"]
+    assert [l[1].split()[1] for l in x if l[0] == "---"] == \
+        [l[1].split()[1] for l in y if l[0] == "---"]
+    if "threads" in argv[0]:
+        assert "getppid" not in [c[0] for c in calls_of(x)]
 
 
 def test_without_f_only_the_main_thread(target):
@@ -660,6 +708,18 @@ def test_counts_like_strace(prog, target):
         assert _table(a.stderr)["getppid"] == (2000, 0)
     header = "% time     seconds  usecs/call     calls    errors syscall"
     assert a_lines[0] == header == s_lines[0]
+
+
+@needs_strace
+def test_counts_without_f_like_strace(target):
+    """-c without -f counts the first thread only, as strace -c: not the 3 x 20 getppid
+    calls of the other threads."""
+    argv = [target("threads"), "3", "20"]
+    a = aiotrace("run", "-c", "--", *argv)
+    s = strace("-c", *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "threads done\n")
+    assert _table(a.stderr) == _table(s.stderr)
+    assert "getppid" not in _table(a.stderr) and _table(a.stderr)["clone3"] == (3, 0)
 
 
 def test_summary_with_trace(target):

@@ -141,6 +141,54 @@ async def test_follow_false_traces_only_the_process(target, tmp_path):
     assert not run.of(Exec)
 
 
+async def test_follow_false_traces_only_the_first_thread(target, tmp_path):
+    """follow=False: the other threads are never seized (strace without -f)."""
+    run = await trace_run([target("threads"), "3", "5"], tmp_path, follow=False)
+    assert run.rc == 0 and run.out == "threads done\n"
+    root = run.events[0].pid
+    assert {e.tid for e in run.events} == {root}
+    assert not run.of(Clone)
+    names = [e.name for e in run.of(SyscallEntry)]
+    assert names.count("clone3") + names.count("clone") == 3 and "getppid" not in names
+    assert [d.tid for d in run.of(Death)] == [root]
+
+
+def _tracers(pid: int) -> dict[int, int]:
+    """TracerPid of each thread of *pid*."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("TracerPid:"):
+                out[int(task.name)] = int(line.split()[1])
+    return out
+
+
+async def test_attach_without_follow_only_that_thread(target, spawned):
+    p = spawned(subprocess.Popen([target("blocker"), "3"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline() == f"ready {p.pid}\n"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.attach(p.pid, follow=False)
+        assert proc.threads == [p.pid]
+        tracers = _tracers(p.pid)
+        assert len(tracers) == 4
+        assert [tid for tid, t in tracers.items() if t] == [p.pid]   # (t: the tracer thread)
+        events = proc.events()
+        proc.resume()
+        p.stdin.write("go\n")
+        p.stdin.flush()
+        got = []
+        async with events:
+            async for ev in events:
+                got.append(ev)
+        assert await proc.wait() == 0   # it died traced: its status is known
+    assert {e.tid for e in got} == {p.pid} and not [e for e in got if isinstance(e, Clone)]
+    assert [e.name for e in got if isinstance(e, SyscallExit)][-1] == "write"   # "bye"
+    assert isinstance(got[-1], Death) and got[-1].returncode == 0
+    assert p.stdout.read() == "bye\n"
+    assert p.wait(timeout=20) == 0
+
+
 async def test_exec_from_non_leader_thread(target, tmp_path):
     run = await trace_run([target("exec_thread"), "/bin/echo", "hello"], tmp_path, Exec, Clone, Death)
     assert run.rc == 0 and run.out == "thread execs\nhello\n"

@@ -67,6 +67,13 @@ async def test_prefilter_stops_only_at_wanted_syscalls(target):
     assert stops < 410 and full_stops >= stops + 40
 
 
+async def test_prefilter_needs_follow(target):
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(ValueError, match="needs follow=True"):
+            await tracer.spawn([target("getppid_loop"), "1"], syscalls={"getppid"},
+                               follow=False)
+
+
 async def test_prefilter_without_exit_interest_skips_exit_stops(target):
     argv = [target("getppid_loop"), "100"]
     rc, (evs,), stops = await run(argv, prefilter={"getppid"},

@@ -51,10 +51,12 @@ _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
 _AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
 
-BASE_OPTIONS = (
-    Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT | Opt.TRACECLONE
-)
-FOLLOW_OPTIONS = Opt.TRACEFORK | Opt.TRACEVFORK
+BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
+# Without follow, no new thread or child is ever seized (as strace without -f): only the
+# spawned process's first thread, or the attached thread, is traced. clone() of a thread
+# or of a child without SIGCHLD reports PTRACE_EVENT_CLONE; fork()-like clones report
+# PTRACE_EVENT_FORK, vfork() PTRACE_EVENT_VFORK; each only if its option is set.
+FOLLOW_OPTIONS = Opt.TRACECLONE | Opt.TRACEFORK | Opt.TRACEVFORK
 
 
 class TraceeGoneError(OSError):
@@ -1029,10 +1031,15 @@ class Core:
         seized: set[int] = set()
         try:
             while True:
-                try:
-                    tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
-                except FileNotFoundError:
-                    raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
+                if not fam.follow:
+                    # only the thread *pid* (as strace -p without -f): the others, and
+                    # what anyone creates, run untraced
+                    tids = {pid}
+                else:
+                    try:
+                        tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+                    except FileNotFoundError:
+                        raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
                 new = tids - seized
                 if not new:
                     break
@@ -1104,9 +1111,6 @@ class Core:
             newp = Proc(child, fam)
             self._add_proc(newp)
             self._add_thread(newp, child).exit_off = parent.exit_off
-            if not fam.follow:
-                newp.detached = True
-                self.threads[child].detach_requested = True
         early = self.early.pop(child, None)
         if early is not None:
             self._handle(child, early)
