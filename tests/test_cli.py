@@ -359,6 +359,34 @@ def test_inject_signal(target):
 
 
 @needs_strace
+@pytest.mark.parametrize("options", [
+    [], ["-e", "signal=SIGRT_2,rtmin,64"], ["-e", "signal=!34,sigrt_8"], ["-e", "signal=65,33"],
+    ["-e", "signal=0,010"], ["-e", "signal=255"],
+], ids=lambda o: " ".join(o) or "default")
+def test_realtime_signal_names_like_strace(options, target):
+    """Kernel numbering, as strace: 32 is SIGRTMIN, 33 SIGRT_1, 34 SIGRT_2 ... 64 SIGRT_32;
+    -e signal= takes those names and decimal numbers 0..255 (outside 1..64: no signal)."""
+    argv = [target("rt_signals"), "32", "33", "34", "40", "64", "10"]
+    a = aiotrace("run", "-e", "trace=none", *options, "--", *argv)
+    s = strace("-e", "trace=none", *options, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "sent 6\n")
+    assert _lines(a.stderr) == _lines(s.stderr)
+    if not options:
+        assert [l.split()[1] for l in a.stderr.splitlines()[:-1]] == [
+            "SIGRTMIN", "SIGRT_1", "SIGRT_2", "SIGRT_8", "SIGRT_32", "SIGUSR1"]
+
+
+@needs_strace
+@pytest.mark.parametrize("value", ["256", "-1", "SIGRT_0", "SIGRT_33", "SIGRTMAX", "0x3"])
+def test_invalid_signal_sets_like_strace(value):
+    a = aiotrace("run", "-e", f"signal={value}", "--", "true")
+    s = strace("-e", f"signal={value}", "true")
+    assert a.returncode == s.returncode == 1
+    assert a.stderr.splitlines()[0] == s.stderr.splitlines()[0].replace(
+        f"{STRACE}: ", "aiotrace: ")
+
+
+@needs_strace
 def test_seccomp_bpf_like_strace(target, data_file):
     """--seccomp-bpf: only the traced calls stop; the same lines as strace --seccomp-bpf
     (the first execve included, although its exit stop is not reported then)."""

@@ -216,6 +216,25 @@ async def test_signals_with_handlers_are_delivered_once_each(target, tmp_path):
     assert Counter(s.signo for s in run.of(Signal)) == {signal.SIGUSR1: 5, signal.SIGUSR2: 1}
 
 
+async def test_signal_names_in_kernel_numbering(target, tmp_path):
+    """Signal.name uses strace's names in the kernel's numbering (32 is SIGRTMIN), not
+    glibc's (where 34 is SIGRTMIN): the names strace 6.1 prints for these numbers."""
+    run = await trace_run([target("rt_signals"), "32", "33", "34", "40", "64", "10"],
+                          tmp_path, Signal)
+    assert run.rc == 0 and run.out == "sent 6\n"
+    assert [(e.signo, e.name) for e in run.events] == [
+        (32, "SIGRTMIN"), (33, "SIGRT_1"), (34, "SIGRT_2"), (40, "SIGRT_8"), (64, "SIGRT_32"),
+        (10, "SIGUSR1")]
+
+
+def test_signal_name_table():
+    from aiotrace._core._events import signal_name
+
+    assert [signal_name(n) for n in (1, 6, 17, 29, 31, 32, 33, 63, 64, 0, 65)] == [
+        "SIGHUP", "SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS", "SIGRTMIN", "SIGRT_1", "SIGRT_31",
+        "SIGRT_32", "SIG0", "SIG65"]
+
+
 @pytest.mark.parametrize("name, rc", [("sigkill_self", -9), ("segv", -11)])
 async def test_death_by_signal(target, tmp_path, name, rc):
     run = await trace_run([target(name)], tmp_path, Death, Exit, Signal)
