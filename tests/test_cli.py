@@ -946,7 +946,7 @@ ERRORS = [
     (["run", "-o", "|cat", "true"], "aiotrace: -o '|cat': piping the trace to a command is "
      "not supported", None),
     (["run", "-ff", "-o", "x", "--json", "true"], "aiotrace: --json does not combine", None),
-    (["run", "-e", "signal=99", "true"], "aiotrace: invalid signal '99'", None),
+    (["run", "-e", "signal=256", "true"], "aiotrace: invalid signal '256'", None),
 ]
 
 
