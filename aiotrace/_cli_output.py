@@ -10,8 +10,8 @@ progress, for its exit.
 ``TextPrinter.render`` / ``JsonPrinter.render`` run on the event loop, once per event, in
 the order of the events (``seq``): they lay the decoded text out into lines. Doing the
 layout there, rather than on the tracer thread, keeps it in the exact order of the stops
-for every event, ``Death`` included (aiotrace hands deaths to streams without calling
-``capture``).
+for every event, ``Death`` included (its ``capture`` only forgets the thread's call in
+progress: a dead thread has no memory to read).
 
 strace's layout rules reproduced here (strace 6.1, ``printleader``,
 ``syscall_exiting_trace``, ``print_event_exit``):
@@ -232,6 +232,9 @@ class Decoder:
             more = format_exit(call.name, call.args, 0, None, entry_text=call.text)[0] \
                 != call.text
             return (call.name, call.text, more)
+        if t is Death:
+            self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
+            return None
         if t is Exec:
             old, tid = ev.old_tid, ev.tid
             if old != tid:

@@ -468,6 +468,8 @@ class Process:
         exception it raises is stored there instead). Use it to read strings or structs
         that the tracee may change once it runs on (``memory.read(addr, n)``,
         ``memory.read_string(addr, limit)``); keep it short: the tracee waits for it.
+        ``Death`` events go through it too, after the thread is reaped: *memory* is then
+        None (nothing is left to read, and no ptrace request may be made for that tid).
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")

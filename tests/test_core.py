@@ -525,6 +525,37 @@ async def test_capture_reads_memory_at_the_stop(target, tmp_path):
         proc.events(capture=grab, intercept=True)
 
 
+async def test_capture_applies_to_death_events(target):
+    """Death events go through capture= too, with no memory (the thread is reaped); other
+    events get the stopped thread's memory. A capture's exception is stored as usual."""
+    seen = []
+
+    def note(ev, mem):
+        seen.append((type(ev), ev.tid, mem is None))
+        if isinstance(ev, Death):
+            return ("died", ev.tid, ev.returncode)
+        return "alive"
+
+    def boom(ev, mem):
+        raise RuntimeError("capture bug")
+
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("threads"), "2", "1"], stdout=subprocess.DEVNULL)
+        events = proc.events(Death, Exit, capture=note)
+        broken = proc.events(Death, capture=boom)
+        proc.resume()
+        async with events, broken:
+            got = [ev async for ev in events]
+            errors = [ev.captured async for ev in broken]
+        assert await proc.wait() == 0
+    deaths = [e for e in got if isinstance(e, Death)]
+    assert len(deaths) == 3   # two threads and the leader
+    assert [e.captured for e in deaths] == [("died", e.tid, 0) for e in deaths]
+    assert all(e.captured == "alive" for e in got if isinstance(e, Exit))
+    assert {(cls, gone) for cls, _, gone in seen} == {(Death, True), (Exit, False)}
+    assert len(errors) == 3 and all(isinstance(e, RuntimeError) for e in errors)
+
+
 def test_top_level_await_across_statements(target):
     """Like Jupyter: each top-level await runs as its own task (asyncio REPL)."""
     script = "\n".join([

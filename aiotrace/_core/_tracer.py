@@ -119,7 +119,7 @@ class Subscription:
         self.closed = False
         self.wake: Callable[[], None] = _nothing
         self.gone: Callable[[int], None] = _ignore_int
-        self.capture: Callable[[TraceEvent, Memory], Any] | None = None
+        self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
         self.flagged = False
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
@@ -1151,7 +1151,16 @@ class Core:
             ev = Death(th.proc.pid, th.tid, self.seq, time.monotonic_ns(),
                        status=status, returncode=returncode(status))
             for sub in subs:
-                self._push(sub, ev)
+                if sub.capture is not None:
+                    # The thread is gone (reaped): there is no memory to read and no
+                    # ptrace request to make, so the capture gets None for the memory.
+                    try:
+                        value = sub.capture(ev, None)
+                    except Exception as exc:  # noqa: BLE001 - handed to the consumer
+                        value = exc
+                    self._push(sub, _copy_with(ev, "captured", value))
+                else:
+                    self._push(sub, ev)
 
     def _proc_dead(self, proc: Proc, status: int) -> None:
         proc.status = status
