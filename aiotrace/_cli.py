@@ -553,17 +553,6 @@ class _Session:
                 self._due = anyio.Event()
                 self.flush()
 
-    def show_exec_now(self, pid: int) -> None:
-        """With a seccomp prefilter the first execve's exit is not reported: show it now
-        (the program is still held at its exec stop)."""
-        assert self.decoder is not None and self.printer is not None
-        t = time.monotonic_ns()
-        fake = SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0)
-        cap = self.decoder.capture(fake, None)
-        self.printer.render(SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0,
-                                        captured=cap))
-        self.decoder.exec_shown.add(pid)
-
     async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
         o = self.opts
         if o.summary is not None:
@@ -736,8 +725,6 @@ async def _run(s: _Session) -> tuple[str, int]:
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
                 s.decoder.expect_exec(proc.pid, exec_text, t0)
-                if s.prefilter() is not None and s.trace_nrs is not None and 59 in s.trace_nrs:
-                    s.show_exec_now(proc.pid)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)

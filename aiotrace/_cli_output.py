@@ -156,7 +156,6 @@ class Decoder:
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
-        self.exec_shown: set[int] = set()
         self._tid = 0
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
@@ -212,10 +211,6 @@ class Decoder:
                     pending = self.pending_exec.pop(ev.pid, None)
                     if pending is not None:
                         entry, t0 = pending
-                        self.exec_shown.add(ev.pid)
-                    elif ev.pid in self.exec_shown:
-                        self.exec_shown.discard(ev.pid)
-                        return None   # already shown (seccomp prefilter, see exec_done)
             else:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,

@@ -389,7 +389,7 @@ def test_invalid_signal_sets_like_strace(value):
 @needs_strace
 def test_seccomp_bpf_like_strace(target, data_file):
     """--seccomp-bpf: only the traced calls stop; the same lines as strace --seccomp-bpf
-    (the first execve included, although its exit stop is not reported then)."""
+    (the first execve included)."""
     argv = [target("syscall_mix"), data_file]
     opts = ["-f", "--seccomp-bpf", "-e", "trace=execve,openat,read,write,exit_group"]
     a = aiotrace("run", *opts, "--", *argv)
@@ -411,6 +411,25 @@ def test_seccomp_bpf_without_f_is_disabled_like_strace():
     assert _lines(a.stderr.replace("aiotrace: ", f"{STRACE}: ")) == _lines(s.stderr)
     assert a.stderr.startswith(
         "aiotrace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling\n")
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-e", "trace=execve"], ["-c", "-e", "trace=execve"],
+                                     ["-e", "trace=execve", "-T"]],
+                         ids=["trace", "count", "times"])
+def test_seccomp_bpf_first_execve_like_strace(options):
+    """The first execve's exit (its entry came before the trace) is reported under the
+    prefilter: shown, and counted by -c, as strace --seccomp-bpf does."""
+    argv = ["sh", "-c", "/bin/true"]
+    a = aiotrace("run", "-f", "--seccomp-bpf", *options, "--", *argv)
+    s = strace("-f", "--seccomp-bpf", *options, *argv)
+    assert a.returncode == s.returncode == 0
+    if "-c" in options:
+        assert _table(a.stderr) == _table(s.stderr) == {"execve": (2, 0)}
+    else:
+        strip = lambda t: re.sub(r"\d+", "N", "\n".join(_lines(t)).replace(f"{STRACE}:", "aiotrace:"))
+        assert strip(a.stderr) == strip(s.stderr)
+        assert a.stderr.startswith('execve("/usr/bin/sh", ["sh", "-c", "/bin/true"], ')
 
 
 def _per_process_files(prefix: Path) -> str:

@@ -947,6 +947,13 @@ class Core:
                 if th.parked:
                     th.parked = False
                     th.holds -= 1
+                    if th.nr == _NR_EXECVE and not fam.full_stops:
+                        # Parked in the exec stop of the spawning execve, whose entry was
+                        # never seen: with a prefilter the thread would be resumed with
+                        # PTRACE_CONT and that call's exit stop would not come.
+                        tid = th.tid
+                        th.want_exit = any(s.wants(SyscallExit, tid, _NR_EXECVE)
+                                           for s in fam.subs)
                     self._release_if_free(th)
 
     def interrupt(
