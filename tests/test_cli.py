@@ -322,8 +322,6 @@ def test_inject_like_strace(options, target):
 
 
 @needs_strace
-@pytest.mark.xfail(strict=True, reason="aiotrace._decode decodes dup2's new descriptor at the "
-                   "exit: -y shows its target after the call, strace 6.1 before it")
 def test_dup2_new_descriptor_like_strace(tmp_path):
     """strace -y prints dup2's new descriptor at the entry, with the file it referred to
     before the call: ``dup2(4<pipe:[A]>, 1<pipe:[B]>) = 1<pipe:[A]>``."""
