@@ -52,15 +52,7 @@ _ptrace = _libc.ptrace
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p)
 _ptrace.restype = ctypes.c_long
 _PTRACE_GETREGS = 12
-_PTRACE_GETSIGINFO = 0x4202
 _RSP_INDEX = 19   # struct user_regs_struct: r15 ... rip cs eflags rsp
-
-
-def _siginfo(tid: int) -> bytes | None:
-    buf = ctypes.create_string_buffer(128)
-    if _ptrace(_PTRACE_GETSIGINFO, tid, None, buf) != 0:
-        return None
-    return buf.raw
 
 
 def _stack_pointer(tid: int) -> int | None:
@@ -217,8 +209,8 @@ class Decoder:
                                     fd_path=self.fd_path, entry_text=entry)
             return (name, entry, args, ret, t0, marks)
         if t is Signal:
-            raw = _siginfo(ev.tid)
-            return format_siginfo(raw) if raw is not None else None
+            raw = ev.siginfo   # read by the library at the stop
+            return format_siginfo(raw) if raw else None
         if t is Exit:
             call = self.calls.pop(ev.tid, None)
             if call is None:

@@ -227,6 +227,19 @@ async def test_signal_names_in_kernel_numbering(target, tmp_path):
         (10, "SIGUSR1")]
 
 
+async def test_signal_events_carry_siginfo(target, tmp_path):
+    """Signal.siginfo is the raw siginfo_t read at the stop: kill() from the process
+    itself gives si_code SI_USER and si_pid its own pid; segv's fault is SEGV_MAPERR."""
+    run = await trace_run([target("rt_signals"), "10", "34"], tmp_path, Signal)
+    pid = run.events[0].pid
+    for ev, signo in zip(run.events, (10, 34), strict=True):
+        assert len(ev.siginfo) == 128 and ev.si_code == 0   # SI_USER
+        assert int.from_bytes(ev.siginfo[:4], "little") == signo
+        assert int.from_bytes(ev.siginfo[16:20], "little") == pid   # si_pid (offset 16)
+    run = await trace_run([target("segv")], tmp_path, Signal)
+    assert [(e.signo, e.si_code) for e in run.events] == [(signal.SIGSEGV, 1)]  # SEGV_MAPERR
+
+
 def test_signal_name_table():
     from aiotrace._core._events import signal_name
 

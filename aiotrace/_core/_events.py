@@ -165,10 +165,21 @@ class Signal(TraceEvent):
 
     kind: ClassVar[str] = "signal"
     signo: int
+    #: the raw ``siginfo_t`` (128 bytes, x86-64 layout) read with ``PTRACE_GETSIGINFO`` at
+    #: the stop: who sent the signal and why (``si_code``, ``si_pid``...); ``b""`` if the
+    #: thread was gone before it could be read.
+    siginfo: bytes = field(default=b"", repr=False)
 
     @property
     def name(self) -> str:
         return signal_name(self.signo)
+
+    @property
+    def si_code(self) -> int | None:
+        """``siginfo.si_code`` (``SI_USER`` is 0, ``SI_TKILL`` -6, ...), None if unknown."""
+        if len(self.siginfo) < 12:
+            return None
+        return int.from_bytes(self.siginfo[8:12], "little", signed=True)
 
     def __repr__(self) -> str:
         return f"<Signal #{self.seq} pid={self.pid} tid={self.tid} {self.name}>"

@@ -553,7 +553,11 @@ class Core:
             else:
                 th.stepping = False
                 th.verdict.signo = stop.detail
-                self._dispatch(th, Signal, -1, signo=stop.detail)
+                try:
+                    info = _ffi.getsiginfo(tid)
+                except OSError:
+                    info = b""   # killed meanwhile: its death is reported next
+                self._dispatch(th, Signal, -1, signo=stop.detail, siginfo=info)
         elif kind is StopKind.EVENT:
             self._event_stop(th, stop.detail)
         elif kind is StopKind.GROUP_STOP:
