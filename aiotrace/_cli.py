@@ -513,8 +513,10 @@ class _Session:
         return tuple(types)
 
     def prefilter(self) -> set[int] | None:
-        """Syscalls to stop at with --seccomp-bpf (None: every call)."""
-        if not self.opts.seccomp or self.trace_nrs is None:
+        """Syscalls to stop at with --seccomp-bpf (None: every call). Only with -f: the
+        filter stays in the children, whose filtered calls would fail with ENOSYS if
+        they ran untraced."""
+        if not self.opts.seccomp or not self.opts.follow or self.trace_nrs is None:
             return None
         nrs = set(self.trace_nrs)
         for rule in self.opts.injects:
@@ -550,17 +552,6 @@ class _Session:
                 await anyio.sleep(_FLUSH_DELAY)
                 self._due = anyio.Event()
                 self.flush()
-
-    def show_exec_now(self, pid: int) -> None:
-        """With a seccomp prefilter the first execve's exit is not reported: show it now
-        (the program is still held at its exec stop)."""
-        assert self.decoder is not None and self.printer is not None
-        t = time.monotonic_ns()
-        fake = SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0)
-        cap = self.decoder.capture(fake, None)
-        self.printer.render(SyscallExit(pid, pid, 0, t, nr=59, args=(0,) * 6, retval=0,
-                                        captured=cap))
-        self.decoder.exec_shown.add(pid)
 
     async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
         o = self.opts
@@ -695,6 +686,9 @@ def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
 
 async def _run(s: _Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp and not o.follow:
+        s.err.write(f"{PROG}: --seccomp-bpf cannot be used without -f/--follow-forks, "
+                    "disabling\n")
     env = dict(os.environ)
     for item in o.env:
         var, eq, val = item.partition("=")
@@ -738,8 +732,6 @@ async def _run(s: _Session) -> tuple[str, int]:
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
                 s.decoder.expect_exec(proc.pid, exec_text, t0)
-                if s.prefilter() is not None and s.trace_nrs is not None and 59 in s.trace_nrs:
-                    s.show_exec_now(proc.pid)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
@@ -795,6 +787,8 @@ async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> 
 
 async def _attach(s: _Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp:
+        s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
     p = s.printer
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []

@@ -15,6 +15,7 @@ import difflib
 import re
 
 from ._decode import SYSCALL_NAMES, SYSCALL_NUMBERS
+from ._decode._xlat import SIGNAL_NAMES
 
 __all__ = [
     "CLASSES", "SetError", "parse_syscall_set", "expand_token", "parse_signal_set",
@@ -188,17 +189,6 @@ def parse_syscall_set(text: str) -> frozenset[str]:
 
 # -- signals ----------------------------------------------------------------------------
 
-SIGNAL_NAMES: dict[int, str] = {
-    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT",
-    7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2",
-    13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD",
-    18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG",
-    24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH",
-    29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS", 32: "SIGRTMIN",
-}
-for _n in range(33, 65):
-    SIGNAL_NAMES[_n] = f"SIGRT_{_n - 32}"   # strace's names: kernel numbering, not glibc's
-del _n
 _SIGNAL_NUMBERS = {name: n for n, name in SIGNAL_NAMES.items()}
 _SIGNAL_NUMBERS.update({"SIGIOT": 6, "SIGPOLL": 29, "SIGCLD": 17, "SIGUNUSED": 31})
 
@@ -209,10 +199,11 @@ def signal_name(signo: int) -> str:
 
 
 def signal_number(text: str) -> int | None:
-    """A signal name (any case, with or without ``SIG``) or number in 1..64."""
-    if text.isdigit():
-        n = int(text)
-        return n if 1 <= n <= 64 else None
+    """A signal name (any case, with or without ``SIG``) or a decimal number in 0..255, as
+    strace accepts them (numbers outside 1..64 are valid but match no signal)."""
+    if text.isdigit() and text.isascii():
+        n = int(text, 10)
+        return n if n <= 255 else None
     name = text.upper()
     if not name.startswith("SIG"):
         name = "SIG" + name
@@ -240,7 +231,7 @@ def parse_signal_set(text: str) -> frozenset[int]:
             sigs.add(n)
     if negate:
         sigs = set(range(1, 65)) - sigs
-    return frozenset(sigs)
+    return frozenset(s for s in sigs if 1 <= s <= 64)
 
 
 # -- status and quiet -------------------------------------------------------------------

@@ -10,8 +10,8 @@ progress, for its exit.
 ``TextPrinter.render`` / ``JsonPrinter.render`` run on the event loop, once per event, in
 the order of the events (``seq``): they lay the decoded text out into lines. Doing the
 layout there, rather than on the tracer thread, keeps it in the exact order of the stops
-for every event, ``Death`` included (aiotrace hands deaths to streams without calling
-``capture``).
+for every event, ``Death`` included (its ``capture`` only forgets the thread's call in
+progress: a dead thread has no memory to read).
 
 strace's layout rules reproduced here (strace 6.1, ``printleader``,
 ``syscall_exiting_trace``, ``print_event_exit``):
@@ -52,15 +52,7 @@ _ptrace = _libc.ptrace
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p)
 _ptrace.restype = ctypes.c_long
 _PTRACE_GETREGS = 12
-_PTRACE_GETSIGINFO = 0x4202
 _RSP_INDEX = 19   # struct user_regs_struct: r15 ... rip cs eflags rsp
-
-
-def _siginfo(tid: int) -> bytes | None:
-    buf = ctypes.create_string_buffer(128)
-    if _ptrace(_PTRACE_GETSIGINFO, tid, None, buf) != 0:
-        return None
-    return buf.raw
 
 
 def _stack_pointer(tid: int) -> int | None:
@@ -156,7 +148,6 @@ class Decoder:
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
-        self.exec_shown: set[int] = set()
         self._tid = 0
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
@@ -212,18 +203,14 @@ class Decoder:
                     pending = self.pending_exec.pop(ev.pid, None)
                     if pending is not None:
                         entry, t0 = pending
-                        self.exec_shown.add(ev.pid)
-                    elif ev.pid in self.exec_shown:
-                        self.exec_shown.discard(ev.pid)
-                        return None   # already shown (seccomp prefilter, see exec_done)
             else:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry)
             return (name, entry, args, ret, t0, marks)
         if t is Signal:
-            raw = _siginfo(ev.tid)
-            return format_siginfo(raw) if raw is not None else None
+            raw = ev.siginfo   # read by the library at the stop
+            return format_siginfo(raw) if raw else None
         if t is Exit:
             call = self.calls.pop(ev.tid, None)
             if call is None:
@@ -232,6 +219,9 @@ class Decoder:
             more = format_exit(call.name, call.args, 0, None, entry_text=call.text)[0] \
                 != call.text
             return (call.name, call.text, more)
+        if t is Death:
+            self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
+            return None
         if t is Exec:
             old, tid = ev.old_tid, ev.tid
             if old != tid:

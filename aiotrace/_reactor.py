@@ -234,8 +234,10 @@ class Tracer:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
-        ``subprocess.DEVNULL`` or None (inherit). With ``follow`` (the default) the
-        children it forks are traced too. Raises :class:`SpawnFailed` if the program
+        ``subprocess.DEVNULL`` or None (inherit). With ``follow`` (the default) its
+        threads and the children it forks are traced too; with ``follow=False`` only its
+        first thread is (as strace without ``-f``): other threads and children run
+        untraced, and no ``Clone`` event is reported. Raises :class:`SpawnFailed` if the program
         cannot be executed.
 
         ``syscalls`` declares, before the program starts, the only syscalls any stream
@@ -243,12 +245,18 @@ class Tracer:
         program at those calls only, and at their exits only when a stream wants them
         (strace's ``--seccomp-bpf``). A stream opened later for other syscalls still
         works: the process then falls back to stopping at every syscall. A prefiltered
-        process cannot be detached (its filter would make those calls fail with ENOSYS).
+        process cannot be detached (its filter would make those calls fail with ENOSYS),
+        and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
         """
         self._check_open()
         argv = [os.fsdecode(a) for a in argv]
         if not argv:
             raise ValueError("spawn() needs a program to run: argv is empty")
+        if syscalls is not None and not follow:
+            raise ValueError(
+                "spawn(syscalls=...) needs follow=True: the seccomp filter is inherited by "
+                "the children and threads, and their filtered calls would fail with ENOSYS "
+                "if they ran untraced")
         devnull = -1
         fds: list[int | None] = []
         try:
@@ -294,7 +302,11 @@ class Tracer:
         return proc
 
     async def attach(self, pid: int, *, follow: bool = True) -> Process:
-        """Trace the running process *pid* (every thread), held until ``resume()``."""
+        """Trace the running process *pid*, held until ``resume()``.
+
+        With ``follow`` (the default) every thread of *pid* is traced, and the threads and
+        children they create; with ``follow=False`` only the thread *pid* itself (as
+        ``strace -p PID`` without ``-f``)."""
         self._check_open()
         pid = int(pid)
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
@@ -494,6 +506,8 @@ class Process:
         exception it raises is stored there instead). Use it to read strings or structs
         that the tracee may change once it runs on (``memory.read(addr, n)``,
         ``memory.read_string(addr, limit)``); keep it short: the tracee waits for it.
+        ``Death`` events go through it too, after the thread is reaped: *memory* is then
+        None (nothing is left to read, and no ptrace request may be made for that tid).
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")

@@ -322,8 +322,6 @@ def test_inject_like_strace(options, target):
 
 
 @needs_strace
-@pytest.mark.xfail(strict=True, reason="aiotrace._decode decodes dup2's new descriptor at the "
-                   "exit: -y shows its target after the call, strace 6.1 before it")
 def test_dup2_new_descriptor_like_strace(tmp_path):
     """strace -y prints dup2's new descriptor at the entry, with the file it referred to
     before the call: ``dup2(4<pipe:[A]>, 1<pipe:[B]>) = 1<pipe:[A]>``."""
@@ -359,9 +357,37 @@ def test_inject_signal(target):
 
 
 @needs_strace
+@pytest.mark.parametrize("options", [
+    [], ["-e", "signal=SIGRT_2,rtmin,64"], ["-e", "signal=!34,sigrt_8"], ["-e", "signal=65,33"],
+    ["-e", "signal=0,010"], ["-e", "signal=255"],
+], ids=lambda o: " ".join(o) or "default")
+def test_realtime_signal_names_like_strace(options, target):
+    """Kernel numbering, as strace: 32 is SIGRTMIN, 33 SIGRT_1, 34 SIGRT_2 ... 64 SIGRT_32;
+    -e signal= takes those names and decimal numbers 0..255 (outside 1..64: no signal)."""
+    argv = [target("rt_signals"), "32", "33", "34", "40", "64", "10"]
+    a = aiotrace("run", "-e", "trace=none", *options, "--", *argv)
+    s = strace("-e", "trace=none", *options, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "sent 6\n")
+    assert _lines(a.stderr) == _lines(s.stderr)
+    if not options:
+        assert [l.split()[1] for l in a.stderr.splitlines()[:-1]] == [
+            "SIGRTMIN", "SIGRT_1", "SIGRT_2", "SIGRT_8", "SIGRT_32", "SIGUSR1"]
+
+
+@needs_strace
+@pytest.mark.parametrize("value", ["256", "-1", "SIGRT_0", "SIGRT_33", "SIGRTMAX", "0x3"])
+def test_invalid_signal_sets_like_strace(value):
+    a = aiotrace("run", "-e", f"signal={value}", "--", "true")
+    s = strace("-e", f"signal={value}", "true")
+    assert a.returncode == s.returncode == 1
+    assert a.stderr.splitlines()[0] == s.stderr.splitlines()[0].replace(
+        f"{STRACE}: ", "aiotrace: ")
+
+
+@needs_strace
 def test_seccomp_bpf_like_strace(target, data_file):
     """--seccomp-bpf: only the traced calls stop; the same lines as strace --seccomp-bpf
-    (the first execve included, although its exit stop is not reported then)."""
+    (the first execve included)."""
     argv = [target("syscall_mix"), data_file]
     opts = ["-f", "--seccomp-bpf", "-e", "trace=execve,openat,read,write,exit_group"]
     a = aiotrace("run", *opts, "--", *argv)
@@ -369,6 +395,39 @@ def test_seccomp_bpf_like_strace(target, data_file):
     assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "hi\n")
     assert _lines(a.stderr) == _lines(s.stderr)
     assert a.stderr.startswith("execve(")
+
+
+@needs_strace
+def test_seccomp_bpf_without_f_is_disabled_like_strace():
+    """Without -f the children would run untraced with the filter (their traced calls
+    failing with ENOSYS): strace disables --seccomp-bpf with a warning, and so do we."""
+    argv = ["sh", "-c", "/bin/true; echo hi"]
+    opts = ["--seccomp-bpf", "-e", "trace=execve"]
+    a = aiotrace("run", *opts, "--", *argv)
+    s = strace(*opts, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "hi\n")
+    assert _lines(a.stderr.replace("aiotrace: ", f"{STRACE}: ")) == _lines(s.stderr)
+    assert a.stderr.startswith(
+        "aiotrace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling\n")
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-e", "trace=execve"], ["-c", "-e", "trace=execve"],
+                                     ["-e", "trace=execve", "-T"]],
+                         ids=["trace", "count", "times"])
+def test_seccomp_bpf_first_execve_like_strace(options):
+    """The first execve's exit (its entry came before the trace) is reported under the
+    prefilter: shown, and counted by -c, as strace --seccomp-bpf does."""
+    argv = ["sh", "-c", "/bin/true"]
+    a = aiotrace("run", "-f", "--seccomp-bpf", *options, "--", *argv)
+    s = strace("-f", "--seccomp-bpf", *options, *argv)
+    assert a.returncode == s.returncode == 0
+    if "-c" in options:
+        assert _table(a.stderr) == _table(s.stderr) == {"execve": (2, 0)}
+    else:
+        strip = lambda t: re.sub(r"\d+", "N", "\n".join(_lines(t)).replace(f"{STRACE}:", "aiotrace:"))
+        assert strip(a.stderr) == strip(s.stderr)
+        assert a.stderr.startswith('execve("/usr/bin/sh", ["sh", "-c", "/bin/true"], ')
 
 
 def _per_process_files(prefix: Path) -> str:
@@ -452,6 +511,40 @@ def test_threads_follow(target, tmp_path):
     for t in ("P.1", "P.2"):
         assert [x[0] for x in a[t] if x[0] == "getppid"] == ["getppid"] * 3
         assert exits_of(a[t]) == exits_of(s[t]) == ["+++ exited with 0 +++"]
+
+
+def _single(text: str) -> list[tuple]:
+    """A trace without -f (no pid prefixes): its normalised items, with process ids of
+    the untraced threads and children (clone's, wait4's...) as CHILD."""
+    (seq,) = sequences("".join(f"1 {l}\n" for l in text.splitlines())).values()
+    out = []
+    for x in seq:
+        if len(x) == 3 and x[0] in _PID_RETURNS and x[0] != "getppid":
+            x = (x[0], x[1], re.sub(r"^\d+", "CHILD", x[2]))
+        out.append(x)
+    return out
+
+
+@needs_strace
+@pytest.mark.parametrize("argv", [["threads", "3", "20"], ["sh", "-c", "ls / | wc -l"]],
+                         ids=["threads", "sh_pipe"])
+def test_without_f_same_calls_as_strace(argv, target, tmp_path):
+    """Without -f only the first thread is traced: the same calls and return values as
+    strace without -f (the other threads' getppid calls do not even stop)."""
+    if argv[0] == "threads":
+        argv = [target("threads"), *argv[1:]]
+    ours, theirs = tmp_path / "a", tmp_path / "s"
+    a = aiotrace("run", "-o", str(ours), "--", *argv)
+    s = strace("-o", str(theirs), *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
+    assert a.stderr == s.stderr == ""
+    x, y = _single(ours.read_text()), _single(theirs.read_text())
+    assert calls_of(x) == calls_of(y)
+    assert exits_of(x) == exits_of(y) == ["+++ exited with 0 +++"]
+    assert [l[1].split()[1] for l in x if l[0] == "---"] == \
+        [l[1].split()[1] for l in y if l[0] == "---"]
+    if "threads" in argv[0]:
+        assert "getppid" not in [c[0] for c in calls_of(x)]
 
 
 def test_without_f_only_the_main_thread(target):
@@ -662,6 +755,18 @@ def test_counts_like_strace(prog, target):
     assert a_lines[0] == header == s_lines[0]
 
 
+@needs_strace
+def test_counts_without_f_like_strace(target):
+    """-c without -f counts the first thread only, as strace -c: not the 3 x 20 getppid
+    calls of the other threads."""
+    argv = [target("threads"), "3", "20"]
+    a = aiotrace("run", "-c", "--", *argv)
+    s = strace("-c", *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "threads done\n")
+    assert _table(a.stderr) == _table(s.stderr)
+    assert "getppid" not in _table(a.stderr) and _table(a.stderr)["clone3"] == (3, 0)
+
+
 def test_summary_with_trace(target):
     r = aiotrace("run", "-C", "-e", "trace=fchdir", "--", target("fail_loop"), "3")
     lines = r.stderr.splitlines()
@@ -858,7 +963,7 @@ ERRORS = [
     (["run", "-o", "|cat", "true"], "aiotrace: -o '|cat': piping the trace to a command is "
      "not supported", None),
     (["run", "-ff", "-o", "x", "--json", "true"], "aiotrace: --json does not combine", None),
-    (["run", "-e", "signal=99", "true"], "aiotrace: invalid signal '99'", None),
+    (["run", "-e", "signal=256", "true"], "aiotrace: invalid signal '256'", None),
 ]
 
 

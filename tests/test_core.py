@@ -141,6 +141,54 @@ async def test_follow_false_traces_only_the_process(target, tmp_path):
     assert not run.of(Exec)
 
 
+async def test_follow_false_traces_only_the_first_thread(target, tmp_path):
+    """follow=False: the other threads are never seized (strace without -f)."""
+    run = await trace_run([target("threads"), "3", "5"], tmp_path, follow=False)
+    assert run.rc == 0 and run.out == "threads done\n"
+    root = run.events[0].pid
+    assert {e.tid for e in run.events} == {root}
+    assert not run.of(Clone)
+    names = [e.name for e in run.of(SyscallEntry)]
+    assert names.count("clone3") + names.count("clone") == 3 and "getppid" not in names
+    assert [d.tid for d in run.of(Death)] == [root]
+
+
+def _tracers(pid: int) -> dict[int, int]:
+    """TracerPid of each thread of *pid*."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("TracerPid:"):
+                out[int(task.name)] = int(line.split()[1])
+    return out
+
+
+async def test_attach_without_follow_only_that_thread(target, spawned):
+    p = spawned(subprocess.Popen([target("blocker"), "3"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline() == f"ready {p.pid}\n"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.attach(p.pid, follow=False)
+        assert proc.threads == [p.pid]
+        tracers = _tracers(p.pid)
+        assert len(tracers) == 4
+        assert [tid for tid, t in tracers.items() if t] == [p.pid]   # (t: the tracer thread)
+        events = proc.events()
+        proc.resume()
+        p.stdin.write("go\n")
+        p.stdin.flush()
+        got = []
+        async with events:
+            async for ev in events:
+                got.append(ev)
+        assert await proc.wait() == 0   # it died traced: its status is known
+    assert {e.tid for e in got} == {p.pid} and not [e for e in got if isinstance(e, Clone)]
+    assert [e.name for e in got if isinstance(e, SyscallExit)][-1] == "write"   # "bye"
+    assert isinstance(got[-1], Death) and got[-1].returncode == 0
+    assert p.stdout.read() == "bye\n"
+    assert p.wait(timeout=20) == 0
+
+
 async def test_exec_from_non_leader_thread(target, tmp_path):
     run = await trace_run([target("exec_thread"), "/bin/echo", "hello"], tmp_path, Exec, Clone, Death)
     assert run.rc == 0 and run.out == "thread execs\nhello\n"
@@ -166,6 +214,38 @@ async def test_signals_with_handlers_are_delivered_once_each(target, tmp_path):
     run = await trace_run([target("sighandler"), "5"], tmp_path, Signal)
     assert run.rc == 0 and run.out == "usr1=5 usr2=1\n"
     assert Counter(s.signo for s in run.of(Signal)) == {signal.SIGUSR1: 5, signal.SIGUSR2: 1}
+
+
+async def test_signal_names_in_kernel_numbering(target, tmp_path):
+    """Signal.name uses strace's names in the kernel's numbering (32 is SIGRTMIN), not
+    glibc's (where 34 is SIGRTMIN): the names strace 6.1 prints for these numbers."""
+    run = await trace_run([target("rt_signals"), "32", "33", "34", "40", "64", "10"],
+                          tmp_path, Signal)
+    assert run.rc == 0 and run.out == "sent 6\n"
+    assert [(e.signo, e.name) for e in run.events] == [
+        (32, "SIGRTMIN"), (33, "SIGRT_1"), (34, "SIGRT_2"), (40, "SIGRT_8"), (64, "SIGRT_32"),
+        (10, "SIGUSR1")]
+
+
+async def test_signal_events_carry_siginfo(target, tmp_path):
+    """Signal.siginfo is the raw siginfo_t read at the stop: kill() from the process
+    itself gives si_code SI_USER and si_pid its own pid; segv's fault is SEGV_MAPERR."""
+    run = await trace_run([target("rt_signals"), "10", "34"], tmp_path, Signal)
+    pid = run.events[0].pid
+    for ev, signo in zip(run.events, (10, 34), strict=True):
+        assert len(ev.siginfo) == 128 and ev.si_code == 0   # SI_USER
+        assert int.from_bytes(ev.siginfo[:4], "little") == signo
+        assert int.from_bytes(ev.siginfo[16:20], "little") == pid   # si_pid (offset 16)
+    run = await trace_run([target("segv")], tmp_path, Signal)
+    assert [(e.signo, e.si_code) for e in run.events] == [(signal.SIGSEGV, 1)]  # SEGV_MAPERR
+
+
+def test_signal_name_table():
+    from aiotrace._core._events import signal_name
+
+    assert [signal_name(n) for n in (1, 6, 17, 29, 31, 32, 33, 63, 64, 0, 65)] == [
+        "SIGHUP", "SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS", "SIGRTMIN", "SIGRT_1", "SIGRT_31",
+        "SIGRT_32", "SIG0", "SIG65"]
 
 
 @pytest.mark.parametrize("name, rc", [("sigkill_self", -9), ("segv", -11)])
@@ -514,6 +594,37 @@ async def test_capture_reads_memory_at_the_stop(target, tmp_path):
     assert all(isinstance(e, RuntimeError) for e in errors) and errors
     with pytest.raises(ValueError, match="capture= is for observers"):
         proc.events(capture=grab, intercept=True)
+
+
+async def test_capture_applies_to_death_events(target):
+    """Death events go through capture= too, with no memory (the thread is reaped); other
+    events get the stopped thread's memory. A capture's exception is stored as usual."""
+    seen = []
+
+    def note(ev, mem):
+        seen.append((type(ev), ev.tid, mem is None))
+        if isinstance(ev, Death):
+            return ("died", ev.tid, ev.returncode)
+        return "alive"
+
+    def boom(ev, mem):
+        raise RuntimeError("capture bug")
+
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("threads"), "2", "1"], stdout=subprocess.DEVNULL)
+        events = proc.events(Death, Exit, capture=note)
+        broken = proc.events(Death, capture=boom)
+        proc.resume()
+        async with events, broken:
+            got = [ev async for ev in events]
+            errors = [ev.captured async for ev in broken]
+        assert await proc.wait() == 0
+    deaths = [e for e in got if isinstance(e, Death)]
+    assert len(deaths) == 3   # two threads and the leader
+    assert [e.captured for e in deaths] == [("died", e.tid, 0) for e in deaths]
+    assert all(e.captured == "alive" for e in got if isinstance(e, Exit))
+    assert {(cls, gone) for cls, _, gone in seen} == {(Death, True), (Exit, False)}
+    assert len(errors) == 3 and all(isinstance(e, RuntimeError) for e in errors)
 
 
 def test_top_level_await_across_statements(target):

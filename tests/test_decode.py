@@ -406,6 +406,10 @@ FDS = [
     L('dup2(-5, 10)                            = -1 EBADF (Bad file descriptor)', (neg(-5), 10), -9),
     L('dup2(4</dev/null>, 10</dev/null>)       = 10</dev/null>', (4, 10), 10,
       fd_path={4: "/dev/null", 10: "/dev/null"}.get),
+    # the new descriptor at the entry, with the file it referred to before the call
+    L('dup2(4</dev/null>, 1</tmp/out>)         = 1</dev/null>', (4, 1), 1,
+      fd_path={4: "/dev/null", 1: "/tmp/out"}.get,
+      fd_path_exit={4: "/dev/null", 1: "/dev/null"}.get),
     L('dup3(4</dev/null>, 11, O_CLOEXEC)       = 11</dev/null>', (4, 11, 0o2000000), 11,
       fd_path={4: "/dev/null"}.get, fd_path_exit={4: "/dev/null", 11: "/dev/null"}.get),
     L('openat(AT_FDCWD</tmp/st>, "/tmp/st", O_RDWR|O_TMPFILE, 0700) = 6</tmp/st/#2156123>(deleted)',
@@ -885,6 +889,7 @@ def test_entry_text_stops_before_outputs():
     m = FakeMemory({A: z(b"/etc/passwd")})
     assert format_entry("read", (3, B, 100), m) == "3, "
     assert format_entry("pipe2", (A, 0), m) == ""
+    assert format_entry("dup2", (4, 1), m) == "4, 1"   # strace: no output argument
     assert format_entry("wait4", (neg(-1), A, 0, 0), m) == "-1, "
     assert format_entry("newfstatat", (AT_FDCWD, A, B, 0x1000), m) == 'AT_FDCWD, "/etc/passwd", '
     assert format_entry("openat", (AT_FDCWD, A, 0), m) == 'AT_FDCWD, "/etc/passwd", O_RDONLY'

@@ -67,6 +67,31 @@ async def test_prefilter_stops_only_at_wanted_syscalls(target):
     assert stops < 410 and full_stops >= stops + 40
 
 
+async def test_prefilter_reports_the_first_execve_exit(target):
+    """The spawning execve's entry is never seen, but its exit is reported, with or
+    without a prefilter (the thread leaves the exec stop with PTRACE_SYSCALL only when a
+    stream wants that exit)."""
+    argv = [target("getppid_loop"), "3"]
+    want = [((SyscallExit,), {"syscalls": {"execve", "getppid"}})]
+    rc, (evs,), _ = await run(argv, prefilter={"execve", "getppid"}, streams=want)
+    rc2, (full,), _ = await run(argv, prefilter=None, streams=want)
+    assert rc == rc2 == 0
+    assert [(e.name, e.retval) for e in evs][0] == ("execve", 0)
+    assert [e.name for e in evs] == [e.name for e in full] == ["execve"] + ["getppid"] * 3
+    # no stream for that exit: no stop for it either
+    none = [((SyscallEntry,), {"syscalls": {"getppid"}})]
+    _, (entries,), stops = await run(argv, prefilter={"execve", "getppid"}, streams=none)
+    _, _, more = await run(argv, prefilter={"execve", "getppid"}, streams=want)
+    assert len(entries) == 3 and more == stops + 1 + 3   # + the execve exit, 3 getppid exits
+
+
+async def test_prefilter_needs_follow(target):
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(ValueError, match="needs follow=True"):
+            await tracer.spawn([target("getppid_loop"), "1"], syscalls={"getppid"},
+                               follow=False)
+
+
 async def test_prefilter_without_exit_interest_skips_exit_stops(target):
     argv = [target("getppid_loop"), "100"]
     rc, (evs,), stops = await run(argv, prefilter={"getppid"},

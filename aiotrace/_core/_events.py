@@ -19,13 +19,25 @@ from typing import Any, ClassVar
 from ._syscalls import syscall_name as _syscall_name
 
 
+# Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
+# signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;
+# the kernel's SIGRTMIN is 32, and strace names signal 32+N ``SIGRT_N`` (33 is SIGRT_1,
+# 34 SIGRT_2, ... 64 SIGRT_32), whatever the C library of the traced program.
+SIGNAL_NAMES: dict[int, str] = {
+    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT",
+    7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2",
+    13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD",
+    18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG",
+    24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH",
+    29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS", 32: "SIGRTMIN",
+}
+SIGNAL_NAMES.update({n: f"SIGRT_{n - 32}" for n in range(33, 65)})
+
+
 def signal_name(signo: int) -> str:
-    try:
-        return _signal.Signals(signo).name
-    except ValueError:
-        if _signal.SIGRTMIN <= signo <= _signal.SIGRTMAX:
-            return f"SIGRT_{signo - _signal.SIGRTMIN}"
-        return f"SIG{signo}"
+    """``SIGCHLD``, ``SIGRTMIN`` (32), ``SIGRT_2`` (34)...: strace's name of a kernel
+    signal number; ``SIG<n>`` outside 1..64."""
+    return SIGNAL_NAMES.get(signo) or f"SIG{signo}"
 
 
 class NotIntercepted(RuntimeError):
@@ -153,10 +165,21 @@ class Signal(TraceEvent):
 
     kind: ClassVar[str] = "signal"
     signo: int
+    #: the raw ``siginfo_t`` (128 bytes, x86-64 layout) read with ``PTRACE_GETSIGINFO`` at
+    #: the stop: who sent the signal and why (``si_code``, ``si_pid``...); ``b""`` if the
+    #: thread was gone before it could be read.
+    siginfo: bytes = field(default=b"", repr=False)
 
     @property
     def name(self) -> str:
         return signal_name(self.signo)
+
+    @property
+    def si_code(self) -> int | None:
+        """``siginfo.si_code`` (``SI_USER`` is 0, ``SI_TKILL`` -6, ...), None if unknown."""
+        if len(self.siginfo) < 12:
+            return None
+        return int.from_bytes(self.siginfo[8:12], "little", signed=True)
 
     def __repr__(self) -> str:
         return f"<Signal #{self.seq} pid={self.pid} tid={self.tid} {self.name}>"

@@ -180,6 +180,13 @@ def geteventmsg(tid: int) -> int:
     return msg.value
 
 
+def getsiginfo(tid: int) -> bytes:
+    """The raw ``siginfo_t`` (128 bytes) of the signal a thread is stopped for."""
+    buf = ctypes.create_string_buffer(128)
+    ptrace(Req.GETSIGINFO, tid, 0, ctypes.addressof(buf))
+    return buf.raw
+
+
 def get_syscall_info(tid: int, info: SyscallInfo) -> int:
     """Fill *info*; returns its ``op``."""
     ptrace(Req.GET_SYSCALL_INFO, tid, ctypes.sizeof(SyscallInfo), ctypes.addressof(info))

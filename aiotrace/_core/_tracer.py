@@ -51,10 +51,12 @@ _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
 _AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
 
-BASE_OPTIONS = (
-    Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT | Opt.TRACECLONE
-)
-FOLLOW_OPTIONS = Opt.TRACEFORK | Opt.TRACEVFORK
+BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
+# Without follow, no new thread or child is ever seized (as strace without -f): only the
+# spawned process's first thread, or the attached thread, is traced. clone() of a thread
+# or of a child without SIGCHLD reports PTRACE_EVENT_CLONE; fork()-like clones report
+# PTRACE_EVENT_FORK, vfork() PTRACE_EVENT_VFORK; each only if its option is set.
+FOLLOW_OPTIONS = Opt.TRACECLONE | Opt.TRACEFORK | Opt.TRACEVFORK
 
 
 class TraceeGoneError(OSError):
@@ -117,7 +119,7 @@ class Subscription:
         self.closed = False
         self.wake: Callable[[], None] = _nothing
         self.gone: Callable[[int], None] = _ignore_int
-        self.capture: Callable[[TraceEvent, Memory], Any] | None = None
+        self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
         self.flagged = False
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
@@ -553,7 +555,11 @@ class Core:
             else:
                 th.stepping = False
                 th.verdict.signo = stop.detail
-                self._dispatch(th, Signal, -1, signo=stop.detail)
+                try:
+                    info = _ffi.getsiginfo(tid)
+                except OSError:
+                    info = b""   # killed meanwhile: its death is reported next
+                self._dispatch(th, Signal, -1, signo=stop.detail, siginfo=info)
         elif kind is StopKind.EVENT:
             self._event_stop(th, stop.detail)
         elif kind is StopKind.GROUP_STOP:
@@ -972,6 +978,13 @@ class Core:
                 if th.parked:
                     th.parked = False
                     th.holds -= 1
+                    if th.nr == _NR_EXECVE and not fam.full_stops:
+                        # Parked in the exec stop of the spawning execve, whose entry was
+                        # never seen: with a prefilter the thread would be resumed with
+                        # PTRACE_CONT and that call's exit stop would not come.
+                        tid = th.tid
+                        th.want_exit = any(s.wants(SyscallExit, tid, _NR_EXECVE)
+                                           for s in fam.subs)
                     self._release_if_free(th)
 
     def interrupt(
@@ -1056,10 +1069,15 @@ class Core:
         seized: set[int] = set()
         try:
             while True:
-                try:
-                    tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
-                except FileNotFoundError:
-                    raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
+                if not fam.follow:
+                    # only the thread *pid* (as strace -p without -f): the others, and
+                    # what anyone creates, run untraced
+                    tids = {pid}
+                else:
+                    try:
+                        tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+                    except FileNotFoundError:
+                        raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
                 new = tids - seized
                 if not new:
                     break
@@ -1131,9 +1149,6 @@ class Core:
             newp = Proc(child, fam)
             self._add_proc(newp)
             self._add_thread(newp, child).exit_off = parent.exit_off
-            if not fam.follow:
-                newp.detached = True
-                self.threads[child].detach_requested = True
         early = self.early.pop(child, None)
         if early is not None:
             self._handle(child, early)
@@ -1174,7 +1189,16 @@ class Core:
             ev = Death(th.proc.pid, th.tid, self.seq, time.monotonic_ns(),
                        status=status, returncode=returncode(status))
             for sub in subs:
-                self._push(sub, ev)
+                if sub.capture is not None:
+                    # The thread is gone (reaped): there is no memory to read and no
+                    # ptrace request to make, so the capture gets None for the memory.
+                    try:
+                        value = sub.capture(ev, None)
+                    except Exception as exc:  # noqa: BLE001 - handed to the consumer
+                        value = exc
+                    self._push(sub, _copy_with(ev, "captured", value))
+                else:
+                    self._push(sub, ev)
 
     def _proc_dead(self, proc: Proc, status: int) -> None:
         proc.status = status

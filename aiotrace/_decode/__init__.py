@@ -21,8 +21,8 @@ what the exit decoder must compare with (``accept``'s ``[128 => 16]``), and
 ``fd_path(fd)`` gives the path shown by ``-y``; it is also called with
 ``AT_FDCWD`` (-100) for the current directory, as ``strace -y`` prints
 ``AT_FDCWD</cwd>``.  Call it from the stop being formatted: strace resolves
-descriptors printed at exit (``dup2``'s new descriptor, returned descriptors)
-after the call.
+the arguments at the entry (``dup2``'s new descriptor shows the file it referred
+to before the call) and returned descriptors after the call.
 
 ``rt_sigreturn`` needs ``sp=`` (the stack pointer at entry) to show
 ``{mask=[...]}``; other calls ignore it.

@@ -847,8 +847,9 @@ SYSCALLS: dict[str, Spec] = {
     "flock": sc(FD, F(X.FLOCK_OPS, "LOCK_???")),
     "utimensat": sc(DIRFD, PATH, UTIMENS, AT_FLAGS),
     "dup": sc(FD, ret=R_FD),
-    # strace prints dup2 when it returns, so -y shows the new descriptor's target
-    "dup2": sc(FD, Kind(lambda c, i: c.fd(c.args[i]), True), ret=R_FD),
+    # both descriptors at the entry: with -y the new one shows the file it referred to
+    # before the call (strace 6.1: dup2(4<pipe:[A]>, 1</dev/null>) = 1<pipe:[A]>)
+    "dup2": sc(FD, FD, ret=R_FD),
     "dup3": sc(FD, FD, F(X.DUP3_FLAGS, "O_???"), ret=R_FD),
     "pipe": sc(FDPAIR_OUT),
     "pipe2": sc(FDPAIR_OUT, F(X.PIPE_FLAGS, "O_???")),

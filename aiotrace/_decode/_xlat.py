@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Mapping, Sequence
 
+from .._core._events import SIGNAL_NAMES as _core_signal_names
+
 Flags = Sequence[tuple[str, int]]
 
 MASK64 = (1 << 64) - 1
@@ -139,17 +141,8 @@ def strerror(err: int) -> str:
 # ---------------------------------------------------------------------------
 # signals
 
-SIGNAL_NAMES: dict[int, str] = {
-    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP",
-    6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1",
-    11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM",
-    16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP",
-    21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ",
-    26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR",
-    31: "SIGSYS", 32: "SIGRTMIN",
-}
-for _n in range(33, 65):
-    SIGNAL_NAMES[_n] = "SIGRT_%d" % (_n - 32)
+# strace's names, in the kernel's numbering (32 is SIGRTMIN, 34 SIGRT_2): see the core
+SIGNAL_NAMES: Mapping[int, str] = _core_signal_names
 
 
 def signame(v: int) -> str:
