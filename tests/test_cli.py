@@ -539,10 +539,14 @@ def test_without_f_same_calls_as_strace(argv, target, tmp_path):
     assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
     assert a.stderr == s.stderr == ""
     x, y = _single(ours.read_text()), _single(theirs.read_text())
-    assert calls_of(x) == calls_of(y)
+    # (pthread_join makes a futex call only if a thread is still running then: timing)
+    assert [c for c in calls_of(x) if c[0] != "futex"] == \
+        [c for c in calls_of(y) if c[0] != "futex"]
     assert exits_of(x) == exits_of(y) == ["+++ exited with 0 +++"]
-    assert [l[1].split()[1] for l in x if l[0] == "---"] == \
-        [l[1].split()[1] for l in y if l[0] == "---"]
+    # (two children's SIGCHLDs merge into one when the second comes before the first is
+    # delivered: how many arrive is timing, which signals is not)
+    assert {l[1].split()[1] for l in x if l[0] == "---"} == \
+        {l[1].split()[1] for l in y if l[0] == "---"}
     if "threads" in argv[0]:
         assert "getppid" not in [c[0] for c in calls_of(x)]
 
@@ -763,8 +767,13 @@ def test_counts_without_f_like_strace(target):
     a = aiotrace("run", "-c", "--", *argv)
     s = strace("-c", *argv)
     assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "threads done\n")
-    assert _table(a.stderr) == _table(s.stderr)
-    assert "getppid" not in _table(a.stderr) and _table(a.stderr)["clone3"] == (3, 0)
+    # (pthread_join makes a futex call only if a thread is still running then: a matter
+    # of timing, not of tracing)
+    ours, theirs = _table(a.stderr), _table(s.stderr)
+    ours.pop("futex", None)
+    theirs.pop("futex", None)
+    assert ours == theirs
+    assert "getppid" not in ours and ours["clone3"] == (3, 0)
 
 
 def test_summary_with_trace(target):

@@ -40,6 +40,12 @@ async def run(argv, tmp_path, *engines, cwd=None):
     return out.read_text(), rc, started
 
 
+def _path_at_stop(ev, mem):
+    """capture= for openat: its path, read while the thread is stopped (an observer's
+    event outlives the stop, and the program may be gone when the loop looks)."""
+    return os.fsdecode(mem.read_string(ev.args[1], 4096))
+
+
 def _engine(fn, *args, **kw):
     return lambda proc, task_status=anyio.TASK_STATUS_IGNORED: fn(
         proc, *args, task_status=task_status, **kw)
@@ -292,10 +298,10 @@ async def test_inject_error_enoent_on_the_targets_openat(target, tmp_path):
     paths: list[str] = []
 
     async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}) as evs:
+        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
             task_status.started()
             async for ev in evs:
-                paths.append(ev.args.path)
+                paths.append(ev.captured)
 
     out, rc, _ = await run(argv, tmp_path, observe)
     assert (out, rc) == ("read 5: there", 0)
@@ -683,10 +689,10 @@ async def test_openat_file_through_the_mapping(target, tmp_path):
     seen: list[str] = []
 
     async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}) as evs:
+        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
             task_status.started()
             async for ev in evs:
-                seen.append(ev.args.path)
+                seen.append(ev.captured)
 
     out, rc, _ = await run([target("openat_file"), "/virtual/data"], tmp_path, observe,
                            _engine(rewrite_paths, {"/virtual": str(real)}))
@@ -701,10 +707,10 @@ async def test_a_mapping_that_does_not_match_leaves_calls_alone(target, tmp_path
     seen: list[str] = []
 
     async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}) as evs:
+        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
             task_status.started()
             async for ev in evs:
-                seen.append(ev.args.path)
+                seen.append(ev.captured)
 
     out, rc, (_, done) = await run([target("openat_file"), "/virtualx/data"], tmp_path,
                                    observe, _engine(rewrite_paths, {"/virtual": str(real)}))
