@@ -267,10 +267,10 @@ class Tracer:
                     fds.append(devnull)
                 elif f is None:
                     fds.append(None)
+                elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
+                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 elif isinstance(f, int):
                     fds.append(f)
-                elif f is subprocess.PIPE:
-                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 else:
                     fds.append(f.fileno())
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
