@@ -908,6 +908,8 @@ class Registers:
     verdict, before the next engine is asked."""
 
     __slots__ = ("_raw", "_dirty")
+    _raw: _ffi.UserRegs   # (declared: else the type checker takes them for __getattr__'s)
+    _dirty: bool
 
     def __init__(self, raw: _ffi.UserRegs) -> None:
         object.__setattr__(self, "_raw", raw)
