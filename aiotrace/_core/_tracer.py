@@ -148,7 +148,7 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
-_NO_ENGINES: deque[Any] = deque()   # th.pending when one engine alone has the stop (never appended to)
+_NO_ENGINES: deque[Subscription] = deque()   # th.pending when one engine alone has the stop (never appended to)
 
 
 class Hold:
@@ -206,8 +206,8 @@ class Thread:
         self.verdict = Verdict()
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         self.nr = -1                    # syscall in progress (from its entry stop)
-        self.args: tuple[int, ...] = ()
-        self.pending: deque[tuple[Subscription, TraceEvent]] = deque()  # interceptors to ask
+        self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
+        self.pending: deque[Subscription] = deque()  # engines still to ask (interceptors first)
         self.event: Any = None    # (class, base fields, fields) of the current stop's event
         self.detach_requested = False
         self.interrupt_requested = False
