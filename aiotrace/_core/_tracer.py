@@ -34,6 +34,7 @@ import threading
 import time
 import warnings
 from collections import deque
+from functools import partial
 from typing import Any, Callable, Iterable
 
 from . import _ffi
@@ -1238,8 +1239,7 @@ class Core:
         fam.ended = True
         for sub in fam.subs:
             self._push(sub, END)
-            gone = sub.gone
-            self.outbox.append(lambda gone=gone: gone(0))
+            self.outbox.append(partial(sub.gone, 0))
         cb = fam.on_end
         self.reply(cb)
         for done in fam.on_detached:
