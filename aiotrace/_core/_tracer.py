@@ -149,7 +149,8 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
-_NO_ENGINES: deque[Subscription] = deque()   # th.pending when one engine alone has the stop (never appended to)
+# th.pending when one engine alone has the stop (never appended to)
+_NO_ENGINES: deque[Subscription] = deque()
 
 
 class Hold:

@@ -47,11 +47,9 @@ PATH_SYSCALLS: dict[str, tuple[int, ...]] = {
 
 # str or bytes prefixes (Mapping's key type is invariant: a dict[str, str] is not a
 # Mapping[str | bytes, ...])
-_Prefixes = Union[
-    Mapping[str, Union[str, bytes]],
-    Mapping[bytes, Union[str, bytes]],
-    Mapping[Union[str, bytes], Union[str, bytes]],
-]
+_Prefixes = (
+    Mapping[str, str | bytes] | Mapping[bytes, str | bytes] | Mapping[str | bytes, str | bytes]
+)
 
 
 def _parts(path: bytes) -> list[bytes]:
