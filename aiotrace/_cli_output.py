@@ -397,7 +397,7 @@ class TextPrinter(_Layout):
                 self.out.append(self._lead(tid, ev.time_ns)
                                 + "--- stopped by %s ---\n" % signal_name(ev.signo))
 
-    def _exit(self, ev: Any, tid: int, cap: tuple) -> None:
+    def _exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
         name, entry, args, ret, t0, marks = cap
         if self.status is not None and not self._status_ok(-4096 < ev.retval < 0):
             self.shown.discard(tid)
@@ -426,7 +426,7 @@ class TextPrinter(_Layout):
         self.out.append(s + "\n")
         self.open = None
 
-    def _event_exit(self, ev: Any, tid: int, cap: tuple) -> None:
+    def _event_exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
         """PTRACE_EVENT_EXIT: a thread leaves; a call it was in never returns (``= ?``)."""
         name, entry, more = cap
         shown = tid in self.shown

@@ -267,10 +267,10 @@ class Tracer:
                     fds.append(devnull)
                 elif f is None:
                     fds.append(None)
+                elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
+                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 elif isinstance(f, int):
                     fds.append(f)
-                elif f is subprocess.PIPE:
-                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 else:
                     fds.append(f.fileno())
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
@@ -908,6 +908,8 @@ class Registers:
     verdict, before the next engine is asked."""
 
     __slots__ = ("_raw", "_dirty")
+    _raw: _ffi.UserRegs   # (declared: else the type checker takes them for __getattr__'s)
+    _dirty: bool
 
     def __init__(self, raw: _ffi.UserRegs) -> None:
         object.__setattr__(self, "_raw", raw)

@@ -293,6 +293,18 @@ async def test_spawn_failures_name_the_path(tmp_path):
         assert e.value.errno == 8  # ENOEXEC, reported by the child's failed execve
 
 
+async def test_spawn_rejects_subprocess_pipe(target):
+    # subprocess.PIPE is an int (-1): it must be refused as unsupported, not passed on as
+    # a file descriptor (the child's dup2(-1) failed, reported as SpawnFailed EBADF)
+    async with aiotrace.open_tracer() as tracer:
+        for stream in ("stdin", "stdout", "stderr"):
+            with pytest.raises(ValueError, match="subprocess.PIPE is not supported"):
+                await tracer.spawn([target("getppid_loop"), "1"], **{stream: subprocess.PIPE})
+        proc = await tracer.spawn([target("getppid_loop"), "1"], stdout=subprocess.DEVNULL)
+        proc.resume()
+        assert await proc.wait() == 0
+
+
 async def test_slow_consumer_small_buffer_loses_nothing(target):
     n = 3000
     async with aiotrace.open_tracer() as tracer:

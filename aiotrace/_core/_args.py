@@ -44,7 +44,7 @@ _EXTRA: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 class _Param(NamedTuple):
-    index: int
+    pos: int    # (not "index": that would shadow tuple.index)
     ctype: str
     name: str
     kind: str   # "str", "strv", "sockaddr", "ptr", "signed" or "unsigned"
@@ -92,6 +92,7 @@ def _build() -> dict[int, dict[str, _Param]]:
 
 
 _PARAMS = _build()
+_NO_PARAMS: dict[str, _Param] = {}   # a syscall without known prototype (never filled)
 
 
 class SockAddr(NamedTuple):
@@ -204,12 +205,12 @@ class Args:
         return list(_PARAMS.get(self.nr, {}))
 
     def __getattr__(self, name: str) -> Any:
-        params = _PARAMS.get(self.nr)
-        p = params.get(name) if params else None
+        params = _PARAMS.get(self.nr, _NO_PARAMS)
+        p = params.get(name)
         if p is None:
             known = ", ".join(params) if params else "none known"
             raise AttributeError(f"no argument {name!r} for this syscall (names: {known})")
-        raw = self[p.index]
+        raw = self[p.pos]
         kind = p.kind
         if kind == "signed":
             bits = 64 if p.ctype in _WIDE else 32
@@ -224,9 +225,9 @@ class Args:
         return decode_sockaddr(_ffi.vm_read(self.tid, raw, self._addrlen(params, p)))
 
     def _addrlen(self, params: dict[str, _Param], p: _Param) -> int:
-        nxt = [q for q in params.values() if q.index == p.index + 1]
+        nxt = [q for q in params.values() if q.pos == p.pos + 1]
         if nxt and nxt[0].ctype in ("int", "socklen_t", "unsigned int"):
-            return max(2, min(int(self[p.index + 1]) & 0xFFFFFFFF, 128))
+            return max(2, min(int(self[p.pos + 1]) & 0xFFFFFFFF, 128))
         return 128
 
     def _string_array(self, addr: int, limit: int = 4096) -> list[str] | None:

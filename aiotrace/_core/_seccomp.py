@@ -56,7 +56,8 @@ def run_filter(program: bytes, nr: int, arch: int = AUDIT_ARCH_X86_64) -> int:
     """Interpret *program* for one syscall (the subset of BPF compile_filter emits);
     for tests and for checking a filter without a kernel."""
     data = struct.pack("=iI", nr, arch)
-    insns = [struct.unpack_from("=HBBI", program, i) for i in range(0, len(program), 8)]
+    insns: list[tuple[int, int, int, int]] = [
+        struct.unpack_from("=HBBI", program, i) for i in range(0, len(program), 8)]
     pc, acc = 0, 0
     while True:
         code, jt, jf, k = insns[pc]

@@ -34,6 +34,7 @@ import threading
 import time
 import warnings
 from collections import deque
+from functools import partial
 from typing import Any, Callable, Iterable
 
 from . import _ffi
@@ -148,7 +149,8 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
-_NO_ENGINES: deque[Any] = deque()   # th.pending when one engine alone has the stop (never appended to)
+# th.pending when one engine alone has the stop (never appended to)
+_NO_ENGINES: deque[Subscription] = deque()
 
 
 class Hold:
@@ -206,8 +208,8 @@ class Thread:
         self.verdict = Verdict()
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         self.nr = -1                    # syscall in progress (from its entry stop)
-        self.args: tuple[int, ...] = ()
-        self.pending: deque[tuple[Subscription, TraceEvent]] = deque()  # interceptors to ask
+        self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
+        self.pending: deque[Subscription] = deque()  # engines still to ask (interceptors first)
         self.event: Any = None    # (class, base fields, fields) of the current stop's event
         self.detach_requested = False
         self.interrupt_requested = False
@@ -1238,8 +1240,7 @@ class Core:
         fam.ended = True
         for sub in fam.subs:
             self._push(sub, END)
-            gone = sub.gone
-            self.outbox.append(lambda gone=gone: gone(0))
+            self.outbox.append(partial(sub.gone, 0))
         cb = fam.on_end
         self.reply(cb)
         for done in fam.on_detached:

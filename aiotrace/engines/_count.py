@@ -187,9 +187,9 @@ async def count_syscalls(
             elif ev.old_tid != ev.tid:
                 # exec from a non-leader thread: it takes the leader's tid, and the
                 # leader's unfinished call is gone.
-                start = entered.pop(ev.old_tid, None)
-                if start is not None:
-                    entered[ev.tid] = start
+                execve_start = entered.pop(ev.old_tid, None)
+                if execve_start is not None:
+                    entered[ev.tid] = execve_start
                 else:
                     entered.pop(ev.tid, None)
     return counts

@@ -193,10 +193,10 @@ def _parse_errno(val: str) -> int | None:
         n = int(val)
         return n if 1 <= n <= _MAX_ERRNO else None
     name = val.upper()
-    n = _KERNEL_ERRNOS.get(name)
-    if n is None and name.startswith("E") and name.isidentifier():
-        n = getattr(_errno, name, None)
-    return n if isinstance(n, int) and 1 <= n <= _MAX_ERRNO else None
+    found: object = _KERNEL_ERRNOS.get(name)
+    if found is None and name.startswith("E") and name.isidentifier():
+        found = getattr(_errno, name, None)
+    return found if isinstance(found, int) and 1 <= found <= _MAX_ERRNO else None
 
 
 def _parse_c_integer(val: str) -> int | None:
@@ -238,8 +238,8 @@ def _parse_signal(val: str) -> int | None:
         return n if _signal.SIGRTMIN <= n <= _signal.SIGRTMAX else None
     if not name.isalnum():
         return None
-    n = getattr(_signal, "SIG" + name, None)
-    return int(n) if isinstance(n, int) and 1 <= n <= _signal.SIGRTMAX else None
+    sig: object = getattr(_signal, "SIG" + name, None)
+    return int(sig) if isinstance(sig, int) and 1 <= sig <= _signal.SIGRTMAX else None
 
 
 _DURATION_HELP = ("a non-negative number of microseconds, or a number with the suffix s, ms, "
@@ -316,7 +316,7 @@ def parse_inject(
     except ValueError as exc:
         raise bad(str(exc)) from None
     got: dict[str, Any] = {}
-    when = (1, None, 1)
+    when: tuple[int, int | None, int] = (1, None, 1)
     for token in tokens:
         if not token:
             continue                        # strace's strtok() skips empty tokens
@@ -415,9 +415,9 @@ async def inject(
     if not parsed:
         raise ValueError("inject() needs at least one rule, such as 'openat:error=ENOENT'")
     table: dict[int, InjectRule] = {}
-    for rule in parsed:
-        for name in rule.syscalls:
-            table[SYSCALL_NUMBERS[name]] = rule          # the last rule naming it wins
+    for given in parsed:
+        for name in given.syscalls:
+            table[SYSCALL_NUMBERS[name]] = given         # the last rule naming it wins
     exit_nrs = {nr for nr, r in table.items() if r.delay_exit_ns is not None}
     done: Counter[str] = Counter()
     calls: dict[tuple[int, int], int] = {}   # (tid, nr) -> calls seen, as strace's tcb

@@ -45,6 +45,13 @@ PATH_SYSCALLS: dict[str, tuple[int, ...]] = {
 }
 
 
+# str or bytes prefixes (Mapping's key type is invariant: a dict[str, str] is not a
+# Mapping[str | bytes, ...])
+_Prefixes = (
+    Mapping[str, str | bytes] | Mapping[bytes, str | bytes] | Mapping[str | bytes, str | bytes]
+)
+
+
 def _parts(path: bytes) -> list[bytes]:
     return [p for p in path.split(b"/") if p and p != b"."]
 
@@ -60,7 +67,7 @@ class PathMap:
     ``/virtual/../etc`` means ``/etc``, as across a bind mount. A trailing slash is kept.
     """
 
-    def __init__(self, mapping: Mapping[str | bytes, str | bytes]) -> None:
+    def __init__(self, mapping: _Prefixes) -> None:
         rules: list[tuple[list[bytes], bytes]] = []
         for prefix, target in mapping.items():
             p = os.fsencode(prefix)
