@@ -234,7 +234,8 @@ class Tracer:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
-        ``subprocess.DEVNULL`` or None (inherit). With ``follow`` (the default) its
+        ``subprocess.DEVNULL`` or None (inherit); ``stderr`` also takes
+        ``subprocess.STDOUT``. With ``follow`` (the default) its
         threads and the children it forks are traced too; with ``follow=False`` only its
         first thread is (as strace without ``-f``): other threads and children run
         untraced, and no ``Clone`` event is reported. Raises :class:`SpawnFailed` if the program
@@ -260,7 +261,7 @@ class Tracer:
         devnull = -1
         fds: list[int | None] = []
         try:
-            for f in (stdin, stdout, stderr):
+            for name, f in (("stdin", stdin), ("stdout", stdout), ("stderr", stderr)):
                 if f is subprocess.DEVNULL:
                     if devnull < 0:
                         devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
@@ -269,7 +270,13 @@ class Tracer:
                     fds.append(None)
                 elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
                     raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
+                elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
+                    fds.append(fds[1] if fds[1] is not None else 1)
                 elif isinstance(f, int):
+                    if f < 0:
+                        raise ValueError(
+                            f"{name}={f!r} is not a file descriptor: pass a file, an fd, "
+                            "subprocess.DEVNULL or None (and subprocess.STDOUT for stderr)")
                     fds.append(f)
                 else:
                     fds.append(f.fileno())

@@ -300,9 +300,24 @@ async def test_spawn_rejects_subprocess_pipe(target):
         for stream in ("stdin", "stdout", "stderr"):
             with pytest.raises(ValueError, match="subprocess.PIPE is not supported"):
                 await tracer.spawn([target("getppid_loop"), "1"], **{stream: subprocess.PIPE})
+        for bad in ({"stdout": subprocess.STDOUT}, {"stdin": -5}):
+            with pytest.raises(ValueError, match="is not a file descriptor"):
+                await tracer.spawn([target("getppid_loop"), "1"], **bad)
         proc = await tracer.spawn([target("getppid_loop"), "1"], stdout=subprocess.DEVNULL)
         proc.resume()
         assert await proc.wait() == 0
+
+
+async def test_spawn_stderr_to_stdout(tmp_path):
+    """stderr=subprocess.STDOUT sends the program's stderr where its stdout goes."""
+    out = tmp_path / "out"
+    async with aiotrace.open_tracer() as tracer:
+        with open(out, "wb") as f:
+            proc = await tracer.spawn(["sh", "-c", "echo to-out; echo to-err >&2"],
+                                      stdout=f, stderr=subprocess.STDOUT)
+        proc.resume()
+        assert await proc.wait() == 0
+    assert out.read_text() == "to-out\nto-err\n"
 
 
 async def test_slow_consumer_small_buffer_loses_nothing(target):
