@@ -35,17 +35,28 @@ class AttachDenied(AiotraceError, PermissionError):
 class SpawnFailed(AiotraceError, OSError):
     """The program could not be executed."""
 
-    def __init__(self, path: str, err: int) -> None:
-        hint = {
-            _errno.ENOENT: "check the name, or give a full path",
-            _errno.EACCES: "is it executable (chmod +x) and not a directory?",
-            _errno.ENOEXEC: "is it a binary or a script with a #! line?",
-        }.get(err, "")
-        msg = f"cannot execute {path!r}: {os.strerror(err)}"
-        if hint:
-            msg += f" ({hint})"
+    def __init__(self, path: str, err: int, step: str = "exec", cwd: str | None = None) -> None:
+        if step == "chdir":
+            msg = (f"cannot start {path!r}: cannot change to its directory {cwd!r}: "
+                   f"{os.strerror(err)} (check cwd=)")
+        elif step == "stdio":
+            msg = (f"cannot start {path!r}: cannot set up its stdin/stdout/stderr: "
+                   f"{os.strerror(err)} (check the files or descriptors passed)")
+        elif step == "seccomp":
+            msg = (f"cannot start {path!r}: cannot install the seccomp prefilter: "
+                   f"{os.strerror(err)} (spawn without syscalls= to do without it)")
+        else:
+            hint = {
+                _errno.ENOENT: "check the name, or give a full path",
+                _errno.EACCES: "is it executable (chmod +x) and not a directory?",
+                _errno.ENOEXEC: "is it a binary or a script with a #! line?",
+            }.get(err, "")
+            msg = f"cannot execute {path!r}: {os.strerror(err)}"
+            if hint:
+                msg += f" ({hint})"
         super().__init__(err, msg)
         self.path = path
+        self.step = step
 
     def __str__(self) -> str:
         return str(self.args[1])

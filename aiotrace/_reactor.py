@@ -111,7 +111,8 @@ def _trio() -> Any:
 
 
 class TracerStatistics(NamedTuple):
-    """``stops``: ptrace stops the tracer thread handled (doorbell rings included);
+    """``stops``: what ``waitpid`` reported for the tracees (their ptrace stops and deaths;
+    the tracer's own doorbell is not counted);
     ``events``: events delivered to streams; ``processes``/``threads``: traced now."""
 
     stops: int
@@ -233,6 +234,9 @@ class Tracer:
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
+        *argv* is the program and its arguments (a str alone is a program without
+        arguments, as for subprocess); the program is looked up in ``env``'s PATH.
+
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
         ``subprocess.DEVNULL`` or None (inherit); ``stderr`` also takes
         ``subprocess.STDOUT``. With ``follow`` (the default) its
@@ -250,6 +254,8 @@ class Tracer:
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
         """
         self._check_open()
+        if isinstance(argv, (str, bytes, os.PathLike)):
+            argv = [argv]   # a program without arguments, as subprocess takes it
         argv = [os.fsdecode(a) for a in argv]
         if not argv:
             raise ValueError("spawn() needs a program to run: argv is empty")
@@ -291,7 +297,7 @@ class Tracer:
 
             def done(err: BaseException | None) -> None:
                 if isinstance(err, SpawnError):
-                    waiter.set(error=SpawnFailed(err.path, err.errno))
+                    waiter.set(error=SpawnFailed(err.path, err.errno, err.step, cwd_s))
                 elif isinstance(err, AttachError):
                     waiter.set(error=AttachDenied(err.pid, err.errno, str(err)))
                 else:
@@ -528,7 +534,7 @@ class Process:
         sub = Subscription(
             frozenset(types) if types else None,
             nrs,
-            frozenset(tids) if tids is not None else None,
+            _tid_set(tids) if tids is not None else None,
             intercept,
             buffer,
             overflow == "drop",
@@ -587,7 +593,7 @@ class Process:
         event (PTRACE_INTERRUPT), where an intercepting engine can act on them."""
         core = self._tracer._core
         fam = self._fam
-        wanted = None if tids is None else list(tids)
+        wanted = None if tids is None else list(_tid_set(tids))
         core.post(lambda: core.interrupt(fam, wanted, report=True))
 
     def inject_signal(self, tid: int, signo: int) -> None:
@@ -622,6 +628,18 @@ def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
     if isinstance(syscalls, str):
         syscalls = [syscalls]
     return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
+
+
+def _tid_set(tids: Iterable[int]) -> frozenset[int]:
+    if isinstance(tids, int):
+        tids = (tids,)
+    elif isinstance(tids, (str, bytes)):
+        raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {tids!r}")
+    out = frozenset(tids)
+    for t in out:
+        if not isinstance(t, int) or isinstance(t, bool):
+            raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {t!r}")
+    return out
 
 
 def _syscall_nr_or_error(name: str) -> int:

@@ -293,6 +293,42 @@ async def test_spawn_failures_name_the_path(tmp_path):
         assert e.value.errno == 8  # ENOEXEC, reported by the child's failed execve
 
 
+async def test_spawn_failure_in_the_child_says_which_step(tmp_path, target):
+    """A cwd that does not exist is reported as such, not as a program not found."""
+    missing = tmp_path / "no-such-dir"
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(aiotrace.SpawnFailed, match="cannot change to its directory") as e:
+            await tracer.spawn([target("getppid_loop"), "1"], cwd=missing)
+        assert e.value.errno == 2 and e.value.step == "chdir" and str(missing) in str(e.value)
+        proc = await tracer.spawn([target("getppid_loop"), "1"], cwd=tmp_path)
+        proc.resume()
+        assert await proc.wait() == 0
+
+
+async def test_spawn_takes_a_program_name_alone(tmp_path):
+    """A str is one program without arguments, as subprocess takes it (not its letters)."""
+    out = tmp_path / "out"
+    async with aiotrace.open_tracer() as tracer:
+        with open(out, "wb") as f:
+            proc = await tracer.spawn("pwd", cwd=tmp_path, stdout=f)
+        proc.resume()
+        assert await proc.wait() == 0
+    assert out.read_text() == f"{tmp_path}\n"
+
+
+async def test_stream_tids_must_be_thread_ids(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "1"])
+        for bad in ("12", ["12"], [True]):
+            with pytest.raises(TypeError, match="tids takes thread ids"):
+                proc.events(SyscallExit, tids=bad)
+        events = proc.events(SyscallExit, tids=proc.pid)   # one tid alone is fine
+        proc.resume()
+        async with events:
+            assert [ev.tid async for ev in events if ev.name == "getppid"] == [proc.pid]
+        assert await proc.wait() == 0
+
+
 async def test_spawn_rejects_subprocess_pipe(target):
     # subprocess.PIPE is an int (-1): it must be refused as unsupported, not passed on as
     # a file descriptor (the child's dup2(-1) failed, reported as SpawnFailed EBADF)

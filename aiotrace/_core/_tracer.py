@@ -65,10 +65,11 @@ class TraceeGoneError(OSError):
 
 
 class SpawnError(Exception):
-    def __init__(self, path: str, err: int) -> None:
-        super().__init__(path, err)
+    def __init__(self, path: str, err: int, step: str = "exec") -> None:
+        super().__init__(path, err, step)
         self.path = path
         self.errno = err
+        self.step = step   # what the child was doing: "stdio", "chdir", "seccomp" or "exec"
 
 
 class AttachError(Exception):
@@ -309,7 +310,7 @@ class Core:
         self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
         self.unclaimed_children: set[int] = set()
         self.seq = 0
-        self.stops = 0                           # every waitpid report, doorbell included
+        self.stops = 0                           # every waitpid report of a tracee
         self._sleeping = _AWAKE
         self._rung = False
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -513,12 +514,12 @@ class Core:
     # -- stops ----------------------------------------------------------------------------
 
     def _handle(self, tid: int, status: int) -> None:
-        self.stops += 1
         if tid == self._doorbell:
             if os.WIFSTOPPED(status):
                 self._rung = False
                 self._try(Req.CONT, tid, 0)
             return
+        self.stops += 1
         th = self.threads.get(tid)
         if th is None:
             proc = self.procs.get(tid)
@@ -1221,8 +1222,9 @@ class Core:
             proc.errpipe = -1
             if fam.spawn_reply is not None:
                 done, fam.spawn_reply = fam.spawn_reply, None
-                err = int(data) if data.strip().isdigit() else errno.ENOEXEC
-                e = SpawnError(proc.argv[0] if proc.argv else "?", err)
+                step, _, num = data.decode("ascii", "replace").partition(":")
+                err = int(num) if num.strip().isdigit() else errno.ENOEXEC
+                e = SpawnError(proc.argv[0] if proc.argv else "?", err, step or "exec")
                 self.reply(lambda: done(e))
         if proc is fam.root:
             rc = returncode(status)
@@ -1373,7 +1375,9 @@ def _child(
     err_w: int,
     bpf: bytes | None,
 ) -> None:
-    """Runs in the forked child; never returns."""
+    """Runs in the forked child; never returns. A failure is reported on *err_w* as
+    ``STEP:ERRNO``."""
+    step = b"stdio"
     try:
         os.close(go_w)
         os.close(err_r)
@@ -1384,15 +1388,18 @@ def _child(
             signal.signal(s, signal.SIG_DFL)   # Python ignores SIGPIPE; a program must not
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
         if cwd is not None:
+            step = b"chdir"
             os.chdir(cwd)
         os.read(go_r, 1)   # wait until the tracer has seized us
         os.close(go_r)
         if bpf is not None:
+            step = b"seccomp"
             _ffi.install_seccomp_filter(bpf)
+        step = b"exec"
         os.execve(path, argv, env)
     except OSError as exc:
         try:
-            os.write(err_w, str(exc.errno or errno.ENOEXEC).encode())
+            os.write(err_w, step + b":" + str(exc.errno or errno.ENOEXEC).encode())
         except OSError:
             pass
     finally:
