@@ -716,7 +716,8 @@ def test_ctrl_c_detaches(target, spawned):
     assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
     assert f"aiotrace: Process {pid} detached" in err
     status = Path(f"/proc/{pid}/status").read_text()
-    assert "TracerPid:\t0\n" in status and "State:\tS" in status
+    # not traced, not stopped (asleep again in its read, or on its way back to it)
+    assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
     blocker.stdin.write("go\n")
     blocker.stdin.flush()
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
