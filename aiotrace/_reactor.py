@@ -174,7 +174,7 @@ class Tracer:
             await self._pump_task()
             return
         # asyncio: a reader callback runs each batch at once, without a task step or the
-        # add/remove of a reader per wait-up that wait_readable costs; this task only
+        # add/remove of a reader per wake-up that wait_readable costs; this task only
         # waits for the end.
         loop.add_reader(self._rfd, self._run_outbox)
         try:
