@@ -357,6 +357,46 @@ async def test_spawn_stderr_to_stdout(tmp_path):
     assert out.read_text() == "to-out\nto-err\n"
 
 
+async def test_exits_nobody_wants_keep_entries_and_exits_apart(target, tmp_path):
+    """The tracer resumes the exit of a call nobody wants without looking at it; the next
+    stop must still be taken for an entry (and an exit someone wants for an exit): the
+    same calls, in the same order, as when every exit is wanted. sh forks and execs, so
+    clone and exec events come between entries and exits."""
+    data = tmp_path / "data"
+    data.write_text("x")
+    mix = target("syscall_mix")
+    argv = ["sh", "-c", f"{mix} {data} > /dev/null; {mix} {data}"]
+
+    async def trace(exits: set[str] | None) -> tuple[list[list[str]], list[list[Any]]]:
+        """Per process (in the order they first appear): entry names, and exits."""
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn(argv, stdout=subprocess.DEVNULL)
+            entries = proc.events(SyscallEntry)
+            outs = proc.events(SyscallExit, syscalls=exits)
+            proc.resume()
+            got: dict[str, list[Any]] = {}
+
+            async def drain(name: str, stream: aiotrace.EventStream) -> None:
+                async with stream:
+                    got[name] = [ev async for ev in stream]
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(drain, "entries", entries)
+                tg.start_soon(drain, "exits", outs)
+            assert await proc.wait() == 0
+        pids = list(dict.fromkeys(ev.pid for ev in got["entries"] + got["exits"]))
+        return ([[ev.name for ev in got["entries"] if ev.pid == p] for p in pids],
+                [[(ev.name, ev.retval) for ev in got["exits"] if ev.pid == p] for p in pids])
+
+    some_entries, some_exits = await trace({"read", "write", "execve"})
+    all_entries, all_exits = await trace(None)
+    assert len(all_entries) >= 2          # sh, and the child that runs the first command
+    assert some_entries == all_entries
+    assert some_exits == [[(n, r) for n, r in per if n in ("read", "write", "execve")]
+                          for per in all_exits]
+    assert ("write", 3) in [x for per in some_exits for x in per]
+
+
 async def test_slow_consumer_small_buffer_loses_nothing(target):
     n = 3000
     async with aiotrace.open_tracer() as tracer:

@@ -197,7 +197,8 @@ class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked", "stepping", "exit_off", "want_exit",
+        "chain_hold", "parked", "stepping", "exit_off", "want_exit", "at_entry",
+        "expect_exit",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -220,6 +221,9 @@ class Thread:
         self.stepping = False                  # resumed with PTRACE_SINGLESTEP
         self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
         self.want_exit = False                 # prefiltered call: stop at its exit too
+        self.at_entry = False                  # the current stop is a syscall's entry
+        self.expect_exit = False               # resumed from an entry with PTRACE_SYSCALL:
+                                               # its next syscall stop is that call's exit
 
 
 class Proc:
@@ -541,6 +545,7 @@ class Core:
             self._abandon_stop(th)
         th.stopped = True
         th.gen += 1
+        th.at_entry = False
         proc = th.proc
         fam = proc.family
         if th.detach_requested or fam.detaching:
@@ -579,6 +584,20 @@ class Core:
                 self._release_if_free(th)
 
     def _syscall_stop(self, th: Thread) -> None:
+        if th.expect_exit:
+            # The exit of the call whose entry we saw: when nobody wants it (and no verdict
+            # must be applied there), resume at once, without PTRACE_GET_SYSCALL_INFO.
+            th.expect_exit = False
+            if th.fake_return is None:
+                tid, nr = th.tid, th.nr
+                for sub in th.proc.family.subs:
+                    if sub.wants(SyscallExit, tid, nr):
+                        break
+                else:
+                    th.want_exit = False
+                    th.nr = -1
+                    self._release_if_free(th)
+                    return
         info = self._info
         try:
             op = _ffi.get_syscall_info(th.tid, info)
@@ -586,6 +605,7 @@ class Core:
             return  # gone: its death is reported next
         if op == _ffi.SYSCALL_INFO_ENTRY or op == _ffi.SYSCALL_INFO_SECCOMP:
             # (the seccomp variant has the same layout up to the arguments)
+            th.at_entry = True
             th.nr = nr = int(info.entry.nr)
             th.args = args = Args(tuple(info.entry.args), nr, th.tid)
             if op == _ffi.SYSCALL_INFO_SECCOMP:
@@ -831,6 +851,7 @@ class Core:
         if v.set_return is not None:
             self._set_return(th, v.set_return)
         if th.listening:
+            th.expect_exit = False
             self._resume(th, 0, Req.LISTEN)
             return
         if th.proc.family.full_stops or th.want_exit or th.fake_return is not None:
@@ -840,6 +861,7 @@ class Core:
         if v.singlestep:
             req = Req.SINGLESTEP
             th.stepping = True
+        th.expect_exit = th.at_entry and req == Req.SYSCALL
         self._resume(th, v.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
