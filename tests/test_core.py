@@ -357,15 +357,12 @@ async def test_spawn_stderr_to_stdout(tmp_path):
     assert out.read_text() == "to-out\nto-err\n"
 
 
-async def test_exits_nobody_wants_keep_entries_and_exits_apart(target, tmp_path):
+async def test_exits_nobody_wants_keep_entries_and_exits_apart(target):
     """The tracer resumes the exit of a call nobody wants without looking at it; the next
     stop must still be taken for an entry (and an exit someone wants for an exit): the
-    same calls, in the same order, as when every exit is wanted. sh forks and execs, so
-    clone and exec events come between entries and exits."""
-    data = tmp_path / "data"
-    data.write_text("x")
-    mix = target("syscall_mix")
-    argv = ["sh", "-c", f"{mix} {data} > /dev/null; {mix} {data}"]
+    same calls, in the same order, as when every exit is wanted. The target forks, vforks
+    and execs, so clone and exec events come between entries and exits."""
+    argv = [target("forkexec")]
 
     async def trace(exits: set[str] | None) -> tuple[list[list[str]], list[list[Any]]]:
         """Per process (in the order they first appear): entry names, and exits."""
@@ -383,18 +380,20 @@ async def test_exits_nobody_wants_keep_entries_and_exits_apart(target, tmp_path)
             async with anyio.create_task_group() as tg:
                 tg.start_soon(drain, "entries", entries)
                 tg.start_soon(drain, "exits", outs)
-            assert await proc.wait() == 0
+            assert await proc.wait() == 7
         pids = list(dict.fromkeys(ev.pid for ev in got["entries"] + got["exits"]))
         return ([[ev.name for ev in got["entries"] if ev.pid == p] for p in pids],
                 [[(ev.name, ev.retval) for ev in got["exits"] if ev.pid == p] for p in pids])
 
-    some_entries, some_exits = await trace({"read", "write", "execve"})
+    wanted = ("execve", "wait4", "vfork", "clone")
+    some_entries, some_exits = await trace(set(wanted))
     all_entries, all_exits = await trace(None)
-    assert len(all_entries) >= 2          # sh, and the child that runs the first command
+    assert len(all_entries) == 4          # the target and its three children
     assert some_entries == all_entries
-    assert some_exits == [[(n, r) for n, r in per if n in ("read", "write", "execve")]
-                          for per in all_exits]
-    assert ("write", 3) in [x for per in some_exits for x in per]
+    assert [[n for n, _ in per] for per in some_exits] == \
+        [[n for n, _ in per if n in wanted] for per in all_exits]
+    waits = [r for per in some_exits for n, r in per if n == "wait4"]
+    assert len(waits) == 3 and all(r > 0 for r in waits)   # each returns a child's pid
 
 
 async def test_slow_consumer_small_buffer_loses_nothing(target):
