@@ -396,6 +396,33 @@ async def test_exits_nobody_wants_keep_entries_and_exits_apart(target):
     assert len(waits) == 3 and all(r > 0 for r in waits)   # each returns a child's pid
 
 
+async def test_exit_of_a_call_entered_before_the_stream(target):
+    """A stream opened while the thread is inside a call that nobody wanted at its entry
+    still gets that call's exit, with the call's arguments."""
+    in_r, in_w = os.pipe()
+    out_r, out_w = os.pipe()
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("blocker"), "0"], stdin=in_r, stdout=out_w)
+            keep = proc.events(SyscallEntry, syscalls={"getppid"})   # syscall stops, no interest
+            proc.resume()
+            await anyio.wait_readable(out_r)
+            assert os.read(out_r, 100).startswith(b"ready ")
+            # blocker is now in (or on its way into) read(0, ...)
+            reads = proc.events(SyscallExit, syscalls={"read"})
+            os.write(in_w, b"go\n")
+            async with keep, reads:
+                got = [ev async for ev in reads]
+                assert [ev async for ev in keep] == []
+            assert await proc.wait() == 0
+    finally:
+        for fd in (in_r, in_w, out_r, out_w):
+            os.close(fd)
+    first = got[0]
+    assert (first.args.fd, first.retval) == (0, 3) and first.args.buf != 0
+    assert first.args.count >= 3
+
+
 async def test_slow_consumer_small_buffer_loses_nothing(target):
     n = 3000
     async with aiotrace.open_tracer() as tracer:

@@ -30,6 +30,7 @@ import os
 import select
 import shutil
 import signal
+import struct
 import threading
 import time
 import warnings
@@ -150,6 +151,7 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
+_RAW_ARGS = struct.Struct("=6Q")   # a syscall's arguments as PTRACE_GET_SYSCALL_INFO gives them
 # th.pending when one engine alone has the stop (never appended to)
 _NO_ENGINES: deque[Subscription] = deque()
 
@@ -210,7 +212,8 @@ class Thread:
         self.verdict = Verdict()
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         self.nr = -1                    # syscall in progress (from its entry stop)
-        self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
+        # an Args from the entry stop on; the raw bytes when the entry was not dispatched
+        self.args: Args | tuple[int, ...] | bytes = ()
         self.pending: deque[Subscription] = deque()  # engines still to ask (interceptors first)
         self.event: Any = None    # (class, base fields, fields) of the current stop's event
         self.detach_requested = False
@@ -607,6 +610,17 @@ class Core:
             # (the seccomp variant has the same layout up to the arguments)
             th.at_entry = True
             th.nr = nr = int(info.entry.nr)
+            if op == _ffi.SYSCALL_INFO_ENTRY:
+                # nobody wants this call: keep its raw arguments (for a stream opened
+                # before its exit) and resume
+                tid = th.tid
+                for sub in th.proc.family.subs:
+                    if sub.wants(SyscallEntry, tid, nr) or sub.wants(SyscallExit, tid, nr):
+                        break
+                else:
+                    th.args = bytes(info.entry.args)   # (a copy: 6 u64, unpacked if needed)
+                    self._release_if_free(th)
+                    return
             th.args = args = Args(tuple(info.entry.args), nr, th.tid)
             if op == _ffi.SYSCALL_INFO_SECCOMP:
                 tid = th.tid
@@ -621,7 +635,10 @@ class Core:
                 th.fake_return = None
                 self._set_return(th, rval)
             th.nr = -1
-            self._dispatch(th, SyscallExit, nr, nr=nr, args=th.args, retval=rval)
+            raw = th.args
+            if isinstance(raw, bytes):   # its entry was not dispatched (nobody wanted it then)
+                raw = Args(_RAW_ARGS.unpack(raw), nr, th.tid)
+            self._dispatch(th, SyscallExit, nr, nr=nr, args=raw, retval=rval)
         else:
             self._release_if_free(th)
 
