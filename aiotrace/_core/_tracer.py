@@ -151,7 +151,8 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
-_RAW_ARGS = struct.Struct("=6Q")   # a syscall's arguments as PTRACE_GET_SYSCALL_INFO gives them
+_RAW_ARGS = struct.Struct("=6Q")
+_SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a syscall stop   # a syscall's arguments as PTRACE_GET_SYSCALL_INFO gives them
 # th.pending when one engine alone has the stop (never appended to)
 _NO_ENGINES: deque[Subscription] = deque()
 
@@ -539,6 +540,15 @@ class Core:
             # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
             self.early[tid] = status
             return
+        if (status & 0xFFFF) == _SYSCALL_STOP and not th.stopped:
+            # the common case, without decode_status: a syscall stop (SIGTRAP|0x80)
+            proc = th.proc
+            if not (th.detach_requested or proc.family.detaching or proc.pre_exec):
+                th.stopped = True
+                th.gen += 1
+                th.at_entry = False
+                self._syscall_stop(th)
+                return
         stop = decode_status(status)
         kind = stop.kind
         if kind is StopKind.EXITED or kind is StopKind.KILLED:
