@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import signal as _signal
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -291,3 +292,33 @@ EVENT_TYPES: tuple[type[TraceEvent], ...] = (
     SyscallEntry, SyscallExit, Signal, Clone, Exec, Exit, Death, GroupStop, Continued, Interrupt,
     SingleStep,
 )
+
+
+def _fast_init(cls: type[TraceEvent]) -> None:
+    """Give *cls* an ``__init__`` with the dataclass's exact signature that stores each field
+    through its slot descriptor: the frozen dataclass's own ``__init__`` goes through
+    ``object.__setattr__`` once per field, and an event is made at every traced stop."""
+    fields = dataclasses.fields(cls)
+    ns: dict[str, Any] = {}
+    params: list[str] = []
+    kw: list[str] = []
+    body: list[str] = []
+    for f in fields:
+        ns[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is not dataclasses.MISSING:
+            ns[f"_default_{f.name}"] = f.default
+            p = f"{f.name}=_default_{f.name}"
+        else:
+            p = f.name
+        (kw if f.kw_only else params).append(p)
+        body.append(f"    _set_{f.name}(self, {f.name})\n")
+    sig = ", ".join(["self", *params, *(["*", *kw] if kw else [])])
+    exec(f"def __init__({sig}):\n{''.join(body)}", ns)  # noqa: S102 - fixed field names
+    init = ns["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    setattr(cls, "__init__", init)   # noqa: B010 - replacing the generated method
+
+
+for _cls in EVENT_TYPES:
+    _fast_init(_cls)
