@@ -172,13 +172,20 @@ def expand_token(token: str) -> set[str]:
     return found
 
 
-def parse_syscall_set(text: str) -> frozenset[str]:
-    """strace's ``[!]value[,value]...``; returns the set of names. Raises SetError."""
+def _split_set(text: str, what: str) -> tuple[bool, list[str]]:
+    """strace's ``[!]value[,value]...``: whether it is negated, and its values (at least
+    one, or SetError ``invalid WHAT 'TEXT'``)."""
     negate = text.startswith("!")
     body = text[1:] if negate else text
     tokens = [t for t in body.split(",") if t]
     if not tokens:
-        raise SetError(f"invalid system call '{text}'")
+        raise SetError(f"invalid {what} '{text}'")
+    return negate, tokens
+
+
+def parse_syscall_set(text: str) -> frozenset[str]:
+    """strace's ``[!]value[,value]...``; returns the set of names. Raises SetError."""
+    negate, tokens = _split_set(text, "system call")
     names: set[str] = set()
     for tok in tokens:
         names |= expand_token(tok)
@@ -213,11 +220,7 @@ def signal_number(text: str) -> int | None:
 def parse_signal_set(text: str) -> frozenset[int]:
     """``-e signal=[!]sig[,sig]...``: names (``SIGUSR1``, ``usr1``), numbers, ``all``,
     ``none``. Raises SetError."""
-    negate = text.startswith("!")
-    body = text[1:] if negate else text
-    tokens = [t for t in body.split(",") if t]
-    if not tokens:
-        raise SetError(f"invalid signal '{text}'")
+    negate, tokens = _split_set(text, "signal")
     sigs: set[int] = set()
     for tok in tokens:
         if tok == "all":
@@ -241,11 +244,7 @@ STATUSES = ("successful", "failed", "unfinished", "unavailable", "detached")
 
 def _parse_keywords(text: str, universe: tuple[str, ...], what: str,
                     aliases: dict[str, tuple[str, ...]] | None = None) -> frozenset[str]:
-    negate = text.startswith("!")
-    body = text[1:] if negate else text
-    tokens = [t for t in body.split(",") if t]
-    if not tokens:
-        raise SetError(f"invalid {what} '{text}'")
+    negate, tokens = _split_set(text, what)
     got: set[str] = set()
     for tok in tokens:
         if tok == "all":

@@ -697,12 +697,16 @@ class EventStream:
     def __aiter__(self) -> EventStream:
         return self
 
-    async def __anext__(self) -> Any:
+    def _release_current(self) -> None:
+        """Fetching the next event ends this stream's hold on the previous one."""
         cur = self._current
         if cur is not None:
             self._current = None
             self._held_dead = False
             cur.release_implicitly()
+
+    async def __anext__(self) -> Any:
+        self._release_current()
         sub = self._sub
         buf = sub.buffer
         if buf:
@@ -728,11 +732,7 @@ class EventStream:
         checkpoint): raises ``anyio.WouldBlock`` when none is, ``anyio.EndOfStream`` at
         the end. For consumers that take events in batches, after an ``await`` of
         ``__anext__``; like ``__anext__``, it releases the previous intercepted event."""
-        cur = self._current
-        if cur is not None:
-            self._current = None
-            self._held_dead = False
-            cur.release_implicitly()
+        self._release_current()
         if not self._sub.buffer:
             if self._done or self._sub.closed:
                 raise anyio.EndOfStream

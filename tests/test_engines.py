@@ -46,6 +46,16 @@ def _path_at_stop(ev, mem):
     return os.fsdecode(mem.read_string(ev.args[1], 4096))
 
 
+def _openat_paths(into: list[str]):
+    """An observing engine that appends the path of each openat to *into*."""
+    async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
+        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
+            task_status.started()
+            async for ev in evs:
+                into.append(ev.captured)
+    return observe
+
+
 def _engine(fn, *args, **kw):
     return lambda proc, task_status=anyio.TASK_STATUS_IGNORED: fn(
         proc, *args, task_status=task_status, **kw)
@@ -296,14 +306,7 @@ async def test_inject_error_enoent_on_the_targets_openat(target, tmp_path):
 
     # the dynamic loader opens files too: find which openat is the target's own
     paths: list[str] = []
-
-    async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
-            task_status.started()
-            async for ev in evs:
-                paths.append(ev.captured)
-
-    out, rc, _ = await run(argv, tmp_path, observe)
+    out, rc, _ = await run(argv, tmp_path, _openat_paths(paths))
     assert (out, rc) == ("read 5: there", 0)
     nth = paths.index(str(data)) + 1
 
@@ -687,14 +690,7 @@ async def test_openat_file_through_the_mapping(target, tmp_path):
     real.mkdir()
     (real / "data").write_text("mapped")
     seen: list[str] = []
-
-    async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
-            task_status.started()
-            async for ev in evs:
-                seen.append(ev.captured)
-
-    out, rc, _ = await run([target("openat_file"), "/virtual/data"], tmp_path, observe,
+    out, rc, _ = await run([target("openat_file"), "/virtual/data"], tmp_path, _openat_paths(seen),
                            _engine(rewrite_paths, {"/virtual": str(real)}))
     assert (out, rc) == ("read 6: mapped", 0)
     assert seen[-1] == str(real / "data")     # observers see the rewritten argument
@@ -705,15 +701,8 @@ async def test_a_mapping_that_does_not_match_leaves_calls_alone(target, tmp_path
     real.mkdir()
     (real / "data").write_text("mapped")
     seen: list[str] = []
-
-    async def observe(proc, task_status=anyio.TASK_STATUS_IGNORED):
-        async with proc.events(SyscallEntry, syscalls={"openat"}, capture=_path_at_stop) as evs:
-            task_status.started()
-            async for ev in evs:
-                seen.append(ev.captured)
-
     out, rc, (_, done) = await run([target("openat_file"), "/virtualx/data"], tmp_path,
-                                   observe, _engine(rewrite_paths, {"/virtual": str(real)}))
+                                   _openat_paths(seen), _engine(rewrite_paths, {"/virtual": str(real)}))
     assert (out, rc) == ("open failed: ENOENT\n", 1)
     assert seen[-1] == "/virtualx/data" and not done
     # a real path outside the mapping still works

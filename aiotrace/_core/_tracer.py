@@ -146,12 +146,21 @@ class Subscription:
         return t is None or SyscallEntry in t or SyscallExit in t
 
 
+def _wanted(subs: tuple[Subscription, ...], cls: type[TraceEvent], tid: int, nr: int) -> bool:
+    """Whether a stream of the family wants this event (of syscall *nr*, or -1)."""
+    for sub in subs:
+        if sub.wants(cls, tid, nr):
+            return True
+    return False
+
+
 def _nothing() -> None:
     pass
 
 
 END = object()  # the sentinel that ends a subscription's buffer
 _SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a syscall stop
+_SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decodes to
 # PTRACE_GET_SYSCALL_INFO's entry (nr, 6 arguments) and exit (rval) read straight from the
 # buffer: a ctypes array made into a tuple costs about 0.9 us, this about 0.1 us
 _INFO_DATA = _ffi.SyscallInfo.entry.offset
@@ -204,8 +213,8 @@ class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked", "stepping", "exit_off", "want_exit", "at_entry",
-        "expect_exit", "raw_args",
+        "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
+        "raw_args",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -230,7 +239,6 @@ class Thread:
         self.stepping = False                  # resumed with PTRACE_SINGLESTEP
         self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
         self.want_exit = False                 # prefiltered call: stop at its exit too
-        self.at_entry = False                  # the current stop is a syscall's entry
         self.expect_exit = False               # resumed from an entry with PTRACE_SYSCALL:
                                                # its next syscall stop is that call's exit
 
@@ -545,52 +553,50 @@ class Core:
             # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
             self.early[tid] = status
             return
-        if (status & 0xFFFF) == _SYSCALL_STOP and not th.stopped:
-            # the common case, without decode_status: a syscall stop (SIGTRAP|0x80)
-            proc = th.proc
-            if not (th.detach_requested or proc.family.detaching or proc.pre_exec):
-                th.stopped = True
-                th.gen += 1
-                th.at_entry = False
-                self._syscall_stop(th)
+        if (status & 0xFFFF) == _SYSCALL_STOP:
+            stop = _SYSCALL   # the common case, without decode_status
+        else:
+            stop = decode_status(status)
+            if stop.kind is StopKind.EXITED or stop.kind is StopKind.KILLED:
+                self._thread_dead(th, status)
                 return
-        stop = decode_status(status)
-        kind = stop.kind
-        if kind is StopKind.EXITED or kind is StopKind.KILLED:
-            self._thread_dead(th, status)
-            return
         if th.stopped:
             self._abandon_stop(th)
         th.stopped = True
         th.gen += 1
-        th.at_entry = False
+        # set by the syscall entry this thread was last resumed from (see _syscall_stop)
+        expecting_exit = th.expect_exit
+        th.expect_exit = False
         proc = th.proc
         fam = proc.family
+        kind, detail = stop.kind, stop.detail
         if th.detach_requested or fam.detaching:
-            self._detach_thread(th, stop.detail if kind is StopKind.SIGNAL else 0)
+            self._detach_thread(th, detail if kind is StopKind.SIGNAL else 0)
             return
         if proc.pre_exec:
-            self._pre_exec_stop(th, stop.kind, stop.detail)
+            self._pre_exec_stop(th, kind, detail)
             return
-        if kind is StopKind.SYSCALL:
-            self._syscall_stop(th)
+        if stop is _SYSCALL:
+            self._syscall_stop(th, expecting_exit)
         elif kind is StopKind.SIGNAL:
-            if th.stepping and stop.detail == signal.SIGTRAP:
+            if th.stepping and detail == signal.SIGTRAP:
                 th.stepping = False   # the trap of our own PTRACE_SINGLESTEP: not a signal
                 self._dispatch(th, SingleStep, -1)
             else:
                 th.stepping = False
-                th.verdict.signo = stop.detail
-                try:
-                    info = _ffi.getsiginfo(tid)
-                except OSError:
-                    info = b""   # killed meanwhile: its death is reported next
-                self._dispatch(th, Signal, -1, signo=stop.detail, siginfo=info)
+                th.verdict.signo = detail
+                info = b""
+                if _wanted(fam.subs, Signal, tid, -1):
+                    try:
+                        info = _ffi.getsiginfo(tid)
+                    except OSError:
+                        pass   # killed meanwhile: its death is reported next
+                self._dispatch(th, Signal, -1, signo=detail, siginfo=info)
         elif kind is StopKind.EVENT:
-            self._event_stop(th, stop.detail)
+            self._event_stop(th, detail)
         elif kind is StopKind.GROUP_STOP:
             th.listening = True
-            self._dispatch(th, GroupStop, -1, signo=stop.detail)
+            self._dispatch(th, GroupStop, -1, signo=detail)
         else:  # TRAP_STOP: PTRACE_INTERRUPT, first stop of a new tracee, or end of listen
             if th.listening:
                 th.listening = False
@@ -601,22 +607,17 @@ class Core:
             else:
                 self._release_if_free(th)
 
-    def _syscall_stop(self, th: Thread) -> None:
-        if th.expect_exit:
-            # The exit of the call whose entry we saw: when nobody wants it (and no verdict
-            # must be applied there), resume at once, without PTRACE_GET_SYSCALL_INFO.
-            th.expect_exit = False
-            if th.fake_return is None:
-                tid, nr = th.tid, th.nr
-                for sub in th.proc.family.subs:
-                    if sub.wants(SyscallExit, tid, nr):
-                        break
-                else:
-                    th.want_exit = False
-                    th.nr = -1
-                    th.raw_args = None
-                    self._release_if_free(th)
-                    return
+    def _syscall_stop(self, th: Thread, expecting_exit: bool = False) -> None:
+        """*expecting_exit*: resumed from an entry with PTRACE_SYSCALL, so this stop is that
+        call's exit. When nobody wants it (and no verdict must be applied there), the
+        thread goes on at once, without PTRACE_GET_SYSCALL_INFO."""
+        if (expecting_exit and th.fake_return is None
+                and not _wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
+            th.want_exit = False
+            th.nr = -1
+            th.raw_args = None
+            self._release_if_free(th)
+            return
         info = self._info
         try:
             op = _ffi.get_syscall_info(th.tid, info)
@@ -624,17 +625,18 @@ class Core:
             return  # gone: its death is reported next
         if op == _ffi.SYSCALL_INFO_ENTRY or op == _ffi.SYSCALL_INFO_SECCOMP:
             # (the seccomp variant has the same layout up to the arguments)
-            th.at_entry = True
+            th.expect_exit = True   # cleared when it is not resumed with PTRACE_SYSCALL
             vals = _ENTRY.unpack_from(info, _INFO_DATA)   # nr, then the 6 arguments
             th.nr = nr = vals[0]
+            tid = th.tid
+            subs = th.proc.family.subs
             if op == _ffi.SYSCALL_INFO_ENTRY:
-                # nobody wants this call: keep its raw arguments (for a stream opened
-                # before its exit) and resume
-                tid = th.tid
-                for sub in th.proc.family.subs:
+                for sub in subs:   # (one pass: this runs at every entry)
                     if sub.wants(SyscallEntry, tid, nr) or sub.wants(SyscallExit, tid, nr):
                         break
                 else:
+                    # nobody wants this call: keep its raw arguments (for a stream opened
+                    # before its exit) and resume
                     th.raw_args = vals
                     th.args = ()
                     self._release_if_free(th)
@@ -642,8 +644,7 @@ class Core:
             th.raw_args = None
             th.args = args = Args(vals[1:], nr, th.tid)
             if op == _ffi.SYSCALL_INFO_SECCOMP:
-                tid = th.tid
-                th.want_exit = any(s.wants(SyscallExit, tid, nr) for s in th.proc.family.subs)
+                th.want_exit = _wanted(subs, SyscallExit, tid, nr)
             self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
         elif op == _ffi.SYSCALL_INFO_EXIT:
             th.want_exit = False
@@ -888,7 +889,6 @@ class Core:
         if v.set_return is not None:
             self._set_return(th, v.set_return)
         if th.listening:
-            th.expect_exit = False
             self._resume(th, 0, Req.LISTEN)
             return
         if th.proc.family.full_stops or th.want_exit or th.fake_return is not None:
@@ -898,7 +898,8 @@ class Core:
         if v.singlestep:
             req = Req.SINGLESTEP
             th.stepping = True
-        th.expect_exit = th.at_entry and req == Req.SYSCALL
+        if req != Req.SYSCALL:
+            th.expect_exit = False
         self._resume(th, v.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
@@ -1044,9 +1045,7 @@ class Core:
                         # Parked in the exec stop of the spawning execve, whose entry was
                         # never seen: with a prefilter the thread would be resumed with
                         # PTRACE_CONT and that call's exit stop would not come.
-                        tid = th.tid
-                        th.want_exit = any(s.wants(SyscallExit, tid, _NR_EXECVE)
-                                           for s in fam.subs)
+                        th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, _NR_EXECVE)
                     self._release_if_free(th)
 
     def interrupt(
