@@ -143,7 +143,7 @@ class Tracer:
     def _notify(self) -> None:  # tracer thread
         if not self._notified:
             self._notified = True
-            _ffi.write_byte_holding_gil(self._wfd)   # see _ffi: no GIL bounce
+            _ffi.write_byte(self._wfd)   # see _ffi: the GIL is released first
 
     def _run_outbox(self) -> bool:
         """Run what the tracer thread queued for the loop; True once it has finished."""

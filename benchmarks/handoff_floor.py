@@ -32,8 +32,6 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _ptrace = _libc.ptrace
 _ptrace.restype = ctypes.c_long
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p)
-_write_gil = ctypes.PyDLL(None).write   # keeps the GIL, as aiotrace's wake-up does
-_write_gil.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t)
 TRACEME, SYSCALL, SETOPTIONS, GET_SYSCALL_INFO = 0, 24, 0x4200, 0x420E
 TRACESYSGOOD, EXITKILL = 0x1, 0x100000
 
@@ -61,14 +59,14 @@ def _trace(argv: list[str], intercept: bool, to_loop: int, from_loop: int,
         _ptrace(GET_SYSCALL_INFO, pid, 88, info)
         stops += 1
         if intercept:
-            _write_gil(to_loop, b"s", 1)
+            os.write(to_loop, b"s")
             poll.poll()
             os.read(from_loop, 1)
         else:
             kept.append(info.raw[:8])
         _ptrace(SYSCALL, pid, None, None)
     result.append((time.perf_counter() - t0, stops))
-    _write_gil(to_loop, b"e", 1)
+    os.write(to_loop, b"e")
 
 
 async def _run(argv: list[str], intercept: bool) -> tuple[float, int]:

@@ -156,18 +156,20 @@ def ptrace(req: int, tid: int, addr: int = 0, data: int = 0) -> int:
     return int(res)
 
 
-# write(2) called *without releasing the GIL*, for the tracer thread's wake-up of the
-# event loop right before the tracer blocks: os.write releases the GIL, and the loop
-# thread, woken by that very byte, takes it, so the tracer would wait for the loop before
-# it can even start its wait (measured here: ~15 µs per intercepted stop).
-_write_gil = ctypes.PyDLL(None, use_errno=True).write
-_write_gil.argtypes = (c_int, ctypes.c_char_p, c_size_t)
-_write_gil.restype = c_ssize_t
+def write_byte(fd: int) -> None:
+    """Write one byte on a nonblocking pipe (a wake-up); a full pipe (EAGAIN) is fine.
 
-
-def write_byte_holding_gil(fd: int) -> None:
-    """Write one byte on a nonblocking pipe; a full pipe (EAGAIN) is fine."""
-    _write_gil(fd, b"\0", 1)
+    ``os.write`` releases the GIL before the byte is written, which is what we want: on
+    one CPU the thread woken by the byte usually runs at once, and finds the GIL free
+    instead of blocking on it and handing the CPU back and forth (CPython's GIL is a
+    condition variable and a mutex: 4 to 5 extra context switches per wake-up). Measured
+    on the intercepted getppid loop, one CPU: 9 context switches per stop down to 4,
+    46 to 41 us per stop on asyncio, 60 to 52 on trio (a write that kept the GIL was
+    better only before the tracer thread slept in poll() while every tracee is held)."""
+    try:
+        os.write(fd, b"\0")
+    except BlockingIOError:
+        pass
 
 
 def seize(tid: int, options: int) -> None:

@@ -362,7 +362,7 @@ class Core:
         if sleeping and not self._rung:
             self._rung = True
             if sleeping == _IN_POLL:
-                _ffi.write_byte_holding_gil(self._wake_w)
+                _ffi.write_byte(self._wake_w)
             else:
                 try:
                     os.kill(self._doorbell, signal.SIGURG)
