@@ -1,11 +1,16 @@
 """Per-stop cost of an intercepting engine that resumes at once, against an observer.
 
     python benchmarks/engine_cost.py [--calls N] [--runs R] [--backend asyncio|trio]
+                                     [--cpus any|same|split]
 
 Runs a syscall-dense C loop (N raw getppid calls) untraced, traced by an observer of
 SyscallEntry+SyscallExit, and traced by an engine that intercepts the same events and
 resumes each one at once; the tools alternate run by run. Prints medians, the cost per
 stop (traced minus untraced, divided by the 2N stops) and the ratio interceptor/observer.
+``--cpus`` places the threads as run.py's option does: ``same`` puts the tracer thread,
+the event loop and the tracee on one CPU; ``split`` keeps the tracer and the loop on one
+CPU and runs the tracee on the other (through taskset); ``any`` leaves it to the
+scheduler.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import anyio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _build import build  # noqa: E402
+from run import place  # noqa: E402
 
 import aiotrace  # noqa: E402
 from aiotrace import SyscallEntry, SyscallExit  # noqa: E402
@@ -54,8 +60,10 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=20000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--backend", default="asyncio", choices=["asyncio", "trio"])
+    ap.add_argument("--cpus", default="any", choices=["any", "same", "split"])
     a = ap.parse_args()
-    argv = [str(build("getppid_loop")), str(a.calls)]
+    prefix, where = place(a.cpus)
+    argv = prefix + [str(build("getppid_loop")), str(a.calls)]
     times: dict[str, list[float]] = {"untraced": [], "observer": [], "interceptor": []}
     for _ in range(a.runs):
         times["untraced"].append(untraced(argv))
@@ -64,7 +72,8 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in times.items()}
     stops = 2 * a.calls
     per = {k: (med[k] - med["untraced"]) / stops * 1e6 for k in ("observer", "interceptor")}
-    print(f"getppid loop, {a.calls} calls ({stops} stops), {a.runs} runs, backend {a.backend}")
+    print(f"getppid loop, {a.calls} calls ({stops} stops), {a.runs} runs, backend {a.backend}, "
+          f"{where}")
     for k in times:
         extra = f"   {per[k]:6.1f} us/stop" if k in per else ""
         print(f"  {k:12s} median {med[k]:8.3f} s{extra}")

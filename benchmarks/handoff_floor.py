@@ -1,7 +1,7 @@
 """The floor of the tracer-thread design: what an observer and an intercepting engine
 cost per stop with nothing of aiotrace around them.
 
-    python benchmarks/handoff_floor.py [--calls N] [--runs R]
+    python benchmarks/handoff_floor.py [--calls N] [--runs R] [--cpus any|same|split]
 
 A tracer thread traces the getppid loop with the fewest Python steps possible:
 waitpid, PTRACE_GET_SYSCALL_INFO, PTRACE_SYSCALL. As an *observer* it keeps each stop's
@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _build import build  # noqa: E402
+from run import place  # noqa: E402
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _ptrace = _libc.ptrace
@@ -100,15 +101,19 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calls", type=int, default=20000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cpus", default="any", choices=["any", "same", "split"],
+                    help="as in run.py and engine_cost.py")
     a = ap.parse_args()
-    argv = [str(build("getppid_loop")), str(a.calls)]
+    prefix, where = place(a.cpus)
+    argv = prefix + [str(build("getppid_loop")), str(a.calls)]
     per: dict[str, list[float]] = {"observer": [], "interceptor": []}
     for _ in range(a.runs):
         for name in per:
             dt, stops = asyncio.run(_run(argv, name == "interceptor"))
             per[name].append(dt / stops * 1e6)
     med = {k: statistics.median(v) for k, v in per.items()}
-    print(f"getppid loop, {a.calls} calls, {a.runs} runs: minimal tracer thread + asyncio")
+    print(f"getppid loop, {a.calls} calls, {a.runs} runs: minimal tracer thread + asyncio, "
+          f"{where}")
     for k, v in med.items():
         print(f"  {k:12s} median {v:6.1f} us/stop")
     print(f"  interceptor / observer per stop: {med['interceptor'] / med['observer']:.2f}")
