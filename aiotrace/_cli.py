@@ -684,11 +684,15 @@ def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
     return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize)
 
 
-async def _run(s: _Session) -> tuple[str, int]:
-    o = s.opts
-    if o.seccomp and not o.follow:
+def _warn_seccomp_without_follow(s: _Session) -> None:
+    if s.opts.seccomp and not s.opts.follow:
         s.err.write(f"{PROG}: --seccomp-bpf cannot be used without -f/--follow-forks, "
                     "disabling\n")
+
+
+async def _run(s: _Session) -> tuple[str, int]:
+    o = s.opts
+    _warn_seccomp_without_follow(s)
     env = dict(os.environ)
     for item in o.env:
         var, eq, val = item.partition("=")
@@ -787,8 +791,9 @@ async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> 
 
 async def _attach(s: _Session) -> tuple[str, int]:
     o = s.opts
-    if o.seccomp:
+    if o.seccomp:   # both warnings, in strace's order
         s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
+        _warn_seccomp_without_follow(s)
     p = s.printer
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []

@@ -723,6 +723,33 @@ def test_ctrl_c_detaches(target, spawned):
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
 
 
+@needs_strace
+@pytest.mark.parametrize("follow", [[], ["-f"]], ids=["", "-f"])
+def test_attach_seccomp_bpf_warns_like_strace(follow, target, spawned):
+    """--seccomp-bpf cannot apply to a process that is already running: strace warns
+    (and, without -f, warns that it needs -f too) and traces it with every stop."""
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    s = strace("--seccomp-bpf", *follow, "-p", str(gone.pid))   # its warnings, then ESRCH
+    warnings = [re.sub(r"^\S*strace:", "aiotrace:", ln) for ln in s.stderr.splitlines()
+                if "seccomp" in ln]
+    assert warnings and "attached with -p" in warnings[0]
+    tracer = spawned(subprocess.Popen(
+        [*AIOTRACE, "-p", str(pid), "--seccomp-bpf", *follow, "-e", "trace=write"],
+        stderr=subprocess.PIPE, text=True))
+    err = _read_until(tracer.stderr, f"Process {pid} attached").splitlines()
+    assert err[:-1] == warnings
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n"
+    assert blocker.wait(timeout=TIMEOUT) == 0
+    assert tracer.wait(timeout=TIMEOUT) == 0
+    trace = tracer.stderr.read()
+    assert re.search(r'write\(1, "bye\\n", 4\) +\= 4\n', trace), trace
+
+
 def test_attach_errors():
     gone = subprocess.Popen(["true"])
     gone.wait()
