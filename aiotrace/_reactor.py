@@ -136,6 +136,7 @@ class Tracer:
         self._finished = anyio.Event()
         self._started = anyio.Event()
         self._aio_loop: Any = None   # the asyncio loop, None on trio (see _Park)
+        self._aio_sleep: Any = None  # asyncio.sleep, None on trio (see EventStream.__anext__)
         self._processes: list[Process] = []
 
     # -- tracer thread -> loop ------------------------------------------------------------
@@ -407,6 +408,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         import asyncio
 
         tracer._aio_loop = asyncio.get_running_loop()
+        tracer._aio_sleep = asyncio.sleep
     _spawn_system_task(tracer._pump)
     core.start()
     with anyio.CancelScope(shield=True):
@@ -711,8 +713,13 @@ class EventStream:
         buf = sub.buffer
         if buf:
             # always a checkpoint, as trio's rules ask; before taking the event, so that a
-            # cancellation here loses nothing
-            await _checkpoint()
+            # cancellation here loses nothing. On asyncio it is what anyio's checkpoint
+            # does, without anyio's dispatch to its backend (0.9 us of 3.4).
+            sleep = self._tracer._aio_sleep
+            if sleep is not None:
+                await sleep(0)
+            else:
+                await _checkpoint()
         while not buf:
             if self._done or sub.closed:
                 raise StopAsyncIteration
