@@ -380,8 +380,7 @@ class TextPrinter(_Layout):
                 self.out.append(self._lead(tid, ev.time_ns)
                                 + "+++ %s +++\n" % death_text(ev.status))
             elif self.open == tid:
-                self.out.append(" <unfinished ...>\n")
-                self.open = None
+                self._close_line("unfinished")
             self.live.pop(tid, None)
             self.hidden.discard(tid)
         elif t is Clone:
@@ -463,14 +462,12 @@ class TextPrinter(_Layout):
         self.shown.discard(old)
         if self.open == old and not self.quiet_superseded:
             # strace closes the exec'ing thread's open line this way
-            self.out.append(" <pid changed to %d ...>\n" % tid)
-            self.open = None
+            self._close_line("pid changed to %d" % tid)
         if not self.quiet_superseded:
             self.out.append(self._lead(tid, ev.time_ns)
                             + "+++ superseded by execve in pid %d +++\n" % old)
-        elif self.open is not None:
-            self.out.append(" <unfinished ...>\n")
-            self.open = None
+        else:
+            self._close_line("unfinished")
         if shown:
             self.shown.add(tid)
 
@@ -478,17 +475,21 @@ class TextPrinter(_Layout):
 
     def detached(self, tids: list[int]) -> None:
         """The tracer detached: close an open line strace's way and say so."""
-        if self.open is not None:
-            self.out.append(" <detached ...>\n")
-            self.open = None
+        self._close_line("detached")
         if not self.quiet_attach:
             for tid in tids:
                 self.message("aiotrace: Process %d detached\n" % tid)
 
     def finish(self) -> None:
-        if self.open is not None:
-            self.out.append(" <unfinished ...>\n")
-            self.open = None
+        self._close_line("unfinished")
+
+    def _close_line(self, why: str) -> bool:
+        """Close the open line, if any, with strace's `` <WHY ...>``; True if there was one."""
+        if self.open is None:
+            return False
+        self.out.append(" <%s ...>\n" % why)
+        self.open = None
+        return True
 
 
 class JsonPrinter(_Layout):
@@ -620,9 +621,7 @@ class SeparatePrinter:
         if t is Exec and ev.old_tid != tid:
             old = self.printers.get(ev.old_tid)
             if old is not None and ev.old_tid in self.live:
-                if old.open is not None:
-                    old.out.append(" <pid changed to %d ...>\n" % tid)
-                    old.open = None
+                if old._close_line("pid changed to %d" % tid):
                     self.dirty.add(ev.old_tid)
                 leader = self._printer(tid)
                 if ev.old_tid in old.shown:
@@ -665,9 +664,7 @@ class SeparatePrinter:
 
     def detached(self, tids: list[int]) -> None:
         for tid, p in self.printers.items():
-            if p.open is not None:
-                p.out.append(" <detached ...>\n")
-                p.open = None
+            if p._close_line("detached"):
                 self.dirty.add(tid)
         if not self.quiet_attach:
             for tid in tids:

@@ -363,10 +363,8 @@ class Tracer:
             await self._finished.wait()
         if core.thread is not None:
             core.thread.join()
-        for fd in (self._rfd, self._wfd):
-            if fd < 0:
-                continue
-            os.close(fd)
+        os.close(self._rfd)
+        os.close(self._wfd)
 
     def statistics(self) -> TracerStatistics:
         """Counters of this tracer (a frozen snapshot)."""
@@ -420,8 +418,8 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         core.finished = True
         tracer._notify()
         await tracer._finished.wait()
-        for fd in (tracer._rfd, tracer._wfd):
-            os.close(fd)
+        os.close(tracer._rfd)
+        os.close(tracer._wfd)
         if isinstance(err, AttachError):
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err

@@ -844,10 +844,7 @@ class Core:
         if sub.closed:
             return
         if sub.capture is not None:
-            try:
-                value = sub.capture(ev, Memory(ev.tid))
-            except Exception as exc:  # noqa: BLE001 - handed to the consumer as data
-                value = exc
+            value = _capture(sub, ev, Memory(ev.tid))
             if fresh:
                 object.__setattr__(ev, "captured", value)
             else:
@@ -1253,11 +1250,7 @@ class Core:
                 if sub.capture is not None:
                     # The thread is gone (reaped): there is no memory to read and no
                     # ptrace request to make, so the capture gets None for the memory.
-                    try:
-                        value = sub.capture(ev, None)
-                    except Exception as exc:  # noqa: BLE001 - handed to the consumer
-                        value = exc
-                    self._push(sub, _copy_with(ev, "captured", value))
+                    self._push(sub, _copy_with(ev, "captured", _capture(sub, ev, None)))
                 else:
                     self._push(sub, ev)
 
@@ -1375,6 +1368,16 @@ class Core:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:
+    """What the stream's ``capture`` function returns for *ev*, or the exception it raised
+    (handed to the consumer as data: the tracer thread must go on)."""
+    assert sub.capture is not None
+    try:
+        return sub.capture(ev, memory)
+    except Exception as exc:  # noqa: BLE001
+        return exc
 
 
 def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
