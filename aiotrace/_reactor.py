@@ -131,10 +131,11 @@ class Tracer:
         self._kill_on_close = kill_on_close
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
-        self._core = Core(self._notify, self._make_ctl)
+        self._core = Core(self._notify, _Ctl)
         self._closed = False
         self._finished = anyio.Event()
         self._started = anyio.Event()
+        self._start_seen = False
         self._aio_loop: Any = None   # the asyncio loop, None on trio (see _Park)
         self._aio_sleep: Any = None  # asyncio.sleep, None on trio (see EventStream.__anext__)
         self._processes: list[Process] = []
@@ -153,7 +154,8 @@ class Tracer:
         except BlockingIOError:
             pass
         self._notified = False
-        if not self._started.is_set() and self._core.started.is_set():
+        if not self._start_seen and self._core.started.is_set():
+            self._start_seen = True   # (a plain flag: this runs at every wake-up)
             self._started.set()
         outbox = self._core.outbox
         while outbox:
@@ -211,9 +213,6 @@ class Tracer:
                     core.post(lambda: core.close(self._kill_on_close))
         if cancelled is not None:
             raise cancelled
-
-    def _make_ctl(self, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> _Ctl:
-        return _Ctl(self._core, hold, regs, prior)  # runs on the tracer thread
 
     # -- public ---------------------------------------------------------------------------
 
@@ -809,16 +808,24 @@ class EventStream:
 class _Ctl:
     """The verdict API behind one intercepted event (one engine's hold)."""
 
-    __slots__ = ("core", "_hold", "done", "regs", "prior", "scratch_used", "gone")
+    __slots__ = ("core", "_hold", "done", "_raw_regs", "_regs", "prior", "scratch_used", "gone")
 
     def __init__(self, core: Core, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> None:
         self.core = core
         self._hold = hold
         self.done = False
-        self.regs = None if regs is None else Registers(regs)
+        self._raw_regs = regs
+        self._regs: Registers | None = None   # made when an engine first asks
         self.prior = prior
         self.scratch_used = 0
         self.gone = False   # the thread died while held: verdicts are ignored
+
+    @property
+    def regs(self) -> Registers | None:
+        regs = self._regs
+        if regs is None and self._raw_regs is not None:
+            regs = self._regs = Registers(self._raw_regs)
+        return regs
 
     @property
     def tid(self) -> int:
@@ -830,7 +837,7 @@ class _Ctl:
         if self.done:
             raise RuntimeError("a verdict was already given for this event")
         self.done = True
-        regs = self.regs
+        regs = self._regs
         if regs is not None and regs._dirty:
             raw = regs._raw
             inner = change

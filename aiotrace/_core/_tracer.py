@@ -209,6 +209,19 @@ class Verdict:
         return None
 
 
+# The verdict of a stop nobody has decided anything for: shared, never changed (a thread's
+# own Verdict is made when there is something to record: most stops have none).
+class _SharedVerdict(Verdict):
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the shared clean verdict is never changed: give the thread its own")
+
+
+_CLEAN: Verdict = Verdict()
+_CLEAN.__class__ = _SharedVerdict
+
+
 class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
@@ -223,7 +236,7 @@ class Thread:
         self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
         self.stopped = False            # in a ptrace-stop that we have not resumed yet
         self.holds = 0                  # engines (and hold reasons) keeping it stopped
-        self.verdict = Verdict()
+        self.verdict = _CLEAN
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         self.nr = -1                    # syscall in progress (from its entry stop)
         self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
@@ -319,10 +332,11 @@ class Core:
     def __init__(
         self,
         notify: Callable[[], None],
-        make_ctl: Callable[[Hold, _ffi.UserRegs | None, Any], Any],
+        make_ctl: Callable[[Core, Hold, _ffi.UserRegs | None, Any], Any],
     ) -> None:
         self.notify = notify                     # wakes the loop; called once per batch
-        self.make_ctl = make_ctl                 # wraps a Hold in the loop-side verdict API
+        # wraps a Hold in the loop-side verdict API (a class: no call frame of its own)
+        self.make_ctl = make_ctl
         self.outbox: deque[Callable[[], None]] = deque()
         self.commands: deque[Callable[[], None]] = deque()
         self.threads: dict[int, Thread] = {}
@@ -460,7 +474,11 @@ class Core:
             finally:
                 self._sleeping = _AWAKE
             self._handle(pid, status)
-            self._drain(waitpid)
+            # Drain before dispatch, unless every tracee is now held: none can report a
+            # stop then, and a death is seen by the pidfd poll below (as it is when it
+            # comes a moment later).
+            if not self._all_stopped():
+                self._drain(waitpid)
 
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
         """Collect every pending stop before anything is handed to the loop."""
@@ -584,7 +602,10 @@ class Core:
                 self._dispatch(th, SingleStep, -1)
             else:
                 th.stepping = False
-                th.verdict.signo = detail
+                if th.verdict is _CLEAN:
+                    th.verdict = Verdict(detail)
+                else:
+                    th.verdict.signo = detail
                 info = b""
                 if _wanted(fam.subs, Signal, tid, -1):
                     try:
@@ -821,7 +842,7 @@ class Core:
             regs: _ffi.UserRegs | None = _ffi.getregs(th.tid)
         except OSError:
             regs = None
-        ctl = self.make_ctl(hold, regs, th.verdict.describe())
+        ctl = self.make_ctl(self, hold, regs, th.verdict.describe())
         self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
@@ -876,15 +897,16 @@ class Core:
                 th.parked = True
                 return
             v = th.verdict
-            th.verdict = Verdict()
+            th.verdict = _CLEAN
             th.event = None
             self._apply_and_resume(th, v)
 
     def _apply_and_resume(self, th: Thread, v: Verdict) -> None:
-        if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
-            self._rewrite_entry(th, v)
-        if v.set_return is not None:
-            self._set_return(th, v.set_return)
+        if v is not _CLEAN:
+            if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
+                self._rewrite_entry(th, v)
+            if v.set_return is not None:
+                self._set_return(th, v.set_return)
         if th.listening:
             self._resume(th, 0, Req.LISTEN)
             return
@@ -985,6 +1007,8 @@ class Core:
             return  # that stop is over (the thread was killed or detached)
         if change is not None:
             v = th.verdict
+            if v is _CLEAN:
+                v = th.verdict = Verdict()
             change(v)
             if v.regs is not None:
                 regs, v.regs = v.regs, None
@@ -1236,7 +1260,7 @@ class Core:
         th.chain_hold = None
         th.holds = 0
         th.parked = False
-        th.verdict = Verdict()
+        th.verdict = _CLEAN
         th.event = None
 
     def _dispatch_death(self, th: Thread, status: int) -> None:
