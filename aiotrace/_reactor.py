@@ -10,6 +10,7 @@ else goes through anyio; the few places that know which event loop runs say so.
 from __future__ import annotations
 
 import errno as _errno
+import functools
 import os
 import signal as _signal
 import subprocess
@@ -846,8 +847,8 @@ class _Ctl:
                 v.regs = raw
                 if inner is not None:
                     inner(v)
-        core, hold = self.core, self._hold
-        core.post(lambda: core.release(hold, change))
+        core = self.core
+        core.post(functools.partial(core.release, self._hold, change))
 
     def release_implicitly(self) -> None:
         if not self.done:
@@ -859,7 +860,12 @@ class _Ctl:
             core.release(self._hold)
 
     def resume(self, ev: TraceEvent) -> None:
-        self._give(None)
+        if self.done or self.gone or self._regs is not None:
+            self._give(None)
+            return
+        self.done = True   # (what _give does, without its checks: the common verdict)
+        core = self.core
+        core.post(functools.partial(core.release, self._hold, None))
 
     def return_value(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")

@@ -146,6 +146,11 @@ _gettid.argtypes = ()
 _gettid.restype = c_int
 
 
+# The bare call, for the tracer's per-stop path (no wrapper frame): -1 means failure,
+# with the errno in ctypes.get_errno().
+raw_ptrace = _ptrace
+
+
 def _raise() -> None:
     err = ctypes.get_errno()
     raise OSError(err, os.strerror(err))

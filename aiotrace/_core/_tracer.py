@@ -166,6 +166,12 @@ _SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decod
 _INFO_DATA = _ffi.SyscallInfo.entry.offset
 _ENTRY = struct.Struct("=7Q")
 _RVAL = struct.Struct("=q")
+_INFO_SIZE = ctypes.sizeof(_ffi.SyscallInfo)
+_GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
+_GETREGS = int(Req.GETREGS)
+_raw_ptrace = _ffi.raw_ptrace
+_OP_ENTRY, _OP_EXIT, _OP_SECCOMP = (
+    _ffi.SYSCALL_INFO_ENTRY, _ffi.SYSCALL_INFO_EXIT, _ffi.SYSCALL_INFO_SECCOMP)
 # th.pending when one engine alone has the stop (never appended to)
 _NO_ENGINES: deque[Subscription] = deque()
 
@@ -355,6 +361,7 @@ class Core:
         self._closing = False
         self._doorbell = 0
         self._info = _ffi.SyscallInfo()
+        self._info_addr = ctypes.addressof(self._info)
         self._set_info_ok = True
         self.thread: threading.Thread | None = None
         self.tid = 0
@@ -420,13 +427,17 @@ class Core:
         commands = self.commands
         waitpid = os.waitpid
         poll = self._poll.poll
+        held = False   # every tracee is known to be held (checked after the last stop)
         while True:
-            while commands:
-                commands.popleft()()
+            if commands:
+                held = False
+                while commands:
+                    commands.popleft()()
             if self._closing and not self.families:
                 self._flush()
                 return
-            if self._all_stopped() and (off := self._exit_stops_off()):
+            if (held or self._all_stopped()) and (off := self._exit_stops_off()):
+                held = False
                 if off == 2 and self._drain(waitpid):
                     continue
                 # Wake the loop only now, right before we sleep: it would otherwise wait
@@ -449,7 +460,7 @@ class Core:
                 finally:
                     self._sleeping = _AWAKE
                 wake_r = self._wake_r
-                if any(fd == wake_r for fd, _ in ready):
+                if ready and ready[0][0] == wake_r or any(fd == wake_r for fd, _ in ready):
                     try:
                         os.read(wake_r, 4096)
                     except BlockingIOError:
@@ -475,9 +486,10 @@ class Core:
                 self._sleeping = _AWAKE
             self._handle(pid, status)
             # Drain before dispatch, unless every tracee is now held: none can report a
-            # stop then, and a death is seen by the pidfd poll below (as it is when it
+            # stop then, and a death is seen by the pidfd poll above (as it is when it
             # comes a moment later).
-            if not self._all_stopped():
+            held = self._all_stopped()
+            if not held:
                 self._drain(waitpid)
 
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
@@ -640,18 +652,17 @@ class Core:
             self._release_if_free(th)
             return
         info = self._info
-        try:
-            op = _ffi.get_syscall_info(th.tid, info)
-        except OSError:
+        if _raw_ptrace(_GET_SYSCALL_INFO, th.tid, _INFO_SIZE, self._info_addr) == -1:
             return  # gone: its death is reported next
-        if op == _ffi.SYSCALL_INFO_ENTRY or op == _ffi.SYSCALL_INFO_SECCOMP:
+        op = info.op
+        if op == _OP_ENTRY or op == _OP_SECCOMP:
             # (the seccomp variant has the same layout up to the arguments)
             th.expect_exit = True   # cleared when it is not resumed with PTRACE_SYSCALL
             vals = _ENTRY.unpack_from(info, _INFO_DATA)   # nr, then the 6 arguments
             th.nr = nr = vals[0]
             tid = th.tid
             subs = th.proc.family.subs
-            if op == _ffi.SYSCALL_INFO_ENTRY:
+            if op == _OP_ENTRY:
                 for sub in subs:   # (one pass: this runs at every entry)
                     if sub.wants(SyscallEntry, tid, nr) or sub.wants(SyscallExit, tid, nr):
                         break
@@ -664,10 +675,10 @@ class Core:
                     return
             th.raw_args = None
             th.args = args = Args(vals[1:], nr, th.tid)
-            if op == _ffi.SYSCALL_INFO_SECCOMP:
+            if op == _OP_SECCOMP:
                 th.want_exit = _wanted(subs, SyscallExit, tid, nr)
             self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
-        elif op == _ffi.SYSCALL_INFO_EXIT:
+        elif op == _OP_EXIT:
             th.want_exit = False
             nr = th.nr
             rval = _RVAL.unpack_from(info, _INFO_DATA)[0]
@@ -838,11 +849,11 @@ class Core:
         hold = Hold(th, sub)
         th.holds += 1
         th.chain_hold = hold
-        try:
-            regs: _ffi.UserRegs | None = _ffi.getregs(th.tid)
-        except OSError:
-            regs = None
-        ctl = self.make_ctl(self, hold, regs, th.verdict.describe())
+        regs: _ffi.UserRegs | None = _ffi.UserRegs()
+        if _raw_ptrace(_GETREGS, th.tid, 0, ctypes.addressof(regs)) == -1:
+            regs = None   # killed meanwhile: its death is reported next
+        v = th.verdict
+        ctl = self.make_ctl(self, hold, regs, None if v is _CLEAN else v.describe())
         self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
@@ -932,13 +943,12 @@ class Core:
         self._try(req, th.tid, sig)
 
     def _try(self, req: int, tid: int, data: int) -> bool:
-        try:
-            _ffi.ptrace(req, tid, 0, data)
+        if _raw_ptrace(req, tid, 0, data) != -1:
             return True
-        except OSError as exc:
-            if exc.errno == errno.ESRCH:
-                return False  # killed while stopped: its death is reported by waitpid
-            raise
+        err = ctypes.get_errno()
+        if err == errno.ESRCH:
+            return False  # killed while stopped: its death is reported by waitpid
+        raise OSError(err, os.strerror(err))
 
     def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
         """Skip the syscall (number -1) or change its number and arguments, at its entry."""
