@@ -106,9 +106,15 @@ class _Park:
 
 
 def _trio() -> Any:
-    import trio
+    global _trio_module
+    if _trio_module is None:
+        import trio
 
-    return trio
+        _trio_module = trio
+    return _trio_module
+
+
+_trio_module: Any = None
 
 
 class TracerStatistics(NamedTuple):
@@ -726,7 +732,8 @@ class EventStream:
                 raise StopAsyncIteration
             self._waiter = w = _Park(self._tracer._aio_loop)
             try:
-                await w.wait()
+                fut = w.fut   # (asyncio: awaited here, without wait()'s frame)
+                await (fut if fut is not None else w.wait())
             finally:
                 if self._waiter is w:
                     self._waiter = None

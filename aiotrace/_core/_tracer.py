@@ -849,11 +849,13 @@ class Core:
         hold = Hold(th, sub)
         th.holds += 1
         th.chain_hold = hold
-        regs: _ffi.UserRegs | None = _ffi.UserRegs()
+        regs = _ffi.UserRegs()
         if _raw_ptrace(_GETREGS, th.tid, 0, ctypes.addressof(regs)) == -1:
-            regs = None   # killed meanwhile: its death is reported next
+            got: _ffi.UserRegs | None = None   # killed meanwhile: its death is reported next
+        else:
+            got = regs
         v = th.verdict
-        ctl = self.make_ctl(self, hold, regs, None if v is _CLEAN else v.describe())
+        ctl = self.make_ctl(self, hold, got, None if v is _CLEAN else v.describe())
         self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
