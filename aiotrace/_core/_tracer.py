@@ -427,17 +427,20 @@ class Core:
         commands = self.commands
         waitpid = os.waitpid
         poll = self._poll.poll
-        held = False   # every tracee is known to be held (checked after the last stop)
+        # whether every tracee is held, as checked after the last stop (None: not known)
+        held: bool | None = None
         while True:
             if commands:
-                held = False
+                held = None
                 while commands:
                     commands.popleft()()
             if self._closing and not self.families:
                 self._flush()
                 return
-            if (held or self._all_stopped()) and (off := self._exit_stops_off()):
-                held = False
+            if held is None:
+                held = self._all_stopped()
+            if held and (off := self._exit_stops_off()):
+                held = None
                 if off == 2 and self._drain(waitpid):
                     continue
                 # Wake the loop only now, right before we sleep: it would otherwise wait
@@ -474,7 +477,9 @@ class Core:
                 if self._drain(waitpid):
                     continue
                 # a pidfd is readable but nothing can be reaped yet: wait in waitpid
-            self._flush()
+            held = None
+            if self.outbox:
+                self.notify()
             self._rung = False
             self._sleeping = _IN_WAITPID
             if commands:
@@ -489,8 +494,8 @@ class Core:
             # stop then, and a death is seen by the pidfd poll above (as it is when it
             # comes a moment later).
             held = self._all_stopped()
-            if not held:
-                self._drain(waitpid)
+            if not held and self._drain(waitpid):
+                held = None
 
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
         """Collect every pending stop before anything is handed to the loop."""
