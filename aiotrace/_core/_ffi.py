@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import os
+import threading
 from ctypes import c_int, c_long, c_ulong, c_void_p, c_size_t, c_ssize_t
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -251,8 +252,41 @@ def gettid() -> int:
     return int(_gettid())
 
 
+# process_vm_readv for reads of up to a page (the decoders' strings and structs, at every
+# decoded stop): through a page-sized buffer and iovecs made once per OS thread, and a
+# prototype without argtypes (their conversion was half of the call's cost): 4.5 -> 1.5 us
+# for 256 bytes, 8 -> 1.6 us for a page. (libffi passes the int arguments sign-extended to
+# 64 bits, as the unsigned long counts and flags need.)
+_pvr_bare = ctypes.CDLL(None, use_errno=True).process_vm_readv
+_pvr_bare.restype = c_ssize_t
+_PAGE = 4096
+
+
+class _Scratch(threading.local):
+    def __init__(self) -> None:
+        self.buf = ctypes.create_string_buffer(_PAGE)
+        self.view = memoryview(self.buf)
+        self.local = IOVec(ctypes.addressof(self.buf), _PAGE)
+        self.remote = IOVec(0, 0)
+        self.local_ref = ctypes.byref(self.local)
+        self.remote_ref = ctypes.byref(self.remote)
+
+
+_scratch = _Scratch()
+
+
 def vm_read(pid: int, addr: int, n: int) -> bytes:
     """Read *n* bytes at *addr* of process *pid* (may return fewer at the end of a mapping)."""
+    if 0 <= n <= _PAGE:
+        s = _scratch
+        s.local.iov_len = n
+        remote = s.remote
+        remote.iov_base = addr
+        remote.iov_len = n
+        got = _pvr_bare(pid, s.local_ref, 1, s.remote_ref, 1, 0)
+        if got == -1:
+            _raise()
+        return s.view[:got].tobytes()
     buf = ctypes.create_string_buffer(n)
     local = IOVec(ctypes.cast(buf, c_void_p), n)
     remote = IOVec(addr, n)

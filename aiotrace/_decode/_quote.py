@@ -22,6 +22,11 @@ _SIMPLE = {
 }
 
 
+# the bytes printed as they are; with `extra`, fewer (see escape's fast path)
+_PLAIN = bytes(c for c in range(0x20, 0x7F) if c not in _SIMPLE)
+_PLAIN_WITHOUT: dict[bytes, bytes] = {}
+
+
 def _octal(c: int, next_is_octal_digit: bool) -> str:
     if next_is_octal_digit:
         return "\\%03o" % c
@@ -34,6 +39,14 @@ def escape(data: bytes, *, extra: bytes = b"") -> str:
     ``extra`` lists further bytes that must be printed as octal escapes
     (``<`` and ``>`` inside ``-y`` path annotations).
     """
+    if extra:
+        plain = _PLAIN_WITHOUT.get(extra)
+        if plain is None:
+            plain = _PLAIN_WITHOUT[extra] = bytes(c for c in _PLAIN if c not in extra)
+    else:
+        plain = _PLAIN
+    if not bytes(data).translate(None, plain):   # nothing to escape: most paths
+        return bytes(data).decode("ascii")
     out: list[str] = []
     n = len(data)
     for i, c in enumerate(data):
