@@ -16,7 +16,6 @@ import socket
 import struct
 from typing import Any, NamedTuple
 
-from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
 
 from . import _ffi
 from ._syscalls import SYSCALL_NAMES
@@ -70,6 +69,10 @@ def _kind(ctype: str, pname: str) -> str:
 
 
 def _build() -> dict[int, dict[str, _Param]]:
+    # python-ptrace's table, imported on first use: the CLI never asks for an argument by
+    # name, and the import is a good part of its start-up
+    from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
+
     table: dict[int, dict[str, _Param]] = {}
     for nr, sname in SYSCALL_NAMES.items():
         proto = _EXTRA.get(sname)
@@ -91,8 +94,16 @@ def _build() -> dict[int, dict[str, _Param]]:
     return table
 
 
-_PARAMS = _build()
 _NO_PARAMS: dict[str, _Param] = {}   # a syscall without known prototype (never filled)
+_params_table: dict[int, dict[str, _Param]] | None = None
+
+
+def _params(nr: int) -> dict[str, _Param]:
+    """The parameters of syscall *nr* by name (the table is built on first use)."""
+    global _params_table
+    if _params_table is None:
+        _params_table = _build()
+    return _params_table.get(nr, _NO_PARAMS)
 
 
 class SockAddr(NamedTuple):
@@ -202,10 +213,10 @@ class Args:
     @property
     def names(self) -> list[str]:
         """The parameter names known for this syscall (aliases included)."""
-        return list(_PARAMS.get(self.nr, {}))
+        return list(_params(self.nr))
 
     def __getattr__(self, name: str) -> Any:
-        params = _PARAMS.get(self.nr, _NO_PARAMS)
+        params = _params(self.nr)
         p = params.get(name)
         if p is None:
             known = ", ".join(params) if params else "none known"
