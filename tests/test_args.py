@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
 import socket
 import struct
 
@@ -9,6 +12,7 @@ import pytest
 
 import aiotrace
 from aiotrace import SyscallEntry
+from aiotrace._core import _ffi
 from aiotrace._core._args import Args, decode_sockaddr
 
 
@@ -59,3 +63,37 @@ async def test_args_by_name_on_a_tracee(target, tmp_path):
         assert await proc.wait() == 0
     assert got["openat"] == (-100, str(data), 0o2000000)   # O_RDONLY|O_CLOEXEC
     assert got["write"] == (1, 3, b"hi\n")
+
+
+@pytest.mark.parametrize("offset,n", [(0, 0), (0, 1), (5, 300), (4000, 200), (0, 4096), (3, 4097), (0, 10000)])
+def test_vm_read_of_our_own_memory(offset, n):
+    """process_vm_readv through the per-thread page buffer (and, beyond a page, a buffer of
+    its own), on this process: sizes and page crossings, with no tracee involved."""
+    data = bytes(range(256)) * 48   # 12 KiB
+    buf = ctypes.create_string_buffer(data, len(data))
+    got = _ffi.vm_read(os.getpid(), ctypes.addressof(buf) + offset, n)
+    assert got == data[offset:offset + n]
+    # the next read does not see the previous one's bytes
+    assert _ffi.vm_read(os.getpid(), ctypes.addressof(buf) + 1, 2) == data[1:3]
+
+
+def test_vm_read_of_a_bad_address_raises():
+    with pytest.raises(OSError) as e:
+        _ffi.vm_read(os.getpid(), 8, 16)
+    assert e.value.errno == errno.EFAULT
+
+
+def test_vm_read_reentered_takes_its_own_buffer():
+    """A read made while another read on the same thread is in progress (a signal handler
+    can do that) does not use the thread's page buffer, which the outer read is using."""
+    b = ctypes.create_string_buffer(b"B" * 64)
+    s = _ffi._scratch
+    s.buf[:8] = b"SENTINEL"
+    s.busy = True   # as if a read were in progress on this thread
+    try:
+        assert _ffi.vm_read(os.getpid(), ctypes.addressof(b), 32) == b"B" * 32
+        assert s.buf[:8] == b"SENTINEL"
+    finally:
+        s.busy = False
+    assert _ffi.vm_read(os.getpid(), ctypes.addressof(b), 32) == b"B" * 32
+    assert s.buf[:8] == b"B" * 8

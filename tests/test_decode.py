@@ -1103,3 +1103,21 @@ def test_all_errno_names_have_messages():
             assert text == "-1 (errno %d)" % err
         else:
             assert text == "-1 %s (%s)" % (ERRNO_NAMES[err], os.strerror(err))
+
+
+@pytest.mark.parametrize("data, extra, text", [
+    (b"/usr/include/stdio.h", b"", "/usr/include/stdio.h"),          # nothing to escape
+    (b"", b"", ""),
+    (b" ~", b"", " ~"),                                              # the plain range's ends
+    (b'a"b', b"", 'a\\"b'),
+    (b"a\\b", b"", "a\\\\b"),
+    (b"a\x7fb", b"", "a\\177b"),
+    (b"\x1f", b"", "\\37"),
+    (b"/tmp/a<b>", b"<>", "/tmp/a\\74b\\76"),                        # -y's annotations
+    (b"/tmp/ab", b"<>", "/tmp/ab"),
+    (b"/tmp/a<b>", b"", "/tmp/a<b>"),
+    (bytearray(b"x\ny"), b"", "x\\ny"),
+])
+def test_escape(data, extra, text):
+    from aiotrace._decode._quote import escape
+    assert escape(data, extra=extra) == text

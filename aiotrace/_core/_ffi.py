@@ -270,6 +270,7 @@ class _Scratch(threading.local):
         self.remote = IOVec(0, 0)
         self.local_ref = ctypes.byref(self.local)
         self.remote_ref = ctypes.byref(self.remote)
+        self.busy = False
 
 
 _scratch = _Scratch()
@@ -277,16 +278,20 @@ _scratch = _Scratch()
 
 def vm_read(pid: int, addr: int, n: int) -> bytes:
     """Read *n* bytes at *addr* of process *pid* (may return fewer at the end of a mapping)."""
-    if 0 <= n <= _PAGE:
-        s = _scratch
-        s.local.iov_len = n
-        remote = s.remote
-        remote.iov_base = addr
-        remote.iov_len = n
-        got = _pvr_bare(pid, s.local_ref, 1, s.remote_ref, 1, 0)
-        if got == -1:
-            _raise()
-        return s.view[:got].tobytes()
+    s = _scratch
+    if 0 <= n <= _PAGE and not s.busy:   # (busy: re-entered from a signal handler)
+        s.busy = True
+        try:
+            s.local.iov_len = n
+            remote = s.remote
+            remote.iov_base = addr
+            remote.iov_len = n
+            got = _pvr_bare(pid, s.local_ref, 1, s.remote_ref, 1, 0)
+            if got == -1:
+                _raise()
+            return s.view[:got].tobytes()
+        finally:
+            s.busy = False
     buf = ctypes.create_string_buffer(n)
     local = IOVec(ctypes.cast(buf, c_void_p), n)
     remote = IOVec(addr, n)
