@@ -895,7 +895,8 @@ class _Ctl:
         nr = None
         if name_or_nr is not None:
             nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
-        new_args = None if args is None else tuple(int(a) for a in args)
+        # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
+        new_args = None if args is None else tuple(int(a) & 0xFFFFFFFFFFFFFFFF for a in args)
         if new_args is not None and len(new_args) > 6:
             raise ValueError("a system call has at most 6 arguments")
 

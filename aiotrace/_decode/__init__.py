@@ -106,18 +106,17 @@ def _undecoded(name: str, ctx: Ctx) -> str:
 def _entry(spec: Spec | None, name: str, ctx: Ctx) -> str:
     if spec is None:
         return _undecoded(name, ctx)
-    for i, k in enumerate(spec.args):
-        if k.pre is not None:
-            k.pre(ctx, i)
+    for i, pre in spec.pres:
+        pre(ctx, i)
     if spec.entry is not None:
         return spec.entry(ctx)
     parts: list[str] = []
-    for i, k in enumerate(spec.args):
-        if k.out:
-            return ", ".join(parts) + ", " if parts else ""
-        s = k.fn(ctx, i)
+    for i, fn in spec.ins:
+        s = fn(ctx, i)
         if s is not None:
             parts.append(s)
+    if spec.first_out is not None:   # the outputs come at exit
+        return ", ".join(parts) + ", " if parts else ""
     return ", ".join(parts)
 
 
@@ -129,8 +128,8 @@ def _exit(spec: Spec | None, ctx: Ctx, entry_text: str) -> str:
     if spec.first_out is None:
         return entry_text
     parts: list[str] = []
-    for i in range(spec.first_out, len(spec.args)):
-        s = spec.args[i].fn(ctx, i)
+    for i, fn in spec.outs:
+        s = fn(ctx, i)
         if s is not None:
             parts.append(s)
     return entry_text + ", ".join(parts)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable, Optional, Protocol
 
+from .._core._args import Args
 from ._quote import annotate_path, quote
 from ._xlat import AT_FDCWD, hexa, ptr, s32
 
@@ -46,7 +47,7 @@ class Ctx:
     def __init__(
         self,
         name: str,
-        args: tuple[int, ...],
+        args: tuple[int, ...] | Args,
         mem: Memory | None,
         strsize: int,
         fd_path: FdPath,
@@ -55,8 +56,12 @@ class Ctx:
         sp: int | None = None,
     ) -> None:
         self.name = name
-        a = tuple([int(x) & 0xFFFFFFFFFFFFFFFF for x in args])
-        self.args = a + (0,) * (6 - len(a))
+        self.args: tuple[int, ...]
+        if type(args) is Args and len(args._v) == 6:   # the tracer's: unsigned already
+            self.args = args._v
+        else:
+            a = tuple([int(x) & 0xFFFFFFFFFFFFFFFF for x in args])
+            self.args = a + (0,) * (6 - len(a))
         self.mem = mem
         self.strsize = strsize
         self.fd_path = fd_path

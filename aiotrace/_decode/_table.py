@@ -64,7 +64,7 @@ def R_TIME(c: Ctx) -> str:
 class Spec:
     """How one syscall is printed."""
 
-    __slots__ = ("args", "ret", "entry", "exit", "first_out")
+    __slots__ = ("args", "ret", "entry", "exit", "first_out", "pres", "ins", "outs")
 
     def __init__(
         self,
@@ -78,6 +78,12 @@ class Spec:
         self.entry = entry
         self.exit = exit
         self.first_out = next((i for i, k in enumerate(args) if k.out), None)
+        # what _entry and _exit walk at every decoded stop, worked out once
+        self.pres = tuple((i, k.pre) for i, k in enumerate(args) if k.pre is not None)
+        n_in = len(args) if self.first_out is None else self.first_out
+        self.ins = tuple(enumerate(k.fn for k in args[:n_in]))
+        self.outs = () if self.first_out is None else tuple(
+            (i, args[i].fn) for i in range(self.first_out, len(args)))
 
 
 def sc(*args: Kind, ret: RetFn = R_DEC) -> Spec:
