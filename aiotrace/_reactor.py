@@ -685,7 +685,9 @@ class EventStream:
         sub.gone = self._gone
 
     def _wake(self) -> None:  # loop thread, from the pump
-        self._sub.flagged = False
+        # (sub.flagged stays set: the tracer thread queues no more wake-ups for this stream
+        # until __anext__ clears it, right before it finds the buffer empty and parks. A
+        # consumer busy with a batch takes what comes meanwhile without a wake-up.)
         w = self._waiter
         if w is not None:
             self._waiter = None
@@ -728,6 +730,9 @@ class EventStream:
             # cancellation here loses nothing
             await self._tracer._yield()
         while not buf:
+            sub.flagged = False   # the next push queues a wake-up (see _wake) ...
+            if buf:               # ... unless it came just before
+                break
             if self._done or sub.closed:
                 raise StopAsyncIteration
             self._waiter = w = _Park(self._tracer._aio_loop)
