@@ -169,6 +169,7 @@ _RVAL = struct.Struct("=q")
 _INFO_SIZE = ctypes.sizeof(_ffi.SyscallInfo)
 _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
+_SYSCALL_REQ, _CONT_REQ, _SINGLESTEP_REQ = int(Req.SYSCALL), int(Req.CONT), int(Req.SINGLESTEP)
 _raw_ptrace = _ffi.raw_ptrace
 _OP_ENTRY, _OP_EXIT, _OP_SECCOMP = (
     _ffi.SYSCALL_INFO_ENTRY, _ffi.SYSCALL_INFO_EXIT, _ffi.SYSCALL_INFO_SECCOMP)
@@ -908,6 +909,8 @@ class Core:
     # -- resuming ---------------------------------------------------------------------------
 
     def _release_if_free(self, th: Thread) -> None:
+        """Resume *th* with its verdict applied, unless something still holds it. (This
+        runs at every stop: what used to be three nested calls is one.)"""
         if th.holds == 0 and th.stopped and th.chain_hold is None:
             fam = th.proc.family
             if fam.held:
@@ -917,27 +920,24 @@ class Core:
             v = th.verdict
             th.verdict = _CLEAN
             th.event = None
-            self._apply_and_resume(th, v)
-
-    def _apply_and_resume(self, th: Thread, v: Verdict) -> None:
-        if v is not _CLEAN:
-            if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
-                self._rewrite_entry(th, v)
-            if v.set_return is not None:
-                self._set_return(th, v.set_return)
-        if th.listening:
-            self._resume(th, 0, Req.LISTEN)
-            return
-        if th.proc.family.full_stops or th.want_exit or th.fake_return is not None:
-            req = Req.SYSCALL
-        else:
-            req = Req.CONT
-        if v.singlestep:
-            req = Req.SINGLESTEP
-            th.stepping = True
-        if req != Req.SYSCALL:
-            th.expect_exit = False
-        self._resume(th, v.signo, req)
+            if v is not _CLEAN:
+                if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
+                    self._rewrite_entry(th, v)
+                if v.set_return is not None:
+                    self._set_return(th, v.set_return)
+            if th.listening:
+                self._resume(th, 0, Req.LISTEN)
+                return
+            if fam.full_stops or th.want_exit or th.fake_return is not None:
+                req = _SYSCALL_REQ
+            else:
+                req = _CONT_REQ
+                th.expect_exit = False
+            if v.singlestep:
+                req = _SINGLESTEP_REQ
+                th.stepping = True
+                th.expect_exit = False
+            self._resume(th, v.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
         th.stopped = False
@@ -947,15 +947,13 @@ class Core:
             # PTRACE_SETOPTIONS less on each side of every held stop)
             th.exit_off = False
             self._try(Req.SETOPTIONS, th.tid, th.proc.family.options)
-        self._try(req, th.tid, sig)
+        if _raw_ptrace(req, th.tid, 0, sig) == -1:
+            _gone_or_raise()
 
     def _try(self, req: int, tid: int, data: int) -> bool:
         if _raw_ptrace(req, tid, 0, data) != -1:
             return True
-        err = ctypes.get_errno()
-        if err == errno.ESRCH:
-            return False  # killed while stopped: its death is reported by waitpid
-        raise OSError(err, os.strerror(err))
+        return _gone_or_raise()
 
     def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
         """Skip the syscall (number -1) or change its number and arguments, at its entry."""
@@ -1409,6 +1407,15 @@ class Core:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _gone_or_raise() -> bool:
+    """After a failed ptrace request: False when the tracee was killed while stopped (its
+    death is reported by waitpid next), else the error as an OSError."""
+    err = ctypes.get_errno()
+    if err == errno.ESRCH:
+        return False
+    raise OSError(err, os.strerror(err))
 
 
 def _capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:
