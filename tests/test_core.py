@@ -307,6 +307,19 @@ async def test_spawn_failure_in_the_child_says_which_step(tmp_path, target):
         assert await proc.wait() == 0
 
 
+async def test_spawn_failure_before_the_seize_is_still_a_spawn_failure(tmp_path, target):
+    """The child fails its cwd step at once; it used to do so before the tracer seized it,
+    and when it had exited by then the seize failed and the spawn was reported as an
+    attach failure (test_spawn_failure_in_the_child_says_which_step failed so once in 40
+    runs). Tries it 30 times; the old race did not show in 600 such tries on a quiet
+    machine, so this is a stress, not a proof."""
+    missing = str(tmp_path / "no-such-dir")
+    async with aiotrace.open_tracer() as tracer:
+        for _ in range(30):
+            with pytest.raises(aiotrace.SpawnFailed, match="cannot change to its directory"):
+                await tracer.spawn([target("getppid_loop"), "1"], cwd=missing)
+
+
 async def test_spawn_takes_a_program_name_alone(tmp_path):
     """A str is one program without arguments, as subprocess takes it (not its letters)."""
     out = tmp_path / "out"

@@ -1490,6 +1490,11 @@ def _child(
     try:
         os.close(go_w)
         os.close(err_r)
+        # Wait until the tracer has seized us, before any step that can fail: a child that
+        # exited before that could not be seized (EPERM), and its spawn would be reported
+        # as an attach failure instead of what went wrong (seen with a missing cwd).
+        os.read(go_r, 1)
+        os.close(go_r)
         for target, fd in enumerate(stdio):
             if fd is not None and fd != target:
                 os.dup2(fd, target)
@@ -1499,8 +1504,6 @@ def _child(
         if cwd is not None:
             step = b"chdir"
             os.chdir(cwd)
-        os.read(go_r, 1)   # wait until the tracer has seized us
-        os.close(go_r)
         if bpf is not None:
             step = b"seccomp"
             _ffi.install_seccomp_filter(bpf)
