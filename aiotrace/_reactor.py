@@ -141,6 +141,7 @@ class Tracer:
         self._core = Core(self._notify, _Ctl)
         self._closed = False
         self._finished = anyio.Event()
+        self._finished_flag = False   # (the same, for the pump's loops)
         self._started = anyio.Event()
         self._start_seen = False
         self._aio_loop: Any = None   # the asyncio loop, None on trio (see _Park)
@@ -169,12 +170,13 @@ class Tracer:
         outbox = self._core.outbox
         while outbox:
             outbox.popleft()()
-        if self._core.finished and not outbox and not self._finished.is_set():
+        if self._core.finished and not outbox and not self._finished_flag:
             if self._aio_loop is not None:
                 self._aio_loop.remove_reader(self._rfd)   # before anyone closes it
             self._closed = True
             for proc in self._processes:
                 proc._tracer_finished()
+            self._finished_flag = True
             self._finished.set()
             return True
         return False
@@ -199,19 +201,20 @@ class Tracer:
         wait_readable = _trio().lowlevel.wait_readable
         rfd, run = self._rfd, self._run_outbox
 
-        async def batch() -> None:
-            await wait_readable(rfd)
-            run()
+        async def batches() -> None:   # (one coroutine for all of them: see _until_finished)
+            while not self._finished_flag:
+                await wait_readable(rfd)
+                run()
 
-        await self._until_finished(batch)
+        await self._until_finished(batches)
 
     async def _until_finished(self, step: Callable[[], Any]) -> None:
-        """Run *step* until the tracer thread has finished. If this task is cancelled
+        """Run *step* (again) until the tracer thread has finished. If this task is cancelled
         (the event loop is shutting down: asyncio.run cancels every task, e.g. after an
         exception escaped a signal handler), close the tracer so that nothing is left
         stopped, go on until it has finished, then re-raise."""
         cancelled: BaseException | None = None
-        while not self._finished.is_set():
+        while not self._finished_flag:
             try:
                 if cancelled is None:
                     await step()
