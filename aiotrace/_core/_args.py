@@ -16,7 +16,6 @@ import socket
 import struct
 from typing import Any, NamedTuple
 
-
 from . import _ffi
 from ._syscalls import SYSCALL_NAMES
 
