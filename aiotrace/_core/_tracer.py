@@ -670,11 +670,11 @@ class Core:
             subs = th.proc.family.subs
             if op == _OP_ENTRY:
                 for sub in subs:   # (one pass: this runs at every entry)
-                    if sub.wants(SyscallEntry, tid, nr) or sub.wants(SyscallExit, tid, nr):
+                    if sub.wants(SyscallEntry, tid, nr):
                         break
                 else:
-                    # nobody wants this call: keep its raw arguments (for a stream opened
-                    # before its exit) and resume
+                    # nobody wants this entry: keep its raw arguments (for the exit's event,
+                    # made only if a stream wants it) and resume
                     th.raw_args = vals
                     th.args = ()
                     self._release_if_free(th)
