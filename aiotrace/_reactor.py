@@ -143,7 +143,6 @@ class Tracer:
         self._finished = anyio.Event()
         self._finished_flag = False   # (the same, for the pump's loops)
         self._started = anyio.Event()
-        self._start_seen = False
         self._aio_loop: Any = None   # the asyncio loop, None on trio (see _Park)
         # the loop's own checkpoint, without anyio's dispatch to its backend (0.9 us of
         # 3.4 on asyncio): asyncio.sleep(0), or trio's checkpoint (see EventStream.__anext__)
@@ -164,9 +163,6 @@ class Tracer:
         except BlockingIOError:
             pass
         self._notified = False
-        if not self._start_seen and self._core.started.is_set():
-            self._start_seen = True   # (a plain flag: this runs at every wake-up)
-            self._started.set()
         outbox = self._core.outbox
         while outbox:
             outbox.popleft()()
@@ -425,6 +421,9 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     else:
         tracer._yield = _trio().lowlevel.checkpoint
     _spawn_system_task(tracer._pump)
+    # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
+    # what is queued now.
+    core.reply(tracer._started.set)
     core.start()
     with anyio.CancelScope(shield=True):
         await tracer._started.wait()
@@ -878,12 +877,7 @@ class _Ctl:
             core.release(self._hold)
 
     def resume(self, ev: TraceEvent) -> None:
-        if self.done or self.gone or self._regs is not None:
-            self._give(None)
-            return
-        self.done = True   # (what _give does, without its checks: the common verdict)
-        core = self.core
-        core.post(functools.partial(core.release, self._hold, None))
+        self._give(None)
 
     def return_value(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")

@@ -52,6 +52,20 @@ async def trace_run(argv: list[str], tmp_path: Path, *types: type, **kw: Any) ->
     return Run(got, out.read_text(), rc)
 
 
+async def drain_all(**streams: aiotrace.EventStream) -> dict[str, list[Any]]:
+    """Every event of each stream, the streams taken concurrently, by keyword."""
+    got: dict[str, list[Any]] = {}
+
+    async def drain(name: str, stream: aiotrace.EventStream) -> None:
+        async with stream:
+            got[name] = [ev async for ev in stream]
+
+    async with anyio.create_task_group() as tg:
+        for name, stream in streams.items():
+            tg.start_soon(drain, name, stream)
+    return got
+
+
 async def test_syscall_events_in_order(target, tmp_path):
     data = tmp_path / "data"
     data.write_text("0123456789")
@@ -385,15 +399,7 @@ async def test_exits_nobody_wants_keep_entries_and_exits_apart(target):
             entries = proc.events(SyscallEntry)
             outs = proc.events(SyscallExit, syscalls=exits)
             proc.resume()
-            got: dict[str, list[Any]] = {}
-
-            async def drain(name: str, stream: aiotrace.EventStream) -> None:
-                async with stream:
-                    got[name] = [ev async for ev in stream]
-
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(drain, "entries", entries)
-                tg.start_soon(drain, "exits", outs)
+            got = await drain_all(entries=entries, exits=outs)
             assert await proc.wait() == 7
         pids = list(dict.fromkeys(ev.pid for ev in got["entries"] + got["exits"]))
         return ([[ev.name for ev in got["entries"] if ev.pid == p] for p in pids],
@@ -525,15 +531,7 @@ async def test_several_streams_with_their_own_filters(target, tmp_path):
         b = proc.events(SyscallExit, syscalls={"read", "close"})
         c = proc.events(Death)
         proc.resume()
-        got: dict[str, list[Any]] = {}
-
-        async def drain(name: str, s: aiotrace.EventStream) -> None:
-            async with s:
-                got[name] = [ev async for ev in s]
-
-        async with anyio.create_task_group() as tg:
-            for name, s in (("a", a), ("b", b), ("c", c)):
-                tg.start_soon(drain, name, s)
+        got = await drain_all(a=a, b=b, c=c)
         assert [e.name for e in got["a"]] == ["write"]
         assert set(e.name for e in got["b"]) == {"read", "close"}
         assert [type(e) for e in got["c"]] == [Death]

@@ -10,10 +10,10 @@ which the verdict methods act; on an observed event they raise ``NotIntercepted`
 
 from __future__ import annotations
 
+import dataclasses
 import errno as _errno
 import os
 import signal as _signal
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 

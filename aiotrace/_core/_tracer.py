@@ -229,6 +229,14 @@ _CLEAN: Verdict = Verdict()
 _CLEAN.__class__ = _SharedVerdict
 
 
+def _own_verdict(th: Thread) -> Verdict:
+    """*th*'s verdict, to be changed: its own, made now if it still shares _CLEAN."""
+    v = th.verdict
+    if v is _CLEAN:
+        v = th.verdict = Verdict()
+    return v
+
+
 class Thread:
     __slots__ = (
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
@@ -366,7 +374,6 @@ class Core:
         self._set_info_ok = True
         self.thread: threading.Thread | None = None
         self.tid = 0
-        self.started = threading.Event()
         self.start_error: BaseException | None = None
         self.finished = False
         self.crash: BaseException | None = None
@@ -403,11 +410,9 @@ class Core:
             self._start_doorbell()
         except BaseException as exc:  # noqa: BLE001 - reported to the opener
             self.start_error = exc
-            self.started.set()
-            self.notify()
+            self.notify()   # (the loop's first wake-up: see start_tracer)
             return
-        self.started.set()
-        self.notify()
+        self.notify()   # the loop's first wake-up tells it the thread runs
         try:
             self._loop()
         except BaseException as exc:
@@ -620,10 +625,7 @@ class Core:
                 self._dispatch(th, SingleStep, -1)
             else:
                 th.stepping = False
-                if th.verdict is _CLEAN:
-                    th.verdict = Verdict(detail)
-                else:
-                    th.verdict.signo = detail
+                _own_verdict(th).signo = detail
                 info = b""
                 if _wanted(fam.subs, Signal, tid, -1):
                     try:
@@ -1021,9 +1023,7 @@ class Core:
         if hold.gen != th.gen or not th.stopped or th.tid not in self.threads:
             return  # that stop is over (the thread was killed or detached)
         if change is not None:
-            v = th.verdict
-            if v is _CLEAN:
-                v = th.verdict = Verdict()
+            v = _own_verdict(th)
             change(v)
             if v.regs is not None:
                 regs, v.regs = v.regs, None
