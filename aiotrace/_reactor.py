@@ -148,6 +148,7 @@ class Tracer:
         # 3.4 on asyncio): asyncio.sleep(0), or trio's checkpoint (see EventStream.__anext__)
         self._yield: Callable[[], Awaitable[None]] = _checkpoint
         self._processes: list[Process] = []
+        self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
@@ -172,6 +173,8 @@ class Tracer:
             self._closed = True
             for proc in self._processes:
                 proc._tracer_finished()
+            for stream in list(self._piped):
+                stream._close_pipe()   # the tracer thread has written its last byte
             self._finished_flag = True
             self._finished.set()
             return True
@@ -683,6 +686,11 @@ class EventStream:
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._held_dead = False
+        # trio: the consumer parks in wait_readable on a pipe of this stream's own, which
+        # the tracer thread writes to (see _park_on_pipe); None before the first park
+        self._pipe: tuple[int, int] | None = None
+        self._no_pipe = False   # never (again): asyncio, or no descriptor to spare
+        self._on_pipe = False   # the consumer waits on the pipe now
         sub.wake = self._wake
         sub.gone = self._gone
 
@@ -694,6 +702,53 @@ class EventStream:
         if w is not None:
             self._waiter = None
             w.wake()
+        # (a consumer on the stream's own pipe is woken when the pipe is closed: see
+        # _close_pipe, which follows each call of this outside the pump)
+
+    def _open_pipe(self) -> None:
+        """trio, before the first park: the tracer thread will wake this stream's consumer
+        by a byte on a pipe of its own, which trio's I/O manager turns into that task's
+        wake-up directly, instead of a byte on the tracer's pipe that the pump task reads
+        before it reschedules the consumer: one task step and one pass of trio's run loop
+        less per wake-up (an intercepting engine's round trip: 6 us less, one CPU)."""
+        try:
+            r, w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            self._no_pipe = True   # out of descriptors: park through the pump
+            return
+        self._pipe = (r, w)
+        self._tracer._piped.add(self)
+        self._sub.wfd = w   # (before the flag is cleared: a push after that writes here)
+
+    async def _park_on_pipe(self, pipe: tuple[int, int]) -> None:
+        trio = _trio()
+        self._on_pipe = True
+        try:
+            await trio.lowlevel.wait_readable(pipe[0])
+        except trio.ClosedResourceError:
+            return   # closed under us (see _close_pipe): the caller looks again
+        finally:
+            self._on_pipe = False
+        if self._pipe is pipe:
+            try:
+                os.read(pipe[0], 4096)
+            except BlockingIOError:
+                pass
+
+    def _close_pipe(self) -> None:
+        """Loop thread, once the tracer thread writes no more to this stream's pipe: after
+        the command that ended the stream ran there, or after the thread finished."""
+        pipe, self._pipe = self._pipe, None
+        self._no_pipe = True
+        if pipe is None:
+            return
+        self._tracer._piped.discard(self)
+        self._sub.wfd = -1
+        # (always: it also drops trio's registration of the descriptor; a consumer waiting
+        # there gets ClosedResourceError)
+        _trio().lowlevel.notify_closing(pipe[0])
+        os.close(pipe[0])
+        os.close(pipe[1])
 
     def _gone(self, tid: int) -> None:
         """Loop thread: a thread held by this stream died (tid), or, with tid 0, the
@@ -731,12 +786,21 @@ class EventStream:
             # always a checkpoint, as trio's rules ask; before taking the event, so that a
             # cancellation here loses nothing
             await self._tracer._yield()
+        elif self._pipe is None and not self._no_pipe:
+            if self._tracer._aio_loop is None:
+                self._open_pipe()
+            else:
+                self._no_pipe = True
         while not buf:
             sub.flagged = False   # the next push queues a wake-up (see _wake) ...
             if buf:               # ... unless it came just before
                 break
             if self._done or sub.closed:
                 raise StopAsyncIteration
+            pipe = self._pipe
+            if pipe is not None:
+                await self._park_on_pipe(pipe)
+                continue
             self._waiter = w = _Park(self._tracer._aio_loop)
             try:
                 fut = w.fut   # (asyncio: awaited here, without wait()'s frame)
@@ -797,12 +861,19 @@ class EventStream:
         self._current = None
         if cur is not None:
             cur.release_implicitly()
-        w, self._waiter = self._waiter, None
-        if w is not None:
-            w.wake()   # a task waiting in __anext__ sees the end
+        self._wake()   # a task waiting in __anext__ sees the end
         core = self._tracer._core
         if not self._tracer._closed or not core.finished:
-            core.post(lambda: core.close_sub(sub))
+            if self._pipe is None:
+                core.post(lambda: core.close_sub(sub))
+            else:
+                def close() -> None:   # tracer thread
+                    core.close_sub(sub)
+                    core.send_direct()   # its last byte, before the pipe may be closed
+                    core.reply(self._close_pipe)
+                core.post(close)
+        else:
+            self._close_pipe()
         fam = sub.family
         if fam is not None:
             fam.subs = tuple(s for s in fam.subs if s is not sub)

@@ -796,3 +796,75 @@ async def test_start_tracer_and_aclose(target):
     await tracer.aclose()   # idempotent
     with pytest.raises(aiotrace.TracerClosed):
         await tracer.attach(1)
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("how", ["stream closed", "closed by another task", "tracer closed"])
+async def test_a_parked_consumer_ends_and_leaves_no_descriptor(target, quiet_stdin, how):
+    """A consumer parked in __anext__ (on trio, on a pipe of its stream's own) ends when its
+    stream is closed, by itself or by another task, or when the tracer closes; afterwards
+    no descriptor of the tracer or of the stream is left open."""
+    before = _open_fds()
+    got: list[Any] = []
+    ended = anyio.Event()
+    async with anyio.create_task_group() as tg:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("blocker"), "0"], stdin=quiet_stdin,
+                                      stdout=subprocess.DEVNULL)
+            # blocker's main thread ends up in a read of stdin that never returns
+            events = proc.events(SyscallEntry, syscalls={"read"})
+            first = anyio.Event()
+            proc.resume()
+
+            async def consume() -> None:
+                async with events:
+                    async for ev in events:
+                        got.append(ev)
+                        if ev.args[0] == 0:
+                            first.set()
+                        if how == "stream closed" and ev.args[0] == 0:
+                            break
+                ended.set()
+
+            tg.start_soon(consume)
+            await first.wait()
+            await anyio.wait_all_tasks_blocked()   # the consumer waits for an event now
+            assert not ended.is_set() or how == "stream closed"
+            if how == "closed by another task":
+                await events.aclose()
+            if how != "tracer closed":
+                with anyio.fail_after(5):
+                    await ended.wait()
+                assert proc.returncode is None   # the process still runs, untouched
+        with anyio.fail_after(5):
+            await ended.wait()
+    assert any(ev.args[0] == 0 for ev in got)
+    assert _open_fds() == before
+
+
+async def test_streams_opened_and_closed_leave_no_descriptor(target, quiet_stdin):
+    """Each stream's consumer parks once (on trio, on a pipe of the stream's own, made at
+    its first park); closing the stream closes that pipe while the tracer goes on."""
+    n = 200
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "0"], stdin=quiet_stdin,
+                                  stdout=subprocess.DEVNULL)
+        proc.resume()
+        before = len(_open_fds())
+        for _ in range(n):
+            events = proc.events(Death)
+            async with events:
+                with anyio.CancelScope() as scope:
+                    scope.cancel()
+                    await events.__anext__()   # parks, and is cancelled there
+                assert scope.cancelled_caught
+        # a round trip through the tracer thread: the closes posted before it are done
+        true = await tracer.spawn(["true"])
+        true.resume()
+        assert await true.wait() == 0
+        assert len(_open_fds()) - before < 5   # (a leak: two per stream)
+        proc.kill()
+        assert await proc.wait() == -9

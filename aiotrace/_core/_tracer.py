@@ -95,7 +95,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture",
+        "gone", "capture", "wfd",
     )
 
     def __init__(
@@ -124,6 +124,9 @@ class Subscription:
         self.gone: Callable[[int], None] = _ignore_int
         self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
         self.flagged = False
+        # a pipe of the stream's own that its consumer waits on (trio), or -1: its
+        # wake-up is then a byte written there, not a callable through the outbox
+        self.wfd = -1
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
 
@@ -353,6 +356,7 @@ class Core:
         # wraps a Hold in the loop-side verdict API (a class: no call frame of its own)
         self.make_ctl = make_ctl
         self.outbox: deque[Callable[[], None]] = deque()
+        self.direct: deque[int] = deque()        # streams' own pipes to write a byte on
         self.commands: deque[Callable[[], None]] = deque()
         self.threads: dict[int, Thread] = {}
         self.procs: dict[int, Proc] = {}
@@ -426,6 +430,7 @@ class Core:
                 self._drop_pidfd(pid)
             os.close(self._wake_r)
             os.close(self._wake_w)
+            self.send_direct()
             self.finished = True
             self.notify()  # always: the loop side waits for `finished`
 
@@ -484,8 +489,8 @@ class Core:
                     continue
                 # a pidfd is readable but nothing can be reaped yet: wait in waitpid
             held = None
-            if self.outbox:
-                self.notify()
+            if self.outbox or self.direct:
+                self._flush()
             self._rung = False
             self._sleeping = _IN_WAITPID
             if commands:
@@ -542,8 +547,19 @@ class Core:
         return True
 
     def _flush(self) -> None:
+        if self.direct:
+            self.send_direct()
         if self.outbox:
             self.notify()
+
+    def send_direct(self) -> None:
+        """Write the wake-up byte of each stream whose consumer waits on a pipe of its own
+        (see Subscription.wfd). A stream's pipe is closed only after the command that
+        ended it has run here, and that command calls this first: so no byte is ever
+        written to a closed (or reused) descriptor."""
+        direct = self.direct
+        while direct:
+            _ffi.write_byte(direct.popleft())
 
     # -- doorbell -------------------------------------------------------------------------
 
@@ -906,7 +922,10 @@ class Core:
         sub.pushed += 1
         if not sub.flagged:
             sub.flagged = True
-            self.outbox.append(sub.wake)
+            if sub.wfd >= 0:
+                self.direct.append(sub.wfd)
+            else:
+                self.outbox.append(sub.wake)
 
     # -- resuming ---------------------------------------------------------------------------
 
