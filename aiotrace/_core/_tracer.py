@@ -816,6 +816,12 @@ class Core:
                 th.event = (cls, base, fields)
                 th.pending = _NO_ENGINES
                 self._intercept(th, sub, cls, base, fields)
+            elif sub.capture is None and sub.pushed - sub.taken < sub.max_buffer:
+                # Nothing to read at the stop, no backpressure: the thread goes on first,
+                # and its event is made while it runs (what the tracee waits for is the
+                # resume; on two CPUs this takes the event's making off its path).
+                self._release_if_free(th)
+                self._push(sub, cls(*base, **fields))
             else:
                 self._observe(th, sub, cls(*base, **fields), fresh=True)
                 self._release_if_free(th)
@@ -842,6 +848,11 @@ class Core:
             th.pending = deque(interceptors)
             th.pending.extend(observers)
             self._next_engine(th)
+        elif all(s.capture is None and s.pushed - s.taken < s.max_buffer for s in observers):
+            self._release_if_free(th)   # (as above: the thread first)
+            ev = cls(*base, **fields)
+            for sub in observers:
+                self._push(sub, ev)
         else:
             ev = cls(*base, **fields)
             for sub in observers:
