@@ -851,16 +851,18 @@ class Core:
             th.pending = deque(interceptors)
             th.pending.extend(observers)
             self._next_engine(th)
-        elif all(s.capture is None and s.pushed - s.taken < s.max_buffer for s in observers):
+        else:
+            for sub in observers:
+                if sub.capture is not None or sub.pushed - sub.taken >= sub.max_buffer:
+                    ev = cls(*base, **fields)
+                    for obs in observers:
+                        self._observe(th, obs, ev)
+                    self._release_if_free(th)
+                    return
             self._release_if_free(th)   # (as above: the thread first)
             ev = cls(*base, **fields)
             for sub in observers:
                 self._push(sub, ev)
-        else:
-            ev = cls(*base, **fields)
-            for sub in observers:
-                self._observe(th, sub, ev)
-            self._release_if_free(th)
 
     def _next_engine(self, th: Thread) -> None:
         """Hand the current stop to the next intercepting engine, then to the observers."""
