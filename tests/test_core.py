@@ -459,6 +459,48 @@ async def test_slow_consumer_small_buffer_loses_nothing(target):
         assert await proc.wait() == 0
 
 
+@pytest.mark.parametrize("streams", [1, 2])
+async def test_a_full_buffer_holds_the_thread(target, streams):
+    """Lossless backpressure: a stream whose buffer is full keeps the thread stopped until
+    its consumer takes an event, so the tracee never gets more than that buffer ahead of
+    the slow consumer: seen by a second, fast stream of the same events, or (one stream)
+    by the tracer's count of stops."""
+    n, size = 2000, 4
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        slow = proc.events(SyscallExit, syscalls={"getppid"}, buffer=size)
+        fast = proc.events(SyscallExit, syscalls={"getppid"}) if streams == 2 else None
+        proc.resume()
+        counts = {"slow": 0, "fast": 0}
+        ahead = 0
+        first_stops = 0
+
+        async def take_fast() -> None:
+            assert fast is not None
+            async with fast:
+                async for _ in fast:
+                    counts["fast"] += 1
+
+        async with anyio.create_task_group() as tg:
+            if fast is not None:
+                tg.start_soon(take_fast)
+            async with slow:
+                async for _ in slow:
+                    counts["slow"] += 1
+                    if fast is not None:
+                        ahead = max(ahead, counts["fast"] - counts["slow"])
+                    else:   # two stops (entry, exit) per getppid call since the first
+                        stops = tracer.statistics().stops
+                        first_stops = first_stops or stops
+                        ahead = max(ahead, (stops - first_stops) // 2 - (counts["slow"] - 1))
+                    for _ in range(20):   # a consumer much slower than the tracee
+                        await anyio.lowlevel.checkpoint()
+        assert counts["slow"] == n and slow.dropped == 0
+        assert fast is None or counts["fast"] == n
+        assert ahead <= size + 2, f"the tracee got {ahead} calls ahead of the slow stream"
+        assert await proc.wait() == 0
+
+
 async def test_receive_nowait_takes_a_batch_without_waiting(target):
     """receive_nowait() raises WouldBlock when nothing is buffered, returns what is, in
     order, and raises EndOfStream at the end."""
