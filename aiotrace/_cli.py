@@ -567,7 +567,8 @@ class _Session:
         if self.decoder is None:
             return None
         return proc.events(*self.event_types(), syscalls=self.trace_nrs, tids=tids,
-                           capture=self.decoder.capture, buffer=4096)
+                           capture=self.decoder.capture, buffer=4096,
+                           capture_after_resume=self.decoder.after_resume())
 
     async def drain(self, stream: Any) -> None:
         """Lay out each event as it comes, in order; write the text out in batches."""

@@ -37,7 +37,9 @@ from typing import Any
 
 from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
 from ._cli_filter import signal_name
-from ._decode import SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo
+from ._decode import (
+    SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
+)
 
 __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 
@@ -149,6 +151,15 @@ class Decoder:
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
         self._tid = 0
+
+    def after_resume(self) -> dict[type, frozenset[str]] | None:
+        """The stream's ``capture_after_resume=``: the stops this decoder reads nothing at
+        that the thread can change before its next stop (``late_captures``). None with
+        fd paths (``-y``): those come from /proc, which a call such as close changes."""
+        if self.fd_path is not None:
+            return None
+        entries, exits = late_captures()
+        return {SyscallEntry: entries, SyscallExit: exits}
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""

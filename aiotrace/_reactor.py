@@ -14,7 +14,7 @@ import functools
 import os
 import signal as _signal
 import subprocess
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import IO, Any, Awaitable, Callable, NamedTuple, Union
 
@@ -524,6 +524,7 @@ class Process:
         buffer: int = 256,
         overflow: str = "block",
         capture: Callable[[TraceEvent, Any], Any] | None = None,
+        capture_after_resume: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -540,6 +541,13 @@ class Process:
         ``memory.read_string(addr, limit)``); keep it short: the tracee waits for it.
         ``Death`` events go through it too, after the thread is reaped: *memory* is then
         None (nothing is left to read, and no ptrace request may be made for that tid).
+
+        ``capture_after_resume={SyscallEntry: syscalls, SyscallExit: syscalls}`` lets
+        *capture* run after the thread was resumed, for those stops only, so that the
+        tracee does not wait for it: for captures that read nothing the thread can change
+        before its next stop. At a syscall's entry, when this stream also takes the
+        call's exit, that is any argument the kernel only reads (the thread is in the
+        call until its exit stop); at an exit, nothing read from memory at all.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
@@ -566,6 +574,8 @@ class Process:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
                                  "memory itself while it holds the thread")
             sub.capture = capture
+        if capture_after_resume is not None:
+            sub.late = _late_sets(capture, capture_after_resume)
         stream = EventStream(self._tracer, sub)
         if fam.ended:
             sub.buffer.append(END)
@@ -647,6 +657,20 @@ def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
     if isinstance(syscalls, str):
         syscalls = [syscalls]
     return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
+
+
+def _late_sets(
+    capture: Any, late: Mapping[type[TraceEvent], Iterable[str | int]],
+) -> dict[type[TraceEvent], frozenset[int]]:
+    if capture is None:
+        raise ValueError("capture_after_resume= goes with a capture= function")
+    out: dict[type[TraceEvent], frozenset[int]] = {}
+    for cls, syscalls in late.items():
+        if cls is not SyscallEntry and cls is not SyscallExit:
+            raise ValueError("capture_after_resume= takes SyscallEntry and SyscallExit as "
+                             f"keys, not {cls!r}")
+        out[cls] = _syscall_set(syscalls)
+    return out
 
 
 def _tid_set(tids: Iterable[int]) -> frozenset[int]:

@@ -910,3 +910,50 @@ async def test_streams_opened_and_closed_leave_no_descriptor(target, quiet_stdin
         assert len(_open_fds()) - before < 5   # (a leak: two per stream)
         proc.kill()
         assert await proc.wait() == -9
+
+
+def _thread_state(tid: int) -> str:
+    with open(f"/proc/{tid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize("late", [False, True])
+async def test_capture_after_resume(target, quiet_stdin, late):
+    """A capture runs while the thread is stopped, unless its stop is listed in
+    capture_after_resume: then the thread was resumed first (here into a read of a pipe
+    nobody writes, where it stays: 'S' or 'R', never 't', a tracing stop)."""
+    seen: list[str] = []
+
+    def capture(ev: Any, mem: Any) -> None:
+        if isinstance(ev, SyscallEntry) and ev.args[0] == 0:
+            seen.append(_thread_state(ev.tid))
+
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "0"], stdin=quiet_stdin,
+                                  stdout=subprocess.DEVNULL)
+        events = proc.events(SyscallEntry, SyscallExit, syscalls={"read"}, capture=capture,
+                             capture_after_resume={SyscallEntry: {"read"}} if late else None)
+        proc.resume()
+        async with events:
+            async for ev in events:
+                if isinstance(ev, SyscallEntry) and ev.args[0] == 0:
+                    break
+        proc.kill()
+        assert await proc.wait() == -9
+    assert len(seen) == 1
+    assert (seen[0] != "t") if late else (seen[0] == "t"), seen
+
+
+async def test_capture_after_resume_errors(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "1"])
+        with pytest.raises(ValueError, match="goes with a capture= function"):
+            proc.events(SyscallEntry, capture_after_resume={SyscallEntry: {"read"}})
+        with pytest.raises(ValueError, match="SyscallEntry and SyscallExit"):
+            proc.events(Signal, capture=lambda ev, mem: None,
+                        capture_after_resume={Signal: {"read"}})
+        with pytest.raises(ValueError, match="unknown system call"):
+            proc.events(SyscallEntry, capture=lambda ev, mem: None,
+                        capture_after_resume={SyscallEntry: {"reed"}})
+        proc.resume()
+        assert await proc.wait() == 0

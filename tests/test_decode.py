@@ -1121,3 +1121,32 @@ def test_all_errno_names_have_messages():
 def test_escape(data, extra, text):
     from aiotrace._decode._quote import escape
     assert escape(data, extra=extra) == text
+
+
+@pytest.mark.parametrize("name, entry, exit", [
+    ("getppid", True, True),
+    ("openat", True, True),         # a path the kernel only reads; the fd it returns
+    ("newfstatat", True, False),    # the struct stat is written by the call
+    ("read", True, False),          # the buffer is written by the call
+    ("write", True, True),
+    ("close", True, True),
+    ("mmap", True, True),
+    ("rt_sigaction", True, False),  # the new action is read, the old one written
+    ("execve", False, True),        # exec replaces the memory its arguments are in
+    ("rt_sigreturn", False, True),  # it consumes the signal frame it reads
+    ("select", False, False),       # the fd sets and the timeout are written back
+    ("pselect6", False, False),
+    ("ppoll", False, False),
+    ("nanosleep", False, False),    # (its timespec kind is also select's: not marked)
+    ("recvfrom", False, False),     # a pre-hook reads the in/out length at entry
+    ("accept4", False, False),
+    ("clone", False, False),        # decoders of its own
+    ("ioctl", False, False),
+])
+def test_late_captures(name, entry, exit):
+    """Which stops the CLI may decode after resuming the thread: at an entry only inputs
+    the kernel does not write, at an exit nothing read at all."""
+    from aiotrace._decode import late_captures
+
+    entries, exits = late_captures()
+    assert (name in entries, name in exits) == (entry, exit)

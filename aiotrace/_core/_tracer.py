@@ -95,7 +95,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd",
+        "gone", "capture", "wfd", "late",
     )
 
     def __init__(
@@ -123,6 +123,8 @@ class Subscription:
         self.wake: Callable[[], None] = _nothing
         self.gone: Callable[[int], None] = _ignore_int
         self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
+        # event type -> syscall numbers whose capture may run after the thread was resumed
+        self.late: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
         self.flagged = False
         # a pipe of the stream's own that its consumer waits on (trio), or -1: its
         # wake-up is then a byte written there, not a callable through the outbox
@@ -162,6 +164,8 @@ def _nothing() -> None:
 
 
 END = object()  # the sentinel that ends a subscription's buffer
+_NO_LATE: dict[type[TraceEvent], frozenset[int]] = {}   # (shared, never changed)
+_NONE: frozenset[int] = frozenset()
 _SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a syscall stop
 _SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decodes to
 _SECCOMP_STOP = ((signal.SIGTRAP | (Event.SECCOMP << 8)) << 8) | 0x7F   # the prefilter's stop
@@ -819,12 +823,19 @@ class Core:
                 th.event = (cls, base, fields)
                 th.pending = _NO_ENGINES
                 self._intercept(th, sub, cls, base, fields)
-            elif sub.capture is None and sub.pushed - sub.taken < sub.max_buffer:
-                # Nothing to read at the stop, no backpressure: the thread goes on first,
-                # and its event is made while it runs (what the tracee waits for is the
-                # resume; on two CPUs this takes the event's making off its path).
+            elif sub.pushed - sub.taken < sub.max_buffer and (
+                    sub.capture is None or filter_nr in sub.late.get(cls, _NONE)):
+                # Nothing to read at the stop (or nothing the thread can change before
+                # its next stop: capture_after_resume), no backpressure: the thread goes
+                # on first, and its event is made (and captured) while it runs. What the
+                # tracee waits for is the resume; on two CPUs this takes the event's
+                # making off its path.
                 self._release_if_free(th)
-                self._push(sub, cls(*base, **fields))
+                ev = cls(*base, **fields)
+                if sub.capture is None:
+                    self._push(sub, ev)
+                else:
+                    self._observe(th, sub, ev, fresh=True)
             else:
                 self._observe(th, sub, cls(*base, **fields), fresh=True)
                 self._release_if_free(th)

@@ -44,7 +44,7 @@ from typing import Any
 from . import _xlat
 from ._ctx import Ctx, FdPath, Memory
 from ._names import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
-from ._table import SYSCALLS, Spec, undecoded_nargs
+from ._table import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, SYSCALLS, Spec, undecoded_nargs
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "SYSCALL_NAMES",
     "SYSCALL_NUMBERS",
     "known_syscalls",
+    "late_captures",
     "ALIGN_COLUMN",
     "KNOWN_DIFFERENCES",
 ]
@@ -81,6 +82,40 @@ KNOWN_DIFFERENCES = """\
 - time() and utimensat print dates in the tracer's local time zone, and IPv6
   scope ids use the tracer host's interface names, as strace does.
 """
+
+
+_LATE_RETURNS = (R_DEC, R_HEX, R_OCT, R_FD, R_NONE, R_TIME)
+# at entry: exec replaces the memory its arguments are in; rt_sigreturn reads the
+# signal frame that the call consumes
+_NEVER_LATE = frozenset({"execve", "execveat", "rt_sigreturn"})
+
+
+def late_captures() -> tuple[frozenset[str], frozenset[str]]:
+    """The syscalls whose entry, and whose exit, decode to the same text when decoded
+    after the thread was resumed (``capture_after_resume=`` of a stream that also
+    takes each call's exit).
+
+    At an entry: when every argument printed then is a scalar or memory the kernel only
+    reads (``Kind.late``), with no pre-hook saving state for the exit, and no decoder
+    of its own. The thread is then inside the call, and stops at its exit before it
+    runs on. At an exit: when nothing is read at all (no outputs, a plain return
+    value). Not with fd paths (``-y``): those are read from /proc, which the call or the
+    thread may change."""
+    entries: set[str] = set()
+    exits: set[str] = set()
+    for name in SYSCALL_NUMBERS:
+        spec = SYSCALLS.get(name)
+        if spec is None:   # raw hex arguments and a number: nothing is read
+            entries.add(name)
+            exits.add(name)
+            continue
+        n_in = len(spec.args) if spec.first_out is None else spec.first_out
+        if (name not in _NEVER_LATE and spec.entry is None and not spec.pres
+                and all(k.late for k in spec.args[:n_in])):
+            entries.add(name)
+        if spec.exit is None and spec.first_out is None and spec.ret in _LATE_RETURNS:
+            exits.add(name)
+    return frozenset(entries), frozenset(exits)
 
 
 class _EntryText(str):

@@ -22,12 +22,17 @@ Fn = Callable[[Ctx, int], Optional[str]]
 
 
 class Kind:
-    __slots__ = ("fn", "out", "pre")
+    """``late``: an input that prints the same when read after the thread was resumed
+    into the call (a scalar, or memory the kernel only reads): see late_captures()."""
 
-    def __init__(self, fn: Fn, out: bool = False, pre: Fn | None = None) -> None:
+    __slots__ = ("fn", "out", "pre", "late")
+
+    def __init__(self, fn: Fn, out: bool = False, pre: Fn | None = None,
+                 late: bool = False) -> None:
         self.fn = fn
         self.out = out
         self.pre = pre
+        self.late = late
 
 
 def out(fn: Fn, pre: Fn | None = None, *, on_error: Fn | None = None) -> Kind:
@@ -71,12 +76,12 @@ RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), X.RLIMIT_RESOURCES, "RLIMIT_??
 
 def F(table: Flags, unknown: str, *, width: int = 32, zero: str = "0") -> Kind:
     mask = (1 << width) - 1
-    return Kind(lambda c, i: flags(c.args[i] & mask, table, unknown, zero=zero))
+    return Kind(lambda c, i: flags(c.args[i] & mask, table, unknown, zero=zero), late=True)
 
 
 def E(table: dict[int, str], unknown: str, *, signed: bool = True) -> Kind:
     conv = s32 if signed else u32
-    return Kind(lambda c, i: xval(conv(c.args[i]), table, unknown))
+    return Kind(lambda c, i: xval(conv(c.args[i]), table, unknown), late=True)
 
 
 def OPT_MODE(flags_index: int) -> Kind:
@@ -88,14 +93,14 @@ def OPT_MODE(flags_index: int) -> Kind:
             return X.octal(u32(c.args[i]))
         return None
 
-    return Kind(fn)
+    return Kind(fn, late=True)
 
 
 # -- buffers -----------------------------------------------------------------
 
 
 def BUF_IN(len_index: int) -> Kind:
-    return Kind(lambda c, i: c.buf(c.args[i], u64(c.args[len_index])))
+    return Kind(lambda c, i: c.buf(c.args[i], u64(c.args[len_index])), late=True)
 
 
 BUF_OUT = out(lambda c, i: c.buf(c.args[i], c.retval or 0))
@@ -146,7 +151,8 @@ ENVP = S_IN(lambda c, a: S.count_array(c, a, "var"))
 
 
 def SIGSET(size_index: int | None = None) -> Kind:
-    return Kind(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])))
+    return Kind(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])),
+                late=True)
 
 
 def SIGSET_OUT(size_index: int | None = None) -> Kind:
@@ -164,7 +170,8 @@ REM_OUT = Kind(_rem, True)
 
 
 def IOV_IN(count_index: int) -> Kind:
-    return Kind(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), None))
+    return Kind(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), None),
+                late=True)
 
 
 def IOV_OUT(count_index: int) -> Kind:
@@ -179,7 +186,7 @@ def DENTS_OUT() -> Kind:
 
 
 def SOCKADDR_IN(len_index: int) -> Kind:
-    return Kind(lambda c, i: S.sockaddr(c, c.args[i], s32(c.args[len_index])))
+    return Kind(lambda c, i: S.sockaddr(c, c.args[i], s32(c.args[len_index])), late=True)
 
 
 def _save_socklen(c: Ctx, i: int) -> None:
@@ -282,6 +289,16 @@ def _sockopt_name(c: Ctx, i: int) -> str:
 
 SOCKOPT_LEVEL = E(X.SOCKOPT_LEVELS, "SOL_???")
 SOCKOPT_NAME = Kind(_sockopt_name)
+
+# Inputs that read the same after the thread was resumed into the call: scalars, and
+# memory the kernel only reads (paths, strings, sigaction and rlimit structs). Not
+# TIMESPEC or TIMEVAL (select, ppoll and pselect6 write the time left back) and not the
+# structs whose calls may change them; the factories above mark their own.
+for _k in (INT, UINT, LONG, ULONG, HEX, HEX32, PTR, FD, DIRFD, PATH, STR, MODE, SIGNAL,
+           UID, CLOCKID, OPEN_FLAGS, ACCESS_MODE, PROT, MAP_FLAGS, WHENCE, RESOURCE,
+           SIGACTION, RLIMIT, SOCKTYPE, FAMILY, PROTOCOL, SOCKOPT_NAME):
+    _k.late = True
+del _k
 
 
 def _optval_in(c: Ctx, i: int) -> str:
