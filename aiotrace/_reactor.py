@@ -713,8 +713,8 @@ class EventStream:
         # trio: the consumer parks in wait_readable on a pipe of this stream's own, which
         # the tracer thread writes to (see _park_on_pipe); None before the first park
         self._pipe: tuple[int, int] | None = None
-        self._no_pipe = False   # never (again): asyncio, or no descriptor to spare
-        self._on_pipe = False   # the consumer waits on the pipe now
+        # never (again): asyncio, no descriptor to spare, or the pipe was closed
+        self._no_pipe = tracer._aio_loop is not None
         sub.wake = self._wake
         sub.gone = self._gone
 
@@ -746,13 +746,10 @@ class EventStream:
 
     async def _park_on_pipe(self, pipe: tuple[int, int]) -> None:
         trio = _trio()
-        self._on_pipe = True
         try:
             await trio.lowlevel.wait_readable(pipe[0])
         except trio.ClosedResourceError:
             return   # closed under us (see _close_pipe): the caller looks again
-        finally:
-            self._on_pipe = False
         if self._pipe is pipe:
             try:
                 os.read(pipe[0], 4096)
@@ -811,10 +808,7 @@ class EventStream:
             # cancellation here loses nothing
             await self._tracer._yield()
         elif self._pipe is None and not self._no_pipe:
-            if self._tracer._aio_loop is None:
-                self._open_pipe()
-            else:
-                self._no_pipe = True
+            self._open_pipe()
         while not buf:
             sub.flagged = False   # the next push queues a wake-up (see _wake) ...
             if buf:               # ... unless it came just before
@@ -888,14 +882,11 @@ class EventStream:
         self._wake()   # a task waiting in __anext__ sees the end
         core = self._tracer._core
         if not self._tracer._closed or not core.finished:
-            if self._pipe is None:
-                core.post(lambda: core.close_sub(sub))
-            else:
-                def close() -> None:   # tracer thread
-                    core.close_sub(sub)
-                    core.send_direct()   # its last byte, before the pipe may be closed
+            def close() -> None:   # tracer thread
+                core.close_sub(sub)   # (the last byte for its own pipe is written then)
+                if self._pipe is not None:
                     core.reply(self._close_pipe)
-                core.post(close)
+            core.post(close)
         else:
             self._close_pipe()
         fam = sub.family

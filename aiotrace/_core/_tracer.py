@@ -560,9 +560,9 @@ class Core:
 
     def send_direct(self) -> None:
         """Write the wake-up byte of each stream whose consumer waits on a pipe of its own
-        (see Subscription.wfd). A stream's pipe is closed only after the command that
-        ended it has run here, and that command calls this first: so no byte is ever
-        written to a closed (or reused) descriptor."""
+        (see Subscription.wfd). A stream's pipe is closed only after close_sub has run
+        here, which calls this first: so no byte is ever written to a closed (or reused)
+        descriptor."""
         direct = self.direct
         while direct:
             _ffi.write_byte(direct.popleft())
@@ -1093,7 +1093,11 @@ class Core:
         th.holds += 1
 
     def close_sub(self, sub: Subscription) -> None:
-        """End a stream: release every hold it has on any thread, drop what it buffered."""
+        """End a stream: release every hold it has on any thread, drop what it buffered.
+        A stream with a pipe of its own gets any byte still due now: nothing is written
+        there after this (the loop may close the pipe once told)."""
+        if sub.wfd >= 0:
+            self.send_direct()
         sub.closed = True
         fam = sub.family
         if fam is not None:

@@ -109,9 +109,8 @@ def late_captures() -> tuple[frozenset[str], frozenset[str]]:
             entries.add(name)
             exits.add(name)
             continue
-        n_in = len(spec.args) if spec.first_out is None else spec.first_out
         if (name not in _NEVER_LATE and spec.entry is None and not spec.pres
-                and all(k.late for k in spec.args[:n_in])):
+                and all(k.late for k in spec.args[:len(spec.ins)])):
             entries.add(name)
         if spec.exit is None and spec.first_out is None and spec.ret in _LATE_RETURNS:
             exits.add(name)
