@@ -37,6 +37,7 @@ from ._cli_filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set,
 )
+from ._core._ffi import current_cpu
 from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter
 from ._decode import SYSCALL_NUMBERS, format_entry
 
@@ -54,6 +55,10 @@ Tracing:
   -p, --attach=PID       attach to a running process (same as 'attach PID')
   -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
   --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
+  --tracer-cpu=CPU|auto|any
+                         keep aiotrace's own threads on one CPU (auto, the default:
+                         the one it starts on, when it may use two or more), or let
+                         them move (any); the program keeps every CPU it was given
 
 Filtering (-e EXPR, or --EXPR):
   -e trace=SET           system calls to show: names, numbers, /regex, %file,
@@ -122,6 +127,7 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
+    tracer_cpu: str = "auto"             # "auto", "any" or a CPU number
     help: bool = False
     version: bool = False
 
@@ -155,7 +161,8 @@ _LONG = {
     "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
-    "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"), "help": ("no", "h"),
+    "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
+    "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
     "version": ("no", "V"),
 }
 
@@ -288,6 +295,11 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.json = True
     elif opt == "seccomp":
         opts.seccomp = True
+    elif opt == "tracer-cpu":
+        if arg not in ("auto", "any") and not (arg or "").isdigit():
+            raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
+                             "or any)", hint=True)
+        opts.tracer_cpu = arg or "auto"
     elif opt == "h":
         opts.help = True
     elif opt == "V":
@@ -462,6 +474,7 @@ class _Session:
         self.decoder: Decoder | None = None
         self.counts: list[Any] = []
         self.interrupted = 0
+        self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
         self._due = anyio.Event()
         self._internal_errors = 0
         trace_all = opts.trace is None or len(opts.trace) == len(SYSCALL_NUMBERS)
@@ -712,7 +725,7 @@ async def _run(s: _Session) -> tuple[str, int]:
         t0 = time.monotonic_ns()
         try:
             proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow),
-                                      syscalls=s.prefilter())
+                                      syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
             err = exc.errno or _errno.ENOEXEC
             if p is not None and (s.trace_nrs is None or 59 in s.trace_nrs):
@@ -903,6 +916,23 @@ def _die_of(sig: int, tty: Any) -> int:
     return 128 + sig   # the signal was not fatal after all
 
 
+def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:
+    """The CPU for aiotrace's own threads (--tracer-cpu), or None to leave them free."""
+    if choice == "any":
+        return None
+    if choice == "auto":
+        if len(allowed) < 2:
+            return None
+        cpu = current_cpu()
+        return cpu if cpu in allowed else min(allowed)
+    cpu = int(choice)
+    if cpu not in allowed:
+        cpus = ",".join(map(str, sorted(allowed)))
+        raise UsageError(f"--tracer-cpu={cpu}: aiotrace may not run on CPU {cpu} (it may use "
+                         f"{cpus}; or give auto or any)")
+    return cpu
+
+
 def _tty_state() -> Any:
     try:
         import termios
@@ -951,6 +981,21 @@ def main(argv: list[str] | None = None) -> int:
     out = _Out(fd)
     tty = _tty_state()
     session = _Session(opts, out, err)
+    allowed = os.sched_getaffinity(0)
+    try:
+        cpu = _tracer_cpu(opts.tracer_cpu, allowed)
+    except UsageError as exc:
+        err.write(f"{PROG}: {exc}\n")
+        if fd != 2:
+            os.close(fd)
+        return 1
+    if cpu is not None:
+        # This thread (and the tracer thread it starts, which inherits the mask) on one
+        # CPU: the two hand every stop to each other and never run Python at once (the
+        # GIL), so apart they only add cross-CPU wake-ups. The program gets back the CPUs
+        # aiotrace was given. See docs/performance.md.
+        os.sched_setaffinity(0, {cpu})
+        session.program_cpus = frozenset(allowed)
     try:
         how, value = anyio.run(_run if opts.mode == "run" else _attach, session)
     except KeyboardInterrupt:
@@ -964,6 +1009,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if fd != 2:
             os.close(fd)
+        if cpu is not None:
+            os.sched_setaffinity(0, allowed)   # (main() may be called from Python)
     if how == "signal":
         return _die_of(value, tty)
     return value

@@ -42,6 +42,9 @@ class SpawnFailed(AiotraceError, OSError):
         elif step == "stdio":
             msg = (f"cannot start {path!r}: cannot set up its stdin/stdout/stderr: "
                    f"{os.strerror(err)} (check the files or descriptors passed)")
+        elif step == "cpus":
+            msg = (f"cannot start {path!r}: cannot set the CPUs it may run on: "
+                   f"{os.strerror(err)} (pass cpus= from os.sched_getaffinity(0))")
         elif step == "seccomp":
             msg = (f"cannot start {path!r}: cannot install the seccomp prefilter: "
                    f"{os.strerror(err)} (spawn without syscalls= to do without it)")

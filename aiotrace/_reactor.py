@@ -246,6 +246,7 @@ class Tracer:
         stderr: FileArg = None,
         follow: bool = True,
         syscalls: Iterable[str | int] | None = None,
+        cpus: Iterable[int] | None = None,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
@@ -267,6 +268,11 @@ class Tracer:
         works: the process then falls back to stopping at every syscall. A prefiltered
         process cannot be detached (its filter would make those calls fail with ENOSYS),
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
+
+        ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
+        before exec; by default it inherits the tracer thread's, which is the affinity
+        of the thread that opened the tracer. The ``aiotrace`` command keeps its own
+        threads on one CPU and gives the program back the CPUs it was started with.
         """
         self._check_open()
         if isinstance(argv, (str, bytes, os.PathLike)):
@@ -274,6 +280,7 @@ class Tracer:
         argv = [os.fsdecode(a) for a in argv]
         if not argv:
             raise ValueError("spawn() needs a program to run: argv is empty")
+        cpu_set = _cpu_set(cpus)
         if syscalls is not None and not follow:
             raise ValueError(
                 "spawn(syscalls=...) needs follow=True: the seccomp filter is inherited by "
@@ -319,7 +326,7 @@ class Tracer:
                     waiter.set(error=err)
 
             self._bind(proc)
-            core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done))
+            core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpu_set))
             with anyio.CancelScope(shield=True):
                 await waiter.wait()
         finally:
@@ -651,6 +658,21 @@ class Process:
         core.post(lambda: core.detach(fam, waiter.set))
         with anyio.CancelScope(shield=True):
             await waiter.wait()
+
+
+def _cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
+    """spawn()'s ``cpus``, checked: CPU numbers (the kernel checks that they exist)."""
+    if cpus is None:
+        return None
+    if isinstance(cpus, (str, bytes)):
+        raise TypeError(f"cpus={cpus!r}: pass a set of CPU numbers, such as {{0, 1}}")
+    out = frozenset(cpus)
+    if not out:
+        raise ValueError("cpus is empty: pass the CPUs the program may run on, or None")
+    for c in out:
+        if not isinstance(c, int) or isinstance(c, bool) or c < 0:
+            raise ValueError(f"cpus: {c!r} is not a CPU number (0, 1, ...)")
+    return out
 
 
 def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:

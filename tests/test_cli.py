@@ -659,6 +659,59 @@ def test_stdin_is_inherited(tmp_path):
     assert (r.returncode, r.stdout, r.stderr) == (0, "through the tracer\n", "")
 
 
+_AFFINITY = """\
+import glob, json, os
+mine = sorted(os.sched_getaffinity(0))
+tracer = set()
+for f in glob.glob(f"/proc/{os.getppid()}/task/*/status"):
+    for line in open(f):
+        if line.startswith("Cpus_allowed_list:"):
+            tracer.add(line.split()[1])
+print(json.dumps([mine, sorted(tracer)]))
+"""
+
+
+def _cpu_list(cpus) -> str:
+    """The kernel's Cpus_allowed_list form of a set of CPUs: "0-3,6"."""
+    out, run = [], []
+    for c in sorted(cpus):
+        if run and c != run[-1] + 1:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        run.append(c)
+    out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ",".join(out)
+
+
+@pytest.mark.parametrize("choice", [None, "auto", "any", "first"])
+def test_tracer_cpu(choice):
+    """aiotrace keeps its own threads on one CPU (by default), and the program runs on
+    every CPU aiotrace was given; with --tracer-cpu=any nothing is pinned."""
+    allowed = os.sched_getaffinity(0)
+    if len(allowed) < 2:
+        pytest.skip("needs two CPUs")
+    opts = [] if choice is None else [
+        f"--tracer-cpu={min(allowed) if choice == 'first' else choice}"]
+    r = aiotrace("run", "-o", os.devnull, *opts, "--", sys.executable, "-c", _AFFINITY)
+    assert r.returncode == 0, r.stderr
+    program, tracer = json.loads(r.stdout)   # [[0, 1], ["0"]]
+    assert program == sorted(allowed)   # the program is not pinned
+    if choice == "any":
+        assert tracer == [_cpu_list(allowed)]
+    else:
+        assert len(tracer) == 1 and tracer[0].isdigit() and int(tracer[0]) in allowed
+        if choice == "first":
+            assert tracer == [str(min(allowed))]
+
+
+def test_tracer_cpu_leaves_the_caller_as_it_was():
+    """main() called from Python gives its thread back its CPUs."""
+    from aiotrace._cli import main
+    before = os.sched_getaffinity(0)
+    assert main(["run", "-qq", "-o", os.devnull, "true"]) == 0
+    assert os.sched_getaffinity(0) == before
+
+
 def test_environment_option():
     r = aiotrace("run", "-q", "-o", os.devnull, "-E", "AIOTRACE_X=42", "-E", "HOME", "--",
                  "sh", "-c", 'echo "$AIOTRACE_X-${HOME-unset}"')
@@ -1001,6 +1054,9 @@ ERRORS = [
      "not supported", None),
     (["run", "-ff", "-o", "x", "--json", "true"], "aiotrace: --json does not combine", None),
     (["run", "-e", "signal=256", "true"], "aiotrace: invalid signal '256'", None),
+    (["run", "--tracer-cpu=x", "true"], "aiotrace: invalid --tracer-cpu argument: 'x'", None),
+    (["run", "--tracer-cpu=4096", "true"],
+     "aiotrace: --tracer-cpu=4096: aiotrace may not run on CPU 4096", None),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
@@ -332,6 +333,29 @@ async def test_spawn_failure_before_the_seize_is_still_a_spawn_failure(tmp_path,
         for _ in range(30):
             with pytest.raises(aiotrace.SpawnFailed, match="cannot change to its directory"):
                 await tracer.spawn([target("getppid_loop"), "1"], cwd=missing)
+
+
+async def test_spawn_on_chosen_cpus(tmp_path):
+    """cpus= is the program's CPU set (as taskset); by default it has the tracer's."""
+    allowed = sorted(os.sched_getaffinity(0))
+    show = [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"]
+    out = tmp_path / "out"
+    async with aiotrace.open_tracer() as tracer:
+        for cpus, expected in ((None, allowed), ({allowed[-1]}, [allowed[-1]])):
+            with open(out, "w") as f:
+                proc = await tracer.spawn(show, cpus=cpus, stdout=f)
+            proc.resume()
+            assert await proc.wait() == 0
+            assert out.read_text() == f"{expected}\n"
+        for bad, err, match in (({-1}, ValueError, "not a CPU number"),
+                                (set(), ValueError, "cpus is empty"),
+                                ("0", TypeError, "a set of CPU numbers"),
+                                ({True}, ValueError, "not a CPU number")):
+            with pytest.raises(err, match=match):
+                await tracer.spawn(show, cpus=bad)
+        with pytest.raises(aiotrace.SpawnFailed, match="cannot set the CPUs") as e:
+            await tracer.spawn(show, cpus={4095})   # no such CPU here: EINVAL in the child
+        assert e.value.step == "cpus" and e.value.errno == errno.EINVAL
 
 
 async def test_spawn_takes_a_program_name_alone(tmp_path):

@@ -309,3 +309,8 @@ def vm_write(pid: int, addr: int, data: bytes) -> int:
     if got == -1:
         _raise()
     return int(got)
+
+
+def current_cpu() -> int:
+    """The CPU the calling thread runs on now (sched_getcpu(3)); -1 if unknown."""
+    return int(_libc.sched_getcpu())

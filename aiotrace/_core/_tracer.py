@@ -70,7 +70,8 @@ class SpawnError(Exception):
         super().__init__(path, err, step)
         self.path = path
         self.errno = err
-        self.step = step   # what the child was doing: "stdio", "chdir", "seccomp" or "exec"
+        # what the child was doing: "stdio", "chdir", "cpus", "seccomp" or "exec"
+        self.step = step
 
 
 class AttachError(Exception):
@@ -1161,6 +1162,7 @@ class Core:
         cwd: str | None,
         stdio: tuple[int | None, int | None, int | None],
         reply: Callable[[BaseException | None], None],
+        cpus: frozenset[int] | None = None,
     ) -> None:
         env = dict(os.environ) if env is None else env
         path = _resolve(argv[0], env.get("PATH", os.defpath), cwd)
@@ -1176,7 +1178,7 @@ class Core:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
-            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf)
+            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)
@@ -1533,6 +1535,7 @@ def _child(
     err_r: int,
     err_w: int,
     bpf: bytes | None,
+    cpus: frozenset[int] | None,
 ) -> None:
     """Runs in the forked child; never returns. A failure is reported on *err_w* as
     ``STEP:ERRNO``."""
@@ -1554,6 +1557,9 @@ def _child(
         if cwd is not None:
             step = b"chdir"
             os.chdir(cwd)
+        if cpus is not None:
+            step = b"cpus"
+            os.sched_setaffinity(0, cpus)
         if bpf is not None:
             step = b"seccomp"
             _ffi.install_seccomp_filter(bpf)
