@@ -973,7 +973,7 @@ class _Ctl:
                 if inner is not None:
                     inner(v)
         core = self.core
-        core.post(functools.partial(core.release, self._hold, change))
+        core.post_verdict(functools.partial(core.release, self._hold, change))
 
     def release_implicitly(self) -> None:
         if not self.done:

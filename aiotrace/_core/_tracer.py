@@ -181,6 +181,11 @@ _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _SYSCALL_REQ, _CONT_REQ, _SINGLESTEP_REQ = int(Req.SYSCALL), int(Req.CONT), int(Req.SINGLESTEP)
 _raw_ptrace = _ffi.raw_ptrace
+_monotonic_ns = time.monotonic_ns
+# post_verdict: a yield longer than this gave the CPU to other work than the tracer thread
+_SLOW_YIELD_NS = 200_000
+_MAX_YIELD_BACKOFF = 1 << 16
+_FAST_YIELDS_TO_RESET = 64   # quick yields in a row that end a backoff
 _OP_ENTRY, _OP_EXIT, _OP_SECCOMP = (
     _ffi.SYSCALL_INFO_ENTRY, _ffi.SYSCALL_INFO_EXIT, _ffi.SYSCALL_INFO_SECCOMP)
 # th.pending when one engine alone has the stop (never appended to)
@@ -374,6 +379,9 @@ class Core:
         self.stops = 0                           # every waitpid report of a tracee
         self._sleeping = _AWAKE
         self._rung = False
+        self._yield_skip = 0      # verdicts to post without a yield (see post_verdict)
+        self._yield_backoff = 8
+        self._fast_yields = 0
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._poll = select.poll()
         self._poll.register(self._wake_r, select.POLLIN)
@@ -395,8 +403,9 @@ class Core:
         self.thread = threading.Thread(target=self._main, name="aiotrace-tracer", daemon=True)
         self.thread.start()
 
-    def post(self, fn: Callable[[], None]) -> None:
-        """Run *fn* on the tracer thread, soon. Safe from any thread."""
+    def post(self, fn: Callable[[], None]) -> bool:
+        """Run *fn* on the tracer thread, soon. Safe from any thread. True when this call
+        woke the thread."""
         self.commands.append(fn)
         sleeping = self._sleeping
         if sleeping and not self._rung:
@@ -408,6 +417,31 @@ class Core:
                     os.kill(self._doorbell, signal.SIGURG)
                 except ProcessLookupError:
                     pass
+            return True
+        return False
+
+    def post_verdict(self, fn: Callable[[], None]) -> None:
+        """post() a verdict from the loop thread; when that woke the tracer thread, give it
+        this CPU at once (sched_yield), so that the tracee is resumed before the loop goes
+        on. Without it, on one CPU, the loop runs until it sleeps, the tracer resumes the
+        tracee only then, and the next event has to wake the loop again; with it, the next
+        event is usually in the buffer when the loop goes on. A yield that took long (the
+        CPU went to other work: a busy CPU, or a tracee that computes) makes the next ones
+        be skipped, for twice as many verdicts each time (see docs/architecture.md)."""
+        self.post(fn)
+        if self._yield_skip:
+            self._yield_skip -= 1
+            return
+        t0 = _monotonic_ns()
+        os.sched_yield()
+        if _monotonic_ns() - t0 > _SLOW_YIELD_NS:
+            self._yield_backoff = min(2 * self._yield_backoff, _MAX_YIELD_BACKOFF)
+            self._yield_skip = self._yield_backoff
+            self._fast_yields = 0
+        else:
+            self._fast_yields += 1
+            if self._fast_yields >= _FAST_YIELDS_TO_RESET:
+                self._yield_backoff = 8
 
     def reply(self, fn: Callable[[], None]) -> None:
         """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
