@@ -403,9 +403,8 @@ class Core:
         self.thread = threading.Thread(target=self._main, name="aiotrace-tracer", daemon=True)
         self.thread.start()
 
-    def post(self, fn: Callable[[], None]) -> bool:
-        """Run *fn* on the tracer thread, soon. Safe from any thread. True when this call
-        woke the thread."""
+    def post(self, fn: Callable[[], None]) -> None:
+        """Run *fn* on the tracer thread, soon. Safe from any thread."""
         self.commands.append(fn)
         sleeping = self._sleeping
         if sleeping and not self._rung:
@@ -417,17 +416,19 @@ class Core:
                     os.kill(self._doorbell, signal.SIGURG)
                 except ProcessLookupError:
                     pass
-            return True
-        return False
 
     def post_verdict(self, fn: Callable[[], None]) -> None:
-        """post() a verdict from the loop thread; when that woke the tracer thread, give it
-        this CPU at once (sched_yield), so that the tracee is resumed before the loop goes
-        on. Without it, on one CPU, the loop runs until it sleeps, the tracer resumes the
-        tracee only then, and the next event has to wake the loop again; with it, the next
-        event is usually in the buffer when the loop goes on. A yield that took long (the
-        CPU went to other work: a busy CPU, or a tracee that computes) makes the next ones
-        be skipped, for twice as many verdicts each time (see docs/architecture.md)."""
+        """post() a verdict from the loop thread, then give this CPU away once
+        (sched_yield): where the tracer thread shares it, the tracer thread (woken by the
+        post, or waiting for the GIL) resumes the tracee before the loop goes on. Without
+        it, on one CPU, the loop runs until it sleeps, the tracee is resumed only then,
+        and its next event has to wake the loop again; with it, the next event is usually
+        in the buffer when the loop goes on. (Waking the tracer thread only when it slept
+        was tried: it was awake, not yet asleep, at 40% of the verdicts, and the gain
+        went.) A yield that took long (the CPU went to other work: a busy CPU, or a tracee
+        that computes) makes the next ones be skipped, for twice as many verdicts each
+        time (see docs/architecture.md). A hint only: nothing depends on what runs during
+        the yield."""
         self.post(fn)
         if self._yield_skip:
             self._yield_skip -= 1
