@@ -973,6 +973,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n")
         sys.stdout.flush()
         return 0
+    allowed = os.sched_getaffinity(0)
+    try:
+        cpu = _tracer_cpu(opts.tracer_cpu, allowed)
+    except UsageError as exc:
+        err.write(f"{PROG}: {exc}\n")
+        return 1
     try:
         fd = _open_output(opts)
     except OSError as exc:
@@ -981,14 +987,6 @@ def main(argv: list[str] | None = None) -> int:
     out = _Out(fd)
     tty = _tty_state()
     session = _Session(opts, out, err)
-    allowed = os.sched_getaffinity(0)
-    try:
-        cpu = _tracer_cpu(opts.tracer_cpu, allowed)
-    except UsageError as exc:
-        err.write(f"{PROG}: {exc}\n")
-        if fd != 2:
-            os.close(fd)
-        return 1
     if cpu is not None:
         # This thread (and the tracer thread it starts, which inherits the mask) on one
         # CPU: the two hand every stop to each other and never run Python at once (the

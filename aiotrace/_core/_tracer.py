@@ -184,6 +184,7 @@ _raw_ptrace = _ffi.raw_ptrace
 _monotonic_ns = time.monotonic_ns
 # post_verdict: a yield longer than this gave the CPU to other work than the tracer thread
 _SLOW_YIELD_NS = 200_000
+_FIRST_YIELD_BACKOFF = 16 // 2   # doubled by the first slow yield: 16 verdicts skipped
 _MAX_YIELD_BACKOFF = 1 << 16
 _FAST_YIELDS_TO_RESET = 64   # quick yields in a row that end a backoff
 _OP_ENTRY, _OP_EXIT, _OP_SECCOMP = (
@@ -380,7 +381,7 @@ class Core:
         self._sleeping = _AWAKE
         self._rung = False
         self._yield_skip = 0      # verdicts to post without a yield (see post_verdict)
-        self._yield_backoff = 8
+        self._yield_backoff = _FIRST_YIELD_BACKOFF
         self._fast_yields = 0
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._poll = select.poll()
@@ -442,7 +443,7 @@ class Core:
         else:
             self._fast_yields += 1
             if self._fast_yields >= _FAST_YIELDS_TO_RESET:
-                self._yield_backoff = 8
+                self._yield_backoff = _FIRST_YIELD_BACKOFF
 
     def reply(self, fn: Callable[[], None]) -> None:
         """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
