@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -434,7 +433,7 @@ async def test_aclose_from_another_task_ends_the_iteration(target, quiet_stdin):
 
 
 def test_exception_from_a_signal_handler_does_not_hang_asyncio():
-    code = f"""
+    code = """
 import anyio, aiotrace, signal, sys
 def boom(*a):
     raise RuntimeError("timeout")

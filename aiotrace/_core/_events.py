@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import errno as _errno
 import os
-import signal as _signal
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
