@@ -982,6 +982,24 @@ SIGINFO_LINES = [
      struct.pack("<iii4xiI", 13, 0, 0, 15956, 0)),
     ("--- SIGILL {si_signo=SIGILL, si_code=SI_KERNEL, si_addr=NULL} ---",
      struct.pack("<iii4xQ", 4, 0, 0x80, 0)),
+    # the lines below: strace 6.1 on small C programs (setitimer, timer_create, a busy
+    # child, sigqueue, rt_sigqueueinfo and a seccomp filter's SECCOMP_RET_TRAP)
+    ("--- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---",
+     struct.pack("<iii4xQ", 14, 0, 0x80, 0)),
+    ("--- SIGALRM {si_signo=SIGALRM, si_code=SI_TIMER, si_timerid=0, si_overrun=0, si_int=0, si_ptr=NULL} ---",
+     struct.pack("<iii4xiiQ", 14, 0, -2, 0, 0, 0)),
+    ("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=16267, si_uid=0, si_status=0, si_utime=23 /* 0.23 s */, si_stime=0} ---",
+     struct.pack("<iii4xiIi4xqq", 17, 0, 1, 16267, 0, 0, 23, 0)),
+    ("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=23248, si_uid=0} ---",
+     struct.pack("<iii4xiIQ", 10, 0, -1, 23248, 0, 0)),
+    ("--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=22232, si_uid=0, si_int=7, si_ptr=0x7} ---",
+     struct.pack("<iii4xiIQ", 12, 0, -1, 22232, 0, 7)),
+    ("--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=EPERM, si_pid=23248, si_uid=0, si_int=3, si_ptr=0x3} ---",
+     struct.pack("<iii4xiIQ", 10, 1, -1, 23248, 0, 3)),
+    ("--- SIGIO {si_signo=SIGIO, si_code=SI_SIGIO, si_band=5, si_fd=3} ---",
+     struct.pack("<iii4xqi", 29, 0, -5, 5, 3)),
+    ("--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_errno=E2BIG, si_call_addr=0x7f0a38101829, si_syscall=__NR_getppid, si_arch=AUDIT_ARCH_X86_64} ---",
+     struct.pack("<iii4xQiI", 31, 7, 1, 0x7F0A38101829, 110, 0xC000003E)),
 ]
 
 

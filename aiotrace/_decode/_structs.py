@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
 
 from . import _xlat as X
 from ._ctx import Ctx
+from ._names import SYSCALL_NAMES
 from ._quote import quote
 from ._xlat import flags, hexa, ptr, s32, xval
 
@@ -126,41 +128,77 @@ def statfs(ctx: Ctx, addr: int) -> str:
     return ctx.struct(addr, "<qqQQQQQiiqqq4q", r)
 
 
+def clock_t(ticks: int) -> str:
+    """A ``clock_t`` count, with its value in seconds as a comment when not 0
+    (``23 /* 0.23 s */``), at the machine's USER_HZ."""
+    if ticks <= 0 or _CLK_TCK <= 0:
+        return "%d" % ticks
+    return "%d /* %d.%0*d s */" % (ticks, ticks // _CLK_TCK, _TCK_DIGITS, ticks % _CLK_TCK)
+
+
+try:
+    _CLK_TCK = os.sysconf("SC_CLK_TCK")
+except (ValueError, OSError):
+    _CLK_TCK = -1
+_TCK_DIGITS = min(len(str(_CLK_TCK)) - 1, 9) if _CLK_TCK > 0 else 0
+
+_SI_TKILL, _SI_TIMER, _SI_SIGIO = -6, -2, -5
+_SIGS_WITH_ADDR = (4, 5, 7, 8, 11)        # SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV
+_AUDIT_ARCHES = {0xC000003E: "AUDIT_ARCH_X86_64", 0x40000003: "AUDIT_ARCH_I386"}
+
+
 def siginfo(ctx: Ctx, addr: int) -> str:
     if addr == 0:
         return "NULL"
     data = ctx.read(addr, 48)
     if data is None:
         return hexa(addr)
-    signo, _err, code = struct.unpack_from("<iii", data)
+    signo, err, code = struct.unpack_from("<iii", data)
     if signo == 0:
         return "{}"
-    codes = X.SI_CODES_BY_SIGNAL.get(signo, {}) if code > 0 and code != 0x80 else {}
-    code_name = codes.get(code) or X.SI_CODES.get(code) or str(code)
+    # the generic codes first (SI_USER, SI_KERNEL, ...), then the signal's own
+    code_name = X.SI_CODES.get(code) or X.SI_CODES_BY_SIGNAL.get(signo, {}).get(code) or str(code)
     parts = ["si_signo=%s" % X.signame(signo), "si_code=%s" % code_name]
-    if code <= 0 or code == 0x80 and signo not in (4, 7, 8, 11):
-        if code == 0x80:
-            parts.append("si_addr=%s" % ptr(struct.unpack_from("<Q", data, 16)[0]))
+    if err:
+        parts.append("si_errno=%s" % X.ERRNO_NAMES.get(err & 0xFFFFFFFF, str(err & 0xFFFFFFFF)))
+    pid, uid = struct.unpack_from("<iI", data, 16)
+    sigval = struct.unpack_from("<Q", data, 24)[0]
+    source = ["si_pid=%d" % pid, "si_uid=%d" % uid]
+    value = ["si_int=%d" % s32(sigval), "si_ptr=%s" % ptr(sigval)]
+    if code <= 0:   # sent by a process (kill, sigqueue, a POSIX timer, ...)
+        if code == _SI_TIMER:
+            timerid, overrun = struct.unpack_from("<ii", data, 16)
+            parts += ["si_timerid=%s" % hexa(timerid & 0xFFFFFFFF), "si_overrun=%d" % overrun]
+            parts += value
+        elif code == _SI_SIGIO:
+            band, fd = struct.unpack_from("<qi", data, 16)
+            parts += ["si_band=%d" % band, "si_fd=%d" % fd]
         else:
-            pid, uid = struct.unpack_from("<iI", data, 16)
-            parts += ["si_pid=%d" % pid, "si_uid=%d" % uid]
-            if code in (-1, -2, -3):
-                val = struct.unpack_from("<Q", data, 24)[0]
-                parts.append("si_int=%d" % s32(val))
-                parts.append("si_ptr=%s" % ptr(val))
-    elif signo == 17:
-        pid, uid, status, utime, stime = struct.unpack_from("<iIi4xqq", data, 16)
+            parts += source
+            if code != 0 and code != _SI_TKILL and sigval:
+                parts += value
+    elif signo == 17:   # SIGCHLD
+        status, utime, stime = struct.unpack_from("<i4xqq", data, 24)
         st = str(status) if code == 1 else X.signame(status)
-        parts += ["si_pid=%d" % pid, "si_uid=%d" % uid, "si_status=%s" % st,
-                  "si_utime=%d" % utime, "si_stime=%d" % stime]
-    elif signo in (4, 7, 8, 11, 5):
+        parts += source + ["si_status=%s" % st, "si_utime=%s" % clock_t(utime),
+                           "si_stime=%s" % clock_t(stime)]
+    elif signo in _SIGS_WITH_ADDR:
         parts.append("si_addr=%s" % ptr(struct.unpack_from("<Q", data, 16)[0]))
-    elif signo == 29:
-        band, fd = struct.unpack_from("<qi", data, 16)
-        parts += ["si_band=%d" % band, "si_fd=%d" % fd]
+    elif signo == 29:   # SIGIO: band and fd for POLL_IN, POLL_OUT and POLL_MSG only
+        if code in (1, 2, 3):
+            band, fd = struct.unpack_from("<qi", data, 16)
+            parts += ["si_band=%d" % band, "si_fd=%d" % fd]
+    elif signo == 31:   # SIGSYS (seccomp's SECCOMP_RET_TRAP)
+        call_addr, nr, arch = struct.unpack_from("<QiI", data, 16)
+        name = SYSCALL_NAMES.get(nr) if arch == 0xC000003E else None
+        parts += ["si_call_addr=%s" % ptr(call_addr),
+                  "si_syscall=%s" % ("__NR_" + name if name else str(nr)),
+                  "si_arch=%s" % (_AUDIT_ARCHES.get(arch) or "%s /* AUDIT_ARCH_??? */" % hexa(arch))]
     else:
-        pid, uid = struct.unpack_from("<iI", data, 16)
-        parts += ["si_pid=%d" % pid, "si_uid=%d" % uid]
+        if pid or uid:
+            parts += source
+        if sigval:
+            parts += value
     return "{" + ", ".join(parts) + "}"
 
 
