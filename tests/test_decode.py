@@ -477,6 +477,8 @@ TIME = [
       (0, A), 0, {A: struct.pack("<qqqq14q", 0, 0, 0, 4454, *([0] * 14))}),
     L('times({tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}) = 1718095729', (A,), 1718095729,
       {A: bytes(32)}),
+    L('times({tms_utime=29 /* 0.29 s */, tms_stime=0, tms_cutime=0, tms_cstime=0}) = 1723056262', (A,), 1723056262,
+      {A: struct.pack("<4q", 29, 0, 0, 0)}),
 ]
 
 # ---------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def rusage(ctx: Ctx, addr: int) -> str:
 def tms(ctx: Ctx, addr: int) -> str:
     return ctx.struct(
         addr, "<qqqq",
-        lambda a, b, c, d: "{tms_utime=%d, tms_stime=%d, tms_cutime=%d, tms_cstime=%d}" % (a, b, c, d),
+        lambda a, b, c, d: "{tms_utime=%s, tms_stime=%s, tms_cutime=%s, tms_cstime=%s}"
+        % (clock_t(a), clock_t(b), clock_t(c), clock_t(d)),
     )
 
 
