@@ -667,6 +667,11 @@ SOCK = [
     L('15956 shutdown(9, SHUT_WR)              = 0', (9, 1), 0, prefix="15956 "),
     L('setsockopt(9, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0', (9, 1, 2, A, 4), 0, {A: i32s(1)}),
     L('getsockopt(9, SOL_SOCKET, SO_TYPE, [1], [4]) = 0', (9, 1, 3, A, B), 0, {A: i32s(1), B: i32s(4)}),
+    # strace 6.1 on curl (a refused connect) and ip addr
+    L('getsockopt(5, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0', (5, 1, 4, A, B), 0, {A: i32s(111), B: i32s(4)}),
+    L('getsockopt(5, SOL_SOCKET, SO_ERROR, [0], [4]) = 0', (5, 1, 4, A, B), 0, {A: i32s(0), B: i32s(4)}),
+    L('setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, [1], 4) = 0', (3, 270, 11, A, 4), 0, {A: i32s(1)}),
+    L('setsockopt(3, SOL_NETLINK, NETLINK_GET_STRICT_CHK, [1], 4) = 0', (3, 270, 12, A, 4), 0, {A: i32s(1)}),
     L('socketpair(AF_UNIX, SOCK_STREAM, 0, [9, 11]) = 0', (1, 1, 0, A), 0, {A: i32s(9, 11)}),
     L('socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = 21<socket:[47181]>', (1, 0o2000001, 0), 21,
       fd_path={21: "socket:[47181]"}.get),

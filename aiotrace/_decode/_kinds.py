@@ -284,6 +284,8 @@ def _sockopt_name(c: Ctx, i: int) -> str:
         return xval(v, X.IP_OPTS, "IP_???")
     if level == 41:
         return xval(v, X.IPV6_OPTS, "IPV6_???")
+    if level == 270:
+        return xval(v, X.NETLINK_OPTS, "NETLINK_???")
     return str(v)
 
 
@@ -314,6 +316,8 @@ def _optval_out(c: Ctx, i: int) -> str:
     if cur is None:
         return ptr(c.args[i])
     if cur[0] == 4:
+        if s32(c.args[1]) == 1 and s32(c.args[2]) == 4:   # SOL_SOCKET, SO_ERROR: an errno
+            return c.struct(c.args[i], "<i", lambda v: "[%s]" % (X.ERRNO_NAMES.get(v) or v))
         return S.int_ptr(c, c.args[i])
     return c.buf(c.args[i], max(cur[0], 0))
 
