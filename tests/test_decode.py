@@ -835,6 +835,11 @@ MORE = [
     L('statfs("/tmp", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=66053021, f_bfree=60366695, f_bavail=20911402, f_files=16777216, f_ffree=16365539, f_fsid={val=[0xf48e237c, 0xb5b9e7bf]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0',
       (A, B), 0, {A: z(b"/tmp"), B: statfs_buf(0xEF53, 4096, 66053021, 60366695, 20911402, 16777216, 16365539,
                                                 (0xF48E237C, 0xB5B9E7BF), 255, 4096, 0x1020)}),
+    # strace 6.1 on df -h: ST_VALID comes first
+    L('statfs("/mnt/sandboxing/model_tools_env/v1/python", {f_type=TMPFS_MAGIC, f_bsize=4096, f_blocks=1, f_bfree=1, f_bavail=1, f_files=3085511, f_ffree=3085510, f_fsid={val=[0xacec4c54, 0xa21d16d7]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RDONLY|ST_NOSUID|ST_NODEV|ST_RELATIME}) = 0',
+      (A, B), 0, {A: z(b"/mnt/sandboxing/model_tools_env/v1/python"),
+                  B: statfs_buf(0x01021994, 4096, 1, 1, 1, 3085511, 3085510, (0xACEC4C54, 0xA21D16D7), 255, 4096,
+                                0x20 | 1 | 2 | 4 | 0x1000)}),
     L('epoll_pwait(11, [], 2, 0, [USR1], 8)    = 0', (11, A, 2, 0, B, 8), 0, {A: bytes(24), B: u64s(sigmask(10))}),
     L('ppoll([{fd=3, events=POLLIN}], 1, {tv_sec=0, tv_nsec=0}, [USR1], 8) = 1 ([{fd=3, revents=POLLIN}], left {tv_sec=0, tv_nsec=0})',
       (A, 1, B, C, 8), 1, {A: pollfds((3, 1, 1)), B: timespec(0, 0), C: u64s(sigmask(10))}),
