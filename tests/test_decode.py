@@ -540,6 +540,9 @@ POLL = [
       (4, A, 0, 0, B), 2, {A: u64s(0b1001), B: struct.pack("<qq", 1, 500)},
       mem_exit={A: u64s(0b1001), B: struct.pack("<qq", 1, 497)}),
     L('16438 select(4, [3], NULL, NULL, NULL)  = 1 (in [3])', (4, A, 0, 0, 0), 1, {A: u64s(0b1000)}, prefix="16438 "),
+    # strace 6.1 -y: the sets passed in are annotated, the result's are not
+    L('pselect6(4, [3</dev/null>], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = 1 (in [3], left {tv_sec=0, tv_nsec=0})',
+      (4, A, 0, 0, B, 0), 1, {A: u64s(0b1000), B: timespec(0, 0)}, fd_path={3: "/dev/null"}.get),
     L('pselect6(6, [0 5], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = 0 (Timeout)', (6, A, 0, 0, B, 0), 0,
       {A: u64s(0b100001), B: timespec(0, 0)}),
     L('15956 epoll_create1(EPOLL_CLOEXEC)      = 8', (0o2000000,), 8, prefix="15956 "),

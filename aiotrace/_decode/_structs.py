@@ -453,8 +453,9 @@ def epoll_events(ctx: Ctx, addr: int, n: int) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def fdset(ctx: Ctx, addr: int, nfds: int) -> str | None:
-    """``[0 5]`` or None when unreadable."""
+def fdset(ctx: Ctx, addr: int, nfds: int, annotate: bool = False) -> str | None:
+    """``[0 5]`` or None when unreadable. *annotate*: with ``-y``, each descriptor with
+    its path (strace does it for the sets passed in, not for those in the result)."""
     if nfds < 0 or nfds > 1 << 16:
         return None
     nbytes = ((nfds + 63) // 64) * 8
@@ -462,14 +463,15 @@ def fdset(ctx: Ctx, addr: int, nfds: int) -> str | None:
     if data is None:
         return None
     bits = int.from_bytes(data, "little")
-    fds = [str(i) for i in range(nfds) if bits >> i & 1]
+    fmt = ctx.fd if annotate else str
+    fds = [fmt(i) for i in range(nfds) if bits >> i & 1]
     return "[" + " ".join(fds) + "]"
 
 
 def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
     if addr == 0:
         return "NULL"
-    s = fdset(ctx, addr, nfds)
+    s = fdset(ctx, addr, nfds, annotate=True)
     return hexa(addr) if s is None else s
 
 
