@@ -312,6 +312,14 @@ class TextPrinter(_Layout):
         self.shown: set[int] = set()    # tids whose call in progress has its entry shown
         self._last_ts = 0
 
+    def _death_shown(self, status: int) -> bool:
+        """Whether a thread's end gets its ``+++`` line, as strace decides: ``exited
+        with`` unless -e quiet=exit (or -qq); ``killed by SIG`` unless -e signal=
+        leaves SIG out, whatever quiet says."""
+        if os.WIFSIGNALED(status):
+            return self.signals is None or os.WTERMSIG(status) in self.signals
+        return not self.quiet_exit
+
     # -- the leader: closes an open line, prints the pid prefix and the timestamp --------
 
     def _lead(self, tid: int, t_ns: int) -> str:
@@ -387,7 +395,7 @@ class TextPrinter(_Layout):
                 self._event_exit(ev, tid, cap)
         elif t is Death:
             self.shown.discard(tid)
-            if not self.quiet_exit:
+            if self._death_shown(ev.status):
                 self.out.append(self._lead(tid, ev.time_ns)
                                 + "+++ %s +++\n" % death_text(ev.status))
             elif self.open == tid:

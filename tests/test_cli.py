@@ -1133,6 +1133,25 @@ def test_quiet_levels(target):
     assert "attached" not in r.stderr and r.stderr.count("+++ exited") == 4
 
 
+@needs_strace
+@pytest.mark.parametrize("options", [
+    ["-qq"], ["-e", "quiet=exit"], ["-e", "signal=none"], ["-e", "signal=SIGKILL", "-qq"], [],
+], ids=lambda o: " ".join(o) or "default")
+def test_killed_and_exited_lines_like_strace(options, tmp_path):
+    """strace's rules for the ``+++`` lines: quiet=exit (and -qq) hides ``exited with``
+    but not ``killed by``, which follows -e signal= instead."""
+    argv = ["sh", "-c", 'sh -c "kill -9 \\$\\$"; exit 3']
+    opts = ["-f", "-e", "trace=none", *options]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 3
+
+    def ends(path):   # the +++ lines, the child's first (pids replaced by their order)
+        lines = [ln.split(None, 1) for ln in path.read_text().splitlines() if "+++" in ln]
+        return sorted((ln[1], ln[0] == lines[-1][0]) for ln in lines)
+    assert ends(tmp_path / "a") == ends(tmp_path / "s")
+
+
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     """The trace's reader goes away: the program still runs to its end and its status."""
     script = '"$@" 2>&1 >/dev/null | head -c 10 >/dev/null; exit 0'
