@@ -45,6 +45,8 @@ __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_ar
 
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
+_NR_RESTART_SYSCALL = 219
+_ERESTART_RESTARTBLOCK = 516
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 # ptrace(2) requests made from the capture function, which runs on the tracer thread
@@ -150,6 +152,8 @@ class Decoder:
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
+        # tid -> the call that returned ERESTART_RESTARTBLOCK: restart_syscall resumes it
+        self.interrupted: dict[int, str] = {}
         self._tid = 0
 
     def after_resume(self) -> dict[type, frozenset[str]] | None:
@@ -196,9 +200,12 @@ class Decoder:
             tid = self._tid = ev.tid
             nr = ev.nr
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
-            sp = _stack_pointer(tid) if nr == _NR_RT_SIGRETURN else None
-            text = format_entry(name, ev.args, mem, strsize=self.strsize,
-                                fd_path=self.fd_path, sp=sp)
+            if nr == _NR_RESTART_SYSCALL:
+                text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
+            else:
+                sp = _stack_pointer(tid) if nr == _NR_RT_SIGRETURN else None
+                text = format_entry(name, ev.args, mem, strsize=self.strsize,
+                                    fd_path=self.fd_path, sp=sp)
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "")
             return (name, text)
@@ -216,6 +223,8 @@ class Decoder:
                         entry, t0 = pending
             else:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
+            if ev.retval == -_ERESTART_RESTARTBLOCK:
+                self.interrupted[tid] = name
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry)
             return (name, entry, args, ret, t0, marks)
@@ -232,6 +241,7 @@ class Decoder:
             return (call.name, call.text, more)
         if t is Death:
             self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
+            self.interrupted.pop(ev.tid, None)
             return None
         if t is Exec:
             old, tid = ev.old_tid, ev.tid

@@ -1152,6 +1152,18 @@ def test_killed_and_exited_lines_like_strace(options, tmp_path):
     assert ends(tmp_path / "a") == ends(tmp_path / "s")
 
 
+def test_restart_syscall_names_the_call_it_resumes(target):
+    """As strace: ``restart_syscall(<... resuming interrupted clock_nanosleep ...>)``."""
+    r = aiotrace("run", "-e", "trace=clock_nanosleep,restart_syscall", "-e", "signal=none",
+                 "--", target("restart_sleep"))
+    assert (r.returncode, r.stdout) == (0, "slept\n")
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=300000000}")
+    assert lines[0].endswith("= ? ERESTART_RESTARTBLOCK (Interrupted by signal)")
+    assert re.fullmatch(r"restart_syscall\(<\.\.\. resuming interrupted clock_nanosleep \.\.\.>\) +"
+                        r"= 0", lines[1])
+
+
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     """The trace's reader goes away: the program still runs to its end and its status."""
     script = '"$@" 2>&1 >/dev/null | head -c 10 >/dev/null; exit 0'
