@@ -770,6 +770,10 @@ def itimerspec(a: int, b: int, c: int, d: int) -> bytes:
     return struct.pack("<qqqq", a, b, c, d)
 
 
+def sigevent(value: int, signo: int, notify: int, a: int = 0, b: int = 0) -> bytes:
+    return struct.pack("<QiiQQ", value, signo, notify, a, b).ljust(64, b"\0")
+
+
 def siginfo_chld(pid: int, status: int, code: int = 1) -> bytes:
     return struct.pack("<iii4xiIi4xqq", 17, 0, code, pid, 0, status, 0, 0).ljust(128, b"\0")
 
@@ -858,6 +862,29 @@ MORE = [
       {A: z(b"/tmp/st/work/f"), B: z(b"user.k"), C: b"val"}),
     L('copy_file_range(8, NULL, 9, NULL, 4, 0) = -1 EINVAL (Invalid argument)', (8, 0, 9, 0, 4, 0), -22),
     L('pidfd_open(21905, 0)                    = 15', (21905, 0), 15),
+    # POSIX timers (strace 6.1 on a C program)
+    L('timer_create(CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, [0]) = 0', (0, A, B), 0,
+      {A: sigevent(0, 14, 0), B: i32s(0)}),
+    L('timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=42, sival_ptr=0x2a}, sigev_signo=SIGUSR1, sigev_notify=SIGEV_SIGNAL}, [1]) = 0',
+      (1, A, B), 0, {A: sigevent(42, 10, 0), B: i32s(1)}),
+    L('timer_create(CLOCK_BOOTTIME, {sigev_signo=0, sigev_notify=SIGEV_NONE}, [2]) = 0', (7, A, B), 0,
+      {A: sigevent(0, 0, 1), B: i32s(2)}),
+    L('timer_create(0xfffffffa /* CLOCK_??? */, {sigev_signo=SIGRT_2, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=26564}, [3]) = 0',
+      (neg(-6), A, B), 0, {A: sigevent(0, 34, 4, 26564), B: i32s(3)}),
+    L('timer_create(CLOCK_REALTIME, NULL, [4]) = 0', (0, 0, B), 0, {B: i32s(4)}),
+    L('timer_create(CLOCK_REALTIME, {sigev_value={sival_int=4660, sival_ptr=0x1234}, sigev_signo=SIGUSR2, sigev_notify=SIGEV_THREAD, sigev_notify_function=0x4000, sigev_notify_attributes=0x5000}, [5]) = 0',
+      (0, A, B), 0, {A: sigevent(0x1234, 12, 2, 0x4000, 0x5000), B: i32s(5)}),
+    L('timer_create(CLOCK_TAI, {sigev_signo=0, sigev_notify=0x9 /* SIGEV_??? */}, 0x7ffe8b210880) = -1 EINVAL (Invalid argument)',
+      (11, A, 0x7FFE8B210880), -22, {A: sigevent(0, 0, 9)}),
+    L('timer_create(0x63 /* CLOCK_??? */, 0x10, 0x10) = -1 EFAULT (Bad address)', (99, 0x10, 0x10), -14),
+    L('timer_settime(0, 0, {it_interval={tv_sec=1, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=200000000}}, NULL) = 0',
+      (0, 0, A, 0), 0, {A: itimerspec(1, 0, 0, 200000000)}),
+    L('timer_settime(1, TIMER_ABSTIME, {it_interval={tv_sec=1, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=200000000}}, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}) = 0',
+      (1, 1, A, B), 0, {A: itimerspec(1, 0, 0, 200000000), B: itimerspec(0, 0, 0, 0)}),
+    L('timer_gettime(0, {it_interval={tv_sec=1, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=199648470}}) = 0', (0, A), 0,
+      {A: itimerspec(1, 0, 0, 199648470)}),
+    L('timer_getoverrun(0)                     = 0', (0,), 0),
+    L('timer_delete(1)                         = 0', (1,), 0),
     L('close_range(100, 4294967295, 0)         = 0', (100, 0xFFFFFFFF, 0), 0),
     L('waitid(P_PID, 21906, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=21906, si_uid=0, si_status=2, si_utime=0, si_stime=0}, WEXITED, NULL) = 0',
       (1, 21906, A, 4, 0), 0, {A: siginfo_chld(21906, 2)}),

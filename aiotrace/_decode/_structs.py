@@ -46,6 +46,27 @@ def itimerspec(ctx: Ctx, addr: int) -> str:
     return ctx.struct(addr, "<qqqq", r)
 
 
+_SIGEV_SIGNAL, _SIGEV_THREAD, _SIGEV_THREAD_ID = 0, 2, 4
+
+
+def sigevent(ctx: Ctx, addr: int) -> str:
+    """``struct sigevent`` (timer_create): its value only when set, then what the
+    notification needs (a thread id, or a function and its attributes)."""
+    def r(value: int, signo: int, notify: int, a: int, b: int) -> str:
+        parts = []
+        if value:
+            parts.append("sigev_value={sival_int=%d, sival_ptr=%s}" % (s32(value), ptr(value)))
+        parts += ["sigev_signo=%s" % X.signame(signo),
+                  "sigev_notify=%s" % xval(notify & 0xFFFFFFFF, X.SIGEV_NOTIFY, "SIGEV_???")]
+        if notify == _SIGEV_THREAD_ID:
+            parts.append("sigev_notify_thread_id=%d" % s32(a))
+        elif notify == _SIGEV_THREAD:
+            parts += ["sigev_notify_function=%s" % ptr(a), "sigev_notify_attributes=%s" % ptr(b)]
+        return "{" + ", ".join(parts) + "}"
+
+    return ctx.struct(addr, "<QiiQQ", r)
+
+
 def itimerval(ctx: Ctx, addr: int) -> str:
     def r(a: int, b: int, c: int, d: int) -> str:
         return "{it_interval=%s, it_value=%s}" % (timeval_vals(a, b), timeval_vals(c, d))
