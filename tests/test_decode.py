@@ -134,6 +134,10 @@ def dirents64(*names: bytes) -> bytes:
     return out
 
 
+def ifreq(name: bytes, value: bytes = b"") -> bytes:
+    return name.ljust(16, b"\0") + value.ljust(24, b"\0")
+
+
 def termios(iflag: int, oflag: int, cflag: int, lflag: int) -> bytes:
     return struct.pack("<4IB19s", iflag, oflag, cflag, lflag, 0, bytes(19))
 
@@ -584,6 +588,31 @@ MISC = [
     L('ioctl(0, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0',
       (0, 0x5401, A), 0, {A: termios(0o2400, 0o5, 0o277, 0o105073)}),
     L('ioctl(0, TIOCGWINSZ, {ws_row=0, ws_col=0, ws_xpixel=0, ws_ypixel=0}) = 0', (0, 0x5413, A), 0, {A: bytes(8)}),
+    # struct ifreq (strace 6.1 on a C program): the name at entry, the value at exit
+    L('ioctl(3, SIOCGIFFLAGS, {ifr_name="lo", ifr_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING}) = 0', (3, 0x8913, A), 0,
+      {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", struct.pack("<H", 0x49))}),
+    L('ioctl(3, SIOCSIFFLAGS, {ifr_name="lo", ifr_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING}) = 0', (3, 0x8914, A), 0,
+      {A: ifreq(b"lo", struct.pack("<H", 0x49))}),
+    L('ioctl(3, SIOCGIFINDEX, {ifr_name="lo", ifr_ifindex=1}) = 0', (3, 0x8933, A), 0,
+      {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", i32s(1))}),
+    L('ioctl(3, SIOCGIFMTU, {ifr_name="lo", ifr_mtu=65536}) = 0', (3, 0x8921, A), 0,
+      {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", i32s(65536))}),
+    L('ioctl(3, SIOCGIFNAME, {ifr_ifindex=1, ifr_name="lo"}) = 0', (3, 0x8910, A), 0,
+      {A: ifreq(b"", i32s(1))}, mem_exit={A: ifreq(b"lo", i32s(1))}),
+    L('ioctl(3, SIOCGIFADDR, {ifr_name="lo", ifr_addr={sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}}) = 0',
+      (3, 0x8915, A), 0, {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", sockaddr_in(0, "127.0.0.1"))}),
+    L('ioctl(3, SIOCGIFNETMASK, {ifr_name="lo", ifr_netmask={sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("255.0.0.0")}}) = 0',
+      (3, 0x891B, A), 0, {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", sockaddr_in(0, "255.0.0.0"))}),
+    L('ioctl(3, SIOCGIFHWADDR, {ifr_name="eth0", ifr_hwaddr={sa_family=ARPHRD_ETHER, sa_data=02:fc:00:00:00:01}}) = 0',
+      (3, 0x8927, A), 0, {A: ifreq(b"eth0")},
+      mem_exit={A: ifreq(b"eth0", struct.pack("<H6s", 1, bytes.fromhex("02fc00000001")))}),
+    L('ioctl(3, SIOCGIFFLAGS, {ifr_name="nosuch0"}) = -1 ENODEV (No such device)', (3, 0x8913, A), -19,
+      {A: ifreq(b"nosuch0")}),
+    L('ioctl(3, SIOCGIFNAME, {ifr_ifindex=999}) = -1 ENODEV (No such device)', (3, 0x8910, A), -19,
+      {A: ifreq(b"", i32s(999))}),
+    L('ioctl(3, SIOCGIFTXQLEN, {ifr_name="lo", ifr_qlen=1000}) = 0', (3, 0x8942, A), 0,
+      {A: ifreq(b"lo")}, mem_exit={A: ifreq(b"lo", i32s(1000))}),
+    L('ioctl(3, SIOCGIFFLAGS, 0x10)            = -1 EFAULT (Bad address)', (3, 0x8913, 0x10), -14),
     L('ioctl(0, SNDCTL_TMR_START or TCSETS, {c_iflag=IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|0xffff8000, c_oflag=NL1|CR3|XTABS|BS1|VT1|FF1|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|0xffff0000, c_cflag=B4000000|B4000000<<IBSHIFT|CS8|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CMSPAR|CRTSCTS|0x2ff0e000, c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|TOSTOP|EXTPROC|0xfffe2000, ...}) = -1 ENOTTY (Inappropriate ioctl for device)',
       (0, 0x5402, A), -25, {A: termios(0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)}),
     L('futex(0x7f046644da4c, FUTEX_WAKE_PRIVATE, 2147483647) = 0', (0x7F046644DA4C, 129, 2147483647), 0),

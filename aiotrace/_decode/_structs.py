@@ -500,6 +500,40 @@ def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
 # sockets
 
 
+# struct ifreq (the SIOC*IF* ioctls): the interface's name, then one union member
+IFREQ_SIZE = 40
+_IFR_FIELDS = {   # request -> (field, how it is printed)
+    0x8913: ("ifr_flags", "flags"), 0x8914: ("ifr_flags", "flags"),
+    0x8915: ("ifr_addr", "addr"), 0x8917: ("ifr_dstaddr", "addr"),
+    0x8919: ("ifr_broadaddr", "addr"), 0x891B: ("ifr_netmask", "addr"),
+    0x8921: ("ifr_mtu", "int"), 0x8922: ("ifr_mtu", "int"),
+    0x8927: ("ifr_hwaddr", "hwaddr"), 0x8933: ("ifr_ifindex", "int"),
+    0x8942: ("ifr_qlen", "int"),
+}
+SIOCGIFNAME = 0x8910
+
+
+def ifr_name(data: bytes) -> str:
+    name = data[:16]
+    nul = name.find(b"\0")
+    return "ifr_name=%s" % quote(name if nul < 0 else name[:nul])
+
+
+def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
+    """``field=value`` of the union member that *req* uses."""
+    field, how = _IFR_FIELDS[req]
+    if how == "flags":
+        v = struct.unpack_from("<H", data, 16)[0]
+        return "%s=%s" % (field, flags(v, X.IFF_FLAGS, "IFF_???"))
+    if how == "int":
+        return "%s=%d" % (field, struct.unpack_from("<i", data, 16)[0])
+    if how == "hwaddr":
+        fam = struct.unpack_from("<H", data, 16)[0]
+        return "%s={sa_family=%s, sa_data=%s}" % (
+            field, xval(fam, X.ARPHRD, "ARPHRD_???"), ":".join("%02x" % b for b in data[18:24]))
+    return "%s=%s" % (field, sockaddr(ctx, addr + 16, 16))
+
+
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
     if addr == 0:
         return "NULL"

@@ -241,6 +241,20 @@ IOCTLS: dict[int, tuple[str, Optional[str]]] = {
     0x80045430: ("TIOCGPTN", "intptr_out"),
     0x40045431: ("TIOCSPTLCK", "intptr_in"),
     0x5441: ("TIOCGPTPEER", "hex"),
+    # struct ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry
+    # and the value at exit (SIOCGIFNAME: the index at entry, the name at exit)
+    0x8910: ("SIOCGIFNAME", "ifreq_out"),
+    0x8913: ("SIOCGIFFLAGS", "ifreq_out"),
+    0x8914: ("SIOCSIFFLAGS", "ifreq_in"),
+    0x8915: ("SIOCGIFADDR", "ifreq_out"),
+    0x8917: ("SIOCGIFDSTADDR", "ifreq_out"),
+    0x8919: ("SIOCGIFBRDADDR", "ifreq_out"),
+    0x891B: ("SIOCGIFNETMASK", "ifreq_out"),
+    0x8921: ("SIOCGIFMTU", "ifreq_out"),
+    0x8922: ("SIOCSIFMTU", "ifreq_in"),
+    0x8927: ("SIOCGIFHWADDR", "ifreq_out"),
+    0x8933: ("SIOCGIFINDEX", "ifreq_out"),
+    0x8942: ("SIOCGIFTXQLEN", "ifreq_out"),
 }
 
 _IOC_DIRS = {0: "_IOC_NONE", 1: "_IOC_WRITE", 2: "_IOC_READ", 3: "_IOC_READ|_IOC_WRITE"}
@@ -280,6 +294,16 @@ def _ioctl_entry(c: Ctx) -> str:
         return "%s, %s" % (head, S.termios(c, arg))
     if how == "winsize_in":
         return "%s, %s" % (head, S.winsize(c, arg))
+    if how.startswith("ifreq"):
+        data = c.read(arg, S.IFREQ_SIZE)
+        if data is None:
+            return "%s, %s" % (head, hexa(arg))
+        req = u32(c.args[1])
+        if req == S.SIOCGIFNAME:
+            return "%s, {ifr_ifindex=%d" % (head, struct.unpack_from("<i", data, 16)[0])
+        if how == "ifreq_in":
+            return "%s, {%s, %s}" % (head, S.ifr_name(data), S.ifr_value(c, req, data, arg))
+        return "%s, {%s" % (head, S.ifr_name(data))
     return head + ", "  # decoded at exit
 
 
@@ -288,6 +312,16 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     if how is None or not how.endswith("_out"):
         return entry
     arg = c.args[2]
+    if how == "ifreq_out":
+        if entry.endswith(", " + hexa(arg)):
+            return entry   # unreadable at entry
+        data = None if c.failed else c.read(arg, S.IFREQ_SIZE)
+        if data is None:
+            return entry + "}"
+        req = u32(c.args[1])
+        if req == S.SIOCGIFNAME:
+            return "%s, %s}" % (entry, S.ifr_name(data))
+        return "%s, %s}" % (entry, S.ifr_value(c, req, data, arg))
     if c.failed:
         return entry + ptr(arg)
     if how == "termios_out":
