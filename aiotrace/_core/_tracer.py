@@ -1345,7 +1345,6 @@ class Core:
         th.stopped = False
         self.threads.pop(th.tid, None)
         proc.threads.pop(th.tid, None)
-        fam = proc.family
         if not proc.detached:
             self._dispatch_death(th, status)
         if th.tid == proc.pid:
