@@ -77,6 +77,7 @@ Output:
                          with -ff, to FILE.PID for each process and thread
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
+  -yy                    and sockets' addresses, devices' numbers, pidfds' processes
   -T, --syscall-times    show the time spent in each call
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
@@ -113,7 +114,7 @@ class Options:
     append: bool = False
     strsize: int = 32
     column: int = 40
-    decode_fds: bool = False
+    decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
     syscall_times: bool = False
     timestamps: int = 0
     relative: bool = False
@@ -215,7 +216,16 @@ def _qualify(opts: Options, expr: str) -> None:
             except SetError as exc:
                 raise SetError(f"invalid inject argument '{value}': {exc}") from None
         elif key in ("decode-fds", "decode_fds"):
-            opts.decode_fds = value not in ("none", "!all")
+            kinds = {k.strip() for k in value.split(",")}
+            if value in ("none", "!all"):
+                opts.decode_fds = 0
+            elif kinds <= {"path"}:
+                opts.decode_fds = 1
+            elif kinds <= {"all", "path", "socket", "dev", "pidfd"}:
+                opts.decode_fds = 2
+            else:
+                raise SetError(f"invalid decode-fds '{value}' (path, socket, dev, pidfd, all "
+                               "or none)")
         elif key in ("abbrev", "a", "verbose", "v", "raw", "x", "read", "r", "write", "w",
                      "fault", "kvm", "decode-pids", "decode_pids", "secontext", "trace-fds",
                      "trace_fds", "fd"):
@@ -247,7 +257,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt == "a":
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
-        opts.decode_fds = True
+        opts.decode_fds = min(2, opts.decode_fds + 1)   # -yy: all strace's details
     elif opt == "T":
         opts.syscall_times = True
     elif opt == "t":

@@ -37,6 +37,7 @@ from typing import Any
 
 from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
 from ._cli_filter import signal_name
+from ._fdinfo import fd_details
 from ._decode import (
     SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
@@ -144,10 +145,11 @@ class Decoder:
     * others: None.
     """
 
-    def __init__(self, *, strsize: int = 32, decode_fds: bool = False,
+    def __init__(self, *, strsize: int = 32, decode_fds: int = 0,
                  inject: dict[int, Any] | None = None) -> None:
         self.strsize = strsize
         self.fd_path = self._fd_path if decode_fds else None
+        self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
         self.inject = inject or {}
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
@@ -173,9 +175,12 @@ class Decoder:
         try:
             if fd == -100:
                 return os.readlink("/proc/%d/cwd" % self._tid)
-            return os.readlink("/proc/%d/fd/%d" % (self._tid, fd))
+            link = os.readlink("/proc/%d/fd/%d" % (self._tid, fd))
         except OSError:
             return None
+        if self.fd_details:
+            return fd_details(self._tid, fd, link) or link
+        return link
 
     def _marks(self, tid: int, nr: int) -> str:
         """strace's " (INJECTED)" / " (DELAYED)" for the calls the injector tampers with:

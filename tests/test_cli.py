@@ -1050,6 +1050,8 @@ ERRORS = [
     (["run", "-s"], "aiotrace: option requires an argument -- 's'", ["-s"]),
     (["run", "-S", "bogus", "true"], "aiotrace: invalid sortby: 'bogus'", ["-S", "bogus", "true"]),
     (["run", "-e", "signal=", "true"], "aiotrace: invalid signal ''", ["-e", "signal=", "true"]),
+    (["run", "-e", "decode-fds=bogus", "true"], "aiotrace: invalid decode-fds 'bogus'",
+     ["-e", "decode-fds=bogus", "true"]),
     # aiotrace's own
     (["frobnicate"], "aiotrace: unknown command 'frobnicate'", None),
     (["run", "-e", "trace=opnat", "true"],
@@ -1162,6 +1164,53 @@ def test_restart_syscall_names_the_call_it_resumes(target):
     assert lines[0].endswith("= ? ERESTART_RESTARTBLOCK (Interrupted by signal)")
     assert re.fullmatch(r"restart_syscall\(<\.\.\. resuming interrupted clock_nanosleep \.\.\.>\) +"
                         r"= 0", lines[1])
+
+
+FD_KINDS_SCRIPT = """
+import os, socket
+a, b = socket.socketpair(); a.close(); b.close()
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); a.close(); b.close()
+u = socket.socket(socket.AF_UNIX); u.bind("\\0aiotrace-test-%d" % os.getpid()); u.close()
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    t = socket.socket(fam)
+    try:
+        t.bind((host, 0))
+    except OSError:   # no IPv6 loopback here
+        t.close(); continue
+    t.listen()
+    c = socket.create_connection(t.getsockname()[:2]); s, _ = t.accept()
+    s.close(); c.close(); t.close()
+d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0))
+d.connect(("127.0.0.1", 9)); d.close()
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()
+os.close(os.open("/dev/null", os.O_RDONLY))
+os.close(os.pidfd_open(os.getpid()))
+"""
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-yy"], ["-e", "decode-fds=all"], ["-y"]],
+                         ids=lambda o: " ".join(o))
+def test_fd_details_like_strace(options, tmp_path):
+    """-yy: sockets with their protocol and addresses (UNIX peers and names, TCP and UDP
+    over IPv4 and IPv6), devices with their numbers, pidfds with their process; -y: the
+    plain paths. The close() lines of sockets, /dev/null and the pidfd, as strace's."""
+    argv = [sys.executable, "-S", "-c", FD_KINDS_SCRIPT]
+    opts = [*options, "-e", "trace=close", "-e", "signal=none"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+
+    def lines(path):   # the interesting closes, numbers (inodes, ports, pids) replaced
+        keep = re.compile(r"socket|UNIX|TCP|UDP|/dev/null|pid(:|fd)")
+        return [re.sub(r"\d{3,}", "N", ln) for ln in path.read_text().splitlines()
+                if keep.search(ln)]
+    ours = lines(tmp_path / "a")
+    assert ours == lines(tmp_path / "s")
+    assert len(ours) >= 10
+    if options != ["-y"]:
+        assert any("TCP:[N.0.0.1:N->N.0.0.1:N]" in ln for ln in ours)   # (127 is N)
+        assert any("<char 1:3>" in ln for ln in ours)
 
 
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):

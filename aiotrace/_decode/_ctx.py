@@ -17,8 +17,14 @@ MAX_EINTR = (4, 512, 513, 514, 516)  # EINTR and the restart codes
 _DELETED = " (deleted)"
 
 
+class FdText(str):
+    """An fd annotation's body that is already formatted (``-yy``): printed as it is."""
+
+
 def _annotation(path: str) -> str:
     """``<path>``; strace moves readlink's " (deleted)" mark after the brackets."""
+    if isinstance(path, FdText):
+        return "<%s>" % path
     if path.endswith(_DELETED):
         return "<%s>(deleted)" % annotate_path(path[: -len(_DELETED)])
     return "<%s>" % annotate_path(path)
