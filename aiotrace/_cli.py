@@ -78,6 +78,8 @@ Output:
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
   -yy                    and sockets' addresses, devices' numbers, pidfds' processes
+  -x, -xx                strings with non-ASCII bytes in hex; every string in hex
+      --strings-in-hex[=all|non-ascii|non-ascii-chars]
   -T, --syscall-times    show the time spent in each call
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
@@ -114,6 +116,7 @@ class Options:
     append: bool = False
     strsize: int = 32
     column: int = 40
+    xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
     syscall_times: bool = False
     timestamps: int = 0
@@ -140,7 +143,7 @@ _UNSUPPORTED = {
     "d": "-d (debug output)", "i": "-i (instruction pointer)", "k": "-k (stack traces)",
     "n": "-n (syscall numbers)", "N": "-N", "O": "-O (overhead)", "P": "-P (path filter)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
-    "v": "-v (unabbreviated structures)", "x": "-x (hex strings)",
+    "v": "-v (unabbreviated structures)",
     "X": "-X (constant format)", "I": "-I (interruptibility)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
@@ -164,6 +167,7 @@ _LONG = {
     "status": ("required", "=status"), "inject": ("required", "=inject"),
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
+    "strings-in-hex": ("optional", "strings-in-hex"),
     "version": ("no", "V"),
 }
 
@@ -258,6 +262,13 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
         opts.decode_fds = min(2, opts.decode_fds + 1)   # -yy: all strace's details
+    elif opt == "x":
+        opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
+    elif opt == "strings-in-hex":
+        modes = {None: 2, "all": 2, "non-ascii": 1, "non-ascii-chars": 3, "none": 0}
+        if arg not in modes:
+            raise UsageError(f"invalid --strings-in-hex argument: '{arg}'")
+        opts.xflag = modes[arg]
     elif opt == "T":
         opts.syscall_times = True
     elif opt == "t":
@@ -381,7 +392,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if c not in _SHORT_WITH_ARG and c not in "cCfFhqrtTVwyzZA" and c not in _UNSUPPORTED:
+                if c not in _SHORT_WITH_ARG and c not in "cCfFhqrtTVwxyzZA" and c not in _UNSUPPORTED:
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
                     if j < len(a):
@@ -500,7 +511,8 @@ class _Session:
             for name in rule.syscalls:
                 if name in SYSCALL_NUMBERS:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
-        self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, inject=inject)
+        self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
+                               inject=inject)
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)
@@ -695,7 +707,7 @@ class _FakeMemory:
         return self.read(addr, limit).split(b"\0", 1)[0]
 
 
-def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
+def execve_text(path: str, argv: list[str], nenv: int, strsize: int, xflag: int = 0) -> str:
     """The arguments of the spawned program's execve, formatted as strace prints them."""
     mem = _FakeMemory()
     fs = [os.fsencode(a) + b"\0" for a in argv]
@@ -705,7 +717,7 @@ def execve_text(path: str, argv: list[str], nenv: int, strsize: int) -> str:
     envp = _environ_address() or 0x7FFC00000000
     mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
             + b"\0" * 8, envp)
-    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize)
+    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag)
 
 
 def _warn_seccomp_without_follow(s: _Session) -> None:
@@ -729,7 +741,7 @@ async def _run(s: _Session) -> tuple[str, int]:
         s.err.write(f"{PROG}: Can't stat '{o.argv[0]}': No such file or directory\n")
         return "exit", 1
     p = s.printer
-    exec_text = execve_text(path, o.argv, len(env), o.strsize) if p is not None else ""
+    exec_text = execve_text(path, o.argv, len(env), o.strsize, o.xflag) if p is not None else ""
     flush_scope = anyio.CancelScope()
     async with aiotrace.open_tracer() as tracer:
         t0 = time.monotonic_ns()

@@ -145,9 +145,10 @@ class Decoder:
     * others: None.
     """
 
-    def __init__(self, *, strsize: int = 32, decode_fds: int = 0,
+    def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
                  inject: dict[int, Any] | None = None) -> None:
         self.strsize = strsize
+        self.xflag = xflag
         self.fd_path = self._fd_path if decode_fds else None
         self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
         self.inject = inject or {}
@@ -210,7 +211,7 @@ class Decoder:
             else:
                 sp = _stack_pointer(tid) if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
-                                    fd_path=self.fd_path, sp=sp)
+                                    fd_path=self.fd_path, sp=sp, xflag=self.xflag)
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "")
             return (name, text)
@@ -231,7 +232,7 @@ class Decoder:
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
-                                    fd_path=self.fd_path, entry_text=entry)
+                                    fd_path=self.fd_path, entry_text=entry, xflag=self.xflag)
             return (name, entry, args, ret, t0, marks)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop

@@ -304,7 +304,7 @@ def _lines(text: str) -> list[str]:
     ["-e", "trace=!mmap,mprotect,munmap"], ["-e", "status=failed"], ["-Z"], ["-z"],
     ["-e", "trace=read,write,close", "-e", "signal=none"], ["-e", "trace=%desc", "-y"],
     ["-T"], ["-a", "20"], ["-e", "trace=39,3"], ["-e", "trace=?nosuchcall,getpid"],
-    ["-qq"], ["-e", "trace=none"],
+    ["-qq"], ["-e", "trace=none"], ["-x"], ["-xx"], ["--strings-in-hex=non-ascii-chars"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_same_lines_as_strace(options, target, data_file):
     """A single process: the whole text is strace's, line for line."""
@@ -1052,6 +1052,8 @@ ERRORS = [
     (["run", "-e", "signal=", "true"], "aiotrace: invalid signal ''", ["-e", "signal=", "true"]),
     (["run", "-e", "decode-fds=bogus", "true"], "aiotrace: invalid decode-fds 'bogus'",
      ["-e", "decode-fds=bogus", "true"]),
+    (["run", "--strings-in-hex=bogus", "true"], "aiotrace: invalid --strings-in-hex argument: 'bogus'",
+     ["--strings-in-hex=bogus", "true"]),
     # aiotrace's own
     (["frobnicate"], "aiotrace: unknown command 'frobnicate'", None),
     (["run", "-e", "trace=opnat", "true"],
@@ -1059,7 +1061,7 @@ ERRORS = [
     (["run", "-e", "trace=%fil", "true"], "aiotrace: invalid system call '%fil' (did you mean %file", None),
     (["run", "-e", "trace=/[", "true"], "aiotrace: invalid regular expression '['", None),
     (["run", "-e", "raw=all", "true"], "aiotrace: -e raw= is not supported", None),
-    (["run", "-x", "true"], "aiotrace: -x (hex strings) is not supported", None),
+    (["run", "-v", "true"], "aiotrace: -v (unabbreviated structures) is not supported", None),
     (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
      "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
      "are mutually exclusive", None),

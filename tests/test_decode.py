@@ -1032,6 +1032,21 @@ def test_no_memory_prints_addresses():
     assert format_exit("read", (3, 0, 10), -14, None) == ("3, NULL, 10", "-1 EFAULT (Bad address)")
 
 
+@pytest.mark.parametrize("data,x1,x2,x3", [
+    # strace 6.1 -x, -xx and --strings-in-hex=non-ascii-chars on write(2)
+    (b"hello\n", '"hello\\n"', '"\\x68\\x65\\x6c\\x6c\\x6f\\x0a"', '"hello\\n"'),
+    (b"x\x01y", '"\\x78\\x01\\x79"', '"\\x78\\x01\\x79"', '"x\\x01y"'),
+    (b'a"b\\c', '"a\\"b\\\\c"', '"\\x61\\x22\\x62\\x5c\\x63"', '"a\\"b\\\\c"'),
+    (b"\x80\xff", '"\\x80\\xff"', '"\\x80\\xff"', '"\\x80\\xff"'),
+    (b"a\x012", '"\\x61\\x01\\x32"', '"\\x61\\x01\\x32"', '"a\\x012"'),
+])
+def test_strings_in_hex(data, x1, x2, x3):
+    from aiotrace._decode._quote import quote
+    assert [quote(data, xflag=x) for x in (1, 2, 3)] == [x1, x2, x3]
+    m = FakeMemory({A: data})
+    assert format_entry("write", (3, A, len(data)), m, xflag=1) == "3, %s, %d" % (x1, len(data))
+
+
 def test_short_read_prints_address():
     m = FakeMemory({A: b"\0" * 10})  # struct stat is 144 bytes
     assert format_exit("fstat", (3, A), 0, m)[0] == "3, 0x10000"

@@ -67,10 +67,12 @@ __all__ = [
 ALIGN_COLUMN = 40  # strace's default -a
 
 KNOWN_DIFFERENCES = """\
-- Only strace's default output style: no -v (full structs), -x/-xx (hex strings), -X.
-- Calls in _table.NARGS (SysV IPC, io_uring, bpf, keyctl, perf_event_open, timer_*,
+- No -v (full structs) or -X; -x/-xx apply to the strings of arguments and buffers, not
+  to the names inside structs (ifr_name, sun_path).
+- Calls in _table.NARGS (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
   mq_*, ptrace, get/set_mempolicy, ...) print raw hex arguments; strace decodes them.
-- ioctl: only terminal and FIO* requests are named; other requests print as _IOC(...)
+- ioctl: only terminal, FIO* and the struct ifreq (SIOC*IF*) requests are named (not
+  SIOCGIFCONF); other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
 - prctl: a few options are decoded; the others print four hex arguments.
 - sendmsg/recvmsg: control messages are not decoded (msg_control is an address);
@@ -177,14 +179,17 @@ def format_entry(
     strsize: int = 32,
     fd_path: FdPath = None,
     sp: int | None = None,
+    xflag: int = 0,
 ) -> str:
     """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
 
     ``sp`` (the stack pointer register) is only used by ``rt_sigreturn``, whose
     ``{mask=[...]}`` strace reads from the signal frame; without it the
-    arguments are left empty.
+    arguments are left empty. ``xflag`` is strace's ``-x`` level for strings (the
+    ``HEX_*`` modes of ``aiotrace._decode._quote``: 1 ``-x``, 2 ``-xx``, 3
+    ``--strings-in-hex=non-ascii-chars``).
     """
-    ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp)
+    ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag)
     try:
         raw = _entry(SYSCALLS.get(name), name, ctx)
     except Exception:  # a decoder bug must not stop the tracer: show raw values
@@ -237,14 +242,18 @@ def format_exit(
     fd_path: FdPath = None,
     entry_text: str | None = None,
     sp: int | None = None,
+    xflag: int = 0,
 ) -> tuple[str, str]:
-    """``(arguments text with the outputs decoded, return value text)``."""
+    """``(arguments text with the outputs decoded, return value text)``. *xflag*: see
+    format_entry."""
     spec = SYSCALLS.get(name)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
-        entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp)
+        entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
+                                  xflag=xflag)
         saved = getattr(entry_text, "saved", None)
-    ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {})
+    ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
+              xflag=xflag)
     if ctx.saved.get("undecoded"):
         spec = None
     try:

@@ -48,7 +48,7 @@ FdPath = Optional[Callable[[int], Optional[str]]]
 class Ctx:
     """Everything a decoder may look at for one syscall stop."""
 
-    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp")
+    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp", "xflag")
 
     def __init__(
         self,
@@ -60,8 +60,10 @@ class Ctx:
         retval: int | None = None,
         saved: dict[str, Any] | None = None,
         sp: int | None = None,
+        xflag: int = 0,
     ) -> None:
         self.name = name
+        self.xflag = xflag   # -x, -xx (see _quote.quote)
         self.args: tuple[int, ...]
         if type(args) is Args and len(args._v) == 6:   # the tracer's: unsigned already
             self.args = args._v
@@ -174,8 +176,8 @@ class Ctx:
         if data is None:
             return hexa(addr)
         if len(data) > PATH_MAX:
-            return quote(data[:PATH_MAX], truncated=True)
-        return quote(data)
+            return quote(data[:PATH_MAX], truncated=True, xflag=self.xflag)
+        return quote(data, xflag=self.xflag)
 
     def cstr(self, addr: int, limit: int | None = None) -> str:
         """A NUL-terminated string limited by strsize."""
@@ -186,8 +188,8 @@ class Ctx:
         if data is None:
             return hexa(addr)
         if len(data) > lim:
-            return quote(data[:lim], truncated=True)
-        return quote(data)
+            return quote(data[:lim], truncated=True, xflag=self.xflag)
+        return quote(data, xflag=self.xflag)
 
     def buf(self, addr: int, length: int, *, hex: bool = False) -> str:
         """A buffer of ``length`` bytes, shown up to strsize bytes."""
@@ -199,7 +201,7 @@ class Ctx:
         data = self.read(addr, n)
         if data is None:
             return hexa(addr)
-        return quote(data, truncated=length > n, hex=hex)
+        return quote(data, truncated=length > n, hex=hex, xflag=self.xflag)
 
     def struct(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
         """Read a struct and render it, or print the address like strace."""

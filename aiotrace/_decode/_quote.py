@@ -65,10 +65,23 @@ def escape(data: bytes, *, extra: bytes = b"") -> str:
     return "".join(out)
 
 
-def quote(data: bytes, *, truncated: bool = False, hex: bool = False) -> str:
-    """``"..."`` form of ``data``; ``truncated`` appends strace's ``...`` marker."""
-    if hex:
+# -x modes (--strings-in-hex=): how strings with bytes that need an escape are printed
+HEX_NONE, HEX_NON_ASCII, HEX_ALL, HEX_CHARS = 0, 1, 2, 3
+_NO_ESCAPE_NEEDED = _PLAIN + bytes(_SIMPLE)   # printable, or a C escape such as \n
+
+
+def quote(data: bytes, *, truncated: bool = False, hex: bool = False, xflag: int = HEX_NONE) -> str:
+    """``"..."`` form of ``data``; ``truncated`` appends strace's ``...`` marker.
+    *xflag*: ``-x`` (HEX_NON_ASCII) prints a string in hex when any byte of it would
+    need a numeric escape; ``-xx`` (HEX_ALL) prints every string in hex;
+    ``--strings-in-hex=non-ascii-chars`` (HEX_CHARS) uses ``\\xNN`` for those bytes
+    instead of octal."""
+    if hex or xflag == HEX_ALL or (
+            xflag == HEX_NON_ASCII and bytes(data).translate(None, _NO_ESCAPE_NEEDED)):
         body = "".join("\\x%02x" % c for c in data)
+    elif xflag == HEX_CHARS:
+        body = "".join(_SIMPLE.get(c) or (chr(c) if 0x20 <= c < 0x7F else "\\x%02x" % c)
+                       for c in data)
     else:
         body = escape(data)
     return '"' + body + '"' + ("..." if truncated else "")
