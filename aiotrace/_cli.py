@@ -78,6 +78,7 @@ Output:
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
   -yy                    and sockets' addresses, devices' numbers, pidfds' processes
+  -P, --trace-path=PATH  only the calls that use PATH (by name or descriptor)
   -x, -xx                strings with non-ASCII bytes in hex; every string in hex
       --strings-in-hex[=all|non-ascii|non-ascii-chars]
   -T, --syscall-times    show the time spent in each call
@@ -116,6 +117,7 @@ class Options:
     append: bool = False
     strsize: int = 32
     column: int = 40
+    paths: list[str] = field(default_factory=list)    # -P PATH...
     xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
     syscall_times: bool = False
@@ -141,7 +143,7 @@ class Options:
 _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
     "d": "-d (debug output)", "i": "-i (instruction pointer)", "k": "-k (stack traces)",
-    "n": "-n (syscall numbers)", "N": "-N", "O": "-O (overhead)", "P": "-P (path filter)",
+    "n": "-n (syscall numbers)", "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
     "X": "-X (constant format)", "I": "-I (interruptibility)",
@@ -167,7 +169,7 @@ _LONG = {
     "status": ("required", "=status"), "inject": ("required", "=inject"),
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
-    "strings-in-hex": ("optional", "strings-in-hex"),
+    "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
     "version": ("no", "V"),
 }
 
@@ -262,6 +264,10 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
         opts.decode_fds = min(2, opts.decode_fds + 1)   # -yy: all strace's details
+    elif opt == "P":
+        if not arg:
+            raise UsageError("-P: a path is needed", hint=True)
+        opts.paths.append(arg)
     elif opt == "x":
         opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
     elif opt == "strings-in-hex":
@@ -445,6 +451,9 @@ def parse_args(args: list[str]) -> Options:
                          "by aiotrace; pipe stderr instead (2>&1 >/dev/null | command)")
     if opts.follow >= 2 and opts.output is not None and opts.json:
         raise UsageError("--json does not combine with -ff -o FILE (one file per process)")
+    if opts.paths and opts.summary is not None:
+        raise UsageError("-P does not combine with -c/-C in aiotrace: the summary would count "
+                         "every call (filter by name with -e trace= instead)")
     if opts.json and opts.timestamps:
         pass  # JSON objects always carry the time
     return opts
@@ -501,6 +510,7 @@ class _Session:
         trace_all = opts.trace is None or len(opts.trace) == len(SYSCALL_NUMBERS)
         self.trace_nrs: frozenset[int] | None = (
             None if trace_all else frozenset(SYSCALL_NUMBERS[n] for n in opts.trace or ()))
+        self.trace_paths = _trace_paths(opts.paths, err)
         if opts.summary != "only":
             self._make_printer()
 
@@ -512,7 +522,7 @@ class _Session:
                 if name in SYSCALL_NUMBERS:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
-                               inject=inject)
+                               inject=inject, paths=self.trace_paths)
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)
@@ -771,7 +781,8 @@ async def _run(s: _Session) -> tuple[str, int]:
         try:
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
-                s.decoder.expect_exec(proc.pid, exec_text, t0)
+                if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
+                    s.decoder.expect_exec(proc.pid, exec_text, t0)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
@@ -936,6 +947,24 @@ def _die_of(sig: int, tty: Any) -> int:
         pass
     os.kill(os.getpid(), sig)
     return 128 + sig   # the signal was not fatal after all
+
+
+def _trace_paths(paths: list[str], err: _Out) -> frozenset[bytes] | None:
+    """-P: each path as given and, where a symbolic link or a relative path leads
+    elsewhere, as resolved (said on stderr, as strace does); None without -P."""
+    if not paths:
+        return None
+    out: set[bytes] = set()
+    for p in paths:
+        out.add(os.fsencode(p))
+        try:
+            real = os.path.realpath(p, strict=True)
+        except OSError:
+            continue
+        if real != p:
+            err.write(f'{PROG}: Requested path "{p}" resolved into "{real}"\n')
+            out.add(os.fsencode(real))
+    return frozenset(out)
 
 
 def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:

@@ -41,12 +41,15 @@ from ._fdinfo import fd_details
 from ._decode import (
     SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
+from ._decode._kinds import DIRFD, FD, PATH
+from ._decode._table import SYSCALLS
 
 __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
 _NR_RESTART_SYSCALL = 219
+_CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
@@ -146,9 +149,11 @@ class Decoder:
     """
 
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
-                 inject: dict[int, Any] | None = None) -> None:
+                 inject: dict[int, Any] | None = None,
+                 paths: frozenset[bytes] | None = None) -> None:
         self.strsize = strsize
         self.xflag = xflag
+        self.paths = paths   # -P: only the calls that use one of these
         self.fd_path = self._fd_path if decode_fds else None
         self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
         self.inject = inject or {}
@@ -162,8 +167,9 @@ class Decoder:
     def after_resume(self) -> dict[type, frozenset[str]] | None:
         """The stream's ``capture_after_resume=``: the stops this decoder reads nothing at
         that the thread can change before its next stop (``late_captures``). None with
-        fd paths (``-y``): those come from /proc, which a call such as close changes."""
-        if self.fd_path is not None:
+        fd paths (``-y``) or paths to match (``-P``): those come from /proc, which a call
+        such as close changes."""
+        if self.fd_path is not None or self.paths is not None:
             return None
         entries, exits = late_captures()
         return {SyscallEntry: entries, SyscallExit: exits}
@@ -182,6 +188,35 @@ class Decoder:
         if self.fd_details:
             return fd_details(self._tid, fd, link) or link
         return link
+
+    def _uses_paths(self, name: str, args: Any, mem: Any, tid: int) -> bool:
+        """-P: whether the call names one of the paths, or uses a descriptor open on one
+        (the arguments the decoding table prints as paths, descriptors and directory
+        descriptors; ioctl's and sendfile's descriptors)."""
+        paths = self.paths
+        assert paths is not None
+        spec = SYSCALLS.get(name)
+        if spec is None:
+            return False
+        fds = _CUSTOM_FD_ARGS.get(name, ())
+        for i, kind in enumerate(spec.args):
+            if kind is PATH and mem is not None:
+                try:
+                    if mem.read_string(args[i], 4097) in paths:
+                        return True
+                except OSError:
+                    pass
+            elif kind is FD or kind is DIRFD:
+                fds += (i,)
+        for i in fds:
+            fd = args[i] & 0xFFFFFFFF
+            if fd < 0x80000000:
+                try:
+                    if os.fsencode(os.readlink("/proc/%d/fd/%d" % (tid, fd))) in paths:
+                        return True
+                except OSError:
+                    pass
+        return False
 
     def _marks(self, tid: int, nr: int) -> str:
         """strace's " (INJECTED)" / " (DELAYED)" for the calls the injector tampers with:
@@ -206,6 +241,8 @@ class Decoder:
             tid = self._tid = ev.tid
             nr = ev.nr
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
+            if self.paths is not None and not self._uses_paths(name, ev.args, mem, tid):
+                return None   # (and no _Call: its exit is not shown either)
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
             else:
@@ -218,6 +255,8 @@ class Decoder:
         if t is SyscallExit:
             tid = self._tid = ev.tid
             call = self.calls.pop(tid, None)
+            if call is None and self.paths is not None and ev.pid not in self.pending_exec:
+                return None   # a call -P leaves out (or one whose entry was not seen)
             if call is None:
                 nr = ev.nr
                 name = _name(nr)

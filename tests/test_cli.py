@@ -1052,6 +1052,8 @@ ERRORS = [
     (["run", "-e", "signal=", "true"], "aiotrace: invalid signal ''", ["-e", "signal=", "true"]),
     (["run", "-e", "decode-fds=bogus", "true"], "aiotrace: invalid decode-fds 'bogus'",
      ["-e", "decode-fds=bogus", "true"]),
+    (["run", "-c", "-P", "/etc/hostname", "true"], "aiotrace: -P does not combine with -c/-C",
+     None),
     (["run", "--strings-in-hex=bogus", "true"], "aiotrace: invalid --strings-in-hex argument: 'bogus'",
      ["--strings-in-hex=bogus", "true"]),
     # aiotrace's own
@@ -1213,6 +1215,37 @@ def test_fd_details_like_strace(options, tmp_path):
     if options != ["-y"]:
         assert any("TCP:[N.0.0.1:N->N.0.0.1:N]" in ln for ln in ours)   # (127 is N)
         assert any("<char 1:3>" in ln for ln in ours)
+
+
+@needs_strace
+@pytest.mark.parametrize("how", ["path", "symlink", "two", "follow"])
+def test_trace_path_like_strace(how, tmp_path):
+    """-P PATH: only the calls that name the file or use a descriptor open on it (read,
+    fstat, close...), as strace; a symbolic link is resolved, and said so."""
+    f = tmp_path / "data.txt"
+    f.write_text("some data\n")
+    other = tmp_path / "other.txt"
+    other.write_text("more\n")
+    link = tmp_path / "link"
+    link.symlink_to(f)
+    argv = ["cat", str(f), str(other)]
+    opts = {"path": ["-P", str(f)], "symlink": ["-P", str(link)],
+            "two": ["-P", str(f), "-P", str(other)], "follow": ["-f", "-P", str(f)]}[how]
+    if how == "follow":
+        argv = ["sh", "-c", f"cat {f} {other}"]
+    a = aiotrace("run", *opts, "-e", "signal=none", "--", *argv)
+    s = strace(*opts, "-e", "signal=none", *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "some data\nmore\n")
+
+    def lines(text):
+        return [re.sub(r"^\S*strace: ", "aiotrace: ", re.sub(r"\d{3,}", "N", ln))
+                for ln in text.splitlines() if "attached" not in ln]
+    ours = lines(a.stderr)
+    assert ours == lines(s.stderr)
+    calls = [ln for ln in ours if "(" in ln]
+    assert any(re.match(r"(\[pid +N\] )?openat\(", ln) for ln in calls)
+    assert any("close(3)" in ln for ln in calls)
+    assert all("other.txt" not in ln for ln in calls) or how == "two"
 
 
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
