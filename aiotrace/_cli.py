@@ -82,6 +82,7 @@ Output:
   -x, -xx                strings with non-ASCII bytes in hex; every string in hex
       --strings-in-hex[=all|non-ascii|non-ascii-chars]
   -T, --syscall-times    show the time spent in each call
+  -n, --syscall-number   start each line with the number of the call
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
   -a, --columns=N        align return values at column N (default 40)
@@ -117,6 +118,7 @@ class Options:
     append: bool = False
     strsize: int = 32
     column: int = 40
+    numbers: bool = False                 # -n
     paths: list[str] = field(default_factory=list)    # -P PATH...
     xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
@@ -143,7 +145,7 @@ class Options:
 _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
     "d": "-d (debug output)", "i": "-i (instruction pointer)", "k": "-k (stack traces)",
-    "n": "-n (syscall numbers)", "N": "-N", "O": "-O (overhead)",
+    "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
     "X": "-X (constant format)", "I": "-I (interruptibility)",
@@ -170,6 +172,7 @@ _LONG = {
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
     "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
+    "syscall-number": ("no", "n"),
     "version": ("no", "V"),
 }
 
@@ -268,6 +271,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         if not arg:
             raise UsageError("-P: a path is needed", hint=True)
         opts.paths.append(arg)
+    elif opt == "n":
+        opts.numbers = True
     elif opt == "x":
         opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
     elif opt == "strings-in-hex":
@@ -398,7 +403,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if c not in _SHORT_WITH_ARG and c not in "cCfFhqrtTVwxyzZA" and c not in _UNSUPPORTED:
+                if c not in _SHORT_WITH_ARG and c not in "cCfFhnqrtTVwxyzZA" and c not in _UNSUPPORTED:
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
                     if j < len(a):
@@ -536,7 +541,7 @@ class _Session:
         pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
         text: dict[str, Any] = dict(timestamps="r" if o.relative else o.timestamps,
                                     syscall_times=o.syscall_times, column=o.column,
-                                    quiet=quiet, **common)
+                                    quiet=quiet, numbers=o.numbers, **common)
         if o.follow >= 2 and o.output is not None:
             self.printer = SeparatePrinter(o.output, append=o.append, **text)
         else:

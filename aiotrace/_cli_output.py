@@ -351,9 +351,13 @@ class TextPrinter(_Layout):
         syscall_times: bool = False,
         column: int = 40,
         quiet: frozenset[str] = frozenset(),
+        numbers: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        # -n: each line starts with the number of its thread's last call ("[  59] ")
+        self.numbers = numbers
+        self.nrs: dict[int, int] = {}
         self.to_file = to_file          # False: the trace shares stderr with our messages
         self.pid_prefix = pid_prefix    # "%-5d " on every line (-o FILE with -f)
         self.timestamps = timestamps    # 0, 1 (-t), 2 (-tt), 3 (-ttt), "r" (-r)
@@ -391,6 +395,8 @@ class TextPrinter(_Layout):
             pfx = ""
         if self.timestamps:
             pfx += self._stamp(t_ns)
+        if self.numbers:
+            pfx += "[%4d] " % self.nrs.get(tid, 0)
         self.col = len(pfx)
         return head + pfx
 
@@ -428,6 +434,8 @@ class TextPrinter(_Layout):
         if tid in self.hidden and t is not Death:
             return
         cap = ev.captured
+        if self.numbers and (t is SyscallEntry or t is SyscallExit):
+            self.nrs[tid] = ev.nr
         if t is SyscallEntry:
             if cap is None or self.status is not None:
                 return   # with a status filter, a call is printed whole at its exit
@@ -592,6 +600,8 @@ class JsonPrinter(_Layout):
         if tid in self.hidden and t is not Death:
             return
         cap = ev.captured
+        if self.numbers and (t is SyscallEntry or t is SyscallExit):
+            self.nrs[tid] = ev.nr
         if t is SyscallEntry:
             if cap is not None and self.status is None:
                 self._obj(ev, "syscall.entry", syscall=cap[0], nr=ev.nr, args=split_args(cap[1]))

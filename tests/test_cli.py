@@ -294,6 +294,7 @@ def _lines(text: str) -> list[str]:
     text = re.sub(r'getrandom\("[^"]*"', 'getrandom("BYTES"', text)
     text = re.sub(r"si_pid=\d+", "si_pid=PID", text)
     text = re.sub(r"<\d+\.\d{6}>", "<TIME>", text)
+    text = re.sub(r"^\d\d:\d\d:\d\d\.\d{6} ", "HH:MM:SS.USEC ", text, flags=re.M)
     text = re.sub(r"(pipe|socket):\[\d+\]", r"\1:[INODE]", text)
     return text.splitlines()
 
@@ -305,6 +306,7 @@ def _lines(text: str) -> list[str]:
     ["-e", "trace=read,write,close", "-e", "signal=none"], ["-e", "trace=%desc", "-y"],
     ["-T"], ["-a", "20"], ["-e", "trace=39,3"], ["-e", "trace=?nosuchcall,getpid"],
     ["-qq"], ["-e", "trace=none"], ["-x"], ["-xx"], ["--strings-in-hex=non-ascii-chars"],
+    ["-n"], ["-n", "-tt", "-T"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_same_lines_as_strace(options, target, data_file):
     """A single process: the whole text is strace's, line for line."""
