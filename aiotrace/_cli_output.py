@@ -600,8 +600,6 @@ class JsonPrinter(_Layout):
         if tid in self.hidden and t is not Death:
             return
         cap = ev.captured
-        if self.numbers and (t is SyscallEntry or t is SyscallExit):
-            self.nrs[tid] = ev.nr
         if t is SyscallEntry:
             if cap is not None and self.status is None:
                 self._obj(ev, "syscall.entry", syscall=cap[0], nr=ev.nr, args=split_args(cap[1]))
