@@ -71,8 +71,8 @@ KNOWN_DIFFERENCES = """\
   to the names inside structs (ifr_name, sun_path).
 - Calls in _table.NARGS (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
   mq_*, ptrace, get/set_mempolicy, ...) print raw hex arguments; strace decodes them.
-- ioctl: only terminal, FIO* and the struct ifreq (SIOC*IF*) requests are named (not
-  SIOCGIFCONF); other requests print as _IOC(...)
+- ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
+  requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
 - prctl: a few options are decoded; the others print four hex arguments.
 - sendmsg/recvmsg: control messages are not decoded (msg_control is an address);

@@ -255,6 +255,7 @@ IOCTLS: dict[int, tuple[str, Optional[str]]] = {
     0x8927: ("SIOCGIFHWADDR", "ifreq_out"),
     0x8933: ("SIOCGIFINDEX", "ifreq_out"),
     0x8942: ("SIOCGIFTXQLEN", "ifreq_out"),
+    0x8912: ("SIOCGIFCONF", "ifconf_out"),
 }
 
 _IOC_DIRS = {0: "_IOC_NONE", 1: "_IOC_WRITE", 2: "_IOC_READ", 3: "_IOC_READ|_IOC_WRITE"}
@@ -294,6 +295,11 @@ def _ioctl_entry(c: Ctx) -> str:
         return "%s, %s" % (head, S.termios(c, arg))
     if how == "winsize_in":
         return "%s, %s" % (head, S.winsize(c, arg))
+    if how == "ifconf_out":   # struct ifconf: its length and buffer, kept for the exit
+        got = c.unpack("<i4xQ", arg)
+        if got is not None:
+            c.saved["ifconf"] = got
+        return head + ", "
     if how.startswith("ifreq"):
         data = c.read(arg, S.IFREQ_SIZE)
         if data is None:
@@ -312,6 +318,8 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     if how is None or not how.endswith("_out"):
         return entry
     arg = c.args[2]
+    if how == "ifconf_out":
+        return entry + _ifconf(c, arg)
     if how == "ifreq_out":
         if entry.endswith(", " + hexa(arg)):
             return entry   # unreadable at entry
@@ -329,6 +337,35 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     if how == "winsize_out":
         return entry + S.winsize(c, arg)
     return entry + S.int_ptr(c, arg)
+
+
+def _ifconf(c: Ctx, arg: int) -> str:
+    """SIOCGIFCONF's ``{ifc_len=IN => OUT, ifc_buf=[{ifr_name=..., ifr_addr=...}, ...]}``;
+    only OUT when the buffer is NULL (a size query) or the length did not change."""
+    before = c.saved.get("ifconf")
+    if before is None:
+        return hexa(arg)
+    len_in, buf = before
+    after = None if c.failed else c.unpack("<i", arg)
+    n = len_in if after is None else after[0]
+
+    def size(v: int) -> str:
+        if v > 0 and v % S.IFREQ_SIZE == 0:
+            return "%d /* %d * sizeof(struct ifreq) */" % (v, v // S.IFREQ_SIZE)
+        return str(v)
+
+    lens = size(n) if after is None or buf == 0 or n == len_in else \
+        "%d => %s" % (len_in, size(n))
+    if buf == 0 or after is None:
+        return "{ifc_len=%s, ifc_buf=%s}" % (lens, ptr(buf))
+    items = []
+    for i in range(max(n, 0) // S.IFREQ_SIZE):
+        data = c.read(buf + i * S.IFREQ_SIZE, S.IFREQ_SIZE)
+        if data is None:
+            break
+        items.append("{%s, ifr_addr=%s}" % (S.ifr_name(data),
+                                             S.sockaddr(c, buf + i * S.IFREQ_SIZE + 16, 16)))
+    return "{ifc_len=%s, ifc_buf=[%s]}" % (lens, ", ".join(items))
 
 
 # -- futex -----------------------------------------------------------------
