@@ -49,6 +49,22 @@ def itimerspec(ctx: Ctx, addr: int) -> str:
 _SIGEV_SIGNAL, _SIGEV_THREAD, _SIGEV_THREAD_ID = 0, 2, 4
 
 
+def nodemask(ctx: Ctx, addr: int, maxnode: int) -> str:
+    """A NUMA node mask of *maxnode* - 1 bits, as the kernel reads it: unsigned longs
+    printed ``%#0*lx`` (``0x00000000000001``; 0 without its 0x: ``0000000000000000``)."""
+    if addr == 0:
+        return "NULL"
+    nlongs = (max(maxnode, 1) - 1 + 63) // 64
+    n = min(nlongs, array_limit(ctx))
+    data = ctx.read(addr, 8 * n) if n else b""
+    if data is None:
+        return hexa(addr)
+    words = ["%016x" % w if w == 0 else "%#016x" % w for w in struct.unpack("<%dQ" % n, data)]
+    if n < nlongs:
+        words.append("...")
+    return "[" + ", ".join(words) + "]"
+
+
 def sigevent(ctx: Ctx, addr: int) -> str:
     """``struct sigevent`` (timer_create): its value only when set, then what the
     notification needs (a thread id, or a function and its attributes)."""

@@ -339,6 +339,11 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     return entry + S.int_ptr(c, arg)
 
 
+def _nodemask(c: Ctx, i: int) -> str:
+    """A node mask argument; the next argument is its maxnode."""
+    return S.nodemask(c, c.args[i], c.args[i + 1])
+
+
 def _ifconf(c: Ctx, arg: int) -> str:
     """SIOCGIFCONF's ``{ifc_len=IN => OUT, ifc_buf=[{ifr_name=..., ifr_addr=...}, ...]}``;
     only OUT when the buffer is NULL (a size query) or the length did not change."""
@@ -1064,6 +1069,11 @@ SYSCALLS: dict[str, Spec] = {
     "clock_gettime": sc(CLOCKID, TIMESPEC_OUT),
     "clock_getres": sc(CLOCKID, TIMESPEC_OUT),
     "clock_settime": sc(CLOCKID, TIMESPEC),
+    "get_mempolicy": sc(out(lambda c, i: c.struct(c.args[i], "<i", lambda m: "[%s]" % X.mpol_mode(m))),
+                         out(_nodemask), ULONG, PTR, F(X.MPOL_F_FLAGS, "MPOL_F_???")),
+    "set_mempolicy": sc(Kind(lambda c, i: X.mpol_mode(c.args[i])), Kind(_nodemask), ULONG),
+    "mbind": sc(PTR, ULONG, Kind(lambda c, i: X.mpol_mode(c.args[i])), Kind(_nodemask), ULONG,
+                F(X.MPOL_MF_FLAGS, "MPOL_MF_???")),
     "timer_create": sc(CLOCKID, SIGEVENT, INTPTR_OUT),
     "timer_settime": sc(INT, F(X.TIMER_FLAGS, "TIMER_???"), ITIMERSPEC, ITIMERSPEC_OUT),
     "timer_gettime": sc(INT, ITIMERSPEC_OUT),

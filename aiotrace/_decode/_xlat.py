@@ -444,6 +444,25 @@ IFF_FLAGS: Flags = (
 ARPHRD = {0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 512: "ARPHRD_PPP", 768: "ARPHRD_TUNNEL",
           769: "ARPHRD_TUNNEL6", 772: "ARPHRD_LOOPBACK", 776: "ARPHRD_SIT",
           778: "ARPHRD_IPGRE", 65534: "ARPHRD_NONE"}
+MPOL_MODES = {0: "MPOL_DEFAULT", 1: "MPOL_PREFERRED", 2: "MPOL_BIND", 3: "MPOL_INTERLEAVE",
+              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY", 6: "MPOL_WEIGHTED_INTERLEAVE"}
+MPOL_MODE_FLAGS: Flags = (("MPOL_F_STATIC_NODES", 1 << 15), ("MPOL_F_RELATIVE_NODES", 1 << 14),
+                          ("MPOL_F_NUMA_BALANCING", 1 << 13))
+MPOL_F_FLAGS: Flags = (("MPOL_F_NODE", 1), ("MPOL_F_ADDR", 2), ("MPOL_F_MEMS_ALLOWED", 4))
+MPOL_MF_FLAGS: Flags = (("MPOL_MF_STRICT", 1), ("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
+
+
+def mpol_mode(v: int) -> str:
+    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES``."""
+    v = u32(v)
+    base = v & 0xFF
+    name = MPOL_MODES.get(base)
+    if name is None:
+        return "%s /* MPOL_??? */" % hexa(v)
+    rest = v & ~0xFF
+    return name if not rest else name + "|" + flags(rest, MPOL_MODE_FLAGS, None)
+
+
 SIGEV_NOTIFY = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD", 4: "SIGEV_THREAD_ID"}
 
 ITIMERS = {0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"}
