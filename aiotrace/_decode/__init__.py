@@ -69,8 +69,8 @@ ALIGN_COLUMN = 40  # strace's default -a
 KNOWN_DIFFERENCES = """\
 - No -v (full structs) or -X; -x/-xx apply to the strings of arguments and buffers, not
   to the names inside structs (ifr_name, sun_path).
-- Calls in _table.NARGS (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
-  mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
+- Calls in _table.NARGS without a decoder in SYSCALLS (SysV IPC, io_uring, bpf, keyctl,
+  perf_event_open, mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
   requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
