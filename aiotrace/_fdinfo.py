@@ -52,7 +52,7 @@ def fd_details(tid: int, fd: int, link: str) -> FdText | None:
             if kind is not None:
                 return FdText("%s<%s %d:%d>" % (annotate_path(link), kind,
                                                 os.major(st.st_rdev), os.minor(st.st_rdev)))
-    except (OSError, ValueError):
+    except (OSError, ValueError, struct.error):   # gone, or an answer we cannot parse
         pass
     return None
 
