@@ -71,6 +71,8 @@ Filtering (-e EXPR, or --EXPR):
   -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
                          tamper with calls (strace's grammar)
   -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
+  -e read=FDS, -e write=FDS
+                         hex-dump the data read from / written to these descriptors
 
 Output:
   -o, --output=FILE      write the trace to FILE instead of stderr (-A: append);
@@ -119,6 +121,8 @@ class Options:
     strsize: int = 32
     column: int = 40
     numbers: bool = False                 # -n
+    dump_read: tuple[bool, frozenset[int]] | None = None    # -e read=: (negated, fds)
+    dump_write: tuple[bool, frozenset[int]] | None = None   # -e write=
     paths: list[str] = field(default_factory=list)    # -P PATH...
     xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
@@ -235,7 +239,13 @@ def _qualify(opts: Options, expr: str) -> None:
             else:
                 raise SetError(f"invalid decode-fds '{value}' (path, socket, dev, pidfd, all "
                                "or none)")
-        elif key in ("abbrev", "a", "verbose", "v", "raw", "x", "read", "r", "write", "w",
+        elif key in ("read", "r", "write", "w"):
+            fds = _fd_set(value)
+            if key in ("read", "r"):
+                opts.dump_read = fds
+            else:
+                opts.dump_write = fds
+        elif key in ("abbrev", "a", "verbose", "v", "raw", "x",
                      "fault", "kvm", "decode-pids", "decode_pids", "secontext", "trace-fds",
                      "trace_fds", "fd"):
             raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
@@ -527,7 +537,8 @@ class _Session:
                 if name in SYSCALL_NUMBERS:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
-                               inject=inject, paths=self.trace_paths)
+                               inject=inject, paths=self.trace_paths,
+                               dumps=(o.dump_read, o.dump_write))
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)
@@ -952,6 +963,23 @@ def _die_of(sig: int, tty: Any) -> int:
         pass
     os.kill(os.getpid(), sig)
     return 128 + sig   # the signal was not fatal after all
+
+
+def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
+    """-e read=SET / write=SET: (negated, descriptors), or None for none."""
+    neg = value.startswith("!")
+    body = value[1:] if neg else value
+    if body == "all":
+        return None if neg else (True, frozenset())
+    if body == "none":
+        return (True, frozenset()) if neg else None
+    fds = set()
+    for item in body.split(","):
+        item = item.strip()
+        if not item.isdigit():
+            raise SetError(f"invalid descriptor '{item}'")
+        fds.add(int(item))
+    return (neg, frozenset(fds))
 
 
 def _trace_paths(paths: list[str], err: _Out) -> frozenset[bytes] | None:

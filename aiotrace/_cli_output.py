@@ -49,6 +49,8 @@ __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_ar
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
 _NR_RESTART_SYSCALL = 219
+# -e read= / write=: the calls whose buffer (arg 1, arg 2 bytes) is dumped: 0 read, 1 write
+_DUMPED_CALLS = {"read": 0, "pread64": 0, "recvfrom": 0, "write": 1, "pwrite64": 1, "sendto": 1}
 _CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
@@ -150,8 +152,11 @@ class Decoder:
 
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
                  inject: dict[int, Any] | None = None,
-                 paths: frozenset[bytes] | None = None) -> None:
+                 paths: frozenset[bytes] | None = None,
+                 dumps: tuple[Any, Any] = (None, None)) -> None:
         self.strsize = strsize
+        # -e read= / write=: (negated, fds) for the data of reads and writes to hex-dump
+        self.dumps = dumps if dumps != (None, None) else None
         self.xflag = xflag
         self.paths = paths   # -P: only the calls that use one of these
         self.fd_path = self._fd_path if decode_fds else None
@@ -188,6 +193,21 @@ class Decoder:
         if self.fd_details:
             return fd_details(self._tid, fd, link) or link
         return link
+
+    def _dump(self, name: str, args: Any, retval: int, mem: Any) -> str:
+        """-e read=/write=: the bytes a call moved, as strace's hex dump lines."""
+        kind = _DUMPED_CALLS.get(name)
+        if kind is None or retval <= 0 or mem is None or self.dumps is None:
+            return ""
+        which = self.dumps[kind]
+        fd = args[0] & 0xFFFFFFFF
+        if which is None or (fd in which[1]) == which[0]:
+            return ""
+        try:
+            data = mem.read(args[1], min(retval, args[2]))
+        except OSError:
+            return ""
+        return hexdump(data)
 
     def _uses_paths(self, name: str, args: Any, mem: Any, tid: int) -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
@@ -272,7 +292,8 @@ class Decoder:
                 self.interrupted[tid] = name
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag)
-            return (name, entry, args, ret, t0, marks)
+            dump = self._dump(name, ev.args, ev.retval, mem) if self.dumps else ""
+            return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop
             return format_siginfo(raw) if raw else None
@@ -299,6 +320,19 @@ class Decoder:
                 if call is not None:
                     self.calls[tid] = call
         return None
+
+
+def hexdump(data: bytes) -> str:
+    """strace's dump of I/O data: 16 bytes a line, offset, hex in two groups, text."""
+    out = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        h = " ".join("%02x" % b for b in chunk[:8])
+        if len(chunk) > 8:
+            h += "  " + " ".join("%02x" % b for b in chunk[8:])
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        out.append(" | %05x  %-48s  %-16s |\n" % (off, h, text))
+    return "".join(out)
 
 
 # -- the event-loop half ------------------------------------------------------------------
@@ -479,7 +513,7 @@ class TextPrinter(_Layout):
                                 + "--- stopped by %s ---\n" % signal_name(ev.signo))
 
     def _exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
-        name, entry, args, ret, t0, marks = cap
+        name, entry, args, ret, t0, marks, dump = cap
         if self.status is not None and not self._status_ok(-4096 < ev.retval < 0):
             self.shown.discard(tid)
             return
@@ -504,7 +538,7 @@ class TextPrinter(_Layout):
         if self.syscall_times and t0 is not None:
             d = max(0, ev.time_ns - t0) // 1000
             s += " <%d.%06d>" % (d // 1000000, d % 1000000)
-        self.out.append(s + "\n")
+        self.out.append(s + "\n" + dump)
         self.open = None
 
     def _event_exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
@@ -606,7 +640,7 @@ class JsonPrinter(_Layout):
         elif t is SyscallExit:
             if cap is None:
                 return
-            name, entry, args, ret, t0, marks = cap
+            name, entry, args, ret, t0, marks, _dump = cap
             r = ev.retval
             failed = -4096 < r < 0
             if not self._status_ok(failed):

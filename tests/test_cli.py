@@ -306,7 +306,7 @@ def _lines(text: str) -> list[str]:
     ["-e", "trace=read,write,close", "-e", "signal=none"], ["-e", "trace=%desc", "-y"],
     ["-T"], ["-a", "20"], ["-e", "trace=39,3"], ["-e", "trace=?nosuchcall,getpid"],
     ["-qq"], ["-e", "trace=none"], ["-x"], ["-xx"], ["--strings-in-hex=non-ascii-chars"],
-    ["-n"], ["-n", "-tt", "-T"],
+    ["-n"], ["-n", "-tt", "-T"], ["-e", "write=all"], ["-e", "read=all", "-e", "write=!1", "-T"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_same_lines_as_strace(options, target, data_file):
     """A single process: the whole text is strace's, line for line."""
@@ -1056,6 +1056,8 @@ ERRORS = [
      ["-e", "decode-fds=bogus", "true"]),
     (["run", "-c", "-P", "/etc/hostname", "true"], "aiotrace: -P does not combine with -c/-C",
      None),
+    (["run", "-e", "write=x", "true"], "aiotrace: invalid descriptor 'x'", ["-e", "write=x", "true"]),
+    (["run", "-e", "read=-1", "true"], "aiotrace: invalid descriptor '-1'", ["-e", "read=-1", "true"]),
     (["run", "--strings-in-hex=bogus", "true"], "aiotrace: invalid --strings-in-hex argument: 'bogus'",
      ["--strings-in-hex=bogus", "true"]),
     # aiotrace's own
@@ -1065,6 +1067,7 @@ ERRORS = [
     (["run", "-e", "trace=%fil", "true"], "aiotrace: invalid system call '%fil' (did you mean %file", None),
     (["run", "-e", "trace=/[", "true"], "aiotrace: invalid regular expression '['", None),
     (["run", "-e", "raw=all", "true"], "aiotrace: -e raw= is not supported", None),
+    (["run", "-e", "verbose=all", "true"], "aiotrace: -e verbose= is not supported", None),
     (["run", "-v", "true"], "aiotrace: -v (unabbreviated structures) is not supported", None),
     (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
      "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
