@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import struct
 import time
 from typing import Any
 
@@ -50,7 +51,11 @@ _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
 _NR_RESTART_SYSCALL = 219
 # -e read= / write=: the calls whose buffer (arg 1, arg 2 bytes) is dumped: 0 read, 1 write
-_DUMPED_CALLS = {"read": 0, "pread64": 0, "recvfrom": 0, "write": 1, "pwrite64": 1, "sendto": 1}
+_DUMPED_CALLS = {"read": 0, "pread64": 0, "recvfrom": 0, "write": 1, "pwrite64": 1, "sendto": 1,
+                 "readv": 0, "preadv": 0, "preadv2": 0, "recvmsg": 0,
+                 "writev": 1, "pwritev": 1, "pwritev2": 1, "sendmsg": 1}
+_IOV_CALLS = {"readv", "preadv", "preadv2", "writev", "pwritev", "pwritev2"}   # (iov, count)
+_MSG_CALLS = {"recvmsg", "sendmsg"}                                           # (msghdr)
 _CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
@@ -204,8 +209,13 @@ class Decoder:
         if which is None or (fd in which[1]) == which[0]:
             return ""
         try:
+            if name in _IOV_CALLS:
+                return _dump_iov(mem, args[1], args[2], retval)
+            if name in _MSG_CALLS:
+                iov, iovlen = struct.unpack("<QQ", mem.read(args[1] + 16, 16))
+                return _dump_iov(mem, iov, iovlen, retval)
             data = mem.read(args[1], min(retval, args[2]))
-        except OSError:
+        except (OSError, struct.error):
             return ""
         return hexdump(data)
 
@@ -320,6 +330,20 @@ class Decoder:
                 if call is not None:
                     self.calls[tid] = call
         return None
+
+
+def _dump_iov(mem: Any, iov: int, count: int, total: int) -> str:
+    """A vectored call's dump: ``* N bytes in buffer I`` and its bytes, buffer by buffer,
+    until *total* bytes; like strace, it stops at the first empty buffer."""
+    out = []
+    for i in range(min(count, 1024)):
+        base, length = struct.unpack("<QQ", mem.read(iov + 16 * i, 16))
+        n = min(length, total)
+        if n <= 0:
+            break
+        out.append(" * %d bytes in buffer %d\n" % (n, i) + hexdump(mem.read(base, n)))
+        total -= n
+    return "".join(out)
 
 
 def hexdump(data: bytes) -> str:

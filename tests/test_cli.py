@@ -1253,6 +1253,21 @@ def test_trace_path_like_strace(how, tmp_path):
     assert all("other.txt" not in ln for ln in calls) or how == "two"
 
 
+@needs_strace
+@pytest.mark.parametrize("options", [["-e", "read=all", "-e", "write=all"], ["-e", "write=3"],
+                                     ["-e", "read=!5"]], ids=lambda o: " ".join(o))
+def test_io_dumps_of_vectored_calls_like_strace(options, target):
+    """writev/readv/sendmsg/recvmsg: '* N bytes in buffer I' and a dump per buffer, up to
+    the bytes the call moved; like strace, the dump stops at an empty buffer."""
+    opts = ["-e", "trace=writev,readv,sendmsg,recvmsg", *options]
+    a = aiotrace("run", *opts, "--", target("iov_io"))
+    s = strace(*opts, target("iov_io"))
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "ok\n")
+    assert a.stderr == s.stderr
+    if "read=all" in options:
+        assert " * 8 bytes in buffer 1\n" in a.stderr
+
+
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     """The trace's reader goes away: the program still runs to its end and its status."""
     script = '"$@" 2>&1 >/dev/null | head -c 10 >/dev/null; exit 0'

@@ -24,7 +24,7 @@ def run(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 TARGETS = [
     "getppid_loop", "print_getppid", "threads", "forkexec", "exec_thread", "selfstop",
     "sighandler", "segv", "sigkill_self", "openat_file", "blocker", "syscall_mix",
-    "vfork_exec", "raise_signal", "restart_sleep",
+    "vfork_exec", "raise_signal", "restart_sleep", "iov_io",
 ]
 
 
@@ -180,6 +180,11 @@ def test_raise_signal_ignored(target) -> None:
     assert (r.returncode, r.stdout) == (0, f"survived signal {int(signal.SIGCHLD)}\n")
 
 
+def test_iov_io(target) -> None:
+    r = run(target("iov_io"))
+    assert (r.returncode, r.stdout) == (0, "ok\n")
+
+
 def test_restart_sleep(target) -> None:
     r = run(target("restart_sleep"))
     assert (r.returncode, r.stdout) == (0, "slept\n")
@@ -198,7 +203,7 @@ def test_restart_sleep(target) -> None:
     ["syscall_mix"],
     ["vfork_exec", "extra"],
     ["raise_signal"], ["raise_signal", "0"], ["raise_signal", "999"], ["raise_signal", "TERM"],
-    ["restart_sleep", "extra"],
+    ["restart_sleep", "extra"], ["iov_io", "extra"],
 ], ids=lambda argv: "-".join(argv))
 def test_usage_errors(target, argv: list[str]) -> None:
     r = run(target(argv[0]), *argv[1:])
