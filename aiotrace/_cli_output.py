@@ -178,8 +178,9 @@ class Decoder:
         """The stream's ``capture_after_resume=``: the stops this decoder reads nothing at
         that the thread can change before its next stop (``late_captures``). None with
         fd paths (``-y``) or paths to match (``-P``): those come from /proc, which a call
-        such as close changes."""
-        if self.fd_path is not None or self.paths is not None:
+        such as close changes; nor with dumps (``-e read=``/``write=``), read at the exit
+        stop from memory the thread may change once resumed."""
+        if self.fd_path is not None or self.paths is not None or self.dumps is not None:
             return None
         entries, exits = late_captures()
         return {SyscallEntry: entries, SyscallExit: exits}
