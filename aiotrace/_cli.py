@@ -85,6 +85,8 @@ Output:
       --strings-in-hex[=all|non-ascii|non-ascii-chars]
   -T, --syscall-times    show the time spent in each call
   -n, --syscall-number   start each line with the number of the call
+  -i, --instruction-pointer
+                         and with the thread's instruction pointer
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
   -a, --columns=N        align return values at column N (default 40)
@@ -121,6 +123,7 @@ class Options:
     strsize: int = 32
     column: int = 40
     numbers: bool = False                 # -n
+    ips: bool = False                     # -i
     dump_read: tuple[bool, frozenset[int]] | None = None    # -e read=: (negated, fds)
     dump_write: tuple[bool, frozenset[int]] | None = None   # -e write=
     paths: list[str] = field(default_factory=list)    # -P PATH...
@@ -148,7 +151,7 @@ class Options:
 
 _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
-    "d": "-d (debug output)", "i": "-i (instruction pointer)", "k": "-k (stack traces)",
+    "d": "-d (debug output)", "k": "-k (stack traces)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
@@ -176,7 +179,7 @@ _LONG = {
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
     "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
-    "syscall-number": ("no", "n"),
+    "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
     "version": ("no", "V"),
 }
 
@@ -283,6 +286,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.paths.append(arg)
     elif opt == "n":
         opts.numbers = True
+    elif opt == "i":
+        opts.ips = True
     elif opt == "x":
         opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
     elif opt == "strings-in-hex":
@@ -413,7 +418,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if c not in _SHORT_WITH_ARG and c not in "cCfFhnqrtTVwxyzZA" and c not in _UNSUPPORTED:
+                if c not in _SHORT_WITH_ARG and c not in "cCfFhinqrtTVwxyzZA" and c not in _UNSUPPORTED:
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
                     if j < len(a):
@@ -538,7 +543,7 @@ class _Session:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
                                inject=inject, paths=self.trace_paths,
-                               dumps=(o.dump_read, o.dump_write))
+                               dumps=(o.dump_read, o.dump_write), ips=o.ips)
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)
@@ -552,7 +557,7 @@ class _Session:
         pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
         text: dict[str, Any] = dict(timestamps="r" if o.relative else o.timestamps,
                                     syscall_times=o.syscall_times, column=o.column,
-                                    quiet=quiet, numbers=o.numbers, **common)
+                                    quiet=quiet, numbers=o.numbers, ips=o.ips, **common)
         if o.follow >= 2 and o.output is not None:
             self.printer = SeparatePrinter(o.output, append=o.append, **text)
         else:

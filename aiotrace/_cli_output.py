@@ -77,6 +77,26 @@ def _stack_pointer(tid: int) -> int | None:
     return int(regs[_RSP_INDEX])
 
 
+_RIP_INDEX = 16
+
+
+def _instruction_pointer(tid: int) -> int | None:
+    regs = (ctypes.c_ulonglong * 27)()
+    if _ptrace(_PTRACE_GETREGS, tid, None, regs) != 0:
+        return None
+    return int(regs[_RIP_INDEX])
+
+
+class WithIP:
+    """A captured value and the instruction pointer of its stop (-i)."""
+
+    __slots__ = ("value", "ip")
+
+    def __init__(self, value: Any, ip: int | None) -> None:
+        self.value = value
+        self.ip = ip
+
+
 def _name(nr: int) -> str:
     return _NAMES[nr] if 0 <= nr < 512 else "syscall_%#x" % (nr & 0xFFFFFFFFFFFFFFFF)
 
@@ -158,8 +178,11 @@ class Decoder:
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
                  inject: dict[int, Any] | None = None,
                  paths: frozenset[bytes] | None = None,
-                 dumps: tuple[Any, Any] = (None, None)) -> None:
+                 dumps: tuple[Any, Any] = (None, None), ips: bool = False) -> None:
         self.strsize = strsize
+        self.ips = ips   # -i: each capture also carries the thread's instruction pointer
+        if ips:
+            self.capture = self._capture_with_ip   # type: ignore[method-assign]
         # -e read= / write=: (negated, fds) for the data of reads and writes to hex-dump
         self.dumps = dumps if dumps != (None, None) else None
         self.xflag = xflag
@@ -180,8 +203,9 @@ class Decoder:
         fd paths (``-y``) or paths to match (``-P``): those come from /proc, which a call
         such as close changes; nor with dumps (``-e read=``/``write=``), read at the exit
         stop from memory the thread may change once resumed."""
-        if self.fd_path is not None or self.paths is not None or self.dumps is not None:
-            return None
+        if (self.fd_path is not None or self.paths is not None or self.dumps is not None
+                or self.ips):
+            return None   # (-i reads the registers at the stop)
         entries, exits = late_captures()
         return {SyscallEntry: entries, SyscallExit: exits}
 
@@ -265,6 +289,14 @@ class Decoder:
         if rule.delay_enter_ns or rule.delay_exit_ns:
             marks += " (DELAYED)"
         return marks
+
+    def _capture_with_ip(self, ev: Any, mem: Any) -> Any:
+        """-i: capture(), with the instruction pointer of the stop (WithIP)."""
+        value = Decoder.capture(self, ev, mem)
+        t = type(ev)
+        if value is None or not (t is SyscallEntry or t is SyscallExit or t is Signal):
+            return value
+        return WithIP(value, _instruction_pointer(ev.tid))
 
     def capture(self, ev: Any, mem: Any) -> Any:
         t = type(ev)
@@ -411,9 +443,13 @@ class TextPrinter(_Layout):
         column: int = 40,
         quiet: frozenset[str] = frozenset(),
         numbers: bool = False,
+        ips: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        # -i: "[00007f...] " from the last stop of the thread; "[????????????????] " unknown
+        self.ips = ips
+        self.ip: dict[int, int | None] = {}
         # -n: each line starts with the number of its thread's last call ("[  59] ")
         self.numbers = numbers
         self.nrs: dict[int, int] = {}
@@ -456,6 +492,9 @@ class TextPrinter(_Layout):
             pfx += self._stamp(t_ns)
         if self.numbers:
             pfx += "[%4d] " % self.nrs.get(tid, 0)
+        if self.ips:
+            ip = self.ip.get(tid)
+            pfx += "[????????????????] " if ip is None else "[%016x] " % ip
         self.col = len(pfx)
         return head + pfx
 
@@ -493,6 +532,11 @@ class TextPrinter(_Layout):
         if tid in self.hidden and t is not Death:
             return
         cap = ev.captured
+        if type(cap) is WithIP:
+            self.ip[tid] = cap.ip
+            cap = cap.value
+        elif t is Death:
+            self.ip[tid] = None
         if self.numbers and (t is SyscallEntry or t is SyscallExit):
             self.nrs[tid] = ev.nr
         if t is SyscallEntry:
@@ -659,6 +703,8 @@ class JsonPrinter(_Layout):
         if tid in self.hidden and t is not Death:
             return
         cap = ev.captured
+        if type(cap) is WithIP:
+            cap = cap.value
         if t is SyscallEntry:
             if cap is not None and self.status is None:
                 self._obj(ev, "syscall.entry", syscall=cap[0], nr=ev.nr, args=split_args(cap[1]))
