@@ -67,24 +67,17 @@ _ptrace = _libc.ptrace
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p)
 _ptrace.restype = ctypes.c_long
 _PTRACE_GETREGS = 12
-_RSP_INDEX = 19   # struct user_regs_struct: r15 ... rip cs eflags rsp
+_RIP_INDEX, _RSP_INDEX = 16, 19   # struct user_regs_struct: r15 ... rip cs eflags rsp
 
 
-def _stack_pointer(tid: int) -> int | None:
+def _register(tid: int, index: int) -> int | None:
+    """One register of a stopped thread (struct user_regs_struct's *index*)."""
     regs = (ctypes.c_ulonglong * 27)()
     if _ptrace(_PTRACE_GETREGS, tid, None, regs) != 0:
         return None
-    return int(regs[_RSP_INDEX])
+    return int(regs[index])
 
 
-_RIP_INDEX = 16
-
-
-def _instruction_pointer(tid: int) -> int | None:
-    regs = (ctypes.c_ulonglong * 27)()
-    if _ptrace(_PTRACE_GETREGS, tid, None, regs) != 0:
-        return None
-    return int(regs[_RIP_INDEX])
 
 
 class WithIP:
@@ -296,7 +289,7 @@ class Decoder:
         t = type(ev)
         if value is None or not (t is SyscallEntry or t is SyscallExit or t is Signal):
             return value
-        return WithIP(value, _instruction_pointer(ev.tid))
+        return WithIP(value, _register(ev.tid, _RIP_INDEX))
 
     def capture(self, ev: Any, mem: Any) -> Any:
         t = type(ev)
@@ -309,7 +302,7 @@ class Decoder:
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
             else:
-                sp = _stack_pointer(tid) if nr == _NR_RT_SIGRETURN else None
+                sp = _register(tid, _RSP_INDEX) if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag)
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
