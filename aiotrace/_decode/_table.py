@@ -306,9 +306,11 @@ def _ioctl_entry(c: Ctx) -> str:
             return "%s, %s" % (head, hexa(arg))
         req = u32(c.args[1])
         if req == S.SIOCGIFNAME:
+            c.saved["ifreq"] = True
             return "%s, {ifr_ifindex=%d" % (head, struct.unpack_from("<i", data, 16)[0])
         if how == "ifreq_in":
             return "%s, {%s, %s}" % (head, S.ifr_name(data), S.ifr_value(c, req, data, arg))
+        c.saved["ifreq"] = True   # the exit closes the struct this opened
         return "%s, {%s" % (head, S.ifr_name(data))
     return head + ", "  # decoded at exit
 
@@ -321,8 +323,8 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     if how == "ifconf_out":
         return entry + _ifconf(c, arg)
     if how == "ifreq_out":
-        if entry.endswith(", " + hexa(arg)):
-            return entry   # unreadable at entry
+        if "ifreq" not in c.saved:
+            return entry   # unreadable at entry: its address is shown
         data = None if c.failed else c.read(arg, S.IFREQ_SIZE)
         if data is None:
             return entry + "}"

@@ -452,15 +452,22 @@ MPOL_F_FLAGS: Flags = (("MPOL_F_NODE", 1), ("MPOL_F_ADDR", 2), ("MPOL_F_MEMS_ALL
 MPOL_MF_FLAGS: Flags = (("MPOL_MF_STRICT", 1), ("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
 
 
+def low_byte_with_flags(v: int, names: Mapping[int, str], flag_table: Flags,
+                        unknown: str | None) -> str:
+    """A value named by its low byte, then the flags of the other bits
+    (``MPOL_BIND|MPOL_F_STATIC_NODES``, ``PER_LINUX|ADDR_NO_RANDOMIZE``). An unknown low
+    byte: the hex value, with ``/* unknown */`` when *unknown* is given."""
+    v = u32(v)
+    name = names.get(v & 0xFF)
+    if name is None:
+        return hexa(v) if unknown is None else "%s /* %s */" % (hexa(v), unknown)
+    rest = v & ~0xFF
+    return name if not rest else name + "|" + flags(rest, flag_table, None)
+
+
 def mpol_mode(v: int) -> str:
     """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES``."""
-    v = u32(v)
-    base = v & 0xFF
-    name = MPOL_MODES.get(base)
-    if name is None:
-        return "%s /* MPOL_??? */" % hexa(v)
-    rest = v & ~0xFF
-    return name if not rest else name + "|" + flags(rest, MPOL_MODE_FLAGS, None)
+    return low_byte_with_flags(v, MPOL_MODES, MPOL_MODE_FLAGS, "MPOL_???")
 
 
 SIGEV_NOTIFY = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD", 4: "SIGEV_THREAD_ID"}
@@ -701,14 +708,9 @@ PER_FLAGS: Flags = (
 
 
 def personality(v: int) -> str:
-    v = u32(v)
-    if v == 0xFFFFFFFF:
+    if u32(v) == 0xFFFFFFFF:
         return "0xffffffff"
-    dom = PER_DOMAINS.get(v & 0xFF)
-    if dom is None:
-        return hexa(v)
-    rest = v & ~0xFF
-    return dom if not rest else dom + "|" + flags(rest, PER_FLAGS, None)
+    return low_byte_with_flags(v, PER_DOMAINS, PER_FLAGS, None)
 
 
 IN_EVENTS: Flags = (
