@@ -138,7 +138,7 @@ class Tracer:
         self._kill_on_close = kill_on_close
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
-        self._core = Core(self._notify, _Ctl)
+        self._core = Core(self._notify, _Ctl, self._wfd)
         self._closed = False
         self._finished = anyio.Event()
         self._finished_flag = False   # (the same, for the pump's loops)
@@ -164,7 +164,10 @@ class Tracer:
         except BlockingIOError:
             pass
         self._notified = False
-        outbox = self._core.outbox
+        core = self._core
+        if core.accel is not None:
+            core.convert_on_loop()   # events the C loop made (see Core.convert)
+        outbox = core.outbox
         while outbox:
             outbox.popleft()()
         if self._core.finished and not outbox and not self._finished_flag:
@@ -387,10 +390,19 @@ class Tracer:
         os.close(self._rfd)
         os.close(self._wfd)
 
+    @property
+    def accelerated(self) -> bool:
+        """Whether this tracer's thread runs the C loop (aiotrace/_core/_accel.c), which
+        handles the common stops without the GIL; False when it was not built (no C
+        compiler at install time) or ``AIOTRACE_ACCEL=0`` was set when the tracer opened:
+        the same behaviour, at a higher cost per stop."""
+        return self._core.accel is not None
+
     def statistics(self) -> TracerStatistics:
         """Counters of this tracer (a frozen snapshot)."""
         core = self._core
-        return TracerStatistics(stops=core.stops, events=core.seq,
+        stops = core.stops + (core.accel.core.stops if core.accel is not None else 0)
+        return TracerStatistics(stops=stops, events=core.seq,
                                 processes=len(core.procs), threads=len(core.threads))
 
     @property
@@ -837,6 +849,13 @@ class EventStream:
                 break
             if self._done or sub.closed:
                 raise StopAsyncIteration
+            ac = self._tracer._core.accel
+            if ac is not None and ac.core.head != ac.core.tail:
+                # The C loop made records that are not events yet (the tracee's next stop
+                # often comes during the verdict's yield): turn them into events here,
+                # as the pipe's reader would, without a pass of the event loop first.
+                self._tracer._run_outbox()
+                continue
             pipe = self._pipe
             if pipe is not None:
                 await self._park_on_pipe(pipe)
@@ -934,12 +953,15 @@ class EventStream:
 class _Ctl:
     """The verdict API behind one intercepted event (one engine's hold)."""
 
-    __slots__ = ("core", "_hold", "done", "_raw_regs", "_regs", "prior", "scratch_used", "gone")
+    __slots__ = ("core", "_hold", "done", "_raw_regs", "_regs", "prior", "scratch_used", "gone",
+                 "_c_ok")
 
     def __init__(self, core: Core, hold: Hold, regs: _ffi.UserRegs | None, prior: Any) -> None:
         self.core = core
         self._hold = hold
         self.done = False
+        # a plain resume may go straight to the C loop (a C hold without hold() handles)
+        self._c_ok = hold.cslot is not None
         self._raw_regs = regs
         self._regs: Registers | None = None   # made when an engine first asks
         self.prior = prior
@@ -964,6 +986,9 @@ class _Ctl:
             raise RuntimeError("a verdict was already given for this event")
         self.done = True
         regs = self._regs
+        if change is None and self._c_ok and (regs is None or not regs._dirty) and (
+                self.core.release_c(self._hold)):
+            return
         if regs is not None and regs._dirty:
             raw = regs._raw
             inner = change
@@ -1044,6 +1069,7 @@ class _Ctl:
         if self.done:
             raise RuntimeError("hold() must come before the verdict")
         extra = Hold(self._hold.thread, None)
+        self._c_ok = False   # the verdict goes after this hold, through the tracer thread
         core = self.core
         core.post(lambda: core.add_hold(extra))
         return HoldHandle(core, extra)

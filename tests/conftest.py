@@ -28,6 +28,18 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(params=["c", "python"], ids=["c-loop", "py-loop"])
+def tracer_loop(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each of the tracer thread's loops: the C loop (aiotrace/_core/
+    _accel.c, the default) and the pure Python one (AIOTRACE_ACCEL=0), which must
+    behave the same. (test_accel.py checks that the C loop is built at all.)"""
+    if request.param == "python":
+        monkeypatch.setenv("AIOTRACE_ACCEL", "0")
+    else:
+        monkeypatch.delenv("AIOTRACE_ACCEL", raising=False)
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def targets_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Directory holding every ``tests/targets/NAME.c`` compiled to ``NAME``.

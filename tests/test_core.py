@@ -23,7 +23,8 @@ from aiotrace import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 
-pytestmark = pytest.mark.anyio
+# every test on both event loops, and with both of the tracer thread's loops
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
 class Run:

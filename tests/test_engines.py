@@ -20,7 +20,8 @@ from aiotrace.engines import (
     rewrite_paths,
 )
 
-pytestmark = pytest.mark.anyio
+# every test on both event loops, and with both of the tracer thread's loops
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 PPID = os.getpid()   # spawned tracees are forked by the tracer thread of this process
 

@@ -16,7 +16,8 @@ import pytest
 import aiotrace
 from aiotrace import Interrupt, Signal, SingleStep, SyscallEntry, SyscallExit
 
-pytestmark = pytest.mark.anyio
+# every test on both event loops, and with both of the tracer thread's loops
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
 

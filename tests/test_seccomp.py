@@ -37,7 +37,8 @@ def test_filter_for_every_syscall_fits():
     assert all(run_filter(prog, nr) == SECCOMP_RET_TRACE for nr in (0, 110, 469))
 
 
-pytestmark = pytest.mark.anyio
+# every test on both event loops, and with both of the tracer thread's loops
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
 async def run(argv, *, prefilter, streams):

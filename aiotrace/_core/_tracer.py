@@ -38,7 +38,7 @@ from collections import deque
 from functools import partial
 from typing import Any, Callable, Iterable
 
-from . import _ffi
+from . import _accel, _ffi
 from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
@@ -52,6 +52,7 @@ _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
 _AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
+_C_HOLDS = True   # whether the C loop holds a stop for a lone intercepting engine
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
@@ -181,6 +182,7 @@ _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _SYSCALL_REQ, _CONT_REQ, _SINGLESTEP_REQ = int(Req.SYSCALL), int(Req.CONT), int(Req.SINGLESTEP)
 _raw_ptrace = _ffi.raw_ptrace
+_ZERO_ARGS = (0, 0, 0, 0, 0, 0)
 _monotonic_ns = time.monotonic_ns
 # post_verdict: a yield longer than this gave the CPU to other work than the tracer thread
 _SLOW_YIELD_NS = 200_000
@@ -194,15 +196,19 @@ _NO_ENGINES: deque[Subscription] = deque()
 
 
 class Hold:
-    """One engine's hold on one stopped thread."""
+    """One engine's hold on one stopped thread. A *C hold* (``cslot`` set) is held by the
+    C loop, which resumes the thread itself when the engine asks for nothing else
+    (Core.release_c); Python adopts it before it does anything else with the thread."""
 
-    __slots__ = ("thread", "gen", "released", "sub")
+    __slots__ = ("thread", "gen", "released", "sub", "cslot", "cgen")
 
     def __init__(self, thread: Thread, sub: Subscription | None) -> None:
         self.thread = thread
         self.gen = thread.gen
         self.released = False
         self.sub = sub
+        self.cslot: _accel.Slot | None = None
+        self.cgen = 0
 
 
 class Verdict:
@@ -258,7 +264,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args",
+        "raw_args", "slot",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -285,6 +291,10 @@ class Thread:
         self.want_exit = False                 # prefiltered call: stop at its exit too
         self.expect_exit = False               # resumed from an entry with PTRACE_SYSCALL:
                                                # its next syscall stop is that call's exit
+        # its state in the C loop (None without it): the C loop owns nr, expect_exit,
+        # want_exit and the raw arguments while it handles the thread's stops (slot.dirty),
+        # and exit_off always
+        self.slot: _accel.Slot | None = None
 
 
 class Proc:
@@ -312,6 +322,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
+        "cfam", "converted",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -332,6 +343,10 @@ class Family:
         self.on_detached: list[Callable[[], None]] = []
         self.spawn_reply: Callable[[BaseException | None], None] | None = None
         self.next_order = 0
+        # what the C loop knows of its streams (None without it), and how many of the
+        # records it made for them were turned into events (see Core.convert)
+        self.cfam: _accel.Family | None = None
+        self.converted = 0
 
     def update_mode(self) -> bool:
         """Recompute how threads are resumed from the subscriptions; True when threads
@@ -344,7 +359,76 @@ class Family:
         self.full_stops = bool(wanting) and (
             pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
         )
+        if self.cfam is not None:
+            self.publish()
         return self.full_stops and not before
+
+    def publish(self) -> None:
+        """Tell the C loop what the streams want now, per syscall: nothing (the thread
+        goes on), a record (observers that take the event after the thread went on), a
+        C hold (one intercepting engine alone) or Python (anything else). Runs on the
+        thread that changed the streams; the C loop may be reading meanwhile, which is the
+        usual fuzziness of a subscription's moment: a stop or two either way."""
+        with _publish_lock:   # (the last to publish has seen the last change of subs)
+            self._publish()
+
+    def _publish(self) -> None:
+        cf = self.cfam
+        assert cf is not None
+        tables = (bytearray(_accel.NR), bytearray(_accel.NR))
+        counts = (bytearray(_accel.NR), bytearray(_accel.NR))
+        holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
+        for sub in self.subs:
+            if sub.closed:
+                continue
+            for k, cls in enumerate((SyscallEntry, SyscallExit)):
+                if sub.types is not None and cls not in sub.types:
+                    continue
+                table, count = tables[k], counts[k]
+                late = sub.late.get(cls, _NONE) if sub.capture is not None else None
+                slow = sub.tids is not None
+                nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
+                                      else [n for n in sub.syscalls if 0 <= n < _accel.NR])
+                for n in nrs:
+                    if count[n] < 255:
+                        count[n] += 1
+                    if sub.intercept and not slow:
+                        holders[k][n] = sub
+                        w = _accel.W_SLOW
+                    elif slow or sub.intercept or (late is not None and n not in late):
+                        w = _accel.W_SLOW
+                    else:
+                        w = _accel.W_RECORD
+                    if w > table[n]:
+                        table[n] = w
+        if _C_HOLDS:
+            for k in range(2):
+                for n in holders[k]:
+                    if counts[k][n] == 1:
+                        tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
+        base = ctypes.addressof(cf)
+        ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
+        ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
+        cf.options = int(self.options)
+        cf.full_stops = self.full_stops
+        cf.want_exit = self.want_exit
+        cf.fast = not self.detaching
+        self.set_limit()
+
+    def set_limit(self) -> None:
+        """How many records the C loop may make before a stop of this family goes to
+        Python, which looks at the buffers itself: the room left in the fullest buffer of
+        a stream that blocks (lossless backpressure), the records not yet turned into
+        events counting as taken."""
+        room = 1 << 30
+        for sub in self.subs:
+            if not sub.closed and not sub.drop:
+                r = sub.max_buffer - (sub.pushed - sub.taken)
+                if r < room:
+                    room = r
+        cf = self.cfam
+        assert cf is not None
+        cf.limit = self.converted + max(room, 0)
 
     def live(self) -> bool:
         return any(p.status is None and not p.detached for p in self.procs.values())
@@ -352,6 +436,21 @@ class Family:
 
 def _ignore_int(_: int) -> None:
     pass
+
+
+def _import(th: Thread, slot: _accel.Slot) -> None:
+    """The C loop handled stops of this thread since Python resumed it: take its view of
+    the syscall in progress."""
+    ee, we, _, nr, *vals = _accel.SLOT_IMPORT.unpack_from(slot, _accel.SLOT_IMPORT_AT)
+    slot.dirty = 0
+    th.expect_exit = bool(ee)
+    th.want_exit = bool(we)
+    th.nr = nr
+    th.raw_args = (nr, *vals) if nr != -1 else None
+    th.args = ()
+
+
+_publish_lock = threading.Lock()   # Family.publish from the tracer and the loop thread
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,6 +463,7 @@ class Core:
         self,
         notify: Callable[[], None],
         make_ctl: Callable[[Core, Hold, _ffi.UserRegs | None, Any], Any],
+        notify_fd: int = -1,
     ) -> None:
         self.notify = notify                     # wakes the loop; called once per batch
         # wraps a Hold in the loop-side verdict API (a class: no call frame of its own)
@@ -392,6 +492,29 @@ class Core:
         self._info = _ffi.SyscallInfo()
         self._info_addr = ctypes.addressof(self._info)
         self._set_info_ok = True
+        # The C loop (_accel.c), when it is built and the loop side can be woken through
+        # *notify_fd*: it waits for the stops and handles the common ones without the GIL.
+        lib = _accel.load() if notify_fd >= 0 else None
+        self.accel: _accel.Accel | None = None
+        self._accel_post: Callable[[int], None] | None = None
+        self._slots: dict[int, _accel.Slot] = {}   # every slot the C loop's table points at
+        self._conv_lock = threading.Lock()         # one thread at a time turns records into events
+        # families whose streams got events from Python since the C loop's limits were set
+        self._pushed_to: set[Family] = set()
+        # C holds turned into events, not yet adopted by Python: tid -> (hold, event parts)
+        self.c_holds: dict[int, tuple[Hold, type[TraceEvent], tuple[int, ...], dict[str, Any]]] = {}
+        if lib is not None:
+            ac = self.accel = _accel.Accel(lib)
+            c = ac.core
+            c.notify_fd = notify_fd
+            c.wake_r, c.wake_w = self._wake_r, self._wake_w
+            ac.set_pollfds([self._wake_r])
+            self._accel_post = lib.post
+            self._accel_ptr = ac.ptr
+            # PTRACE_GET_SYSCALL_INFO goes into the C loop's buffer, which holds it already
+            # when the C loop hands a syscall stop over (info_tid)
+            self._info = c.info
+            self._info_addr = ctypes.addressof(c.info)
         self.thread: threading.Thread | None = None
         self.tid = 0
         self.start_error: BaseException | None = None
@@ -407,6 +530,10 @@ class Core:
     def post(self, fn: Callable[[], None]) -> None:
         """Run *fn* on the tracer thread, soon. Safe from any thread."""
         self.commands.append(fn)
+        wake = self._accel_post
+        if wake is not None:
+            wake(self._accel_ptr)   # (the C loop's own doorbell protocol)
+            return
         sleeping = self._sleeping
         if sleeping and not self._rung:
             self._rung = True
@@ -431,6 +558,22 @@ class Core:
         time (see docs/architecture.md). A hint only: nothing depends on what runs during
         the yield."""
         self.post(fn)
+        self._yield_after_verdict()
+
+    def release_c(self, hold: Hold) -> bool:
+        """From the loop thread: the engine of a C hold asks for nothing but to go on. The
+        C loop resumes the thread; False when the hold is not the C loop's any more
+        (Python adopted it, or the thread is gone): use post_verdict then."""
+        slot = hold.cslot
+        ac = self.accel
+        if slot is None or ac is None or not ac.lib.release(ac.ptr, ctypes.addressof(slot),
+                                                             hold.cgen):
+            return False
+        hold.released = True
+        self._yield_after_verdict()
+        return True
+
+    def _yield_after_verdict(self) -> None:
         if self._yield_skip:
             self._yield_skip -= 1
             return
@@ -461,13 +604,18 @@ class Core:
             return
         self.notify()   # the loop's first wake-up tells it the thread runs
         try:
-            self._loop()
+            if self.accel is not None:
+                self._loop_accel()
+            else:
+                self._loop()
         except BaseException as exc:
             # A bug in aiotrace: tell the loop, and let EXITKILL take the spawned tracees.
             self.crash = exc
             import traceback
             traceback.print_exc()
         finally:
+            if self.accel is not None:
+                self.convert(self.direct)   # records made before the end
             self._stop_doorbell()
             for pid in list(self._pidfds):
                 self._drop_pidfd(pid)
@@ -551,6 +699,202 @@ class Core:
             if not held and self._drain(waitpid):
                 held = None
 
+    def _loop_accel(self) -> None:
+        """The tracer loop with the C loop (_accel.c), which waits, sleeps and handles the
+        common stops itself: here run the commands and the stops it hands over."""
+        ac = self.accel
+        assert ac is not None
+        c, take_cmds, ptr = ac.core, ac.lib.take_cmds, ac.ptr
+        commands = self.commands
+        while True:
+            if commands or c.py_cmds:
+                take_cmds(ptr)
+                while commands:
+                    commands.popleft()()
+            if self._closing and not self.families:
+                self._flush()
+                return
+            self._flush()
+            self._run_accel(1)
+
+    def _run_accel(self, block: int) -> None:
+        """One call of the C loop (*block*: until Python is needed), then what it handed
+        over: its records first (the order of the stops), then each stop it left to
+        Python, and the stops still pending after that (drain before dispatch)."""
+        ac = self.accel
+        assert ac is not None
+        c, ptr = ac.core, ac.ptr
+        run = ac.lib.run if block else ac.lib.drain
+        pushed = self._pushed_to
+        while True:
+            while pushed:
+                pushed.pop().set_limit()   # (Python's own events took room in the buffers)
+            c.early = len(self.early)
+            res = run(ptr, block)
+            if c.head != c.tail:
+                self.convert(self.direct)
+            if self.c_holds:
+                self._adopt()
+            if res != _accel.AT_SLOW:
+                break
+            self._handle(c.slow_pid, c.slow_status)
+            block = 0
+            run = ac.lib.drain
+        if res < 0:
+            raise OSError(-res, os.strerror(-res))
+
+    def convert(self, direct: Any) -> None:
+        """Turn the records the C loop made into events, in the order of their stops, and
+        hand them to their streams. Runs on the loop thread (for the records made while
+        the tracer thread was in the C loop) and on the tracer thread (before it handles
+        anything itself, so that its own events come after them); one thread at a time.
+        *direct* collects the pipes of the streams (trio) that get a byte."""
+        ac = self.accel
+        if ac is None:
+            return
+        with self._conv_lock:
+            head = ac.lib.take_records(ac.ptr)
+            tail = ac.core.tail
+            if head == tail:
+                return
+            ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
+            unpack = _accel.RECORD.unpack_from
+            threads = self.threads
+            outbox = self.outbox
+            families: list[Family] = []
+            for i in range(tail, head):
+                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen = unpack(
+                    ring, (i & mask) * size)
+                th = threads.get(tid)
+                if th is None:
+                    continue   # (cannot be: a thread's end is a stop that converts first)
+                proc = th.proc
+                fam = proc.family
+                fam.converted += 1
+                if not families or families[-1] is not fam:
+                    if fam not in families:
+                        families.append(fam)
+                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
+                self.seq += 1
+                base = (proc.pid, tid, self.seq, t)
+                if kind == _accel.R_ENTRY or kind == _accel.R_HELD_ENTRY:
+                    cls: type[TraceEvent] = SyscallEntry
+                    fields: dict[str, Any] = {"nr": nr, "args": args}
+                else:
+                    cls = SyscallExit
+                    fields = {"nr": nr, "args": args, "retval": rval}
+                if kind >= _accel.R_HELD_ENTRY:
+                    self._held_record(th, cls, base, fields, gen, ring,
+                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
+                    continue
+                shared = None
+                for sub in fam.subs:
+                    # (an intercepting stream, or one that reads at the stop, that wants
+                    # this event came after the stop: the C loop would have left it to
+                    # Python otherwise)
+                    if sub.intercept or not sub.wants(cls, tid, nr):
+                        continue
+                    if sub.capture is None:
+                        if shared is None:
+                            shared = cls(*base, **fields)
+                        ev = shared
+                    elif nr in sub.late.get(cls, _NONE):
+                        ev = cls(*base, **fields)
+                        object.__setattr__(ev, "captured", _capture(sub, ev, Memory(tid)))
+                    else:
+                        continue
+                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
+                        sub.dropped += 1
+                        continue
+                    sub.buffer.append(ev)
+                    sub.pushed += 1
+                    if not sub.flagged:
+                        sub.flagged = True
+                        if sub.wfd >= 0:
+                            direct.append(sub.wfd)
+                        else:
+                            outbox.append(sub.wake)
+            ac.lib.consumed(ac.ptr, head)
+            for fam in families:
+                if fam.cfam is not None:
+                    fam.set_limit()
+
+    def _held_record(
+        self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any],
+        gen: int, ring: memoryview, regs_at: int, direct: Any,
+    ) -> None:
+        """A C hold's record: the event goes to the one intercepting engine that wants it,
+        with a verdict handle for the C hold."""
+        slot = th.slot
+        assert slot is not None
+        for sub in th.proc.family.subs:
+            if sub.intercept and sub.wants(cls, th.tid, fields["nr"]):
+                break
+        else:
+            # the engine has gone since the stop: nobody holds it any more
+            ac = self.accel
+            assert ac is not None
+            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen)
+            return
+        hold = Hold(th, sub)
+        hold.cslot = slot
+        hold.cgen = gen
+        regs = _ffi.UserRegs.from_buffer_copy(ring, regs_at)
+        ev = cls(*base, **fields, _ctl=self.make_ctl(self, hold, regs, None))
+        self.c_holds[th.tid] = (hold, cls, base, fields)
+        sub.buffer.append(ev)
+        sub.pushed += 1
+        if not sub.flagged:
+            sub.flagged = True
+            if sub.wfd >= 0:
+                direct.append(sub.wfd)
+            else:
+                self.outbox.append(sub.wake)
+
+    def _adopt(self) -> None:
+        """Take over every C hold before Python does anything else (a command, a stop):
+        from here on the thread is stopped, held by its engine, as if Python had
+        dispatched the stop itself, so that every rule of the Python side applies (a
+        verdict that changes something, hold(), detach, close, SIGKILL)."""
+        ac = self.accel
+        assert ac is not None
+        lib, ptr = ac.lib, ac.ptr
+        lib.apply_releases(ptr)   # (released by the loop meanwhile: those go on now)
+        holds = self.c_holds
+        while holds:
+            tid, (hold, cls, base, fields) = holds.popitem()
+            slot = hold.cslot
+            if slot is None or not lib.adopt(ptr, ctypes.addressof(slot), hold.cgen):
+                continue   # released, or gone
+            th = hold.thread
+            slot.dirty = 0
+            nr = fields["nr"]
+            if cls is SyscallEntry:
+                th.nr = nr
+                th.args = fields["args"]
+                th.expect_exit = True
+                th.want_exit = bool(slot.want_exit)
+            else:
+                th.nr = -1
+                th.args = ()
+                th.expect_exit = th.want_exit = False
+            th.raw_args = None
+            th.stopped = True
+            th.holds += 1
+            th.chain_hold = hold
+            th.event = (cls, base, fields)
+            th.pending = _NO_ENGINES
+            th.verdict = _CLEAN
+            hold.gen = th.gen   # (unchanged since the C hold: holds made meanwhile match)
+            hold.cslot = None
+
+    def convert_on_loop(self) -> None:
+        """convert(), on the loop thread: the streams' own pipes get their byte here."""
+        direct: list[int] = []
+        self.convert(direct)
+        for fd in direct:
+            _ffi.write_byte(fd)
+
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
         """Collect every pending stop before anything is handed to the loop."""
         got = False
@@ -610,6 +954,8 @@ class Core:
         sleep = shutil.which("sleep") or "/bin/sleep"
         pid = os.posix_spawn(sleep, ["sleep", "infinity"], dict(os.environ))
         self._doorbell = pid
+        if self.accel is not None:
+            self.accel.core.doorbell = pid
         try:
             _ffi.seize(pid, Opt.EXITKILL)
         except OSError as exc:
@@ -653,9 +999,14 @@ class Core:
             # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
             self.early[tid] = status
             return
+        slot = th.slot
+        if slot is not None:
+            if slot.dirty:
+                _import(th, slot)
+            slot.state = _accel.S_STOPPED   # (already, when the C loop handed it over)
         if (status & 0xFFFF) == _SYSCALL_STOP:
             stop = _SYSCALL   # the common case, without decode_status
-        elif (status & 0xFFFF) == _SECCOMP_STOP:
+        elif status == _SECCOMP_STOP:   # (its event is above the low 16 bits)
             stop = _SECCOMP   # (the prefilter's common case)
         else:
             stop = decode_status(status)
@@ -721,7 +1072,10 @@ class Core:
             self._release_if_free(th)
             return
         info = self._info
-        if _raw_ptrace(_GET_SYSCALL_INFO, th.tid, _INFO_SIZE, self._info_addr) == -1:
+        ac = self.accel
+        if ac is not None and ac.core.info_tid == th.tid:
+            ac.core.info_tid = 0   # the C loop read it for this stop already
+        elif _raw_ptrace(_GET_SYSCALL_INFO, th.tid, _INFO_SIZE, self._info_addr) == -1:
             return  # gone: its death is reported next
         op = info.op
         if op == _OP_ENTRY or op == _OP_SECCOMP:
@@ -802,17 +1156,26 @@ class Core:
             mover = proc.threads.pop(old_tid, None)
             self.threads.pop(old_tid, None)
             if mover is not None:
+                exit_off = 0
+                if mover.slot is not None:
+                    if mover.slot.dirty:
+                        _import(mover, mover.slot)
+                    exit_off = mover.slot.exit_off
+                self._drop_slot(th)      # (the leader's: its tid is the mover's now)
+                self._drop_slot(mover)
                 mover.tid = th.tid
                 mover.stopped = True
                 mover.gen = th.gen
                 proc.threads[th.tid] = mover
                 self.threads[th.tid] = mover
+                self._new_slot(mover, exit_off, _accel.S_STOPPED)
                 th = mover
         # Threads other than the exec'ing one are gone after a successful exec; their
         # deaths may or may not be reported: forget them now.
         for tid in [t for t in proc.threads if t != th.tid]:
             gone = proc.threads.pop(tid)
             self.threads.pop(tid, None)
+            self._drop_slot(gone)
             gone.gen += 1
         if th.nr == -1:
             th.nr = _NR_EXECVE
@@ -984,6 +1347,9 @@ class Core:
     def _push(self, sub: Subscription, item: Any) -> None:
         sub.buffer.append(item)
         sub.pushed += 1
+        fam = sub.family
+        if fam is not None and fam.cfam is not None:
+            self._pushed_to.add(fam)
         if not sub.flagged:
             sub.flagged = True
             if sub.wfd >= 0:
@@ -1027,13 +1393,44 @@ class Core:
     def _resume(self, th: Thread, sig: int, req: int) -> None:
         th.stopped = False
         th.gen += 1
-        if th.exit_off and th.proc.family.want_exit:
-            # (without any stream for Exit events, the option stays off: one
-            # PTRACE_SETOPTIONS less on each side of every held stop)
-            th.exit_off = False
-            self._try(Req.SETOPTIONS, th.tid, th.proc.family.options)
+        slot = th.slot
+        if slot is not None:
+            self._export(th, slot, req)
+        elif th.exit_off == th.proc.family.want_exit:
+            # PTRACE_O_TRACEEXIT on exactly when a stream wants Exit events: off, a thread's
+            # end costs one stop less, and no PTRACE_SETOPTIONS is needed on either side of
+            # a held stop (see _exit_stops_off)
+            self._exit_option(th.tid, th.proc.family)
+            th.exit_off = not th.proc.family.want_exit
         if _raw_ptrace(req, th.tid, 0, sig) == -1:
             _gone_or_raise()
+
+    def _export(self, th: Thread, slot: _accel.Slot, req: int) -> None:
+        """Hand a thread that Python resumes back to the C loop: its syscall in progress,
+        and whether the C loop may handle its next syscall stop (not when Python has
+        something to do there)."""
+        fam = th.proc.family
+        if slot.exit_off == fam.want_exit:   # (as above; the C loop does the same)
+            self._exit_option(th.tid, fam)
+            slot.exit_off = not fam.want_exit
+        nr = th.nr
+        if nr == -1:
+            vals: tuple[int, ...] = _ZERO_ARGS
+        elif th.raw_args is not None:
+            vals = th.raw_args[1:]
+        else:
+            a = th.args
+            vals = a._v if isinstance(a, Args) else (tuple(a) + _ZERO_ARGS)[:6]
+        fast = (req == _SYSCALL_REQ or req == _CONT_REQ) and not (
+            th.detach_requested or th.fake_return is not None or fam.detaching
+            or th.proc.pre_exec)
+        _accel.SLOT_EXPORT.pack_into(
+            slot, _accel.SLOT_EXPORT_AT, _accel.S_RUNNING, fast, th.expect_exit,
+            th.want_exit, 0, nr, *vals)
+
+    def _exit_option(self, tid: int, fam: Family) -> None:
+        opts = fam.options if fam.want_exit else fam.options & ~Opt.TRACEEXIT
+        self._try(Req.SETOPTIONS, tid, int(opts))
 
     def _try(self, req: int, tid: int, data: int) -> bool:
         if _raw_ptrace(req, tid, 0, data) != -1:
@@ -1234,6 +1631,7 @@ class Core:
             e = AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0))
             self.reply(lambda: reply(e))
             return
+        self._accel_family(fam)
         self._add_proc(proc)
         self._add_thread(proc, pid)
         self.families.append(fam)
@@ -1285,6 +1683,7 @@ class Core:
             err = e
             self.reply(lambda: reply(err))
             return
+        self._accel_family(fam)
         self._add_proc(proc)
         for tid in seized:
             self._add_thread(proc, tid)
@@ -1303,18 +1702,57 @@ class Core:
         os.set_inheritable(fd, False)
         self._pidfds[proc.pid] = fd
         self._poll.register(fd, select.POLLIN)
+        if self.accel is not None:
+            self.accel.set_pollfds([self._wake_r, *self._pidfds.values()])
 
     def _drop_pidfd(self, pid: int) -> None:
         fd = self._pidfds.pop(pid, None)
         if fd is not None:
             self._poll.unregister(fd)
+            if self.accel is not None:
+                self.accel.set_pollfds([self._wake_r, *self._pidfds.values()])
             os.close(fd)
 
     def _add_thread(self, proc: Proc, tid: int) -> Thread:
         th = Thread(tid, proc)
         proc.threads[tid] = th
         self.threads[tid] = th
+        self._new_slot(th)
         return th
+
+    def _new_slot(self, th: Thread, exit_off: int = 0, state: int = _accel.S_RUNNING) -> None:
+        """Register *th* with the C loop (when it runs): a slot under its tid."""
+        ac = self.accel
+        cf = th.proc.family.cfam
+        if ac is None or cf is None:
+            return
+        slot = _accel.Slot()
+        slot.tid = th.tid
+        slot.nr = -1
+        slot.fam = ctypes.addressof(cf)
+        slot.exit_off = exit_off
+        slot.state = state
+        if ac.lib.add(ac.ptr, ctypes.addressof(slot)) != 0:
+            raise MemoryError("aiotrace: no memory for the C tracer loop's table of threads")
+        self._slots[th.tid] = slot   # (alive while the C loop's table points at it)
+        th.slot = slot
+
+    def _drop_slot(self, th: Thread) -> None:
+        """The C loop forgets *th* (gone, detached, or moved to another tid)."""
+        slot = th.slot
+        if slot is None:
+            return
+        th.slot = None
+        ac = self.accel
+        if ac is not None and self._slots.get(slot.tid) is slot:
+            del self._slots[slot.tid]
+            ac.lib.delete(ac.ptr, slot.tid)
+
+    def _accel_family(self, fam: Family) -> None:
+        """Give a new family its table in the C loop (when it runs)."""
+        if self.accel is not None and fam.cfam is None:
+            fam.cfam = _accel.Family()
+            fam.publish()
 
     def _new_tracee(self, parent: Thread, child: int, event: int) -> tuple[str, int]:
         proc = parent.proc
@@ -1324,7 +1762,7 @@ class Core:
         else:
             is_thread = False
         if is_thread:
-            self._add_thread(proc, child).exit_off = parent.exit_off   # options are inherited
+            kid = self._add_thread(proc, child)
             clone_type = "thread"
             child_pid = proc.pid
         else:
@@ -1333,7 +1771,10 @@ class Core:
             child_pid = child
             newp = Proc(child, fam)
             self._add_proc(newp)
-            self._add_thread(newp, child).exit_off = parent.exit_off
+            kid = self._add_thread(newp, child)
+        kid.exit_off = parent.exit_off   # options are inherited
+        if kid.slot is not None and parent.slot is not None:
+            kid.slot.exit_off = parent.slot.exit_off
         early = self.early.pop(child, None)
         if early is not None:
             self._handle(child, early)
@@ -1345,6 +1786,7 @@ class Core:
         th.stopped = False
         self.threads.pop(th.tid, None)
         proc.threads.pop(th.tid, None)
+        self._drop_slot(th)
         if not proc.detached:
             self._dispatch_death(th, status)
         if th.tid == proc.pid:
@@ -1385,6 +1827,7 @@ class Core:
         for tid in list(proc.threads):
             gone = proc.threads.pop(tid)
             self.threads.pop(tid, None)
+            self._drop_slot(gone)
             gone.gen += 1
         self.procs.pop(proc.pid, None)
         self._drop_pidfd(proc.pid)
@@ -1436,6 +1879,8 @@ class Core:
             self.reply(done)
             return
         fam.detaching = True
+        if fam.cfam is not None:
+            fam.publish()   # (its stops are Python's from now on)
         fam.on_detached.append(done)
         for proc in list(fam.procs.values()):
             for th in list(proc.threads.values()):
@@ -1456,6 +1901,7 @@ class Core:
         self._try(Req.DETACH, th.tid, sig)
         proc.threads.pop(th.tid, None)
         self.threads.pop(th.tid, None)
+        self._drop_slot(th)
         if not proc.threads:
             proc.detached = True
             if proc.spawned:

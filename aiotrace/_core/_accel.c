@@ -1,0 +1,780 @@
+/* aiotrace's tracer loop in C: the per-stop path without the GIL.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The tracer thread (aiotrace/_core/_tracer.py) calls at_run() through ctypes, which
+ * releases the GIL for the call. at_run() waits for the tracees' stops and handles the
+ * common ones itself, so that a tracee never waits for Python, nor for the GIL that the
+ * application's threads hold:
+ *
+ *   - a syscall stop that no stream wants: the thread goes on at once;
+ *   - a syscall stop that only observers want, who may see it after the thread went on
+ *     (no capture at the stop, room in their buffers): it becomes a *record* in a ring,
+ *     which the event loop's thread turns into events later (Core.convert), and the
+ *     thread goes on at once;
+ *   - a syscall stop that one intercepting engine wants, alone: its registers are read,
+ *     it becomes a record, and the thread stays stopped (a *C hold*) until the engine's
+ *     verdict, which the loop thread queues with at_release() when it asks for nothing
+ *     but to go on; anything else the engine decides goes through Python, which *adopts*
+ *     the hold first (at_adopt);
+ *   - the doorbell's stop (the loop woke the thread up): the doorbell goes on.
+ *
+ * Everything else (other stops, deaths, threads Python holds, families being detached)
+ * goes back to Python, which keeps the whole state machine; at_run() returns AT_SLOW with
+ * the stop. Python returns to at_run() when it is done. Python commands queued by the loop
+ * (Core.post) make at_run() return AT_CMDS.
+ *
+ * Nothing here includes Python.h: the library is plain C, built by setuptools as an
+ * optional extension and loaded with ctypes (aiotrace/_core/_accel.py). The structures
+ * below are mirrored there field by field; at_layout() lets Python check the offsets.
+ *
+ * Kernel facts this file relies on (more in _tracer.py's docstring and docs/architecture.md):
+ *   - ptrace requests are checked against the tracer *thread*: only the thread that runs
+ *     at_run() may resume a tracee, so at_release() only queues, and at_run() resumes;
+ *   - waitpid(-1, __WALL | __WNOTHREAD) reports only this thread's own children and
+ *     tracees: the application's subprocesses are never reaped here;
+ *   - a thread in a ptrace-stop cannot report anything but its death (SIGKILL takes it out
+ *     of any stop); with every tracee stopped, the thread sleeps in poll() on a wake pipe
+ *     and the tracees' pidfds (readable once a process is dead) instead of in waitpid,
+ *     after turning PTRACE_O_TRACEEXIT off, so that a killed thread dies at once instead of
+ *     stopping again in PTRACE_EVENT_EXIT, which no pidfd would report;
+ *   - ESRCH from a resume means the thread was killed in its stop: its death comes next.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __WALL
+#define __WALL 0x40000000
+#endif
+#ifndef __WNOTHREAD
+#define __WNOTHREAD 0x20000000
+#endif
+
+/* ptrace requests (<linux/ptrace.h>), as plain numbers: glibc's enum differs by version */
+#define REQ_CONT 7
+#define REQ_GETREGS 12
+#define REQ_SYSCALL 24
+#define REQ_SETOPTIONS 0x4200
+#define REQ_GET_SYSCALL_INFO 0x420E
+#define OPT_TRACEEXIT 0x40
+#define INFO_ENTRY 1
+#define INFO_EXIT 2
+#define INFO_SECCOMP 3
+#define SYSCALL_STOP ((((SIGTRAP | 0x80) << 8) | 0x7F))
+#define SECCOMP_STOP ((((SIGTRAP | (7 << 8)) << 8) | 0x7F))   /* PTRACE_EVENT_SECCOMP */
+#define WAIT_FLAGS (__WALL | __WNOTHREAD)
+
+#define AT_NR 512               /* syscall numbers the per-family tables cover */
+
+/* what a family's streams want of one syscall's entry or exit */
+enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3 };
+/* a slot's state */
+enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
+/* at_run's results (negative: -errno of waitpid) */
+enum { AT_IDLE = 0, AT_SLOW = 1, AT_CMDS = 2 };
+/* what the thread is blocked in, for the ring */
+enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2 };
+/* record kinds */
+enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4 };
+
+struct syscall_info {           /* struct ptrace_syscall_info, Linux >= 5.3 */
+    uint8_t op;
+    uint8_t pad[3];
+    uint32_t arch;
+    uint64_t instruction_pointer;
+    uint64_t stack_pointer;
+    union {
+        struct { uint64_t nr; uint64_t args[6]; } entry;
+        struct { int64_t rval; uint8_t is_error; } exit;
+        struct { uint64_t nr; uint64_t args[6]; uint32_t ret_data; } seccomp;
+    } u;
+};
+
+struct at_family {              /* one Family: what its streams want */
+    int64_t issued;             /* records made for it (written here only) */
+    int64_t limit;              /* records may be made while issued < limit (Python's) */
+    uint32_t options;           /* its PTRACE_SETOPTIONS */
+    uint8_t fast;               /* its stops may be handled here at all */
+    uint8_t full_stops;         /* resume with PTRACE_SYSCALL (no prefilter covers the interest) */
+    uint8_t want_exit;          /* a stream wants Exit events: PTRACE_O_TRACEEXIT back on */
+    uint8_t pad;
+    uint8_t entry[AT_NR];       /* W_* for each syscall's entry */
+    uint8_t exit[AT_NR];        /* ... and exit */
+};
+
+struct at_slot {                /* one traced thread (Python's Thread.slot) */
+    int32_t tid;
+    uint8_t exit_off;           /* PTRACE_O_TRACEEXIT turned off for an all-held sleep */
+    uint8_t state;              /* S_* */
+    uint8_t fast;               /* its next syscall stop may be handled here (Python sets it) */
+    uint8_t expect_exit;        /* resumed from an entry with PTRACE_SYSCALL: next is its exit */
+    uint8_t want_exit;          /* prefiltered call: a stream wants its exit */
+    uint8_t dirty;              /* a stop was handled here since Python last looked */
+    uint8_t pad[6];
+    int64_t nr;                 /* syscall in progress, -1 if none */
+    uint64_t args[6];           /* ... and its arguments */
+    struct at_family *fam;
+    uint32_t gen;               /* bumped at each C hold: a stale release is ignored */
+    int32_t req;                /* C hold: the request that resumes it */
+};
+
+struct at_record {              /* one event made here, turned into a Python event later */
+    int32_t tid;
+    int32_t kind;               /* R_* */
+    int64_t nr;
+    uint64_t args[6];
+    int64_t rval;
+    int64_t time_ns;            /* CLOCK_MONOTONIC, as time.monotonic_ns() */
+    uint32_t gen;               /* R_HELD_*: the slot's gen */
+    uint32_t pad;
+    uint64_t regs[27];          /* R_HELD_*: struct user_regs_struct */
+};
+
+struct at_private;
+
+struct at_core {
+    /* set by Python */
+    int32_t doorbell;           /* the doorbell's pid */
+    int32_t notify_fd;          /* the loop's pipe: one byte when records are made */
+    int32_t wake_r, wake_w;     /* the wake pipe of the all-held sleep */
+    int32_t early;              /* tids reported before their parent claimed them */
+    int32_t npfds;              /* entries of pfds: the wake pipe, then the pidfds */
+    struct pollfd *pfds;
+    /* shared, atomic */
+    uint64_t head;              /* records made (written here) */
+    uint64_t tail;              /* records taken (written by Python) */
+    int32_t notified;           /* a byte is on its way to the loop for the records */
+    int32_t sleeping;           /* AWAKE, IN_WAITPID, IN_POLL */
+    int32_t rung;               /* the doorbell or the wake pipe was rung for this sleep */
+    int32_t py_cmds;            /* Python commands queued since Python last took them */
+    int32_t releases;           /* C holds released by the loop, not yet resumed */
+    int32_t pad0;
+    /* results of at_run */
+    int32_t slow_pid, slow_status;
+    int32_t info_tid;           /* info holds PTRACE_GET_SYSCALL_INFO of slow_pid's stop */
+    int32_t pad1;
+    int64_t stops;              /* stops handled here (Python counts the others) */
+    struct syscall_info info;
+    /* the ring, made by at_init */
+    struct at_record *ring;
+    uint64_t ring_mask;
+    struct at_private *priv;
+};
+
+struct at_private {
+    struct at_slot **table;     /* open addressing on tid; TOMB marks a deleted entry */
+    uint32_t cap, used, tombs;
+    pthread_mutex_t lock;       /* the release queue and the slots' HELD/RELEASING states */
+    struct at_slot **queue;     /* released C holds, resumed by at_run */
+    uint32_t qlen, qcap;
+};
+
+#define TOMB ((struct at_slot *)1)
+
+/* ---- the tid table ------------------------------------------------------------------ */
+
+static uint32_t hash(int32_t tid, uint32_t mask) {
+    return ((uint32_t)tid * 2654435761u) & mask;
+}
+
+static struct at_slot *lookup(struct at_private *p, int32_t tid) {
+    uint32_t mask = p->cap - 1;
+    for (uint32_t i = hash(tid, mask);; i = (i + 1) & mask) {
+        struct at_slot *s = p->table[i];
+        if (s == NULL)
+            return NULL;
+        if (s != TOMB && s->tid == tid)
+            return s;
+    }
+}
+
+static int grow(struct at_private *p) {
+    uint32_t cap = p->cap * 2;
+    if ((p->used + 1) * 4 < p->cap)
+        cap = p->cap;   /* mostly tombstones: rebuild at the same size */
+    struct at_slot **t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return -ENOMEM;
+    for (uint32_t i = 0; i < p->cap; i++) {
+        struct at_slot *s = p->table[i];
+        if (s == NULL || s == TOMB)
+            continue;
+        uint32_t j = hash(s->tid, cap - 1);
+        while (t[j] != NULL)
+            j = (j + 1) & (cap - 1);
+        t[j] = s;
+    }
+    free(p->table);
+    p->table = t;
+    p->cap = cap;
+    p->tombs = 0;
+    return 0;
+}
+
+/* Register *s* under its tid (replacing any slot of that tid). Tracer thread. */
+int at_add(struct at_core *c, struct at_slot *s) {
+    struct at_private *p = c->priv;
+    if ((p->used + p->tombs + 1) * 2 > p->cap && grow(p) != 0)
+        return -ENOMEM;
+    uint32_t mask = p->cap - 1, tomb = UINT32_MAX;
+    for (uint32_t i = hash(s->tid, mask);; i = (i + 1) & mask) {
+        struct at_slot *t = p->table[i];
+        if (t == TOMB) {
+            if (tomb == UINT32_MAX)
+                tomb = i;
+            continue;
+        }
+        if (t == NULL) {
+            if (tomb != UINT32_MAX) {
+                i = tomb;
+                p->tombs--;
+            }
+            p->table[i] = s;
+            p->used++;
+            return 0;
+        }
+        if (t->tid == s->tid) {
+            p->table[i] = s;
+            return 0;
+        }
+    }
+}
+
+static void unqueue(struct at_private *p, struct at_slot *s) {
+    for (uint32_t i = 0; i < p->qlen; i++) {
+        if (p->queue[i] == s) {
+            p->queue[i] = p->queue[--p->qlen];
+            return;
+        }
+    }
+}
+
+/* Forget the slot of *tid*: the thread is gone, detached or moved. Tracer thread. */
+void at_del(struct at_core *c, int32_t tid) {
+    struct at_private *p = c->priv;
+    uint32_t mask = p->cap - 1;
+    for (uint32_t i = hash(tid, mask);; i = (i + 1) & mask) {
+        struct at_slot *s = p->table[i];
+        if (s == NULL)
+            return;
+        if (s != TOMB && s->tid == tid) {
+            p->table[i] = TOMB;
+            p->used--;
+            p->tombs++;
+            pthread_mutex_lock(&p->lock);
+            if (s->state == S_RELEASING) {
+                unqueue(p, s);
+                __atomic_sub_fetch(&c->releases, 1, __ATOMIC_SEQ_CST);
+            }
+            s->state = S_GONE;   /* a late at_release finds it gone */
+            pthread_mutex_unlock(&p->lock);
+            return;
+        }
+    }
+}
+
+/* ---- set-up --------------------------------------------------------------------------- */
+
+/* Sizes and offsets, for Python's check of its mirror of these structures. */
+int64_t at_layout(int what) {
+    switch (what) {
+    case 0: return sizeof(struct at_core);
+    case 1: return sizeof(struct at_slot);
+    case 2: return sizeof(struct at_family);
+    case 3: return sizeof(struct at_record);
+    case 4: return offsetof(struct at_core, info);
+    case 5: return offsetof(struct at_core, ring);
+    case 6: return offsetof(struct at_slot, nr);
+    case 7: return offsetof(struct at_slot, fam);
+    case 8: return offsetof(struct at_family, entry);
+    case 9: return offsetof(struct at_record, regs);
+    case 10: return offsetof(struct at_core, stops);
+    default: return -1;
+    }
+}
+
+/* Make the ring (*ring_cap*, a power of two) and the private part. */
+int at_init(struct at_core *c, uint32_t ring_cap) {
+    struct at_private *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return -ENOMEM;
+    p->cap = 64;
+    p->table = calloc(p->cap, sizeof *p->table);
+    p->qcap = 16;
+    p->queue = calloc(p->qcap, sizeof *p->queue);
+    c->ring = calloc(ring_cap, sizeof *c->ring);
+    if (p->table == NULL || p->queue == NULL || c->ring == NULL) {
+        free(p->table);
+        free(p->queue);
+        free(c->ring);
+        free(p);
+        c->ring = NULL;
+        return -ENOMEM;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    c->ring_mask = ring_cap - 1;
+    c->priv = p;
+    return 0;
+}
+
+void at_fini(struct at_core *c) {
+    struct at_private *p = c->priv;
+    if (p == NULL)
+        return;
+    pthread_mutex_destroy(&p->lock);
+    free(p->table);
+    free(p->queue);
+    free(p);
+    free(c->ring);
+    c->priv = NULL;
+    c->ring = NULL;
+}
+
+/* ---- waking the thread ---------------------------------------------------------------- */
+
+/* Wake the tracer thread if it sleeps: a byte on the wake pipe when it sleeps in poll(),
+ * SIGURG for the doorbell when it sleeps in waitpid (the doorbell's signal-delivery-stop
+ * ends the wait). The caller has published its work (py_cmds, releases) with a sequentially
+ * consistent operation before; the thread publishes `sleeping` the same way before it looks
+ * at the work: so either it sees the work, or this sees it asleep. */
+static void ring(struct at_core *c) {
+    int s = __atomic_load_n(&c->sleeping, __ATOMIC_SEQ_CST);
+    if (s == AWAKE || __atomic_exchange_n(&c->rung, 1, __ATOMIC_SEQ_CST))
+        return;
+    if (s == IN_POLL) {
+        char b = 0;
+        ssize_t n = write(c->wake_w, &b, 1);   /* EAGAIN: the pipe is full, it will wake */
+        (void)n;
+    } else {
+        kill(c->doorbell, SIGURG);
+    }
+}
+
+/* A Python command was queued (Core.post): make at_run return AT_CMDS. Any thread, GIL held. */
+void at_post(struct at_core *c) {
+    __atomic_add_fetch(&c->py_cmds, 1, __ATOMIC_SEQ_CST);
+    ring(c);
+}
+
+/* Python takes the commands queued so far (then runs every one). Tracer thread. */
+int at_take_cmds(struct at_core *c) {
+    return __atomic_exchange_n(&c->py_cmds, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The loop takes the records made so far: the next record writes a byte again. */
+uint64_t at_take_records(struct at_core *c) {
+    __atomic_exchange_n(&c->notified, 0, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&c->head, __ATOMIC_ACQUIRE);
+}
+
+/* ... and hands their place in the ring back. */
+void at_consumed(struct at_core *c, uint64_t tail) {
+    __atomic_store_n(&c->tail, tail, __ATOMIC_RELEASE);
+}
+
+static void tell_loop(struct at_core *c) {
+    if (!__atomic_exchange_n(&c->notified, 1, __ATOMIC_SEQ_CST)) {
+        char b = 0;
+        ssize_t n = write(c->notify_fd, &b, 1);
+        (void)n;
+    }
+}
+
+/* ---- C holds ---------------------------------------------------------------------------- */
+
+/* The loop thread releases a C hold whose engine asked for nothing but to go on: 1 if it
+ * is queued for at_run, 0 if the hold is no longer C's (adopted by Python, released, the
+ * thread gone): the caller then goes through Python. Any thread, GIL held. */
+int at_release(struct at_core *c, struct at_slot *s, uint32_t gen) {
+    struct at_private *p = c->priv;
+    int ok = 0;
+    pthread_mutex_lock(&p->lock);
+    if (s->state == S_HELD && s->gen == gen) {
+        if (p->qlen == p->qcap) {
+            struct at_slot **q = realloc(p->queue, 2 * p->qcap * sizeof *q);
+            if (q != NULL) {
+                p->queue = q;
+                p->qcap *= 2;
+            }
+        }
+        if (p->qlen < p->qcap) {
+            p->queue[p->qlen++] = s;
+            s->state = S_RELEASING;
+            __atomic_add_fetch(&c->releases, 1, __ATOMIC_SEQ_CST);
+            ok = 1;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (ok)
+        ring(c);
+    return ok;
+}
+
+static void resume(struct at_slot *s, int req) {
+    struct at_family *f = s->fam;
+    if (s->exit_off == f->want_exit) {
+        /* PTRACE_O_TRACEEXIT on exactly when a stream wants Exit events (as Python's
+         * Core._resume): off, a thread's end costs one stop less */
+        s->exit_off = !f->want_exit;
+        uint32_t opts = f->want_exit ? f->options : f->options & ~OPT_TRACEEXIT;
+        ptrace(REQ_SETOPTIONS, s->tid, 0, (void *)(uintptr_t)opts);
+    }
+    s->state = S_RUNNING;
+    ptrace(req, s->tid, 0, 0);   /* ESRCH: killed in its stop, its death comes next */
+}
+
+/* Resume the C holds the loop released. Tracer thread. */
+static void apply_releases(struct at_core *c) {
+    if (__atomic_load_n(&c->releases, __ATOMIC_SEQ_CST) == 0)
+        return;
+    struct at_private *p = c->priv;
+    pthread_mutex_lock(&p->lock);
+    for (uint32_t i = 0; i < p->qlen; i++) {
+        struct at_slot *s = p->queue[i];
+        s->dirty = 1;
+        resume(s, s->req);
+    }
+    __atomic_sub_fetch(&c->releases, (int32_t)p->qlen, __ATOMIC_SEQ_CST);
+    p->qlen = 0;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void at_apply_releases(struct at_core *c) {
+    apply_releases(c);
+}
+
+/* Python takes over a C hold (before it applies a verdict of its own, or whenever it runs):
+ * 1 if the slot was held here with *gen* and is now Python's (S_STOPPED), 0 if not. Tracer
+ * thread, after at_apply_releases. */
+int at_adopt(struct at_core *c, struct at_slot *s, uint32_t gen) {
+    struct at_private *p = c->priv;
+    int ok = 0;
+    pthread_mutex_lock(&p->lock);
+    if (s->state == S_HELD && s->gen == gen) {
+        s->state = S_STOPPED;
+        ok = 1;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return ok;
+}
+
+/* ---- the stops ------------------------------------------------------------------------------ */
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int room(struct at_core *c, struct at_family *f) {
+    if (f->issued >= f->limit)
+        return 0;   /* a stream's buffer may be full: Python decides (backpressure) */
+    uint64_t tail = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE);
+    return c->head - tail <= c->ring_mask;
+}
+
+static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) {
+    struct at_record *r = &c->ring[c->head & c->ring_mask];
+    r->tid = s->tid;
+    r->kind = kind;
+    r->time_ns = now_ns();
+    return r;
+}
+
+static void publish(struct at_core *c, struct at_family *f, int *made) {
+    f->issued++;
+    __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);
+    (*made)++;
+}
+
+/* A C hold: the registers go with the record, the thread stays stopped. 0 if they cannot
+ * be read (killed meanwhile: Python handles the stop, and finds it gone). */
+static int hold(struct at_slot *s, struct at_record *r, int req) {
+    if (ptrace(REQ_GETREGS, s->tid, 0, r->regs) == -1)
+        return 0;
+    s->gen++;
+    s->req = req;
+    r->gen = s->gen;
+    s->state = S_HELD;
+    return 1;
+}
+
+/* A syscall stop that needs PTRACE_GET_SYSCALL_INFO; 0: Python must handle it (nothing
+ * was changed then, but info, which Python takes instead of asking again). */
+static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
+    struct at_family *f = s->fam;
+    struct syscall_info *in = &c->info;
+    if (ptrace(REQ_GET_SYSCALL_INFO, s->tid, (void *)sizeof *in, in) == -1)
+        return 0;
+    c->info_tid = s->tid;
+    if (in->op == INFO_ENTRY || in->op == INFO_SECCOMP) {
+        uint64_t nr = in->u.entry.nr;   /* (the seccomp variant has the same layout) */
+        if (nr >= AT_NR)
+            return 0;
+        int w = f->entry[nr];
+        if (w == W_SLOW || (w != W_NONE && !room(c, f)))
+            return 0;
+        int want_exit = in->op == INFO_SECCOMP ? f->exit[nr] != W_NONE : s->want_exit;
+        int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
+        struct at_record *r = NULL;
+        if (w != W_NONE) {
+            r = record(c, s, w == W_HOLD ? R_HELD_ENTRY : R_ENTRY);
+            r->nr = (int64_t)nr;
+            memcpy(r->args, in->u.entry.args, sizeof r->args);
+            if (w == W_HOLD && !hold(s, r, req))
+                return 0;
+        }
+        s->want_exit = (uint8_t)want_exit;
+        s->expect_exit = req == REQ_SYSCALL;
+        s->nr = (int64_t)nr;
+        memcpy(s->args, in->u.entry.args, sizeof s->args);
+        s->dirty = 1;
+        c->info_tid = 0;
+        if (r != NULL)
+            publish(c, f, made);
+        if (w != W_HOLD)
+            resume(s, req);
+        return 1;
+    }
+    if (in->op == INFO_EXIT) {
+        int64_t nr = s->nr;
+        if (nr < 0 || nr >= AT_NR)
+            return 0;   /* an exit whose entry was not seen (attach, exec): Python's */
+        int w = f->exit[nr];
+        if (w == W_SLOW || (w != W_NONE && !room(c, f)))
+            return 0;
+        int req = f->full_stops ? REQ_SYSCALL : REQ_CONT;
+        struct at_record *r = NULL;
+        if (w != W_NONE) {
+            r = record(c, s, w == W_HOLD ? R_HELD_EXIT : R_EXIT);
+            r->nr = nr;
+            memcpy(r->args, s->args, sizeof r->args);
+            r->rval = in->u.exit.rval;
+            if (w == W_HOLD && !hold(s, r, req))
+                return 0;
+        }
+        s->want_exit = 0;
+        s->expect_exit = 0;
+        s->nr = -1;
+        s->dirty = 1;
+        c->info_tid = 0;
+        if (r != NULL)
+            publish(c, f, made);
+        if (w != W_HOLD)
+            resume(s, req);
+        return 1;
+    }
+    return 0;
+}
+
+/* 1 if the stop was handled here. The same rules as Core._handle and _syscall_stop. */
+static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
+    struct at_family *f = s->fam;
+    if (!f->fast)
+        return 0;
+    int st = status & 0xFFFF;
+    if (st == SYSCALL_STOP) {
+        if (s->expect_exit) {
+            int64_t nr = s->nr;
+            if (nr >= 0 && nr < AT_NR && f->exit[nr] == W_NONE) {
+                /* the exit of a call nobody wants: on at once, without GET_SYSCALL_INFO */
+                s->expect_exit = 0;
+                s->want_exit = 0;
+                s->nr = -1;
+                s->dirty = 1;
+                resume(s, f->full_stops ? REQ_SYSCALL : REQ_CONT);
+                return 1;
+            }
+        }
+        return info_stop(c, s, made);
+    }
+    if (status == SECCOMP_STOP) {   /* (its event is above the low 16 bits) */
+        if (f->full_stops) {
+            /* the syscall-entry-stop came before it (Linux >= 4.8): nothing to report */
+            s->expect_exit = 0;
+            s->dirty = 1;
+            resume(s, REQ_SYSCALL);
+            return 1;
+        }
+        return info_stop(c, s, made);
+    }
+    return 0;
+}
+
+/* ---- sleeping ------------------------------------------------------------------------------- */
+
+static int work_queued(struct at_core *c) {
+    return __atomic_load_n(&c->py_cmds, __ATOMIC_SEQ_CST)
+        || __atomic_load_n(&c->releases, __ATOMIC_SEQ_CST);
+}
+
+static int all_stopped(struct at_core *c) {
+    struct at_private *p = c->priv;
+    if (c->early || p->used == 0)
+        return 0;
+    for (uint32_t i = 0; i < p->cap; i++) {
+        struct at_slot *s = p->table[i];
+        if (s != NULL && s != TOMB && s->state == S_RUNNING)
+            return 0;
+    }
+    return 1;
+}
+
+/* PTRACE_O_TRACEEXIT off for every (stopped) thread before an all-held sleep: 0 if a
+ * thread is already on its way out of its stop (waitpid must be used), 2 if an option was
+ * changed now (a stop may have slipped in: look first), 1 otherwise. */
+static int exit_stops_off(struct at_core *c) {
+    struct at_private *p = c->priv;
+    int changed = 1;
+    for (uint32_t i = 0; i < p->cap; i++) {
+        struct at_slot *s = p->table[i];
+        if (s == NULL || s == TOMB || s->exit_off)
+            continue;
+        uint32_t opts = s->fam->options;
+        if (opts & OPT_TRACEEXIT) {
+            if (ptrace(REQ_SETOPTIONS, s->tid, 0, (void *)(uintptr_t)(opts & ~OPT_TRACEEXIT)) == -1)
+                return 0;
+            changed = 2;
+        }
+        s->exit_off = 1;
+    }
+    return changed;
+}
+
+static void drain_wake_pipe(struct at_core *c) {
+    char buf[64];
+    while (read(c->wake_r, buf, sizeof buf) > 0)
+        ;
+}
+
+/* Block until a stop (its pid), or until work was queued (0), or a waitpid error (-errno). */
+static pid_t sleep_for_stop(struct at_core *c, int *status) {
+    if (all_stopped(c)) {
+        int off = exit_stops_off(c);
+        if (off == 2) {
+            pid_t pid = waitpid(-1, status, WAIT_FLAGS | WNOHANG);
+            if (pid != 0)
+                return pid < 0 ? -errno : pid;
+        }
+        if (off != 0) {
+            __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&c->sleeping, IN_POLL, __ATOMIC_SEQ_CST);
+            if (work_queued(c)) {
+                __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
+                return 0;
+            }
+            for (int i = 0; i < c->npfds; i++)
+                c->pfds[i].revents = 0;
+            int n = poll(c->pfds, (nfds_t)c->npfds, -1);
+            __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
+            if (n <= 0)
+                return 0;   /* EINTR */
+            int piped = c->pfds[0].revents != 0;
+            if (piped)
+                drain_wake_pipe(c);
+            if (piped && n == 1)
+                return 0;   /* woken for work: the caller looks for stops first anyway */
+            /* a pidfd: a process died (SIGKILL is the one way out of a held stop) */
+            pid_t pid = waitpid(-1, status, WAIT_FLAGS | WNOHANG);
+            if (pid != 0 || piped)
+                return pid < 0 ? -errno : pid;
+            /* nothing to reap yet (a zombie leader waits for its threads): wait in waitpid */
+        }
+    }
+    __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&c->sleeping, IN_WAITPID, __ATOMIC_SEQ_CST);
+    if (work_queued(c)) {
+        __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
+        return 0;
+    }
+    pid_t pid = waitpid(-1, status, WAIT_FLAGS);
+    int err = errno;
+    __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
+    if (pid < 0)
+        return err == EINTR ? 0 : -err;
+    return pid;
+}
+
+/* ---- the loop ---------------------------------------------------------------------------------- */
+
+/* Wait for stops and handle what can be handled here, until Python is needed: AT_SLOW (a
+ * stop for Python: slow_pid, slow_status; info if info_tid is slow_pid), AT_CMDS (Python
+ * commands were queued), AT_IDLE (with *block* 0: nothing is pending), or -errno. Records
+ * made are announced to the loop once per batch, when nothing more is pending and the
+ * thread is about to sleep; those made before a return are Python's to convert. Called
+ * with the GIL released (with *block* 0, it may be called with the GIL held). */
+int at_run(struct at_core *c, int block) {
+    int made = 0, res;
+    c->info_tid = 0;
+    for (;;) {
+        apply_releases(c);
+        if (__atomic_load_n(&c->py_cmds, __ATOMIC_SEQ_CST)) {
+            res = AT_CMDS;
+            break;
+        }
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, WAIT_FLAGS | WNOHANG);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            res = -errno;
+            break;
+        }
+        if (pid == 0) {
+            if (!block) {
+                res = AT_IDLE;
+                break;
+            }
+            /* drained: tell the loop what was made, then sleep */
+            if (made) {
+                tell_loop(c);
+                made = 0;
+            }
+            pid = sleep_for_stop(c, &status);
+            if (pid == 0)
+                continue;
+            if (pid < 0) {
+                res = pid;
+                break;
+            }
+        }
+        if (pid == c->doorbell) {
+            if (WIFSTOPPED(status)) {
+                __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
+                ptrace(REQ_CONT, pid, 0, 0);   /* SIGURG suppressed */
+                continue;
+            }
+        } else {
+            struct at_slot *s = lookup(c->priv, pid);
+            if (s != NULL && s->state == S_RUNNING && s->fast && fast_stop(c, s, status, &made)) {
+                c->stops++;
+                continue;
+            }
+            if (s != NULL && s->state == S_RUNNING)
+                s->state = S_STOPPED;   /* Python's now */
+            /* (a C hold, released or not, can only report its death: Python adopts the
+             * hold, then handles the death) */
+        }
+        c->slow_pid = pid;
+        c->slow_status = status;
+        res = AT_SLOW;
+        break;
+    }
+    /* (records made since the last sleep are Python's to convert when this returns: the
+     * tracer thread does it before anything else, and wakes the loop when it sleeps, so
+     * that the loop does not take the GIL from it in the middle of a stop) */
+    return res;
+}

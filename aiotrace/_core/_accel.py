@@ -1,0 +1,187 @@
+"""The C tracer loop (``_accel.c``), loaded with ctypes: the structures it shares with the
+tracer thread, and the functions that make and read them.
+
+The library is built by ``pip install`` as an optional extension (plain C, no Python.h:
+a compiler is all it needs) and lives next to this file as ``_accel_c<suffix>.so``. When it
+is missing (no compiler at install time) or ``AIOTRACE_ACCEL=0`` is set, :func:`load`
+returns None and the tracer thread runs its pure Python loop instead, with the same
+behaviour and more cost per stop. ``Tracer.accelerated`` tells which one runs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.machinery
+import os
+import struct
+import warnings
+import weakref
+from ctypes import c_int, c_int32, c_int64, c_uint8, c_uint32, c_uint64, c_void_p
+from pathlib import Path
+from typing import Any
+
+from ._ffi import SyscallInfo
+
+NR = 512                       # syscall numbers the per-family tables cover
+W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
+S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
+AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
+R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT = 1, 2, 3, 4
+RING = 1024                    # records in flight between the C loop and the event loop
+
+
+class Family(ctypes.Structure):
+    """struct at_family: what one Family's streams want, per syscall."""
+
+    _fields_ = [
+        ("issued", c_int64), ("limit", c_int64), ("options", c_uint32), ("fast", c_uint8),
+        ("full_stops", c_uint8), ("want_exit", c_uint8), ("pad", c_uint8),
+        ("entry", c_uint8 * NR), ("exit", c_uint8 * NR),
+    ]
+
+
+class Slot(ctypes.Structure):
+    """struct at_slot: one traced thread's state as the C loop sees it."""
+
+    _fields_ = [
+        ("tid", c_int32), ("exit_off", c_uint8), ("state", c_uint8), ("fast", c_uint8),
+        ("expect_exit", c_uint8), ("want_exit", c_uint8), ("dirty", c_uint8),
+        ("pad", c_uint8 * 6), ("nr", c_int64), ("args", c_uint64 * 6), ("fam", c_void_p),
+        ("gen", c_uint32), ("req", c_int32),
+    ]
+
+
+class CoreStruct(ctypes.Structure):
+    """struct at_core."""
+
+    _fields_ = [
+        ("doorbell", c_int32), ("notify_fd", c_int32), ("wake_r", c_int32),
+        ("wake_w", c_int32), ("early", c_int32), ("npfds", c_int32), ("pfds", c_void_p),
+        ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
+        ("rung", c_int32), ("py_cmds", c_int32), ("releases", c_int32), ("pad0", c_int32),
+        ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),
+        ("pad1", c_int32), ("stops", c_int64), ("info", SyscallInfo), ("ring", c_void_p),
+        ("ring_mask", c_uint64), ("priv", c_void_p),
+    ]
+
+
+class PollFd(ctypes.Structure):
+    _fields_ = [("fd", c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
+
+
+# struct at_record: tid, kind, nr, args[6], rval, time_ns, gen (then pad and regs[27])
+RECORD = struct.Struct("=iiq6QqqI")
+RECORD_SIZE = 4 + 4 + 8 + 48 + 8 + 8 + 4 + 4 + 27 * 8
+REGS_OFFSET = RECORD_SIZE - 27 * 8
+# at_slot from exit_off's neighbour `state` to the arguments, as Core._resume writes them
+SLOT_EXPORT = struct.Struct("=5B6xq6Q")      # state fast expect_exit want_exit dirty, nr, args
+SLOT_EXPORT_AT = Slot.state.offset
+SLOT_IMPORT = struct.Struct("=3B6xq6Q")      # expect_exit want_exit dirty, nr, args
+SLOT_IMPORT_AT = Slot.expect_exit.offset
+ENTRY_AT = Family.entry.offset
+EXIT_AT = Family.exit.offset
+
+_LAYOUT = {   # at_layout(n): the C side's view of the same structures
+    0: ctypes.sizeof(CoreStruct), 1: ctypes.sizeof(Slot), 2: ctypes.sizeof(Family),
+    3: RECORD_SIZE, 4: CoreStruct.info.offset, 5: CoreStruct.ring.offset, 6: Slot.nr.offset,
+    7: Slot.fam.offset, 8: Family.entry.offset, 9: REGS_OFFSET, 10: CoreStruct.stops.offset,
+}
+
+
+class Lib:
+    """The library's functions. ``run`` releases the GIL (it blocks); the others keep it
+    (they never block, and a release would let another thread in between)."""
+
+    def __init__(self, path: str) -> None:
+        free = ctypes.CDLL(path, use_errno=True)          # calls release the GIL
+        held = ctypes.PyDLL(path, use_errno=True)         # calls keep it
+        layout = held.at_layout
+        layout.argtypes, layout.restype = (c_int,), c_int64
+        for n, value in _LAYOUT.items():
+            got = layout(n)
+            if got != value:
+                raise ImportError(f"{path}: structure layout {n} is {got}, Python's is {value}")
+
+        def fn(lib: Any, name: str, args: tuple[Any, ...], res: Any) -> Any:
+            f = getattr(lib, name)
+            f.argtypes, f.restype = args, res
+            return f
+
+        self.run = fn(free, "at_run", (c_void_p, c_int), c_int)
+        # the same for a drain (block 0): it never blocks, so the GIL stays taken
+        self.drain = fn(held, "at_run", (c_void_p, c_int), c_int)
+        self.init = fn(held, "at_init", (c_void_p, c_uint32), c_int)
+        self.fini = fn(held, "at_fini", (c_void_p,), None)
+        self.add = fn(held, "at_add", (c_void_p, c_void_p), c_int)
+        self.delete = fn(held, "at_del", (c_void_p, c_int32), None)
+        self.post = fn(held, "at_post", (c_void_p,), None)
+        self.take_cmds = fn(held, "at_take_cmds", (c_void_p,), c_int)
+        self.take_records = fn(held, "at_take_records", (c_void_p,), c_uint64)
+        self.consumed = fn(held, "at_consumed", (c_void_p, c_uint64), None)
+        self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32), c_int)
+        self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
+        self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
+
+
+class Accel:
+    """One tracer's C loop: its shared structure and ring."""
+
+    def __init__(self, lib: Lib) -> None:
+        self.lib = lib
+        self.core = CoreStruct()
+        self.ptr = ctypes.addressof(self.core)
+        if lib.init(self.ptr, RING) != 0:
+            raise MemoryError("aiotrace: no memory for the C tracer loop's ring")
+        # freed once nothing can call in any more (the loop may release a hold late)
+        weakref.finalize(self, _fini, lib, self.core)
+        self.ring = memoryview((ctypes.c_char * (RING * RECORD_SIZE)).from_address(self.core.ring))
+        self.mask = RING - 1
+        self._pfds: Any = None
+
+    def set_pollfds(self, fds: list[int]) -> None:
+        """The all-held sleep's descriptors: the wake pipe, then the tracees' pidfds."""
+        arr = (PollFd * len(fds))()
+        for i, fd in enumerate(fds):
+            arr[i].fd = fd
+            arr[i].events = 1   # POLLIN
+        self._pfds = arr   # (kept: the C loop reads it)
+        self.core.pfds = ctypes.addressof(arr)
+        self.core.npfds = len(fds)
+
+
+def _fini(lib: Lib, core: CoreStruct) -> None:
+    lib.fini(ctypes.addressof(core))
+
+
+_lib: Lib | None | bool = False   # False: not looked for yet
+
+
+def _find() -> str | None:
+    here = Path(__file__).resolve().parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        p = here / ("_accel_c" + suffix)
+        if p.exists():
+            return str(p)
+    return None
+
+
+def load() -> Lib | None:
+    """The C loop's library, or None (not built, or turned off by AIOTRACE_ACCEL=0, which
+    is read again for each tracer)."""
+    global _lib
+    if os.environ.get("AIOTRACE_ACCEL", "1") == "0":
+        return None
+    if _lib is False:
+        path = _find()
+        try:
+            _lib = Lib(path) if path is not None else None
+        except ImportError as exc:   # a build that does not match this Python code
+            warnings.warn(f"aiotrace: the C tracer loop is not used: {exc}", RuntimeWarning,
+                          stacklevel=2)
+            _lib = None
+    return _lib if isinstance(_lib, Lib) else None
+
+
+def available() -> bool:
+    """Whether the library was built (whatever AIOTRACE_ACCEL says)."""
+    return _find() is not None

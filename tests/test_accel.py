@@ -1,0 +1,131 @@
+"""The tracer thread's C loop (aiotrace/_core/_accel.c): that it is built and used, and
+the cases where its records meet Python's own events. Everything else it does is covered
+by the tracing tests, which run with both loops (the tracer_loop fixture)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import subprocess
+from typing import Any
+
+import pytest
+
+import aiotrace
+from aiotrace import Death, Exec, Exit, SyscallEntry, SyscallExit
+from aiotrace._core import _accel
+
+pytestmark = pytest.mark.anyio
+
+
+def test_the_library_matches_its_python_mirror() -> None:
+    # (the layout check runs at load: a mismatch would turn the C loop off with a warning)
+    lib = _accel.load()
+    assert lib is not None, "the C loop is not built: pip install -e . needs a C compiler"
+    assert lib.run is not None and lib.drain is not None
+    assert ctypes.sizeof(_accel.Slot) == 88 and _accel.RECORD_SIZE == 304
+
+
+async def test_tracers_use_the_c_loop_unless_told_not_to(
+        target: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIOTRACE_ACCEL", raising=False)
+    async with aiotrace.open_tracer() as tracer:
+        assert tracer.accelerated
+        proc = await tracer.spawn([target("getppid_loop"), "100"])
+        events = proc.events(SyscallExit, syscalls={"getppid"})
+        proc.resume()
+        async with events:
+            got = [ev async for ev in events]
+        assert await proc.wait() == 0
+        stops = tracer.statistics().stops
+    assert len(got) == 100
+    assert stops >= 200   # (the stops the C loop handled count too)
+    monkeypatch.setenv("AIOTRACE_ACCEL", "0")
+    async with aiotrace.open_tracer() as tracer:
+        assert not tracer.accelerated
+
+
+async def test_more_records_than_the_ring_holds_lose_nothing(target: Any, tracer_loop: str) -> None:
+    # The event loop's thread is blocked (on the program's pidfd, until it has ended)
+    # while the program makes 3 000 calls: nothing turns the C loop's ring (1 024 records)
+    # into events, so it fills, after which the stops go to Python, which turns the ring
+    # into events first: every exit arrives, in order, with its return value.
+    n = 3000
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=10 * n)
+        fd = os.pidfd_open(proc.pid)
+        try:
+            proc.resume()
+            ready, _, _ = select.select([fd], [], [], 30)   # (the loop thread waits here)
+            assert ready, "the program did not end"
+        finally:
+            os.close(fd)
+        assert await proc.wait() == 0
+        async with events:
+            got = [ev async for ev in events]
+    assert len(got) == n
+    seqs = [ev.seq for ev in got]
+    assert seqs == sorted(seqs) and len(set(seqs)) == n
+    times = [ev.time_ns for ev in got]   # (taken at each stop: a record read twice repeats one)
+    assert all(a < b for a, b in zip(times, times[1:]))
+    assert all(ev.retval == os.getpid() for ev in got)   # (getppid's result: the tracer)
+
+
+async def test_records_and_pythons_events_keep_their_order(target: Any, tracer_loop: str) -> None:
+    # Syscall events (records of the C loop) and exec, exit and death (Python's) of a
+    # shell that runs two programs: one stream sees them in the order they happened.
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["sh", "-c", f"{target('getppid_loop')} 50; /bin/true"],
+                                  stdout=subprocess.DEVNULL)
+        events = proc.events()
+        proc.resume()
+        async with events:
+            got = [ev async for ev in events]
+        assert await proc.wait() == 0
+    seqs = [ev.seq for ev in got]
+    assert seqs == sorted(seqs)
+    by_pid: dict[int, list[Any]] = {}
+    for ev in got:
+        by_pid.setdefault(ev.pid, []).append(ev)
+    loop_pid = next(p for p, evs in by_pid.items()
+                    if any(isinstance(e, Exec) and "getppid_loop" in e.filename for e in evs))
+    evs = by_pid[loop_pid]
+    kinds = [type(e) for e in evs]
+    assert kinds[-1] is Death and Exit in kinds
+    exec_at = next(i for i, e in enumerate(evs) if isinstance(e, Exec) and "getppid_loop" in e.filename)
+    calls = [e for e in evs[exec_at:] if isinstance(e, SyscallExit) and e.name == "getppid"]
+    assert len(calls) == 50
+    # an entry always comes before its exit, on the same thread
+    open_entries: dict[int, int] = {}
+    for e in evs:
+        if isinstance(e, SyscallEntry):
+            open_entries[e.tid] = e.nr
+        elif isinstance(e, SyscallExit) and e.tid in open_entries:
+            assert open_entries.pop(e.tid) == e.nr
+
+
+async def test_a_lone_engine_and_a_late_observer(target: Any, tracer_loop: str) -> None:
+    # One intercepting engine alone: the C loop holds its stops. An observer opened while
+    # the engine holds a call makes the stops Python's from then on; the engine's verdicts
+    # keep working across the change, and the observer sees what the engine decided.
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "6"])
+        engine = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True)
+        proc.resume()
+        calls = 0
+        async with engine:
+            async for call in engine:
+                calls += 1
+                if calls == 3:
+                    watcher = proc.events(SyscallExit, syscalls={"getppid"})
+                if calls % 2:
+                    call.return_value(7000 + calls)
+                else:
+                    call.resume()
+        async with watcher:
+            observed = [ev.retval async for ev in watcher]
+        assert await proc.wait() == 0
+    assert calls == 6
+    assert observed == [7003, os.getpid(), 7005, os.getpid()]
