@@ -190,17 +190,20 @@ class Decoder:
         self.interrupted: dict[int, str] = {}
         self._tid = 0
 
-    def after_resume(self) -> dict[type, frozenset[str]] | None:
-        """The stream's ``capture_after_resume=``: the stops this decoder reads nothing at
-        that the thread can change before its next stop (``late_captures``). None with
-        fd paths (``-y``) or paths to match (``-P``): those come from /proc, which a call
-        such as close changes; nor with dumps (``-e read=``/``write=``), read at the exit
-        stop from memory the thread may change once resumed."""
+    def after_resume(self) -> tuple[dict[type, frozenset[str]] | None,
+                                    dict[type, frozenset[str]] | None]:
+        """The stream's ``capture_after_resume=`` and ``capture_reads_nothing=``: the
+        stops where this decoder reads nothing that the thread can change before its next
+        stop, and those where it reads nothing of the tracee at all (``late_captures``).
+        None with fd paths (``-y``) or paths to match (``-P``): those come from /proc,
+        which a call such as close changes; nor with dumps (``-e read=``/``write=``), read
+        at the exit stop from memory the thread may change once resumed."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
                 or self.ips):
-            return None   # (-i reads the registers at the stop)
-        entries, exits = late_captures()
-        return {SyscallEntry: entries, SyscallExit: exits}
+            return None, None   # (-i reads the registers at the stop)
+        late = late_captures()
+        return ({SyscallEntry: late.entries - late.quiet},
+                {SyscallEntry: late.quiet, SyscallExit: late.exits})
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""

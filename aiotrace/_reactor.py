@@ -544,6 +544,7 @@ class Process:
         overflow: str = "block",
         capture: Callable[[TraceEvent, Any], Any] | None = None,
         capture_after_resume: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
+        capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -566,7 +567,14 @@ class Process:
         tracee does not wait for it: for captures that read nothing the thread can change
         before its next stop. At a syscall's entry, when this stream also takes the
         call's exit, that is any argument the kernel only reads (the thread is in the
-        call until its exit stop); at an exit, nothing read from memory at all.
+        call until its exit stop); at an exit, nothing read from memory at all. The
+        capture then runs before the thread leaves its next stop (the thread waits there
+        for it if need be), on the tracer thread or on the event loop's.
+
+        ``capture_reads_nothing={SyscallEntry: syscalls, SyscallExit: syscalls}``: the
+        stops where *capture* reads nothing of the tracee at all (it formats the
+        arguments, say): it may run at any time after the stop, and the thread never
+        waits for it.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
@@ -594,7 +602,11 @@ class Process:
                                  "memory itself while it holds the thread")
             sub.capture = capture
         if capture_after_resume is not None:
-            sub.late = _late_sets(capture, capture_after_resume)
+            sub.late = _late_sets(capture, capture_after_resume, "capture_after_resume")
+        if capture_reads_nothing is not None:
+            sub.free = _late_sets(capture, capture_reads_nothing, "capture_reads_nothing")
+            sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
+                        for cls in (SyscallEntry, SyscallExit)}
         stream = EventStream(self._tracer, sub)
         if fam.ended:
             sub.buffer.append(END)
@@ -694,14 +706,14 @@ def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
 
 
 def _late_sets(
-    capture: Any, late: Mapping[type[TraceEvent], Iterable[str | int]],
+    capture: Any, late: Mapping[type[TraceEvent], Iterable[str | int]], what: str,
 ) -> dict[type[TraceEvent], frozenset[int]]:
     if capture is None:
-        raise ValueError("capture_after_resume= goes with a capture= function")
+        raise ValueError(f"{what}= goes with a capture= function")
     out: dict[type[TraceEvent], frozenset[int]] = {}
     for cls, syscalls in late.items():
         if cls is not SyscallEntry and cls is not SyscallExit:
-            raise ValueError("capture_after_resume= takes SyscallEntry and SyscallExit as "
+            raise ValueError(f"{what}= takes SyscallEntry and SyscallExit as "
                              f"keys, not {cls!r}")
         out[cls] = _syscall_set(syscalls)
     return out

@@ -24,7 +24,7 @@ def test_the_library_matches_its_python_mirror() -> None:
     lib = _accel.load()
     assert lib is not None, "the C loop is not built: pip install -e . needs a C compiler"
     assert lib.run is not None and lib.drain is not None
-    assert ctypes.sizeof(_accel.Slot) == 88 and _accel.RECORD_SIZE == 304
+    assert ctypes.sizeof(_accel.Slot) == 96 and _accel.RECORD_SIZE == 304
 
 
 async def test_tracers_use_the_c_loop_unless_told_not_to(
@@ -129,3 +129,33 @@ async def test_a_lone_engine_and_a_late_observer(target: Any, tracer_loop: str) 
         assert await proc.wait() == 0
     assert calls == 6
     assert observed == [7003, os.getpid(), 7005, os.getpid()]
+
+
+async def test_a_late_capture_reads_before_the_thread_goes_on(
+        target: Any, tracer_loop: str) -> None:
+    # capture_after_resume at write's entry: the buffer is the kernel's input, valid until
+    # the call's exit stop; the program rewrites it before its next call. The event loop's
+    # thread is blocked until the program ends, so the records wait in the ring: the C
+    # loop must keep each thread at its exit stop until its entry's capture has run.
+    n = 300
+
+    def capture(ev: Any, mem: Any) -> bytes:
+        return mem.read(ev.args[1], ev.args[2]) if ev.name == "write" else b""
+
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("reuse_buf"), str(n)])
+        events = proc.events(SyscallEntry, SyscallExit, syscalls={"write"}, buffer=10 * n,
+                             capture=capture,
+                             capture_after_resume={SyscallEntry: {"write"}},
+                             capture_reads_nothing={SyscallExit: {"write"}})
+        fd = os.pidfd_open(proc.pid)
+        try:
+            proc.resume()
+            ready, _, _ = select.select([fd], [], [], 30)   # (the loop thread waits here)
+            assert ready, "the program did not end"
+        finally:
+            os.close(fd)
+        assert await proc.wait() == 0
+        async with events:
+            got = [ev.captured async for ev in events if isinstance(ev, SyscallEntry)]
+    assert got == [b"msg-%d" % i for i in range(n)]

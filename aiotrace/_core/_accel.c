@@ -79,8 +79,11 @@
 
 #define AT_NR 512               /* syscall numbers the per-family tables cover */
 
-/* what a family's streams want of one syscall's entry or exit */
-enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3 };
+/* what a family's streams want of one syscall's entry or exit (the low bits), and W_PIN:
+ * a record whose consumer reads the thread's memory later, which stays valid only until
+ * the thread leaves its next stop (capture_after_resume): the thread does not go past
+ * its next stop here before the record is taken (Python converts first) */
+enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3, W_CLASS = 0x0F, W_PIN = 0x10 };
 /* a slot's state */
 enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
 /* at_run's results (negative: -errno of waitpid) */
@@ -129,6 +132,7 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     struct at_family *fam;
     uint32_t gen;               /* bumped at each C hold: a stale release is ignored */
     int32_t req;                /* C hold: the request that resumes it */
+    uint64_t pin;               /* W_PIN: the ring's tail must reach this first */
 };
 
 struct at_record {              /* one event made here, turned into a Python event later */
@@ -302,6 +306,7 @@ int64_t at_layout(int what) {
     case 8: return offsetof(struct at_family, entry);
     case 9: return offsetof(struct at_record, regs);
     case 10: return offsetof(struct at_core, stops);
+    case 11: return offsetof(struct at_slot, pin);
     default: return -1;
     }
 }
@@ -494,9 +499,11 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
     return r;
 }
 
-static void publish(struct at_core *c, struct at_family *f, int *made) {
-    f->issued++;
+static void publish(struct at_core *c, struct at_slot *s, int w, int *made) {
+    s->fam->issued++;
     __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);
+    if (w & W_PIN)
+        s->pin = c->head;
     (*made)++;
 }
 
@@ -524,10 +531,10 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         uint64_t nr = in->u.entry.nr;   /* (the seccomp variant has the same layout) */
         if (nr >= AT_NR)
             return 0;
-        int w = f->entry[nr];
+        int flags = f->entry[nr], w = flags & W_CLASS;
         if (w == W_SLOW || (w != W_NONE && !room(c, f)))
             return 0;
-        int want_exit = in->op == INFO_SECCOMP ? f->exit[nr] != W_NONE : s->want_exit;
+        int want_exit = in->op == INFO_SECCOMP ? (f->exit[nr] & W_CLASS) != W_NONE : s->want_exit;
         int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
         struct at_record *r = NULL;
         if (w != W_NONE) {
@@ -544,7 +551,7 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         s->dirty = 1;
         c->info_tid = 0;
         if (r != NULL)
-            publish(c, f, made);
+            publish(c, s, flags, made);
         if (w != W_HOLD)
             resume(s, req);
         return 1;
@@ -553,7 +560,7 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         int64_t nr = s->nr;
         if (nr < 0 || nr >= AT_NR)
             return 0;   /* an exit whose entry was not seen (attach, exec): Python's */
-        int w = f->exit[nr];
+        int flags = f->exit[nr], w = flags & W_CLASS;
         if (w == W_SLOW || (w != W_NONE && !room(c, f)))
             return 0;
         int req = f->full_stops ? REQ_SYSCALL : REQ_CONT;
@@ -572,7 +579,7 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         s->dirty = 1;
         c->info_tid = 0;
         if (r != NULL)
-            publish(c, f, made);
+            publish(c, s, flags, made);
         if (w != W_HOLD)
             resume(s, req);
         return 1;
@@ -585,6 +592,11 @@ static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made
     struct at_family *f = s->fam;
     if (!f->fast)
         return 0;
+    if (s->pin) {
+        if (__atomic_load_n(&c->tail, __ATOMIC_ACQUIRE) < s->pin)
+            return 0;   /* its last record may still read its memory: Python converts first */
+        s->pin = 0;
+    }
     int st = status & 0xFFFF;
     if (st == SYSCALL_STOP) {
         if (s->expect_exit) {

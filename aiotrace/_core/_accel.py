@@ -24,6 +24,7 @@ from ._ffi import SyscallInfo
 
 NR = 512                       # syscall numbers the per-family tables cover
 W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
+W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its next stop
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
 R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT = 1, 2, 3, 4
@@ -47,7 +48,7 @@ class Slot(ctypes.Structure):
         ("tid", c_int32), ("exit_off", c_uint8), ("state", c_uint8), ("fast", c_uint8),
         ("expect_exit", c_uint8), ("want_exit", c_uint8), ("dirty", c_uint8),
         ("pad", c_uint8 * 6), ("nr", c_int64), ("args", c_uint64 * 6), ("fam", c_void_p),
-        ("gen", c_uint32), ("req", c_int32),
+        ("gen", c_uint32), ("req", c_int32), ("pin", c_uint64),
     ]
 
 
@@ -85,6 +86,7 @@ _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     0: ctypes.sizeof(CoreStruct), 1: ctypes.sizeof(Slot), 2: ctypes.sizeof(Family),
     3: RECORD_SIZE, 4: CoreStruct.info.offset, 5: CoreStruct.ring.offset, 6: Slot.nr.offset,
     7: Slot.fam.offset, 8: Family.entry.offset, 9: REGS_OFFSET, 10: CoreStruct.stops.offset,
+    11: Slot.pin.offset,
 }
 
 

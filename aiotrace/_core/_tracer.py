@@ -97,7 +97,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late",
+        "gone", "capture", "wfd", "late", "free",
     )
 
     def __init__(
@@ -126,7 +126,10 @@ class Subscription:
         self.gone: Callable[[int], None] = _ignore_int
         self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
         # event type -> syscall numbers whose capture may run after the thread was resumed
+        # (before it leaves its next stop), and those where it reads nothing of the tracee
+        # and may run at any time (a subset of late)
         self.late: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
+        self.free: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
         self.flagged = False
         # a pipe of the stream's own that its consumer waits on (trio), or -1: its
         # wake-up is then a byte written there, not a callable through the outbox
@@ -378,6 +381,7 @@ class Family:
         tables = (bytearray(_accel.NR), bytearray(_accel.NR))
         counts = (bytearray(_accel.NR), bytearray(_accel.NR))
         holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
+        pins: tuple[set[int], set[int]] = (set(), set())
         for sub in self.subs:
             if sub.closed:
                 continue
@@ -386,6 +390,7 @@ class Family:
                     continue
                 table, count = tables[k], counts[k]
                 late = sub.late.get(cls, _NONE) if sub.capture is not None else None
+                free = sub.free.get(cls, _NONE)
                 slow = sub.tids is not None
                 nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
                                       else [n for n in sub.syscalls if 0 <= n < _accel.NR])
@@ -399,6 +404,8 @@ class Family:
                         w = _accel.W_SLOW
                     else:
                         w = _accel.W_RECORD
+                        if late is not None and n not in free:
+                            pins[k].add(n)   # (its capture reads what its next stop ends)
                     if w > table[n]:
                         table[n] = w
         if _C_HOLDS:
@@ -406,6 +413,10 @@ class Family:
                 for n in holders[k]:
                     if counts[k][n] == 1:
                         tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
+        for k in range(2):
+            for n in pins[k]:
+                if tables[k][n] == _accel.W_RECORD:
+                    tables[k][n] |= _accel.W_PIN
         base = ctypes.addressof(cf)
         ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
         ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)

@@ -39,7 +39,7 @@ Known differences from strace 6.1: see ``KNOWN_DIFFERENCES``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import _xlat
 from ._ctx import Ctx, FdPath, Memory
@@ -92,10 +92,17 @@ _LATE_RETURNS = (R_DEC, R_HEX, R_OCT, R_FD, R_NONE, R_TIME)
 _NEVER_LATE = frozenset({"execve", "execveat", "rt_sigreturn"})
 
 
-def late_captures() -> tuple[frozenset[str], frozenset[str]]:
+class LateCaptures(NamedTuple):
+    entries: frozenset[str]   # entries that decode the same after the thread was resumed
+    exits: frozenset[str]     # exits that read nothing at all
+    quiet: frozenset[str]     # entries (of `entries`) that read nothing of the tracee
+
+
+def late_captures() -> LateCaptures:
     """The syscalls whose entry, and whose exit, decode to the same text when decoded
     after the thread was resumed (``capture_after_resume=`` of a stream that also
-    takes each call's exit).
+    takes each call's exit), and the entries that read no memory at all, printed from
+    the registers alone (``capture_reads_nothing=``, with the exits).
 
     At an entry: when every argument printed then is a scalar or memory the kernel only
     reads (``Kind.late``), with no pre-hook saving state for the exit, and no decoder
@@ -105,18 +112,23 @@ def late_captures() -> tuple[frozenset[str], frozenset[str]]:
     thread may change."""
     entries: set[str] = set()
     exits: set[str] = set()
+    quiet: set[str] = set()
     for name in SYSCALL_NUMBERS:
         spec = SYSCALLS.get(name)
         if spec is None:   # raw hex arguments and a number: nothing is read
             entries.add(name)
             exits.add(name)
+            quiet.add(name)
             continue
+        ins = spec.args[:len(spec.ins)]
         if (name not in _NEVER_LATE and spec.entry is None and not spec.pres
-                and all(k.late for k in spec.args[:len(spec.ins)])):
+                and all(k.late for k in ins)):
             entries.add(name)
+            if all(k.scalar for k in ins):
+                quiet.add(name)
         if spec.exit is None and spec.first_out is None and spec.ret in _LATE_RETURNS:
             exits.add(name)
-    return frozenset(entries), frozenset(exits)
+    return LateCaptures(frozenset(entries), frozenset(exits), frozenset(quiet))
 
 
 class _EntryText(str):

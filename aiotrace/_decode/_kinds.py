@@ -23,16 +23,18 @@ Fn = Callable[[Ctx, int], Optional[str]]
 
 class Kind:
     """``late``: an input that prints the same when read after the thread was resumed
-    into the call (a scalar, or memory the kernel only reads): see late_captures()."""
+    into the call (a scalar, or memory the kernel only reads): see late_captures().
+    ``scalar``: it is printed from the register alone, without reading the tracee."""
 
-    __slots__ = ("fn", "out", "pre", "late")
+    __slots__ = ("fn", "out", "pre", "late", "scalar")
 
     def __init__(self, fn: Fn, out: bool = False, pre: Fn | None = None,
-                 late: bool = False) -> None:
+                 late: bool = False, scalar: bool = False) -> None:
         self.fn = fn
         self.out = out
         self.pre = pre
         self.late = late
+        self.scalar = scalar
 
 
 def out(fn: Fn, pre: Fn | None = None, *, on_error: Fn | None = None) -> Kind:
@@ -77,12 +79,13 @@ RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), X.RLIMIT_RESOURCES, "RLIMIT_??
 
 def F(table: Flags, unknown: str, *, width: int = 32, zero: str = "0") -> Kind:
     mask = (1 << width) - 1
-    return Kind(lambda c, i: flags(c.args[i] & mask, table, unknown, zero=zero), late=True)
+    return Kind(lambda c, i: flags(c.args[i] & mask, table, unknown, zero=zero), late=True,
+                scalar=True)
 
 
 def E(table: dict[int, str], unknown: str, *, signed: bool = True) -> Kind:
     conv = s32 if signed else u32
-    return Kind(lambda c, i: xval(conv(c.args[i]), table, unknown), late=True)
+    return Kind(lambda c, i: xval(conv(c.args[i]), table, unknown), late=True, scalar=True)
 
 
 def OPT_MODE(flags_index: int) -> Kind:
@@ -94,7 +97,7 @@ def OPT_MODE(flags_index: int) -> Kind:
             return X.octal(u32(c.args[i]))
         return None
 
-    return Kind(fn, late=True)
+    return Kind(fn, late=True, scalar=True)
 
 
 # -- buffers -----------------------------------------------------------------
@@ -302,6 +305,12 @@ for _k in (INT, UINT, LONG, ULONG, HEX, HEX32, PTR, FD, DIRFD, PATH, STR, MODE, 
            UID, CLOCKID, OPEN_FLAGS, ACCESS_MODE, PROT, MAP_FLAGS, WHENCE, RESOURCE,
            SIGACTION, RLIMIT, SOCKTYPE, FAMILY, PROTOCOL, SOCKOPT_NAME):
     _k.late = True
+# ... and of those, the ones printed from the register alone (FD and DIRFD read /proc
+# only with -y, when nothing is decoded late)
+for _k in (INT, UINT, LONG, ULONG, HEX, HEX32, PTR, FD, DIRFD, MODE, SIGNAL, UID, CLOCKID,
+           OPEN_FLAGS, ACCESS_MODE, PROT, MAP_FLAGS, WHENCE, RESOURCE, SOCKTYPE, FAMILY,
+           PROTOCOL, SOCKOPT_NAME):
+    _k.scalar = True
 del _k
 
 
