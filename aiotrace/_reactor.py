@@ -153,7 +153,10 @@ class Tracer:
     # -- tracer thread -> loop ------------------------------------------------------------
 
     def _notify(self) -> None:  # tracer thread
-        if not self._notified:
+        ac = self._core.accel
+        if ac is not None:
+            ac.lib.notify(ac.ptr)   # (one flag with the C loop's records: one byte for both)
+        elif not self._notified:
             self._notified = True
             _ffi.write_byte(self._wfd)   # see _ffi: the GIL is released first
 

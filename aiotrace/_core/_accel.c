@@ -90,6 +90,8 @@ enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
 enum { AT_IDLE = 0, AT_SLOW = 1, AT_CMDS = 2 };
 /* what the thread is blocked in, for the ring */
 enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2 };
+/* at_run's count of records made, with this bit once one of them pins its thread */
+#define MADE_PINNED 0x40000000
 /* record kinds */
 enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4 };
 
@@ -398,6 +400,12 @@ static void tell_loop(struct at_core *c) {
     }
 }
 
+/* Python's own wake-up of the loop (its outbox), through the same flag: one byte for
+ * both, until the loop takes them (at_take_records). Called with the GIL released. */
+void at_notify(struct at_core *c) {
+    tell_loop(c);
+}
+
 /* ---- C holds ---------------------------------------------------------------------------- */
 
 /* The loop thread releases a C hold whose engine asked for nothing but to go on: 1 if it
@@ -502,9 +510,11 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
 static void publish(struct at_core *c, struct at_slot *s, int w, int *made) {
     s->fam->issued++;
     __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);
-    if (w & W_PIN)
+    if (w & W_PIN) {
         s->pin = c->head;
-    (*made)++;
+        *made |= MADE_PINNED;
+    }
+    *made += 1;
 }
 
 /* A C hold: the registers go with the record, the thread stays stopped. 0 if they cannot
@@ -746,7 +756,10 @@ int at_run(struct at_core *c, int block) {
             break;
         }
         if (pid == 0) {
-            if (!block) {
+            if (!block || (made & MADE_PINNED)) {
+                /* (a record that pins its thread: Python turns it into an event now,
+                 * while the thread runs into its call, instead of at its next stop,
+                 * while it waits there) */
                 res = AT_IDLE;
                 break;
             }

@@ -110,6 +110,8 @@ class Lib:
             return f
 
         self.run = fn(free, "at_run", (c_void_p, c_int), c_int)
+        # (GIL released: on one CPU the loop thread, woken by the byte, finds it free)
+        self.notify = fn(free, "at_notify", (c_void_p,), None)
         # the same for a drain (block 0): it never blocks, so the GIL stays taken
         self.drain = fn(held, "at_run", (c_void_p, c_int), c_int)
         self.init = fn(held, "at_init", (c_void_p, c_uint32), c_int)

@@ -763,10 +763,14 @@ class Core:
         ac = self.accel
         if ac is None:
             return
+        # (this also clears the loop's wake-up flag, shared with Python's own wake-ups: so
+        # it is taken every time, and first)
+        head = ac.lib.take_records(ac.ptr)
+        if head == ac.core.tail:
+            return   # (nothing, or another thread is turning them into events now)
         with self._conv_lock:
-            head = ac.lib.take_records(ac.ptr)
             tail = ac.core.tail
-            if head == tail:
+            if head <= tail:
                 return
             ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
             unpack = _accel.RECORD.unpack_from
