@@ -632,11 +632,9 @@ class _Session:
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
             return None
-        after_resume, reads_nothing = self.decoder.after_resume()
         return proc.events(*self.event_types(), syscalls=self.trace_nrs, tids=tids,
                            capture=self.decoder.capture, buffer=4096,
-                           capture_after_resume=after_resume,
-                           capture_reads_nothing=reads_nothing)
+                           **self.decoder.after_resume())
 
     async def drain(self, stream: Any) -> None:
         """Lay out each event as it comes, in order; write the text out in batches."""

@@ -190,20 +190,41 @@ class Decoder:
         self.interrupted: dict[int, str] = {}
         self._tid = 0
 
-    def after_resume(self) -> tuple[dict[type, frozenset[str]] | None,
-                                    dict[type, frozenset[str]] | None]:
-        """The stream's ``capture_after_resume=`` and ``capture_reads_nothing=``: the
-        stops where this decoder reads nothing that the thread can change before its next
-        stop, and those where it reads nothing of the tracee at all (``late_captures``).
-        None with fd paths (``-y``) or paths to match (``-P``): those come from /proc,
-        which a call such as close changes; nor with dumps (``-e read=``/``write=``), read
-        at the exit stop from memory the thread may change once resumed."""
+    def after_resume(self) -> dict[str, Any]:
+        """The stream's ``capture_after_resume=``, ``capture_reads_nothing=`` and
+        ``prefetch=``: the stops where this decoder reads nothing that the thread can
+        change before its next stop, those where it reads nothing of the tracee at all,
+        and the exits where it reads nothing but outputs the C loop can copy at the stop
+        (``late_captures``). None of them with fd paths (``-y``) or paths to match
+        (``-P``): those come from /proc, which a call such as close changes; nor with
+        dumps (``-e read=``/``write=``), read at the exit stop from memory the thread may
+        change once resumed, nor with -i (the registers at the stop)."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
                 or self.ips):
-            return None, None   # (-i reads the registers at the stop)
+            return {}
         late = late_captures()
-        return ({SyscallEntry: late.entries - late.quiet},
-                {SyscallEntry: late.quiet, SyscallExit: late.exits})
+        return {"capture_after_resume": {SyscallEntry: late.entries - late.quiet},
+                "capture_reads_nothing": {SyscallEntry: late.quiet, SyscallExit: late.exits},
+                "prefetch": {SyscallEntry: self._copies(late.copied_entries),
+                             SyscallExit: self._copies(late.copied)}}
+
+    def _copies(self, table: dict[str, tuple[tuple[Any, ...], ...]]) -> dict[str, list[Any]]:
+        """late_captures()' copies as prefetch= takes them, sized by -s where they say."""
+        s = self.strsize
+        out: dict[str, list[Any]] = {}
+        for name, copies in table.items():
+            made: list[Any] = []
+            for i, mode, n, *lenarg in copies:
+                if mode == "fixed":
+                    made.append((i, n))
+                elif mode == "string":
+                    made.append((i, "string", s + 1 if n is None else n))
+                elif mode == "retval":
+                    made.append((i, "retval", s if n is None else n))
+                else:
+                    made.append((i, "arg", lenarg[0], s if n is None else n))
+            out[name] = made
+        return out
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""

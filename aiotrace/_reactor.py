@@ -548,6 +548,8 @@ class Process:
         capture: Callable[[TraceEvent, Any], Any] | None = None,
         capture_after_resume: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
         capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
+        prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
+        | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -578,6 +580,19 @@ class Process:
         stops where *capture* reads nothing of the tracee at all (it formats the
         arguments, say): it may run at any time after the stop, and the thread never
         waits for it.
+
+        ``prefetch={SyscallExit: {"newfstatat": [(2, 72)], "read": [(1, "retval", 32)]}}``
+        names, per syscall stop, all the memory *capture* reads there: at most two copies,
+        each of them ``(arg, n)`` (n bytes at the address in argument *arg*),
+        ``(arg, "retval", n)`` (as many bytes as the call returned, at an exit),
+        ``(arg, "string", n)`` (a NUL-terminated string) or ``(arg, "arg", j, n)`` (as
+        many bytes as argument *j* says); n is the most bytes a copy takes (65 536 at
+        most; without it, 65 536, or 4 097 for a string). The tracer thread copies them at
+        the stop (at an exit, only when the call succeeded), the thread goes on at once,
+        and *capture* runs later with a *memory* whose reads of those ranges return the
+        copies (others read the thread's memory as it is then). Where the copies cannot
+        be made (the Python loop, or no room left for them), *capture* runs at the stop
+        instead.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
@@ -606,6 +621,10 @@ class Process:
             sub.capture = capture
         if capture_after_resume is not None:
             sub.late = _late_sets(capture, capture_after_resume, "capture_after_resume")
+        if prefetch is not None:
+            if capture is None:
+                raise ValueError("prefetch= goes with a capture= function")
+            sub.prefetch = _prefetch_sets(prefetch)
         if capture_reads_nothing is not None:
             sub.free = _late_sets(capture, capture_reads_nothing, "capture_reads_nothing")
             sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
@@ -720,6 +739,66 @@ def _late_sets(
                              f"keys, not {cls!r}")
         out[cls] = _syscall_set(syscalls)
     return out
+
+
+def _prefetch_sets(
+    spec: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]],
+) -> dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]]:
+    """prefetch=, checked, as the C loop's copies: syscall -> ((arg, mode, from, bytes),
+    ...), mode 1 for a fixed size, 2 the return value's, 3 a string, 4 argument from's."""
+    out: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+    for cls, calls in spec.items():
+        if cls is not SyscallEntry and cls is not SyscallExit:
+            raise ValueError(f"prefetch= takes SyscallEntry and SyscallExit as keys, not {cls!r}")
+        table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
+        for call, copies in calls.items():
+            (nr,) = _syscall_set([call])
+            made = []
+            for c in copies:
+                copy = _copy_spec(call, tuple(c))
+                if copy[1] == 2 and cls is SyscallEntry:
+                    raise ValueError(f"prefetch= of {call!r}: a call's entry has no return "
+                                     "value to size a copy with")
+                made.append(copy)
+            if len(made) > 2:
+                raise ValueError(f"prefetch= of {call!r}: at most 2 copies per stop")
+            table[nr] = tuple(made)
+        out[cls] = table
+    return out
+
+
+_COPY_MAX = 1 << 16   # (the C loop's most, _accel.COPY_MAX)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _copy_spec(call: Any, c: tuple[Any, ...]) -> tuple[int, int, int, int]:
+    """One copy of prefetch=, as the C loop's struct at_copy: (arg, mode, from, bytes)."""
+    if c and _is_int(c[0]) and 0 <= c[0] < 6:
+        rest = c[1:]
+        if len(rest) == 1 and _is_int(rest[0]):
+            mode, frm, n = 1, 0, rest[0]
+        elif rest and rest[0] in ("retval", "string") and len(rest) <= 2 and all(
+                _is_int(v) for v in rest[1:]):
+            mode, frm = (2 if rest[0] == "retval" else 3), 0
+            n = rest[1] if len(rest) == 2 else (_COPY_MAX if mode == 2 else 4097)
+        elif (rest and rest[0] == "arg" and 2 <= len(rest) <= 3 and all(
+                _is_int(v) for v in rest[1:]) and 0 <= rest[1] < 6):
+            mode, frm = 4, rest[1]
+            n = rest[2] if len(rest) == 3 else _COPY_MAX
+        else:
+            mode = 0
+        if mode:
+            if not 0 <= n <= _COPY_MAX:
+                raise ValueError(f"prefetch= of {call!r}: {n} bytes: a copy takes 0 to "
+                                 f"{_COPY_MAX} bytes")
+            return (c[0], mode, frm, n)
+    raise ValueError(
+        f"prefetch= of {call!r}: {c!r} is not a copy: use (arg, nbytes), "
+        "(arg, 'retval'[, nbytes]), (arg, 'string'[, nbytes]) or (arg, 'arg', j[, nbytes]),"
+        " arg and j 0 to 5")
 
 
 def _tid_set(tids: Iterable[int]) -> frozenset[int]:
@@ -864,11 +943,13 @@ class EventStream:
                 break
             if self._done or sub.closed:
                 raise StopAsyncIteration
-            ac = self._tracer._core.accel
-            if ac is not None and ac.core.head != ac.core.tail:
+            core = self._tracer._core
+            ac = core.accel
+            if ac is not None and ac.core.head != ac.core.tail and core.convert_on_loop():
                 # The C loop made records that are not events yet (the tracee's next stop
                 # often comes during the verdict's yield): turn them into events here,
-                # as the pipe's reader would, without a pass of the event loop first.
+                # as the pipe's reader would, without a pass of the event loop first
+                # (the wake-ups that queued go with it).
                 self._tracer._run_outbox()
                 continue
             pipe = self._pipe

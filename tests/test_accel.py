@@ -24,7 +24,7 @@ def test_the_library_matches_its_python_mirror() -> None:
     lib = _accel.load()
     assert lib is not None, "the C loop is not built: pip install -e . needs a C compiler"
     assert lib.run is not None and lib.drain is not None
-    assert ctypes.sizeof(_accel.Slot) == 96 and _accel.RECORD_SIZE == 304
+    assert ctypes.sizeof(_accel.Slot) == 96 and _accel.RECORD_SIZE == 352
 
 
 async def test_tracers_use_the_c_loop_unless_told_not_to(
@@ -131,23 +131,13 @@ async def test_a_lone_engine_and_a_late_observer(target: Any, tracer_loop: str) 
     assert observed == [7003, os.getpid(), 7005, os.getpid()]
 
 
-async def test_a_late_capture_reads_before_the_thread_goes_on(
-        target: Any, tracer_loop: str) -> None:
-    # capture_after_resume at write's entry: the buffer is the kernel's input, valid until
-    # the call's exit stop; the program rewrites it before its next call. The event loop's
-    # thread is blocked until the program ends, so the records wait in the ring: the C
-    # loop must keep each thread at its exit stop until its entry's capture has run.
-    n = 300
-
-    def capture(ev: Any, mem: Any) -> bytes:
-        return mem.read(ev.args[1], ev.args[2]) if ev.name == "write" else b""
-
+async def _run_blocked(target: Any, n: int, **stream: Any) -> list[Any]:
+    """reuse_buf N traced by one stream; the event loop's thread is blocked until the
+    program has ended, so that nothing turns the C loop's records into events before
+    then: a capture that runs late must rely on what aiotrace kept at the stop."""
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("reuse_buf"), str(n)])
-        events = proc.events(SyscallEntry, SyscallExit, syscalls={"write"}, buffer=10 * n,
-                             capture=capture,
-                             capture_after_resume={SyscallEntry: {"write"}},
-                             capture_reads_nothing={SyscallExit: {"write"}})
+        events = proc.events(SyscallEntry, SyscallExit, buffer=20 * n, **stream)
         fd = os.pidfd_open(proc.pid)
         try:
             proc.resume()
@@ -157,5 +147,81 @@ async def test_a_late_capture_reads_before_the_thread_goes_on(
             os.close(fd)
         assert await proc.wait() == 0
         async with events:
-            got = [ev.captured async for ev in events if isinstance(ev, SyscallEntry)]
-    assert got == [b"msg-%d" % i for i in range(n)]
+            return [ev async for ev in events]
+
+
+def _reads(ev: Any, mem: Any) -> Any:
+    """What a CLI-like capture reads: write's buffer at entry, read's at exit, openat's
+    path at entry."""
+    if ev.name == "write" and isinstance(ev, SyscallEntry):
+        return mem.read(ev.args[1], ev.args[2])
+    if ev.name == "read" and isinstance(ev, SyscallExit) and ev.retval > 0:
+        return mem.read(ev.args[1], ev.retval)
+    if ev.name == "openat" and isinstance(ev, SyscallEntry):
+        return mem.read_string(ev.args[1], 4096)
+    return None
+
+
+async def test_a_late_capture_reads_before_the_thread_goes_on(
+        target: Any, tracer_loop: str) -> None:
+    # capture_after_resume at write's entry: the buffer is the kernel's input, valid until
+    # the call's exit stop; the program rewrites it right after. The C loop must keep each
+    # thread at its exit stop until its entry's capture has run.
+    n = 300
+    got = await _run_blocked(
+        target, n, syscalls={"write"}, capture=_reads,
+        capture_after_resume={SyscallEntry: {"write"}},
+        capture_reads_nothing={SyscallExit: {"write"}})
+    assert [ev.captured for ev in got if isinstance(ev, SyscallEntry)] == [
+        b"msg-%d" % i for i in range(n)]
+
+
+@pytest.mark.parametrize("also_after_resume, write_copy", [
+    (False, (1, "arg", 2, 64)),
+    (True, (1, "arg", 2, 64)),
+    (False, (1, 1 << 16)),   # (64 KiB a call: the 4 MiB arena wraps and fills, many times)
+])
+async def test_prefetch_copies_what_the_capture_reads(
+        target: Any, tracer_loop: str, also_after_resume: bool, write_copy: Any) -> None:
+    # Each kind of copy, taken at the stop: a buffer as long as an argument says (write),
+    # what the call returned (read), a string (openat). The program rewrites each right
+    # after the call, and the captures run after it ended: they read the copies. (The
+    # same stops also listed in capture_after_resume must still read the copies.)
+    n = 200
+    late = ({"capture_after_resume": {SyscallEntry: {"write", "openat"}}}
+            if also_after_resume else {})
+    got = await _run_blocked(
+        target, n, syscalls={"write", "read", "openat"}, capture=_reads,
+        # (the other stops read nothing: so no stop of this stream waits for Python)
+        capture_reads_nothing={SyscallEntry: {"read"}, SyscallExit: {"write", "openat"}},
+        prefetch={SyscallEntry: {"write": [write_copy], "openat": [(1, "string")]},
+                  SyscallExit: {"read": [(1, "retval", 64)]}}, **late)
+    seen = {(type(ev).__name__, ev.name): [] for ev in got}   # type: ignore[var-annotated]
+    for ev in got:
+        if ev.captured is not None:
+            seen[(type(ev).__name__, ev.name)].append(ev.captured)
+    msgs = [b"msg-%d" % i for i in range(n)]
+    assert seen[("SyscallEntry", "write")] == msgs
+    assert seen[("SyscallExit", "read")][-n:] == msgs   # (after the loader's own reads)
+    assert seen[("SyscallEntry", "openat")][-n:] == [b"/nonexistent/f-%d" % i for i in range(n)]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({SyscallExit: {"read": [(6, 8)]}}, "is not a copy"),
+    ({SyscallExit: {"read": [(1, "bytes", 8)]}}, "is not a copy"),
+    ({SyscallExit: {"read": [(1, 1 << 17)]}}, "a copy takes 0 to 65536 bytes"),
+    ({SyscallEntry: {"read": [(1, "retval")]}}, "no return value"),
+    ({SyscallExit: {"read": [(1, 8), (1, 8), (1, 8)]}}, "at most 2 copies"),
+    ({Exit: {"read": [(1, 8)]}}, "takes SyscallEntry and SyscallExit"),
+    ({SyscallExit: {"reed": [(1, 8)]}}, "unknown system call"),
+])
+async def test_prefetch_rejects_what_it_cannot_copy(
+        target: Any, spec: Any, message: str) -> None:
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("reuse_buf"), "1"])
+        with pytest.raises(ValueError, match=message):
+            proc.events(SyscallExit, capture=_reads, prefetch=spec)
+        with pytest.raises(ValueError, match="goes with a capture"):
+            proc.events(SyscallExit, prefetch={SyscallExit: {"read": [(1, 8)]}})
+        proc.kill()
+        await proc.wait()

@@ -52,6 +52,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +79,8 @@
 #define WAIT_FLAGS (__WALL | __WNOTHREAD)
 
 #define AT_NR 512               /* syscall numbers the per-family tables cover */
+#define AT_COPIES 2             /* memory copies a record may carry (prefetch=) */
+#define COPY_MAX (1 << 16)      /* bytes of one copy, at most */
 
 /* what a family's streams want of one syscall's entry or exit (the low bits), and W_PIN:
  * a record whose consumer reads the thread's memory later, which stays valid only until
@@ -91,7 +94,7 @@ enum { AT_IDLE = 0, AT_SLOW = 1, AT_CMDS = 2 };
 /* what the thread is blocked in, for the ring */
 enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2 };
 /* at_run's count of records made, with this bit once one of them pins its thread */
-#define MADE_PINNED 0x40000000
+#define MADE_RETURN 0x40000000
 /* record kinds */
 enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4 };
 
@@ -108,6 +111,14 @@ struct syscall_info {           /* struct ptrace_syscall_info, Linux >= 5.3 */
     } u;
 };
 
+struct at_copy {                /* prefetch=: memory to copy at a stop, before it ends */
+    uint8_t arg;                /* the argument that holds the address */
+    uint8_t mode;               /* C_*: how many bytes, at most `size` */
+    uint16_t from;              /* C_ARG: the argument that holds the length */
+    uint32_t size;
+};
+enum { C_NONE = 0, C_FIXED = 1, C_RETVAL = 2, C_STRING = 3, C_ARG = 4 };
+
 struct at_family {              /* one Family: what its streams want */
     int64_t issued;             /* records made for it (written here only) */
     int64_t limit;              /* records may be made while issued < limit (Python's) */
@@ -118,6 +129,7 @@ struct at_family {              /* one Family: what its streams want */
     uint8_t pad;
     uint8_t entry[AT_NR];       /* W_* for each syscall's entry */
     uint8_t exit[AT_NR];        /* ... and exit */
+    struct at_copy copies[2][AT_NR][AT_COPIES];   /* [0 entry, 1 exit][nr]: for records */
 };
 
 struct at_slot {                /* one traced thread (Python's Thread.slot) */
@@ -147,6 +159,10 @@ struct at_record {              /* one event made here, turned into a Python eve
     uint32_t gen;               /* R_HELD_*: the slot's gen */
     uint32_t pad;
     uint64_t regs[27];          /* R_HELD_*: struct user_regs_struct */
+    uint64_t copy_addr[AT_COPIES];   /* prefetch=: where each copy was read */
+    uint64_t copy_at[AT_COPIES];     /* ... where it is in the arena (a running count) */
+    uint32_t copy_len[AT_COPIES];    /* ... how many bytes (0: none, or unreadable) */
+    uint64_t blob_end;          /* the arena's head after them: its tail once taken */
 };
 
 struct at_private;
@@ -178,6 +194,11 @@ struct at_core {
     struct at_record *ring;
     uint64_t ring_mask;
     struct at_private *priv;
+    /* the arena of the records' memory copies (prefetch=), made by at_init */
+    uint8_t *arena;
+    uint64_t arena_size;        /* a power of two */
+    uint64_t arena_head;        /* bytes used (written here) */
+    uint64_t arena_tail;        /* bytes given back (written by Python) */
 };
 
 struct at_private {
@@ -309,12 +330,16 @@ int64_t at_layout(int what) {
     case 9: return offsetof(struct at_record, regs);
     case 10: return offsetof(struct at_core, stops);
     case 11: return offsetof(struct at_slot, pin);
+    case 12: return offsetof(struct at_record, copy_addr);
+    case 13: return offsetof(struct at_core, arena);
+    case 14: return offsetof(struct at_family, copies);
     default: return -1;
     }
 }
 
-/* Make the ring (*ring_cap*, a power of two) and the private part. */
-int at_init(struct at_core *c, uint32_t ring_cap) {
+/* Make the ring (*ring_cap* records) and the arena (*arena_size* bytes), powers of two,
+ * and the private part. */
+int at_init(struct at_core *c, uint32_t ring_cap, uint64_t arena_size) {
     struct at_private *p = calloc(1, sizeof *p);
     if (p == NULL)
         return -ENOMEM;
@@ -323,14 +348,18 @@ int at_init(struct at_core *c, uint32_t ring_cap) {
     p->qcap = 16;
     p->queue = calloc(p->qcap, sizeof *p->queue);
     c->ring = calloc(ring_cap, sizeof *c->ring);
-    if (p->table == NULL || p->queue == NULL || c->ring == NULL) {
+    c->arena = malloc(arena_size);
+    if (p->table == NULL || p->queue == NULL || c->ring == NULL || c->arena == NULL) {
         free(p->table);
         free(p->queue);
         free(c->ring);
+        free(c->arena);
         free(p);
         c->ring = NULL;
+        c->arena = NULL;
         return -ENOMEM;
     }
+    c->arena_size = arena_size;
     pthread_mutex_init(&p->lock, NULL);
     c->ring_mask = ring_cap - 1;
     c->priv = p;
@@ -346,8 +375,10 @@ void at_fini(struct at_core *c) {
     free(p->queue);
     free(p);
     free(c->ring);
+    free(c->arena);
     c->priv = NULL;
     c->ring = NULL;
+    c->arena = NULL;
 }
 
 /* ---- waking the thread ---------------------------------------------------------------- */
@@ -387,8 +418,9 @@ uint64_t at_take_records(struct at_core *c) {
     return __atomic_load_n(&c->head, __ATOMIC_ACQUIRE);
 }
 
-/* ... and hands their place in the ring back. */
-void at_consumed(struct at_core *c, uint64_t tail) {
+/* ... and hands their place in the ring back, and that of their copies in the arena. */
+void at_consumed(struct at_core *c, uint64_t tail, uint64_t arena_tail) {
+    __atomic_store_n(&c->arena_tail, arena_tail, __ATOMIC_RELEASE);
     __atomic_store_n(&c->tail, tail, __ATOMIC_RELEASE);
 }
 
@@ -504,16 +536,89 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
     r->tid = s->tid;
     r->kind = kind;
     r->time_ns = now_ns();
+    r->copy_len[0] = r->copy_len[1] = 0;
+    r->blob_end = c->arena_head;
     return r;
 }
 
+/* A NUL-terminated string of at most n bytes, the NUL included if it comes: read a page at
+ * a time, as the next page may be unmapped. The bytes read, or -1. */
+static ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n) {
+    uint64_t done = 0;
+    while (done < n) {
+        uint64_t chunk = 4096 - ((addr + done) & 4095);
+        if (chunk > n - done)
+            chunk = n - done;
+        struct iovec local = {to + done, chunk};
+        struct iovec remote = {(void *)(uintptr_t)(addr + done), chunk};
+        ssize_t got = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+        if (got <= 0)
+            return done ? (ssize_t)done : -1;
+        uint8_t *nul = memchr(to + done, 0, (size_t)got);
+        if (nul != NULL)
+            return (ssize_t)(nul - to) + 1;
+        done += (uint64_t)got;
+        if ((uint64_t)got < chunk)
+            break;
+    }
+    return (ssize_t)done;
+}
+
+/* prefetch=: copy the memory the record's consumer will read, before the stop ends (at an
+ * exit, only when the call succeeded). 0 if the arena has no room for it (Python handles
+ * the stop then, reading at the stop). Each copy is contiguous in the arena: one that
+ * would wrap starts at the arena's start. */
+static int copy_memory(struct at_core *c, struct at_record *r, const struct at_copy *cp,
+                       const uint64_t *args, int64_t rval) {
+    if (rval < 0)
+        return 1;
+    uint64_t head = c->arena_head;
+    uint64_t tail = __atomic_load_n(&c->arena_tail, __ATOMIC_ACQUIRE);
+    uint64_t size = c->arena_size;
+    for (int k = 0; k < AT_COPIES; k++) {
+        uint64_t n = cp[k].size;
+        if (cp[k].mode == C_NONE)
+            continue;
+        if (cp[k].mode == C_RETVAL)
+            n = rval <= 0 ? 0 : (uint64_t)rval < n ? (uint64_t)rval : n;
+        else if (cp[k].mode == C_ARG && cp[k].from < 6)
+            n = args[cp[k].from] < n ? args[cp[k].from] : n;
+        if (n > COPY_MAX)
+            n = COPY_MAX;
+        uint64_t addr = cp[k].arg < 6 ? args[cp[k].arg] : 0;
+        if (n == 0 || addr == 0)
+            continue;
+        uint64_t at = head;
+        if ((at & (size - 1)) + n > size)
+            at += size - (at & (size - 1));   /* (the rest of the arena is skipped) */
+        if (at + n - tail > size)
+            return 0;
+        ssize_t got;
+        if (cp[k].mode == C_STRING)
+            got = copy_string(r->tid, c->arena + (at & (size - 1)), addr, n);
+        else {
+            struct iovec local = {c->arena + (at & (size - 1)), n};
+            struct iovec remote = {(void *)(uintptr_t)addr, n};
+            got = process_vm_readv(r->tid, &local, 1, &remote, 1, 0);
+        }
+        r->copy_at[k] = at;
+        r->copy_addr[k] = addr;
+        r->copy_len[k] = got > 0 ? (uint32_t)got : 0;
+        head = at + n;
+    }
+    r->blob_end = head;
+    return 1;
+}
+
 static void publish(struct at_core *c, struct at_slot *s, int w, int *made) {
+    struct at_record *r = &c->ring[c->head & c->ring_mask];
+    c->arena_head = r->blob_end;
     s->fam->issued++;
     __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);
-    if (w & W_PIN) {
+    if (w & W_PIN)
         s->pin = c->head;
-        *made |= MADE_PINNED;
-    }
+    if (w & W_PIN)
+        *made |= MADE_RETURN;
     *made += 1;
 }
 
@@ -551,6 +656,8 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
             r = record(c, s, w == W_HOLD ? R_HELD_ENTRY : R_ENTRY);
             r->nr = (int64_t)nr;
             memcpy(r->args, in->u.entry.args, sizeof r->args);
+            if (w == W_RECORD && !copy_memory(c, r, f->copies[0][nr], r->args, 0))
+                return 0;
             if (w == W_HOLD && !hold(s, r, req))
                 return 0;
         }
@@ -580,6 +687,8 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
             r->nr = nr;
             memcpy(r->args, s->args, sizeof r->args);
             r->rval = in->u.exit.rval;
+            if (w == W_RECORD && !copy_memory(c, r, f->copies[1][nr], r->args, r->rval))
+                return 0;
             if (w == W_HOLD && !hold(s, r, req))
                 return 0;
         }
@@ -756,7 +865,7 @@ int at_run(struct at_core *c, int block) {
             break;
         }
         if (pid == 0) {
-            if (!block || (made & MADE_PINNED)) {
+            if (!block || (made & MADE_RETURN)) {
                 /* (a record that pins its thread: Python turns it into an event now,
                  * while the thread runs into its call, instead of at its next stop,
                  * while it waits there) */

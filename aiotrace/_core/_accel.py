@@ -25,10 +25,14 @@ from ._ffi import SyscallInfo
 NR = 512                       # syscall numbers the per-family tables cover
 W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
 W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its next stop
+W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
 R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT = 1, 2, 3, 4
 RING = 1024                    # records in flight between the C loop and the event loop
+ARENA = 1 << 22                # bytes of the records' memory copies (prefetch=) in flight
+COPIES = 2                     # memory copies one record may carry
+COPY_MAX = 1 << 16             # bytes of one copy, at most
 
 
 class Family(ctypes.Structure):
@@ -38,6 +42,8 @@ class Family(ctypes.Structure):
         ("issued", c_int64), ("limit", c_int64), ("options", c_uint32), ("fast", c_uint8),
         ("full_stops", c_uint8), ("want_exit", c_uint8), ("pad", c_uint8),
         ("entry", c_uint8 * NR), ("exit", c_uint8 * NR),
+        # struct at_copy copies[2][NR][COPIES]: arg (u8), mode (u8), pad, size (u32)
+        ("copies", c_uint8 * (2 * NR * COPIES * 8)),
     ]
 
 
@@ -62,7 +68,8 @@ class CoreStruct(ctypes.Structure):
         ("rung", c_int32), ("py_cmds", c_int32), ("releases", c_int32), ("pad0", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),
         ("pad1", c_int32), ("stops", c_int64), ("info", SyscallInfo), ("ring", c_void_p),
-        ("ring_mask", c_uint64), ("priv", c_void_p),
+        ("ring_mask", c_uint64), ("priv", c_void_p), ("arena", c_void_p),
+        ("arena_size", c_uint64), ("arena_head", c_uint64), ("arena_tail", c_uint64),
     ]
 
 
@@ -70,23 +77,31 @@ class PollFd(ctypes.Structure):
     _fields_ = [("fd", c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
 
 
-# struct at_record: tid, kind, nr, args[6], rval, time_ns, gen (then pad and regs[27])
+# struct at_record: tid, kind, nr, args[6], rval, time_ns, gen (then pad and regs[27]),
+# then its memory copies: copy_addr[2], copy_at[2], copy_len[2], blob_end
 RECORD = struct.Struct("=iiq6QqqI")
-RECORD_SIZE = 4 + 4 + 8 + 48 + 8 + 8 + 4 + 4 + 27 * 8
-REGS_OFFSET = RECORD_SIZE - 27 * 8
+REGS_OFFSET = 4 + 4 + 8 + 48 + 8 + 8 + 4 + 4
+COPIES_OFFSET = REGS_OFFSET + 27 * 8
+RECORD_COPIES = struct.Struct("=2Q2Q2I")
+BLOB_END = struct.Struct("=Q")
+BLOB_END_OFFSET = COPIES_OFFSET + RECORD_COPIES.size
+RECORD_SIZE = BLOB_END_OFFSET + 8
+COPY_SPEC = struct.Struct("=BBHI")   # struct at_copy: arg, mode, from, size
 # at_slot from exit_off's neighbour `state` to the arguments, as Core._resume writes them
 SLOT_EXPORT = struct.Struct("=5B6xq6Q")      # state fast expect_exit want_exit dirty, nr, args
 SLOT_EXPORT_AT = Slot.state.offset
 SLOT_IMPORT = struct.Struct("=3B6xq6Q")      # expect_exit want_exit dirty, nr, args
 SLOT_IMPORT_AT = Slot.expect_exit.offset
 ENTRY_AT = Family.entry.offset
+COPIES_AT = Family.copies.offset
 EXIT_AT = Family.exit.offset
 
 _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     0: ctypes.sizeof(CoreStruct), 1: ctypes.sizeof(Slot), 2: ctypes.sizeof(Family),
     3: RECORD_SIZE, 4: CoreStruct.info.offset, 5: CoreStruct.ring.offset, 6: Slot.nr.offset,
     7: Slot.fam.offset, 8: Family.entry.offset, 9: REGS_OFFSET, 10: CoreStruct.stops.offset,
-    11: Slot.pin.offset,
+    11: Slot.pin.offset, 12: COPIES_OFFSET, 13: CoreStruct.arena.offset,
+    14: Family.copies.offset,
 }
 
 
@@ -110,18 +125,18 @@ class Lib:
             return f
 
         self.run = fn(free, "at_run", (c_void_p, c_int), c_int)
-        # (GIL released: on one CPU the loop thread, woken by the byte, finds it free)
-        self.notify = fn(free, "at_notify", (c_void_p,), None)
         # the same for a drain (block 0): it never blocks, so the GIL stays taken
         self.drain = fn(held, "at_run", (c_void_p, c_int), c_int)
-        self.init = fn(held, "at_init", (c_void_p, c_uint32), c_int)
+        # (GIL released: on one CPU the loop thread, woken by the byte, finds it free)
+        self.notify = fn(free, "at_notify", (c_void_p,), None)
+        self.init = fn(held, "at_init", (c_void_p, c_uint32, c_uint64), c_int)
         self.fini = fn(held, "at_fini", (c_void_p,), None)
         self.add = fn(held, "at_add", (c_void_p, c_void_p), c_int)
         self.delete = fn(held, "at_del", (c_void_p, c_int32), None)
         self.post = fn(held, "at_post", (c_void_p,), None)
         self.take_cmds = fn(held, "at_take_cmds", (c_void_p,), c_int)
         self.take_records = fn(held, "at_take_records", (c_void_p,), c_uint64)
-        self.consumed = fn(held, "at_consumed", (c_void_p, c_uint64), None)
+        self.consumed = fn(held, "at_consumed", (c_void_p, c_uint64, c_uint64), None)
         self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32), c_int)
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
@@ -134,12 +149,14 @@ class Accel:
         self.lib = lib
         self.core = CoreStruct()
         self.ptr = ctypes.addressof(self.core)
-        if lib.init(self.ptr, RING) != 0:
+        if lib.init(self.ptr, RING, ARENA) != 0:
             raise MemoryError("aiotrace: no memory for the C tracer loop's ring")
         # freed once nothing can call in any more (the loop may release a hold late)
         weakref.finalize(self, _fini, lib, self.core)
         self.ring = memoryview((ctypes.c_char * (RING * RECORD_SIZE)).from_address(self.core.ring))
         self.mask = RING - 1
+        self.arena = memoryview((ctypes.c_char * ARENA).from_address(self.core.arena))
+        self.arena_mask = ARENA - 1
         self._pfds: Any = None
 
     def set_pollfds(self, fds: list[int]) -> None:

@@ -168,6 +168,32 @@ class Memory:
         return _read_string(self.tid, addr, limit)
 
 
+class CopiedMemory(Memory):
+    """Memory of one thread as the C loop copied it at a stop (``prefetch=``): reads within
+    a copy return it; any other read goes to the thread's memory as it is now."""
+
+    __slots__ = ("copies",)
+
+    def __init__(self, tid: int, copies: tuple[tuple[int, bytes], ...]) -> None:
+        super().__init__(tid)
+        self.copies = copies
+
+    def read(self, addr: int, n: int) -> bytes:
+        for start, data in self.copies:
+            if start <= addr and addr + n <= start + len(data):
+                return data[addr - start:addr - start + n]
+        return _ffi.vm_read(self.tid, addr, n)
+
+    def read_string(self, addr: int, limit: int = 4096) -> bytes:
+        for start, data in self.copies:
+            if start <= addr < start + len(data):
+                rest = data[addr - start:addr - start + limit]
+                nul = rest.find(b"\0")
+                if nul >= 0 or len(rest) == limit:
+                    return rest if nul < 0 else rest[:nul]
+        return _read_string(self.tid, addr, limit)
+
+
 class Args:
     """The six argument registers of a syscall, as a sequence of ints (``args[1]``,
     slices give tuples, it compares equal to the tuple of its values), with decoding by

@@ -43,7 +43,7 @@ from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
 )
-from ._args import Args, Memory
+from ._args import Args, CopiedMemory, Memory
 from ._seccomp import compile_filter
 from ._ffi import Event, Opt, Req
 from ._status import StopKind, decode_status, returncode
@@ -97,7 +97,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late", "free",
+        "gone", "capture", "wfd", "late", "free", "prefetch",
     )
 
     def __init__(
@@ -130,6 +130,9 @@ class Subscription:
         # and may run at any time (a subset of late)
         self.late: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
         self.free: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
+        # event type -> syscall -> the memory its capture reads there, copied by the C
+        # loop at the stop ((arg, mode, bytes), see _accel.c's struct at_copy)
+        self.prefetch: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
         self.flagged = False
         # a pipe of the stream's own that its consumer waits on (trio), or -1: its
         # wake-up is then a byte written there, not a callable through the outbox
@@ -170,6 +173,7 @@ def _nothing() -> None:
 
 END = object()  # the sentinel that ends a subscription's buffer
 _NO_LATE: dict[type[TraceEvent], frozenset[int]] = {}   # (shared, never changed)
+_NO_COPIES: dict[int, tuple[tuple[int, int, int, int], ...]] = {}   # (shared, never changed)
 _NONE: frozenset[int] = frozenset()
 _SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a syscall stop
 _SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decodes to
@@ -382,6 +386,7 @@ class Family:
         counts = (bytearray(_accel.NR), bytearray(_accel.NR))
         holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
         pins: tuple[set[int], set[int]] = (set(), set())
+        copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
         for sub in self.subs:
             if sub.closed:
                 continue
@@ -391,6 +396,7 @@ class Family:
                 table, count = tables[k], counts[k]
                 late = sub.late.get(cls, _NONE) if sub.capture is not None else None
                 free = sub.free.get(cls, _NONE)
+                pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
                 slow = sub.tids is not None
                 nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
                                       else [n for n in sub.syscalls if 0 <= n < _accel.NR])
@@ -400,6 +406,10 @@ class Family:
                     if sub.intercept and not slow:
                         holders[k][n] = sub
                         w = _accel.W_SLOW
+                    elif pre is not None and n in pre and not slow:
+                        w = _accel.W_RECORD   # (its capture reads the copies only)
+                        merged = copies[k].setdefault(n, [])
+                        merged.extend(c for c in pre[n] if c not in merged)
                     elif slow or sub.intercept or (late is not None and n not in late):
                         w = _accel.W_SLOW
                     else:
@@ -413,11 +423,23 @@ class Family:
                 for n in holders[k]:
                     if counts[k][n] == 1:
                         tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
+        spec = bytearray(ctypes.sizeof(cf.copies))
         for k in range(2):
             for n in pins[k]:
                 if tables[k][n] == _accel.W_RECORD:
                     tables[k][n] |= _accel.W_PIN
+            for n, made in copies[k].items():
+                if tables[k][n] & _accel.W_CLASS != _accel.W_RECORD:
+                    continue
+                if len(made) > _accel.COPIES:   # (two streams that read different things)
+                    tables[k][n] = _accel.W_SLOW
+                    continue
+                for j, (arg, mode, frm, size) in enumerate(made):
+                    _accel.COPY_SPEC.pack_into(
+                        spec, ((k * _accel.NR + n) * _accel.COPIES + j) * _accel.COPY_SPEC.size,
+                        arg, mode, frm, size)
         base = ctypes.addressof(cf)
+        ctypes.memmove(base + _accel.COPIES_AT, bytes(spec), len(spec))
         ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
         ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
         cf.options = int(self.options)
@@ -754,32 +776,35 @@ class Core:
         if res < 0:
             raise OSError(-res, os.strerror(-res))
 
-    def convert(self, direct: Any) -> None:
+    def convert(self, direct: Any) -> int:
         """Turn the records the C loop made into events, in the order of their stops, and
         hand them to their streams. Runs on the loop thread (for the records made while
         the tracer thread was in the C loop) and on the tracer thread (before it handles
         anything itself, so that its own events come after them); one thread at a time.
-        *direct* collects the pipes of the streams (trio) that get a byte."""
+        *direct* collects the pipes of the streams (trio) that get a byte. Returns how
+        many records it took."""
         ac = self.accel
         if ac is None:
-            return
+            return 0
         # (this also clears the loop's wake-up flag, shared with Python's own wake-ups: so
         # it is taken every time, and first)
         head = ac.lib.take_records(ac.ptr)
         if head == ac.core.tail:
-            return   # (nothing, or another thread is turning them into events now)
+            return 0   # (nothing, or another thread is turning them into events now)
         with self._conv_lock:
             tail = ac.core.tail
             if head <= tail:
-                return
+                return 0
             ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
             unpack = _accel.RECORD.unpack_from
             threads = self.threads
             outbox = self.outbox
             families: list[Family] = []
+            last = tail
             for i in range(tail, head):
                 tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen = unpack(
                     ring, (i & mask) * size)
+                last = i + 1
                 th = threads.get(tid)
                 if th is None:
                     continue   # (cannot be: a thread's end is a stop that converts first)
@@ -813,6 +838,10 @@ class Core:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
+                    elif nr in sub.prefetch.get(cls, _NO_COPIES):   # (before late: see publish)
+                        ev = cls(*base, **fields)
+                        mem = self._copies(tid, ring, (i & mask) * size)
+                        object.__setattr__(ev, "captured", _capture(sub, ev, mem))
                     elif nr in sub.late.get(cls, _NONE):
                         ev = cls(*base, **fields)
                         object.__setattr__(ev, "captured", _capture(sub, ev, Memory(tid)))
@@ -829,10 +858,25 @@ class Core:
                             direct.append(sub.wfd)
                         else:
                             outbox.append(sub.wake)
-            ac.lib.consumed(ac.ptr, head)
+            if last == tail:
+                return 0
+            arena_tail = _accel.BLOB_END.unpack_from(
+                ring, ((last - 1) & mask) * size + _accel.BLOB_END_OFFSET)[0]
+            ac.lib.consumed(ac.ptr, last, arena_tail)
             for fam in families:
                 if fam.cfam is not None:
                     fam.set_limit()
+            return int(last - tail)
+
+    def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
+        """The memory copies a record carries (prefetch=), as a memory to read."""
+        ac = self.accel
+        assert ac is not None
+        a0, a1, p0, p1, n0, n1 = _accel.RECORD_COPIES.unpack_from(ring, at + _accel.COPIES_OFFSET)
+        arena, amask = ac.arena, ac.arena_mask
+        copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
+                       for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
+        return CopiedMemory(tid, copies)
 
     def _held_record(
         self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any],
@@ -903,12 +947,13 @@ class Core:
             hold.gen = th.gen   # (unchanged since the C hold: holds made meanwhile match)
             hold.cslot = None
 
-    def convert_on_loop(self) -> None:
+    def convert_on_loop(self) -> int:
         """convert(), on the loop thread: the streams' own pipes get their byte here."""
         direct: list[int] = []
-        self.convert(direct)
+        n = self.convert(direct)
         for fd in direct:
             _ffi.write_byte(fd)
+        return n
 
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
         """Collect every pending stop before anything is handed to the loop."""

@@ -96,6 +96,11 @@ class LateCaptures(NamedTuple):
     entries: frozenset[str]   # entries that decode the same after the thread was resumed
     exits: frozenset[str]     # exits that read nothing at all
     quiet: frozenset[str]     # entries (of `entries`) that read nothing of the tracee
+    # exits whose decoding reads nothing but outputs of known size, and late entries that
+    # read nothing but strings and buffers: what the C loop may copy at the stop
+    # (prefetch=): name -> ((argument index, *Kind.copy), ...)
+    copied: dict[str, tuple[tuple[Any, ...], ...]]
+    copied_entries: dict[str, tuple[tuple[Any, ...], ...]]
 
 
 def late_captures() -> LateCaptures:
@@ -113,6 +118,8 @@ def late_captures() -> LateCaptures:
     entries: set[str] = set()
     exits: set[str] = set()
     quiet: set[str] = set()
+    copied: dict[str, tuple[tuple[Any, ...], ...]] = {}
+    copied_entries: dict[str, tuple[tuple[Any, ...], ...]] = {}
     for name in SYSCALL_NUMBERS:
         spec = SYSCALLS.get(name)
         if spec is None:   # raw hex arguments and a number: nothing is read
@@ -126,9 +133,31 @@ def late_captures() -> LateCaptures:
             entries.add(name)
             if all(k.scalar for k in ins):
                 quiet.add(name)
-        if spec.exit is None and spec.first_out is None and spec.ret in _LATE_RETURNS:
-            exits.add(name)
-    return LateCaptures(frozenset(entries), frozenset(exits), frozenset(quiet))
+            else:
+                copies = _copies(ins, 0, out=False)
+                if copies:
+                    copied_entries[name] = copies
+        if spec.exit is None and spec.ret in _LATE_RETURNS:
+            if spec.first_out is None:
+                exits.add(name)
+            elif not spec.pres and name not in _NEVER_LATE:
+                copies = _copies(spec.args[spec.first_out:], spec.first_out, out=True)
+                if copies:
+                    copied[name] = copies
+    return LateCaptures(frozenset(entries), frozenset(exits), frozenset(quiet), copied,
+                        copied_entries)
+
+
+def _copies(kinds: Any, first: int, *, out: bool) -> tuple[tuple[Any, ...], ...] | None:
+    """What an entry's inputs or an exit's outputs read, when it is nothing but copies
+    the C loop can make (at most two) and scalars."""
+    copies = []
+    for i, k in enumerate(kinds, first):
+        if k.copy is not None and k.out == out:
+            copies.append((i, *k.copy))
+        elif not k.scalar or k.out:
+            return None
+    return tuple(copies) if 0 < len(copies) <= 2 else None
 
 
 class _EntryText(str):

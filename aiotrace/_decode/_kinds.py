@@ -11,7 +11,7 @@ remember what an output decoder needs to compare with later.
 from __future__ import annotations
 
 import struct
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import _structs as S
 from . import _xlat as X
@@ -24,9 +24,15 @@ Fn = Callable[[Ctx, int], Optional[str]]
 class Kind:
     """``late``: an input that prints the same when read after the thread was resumed
     into the call (a scalar, or memory the kernel only reads): see late_captures().
-    ``scalar``: it is printed from the register alone, without reading the tracee."""
+    ``scalar``: it is printed from the register alone, without reading the tracee.
+    ``copy``: all it reads of the tracee, at the address in its argument, as a copy of
+    ``prefetch=``: ``("fixed", n)`` bytes, ``("retval", n)`` (the return value's bytes, at
+    most n), ``("string", n)`` (a NUL-terminated string, at most n bytes) or ``("arg", n,
+    j)`` (as many bytes as argument j says, at most n); n None for the string size (-s:
+    the bytes it shows, plus one for a string). The C loop can copy that at the stop and
+    the decoding run after the thread went on."""
 
-    __slots__ = ("fn", "out", "pre", "late", "scalar")
+    __slots__ = ("fn", "out", "pre", "late", "scalar", "copy")
 
     def __init__(self, fn: Fn, out: bool = False, pre: Fn | None = None,
                  late: bool = False, scalar: bool = False) -> None:
@@ -35,6 +41,7 @@ class Kind:
         self.pre = pre
         self.late = late
         self.scalar = scalar
+        self.copy: tuple[Any, ...] | None = None
 
 
 def out(fn: Fn, pre: Fn | None = None, *, on_error: Fn | None = None) -> Kind:
@@ -62,7 +69,9 @@ PTR = Kind(lambda c, i: ptr(c.args[i]))
 FD = Kind(lambda c, i: c.fd(c.args[i]))
 DIRFD = Kind(lambda c, i: c.dirfd(c.args[i]))
 PATH = Kind(lambda c, i: c.path(c.args[i]))
+PATH.copy = ("string", 4096 + 1)   # (PATH_MAX, and one more to see it is longer)
 STR = Kind(lambda c, i: c.cstr(c.args[i]))
+STR.copy = ("string", None)
 MODE = Kind(lambda c, i: X.octal(u32(c.args[i])))
 SIGNAL = Kind(lambda c, i: X.signame(c.args[i]))
 PID = INT
@@ -104,10 +113,13 @@ def OPT_MODE(flags_index: int) -> Kind:
 
 
 def BUF_IN(len_index: int) -> Kind:
-    return Kind(lambda c, i: c.buf(c.args[i], u64(c.args[len_index])), late=True)
+    k = Kind(lambda c, i: c.buf(c.args[i], u64(c.args[len_index])), late=True)
+    k.copy = ("arg", None, len_index)
+    return k
 
 
 BUF_OUT = out(lambda c, i: c.buf(c.args[i], c.retval or 0))
+BUF_OUT.copy = ("retval", None)   # (up to -s bytes of what the call returned)
 HEXBUF_OUT = out(lambda c, i: c.buf(c.args[i], c.retval or 0, hex=True))
 PATH_OUT = out(lambda c, i: c.path(c.args[i]))
 STR_OUT = out(lambda c, i: c.cstr(c.args[i]))
@@ -133,6 +145,7 @@ SIGEVENT = S_IN(S.sigevent)
 ITIMERVAL = S_IN(S.itimerval)
 ITIMERVAL_OUT = S_OUT(S.itimerval)
 STAT_OUT = S_OUT(S.stat)
+STAT_OUT.copy = ("fixed", struct.calcsize(S.STAT_FMT))
 STATX_OUT = S_OUT(S.statx)
 STATFS_OUT = S_OUT(S.statfs)
 RLIMIT = S_IN(S.rlimit)
@@ -184,7 +197,9 @@ def IOV_OUT(count_index: int) -> Kind:
 
 
 def DENTS_OUT() -> Kind:
-    return out(lambda c, i: S.getdents_count(c, c.args[i], c.retval or 0))
+    k = out(lambda c, i: S.getdents_count(c, c.args[i], c.retval or 0))
+    k.copy = ("retval", 1 << 16)   # (the entries the call wrote: up to the C loop's most)
+    return k
 
 
 # -- sockets -----------------------------------------------------------------
