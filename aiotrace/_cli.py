@@ -56,9 +56,9 @@ Tracing:
   -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
   --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
   --tracer-cpu=CPU|auto|any
-                         keep aiotrace's own threads on one CPU (auto, the default:
-                         the one it starts on, when it may use two or more), or let
-                         them move (any); the program keeps every CPU it was given
+                         let aiotrace's own threads move (any, the default), or keep
+                         them on one CPU (auto: the one it starts on, when it may use
+                         two or more); the program keeps every CPU it was given
 
 Filtering (-e EXPR, or --EXPR):
   -e trace=SET           system calls to show: names, numbers, /regex, %file,
@@ -142,7 +142,7 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
-    tracer_cpu: str = "auto"             # "auto", "any" or a CPU number
+    tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     help: bool = False
     version: bool = False
 
@@ -346,7 +346,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         if arg not in ("auto", "any") and not (arg or "").isdigit():
             raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
                              "or any)", hint=True)
-        opts.tracer_cpu = arg or "auto"
+        opts.tracer_cpu = arg or "any"
     elif opt == "h":
         opts.help = True
     elif opt == "V":
