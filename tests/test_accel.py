@@ -19,6 +19,18 @@ from aiotrace._core import _accel
 pytestmark = pytest.mark.anyio
 
 
+def run_blocking_the_loop(proc: aiotrace.Process) -> None:
+    """Let *proc* run to its end while the event loop's thread waits on its pidfd: nothing
+    turns the C loop's records into events meanwhile."""
+    fd = os.pidfd_open(proc.pid)
+    try:
+        proc.resume()
+        ready, _, _ = select.select([fd], [], [], 30)
+        assert ready, "the program did not end"
+    finally:
+        os.close(fd)
+
+
 def test_the_library_matches_its_python_mirror() -> None:
     # (the layout check runs at load: a mismatch would turn the C loop off with a warning)
     lib = _accel.load()
@@ -55,13 +67,7 @@ async def test_more_records_than_the_ring_holds_lose_nothing(target: Any, tracer
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), str(n)])
         events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=10 * n)
-        fd = os.pidfd_open(proc.pid)
-        try:
-            proc.resume()
-            ready, _, _ = select.select([fd], [], [], 30)   # (the loop thread waits here)
-            assert ready, "the program did not end"
-        finally:
-            os.close(fd)
+        run_blocking_the_loop(proc)
         assert await proc.wait() == 0
         async with events:
             got = [ev async for ev in events]
@@ -138,13 +144,7 @@ async def _run_blocked(target: Any, n: int, **stream: Any) -> list[Any]:
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("reuse_buf"), str(n)])
         events = proc.events(SyscallEntry, SyscallExit, buffer=20 * n, **stream)
-        fd = os.pidfd_open(proc.pid)
-        try:
-            proc.resume()
-            ready, _, _ = select.select([fd], [], [], 30)   # (the loop thread waits here)
-            assert ready, "the program did not end"
-        finally:
-            os.close(fd)
+        run_blocking_the_loop(proc)
         assert await proc.wait() == 0
         async with events:
             return [ev async for ev in events]
