@@ -293,6 +293,27 @@ async def test_kill_a_held_process(target, quiet_stdin):
         assert deaths[-1].returncode == -9 and deaths[-1].tid == proc.pid
 
 
+async def test_kill_a_process_still_held_by_its_spawn(target, quiet_stdin):
+    # A program killed before its first resume() dies. Another traced program runs, so the
+    # tracer thread never sleeps with every tracee held (the sleep that turns
+    # PTRACE_O_TRACEEXIT off): the killed one stops once more, in PTRACE_EVENT_EXIT, and
+    # the spawn hold must not keep it there (it did: wait() never returned).
+    async with aiotrace.open_tracer() as tracer:
+        other = await tracer.spawn([target("blocker"), "1"], stdout=subprocess.DEVNULL,
+                                   stdin=quiet_stdin)
+        other.resume()
+        proc = await tracer.spawn([target("getppid_loop"), "1"])
+        exits = proc.events(Exit)
+        proc.kill()
+        with anyio.fail_after(5):
+            assert await proc.wait() == -9
+            async with exits:
+                got = [ev async for ev in exits]
+        other.kill()
+        assert await other.wait() == -9
+    assert [ev.status & 0x7F for ev in got] == [signal.SIGKILL]
+
+
 async def test_spawn_failures_name_the_path(tmp_path):
     script = tmp_path / "noexec"
     script.write_text("#!/bin/sh\n")

@@ -271,7 +271,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot",
+        "raw_args", "slot", "exiting",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -302,6 +302,7 @@ class Thread:
         # want_exit and the raw arguments while it handles the thread's stops (slot.dirty),
         # and exit_off always
         self.slot: _accel.Slot | None = None
+        self.exiting = False    # in its PTRACE_EVENT_EXIT stop: the spawn/attach hold is void
 
 
 class Proc:
@@ -1200,6 +1201,7 @@ class Core:
                 st = _ffi.geteventmsg(th.tid)
             except OSError:
                 st = 0
+            th.exiting = True
             self._dispatch(th, Exit, -1, status=st)
         else:  # VFORK_DONE, SECCOMP without interest
             self._release_if_free(th)
@@ -1424,8 +1426,12 @@ class Core:
         runs at every stop: what used to be three nested calls is one.)"""
         if th.holds == 0 and th.stopped and th.chain_hold is None:
             fam = th.proc.family
-            if fam.held:
-                th.holds += 1  # the spawn/attach hold, released by resume()
+            if fam.held and not th.exiting:
+                # The spawn/attach hold, released by resume(). Not at the exit stop: a
+                # thread gets there while held only when killed (SIGKILL takes it out of
+                # its stop, and PTRACE_O_TRACEEXIT is on until the tracer first sleeps
+                # with every tracee held), and a killed thread must die.
+                th.holds += 1
                 th.parked = True
                 return
             v = th.verdict
