@@ -7,15 +7,54 @@ temporary directory; tests get their paths through the ``target`` fixture.
 
 from __future__ import annotations
 
+import faulthandler
+import os
 import shutil
 import subprocess
+import sys
+import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Generator, Iterator
 
 import pytest
 
 TARGETS_SRC = Path(__file__).resolve().parent / "targets"
 CFLAGS = ["-O1", "-g", "-Wall", "-pthread"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    """The last line against hangs. pytest-timeout fails a test that runs too long by
+    raising in it; if what it interrupted cannot be unwound (a tracer whose close waits
+    for a tracee that never ends), the teardown would hang with no timeout left. So each
+    test, setup and teardown included, also has a hard limit, three times the timeout:
+    past it the stacks of every thread are printed and the run ends (exit status 1)
+    instead of hanging CI. (The tracees die with the tracer: PTRACE_O_EXITKILL.)"""
+    limit = item.config.getini("timeout")
+    seconds = 3 * float(limit) if limit else 0.0
+    timer = None
+    if seconds > 0:
+        timer = threading.Timer(seconds, _end_the_run, (item, seconds))
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+
+
+def _end_the_run(item: pytest.Item, seconds: float) -> None:
+    capman = item.config.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        capman.suspend_global_capture(in_=True)   # (so that this reaches the terminal)
+    sys.stderr.write(f"\n{item.nodeid}: still running {seconds:.0f} s after its setup began "
+                     "(past pytest-timeout's limit, in a teardown that could not end); "
+                     "ending the run. Every thread's stack:\n")
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    sys.stderr.flush()
+    os._exit(1)
 
 
 class TargetBuildError(RuntimeError):
@@ -165,8 +204,6 @@ def quiet_stdin() -> Iterator[int]:
     """A stdin for tracees that must block reading it (the `blocker` target): the read end
     of a pipe nobody writes to, so the tracee waits until it is killed or the test ends,
     whatever stdin the test runner has (CI runs with none)."""
-    import os
-
     r, w = os.pipe()
     try:
         yield r
