@@ -347,7 +347,12 @@ class Tracer:
 
         With ``follow`` (the default) every thread of *pid* is traced, and the threads and
         children they create; with ``follow=False`` only the thread *pid* itself (as
-        ``strace -p PID`` without ``-f``)."""
+        ``strace -p PID`` without ``-f``).
+
+        A child of this very process (a ``subprocess.Popen``, say) that dies while traced
+        is reaped by the tracer thread: the kernel lets a tracer in its parent's thread
+        group reap it. ``proc.wait()`` has its status; ``Popen.wait()`` then finds no
+        child and returns 0."""
         self._check_open()
         pid = int(pid)
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
