@@ -225,3 +225,33 @@ async def test_prefetch_rejects_what_it_cannot_copy(
             proc.events(SyscallExit, prefetch={SyscallExit: {"read": [(1, 8)]}})
         proc.kill()
         await proc.wait()
+
+
+def test_a_queued_release_ends_with_its_slot_whatever_its_state() -> None:
+    # The C loop's bookkeeping alone (no tracee; at_release only queues while the tracer
+    # thread is awake, and nothing here runs at_run). A release queued for a C hold must
+    # leave the queue when Python takes a stop of that thread (killed: its death, or its
+    # PTRACE_EVENT_EXIT stop) and when the slot is dropped, whatever state the slot is in
+    # by then: left queued, it was resumed after its slot had been freed.
+    lib = _accel.load()
+    assert lib is not None
+    ac = _accel.Accel(lib)
+    fam = _accel.Family()
+    for tid, step in ((10_001, "take"), (10_002, "drop"), (10_003, "take, then drop")):
+        slot = _accel.Slot()
+        slot.tid, slot.fam, slot.state, slot.gen = tid, ctypes.addressof(fam), _accel.S_HELD, 7
+        assert lib.add(ac.ptr, ctypes.addressof(slot)) == 0
+        assert lib.release(ac.ptr, ctypes.addressof(slot), 7) == 1
+        assert (slot.state, ac.core.releases) == (_accel.S_RELEASING, 1), step
+        if step.startswith("take"):
+            lib.take(ac.ptr, ctypes.addressof(slot))
+            assert (slot.state, ac.core.releases) == (_accel.S_STOPPED, 0), step
+            assert lib.release(ac.ptr, ctypes.addressof(slot), 7) == 0, step   # Python's now
+        if step.endswith("drop"):
+            slot.state = _accel.S_STOPPED   # (as Python's _handle used to leave it)
+            lib.delete(ac.ptr, tid)
+            assert (slot.state, ac.core.releases) == (_accel.S_GONE, 0), step
+        lib.apply_releases(ac.ptr)   # nothing queued: nothing resumed (no ptrace call)
+        assert ac.core.releases == 0, step
+        if not step.endswith("drop"):
+            lib.delete(ac.ptr, tid)

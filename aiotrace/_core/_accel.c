@@ -92,7 +92,7 @@ enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
 /* at_run's results (negative: -errno of waitpid) */
 enum { AT_IDLE = 0, AT_SLOW = 1, AT_CMDS = 2 };
 /* what the thread is blocked in, for the ring */
-enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2 };
+enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2, RUNG = 4 };   /* sleeping: a sleep, maybe | RUNG */
 /* at_run's count of records made, with this bit once one of them pins its thread */
 #define MADE_RETURN 0x40000000
 /* record kinds */
@@ -179,11 +179,9 @@ struct at_core {
     uint64_t head;              /* records made (written here) */
     uint64_t tail;              /* records taken (written by Python) */
     int32_t notified;           /* a byte is on its way to the loop for the records */
-    int32_t sleeping;           /* AWAKE, IN_WAITPID, IN_POLL */
-    int32_t rung;               /* the doorbell or the wake pipe was rung for this sleep */
+    int32_t sleeping;           /* AWAKE, or IN_WAITPID or IN_POLL, | RUNG once rung */
     int32_t py_cmds;            /* Python commands queued since Python last took them */
     int32_t releases;           /* C holds released by the loop, not yet resumed */
-    int32_t pad0;
     /* results of at_run */
     int32_t slow_pid, slow_status;
     int32_t info_tid;           /* info holds PTRACE_GET_SYSCALL_INFO of slow_pid's stop */
@@ -280,13 +278,17 @@ int at_add(struct at_core *c, struct at_slot *s) {
     }
 }
 
-static void unqueue(struct at_private *p, struct at_slot *s) {
+/* Take *s* out of the queue of releases (1 if it was there). With the lock held. */
+static int unqueue(struct at_core *c, struct at_slot *s) {
+    struct at_private *p = c->priv;
     for (uint32_t i = 0; i < p->qlen; i++) {
         if (p->queue[i] == s) {
             p->queue[i] = p->queue[--p->qlen];
-            return;
+            __atomic_sub_fetch(&c->releases, 1, __ATOMIC_SEQ_CST);
+            return 1;
         }
     }
+    return 0;
 }
 
 /* Forget the slot of *tid*: the thread is gone, detached or moved. Tracer thread. */
@@ -302,10 +304,9 @@ void at_del(struct at_core *c, int32_t tid) {
             p->used--;
             p->tombs++;
             pthread_mutex_lock(&p->lock);
-            if (s->state == S_RELEASING) {
-                unqueue(p, s);
-                __atomic_sub_fetch(&c->releases, 1, __ATOMIC_SEQ_CST);
-            }
+            /* (whatever its state says: Python may have taken a stop of it since the
+             * release was queued; a slot left in the queue would be resumed freed) */
+            unqueue(c, s);
             s->state = S_GONE;   /* a late at_release finds it gone */
             pthread_mutex_unlock(&p->lock);
             return;
@@ -389,9 +390,16 @@ void at_fini(struct at_core *c) {
  * consistent operation before; the thread publishes `sleeping` the same way before it looks
  * at the work: so either it sees the work, or this sees it asleep. */
 static void ring(struct at_core *c) {
+    /* `sleeping` carries RUNG for the sleep it names: one compare-and-swap both claims
+     * the ring and fixes which sleep it is for. (With a separate flag, a ring could read
+     * IN_WAITPID, be overtaken by the thread's waking up and going to sleep in poll(),
+     * and then send the doorbell a SIGURG poll() does not hear: a lost wake-up.) */
     int s = __atomic_load_n(&c->sleeping, __ATOMIC_SEQ_CST);
-    if (s == AWAKE || __atomic_exchange_n(&c->rung, 1, __ATOMIC_SEQ_CST))
-        return;
+    do {
+        if (s == AWAKE || (s & RUNG))
+            return;
+    } while (!__atomic_compare_exchange_n(&c->sleeping, &s, s | RUNG, 0, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_SEQ_CST));
     if (s == IN_POLL) {
         char b = 0;
         ssize_t n = write(c->wake_w, &b, 1);   /* EAGAIN: the pipe is full, it will wake */
@@ -499,6 +507,18 @@ static void apply_releases(struct at_core *c) {
 
 void at_apply_releases(struct at_core *c) {
     apply_releases(c);
+}
+
+/* Python handles a stop of a thread whose slot is not S_STOPPED: a C hold, released or
+ * not, can only report the thread's death (or, killed, its PTRACE_EVENT_EXIT stop): that
+ * hold is over, and a release queued for it must not resume the thread's next stop.
+ * The slot is Python's (S_STOPPED). Tracer thread. */
+void at_take(struct at_core *c, struct at_slot *s) {
+    struct at_private *p = c->priv;
+    pthread_mutex_lock(&p->lock);
+    unqueue(c, s);
+    s->state = S_STOPPED;
+    pthread_mutex_unlock(&p->lock);
 }
 
 /* Python takes over a C hold (before it applies a verdict of its own, or whenever it runs):
@@ -801,7 +821,6 @@ static pid_t sleep_for_stop(struct at_core *c, int *status) {
                 return pid < 0 ? -errno : pid;
         }
         if (off != 0) {
-            __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
             __atomic_store_n(&c->sleeping, IN_POLL, __ATOMIC_SEQ_CST);
             if (work_queued(c)) {
                 __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
@@ -825,7 +844,6 @@ static pid_t sleep_for_stop(struct at_core *c, int *status) {
             /* nothing to reap yet (a zombie leader waits for its threads): wait in waitpid */
         }
     }
-    __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(&c->sleeping, IN_WAITPID, __ATOMIC_SEQ_CST);
     if (work_queued(c)) {
         __atomic_store_n(&c->sleeping, AWAKE, __ATOMIC_SEQ_CST);
@@ -887,7 +905,6 @@ int at_run(struct at_core *c, int block) {
         }
         if (pid == c->doorbell) {
             if (WIFSTOPPED(status)) {
-                __atomic_store_n(&c->rung, 0, __ATOMIC_SEQ_CST);
                 ptrace(REQ_CONT, pid, 0, 0);   /* SIGURG suppressed */
                 continue;
             }

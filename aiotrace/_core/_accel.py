@@ -65,7 +65,7 @@ class CoreStruct(ctypes.Structure):
         ("doorbell", c_int32), ("notify_fd", c_int32), ("wake_r", c_int32),
         ("wake_w", c_int32), ("early", c_int32), ("npfds", c_int32), ("pfds", c_void_p),
         ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
-        ("rung", c_int32), ("py_cmds", c_int32), ("releases", c_int32), ("pad0", c_int32),
+        ("py_cmds", c_int32), ("releases", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),
         ("pad1", c_int32), ("stops", c_int64), ("info", SyscallInfo), ("ring", c_void_p),
         ("ring_mask", c_uint64), ("priv", c_void_p), ("arena", c_void_p),
@@ -140,6 +140,7 @@ class Lib:
         self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32), c_int)
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
+        self.take = fn(held, "at_take", (c_void_p, c_void_p), None)
 
 
 class Accel:

@@ -1064,7 +1064,12 @@ class Core:
         if slot is not None:
             if slot.dirty:
                 _import(th, slot)
-            slot.state = _accel.S_STOPPED   # (already, when the C loop handed it over)
+            if slot.state != _accel.S_STOPPED:
+                # a C hold's thread, killed: its hold is over, and a release the loop
+                # queued for it meanwhile must not resume this stop (or a freed slot)
+                ac = self.accel
+                assert ac is not None
+                ac.lib.take(ac.ptr, ctypes.addressof(slot))
         if (status & 0xFFFF) == _SYSCALL_STOP:
             stop = _SYSCALL   # the common case, without decode_status
         elif status == _SECCOMP_STOP:   # (its event is above the low 16 bits)
