@@ -20,7 +20,8 @@ import pytest
 
 import aiotrace
 from aiotrace import (
-    Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
+    Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SyscallEntry,
+    SyscallExit,
 )
 
 # every test on both event loops, and with both of the tracer thread's loops
@@ -312,6 +313,46 @@ async def test_kill_a_process_still_held_by_its_spawn(target, quiet_stdin):
         other.kill()
         assert await other.wait() == -9
     assert [ev.status & 0x7F for ev in got] == [signal.SIGKILL]
+
+
+async def test_kill_a_multithreaded_process_whose_threads_are_all_held(
+        target, spawned, quiet_stdin):
+    # Every thread held, then SIGKILL. With every tracee held the tracer thread used to
+    # sleep in poll() on the processes' pidfds; but a killed thread that is not its
+    # process's leader stays a zombie until the tracer reaps it, and the pidfd is not
+    # readable before: wait() hung (about one time in four). Held by the attach hold,
+    # then by an engine's hold() of every thread's Interrupt stop.
+    for _ in range(8):
+        p = spawned(subprocess.Popen([target("blocker"), "2"], stdin=quiet_stdin,
+                                     stdout=subprocess.PIPE, text=True))
+        assert p.stdout.readline() == f"ready {p.pid}\n"
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.attach(p.pid)
+            assert len(proc.threads) == 3
+            proc.kill()
+            with anyio.fail_after(5):
+                assert await proc.wait() == -9
+    for _ in range(4):
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("blocker"), "2"], stdout=subprocess.DEVNULL,
+                                      stdin=quiet_stdin)
+            async with proc.events(Clone, Interrupt, intercept=True) as stops:
+                proc.resume()
+                clones, held = 0, set()
+                async for ev in stops:
+                    if isinstance(ev, Clone):
+                        ev.resume()
+                        clones += 1
+                        if clones == 2:
+                            proc.interrupt()   # (every thread is known by now)
+                        continue
+                    ev.hold()
+                    held.add(ev.tid)
+                    if len(held) == 3:
+                        break
+                proc.kill()
+                with anyio.fail_after(5):
+                    assert await proc.wait() == -9
 
 
 async def test_spawn_failures_name_the_path(tmp_path):

@@ -172,7 +172,10 @@ struct at_core {
     int32_t doorbell;           /* the doorbell's pid */
     int32_t notify_fd;          /* the loop's pipe: one byte when records are made */
     int32_t wake_r, wake_w;     /* the wake pipe of the all-held sleep */
-    int32_t early;              /* tids reported before their parent claimed them */
+    int32_t no_poll;            /* set by Python: a death might not make a pidfd readable
+                                 * (a thread not its process's leader, a thread not traced,
+                                 * a tid reported before its parent claimed it): no
+                                 * all-held sleep in poll(), waitpid instead */
     int32_t npfds;              /* entries of pfds: the wake pipe, then the pidfds */
     struct pollfd *pfds;
     /* shared, atomic */
@@ -774,7 +777,7 @@ static int work_queued(struct at_core *c) {
 
 static int all_stopped(struct at_core *c) {
     struct at_private *p = c->priv;
-    if (c->early || p->used == 0)
+    if (c->no_poll || p->used == 0)
         return 0;
     for (uint32_t i = 0; i < p->cap; i++) {
         struct at_slot *s = p->table[i];

@@ -63,7 +63,7 @@ class CoreStruct(ctypes.Structure):
 
     _fields_ = [
         ("doorbell", c_int32), ("notify_fd", c_int32), ("wake_r", c_int32),
-        ("wake_w", c_int32), ("early", c_int32), ("npfds", c_int32), ("pfds", c_void_p),
+        ("wake_w", c_int32), ("no_poll", c_int32), ("npfds", c_int32), ("pfds", c_void_p),
         ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
         ("py_cmds", c_int32), ("releases", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),

@@ -763,7 +763,7 @@ class Core:
         while True:
             while pushed:
                 pushed.pop().set_limit()   # (Python's own events took room in the buffers)
-            c.early = len(self.early)
+            c.no_poll = not self._poll_safe()
             res = run(ptr, block)
             if c.head != c.tail:
                 self.convert(self.direct)
@@ -986,8 +986,17 @@ class Core:
                 th.exit_off = True
         return changed
 
+    def _poll_safe(self) -> bool:
+        """Whether, with every tracee held, the pidfds alone would report any death: only
+        if every traced thread is the leader of its process, the only thread, and traced
+        by a family that follows the rest. (A killed thread that is not its process's
+        leader stays a zombie until we reap it, and the process's pidfd is not readable
+        until then; an untraced thread's exec can end the traced leader unseen.)"""
+        return (not self.early and self.threads.keys() == self.procs.keys()
+                and all(fam.follow for fam in self.families))
+
     def _all_stopped(self) -> bool:
-        if not self.threads or self.early:
+        if not self.threads or not self._poll_safe():
             return False
         for th in self.threads.values():
             if not th.stopped:
