@@ -315,6 +315,33 @@ async def test_kill_a_process_still_held_by_its_spawn(target, quiet_stdin):
     assert [ev.status & 0x7F for ev in got] == [signal.SIGKILL]
 
 
+async def test_kill_a_program_while_it_creates_threads(target):
+    # SIGKILL while the program creates threads, with an Exit stream (PTRACE_O_TRACEEXIT
+    # on). A thread killed inside clone() never stops for its PTRACE_EVENT_CLONE (or
+    # leaves that stop before its message is read, which is then its exit status): the
+    # new thread, traced all the same, was never claimed, the leader could not be
+    # reaped, and wait() hung (or a process "9" was traced). The kill lands at a
+    # different point each round: after the k-th Clone event the loop sees.
+    for k in range(1, 25):
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("threads"), "8", "100000"])
+            exits = proc.events(Exit)
+            clones = 0
+            async with proc.events(Clone) as seen:
+                proc.resume()
+                async for _ in seen:
+                    clones += 1
+                    if clones == 1 + k % 8:
+                        proc.kill()
+                        break
+            with anyio.fail_after(5):
+                assert await proc.wait() == -9
+                async with exits:
+                    got = [ev async for ev in exits]
+            assert all(ev.pid == proc.pid for ev in got), got
+            assert tracer.processes == []
+
+
 async def test_kill_a_multithreaded_process_whose_threads_are_all_held(
         target, spawned, quiet_stdin):
     # Every thread held, then SIGKILL. With every tracee held the tracer thread used to

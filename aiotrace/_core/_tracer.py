@@ -509,6 +509,11 @@ class Core:
         self.procs: dict[int, Proc] = {}
         self.families: list[Family] = []
         self.early: dict[int, int] = {}          # tid -> status, stops of not yet claimed tids
+        # pids of processes being killed or ending (a thread in its PTRACE_EVENT_EXIT stop,
+        # or out of a clone stop unread): a child they made may never be claimed by its
+        # clone event (a killed thread does not stop for it), so its stops are taken on
+        # as they come (_claim_early)
+        self.dying: set[int] = set()
         self.unclaimed_children: set[int] = set()
         self.seq = 0
         self.stops = 0                           # every waitpid report of a tracee
@@ -1068,6 +1073,8 @@ class Core:
             # A new thread or child whose first stop came before its parent's
             # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
             self.early[tid] = status
+            if self.dying:
+                self._claim_early(tid)
             return
         slot = th.slot
         if slot is not None:
@@ -1197,9 +1204,22 @@ class Core:
             try:
                 child = _ffi.geteventmsg(th.tid)
             except OSError:
-                self._release_if_free(th)
+                child = -1   # (ESRCH: SIGKILL took the thread out of this stop)
+            if child < 0 or (child not in self.threads and child not in self.early
+                             and _tracer_of(child) != self.tid):
+                # Not a tracee of ours: the thread left this stop before we read its
+                # message (SIGKILL: then it is on its way to its death or to its
+                # PTRACE_EVENT_EXIT stop, whose message is its exit status). That comes
+                # next (no resume here); the child it made is traced all the same.
+                self._dying(th.proc)
                 return
-            clone_type, child_pid = self._new_tracee(th, child, event)
+            kid = self.threads.get(child)
+            if kid is not None:   # (taken on already by _claim_orphans, from a sibling)
+                child_pid = kid.proc.pid
+                clone_type = ("thread" if kid.proc is th.proc else
+                              "vfork" if event == Event.VFORK else "fork")
+            else:
+                clone_type, child_pid = self._new_tracee(th, child, event)
             self._dispatch(
                 th, Clone, -1, child_pid=child_pid, child_tid=child, clone_type=clone_type
             )
@@ -1216,12 +1236,14 @@ class Core:
             except OSError:
                 st = 0
             th.exiting = True
+            self._dying(th.proc)
             self._dispatch(th, Exit, -1, status=st)
         else:  # VFORK_DONE, SECCOMP without interest
             self._release_if_free(th)
 
     def _exec_stop(self, th: Thread) -> None:
         proc = th.proc
+        self.dying.discard(proc.pid)   # (its other threads' exit stops: it lives on)
         try:
             old_tid = _ffi.geteventmsg(th.tid)
         except OSError:
@@ -1834,6 +1856,28 @@ class Core:
             fam.cfam = _accel.Family()
             fam.publish()
 
+    def _dying(self, proc: Proc) -> None:
+        """*proc* is being killed or ends: take on the children it made whose clone event
+        will not come (see ``dying``), those already reported first."""
+        if proc.pid not in self.dying:
+            self.dying.add(proc.pid)
+            for tid in list(self.early):
+                self._claim_early(tid)
+
+    def _claim_early(self, tid: int) -> None:
+        """Take on *tid*, whose stops wait in ``early``, if it is a thread or a child of a
+        dying process."""
+        tgid, ppid = _tgid_ppid(tid)
+        if tgid != tid and tgid in self.dying:
+            proc, event = self.procs.get(tgid), Event.CLONE
+        elif tgid == tid and ppid in self.dying:
+            proc, event = self.procs.get(ppid), Event.FORK
+        else:
+            return
+        parent = None if proc is None else next(iter(proc.threads.values()), None)
+        if parent is not None and tid in self.early:
+            self._new_tracee(parent, tid, event)   # (it handles the stops kept for it)
+
     def _new_tracee(self, parent: Thread, child: int, event: int) -> tuple[str, int]:
         proc = parent.proc
         if event == Event.CLONE:
@@ -1904,6 +1948,7 @@ class Core:
 
     def _proc_dead(self, proc: Proc, status: int) -> None:
         proc.status = status
+        self.dying.discard(proc.pid)
         for tid in list(proc.threads):
             gone = proc.threads.pop(tid)
             self.threads.pop(tid, None)
@@ -2052,6 +2097,34 @@ def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
         object.__setattr__(new, n, getattr(ev, n))
     object.__setattr__(new, name, value)
     return new
+
+
+def _tgid_ppid(tid: int) -> tuple[int, int]:
+    """Tgid and PPid of task *tid* (0, 0 if it is gone)."""
+    tgid = ppid = 0
+    try:
+        with open(f"/proc/{tid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"Tgid:"):
+                    tgid = int(line.split()[1])
+                elif line.startswith(b"PPid:"):
+                    ppid = int(line.split()[1])
+                    break
+    except OSError:
+        pass
+    return tgid, ppid
+
+
+def _tracer_of(tid: int) -> int:
+    """The tid of the thread tracing *tid* (0: none, or no such task)."""
+    try:
+        with open(f"/proc/{tid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"TracerPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _tgid(tid: int) -> int:
