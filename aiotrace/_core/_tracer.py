@@ -2099,43 +2099,36 @@ def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
     return new
 
 
-def _tgid_ppid(tid: int) -> tuple[int, int]:
-    """Tgid and PPid of task *tid* (0, 0 if it is gone)."""
-    tgid = ppid = 0
+def _status(tid: int, *names: bytes) -> list[int]:
+    """Numeric fields of /proc/TID/status, by name (each 0 if the task is gone)."""
+    got = dict.fromkeys(names, 0)
     try:
         with open(f"/proc/{tid}/status", "rb") as f:
+            left = len(names)
             for line in f:
-                if line.startswith(b"Tgid:"):
-                    tgid = int(line.split()[1])
-                elif line.startswith(b"PPid:"):
-                    ppid = int(line.split()[1])
-                    break
+                name, _, value = line.partition(b":")
+                if name in got:
+                    got[name] = int(value)
+                    left -= 1
+                    if not left:
+                        break
     except OSError:
         pass
+    return [got[n] for n in names]
+
+
+def _tgid_ppid(tid: int) -> tuple[int, int]:
+    tgid, ppid = _status(tid, b"Tgid", b"PPid")
     return tgid, ppid
 
 
 def _tracer_of(tid: int) -> int:
     """The tid of the thread tracing *tid* (0: none, or no such task)."""
-    try:
-        with open(f"/proc/{tid}/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"TracerPid:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _status(tid, b"TracerPid")[0]
 
 
 def _tgid(tid: int) -> int:
-    try:
-        with open(f"/proc/{tid}/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"Tgid:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _status(tid, b"Tgid")[0]
 
 
 def _resolve(prog: str, path: str, cwd: str | None) -> str | SpawnError:
