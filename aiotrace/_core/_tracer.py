@@ -573,6 +573,9 @@ class Core:
         if wake is not None:
             wake(self._accel_ptr)   # (the C loop's own doorbell protocol)
             return
+        # (from the read of _sleeping to the claim of _rung no bytecode here lets the GIL
+        # go, and the tracer thread changes both only with the GIL: so the ring is for the
+        # sleep it read, as the C loop's compare-and-swap makes sure of)
         sleeping = self._sleeping
         if sleeping and not self._rung:
             self._rung = True
