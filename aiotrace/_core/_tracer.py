@@ -1239,7 +1239,10 @@ class Core:
             except OSError:
                 st = 0
             th.exiting = True
-            self._dying(th.proc)
+            if st & 0x7F or th.tid == th.proc.pid:
+                # killed, or the leader's end (a group exit takes every thread): a thread
+                # of this process may have been inside clone() (not one that just ends)
+                self._dying(th.proc)
             self._dispatch(th, Exit, -1, status=st)
         else:  # VFORK_DONE, SECCOMP without interest
             self._release_if_free(th)
