@@ -315,6 +315,19 @@ async def test_kill_a_process_still_held_by_its_spawn(target, quiet_stdin):
     assert [ev.status & 0x7F for ev in got] == [signal.SIGKILL]
 
 
+async def test_close_right_after_detaching_a_program_that_runs_on(target):
+    # The tracer's close waits to reap a detached child of its own, which went on running:
+    # once reaped, close() had nothing left to wait for, but did not see it and waited
+    # for ever (aclose() is shielded: a failure here ends the run, see conftest.py).
+    for _ in range(3):
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("getppid_loop"), "300000"])
+            proc.resume()
+            await proc.detach()
+        # (reaped by the tracer before its close returned: the status is there)
+        assert proc.returncode == 0 and await proc.wait() == 0
+
+
 async def test_kill_a_program_while_it_creates_threads(target):
     # SIGKILL while the program creates threads, with an Exit stream (PTRACE_O_TRACEEXIT
     # on). A thread killed inside clone() never stops for its PTRACE_EVENT_CLONE (or

@@ -1109,6 +1109,11 @@ class Core:
         fam = proc.family
         kind, detail = stop.kind, stop.detail
         if th.detach_requested or fam.detaching:
+            if kind is StopKind.EVENT and detail in _CLONE_EVENTS and fam.detaching:
+                # the thread or child it made is traced too: take it on, so that the
+                # family's detach reaches it (left, it would stay stopped, traced)
+                if self._clone_child(th, detail) is None:
+                    return
             self._detach_thread(th, detail if kind is StopKind.SIGNAL else 0)
             return
         if proc.pre_exec:
@@ -1202,27 +1207,34 @@ class Core:
         else:
             self._release_if_free(th)
 
+    def _clone_child(self, th: Thread, event: int) -> tuple[int, str, int] | None:
+        """At *th*'s clone, fork or vfork event stop: the new tracee (its tid, clone type
+        and pid), taken on; None if the message was lost (the thread was killed)."""
+        try:
+            child = _ffi.geteventmsg(th.tid)
+        except OSError:
+            child = -1   # (ESRCH: SIGKILL took the thread out of this stop)
+        if child < 0 or (child not in self.threads and child not in self.early
+                         and _tracer_of(child) != self.tid):
+            # Not a tracee of ours: the thread left this stop before we read its
+            # message (SIGKILL: then it is on its way to its death or to its
+            # PTRACE_EVENT_EXIT stop, whose message is its exit status). That comes
+            # next (no resume here); the child it made is traced all the same.
+            self._dying(th.proc)
+            return None
+        kid = self.threads.get(child)
+        if kid is not None:   # (taken on already by _claim_early)
+            return child, ("thread" if kid.proc is th.proc else
+                           "vfork" if event == Event.VFORK else "fork"), kid.proc.pid
+        clone_type, child_pid = self._new_tracee(th, child, event)
+        return child, clone_type, child_pid
+
     def _event_stop(self, th: Thread, event: int) -> None:
         if event in (Event.CLONE, Event.FORK, Event.VFORK):
-            try:
-                child = _ffi.geteventmsg(th.tid)
-            except OSError:
-                child = -1   # (ESRCH: SIGKILL took the thread out of this stop)
-            if child < 0 or (child not in self.threads and child not in self.early
-                             and _tracer_of(child) != self.tid):
-                # Not a tracee of ours: the thread left this stop before we read its
-                # message (SIGKILL: then it is on its way to its death or to its
-                # PTRACE_EVENT_EXIT stop, whose message is its exit status). That comes
-                # next (no resume here); the child it made is traced all the same.
-                self._dying(th.proc)
+            got = self._clone_child(th, event)
+            if got is None:
                 return
-            kid = self.threads.get(child)
-            if kid is not None:   # (taken on already by _claim_orphans, from a sibling)
-                child_pid = kid.proc.pid
-                clone_type = ("thread" if kid.proc is th.proc else
-                              "vfork" if event == Event.VFORK else "fork")
-            else:
-                clone_type, child_pid = self._new_tracee(th, child, event)
+            child, clone_type, child_pid = got
             self._dispatch(
                 th, Clone, -1, child_pid=child_pid, child_tid=child, clone_type=clone_type
             )
@@ -1982,6 +1994,10 @@ class Core:
             cb = fam.on_death
             self.reply(lambda: cb(rc))
         self._maybe_end(fam)
+        if self._closing:
+            # (a detached child of ours reaped after close() began: its family was all
+            # that close() still waited for)
+            self.forget(fam)
 
     def _maybe_end(self, fam: Family) -> None:
         if fam.ended or fam.live():
@@ -2103,6 +2119,9 @@ def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
         object.__setattr__(new, n, getattr(ev, n))
     object.__setattr__(new, name, value)
     return new
+
+
+_CLONE_EVENTS = (Event.CLONE, Event.FORK, Event.VFORK)
 
 
 def _status(tid: int, *names: bytes) -> list[int]:
