@@ -1004,12 +1004,12 @@ class Core:
                 and all(fam.follow for fam in self.families))
 
     def _all_stopped(self) -> bool:
-        if not self.threads or not self._poll_safe():
+        if not self.threads:
             return False
         for th in self.threads.values():
             if not th.stopped:
                 return False
-        return True
+        return self._poll_safe()
 
     def _flush(self) -> None:
         if self.direct:
@@ -1214,8 +1214,12 @@ class Core:
             child = _ffi.geteventmsg(th.tid)
         except OSError:
             child = -1   # (ESRCH: SIGKILL took the thread out of this stop)
-        if child < 0 or (child not in self.threads and child not in self.early
-                         and _tracer_of(child) != self.tid):
+        tgid = None
+        if child >= 0 and child not in self.threads and child not in self.early:
+            tgid, tracer = _status(child, b"Tgid", b"TracerPid")
+            if tracer != self.tid:
+                child = -1
+        if child < 0:
             # Not a tracee of ours: the thread left this stop before we read its
             # message (SIGKILL: then it is on its way to its death or to its
             # PTRACE_EVENT_EXIT stop, whose message is its exit status). That comes
@@ -1226,11 +1230,11 @@ class Core:
         if kid is not None:   # (taken on already by _claim_early)
             return child, ("thread" if kid.proc is th.proc else
                            "vfork" if event == Event.VFORK else "fork"), kid.proc.pid
-        clone_type, child_pid = self._new_tracee(th, child, event)
+        clone_type, child_pid = self._new_tracee(th, child, event, tgid)
         return child, clone_type, child_pid
 
     def _event_stop(self, th: Thread, event: int) -> None:
-        if event in (Event.CLONE, Event.FORK, Event.VFORK):
+        if event in _CLONE_EVENTS:
             got = self._clone_child(th, event)
             if got is None:
                 return
@@ -1885,7 +1889,7 @@ class Core:
     def _claim_early(self, tid: int) -> None:
         """Take on *tid*, whose stops wait in ``early``, if it is a thread or a child of a
         dying process."""
-        tgid, ppid = _tgid_ppid(tid)
+        tgid, ppid = _status(tid, b"Tgid", b"PPid")
         if tgid != tid and tgid in self.dying:
             proc, event = self.procs.get(tgid), Event.CLONE
         elif tgid == tid and ppid in self.dying:
@@ -1894,13 +1898,16 @@ class Core:
             return
         parent = None if proc is None else next(iter(proc.threads.values()), None)
         if parent is not None and tid in self.early:
-            self._new_tracee(parent, tid, event)   # (it handles the stops kept for it)
+            self._new_tracee(parent, tid, event, tgid)   # (it handles the stops kept)
 
-    def _new_tracee(self, parent: Thread, child: int, event: int) -> tuple[str, int]:
+    def _new_tracee(self, parent: Thread, child: int, event: int,
+                    tgid: int | None = None) -> tuple[str, int]:
+        """Take on *child*, made by *parent* (*tgid*: the child's, when already read)."""
         proc = parent.proc
         if event == Event.CLONE:
-            tgid = _tgid(child)
-            is_thread = tgid == proc.pid or tgid == 0 and False
+            if tgid is None:
+                tgid = _status(child, b"Tgid")[0]
+            is_thread = tgid == proc.pid
         else:
             is_thread = False
         if is_thread:
@@ -2140,20 +2147,6 @@ def _status(tid: int, *names: bytes) -> list[int]:
     except OSError:
         pass
     return [got[n] for n in names]
-
-
-def _tgid_ppid(tid: int) -> tuple[int, int]:
-    tgid, ppid = _status(tid, b"Tgid", b"PPid")
-    return tgid, ppid
-
-
-def _tracer_of(tid: int) -> int:
-    """The tid of the thread tracing *tid* (0: none, or no such task)."""
-    return _status(tid, b"TracerPid")[0]
-
-
-def _tgid(tid: int) -> int:
-    return _status(tid, b"Tgid")[0]
 
 
 def _resolve(prog: str, path: str, cwd: str | None) -> str | SpawnError:
