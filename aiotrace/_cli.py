@@ -776,10 +776,14 @@ async def _run(s: _Session) -> tuple[str, int]:
     flush_scope = anyio.CancelScope()
     async with aiotrace.open_tracer() as tracer:
         t0 = time.monotonic_ns()
+        # (from before the fork: a Ctrl-C that comes as soon as the program exists is
+        # already the program's, not a reason to kill it)
+        restore = _ignore_interrupts()
         try:
             proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow),
                                       syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
+            restore()
             err = exc.errno or _errno.ENOEXEC
             if p is not None and (s.trace_nrs is None or 59 in s.trace_nrs):
                 line = "execve(%s) = -1 %s (%s)\n" % (
@@ -798,7 +802,9 @@ async def _run(s: _Session) -> tuple[str, int]:
             if isinstance(p, TextPrinter) and not p.quiet_exit:
                 s.out.write("+++ exited with 1 +++\n")
             return "exit", 1
-        restore = _ignore_interrupts()
+        except BaseException:
+            restore()
+            raise
         try:
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
@@ -830,11 +836,15 @@ async def _run(s: _Session) -> tuple[str, int]:
 
 def _ignore_interrupts() -> Callable[[], None]:
     """While the program runs, Ctrl-C and Ctrl-\\ are for it (the terminal sends them to
-    its whole process group, us included): we ignore them, as system(3) does."""
+    its whole process group, us included): we ignore them, as system(3) does. Not with
+    SIG_IGN, which the program would inherit across its fork and exec, but with a handler
+    that does nothing, which its exec resets to the default; a signal that was ignored
+    when aiotrace started (``nohup``, ``cmd &``) stays ignored, for the program too."""
     old = {}
     for sig in (signal.SIGINT, signal.SIGQUIT):
         try:
-            old[sig] = signal.signal(sig, signal.SIG_IGN)
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                old[sig] = signal.signal(sig, _no_op)
         except ValueError:   # not the main thread: nothing to do
             pass
 
@@ -842,6 +852,10 @@ def _ignore_interrupts() -> Callable[[], None]:
         for sig, handler in old.items():
             signal.signal(sig, handler)
     return restore
+
+
+def _no_op(signo: int, frame: Any) -> None:
+    pass
 
 
 async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> None:

@@ -1373,3 +1373,55 @@ def test_layout_status_filter_prints_whole_lines():
         (X(10, 10, 4, 0, nr=81, args=(2 ** 64 - 1,) + (0,) * 5, retval=-9), None),
     ], threads=(10, 11), status=frozenset({"failed"}))
     assert text == "[pid    10] fchdir(-1)                  = -1 EBADF (Bad file descriptor)\n"
+
+
+# The CLI, in its own interpreter, with a SIGINT sent to itself right after the spawn
+# returns: the moment between the program's fork and the start of its run.
+_SIGINT_AFTER_SPAWN = """
+import os, signal, sys
+from aiotrace import _cli, _reactor
+spawn = _reactor.Tracer.spawn
+async def spawn_then_sigint(self, *a, **k):
+    proc = await spawn(self, *a, **k)
+    os.kill(os.getpid(), signal.SIGINT)
+    return proc
+_reactor.Tracer.spawn = spawn_then_sigint
+sys.exit(_cli.main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_right_after_the_spawn_is_for_the_program():
+    """A Ctrl-C that reaches aiotrace once the program exists is the program's business
+    (which, not yet running, cannot see it): aiotrace neither dies of it nor kills the
+    program, however soon after the spawn it comes."""
+    r = subprocess.run([sys.executable, "-c", _SIGINT_AFTER_SPAWN, "run", "-e",
+                        "trace=write", "--", "sh", "-c", "echo done"], capture_output=True,
+                       text=True, timeout=TIMEOUT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "done\n"
+    assert re.search(r'^write\(1, "done\\n", 5\) += 5$', r.stderr, re.M), r.stderr
+    assert r.stderr.endswith("+++ exited with 0 +++\n")
+
+
+_DISPOSITIONS = r"""
+import signal
+print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
+      signal.getsignal(signal.SIGQUIT) is signal.SIG_IGN)
+"""
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_the_program_inherits_how_sigint_was_handled(ignored):
+    """The program gets Ctrl-C and Ctrl-\\ as aiotrace got them: by default, or ignored
+    when aiotrace was started with them ignored (as ``nohup`` or ``cmd &`` do), although
+    aiotrace ignores them itself while the program runs."""
+    def preexec() -> None:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+
+    r = subprocess.run([*AIOTRACE, "run", "-o", os.devnull, "--", sys.executable, "-S", "-c",
+                        _DISPOSITIONS], capture_output=True, text=True, timeout=TIMEOUT,
+                       preexec_fn=preexec)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"{ignored} {ignored}\n"
