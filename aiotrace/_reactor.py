@@ -160,16 +160,17 @@ class Tracer:
             self._notified = True
             _ffi.write_byte(self._wfd)   # see _ffi: the GIL is released first
 
-    def _run_outbox(self) -> bool:
-        """Run what the tracer thread queued for the loop; True once it has finished."""
+    def _run_outbox(self) -> int:
+        """Run what the tracer thread queued for the loop (the byte first, so that nothing
+        queued after this look goes without a wake-up); how many of the C loop's records
+        it turned into events."""
         try:
             os.read(self._rfd, 4096)
         except BlockingIOError:
             pass
         self._notified = False
         core = self._core
-        if core.accel is not None:
-            core.convert_on_loop()   # events the C loop made (see Core.convert)
+        n = core.convert_on_loop() if core.accel is not None else 0   # (see Core.convert)
         outbox = core.outbox
         while outbox:
             outbox.popleft()()
@@ -183,8 +184,7 @@ class Tracer:
                 stream._close_pipe()   # the tracer thread has written its last byte
             self._finished_flag = True
             self._finished.set()
-            return True
-        return False
+        return n
 
     async def _pump(self) -> None:
         """The loop side of the hand-off, for the tracer's whole life (a system task)."""
@@ -950,12 +950,11 @@ class EventStream:
                 raise StopAsyncIteration
             core = self._tracer._core
             ac = core.accel
-            if ac is not None and ac.core.head != ac.core.tail and core.convert_on_loop():
+            if ac is not None and ac.core.head != ac.core.tail and self._tracer._run_outbox():
                 # The C loop made records that are not events yet (the tracee's next stop
                 # often comes during the verdict's yield): turn them into events here,
                 # as the pipe's reader would, without a pass of the event loop first
                 # (the wake-ups that queued go with it).
-                self._tracer._run_outbox()
                 continue
             pipe = self._pipe
             if pipe is not None:

@@ -492,24 +492,26 @@ static void resume(struct at_slot *s, int req) {
     ptrace(req, s->tid, 0, 0);   /* ESRCH: killed in its stop, its death comes next */
 }
 
-/* Resume the C holds the loop released. Tracer thread. */
-static void apply_releases(struct at_core *c) {
+/* Resume the C holds the loop released; how many. Tracer thread. */
+static uint32_t apply_releases(struct at_core *c) {
     if (__atomic_load_n(&c->releases, __ATOMIC_SEQ_CST) == 0)
-        return;
+        return 0;
     struct at_private *p = c->priv;
     pthread_mutex_lock(&p->lock);
-    for (uint32_t i = 0; i < p->qlen; i++) {
+    uint32_t n = p->qlen;
+    for (uint32_t i = 0; i < n; i++) {
         struct at_slot *s = p->queue[i];
         s->dirty = 1;
         resume(s, s->req);
     }
-    __atomic_sub_fetch(&c->releases, (int32_t)p->qlen, __ATOMIC_SEQ_CST);
+    __atomic_sub_fetch(&c->releases, (int32_t)n, __ATOMIC_SEQ_CST);
     p->qlen = 0;
     pthread_mutex_unlock(&p->lock);
+    return n;
 }
 
 void at_apply_releases(struct at_core *c) {
-    apply_releases(c);
+    (void)apply_releases(c);
 }
 
 /* Python handles a stop of a thread whose slot is not S_STOPPED: a C hold, released or
@@ -809,9 +811,11 @@ static int exit_stops_off(struct at_core *c) {
 }
 
 static void drain_wake_pipe(struct at_core *c) {
+    /* one read: a ring writes one byte per sleep, and a byte left over (more than 64, or
+     * one written after the read) only ends a later poll() early, which looks again */
     char buf[64];
-    while (read(c->wake_r, buf, sizeof buf) > 0)
-        ;
+    ssize_t n = read(c->wake_r, buf, sizeof buf);
+    (void)n;
 }
 
 /* Block until a stop (its pid), or until work was queued (0), or a waitpid error (-errno). */
@@ -872,13 +876,28 @@ int at_run(struct at_core *c, int block) {
     int made = 0, res;
     c->info_tid = 0;
     for (;;) {
-        apply_releases(c);
+        uint32_t resumed = apply_releases(c);
         if (__atomic_load_n(&c->py_cmds, __ATOMIC_SEQ_CST)) {
             res = AT_CMDS;
             break;
         }
         int status = 0;
-        pid_t pid = waitpid(-1, &status, WAIT_FLAGS | WNOHANG);
+        pid_t pid;
+        if (resumed && block && !made) {
+            /* (a thread runs again and nothing waits to be announced: the WNOHANG look
+             * would find nothing more than the blocking wait below finds, and on one CPU
+             * the thread has not run yet, so it would find nothing: one syscall less at
+             * each intercepted stop) */
+            pid = sleep_for_stop(c, &status);
+            if (pid == 0)
+                continue;
+            if (pid < 0) {
+                res = pid;
+                break;
+            }
+            goto got;
+        }
+        pid = waitpid(-1, &status, WAIT_FLAGS | WNOHANG);
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -906,6 +925,7 @@ int at_run(struct at_core *c, int block) {
                 break;
             }
         }
+    got:
         if (pid == c->doorbell) {
             if (WIFSTOPPED(status)) {
                 ptrace(REQ_CONT, pid, 0, 0);   /* SIGURG suppressed */
