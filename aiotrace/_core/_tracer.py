@@ -541,7 +541,7 @@ class Core:
         # families whose streams got events from Python since the C loop's limits were set
         self._pushed_to: set[Family] = set()
         # C holds turned into events, not yet adopted by Python: tid -> (hold, event parts)
-        self.c_holds: dict[int, tuple[Hold, type[TraceEvent], tuple[int, ...], dict[str, Any]]] = {}
+        self.c_holds: dict[int, tuple[Hold, TraceEvent]] = {}   # tid -> hold, its event
         if lib is not None:
             ac = self.accel = _accel.Accel(lib)
             c = ac.core
@@ -825,17 +825,17 @@ class Core:
                         families.append(fam)
                 args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
                 self.seq += 1
+                if kind >= _accel.R_HELD_ENTRY:
+                    self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
+                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
+                    continue
                 base = (proc.pid, tid, self.seq, t)
-                if kind == _accel.R_ENTRY or kind == _accel.R_HELD_ENTRY:
+                if kind == _accel.R_ENTRY:
                     cls: type[TraceEvent] = SyscallEntry
                     fields: dict[str, Any] = {"nr": nr, "args": args}
                 else:
                     cls = SyscallExit
                     fields = {"nr": nr, "args": args, "retval": rval}
-                if kind >= _accel.R_HELD_ENTRY:
-                    self._held_record(th, cls, base, fields, gen, ring,
-                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
-                    continue
                 shared = None
                 for sub in fam.subs:
                     # (an intercepting stream, or one that reads at the stop, that wants
@@ -888,15 +888,17 @@ class Core:
         return CopiedMemory(tid, copies)
 
     def _held_record(
-        self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any],
-        gen: int, ring: memoryview, regs_at: int, direct: Any,
+        self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Args, rval: int, gen: int,
+        ring: memoryview, regs_at: int, direct: Any,
     ) -> None:
         """A C hold's record: the event goes to the one intercepting engine that wants it,
         with a verdict handle for the C hold."""
         slot = th.slot
         assert slot is not None
+        cls: type[TraceEvent] = SyscallEntry if kind == _accel.R_HELD_ENTRY else SyscallExit
+        tid = th.tid
         for sub in th.proc.family.subs:
-            if sub.intercept and sub.wants(cls, th.tid, fields["nr"]):
+            if sub.intercept and sub.wants(cls, tid, nr):
                 break
         else:
             # the engine has gone since the stop: nobody holds it any more
@@ -907,9 +909,12 @@ class Core:
         hold = Hold(th, sub)
         hold.cslot = slot
         hold.cgen = gen
-        regs = _ffi.UserRegs.from_buffer_copy(ring, regs_at)
-        ev = cls(*base, **fields, _ctl=self.make_ctl(self, hold, regs, None))
-        self.c_holds[th.tid] = (hold, cls, base, fields)
+        ctl = self.make_ctl(self, hold, _ffi.UserRegs.from_buffer_copy(ring, regs_at), None)
+        if cls is SyscallEntry:
+            ev: TraceEvent = SyscallEntry(th.proc.pid, tid, seq, t, nr, args, _ctl=ctl)
+        else:
+            ev = SyscallExit(th.proc.pid, tid, seq, t, nr, args, rval, _ctl=ctl)
+        self.c_holds[tid] = (hold, ev)
         sub.buffer.append(ev)
         sub.pushed += 1
         if not sub.flagged:
@@ -930,12 +935,17 @@ class Core:
         lib.apply_releases(ptr)   # (released by the loop meanwhile: those go on now)
         holds = self.c_holds
         while holds:
-            tid, (hold, cls, base, fields) = holds.popitem()
+            tid, (hold, ev) = holds.popitem()
             slot = hold.cslot
             if slot is None or not lib.adopt(ptr, ctypes.addressof(slot), hold.cgen):
                 continue   # released, or gone
             th = hold.thread
             slot.dirty = 0
+            cls = type(ev)
+            base = (ev.pid, ev.tid, ev.seq, ev.time_ns)
+            fields: dict[str, Any] = {"nr": ev.nr, "args": ev.args}   # type: ignore[attr-defined]
+            if cls is SyscallExit:
+                fields["retval"] = ev.retval   # type: ignore[attr-defined]
             nr = fields["nr"]
             if cls is SyscallEntry:
                 th.nr = nr
