@@ -950,11 +950,15 @@ class EventStream:
                 raise StopAsyncIteration
             core = self._tracer._core
             ac = core.accel
-            if ac is not None and ac.core.head != ac.core.tail and self._tracer._run_outbox():
+            if ac is not None and ac.core.head != ac.core.tail:
                 # The C loop made records that are not events yet (the tracee's next stop
                 # often comes during the verdict's yield): turn them into events here,
                 # as the pipe's reader would, without a pass of the event loop first
-                # (the wake-ups that queued go with it).
+                # (the wake-ups that queued go with it). Then look at the buffer again,
+                # even if none were made here: the tracer thread may have been turning
+                # them into events itself, and this stream's wake-up, queued by it, has
+                # just run (and found nobody waiting).
+                self._tracer._run_outbox()
                 continue
             pipe = self._pipe
             if pipe is not None:
