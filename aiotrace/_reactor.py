@@ -139,6 +139,10 @@ class Tracer:
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
         self._core = Core(self._notify, _Ctl, self._wfd)
+        self._core.looked = self._looked
+        # events were made during a verdict's yield (see _looked): the next __anext__
+        # that finds them skips its checkpoint, as one that makes them itself does
+        self._fresh = False
         self._closed = False
         self._finished = anyio.Event()
         self._finished_flag = False   # (the same, for the pump's loops)
@@ -160,14 +164,15 @@ class Tracer:
             self._notified = True
             _ffi.write_byte(self._wfd)   # see _ffi: the GIL is released first
 
-    def _run_outbox(self) -> int:
+    def _run_outbox(self, read: bool = True) -> int:
         """Run what the tracer thread queued for the loop (the byte first, so that nothing
         queued after this look goes without a wake-up); how many of the C loop's records
-        it turned into events."""
-        try:
-            os.read(self._rfd, 4096)
-        except BlockingIOError:
-            pass
+        it turned into events. *read* False: no byte was written (see _looked)."""
+        if read:
+            try:
+                os.read(self._rfd, 4096)
+            except BlockingIOError:
+                pass
         self._notified = False
         core = self._core
         n = core.convert_on_loop() if core.accel is not None else 0   # (see Core.convert)
@@ -185,6 +190,13 @@ class Tracer:
             self._finished_flag = True
             self._finished.set()
         return n
+
+    def _looked(self) -> None:
+        """Loop thread, in a verdict (Core.release_c): the records and replies that came
+        while the loop yielded, perhaps without their byte. (A byte that did come stays
+        for the pipe's reader, which then finds nothing.)"""
+        if self._run_outbox(read=False):
+            self._fresh = True
 
     async def _pump(self) -> None:
         """The loop side of the hand-off, for the tracer's whole life (a system task)."""
@@ -937,9 +949,14 @@ class EventStream:
         sub = self._sub
         buf = sub.buffer
         if buf:
-            # always a checkpoint, as trio's rules ask; before taking the event, so that a
-            # cancellation here loses nothing
-            await self._tracer._yield()
+            # a checkpoint, as trio's rules ask, before taking the event, so that a
+            # cancellation here loses nothing; not for events made during this loop's
+            # verdict (see Tracer._looked), as when this makes them itself below
+            tracer = self._tracer
+            if tracer._fresh:
+                tracer._fresh = False
+            else:
+                await tracer._yield()
         elif self._pipe is None and not self._no_pipe:
             self._open_pipe()
         while not buf:

@@ -241,12 +241,12 @@ def test_a_queued_release_ends_with_its_slot_whatever_its_state() -> None:
         slot = _accel.Slot()
         slot.tid, slot.fam, slot.state, slot.gen = tid, ctypes.addressof(fam), _accel.S_HELD, 7
         assert lib.add(ac.ptr, ctypes.addressof(slot)) == 0
-        assert lib.release(ac.ptr, ctypes.addressof(slot), 7) == 1
+        assert lib.release(ac.ptr, ctypes.addressof(slot), 7, 0) == 1
         assert (slot.state, ac.core.releases) == (_accel.S_RELEASING, 1), step
         if step.startswith("take"):
             lib.take(ac.ptr, ctypes.addressof(slot))
             assert (slot.state, ac.core.releases) == (_accel.S_STOPPED, 0), step
-            assert lib.release(ac.ptr, ctypes.addressof(slot), 7) == 0, step   # Python's now
+            assert lib.release(ac.ptr, ctypes.addressof(slot), 7, 0) == 0, step   # Python's now
         if step.endswith("drop"):
             slot.state = _accel.S_STOPPED   # (as Python's _handle used to leave it)
             lib.delete(ac.ptr, tid)

@@ -188,7 +188,7 @@ struct at_core {
     /* results of at_run */
     int32_t slow_pid, slow_status;
     int32_t info_tid;           /* info holds PTRACE_GET_SYSCALL_INFO of slow_pid's stop */
-    int32_t pad1;
+    int32_t looking;            /* the loop will look at the ring: no byte needed */
     int64_t stops;              /* stops handled here (Python counts the others) */
     struct syscall_info info;
     /* the ring, made by at_init */
@@ -436,6 +436,14 @@ void at_consumed(struct at_core *c, uint64_t tail, uint64_t arena_tail) {
 }
 
 static void tell_loop(struct at_core *c) {
+    /* The loop yielded the CPU right after a release, and looks at the ring when it gets
+     * it back (at_unlook): no byte, and no read of it, at each intercepted stop. The
+     * fence orders the caller's publication of head (and Python's of its outbox) before
+     * the look at `looking`; at_unlook's exchange does the same on the other side: either
+     * this sees the loop's look gone and writes, or the loop sees what was made. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&c->looking, __ATOMIC_SEQ_CST))
+        return;
     if (!__atomic_exchange_n(&c->notified, 1, __ATOMIC_SEQ_CST)) {
         char b = 0;
         ssize_t n = write(c->notify_fd, &b, 1);
@@ -453,8 +461,10 @@ void at_notify(struct at_core *c) {
 
 /* The loop thread releases a C hold whose engine asked for nothing but to go on: 1 if it
  * is queued for at_run, 0 if the hold is no longer C's (adopted by Python, released, the
- * thread gone): the caller then goes through Python. Any thread, GIL held. */
-int at_release(struct at_core *c, struct at_slot *s, uint32_t gen) {
+ * thread gone): the caller then goes through Python. With *look* (the loop thread only),
+ * the caller yields the CPU next and then calls at_unlook: until then, records need no
+ * byte. Any thread, GIL held. */
+int at_release(struct at_core *c, struct at_slot *s, uint32_t gen, int look) {
     struct at_private *p = c->priv;
     int ok = 0;
     pthread_mutex_lock(&p->lock);
@@ -474,9 +484,20 @@ int at_release(struct at_core *c, struct at_slot *s, uint32_t gen) {
         }
     }
     pthread_mutex_unlock(&p->lock);
-    if (ok)
+    if (ok) {
+        if (look)
+            __atomic_store_n(&c->looking, 1, __ATOMIC_SEQ_CST);
         ring(c);
+    }
     return ok;
+}
+
+/* After at_release(..., 1) and the yield: records need their byte again. 1 if records
+ * were made meanwhile (perhaps without a byte: the caller turns them into events now,
+ * and runs Python's outbox, which may have had no byte either). Loop thread, GIL held. */
+int at_unlook(struct at_core *c) {
+    __atomic_exchange_n(&c->looking, 0, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&c->head, __ATOMIC_SEQ_CST) != __atomic_load_n(&c->tail, __ATOMIC_SEQ_CST);
 }
 
 static void resume(struct at_slot *s, int req) {

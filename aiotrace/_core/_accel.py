@@ -67,7 +67,7 @@ class CoreStruct(ctypes.Structure):
         ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
         ("py_cmds", c_int32), ("releases", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),
-        ("pad1", c_int32), ("stops", c_int64), ("info", SyscallInfo), ("ring", c_void_p),
+        ("looking", c_int32), ("stops", c_int64), ("info", SyscallInfo), ("ring", c_void_p),
         ("ring_mask", c_uint64), ("priv", c_void_p), ("arena", c_void_p),
         ("arena_size", c_uint64), ("arena_head", c_uint64), ("arena_tail", c_uint64),
     ]
@@ -137,7 +137,8 @@ class Lib:
         self.take_cmds = fn(held, "at_take_cmds", (c_void_p,), c_int)
         self.take_records = fn(held, "at_take_records", (c_void_p,), c_uint64)
         self.consumed = fn(held, "at_consumed", (c_void_p, c_uint64, c_uint64), None)
-        self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32), c_int)
+        self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32, c_int), c_int)
+        self.unlook = fn(held, "at_unlook", (c_void_p,), c_int)
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
         self.take = fn(held, "at_take", (c_void_p, c_void_p), None)

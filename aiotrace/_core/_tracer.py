@@ -500,6 +500,9 @@ class Core:
         notify_fd: int = -1,
     ) -> None:
         self.notify = notify                     # wakes the loop; called once per batch
+        # loop thread, after a release's yield found records or replies that may have had
+        # no byte (see release_c): turns them into events now; the reactor sets its own
+        self.looked: Callable[[], None] = notify
         # wraps a Hold in the loop-side verdict API (a class: no call frame of its own)
         self.make_ctl = make_ctl
         self.outbox: deque[Callable[[], None]] = deque()
@@ -605,14 +608,28 @@ class Core:
     def release_c(self, hold: Hold) -> bool:
         """From the loop thread: the engine of a C hold asks for nothing but to go on. The
         C loop resumes the thread; False when the hold is not the C loop's any more
-        (Python adopted it, or the thread is gone): use post_verdict then."""
+        (Python adopted it, or the thread is gone): use post_verdict then.
+
+        When it yields after the release (see post_verdict), the loop is known to look at
+        the ring once it has the CPU back, so the C loop writes no byte for the records it
+        makes meanwhile (on one CPU: the thread's next stop), and the loop reads none:
+        at_unlook ends that, and what was made meanwhile becomes events here (looked)."""
         slot = hold.cslot
         ac = self.accel
-        if slot is None or ac is None or not ac.lib.release(ac.ptr, ctypes.addressof(slot),
-                                                             hold.cgen):
+        if slot is None or ac is None:
+            return False
+        look = not self._yield_skip
+        if not ac.lib.release(ac.ptr, ctypes.addressof(slot), hold.cgen, look):
             return False
         hold.released = True
-        self._yield_after_verdict()
+        if not look:
+            self._yield_skip -= 1
+            return True
+        try:
+            self._yield_after_verdict()   # (it yields: no skip is left)
+        finally:
+            if ac.lib.unlook(ac.ptr) or self.outbox:
+                self.looked()
         return True
 
     def _yield_after_verdict(self) -> None:
@@ -904,7 +921,7 @@ class Core:
             # the engine has gone since the stop: nobody holds it any more
             ac = self.accel
             assert ac is not None
-            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen)
+            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen, 0)
             return
         hold = Hold(th, sub)
         hold.cslot = slot
