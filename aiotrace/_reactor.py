@@ -947,6 +947,10 @@ class EventStream:
     async def __anext__(self) -> Any:
         self._release_current()
         sub = self._sub
+        if sub.closed:
+            # closed (aclose(), detach()): what is still buffered is not delivered (the
+            # tracer thread drops it and releases its holds)
+            raise StopAsyncIteration
         buf = sub.buffer
         if buf:
             # a checkpoint, as trio's rules ask, before taking the event, so that a
@@ -999,8 +1003,10 @@ class EventStream:
         the end. For consumers that take events in batches, after an ``await`` of
         ``__anext__``; like ``__anext__``, it releases the previous intercepted event."""
         self._release_current()
+        if self._sub.closed:
+            raise anyio.EndOfStream   # (as in __anext__)
         if not self._sub.buffer:
-            if self._done or self._sub.closed:
+            if self._done:
                 raise anyio.EndOfStream
             raise anyio.WouldBlock
         item = self._take()

@@ -651,6 +651,26 @@ async def test_receive_nowait_takes_a_batch_without_waiting(target):
         assert len(seqs) == n and seqs == sorted(seqs) and events.dropped == 0
 
 
+async def test_a_closed_stream_delivers_nothing_more(target):
+    """After aclose() a stream ends: neither __anext__ nor receive_nowait() hands out what
+    was still buffered."""
+    n = 20
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=n + 10)
+        proc.resume()
+        assert await proc.wait() == 0        # every event (and the end) is buffered now
+        async with events:
+            first = await events.__anext__()
+            assert first.name == "getppid"
+            await events.aclose()
+            with pytest.raises(StopAsyncIteration):
+                await events.__anext__()
+            with pytest.raises(anyio.EndOfStream):
+                events.receive_nowait()
+            assert [ev async for ev in events] == []
+
+
 async def test_cancelled_receive_loses_no_event(target):
     """A consumer cancelled in __anext__ (at its checkpoint when events are buffered, or
     while it waits) finds the event it did not get at its next call."""
