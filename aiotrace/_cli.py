@@ -22,7 +22,7 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import anyio
@@ -531,13 +531,29 @@ class _Session:
         self.trace_nrs: frozenset[int] | None = (
             None if trace_all else frozenset(SYSCALL_NUMBERS[n] for n in opts.trace or ()))
         self.trace_paths = _trace_paths(opts.paths, err)
+        self.injects = self._traced_rules()
         if opts.summary != "only":
             self._make_printer()
+
+    def _traced_rules(self) -> list[Any]:
+        """The -e inject= rules, each cut down to the calls -e trace= traces: strace
+        tampers with traced calls only (and, with -P, only with those that use a path:
+        see start_engines), so the others are neither tampered with nor counted."""
+        if self.trace_nrs is None:
+            return list(self.opts.injects)
+        traced = {n for n in SYSCALL_NUMBERS if SYSCALL_NUMBERS[n] in self.trace_nrs}
+        out = []
+        for rule in self.opts.injects:
+            names = rule.syscalls & traced
+            if names:
+                out.append(rule if names == rule.syscalls
+                           else replace(rule, syscalls=names))
+        return out
 
     def _make_printer(self) -> None:
         o = self.opts
         inject: dict[int, Any] = {}
-        for rule in o.injects:
+        for rule in self.injects:
             for name in rule.syscalls:
                 if name in SYSCALL_NUMBERS:
                     inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
@@ -585,7 +601,7 @@ class _Session:
         if not self.opts.seccomp or not self.opts.follow or self.trace_nrs is None:
             return None
         nrs = set(self.trace_nrs)
-        for rule in self.opts.injects:
+        for rule in self.injects:
             nrs.update(SYSCALL_NUMBERS[n] for n in rule.syscalls if n in SYSCALL_NUMBERS)
         return nrs
 
@@ -625,9 +641,16 @@ class _Session:
             from .engines import count_syscalls
             counter = functools.partial(count_syscalls, syscalls=self.trace_nrs)
             self.counts.append(await tg.start(counter, proc))
-        if o.injects:
+        if self.injects:
             from .engines import inject
-            await tg.start(inject, proc, *o.injects)
+            decoder = self.decoder
+
+            def uses_paths(call: Any) -> bool:   # -P: the calls that use one of the paths
+                assert decoder is not None
+                return decoder.uses_paths(call.name, call.args, call.thread, call.tid)
+
+            only = uses_paths if self.trace_paths is not None and decoder is not None else None
+            await tg.start(functools.partial(inject, only=only), proc, *self.injects)
 
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:

@@ -261,7 +261,7 @@ class Decoder:
             return ""
         return hexdump(data)
 
-    def _uses_paths(self, name: str, args: Any, mem: Any, tid: int) -> bool:
+    def uses_paths(self, name: str, args: Any, mem: Any, tid: int) -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
         (the arguments the decoding table prints as paths, descriptors and directory
         descriptors; ioctl's and sendfile's descriptors)."""
@@ -321,7 +321,7 @@ class Decoder:
             tid = self._tid = ev.tid
             nr = ev.nr
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
-            if self.paths is not None and not self._uses_paths(name, ev.args, mem, tid):
+            if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid):
                 return None   # (and no _Call: its exit is not shown either)
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")

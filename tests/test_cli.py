@@ -342,6 +342,48 @@ def test_inject_like_strace(options, target):
 
 
 @needs_strace
+@pytest.mark.parametrize("options", [
+    ["-e", "trace=none", "-e", "inject=getppid:error=EPERM"],
+    ["-e", "trace=write", "-e", "inject=getppid,write:error=ENOSPC:when=2"],
+    ["-e", "trace=write", "-e", "inject=getppid:error=EPERM"],
+    ["-c", "-e", "trace=write", "-e", "inject=getppid:error=EPERM"],
+    ["-f", "--seccomp-bpf", "-e", "trace=write", "-e", "inject=getppid:error=EPERM"],
+], ids=["none", "write-2nd", "write", "summary", "seccomp"])
+def test_inject_only_into_traced_calls_like_strace(options, target):
+    """strace tampers with the calls -e trace= traces only: getppid is left alone here
+    (and write's when= counts writes: the program makes one)."""
+    argv = [target("getppid_seq"), "3"]
+    a = aiotrace("run", *options, "--", *argv)
+    s = strace(*options, *argv)
+    assert a.returncode == s.returncode == 0
+    assert "-1 " not in a.stdout
+    assert re.sub(r"^\d+ ", "PPID ", a.stdout, flags=re.M) == \
+        re.sub(r"^\d+ ", "PPID ", s.stdout, flags=re.M)
+    if "-c" in options:
+        assert _table(a.stderr) == _table(s.stderr) == {"write": (1, 0)}
+    else:
+        assert _lines(a.stderr.replace(a.stdout.split()[0], "PPID")) == \
+            _lines(s.stderr.replace(s.stdout.split()[0], "PPID"))
+
+
+@needs_strace
+def test_inject_with_trace_path_like_strace(data_file):
+    """With -P, strace counts when= over the calls that use the path, and tampers with
+    those only: the 2nd openat of the file fails, not the 2nd openat of the program (the
+    dynamic loader's), and the line marked (INJECTED) is the one that was."""
+    options = ["-P", data_file, "-e", "inject=openat:error=ENOENT:when=2"]
+    argv = ["cat", data_file, data_file]
+    a = aiotrace("run", *options, "--", *argv)
+    s = strace(*options, *argv)
+    assert a.returncode == s.returncode == 1
+    assert a.stdout == s.stdout
+    inj = [l for l in a.stderr.splitlines() if "(INJECTED)" in l]
+    assert inj == [f'openat(AT_FDCWD, "{data_file}", O_RDONLY) = -1 ENOENT (No such file or '
+                   'directory) (INJECTED)']
+    assert sorted(_lines(a.stderr)) == sorted(_lines(s.stderr))
+
+
+@needs_strace
 def test_dup2_new_descriptor_like_strace(tmp_path):
     """strace -y prints dup2's new descriptor at the entry, with the file it referred to
     before the call: ``dup2(4<pipe:[A]>, 1<pipe:[B]>) = 1<pipe:[A]>``."""

@@ -340,6 +340,23 @@ async def test_inject_error_with_step(target, tmp_path):
     assert out.splitlines() == [ok, bad, ok, bad, ok, bad]
 
 
+async def test_only_chooses_the_calls_that_count(target, tmp_path):
+    """only= picks the calls the rules see: the others are neither tampered with nor
+    counted for when= (here the 2nd of the odd-numbered calls is the 3rd call)."""
+    seen = []
+
+    def odd(call):
+        seen.append(call.tid)
+        return len(seen) % 2 == 1
+
+    out, rc, (done,) = await run([target("getppid_seq"), "5"], tmp_path,
+                                 _engine(inject, "getppid:retval=7:when=2", only=odd))
+    assert rc == 0
+    assert out.splitlines() == [f"{PPID} usr1=0", f"{PPID} usr1=0", "7 usr1=0",
+                                f"{PPID} usr1=0", f"{PPID} usr1=0"]
+    assert done == {"getppid": 1} and len(seen) == 5
+
+
 async def test_last_rule_for_a_syscall_wins_as_in_strace(target, tmp_path):
     out, rc, (done,) = await run(
         [target("getppid_seq"), "3"], tmp_path,

@@ -398,6 +398,7 @@ async def _release_after(handle: Any, delay_ns: int) -> None:
 async def inject(
     proc: Any,
     *rules: InjectRule | str,
+    only: Callable[[SyscallEntry], bool] | None = None,
     task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
 ) -> Counter[str]:
     """Tamper with the system calls of *proc* (and its followed children) until the whole
@@ -410,6 +411,11 @@ async def inject(
 
     Delays do not block the engine: each delayed thread is held with ``hold()`` while a
     task awaits ``anyio.sleep``, so other threads and processes keep running.
+
+    *only*, if given, is called with each call of the rules' system calls at its entry,
+    the thread stopped; a call for which it returns False is neither tampered with nor
+    counted for ``when=`` (strace's ``-P PATH`` with ``-e inject=``: only the calls
+    that use PATH count).
     """
     parsed = [r if isinstance(r, InjectRule) else parse_inject(r) for r in rules]
     if not parsed:
@@ -446,6 +452,15 @@ async def inject(
                 if rule is None:
                     call.resume()
                     continue
+                if only is not None:
+                    try:
+                        chosen = only(call)
+                    except TraceeGone:
+                        continue              # killed while stopped
+                    if not chosen:
+                        exit_delay.pop(call.tid, None)
+                        call.resume()
+                        continue
                 key = (call.tid, call.nr)
                 n = calls[key] = calls.get(key, 0) + 1
                 if not rule.applies_to(n):
