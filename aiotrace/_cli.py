@@ -639,7 +639,8 @@ class _Session:
         o = self.opts
         if o.summary is not None:
             from .engines import count_syscalls
-            counter = functools.partial(count_syscalls, syscalls=self.trace_nrs)
+            counter = functools.partial(count_syscalls, syscalls=self.trace_nrs,
+                                        injected=self.injects)
             self.counts.append(await tg.start(counter, proc))
         if self.injects:
             from .engines import inject

@@ -350,8 +350,12 @@ class Decoder:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
+            # a retval= injection is a success whatever the value, as strace shows it
+            rule = self.inject.get(ev.nr) if marks else None
+            success = rule is not None and rule.retval is not None
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
-                                    fd_path=self.fd_path, entry_text=entry, xflag=self.xflag)
+                                    fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
+                                    success=success)
             dump = self._dump(name, ev.args, ev.retval, mem) if self.dumps else ""
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:

@@ -367,6 +367,26 @@ def test_inject_only_into_traced_calls_like_strace(options, target):
 
 
 @needs_strace
+@pytest.mark.parametrize("options", [[], ["-c"], ["-C"]], ids=["trace", "-c", "-C"])
+def test_negative_retval_is_a_success_like_strace(options, target):
+    """retval=-1 sets a value, not an error: strace shows ``= -1 (INJECTED)`` with no
+    errno, and -c counts no error (the program still sees -1 and errno 1)."""
+    opts = [*options, "-e", "trace=getppid", "-e", "inject=getppid:retval=-1:when=2+"]
+    argv = [target("getppid_seq"), "3"]
+    a = aiotrace("run", *opts, "--", *argv)
+    s = strace(*opts, *argv)
+    assert a.returncode == s.returncode == 0
+    assert a.stdout.splitlines()[1:] == s.stdout.splitlines()[1:] == ["-1 EPERM usr1=0"] * 2
+    if options:
+        assert _table(a.stderr) == _table(s.stderr) == {"getppid": (3, 0)}
+    if options != ["-c"]:
+        inadvertent = "strace: Inadvertent injection"   # strace's warning: not printed
+        assert [l for l in _lines(a.stderr) if l.startswith("getppid(")] == \
+            [l for l in _lines(s.stderr) if l.startswith("getppid(") and inadvertent not in l]
+        assert a.stderr.count("getppid()                               = -1 (INJECTED)") == 2
+
+
+@needs_strace
 def test_inject_with_trace_path_like_strace(data_file):
     """With -P, strace counts when= over the calls that use the path, and tampers with
     those only: the 2nd openat of the file fails, not the 2nd openat of the program (the

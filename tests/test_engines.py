@@ -557,6 +557,22 @@ async def test_count_errors(target, tmp_path):
     assert counts.errors >= 8
 
 
+async def test_count_a_negative_retval_injection_as_a_success(target, tmp_path):
+    """With injected= the calls a retval= rule sets are successes, even at -1 (strace -c);
+    the error= rule's calls, and the calls a rule's when= skips, are counted as usual."""
+    rules = [parse_inject("getppid:retval=-1:when=2+2"), parse_inject("fchdir:error=EPERM")]
+    out, rc, (counts, _) = await run(
+        [target("getppid_seq"), "4"], tmp_path,
+        _engine(count_syscalls, injected=rules), _engine(inject, *rules))
+    assert rc == 0
+    assert out.splitlines() == [f"{PPID} usr1=0", "-1 EPERM usr1=0"] * 2
+    assert (counts["getppid"].calls, counts["getppid"].errors) == (4, 0)
+    out, rc, (counts, _) = await run(
+        [target("getppid_seq"), "2"], tmp_path,
+        count_syscalls, _engine(inject, *rules))
+    assert (counts["getppid"].calls, counts["getppid"].errors) == (2, 1)
+
+
 async def test_count_only_some_syscalls(target, tmp_path):
     _, rc, (counts,) = await run([target("fail_loop"), "4"], tmp_path,
                                  _engine(count_syscalls, syscalls={"getppid", "fchdir"}))

@@ -255,11 +255,11 @@ def format_return(
     return _ret(SYSCALLS.get(name), name, ctx)
 
 
-def _ret(spec: Spec | None, name: str, ctx: Ctx) -> str:
+def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False) -> str:
     if name in ("exit", "exit_group"):
         return "?"
     r = ctx.retval if ctx.retval is not None else 0
-    if -4096 < r < 0:
+    if -4096 < r < 0 and not success:
         err = -r
         restart = RESTART_ERRNO.get(err)
         if restart is not None:
@@ -284,9 +284,11 @@ def format_exit(
     entry_text: str | None = None,
     sp: int | None = None,
     xflag: int = 0,
+    success: bool = False,
 ) -> tuple[str, str]:
     """``(arguments text with the outputs decoded, return value text)``. *xflag*: see
-    format_entry."""
+    format_entry. *success*: the return value is one that ``-e inject=...:retval=`` set,
+    shown as a value even in -4095..-1 (strace does not decode it as an errno)."""
     spec = SYSCALLS.get(name)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
@@ -302,9 +304,9 @@ def format_exit(
     except Exception:  # see format_entry
         text = str(entry_text) if spec is None or spec.first_out is None else _undecoded(name, ctx)
     try:
-        ret = _ret(spec, name, ctx)
+        ret = _ret(spec, name, ctx, success)
     except Exception:
-        ret = _ret(None, name, ctx)
+        ret = _ret(None, name, ctx, success)
     return text, ret
 
 

@@ -10,6 +10,7 @@ import anyio
 import anyio.abc
 
 from aiotrace import Exec, SyscallEntry, SyscallExit
+from aiotrace._core._syscalls import SYSCALL_NUMBERS
 
 __all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
 
@@ -160,6 +161,7 @@ async def count_syscalls(
     proc: Any,
     *,
     syscalls: Iterable[str | int] | None = None,
+    injected: Iterable[Any] = (),
     task_status: anyio.abc.TaskStatus[SyscallCounts] = anyio.TASK_STATUS_IGNORED,
 ) -> SyscallCounts:
     """Count the system calls of *proc* (and its followed children) until the whole family
@@ -170,20 +172,46 @@ async def count_syscalls(
     calls (``strace -c -e trace=...``). Start it with
     ``counts = await tg.start(count_syscalls, proc)`` before ``proc.resume()``; the
     object returned by ``start`` fills up while the process runs.
+
+    *injected* are the :class:`~aiotrace.engines.InjectRule` objects an :func:`inject`
+    engine applies to the same calls (the last one naming a call wins, as there): a call
+    one of its ``retval=`` rules tampers with is counted as a success whatever the value,
+    as ``strace -c`` counts it (``retval=-1`` is not an error).
     """
     counts = SyscallCounts()
     entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
+    retval_rules: dict[int, Any] = {}   # nr -> the rule that decides its calls
+    for rule in injected:
+        for name in rule.syscalls:
+            retval_rules[SYSCALL_NUMBERS[name]] = rule
+    retval_rules = {nr: r for nr, r in retval_rules.items() if r.retval is not None}
+    seen: dict[tuple[int, int], int] = {}   # (tid, nr) -> calls, as the injector counts
+    set_by_rule: set[int] = set()           # tids whose call in progress a retval= set
     events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096)
     task_status.started(counts)
     async with events:
         async for ev in events:
             if isinstance(ev, SyscallEntry):
                 entered[ev.tid] = ev.time_ns
+                rule = retval_rules.get(ev.nr)
+                if rule is not None:
+                    key = (ev.tid, ev.nr)
+                    n = seen[key] = seen.get(key, 0) + 1
+                    if rule.applies_to(n):
+                        set_by_rule.add(ev.tid)
+                    else:
+                        set_by_rule.discard(ev.tid)
+                else:
+                    set_by_rule.discard(ev.tid)
             elif isinstance(ev, SyscallExit):
                 # No entry: the exit of the execve that started a spawned program, or of
                 # the call an attached thread was in. Counted, with no time.
                 start = entered.pop(ev.tid, ev.time_ns)
-                counts.add(ev.nr, ev.name, ev.time_ns - start, ev.error is not None)
+                failed = ev.error is not None
+                if ev.tid in set_by_rule:
+                    set_by_rule.discard(ev.tid)
+                    failed = False
+                counts.add(ev.nr, ev.name, ev.time_ns - start, failed)
             elif ev.old_tid != ev.tid:
                 # exec from a non-leader thread: it takes the leader's tid, and the
                 # leader's unfinished call is gone.
