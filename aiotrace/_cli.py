@@ -911,37 +911,41 @@ async def _attach(s: _Session) -> tuple[str, int]:
             await tg.start(_detach_on_signal, s, procs, watch)
             flush_scope = anyio.CancelScope()
             tg.start_soon(s.flusher, flush_scope)
-            for pid in o.pids:
+            # The engines (-c, -e inject=) in a group of their own, which ends when the
+            # processes are gone or detached: until then Ctrl-C must find the watcher
+            # (with -c alone there is no stream to drain, and nothing else waits).
+            async with anyio.create_task_group() as engines:
+                for pid in o.pids:
+                    if s.interrupted:
+                        break
+                    try:
+                        proc = await tracer.attach(pid, follow=bool(o.follow))
+                    except TraceeGone:
+                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                    "No such process\n")
+                        continue
+                    except AttachDenied as exc:
+                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{PROG}: {exc}\n")
+                        continue
+                    threads = proc.threads if o.follow else [pid]
+                    if p is not None:
+                        for tid in threads:
+                            p.add_thread(tid, pid)
+                    stream = s.subscribe(proc, None if o.follow else {pid})
+                    await s.start_engines(engines, proc)
+                    if isinstance(p, TextPrinter) and not p.quiet_attach:
+                        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
+                        s.err.write(f"{PROG}: Process {pid} attached{more}\n")
+                    attached.append((proc, stream))
+                    procs.append(proc)
+                    proc.resume()
                 if s.interrupted:
-                    break
-                try:
-                    proc = await tracer.attach(pid, follow=bool(o.follow))
-                except TraceeGone:
-                    s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                "No such process\n")
-                    continue
-                except AttachDenied as exc:
-                    s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                f"{os.strerror(exc.errno or _errno.EPERM)}\n{PROG}: {exc}\n")
-                    continue
-                threads = proc.threads if o.follow else [pid]
-                if p is not None:
-                    for tid in threads:
-                        p.add_thread(tid, pid)
-                stream = s.subscribe(proc, None if o.follow else {pid})
-                await s.start_engines(tg, proc)
-                if isinstance(p, TextPrinter) and not p.quiet_attach:
-                    more = f" with {len(threads)} threads" if len(threads) > 1 else ""
-                    s.err.write(f"{PROG}: Process {pid} attached{more}\n")
-                attached.append((proc, stream))
-                procs.append(proc)
-                proc.resume()
-            if s.interrupted:
-                for proc in procs:
-                    await proc.detach()
-            async with anyio.create_task_group() as readers:
-                for _, stream in attached:
-                    readers.start_soon(s.drain, stream)
+                    for proc in procs:
+                        await proc.detach()
+                async with anyio.create_task_group() as readers:
+                    for _, stream in attached:
+                        readers.start_soon(s.drain, stream)
             watch.cancel()
             flush_scope.cancel()
         if s.interrupted and p is not None:

@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -853,6 +854,41 @@ def test_ctrl_c_detaches(target, spawned):
     assert f"aiotrace: Process {pid} detached" in err
     status = Path(f"/proc/{pid}/status").read_text()
     # not traced, not stopped (asleep again in its read, or on its way back to it)
+    assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+def _wait_traced_and_running(pid: int, tracer_pid: int) -> None:
+    """Until *pid* is traced by a thread of *tracer_pid* and runs again (the attach hold
+    is over)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        status = Path(f"/proc/{pid}/status").read_text()
+        by = re.search(r"TracerPid:\t(\d+)\n", status)
+        if (by and os.path.exists(f"/proc/{tracer_pid}/task/{by.group(1)}")
+                and re.search(r"State:\t[RS]", status)):
+            return
+        assert time.monotonic() < deadline, status
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("follow", [[], ["-f"]], ids=["", "-f"])
+def test_ctrl_c_detaches_with_summary_only(follow, target, spawned):
+    """With -c there is no trace to print: Ctrl-C still detaches and prints the table
+    (it raised KeyboardInterrupt, with a traceback and no table)."""
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "-c", *follow, "-p", str(pid)],
+                                      stderr=subprocess.PIPE, text=True))
+    _wait_traced_and_running(pid, tracer.pid)
+    tracer.send_signal(signal.SIGINT)
+    err = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "% time     seconds  usecs/call     calls    errors syscall" in err, err
+    status = Path(f"/proc/{pid}/status").read_text()
     assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
     blocker.stdin.write("go\n")
     blocker.stdin.flush()
