@@ -626,7 +626,11 @@ class Core:
             self._yield_skip -= 1
             return True
         try:
-            self._yield_after_verdict()   # (it yields: no skip is left)
+            c = ac.core
+            if c.head == c.tail:
+                # (on one CPU the release's wake-up usually ran the tracer thread, and the
+                # thread's next stop, right away: its record is there, nothing to yield to)
+                self._yield_after_verdict()   # (it yields: no skip is left)
         finally:
             if ac.lib.unlook(ac.ptr) or self.outbox:
                 self.looked()
