@@ -903,22 +903,10 @@ int at_run(struct at_core *c, int block) {
             break;
         }
         int status = 0;
-        pid_t pid;
-        if (resumed && block && !made) {
-            /* (a thread runs again and nothing waits to be announced: the WNOHANG look
-             * would find nothing more than the blocking wait below finds, and on one CPU
-             * the thread has not run yet, so it would find nothing: one syscall less at
-             * each intercepted stop) */
-            pid = sleep_for_stop(c, &status);
-            if (pid == 0)
-                continue;
-            if (pid < 0) {
-                res = pid;
-                break;
-            }
-            goto got;
-        }
-        pid = waitpid(-1, &status, WAIT_FLAGS | WNOHANG);
+        /* (after a resume with nothing to announce, no WNOHANG look first: it would find
+         * nothing the blocking wait does not, and on one CPU the thread has not run yet,
+         * so it would find nothing: one syscall less at each intercepted stop) */
+        pid_t pid = resumed && block && !made ? 0 : waitpid(-1, &status, WAIT_FLAGS | WNOHANG);
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -946,7 +934,6 @@ int at_run(struct at_core *c, int block) {
                 break;
             }
         }
-    got:
         if (pid == c->doorbell) {
             if (WIFSTOPPED(status)) {
                 ptrace(REQ_CONT, pid, 0, 0);   /* SIGURG suppressed */
