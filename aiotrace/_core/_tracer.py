@@ -909,7 +909,7 @@ class Core:
         return CopiedMemory(tid, copies)
 
     def _held_record(
-        self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Args, rval: int, gen: int,
+        self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,
         ring: memoryview, regs_at: int, direct: Any,
     ) -> None:
         """A C hold's record: the event goes to the one intercepting engine that wants it,
