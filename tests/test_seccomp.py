@@ -133,3 +133,53 @@ async def test_prefiltered_process_cannot_be_detached(target, quiet_stdin):
             await proc.detach()
         proc.kill()
         assert await proc.wait() == -9
+
+
+async def test_prefiltered_call_is_reported_once_when_the_fallback_ends_at_its_entry(target):
+    """A stream outside the prefilter makes every syscall stop; closed while an engine
+    holds a prefiltered call's syscall-entry-stop, the prefilter is enough again, and that
+    call's own seccomp stop, which comes next, is not a new call (it was reported twice)."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "5"], syscalls={"getppid"})
+        calls = proc.events(SyscallEntry, SyscallExit, syscalls={"getppid"}, intercept=True)
+        other = proc.events(SyscallEntry, syscalls={"write"})   # every syscall stops now
+        proc.resume()
+        got = []
+        async with calls:
+            async for call in calls:
+                got.append(call.kind)
+                if len(got) == 1:
+                    await other.aclose()   # the prefilter is enough again
+                call.resume()
+        assert await proc.wait() == 0
+    assert got == ["syscall.entry", "syscall.exit"] * 5
+
+
+@pytest.mark.parametrize("intercept", [False, True], ids=["observer", "interceptor"])
+async def test_prefiltered_calls_all_reported_once_while_the_fallback_comes_and_goes(
+        target, intercept):
+    """Streams outside the prefilter opened and closed while the program runs: each
+    prefiltered call is reported once. (A thread resumed with PTRACE_CONT under the
+    prefilter whose next call stopped after a fallback began was taken for one whose entry
+    had been reported, and lost; one resumed from an entry during the fallback was
+    reported again at its seccomp stop after it ended.)"""
+    n = 3000
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)], syscalls={"getppid"})
+        calls = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=intercept,
+                            buffer=n + 10)
+        proc.resume()
+        seen = 0
+        other = None
+        async with calls:
+            async for _ in calls:
+                seen += 1
+                if seen % 250 == 50:
+                    other = proc.events(SyscallEntry, syscalls={"write"})
+                elif seen % 250 == 150 and other is not None:
+                    await other.aclose()
+                    other = None
+        if other is not None:
+            await other.aclose()
+        assert await proc.wait() == 0
+    assert seen == n

@@ -695,7 +695,10 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         int flags = f->entry[nr], w = flags & W_CLASS;
         if (w == W_SLOW || (w != W_NONE && !room(c, f)))
             return 0;
-        int want_exit = in->op == INFO_SECCOMP ? (f->exit[nr] & W_CLASS) != W_NONE : s->want_exit;
+        /* (a syscall-entry-stop goes on with PTRACE_SYSCALL whatever the mode, so that its
+         * seccomp stop, if the prefilter has one, is told from a new call's: Python's
+         * _syscall_stop) */
+        int want_exit = in->op == INFO_SECCOMP ? (f->exit[nr] & W_CLASS) != W_NONE : 1;
         int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
         struct at_record *r = NULL;
         if (w != W_NONE) {
@@ -779,11 +782,17 @@ static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made
         return info_stop(c, s, made);
     }
     if (status == SECCOMP_STOP) {   /* (its event is above the low 16 bits) */
-        if (f->full_stops) {
-            /* the syscall-entry-stop came before it (Linux >= 4.8): nothing to report */
-            s->expect_exit = 0;
+        if (s->expect_exit) {
+            /* resumed from this call's syscall-entry-stop, which came first (Linux >= 4.8)
+             * and reported it; not full_stops, which may have changed meanwhile (see
+             * Python's _event_stop) */
+            int64_t nr = s->nr;
+            int want_exit = nr >= 0 && nr < AT_NR && (f->exit[nr] & W_CLASS) != W_NONE;
+            int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
+            s->want_exit = (uint8_t)want_exit;
+            s->expect_exit = req == REQ_SYSCALL;
             s->dirty = 1;
-            resume(s, REQ_SYSCALL);
+            resume(s, req);
             return 1;
         }
         return info_stop(c, s, made);

@@ -1167,7 +1167,7 @@ class Core:
                         pass   # killed meanwhile: its death is reported next
                 self._dispatch(th, Signal, -1, signo=detail, siginfo=info)
         elif kind is StopKind.EVENT:
-            self._event_stop(th, detail)
+            self._event_stop(th, detail, expecting_exit)
         elif kind is StopKind.GROUP_STOP:
             th.listening = True
             self._dispatch(th, GroupStop, -1, signo=detail)
@@ -1208,6 +1208,11 @@ class Core:
             subs = th.proc.family.subs
             if op == _OP_SECCOMP:
                 th.want_exit = _wanted(subs, SyscallExit, tid, nr)
+            else:
+                # A syscall-entry-stop goes on with PTRACE_SYSCALL, whatever the mode: its
+                # next syscall stop is then this call's own, its exit or (with a
+                # prefilter) its seccomp stop, which expect_exit tells from a new call's.
+                th.want_exit = True
             for sub in subs:   # (one pass: this runs at every entry)
                 if sub.wants(SyscallEntry, tid, nr):
                     break
@@ -1264,7 +1269,7 @@ class Core:
         clone_type, child_pid = self._new_tracee(th, child, event, tgid)
         return child, clone_type, child_pid
 
-    def _event_stop(self, th: Thread, event: int) -> None:
+    def _event_stop(self, th: Thread, event: int, expecting_exit: bool = False) -> None:
         if event in _CLONE_EVENTS:
             got = self._clone_child(th, event)
             if got is None:
@@ -1276,8 +1281,17 @@ class Core:
         elif event == Event.EXEC:
             self._exec_stop(th)
         elif event == Event.SECCOMP:
-            if th.proc.family.full_stops:
-                self._release_if_free(th)   # the syscall-entry-stop came before it
+            fam = th.proc.family
+            if expecting_exit:
+                # Resumed from this call's syscall-entry-stop, which came first (Linux >=
+                # 4.8) and reported it. (Not full_stops: that may have changed since the
+                # thread was resumed. A thread resumed with PTRACE_CONT while the prefilter
+                # was enough stops here at a new call's entry even if every syscall must
+                # stop now; one resumed from an entry while every syscall stopped comes
+                # here for that call even if the prefilter is enough now.)
+                th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, th.nr)
+                th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
+                self._release_if_free(th)
             else:
                 self._syscall_stop(th)      # the prefilter's stop is this call's entry
         elif event == Event.EXIT:
