@@ -153,6 +153,9 @@ class Tracer:
         self._yield: Callable[[], Awaitable[None]] = _checkpoint
         self._processes: list[Process] = []
         self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
+        # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
+        # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
+        self._abandoned = False
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
@@ -212,6 +215,8 @@ class Tracer:
             await self._until_finished(self._finished.wait)
         finally:
             loop.remove_reader(self._rfd)
+            if self._abandoned:
+                self._close_pipe()
 
     async def _pump_task(self) -> None:
         # trio (the other backend anyio has): its own wait, without anyio's dispatch
@@ -223,7 +228,11 @@ class Tracer:
                 await wait_readable(rfd)
                 run()
 
-        await self._until_finished(batches)
+        try:
+            await self._until_finished(batches)
+        finally:
+            if self._abandoned:
+                self._close_pipe()
 
     async def _until_finished(self, step: Callable[[], Any]) -> None:
         """Run *step* (again) until the tracer thread has finished. If this task is cancelled
@@ -241,6 +250,7 @@ class Tracer:
             except anyio.get_cancelled_exc_class() as exc:
                 if cancelled is None:
                     cancelled = exc
+                    self._abandoned = True
                     self._closed = True
                     core = self._core
                     core.post(lambda: core.close(self._kill_on_close))
@@ -399,16 +409,26 @@ class Tracer:
         tracer thread has reaped or released every tracee and exited."""
         if self._closed:
             await self._finished.wait()
+            self._close_pipe()
             return
         self._closed = True
         core = self._core
         core.post(lambda: core.close(self._kill_on_close))
         with anyio.CancelScope(shield=True):
             await self._finished.wait()
+        self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        """Once the tracer thread has finished: join it (its last byte may still be on its
+        way to the pipe) and close the pipe, once (aclose() and an abandoned pump both may)."""
+        if self._rfd < 0:
+            return
+        core = self._core
         if core.thread is not None:
             core.thread.join()
         os.close(self._rfd)
         os.close(self._wfd)
+        self._rfd = self._wfd = -1
 
     @property
     def accelerated(self) -> bool:
@@ -476,8 +496,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         core.finished = True
         tracer._notify()
         await tracer._finished.wait()
-        os.close(tracer._rfd)
-        os.close(tracer._wfd)
+        tracer._close_pipe()
         if isinstance(err, AttachError):
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err

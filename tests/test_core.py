@@ -1147,3 +1147,32 @@ def test_verdict_yields_back_off_when_the_cpu_goes_elsewhere(monkeypatch):
         os.close(core._wake_r)
         os.close(core._wake_w)
     assert len(core.commands) == 10 + 115 + 129 + n + 18   # every verdict was posted
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_tracer_left_open_when_its_event_loop_ends_closes_its_pipe(target, tracer_loop, backend):
+    """A tracer from start_tracer() that is never aclose()d: when its event loop ends, the
+    pump closes it (nothing is left traced), and now also closes the tracer's pipe, which
+    nobody can close afterwards (two descriptors leaked per tracer before)."""
+    pids: list[int] = []
+
+    async def main() -> None:
+        tracer = await aiotrace.start_tracer()
+        proc = await tracer.spawn([target("getppid_loop"), "100000000"])
+        pids.append(proc.pid)
+        calls = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True)
+        proc.resume()
+        async for _ in calls:
+            break   # returns with the thread held, the stream and the tracer open
+
+    def fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    anyio.run(main, backend=backend)   # (the event loop's own descriptors, made once)
+    before = fds()
+    for _ in range(3):
+        anyio.run(main, backend=backend)
+    assert fds() == before
+    for pid in pids:   # each killed by the pump's close, and reaped
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
