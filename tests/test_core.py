@@ -1176,3 +1176,30 @@ def test_tracer_left_open_when_its_event_loop_ends_closes_its_pipe(target, trace
     for pid in pids:   # each killed by the pump's close, and reaped
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+async def test_exit_after_a_fork_event_is_named_by_its_own_call(target, tracer_loop):
+    """Streams opened while an engine holds a fork's PTRACE_EVENT_FORK stop make the thread
+    go on with PTRACE_SYSCALL, so the fork's exit stops although its entry never did. That
+    exit was named after the thread's last call whose entry was seen (the spawning execve
+    here, or -1, which passed every syscalls= filter); it is the clone's."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("forkexec")], stdout=subprocess.DEVNULL)
+        clones = proc.events(Clone, intercept=True)
+        proc.resume()
+        every = waits = None
+        child = 0
+        async with clones:
+            async for c in clones:
+                if every is None:   # held in the first fork: every syscall stops from now on
+                    child = c.child_pid
+                    every = proc.events(SyscallExit, tids={proc.pid})
+                    waits = proc.events(SyscallExit, syscalls={"wait4"})
+                c.resume()
+        assert every is not None and waits is not None
+        async with every, waits:
+            first = await every.__anext__()
+            names = {e.name async for e in waits}
+        assert await proc.wait() == 7
+    assert (first.name, first.retval) == ("clone", child)
+    assert names == {"wait4"}

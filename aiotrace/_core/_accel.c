@@ -724,8 +724,9 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
     }
     if (in->op == INFO_EXIT) {
         int64_t nr = s->nr;
-        if (nr < 0 || nr >= AT_NR)
-            return 0;   /* an exit whose entry was not seen (attach, exec): Python's */
+        if (nr < 0 || nr >= AT_NR || !s->expect_exit)
+            return 0;   /* not right after its entry (attach, exec, fork): Python's, which
+                         * reads the call's number in orig_rax */
         int flags = f->exit[nr], w = flags & W_CLASS;
         if (w == W_SLOW || (w != W_NONE && !room(c, f)))
             return 0;

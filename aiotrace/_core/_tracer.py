@@ -1230,6 +1230,21 @@ class Core:
             th.want_exit = False
             nr = th.nr
             rval = _RVAL.unpack_from(info, _INFO_DATA)[0]
+            if not expecting_exit and th.fake_return is None:
+                # Not resumed from this call's entry: a fork, clone or exec event stop came
+                # in between, or the entry did not stop at all (the thread ran with
+                # PTRACE_CONT then, or was attached inside the call). th.nr is then this
+                # call's, or another's (-1, or an earlier call whose exit was not seen);
+                # the kernel keeps the number in orig_rax, the arguments in their registers.
+                regs = _ffi.UserRegs()
+                if _raw_ptrace(_GETREGS, th.tid, 0, ctypes.addressof(regs)) == -1:
+                    return  # gone: its death is reported next
+                real = regs.orig_rax - (1 << 64) if regs.orig_rax >> 63 else regs.orig_rax
+                if real != nr:
+                    nr = real
+                    th.args = ()
+                    th.raw_args = (nr, regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8,
+                                   regs.r9)
             if th.fake_return is not None:
                 rval = th.fake_return
                 th.fake_return = None
