@@ -183,3 +183,27 @@ async def test_prefiltered_calls_all_reported_once_while_the_fallback_comes_and_
             await other.aclose()
         assert await proc.wait() == 0
     assert seen == n
+
+
+async def test_singlestep_at_a_prefiltered_entry_while_every_syscall_stops(target):
+    """singlestep() at a prefiltered call's syscall-entry-stop (a stream outside the
+    prefilter makes every syscall stop): the call's seccomp stop comes before the step's
+    trap; the thread steps on from there, so the SingleStep comes and the call is reported
+    once (the step was lost before, and with the fix for seccomp stops alone the call was
+    reported twice)."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "3"], syscalls={"getppid"})
+        calls = proc.events(SyscallEntry, aiotrace.SingleStep, syscalls={"getppid"},
+                            intercept=True)
+        other = proc.events(SyscallEntry, syscalls={"write"})   # every syscall stops
+        proc.resume()
+        got = []
+        async with calls, other:
+            async for ev in calls:
+                got.append(ev.kind)
+                if len(got) == 1:
+                    ev.singlestep()
+                else:
+                    ev.resume()
+        assert await proc.wait() == 0
+    assert got == ["syscall.entry", "step", "syscall.entry", "syscall.entry"]

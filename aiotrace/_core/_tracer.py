@@ -1306,6 +1306,8 @@ class Core:
                 # here for that call even if the prefilter is enough now.)
                 th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, th.nr)
                 th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
+                if th.stepping:   # the entry's singlestep() verdict: its trap comes next
+                    _own_verdict(th).singlestep = True
                 self._release_if_free(th)
             else:
                 self._syscall_stop(th)      # the prefilter's stop is this call's entry
@@ -1571,7 +1573,8 @@ class Core:
             if v.singlestep:
                 req = _SINGLESTEP_REQ
                 th.stepping = True
-                th.expect_exit = False
+                # (expect_exit as it was: stepped on from a syscall-entry-stop, the thread
+                # may stop at that call's seccomp stop before the step's trap)
             self._resume(th, v.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
