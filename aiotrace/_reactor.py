@@ -708,7 +708,8 @@ class Process:
 
     def interrupt(self, tids: Iterable[int] | None = None) -> None:
         """Bring running threads (all, or *tids*) to a stop reported as an ``Interrupt``
-        event (PTRACE_INTERRUPT), where an intercepting engine can act on them."""
+        event (PTRACE_INTERRUPT), where an intercepting engine can act on them. A thread
+        in a group-stop reports an ``Interrupt`` too, and stays in its group-stop."""
         core = self._tracer._core
         fam = self._fam
         wanted = None if tids is None else list(_tid_set(tids))

@@ -1203,3 +1203,47 @@ async def test_exit_after_a_fork_event_is_named_by_its_own_call(target, tracer_l
         assert await proc.wait() == 7
     assert (first.name, first.retval) == ("clone", child)
     assert names == {"wait4"}
+
+
+async def test_interrupt_of_a_group_stopped_thread(tracer_loop):
+    """interrupt() of a thread in a group-stop: the kernel reports its trap as a group-stop;
+    it is reported as the Interrupt asked for, and the thread stays stopped. The request
+    was left pending before (a GroupStop came instead), and the next silent interrupt (a
+    syscall stream opened later) was reported as an Interrupt nobody asked for."""
+    r, w = os.pipe()
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn(["sh", "-c", "kill -STOP $$; read x; exit 3"], stdin=r)
+            events = proc.events(GroupStop, Continued, Interrupt, Death)
+            proc.resume()
+            got = []
+            later = None
+            async with events:
+                async for ev in events:
+                    got.append(ev.kind)
+                    if ev.kind == "group_stop" and len(got) == 1:
+                        proc.interrupt()
+                    elif len(got) == 2:   # (the interrupt's stop, whatever it is reported as)
+                        state = _proc_state(proc.pid)
+                        os.kill(proc.pid, signal.SIGCONT)
+                    elif ev.kind == "continued":
+                        # running with PTRACE_CONT: this stream's mode change interrupts it
+                        later = proc.events(SyscallEntry, syscalls={"exit_group"})
+                        os.write(w, b"\n")
+            assert later is not None
+            await later.aclose()
+            assert await proc.wait() == 3
+    finally:
+        os.close(r)
+        os.close(w)
+    assert got == ["group_stop", "interrupt", "continued", "death"]
+    assert state == "t"   # (in a ptrace-stop: stopped, traced)
+
+
+def _proc_state(pid: int) -> str:
+    """The state letter of /proc/PID/status (R, S, T, t, Z, ...)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("State:"):
+                return line.split()[1]
+    return "?"

@@ -1169,6 +1169,14 @@ class Core:
         elif kind is StopKind.EVENT:
             self._event_stop(th, detail, expecting_exit)
         elif kind is StopKind.GROUP_STOP:
+            if th.interrupt_requested:
+                th.interrupt_requested = False   # (this stop is one: none must come later)
+                if th.listening:
+                    # interrupt() of a thread in a group-stop (resumed with PTRACE_LISTEN):
+                    # the kernel reports its trap as a group-stop, but it is the stop that
+                    # was asked for; the thread stays in its group-stop
+                    self._dispatch(th, Interrupt, -1)
+                    return
             th.listening = True
             self._dispatch(th, GroupStop, -1, signo=detail)
         else:  # TRAP_STOP: PTRACE_INTERRUPT, first stop of a new tracee, or end of listen
