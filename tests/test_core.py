@@ -1240,6 +1240,42 @@ async def test_interrupt_of_a_group_stopped_thread(tracer_loop):
     assert state == "t"   # (in a ptrace-stop: stopped, traced)
 
 
+async def test_interrupt_of_a_held_thread_leaves_no_request_behind(tracer_loop):
+    """interrupt() of a thread held in a stop (here by a hold() handle) interrupts
+    nothing: it is stopped already, and no Interrupt event comes. The request was left
+    pending, and the next silent interrupt (a stream outside the prefilter, opened later)
+    was reported as an Interrupt (the Python loop)."""
+    r, w = os.pipe()
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn(["sh", "-c", "read x; exit 3"], stdin=r,
+                                      syscalls={"read"})
+            interrupts = proc.events(Interrupt)
+            reads = proc.events(SyscallEntry, syscalls={"read"}, intercept=True)
+            proc.resume()
+            later = None
+            async with reads:
+                async for call in reads:
+                    if later is None:
+                        handle = call.hold()
+                        call.resume()
+                        proc.interrupt()   # held by the handle
+                        handle.release()
+                        # every syscall stops now: running threads are interrupted silently
+                        later = proc.events(SyscallEntry, syscalls={"write"})
+                        os.write(w, b"\n")
+                    else:
+                        call.resume()
+            assert later is not None
+            await later.aclose()
+            got = [ev.kind async for ev in interrupts]
+            assert await proc.wait() == 3
+    finally:
+        os.close(r)
+        os.close(w)
+    assert got == []
+
+
 def _proc_state(pid: int) -> str:
     """The state letter of /proc/PID/status (R, S, T, t, Z, ...)."""
     with open(f"/proc/{pid}/status") as f:

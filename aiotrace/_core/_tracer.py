@@ -1775,9 +1775,17 @@ class Core:
                     continue
                 if report:
                     th.interrupt_requested = True
+                slot = th.slot
                 if not th.stopped:
+                    # (also one the C loop holds for an engine: the kernel keeps the trap
+                    # pending, the thread stops for it once released, and picks up the
+                    # current mode there)
                     self._try(Req.INTERRUPT, th.tid, 0)
-                elif report and th.holds == 0:
+                if report and (th.stopped or slot is not None and slot.state in _C_HELD):
+                    # Stopped already (held by an engine, a hold() or the spawn/attach
+                    # hold): nothing to interrupt (the kernel too takes any stop for the
+                    # trap PTRACE_INTERRUPT asks for), and no Interrupt event. Left set,
+                    # the request made a later silent interrupt's stop an Interrupt.
                     th.interrupt_requested = False
 
     # -- life cycle: spawn, attach, new tracees, death, detach --------------------------------
@@ -2200,6 +2208,9 @@ def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
 
 
 _CLONE_EVENTS = (Event.CLONE, Event.FORK, Event.VFORK)
+# a slot's states while the C loop holds its thread in a stop for an engine (the tracer
+# thread resumes it only in the C loop: a command sees it stopped)
+_C_HELD = (_accel.S_HELD, _accel.S_RELEASING)
 
 
 def _status(tid: int, *names: bytes) -> list[int]:
