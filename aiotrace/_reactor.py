@@ -1035,8 +1035,10 @@ class EventStream:
                 # CPU: each next stop comes during the verdict) lets the other tasks run
                 tracer._unyielded = 0
                 await tracer._yield()
-                if sub.closed:
-                    raise StopAsyncIteration
+        if sub.closed:
+            # closed by another task during a checkpoint above or while this waited (an
+            # event may have come meanwhile): nothing more is delivered, as at the top
+            raise StopAsyncIteration
         item = self._take()
         if item is END:
             raise StopAsyncIteration

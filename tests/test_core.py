@@ -671,6 +671,30 @@ async def test_a_closed_stream_delivers_nothing_more(target):
             assert [ev async for ev in events] == []
 
 
+async def test_a_stream_closed_while_its_consumer_waits_delivers_nothing(target):
+    """Another task closes a stream while its consumer is inside __anext__: at the
+    checkpoint before a buffered event (as here), or parked until one comes. The consumer
+    gets the end, not an event of the closed stream. (Which task runs first after the
+    checkpoint is trio's choice, at random: so several rounds.)"""
+    n = 5
+    for _ in range(10):
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("getppid_loop"), str(n)])
+            events = proc.events(SyscallExit, syscalls={"getppid"}, buffer=n + 10)
+            proc.resume()
+            assert await proc.wait() == 0        # every event (and the end) is buffered now
+            got: list[Any] = []
+
+            async def consume() -> None:
+                async for ev in events:      # its first __anext__ checkpoints first
+                    got.append(ev)
+
+            async with events, anyio.create_task_group() as tg:
+                tg.start_soon(consume)
+                tg.start_soon(events.aclose)   # may run during the consumer's checkpoint
+            assert got == []
+
+
 async def test_cancelled_receive_loses_no_event(target):
     """A consumer cancelled in __anext__ (at its checkpoint when events are buffered, or
     while it waits) finds the event it did not get at its next call."""
