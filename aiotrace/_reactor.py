@@ -233,7 +233,10 @@ class Tracer:
 
         async def batches() -> None:   # (one coroutine for all of them: see _until_finished)
             while not self._finished_flag:
-                await wait_readable(rfd)
+                try:
+                    await wait_readable(rfd)
+                except _trio().ClosedResourceError:
+                    return   # (the end was seen elsewhere, and the pipe closed: _close_pipe)
                 run()
 
         try:
@@ -434,6 +437,15 @@ class Tracer:
         core = self._core
         if core.thread is not None:
             core.thread.join()
+        if self._aio_loop is None:
+            # trio: the end may have been seen outside the pump (in a verdict, or in an
+            # __anext__ that converted), with the pump still in wait_readable on the pipe;
+            # trio must drop that registration before the descriptor is closed and given
+            # to another pipe (another tracer's pump would get BusyResourceError)
+            try:
+                _trio().lowlevel.notify_closing(self._rfd)
+            except RuntimeError:
+                pass   # (not in trio's run: nothing registered)
         os.close(self._rfd)
         os.close(self._wfd)
         self._rfd = self._wfd = -1

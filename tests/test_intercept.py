@@ -516,3 +516,30 @@ async def test_a_busy_interceptor_lets_other_tasks_run(target):
         assert longest <= 70, longest
     finally:
         os.sched_setaffinity(0, saved)
+
+
+async def test_tracers_closed_during_a_verdict_one_after_another(target):
+    """A tracer whose thread finishes while the loop is inside an engine's plain resume
+    (the release of a C hold: the loop yields, then looks at the ring, and the thread's
+    last wake-up of the loop gets no byte meanwhile) is seen to finish there, not by the
+    pump: on trio the pump, still waiting on the tracer's pipe, must let go of it before
+    the pipe is closed, or the next pipe given the same descriptor makes the next
+    tracer's pump fail (BusyResourceError) and the program hang. On one CPU, as here, the
+    thread usually finishes during the resume's yield. (Test by a review helper.)"""
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})   # (the tracer thread and tracee inherit it)
+    try:
+        for _ in range(20):
+            with anyio.fail_after(20):
+                async with aiotrace.open_tracer() as tracer:
+                    proc = await tracer.spawn([target("getppid_loop"), "1000000000"])
+                    events = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True)
+                    proc.resume()
+                    async with events:
+                        ev = await events.__anext__()
+                        async with anyio.create_task_group() as tg:
+                            tg.start_soon(tracer.aclose)   # posts the close, waits for the end
+                            await anyio.sleep(0)           # (aclose runs up to its wait)
+                            ev.resume()
+    finally:
+        os.sched_setaffinity(0, before)
