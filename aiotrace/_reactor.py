@@ -997,13 +997,11 @@ class EventStream:
         if buf:
             # a checkpoint, as trio's rules ask, before taking the event, so that a
             # cancellation here loses nothing; not for events made during this loop's
-            # verdict (see Tracer._looked), as when this makes them itself below, unless
-            # too many went without one (see _MAX_UNYIELDED)
-            if tracer._fresh and tracer._unyielded < _MAX_UNYIELDED:
+            # verdict (see Tracer._looked), as when this makes them itself below (both
+            # counted against _MAX_UNYIELDED at the end)
+            if tracer._fresh:
                 tracer._fresh = False
             else:
-                tracer._fresh = False
-                tracer._unyielded = 0
                 await tracer._yield()
                 waited = True
         elif self._pipe is None and not self._no_pipe:
@@ -1014,8 +1012,7 @@ class EventStream:
                 break
             if self._done or sub.closed:
                 raise StopAsyncIteration
-            core = self._tracer._core
-            ac = core.accel
+            ac = tracer._core.accel
             if ac is not None and ac.core.head != ac.core.tail:
                 # The C loop made records that are not events yet (the tracee's next stop
                 # often comes during the verdict's yield): turn them into events here,
@@ -1024,7 +1021,7 @@ class EventStream:
                 # even if none were made here: the tracer thread may have been turning
                 # them into events itself, and this stream's wake-up, queued by it, has
                 # just run (and found nobody waiting).
-                self._tracer._run_outbox()
+                tracer._run_outbox()
                 continue
             waited = True
             pipe = self._pipe
