@@ -1562,6 +1562,15 @@ class Core:
                 th.holds += 1
                 th.parked = True
                 return
+            if th.interrupt_requested:
+                # interrupt(): the kernel ends a PTRACE_INTERRUPT with whatever ptrace-stop
+                # comes first (any stop clears the pending trap: a syscall stop, most
+                # often, for a thread resumed with PTRACE_SYSCALL; then no
+                # PTRACE_EVENT_STOP follows). So the Interrupt asked for is reported at
+                # this stop, after its own event, before the thread goes on.
+                th.interrupt_requested = False
+                self._dispatch(th, Interrupt, -1)
+                return
             v = th.verdict
             th.verdict = _CLEAN
             th.event = None
@@ -1618,7 +1627,7 @@ class Core:
             vals = a._v if isinstance(a, Args) else (tuple(a) + _ZERO_ARGS)[:6]
         fast = (req == _SYSCALL_REQ or req == _CONT_REQ) and not (
             th.detach_requested or th.fake_return is not None or fam.detaching
-            or th.proc.pre_exec)
+            or th.proc.pre_exec or th.interrupt_requested)
         _accel.SLOT_EXPORT.pack_into(
             slot, _accel.SLOT_EXPORT_AT, _accel.S_RUNNING, fast, th.expect_exit,
             th.want_exit, 0, nr, *vals)
@@ -1780,6 +1789,8 @@ class Core:
                     # (also one the C loop holds for an engine: the kernel keeps the trap
                     # pending, the thread stops for it once released, and picks up the
                     # current mode there)
+                    if report and slot is not None:
+                        slot.fast = 0   # (its next stop, whatever it is, is the Interrupt's)
                     self._try(Req.INTERRUPT, th.tid, 0)
                 if report and (th.stopped or slot is not None and slot.state in _C_HELD):
                     # Stopped already (held by an engine, a hold() or the spawn/attach
