@@ -1863,40 +1863,39 @@ class Core:
             return
         proc = Proc(pid, fam)
         fam.root = proc
-        seized: set[int] = set()
+        # The thread *pid* first: if it cannot be traced, nothing is, and there is
+        # nothing to undo (a seized thread runs on: only a stopped tracee can be detached).
         try:
-            while True:
-                if not fam.follow:
-                    # only the thread *pid* (as strace -p without -f): the others, and
-                    # what anyone creates, run untraced
-                    tids = {pid}
-                else:
-                    try:
-                        tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
-                    except FileNotFoundError:
-                        raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
-                new = tids - seized
-                if not new:
-                    break
-                for tid in sorted(new):
-                    try:
-                        _ffi.seize(tid, fam.options)
-                    except OSError as exc:
-                        if exc.errno == errno.ESRCH and tid != pid:
-                            seized.add(tid)
-                            continue
-                        if exc.errno == errno.ESRCH:
-                            raise AttachError(pid, errno.ESRCH, f"no process {pid}") from None
-                        raise AttachError(
-                            pid, exc.errno or 0, _attach_message(pid, exc.errno or 0)
-                        ) from None
-                    seized.add(tid)
-        except AttachError as e:
-            for tid in seized:
-                self._try(Req.DETACH, tid, 0)
-            err = e
-            self.reply(lambda: reply(err))
+            _ffi.seize(pid, fam.options)
+        except OSError as exc:
+            err = exc.errno or 0
+            e = AttachError(pid, err, "no process {pid}".format(pid=pid) if err == errno.ESRCH
+                            else _attach_message(pid, err))
+            self.reply(lambda: reply(e))
             return
+        seized = {pid}
+        tried = {pid}
+        while fam.follow:
+            # ... then every other thread, until a listing shows no new one (each thread
+            # seized from here on takes on the threads it creates itself)
+            try:
+                tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+            except FileNotFoundError:
+                break   # (it ends: its death comes, as a tracee's)
+            new = tids - tried
+            if not new:
+                break
+            for tid in sorted(new):
+                tried.add(tid)
+                try:
+                    _ffi.seize(tid, fam.options)
+                except OSError:
+                    # ESRCH: it has exited; EPERM: it is exiting (the kernel refuses a
+                    # task with an exit state), or traced already: by us, made by a thread
+                    # seized above (its clone event takes it on), or by someone else. As
+                    # strace does, the process is traced without it.
+                    continue
+                seized.add(tid)   # (its stops and death come to us, even if it ends now)
         self._accel_family(fam)
         self._add_proc(proc)
         for tid in seized:
@@ -2030,6 +2029,11 @@ class Core:
             self._dispatch_death(th, status)
         if th.tid == proc.pid:
             self._proc_dead(proc, status)
+        elif not proc.threads and not proc.detached and proc.pid not in self.threads:
+            # the last traced thread of a process whose leader was detached (a detach
+            # that reached the leader first, while other threads were ending)
+            self._untraced(proc)
+            self._maybe_end(proc.family)
 
     def _abandon_stop(self, th: Thread) -> None:
         """The thread left its stop without our resume: SIGKILL took it out (or it died).
@@ -2147,13 +2151,17 @@ class Core:
         self.threads.pop(th.tid, None)
         self._drop_slot(th)
         if not proc.threads:
-            proc.detached = True
-            if proc.spawned:
-                self.procs[proc.pid] = proc   # still our child: reap it when it exits
-            else:
-                self.procs.pop(proc.pid, None)
-                self._drop_pidfd(proc.pid)
+            self._untraced(proc)
         self._maybe_end(proc.family)
+
+    def _untraced(self, proc: Proc) -> None:
+        """*proc* has no traced thread left, and its leader was detached."""
+        proc.detached = True
+        if proc.spawned:
+            self.procs[proc.pid] = proc   # still our child: reap it when it exits
+        else:
+            self.procs.pop(proc.pid, None)
+            self._drop_pidfd(proc.pid)
 
     def kill_family(self, fam: Family) -> None:
         for proc in list(fam.procs.values()):
