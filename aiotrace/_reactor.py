@@ -446,6 +446,7 @@ class Tracer:
                 _trio().lowlevel.notify_closing(self._rfd)
             except RuntimeError:
                 pass   # (not in trio's run: nothing registered)
+        core.close_fds()
         os.close(self._rfd)
         os.close(self._wfd)
         self._rfd = self._wfd = -1

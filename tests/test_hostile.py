@@ -13,11 +13,87 @@ import anyio
 import pytest
 
 import aiotrace
+from aiotrace import Interrupt, SyscallExit
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 AIOTRACE = [sys.executable, "-m", "aiotrace"]
 TIMEOUT = 30
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(line.startswith("State:\tZ") for line in f)
+    except FileNotFoundError:
+        return False
+
+
+async def test_a_program_that_kills_the_doorbell_is_still_traced():
+    """The tracer thread's doorbell is a process a tracee can see and SIGKILL. Its death
+    wakes the thread, which makes a new one: a command posted afterwards (here an
+    interrupt(), while the program blocks in read()) still reaches the thread, and the
+    tracer ends when the program does. Before, the ring went to the dead doorbell and the
+    thread slept on; and once the program ended, ECHILD crashed the C loop and the end,
+    killing the dead doorbell, raised before the loop side was told (a hang)."""
+    r, w = os.pipe()
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            bell = tracer._core._doorbell
+            assert _alive(bell)
+            proc = await tracer.spawn(["sh", "-c", f"kill -9 {bell}; read x; echo $x"],
+                                      stdin=r, stdout=subprocess.DEVNULL)
+            async with proc.events(SyscallExit, Interrupt, syscalls={"kill"},
+                                   intercept=True) as evs:
+                proc.resume()
+                kinds = []
+                with anyio.fail_after(TIMEOUT):
+                    async for ev in evs:
+                        kinds.append(ev.kind)
+                        if isinstance(ev, SyscallExit):
+                            assert ev.retval == 0   # the doorbell is dead now
+                            ev.resume()
+                            # the program blocks in read(): only a ring wakes the thread
+                            proc.interrupt()
+                        else:
+                            ev.resume()
+                            os.write(w, b"bye\n")
+                assert kinds == ["syscall.exit", "interrupt"]
+                assert await proc.wait() == 0
+            assert not _alive(bell)
+            assert tracer._core._doorbell not in (0, bell)   # a new one
+            assert _alive(tracer._core._doorbell)
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+async def test_no_sleep_is_looked_up_in_path(tmp_path, monkeypatch, target):
+    """The doorbell was `sleep infinity`, found through PATH: a `sleep` without
+    `infinity` first in PATH made every tracer fail to open, blaming CAP_SYS_PTRACE. Now
+    nothing is executed for it."""
+    fake = tmp_path / "sleep"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("print_getppid")], stdout=subprocess.DEVNULL)
+        proc.resume()
+        assert await proc.wait() == 0
+
+
+def test_cli_survives_a_program_that_kills_its_siblings(tmp_path, tracer_loop):
+    """`aiotrace run` of a program that SIGKILLs every other child of its parent (the
+    doorbell among them) traces it to its end and exits with its status."""
+    out = tmp_path / "trace"
+    script = "for p in $(pgrep -P $PPID); do [ $p = $$ ] || kill -9 $p; done; echo done; exit 3"
+    r = subprocess.run([*AIOTRACE, "run", "-f", "-o", str(out), "--", "sh", "-c", script],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 3, r.stderr
+    assert r.stdout == "done\n"
+    lines = out.read_text().splitlines()
+    assert any("write(1, \"done\\n\", 5) = 5" in " ".join(line.split()) for line in lines)
+    assert lines[-1].endswith("+++ exited with 3 +++")
 
 
 def _traced_or_stopped(pid: int) -> list[str]:

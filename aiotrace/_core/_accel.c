@@ -51,12 +51,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 #ifndef __WALL
 #define __WALL 0x40000000
 #endif
@@ -170,6 +174,7 @@ struct at_private;
 struct at_core {
     /* set by Python */
     int32_t doorbell;           /* the doorbell's pid */
+    int32_t doorbell_fd;        /* ... and its pidfd, which rings signal */
     int32_t notify_fd;          /* the loop's pipe: one byte when records are made */
     int32_t wake_r, wake_w;     /* the wake pipe of the all-held sleep */
     int32_t no_poll;            /* set by Python: a death might not make a pidfd readable
@@ -177,6 +182,7 @@ struct at_core {
                                  * a tid reported before its parent claimed it): no
                                  * all-held sleep in poll(), waitpid instead */
     int32_t npfds;              /* entries of pfds: the wake pipe, then the pidfds */
+    int32_t pad0;
     struct pollfd *pfds;
     /* shared, atomic */
     uint64_t head;              /* records made (written here) */
@@ -408,7 +414,9 @@ static void ring(struct at_core *c) {
         ssize_t n = write(c->wake_w, &b, 1);   /* EAGAIN: the pipe is full, it will wake */
         (void)n;
     } else {
-        kill(c->doorbell, SIGURG);
+        /* (through its pidfd: a doorbell that a tracee killed may be reaped, and its pid
+         * reused, by now; its death woke the thread, which makes a new one) */
+        syscall(SYS_pidfd_send_signal, c->doorbell_fd, SIGURG, NULL, 0);
     }
 }
 

@@ -62,8 +62,9 @@ class CoreStruct(ctypes.Structure):
     """struct at_core."""
 
     _fields_ = [
-        ("doorbell", c_int32), ("notify_fd", c_int32), ("wake_r", c_int32),
-        ("wake_w", c_int32), ("no_poll", c_int32), ("npfds", c_int32), ("pfds", c_void_p),
+        ("doorbell", c_int32), ("doorbell_fd", c_int32), ("notify_fd", c_int32),
+        ("wake_r", c_int32), ("wake_w", c_int32), ("no_poll", c_int32), ("npfds", c_int32),
+        ("pad0", c_int32), ("pfds", c_void_p),
         ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
         ("py_cmds", c_int32), ("releases", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),

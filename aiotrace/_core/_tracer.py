@@ -9,11 +9,14 @@ Why a dedicated thread (facts this module depends on):
 * ``waitpid(-1, __WALL | __WNOTHREAD)`` reports only the children and tracees of the
   calling thread. The application's own subprocesses (children of other threads) are
   never seen, so aiotrace never steals their exit statuses.
-* To wake the thread while it blocks in ``waitpid`` we ring a *doorbell*: a ``sleep``
-  child that this thread seized. ``kill(doorbell, SIGURG)`` puts it in a
-  signal-delivery-stop, which ends the wait; the thread runs its commands and resumes the
-  doorbell with the signal suppressed. Rings are coalesced, and skipped while the thread
-  is awake anyway (``_sleeping``).
+* To wake the thread while it blocks in ``waitpid`` we ring a *doorbell*: a child that
+  this thread forked (no exec: nothing is looked up in PATH) and seized, which only
+  blocks. A SIGURG sent through its pidfd puts it in a signal-delivery-stop, which ends
+  the wait; the thread runs its commands and resumes the doorbell with the signal
+  suppressed (every signal but SIGKILL is). Rings are coalesced, and skipped while the
+  thread is awake anyway (``_sleeping``). A tracee can see the doorbell and SIGKILL it:
+  its death ends the wait too, and the thread forks a new one at once, whose pidfd takes
+  the old one's descriptor number (dup2), so that a ring never signals anything else.
 * Events go to the loop through ``outbox`` (a deque of callables run on the loop thread)
   and one ``notify()`` per batch, after every pending stop has been collected (WNOHANG
   drain), like strace, so no engine runs before the whole batch is known.
@@ -530,7 +533,8 @@ class Core:
         self._poll.register(self._wake_r, select.POLLIN)
         self._pidfds: dict[int, int] = {}
         self._closing = False
-        self._doorbell = 0
+        self._doorbell = 0     # the doorbell's pid (0: none)
+        self._bell_fd = -1     # ... and its pidfd, which rings go through
         self._info = _ffi.SyscallInfo()
         self._info_addr = ctypes.addressof(self._info)
         self._set_info_ok = True
@@ -586,9 +590,9 @@ class Core:
                 _ffi.write_byte(self._wake_w)
             else:
                 try:
-                    os.kill(self._doorbell, signal.SIGURG)
-                except ProcessLookupError:
-                    pass
+                    signal.pidfd_send_signal(self._bell_fd, signal.SIGURG)
+                except OSError:
+                    pass   # (dead: the thread is woken by its death, and makes a new one)
 
     def post_verdict(self, fn: Callable[[], None]) -> None:
         """post() a verdict from the loop thread, then give this CPU away once
@@ -677,16 +681,33 @@ class Core:
             import traceback
             traceback.print_exc()
         finally:
-            if self.accel is not None:
-                self.convert(self.direct)   # records made before the end
-            self._stop_doorbell()
-            for pid in list(self._pidfds):
-                self._drop_pidfd(pid)
-            os.close(self._wake_r)
-            os.close(self._wake_w)
-            self.send_direct()
+            self._sleeping = _AWAKE   # (for good: no ring from now on)
+            for step in (self._convert_last, self._stop_doorbell, self._drop_pidfds,
+                         self.send_direct):
+                try:
+                    step()
+                except BaseException as exc:  # noqa: BLE001 - the end must be told anyway
+                    if self.crash is None:
+                        self.crash = exc
             self.finished = True
             self.notify()  # always: the loop side waits for `finished`
+
+    def _convert_last(self) -> None:
+        if self.accel is not None:
+            self.convert(self.direct)   # records made before the end
+
+    def _drop_pidfds(self) -> None:
+        for pid in list(self._pidfds):
+            self._drop_pidfd(pid)
+
+    def close_fds(self) -> None:
+        """The wake pipe and the doorbell's pidfd, once the thread has finished and been
+        joined (a ring that read the thread asleep just before its end may still use them
+        until then). Loop thread; once."""
+        for fd in (self._wake_r, self._wake_w, self._bell_fd):
+            if fd >= 0:
+                os.close(fd)
+        self._wake_r = self._wake_w = self._bell_fd = -1
 
     def _loop(self) -> None:
         commands = self.commands
@@ -1060,32 +1081,62 @@ class Core:
     # -- doorbell -------------------------------------------------------------------------
 
     def _start_doorbell(self) -> None:
-        sleep = shutil.which("sleep") or "/bin/sleep"
-        pid = os.posix_spawn(sleep, ["sleep", "infinity"], dict(os.environ))
-        self._doorbell = pid
-        if self.accel is not None:
-            self.accel.core.doorbell = pid
+        """Fork and seize a doorbell (see the module's docstring)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            _doorbell_child()
+        try:
+            fd = os.pidfd_open(pid)
+        except OSError:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, _WAIT_FLAGS)
+            raise
         try:
             _ffi.seize(pid, Opt.EXITKILL)
         except OSError as exc:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            os.waitpid(pid, _WAIT_FLAGS)
+            os.close(fd)
             raise AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0)) from None
+        if self._bell_fd >= 0:
+            # (a ring on another thread may be reading the old number right now: it
+            # signals the dead doorbell or the new one, never a descriptor reused meanwhile)
+            os.dup2(fd, self._bell_fd, inheritable=False)
+            os.close(fd)
+        else:
+            self._bell_fd = fd
+        self._doorbell = pid
+        if self.accel is not None:
+            self.accel.core.doorbell = pid
+            self.accel.core.doorbell_fd = self._bell_fd
+
+    def _doorbell_died(self) -> None:
+        """The doorbell was killed (a tracee can: it is a process like any other) and
+        reaped: a new one, before the thread sleeps again."""
+        self._doorbell = 0
+        self._rung = False   # (a ring of the dead one is lost: commands are looked at next)
+        self._start_doorbell()
 
     def _stop_doorbell(self) -> None:
-        if not self._doorbell:
+        pid = self._doorbell
+        if not pid:
             return
-        os.kill(self._doorbell, signal.SIGKILL)
+        self._doorbell = 0
+        if self.accel is not None:
+            self.accel.core.doorbell = 0
+        try:
+            signal.pidfd_send_signal(self._bell_fd, signal.SIGKILL)
+        except OSError:
+            pass   # (dead already: reaped below)
         while True:
             try:
-                pid, status = os.waitpid(-1, _WAIT_FLAGS)
+                _, status = os.waitpid(pid, _WAIT_FLAGS)
             except ChildProcessError:
-                break
-            if pid == self._doorbell and os.WIFSIGNALED(status) | os.WIFEXITED(status):
-                break
-            if os.WIFSTOPPED(status):
-                self._try(Req.CONT, pid, 0)
-        self._doorbell = 0
+                break   # (reaped already)
+            if not os.WIFSTOPPED(status):
+                break   # (a stop reported before the SIGKILL: its death comes next)
 
     # -- stops ----------------------------------------------------------------------------
 
@@ -1093,7 +1144,9 @@ class Core:
         if tid == self._doorbell:
             if os.WIFSTOPPED(status):
                 self._rung = False
-                self._try(Req.CONT, tid, 0)
+                self._try(Req.CONT, tid, 0)   # (the signal suppressed, whichever it is)
+            else:
+                self._doorbell_died()
             return
         self.stops += 1
         th = self.threads.get(tid)
@@ -2318,6 +2371,20 @@ def _child(
             pass
     finally:
         os._exit(127)
+
+
+def _doorbell_child() -> None:
+    """The doorbell's whole life, in the forked child: it keeps no descriptor of the
+    application's open, names itself, and blocks until it is killed (the tracer thread
+    suppresses every other signal it gets)."""
+    try:
+        os.closerange(0, 0x7FFFFFFF)
+        _ffi.set_thread_name(b"aiotrace-bell")
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+        while True:
+            signal.pause()
+    finally:
+        os._exit(0)
 
 
 def _attach_message(pid: int, err: int) -> str:
