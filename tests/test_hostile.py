@@ -130,3 +130,45 @@ async def test_attach_to_a_process_whose_threads_come_and_go(target, spawned):
     prog.stdin.close()
     assert prog.stdout.read() == b"done\n"
     assert prog.wait(TIMEOUT) == 0
+
+
+async def test_a_crash_of_the_tracer_thread_leaves_nothing_behind(target, spawned, quiet_stdin):
+    """A bug that raises on the tracer thread (here a command that raises, posted as a
+    verdict or a resume would be) ends the tracer: the processes it spawned are killed
+    and reaped, and the one it attached (held by an engine at that moment) is detached
+    and runs on. Before, the spawned ones became zombies of the application's threads."""
+    attached = spawned(subprocess.Popen([target("blocker"), "1"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE))
+    assert attached.stdout.readline().split()[0] == b"ready"
+    tracer = await aiotrace.start_tracer()
+    try:
+        held = await tracer.spawn([target("blocker"), "2"], stdin=quiet_stdin,
+                                  stdout=subprocess.DEVNULL)
+        held.resume()
+        proc = await tracer.attach(attached.pid)
+        async with proc.events(Interrupt, intercept=True) as evs:
+            proc.resume()
+            proc.interrupt([attached.pid])
+            with anyio.fail_after(TIMEOUT):
+                ev = await evs.__anext__()
+            assert ev.tid == attached.pid   # (held by this engine now)
+
+            def bug() -> None:
+                raise RuntimeError("a bug on the tracer thread")
+            tracer._core.post(bug)
+            with anyio.fail_after(TIMEOUT):
+                await tracer._finished.wait()
+        with anyio.fail_after(TIMEOUT):
+            assert await held.wait() in (None, -9)
+    finally:
+        with anyio.fail_after(TIMEOUT):
+            try:
+                await tracer.aclose()
+            except Exception:   # (the crash may be raised to the caller)
+                pass
+    assert isinstance(tracer._core.crash, RuntimeError)
+    assert _traced_or_stopped(attached.pid) == []
+    attached.stdin.write(b"\n")
+    attached.stdin.close()
+    assert attached.stdout.read() == b"bye\n"
+    assert attached.wait(TIMEOUT) == 0

@@ -676,10 +676,12 @@ class Core:
             else:
                 self._loop()
         except BaseException as exc:
-            # A bug in aiotrace: tell the loop, and let EXITKILL take the spawned tracees.
+            # A bug in aiotrace: the loop side is told (Tracer raises it to its callers),
+            # and nothing is left traced, stopped or unreaped.
             self.crash = exc
             import traceback
             traceback.print_exc()
+            self._salvage()
         finally:
             self._sleeping = _AWAKE   # (for good: no ring from now on)
             for step in (self._convert_last, self._stop_doorbell, self._drop_pidfds,
@@ -699,6 +701,74 @@ class Core:
     def _drop_pidfds(self) -> None:
         for pid in list(self._pidfds):
             self._drop_pidfd(pid)
+
+    def _salvage(self) -> None:
+        """After a crash of the loop (a bug in aiotrace), with the tables as they are:
+        the processes of spawned families are killed (as closing the tracer kills them),
+        every other tracee is detached (PTRACE_DETACH works in a ptrace-stop only: a
+        running one is interrupted first), and what was killed is reaped, so that nothing
+        is left traced, stopped or a zombie. (The kernel would kill the first and detach
+        the others when this thread exits, but the zombies would go to the application's
+        threads.) Errors here are ignored: each tracee is dealt with on its own."""
+        waiting: set[int] = set()   # killed tids to reap, interrupted tids to detach
+        killed: set[int] = set()    # pids of the processes killed
+        for fam in list(self.families):
+            if fam.root is None or not fam.root.spawned:
+                continue
+            for proc in list(fam.procs.values()):
+                if proc.status is None and not proc.detached:
+                    try:
+                        os.kill(proc.pid, signal.SIGKILL)
+                    except OSError:
+                        continue
+                    killed.add(proc.pid)
+                    waiting.update(proc.threads)
+        for th in list(self.threads.values()):
+            if th.proc.pid in killed:
+                continue
+            if _raw_ptrace(int(Req.DETACH), th.tid, 0, 0) == 0:
+                continue   # (it was in a ptrace-stop)
+            if _raw_ptrace(int(Req.INTERRUPT), th.tid, 0, 0) == 0:
+                waiting.add(th.tid)   # detached at the stop this brings
+        for tid, status in list(self.early.items()):
+            if os.WIFSTOPPED(status):
+                self._salvage_stop(tid, killed, waiting)
+        self.early.clear()
+        while waiting:
+            try:
+                tid, status = os.waitpid(-1, _WAIT_FLAGS)
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            if os.WIFSTOPPED(status):
+                self._salvage_stop(tid, killed, waiting)
+            else:
+                waiting.discard(tid)
+
+    def _salvage_stop(self, tid: int, killed: set[int], waiting: set[int]) -> None:
+        """A stop seen by _salvage: a thread of a killed process (or a new one of its)
+        goes on to its death; any other tracee is detached."""
+        if tid == self._doorbell:
+            _raw_ptrace(_CONT_REQ, tid, 0, 0)
+            return
+        th = self.threads.get(tid)
+        if th is not None:
+            pid = th.proc.pid
+        else:
+            tgid, ppid = _status(tid, b"Tgid", b"PPid")
+            pid = tgid if tgid in killed else ppid
+        if pid in killed:
+            if th is None:
+                try:
+                    os.kill(tid, signal.SIGKILL)
+                except OSError:
+                    return
+                waiting.add(tid)
+            _raw_ptrace(_CONT_REQ, tid, 0, 0)   # (SIGKILL is pending: it dies)
+        else:
+            _raw_ptrace(int(Req.DETACH), tid, 0, 0)
+            waiting.discard(tid)
 
     def close_fds(self) -> None:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
