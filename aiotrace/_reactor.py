@@ -160,6 +160,9 @@ class Tracer:
         # 3.4 on asyncio): asyncio.sleep(0), or trio's checkpoint (see EventStream.__anext__)
         self._yield: Callable[[], Awaitable[None]] = _checkpoint
         self._processes: list[Process] = []
+        # replies awaited from the tracer thread (spawn, attach, detach): if the thread ends
+        # first, they get an error instead (see _wait_reply)
+        self._waiters: set[_Waiter] = set()
         self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
@@ -194,13 +197,33 @@ class Tracer:
             if self._aio_loop is not None:
                 self._aio_loop.remove_reader(self._rfd)   # before anyone closes it
             self._closed = True
+            if core.crash is not None:
+                self._reap_after_crash()
             for proc in self._processes:
                 proc._tracer_finished()
             for stream in list(self._piped):
                 stream._close_pipe()   # the tracer thread has written its last byte
+            for w in list(self._waiters):
+                w.set(error=self._end_error())   # (its command will never run)
             self._finished_flag = True
             self._finished.set()
         return n
+
+    def _reap_after_crash(self) -> None:
+        """The tracer thread ended on an internal error: the programs it spawned and still
+        traced die with it (PTRACE_O_EXITKILL, once it has exited: joined here) and are
+        this process's children, which nobody else will reap. (A spawned program that was
+        detached runs on; it is left to the application.)"""
+        core = self._core
+        if core.thread is not None:
+            core.thread.join()
+        for proc in list(core.procs.values()):
+            if proc.spawned and proc.status is None and not proc.detached:
+                try:
+                    os.kill(proc.pid, _signal.SIGKILL)   # (still ours: not reaped)
+                    os.waitpid(proc.pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
 
     def _looked(self) -> None:
         """Loop thread, in a verdict (Core.release_c): the records and replies that came
@@ -272,7 +295,35 @@ class Tracer:
 
     def _check_open(self) -> None:
         if self._closed:
+            if self._core.crash is not None:
+                raise self._end_error()
             raise TracerClosed("this tracer is closed; open a new one with aiotrace.open_tracer()")
+
+    def _end_error(self) -> TracerClosed:
+        """What a caller waiting for the tracer thread gets once the thread has ended."""
+        crash = self._core.crash
+        if crash is None:
+            return TracerClosed("the tracer was closed before it could do this; open a new "
+                                "one with aiotrace.open_tracer()")
+        err = TracerClosed(
+            f"the tracer thread stopped on an internal error ({type(crash).__name__}: "
+            f"{crash}): a bug in aiotrace, please report it with this traceback. Its "
+            "tracees were killed or released; open a new tracer with aiotrace.open_tracer()")
+        err.__cause__ = crash
+        return err
+
+    async def _wait_reply(self, waiter: _Waiter) -> Any:
+        """Wait for the reply to a command posted to the tracer thread, shielded from
+        cancellation (the command runs anyway: what it made must be known). If the thread
+        ends before it replies (closed, or an internal error), raise TracerClosed."""
+        if self._finished_flag:
+            raise self._end_error()
+        self._waiters.add(waiter)
+        try:
+            with anyio.CancelScope(shield=True):
+                return await waiter.wait()
+        finally:
+            self._waiters.discard(waiter)
 
     async def spawn(
         self,
@@ -366,8 +417,7 @@ class Tracer:
 
             self._bind(proc)
             core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpu_set))
-            with anyio.CancelScope(shield=True):
-                await waiter.wait()
+            await self._wait_reply(waiter)
         finally:
             if devnull >= 0:
                 os.close(devnull)
@@ -404,8 +454,7 @@ class Tracer:
 
         self._bind(proc)
         core.post(lambda: core.attach(fam, pid, done))
-        with anyio.CancelScope(shield=True):
-            await waiter.wait()
+        await self._wait_reply(waiter)
         return proc
 
     def _bind(self, proc: Process) -> None:
@@ -417,17 +466,20 @@ class Tracer:
     async def aclose(self) -> None:
         """Stop tracing: spawned processes are killed (or detached, if the tracer was
         opened with ``kill_on_close=False``), attached ones detached. Returns once the
-        tracer thread has reaped or released every tracee and exited."""
+        tracer thread has reaped or released every tracee and exited. Raises
+        :class:`TracerClosed` if the tracer thread had stopped on an internal error."""
         if self._closed:
             await self._finished.wait()
             self._close_pipe()
-            return
-        self._closed = True
-        core = self._core
-        core.post(lambda: core.close(self._kill_on_close))
-        with anyio.CancelScope(shield=True):
-            await self._finished.wait()
-        self._close_pipe()
+        else:
+            self._closed = True
+            core = self._core
+            core.post(lambda: core.close(self._kill_on_close))
+            with anyio.CancelScope(shield=True):
+                await self._finished.wait()
+            self._close_pipe()
+        if self._core.crash is not None:
+            raise self._end_error()   # (never silent: its streams just ended)
 
     def _close_pipe(self) -> None:
         """Once the tracer thread has finished: join it (its last byte may still be on its
@@ -708,6 +760,8 @@ class Process:
         For an attached process that was detached, returns None once detached: its exit
         status goes to its own parent."""
         await self._dead.wait()
+        if self.returncode is None and not self._fam.ended and self._tracer._core.crash:
+            raise self._tracer._end_error()   # (no status will ever come)
         return self.returncode
 
     def kill(self) -> None:
@@ -755,12 +809,17 @@ class Process:
         if self._fam.ended:
             await _checkpoint()
             return
+        tracer = self._tracer
+        if tracer._closed:
+            await _checkpoint()
+            if tracer._core.crash is not None:
+                raise tracer._end_error()
+            return   # (closed: it was detached or killed then)
         waiter = _Waiter()
-        core = self._tracer._core
+        core = tracer._core
         fam = self._fam
         core.post(lambda: core.detach(fam, waiter.set))
-        with anyio.CancelScope(shield=True):
-            await waiter.wait()
+        await tracer._wait_reply(waiter)
 
 
 def _cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
