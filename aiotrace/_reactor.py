@@ -25,11 +25,11 @@ import sniffio
 
 from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._syscalls import SYSCALL_NUMBERS, syscall_number
 from ._core._tracer import (
     BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
     Subscription, Verdict,
 )
+from . import _check
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -358,6 +358,8 @@ class Tracer:
         works: the process then falls back to stopping at every syscall. A prefiltered
         process cannot be detached (its filter would make those calls fail with ENOSYS),
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
+        Syscalls are names of the x86-64 table or numbers below its size (strace's rule
+        for ``-e trace=``: 0 to 469, holes included); anything else is a ValueError.
 
         ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
         before exec; by default it inherits the tracer thread's, which is the affinity
@@ -365,12 +367,12 @@ class Tracer:
         threads on one CPU and gives the program back the CPUs it was started with.
         """
         self._check_open()
-        if isinstance(argv, (str, bytes, os.PathLike)):
-            argv = [argv]   # a program without arguments, as subprocess takes it
-        argv = [os.fsdecode(a) for a in argv]
-        if not argv:
-            raise ValueError("spawn() needs a program to run: argv is empty")
+        argv = _check.argv(argv)
+        env = _check.environment(env)
+        cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
+        follow = _check.flag(follow, "follow")
         cpu_set = _cpu_set(cpus)
+        seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
             raise ValueError(
                 "spawn(syscalls=...) needs follow=True: the seccomp filter is inherited by "
@@ -390,22 +392,14 @@ class Tracer:
                     raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
                     fds.append(fds[1] if fds[1] is not None else 1)
-                elif isinstance(f, int):
-                    if f < 0:
-                        raise ValueError(
-                            f"{name}={f!r} is not a file descriptor: pass a file, an fd, "
-                            "subprocess.DEVNULL or None (and subprocess.STDOUT for stderr)")
-                    fds.append(f)
                 else:
-                    fds.append(f.fileno())
+                    fds.append(_stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
-            if syscalls is not None:
-                fam.seccomp = _syscall_set(syscalls)
+            fam.seccomp = seccomp
             proc = Process(self, fam, 0)
             waiter = _Waiter()
             core = self._core
             stdio = (fds[0], fds[1], fds[2])
-            cwd_s = os.fspath(cwd) if cwd is not None else None
 
             def done(err: BaseException | None) -> None:
                 if isinstance(err, SpawnError):
@@ -437,7 +431,13 @@ class Tracer:
         group reap it. ``proc.wait()`` has its status; ``Popen.wait()`` then finds no
         child and returns 0."""
         self._check_open()
-        pid = int(pid)
+        pid = _check.tid(pid, "attach()")
+        follow = _check.flag(follow, "follow")
+        if os.path.exists(f"/proc/self/task/{pid}"):
+            what = "this Python process" if pid == os.getpid() else "a thread of this process"
+            raise AttachDenied(pid, _errno.EPERM, (
+                f"pid {pid} is {what}: a process cannot trace itself (the tracer thread "
+                "would stop the interpreter that runs it). Trace a child process instead."))
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
         proc = Process(self, fam, pid)
         waiter = _Waiter()
@@ -530,6 +530,7 @@ async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
     On exit, spawned processes still running are killed (``kill_on_close=False``:
     detached) and attached ones are detached; nothing is left stopped.
     """
+    _check.flag(kill_on_close, "kill_on_close")   # (before the thread starts)
     tracer = await start_tracer(kill_on_close=kill_on_close)
     try:
         yield tracer
@@ -545,7 +546,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     ``async with`` cannot span cells) and for objects that own a tracer. Prefer
     :func:`open_tracer` elsewhere.
     """
-    tracer = Tracer(kill_on_close=kill_on_close)
+    tracer = Tracer(kill_on_close=_check.flag(kill_on_close, "kill_on_close"))
     core = tracer._core
     if sniffio.current_async_library() == "asyncio":
         import asyncio
@@ -662,7 +663,9 @@ class Process:
         """Subscribe now to events of this process (and its followed children).
 
         *types* are event classes (all when none are given); *syscalls* names or numbers
-        filter syscall events; *tids* filters threads. The buffer holds *buffer* events;
+        filter syscall events (names of the x86-64 table, numbers below its size: 0 to
+        469, as strace's ``-e trace=``; an empty set: no syscall event); *tids* filters
+        threads. The buffer holds *buffer* events;
         when it is full the traced thread waits for the consumer (``overflow="block"``,
         lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
@@ -703,18 +706,24 @@ class Process:
         instead.
         """
         if overflow not in ("block", "drop"):
-            raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
-        if buffer < 1:
-            raise ValueError("buffer must be at least 1")
+            raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
+        buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
+                                "the number of events the stream may hold, from 1 to 2**31-1")
+        intercept = _check.flag(intercept, "intercept")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
         nrs = None if syscalls is None else _syscall_set(syscalls)
+        tid_set = None if tids is None else _check.tid_set(tids, "tids")
+        for name, fn in (("capture", capture),):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{name} takes a function fn(event, memory), not "
+                                f"{_check.show(fn)}")
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
             nrs,
-            _tid_set(tids) if tids is not None else None,
+            tid_set,
             intercept,
             buffer,
             overflow == "drop",
@@ -738,8 +747,8 @@ class Process:
             sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
                         for cls in (SyscallEntry, SyscallExit)}
         stream = EventStream(self._tracer, sub)
-        if fam.ended:
-            sub.buffer.append(END)
+        if fam.ended or self._tracer._finished_flag:
+            sub.buffer.append(END)   # (nothing more will come)
             return stream
         fam.subs = fam.subs + (sub,)
         if fam.update_mode() and not fam.held:
@@ -769,7 +778,8 @@ class Process:
         self.send_signal(_signal.SIGKILL)
 
     def send_signal(self, sig: int) -> None:
-        """Send *sig* to this process (not its children)."""
+        """Send *sig* to this process (not its children); 0 only checks that it exists."""
+        sig = _check.signal_number(sig, "send_signal()", lo=0)
         if self.returncode is None and not self._fam.ended:
             try:
                 os.kill(self.pid, sig)
@@ -786,11 +796,13 @@ class Process:
         in a group-stop reports an ``Interrupt`` too, and stays in its group-stop."""
         core = self._tracer._core
         fam = self._fam
-        wanted = None if tids is None else list(_tid_set(tids))
+        wanted = None if tids is None else list(_check.tid_set(tids, "interrupt()"))
         core.post(lambda: core.interrupt(fam, wanted, report=True))
 
     def inject_signal(self, tid: int, signo: int) -> None:
         """Send *signo* to thread *tid* of this process or of a followed child (tgkill)."""
+        tid = _check.tid(tid, "inject_signal() thread")
+        signo = _check.signal_number(signo, "inject_signal()")
         tgid = next((pid for pid, pr in list(self._fam.procs.items()) if tid in pr.threads),
                     self.pid)
         try:
@@ -822,25 +834,46 @@ class Process:
         await tracer._wait_reply(waiter)
 
 
+def _stdio_fd(name: str, f: Any) -> int:
+    """spawn()'s ``stdin``/``stdout``/``stderr`` (neither None nor a subprocess constant),
+    as a descriptor: an int, or a file object's fileno()."""
+    expect = ("a file descriptor (an int), a file object, subprocess.DEVNULL or None (and "
+              "subprocess.STDOUT for stderr)")
+    if isinstance(f, int) and not isinstance(f, bool):
+        if f < 0:
+            raise ValueError(f"{name}={f!r} is not a file descriptor: pass {expect}")
+        return _check.integer(f, name, 0, (1 << 31) - 1, expect)
+    fileno = getattr(f, "fileno", None)
+    if fileno is None or isinstance(f, (bool, float, str, bytes)):
+        raise TypeError(f"{name} takes {expect}, not {_check.show(f)}")
+    try:
+        fd = fileno()
+    except (OSError, ValueError) as exc:   # (io.UnsupportedOperation: a BytesIO, say)
+        raise TypeError(f"{name}={_check.show(f)} has no file descriptor ({exc}): pass "
+                        f"{expect}") from None
+    return _check.integer(fd, f"{name}.fileno()", 0, (1 << 31) - 1, expect)
+
+
 def _cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
     """spawn()'s ``cpus``, checked: CPU numbers (the kernel checks that they exist)."""
     if cpus is None:
         return None
-    if isinstance(cpus, (str, bytes)):
-        raise TypeError(f"cpus={cpus!r}: pass a set of CPU numbers, such as {{0, 1}}")
+    if isinstance(cpus, (str, bytes, Mapping)) or not isinstance(cpus, Iterable):
+        raise TypeError(f"cpus={_check.show(cpus)}: pass a set of CPU numbers, such as {{0, 1}}")
     out = frozenset(cpus)
     if not out:
         raise ValueError("cpus is empty: pass the CPUs the program may run on, or None")
     for c in out:
-        if not isinstance(c, int) or isinstance(c, bool) or c < 0:
-            raise ValueError(f"cpus: {c!r} is not a CPU number (0, 1, ...)")
-    return out
+        if isinstance(c, bool) or not hasattr(type(c), "__index__") or c < 0:
+            raise ValueError(f"cpus: {_check.show(c)} is not a CPU number (0, 1, ...)")
+        _check.integer(c, "cpus", 0, _check.CPUS_MAX - 1,
+                       f"CPU numbers from 0 to {_check.CPUS_MAX - 1}, such as "
+                       "os.sched_getaffinity(0)")
+    return frozenset(int(c) for c in out)
 
 
-def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
-    if isinstance(syscalls, str):
-        syscalls = [syscalls]
-    return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
+def _syscall_set(syscalls: Iterable[str | int], what: str = "syscalls") -> frozenset[int]:
+    return _check.syscall_set(syscalls, what)
 
 
 def _late_sets(
@@ -848,13 +881,19 @@ def _late_sets(
 ) -> dict[type[TraceEvent], frozenset[int]]:
     if capture is None:
         raise ValueError(f"{what}= goes with a capture= function")
+    _mapping(late, what, "{SyscallExit: {'read'}}")
     out: dict[type[TraceEvent], frozenset[int]] = {}
     for cls, syscalls in late.items():
         if cls is not SyscallEntry and cls is not SyscallExit:
             raise ValueError(f"{what}= takes SyscallEntry and SyscallExit as "
                              f"keys, not {cls!r}")
-        out[cls] = _syscall_set(syscalls)
+        out[cls] = _syscall_set(syscalls, what)
     return out
+
+
+def _mapping(value: Any, what: str, example: str) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what}= takes a mapping such as {example}, not {_check.show(value)}")
 
 
 def _prefetch_sets(
@@ -863,15 +902,20 @@ def _prefetch_sets(
     """prefetch=, checked, as the C loop's copies: syscall -> ((arg, mode, from, bytes),
     ...), mode 1 for a fixed size, 2 the return value's, 3 a string, 4 argument from's."""
     out: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+    _mapping(spec, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
     for cls, calls in spec.items():
         if cls is not SyscallEntry and cls is not SyscallExit:
             raise ValueError(f"prefetch= takes SyscallEntry and SyscallExit as keys, not {cls!r}")
+        _mapping(calls, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
         table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for call, copies in calls.items():
-            (nr,) = _syscall_set([call])
+            nr = _check.syscall_number(call, "prefetch")
             made = []
+            if isinstance(copies, (str, bytes, Mapping)) or not isinstance(copies, Iterable):
+                raise TypeError(f"prefetch= of {call!r}: takes a list of copies such as "
+                                f"[(1, 'retval')], not {_check.show(copies)}")
             for c in copies:
-                copy = _copy_spec(call, tuple(c))
+                copy = _copy_spec(call, tuple(c) if isinstance(c, (tuple, list)) else (c,))
                 if copy[1] == 2 and cls is SyscallEntry:
                     raise ValueError(f"prefetch= of {call!r}: a call's entry has no return "
                                      "value to size a copy with")
@@ -915,27 +959,6 @@ def _copy_spec(call: Any, c: tuple[Any, ...]) -> tuple[int, int, int, int]:
         f"prefetch= of {call!r}: {c!r} is not a copy: use (arg, nbytes), "
         "(arg, 'retval'[, nbytes]), (arg, 'string'[, nbytes]) or (arg, 'arg', j[, nbytes]),"
         " arg and j 0 to 5")
-
-
-def _tid_set(tids: Iterable[int]) -> frozenset[int]:
-    if isinstance(tids, int):
-        tids = (tids,)
-    elif isinstance(tids, (str, bytes)):
-        raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {tids!r}")
-    out = frozenset(tids)
-    for t in out:
-        if not isinstance(t, int) or isinstance(t, bool):
-            raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {t!r}")
-    return out
-
-
-def _syscall_nr_or_error(name: str) -> int:
-    try:
-        return syscall_number(name)
-    except KeyError:
-        close = [n for n in SYSCALL_NUMBERS if n.startswith(name[:3])][:5]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ValueError(f"unknown system call {name!r}{hint}") from None
 
 
 class EventStream:
@@ -1256,26 +1279,27 @@ class _Ctl:
 
     def return_value(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")
+        ret = _check.signed_word(value, "return_value()")
 
         def change(v: Verdict) -> None:
-            v.skip_return = int(value)
+            v.skip_return = ret
             v.new_nr = v.new_args = None
         self._give(change)
 
     def fail(self, ev: TraceEvent, err: int) -> None:
-        if not 0 < int(err) < 4096:
-            raise ValueError(f"fail() takes a positive errno such as errno.EACCES, not {err!r}")
-        self.return_value(ev, -int(err))
+        err = _check.errno_value(err, "fail()")
+        if isinstance(ev, SyscallExit):
+            self.set_return(ev, -err)
+        else:
+            self.return_value(ev, -err)
 
     def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any) -> None:
         _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
-            nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
+            nr = _check.syscall_number(name_or_nr, "rewrite()")
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
-        new_args = None if args is None else tuple(int(a) & 0xFFFFFFFFFFFFFFFF for a in args)
-        if new_args is not None and len(new_args) > 6:
-            raise ValueError("a system call has at most 6 arguments")
+        new_args = None if args is None else _check.sequence_of_words(args, "rewrite() args", 6)
 
         def change(v: Verdict) -> None:
             v.skip_return = None
@@ -1287,16 +1311,16 @@ class _Ctl:
 
     def set_return(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallExit, "set_return()")
+        ret = _check.signed_word(value, "set_return()")
 
         def change(v: Verdict) -> None:
-            v.set_return = int(value)
+            v.set_return = ret
         self._give(change)
 
     def replace_signal(self, ev: TraceEvent, signo: int) -> None:
         from ._core._events import Signal
         _expect(ev, Signal, "suppress()/replace()")
-        if not 0 <= signo < 65:
-            raise ValueError(f"not a signal number: {signo}")
+        signo = _check.signal_number(signo, "replace()", lo=0)   # (0: suppress())
 
         def change(v: Verdict) -> None:
             v.signo = signo
@@ -1355,7 +1379,7 @@ class Registers:
     def __setattr__(self, name: str, value: int) -> None:
         if name not in _ffi.REG_NAMES:
             raise AttributeError(f"no register {name!r}")
-        setattr(self._raw, name, int(value) & ((1 << 64) - 1))
+        setattr(self._raw, name, _check.word(value, f"regs.{name}"))
         object.__setattr__(self, "_dirty", True)
 
     def as_dict(self) -> dict[str, int]:
@@ -1406,6 +1430,7 @@ class ThreadHandle:
         """Write *data* in the tracee's stack, below the red zone, and return its address:
         room for a new path or struct to point a rewritten argument at. Valid until the
         thread runs user code again (the end of the current syscall)."""
+        data = bytes(_check.buffer(data, "scratch()"))
         ctl = self._ctl
         if ctl is None or ctl.regs is None:
             raise TraceeGone(self.tid, f"thread {self.tid} is gone")
@@ -1415,12 +1440,16 @@ class ThreadHandle:
         return addr
 
     def read(self, addr: int, n: int) -> bytes:
+        """*n* bytes at *addr* (fewer at the end of a mapping)."""
+        addr, n = _check.address_range(addr, n, "read()")
         try:
             return _ffi.vm_read(self.tid, addr, n)
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
 
     def read_string(self, addr: int, limit: int = 4096) -> bytes:
+        """The NUL-terminated string at *addr* (without its NUL), at most *limit* bytes."""
+        addr, limit = _check.address_range(addr, limit, "read_string()")
         out = b""
         while len(out) < limit:
             # never read across a page boundary in one go: the next page may be unmapped
@@ -1435,6 +1464,9 @@ class ThreadHandle:
         return out
 
     def write(self, addr: int, data: bytes) -> None:
+        """Write *data* at *addr*, read-only pages included."""
+        data = bytes(_check.buffer(data, "write()"))
+        addr, _ = _check.address_range(addr, len(data), "write()")
         try:
             n = _ffi.vm_write(self.tid, addr, data)
             if n == len(data):
@@ -1442,8 +1474,8 @@ class ThreadHandle:
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
         except OSError as exc:
-            if exc.errno != _errno.EFAULT:
-                raise
+            if exc.errno != _errno.EFAULT or addr >= 1 << 63:
+                raise   # (no user page is there: /proc/PID/mem cannot seek so far)
         # read-only pages: /proc/PID/mem writes with FOLL_FORCE, as debuggers do
         with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
             f.seek(addr)
