@@ -221,7 +221,13 @@ class Tracer:
             if proc.spawned and proc.status is None and not proc.detached:
                 try:
                     os.kill(proc.pid, _signal.SIGKILL)   # (still ours: not reaped)
-                    os.waitpid(proc.pid, 0)
+                    while True:
+                        # (the joined thread may not have left the kernel yet: until it
+                        # has, it is still the tracer, and this thread of its group is
+                        # told of the child's ptrace stops too: its exit stop)
+                        _, status = os.waitpid(proc.pid, 0)
+                        if not os.WIFSTOPPED(status):
+                            break
                 except (ProcessLookupError, ChildProcessError):
                     pass
 
