@@ -164,6 +164,7 @@ class Tracer:
         # first, they get an error instead (see _wait_reply)
         self._waiters: set[_Waiter] = set()
         self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
+        self._trio_token: Any = None   # (trio: to run a finalizer's work, see _soon)
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
         self._abandoned = False
@@ -208,6 +209,20 @@ class Tracer:
             self._finished_flag = True
             self._finished.set()
         return n
+
+    def _soon(self, fn: Callable[[], Any]) -> None:
+        """Run *fn* on the loop thread at the event loop's next pass, outside any code of
+        aiotrace. For finalizers: they run wherever the last reference to their object
+        goes, which for the garbage collector is any thread (the tracer thread too) at
+        any allocation, in the middle of a verdict or of a batch. Nothing if the event
+        loop is gone (then the pump closed the tracer)."""
+        try:
+            if self._aio_loop is not None:
+                self._aio_loop.call_soon_threadsafe(fn)
+            elif self._trio_token is not None:
+                self._trio_token.run_sync_soon(fn)
+        except RuntimeError:   # (a closed asyncio loop; trio.RunFinishedError)
+            pass
 
     def _reap_after_crash(self) -> None:
         """The tracer thread ended on an internal error: the programs it spawned and still
@@ -561,6 +576,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         tracer._yield = functools.partial(asyncio.sleep, 0)
     else:
         tracer._yield = _trio().lowlevel.checkpoint
+        tracer._trio_token = _trio().lowlevel.current_trio_token()
     _spawn_system_task(tracer._pump)
     # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
     # what is queued now.
@@ -973,6 +989,11 @@ class EventStream:
     It ends when every process of the family is gone (or detached) or when closed.
     Leaving an intercepted event without a verdict, fetching the next one, closing the
     stream, an exception or a cancellation all release this stream's hold.
+
+    Without ``async with``, the ``async for`` loop owns the stream: leaving it, however
+    (its end, ``break``, ``return``, an exception, a cancellation), closes the stream as
+    ``aclose()`` would, at the event loop's next pass; iterating it again then raises
+    RuntimeError. See docs/engines.md, "Streams nobody closes".
     """
 
     def __init__(self, tracer: Tracer, sub: Subscription) -> None:
@@ -982,6 +1003,8 @@ class EventStream:
         self._current: _Ctl | None = None
         self._done = False
         self._scope: anyio.CancelScope | None = None
+        self._entered = False      # in `async with`: that block, not a loop, owns it
+        self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
         # trio: the consumer parks in wait_readable on a pipe of this stream's own, which
         # the tracer thread writes to (see _park_on_pipe); None before the first park
@@ -990,6 +1013,14 @@ class EventStream:
         self._no_pipe = tracer._aio_loop is not None
         sub.wake = self._wake
         sub.gone = self._gone
+
+    def _loop_ended(self) -> None:
+        """The bare `async for` that iterated this stream was left (see _BareLoop)."""
+        if self._entered or self._sub.closed:
+            return
+        if not self._done:
+            self._loop_closed = True
+        self._tracer._soon(self._close_now)
 
     def _wake(self) -> None:  # loop thread, from the pump
         # (sub.flagged stays set: the tracer thread queues no more wake-ups for this stream
@@ -1061,8 +1092,15 @@ class EventStream:
         """Events not delivered because the buffer was full (``overflow="drop"``)."""
         return self._sub.dropped
 
-    def __aiter__(self) -> EventStream:
-        return self
+    def __aiter__(self) -> EventStream | _BareLoop:
+        if self._entered:
+            return self
+        if self._loop_closed:
+            raise RuntimeError(
+                "this stream was closed when the `async for` loop that iterated it without "
+                "`async with` ended: to iterate a stream in several loops, or to give a "
+                "verdict after the loop, use `async with stream:`")
+        return _BareLoop(self)
 
     def _release_current(self) -> None:
         """Fetching the next event ends this stream's hold on the previous one."""
@@ -1182,6 +1220,9 @@ class EventStream:
         await _checkpoint()
 
     async def _close(self) -> None:
+        self._close_now()
+
+    def _close_now(self) -> None:
         sub = self._sub
         if sub.closed:
             return
@@ -1207,6 +1248,7 @@ class EventStream:
             fam.update_mode()
 
     async def __aenter__(self) -> EventStream:
+        self._entered = True
         if self._sub.intercept:
             self._scope = anyio.CancelScope()
             self._scope.__enter__()
@@ -1219,6 +1261,33 @@ class EventStream:
         if scope is not None:
             return scope.__exit__(*exc)
         return None
+
+
+class _BareLoop:
+    """What a bare ``async for`` iterates: a stream used without ``async with``.
+
+    Python tells an async iterator nothing when a loop is left early (only an async
+    generator is closed, and only when the garbage collector finds it). But the iterator
+    that ``__aiter__`` returns is held by nothing but the loop itself (on its frame's value
+    stack), so CPython drops it the moment the loop is left, however: at its end, by
+    ``break`` or ``return``, or by an exception or a cancellation that passes through it,
+    even one kept with its traceback (the traceback keeps the frame's variables, the
+    stream among them, not its value stack). Its finalizer closes the stream: so that an
+    engine whose loop is gone leaves no thread stopped and no stream filling up."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: EventStream) -> None:
+        self._stream = stream
+
+    def __aiter__(self) -> _BareLoop:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        return self._stream.__anext__()
+
+    def __del__(self) -> None:
+        self._stream._loop_ended()
 
 
 class _Ctl:
@@ -1254,7 +1323,9 @@ class _Ctl:
         if self.gone:
             return
         if self.done:
-            raise RuntimeError("a verdict was already given for this event")
+            raise RuntimeError(
+                "a verdict was already given for this event, or its hold was released (its "
+                "stream went on to its next event, or was closed)")
         self.done = True
         regs = self._regs
         if change is None and self._c_ok and (regs is None or not regs._dirty) and (
