@@ -14,6 +14,9 @@ import functools
 import os
 import signal as _signal
 import subprocess
+import sys
+import warnings
+import weakref
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import IO, Any, Awaitable, Callable, NamedTuple, Union
@@ -163,7 +166,9 @@ class Tracer:
         # replies awaited from the tracer thread (spawn, attach, detach): if the thread ends
         # first, they get an error instead (see _wait_reply)
         self._waiters: set[_Waiter] = set()
-        self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
+        # streams with a pipe of their own (trio); weak: a stream nobody holds is closed by
+        # its finalizer (see EventStream.__del__)
+        self._piped: weakref.WeakSet[EventStream] = weakref.WeakSet()
         self._trio_token: Any = None   # (trio: to run a finalizer's work, see _soon)
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
@@ -689,7 +694,9 @@ class Process:
         469, as strace's ``-e trace=``; an empty set: no syscall event); *tids* filters
         threads. The buffer holds *buffer* events;
         when it is full the traced thread waits for the consumer (``overflow="block"``,
-        lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
+        lossless: a stream kept but never read stops the program) or the event is
+        counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
+        closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
@@ -993,7 +1000,8 @@ class EventStream:
     Without ``async with``, the ``async for`` loop owns the stream: leaving it, however
     (its end, ``break``, ``return``, an exception, a cancellation), closes the stream as
     ``aclose()`` would, at the event loop's next pass; iterating it again then raises
-    RuntimeError. See docs/engines.md, "Streams nobody closes".
+    RuntimeError. A stream that nobody holds any more is closed the same way (with a
+    ResourceWarning if it was still open). See docs/engines.md, "Streams nobody closes".
     """
 
     def __init__(self, tracer: Tracer, sub: Subscription) -> None:
@@ -1011,8 +1019,37 @@ class EventStream:
         self._pipe: tuple[int, int] | None = None
         # never (again): asyncio, no descriptor to spare, or the pipe was closed
         self._no_pipe = tracer._aio_loop is not None
-        sub.wake = self._wake
-        sub.gone = self._gone
+        # (weakly: the subscription lives in its family's list as long as the stream is
+        # open, and must not keep a stream nobody holds alive: see __del__)
+        me = weakref.ref(self)
+
+        def wake() -> None:
+            stream = me()
+            if stream is not None:
+                stream._wake()
+
+        def gone(tid: int) -> None:
+            stream = me()
+            if stream is not None:
+                stream._gone(tid)
+        sub.wake = wake
+        sub.gone = gone
+
+    def __del__(self) -> None:
+        """Nobody holds this stream any more: close it (release its holds, stop its
+        buffering), as aclose() would, at the event loop's next pass (see Tracer._soon)."""
+        sub = self._sub
+        if sub.closed or sys.is_finalizing():
+            return
+        live = not self._done and not (sub.buffer and sub.buffer[-1] is END)
+        if live and not self._loop_closed:
+            fam = sub.family
+            root = fam.root if fam is not None else None
+            warnings.warn(f"an aiotrace event stream of pid {root.pid if root else '?'} was "
+                          "never closed; it is closed now. Use `async with stream:` or "
+                          "`await stream.aclose()`", ResourceWarning, source=self,
+                          stacklevel=2)
+        self._tracer._soon(self._close_now)
 
     def _loop_ended(self) -> None:
         """The bare `async for` that iterated this stream was left (see _BareLoop)."""
