@@ -120,16 +120,31 @@ async def test_spawn_refuses_what_is_not_a_syscall(target, syscalls, exc, match)
         assert await proc.wait() == 0
 
 
-async def test_a_syscall_number_in_a_hole_of_the_table_is_traced(target):
+async def test_a_syscall_number_in_a_hole_of_the_table_is_traced(target, tmp_path):
     """335 to 423 have no x86-64 syscall: the kernel returns ENOSYS, and strace accepts
-    them in -e trace= (below its table's size). So does aiotrace, for the prefilter too."""
+    them in -e trace= (below its table's size). So does aiotrace: in the prefilter, in a
+    stream's filter, and as what a call is rewritten to."""
+    out = tmp_path / "out"
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), "2"], syscalls={400, "getppid"})
         events = proc.events(SyscallEntry, syscalls={400, "getppid"})
         proc.resume()
         async with events:
-            assert [ev.nr async for ev in events] == [110, 110]
+            assert [ev.name async for ev in events] == ["getppid"] * 2
         assert await proc.wait() == 0
+
+        with open(out, "wb") as f:
+            proc = await tracer.spawn([target("print_getppid")], stdout=f)
+        calls = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True)
+        exits = proc.events(SyscallExit, syscalls={400})
+        proc.resume()
+        async with calls:
+            async for call in calls:
+                call.rewrite(400)
+        async with exits:
+            assert [(ev.nr, ev.error) async for ev in exits] == [(400, errno.ENOSYS)]
+        assert await proc.wait() == 0
+    assert out.read_text() == "getppid=-1\n"
 
 
 async def test_bad_entry_verdicts_are_refused_and_the_call_goes_on(target, tmp_path):
