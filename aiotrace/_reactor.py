@@ -744,10 +744,9 @@ class Process:
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
         nrs = None if syscalls is None else _syscall_set(syscalls)
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
-        for name, fn in (("capture", capture),):
-            if fn is not None and not callable(fn):
-                raise TypeError(f"{name} takes a function fn(event, memory), not "
-                                f"{_check.show(fn)}")
+        if capture is not None and not callable(capture):
+            raise TypeError(f"capture takes a function fn(event, memory), not "
+                            f"{_check.show(capture)}")
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -796,7 +795,8 @@ class Process:
         """Wait for the process to end; its returncode (``-N`` if killed by signal N).
 
         For an attached process that was detached, returns None once detached: its exit
-        status goes to its own parent."""
+        status goes to its own parent. Raises :class:`TracerClosed` if the tracer thread
+        stopped on an internal error before the process ended."""
         await self._dead.wait()
         if self.returncode is None and not self._fam.ended and self._tracer._core.crash:
             raise self._tracer._end_error()   # (no status will ever come)
@@ -870,7 +870,7 @@ def _stdio_fd(name: str, f: Any) -> int:
               "subprocess.STDOUT for stderr)")
     if isinstance(f, int) and not isinstance(f, bool):
         if f < 0:
-            raise ValueError(f"{name}={f!r} is not a file descriptor: pass {expect}")
+            raise ValueError(f"{name}={_check.show(f)} is not a file descriptor: pass {expect}")
         return _check.integer(f, name, 0, (1 << 31) - 1, expect)
     fileno = getattr(f, "fileno", None)
     if fileno is None or isinstance(f, (bool, float, str, bytes)):
