@@ -14,6 +14,9 @@ import functools
 import os
 import signal as _signal
 import subprocess
+import sys
+import warnings
+import weakref
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import IO, Any, Awaitable, Callable, NamedTuple, Union
@@ -25,11 +28,11 @@ import sniffio
 
 from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._syscalls import SYSCALL_NUMBERS, syscall_number
 from ._core._tracer import (
     BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
     Subscription, Verdict,
 )
+from . import _check
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -160,7 +163,13 @@ class Tracer:
         # 3.4 on asyncio): asyncio.sleep(0), or trio's checkpoint (see EventStream.__anext__)
         self._yield: Callable[[], Awaitable[None]] = _checkpoint
         self._processes: list[Process] = []
-        self._piped: set[EventStream] = set()   # streams with a pipe of their own (trio)
+        # replies awaited from the tracer thread (spawn, attach, detach): if the thread ends
+        # first, they get an error instead (see _wait_reply)
+        self._waiters: set[_Waiter] = set()
+        # streams with a pipe of their own (trio); weak: a stream nobody holds is closed by
+        # its finalizer (see EventStream.__del__)
+        self._piped: weakref.WeakSet[EventStream] = weakref.WeakSet()
+        self._trio_token: Any = None   # (trio: to run a finalizer's work, see _soon)
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
         self._abandoned = False
@@ -194,13 +203,53 @@ class Tracer:
             if self._aio_loop is not None:
                 self._aio_loop.remove_reader(self._rfd)   # before anyone closes it
             self._closed = True
+            if core.crash is not None:
+                self._reap_after_crash()
             for proc in self._processes:
                 proc._tracer_finished()
             for stream in list(self._piped):
                 stream._close_pipe()   # the tracer thread has written its last byte
+            for w in list(self._waiters):
+                w.set(error=self._end_error())   # (its command will never run)
             self._finished_flag = True
             self._finished.set()
         return n
+
+    def _soon(self, fn: Callable[[], Any]) -> None:
+        """Run *fn* on the loop thread at the event loop's next pass, outside any code of
+        aiotrace. For finalizers: they run wherever the last reference to their object
+        goes, which for the garbage collector is any thread (the tracer thread too) at
+        any allocation, in the middle of a verdict or of a batch. Nothing if the event
+        loop is gone (then the pump closed the tracer)."""
+        try:
+            if self._aio_loop is not None:
+                self._aio_loop.call_soon_threadsafe(fn)
+            elif self._trio_token is not None:
+                self._trio_token.run_sync_soon(fn)
+        except RuntimeError:   # (a closed asyncio loop; trio.RunFinishedError)
+            pass
+
+    def _reap_after_crash(self) -> None:
+        """The tracer thread ended on an internal error: the programs it spawned and still
+        traced die with it (PTRACE_O_EXITKILL, once it has exited: joined here) and are
+        this process's children, which nobody else will reap. (A spawned program that was
+        detached runs on; it is left to the application.)"""
+        core = self._core
+        if core.thread is not None:
+            core.thread.join()
+        for proc in list(core.procs.values()):
+            if proc.spawned and proc.status is None and not proc.detached:
+                try:
+                    os.kill(proc.pid, _signal.SIGKILL)   # (still ours: not reaped)
+                    while True:
+                        # (the joined thread may not have left the kernel yet: until it
+                        # has, it is still the tracer, and this thread of its group is
+                        # told of the child's ptrace stops too: its exit stop)
+                        _, status = os.waitpid(proc.pid, 0)
+                        if not os.WIFSTOPPED(status):
+                            break
+                except (ProcessLookupError, ChildProcessError):
+                    pass
 
     def _looked(self) -> None:
         """Loop thread, in a verdict (Core.release_c): the records and replies that came
@@ -272,7 +321,35 @@ class Tracer:
 
     def _check_open(self) -> None:
         if self._closed:
+            if self._core.crash is not None:
+                raise self._end_error()
             raise TracerClosed("this tracer is closed; open a new one with aiotrace.open_tracer()")
+
+    def _end_error(self) -> TracerClosed:
+        """What a caller waiting for the tracer thread gets once the thread has ended."""
+        crash = self._core.crash
+        if crash is None:
+            return TracerClosed("the tracer was closed before it could do this; open a new "
+                                "one with aiotrace.open_tracer()")
+        err = TracerClosed(
+            f"the tracer thread stopped on an internal error ({type(crash).__name__}: "
+            f"{crash}): a bug in aiotrace, please report it with this traceback. Its "
+            "tracees were killed or released; open a new tracer with aiotrace.open_tracer()")
+        err.__cause__ = crash
+        return err
+
+    async def _wait_reply(self, waiter: _Waiter) -> Any:
+        """Wait for the reply to a command posted to the tracer thread, shielded from
+        cancellation (the command runs anyway: what it made must be known). If the thread
+        ends before it replies (closed, or an internal error), raise TracerClosed."""
+        if self._finished_flag:
+            raise self._end_error()
+        self._waiters.add(waiter)
+        try:
+            with anyio.CancelScope(shield=True):
+                return await waiter.wait()
+        finally:
+            self._waiters.discard(waiter)
 
     async def spawn(
         self,
@@ -307,6 +384,8 @@ class Tracer:
         works: the process then falls back to stopping at every syscall. A prefiltered
         process cannot be detached (its filter would make those calls fail with ENOSYS),
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
+        Syscalls are names of the x86-64 table or numbers below its size (strace's rule
+        for ``-e trace=``: 0 to 469, holes included); anything else is a ValueError.
 
         ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
         before exec; by default it inherits the tracer thread's, which is the affinity
@@ -314,12 +393,12 @@ class Tracer:
         threads on one CPU and gives the program back the CPUs it was started with.
         """
         self._check_open()
-        if isinstance(argv, (str, bytes, os.PathLike)):
-            argv = [argv]   # a program without arguments, as subprocess takes it
-        argv = [os.fsdecode(a) for a in argv]
-        if not argv:
-            raise ValueError("spawn() needs a program to run: argv is empty")
+        argv = _check.argv(argv)
+        env = _check.environment(env)
+        cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
+        follow = _check.flag(follow, "follow")
         cpu_set = _cpu_set(cpus)
+        seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
             raise ValueError(
                 "spawn(syscalls=...) needs follow=True: the seccomp filter is inherited by "
@@ -339,22 +418,14 @@ class Tracer:
                     raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
                 elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
                     fds.append(fds[1] if fds[1] is not None else 1)
-                elif isinstance(f, int):
-                    if f < 0:
-                        raise ValueError(
-                            f"{name}={f!r} is not a file descriptor: pass a file, an fd, "
-                            "subprocess.DEVNULL or None (and subprocess.STDOUT for stderr)")
-                    fds.append(f)
                 else:
-                    fds.append(f.fileno())
+                    fds.append(_stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
-            if syscalls is not None:
-                fam.seccomp = _syscall_set(syscalls)
+            fam.seccomp = seccomp
             proc = Process(self, fam, 0)
             waiter = _Waiter()
             core = self._core
             stdio = (fds[0], fds[1], fds[2])
-            cwd_s = os.fspath(cwd) if cwd is not None else None
 
             def done(err: BaseException | None) -> None:
                 if isinstance(err, SpawnError):
@@ -366,8 +437,7 @@ class Tracer:
 
             self._bind(proc)
             core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpu_set))
-            with anyio.CancelScope(shield=True):
-                await waiter.wait()
+            await self._wait_reply(waiter)
         finally:
             if devnull >= 0:
                 os.close(devnull)
@@ -387,7 +457,13 @@ class Tracer:
         group reap it. ``proc.wait()`` has its status; ``Popen.wait()`` then finds no
         child and returns 0."""
         self._check_open()
-        pid = int(pid)
+        pid = _check.tid(pid, "attach()")
+        follow = _check.flag(follow, "follow")
+        if os.path.exists(f"/proc/self/task/{pid}"):
+            what = "this Python process" if pid == os.getpid() else "a thread of this process"
+            raise AttachDenied(pid, _errno.EPERM, (
+                f"pid {pid} is {what}: a process cannot trace itself (the tracer thread "
+                "would stop the interpreter that runs it). Trace a child process instead."))
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
         proc = Process(self, fam, pid)
         waiter = _Waiter()
@@ -404,8 +480,7 @@ class Tracer:
 
         self._bind(proc)
         core.post(lambda: core.attach(fam, pid, done))
-        with anyio.CancelScope(shield=True):
-            await waiter.wait()
+        await self._wait_reply(waiter)
         return proc
 
     def _bind(self, proc: Process) -> None:
@@ -417,17 +492,20 @@ class Tracer:
     async def aclose(self) -> None:
         """Stop tracing: spawned processes are killed (or detached, if the tracer was
         opened with ``kill_on_close=False``), attached ones detached. Returns once the
-        tracer thread has reaped or released every tracee and exited."""
+        tracer thread has reaped or released every tracee and exited. Raises
+        :class:`TracerClosed` if the tracer thread had stopped on an internal error."""
         if self._closed:
             await self._finished.wait()
             self._close_pipe()
-            return
-        self._closed = True
-        core = self._core
-        core.post(lambda: core.close(self._kill_on_close))
-        with anyio.CancelScope(shield=True):
-            await self._finished.wait()
-        self._close_pipe()
+        else:
+            self._closed = True
+            core = self._core
+            core.post(lambda: core.close(self._kill_on_close))
+            with anyio.CancelScope(shield=True):
+                await self._finished.wait()
+            self._close_pipe()
+        if self._core.crash is not None:
+            raise self._end_error()   # (never silent: its streams just ended)
 
     def _close_pipe(self) -> None:
         """Once the tracer thread has finished: join it (its last byte may still be on its
@@ -479,6 +557,7 @@ async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
     On exit, spawned processes still running are killed (``kill_on_close=False``:
     detached) and attached ones are detached; nothing is left stopped.
     """
+    _check.flag(kill_on_close, "kill_on_close")   # (before the thread starts)
     tracer = await start_tracer(kill_on_close=kill_on_close)
     try:
         yield tracer
@@ -494,7 +573,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     ``async with`` cannot span cells) and for objects that own a tracer. Prefer
     :func:`open_tracer` elsewhere.
     """
-    tracer = Tracer(kill_on_close=kill_on_close)
+    tracer = Tracer(kill_on_close=_check.flag(kill_on_close, "kill_on_close"))
     core = tracer._core
     if sniffio.current_async_library() == "asyncio":
         import asyncio
@@ -503,6 +582,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         tracer._yield = functools.partial(asyncio.sleep, 0)
     else:
         tracer._yield = _trio().lowlevel.checkpoint
+        tracer._trio_token = _trio().lowlevel.current_trio_token()
     _spawn_system_task(tracer._pump)
     # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
     # what is queued now.
@@ -611,9 +691,13 @@ class Process:
         """Subscribe now to events of this process (and its followed children).
 
         *types* are event classes (all when none are given); *syscalls* names or numbers
-        filter syscall events; *tids* filters threads. The buffer holds *buffer* events;
+        filter syscall events (names of the x86-64 table, numbers below its size: 0 to
+        469, as strace's ``-e trace=``; an empty set: no syscall event); *tids* filters
+        threads. The buffer holds *buffer* events;
         when it is full the traced thread waits for the consumer (``overflow="block"``,
-        lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
+        lossless: a stream kept but never read stops the program) or the event is
+        counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
+        closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
@@ -652,18 +736,23 @@ class Process:
         instead.
         """
         if overflow not in ("block", "drop"):
-            raise ValueError(f"overflow must be 'block' or 'drop', not {overflow!r}")
-        if buffer < 1:
-            raise ValueError("buffer must be at least 1")
+            raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
+        buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
+                                "the number of events the stream may hold, from 1 to 2**31-1")
+        intercept = _check.flag(intercept, "intercept")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
         nrs = None if syscalls is None else _syscall_set(syscalls)
+        tid_set = None if tids is None else _check.tid_set(tids, "tids")
+        if capture is not None and not callable(capture):
+            raise TypeError(f"capture takes a function fn(event, memory), not "
+                            f"{_check.show(capture)}")
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
             nrs,
-            _tid_set(tids) if tids is not None else None,
+            tid_set,
             intercept,
             buffer,
             overflow == "drop",
@@ -687,8 +776,8 @@ class Process:
             sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
                         for cls in (SyscallEntry, SyscallExit)}
         stream = EventStream(self._tracer, sub)
-        if fam.ended:
-            sub.buffer.append(END)
+        if fam.ended or self._tracer._finished_flag:
+            sub.buffer.append(END)   # (nothing more will come)
             return stream
         fam.subs = fam.subs + (sub,)
         if fam.update_mode() and not fam.held:
@@ -707,8 +796,11 @@ class Process:
         """Wait for the process to end; its returncode (``-N`` if killed by signal N).
 
         For an attached process that was detached, returns None once detached: its exit
-        status goes to its own parent."""
+        status goes to its own parent. Raises :class:`TracerClosed` if the tracer thread
+        stopped on an internal error before the process ended."""
         await self._dead.wait()
+        if self.returncode is None and not self._fam.ended and self._tracer._core.crash:
+            raise self._tracer._end_error()   # (no status will ever come)
         return self.returncode
 
     def kill(self) -> None:
@@ -716,7 +808,8 @@ class Process:
         self.send_signal(_signal.SIGKILL)
 
     def send_signal(self, sig: int) -> None:
-        """Send *sig* to this process (not its children)."""
+        """Send *sig* to this process (not its children); 0 only checks that it exists."""
+        sig = _check.signal_number(sig, "send_signal()", lo=0)
         if self.returncode is None and not self._fam.ended:
             try:
                 os.kill(self.pid, sig)
@@ -733,11 +826,13 @@ class Process:
         in a group-stop reports an ``Interrupt`` too, and stays in its group-stop."""
         core = self._tracer._core
         fam = self._fam
-        wanted = None if tids is None else list(_tid_set(tids))
+        wanted = None if tids is None else list(_check.tid_set(tids, "interrupt()"))
         core.post(lambda: core.interrupt(fam, wanted, report=True))
 
     def inject_signal(self, tid: int, signo: int) -> None:
         """Send *signo* to thread *tid* of this process or of a followed child (tgkill)."""
+        tid = _check.tid(tid, "inject_signal() thread")
+        signo = _check.signal_number(signo, "inject_signal()")
         tgid = next((pid for pid, pr in list(self._fam.procs.items()) if tid in pr.threads),
                     self.pid)
         try:
@@ -756,33 +851,59 @@ class Process:
         if self._fam.ended:
             await _checkpoint()
             return
+        tracer = self._tracer
+        if tracer._closed:
+            await _checkpoint()
+            if tracer._core.crash is not None:
+                raise tracer._end_error()
+            return   # (closed: it was detached or killed then)
         waiter = _Waiter()
-        core = self._tracer._core
+        core = tracer._core
         fam = self._fam
         core.post(lambda: core.detach(fam, waiter.set))
-        with anyio.CancelScope(shield=True):
-            await waiter.wait()
+        await tracer._wait_reply(waiter)
+
+
+def _stdio_fd(name: str, f: Any) -> int:
+    """spawn()'s ``stdin``/``stdout``/``stderr`` (neither None nor a subprocess constant),
+    as a descriptor: an int, or a file object's fileno()."""
+    expect = ("a file descriptor (an int), a file object, subprocess.DEVNULL or None (and "
+              "subprocess.STDOUT for stderr)")
+    if isinstance(f, int) and not isinstance(f, bool):
+        if f < 0:
+            raise ValueError(f"{name}={_check.show(f)} is not a file descriptor: pass {expect}")
+        return _check.integer(f, name, 0, (1 << 31) - 1, expect)
+    fileno = getattr(f, "fileno", None)
+    if fileno is None or isinstance(f, (bool, float, str, bytes)):
+        raise TypeError(f"{name} takes {expect}, not {_check.show(f)}")
+    try:
+        fd = fileno()
+    except (OSError, ValueError) as exc:   # (io.UnsupportedOperation: a BytesIO, say)
+        raise TypeError(f"{name}={_check.show(f)} has no file descriptor ({exc}): pass "
+                        f"{expect}") from None
+    return _check.integer(fd, f"{name}.fileno()", 0, (1 << 31) - 1, expect)
 
 
 def _cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
     """spawn()'s ``cpus``, checked: CPU numbers (the kernel checks that they exist)."""
     if cpus is None:
         return None
-    if isinstance(cpus, (str, bytes)):
-        raise TypeError(f"cpus={cpus!r}: pass a set of CPU numbers, such as {{0, 1}}")
+    if isinstance(cpus, (str, bytes, Mapping)) or not isinstance(cpus, Iterable):
+        raise TypeError(f"cpus={_check.show(cpus)}: pass a set of CPU numbers, such as {{0, 1}}")
     out = frozenset(cpus)
     if not out:
         raise ValueError("cpus is empty: pass the CPUs the program may run on, or None")
     for c in out:
-        if not isinstance(c, int) or isinstance(c, bool) or c < 0:
-            raise ValueError(f"cpus: {c!r} is not a CPU number (0, 1, ...)")
-    return out
+        if isinstance(c, bool) or not hasattr(type(c), "__index__") or c < 0:
+            raise ValueError(f"cpus: {_check.show(c)} is not a CPU number (0, 1, ...)")
+        _check.integer(c, "cpus", 0, _check.CPUS_MAX - 1,
+                       f"CPU numbers from 0 to {_check.CPUS_MAX - 1}, such as "
+                       "os.sched_getaffinity(0)")
+    return frozenset(int(c) for c in out)
 
 
-def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
-    if isinstance(syscalls, str):
-        syscalls = [syscalls]
-    return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
+def _syscall_set(syscalls: Iterable[str | int], what: str = "syscalls") -> frozenset[int]:
+    return _check.syscall_set(syscalls, what)
 
 
 def _late_sets(
@@ -790,13 +911,19 @@ def _late_sets(
 ) -> dict[type[TraceEvent], frozenset[int]]:
     if capture is None:
         raise ValueError(f"{what}= goes with a capture= function")
+    _mapping(late, what, "{SyscallExit: {'read'}}")
     out: dict[type[TraceEvent], frozenset[int]] = {}
     for cls, syscalls in late.items():
         if cls is not SyscallEntry and cls is not SyscallExit:
             raise ValueError(f"{what}= takes SyscallEntry and SyscallExit as "
                              f"keys, not {cls!r}")
-        out[cls] = _syscall_set(syscalls)
+        out[cls] = _syscall_set(syscalls, what)
     return out
+
+
+def _mapping(value: Any, what: str, example: str) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what}= takes a mapping such as {example}, not {_check.show(value)}")
 
 
 def _prefetch_sets(
@@ -805,15 +932,20 @@ def _prefetch_sets(
     """prefetch=, checked, as the C loop's copies: syscall -> ((arg, mode, from, bytes),
     ...), mode 1 for a fixed size, 2 the return value's, 3 a string, 4 argument from's."""
     out: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+    _mapping(spec, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
     for cls, calls in spec.items():
         if cls is not SyscallEntry and cls is not SyscallExit:
             raise ValueError(f"prefetch= takes SyscallEntry and SyscallExit as keys, not {cls!r}")
+        _mapping(calls, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
         table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for call, copies in calls.items():
-            (nr,) = _syscall_set([call])
+            nr = _check.syscall_number(call, "prefetch")
             made = []
+            if isinstance(copies, (str, bytes, Mapping)) or not isinstance(copies, Iterable):
+                raise TypeError(f"prefetch= of {call!r}: takes a list of copies such as "
+                                f"[(1, 'retval')], not {_check.show(copies)}")
             for c in copies:
-                copy = _copy_spec(call, tuple(c))
+                copy = _copy_spec(call, tuple(c) if isinstance(c, (tuple, list)) else (c,))
                 if copy[1] == 2 and cls is SyscallEntry:
                     raise ValueError(f"prefetch= of {call!r}: a call's entry has no return "
                                      "value to size a copy with")
@@ -859,33 +991,18 @@ def _copy_spec(call: Any, c: tuple[Any, ...]) -> tuple[int, int, int, int]:
         " arg and j 0 to 5")
 
 
-def _tid_set(tids: Iterable[int]) -> frozenset[int]:
-    if isinstance(tids, int):
-        tids = (tids,)
-    elif isinstance(tids, (str, bytes)):
-        raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {tids!r}")
-    out = frozenset(tids)
-    for t in out:
-        if not isinstance(t, int) or isinstance(t, bool):
-            raise TypeError(f"tids takes thread ids (ints), such as tids={{proc.pid}}, not {t!r}")
-    return out
-
-
-def _syscall_nr_or_error(name: str) -> int:
-    try:
-        return syscall_number(name)
-    except KeyError:
-        close = [n for n in SYSCALL_NUMBERS if n.startswith(name[:3])][:5]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ValueError(f"unknown system call {name!r}{hint}") from None
-
-
 class EventStream:
     """An async iterator of events; use it with ``async with``.
 
     It ends when every process of the family is gone (or detached) or when closed.
     Leaving an intercepted event without a verdict, fetching the next one, closing the
     stream, an exception or a cancellation all release this stream's hold.
+
+    Without ``async with``, the ``async for`` loop owns the stream: leaving it, however
+    (its end, ``break``, ``return``, an exception, a cancellation), closes the stream as
+    ``aclose()`` would, at the event loop's next pass; iterating it again then raises
+    RuntimeError. A stream that nobody holds any more is closed the same way (with a
+    ResourceWarning if it was still open). See docs/engines.md, "Streams nobody closes".
     """
 
     def __init__(self, tracer: Tracer, sub: Subscription) -> None:
@@ -895,14 +1012,53 @@ class EventStream:
         self._current: _Ctl | None = None
         self._done = False
         self._scope: anyio.CancelScope | None = None
+        self._entered = False      # in `async with`: that block, not a loop, owns it
+        self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
         # trio: the consumer parks in wait_readable on a pipe of this stream's own, which
         # the tracer thread writes to (see _park_on_pipe); None before the first park
         self._pipe: tuple[int, int] | None = None
         # never (again): asyncio, no descriptor to spare, or the pipe was closed
         self._no_pipe = tracer._aio_loop is not None
-        sub.wake = self._wake
-        sub.gone = self._gone
+        # (weakly: the subscription lives in its family's list as long as the stream is
+        # open, and must not keep a stream nobody holds alive: see __del__)
+        me = weakref.ref(self)
+
+        def wake() -> None:
+            stream = me()
+            if stream is not None:
+                stream._wake()
+
+        def gone(tid: int) -> None:
+            stream = me()
+            if stream is not None:
+                stream._gone(tid)
+        sub.wake = wake
+        sub.gone = gone
+
+    def __del__(self) -> None:
+        """Nobody holds this stream any more: close it (release its holds, stop its
+        buffering), as aclose() would, at the event loop's next pass (see Tracer._soon)."""
+        sub = self._sub
+        if sub.closed or sys.is_finalizing():
+            return
+        live = not self._done and not (sub.buffer and sub.buffer[-1] is END)
+        if live and not self._loop_closed:
+            fam = sub.family
+            root = fam.root if fam is not None else None
+            warnings.warn(f"an aiotrace event stream of pid {root.pid if root else '?'} was "
+                          "never closed; it is closed now. Use `async with stream:` or "
+                          "`await stream.aclose()`", ResourceWarning, source=self,
+                          stacklevel=2)
+        self._tracer._soon(self._close_now)
+
+    def _loop_ended(self) -> None:
+        """The bare `async for` that iterated this stream was left (see _BareLoop)."""
+        if self._entered or self._sub.closed:
+            return
+        if not self._done:
+            self._loop_closed = True
+        self._tracer._soon(self._close_now)
 
     def _wake(self) -> None:  # loop thread, from the pump
         # (sub.flagged stays set: the tracer thread queues no more wake-ups for this stream
@@ -974,8 +1130,15 @@ class EventStream:
         """Events not delivered because the buffer was full (``overflow="drop"``)."""
         return self._sub.dropped
 
-    def __aiter__(self) -> EventStream:
-        return self
+    def __aiter__(self) -> EventStream | _BareLoop:
+        if self._entered:
+            return self
+        if self._loop_closed:
+            raise RuntimeError(
+                "this stream was closed when the `async for` loop that iterated it without "
+                "`async with` ended: to iterate a stream in several loops, or to give a "
+                "verdict after the loop, use `async with stream:`")
+        return _BareLoop(self)
 
     def _release_current(self) -> None:
         """Fetching the next event ends this stream's hold on the previous one."""
@@ -1095,6 +1258,9 @@ class EventStream:
         await _checkpoint()
 
     async def _close(self) -> None:
+        self._close_now()
+
+    def _close_now(self) -> None:
         sub = self._sub
         if sub.closed:
             return
@@ -1120,6 +1286,7 @@ class EventStream:
             fam.update_mode()
 
     async def __aenter__(self) -> EventStream:
+        self._entered = True
         if self._sub.intercept:
             self._scope = anyio.CancelScope()
             self._scope.__enter__()
@@ -1132,6 +1299,33 @@ class EventStream:
         if scope is not None:
             return scope.__exit__(*exc)
         return None
+
+
+class _BareLoop:
+    """What a bare ``async for`` iterates: a stream used without ``async with``.
+
+    Python tells an async iterator nothing when a loop is left early (only an async
+    generator is closed, and only when the garbage collector finds it). But the iterator
+    that ``__aiter__`` returns is held by nothing but the loop itself (on its frame's value
+    stack), so CPython drops it the moment the loop is left, however: at its end, by
+    ``break`` or ``return``, or by an exception or a cancellation that passes through it,
+    even one kept with its traceback (the traceback keeps the frame's variables, the
+    stream among them, not its value stack). Its finalizer closes the stream: so that an
+    engine whose loop is gone leaves no thread stopped and no stream filling up."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: EventStream) -> None:
+        self._stream = stream
+
+    def __aiter__(self) -> _BareLoop:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        return self._stream.__anext__()
+
+    def __del__(self) -> None:
+        self._stream._loop_ended()
 
 
 class _Ctl:
@@ -1167,7 +1361,9 @@ class _Ctl:
         if self.gone:
             return
         if self.done:
-            raise RuntimeError("a verdict was already given for this event")
+            raise RuntimeError(
+                "a verdict was already given for this event, or its hold was released (its "
+                "stream went on to its next event, or was closed)")
         self.done = True
         regs = self._regs
         if change is None and self._c_ok and (regs is None or not regs._dirty) and (
@@ -1198,26 +1394,27 @@ class _Ctl:
 
     def return_value(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")
+        ret = _check.signed_word(value, "return_value()")
 
         def change(v: Verdict) -> None:
-            v.skip_return = int(value)
+            v.skip_return = ret
             v.new_nr = v.new_args = None
         self._give(change)
 
     def fail(self, ev: TraceEvent, err: int) -> None:
-        if not 0 < int(err) < 4096:
-            raise ValueError(f"fail() takes a positive errno such as errno.EACCES, not {err!r}")
-        self.return_value(ev, -int(err))
+        err = _check.errno_value(err, "fail()")
+        if isinstance(ev, SyscallExit):
+            self.set_return(ev, -err)
+        else:
+            self.return_value(ev, -err)
 
     def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any) -> None:
         _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
-            nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
+            nr = _check.syscall_number(name_or_nr, "rewrite()")
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
-        new_args = None if args is None else tuple(int(a) & 0xFFFFFFFFFFFFFFFF for a in args)
-        if new_args is not None and len(new_args) > 6:
-            raise ValueError("a system call has at most 6 arguments")
+        new_args = None if args is None else _check.sequence_of_words(args, "rewrite() args", 6)
 
         def change(v: Verdict) -> None:
             v.skip_return = None
@@ -1229,16 +1426,16 @@ class _Ctl:
 
     def set_return(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallExit, "set_return()")
+        ret = _check.signed_word(value, "set_return()")
 
         def change(v: Verdict) -> None:
-            v.set_return = int(value)
+            v.set_return = ret
         self._give(change)
 
     def replace_signal(self, ev: TraceEvent, signo: int) -> None:
         from ._core._events import Signal
         _expect(ev, Signal, "suppress()/replace()")
-        if not 0 <= signo < 65:
-            raise ValueError(f"not a signal number: {signo}")
+        signo = _check.signal_number(signo, "replace()", lo=0)   # (0: suppress())
 
         def change(v: Verdict) -> None:
             v.signo = signo
@@ -1297,7 +1494,7 @@ class Registers:
     def __setattr__(self, name: str, value: int) -> None:
         if name not in _ffi.REG_NAMES:
             raise AttributeError(f"no register {name!r}")
-        setattr(self._raw, name, int(value) & ((1 << 64) - 1))
+        setattr(self._raw, name, _check.word(value, f"regs.{name}"))
         object.__setattr__(self, "_dirty", True)
 
     def as_dict(self) -> dict[str, int]:
@@ -1348,6 +1545,7 @@ class ThreadHandle:
         """Write *data* in the tracee's stack, below the red zone, and return its address:
         room for a new path or struct to point a rewritten argument at. Valid until the
         thread runs user code again (the end of the current syscall)."""
+        data = bytes(_check.buffer(data, "scratch()"))
         ctl = self._ctl
         if ctl is None or ctl.regs is None:
             raise TraceeGone(self.tid, f"thread {self.tid} is gone")
@@ -1357,12 +1555,16 @@ class ThreadHandle:
         return addr
 
     def read(self, addr: int, n: int) -> bytes:
+        """*n* bytes at *addr* (fewer at the end of a mapping)."""
+        addr, n = _check.address_range(addr, n, "read()")
         try:
             return _ffi.vm_read(self.tid, addr, n)
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
 
     def read_string(self, addr: int, limit: int = 4096) -> bytes:
+        """The NUL-terminated string at *addr* (without its NUL), at most *limit* bytes."""
+        addr, limit = _check.address_range(addr, limit, "read_string()")
         out = b""
         while len(out) < limit:
             # never read across a page boundary in one go: the next page may be unmapped
@@ -1377,6 +1579,9 @@ class ThreadHandle:
         return out
 
     def write(self, addr: int, data: bytes) -> None:
+        """Write *data* at *addr*, read-only pages included."""
+        data = bytes(_check.buffer(data, "write()"))
+        addr, _ = _check.address_range(addr, len(data), "write()")
         try:
             n = _ffi.vm_write(self.tid, addr, data)
             if n == len(data):
@@ -1384,8 +1589,8 @@ class ThreadHandle:
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
         except OSError as exc:
-            if exc.errno != _errno.EFAULT:
-                raise
+            if exc.errno != _errno.EFAULT or addr >= 1 << 63:
+                raise   # (no user page is there: /proc/PID/mem cannot seek so far)
         # read-only pages: /proc/PID/mem writes with FOLL_FORCE, as debuggers do
         with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
             f.seek(addr)

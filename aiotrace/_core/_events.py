@@ -118,11 +118,13 @@ class SyscallEntry(TraceEvent):
         (self._ctl or _no_ctl(self)).fail(self, err)
 
     def return_value(self, value: int) -> None:
-        """Skip the call; it returns *value*."""
+        """Skip the call; it returns *value* (64 bits, signed or unsigned)."""
         (self._ctl or _no_ctl(self)).return_value(self, value)
 
     def rewrite(self, name_or_nr: str | int | None = None, args: Any = None) -> None:
-        """Run a different call, or the same with other arguments."""
+        """Run a different call (a name, or a number from 0 to 469: see
+        ``Process.events``), or the same with other arguments (at most six ints of 64
+        bits; the ones not given are kept)."""
         (self._ctl or _no_ctl(self)).rewrite(self, name_or_nr, args)
 
 
@@ -153,10 +155,12 @@ class SyscallExit(TraceEvent):
         return f"<SyscallExit #{self.seq} pid={self.pid} tid={self.tid} {self.name}() = {res}>"
 
     def set_return(self, value: int) -> None:
+        """The call returns *value* (64 bits, signed or unsigned)."""
         (self._ctl or _no_ctl(self)).set_return(self, value)
 
     def fail(self, err: int) -> None:
-        (self._ctl or _no_ctl(self)).set_return(self, -err)
+        """The call returns ``-err`` (an errno such as ``errno.EACCES``)."""
+        (self._ctl or _no_ctl(self)).fail(self, err)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +195,7 @@ class Signal(TraceEvent):
         (self._ctl or _no_ctl(self)).replace_signal(self, 0)
 
     def replace(self, signo: int) -> None:
-        (self._ctl or _no_ctl(self)).replace_signal(self, int(signo))
+        (self._ctl or _no_ctl(self)).replace_signal(self, signo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,10 @@ import anyio
 import anyio.abc
 
 from aiotrace import Exec, SyscallEntry, SyscallExit
+from aiotrace import _check
 from aiotrace._core._syscalls import SYSCALL_NUMBERS
+
+from ._inject import InjectRule, _check_engine_process
 
 __all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
 
@@ -178,6 +181,15 @@ async def count_syscalls(
     one of its ``retval=`` rules tampers with is counted as a success whatever the value,
     as ``strace -c`` counts it (``retval=-1`` is not an error).
     """
+    _check_engine_process(proc, "count_syscalls()")
+    if isinstance(injected, (str, bytes)) or not isinstance(injected, Iterable):
+        raise TypeError("count_syscalls(injected=...) takes InjectRule objects, not "
+                        f"{_check.show(injected)}")
+    injected = list(injected)
+    for rule in injected:
+        if not isinstance(rule, InjectRule):
+            raise TypeError("count_syscalls(injected=...) takes InjectRule objects (such as "
+                            f"parse_inject('openat:retval=0')), not {_check.show(rule)}")
     counts = SyscallCounts()
     entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
     retval_rules: dict[int, Any] = {}   # nr -> the rule that decides its calls

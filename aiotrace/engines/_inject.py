@@ -27,7 +27,7 @@ import errno as _errno
 import re
 import signal as _signal
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,7 +35,8 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from aiotrace import SyscallEntry, SyscallExit, TraceeGone
+from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone
+from aiotrace import _check
 from aiotrace._core._syscalls import SYSCALL_NUMBERS
 
 __all__ = ["InjectRule", "parse_inject", "parse_delay", "inject"]
@@ -89,36 +90,51 @@ class InjectRule:
     spec: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "syscalls", frozenset(self.syscalls))
         what = f"inject rule {self.spec!r}" if self.spec else "InjectRule"
+        names = self.syscalls
+        if isinstance(names, str):
+            names = frozenset({names})   # (one call alone, not its letters)
+        elif not isinstance(names, Iterable) or isinstance(names, (bytes, Mapping)):
+            raise TypeError(f"{what}: syscalls takes a set of system call names, such as "
+                            f"{{'openat'}}, not {_check.show(names)}")
+        object.__setattr__(self, "syscalls", frozenset(names))
         if not self.syscalls:
             raise ValueError(f"{what}: no system call given")
-        for name in sorted(self.syscalls):
+        for name in sorted(self.syscalls, key=str):
+            if not isinstance(name, str):
+                raise TypeError(f"{what}: syscalls takes names such as 'openat', not "
+                                f"{_check.show(name)}")
             if name not in SYSCALL_NUMBERS:
                 raise ValueError(f"{what}: {_unknown_syscall(name)}")
         if self.error is not None and self.retval is not None:
             raise ValueError(f"{what}: error= and retval= are mutually exclusive")
-        if self.error is not None and not 1 <= self.error <= _MAX_ERRNO:
-            raise ValueError(f"{what}: error must be an errno in 1..{_MAX_ERRNO}, not {self.error}")
-        if self.signal is not None and not 1 <= self.signal <= _signal.SIGRTMAX:
-            raise ValueError(
-                f"{what}: signal must be in 1..{int(_signal.SIGRTMAX)}, not {self.signal}")
+        if self.error is not None:
+            _check.errno_value(self.error, f"{what}: error")
+        if self.retval is not None:
+            # (kept as given, checked as the verdict will take it: not on the thread held)
+            _check.signed_word(self.retval, f"{what}: retval")
+        if self.signal is not None:
+            _check.signal_number(self.signal, f"{what}: signal")
         for name in ("delay_enter_ns", "delay_exit_ns"):
             v = getattr(self, name)
-            if v is not None and v < 0:
-                raise ValueError(f"{what}: {name} must not be negative")
+            if v is not None:
+                _check.integer(v, f"{what}: {name}", 0, (1 << 63) - 1,
+                               "a number of nanoseconds, 0 or more (parse_delay('100ms'))")
+        _check.integer(self.first, f"{what}: first", 1, (1 << 63) - 1,
+                       "the first call to tamper with, counted from 1")
+        if self.last is not None:
+            _check.integer(self.last, f"{what}: last", 0, (1 << 63) - 1,
+                           "the last call to tamper with, or None")
+        _check.integer(self.step, f"{what}: step", 0, (1 << 63) - 1,
+                       "the step between tampered calls, 0 for the first only")
         if all(getattr(self, a) is None for a in
                ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")):
             raise ValueError(
                 f"{what}: at least one of error=, retval=, signal=, delay_enter= or "
                 "delay_exit= is required")
-        if self.first < 1:
-            raise ValueError(f"{what}: first must be at least 1, not {self.first}")
         if self.last is not None and self.last < self.first:
             raise ValueError(
                 f"{what}: last ({self.last}) must not be less than first ({self.first})")
-        if self.step < 0:
-            raise ValueError(f"{what}: step must not be negative")
 
     def applies_to(self, n: int) -> bool:
         """True when the *n*-th call (counted from 1) is to be tampered with."""
@@ -388,6 +404,12 @@ def _tgkill(pid: int, tid: int, signo: int) -> None:
         raise OSError(err, f"tgkill({pid}, {tid}, {signo}): {_errno.errorcode.get(err, err)}")
 
 
+def _check_engine_process(proc: Any, what: str) -> None:
+    if not isinstance(proc, Process):
+        raise TypeError(f"{what} takes the traced aiotrace.Process (from tracer.spawn() or "
+                        f"tracer.attach()), not {_check.show(proc)}")
+
+
 async def _release_after(handle: Any, delay_ns: int) -> None:
     try:
         await anyio.sleep(delay_ns / 1e9)   # the thread stays stopped meanwhile
@@ -420,6 +442,9 @@ async def inject(
     parsed = [r if isinstance(r, InjectRule) else parse_inject(r) for r in rules]
     if not parsed:
         raise ValueError("inject() needs at least one rule, such as 'openat:error=ENOENT'")
+    _check_engine_process(proc, "inject()")
+    if only is not None and not callable(only):
+        raise TypeError(f"inject(only=...) takes a function of the call, not {_check.show(only)}")
     table: dict[int, InjectRule] = {}
     for given in parsed:
         for name in given.syscalls:

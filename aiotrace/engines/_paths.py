@@ -18,7 +18,10 @@ import anyio
 import anyio.abc
 
 from aiotrace import SyscallEntry, TraceeGone
+from aiotrace import _check
 from aiotrace._core._syscalls import SYSCALL_NUMBERS
+
+from ._inject import _check_engine_process
 
 __all__ = ["PATH_SYSCALLS", "PathMap", "rewrite_paths"]
 
@@ -68,9 +71,13 @@ class PathMap:
     """
 
     def __init__(self, mapping: _Prefixes) -> None:
+        if not isinstance(mapping, Mapping):
+            raise TypeError("PathMap takes a mapping of prefixes to directories, such as "
+                            f"{{'/virtual': '/tmp/real'}}, not {_check.show(mapping)}")
         rules: list[tuple[list[bytes], bytes]] = []
         for prefix, target in mapping.items():
-            p = os.fsencode(prefix)
+            p = os.fsencode(_check.path(prefix, "PathMap (a prefix)"))
+            _check.path(target, f"PathMap[{prefix!r}]")
             if not p.startswith(b"/"):
                 raise ValueError(f"a mapped prefix must be an absolute path, not {prefix!r}")
             if b"\0" in p or b"\0" in os.fsencode(target):
@@ -128,6 +135,7 @@ async def rewrite_paths(
     access, readlink, exec, chdir, mkdir, unlink, rename, link...). Start it with
     ``await tg.start(rewrite_paths, proc, {"/virtual": tmpdir})`` before ``proc.resume()``.
     """
+    _check_engine_process(proc, "rewrite_paths()")
     pm = mapping if isinstance(mapping, PathMap) else PathMap(mapping)
     indices = {SYSCALL_NUMBERS[name]: idx for name, idx in PATH_SYSCALLS.items()
                if name in SYSCALL_NUMBERS}
