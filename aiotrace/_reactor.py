@@ -203,8 +203,6 @@ class Tracer:
             if self._aio_loop is not None:
                 self._aio_loop.remove_reader(self._rfd)   # before anyone closes it
             self._closed = True
-            if core.crash is not None:
-                self._reap_after_crash()
             for proc in self._processes:
                 proc._tracer_finished()
             for stream in list(self._piped):
@@ -228,28 +226,6 @@ class Tracer:
                 self._trio_token.run_sync_soon(fn)
         except RuntimeError:   # (a closed asyncio loop; trio.RunFinishedError)
             pass
-
-    def _reap_after_crash(self) -> None:
-        """The tracer thread ended on an internal error: the programs it spawned and still
-        traced die with it (PTRACE_O_EXITKILL, once it has exited: joined here) and are
-        this process's children, which nobody else will reap. (A spawned program that was
-        detached runs on; it is left to the application.)"""
-        core = self._core
-        if core.thread is not None:
-            core.thread.join()
-        for proc in list(core.procs.values()):
-            if proc.spawned and proc.status is None and not proc.detached:
-                try:
-                    os.kill(proc.pid, _signal.SIGKILL)   # (still ours: not reaped)
-                    while True:
-                        # (the joined thread may not have left the kernel yet: until it
-                        # has, it is still the tracer, and this thread of its group is
-                        # told of the child's ptrace stops too: its exit stop)
-                        _, status = os.waitpid(proc.pid, 0)
-                        if not os.WIFSTOPPED(status):
-                            break
-                except (ProcessLookupError, ChildProcessError):
-                    pass
 
     def _looked(self) -> None:
         """Loop thread, in a verdict (Core.release_c): the records and replies that came

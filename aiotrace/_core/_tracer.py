@@ -743,8 +743,12 @@ class Core:
                 continue
             if os.WIFSTOPPED(status):
                 self._salvage_stop(tid, killed, waiting)
-            else:
-                waiting.discard(tid)
+                continue
+            waiting.discard(tid)
+            proc = self.procs.get(tid)
+            if proc is not None and proc.family.root is proc:
+                proc.status = status   # (its wait() has it: the status is known)
+                self.reply(partial(proc.family.on_death, returncode(status)))
 
     def _salvage_stop(self, tid: int, killed: set[int], waiting: set[int]) -> None:
         """A stop seen by _salvage: a thread of a killed process (or a new one of its)
