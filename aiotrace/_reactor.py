@@ -25,7 +25,7 @@ import sniffio
 
 from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._syscalls import SYSCALL_NUMBERS, syscall_number
+from ._core._syscalls import ALL_NAMES, selector_keys, syscall_number
 from ._core._tracer import (
     BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
     Subscription, Verdict,
@@ -307,6 +307,9 @@ class Tracer:
         works: the process then falls back to stopping at every syscall. A prefiltered
         process cannot be detached (its filter would make those calls fail with ENOSYS),
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
+        Names are resolved as in ``events()``: the filter stops the named calls of every
+        system call ABI (a 32-bit ``open`` too), so none that a stream may want runs
+        untraced.
 
         ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
         before exec; by default it inherits the tracer thread's, which is the affinity
@@ -610,7 +613,10 @@ class Process:
         """Subscribe now to events of this process (and its followed children).
 
         *types* are event classes (all when none are given); *syscalls* names or numbers
-        filter syscall events; *tids* filters threads. The buffer holds *buffer* events;
+        filter syscall events: a name is its call in every system call ABI that has it
+        (``"open"`` also matches the i386 ``open`` of a 32-bit program or of ``int $0x80``,
+        and x32's), ``"open@64"``, ``"open@32"``, ``"open@x32"`` one ABI's, and an int an
+        x86-64 number (see docs/engines.md); *tids* filters threads. The buffer holds *buffer* events;
         when it is full the traced thread waits for the consumer (``overflow="block"``,
         lossless) or the event is counted in ``dropped`` (``overflow="drop"``).
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
@@ -779,9 +785,27 @@ def _cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
 
 
 def _syscall_set(syscalls: Iterable[str | int]) -> frozenset[int]:
+    """syscalls=, as the set of keys the tracer filters with (see _core._syscalls): a name
+    is its call in every ABI that has it (``open`` is also i386's 5 and x32's), ``NAME@64``,
+    ``NAME@32`` or ``NAME@x32`` in one ABI (strace's qualifiers), and an int is an x86-64
+    number (any int the kernel may see: -1, 1000...)."""
     if isinstance(syscalls, str):
         syscalls = [syscalls]
-    return frozenset(s if isinstance(s, int) else _syscall_nr_or_error(s) for s in syscalls)
+    keys: set[int] = set()
+    for s in syscalls:
+        if isinstance(s, int) and not isinstance(s, bool):
+            if not -0x80000000 <= s < 0x80000000:
+                raise ValueError(f"{s} is not a system call number: the kernel takes the "
+                                 "number as a 32-bit int")
+            keys.add(s)
+        elif isinstance(s, str):
+            got = selector_keys(s)
+            if not got:
+                raise _unknown_syscall(s)
+            keys |= got
+        else:
+            raise TypeError(f"syscalls= takes names and numbers, not {s!r}")
+    return frozenset(keys)
 
 
 def _late_sets(
@@ -809,7 +833,7 @@ def _prefetch_sets(
             raise ValueError(f"prefetch= takes SyscallEntry and SyscallExit as keys, not {cls!r}")
         table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for call, copies in calls.items():
-            (nr,) = _syscall_set([call])
+            keys = _syscall_set([call])   # (only x86-64 calls are copied, by the C loop)
             made = []
             for c in copies:
                 copy = _copy_spec(call, tuple(c))
@@ -819,7 +843,8 @@ def _prefetch_sets(
                 made.append(copy)
             if len(made) > 2:
                 raise ValueError(f"prefetch= of {call!r}: at most 2 copies per stop")
-            table[nr] = tuple(made)
+            for key in keys:
+                table[key] = tuple(made)
         out[cls] = table
     return out
 
@@ -870,13 +895,23 @@ def _tid_set(tids: Iterable[int]) -> frozenset[int]:
     return out
 
 
-def _syscall_nr_or_error(name: str) -> int:
+def _unknown_syscall(name: str) -> ValueError:
+    base, at, suffix = name.rpartition("@")
+    if at and suffix in ("64", "32", "x32") and base in ALL_NAMES:
+        return ValueError(f"unknown system call {name!r}: the {suffix} ABI has no {base!r}")
+    close = sorted(n for n in ALL_NAMES if n.startswith(name[:3]))[:5]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return ValueError(f"unknown system call {name!r}{hint}")
+
+
+def _syscall_nr_or_error(name: str, abi: str = "x86_64") -> int:
+    """The number of *name* in ABI *abi* (a rewrite keeps the call's ABI)."""
     try:
-        return syscall_number(name)
+        return syscall_number(name, abi)
     except KeyError:
-        close = [n for n in SYSCALL_NUMBERS if n.startswith(name[:3])][:5]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ValueError(f"unknown system call {name!r}{hint}") from None
+        if name in ALL_NAMES:
+            raise ValueError(f"the {abi} ABI has no system call {name!r}") from None
+        raise _unknown_syscall(name) from None
 
 
 class EventStream:
@@ -1212,7 +1247,9 @@ class _Ctl:
         _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
-            nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(name_or_nr)
+            # (a number, or a name of the call's own ABI: an i386 call stays one)
+            nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(
+                name_or_nr, getattr(ev, "abi", "x86_64"))
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
         new_args = None if args is None else tuple(int(a) & 0xFFFFFFFFFFFFFFFF for a in args)
         if new_args is not None and len(new_args) > 6:
@@ -1266,7 +1303,7 @@ class _Ctl:
             core.post(lambda: core.close_sub(sub))
 
     def thread(self, ev: TraceEvent) -> ThreadHandle:
-        return ThreadHandle(ev.pid, ev.tid, self)
+        return ThreadHandle(ev.pid, ev.tid, self, getattr(ev, "abi", None) == "i386")
 
 
 def _expect(ev: TraceEvent, cls: type, what: str) -> None:
@@ -1325,12 +1362,14 @@ class ThreadHandle:
     """A stopped thread: its memory (read and written from the loop thread directly,
     without a round trip to the tracer thread) and a copy of its registers."""
 
-    __slots__ = ("pid", "tid", "_ctl")
+    __slots__ = ("pid", "tid", "_ctl", "_narrow")
 
-    def __init__(self, pid: int, tid: int, ctl: _Ctl | None = None) -> None:
+    def __init__(self, pid: int, tid: int, ctl: _Ctl | None = None,
+                 narrow: bool = False) -> None:
         self.pid = pid
         self.tid = tid
         self._ctl = ctl
+        self._narrow = narrow   # stopped in an i386 call: its pointers are 32 bits
 
     def __repr__(self) -> str:
         return f"<aiotrace thread pid={self.pid} tid={self.tid}>"
@@ -1346,12 +1385,21 @@ class ThreadHandle:
     def scratch(self, data: bytes) -> int:
         """Write *data* in the tracee's stack, below the red zone, and return its address:
         room for a new path or struct to point a rewritten argument at. Valid until the
-        thread runs user code again (the end of the current syscall)."""
+        thread runs user code again (the end of the current syscall).
+
+        At an i386 call (``abi == "i386"``) the kernel reads 32-bit pointers: a thread
+        whose stack is above 4 GiB (a 64-bit program that makes ``int $0x80`` calls) has no
+        room there, and this raises ValueError instead of handing out an address the
+        kernel would cut."""
         ctl = self._ctl
         if ctl is None or ctl.regs is None:
             raise TraceeGone(self.tid, f"thread {self.tid} is gone")
+        addr = (ctl.regs.rsp - 128 - 4096 - ctl.scratch_used - len(data) - 16) & ~15
+        if self._narrow and (addr < 0 or addr + len(data) > 1 << 32):
+            raise ValueError(
+                f"thread {self.tid} is in an i386 system call, whose pointers are 32 bits, "
+                f"and its stack ({ctl.regs.rsp:#x}) is above 4 GiB: no scratch memory")
         ctl.scratch_used += len(data) + 16
-        addr = (ctl.regs.rsp - 128 - 4096 - ctl.scratch_used) & ~15
         self.write(addr, data)
         return addr
 

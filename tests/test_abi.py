@@ -6,7 +6,8 @@
   bit 31 set).
 * Calls of the other ABIs of an x86-64 kernel: i386 (``int $0x80`` from a 64-bit program,
   a 32-bit program) and x32. Their numbers are of another table (i386's 5 is open,
-  x86-64's fstat): events name them in their ABI.
+  x86-64's fstat): events name them in their ABI, filters and engines that name a call
+  see it in every ABI, the seccomp prefilter stops them, and verdicts apply to them.
 
 Each tracing test runs on asyncio and trio, and on both tracer loops.
 """
@@ -23,6 +24,7 @@ import pytest
 
 import aiotrace
 from aiotrace import Death, SyscallEntry, SyscallExit
+from aiotrace.engines import count_syscalls, inject, rewrite_paths
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
@@ -123,7 +125,7 @@ async def test_huge_numbers_pass_no_filter_that_does_not_name_them(target, tmp_p
     """-1 was also the tracer's "no call": such a call passed every syscalls= filter."""
     rc, out, (evs, ones) = await _run(
         [target("huge_nr")], tmp_path, ((SyscallEntry, SyscallExit), {"syscalls": {"getppid"}}),
-        ((SyscallExit,), {"syscalls": {-1, 39}}))
+        ((SyscallExit,), {"syscalls": {-1, "getpid@64"}}))
     assert rc == 3 and out == "after\n"
     assert [e.name for e in evs] == ["getppid"] * 4
     assert [(e.abi, e.nr) for e in ones] == [("x86_64", -1)] * 2 + [("x86_64", 39)]
@@ -167,3 +169,137 @@ async def test_int80_calls_are_named_in_their_abi(target, tmp_path):
     assert x32_entry.captured == str(data)
     assert x32_exit.retval == int(out.splitlines()[1].split()[-1])
     assert "[i386]" in repr(entry) and "[x32]" in repr(x32_exit)
+
+
+@pytest.mark.parametrize("syscalls, want", [
+    ({"open"}, [("i386", "open"), ("x32", "open")]),
+    ({"open@32"}, [("i386", "open")]),
+    ({"open@x32"}, [("x32", "open")]),
+    ({"open@64", "fstat"}, []),   # (x86-64's fstat is 5: not i386's open)
+    ({5}, []),                    # (an int is an x86-64 number)
+])
+async def test_filters_name_a_call_in_every_abi(syscalls, want, target, tmp_path):
+    rc, _, (evs,) = await _run([target("int80"), "/dev/null"], tmp_path,
+                               ((SyscallEntry,), {"syscalls": syscalls}))
+    assert rc == 0
+    assert [(e.abi, e.name) for e in evs if e.name != "fstat"] == want
+
+
+async def test_unknown_names_are_refused(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("int80"), "/dev/null"])
+        with pytest.raises(ValueError, match="unknown system call .nosuchcall@32."):
+            proc.events(syscalls={"nosuchcall@32"})
+        with pytest.raises(ValueError, match="the 32 ABI has no .newfstatat."):
+            proc.events(syscalls={"newfstatat@32"})
+        proc.events(syscalls={"stat64", "socketcall", "_llseek", "mmap2"})   # i386's own
+        proc.kill()
+        await proc.wait()
+
+
+@pytest.mark.parametrize("prefilter", [None, {"open"}], ids=["", "prefilter"])
+async def test_an_engine_that_denies_open_denies_the_i386_open(prefilter, target, tmp_path):
+    async def deny(stream: aiotrace.EventStream, denied: list[Any]) -> None:
+        async with stream:
+            async for call in stream:
+                denied.append((call.abi, call.name))
+                call.fail(errno.EACCES)
+
+    out = tmp_path / "stdout"
+    denied: list[Any] = []
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("int80"), "/dev/null"], stdout=f,
+                                      syscalls=prefilter)
+            stream = proc.events(SyscallEntry, syscalls={"open"}, intercept=True)
+            proc.resume()
+            await deny(stream, denied)
+            rc = await proc.wait()
+    assert denied == [("i386", "open"), ("x32", "open")]
+    assert rc == 1
+    assert out.read_text() == f"i386 open: {-errno.EACCES}\nx32 open: {-errno.EACCES}\n"
+
+
+async def test_the_prefilter_stops_calls_of_every_abi(target, tmp_path):
+    """spawn(syscalls=) compiles the wanted calls per ABI: the i386 and x32 opens stop
+    (they ran untraced), and x86-64's fstat, i386's 5 in the other table, does not."""
+    rc, _, (evs,) = await _run([target("int80"), "/dev/null"], tmp_path,
+                               ((SyscallEntry, SyscallExit), {"syscalls": {"open", "getppid"}}),
+                               syscalls={"open", "getppid"})
+    assert rc == 0
+    assert [(e.kind, e.abi, e.name) for e in _between_markers(evs)] == [
+        ("syscall.entry", "i386", "open"), ("syscall.exit", "i386", "open"),
+        ("syscall.entry", "x32", "open"), ("syscall.exit", "x32", "open")]
+
+
+@pytest.mark.parametrize("verdict, printed", [
+    ("return_value", "i386 open: 42"),
+    ("rewrite", "i386 open: PID"),        # the i386 getpid (20), not x86-64's (39: mkdir)
+    ("set_return", "i386 open: 77"),
+])
+async def test_verdicts_on_an_i386_call(verdict, printed, target, tmp_path):
+    out = tmp_path / "stdout"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("int80"), "/dev/null"], stdout=f)
+            cls = SyscallExit if verdict == "set_return" else SyscallEntry
+            stream = proc.events(cls, syscalls={"open@32"}, intercept=True)
+            proc.resume()
+            async with stream:
+                async for call in stream:
+                    if verdict == "return_value":
+                        call.return_value(42)
+                    elif verdict == "rewrite":
+                        call.rewrite("getpid")
+                    else:
+                        assert call.retval == 3
+                        call.set_return(77)
+            rc = await proc.wait()
+    assert rc == 0
+    assert out.read_text().splitlines()[0] == printed.replace("PID", str(proc.pid))
+
+
+async def test_a_32_bit_program_under_write_error_eio(target, tmp_path):
+    """inject=write:error=EIO must fail the i386 write (4), not the i386 exit (1, which
+    is x86-64's write): the program used to run on past its exit and die of SIGSEGV."""
+    out = tmp_path / "stdout"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer, anyio.create_task_group() as tg:
+            proc = await tracer.spawn([target("t32")], stdout=f)
+            done = await tg.start(inject, proc, "write:error=EIO")
+            counts = await tg.start(count_syscalls, proc)
+            proc.resume()
+            assert await proc.wait() == 5
+    assert out.read_text() == ""
+    assert done == {"write": 1}
+    st = counts["write@32"]
+    assert (st.abi, st.nr, st.calls, st.errors) == ("i386", 4, 1, 1)
+    assert counts["execve"].abi == "x86_64"   # (the exec's own call)
+    assert "System call usage summary for 32 bit mode:" in counts.table()
+
+
+async def test_rewrite_paths_of_i386_calls(target, tmp_path):
+    """A 32-bit program's open (its stack below 4 GiB) is rewritten: /dev/null is looked
+    for in an empty directory; a 64-bit program's int $0x80 open cannot point at its
+    stack (above 4 GiB), and fails with EFAULT rather than open the unmapped path."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    async with aiotrace.open_tracer() as tracer, anyio.create_task_group() as tg:
+        proc = await tracer.spawn([target("t32")], stdout=subprocess.DEVNULL)
+        done = await tg.start(rewrite_paths, proc, {"/dev": str(empty)})
+        opens = proc.events(SyscallExit, syscalls={"open"})
+        proc.resume()
+        async with opens:
+            got = [(e.abi, e.retval) async for e in opens]
+        assert await proc.wait() == 0
+    assert got == [("i386", -errno.ENOENT)] and done == {"open": 1}
+
+    out = tmp_path / "stdout"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer, anyio.create_task_group() as tg:
+            proc = await tracer.spawn([target("int80"), "/virtual/null"], stdout=f)
+            done = await tg.start(rewrite_paths, proc, {"/virtual": str(empty)})
+            proc.resume()
+            assert await proc.wait() == 1
+    assert out.read_text().splitlines()[0] == f"i386 open: {-errno.EFAULT}"
+    assert done == {"open": 1}   # (the x32 open: its pointer is 64 bits wide)

@@ -226,3 +226,10 @@ def test_int80(target) -> None:
     assert second in ("x32 open: -38", "x32 open: 4"), second
     r = run(target("int80"), "/nonexistent")
     assert r.returncode == 1 and r.stdout.startswith("i386 open: -2\n")
+
+
+def test_t32(target) -> None:
+    with open(target("t32"), "rb") as f:
+        assert f.read(5) == b"\x7fELF\x01"   # ELFCLASS32
+    r = run(target("t32"))
+    assert (r.returncode, r.stdout) == (0, "hello from 32\n")
