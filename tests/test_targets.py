@@ -233,3 +233,8 @@ def test_t32(target) -> None:
         assert f.read(5) == b"\x7fELF\x01"   # ELFCLASS32
     r = run(target("t32"))
     assert (r.returncode, r.stdout) == (0, "hello from 32\n")
+
+
+def test_fork32(target) -> None:
+    r = run(target("fork32"))
+    assert (r.returncode, r.stdout) == (0, "")
