@@ -1250,6 +1250,9 @@ class _Ctl:
             # (a number, or a name of the call's own ABI: an i386 call stays one)
             nr = name_or_nr if isinstance(name_or_nr, int) else _syscall_nr_or_error(
                 name_or_nr, getattr(ev, "abi", "x86_64"))
+            if not -0x80000000 <= nr < 0x80000000:
+                raise ValueError(f"rewrite(): {nr} is not a system call number: the kernel "
+                                 "takes the number as a 32-bit int")
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
         new_args = None if args is None else tuple(int(a) & 0xFFFFFFFFFFFFFFFF for a in args)
         if new_args is not None and len(new_args) > 6:

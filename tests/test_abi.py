@@ -261,6 +261,20 @@ async def test_verdicts_on_an_i386_call(verdict, printed, target, tmp_path):
     assert out.read_text().splitlines()[0] == printed.replace("PID", str(proc.pid))
 
 
+async def test_rewrite_refuses_a_number_the_kernel_would_cut(target):
+    """(1 << 32) + 39 would be written as 39 and recorded as a call of another ABI."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("int80"), "/dev/null"], stdout=subprocess.DEVNULL)
+        stream = proc.events(SyscallEntry, syscalls={"open@32"}, intercept=True)
+        proc.resume()
+        async with stream:
+            async for call in stream:
+                with pytest.raises(ValueError, match="32-bit int"):
+                    call.rewrite((1 << 32) + 39)
+                call.resume()
+        assert await proc.wait() == 0
+
+
 async def test_a_32_bit_program_under_write_error_eio(target, tmp_path):
     """inject=write:error=EIO must fail the i386 write (4), not the i386 exit (1, which
     is x86-64's write): the program used to run on past its exit and die of SIGSEGV."""

@@ -96,6 +96,7 @@ def test_syscall_keys(arch, raw, abi, nr, name) -> None:
     assert (ABIS[key_abi(key)], key_nr(key), key_name(key)) == (abi, nr, name)
     assert make_key(key_abi(key), nr) == key and syscall_name(nr, abi) == name
     assert key_raw(key) & 0xFFFFFFFF == raw & 0xFFFFFFFF   # (what a rewrite writes back)
+    assert -(1 << 31) <= key_raw(key) < 1 << 31             # (as the kernel's int)
     if abi == "x86_64":
         assert key == nr   # an x86-64 call's key is its number
 

@@ -592,11 +592,13 @@ def key_nr(key: int) -> int:
 
 
 def key_raw(key: int) -> int:
-    """The number the thread puts in its register for *key* (the x32 bit set back), as a
-    signed int: what a rewrite writes to orig_rax."""
+    """The number the thread puts in its register for *key* (the x32 bit set back), as the
+    kernel's signed 32-bit int: what a rewrite writes to orig_rax."""
     abi = (key + 0x80000000) >> 32
     nr = key - abi * _SPAN
-    return nr + X32_SYSCALL_BIT if abi == ABI_X32 else nr
+    if abi == ABI_X32:
+        nr = (nr + X32_SYSCALL_BIT + 0x80000000) % _SPAN - 0x80000000
+    return nr
 
 
 def key_name(key: int) -> str:
