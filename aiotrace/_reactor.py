@@ -897,11 +897,15 @@ def _tid_set(tids: Iterable[int]) -> frozenset[int]:
 
 def _unknown_syscall(name: str) -> ValueError:
     base, at, suffix = name.rpartition("@")
-    if at and suffix in ("64", "32", "x32") and base in ALL_NAMES:
-        return ValueError(f"unknown system call {name!r}: the {suffix} ABI has no {base!r}")
+    if at and suffix in _ABI_OF_SUFFIX and base in ALL_NAMES:
+        return ValueError(f"unknown system call {name!r}: {_ABI_OF_SUFFIX[suffix]} has no "
+                          f"{base!r}")
     close = sorted(n for n in ALL_NAMES if n.startswith(name[:3]))[:5]
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return ValueError(f"unknown system call {name!r}{hint}")
+
+
+_ABI_OF_SUFFIX = {"64": "x86-64", "32": "i386", "x32": "x32"}
 
 
 def _syscall_nr_or_error(name: str, abi: str = "x86_64") -> int:
@@ -910,7 +914,9 @@ def _syscall_nr_or_error(name: str, abi: str = "x86_64") -> int:
         return syscall_number(name, abi)
     except KeyError:
         if name in ALL_NAMES:
-            raise ValueError(f"the {abi} ABI has no system call {name!r}") from None
+            shown = abi.replace("_", "-")
+            raise ValueError(f"{shown} has no system call {name!r} (the call to rewrite is "
+                             f"an {shown} one)") from None
         raise _unknown_syscall(name) from None
 
 

@@ -192,7 +192,7 @@ async def test_unknown_names_are_refused(target):
         proc = await tracer.spawn([target("int80"), "/dev/null"])
         with pytest.raises(ValueError, match="unknown system call .nosuchcall@32."):
             proc.events(syscalls={"nosuchcall@32"})
-        with pytest.raises(ValueError, match="the 32 ABI has no .newfstatat."):
+        with pytest.raises(ValueError, match="'newfstatat@32': i386 has no 'newfstatat'"):
             proc.events(syscalls={"newfstatat@32"})
         proc.events(syscalls={"stat64", "socketcall", "_llseek", "mmap2"})   # i386's own
         proc.kill()
@@ -262,7 +262,8 @@ async def test_verdicts_on_an_i386_call(verdict, printed, target, tmp_path):
 
 
 async def test_rewrite_refuses_a_number_the_kernel_would_cut(target):
-    """(1 << 32) + 39 would be written as 39 and recorded as a call of another ABI."""
+    """(1 << 32) + 39 would be written as 39 and recorded as a call of another ABI; a
+    name is looked up in the call's own ABI."""
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("int80"), "/dev/null"], stdout=subprocess.DEVNULL)
         stream = proc.events(SyscallEntry, syscalls={"open@32"}, intercept=True)
@@ -271,6 +272,8 @@ async def test_rewrite_refuses_a_number_the_kernel_would_cut(target):
             async for call in stream:
                 with pytest.raises(ValueError, match="32-bit int"):
                     call.rewrite((1 << 32) + 39)
+                with pytest.raises(ValueError, match="i386 has no system call 'newfstatat'"):
+                    call.rewrite("newfstatat")   # (a name of the call's own ABI)
                 call.resume()
         assert await proc.wait() == 0
 
