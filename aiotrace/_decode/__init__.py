@@ -91,7 +91,8 @@ KNOWN_DIFFERENCES = """\
 - i386 calls: structures whose 32-bit layout differs from x86-64's (stat64, the
   timespecs of calls without _time64, iovec, msghdr, sigaction, siginfo, rlimit...) are
   shown as addresses, and socketcall/ipc as their two arguments, where strace decodes
-  them all (and names socketcall's subcall); x32 calls from 512 on print in hex.
+  them all (and names socketcall's subcall); rt_sigreturn and sigreturn print no mask;
+  x32 calls from 512 on print in hex.
 """
 
 
