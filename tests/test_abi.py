@@ -297,14 +297,17 @@ async def test_a_32_bit_program_under_write_error_eio(target, tmp_path):
     assert "System call usage summary for 32 bit mode:" in counts.table()
 
 
-async def test_rewrite_paths_of_i386_calls(target, tmp_path):
+@pytest.mark.parametrize("prefilter", [None, {"open"}], ids=["", "prefilter"])
+async def test_rewrite_paths_of_i386_calls(prefilter, target, tmp_path):
     """A 32-bit program's open (its stack below 4 GiB) is rewritten: /dev/null is looked
-    for in an empty directory; a 64-bit program's int $0x80 open cannot point at its
-    stack (above 4 GiB), and fails with EFAULT rather than open the unmapped path."""
+    for in an empty directory (with the prefilter, at the seccomp stop, the rewrite goes
+    through PTRACE_SETREGS, into ebx); a 64-bit program's int $0x80 open cannot point at
+    its stack (above 4 GiB), and fails with EFAULT rather than open the unmapped path."""
     empty = tmp_path / "empty"
     empty.mkdir()
     async with aiotrace.open_tracer() as tracer, anyio.create_task_group() as tg:
-        proc = await tracer.spawn([target("t32")], stdout=subprocess.DEVNULL)
+        proc = await tracer.spawn([target("t32")], stdout=subprocess.DEVNULL,
+                                  syscalls=prefilter)
         done = await tg.start(rewrite_paths, proc, {"/dev": str(empty)})
         opens = proc.events(SyscallExit, syscalls={"open"})
         proc.resume()
