@@ -18,7 +18,8 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS
+from ._core._syscalls import ABI_CODES, ALL_NAMES, NAMES_BY_ABI, SYSCALL_NAMES, selector_keys
+from ._core._syscalls import syscall_number as _syscall_number_of
 
 #: a register, an argument or a return value: 64 bits, signed or unsigned
 WORD_MIN, WORD_MAX = -(1 << 63), (1 << 64) - 1
@@ -88,41 +89,75 @@ def flag(value: Any, what: str) -> bool:
     return value
 
 
-def syscall_number(value: Any, what: str) -> int:
-    """A system call, by name or number.
+def unknown_syscall(name: str) -> ValueError:
+    """The error for a system call name no ABI has (or the ABI named with @ lacks)."""
+    base, at, suffix = name.rpartition("@")
+    if at and suffix in _ABI_OF_SUFFIX and base in ALL_NAMES:
+        return ValueError(f"unknown system call {name!r}: {_ABI_OF_SUFFIX[suffix]} has no "
+                          f"{base!r}")
+    close = sorted(n for n in ALL_NAMES if n.startswith(name[:3]))[:5] if name else []
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return ValueError(f"unknown system call {name!r}{hint}")
 
-    The rule is strace's (``-e trace=``): a name must be one of the x86-64 table's
-    (Linux 6.18 here); a number must be below the table's size, 0 to 469, holes
-    included (a number the kernel does not have makes the call fail with ENOSYS, and
-    can still be traced or rewritten to). Larger numbers, negative ones and strace's
-    ``syscall_0x1f4`` spelling are refused."""
-    if isinstance(value, str):
-        nr = SYSCALL_NUMBERS.get(value)
-        if nr is None:
-            close = [n for n in SYSCALL_NUMBERS if n.startswith(value[:3])][:5] if value else []
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise ValueError(f"{what}: unknown system call {value!r}{hint}")
-        return nr
+
+_ABI_OF_SUFFIX = {"64": "x86-64", "32": "i386", "x32": "x32"}
+
+
+def _number(value: Any, what: str, abi: str) -> int:
     if isinstance(value, bool) or not hasattr(type(value), "__index__"):
         raise TypeError(f"{what} takes system call names (such as 'openat') or numbers, "
                         f"not {show(value)}")
     nr = operator.index(value)
-    if not 0 <= nr < SYSCALL_TABLE_SIZE:
+    size = max(NAMES_BY_ABI[ABI_CODES[abi]]) + 1
+    if not 0 <= nr < size:
+        shown = abi.replace("_", "-")
         raise ValueError(
-            f"{what}: {show(nr)} is not a system call number: x86-64 numbers go from 0 to "
-            f"{SYSCALL_TABLE_SIZE - 1} (Linux 6.18); pass a name such as 'openat' or a "
-            "number in that range")
+            f"{what}: {show(nr)} is not a system call number: {shown} numbers go from 0 to "
+            f"{size - 1} (Linux 6.18); pass a name such as 'openat' or a number in that "
+            "range")
     return nr
 
 
+def syscall_number(value: Any, what: str, abi: str = "x86_64") -> int:
+    """One system call of ABI *abi* (a rewrite keeps its call's ABI), by name or number.
+
+    The rule is strace's (``-e trace=``): a name must be one of that ABI's table; a
+    number must be below the table's size (x86-64: 0 to 469), holes included (a number
+    the kernel does not have makes the call fail with ENOSYS, and can still be traced or
+    rewritten to). Larger numbers, negative ones and strace's ``syscall_0x1f4`` spelling
+    are refused."""
+    if isinstance(value, str):
+        try:
+            return _syscall_number_of(value, abi)
+        except KeyError:
+            if value in ALL_NAMES:
+                shown = abi.replace("_", "-")
+                raise ValueError(f"{what}: {shown} has no system call {value!r} (the call "
+                                 f"is an {shown} one)") from None
+            raise ValueError(f"{what}: {unknown_syscall(value)}") from None
+    return _number(value, what, abi)
+
+
 def syscall_set(value: Any, what: str) -> frozenset[int]:
-    """Names or numbers (one alone too) as a set of numbers; an empty set means none."""
+    """Names or numbers (one alone too) as the set of keys the tracer filters with (see
+    aiotrace._core._syscalls): a name is its call in every ABI that has it, ``NAME@64``,
+    ``NAME@32`` or ``NAME@x32`` one ABI's (strace's qualifiers), and a number an x86-64
+    one (see syscall_number). An empty set means none."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = (value,)
     elif isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
         raise TypeError(f"{what} takes a set of system call names or numbers, such as "
                         f"{{'openat', 'read'}}, not {show(value)}")
-    return frozenset(syscall_number(s, what) for s in value)
+    keys: set[int] = set()
+    for s in value:
+        if isinstance(s, str):
+            got = selector_keys(s)
+            if not got:
+                raise ValueError(f"{what}: {unknown_syscall(s)}")
+            keys |= got
+        else:
+            keys.add(_number(s, what, "x86_64"))   # (an x86-64 number is its own key)
+    return frozenset(keys)
 
 
 def tid_set(value: Any, what: str) -> frozenset[int]:

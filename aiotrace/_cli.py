@@ -35,11 +35,12 @@ from aiotrace import (
 
 from ._cli_filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
-    parse_syscall_set,
+    parse_syscall_set, selectors_keys,
 )
 from ._core._ffi import current_cpu
 from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter
-from ._decode import SYSCALL_NUMBERS, format_entry
+from ._core._syscalls import ALL_KEYS, key_selectors
+from ._decode import format_entry
 
 PROG = "aiotrace"
 
@@ -527,9 +528,12 @@ class _Session:
         self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
         self._due = anyio.Event()
         self._internal_errors = 0
-        trace_all = opts.trace is None or len(opts.trace) == len(SYSCALL_NUMBERS)
-        self.trace_nrs: frozenset[int] | None = (
-            None if trace_all else frozenset(SYSCALL_NUMBERS[n] for n in opts.trace or ()))
+        # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
+        # and as names for the library (open@32 where a name's other ABIs are left out)
+        keys = None if opts.trace is None else selectors_keys(opts.trace)
+        self.trace_nrs: frozenset[int] | None = None if keys == ALL_KEYS else keys
+        self.trace_names: frozenset[str] | None = (
+            None if self.trace_nrs is None else key_selectors(self.trace_nrs))
         self.trace_paths = _trace_paths(opts.paths, err)
         self.injects = self._traced_rules()
         if opts.summary != "only":
@@ -541,22 +545,21 @@ class _Session:
         see start_engines), so the others are neither tampered with nor counted."""
         if self.trace_nrs is None:
             return list(self.opts.injects)
-        traced = {n for n in SYSCALL_NUMBERS if SYSCALL_NUMBERS[n] in self.trace_nrs}
         out = []
         for rule in self.opts.injects:
-            names = rule.syscalls & traced
-            if names:
-                out.append(rule if names == rule.syscalls
-                           else replace(rule, syscalls=names))
+            keys = selectors_keys(rule.syscalls)
+            kept = keys & self.trace_nrs
+            if kept:
+                out.append(rule if kept == keys
+                           else replace(rule, syscalls=key_selectors(kept)))
         return out
 
     def _make_printer(self) -> None:
         o = self.opts
-        inject: dict[int, Any] = {}
+        inject: dict[int, Any] = {}   # the tracer's keys: each ABI's call apart
         for rule in self.injects:
-            for name in rule.syscalls:
-                if name in SYSCALL_NUMBERS:
-                    inject[SYSCALL_NUMBERS[name]] = rule     # the last rule wins, as in strace
+            for key in selectors_keys(rule.syscalls):
+                inject[key] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
                                inject=inject, paths=self.trace_paths,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips)
@@ -594,16 +597,17 @@ class _Session:
             types.append(Continued)
         return tuple(types)
 
-    def prefilter(self) -> set[int] | None:
-        """Syscalls to stop at with --seccomp-bpf (None: every call). Only with -f: the
-        filter stays in the children, whose filtered calls would fail with ENOSYS if
-        they ran untraced."""
+    def prefilter(self) -> frozenset[str] | None:
+        """Syscalls to stop at with --seccomp-bpf (None: every call), by name: each in
+        every ABI that -e trace= names it in (the filter is compiled per ABI, so that a
+        traced i386 or x32 call stops too). Only with -f: the filter stays in the
+        children, whose filtered calls would fail with ENOSYS if they ran untraced."""
         if not self.opts.seccomp or not self.opts.follow or self.trace_nrs is None:
             return None
-        nrs = set(self.trace_nrs)
+        keys = set(self.trace_nrs)
         for rule in self.injects:
-            nrs.update(SYSCALL_NUMBERS[n] for n in rule.syscalls if n in SYSCALL_NUMBERS)
-        return nrs
+            keys |= selectors_keys(rule.syscalls)
+        return key_selectors(keys)
 
     def flush(self) -> None:
         p = self.printer
@@ -639,7 +643,7 @@ class _Session:
         o = self.opts
         if o.summary is not None:
             from .engines import count_syscalls
-            counter = functools.partial(count_syscalls, syscalls=self.trace_nrs,
+            counter = functools.partial(count_syscalls, syscalls=self.trace_names,
                                         injected=self.injects)
             self.counts.append(await tg.start(counter, proc))
         if self.injects:
@@ -648,7 +652,8 @@ class _Session:
 
             def uses_paths(call: Any) -> bool:   # -P: the calls that use one of the paths
                 assert decoder is not None
-                return decoder.uses_paths(call.name, call.args, call.thread, call.tid)
+                return decoder.uses_paths(call.name, call.args, call.thread, call.tid,
+                                          call.abi)
 
             only = uses_paths if self.trace_paths is not None and decoder is not None else None
             await tg.start(functools.partial(inject, only=only), proc, *self.injects)
@@ -656,7 +661,7 @@ class _Session:
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
             return None
-        return proc.events(*self.event_types(), syscalls=self.trace_nrs, tids=tids,
+        return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
                            capture=self.decoder.capture, buffer=4096,
                            **self.decoder.after_resume())
 
@@ -706,14 +711,16 @@ class _Session:
             counts = SyscallCounts()
             for c in self.counts:
                 for st in c.stats("nothing"):
-                    counts.add(st.nr, st.name, 0, False)
-                    merged = counts[st.name]
+                    counts.add(st.nr, st.name, 0, False, st.abi)
+                    merged = counts[st.name if st.abi == "x86_64" else
+                                    st.name + {"i386": "@32", "x32": "@x32"}[st.abi]]
                     merged.calls += st.calls - 1
                     merged.errors += st.errors
                     merged.time_ns += st.time_ns
         if o.json:
             rows = [{"syscall": st.name, "calls": st.calls, "errors": st.errors,
-                     "seconds": round(st.seconds, 6), "usecs_per_call": st.usecs_per_call}
+                     "seconds": round(st.seconds, 6), "usecs_per_call": st.usecs_per_call,
+                     **({} if st.abi == "x86_64" else {"abi": st.abi})}
                     for st in counts.stats(o.sort_by)]
             self.out.write(json.dumps({"kind": "summary", "syscalls": rows,
                                        "calls": counts.calls, "errors": counts.errors,

@@ -14,12 +14,16 @@ from __future__ import annotations
 import difflib
 import re
 
-from ._decode import SYSCALL_NAMES, SYSCALL_NUMBERS
+from ._core._syscalls import (
+    ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, key_selectors,
+    selector_keys,
+)
 from ._decode._xlat import SIGNAL_NAMES
 
 __all__ = [
     "CLASSES", "SetError", "parse_syscall_set", "expand_token", "parse_signal_set",
     "parse_status_set", "parse_quiet_set", "SIGNAL_NAMES", "signal_name", "STATUSES",
+    "selectors_keys",
 ]
 
 
@@ -99,6 +103,35 @@ CLASSES: dict[str, frozenset[str]] = {
     "fstatfs": _words("fstatfs"),
     "%statfs": _words("fstatfs statfs ustat"),
 }
+# The calls only i386 has (a 32-bit program, or int $0x80), in the classes strace puts them.
+_I386_CLASSES = {
+    "file": """chown32 lchown32 lstat64 oldlstat oldstat stat64 statfs64 truncate64 umount
+        fstatat64 utimensat_time64""",
+    "process": "waitpid",
+    "network": "socketcall",
+    "signal": """sigaction sigpending sigprocmask sigreturn sigsuspend signal sgetmask ssetmask
+        rt_sigtimedwait_time64""",
+    "ipc": "ipc semtimedop_time64",
+    "desc": """_llseek _newselect fadvise64_64 fcntl64 fchown32 fstat64 fstatat64 fstatfs64
+        ftruncate64 mmap2 oldfstat readdir sendfile64 pselect6_time64 ppoll_time64
+        timerfd_gettime64 timerfd_settime64 utimensat_time64 mq_timedsend_time64
+        mq_timedreceive_time64""",
+    "memory": "mmap2",
+    "creds": """getegid32 geteuid32 getgid32 getgroups32 getresgid32 getresuid32 getuid32
+        setfsgid32 setfsuid32 setgid32 setgroups32 setregid32 setresgid32 setresuid32
+        setreuid32 setuid32""",
+    "clock": "clock_adjtime64 clock_getres_time64 clock_gettime64 clock_settime64 stime",
+    "pure": "getegid32 geteuid32 getgid32 getuid32",
+    "stat": "stat64 oldstat",
+    "lstat": "lstat64 oldlstat",
+    "fstat": "fstat64 fstatat64 oldfstat",
+    "%stat": "fstat64 fstatat64 lstat64 oldfstat oldlstat oldstat stat64",
+    "statfs": "statfs64",
+    "fstatfs": "fstatfs64",
+    "%statfs": "fstatfs64 statfs64",
+}
+for _cls, _names in _I386_CLASSES.items():
+    CLASSES[_cls] = CLASSES[_cls] | _words(_names)
 CLASSES["net"] = CLASSES["network"]
 # strace still accepts these without the "%" (deprecated spelling).
 _BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory")
@@ -107,7 +140,7 @@ _BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory"
 def _unknown(token: str) -> SetError:
     msg = f"invalid system call '{token}'"
     name = token.lstrip("%")
-    close = difflib.get_close_matches(name, list(SYSCALL_NUMBERS), n=3, cutoff=0.75)
+    close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)
     if token.startswith("%"):
         classes = sorted("%" + c for c in CLASSES)
         near = difflib.get_close_matches(token, classes, n=2, cutoff=0.6)
@@ -121,7 +154,12 @@ def _unknown(token: str) -> SetError:
 def expand_token(token: str) -> set[str]:
     """Names for one element of a syscall set (a name, number, ``%class``, bare class
     name, ``/regex``, ``all``, ``none``, with ``@64``/``@32``/``@x32``); raises SetError.
-    An unknown element or one matching nothing is an error unless it starts with ``?``."""
+    An unknown element or one matching nothing is an error unless it starts with ``?``.
+
+    A name stands for its call in every ABI that has it (``open`` is also i386's and
+    x32's), a name with ``@64``, ``@32`` or ``@x32`` for that ABI's only, and a number
+    for the call of that number in each ABI (as strace takes them): the names returned
+    are qualified (``fstat@64``, ``open@32``) where they stand for less than every ABI."""
     optional = token.startswith("?")
     if optional:
         token = token[1:]
@@ -129,10 +167,10 @@ def expand_token(token: str) -> set[str]:
     pers = None
     m = re.fullmatch(r"(.*)@(64|32|x32)", token)
     if m is not None and not token.startswith("/"):
-        token, pers = m.group(1), m.group(2)
+        token, pers = m.group(1), ABI_SUFFIXES[m.group(2)]
     found: set[str]
     if token == "all":
-        found = set(SYSCALL_NUMBERS)
+        found = set(ALL_NAMES)
     elif token == "none":
         found = set()
     elif token.startswith("/"):
@@ -140,7 +178,7 @@ def expand_token(token: str) -> set[str]:
             rx = re.compile(token[1:])
         except re.error as exc:
             raise SetError(f"invalid regular expression '{token[1:]}': {exc}") from None
-        found = {n for n in SYSCALL_NUMBERS if rx.search(n)}
+        found = {n for n in ALL_NAMES if rx.search(n)}
         if not found and not optional:
             raise SetError(f"invalid system call '{token}' (the regular expression "
                            "matches no system call)")
@@ -150,26 +188,37 @@ def expand_token(token: str) -> set[str]:
             if optional:
                 return set()
             raise _unknown(token)
-        found = {n for n in cls if n in SYSCALL_NUMBERS}
+        found = {n for n in cls if n in ALL_NAMES}
     elif token in _BARE_CLASSES:
-        found = {n for n in CLASSES[token] if n in SYSCALL_NUMBERS}
+        found = {n for n in CLASSES[token] if n in ALL_NAMES}
     elif token.isdigit():
-        name = SYSCALL_NAMES.get(int(token))
-        if name is None:
+        nr = int(token)
+        found = {f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
+                 if nr in table and (pers is None or pers == abi)}
+        if not found:
             if optional:
                 return set()
-            raise SetError(f"invalid system call '{token}' (no x86-64 system call has "
-                           "that number)")
-        found = {name}
-    elif token in SYSCALL_NUMBERS:
+            raise SetError(f"invalid system call '{token}' (no system call has that number)")
+        return found
+    elif token in ALL_NAMES:
         found = {token}
     else:
         if optional:
             return set()
         raise _unknown(orig)
-    if pers is not None and pers != "64":
-        return set()   # an x86-64 tracee has no 32-bit or x32 calls we could match
+    if pers is not None:
+        # (that ABI's calls only, of those names it has)
+        return {f"{n}@{ABI_SUFFIX[pers]}" for n in found if n in NUMBERS_BY_ABI[pers]}
     return found
+
+
+def selectors_keys(names: frozenset[str] | set[str]) -> frozenset[int]:
+    """The tracer's keys (see aiotrace._core._syscalls) of a set of names (qualified or
+    not)."""
+    keys: set[int] = set()
+    for n in names:
+        keys |= selector_keys(n)
+    return frozenset(keys)
 
 
 def _split_set(text: str, what: str) -> tuple[bool, list[str]]:
@@ -184,13 +233,14 @@ def _split_set(text: str, what: str) -> tuple[bool, list[str]]:
 
 
 def parse_syscall_set(text: str) -> frozenset[str]:
-    """strace's ``[!]value[,value]...``; returns the set of names. Raises SetError."""
+    """strace's ``[!]value[,value]...``; returns the set of names (``open``, or ``open@32``
+    where a name stands for less than every ABI that has it). Raises SetError."""
     negate, tokens = _split_set(text, "system call")
     names: set[str] = set()
     for tok in tokens:
         names |= expand_token(tok)
     if negate:
-        names = set(SYSCALL_NUMBERS) - names
+        return key_selectors(ALL_KEYS - selectors_keys(names))
     return frozenset(names)
 
 

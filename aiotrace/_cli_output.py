@@ -39,11 +39,11 @@ from typing import Any
 from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
 from ._cli_filter import signal_name
 from ._fdinfo import fd_details
+from ._core._syscalls import ABI_CODES, ABI_MODES, make_key
 from ._decode import (
-    SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
+    SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
 from ._decode._kinds import DIRFD, FD, PATH
-from ._decode._table import SYSCALLS
 
 __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 
@@ -55,6 +55,7 @@ _DUMPED_CALLS = {"read": 0, "pread64": 0, "recvfrom": 0, "write": 1, "pwrite64":
                  "readv": 0, "preadv": 0, "preadv2": 0, "recvmsg": 0,
                  "writev": 1, "pwritev": 1, "pwritev2": 1, "sendmsg": 1}
 _IOV_CALLS = {"readv", "preadv", "preadv2", "writev", "pwritev", "pwritev2"}   # (iov, count)
+_PLAIN_DUMPS = {"read", "write", "pread64", "pwrite64", "recvfrom", "sendto"}   # (fd, buf, n)
 _MSG_CALLS = {"recvmsg", "sendmsg"}                                           # (msghdr)
 _CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
@@ -143,15 +144,23 @@ def death_text(status: int) -> str:
 class _Call:
     """A system call in progress on one thread, as its entry was decoded."""
 
-    __slots__ = ("pid", "name", "args", "text", "t0", "marks")
+    __slots__ = ("pid", "name", "args", "text", "t0", "marks", "abi")
 
-    def __init__(self, pid: int, name: str, args: Any, text: str, t0: int, marks: str) -> None:
+    def __init__(self, pid: int, name: str, args: Any, text: str, t0: int, marks: str,
+                 abi: str = "x86_64") -> None:
         self.pid = pid
         self.name = name
         self.args = args
         self.text = text
         self.t0 = t0
         self.marks = marks
+        self.abi = abi
+
+
+def _key(ev: Any) -> int:
+    """The tracer's key of a syscall event's call (its x86-64 number, or its ABI's)."""
+    abi = ev.abi
+    return ev.nr if abi == "x86_64" else make_key(ABI_CODES[abi], ev.nr)
 
 
 class Decoder:
@@ -203,8 +212,10 @@ class Decoder:
                 or self.ips):
             return {}
         late = late_captures()
-        return {"capture_after_resume": {SyscallEntry: late.entries - late.quiet},
-                "capture_reads_nothing": {SyscallEntry: late.quiet, SyscallExit: late.exits},
+        # (x86-64's calls: those of the other ABIs, rare, are decoded at the stop)
+        return {"capture_after_resume": {SyscallEntry: _at64(late.entries - late.quiet)},
+                "capture_reads_nothing": {SyscallEntry: _at64(late.quiet),
+                                          SyscallExit: _at64(late.exits)},
                 "prefetch": {SyscallEntry: self._copies(late.copied_entries),
                              SyscallExit: self._copies(late.copied)}}
 
@@ -213,6 +224,7 @@ class Decoder:
         s = self.strsize
         out: dict[str, list[Any]] = {}
         for name, copies in table.items():
+            name += "@64"
             made: list[Any] = []
             for i, mode, n, *lenarg in copies:
                 if mode == "fixed":
@@ -241,11 +253,13 @@ class Decoder:
             return fd_details(self._tid, fd, link) or link
         return link
 
-    def _dump(self, name: str, args: Any, retval: int, mem: Any) -> str:
+    def _dump(self, name: str, args: Any, retval: int, mem: Any, abi: str = "x86_64") -> str:
         """-e read=/write=: the bytes a call moved, as strace's hex dump lines."""
         kind = _DUMPED_CALLS.get(name)
         if kind is None or retval <= 0 or mem is None or self.dumps is None:
             return ""
+        if abi != "x86_64" and name not in _PLAIN_DUMPS:
+            return ""   # (iovec and msghdr have other layouts there)
         which = self.dumps[kind]
         fd = args[0] & 0xFFFFFFFF
         if which is None or (fd in which[1]) == which[0]:
@@ -261,13 +275,13 @@ class Decoder:
             return ""
         return hexdump(data)
 
-    def uses_paths(self, name: str, args: Any, mem: Any, tid: int) -> bool:
+    def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
         (the arguments the decoding table prints as paths, descriptors and directory
         descriptors; ioctl's and sendfile's descriptors)."""
         paths = self.paths
         assert paths is not None
-        spec = SYSCALLS.get(name)
+        spec = _spec(name, abi)
         if spec is None:
             return False
         fds = _CUSTOM_FD_ARGS.get(name, ())
@@ -290,14 +304,15 @@ class Decoder:
                     pass
         return False
 
-    def _marks(self, tid: int, nr: int) -> str:
+    def _marks(self, tid: int, key: int) -> str:
         """strace's " (INJECTED)" / " (DELAYED)" for the calls the injector tampers with:
-        the same per-thread, per-syscall count as aiotrace.engines.inject."""
-        rule = self.inject.get(nr)
+        the same per-thread, per-syscall count as aiotrace.engines.inject (*key*: the
+        tracer's key of the call, each ABI's apart)."""
+        rule = self.inject.get(key)
         if rule is None:
             return ""
-        key = (tid, nr)
-        n = self.inject_counts[key] = self.inject_counts.get(key, 0) + 1
+        count = (tid, key)
+        n = self.inject_counts[count] = self.inject_counts.get(count, 0) + 1
         if not rule.applies_to(n):
             return ""
         marks = ""
@@ -318,6 +333,9 @@ class Decoder:
     def capture(self, ev: Any, mem: Any) -> Any:
         t = type(ev)
         if t is SyscallEntry:
+            abi = ev.abi
+            if abi != "x86_64":
+                return self._foreign_entry(ev, mem, abi)
             tid = self._tid = ev.tid
             nr = ev.nr
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
@@ -337,12 +355,13 @@ class Decoder:
             call = self.calls.pop(tid, None)
             if call is None and self.paths is not None and ev.pid not in self.pending_exec:
                 return None   # a call -P leaves out (or one whose entry was not seen)
+            abi = ev.abi
             if call is None:
                 nr = ev.nr
-                name = _name(nr)
+                name = _name(nr) if abi == "x86_64" else ev.name
                 entry = t0 = None
                 marks = ""
-                if nr == _NR_EXECVE:
+                if nr == _NR_EXECVE and abi == "x86_64":
                     pending = self.pending_exec.pop(ev.pid, None)
                     if pending is not None:
                         entry, t0 = pending
@@ -351,12 +370,12 @@ class Decoder:
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
             # a retval= injection is a success whatever the value, as strace shows it
-            rule = self.inject.get(ev.nr) if marks else None
+            rule = self.inject.get(_key(ev)) if marks else None
             success = rule is not None and rule.retval is not None
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
-                                    success=success)
-            dump = self._dump(name, ev.args, ev.retval, mem) if self.dumps else ""
+                                    success=success, abi=abi)
+            dump = self._dump(name, ev.args, ev.retval, mem, abi) if self.dumps else ""
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop
@@ -366,8 +385,8 @@ class Decoder:
             if call is None:
                 return None
             # strace adds " <unfinished ...>" when the decoder had more to show at exit
-            more = format_exit(call.name, call.args, 0, None, entry_text=call.text)[0] \
-                != call.text
+            more = format_exit(call.name, call.args, 0, None, entry_text=call.text,
+                               abi=call.abi)[0] != call.text
             return (call.name, call.text, more)
         if t is Death:
             self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
@@ -384,6 +403,39 @@ class Decoder:
                 if call is not None:
                     self.calls[tid] = call
         return None
+
+
+    def _foreign_entry(self, ev: Any, mem: Any, abi: str) -> Any:
+        """capture() of an i386 or x32 call's entry: named and decoded from its ABI's
+        table (see aiotrace._decode._compat)."""
+        tid = self._tid = ev.tid
+        name = ev.name
+        if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid, abi):
+            return None
+        if name == "restart_syscall":
+            text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
+        else:
+            text = format_entry(name, ev.args, mem, strsize=self.strsize,
+                                fd_path=self.fd_path, xflag=self.xflag, abi=abi)
+        self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
+                                self._marks(tid, _key(ev)) if self.inject else "", abi)
+        return (name, text)
+
+
+def _number(ev: Any) -> str:
+    """-n: the call's number as strace shows it: as the thread passed it (an x32 call's
+    with its bit), 64 bits wide, and ``???`` for -1."""
+    nr = ev.nr
+    if ev.abi == "x32":
+        nr += 0x40000000
+    if nr == -1:
+        return "[???] "
+    return "[%4d] " % (nr & 0xFFFFFFFFFFFFFFFF)
+
+
+def _at64(names: frozenset[str]) -> frozenset[str]:
+    """x86-64's calls of these names (not their namesakes of the other ABIs)."""
+    return frozenset(n + "@64" for n in names)
 
 
 def _dump_iov(mem: Any, iov: int, count: int, total: int) -> str:
@@ -473,7 +525,7 @@ class TextPrinter(_Layout):
         self.ip: dict[int, int | None] = {}
         # -n: each line starts with the number of its thread's last call ("[  59] ")
         self.numbers = numbers
-        self.nrs: dict[int, int] = {}
+        self.nrs: dict[int, str] = {}
         self.to_file = to_file          # False: the trace shares stderr with our messages
         self.pid_prefix = pid_prefix    # "%-5d " on every line (-o FILE with -f)
         self.timestamps = timestamps    # 0, 1 (-t), 2 (-tt), 3 (-ttt), "r" (-r)
@@ -482,6 +534,10 @@ class TextPrinter(_Layout):
         self.quiet_attach = "attach" in quiet
         self.quiet_exit = "exit" in quiet
         self.quiet_superseded = "thread-execve" in quiet
+        self.quiet_personality = "personality" in quiet
+        # each thread's ABI at its last syscall entry, where not x86-64's: strace prints
+        # "[ Process PID=N runs in 32 bit mode. ]" when it changes
+        self.abis: dict[int, str] = {}
         self.open: int | None = None    # the tid whose line is open
         self.col = 0                    # length of the open line
         self.shown: set[int] = set()    # tids whose call in progress has its entry shown
@@ -512,7 +568,7 @@ class TextPrinter(_Layout):
         if self.timestamps:
             pfx += self._stamp(t_ns)
         if self.numbers:
-            pfx += "[%4d] " % self.nrs.get(tid, 0)
+            pfx += self.nrs.get(tid, "[   0] ")
         if self.ips:
             ip = self.ip.get(tid)
             pfx += "[????????????????] " if ip is None else "[%016x] " % ip
@@ -558,8 +614,10 @@ class TextPrinter(_Layout):
             cap = cap.value
         elif t is Death:
             self.ip[tid] = None
+        if t is SyscallEntry and ev.abi != self.abis.get(tid, "x86_64"):
+            self._personality(ev, tid)   # (under the thread's last call's number, as strace)
         if self.numbers and (t is SyscallEntry or t is SyscallExit):
-            self.nrs[tid] = ev.nr
+            self.nrs[tid] = _number(ev)
         if t is SyscallEntry:
             if cap is None or self.status is not None:
                 return   # with a status filter, a call is printed whole at its exit
@@ -582,6 +640,7 @@ class TextPrinter(_Layout):
                 self._event_exit(ev, tid, cap)
         elif t is Death:
             self.shown.discard(tid)
+            self.abis.pop(tid, None)
             if self._death_shown(ev.status):
                 self.out.append(self._lead(tid, ev.time_ns)
                                 + "+++ %s +++\n" % death_text(ev.status))
@@ -592,6 +651,9 @@ class TextPrinter(_Layout):
         elif t is Clone:
             if self.follow:
                 self.live[ev.child_tid] = ev.child_pid
+                abi = self.abis.get(tid)
+                if abi is not None:   # (strace's new thread starts in its parent's mode)
+                    self.abis[ev.child_tid] = abi
                 if not self.quiet_attach:
                     self.message("aiotrace: Process %d attached\n" % ev.child_tid)
         elif t is Exec:
@@ -601,6 +663,17 @@ class TextPrinter(_Layout):
             if self.signals is None or ev.signo in self.signals:
                 self.out.append(self._lead(tid, ev.time_ns)
                                 + "--- stopped by %s ---\n" % signal_name(ev.signo))
+
+    def _personality(self, ev: Any, tid: int) -> None:
+        """A syscall of another ABI than the thread's last one: strace's line for it."""
+        abi = ev.abi
+        if abi == "x86_64":
+            self.abis.pop(tid, None)
+        else:
+            self.abis[tid] = abi
+        if not self.quiet_personality:
+            self.out.append(self._lead(tid, ev.time_ns) + "[ Process PID=%d runs in %s mode. ]\n"
+                            % (tid, ABI_MODES[ABI_CODES[abi]]))
 
     def _exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
         name, entry, args, ret, t0, marks, dump = cap
@@ -728,7 +801,12 @@ class JsonPrinter(_Layout):
             cap = cap.value
         if t is SyscallEntry:
             if cap is not None and self.status is None:
-                self._obj(ev, "syscall.entry", syscall=cap[0], nr=ev.nr, args=split_args(cap[1]))
+                if ev.abi == "x86_64":
+                    self._obj(ev, "syscall.entry", syscall=cap[0], nr=ev.nr,
+                              args=split_args(cap[1]))
+                else:
+                    self._obj(ev, "syscall.entry", syscall=cap[0], abi=ev.abi, nr=ev.nr,
+                              args=split_args(cap[1]))
         elif t is SyscallExit:
             if cap is None:
                 return
@@ -737,11 +815,14 @@ class JsonPrinter(_Layout):
             failed = -4096 < r < 0
             if not self._status_ok(failed):
                 return
-            fields: dict[str, Any] = {
-                "syscall": name, "nr": ev.nr, "args": split_args(args), "retval": r,
+            fields: dict[str, Any] = {"syscall": name}
+            if ev.abi != "x86_64":
+                fields["abi"] = ev.abi
+            fields.update({
+                "nr": ev.nr, "args": split_args(args), "retval": r,
                 "return": ret, "error": errno_name(-r) if failed else None,
                 "duration": None if t0 is None else round(max(0, ev.time_ns - t0) / 1e9, 6),
-            }
+            })
             if marks:
                 fields["injected"] = "INJECTED" in marks
                 fields["delayed"] = "DELAYED" in marks
@@ -799,6 +880,7 @@ class SeparatePrinter:
         self.printers: dict[int, TextPrinter] = {}
         self.fds: dict[int, int] = {}
         self.live: dict[int, int] = {}     # shared by every printer
+        self.abis: dict[int, str] = {}     # (the same: a child starts in its parent's ABI)
         self.err: list[str] = []
         self.out: list[str] = []           # (unused: each printer has its own)
         self.dirty: set[int] = set()
@@ -814,6 +896,7 @@ class SeparatePrinter:
             p = self.printers[tid] = TextPrinter(**self.kw)
             p.live = self.live
             p.err = self.err
+            p.abis = self.abis
         return p
 
     def add_thread(self, tid: int, pid: int) -> None:

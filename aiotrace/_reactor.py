@@ -360,8 +360,10 @@ class Tracer:
         works: the process then falls back to stopping at every syscall. A prefiltered
         process cannot be detached (its filter would make those calls fail with ENOSYS),
         and ``syscalls`` needs ``follow`` (ValueError otherwise) for the same reason.
-        Syscalls are names of the x86-64 table or numbers below its size (strace's rule
-        for ``-e trace=``: 0 to 469, holes included); anything else is a ValueError.
+        Names are resolved as in ``events()``: the filter stops the named calls of every
+        system call ABI (a 32-bit ``open`` too), so none that a stream may want runs
+        untraced. A number is an x86-64 one below the table's size (strace's rule for
+        ``-e trace=``: 0 to 469, holes included); anything else is a ValueError.
 
         ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
         before exec; by default it inherits the tracer thread's, which is the affinity
@@ -667,9 +669,12 @@ class Process:
         """Subscribe now to events of this process (and its followed children).
 
         *types* are event classes (all when none are given); *syscalls* names or numbers
-        filter syscall events (names of the x86-64 table, numbers below its size: 0 to
-        469, as strace's ``-e trace=``; an empty set: no syscall event); *tids* filters
-        threads. The buffer holds *buffer* events;
+        filter syscall events: a name is its call in every system call ABI that has it
+        (``"open"`` also matches the i386 ``open`` of a 32-bit program or of ``int $0x80``,
+        and x32's), ``"open@64"``, ``"open@32"``, ``"open@x32"`` one ABI's, and an int an
+        x86-64 number below the table's size (0 to 469, as strace's ``-e trace=``; see
+        docs/engines.md); an empty set: no syscall event; *tids* filters threads. The
+        buffer holds *buffer* events;
         when it is full the traced thread waits for the consumer (``overflow="block"``,
         lossless: a stream kept but never read stops the program) or the event is
         counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
@@ -915,7 +920,7 @@ def _prefetch_sets(
         _mapping(calls, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
         table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for call, copies in calls.items():
-            nr = _check.syscall_number(call, "prefetch")
+            keys = _syscall_set([call], "prefetch")   # (only x86-64 calls are copied, by the C loop)
             made = []
             if isinstance(copies, (str, bytes, Mapping)) or not isinstance(copies, Iterable):
                 raise TypeError(f"prefetch= of {call!r}: takes a list of copies such as "
@@ -928,7 +933,8 @@ def _prefetch_sets(
                 made.append(copy)
             if len(made) > 2:
                 raise ValueError(f"prefetch= of {call!r}: at most 2 copies per stop")
-            table[nr] = tuple(made)
+            for key in keys:
+                table[key] = tuple(made)
         out[cls] = table
     return out
 
@@ -1388,7 +1394,8 @@ class _Ctl:
         _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
-            nr = _check.syscall_number(name_or_nr, "rewrite()")
+            # (a number, or a name of the call's own ABI: an i386 call stays one)
+            nr = _check.syscall_number(name_or_nr, "rewrite()", getattr(ev, "abi", "x86_64"))
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
         new_args = None if args is None else _check.sequence_of_words(args, "rewrite() args", 6)
 
@@ -1440,7 +1447,7 @@ class _Ctl:
             core.post(lambda: core.close_sub(sub))
 
     def thread(self, ev: TraceEvent) -> ThreadHandle:
-        return ThreadHandle(ev.pid, ev.tid, self)
+        return ThreadHandle(ev.pid, ev.tid, self, getattr(ev, "abi", None) == "i386")
 
 
 def _expect(ev: TraceEvent, cls: type, what: str) -> None:
@@ -1499,12 +1506,14 @@ class ThreadHandle:
     """A stopped thread: its memory (read and written from the loop thread directly,
     without a round trip to the tracer thread) and a copy of its registers."""
 
-    __slots__ = ("pid", "tid", "_ctl")
+    __slots__ = ("pid", "tid", "_ctl", "_narrow")
 
-    def __init__(self, pid: int, tid: int, ctl: _Ctl | None = None) -> None:
+    def __init__(self, pid: int, tid: int, ctl: _Ctl | None = None,
+                 narrow: bool = False) -> None:
         self.pid = pid
         self.tid = tid
         self._ctl = ctl
+        self._narrow = narrow   # stopped in an i386 call: its pointers are 32 bits
 
     def __repr__(self) -> str:
         return f"<aiotrace thread pid={self.pid} tid={self.tid}>"
@@ -1520,13 +1529,22 @@ class ThreadHandle:
     def scratch(self, data: bytes) -> int:
         """Write *data* in the tracee's stack, below the red zone, and return its address:
         room for a new path or struct to point a rewritten argument at. Valid until the
-        thread runs user code again (the end of the current syscall)."""
+        thread runs user code again (the end of the current syscall).
+
+        At an i386 call (``abi == "i386"``) the kernel reads 32-bit pointers: a thread
+        whose stack is above 4 GiB (a 64-bit program that makes ``int $0x80`` calls) has no
+        room there, and this raises ValueError instead of handing out an address the
+        kernel would cut."""
         data = bytes(_check.buffer(data, "scratch()"))
         ctl = self._ctl
         if ctl is None or ctl.regs is None:
             raise TraceeGone(self.tid, f"thread {self.tid} is gone")
+        addr = (ctl.regs.rsp - 128 - 4096 - ctl.scratch_used - len(data) - 16) & ~15
+        if self._narrow and (addr < 0 or addr + len(data) > 1 << 32):
+            raise ValueError(
+                f"thread {self.tid} is in an i386 system call, whose pointers are 32 bits, "
+                f"and its stack ({ctl.regs.rsp:#x}) is above 4 GiB: no scratch memory")
         ctl.scratch_used += len(data) + 16
-        addr = (ctl.regs.rsp - 128 - 4096 - ctl.scratch_used) & ~15
         self.write(addr, data)
         return addr
 

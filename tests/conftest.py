@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,15 @@ import pytest
 
 TARGETS_SRC = Path(__file__).resolve().parent / "targets"
 CFLAGS = ["-O1", "-g", "-Wall", "-pthread"]
+# a target that needs other flags says so on its first line: "/* aiotrace-cflags: ..."
+_OWN_FLAGS = re.compile(r"^\s*/\*\s*aiotrace-cflags:\s*(.*?)\s*(?:\*/)?\s*$")
+
+
+def target_cflags(src: Path) -> list[str]:
+    """The flags *src* is compiled with: its own (first line), or CFLAGS."""
+    with open(src) as f:
+        m = _OWN_FLAGS.match(f.readline())
+    return m.group(1).split() if m else CFLAGS
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -96,7 +106,7 @@ def targets_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     builds = []
     for src in sources:
-        cmd = [cc, *CFLAGS, "-o", str(out_dir / src.stem), str(src)]
+        cmd = [cc, *target_cflags(src), "-o", str(out_dir / src.stem), str(src)]
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True,

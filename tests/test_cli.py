@@ -1109,6 +1109,32 @@ def test_class_like_strace(cls, probe):
     assert _names(a.stderr)
 
 
+@pytest.mark.parametrize("text, names", [
+    # a name is its call in every ABI that has it; @64, @32, @x32 one ABI's (strace's)
+    ("open", {"open"}),
+    ("open@32,stat64", {"open@32", "stat64"}),
+    ("stat64@64", set()),                           # (x86-64 has no stat64)
+    ("5", {"fstat@64", "open@32", "fstat@x32"}),    # a number in each ABI, as strace takes it
+    ("520", {"execve@x32"}),
+    ("%stat@32", {"stat@32", "stat64@32", "oldstat@32"}),
+    ("/^_llseek$", {"_llseek"}),
+])
+def test_syscall_sets_name_calls_per_abi(text, names):
+    from aiotrace._cli_filter import parse_syscall_set
+
+    assert parse_syscall_set(text) == names
+
+
+def test_a_negated_syscall_set_keeps_the_other_abis():
+    from aiotrace._cli_filter import parse_syscall_set, selectors_keys
+    from aiotrace._core._syscalls import ALL_KEYS, selector_keys
+
+    rest = parse_syscall_set("!open@32")
+    assert {"open@64", "open@x32"} <= rest and "open" not in rest and "open@32" not in rest
+    assert selectors_keys(rest) == ALL_KEYS - selector_keys("open@32")
+    assert selectors_keys(parse_syscall_set("!none")) == ALL_KEYS
+
+
 # -- mistakes on the command line ------------------------------------------------------------
 
 

@@ -64,3 +64,58 @@ def test_syscall_table_covers_new_kernels() -> None:
     assert len(set(SYSCALL_NAMES.values())) == len(SYSCALL_NAMES)
     with pytest.raises(KeyError, match="unknown x86-64 system call name 'nope'"):
         syscall_number("nope")
+
+
+@pytest.mark.parametrize("arch, raw, abi, nr, name", [
+    # the kernel takes the low 32 bits of rax as an int (strace names them so)
+    (0xC000003E, (1 << 64) - 1, "x86_64", -1, "syscall_0xffffffffffffffff"),
+    (0xC000003E, 0xFFFFFFFF, "x86_64", -1, "syscall_0xffffffffffffffff"),
+    (0xC000003E, 0x80000000, "x86_64", -(1 << 31), "syscall_0xffffffff80000000"),
+    (0xC000003E, 1 << 63, "x86_64", 0, "read"),
+    (0xC000003E, 0x100000027, "x86_64", 39, "getpid"),
+    (0xC000003E, 600, "x86_64", 600, "syscall_0x258"),
+    # x32: the bit set (but for -1), the number without it
+    (0xC000003E, 0x40000002, "x32", 2, "open"),
+    (0xC000003E, 0x40000000 + 520, "x32", 520, "execve"),
+    (0xC000003E, 0x40000258, "x32", 600, "syscall_0x40000258"),
+    (0xC000003E, 0xFFFFFFFE, "x32", -2 - 0x40000000, "syscall_0xfffffffffffffffe"),
+    # i386: its own table
+    (0x40000003, 5, "i386", 5, "open"),
+    (0x40000003, 4, "i386", 4, "write"),
+    (0x40000003, 1, "i386", 1, "exit"),
+    (0x40000003, 140, "i386", 140, "_llseek"),
+    (0x40000003, 0xFFFFFFFF, "i386", -1, "syscall_0xffffffffffffffff"),
+    (0x40000003, 0x40000005, "i386", 0x40000005, "syscall_0x40000005"),
+])
+def test_syscall_keys(arch, raw, abi, nr, name) -> None:
+    from aiotrace._core._syscalls import (
+        ABIS, key_abi, key_name, key_nr, key_raw, make_key, syscall_key, syscall_name,
+    )
+
+    key = syscall_key(arch, raw)
+    assert (ABIS[key_abi(key)], key_nr(key), key_name(key)) == (abi, nr, name)
+    assert make_key(key_abi(key), nr) == key and syscall_name(nr, abi) == name
+    assert key_raw(key) & 0xFFFFFFFF == raw & 0xFFFFFFFF   # (what a rewrite writes back)
+    assert -(1 << 31) <= key_raw(key) < 1 << 31             # (as the kernel's int)
+    if abi == "x86_64":
+        assert key == nr   # an x86-64 call's key is its number
+
+
+def test_names_stand_for_their_calls_in_every_abi() -> None:
+    from aiotrace._core._syscalls import (
+        ALL_KEYS, I386_NAMES, X32_NAMES, key_selectors, make_key, selector_keys,
+    )
+
+    assert I386_NAMES[5] == "open" and I386_NAMES[192] == "mmap2" and I386_NAMES[469] == "file_setattr"
+    assert X32_NAMES[2] == "open" and X32_NAMES[520] == "execve" and 59 not in X32_NAMES
+    assert selector_keys("open") == {2, make_key(1, 5), make_key(2, 2)}
+    assert selector_keys("open@32") == {make_key(1, 5)}
+    assert selector_keys("open@64") == {2} and selector_keys("stat64") == {make_key(1, 195)}
+    assert selector_keys("arch_prctl@x32") == {make_key(2, 158)}
+    assert selector_keys("nope") == selector_keys("newfstatat@32") == frozenset()
+    assert key_selectors({2, make_key(1, 5), make_key(2, 2)}) == {"open"}
+    assert key_selectors({2, make_key(1, 5)}) == {"open@64", "open@32"}
+    both = set()
+    for name in key_selectors(ALL_KEYS):
+        both |= selector_keys(name)
+    assert both == ALL_KEYS

@@ -210,3 +210,31 @@ def test_usage_errors(target, argv: list[str]) -> None:
     assert r.returncode == 2
     assert r.stdout == ""
     assert r.stderr.startswith("usage: ")
+
+
+def test_huge_nr(target) -> None:
+    r = run(target("huge_nr"))
+    assert (r.returncode, r.stdout, r.stderr) == (3, "after\n", "")
+
+
+def test_int80(target) -> None:
+    """An i386 open from a 64-bit program; the x32 one fails with ENOSYS where the kernel
+    has no x32 (a descriptor where it has)."""
+    r = run(target("int80"), "/dev/null")
+    first, second = r.stdout.splitlines()
+    assert r.returncode == 0 and first == "i386 open: 3"
+    assert second in ("x32 open: -38", "x32 open: 4"), second
+    r = run(target("int80"), "/nonexistent")
+    assert r.returncode == 1 and r.stdout.startswith("i386 open: -2\n")
+
+
+def test_t32(target) -> None:
+    with open(target("t32"), "rb") as f:
+        assert f.read(5) == b"\x7fELF\x01"   # ELFCLASS32
+    r = run(target("t32"))
+    assert (r.returncode, r.stdout) == (0, "hello from 32\n")
+
+
+def test_fork32(target) -> None:
+    r = run(target("fork32"))
+    assert (r.returncode, r.stdout) == (0, "")

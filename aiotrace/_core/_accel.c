@@ -83,6 +83,9 @@
 #define WAIT_FLAGS (__WALL | __WNOTHREAD)
 
 #define AT_NR 512               /* syscall numbers the per-family tables cover */
+#define NR_NONE INT64_MIN       /* a slot's nr when no call is in progress: every other value
+                                 * is a call's key (Python's _syscalls), -1 included */
+#define AUDIT_ARCH_X86_64 0xC000003Eu
 #define AT_COPIES 2             /* memory copies a record may carry (prefetch=) */
 #define COPY_MAX (1 << 16)      /* bytes of one copy, at most */
 
@@ -145,7 +148,8 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     uint8_t want_exit;          /* prefiltered call: a stream wants its exit */
     uint8_t dirty;              /* a stop was handled here since Python last looked */
     uint8_t pad[6];
-    int64_t nr;                 /* syscall in progress, -1 if none */
+    int64_t nr;                 /* syscall in progress (its key: the x86-64 number, or a
+                                 * call of another ABI, which Python handles), or NR_NONE */
     uint64_t args[6];           /* ... and its arguments */
     struct at_family *fam;
     uint32_t gen;               /* bumped at each C hold: a stale release is ignored */
@@ -698,7 +702,11 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
     c->info_tid = s->tid;
     if (in->op == INFO_ENTRY || in->op == INFO_SECCOMP) {
         uint64_t nr = in->u.entry.nr;   /* (the seccomp variant has the same layout) */
-        if (nr >= AT_NR)
+        /* Only x86-64 calls with a number of the tables are handled here: an i386 call
+         * (int $0x80, a 32-bit program) numbers its calls otherwise, an x32 call has
+         * __X32_SYSCALL_BIT set, and a number out of range (the kernel takes its low 32
+         * bits as an int) needs Python's table of keys. */
+        if (nr >= AT_NR || in->arch != AUDIT_ARCH_X86_64)
             return 0;
         int flags = f->entry[nr], w = flags & W_CLASS;
         if (w == W_SLOW || (w != W_NONE && !room(c, f)))
@@ -752,7 +760,7 @@ static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
         }
         s->want_exit = 0;
         s->expect_exit = 0;
-        s->nr = -1;
+        s->nr = NR_NONE;
         s->dirty = 1;
         c->info_tid = 0;
         if (r != NULL)
@@ -782,7 +790,7 @@ static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made
                 /* the exit of a call nobody wants: on at once, without GET_SYSCALL_INFO */
                 s->expect_exit = 0;
                 s->want_exit = 0;
-                s->nr = -1;
+                s->nr = NR_NONE;
                 s->dirty = 1;
                 resume(s, f->full_stops ? REQ_SYSCALL : REQ_CONT);
                 return 1;
@@ -796,7 +804,9 @@ static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made
              * and reported it; not full_stops, which may have changed meanwhile (see
              * Python's _event_stop) */
             int64_t nr = s->nr;
-            int want_exit = nr >= 0 && nr < AT_NR && (f->exit[nr] & W_CLASS) != W_NONE;
+            if (nr < 0 || nr >= AT_NR)
+                return 0;   /* (a call of another ABI, or out of the tables: Python's) */
+            int want_exit = (f->exit[nr] & W_CLASS) != W_NONE;
             int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
             s->want_exit = (uint8_t)want_exit;
             s->expect_exit = req == REQ_SYSCALL;

@@ -23,6 +23,7 @@ from typing import Any
 from ._ffi import SyscallInfo
 
 NR = 512                       # syscall numbers the per-family tables cover
+NR_NONE = -(1 << 63)           # a slot's nr when no call is in progress (any int is a call)
 W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
 W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its next stop
 W_CLASS = 0x0F

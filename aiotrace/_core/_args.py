@@ -17,7 +17,7 @@ import struct
 from typing import Any, NamedTuple
 
 from . import _ffi
-from ._syscalls import SYSCALL_NAMES
+from ._syscalls import ABI_I386, NAMES_BY_ABI, make_key
 
 _PATH_NAMES = frozenset({"filename", "pathname", "path", "oldname", "newname", "oldpath",
                          "newpath", "specialfile", "dir_name", "old", "new", "dev_name",
@@ -46,6 +46,7 @@ class _Param(NamedTuple):
     ctype: str
     name: str
     kind: str   # "str", "strv", "sockaddr", "ptr", "signed" or "unsigned"
+    narrow: bool = False   # an i386 call's: longs and pointers are 32 bits
 
 
 _SIGNED = frozenset({"int", "pid_t", "long", "off_t", "loff_t", "ssize_t", "key_t", "clockid_t",
@@ -67,29 +68,38 @@ def _kind(ctype: str, pname: str) -> str:
     return "signed" if ctype in _SIGNED else "unsigned"
 
 
+# 64-bit parameters: an i386 call passes them in two registers, which moves the rest
+_SPLIT = frozenset({"loff_t", "u64", "__u64", "off64_t", "s64", "__s64"})
+
+
 def _build() -> dict[int, dict[str, _Param]]:
     # python-ptrace's table, imported on first use: the CLI never asks for an argument by
-    # name, and the import is a good part of its start-up
+    # name, and the import is a good part of its start-up. Keyed by the calls' keys (see
+    # _syscalls): a name's prototype serves it in every ABI, but on i386 only up to its
+    # first 64-bit parameter, and every long there is 32 bits.
     from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
 
     table: dict[int, dict[str, _Param]] = {}
-    for nr, sname in SYSCALL_NAMES.items():
-        proto = _EXTRA.get(sname)
-        if proto is None:
-            p = SYSCALL_PROTOTYPES.get(sname)
-            if p is None:
-                continue
-            proto = p[1]
-        params: dict[str, _Param] = {}
-        paths = 0
-        for i, (ctype, pname) in enumerate(proto):
-            param = _Param(i, ctype, pname, _kind(ctype, pname))
-            params[pname] = param
-            if param.kind == "str":
-                alias = "path" if paths == 0 else f"path{paths + 1}"
-                paths += 1
-                params.setdefault(alias, param)
-        table[nr] = params
+    for abi, names in enumerate(NAMES_BY_ABI):
+        for nr, sname in names.items():
+            proto = _EXTRA.get(sname)
+            if proto is None:
+                p = SYSCALL_PROTOTYPES.get(sname)
+                if p is None:
+                    continue
+                proto = p[1]
+            params: dict[str, _Param] = {}
+            paths = 0
+            for i, (ctype, pname) in enumerate(proto):
+                if abi == ABI_I386 and ctype in _SPLIT:
+                    break
+                param = _Param(i, ctype, pname, _kind(ctype, pname), abi == ABI_I386)
+                params[pname] = param
+                if param.kind == "str":
+                    alias = "path" if paths == 0 else f"path{paths + 1}"
+                    paths += 1
+                    params.setdefault(alias, param)
+            table[make_key(abi, nr)] = params
     return table
 
 
@@ -97,12 +107,13 @@ _NO_PARAMS: dict[str, _Param] = {}   # a syscall without known prototype (never 
 _params_table: dict[int, dict[str, _Param]] | None = None
 
 
-def _params(nr: int) -> dict[str, _Param]:
-    """The parameters of syscall *nr* by name (the table is built on first use)."""
+def _params(key: int) -> dict[str, _Param]:
+    """The parameters of syscall *key* (see _syscalls: the x86-64 number, or a call of
+    another ABI) by name (the table is built on first use)."""
     global _params_table
     if _params_table is None:
         _params_table = _build()
-    return _params_table.get(nr, _NO_PARAMS)
+    return _params_table.get(key, _NO_PARAMS)
 
 
 class SockAddr(NamedTuple):
@@ -198,7 +209,8 @@ class Args:
     """The six argument registers of a syscall, as a sequence of ints (``args[1]``,
     slices give tuples, it compares equal to the tuple of its values), with decoding by
     parameter name (``args.path``). Not a tuple subclass, so that parameters named
-    ``count`` or ``index`` are reachable by name."""
+    ``count`` or ``index`` are reachable by name. ``nr`` is the call's key (its x86-64
+    number, or a key of another ABI's call: see _syscalls), which picks the names."""
 
     __slots__ = ("_v", "nr", "tid")
 
@@ -249,7 +261,7 @@ class Args:
         raw = self[p.pos]
         kind = p.kind
         if kind == "signed":
-            bits = 64 if p.ctype in _WIDE else 32
+            bits = 64 if p.ctype in _WIDE and not p.narrow else 32
             raw &= (1 << bits) - 1
             return raw - (1 << bits) if raw >> (bits - 1) else raw
         if kind == "unsigned" or kind == "ptr" or raw == 0:
@@ -257,7 +269,7 @@ class Args:
         if kind == "str":
             return os.fsdecode(_read_string(self.tid, raw))
         if kind == "strv":
-            return self._string_array(raw)
+            return self._string_array(raw, 4 if p.narrow else 8)
         return decode_sockaddr(_ffi.vm_read(self.tid, raw, self._addrlen(params, p)))
 
     def _addrlen(self, params: dict[str, _Param], p: _Param) -> int:
@@ -266,12 +278,13 @@ class Args:
             return max(2, min(int(self[p.pos + 1]) & 0xFFFFFFFF, 128))
         return 128
 
-    def _string_array(self, addr: int, limit: int = 4096) -> list[str] | None:
+    def _string_array(self, addr: int, word: int = 8, limit: int = 4096) -> list[str] | None:
         if addr == 0:
             return None
         out = []
+        fmt = "=Q" if word == 8 else "=I"
         for i in range(limit):
-            (ptr,) = struct.unpack("=Q", _ffi.vm_read(self.tid, addr + 8 * i, 8))
+            (ptr,) = struct.unpack(fmt, _ffi.vm_read(self.tid, addr + word * i, word))
             if ptr == 0:
                 break
             out.append(os.fsdecode(_read_string(self.tid, ptr)))

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
 
 
@@ -102,16 +103,30 @@ class SyscallEntry(TraceEvent):
     """A thread entered a system call (syscall-enter-stop)."""
 
     kind: ClassVar[str] = "syscall.entry"
+    #: the call's number in its ABI's table (see ``abi``), as the kernel dispatches it: the
+    #: low 32 bits of the register, a signed int (``syscall(-1L)`` is -1)
     nr: int
+    #: the six argument registers (for an i386 call: ebx, ecx, edx, esi, edi, ebp, of which
+    #: the kernel uses the low 32 bits: so do these)
     args: tuple[int, ...]
+    #: the system call ABI of this call: ``"x86_64"``, ``"i386"`` (``int $0x80``, a 32-bit
+    #: program) or ``"x32"``; ``nr`` and ``name`` are of its table
+    abi: str = field(default="x86_64", kw_only=True)
 
     @property
     def name(self) -> str:
-        return _syscall_name(self.nr)
+        """The call's name in its ABI (``open`` for i386's 5, x86-64's 2), or
+        ``syscall_0x...`` for a number that names no call."""
+        if self.abi == "x86_64":
+            name = _X86_64_NAMES.get(self.nr)
+            if name is not None:
+                return name
+        return _syscall_name(self.nr, self.abi)
 
     def __repr__(self) -> str:
         a = ", ".join(hex(x) for x in self.args)
-        return f"<SyscallEntry #{self.seq} pid={self.pid} tid={self.tid} {self.name}({a})>"
+        abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
+        return f"<SyscallEntry #{self.seq} pid={self.pid} tid={self.tid} {self.name}({a}){abi}>"
 
     def fail(self, err: int) -> None:
         """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``)."""
@@ -136,10 +151,16 @@ class SyscallExit(TraceEvent):
     nr: int
     args: tuple[int, ...]
     retval: int
+    #: the system call ABI of this call (see SyscallEntry.abi)
+    abi: str = field(default="x86_64", kw_only=True)
 
     @property
     def name(self) -> str:
-        return _syscall_name(self.nr)
+        if self.abi == "x86_64":
+            name = _X86_64_NAMES.get(self.nr)
+            if name is not None:
+                return name
+        return _syscall_name(self.nr, self.abi)
 
     @property
     def error(self) -> int | None:
@@ -152,7 +173,8 @@ class SyscallExit(TraceEvent):
             res = f"-1 {_errno.errorcode.get(err, str(err))} ({os.strerror(err)})"
         else:
             res = str(self.retval)
-        return f"<SyscallExit #{self.seq} pid={self.pid} tid={self.tid} {self.name}() = {res}>"
+        abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
+        return f"<SyscallExit #{self.seq} pid={self.pid} tid={self.tid} {self.name}() = {res}{abi}>"
 
     def set_return(self, value: int) -> None:
         """The call returns *value* (64 bits, signed or unsigned)."""

@@ -48,6 +48,10 @@ from ._events import (
 )
 from ._args import Args, CopiedMemory, Memory
 from ._seccomp import compile_filter
+from ._syscalls import (
+    ABI_I386, ABIS, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT, key_abi, key_nr, key_raw,
+    make_key, selector_keys, syscall_key,
+)
 from ._ffi import Event, Opt, Req
 from ._status import StopKind, decode_status, returncode
 
@@ -143,14 +147,16 @@ class Subscription:
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
 
-    def wants(self, cls: type[TraceEvent], tid: int, nr: int) -> bool:
+    def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
+        """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
+        None for an event that is not a syscall's."""
         if self.closed:
             return False
         if self.types is not None and cls not in self.types:
             return False
         if self.tids is not None and tid not in self.tids:
             return False
-        if nr >= 0 and self.syscalls is not None and nr not in self.syscalls:
+        if nr is not None and self.syscalls is not None and nr not in self.syscalls:
             return False
         return True
 
@@ -162,8 +168,10 @@ class Subscription:
         return t is None or SyscallEntry in t or SyscallExit in t
 
 
-def _wanted(subs: tuple[Subscription, ...], cls: type[TraceEvent], tid: int, nr: int) -> bool:
-    """Whether a stream of the family wants this event (of syscall *nr*, or -1)."""
+def _wanted(subs: tuple[Subscription, ...], cls: type[TraceEvent], tid: int,
+            nr: int | None) -> bool:
+    """Whether a stream of the family wants this event (of the syscall of key *nr*, or
+    None)."""
     for sub in subs:
         if sub.wants(cls, tid, nr):
             return True
@@ -182,11 +190,20 @@ _SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a sy
 _SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decodes to
 _SECCOMP_STOP = ((signal.SIGTRAP | (Event.SECCOMP << 8)) << 8) | 0x7F   # the prefilter's stop
 _SECCOMP = decode_status(_SECCOMP_STOP)
-# PTRACE_GET_SYSCALL_INFO's entry (nr, 6 arguments) and exit (rval) read straight from the
-# buffer: a ctypes array made into a tuple costs about 0.9 us, this about 0.1 us
+# PTRACE_GET_SYSCALL_INFO's entry (arch, then nr and 6 arguments) and exit (rval) read
+# straight from the buffer: a ctypes array made into a tuple costs about 0.9 us, this 0.1 us
 _INFO_DATA = _ffi.SyscallInfo.entry.offset
-_ENTRY = struct.Struct("=7Q")
+_INFO_ARCH = _ffi.SyscallInfo.arch.offset
+_ENTRY = struct.Struct("=I%dx7Q" % (_INFO_DATA - _INFO_ARCH - 4))
 _RVAL = struct.Struct("=q")
+# an x86-64 call whose number is below this (unsigned) is its own key (see _syscalls)
+_PLAIN = X32_SYSCALL_BIT
+_ARCH_X86_64 = AUDIT_ARCH_X86_64
+_I386_ARG_REGS = ("rbx", "rcx", "rdx", "rsi", "rdi", "rbp")
+# execve and execveat of every ABI (their keys)
+_EXECS = selector_keys("execve") | selector_keys("execveat")
+_X86_64_ARG_REGS = ("rdi", "rsi", "rdx", "r10", "r8", "r9")
+_MASK32 = 0xFFFFFFFF
 _INFO_SIZE = ctypes.sizeof(_ffi.SyscallInfo)
 _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
@@ -285,7 +302,8 @@ class Thread:
         self.holds = 0                  # engines (and hold reasons) keeping it stopped
         self.verdict = _CLEAN
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
-        self.nr = -1                    # syscall in progress (from its entry stop)
+        # syscall in progress (from its entry stop), as its key (see _syscalls), or None
+        self.nr: int | None = None
         self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
         # (nr, *args) of an entry that was not dispatched, for a stream opened before its exit
         self.raw_args: tuple[int, ...] | None = None
@@ -482,8 +500,11 @@ def _import(th: Thread, slot: _accel.Slot) -> None:
     slot.dirty = 0
     th.expect_exit = bool(ee)
     th.want_exit = bool(we)
-    th.nr = nr
-    th.raw_args = (nr, *vals) if nr != -1 else None
+    if nr == _accel.NR_NONE:
+        th.nr = th.raw_args = None
+    else:
+        th.nr = nr
+        th.raw_args = (nr, *vals)
     th.args = ()
 
 
@@ -745,10 +766,10 @@ class Core:
                 self._salvage_stop(tid, killed, waiting)
                 continue
             waiting.discard(tid)
-            proc = self.procs.get(tid)
-            if proc is not None and proc.family.root is proc:
-                proc.status = status   # (its wait() has it: the status is known)
-                self.reply(partial(proc.family.on_death, returncode(status)))
+            dead = self.procs.get(tid)
+            if dead is not None and dead.family.root is dead:
+                dead.status = status   # (its wait() has it: the status is known)
+                self.reply(partial(dead.family.on_death, returncode(status)))
 
     def _salvage_stop(self, tid: int, killed: set[int], waiting: set[int]) -> None:
         """A stop seen by _salvage: a thread of a killed process (or a new one of its)
@@ -1069,7 +1090,7 @@ class Core:
                 th.expect_exit = True
                 th.want_exit = bool(slot.want_exit)
             else:
-                th.nr = -1
+                th.nr = None
                 th.args = ()
                 th.expect_exit = th.want_exit = False
             th.raw_args = None
@@ -1282,17 +1303,17 @@ class Core:
         elif kind is StopKind.SIGNAL:
             if th.stepping and detail == signal.SIGTRAP:
                 th.stepping = False   # the trap of our own PTRACE_SINGLESTEP: not a signal
-                self._dispatch(th, SingleStep, -1)
+                self._dispatch(th, SingleStep, None)
             else:
                 th.stepping = False
                 _own_verdict(th).signo = detail
                 info = b""
-                if _wanted(fam.subs, Signal, tid, -1):
+                if _wanted(fam.subs, Signal, tid, None):
                     try:
                         info = _ffi.getsiginfo(tid)
                     except OSError:
                         pass   # killed meanwhile: its death is reported next
-                self._dispatch(th, Signal, -1, signo=detail, siginfo=info)
+                self._dispatch(th, Signal, None, signo=detail, siginfo=info)
         elif kind is StopKind.EVENT:
             self._event_stop(th, detail, expecting_exit)
         elif kind is StopKind.GROUP_STOP:
@@ -1302,17 +1323,17 @@ class Core:
                     # interrupt() of a thread in a group-stop (resumed with PTRACE_LISTEN):
                     # the kernel reports its trap as a group-stop, but it is the stop that
                     # was asked for; the thread stays in its group-stop
-                    self._dispatch(th, Interrupt, -1)
+                    self._dispatch(th, Interrupt, None)
                     return
             th.listening = True
-            self._dispatch(th, GroupStop, -1, signo=detail)
+            self._dispatch(th, GroupStop, None, signo=detail)
         else:  # TRAP_STOP: PTRACE_INTERRUPT, first stop of a new tracee, or end of listen
             if th.listening:
                 th.listening = False
-                self._dispatch(th, Continued, -1)
+                self._dispatch(th, Continued, None)
             elif th.interrupt_requested:
                 th.interrupt_requested = False
-                self._dispatch(th, Interrupt, -1)
+                self._dispatch(th, Interrupt, None)
             else:
                 self._release_if_free(th)
 
@@ -1323,7 +1344,7 @@ class Core:
         if (expecting_exit and th.fake_return is None
                 and not _wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
             th.want_exit = False
-            th.nr = -1
+            th.nr = None
             th.raw_args = None
             self._release_if_free(th)
             return
@@ -1337,8 +1358,14 @@ class Core:
         if op == _OP_ENTRY or op == _OP_SECCOMP:
             # (the seccomp variant has the same layout up to the arguments)
             th.expect_exit = True   # cleared when it is not resumed with PTRACE_SYSCALL
-            vals = _ENTRY.unpack_from(info, _INFO_DATA)   # nr, then the 6 arguments
-            th.nr = nr = vals[0]
+            vals = _ENTRY.unpack_from(info, _INFO_ARCH)   # arch, nr, then the 6 arguments
+            nr = vals[1]
+            if vals[0] == _ARCH_X86_64 and nr < _PLAIN:
+                vals = vals[1:]   # an x86-64 call's key is its number (the common case)
+            else:
+                vals = _foreign(vals)   # its key, and its arguments as the kernel takes them
+                nr = vals[0]
+            th.nr = nr
             tid = th.tid
             subs = th.proc.family.subs
             if op == _OP_SECCOMP:
@@ -1360,36 +1387,45 @@ class Core:
                 return
             th.raw_args = None
             th.args = args = Args(vals[1:], nr, th.tid)
-            self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
+            if -0x80000000 <= nr < 0x80000000:
+                self._dispatch(th, SyscallEntry, nr, nr=nr, args=args)
+            else:
+                self._dispatch(th, SyscallEntry, nr, nr=key_nr(nr), args=args,
+                               abi=ABIS[key_abi(nr)])
         elif op == _OP_EXIT:
             th.want_exit = False
-            nr = th.nr
+            key = th.nr
             rval = _RVAL.unpack_from(info, _INFO_DATA)[0]
-            if not expecting_exit and th.fake_return is None:
+            if key is None or (not expecting_exit and th.fake_return is None):
                 # Not resumed from this call's entry: a fork, clone or exec event stop came
                 # in between, or the entry did not stop at all (the thread ran with
                 # PTRACE_CONT then, or was attached inside the call). th.nr is then this
-                # call's, or another's (-1, or an earlier call whose exit was not seen);
+                # call's, or another's (None, or an earlier call whose exit was not seen);
                 # the kernel keeps the number in orig_rax, the arguments in their registers.
                 regs = _ffi.UserRegs()
                 if _raw_ptrace(_GETREGS, th.tid, 0, ctypes.addressof(regs)) == -1:
                     return  # gone: its death is reported next
-                real = regs.orig_rax - (1 << 64) if regs.orig_rax >> 63 else regs.orig_rax
-                if real != nr:
-                    nr = real
+                real = syscall_key(info.arch, regs.orig_rax)
+                # (an exec into a program of another ABI renames the call to that ABI's
+                # execve, for its return to user space: it is still the entry's call)
+                if key is None or (key != real and not (key in _EXECS and real in _EXECS)):
+                    key = real
                     th.args = ()
-                    th.raw_args = (nr, regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8,
-                                   regs.r9)
+                    th.raw_args = _regs_args(real, regs)
             if th.fake_return is not None:
                 rval = th.fake_return
                 th.fake_return = None
                 self._set_return(th, rval)
-            th.nr = -1
+            th.nr = None
             exit_args = th.args
             if th.raw_args is not None:   # its entry was not dispatched (nobody wanted it)
-                exit_args = Args(th.raw_args[1:], nr, th.tid)
+                exit_args = Args(th.raw_args[1:], key, th.tid)
                 th.raw_args = None
-            self._dispatch(th, SyscallExit, nr, nr=nr, args=exit_args, retval=rval)
+            if -0x80000000 <= key < 0x80000000:
+                self._dispatch(th, SyscallExit, key, nr=key, args=exit_args, retval=rval)
+            else:
+                self._dispatch(th, SyscallExit, key, nr=key_nr(key), args=exit_args,
+                               retval=rval, abi=ABIS[key_abi(key)])
         else:
             self._release_if_free(th)
 
@@ -1426,7 +1462,7 @@ class Core:
                 return
             child, clone_type, child_pid = got
             self._dispatch(
-                th, Clone, -1, child_pid=child_pid, child_tid=child, clone_type=clone_type
+                th, Clone, None, child_pid=child_pid, child_tid=child, clone_type=clone_type
             )
         elif event == Event.EXEC:
             self._exec_stop(th)
@@ -1456,7 +1492,7 @@ class Core:
                 # killed, or the leader's end (a group exit takes every thread): a thread
                 # of this process may have been inside clone() (not one that just ends)
                 self._dying(th.proc)
-            self._dispatch(th, Exit, -1, status=st)
+            self._dispatch(th, Exit, None, status=st)
         else:  # VFORK_DONE, SECCOMP without interest
             self._release_if_free(th)
 
@@ -1494,13 +1530,13 @@ class Core:
             self.threads.pop(tid, None)
             self._drop_slot(gone)
             gone.gen += 1
-        if th.nr == -1:
+        if th.nr is None:
             th.nr = _NR_EXECVE
         try:
             filename = os.readlink(f"/proc/{proc.pid}/exe")
         except OSError:
             filename = ""
-        self._dispatch(th, Exec, -1, filename=filename, old_tid=old_tid)
+        self._dispatch(th, Exec, None, filename=filename, old_tid=old_tid)
 
     def _pre_exec_stop(self, th: Thread, kind: StopKind, detail: int) -> None:
         """Stops of a spawned child between fork and the exec of the target."""
@@ -1524,8 +1560,10 @@ class Core:
     # -- dispatch to subscriptions ----------------------------------------------------------
 
     def _dispatch(
-        self, th: Thread, cls: type[TraceEvent], filter_nr: int, **fields: Any
+        self, th: Thread, cls: type[TraceEvent], filter_nr: int | None, **fields: Any
     ) -> None:
+        """*filter_nr*: the syscall's key (streams' syscalls= sets hold keys), None for
+        other events."""
         fam = th.proc.family
         tid = th.tid
         subs = fam.subs
@@ -1636,7 +1674,12 @@ class Core:
             vals = tuple(fields["args"])
             if v.new_args is not None:
                 vals = tuple(v.new_args) + vals[len(v.new_args):]
-            fields = {"nr": nr, "args": Args(vals, nr, th.tid)}
+            abi = fields.get("abi")
+            if abi is None:
+                fields = {"nr": nr, "args": Args(vals, nr, th.tid)}
+            else:   # (a call of another ABI: its number is of that ABI's table)
+                key = make_key(ABIS.index(abi), nr)
+                fields = {"nr": nr, "args": Args(vals, key, th.tid), "abi": abi}
         elif cls is SyscallExit and v.set_return is not None:
             fields = dict(fields, retval=v.set_return)
         return cls(*base, **fields)
@@ -1745,7 +1788,8 @@ class Core:
             self._exit_option(th.tid, fam)
             slot.exit_off = not fam.want_exit
         nr = th.nr
-        if nr == -1:
+        if nr is None:
+            nr = _accel.NR_NONE
             vals: tuple[int, ...] = _ZERO_ARGS
         elif th.raw_args is not None:
             vals = th.raw_args[1:]
@@ -1769,28 +1813,37 @@ class Core:
         return _gone_or_raise()
 
     def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
-        """Skip the syscall (number -1) or change its number and arguments, at its entry."""
+        """Skip the syscall (number -1) or change its number and arguments, at its entry.
+        A new number is one of the call's own ABI (an i386 call stays an i386 call); the
+        argument registers are the ABI's (ebx, ecx... for i386)."""
+        key = th.nr if th.nr is not None else 0
+        abi = key_abi(key)
         if v.skip_return is not None:
-            nr: int | None = -1
+            raw: int | None = -1
             args: tuple[int, ...] | None = None
             th.fake_return = v.skip_return   # written into rax at the exit stop
         else:
             nr, args = v.new_nr, v.new_args
+            raw = None
             if nr is not None:
-                th.nr = nr
+                th.nr = key = make_key(abi, nr)
+                raw = key_raw(key)
+            if args is not None and abi == ABI_I386:
+                args = tuple(a & _MASK32 for a in args)
             if args is not None or nr is not None:
                 full = th.args if args is None else tuple(args) + tuple(th.args[len(args):])
-                th.args = Args(tuple(full), th.nr, th.tid)
-        if self._set_info_ok and self._set_syscall_info(th, nr, args):
+                th.args = Args(tuple(full), key, th.tid)
+        if self._set_info_ok and self._set_syscall_info(th, raw, args):
             return
         try:
             regs = _ffi.getregs(th.tid)
         except OSError:
             return
-        if nr is not None:
-            regs.orig_rax = nr & _MASK64
+        if raw is not None:
+            regs.orig_rax = raw & _MASK64
         if args is not None:
-            for name, value in zip(("rdi", "rsi", "rdx", "r10", "r8", "r9"), args):
+            names = _I386_ARG_REGS if abi == ABI_I386 else _X86_64_ARG_REGS
+            for name, value in zip(names, args):
                 setattr(regs, name, value & _MASK64)
         try:
             _ffi.setregs(th.tid, regs)
@@ -2068,7 +2121,7 @@ class Core:
             return
         slot = _accel.Slot()
         slot.tid = th.tid
-        slot.nr = -1
+        slot.nr = _accel.NR_NONE
         slot.fam = ctypes.addressof(cf)
         slot.exit_off = exit_off
         slot.state = state
@@ -2179,7 +2232,7 @@ class Core:
 
     def _dispatch_death(self, th: Thread, status: int) -> None:
         fam = th.proc.family
-        subs = [s for s in fam.subs if s.wants(Death, th.tid, -1)]
+        subs = [s for s in fam.subs if s.wants(Death, th.tid, None)]
         if subs:
             self.seq += 1
             ev = Death(th.proc.pid, th.tid, self.seq, time.monotonic_ns(),
@@ -2328,6 +2381,24 @@ def _gone_or_raise() -> bool:
     if err == errno.ESRCH:
         return False
     raise OSError(err, os.strerror(err))
+
+
+def _foreign(vals: tuple[int, ...]) -> tuple[int, ...]:
+    """(key, 6 arguments) of a syscall entry that is not a plain x86-64 call, from
+    PTRACE_GET_SYSCALL_INFO's (arch, nr, 6 arguments): an i386 call (its arguments cut to
+    the 32 bits the kernel takes), an x32 call, or an x86-64 number out of the int range
+    or negative (see _syscalls)."""
+    key = syscall_key(vals[0], vals[1])
+    if key_abi(key) == ABI_I386:
+        return (key, *[v & _MASK32 for v in vals[2:]])
+    return (key, *vals[2:])
+
+
+def _regs_args(key: int, regs: _ffi.UserRegs) -> tuple[int, ...]:
+    """(key, 6 arguments) of call *key*, from the registers of a thread in it."""
+    if key_abi(key) == ABI_I386:
+        return (key, *[getattr(regs, r) & _MASK32 for r in _I386_ARG_REGS])
+    return (key, *[getattr(regs, r) for r in _X86_64_ARG_REGS])
 
 
 def _capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:

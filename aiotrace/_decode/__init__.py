@@ -27,6 +27,10 @@ to before the call) and returned descriptors after the call.
 ``rt_sigreturn`` needs ``sp=`` (the stack pointer at entry) to show
 ``{mask=[...]}``; other calls ignore it.
 
+``abi=`` names the call's ABI: ``"x86_64"`` (the default), ``"i386"`` or ``"x32"``, whose
+calls are printed from their own tables (``_compat``: what does not depend on the
+32-bit layouts, and structures as addresses).
+
 Layout
 ------
 ``_table.SYSCALLS`` maps a name to its argument kinds (``_kinds``), built from
@@ -42,6 +46,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from . import _xlat
+from ._compat import compat_spec
 from ._ctx import Ctx, FdPath, Memory
 from ._names import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from ._table import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, SYSCALLS, Spec, undecoded_nargs
@@ -83,6 +88,11 @@ KNOWN_DIFFERENCES = """\
   returned; with a plain string only "[out]" is shown.
 - time() and utimensat print dates in the tracer's local time zone, and IPv6
   scope ids use the tracer host's interface names, as strace does.
+- i386 calls: structures whose 32-bit layout differs from x86-64's (stat64, the
+  timespecs of calls without _time64, iovec, msghdr, sigaction, siginfo, rlimit...) are
+  shown as addresses, and socketcall/ipc as their two arguments, where strace decodes
+  them all (and names socketcall's subcall); rt_sigreturn and sigreturn print no mask;
+  x32 calls from 512 on print in hex.
 """
 
 
@@ -212,6 +222,10 @@ def _exit(spec: Spec | None, ctx: Ctx, entry_text: str) -> str:
     return entry_text + ", ".join(parts)
 
 
+def _spec(name: str, abi: str) -> Spec | None:
+    return SYSCALLS.get(name) if abi == "x86_64" else compat_spec(name, abi)
+
+
 def format_entry(
     name: str,
     args: tuple[int, ...],
@@ -221,6 +235,7 @@ def format_entry(
     fd_path: FdPath = None,
     sp: int | None = None,
     xflag: int = 0,
+    abi: str = "x86_64",
 ) -> str:
     """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
 
@@ -232,7 +247,7 @@ def format_entry(
     """
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag)
     try:
-        raw = _entry(SYSCALLS.get(name), name, ctx)
+        raw = _entry(_spec(name, abi), name, ctx)
     except Exception:  # a decoder bug must not stop the tracer: show raw values
         raw = _undecoded(name, ctx)
         ctx.saved["undecoded"] = True
@@ -249,10 +264,11 @@ def format_return(
     *,
     strsize: int = 32,
     fd_path: FdPath = None,
+    abi: str = "x86_64",
 ) -> str:
     """Only the text after ``= ``."""
     ctx = Ctx(name, args, mem, strsize, fd_path, retval)
-    return _ret(SYSCALLS.get(name), name, ctx)
+    return _ret(_spec(name, abi), name, ctx)
 
 
 def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False) -> str:
@@ -285,15 +301,16 @@ def format_exit(
     sp: int | None = None,
     xflag: int = 0,
     success: bool = False,
+    abi: str = "x86_64",
 ) -> tuple[str, str]:
-    """``(arguments text with the outputs decoded, return value text)``. *xflag*: see
-    format_entry. *success*: the return value is one that ``-e inject=...:retval=`` set,
-    shown as a value even in -4095..-1 (strace does not decode it as an errno)."""
-    spec = SYSCALLS.get(name)
+    """``(arguments text with the outputs decoded, return value text)``. *xflag*, *abi*:
+    see format_entry. *success*: the return value is one that ``-e inject=...:retval=``
+    set, shown as a value even in -4095..-1 (strace does not decode it as an errno)."""
+    spec = _spec(name, abi)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
         entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
-                                  xflag=xflag)
+                                  xflag=xflag, abi=abi)
         saved = getattr(entry_text, "saved", None)
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
               xflag=xflag)

@@ -349,19 +349,19 @@ def fd_pair(ctx: Ctx, addr: int) -> str:
     return ctx.struct(addr, "<ii", lambda a, b: "[%s, %s]" % (ctx.fd(a), ctx.fd(b)))
 
 
-def string_array(ctx: Ctx, addr: int) -> str:
-    """execve's argv: ``["ls", "/"]``."""
+def string_array(ctx: Ctx, addr: int, word: int = 8) -> str:
+    """execve's argv: ``["ls", "/"]`` (*word*: the size of a pointer, 4 for i386)."""
     if addr == 0:
         return "NULL"
     items: list[str] = []
     limit = array_limit(ctx)
     i = 0
     while True:
-        data = ctx.read(addr + 8 * i, 8)
+        data = ctx.read(addr + word * i, word)
         if data is None:
             if i == 0:
                 return hexa(addr)
-            items.append("... /* %s */" % hexa(addr + 8 * i))
+            items.append("... /* %s */" % hexa(addr + word * i))
             break
         p = int.from_bytes(data, "little")
         if p == 0:
@@ -374,21 +374,22 @@ def string_array(ctx: Ctx, addr: int) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def count_array(ctx: Ctx, addr: int, what: str = "var") -> str:
-    """execve's envp: ``0x7ffd... /* 20 vars */``."""
+def count_array(ctx: Ctx, addr: int, what: str = "var", word: int = 8) -> str:
+    """execve's envp: ``0x7ffd... /* 20 vars */`` (*word*: the size of a pointer)."""
     if addr == 0:
         return "NULL"
     n = 0
     chunk = 64
+    null = b"\0" * word
     while n < 1 << 20:
-        data = ctx.read(addr + 8 * n, 8 * chunk)
+        data = ctx.read(addr + word * n, word * chunk)
         if data is None:  # maybe the end of the mapping: go one pointer at a time
-            data = ctx.read(addr + 8 * n, 8)
+            data = ctx.read(addr + word * n, word)
             if data is None:
                 return hexa(addr) if n == 0 else "%s /* %d %s%s */" % (
                     hexa(addr), n, what, "" if n == 1 else "s")
-        for i in range(len(data) // 8):
-            if data[8 * i: 8 * i + 8] == b"\0" * 8:
+        for i in range(len(data) // word):
+            if data[word * i: word * i + word] == null:
                 return "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")
             n += 1
     return "%s /* %d %s%s */" % (hexa(addr), n, what, "" if n == 1 else "s")

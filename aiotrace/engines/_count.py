@@ -11,25 +11,29 @@ import anyio.abc
 
 from aiotrace import Exec, SyscallEntry, SyscallExit
 from aiotrace import _check
-from aiotrace._core._syscalls import SYSCALL_NUMBERS
+from aiotrace._core._syscalls import ABI_CODES, ABI_MODES, ABI_SUFFIXES, ABIS
 
-from ._inject import InjectRule, _check_engine_process
+from ._inject import InjectRule, _check_engine_process, call_key, rule_keys
 
 __all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
 
 _SORT_KEYS = ("time", "calls", "name", "errors", "nothing")
+_SUFFIX = {ABIS[code]: suffix for suffix, code in ABI_SUFFIXES.items()}
 
 
 @dataclass
 class SyscallStat:
     """The totals of one system call: ``calls``, ``errors`` (calls that returned
-    -4095..-1) and ``time_ns``, the time from its entry stop to its exit stop."""
+    -4095..-1) and ``time_ns``, the time from its entry stop to its exit stop. ``nr`` and
+    ``name`` are of the call's ABI (``abi``: ``"x86_64"``, ``"i386"`` or ``"x32"``); the
+    same name in two ABIs is two stats."""
 
     name: str
     nr: int
     calls: int = 0
     errors: int = 0
     time_ns: int = 0
+    abi: str = "x86_64"
 
     @property
     def seconds(self) -> float:
@@ -54,21 +58,28 @@ class SyscallCounts:
     """
 
     def __init__(self) -> None:
-        self._stats: dict[int, SyscallStat] = {}
+        self._stats: dict[tuple[int, int], SyscallStat] = {}   # (ABI code, nr) -> stat
 
-    def add(self, nr: int, name: str, duration_ns: int, failed: bool) -> None:
+    def add(self, nr: int, name: str, duration_ns: int, failed: bool,
+            abi: str = "x86_64") -> None:
         """Count one finished call (used by the engine; handy to merge counts)."""
-        st = self._stats.get(nr)
+        key = (ABI_CODES[abi], nr)
+        st = self._stats.get(key)
         if st is None:
-            st = self._stats[nr] = SyscallStat(name, nr)
+            st = self._stats[key] = SyscallStat(name, nr, abi=abi)
         st.calls += 1
         st.errors += bool(failed)
         st.time_ns += max(0, duration_ns)
 
-    # mapping protocol, by name
+    # mapping protocol, by name: "open" is x86-64's open if it was called, else that of
+    # the first other ABI that called it; "open@32" (@64, @x32) names one ABI's
     def __getitem__(self, name: str) -> SyscallStat:
-        for st in self._stats.values():
-            if st.name == name:
+        base, at, suffix = name.rpartition("@")
+        abi = ABIS[ABI_SUFFIXES[suffix]] if at and suffix in ABI_SUFFIXES else None
+        if abi is not None:
+            name = base
+        for _, st in sorted(self._stats.items(), key=lambda kv: kv[0]):
+            if st.name == name and (abi is None or st.abi == abi):
                 return st
         raise KeyError(name)
 
@@ -82,7 +93,8 @@ class SyscallCounts:
         return any(st.name == name for st in self._stats.values())
 
     def __iter__(self) -> Iterator[str]:
-        return (st.name for st in self.stats())
+        return (st.name if st.abi == "x86_64" else f"{st.name}@{_SUFFIX[st.abi]}"
+                for st in self.stats())
 
     def __len__(self) -> int:
         return len(self._stats)
@@ -102,14 +114,15 @@ class SyscallCounts:
     def time_ns(self) -> int:
         return sum(st.time_ns for st in self._stats.values())
 
-    def stats(self, sort_by: str = "time") -> list[SyscallStat]:
-        """Every :class:`SyscallStat`, in the order strace's ``-S`` option gives:
-        ``"time"`` (most first, the default), ``"calls"``, ``"errors"`` (most first),
-        ``"name"`` (alphabetical) or ``"nothing"`` (system call number). Ties stay in
-        system call number order."""
+    def stats(self, sort_by: str = "time", abi: str | None = None) -> list[SyscallStat]:
+        """Every :class:`SyscallStat` (of ABI *abi* only, if given), in the order strace's
+        ``-S`` option gives: ``"time"`` (most first, the default), ``"calls"``,
+        ``"errors"`` (most first), ``"name"`` (alphabetical) or ``"nothing"`` (system
+        call number). Ties stay in system call number order (ABI by ABI)."""
         if sort_by not in _SORT_KEYS:
             raise ValueError(f"sort_by must be one of {', '.join(_SORT_KEYS)}, not {sort_by!r}")
-        rows = sorted(self._stats.values(), key=lambda st: st.nr)
+        rows = [st for key, st in sorted(self._stats.items(), key=lambda kv: kv[0])
+                if abi is None or st.abi == abi]
         if sort_by == "time":
             rows.sort(key=lambda st: st.time_ns, reverse=True)
         elif sort_by == "calls":
@@ -129,11 +142,24 @@ class SyscallCounts:
             ...
             ------ ----------- ----------- --------- --------- ----------------
             100.00    0.004248          40       105         1 total
-        """
-        rows = self.stats(sort_by)
-        total_ns = self.time_ns
-        calls = self.calls
-        errors = self.errors
+
+        Calls of another ABI than x86-64 (i386, x32) get a table of their own after it,
+        headed ``System call usage summary for 32 bit mode:`` as in strace."""
+        out = []
+        for code, abi in enumerate(ABIS):
+            rows = self.stats(sort_by, abi)
+            if not rows:
+                continue
+            if code:
+                out.append(f"System call usage summary for {ABI_MODES[code]} mode:\n")
+            out.append(self._table(rows))
+        return "".join(out) if out else self._table([])
+
+    @staticmethod
+    def _table(rows: list[SyscallStat]) -> str:
+        total_ns = sum(st.time_ns for st in rows)
+        calls = sum(st.calls for st in rows)
+        errors = sum(st.errors for st in rows)
         total_s = total_ns / 1e9
         max_avg = max((st.usecs_per_call for st in rows), default=0)
         w_time = max(11, len(f"{total_s:.6f}"))
@@ -192,12 +218,12 @@ async def count_syscalls(
                             f"parse_inject('openat:retval=0')), not {_check.show(rule)}")
     counts = SyscallCounts()
     entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
-    retval_rules: dict[int, Any] = {}   # nr -> the rule that decides its calls
+    retval_rules: dict[int, Any] = {}   # key (see _syscalls) -> the rule that decides its calls
     for rule in injected:
-        for name in rule.syscalls:
-            retval_rules[SYSCALL_NUMBERS[name]] = rule
-    retval_rules = {nr: r for nr, r in retval_rules.items() if r.retval is not None}
-    seen: dict[tuple[int, int], int] = {}   # (tid, nr) -> calls, as the injector counts
+        for key in rule_keys(rule):
+            retval_rules[key] = rule
+    retval_rules = {key: r for key, r in retval_rules.items() if r.retval is not None}
+    seen: dict[tuple[int, int], int] = {}   # (tid, key) -> calls, as the injector counts
     set_by_rule: set[int] = set()           # tids whose call in progress a retval= set
     events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096)
     task_status.started(counts)
@@ -205,10 +231,10 @@ async def count_syscalls(
         async for ev in events:
             if isinstance(ev, SyscallEntry):
                 entered[ev.tid] = ev.time_ns
-                rule = retval_rules.get(ev.nr)
+                rule = retval_rules.get(call_key(ev)) if retval_rules else None
                 if rule is not None:
-                    key = (ev.tid, ev.nr)
-                    n = seen[key] = seen.get(key, 0) + 1
+                    count = (ev.tid, call_key(ev))
+                    n = seen[count] = seen.get(count, 0) + 1
                     if rule.applies_to(n):
                         set_by_rule.add(ev.tid)
                     else:
@@ -223,7 +249,7 @@ async def count_syscalls(
                 if ev.tid in set_by_rule:
                     set_by_rule.discard(ev.tid)
                     failed = False
-                counts.add(ev.nr, ev.name, ev.time_ns - start, failed)
+                counts.add(ev.nr, ev.name, ev.time_ns - start, failed, ev.abi)
             elif ev.old_tid != ev.tid:
                 # exec from a non-leader thread: it takes the leader's tid, and the
                 # leader's unfinished call is gone.

@@ -37,7 +37,9 @@ import anyio.abc
 
 from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone
 from aiotrace import _check
-from aiotrace._core._syscalls import SYSCALL_NUMBERS
+from aiotrace._core._syscalls import (
+    ABI_CODES, ABI_SUFFIX, ALL_NAMES, NAMES_BY_ABI, key_selectors, make_key, selector_keys,
+)
 
 __all__ = ["InjectRule", "parse_inject", "parse_delay", "inject"]
 
@@ -70,7 +72,10 @@ _OPTIONS_HINT = "error=, retval=, signal=, delay_enter=, delay_exit= or when="
 class InjectRule:
     """One tampering rule: what to do to which calls.
 
-    ``syscalls`` are names from the x86-64 table; ``error`` an errno (1..4095) and
+    ``syscalls`` are names: each stands for its call in every ABI that has it (``open`` is
+    also the open of an i386 or x32 call), ``NAME@64``, ``NAME@32`` or ``NAME@x32`` for
+    one ABI (strace's qualifiers), and a name of one ABI alone (``stat64``) works too;
+    ``error`` an errno (1..4095) and
     ``retval`` a return value (mutually exclusive: both skip the call); ``signal`` a
     signal number sent to the thread at the entry; ``delay_enter_ns``/``delay_exit_ns``
     how long to keep the thread stopped at the entry/exit. ``first``, ``last`` (None: no
@@ -104,7 +109,7 @@ class InjectRule:
             if not isinstance(name, str):
                 raise TypeError(f"{what}: syscalls takes names such as 'openat', not "
                                 f"{_check.show(name)}")
-            if name not in SYSCALL_NUMBERS:
+            if not selector_keys(name):
                 raise ValueError(f"{what}: {_unknown_syscall(name)}")
         if self.error is not None and self.retval is not None:
             raise ValueError(f"{what}: error= and retval= are mutually exclusive")
@@ -154,9 +159,23 @@ class InjectRule:
 
 
 def _unknown_syscall(name: str) -> str:
-    close = difflib.get_close_matches(name, SYSCALL_NUMBERS, n=3, cutoff=0.75)
+    close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown system call {name!r}{hint}"
+
+
+def rule_keys(rule: InjectRule) -> frozenset[int]:
+    """The calls *rule* tampers with, as the tracer's keys (see aiotrace._core._syscalls)."""
+    out: set[int] = set()
+    for name in rule.syscalls:
+        out |= selector_keys(name)
+    return frozenset(out)
+
+
+def call_key(ev: Any) -> int:
+    """The key of a syscall event's call (its x86-64 number, or its ABI's call)."""
+    abi = ev.abi
+    return ev.nr if abi == "x86_64" else make_key(ABI_CODES[abi], ev.nr)
 
 
 def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> frozenset[str]:
@@ -174,7 +193,7 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
         if optional:
             token = token[1:]
         if token == "all":
-            names.update(SYSCALL_NUMBERS)
+            names.update(ALL_NAMES)
         elif token.startswith(("%", "/")):
             if expand is None:
                 raise ValueError(
@@ -182,23 +201,25 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
                     "not expanded here: list the names, or pass expand= to parse_inject()")
             expanded = set(expand(token))
             for name in expanded:
-                if name not in SYSCALL_NUMBERS:
+                if not selector_keys(name):
                     raise ValueError(f"{token!r} expanded to an {_unknown_syscall(name)}")
             names.update(expanded)
         elif token.isdigit():
+            # (as strace: the number in every ABI whose table has it)
             nr = int(token)
-            found = [n for n, v in SYSCALL_NUMBERS.items() if v == nr]
+            found = [f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
+                     if nr in table]
             if not found:
                 if optional:
                     continue
-                raise ValueError(f"no x86-64 system call has number {nr}")
+                raise ValueError(f"no system call has number {nr}")
             names.update(found)
-        elif token in SYSCALL_NUMBERS:
+        elif selector_keys(token):
             names.add(token)
         elif not optional:
             raise ValueError(_unknown_syscall(token))
     if negate:
-        names = set(SYSCALL_NUMBERS) - names
+        names = set(ALL_NAMES) - names
     if not names:
         raise ValueError("the system call set is empty")
     return frozenset(names)
@@ -410,6 +431,11 @@ def _check_engine_process(proc: Any, what: str) -> None:
                         f"tracer.attach()), not {_check.show(proc)}")
 
 
+def _names(keys: Any) -> frozenset[str]:
+    """Keys as the names events() takes (name@ABI where a name's other ABIs are left out)."""
+    return key_selectors(set(keys))
+
+
 async def _release_after(handle: Any, delay_ns: int) -> None:
     try:
         await anyio.sleep(delay_ns / 1e9)   # the thread stays stopped meanwhile
@@ -445,19 +471,19 @@ async def inject(
     _check_engine_process(proc, "inject()")
     if only is not None and not callable(only):
         raise TypeError(f"inject(only=...) takes a function of the call, not {_check.show(only)}")
-    table: dict[int, InjectRule] = {}
+    table: dict[int, InjectRule] = {}   # the tracer's keys: a call of each ABI apart
     for given in parsed:
-        for name in given.syscalls:
-            table[SYSCALL_NUMBERS[name]] = given         # the last rule naming it wins
-    exit_nrs = {nr for nr, r in table.items() if r.delay_exit_ns is not None}
+        for key in rule_keys(given):
+            table[key] = given         # the last rule naming it wins
+    exit_keys = {key for key, r in table.items() if r.delay_exit_ns is not None}
     done: Counter[str] = Counter()
-    calls: dict[tuple[int, int], int] = {}   # (tid, nr) -> calls seen, as strace's tcb
+    calls: dict[tuple[int, int], int] = {}   # (tid, key) -> calls seen, as strace's tcb
     exit_delay: dict[int, int] = {}          # tid -> ns to hold its current call's exit
 
     async with anyio.create_task_group() as delays:
-        entries = proc.events(SyscallEntry, syscalls=set(table), intercept=True)
-        exits = (proc.events(SyscallExit, syscalls=exit_nrs, intercept=True)
-                 if exit_nrs else None)
+        entries = proc.events(SyscallEntry, syscalls=_names(table), intercept=True)
+        exits = (proc.events(SyscallExit, syscalls=_names(exit_keys), intercept=True)
+                 if exit_keys else None)
         task_status.started(done)
 
         async def on_exits() -> None:
@@ -473,7 +499,8 @@ async def inject(
             delays.start_soon(on_exits)
         async with entries:
             async for call in entries:
-                rule = table.get(call.nr)
+                key = call.nr if call.abi == "x86_64" else call_key(call)
+                rule = table.get(key)
                 if rule is None:
                     call.resume()
                     continue
@@ -486,8 +513,8 @@ async def inject(
                         exit_delay.pop(call.tid, None)
                         call.resume()
                         continue
-                key = (call.tid, call.nr)
-                n = calls[key] = calls.get(key, 0) + 1
+                count = (call.tid, key)
+                n = calls[count] = calls.get(count, 0) + 1
                 if not rule.applies_to(n):
                     exit_delay.pop(call.tid, None)
                     call.resume()

@@ -8,6 +8,7 @@ red zone, with ``call.thread.scratch``) and points the argument at it
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from collections import Counter
@@ -19,9 +20,9 @@ import anyio.abc
 
 from aiotrace import SyscallEntry, TraceeGone
 from aiotrace import _check
-from aiotrace._core._syscalls import SYSCALL_NUMBERS
+from aiotrace._core._syscalls import NAMES_BY_ABI, key_selectors, make_key
 
-from ._inject import _check_engine_process
+from ._inject import _check_engine_process, call_key
 
 __all__ = ["PATH_SYSCALLS", "PathMap", "rewrite_paths"]
 
@@ -45,6 +46,9 @@ PATH_SYSCALLS: dict[str, tuple[int, ...]] = {
     "getxattr": (0,), "lgetxattr": (0,), "setxattr": (0,), "lsetxattr": (0,),
     "listxattr": (0,), "llistxattr": (0,), "removexattr": (0,), "lremovexattr": (0,),
     "inotify_add_watch": (1,),
+    # i386's own (a 32-bit program, or int $0x80)
+    "stat64": (0,), "lstat64": (0,), "statfs64": (0,), "truncate64": (0,),
+    "chown32": (0,), "lchown32": (0,), "oldstat": (0,), "oldlstat": (0,),
 }
 
 
@@ -132,22 +136,27 @@ async def rewrite_paths(
     many calls were rewritten, by system call name.
 
     Covers the system calls of :data:`PATH_SYSCALLS` (open/openat/openat2, the stat family,
-    access, readlink, exec, chdir, mkdir, unlink, rename, link...). Start it with
+    access, readlink, exec, chdir, mkdir, unlink, rename, link...), in every ABI: an i386
+    call (``int $0x80``, a 32-bit program) is rewritten as well, unless its thread's stack
+    is above 4 GiB (a 64-bit program's), where no new path can go that a 32-bit pointer
+    reaches: such a call fails with EFAULT rather than see the unmapped path. Start it with
     ``await tg.start(rewrite_paths, proc, {"/virtual": tmpdir})`` before ``proc.resume()``.
     """
     _check_engine_process(proc, "rewrite_paths()")
     pm = mapping if isinstance(mapping, PathMap) else PathMap(mapping)
-    indices = {SYSCALL_NUMBERS[name]: idx for name, idx in PATH_SYSCALLS.items()
-               if name in SYSCALL_NUMBERS}
+    # the tracer's keys (see aiotrace._core._syscalls): each name in every ABI that has it
+    indices = {make_key(abi, nr): PATH_SYSCALLS[name]
+               for abi, table in enumerate(NAMES_BY_ABI) for nr, name in table.items()
+               if name in PATH_SYSCALLS}
     done: Counter[str] = Counter()
-    calls = proc.events(SyscallEntry, syscalls=set(indices), intercept=True)
+    calls = proc.events(SyscallEntry, syscalls=key_selectors(set(indices)), intercept=True)
     task_status.started(done)
     async with calls:
         async for call in calls:
             args = list(call.args)
             changed = False
             try:
-                for i in indices.get(call.nr, ()):
+                for i in indices.get(call_key(call), ()):
                     if args[i] == 0:
                         continue
                     new = pm.map(call.thread.read_string(args[i]))
@@ -158,6 +167,9 @@ async def rewrite_paths(
                 continue                  # killed while stopped: nothing to rewrite
             except OSError:
                 call.resume()             # a bad pointer: the kernel returns EFAULT
+                continue
+            except ValueError:            # an i386 call whose stack is above 4 GiB
+                call.fail(errno.EFAULT)
                 continue
             if changed:
                 done[call.name] += 1
