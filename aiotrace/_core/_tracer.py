@@ -1739,7 +1739,7 @@ class Core:
                 # PTRACE_EVENT_STOP follows). So the Interrupt asked for is reported at
                 # this stop, after its own event, before the thread goes on.
                 th.interrupt_requested = False
-                self._dispatch(th, Interrupt, -1)
+                self._dispatch(th, Interrupt, None)
                 return
             v = th.verdict
             th.verdict = _CLEAN
