@@ -616,6 +616,9 @@ class Process:
         self.returncode: int | None = None
         self._dead = anyio.Event()
         self._gone = anyio.Event()
+        # its open streams (weak: a stream nobody holds is closed), told of the end if the
+        # tracer thread finishes first
+        self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         state = "running" if self.returncode is None else f"returncode={self.returncode}"
@@ -635,7 +638,8 @@ class Process:
 
     def _tracer_finished(self) -> None:
         # the tracer thread is gone (closed, or crashed): nothing more will come
-        for sub in self._fam.subs:
+        for stream in list(self._streams):
+            sub = stream._sub
             sub.buffer.append(END)
             sub.wake()
         self._dead.set()
@@ -737,9 +741,7 @@ class Process:
             intercept,
             buffer,
             overflow == "drop",
-            fam.next_order,
         )
-        fam.next_order += 1
         sub.family = fam
         if capture is not None:
             if intercept:
@@ -760,11 +762,12 @@ class Process:
         if fam.ended or self._tracer._finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream
-        fam.subs = fam.subs + (sub,)
-        if fam.update_mode() and not fam.held:
-            # threads running with PTRACE_CONT must stop at every syscall from now on
-            core = self._tracer._core
-            core.post(lambda: core.interrupt(fam))
+        self._streams.add(stream)
+        core = self._tracer._core
+        # (the tracer thread takes it on before any command posted later: before resume()
+        # for a held process, so nothing is missed; a running one may make a stop or two
+        # meanwhile)
+        core.subscribe(sub)
         return stream
 
     def resume(self) -> None:
@@ -1262,10 +1265,6 @@ class EventStream:
             core.post(close)
         else:
             self._close_pipe()
-        fam = sub.family
-        if fam is not None:
-            fam.subs = tuple(s for s in fam.subs if s is not sub)
-            fam.update_mode()
 
     async def __aenter__(self) -> EventStream:
         self._entered = True

@@ -115,7 +115,7 @@ class Subscription:
         intercept: bool,
         max_buffer: int,
         drop: bool,
-        order: int,
+        order: int = 0,
     ) -> None:
         self.types = types
         self.syscalls = syscalls
@@ -395,13 +395,8 @@ class Family:
     def publish(self) -> None:
         """Tell the C loop what the streams want now, per syscall: nothing (the thread
         goes on), a record (observers that take the event after the thread went on), a
-        C hold (one intercepting engine alone) or Python (anything else). Runs on the
-        thread that changed the streams; the C loop may be reading meanwhile, which is the
-        usual fuzziness of a subscription's moment: a stop or two either way."""
-        with _publish_lock:   # (the last to publish has seen the last change of subs)
-            self._publish()
-
-    def _publish(self) -> None:
+        C hold (one intercepting engine alone) or Python (anything else). Tracer thread
+        (subscriptions change by its commands), between two calls of the C loop."""
         cf = self.cfam
         assert cf is not None
         tables = (bytearray(_accel.NR), bytearray(_accel.NR))
@@ -508,9 +503,6 @@ def _import(th: Thread, slot: _accel.Slot) -> None:
     th.args = ()
 
 
-_publish_lock = threading.Lock()   # Family.publish from the tracer and the loop thread
-
-
 # ---------------------------------------------------------------------------------------
 
 
@@ -532,6 +524,7 @@ class Core:
         self.outbox: deque[Callable[[], None]] = deque()
         self.direct: deque[int] = deque()        # streams' own pipes to write a byte on
         self.commands: deque[Callable[[], None]] = deque()
+        self.new_subs: deque[Subscription] = deque()   # streams not yet taken on (subscribe)
         self.threads: dict[int, Thread] = {}
         self.procs: dict[int, Proc] = {}
         self.families: list[Family] = []
@@ -1236,6 +1229,8 @@ class Core:
     # -- stops ----------------------------------------------------------------------------
 
     def _handle(self, tid: int, status: int) -> None:
+        if self.new_subs:
+            self.take_subscriptions()
         if tid == self._doorbell:
             if os.WIFSTOPPED(status):
                 self._rung = False
@@ -1909,6 +1904,35 @@ class Core:
             hold.released = True
             return
         th.holds += 1
+
+    def subscribe(self, sub: Subscription) -> None:
+        """A new stream (Process.events()), from the loop thread: the tracer thread takes it
+        on before it runs any command posted later, and before it handles any stop it
+        finds from now on (a stop that the caller's next action causes, a SIGKILL of its
+        own, say, is seen by the stream)."""
+        self.new_subs.append(sub)
+        self.post(self.take_subscriptions)
+
+    def take_subscriptions(self) -> None:
+        """The streams subscribed since the last call: they see the stops from here on,
+        and their families' threads now stop where they need them to. Tracer thread."""
+        new = self.new_subs
+        while new:
+            sub = new.popleft()
+            fam = sub.family
+            assert fam is not None
+            if fam.ended:
+                self._push(sub, END)
+                continue
+            sub.order = fam.next_order   # (attach order: see _dispatch)
+            fam.next_order += 1
+            fam.subs = fam.subs + (sub,)
+            if fam.update_mode() and not fam.held:
+                # threads running with PTRACE_CONT must stop at every syscall from now on
+                self.interrupt(fam)
+        ac = self.accel
+        if ac is not None:
+            ac.core.info_tid = 0   # (the C loop's copy of a stop's syscall info is stale)
 
     def close_sub(self, sub: Subscription) -> None:
         """End a stream: release every hold it has on any thread, drop what it buffered.
