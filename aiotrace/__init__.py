@@ -18,6 +18,7 @@ from ._core._events import Signal as Signal
 from ._core._events import SyscallEntry as SyscallEntry
 from ._core._events import SyscallExit as SyscallExit
 from ._core._events import TraceEvent as TraceEvent
+from ._core._verdict import Decision as Decision
 from ._exceptions import AiotraceError as AiotraceError
 from ._exceptions import AttachDenied as AttachDenied
 from ._exceptions import SpawnFailed as SpawnFailed

@@ -30,8 +30,9 @@ from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
 from ._core._tracer import (
     BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
-    Subscription, Verdict,
+    Subscription,
 )
+from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
 from . import _check
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
@@ -1338,7 +1339,9 @@ class _Ctl:
     def tid(self) -> int:
         return self._hold.thread.tid
 
-    def _give(self, change: Callable[[Verdict], None] | None) -> None:
+    def _give(self, verdict: Verdict | None) -> None:
+        """Post this engine's verdict (None: resume() alone) with the registers it
+        changed, to the tracer thread, which merges it into the stop's decision."""
         if self.gone:
             return
         if self.done:
@@ -1347,19 +1350,12 @@ class _Ctl:
                 "stream went on to its next event, or was closed)")
         self.done = True
         regs = self._regs
-        if change is None and self._c_ok and (regs is None or not regs._dirty) and (
-                self.core.release_c(self._hold)):
+        dirty = regs is not None and regs._dirty
+        if verdict is None and self._c_ok and not dirty and self.core.release_c(self._hold):
             return
-        if regs is not None and regs._dirty:
-            raw = regs._raw
-            inner = change
-
-            def change(v: Verdict) -> None:
-                v.regs = raw
-                if inner is not None:
-                    inner(v)
         core = self.core
-        core.post_verdict(functools.partial(core.release, self._hold, change))
+        core.post_verdict(functools.partial(
+            core.release, self._hold, verdict, regs._raw if dirty and regs is not None else None))
 
     def release_implicitly(self) -> None:
         if not self.done:
@@ -1375,12 +1371,7 @@ class _Ctl:
 
     def return_value(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")
-        ret = _check.signed_word(value, "return_value()")
-
-        def change(v: Verdict) -> None:
-            v.skip_return = ret
-            v.new_nr = v.new_args = None
-        self._give(change)
+        self._give(Skip(_check.signed_word(value, "return_value()")))
 
     def fail(self, ev: TraceEvent, err: int) -> None:
         err = _check.errno_value(err, "fail()")
@@ -1397,36 +1388,19 @@ class _Ctl:
             nr = _check.syscall_number(name_or_nr, "rewrite()", getattr(ev, "abi", "x86_64"))
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
         new_args = None if args is None else _check.sequence_of_words(args, "rewrite() args", 6)
-
-        def change(v: Verdict) -> None:
-            v.skip_return = None
-            if nr is not None:
-                v.new_nr = nr
-            if new_args is not None:
-                v.new_args = new_args
-        self._give(change)
+        self._give(Rewrite(nr, new_args))
 
     def set_return(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallExit, "set_return()")
-        ret = _check.signed_word(value, "set_return()")
-
-        def change(v: Verdict) -> None:
-            v.set_return = ret
-        self._give(change)
+        self._give(SetReturn(_check.signed_word(value, "set_return()")))
 
     def replace_signal(self, ev: TraceEvent, signo: int) -> None:
         from ._core._events import Signal
         _expect(ev, Signal, "suppress()/replace()")
-        signo = _check.signal_number(signo, "replace()", lo=0)   # (0: suppress())
-
-        def change(v: Verdict) -> None:
-            v.signo = signo
-        self._give(change)
+        self._give(DeliverSignal(_check.signal_number(signo, "replace()", lo=0)))   # (0: suppress)
 
     def singlestep(self, ev: TraceEvent) -> None:
-        def change(v: Verdict) -> None:
-            v.singlestep = True
-        self._give(change)
+        self._give(STEP)
 
     def hold(self, ev: TraceEvent) -> HoldHandle:
         if self.done:

@@ -194,7 +194,7 @@ async def test_two_engines_hold_the_same_call(target, tmp_path):
     assert (out, rc) == ("getppid=5\n", 0)
     # syscall entry: the engine attached last decides first, and the next sees its verdict
     assert [e[0] for e in log] == ["second got", "second released", "first got", "first released"]
-    assert log[0][2] is None and log[2][2] == ("return", 5)
+    assert log[0][2] is None and log[2][2] == aiotrace.Decision(skip_return=5)
     assert len(exits) == 1 and exits[0] > max(t for _, t, _ in log)
 
 
@@ -545,3 +545,32 @@ async def test_tracers_closed_during_a_verdict_one_after_another(target):
                             ev.resume()
     finally:
         os.sched_setaffinity(0, before)
+
+
+async def test_a_call_rewritten_under_the_prefilter_reports_its_exit(target):
+    """With the seccomp prefilter, whether a call's exit stops is decided at its entry,
+    from its number: a call rewritten to another number went on with PTRACE_CONT when
+    nobody wanted the old number's exit, and the new call's exit was never reported."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "5"],
+                                  syscalls={"getppid", "getpid"})
+        calls = proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True)
+        exits = proc.events(SyscallExit, syscalls={"getpid"})
+        proc.resume()
+        got = []
+
+        async def rewrite() -> None:
+            async with calls:
+                async for call in calls:
+                    call.rewrite("getpid")
+
+        async def observe() -> None:
+            async with exits:
+                async for ev in exits:
+                    got.append((ev.name, ev.retval))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(rewrite)
+            tg.start_soon(observe)
+        assert await proc.wait() == 0
+    assert got == [("getpid", proc.pid)] * 5

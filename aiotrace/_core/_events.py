@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
+from ._verdict import Decision
 from ._syscalls import syscall_name as _syscall_name
 
 
@@ -87,9 +88,10 @@ class TraceEvent:
         (self._ctl or _no_ctl(self)).singlestep(self)
 
     @property
-    def verdict(self) -> Any:
-        """The verdict of the engines asked before this one (None: nothing decided),
-        e.g. ``("return", -13)`` or ``("rewrite", nr, args)``."""
+    def verdict(self) -> Decision | None:
+        """What the engines asked before this one decided for this stop (an
+        :class:`aiotrace.Decision`: ``skip_return``, ``nr``, ``args``, ``set_return``),
+        or None when none of them changed the call."""
         return None if self._ctl is None else self._ctl.prior
 
     @property

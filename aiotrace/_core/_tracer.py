@@ -48,6 +48,7 @@ from ._events import (
 )
 from ._args import Args, CopiedMemory, Memory
 from ._seccomp import compile_filter
+from ._verdict import CLEAN, STEP, Decision, Verdict, merge, rewritten_args, seen_by_next
 from ._syscalls import (
     ABI_I386, ABIS, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT, key_abi, key_nr, key_raw,
     make_key, selector_keys, syscall_key,
@@ -238,57 +239,9 @@ class Hold:
         self.cgen = 0
 
 
-class Verdict:
-    """What the engines decided for the current stop; applied when the thread resumes."""
-
-    __slots__ = (
-        "signo", "skip_return", "new_nr", "new_args", "set_return", "singlestep", "regs",
-    )
-
-    def __init__(self, signo: int = 0) -> None:
-        self.signo = signo
-        self.skip_return: int | None = None
-        self.new_nr: int | None = None
-        self.new_args: tuple[int, ...] | None = None
-        self.set_return: int | None = None
-        self.singlestep = False
-        self.regs: _ffi.UserRegs | None = None   # registers to write now (then cleared)
-
-    def describe(self) -> tuple[Any, ...] | None:
-        """The verdict so far, as the next engine sees it (None: nothing decided yet)."""
-        if self.skip_return is not None:
-            return ("return", self.skip_return)
-        if self.new_nr is not None or self.new_args is not None:
-            return ("rewrite", self.new_nr, self.new_args)
-        if self.set_return is not None:
-            return ("set_return", self.set_return)
-        return None
-
-
-# The verdict of a stop nobody has decided anything for: shared, never changed (a thread's
-# own Verdict is made when there is something to record: most stops have none).
-class _SharedVerdict(Verdict):
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("the shared clean verdict is never changed: give the thread its own")
-
-
-_CLEAN: Verdict = Verdict()
-_CLEAN.__class__ = _SharedVerdict
-
-
-def _own_verdict(th: Thread) -> Verdict:
-    """*th*'s verdict, to be changed: its own, made now if it still shares _CLEAN."""
-    v = th.verdict
-    if v is _CLEAN:
-        v = th.verdict = Verdict()
-    return v
-
-
 class Thread:
     __slots__ = (
-        "tid", "proc", "gen", "stopped", "holds", "verdict", "listening", "nr", "args",
+        "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
         "raw_args", "slot", "exiting",
@@ -300,7 +253,7 @@ class Thread:
         self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
         self.stopped = False            # in a ptrace-stop that we have not resumed yet
         self.holds = 0                  # engines (and hold reasons) keeping it stopped
-        self.verdict = _CLEAN
+        self.decision = CLEAN           # what the engines decided for the current stop
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         # syscall in progress (from its entry stop), as its key (see _syscalls), or None
         self.nr: int | None = None
@@ -1092,7 +1045,7 @@ class Core:
             th.chain_hold = hold
             th.event = (cls, base, fields)
             th.pending = _NO_ENGINES
-            th.verdict = _CLEAN
+            th.decision = CLEAN
             hold.gen = th.gen   # (unchanged since the C hold: holds made meanwhile match)
             hold.cslot = None
 
@@ -1301,7 +1254,7 @@ class Core:
                 self._dispatch(th, SingleStep, None)
             else:
                 th.stepping = False
-                _own_verdict(th).signo = detail
+                th.decision = Decision(signo=detail)
                 info = b""
                 if _wanted(fam.subs, Signal, tid, None):
                     try:
@@ -1473,7 +1426,7 @@ class Core:
                 th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, th.nr)
                 th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
                 if th.stepping:   # the entry's singlestep() verdict: its trap comes next
-                    _own_verdict(th).singlestep = True
+                    th.decision = merge(th.decision, STEP)
                 self._release_if_free(th)
             else:
                 self._syscall_stop(th)      # the prefilter's stop is this call's entry
@@ -1655,28 +1608,27 @@ class Core:
             got: _ffi.UserRegs | None = None   # killed meanwhile: its death is reported next
         else:
             got = regs
-        v = th.verdict
-        ctl = self.make_ctl(self, hold, got, None if v is _CLEAN else v.describe())
+        ctl = self.make_ctl(self, hold, got, seen_by_next(th.decision))
         self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
         self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any]
     ) -> TraceEvent:
         """What observers see: the arguments and return value after every verdict."""
-        v = th.verdict
-        if cls is SyscallEntry and (v.new_nr is not None or v.new_args is not None):
-            nr = v.new_nr if v.new_nr is not None else fields["nr"]
+        d = th.decision
+        if cls is SyscallEntry and (d.nr is not None or d.args is not None):
+            nr = d.nr if d.nr is not None else fields["nr"]
             vals = tuple(fields["args"])
-            if v.new_args is not None:
-                vals = tuple(v.new_args) + vals[len(v.new_args):]
+            if d.args is not None:
+                vals = rewritten_args(vals, d.args)
             abi = fields.get("abi")
             if abi is None:
                 fields = {"nr": nr, "args": Args(vals, nr, th.tid)}
             else:   # (a call of another ABI: its number is of that ABI's table)
                 key = make_key(ABIS.index(abi), nr)
                 fields = {"nr": nr, "args": Args(vals, key, th.tid), "abi": abi}
-        elif cls is SyscallExit and v.set_return is not None:
-            fields = dict(fields, retval=v.set_return)
+        elif cls is SyscallExit and d.set_return is not None:
+            fields = dict(fields, retval=d.set_return)
         return cls(*base, **fields)
 
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
@@ -1736,14 +1688,14 @@ class Core:
                 th.interrupt_requested = False
                 self._dispatch(th, Interrupt, None)
                 return
-            v = th.verdict
-            th.verdict = _CLEAN
+            d = th.decision
+            th.decision = CLEAN
             th.event = None
-            if v is not _CLEAN:
-                if v.skip_return is not None or v.new_nr is not None or v.new_args is not None:
-                    self._rewrite_entry(th, v)
-                if v.set_return is not None:
-                    self._set_return(th, v.set_return)
+            if d is not CLEAN:
+                if d.skip_return is not None or d.nr is not None or d.args is not None:
+                    self._rewrite_entry(th, d)
+                if d.set_return is not None:
+                    self._set_return(th, d.set_return)
             if th.listening:
                 self._resume(th, 0, Req.LISTEN)
                 return
@@ -1752,12 +1704,12 @@ class Core:
             else:
                 req = _CONT_REQ
                 th.expect_exit = False
-            if v.singlestep:
+            if d.singlestep:
                 req = _SINGLESTEP_REQ
                 th.stepping = True
                 # (expect_exit as it was: stepped on from a syscall-entry-stop, the thread
                 # may stop at that call's seccomp stop before the step's trap)
-            self._resume(th, v.signo, req)
+            self._resume(th, d.signo, req)
 
     def _resume(self, th: Thread, sig: int, req: int) -> None:
         th.stopped = False
@@ -1807,26 +1759,29 @@ class Core:
             return True
         return _gone_or_raise()
 
-    def _rewrite_entry(self, th: Thread, v: Verdict) -> None:
+    def _rewrite_entry(self, th: Thread, d: Decision) -> None:
         """Skip the syscall (number -1) or change its number and arguments, at its entry.
         A new number is one of the call's own ABI (an i386 call stays an i386 call); the
         argument registers are the ABI's (ebx, ecx... for i386)."""
         key = th.nr if th.nr is not None else 0
         abi = key_abi(key)
-        if v.skip_return is not None:
+        if d.skip_return is not None:
             raw: int | None = -1
             args: tuple[int, ...] | None = None
-            th.fake_return = v.skip_return   # written into rax at the exit stop
+            th.fake_return = d.skip_return   # written into rax at the exit stop
         else:
-            nr, args = v.new_nr, v.new_args
+            nr, args = d.nr, d.args
             raw = None
             if nr is not None:
                 th.nr = key = make_key(abi, nr)
                 raw = key_raw(key)
+                if not th.want_exit:
+                    # (prefiltered: whether the exit stops was decided for the old number)
+                    th.want_exit = _wanted(th.proc.family.subs, SyscallExit, th.tid, key)
             if args is not None and abi == ABI_I386:
                 args = tuple(a & _MASK32 for a in args)
             if args is not None or nr is not None:
-                full = th.args if args is None else tuple(args) + tuple(th.args[len(args):])
+                full = th.args if args is None else rewritten_args(tuple(th.args), args)
                 th.args = Args(tuple(full), key, th.tid)
         if self._set_info_ok and self._set_syscall_info(th, raw, args):
             return
@@ -1874,22 +1829,23 @@ class Core:
 
     # -- commands from the loop: verdicts -------------------------------------------------
 
-    def release(self, hold: Hold, change: Callable[[Verdict], None] | None = None) -> None:
+    def release(self, hold: Hold, verdict: Verdict | None = None,
+                regs: _ffi.UserRegs | None = None) -> None:
+        """An engine's verdict (None: resume() alone, which changes nothing), and the
+        registers it changed, written now (the next engine sees them)."""
         th = hold.thread
         if hold.released:
             return
         hold.released = True
         if hold.gen != th.gen or not th.stopped or th.tid not in self.threads:
             return  # that stop is over (the thread was killed or detached)
-        if change is not None:
-            v = _own_verdict(th)
-            change(v)
-            if v.regs is not None:
-                regs, v.regs = v.regs, None
-                try:
-                    _ffi.setregs(th.tid, regs)
-                except OSError:
-                    pass
+        if verdict is not None:
+            th.decision = merge(th.decision, verdict)
+        if regs is not None:
+            try:
+                _ffi.setregs(th.tid, regs)
+            except OSError:
+                pass
         th.holds -= 1
         if th.chain_hold is hold:
             th.chain_hold = None
@@ -2251,7 +2207,7 @@ class Core:
         th.chain_hold = None
         th.holds = 0
         th.parked = False
-        th.verdict = _CLEAN
+        th.decision = CLEAN
         th.event = None
 
     def _dispatch_death(self, th: Thread, status: int) -> None:
@@ -2337,7 +2293,7 @@ class Core:
         for proc in list(fam.procs.values()):
             for th in list(proc.threads.values()):
                 if th.stopped:
-                    self._detach_thread(th, th.verdict.signo)
+                    self._detach_thread(th, th.decision.signo)
                 else:
                     th.detach_requested = True
                     self._try(Req.INTERRUPT, th.tid, 0)
@@ -2576,4 +2532,4 @@ def _attach_message(pid: int, err: int) -> str:
     return f"cannot trace pid {pid}: {os.strerror(err)}"
 
 
-__all__ = ["Core", "Family", "Hold", "Subscription", "Verdict", "END", "ctypes"]
+__all__ = ["Core", "Family", "Hold", "Subscription", "END"]
