@@ -28,10 +28,9 @@ import sniffio
 
 from ._core import _ffi
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._tracer import (
-    BASE_OPTIONS, END, FOLLOW_OPTIONS, AttachError, Core, Family, Hold, SpawnError,
-    Subscription,
-)
+from ._core._model import END, Family, Hold, Subscription
+from ._core._spawn import AttachError, SpawnError
+from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
 from . import _check
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed

@@ -40,7 +40,7 @@ async def test_a_program_that_kills_the_doorbell_is_still_traced():
     r, w = os.pipe()
     try:
         async with aiotrace.open_tracer() as tracer:
-            bell = tracer._core._doorbell
+            bell = tracer._core.bell.pid
             bell_fd = os.pidfd_open(bell)
             try:
                 proc = await tracer.spawn(["sh", "-c", f"kill -9 {bell}; read x; echo $x"],
@@ -66,7 +66,7 @@ async def test_a_program_that_kills_the_doorbell_is_still_traced():
                     assert await proc.wait() == 0
                 # (a zombie is reported before the program's later stops: it was
                 # handled, and a new doorbell made)
-                assert tracer._core._doorbell not in (0, bell)
+                assert tracer._core.bell.pid not in (0, bell)
             finally:
                 os.close(bell_fd)
         assert not _alive(bell)   # reaped (a zombie left is a failure of no_leftovers)

@@ -31,7 +31,6 @@ import dataclasses
 import errno
 import os
 import select
-import shutil
 import signal
 import struct
 import threading
@@ -47,7 +46,12 @@ from ._events import (
     SyscallExit, TraceEvent,
 )
 from ._args import Args, CopiedMemory, Memory
+from ._doorbell import Doorbell
 from ._seccomp import compile_filter
+from ._spawn import AttachError, SpawnError, attach_message, child, proc_status, resolve
+from ._model import (
+    END, NO_COPIES, NO_NRS, Family, Hold, Proc, Subscription, Thread, nothing, wanted,
+)
 from ._verdict import CLEAN, STEP, Decision, Verdict, merge, rewritten_args, seen_by_next
 from ._syscalls import (
     ABI_I386, ABIS, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT, key_abi, key_nr, key_raw,
@@ -60,7 +64,6 @@ _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
 _AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
-_C_HOLDS = True   # whether the C loop holds a stop for a lone intercepting engine
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
@@ -70,123 +73,10 @@ BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 FOLLOW_OPTIONS = Opt.TRACECLONE | Opt.TRACEFORK | Opt.TRACEVFORK
 
 
-class TraceeGoneError(OSError):
-    """Raised inside the core when a ptrace request finds the thread gone (ESRCH)."""
-
-
-class SpawnError(Exception):
-    def __init__(self, path: str, err: int, step: str = "exec") -> None:
-        super().__init__(path, err, step)
-        self.path = path
-        self.errno = err
-        # what the child was doing: "stdio", "chdir", "cpus", "seccomp" or "exec"
-        self.step = step
-
-
-class AttachError(Exception):
-    def __init__(self, pid: int, err: int, message: str) -> None:
-        super().__init__(message)
-        self.pid = pid
-        self.errno = err
-
-
 # ---------------------------------------------------------------------------------------
 # State kept by the tracer thread
 
 
-class Subscription:
-    """One event stream's filter and buffer, shared by the tracer thread and the loop.
-
-    The tracer thread appends to ``buffer`` and counts ``pushed``; the loop pops and counts
-    ``taken``; each counter has a single writer, so ``pushed - taken`` is the fill level
-    without a lock.
-    """
-
-    __slots__ = (
-        "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
-        "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late", "free", "prefetch",
-    )
-
-    def __init__(
-        self,
-        types: frozenset[type[TraceEvent]] | None,
-        syscalls: frozenset[int] | None,
-        tids: frozenset[int] | None,
-        intercept: bool,
-        max_buffer: int,
-        drop: bool,
-        order: int = 0,
-    ) -> None:
-        self.types = types
-        self.syscalls = syscalls
-        self.tids = tids
-        self.intercept = intercept
-        self.max_buffer = max_buffer
-        self.drop = drop
-        self.order = order
-        self.buffer: deque[Any] = deque()
-        self.pushed = 0
-        self.taken = 0
-        self.dropped = 0
-        self.closed = False
-        self.wake: Callable[[], None] = _nothing
-        self.gone: Callable[[int], None] = _ignore_int
-        self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
-        # event type -> syscall numbers whose capture may run after the thread was resumed
-        # (before it leaves its next stop), and those where it reads nothing of the tracee
-        # and may run at any time (a subset of late)
-        self.late: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
-        self.free: dict[type[TraceEvent], frozenset[int]] = _NO_LATE
-        # event type -> syscall -> the memory its capture reads there, copied by the C
-        # loop at the stop ((arg, mode, bytes), see _accel.c's struct at_copy)
-        self.prefetch: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
-        self.flagged = False
-        # a pipe of the stream's own that its consumer waits on (trio), or -1: its
-        # wake-up is then a byte written there, not a callable through the outbox
-        self.wfd = -1
-        self.bp_holds: dict[int, Hold] = {}
-        self.family: Family | None = None
-
-    def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
-        """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
-        None for an event that is not a syscall's."""
-        if self.closed:
-            return False
-        if self.types is not None and cls not in self.types:
-            return False
-        if self.tids is not None and tid not in self.tids:
-            return False
-        if nr is not None and self.syscalls is not None and nr not in self.syscalls:
-            return False
-        return True
-
-    @property
-    def wants_syscalls(self) -> bool:
-        if self.closed:
-            return False
-        t = self.types
-        return t is None or SyscallEntry in t or SyscallExit in t
-
-
-def _wanted(subs: tuple[Subscription, ...], cls: type[TraceEvent], tid: int,
-            nr: int | None) -> bool:
-    """Whether a stream of the family wants this event (of the syscall of key *nr*, or
-    None)."""
-    for sub in subs:
-        if sub.wants(cls, tid, nr):
-            return True
-    return False
-
-
-def _nothing() -> None:
-    pass
-
-
-END = object()  # the sentinel that ends a subscription's buffer
-_NO_LATE: dict[type[TraceEvent], frozenset[int]] = {}   # (shared, never changed)
-_NO_COPIES: dict[int, tuple[tuple[int, int, int, int], ...]] = {}   # (shared, never changed)
-_NONE: frozenset[int] = frozenset()
 _SYSCALL_STOP = ((signal.SIGTRAP | 0x80) << 8) | 0x7F   # waitpid status of a syscall stop
 _SYSCALL = decode_status(_SYSCALL_STOP)                  # ... and what it decodes to
 _SECCOMP_STOP = ((signal.SIGTRAP | (Event.SECCOMP << 8)) << 8) | 0x7F   # the prefilter's stop
@@ -221,224 +111,6 @@ _OP_ENTRY, _OP_EXIT, _OP_SECCOMP = (
     _ffi.SYSCALL_INFO_ENTRY, _ffi.SYSCALL_INFO_EXIT, _ffi.SYSCALL_INFO_SECCOMP)
 # th.pending when one engine alone has the stop (never appended to)
 _NO_ENGINES: deque[Subscription] = deque()
-
-
-class Hold:
-    """One engine's hold on one stopped thread. A *C hold* (``cslot`` set) is held by the
-    C loop, which resumes the thread itself when the engine asks for nothing else
-    (Core.release_c); Python adopts it before it does anything else with the thread."""
-
-    __slots__ = ("thread", "gen", "released", "sub", "cslot", "cgen")
-
-    def __init__(self, thread: Thread, sub: Subscription | None) -> None:
-        self.thread = thread
-        self.gen = thread.gen
-        self.released = False
-        self.sub = sub
-        self.cslot: _accel.Slot | None = None
-        self.cgen = 0
-
-
-class Thread:
-    __slots__ = (
-        "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
-        "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
-        "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot", "exiting",
-    )
-
-    def __init__(self, tid: int, proc: Proc) -> None:
-        self.tid = tid
-        self.proc = proc
-        self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
-        self.stopped = False            # in a ptrace-stop that we have not resumed yet
-        self.holds = 0                  # engines (and hold reasons) keeping it stopped
-        self.decision = CLEAN           # what the engines decided for the current stop
-        self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
-        # syscall in progress (from its entry stop), as its key (see _syscalls), or None
-        self.nr: int | None = None
-        self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
-        # (nr, *args) of an entry that was not dispatched, for a stream opened before its exit
-        self.raw_args: tuple[int, ...] | None = None
-        self.pending: deque[Subscription] = deque()  # engines still to ask (interceptors first)
-        self.event: Any = None    # (class, base fields, fields) of the current stop's event
-        self.detach_requested = False
-        self.interrupt_requested = False
-        self.fake_return: int | None = None    # skipped syscall: value to set at its exit
-        self.chain_hold: Hold | None = None    # the intercepting engine asked now
-        self.parked = False                    # held by the spawn/attach hold
-        self.stepping = False                  # resumed with PTRACE_SINGLESTEP
-        self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
-        self.want_exit = False                 # prefiltered call: stop at its exit too
-        self.expect_exit = False               # resumed from an entry with PTRACE_SYSCALL:
-                                               # its next syscall stop is that call's exit
-        # its state in the C loop (None without it): the C loop owns nr, expect_exit,
-        # want_exit and the raw arguments while it handles the thread's stops (slot.dirty),
-        # and exit_off always
-        self.slot: _accel.Slot | None = None
-        self.exiting = False    # in its PTRACE_EVENT_EXIT stop: the spawn/attach hold is void
-
-
-class Proc:
-    __slots__ = (
-        "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
-        "argv",
-    )
-
-    def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
-        self.pid = pid
-        self.family = family
-        self.threads: dict[int, Thread] = {}
-        self.spawned = spawned          # our own child: we reap it even after a detach
-        self.pre_exec = False           # spawned, not yet exec'd the target
-        self.errpipe = -1
-        self.status: int | None = None  # wait status once dead
-        self.detached = False
-        self.argv: list[str] = []
-
-
-class Family:
-    """A spawned or attached process and the children it is followed into."""
-
-    __slots__ = (
-        "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
-        "seccomp", "full_stops", "want_exit",
-        "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted",
-    )
-
-    def __init__(self, follow: bool, options: int) -> None:
-        self.root: Proc | None = None
-        self.procs: dict[int, Proc] = {}
-        self.subs: tuple[Subscription, ...] = ()
-        self.follow = follow
-        self.options = options
-        self.held = True                # the spawn/attach hold, released by resume()
-        self.want_syscalls = False
-        self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
-        self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
-        self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)
-        self.on_death: Callable[[int], None] = _ignore_int   # root's returncode, on the loop
-        self.on_end: Callable[[], None] = _nothing          # every process gone or detached
-        self.ended = False
-        self.detaching = False
-        self.on_detached: list[Callable[[], None]] = []
-        self.spawn_reply: Callable[[BaseException | None], None] | None = None
-        self.next_order = 0
-        # what the C loop knows of its streams (None without it), and how many of the
-        # records it made for them were turned into events (see Core.convert)
-        self.cfam: _accel.Family | None = None
-        self.converted = 0
-
-    def update_mode(self) -> bool:
-        """Recompute how threads are resumed from the subscriptions; True when threads
-        running with PTRACE_CONT must now be interrupted to stop at every syscall."""
-        before = self.full_stops
-        wanting = [s for s in self.subs if s.wants_syscalls]
-        self.want_syscalls = bool(wanting)
-        self.want_exit = any(s.types is None or Exit in s.types for s in self.subs)
-        pre = self.seccomp
-        self.full_stops = bool(wanting) and (
-            pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
-        )
-        if self.cfam is not None:
-            self.publish()
-        return self.full_stops and not before
-
-    def publish(self) -> None:
-        """Tell the C loop what the streams want now, per syscall: nothing (the thread
-        goes on), a record (observers that take the event after the thread went on), a
-        C hold (one intercepting engine alone) or Python (anything else). Tracer thread
-        (subscriptions change by its commands), between two calls of the C loop."""
-        cf = self.cfam
-        assert cf is not None
-        tables = (bytearray(_accel.NR), bytearray(_accel.NR))
-        counts = (bytearray(_accel.NR), bytearray(_accel.NR))
-        holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
-        pins: tuple[set[int], set[int]] = (set(), set())
-        copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
-        for sub in self.subs:
-            if sub.closed:
-                continue
-            for k, cls in enumerate((SyscallEntry, SyscallExit)):
-                if sub.types is not None and cls not in sub.types:
-                    continue
-                table, count = tables[k], counts[k]
-                late = sub.late.get(cls, _NONE) if sub.capture is not None else None
-                free = sub.free.get(cls, _NONE)
-                pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
-                slow = sub.tids is not None
-                nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
-                                      else [n for n in sub.syscalls if 0 <= n < _accel.NR])
-                for n in nrs:
-                    if count[n] < 255:
-                        count[n] += 1
-                    if sub.intercept and not slow:
-                        holders[k][n] = sub
-                        w = _accel.W_SLOW
-                    elif pre is not None and n in pre and not slow:
-                        w = _accel.W_RECORD   # (its capture reads the copies only)
-                        merged = copies[k].setdefault(n, [])
-                        merged.extend(c for c in pre[n] if c not in merged)
-                    elif slow or sub.intercept or (late is not None and n not in late):
-                        w = _accel.W_SLOW
-                    else:
-                        w = _accel.W_RECORD
-                        if late is not None and n not in free:
-                            pins[k].add(n)   # (its capture reads what its next stop ends)
-                    if w > table[n]:
-                        table[n] = w
-        if _C_HOLDS:
-            for k in range(2):
-                for n in holders[k]:
-                    if counts[k][n] == 1:
-                        tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
-        spec = bytearray(ctypes.sizeof(cf.copies))
-        for k in range(2):
-            for n in pins[k]:
-                if tables[k][n] == _accel.W_RECORD:
-                    tables[k][n] |= _accel.W_PIN
-            for n, made in copies[k].items():
-                if tables[k][n] & _accel.W_CLASS != _accel.W_RECORD:
-                    continue
-                if len(made) > _accel.COPIES:   # (two streams that read different things)
-                    tables[k][n] = _accel.W_SLOW
-                    continue
-                for j, (arg, mode, frm, size) in enumerate(made):
-                    _accel.COPY_SPEC.pack_into(
-                        spec, ((k * _accel.NR + n) * _accel.COPIES + j) * _accel.COPY_SPEC.size,
-                        arg, mode, frm, size)
-        base = ctypes.addressof(cf)
-        ctypes.memmove(base + _accel.COPIES_AT, bytes(spec), len(spec))
-        ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
-        ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
-        cf.options = int(self.options)
-        cf.full_stops = self.full_stops
-        cf.want_exit = self.want_exit
-        cf.fast = not self.detaching
-        self.set_limit()
-
-    def set_limit(self) -> None:
-        """How many records the C loop may make before a stop of this family goes to
-        Python, which looks at the buffers itself: the room left in the fullest buffer of
-        a stream that blocks (lossless backpressure), the records not yet turned into
-        events counting as taken."""
-        room = 1 << 30
-        for sub in self.subs:
-            if not sub.closed and not sub.drop:
-                r = sub.max_buffer - (sub.pushed - sub.taken)
-                if r < room:
-                    room = r
-        cf = self.cfam
-        assert cf is not None
-        cf.limit = self.converted + max(room, 0)
-
-    def live(self) -> bool:
-        return any(p.status is None and not p.detached for p in self.procs.values())
-
-
-def _ignore_int(_: int) -> None:
-    pass
 
 
 def _import(th: Thread, slot: _accel.Slot) -> None:
@@ -500,8 +172,7 @@ class Core:
         self._poll.register(self._wake_r, select.POLLIN)
         self._pidfds: dict[int, int] = {}
         self._closing = False
-        self._doorbell = 0     # the doorbell's pid (0: none)
-        self._bell_fd = -1     # ... and its pidfd, which rings go through
+        self.bell = Doorbell(self._bell_changed)
         self._info = _ffi.SyscallInfo()
         self._info_addr = ctypes.addressof(self._info)
         self._set_info_ok = True
@@ -556,10 +227,7 @@ class Core:
             if sleeping == _IN_POLL:
                 _ffi.write_byte(self._wake_w)
             else:
-                try:
-                    signal.pidfd_send_signal(self._bell_fd, signal.SIGURG)
-                except OSError:
-                    pass   # (dead: the thread is woken by its death, and makes a new one)
+                self.bell.ring()
 
     def post_verdict(self, fn: Callable[[], None]) -> None:
         """post() a verdict from the loop thread, then give this CPU away once
@@ -631,7 +299,7 @@ class Core:
     def _main(self) -> None:
         try:
             self.tid = _ffi.gettid()
-            self._start_doorbell()
+            self.bell.start()
         except BaseException as exc:  # noqa: BLE001 - reported to the opener
             self.start_error = exc
             self.notify()   # (the loop's first wake-up: see start_tracer)
@@ -651,7 +319,7 @@ class Core:
             self._salvage()
         finally:
             self._sleeping = _AWAKE   # (for good: no ring from now on)
-            for step in (self._convert_last, self._stop_doorbell, self._drop_pidfds,
+            for step in (self._convert_last, self.bell.stop, self._drop_pidfds,
                          self.send_direct):
                 try:
                     step()
@@ -720,14 +388,14 @@ class Core:
     def _salvage_stop(self, tid: int, killed: set[int], waiting: set[int]) -> None:
         """A stop seen by _salvage: a thread of a killed process (or a new one of its)
         goes on to its death; any other tracee is detached."""
-        if tid == self._doorbell:
+        if tid == self.bell.pid:
             _raw_ptrace(_CONT_REQ, tid, 0, 0)
             return
         th = self.threads.get(tid)
         if th is not None:
             pid = th.proc.pid
         else:
-            tgid, ppid = _status(tid, b"Tgid", b"PPid")
+            tgid, ppid = proc_status(tid, b"Tgid", b"PPid")
             pid = tgid if tgid in killed else ppid
         if pid in killed:
             if th is None:
@@ -741,14 +409,20 @@ class Core:
             _raw_ptrace(int(Req.DETACH), tid, 0, 0)
             waiting.discard(tid)
 
+    def _bell_changed(self, pid: int, fd: int) -> None:
+        if self.accel is not None:
+            self.accel.core.doorbell = pid
+            self.accel.core.doorbell_fd = fd
+
     def close_fds(self) -> None:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
         joined (a ring that read the thread asleep just before its end may still use them
         until then). Loop thread; once."""
-        for fd in (self._wake_r, self._wake_w, self._bell_fd):
+        for fd in (self._wake_r, self._wake_w):
             if fd >= 0:
                 os.close(fd)
-        self._wake_r = self._wake_w = self._bell_fd = -1
+        self._wake_r = self._wake_w = -1
+        self.bell.close()
 
     def _loop(self) -> None:
         commands = self.commands
@@ -930,11 +604,11 @@ class Core:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
-                    elif nr in sub.prefetch.get(cls, _NO_COPIES):   # (before late: see publish)
+                    elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
                         ev = cls(*base, **fields)
                         mem = self._copies(tid, ring, (i & mask) * size)
                         object.__setattr__(ev, "captured", _capture(sub, ev, mem))
-                    elif nr in sub.late.get(cls, _NONE):
+                    elif nr in sub.late.get(cls, NO_NRS):
                         ev = cls(*base, **fields)
                         object.__setattr__(ev, "captured", _capture(sub, ev, Memory(tid)))
                     else:
@@ -1119,77 +793,14 @@ class Core:
         while direct:
             _ffi.write_byte(direct.popleft())
 
-    # -- doorbell -------------------------------------------------------------------------
-
-    def _start_doorbell(self) -> None:
-        """Fork and seize a doorbell (see the module's docstring)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:
-            _doorbell_child()
-        try:
-            fd = os.pidfd_open(pid)
-        except OSError:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, _WAIT_FLAGS)
-            raise
-        try:
-            _ffi.seize(pid, Opt.EXITKILL)
-        except OSError as exc:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, _WAIT_FLAGS)
-            os.close(fd)
-            raise AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0)) from None
-        if self._bell_fd >= 0:
-            # (a ring on another thread may be reading the old number right now: it
-            # signals the dead doorbell or the new one, never a descriptor reused meanwhile)
-            os.dup2(fd, self._bell_fd, inheritable=False)
-            os.close(fd)
-        else:
-            self._bell_fd = fd
-        self._doorbell = pid
-        if self.accel is not None:
-            self.accel.core.doorbell = pid
-            self.accel.core.doorbell_fd = self._bell_fd
-
-    def _doorbell_died(self) -> None:
-        """The doorbell was killed (a tracee can: it is a process like any other) and
-        reaped: a new one, before the thread sleeps again."""
-        self._doorbell = 0
-        self._rung = False   # (a ring of the dead one is lost: commands are looked at next)
-        self._start_doorbell()
-
-    def _stop_doorbell(self) -> None:
-        pid = self._doorbell
-        if not pid:
-            return
-        self._doorbell = 0
-        if self.accel is not None:
-            self.accel.core.doorbell = 0
-        try:
-            signal.pidfd_send_signal(self._bell_fd, signal.SIGKILL)
-        except OSError:
-            pass   # (dead already: reaped below)
-        while True:
-            try:
-                _, status = os.waitpid(pid, _WAIT_FLAGS)
-            except ChildProcessError:
-                break   # (reaped already)
-            if not os.WIFSTOPPED(status):
-                break   # (a stop reported before the SIGKILL: its death comes next)
-
     # -- stops ----------------------------------------------------------------------------
 
     def _handle(self, tid: int, status: int) -> None:
         if self.new_subs:
             self.take_subscriptions()
-        if tid == self._doorbell:
-            if os.WIFSTOPPED(status):
-                self._rung = False
-                self._try(Req.CONT, tid, 0)   # (the signal suppressed, whichever it is)
-            else:
-                self._doorbell_died()
+        if tid == self.bell.pid:
+            self._rung = False   # (a ring of a dead one is lost: commands are looked at next)
+            self.bell.report(status)
             return
         self.stops += 1
         th = self.threads.get(tid)
@@ -1256,7 +867,7 @@ class Core:
                 th.stepping = False
                 th.decision = Decision(signo=detail)
                 info = b""
-                if _wanted(fam.subs, Signal, tid, None):
+                if wanted(fam.subs, Signal, tid, None):
                     try:
                         info = _ffi.getsiginfo(tid)
                     except OSError:
@@ -1290,7 +901,7 @@ class Core:
         call's exit. When nobody wants it (and no verdict must be applied there), the
         thread goes on at once, without PTRACE_GET_SYSCALL_INFO."""
         if (expecting_exit and th.fake_return is None
-                and not _wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
+                and not wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
             th.want_exit = False
             th.nr = None
             th.raw_args = None
@@ -1317,7 +928,7 @@ class Core:
             tid = th.tid
             subs = th.proc.family.subs
             if op == _OP_SECCOMP:
-                th.want_exit = _wanted(subs, SyscallExit, tid, nr)
+                th.want_exit = wanted(subs, SyscallExit, tid, nr)
             else:
                 # A syscall-entry-stop goes on with PTRACE_SYSCALL, whatever the mode: its
                 # next syscall stop is then this call's own, its exit or (with a
@@ -1386,7 +997,7 @@ class Core:
             child = -1   # (ESRCH: SIGKILL took the thread out of this stop)
         tgid = None
         if child >= 0 and child not in self.threads and child not in self.early:
-            tgid, tracer = _status(child, b"Tgid", b"TracerPid")
+            tgid, tracer = proc_status(child, b"Tgid", b"TracerPid")
             if tracer != self.tid:
                 child = -1
         if child < 0:
@@ -1423,7 +1034,7 @@ class Core:
                 # was enough stops here at a new call's entry even if every syscall must
                 # stop now; one resumed from an entry while every syscall stopped comes
                 # here for that call even if the prefilter is enough now.)
-                th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, th.nr)
+                th.want_exit = wanted(fam.subs, SyscallExit, th.tid, th.nr)
                 th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
                 if th.stepping:   # the entry's singlestep() verdict: its trap comes next
                     th.decision = merge(th.decision, STEP)
@@ -1527,7 +1138,7 @@ class Core:
                 th.pending = _NO_ENGINES
                 self._intercept(th, sub, cls, base, fields)
             elif sub.pushed - sub.taken < sub.max_buffer and (
-                    sub.capture is None or filter_nr in sub.late.get(cls, _NONE)):
+                    sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
                 # Nothing to read at the stop (or nothing the thread can change before
                 # its next stop: capture_after_resume), no backpressure: the thread goes
                 # on first, and its event is made (and captured) while it runs. What the
@@ -1777,7 +1388,7 @@ class Core:
                 raw = key_raw(key)
                 if not th.want_exit:
                     # (prefiltered: whether the exit stops was decided for the old number)
-                    th.want_exit = _wanted(th.proc.family.subs, SyscallExit, th.tid, key)
+                    th.want_exit = wanted(th.proc.family.subs, SyscallExit, th.tid, key)
             if args is not None and abi == ABI_I386:
                 args = tuple(a & _MASK32 for a in args)
             if args is not None or nr is not None:
@@ -1929,7 +1540,7 @@ class Core:
                         # Parked in the exec stop of the spawning execve, whose entry was
                         # never seen: with a prefilter the thread would be resumed with
                         # PTRACE_CONT and that call's exit stop would not come.
-                        th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, _NR_EXECVE)
+                        th.want_exit = wanted(fam.subs, SyscallExit, th.tid, _NR_EXECVE)
                     self._release_if_free(th)
 
     def interrupt(
@@ -1972,7 +1583,7 @@ class Core:
         cpus: frozenset[int] | None = None,
     ) -> None:
         env = dict(os.environ) if env is None else env
-        path = _resolve(argv[0], env.get("PATH", os.defpath), cwd)
+        path = resolve(argv[0], env.get("PATH", os.defpath), cwd)
         if isinstance(path, SpawnError):
             self.reply(lambda: reply(path))
             return
@@ -1985,7 +1596,7 @@ class Core:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
-            _child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus)
+            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)
@@ -2002,7 +1613,7 @@ class Core:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(err_r)
-            e = AttachError(pid, exc.errno or 0, _attach_message(pid, exc.errno or 0))
+            e = AttachError(pid, exc.errno or 0, attach_message(pid, exc.errno or 0))
             self.reply(lambda: reply(e))
             return
         self._accel_family(fam)
@@ -2030,7 +1641,7 @@ class Core:
         except OSError as exc:
             err = exc.errno or 0
             e = AttachError(pid, err, "no process {pid}".format(pid=pid) if err == errno.ESRCH
-                            else _attach_message(pid, err))
+                            else attach_message(pid, err))
             self.reply(lambda: reply(e))
             return
         seized = {pid}
@@ -2138,7 +1749,7 @@ class Core:
     def _claim_early(self, tid: int) -> None:
         """Take on *tid*, whose stops wait in ``early``, if it is a thread or a child of a
         dying process."""
-        tgid, ppid = _status(tid, b"Tgid", b"PPid")
+        tgid, ppid = proc_status(tid, b"Tgid", b"PPid")
         if tgid != tid and tgid in self.dying:
             proc, event = self.procs.get(tgid), Event.CLONE
         elif tgid == tid and ppid in self.dying:
@@ -2155,7 +1766,7 @@ class Core:
         proc = parent.proc
         if event == Event.CLONE:
             if tgid is None:
-                tgid = _status(child, b"Tgid")[0]
+                tgid = proc_status(child, b"Tgid")[0]
             is_thread = tgid == proc.pid
         else:
             is_thread = False
@@ -2340,7 +1951,7 @@ class Core:
             if fam.root is not None and fam.root.spawned and (kill_spawned or fam.seccomp is not None):
                 self.kill_family(fam)
             else:
-                self.detach(fam, _nothing)
+                self.detach(fam, nothing)
         # Families that only wait for the reaping of a detached child of ours.
         for fam in list(self.families):
             if fam.ended and not self._still_reaping(fam):
@@ -2408,128 +2019,6 @@ _CLONE_EVENTS = (Event.CLONE, Event.FORK, Event.VFORK)
 # a slot's states while the C loop holds its thread in a stop for an engine (the tracer
 # thread resumes it only in the C loop: a command sees it stopped)
 _C_HELD = (_accel.S_HELD, _accel.S_RELEASING)
-
-
-def _status(tid: int, *names: bytes) -> list[int]:
-    """Numeric fields of /proc/TID/status, by name (each 0 if the task is gone)."""
-    got = dict.fromkeys(names, 0)
-    try:
-        with open(f"/proc/{tid}/status", "rb") as f:
-            left = len(names)
-            for line in f:
-                name, _, value = line.partition(b":")
-                if name in got:
-                    got[name] = int(value)
-                    left -= 1
-                    if not left:
-                        break
-    except OSError:
-        pass
-    return [got[n] for n in names]
-
-
-def _resolve(prog: str, path: str, cwd: str | None) -> str | SpawnError:
-    """execvp's search, done before fork so that a missing program fails with its path."""
-    if "/" in prog:
-        full = prog if os.path.isabs(prog) or cwd is None else os.path.join(cwd, prog)
-        if not os.path.exists(full):
-            return SpawnError(prog, errno.ENOENT)
-        if not os.access(full, os.X_OK) or os.path.isdir(full):
-            return SpawnError(prog, errno.EACCES)
-        return full
-    found = shutil.which(prog, path=path)
-    if found is None:
-        return SpawnError(prog, errno.ENOENT)
-    return found
-
-
-_RESET_SIGNALS = tuple(
-    s for s in (signal.SIGPIPE, getattr(signal, "SIGXFZ", None), signal.SIGXFSZ) if s is not None
-)
-
-
-def _child(
-    path: str,
-    argv: list[str],
-    env: dict[str, str],
-    cwd: str | None,
-    stdio: tuple[int | None, int | None, int | None],
-    go_r: int,
-    go_w: int,
-    err_r: int,
-    err_w: int,
-    bpf: bytes | None,
-    cpus: frozenset[int] | None,
-) -> None:
-    """Runs in the forked child; never returns. A failure is reported on *err_w* as
-    ``STEP:ERRNO``."""
-    step = b"stdio"
-    try:
-        os.close(go_w)
-        os.close(err_r)
-        # Wait until the tracer has seized us, before any step that can fail: a child that
-        # exited before that could not be seized (EPERM), and its spawn would be reported
-        # as an attach failure instead of what went wrong (seen with a missing cwd).
-        os.read(go_r, 1)
-        os.close(go_r)
-        for target, fd in enumerate(stdio):
-            if fd is not None and fd != target:
-                os.dup2(fd, target)
-        for s in _RESET_SIGNALS:
-            signal.signal(s, signal.SIG_DFL)   # Python ignores SIGPIPE; a program must not
-        signal.pthread_sigmask(signal.SIG_SETMASK, ())
-        if cwd is not None:
-            step = b"chdir"
-            os.chdir(cwd)
-        if cpus is not None:
-            step = b"cpus"
-            os.sched_setaffinity(0, cpus)
-        if bpf is not None:
-            step = b"seccomp"
-            _ffi.install_seccomp_filter(bpf)
-        step = b"exec"
-        os.execve(path, argv, env)
-    except OSError as exc:
-        try:
-            os.write(err_w, step + b":" + str(exc.errno or errno.ENOEXEC).encode())
-        except OSError:
-            pass
-    finally:
-        os._exit(127)
-
-
-def _doorbell_child() -> None:
-    """The doorbell's whole life, in the forked child: it keeps no descriptor of the
-    application's open, names itself, and blocks until it is killed (the tracer thread
-    suppresses every other signal it gets)."""
-    try:
-        os.closerange(0, 0x7FFFFFFF)
-        _ffi.set_thread_name(b"aiotrace-bell")
-        signal.pthread_sigmask(signal.SIG_SETMASK, ())
-        while True:
-            signal.pause()
-    finally:
-        os._exit(0)
-
-
-def _attach_message(pid: int, err: int) -> str:
-    if err == errno.EPERM:
-        scope = "?"
-        try:
-            with open("/proc/sys/kernel/yama/ptrace_scope") as f:
-                scope = f.read().strip()
-        except OSError:
-            pass
-        return (
-            f"cannot trace pid {pid}: operation not permitted. Tracing another user's process "
-            f"needs CAP_SYS_PTRACE (run as root), and kernel.yama.ptrace_scope (now {scope}) "
-            "must be 0 to attach to a process that is not a descendant (sysctl "
-            "kernel.yama.ptrace_scope=0), or the process is already traced (by gdb, strace, "
-            "or another aiotrace)."
-        )
-    if err == errno.ESRCH:
-        return f"no process {pid}"
-    return f"cannot trace pid {pid}: {os.strerror(err)}"
 
 
 __all__ = ["Core", "Family", "Hold", "Subscription", "END"]

@@ -1,0 +1,344 @@
+"""The tracer thread's state: what it knows of each stream, tracee and hold.
+
+Every object here is made and changed by the tracer thread, except where a field says
+otherwise: a Subscription's buffer and counters are the hand-off to the event loop (see
+_handoff.py), and a stream's ``closed`` flag is set by the loop too (a closed stream
+gets nothing more, whoever sees it first).
+
+The words, which the rest of the core uses as they are defined here:
+
+* a *family* is a spawned or attached process and the children it is followed into
+  (the public ``aiotrace.Process``); a *proc* is one process of it; a *thread* is one
+  traced task, by its tid;
+* a *subscription* is one event stream: its filter and its buffer;
+* a *hold* keeps a stopped thread stopped: an intercepting engine's (the *chain* hold,
+  one engine at a time), an engine's extra ``hold()``, a full buffer's (*backpressure*),
+  the spawn/attach hold (*parked*), and the C loop's own for a lone intercepting engine
+  (a *C hold*, see _accel).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections import deque
+from typing import Any, Callable, Iterable
+
+from . import _accel
+from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
+from ._args import Args, Memory
+from ._verdict import CLEAN
+
+_C_HOLDS = True   # whether the C loop holds a stop for a lone intercepting engine
+
+
+class Subscription:
+    """One event stream's filter and buffer, shared by the tracer thread and the loop.
+
+    The tracer thread appends to ``buffer`` and counts ``pushed``; the loop pops and counts
+    ``taken``; each counter has a single writer, so ``pushed - taken`` is the fill level
+    without a lock.
+    """
+
+    __slots__ = (
+        "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
+        "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
+        "gone", "capture", "wfd", "late", "free", "prefetch",
+    )
+
+    def __init__(
+        self,
+        types: frozenset[type[TraceEvent]] | None,
+        syscalls: frozenset[int] | None,
+        tids: frozenset[int] | None,
+        intercept: bool,
+        max_buffer: int,
+        drop: bool,
+        order: int = 0,
+    ) -> None:
+        self.types = types
+        self.syscalls = syscalls
+        self.tids = tids
+        self.intercept = intercept
+        self.max_buffer = max_buffer
+        self.drop = drop
+        self.order = order
+        self.buffer: deque[Any] = deque()
+        self.pushed = 0
+        self.taken = 0
+        self.dropped = 0
+        self.closed = False
+        self.wake: Callable[[], None] = nothing
+        self.gone: Callable[[int], None] = ignore_int
+        self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
+        # event type -> syscall numbers whose capture may run after the thread was resumed
+        # (before it leaves its next stop), and those where it reads nothing of the tracee
+        # and may run at any time (a subset of late)
+        self.late: dict[type[TraceEvent], frozenset[int]] = NO_LATE
+        self.free: dict[type[TraceEvent], frozenset[int]] = NO_LATE
+        # event type -> syscall -> the memory its capture reads there, copied by the C
+        # loop at the stop ((arg, mode, bytes), see _accel.c's struct at_copy)
+        self.prefetch: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+        self.flagged = False
+        # a pipe of the stream's own that its consumer waits on (trio), or -1: its
+        # wake-up is then a byte written there, not a callable through the outbox
+        self.wfd = -1
+        self.bp_holds: dict[int, Hold] = {}
+        self.family: Family | None = None
+
+    def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
+        """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
+        None for an event that is not a syscall's."""
+        if self.closed:
+            return False
+        if self.types is not None and cls not in self.types:
+            return False
+        if self.tids is not None and tid not in self.tids:
+            return False
+        if nr is not None and self.syscalls is not None and nr not in self.syscalls:
+            return False
+        return True
+
+    @property
+    def wants_syscalls(self) -> bool:
+        if self.closed:
+            return False
+        t = self.types
+        return t is None or SyscallEntry in t or SyscallExit in t
+
+
+def wanted(subs: tuple[Subscription, ...], cls: type[TraceEvent], tid: int,
+            nr: int | None) -> bool:
+    """Whether a stream of the family wants this event (of the syscall of key *nr*, or
+    None)."""
+    for sub in subs:
+        if sub.wants(cls, tid, nr):
+            return True
+    return False
+
+
+def nothing() -> None:
+    pass
+
+
+END = object()  # the sentinel that ends a subscription's buffer
+NO_LATE: dict[type[TraceEvent], frozenset[int]] = {}   # (shared, never changed)
+NO_COPIES: dict[int, tuple[tuple[int, int, int, int], ...]] = {}   # (shared, never changed)
+NO_NRS: frozenset[int] = frozenset()
+class Hold:
+    """One engine's hold on one stopped thread. A *C hold* (``cslot`` set) is held by the
+    C loop, which resumes the thread itself when the engine asks for nothing else
+    (Core.release_c); Python adopts it before it does anything else with the thread."""
+
+    __slots__ = ("thread", "gen", "released", "sub", "cslot", "cgen")
+
+    def __init__(self, thread: Thread, sub: Subscription | None) -> None:
+        self.thread = thread
+        self.gen = thread.gen
+        self.released = False
+        self.sub = sub
+        self.cslot: _accel.Slot | None = None
+        self.cgen = 0
+
+
+class Thread:
+    __slots__ = (
+        "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
+        "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
+        "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
+        "raw_args", "slot", "exiting",
+    )
+
+    def __init__(self, tid: int, proc: Proc) -> None:
+        self.tid = tid
+        self.proc = proc
+        self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
+        self.stopped = False            # in a ptrace-stop that we have not resumed yet
+        self.holds = 0                  # engines (and hold reasons) keeping it stopped
+        self.decision = CLEAN           # what the engines decided for the current stop
+        self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
+        # syscall in progress (from its entry stop), as its key (see _syscalls), or None
+        self.nr: int | None = None
+        self.args: Args | tuple[int, ...] = ()   # an Args from the entry stop on
+        # (nr, *args) of an entry that was not dispatched, for a stream opened before its exit
+        self.raw_args: tuple[int, ...] | None = None
+        self.pending: deque[Subscription] = deque()  # engines still to ask (interceptors first)
+        self.event: Any = None    # (class, base fields, fields) of the current stop's event
+        self.detach_requested = False
+        self.interrupt_requested = False
+        self.fake_return: int | None = None    # skipped syscall: value to set at its exit
+        self.chain_hold: Hold | None = None    # the intercepting engine asked now
+        self.parked = False                    # held by the spawn/attach hold
+        self.stepping = False                  # resumed with PTRACE_SINGLESTEP
+        self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
+        self.want_exit = False                 # prefiltered call: stop at its exit too
+        self.expect_exit = False               # resumed from an entry with PTRACE_SYSCALL:
+                                               # its next syscall stop is that call's exit
+        # its state in the C loop (None without it): the C loop owns nr, expect_exit,
+        # want_exit and the raw arguments while it handles the thread's stops (slot.dirty),
+        # and exit_off always
+        self.slot: _accel.Slot | None = None
+        self.exiting = False    # in its PTRACE_EVENT_EXIT stop: the spawn/attach hold is void
+
+
+class Proc:
+    __slots__ = (
+        "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
+        "argv",
+    )
+
+    def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
+        self.pid = pid
+        self.family = family
+        self.threads: dict[int, Thread] = {}
+        self.spawned = spawned          # our own child: we reap it even after a detach
+        self.pre_exec = False           # spawned, not yet exec'd the target
+        self.errpipe = -1
+        self.status: int | None = None  # wait status once dead
+        self.detached = False
+        self.argv: list[str] = []
+
+
+class Family:
+    """A spawned or attached process and the children it is followed into."""
+
+    __slots__ = (
+        "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
+        "seccomp", "full_stops", "want_exit",
+        "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
+        "cfam", "converted",
+    )
+
+    def __init__(self, follow: bool, options: int) -> None:
+        self.root: Proc | None = None
+        self.procs: dict[int, Proc] = {}
+        self.subs: tuple[Subscription, ...] = ()
+        self.follow = follow
+        self.options = options
+        self.held = True                # the spawn/attach hold, released by resume()
+        self.want_syscalls = False
+        self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
+        self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
+        self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)
+        self.on_death: Callable[[int], None] = ignore_int   # root's returncode, on the loop
+        self.on_end: Callable[[], None] = nothing          # every process gone or detached
+        self.ended = False
+        self.detaching = False
+        self.on_detached: list[Callable[[], None]] = []
+        self.spawn_reply: Callable[[BaseException | None], None] | None = None
+        self.next_order = 0
+        # what the C loop knows of its streams (None without it), and how many of the
+        # records it made for them were turned into events (see Core.convert)
+        self.cfam: _accel.Family | None = None
+        self.converted = 0
+
+    def update_mode(self) -> bool:
+        """Recompute how threads are resumed from the subscriptions; True when threads
+        running with PTRACE_CONT must now be interrupted to stop at every syscall."""
+        before = self.full_stops
+        wanting = [s for s in self.subs if s.wants_syscalls]
+        self.want_syscalls = bool(wanting)
+        self.want_exit = any(s.types is None or Exit in s.types for s in self.subs)
+        pre = self.seccomp
+        self.full_stops = bool(wanting) and (
+            pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
+        )
+        if self.cfam is not None:
+            self.publish()
+        return self.full_stops and not before
+
+    def publish(self) -> None:
+        """Tell the C loop what the streams want now, per syscall: nothing (the thread
+        goes on), a record (observers that take the event after the thread went on), a
+        C hold (one intercepting engine alone) or Python (anything else). Tracer thread
+        (subscriptions change by its commands), between two calls of the C loop."""
+        cf = self.cfam
+        assert cf is not None
+        tables = (bytearray(_accel.NR), bytearray(_accel.NR))
+        counts = (bytearray(_accel.NR), bytearray(_accel.NR))
+        holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
+        pins: tuple[set[int], set[int]] = (set(), set())
+        copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
+        for sub in self.subs:
+            if sub.closed:
+                continue
+            for k, cls in enumerate((SyscallEntry, SyscallExit)):
+                if sub.types is not None and cls not in sub.types:
+                    continue
+                table, count = tables[k], counts[k]
+                late = sub.late.get(cls, NO_NRS) if sub.capture is not None else None
+                free = sub.free.get(cls, NO_NRS)
+                pre = sub.prefetch.get(cls, NO_COPIES) if sub.capture is not None else None
+                slow = sub.tids is not None
+                nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
+                                      else [n for n in sub.syscalls if 0 <= n < _accel.NR])
+                for n in nrs:
+                    if count[n] < 255:
+                        count[n] += 1
+                    if sub.intercept and not slow:
+                        holders[k][n] = sub
+                        w = _accel.W_SLOW
+                    elif pre is not None and n in pre and not slow:
+                        w = _accel.W_RECORD   # (its capture reads the copies only)
+                        merged = copies[k].setdefault(n, [])
+                        merged.extend(c for c in pre[n] if c not in merged)
+                    elif slow or sub.intercept or (late is not None and n not in late):
+                        w = _accel.W_SLOW
+                    else:
+                        w = _accel.W_RECORD
+                        if late is not None and n not in free:
+                            pins[k].add(n)   # (its capture reads what its next stop ends)
+                    if w > table[n]:
+                        table[n] = w
+        if _C_HOLDS:
+            for k in range(2):
+                for n in holders[k]:
+                    if counts[k][n] == 1:
+                        tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
+        spec = bytearray(ctypes.sizeof(cf.copies))
+        for k in range(2):
+            for n in pins[k]:
+                if tables[k][n] == _accel.W_RECORD:
+                    tables[k][n] |= _accel.W_PIN
+            for n, made in copies[k].items():
+                if tables[k][n] & _accel.W_CLASS != _accel.W_RECORD:
+                    continue
+                if len(made) > _accel.COPIES:   # (two streams that read different things)
+                    tables[k][n] = _accel.W_SLOW
+                    continue
+                for j, (arg, mode, frm, size) in enumerate(made):
+                    _accel.COPY_SPEC.pack_into(
+                        spec, ((k * _accel.NR + n) * _accel.COPIES + j) * _accel.COPY_SPEC.size,
+                        arg, mode, frm, size)
+        base = ctypes.addressof(cf)
+        ctypes.memmove(base + _accel.COPIES_AT, bytes(spec), len(spec))
+        ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
+        ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
+        cf.options = int(self.options)
+        cf.full_stops = self.full_stops
+        cf.want_exit = self.want_exit
+        cf.fast = not self.detaching
+        self.set_limit()
+
+    def set_limit(self) -> None:
+        """How many records the C loop may make before a stop of this family goes to
+        Python, which looks at the buffers itself: the room left in the fullest buffer of
+        a stream that blocks (lossless backpressure), the records not yet turned into
+        events counting as taken."""
+        room = 1 << 30
+        for sub in self.subs:
+            if not sub.closed and not sub.drop:
+                r = sub.max_buffer - (sub.pushed - sub.taken)
+                if r < room:
+                    room = r
+        cf = self.cfam
+        assert cf is not None
+        cf.limit = self.converted + max(room, 0)
+
+    def live(self) -> bool:
+        return any(p.status is None and not p.detached for p in self.procs.values())
+
+
+def ignore_int(_: int) -> None:
+    pass
+
+
