@@ -149,7 +149,7 @@ class Tracer:
         self._rfd, self._wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self._notified = False
         self._core = Core(self._notify, _Ctl, self._wfd)
-        self._core.looked = self._looked
+        self._core.handoff.looked = self._looked
         # events were made during a verdict's yield (see _looked): the next __anext__
         # that finds them skips its checkpoint, as one that makes them itself does
         self._fresh = False
@@ -519,7 +519,7 @@ class Tracer:
         """Counters of this tracer (a frozen snapshot)."""
         core = self._core
         stops = core.stops + (core.accel.core.stops if core.accel is not None else 0)
-        return TracerStatistics(stops=stops, events=core.seq,
+        return TracerStatistics(stops=stops, events=core.handoff.seq,
                                 processes=len(core.procs), threads=len(core.threads))
 
     @property

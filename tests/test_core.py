@@ -1135,18 +1135,20 @@ def test_verdict_yields_back_off_when_the_cpu_goes_elsewhere(monkeypatch):
     were found slow (the CPU went to other work): then it skips twice as many verdicts
     after each slow one, and goes back to yielding after a run of quick ones. (The logic
     alone, on a Core whose thread is not started: the commands just queue up.)"""
-    from aiotrace._core import _tracer
-    core = _tracer.Core(lambda: None, lambda *a: None)
+    from aiotrace._core import _handoff
+    from aiotrace._core._doorbell import Doorbell
+    core = _handoff.Handoff(lambda: None, lambda *a: None, None, Doorbell(lambda *a: None),
+                            {}, None)
     clock = [0]
     slow = [False]
     yields = []
 
     def fake_yield() -> None:
         yields.append(clock[0])
-        clock[0] += 10 * _tracer._SLOW_YIELD_NS if slow[0] else 1_000
+        clock[0] += 10 * _handoff._SLOW_YIELD_NS if slow[0] else 1_000
 
     monkeypatch.setattr(os, "sched_yield", fake_yield)
-    monkeypatch.setattr(_tracer, "_monotonic_ns", lambda: clock[0])
+    monkeypatch.setattr(_handoff, "_monotonic_ns", lambda: clock[0])
 
     def verdicts(n: int) -> int:
         before = len(yields)
@@ -1162,14 +1164,13 @@ def test_verdict_yields_back_off_when_the_cpu_goes_elsewhere(monkeypatch):
         assert (core._yield_backoff, core._yield_skip) == (64, 0)
         assert verdicts(1 + 128) == 1                   # the next slow one: 128 without
         slow[0] = False
-        n = _tracer._FAST_YIELDS_TO_RESET
+        n = _handoff._FAST_YIELDS_TO_RESET
         assert verdicts(n) == n                         # quick again: one per verdict...
         slow[0] = True
         assert verdicts(1 + 16) == 1                    # ...and a new backoff starts small:
         assert verdicts(1) == 1                         # 16 skipped, not 256
     finally:
-        os.close(core._wake_r)
-        os.close(core._wake_w)
+        core.close()
     assert len(core.commands) == 10 + 115 + 129 + n + 18   # every verdict was posted
 
 

@@ -342,3 +342,11 @@ def ignore_int(_: int) -> None:
     pass
 
 
+def capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:
+    """What the stream's ``capture`` function returns for *ev*, or the exception it raised
+    (handed to the consumer as data: the tracer thread must go on)."""
+    assert sub.capture is not None
+    try:
+        return sub.capture(ev, memory)
+    except Exception as exc:  # noqa: BLE001
+        return exc

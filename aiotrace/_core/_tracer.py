@@ -27,7 +27,6 @@ Nothing here imports an async library; the loop side is ``aiotrace._reactor``.
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import errno
 import os
 import select
@@ -41,16 +40,18 @@ from functools import partial
 from typing import Any, Callable, Iterable
 
 from . import _accel, _ffi
+from ._events import with_field
 from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
 )
-from ._args import Args, CopiedMemory, Memory
+from ._args import Args, Memory
 from ._doorbell import Doorbell
+from ._handoff import AWAKE, IN_POLL, IN_WAITPID, Handoff
 from ._seccomp import compile_filter
 from ._spawn import AttachError, SpawnError, attach_message, child, proc_status, resolve
 from ._model import (
-    END, NO_COPIES, NO_NRS, Family, Hold, Proc, Subscription, Thread, nothing, wanted,
+    capture, END, NO_NRS, Family, Hold, Proc, Subscription, Thread, nothing, wanted,
 )
 from ._verdict import CLEAN, STEP, Decision, Verdict, merge, rewritten_args, seen_by_next
 from ._syscalls import (
@@ -63,7 +64,6 @@ from ._status import StopKind, decode_status, returncode
 _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
-_AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
@@ -140,16 +140,6 @@ class Core:
         make_ctl: Callable[[Core, Hold, _ffi.UserRegs | None, Any], Any],
         notify_fd: int = -1,
     ) -> None:
-        self.notify = notify                     # wakes the loop; called once per batch
-        # loop thread, after a release's yield found records or replies that may have had
-        # no byte (see release_c): turns them into events now; the reactor sets its own
-        self.looked: Callable[[], None] = notify
-        # wraps a Hold in the loop-side verdict API (a class: no call frame of its own)
-        self.make_ctl = make_ctl
-        self.outbox: deque[Callable[[], None]] = deque()
-        self.direct: deque[int] = deque()        # streams' own pipes to write a byte on
-        self.commands: deque[Callable[[], None]] = deque()
-        self.new_subs: deque[Subscription] = deque()   # streams not yet taken on (subscribe)
         self.threads: dict[int, Thread] = {}
         self.procs: dict[int, Proc] = {}
         self.families: list[Family] = []
@@ -159,17 +149,7 @@ class Core:
         # clone event (a killed thread does not stop for it), so its stops are taken on
         # as they come (_claim_early)
         self.dying: set[int] = set()
-        self.unclaimed_children: set[int] = set()
-        self.seq = 0
         self.stops = 0                           # every waitpid report of a tracee
-        self._sleeping = _AWAKE
-        self._rung = False
-        self._yield_skip = 0      # verdicts to post without a yield (see post_verdict)
-        self._yield_backoff = _FIRST_YIELD_BACKOFF
-        self._fast_yields = 0
-        self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        self._poll = select.poll()
-        self._poll.register(self._wake_r, select.POLLIN)
         self._pidfds: dict[int, int] = {}
         self._closing = False
         self.bell = Doorbell(self._bell_changed)
@@ -180,21 +160,23 @@ class Core:
         # *notify_fd*: it waits for the stops and handles the common ones without the GIL.
         lib = _accel.load() if notify_fd >= 0 else None
         self.accel: _accel.Accel | None = None
-        self._accel_post: Callable[[int], None] | None = None
         self._slots: dict[int, _accel.Slot] = {}   # every slot the C loop's table points at
-        self._conv_lock = threading.Lock()         # one thread at a time turns records into events
-        # families whose streams got events from Python since the C loop's limits were set
-        self._pushed_to: set[Family] = set()
-        # C holds turned into events, not yet adopted by Python: tid -> (hold, event parts)
-        self.c_holds: dict[int, tuple[Hold, TraceEvent]] = {}   # tid -> hold, its event
         if lib is not None:
-            ac = self.accel = _accel.Accel(lib)
+            self.accel = _accel.Accel(lib)
+        ho = self.handoff = Handoff(notify, make_ctl, self.accel, self.bell, self.threads, self)
+        # (the hand-off's queues, and its entry points for the loop thread)
+        self.commands, self.new_subs, self.outbox = ho.commands, ho.new_subs, ho.outbox
+        self.post, self.post_verdict, self.release_c = ho.post, ho.post_verdict, ho.release_c
+        self.reply, self.convert_on_loop = ho.reply, ho.convert_on_loop
+        self._push = ho.push
+        self._poll = select.poll()
+        self._poll.register(ho.wake_r, select.POLLIN)
+        if self.accel is not None:
+            ac = self.accel
             c = ac.core
             c.notify_fd = notify_fd
-            c.wake_r, c.wake_w = self._wake_r, self._wake_w
-            ac.set_pollfds([self._wake_r])
-            self._accel_post = lib.post
-            self._accel_ptr = ac.ptr
+            c.wake_r, c.wake_w = ho.wake_r, ho.wake_w
+            ac.set_pollfds([ho.wake_r])
             # PTRACE_GET_SYSCALL_INFO goes into the C loop's buffer, which holds it already
             # when the C loop hands a syscall stop over (info_tid)
             self._info = c.info
@@ -211,89 +193,6 @@ class Core:
         self.thread = threading.Thread(target=self._main, name="aiotrace-tracer", daemon=True)
         self.thread.start()
 
-    def post(self, fn: Callable[[], None]) -> None:
-        """Run *fn* on the tracer thread, soon. Safe from any thread."""
-        self.commands.append(fn)
-        wake = self._accel_post
-        if wake is not None:
-            wake(self._accel_ptr)   # (the C loop's own doorbell protocol)
-            return
-        # (from the read of _sleeping to the claim of _rung no bytecode here lets the GIL
-        # go, and the tracer thread changes both only with the GIL: so the ring is for the
-        # sleep it read, as the C loop's compare-and-swap makes sure of)
-        sleeping = self._sleeping
-        if sleeping and not self._rung:
-            self._rung = True
-            if sleeping == _IN_POLL:
-                _ffi.write_byte(self._wake_w)
-            else:
-                self.bell.ring()
-
-    def post_verdict(self, fn: Callable[[], None]) -> None:
-        """post() a verdict from the loop thread, then give this CPU away once
-        (sched_yield): where the tracer thread shares it, the tracer thread (woken by the
-        post, or waiting for the GIL) resumes the tracee before the loop goes on. Without
-        it, on one CPU, the loop runs until it sleeps, the tracee is resumed only then,
-        and its next event has to wake the loop again; with it, the next event is usually
-        in the buffer when the loop goes on. (Waking the tracer thread only when it slept
-        was tried: it was awake, not yet asleep, at 40% of the verdicts, and the gain
-        went.) A yield that took long (the CPU went to other work: a busy CPU, or a tracee
-        that computes) makes the next ones be skipped, for twice as many verdicts each
-        time (see docs/architecture.md). A hint only: nothing depends on what runs during
-        the yield."""
-        self.post(fn)
-        self._yield_after_verdict()
-
-    def release_c(self, hold: Hold) -> bool:
-        """From the loop thread: the engine of a C hold asks for nothing but to go on. The
-        C loop resumes the thread; False when the hold is not the C loop's any more
-        (Python adopted it, or the thread is gone): use post_verdict then.
-
-        When it yields after the release (see post_verdict), the loop is known to look at
-        the ring once it has the CPU back, so the C loop writes no byte for the records it
-        makes meanwhile (on one CPU: the thread's next stop), and the loop reads none:
-        at_unlook ends that, and what was made meanwhile becomes events here (looked)."""
-        slot = hold.cslot
-        ac = self.accel
-        if slot is None or ac is None:
-            return False
-        look = not self._yield_skip
-        if not ac.lib.release(ac.ptr, ctypes.addressof(slot), hold.cgen, look):
-            return False
-        hold.released = True
-        if not look:
-            self._yield_skip -= 1
-            return True
-        try:
-            c = ac.core
-            if c.head == c.tail:
-                # (on one CPU the release's wake-up usually ran the tracer thread, and the
-                # thread's next stop, right away: its record is there, nothing to yield to)
-                self._yield_after_verdict()   # (it yields: no skip is left)
-        finally:
-            if ac.lib.unlook(ac.ptr) or self.outbox:
-                self.looked()
-        return True
-
-    def _yield_after_verdict(self) -> None:
-        if self._yield_skip:
-            self._yield_skip -= 1
-            return
-        t0 = _monotonic_ns()
-        os.sched_yield()
-        if _monotonic_ns() - t0 > _SLOW_YIELD_NS:
-            self._yield_backoff = min(2 * self._yield_backoff, _MAX_YIELD_BACKOFF)
-            self._yield_skip = self._yield_backoff
-            self._fast_yields = 0
-        else:
-            self._fast_yields += 1
-            if self._fast_yields >= _FAST_YIELDS_TO_RESET:
-                self._yield_backoff = _FIRST_YIELD_BACKOFF
-
-    def reply(self, fn: Callable[[], None]) -> None:
-        """Queue *fn* to run on the loop thread (call notify() later, per batch)."""
-        self.outbox.append(fn)
-
     # -- the thread -----------------------------------------------------------------------
 
     def _main(self) -> None:
@@ -302,9 +201,9 @@ class Core:
             self.bell.start()
         except BaseException as exc:  # noqa: BLE001 - reported to the opener
             self.start_error = exc
-            self.notify()   # (the loop's first wake-up: see start_tracer)
+            self.handoff.notify()   # (the loop's first wake-up: see start_tracer)
             return
-        self.notify()   # the loop's first wake-up tells it the thread runs
+        self.handoff.notify()   # the loop's first wake-up tells it the thread runs
         try:
             if self.accel is not None:
                 self._loop_accel()
@@ -318,20 +217,20 @@ class Core:
             traceback.print_exc()
             self._salvage()
         finally:
-            self._sleeping = _AWAKE   # (for good: no ring from now on)
+            self.handoff.sleeping = AWAKE   # (for good: no ring from now on)
             for step in (self._convert_last, self.bell.stop, self._drop_pidfds,
-                         self.send_direct):
+                         self.handoff.send_direct):
                 try:
                     step()
                 except BaseException as exc:  # noqa: BLE001 - the end must be told anyway
                     if self.crash is None:
                         self.crash = exc
             self.finished = True
-            self.notify()  # always: the loop side waits for `finished`
+            self.handoff.notify()  # always: the loop side waits for `finished`
 
     def _convert_last(self) -> None:
         if self.accel is not None:
-            self.convert(self.direct)   # records made before the end
+            self.handoff.convert(self.handoff.direct)   # records made before the end
 
     def _drop_pidfds(self) -> None:
         for pid in list(self._pidfds):
@@ -418,10 +317,7 @@ class Core:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
         joined (a ring that read the thread asleep just before its end may still use them
         until then). Loop thread; once."""
-        for fd in (self._wake_r, self._wake_w):
-            if fd >= 0:
-                os.close(fd)
-        self._wake_r = self._wake_w = -1
+        self.handoff.close()
         self.bell.close()
 
     def _loop(self) -> None:
@@ -436,7 +332,7 @@ class Core:
                 while commands:
                     commands.popleft()()
             if self._closing and not self.families:
-                self._flush()
+                self.handoff.flush()
                 return
             if held is None:
                 held = self._all_stopped()
@@ -446,7 +342,7 @@ class Core:
                     continue
                 # Wake the loop only now, right before we sleep: it would otherwise wait
                 # for the GIL while we prepare.
-                self._flush()
+                self.handoff.flush()
                 # Every tracee is stopped, held for engines: none can report a stop, and
                 # SIGKILL (the one way out of a ptrace-stop) makes its pidfd readable —
                 # once PTRACE_O_TRACEEXIT is off, so that a killed thread does not stop
@@ -454,22 +350,22 @@ class Core:
                 # sit in that stop: the drain after turning the option off reports it.) So
                 # wait for a command on the wake pipe, or a death, without the doorbell's
                 # three context switches.
-                self._rung = False   # a ring of an earlier sleep may be unconsumed
-                self._sleeping = _IN_POLL
+                self.handoff.rung = False   # a ring of an earlier sleep may be unconsumed
+                self.handoff.sleeping = IN_POLL
                 if commands:
-                    self._sleeping = _AWAKE
+                    self.handoff.sleeping = AWAKE
                     continue
                 try:
                     ready = poll()
                 finally:
-                    self._sleeping = _AWAKE
-                wake_r = self._wake_r
+                    self.handoff.sleeping = AWAKE
+                wake_r = self.handoff.wake_r
                 if ready and ready[0][0] == wake_r or any(fd == wake_r for fd, _ in ready):
                     try:
                         os.read(wake_r, 4096)
                     except BlockingIOError:
                         pass
-                    self._rung = False
+                    self.handoff.rung = False
                     # Only a pidfd (a SIGKILL) can make a stop or death reportable while
                     # everything is held: drain only when poll saw one too.
                     if len(ready) > 1:
@@ -479,17 +375,17 @@ class Core:
                     continue
                 # a pidfd is readable but nothing can be reaped yet: wait in waitpid
             held = None
-            if self.outbox or self.direct:
-                self._flush()
-            self._rung = False
-            self._sleeping = _IN_WAITPID
+            if self.outbox or self.handoff.direct:
+                self.handoff.flush()
+            self.handoff.rung = False
+            self.handoff.sleeping = IN_WAITPID
             if commands:
-                self._sleeping = _AWAKE
+                self.handoff.sleeping = AWAKE
                 continue
             try:
                 pid, status = waitpid(-1, _WAIT_FLAGS)
             finally:
-                self._sleeping = _AWAKE
+                self.handoff.sleeping = AWAKE
             self._handle(pid, status)
             # Drain before dispatch, unless every tracee is now held: none can report a
             # stop then, and a death is seen by the pidfd poll above (as it is when it
@@ -511,9 +407,9 @@ class Core:
                 while commands:
                     commands.popleft()()
             if self._closing and not self.families:
-                self._flush()
+                self.handoff.flush()
                 return
-            self._flush()
+            self.handoff.flush()
             self._run_accel(1)
 
     def _run_accel(self, block: int) -> None:
@@ -524,15 +420,15 @@ class Core:
         assert ac is not None
         c, ptr = ac.core, ac.ptr
         run = ac.lib.run if block else ac.lib.drain
-        pushed = self._pushed_to
+        pushed = self.handoff.pushed_to
         while True:
             while pushed:
                 pushed.pop().set_limit()   # (Python's own events took room in the buffers)
             c.no_poll = not self._poll_safe()
             res = run(ptr, block)
             if c.head != c.tail:
-                self.convert(self.direct)
-            if self.c_holds:
+                self.handoff.convert(self.handoff.direct)
+            if self.handoff.c_holds:
                 self._adopt()
             if res != _accel.AT_SLOW:
                 break
@@ -541,145 +437,6 @@ class Core:
             run = ac.lib.drain
         if res < 0:
             raise OSError(-res, os.strerror(-res))
-
-    def convert(self, direct: Any) -> int:
-        """Turn the records the C loop made into events, in the order of their stops, and
-        hand them to their streams. Runs on the loop thread (for the records made while
-        the tracer thread was in the C loop) and on the tracer thread (before it handles
-        anything itself, so that its own events come after them); one thread at a time.
-        *direct* collects the pipes of the streams (trio) that get a byte. Returns how
-        many records it took."""
-        ac = self.accel
-        if ac is None:
-            return 0
-        # (this also clears the loop's wake-up flag, shared with Python's own wake-ups: so
-        # it is taken every time, and first)
-        head = ac.lib.take_records(ac.ptr)
-        if head == ac.core.tail:
-            return 0   # (nothing, or another thread is turning them into events now)
-        with self._conv_lock:
-            tail = ac.core.tail
-            if head <= tail:
-                return 0
-            ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
-            unpack = _accel.RECORD.unpack_from
-            threads = self.threads
-            outbox = self.outbox
-            families: list[Family] = []
-            last = tail
-            for i in range(tail, head):
-                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen = unpack(
-                    ring, (i & mask) * size)
-                last = i + 1
-                th = threads.get(tid)
-                if th is None:
-                    continue   # (cannot be: a thread's end is a stop that converts first)
-                proc = th.proc
-                fam = proc.family
-                fam.converted += 1
-                if not families or families[-1] is not fam:
-                    if fam not in families:
-                        families.append(fam)
-                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
-                self.seq += 1
-                if kind >= _accel.R_HELD_ENTRY:
-                    self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
-                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
-                    continue
-                base = (proc.pid, tid, self.seq, t)
-                if kind == _accel.R_ENTRY:
-                    cls: type[TraceEvent] = SyscallEntry
-                    fields: dict[str, Any] = {"nr": nr, "args": args}
-                else:
-                    cls = SyscallExit
-                    fields = {"nr": nr, "args": args, "retval": rval}
-                shared = None
-                for sub in fam.subs:
-                    # (an intercepting stream, or one that reads at the stop, that wants
-                    # this event came after the stop: the C loop would have left it to
-                    # Python otherwise)
-                    if sub.intercept or not sub.wants(cls, tid, nr):
-                        continue
-                    if sub.capture is None:
-                        if shared is None:
-                            shared = cls(*base, **fields)
-                        ev = shared
-                    elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
-                        ev = cls(*base, **fields)
-                        mem = self._copies(tid, ring, (i & mask) * size)
-                        object.__setattr__(ev, "captured", _capture(sub, ev, mem))
-                    elif nr in sub.late.get(cls, NO_NRS):
-                        ev = cls(*base, **fields)
-                        object.__setattr__(ev, "captured", _capture(sub, ev, Memory(tid)))
-                    else:
-                        continue
-                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
-                        sub.dropped += 1
-                        continue
-                    sub.buffer.append(ev)
-                    sub.pushed += 1
-                    if not sub.flagged:
-                        sub.flagged = True
-                        if sub.wfd >= 0:
-                            direct.append(sub.wfd)
-                        else:
-                            outbox.append(sub.wake)
-            if last == tail:
-                return 0
-            arena_tail = _accel.BLOB_END.unpack_from(
-                ring, ((last - 1) & mask) * size + _accel.BLOB_END_OFFSET)[0]
-            ac.lib.consumed(ac.ptr, last, arena_tail)
-            for fam in families:
-                if fam.cfam is not None:
-                    fam.set_limit()
-            return int(last - tail)
-
-    def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
-        """The memory copies a record carries (prefetch=), as a memory to read."""
-        ac = self.accel
-        assert ac is not None
-        a0, a1, p0, p1, n0, n1 = _accel.RECORD_COPIES.unpack_from(ring, at + _accel.COPIES_OFFSET)
-        arena, amask = ac.arena, ac.arena_mask
-        copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
-                       for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
-        return CopiedMemory(tid, copies)
-
-    def _held_record(
-        self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,
-        ring: memoryview, regs_at: int, direct: Any,
-    ) -> None:
-        """A C hold's record: the event goes to the one intercepting engine that wants it,
-        with a verdict handle for the C hold."""
-        slot = th.slot
-        assert slot is not None
-        cls: type[TraceEvent] = SyscallEntry if kind == _accel.R_HELD_ENTRY else SyscallExit
-        tid = th.tid
-        for sub in th.proc.family.subs:
-            if sub.intercept and sub.wants(cls, tid, nr):
-                break
-        else:
-            # the engine has gone since the stop: nobody holds it any more
-            ac = self.accel
-            assert ac is not None
-            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen, 0)
-            return
-        hold = Hold(th, sub)
-        hold.cslot = slot
-        hold.cgen = gen
-        ctl = self.make_ctl(self, hold, _ffi.UserRegs.from_buffer_copy(ring, regs_at), None)
-        if cls is SyscallEntry:
-            ev: TraceEvent = SyscallEntry(th.proc.pid, tid, seq, t, nr, args, _ctl=ctl)
-        else:
-            ev = SyscallExit(th.proc.pid, tid, seq, t, nr, args, rval, _ctl=ctl)
-        self.c_holds[tid] = (hold, ev)
-        sub.buffer.append(ev)
-        sub.pushed += 1
-        if not sub.flagged:
-            sub.flagged = True
-            if sub.wfd >= 0:
-                direct.append(sub.wfd)
-            else:
-                self.outbox.append(sub.wake)
 
     def _adopt(self) -> None:
         """Take over every C hold before Python does anything else (a command, a stop):
@@ -690,7 +447,7 @@ class Core:
         assert ac is not None
         lib, ptr = ac.lib, ac.ptr
         lib.apply_releases(ptr)   # (released by the loop meanwhile: those go on now)
-        holds = self.c_holds
+        holds = self.handoff.c_holds
         while holds:
             tid, (hold, ev) = holds.popitem()
             slot = hold.cslot
@@ -722,14 +479,6 @@ class Core:
             th.decision = CLEAN
             hold.gen = th.gen   # (unchanged since the C hold: holds made meanwhile match)
             hold.cslot = None
-
-    def convert_on_loop(self) -> int:
-        """convert(), on the loop thread: the streams' own pipes get their byte here."""
-        direct: list[int] = []
-        n = self.convert(direct)
-        for fd in direct:
-            _ffi.write_byte(fd)
-        return n
 
     def _drain(self, waitpid: Callable[[int, int], tuple[int, int]]) -> bool:
         """Collect every pending stop before anything is handed to the loop."""
@@ -778,28 +527,13 @@ class Core:
                 return False
         return self._poll_safe()
 
-    def _flush(self) -> None:
-        if self.direct:
-            self.send_direct()
-        if self.outbox:
-            self.notify()
-
-    def send_direct(self) -> None:
-        """Write the wake-up byte of each stream whose consumer waits on a pipe of its own
-        (see Subscription.wfd). A stream's pipe is closed only after close_sub has run
-        here, which calls this first: so no byte is ever written to a closed (or reused)
-        descriptor."""
-        direct = self.direct
-        while direct:
-            _ffi.write_byte(direct.popleft())
-
     # -- stops ----------------------------------------------------------------------------
 
     def _handle(self, tid: int, status: int) -> None:
         if self.new_subs:
             self.take_subscriptions()
         if tid == self.bell.pid:
-            self._rung = False   # (a ring of a dead one is lost: commands are looked at next)
+            self.handoff.rung = False   # (a ring of a dead one is lost: commands are looked at next)
             self.bell.report(status)
             return
         self.stops += 1
@@ -1131,8 +865,8 @@ class Core:
             if not sub.wants(cls, tid, filter_nr):
                 self._release_if_free(th)
                 return
-            self.seq += 1
-            base = (th.proc.pid, tid, self.seq, time.monotonic_ns())
+            self.handoff.seq += 1
+            base = (th.proc.pid, tid, self.handoff.seq, time.monotonic_ns())
             if sub.intercept:
                 th.event = (cls, base, fields)
                 th.pending = _NO_ENGINES
@@ -1162,8 +896,8 @@ class Core:
         if not interceptors and not observers:
             self._release_if_free(th)
             return
-        self.seq += 1
-        base = (th.proc.pid, tid, self.seq, time.monotonic_ns())
+        self.handoff.seq += 1
+        base = (th.proc.pid, tid, self.handoff.seq, time.monotonic_ns())
         if interceptors:
             if len(interceptors) > 1:
                 if cls is SyscallEntry:
@@ -1219,7 +953,7 @@ class Core:
             got: _ffi.UserRegs | None = None   # killed meanwhile: its death is reported next
         else:
             got = regs
-        ctl = self.make_ctl(self, hold, got, seen_by_next(th.decision))
+        ctl = self.handoff.make_ctl(self, hold, got, seen_by_next(th.decision))
         self._push(sub, cls(*base, **fields, _ctl=ctl))
 
     def _final_event(
@@ -1247,11 +981,11 @@ class Core:
         if sub.closed:
             return
         if sub.capture is not None:
-            value = _capture(sub, ev, Memory(ev.tid))
+            value = capture(sub, ev, Memory(ev.tid))
             if fresh:
                 object.__setattr__(ev, "captured", value)
             else:
-                ev = _copy_with(ev, "captured", value)
+                ev = with_field(ev, "captured", value)
         if sub.pushed - sub.taken >= sub.max_buffer:
             if sub.drop:
                 sub.dropped += 1
@@ -1261,19 +995,6 @@ class Core:
             th.holds += 1
             sub.bp_holds[ev.seq] = hold
         self._push(sub, ev)
-
-    def _push(self, sub: Subscription, item: Any) -> None:
-        sub.buffer.append(item)
-        sub.pushed += 1
-        fam = sub.family
-        if fam is not None and fam.cfam is not None:
-            self._pushed_to.add(fam)
-        if not sub.flagged:
-            sub.flagged = True
-            if sub.wfd >= 0:
-                self.direct.append(sub.wfd)
-            else:
-                self.outbox.append(sub.wake)
 
     # -- resuming ---------------------------------------------------------------------------
 
@@ -1506,7 +1227,7 @@ class Core:
         A stream with a pipe of its own gets any byte still due now: nothing is written
         there after this (the loop may close the pipe once told)."""
         if sub.wfd >= 0:
-            self.send_direct()
+            self.handoff.send_direct()
         sub.closed = True
         fam = sub.family
         if fam is not None:
@@ -1687,14 +1408,14 @@ class Core:
         self._pidfds[proc.pid] = fd
         self._poll.register(fd, select.POLLIN)
         if self.accel is not None:
-            self.accel.set_pollfds([self._wake_r, *self._pidfds.values()])
+            self.accel.set_pollfds([self.handoff.wake_r, *self._pidfds.values()])
 
     def _drop_pidfd(self, pid: int) -> None:
         fd = self._pidfds.pop(pid, None)
         if fd is not None:
             self._poll.unregister(fd)
             if self.accel is not None:
-                self.accel.set_pollfds([self._wake_r, *self._pidfds.values()])
+                self.accel.set_pollfds([self.handoff.wake_r, *self._pidfds.values()])
             os.close(fd)
 
     def _add_thread(self, proc: Proc, tid: int) -> Thread:
@@ -1825,14 +1546,14 @@ class Core:
         fam = th.proc.family
         subs = [s for s in fam.subs if s.wants(Death, th.tid, None)]
         if subs:
-            self.seq += 1
-            ev = Death(th.proc.pid, th.tid, self.seq, time.monotonic_ns(),
+            self.handoff.seq += 1
+            ev = Death(th.proc.pid, th.tid, self.handoff.seq, time.monotonic_ns(),
                        status=status, returncode=returncode(status))
             for sub in subs:
                 if sub.capture is not None:
                     # The thread is gone (reaped): there is no memory to read and no
                     # ptrace request to make, so the capture gets None for the memory.
-                    self._push(sub, _copy_with(ev, "captured", _capture(sub, ev, None)))
+                    self._push(sub, with_field(ev, "captured", capture(sub, ev, None)))
                 else:
                     self._push(sub, ev)
 
@@ -1962,9 +1683,6 @@ class Core:
             self.families.remove(fam)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _gone_or_raise() -> bool:
     """After a failed ptrace request: False when the tracee was killed while stopped (its
     death is reported by waitpid next), else the error as an OSError."""
@@ -1990,29 +1708,6 @@ def _regs_args(key: int, regs: _ffi.UserRegs) -> tuple[int, ...]:
     if key_abi(key) == ABI_I386:
         return (key, *[getattr(regs, r) & _MASK32 for r in _I386_ARG_REGS])
     return (key, *[getattr(regs, r) for r in _X86_64_ARG_REGS])
-
-
-def _capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:
-    """What the stream's ``capture`` function returns for *ev*, or the exception it raised
-    (handed to the consumer as data: the tracer thread must go on)."""
-    assert sub.capture is not None
-    try:
-        return sub.capture(ev, memory)
-    except Exception as exc:  # noqa: BLE001
-        return exc
-
-
-def _copy_with(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
-    """A copy of a frozen event with one field changed (faster than dataclasses.replace)."""
-    cls = type(ev)
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    new = object.__new__(cls)
-    for n in names:
-        object.__setattr__(new, n, getattr(ev, n))
-    object.__setattr__(new, name, value)
-    return new
 
 
 _CLONE_EVENTS = (Event.CLONE, Event.FORK, Event.VFORK)

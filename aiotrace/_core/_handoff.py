@@ -1,0 +1,359 @@
+"""The hand-off between the tracer thread and the event loop's thread.
+
+This is the one module of the core whose code runs on both threads; everything else in
+``aiotrace._core`` runs on the tracer thread only (and the reactor, ``aiotrace._reactor``,
+on the loop's). What crosses, and how:
+
+* **commands**, loop -> tracer: callables appended to ``commands`` (a deque: append and
+  popleft are atomic), then a *ring* that wakes the tracer thread if it sleeps (see
+  :meth:`Handoff.post`); new streams go through ``new_subs``, taken before any stop
+  the tracer thread handles next (see Core.subscribe);
+* **events**, tracer -> loop: appended to a stream's buffer (``Subscription.buffer``; the
+  tracer thread counts ``pushed``, the loop ``taken``: a single writer each), and the
+  stream's wake-up queued once per batch (``flagged``) in ``outbox``, or a byte for a
+  stream that waits on a pipe of its own (``direct``, trio); ``notify()`` wakes the loop
+  once per batch, after every pending stop was collected;
+* **replies**, tracer -> loop: callables in ``outbox`` (a spawn's result, a death);
+* the C loop's **records**: a ring of syscall stops the C loop handled itself, turned
+  into events by :meth:`Handoff.convert` on whichever thread gets there first (under a
+  lock: one at a time), and its **C holds**: a stop the C loop keeps for a lone
+  intercepting engine, released from the loop thread straight to the C loop when the
+  engine asks for nothing else (:meth:`release_c`).
+
+Why a verdict yields the CPU, and why that backs off, is in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+from collections import deque
+from typing import Any, Callable
+
+from . import _accel, _ffi
+from ._args import Args, CopiedMemory, Memory
+from ._doorbell import Doorbell
+from ._events import SyscallEntry, SyscallExit, TraceEvent
+from ._model import NO_COPIES, NO_NRS, Family, Hold, Subscription, Thread, capture
+
+# what the tracer thread is blocked in (Python loop; the C loop keeps its own, in C)
+AWAKE, IN_WAITPID, IN_POLL = 0, 1, 2
+# post_verdict: a yield longer than this gave the CPU to other work than the tracer thread
+_SLOW_YIELD_NS = 200_000
+_FIRST_YIELD_BACKOFF = 16 // 2   # doubled by the first slow yield: 16 verdicts skipped
+_MAX_YIELD_BACKOFF = 1 << 16
+_FAST_YIELDS_TO_RESET = 64   # quick yields in a row that end a backoff
+_monotonic_ns = time.monotonic_ns
+
+
+class Handoff:
+    """What the two threads share. *notify* wakes the loop (one byte on its pipe);
+    *make_ctl* wraps a hold in the loop side's verdict handle; *threads* is the tracer
+    thread's table of tracees (read by convert: a record's thread)."""
+
+    def __init__(
+        self,
+        notify: Callable[[], None],
+        make_ctl: Callable[..., Any],
+        accel: _accel.Accel | None,
+        bell: Doorbell,
+        threads: dict[int, Thread],
+        owner: Any,
+    ) -> None:
+        self.notify = notify
+        # loop thread, after a release's yield found records or replies that may have had
+        # no byte (see release_c): turns them into events now; the reactor sets its own
+        self.looked: Callable[[], None] = notify
+        self.make_ctl = make_ctl
+        self._owner = owner   # (what make_ctl's handles post their verdicts to)
+        self.commands: deque[Callable[[], None]] = deque()
+        self.new_subs: deque[Subscription] = deque()   # streams not yet taken on
+        self.outbox: deque[Callable[[], None]] = deque()
+        self.direct: deque[int] = deque()     # streams' own pipes to write a byte on
+        self.seq = 0                          # events made: their global order
+        self.accel = accel
+        self.bell = bell
+        self.threads = threads
+        # the Python loop's sleep, for post()'s ring: AWAKE, IN_WAITPID or IN_POLL, and
+        # whether a ring is on its way for it
+        self.sleeping = AWAKE
+        self.rung = False
+        # the all-held sleep's wake pipe (poll() on it, the tracees' pidfds)
+        self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._yield_skip = 0      # verdicts to post without a yield (see post_verdict)
+        self._yield_backoff = _FIRST_YIELD_BACKOFF
+        self._fast_yields = 0
+        self._conv_lock = threading.Lock()   # one thread at a time turns records into events
+        # families whose streams got events from Python since the C loop's limits were set
+        self.pushed_to: set[Family] = set()
+        # C holds turned into events, not yet adopted by Python: tid -> (hold, its event)
+        self.c_holds: dict[int, tuple[Hold, TraceEvent]] = {}
+        self._accel_post: Callable[[int], None] | None = None
+        self._accel_ptr = 0
+        if accel is not None:
+            self._accel_post = accel.lib.post
+            self._accel_ptr = accel.ptr
+
+    # -- loop thread -> tracer thread ----------------------------------------------------
+
+    def post(self, fn: Callable[[], None]) -> None:
+        """Run *fn* on the tracer thread, soon. Safe from any thread."""
+        self.commands.append(fn)
+        wake = self._accel_post
+        if wake is not None:
+            wake(self._accel_ptr)   # (the C loop's own doorbell protocol)
+            return
+        # (from the read of sleeping to the claim of rung no bytecode here lets the GIL
+        # go, and the tracer thread changes both only with the GIL: so the ring is for the
+        # sleep it read, as the C loop's compare-and-swap makes sure of)
+        sleeping = self.sleeping
+        if sleeping and not self.rung:
+            self.rung = True
+            if sleeping == IN_POLL:
+                _ffi.write_byte(self.wake_w)
+            else:
+                self.bell.ring()
+
+    def post_verdict(self, fn: Callable[[], None]) -> None:
+        """post() a verdict from the loop thread, then give this CPU away once
+        (sched_yield): where the tracer thread shares it, it resumes the tracee before the
+        loop goes on, and the thread's next event is usually in the buffer when the loop
+        goes on. A yield that took long (the CPU went to other work) makes the next ones
+        be skipped, for twice as many verdicts each time (see docs/architecture.md). A
+        hint only: nothing depends on what runs during the yield."""
+        self.post(fn)
+        self._yield_after_verdict()
+
+    def release_c(self, hold: Hold) -> bool:
+        """From the loop thread: the engine of a C hold asks for nothing but to go on. The
+        C loop resumes the thread; False when the hold is not the C loop's any more
+        (Python adopted it, or the thread is gone): use post_verdict then.
+
+        When it yields after the release (see post_verdict), the loop is known to look at
+        the ring once it has the CPU back, so the C loop writes no byte for the records it
+        makes meanwhile (on one CPU: the thread's next stop), and the loop reads none:
+        at_unlook ends that, and what was made meanwhile becomes events here (looked)."""
+        slot = hold.cslot
+        ac = self.accel
+        if slot is None or ac is None:
+            return False
+        look = not self._yield_skip
+        if not ac.lib.release(ac.ptr, ctypes.addressof(slot), hold.cgen, look):
+            return False
+        hold.released = True
+        if not look:
+            self._yield_skip -= 1
+            return True
+        try:
+            c = ac.core
+            if c.head == c.tail:
+                # (on one CPU the release's wake-up usually ran the tracer thread, and the
+                # thread's next stop, right away: its record is there, nothing to yield to)
+                self._yield_after_verdict()   # (it yields: no skip is left)
+        finally:
+            if ac.lib.unlook(ac.ptr) or self.outbox:
+                self.looked()
+        return True
+
+    def _yield_after_verdict(self) -> None:
+        if self._yield_skip:
+            self._yield_skip -= 1
+            return
+        t0 = _monotonic_ns()
+        os.sched_yield()
+        if _monotonic_ns() - t0 > _SLOW_YIELD_NS:
+            self._yield_backoff = min(2 * self._yield_backoff, _MAX_YIELD_BACKOFF)
+            self._yield_skip = self._yield_backoff
+            self._fast_yields = 0
+        else:
+            self._fast_yields += 1
+            if self._fast_yields >= _FAST_YIELDS_TO_RESET:
+                self._yield_backoff = _FIRST_YIELD_BACKOFF
+
+    def convert_on_loop(self) -> int:
+        """convert(), on the loop thread: the streams' own pipes get their byte here."""
+        direct: list[int] = []
+        n = self.convert(direct)
+        for fd in direct:
+            _ffi.write_byte(fd)
+        return n
+
+    # -- tracer thread -> loop thread ----------------------------------------------------
+
+    def reply(self, fn: Callable[[], None]) -> None:
+        """Queue *fn* to run on the loop thread (flush() wakes it, once per batch)."""
+        self.outbox.append(fn)
+
+    def push(self, sub: Subscription, item: Any) -> None:
+        """Hand *item* (an event, or END) to a stream (tracer thread)."""
+        fam = sub.family
+        if fam is not None and fam.cfam is not None:
+            self.pushed_to.add(fam)   # (the C loop's limits are set again: see set_limit)
+        _deliver(sub, item, self.direct, self.outbox)
+
+    def flush(self) -> None:
+        """Wake the loop for what was queued (tracer thread, before it sleeps)."""
+        if self.direct:
+            self.send_direct()
+        if self.outbox:
+            self.notify()
+
+    def send_direct(self) -> None:
+        """Write the wake-up byte of each stream whose consumer waits on a pipe of its own
+        (see Subscription.wfd). A stream's pipe is closed only after close_sub has run
+        on the tracer thread, which calls this first: so no byte is ever written to a
+        closed (or reused) descriptor."""
+        direct = self.direct
+        while direct:
+            _ffi.write_byte(direct.popleft())
+
+    def close(self) -> None:
+        """The wake pipe, once the tracer thread has finished and been joined (a ring that
+        read the thread asleep just before its end may still use it until then)."""
+        for fd in (self.wake_r, self.wake_w):
+            if fd >= 0:
+                os.close(fd)
+        self.wake_r = self.wake_w = -1
+
+    # -- the C loop's records: either thread ---------------------------------------------
+
+    def convert(self, direct: Any) -> int:
+        """Turn the records the C loop made into events, in the order of their stops, and
+        hand them to their streams. Runs on the loop thread (for the records made while
+        the tracer thread was in the C loop) and on the tracer thread (before it handles
+        anything itself, so that its own events come after them); one thread at a time.
+        *direct* collects the pipes of the streams (trio) that get a byte. Returns how
+        many records it took."""
+        ac = self.accel
+        if ac is None:
+            return 0
+        # (this also clears the loop's wake-up flag, shared with Python's own wake-ups: so
+        # it is taken every time, and first)
+        head = ac.lib.take_records(ac.ptr)
+        if head == ac.core.tail:
+            return 0   # (nothing, or another thread is turning them into events now)
+        with self._conv_lock:
+            tail = ac.core.tail
+            if head <= tail:
+                return 0
+            ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
+            unpack = _accel.RECORD.unpack_from
+            threads = self.threads
+            outbox = self.outbox
+            families: list[Family] = []
+            last = tail
+            for i in range(tail, head):
+                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen = unpack(
+                    ring, (i & mask) * size)
+                last = i + 1
+                th = threads.get(tid)
+                if th is None:
+                    continue   # (cannot be: a thread's end is a stop that converts first)
+                proc = th.proc
+                fam = proc.family
+                fam.converted += 1
+                if not families or families[-1] is not fam:
+                    if fam not in families:
+                        families.append(fam)
+                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
+                self.seq += 1
+                if kind >= _accel.R_HELD_ENTRY:
+                    self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
+                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
+                    continue
+                base = (proc.pid, tid, self.seq, t)
+                if kind == _accel.R_ENTRY:
+                    cls: type[TraceEvent] = SyscallEntry
+                    fields: dict[str, Any] = {"nr": nr, "args": args}
+                else:
+                    cls = SyscallExit
+                    fields = {"nr": nr, "args": args, "retval": rval}
+                shared = None
+                for sub in fam.subs:
+                    # (an intercepting stream, or one that reads at the stop, that wants
+                    # this event came after the stop: the C loop would have left it to
+                    # Python otherwise)
+                    if sub.intercept or not sub.wants(cls, tid, nr):
+                        continue
+                    if sub.capture is None:
+                        if shared is None:
+                            shared = cls(*base, **fields)
+                        ev = shared
+                    elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
+                        ev = cls(*base, **fields)
+                        mem = self._copies(tid, ring, (i & mask) * size)
+                        object.__setattr__(ev, "captured", capture(sub, ev, mem))
+                    elif nr in sub.late.get(cls, NO_NRS):
+                        ev = cls(*base, **fields)
+                        object.__setattr__(ev, "captured", capture(sub, ev, Memory(tid)))
+                    else:
+                        continue
+                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
+                        sub.dropped += 1
+                        continue
+                    _deliver(sub, ev, direct, outbox)
+            if last == tail:
+                return 0
+            arena_tail = _accel.BLOB_END.unpack_from(
+                ring, ((last - 1) & mask) * size + _accel.BLOB_END_OFFSET)[0]
+            ac.lib.consumed(ac.ptr, last, arena_tail)
+            for fam in families:
+                if fam.cfam is not None:
+                    fam.set_limit()
+            return int(last - tail)
+
+    def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
+        """The memory copies a record carries (prefetch=), as a memory to read."""
+        ac = self.accel
+        assert ac is not None
+        a0, a1, p0, p1, n0, n1 = _accel.RECORD_COPIES.unpack_from(ring, at + _accel.COPIES_OFFSET)
+        arena, amask = ac.arena, ac.arena_mask
+        copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
+                       for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
+        return CopiedMemory(tid, copies)
+
+    def _held_record(
+        self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,
+        ring: memoryview, regs_at: int, direct: Any,
+    ) -> None:
+        """A C hold's record: the event goes to the one intercepting engine that wants it,
+        with a verdict handle for the C hold."""
+        slot = th.slot
+        assert slot is not None
+        cls: type[TraceEvent] = SyscallEntry if kind == _accel.R_HELD_ENTRY else SyscallExit
+        tid = th.tid
+        for sub in th.proc.family.subs:
+            if sub.intercept and sub.wants(cls, tid, nr):
+                break
+        else:
+            # the engine has gone since the stop: nobody holds it any more
+            ac = self.accel
+            assert ac is not None
+            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen, 0)
+            return
+        hold = Hold(th, sub)
+        hold.cslot = slot
+        hold.cgen = gen
+        ctl = self.make_ctl(self._owner, hold, _ffi.UserRegs.from_buffer_copy(ring, regs_at),
+                            None)
+        if cls is SyscallEntry:
+            ev: TraceEvent = SyscallEntry(th.proc.pid, tid, seq, t, nr, args, _ctl=ctl)
+        else:
+            ev = SyscallExit(th.proc.pid, tid, seq, t, nr, args, rval, _ctl=ctl)
+        self.c_holds[tid] = (hold, ev)
+        _deliver(sub, ev, direct, self.outbox)
+
+
+def _deliver(sub: Subscription, item: Any, direct: Any, outbox: deque[Callable[[], None]]) -> None:
+    """Append *item* to the stream's buffer, and its wake-up once per batch: a byte on its
+    own pipe (*direct*), or its wake function (*outbox*)."""
+    sub.buffer.append(item)
+    sub.pushed += 1
+    if not sub.flagged:
+        sub.flagged = True
+        if sub.wfd >= 0:
+            direct.append(sub.wfd)
+        else:
+            outbox.append(sub.wake)
