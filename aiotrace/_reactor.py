@@ -196,7 +196,7 @@ class Tracer:
         self._notified = False
         core = self._core
         n = core.convert_on_loop() if core.accel is not None else 0   # (see Core.convert)
-        outbox = core.outbox
+        outbox = core.handoff.outbox
         while outbox:
             outbox.popleft()()
         if self._core.finished and not outbox and not self._finished_flag:
@@ -518,7 +518,7 @@ class Tracer:
     def statistics(self) -> TracerStatistics:
         """Counters of this tracer (a frozen snapshot)."""
         core = self._core
-        stops = core.stops + (core.accel.core.stops if core.accel is not None else 0)
+        stops = core.stops_seen
         return TracerStatistics(stops=stops, events=core.handoff.seq,
                                 processes=len(core.procs), threads=len(core.threads))
 

@@ -90,6 +90,8 @@ class Handoff:
         self.pushed_to: set[Family] = set()
         # C holds turned into events, not yet adopted by Python: tid -> (hold, its event)
         self.c_holds: dict[int, tuple[Hold, TraceEvent]] = {}
+        # the tracer thread's command that takes on the new streams (see subscribe)
+        self.take_subscriptions: Callable[[], None] = _nothing
         self._accel_post: Callable[[int], None] | None = None
         self._accel_ptr = 0
         if accel is not None:
@@ -171,6 +173,14 @@ class Handoff:
             self._fast_yields += 1
             if self._fast_yields >= _FAST_YIELDS_TO_RESET:
                 self._yield_backoff = _FIRST_YIELD_BACKOFF
+
+    def subscribe(self, sub: Subscription) -> None:
+        """A new stream (Process.events()): the tracer thread takes it on before it runs
+        any command posted later, and before it handles any stop it finds from now on (a
+        stop that the caller's next action causes, a SIGKILL of its own, say, is seen by
+        the stream)."""
+        self.new_subs.append(sub)
+        self.post(self.take_subscriptions)
 
     def convert_on_loop(self) -> int:
         """convert(), on the loop thread: the streams' own pipes get their byte here."""
@@ -344,6 +354,10 @@ class Handoff:
             ev = SyscallExit(th.proc.pid, tid, seq, t, nr, args, rval, _ctl=ctl)
         self.c_holds[tid] = (hold, ev)
         _deliver(sub, ev, direct, self.outbox)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _deliver(sub: Subscription, item: Any, direct: Any, outbox: deque[Callable[[], None]]) -> None:

@@ -350,3 +350,29 @@ def capture(sub: Subscription, ev: TraceEvent, memory: Memory | None) -> Any:
         return sub.capture(ev, memory)
     except Exception as exc:  # noqa: BLE001
         return exc
+
+
+class Tracees:
+    """The tracer thread's tables of what it traces, shared by the parts of the core."""
+
+    def __init__(self) -> None:
+        self.threads: dict[int, Thread] = {}   # every traced thread, by tid
+        self.procs: dict[int, Proc] = {}       # every traced process (and detached children
+                                               # of ours still to reap), by pid
+        self.families: list[Family] = []
+        self.early: dict[int, int] = {}        # tid -> status: stops of tids not yet claimed
+        # pids of processes being killed or ending (a thread in its PTRACE_EVENT_EXIT stop,
+        # or out of a clone stop unread): a child they made may never be claimed by its
+        # clone event (a killed thread does not stop for it), so its stops are taken on
+        # as they come (Stops.claim_early)
+        self.dying: set[int] = set()
+
+    def every_death_seen(self) -> bool:
+        """Whether, with every tracee held, the pidfds alone would report any death: only
+        if every traced thread is the leader of its process, the only thread, and traced
+        by a family that follows the rest. (A killed thread that is not its process's
+        leader stays a zombie until we reap it, and the process's pidfd is not readable
+        until then; an untraced thread's exec can end the traced leader unseen.)"""
+        return (not self.early and self.threads.keys() == self.procs.keys()
+                and all(fam.follow for fam in self.families))
+
