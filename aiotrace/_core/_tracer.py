@@ -41,7 +41,7 @@ from collections import deque
 from functools import partial
 from typing import Any, Callable, Iterable
 
-from . import _accel, _ffi
+from . import _accel, _ffi, _policy
 from ._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Interrupt, Signal, SingleStep, SyscallEntry,
     SyscallExit, TraceEvent,
@@ -59,7 +59,6 @@ _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 _NR_EXECVE = 59
 _MASK64 = (1 << 64) - 1
 _AWAKE, _IN_WAITPID, _IN_POLL = 0, 1, 2   # what the tracer thread is blocked in
-_C_HOLDS = True   # whether the C loop holds a stop for a lone intercepting engine
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
@@ -399,66 +398,11 @@ class Family:
         (subscriptions change by its commands), between two calls of the C loop."""
         cf = self.cfam
         assert cf is not None
-        tables = (bytearray(_accel.NR), bytearray(_accel.NR))
-        counts = (bytearray(_accel.NR), bytearray(_accel.NR))
-        holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
-        pins: tuple[set[int], set[int]] = (set(), set())
-        copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
-        for sub in self.subs:
-            if sub.closed:
-                continue
-            for k, cls in enumerate((SyscallEntry, SyscallExit)):
-                if sub.types is not None and cls not in sub.types:
-                    continue
-                table, count = tables[k], counts[k]
-                late = sub.late.get(cls, _NONE) if sub.capture is not None else None
-                free = sub.free.get(cls, _NONE)
-                pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
-                slow = sub.tids is not None
-                nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
-                                      else [n for n in sub.syscalls if 0 <= n < _accel.NR])
-                for n in nrs:
-                    if count[n] < 255:
-                        count[n] += 1
-                    if sub.intercept and not slow:
-                        holders[k][n] = sub
-                        w = _accel.W_SLOW
-                    elif pre is not None and n in pre and not slow:
-                        w = _accel.W_RECORD   # (its capture reads the copies only)
-                        merged = copies[k].setdefault(n, [])
-                        merged.extend(c for c in pre[n] if c not in merged)
-                    elif slow or sub.intercept or (late is not None and n not in late):
-                        w = _accel.W_SLOW
-                    else:
-                        w = _accel.W_RECORD
-                        if late is not None and n not in free:
-                            pins[k].add(n)   # (its capture reads what its next stop ends)
-                    if w > table[n]:
-                        table[n] = w
-        if _C_HOLDS:
-            for k in range(2):
-                for n in holders[k]:
-                    if counts[k][n] == 1:
-                        tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
-        spec = bytearray(ctypes.sizeof(cf.copies))
-        for k in range(2):
-            for n in pins[k]:
-                if tables[k][n] == _accel.W_RECORD:
-                    tables[k][n] |= _accel.W_PIN
-            for n, made in copies[k].items():
-                if tables[k][n] & _accel.W_CLASS != _accel.W_RECORD:
-                    continue
-                if len(made) > _accel.COPIES:   # (two streams that read different things)
-                    tables[k][n] = _accel.W_SLOW
-                    continue
-                for j, (arg, mode, frm, size) in enumerate(made):
-                    _accel.COPY_SPEC.pack_into(
-                        spec, ((k * _accel.NR + n) * _accel.COPIES + j) * _accel.COPY_SPEC.size,
-                        arg, mode, frm, size)
+        want = _policy.want_tables(self.subs)
         base = ctypes.addressof(cf)
-        ctypes.memmove(base + _accel.COPIES_AT, bytes(spec), len(spec))
-        ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
-        ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
+        ctypes.memmove(base + _accel.COPIES_AT, want.copies, len(want.copies))
+        ctypes.memmove(base + _accel.ENTRY_AT, want.entry, _accel.NR)
+        ctypes.memmove(base + _accel.EXIT_AT, want.exit, _accel.NR)
         cf.options = int(self.options)
         cf.full_stops = self.full_stops
         cf.want_exit = self.want_exit
