@@ -30,7 +30,7 @@ from aiotrace._core._ffi import (
 )
 from aiotrace._core._policy import (
     REQ_CONT, REQ_SYSCALL, SECCOMP_STOP, SYSCALL_STOP, Decision, FamilyView, Info, Ring,
-    SlotView, decide, want_tables,
+    SlotView, decide, want_tables, wanted,
 )
 from aiotrace._core._syscalls import (
     AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT, selector_keys, syscall_key,
@@ -359,3 +359,22 @@ def test_want_tables() -> None:
     assert want_tables([late]).entry[GETPPID] == W_RECORD
     obs.closed = True
     assert want_tables([obs]).exit == bytes(NR)
+
+
+def test_the_tables_answer_as_the_streams_do() -> None:
+    # (the Python loop asks the tables whether a stream wants a syscall stop: _policy.wanted)
+    rng = random.Random(SEED)
+    names = ["read", "write", "open", "getppid", "execve", "close", "mmap"]
+    keys = [*range(NR), -1, NR, *selector_keys("open"), *selector_keys("getppid")]
+    for _ in range(200):
+        subs = [sub(*rng.choice([(), (SyscallEntry,), (SyscallExit,), (SyscallEntry, SyscallExit)]),
+                    syscalls=set(rng.sample(names, 2)) if rng.getrandbits(1) else None,
+                    tids={7} if rng.getrandbits(2) == 0 else None,
+                    intercept=rng.getrandbits(1) == 1)
+                for _ in range(rng.randrange(4))]
+        w = want_tables(subs)
+        for table, cls in ((w.entry, SyscallEntry), (w.exit, SyscallExit)):
+            for key in keys:
+                for tid in (7, 8):
+                    assert wanted(table, subs, cls, tid, key) == any(
+                        s.wants(cls, tid, key) for s in subs)

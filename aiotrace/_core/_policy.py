@@ -13,8 +13,9 @@ Pure: nothing here makes a system call or touches a tracee; the C structures app
 as the plain values they hold.
 
 The want-tables (``want_tables``) are computed from the streams' filters whenever the
-subscriptions change; ``Family.publish`` copies them into the C loop's ``struct
-at_family``.
+subscriptions change (``Family.update_mode``); ``Family.publish`` copies them into the C
+loop's ``struct at_family``, and the Python loop reads the same tables to tell whether a
+stream wants a syscall stop without asking each stream (``wanted``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ._syscalls import AUDIT_ARCH_X86_64
 
 __all__ = [
     "C_HOLDS", "Decision", "FamilyView", "Filter", "Info", "Ring", "SlotView", "Want",
-    "decide", "want_tables",
+    "decide", "want_tables", "wanted",
 ]
 
 # whether the C loop holds a stop for a lone intercepting engine (W_HOLD)
@@ -74,6 +75,7 @@ class Filter(Protocol):
     @property
     def prefetch(
         self) -> Mapping[type[TraceEvent], Mapping[int, tuple[tuple[int, int, int, int], ...]]]: ...
+    def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool: ...
 
 
 class Want(NamedTuple):
@@ -148,6 +150,28 @@ def want_tables(subs: Iterable[Filter]) -> Want:
                 COPY_SPEC.pack_into(
                     spec, ((k * NR + n) * COPIES + j) * COPY_SPEC.size, arg, mode, frm, size)
     return Want(bytes(tables[0]), bytes(tables[1]), bytes(spec))
+
+
+NO_WANTS = want_tables(())   # (a family without streams)
+
+
+def wanted(table: bytes, subs: Iterable[Filter], cls: type[TraceEvent], tid: int,
+           key: int | None) -> bool:
+    """Whether a stream of *subs* wants the *cls* stop (SyscallEntry or SyscallExit, of
+    the table *table*: Want.entry or Want.exit) of the call *key* in thread *tid*. The
+    table answers for a call it has: W_NONE, nobody; W_RECORD or W_HOLD, a stream that
+    wants it in every thread. Only for W_SLOW (a stream that filters threads, say) or a
+    call out of the tables are the streams asked. (A stream that the loop closed counts
+    until the tracer thread's close_sub makes the tables again, as for the C loop: a stop
+    or two, whose events nobody takes.)"""
+    if key is not None and 0 <= key < NR:
+        w = table[key]
+        if w != W_SLOW:
+            return w != W_NONE
+    for sub in subs:
+        if sub.wants(cls, tid, key):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------

@@ -208,6 +208,7 @@ _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _SYSCALL_REQ, _CONT_REQ, _SINGLESTEP_REQ = int(Req.SYSCALL), int(Req.CONT), int(Req.SINGLESTEP)
 _raw_ptrace = _ffi.raw_ptrace
+_table_wanted = _policy.wanted
 _ZERO_ARGS = (0, 0, 0, 0, 0, 0)
 _monotonic_ns = time.monotonic_ns
 # post_verdict: a yield longer than this gave the CPU to other work than the tracer thread
@@ -350,7 +351,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted",
+        "cfam", "converted", "tables",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -375,6 +376,8 @@ class Family:
         # records it made for them were turned into events (see Core.convert)
         self.cfam: _accel.Family | None = None
         self.converted = 0
+        # what its streams want of each syscall's stops (both loops read it; see _policy)
+        self.tables = _policy.NO_WANTS
 
     def update_mode(self) -> bool:
         """Recompute how threads are resumed from the subscriptions; True when threads
@@ -387,6 +390,7 @@ class Family:
         self.full_stops = bool(wanting) and (
             pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
         )
+        self.tables = _policy.want_tables(self.subs)
         if self.cfam is not None:
             self.publish()
         return self.full_stops and not before
@@ -398,7 +402,7 @@ class Family:
         (subscriptions change by its commands), between two calls of the C loop."""
         cf = self.cfam
         assert cf is not None
-        want = _policy.want_tables(self.subs)
+        want = self.tables
         base = ctypes.addressof(cf)
         ctypes.memmove(base + _accel.COPIES_AT, want.copies, len(want.copies))
         ctypes.memmove(base + _accel.ENTRY_AT, want.entry, _accel.NR)
@@ -1280,8 +1284,9 @@ class Core:
         """*expecting_exit*: resumed from an entry with PTRACE_SYSCALL, so this stop is that
         call's exit. When nobody wants it (and no verdict must be applied there), the
         thread goes on at once, without PTRACE_GET_SYSCALL_INFO."""
+        fam = th.proc.family
         if (expecting_exit and th.fake_return is None
-                and not _wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
+                and not _table_wanted(fam.tables.exit, fam.subs, SyscallExit, th.tid, th.nr)):
             th.want_exit = False
             th.nr = None
             th.raw_args = None
@@ -1306,18 +1311,15 @@ class Core:
                 nr = vals[0]
             th.nr = nr
             tid = th.tid
-            subs = th.proc.family.subs
+            subs = fam.subs
             if op == _OP_SECCOMP:
-                th.want_exit = _wanted(subs, SyscallExit, tid, nr)
+                th.want_exit = _table_wanted(fam.tables.exit, subs, SyscallExit, tid, nr)
             else:
                 # A syscall-entry-stop goes on with PTRACE_SYSCALL, whatever the mode: its
                 # next syscall stop is then this call's own, its exit or (with a
                 # prefilter) its seccomp stop, which expect_exit tells from a new call's.
                 th.want_exit = True
-            for sub in subs:   # (one pass: this runs at every entry)
-                if sub.wants(SyscallEntry, tid, nr):
-                    break
-            else:
+            if not _table_wanted(fam.tables.entry, subs, SyscallEntry, tid, nr):
                 # nobody wants this entry: keep its raw arguments (for the exit's event,
                 # made only if a stream wants it) and resume
                 th.raw_args = vals
@@ -1414,7 +1416,8 @@ class Core:
                 # was enough stops here at a new call's entry even if every syscall must
                 # stop now; one resumed from an entry while every syscall stopped comes
                 # here for that call even if the prefilter is enough now.)
-                th.want_exit = _wanted(fam.subs, SyscallExit, th.tid, th.nr)
+                th.want_exit = _table_wanted(fam.tables.exit, fam.subs, SyscallExit, th.tid,
+                                             th.nr)
                 th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
                 if th.stepping:   # the entry's singlestep() verdict: its trap comes next
                     _own_verdict(th).singlestep = True
