@@ -104,6 +104,12 @@ enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2, RUNG = 4 };   /* sleeping: a slee
 #define MADE_RETURN 0x40000000
 /* record kinds */
 enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4 };
+/* decide()'s answers: Python's; read PTRACE_GET_SYSCALL_INFO, then ask again; go on; a C hold */
+enum { D_SLOW = 0, D_INFO = 1, D_GO = 2, D_HOLD = 3 };
+/* ... and what it takes the stop for: a call's entry, its exit (both read with
+ * PTRACE_GET_SYSCALL_INFO), the exit of a call nobody wants (not read), the seccomp stop of
+ * the call its syscall-entry-stop reported */
+enum { K_NONE = 0, K_ENTRY = 1, K_EXIT = 2, K_QUIET_EXIT = 3, K_SECCOMP = 4 };
 
 struct syscall_info {           /* struct ptrace_syscall_info, Linux >= 5.3 */
     uint8_t op;
@@ -171,6 +177,24 @@ struct at_record {              /* one event made here, turned into a Python eve
     uint64_t copy_at[AT_COPIES];     /* ... where it is in the arena (a running count) */
     uint32_t copy_len[AT_COPIES];    /* ... how many bytes (0: none, or unreadable) */
     uint64_t blob_end;          /* the arena's head after them: its tail once taken */
+};
+
+struct at_decision {            /* what the C loop does with one stop (decide()) */
+    int32_t act;                /* D_* */
+    int32_t kind;               /* K_* (D_GO, D_HOLD) */
+    int32_t req;                /* D_GO: the resume's request; D_HOLD: its release's */
+    int32_t record;             /* 0, or the R_* of the record made */
+    uint8_t reads_info;         /* PTRACE_GET_SYSCALL_INFO was needed */
+    uint8_t unpin;              /* the thread's pin is over (its record was taken): cleared,
+                                 * whatever comes next */
+    uint8_t pins;               /* the record pins the thread (W_PIN) */
+    uint8_t options;            /* D_GO: PTRACE_SETOPTIONS first (the TRACEEXIT toggle) */
+    uint8_t expect_exit;        /* the slot's, after (D_GO, D_HOLD) */
+    uint8_t want_exit;          /* ... */
+    uint8_t state;              /* the slot's state after (D_SLOW: what Python finds) */
+    uint8_t pad;
+    int64_t nr;                 /* the stop's call: the tables' index, the record's nr */
+    int64_t slot_nr;            /* the slot's call after (NR_NONE: none) */
 };
 
 struct at_private;
@@ -347,6 +371,8 @@ int64_t at_layout(int what) {
     case 12: return offsetof(struct at_record, copy_addr);
     case 13: return offsetof(struct at_core, arena);
     case 14: return offsetof(struct at_family, copies);
+    case 15: return sizeof(struct at_decision);
+    case 16: return offsetof(struct at_decision, nr);
     default: return -1;
     }
 }
@@ -512,11 +538,15 @@ int at_unlook(struct at_core *c) {
     return __atomic_load_n(&c->head, __ATOMIC_SEQ_CST) != __atomic_load_n(&c->tail, __ATOMIC_SEQ_CST);
 }
 
+/* PTRACE_O_TRACEEXIT must be toggled before *s* goes on: it is on exactly when a stream
+ * wants Exit events (as Python's Core._resume); off, a thread's end costs one stop less */
+static int exit_toggle(const struct at_slot *s) {
+    return s->exit_off == s->fam->want_exit;
+}
+
 static void resume(struct at_slot *s, int req) {
     struct at_family *f = s->fam;
-    if (s->exit_off == f->want_exit) {
-        /* PTRACE_O_TRACEEXIT on exactly when a stream wants Exit events (as Python's
-         * Core._resume): off, a thread's end costs one stop less */
+    if (exit_toggle(s)) {
         s->exit_off = !f->want_exit;
         uint32_t opts = f->want_exit ? f->options : f->options & ~OPT_TRACEEXIT;
         ptrace(REQ_SETOPTIONS, s->tid, 0, (void *)(uintptr_t)opts);
@@ -582,7 +612,7 @@ static int64_t now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int room(struct at_core *c, struct at_family *f) {
+static int room(const struct at_core *c, const struct at_family *f) {
     if (f->issued >= f->limit)
         return 0;   /* a stream's buffer may be full: Python decides (backpressure) */
     uint64_t tail = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE);
@@ -668,14 +698,14 @@ static int copy_memory(struct at_core *c, struct at_record *r, const struct at_c
     return 1;
 }
 
-static void publish(struct at_core *c, struct at_slot *s, int w, int *made) {
+static void publish(struct at_core *c, struct at_slot *s, int pins, int *made) {
     struct at_record *r = &c->ring[c->head & c->ring_mask];
     c->arena_head = r->blob_end;
     s->fam->issued++;
     __atomic_store_n(&c->head, c->head + 1, __ATOMIC_RELEASE);
-    if (w & W_PIN)
+    if (pins)
         s->pin = c->head;
-    if (w & W_PIN)
+    if (pins)
         *made |= MADE_RETURN;
     *made += 1;
 }
@@ -692,130 +722,184 @@ static int hold(struct at_slot *s, struct at_record *r, int req) {
     return 1;
 }
 
-/* A syscall stop that needs PTRACE_GET_SYSCALL_INFO; 0: Python must handle it (nothing
- * was changed then, but info, which Python takes instead of asking again). */
-static int info_stop(struct at_core *c, struct at_slot *s, int *made) {
-    struct at_family *f = s->fam;
-    struct syscall_info *in = &c->info;
-    if (ptrace(REQ_GET_SYSCALL_INFO, s->tid, (void *)sizeof *in, in) == -1)
-        return 0;
-    c->info_tid = s->tid;
+/* ---- the rules: what to do with a stop ---------------------------------------------------- */
+
+/* decide() says what the C loop does with one stop of a thread it has a slot for, and
+ * fast_stop() does it. decide() makes no system call and writes nothing but its answer.
+ * The same rules are written in Python in aiotrace/_core/_policy.py (decide), which is
+ * the reference; tests/test_policy.py gives both many inputs (through at_decide) and
+ * checks that they answer the same: change one, change the other. */
+
+/* A stop handled here: it goes on with *req* (D_GO), or stays stopped as a C hold whose
+ * release resumes it with *req* (D_HOLD). */
+static void go(const struct at_slot *s, struct at_decision *d, int act, int kind, int req,
+               int64_t nr, int64_t slot_nr, int expect_exit, int want_exit) {
+    d->act = act;
+    d->kind = kind;
+    d->req = req;
+    d->nr = nr;
+    d->slot_nr = slot_nr;
+    d->expect_exit = (uint8_t)expect_exit;
+    d->want_exit = (uint8_t)want_exit;
+    d->state = act == D_HOLD ? S_HELD : S_RUNNING;
+    d->options = act == D_GO && exit_toggle(s);
+}
+
+/* A syscall stop that needs PTRACE_GET_SYSCALL_INFO: D_INFO while *in* is NULL. */
+static void decide_info(const struct at_core *c, const struct at_slot *s,
+                        const struct syscall_info *in, struct at_decision *d) {
+    const struct at_family *f = s->fam;
+    if (in == NULL) {
+        d->act = D_INFO;
+        return;
+    }
+    d->reads_info = 1;
+    int kind, flags, req, expect_exit, want_exit;
+    int64_t nr, slot_nr;
     if (in->op == INFO_ENTRY || in->op == INFO_SECCOMP) {
-        uint64_t nr = in->u.entry.nr;   /* (the seccomp variant has the same layout) */
+        uint64_t n = in->u.entry.nr;   /* (the seccomp variant has the same layout) */
         /* Only x86-64 calls with a number of the tables are handled here: an i386 call
          * (int $0x80, a 32-bit program) numbers its calls otherwise, an x32 call has
          * __X32_SYSCALL_BIT set, and a number out of range (the kernel takes its low 32
          * bits as an int) needs Python's table of keys. */
-        if (nr >= AT_NR || in->arch != AUDIT_ARCH_X86_64)
-            return 0;
-        int flags = f->entry[nr], w = flags & W_CLASS;
-        if (w == W_SLOW || (w != W_NONE && !room(c, f)))
-            return 0;
+        if (n >= AT_NR || in->arch != AUDIT_ARCH_X86_64)
+            return;
+        kind = K_ENTRY;
+        nr = slot_nr = (int64_t)n;
+        flags = f->entry[nr];
         /* (a syscall-entry-stop goes on with PTRACE_SYSCALL whatever the mode, so that its
          * seccomp stop, if the prefilter has one, is told from a new call's: Python's
          * _syscall_stop) */
-        int want_exit = in->op == INFO_SECCOMP ? (f->exit[nr] & W_CLASS) != W_NONE : 1;
-        int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
-        struct at_record *r = NULL;
-        if (w != W_NONE) {
-            r = record(c, s, w == W_HOLD ? R_HELD_ENTRY : R_ENTRY);
-            r->nr = (int64_t)nr;
-            memcpy(r->args, in->u.entry.args, sizeof r->args);
-            if (w == W_RECORD && !copy_memory(c, r, f->copies[0][nr], r->args, 0))
-                return 0;
-            if (w == W_HOLD && !hold(s, r, req))
-                return 0;
-        }
-        s->want_exit = (uint8_t)want_exit;
-        s->expect_exit = req == REQ_SYSCALL;
-        s->nr = (int64_t)nr;
-        memcpy(s->args, in->u.entry.args, sizeof s->args);
-        s->dirty = 1;
-        c->info_tid = 0;
-        if (r != NULL)
-            publish(c, s, flags, made);
-        if (w != W_HOLD)
-            resume(s, req);
-        return 1;
-    }
-    if (in->op == INFO_EXIT) {
-        int64_t nr = s->nr;
+        want_exit = in->op == INFO_SECCOMP ? (f->exit[nr] & W_CLASS) != W_NONE : 1;
+        req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
+        expect_exit = req == REQ_SYSCALL;
+    } else if (in->op == INFO_EXIT) {
+        nr = s->nr;
         if (nr < 0 || nr >= AT_NR || !s->expect_exit)
-            return 0;   /* not right after its entry (attach, exec, fork): Python's, which
-                         * reads the call's number in orig_rax */
-        int flags = f->exit[nr], w = flags & W_CLASS;
-        if (w == W_SLOW || (w != W_NONE && !room(c, f)))
-            return 0;
-        int req = f->full_stops ? REQ_SYSCALL : REQ_CONT;
-        struct at_record *r = NULL;
-        if (w != W_NONE) {
-            r = record(c, s, w == W_HOLD ? R_HELD_EXIT : R_EXIT);
-            r->nr = nr;
-            memcpy(r->args, s->args, sizeof r->args);
-            r->rval = in->u.exit.rval;
-            if (w == W_RECORD && !copy_memory(c, r, f->copies[1][nr], r->args, r->rval))
-                return 0;
-            if (w == W_HOLD && !hold(s, r, req))
-                return 0;
-        }
-        s->want_exit = 0;
-        s->expect_exit = 0;
-        s->nr = NR_NONE;
-        s->dirty = 1;
-        c->info_tid = 0;
-        if (r != NULL)
-            publish(c, s, flags, made);
-        if (w != W_HOLD)
-            resume(s, req);
-        return 1;
+            return;   /* not right after its entry (attach, exec, fork): Python's, which
+                       * reads the call's number in orig_rax */
+        kind = K_EXIT;
+        slot_nr = NR_NONE;
+        flags = f->exit[nr];
+        want_exit = expect_exit = 0;
+        req = f->full_stops ? REQ_SYSCALL : REQ_CONT;
+    } else {
+        return;
     }
-    return 0;
+    int w = flags & W_CLASS;
+    if (w == W_SLOW || (w != W_NONE && !room(c, f)))
+        return;
+    if (w != W_NONE) {
+        d->record = kind == K_ENTRY ? (w == W_HOLD ? R_HELD_ENTRY : R_ENTRY)
+                                    : (w == W_HOLD ? R_HELD_EXIT : R_EXIT);
+        d->pins = (flags & W_PIN) != 0;
+    }
+    go(s, d, w == W_HOLD ? D_HOLD : D_GO, kind, req, nr, slot_nr, expect_exit, want_exit);
 }
 
-/* 1 if the stop was handled here. The same rules as Core._handle and _syscall_stop. */
-static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
-    struct at_family *f = s->fam;
-    if (!f->fast)
-        return 0;
+/* What to do with *status*, a stop of *s*; *in*: its PTRACE_GET_SYSCALL_INFO, or NULL if
+ * not read yet (D_INFO then, when it is needed). The same rules as Core._handle,
+ * _syscall_stop and _event_stop, for the stops they apply to. */
+static void decide(const struct at_core *c, const struct at_slot *s, int status,
+                   const struct syscall_info *in, struct at_decision *d) {
+    const struct at_family *f = s->fam;
+    memset(d, 0, sizeof *d);
+    d->act = D_SLOW;
+    d->state = s->state == S_RUNNING ? S_STOPPED : s->state;   /* (Python's now) */
+    if (s->state != S_RUNNING || !s->fast || !f->fast)
+        return;
     if (s->pin) {
         if (__atomic_load_n(&c->tail, __ATOMIC_ACQUIRE) < s->pin)
-            return 0;   /* its last record may still read its memory: Python converts first */
-        s->pin = 0;
+            return;   /* its last record may still read its memory: Python converts first */
+        d->unpin = 1;
     }
     int st = status & 0xFFFF;
     if (st == SYSCALL_STOP) {
-        if (s->expect_exit) {
-            int64_t nr = s->nr;
-            if (nr >= 0 && nr < AT_NR && f->exit[nr] == W_NONE) {
-                /* the exit of a call nobody wants: on at once, without GET_SYSCALL_INFO */
-                s->expect_exit = 0;
-                s->want_exit = 0;
-                s->nr = NR_NONE;
-                s->dirty = 1;
-                resume(s, f->full_stops ? REQ_SYSCALL : REQ_CONT);
-                return 1;
-            }
+        int64_t nr = s->nr;
+        if (s->expect_exit && nr >= 0 && nr < AT_NR && f->exit[nr] == W_NONE) {
+            /* the exit of a call nobody wants: on at once, without GET_SYSCALL_INFO */
+            go(s, d, D_GO, K_QUIET_EXIT, f->full_stops ? REQ_SYSCALL : REQ_CONT, nr, NR_NONE,
+               0, 0);
+            return;
         }
-        return info_stop(c, s, made);
-    }
-    if (status == SECCOMP_STOP) {   /* (its event is above the low 16 bits) */
-        if (s->expect_exit) {
-            /* resumed from this call's syscall-entry-stop, which came first (Linux >= 4.8)
-             * and reported it; not full_stops, which may have changed meanwhile (see
-             * Python's _event_stop) */
-            int64_t nr = s->nr;
-            if (nr < 0 || nr >= AT_NR)
-                return 0;   /* (a call of another ABI, or out of the tables: Python's) */
-            int want_exit = (f->exit[nr] & W_CLASS) != W_NONE;
-            int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
-            s->want_exit = (uint8_t)want_exit;
-            s->expect_exit = req == REQ_SYSCALL;
-            s->dirty = 1;
-            resume(s, req);
-            return 1;
+        decide_info(c, s, in, d);
+    } else if (status == SECCOMP_STOP) {   /* (its event is above the low 16 bits) */
+        if (!s->expect_exit) {
+            decide_info(c, s, in, d);
+            return;
         }
-        return info_stop(c, s, made);
+        /* resumed from this call's syscall-entry-stop, which came first (Linux >= 4.8)
+         * and reported it; not full_stops, which may have changed meanwhile (see
+         * Python's _event_stop) */
+        int64_t nr = s->nr;
+        if (nr < 0 || nr >= AT_NR)
+            return;   /* (a call of another ABI, or out of the tables: Python's) */
+        int want_exit = (f->exit[nr] & W_CLASS) != W_NONE;
+        int req = f->full_stops || want_exit ? REQ_SYSCALL : REQ_CONT;
+        go(s, d, D_GO, K_SECCOMP, req, nr, nr, req == REQ_SYSCALL, want_exit);
     }
+}
+
+/* decide() alone, for tests/test_policy.py: what the C loop does with a stop *status* of
+ * a thread whose slot is *s* (and family s->fam; of *c*, head, tail and ring_mask are
+ * read), *in* being what PTRACE_GET_SYSCALL_INFO says at that stop (read only if the
+ * rules need it: reads_info). Nothing else is read or written. Any thread. */
+void at_decide(const struct at_core *c, const struct at_slot *s, int32_t status,
+               const struct syscall_info *in, struct at_decision *d) {
+    decide(c, s, status, in, d);
+}
+
+/* 1 if the stop was handled here: what decide() says, done. 0: Python must handle it
+ * (nothing was changed then, but the pin, and info, which Python takes instead of asking
+ * again). */
+static int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
+    struct at_family *f = s->fam;
+    struct syscall_info *in = &c->info;
+    struct at_decision d;
+    decide(c, s, status, NULL, &d);
+    if (d.unpin)
+        s->pin = 0;
+    if (d.act == D_INFO) {
+        if (ptrace(REQ_GET_SYSCALL_INFO, s->tid, (void *)sizeof *in, in) == -1)
+            goto slow;
+        c->info_tid = s->tid;
+        /* (the same answer as with info at first, but unpin, done already) */
+        decide(c, s, status, in, &d);
+    }
+    if (d.act == D_SLOW)
+        goto slow;
+    struct at_record *r = NULL;
+    if (d.record != 0) {
+        int at_exit = d.kind == K_EXIT;
+        r = record(c, s, d.record);
+        r->nr = d.nr;
+        if (at_exit) {
+            memcpy(r->args, s->args, sizeof r->args);
+            r->rval = in->u.exit.rval;
+        } else {
+            memcpy(r->args, in->u.entry.args, sizeof r->args);
+        }
+        if (d.act == D_GO
+            && !copy_memory(c, r, f->copies[at_exit][d.nr], r->args, at_exit ? r->rval : 0))
+            goto slow;
+        if (d.act == D_HOLD && !hold(s, r, d.req))
+            goto slow;
+    }
+    s->want_exit = d.want_exit;
+    s->expect_exit = d.expect_exit;
+    if (d.kind == K_ENTRY)
+        memcpy(s->args, in->u.entry.args, sizeof s->args);
+    s->nr = d.slot_nr;
+    s->dirty = 1;
+    c->info_tid = 0;
+    if (r != NULL)
+        publish(c, s, d.pins, made);
+    if (d.act == D_GO)
+        resume(s, d.req);
+    return 1;
+slow:
+    if (s->state == S_RUNNING)
+        s->state = S_STOPPED;   /* Python's now (d.state) */
     return 0;
 }
 
@@ -969,12 +1053,10 @@ int at_run(struct at_core *c, int block) {
             }
         } else {
             struct at_slot *s = lookup(c->priv, pid);
-            if (s != NULL && s->state == S_RUNNING && s->fast && fast_stop(c, s, status, &made)) {
+            if (s != NULL && fast_stop(c, s, status, &made)) {
                 c->stops++;
                 continue;
             }
-            if (s != NULL && s->state == S_RUNNING)
-                s->state = S_STOPPED;   /* Python's now */
             /* (a C hold, released or not, can only report its death: Python adopts the
              * hold, then handles the death) */
         }

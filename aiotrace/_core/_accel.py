@@ -30,6 +30,8 @@ W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
 R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT = 1, 2, 3, 4
+D_SLOW, D_INFO, D_GO, D_HOLD = 0, 1, 2, 3         # decide()'s answers (see _policy)
+K_NONE, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP = 0, 1, 2, 3, 4   # ... what a stop is taken for
 RING = 1024                    # records in flight between the C loop and the event loop
 ARENA = 1 << 22                # bytes of the records' memory copies (prefetch=) in flight
 COPIES = 2                     # memory copies one record may carry
@@ -75,6 +77,17 @@ class CoreStruct(ctypes.Structure):
     ]
 
 
+class Decision(ctypes.Structure):
+    """struct at_decision: what the C loop does with one stop (at_decide, _policy.decide)."""
+
+    _fields_ = [
+        ("act", c_int32), ("kind", c_int32), ("req", c_int32), ("record", c_int32),
+        ("reads_info", c_uint8), ("unpin", c_uint8), ("pins", c_uint8), ("options", c_uint8),
+        ("expect_exit", c_uint8), ("want_exit", c_uint8), ("state", c_uint8), ("pad", c_uint8),
+        ("nr", c_int64), ("slot_nr", c_int64),
+    ]
+
+
 class PollFd(ctypes.Structure):
     _fields_ = [("fd", c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
 
@@ -103,7 +116,7 @@ _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     3: RECORD_SIZE, 4: CoreStruct.info.offset, 5: CoreStruct.ring.offset, 6: Slot.nr.offset,
     7: Slot.fam.offset, 8: Family.entry.offset, 9: REGS_OFFSET, 10: CoreStruct.stops.offset,
     11: Slot.pin.offset, 12: COPIES_OFFSET, 13: CoreStruct.arena.offset,
-    14: Family.copies.offset,
+    14: Family.copies.offset, 15: ctypes.sizeof(Decision), 16: Decision.nr.offset,
 }
 
 
@@ -144,6 +157,9 @@ class Lib:
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
         self.take = fn(held, "at_take", (c_void_p, c_void_p), None)
+        # (core, slot, status, info, decision): the rules alone, for tests/test_policy.py
+        self.decide = fn(held, "at_decide", (c_void_p, c_void_p, c_int32, c_void_p, c_void_p),
+                         None)
 
 
 class Accel:

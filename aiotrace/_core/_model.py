@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import ctypes
 from collections import deque
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from . import _accel
+from . import _accel, _policy
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
 from ._verdict import CLEAN
 
-_C_HOLDS = True   # whether the C loop holds a stop for a lone intercepting engine
 
 
 class Subscription:
@@ -205,7 +204,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted",
+        "cfam", "converted", "tables",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -230,6 +229,8 @@ class Family:
         # records it made for them were turned into events (see Core.convert)
         self.cfam: _accel.Family | None = None
         self.converted = 0
+        # what its streams want of each syscall's stops (both loops read it; see _policy)
+        self.tables = _policy.NO_WANTS
 
     def update_mode(self) -> bool:
         """Recompute how threads are resumed from the subscriptions; True when threads
@@ -242,6 +243,7 @@ class Family:
         self.full_stops = bool(wanting) and (
             pre is None or any(s.syscalls is None or not s.syscalls <= pre for s in wanting)
         )
+        self.tables = _policy.want_tables(self.subs)
         if self.cfam is not None:
             self.publish()
         return self.full_stops and not before
@@ -253,66 +255,11 @@ class Family:
         (subscriptions change by its commands), between two calls of the C loop."""
         cf = self.cfam
         assert cf is not None
-        tables = (bytearray(_accel.NR), bytearray(_accel.NR))
-        counts = (bytearray(_accel.NR), bytearray(_accel.NR))
-        holders: tuple[dict[int, Subscription], dict[int, Subscription]] = ({}, {})
-        pins: tuple[set[int], set[int]] = (set(), set())
-        copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
-        for sub in self.subs:
-            if sub.closed:
-                continue
-            for k, cls in enumerate((SyscallEntry, SyscallExit)):
-                if sub.types is not None and cls not in sub.types:
-                    continue
-                table, count = tables[k], counts[k]
-                late = sub.late.get(cls, NO_NRS) if sub.capture is not None else None
-                free = sub.free.get(cls, NO_NRS)
-                pre = sub.prefetch.get(cls, NO_COPIES) if sub.capture is not None else None
-                slow = sub.tids is not None
-                nrs: Iterable[int] = (range(_accel.NR) if sub.syscalls is None
-                                      else [n for n in sub.syscalls if 0 <= n < _accel.NR])
-                for n in nrs:
-                    if count[n] < 255:
-                        count[n] += 1
-                    if sub.intercept and not slow:
-                        holders[k][n] = sub
-                        w = _accel.W_SLOW
-                    elif pre is not None and n in pre and not slow:
-                        w = _accel.W_RECORD   # (its capture reads the copies only)
-                        merged = copies[k].setdefault(n, [])
-                        merged.extend(c for c in pre[n] if c not in merged)
-                    elif slow or sub.intercept or (late is not None and n not in late):
-                        w = _accel.W_SLOW
-                    else:
-                        w = _accel.W_RECORD
-                        if late is not None and n not in free:
-                            pins[k].add(n)   # (its capture reads what its next stop ends)
-                    if w > table[n]:
-                        table[n] = w
-        if _C_HOLDS:
-            for k in range(2):
-                for n in holders[k]:
-                    if counts[k][n] == 1:
-                        tables[k][n] = _accel.W_HOLD   # one intercepting engine, alone
-        spec = bytearray(ctypes.sizeof(cf.copies))
-        for k in range(2):
-            for n in pins[k]:
-                if tables[k][n] == _accel.W_RECORD:
-                    tables[k][n] |= _accel.W_PIN
-            for n, made in copies[k].items():
-                if tables[k][n] & _accel.W_CLASS != _accel.W_RECORD:
-                    continue
-                if len(made) > _accel.COPIES:   # (two streams that read different things)
-                    tables[k][n] = _accel.W_SLOW
-                    continue
-                for j, (arg, mode, frm, size) in enumerate(made):
-                    _accel.COPY_SPEC.pack_into(
-                        spec, ((k * _accel.NR + n) * _accel.COPIES + j) * _accel.COPY_SPEC.size,
-                        arg, mode, frm, size)
+        want = self.tables
         base = ctypes.addressof(cf)
-        ctypes.memmove(base + _accel.COPIES_AT, bytes(spec), len(spec))
-        ctypes.memmove(base + _accel.ENTRY_AT, bytes(tables[0]), _accel.NR)
-        ctypes.memmove(base + _accel.EXIT_AT, bytes(tables[1]), _accel.NR)
+        ctypes.memmove(base + _accel.COPIES_AT, want.copies, len(want.copies))
+        ctypes.memmove(base + _accel.ENTRY_AT, want.entry, _accel.NR)
+        ctypes.memmove(base + _accel.EXIT_AT, want.exit, _accel.NR)
         cf.options = int(self.options)
         cf.full_stops = self.full_stops
         cf.want_exit = self.want_exit

@@ -28,7 +28,7 @@ import signal
 import struct
 from typing import Callable
 
-from . import _ffi
+from . import _ffi, _policy
 from ._arbiter import Arbiter
 from ._args import Args
 from ._cloop._slots import Slots
@@ -77,6 +77,7 @@ _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _CONT = int(Req.CONT)
 _raw_ptrace = _ffi.raw_ptrace
+_table_wanted = _policy.wanted
 
 
 class Stops:
@@ -197,8 +198,9 @@ class Stops:
         """*expecting_exit*: resumed from an entry with PTRACE_SYSCALL, so this stop is that
         call's exit. When nobody wants it (and no verdict must be applied there), the
         thread goes on at once, without PTRACE_GET_SYSCALL_INFO."""
+        fam = th.proc.family
         if (expecting_exit and th.fake_return is None
-                and not wanted(th.proc.family.subs, SyscallExit, th.tid, th.nr)):
+                and not _table_wanted(fam.tables.exit, fam.subs, SyscallExit, th.tid, th.nr)):
             th.want_exit = False
             th.nr = None
             th.raw_args = None
@@ -221,18 +223,15 @@ class Stops:
                 nr = vals[0]
             th.nr = nr
             tid = th.tid
-            subs = th.proc.family.subs
+            subs = fam.subs
             if op == _OP_SECCOMP:
-                th.want_exit = wanted(subs, SyscallExit, tid, nr)
+                th.want_exit = _table_wanted(fam.tables.exit, subs, SyscallExit, tid, nr)
             else:
                 # A syscall-entry-stop goes on with PTRACE_SYSCALL, whatever the mode: its
                 # next syscall stop is then this call's own, its exit or (with a
                 # prefilter) its seccomp stop, which expect_exit tells from a new call's.
                 th.want_exit = True
-            for sub in subs:   # (one pass: this runs at every entry)
-                if sub.wants(SyscallEntry, tid, nr):
-                    break
-            else:
+            if not _table_wanted(fam.tables.entry, subs, SyscallEntry, tid, nr):
                 # nobody wants this entry: keep its raw arguments (for the exit's event,
                 # made only if a stream wants it) and resume
                 th.raw_args = vals
@@ -303,7 +302,8 @@ class Stops:
                 # was enough stops here at a new call's entry even if every syscall must
                 # stop now; one resumed from an entry while every syscall stopped comes
                 # here for that call even if the prefilter is enough now.)
-                th.want_exit = wanted(fam.subs, SyscallExit, th.tid, th.nr)
+                th.want_exit = _table_wanted(fam.tables.exit, fam.subs, SyscallExit, th.tid,
+                                             th.nr)
                 th.expect_exit = True   # (cleared if it goes on with PTRACE_CONT)
                 if th.stepping:   # the entry's singlestep() verdict: its trap comes next
                     th.decision = merge(th.decision, STEP)
