@@ -1,4 +1,4 @@
-"""The tracer thread's C loop (aiotrace/_core/_accel.c): that it is built and used, and
+"""The tracer thread's C loop (aiotrace/_core/_cloop/_accel.c): that it is built and used, and
 the cases where its records meet Python's own events. Everything else it does is covered
 by the tracing tests, which run with both loops (the tracer_loop fixture)."""
 
@@ -14,7 +14,7 @@ import pytest
 
 import aiotrace
 from aiotrace import Death, Exec, Exit, SyscallEntry, SyscallExit
-from aiotrace._core import _accel
+from aiotrace._core._cloop import _binding as _accel
 
 pytestmark = pytest.mark.anyio
 

@@ -1,5 +1,5 @@
 """The rules of the C loop's fast path (aiotrace/_core/_policy.py) against the C loop's own
-decide() (aiotrace/_core/_accel.c, through at_decide): the same answer for every input.
+decide() (aiotrace/_core/_cloop/_accel.c, through at_decide): the same answer for every input.
 
 No tracee: the rules are pure on both sides. The C side needs the built library; without
 it these tests are skipped (test_accel.py fails then anyway, since the C loop must be
@@ -19,8 +19,9 @@ from typing import Any, Iterator
 import pytest
 
 from aiotrace import SyscallEntry, SyscallExit
-from aiotrace._core import _accel, _ffi
-from aiotrace._core._accel import (
+from aiotrace._core import _ffi
+from aiotrace._core._cloop import _binding as _accel
+from aiotrace._core._cloop._binding import (
     D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP, NR, NR_NONE, R_ENTRY,
     R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, S_GONE, S_HELD, S_RELEASING, S_RUNNING, S_STOPPED,
     W_HOLD, W_NONE, W_PIN, W_RECORD, W_SLOW,
@@ -81,6 +82,7 @@ class CDecide:
             slot.state, slot.fast, slot.expect_exit, slot.want_exit)
         s.nr, s.pin, s.exit_off = slot.nr, slot.pin, slot.exit_off
         c.head, c.tail, c.ring_mask = ring.head, ring.tail, ring.mask
+        c.subscribing = ring.subscribing
         if info is not None:
             i.op, i.arch = info.op, info.arch
             if info.op == SYSCALL_INFO_EXIT:
@@ -170,7 +172,7 @@ def cases(rng: random.Random, n: int) -> Iterator[tuple[Any, ...]]:
         tail = pick((0, 1, 5000, MASK64 - 2, bit(64)))
         mask = rare(1023, (0, 7, 1023))
         used = rare(pick((0, 1, mask)), (mask, mask + 1, mask + 2))
-        ring = Ring((tail + used) & MASK64, tail, mask)
+        ring = Ring((tail + used) & MASK64, tail, mask, subscribing=rare(False, (True,)))
         pin = rare(0, ((tail + 1) & MASK64, tail, (tail - 3) & MASK64, MASK64, 1))
         issued, limit = rare((0, 1 << 30), ((5, 5), (6, 5), (0, 0), (4, 5), (1 << 62, -1)))
         fam = FamilyView(bytes(entry), bytes(exit_), fast=rare(True, (False,)),

@@ -348,8 +348,11 @@ class Arbiter:
         the stops from here on, and their families' threads now stop where they need
         them to."""
         new = self.handoff.new_subs
+        ac = self.handoff.accel
         while new:
             sub = new.popleft()
+            if ac is not None:
+                ac.lib.subscribing(ac.ptr, -1)
             fam = sub.family
             assert fam is not None
             if fam.ended:

@@ -32,7 +32,8 @@ import time
 from collections import deque
 from typing import Any, Callable
 
-from . import _accel, _ffi
+from . import _ffi
+from ._cloop import _binding as _accel
 from ._args import Args, CopiedMemory, Memory
 from ._doorbell import Doorbell
 from ._events import SyscallEntry, SyscallExit, TraceEvent
@@ -179,6 +180,9 @@ class Handoff:
         any command posted later, and before it handles any stop it finds from now on (a
         stop that the caller's next action causes, a SIGKILL of its own, say, is seen by
         the stream)."""
+        ac = self.accel
+        if ac is not None:
+            ac.lib.subscribing(ac.ptr, 1)   # (the C loop hands every stop to Python meanwhile)
         self.new_subs.append(sub)
         self.post(self.take_subscriptions)
 

@@ -23,7 +23,8 @@ import ctypes
 from collections import deque
 from typing import Any, Callable
 
-from . import _accel, _policy
+from . import _policy
+from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
 from ._verdict import CLEAN

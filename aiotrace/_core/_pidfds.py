@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import select
 
-from . import _accel
+from ._cloop import _binding as _accel
 
 
 class Pidfds:

@@ -6,7 +6,7 @@ everything else to Python. Which stops it handles, and how, is written in C for 
 (``decide()`` there, which ``fast_stop()`` then carries out) and here for reading; here is
 the reference. ``tests/test_policy.py`` feeds both many inputs (the C side through
 ``at_decide``, which runs its ``decide()`` alone) and checks that they answer the same,
-as ``_accel.py``'s ``_LAYOUT`` does for the structures. A rule changed on one side only
+as ``_cloop/_binding.py``'s ``_LAYOUT`` does for the structures. A rule changed on one side only
 fails that test.
 
 Pure: nothing here makes a system call or touches a tracee; the C structures appear only
@@ -23,7 +23,7 @@ from __future__ import annotations
 import signal
 from typing import Iterable, Mapping, NamedTuple, Protocol
 
-from ._accel import (
+from ._cloop._binding import (
     COPIES, COPY_SPEC, D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_NONE, K_QUIET_EXIT, K_SECCOMP,
     NR, NR_NONE, R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, RING, S_HELD, S_RUNNING,
     S_STOPPED, W_CLASS, W_HOLD, W_NONE, W_PIN, W_RECORD, W_SLOW,
@@ -208,6 +208,7 @@ class Ring(NamedTuple):
     head: int = 0
     tail: int = 0
     mask: int = RING - 1
+    subscribing: bool = False    # new streams not yet taken on: the tables are stale
 
 
 class Info(NamedTuple):
@@ -252,7 +253,7 @@ def decide(fam: FamilyView, slot: SlotView, status: int, info: Info | None,
     slow = Decision(D_SLOW, state=S_STOPPED if running else slot.state)
     # Only a thread that the C loop's side resumed, that Python let go (no verdict, no
     # detach, no interrupt at its next stop: Slot.fast), of a family not being detached.
-    if not running or not slot.fast or not fam.fast:
+    if not running or not slot.fast or not fam.fast or ring.subscribing:
         return slow
     # A record made at the thread's last stop pins it here until the loop has taken it:
     # its capture reads the thread's memory, which the thread changes once it goes on.

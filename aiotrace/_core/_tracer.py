@@ -34,7 +34,8 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from . import _accel, _ffi
+from . import _ffi
+from ._cloop import _binding as _accel
 from ._arbiter import Arbiter
 from ._cloop._loop import CLoop
 from ._cloop._slots import CResumer, CSlots, Slots

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes
 
-from .. import _accel
+from . import _binding as _accel
 from .._ffi import raw_ptrace as _ffi_raw_ptrace
 from .._args import Args
 from .._model import Family, Thread

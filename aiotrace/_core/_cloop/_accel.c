@@ -25,7 +25,7 @@
  * (Core.post) make at_run() return AT_CMDS.
  *
  * Nothing here includes Python.h: the library is plain C, built by setuptools as an
- * optional extension and loaded with ctypes (aiotrace/_core/_accel.py). The structures
+ * optional extension and loaded with ctypes (aiotrace/_core/_cloop/_binding.py). The structures
  * below are mirrored there field by field; at_layout() lets Python check the offsets.
  *
  * Kernel facts this file relies on (more in _tracer.py's docstring and docs/architecture.md):
@@ -210,7 +210,8 @@ struct at_core {
                                  * a tid reported before its parent claimed it): no
                                  * all-held sleep in poll(), waitpid instead */
     int32_t npfds;              /* entries of pfds: the wake pipe, then the pidfds */
-    int32_t pad0;
+    int32_t subscribing;        /* atomic: new streams not yet taken on by Python, whose
+                                 * tables are stale: every stop is Python's meanwhile */
     struct pollfd *pfds;
     /* shared, atomic */
     uint64_t head;              /* records made (written here) */
@@ -457,6 +458,13 @@ void at_post(struct at_core *c) {
 }
 
 /* Python takes the commands queued so far (then runs every one). Tracer thread. */
+/* The loop thread has queued *n* new streams (n > 0), or the tracer thread has taken
+ * them on (n < 0): while any is pending, the tables are stale and every stop is Python's,
+ * which takes them on before it handles one. Any thread. */
+void at_subscribing(struct at_core *c, int32_t n) {
+    __atomic_add_fetch(&c->subscribing, n, __ATOMIC_SEQ_CST);
+}
+
 int at_take_cmds(struct at_core *c) {
     return __atomic_exchange_n(&c->py_cmds, 0, __ATOMIC_SEQ_CST);
 }
@@ -806,7 +814,8 @@ static void decide(const struct at_core *c, const struct at_slot *s, int status,
     memset(d, 0, sizeof *d);
     d->act = D_SLOW;
     d->state = s->state == S_RUNNING ? S_STOPPED : s->state;   /* (Python's now) */
-    if (s->state != S_RUNNING || !s->fast || !f->fast)
+    if (s->state != S_RUNNING || !s->fast || !f->fast
+        || __atomic_load_n(&c->subscribing, __ATOMIC_SEQ_CST))
         return;
     if (s->pin) {
         if (__atomic_load_n(&c->tail, __ATOMIC_ACQUIRE) < s->pin)

@@ -20,7 +20,7 @@ from ctypes import c_int, c_int32, c_int64, c_uint8, c_uint32, c_uint64, c_void_
 from pathlib import Path
 from typing import Any
 
-from ._ffi import SyscallInfo
+from .._ffi import SyscallInfo
 
 NR = 512                       # syscall numbers the per-family tables cover
 NR_NONE = -(1 << 63)           # a slot's nr when no call is in progress (any int is a call)
@@ -67,7 +67,7 @@ class CoreStruct(ctypes.Structure):
     _fields_ = [
         ("doorbell", c_int32), ("doorbell_fd", c_int32), ("notify_fd", c_int32),
         ("wake_r", c_int32), ("wake_w", c_int32), ("no_poll", c_int32), ("npfds", c_int32),
-        ("pad0", c_int32), ("pfds", c_void_p),
+        ("subscribing", c_int32), ("pfds", c_void_p),
         ("head", c_uint64), ("tail", c_uint64), ("notified", c_int32), ("sleeping", c_int32),
         ("py_cmds", c_int32), ("releases", c_int32),
         ("slow_pid", c_int32), ("slow_status", c_int32), ("info_tid", c_int32),
@@ -150,6 +150,7 @@ class Lib:
         self.delete = fn(held, "at_del", (c_void_p, c_int32), None)
         self.post = fn(held, "at_post", (c_void_p,), None)
         self.take_cmds = fn(held, "at_take_cmds", (c_void_p,), c_int)
+        self.subscribing = fn(held, "at_subscribing", (c_void_p, c_int32), None)
         self.take_records = fn(held, "at_take_records", (c_void_p,), c_uint64)
         self.consumed = fn(held, "at_consumed", (c_void_p, c_uint64, c_uint64), None)
         self.release = fn(held, "at_release", (c_void_p, c_void_p, c_uint32, c_int), c_int)
