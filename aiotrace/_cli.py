@@ -484,19 +484,32 @@ def parse_args(args: list[str]) -> Options:
 
 
 class _Out:
-    """Blocking writes of text to a file descriptor; stops at EPIPE."""
+    """Blocking writes of text to a file descriptor; stops at EPIPE.
 
-    def __init__(self, fd: int) -> None:
+    Any other error (a full disk, ``-o /dev/full``, an I/O error) loses the text that
+    could not be written and is said on *err* (``aiotrace: FILE: No space left on
+    device``, as strace says it), once until the next write that works: the program
+    goes on, and so does tracing, as with strace."""
+
+    def __init__(self, fd: int, name: str | None = None, err: _Out | None = None) -> None:
         self.fd = fd
+        self.name = name
+        self.err = err
         self.broken = False
+        self.failing = 0   # the errno of the last write, when it failed
 
     def write(self, text: str) -> None:
         if not text or self.broken:
             return
-        data = memoryview(text.encode("utf-8", "surrogateescape"))
-        while data:
+        self.write_bytes(text.encode("utf-8", "surrogateescape"))
+
+    def write_bytes(self, data: bytes | bytearray | memoryview) -> None:
+        if self.broken:
+            return
+        view = memoryview(data)
+        while view:
             try:
-                k = os.write(self.fd, data)
+                k = os.write(self.fd, view)
             except BlockingIOError:
                 import select
                 select.select([], [self.fd], [])
@@ -506,7 +519,13 @@ class _Out:
             except BrokenPipeError:
                 self.broken = True
                 return
-            data = data[k:]
+            except OSError as exc:
+                if exc.errno != self.failing and self.err is not None:
+                    self.err.write(f"{PROG}: {self.name}: {exc.strerror}\n")
+                self.failing = exc.errno or -1
+                return
+            self.failing = 0
+            view = view[k:]
 
 
 _FLUSH_DELAY = 0.02   # seconds a finished line may wait to be written with the next ones
@@ -1122,7 +1141,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
         return 1
-    out = _Out(fd)
+    out = err if fd == 2 else _Out(fd, opts.output, err)
     tty = _tty_state()
     session = _Session(opts, out, err)
     if cpu is not None:

@@ -1405,6 +1405,29 @@ def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     assert r.returncode == 0 and r.stderr == ""
 
 
+@needs_strace
+def test_trace_output_that_cannot_be_written_like_strace(tracer_loop, target):
+    """-o /dev/full: every write of the trace fails (ENOSPC). As strace, aiotrace says so
+    and the program runs to its end, its output and exit status untouched."""
+    argv = [target("getppid_seq"), "300"]
+    a = aiotrace("run", "-o", "/dev/full", "--", *argv)
+    s = strace("-o", "/dev/full", *argv)
+    assert (a.returncode, a.stdout.count("\n")) == (s.returncode, s.stdout.count("\n")) == (0, 300)
+    assert "Traceback" not in a.stderr
+    said = {re.sub(r"^\S*strace: ", "aiotrace: ", ln) for ln in s.stderr.splitlines()}
+    assert set(a.stderr.splitlines()) == said == {"aiotrace: /dev/full: No space left on device"}
+
+
+def test_trace_on_a_stderr_that_cannot_be_written(tracer_loop, target):
+    """The trace goes to stderr, and stderr is /dev/full: the program still runs to its
+    end (nothing can be said about it)."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*AIOTRACE, "run", "--", target("getppid_seq"), "300"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=full,
+                           text=True, timeout=TIMEOUT)
+    assert (r.returncode, r.stdout.count("\n")) == (0, 300)
+
+
 # -- the layout rules, on synthetic events (no process involved) -----------------------------
 
 
