@@ -185,26 +185,44 @@ _LONG = {
 }
 
 
-def _int_arg(opt: str, text: str, minimum: int = 0) -> int:
-    try:
-        v = int(text, 10)
-    except ValueError:
-        v = minimum - 1
-    if v < minimum:
+_INT_MAX = (1 << 31) - 1
+_STRSIZE_MAX = (1 << 30) - 1   # strace 6.1's largest -s
+_C_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)0*([0-9]+)")
+
+
+def c_uint(text: str, limit: int = _INT_MAX) -> int | None:
+    """A number as strace reads one (strtol in base 10: white space, a sign, ASCII
+    digits and nothing after them) if it is in 0..*limit*, else None."""
+    m = _C_NUMBER.fullmatch(text)
+    if m is None or len(m.group(2)) > len(str(limit)):
+        return None
+    v = int(m.group(2))
+    if m.group(1) == "-" and v:
+        return None
+    return v if v <= limit else None
+
+
+def _int_arg(opt: str, text: str, limit: int = _INT_MAX) -> int:
+    v = c_uint(text, limit)
+    if v is None:
         raise UsageError(f"invalid -{opt} argument: '{text}'", hint=True)
     return v
 
 
 def _pid_args(text: str) -> list[int]:
+    """strace's -p list: process ids (1 to INT_MAX) each followed by one comma, space,
+    tab or newline, the last one by nothing or by one of those."""
     out = []
-    for word in re.split(r"[,\s]+", text.strip()):
-        if not word:
-            continue
-        if not word.isdigit() or int(word) <= 0:
+    rest = text
+    while rest:
+        m = re.match(r"([^, \t\n]*)[, \t\n]?", rest)
+        assert m is not None
+        word = m.group(1)
+        pid = c_uint(word) if word[:1].isdigit() or word[:1] == "+" else None
+        if not pid:
             raise UsageError(f"Invalid process id: '{word}'")
-        out.append(int(word))
-    if not out:
-        raise UsageError(f"Invalid process id: '{text}'")
+        out.append(pid)
+        rest = rest[m.end():]
     return out
 
 
@@ -230,8 +248,12 @@ def _qualify(opts: Options, expr: str) -> None:
             from .engines import parse_inject
             try:
                 opts.injects.append(parse_inject(value, expand=_inject_expand))
-            except SetError as exc:
-                raise SetError(f"invalid inject argument '{value}': {exc}") from None
+            except ValueError as exc:   # (said as strace says it: the argument as given)
+                reason = str(exc)
+                given = f"invalid inject argument {value!r}: "
+                if reason.startswith(given):
+                    reason = reason[len(given):]
+                raise SetError(f"invalid inject argument '{value}': {reason}") from None
         elif key in ("decode-fds", "decode_fds"):
             kinds = {k.strip() for k in value.split(",")}
             if value in ("none", "!all"):
@@ -276,7 +298,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         assert arg is not None
         opts.pids.extend(_pid_args(arg))
     elif opt == "s":
-        opts.strsize = _int_arg("s", arg or "")
+        opts.strsize = _int_arg("s", arg or "", _STRSIZE_MAX)
     elif opt == "a":
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
@@ -344,7 +366,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt == "seccomp":
         opts.seccomp = True
     elif opt == "tracer-cpu":
-        if arg not in ("auto", "any") and not (arg or "").isdigit():
+        if arg not in ("auto", "any") and c_uint(arg or "") is None:
             raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
                              "or any)", hint=True)
         opts.tracer_cpu = arg or "any"
@@ -1048,10 +1070,14 @@ def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
         return (True, frozenset()) if neg else None
     fds = set()
     for item in body.split(","):
-        item = item.strip()
-        if not item.isdigit():
+        if not item:
+            continue   # (strace skips empty items)
+        fd = c_uint(item)
+        if fd is None:
             raise SetError(f"invalid descriptor '{item}'")
-        fds.add(int(item))
+        fds.add(fd)
+    if not fds:
+        raise SetError(f"invalid descriptor '{value}'")
     return (neg, frozenset(fds))
 
 
@@ -1082,12 +1108,12 @@ def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:
             return None
         cpu = current_cpu()
         return cpu if cpu in allowed else min(allowed)
-    cpu = int(choice)
-    if cpu not in allowed:
+    number = c_uint(choice)   # (a number: checked by parse_args)
+    if number not in allowed:
         cpus = ",".join(map(str, sorted(allowed)))
-        raise UsageError(f"--tracer-cpu={cpu}: aiotrace may not run on CPU {cpu} (it may use "
-                         f"{cpus}; or give auto or any)")
-    return cpu
+        raise UsageError(f"--tracer-cpu={number}: aiotrace may not run on CPU {number} (it "
+                         f"may use {cpus}; or give auto or any)")
+    return number
 
 
 def _tty_state() -> Any:

@@ -312,6 +312,9 @@ def _lines(text: str) -> list[str]:
     ["-T"], ["-a", "20"], ["-e", "trace=39,3"], ["-e", "trace=?nosuchcall,getpid"],
     ["-qq"], ["-e", "trace=none"], ["-x"], ["-xx"], ["--strings-in-hex=non-ascii-chars"],
     ["-n"], ["-n", "-tt", "-T"], ["-i"], ["-i", "-e", "trace=read,write"], ["-e", "write=all"], ["-e", "read=all", "-e", "write=!1", "-T"],
+    # numbers strace reads with strtol: white space and a sign before the digits
+    ["-s", "+5"], ["-s", " 5"], ["-s", "-0"], ["-s", "0005"], ["-a", "+30"],
+    ["-e", "write=1,,2"], ["-e", "read=,3", "-e", "write= 1"], ["-e", "read=-0,+3"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_same_lines_as_strace(options, target, data_file):
     """A single process: the whole text is strace's, line for line."""
@@ -1189,6 +1192,47 @@ ERRORS = [
     (["run", "-e", "read=-1", "true"], "aiotrace: invalid descriptor '-1'", ["-e", "read=-1", "true"]),
     (["run", "--strings-in-hex=bogus", "true"], "aiotrace: invalid --strings-in-hex argument: 'bogus'",
      ["--strings-in-hex=bogus", "true"]),
+    # numbers as strace reads them: ASCII digits, in range
+    (["run", "-s", "1073741824", "true"], "aiotrace: invalid -s argument: '1073741824'",
+     ["-s", "1073741824", "true"]),
+    (["run", "-s", "\u0663", "true"], "aiotrace: invalid -s argument: '\u0663'",
+     ["-s", "\u0663", "true"]),
+    (["run", "-s", "1_0", "true"], "aiotrace: invalid -s argument: '1_0'", ["-s", "1_0", "true"]),
+    (["run", "-s", "5 ", "true"], "aiotrace: invalid -s argument: '5 '", ["-s", "5 ", "true"]),
+    (["run", "-a", "2147483648", "true"], "aiotrace: invalid -a argument: '2147483648'",
+     ["-a", "2147483648", "true"]),
+    (["-p", "99999999999999999999"], "aiotrace: Invalid process id: '99999999999999999999'",
+     ["-p", "99999999999999999999"]),
+    (["-p", "2147483648"], "aiotrace: Invalid process id: '2147483648'", ["-p", "2147483648"]),
+    (["-p", "\u0663"], "aiotrace: Invalid process id: '\u0663'", ["-p", "\u0663"]),
+    (["-p", "1,,2"], "aiotrace: Invalid process id: ''", ["-p", "1,,2"]),
+    (["-p", "-0"], "aiotrace: Invalid process id: '-0'", ["-p", "-0"]),
+    (["run", "-e", "read=99999999999", "true"], "aiotrace: invalid descriptor '99999999999'",
+     ["-e", "read=99999999999", "true"]),
+    (["run", "-e", "write=2147483648", "true"], "aiotrace: invalid descriptor '2147483648'",
+     ["-e", "write=2147483648", "true"]),
+    (["run", "-e", "read=,", "true"], "aiotrace: invalid descriptor ','", ["-e", "read=,", "true"]),
+    (["run", "-e", "read=\u0663", "true"], "aiotrace: invalid descriptor '\u0663'",
+     ["-e", "read=\u0663", "true"]),
+    (["run", "-e", "trace=\u0663", "true"], "aiotrace: invalid system call '\u0663'",
+     ["-e", "trace=\u0663", "true"]),
+    (["run", "-e", "inject=getppid:error=\u0663", "true"],
+     "aiotrace: invalid inject argument 'getppid:error=\u0663'",
+     ["-e", "inject=getppid:error=\u0663", "true"]),
+    (["run", "-e", "inject=getppid:signal=\u0663", "true"],
+     "aiotrace: invalid inject argument 'getppid:signal=\u0663'",
+     ["-e", "inject=getppid:signal=\u0663", "true"]),
+    (["run", "-e", "inject=getppid:retval=\u30001", "true"],
+     "aiotrace: invalid inject argument 'getppid:retval=\u30001'",
+     ["-e", "inject=getppid:retval=\u30001", "true"]),
+    (["run", "-e", "inject=getppid:when=1" + "0" * 5000 + ":error=EPERM", "true"],
+     "aiotrace: invalid inject argument 'getppid:when=1" + "0" * 5000 + ":error=EPERM'",
+     ["-e", "inject=getppid:when=1" + "0" * 5000 + ":error=EPERM", "true"]),
+    (["run", "-e", "inject=getppid:error=1" + "0" * 5000, "true"],
+     "aiotrace: invalid inject argument 'getppid:error=1" + "0" * 5000 + "'",
+     ["-e", "inject=getppid:error=1" + "0" * 5000, "true"]),
+    (["run", "-e", "trace=1" + "0" * 5000, "true"],
+     "aiotrace: invalid system call '1" + "0" * 5000 + "'", ["-e", "trace=1" + "0" * 5000, "true"]),
     # aiotrace's own
     (["frobnicate"], "aiotrace: unknown command 'frobnicate'", None),
     (["run", "-e", "trace=opnat", "true"],
@@ -1215,7 +1259,7 @@ ERRORS = [
 
 
 @pytest.mark.parametrize("args,message,strace_args", ERRORS,
-                         ids=[" ".join(e[0]) or "nothing" for e in ERRORS])
+                         ids=[" ".join(e[0])[:80] or "nothing" for e in ERRORS])
 def test_bad_command_lines(args, message, strace_args, tmp_path):
     """Exit status 1 before anything runs, with strace's message for strace's mistakes."""
     marker = tmp_path / "ran"

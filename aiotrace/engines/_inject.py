@@ -158,6 +158,13 @@ class InjectRule:
 # -- parsing ---------------------------------------------------------------------------
 
 
+def _decimal(digits: str) -> int:
+    """The value of ASCII digits; a number too long to be in any range here is 2**64
+    (int() would refuse one of over 4300 digits)."""
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) <= 20 else 1 << 64
+
+
 def _unknown_syscall(name: str) -> str:
     close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -204,15 +211,15 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
                 if not selector_keys(name):
                     raise ValueError(f"{token!r} expanded to an {_unknown_syscall(name)}")
             names.update(expanded)
-        elif token.isdigit():
+        elif token.isascii() and token.isdigit():
             # (as strace: the number in every ABI whose table has it)
-            nr = int(token)
+            nr = _decimal(token)
             found = [f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
                      if nr in table]
             if not found:
                 if optional:
                     continue
-                raise ValueError(f"no system call has number {nr}")
+                raise ValueError(f"no system call has number {token}")
             names.update(found)
         elif selector_keys(token):
             names.add(token)
@@ -226,8 +233,8 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
 
 
 def _parse_errno(val: str) -> int | None:
-    if val.isdigit():
-        n = int(val)
+    if val.isascii() and val.isdigit():
+        n = _decimal(val)
         return n if 1 <= n <= _MAX_ERRNO else None
     name = val.upper()
     found: object = _KERNEL_ERRNOS.get(name)
@@ -238,7 +245,7 @@ def _parse_errno(val: str) -> int | None:
 
 def _parse_c_integer(val: str) -> int | None:
     """strtoull(val, 0): decimal, 0x hex or 0 octal, with an optional sign."""
-    m = re.fullmatch(r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", val)
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", val)
     if m is None:
         return None
     digits = m.group(2)
@@ -247,7 +254,7 @@ def _parse_c_integer(val: str) -> int | None:
     elif digits.startswith("0"):
         n = int(digits, 8)
     else:
-        n = int(digits)
+        n = _decimal(digits)
     if m.group(1) == "-":
         n = -n
     if not -(1 << 63) <= n < (1 << 64):
@@ -256,22 +263,22 @@ def _parse_c_integer(val: str) -> int | None:
 
 
 def _parse_signal(val: str) -> int | None:
-    if val.isdigit():
-        n = int(val)
+    if val.isascii() and val.isdigit():
+        n = _decimal(val)
         return n if 1 <= n <= _signal.SIGRTMAX else None
     name = val.upper()
     if name.startswith("SIG"):
         name = name[3:]
-    m = re.fullmatch(r"RT_(\d+)", name)              # strace: SIGRT_N is kernel 32+N
+    m = re.fullmatch(r"RT_([0-9]+)", name)            # strace: SIGRT_N is kernel 32+N
     if m is not None:
-        n = 32 + int(m.group(1))
+        n = 32 + _decimal(m.group(1))
         return n if n <= _signal.SIGRTMAX else None
-    m = re.fullmatch(r"RTMIN(?:\+(\d+))?|RTMAX(?:-(\d+))?", name)
+    m = re.fullmatch(r"RTMIN(?:\+([0-9]+))?|RTMAX(?:-([0-9]+))?", name)
     if m is not None:
         if name.startswith("RTMIN"):
-            n = _signal.SIGRTMIN + int(m.group(1) or 0)
+            n = _signal.SIGRTMIN + _decimal(m.group(1) or "0")
         else:
-            n = _signal.SIGRTMAX - int(m.group(2) or 0)
+            n = _signal.SIGRTMAX - _decimal(m.group(2) or "0")
         return n if _signal.SIGRTMIN <= n <= _signal.SIGRTMAX else None
     if not name.isalnum():
         return None
@@ -304,21 +311,21 @@ def _parse_when(val: str) -> tuple[int, int | None, int]:
     m = re.fullmatch(r"([0-9]+)(?:\.\.([0-9]+))?(\+([0-9]*))?", val)
     if m is None:
         raise ValueError(grammar)
-    first = int(m.group(1))
+    first = _decimal(m.group(1))
     if not 1 <= first <= _WHEN_MAX:
-        raise ValueError(f"when= first must be in 1..{_WHEN_MAX}, not {first}")
+        raise ValueError(f"when= first must be in 1..{_WHEN_MAX}, not {m.group(1)}")
     last: int | None = None
     if m.group(2) is not None:
-        last = int(m.group(2))
+        last = _decimal(m.group(2))
         if last < first:
             raise ValueError(f"when= last ({last}) must not be less than first ({first})")
         if last > _LAST_MAX:
-            raise ValueError(f"when= last must be at most {_LAST_MAX}, not {last}")
+            raise ValueError(f"when= last must be at most {_LAST_MAX}, not {m.group(2)}")
     if m.group(3) is not None:
         if m.group(4):
-            step = int(m.group(4))
+            step = _decimal(m.group(4))
             if not 1 <= step <= _WHEN_MAX:
-                raise ValueError(f"when= step must be in 1..{_WHEN_MAX}, not {step}")
+                raise ValueError(f"when= step must be in 1..{_WHEN_MAX}, not {m.group(4)}")
         else:
             step = 1                        # F+ == F..INF+1, F..L+ == F..L+1
     else:
