@@ -59,6 +59,7 @@ _PLAIN_DUMPS = {"read", "write", "pread64", "pwrite64", "recvfrom", "sendto"}   
 _MSG_CALLS = {"recvmsg", "sendmsg"}                                           # (msghdr)
 _CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
+_PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 # ptrace(2) requests made from the capture function, which runs on the tracer thread
@@ -235,7 +236,9 @@ class Decoder:
                     made.append((i, "retval", s if n is None else n))
                 else:
                     made.append((i, "arg", lenarg[0], s if n is None else n))
-            out[name] = made
+            # (a larger -s than a copy takes: that call is decoded at its stop instead)
+            if all(c[-1] <= _PREFETCH_MAX for c in made):
+                out[name] = made
         return out
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:

@@ -326,6 +326,21 @@ def test_same_lines_as_strace(options, target, data_file):
 
 
 @needs_strace
+@pytest.mark.parametrize("size", ["65536", "1073741823"])
+def test_large_string_limit_like_strace(size, tracer_loop, target, tmp_path):
+    """-s beyond what one prefetch= copy holds (64 KiB): the calls whose strings the C
+    loop would copy are decoded at their stop instead, with the same text."""
+    data = tmp_path / "data.txt"
+    data.write_text("0123456789" * 10)
+    argv = [target("syscall_mix"), str(data)]
+    a = aiotrace("run", "-s", size, "--", *argv)
+    s = strace("-s", size, *argv)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "hi\n")
+    assert _lines(a.stderr) == _lines(s.stderr)
+    assert any('"' + "0123456789" * 6 in ln for ln in _lines(a.stderr))
+
+
+@needs_strace
 @pytest.mark.parametrize("options", [
     ["-e", "trace=getppid", "-e", "inject=getppid:error=ENOENT:when=2"],
     ["-e", "trace=getppid", "-e", "inject=getppid:retval=42:when=2+"],
