@@ -325,6 +325,43 @@ def test_same_lines_as_strace(options, target, data_file):
     assert _lines(a.stderr) == _lines(s.stderr)
 
 
+def _children(pid: int, comm: str) -> list[int]:
+    """The children named *comm* of every thread of *pid* (the tracer thread forks the
+    program, and a doorbell)."""
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            for child in f.read().split():
+                with open(f"/proc/{child}/comm") as c:
+                    if c.read().strip() == comm:
+                        out.append(int(child))
+    return out
+
+
+@pytest.mark.parametrize("delay", ["9223372036854775807s", "1e308s"])
+def test_endless_delay_ends_with_the_program(delay, tracer_loop, target, spawned):
+    """The longest delays strace accepts hold the call for ever (strace itself fails at
+    run time: "timer_settime: Invalid argument"; aiotrace holds it 292 years, the most
+    an InjectRule takes). No traceback (1e308 s in nanoseconds was beyond a float), and
+    once the program is killed aiotrace ends too, of the program's signal, instead of
+    sleeping out the delay."""
+    p = spawned(subprocess.Popen(
+        [*AIOTRACE, "run", "-e", "trace=getppid", "-e", f"inject=getppid:delay_enter={delay}",
+         "--", target("getppid_seq"), "1"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    seen = b""
+    while b"getppid(" not in seen:   # the entry is shown: the call is held
+        chunk = os.read(p.stderr.fileno(), 4096)
+        assert chunk, seen
+        seen += chunk
+    (program,) = _children(p.pid, "getppid_seq")
+    os.kill(program, signal.SIGKILL)
+    assert p.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    seen += p.stderr.read()
+    assert b"Traceback" not in seen and b"+++ killed by SIGKILL +++" in seen, seen
+    assert p.stdout.read() == b""
+
+
 @needs_strace
 @pytest.mark.parametrize("size", ["65536", "1073741823"])
 def test_large_string_limit_like_strace(size, tracer_loop, target, tmp_path):
@@ -1248,6 +1285,15 @@ ERRORS = [
      ["-e", "inject=getppid:error=1" + "0" * 5000, "true"]),
     (["run", "-e", "trace=1" + "0" * 5000, "true"],
      "aiotrace: invalid system call '1" + "0" * 5000 + "'", ["-e", "trace=1" + "0" * 5000, "true"]),
+    # durations as strace reads them: an int64, or a double with no overflow or underflow
+] + [
+    (["run", "-e", f"inject=getppid:delay_{w}={d}", "true"],
+     f"aiotrace: invalid inject argument 'getppid:delay_{w}={d}'",
+     ["-e", f"inject=getppid:delay_{w}={d}", "true"])
+    for w, d in [("enter", "1e400s"), ("enter", "1e999999s"), ("exit", "99999999999999999999s"),
+                 ("enter", "9223372036854775808us"), ("exit", "1e-400s"), ("enter", "1e-310"),
+                 ("enter", "infs"), ("exit", "0x10s"), ("enter", "-0.5"), ("enter", "5s ")]
+] + [
     # aiotrace's own
     (["frobnicate"], "aiotrace: unknown command 'frobnicate'", None),
     (["run", "-e", "trace=opnat", "true"],

@@ -246,12 +246,19 @@ def test_parse_inject_wants_a_string():
     ("0", 0), ("250", 250_000), ("+3", 3_000), ("2s", 2_000_000_000), ("100ms", 100_000_000),
     ("7us", 7_000), ("9ns", 9), ("1.5", 1_500), ("0.25s", 250_000_000), (".5ms", 500_000),
     ("1e3ns", 1_000), ("2.ms", 2_000_000),
+    # strace's strtoll/strtod: white space and a sign first, the int64 and double ranges
+    (" 5s", 5_000_000_000), ("-0", 0), ("-0.0s", 0), ("0e0s", 0), ("1e-300s", 0),
+    ("9223372036854775807ns", 9223372036854775807),
+    ("9223372036854775807s", 9223372036854775807 * 10**9), ("1e308s", 10**317),
 ])
 def test_parse_delay(text, ns):
     assert parse_delay(text) == ns
 
 
-@pytest.mark.parametrize("text", ["", "ms", "-1", "1h", "1 s", "1.2.3", "nan", "inf", "0x10"])
+@pytest.mark.parametrize("text", ["", "ms", "-1", "1h", "1 s", "1.2.3", "nan", "inf", "0x10",
+                                  "5s ", "-0.5", "infs", "1e", ".e3", "\u0663", "1_0",
+                                  "9223372036854775808ns", "99999999999999999999s", "1e400s",
+                                  "1e999999s", "1e-400", "1e-310s", "1" + "0" * 5000])
 def test_parse_delay_rejects(text):
     with pytest.raises(ValueError, match="non-negative number of microseconds"):
         parse_delay(text)

@@ -24,12 +24,14 @@ from __future__ import annotations
 import ctypes
 import difflib
 import errno as _errno
+import math
 import re
+import sys
 import signal as _signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -291,18 +293,47 @@ _DURATION_HELP = ("a non-negative number of microseconds, or a number with the s
 _SCALES = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1, "": 10**3}
 
 
+_INT64_MAX = (1 << 63) - 1
+# strace reads a duration with strtoll, or with strtod when a '.' or an exponent follows
+# the digits: white space first, a sign, ASCII digits only (no hex, inf or nan)
+_DURATION = re.compile(
+    r"[ \t\n\v\f\r]*(?:(?P<int>[+-]?[0-9]+)"
+    r"|(?P<float>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+)))"
+    r"(?P<unit>s|ms|us|ns)?")
+
+
 def parse_delay(text: str) -> int:
     """A duration in strace's format, in nanoseconds: a non-negative number of
     microseconds, or a number with the suffix ``s``, ``ms``, ``us`` or ``ns``
-    (``"100ms"``, ``"1.5s"``, ``"250"``). Raises ``ValueError``."""
-    m = re.fullmatch(r"\+?((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(s|ms|us|ns)?", text)
+    (``"100ms"``, ``"1.5s"``, ``"250"``). As strace, an integer above 2**63 - 1 and a
+    decimal number that a double cannot hold (``1e400``, ``1e-400``) are refused.
+    Raises ``ValueError``."""
+    ns = _delay_ns(text)
+    if isinstance(ns, str):
+        raise ValueError(f"a duration {ns}")
+    return ns
+
+
+def _delay_ns(text: str) -> int | str:
+    """parse_delay(), or what is wrong (``takes ..., not 'TEXT'``)."""
+    m = _DURATION.fullmatch(text)
     if m is None:
-        raise ValueError(f"a duration is {_DURATION_HELP}, not {text!r}")
-    try:
-        value = Decimal(m.group(1)) * _SCALES[m.group(2) or ""]
-    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
-        raise ValueError(f"not a duration: {text!r}") from None
-    return int(value)
+        return f"takes {_DURATION_HELP}, not {text!r}"
+    number = m.group("int")
+    if number is not None:
+        digits = number.lstrip("+-").lstrip("0")
+        if len(digits) > 19 or int(digits or "0") > _INT64_MAX:
+            return f"takes {_DURATION_HELP}, up to {_INT64_MAX}, not {text!r}"
+    else:
+        number = m.group("float")
+        as_double = float(number)
+        if math.isinf(as_double) or (as_double == 0.0) != (Decimal(number) == 0) or (
+                0.0 < abs(as_double) < sys.float_info.min):
+            return f"takes {_DURATION_HELP}, one that a double can hold, not {text!r}"
+    value = Decimal(number)
+    if value < 0:
+        return f"takes {_DURATION_HELP}, not {text!r}"
+    return int(value * _SCALES[m.group("unit") or ""])
 
 
 def _parse_when(val: str) -> tuple[int, int | None, int]:
@@ -400,10 +431,12 @@ def parse_inject(
                           f"1..{int(_signal.SIGRTMAX)}, not {val!r}")
             got[key] = n
         else:
-            try:
-                got[key] = parse_delay(val)
-            except ValueError:
-                raise bad(f"{key}= takes {_DURATION_HELP}, not {val!r}") from None
+            ns = _delay_ns(val)
+            if isinstance(ns, str):
+                raise bad(f"{key}= {ns}")
+            # (strace's grammar reaches 1e308 s; InjectRule holds up to 2**63-1 ns, 292
+            # years: as long as for ever here)
+            got[key] = min(ns, _INT64_MAX)
     if not got:
         raise bad("at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
                   "is required")
@@ -544,4 +577,7 @@ async def inject(
                     call.return_value(rule.retval)
                 else:
                     call.resume()
+        # The stream ended: the family is gone (or detached). A delay still running holds
+        # a thread that is no more: end it now rather than sleep out its time.
+        delays.cancel_scope.cancel()
     return done
