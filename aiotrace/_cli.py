@@ -136,6 +136,7 @@ class Options:
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
     quiet: frozenset[str] | None = None  # None: not given
+    quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
     trace: frozenset[str] | None = None  # None: every call
     signals: frozenset[int] | None = None
     status: frozenset[str] | None = None
@@ -172,8 +173,9 @@ _LONG = {
     "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
     "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
     "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
-    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"), "quiet": ("optional", "q"),
-    "silent": ("optional", "q"), "silence": ("optional", "q"),
+    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
+    "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
+    "silence": ("optional", "=quiet"),
     "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
@@ -244,6 +246,7 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.status = parse_status_set(value)
         elif key in ("quiet", "silent", "silence", "q"):
             opts.quiet = parse_quiet_set(value)
+            opts.quiet_set = True
         elif key == "inject":
             from .engines import parse_inject
             try:
@@ -343,14 +346,13 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt == "w":
         pass   # -c measures wall-clock time already
     elif opt == "q":
-        if arg is not None:
-            opts.quiet = parse_quiet_set(arg)
-        else:
-            n = counts[opt]
-            opts.quiet = frozenset({"attach", "personality"} if n == 1 else
-                                   {"attach", "personality", "exit"} if n == 2 else
-                                   {"attach", "personality", "exit", "thread-execve",
-                                    "path-resolution"})
+        n = counts[opt]
+        opts.quiet = frozenset({"attach", "personality"} if n == 1 else
+                               {"attach", "personality", "exit"} if n == 2 else
+                               {"attach", "personality", "exit", "thread-execve",
+                                "path-resolution"})
+    elif opt == "=quiet" and arg is None:   # --quiet alone: -e quiet=attach,personality
+        _qualify(opts, "quiet=attach,personality")
     elif opt == "z":
         opts.status = frozenset({"successful"})
     elif opt == "Z":
@@ -472,6 +474,11 @@ def parse_args(args: list[str]) -> Options:
         positional.append(a)
     if opts.help or opts.version:
         return opts
+    if counts.get("q") and opts.quiet_set:
+        raise UsageError("-q and -e quiet/--quiet cannot be provided simultaneously")
+    if opts.follow >= 2 and opts.summary is not None:
+        raise UsageError("(-c/--summary-only or -C/--summary) and -ff/--output-separately "
+                         "are mutually exclusive", hint=True)
     if opts.mode is None and opts.pids:
         opts.mode = "attach"
     if opts.mode == "attach":

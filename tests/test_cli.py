@@ -1244,6 +1244,21 @@ ERRORS = [
     (["run", "-e", "read=-1", "true"], "aiotrace: invalid descriptor '-1'", ["-e", "read=-1", "true"]),
     (["run", "--strings-in-hex=bogus", "true"], "aiotrace: invalid --strings-in-hex argument: 'bogus'",
      ["--strings-in-hex=bogus", "true"]),
+    # options that do not go together
+    (["run", "-ff", "-c", "true"], "aiotrace: (-c/--summary-only or -C/--summary) and "
+     "-ff/--output-separately are mutually exclusive", ["-ff", "-c", "true"]),
+    (["run", "-C", "-f", "-f", "-o", "x", "true"], "aiotrace: (-c/--summary-only or "
+     "-C/--summary) and -ff/--output-separately are mutually exclusive",
+     ["-C", "-f", "-f", "-o", "x", "true"]),
+    (["run", "-q", "-e", "quiet=exit", "true"],
+     "aiotrace: -q and -e quiet/--quiet cannot be provided simultaneously",
+     ["-q", "-e", "quiet=exit", "true"]),
+    (["run", "-e", "silent=attach", "-qq", "true"],
+     "aiotrace: -q and -e quiet/--quiet cannot be provided simultaneously",
+     ["-e", "silent=attach", "-qq", "true"]),
+    (["run", "--quiet", "-q", "true"],
+     "aiotrace: -q and -e quiet/--quiet cannot be provided simultaneously",
+     ["--quiet", "-q", "true"]),
     # numbers as strace reads them: ASCII digits, in range
     (["run", "-s", "1073741824", "true"], "aiotrace: invalid -s argument: '1073741824'",
      ["-s", "1073741824", "true"]),
@@ -1381,6 +1396,7 @@ def test_quiet_levels(target):
 @needs_strace
 @pytest.mark.parametrize("options", [
     ["-qq"], ["-e", "quiet=exit"], ["-e", "signal=none"], ["-e", "signal=SIGKILL", "-qq"], [],
+    ["--quiet"], ["--quiet=exit"], ["-e", "quiet=attach", "--quiet=exit"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_killed_and_exited_lines_like_strace(options, tmp_path):
     """strace's rules for the ``+++`` lines: quiet=exit (and -qq) hides ``exited with``
