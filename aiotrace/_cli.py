@@ -38,7 +38,7 @@ from ._cli_filter import (
     parse_syscall_set, selectors_keys,
 )
 from ._core._ffi import current_cpu
-from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter
+from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
 from ._core._syscalls import ALL_KEYS, key_selectors
 from ._decode import format_entry
 
@@ -662,16 +662,11 @@ class _Session:
         if p is None:
             return
         if isinstance(p, SeparatePrinter):
-            try:
-                p.flush_files()
-            except OSError as exc:
-                if not self._internal_errors:
-                    self.err.write(f"{PROG}: {exc}\n")
-                self._internal_errors += 1
+            p.flush_files()
         elif p.out:
-            text = "".join(p.out)
+            parts = p.out[:]
             p.out.clear()
-            self.out.write(text)
+            emit(parts, self.out.write_bytes)
         if p.err:
             text = "".join(p.err)
             p.err.clear()
