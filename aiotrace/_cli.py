@@ -41,6 +41,7 @@ from ._core._ffi import current_cpu
 from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
 from ._core._syscalls import ALL_KEYS, key_selectors
 from ._decode import format_entry
+from ._decode._quote import quote
 
 PROG = "aiotrace"
 
@@ -1095,8 +1096,9 @@ def _trace_paths(paths: list[str], err: _Out) -> frozenset[bytes] | None:
             real = os.path.realpath(p, strict=True)
         except OSError:
             continue
-        if real != p:
-            err.write(f'{PROG}: Requested path "{p}" resolved into "{real}"\n')
+        if real != p:   # (quoted as strace quotes them: a name may hold any byte)
+            err.write(f"{PROG}: Requested path {quote(os.fsencode(p))} resolved into "
+                      f"{quote(os.fsencode(real))}\n")
             out.add(os.fsencode(real))
     return frozenset(out)
 

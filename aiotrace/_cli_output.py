@@ -45,7 +45,9 @@ from ._core._syscalls import ABI_CODES, ABI_MODES, make_key
 from ._decode import (
     SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
+from ._decode._ctx import FdText
 from ._decode._kinds import DIRFD, FD, PATH
+from ._decode._quote import annotate_path
 
 __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "Dump", "emit", "split_args",
            "death_text"]
@@ -249,14 +251,25 @@ class Decoder:
         self.pending_exec[pid] = (text, t0)
 
     def _fd_path(self, fd: int) -> str | None:
+        """-y: what a descriptor is open on. readlink marks a deleted file with a
+        " (deleted)" after its path, which the printer moves after the brackets
+        (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
+        the mark is the file's name when the path leads to the very file that is open.
+        The working directory is shown as readlink says, mark or not (strace does)."""
         try:
             if fd == -100:
-                return os.readlink("/proc/%d/cwd" % self._tid)
-            link = os.readlink("/proc/%d/fd/%d" % (self._tid, fd))
+                return FdText(annotate_path(os.readlink("/proc/%d/cwd" % self._tid)))
+            proc = "/proc/%d/fd/%d" % (self._tid, fd)
+            link = os.readlink(proc)
         except OSError:
             return None
+        deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            return fd_details(self._tid, fd, link) or link
+            details = fd_details(self._tid, fd, link, deleted=deleted)
+            if details is not None:
+                return details
+        if link.endswith(_DELETED) and not deleted:
+            return FdText(annotate_path(link))   # (printed as it is)
         return link
 
     def _dump(self, name: str, args: Any, retval: int, mem: Any,
@@ -446,6 +459,18 @@ def _number(ev: Any) -> str:
 def _at64(names: frozenset[str]) -> frozenset[str]:
     """x86-64's calls of these names (not their namesakes of the other ABIs)."""
     return frozenset(n + "@64" for n in names)
+
+
+_DELETED = " (deleted)"
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether the paths *a* and *b* lead to the same file."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def _dump_iov(dump: Dump, mem: Any, iov: int, count: int, total: int) -> None:
@@ -1018,7 +1043,10 @@ class JsonPrinter(_Layout):
         elif t is Exec:
             if ev.old_tid != tid and not self._superseded(ev):
                 return
-            self._obj(ev, "exec", filename=ev.filename, old_tid=ev.old_tid)
+            # (a file name is bytes: those that are not UTF-8 as \xNN, so that the line
+            # stays UTF-8 text; JSON escapes the control characters)
+            name = os.fsencode(ev.filename).decode("utf-8", "backslashreplace")
+            self._obj(ev, "exec", filename=name, old_tid=ev.old_tid)
         elif t is GroupStop:
             if self.signals is None or ev.signo in self.signals:
                 self._obj(ev, "group_stop", signal=signal_name(ev.signo))

@@ -1472,6 +1472,88 @@ def test_fd_details_like_strace(options, tmp_path):
         assert any("<char 1:3>" in ln for ln in ours)
 
 
+DELETED_SCRIPT = """
+import os, sys
+d = sys.argv[1]
+def opened(name, unlink=False, then=None):
+    fd = os.open(os.path.join(d, name), os.O_CREAT | os.O_RDWR)
+    if unlink:
+        os.unlink(os.path.join(d, name))
+    if then:
+        open(os.path.join(d, then), "w").close()
+    os.fstat(fd)
+    os.close(fd)
+opened("x (deleted)")                        # a live file whose name ends so
+opened("y", unlink=True)                     # deleted
+opened("z (deleted)", unlink=True)           # deleted, and its name ends so
+opened("w", unlink=True, then="w (deleted)") # deleted; another file has the marked name
+for name in ("n\\nl", "e\\x1b[31mred", "q\\"uote", "a<b>c"):
+    opened(name)
+os.mkdir(os.path.join(d, "c (deleted)"))
+os.chdir(os.path.join(d, "c (deleted)"))
+try:
+    os.stat("nothing")                       # AT_FDCWD, with its path
+except OSError:
+    pass
+"""
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-y"], ["-yy"]], ids=lambda o: " ".join(o))
+def test_deleted_mark_and_names_like_strace(options, tracer_loop, tmp_path):
+    """-y: readlink's " (deleted)" goes after the brackets only for a file that is
+    deleted, not for a live file whose name ends so (strace checks that the path leads
+    to the open file); names with newlines and terminal escapes are quoted."""
+    opts = [*options, "-e", "trace=fstat,newfstatat", "-e", "signal=none"]
+    runs = {}
+    for who, run in (("a", aiotrace), ("s", strace)):
+        d = tmp_path / who
+        d.mkdir()
+        argv = [sys.executable, "-S", "-c", DELETED_SCRIPT, str(d)]
+        r = run(*(["run"] if who == "a" else []), *opts, "-o", str(tmp_path / f"{who}.out"),
+                *(["--"] if who == "a" else []), *argv)
+        assert r.returncode == 0, r.stderr
+        runs[who] = [re.sub(r"0x[0-9a-f]+", "ADDR", ln.replace(str(d), "D"))
+                     for ln in (tmp_path / f"{who}.out").read_text().splitlines()
+                     if str(d) in ln]
+    assert runs["a"] == runs["s"]
+    text = "\n".join(runs["a"])
+    for shown in ("3<D/x (deleted)>, ", "3<D/y>(deleted), ", "3<D/z (deleted)>(deleted), ",
+                  "3<D/w>(deleted), ", "4<D/w (deleted)>, ", "3<D/e\\33[31mred>, ",
+                  "AT_FDCWD<D/c (deleted)>, "):
+        assert "newfstatat(" + shown in text
+
+
+@needs_strace
+def test_trace_path_resolved_message_quoted_like_strace(tmp_path):
+    """-P LINK: the "resolved into" message quotes both names, as strace: a name can
+    hold a newline or a terminal escape."""
+    f = tmp_path / 'da"ta\n\x1b[31m'
+    f.write_text("x")
+    link = tmp_path / "li\nnk\x1b]0;t\x07"
+    link.symlink_to(f)
+    a = aiotrace("run", "-P", str(link), "-e", "trace=none", "--", "true")
+    s = strace("-P", str(link), "-e", "trace=none", "true")
+    assert a.returncode == s.returncode == 0
+    first = a.stderr.splitlines()[0]
+    assert first == re.sub(r"^\S*strace: ", "aiotrace: ", s.stderr.splitlines()[0])
+    assert first.endswith('"' + str(tmp_path) + '/da\\"ta\\n\\33[31m"')
+    assert "\x1b" not in a.stderr
+
+
+def test_json_exec_file_name_is_text(tracer_loop, tmp_path):
+    """--json: the exec'd file's name is UTF-8 text, whatever bytes it holds (those that
+    are not UTF-8 as \\xNN)."""
+    prog = os.fsencode(tmp_path) + b"/t\xff\x1bx"
+    shutil.copy("/bin/true", prog)
+    r = subprocess.run([*AIOTRACE, "run", "--json", "-e", "trace=none", "--", "sh", "-c",
+                        'exec "$0"', prog],
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
+    assert r.returncode == 0
+    (line,) = [ln for ln in r.stderr.splitlines() if b'"kind":"exec"' in ln]
+    assert json.loads(line.decode("utf-8"))["filename"] == str(tmp_path) + "/t\\xff\x1bx"
+
+
 @needs_strace
 @pytest.mark.parametrize("how", ["path", "symlink", "two", "follow"])
 def test_trace_path_like_strace(how, tmp_path):
