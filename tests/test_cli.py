@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -27,6 +28,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from aiotrace._core._spawn import attach_message as _attach_message
 
 STRACE = "/usr/bin/strace"
 needs_strace = pytest.mark.skipif(not os.path.exists(STRACE), reason="needs /usr/bin/strace")
@@ -983,6 +986,143 @@ def test_attach_errors():
     r = aiotrace("attach", str(gone.pid))
     assert r.returncode == 1
     assert r.stderr == f"aiotrace: attach: ptrace(PTRACE_SEIZE, {gone.pid}): No such process\n"
+
+
+def _attach_denied(pid: int, *prefix: str) -> list[str]:
+    """aiotrace attach PID, which the kernel refuses: the two lines it says."""
+    r = subprocess.run([*prefix, *AIOTRACE, "attach", str(pid)], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert lines[0] == f"aiotrace: attach: ptrace(PTRACE_SEIZE, {pid}): Operation not permitted"
+    assert len(lines) == 2 and lines[1].startswith(f"aiotrace: cannot trace pid {pid} ("), lines
+    if not os.path.exists("/proc/sys/kernel/yama"):
+        assert "yama" not in r.stderr.lower()
+    return lines
+
+
+def test_attach_to_a_zombie_says_so(tracer_loop):
+    child = subprocess.Popen(["true"])
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)   # exited, not reaped
+    try:
+        why = _attach_denied(child.pid)[1]
+    finally:
+        child.wait()
+    assert why == (f'aiotrace: cannot trace pid {child.pid} ("true"): it has exited (a zombie, '
+                   f"until its parent, pid {os.getpid()}, reaps it): there is nothing left to "
+                   "trace")
+
+
+def test_attach_to_a_kernel_thread_says_so(tracer_loop):
+    kthreads = [int(p) for p in os.listdir("/proc") if p.isdigit() and _kernel_thread(int(p))]
+    if not kthreads:
+        pytest.skip("no kernel thread is visible here (a PID namespace)")
+    why = _attach_denied(min(kthreads))[1]
+    assert why.endswith("it is a kernel thread, and kernel threads cannot be traced")
+
+
+def _kernel_thread(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nKthread:\t1\n" in f.read()
+    except OSError:
+        return False
+
+
+def test_attach_to_a_traced_process_names_its_tracer(tracer_loop, target, spawned, quiet_stdin):
+    first = spawned(subprocess.Popen([*AIOTRACE, "run", "-e", "trace=none", "--",
+                                      target("blocker"), "1"], stdin=quiet_stdin,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+    line = first.stdout.readline()
+    assert line.startswith("ready "), line
+    pid = int(line.split()[1])
+    why = _attach_denied(pid)[1]
+    assert re.fullmatch(rf'aiotrace: cannot trace pid {pid} \("blocker"\): it is already traced, '
+                        rf'by process {first.pid} \("[^"]+"\); a thread has one tracer at a '
+                        r"time: stop the other tracer \(or detach it\) first", why), why
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root and setpriv")
+def test_attach_without_cap_sys_ptrace_says_so(tracer_loop, target, spawned):
+    """As root but without CAP_SYS_PTRACE, a process with all of root's capabilities
+    cannot be traced: the message says which capability is missing, not "run as root"."""
+    blocker, pid = _start_blocker(target, 1)
+    spawned(blocker)
+    why = _attach_denied(pid, "setpriv", "--bounding-set=-sys_ptrace",
+                         "--inh-caps=-sys_ptrace")[1]
+    assert why == (f'aiotrace: cannot trace pid {pid} ("blocker"): it holds capabilities '
+                   "aiotrace lacks (CAP_SYS_PTRACE): aiotrace runs as root, but without "
+                   "CAP_SYS_PTRACE, which that needs (give it CAP_SYS_PTRACE)")
+
+
+def _fake_proc(root: Path, yama: int | None, **target: str) -> None:
+    """A directory laid out as /proc: this process (pid 100, uid 1000, no capabilities),
+    pid 200 (uid 1000, a child of pid 1) with *target*'s fields, a tracer (tid 301 of
+    pid 300, "gdb") and, if *yama* is not None, kernel.yama.ptrace_scope."""
+    def status(pid: str, **fields: str) -> None:
+        (root / pid).mkdir(parents=True, exist_ok=True)
+        (root / pid / "status").write_text("".join(f"{k}:\t{v}\n" for k, v in fields.items()))
+    user = dict(Uid="1000\t1000\t1000\t1000", Gid="1000\t1000\t1000\t1000",
+                CapPrm="0000000000000000", CapEff="0000000000000000")
+    status("self", Name="aiotrace", State="R (running)", Tgid="100", PPid="1", **user)
+    status("200", **{**dict(Name="victim", State="S (sleeping)", Tgid="200", PPid="1",
+                            TracerPid="0", Kthread="0"), **user, **target})
+    (root / "200" / "task" / "200").mkdir(parents=True)
+    status("301", Name="gdb", State="S (sleeping)", Tgid="300", PPid="1", **user)
+    if yama is not None:
+        (root / "sys/kernel/yama").mkdir(parents=True)
+        (root / "sys/kernel/yama/ptrace_scope").write_text(f"{yama}\n")
+
+
+ROOT = dict(Uid="0\t0\t0\t0", Gid="0\t0\t0\t0")
+_ATTACH_MESSAGES = [
+    # (Yama's scope or None, the target's status fields, what the message says after
+    # 'cannot trace pid 200 ("victim"): ')
+    (None, ROOT, "it belongs to another user (user ids 0/0/0/0, not 1000), or changed its "
+     "ids (set-user-ID): tracing it needs CAP_SYS_PTRACE (run aiotrace as root)"),
+    (None, {}, "it may be non-dumpable (prctl(PR_SET_DUMPABLE, 0), or it was started "
+     "set-user-ID), or a security module forbids it: tracing it needs CAP_SYS_PTRACE (run "
+     "aiotrace as root)"),
+    (0, {}, "it may be non-dumpable"),
+    (1, {}, "kernel.yama.ptrace_scope is 1: without CAP_SYS_PTRACE only a descendant can be "
+     "traced (start it with 'aiotrace run' or tracer.spawn(), run aiotrace as root, or set "
+     "kernel.yama.ptrace_scope=0; a program may also allow it with prctl(PR_SET_PTRACER))"),
+    (1, {"PPid": "100"}, "it may be non-dumpable"),   # a child: Yama lets it be
+    (2, {}, "kernel.yama.ptrace_scope is 2: only a process with CAP_SYS_PTRACE may trace "
+     "(run aiotrace as root)"),
+    (3, {}, "kernel.yama.ptrace_scope is 3: no process may be traced on this system (a "
+     "setting that only a reboot undoes)"),
+    (1, {"CapPrm": "0000000000001000"}, "it holds capabilities aiotrace lacks (CAP_NET_ADMIN):"
+     " tracing it needs CAP_SYS_PTRACE (run aiotrace as root)"),
+    (None, {"TracerPid": "301"}, 'it is already traced, by process 300 ("gdb"); a thread '
+     "has one tracer at a time: stop the other tracer (or detach it) first"),
+    (None, {"State": "Z (zombie)", "PPid": "42"}, "it has exited (a zombie, until its "
+     "parent, pid 42, reaps it): there is nothing left to trace"),
+    (None, {"Kthread": "1"}, "it is a kernel thread, and kernel threads cannot be traced"),
+    (None, {"Tgid": "100"}, "it is a thread of this very process, which cannot trace itself"),
+]
+
+
+@pytest.mark.parametrize("yama,fields,says", _ATTACH_MESSAGES,
+                         ids=[f"yama={y}-{'-'.join(f) or 'same user'}"
+                              for y, f, _ in _ATTACH_MESSAGES])
+def test_attach_denied_messages(yama, fields, says, tmp_path):
+    """Why an attach was refused, from /proc's facts (a directory laid out as /proc): the
+    real cause, and Yama only when it is there and applies."""
+    _fake_proc(tmp_path, yama, **fields)
+    message = _attach_message(200, errno.EPERM, str(tmp_path))
+    assert message.startswith('cannot trace pid 200 ("victim"): ' + says), message
+    if yama is None or "yama" not in says:
+        assert "yama" not in message
+
+
+def test_attach_denied_message_quotes_names(tmp_path):
+    _fake_proc(tmp_path, None, Name="v\x1b]0;x\x07", TracerPid="301")
+    (tmp_path / "301" / "status").write_text("Name:\tg\x1b[2J\nTgid:\t300\n")
+    message = _attach_message(200, errno.EPERM, str(tmp_path))
+    assert message.startswith('cannot trace pid 200 ("v\\u001b]0;x\\u0007"): it is already '
+                              'traced, by process 300 ("g\\u001b[2J")')
 
 
 # -- -c ----------------------------------------------------------------------------------
