@@ -413,6 +413,30 @@ async def test_spawn_failures_name_the_path(tmp_path):
         assert e.value.errno == 8  # ENOEXEC, reported by the child's failed execve
 
 
+@pytest.mark.parametrize("argv,kw,error,match", [
+    (["echo", "a\0b"], {}, ValueError, r"argv\[1\]: .* contains a NUL"),
+    (["ec\0ho"], {}, ValueError, r"argv\[0\]: .* contains a NUL"),
+    ([b"echo", b"\0"], {}, ValueError, r"argv\[1\]: .* contains a NUL"),
+    (["echo"], {"env": {"A\0": "1"}}, ValueError, r"env \(a name\): .* contains a NUL"),
+    (["echo"], {"env": {"A": "1\0"}}, ValueError, r"env\['A'\]: .* contains a NUL"),
+    (["echo"], {"env": {"A=B": "1"}}, ValueError, "'A=B' is not a variable name"),
+    (["echo"], {"env": {"": "1"}}, ValueError, "'' is not a variable name"),
+    (["echo"], {"env": {"A": 1}}, TypeError, r"env\['A'\] takes a str, bytes"),
+    (["echo"], {"cwd": "/tmp\0x"}, ValueError, "cwd: .* contains a NUL"),
+], ids=["argv", "argv0", "bytes", "env-name", "env-value", "env-equals", "env-empty",
+        "env-int", "cwd"])
+async def test_spawn_refuses_nul_bytes(argv, kw, error, match, target):
+    """What execve cannot take is refused before the fork, with what is wrong (the child's
+    execve failed with "Exec format error" before, or "No such file" for argv[0]). The
+    tracer goes on."""
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(error, match=match):
+            await tracer.spawn(argv, stdout=subprocess.DEVNULL, **kw)
+        proc = await tracer.spawn([target("getppid_loop"), "1"], env={b"A": b"1"})
+        proc.resume()
+        assert await proc.wait() == 0
+
+
 async def test_spawn_failure_in_the_child_says_which_step(tmp_path, target):
     """A cwd that does not exist is reported as such, not as a program not found."""
     missing = tmp_path / "no-such-dir"
