@@ -363,6 +363,9 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt.startswith("="):
         _qualify(opts, opt[1:] + "=" + (arg or ""))
     elif opt == "E":
+        if (arg or "").startswith("="):   # (Python's execve cannot pass "=VALUE")
+            raise UsageError(f"-E '{arg}': an environment variable needs a name (-E VAR=VALUE "
+                             "sets it, -E VAR removes it)")
         opts.env.append(arg or "")
     elif opt == "json":
         opts.json = True

@@ -1413,6 +1413,8 @@ ERRORS = [
     (["run", "--quiet", "-q", "true"],
      "aiotrace: -q and -e quiet/--quiet cannot be provided simultaneously",
      ["--quiet", "-q", "true"]),
+    (["run", "-E", "=x", "true"], "aiotrace: -E '=x': an environment variable needs a name",
+     None),
     # numbers as strace reads them: ASCII digits, in range
     (["run", "-s", "1073741824", "true"], "aiotrace: invalid -s argument: '1073741824'",
      ["-s", "1073741824", "true"]),
