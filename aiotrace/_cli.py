@@ -884,6 +884,13 @@ async def _run(s: _Session) -> tuple[str, int]:
             restore()
             raise
         try:
+            if isinstance(p, SeparatePrinter):
+                try:   # (strace opens it as it starts tracing, and stops if it cannot)
+                    p.open_file(proc.pid)
+                except OSError as exc:
+                    s.err.write(f"{PROG}: Can't fopen '{o.output}.{proc.pid}': "
+                                f"{exc.strerror}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
                 if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
@@ -955,6 +962,14 @@ async def _attach(s: _Session) -> tuple[str, int]:
         s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
         _warn_seccomp_without_follow(s)
     p = s.printer
+    if isinstance(p, SeparatePrinter):
+        for pid in o.pids:   # (FILE.PID: before attaching, as strace stops if it cannot)
+            try:
+                p.open_file(pid)
+            except OSError as exc:
+                s.err.write(f"{PROG}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
+                p.finish()
+                return "exit", 1
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []
         procs: list[aiotrace.Process] = []

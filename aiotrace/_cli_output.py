@@ -1097,6 +1097,14 @@ class SeparatePrinter:
         self.live[tid] = pid
         self._printer(tid)
 
+    def open_file(self, tid: int) -> None:
+        """Open ``FILE.TID`` now (as strace does for a process it starts tracing);
+        raises OSError if it cannot be."""
+        if tid not in self.fds:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
+                os.O_APPEND if self.append else os.O_TRUNC)
+            self.fds[tid] = os.open("%s.%d" % (self.base, tid), flags, 0o666)
+
     def message(self, text: str) -> None:
         self.err.append(text)
 
@@ -1133,12 +1141,8 @@ class SeparatePrinter:
             p.out.clear()
             name = "%s.%d" % (self.base, tid)
             try:
-                fd = self.fds.get(tid)
-                if fd is None:
-                    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
-                        os.O_APPEND if self.append else os.O_TRUNC)
-                    fd = self.fds[tid] = os.open(name, flags, 0o666)
-                emit(parts, functools.partial(_write_all, fd))
+                self.open_file(tid)
+                emit(parts, functools.partial(_write_all, self.fds[tid]))
             except OSError as exc:   # (the text is lost; said once per kind of error)
                 if exc.errno != self.failing:
                     self.err.append("aiotrace: %s: %s\n" % (name, exc.strerror))

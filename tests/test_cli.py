@@ -1415,6 +1415,11 @@ ERRORS = [
      ["--quiet", "-q", "true"]),
     (["run", "-E", "=x", "true"], "aiotrace: -E '=x': an environment variable needs a name",
      None),
+    # -ff -o FILE where FILE.PID cannot be made: as strace, nothing runs (it says the pid)
+    (["run", "-ff", "-o", "/nonexistent/x", "true"], "aiotrace: Can't fopen '/nonexistent/x.",
+     None),
+    (["-ff", "-o", "/nonexistent/x", "-p", "1"],
+     "aiotrace: Can't fopen '/nonexistent/x.1': No such file or directory", None),
     # numbers as strace reads them: ASCII digits, in range
     (["run", "-s", "1073741824", "true"], "aiotrace: invalid -s argument: '1073741824'",
      ["-s", "1073741824", "true"]),
