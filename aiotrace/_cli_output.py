@@ -487,7 +487,7 @@ def _dump_iov(dump: Dump, mem: Any, iov: int, count: int, total: int) -> None:
 
 _DUMP_KEPT = 1 << 16    # the bytes of a dump kept in memory; beyond, in a temporary file
 _DUMP_COPY = 1 << 20    # bytes copied from the tracee to that file at a time
-_DUMP_CHUNK = 1 << 16   # bytes made into text at a time (a multiple of 16 lines of 4096)
+_DUMP_CHUNK = 1 << 16   # bytes made into text at a time (_hexdump's chunks start at multiples)
 
 
 class _NoSpool(Exception):
@@ -501,8 +501,8 @@ class Dump:
     the dump is 5 times larger as text: so a dump is kept as bytes, not text, and, past
     its first 64 KiB, in an unnamed temporary file rather than in memory (copied from
     the stopped thread 1 MiB at a time). Its text is made 64 KiB of bytes at a time, as
-    it is written out (``emit``). A 128 MiB write took 2.16 GB and 34 s before, as text.
-    The file goes when the dump does (written out, or left out by a filter)."""
+    it is written out (``emit``): a 128 MiB write once took 2 GB, as text. The file goes
+    when the dump does (written out, or left out by a filter)."""
 
     __slots__ = ("parts", "file", "kept", "spooled")
 
@@ -575,7 +575,10 @@ class Dump:
                 if data is not None:
                     piece = data[base:base + n]
                 else:
-                    piece = os.pread(self.file.fileno(), n, offset + base)
+                    try:
+                        piece = os.pread(self.file.fileno(), n, offset + base)
+                    except OSError:   # (the temporary file failed us: the rest is lost)
+                        return
                 yield _hexdump(piece, base, width)
 
 
