@@ -1159,8 +1159,24 @@ def _aiotrace_error(exc: BaseException) -> BaseException | None:
     return None
 
 
+def _hold_standard_fds() -> None:
+    """A closed stdin, stdout or stderr is opened on /dev/null, close-on-exec: otherwise
+    the tracer's own pipes and its event loop's epoll would get those numbers, and the
+    trace, written to 2, would go into one of them. (Close-on-exec: the program still
+    finds it closed, as it would untraced.)"""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+            if null != fd:
+                os.dup2(null, fd, inheritable=False)
+                os.close(null)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
+    _hold_standard_fds()
     args = sys.argv[1:] if argv is None else list(argv)
     err = _Out(2)
     try:

@@ -1848,6 +1848,24 @@ def test_trace_on_a_stderr_that_cannot_be_written(tracer_loop, target):
     assert (r.returncode, r.stdout.count("\n")) == (0, 300)
 
 
+@pytest.mark.parametrize("closing", ["2>&-", "<&- >&- 2>&-"])
+def test_closed_standard_descriptors(closing, tracer_loop, tmp_path):
+    """aiotrace started with stderr (or stdin, stdout and stderr) closed: the trace file
+    (-o) is not given descriptor 2 (a message for stderr went into it), nor are the
+    tracer's pipes; the program finds them closed, as it would untraced."""
+    closed = ["sh", "-c", f'exec "$@" {closing}', "sh"]
+    prog = ["sh", "-c", "ls /proc/$$/fd > " + str(tmp_path / "fds")]
+    r = subprocess.run([*closed, *prog], timeout=TIMEOUT)
+    untraced = (tmp_path / "fds").read_text()
+    trace = tmp_path / "trace"
+    r = subprocess.run([*closed, *AIOTRACE, "run", "--seccomp-bpf", "-o", str(trace), "-e",
+                        "trace=none", "-e", "signal=none", "--", *prog], timeout=TIMEOUT)
+    assert r.returncode == 0
+    assert trace.read_text() == "+++ exited with 0 +++\n"
+    assert (tmp_path / "fds").read_text() == untraced
+    assert "2\n" not in untraced.splitlines(keepends=True)
+
+
 # -- the layout rules, on synthetic events (no process involved) -----------------------------
 
 
