@@ -1340,7 +1340,7 @@ async def test_interrupt_of_a_thread_that_makes_syscalls(target, tracer_loop):
         kinds = []
         since = 0   # events since the last interrupt()
         async with events:
-            with anyio.fail_after(20):
+            with anyio.fail_after(30):
                 async for ev in events:
                     kinds.append(ev.kind)
                     since += 1
