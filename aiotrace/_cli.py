@@ -38,9 +38,10 @@ from ._cli_filter import (
     parse_syscall_set, selectors_keys,
 )
 from ._core._ffi import current_cpu
-from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter
+from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
 from ._core._syscalls import ALL_KEYS, key_selectors
 from ._decode import format_entry
+from ._decode._quote import quote
 
 PROG = "aiotrace"
 
@@ -136,6 +137,7 @@ class Options:
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
     quiet: frozenset[str] | None = None  # None: not given
+    quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
     trace: frozenset[str] | None = None  # None: every call
     signals: frozenset[int] | None = None
     status: frozenset[str] | None = None
@@ -172,8 +174,9 @@ _LONG = {
     "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
     "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
     "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
-    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"), "quiet": ("optional", "q"),
-    "silent": ("optional", "q"), "silence": ("optional", "q"),
+    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
+    "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
+    "silence": ("optional", "=quiet"),
     "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
@@ -185,26 +188,44 @@ _LONG = {
 }
 
 
-def _int_arg(opt: str, text: str, minimum: int = 0) -> int:
-    try:
-        v = int(text, 10)
-    except ValueError:
-        v = minimum - 1
-    if v < minimum:
+_INT_MAX = (1 << 31) - 1
+_STRSIZE_MAX = (1 << 30) - 1   # strace 6.1's largest -s
+_C_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)0*([0-9]+)")
+
+
+def c_uint(text: str, limit: int = _INT_MAX) -> int | None:
+    """A number as strace reads one (strtol in base 10: white space, a sign, ASCII
+    digits and nothing after them) if it is in 0..*limit*, else None."""
+    m = _C_NUMBER.fullmatch(text)
+    if m is None or len(m.group(2)) > len(str(limit)):
+        return None
+    v = int(m.group(2))
+    if m.group(1) == "-" and v:
+        return None
+    return v if v <= limit else None
+
+
+def _int_arg(opt: str, text: str, limit: int = _INT_MAX) -> int:
+    v = c_uint(text, limit)
+    if v is None:
         raise UsageError(f"invalid -{opt} argument: '{text}'", hint=True)
     return v
 
 
 def _pid_args(text: str) -> list[int]:
+    """strace's -p list: process ids (1 to INT_MAX) each followed by one comma, space,
+    tab or newline, the last one by nothing or by one of those."""
     out = []
-    for word in re.split(r"[,\s]+", text.strip()):
-        if not word:
-            continue
-        if not word.isdigit() or int(word) <= 0:
+    rest = text
+    while rest:
+        m = re.match(r"([^, \t\n]*)[, \t\n]?", rest)
+        assert m is not None
+        word = m.group(1)
+        pid = c_uint(word) if word[:1].isdigit() or word[:1] == "+" else None
+        if not pid:
             raise UsageError(f"Invalid process id: '{word}'")
-        out.append(int(word))
-    if not out:
-        raise UsageError(f"Invalid process id: '{text}'")
+        out.append(pid)
+        rest = rest[m.end():]
     return out
 
 
@@ -226,12 +247,17 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.status = parse_status_set(value)
         elif key in ("quiet", "silent", "silence", "q"):
             opts.quiet = parse_quiet_set(value)
+            opts.quiet_set = True
         elif key == "inject":
             from .engines import parse_inject
             try:
                 opts.injects.append(parse_inject(value, expand=_inject_expand))
-            except SetError as exc:
-                raise SetError(f"invalid inject argument '{value}': {exc}") from None
+            except ValueError as exc:   # (said as strace says it: the argument as given)
+                reason = str(exc)
+                given = f"invalid inject argument {value!r}: "
+                if reason.startswith(given):
+                    reason = reason[len(given):]
+                raise SetError(f"invalid inject argument '{value}': {reason}") from None
         elif key in ("decode-fds", "decode_fds"):
             kinds = {k.strip() for k in value.split(",")}
             if value in ("none", "!all"):
@@ -276,7 +302,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         assert arg is not None
         opts.pids.extend(_pid_args(arg))
     elif opt == "s":
-        opts.strsize = _int_arg("s", arg or "")
+        opts.strsize = _int_arg("s", arg or "", _STRSIZE_MAX)
     elif opt == "a":
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
@@ -321,14 +347,13 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt == "w":
         pass   # -c measures wall-clock time already
     elif opt == "q":
-        if arg is not None:
-            opts.quiet = parse_quiet_set(arg)
-        else:
-            n = counts[opt]
-            opts.quiet = frozenset({"attach", "personality"} if n == 1 else
-                                   {"attach", "personality", "exit"} if n == 2 else
-                                   {"attach", "personality", "exit", "thread-execve",
-                                    "path-resolution"})
+        n = counts[opt]
+        opts.quiet = frozenset({"attach", "personality"} if n == 1 else
+                               {"attach", "personality", "exit"} if n == 2 else
+                               {"attach", "personality", "exit", "thread-execve",
+                                "path-resolution"})
+    elif opt == "=quiet" and arg is None:   # --quiet alone: -e quiet=attach,personality
+        _qualify(opts, "quiet=attach,personality")
     elif opt == "z":
         opts.status = frozenset({"successful"})
     elif opt == "Z":
@@ -338,13 +363,16 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
     elif opt.startswith("="):
         _qualify(opts, opt[1:] + "=" + (arg or ""))
     elif opt == "E":
+        if (arg or "").startswith("="):   # (Python's execve cannot pass "=VALUE")
+            raise UsageError(f"-E '{arg}': an environment variable needs a name (-E VAR=VALUE "
+                             "sets it, -E VAR removes it)")
         opts.env.append(arg or "")
     elif opt == "json":
         opts.json = True
     elif opt == "seccomp":
         opts.seccomp = True
     elif opt == "tracer-cpu":
-        if arg not in ("auto", "any") and not (arg or "").isdigit():
+        if arg not in ("auto", "any") and c_uint(arg or "") is None:
             raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
                              "or any)", hint=True)
         opts.tracer_cpu = arg or "any"
@@ -450,6 +478,11 @@ def parse_args(args: list[str]) -> Options:
         positional.append(a)
     if opts.help or opts.version:
         return opts
+    if counts.get("q") and opts.quiet_set:
+        raise UsageError("-q and -e quiet/--quiet cannot be provided simultaneously")
+    if opts.follow >= 2 and opts.summary is not None:
+        raise UsageError("(-c/--summary-only or -C/--summary) and -ff/--output-separately "
+                         "are mutually exclusive", hint=True)
     if opts.mode is None and opts.pids:
         opts.mode = "attach"
     if opts.mode == "attach":
@@ -484,19 +517,32 @@ def parse_args(args: list[str]) -> Options:
 
 
 class _Out:
-    """Blocking writes of text to a file descriptor; stops at EPIPE."""
+    """Blocking writes of text to a file descriptor; stops at EPIPE.
 
-    def __init__(self, fd: int) -> None:
+    Any other error (a full disk, ``-o /dev/full``, an I/O error) loses the text that
+    could not be written and is said on *err* (``aiotrace: FILE: No space left on
+    device``, as strace says it), once until the next write that works: the program
+    goes on, and so does tracing, as with strace."""
+
+    def __init__(self, fd: int, name: str | None = None, err: _Out | None = None) -> None:
         self.fd = fd
+        self.name = name
+        self.err = err
         self.broken = False
+        self.failing = 0   # the errno of the last write, when it failed
 
     def write(self, text: str) -> None:
         if not text or self.broken:
             return
-        data = memoryview(text.encode("utf-8", "surrogateescape"))
-        while data:
+        self.write_bytes(text.encode("utf-8", "surrogateescape"))
+
+    def write_bytes(self, data: bytes | bytearray | memoryview) -> None:
+        if self.broken:
+            return
+        view = memoryview(data)
+        while view:
             try:
-                k = os.write(self.fd, data)
+                k = os.write(self.fd, view)
             except BlockingIOError:
                 import select
                 select.select([], [self.fd], [])
@@ -506,7 +552,13 @@ class _Out:
             except BrokenPipeError:
                 self.broken = True
                 return
-            data = data[k:]
+            except OSError as exc:
+                if exc.errno != self.failing and self.err is not None:
+                    self.err.write(f"{PROG}: {self.name}: {exc.strerror}\n")
+                self.failing = exc.errno or -1
+                return
+            self.failing = 0
+            view = view[k:]
 
 
 _FLUSH_DELAY = 0.02   # seconds a finished line may wait to be written with the next ones
@@ -614,16 +666,11 @@ class _Session:
         if p is None:
             return
         if isinstance(p, SeparatePrinter):
-            try:
-                p.flush_files()
-            except OSError as exc:
-                if not self._internal_errors:
-                    self.err.write(f"{PROG}: {exc}\n")
-                self._internal_errors += 1
+            p.flush_files()
         elif p.out:
-            text = "".join(p.out)
+            parts = p.out[:]
             p.out.clear()
-            self.out.write(text)
+            emit(parts, self.out.write_bytes)
         if p.err:
             text = "".join(p.err)
             p.err.clear()
@@ -837,6 +884,13 @@ async def _run(s: _Session) -> tuple[str, int]:
             restore()
             raise
         try:
+            if isinstance(p, SeparatePrinter):
+                try:   # (strace opens it as it starts tracing, and stops if it cannot)
+                    p.open_file(proc.pid)
+                except OSError as exc:
+                    s.err.write(f"{PROG}: Can't fopen '{o.output}.{proc.pid}': "
+                                f"{exc.strerror}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
             if p is not None and s.decoder is not None:
                 p.add_thread(proc.pid, proc.pid)
                 if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
@@ -908,6 +962,14 @@ async def _attach(s: _Session) -> tuple[str, int]:
         s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
         _warn_seccomp_without_follow(s)
     p = s.printer
+    if isinstance(p, SeparatePrinter):
+        for pid in o.pids:   # (FILE.PID: before attaching, as strace stops if it cannot)
+            try:
+                p.open_file(pid)
+            except OSError as exc:
+                s.err.write(f"{PROG}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
+                p.finish()
+                return "exit", 1
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []
         procs: list[aiotrace.Process] = []
@@ -1029,10 +1091,14 @@ def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
         return (True, frozenset()) if neg else None
     fds = set()
     for item in body.split(","):
-        item = item.strip()
-        if not item.isdigit():
+        if not item:
+            continue   # (strace skips empty items)
+        fd = c_uint(item)
+        if fd is None:
             raise SetError(f"invalid descriptor '{item}'")
-        fds.add(int(item))
+        fds.add(fd)
+    if not fds:
+        raise SetError(f"invalid descriptor '{value}'")
     return (neg, frozenset(fds))
 
 
@@ -1048,8 +1114,9 @@ def _trace_paths(paths: list[str], err: _Out) -> frozenset[bytes] | None:
             real = os.path.realpath(p, strict=True)
         except OSError:
             continue
-        if real != p:
-            err.write(f'{PROG}: Requested path "{p}" resolved into "{real}"\n')
+        if real != p:   # (quoted as strace quotes them: a name may hold any byte)
+            err.write(f"{PROG}: Requested path {quote(os.fsencode(p))} resolved into "
+                      f"{quote(os.fsencode(real))}\n")
             out.add(os.fsencode(real))
     return frozenset(out)
 
@@ -1063,12 +1130,12 @@ def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:
             return None
         cpu = current_cpu()
         return cpu if cpu in allowed else min(allowed)
-    cpu = int(choice)
-    if cpu not in allowed:
+    number = c_uint(choice)   # (a number: checked by parse_args)
+    if number not in allowed:
         cpus = ",".join(map(str, sorted(allowed)))
-        raise UsageError(f"--tracer-cpu={cpu}: aiotrace may not run on CPU {cpu} (it may use "
-                         f"{cpus}; or give auto or any)")
-    return cpu
+        raise UsageError(f"--tracer-cpu={number}: aiotrace may not run on CPU {number} (it "
+                         f"may use {cpus}; or give auto or any)")
+    return number
 
 
 def _tty_state() -> Any:
@@ -1092,8 +1159,24 @@ def _aiotrace_error(exc: BaseException) -> BaseException | None:
     return None
 
 
+def _hold_standard_fds() -> None:
+    """A closed stdin, stdout or stderr is opened on /dev/null, close-on-exec: otherwise
+    the tracer's own pipes and its event loop's epoll would get those numbers, and the
+    trace, written to 2, would go into one of them. (Close-on-exec: the program still
+    finds it closed, as it would untraced.)"""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+            if null != fd:
+                os.dup2(null, fd, inheritable=False)
+                os.close(null)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
+    _hold_standard_fds()
     args = sys.argv[1:] if argv is None else list(argv)
     err = _Out(2)
     try:
@@ -1122,7 +1205,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
         return 1
-    out = _Out(fd)
+    out = err if fd == 2 else _Out(fd, opts.output, err)
     tty = _tty_state()
     session = _Session(opts, out, err)
     if cpu is not None:

@@ -191,8 +191,8 @@ def expand_token(token: str) -> set[str]:
         found = {n for n in cls if n in ALL_NAMES}
     elif token in _BARE_CLASSES:
         found = {n for n in CLASSES[token] if n in ALL_NAMES}
-    elif token.isdigit():
-        nr = int(token)
+    elif token.isascii() and token.isdigit():
+        nr = int(token) if len(token.lstrip("0")) <= 9 else -1   # (-1: no call has it)
         found = {f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
                  if nr in table and (pers is None or pers == abi)}
         if not found:
@@ -259,7 +259,7 @@ def signal_number(text: str) -> int | None:
     """A signal name (any case, with or without ``SIG``) or a decimal number in 0..255, as
     strace accepts them (numbers outside 1..64 are valid but match no signal)."""
     if text.isdigit() and text.isascii():
-        n = int(text, 10)
+        n = int(text, 10) if len(text.lstrip("0")) <= 9 else 256
         return n if n <= 255 else None
     name = text.upper()
     if not name.startswith("SIG"):

@@ -30,11 +30,13 @@ strace's layout rules reproduced here (strace 6.1, ``printleader``,
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import struct
+import tempfile
 import time
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
 from ._cli_filter import signal_name
@@ -43,9 +45,12 @@ from ._core._syscalls import ABI_CODES, ABI_MODES, make_key
 from ._decode import (
     SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
+from ._decode._ctx import FdText
 from ._decode._kinds import DIRFD, FD, PATH
+from ._decode._quote import annotate_path
 
-__all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
+__all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "Dump", "emit", "split_args",
+           "death_text"]
 
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15
@@ -59,6 +64,7 @@ _PLAIN_DUMPS = {"read", "write", "pread64", "pwrite64", "recvfrom", "sendto"}   
 _MSG_CALLS = {"recvmsg", "sendmsg"}                                           # (msghdr)
 _CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
 _ERESTART_RESTARTBLOCK = 516
+_PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 # ptrace(2) requests made from the capture function, which runs on the tracer thread
@@ -235,7 +241,9 @@ class Decoder:
                     made.append((i, "retval", s if n is None else n))
                 else:
                     made.append((i, "arg", lenarg[0], s if n is None else n))
-            out[name] = made
+            # (a larger -s than a copy takes: that call is decoded at its stop instead)
+            if all(c[-1] <= _PREFETCH_MAX for c in made):
+                out[name] = made
         return out
 
     def expect_exec(self, pid: int, text: str, t0: int) -> None:
@@ -243,37 +251,52 @@ class Decoder:
         self.pending_exec[pid] = (text, t0)
 
     def _fd_path(self, fd: int) -> str | None:
+        """-y: what a descriptor is open on. readlink marks a deleted file with a
+        " (deleted)" after its path, which the printer moves after the brackets
+        (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
+        the mark is the file's name when the path leads to the very file that is open.
+        The working directory is shown as readlink says, mark or not (strace does)."""
         try:
             if fd == -100:
-                return os.readlink("/proc/%d/cwd" % self._tid)
-            link = os.readlink("/proc/%d/fd/%d" % (self._tid, fd))
+                return FdText(annotate_path(os.readlink("/proc/%d/cwd" % self._tid)))
+            proc = "/proc/%d/fd/%d" % (self._tid, fd)
+            link = os.readlink(proc)
         except OSError:
             return None
+        deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            return fd_details(self._tid, fd, link) or link
+            details = fd_details(self._tid, fd, link, deleted=deleted)
+            if details is not None:
+                return details
+        if link.endswith(_DELETED) and not deleted:
+            return FdText(annotate_path(link))   # (printed as it is)
         return link
 
-    def _dump(self, name: str, args: Any, retval: int, mem: Any, abi: str = "x86_64") -> str:
-        """-e read=/write=: the bytes a call moved, as strace's hex dump lines."""
+    def _dump(self, name: str, args: Any, retval: int, mem: Any,
+              abi: str = "x86_64") -> Dump | None:
+        """-e read=/write=: the bytes a call moved, for strace's hex dump lines."""
         kind = _DUMPED_CALLS.get(name)
         if kind is None or retval <= 0 or mem is None or self.dumps is None:
-            return ""
+            return None
         if abi != "x86_64" and name not in _PLAIN_DUMPS:
-            return ""   # (iovec and msghdr have other layouts there)
+            return None   # (iovec and msghdr have other layouts there)
         which = self.dumps[kind]
         fd = args[0] & 0xFFFFFFFF
         if which is None or (fd in which[1]) == which[0]:
-            return ""
+            return None
+        dump = Dump()
         try:
             if name in _IOV_CALLS:
-                return _dump_iov(mem, args[1], args[2], retval)
-            if name in _MSG_CALLS:
+                _dump_iov(dump, mem, args[1], args[2], retval)
+            elif name in _MSG_CALLS:
                 iov, iovlen = struct.unpack("<QQ", mem.read(args[1] + 16, 16))
-                return _dump_iov(mem, iov, iovlen, retval)
-            data = mem.read(args[1], min(retval, args[2]))
+                _dump_iov(dump, mem, iov, iovlen, retval)
+            else:
+                dump.copy(mem, args[1], min(retval, args[2]))
         except (OSError, struct.error):
-            return ""
-        return hexdump(data)
+            if not dump.parts:
+                return None
+        return dump
 
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
@@ -375,7 +398,7 @@ class Decoder:
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
                                     success=success, abi=abi)
-            dump = self._dump(name, ev.args, ev.retval, mem, abi) if self.dumps else ""
+            dump = self._dump(name, ev.args, ev.retval, mem, abi) if self.dumps else None
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop
@@ -438,31 +461,199 @@ def _at64(names: frozenset[str]) -> frozenset[str]:
     return frozenset(n + "@64" for n in names)
 
 
-def _dump_iov(mem: Any, iov: int, count: int, total: int) -> str:
+_DELETED = " (deleted)"
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether the paths *a* and *b* lead to the same file."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _dump_iov(dump: Dump, mem: Any, iov: int, count: int, total: int) -> None:
     """A vectored call's dump: ``* N bytes in buffer I`` and its bytes, buffer by buffer,
     until *total* bytes; like strace, it stops at the first empty buffer."""
-    out = []
     for i in range(min(count, 1024)):
         base, length = struct.unpack("<QQ", mem.read(iov + 16 * i, 16))
         n = min(length, total)
         if n <= 0:
             break
-        out.append(" * %d bytes in buffer %d\n" % (n, i) + hexdump(mem.read(base, n)))
+        dump.copy(mem, base, n, " * %d bytes in buffer %d\n" % (n, i))
         total -= n
-    return "".join(out)
 
 
-def hexdump(data: bytes) -> str:
-    """strace's dump of I/O data: 16 bytes a line, offset, hex in two groups, text."""
-    out = []
-    for off in range(0, len(data), 16):
-        chunk = data[off:off + 16]
-        h = " ".join("%02x" % b for b in chunk[:8])
-        if len(chunk) > 8:
-            h += "  " + " ".join("%02x" % b for b in chunk[8:])
-        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
-        out.append(" | %05x  %-48s  %-16s |\n" % (off, h, text))
-    return "".join(out)
+_DUMP_KEPT = 1 << 16    # the bytes of a dump kept in memory; beyond, in a temporary file
+_DUMP_COPY = 1 << 20    # bytes copied from the tracee to that file at a time
+_DUMP_CHUNK = 1 << 16   # bytes made into text at a time (_hexdump's chunks start at multiples)
+
+
+class _NoSpool(Exception):
+    pass
+
+
+class Dump:
+    """-e read=/write=: the bytes one call moved, to be shown as strace's hex dump.
+
+    The program decides how many bytes a call moves (a single write can move 2 GiB), and
+    the dump is 5 times larger as text: so a dump is kept as bytes, not text, and, past
+    its first 64 KiB, in an unnamed temporary file rather than in memory (copied from
+    the stopped thread 1 MiB at a time). Its text is made 64 KiB of bytes at a time, as
+    it is written out (``emit``): a 128 MiB write once took 2 GB, as text. The file goes
+    when the dump does (written out, or left out by a filter)."""
+
+    __slots__ = ("parts", "file", "kept", "spooled")
+
+    def __init__(self) -> None:
+        # (header, bytes or None for a range of the file, its offset there, size)
+        self.parts: list[tuple[str, bytes | None, int, int]] = []
+        self.file: Any = None
+        self.kept = 0
+        self.spooled = 0
+
+    def copy(self, mem: Any, addr: int, n: int, header: str = "") -> None:
+        """Keep *n* bytes at *addr* of the stopped thread (fewer where its memory ends).
+        Raises OSError if none can be read."""
+        if self.kept + n > _DUMP_KEPT:
+            start = self.spooled
+            try:
+                size = self._spool(mem, addr, n)
+            except _NoSpool:
+                pass   # no temporary file to be had, or it is full: kept in memory
+            else:
+                self.parts.append((header, None, start, size))
+                return
+        data = mem.read(addr, n)
+        self.kept += len(data)
+        self.parts.append((header, data, 0, len(data)))
+
+    def _spool(self, mem: Any, addr: int, n: int) -> int:
+        """Copy the bytes to the end of the file; returns how many (OSError if none could
+        be read, _NoSpool if the file cannot be made or written)."""
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="aiotrace-dump-")
+            fd = self.file.fileno()
+        except OSError:
+            raise _NoSpool from None
+        start = self.spooled
+        done = 0
+        while done < n:
+            want = min(_DUMP_COPY, n - done)
+            try:
+                data = mem.read(addr + done, want)
+            except OSError:
+                if done == 0:
+                    raise
+                break
+            view = memoryview(data)
+            at = start + done
+            try:
+                while view:
+                    k = os.pwrite(fd, view, at)
+                    view = view[k:]
+                    at += k
+            except OSError:
+                raise _NoSpool from None
+            done += len(data)
+            if len(data) < want:
+                break
+        self.spooled = start + done
+        return done
+
+    def chunks(self) -> Iterator[bytes]:
+        """The dump's text, as strace prints it, a piece at a time."""
+        for header, data, offset, size in self.parts:
+            if header:
+                yield header.encode()
+            # strace: the offsets as wide as the last line's needs, 5 hex digits at least
+            width = max(5, len("%x" % ((size - 1) & ~15))) if size else 5
+            for base in range(0, size, _DUMP_CHUNK):
+                n = min(_DUMP_CHUNK, size - base)
+                if data is not None:
+                    piece = data[base:base + n]
+                else:
+                    try:
+                        piece = os.pread(self.file.fileno(), n, offset + base)
+                    except OSError:   # (the temporary file failed us: the rest is lost)
+                        return
+                yield _hexdump(piece, base, width)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def emit(parts: list[Any], write: Callable[[bytes], None]) -> None:
+    """Write printer output out: text, and dumps made into text a chunk at a time."""
+    text: list[str] = []
+    for part in parts:
+        if type(part) is str:
+            text.append(part)
+            continue
+        if text:
+            write("".join(text).encode("utf-8", "surrogateescape"))
+            text.clear()
+        for chunk in part.chunks():
+            write(chunk)
+    if text:
+        write("".join(text).encode("utf-8", "surrogateescape"))
+
+
+_PRINTABLE = bytes(b if 0x20 <= b < 0x7F else 0x2E for b in range(256))   # others: "."
+_LINES = _DUMP_CHUNK // 16
+_TEMPLATES: dict[int, bytes] = {}
+
+
+def _template(width: int) -> bytes:
+    """_LINES blank dump lines, their offsets' last 4 hex digits filled in (0000, 0010...
+    fff0: the same in every chunk, since chunks start at multiples of 64 KiB)."""
+    t = _TEMPLATES.get(width)
+    if t is None:
+        line = b" | " + b"0" * width + b"  " + b" " * 48 + b"  " + b" " * 16 + b" |\n"
+        out = bytearray(line * _LINES)
+        low = b"".join(b"%04x" % (16 * i) for i in range(_LINES))
+        for d in range(4):
+            out[3 + width - 4 + d::len(line)] = low[d::4]
+        t = _TEMPLATES[width] = bytes(out)
+    return t
+
+
+def _hexdump(data: bytes, base: int, width: int) -> bytes:
+    """strace's dump lines of *data*, found at offset *base* (a multiple of 64 KiB) of
+    its buffer: `` | OFFSET  xx xx xx xx xx xx xx xx  xx ... xx  TEXT |``, 16 bytes a
+    line. Column by column (extended slices of a template), not line by line: ten
+    times faster in CPython."""
+    full = len(data) // 16
+    size = 74 + width                       # the length of one line
+    out = bytearray(_template(width)[:full * size])
+    if full:
+        high = b"%0*x" % (width - 4, base >> 16)   # the offsets' other digits
+        for d in range(width - 4):
+            out[3 + d::size] = high[d:d + 1] * full
+        whole = data[:full * 16]
+        hexed = whole.hex().encode()
+        h0 = 5 + width
+        for j in range(16):
+            at = h0 + 3 * j + (j >= 8)
+            out[at::size] = hexed[2 * j::32]
+            out[at + 1::size] = hexed[2 * j + 1::32]
+        shown = whole.translate(_PRINTABLE)
+        t0 = h0 + 50
+        for j in range(16):
+            out[t0 + j::size] = shown[j::16]
+    rest = data[full * 16:]
+    if rest:   # the last line, shorter
+        h = " ".join("%02x" % b for b in rest[:8])
+        if len(rest) > 8:
+            h += "  " + " ".join("%02x" % b for b in rest[8:])
+        out += b" | %0*x  %-48s  %-16s |\n" % (width, base + full * 16, h.encode(),
+                                                rest.translate(_PRINTABLE))
+    return bytes(out)
 
 
 # -- the event-loop half ------------------------------------------------------------------
@@ -476,7 +667,7 @@ class _Layout:
         self.signals = signals             # None: every signal
         self.status = status               # None: every call, printed as it happens
         self.follow = follow
-        self.out: list[str] = []           # text for the trace output
+        self.out: list[Any] = []           # text (and Dumps) for the trace output
         self.err: list[str] = []           # "aiotrace: ..." messages for stderr
         self.live: dict[int, int] = {}     # traced tid -> pid
         self.hidden: set[int] = set()      # tids whose events strace would not see
@@ -701,7 +892,9 @@ class TextPrinter(_Layout):
         if self.syscall_times and t0 is not None:
             d = max(0, ev.time_ns - t0) // 1000
             s += " <%d.%06d>" % (d // 1000000, d % 1000000)
-        self.out.append(s + "\n" + dump)
+        self.out.append(s + "\n")
+        if dump is not None:
+            self.out.append(dump)
         self.open = None
 
     def _event_exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
@@ -853,7 +1046,10 @@ class JsonPrinter(_Layout):
         elif t is Exec:
             if ev.old_tid != tid and not self._superseded(ev):
                 return
-            self._obj(ev, "exec", filename=ev.filename, old_tid=ev.old_tid)
+            # (a file name is bytes: those that are not UTF-8 as \xNN, so that the line
+            # stays UTF-8 text; JSON escapes the control characters)
+            name = os.fsencode(ev.filename).decode("utf-8", "backslashreplace")
+            self._obj(ev, "exec", filename=name, old_tid=ev.old_tid)
         elif t is GroupStop:
             if self.signals is None or ev.signo in self.signals:
                 self._obj(ev, "group_stop", signal=signal_name(ev.signo))
@@ -885,6 +1081,7 @@ class SeparatePrinter:
         self.out: list[str] = []           # (unused: each printer has its own)
         self.dirty: set[int] = set()
         self.closing: list[int] = []
+        self.failing = 0                   # the errno of the last failed write
         probe = TextPrinter(**self.kw)
         self.quiet_attach = probe.quiet_attach
         self.quiet_exit = probe.quiet_exit
@@ -902,6 +1099,14 @@ class SeparatePrinter:
     def add_thread(self, tid: int, pid: int) -> None:
         self.live[tid] = pid
         self._printer(tid)
+
+    def open_file(self, tid: int) -> None:
+        """Open ``FILE.TID`` now (as strace does for a process it starts tracing);
+        raises OSError if it cannot be."""
+        if tid not in self.fds:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
+                os.O_APPEND if self.append else os.O_TRUNC)
+            self.fds[tid] = os.open("%s.%d" % (self.base, tid), flags, 0o666)
 
     def message(self, text: str) -> None:
         self.err.append(text)
@@ -935,16 +1140,16 @@ class SeparatePrinter:
             p = self.printers.get(tid)
             if p is None or not p.out:
                 continue
-            text = "".join(p.out)
+            parts = p.out[:]
             p.out.clear()
-            fd = self.fds.get(tid)
-            if fd is None:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (
-                    os.O_APPEND if self.append else os.O_TRUNC)
-                fd = self.fds[tid] = os.open("%s.%d" % (self.base, tid), flags, 0o666)
-            data = text.encode("utf-8", "surrogateescape")
-            while data:
-                data = data[os.write(fd, data):]
+            name = "%s.%d" % (self.base, tid)
+            try:
+                self.open_file(tid)
+                emit(parts, functools.partial(_write_all, self.fds[tid]))
+            except OSError as exc:   # (the text is lost; said once per kind of error)
+                if exc.errno != self.failing:
+                    self.err.append("aiotrace: %s: %s\n" % (name, exc.strerror))
+                self.failing = exc.errno or -1
         self.dirty.clear()
         for tid in self.closing:
             fd = self.fds.pop(tid, None)

@@ -30,8 +30,11 @@ _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
 
-def fd_details(tid: int, fd: int, link: str) -> FdText | None:
-    """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path."""
+def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> FdText | None:
+    """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
+    *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
+    if deleted is None:
+        deleted = link.endswith(" (deleted)")
     try:
         if link.startswith("socket:["):
             ino = int(link[8:-1])
@@ -45,7 +48,7 @@ def fd_details(tid: int, fd: int, link: str) -> FdText | None:
                     if line.startswith("Pid:"):
                         return FdText("pid:%s" % line.split()[1])
             return None
-        if link.startswith("/") and not link.endswith(" (deleted)"):
+        if link.startswith("/") and not deleted:
             st = os.stat("/proc/%d/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
                 "block" if stat.S_ISBLK(st.st_mode) else None

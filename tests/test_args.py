@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gc
 import os
 import socket
 import struct
@@ -75,6 +76,26 @@ def test_vm_read_of_our_own_memory(offset, n):
     assert got == data[offset:offset + n]
     # the next read does not see the previous one's bytes
     assert _ffi.vm_read(os.getpid(), ctypes.addressof(buf) + 1, 2) == data[1:3]
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_large_vm_read_and_write_leave_no_garbage(write):
+    """Beyond a page, vm_read and vm_write use a buffer of their own, freed when the call
+    returns: none is left for the garbage collector (a dump of a 64 MiB write once kept all
+    its 1 MiB buffers until the end, through reference cycles)."""
+    data = bytes(range(256)) * 64   # 16 KiB
+    buf = ctypes.create_string_buffer(data, len(data))
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            if write:
+                assert _ffi.vm_write(os.getpid(), ctypes.addressof(buf), data) == len(data)
+            else:
+                assert _ffi.vm_read(os.getpid(), ctypes.addressof(buf), len(data)) == data
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_vm_read_of_a_bad_address_raises():

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import time
 
 import anyio
 import pytest
@@ -246,12 +245,19 @@ def test_parse_inject_wants_a_string():
     ("0", 0), ("250", 250_000), ("+3", 3_000), ("2s", 2_000_000_000), ("100ms", 100_000_000),
     ("7us", 7_000), ("9ns", 9), ("1.5", 1_500), ("0.25s", 250_000_000), (".5ms", 500_000),
     ("1e3ns", 1_000), ("2.ms", 2_000_000),
+    # strace's strtoll/strtod: white space and a sign first, the int64 and double ranges
+    (" 5s", 5_000_000_000), ("-0", 0), ("-0.0s", 0), ("0e0s", 0), ("1e-300s", 0),
+    ("9223372036854775807ns", 9223372036854775807),
+    ("9223372036854775807s", 9223372036854775807 * 10**9), ("1e308s", 10**317),
 ])
 def test_parse_delay(text, ns):
     assert parse_delay(text) == ns
 
 
-@pytest.mark.parametrize("text", ["", "ms", "-1", "1h", "1 s", "1.2.3", "nan", "inf", "0x10"])
+@pytest.mark.parametrize("text", ["", "ms", "-1", "1h", "1 s", "1.2.3", "nan", "inf", "0x10",
+                                  "5s ", "-0.5", "infs", "1e", ".e3", "\u0663", "1_0",
+                                  "9223372036854775808ns", "99999999999999999999s", "1e400s",
+                                  "1e999999s", "1e-400", "1e-310s", "1" + "0" * 5000])
 def test_parse_delay_rejects(text):
     with pytest.raises(ValueError, match="non-negative number of microseconds"):
         parse_delay(text)
@@ -386,7 +392,6 @@ async def test_inject_errors_are_counted_by_an_observer(target, tmp_path):
 
 
 async def test_delay_enter_holds_the_thread(target, tmp_path):
-    t0 = time.monotonic()
     out, rc, (counts, done) = await run([target("timed_getppid")], tmp_path,
                                         count_syscalls, _engine(inject, "getppid:delay_enter=100ms"))
     m = re.fullmatch(r"getppid=(\d+) usecs=(\d+)\n", out)
@@ -394,7 +399,6 @@ async def test_delay_enter_holds_the_thread(target, tmp_path):
     assert int(m.group(1)) == PPID            # delayed, not tampered with
     assert int(m.group(2)) >= 100_000         # measured by the target itself
     assert counts["getppid"].time_ns >= 100_000_000   # and between the entry and exit stops
-    assert time.monotonic() - t0 < 10
 
 
 async def test_delay_exit_holds_the_thread(target, tmp_path):
@@ -406,9 +410,9 @@ async def test_delay_exit_holds_the_thread(target, tmp_path):
 
 
 async def test_a_delayed_thread_does_not_hold_the_others(target, tmp_path):
-    """While one process's call is delayed (for a minute), another process of the family
+    """While one process's call is delayed (for an hour), another process of the family
     makes all its calls: the delay is a task awaiting anyio.sleep, not a blocked engine.
-    Cancelling the injector then releases the delayed thread at once."""
+    Cancelling the injector then releases the delayed thread at once (the test ends)."""
     script = f"{target('fail_loop')} 1 & {target('getppid_loop')} 50; wait"
     exits: list[str] = []
     fchdir_held = anyio.Event()
@@ -451,16 +455,15 @@ async def test_a_delayed_thread_does_not_hold_the_others(target, tmp_path):
                 with anyio.CancelScope() as scope:
                     async with anyio.create_task_group() as inner:
                         done = await inner.start(
-                            _engine(inject, "fchdir:delay_enter=60s:when=1"), proc)
+                            _engine(inject, "fchdir:delay_enter=3600s:when=1"), proc)
                         proc.resume()
                         await loop_done.wait()
                         # all 50 calls of getppid_loop returned while fail_loop's fchdir
                         # is still held (its own getppid comes after it)
                         assert exits == ["getppid"] * 50 and done == {"fchdir": 1}
-                        t0 = time.monotonic()
                         scope.cancel()
-                rc = await proc.wait()
-                assert time.monotonic() - t0 < 5
+                with anyio.fail_after(30):   # (far less than the delay: it was released)
+                    rc = await proc.wait()
     assert rc == 0
     assert exits.count("fchdir") == 1 and exits.count("getppid") == 51
 
@@ -500,7 +503,8 @@ async def test_inject_in_a_followed_child(target, tmp_path):
 
 
 async def test_cancelled_injector_releases_a_delayed_thread(target, tmp_path):
-    """A thread held for a long delay runs at once when the injector is cancelled."""
+    """A thread held for a long delay (an hour) runs at once when the injector is
+    cancelled (the test ends)."""
     out_path = tmp_path / "stdout"
     with open(out_path, "wb") as f:
         async with aiotrace.open_tracer() as tracer:
@@ -520,16 +524,14 @@ async def test_cancelled_injector_releases_a_delayed_thread(target, tmp_path):
                 await tg.start(probe, proc)
                 with anyio.CancelScope() as scope:
                     async with anyio.create_task_group() as inner:
-                        await inner.start(_engine(inject, "getppid:delay_enter=60s"), proc)
+                        await inner.start(_engine(inject, "getppid:delay_enter=3600s"), proc)
                         proc.resume()
                         await held.wait()
-                        t0 = time.monotonic()
                         scope.cancel()
-                rc = await proc.wait()
-                elapsed = time.monotonic() - t0
+                with anyio.fail_after(30):   # (far less than the delay: it was released)
+                    rc = await proc.wait()
     out = out_path.read_text()
     assert rc == 0 and out.startswith(f"getppid={PPID} usecs=")
-    assert elapsed < 5
 
 
 async def test_inject_needs_rules(target, tmp_path):
@@ -667,7 +669,11 @@ async def test_table_of_a_real_run(target, tmp_path):
     rows = [_ROW.match(line) for line in lines[2:-2]]
     assert all(rows), lines
     names = [m.group(6) for m in rows]
-    assert names[0] == "getppid"                      # sorted by time: the delayed call first
+    # sorted by time (whether the delayed call comes first depends on how long the other
+    # calls took, that is on the machine's load)
+    seconds = [float(m.group(2)) for m in rows]
+    assert seconds == sorted(seconds, reverse=True)
+    assert counts["getppid"].time_ns >= 50_000_000
     assert sorted(names) == sorted(counts)
     total = _ROW.match(lines[-1])
     assert total and total.group(1) == "100.00" and total.group(6) == "total"

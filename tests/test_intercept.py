@@ -256,12 +256,12 @@ async def test_sigkill_wins_over_an_engine_awaiting_forever(target):
             await anyio.lowlevel.checkpoint()
             proc.resume()
             await held.wait()
-            t0 = time.monotonic()
             proc.kill()
-            with anyio.fail_after(5):
+            # (a hang, if SIGKILL did not win, is what fails: how long the death takes
+            # depends on the machine's load, not on aiotrace)
+            with anyio.fail_after(30):
                 assert await proc.wait() == -9
                 await ended.wait()
-            assert time.monotonic() - t0 < 1.0
 
 
 async def test_hold_keeps_thread_stopped_until_released(target, tmp_path):
@@ -429,7 +429,7 @@ async def test_aclose_from_another_task_ends_the_iteration(target, quiet_stdin):
             tg.start_soon(iterate)
             await anyio.lowlevel.checkpoint()
             await events.aclose()
-            with anyio.fail_after(5):
+            with anyio.fail_after(30):   # (a hang guard: no timing is measured)
                 await ended.wait()
         proc.kill()
         assert await proc.wait() == -9
@@ -476,7 +476,7 @@ async def test_close_an_intercepting_stream_right_after_a_verdict(target):
                     ev.resume()
                     await events.aclose()
             assert seen == 1
-            with anyio.fail_after(10):
+            with anyio.fail_after(30):
                 assert await proc.wait() == 0
 
 

@@ -301,7 +301,9 @@ def vm_read(pid: int, addr: int, n: int) -> bytes:
         finally:
             s.busy = False
     buf = ctypes.create_string_buffer(n)
-    local = IOVec(ctypes.cast(buf, c_void_p), n)
+    # (addressof, not ctypes.cast: cast makes the buffer refer to itself, a cycle that
+    # only the garbage collector frees; a dump of a 64 MiB write kept all of it)
+    local = IOVec(ctypes.addressof(buf), n)
     remote = IOVec(addr, n)
     got = _pvr(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
     if got == -1:
@@ -311,7 +313,7 @@ def vm_read(pid: int, addr: int, n: int) -> bytes:
 
 def vm_write(pid: int, addr: int, data: bytes) -> int:
     buf = ctypes.create_string_buffer(data, len(data))
-    local = IOVec(ctypes.cast(buf, c_void_p), len(data))
+    local = IOVec(ctypes.addressof(buf), len(data))
     remote = IOVec(addr, len(data))
     got = _pvw(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
     if got == -1:

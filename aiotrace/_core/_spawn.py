@@ -120,21 +120,127 @@ def child(
         os._exit(127)
 
 
-def attach_message(pid: int, err: int) -> str:
-    if err == errno.EPERM:
-        scope = "?"
-        try:
-            with open("/proc/sys/kernel/yama/ptrace_scope") as f:
-                scope = f.read().strip()
-        except OSError:
-            pass
-        return (
-            f"cannot trace pid {pid}: operation not permitted. Tracing another user's process "
-            f"needs CAP_SYS_PTRACE (run as root), and kernel.yama.ptrace_scope (now {scope}) "
-            "must be 0 to attach to a process that is not a descendant (sysctl "
-            "kernel.yama.ptrace_scope=0), or the process is already traced (by gdb, strace, "
-            "or another aiotrace)."
-        )
+def attach_message(pid: int, err: int, proc: str = "/proc") -> str:
+    """Why the kernel refused to let us trace *pid* (``ptrace(PTRACE_SEIZE)`` failed with
+    *err*), from what *proc* (``/proc``, or a directory laid out as it is, for tests) says
+    of the process and of this one.
+
+    Facts (kernel/ptrace.c, security/commoncap.c, security/yama): a seize fails with EPERM
+    when the target is a kernel thread, a thread of the tracer's own process, has exited
+    (a zombie), or is already traced; otherwise when ``__ptrace_may_access`` says no: a
+    tracer without CAP_SYS_PTRACE (in the target's user namespace) may trace only a
+    process whose real, effective and saved user and group ids are all its own real ones,
+    that is dumpable (not set-user-ID, no ``prctl(PR_SET_DUMPABLE, 0)``), and whose
+    permitted capabilities are a subset of the tracer's; then Yama, where it is built in:
+    ``kernel.yama.ptrace_scope`` 1 lets such a tracer trace only its descendants (and
+    processes that named it with ``PR_SET_PTRACER``), 2 only with CAP_SYS_PTRACE, 3 no
+    one; then other security modules (SELinux, AppArmor, BPF)."""
     if err == errno.ESRCH:
         return f"no process {pid}"
-    return f"cannot trace pid {pid}: {os.strerror(err)}"
+    if err != errno.EPERM:
+        return f"cannot trace pid {pid}: {os.strerror(err)}"
+    import json   # (only here: the names, as a process chose them, quoted)
+
+    def status(who: object) -> dict[str, str]:
+        try:
+            with open(f"{proc}/{who}/status", errors="replace") as f:
+                return {k: v.strip() for k, sep, v in (ln.partition(":") for ln in f) if sep}
+        except OSError:
+            return {}
+
+    def number(fields: dict[str, str], key: str, default: int = 0) -> int:
+        try:
+            return int(fields[key].split()[0], 16 if key.startswith("Cap") else 10)
+        except (KeyError, IndexError, ValueError):
+            return default
+
+    cap_names = (
+        "chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap "
+        "linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock "
+        "ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot "
+        "sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control "
+        "setfcap mac_override mac_admin syslog wake_alarm block_suspend audit_read perfmon "
+        "bpf checkpoint_restore").split()
+    cap_sys_ptrace = 1 << 19
+    head = f"cannot trace pid {pid}"
+    st = status(pid)
+    if not st:
+        return f"{head}: operation not permitted (and it is gone, or /proc cannot tell why)"
+    head += f" ({json.dumps(st.get('Name', '?'))})"
+    me = status("self")
+    if st.get("State", "").startswith(("Z", "X")):
+        try:
+            threads = len(os.listdir(f"{proc}/{pid}/task"))
+        except OSError:
+            threads = 1
+        if threads > 1:
+            return (f"{head}: its main thread has exited (it is a zombie until the other "
+                    f"threads end): attach to one of its {threads - 1} other threads, listed "
+                    f"in /proc/{pid}/task")
+        return (f"{head}: it has exited (a zombie, until its parent, pid "
+                f"{number(st, 'PPid')}, reaps it): there is nothing left to trace")
+    if st.get("Kthread") == "1" or ("Kthread" not in st and (
+            pid == 2 or number(st, "PPid", -1) == 2)):
+        return f"{head}: it is a kernel thread, and kernel threads cannot be traced"
+    if number(st, "Tgid", -1) == number(me, "Tgid", -2):
+        return f"{head}: it is a thread of this very process, which cannot trace itself"
+    tracer = number(st, "TracerPid")
+    if tracer:
+        by = status(tracer)
+        who = f"process {number(by, 'Tgid', tracer)}"
+        if by.get("Name"):
+            who += f" ({json.dumps(by['Name'])})"
+        return (f"{head}: it is already traced, by {who}; a thread has one tracer at a "
+                "time: stop the other tracer (or detach it) first")
+    try:
+        with open(f"{proc}/sys/kernel/yama/ptrace_scope") as f:
+            yama: int | None = int(f.read().strip() or "0")
+    except (OSError, ValueError):
+        yama = None   # no Yama in this kernel
+    if yama is not None and yama >= 3:
+        return (f"{head}: kernel.yama.ptrace_scope is {yama}: no process may be traced on "
+                "this system (a setting that only a reboot undoes)")
+    privileged = bool(number(me, "CapEff") & cap_sys_ptrace)
+    my_uid = number(me, "Uid", -1)
+    my_gid = number(me, "Gid", -1)
+    ids_differ = (any(int(v) != my_uid for v in st.get("Uid", "").split()[:3])
+                  or any(int(v) != my_gid for v in st.get("Gid", "").split()[:3]))
+    more_caps = number(st, "CapPrm") & ~number(me, "CapPrm")
+    extra = ", ".join("CAP_" + cap_names[i].upper() if i < len(cap_names) else f"cap {i}"
+                      for i in range(64) if more_caps >> i & 1)
+    if privileged:
+        why = (f"{head}: the kernel refused, although aiotrace has CAP_SYS_PTRACE: a "
+               "security module (SELinux, AppArmor, a BPF program) may forbid it, or the "
+               "process belongs to a user namespace aiotrace has no capabilities in")
+        if extra:
+            why += f" (it holds capabilities aiotrace lacks: {extra})"
+        return why
+    if my_uid == 0:
+        need = ("aiotrace runs as root, but without CAP_SYS_PTRACE, which that needs (give "
+                "it CAP_SYS_PTRACE)")
+    else:
+        need = "tracing it needs CAP_SYS_PTRACE (run aiotrace as root)"
+    if ids_differ:
+        uid = st.get("Uid", "?").split()
+        return (f"{head}: it belongs to another user (user ids {'/'.join(uid)}, not "
+                f"{my_uid}), or changed its ids (set-user-ID): {need}")
+    if extra:
+        return f"{head}: it holds capabilities aiotrace lacks ({extra}): {need}"
+    if yama == 2:
+        return (f"{head}: kernel.yama.ptrace_scope is 2: only a process with CAP_SYS_PTRACE "
+                "may trace (run aiotrace as root)")
+    if yama == 1:
+        ancestor = number(st, "PPid")
+        mine = number(me, "Tgid", -2)
+        seen = 0
+        while ancestor > 1 and ancestor != mine and seen < 4096:
+            ancestor = number(status(ancestor), "PPid")
+            seen += 1
+        if ancestor != mine:
+            return (f"{head}: kernel.yama.ptrace_scope is 1: without CAP_SYS_PTRACE only a "
+                    "descendant can be traced (start it with 'aiotrace run' or "
+                    "tracer.spawn(), run aiotrace as root, or set "
+                    "kernel.yama.ptrace_scope=0; a program may also allow it with "
+                    "prctl(PR_SET_PTRACER))")
+    return (f"{head}: it may be non-dumpable (prctl(PR_SET_DUMPABLE, 0), or it was started "
+            f"set-user-ID), or a security module forbids it: {need}")

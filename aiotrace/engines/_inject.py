@@ -24,12 +24,14 @@ from __future__ import annotations
 import ctypes
 import difflib
 import errno as _errno
+import math
 import re
+import sys
 import signal as _signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -158,6 +160,13 @@ class InjectRule:
 # -- parsing ---------------------------------------------------------------------------
 
 
+def _decimal(digits: str) -> int:
+    """The value of ASCII digits; a number too long to be in any range here is 2**64
+    (int() would refuse one of over 4300 digits)."""
+    digits = digits.lstrip("0")
+    return int(digits or "0") if len(digits) <= 20 else 1 << 64
+
+
 def _unknown_syscall(name: str) -> str:
     close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -204,15 +213,15 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
                 if not selector_keys(name):
                     raise ValueError(f"{token!r} expanded to an {_unknown_syscall(name)}")
             names.update(expanded)
-        elif token.isdigit():
+        elif token.isascii() and token.isdigit():
             # (as strace: the number in every ABI whose table has it)
-            nr = int(token)
+            nr = _decimal(token)
             found = [f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
                      if nr in table]
             if not found:
                 if optional:
                     continue
-                raise ValueError(f"no system call has number {nr}")
+                raise ValueError(f"no system call has number {token}")
             names.update(found)
         elif selector_keys(token):
             names.add(token)
@@ -226,8 +235,8 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
 
 
 def _parse_errno(val: str) -> int | None:
-    if val.isdigit():
-        n = int(val)
+    if val.isascii() and val.isdigit():
+        n = _decimal(val)
         return n if 1 <= n <= _MAX_ERRNO else None
     name = val.upper()
     found: object = _KERNEL_ERRNOS.get(name)
@@ -238,7 +247,7 @@ def _parse_errno(val: str) -> int | None:
 
 def _parse_c_integer(val: str) -> int | None:
     """strtoull(val, 0): decimal, 0x hex or 0 octal, with an optional sign."""
-    m = re.fullmatch(r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", val)
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", val)
     if m is None:
         return None
     digits = m.group(2)
@@ -247,7 +256,7 @@ def _parse_c_integer(val: str) -> int | None:
     elif digits.startswith("0"):
         n = int(digits, 8)
     else:
-        n = int(digits)
+        n = _decimal(digits)
     if m.group(1) == "-":
         n = -n
     if not -(1 << 63) <= n < (1 << 64):
@@ -256,22 +265,22 @@ def _parse_c_integer(val: str) -> int | None:
 
 
 def _parse_signal(val: str) -> int | None:
-    if val.isdigit():
-        n = int(val)
+    if val.isascii() and val.isdigit():
+        n = _decimal(val)
         return n if 1 <= n <= _signal.SIGRTMAX else None
     name = val.upper()
     if name.startswith("SIG"):
         name = name[3:]
-    m = re.fullmatch(r"RT_(\d+)", name)              # strace: SIGRT_N is kernel 32+N
+    m = re.fullmatch(r"RT_([0-9]+)", name)            # strace: SIGRT_N is kernel 32+N
     if m is not None:
-        n = 32 + int(m.group(1))
+        n = 32 + _decimal(m.group(1))
         return n if n <= _signal.SIGRTMAX else None
-    m = re.fullmatch(r"RTMIN(?:\+(\d+))?|RTMAX(?:-(\d+))?", name)
+    m = re.fullmatch(r"RTMIN(?:\+([0-9]+))?|RTMAX(?:-([0-9]+))?", name)
     if m is not None:
         if name.startswith("RTMIN"):
-            n = _signal.SIGRTMIN + int(m.group(1) or 0)
+            n = _signal.SIGRTMIN + _decimal(m.group(1) or "0")
         else:
-            n = _signal.SIGRTMAX - int(m.group(2) or 0)
+            n = _signal.SIGRTMAX - _decimal(m.group(2) or "0")
         return n if _signal.SIGRTMIN <= n <= _signal.SIGRTMAX else None
     if not name.isalnum():
         return None
@@ -284,18 +293,47 @@ _DURATION_HELP = ("a non-negative number of microseconds, or a number with the s
 _SCALES = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1, "": 10**3}
 
 
+_INT64_MAX = (1 << 63) - 1
+# strace reads a duration with strtoll, or with strtod when a '.' or an exponent follows
+# the digits: white space first, a sign, ASCII digits only (no hex, inf or nan)
+_DURATION = re.compile(
+    r"[ \t\n\v\f\r]*(?:(?P<int>[+-]?[0-9]+)"
+    r"|(?P<float>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+)))"
+    r"(?P<unit>s|ms|us|ns)?")
+
+
 def parse_delay(text: str) -> int:
     """A duration in strace's format, in nanoseconds: a non-negative number of
     microseconds, or a number with the suffix ``s``, ``ms``, ``us`` or ``ns``
-    (``"100ms"``, ``"1.5s"``, ``"250"``). Raises ``ValueError``."""
-    m = re.fullmatch(r"\+?((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(s|ms|us|ns)?", text)
+    (``"100ms"``, ``"1.5s"``, ``"250"``). As strace, an integer above 2**63 - 1 and a
+    decimal number that a double cannot hold (``1e400``, ``1e-400``) are refused.
+    Raises ``ValueError``."""
+    ns = _delay_ns(text)
+    if isinstance(ns, str):
+        raise ValueError(f"a duration {ns}")
+    return ns
+
+
+def _delay_ns(text: str) -> int | str:
+    """parse_delay(), or what is wrong (``takes ..., not 'TEXT'``)."""
+    m = _DURATION.fullmatch(text)
     if m is None:
-        raise ValueError(f"a duration is {_DURATION_HELP}, not {text!r}")
-    try:
-        value = Decimal(m.group(1)) * _SCALES[m.group(2) or ""]
-    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
-        raise ValueError(f"not a duration: {text!r}") from None
-    return int(value)
+        return f"takes {_DURATION_HELP}, not {text!r}"
+    number = m.group("int")
+    if number is not None:
+        digits = number.lstrip("+-").lstrip("0")
+        if len(digits) > 19 or int(digits or "0") > _INT64_MAX:
+            return f"takes {_DURATION_HELP}, up to {_INT64_MAX}, not {text!r}"
+    else:
+        number = m.group("float")
+        as_double = float(number)
+        if math.isinf(as_double) or (as_double == 0.0) != (Decimal(number) == 0) or (
+                0.0 < abs(as_double) < sys.float_info.min):
+            return f"takes {_DURATION_HELP}, one that a double can hold, not {text!r}"
+    value = Decimal(number)
+    if value < 0:
+        return f"takes {_DURATION_HELP}, not {text!r}"
+    return int(value * _SCALES[m.group("unit") or ""])
 
 
 def _parse_when(val: str) -> tuple[int, int | None, int]:
@@ -304,21 +342,21 @@ def _parse_when(val: str) -> tuple[int, int | None, int]:
     m = re.fullmatch(r"([0-9]+)(?:\.\.([0-9]+))?(\+([0-9]*))?", val)
     if m is None:
         raise ValueError(grammar)
-    first = int(m.group(1))
+    first = _decimal(m.group(1))
     if not 1 <= first <= _WHEN_MAX:
-        raise ValueError(f"when= first must be in 1..{_WHEN_MAX}, not {first}")
+        raise ValueError(f"when= first must be in 1..{_WHEN_MAX}, not {m.group(1)}")
     last: int | None = None
     if m.group(2) is not None:
-        last = int(m.group(2))
+        last = _decimal(m.group(2))
         if last < first:
             raise ValueError(f"when= last ({last}) must not be less than first ({first})")
         if last > _LAST_MAX:
-            raise ValueError(f"when= last must be at most {_LAST_MAX}, not {last}")
+            raise ValueError(f"when= last must be at most {_LAST_MAX}, not {m.group(2)}")
     if m.group(3) is not None:
         if m.group(4):
-            step = int(m.group(4))
+            step = _decimal(m.group(4))
             if not 1 <= step <= _WHEN_MAX:
-                raise ValueError(f"when= step must be in 1..{_WHEN_MAX}, not {step}")
+                raise ValueError(f"when= step must be in 1..{_WHEN_MAX}, not {m.group(4)}")
         else:
             step = 1                        # F+ == F..INF+1, F..L+ == F..L+1
     else:
@@ -393,10 +431,12 @@ def parse_inject(
                           f"1..{int(_signal.SIGRTMAX)}, not {val!r}")
             got[key] = n
         else:
-            try:
-                got[key] = parse_delay(val)
-            except ValueError:
-                raise bad(f"{key}= takes {_DURATION_HELP}, not {val!r}") from None
+            ns = _delay_ns(val)
+            if isinstance(ns, str):
+                raise bad(f"{key}= {ns}")
+            # (strace's grammar reaches 1e308 s; InjectRule holds up to 2**63-1 ns, 292
+            # years: as long as for ever here)
+            got[key] = min(ns, _INT64_MAX)
     if not got:
         raise bad("at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
                   "is required")
@@ -537,4 +577,7 @@ async def inject(
                     call.return_value(rule.retval)
                 else:
                     call.resume()
+        # The stream ended: the family is gone (or detached). A delay still running holds
+        # a thread that is no more: end it now rather than sleep out its time.
+        delays.cancel_scope.cancel()
     return done
