@@ -15,6 +15,8 @@ demo: $(BIN)/aiotrace
 	$(BIN)/aiotrace run -f -- sh -c 'ls / | wc -l'
 
 test: $(BIN)/aiotrace
+	$(BIN)/mypy aiotrace
+	$(BIN)/ruff check aiotrace tests benchmarks
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/aiotrace

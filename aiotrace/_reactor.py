@@ -289,7 +289,7 @@ class Tracer:
                     self._abandoned = True
                     self._closed = True
                     core = self._core
-                    core.post(lambda: core.close(self._kill_on_close))
+                    core.post(functools.partial(core.close, self._kill_on_close))
         if cancelled is not None:
             raise cancelled
 
@@ -478,7 +478,7 @@ class Tracer:
         else:
             self._closed = True
             core = self._core
-            core.post(lambda: core.close(self._kill_on_close))
+            core.post(functools.partial(core.close, self._kill_on_close))
             with anyio.CancelScope(shield=True):
                 await self._finished.wait()
             self._close_pipe()

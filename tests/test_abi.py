@@ -79,7 +79,7 @@ async def _run(argv: list[str], tmp_path: Path, *streams: tuple[tuple[type, ...]
 def _check_huge(exits: list[Any], pid: int) -> None:
     got = [(e.abi, e.nr, e.name) for e in exits]
     assert got == [h[:3] for h in HUGE]
-    for e, (abi, _, name, ret) in zip(exits, HUGE):
+    for e, (abi, _, _name, ret) in zip(exits, HUGE, strict=True):
         if ret is not None:
             assert e.retval == ret, (e, ret)
         elif abi == "x86_64":

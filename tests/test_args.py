@@ -40,7 +40,7 @@ def test_args_is_a_tuple_with_names():
     assert a.dirfd == -100 and a.flags == 0o2000000
     assert "path" in a.names and "filename" in a.names
     with pytest.raises(AttributeError, match="no argument 'nope'.*dirfd"):
-        a.nope
+        _ = a.nope
 
 
 pytestmark_async = pytest.mark.anyio

@@ -246,7 +246,7 @@ def assert_same_trace(ours: str, theirs: str) -> None:
         assert exits_of(a[name]) == exits_of(b[name]), f"exits of {name}"
         ca = [x for x in a[name] if x[0] in COMMON and "ERESTARTNOINTR" not in x[2]]
         cb = [x for x in b[name] if x[0] in COMMON and "ERESTARTNOINTR" not in x[2]]
-        for x, y in zip(ca, cb):
+        for x, y in zip(ca, cb, strict=False):
             if x[0] == "wait4" and x[1].startswith("-1,"):
                 x, y = x[:2], y[:2]   # which child it reaps: see calls_of
             assert x == y, f"decoded arguments of {name}"
@@ -578,7 +578,9 @@ def test_seccomp_bpf_first_execve_like_strace(options):
     if "-c" in options:
         assert _table(a.stderr) == _table(s.stderr) == {"execve": (2, 0)}
     else:
-        strip = lambda t: re.sub(r"\d+", "N", "\n".join(_lines(t)).replace(f"{STRACE}:", "aiotrace:"))
+        def strip(t: str) -> str:
+            return re.sub(r"\d+", "N", "\n".join(_lines(t)).replace(f"{STRACE}:", "aiotrace:"))
+
         assert strip(a.stderr) == strip(s.stderr)
         assert a.stderr.startswith('execve("/usr/bin/sh", ["sh", "-c", "/bin/true"], ')
 

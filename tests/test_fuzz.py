@@ -67,7 +67,7 @@ async def test_random_calls_through_the_library(target, tracer_loop, seed):
             assert await proc.wait() == 7
     calls = _between_markers(got)
     assert len(calls) == 2 * CALLS
-    for entry, exit_ in zip(calls[::2], calls[1::2]):
+    for entry, exit_ in zip(calls[::2], calls[1::2], strict=True):
         assert isinstance(entry, SyscallEntry) and isinstance(exit_, SyscallExit)
         assert (entry.tid, entry.nr, tuple(entry.args)) == (exit_.tid, exit_.nr, tuple(exit_.args))
     assert all(isinstance(name, str) and name for _, _, name in texts)

@@ -203,7 +203,7 @@ def test_c_decides_as_the_rules_say(c_decide: CDecide) -> None:
                 f"  slot {slot}\n  status {status:#x}, info {info}\n  ring {ring}\n"
                 f"  rules: {want}\n  C:     {got}\n"
                 f"  fields that differ: "
-                f"{[k for k, a, b in zip(Decision._fields, want, got) if a != b]}")
+                f"{[k for k, a, b in zip(Decision._fields, want, got, strict=True) if a != b]}")
         seen[want.act, want.kind, want.record] += 1
         for name in ("reads_info", "unpin", "pins", "options", "expect_exit", "want_exit"):
             if getattr(want, name):
@@ -266,8 +266,8 @@ def test_an_entry_only_observers_want_is_a_record(c_decide: CDecide) -> None:
                          options=True, expect_exit=True, want_exit=True, state=S_RUNNING,
                          nr=GETPPID, slot_nr=GETPPID)
     # no room in a buffer (or the ring): Python's, which holds the thread
-    for ring, fam in ((Ring(), fam._replace(issued=3, limit=3)), (Ring(1024, 0), fam)):
-        assert both(c_decide, fam, SlotView(), SYSCALL_STOP, ENTRY, ring) == Decision(
+    for ring, full in ((Ring(), fam._replace(issued=3, limit=3)), (Ring(1024, 0), fam)):
+        assert both(c_decide, full, SlotView(), SYSCALL_STOP, ENTRY, ring) == Decision(
             D_SLOW, reads_info=True)
 
 

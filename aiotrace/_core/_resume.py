@@ -138,7 +138,7 @@ class Resumer:
             regs.orig_rax = raw & _MASK64
         if args is not None:
             names = _I386_ARG_REGS if abi == ABI_I386 else _X86_64_ARG_REGS
-            for name, value in zip(names, args):
+            for name, value in zip(names, args, strict=False):
                 setattr(regs, name, value & _MASK64)
         try:
             _ffi.setregs(th.tid, regs)
