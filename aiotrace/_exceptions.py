@@ -32,31 +32,32 @@ class AttachDenied(AiotraceError, PermissionError):
         return str(self.args[1])
 
 
+#: what a spawn's child was doing when it failed (``SpawnFailed.step``), and what to check
+_SPAWN_STEPS = {
+    "chdir": ("cannot change to its directory {cwd!r}", "check cwd="),
+    "stdio": ("cannot set up its stdin/stdout/stderr", "check the files or descriptors passed"),
+    "cpus": ("cannot set the CPUs it may run on", "pass cpus= from os.sched_getaffinity(0)"),
+    "seccomp": ("cannot install the seccomp prefilter", "spawn without syscalls= to do without it"),
+}
+_EXEC_HINTS = {
+    _errno.ENOENT: "check the name, or give a full path",
+    _errno.EACCES: "is it executable (chmod +x) and not a directory?",
+    _errno.ENOEXEC: "is it a binary or a script with a #! line?",
+}
+
+
 class SpawnFailed(AiotraceError, OSError):
     """The program could not be executed."""
 
     def __init__(self, path: str, err: int, step: str = "exec", cwd: str | None = None) -> None:
-        if step == "chdir":
-            msg = (f"cannot start {path!r}: cannot change to its directory {cwd!r}: "
-                   f"{os.strerror(err)} (check cwd=)")
-        elif step == "stdio":
-            msg = (f"cannot start {path!r}: cannot set up its stdin/stdout/stderr: "
-                   f"{os.strerror(err)} (check the files or descriptors passed)")
-        elif step == "cpus":
-            msg = (f"cannot start {path!r}: cannot set the CPUs it may run on: "
-                   f"{os.strerror(err)} (pass cpus= from os.sched_getaffinity(0))")
-        elif step == "seccomp":
-            msg = (f"cannot start {path!r}: cannot install the seccomp prefilter: "
-                   f"{os.strerror(err)} (spawn without syscalls= to do without it)")
-        else:
-            hint = {
-                _errno.ENOENT: "check the name, or give a full path",
-                _errno.EACCES: "is it executable (chmod +x) and not a directory?",
-                _errno.ENOEXEC: "is it a binary or a script with a #! line?",
-            }.get(err, "")
+        what, hint = _SPAWN_STEPS.get(step, (None, ""))
+        if what is None:
             msg = f"cannot execute {path!r}: {os.strerror(err)}"
-            if hint:
-                msg += f" ({hint})"
+            hint = _EXEC_HINTS.get(err, "")
+        else:
+            msg = f"cannot start {path!r}: {what.format(cwd=cwd)}: {os.strerror(err)}"
+        if hint:
+            msg += f" ({hint})"
         super().__init__(err, msg)
         self.path = path
         self.step = step

@@ -325,12 +325,7 @@ class Lifecycle:
             self.pidfds.drop(proc.pid)
 
     def kill_family(self, fam: Family) -> None:
-        for proc in list(fam.procs.values()):
-            if proc.status is None and not proc.detached:
-                try:
-                    os.kill(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        fam.kill()
 
     def close(self, kill_spawned: bool) -> None:
         """Stop tracing: kill or detach spawned families, detach attached ones; the

@@ -20,6 +20,8 @@ The words, which the rest of the core uses as they are defined here:
 from __future__ import annotations
 
 import ctypes
+import os
+import signal
 from collections import deque
 from typing import Any, Callable
 
@@ -232,6 +234,18 @@ class Family:
         self.converted = 0
         # what its streams want of each syscall's stops (both loops read it; see _policy)
         self.tables = _policy.NO_WANTS
+
+    def kill(self) -> list[Proc]:
+        """SIGKILL each of its processes that is alive and not detached; those killed."""
+        killed = []
+        for proc in list(self.procs.values()):
+            if proc.status is None and not proc.detached:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                except OSError:   # (gone: its death is on its way)
+                    continue
+                killed.append(proc)
+        return killed
 
     def update_mode(self) -> bool:
         """Recompute how threads are resumed from the subscriptions; True when threads

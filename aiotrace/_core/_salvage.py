@@ -35,14 +35,9 @@ def salvage(tracees: Tracees, doorbell: int, reply: Callable[[Callable[[], None]
     for fam in list(tracees.families):
         if fam.root is None or not fam.root.spawned:
             continue
-        for proc in list(fam.procs.values()):
-            if proc.status is None and not proc.detached:
-                try:
-                    os.kill(proc.pid, signal.SIGKILL)
-                except OSError:
-                    continue
-                killed.add(proc.pid)
-                waiting.update(proc.threads)
+        for proc in fam.kill():
+            killed.add(proc.pid)
+            waiting.update(proc.threads)
     for th in list(tracees.threads.values()):
         if th.proc.pid in killed:
             continue
