@@ -188,7 +188,7 @@ def _leftovers() -> list[str]:
         if not entry.name.isdigit():
             continue
         try:
-            status = (entry / "status").read_text()
+            status = (entry / "status").read_text(errors="replace")   # (a name is any bytes)
         except OSError:
             continue
         fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
