@@ -1331,13 +1331,13 @@ def test_class_like_strace(cls, probe):
     ("/^_llseek$", {"_llseek"}),
 ])
 def test_syscall_sets_name_calls_per_abi(text, names):
-    from aiotrace._cli_filter import parse_syscall_set
+    from aiotrace._cli._filter import parse_syscall_set
 
     assert parse_syscall_set(text) == names
 
 
 def test_a_negated_syscall_set_keeps_the_other_abis():
-    from aiotrace._cli_filter import parse_syscall_set, selectors_keys
+    from aiotrace._cli._filter import parse_syscall_set, selectors_keys
     from aiotrace._core._syscalls import ALL_KEYS, selector_keys
 
     rest = parse_syscall_set("!open@32")
@@ -1888,7 +1888,7 @@ class _Mem:
 def _layout(events, **kw):
     """Feed (event, memory) pairs through Decoder.capture then TextPrinter.render, as the
     stream does; return the text."""
-    from aiotrace._cli_output import Decoder, TextPrinter
+    from aiotrace._cli._output import Decoder, TextPrinter
     dec = Decoder()
     kw.setdefault("to_file", False)
     kw.setdefault("pid_prefix", False)

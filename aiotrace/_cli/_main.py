@@ -4,7 +4,7 @@
     aiotrace run [OPTIONS] [--] PROG [ARGS...]
     aiotrace attach [OPTIONS] PID...        (or: aiotrace [OPTIONS] -p PID)
 
-See docs/cli.md. The printing happens in ``_cli_output`` (inside ``capture=``, on the
+See docs/cli.md. The printing happens in ``_output`` (inside ``capture=``, on the
 tracer thread, at each stop); this module parses the options, starts the tracer and the
 engines, writes the text out, and makes aiotrace exit the way the program did.
 """
@@ -33,15 +33,15 @@ from aiotrace import (
     SyscallEntry, SyscallExit, TraceeGone,
 )
 
-from ._cli_filter import (
+from ._filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set, selectors_keys,
 )
-from ._core._ffi import current_cpu
-from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
-from ._core._syscalls import ALL_KEYS, key_selectors
-from ._decode import format_entry
-from ._decode._quote import quote
+from .._core._ffi import current_cpu
+from ._output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
+from .._core._syscalls import ALL_KEYS, key_selectors
+from .._decode import format_entry
+from .._decode._quote import quote
 
 PROG = "aiotrace"
 
@@ -249,7 +249,7 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.quiet = parse_quiet_set(value)
             opts.quiet_set = True
         elif key == "inject":
-            from .engines import parse_inject
+            from ..engines import parse_inject
             try:
                 opts.injects.append(parse_inject(value, expand=_inject_expand))
             except ValueError as exc:   # (said as strace says it: the argument as given)
@@ -689,12 +689,12 @@ class _Session:
     async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
         o = self.opts
         if o.summary is not None:
-            from .engines import count_syscalls
+            from ..engines import count_syscalls
             counter = functools.partial(count_syscalls, syscalls=self.trace_names,
                                         injected=self.injects)
             self.counts.append(await tg.start(counter, proc))
         if self.injects:
-            from .engines import inject
+            from ..engines import inject
             decoder = self.decoder
 
             def uses_paths(call: Any) -> bool:   # -P: the calls that use one of the paths
@@ -751,7 +751,7 @@ class _Session:
         o = self.opts
         if o.summary is None or not self.counts:
             return
-        from .engines import SyscallCounts
+        from ..engines import SyscallCounts
         if len(self.counts) == 1:
             counts = self.counts[0]
         else:
@@ -867,7 +867,7 @@ async def _run(s: _Session) -> tuple[str, int]:
                 line = "execve(%s) = -1 %s (%s)\n" % (
                     exec_text, _errno.errorcode.get(err, str(err)), os.strerror(err))
                 if o.json:
-                    from ._cli_output import split_args
+                    from ._output import split_args
                     line = json.dumps({
                         "kind": "syscall.exit", "seq": 0, "time": round(time.time(), 6),
                         "pid": None, "tid": None, "syscall": "execve", "nr": 59,

@@ -38,16 +38,16 @@ import tempfile
 import time
 from typing import Any, Callable, Iterator
 
-from . import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
-from ._cli_filter import signal_name
+from .. import Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit
+from ._filter import signal_name
 from ._fdinfo import fd_details
-from ._core._syscalls import ABI_CODES, ABI_MODES, make_key
-from ._decode import (
+from .._core._syscalls import ABI_CODES, ABI_MODES, make_key
+from .._decode import (
     SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
-from ._decode._ctx import FdText
-from ._decode._kinds import DIRFD, FD, PATH
-from ._decode._quote import annotate_path
+from .._decode._ctx import FdText
+from .._decode._kinds import DIRFD, FD, PATH
+from .._decode._quote import annotate_path
 
 __all__ = ["Decoder", "TextPrinter", "JsonPrinter", "SeparatePrinter", "Dump", "emit", "split_args",
            "death_text"]
