@@ -1888,7 +1888,8 @@ class _Mem:
 def _layout(events, **kw):
     """Feed (event, memory) pairs through Decoder.capture then TextPrinter.render, as the
     stream does; return the text."""
-    from aiotrace._cli._output import Decoder, TextPrinter
+    from aiotrace._cli._decoder import Decoder
+    from aiotrace._cli._output import TextPrinter
     dec = Decoder()
     kw.setdefault("to_file", False)
     kw.setdefault("pid_prefix", False)

@@ -8,7 +8,6 @@ go on to it; with ``attach`` they detach instead, and the processes go on.
 
 from __future__ import annotations
 
-import ctypes
 import errno as _errno
 import json
 import os
@@ -23,61 +22,15 @@ import aiotrace
 from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 
 from ._args import PROG
+from ._decoder import execve_text
 from ._output import SeparatePrinter, TextPrinter, split_args
 from ._session import Session
-from .._decode import format_entry
 
 
 def _program_path(prog: str, env: dict[str, str]) -> str | None:
     if "/" in prog:
         return prog
     return shutil.which(prog, path=env.get("PATH", os.defpath))
-
-
-def _environ_address() -> int:
-    """Where this process's environment array is: strace prints its own ``environ``
-    as the third execve argument, since its child passes it to execve."""
-    try:
-        return ctypes.c_void_p.in_dll(ctypes.CDLL(None), "environ").value or 0
-    except (ValueError, OSError):  # pragma: no cover
-        return 0
-
-
-class _FakeMemory:
-    """Memory holding the spawned program's execve arguments, to format its first line."""
-
-    def __init__(self) -> None:
-        self.regions: list[tuple[int, bytes]] = []
-        self.next = 0x1000
-
-    def put(self, data: bytes, addr: int | None = None) -> int:
-        if addr is None:
-            addr = self.next
-            self.next += (len(data) + 16) & ~7
-        self.regions.append((addr, data))
-        return addr
-
-    def read(self, addr: int, n: int) -> bytes:
-        for base, data in self.regions:
-            if base <= addr < base + len(data):
-                return data[addr - base: addr - base + n]
-        raise OSError(_errno.EFAULT, "Bad address")
-
-    def read_string(self, addr: int, limit: int) -> bytes:
-        return self.read(addr, limit).split(b"\0", 1)[0]
-
-
-def execve_text(path: str, argv: list[str], nenv: int, strsize: int, xflag: int = 0) -> str:
-    """The arguments of the spawned program's execve, formatted as strace prints them."""
-    mem = _FakeMemory()
-    fs = [os.fsencode(a) + b"\0" for a in argv]
-    p_path = mem.put(os.fsencode(path) + b"\0")
-    ptrs = [mem.put(a) for a in fs]
-    p_argv = mem.put(b"".join(x.to_bytes(8, "little") for x in ptrs + [0]))
-    envp = _environ_address() or 0x7FFC00000000
-    mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
-            + b"\0" * 8, envp)
-    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag)
 
 
 def _warn_seccomp_without_follow(s: Session) -> None:

@@ -19,7 +19,9 @@ from aiotrace import (
 
 from ._args import PROG, Options
 from ._filter import selectors_keys
-from ._output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
+from ._decoder import Decoder
+from ._dump import emit
+from ._output import JsonPrinter, SeparatePrinter, TextPrinter
 from .._core._syscalls import ALL_KEYS, key_selectors
 from .._decode._quote import quote
 
