@@ -13,7 +13,6 @@ tracing starts, from the arguments it is given.
 
 from __future__ import annotations
 
-import ctypes
 import errno as _errno
 import os
 from typing import Any
@@ -22,6 +21,7 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
 from ._fdinfo import fd_details
+from .._core._ffi import environ_address, getregs
 from .._core._syscalls import ABI_CODES, make_key
 from .._decode import (
     SYSCALL_NAMES, _spec, format_entry, format_exit, format_siginfo, late_captures,
@@ -38,22 +38,14 @@ _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
-# ptrace(2) requests made from the capture function, which runs on the tracer thread
-# (the thread that seized the tracee, as the kernel requires) while the thread is stopped.
-_libc = ctypes.CDLL(None, use_errno=True)
-_ptrace = _libc.ptrace
-_ptrace.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p)
-_ptrace.restype = ctypes.c_long
-_PTRACE_GETREGS = 12
-_RIP_INDEX, _RSP_INDEX = 16, 19   # struct user_regs_struct: r15 ... rip cs eflags rsp
-
-
-def _register(tid: int, index: int) -> int | None:
-    """One register of a stopped thread (struct user_regs_struct's *index*)."""
-    regs = (ctypes.c_ulonglong * 27)()
-    if _ptrace(_PTRACE_GETREGS, tid, None, regs) != 0:
+def _register(tid: int, name: str) -> int | None:
+    """One register of the stopped thread *tid* (PTRACE_GETREGS), or None if it is gone.
+    (Called from the capture function, which runs on the tracer thread, the thread that
+    seized the tracee as the kernel requires, while the thread is stopped.)"""
+    try:
+        return int(getattr(getregs(tid), name))
+    except OSError:
         return None
-    return int(regs[index])
 
 
 class WithIP:
@@ -248,7 +240,7 @@ class Decoder:
         t = type(ev)
         if value is None or not (t is SyscallEntry or t is SyscallExit or t is Signal):
             return value
-        return WithIP(value, _register(ev.tid, _RIP_INDEX))
+        return WithIP(value, _register(ev.tid, "rip"))
 
     def capture(self, ev: Any, mem: Any) -> Any:
         t = type(ev)
@@ -264,7 +256,7 @@ class Decoder:
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
             else:
-                sp = _register(tid, _RSP_INDEX) if nr == _NR_RT_SIGRETURN else None
+                sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag)
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
@@ -360,15 +352,6 @@ def _same_file(a: str, b: str) -> bool:
     return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
-def _environ_address() -> int:
-    """Where this process's environment array is: strace prints its own ``environ``
-    as the third execve argument, since its child passes it to execve."""
-    try:
-        return ctypes.c_void_p.in_dll(ctypes.CDLL(None), "environ").value or 0
-    except (ValueError, OSError):  # pragma: no cover
-        return 0
-
-
 class _FakeMemory:
     """Memory holding the spawned program's execve arguments, to format its first line."""
 
@@ -400,7 +383,7 @@ def execve_text(path: str, argv: list[str], nenv: int, strsize: int, xflag: int 
     p_path = mem.put(os.fsencode(path) + b"\0")
     ptrs = [mem.put(a) for a in fs]
     p_argv = mem.put(b"".join(x.to_bytes(8, "little") for x in ptrs + [0]))
-    envp = _environ_address() or 0x7FFC00000000
+    envp = environ_address() or 0x7FFC00000000
     mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
             + b"\0" * 8, envp)
     return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag)
