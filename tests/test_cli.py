@@ -510,6 +510,25 @@ def test_inject_signal(target):
 
 
 @needs_strace
+def test_inject_signal_into_a_followed_child(target, tmp_path):
+    """-f: signal= reaches the thread of a child process that made the call (the
+    injector sends it with Process.inject_signal), as strace's does."""
+    argv = ["sh", "-c", '"$0" 2; :', target("getppid_seq")]
+    opts = ["-f", "-e", "trace=getppid", "-e", "inject=getppid:signal=USR1:when=2"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+    assert re.sub(r"\d+ ", "PID ", a.stdout) == re.sub(r"\d+ ", "PID ", s.stdout) == \
+        "PID usr1=0\nPID usr1=1\n"
+
+    def child(path):   # the child's calls, and its signals without their siginfo
+        seq = sequences(path.read_text())["P.1"]
+        return calls_of(seq), [re.sub(r"\{.*\}", "{}", x[1]) for x in seq if x[0] == "---"]
+    assert child(tmp_path / "a") == child(tmp_path / "s") == (
+        [("getppid", "P"), ("getppid", "P")], ["--- SIGUSR1 {} ---"])
+
+
+@needs_strace
 @pytest.mark.parametrize("options", [
     [], ["-e", "signal=SIGRT_2,rtmin,64"], ["-e", "signal=!34,sigrt_8"], ["-e", "signal=65,33"],
     ["-e", "signal=0,010"], ["-e", "signal=255"],
