@@ -19,6 +19,8 @@ One module per job, in the order a run goes through them:
 - ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
 - ``_output``: the event-loop half of the printer: strace's layout of the lines, and
   ``--json``.
+- ``_internals``: all the command takes from aiotrace's private modules (the system call
+  table, strace's decoder, three system calls), in one place.
 """
 
 from ._main import main as main

@@ -21,14 +21,10 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
 from ._fdinfo import fd_details
-from .._core._ffi import environ_address, getregs
-from .._core._syscalls import ABI_CODES, make_key
-from .._decode import (
-    SYSCALL_NAMES, _spec, format_entry, format_exit, format_siginfo, late_captures,
+from ._internals import (
+    ABI_CODES, DIRFD, FD, PATH, SYSCALL_NAMES, FdText, _spec, annotate_path, environ_address,
+    format_entry, format_exit, format_siginfo, getregs, late_captures, make_key,
 )
-from .._decode._ctx import FdText
-from .._decode._kinds import DIRFD, FD, PATH
-from .._decode._quote import annotate_path
 
 _NR_EXECVE = 59
 _NR_RT_SIGRETURN = 15

@@ -14,11 +14,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from .._core._syscalls import (
-    ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, key_selectors,
-    selector_keys,
+from ._internals import (
+    ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, SIGNAL_NAMES,
+    key_selectors, selector_keys,
 )
-from .._decode._xlat import SIGNAL_NAMES
 
 __all__ = [
     "CLASSES", "SetError", "parse_syscall_set", "expand_token", "parse_signal_set",

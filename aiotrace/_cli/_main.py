@@ -23,8 +23,8 @@ import aiotrace
 
 from ._args import PROG, USAGE, Options, UsageError, c_uint, parse_args
 from ._run import attach, run
+from ._internals import current_cpu
 from ._session import Out, Session
-from .._core._ffi import current_cpu
 
 
 def _open_output(opts: Options) -> int:

@@ -37,8 +37,7 @@ from aiotrace import (
 from ._decoder import WithIP
 from ._dump import emit
 from ._filter import signal_name
-from .._core._syscalls import ABI_CODES, ABI_MODES
-from .._decode import errno_name
+from ._internals import ABI_CODES, ABI_MODES, errno_name
 
 __all__ = ["TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 

@@ -21,9 +21,8 @@ from ._args import PROG, Options
 from ._filter import selectors_keys
 from ._decoder import Decoder
 from ._dump import emit
+from ._internals import ALL_KEYS, key_selectors, quote
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
-from .._core._syscalls import ALL_KEYS, key_selectors
-from .._decode._quote import quote
 
 
 class Out:
