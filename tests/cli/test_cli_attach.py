@@ -17,6 +17,8 @@ import pytest
 
 from cli_helpers import AIOTRACE, TIMEOUT, aiotrace, needs_strace, parse_trace, strace
 
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
 
 def _start_blocker(target, threads: int = 2) -> tuple[subprocess.Popen, int]:
     proc = subprocess.Popen([target("blocker"), str(threads)], stdin=subprocess.PIPE,
@@ -156,7 +158,7 @@ def _attach_denied(pid: int, *prefix: str) -> list[str]:
     return lines
 
 
-def test_attach_to_a_zombie_says_so(tracer_loop):
+def test_attach_to_a_zombie_says_so():
     child = subprocess.Popen(["true"])
     os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)   # exited, not reaped
     try:
@@ -168,7 +170,7 @@ def test_attach_to_a_zombie_says_so(tracer_loop):
                    "trace")
 
 
-def test_attach_to_a_kernel_thread_says_so(tracer_loop):
+def test_attach_to_a_kernel_thread_says_so():
     kthreads = [int(p) for p in os.listdir("/proc") if p.isdigit() and _kernel_thread(int(p))]
     if not kthreads:
         pytest.skip("no kernel thread is visible here (a PID namespace)")
@@ -184,7 +186,7 @@ def _kernel_thread(pid: int) -> bool:
         return False
 
 
-def test_attach_to_a_traced_process_names_its_tracer(tracer_loop, target, spawned, quiet_stdin):
+def test_attach_to_a_traced_process_names_its_tracer(target, spawned, quiet_stdin):
     first = spawned(subprocess.Popen([*AIOTRACE, "run", "-e", "trace=none", "--",
                                       target("blocker"), "1"], stdin=quiet_stdin,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
@@ -199,7 +201,7 @@ def test_attach_to_a_traced_process_names_its_tracer(tracer_loop, target, spawne
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
                     reason="needs root and setpriv")
-def test_attach_without_cap_sys_ptrace_says_so(tracer_loop, target, spawned):
+def test_attach_without_cap_sys_ptrace_says_so(target, spawned):
     """As root but without CAP_SYS_PTRACE, a process with all of root's capabilities
     cannot be traced: the message says which capability is missing, not "run as root"."""
     blocker, pid = _start_blocker(target, 1)

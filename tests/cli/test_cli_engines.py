@@ -17,6 +17,8 @@ from cli_helpers import (
     sequences, strace, unpad,
 )
 
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
 
 @needs_strace
 @pytest.mark.parametrize("options", [
@@ -152,7 +154,7 @@ def _children(pid: int, comm: str) -> list[int]:
 
 
 @pytest.mark.parametrize("delay", ["9223372036854775807s", "1e308s"])
-def test_endless_delay_ends_with_the_program(delay, tracer_loop, target, spawned):
+def test_endless_delay_ends_with_the_program(delay, target, spawned):
     """The longest delays strace accepts hold the call for ever (strace itself fails at
     run time: "timer_settime: Invalid argument"; aiotrace holds it 292 years, the most
     an InjectRule takes). No traceback (1e308 s in nanoseconds was beyond a float), and

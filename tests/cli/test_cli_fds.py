@@ -17,6 +17,8 @@ from cli_helpers import (
     AIOTRACE, TIMEOUT, aiotrace, needs_strace, parse_trace, strace, unpad,
 )
 
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
 
 @needs_strace
 def test_dup2_new_descriptor_like_strace(tmp_path):
@@ -114,7 +116,7 @@ except OSError:
 
 @needs_strace
 @pytest.mark.parametrize("options", [["-y"], ["-yy"]], ids=lambda o: " ".join(o))
-def test_deleted_mark_and_names_like_strace(options, tracer_loop, tmp_path):
+def test_deleted_mark_and_names_like_strace(options, tmp_path):
     """-y: readlink's " (deleted)" goes after the brackets only for a file that is
     deleted, not for a live file whose name ends so (strace checks that the path leads
     to the open file); names with newlines and terminal escapes are quoted."""
@@ -205,7 +207,7 @@ def test_io_dumps_of_vectored_calls_like_strace(options, target):
 @needs_strace
 @pytest.mark.parametrize("call,option", [("write", "write=1"), ("writev", "write=1"),
                                          ("read", "read=0"), ("readv", "read=0")])
-def test_dump_of_a_large_call_like_strace(call, option, tracer_loop, target, tmp_path):
+def test_dump_of_a_large_call_like_strace(call, option, target, tmp_path):
     """-e read=/write= of one call of a little over 1 MiB (two such buffers for readv and
     writev): every byte, with offsets six hex digits wide as strace makes them past
     0xfffff, a short last line, and the buffers' headers."""
@@ -222,7 +224,7 @@ def test_dump_of_a_large_call_like_strace(call, option, tracer_loop, target, tmp
 
 
 @pytest.mark.parametrize("call,option,most", [("write", "write=1", 64), ("read", "read=0", 128)])
-def test_dump_of_a_huge_call_in_bounded_memory(call, option, most, tracer_loop, target):
+def test_dump_of_a_huge_call_in_bounded_memory(call, option, most, target):
     """The program decides how many bytes one call moves: the dump of a 64 MiB write or
     read is made a piece at a time, never whole (as text it is 5 times larger: aiotrace
     took 1.1 GB for it before). The peak memory of aiotrace and its program (measured

@@ -22,6 +22,8 @@ from cli_helpers import (
     needs_strace, sequences, strace,
 )
 
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
 
 def _programs(target, data_file):
     return {
@@ -76,7 +78,7 @@ def test_same_lines_as_strace(options, target, data_file):
 
 @needs_strace
 @pytest.mark.parametrize("size", ["65536", "1073741823"])
-def test_large_string_limit_like_strace(size, tracer_loop, target, tmp_path):
+def test_large_string_limit_like_strace(size, target, tmp_path):
     """-s beyond what one prefetch= copy holds (64 KiB): the calls whose strings the C
     loop would copy are decoded at their stop instead, with the same text."""
     data = tmp_path / "data.txt"
@@ -276,7 +278,7 @@ def test_killed_and_exited_lines_like_strace(options, tmp_path):
 
 
 @needs_strace
-def test_restart_syscall_names_the_call_it_resumes(tracer_loop, target):
+def test_restart_syscall_names_the_call_it_resumes(target):
     """As strace: ``restart_syscall(<... resuming interrupted clock_nanosleep ...>)``.
     (restart_sleep interrupts its sleep once it has begun, then the resumed one: no timer,
     so the lines do not depend on the machine's load.)"""
@@ -356,7 +358,7 @@ def test_json_errors_and_signals(target):
     assert objs[-1]["signal"] == "SIGSEGV" and objs[-1]["exit_code"] is None
 
 
-def test_json_exec_file_name_is_text(tracer_loop, tmp_path):
+def test_json_exec_file_name_is_text(tmp_path):
     """--json: the exec'd file's name is UTF-8 text, whatever bytes it holds (those that
     are not UTF-8 as \\xNN)."""
     prog = os.fsencode(tmp_path) + b"/t\xff\x1bx"

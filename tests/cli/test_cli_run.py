@@ -27,7 +27,7 @@ TRANSPARENT = [
 
 @pytest.mark.parametrize("prog", TRANSPARENT, ids=lambda p: "-".join(p))
 @pytest.mark.parametrize("where", ["stderr", "file"])
-def test_transparent(prog, where, target, tmp_path):
+def test_transparent(prog, where, tracer_loop, target, tmp_path):
     """Same stdout and exit status traced (-f) as untraced; killed by the same signal."""
     argv = [target(prog[0]), *prog[1:]]
     plain = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT,
