@@ -58,6 +58,18 @@ def aiotrace(*args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([*AIOTRACE, *args], text=True, **kw)
 
 
+def aiotrace_here(capfd: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """``aiotrace ARGS`` as aiotrace() runs it, but by a call of main() in this process:
+    for command lines that end before any program runs (mistakes), where most of the
+    time of a new interpreter would go to importing aiotrace. *capfd*: the test's."""
+    from aiotrace._cli import main
+
+    capfd.readouterr()
+    status = main(list(args))
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(["aiotrace", *args], status, out, err)
+
+
 def strace(*args: str, **kw) -> subprocess.CompletedProcess:
     kw.setdefault("stdin", subprocess.DEVNULL)
     kw.setdefault("stdout", subprocess.PIPE)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from aiotrace._core._spawn import attach_message as _attach_message
-from cli_helpers import STRACE, TIMEOUT, aiotrace, needs_strace, strace
+from cli_helpers import STRACE, TIMEOUT, aiotrace, aiotrace_here, needs_strace, strace
 
 
 ERRORS = [
@@ -170,13 +170,14 @@ ERRORS = [
 
 @pytest.mark.parametrize("args,message,strace_args", ERRORS,
                          ids=[" ".join(e[0])[:80] or "nothing" for e in ERRORS])
-def test_bad_command_lines(args, message, strace_args, tmp_path):
-    """Exit status 1 before anything runs, with strace's message for strace's mistakes."""
+def test_bad_command_lines(args, message, strace_args, tmp_path, capfd):
+    """Exit status 1 before anything runs, with strace's message for strace's mistakes.
+    (main() in this process: test_a_mistake_ends_the_command runs the command.)"""
     marker = tmp_path / "ran"
     ours = []
     for a in args:   # a program that leaves a mark if it runs
         ours.extend(["sh", "-c", f"touch {marker}"] if a == "true" else [a])
-    r = aiotrace(*ours)
+    r = aiotrace_here(capfd, *ours)
     assert r.returncode == 1
     assert not marker.exists()
     assert r.stdout == ""
@@ -192,12 +193,25 @@ def test_bad_command_lines(args, message, strace_args, tmp_path):
 
 @needs_strace
 @pytest.mark.parametrize("value", ["256", "-1", "SIGRT_0", "SIGRT_33", "SIGRTMAX", "0x3"])
-def test_invalid_signal_sets_like_strace(value):
-    a = aiotrace("run", "-e", f"signal={value}", "--", "true")
+def test_invalid_signal_sets_like_strace(value, capfd):
+    a = aiotrace_here(capfd, "run", "-e", f"signal={value}", "--", "true")
     s = strace("-e", f"signal={value}", "true")
     assert a.returncode == s.returncode == 1
     assert a.stderr.splitlines()[0] == s.stderr.splitlines()[0].replace(
         f"{STRACE}: ", "aiotrace: ")
+
+
+@pytest.mark.parametrize("args,says", [
+    (["run", "-s", "x", "true"],
+     "aiotrace: invalid -s argument: 'x'\nTry 'aiotrace -h' for more information.\n"),
+    (["run", "--", "nonexistent_cmd_xyz"],
+     "aiotrace: Can't stat 'nonexistent_cmd_xyz': No such file or directory\n"),
+], ids=["usage", "no program"])
+def test_a_mistake_ends_the_command(args, says):
+    """The command itself (python -m aiotrace), on a mistake: exit status 1 and the
+    message, nothing else."""
+    r = aiotrace(*args)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", says)
 
 
 def test_exec_failure(tmp_path):
