@@ -52,8 +52,10 @@ def test_inject_only_into_traced_calls_like_strace(options, target):
     """strace tampers with the calls -e trace= traces only: getppid is left alone here
     (and write's when= counts writes: the program makes one)."""
     argv = [target("getppid_seq"), "3"]
-    a = aiotrace("run", *options, "--", *argv)
-    s = strace(*options, *argv)
+    # (-s 64: the whole of the program's one write, its parent's pid three times, so
+    # that the pid can be replaced in the trace however many digits it has)
+    a = aiotrace("run", "-s", "64", *options, "--", *argv)
+    s = strace("-s", "64", *options, *argv)
     assert a.returncode == s.returncode == 0
     assert "-1 " not in a.stdout
     assert re.sub(r"^\d+ ", "PPID ", a.stdout, flags=re.M) == \
@@ -61,13 +63,15 @@ def test_inject_only_into_traced_calls_like_strace(options, target):
     if "-c" in options:
         assert counts_table(a.stderr) == counts_table(s.stderr) == {"write": (1, 0)}
     else:
-        # (the program writes its parent's pid: the write's size and the padding after
-        # it depend on how many digits that pid has)
+        # (the program writes its parent's pid: the write's size, what it returns and
+        # the padding before it depend on how many digits that pid has)
         def writes(r):
             text = r.stderr.replace(r.stdout.split()[0], "PPID")
-            return [unpad(re.sub(r'^(write\(1, "PPID .*", )\d+\)', r"\1N)", ln))
+            return [unpad(re.sub(r'^(write\(1, "PPID .*", )\d+\)( += )\d+$', r"\1N)\2N", ln))
                     for ln in comparable(text)]
         assert writes(a) == writes(s)
+        if "trace=write" in options:   # (the write's text, whole)
+            assert 'write(1, "PPID usr1=0\\nPPID usr1=0\\nPPID usr1=0\\n", N) = N' in writes(a)
 
 
 @needs_strace
