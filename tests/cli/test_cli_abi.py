@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """System call numbers and ABIs in the command's output, against strace: numbers the
 kernel has no call for, i386 calls (``int $0x80``, a 32-bit program) and x32's, named and
-decoded in their ABI, with strace's personality lines (see tests/test_abi.py for the
+decoded in their ABI, with strace's personality lines (see tests/tracing/test_abi.py for the
 library's side).
 """
 

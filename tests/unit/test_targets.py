@@ -29,7 +29,7 @@ TARGETS = [
 
 
 def test_all_targets_compiled(targets_dir: Path, target) -> None:
-    sources = {p.stem for p in (Path(__file__).parent / "targets").glob("*.c")}
+    sources = {p.stem for p in (Path(__file__).resolve().parents[1] / "targets").glob("*.c")}
     assert set(TARGETS) <= sources
     for name in sorted(sources):
         assert os.access(targets_dir / name, os.X_OK), name
