@@ -262,3 +262,17 @@ def test_closed_standard_descriptors(closing, tracer_loop, tmp_path):
     assert trace.read_text() == "+++ exited with 0 +++\n"
     assert (tmp_path / "fds").read_text() == untraced
     assert "2\n" not in untraced.splitlines(keepends=True)
+
+
+def test_cli_survives_a_program_that_kills_its_siblings(tmp_path, tracer_loop):
+    """`aiotrace run` of a program that SIGKILLs every other child of its parent (the
+    doorbell among them) traces it to its end and exits with its status."""
+    out = tmp_path / "trace"
+    script = "for p in $(pgrep -P $PPID); do [ $p = $$ ] || kill -9 $p; done; echo done; exit 3"
+    r = subprocess.run([*AIOTRACE, "run", "-f", "-o", str(out), "--", "sh", "-c", script],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 3, r.stderr
+    assert r.stdout == "done\n"
+    lines = out.read_text().splitlines()
+    assert any("write(1, \"done\\n\", 5) = 5" in " ".join(line.split()) for line in lines)
+    assert lines[-1].endswith("+++ exited with 3 +++")
