@@ -735,7 +735,7 @@ static int hold(struct at_slot *s, struct at_record *r, int req) {
 /* decide() says what the C loop does with one stop of a thread it has a slot for, and
  * fast_stop() does it. decide() makes no system call and writes nothing but its answer.
  * The same rules are written in Python in aiotrace/_core/_policy.py (decide), which is
- * the reference; tests/test_policy.py gives both many inputs (through at_decide) and
+ * the reference; tests/unit/test_policy.py gives both many inputs (through at_decide) and
  * checks that they answer the same: change one, change the other. */
 
 /* A stop handled here: it goes on with *req* (D_GO), or stays stopped as a C hold whose
@@ -849,7 +849,7 @@ static void decide(const struct at_core *c, const struct at_slot *s, int status,
     }
 }
 
-/* decide() alone, for tests/test_policy.py: what the C loop does with a stop *status* of
+/* decide() alone, for tests/unit/test_policy.py: what the C loop does with a stop *status* of
  * a thread whose slot is *s* (and family s->fam; of *c*, head, tail and ring_mask are
  * read), *in* being what PTRACE_GET_SYSCALL_INFO says at that stop (read only if the
  * rules need it: reads_info). Nothing else is read or written. Any thread. */

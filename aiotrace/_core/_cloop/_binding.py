@@ -158,7 +158,7 @@ class Lib:
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
         self.take = fn(held, "at_take", (c_void_p, c_void_p), None)
-        # (core, slot, status, info, decision): the rules alone, for tests/test_policy.py
+        # (core, slot, status, info, decision): the rules alone, for tests/unit/test_policy.py
         self.decide = fn(held, "at_decide", (c_void_p, c_void_p, c_int32, c_void_p, c_void_p),
                          None)
 

@@ -39,3 +39,11 @@ def test_positional_construction_and_defaults():
         SyscallExit(1, 2, 3)
     with pytest.raises(TypeError):
         SyscallExit(1, 2, 3, 4, 39, (0,) * 6, 7, None)   # _ctl is keyword-only
+
+
+def test_signal_name_table():
+    from aiotrace._core._events import signal_name
+
+    assert [signal_name(n) for n in (1, 6, 17, 29, 31, 32, 33, 63, 64, 0, 65)] == [
+        "SIGHUP", "SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS", "SIGRTMIN", "SIGRT_1", "SIGRT_31",
+        "SIGRT_32", "SIG0", "SIG65"]

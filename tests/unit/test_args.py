@@ -1,4 +1,6 @@
-"""Decoding of syscall arguments: pure table cases, and by name on a real tracee."""
+"""Decoding of syscall arguments (table cases), and reading and writing memory with
+process_vm_readv/writev on this process: no tracee. (Arguments by name on a real
+tracee: tests/tracing/test_intercept.py.)"""
 
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ import struct
 
 import pytest
 
-import aiotrace
-from aiotrace import SyscallEntry
 from aiotrace._core import _ffi
 from aiotrace._core._args import Args, decode_sockaddr
 
@@ -41,29 +41,6 @@ def test_args_is_a_tuple_with_names():
     assert "path" in a.names and "filename" in a.names
     with pytest.raises(AttributeError, match="no argument 'nope'.*dirfd"):
         _ = a.nope
-
-
-pytestmark_async = pytest.mark.anyio
-
-
-@pytest.mark.anyio
-async def test_args_by_name_on_a_tracee(target, tmp_path):
-    data = tmp_path / "the file"
-    data.write_text("x")
-    got = {}
-    async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([target("syscall_mix"), str(data)], stdout=open("/dev/null", "wb"))
-        async with proc.events(SyscallEntry, syscalls={"openat", "execve", "write"}, intercept=True) as calls:
-            proc.resume()
-            async for call in calls:
-                if call.name == "openat" and call.args.path == str(data):
-                    got["openat"] = (call.args.dirfd, call.args.path, call.args.flags)
-                elif call.name == "write":
-                    got["write"] = (call.args.fd, call.args.count, call.thread.read(call.args.buf, 3))
-                call.resume()
-        assert await proc.wait() == 0
-    assert got["openat"] == (-100, str(data), 0o2000000)   # O_RDONLY|O_CLOEXEC
-    assert got["write"] == (1, 3, b"hi\n")
 
 
 @pytest.mark.parametrize("offset,n", [(0, 0), (0, 1), (5, 300), (4000, 200), (0, 4096), (3, 4097), (0, 10000)])

@@ -259,14 +259,6 @@ async def test_signal_events_carry_siginfo(target, tmp_path):
     assert [(e.signo, e.si_code) for e in run.events] == [(signal.SIGSEGV, 1)]  # SEGV_MAPERR
 
 
-def test_signal_name_table():
-    from aiotrace._core._events import signal_name
-
-    assert [signal_name(n) for n in (1, 6, 17, 29, 31, 32, 33, 63, 64, 0, 65)] == [
-        "SIGHUP", "SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS", "SIGRTMIN", "SIGRT_1", "SIGRT_31",
-        "SIGRT_32", "SIG0", "SIG65"]
-
-
 @pytest.mark.parametrize("name, rc", [("sigkill_self", -9), ("segv", -11)])
 async def test_death_by_signal(target, tmp_path, name, rc):
     run = await trace_run([target(name)], tmp_path, Death, Exit, Signal)
@@ -1154,50 +1146,6 @@ async def test_capture_after_resume_errors(target):
                         capture_after_resume={SyscallEntry: {"reed"}})
         proc.resume()
         assert await proc.wait() == 0
-
-
-def test_verdict_yields_back_off_when_the_cpu_goes_elsewhere(monkeypatch):
-    """post_verdict yields the CPU to the tracer thread after each verdict, unless yields
-    were found slow (the CPU went to other work): then it skips twice as many verdicts
-    after each slow one, and goes back to yielding after a run of quick ones. (The logic
-    alone, on a Core whose thread is not started: the commands just queue up.)"""
-    from aiotrace._core import _handoff
-    from aiotrace._core._doorbell import Doorbell
-    core = _handoff.Handoff(lambda: None, lambda *a: None, None, Doorbell(lambda *a: None),
-                            {}, None)
-    clock = [0]
-    slow = [False]
-    yields = []
-
-    def fake_yield() -> None:
-        yields.append(clock[0])
-        clock[0] += 10 * _handoff._SLOW_YIELD_NS if slow[0] else 1_000
-
-    monkeypatch.setattr(os, "sched_yield", fake_yield)
-    monkeypatch.setattr(_handoff, "_monotonic_ns", lambda: clock[0])
-
-    def verdicts(n: int) -> int:
-        before = len(yields)
-        for _ in range(n):
-            core.post_verdict(lambda: None)
-        return len(yields) - before
-
-    try:
-        assert verdicts(10) == 10                      # quick yields: one per verdict
-        slow[0] = True
-        # slow: each yield makes the next 16, 32, 64... verdicts go without one
-        assert verdicts(1 + 16 + 1 + 32 + 1 + 64) == 3
-        assert (core._yield_backoff, core._yield_skip) == (64, 0)
-        assert verdicts(1 + 128) == 1                   # the next slow one: 128 without
-        slow[0] = False
-        n = _handoff._FAST_YIELDS_TO_RESET
-        assert verdicts(n) == n                         # quick again: one per verdict...
-        slow[0] = True
-        assert verdicts(1 + 16) == 1                    # ...and a new backoff starts small:
-        assert verdicts(1) == 1                         # 16 skipped, not 256
-    finally:
-        core.close()
-    assert len(core.commands) == 10 + 115 + 129 + n + 18   # every verdict was posted
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])

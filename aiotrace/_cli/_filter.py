@@ -4,7 +4,7 @@
 The system call classes (``%file``, ``%process``...) are those of strace 6.1 on x86-64.
 They were read off strace itself: a probe program called every system call number
 under a seccomp filter that made each call fail with ENOSYS, and ``strace -e
-trace=%CLASS`` printed the members of each class (``tests/test_cli.py`` repeats that
+trace=%CLASS`` printed the members of each class (``tests/cli/test_cli_args.py`` repeats that
 probe against /usr/bin/strace). Calls newer than strace 6.1 (451 and up) are classed
 as later strace releases class them.
 """
@@ -14,11 +14,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from ._core._syscalls import (
-    ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, key_selectors,
-    selector_keys,
+from ._internals import (
+    ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, SIGNAL_NAMES,
+    key_selectors, selector_keys,
 )
-from ._decode._xlat import SIGNAL_NAMES
 
 __all__ = [
     "CLASSES", "SetError", "parse_syscall_set", "expand_token", "parse_signal_set",

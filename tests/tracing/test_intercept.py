@@ -20,7 +20,6 @@ from aiotrace import Interrupt, Signal, SingleStep, SyscallEntry, SyscallExit
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
-
 async def run_with_engine(argv, engine, tmp_path, *, observers=(), stdin=None):
     """Spawn argv with one or more engines (coroutine functions taking the Process)."""
     out = tmp_path / "stdout"
@@ -574,3 +573,22 @@ async def test_a_call_rewritten_under_the_prefilter_reports_its_exit(target):
             tg.start_soon(observe)
         assert await proc.wait() == 0
     assert got == [("getpid", proc.pid)] * 5
+
+
+async def test_args_by_name_on_a_tracee(target, tmp_path):
+    data = tmp_path / "the file"
+    data.write_text("x")
+    got = {}
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("syscall_mix"), str(data)], stdout=open("/dev/null", "wb"))
+        async with proc.events(SyscallEntry, syscalls={"openat", "execve", "write"}, intercept=True) as calls:
+            proc.resume()
+            async for call in calls:
+                if call.name == "openat" and call.args.path == str(data):
+                    got["openat"] = (call.args.dirfd, call.args.path, call.args.flags)
+                elif call.name == "write":
+                    got["write"] = (call.args.fd, call.args.count, call.thread.read(call.args.buf, 3))
+                call.resume()
+        assert await proc.wait() == 0
+    assert got["openat"] == (-100, str(data), 0o2000000)   # O_RDONLY|O_CLOEXEC
+    assert got["write"] == (1, 3, b"hi\n")

@@ -2,7 +2,7 @@
 decide() (aiotrace/_core/_cloop/_accel.c, through at_decide): the same answer for every input.
 
 No tracee: the rules are pure on both sides. The C side needs the built library; without
-it these tests are skipped (test_accel.py fails then anyway, since the C loop must be
+it these tests are skipped (test_cloop.py fails then anyway, since the C loop must be
 built). Each input is made by a seeded generator, so that a failure names its case and
 comes again.
 """

@@ -7,6 +7,7 @@ assertion here is on the complete stdout and the exact return code.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -29,7 +30,7 @@ TARGETS = [
 
 
 def test_all_targets_compiled(targets_dir: Path, target) -> None:
-    sources = {p.stem for p in (Path(__file__).parent / "targets").glob("*.c")}
+    sources = {p.stem for p in (Path(__file__).resolve().parents[1] / "targets").glob("*.c")}
     assert set(TARGETS) <= sources
     for name in sorted(sources):
         assert os.access(targets_dir / name, os.X_OK), name
@@ -238,3 +239,17 @@ def test_t32(target) -> None:
 def test_fork32(target) -> None:
     r = run(target("fork32"))
     assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_targets_untraced(target):
+    """The targets of the engines' tests (their parent: this process)."""
+    PPID = os.getpid()
+    r = subprocess.run([target("getppid_seq"), "3"], capture_output=True, text=True, timeout=20)
+    assert (r.returncode, r.stdout) == (0, f"{PPID} usr1=0\n" * 3)
+    r = subprocess.run([target("fail_loop"), "5"], capture_output=True, text=True, timeout=20)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+    r = subprocess.run([target("timed_getppid")], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0 and re.fullmatch(rf"getppid={PPID} usecs=\d+\n", r.stdout)
+    for name in ("getppid_seq", "fail_loop"):
+        r = subprocess.run([target(name)], capture_output=True, text=True, timeout=20)
+        assert r.returncode == 2 and r.stderr.startswith("usage: ")
