@@ -32,7 +32,7 @@ from ._core._model import END, Family, Hold, Subscription
 from ._core._spawn import AttachError, SpawnError
 from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
-from . import _check
+from . import _check, _pipes
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -339,6 +339,7 @@ class Tracer:
         follow: bool = True,
         syscalls: Iterable[str | int] | None = None,
         cpus: Iterable[int] | None = None,
+        start_new_session: bool = False,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
@@ -346,8 +347,15 @@ class Tracer:
         arguments, as for subprocess); the program is looked up in ``env``'s PATH.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
-        ``subprocess.DEVNULL`` or None (inherit); ``stderr`` also takes
-        ``subprocess.STDOUT``. With ``follow`` (the default) its
+        ``subprocess.DEVNULL``, ``subprocess.PIPE`` or None (inherit); ``stderr`` also takes
+        ``subprocess.STDOUT``. With ``PIPE``, ``proc.stdin`` is an anyio byte send stream
+        and ``proc.stdout``/``proc.stderr`` byte receive streams (as ``anyio.open_process``
+        gives); close them with ``aclose()`` (closing the tracer closes them too).
+
+        ``start_new_session=True`` makes the program call ``setsid()`` before exec (as for
+        subprocess): it gets a session and process group of its own, so that signals sent
+        to this process's group (a terminal's Ctrl-C, a Jupyter kernel's interrupt) do not
+        reach it. With ``follow`` (the default) its
         threads and the children it forks are traced too; with ``follow=False`` only its
         first thread is (as strace without ``-f``): other threads and children run
         untraced, and no ``Clone`` event is reported. Raises :class:`SpawnFailed` if the program
@@ -375,6 +383,7 @@ class Tracer:
         env = _check.environment(env)
         cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
         follow = _check.flag(follow, "follow")
+        new_session = _check.flag(start_new_session, "start_new_session")
         cpu_set = _cpu_set(cpus)
         seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
@@ -384,6 +393,8 @@ class Tracer:
                 "if they ran untraced")
         devnull = -1
         fds: list[int | None] = []
+        pipes = _pipes.Pipes()
+        spawned = False
         try:
             for name, f in (("stdin", stdin), ("stdout", stdout), ("stderr", stderr)):
                 if f is subprocess.DEVNULL:
@@ -393,14 +404,16 @@ class Tracer:
                 elif f is None:
                     fds.append(None)
                 elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
-                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
+                    fds.append(pipes.make(len(fds)))
                 elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
                     fds.append(fds[1] if fds[1] is not None else 1)
                 else:
                     fds.append(_stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
+            fam.new_session = new_session
             proc = Process(self, fam, 0)
+            proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr
             waiter = _Waiter()
             core = self._core
             stdio = (fds[0], fds[1], fds[2])
@@ -416,9 +429,14 @@ class Tracer:
             self._bind(proc)
             core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpu_set))
             await self._wait_reply(waiter)
+            spawned = True
         finally:
             if devnull >= 0:
                 os.close(devnull)
+            if spawned:
+                pipes.spawned()
+            else:
+                pipes.failed()
         assert fam.root is not None
         proc.pid = fam.root.pid
         return proc
@@ -482,6 +500,8 @@ class Tracer:
             with anyio.CancelScope(shield=True):
                 await self._finished.wait()
             self._close_pipe()
+        for proc in self._processes:
+            _pipes.close_ends((proc.stdin, proc.stdout, proc.stderr))
         if self._core.crash is not None:
             raise self._end_error()   # (never silent: its streams just ended)
 
@@ -614,6 +634,11 @@ class Process:
         self._fam = fam
         self.pid = pid
         self.returncode: int | None = None
+        #: with ``spawn(stdin=subprocess.PIPE)`` (and stdout=, stderr=): this end of the
+        #: pipe, an anyio byte stream; None otherwise
+        self.stdin: _pipes.PipeSendStream | None = None
+        self.stdout: _pipes.PipeReceiveStream | None = None
+        self.stderr: _pipes.PipeReceiveStream | None = None
         self._dead = anyio.Event()
         self._gone = anyio.Event()
         # its open streams (weak: a stream nobody holds is closed), told of the end if the
