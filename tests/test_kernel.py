@@ -135,7 +135,8 @@ def test_a_kernel_interrupt_and_start_new_session(kernel, new_session):
          "proc.resume()\n"
          "await reads.__anext__()\n"   # cat is about to block in read(0)
          "await reads.aclose()")
-    msg_id = k.kc.execute("print('waiting', flush=True)\ntime.sleep(120)")
+    # (stop_on_error=False: else the kernel aborts the cells sent just after its error)
+    msg_id = k.kc.execute("print('waiting', flush=True)\ntime.sleep(120)", stop_on_error=False)
     while True:   # the cell runs: interrupt the kernel
         msg = k.kc.get_iopub_msg(timeout=60)
         if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
