@@ -32,7 +32,7 @@ from ._core._model import END, Family, Hold, Subscription
 from ._core._spawn import AttachError, SpawnError
 from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
-from . import _check
+from . import _check, _pipes
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -173,6 +173,12 @@ class Tracer:
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see _pump)
         self._abandoned = False
+        # start_tracer(outlive_loop=True): when its event loop ends, the tracer waits
+        # (dormant) for the next one to use it, instead of closing (see _rouse)
+        self._outlive = False
+        self._dormant = False
+        self._backend = ""
+        self._later: list[Callable[[], Any]] = []   # _soon's work while dormant
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
@@ -219,6 +225,9 @@ class Tracer:
         goes, which for the garbage collector is any thread (the tracer thread too) at
         any allocation, in the middle of a verdict or of a batch. Nothing if the event
         loop is gone (then the pump closed the tracer)."""
+        if self._dormant:
+            self._later.append(fn)   # (for the next loop: see _rouse)
+            return
         try:
             if self._aio_loop is not None:
                 self._aio_loop.call_soon_threadsafe(fn)
@@ -284,6 +293,10 @@ class Tracer:
                     with anyio.CancelScope(shield=True):
                         await step()
             except anyio.get_cancelled_exc_class() as exc:
+                if cancelled is None and self._outlive:
+                    # (a system task is cancelled only when its event loop ends)
+                    self._dormant = True
+                    raise
                 if cancelled is None:
                     cancelled = exc
                     self._abandoned = True
@@ -295,7 +308,51 @@ class Tracer:
 
     # -- public ---------------------------------------------------------------------------
 
+    def _bind_loop(self) -> None:
+        """Bind the loop side to the event loop that runs now: the pump, the checkpoints,
+        the way finalizers reach the loop (the one place that knows which loop runs)."""
+        self._backend = sniffio.current_async_library()
+        if self._backend == "asyncio":
+            import asyncio
+
+            self._aio_loop = asyncio.get_running_loop()
+            self._yield = functools.partial(asyncio.sleep, 0)
+        else:
+            self._aio_loop = None
+            self._yield = _trio().lowlevel.checkpoint
+            self._trio_token = _trio().lowlevel.current_trio_token()
+        _spawn_system_task(self._pump)
+
+    def _rouse(self) -> None:
+        """A tracer made with ``outlive_loop=True`` whose event loop ended (IPython's
+        ``%autoawait trio`` runs each cell in a ``trio.run`` of its own) is used in a new
+        one: its loop side moves there. Meanwhile the tracer thread went on: what it
+        handed over waits in the pipe and the outbox, and streams kept their buffers (a
+        full one held its thread, as with a cell that blocks)."""
+        try:
+            lib = sniffio.current_async_library()
+        except sniffio.AsyncLibraryNotFoundError:
+            raise RuntimeError("this tracer's event loop has ended: use it from inside a new "
+                               "one (an async function, or a notebook cell)") from None
+        if lib != self._backend:
+            raise RuntimeError(
+                f"this tracer was started on {self._backend}; its event loop ended, and it "
+                f"can go on only on {self._backend}, not {lib}: close it (await "
+                f"tracer.aclose() on {self._backend}) and start another here")
+        self._dormant = False
+        # (asyncio binds an Event to the loop that first waits for it)
+        if not self._finished.is_set():
+            self._finished = anyio.Event()
+        for proc in self._processes:
+            proc._new_loop()
+        self._bind_loop()
+        later, self._later = self._later, []
+        for fn in later:
+            fn()
+
     def _check_open(self) -> None:
+        if self._dormant:
+            self._rouse()
         if self._closed:
             if self._core.crash is not None:
                 raise self._end_error()
@@ -339,6 +396,7 @@ class Tracer:
         follow: bool = True,
         syscalls: Iterable[str | int] | None = None,
         cpus: Iterable[int] | None = None,
+        start_new_session: bool = False,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
@@ -346,8 +404,15 @@ class Tracer:
         arguments, as for subprocess); the program is looked up in ``env``'s PATH.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
-        ``subprocess.DEVNULL`` or None (inherit); ``stderr`` also takes
-        ``subprocess.STDOUT``. With ``follow`` (the default) its
+        ``subprocess.DEVNULL``, ``subprocess.PIPE`` or None (inherit); ``stderr`` also takes
+        ``subprocess.STDOUT``. With ``PIPE``, ``proc.stdin`` is an anyio byte send stream
+        and ``proc.stdout``/``proc.stderr`` byte receive streams (as ``anyio.open_process``
+        gives); close them with ``aclose()`` (closing the tracer closes them too).
+
+        ``start_new_session=True`` makes the program call ``setsid()`` before exec (as for
+        subprocess): it gets a session and process group of its own, so that signals sent
+        to this process's group (a terminal's Ctrl-C, a Jupyter kernel's interrupt) do not
+        reach it. With ``follow`` (the default) its
         threads and the children it forks are traced too; with ``follow=False`` only its
         first thread is (as strace without ``-f``): other threads and children run
         untraced, and no ``Clone`` event is reported. Raises :class:`SpawnFailed` if the program
@@ -375,6 +440,7 @@ class Tracer:
         env = _check.environment(env)
         cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
         follow = _check.flag(follow, "follow")
+        new_session = _check.flag(start_new_session, "start_new_session")
         cpu_set = _cpu_set(cpus)
         seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
@@ -384,6 +450,8 @@ class Tracer:
                 "if they ran untraced")
         devnull = -1
         fds: list[int | None] = []
+        pipes = _pipes.Pipes()
+        spawned = False
         try:
             for name, f in (("stdin", stdin), ("stdout", stdout), ("stderr", stderr)):
                 if f is subprocess.DEVNULL:
@@ -393,14 +461,16 @@ class Tracer:
                 elif f is None:
                     fds.append(None)
                 elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
-                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
+                    fds.append(pipes.make(len(fds)))
                 elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
                     fds.append(fds[1] if fds[1] is not None else 1)
                 else:
                     fds.append(_stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
+            fam.new_session = new_session
             proc = Process(self, fam, 0)
+            proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr
             waiter = _Waiter()
             core = self._core
             stdio = (fds[0], fds[1], fds[2])
@@ -416,9 +486,14 @@ class Tracer:
             self._bind(proc)
             core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpu_set))
             await self._wait_reply(waiter)
+            spawned = True
         finally:
             if devnull >= 0:
                 os.close(devnull)
+            if spawned:
+                pipes.spawned()
+            else:
+                pipes.failed()
         assert fam.root is not None
         proc.pid = fam.root.pid
         return proc
@@ -472,6 +547,8 @@ class Tracer:
         opened with ``kill_on_close=False``), attached ones detached. Returns once the
         tracer thread has reaped or released every tracee and exited. Raises
         :class:`TracerClosed` if the tracer thread had stopped on an internal error."""
+        if self._dormant:
+            self._rouse()
         if self._closed:
             await self._finished.wait()
             self._close_pipe()
@@ -482,6 +559,8 @@ class Tracer:
             with anyio.CancelScope(shield=True):
                 await self._finished.wait()
             self._close_pipe()
+        for proc in self._processes:
+            _pipes.close_ends((proc.stdin, proc.stdout, proc.stderr))
         if self._core.crash is not None:
             raise self._end_error()   # (never silent: its streams just ended)
 
@@ -544,24 +623,29 @@ async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
             await tracer.aclose()
 
 
-async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
+async def start_tracer(*, kill_on_close: bool = True,
+                       outlive_loop: bool | None = None) -> Tracer:
     """Start a tracer thread and return it; close it with ``await tracer.aclose()``.
 
     For notebooks (top-level ``await`` runs each cell as its own task, so an
     ``async with`` cannot span cells) and for objects that own a tracer. Prefer
     :func:`open_tracer` elsewhere.
-    """
-    tracer = Tracer(kill_on_close=_check.flag(kill_on_close, "kill_on_close"))
-    core = tracer._core
-    if sniffio.current_async_library() == "asyncio":
-        import asyncio
 
-        tracer._aio_loop = asyncio.get_running_loop()
-        tracer._yield = functools.partial(asyncio.sleep, 0)
-    else:
-        tracer._yield = _trio().lowlevel.checkpoint
-        tracer._trio_token = _trio().lowlevel.current_trio_token()
-    _spawn_system_task(tracer._pump)
+    When the event loop that started it ends with the tracer still open, the tracer is
+    closed (its spawned processes killed), unless ``outlive_loop`` is True: then it
+    waits, its processes held at their next event once a stream's buffer is full, until
+    it is used again in another event loop of the same library (``trio.run``, or
+    ``asyncio.run``), which it then moves to. IPython's ``%autoawait trio`` runs each
+    cell in a ``trio.run`` of its own: there the default (None) is True, so that a tracer
+    lives across cells as it does on an asyncio kernel; elsewhere it is False.
+    """
+    kill_on_close = _check.flag(kill_on_close, "kill_on_close")
+    outlive = _cells_run_own_loops() if outlive_loop is None else _check.flag(
+        outlive_loop, "outlive_loop")
+    tracer = Tracer(kill_on_close=kill_on_close)
+    tracer._outlive = outlive
+    core = tracer._core
+    tracer._bind_loop()
     # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
     # what is queued now.
     core.reply(tracer._started.set)
@@ -580,6 +664,21 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
             raise AttachDenied(err.pid, err.errno, str(err)) from None
         raise err
     return tracer
+
+
+def _cells_run_own_loops() -> bool:
+    """Whether this runs in IPython with ``%autoawait trio`` (each cell a ``trio.run``),
+    not in ipykernel's trio loop (``--IPKernelApp.trio_loop=True``: one run for all)."""
+    ipython = sys.modules.get("IPython")
+    helpers = sys.modules.get("IPython.core.async_helpers")
+    if ipython is None or helpers is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:   # (an IPython half imported, or of another shape: not a cell)
+        return False
+    return (shell is not None and getattr(shell, "trio_runner", None) is None
+            and getattr(shell, "loop_runner", None) is getattr(helpers, "_trio_runner", 0))
 
 
 def _spawn_system_task(fn: Callable[[], Any]) -> None:
@@ -614,6 +713,11 @@ class Process:
         self._fam = fam
         self.pid = pid
         self.returncode: int | None = None
+        #: with ``spawn(stdin=subprocess.PIPE)`` (and stdout=, stderr=): this end of the
+        #: pipe, an anyio byte stream; None otherwise
+        self.stdin: _pipes.PipeSendStream | None = None
+        self.stdout: _pipes.PipeReceiveStream | None = None
+        self.stderr: _pipes.PipeReceiveStream | None = None
         self._dead = anyio.Event()
         self._gone = anyio.Event()
         # its open streams (weak: a stream nobody holds is closed), told of the end if the
@@ -623,6 +727,13 @@ class Process:
     def __repr__(self) -> str:
         state = "running" if self.returncode is None else f"returncode={self.returncode}"
         return f"<aiotrace.Process pid={self.pid} {state}>"
+
+    def _new_loop(self) -> None:
+        """The tracer moves to a new event loop (see Tracer._rouse)."""
+        if not self._dead.is_set():
+            self._dead = anyio.Event()
+        if not self._gone.is_set():
+            self._gone = anyio.Event()
 
     # callbacks from the tracer thread, run on the loop
     def _died(self, rc: int) -> None:
@@ -733,6 +844,8 @@ class Process:
         if capture is not None and not callable(capture):
             raise TypeError(f"capture takes a function fn(event, memory), not "
                             f"{_check.show(capture)}")
+        if self._tracer._dormant:
+            self._tracer._rouse()
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -772,6 +885,8 @@ class Process:
 
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
+        if self._tracer._dormant:
+            self._tracer._rouse()
         core = self._tracer._core
         fam = self._fam
         core.post(lambda: core.resume_family(fam))
@@ -782,6 +897,8 @@ class Process:
         For an attached process that was detached, returns None once detached: its exit
         status goes to its own parent. Raises :class:`TracerClosed` if the tracer thread
         stopped on an internal error before the process ended."""
+        if self._tracer._dormant:
+            self._tracer._rouse()
         await self._dead.wait()
         if self.returncode is None and not self._fam.ended and self._tracer._core.crash:
             raise self._tracer._end_error()   # (no status will ever come)
@@ -836,6 +953,8 @@ class Process:
             await _checkpoint()
             return
         tracer = self._tracer
+        if tracer._dormant:
+            tracer._rouse()
         if tracer._closed:
             await _checkpoint()
             if tracer._core.crash is not None:
@@ -1155,6 +1274,8 @@ class EventStream:
                 waited = True
         elif self._pipe is None and not self._no_pipe:
             self._open_pipe()
+        if tracer._dormant:
+            tracer._rouse()   # (its event loop ended: this one takes it on)
         while not buf:
             sub.flagged = False   # the next push queues a wake-up (see _wake) ...
             if buf:               # ... unless it came just before

@@ -81,7 +81,8 @@ class Lifecycle:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
-            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus)
+            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus,
+                  fam.new_session)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)

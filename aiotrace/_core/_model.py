@@ -207,7 +207,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted", "tables",
+        "cfam", "converted", "tables", "new_session",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -219,6 +219,7 @@ class Family:
         self.held = True                # the spawn/attach hold, released by resume()
         self.want_syscalls = False
         self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
+        self.new_session = False   # spawned: the child calls setsid() before exec
         self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
         self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)
         self.on_death: Callable[[int], None] = ignore_int   # root's returncode, on the loop
