@@ -770,6 +770,21 @@ class Process:
         core.subscribe(sub)
         return stream
 
+    def probe(self, spec: Any, *, returns: bool = False, intercept: bool = False,
+              buffer: int = 256, overflow: str = "block") -> Any:
+        """A stream of ``ProbeHit`` events, one each time a thread of this process (or of a
+        followed child) reaches a function: *spec* is ``"MODULE:SYMBOL"``
+        (``"libc.so.6:malloc"``, ``"prog:main"``; globs allowed), ``"SYMBOL"`` (in any
+        loaded object), ``"SYMBOL+OFFSET"``, an address, or a list of them. With
+        ``returns=True``, also a ``ProbeReturn`` when each call returns. With
+        ``intercept=True`` the thread is held at each event until a verdict
+        (``rewrite(args=)``, ``return_value()``, ``set_return()``). ``async with`` it:
+        entering raises ``aiotrace.ProbeError`` if the probe cannot be placed. See
+        docs/probes.md."""
+        from ._probing import probe
+        return probe(self, spec, returns=returns, intercept=intercept, buffer=buffer,
+                     overflow=overflow)
+
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
         core = self._tracer._core

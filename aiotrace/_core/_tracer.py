@@ -46,6 +46,7 @@ from ._lifecycle import Lifecycle
 from ._loop import PyLoop
 from ._model import Family, Hold, Proc, Subscription, Thread, Tracees
 from ._pidfds import Pidfds
+from ._probes import Probe, Probes
 from ._resume import Resumer
 from ._salvage import salvage
 from ._stops import Stops
@@ -101,6 +102,11 @@ class TracerThread:
         self.lifecycle = Lifecycle(tr, self.arbiter, ho, slots, self.pidfds)
         self.stops = Stops(tr, self.arbiter, self.lifecycle, resumer, ho, slots, self.bell,
                            info, lambda: self.tid)
+        # breakpoints (Process.probe): hooks in the stops, the resumer, the life cycle
+        self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
+                             self.stops.handle, ho.reply)
+        self.stops.probes = self.lifecycle.probes = self.probes
+        self.arbiter.probes = resumer.probes = self.probes
         self._loop: PyLoop | CLoop = (
             CLoop(ac, tr, self.stops, ho, self.lifecycle) if ac is not None
             else PyLoop(tr, self.stops, ho, self.lifecycle, self.pidfds))
@@ -208,6 +214,10 @@ class TracerThread:
 
     def close(self, kill_spawned: bool) -> None:
         self.lifecycle.close(kill_spawned)
+
+    def arm_probe(self, fam: Family, probe: Probe,
+                  reply: Callable[[BaseException | None], None]) -> None:
+        self.probes.arm(fam, probe, reply)
 
     def reply(self, fn: Callable[[], None]) -> None:
         self.handoff.reply(fn)
