@@ -11,6 +11,7 @@ from ._core._model import Subscription
 from ._core._probe_events import ProbeHit, ProbeReturn
 from ._core._probes import Probe, ProbeFailure
 from ._core._symbols import Spec, parse_spec
+from ._core._unwind import capturing
 from ._exceptions import AiotraceError, TraceeGone
 from ._reactor import EventStream, _Waiter
 
@@ -62,7 +63,7 @@ class ProbeStream(EventStream):
 
 
 def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer: int,
-          overflow: str) -> ProbeStream:
+          overflow: str, stacks: bool = False) -> ProbeStream:
     """Process.probe(), checked (see its docstring)."""
     specs = _specs(spec)
     returns = _check.flag(returns, "returns")
@@ -76,6 +77,8 @@ def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer
     sub = Subscription(types, frozenset(), None, intercept, buffer, overflow == "drop")
     fam = process._fam
     sub.family = fam
+    if _check.flag(stacks, "stacks") and not intercept:
+        sub.capture = capturing(None)
     p = Probe(specs, sub, returns)
     sub.probe = p
     waiter = _Waiter()
@@ -95,6 +98,17 @@ def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer
 
     core.post(lambda: core.arm_probe(fam, p, done))
     return stream
+
+
+def stack_capture(capture: Any, *late: Any) -> Any:
+    """``events(stacks=True)``: a capture that takes the stack at each stop (the thread
+    waits for it), then runs *capture*. A stack read after the thread went on would be
+    another one: no capture_after_resume=, capture_reads_nothing= or prefetch= with it."""
+    if any(x is not None for x in late):
+        raise ValueError("stacks=True takes each stack at the stop: it does not go with "
+                         "capture_after_resume=, capture_reads_nothing= or prefetch=")
+    _check_extra()
+    return capturing(capture)
 
 
 def _specs(spec: Any) -> tuple[Spec, ...]:

@@ -373,6 +373,7 @@ class Probes:
         fresh = not any(s.intercept and s.wants(ProbeReturn, tid, bp.key) for s in subs)
         tp.hit = Hit("return", bp, regs, frame=f, fresh=fresh)
         rax = regs.rax
+        regs.rip = f.ret   # (where it goes on; apply() sets it again)
         self._dispatch(th, ProbeReturn, bp.key, symbol=bp.symbol, address=bp.address,
                        module=bp.module, retval=rax - (1 << 64) if rax >> 63 else rax,
                        duration_ns=tp.hit.t0 - f.t0, _regs=bytes(regs))

@@ -108,6 +108,7 @@ class Image:
         elftools = need("elftools.elf.elffile")
         self.path = path
         self.data = data   # (the file, mapped: bytes are read where they are needed)
+        self.frame_table: Any = None   # its call frame information, once read (_unwind)
         elf = elftools.ELFFile(data)
         if elf.elfclass != 64 or elf["e_machine"] != "EM_X86_64":
             raise ValueError(f"{path} is not an x86-64 ELF file")
@@ -309,30 +310,41 @@ class AddressMap:
 
 class Frame(NamedTuple):
     """One frame of a stack trace: the address, and, when known, the module, the
-    function and the offset in it (``libc.so.6(malloc+0x14)``, as strace -k prints)."""
+    function and the offset in it (``libc.so.6(malloc+0x14)``), and the address as an
+    offset in the module's file (what strace -k prints in brackets)."""
 
     address: int
     module: str = ""
     symbol: str = ""
     offset: int = 0
+    module_offset: int = 0
 
     def __str__(self) -> str:
         if not self.module:
             return f"[{self.address:#x}]"
         if not self.symbol:
-            return f"{self.module}(+{self.offset:#x}) [{self.address:#x}]"
+            return f"{self.module}(+{self.module_offset:#x}) [{self.address:#x}]"
         return f"{self.module}({self.symbol}+{self.offset:#x}) [{self.address:#x}]"
 
 
-def symbolize(amap: AddressMap, addr: int) -> Frame:
-    """*addr* as a frame: its module, function and offset."""
-    m = amap.find(addr)
+def symbolize(amap: AddressMap, addr: int, caller: bool = False) -> Frame:
+    """*addr* as a frame: its module, function and offset. *caller*: *addr* is a return
+    address, which points after its call: the function is the one that holds addr-1
+    (a call at the very end of a function returns to the next one's first byte)."""
+    look = addr - 1 if caller else addr
+    m = amap.find(look)
     if m is None:
         return Frame(addr)
-    got = m.image.symbol_at(addr - m.bias)
+    vaddr = addr - m.bias
+    file_off = vaddr
+    for seg in m.image.segments:
+        if seg.vaddr <= vaddr < seg.vaddr + seg.memsz:
+            file_off = vaddr - seg.vaddr + seg.offset
+            break
+    got = m.image.symbol_at(look - m.bias)
     if got is None:
-        return Frame(addr, m.path, "", addr - m.bias)
-    return Frame(addr, m.path, got[0], got[1])
+        return Frame(addr, m.path, "", 0, file_off)
+    return Frame(addr, m.path, got[0], got[1] + (addr - look), file_off)
 
 
 # -- probe specifications ---------------------------------------------------------------

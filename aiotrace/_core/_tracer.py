@@ -34,7 +34,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from . import _ffi
+from . import _ffi, _unwind
 from ._cloop import _binding as _accel
 from ._arbiter import Arbiter
 from ._cloop._loop import CLoop
@@ -106,6 +106,7 @@ class TracerThread:
         self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
                              self.stops.handle, ho.reply)
         self.stops.probes = self.lifecycle.probes = self.probes
+        _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
         self.arbiter.probes = resumer.probes = self.probes
         self._loop: PyLoop | CLoop = (
             CLoop(ac, tr, self.stops, ho, self.lifecycle) if ac is not None
@@ -170,6 +171,8 @@ class TracerThread:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
         joined (a ring that read the thread asleep just before its end may still use them
         until then). Loop thread; once."""
+        tables = _unwind.thread_tables
+        tables[:] = [t for t in tables if t is not self.threads]
         self.handoff.close()
         self.bell.close()
 
