@@ -38,6 +38,7 @@ from ._cli_filter import (
     parse_syscall_set, selectors_keys,
 )
 from ._core._ffi import current_cpu
+from ._core._probe_events import PROBE_EVENTS
 from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emit
 from ._core._syscalls import ALL_KEYS, key_selectors
 from ._decode import format_entry
@@ -73,6 +74,9 @@ Filtering (-e EXPR, or --EXPR):
   -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
                          tamper with calls (strace's grammar)
   -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
+      --probe=SPEC[,SPEC...]
+                         function calls to show, as ltrace does: libc.so.6:malloc,
+                         PROG:main, a name in any loaded object, globs (PROG:str*)
   -e read=FDS, -e write=FDS
                          hex-dump the data read from / written to these descriptors
 
@@ -89,6 +93,7 @@ Output:
   -n, --syscall-number   start each line with the number of the call
   -i, --instruction-pointer
                          and with the thread's instruction pointer
+  -k, --stack-trace      a stack trace after each call (and each probed function)
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
   -a, --columns=N        align return values at column N (default 40)
@@ -145,6 +150,8 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
+    stack_trace: bool = False             # -k
+    probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     help: bool = False
     version: bool = False
@@ -154,7 +161,7 @@ class Options:
 
 _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
-    "d": "-d (debug output)", "k": "-k (stack traces)",
+    "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
@@ -181,6 +188,7 @@ _LONG = {
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
+    "stack-trace": ("no", "k"), "probe": ("required", "probe"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
     "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
     "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
@@ -367,6 +375,15 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError(f"-E '{arg}': an environment variable needs a name (-E VAR=VALUE "
                              "sets it, -E VAR removes it)")
         opts.env.append(arg or "")
+    elif opt == "k":
+        opts.stack_trace = True
+    elif opt == "probe":
+        from ._cli_probes import probe_specs
+        specs = probe_specs(arg or "")
+        if not specs:
+            raise UsageError("--probe: name a function (libc.so.6:malloc, PROG:main, main)",
+                             hint=True)
+        opts.probes += specs
     elif opt == "json":
         opts.json = True
     elif opt == "seccomp":
@@ -447,7 +464,8 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if c not in _SHORT_WITH_ARG and c not in "cCfFhinqrtTVwxyzZA" and c not in _UNSUPPORTED:
+                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTVwxyzZA"
+                        and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
                     if j < len(a):
@@ -588,8 +606,13 @@ class _Session:
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
         self.trace_paths = _trace_paths(opts.paths, err)
         self.injects = self._traced_rules()
+        self.probe_lines: Any = None   # --probe: see _cli_probes
         if opts.summary != "only":
             self._make_printer()
+            if opts.probes:
+                from ._cli_probes import ProbeLines
+                self.probe_lines = ProbeLines(self.printer, opts.stack_trace,
+                                              bool(opts.follow))
 
     def _traced_rules(self) -> list[Any]:
         """The -e inject= rules, each cut down to the calls -e trace= traces: strace
@@ -708,9 +731,42 @@ class _Session:
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
             return None
+        if self.opts.stack_trace:   # (every capture at the stop, with the stack)
+            return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+                               capture=self.decoder.capture, buffer=4096, stacks=True)
         return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
                            capture=self.decoder.capture, buffer=4096,
                            **self.decoder.after_resume())
+
+    def show(self, ev: Any) -> None:
+        """Lay out one event (drain's, and the CLI's probes': see _cli_probes)."""
+        if isinstance(ev.captured, BaseException):
+            self._internal_error(ev)
+            return
+        p = self.printer
+        assert p is not None
+        if self.probe_lines is not None and type(ev) in PROBE_EVENTS:
+            self.probe_lines.render(ev)
+            return
+        if not self.opts.stack_trace or (type(ev) is not SyscallExit and type(ev) is not Signal):
+            p.render(ev)
+            return
+        from ._cli_probes import _out, stack_text
+        _, out = _out(p, ev.tid)
+        n = len(out)
+        p.render(ev)
+        if len(out) > n:
+            out.append(stack_text(ev, self.opts.json))
+
+    def written(self) -> None:
+        """After a batch of show(): write out soon, or now if much is pending."""
+        p = self.printer
+        out = p.dirty if isinstance(p, SeparatePrinter) else p.out if p is not None else []
+        if out:
+            if len(out) >= _FLUSH_PARTS:
+                self.flush()
+            elif not self._due.is_set():
+                self._due.set()
 
     async def drain(self, stream: Any) -> None:
         """Lay out each event as it comes, in order; write the text out in batches."""
@@ -721,6 +777,8 @@ class _Session:
         render = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
+        if self.opts.stack_trace:
+            render = self.show
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
@@ -858,7 +916,9 @@ async def _run(s: _Session) -> tuple[str, int]:
         # already the program's, not a reason to kill it)
         restore = _ignore_interrupts()
         try:
-            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow),
+            # (probes need every thread and child traced: a breakpoint would kill an
+            # untraced one; without -f, only the program's own lines are shown)
+            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
                                       syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
             restore()
@@ -896,13 +956,24 @@ async def _run(s: _Session) -> tuple[str, int]:
                 if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
                     s.decoder.expect_exec(proc.pid, exec_text, t0)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
+            probes = None
+            if o.probes and s.printer is not None:
+                try:
+                    probes = await _probe(s, proc)
+                except aiotrace.ProbeError as exc:
+                    s.err.write(f"{PROG}: {exc}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
                 tg.start_soon(_forward_signals, proc, forward)
                 tg.start_soon(s.flusher, flush_scope)
                 proc.resume()
-                await s.drain(stream)
+                if probes is not None:
+                    from ._cli_probes import drain_merged
+                    await drain_merged(s, [stream, probes])
+                else:
+                    await s.drain(stream)
                 rc = await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
@@ -917,6 +988,13 @@ async def _run(s: _Session) -> tuple[str, int]:
     if rc < 0:
         return "signal", -rc
     return "exit", rc
+
+
+async def _probe(s: _Session, proc: aiotrace.Process) -> Any:
+    """--probe: the probes' stream, in place (ProbeError if it cannot be)."""
+    stream = proc.probe(s.opts.probes, returns=True, stacks=s.opts.stack_trace, buffer=4096)
+    await stream.armed()
+    return stream
 
 
 def _ignore_interrupts() -> Callable[[], None]:
