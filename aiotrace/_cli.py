@@ -510,6 +510,9 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("attach takes process ids, not a program to run")
         if not opts.pids:
             raise UsageError("attach: must have PID... (the processes to trace)", hint=True)
+        if opts.probes:
+            raise UsageError("--probe works with 'run' only for now: attach to the process "
+                             "from Python with Process.probe() (docs/probes.md)")
     elif opts.mode == "run":
         if opts.pids:
             raise UsageError("-p PID attaches to a running process: it does not combine with "

@@ -168,3 +168,10 @@ def test_probe_option_refuses_what_it_cannot_place(target):
                        timeout=60, capture_output=True, text=True)
     assert r.returncode == 1 and r.stdout == ""
     assert "aiotrace: probe 'probe_calls:nope': no function 'nope'" in r.stderr
+
+
+def test_probe_option_with_attach_is_refused():
+    r = subprocess.run([sys.executable, "-m", "aiotrace", "attach", "--probe=main", "1"],
+                       timeout=60, capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "--probe works with 'run' only" in r.stderr

@@ -54,6 +54,18 @@ _SINGLESTEP = 9
 _WALL, _WNOTHREAD = 0x40000000, 0x20000000
 _MASK64 = (1 << 64) - 1
 
+_GETSIGINFO = int(_ffi.Req.GETSIGINFO)
+_raw_ptrace = _ffi.raw_ptrace
+
+
+class _Siginfo(ctypes.Structure):
+    _fields_ = [("si_signo", ctypes.c_int), ("si_errno", ctypes.c_int),
+                ("si_code", ctypes.c_int), ("rest", ctypes.c_char * 116)]
+
+
+_SIGINFO = _Siginfo()   # (the tracer thread's: the only one that asks)
+_SIGINFO_AT = ctypes.addressof(_SIGINFO)
+
 _key_counter = [0]
 
 
@@ -191,11 +203,9 @@ class Space:
     def from_int3(tid: int) -> bool:
         """Whether the SIGTRAP *tid* is stopped for came from an instruction (int3), not
         from kill() or tgkill()."""
-        try:
-            info = _ffi.getsiginfo(tid)
-        except OSError:
+        if _raw_ptrace(_GETSIGINFO, tid, 0, _SIGINFO_AT) == -1:
             return False
-        return int.from_bytes(info[8:12], "little", signed=True) == _SI_KERNEL
+        return bool(_SIGINFO.si_code == _SI_KERNEL)
 
     # -- the XOL area --------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ forgets the breakpoints of objects that are gone.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import struct
@@ -52,6 +53,8 @@ _MASK64 = (1 << 64) - 1
 _SIGTRAP_BIT = 1 << (signal.SIGTRAP - 1)
 _ARG_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")
 _LINKER_HOOK = "_dl_debug_state"
+_GETREGS, _SETREGS = int(_ffi.Req.GETREGS), int(_ffi.Req.SETREGS)
+_raw_ptrace = _ffi.raw_ptrace
 
 
 class ProbeFailure(Exception):
@@ -299,9 +302,8 @@ class Probes:
         space = th.proc.space
         assert space is not None
         tid = th.tid
-        try:
-            regs = _ffi.getregs(tid)
-        except OSError:
+        regs = _ffi.UserRegs()
+        if _raw_ptrace(_GETREGS, tid, 0, ctypes.addressof(regs)) == -1:
             return True   # (killed: its death is reported next)
         pc = regs.rip - 1
         if not space.is_ours(pc) or not space.from_int3(tid):
@@ -350,8 +352,12 @@ class Probes:
                 tp.hit = Hit("internal", bp, regs, slot)
                 self._release(th)
                 return True
-        subs = th.proc.family.subs
-        fresh = not any(s.intercept and s.wants(ProbeHit, tid, bp.key) for s in subs)
+        key = bp.key
+        fresh = True
+        for sub in th.proc.family.subs:
+            if sub.intercept and sub.wants(ProbeHit, tid, key):
+                fresh = False
+                break
         tp.hit = Hit("entry", bp, regs, slot, fresh=fresh)
         self._dispatch(th, ProbeHit, bp.key, symbol=bp.symbol, address=pc, module=bp.module,
                        args=(regs.rdi, regs.rsi, regs.rdx, regs.rcx, regs.r8, regs.r9),
@@ -406,9 +412,9 @@ class Probes:
                 regs.rip = hit.frame.ret
             elif hit.kind != "late" and hit.bp is not None and space is not None:
                 self._entry(th, space, tp, hit, hit.bp, regs, d)
-            _ffi.setregs(tid, regs)
         except OSError:
             return CLEAN   # (killed: its death is reported next)
+        _raw_ptrace(_SETREGS, tid, 0, ctypes.addressof(regs))   # (-1: killed, as above)
         return Decision(singlestep=True) if d.singlestep else CLEAN
 
     def _entry(self, th: Thread, space: Space, tp: ThreadProbes, hit: Hit, bp: Breakpoint,
