@@ -36,7 +36,7 @@ def test_the_library_matches_its_python_mirror() -> None:
     lib = _accel.load()
     assert lib is not None, "the C loop is not built: pip install -e . needs a C compiler"
     assert lib.run is not None and lib.drain is not None
-    assert ctypes.sizeof(_accel.Slot) == 96 and _accel.RECORD_SIZE == 352
+    assert ctypes.sizeof(_accel.Slot) == 104 and _accel.RECORD_SIZE == 352
 
 
 async def test_tracers_use_the_c_loop_unless_told_not_to(

@@ -333,3 +333,25 @@ async def test_probe_needs_follow(target, tmp_path):
                 pass
         proc.resume()
         assert await proc.wait() == 0
+
+
+async def test_observers_hits_are_handled_by_the_c_loop(target, tmp_path, tracer_loop):
+    if tracer_loop != "c":
+        pytest.skip("the C loop's fast path")
+    out = tmp_path / "out"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            assert tracer.accelerated
+            proc = await tracer.spawn([target("probe_calls"), "4", "500"], stdout=f)
+            # (a buffer for every hit: no backpressure, which is Python's to apply)
+            async with proc.probe("probe_calls:add", buffer=4096) as hits:
+                proc.resume()
+                events = [ev async for ev in hits]
+            assert await proc.wait() == 0
+            in_c = tracer._core.accel.core.stops
+    assert Counter(ev.tid for ev in events).most_common()[-1][1] == 500 and len(events) == 2000
+    assert sorted(ev.args[0] for ev in events) == sorted(list(range(500)) * 4)
+    assert all(ev.regs.rip == ev.address and ev.symbol == "add" for ev in events)
+    # the first hit maps the out-of-line area (Python; the other threads' hits that come
+    # meanwhile too); then the C loop takes them
+    assert in_c >= 2000 - 4

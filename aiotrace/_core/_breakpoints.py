@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import weakref
 from typing import Any
 
 from . import _ffi, _xol
@@ -67,6 +68,8 @@ _SIGINFO = _Siginfo()   # (the tracer thread's: the only one that asks)
 _SIGINFO_AT = ctypes.addressof(_SIGINFO)
 
 _key_counter = [0]
+# every live breakpoint by key: for the C loop's records of hits (see Handoff.convert)
+BY_KEY: weakref.WeakValueDictionary[int, Breakpoint] = weakref.WeakValueDictionary()
 
 
 def next_key() -> int:
@@ -78,7 +81,8 @@ def next_key() -> int:
 class Breakpoint:
     """An ``int3`` at *address*, and how the instruction it displaced runs."""
 
-    __slots__ = ("key", "address", "orig", "plan", "module", "symbol", "probes", "internal")
+    __slots__ = ("key", "address", "orig", "plan", "module", "symbol", "probes", "internal",
+                 "__weakref__")
 
     def __init__(self, address: int, orig: int, plan: _xol.Plan, module: str, symbol: str,
                  internal: bool = False) -> None:
@@ -90,6 +94,7 @@ class Breakpoint:
         self.symbol = symbol
         self.probes: list[Any] = []      # the _probes.Probe objects armed here
         self.internal = internal         # the dynamic linker's hook (see _probes)
+        BY_KEY[self.key] = self
 
     @property
     def returns(self) -> bool:
@@ -120,6 +125,38 @@ class Space:
         self.modules: list[Module] = []           # as last read (see _probes.rescan)
         self.syscall_at = 0                       # a `syscall` instruction, once found
         self.rbrk = 0                             # the dynamic linker's hook, or 0
+        # the C loop's table of the breakpoints it handles itself (see set_table)
+        self.ctable: Any = None
+        self._centries: Any = None
+
+    def set_table(self, entries: list[tuple[int, int, int]]) -> int:
+        """The C loop's table (struct at_bps) of (address, where the thread goes on, key):
+        the breakpoints whose hits it handles itself; its address, for the threads'
+        slots (0: none). Tracer thread, between two calls of the C loop (which reads it
+        only then)."""
+        from ._cloop import _binding
+
+        if not entries:
+            if self.ctable is not None:
+                self.ctable.mask = 0
+                self._centries = (_binding.Bp * 1)()
+                self.ctable.table = ctypes.addressof(self._centries)
+            return ctypes.addressof(self.ctable) if self.ctable is not None else 0
+        cap = 8
+        while cap < 2 * len(entries):
+            cap *= 2
+        arr = (_binding.Bp * cap)()
+        for addr, to, key in entries:
+            i = _binding.bp_hash(addr, cap - 1)
+            while arr[i].addr:
+                i = (i + 1) & (cap - 1)
+            arr[i].addr, arr[i].to, arr[i].key = addr, to, key
+        if self.ctable is None:
+            self.ctable = _binding.Bps()
+        self.ctable.table = ctypes.addressof(arr)
+        self.ctable.mask = cap - 1
+        self._centries = arr   # (kept alive: the table points at it)
+        return ctypes.addressof(self.ctable)
 
     def copy(self, pid: int) -> Space:
         """The space of a fork child: the same bytes at the same addresses."""

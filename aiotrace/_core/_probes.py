@@ -123,12 +123,13 @@ class Probes:
     injected call); *reply* queues a callable for the loop."""
 
     def __init__(self, dispatch: Callable[..., None], release: Callable[[Thread], None],
-                 handle: Callable[[int, int], None], reply: Callable[[Callable[[], None]], None]
-                 ) -> None:
+                 handle: Callable[[int, int], None], reply: Callable[[Callable[[], None]], None],
+                 accel: bool = False) -> None:
         self._dispatch = dispatch
         self._release = release
         self._handle = handle
         self._reply = reply
+        self._accel = accel   # the C loop runs: it handles observers' hits itself (publish)
 
     # -- arming (commands) ---------------------------------------------------------------
 
@@ -188,6 +189,8 @@ class Probes:
                 probe.add(space.bps.get(bp.address, bp))
             proc.space = space
             self._linker_hook(space, proc.pid)
+        for space in _spaces(fam):
+            self.publish(space, fam)
 
     def _breakpoints(self, space: Space, pid: int, probe: Probe, mods: list[_symbols.Module],
                      strict: bool) -> list[Breakpoint]:
@@ -218,6 +221,31 @@ class Probes:
                 bp.symbol = t.symbol
             out.append(bp)
         return out
+
+    def publish(self, space: Space, fam: Family) -> None:
+        """Tell the C loop which of *space*'s breakpoints it handles itself: those whose
+        instruction has its slot (or is a no-op or a jump), whose streams are all plain
+        observers of every thread (no capture, no interceptor, no return probe: those
+        need Python at the stop). Called whenever any of that changes."""
+        if not self._accel:
+            return
+        entries = []
+        if not fam.detaching:
+            for addr, bp in space.bps.items():
+                if bp.internal or bp.returns:
+                    continue
+                plan = bp.plan
+                k = plan.kind
+                to = (space.slots.get(addr, 0) if k == _xol.K_SLOT else plan.next
+                      if k == _xol.K_NEXT else plan.target if k == _xol.K_JUMP else 0)
+                if to and _observed_only(fam.subs, bp.key):
+                    entries.append((addr, to, bp.key))
+        at = space.set_table(entries)
+        for proc in fam.procs.values():
+            if proc.space is space:
+                for th in proc.threads.values():
+                    if th.slot is not None:
+                        th.slot.bps = at
 
     def _linker_hook(self, space: Space, pid: int) -> None:
         """The internal breakpoint at the dynamic linker's ``_dl_debug_state``."""
@@ -258,6 +286,7 @@ class Probes:
                 del space.bps[addr]   # (unmapped: no byte to put back)
         space.retired = {a for a in space.retired if amap.find(a) is not None}
         if not new_mods:
+            self.publish(space, proc.family)
             return
         fam = proc.family
         for probe in fam.probes:
@@ -271,6 +300,7 @@ class Probes:
                 continue
             for bp in new:
                 probe.add(space.bps.get(bp.address, bp))
+        self.publish(space, fam)
 
     def close(self, probe: Probe) -> None:
         """The probe's stream was closed: its breakpoints go (those no other probe needs)."""
@@ -292,6 +322,7 @@ class Probes:
                 if hook is not None and not hook.probes:
                     space.remove(hook)
                 space.rbrk = 0
+            self.publish(space, fam)
 
     # -- stops -------------------------------------------------------------------------
 
@@ -337,6 +368,7 @@ class Probes:
                 regs.rip = pc
             for t, st in stash:
                 self._handle(t, st)
+            self.publish(space, th.proc.family)   # (its slot: the C loop may take it now)
             if bp.plan.needs_slot and not slot:
                 space.remove(bp)
                 self._warn(f"aiotrace: the breakpoint at {pc:#x} ({bp.symbol}) of process "
@@ -480,6 +512,7 @@ class Probes:
                 probe.add(space.bps.get(bp.address, bp))
         proc.space = space
         self._linker_hook(space, proc.pid)
+        self.publish(space, fam)
 
     def cloned(self, parent: Thread, kid: Thread, clone_type: str) -> None:
         """*kid* was made by *parent*: a fork child's memory is a copy (breakpoints and
@@ -497,12 +530,14 @@ class Probes:
         for bp in copy.bps.values():
             for probe in bp.probes:
                 probe.add(bp)
+        self.publish(copy, kid.proc.family)
 
     def detach_family(self, fam: Family) -> None:
         """Before its threads are detached: every original byte back."""
         for space in _spaces(fam):
             space.restore_all()
             space.rbrk = 0
+            self.publish(space, fam)
 
     def detach_thread(self, th: Thread, sig: int) -> int | None:
         """*th* is about to be detached at its stop (*sig*: the signal it would get): put
@@ -560,6 +595,18 @@ class Probes:
 
     def _warn(self, text: str) -> None:
         self._reply(lambda: warnings.warn(text, RuntimeWarning, stacklevel=1))
+
+
+def _observed_only(subs: tuple[Subscription, ...], key: int) -> bool:
+    """Whether every stream that wants the hits of breakpoint *key* is an observer the C
+    loop can serve (a record, made into an event later): no interceptor, no capture at
+    the stop (stacks=True), no filter on threads."""
+    for sub in subs:
+        if sub.probe is None or sub.closed or sub.syscalls is None or key not in sub.syscalls:
+            continue
+        if sub.intercept or sub.capture is not None or sub.tids is not None:
+            return False
+    return True
 
 
 def _spaces(fam: Family) -> list[Space]:

@@ -104,7 +104,7 @@ class TracerThread:
                            info, lambda: self.tid)
         # breakpoints (Process.probe): hooks in the stops, the resumer, the life cycle
         self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
-                             self.stops.handle, ho.reply)
+                             self.stops.handle, ho.reply, ac is not None)
         self.stops.probes = self.lifecycle.probes = self.probes
         _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
         self.arbiter.probes = resumer.probes = self.probes
