@@ -297,6 +297,33 @@ async def test_close_a_probe_restores_the_code(target, tmp_path):
     assert len(diff) == 1   # fact's int3 alone
 
 
+async def test_probes_in_an_attached_process(target, tmp_path):
+    import subprocess
+
+    child = subprocess.Popen([target("probe_calls"), "2", "100", "before"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.attach(child.pid)
+            # (every library is mapped already: libc's printf is found at once)
+            async with proc.probe(["probe_calls:add", "libc.so.6:printf"],
+                                  returns=True) as hits:
+                proc.resume()
+                child.stdin.close()   # now it makes its calls
+                events = [ev async for ev in hits]
+            assert await proc.wait() == 0
+        out = child.stdout.read().decode()
+    finally:
+        child.kill()
+        child.wait()
+    assert out == f"sum={expected_sum(2, 100)} fact5=120\n"
+    count = Counter((type(ev), ev.symbol) for ev in events)
+    assert count == {(ProbeHit, "add"): 200, (ProbeReturn, "add"): 200,
+                     (ProbeHit, "printf"): 1, (ProbeReturn, "printf"): 1}
+    assert [ev.retval for ev in events if ev.symbol == "printf" and
+            isinstance(ev, ProbeReturn)] == [len(out)]
+
+
 async def test_bad_probes_are_refused_and_leave_nothing(target, tmp_path):
     out = tmp_path / "out"
     with open(out, "wb") as f:

@@ -2,10 +2,12 @@
  * main alone), argv[2] calls each. add() returns a+b; fact() recurses; leaf() is a
  * one-instruction function (ret). Prints the sum of add()'s results, so that a probe
  * that changes an argument or a return value shows in the output. With a third argument,
- * reads stdin to its end before it prints (a test looks at its memory meanwhile). */
+ * reads stdin to its end before it prints (a test looks at its memory meanwhile); when
+ * that argument is "before", before its calls instead (a test attaches meanwhile). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 __attribute__((noinline)) long add(long a, long b) { __asm__ volatile("" ::: "memory"); return a + b; }
@@ -23,10 +25,19 @@ static void *worker(void *arg) {
     return (void *)sum;
 }
 
+static void drain_stdin(void) {
+    char c;
+    while (read(0, &c, 1) > 0)
+        ;
+}
+
 int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 0;
     calls = argc > 2 ? atol(argv[2]) : 10;
+    int before = argc > 3 && strcmp(argv[3], "before") == 0;
     long total = 0;
+    if (before)
+        drain_stdin();
     if (threads == 0) {
         total = (long)worker(NULL);
     } else {
@@ -39,11 +50,8 @@ int main(int argc, char **argv) {
             total += (long)r;
         }
     }
-    if (argc > 3) {
-        char c;
-        while (read(0, &c, 1) > 0)
-            ;
-    }
+    if (argc > 3 && !before)
+        drain_stdin();
     printf("sum=%ld fact5=%ld\n", total, fact(5));
     return 0;
 }
