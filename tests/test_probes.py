@@ -324,6 +324,47 @@ async def test_probes_in_an_attached_process(target, tmp_path):
             isinstance(ev, ProbeReturn)] == [len(out)]
 
 
+async def test_tracer_close_mid_storm_leaves_an_attached_process_intact(target, tmp_path):
+    """The tracer closes (detaching an attached process) while its probes are armed, an
+    engine holds one thread at a hit and the others run through breakpoints, slots and
+    return trampolines: the code is as before, the return addresses too (the sums)."""
+    import subprocess
+
+    names = ("probe_calls", "ld-linux-x86-64.so.2")
+    child = subprocess.Popen([target("probe_calls"), "4", "20000", "around"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.attach(child.pid)
+            # (read once it is stopped: when Popen returns, its exec may not have mapped
+            # the program yet)
+            before = text_pages(child.pid, names)
+            hits = proc.probe(["probe_calls:add", "probe_calls:leaf"], returns=True,
+                              intercept=True)
+            await hits.__aenter__()   # (left open: the tracer's close takes it down)
+            proc.resume()
+            child.stdin.write(b"go\n")
+            child.stdin.flush()
+            n = 0
+            async for ev in hits:
+                n += 1
+                if n == 3000:
+                    during = text_pages(child.pid, names)
+                    break   # (held: no verdict)
+                ev.resume()
+        after = text_pages(child.pid, names)   # (it waits for the rest of its stdin)
+        await hits.aclose()
+        child.stdin.close()
+        out = child.stdout.read().decode()
+        assert child.wait() == 0
+    finally:
+        child.kill()
+        child.wait()
+    assert during != before   # (the breakpoints were there)
+    assert after == before
+    assert out == f"sum={expected_sum(4, 20000)} fact5=120\n"
+
+
 async def test_bad_probes_are_refused_and_leave_nothing(target, tmp_path):
     out = tmp_path / "out"
     with open(out, "wb") as f:
@@ -382,3 +423,4 @@ async def test_observers_hits_are_handled_by_the_c_loop(target, tmp_path, tracer
     # the first hit maps the out-of-line area (Python; the other threads' hits that come
     # meanwhile too); then the C loop takes them
     assert in_c >= 2000 - 4
+

@@ -3,7 +3,8 @@
  * one-instruction function (ret). Prints the sum of add()'s results, so that a probe
  * that changes an argument or a return value shows in the output. With a third argument,
  * reads stdin to its end before it prints (a test looks at its memory meanwhile); when
- * that argument is "before", before its calls instead (a test attaches meanwhile). */
+ * that argument is "before", before its calls instead (a test attaches meanwhile); when
+ * it is "around", a line before its calls and the rest before it prints. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,12 @@ static void *worker(void *arg) {
     return (void *)sum;
 }
 
+static void read_line(void) {
+    char c;
+    while (read(0, &c, 1) > 0 && c != '\n')
+        ;
+}
+
 static void drain_stdin(void) {
     char c;
     while (read(0, &c, 1) > 0)
@@ -38,6 +45,8 @@ int main(int argc, char **argv) {
     long total = 0;
     if (before)
         drain_stdin();
+    else if (argc > 3 && strcmp(argv[3], "around") == 0)
+        read_line();
     if (threads == 0) {
         total = (long)worker(NULL);
     } else {
