@@ -424,3 +424,25 @@ async def test_observers_hits_are_handled_by_the_c_loop(target, tmp_path, tracer
     # meanwhile too); then the C loop takes them
     assert in_c >= 2000 - 4
 
+
+async def test_a_hit_that_goes_to_python_does_not_remake_the_c_table(target, tmp_path,
+                                                                     tracer_loop, monkeypatch):
+    """The C loop's table is made again when what it holds changes (a new slot, a stream
+    taken on or closed), not at every hit Python handles (an interceptor's: 2000 here)."""
+    if tracer_loop != "c":
+        pytest.skip("the C loop's table")
+    from aiotrace._core._breakpoints import Space
+
+    made = []
+    set_table = Space.set_table
+
+    def counted(self: Space, entries: Any) -> int:
+        made.append(len(entries))
+        return set_table(self, entries)
+
+    monkeypatch.setattr(Space, "set_table", counted)
+    events, out, rc = await run_probed([target("probe_calls"), "4", "500"], "probe_calls:add",
+                                       tmp_path, intercept=True, on_event=lambda ev: ev.resume())
+    assert (out, rc) == (f"sum={expected_sum(4, 500)} fact5=120\n", 0)
+    assert len(events) == 2000
+    assert 0 < len(made) < 20

@@ -350,6 +350,7 @@ class Probes:
         slot = 0
         if bp.plan.needs_slot or (bp.returns and not bp.internal):
             stash: list[tuple[int, int]] = []
+            made = (len(space.slots), space.tramp)
             try:
                 slot = space.slot_for(bp, tid, regs, bp.returns and not bp.internal, stash)
             except InjectAborted as exc:
@@ -363,7 +364,8 @@ class Probes:
                 regs.rip = pc
             for t, st in stash:
                 self._handle(t, st)
-            self.publish(space, th.proc.family)   # (its slot: the C loop may take it now)
+            if made != (len(space.slots), space.tramp):
+                self.publish(space, th.proc.family)   # (a new slot: the C loop may take it)
             if bp.plan.needs_slot and not slot:
                 space.remove(bp)
                 self._warn(f"aiotrace: the breakpoint at {pc:#x} ({bp.symbol}) of process "
