@@ -446,3 +446,35 @@ async def test_a_hit_that_goes_to_python_does_not_remake_the_c_table(target, tmp
     assert (out, rc) == (f"sum={expected_sum(4, 500)} fact5=120\n", 0)
     assert len(events) == 2000
     assert 0 < len(made) < 20
+
+
+async def test_exec_after_the_probes_closed_drops_the_old_table(target, tmp_path, tracer_loop):
+    """A process that execs once its probes are closed: its thread must not keep pointing
+    the C loop at the old program's table of breakpoints (freed with its space)."""
+    if tracer_loop != "c":
+        pytest.skip("the C loop's table")
+    calls = target("probe_calls")
+    out = tmp_path / "out"
+    tables = []
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("probe_fork"), "0", "2", calls, "0", "1"],
+                                      stdout=f)
+            writes = proc.events(SyscallEntry, syscalls={"write"}, intercept=True)
+            async with writes:
+                # (an observer's probe: the C loop has a table of it; the child waits at
+                # its first write, held, while the probe closes)
+                async with proc.probe("probe_fork:add") as hits:
+                    proc.resume()
+                    async for hit in hits:
+                        if hit.args[0] == 1:
+                            break   # (the child's last call)
+                async for ev in writes:
+                    exe = os.readlink(f"/proc/{ev.pid}/exe")
+                    if os.path.basename(exe) == "probe_calls":
+                        slot = tracer._core.threads[ev.tid].slot
+                        tables.append(slot.bps if slot is not None else None)
+                    ev.resume()
+            assert await proc.wait() == 0
+    assert "child sum=3\n" in out.read_text() and "sum=1 fact5=120\n" in out.read_text()
+    assert tables == [None]

@@ -491,6 +491,8 @@ class Probes:
         proc = th.proc
         proc.space = None
         th.probe = None
+        if th.slot is not None:
+            th.slot.bps = None   # (the old program's table, freed with its space)
         fam = proc.family
         if not fam.probes:
             return
