@@ -110,7 +110,7 @@ async def test_return_probes_in_eight_threads(target, tmp_path):
     for evs in by_tid.values():
         kinds = [type(ev) for ev in evs]
         assert kinds == [ProbeHit, ProbeReturn] * 100
-        assert all(r.retval == h.args[0] + 1 for h, r in zip(evs[::2], evs[1::2]))
+        assert all(r.retval == h.args[0] + 1 for h, r in zip(evs[::2], evs[1::2], strict=True))
 
 
 async def test_intercept_changes_an_argument(target, tmp_path):
@@ -292,7 +292,7 @@ async def test_close_a_probe_restores_the_code(target, tmp_path):
             assert await proc.wait() == 0
     assert out.read_text() == f"sum={expected_sum(2, 5000)} fact5=120\n"
     assert facts == [0] * 5 + [1, 2, 6, 24, 120]
-    diff = [(k, i) for (k, a), b in zip(before.items(), middle.values()) for i in range(len(a))
+    diff = [(k, i) for (k, a), b in zip(before.items(), middle.values(), strict=True) for i in range(len(a))
             if a[i] != b[i]]
     assert len(diff) == 1   # fact's int3 alone
 

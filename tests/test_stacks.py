@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import aiotrace
-from aiotrace import ProbeHit, Signal, SyscallEntry
+from aiotrace import ProbeHit, ProbeReturn, Signal, SyscallEntry
 from aiotrace._core import _symbols
 
 pytestmark = [pytest.mark.usefixtures("tracer_loop")]
@@ -59,7 +59,8 @@ async def test_stacks_of_probes_in_recursion_with_returns(target):
     # return probe's trampoline in memory: the real ones are shown
     for depth in range(5):
         assert got[depth] == (ProbeHit, ["fact"] * (depth + 1) + ["main", "_start"])
-    for k, (t, frames) in enumerate(got[5:]):
+    for k, (kind, frames) in enumerate(got[5:]):
+        assert kind is ProbeReturn
         assert frames == ["fact"] * (4 - k) + ["main", "_start"]
 
 
@@ -137,9 +138,9 @@ def test_k_like_strace(target, tmp_path):
     a, b = stack_blocks(ours.read_text()), stack_blocks(theirs.read_text())
     assert [x[0] for x in a] == [x[0] for x in b] == [
         "getppid", "getppid", "--- SIGUSR1", "getppid", "write"]
-    for (line, fa), (_, fb) in zip(a, b):
+    for (line, fa), (_, fb) in zip(a, b, strict=True):
         assert [(m, off) for m, _, off in fa] == [(m, off) for m, _, off in fb], line
-        for (m, sa, off), (_, sb, _) in zip(fa, fb):
+        for (m, sa, off), (_, sb, _) in zip(fa, fb, strict=True):
             assert same_function(m, sa, sb, off), (line, m, sa, sb)
     resolved = sum(1 for _, fa in a for _, s, _ in fa if s)
     assert resolved >= 30   # (most frames are named)

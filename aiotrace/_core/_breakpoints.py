@@ -354,7 +354,7 @@ def inject_syscall(tid: int, regs: _ffi.UserRegs, at: int, nr: int, args: tuple[
     _ffi.ptrace(_SETSIGMASK, tid, 8, ctypes.addressof(every))
     call = _ffi.UserRegs.from_buffer_copy(regs)
     call.rax, call.orig_rax, call.rip = nr, _MASK64, at
-    for name, v in zip(("rdi", "rsi", "rdx", "r10", "r8", "r9"), args):
+    for name, v in zip(("rdi", "rsi", "rdx", "r10", "r8", "r9"), args, strict=False):
         setattr(call, name, v & _MASK64)
     result: int | None = None
     aborted: int | None = None

@@ -456,7 +456,7 @@ class Probes:
             regs.rax = d.skip_return & _MASK64
             return
         if d.args is not None:
-            for name, v in zip(_ARG_REGS, d.args):
+            for name, v in zip(_ARG_REGS, d.args, strict=False):
                 setattr(regs, name, v)
         if hit.kind == "entry" and space.tramp and bp.returns:
             ret = _Q.unpack(_ffi.vm_read(pid, regs.rsp, 8))[0]
