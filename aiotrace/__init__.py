@@ -18,6 +18,9 @@ from ._core._events import Signal as Signal
 from ._core._events import SyscallEntry as SyscallEntry
 from ._core._events import SyscallExit as SyscallExit
 from ._core._events import TraceEvent as TraceEvent
+from ._core._probe_events import ProbeHit as ProbeHit
+from ._core._probe_events import ProbeReturn as ProbeReturn
+from ._core._symbols import Frame as Frame
 from ._core._verdict import Decision as Decision
 from ._exceptions import AiotraceError as AiotraceError
 from ._exceptions import AttachDenied as AttachDenied
@@ -31,6 +34,8 @@ from ._reactor import TracerStatistics as TracerStatistics
 from ._reactor import open_tracer as open_tracer
 from ._reactor import start_tracer as start_tracer
 from ._api import trace as trace
+from ._probing import ProbeError as ProbeError
+from ._probing import ProbeStream as ProbeStream
 
 __version__ = "0.1.0"
 

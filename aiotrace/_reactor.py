@@ -780,6 +780,7 @@ class Process:
         capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
         prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
         | None = None,
+        stacks: bool = False,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -830,6 +831,9 @@ class Process:
         copies (others read the thread's memory as it is then). Where the copies cannot
         be made (the Python loop, or no room left for them), *capture* runs at the stop
         instead.
+
+        ``stacks=True`` takes the thread's stack at each stop (``event.stack()``; the
+        thread waits for it): see docs/probes.md.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
@@ -846,6 +850,10 @@ class Process:
                             f"{_check.show(capture)}")
         if self._tracer._dormant:
             self._tracer._rouse()
+        if _check.flag(stacks, "stacks") and not intercept:
+            from ._probing import stack_capture
+            capture = stack_capture(capture, capture_after_resume, capture_reads_nothing,
+                                    prefetch)
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -882,6 +890,22 @@ class Process:
         # meanwhile)
         core.subscribe(sub)
         return stream
+
+    def probe(self, spec: Any, *, returns: bool = False, intercept: bool = False,
+              buffer: int = 256, overflow: str = "block", stacks: bool = False) -> Any:
+        """A stream of ``ProbeHit`` events, one each time a thread of this process (or of a
+        followed child) reaches a function: *spec* is ``"MODULE:SYMBOL"``
+        (``"libc.so.6:malloc"``, ``"prog:main"``; globs allowed), ``"SYMBOL"`` (in any
+        loaded object), ``"SYMBOL+OFFSET"``, an address, or a list of them. With
+        ``returns=True``, also a ``ProbeReturn`` when each call returns; with
+        ``stacks=True``, each event's stack is taken at the stop (``event.stack()``). With
+        ``intercept=True`` the thread is held at each event until a verdict
+        (``rewrite(args=)``, ``return_value()``, ``set_return()``). ``async with`` it:
+        entering raises ``aiotrace.ProbeError`` if the probe cannot be placed. See
+        docs/probes.md."""
+        from ._probing import probe
+        return probe(self, spec, returns=returns, intercept=intercept, buffer=buffer,
+                     overflow=overflow, stacks=stacks)
 
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""

@@ -48,6 +48,9 @@ Filtering (-e EXPR, or --EXPR):
   -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
                          tamper with calls (strace's grammar)
   -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
+      --probe=SPEC[,SPEC...]
+                         function calls to show, as ltrace does: libc.so.6:malloc,
+                         PROG:main, a name in any loaded object, globs (PROG:str*)
   -e read=FDS, -e write=FDS
                          hex-dump the data read from / written to these descriptors
 
@@ -64,6 +67,7 @@ Output:
   -n, --syscall-number   start each line with the number of the call
   -i, --instruction-pointer
                          and with the thread's instruction pointer
+  -k, --stack-trace      a stack trace after each call (and each probed function)
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
   -r                     timestamps relative to the previous line
   -a, --columns=N        align return values at column N (default 40)
@@ -120,6 +124,8 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
+    stack_trace: bool = False             # -k
+    probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     help: bool = False
     version: bool = False
@@ -129,7 +135,7 @@ class Options:
 
 _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
-    "d": "-d (debug output)", "k": "-k (stack traces)",
+    "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
@@ -156,6 +162,7 @@ _LONG = {
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
+    "stack-trace": ("no", "k"), "probe": ("required", "probe"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
     "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
     "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
@@ -342,6 +349,15 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError(f"-E '{arg}': an environment variable needs a name (-E VAR=VALUE "
                              "sets it, -E VAR removes it)")
         opts.env.append(arg or "")
+    elif opt == "k":
+        opts.stack_trace = True
+    elif opt == "probe":
+        from ._probes import probe_specs
+        specs = probe_specs(arg or "")
+        if not specs:
+            raise UsageError("--probe: name a function (libc.so.6:malloc, PROG:main, main)",
+                             hint=True)
+        opts.probes += specs
     elif opt == "json":
         opts.json = True
     elif opt == "seccomp":
@@ -422,7 +438,8 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if c not in _SHORT_WITH_ARG and c not in "cCfFhinqrtTVwxyzZA" and c not in _UNSUPPORTED:
+                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTVwxyzZA"
+                        and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
                     if j < len(a):
@@ -467,6 +484,9 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("attach takes process ids, not a program to run")
         if not opts.pids:
             raise UsageError("attach: must have PID... (the processes to trace)", hint=True)
+        if opts.probes:
+            raise UsageError("--probe works with 'run' only for now: attach to the process "
+                             "from Python with Process.probe() (docs/probes.md)")
     elif opts.mode == "run":
         if opts.pids:
             raise UsageError("-p PID attaches to a running process: it does not combine with "

@@ -62,7 +62,9 @@ async def run(s: Session) -> tuple[str, int]:
         # already the program's, not a reason to kill it)
         restore = _ignore_interrupts()
         try:
-            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow),
+            # (probes need every thread and child traced: a breakpoint would kill an
+            # untraced one; without -f, only the program's own lines are shown)
+            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
                                       syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
             restore()
@@ -99,13 +101,24 @@ async def run(s: Session) -> tuple[str, int]:
                 if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
                     s.decoder.expect_exec(proc.pid, exec_text, t0)
             stream = s.subscribe(proc, None if o.follow else {proc.pid})
+            probes = None
+            if o.probes and s.printer is not None:
+                try:
+                    probes = await _probe(s, proc)
+                except aiotrace.ProbeError as exc:
+                    s.err.write(f"{PROG}: {exc}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
                 tg.start_soon(_forward_signals, proc, forward)
                 tg.start_soon(s.flusher, flush_scope)
                 proc.resume()
-                await s.drain(stream)
+                if probes is not None:
+                    from ._probes import drain_merged
+                    await drain_merged(s, [stream, probes])
+                else:
+                    await s.drain(stream)
                 rc = await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
@@ -120,6 +133,13 @@ async def run(s: Session) -> tuple[str, int]:
     if rc < 0:
         return "signal", -rc
     return "exit", rc
+
+
+async def _probe(s: Session, proc: aiotrace.Process) -> Any:
+    """--probe: the probes' stream, in place (ProbeError if it cannot be)."""
+    stream = proc.probe(s.opts.probes, returns=True, stacks=s.opts.stack_trace, buffer=4096)
+    await stream.armed()
+    return stream
 
 
 def _ignore_interrupts() -> Callable[[], None]:

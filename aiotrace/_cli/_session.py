@@ -14,7 +14,8 @@ import anyio
 
 import aiotrace
 from aiotrace import (
-    Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
+    Clone, Continued, Death, Exec, Exit, GroupStop, ProbeHit, ProbeReturn, Signal,
+    SyscallEntry, SyscallExit,
 )
 
 from ._args import PROG, Options
@@ -97,8 +98,13 @@ class Session:
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
         self.trace_paths = _trace_paths(opts.paths, err)
         self.injects = self._traced_rules()
+        self.probe_lines: Any = None   # --probe: see _probes
         if opts.summary != "only":
             self._make_printer()
+            if opts.probes:
+                from ._probes import ProbeLines
+                self.probe_lines = ProbeLines(self.printer, opts.stack_trace,
+                                              bool(opts.follow))
 
     def _traced_rules(self) -> list[Any]:
         """The -e inject= rules, each cut down to the calls -e trace= traces: strace
@@ -217,9 +223,42 @@ class Session:
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
             return None
+        if self.opts.stack_trace:   # (every capture at the stop, with the stack)
+            return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+                               capture=self.decoder.capture, buffer=4096, stacks=True)
         return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
                            capture=self.decoder.capture, buffer=4096,
                            **self.decoder.after_resume())
+
+    def show(self, ev: Any) -> None:
+        """Lay out one event (drain's, and the CLI's probes': see _probes)."""
+        if isinstance(ev.captured, BaseException):
+            self._internal_error(ev)
+            return
+        p = self.printer
+        assert p is not None
+        if self.probe_lines is not None and type(ev) in (ProbeHit, ProbeReturn):
+            self.probe_lines.render(ev)
+            return
+        if not self.opts.stack_trace or (type(ev) is not SyscallExit and type(ev) is not Signal):
+            p.render(ev)
+            return
+        from ._probes import _out, stack_text
+        _, out = _out(p, ev.tid)
+        n = len(out)
+        p.render(ev)
+        if len(out) > n:
+            out.append(stack_text(ev, self.opts.json))
+
+    def written(self) -> None:
+        """After a batch of show(): write out soon, or now if much is pending."""
+        p = self.printer
+        out = p.dirty if isinstance(p, SeparatePrinter) else p.out if p is not None else []
+        if out:
+            if len(out) >= _FLUSH_PARTS:
+                self.flush()
+            elif not self._due.is_set():
+                self._due.set()
 
     async def drain(self, stream: Any) -> None:
         """Lay out each event as it comes, in order; write the text out in batches."""
@@ -230,6 +269,8 @@ class Session:
         render = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
+        if self.opts.stack_trace:
+            render = self.show
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
