@@ -1327,6 +1327,9 @@ class _Ctl:
         self.scratch_used = 0
         self.gone = False   # the thread died while held: verdicts are ignored
 
+    def __deepcopy__(self, memo: Any) -> _Ctl:
+        return self   # (a live handle, not data: dataclasses.asdict of an event copies it)
+
     @property
     def regs(self) -> Registers | None:
         regs = self._regs
