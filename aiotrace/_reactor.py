@@ -461,6 +461,13 @@ class Tracer:
         await self._wait_reply(waiter)
         return proc
 
+    def record(self, proc: Process, **options: Any) -> Any:
+        """``async with tracer.record(proc) as rec:`` records *proc* (see
+        :func:`aiotrace.record` for the options) while the block runs; ``rec.trace`` is
+        then its :class:`aiotrace.Trace`. Enter it before ``proc.resume()``."""
+        from ._data._record import record_process
+        return record_process(proc, **options)
+
     def _bind(self, proc: Process) -> None:
         fam = proc._fam
         fam.on_death = proc._died
