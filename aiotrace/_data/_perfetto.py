@@ -28,7 +28,7 @@ def perfetto_events(trace: Any) -> list[dict[str, Any]]:
     end = trace.info.get("end_ns") or start
 
     def us(ns: int) -> float:
-        return (ns - start) / 1000.0
+        return float(ns - start) / 1000.0
 
     out: list[dict[str, Any]] = []
     procs = trace.processes()

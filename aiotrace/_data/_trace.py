@@ -88,7 +88,7 @@ class Trace:
         return self
 
     def __len__(self) -> int:
-        return self._calls.num_rows
+        return int(self._calls.num_rows)
 
     def __iter__(self) -> Iterator[Call]:
         for batch in self._calls.to_batches(65536):
@@ -239,7 +239,9 @@ class Trace:
 
     def to_pandas(self) -> Any:
         """:meth:`to_arrow` as a pandas DataFrame (one row per call)."""
-        return self.to_arrow().to_pandas()
+        import pandas as pd
+        nullable = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}
+        return self.to_arrow().to_pandas(types_mapper=nullable.get)
 
     # -- strace -c -------------------------------------------------------------------
 
