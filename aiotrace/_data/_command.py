@@ -91,8 +91,8 @@ def _record(args: list[str]) -> int:
         sys.stdout.flush()
         signal.signal(-rc, signal.SIG_DFL)
         os.kill(os.getpid(), -rc)
-        return 128 - rc
-    return rc or 0
+        return int(128 - rc)
+    return int(rc or 0)
 
 
 def _report(args: list[str]) -> int:
