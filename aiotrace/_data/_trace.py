@@ -238,10 +238,11 @@ class Trace:
         return out
 
     def to_pandas(self) -> Any:
-        """:meth:`to_arrow` as a pandas DataFrame (one row per call)."""
+        """:meth:`to_arrow` as a pandas DataFrame (one row per call), its columns backed
+        by Arrow (``pd.ArrowDtype``: no copy of the strings into Python objects, and
+        integer columns keep their nulls)."""
         import pandas as pd
-        nullable = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}
-        return self.to_arrow().to_pandas(types_mapper=nullable.get)
+        return self.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
 
     # -- strace -c -------------------------------------------------------------------
 
