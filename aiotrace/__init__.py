@@ -36,6 +36,9 @@ from ._reactor import start_tracer as start_tracer
 from ._api import trace as trace
 from ._probing import ProbeError as ProbeError
 from ._probing import ProbeStream as ProbeStream
+from ._data import Call as Call
+from ._data import load as load
+from ._data import record as record
 
 __version__ = "0.1.0"
 
@@ -47,3 +50,11 @@ for _name, _obj in list(globals().items()):
         except (AttributeError, TypeError):
             pass
 del _name, _obj
+
+
+def __getattr__(name: str) -> object:
+    # Trace and RecordingError need pyarrow (the aiotrace[data] extra): imported on use
+    if name in ("Trace", "RecordingError"):
+        from ._data import _trace
+        return getattr(_trace, name)
+    raise AttributeError(f"module 'aiotrace' has no attribute {name!r}")

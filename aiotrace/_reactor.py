@@ -536,6 +536,13 @@ class Tracer:
         await self._wait_reply(waiter)
         return proc
 
+    def record(self, proc: Process, **options: Any) -> Any:
+        """``async with tracer.record(proc) as rec:`` records *proc* (see
+        :func:`aiotrace.record` for the options) while the block runs; ``rec.trace`` is
+        then its :class:`aiotrace.Trace`. Enter it before ``proc.resume()``."""
+        from ._data._record import record_process
+        return record_process(proc, **options)
+
     def _bind(self, proc: Process) -> None:
         fam = proc._fam
         fam.on_death = proc._died
@@ -1471,6 +1478,9 @@ class _Ctl:
         self.prior = prior
         self.scratch_used = 0
         self.gone = False   # the thread died while held: verdicts are ignored
+
+    def __deepcopy__(self, memo: Any) -> _Ctl:
+        return self   # (a live handle, not data: dataclasses.asdict of an event copies it)
 
     @property
     def regs(self) -> Registers | None:
