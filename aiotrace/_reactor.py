@@ -26,13 +26,14 @@ import anyio.abc
 import anyio.lowlevel
 import sniffio
 
-from ._core import _ffi
+from ._core import _ffi, _onerror
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
 from ._core._model import END, Family, Hold, Subscription
 from ._core._spawn import AttachError, SpawnError
 from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
-from . import _check
+from . import _check, _held
+from ._held import Held
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -522,6 +523,13 @@ class Tracer:
         return TracerStatistics(stops=stops, events=core.handoff.seq,
                                 processes=len(core.procs), threads=len(core.threads))
 
+    def held(self) -> list[Held]:
+        """What keeps a traced thread stopped right now, and who: an engine that has not
+        given its verdict, a ``hold()`` handle, a full ``overflow="block"`` buffer, the
+        spawn hold; ordered by the time of the stop. For debugging a monitor whose program
+        does not move (a snapshot: see :class:`aiotrace.Held`)."""
+        return _held.held(self)
+
     @property
     def processes(self) -> list[Process]:
         """Processes spawned or attached by this tracer that are still traced."""
@@ -669,6 +677,7 @@ class Process:
         capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
         prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
         | None = None,
+        on_error: str | int = "resume",
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -684,6 +693,11 @@ class Process:
         counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
         closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+        *on_error* says what happens to the events such a stream holds when it ends
+        without their verdict (the engine raised, was cancelled, or the stream was closed
+        or dropped): ``"resume"`` (the default), an errno (``errno.EACCES`` or
+        ``"EACCES"``: the call fails with it) or ``"kill"`` (the process is killed); see
+        docs/engines.md, "Guards that fail closed".
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
         thread is still stopped; what it returns is the event's ``captured`` field (an
@@ -728,6 +742,10 @@ class Process:
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+        fail_mode = _onerror.parse(on_error)
+        if fail_mode is not None and not intercept:
+            raise ValueError("on_error= is for intercepting streams (intercept=True): an "
+                             "observer holds no call")
         nrs = None if syscalls is None else _syscall_set(syscalls)
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not callable(capture):
@@ -743,6 +761,7 @@ class Process:
             overflow == "drop",
         )
         sub.family = fam
+        sub.on_error = fail_mode
         if capture is not None:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
@@ -995,6 +1014,7 @@ class EventStream:
         self._sub = sub
         self._waiter: _Park | None = None
         self._current: _Ctl | None = None
+        self._current_ev: Any = None   # (its event, for Tracer.held())
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._entered = False      # in `async with`: that block, not a loop, owns it
@@ -1235,6 +1255,7 @@ class EventStream:
         ctl = item._ctl
         if ctl is not None:
             self._current = ctl
+            self._current_ev = item
         return item
 
     async def aclose(self) -> None:
@@ -1254,7 +1275,7 @@ class EventStream:
         cur = self._current
         self._current = None
         if cur is not None:
-            cur.release_implicitly()
+            cur.release_on_error()   # (the engine ends without a verdict)
         self._wake()   # a task waiting in __anext__ sees the end
         core = self._tracer._core
         if not self._tracer._closed or not core.finished:
@@ -1360,10 +1381,20 @@ class _Ctl:
         if not self.done:
             self._give(None)
 
-    def release_now(self, core: Core) -> None:  # tracer thread
+    def release_now(self, core: Any) -> None:  # tracer thread (the Arbiter)
         if not self.done:
             self.done = True
-            core.release(self._hold)
+            core.release_on_error(self._hold)   # (a plain release without on_error)
+
+    def release_on_error(self) -> None:
+        """The stream ends with this event unanswered: its ``on_error`` decides."""
+        hold = self._hold
+        if hold.sub is None or hold.sub.on_error is None:
+            self.release_implicitly()
+        elif not self.done and not self.gone:
+            self.done = True
+            core = self.core
+            core.post_verdict(functools.partial(core.release_on_error, hold))
 
     def resume(self, ev: TraceEvent) -> None:
         self._give(None)
@@ -1463,11 +1494,12 @@ class Registers:
 class HoldHandle:
     """Keeps a thread stopped beyond an event, until :meth:`release`."""
 
-    __slots__ = ("_core", "_hold")
+    __slots__ = ("_core", "_hold", "__weakref__")
 
     def __init__(self, core: Core, hold: Hold) -> None:
         self._core = core
         self._hold = hold
+        _held.HANDLES.add(self)   # (for Tracer.held())
 
     def release(self) -> None:
         core, hold = self._core, self._hold

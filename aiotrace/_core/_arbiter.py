@@ -19,6 +19,8 @@ The rules are utrace's (docs/engines.md):
 from __future__ import annotations
 
 import ctypes
+import os
+import signal
 import time
 from collections import deque
 from typing import Any, Iterable
@@ -32,6 +34,7 @@ from ._events import (
 from ._ffi import Req
 from ._handoff import Handoff
 from ._model import END, NO_NRS, Family, Hold, Subscription, Thread, capture, wanted
+from ._onerror import verdict as on_error_verdict
 from ._resume import Resumer, try_request
 from ._status import returncode
 from ._syscalls import ABIS, make_key
@@ -275,6 +278,29 @@ class Arbiter:
         elif th.chain_hold is None:
             self.release_if_free(th)
 
+    def release_on_error(self, hold: Hold) -> None:
+        """The engine of *hold* ended without a verdict (it raised, was cancelled, or its
+        stream was closed): its stream's ``on_error`` decides (see _onerror); without
+        one, a plain release."""
+        sub = hold.sub
+        on_error = sub.on_error if sub is not None else None
+        th = hold.thread
+        if (on_error is None or hold.released or hold.gen != th.gen or not th.stopped
+                or th.tid not in self.threads):
+            self.release(hold)
+            return
+        if on_error.kill:
+            # SIGKILL takes the thread out of its stop at once, and a call held at its
+            # entry never runs; its death is reported as any other
+            try:
+                os.kill(th.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.release(hold)
+            return
+        cls = th.event[0] if th.event is not None else None
+        self.release(hold, on_error_verdict(on_error, cls))
+
     def add_hold(self, hold: Hold) -> None:
         """An engine's extra hold (``hold()``): the thread stays stopped until it is released."""
         th = hold.thread
@@ -384,12 +410,12 @@ class Arbiter:
             item = sub.buffer.popleft()
             ctl = getattr(item, "_ctl", None)
             if ctl is not None:
-                ctl.release_now(self)
+                ctl.release_now(self)   # (with the stream's on_error)
         for th in list(self.threads.values()):
             # a chain hold whose event this stream has taken but not answered
             h = th.chain_hold
             if h is not None and h.sub is sub:
-                self.release(h)
+                self.release_on_error(h)
 
 
 __all__ = ["Arbiter"]

@@ -29,6 +29,7 @@ from . import _policy
 from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
+from ._onerror import OnError
 from ._verdict import CLEAN
 
 
@@ -44,7 +45,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late", "free", "prefetch",
+        "gone", "capture", "wfd", "late", "free", "prefetch", "on_error",
     )
 
     def __init__(
@@ -86,6 +87,9 @@ class Subscription:
         self.wfd = -1
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
+        # an intercepting stream's on_error (see _onerror): None resumes what it holds
+        # when it ends without a verdict
+        self.on_error: OnError | None = None
 
     def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
         """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
