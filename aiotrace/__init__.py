@@ -24,6 +24,7 @@ from ._exceptions import AttachDenied as AttachDenied
 from ._exceptions import SpawnFailed as SpawnFailed
 from ._exceptions import TraceeGone as TraceeGone
 from ._exceptions import TracerClosed as TracerClosed
+from ._context import ProcessContext as ProcessContext
 from ._held import Held as Held
 from ._reactor import EventStream as EventStream
 from ._reactor import Process as Process

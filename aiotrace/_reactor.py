@@ -34,6 +34,8 @@ from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
 from . import _check, _held
 from ._held import Held
+from . import _context
+from ._context import Contexts, ProcessContext
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -151,6 +153,7 @@ class Tracer:
         self._notified = False
         self._core = Core(self._notify, _Ctl, self._wfd)
         self._core.handoff.looked = self._looked
+        self._contexts = Contexts(self._core.procs)   # (events(context=True), see _context)
         # events were made during a verdict's yield (see _looked): the next __anext__
         # that finds them skips its checkpoint, as one that makes them itself does
         self._fresh = False
@@ -678,6 +681,7 @@ class Process:
         prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
         | None = None,
         on_error: str | int = "resume",
+        context: bool = False,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -698,6 +702,10 @@ class Process:
         or dropped): ``"resume"`` (the default), an errno (``errno.EACCES`` or
         ``"EACCES"``: the call fails with it) or ``"kill"`` (the process is killed); see
         docs/engines.md, "Guards that fail closed".
+
+        With ``context=True`` each event's ``context`` is the process's
+        :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
+        ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
         thread is still stopped; what it returns is the event's ``captured`` field (an
@@ -739,6 +747,7 @@ class Process:
         buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
                                 "the number of events the stream may hold, from 1 to 2**31-1")
         intercept = _check.flag(intercept, "intercept")
+        context = _check.flag(context, "context")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
@@ -767,6 +776,10 @@ class Process:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
                                  "memory itself while it holds the thread")
             sub.capture = capture
+        if context and not intercept:
+            # (an observer's context is taken at the stop, as a capture: on the tracer
+            # thread, while the thread is stopped; an engine's when it takes the event)
+            sub.capture = _with_context(self._tracer._contexts, capture)
         if capture_after_resume is not None:
             sub.late = _late_sets(capture, capture_after_resume, "capture_after_resume")
         if prefetch is not None:
@@ -778,6 +791,8 @@ class Process:
             sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
                         for cls in (SyscallEntry, SyscallExit)}
         stream = EventStream(self._tracer, sub)
+        if context and intercept:
+            stream._contexts = self._tracer._contexts
         if fam.ended or self._tracer._finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream
@@ -788,6 +803,16 @@ class Process:
         # meanwhile)
         core.subscribe(sub)
         return stream
+
+    def context(self) -> ProcessContext:
+        """This process's context now (``comm``, ``exe``, ``argv``, ``cwd``, ``ppid``)."""
+        return self._tracer._contexts.snapshot(self.pid, self.pid)
+
+    def tree(self) -> dict[int, list[int]]:
+        """The traced processes of this family as a tree, now: parent pid -> the pids of
+        its children; the family's root (and any process whose parent is not traced) is
+        listed under 0."""
+        return _context.tree(self.pids)
 
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
@@ -964,6 +989,21 @@ def _prefetch_sets(
 _COPY_MAX = 1 << 16   # (the C loop's most, _accel.COPY_MAX)
 
 
+def _with_context(contexts: Contexts,
+                  capture: Callable[[TraceEvent, Any], Any] | None) -> Callable[[TraceEvent, Any], Any]:
+    """A stream's capture that also takes the event's process context at the stop."""
+    add = contexts.add_to
+    if capture is None:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return None
+    else:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return capture(ev, memory)
+    return with_context
+
+
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -1015,6 +1055,7 @@ class EventStream:
         self._waiter: _Park | None = None
         self._current: _Ctl | None = None
         self._current_ev: Any = None   # (its event, for Tracer.held())
+        self._contexts: Contexts | None = None   # an engine's context=True
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._entered = False      # in `async with`: that block, not a loop, owns it
@@ -1256,6 +1297,8 @@ class EventStream:
         if ctl is not None:
             self._current = ctl
             self._current_ev = item
+        if self._contexts is not None:
+            self._contexts.add_to(item)   # (held: its thread is stopped, or gone)
         return item
 
     async def aclose(self) -> None:

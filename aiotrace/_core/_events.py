@@ -63,6 +63,9 @@ class TraceEvent:
     _ctl: Any = field(default=None, repr=False, compare=False, kw_only=True)
     #: what the stream's ``capture`` function returned for this event, at the stop
     captured: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    #: the process's context at the stop (``events(context=True)``: aiotrace's
+    #: ProcessContext), None when the stream did not ask for it
+    context: Any = field(default=None, repr=False, compare=False, kw_only=True)
 
     @property
     def intercepted(self) -> bool:

@@ -189,7 +189,7 @@ class Thread:
 class Proc:
     __slots__ = (
         "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
-        "argv",
+        "argv", "execs", "exe",
     )
 
     def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
@@ -202,6 +202,8 @@ class Proc:
         self.status: int | None = None  # wait status once dead
         self.detached = False
         self.argv: list[str] = []
+        self.execs = 0                  # exec stops seen (a process context's generation)
+        self.exe = ""                   # its program since the last exec ("": not known)
 
 
 class Family:
