@@ -136,7 +136,7 @@ class Contexts:
     def add_to(self, ev: TraceEvent) -> TraceEvent:
         """Set *ev*'s ``context`` (in place: the event is not handed out yet)."""
         if ev.context is None:
-            object.__setattr__(ev, "context", self.snapshot(ev.pid, ev.tid, type(ev) is Death))
+            object.__setattr__(ev, "_context", self.snapshot(ev.pid, ev.tid, type(ev) is Death))
         return ev
 
 

@@ -34,7 +34,7 @@ from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
 from . import _check, _held
 from ._held import Held
-from . import _context
+from . import _context, _paths
 from ._context import Contexts, ProcessContext
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
@@ -682,6 +682,7 @@ class Process:
         | None = None,
         on_error: str | int = "resume",
         context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -706,6 +707,12 @@ class Process:
         With ``context=True`` each event's ``context`` is the process's
         :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
         ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
+
+        ``paths=["/build/", "/etc/*.conf", "/tmp/x"]`` delivers only the syscalls that use
+        a matching path (strace's ``-P``; a directory ending in ``/`` with everything
+        under it, a glob, or one path), resolved at the stop against the call's dirfd or
+        working directory, descriptors included; each such event's ``paths`` lists them
+        (``paths=["/"]``: every call that uses a file). See docs/monitors.md.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
         thread is still stopped; what it returns is the event's ``captured`` field (an
@@ -756,6 +763,11 @@ class Process:
             raise ValueError("on_error= is for intercepting streams (intercept=True): an "
                              "observer holds no call")
         nrs = None if syscalls is None else _syscall_set(syscalls)
+        path_filter = None if paths is None else _paths.PathFilter(paths)
+        if path_filter is not None:
+            # (decided as early as possible: a call that takes no path nor descriptor
+            # never stops for this stream)
+            nrs = _path_keys() if nrs is None else nrs & _path_keys()
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not callable(capture):
             raise TypeError(f"capture takes a function fn(event, memory), not "
@@ -771,6 +783,8 @@ class Process:
         )
         sub.family = fam
         sub.on_error = fail_mode
+        if path_filter is not None:
+            sub.select = _paths.selector(path_filter)
         if capture is not None:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
@@ -987,6 +1001,12 @@ def _prefetch_sets(
 
 
 _COPY_MAX = 1 << 16   # (the C loop's most, _accel.COPY_MAX)
+
+
+@functools.lru_cache(maxsize=None)
+def _path_keys() -> frozenset[int]:
+    """The keys of the calls that take a path or a descriptor, in every ABI."""
+    return _syscall_set(_paths.path_syscalls())
 
 
 def _with_context(contexts: Contexts,

@@ -29,7 +29,7 @@ from . import _ffi
 from ._args import Args, Memory
 from ._cloop._slots import Slots
 from ._events import (
-    Death, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
+    EXTRAS, Death, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
 )
 from ._ffi import Req
 from ._handoff import Handoff
@@ -85,8 +85,9 @@ class Arbiter:
             if sub.intercept:
                 th.event = (cls, base, fields)
                 th.pending = _NO_ENGINES
-                self._intercept(th, sub, cls, base, fields)
-            elif sub.pushed - sub.taken < sub.max_buffer and (
+                if not self._intercept(th, sub, cls, base, fields):
+                    self.release_if_free(th)
+            elif sub.pushed - sub.taken < sub.max_buffer and sub.select is None and (
                     sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
                 # Nothing to read at the stop (or nothing the thread can change before
                 # its next stop: capture_after_resume), no backpressure: the thread goes
@@ -127,7 +128,8 @@ class Arbiter:
             self._next_engine(th)
         else:
             for sub in observers:
-                if sub.capture is not None or sub.pushed - sub.taken >= sub.max_buffer:
+                if (sub.capture is not None or sub.select is not None
+                        or sub.pushed - sub.taken >= sub.max_buffer):
                     ev = cls(*base, **fields)
                     for obs in observers:
                         self._observe(th, obs, ev)
@@ -148,8 +150,9 @@ class Arbiter:
                 continue
             cls, base, fields = th.event
             if sub.intercept:
-                self._intercept(th, sub, cls, base, fields)
-                return
+                if self._intercept(th, sub, cls, base, fields):
+                    return
+                continue
             if final is None:
                 final = self._final_event(th, cls, base, fields)
             self._observe(th, sub, final)
@@ -158,8 +161,14 @@ class Arbiter:
     def _intercept(
         self, th: Thread, sub: Subscription, cls: type[TraceEvent], base: tuple[int, ...],
         fields: dict[str, Any],
-    ) -> None:
-        """Hand the stop to one intercepting engine: it holds the thread until its verdict."""
+    ) -> bool:
+        """Hand the stop to one intercepting engine: it holds the thread until its verdict
+        (False: the stream's ``select`` does not take the event)."""
+        probe = None
+        if sub.select is not None:
+            probe = cls(*base, **fields)
+            if not sub.select(probe):
+                return False
         hold = Hold(th, sub)
         th.holds += 1
         th.chain_hold = hold
@@ -169,7 +178,13 @@ class Arbiter:
         else:
             got = regs
         ctl = self.handoff.make_ctl(self._owner, hold, got, seen_by_next(th.decision))
-        self._push(sub, cls(*base, **fields, _ctl=ctl))
+        ev = cls(*base, **fields, _ctl=ctl)
+        if probe is not None:
+            for name in EXTRAS:   # (what select found out: the paths)
+                if hasattr(probe, name):
+                    object.__setattr__(ev, name, getattr(probe, name))
+        self._push(sub, ev)
+        return True
 
     def _final_event(
         self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any]
@@ -194,6 +209,8 @@ class Arbiter:
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
         """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
         if sub.closed:
+            return
+        if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
             value = capture(sub, ev, Memory(ev.tid))

@@ -46,6 +46,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "on_error",
+        "select",
     )
 
     def __init__(
@@ -90,6 +91,9 @@ class Subscription:
         # an intercepting stream's on_error (see _onerror): None resumes what it holds
         # when it ends without a verdict
         self.on_error: OnError | None = None
+        # a test of each event beyond types, syscalls and tids (``paths=``), made on the
+        # tracer thread at the stop; None: none (see _policy: such a stream is W_SLOW)
+        self.select: Callable[[TraceEvent], bool] | None = None
 
     def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
         """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
