@@ -27,6 +27,9 @@ from ._exceptions import AttachDenied as AttachDenied
 from ._exceptions import SpawnFailed as SpawnFailed
 from ._exceptions import TraceeGone as TraceeGone
 from ._exceptions import TracerClosed as TracerClosed
+from ._context import ProcessContext as ProcessContext
+from ._held import Held as Held
+from ._paths import fd_text as fd_text
 from ._reactor import EventStream as EventStream
 from ._reactor import Process as Process
 from ._reactor import Tracer as Tracer

@@ -26,13 +26,16 @@ import anyio.abc
 import anyio.lowlevel
 import sniffio
 
-from ._core import _ffi
+from ._core import _ffi, _onerror
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
 from ._core._model import END, Family, Hold, Subscription
 from ._core._spawn import AttachError, SpawnError
 from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
-from . import _check, _pipes
+from . import _check, _held, _pipes
+from ._held import Held
+from . import _context, _paths
+from ._context import Contexts, ProcessContext
 from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
 
 FileArg = Union[int, IO[Any], None]
@@ -150,6 +153,7 @@ class Tracer:
         self._notified = False
         self._core = Core(self._notify, _Ctl, self._wfd)
         self._core.handoff.looked = self._looked
+        self._contexts = Contexts(self._core.procs)   # (events(context=True), see _context)
         # events were made during a verdict's yield (see _looked): the next __anext__
         # that finds them skips its checkpoint, as one that makes them itself does
         self._fresh = False
@@ -608,6 +612,13 @@ class Tracer:
         return TracerStatistics(stops=stops, events=core.handoff.seq,
                                 processes=len(core.procs), threads=len(core.threads))
 
+    def held(self) -> list[Held]:
+        """What keeps a traced thread stopped right now, and who: an engine that has not
+        given its verdict, a ``hold()`` handle, a full ``overflow="block"`` buffer, the
+        spawn hold; ordered by the time of the stop. For debugging a monitor whose program
+        does not move (a snapshot: see :class:`aiotrace.Held`)."""
+        return _held.held(self)
+
     @property
     def processes(self) -> list[Process]:
         """Processes spawned or attached by this tracer that are still traced."""
@@ -788,6 +799,9 @@ class Process:
         prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
         | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -803,6 +817,21 @@ class Process:
         counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
         closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+        *on_error* says what happens to the events such a stream holds when it ends
+        without their verdict (the engine raised, was cancelled, or the stream was closed
+        or dropped): ``"resume"`` (the default), an errno (``errno.EACCES`` or
+        ``"EACCES"``: the call fails with it) or ``"kill"`` (the process is killed); see
+        docs/engines.md, "Guards that fail closed".
+
+        With ``context=True`` each event's ``context`` is the process's
+        :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
+        ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
+
+        ``paths=["/build/", "/etc/*.conf", "/tmp/x"]`` delivers only the syscalls that use
+        a matching path (strace's ``-P``; a directory ending in ``/`` with everything
+        under it, a glob, or one path), resolved at the stop against the call's dirfd or
+        working directory, descriptors included; each such event's ``paths`` lists them
+        (``paths=["/"]``: every call that uses a file). See docs/monitors.md.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
         thread is still stopped; what it returns is the event's ``captured`` field (an
@@ -847,10 +876,20 @@ class Process:
         buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
                                 "the number of events the stream may hold, from 1 to 2**31-1")
         intercept = _check.flag(intercept, "intercept")
+        context = _check.flag(context, "context")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+        fail_mode = _onerror.parse(on_error)
+        if fail_mode is not None and not intercept:
+            raise ValueError("on_error= is for intercepting streams (intercept=True): an "
+                             "observer holds no call")
         nrs = None if syscalls is None else _syscall_set(syscalls)
+        path_filter = None if paths is None else _paths.PathFilter(paths)
+        if path_filter is not None:
+            # (decided as early as possible: a call that takes no path nor descriptor
+            # never stops for this stream)
+            nrs = _path_keys() if nrs is None else nrs & _path_keys()
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not callable(capture):
             raise TypeError(f"capture takes a function fn(event, memory), not "
@@ -871,11 +910,18 @@ class Process:
             overflow == "drop",
         )
         sub.family = fam
+        sub.on_error = fail_mode
+        if path_filter is not None:
+            sub.select = _paths.selector(path_filter)
         if capture is not None:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
                                  "memory itself while it holds the thread")
             sub.capture = capture
+        if context and not intercept:
+            # (an observer's context is taken at the stop, as a capture: on the tracer
+            # thread, while the thread is stopped; an engine's when it takes the event)
+            sub.capture = _with_context(self._tracer._contexts, capture)
         if capture_after_resume is not None:
             sub.late = _late_sets(capture, capture_after_resume, "capture_after_resume")
         if prefetch is not None:
@@ -887,6 +933,8 @@ class Process:
             sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
                         for cls in (SyscallEntry, SyscallExit)}
         stream = EventStream(self._tracer, sub)
+        if context and intercept:
+            stream._contexts = self._tracer._contexts
         if fam.ended or self._tracer._finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream
@@ -913,6 +961,16 @@ class Process:
         from ._probing import probe
         return probe(self, spec, returns=returns, intercept=intercept, buffer=buffer,
                      overflow=overflow, stacks=stacks)
+
+    def context(self) -> ProcessContext:
+        """This process's context now (``comm``, ``exe``, ``argv``, ``cwd``, ``ppid``)."""
+        return self._tracer._contexts.snapshot(self.pid, self.pid)
+
+    def tree(self) -> dict[int, list[int]]:
+        """The traced processes of this family as a tree, now: parent pid -> the pids of
+        its children; the family's root (and any process whose parent is not traced) is
+        listed under 0."""
+        return _context.tree(self.pids)
 
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
@@ -1095,6 +1153,27 @@ def _prefetch_sets(
 _COPY_MAX = 1 << 16   # (the C loop's most, _accel.COPY_MAX)
 
 
+@functools.lru_cache(maxsize=None)
+def _path_keys() -> frozenset[int]:
+    """The keys of the calls that take a path or a descriptor, in every ABI."""
+    return _syscall_set(_paths.path_syscalls())
+
+
+def _with_context(contexts: Contexts,
+                  capture: Callable[[TraceEvent, Any], Any] | None) -> Callable[[TraceEvent, Any], Any]:
+    """A stream's capture that also takes the event's process context at the stop."""
+    add = contexts.add_to
+    if capture is None:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return None
+    else:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return capture(ev, memory)
+    return with_context
+
+
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -1145,6 +1224,8 @@ class EventStream:
         self._sub = sub
         self._waiter: _Park | None = None
         self._current: _Ctl | None = None
+        self._current_ev: Any = None   # (its event, for Tracer.held())
+        self._contexts: Contexts | None = None   # an engine's context=True
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._entered = False      # in `async with`: that block, not a loop, owns it
@@ -1387,6 +1468,9 @@ class EventStream:
         ctl = item._ctl
         if ctl is not None:
             self._current = ctl
+            self._current_ev = item
+        if self._contexts is not None:
+            self._contexts.add_to(item)   # (held: its thread is stopped, or gone)
         return item
 
     async def aclose(self) -> None:
@@ -1406,7 +1490,7 @@ class EventStream:
         cur = self._current
         self._current = None
         if cur is not None:
-            cur.release_implicitly()
+            cur.release_on_error()   # (the engine ends without a verdict)
         self._wake()   # a task waiting in __anext__ sees the end
         core = self._tracer._core
         if not self._tracer._closed or not core.finished:
@@ -1515,10 +1599,20 @@ class _Ctl:
         if not self.done:
             self._give(None)
 
-    def release_now(self, core: Core) -> None:  # tracer thread
+    def release_now(self, core: Any) -> None:  # tracer thread (the Arbiter)
         if not self.done:
             self.done = True
-            core.release(self._hold)
+            core.release_on_error(self._hold)   # (a plain release without on_error)
+
+    def release_on_error(self) -> None:
+        """The stream ends with this event unanswered: its ``on_error`` decides."""
+        hold = self._hold
+        if hold.sub is None or hold.sub.on_error is None:
+            self.release_implicitly()
+        elif not self.done and not self.gone:
+            self.done = True
+            core = self.core
+            core.post_verdict(functools.partial(core.release_on_error, hold))
 
     def resume(self, ev: TraceEvent) -> None:
         self._give(None)
@@ -1618,11 +1712,12 @@ class Registers:
 class HoldHandle:
     """Keeps a thread stopped beyond an event, until :meth:`release`."""
 
-    __slots__ = ("_core", "_hold")
+    __slots__ = ("_core", "_hold", "__weakref__")
 
     def __init__(self, core: Core, hold: Hold) -> None:
         self._core = core
         self._hold = hold
+        _held.HANDLES.add(self)   # (for Tracer.held())
 
     def release(self) -> None:
         core, hold = self._core, self._hold
