@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -203,11 +203,13 @@ async def test_a_blocked_loop_does_not_hold_the_program(target):
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), "5000"], stdout=subprocess.DEVNULL)
         async with tracer.record(proc) as rec:
-            proc.resume()
-            pid = proc.pid
-            # (no await: the loop is blocked; the program must end by itself)
-            while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-                time.sleep(0.01)
+            ended = os.pidfd_open(proc.pid)   # (readable once the program has ended)
+            try:
+                proc.resume()
+                # (no await: the loop is blocked until the program has ended by itself)
+                select.select([ended], [], [])
+            finally:
+                os.close(ended)
             assert await proc.wait() == 0
             await rec.done.wait()
         assert [c.name for c in rec.trace].count("getppid") == 5000
