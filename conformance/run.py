@@ -268,6 +268,7 @@ class Outcome:
     crash: str | None = None     # "traceback" or "internal error" when aiotrace said so
     leftovers: list[str] = field(default_factory=list)  # processes still there at the end
     rerun: bool = False          # failed in the parallel run, this is the serial rerun's
+    first: str | None = None     # (a rerun's) the outcome of the parallel run
 
 
 _TRACEBACK = "Traceback (most recent call last)"
@@ -494,13 +495,18 @@ def run_all(tool: str, strace_cmd: str, todo: list[str], results: dict[str, dict
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         list(ex.map(one, todo))
-    if not args.no_rerun and args.jobs > 1:
-        again = [t for t in todo if results[t][tool]["outcome"] in (FAIL, ERROR)]
-        print(f"  running the {len(again)} that failed again, one at a time", flush=True)
+    if args.rerun != "none" and args.jobs > 1:
+        again = [t for t in todo if results[t][tool]["outcome"] in (FAIL, ERROR)
+                 and (args.rerun == "all" or tool == "strace"
+                      or results[t].get("strace", {}).get("rerun"))]
+        if again:
+            print(f"  running the {len(again)} that failed again, one at a time",
+                  flush=True)
         for t in again:
+            first = results[t][tool]["outcome"]
             one(t, rerun=True)
+            results[t][tool]["first"] = first
     print(f"  {tool}: {time.monotonic() - t0:.0f} s", flush=True)
-
 
 
 def aiotrace_commit() -> str:
@@ -545,8 +551,10 @@ def main() -> None:
                     "(default: WORK/results-DATE.json, and WORK/results.json)")
     ap.add_argument("--diff-lines", type=int, default=4,
                     help="differing lines shown per failed test (default: %(default)s)")
-    ap.add_argument("--no-rerun", action="store_true",
-                    help="do not run again, alone, the tests that failed in the parallel run")
+    ap.add_argument("--rerun", choices=("strace", "all", "none"), default="strace",
+                    help="which failures of the parallel run are run again, alone: "
+                    "strace's, and aiotrace's of the tests that strace passed only so "
+                    "(strace, the default); every failure (all); none")
     ap.add_argument("--build-only", action="store_true", help="prepare the build and stop")
     args = ap.parse_args()
     args.work = args.work.resolve()
@@ -599,30 +607,37 @@ def main() -> None:
             if t in old and "strace" in old[t]:
                 r["strace"] = old[t]["strace"]
 
+    stamp = date[:19].replace(":", "")
+    path = args.json or args.work / f"results-{stamp}.json"
+    commit = aiotrace_commit()
+
+    def save() -> dict:
+        doc = {
+            "date": date,
+            "strace_version": version,
+            "strace": args.strace,
+            "aiotrace_commit": commit,
+            "aiotrace_command": aio,
+            "kernel": os.uname().release,
+            "jobs": args.jobs,
+            "timeout": args.timeout,
+            "rerun": args.rerun,
+            "only": args.only,
+            "summary": summarise(results),
+            "tests": results,
+        }
+        path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        if args.json is None:
+            shutil.copyfile(path, args.work / "results.json")
+        return doc
+
     for tool in [t.strip() for t in args.tools.split(",") if t.strip()]:
         todo = [t for t in tests if tool not in results[t]]
         if todo:
             run_all(tool, tools[tool], todo, results, env, tests_dir, src_tests, args)
+            save()   # (a run stopped later keeps this one: --reuse-strace)
 
-    doc = {
-        "date": date,
-        "strace_version": version,
-        "strace": args.strace,
-        "aiotrace_commit": aiotrace_commit(),
-        "aiotrace_command": aio,
-        "kernel": os.uname().release,
-        "jobs": args.jobs,
-        "timeout": args.timeout,
-        "rerun_failures": not args.no_rerun,
-        "only": args.only,
-        "summary": summarise(results),
-        "tests": results,
-    }
-    stamp = date[:19].replace(":", "")
-    path = args.json or args.work / f"results-{stamp}.json"
-    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
-    if args.json is None:
-        shutil.copyfile(path, args.work / "results.json")
+    doc = save()
     old_doc = json.loads(args.compare.read_text()) if args.compare else None
     text = report(doc, args.diff_lines, old_doc)
     (args.work / "report.txt").write_text(text)
