@@ -643,15 +643,15 @@ def _dev(c: Ctx, i: int) -> str:
 
 def _mknod_dev(mode_index: int) -> Kind:
     def fn(c: Ctx, i: int) -> Optional[str]:
-        if u32(c.args[mode_index]) & 0o170000 in (0o020000, 0o060000):
-            return S.makedev(c.args[i])
+        if c.args[mode_index] & 0o170000 in (0o020000, 0o060000):
+            return S.makedev(u32(c.args[i]))   # (mknod's dev is an unsigned int)
         return None
 
     return Kind(fn)
 
 
 def _mknod_mode(c: Ctx, i: int) -> str:
-    return X.file_mode(u32(c.args[i]))
+    return X.file_mode(c.args[i] & 0xFFFF)   # umode_t: 16 bits
 
 
 def _sendfile_off(c: Ctx, i: int) -> str:

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Slips found by running strace's own test suite against ``aiotrace run``
+(conformance/): each expected line is one that strace 6.1's test programs expect, and
+that the installed strace prints. Tables, no tracee: the decoder is given the
+registers the test program passed, the command line parser the options."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from aiotrace._decode import format_entry, format_exit, format_syscall_line
+
+M64 = (1 << 64) - 1
+A = 0x10000          # where the path is
+HIGH = 0xFFFFFFFFFFFF0000   # the bits above a umode_t that strace's tests set
+PATH = b"../creat\0"
+
+
+class Memory:
+    """The path at A; EFAULT elsewhere."""
+
+    def read(self, addr: int, n: int) -> bytes:
+        if not A <= addr < A + len(PATH):
+            raise OSError(errno.EFAULT, "Bad address")
+        return PATH[addr - A: addr - A + n]
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        return self.read(addr, limit).split(b"\0")[0]
+
+
+def line(name: str, args: tuple[int, ...], ret: int) -> str:
+    mem = Memory()
+    entry = format_entry(name, args, mem)
+    full, rtext = format_exit(name, args, ret, mem, entry_text=entry)
+    return format_syscall_line(name, full, rtext, column=0)   # (as strace -a0)
+
+
+EINVAL = -errno.EINVAL
+EINVAL_TEXT = "-1 EINVAL (Invalid argument)"
+
+# (the call, its arguments, what strace prints of them): a umode_t is 16 bits, printed
+# with "%#03o"; a file type that has no name prints the whole mode in octal
+MODES = [
+    ("creat", (A, HIGH | 0), '"../creat", 000'),
+    ("creat", (A, HIGH | 0xFFFF), '"../creat", 0177777'),
+    ("creat", (A, HIGH | 0o6), '"../creat", 006'),
+    ("creat", (A, HIGH | 0o600), '"../creat", 0600'),
+    ("creat", (A, HIGH | 0o40006), '"../creat", 040006'),
+    ("chmod", (A, HIGH | 0o60), '"../creat", 060'),
+    ("mkdir", (A, HIGH | 0o24), '"../creat", 024'),
+    ("umask", (HIGH | 0o22,), "022"),
+    ("open", (A, 0o100, HIGH | 0o600), '"../creat", O_RDONLY|O_CREAT, 0600'),
+    ("mknod", (A, HIGH | 0, 0xDEADBEEFBADC0DED), '"../creat", 000'),
+    ("mknod", (A, HIGH | 0xFFFF, 0xDEADBEEFBADC0DED), '"../creat", 0177777'),
+    ("mknod", (A, HIGH | 0o100000, 0), '"../creat", S_IFREG|000'),
+    ("mknod", (A, HIGH | 0o120060, 0), '"../creat", S_IFLNK|060'),
+    # mknod's dev is an unsigned int: the upper half of the register is not its
+    ("mknod", (A, HIGH | 0o20024, 0xDEADBEEF00000107),
+     '"../creat", S_IFCHR|024, makedev(0x1, 0x7)'),
+    ("mknod", (A, HIGH | 0o67777, 0xDEADBEEFBADC0DED),
+     '"../creat", S_IFBLK|S_ISUID|S_ISGID|S_ISVTX|0777, makedev(0xc0d, 0xbaded)'),
+    ("mknodat", (M64 - 99, A, HIGH | 0xFFFF, 0), 'AT_FDCWD, "../creat", 0177777'),
+]
+
+
+@pytest.mark.parametrize("name, args, text", MODES, ids=[f"{m[0]}-{m[2][-12:]}" for m in MODES])
+def test_modes(name: str, args: tuple[int, ...], text: str) -> None:
+    assert line(name, args, EINVAL) == f"{name}({text}) = {EINVAL_TEXT}"
