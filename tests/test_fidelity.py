@@ -68,3 +68,14 @@ MODES = [
 @pytest.mark.parametrize("name, args, text", MODES, ids=[f"{m[0]}-{m[2][-12:]}" for m in MODES])
 def test_modes(name: str, args: tuple[int, ...], text: str) -> None:
     assert line(name, args, EINVAL) == f"{name}({text}) = {EINVAL_TEXT}"
+
+
+@pytest.mark.parametrize("args, text", [
+    # prctl's option is an int: strace's tests mark their start with prctl(-1U, ...)
+    ((0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC, 0xFFFFFFFB),
+     "0xffffffff /* PR_??? */, 0xfffffffe, 0xfffffffd, 0xfffffffc, 0xfffffffb"),
+    ((M64, 0, 0, 0, 0), "0xffffffff /* PR_??? */, 0, 0, 0, 0"),
+    ((0xDEADBEEF00000017, 0x15), "PR_CAPBSET_READ, CAP_SYS_ADMIN"),
+])
+def test_prctl_option_is_an_int(args: tuple[int, ...], text: str) -> None:
+    assert line("prctl", args, EINVAL) == f"prctl({text}) = {EINVAL_TEXT}"

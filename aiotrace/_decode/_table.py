@@ -547,7 +547,7 @@ def _arch_prctl_exit(c: Ctx, entry: str) -> str:
 
 def _prctl_entry(c: Ctx) -> str:
     option = s32(c.args[0])
-    name = xval(option, X.PRCTL_OPTIONS, "PR_???")
+    name = xval(u32(option), X.PRCTL_OPTIONS, "PR_???")   # (an int: 0xffffffff)
     a = c.args
     if option == 15:  # PR_SET_NAME
         return "%s, %s" % (name, c.cstr(a[1], 16))
