@@ -10,6 +10,7 @@ import errno
 
 import pytest
 
+from aiotrace._cli._args import parse_args
 from aiotrace._decode import format_entry, format_exit, format_syscall_line
 
 M64 = (1 << 64) - 1
@@ -79,3 +80,18 @@ def test_modes(name: str, args: tuple[int, ...], text: str) -> None:
 ])
 def test_prctl_option_is_an_int(args: tuple[int, ...], text: str) -> None:
     assert line("prctl", args, EINVAL) == f"prctl({text}) = {EINVAL_TEXT}"
+
+
+@pytest.mark.parametrize("options, level", [
+    (["--decode-fds=none"], 0),
+    (["--decode-fds=path"], 1),
+    (["--decode-fds=socket"], 2),
+    (["--decode-fds=all"], 2),
+    (["--decode-fds"], 1),              # alone: strace's "path"
+    (["-yy", "--decode-fds=none"], 0),
+    (["-e", "decode-fds=none"], 0),
+    (["-y"], 1),
+    (["-yy"], 2),
+])
+def test_decode_fds_option(options: list[str], level: int) -> None:
+    assert parse_args(["run", *options, "--", "true"]).decode_fds == level
