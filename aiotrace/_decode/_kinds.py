@@ -173,8 +173,9 @@ def SIGSET(size_index: int | None = None) -> Kind:
                 late=True)
 
 
-def SIGSET_OUT(size_index: int | None = None) -> Kind:
-    return out(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])))
+def SIGSET_OUT(size_index: int | None = None, min_size: int = 8) -> Kind:
+    return out(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index]),
+                                     min_size))
 
 
 def _rem(c: Ctx, i: int) -> str:

@@ -1057,7 +1057,7 @@ SYSCALLS: dict[str, Spec] = {
     # signals
     "rt_sigaction": sc(SIGNAL, SIGACTION, SIGACTION_OUT, ULONG),
     "rt_sigprocmask": sc(SIGHOW, SIGSET(3), SIGSET_OUT(3), ULONG),
-    "rt_sigpending": sc(SIGSET_OUT(1), ULONG),
+    "rt_sigpending": sc(SIGSET_OUT(1, min_size=1), ULONG),   # (sigpending's too)
     "rt_sigsuspend": sc(SIGSET(1), ULONG),
     "rt_sigtimedwait": sc(SIGSET(3), SIGINFO_OUT, TIMESPEC, ULONG, ret=_rt_sigtimedwait_ret),
     "rt_sigqueueinfo": sc(PID, SIGNAL, SIGINFO),
