@@ -496,7 +496,7 @@ def run_all(tool: str, strace_cmd: str, todo: list[str], results: dict[str, dict
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         list(ex.map(one, todo))
     if args.rerun != "none" and args.jobs > 1:
-        again = [t for t in todo if results[t][tool]["outcome"] in (FAIL, ERROR)
+        again = [t for t in todo if results[t][tool]["outcome"] in (FAIL, ERROR, HANG)
                  and (args.rerun == "all" or tool == "strace"
                       or results[t].get("strace", {}).get("rerun"))]
         if again:
