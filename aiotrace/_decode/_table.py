@@ -52,13 +52,26 @@ def R_NONE(c: Ctx) -> str:
     return "?"
 
 
+def _date(t: int) -> Optional[str]:
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def R_TIME(c: Ctx) -> str:
     t = s64(c.retval or 0)
-    try:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
-    except (OverflowError, OSError, ValueError):
-        return str(t)
-    return "%d (%s)" % (t, stamp)
+    stamp = _date(t)
+    return str(t) if stamp is None else "%d (%s)" % (t, stamp)
+
+
+def _time_out(c: Ctx, i: int) -> str:
+    """time()'s [N /* date */] (the value it stored is the one it returns)."""
+    if not c.args[i]:
+        return ptr(c.args[i])
+    t = s64(c.retval or 0)
+    stamp = _date(t)
+    return "[%d]" % t if stamp is None else "[%d /* %s */]" % (t, stamp)
 
 
 class Spec:
@@ -1083,7 +1096,7 @@ SYSCALLS: dict[str, Spec] = {
     "timer_delete": sc(INT),
     "gettimeofday": sc(TIMEVAL_OUT, PTR),
     "settimeofday": sc(TIMEVAL, PTR),
-    "time": sc(out(lambda c, i: ptr(c.args[i]) if not c.args[i] else "[%d]" % s64(c.retval or 0)), ret=R_TIME),
+    "time": sc(out(_time_out), ret=R_TIME),
     "getitimer": sc(E(X.ITIMERS, "ITIMER_???"), ITIMERVAL_OUT),
     "setitimer": sc(E(X.ITIMERS, "ITIMER_???"), ITIMERVAL, ITIMERVAL_OUT),
     # polling

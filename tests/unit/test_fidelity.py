@@ -7,6 +7,7 @@ registers the test program passed, the command line parser the options."""
 from __future__ import annotations
 
 import errno
+import time
 
 import pytest
 
@@ -119,3 +120,14 @@ def test_sigset_of_a_refused_size(name: str, args: tuple[int, ...], ret: int,
                                   text: str) -> None:
     assert line(name, args, ret, bytes(16)) == f"{name}({text}) = " + (
         "0" if ret == 0 else EINVAL_TEXT)
+
+
+def test_time_comments_the_date_it_stored() -> None:
+    """strace's time test: the value stored gets the date as a comment."""
+    if time.localtime(1796617361).tm_gmtoff != 0:
+        pytest.skip("time() prints the local time; the reference was taken in UTC")
+    assert line("time", (A,), 1796617361, bytes(8)) == (
+        "time([1796617361 /* 2026-12-07T04:22:41+0000 */]) = 1796617361 "
+        "(2026-12-07T04:22:41+0000)")
+    assert line("time", (0,), 1796617361) == (
+        "time(NULL) = 1796617361 (2026-12-07T04:22:41+0000)")
