@@ -407,6 +407,9 @@ def report(doc: dict, diff_lines: int, old: dict | None) -> str:
     w = out.append
     w(f"strace {doc['strace_version']} test suite, {doc['date']}, aiotrace "
       f"{doc['aiotrace_commit']}, kernel {doc['kernel']}")
+    if doc.get("kept"):
+        w(f"(run: the tests matching {doc['only']!r}; the others' outcomes are those of "
+          f"{doc['kept']})")
     w("")
     bad = [(n, r) for n, r in sorted(res.items()) if "aiotrace" in r and (
         r["aiotrace"]["outcome"] == HANG or r["aiotrace"].get("crash")
@@ -545,6 +548,9 @@ def main() -> None:
     ap.add_argument("--reuse-strace", type=Path, metavar="OLD.json",
                     help="take strace's outcomes from an earlier result instead of running "
                     "strace again")
+    ap.add_argument("--keep", type=Path, metavar="OLD.json",
+                    help="with --only: the tests left out keep their outcomes from an "
+                    "earlier result, so that the report covers the whole suite")
     ap.add_argument("--compare", type=Path, metavar="OLD.json",
                     help="list the tests whose aiotrace outcome changed since OLD.json")
     ap.add_argument("--json", type=Path, help="where to write the result "
@@ -567,9 +573,8 @@ def main() -> None:
     src_tests = src / "tests"
     mv = make_vars(tests_dir, ["TESTS", "ARCH", "NATIVE_ARCH", "SIZEOF_KERNEL_LONG_T",
                                "SIZEOF_LONG", "MIPS_ABI"])
-    tests = mv["TESTS"].split()
-    if args.only:
-        tests = [t for t in tests if re.search(args.only, t)]
+    every = mv["TESTS"].split()
+    tests = [t for t in every if re.search(args.only, t)] if args.only else every
     gen_args = gen_tests_args(src)
     syscalls = load_syscall_flags(src)
 
@@ -606,6 +611,11 @@ def main() -> None:
         for t, r in results.items():
             if t in old and "strace" in old[t]:
                 r["strace"] = old[t]["strace"]
+    if args.keep:
+        old = json.loads(args.keep.read_text())["tests"]
+        for t in every:
+            if t not in results and t in old:
+                results[t] = old[t]
 
     stamp = date[:19].replace(":", "")
     path = args.json or args.work / f"results-{stamp}.json"
@@ -623,6 +633,7 @@ def main() -> None:
             "timeout": args.timeout,
             "rerun": args.rerun,
             "only": args.only,
+        "kept": str(args.keep) if args.keep else None,
             "summary": summarise(results),
             "tests": results,
         }
