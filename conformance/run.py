@@ -282,7 +282,8 @@ def _group_members(pgid: int) -> list[str]:
         if not d.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{d}/stat").read_text()
+            # (a command name is any bytes: strace's tests set some that are not UTF-8)
+            stat = Path(f"/proc/{d}/stat").read_bytes().decode(errors="replace")
         except OSError:
             continue
         rest = stat[stat.rfind(")") + 2:].split()
