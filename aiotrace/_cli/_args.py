@@ -151,7 +151,7 @@ _SORT_KEYS = {
 _LONG = {
     "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
     "output": ("required", "o"), "append-output": ("no", "A"), "attach": ("required", "p"),
-    "string-limit": ("required", "s"), "decode-fds": ("optional", "y"),
+    "string-limit": ("required", "s"), "decode-fds": ("optional", "=decode-fds"),
     "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
     "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
     "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
@@ -336,6 +336,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
                                 "path-resolution"})
     elif opt == "=quiet" and arg is None:   # --quiet alone: -e quiet=attach,personality
         _qualify(opts, "quiet=attach,personality")
+    elif opt == "=decode-fds" and arg is None:   # --decode-fds alone: -e decode-fds=path
+        _qualify(opts, "decode-fds=path")
     elif opt == "z":
         opts.status = frozenset({"successful"})
     elif opt == "Z":

@@ -17,7 +17,10 @@ says which stop it is (facts from ptrace(2), under PTRACE_SEIZE):
   ``PTRACE_SINGLESTEP``;
 * a new thread's or child's first stop can come before its parent's clone event: it is
   kept in ``early`` until the parent claims it (or, the parent being killed, until we
-  take it on ourselves: a killed thread never stops for its clone event).
+  take it on ourselves: a killed thread never stops for its clone event);
+* a child made with ``CLONE_PTRACE`` is traced by the kernel whatever our options, so one
+  made by a tracee that does not follow forks stops for us with no clone event to claim
+  it: it is detached at that first stop (strace: "Detached unknown pid").
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _CONT = int(Req.CONT)
 _SIGTRAP = int(signal.SIGTRAP)
+_DETACH = int(Req.DETACH)
 _raw_ptrace = _ffi.raw_ptrace
 _table_wanted = _policy.wanted
 
@@ -122,6 +126,12 @@ class Stops:
                 # a spawned child that we detached from: reap it for its wait()
                 if not os.WIFSTOPPED(status):
                     self.lifecycle.proc_dead(proc, status)
+                return
+            if os.WIFSTOPPED(status) and not self._claimable(tid):
+                # A child made with CLONE_PTRACE by a tracee that does not follow: the
+                # kernel traces it (with the parent's options) though no clone event
+                # will claim it. Let it go, as strace does ("Detached unknown pid").
+                _raw_ptrace(_DETACH, tid, 0, 0)
                 return
             # A new thread or child whose first stop came before its parent's
             # PTRACE_EVENT_CLONE/FORK: keep it aside until the parent claims it.
@@ -202,6 +212,19 @@ class Stops:
                 self._dispatch(th, Interrupt, None)
             else:
                 self._release_if_free(th)
+
+    def _claimable(self, tid: int) -> bool:
+        """Whether the clone event of the tracee that made *tid* (unknown, stopped) can
+        still come: its process (a thread's) or its parent (a child's; with CLONE_PARENT,
+        the parent's parent) is traced by a family that follows, or, the maker not known,
+        some family follows."""
+        tgid, ppid = proc_status(tid, b"Tgid", b"PPid")
+        if not tgid:
+            return True   # gone: its death is reported next
+        maker = self.tracees.procs.get(tgid if tgid != tid else ppid)
+        if maker is not None:
+            return maker.family.follow and not maker.detached
+        return any(fam.follow for fam in self.tracees.families)
 
     def _syscall_stop(self, th: Thread, expecting_exit: bool = False) -> None:
         """*expecting_exit*: resumed from an entry with PTRACE_SYSCALL, so this stop is that

@@ -92,6 +92,8 @@ KNOWN_DIFFERENCES = """\
   timespecs of calls without _time64, iovec, msghdr, sigaction, siginfo, rlimit...) are
   shown as addresses, and socketcall/ipc as their two arguments, where strace decodes
   them all (and names socketcall's subcall); rt_sigreturn and sigreturn print no mask;
+  a signal set of 4 bytes (a size the kernel refuses) is shown as its address, where
+  strace, taking i386's word size as the smallest, decodes it;
   x32 calls from 512 on print in hex.
 """
 

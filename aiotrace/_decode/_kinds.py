@@ -72,7 +72,7 @@ PATH = Kind(lambda c, i: c.path(c.args[i]))
 PATH.copy = ("string", 4096 + 1)   # (PATH_MAX, and one more to see it is longer)
 STR = Kind(lambda c, i: c.cstr(c.args[i]))
 STR.copy = ("string", None)
-MODE = Kind(lambda c, i: X.octal(u32(c.args[i])))
+MODE = Kind(lambda c, i: X.octal(c.args[i] & 0xFFFF))   # umode_t: 16 bits
 SIGNAL = Kind(lambda c, i: X.signame(c.args[i]))
 PID = INT
 UID = Kind(lambda c, i: str(s32(c.args[i])) if u32(c.args[i]) == 0xFFFFFFFF else str(u32(c.args[i])))
@@ -103,7 +103,7 @@ def OPT_MODE(flags_index: int) -> Kind:
     def fn(c: Ctx, i: int) -> str | None:
         fl = c.args[flags_index]
         if fl & (X.O_CREAT | X.O_TMPFILE_BIT):
-            return X.octal(u32(c.args[i]))
+            return X.octal(c.args[i] & 0xFFFF)   # umode_t: 16 bits
         return None
 
     return Kind(fn, late=True, scalar=True)
@@ -173,8 +173,9 @@ def SIGSET(size_index: int | None = None) -> Kind:
                 late=True)
 
 
-def SIGSET_OUT(size_index: int | None = None) -> Kind:
-    return out(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index])))
+def SIGSET_OUT(size_index: int | None = None, min_size: int = 8) -> Kind:
+    return out(lambda c, i: S.sigset(c, c.args[i], 8 if size_index is None else u64(c.args[size_index]),
+                                     min_size))
 
 
 def _rem(c: Ctx, i: int) -> str:

@@ -262,10 +262,14 @@ def rlimit(ctx: Ctx, addr: int) -> str:
 # signals
 
 
-def sigset(ctx: Ctx, addr: int, size: int = 8) -> str:
+def sigset(ctx: Ctx, addr: int, size: int = 8, min_size: int = 8) -> str:
+    """A kernel sigset of *size* bytes; a size the kernel refuses (not *min_size* to 8):
+    the address, as strace prints it."""
     if addr == 0:
         return "NULL"
-    n = min(max(size, 0), 8) or 8
+    if not min_size <= size <= 8:
+        return hexa(addr)
+    n = size
     data = ctx.read(addr, n)
     if data is None:
         return hexa(addr)

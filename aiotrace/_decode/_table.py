@@ -52,13 +52,26 @@ def R_NONE(c: Ctx) -> str:
     return "?"
 
 
+def _date(t: int) -> Optional[str]:
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def R_TIME(c: Ctx) -> str:
     t = s64(c.retval or 0)
-    try:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
-    except (OverflowError, OSError, ValueError):
-        return str(t)
-    return "%d (%s)" % (t, stamp)
+    stamp = _date(t)
+    return str(t) if stamp is None else "%d (%s)" % (t, stamp)
+
+
+def _time_out(c: Ctx, i: int) -> str:
+    """time()'s [N /* date */] (the value it stored is the one it returns)."""
+    if not c.args[i]:
+        return ptr(c.args[i])
+    t = s64(c.retval or 0)
+    stamp = _date(t)
+    return "[%d]" % t if stamp is None else "[%d /* %s */]" % (t, stamp)
 
 
 class Spec:
@@ -547,7 +560,7 @@ def _arch_prctl_exit(c: Ctx, entry: str) -> str:
 
 def _prctl_entry(c: Ctx) -> str:
     option = s32(c.args[0])
-    name = xval(option, X.PRCTL_OPTIONS, "PR_???")
+    name = xval(u32(option), X.PRCTL_OPTIONS, "PR_???")   # (an int: 0xffffffff)
     a = c.args
     if option == 15:  # PR_SET_NAME
         return "%s, %s" % (name, c.cstr(a[1], 16))
@@ -643,15 +656,15 @@ def _dev(c: Ctx, i: int) -> str:
 
 def _mknod_dev(mode_index: int) -> Kind:
     def fn(c: Ctx, i: int) -> Optional[str]:
-        if u32(c.args[mode_index]) & 0o170000 in (0o020000, 0o060000):
-            return S.makedev(c.args[i])
+        if c.args[mode_index] & 0o170000 in (0o020000, 0o060000):
+            return S.makedev(u32(c.args[i]))   # (mknod's dev is an unsigned int)
         return None
 
     return Kind(fn)
 
 
 def _mknod_mode(c: Ctx, i: int) -> str:
-    return X.file_mode(u32(c.args[i]))
+    return X.file_mode(c.args[i] & 0xFFFF)   # umode_t: 16 bits
 
 
 def _sendfile_off(c: Ctx, i: int) -> str:
@@ -1057,7 +1070,7 @@ SYSCALLS: dict[str, Spec] = {
     # signals
     "rt_sigaction": sc(SIGNAL, SIGACTION, SIGACTION_OUT, ULONG),
     "rt_sigprocmask": sc(SIGHOW, SIGSET(3), SIGSET_OUT(3), ULONG),
-    "rt_sigpending": sc(SIGSET_OUT(1), ULONG),
+    "rt_sigpending": sc(SIGSET_OUT(1, min_size=1), ULONG),   # (sigpending's too)
     "rt_sigsuspend": sc(SIGSET(1), ULONG),
     "rt_sigtimedwait": sc(SIGSET(3), SIGINFO_OUT, TIMESPEC, ULONG, ret=_rt_sigtimedwait_ret),
     "rt_sigqueueinfo": sc(PID, SIGNAL, SIGINFO),
@@ -1083,7 +1096,7 @@ SYSCALLS: dict[str, Spec] = {
     "timer_delete": sc(INT),
     "gettimeofday": sc(TIMEVAL_OUT, PTR),
     "settimeofday": sc(TIMEVAL, PTR),
-    "time": sc(out(lambda c, i: ptr(c.args[i]) if not c.args[i] else "[%d]" % s64(c.retval or 0)), ret=R_TIME),
+    "time": sc(out(_time_out), ret=R_TIME),
     "getitimer": sc(E(X.ITIMERS, "ITIMER_???"), ITIMERVAL_OUT),
     "setitimer": sc(E(X.ITIMERS, "ITIMER_???"), ITIMERVAL, ITIMERVAL_OUT),
     # polling

@@ -265,18 +265,21 @@ S_IFMT_NAMES = {
 
 
 def file_mode(v: int) -> str:
-    """st_mode: ``S_IFREG|0644``, ``S_IFDIR|S_ISVTX|0777``."""
+    """st_mode: ``S_IFREG|0644``, ``S_IFDIR|S_ISVTX|0777``; a file type that has no name:
+    the whole mode in octal (``0177777``)."""
     parts = []
     fmt = v & 0o170000
     if fmt:
-        parts.append(S_IFMT_NAMES.get(fmt, "%#o" % fmt))
+        if fmt not in S_IFMT_NAMES:
+            return octal(v)
+        parts.append(S_IFMT_NAMES[fmt])
     if v & 0o4000:
         parts.append("S_ISUID")
     if v & 0o2000:
         parts.append("S_ISGID")
     if v & 0o1000:
         parts.append("S_ISVTX")
-    parts.append(octal(v & 0o777))
+    parts.append(octal(v & ~0o177000))
     return "|".join(parts)
 
 

@@ -172,6 +172,34 @@ async def test_follow_false_traces_only_the_first_thread(target, tmp_path):
     assert [d.tid for d in run.of(Death)] == [root]
 
 
+async def test_follow_false_detaches_a_clone_ptrace_child(target, tmp_path):
+    """A child made with CLONE_PTRACE is traced by the kernel even without follow, and no
+    clone event ever claims it: it is detached at its first stop, as strace does (which
+    says "Detached unknown pid"), and runs untraced (it used to stay stopped for ever,
+    and its parent in waitpid: found by strace's clone_ptrace tests)."""
+    with anyio.fail_after(30):
+        run = await trace_run([target("clone_ptrace")], tmp_path, follow=False)
+    assert run.rc == 0
+    assert run.out == "child exit=3\n"
+    root = run.events[0].pid
+    assert {e.tid for e in run.events} == {root}
+    assert not run.of(Clone)
+
+
+async def test_follow_traces_a_clone_ptrace_child(target, tmp_path):
+    """With follow, the CLONE_PTRACE child is claimed by its parent's clone event like any
+    other child, and traced."""
+    with anyio.fail_after(30):
+        run = await trace_run([target("clone_ptrace")], tmp_path, Clone, SyscallEntry, Death)
+    assert run.rc == 0
+    assert run.out == "child exit=3\n"
+    (clone,) = run.of(Clone)
+    assert clone.clone_type == "fork"
+    kid = [e.name for e in run.of(SyscallEntry) if e.pid == clone.child_pid]
+    assert kid == ["getppid", "exit_group"]
+    assert {d.tid: d.returncode for d in run.of(Death)} == {clone.pid: 0, clone.child_pid: 3}
+
+
 def _tracers(pid: int) -> dict[int, int]:
     """TracerPid of each thread of *pid*."""
     out = {}
