@@ -37,8 +37,9 @@ from typing import Any
 
 from ._core._args import Memory
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._decode import SYSCALL_NAMES, _spec
+from ._decode import SYSCALL_NAMES
 from ._decode._kinds import DIRFD, FD, PATH
+from ._decode._specs import spec as _spec
 from ._fdinfo import fd_details
 
 _AT_FDCWD = -100

@@ -23,12 +23,13 @@ from .._core._syscalls import (
     NUMBERS_BY_ABI, key_selectors, make_key, selector_keys,
 )
 from .._decode import (
-    SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo,
+    SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo,
     late_captures,
 )
 from .._decode._ctx import FdText
 from .._decode._kinds import DIRFD, FD, PATH
 from .._decode._quote import annotate_path, quote
+from .._decode._specs import spec as _spec
 from .._decode._xlat import SIGNAL_NAMES
 from .._fdinfo import fd_details
 

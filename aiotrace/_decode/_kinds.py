@@ -11,6 +11,7 @@ remember what an output decoder needs to compare with later.
 from __future__ import annotations
 
 import struct
+import time
 from typing import Any, Callable, Optional
 
 from . import _structs as S
@@ -19,6 +20,7 @@ from ._ctx import Ctx
 from ._xlat import Flags, flags, hexa, ptr, s32, s64, u32, u64, xval
 
 Fn = Callable[[Ctx, int], Optional[str]]
+RetFn = Callable[[Ctx], str]
 
 
 class Kind:
@@ -361,4 +363,119 @@ def MSGHDR_OUT() -> Kind:
     return out(lambda c, i: S.msghdr(c, c.args[i], c.retval or 0))
 
 
-__all__ = [n for n in dir() if n.isupper() or n in ("Kind", "out", "F", "E")]
+
+# -- return values (success only; errors are handled by the caller) ------------
+
+def R_DEC(c: Ctx) -> str:
+    return str(s64(c.retval or 0))
+
+def R_HEX(c: Ctx) -> str:
+    return hexa(c.retval or 0)
+
+def R_OCT(c: Ctx) -> str:
+    return X.octal(u32(c.retval or 0))
+
+def R_FD(c: Ctx) -> str:
+    return c.fd(c.retval or 0)
+
+def R_NONE(c: Ctx) -> str:
+    return "?"
+
+def R_TIME(c: Ctx) -> str:
+    t = s64(c.retval or 0)
+    try:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+    except (OverflowError, OSError, ValueError):
+        return str(t)
+    return "%d (%s)" % (t, stamp)
+
+
+class Spec:
+    """How one syscall is printed."""
+
+    __slots__ = ("args", "ret", "entry", "exit", "first_out", "pres", "ins", "outs")
+
+    def __init__(
+        self,
+        args: tuple[Kind, ...] = (),
+        ret: RetFn = R_DEC,
+        entry: Optional[Callable[[Ctx], str]] = None,
+        exit: Optional[Callable[[Ctx, str], str]] = None,
+    ) -> None:
+        self.args = args
+        self.ret = ret
+        self.entry = entry
+        self.exit = exit
+        self.first_out = next((i for i, k in enumerate(args) if k.out), None)
+        # what _entry and _exit walk at every decoded stop, worked out once
+        self.pres = tuple((i, k.pre) for i, k in enumerate(args) if k.pre is not None)
+        n_in = len(args) if self.first_out is None else self.first_out
+        self.ins = tuple(enumerate(k.fn for k in args[:n_in]))
+        self.outs = () if self.first_out is None else tuple(
+            (i, args[i].fn) for i in range(self.first_out, len(args)))
+
+
+# -- the names the syscall table gives them (see _specs) -----------------------
+
+KINDS: dict[str, Kind] = {
+    "int": INT, "uint": UINT, "long": LONG, "ulong": ULONG, "hex": HEX, "hex32": HEX32,
+    "ptr": PTR, "fd": FD, "dirfd": DIRFD, "path": PATH, "target": PATH, "str": STR,
+    "mode": MODE, "signal": SIGNAL, "pid": PID, "uid": UID, "clockid": CLOCKID,
+    "open_flags": OPEN_FLAGS, "access_mode": ACCESS_MODE, "prot": PROT,
+    "map_flags": MAP_FLAGS, "whence": WHENCE, "resource": RESOURCE,
+    "buf_out": BUF_OUT, "data_out": BUF_OUT, "hexbuf_out": HEXBUF_OUT,
+    "dents_out": DENTS_OUT(), "argv": ARGV, "envp": ENVP, "rem_out": REM_OUT,
+    "timespec": TIMESPEC, "timespec_out": TIMESPEC_OUT, "timeval": TIMEVAL,
+    "timeval_out": TIMEVAL_OUT, "itimerspec": ITIMERSPEC, "itimerspec_out": ITIMERSPEC_OUT,
+    "itimerval": ITIMERVAL, "itimerval_out": ITIMERVAL_OUT, "sigevent": SIGEVENT,
+    "stat_out": STAT_OUT, "statx_out": STATX_OUT, "statfs_out": STATFS_OUT,
+    "rlimit": RLIMIT, "rlimit_out": RLIMIT_OUT, "rusage_out": RUSAGE_OUT, "tms_out": TMS_OUT,
+    "utsname_out": UTSNAME_OUT, "sysinfo_out": SYSINFO_OUT, "sigaction": SIGACTION,
+    "sigaction_out": SIGACTION_OUT, "stack": STACK, "stack_out": STACK_OUT,
+    "intptr_out": INTPTR_OUT, "uintptr_out": UINTPTR_OUT, "fdpair_out": FDPAIR_OUT,
+    # sockets
+    "family": FAMILY, "socktype": SOCKTYPE, "protocol": PROTOCOL, "msgflags": MSGFLAGS,
+    "sockopt_level": SOCKOPT_LEVEL, "sockopt_name": SOCKOPT_NAME, "optval_in": OPTVAL_IN,
+    "optval_out": OPTVAL_OUT, "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
+    "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(),
+    # flags and enumerations
+    "clone_flags": F(X.CLONE_FLAGS, "CLONE_???"),
+    "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
+    "dup3_flags": F(X.DUP3_FLAGS, "O_???"),
+    "epoll_create_flags": F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"),
+    "epoll_op": E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"),
+    "eventfd_flags": F(X.EFD_FLAGS, "EFD_???"),
+    "faccessat_flags": F(X.AT_FACCESS_FLAGS, "AT_???"),
+    "flock_op": F(X.FLOCK_OPS, "LOCK_???"),
+    "getrandom_flags": F(X.GRND_FLAGS, "GRND_???"),
+    "idtype": E(X.IDTYPES, "P_???"),
+    "inotify_init_flags": F(X.IN_INIT_FLAGS, "IN_???"),
+    "inotify_mask": F(X.IN_EVENTS, "IN_???"),
+    "itimer_which": E(X.ITIMERS, "ITIMER_???"),
+    "madvise_advice": E(X.MADVISE, "MADV_???"),
+    "memfd_flags": F(X.MFD_FLAGS, "MFD_???"),
+    "mpol_f_flags": F(X.MPOL_F_FLAGS, "MPOL_F_???"),
+    "mpol_mf_flags": F(X.MPOL_MF_FLAGS, "MPOL_MF_???"),
+    "mremap_flags": F(X.MREMAP_FLAGS, "MREMAP_???"),
+    "pipe_flags": F(X.PIPE_FLAGS, "O_???"),
+    "prio_which": E(X.PRIO_WHICH, "PRIO_???"),
+    "rename_flags": F(X.RENAME_FLAGS, "RENAME_???"),
+    "rusage_who": E(X.RUSAGE_WHO, "RUSAGE_???"),
+    "shutdown_how": E(X.SHUTDOWN_HOW, "SHUT_???"),
+    "signalfd_flags": F(X.SFD_FLAGS, "SFD_???"),
+    "sock_flags": F(X.SOCK_TYPE_FLAGS, "SOCK_???"),
+    "statx_mask": F(X.STATX_MASK, "STATX_???"),
+    "timer_flags": F(X.TIMER_FLAGS, "TIMER_???"),
+    "timerfd_flags": F(X.TFD_FLAGS, "TFD_???"),
+    "timerfd_settime_flags": F(X.TFD_SETTIME_FLAGS, "TFD_???"),
+    "umount_flags": F(X.UMOUNT_FLAGS, "MNT_???"),
+}
+# kinds that take the index of another argument: "buf_in(2)"
+FACTORIES: dict[str, Callable[[int], Kind]] = {
+    "buf_in": BUF_IN, "data_in": BUF_IN, "iov_in": IOV_IN, "iov_out": IOV_OUT,
+    "open_mode": OPT_MODE, "sigset": SIGSET, "sigset_out": SIGSET_OUT,
+    "sockaddr_in": SOCKADDR_IN, "sockaddr_out": SOCKADDR_OUT,
+}
+RETURNS: dict[str, RetFn] = {"": R_DEC, "fd": R_FD, "hex": R_HEX, "none": R_NONE,
+                             "oct": R_OCT, "time": R_TIME}
+

@@ -9,7 +9,7 @@ import struct
 
 from . import _xlat as X
 from ._ctx import Ctx
-from ._names import SYSCALL_NAMES
+from .._core._syscalls import SYSCALL_NAMES
 from ._quote import quote
 from ._xlat import flags, hexa, ptr, s32, xval
 

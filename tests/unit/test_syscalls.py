@@ -12,6 +12,7 @@ import pytest
 
 from aiotrace import syscalls
 from aiotrace._core import _syscalls
+from aiotrace._decode import _kinds, _specs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,6 +100,25 @@ def test_classes():
         syscalls.in_class("nope")
 
 
+@pytest.mark.parametrize("abi", _syscalls.ABIS)
+def test_every_word_of_the_table_has_a_printer(abi):
+    """Each row's kinds, return and decoder name a printer of aiotrace._decode, and what
+    the decoder prints as a path or a descriptor is what the row says is one."""
+    for name in syscalls.names(abi):
+        row = _syscalls.row(name, _syscalls.ABI_CODES[abi])
+        assert row is not None
+        spec = _specs.spec(name, abi)
+        if row.decoder == "raw":
+            assert spec is None
+            continue
+        assert spec is not None
+        if row.decoder:
+            continue
+        assert len(spec.args) == len(row.kinds.split()) <= row.nargs
+        shown = tuple(i for i, k in enumerate(spec.args) if k is _kinds.PATH)
+        fds = tuple(i for i, k in enumerate(spec.args) if k is _kinds.FD)
+        dirfds = tuple(i for i, k in enumerate(spec.args) if k is _kinds.DIRFD)
+        assert (shown, fds, dirfds) == (row.shown_paths, row.fds, row.dirfds), name
 
 
 def test_the_calls_whose_data_is_dumped():
@@ -120,3 +140,14 @@ def test_the_calls_whose_data_is_dumped():
 
 
 
+
+def test_python_ptrace_is_not_imported():
+    """Its prototypes are in the table: aiotrace does not import it to name arguments."""
+    code = ("import sys, aiotrace, aiotrace._decode as d, aiotrace._core._args as a\n"
+            "d.format_entry('open', (0, 0, 0), None)\n"
+            "assert 'path' in a.Args((0,) * 6, 2, 1).names\n"
+            "aiotrace.syscalls.table()\n"
+            "print('ptrace' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60)
+    assert (r.returncode, r.stdout) == (0, "False\n"), r.stderr
