@@ -139,6 +139,10 @@ def test_the_calls_whose_data_is_dumped():
                                    "sendto"}
 
 
+def test_the_engines_paths_are_the_tables():
+    from aiotrace.engines import PATH_SYSCALLS
+
+    assert PATH_SYSCALLS == syscalls.path_args()
 
 
 def test_python_ptrace_is_not_imported():
