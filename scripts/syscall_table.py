@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 TABLE = Path(__file__).resolve().parent.parent / "aiotrace" / "_core" / "_systable.py"
-WIDTH = 100
 
 # Prototypes python-ptrace lacks (calls newer than Linux 5.8) or names badly (an argument
 # without a name), as (C type, name) pairs. They win over python-ptrace's.
@@ -76,10 +75,11 @@ its docstring says where each field comes from). Read through ``aiotrace._core._
 
 One row per system call, and one more where a call of that name is decoded otherwise in
 another ABI (i386's ``stat``, whose structure is not x86-64's; x32's ``readv`` from 512 on).
-The fields, in order:
+Each row is one line, however long: one call a line, every row of the same shape. The
+fields, in order:
 
 * name;
-* its number on x86-64, i386 and x32, None where that ABI has no such call (or where
+* its numbers on x86-64, i386 and x32, "-" where that ABI has no such call (or where
   another row of the same name gives it);
 * the number of arguments it takes (strace 6.1's count: on i386, of registers), or, for
   a call printed in hex, as many as are printed (for some of i386's own, not strace's);
@@ -103,9 +103,9 @@ The fields, in order:
 
 from __future__ import annotations
 
-# name, x86-64, i386, x32, number of arguments, classes, argument kinds, return, decoder,
-#     prototype
-ROWS: tuple[tuple[str, int | None, int | None, int | None, int, str, str, str, str, str], ...] = (
+# name, numbers (x86-64 i386 x32), number of arguments, classes, argument kinds, return,
+#     decoder, prototype
+ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
 '''
 
 FOOTER = ")\n"
@@ -113,11 +113,15 @@ FOOTER = ")\n"
 
 # -- reading ---------------------------------------------------------------------------------
 
+# Here a row is (name, x86-64, i386, x32, nargs, classes, kinds, return, decoder, prototype),
+# its numbers ints or None; in the table the three numbers are one string ("4 106 -").
+
 def read_rows(path: Path = TABLE) -> list[tuple[Any, ...]]:
     """The rows of the table as it is (without importing aiotrace)."""
     space: dict[str, Any] = {}
     exec(compile(path.read_text(), str(path), "exec"), space)
-    return [tuple(r) for r in space["ROWS"]]
+    return [(r[0], *(None if n == "-" else int(n) for n in r[1].split()), *r[2:])
+            for r in space["ROWS"]]
 
 
 def prototype(name: str) -> str:
@@ -134,10 +138,11 @@ def prototype(name: str) -> str:
     for ctype, pname in proto:
         if not pname:
             sys.exit(f"{name}: an argument without a name ({ctype}): name it in PROTOTYPES")
-        text = ctype + pname if ctype.endswith("*") else f"{ctype} {pname}"
-        m = re.fullmatch(r"(.*?)\s*(\w+)", text)
-        assert m is not None and m.groups() == (ctype, pname), (name, ctype, pname)
-        parts.append(text)
+        # (read back by _syscalls.Row.params: the type is up to the last "*", or the last
+        # space when it has none)
+        assert ("*" not in ctype or ctype.endswith("*")) and re.fullmatch(r"\w+", pname), (
+            name, ctype, pname)
+        parts.append(ctype + pname if ctype.endswith("*") else f"{ctype} {pname}")
     return ", ".join(parts)
 
 
@@ -210,35 +215,11 @@ def _order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return sorted(rows, key=key)
 
 
-def _wrap(text: str, indent: str, width: int = WIDTH) -> list[str]:
-    """A string literal over lines of at most *width* (cut after ", "), each a literal."""
-    lines: list[str] = []
-    rest = text
-    while len(indent) + len(repr(rest)) + 2 > width and ", " in rest:   # (and "),")
-        room = width - len(indent) - 3
-        cut = rest.rfind(", ", 0, room)
-        if cut < 0:
-            break
-        lines.append(repr(rest[:cut + 2]).replace("'", '"'))
-        rest = rest[cut + 2:]
-    lines.append(repr(rest).replace("'", '"'))
-    return [indent + line for line in lines]
-
-
 def render_row(r: tuple[Any, ...]) -> str:
-    def lit(v: Any) -> str:
-        return '"%s"' % v if isinstance(v, str) else repr(v)
-
-    fields = [lit(v) for v in r[:9]]
-    tail = ', ""),' if not r[9] else ","
-    head = "    (" + ", ".join(fields) + tail
-    if len(head) > WIDTH:
-        head = "    (" + ", ".join(fields[:6]) + ",\n     " + ", ".join(fields[6:]) + tail
-    if not r[9]:
-        return head
-    proto = _wrap(r[9], "     ")
-    proto[-1] += "),"
-    return head + "\n" + "\n".join(proto)
+    numbers = " ".join("-" if n is None else str(n) for n in r[1:4])
+    fields = [r[0], numbers, r[4], *r[5:9]]
+    head = ", ".join('"%s"' % v if isinstance(v, str) else repr(v) for v in fields)
+    return '    (%s, "%s"),' % (head, r[9])
 
 
 def render(rows: list[tuple[Any, ...]]) -> str:

@@ -34,9 +34,6 @@ and the x86-64 path compares plain numbers as before.
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
-
 from ._systable import ROWS
 
 AUDIT_ARCH_X86_64 = 0xC000003E
@@ -51,19 +48,17 @@ ABI_SUFFIX = {code: suffix for suffix, code in ABI_SUFFIXES.items()}
 # strace's "[ Process PID=N runs in ... mode. ]"
 ABI_MODES = ("64 bit", "32 bit", "x32")
 
-# number -> name and name -> number, per ABI (built at import: every event is named)
-SYSCALL_NAMES: dict[int, str] = {}
-I386_NAMES: dict[int, str] = {}
-X32_NAMES: dict[int, str] = {}
+
+# number -> name and name -> number, per ABI (built at import: every event is named; a
+# row's numbers are one string, x86-64's, i386's and x32's: "4 106 -")
+def _names(abi: int) -> dict[int, str]:
+    return {int(nr): r[0] for r in ROWS if (nr := r[1].split()[abi]) != "-"}
+
+
+SYSCALL_NAMES: dict[int, str] = _names(ABI_X86_64)
+I386_NAMES: dict[int, str] = _names(ABI_I386)
+X32_NAMES: dict[int, str] = _names(ABI_X32)
 NAMES_BY_ABI: tuple[dict[int, str], ...] = (SYSCALL_NAMES, I386_NAMES, X32_NAMES)
-for _row in ROWS:
-    if _row[1] is not None:
-        SYSCALL_NAMES[_row[1]] = _row[0]
-    if _row[2] is not None:
-        I386_NAMES[_row[2]] = _row[0]
-    if _row[3] is not None:
-        X32_NAMES[_row[3]] = _row[0]
-del _row
 NUMBERS_BY_ABI: tuple[dict[str, int], ...] = tuple(
     {name: nr for nr, name in table.items()} for table in NAMES_BY_ABI)
 SYSCALL_NUMBERS: dict[str, int] = NUMBERS_BY_ABI[ABI_X86_64]
@@ -181,40 +176,32 @@ def key_selectors(keys: frozenset[int] | set[int]) -> frozenset[str]:
 CLASS_NAMES = ("file", "process", "network", "signal", "ipc", "desc", "memory", "creds",
                "clock", "pure", "stat", "lstat", "fstat", "%stat", "statfs", "fstatfs",
                "%statfs")
-# the argument kinds that say what an argument is, beyond how it is printed
-_ROLES = {"path": "paths", "dirfd": "dirfds", "fd": "fds"}
 # -e read=/write=: the second argument of a call whose first is a descriptor, when it
 # holds the data moved through it: (0 read, 1 write; how it is laid out)
 _DATA_KINDS = {"data_out": (0, "buf"), "data_in(2)": (1, "buf"), "iov_out(2)": (0, "iov"),
                "iov_in(2)": (1, "iov"), "msghdr_out": (0, "msg"), "msghdr_in": (1, "msg")}
-_PARAM = re.compile(r"(.*?)\s*(\w+)")
 # 64-bit parameters: an i386 call passes them in two registers, which moves the rest
 _SPLIT = frozenset({"loff_t", "u64", "__u64", "off64_t", "s64", "__s64"})
 
 
-class Row(NamedTuple):
+class Row:
     """One row of the table: a system call, in the ABIs whose number it gives (see
     ``_systable`` for what each field says)."""
 
-    name: str
-    x86_64: int | None
-    i386: int | None
-    x32: int | None
-    nargs: int
-    classes: str
-    kinds: str
-    ret: str
-    decoder: str
-    proto: str
+    __slots__ = ("name", "numbers", "nargs", "classes", "kinds", "ret", "decoder", "proto")
+
+    def __init__(self, raw: tuple[str, str, int, str, str, str, str, str]) -> None:
+        (self.name, numbers, self.nargs, self.classes, self.kinds, self.ret, self.decoder,
+         self.proto) = raw
+        self.numbers: tuple[int | None, ...] = tuple(
+            None if nr == "-" else int(nr) for nr in numbers.split())
+
+    def __repr__(self) -> str:
+        return f"<Row {self.name} {self.numbers}>"
 
     def nr(self, abi: int) -> int | None:
         """The call's number in ABI *abi* (a code), None when the row is not that ABI's."""
-        return (self.x86_64, self.i386, self.x32)[abi]
-
-    def kind_list(self) -> list[str]:
-        """One kind per argument, "-" for the ones the row says nothing of."""
-        kinds = self.kinds.split()
-        return kinds + ["-"] * (self.nargs - len(kinds))
+        return self.numbers[abi]
 
     def args_of(self, role: str) -> tuple[int, ...]:
         """The indices of the arguments of kind *role* ("path", "target", "dirfd", "fd")."""
@@ -254,15 +241,15 @@ class Row(NamedTuple):
     def params(self, abi: int = ABI_X86_64) -> list[tuple[str, str]]:
         """The C prototype's parameters, ``(C type, name)``, one per register of ABI *abi*
         (a code): on i386 those before the first 64-bit one, which takes two registers."""
-        if not self.proto:
-            return []
-        out = []
-        for text in self.proto.split(", "):
-            m = _PARAM.fullmatch(text)
-            assert m is not None, text
-            if abi == ABI_I386 and m.group(1) in _SPLIT:
+        out: list[tuple[str, str]] = []
+        for text in self.proto.split(", ") if self.proto else ():
+            # "const char *filename", "unsigned int fd": the name follows the last "*" or
+            # space (the script checks that every prototype reads so)
+            cut = text.rfind("*") + 1 or text.rfind(" ")
+            ctype, pname = text[:cut].rstrip(), text[cut:].strip()
+            if abi == ABI_I386 and ctype in _SPLIT:
                 break
-            out.append((m.group(1), m.group(2)))
+            out.append((ctype, pname))
         return out
 
 
@@ -273,8 +260,8 @@ def rows() -> dict[str, tuple[Row, ...]]:
     """Every row by name (one per ABI where they differ), made on first use."""
     if not _by_name:
         made: dict[str, list[Row]] = {}
-        for r in ROWS:
-            made.setdefault(r[0], []).append(Row(*r))
+        for raw in ROWS:
+            made.setdefault(raw[0], []).append(Row(raw))
         _by_name.update((name, tuple(got)) for name, got in made.items())
     return _by_name
 
@@ -282,7 +269,7 @@ def rows() -> dict[str, tuple[Row, ...]]:
 def row(name: str, abi: int = ABI_X86_64) -> Row | None:
     """The row of call *name* of ABI *abi* (a code), None when that ABI has no such call."""
     for r in rows().get(name, ()):
-        if r[1 + abi] is not None:
+        if r.numbers[abi] is not None:
             return r
     return None
 
@@ -301,8 +288,8 @@ def class_names() -> dict[str, frozenset[str]]:
     every ABI; a name is in the same classes in each)."""
     if not _classes:
         made: dict[str, set[str]] = {cls: set() for cls in CLASS_NAMES}
-        for r in ROWS:
-            for cls in r[5].split():
-                made[cls].add(r[0])
+        for raw in ROWS:
+            for cls in raw[3].split():
+                made[cls].add(raw[0])
         _classes.update((cls, frozenset(names)) for cls, names in made.items())
     return _classes

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .._core._syscalls import ABI_CODES, ABI_I386, any_row, row, rows
+from .._core._syscalls import ABI_CODES, ABI_I386, ABI_X86_64, any_row, row, rows
 from . import _compat, _files, _kinds, _process, _waiting
 from ._kinds import INT, UINT, Kind, RetFn, Spec
 
@@ -61,7 +61,7 @@ def _made(abi: str) -> dict[str, Spec]:
             if r.decoder:
                 out[name] = decoders[r.decoder]
             else:
-                narrow = code == ABI_I386 and r.x86_64 is not None
+                narrow = code == ABI_I386 and r.numbers[ABI_X86_64] is not None
                 out[name] = Spec(tuple(kind(w, narrow) for w in r.kinds.split()),
                                  returns[r.ret])
     return out
