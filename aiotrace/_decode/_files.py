@@ -9,6 +9,8 @@ import time
 from typing import Optional
 
 from . import _structs as S
+from . import _structs_tty as ST
+from . import _structs_net as SN
 from . import _xlat as X
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
@@ -157,26 +159,26 @@ def _ioctl_entry(c: Ctx) -> str:
     if how == "intptr_in":
         return "%s, %s" % (head, S.int_ptr(c, arg))
     if how == "termios_in":
-        return "%s, %s" % (head, S.termios(c, arg))
+        return "%s, %s" % (head, ST.termios(c, arg))
     if how == "winsize_in":
-        return "%s, %s" % (head, S.winsize(c, arg))
+        return "%s, %s" % (head, ST.winsize(c, arg))
     if how == "ifconf_out":   # struct ifconf: its length and buffer, kept for the exit
         got = c.unpack("<i4xQ", arg)
         if got is not None:
             c.saved["ifconf"] = got
         return head + ", "
     if how.startswith("ifreq"):
-        data = c.read(arg, S.IFREQ_SIZE)
+        data = c.read(arg, SN.IFREQ_SIZE)
         if data is None:
             return "%s, %s" % (head, hexa(arg))
         req = u32(c.args[1])
-        if req == S.SIOCGIFNAME:
+        if req == SN.SIOCGIFNAME:
             c.saved["ifreq"] = True
             return "%s, {ifr_ifindex=%d" % (head, struct.unpack_from("<i", data, 16)[0])
         if how == "ifreq_in":
-            return "%s, {%s, %s}" % (head, S.ifr_name(data), S.ifr_value(c, req, data, arg))
+            return "%s, {%s, %s}" % (head, SN.ifr_name(data), SN.ifr_value(c, req, data, arg))
         c.saved["ifreq"] = True   # the exit closes the struct this opened
-        return "%s, {%s" % (head, S.ifr_name(data))
+        return "%s, {%s" % (head, SN.ifr_name(data))
     return head + ", "  # decoded at exit
 
 def _ioctl_exit(c: Ctx, entry: str) -> str:
@@ -189,19 +191,19 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
     if how == "ifreq_out":
         if "ifreq" not in c.saved:
             return entry   # unreadable at entry: its address is shown
-        data = None if c.failed else c.read(arg, S.IFREQ_SIZE)
+        data = None if c.failed else c.read(arg, SN.IFREQ_SIZE)
         if data is None:
             return entry + "}"
         req = u32(c.args[1])
-        if req == S.SIOCGIFNAME:
-            return "%s, %s}" % (entry, S.ifr_name(data))
-        return "%s, %s}" % (entry, S.ifr_value(c, req, data, arg))
+        if req == SN.SIOCGIFNAME:
+            return "%s, %s}" % (entry, SN.ifr_name(data))
+        return "%s, %s}" % (entry, SN.ifr_value(c, req, data, arg))
     if c.failed:
         return entry + ptr(arg)
     if how == "termios_out":
-        return entry + S.termios(c, arg)
+        return entry + ST.termios(c, arg)
     if how == "winsize_out":
-        return entry + S.winsize(c, arg)
+        return entry + ST.winsize(c, arg)
     return entry + S.int_ptr(c, arg)
 
 def _ifconf(c: Ctx, arg: int) -> str:
@@ -215,8 +217,8 @@ def _ifconf(c: Ctx, arg: int) -> str:
     n = len_in if after is None else after[0]
 
     def size(v: int) -> str:
-        if v > 0 and v % S.IFREQ_SIZE == 0:
-            return "%d /* %d * sizeof(struct ifreq) */" % (v, v // S.IFREQ_SIZE)
+        if v > 0 and v % SN.IFREQ_SIZE == 0:
+            return "%d /* %d * sizeof(struct ifreq) */" % (v, v // SN.IFREQ_SIZE)
         return str(v)
 
     lens = size(n) if after is None or buf == 0 or n == len_in else \
@@ -224,12 +226,12 @@ def _ifconf(c: Ctx, arg: int) -> str:
     if buf == 0 or after is None:
         return "{ifc_len=%s, ifc_buf=%s}" % (lens, ptr(buf))
     items = []
-    for i in range(max(n, 0) // S.IFREQ_SIZE):
-        data = c.read(buf + i * S.IFREQ_SIZE, S.IFREQ_SIZE)
+    for i in range(max(n, 0) // SN.IFREQ_SIZE):
+        data = c.read(buf + i * SN.IFREQ_SIZE, SN.IFREQ_SIZE)
         if data is None:
             break
-        items.append("{%s, ifr_addr=%s}" % (S.ifr_name(data),
-                                             S.sockaddr(c, buf + i * S.IFREQ_SIZE + 16, 16)))
+        items.append("{%s, ifr_addr=%s}" % (SN.ifr_name(data),
+                                             SN.sockaddr(c, buf + i * SN.IFREQ_SIZE + 16, 16)))
     return "{ifc_len=%s, ifc_buf=[%s]}" % (lens, ", ".join(items))
 
 

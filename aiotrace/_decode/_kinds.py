@@ -15,7 +15,10 @@ import time
 from typing import Any, Callable, Optional
 
 from . import _structs as S
+from . import _structs_net as SN
 from . import _xlat as X
+from . import _xlat_net as XN
+from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._xlat import Flags, flags, hexa, ptr, s32, s64, u32, u64, xval
 
@@ -79,13 +82,13 @@ SIGNAL = Kind(lambda c, i: X.signame(c.args[i]))
 PID = INT
 UID = Kind(lambda c, i: str(s32(c.args[i])) if u32(c.args[i]) == 0xFFFFFFFF else str(u32(c.args[i])))
 # (a CPU-time clock of a process or thread is negative: strace shows it as 32 bits)
-CLOCKID = Kind(lambda c, i: xval(u32(c.args[i]), X.CLOCKS, "CLOCK_???"))
+CLOCKID = Kind(lambda c, i: xval(u32(c.args[i]), XP.CLOCKS, "CLOCK_???"))
 OPEN_FLAGS = Kind(lambda c, i: X.open_flags(c.args[i]))
 ACCESS_MODE = Kind(lambda c, i: X.access_mode(c.args[i]))
-PROT = Kind(lambda c, i: X.prot(c.args[i]))
-MAP_FLAGS = Kind(lambda c, i: X.map_flags(c.args[i]))
+PROT = Kind(lambda c, i: XP.prot(c.args[i]))
+MAP_FLAGS = Kind(lambda c, i: XP.map_flags(c.args[i]))
 WHENCE = Kind(lambda c, i: xval(u32(c.args[i]), X.SEEK_WHENCE, "SEEK_???"))
-RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), X.RLIMIT_RESOURCES, "RLIMIT_???"))
+RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), XP.RLIMIT_RESOURCES, "RLIMIT_???"))
 
 
 def F(table: Flags, unknown: str, *, width: int = 32, zero: str = "0") -> Kind:
@@ -208,7 +211,7 @@ def DENTS_OUT() -> Kind:
 
 
 def SOCKADDR_IN(len_index: int) -> Kind:
-    return Kind(lambda c, i: S.sockaddr(c, c.args[i], s32(c.args[len_index])), late=True)
+    return Kind(lambda c, i: SN.sockaddr(c, c.args[i], s32(c.args[len_index])), late=True)
 
 
 def _save_socklen(c: Ctx, i: int) -> None:
@@ -230,7 +233,7 @@ def _sockaddr_out(len_ptr_index: int) -> Fn:
         before = c.saved.get("socklen")
         if before is not None:
             n = min(n, before)
-        return S.sockaddr(c, addr, n)
+        return SN.sockaddr(c, addr, n)
 
     return fn
 
@@ -266,52 +269,52 @@ SOCKLEN_INOUT = out(_socklen_out, _save_socklen, on_error=_socklen_err)
 def _socket_type(v: int) -> str:
     v = u32(v)
     base = v & 0xF
-    parts = [xval(base, X.SOCK_TYPES, "SOCK_???")]
+    parts = [xval(base, XN.SOCK_TYPES, "SOCK_???")]
     rest = v & ~0xF
     if rest:
-        parts.append(flags(rest, X.SOCK_TYPE_FLAGS, None))
+        parts.append(flags(rest, XN.SOCK_TYPE_FLAGS, None))
     return "|".join(parts)
 
 
 SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
-FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), X.ADDRESS_FAMILIES, "AF_???"))
+FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), XN.ADDRESS_FAMILIES, "AF_???"))
 
 
 def _protocol(c: Ctx, i: int) -> str:
     family = u32(c.args[0])
     v = u32(c.args[i])
     if family in (2, 10):
-        return xval(v, X.IPPROTOS, "IPPROTO_???")
+        return xval(v, XN.IPPROTOS, "IPPROTO_???")
     if family == 16:
-        return xval(v, X.NETLINK_PROTOS, "NETLINK_???")
+        return xval(v, XN.NETLINK_PROTOS, "NETLINK_???")
     if family == 17:
         proto = struct.unpack(">H", struct.pack("<H", v & 0xFFFF))[0]
-        name = X.ETH_P.get(proto)
+        name = XN.ETH_P.get(proto)
         return "htons(%s)" % (name if name else hexa(proto))
     return str(s32(v))
 
 
 PROTOCOL = Kind(_protocol)
-MSGFLAGS = F(X.MSG_FLAGS, "MSG_???")
+MSGFLAGS = F(XN.MSG_FLAGS, "MSG_???")
 
 
 def _sockopt_name(c: Ctx, i: int) -> str:
     level = s32(c.args[1])
     v = s32(c.args[i])
     if level == 1:
-        return xval(v, X.SOL_SOCKET_OPTS, "SO_???")
+        return xval(v, XN.SOL_SOCKET_OPTS, "SO_???")
     if level == 6:
-        return xval(v, X.TCP_OPTS, "TCP_???")
+        return xval(v, XN.TCP_OPTS, "TCP_???")
     if level == 0:
-        return xval(v, X.IP_OPTS, "IP_???")
+        return xval(v, XN.IP_OPTS, "IP_???")
     if level == 41:
-        return xval(v, X.IPV6_OPTS, "IPV6_???")
+        return xval(v, XN.IPV6_OPTS, "IPV6_???")
     if level == 270:
-        return xval(v, X.NETLINK_OPTS, "NETLINK_???")
+        return xval(v, XN.NETLINK_OPTS, "NETLINK_???")
     return str(v)
 
 
-SOCKOPT_LEVEL = E(X.SOCKOPT_LEVELS, "SOL_???")
+SOCKOPT_LEVEL = E(XN.SOCKOPT_LEVELS, "SOL_???")
 SOCKOPT_NAME = Kind(_sockopt_name)
 
 # Inputs that read the same after the thread was resumed into the call: scalars, and
@@ -356,11 +359,11 @@ OPTLEN_INOUT = SOCKLEN_INOUT
 
 
 def MSGHDR_IN() -> Kind:
-    return Kind(lambda c, i: S.msghdr(c, c.args[i], None))
+    return Kind(lambda c, i: SN.msghdr(c, c.args[i], None))
 
 
 def MSGHDR_OUT() -> Kind:
-    return out(lambda c, i: S.msghdr(c, c.args[i], c.retval or 0))
+    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0))
 
 
 
@@ -439,7 +442,7 @@ KINDS: dict[str, Kind] = {
     "optval_out": OPTVAL_OUT, "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
     "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(),
     # flags and enumerations
-    "clone_flags": F(X.CLONE_FLAGS, "CLONE_???"),
+    "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),
     "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
     "dup3_flags": F(X.DUP3_FLAGS, "O_???"),
     "epoll_create_flags": F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"),
@@ -448,24 +451,24 @@ KINDS: dict[str, Kind] = {
     "faccessat_flags": F(X.AT_FACCESS_FLAGS, "AT_???"),
     "flock_op": F(X.FLOCK_OPS, "LOCK_???"),
     "getrandom_flags": F(X.GRND_FLAGS, "GRND_???"),
-    "idtype": E(X.IDTYPES, "P_???"),
+    "idtype": E(XP.IDTYPES, "P_???"),
     "inotify_init_flags": F(X.IN_INIT_FLAGS, "IN_???"),
     "inotify_mask": F(X.IN_EVENTS, "IN_???"),
-    "itimer_which": E(X.ITIMERS, "ITIMER_???"),
-    "madvise_advice": E(X.MADVISE, "MADV_???"),
+    "itimer_which": E(XP.ITIMERS, "ITIMER_???"),
+    "madvise_advice": E(XP.MADVISE, "MADV_???"),
     "memfd_flags": F(X.MFD_FLAGS, "MFD_???"),
-    "mpol_f_flags": F(X.MPOL_F_FLAGS, "MPOL_F_???"),
-    "mpol_mf_flags": F(X.MPOL_MF_FLAGS, "MPOL_MF_???"),
-    "mremap_flags": F(X.MREMAP_FLAGS, "MREMAP_???"),
+    "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),
+    "mpol_mf_flags": F(XP.MPOL_MF_FLAGS, "MPOL_MF_???"),
+    "mremap_flags": F(XP.MREMAP_FLAGS, "MREMAP_???"),
     "pipe_flags": F(X.PIPE_FLAGS, "O_???"),
-    "prio_which": E(X.PRIO_WHICH, "PRIO_???"),
+    "prio_which": E(XP.PRIO_WHICH, "PRIO_???"),
     "rename_flags": F(X.RENAME_FLAGS, "RENAME_???"),
-    "rusage_who": E(X.RUSAGE_WHO, "RUSAGE_???"),
-    "shutdown_how": E(X.SHUTDOWN_HOW, "SHUT_???"),
+    "rusage_who": E(XP.RUSAGE_WHO, "RUSAGE_???"),
+    "shutdown_how": E(XN.SHUTDOWN_HOW, "SHUT_???"),
     "signalfd_flags": F(X.SFD_FLAGS, "SFD_???"),
-    "sock_flags": F(X.SOCK_TYPE_FLAGS, "SOCK_???"),
+    "sock_flags": F(XN.SOCK_TYPE_FLAGS, "SOCK_???"),
     "statx_mask": F(X.STATX_MASK, "STATX_???"),
-    "timer_flags": F(X.TIMER_FLAGS, "TIMER_???"),
+    "timer_flags": F(XP.TIMER_FLAGS, "TIMER_???"),
     "timerfd_flags": F(X.TFD_FLAGS, "TFD_???"),
     "timerfd_settime_flags": F(X.TFD_SETTIME_FLAGS, "TFD_???"),
     "umount_flags": F(X.UMOUNT_FLAGS, "MNT_???"),

@@ -9,6 +9,7 @@ from typing import Optional
 
 from . import _structs as S
 from . import _xlat as X
+from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
 from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
@@ -21,7 +22,7 @@ def _clone_flags(fl: int) -> str:
     rest = fl & ~0xFF
     parts = []
     if rest:
-        parts.append(flags(rest, X.CLONE_FLAGS, None if sig else "CLONE_???"))
+        parts.append(flags(rest, XP.CLONE_FLAGS, None if sig else "CLONE_???"))
     if sig:
         parts.append(X.signame(sig))
     return "|".join(parts) if parts else "0"
@@ -33,16 +34,16 @@ def _clone_entry(c: Ctx) -> str:
 def _clone_exit(c: Ctx, entry: str) -> str:
     fl, _stack, parent_tid, child_tid, tls = c.args[:5]
     parts = [entry]
-    if fl & (X.CLONE_PARENT_SETTID | X.CLONE_PIDFD):
+    if fl & (XP.CLONE_PARENT_SETTID | XP.CLONE_PIDFD):
         shown = None
         if not c.failed and parent_tid:
             v = c.unpack("<i", parent_tid)
             if v is not None:
                 shown = "[%d]" % v[0]
         parts.append("parent_tid=%s" % (shown or ptr(parent_tid)))
-    if fl & X.CLONE_SETTLS:
+    if fl & XP.CLONE_SETTLS:
         parts.append("tls=%s" % ptr(tls))
-    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
+    if fl & (XP.CLONE_CHILD_SETTID | XP.CLONE_CHILD_CLEARTID):
         parts.append("child_tidptr=%s" % ptr(child_tid))
     return ", ".join(parts)
 
@@ -56,7 +57,7 @@ def _clone3_exit(c: Ctx, entry: str) -> str:
         v = c.unpack("<Q8x8xQ", addr)
         if v is not None:
             fl, parent_tid = v
-            if fl & X.CLONE_PARENT_SETTID and parent_tid:
+            if fl & XP.CLONE_PARENT_SETTID and parent_tid:
                 t = c.unpack("<i", parent_tid)
                 if t is not None:
                     extra = " => {parent_tid=[%d]}" % t[0]
@@ -83,14 +84,14 @@ STATUS_OUT = out(_status_out)
 
 # -- poll / select -----------------------------------------------------------
 
-WAIT_OPTS = F(X.WAIT_OPTIONS, "W???")
+WAIT_OPTS = F(XP.WAIT_OPTIONS, "W???")
 
 
 # -- prctl, arch_prctl -------------------------------------------------------
 
 def _arch_prctl_entry(c: Ctx) -> str:
     code = s32(c.args[0])
-    name = xval(code, X.ARCH_PRCTL, "ARCH_???")
+    name = xval(code, XP.ARCH_PRCTL, "ARCH_???")
     if code in (0x1003, 0x1004):
         return name + ", "
     return "%s, %s" % (name, hexa(c.args[1]))
@@ -203,7 +204,7 @@ def _getgroups_out(c: Ctx, i: int) -> str:
 # -- memory ----------------------------------------------------------------
 
 def _msync_flags(c: Ctx, i: int) -> str:
-    return flags(u32(c.args[i]), X.MSYNC_FLAGS, "MS_???")
+    return flags(u32(c.args[i]), XP.MSYNC_FLAGS, "MS_???")
 
 def _mincore_vec(c: Ctx, i: int) -> str:
     addr = c.args[i]
@@ -256,9 +257,9 @@ KINDS: dict[str, Kind] = {
     "membarrier_cmd": E(_MEMBARRIER, "MEMBARRIER_CMD_???"),
     "mincore_vec": out(_mincore_vec),
     "mlockall_flags": F(_MLOCKALL, "MCL_???"),
-    "mpol_mode": Kind(lambda c, i: X.mpol_mode(c.args[i])),
+    "mpol_mode": Kind(lambda c, i: XP.mpol_mode(c.args[i])),
     "mpol_mode_out": out(lambda c, i: c.struct(c.args[i], "<i",
-                                               lambda m: "[%s]" % X.mpol_mode(m))),
+                                               lambda m: "[%s]" % XP.mpol_mode(m))),
     "mremap_new_address": Kind(_mremap_new),
     "msync_flags": Kind(_msync_flags),
     "nodemask": Kind(_nodemask),

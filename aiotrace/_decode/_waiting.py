@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Optional
 
 from . import _structs as S
-from . import _xlat as X
+from . import _structs_net as SN
+from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import Kind, Spec, out
 from ._xlat import flags, hexa, ptr, s32, s64, u32
@@ -18,22 +19,22 @@ from ._xlat import flags, hexa, ptr, s32, s64, u32
 def futex_op(op: int) -> str:
     op = u32(op)
     cmd = op & 0x7F
-    name = X.FUTEX_CMDS.get(cmd)
+    name = XP.FUTEX_CMDS.get(cmd)
     if name is None:
         return "%s /* FUTEX_??? */" % hexa(op)
     rest = op & ~0x7F
     parts = []
-    if rest & X.FUTEX_PRIVATE_FLAG:
+    if rest & XP.FUTEX_PRIVATE_FLAG:
         if cmd == 2:
             parts = [name, "FUTEX_PRIVATE_FLAG"]
         else:
             parts = [name + "_PRIVATE"]
-        rest &= ~X.FUTEX_PRIVATE_FLAG
+        rest &= ~XP.FUTEX_PRIVATE_FLAG
     else:
         parts = [name]
-    if rest & X.FUTEX_CLOCK_REALTIME:
+    if rest & XP.FUTEX_CLOCK_REALTIME:
         parts.append("FUTEX_CLOCK_REALTIME")
-        rest &= ~X.FUTEX_CLOCK_REALTIME
+        rest &= ~XP.FUTEX_CLOCK_REALTIME
     if rest:
         parts.append(hexa(rest))
     return "|".join(parts)
@@ -48,16 +49,16 @@ def _wake_op(v: int) -> str:
     if op & 8:
         opname = "FUTEX_OP_OPARG_SHIFT|"
         op &= 7
-    opname += X.FUTEX_WAKE_OP_OPS.get(op, hexa(op))
+    opname += XP.FUTEX_WAKE_OP_OPS.get(op, hexa(op))
     return "%s<<28|%s<<12|%s<<24|%s" % (
-        opname, hexa(oparg), X.FUTEX_WAKE_OP_CMPS.get(cmp, hexa(cmp)), hexa(cmparg))
+        opname, hexa(oparg), XP.FUTEX_WAKE_OP_CMPS.get(cmp, hexa(cmp)), hexa(cmparg))
 
 def _futex_entry(c: Ctx) -> str:
     uaddr, op, val, timeout, uaddr2, val3 = c.args
     cmd = u32(op) & 0x7F
     head = "%s, %s" % (ptr(uaddr), futex_op(op))
     v = "%d" % u32(val)
-    if cmd not in X.FUTEX_CMDS:
+    if cmd not in XP.FUTEX_CMDS:
         return "%s, %s, %s, %s, %s" % (head, v, hexa(timeout), hexa(uaddr2), hexa(val3))
     ts = S.timespec(c, timeout)
     bitset = "FUTEX_BITSET_MATCH_ANY" if u32(val3) == 0xFFFFFFFF else hexa(u32(val3))
@@ -159,7 +160,7 @@ EPOLL_CTL_EVENT = Kind(lambda c, i: ptr(c.args[i]) if s32(c.args[1]) == 2 else S
 
 # -- recvmmsg, sendmmsg ------------------------------------------------------
 
-MMSG_OUT = out(lambda c, i: S.mmsghdr_array(c, c.args[i], s32(c.retval or 0)))
+MMSG_OUT = out(lambda c, i: SN.mmsghdr_array(c, c.args[i], s32(c.retval or 0)))
 
 def _save_timeout(c: Ctx, i: int) -> None:
     c.saved["timeout"] = S.timespec(c, c.args[i])
@@ -178,7 +179,7 @@ def _recvmmsg_ret(c: Ctx) -> str:
 # -- time ----------------------------------------------------------------------
 
 def _timer_flags(c: Ctx, i: int) -> str:
-    return flags(u32(c.args[i]), X.TIMER_FLAGS, "TIMER_???")
+    return flags(u32(c.args[i]), XP.TIMER_FLAGS, "TIMER_???")
 
 
 # the names the syscall table gives these (see _specs)
