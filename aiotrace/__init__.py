@@ -42,6 +42,7 @@ from ._probing import ProbeStream as ProbeStream
 from ._data import Call as Call
 from ._data import load as load
 from ._data import record as record
+from . import syscalls as syscalls
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,9 @@ order of the arguments:
   reads: a path, or ``socket:[INODE]``, ``pipe:[INODE]``, ``anon_inode:[...]`` (what
   strace's ``-y`` prints; ``aiotrace.fd_text(pid, fd, details=True)`` gives ``-yy``'s).
 
-Which argument is a path or a descriptor comes from the CLI's decoding table (the kinds
-PATH, DIRFD and FD), so the library and ``aiotrace run -y``/``-P`` agree. It is read on
+Which argument is a path or a descriptor comes from the syscall table (the words path,
+target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so the library
+and the command agree. It is read on
 the tracer thread while the thread is stopped (the filter must decide before the event
 is made), so a stream with ``paths=`` makes each of its calls a stop that Python handles.
 
@@ -37,14 +38,12 @@ from typing import Any
 
 from ._core._args import Memory
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._decode import SYSCALL_NAMES, _spec
-from ._decode._kinds import DIRFD, FD, PATH
+from ._core._syscalls import ABI_CODES, SYSCALL_NAMES, row
 from ._fdinfo import fd_details
 
 _AT_FDCWD = -100
 _PATH_MAX = 4096
-# decoders of their own, without arg kinds for their descriptors (as the CLI's -P)
-_CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}
+_PATH_WORDS = ("path", "target")   # (the syscall table's: symlink's target is a path too)
 
 # (name, abi) -> what to resolve: ("path", i, dirfd index or -1) / ("fd", i)
 _PLANS: dict[tuple[str, str], tuple[tuple[str, int, int], ...]] = {}
@@ -54,18 +53,16 @@ def _plan(name: str, abi: str) -> tuple[tuple[str, int, int], ...]:
     plan = _PLANS.get((name, abi))
     if plan is not None:
         return plan
-    spec = _spec(name, abi)
+    r = row(name, ABI_CODES[abi])
     steps: list[tuple[str, int, int]] = []
-    if spec is not None:
-        kinds = spec.args
-        for i, kind in enumerate(kinds):
-            if kind is PATH:
-                steps.append(("path", i, i - 1 if i and kinds[i - 1] is DIRFD else -1))
-            elif kind is FD or (kind is DIRFD and not (i + 1 < len(kinds)
-                                                       and kinds[i + 1] is PATH)):
+    if r is not None and r.decoder != "raw":   # (the calls printed in hex: none, as -P)
+        words = r.kinds.split()
+        for i, word in enumerate(words):
+            if word in _PATH_WORDS:
+                steps.append(("path", i, i - 1 if i and words[i - 1] == "dirfd" else -1))
+            elif word == "fd" or (word == "dirfd" and not (i + 1 < len(words)
+                                                           and words[i + 1] in _PATH_WORDS)):
                 steps.append(("fd", i, -1))
-    for i in _CUSTOM_FD_ARGS.get(name, ()):
-        steps.append(("fd", i, -1))
     plan = _PLANS[(name, abi)] = tuple(steps)
     return plan
 

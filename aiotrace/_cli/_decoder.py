@@ -22,14 +22,13 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 from ._dump import dump_call
 from ._internals import fd_details
 from ._internals import (
-    ABI_CODES, DIRFD, FD, PATH, SYSCALL_NAMES, FdText, _spec, annotate_path, environ_address,
-    format_entry, format_exit, format_siginfo, getregs, late_captures, make_key,
+    ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
+    format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
 )
 
-_NR_EXECVE = 59
-_NR_RT_SIGRETURN = 15
-_NR_RESTART_SYSCALL = 219
-_CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
+_NR_EXECVE = syscall_number("execve")
+_NR_RT_SIGRETURN = syscall_number("rt_sigreturn")
+_NR_RESTART_SYSCALL = syscall_number("restart_syscall")
 _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
@@ -185,23 +184,21 @@ class Decoder:
 
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
-        (the arguments the decoding table prints as paths, descriptors and directory
-        descriptors; ioctl's and sendfile's descriptors)."""
+        (the arguments the syscall table says are paths, descriptors and directory
+        descriptors, of the calls it decodes)."""
         paths = self.paths
         assert paths is not None
-        spec = _spec(name, abi)
-        if spec is None:
+        r = row(name, ABI_CODES[abi])
+        if r is None or r.decoder == "raw":   # (the calls printed in hex: never)
             return False
-        fds = _CUSTOM_FD_ARGS.get(name, ())
-        for i, kind in enumerate(spec.args):
-            if kind is PATH and mem is not None:
+        if mem is not None:
+            for i in r.shown_paths:
                 try:
                     if mem.read_string(args[i], 4097) in paths:
                         return True
                 except OSError:
                     pass
-            elif kind is FD or kind is DIRFD:
-                fds += (i,)
+        fds = r.fds + r.dirfds
         for i in fds:
             fd = args[i] & 0xFFFFFFFF
             if fd < 0x80000000:

@@ -13,33 +13,27 @@ import struct
 import tempfile
 from typing import Any, Callable, Iterator
 
-# -e read= / write=: the calls whose buffer (arg 1, arg 2 bytes) is dumped: 0 read, 1 write
-_DUMPED_CALLS = {"read": 0, "pread64": 0, "recvfrom": 0, "write": 1, "pwrite64": 1, "sendto": 1,
-                 "readv": 0, "preadv": 0, "preadv2": 0, "recvmsg": 0,
-                 "writev": 1, "pwritev": 1, "pwritev2": 1, "sendmsg": 1}
-_IOV_CALLS = {"readv", "preadv", "preadv2", "writev", "pwritev", "pwritev2"}   # (iov, count)
-_PLAIN_DUMPS = {"read", "write", "pread64", "pwrite64", "recvfrom", "sendto"}   # (fd, buf, n)
-_MSG_CALLS = {"recvmsg", "sendmsg"}                                           # (msghdr)
+from ._internals import ABI_CODES, row
 
 
 def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: Any,
               abi: str = "x86_64") -> Dump | None:
     """-e read=/write=: the bytes a call moved, for strace's hex dump lines (*dumps*:
     the ``(negated, fds)`` of ``-e read=`` and of ``-e write=``, each or None)."""
-    kind = _DUMPED_CALLS.get(name)
-    if kind is None or retval <= 0 or mem is None:
+    r = row(name, ABI_CODES[abi])
+    data = None if r is None else r.data   # (the table's: see _core._syscalls.Row)
+    if data is None or retval <= 0 or mem is None:
         return None
-    if abi != "x86_64" and name not in _PLAIN_DUMPS:
-        return None   # (iovec and msghdr have other layouts there)
+    kind, layout = data
     which = dumps[kind]
     fd = args[0] & 0xFFFFFFFF
     if which is None or (fd in which[1]) == which[0]:
         return None
     dump = Dump()
     try:
-        if name in _IOV_CALLS:
+        if layout == "iov":
             _dump_iov(dump, mem, args[1], args[2], retval)
-        elif name in _MSG_CALLS:
+        elif layout == "msg":
             iov, iovlen = struct.unpack("<QQ", mem.read(args[1] + 16, 16))
             _dump_iov(dump, mem, iov, iovlen, retval)
         else:

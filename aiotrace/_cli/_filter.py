@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """strace's ``-e trace=``, ``-e signal=``, ``-e status=`` and ``-e quiet=`` sets.
 
-The system call classes (``%file``, ``%process``...) are those of strace 6.1 on x86-64.
-They were read off strace itself: a probe program called every system call number
-under a seccomp filter that made each call fail with ENOSYS, and ``strace -e
-trace=%CLASS`` printed the members of each class (``tests/cli/test_cli_args.py`` repeats that
-probe against /usr/bin/strace). Calls newer than strace 6.1 (451 and up) are classed
-as later strace releases class them.
+The system call classes (``%file``, ``%process``...) are those of strace 6.1, kept in the
+syscall table (aiotrace._core._systable). They were read off strace itself: a probe
+program called every system call number under a seccomp filter that made each call fail
+with ENOSYS, and ``strace -e trace=%CLASS`` printed the members of each class
+(``tests/cli/test_cli_args.py`` repeats that probe against /usr/bin/strace). Calls newer than
+strace 6.1 (451 and up) are classed as later strace releases class them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 
 from ._internals import (
     ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI, NUMBERS_BY_ABI, SIGNAL_NAMES,
-    key_selectors, selector_keys,
+    class_names, key_selectors, selector_keys,
 )
 
 __all__ = [
@@ -30,107 +30,8 @@ class SetError(ValueError):
     """A bad -e expression; the message is what aiotrace prints after ``aiotrace: ``."""
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# strace 6.1 (x86-64), plus the calls it did not know yet, as later strace classes them.
-CLASSES: dict[str, frozenset[str]] = {
-    "file": _words("""
-        access acct chdir chmod chown chroot creat execve execveat faccessat faccessat2
-        fanotify_mark fchmodat fchownat fsconfig fspick futimesat getcwd getxattr
-        inotify_add_watch lchown lgetxattr link linkat listxattr llistxattr lremovexattr
-        lsetxattr lstat mkdir mkdirat mknod mknodat mount mount_setattr move_mount
-        name_to_handle_at newfstatat open open_tree openat openat2 pivot_root quotactl
-        readlink readlinkat removexattr rename renameat renameat2 rmdir setxattr stat
-        statfs statx swapoff swapon symlink symlinkat truncate umount2 unlink unlinkat
-        uselib utime utimensat utimes
-        fchmodat2 setxattrat getxattrat listxattrat removexattrat open_tree_attr
-        file_getattr file_setattr"""),
-    "process": _words("""
-        clone clone3 execve execveat exit exit_group fork kill pidfd_send_signal
-        rt_sigqueueinfo rt_tgsigqueueinfo tgkill tkill vfork wait4 waitid"""),
-    "network": _words("""
-        accept accept4 bind connect getpeername getpmsg getsockname getsockopt listen
-        putpmsg recvfrom recvmmsg recvmsg sendfile sendmmsg sendmsg sendto setsockopt
-        shutdown socket socketpair"""),
-    "signal": _words("""
-        io_uring_enter kill pause pidfd_send_signal rt_sigaction rt_sigpending
-        rt_sigprocmask rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait
-        rt_tgsigqueueinfo sigaltstack signalfd signalfd4 tgkill tkill"""),
-    "ipc": _words("""
-        msgctl msgget msgrcv msgsnd semctl semget semop semtimedop shmat shmctl shmdt
-        shmget"""),
-    "desc": _words("""
-        bpf close copy_file_range creat dup dup2 dup3 epoll_create epoll_create1
-        epoll_ctl epoll_pwait epoll_pwait2 epoll_wait eventfd eventfd2 execveat
-        faccessat faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir
-        fchmod fchmodat fchown fchownat fcntl fdatasync fgetxattr finit_module
-        flistxattr flock fremovexattr fsconfig fsetxattr fsmount fsopen fspick fstat
-        fstatfs fsync ftruncate futimesat getdents getdents64 inotify_add_watch
-        inotify_init inotify_init1 inotify_rm_watch io_uring_enter io_uring_register
-        io_uring_setup ioctl kexec_file_load landlock_add_rule landlock_create_ruleset
-        landlock_restrict_self linkat lseek memfd_create memfd_secret mkdirat mknodat
-        mmap mount_setattr move_mount mq_getsetattr mq_notify mq_open mq_timedreceive
-        mq_timedsend name_to_handle_at newfstatat open open_by_handle_at open_tree
-        openat openat2 perf_event_open pidfd_getfd pidfd_open pidfd_send_signal pipe
-        pipe2 poll ppoll pread64 preadv preadv2 process_madvise process_mrelease
-        pselect6 pwrite64 pwritev pwritev2 quotactl_fd read readahead readlinkat readv
-        renameat renameat2 select sendfile setns signalfd signalfd4 splice statx
-        symlinkat sync_file_range syncfs tee timerfd_create timerfd_gettime
-        timerfd_settime unlinkat userfaultfd utimensat vmsplice write writev
-        cachestat fchmodat2 setxattrat getxattrat listxattrat removexattrat
-        open_tree_attr file_getattr file_setattr"""),
-    "memory": _words("""
-        brk get_mempolicy io_destroy io_setup io_uring_register madvise mbind
-        migrate_pages mincore mlock mlock2 mlockall mmap move_pages mprotect mremap
-        msync munlock munlockall munmap pkey_mprotect remap_file_pages set_mempolicy
-        set_mempolicy_home_node shmat shmdt map_shadow_stack mseal"""),
-    "creds": _words("""
-        capget capset getegid geteuid getgid getgroups getresgid getresuid getuid prctl
-        setfsgid setfsuid setgid setgroups setregid setresgid setresuid setreuid
-        setuid"""),
-    "clock": _words("""
-        adjtimex clock_adjtime clock_getres clock_gettime clock_settime gettimeofday
-        settimeofday time"""),
-    "pure": _words("getegid geteuid getgid getpgrp getpid getppid gettid getuid"),
-    "stat": _words("stat"),
-    "lstat": _words("lstat"),
-    "fstat": _words("fstat newfstatat statx"),
-    "%stat": _words("fstat lstat newfstatat stat statx"),
-    "statfs": _words("statfs"),
-    "fstatfs": _words("fstatfs"),
-    "%statfs": _words("fstatfs statfs ustat"),
-}
-# The calls only i386 has (a 32-bit program, or int $0x80), in the classes strace puts them.
-_I386_CLASSES = {
-    "file": """chown32 lchown32 lstat64 oldlstat oldstat stat64 statfs64 truncate64 umount
-        fstatat64 utimensat_time64""",
-    "process": "waitpid",
-    "network": "socketcall",
-    "signal": """sigaction sigpending sigprocmask sigreturn sigsuspend signal sgetmask ssetmask
-        rt_sigtimedwait_time64""",
-    "ipc": "ipc semtimedop_time64",
-    "desc": """_llseek _newselect fadvise64_64 fcntl64 fchown32 fstat64 fstatat64 fstatfs64
-        ftruncate64 mmap2 oldfstat readdir sendfile64 pselect6_time64 ppoll_time64
-        timerfd_gettime64 timerfd_settime64 utimensat_time64 mq_timedsend_time64
-        mq_timedreceive_time64""",
-    "memory": "mmap2",
-    "creds": """getegid32 geteuid32 getgid32 getgroups32 getresgid32 getresuid32 getuid32
-        setfsgid32 setfsuid32 setgid32 setgroups32 setregid32 setresgid32 setresuid32
-        setreuid32 setuid32""",
-    "clock": "clock_adjtime64 clock_getres_time64 clock_gettime64 clock_settime64 stime",
-    "pure": "getegid32 geteuid32 getgid32 getuid32",
-    "stat": "stat64 oldstat",
-    "lstat": "lstat64 oldlstat",
-    "fstat": "fstat64 fstatat64 oldfstat",
-    "%stat": "fstat64 fstatat64 lstat64 oldfstat oldlstat oldstat stat64",
-    "statfs": "statfs64",
-    "fstatfs": "fstatfs64",
-    "%statfs": "fstatfs64 statfs64",
-}
-for _cls, _names in _I386_CLASSES.items():
-    CLASSES[_cls] = CLASSES[_cls] | _words(_names)
+# strace's classes (the syscall table's: see aiotrace._core._systable), and "net"
+CLASSES: dict[str, frozenset[str]] = dict(class_names())
 CLASSES["net"] = CLASSES["network"]
 # strace still accepts these without the "%" (deprecated spelling).
 _BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory")

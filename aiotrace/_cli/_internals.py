@@ -5,8 +5,9 @@ The command is built on aiotrace's public API (``aiotrace``, ``aiotrace.engines`
 httpx's command is on httpx's. What it needs and that API does not offer yet comes from
 this module only, so that when it is public these lines change and no other:
 
-- the system call table (each ABI's names and numbers, the tracer's keys of calls): to
-  become ``aiotrace.syscalls``;
+- the system call table (each ABI's names and numbers, the tracer's keys of calls,
+  strace's classes, and a call's row: which arguments are paths and descriptors, which
+  data ``-e read=``/``-e write=`` dump), beyond what ``aiotrace.syscalls`` gives;
 - strace's decoder, ``aiotrace._decode``: arguments, return values and siginfo as strace
   prints them, and the stops a capture may decode after the thread has gone on;
 - three system calls of the command's own, in ``aiotrace._core._ffi`` with every other
@@ -20,14 +21,12 @@ from __future__ import annotations
 from .._core._ffi import current_cpu, environ_address, getregs
 from .._core._syscalls import (
     ABI_CODES, ABI_MODES, ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI,
-    NUMBERS_BY_ABI, key_selectors, make_key, selector_keys,
+    NUMBERS_BY_ABI, class_names, key_selectors, make_key, row, selector_keys, syscall_number,
 )
 from .._decode import (
-    SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo,
-    late_captures,
+    SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
 from .._decode._ctx import FdText
-from .._decode._kinds import DIRFD, FD, PATH
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
 from .._fdinfo import fd_details
@@ -37,11 +36,11 @@ __all__ = [
     "current_cpu", "environ_address", "getregs",
     # the system call table
     "ABI_CODES", "ABI_MODES", "ABI_SUFFIX", "ABI_SUFFIXES", "ALL_KEYS", "ALL_NAMES",
-    "NAMES_BY_ABI", "NUMBERS_BY_ABI", "key_selectors", "make_key", "selector_keys",
+    "NAMES_BY_ABI", "NUMBERS_BY_ABI", "class_names", "key_selectors", "make_key", "row",
+    "selector_keys", "syscall_number",
     # strace's decoder
-    "SYSCALL_NAMES", "_spec", "errno_name", "format_entry", "format_exit", "format_siginfo",
-    "late_captures", "FdText", "DIRFD", "FD", "PATH", "annotate_path", "quote",
-    "SIGNAL_NAMES",
+    "SYSCALL_NAMES", "errno_name", "format_entry", "format_exit", "format_siginfo",
+    "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES",
     # what an fd is (-y, -yy), shared with the library's paths=
     "fd_details",
 ]

@@ -2,8 +2,9 @@
 
 ``ev.args`` is a tuple of six ints (``ev.args[1]``); ``ev.args.path``, ``ev.args.flags``,
 ``ev.args.addr`` decode the argument of that name, reading the tracee's memory at the
-moment of the access. Names come from python-ptrace's prototypes; every pathname-like
-argument is also reachable as ``path`` (the first one) and ``path2`` (the second).
+moment of the access. Names come from the prototypes of the syscall table (see
+_syscalls); every pathname-like argument is also reachable as ``path`` (the first one) and
+``path2`` (the second).
 
 Reading memory is only meaningful while the thread is stopped: for an intercepted event,
 before the verdict. An observer that reads after the thread went on may see newer data.
@@ -18,28 +19,11 @@ from typing import Any, NamedTuple
 
 from .._exceptions import TraceeGone
 from . import _ffi
-from ._syscalls import ABI_I386, NAMES_BY_ABI, make_key
+from ._syscalls import ABI_I386, ABIS, make_key, rows
 
 _PATH_NAMES = frozenset({"filename", "pathname", "path", "oldname", "newname", "oldpath",
                          "newpath", "specialfile", "dir_name", "old", "new", "dev_name",
                          "library", "target", "linkpath"})
-
-# syscalls newer than python-ptrace's table (Linux 5.8), with their parameter names
-_EXTRA: dict[str, tuple[tuple[str, str], ...]] = {
-    "openat2": (("int", "dirfd"), ("const char *", "pathname"), ("struct open_how *", "how"),
-                ("size_t", "size")),
-    "faccessat2": (("int", "dirfd"), ("const char *", "pathname"), ("int", "mode"),
-                   ("int", "flags")),
-    "close_range": (("unsigned int", "fd"), ("unsigned int", "max_fd"), ("unsigned int", "flags")),
-    "pidfd_open": (("pid_t", "pid"), ("unsigned int", "flags")),
-    "clone3": (("struct clone_args *", "cl_args"), ("size_t", "size")),
-    "execveat": (("int", "dirfd"), ("const char *", "pathname"), ("const char *const *", "argv"),
-                 ("const char *const *", "envp"), ("int", "flags")),
-    "statx": (("int", "dirfd"), ("const char *", "pathname"), ("int", "flags"),
-              ("unsigned int", "mask"), ("struct statx *", "statxbuf")),
-    "fchmodat2": (("int", "dirfd"), ("const char *", "pathname"), ("umode_t", "mode"),
-                  ("unsigned int", "flags")),
-}
 
 
 class _Param(NamedTuple):
@@ -69,38 +53,28 @@ def _kind(ctype: str, pname: str) -> str:
     return "signed" if ctype in _SIGNED else "unsigned"
 
 
-# 64-bit parameters: an i386 call passes them in two registers, which moves the rest
-_SPLIT = frozenset({"loff_t", "u64", "__u64", "off64_t", "s64", "__s64"})
-
-
 def _build() -> dict[int, dict[str, _Param]]:
-    # python-ptrace's table, imported on first use: the CLI never asks for an argument by
-    # name, and the import is a good part of its start-up. Keyed by the calls' keys (see
-    # _syscalls): a name's prototype serves it in every ABI, but on i386 only up to its
-    # first 64-bit parameter, and every long there is 32 bits.
-    from ptrace.syscall.prototypes import SYSCALL_PROTOTYPES
-
+    # Made on first use: the CLI never asks for an argument by name. Keyed by the calls'
+    # keys (see _syscalls): a call's prototype serves it in every ABI, but on i386 only up
+    # to its first 64-bit parameter (Row.params), and every long there is 32 bits.
     table: dict[int, dict[str, _Param]] = {}
-    for abi, names in enumerate(NAMES_BY_ABI):
-        for nr, sname in names.items():
-            proto = _EXTRA.get(sname)
-            if proto is None:
-                p = SYSCALL_PROTOTYPES.get(sname)
-                if p is None:
+    for got in rows().values():
+        for row in got:
+            for abi in range(len(ABIS)):
+                nr = row.nr(abi)
+                proto = row.params(abi) if nr is not None else None
+                if nr is None or not proto:
                     continue
-                proto = p[1]
-            params: dict[str, _Param] = {}
-            paths = 0
-            for i, (ctype, pname) in enumerate(proto):
-                if abi == ABI_I386 and ctype in _SPLIT:
-                    break
-                param = _Param(i, ctype, pname, _kind(ctype, pname), abi == ABI_I386)
-                params[pname] = param
-                if param.kind == "str":
-                    alias = "path" if paths == 0 else f"path{paths + 1}"
-                    paths += 1
-                    params.setdefault(alias, param)
-            table[make_key(abi, nr)] = params
+                params: dict[str, _Param] = {}
+                paths = 0
+                for i, (ctype, pname) in enumerate(proto):
+                    param = _Param(i, ctype, pname, _kind(ctype, pname), abi == ABI_I386)
+                    params[pname] = param
+                    if param.kind == "str":
+                        alias = "path" if paths == 0 else f"path{paths + 1}"
+                        paths += 1
+                        params.setdefault(alias, param)
+                table[make_key(abi, nr)] = params
     return table
 
 

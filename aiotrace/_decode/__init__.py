@@ -33,10 +33,14 @@ calls are printed from their own tables (``_compat``: what does not depend on th
 
 Layout
 ------
-``_table.SYSCALLS`` maps a name to its argument kinds (``_kinds``), built from
-the struct printers (``_structs``), the constant tables (``_xlat``) and the
-string quoting (``_quote``).  A name missing from the table is printed the way
-strace prints calls it does not decode: every argument as ``%#lx``.
+The syscall table (``aiotrace._core._systable``) names, for each call of each ABI, the
+printer of each argument and of the return value, or a decoder of its own; ``_specs``
+makes them into ``Spec`` objects from the printers of ``_kinds`` (the common ones),
+``_files``, ``_process``, ``_waiting`` (the families of calls) and ``_compat`` (i386's),
+built from the struct printers (``_structs``; ``_structs_net`` for sockets,
+``_structs_tty`` for terminals), the constant tables (``_xlat``; ``_xlat_net``,
+``_xlat_proc`` for processes, memory and time) and the string quoting (``_quote``).  A call the table marks ``raw`` (or does not have) is printed
+the way strace prints calls it does not decode: every argument as ``%#lx``.
 
 Known differences from strace 6.1: see ``KNOWN_DIFFERENCES``.
 """
@@ -45,11 +49,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _xlat
-from ._compat import compat_spec
 from ._ctx import Ctx, FdPath, Memory
-from ._names import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
-from ._table import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, SYSCALLS, Spec, undecoded_nargs
+from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
+from ._specs import decoded, nargs
+from ._specs import spec as _spec
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
 
 __all__ = [
@@ -74,8 +79,8 @@ ALIGN_COLUMN = 40  # strace's default -a
 KNOWN_DIFFERENCES = """\
 - No -v (full structs) or -X; -x/-xx apply to the strings of arguments and buffers, not
   to the names inside structs (ifr_name, sun_path).
-- Calls in _table.NARGS without a decoder in SYSCALLS (SysV IPC, io_uring, bpf, keyctl,
-  perf_event_open, mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
+- Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
+  mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
   requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
@@ -133,7 +138,7 @@ def late_captures() -> LateCaptures:
     copied: dict[str, tuple[tuple[Any, ...], ...]] = {}
     copied_entries: dict[str, tuple[tuple[Any, ...], ...]] = {}
     for name in SYSCALL_NUMBERS:
-        spec = SYSCALLS.get(name)
+        spec = _spec(name, "x86_64")
         if spec is None:   # raw hex arguments and a number: nothing is read
             entries.add(name)
             exits.add(name)
@@ -180,21 +185,20 @@ class _EntryText(str):
 
 def known_syscalls() -> frozenset[str]:
     """Names with a dedicated decoder."""
-    return frozenset(SYSCALLS)
+    return decoded("x86_64")
 
 
 def errno_name(err: int) -> str | None:
     return ERRNO_NAMES.get(err)
 
 
-def _undecoded(name: str, ctx: Ctx) -> str:
-    n = undecoded_nargs(name)
-    return ", ".join(hexa(a) for a in ctx.args[:n])
+def _undecoded(name: str, ctx: Ctx, abi: str = "x86_64") -> str:
+    return ", ".join(hexa(a) for a in ctx.args[:nargs(name, abi)])
 
 
-def _entry(spec: Spec | None, name: str, ctx: Ctx) -> str:
+def _entry(spec: Spec | None, name: str, ctx: Ctx, abi: str) -> str:
     if spec is None:
-        return _undecoded(name, ctx)
+        return _undecoded(name, ctx, abi)
     for i, pre in spec.pres:
         pre(ctx, i)
     if spec.entry is not None:
@@ -224,8 +228,6 @@ def _exit(spec: Spec | None, ctx: Ctx, entry_text: str) -> str:
     return entry_text + ", ".join(parts)
 
 
-def _spec(name: str, abi: str) -> Spec | None:
-    return SYSCALLS.get(name) if abi == "x86_64" else compat_spec(name, abi)
 
 
 def format_entry(
@@ -249,9 +251,9 @@ def format_entry(
     """
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag)
     try:
-        raw = _entry(_spec(name, abi), name, ctx)
+        raw = _entry(_spec(name, abi), name, ctx, abi)
     except Exception:  # a decoder bug must not stop the tracer: show raw values
-        raw = _undecoded(name, ctx)
+        raw = _undecoded(name, ctx, abi)
         ctx.saved["undecoded"] = True
     text = _EntryText(raw)
     text.saved = ctx.saved
@@ -321,7 +323,8 @@ def format_exit(
     try:
         text = _exit(spec, ctx, str(entry_text))
     except Exception:  # see format_entry
-        text = str(entry_text) if spec is None or spec.first_out is None else _undecoded(name, ctx)
+        text = (str(entry_text) if spec is None or spec.first_out is None
+                else _undecoded(name, ctx, abi))
     try:
         ret = _ret(spec, name, ctx, success)
     except Exception:

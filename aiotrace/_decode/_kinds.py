@@ -11,14 +11,19 @@ remember what an output decoder needs to compare with later.
 from __future__ import annotations
 
 import struct
+import time
 from typing import Any, Callable, Optional
 
 from . import _structs as S
+from . import _structs_net as SN
 from . import _xlat as X
+from . import _xlat_net as XN
+from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._xlat import Flags, flags, hexa, ptr, s32, s64, u32, u64, xval
 
 Fn = Callable[[Ctx, int], Optional[str]]
+RetFn = Callable[[Ctx], str]
 
 
 class Kind:
@@ -77,13 +82,13 @@ SIGNAL = Kind(lambda c, i: X.signame(c.args[i]))
 PID = INT
 UID = Kind(lambda c, i: str(s32(c.args[i])) if u32(c.args[i]) == 0xFFFFFFFF else str(u32(c.args[i])))
 # (a CPU-time clock of a process or thread is negative: strace shows it as 32 bits)
-CLOCKID = Kind(lambda c, i: xval(u32(c.args[i]), X.CLOCKS, "CLOCK_???"))
+CLOCKID = Kind(lambda c, i: xval(u32(c.args[i]), XP.CLOCKS, "CLOCK_???"))
 OPEN_FLAGS = Kind(lambda c, i: X.open_flags(c.args[i]))
 ACCESS_MODE = Kind(lambda c, i: X.access_mode(c.args[i]))
-PROT = Kind(lambda c, i: X.prot(c.args[i]))
-MAP_FLAGS = Kind(lambda c, i: X.map_flags(c.args[i]))
+PROT = Kind(lambda c, i: XP.prot(c.args[i]))
+MAP_FLAGS = Kind(lambda c, i: XP.map_flags(c.args[i]))
 WHENCE = Kind(lambda c, i: xval(u32(c.args[i]), X.SEEK_WHENCE, "SEEK_???"))
-RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), X.RLIMIT_RESOURCES, "RLIMIT_???"))
+RESOURCE = Kind(lambda c, i: xval(u32(c.args[i]), XP.RLIMIT_RESOURCES, "RLIMIT_???"))
 
 
 def F(table: Flags, unknown: str, *, width: int = 32, zero: str = "0") -> Kind:
@@ -207,7 +212,7 @@ def DENTS_OUT() -> Kind:
 
 
 def SOCKADDR_IN(len_index: int) -> Kind:
-    return Kind(lambda c, i: S.sockaddr(c, c.args[i], s32(c.args[len_index])), late=True)
+    return Kind(lambda c, i: SN.sockaddr(c, c.args[i], s32(c.args[len_index])), late=True)
 
 
 def _save_socklen(c: Ctx, i: int) -> None:
@@ -229,7 +234,7 @@ def _sockaddr_out(len_ptr_index: int) -> Fn:
         before = c.saved.get("socklen")
         if before is not None:
             n = min(n, before)
-        return S.sockaddr(c, addr, n)
+        return SN.sockaddr(c, addr, n)
 
     return fn
 
@@ -265,52 +270,52 @@ SOCKLEN_INOUT = out(_socklen_out, _save_socklen, on_error=_socklen_err)
 def _socket_type(v: int) -> str:
     v = u32(v)
     base = v & 0xF
-    parts = [xval(base, X.SOCK_TYPES, "SOCK_???")]
+    parts = [xval(base, XN.SOCK_TYPES, "SOCK_???")]
     rest = v & ~0xF
     if rest:
-        parts.append(flags(rest, X.SOCK_TYPE_FLAGS, None))
+        parts.append(flags(rest, XN.SOCK_TYPE_FLAGS, None))
     return "|".join(parts)
 
 
 SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
-FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), X.ADDRESS_FAMILIES, "AF_???"))
+FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), XN.ADDRESS_FAMILIES, "AF_???"))
 
 
 def _protocol(c: Ctx, i: int) -> str:
     family = u32(c.args[0])
     v = u32(c.args[i])
     if family in (2, 10):
-        return xval(v, X.IPPROTOS, "IPPROTO_???")
+        return xval(v, XN.IPPROTOS, "IPPROTO_???")
     if family == 16:
-        return xval(v, X.NETLINK_PROTOS, "NETLINK_???")
+        return xval(v, XN.NETLINK_PROTOS, "NETLINK_???")
     if family == 17:
         proto = struct.unpack(">H", struct.pack("<H", v & 0xFFFF))[0]
-        name = X.ETH_P.get(proto)
+        name = XN.ETH_P.get(proto)
         return "htons(%s)" % (name if name else hexa(proto))
     return str(s32(v))
 
 
 PROTOCOL = Kind(_protocol)
-MSGFLAGS = F(X.MSG_FLAGS, "MSG_???")
+MSGFLAGS = F(XN.MSG_FLAGS, "MSG_???")
 
 
 def _sockopt_name(c: Ctx, i: int) -> str:
     level = s32(c.args[1])
     v = s32(c.args[i])
     if level == 1:
-        return xval(v, X.SOL_SOCKET_OPTS, "SO_???")
+        return xval(v, XN.SOL_SOCKET_OPTS, "SO_???")
     if level == 6:
-        return xval(v, X.TCP_OPTS, "TCP_???")
+        return xval(v, XN.TCP_OPTS, "TCP_???")
     if level == 0:
-        return xval(v, X.IP_OPTS, "IP_???")
+        return xval(v, XN.IP_OPTS, "IP_???")
     if level == 41:
-        return xval(v, X.IPV6_OPTS, "IPV6_???")
+        return xval(v, XN.IPV6_OPTS, "IPV6_???")
     if level == 270:
-        return xval(v, X.NETLINK_OPTS, "NETLINK_???")
+        return xval(v, XN.NETLINK_OPTS, "NETLINK_???")
     return str(v)
 
 
-SOCKOPT_LEVEL = E(X.SOCKOPT_LEVELS, "SOL_???")
+SOCKOPT_LEVEL = E(XN.SOCKOPT_LEVELS, "SOL_???")
 SOCKOPT_NAME = Kind(_sockopt_name)
 
 # Inputs that read the same after the thread was resumed into the call: scalars, and
@@ -355,11 +360,132 @@ OPTLEN_INOUT = SOCKLEN_INOUT
 
 
 def MSGHDR_IN() -> Kind:
-    return Kind(lambda c, i: S.msghdr(c, c.args[i], None))
+    return Kind(lambda c, i: SN.msghdr(c, c.args[i], None))
 
 
 def MSGHDR_OUT() -> Kind:
-    return out(lambda c, i: S.msghdr(c, c.args[i], c.retval or 0))
+    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0))
 
 
-__all__ = [n for n in dir() if n.isupper() or n in ("Kind", "out", "F", "E")]
+
+# -- return values (success only; errors are handled by the caller) ------------
+
+def R_DEC(c: Ctx) -> str:
+    return str(s64(c.retval or 0))
+
+def R_HEX(c: Ctx) -> str:
+    return hexa(c.retval or 0)
+
+def R_OCT(c: Ctx) -> str:
+    return X.octal(u32(c.retval or 0))
+
+def R_FD(c: Ctx) -> str:
+    return c.fd(c.retval or 0)
+
+def R_NONE(c: Ctx) -> str:
+    return "?"
+
+def date_text(t: int) -> Optional[str]:
+    """A time_t as strace dates it (local time), or None where it cannot."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+def R_TIME(c: Ctx) -> str:
+    t = s64(c.retval or 0)
+    stamp = date_text(t)
+    return str(t) if stamp is None else "%d (%s)" % (t, stamp)
+
+
+class Spec:
+    """How one syscall is printed."""
+
+    __slots__ = ("args", "ret", "entry", "exit", "first_out", "pres", "ins", "outs")
+
+    def __init__(
+        self,
+        args: tuple[Kind, ...] = (),
+        ret: RetFn = R_DEC,
+        entry: Optional[Callable[[Ctx], str]] = None,
+        exit: Optional[Callable[[Ctx, str], str]] = None,
+    ) -> None:
+        self.args = args
+        self.ret = ret
+        self.entry = entry
+        self.exit = exit
+        self.first_out = next((i for i, k in enumerate(args) if k.out), None)
+        # what _entry and _exit walk at every decoded stop, worked out once
+        self.pres = tuple((i, k.pre) for i, k in enumerate(args) if k.pre is not None)
+        n_in = len(args) if self.first_out is None else self.first_out
+        self.ins = tuple(enumerate(k.fn for k in args[:n_in]))
+        self.outs = () if self.first_out is None else tuple(
+            (i, args[i].fn) for i in range(self.first_out, len(args)))
+
+
+# -- the names the syscall table gives them (see _specs) -----------------------
+
+KINDS: dict[str, Kind] = {
+    "int": INT, "uint": UINT, "long": LONG, "ulong": ULONG, "hex": HEX, "hex32": HEX32,
+    "ptr": PTR, "fd": FD, "dirfd": DIRFD, "path": PATH, "target": PATH, "str": STR,
+    "mode": MODE, "signal": SIGNAL, "pid": PID, "uid": UID, "clockid": CLOCKID,
+    "open_flags": OPEN_FLAGS, "access_mode": ACCESS_MODE, "prot": PROT,
+    "map_flags": MAP_FLAGS, "whence": WHENCE, "resource": RESOURCE,
+    "buf_out": BUF_OUT, "data_out": BUF_OUT, "hexbuf_out": HEXBUF_OUT,
+    "dents_out": DENTS_OUT(), "argv": ARGV, "envp": ENVP, "rem_out": REM_OUT,
+    "timespec": TIMESPEC, "timespec_out": TIMESPEC_OUT, "timeval": TIMEVAL,
+    "timeval_out": TIMEVAL_OUT, "itimerspec": ITIMERSPEC, "itimerspec_out": ITIMERSPEC_OUT,
+    "itimerval": ITIMERVAL, "itimerval_out": ITIMERVAL_OUT, "sigevent": SIGEVENT,
+    "stat_out": STAT_OUT, "statx_out": STATX_OUT, "statfs_out": STATFS_OUT,
+    "rlimit": RLIMIT, "rlimit_out": RLIMIT_OUT, "rusage_out": RUSAGE_OUT, "tms_out": TMS_OUT,
+    "utsname_out": UTSNAME_OUT, "sysinfo_out": SYSINFO_OUT, "sigaction": SIGACTION,
+    "sigaction_out": SIGACTION_OUT, "stack": STACK, "stack_out": STACK_OUT,
+    "intptr_out": INTPTR_OUT, "uintptr_out": UINTPTR_OUT, "fdpair_out": FDPAIR_OUT,
+    # sockets
+    "family": FAMILY, "socktype": SOCKTYPE, "protocol": PROTOCOL, "msgflags": MSGFLAGS,
+    "sockopt_level": SOCKOPT_LEVEL, "sockopt_name": SOCKOPT_NAME, "optval_in": OPTVAL_IN,
+    "optval_out": OPTVAL_OUT, "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
+    "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(),
+    # flags and enumerations
+    "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),
+    "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
+    "dup3_flags": F(X.DUP3_FLAGS, "O_???"),
+    "epoll_create_flags": F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"),
+    "epoll_op": E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"),
+    "eventfd_flags": F(X.EFD_FLAGS, "EFD_???"),
+    "faccessat_flags": F(X.AT_FACCESS_FLAGS, "AT_???"),
+    "flock_op": F(X.FLOCK_OPS, "LOCK_???"),
+    "getrandom_flags": F(X.GRND_FLAGS, "GRND_???"),
+    "idtype": E(XP.IDTYPES, "P_???"),
+    "inotify_init_flags": F(X.IN_INIT_FLAGS, "IN_???"),
+    "inotify_mask": F(X.IN_EVENTS, "IN_???"),
+    "itimer_which": E(XP.ITIMERS, "ITIMER_???"),
+    "madvise_advice": E(XP.MADVISE, "MADV_???"),
+    "memfd_flags": F(X.MFD_FLAGS, "MFD_???"),
+    "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),
+    "mpol_mf_flags": F(XP.MPOL_MF_FLAGS, "MPOL_MF_???"),
+    "mremap_flags": F(XP.MREMAP_FLAGS, "MREMAP_???"),
+    "pipe_flags": F(X.PIPE_FLAGS, "O_???"),
+    "prio_which": E(XP.PRIO_WHICH, "PRIO_???"),
+    "rename_flags": F(X.RENAME_FLAGS, "RENAME_???"),
+    "rusage_who": E(XP.RUSAGE_WHO, "RUSAGE_???"),
+    "shutdown_how": E(XN.SHUTDOWN_HOW, "SHUT_???"),
+    "signalfd_flags": F(X.SFD_FLAGS, "SFD_???"),
+    "sock_flags": F(XN.SOCK_TYPE_FLAGS, "SOCK_???"),
+    "statx_mask": F(X.STATX_MASK, "STATX_???"),
+    "timer_flags": F(XP.TIMER_FLAGS, "TIMER_???"),
+    "timerfd_flags": F(X.TFD_FLAGS, "TFD_???"),
+    "timerfd_settime_flags": F(X.TFD_SETTIME_FLAGS, "TFD_???"),
+    "umount_flags": F(X.UMOUNT_FLAGS, "MNT_???"),
+}
+# kinds that take the index of another argument: "buf_in(2)"
+FACTORIES: dict[str, Callable[[int], Kind]] = {
+    "buf_in": BUF_IN, "data_in": BUF_IN, "iov_in": IOV_IN, "iov_out": IOV_OUT,
+    "open_mode": OPT_MODE, "sigset": SIGSET, "sigset_out": SIGSET_OUT,
+    # rt_sigpending's set (its size: argument N): 1 to 8 bytes are decoded
+    "sigpending_out": lambda n: SIGSET_OUT(n, min_size=1),
+    "sockaddr_in": SOCKADDR_IN, "sockaddr_out": SOCKADDR_OUT,
+}
+RETURNS: dict[str, RetFn] = {"": R_DEC, "fd": R_FD, "hex": R_HEX, "none": R_NONE,
+                             "oct": R_OCT, "time": R_TIME}
+

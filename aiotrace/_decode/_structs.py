@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import struct
 
 from . import _xlat as X
+from . import _xlat_proc as XP
 from ._ctx import Ctx
-from ._names import SYSCALL_NAMES
+from .._core._syscalls import SYSCALL_NAMES
 from ._quote import quote
 from ._xlat import flags, hexa, ptr, s32, xval
 
@@ -73,7 +73,7 @@ def sigevent(ctx: Ctx, addr: int) -> str:
         if value:
             parts.append("sigev_value={sival_int=%d, sival_ptr=%s}" % (s32(value), ptr(value)))
         parts += ["sigev_signo=%s" % X.signame(signo),
-                  "sigev_notify=%s" % xval(notify & 0xFFFFFFFF, X.SIGEV_NOTIFY, "SIGEV_???")]
+                  "sigev_notify=%s" % xval(notify & 0xFFFFFFFF, XP.SIGEV_NOTIFY, "SIGEV_???")]
         if notify == _SIGEV_THREAD_ID:
             parts.append("sigev_notify_thread_id=%d" % s32(a))
         elif notify == _SIGEV_THREAD:
@@ -313,7 +313,7 @@ def wait_status(st: int) -> str:
         s = "{WIFSTOPPED(s) && WSTOPSIG(s) == %s}" % X.signame(sig)
         event = st >> 16
         if event:
-            return "[%s | %s << 16]" % (s, X.PTRACE_EVENTS.get(event, hexa(event)))
+            return "[%s | %s << 16]" % (s, XP.PTRACE_EVENTS.get(event, hexa(event)))
         return "[%s]" % s
     if st == 0xFFFF:
         return "[{WIFCONTINUED(s)}]"
@@ -518,226 +518,6 @@ def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
 
 
 # ---------------------------------------------------------------------------
-# sockets
-
-
-# struct ifreq (the SIOC*IF* ioctls): the interface's name, then one union member
-IFREQ_SIZE = 40
-_IFR_FIELDS = {   # request -> (field, how it is printed)
-    0x8913: ("ifr_flags", "flags"), 0x8914: ("ifr_flags", "flags"),
-    0x8915: ("ifr_addr", "addr"), 0x8917: ("ifr_dstaddr", "addr"),
-    0x8919: ("ifr_broadaddr", "addr"), 0x891B: ("ifr_netmask", "addr"),
-    0x8921: ("ifr_mtu", "int"), 0x8922: ("ifr_mtu", "int"),
-    0x8927: ("ifr_hwaddr", "hwaddr"), 0x8933: ("ifr_ifindex", "int"),
-    0x8942: ("ifr_qlen", "int"),
-}
-SIOCGIFNAME = 0x8910
-
-
-def ifr_name(data: bytes) -> str:
-    name = data[:16]
-    nul = name.find(b"\0")
-    return "ifr_name=%s" % quote(name if nul < 0 else name[:nul])
-
-
-def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
-    """``field=value`` of the union member that *req* uses."""
-    field, how = _IFR_FIELDS[req]
-    if how == "flags":
-        v = struct.unpack_from("<H", data, 16)[0]
-        return "%s=%s" % (field, flags(v, X.IFF_FLAGS, "IFF_???"))
-    if how == "int":
-        return "%s=%d" % (field, struct.unpack_from("<i", data, 16)[0])
-    if how == "hwaddr":
-        fam = struct.unpack_from("<H", data, 16)[0]
-        return "%s={sa_family=%s, sa_data=%s}" % (
-            field, xval(fam, X.ARPHRD, "ARPHRD_???"), ":".join("%02x" % b for b in data[18:24]))
-    return "%s=%s" % (field, sockaddr(ctx, addr + 16, 16))
-
-
-def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
-    if addr == 0:
-        return "NULL"
-    if length <= 0:
-        return hexa(addr)
-    length = min(length, 128)
-    data = ctx.read(addr, length)
-    if data is None:
-        return hexa(addr)
-    if len(data) < 2:
-        return "{sa_family=%s}" % hexa(data[0]) if data else "{}"
-    family = struct.unpack_from("<H", data)[0]
-    fam = X.sockaddr_family(family)
-    body = data[2:]
-    if family == 1:  # AF_UNIX
-        if not body:
-            return "{sa_family=AF_UNIX}"
-        if body[0] == 0:
-            return "{sa_family=AF_UNIX, sun_path=@%s}" % quote(body[1:])
-        nul = body.find(b"\0")
-        path = body if nul < 0 else body[:nul]
-        return "{sa_family=AF_UNIX, sun_path=%s}" % quote(path)
-    if family == 2 and len(data) >= 16:
-        port = struct.unpack_from(">H", data, 2)[0]
-        ip = socket.inet_ntop(socket.AF_INET, data[4:8])
-        return '{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr("%s")}' % (port, ip)
-    if family == 10 and len(data) >= 24:
-        port, flowinfo = struct.unpack_from(">HI", data, 2)
-        ip6 = socket.inet_ntop(socket.AF_INET6, data[8:24])
-        out = '{sa_family=AF_INET6, sin6_port=htons(%d), sin6_flowinfo=htonl(%d), inet_pton(AF_INET6, "%s", &sin6_addr)' % (
-            port, flowinfo, ip6)
-        if len(data) >= 28:
-            scope = struct.unpack_from("<I", data, 24)[0]
-            out += ", sin6_scope_id=%s" % _scope_id(scope)
-        return out + "}"
-    if family == 16 and len(data) >= 12:  # AF_NETLINK
-        pid, groups = struct.unpack_from("<II", data, 4)
-        return "{sa_family=AF_NETLINK, nl_pid=%d, nl_groups=%08x}" % (pid, groups)
-    return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
-
-
-def _scope_id(index: int) -> str:
-    """strace names the interface (on the tracer's host) when it can."""
-    if index:
-        try:
-            return 'if_nametoindex("%s")' % socket.if_indextoname(index)
-        except (OSError, OverflowError, ValueError):
-            pass
-    return str(index)
-
-
-def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
-    if addr == 0:
-        return "NULL"
-    vals = ctx.unpack("<QI4xQQQQi4x", addr)
-    if vals is None:
-        return hexa(addr)
-    return _msghdr_vals(ctx, vals, data_budget)
-
-
-def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
-    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``; each message shows
-    msg_len bytes of data."""
-    if addr == 0:
-        return "NULL"
-    items = []
-    for i in range(max(count, 0)):
-        if i >= array_limit(ctx):
-            items.append("...")
-            break
-        vals = ctx.unpack("<QI4xQQQQi4xI4x", addr + 64 * i)
-        if vals is None:
-            if i == 0:
-                return hexa(addr)
-            items.append("... /* %s */" % hexa(addr + 64 * i))
-            break
-        msg_len = vals[7]
-        items.append("{msg_hdr=%s, msg_len=%d}" % (_msghdr_vals(ctx, vals[:7], msg_len), msg_len))
-    return "[" + ", ".join(items) + "]"
-
-
-def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> str:
-    name, namelen, iov, iovlen, control, controllen, fl = vals
-    parts = [
-        "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),
-        "msg_namelen=%d" % namelen,
-        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
-        "msg_iovlen=%d" % iovlen,
-    ]
-    if controllen:
-        parts.append("msg_control=%s" % ptr(control))
-    parts.append("msg_controllen=%d" % controllen)
-    parts.append("msg_flags=%s" % flags(fl & 0xFFFFFFFF, X.MSG_FLAGS, "MSG_???"))
-    return "{" + ", ".join(parts) + "}"
-
-
-# ---------------------------------------------------------------------------
-# terminals
-
-_IFLAG: X.Flags = (
-    ("IGNBRK", 0o1), ("BRKINT", 0o2), ("IGNPAR", 0o4), ("PARMRK", 0o10),
-    ("INPCK", 0o20), ("ISTRIP", 0o40), ("INLCR", 0o100), ("IGNCR", 0o200),
-    ("ICRNL", 0o400), ("IUCLC", 0o1000), ("IXON", 0o2000), ("IXANY", 0o4000),
-    ("IXOFF", 0o10000), ("IMAXBEL", 0o20000), ("IUTF8", 0o40000),
-)
-_OFLAG: X.Flags = (
-    ("OPOST", 0o1), ("OLCUC", 0o2), ("ONLCR", 0o4), ("OCRNL", 0o10),
-    ("ONOCR", 0o20), ("ONLRET", 0o40), ("OFILL", 0o100), ("OFDEL", 0o200),
-)
-_LFLAG: X.Flags = (
-    ("ISIG", 0o1), ("ICANON", 0o2), ("XCASE", 0o4), ("ECHO", 0o10),
-    ("ECHOE", 0o20), ("ECHOK", 0o40), ("ECHONL", 0o100), ("NOFLSH", 0o200),
-    ("IEXTEN", 0o100000), ("ECHOCTL", 0o1000), ("ECHOPRT", 0o2000),
-    ("ECHOKE", 0o4000), ("FLUSHO", 0o10000), ("PENDIN", 0o40000),
-    ("TOSTOP", 0o400), ("EXTPROC", 0o200000),
-)
-_CFLAG: X.Flags = (
-    ("CSTOPB", 0o100), ("CREAD", 0o200), ("PARENB", 0o400), ("PARODD", 0o1000),
-    ("HUPCL", 0o2000), ("CLOCAL", 0o4000), ("CMSPAR", 0o10000000000),
-    ("CRTSCTS", 0o20000000000),
-)
-_BAUDS = {
-    0: "B0", 1: "B50", 2: "B75", 3: "B110", 4: "B134", 5: "B150", 6: "B200",
-    7: "B300", 8: "B600", 9: "B1200", 10: "B1800", 11: "B2400", 12: "B4800",
-    13: "B9600", 14: "B19200", 15: "B38400", 0o10000: "BOTHER",
-    0o10001: "B57600", 0o10002: "B115200", 0o10003: "B230400",
-    0o10004: "B460800", 0o10005: "B500000", 0o10006: "B576000",
-    0o10007: "B921600", 0o10010: "B1000000", 0o10011: "B1152000",
-    0o10012: "B1500000", 0o10013: "B2000000", 0o10014: "B2500000",
-    0o10015: "B3000000", 0o10016: "B3500000", 0o10017: "B4000000",
-}
-_CBAUD = 0o10017
-_CSIZE = {0: "CS5", 0o20: "CS6", 0o40: "CS7", 0o60: "CS8"}
-
-
-def _fl(v: int, table: X.Flags) -> str:
-    s = flags(v, table)
-    return s
-
-
-def _oflag(v: int) -> str:
-    parts = [
-        "NL%d" % ((v >> 8) & 1),
-        "CR%d" % ((v >> 9) & 3),
-        "XTABS" if (v >> 11) & 3 == 3 else "TAB%d" % ((v >> 11) & 3),
-        "BS%d" % ((v >> 13) & 1),
-        "VT%d" % ((v >> 14) & 1),
-        "FF%d" % ((v >> 15) & 1),
-    ]
-    rest = v & ~0o177400
-    if rest:
-        parts.append(flags(rest, _OFLAG, None))
-    return "|".join(parts)
-
-
-def _cflag(v: int) -> str:
-    parts = [_BAUDS.get(v & _CBAUD, hexa(v & _CBAUD))]
-    ibaud = (v >> 16) & _CBAUD
-    if ibaud:
-        parts.append("%s<<IBSHIFT" % _BAUDS.get(ibaud, hexa(ibaud)))
-    parts.append(_CSIZE[v & 0o60])
-    rest = v & ~(_CBAUD | (_CBAUD << 16) | 0o60)
-    if rest:
-        parts.append(flags(rest, _CFLAG, None))
-    return "|".join(parts)
-
-
-def termios(ctx: Ctx, addr: int) -> str:
-    def r(i: int, o: int, c: int, lf: int) -> str:
-        return "{c_iflag=%s, c_oflag=%s, c_cflag=%s, c_lflag=%s, ...}" % (
-            _fl(i, _IFLAG), _oflag(o), _cflag(c), _fl(lf, _LFLAG))
-
-    return ctx.struct(addr, "<IIII", r)
-
-
-def winsize(ctx: Ctx, addr: int) -> str:
-    return ctx.struct(
-        addr, "<HHHH",
-        lambda r, c, x, y: "{ws_row=%d, ws_col=%d, ws_xpixel=%d, ws_ypixel=%d}" % (r, c, x, y),
-    )
-
-
-# ---------------------------------------------------------------------------
 # misc structs
 
 
@@ -794,17 +574,17 @@ def clone_args(ctx: Ctx, addr: int, size: int) -> str:
     data = data + b"\0" * (88 - len(data))
     (fl, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
      set_tid, set_tid_size, cgroup) = struct.unpack("<11Q", data)
-    parts = ["flags=%s" % flags(fl, X.CLONE3_FLAGS, "CLONE_???")]
-    if fl & X.CLONE_PIDFD:
+    parts = ["flags=%s" % flags(fl, XP.CLONE3_FLAGS, "CLONE_???")]
+    if fl & XP.CLONE_PIDFD:
         parts.append("pidfd=%s" % ptr(pidfd))
-    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
+    if fl & (XP.CLONE_CHILD_SETTID | XP.CLONE_CHILD_CLEARTID):
         parts.append("child_tid=%s" % ptr(child_tid))
-    if fl & X.CLONE_PARENT_SETTID:
+    if fl & XP.CLONE_PARENT_SETTID:
         parts.append("parent_tid=%s" % ptr(parent_tid))
     parts.append("exit_signal=%s" % X.signame(exit_signal))
     parts.append("stack=%s" % ptr(stack))
     parts.append("stack_size=%s" % hexa(stack_size))
-    if fl & X.CLONE_SETTLS:
+    if fl & XP.CLONE_SETTLS:
         parts.append("tls=%s" % ptr(tls))
     if set_tid_size or set_tid:
         parts.append("set_tid=%s" % ptr(set_tid))

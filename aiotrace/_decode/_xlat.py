@@ -79,6 +79,19 @@ def xval(v: int, table: Mapping[int, str], unknown: str = "???") -> str:
     return "%s /* %s */" % (hexa(v), unknown)
 
 
+def low_byte_with_flags(v: int, names: Mapping[int, str], flag_table: Flags,
+                        unknown: str | None) -> str:
+    """A value named by its low byte, then the flags of the other bits
+    (``MPOL_BIND|MPOL_F_STATIC_NODES``, ``PER_LINUX|ADDR_NO_RANDOMIZE``). An unknown low
+    byte: the hex value, with ``/* unknown */`` when *unknown* is given."""
+    v = u32(v)
+    name = names.get(v & 0xFF)
+    if name is None:
+        return hexa(v) if unknown is None else "%s /* %s */" % (hexa(v), unknown)
+    rest = v & ~0xFF
+    return name if not rest else name + "|" + flags(rest, flag_table, None)
+
+
 def _rev(d: Mapping[str, int]) -> dict[int, str]:
     return {v: k for k, v in d.items()}
 
@@ -284,214 +297,6 @@ def file_mode(v: int) -> str:
 
 
 # ---------------------------------------------------------------------------
-# memory
-
-PROT_FLAGS: Flags = (
-    ("PROT_READ", 0x1),
-    ("PROT_WRITE", 0x2),
-    ("PROT_EXEC", 0x4),
-    ("PROT_SEM", 0x8),
-    ("PROT_GROWSDOWN", 0x01000000),
-    ("PROT_GROWSUP", 0x02000000),
-)
-
-
-def prot(v: int) -> str:
-    v = u64(v)
-    return flags(v, PROT_FLAGS, "PROT_???", zero="PROT_NONE")
-
-
-MAP_TYPES = {0: "MAP_FILE", 1: "MAP_SHARED", 2: "MAP_PRIVATE", 3: "MAP_SHARED_VALIDATE"}
-MAP_FLAGS: Flags = (
-    ("MAP_FIXED", 0x10),
-    ("MAP_ANONYMOUS", 0x20),
-    ("MAP_32BIT", 0x40),
-    ("MAP_NORESERVE", 0x4000),
-    ("MAP_POPULATE", 0x8000),
-    ("MAP_NONBLOCK", 0x10000),
-    ("MAP_GROWSDOWN", 0x100),
-    ("MAP_DENYWRITE", 0x800),
-    ("MAP_EXECUTABLE", 0x1000),
-    ("MAP_LOCKED", 0x2000),
-    ("MAP_STACK", 0x20000),
-    ("MAP_HUGETLB", 0x40000),
-    ("MAP_SYNC", 0x80000),
-    ("MAP_FIXED_NOREPLACE", 0x100000),
-)
-MAP_HUGE_SHIFT = 26
-MAP_HUGE_MASK = 0x3F
-
-
-def map_flags(v: int) -> str:
-    v = u64(v)
-    typ = v & 0xF
-    parts = [MAP_TYPES.get(typ) or "%#x /* MAP_??? */" % typ]
-    huge = (v >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK
-    rest = v & ~0xF & ~(MAP_HUGE_MASK << MAP_HUGE_SHIFT)
-    if rest:
-        parts.append(flags(rest, MAP_FLAGS, None))
-    if huge:
-        parts.append("%d<<MAP_HUGE_SHIFT" % huge)
-    return "|".join(parts)
-
-
-MADVISE = {
-    0: "MADV_NORMAL", 1: "MADV_RANDOM", 2: "MADV_SEQUENTIAL", 3: "MADV_WILLNEED",
-    4: "MADV_DONTNEED", 8: "MADV_FREE", 9: "MADV_REMOVE", 10: "MADV_DONTFORK",
-    11: "MADV_DOFORK", 12: "MADV_MERGEABLE", 13: "MADV_UNMERGEABLE",
-    14: "MADV_HUGEPAGE", 15: "MADV_NOHUGEPAGE", 16: "MADV_DONTDUMP",
-    17: "MADV_DODUMP", 18: "MADV_WIPEONFORK", 19: "MADV_KEEPONFORK",
-    20: "MADV_COLD", 21: "MADV_PAGEOUT", 22: "MADV_POPULATE_READ",
-    23: "MADV_POPULATE_WRITE", 24: "MADV_DONTNEED_LOCKED", 25: "MADV_COLLAPSE",
-    100: "MADV_HWPOISON", 101: "MADV_SOFT_OFFLINE",
-}
-
-MREMAP_FLAGS: Flags = (("MREMAP_MAYMOVE", 1), ("MREMAP_FIXED", 2), ("MREMAP_DONTUNMAP", 4))
-MSYNC_FLAGS: Flags = (("MS_ASYNC", 1), ("MS_INVALIDATE", 2), ("MS_SYNC", 4))
-
-# ---------------------------------------------------------------------------
-# processes
-
-CLONE_FLAGS: Flags = (
-    ("CLONE_VM", 0x00000100),
-    ("CLONE_FS", 0x00000200),
-    ("CLONE_FILES", 0x00000400),
-    ("CLONE_SIGHAND", 0x00000800),
-    ("CLONE_PIDFD", 0x00001000),
-    ("CLONE_PTRACE", 0x00002000),
-    ("CLONE_VFORK", 0x00004000),
-    ("CLONE_PARENT", 0x00008000),
-    ("CLONE_THREAD", 0x00010000),
-    ("CLONE_NEWNS", 0x00020000),
-    ("CLONE_SYSVSEM", 0x00040000),
-    ("CLONE_SETTLS", 0x00080000),
-    ("CLONE_PARENT_SETTID", 0x00100000),
-    ("CLONE_CHILD_CLEARTID", 0x00200000),
-    ("CLONE_UNTRACED", 0x00800000),
-    ("CLONE_CHILD_SETTID", 0x01000000),
-    ("CLONE_NEWCGROUP", 0x02000000),
-    ("CLONE_NEWUTS", 0x04000000),
-    ("CLONE_NEWIPC", 0x08000000),
-    ("CLONE_NEWUSER", 0x10000000),
-    ("CLONE_NEWPID", 0x20000000),
-    ("CLONE_NEWNET", 0x40000000),
-    ("CLONE_IO", 0x80000000),
-    ("CLONE_CLEAR_SIGHAND", 0x100000000),
-    ("CLONE_INTO_CGROUP", 0x200000000),
-)
-CLONE3_FLAGS: Flags = CLONE_FLAGS
-CLONE_FLAGS = CLONE_FLAGS[:-2]  # the 64-bit ones only exist for clone3
-CLONE_PARENT_SETTID = 0x00100000
-CLONE_CHILD_SETTID = 0x01000000
-CLONE_CHILD_CLEARTID = 0x00200000
-CLONE_SETTLS = 0x00080000
-CLONE_PIDFD = 0x00001000
-
-# strace prints these in this order: WNOHANG|WEXITED|WSTOPPED|WCONTINUED|WNOWAIT|__WCLONE|__WALL|__WNOTHREAD
-WAIT_OPTIONS: Flags = (
-    ("WNOHANG", 1),
-    ("WEXITED", 4),
-    ("WSTOPPED", 2),
-    ("WCONTINUED", 8),
-    ("WNOWAIT", 0x01000000),
-    ("__WCLONE", 0x80000000),
-    ("__WALL", 0x40000000),
-    ("__WNOTHREAD", 0x20000000),
-)
-
-IDTYPES = {0: "P_ALL", 1: "P_PID", 2: "P_PGID", 3: "P_PIDFD"}
-
-PTRACE_EVENTS = {
-    1: "PTRACE_EVENT_FORK", 2: "PTRACE_EVENT_VFORK", 3: "PTRACE_EVENT_CLONE",
-    4: "PTRACE_EVENT_EXEC", 5: "PTRACE_EVENT_VFORK_DONE", 6: "PTRACE_EVENT_EXIT",
-    7: "PTRACE_EVENT_SECCOMP", 128: "PTRACE_EVENT_STOP",
-}
-
-ARCH_PRCTL = {
-    0x1001: "ARCH_SET_GS", 0x1002: "ARCH_SET_FS", 0x1003: "ARCH_GET_FS",
-    0x1004: "ARCH_GET_GS", 0x1011: "ARCH_GET_CPUID", 0x1012: "ARCH_SET_CPUID",
-    0x1021: "ARCH_GET_XCOMP_SUPP", 0x1022: "ARCH_GET_XCOMP_PERM",
-    0x1023: "ARCH_REQ_XCOMP_PERM", 0x1024: "ARCH_GET_XCOMP_GUEST_PERM",
-    0x1025: "ARCH_REQ_XCOMP_GUEST_PERM", 0x2001: "ARCH_MAP_VDSO_X32",
-    0x2002: "ARCH_MAP_VDSO_32", 0x2003: "ARCH_MAP_VDSO_64",
-}
-
-RLIMIT_RESOURCES = {
-    0: "RLIMIT_CPU", 1: "RLIMIT_FSIZE", 2: "RLIMIT_DATA", 3: "RLIMIT_STACK",
-    4: "RLIMIT_CORE", 5: "RLIMIT_RSS", 6: "RLIMIT_NPROC", 7: "RLIMIT_NOFILE",
-    8: "RLIMIT_MEMLOCK", 9: "RLIMIT_AS", 10: "RLIMIT_LOCKS",
-    11: "RLIMIT_SIGPENDING", 12: "RLIMIT_MSGQUEUE", 13: "RLIMIT_NICE",
-    14: "RLIMIT_RTPRIO", 15: "RLIMIT_RTTIME",
-}
-
-RUSAGE_WHO = {0: "RUSAGE_SELF", -1: "RUSAGE_CHILDREN", 1: "RUSAGE_THREAD"}
-
-PRIO_WHICH = {0: "PRIO_PROCESS", 1: "PRIO_PGRP", 2: "PRIO_USER"}
-
-GRND_FLAGS: Flags = (("GRND_NONBLOCK", 1), ("GRND_RANDOM", 2), ("GRND_INSECURE", 4))
-
-CLOCKS = {
-    0: "CLOCK_REALTIME", 1: "CLOCK_MONOTONIC", 2: "CLOCK_PROCESS_CPUTIME_ID",
-    3: "CLOCK_THREAD_CPUTIME_ID", 4: "CLOCK_MONOTONIC_RAW",
-    5: "CLOCK_REALTIME_COARSE", 6: "CLOCK_MONOTONIC_COARSE", 7: "CLOCK_BOOTTIME",
-    8: "CLOCK_REALTIME_ALARM", 9: "CLOCK_BOOTTIME_ALARM", 11: "CLOCK_TAI",
-}
-TIMER_FLAGS: Flags = (("TIMER_ABSTIME", 1),)
-IFF_FLAGS: Flags = (
-    ("IFF_UP", 0x1), ("IFF_BROADCAST", 0x2), ("IFF_DEBUG", 0x4), ("IFF_LOOPBACK", 0x8),
-    ("IFF_POINTOPOINT", 0x10), ("IFF_NOTRAILERS", 0x20), ("IFF_RUNNING", 0x40),
-    ("IFF_NOARP", 0x80), ("IFF_PROMISC", 0x100), ("IFF_ALLMULTI", 0x200),
-    ("IFF_MASTER", 0x400), ("IFF_SLAVE", 0x800), ("IFF_MULTICAST", 0x1000),
-    ("IFF_PORTSEL", 0x2000), ("IFF_AUTOMEDIA", 0x4000), ("IFF_DYNAMIC", 0x8000),
-)
-ARPHRD = {0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 512: "ARPHRD_PPP", 768: "ARPHRD_TUNNEL",
-          769: "ARPHRD_TUNNEL6", 772: "ARPHRD_LOOPBACK", 776: "ARPHRD_SIT",
-          778: "ARPHRD_IPGRE", 65534: "ARPHRD_NONE"}
-MPOL_MODES = {0: "MPOL_DEFAULT", 1: "MPOL_PREFERRED", 2: "MPOL_BIND", 3: "MPOL_INTERLEAVE",
-              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY", 6: "MPOL_WEIGHTED_INTERLEAVE"}
-MPOL_MODE_FLAGS: Flags = (("MPOL_F_STATIC_NODES", 1 << 15), ("MPOL_F_RELATIVE_NODES", 1 << 14),
-                          ("MPOL_F_NUMA_BALANCING", 1 << 13))
-MPOL_F_FLAGS: Flags = (("MPOL_F_NODE", 1), ("MPOL_F_ADDR", 2), ("MPOL_F_MEMS_ALLOWED", 4))
-MPOL_MF_FLAGS: Flags = (("MPOL_MF_STRICT", 1), ("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
-
-
-def low_byte_with_flags(v: int, names: Mapping[int, str], flag_table: Flags,
-                        unknown: str | None) -> str:
-    """A value named by its low byte, then the flags of the other bits
-    (``MPOL_BIND|MPOL_F_STATIC_NODES``, ``PER_LINUX|ADDR_NO_RANDOMIZE``). An unknown low
-    byte: the hex value, with ``/* unknown */`` when *unknown* is given."""
-    v = u32(v)
-    name = names.get(v & 0xFF)
-    if name is None:
-        return hexa(v) if unknown is None else "%s /* %s */" % (hexa(v), unknown)
-    rest = v & ~0xFF
-    return name if not rest else name + "|" + flags(rest, flag_table, None)
-
-
-def mpol_mode(v: int) -> str:
-    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES``."""
-    return low_byte_with_flags(v, MPOL_MODES, MPOL_MODE_FLAGS, "MPOL_???")
-
-
-SIGEV_NOTIFY = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD", 4: "SIGEV_THREAD_ID"}
-
-ITIMERS = {0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"}
-
-FUTEX_CMDS = {
-    0: "FUTEX_WAIT", 1: "FUTEX_WAKE", 2: "FUTEX_FD", 3: "FUTEX_REQUEUE",
-    4: "FUTEX_CMP_REQUEUE", 5: "FUTEX_WAKE_OP", 6: "FUTEX_LOCK_PI",
-    7: "FUTEX_UNLOCK_PI", 8: "FUTEX_TRYLOCK_PI", 9: "FUTEX_WAIT_BITSET",
-    10: "FUTEX_WAKE_BITSET", 11: "FUTEX_WAIT_REQUEUE_PI",
-    12: "FUTEX_CMP_REQUEUE_PI", 13: "FUTEX_LOCK_PI2",
-}
-FUTEX_PRIVATE_FLAG = 128
-FUTEX_CLOCK_REALTIME = 256
-FUTEX_WAKE_OP_OPS = {0: "FUTEX_OP_SET", 1: "FUTEX_OP_ADD", 2: "FUTEX_OP_OR",
-                     3: "FUTEX_OP_ANDN", 4: "FUTEX_OP_XOR"}
-FUTEX_WAKE_OP_CMPS = {0: "FUTEX_OP_CMP_EQ", 1: "FUTEX_OP_CMP_NE", 2: "FUTEX_OP_CMP_LT",
-                      3: "FUTEX_OP_CMP_LE", 4: "FUTEX_OP_CMP_GT", 5: "FUTEX_OP_CMP_GE"}
-
-# ---------------------------------------------------------------------------
 # fcntl
 
 FCNTL_CMDS = {
@@ -544,105 +349,6 @@ CLOSE_RANGE_FLAGS: Flags = (("CLOSE_RANGE_UNSHARE", 2), ("CLOSE_RANGE_CLOEXEC", 
 RENAME_FLAGS: Flags = (("RENAME_NOREPLACE", 1), ("RENAME_EXCHANGE", 2), ("RENAME_WHITEOUT", 4))
 UMOUNT_FLAGS: Flags = (("MNT_FORCE", 1), ("MNT_DETACH", 2), ("MNT_EXPIRE", 4),
                        ("UMOUNT_NOFOLLOW", 8))
-
-# ---------------------------------------------------------------------------
-# sockets
-
-ADDRESS_FAMILIES = {
-    0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 3: "AF_AX25", 4: "AF_IPX",
-    5: "AF_APPLETALK", 6: "AF_NETROM", 7: "AF_BRIDGE", 8: "AF_ATMPVC",
-    9: "AF_X25", 10: "AF_INET6", 11: "AF_ROSE", 12: "AF_DECnet",
-    13: "AF_NETBEUI", 14: "AF_SECURITY", 15: "AF_KEY", 16: "AF_NETLINK",
-    17: "AF_PACKET", 18: "AF_ASH", 19: "AF_ECONET", 20: "AF_ATMSVC",
-    21: "AF_RDS", 22: "AF_SNA", 23: "AF_IRDA", 24: "AF_PPPOX",
-    25: "AF_WANPIPE", 26: "AF_LLC", 27: "AF_IB", 28: "AF_MPLS", 29: "AF_CAN",
-    30: "AF_TIPC", 31: "AF_BLUETOOTH", 32: "AF_IUCV", 33: "AF_RXRPC",
-    34: "AF_ISDN", 35: "AF_PHONET", 36: "AF_IEEE802154", 37: "AF_CAIF",
-    38: "AF_ALG", 39: "AF_NFC", 40: "AF_VSOCK", 41: "AF_KCM", 42: "AF_QIPCRTR",
-    43: "AF_SMC", 44: "AF_XDP", 45: "AF_MCTP",
-}
-SOCK_TYPES = {1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM",
-              5: "SOCK_SEQPACKET", 6: "SOCK_DCCP", 10: "SOCK_PACKET"}
-SOCK_TYPE_FLAGS: Flags = (("SOCK_CLOEXEC", 0o2000000), ("SOCK_NONBLOCK", 0o4000))
-IPPROTOS = {
-    0: "IPPROTO_IP", 1: "IPPROTO_ICMP", 2: "IPPROTO_IGMP", 4: "IPPROTO_IPIP",
-    6: "IPPROTO_TCP", 8: "IPPROTO_EGP", 12: "IPPROTO_PUP", 17: "IPPROTO_UDP",
-    22: "IPPROTO_IDP", 29: "IPPROTO_TP", 33: "IPPROTO_DCCP", 41: "IPPROTO_IPV6",
-    46: "IPPROTO_RSVP", 47: "IPPROTO_GRE", 50: "IPPROTO_ESP", 51: "IPPROTO_AH",
-    58: "IPPROTO_ICMPV6", 92: "IPPROTO_MTP", 94: "IPPROTO_BEETPH",
-    98: "IPPROTO_ENCAP", 103: "IPPROTO_PIM", 108: "IPPROTO_COMP",
-    132: "IPPROTO_SCTP", 136: "IPPROTO_UDPLITE", 137: "IPPROTO_MPLS",
-    143: "IPPROTO_ETHERNET", 255: "IPPROTO_RAW", 262: "IPPROTO_MPTCP",
-}
-NETLINK_PROTOS = {
-    0: "NETLINK_ROUTE", 1: "NETLINK_UNUSED", 2: "NETLINK_USERSOCK",
-    3: "NETLINK_FIREWALL", 4: "NETLINK_SOCK_DIAG", 5: "NETLINK_NFLOG",
-    6: "NETLINK_XFRM", 7: "NETLINK_SELINUX", 8: "NETLINK_ISCSI",
-    9: "NETLINK_AUDIT", 10: "NETLINK_FIB_LOOKUP", 11: "NETLINK_CONNECTOR",
-    12: "NETLINK_NETFILTER", 13: "NETLINK_IP6_FW", 14: "NETLINK_DNRTMSG",
-    15: "NETLINK_KOBJECT_UEVENT", 16: "NETLINK_GENERIC", 18: "NETLINK_SCSITRANSPORT",
-    19: "NETLINK_ECRYPTFS", 20: "NETLINK_RDMA", 21: "NETLINK_CRYPTO",
-    22: "NETLINK_SMC",
-}
-ETH_P = {0x0003: "ETH_P_ALL", 0x0800: "ETH_P_IP", 0x0806: "ETH_P_ARP", 0x86DD: "ETH_P_IPV6"}
-
-MSG_FLAGS: Flags = (
-    ("MSG_OOB", 0x1), ("MSG_PEEK", 0x2), ("MSG_DONTROUTE", 0x4), ("MSG_CTRUNC", 0x8),
-    ("MSG_PROXY", 0x10), ("MSG_TRUNC", 0x20), ("MSG_DONTWAIT", 0x40), ("MSG_EOR", 0x80),
-    ("MSG_WAITALL", 0x100), ("MSG_FIN", 0x200), ("MSG_SYN", 0x400), ("MSG_CONFIRM", 0x800),
-    ("MSG_RST", 0x1000), ("MSG_ERRQUEUE", 0x2000), ("MSG_NOSIGNAL", 0x4000),
-    ("MSG_MORE", 0x8000), ("MSG_WAITFORONE", 0x10000), ("MSG_SENDPAGE_NOPOLICY", 0x10000),
-    ("MSG_BATCH", 0x40000), ("MSG_ZEROCOPY", 0x4000000), ("MSG_FASTOPEN", 0x20000000),
-    ("MSG_CMSG_CLOEXEC", 0x40000000),
-)
-SHUTDOWN_HOW = {0: "SHUT_RD", 1: "SHUT_WR", 2: "SHUT_RDWR"}
-SOCKOPT_LEVELS = {0: "SOL_IP", 1: "SOL_SOCKET", 6: "SOL_TCP", 17: "SOL_UDP",
-                  41: "SOL_IPV6", 58: "SOL_ICMPV6", 255: "SOL_RAW", 263: "SOL_PACKET",
-                  270: "SOL_NETLINK"}
-SOL_SOCKET_OPTS = {
-    1: "SO_DEBUG", 2: "SO_REUSEADDR", 3: "SO_TYPE", 4: "SO_ERROR", 5: "SO_DONTROUTE",
-    6: "SO_BROADCAST", 7: "SO_SNDBUF", 8: "SO_RCVBUF", 9: "SO_KEEPALIVE",
-    10: "SO_OOBINLINE", 11: "SO_NO_CHECK", 12: "SO_PRIORITY", 13: "SO_LINGER",
-    14: "SO_BSDCOMPAT", 15: "SO_REUSEPORT", 16: "SO_PASSCRED", 17: "SO_PEERCRED",
-    18: "SO_RCVLOWAT", 19: "SO_SNDLOWAT", 20: "SO_RCVTIMEO_OLD", 21: "SO_SNDTIMEO_OLD",
-    25: "SO_BINDTODEVICE", 26: "SO_ATTACH_FILTER", 27: "SO_DETACH_FILTER",
-    28: "SO_PEERNAME", 29: "SO_TIMESTAMP_OLD", 30: "SO_ACCEPTCONN", 31: "SO_PEERSEC",
-    32: "SO_SNDBUFFORCE", 33: "SO_RCVBUFFORCE", 34: "SO_PASSSEC", 35: "SO_TIMESTAMPNS_OLD",
-    36: "SO_MARK", 37: "SO_TIMESTAMPING_OLD", 38: "SO_PROTOCOL", 39: "SO_DOMAIN",
-    40: "SO_RXQ_OVFL", 41: "SO_WIFI_STATUS", 42: "SO_PEEK_OFF", 43: "SO_NOFCS",
-    44: "SO_LOCK_FILTER", 45: "SO_SELECT_ERR_QUEUE", 46: "SO_BUSY_POLL",
-    47: "SO_MAX_PACING_RATE", 48: "SO_BPF_EXTENSIONS", 49: "SO_INCOMING_CPU",
-    50: "SO_ATTACH_BPF", 51: "SO_ATTACH_REUSEPORT_CBPF", 52: "SO_ATTACH_REUSEPORT_EBPF",
-    53: "SO_CNX_ADVICE", 55: "SO_MEMINFO", 56: "SO_INCOMING_NAPI_ID", 57: "SO_COOKIE",
-    59: "SO_PEERGROUPS", 60: "SO_ZEROCOPY", 61: "SO_TXTIME", 62: "SO_BINDTOIFINDEX",
-    63: "SO_TIMESTAMP_NEW", 64: "SO_TIMESTAMPNS_NEW", 65: "SO_TIMESTAMPING_NEW",
-    66: "SO_RCVTIMEO_NEW", 67: "SO_SNDTIMEO_NEW",
-}
-IP_OPTS = {1: "IP_TOS", 2: "IP_TTL", 3: "IP_HDRINCL", 4: "IP_OPTIONS", 6: "IP_RECVOPTS",
-           7: "IP_RETOPTS", 8: "IP_PKTINFO", 9: "IP_PKTOPTIONS", 10: "IP_MTU_DISCOVER",
-           11: "IP_RECVERR", 12: "IP_RECVTTL", 13: "IP_RECVTOS", 14: "IP_MTU",
-           15: "IP_FREEBIND", 16: "IP_IPSEC_POLICY", 17: "IP_XFRM_POLICY",
-           18: "IP_PASSSEC", 19: "IP_TRANSPARENT", 20: "IP_ORIGDSTADDR",
-           21: "IP_MINTTL", 22: "IP_NODEFRAG", 23: "IP_CHECKSUM",
-           24: "IP_BIND_ADDRESS_NO_PORT", 25: "IP_RECVFRAGSIZE", 26: "IP_RECVERR_RFC4884",
-           32: "IP_MULTICAST_IF", 33: "IP_MULTICAST_TTL", 34: "IP_MULTICAST_LOOP",
-           35: "IP_ADD_MEMBERSHIP", 36: "IP_DROP_MEMBERSHIP", 49: "IP_MULTICAST_ALL"}
-IPV6_OPTS = {1: "IPV6_ADDRFORM", 2: "IPV6_2292PKTINFO", 16: "IPV6_UNICAST_HOPS",
-             17: "IPV6_MULTICAST_IF", 18: "IPV6_MULTICAST_HOPS", 19: "IPV6_MULTICAST_LOOP",
-             20: "IPV6_ADD_MEMBERSHIP", 21: "IPV6_DROP_MEMBERSHIP", 23: "IPV6_MTU_DISCOVER",
-             24: "IPV6_MTU", 25: "IPV6_RECVERR", 26: "IPV6_V6ONLY", 49: "IPV6_RECVPKTINFO",
-             50: "IPV6_PKTINFO", 51: "IPV6_RECVHOPLIMIT", 52: "IPV6_HOPLIMIT",
-             66: "IPV6_RECVTCLASS", 67: "IPV6_TCLASS"}
-NETLINK_OPTS = {1: "NETLINK_ADD_MEMBERSHIP", 2: "NETLINK_DROP_MEMBERSHIP",
-                3: "NETLINK_PKTINFO", 4: "NETLINK_BROADCAST_ERROR", 5: "NETLINK_NO_ENOBUFS",
-                6: "NETLINK_RX_RING", 7: "NETLINK_TX_RING", 8: "NETLINK_LISTEN_ALL_NSID",
-                9: "NETLINK_LIST_MEMBERSHIPS", 10: "NETLINK_CAP_ACK", 11: "NETLINK_EXT_ACK",
-                12: "NETLINK_GET_STRICT_CHK"}
-TCP_OPTS = {1: "TCP_NODELAY", 2: "TCP_MAXSEG", 3: "TCP_CORK", 4: "TCP_KEEPIDLE",
-            5: "TCP_KEEPINTVL", 6: "TCP_KEEPCNT", 7: "TCP_SYNCNT", 8: "TCP_LINGER2",
-            9: "TCP_DEFER_ACCEPT", 10: "TCP_WINDOW_CLAMP", 11: "TCP_INFO",
-            12: "TCP_QUICKACK", 13: "TCP_CONGESTION", 18: "TCP_USER_TIMEOUT",
-            23: "TCP_FASTOPEN"}
 
 # ---------------------------------------------------------------------------
 # stat / statx
@@ -780,10 +486,7 @@ def sched_policy(v: int) -> str:
 
 
 SUID_DUMP = {0: "SUID_DUMP_DISABLE", 1: "SUID_DUMP_USER", 2: "SUID_DUMP_ROOT"}
-
-
-def sockaddr_family(v: int) -> str:
-    return xval(v, ADDRESS_FAMILIES, "AF_???")
+GRND_FLAGS: Flags = (("GRND_NONBLOCK", 1), ("GRND_RANDOM", 2), ("GRND_INSECURE", 4))
 
 
 def lookup(table: Mapping[int, str], v: int, default: str) -> str:

@@ -11,14 +11,15 @@ import anyio.abc
 
 from aiotrace import Exec, SyscallEntry, SyscallExit
 from aiotrace import _check
-from aiotrace._core._syscalls import ABI_CODES, ABI_MODES, ABI_SUFFIXES, ABIS
+from aiotrace.syscalls import ABIS, MODES, SUFFIXES
 
 from ._inject import InjectRule, _check_engine_process, call_key, rule_keys
 
 __all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
 
 _SORT_KEYS = ("time", "calls", "name", "errors", "nothing")
-_SUFFIX = {ABIS[code]: suffix for suffix, code in ABI_SUFFIXES.items()}
+_ABI_OF_SUFFIX = {suffix: abi for abi, suffix in SUFFIXES.items()}
+_ABI_ORDER = {abi: i for i, abi in enumerate(ABIS)}
 
 
 @dataclass
@@ -58,12 +59,12 @@ class SyscallCounts:
     """
 
     def __init__(self) -> None:
-        self._stats: dict[tuple[int, int], SyscallStat] = {}   # (ABI code, nr) -> stat
+        self._stats: dict[tuple[int, int], SyscallStat] = {}   # (ABI's place, nr) -> stat
 
     def add(self, nr: int, name: str, duration_ns: int, failed: bool,
             abi: str = "x86_64") -> None:
         """Count one finished call (used by the engine; handy to merge counts)."""
-        key = (ABI_CODES[abi], nr)
+        key = (_ABI_ORDER[abi], nr)
         st = self._stats.get(key)
         if st is None:
             st = self._stats[key] = SyscallStat(name, nr, abi=abi)
@@ -75,7 +76,7 @@ class SyscallCounts:
     # the first other ABI that called it; "open@32" (@64, @x32) names one ABI's
     def __getitem__(self, name: str) -> SyscallStat:
         base, at, suffix = name.rpartition("@")
-        abi = ABIS[ABI_SUFFIXES[suffix]] if at and suffix in ABI_SUFFIXES else None
+        abi = _ABI_OF_SUFFIX.get(suffix) if at else None
         if abi is not None:
             name = base
         for _, st in sorted(self._stats.items(), key=lambda kv: kv[0]):
@@ -93,7 +94,7 @@ class SyscallCounts:
         return any(st.name == name for st in self._stats.values())
 
     def __iter__(self) -> Iterator[str]:
-        return (st.name if st.abi == "x86_64" else f"{st.name}@{_SUFFIX[st.abi]}"
+        return (st.name if st.abi == "x86_64" else f"{st.name}@{SUFFIXES[st.abi]}"
                 for st in self.stats())
 
     def __len__(self) -> int:
@@ -151,7 +152,7 @@ class SyscallCounts:
             if not rows:
                 continue
             if code:
-                out.append(f"System call usage summary for {ABI_MODES[code]} mode:\n")
+                out.append(f"System call usage summary for {MODES[abi]} mode:\n")
             out.append(self._table(rows))
         return "".join(out) if out else self._table([])
 
@@ -218,7 +219,7 @@ async def count_syscalls(
                             f"parse_inject('openat:retval=0')), not {_check.show(rule)}")
     counts = SyscallCounts()
     entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
-    retval_rules: dict[int, Any] = {}   # key (see _syscalls) -> the rule that decides its calls
+    retval_rules: dict[int, Any] = {}   # key (aiotrace.syscalls) -> the rule of its calls
     for rule in injected:
         for key in rule_keys(rule):
             retval_rules[key] = rule

@@ -38,9 +38,7 @@ import anyio.abc
 
 from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone
 from aiotrace import _check
-from aiotrace._core._syscalls import (
-    ABI_CODES, ABI_SUFFIX, ALL_NAMES, NAMES_BY_ABI, key_selectors, make_key, selector_keys,
-)
+from aiotrace import syscalls
 
 __all__ = ["InjectRule", "parse_inject", "parse_delay", "inject"]
 
@@ -110,7 +108,7 @@ class InjectRule:
             if not isinstance(name, str):
                 raise TypeError(f"{what}: syscalls takes names such as 'openat', not "
                                 f"{_check.show(name)}")
-            if not selector_keys(name):
+            if not syscalls.selector_keys(name):
                 raise ValueError(f"{what}: {_unknown_syscall(name)}")
         if self.error is not None and self.retval is not None:
             raise ValueError(f"{what}: error= and retval= are mutually exclusive")
@@ -167,23 +165,20 @@ def _decimal(digits: str) -> int:
 
 
 def _unknown_syscall(name: str) -> str:
-    close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)
+    close = difflib.get_close_matches(name, sorted(syscalls.names()), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown system call {name!r}{hint}"
 
 
 def rule_keys(rule: InjectRule) -> frozenset[int]:
-    """The calls *rule* tampers with, as the tracer's keys (see aiotrace._core._syscalls)."""
+    """The calls *rule* tampers with, as keys (see aiotrace.syscalls)."""
     out: set[int] = set()
     for name in rule.syscalls:
-        out |= selector_keys(name)
+        out |= syscalls.selector_keys(name)
     return frozenset(out)
 
 
-def call_key(ev: Any) -> int:
-    """The key of a syscall event's call (its x86-64 number, or its ABI's call)."""
-    abi = ev.abi
-    return ev.nr if abi == "x86_64" else make_key(ABI_CODES[abi], ev.nr)
+call_key = syscalls.event_key   # the key of a syscall event's call
 
 
 def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> frozenset[str]:
@@ -201,7 +196,7 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
         if optional:
             token = token[1:]
         if token == "all":
-            names.update(ALL_NAMES)
+            names.update(syscalls.names())
         elif token.startswith(("%", "/")):
             if expand is None:
                 raise ValueError(
@@ -209,25 +204,25 @@ def _parse_set(text: str, expand: Callable[[str], Iterable[str]] | None) -> froz
                     "not expanded here: list the names, or pass expand= to parse_inject()")
             expanded = set(expand(token))
             for name in expanded:
-                if not selector_keys(name):
+                if not syscalls.selector_keys(name):
                     raise ValueError(f"{token!r} expanded to an {_unknown_syscall(name)}")
             names.update(expanded)
         elif token.isascii() and token.isdigit():
             # (as strace: the number in every ABI whose table has it)
             nr = _decimal(token)
-            found = [f"{table[nr]}@{ABI_SUFFIX[abi]}" for abi, table in enumerate(NAMES_BY_ABI)
-                     if nr in table]
+            found = [f"{table[nr]}@{syscalls.SUFFIXES[abi]}" for abi in syscalls.ABIS
+                     if nr in (table := syscalls.by_number(abi))]
             if not found:
                 if optional:
                     continue
                 raise ValueError(f"no system call has number {token}")
             names.update(found)
-        elif selector_keys(token):
+        elif syscalls.selector_keys(token):
             names.add(token)
         elif not optional:
             raise ValueError(_unknown_syscall(token))
     if negate:
-        names = set(ALL_NAMES) - names
+        names = set(syscalls.names()) - names
     if not names:
         raise ValueError("the system call set is empty")
     return frozenset(names)
@@ -456,7 +451,7 @@ def _check_engine_process(proc: Any, what: str) -> None:
 
 def _names(keys: Any) -> frozenset[str]:
     """Keys as the names events() takes (name@ABI where a name's other ABIs are left out)."""
-    return key_selectors(set(keys))
+    return syscalls.key_selectors(set(keys))
 
 
 async def _release_after(handle: Any, delay_ns: int) -> None:

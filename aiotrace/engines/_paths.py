@@ -20,36 +20,16 @@ import anyio.abc
 
 from aiotrace import SyscallEntry, TraceeGone
 from aiotrace import _check
-from aiotrace._core._syscalls import NAMES_BY_ABI, key_selectors, make_key
+from aiotrace import syscalls
 
 from ._inject import _check_engine_process, call_key
 
 __all__ = ["PATH_SYSCALLS", "PathMap", "rewrite_paths"]
 
-# Which arguments (0-based) of each system call are paths that name a file to look up.
-# Not symlink's/symlinkat's target (the link's contents, stored as is), not getxattr's
-# attribute name.
-PATH_SYSCALLS: dict[str, tuple[int, ...]] = {
-    "open": (0,), "creat": (0,), "openat": (1,), "openat2": (1,),
-    "stat": (0,), "lstat": (0,), "newfstatat": (1,), "statx": (1,), "statfs": (0,),
-    "access": (0,), "faccessat": (1,), "faccessat2": (1,),
-    "readlink": (0,), "readlinkat": (1,),
-    "execve": (0,), "execveat": (1,),
-    "chdir": (0,), "chroot": (0,),
-    "mkdir": (0,), "mkdirat": (1,), "rmdir": (0,), "mknod": (0,), "mknodat": (1,),
-    "unlink": (0,), "unlinkat": (1,),
-    "rename": (0, 1), "renameat": (1, 3), "renameat2": (1, 3),
-    "link": (0, 1), "linkat": (1, 3), "symlink": (1,), "symlinkat": (2,),
-    "chmod": (0,), "fchmodat": (1,), "fchmodat2": (1,),
-    "chown": (0,), "lchown": (0,), "fchownat": (1,),
-    "truncate": (0,), "utime": (0,), "utimes": (0,), "utimensat": (1,), "futimesat": (1,),
-    "getxattr": (0,), "lgetxattr": (0,), "setxattr": (0,), "lsetxattr": (0,),
-    "listxattr": (0,), "llistxattr": (0,), "removexattr": (0,), "lremovexattr": (0,),
-    "inotify_add_watch": (1,),
-    # i386's own (a 32-bit program, or int $0x80)
-    "stat64": (0,), "lstat64": (0,), "statfs64": (0,), "truncate64": (0,),
-    "chown32": (0,), "lchown32": (0,), "oldstat": (0,), "oldlstat": (0,),
-}
+# Which arguments (0-based) of each system call are paths that name a file to look up
+# (aiotrace.syscalls' ``paths``: not symlink's target, stored as it is, nor getxattr's
+# attribute name), in any ABI.
+PATH_SYSCALLS: dict[str, tuple[int, ...]] = syscalls.path_args()
 
 
 # str or bytes prefixes (Mapping's key type is invariant: a dict[str, str] is not a
@@ -144,12 +124,11 @@ async def rewrite_paths(
     """
     _check_engine_process(proc, "rewrite_paths()")
     pm = mapping if isinstance(mapping, PathMap) else PathMap(mapping)
-    # the tracer's keys (see aiotrace._core._syscalls): each name in every ABI that has it
-    indices = {make_key(abi, nr): PATH_SYSCALLS[name]
-               for abi, table in enumerate(NAMES_BY_ABI) for nr, name in table.items()
-               if name in PATH_SYSCALLS}
+    # by key (see aiotrace.syscalls): each call of every ABI that takes a path
+    indices = {syscalls.key(abi, syscalls.number(name, abi)): paths for abi in syscalls.ABIS
+               for name, paths in syscalls.path_args(abi).items()}
     done: Counter[str] = Counter()
-    calls = proc.events(SyscallEntry, syscalls=key_selectors(set(indices)), intercept=True)
+    calls = proc.events(SyscallEntry, syscalls=syscalls.key_selectors(indices), intercept=True)
     task_status.started(done)
     async with calls:
         async for call in calls:

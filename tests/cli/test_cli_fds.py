@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from cli_helpers import (
-    AIOTRACE, TIMEOUT, aiotrace, needs_strace, parse_trace, strace, unpad,
+    AIOTRACE, TIMEOUT, aiotrace, comparable, needs_strace, parse_trace, strace, unpad,
 )
 
 pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
@@ -170,6 +170,21 @@ def test_trace_path_like_strace(how, tmp_path):
     assert any(re.match(r"(\[pid +N\] )?openat\(", ln) for ln in calls)
     assert any("close(3)" in ln for ln in calls)
     assert all("other.txt" not in ln for ln in calls) or how == "two"
+
+
+@needs_strace
+def test_trace_path_takes_the_descriptor_of_a_call_with_a_decoder_of_its_own(target, tmp_path):
+    """-P PATH: fcntl on a descriptor open on PATH is shown, as strace shows it (the
+    syscall table says its first argument is a descriptor)."""
+    f = tmp_path / "data"
+    f.write_text("x")
+    argv = [target("fcntl_file"), str(f)]
+    a = aiotrace("run", "-P", str(f), "--", *argv)
+    s = strace("-P", str(f), *argv)
+    assert a.returncode == s.returncode == 0
+    assert comparable(a.stderr) == comparable(s.stderr)
+    assert [ln.split("(")[0] for ln in comparable(a.stderr) if "(" in ln] == [
+        "openat", "fcntl", "fcntl", "fcntl", "close"]
 
 
 @needs_strace

@@ -4,6 +4,7 @@ tests/unit/test_engine_rules.py)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -445,6 +446,20 @@ async def test_directory_operations_through_the_mapping(tmp_path):
     assert (real / "d" / "y").read_text() == "moved\n"
     assert done["chdir"] == 1 and done["mkdir"] + done["mkdirat"] == 1
     assert done["renameat2"] + done["rename"] + done["renameat"] == 1
+
+
+async def test_every_call_that_takes_a_path_goes_through_the_mapping(target, tmp_path):
+    """The calls are the syscall table's (aiotrace.syscalls' paths): open_tree too, which
+    a list of the engine's own had left out."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "data").write_text("x")
+    out, rc, (done,) = await run([target("open_tree"), "/virtual/data"], tmp_path,
+                                 _engine(rewrite_paths, {"/virtual": str(real)}))
+    if out == f"open_tree: {errno.ENOSYS}\n":
+        pytest.skip("the kernel has no open_tree (Linux 5.2)")
+    assert (out, rc) == ("open_tree: ok\n", 0)
+    assert done == {"open_tree": 1}
 
 
 async def test_exec_through_the_mapping(target, tmp_path):

@@ -115,3 +115,17 @@ async def test_bad_paths_are_refused_at_subscription(target):
             proc.events(paths=[3])
         proc.kill()
         await proc.wait()
+
+
+async def test_a_call_with_a_decoder_of_its_own_uses_its_descriptor(target, tmp_path):
+    """fcntl on a descriptor open on the file is one of the file's calls, as for
+    ``aiotrace run -P`` and strace -P (the syscall table says its first argument is a
+    descriptor)."""
+    f = tmp_path / "data"
+    f.write_text("x")
+    got, rc = await calls_with_paths([target("fcntl_file"), str(f)], [str(f)])
+    assert rc == 0
+    assert [(name, paths) for _, name, paths in got] == [
+        ("openat", (str(f),)), ("fcntl", (str(f),)), ("fcntl", (str(f),)),
+        ("fcntl", (str(f),)), ("close", (str(f),)),
+    ]

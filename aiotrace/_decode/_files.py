@@ -1,0 +1,368 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Printers of the file and descriptor calls: fcntl, ioctl, sendfile, and the argument
+kinds of open, stat, mknod, utimensat... (named in the syscall table: see ``KINDS``)."""
+
+from __future__ import annotations
+
+import struct
+import time
+from typing import Optional
+
+from . import _structs as S
+from . import _structs_tty as ST
+from . import _structs_net as SN
+from . import _xlat as X
+from ._ctx import Ctx
+from ._kinds import E, F, Kind, Spec, out
+from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
+
+
+# -- fcntl -----------------------------------------------------------------
+
+_F_NOARG = {1, 3, 9, 11, 1025, 1032, 1034, 16, 17}
+
+def _fcntl_entry(c: Ctx) -> str:
+    fd, cmd, arg = c.args[0], s32(c.args[1]), c.args[2]
+    head = "%s, %s" % (c.fd(fd), xval(cmd, X.FCNTL_CMDS, "F_???"))
+    if cmd in _F_NOARG:
+        return head
+    if cmd in (0, 1030):
+        return "%s, %d" % (head, s32(arg))
+    if cmd == 2:
+        return "%s, %s" % (head, flags(u32(arg), X.FD_FLAGS, "FD_???"))
+    if cmd == 4:
+        return "%s, %s" % (head, X.open_flags(arg))
+    if cmd in (6, 7, 37, 38):
+        return "%s, %s" % (head, S.flock(c, arg, False))
+    if cmd in (5, 36):
+        return head + ", "
+    if cmd == 10:
+        return "%s, %s" % (head, X.signame(arg))
+    if cmd == 1024:
+        return "%s, %s" % (head, xval(s32(arg), X.LOCK_TYPES, "F_???"))
+    if cmd == 1033:
+        return "%s, %s" % (head, flags(u32(arg), X.F_SEALS, "F_SEAL_???"))
+    if cmd in (8, 1031, 1026):
+        return "%s, %d" % (head, s32(arg))
+    return "%s, %s" % (head, hexa(arg))
+
+def _fcntl_exit(c: Ctx, entry: str) -> str:
+    cmd = s32(c.args[1])
+    if cmd in (5, 36):
+        if c.failed:
+            return entry + ptr(c.args[2])
+        return entry + S.flock(c, c.args[2], True)
+    return entry
+
+def _fcntl_ret(c: Ctx) -> str:
+    cmd = s32(c.args[1])
+    r = c.retval or 0
+    if cmd in (0, 1030):
+        return c.fd(r)
+    if cmd == 1:
+        return "%s (flags %s)" % (hexa(r), flags(r, X.FD_FLAGS, "FD_???")) if r else "0"
+    if cmd == 3:
+        return "%s (flags %s)" % (hexa(r), X.open_flags(r))
+    if cmd == 1034:
+        return "%s (seals %s)" % (hexa(r), flags(r, X.F_SEALS, "F_SEAL_???")) if r else "0"
+    if cmd == 1025:
+        return xval(r, X.LOCK_TYPES, "F_???")
+    return str(s64(r))
+
+
+# -- ioctl -----------------------------------------------------------------
+
+
+# -- ioctl -----------------------------------------------------------------
+
+# request -> (name, how the third argument is printed)
+# how: None = no argument, "hex", "int" (value), "intptr_in", "intptr_out",
+#      "termios_in", "termios_out", "winsize_in", "winsize_out"
+IOCTLS: dict[int, tuple[str, Optional[str]]] = {
+    0x5401: ("TCGETS", "termios_out"),
+    0x5402: ("SNDCTL_TMR_START or TCSETS", "termios_in"),
+    0x5403: ("SNDCTL_TMR_STOP or TCSETSW", "termios_in"),
+    0x5404: ("SNDCTL_TMR_CONTINUE or TCSETSF", "termios_in"),
+    0x5405: ("TCGETA", "hex"),
+    0x5406: ("TCSETA", "hex"),
+    0x5407: ("TCSETAW", "hex"),
+    0x5408: ("TCSETAF", "hex"),
+    0x5409: ("TCSBRK", "int"),
+    0x540A: ("TCXONC", "int"),
+    0x540B: ("TCFLSH", "int"),
+    0x540C: ("TIOCEXCL", None),
+    0x540D: ("TIOCNXCL", None),
+    0x540E: ("TIOCSCTTY", "int"),
+    0x540F: ("TIOCGPGRP", "intptr_out"),
+    0x5410: ("TIOCSPGRP", "intptr_in"),
+    0x5411: ("TIOCOUTQ", "intptr_out"),
+    0x5412: ("TIOCSTI", "hex"),
+    0x5413: ("TIOCGWINSZ", "winsize_out"),
+    0x5414: ("TIOCSWINSZ", "winsize_in"),
+    0x5415: ("TIOCMGET", "hex"),
+    0x541B: ("FIONREAD", "intptr_out"),
+    0x541D: ("TIOCCONS", None),
+    0x5421: ("FIONBIO", "intptr_in"),
+    0x5422: ("TIOCNOTTY", None),
+    0x5429: ("TIOCGSID", "intptr_out"),
+    0x5450: ("FIONCLEX", None),
+    0x5451: ("FIOCLEX", None),
+    0x5452: ("FIOASYNC", "intptr_in"),
+    0x80045430: ("TIOCGPTN", "intptr_out"),
+    0x40045431: ("TIOCSPTLCK", "intptr_in"),
+    0x5441: ("TIOCGPTPEER", "hex"),
+    # struct ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry
+    # and the value at exit (SIOCGIFNAME: the index at entry, the name at exit)
+    0x8910: ("SIOCGIFNAME", "ifreq_out"),
+    0x8913: ("SIOCGIFFLAGS", "ifreq_out"),
+    0x8914: ("SIOCSIFFLAGS", "ifreq_in"),
+    0x8915: ("SIOCGIFADDR", "ifreq_out"),
+    0x8917: ("SIOCGIFDSTADDR", "ifreq_out"),
+    0x8919: ("SIOCGIFBRDADDR", "ifreq_out"),
+    0x891B: ("SIOCGIFNETMASK", "ifreq_out"),
+    0x8921: ("SIOCGIFMTU", "ifreq_out"),
+    0x8922: ("SIOCSIFMTU", "ifreq_in"),
+    0x8927: ("SIOCGIFHWADDR", "ifreq_out"),
+    0x8933: ("SIOCGIFINDEX", "ifreq_out"),
+    0x8942: ("SIOCGIFTXQLEN", "ifreq_out"),
+    0x8912: ("SIOCGIFCONF", "ifconf_out"),
+}
+
+_IOC_DIRS = {0: "_IOC_NONE", 1: "_IOC_WRITE", 2: "_IOC_READ", 3: "_IOC_READ|_IOC_WRITE"}
+
+def ioctl_request(req: int) -> str:
+    req = u32(req)
+    known = IOCTLS.get(req)
+    if known is not None:
+        return known[0]
+    d = (req >> 30) & 3
+    size = (req >> 16) & 0x3FFF
+    typ = (req >> 8) & 0xFF
+    nr = req & 0xFF
+    return "_IOC(%s, %#x, %#x, %#x)" % (_IOC_DIRS[d], typ, nr, size) if size else \
+        "_IOC(%s, %#x, %#x, 0)" % (_IOC_DIRS[d], typ, nr)
+
+def _ioctl_how(c: Ctx) -> Optional[str]:
+    known = IOCTLS.get(u32(c.args[1]))
+    return known[1] if known is not None else "hex"
+
+def _ioctl_entry(c: Ctx) -> str:
+    head = "%s, %s" % (c.fd(c.args[0]), ioctl_request(c.args[1]))
+    how = _ioctl_how(c)
+    arg = c.args[2]
+    if how is None:
+        return head
+    if how == "hex":
+        return "%s, %s" % (head, hexa(arg))
+    if how == "int":
+        return "%s, %d" % (head, s32(arg))
+    if how == "intptr_in":
+        return "%s, %s" % (head, S.int_ptr(c, arg))
+    if how == "termios_in":
+        return "%s, %s" % (head, ST.termios(c, arg))
+    if how == "winsize_in":
+        return "%s, %s" % (head, ST.winsize(c, arg))
+    if how == "ifconf_out":   # struct ifconf: its length and buffer, kept for the exit
+        got = c.unpack("<i4xQ", arg)
+        if got is not None:
+            c.saved["ifconf"] = got
+        return head + ", "
+    if how.startswith("ifreq"):
+        data = c.read(arg, SN.IFREQ_SIZE)
+        if data is None:
+            return "%s, %s" % (head, hexa(arg))
+        req = u32(c.args[1])
+        if req == SN.SIOCGIFNAME:
+            c.saved["ifreq"] = True
+            return "%s, {ifr_ifindex=%d" % (head, struct.unpack_from("<i", data, 16)[0])
+        if how == "ifreq_in":
+            return "%s, {%s, %s}" % (head, SN.ifr_name(data), SN.ifr_value(c, req, data, arg))
+        c.saved["ifreq"] = True   # the exit closes the struct this opened
+        return "%s, {%s" % (head, SN.ifr_name(data))
+    return head + ", "  # decoded at exit
+
+def _ioctl_exit(c: Ctx, entry: str) -> str:
+    how = _ioctl_how(c)
+    if how is None or not how.endswith("_out"):
+        return entry
+    arg = c.args[2]
+    if how == "ifconf_out":
+        return entry + _ifconf(c, arg)
+    if how == "ifreq_out":
+        if "ifreq" not in c.saved:
+            return entry   # unreadable at entry: its address is shown
+        data = None if c.failed else c.read(arg, SN.IFREQ_SIZE)
+        if data is None:
+            return entry + "}"
+        req = u32(c.args[1])
+        if req == SN.SIOCGIFNAME:
+            return "%s, %s}" % (entry, SN.ifr_name(data))
+        return "%s, %s}" % (entry, SN.ifr_value(c, req, data, arg))
+    if c.failed:
+        return entry + ptr(arg)
+    if how == "termios_out":
+        return entry + ST.termios(c, arg)
+    if how == "winsize_out":
+        return entry + ST.winsize(c, arg)
+    return entry + S.int_ptr(c, arg)
+
+def _ifconf(c: Ctx, arg: int) -> str:
+    """SIOCGIFCONF's ``{ifc_len=IN => OUT, ifc_buf=[{ifr_name=..., ifr_addr=...}, ...]}``;
+    only OUT when the buffer is NULL (a size query) or the length did not change."""
+    before = c.saved.get("ifconf")
+    if before is None:
+        return hexa(arg)
+    len_in, buf = before
+    after = None if c.failed else c.unpack("<i", arg)
+    n = len_in if after is None else after[0]
+
+    def size(v: int) -> str:
+        if v > 0 and v % SN.IFREQ_SIZE == 0:
+            return "%d /* %d * sizeof(struct ifreq) */" % (v, v // SN.IFREQ_SIZE)
+        return str(v)
+
+    lens = size(n) if after is None or buf == 0 or n == len_in else \
+        "%d => %s" % (len_in, size(n))
+    if buf == 0 or after is None:
+        return "{ifc_len=%s, ifc_buf=%s}" % (lens, ptr(buf))
+    items = []
+    for i in range(max(n, 0) // SN.IFREQ_SIZE):
+        data = c.read(buf + i * SN.IFREQ_SIZE, SN.IFREQ_SIZE)
+        if data is None:
+            break
+        items.append("{%s, ifr_addr=%s}" % (SN.ifr_name(data),
+                                             SN.sockaddr(c, buf + i * SN.IFREQ_SIZE + 16, 16)))
+    return "{ifc_len=%s, ifc_buf=[%s]}" % (lens, ", ".join(items))
+
+
+# -- futex -----------------------------------------------------------------
+
+
+# -- sendfile, splice, copy_file_range ---------------------------------------
+
+def _sendfile_off(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    if addr == 0:
+        return "NULL"
+    v = c.unpack("<q", addr)
+    return hexa(addr) if v is None else "[%d]" % v[0]
+
+def _sendfile_entry(c: Ctx) -> str:
+    off = c.args[2]
+    if off:
+        v = c.unpack("<q", off)
+        c.saved["offset"] = v[0] if v else None
+    return "%s, %s, %s" % (c.fd(c.args[0]), c.fd(c.args[1]), _sendfile_off(c, 2))
+
+def _sendfile_exit(c: Ctx, entry: str) -> str:
+    off = c.args[2]
+    extra = ""
+    before = c.saved.get("offset")
+    if off and not c.failed and before is not None:
+        v = c.unpack("<q", off)
+        if v is not None and v[0] != before:
+            extra = " => [%d]" % v[0]
+    return "%s%s, %d" % (entry, extra, u64(c.args[3]))
+
+
+# -- paths, modes, times -----------------------------------------------------
+
+def _utimens_one(sec: int, nsec: int) -> str:
+    if nsec == (1 << 30) - 1:
+        return "UTIME_NOW"
+    if nsec == (1 << 30) - 2:
+        return "UTIME_OMIT"
+    out_ = S.timespec_vals(sec, nsec)
+    try:
+        lt = time.localtime(sec)
+    except (OverflowError, OSError, ValueError):
+        return out_
+    if 0 <= nsec < 1000000000:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", lt) + ".%09d" % nsec + time.strftime("%z", lt)
+        out_ += " /* %s */" % stamp
+    return out_
+
+def _utimens_times(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    if addr == 0:
+        return "NULL"
+    v = c.unpack("<qqqq", addr)
+    if v is None:
+        return hexa(addr)
+    return "[%s, %s]" % (_utimens_one(v[0], v[1]), _utimens_one(v[2], v[3]))
+
+def _openat2_how(c: Ctx, i: int) -> str:
+    resolve: X.Flags = (("RESOLVE_NO_XDEV", 1), ("RESOLVE_NO_MAGICLINKS", 2),
+                        ("RESOLVE_NO_SYMLINKS", 4), ("RESOLVE_BENEATH", 8),
+                        ("RESOLVE_IN_ROOT", 16), ("RESOLVE_CACHED", 32))
+    addr = c.args[i]
+    if addr == 0:
+        return "NULL"
+    v = c.unpack("<QQQ", addr)
+    if v is None:
+        return hexa(addr)
+    fl, mode, res = v
+    out = "{flags=%s" % X.open_flags(fl)
+    if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
+        out += ", mode=%s" % X.octal(mode)
+    out += ", resolve=%s}" % flags(res, resolve, "RESOLVE_???")
+    return out
+
+def _statx_flags(c: Ctx, i: int) -> str:
+    v = u32(c.args[i])
+    sync = v & 0x6000
+    rest = v & ~0x6000
+    out_ = X.AT_STATX_SYNC_TYPE[sync]
+    if rest:
+        out_ += "|" + flags(rest, X.AT_STATX_FLAGS, None)
+    return out_
+
+def _path_or_buf_out(c: Ctx, i: int) -> str:
+    """readlink's buffer: retval bytes, limited by strsize."""
+    return c.buf(c.args[i], c.retval or 0)
+
+def _getcwd_out(c: Ctx, i: int) -> str:
+    return c.path(c.args[i])
+
+def _mknod_mode(c: Ctx, i: int) -> str:
+    return X.file_mode(c.args[i] & 0xFFFF)   # umode_t: 16 bits
+
+def _mknod_dev(mode_index: int) -> Kind:
+    def fn(c: Ctx, i: int) -> Optional[str]:
+        if c.args[mode_index] & 0o170000 in (0o020000, 0o060000):
+            return S.makedev(u32(c.args[i]))   # (mknod's dev is an unsigned int)
+        return None
+
+    return Kind(fn)
+
+_FADVISE = {0: "POSIX_FADV_NORMAL", 1: "POSIX_FADV_RANDOM", 2: "POSIX_FADV_SEQUENTIAL",
+            3: "POSIX_FADV_WILLNEED", 4: "POSIX_FADV_DONTNEED", 5: "POSIX_FADV_NOREUSE"}
+
+_FALLOC: X.Flags = (("FALLOC_FL_KEEP_SIZE", 1), ("FALLOC_FL_PUNCH_HOLE", 2),
+                    ("FALLOC_FL_NO_HIDE_STALE", 4), ("FALLOC_FL_COLLAPSE_RANGE", 8),
+                    ("FALLOC_FL_ZERO_RANGE", 0x10), ("FALLOC_FL_INSERT_RANGE", 0x20),
+                    ("FALLOC_FL_UNSHARE_RANGE", 0x40))
+
+_PIDFD_OPEN: X.Flags = (("PIDFD_NONBLOCK", 0o4000),)
+
+
+# the names the syscall table gives these (see _specs)
+KINDS: dict[str, Kind] = {
+    "at_flags": F(X.AT_FLAGS, "AT_???"),
+    "fadvise_advice": E(_FADVISE, "POSIX_FADV_???"),
+    "fallocate_mode": F(_FALLOC, "FALLOC_FL_???"),
+    "getcwd_buf": out(_getcwd_out),
+    "mknod_mode": Kind(_mknod_mode),
+    "off_ptr": Kind(_sendfile_off),
+    "open_how": Kind(_openat2_how),
+    "pidfd_open_flags": F(_PIDFD_OPEN, "PIDFD_???"),
+    "readlink_buf": out(_path_or_buf_out),
+    "statx_flags": Kind(_statx_flags),
+    "utimens": Kind(_utimens_times),
+}
+FACTORIES = {"mknod_dev": _mknod_dev}
+DECODERS = {
+    "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit),
+    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit),
+    "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
+}

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Printers of the calls that wait: futex, poll, select, epoll, recvmmsg, and time
+(named in the syscall table: see ``KINDS``)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from . import _structs as S
+from . import _structs_net as SN
+from . import _xlat_proc as XP
+from ._ctx import Ctx
+from ._kinds import Kind, Spec, date_text, out
+from ._xlat import flags, hexa, ptr, s32, s64, u32
+
+
+# -- futex -----------------------------------------------------------------
+
+def futex_op(op: int) -> str:
+    op = u32(op)
+    cmd = op & 0x7F
+    name = XP.FUTEX_CMDS.get(cmd)
+    if name is None:
+        return "%s /* FUTEX_??? */" % hexa(op)
+    rest = op & ~0x7F
+    parts = []
+    if rest & XP.FUTEX_PRIVATE_FLAG:
+        if cmd == 2:
+            parts = [name, "FUTEX_PRIVATE_FLAG"]
+        else:
+            parts = [name + "_PRIVATE"]
+        rest &= ~XP.FUTEX_PRIVATE_FLAG
+    else:
+        parts = [name]
+    if rest & XP.FUTEX_CLOCK_REALTIME:
+        parts.append("FUTEX_CLOCK_REALTIME")
+        rest &= ~XP.FUTEX_CLOCK_REALTIME
+    if rest:
+        parts.append(hexa(rest))
+    return "|".join(parts)
+
+def _wake_op(v: int) -> str:
+    v = u32(v)
+    op = (v >> 28) & 0xF
+    oparg = (v >> 12) & 0xFFF
+    cmp = (v >> 24) & 0xF
+    cmparg = v & 0xFFF
+    opname = ""
+    if op & 8:
+        opname = "FUTEX_OP_OPARG_SHIFT|"
+        op &= 7
+    opname += XP.FUTEX_WAKE_OP_OPS.get(op, hexa(op))
+    return "%s<<28|%s<<12|%s<<24|%s" % (
+        opname, hexa(oparg), XP.FUTEX_WAKE_OP_CMPS.get(cmp, hexa(cmp)), hexa(cmparg))
+
+def _futex_entry(c: Ctx) -> str:
+    uaddr, op, val, timeout, uaddr2, val3 = c.args
+    cmd = u32(op) & 0x7F
+    head = "%s, %s" % (ptr(uaddr), futex_op(op))
+    v = "%d" % u32(val)
+    if cmd not in XP.FUTEX_CMDS:
+        return "%s, %s, %s, %s, %s" % (head, v, hexa(timeout), hexa(uaddr2), hexa(val3))
+    ts = S.timespec(c, timeout)
+    bitset = "FUTEX_BITSET_MATCH_ANY" if u32(val3) == 0xFFFFFFFF else hexa(u32(val3))
+    if cmd == 0:
+        return "%s, %s, %s" % (head, v, ts)
+    if cmd in (1, 2):
+        return "%s, %s" % (head, v)
+    if cmd == 3:
+        return "%s, %s, %d, %s" % (head, v, u32(timeout), ptr(uaddr2))
+    if cmd in (4, 12):
+        return "%s, %s, %d, %s, %d" % (head, v, u32(timeout), ptr(uaddr2), u32(val3))
+    if cmd == 5:
+        return "%s, %s, %d, %s, %s" % (head, v, u32(timeout), ptr(uaddr2), _wake_op(val3))
+    if cmd in (6, 13):
+        return "%s, %s" % (head, ts)
+    if cmd in (7, 8):
+        return head
+    if cmd == 9:
+        return "%s, %s, %s, %s" % (head, v, ts, bitset)
+    if cmd == 10:
+        return "%s, %s, %s" % (head, v, bitset)
+    if cmd == 11:
+        return "%s, %s, %s, %s" % (head, v, ts, ptr(uaddr2))
+    return head
+
+
+# -- execve ----------------------------------------------------------------
+
+# -- wait ------------------------------------------------------------------
+
+
+# -- poll, select ------------------------------------------------------------
+
+def _poll_ret(c: Ctx, left: Optional[str] = None) -> str:
+    r = c.retval or 0
+    if r == 0:
+        return "0 (Timeout)"
+    rev = S.pollfd_revents(c, c.args[0], u32(c.args[1]))
+    if rev is None:
+        return str(r)
+    if left is not None:
+        return "%d (%s, left %s)" % (r, rev, left)
+    return "%d (%s)" % (r, rev)
+
+def _ppoll_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    left = S.timespec(c, c.args[2]) if c.args[2] else None
+    if r == 0:
+        return "0 (Timeout)"
+    return _poll_ret(c, left)
+
+def _select_ret(c: Ctx, timespec: bool) -> str:
+    r = c.retval or 0
+    if r == 0:
+        return "0 (Timeout)"
+    nfds = s32(c.args[0])
+    parts = []
+    for idx, label in ((1, "in"), (2, "out"), (3, "except")):
+        addr = c.args[idx]
+        if not addr:
+            continue
+        s = S.fdset(c, addr, nfds)
+        if s is not None and s != "[]":
+            parts.append("%s %s" % (label, s))
+    if c.args[4]:
+        left = S.timespec(c, c.args[4]) if timespec else S.timeval(c, c.args[4])
+        parts.append("left %s" % left)
+    if not parts:
+        return str(r)
+    return "%d (%s)" % (r, ", ".join(parts))
+
+FDSET = Kind(lambda c, i: S.fdset_arg(c, c.args[i], s32(c.args[0])))
+
+def _pselect_sigmask(c: Ctx, i: int) -> str:
+    addr = c.args[i]
+    if addr == 0:
+        return "NULL"
+    v = c.unpack("<QQ", addr)
+    if v is None:
+        return hexa(addr)
+    return "{sigmask=%s, sigsetsize=%d}" % (S.sigset(c, v[0], v[1]), v[1])
+
+
+# -- misc ------------------------------------------------------------------
+
+POLLFDS = Kind(lambda c, i: S.pollfd_array(c, c.args[i], u32(c.args[1])))
+
+
+# -- epoll -------------------------------------------------------------------
+
+def _epoll_wait_events(c: Ctx, i: int) -> str:
+    return S.epoll_events(c, c.args[i], c.retval or 0)
+
+EPOLL_EVENTS_OUT = out(_epoll_wait_events)
+
+# EPOLL_CTL_DEL ignores the event: strace shows its address only
+EPOLL_CTL_EVENT = Kind(lambda c, i: ptr(c.args[i]) if s32(c.args[1]) == 2 else S.epoll_event(c, c.args[i]))
+
+
+# -- recvmmsg, sendmmsg ------------------------------------------------------
+
+MMSG_OUT = out(lambda c, i: SN.mmsghdr_array(c, c.args[i], s32(c.retval or 0)))
+
+def _save_timeout(c: Ctx, i: int) -> None:
+    c.saved["timeout"] = S.timespec(c, c.args[i])
+    return None
+
+# printed after the messages, but with its value at entry (the kernel updates it)
+RECVMMSG_TIMEOUT = Kind(lambda c, i: c.saved.get("timeout") or S.timespec(c, c.args[i]), True, _save_timeout)
+
+def _recvmmsg_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if c.args[4]:
+        return "%d (left %s)" % (r, S.timespec(c, c.args[4]))
+    return str(r)
+
+
+# -- time ----------------------------------------------------------------------
+
+def _time_out(c: Ctx, i: int) -> str:
+    """time()'s [N /* date */] (the value it stored is the one it returns)."""
+    if not c.args[i]:
+        return ptr(c.args[i])
+    t = s64(c.retval or 0)
+    stamp = date_text(t)
+    return "[%d]" % t if stamp is None else "[%d /* %s */]" % (t, stamp)
+
+def _timer_flags(c: Ctx, i: int) -> str:
+    return flags(u32(c.args[i]), XP.TIMER_FLAGS, "TIMER_???")
+
+
+# the names the syscall table gives these (see _specs)
+KINDS: dict[str, Kind] = {
+    "epoll_ctl_event": EPOLL_CTL_EVENT,
+    "epoll_events_out": EPOLL_EVENTS_OUT,
+    "fdset": FDSET,
+    "mmsg_out": MMSG_OUT,
+    "nanosleep_flags": Kind(_timer_flags),
+    "pollfds": POLLFDS,
+    "pselect_sigmask": Kind(_pselect_sigmask),
+    "recvmmsg_timeout": RECVMMSG_TIMEOUT,
+    "time_out": out(_time_out),
+}
+RETURNS = {"poll": _poll_ret, "ppoll": _ppoll_ret, "recvmmsg": _recvmmsg_ret,
+           "select": lambda c: _select_ret(c, False),
+           "pselect6": lambda c: _select_ret(c, True)}
+DECODERS = {"futex": Spec(entry=_futex_entry)}
