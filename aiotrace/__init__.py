@@ -5,6 +5,7 @@ See README.md and docs/ for the tutorial and the concepts.
 
 from __future__ import annotations
 
+from ._api import trace as trace
 from ._core._events import Clone as Clone
 from ._core._events import Continued as Continued
 from ._core._events import Death as Death
@@ -12,25 +13,27 @@ from ._core._events import Exec as Exec
 from ._core._events import Exit as Exit
 from ._core._events import GroupStop as GroupStop
 from ._core._events import Interrupt as Interrupt
-from ._core._events import SingleStep as SingleStep
-from ._core._events import NotIntercepted as NotIntercepted
 from ._core._events import Signal as Signal
+from ._core._events import SingleStep as SingleStep
 from ._core._events import SyscallEntry as SyscallEntry
 from ._core._events import SyscallExit as SyscallExit
 from ._core._events import TraceEvent as TraceEvent
 from ._core._verdict import Decision as Decision
 from ._exceptions import AiotraceError as AiotraceError
 from ._exceptions import AttachDenied as AttachDenied
+from ._exceptions import NotDetachable as NotDetachable
+from ._exceptions import NotIntercepted as NotIntercepted
 from ._exceptions import SpawnFailed as SpawnFailed
+from ._exceptions import StreamClosedByLoop as StreamClosedByLoop
 from ._exceptions import TraceeGone as TraceeGone
 from ._exceptions import TracerClosed as TracerClosed
+from ._exceptions import VerdictAlreadyGiven as VerdictAlreadyGiven
 from ._reactor import EventStream as EventStream
 from ._reactor import Process as Process
 from ._reactor import Tracer as Tracer
 from ._reactor import TracerStatistics as TracerStatistics
 from ._reactor import open_tracer as open_tracer
 from ._reactor import start_tracer as start_tracer
-from ._api import trace as trace
 
 __version__ = "0.1.0"
 

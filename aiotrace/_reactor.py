@@ -33,7 +33,10 @@ from ._core._spawn import AttachError, SpawnError
 from ._core._tracer import BASE_OPTIONS, FOLLOW_OPTIONS, Core
 from ._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verdict
 from . import _check
-from ._exceptions import AttachDenied, SpawnFailed, TraceeGone, TracerClosed
+from ._exceptions import (
+    AttachDenied, NotDetachable, SpawnFailed, StreamClosedByLoop, TraceeGone, TracerClosed,
+    VerdictAlreadyGiven,
+)
 
 FileArg = Union[int, IO[Any], None]
 
@@ -827,7 +830,7 @@ class Process:
     async def detach(self) -> None:
         """Stop tracing this process (and its followed children); they keep running."""
         if self._fam.seccomp is not None and not self._fam.ended:
-            raise RuntimeError(
+            raise NotDetachable(
                 f"process {self.pid} runs under aiotrace's seccomp prefilter (spawned with "
                 "syscalls=): detached, its filtered syscalls would fail with ENOSYS. Kill "
                 "it, or spawn it without syscalls= to be able to detach."
@@ -986,8 +989,8 @@ class EventStream:
     Without ``async with``, the ``async for`` loop owns the stream: leaving it, however
     (its end, ``break``, ``return``, an exception, a cancellation), closes the stream as
     ``aclose()`` would, at the event loop's next pass; iterating it again then raises
-    RuntimeError. A stream that nobody holds any more is closed the same way (with a
-    ResourceWarning if it was still open). See docs/engines.md, "Streams nobody closes".
+    :class:`StreamClosedByLoop`. A stream that nobody holds any more is closed the same
+    way (with a ResourceWarning if it was still open). See docs/engines.md, "Streams nobody closes".
     """
 
     def __init__(self, tracer: Tracer, sub: Subscription) -> None:
@@ -1119,7 +1122,7 @@ class EventStream:
         if self._entered:
             return self
         if self._loop_closed:
-            raise RuntimeError(
+            raise StreamClosedByLoop(
                 "this stream was closed when the `async for` loop that iterated it without "
                 "`async with` ended: to iterate a stream in several loops, or to give a "
                 "verdict after the loop, use `async with stream:`")
@@ -1344,7 +1347,7 @@ class _Ctl:
         if self.gone:
             return
         if self.done:
-            raise RuntimeError(
+            raise VerdictAlreadyGiven(
                 "a verdict was already given for this event, or its hold was released (its "
                 "stream went on to its next event, or was closed)")
         self.done = True
@@ -1403,7 +1406,8 @@ class _Ctl:
 
     def hold(self, ev: TraceEvent) -> HoldHandle:
         if self.done:
-            raise RuntimeError("hold() must come before the verdict")
+            raise VerdictAlreadyGiven("hold() must come before the verdict: a verdict was "
+                                      "already given for this event")
         extra = Hold(self._hold.thread, None)
         self._c_ok = False   # the verdict goes after this hold, through the tracer thread
         core = self.core

@@ -346,8 +346,10 @@ async def test_verdict_on_observed_event_or_wrong_type_is_an_error(target, tmp_p
                 with pytest.raises(ValueError, match="positive errno"):
                     call.fail(-13)
                 call.resume()
-                with pytest.raises(RuntimeError, match="already given"):
+                with pytest.raises(aiotrace.VerdictAlreadyGiven, match="already given"):
                     call.resume()
+                with pytest.raises(aiotrace.VerdictAlreadyGiven, match="before the verdict"):
+                    call.hold()
 
     out, rc = await run_with_engine([target("print_getppid")], wrong, tmp_path)
     assert rc == 0

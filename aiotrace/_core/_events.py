@@ -16,10 +16,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .._exceptions import NotIntercepted
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
-from ._verdict import Decision
 from ._syscalls import syscall_name as _syscall_name
-
+from ._verdict import Decision
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
 # signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;
@@ -40,10 +40,6 @@ def signal_name(signo: int) -> str:
     """``SIGCHLD``, ``SIGRTMIN`` (32), ``SIGRT_2`` (34)...: strace's name of a kernel
     signal number; ``SIG<n>`` outside 1..64."""
     return SIGNAL_NAMES.get(signo) or f"SIG{signo}"
-
-
-class NotIntercepted(RuntimeError):
-    """A verdict was given on an event that was only observed."""
 
 
 def _no_ctl(ev: TraceEvent) -> Any:
