@@ -1,0 +1,266 @@
+"""A traced process: what ``Tracer.spawn()`` and ``Tracer.attach()`` return."""
+
+from __future__ import annotations
+
+import os
+import signal as _signal
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+
+from .. import _check
+from .._exceptions import NotDetachable, TraceeGone
+from ._core_api import END, Family, Subscription, SyscallEntry, SyscallExit, TraceEvent, _ffi
+from ._hub import Hub, Waiter
+from ._options import late_sets, prefetch_sets
+from ._stream import EventStream
+
+_checkpoint = anyio.lowlevel.checkpoint
+
+
+class Process:
+    """A traced process (spawned or attached) and the children it is followed into.
+
+    Made by :meth:`Tracer.spawn` and :meth:`Tracer.attach`.
+    """
+
+    def __init__(self, hub: Hub, fam: Family, pid: int) -> None:
+        self._hub = hub
+        self._fam = fam
+        self.pid = pid
+        self.returncode: int | None = None
+        self._dead = anyio.Event()
+        self._gone = anyio.Event()
+        # its open streams (weak: a stream nobody holds is closed), told of the end if the
+        # tracer thread finishes first
+        self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
+
+    def __repr__(self) -> str:
+        state = "running" if self.returncode is None else f"returncode={self.returncode}"
+        return f"<aiotrace.Process pid={self.pid} {state}>"
+
+    # callbacks from the tracer thread, run on the loop
+    def _died(self, rc: int) -> None:
+        self.returncode = rc
+        self._dead.set()
+
+    def _ended(self) -> None:
+        self._gone.set()
+        root = self._fam.root
+        if root is not None and root.status is None and not root.spawned:
+            # detached: no status will come, unless the root is our own child
+            self._dead.set()
+
+    def _tracer_finished(self) -> None:
+        # the tracer thread is gone (closed, or crashed): nothing more will come
+        for stream in list(self._streams):
+            sub = stream._sub
+            sub.buffer.append(END)
+            sub.wake()
+        self._dead.set()
+        self._gone.set()
+
+    @property
+    def threads(self) -> list[int]:
+        """Thread ids of this process that are traced now."""
+        root = self._fam.root
+        return sorted(root.threads) if root is not None else []
+
+    @property
+    def pids(self) -> list[int]:
+        """Every traced process of this family (this one and followed children)."""
+        return sorted(p for p, pr in list(self._fam.procs.items()) if pr.status is None)
+
+    def events(
+        self,
+        *types: type[TraceEvent],
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: str = "block",
+        capture: Callable[[TraceEvent, Any], Any] | None = None,
+        capture_after_resume: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
+        capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
+        prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
+        | None = None,
+    ) -> EventStream:
+        """Subscribe now to events of this process (and its followed children).
+
+        *types* are event classes (all when none are given); *syscalls* names or numbers
+        filter syscall events: a name is its call in every system call ABI that has it
+        (``"open"`` also matches the i386 ``open`` of a 32-bit program or of ``int $0x80``,
+        and x32's), ``"open@64"``, ``"open@32"``, ``"open@x32"`` one ABI's, and an int an
+        x86-64 number below the table's size (0 to 469, as strace's ``-e trace=``; see
+        docs/engines.md); an empty set: no syscall event; *tids* filters threads. The
+        buffer holds *buffer* events;
+        when it is full the traced thread waits for the consumer (``overflow="block"``,
+        lossless: a stream kept but never read stops the program) or the event is
+        counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
+        closed.
+        With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+
+        ``capture(event, memory)``, for observers, runs on the tracer thread while the
+        thread is still stopped; what it returns is the event's ``captured`` field (an
+        exception it raises is stored there instead). Use it to read strings or structs
+        that the tracee may change once it runs on (``memory.read(addr, n)``,
+        ``memory.read_string(addr, limit)``); keep it short: the tracee waits for it.
+        ``Death`` events go through it too, after the thread is reaped: *memory* is then
+        None (nothing is left to read, and no ptrace request may be made for that tid).
+
+        ``capture_after_resume={SyscallEntry: syscalls, SyscallExit: syscalls}`` lets
+        *capture* run after the thread was resumed, for those stops only, so that the
+        tracee does not wait for it: for captures that read nothing the thread can change
+        before its next stop. At a syscall's entry, when this stream also takes the
+        call's exit, that is any argument the kernel only reads (the thread is in the
+        call until its exit stop); at an exit, nothing read from memory at all. The
+        capture then runs before the thread leaves its next stop (the thread waits there
+        for it if need be), on the tracer thread or on the event loop's.
+
+        ``capture_reads_nothing={SyscallEntry: syscalls, SyscallExit: syscalls}``: the
+        stops where *capture* reads nothing of the tracee at all (it formats the
+        arguments, say): it may run at any time after the stop, and the thread never
+        waits for it.
+
+        ``prefetch={SyscallExit: {"newfstatat": [(2, 72)], "read": [(1, "retval", 32)]}}``
+        names, per syscall stop, all the memory *capture* reads there: at most two copies,
+        each of them ``(arg, n)`` (n bytes at the address in argument *arg*),
+        ``(arg, "retval", n)`` (as many bytes as the call returned, at an exit),
+        ``(arg, "string", n)`` (a NUL-terminated string) or ``(arg, "arg", j, n)`` (as
+        many bytes as argument *j* says); n is the most bytes a copy takes (65 536 at
+        most; without it, 65 536, or 4 097 for a string). The tracer thread copies them at
+        the stop (at an exit, only when the call succeeded), the thread goes on at once,
+        and *capture* runs later with a *memory* whose reads of those ranges return the
+        copies (others read the thread's memory as it is then). Where the copies cannot
+        be made (the Python loop, or no room left for them), *capture* runs at the stop
+        instead.
+        """
+        if overflow not in ("block", "drop"):
+            raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
+        buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
+                                "the number of events the stream may hold, from 1 to 2**31-1")
+        intercept = _check.flag(intercept, "intercept")
+        for t in types:
+            if not (isinstance(t, type) and issubclass(t, TraceEvent)):
+                raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+        nrs = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
+        tid_set = None if tids is None else _check.tid_set(tids, "tids")
+        if capture is not None and not callable(capture):
+            raise TypeError(f"capture takes a function fn(event, memory), not "
+                            f"{_check.show(capture)}")
+        fam = self._fam
+        sub = Subscription(
+            frozenset(types) if types else None,
+            nrs,
+            tid_set,
+            intercept,
+            buffer,
+            overflow == "drop",
+        )
+        sub.family = fam
+        if capture is not None:
+            if intercept:
+                raise ValueError("capture= is for observers: an intercepting engine reads "
+                                 "memory itself while it holds the thread")
+            sub.capture = capture
+        if capture_after_resume is not None:
+            sub.late = late_sets(capture, capture_after_resume, "capture_after_resume")
+        if prefetch is not None:
+            if capture is None:
+                raise ValueError("prefetch= goes with a capture= function")
+            sub.prefetch = prefetch_sets(prefetch)
+        if capture_reads_nothing is not None:
+            sub.free = late_sets(capture, capture_reads_nothing, "capture_reads_nothing")
+            sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
+                        for cls in (SyscallEntry, SyscallExit)}
+        stream = EventStream(self._hub, sub)
+        if fam.ended or self._hub.finished_flag:
+            sub.buffer.append(END)   # (nothing more will come)
+            return stream
+        self._streams.add(stream)
+        core = self._hub.core
+        # (the tracer thread takes it on before any command posted later: before resume()
+        # for a held process, so nothing is missed; a running one may make a stop or two
+        # meanwhile)
+        core.subscribe(sub)
+        return stream
+
+    def resume(self) -> None:
+        """Release the spawn/attach hold: the process starts (or goes on) running."""
+        core = self._hub.core
+        fam = self._fam
+        core.post(lambda: core.resume_family(fam))
+
+    async def wait(self) -> int | None:
+        """Wait for the process to end; its returncode (``-N`` if killed by signal N).
+
+        For an attached process that was detached, returns None once detached: its exit
+        status goes to its own parent. Raises :class:`TracerClosed` if the tracer thread
+        stopped on an internal error before the process ended."""
+        await self._dead.wait()
+        if self.returncode is None and not self._fam.ended and self._hub.core.crash:
+            raise self._hub.end_error()   # (no status will ever come)
+        return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL every traced process of this family."""
+        self.send_signal(_signal.SIGKILL)
+
+    def send_signal(self, sig: int) -> None:
+        """Send *sig* to this process (not its children); 0 only checks that it exists."""
+        sig = _check.signal_number(sig, "send_signal()", lo=0)
+        if self.returncode is None and not self._fam.ended:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+        if sig == _signal.SIGKILL:
+            core = self._hub.core
+            fam = self._fam
+            core.post(lambda: core.kill_family(fam))
+
+    def interrupt(self, tids: Iterable[int] | None = None) -> None:
+        """Bring running threads (all, or *tids*) to a stop reported as an ``Interrupt``
+        event (PTRACE_INTERRUPT), where an intercepting engine can act on them. A thread
+        in a group-stop reports an ``Interrupt`` too, and stays in its group-stop."""
+        core = self._hub.core
+        fam = self._fam
+        wanted = None if tids is None else list(_check.tid_set(tids, "interrupt()"))
+        core.post(lambda: core.interrupt(fam, wanted, report=True))
+
+    def inject_signal(self, tid: int, signo: int) -> None:
+        """Send *signo* to thread *tid* of this process or of a followed child (tgkill)."""
+        tid = _check.tid(tid, "inject_signal() thread")
+        signo = _check.signal_number(signo, "inject_signal()")
+        tgid = next((pid for pid, pr in list(self._fam.procs.items()) if tid in pr.threads),
+                    self.pid)
+        try:
+            _ffi.tgkill(tgid, tid, signo)
+        except ProcessLookupError:
+            raise TraceeGone(tid) from None
+
+    async def detach(self) -> None:
+        """Stop tracing this process (and its followed children); they keep running."""
+        if self._fam.seccomp is not None and not self._fam.ended:
+            raise NotDetachable(
+                f"process {self.pid} runs under aiotrace's seccomp prefilter (spawned with "
+                "syscalls=): detached, its filtered syscalls would fail with ENOSYS. Kill "
+                "it, or spawn it without syscalls= to be able to detach."
+            )
+        if self._fam.ended:
+            await _checkpoint()
+            return
+        hub = self._hub
+        if hub.closed:
+            await _checkpoint()
+            if hub.core.crash is not None:
+                raise hub.end_error()
+            return   # (closed: it was detached or killed then)
+        waiter = Waiter()
+        core = hub.core
+        fam = self._fam
+        core.post(lambda: core.detach(fam, waiter.set))
+        await hub.wait_reply(waiter)
