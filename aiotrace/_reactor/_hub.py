@@ -1,10 +1,11 @@
 """The loop half of the hand-off between the tracer thread and the event loop.
 
-The tracer thread (``Core``) queues callables in ``core.handoff.outbox`` and calls ``notify()``
-once per batch; ``notify`` writes one byte on a pipe. On the loop thread, a reader
-callback (asyncio) or a system task waiting with ``wait_readable`` (trio) runs the
-callables (``Hub.run_outbox``): they wake the streams, ``wait()`` and commands that
-wait. A verdict's yield looks at what came meanwhile without a byte (``Hub.looked``).
+The tracer thread (``Core``) queues callables in ``core.handoff.outbox`` and calls
+``notify()`` once per batch; ``notify`` writes one byte on a pipe. On the loop thread,
+the backend's pump (a reader callback on asyncio, a system task waiting with
+``wait_readable`` on trio) runs the callables (``Hub.run_outbox``): they wake the
+streams, ``wait()`` and commands that wait. A verdict's yield looks at what came
+meanwhile without a byte (``Hub.looked``).
 One ``Hub`` per tracer; it also knows whether the tracer thread has finished, and what
 a caller waiting for it gets then (``end_error``).
 """
@@ -14,18 +15,16 @@ from __future__ import annotations
 import functools
 import os
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import anyio
 import anyio.lowlevel
-import sniffio
 
 from .._exceptions import TracerClosed
+from ._backends import Backend
 from ._core_api import Core, _ffi
 from ._verdicts import Ctl
-
-_checkpoint = anyio.lowlevel.checkpoint
 
 
 class Waiter:
@@ -50,64 +49,6 @@ class Waiter:
         return self.value
 
 
-class Park:
-    """Where a stream's consumer task waits for the pump's next batch: the event loop's own
-    primitive (an asyncio future, trio's task rescheduling), as anyio.Event costs a few
-    microseconds more per intercepted stop in its wrapping layers. Made, waited for and
-    woken on the loop thread only."""
-
-    __slots__ = ("fut", "task", "woken")
-
-    def __init__(self, loop: Any) -> None:
-        self.woken = False
-        if loop is not None:                       # asyncio
-            self.fut = loop.create_future()
-            self.task = None
-        else:                                      # trio
-            self.fut = None
-            self.task = trio_module().lowlevel.current_task()
-
-    def wake(self) -> None:
-        if self.woken:
-            return
-        self.woken = True
-        fut = self.fut
-        if fut is not None:
-            if not fut.done():
-                fut.set_result(None)
-        elif self.task is not None:
-            task, self.task = self.task, None
-            trio_module().lowlevel.reschedule(task)
-
-    async def wait(self) -> None:
-        if self.fut is not None:
-            await self.fut
-            return
-        if self.woken:
-            await _checkpoint()
-            return
-        trio = trio_module()
-
-        def abort(_: Any) -> Any:
-            self.task = None
-            self.woken = True
-            return trio.lowlevel.Abort.SUCCEEDED
-
-        await trio.lowlevel.wait_task_rescheduled(abort)
-
-
-def trio_module() -> Any:
-    global _trio_module
-    if _trio_module is None:
-        import trio
-
-        _trio_module = trio
-    return _trio_module
-
-
-_trio_module: Any = None
-
-
 class Piped(Protocol):
     """A stream with a pipe of its own (see EventStream._open_pipe)."""
 
@@ -121,7 +62,8 @@ def _nothing() -> None:
 class Hub:
     """The loop side of one tracer's hand-off: its pipe, the pump, the tracer thread's end."""
 
-    def __init__(self, kill_on_close: bool) -> None:
+    def __init__(self, backend: Backend, kill_on_close: bool) -> None:
+        self.backend = backend
         self.kill_on_close = kill_on_close
         self.rfd, self.wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.notified = False
@@ -135,17 +77,13 @@ class Hub:
         self.finished = anyio.Event()
         self.finished_flag = False   # (the same, for the pump's loops)
         self.started = anyio.Event()
-        self.aio_loop: Any = None   # the asyncio loop, None on trio (see Park)
-        # the loop's own checkpoint, without anyio's dispatch to its backend (0.9 us of
-        # 3.4 on asyncio): asyncio.sleep(0), or trio's checkpoint (see EventStream.__anext__)
-        self.checkpoint: Callable[[], Awaitable[None]] = _checkpoint
+        self.checkpoint = backend.checkpoint   # (see Backend.checkpoint)
         # replies awaited from the tracer thread (spawn, attach, detach): if the thread ends
         # first, they get an error instead (see wait_reply)
         self.waiters: set[Waiter] = set()
-        # streams with a pipe of their own (trio); weak: a stream nobody holds is closed by
-        # its finalizer (see EventStream.__del__)
+        # streams with a pipe of their own (Backend.stream_pipes); weak: a stream nobody
+        # holds is closed by its finalizer (see EventStream.__del__)
         self.piped: weakref.WeakSet[Piped] = weakref.WeakSet()
-        self.trio_token: Any = None   # (trio: to run a finalizer's work, see soon)
         # the pump was cancelled (its event loop ends) and closed the tracer itself: nobody
         # will call aclose() on this loop again, so the pump closes the pipe (see pump)
         self.abandoned = False
@@ -178,8 +116,7 @@ class Hub:
         while outbox:
             outbox.popleft()()
         if core.finished and not outbox and not self.finished_flag:
-            if self.aio_loop is not None:
-                self.aio_loop.remove_reader(self.rfd)   # before anyone closes it
+            self.backend.forget_fd(self.rfd)   # (before anyone closes it)
             self.closed = True
             self.on_finished()
             for stream in list(self.piped):
@@ -197,10 +134,7 @@ class Hub:
         any allocation, in the middle of a verdict or of a batch. Nothing if the event
         loop is gone (then the pump closed the tracer)."""
         try:
-            if self.aio_loop is not None:
-                self.aio_loop.call_soon_threadsafe(fn)
-            elif self.trio_token is not None:
-                self.trio_token.run_sync_soon(fn)
+            self.backend.soon(fn)
         except RuntimeError:   # (a closed asyncio loop; trio.RunFinishedError)
             pass
 
@@ -217,15 +151,8 @@ class Hub:
         """Start the pump and the tracer thread; raise what stopped the thread from
         starting (then everything is closed again)."""
         core = self.core
-        if sniffio.current_async_library() == "asyncio":
-            import asyncio
-
-            self.aio_loop = asyncio.get_running_loop()
-            self.checkpoint = functools.partial(asyncio.sleep, 0)
-        else:
-            self.checkpoint = trio_module().lowlevel.checkpoint
-            self.trio_token = trio_module().lowlevel.current_trio_token()
-        _spawn_system_task(self.pump)
+        self.backend.spawn_system_task(functools.partial(self.backend.pump, self),
+                                       "aiotrace-pump")
         # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
         # what is queued now.
         core.reply(self.started.set)
@@ -242,43 +169,7 @@ class Hub:
             self.close_pipe()
             raise err
 
-    async def pump(self) -> None:
-        """The loop side of the hand-off, for the tracer's whole life (a system task)."""
-        loop = self.aio_loop
-        if loop is None:
-            await self._pump_task()
-            return
-        # asyncio: a reader callback runs each batch at once, without a task step or the
-        # add/remove of a reader per wake-up that wait_readable costs; this task only
-        # waits for the end.
-        loop.add_reader(self.rfd, self.run_outbox)
-        try:
-            await self._until_finished(self.finished.wait)
-        finally:
-            loop.remove_reader(self.rfd)
-            if self.abandoned:
-                self.close_pipe()
-
-    async def _pump_task(self) -> None:
-        # trio (the other backend anyio has): its own wait, without anyio's dispatch
-        wait_readable = trio_module().lowlevel.wait_readable
-        rfd, run = self.rfd, self.run_outbox
-
-        async def batches() -> None:   # (one coroutine for all of them: see _until_finished)
-            while not self.finished_flag:
-                try:
-                    await wait_readable(rfd)
-                except trio_module().ClosedResourceError:
-                    return   # (the end was seen elsewhere, and the pipe closed: close_pipe)
-                run()
-
-        try:
-            await self._until_finished(batches)
-        finally:
-            if self.abandoned:
-                self.close_pipe()
-
-    async def _until_finished(self, step: Callable[[], Any]) -> None:
+    async def until_finished(self, step: Callable[[], Any]) -> None:
         """Run *step* (again) until the tracer thread has finished. If this task is cancelled
         (the event loop is shutting down: asyncio.run cancels every task, e.g. after an
         exception escaped a signal handler), close the tracer so that nothing is left
@@ -347,34 +238,12 @@ class Hub:
         core = self.core
         if core.thread is not None:
             core.thread.join()
-        if self.aio_loop is None:
-            # trio: the end may have been seen outside the pump (in a verdict, or in an
-            # __anext__ that converted), with the pump still in wait_readable on the pipe;
-            # trio must drop that registration before the descriptor is closed and given
-            # to another pipe (another tracer's pump would get BusyResourceError)
-            try:
-                trio_module().lowlevel.notify_closing(self.rfd)
-            except RuntimeError:
-                pass   # (not in trio's run: nothing registered)
+        # (the end may have been seen outside the pump, in a verdict or in an __anext__
+        # that converted, with the pump still waiting on the pipe: the loop must drop
+        # that registration before the descriptor is closed and given to another pipe,
+        # or another tracer's pump would get trio's BusyResourceError)
+        self.backend.forget_fd(self.rfd)
         core.close_fds()
         os.close(self.rfd)
         os.close(self.wfd)
         self.rfd = self.wfd = -1
-
-
-def _spawn_system_task(fn: Callable[[], Any]) -> None:
-    """Run the hand-off task for the tracer's whole life, outside any caller's task group
-    or cancel scope (the one place that knows which event loop runs)."""
-    if sniffio.current_async_library() == "trio":
-        import trio
-
-        trio.lowlevel.spawn_system_task(fn, name="aiotrace-pump")
-    else:
-        import asyncio
-
-        task = asyncio.get_running_loop().create_task(fn(), name="aiotrace-pump")
-        _PUMPS.add(task)           # keep a reference: asyncio only keeps weak ones
-        task.add_done_callback(_PUMPS.discard)
-
-
-_PUMPS: set[Any] = set()

@@ -22,7 +22,7 @@ import anyio.lowlevel
 
 from .._exceptions import StreamClosedByLoop
 from ._core_api import END, Subscription
-from ._hub import Hub, Park, trio_module
+from ._hub import Hub
 from ._verdicts import Ctl
 
 if TYPE_CHECKING:
@@ -54,18 +54,22 @@ class EventStream:
     def __init__(self, hub: Hub, sub: Subscription) -> None:
         self._hub = hub
         self._sub = sub
-        self._waiter: Park | None = None
+        # what the consumer awaits until the pump wakes it (see Backend.park), when parked
+        self._waiter: Awaitable[None] | None = None
+        backend = hub.backend
+        self._park = backend.park
+        self._unpark = backend.unpark
         self._current: Ctl | None = None
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._entered = False      # in `async with`: that block, not a loop, owns it
         self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
-        # trio: the consumer parks in wait_readable on a pipe of this stream's own, which
-        # the tracer thread writes to (see _park_on_pipe); None before the first park
+        # (Backend.stream_pipes) the consumer waits in wait_readable on a pipe of this
+        # stream's own, which the tracer thread writes to; None before the first park
         self._pipe: tuple[int, int] | None = None
-        # never (again): asyncio, no descriptor to spare, or the pipe was closed
-        self._no_pipe = hub.aio_loop is not None
+        # never (again): not on this loop, no descriptor to spare, or the pipe was closed
+        self._no_pipe = not backend.stream_pipes
         # (weakly: the subscription lives in its family's list as long as the stream is
         # open, and must not keep a stream nobody holds alive: see __del__)
         me = weakref.ref(self)
@@ -113,16 +117,14 @@ class EventStream:
         w = self._waiter
         if w is not None:
             self._waiter = None
-            w.wake()
+            self._unpark(w)
         # (a consumer on the stream's own pipe is woken when the pipe is closed: see
         # _close_pipe, which follows each call of this outside the pump)
 
     def _open_pipe(self) -> None:
-        """trio, before the first park: the tracer thread will wake this stream's consumer
-        by a byte on a pipe of its own, which trio's I/O manager turns into that task's
-        wake-up directly, instead of a byte on the tracer's pipe that the pump task reads
-        before it reschedules the consumer: one task step and one pass of trio's run loop
-        less per wake-up (an intercepting engine's round trip: 6 us less, one CPU)."""
+        """Before the first park, where the loop wants it (Backend.stream_pipes): the
+        tracer thread will wake this stream's consumer by a byte on a pipe of its own,
+        which the loop's I/O manager turns into that task's wake-up directly."""
         try:
             r, w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:
@@ -131,18 +133,6 @@ class EventStream:
         self._pipe = (r, w)
         self._hub.piped.add(self)
         self._sub.wfd = w   # (before the flag is cleared: a push after that writes here)
-
-    async def _park_on_pipe(self, pipe: tuple[int, int]) -> None:
-        trio = trio_module()
-        try:
-            await trio.lowlevel.wait_readable(pipe[0])
-        except trio.ClosedResourceError:
-            return   # closed under us (see _close_pipe): the caller looks again
-        if self._pipe is pipe:
-            try:
-                os.read(pipe[0], 4096)
-            except BlockingIOError:
-                pass
 
     def _close_pipe(self) -> None:
         """Loop thread, once the tracer thread writes no more to this stream's pipe: after
@@ -153,9 +143,9 @@ class EventStream:
             return
         self._hub.piped.discard(self)
         self._sub.wfd = -1
-        # (always: it also drops trio's registration of the descriptor; a consumer waiting
-        # there gets ClosedResourceError)
-        trio_module().lowlevel.notify_closing(pipe[0])
+        # (always: it also drops the loop's registration of the descriptor; a consumer
+        # waiting there is woken, and looks again)
+        self._hub.backend.forget_fd(pipe[0])
         os.close(pipe[0])
         os.close(pipe[1])
 
@@ -236,12 +226,16 @@ class EventStream:
             waited = True
             pipe = self._pipe
             if pipe is not None:
-                await self._park_on_pipe(pipe)
+                # (False: the pipe was closed under us, see _close_pipe: look again)
+                if await hub.backend.wait_readable(pipe[0]) and self._pipe is pipe:
+                    try:
+                        os.read(pipe[0], 4096)
+                    except BlockingIOError:
+                        pass
                 continue
-            self._waiter = w = Park(hub.aio_loop)
+            self._waiter = w = self._park()
             try:
-                fut = w.fut   # (asyncio: awaited here, without wait()'s frame)
-                await (fut if fut is not None else w.wait())
+                await w
             finally:
                 if self._waiter is w:
                     self._waiter = None

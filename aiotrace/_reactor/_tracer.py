@@ -14,6 +14,7 @@ import anyio
 
 from .. import _check
 from .._exceptions import AttachDenied, SpawnFailed, TraceeGone
+from ._backends import current_backend
 from ._core_api import BASE_OPTIONS, FOLLOW_OPTIONS, AttachError, Family, SpawnError
 from ._hub import Hub, Waiter
 from ._options import cpu_set, stdio_fd
@@ -252,7 +253,7 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
     ``async with`` cannot span cells) and for objects that own a tracer. Prefer
     :func:`open_tracer` elsewhere.
     """
-    hub = Hub(_check.flag(kill_on_close, "kill_on_close"))
+    hub = Hub(current_backend(), _check.flag(kill_on_close, "kill_on_close"))
     try:
         await hub.start()
     except AttachError as err:
