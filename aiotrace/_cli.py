@@ -42,6 +42,7 @@ from ._cli_output import Decoder, JsonPrinter, SeparatePrinter, TextPrinter, emi
 from ._core._syscalls import ALL_KEYS, key_selectors
 from ._decode import format_entry
 from ._decode._quote import quote
+from .lowlevel import Capture
 
 PROG = "aiotrace"
 
@@ -709,8 +710,8 @@ class _Session:
         if self.decoder is None:
             return None
         return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
-                           capture=self.decoder.capture, buffer=4096,
-                           **self.decoder.after_resume())
+                           capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
+                           buffer=4096)
 
     async def drain(self, stream: Any) -> None:
         """Lay out each event as it comes, in order; write the text out in batches."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 import aiotrace
+from aiotrace import Exit, Signal, SyscallEntry, SyscallExit
+from aiotrace.lowlevel import Capture
 
 MISUSES = ["NotIntercepted", "VerdictAlreadyGiven", "NotDetachable", "StreamClosedByLoop"]
 
@@ -18,3 +20,37 @@ def test_every_misuse_error_is_an_aiotrace_error_and_still_a_runtime_error(name)
     assert issubclass(cls, aiotrace.AiotraceError)
     assert issubclass(cls, RuntimeError)   # (what aiotrace raised before: except still works)
     assert cls.__module__ == "aiotrace"
+
+
+def test_a_capture_is_checked_when_made():
+    with pytest.raises(TypeError, match="capture takes a function"):
+        Capture(None, after_resume={SyscallEntry: {"read"}})   # type: ignore[arg-type]
+    for what in ("after_resume", "reads_nothing"):
+        with pytest.raises(TypeError, match=f"{what}= takes a mapping"):
+            Capture(print, **{what: {"read"}})
+        with pytest.raises(ValueError, match=f"{what}= takes SyscallEntry and SyscallExit"):
+            Capture(print, **{what: {Signal: {"read"}}})
+        with pytest.raises(ValueError, match="unknown system call"):
+            Capture(print, **{what: {SyscallEntry: {"reed"}}})
+    for spec, message in [
+        ({SyscallExit: {"read": [(6, 8)]}}, "is not a copy"),
+        ({SyscallExit: {"read": [(1, "bytes", 8)]}}, "is not a copy"),
+        ({SyscallExit: {"read": [(1, 1 << 17)]}}, "a copy takes 0 to 65536 bytes"),
+        ({SyscallEntry: {"read": [(1, "retval")]}}, "no return value"),
+        ({SyscallExit: {"read": [(1, 8), (1, 8), (1, 8)]}}, "at most 2 copies"),
+        ({Exit: {"read": [(1, 8)]}}, "takes SyscallEntry and SyscallExit"),
+        ({SyscallExit: {"reed": [(1, 8)]}}, "unknown system call"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            Capture(print, prefetch=spec)
+
+
+def test_a_capture_keeps_what_it_was_given():
+    after = {SyscallEntry: {"write"}}
+    cap = Capture(print, after_resume=after)
+    assert (cap.fn, cap.after_resume, cap.reads_nothing, cap.prefetch) == (
+        print, after, None, None)
+    assert cap == Capture(print, after_resume=after)   # (a value: compared by what it says)
+    with pytest.raises(AttributeError):
+        cap.fn = repr   # type: ignore[misc]
+    assert repr(cap).startswith("Capture(fn=<built-in function print>")

@@ -1,6 +1,6 @@
 """Checks of the loop side's arguments that take more than one of ``aiotrace._check``'s
-checks: spawn()'s ``stdin``/``stdout``/``stderr`` and ``cpus``, and the tables of a
-capture (``capture_after_resume=``, ``capture_reads_nothing=``, ``prefetch=``).
+checks: spawn()'s ``stdin``/``stdout``/``stderr`` and ``cpus``, and a stream's capture
+(``Capture``, public as ``aiotrace.lowlevel.Capture``, with its tables for the C loop).
 
 Pure, as ``_check``: no tracee, no async library; each error names the argument and says
 what to pass.
@@ -8,11 +8,12 @@ what to pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _check
-from ._core_api import SyscallEntry, SyscallExit, TraceEvent
+from ._core_api import Memory, SyscallEntry, SyscallExit, TraceEvent
 
 
 def stdio_fd(name: str, f: Any) -> int:
@@ -53,11 +54,82 @@ def cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
     return frozenset(int(c) for c in out)
 
 
-def late_sets(
-    capture: Any, late: Mapping[type[TraceEvent], Iterable[str | int]], what: str,
-) -> dict[type[TraceEvent], frozenset[int]]:
-    if capture is None:
-        raise ValueError(f"{what}= goes with a capture= function")
+#: what ``Capture(after_resume=...)`` and ``Capture(reads_nothing=...)`` take: per event
+#: class (SyscallEntry, SyscallExit), the syscalls (names or numbers)
+StopSets = Mapping[type[TraceEvent], Iterable[str | int]]
+#: what ``Capture(prefetch=...)`` takes: per event class, per syscall, the copies
+CopySpecs = Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
+#: a capture function: ``fn(event, memory)``, what it returns is the event's ``captured``
+CaptureFunction = Callable[[Any, "Memory | None"], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A stream's capture, with what the C loop may do around it: pass it as
+    ``Process.events(capture=Capture(fn, ...))`` (a plain function *fn* is
+    ``Capture(fn)``). Checked when made: a wrong table raises here.
+
+    *fn* ``(event, memory)`` runs on the tracer thread while the thread is still stopped,
+    unless one of the keywords says it may run later; what it returns is the event's
+    ``captured`` field (see ``Process.events``).
+
+    ``after_resume={SyscallEntry: syscalls, SyscallExit: syscalls}`` lets *fn* run after
+    the thread was resumed, for those stops only, so that the tracee does not wait for
+    it: for captures that read nothing the thread can change before its next stop. At a
+    syscall's entry, when the stream also takes the call's exit, that is any argument the
+    kernel only reads (the thread is in the call until its exit stop); at an exit,
+    nothing read from memory at all. *fn* then runs before the thread leaves its next
+    stop (the thread waits there for it if need be), on the tracer thread or on the event
+    loop's.
+
+    ``reads_nothing={SyscallEntry: syscalls, SyscallExit: syscalls}``: the stops where *fn*
+    reads nothing of the tracee at all (it formats the arguments, say): it may run at any
+    time after the stop, and the thread never waits for it.
+
+    ``prefetch={SyscallExit: {"newfstatat": [(2, 72)], "read": [(1, "retval", 32)]}}``
+    names, per syscall stop, all the memory *fn* reads there: at most two copies, each of
+    them ``(arg, n)`` (n bytes at the address in argument *arg*), ``(arg, "retval", n)``
+    (as many bytes as the call returned, at an exit), ``(arg, "string", n)`` (a
+    NUL-terminated string) or ``(arg, "arg", j, n)`` (as many bytes as argument *j* says);
+    n is the most bytes a copy takes (65 536 at most; without it, 65 536, or 4 097 for a
+    string). The tracer thread copies them at the stop (at an exit, only when the call
+    succeeded), the thread goes on at once, and *fn* runs later with a *memory* whose
+    reads of those ranges return the copies (others read the thread's memory as it is
+    then). Where the copies cannot be made (the Python loop, or no room left for them),
+    *fn* runs at the stop instead.
+
+    Syscall names are resolved as in ``events(syscalls=...)``.
+    """
+
+    fn: CaptureFunction
+    after_resume: StopSets | None = field(default=None, kw_only=True)
+    reads_nothing: StopSets | None = field(default=None, kw_only=True)
+    prefetch: CopySpecs | None = field(default=None, kw_only=True)
+    # (checked, as the core takes them: see Subscription.late, .free, .prefetch)
+    _late: dict[type[TraceEvent], frozenset[int]] = field(
+        init=False, repr=False, compare=False)
+    _free: dict[type[TraceEvent], frozenset[int]] = field(
+        init=False, repr=False, compare=False)
+    _copies: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not callable(self.fn):
+            raise TypeError(f"capture takes a function fn(event, memory) or an "
+                            f"aiotrace.lowlevel.Capture, not {_check.show(self.fn)}")
+        late = {} if self.after_resume is None else late_sets(self.after_resume, "after_resume")
+        free = ({} if self.reads_nothing is None
+                else late_sets(self.reads_nothing, "reads_nothing"))
+        if free:   # (reads nothing: may run after the thread was resumed, too)
+            late = {cls: late.get(cls, frozenset()) | free.get(cls, frozenset())
+                    for cls in (SyscallEntry, SyscallExit)}
+        copies = {} if self.prefetch is None else prefetch_sets(self.prefetch)
+        object.__setattr__(self, "_late", late)
+        object.__setattr__(self, "_free", free)
+        object.__setattr__(self, "_copies", copies)
+
+
+def late_sets(late: StopSets, what: str) -> dict[type[TraceEvent], frozenset[int]]:
     _mapping(late, what, "{SyscallExit: {'read'}}")
     out: dict[type[TraceEvent], frozenset[int]] = {}
     for cls, syscalls in late.items():
@@ -73,9 +145,7 @@ def _mapping(value: Any, what: str, example: str) -> None:
         raise TypeError(f"{what}= takes a mapping such as {example}, not {_check.show(value)}")
 
 
-def prefetch_sets(
-    spec: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]],
-) -> dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]]:
+def prefetch_sets(spec: CopySpecs) -> dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]]:
     """prefetch=, checked, as the C loop's copies: syscall -> ((arg, mode, from, bytes),
     ...), mode 1 for a fixed size, 2 the return value's, 3 a string, 4 argument from's."""
     out: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
@@ -86,7 +156,8 @@ def prefetch_sets(
         _mapping(calls, "prefetch", "{SyscallExit: {'read': [(1, 'retval')]}}")
         table: dict[int, tuple[tuple[int, int, int, int], ...]] = {}
         for call, copies in calls.items():
-            keys = _check.syscall_set([call], "prefetch")   # (only x86-64 calls are copied, by the C loop)
+            # (only x86-64 calls are copied, by the C loop)
+            keys = _check.syscall_set([call], "prefetch")
             made = []
             if isinstance(copies, (str, bytes, Mapping)) or not isinstance(copies, Iterable):
                 raise TypeError(f"prefetch= of {call!r}: takes a list of copies such as "

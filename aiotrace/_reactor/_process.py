@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 import signal as _signal
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 import anyio
 import anyio.lowlevel
 
 from .. import _check
 from .._exceptions import NotDetachable, TraceeGone
-from ._core_api import END, Family, Subscription, SyscallEntry, SyscallExit, TraceEvent, _ffi
+from ._core_api import END, Family, Subscription, TraceEvent, _ffi
 from ._hub import Hub, Waiter
-from ._options import late_sets, prefetch_sets
+from ._options import Capture, CaptureFunction
 from ._stream import EventStream
 
 _checkpoint = anyio.lowlevel.checkpoint
@@ -82,11 +81,7 @@ class Process:
         intercept: bool = False,
         buffer: int = 256,
         overflow: str = "block",
-        capture: Callable[[TraceEvent, Any], Any] | None = None,
-        capture_after_resume: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
-        capture_reads_nothing: Mapping[type[TraceEvent], Iterable[str | int]] | None = None,
-        prefetch: Mapping[type[TraceEvent], Mapping[str | int, Iterable[tuple[Any, ...]]]]
-        | None = None,
+        capture: Capture | CaptureFunction | None = None,
     ) -> EventStream:
         """Subscribe now to events of this process (and its followed children).
 
@@ -111,32 +106,10 @@ class Process:
         ``Death`` events go through it too, after the thread is reaped: *memory* is then
         None (nothing is left to read, and no ptrace request may be made for that tid).
 
-        ``capture_after_resume={SyscallEntry: syscalls, SyscallExit: syscalls}`` lets
-        *capture* run after the thread was resumed, for those stops only, so that the
-        tracee does not wait for it: for captures that read nothing the thread can change
-        before its next stop. At a syscall's entry, when this stream also takes the
-        call's exit, that is any argument the kernel only reads (the thread is in the
-        call until its exit stop); at an exit, nothing read from memory at all. The
-        capture then runs before the thread leaves its next stop (the thread waits there
-        for it if need be), on the tracer thread or on the event loop's.
-
-        ``capture_reads_nothing={SyscallEntry: syscalls, SyscallExit: syscalls}``: the
-        stops where *capture* reads nothing of the tracee at all (it formats the
-        arguments, say): it may run at any time after the stop, and the thread never
-        waits for it.
-
-        ``prefetch={SyscallExit: {"newfstatat": [(2, 72)], "read": [(1, "retval", 32)]}}``
-        names, per syscall stop, all the memory *capture* reads there: at most two copies,
-        each of them ``(arg, n)`` (n bytes at the address in argument *arg*),
-        ``(arg, "retval", n)`` (as many bytes as the call returned, at an exit),
-        ``(arg, "string", n)`` (a NUL-terminated string) or ``(arg, "arg", j, n)`` (as
-        many bytes as argument *j* says); n is the most bytes a copy takes (65 536 at
-        most; without it, 65 536, or 4 097 for a string). The tracer thread copies them at
-        the stop (at an exit, only when the call succeeded), the thread goes on at once,
-        and *capture* runs later with a *memory* whose reads of those ranges return the
-        copies (others read the thread's memory as it is then). Where the copies cannot
-        be made (the Python loop, or no room left for them), *capture* runs at the stop
-        instead.
+        A :class:`aiotrace.lowlevel.Capture` (``capture=Capture(fn, after_resume=...,
+        reads_nothing=..., prefetch=...)``) also says which stops' captures may run
+        later, once the thread has gone on, and what memory the C loop may copy for them
+        at the stop: tuning for captures on busy tracees (the ``aiotrace`` command's).
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
@@ -148,9 +121,8 @@ class Process:
                 raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
         nrs = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
-        if capture is not None and not callable(capture):
-            raise TypeError(f"capture takes a function fn(event, memory), not "
-                            f"{_check.show(capture)}")
+        if capture is not None and not isinstance(capture, Capture):
+            capture = Capture(capture)   # (checks that it is a function)
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -165,17 +137,12 @@ class Process:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
                                  "memory itself while it holds the thread")
-            sub.capture = capture
-        if capture_after_resume is not None:
-            sub.late = late_sets(capture, capture_after_resume, "capture_after_resume")
-        if prefetch is not None:
-            if capture is None:
-                raise ValueError("prefetch= goes with a capture= function")
-            sub.prefetch = prefetch_sets(prefetch)
-        if capture_reads_nothing is not None:
-            sub.free = late_sets(capture, capture_reads_nothing, "capture_reads_nothing")
-            sub.late = {cls: sub.late.get(cls, frozenset()) | sub.free.get(cls, frozenset())
-                        for cls in (SyscallEntry, SyscallExit)}
+            sub.capture = capture.fn
+            if capture.after_resume is not None or capture.reads_nothing is not None:
+                sub.late = capture._late
+                sub.free = capture._free
+            if capture.prefetch is not None:
+                sub.prefetch = capture._copies
         stream = EventStream(self._hub, sub)
         if fam.ended or self._hub.finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
