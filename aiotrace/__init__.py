@@ -29,6 +29,7 @@ from ._exceptions import TraceeGone as TraceeGone
 from ._exceptions import TracerClosed as TracerClosed
 from ._exceptions import VerdictAlreadyGiven as VerdictAlreadyGiven
 from ._reactor import EventStream as EventStream
+from ._reactor import EventStreamStatistics as EventStreamStatistics
 from ._reactor import Process as Process
 from ._reactor import Tracer as Tracer
 from ._reactor import TracerStatistics as TracerStatistics

@@ -13,13 +13,17 @@ from __future__ import annotations
 import dataclasses
 import errno as _errno
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import NotIntercepted
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
 from ._verdict import Decision
+
+if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
+    from ..lowlevel import HoldHandle, ThreadHandle
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
 # signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;
@@ -70,9 +74,10 @@ class TraceEvent:
         """Release this engine's hold; the thread runs once every engine has released it."""
         (self._ctl or _no_ctl(self)).resume(self)
 
-    def hold(self) -> Any:
+    def hold(self) -> HoldHandle:
         """Keep the thread stopped beyond this event; returns a handle with ``release()``."""
-        return (self._ctl or _no_ctl(self)).hold(self)
+        handle: HoldHandle = (self._ctl or _no_ctl(self)).hold(self)
+        return handle
 
     def detach(self) -> None:
         """Detach this engine (its stream ends) without disturbing the others."""
@@ -91,9 +96,10 @@ class TraceEvent:
         return None if self._ctl is None else self._ctl.prior
 
     @property
-    def thread(self) -> Any:
+    def thread(self) -> ThreadHandle:
         """The stopped thread: ``read``, ``read_string``, ``write``, ``regs``."""
-        return (self._ctl or _no_ctl(self)).thread(self)
+        handle: ThreadHandle = (self._ctl or _no_ctl(self)).thread(self)
+        return handle
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +140,8 @@ class SyscallEntry(TraceEvent):
         """Skip the call; it returns *value* (64 bits, signed or unsigned)."""
         (self._ctl or _no_ctl(self)).return_value(self, value)
 
-    def rewrite(self, name_or_nr: str | int | None = None, args: Any = None) -> None:
+    def rewrite(self, name_or_nr: str | int | None = None,
+                args: Sequence[int] | None = None) -> None:
         """Run a different call (a name, or a number from 0 to 469: see
         ``Process.events``), or the same with other arguments (at most six ints of 64
         bits; the ones not given are kept)."""

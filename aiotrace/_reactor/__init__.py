@@ -18,11 +18,11 @@ From the bottom up (imports go one way):
 from __future__ import annotations
 
 from ._process import Process
-from ._stream import EventStream
+from ._stream import EventStream, EventStreamStatistics
 from ._tracer import Tracer, TracerStatistics, open_tracer, start_tracer
 from ._verdicts import HoldHandle, Registers, ThreadHandle
 
 __all__ = [
-    "EventStream", "HoldHandle", "Process", "Registers", "ThreadHandle", "Tracer",
+    "EventStream", "EventStreamStatistics", "HoldHandle", "Process", "Registers", "ThreadHandle", "Tracer",
     "TracerStatistics", "open_tracer", "start_tracer",
 ]

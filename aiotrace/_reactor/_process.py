@@ -6,6 +6,7 @@ import os
 import signal as _signal
 import weakref
 from collections.abc import Iterable
+from typing import Literal, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
@@ -18,6 +19,12 @@ from ._options import Capture, CaptureFunction
 from ._stream import EventStream
 
 _checkpoint = anyio.lowlevel.checkpoint
+
+#: what a stream does when its buffer is full (see Process.events)
+Overflow = Literal["block", "drop"]
+_E1 = TypeVar("_E1", bound=TraceEvent)
+_E2 = TypeVar("_E2", bound=TraceEvent)
+_E3 = TypeVar("_E3", bound=TraceEvent)
 
 
 class Process:
@@ -35,7 +42,7 @@ class Process:
         self._gone = anyio.Event()
         # its open streams (weak: a stream nobody holds is closed), told of the end if the
         # tracer thread finishes first
-        self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
+        self._streams: weakref.WeakSet[EventStream[TraceEvent]] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         state = "running" if self.returncode is None else f"returncode={self.returncode}"
@@ -73,6 +80,40 @@ class Process:
         """Every traced process of this family (this one and followed children)."""
         return sorted(p for p, pr in list(self._fam.procs.items()) if pr.status is None)
 
+    @overload
+    def events(
+        self, t1: type[_E1], /, *,
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: Overflow = "block",
+        capture: Capture | CaptureFunction | None = None,
+    ) -> EventStream[_E1]: ...
+
+    @overload
+    def events(
+        self, t1: type[_E1], t2: type[_E2], /, *,
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: Overflow = "block",
+        capture: Capture | CaptureFunction | None = None,
+    ) -> EventStream[_E1 | _E2]: ...
+
+    @overload
+    def events(
+        self, t1: type[_E1], t2: type[_E2], t3: type[_E3], /, *,
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: Overflow = "block",
+        capture: Capture | CaptureFunction | None = None,
+    ) -> EventStream[_E1 | _E2 | _E3]: ...
+
+    @overload
     def events(
         self,
         *types: type[TraceEvent],
@@ -80,12 +121,25 @@ class Process:
         tids: Iterable[int] | None = None,
         intercept: bool = False,
         buffer: int = 256,
-        overflow: str = "block",
+        overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
-    ) -> EventStream:
+    ) -> EventStream[TraceEvent]: ...
+
+    def events(
+        self,
+        *types: type[TraceEvent],
+        syscalls: Iterable[str | int] | None = None,
+        tids: Iterable[int] | None = None,
+        intercept: bool = False,
+        buffer: int = 256,
+        overflow: Overflow = "block",
+        capture: Capture | CaptureFunction | None = None,
+    ) -> EventStream[TraceEvent]:
         """Subscribe now to events of this process (and its followed children).
 
-        *types* are event classes (all when none are given); *syscalls* names or numbers
+        *types* are event classes (all when none are given): the stream's type says which
+        (``events(SyscallExit)`` is an ``EventStream[SyscallExit]``, ``events(SyscallEntry,
+        SyscallExit)`` an ``EventStream[SyscallEntry | SyscallExit]``); *syscalls* names or numbers
         filter syscall events: a name is its call in every system call ABI that has it
         (``"open"`` also matches the i386 ``open`` of a 32-bit program or of ``int $0x80``,
         and x32's), ``"open@64"``, ``"open@32"``, ``"open@x32"`` one ABI's, and an int an
@@ -143,7 +197,7 @@ class Process:
                 sub.free = capture._free
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
-        stream = EventStream(self._hub, sub)
+        stream: EventStream[TraceEvent] = EventStream(self._hub, sub)
         if fam.ended or self._hub.finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream

@@ -13,15 +13,15 @@ import os
 import sys
 import warnings
 import weakref
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import anyio
 import anyio.lowlevel
 
 from .._exceptions import StreamClosedByLoop
-from ._core_api import END, Subscription
+from ._core_api import END, Subscription, TraceEvent
 from ._hub import Hub
 from ._verdicts import Ctl
 
@@ -36,9 +36,34 @@ _checkpoint = anyio.lowlevel.checkpoint
 # on one CPU: about half a millisecond, for 0.1 us per event).
 _MAX_UNYIELDED = 32
 
+#: the events a stream hands out (``EventStream[SyscallExit]``)
+E_co = TypeVar("E_co", bound=TraceEvent, covariant=True)
 
-class EventStream:
+
+class EventStreamStatistics(NamedTuple):
+    """A snapshot of an event stream (``EventStream.statistics()``)."""
+
+    #: events in the buffer now, not yet received
+    buffered: int
+    #: the most events the buffer holds (``events(buffer=...)``)
+    max_buffer: int
+    #: events received so far (``receive()``, ``receive_nowait()``, ``async for``)
+    delivered: int
+    #: events not delivered because the buffer was full (``overflow="drop"``)
+    dropped: int
+    #: whether events may still be received: False once the stream has reached its end
+    #: (every process of the family gone or detached) or was closed
+    open: bool
+    #: whether the event received last is intercepted and still waits for its verdict
+    held: bool
+
+
+class EventStream(Generic[E_co]):
     """An async iterator of events; use it with ``async with``.
+
+    Made by :meth:`Process.events`: ``proc.events(SyscallExit)`` is an
+    ``EventStream[SyscallExit]``. Besides ``async for``, ``await stream.receive()`` and
+    ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do.
 
     It ends when every process of the family is gone (or detached) or when closed.
     Leaving an intercepted event without a verdict, fetching the next one, closing the
@@ -65,6 +90,7 @@ class EventStream:
         self._entered = False      # in `async with`: that block, not a loop, owns it
         self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
+        self._end_taken = 0   # 1 once the end was taken from the buffer (not an event)
         # (Backend.stream_pipes) the consumer waits in wait_readable on a pipe of this
         # stream's own, which the tracer thread writes to; None before the first park
         self._pipe: tuple[int, int] | None = None
@@ -166,7 +192,21 @@ class EventStream:
         """Events not delivered because the buffer was full (``overflow="drop"``)."""
         return self._sub.dropped
 
-    def __aiter__(self) -> EventStream | _BareLoop:
+    def statistics(self) -> EventStreamStatistics:
+        """Counters of this stream (a frozen snapshot)."""
+        sub = self._sub
+        buf = sub.buffer
+        buffered = len(buf)
+        if buffered and buf[-1] is END:
+            buffered -= 1
+        cur = self._current
+        return EventStreamStatistics(
+            buffered=buffered, max_buffer=sub.max_buffer,
+            delivered=sub.taken - self._end_taken, dropped=sub.dropped,
+            open=not (self._done or sub.closed),
+            held=cur is not None and not cur.done and not cur.gone)
+
+    def __aiter__(self) -> AsyncIterator[E_co]:
         if self._entered:
             return self
         if self._loop_closed:
@@ -184,7 +224,7 @@ class EventStream:
             self._held_dead = False
             cur.release_implicitly()
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> E_co:
         self._release_current()
         sub = self._sub
         if sub.closed:
@@ -252,16 +292,26 @@ class EventStream:
             # closed by another task during a checkpoint above or while this waited (an
             # event may have come meanwhile): nothing more is delivered, as at the top
             raise StopAsyncIteration
-        item = self._take()
+        item: E_co = self._take()
         if item is END:
             raise StopAsyncIteration
         return item
 
-    def receive_nowait(self) -> Any:
+    async def receive(self) -> E_co:
+        """The next event, once it comes (a checkpoint, as each step of ``async for``):
+        raises ``anyio.EndOfStream`` at the end, or once the stream was closed. Like the
+        next step of ``async for``, it releases the previous intercepted event."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            raise anyio.EndOfStream from None
+
+    def receive_nowait(self) -> E_co:
         """The next event if one is buffered already, without waiting (and without a
         checkpoint): raises ``anyio.WouldBlock`` when none is, ``anyio.EndOfStream`` at
         the end. For consumers that take events in batches, after an ``await`` of
-        ``__anext__``; like ``__anext__``, it releases the previous intercepted event."""
+        ``receive()`` or of ``async for``'s next step; like them, it releases the previous
+        intercepted event."""
         self._release_current()
         if self._sub.closed:
             raise anyio.EndOfStream   # (as in __anext__)
@@ -269,7 +319,7 @@ class EventStream:
             if self._done:
                 raise anyio.EndOfStream
             raise anyio.WouldBlock
-        item = self._take()
+        item: E_co = self._take()
         if item is END:
             raise anyio.EndOfStream
         return item
@@ -281,6 +331,7 @@ class EventStream:
         sub.taken += 1
         if item is END:
             self._done = True
+            self._end_taken = 1
             return END
         if sub.bp_holds:
             hold = sub.bp_holds.pop(item.seq, None)
@@ -338,7 +389,7 @@ class EventStream:
         return None
 
 
-class _BareLoop:
+class _BareLoop(Generic[E_co]):
     """What a bare ``async for`` iterates: a stream used without ``async with``.
 
     Python tells an async iterator nothing when a loop is left early (only an async
@@ -352,13 +403,13 @@ class _BareLoop:
 
     __slots__ = ("_stream",)
 
-    def __init__(self, stream: EventStream) -> None:
+    def __init__(self, stream: EventStream[E_co]) -> None:
         self._stream = stream
 
-    def __aiter__(self) -> _BareLoop:
+    def __aiter__(self) -> _BareLoop[E_co]:
         return self
 
-    def __anext__(self) -> Awaitable[Any]:
+    def __anext__(self) -> Awaitable[E_co]:
         return self._stream.__anext__()
 
     def __del__(self) -> None:
