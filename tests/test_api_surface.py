@@ -54,3 +54,17 @@ def test_a_capture_keeps_what_it_was_given():
     with pytest.raises(AttributeError):
         cap.fn = repr   # type: ignore[misc]
     assert repr(cap).startswith("Capture(fn=<built-in function print>")
+
+
+@pytest.mark.parametrize("cls, where", [
+    (aiotrace.Tracer, "open_tracer()"),
+    (aiotrace.Process, "tracer.spawn() or tracer.attach()"),
+    (aiotrace.EventStream, "proc.events()"),
+    (aiotrace.EventStream[SyscallExit], "proc.events()"),
+])
+def test_no_public_constructor(cls, where):
+    with pytest.raises(TypeError, match="has no public constructor") as info:
+        cls()
+    assert where in str(info.value)
+    name = "EventStream" if cls is aiotrace.EventStream[SyscallExit] else cls.__name__
+    assert str(info.value).startswith(f"aiotrace.{name} has no public constructor")

@@ -3,6 +3,7 @@
 From the bottom up (imports go one way):
 
 - ``_core_api``: the names of the core (``aiotrace._core``) used here, imported once;
+- ``_util``: ``NoPublicConstructor``, the metaclass of the classes only aiotrace makes;
 - ``_options``: checks of the arguments that take more than a value;
 - ``_backends``: one class per event loop (``_backend_asyncio``, ``_backend_trio``), chosen
   once per tracer: the only code that knows which loop runs;

@@ -17,6 +17,7 @@ from ._core_api import END, Family, Subscription, TraceEvent, _ffi
 from ._hub import Hub, Waiter
 from ._options import Capture, CaptureFunction
 from ._stream import EventStream
+from ._util import NoPublicConstructor
 
 _checkpoint = anyio.lowlevel.checkpoint
 
@@ -27,11 +28,13 @@ _E2 = TypeVar("_E2", bound=TraceEvent)
 _E3 = TypeVar("_E3", bound=TraceEvent)
 
 
-class Process:
+class Process(metaclass=NoPublicConstructor):
     """A traced process (spawned or attached) and the children it is followed into.
 
-    Made by :meth:`Tracer.spawn` and :meth:`Tracer.attach`.
+    Made by :meth:`Tracer.spawn` and :meth:`Tracer.attach`; it has no public constructor.
     """
+
+    _made_by = "a Process comes from tracer.spawn() or tracer.attach()"
 
     def __init__(self, hub: Hub, fam: Family, pid: int) -> None:
         self._hub = hub
@@ -197,7 +200,7 @@ class Process:
                 sub.free = capture._free
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
-        stream: EventStream[TraceEvent] = EventStream(self._hub, sub)
+        stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)
         if fam.ended or self._hub.finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream

@@ -23,6 +23,7 @@ import anyio.lowlevel
 from .._exceptions import StreamClosedByLoop
 from ._core_api import END, Subscription, TraceEvent
 from ._hub import Hub
+from ._util import NoPublicConstructor
 from ._verdicts import Ctl
 
 if TYPE_CHECKING:
@@ -58,10 +59,11 @@ class EventStreamStatistics(NamedTuple):
     held: bool
 
 
-class EventStream(Generic[E_co]):
+class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
     """An async iterator of events; use it with ``async with``.
 
-    Made by :meth:`Process.events`: ``proc.events(SyscallExit)`` is an
+    Made by :meth:`Process.events` (it has no public constructor):
+    ``proc.events(SyscallExit)`` is an
     ``EventStream[SyscallExit]``. Besides ``async for``, ``await stream.receive()`` and
     ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do.
 
@@ -73,8 +75,11 @@ class EventStream(Generic[E_co]):
     (its end, ``break``, ``return``, an exception, a cancellation), closes the stream as
     ``aclose()`` would, at the event loop's next pass; iterating it again then raises
     :class:`StreamClosedByLoop`. A stream that nobody holds any more is closed the same
-    way (with a ResourceWarning if it was still open). See docs/engines.md, "Streams nobody closes".
+    way (with a ResourceWarning if it was still open). See docs/engines.md, "Streams
+    nobody closes".
     """
+
+    _made_by = "an EventStream comes from proc.events()"
 
     def __init__(self, hub: Hub, sub: Subscription) -> None:
         self._hub = hub

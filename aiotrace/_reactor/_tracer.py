@@ -19,6 +19,7 @@ from ._core_api import BASE_OPTIONS, FOLLOW_OPTIONS, AttachError, Family, SpawnE
 from ._hub import Hub, Waiter
 from ._options import cpu_set, stdio_fd
 from ._process import Process
+from ._util import NoPublicConstructor
 
 FileArg = int | IO[Any] | None
 
@@ -34,11 +35,14 @@ class TracerStatistics(NamedTuple):
     threads: int
 
 
-class Tracer:
+class Tracer(metaclass=NoPublicConstructor):
     """A running tracer: one tracer thread and the processes it traces.
 
-    Made by :func:`open_tracer`; it has no public constructor.
+    Made by :func:`open_tracer` (or :func:`start_tracer`); it has no public constructor.
     """
+
+    _made_by = ("use `async with aiotrace.open_tracer() as tracer:` (or "
+                "`tracer = await aiotrace.start_tracer()`)")
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
@@ -124,7 +128,7 @@ class Tracer:
                     fds.append(stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
-            proc = Process(hub, fam, 0)
+            proc = Process._create(hub, fam, 0)
             waiter = Waiter()
             core = hub.core
             stdio = (fds[0], fds[1], fds[2])
@@ -168,7 +172,7 @@ class Tracer:
                 f"pid {pid} is {what}: a process cannot trace itself (the tracer thread "
                 "would stop the interpreter that runs it). Trace a child process instead."))
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
-        proc = Process(hub, fam, pid)
+        proc = Process._create(hub, fam, pid)
         waiter = Waiter()
         core = hub.core
 
@@ -258,4 +262,4 @@ async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
         await hub.start()
     except AttachError as err:
         raise AttachDenied(err.pid, err.errno, str(err)) from None
-    return Tracer(hub)
+    return Tracer._create(hub)
