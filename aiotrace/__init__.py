@@ -5,6 +5,7 @@ See README.md and docs/ for the tutorial and the concepts.
 
 from __future__ import annotations
 
+from . import lowlevel as lowlevel
 from ._api import trace as trace
 from ._core._events import Clone as Clone
 from ._core._events import Continued as Continued
@@ -38,9 +39,18 @@ from ._reactor import start_tracer as start_tracer
 
 __version__ = "0.1.0"
 
+__all__ = [
+    "AiotraceError", "AttachDenied", "Clone", "Continued", "Death", "Decision", "EventStream",
+    "EventStreamStatistics", "Exec", "Exit", "GroupStop", "Interrupt", "NotDetachable",
+    "NotIntercepted", "Process", "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop",
+    "SyscallEntry", "SyscallExit", "TraceEvent", "TraceeGone", "Tracer", "TracerClosed",
+    "TracerStatistics", "VerdictAlreadyGiven", "lowlevel", "open_tracer", "start_tracer", "trace",
+]
+
 # Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
-for _name, _obj in list(globals().items()):
-    if not _name.startswith("_") and getattr(_obj, "__module__", "").startswith("aiotrace."):
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith("aiotrace."):
         try:
             _obj.__module__ = "aiotrace"
         except (AttributeError, TypeError):

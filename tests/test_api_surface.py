@@ -5,6 +5,8 @@ Pure: no tracee (the behaviour behind these names is tested where it traces).
 
 from __future__ import annotations
 
+import types
+
 import pytest
 
 import aiotrace
@@ -68,3 +70,26 @@ def test_no_public_constructor(cls, where):
     assert where in str(info.value)
     name = "EventStream" if cls is aiotrace.EventStream[SyscallExit] else cls.__name__
     assert str(info.value).startswith(f"aiotrace.{name} has no public constructor")
+
+
+def test_all_lists_every_public_name():
+    # (submodules other than lowlevel are attributes only once imported: aiotrace.engines)
+    public = {n for n, v in vars(aiotrace).items()
+              if not n.startswith("_") and n != "annotations"
+              and (not isinstance(v, types.ModuleType) or n == "lowlevel")}
+    assert set(aiotrace.__all__) == public
+    assert len(aiotrace.__all__) == len(set(aiotrace.__all__))
+    for name in aiotrace.__all__:
+        obj = getattr(aiotrace, name)
+        if isinstance(obj, type):   # (tracebacks say aiotrace.X)
+            assert obj.__module__ == "aiotrace", name
+
+
+def test_lowlevel_exports_the_handles_and_capture():
+    import aiotrace.lowlevel as lowlevel
+
+    assert aiotrace.lowlevel is lowlevel
+    assert set(lowlevel.__all__) == {"Capture", "HoldHandle", "Memory", "Registers",
+                                     "ThreadHandle"}
+    for name in lowlevel.__all__:
+        assert getattr(lowlevel, name).__module__ == "aiotrace.lowlevel", name
