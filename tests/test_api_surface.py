@@ -72,6 +72,19 @@ def test_no_public_constructor(cls, where):
     assert str(info.value).startswith(f"aiotrace.{name} has no public constructor")
 
 
+@pytest.mark.parametrize("name, where", [
+    ("Registers", "event.thread.regs"),
+    ("ThreadHandle", "event.thread"),
+    ("HoldHandle", "event.hold()"),
+])
+def test_the_lowlevel_handles_have_no_public_constructor(name, where):
+    cls = getattr(aiotrace.lowlevel, name)
+    with pytest.raises(TypeError, match="has no public constructor") as info:
+        cls(1, 2)
+    assert where in str(info.value)
+    assert str(info.value).startswith(f"aiotrace.lowlevel.{name} has no public constructor")
+
+
 def test_all_lists_every_public_name():
     # (submodules other than lowlevel are attributes only once imported: aiotrace.engines)
     public = {n for n, v in vars(aiotrace).items()

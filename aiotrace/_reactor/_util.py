@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 _T = TypeVar("_T")
 
 
 class NoPublicConstructor(type):
     """The metaclass of a class whose objects only aiotrace makes (``Tracer``,
-    ``Process``, ``EventStream``): calling the class raises TypeError, with the class's
-    ``_made_by`` to say where its objects come from; aiotrace makes them with
-    ``cls._create(...)``. (trio's ``NoPublicConstructor`` is the model.)"""
+    ``Process``, ``EventStream``, the handles of ``aiotrace.lowlevel``): calling the class
+    raises TypeError, with the class's ``_made_by`` to say where its objects come from;
+    aiotrace makes them with ``cls._create(...)``. (trio's ``NoPublicConstructor`` is the
+    model.)"""
 
     _made_by: str
 
@@ -19,6 +20,9 @@ class NoPublicConstructor(type):
         raise TypeError(f"{cls.__module__}.{cls.__qualname__} has no public constructor: "
                         f"{cls._made_by}")
 
-    def _create(cls: type[_T], *args: object, **kwargs: object) -> _T:
-        made: _T = type.__call__(cls, *args, **kwargs)
-        return made
+    if TYPE_CHECKING:
+        def _create(cls: type[_T], *args: object, **kwargs: object) -> _T: ...
+    else:
+        # type's own call, bound to the class: it makes the object as a plain class call
+        # would, with no Python frame of ours in between (handles are made per event)
+        _create = type.__call__

@@ -31,6 +31,7 @@ from ._core_api import (
     Verdict,
     _ffi,
 )
+from ._util import NoPublicConstructor
 
 
 class Ctl:
@@ -55,7 +56,7 @@ class Ctl:
     def regs(self) -> Registers | None:
         regs = self._regs
         if regs is None and self._raw_regs is not None:
-            regs = self._regs = Registers(self._raw_regs)
+            regs = self._regs = Registers._create(self._raw_regs)
         return regs
 
     @property
@@ -132,7 +133,7 @@ class Ctl:
         self._c_ok = False   # the verdict goes after this hold, through the tracer thread
         core = self.core
         core.post(lambda: core.add_hold(extra))
-        return HoldHandle(core, extra)
+        return HoldHandle._create(core, extra)
 
     def detach_engine(self, ev: TraceEvent) -> None:
         sub = self._hold.sub
@@ -143,7 +144,7 @@ class Ctl:
             core.post(lambda: core.close_sub(sub))
 
     def thread(self, ev: TraceEvent) -> ThreadHandle:
-        return ThreadHandle(ev.pid, ev.tid, self, getattr(ev, "abi", None) == "i386")
+        return ThreadHandle._create(ev.pid, ev.tid, self, getattr(ev, "abi", None) == "i386")
 
 
 def _expect(ev: TraceEvent, cls: type, what: str) -> None:
@@ -151,11 +152,13 @@ def _expect(ev: TraceEvent, cls: type, what: str) -> None:
         raise TypeError(f"{what} is a verdict for {cls.__name__} events, not {ev.kind}")
 
 
-class Registers:
+class Registers(metaclass=NoPublicConstructor):
     """A copy of a stopped thread's registers (x86-64 ``user_regs_struct`` names).
 
     Assigning a register (``regs.rax = 0``) writes it back when the engine gives its
-    verdict, before the next engine is asked."""
+    verdict, before the next engine is asked. It has no public constructor."""
+
+    _made_by = "Registers come from event.thread.regs"
 
     __slots__ = ("_dirty", "_raw")
     _raw: _ffi.UserRegs   # (declared: else the type checker takes them for __getattr__'s)
@@ -184,8 +187,11 @@ class Registers:
         return f"<Registers rip={r.rip:#x} rsp={r.rsp:#x} rax={r.rax:#x} orig_rax={r.orig_rax:#x}>"
 
 
-class HoldHandle:
-    """Keeps a thread stopped beyond an event, until :meth:`release`."""
+class HoldHandle(metaclass=NoPublicConstructor):
+    """Keeps a thread stopped beyond an event, until :meth:`release`. It has no public
+    constructor."""
+
+    _made_by = "a HoldHandle comes from event.hold()"
 
     __slots__ = ("_core", "_hold")
 
@@ -198,9 +204,12 @@ class HoldHandle:
         core.post(lambda: core.release(hold))
 
 
-class ThreadHandle:
+class ThreadHandle(metaclass=NoPublicConstructor):
     """A stopped thread: its memory (read and written from the loop thread directly,
-    without a round trip to the tracer thread) and a copy of its registers."""
+    without a round trip to the tracer thread) and a copy of its registers. It has no
+    public constructor."""
+
+    _made_by = "a ThreadHandle comes from event.thread"
 
     __slots__ = ("_ctl", "_narrow", "pid", "tid")
 
