@@ -76,6 +76,7 @@ def test_no_public_constructor(cls, where):
     ("Registers", "event.thread.regs"),
     ("ThreadHandle", "event.thread"),
     ("HoldHandle", "event.hold()"),
+    ("Memory", "what a capture function is given"),
 ])
 def test_the_lowlevel_handles_have_no_public_constructor(name, where):
     cls = getattr(aiotrace.lowlevel, name)

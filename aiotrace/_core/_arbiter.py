@@ -193,7 +193,7 @@ class Arbiter:
         if sub.closed:
             return
         if sub.capture is not None:
-            value = capture(sub, ev, Memory(ev.tid))
+            value = capture(sub, ev, Memory._create(ev.tid))
             if fresh:
                 object.__setattr__(ev, "captured", value)
             else:

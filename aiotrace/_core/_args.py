@@ -16,6 +16,7 @@ import socket
 import struct
 from typing import Any, NamedTuple
 
+from .._util import NoPublicConstructor
 from . import _ffi
 from ._syscalls import ABI_I386, NAMES_BY_ABI, make_key
 
@@ -164,10 +165,12 @@ def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
     return out
 
 
-class Memory:
-    """Memory of one thread, read with process_vm_readv from any OS thread."""
+class Memory(metaclass=NoPublicConstructor):
+    """Memory of one thread, read with process_vm_readv from any OS thread: what a
+    capture function reads through. It has no public constructor."""
 
     __slots__ = ("tid",)
+    _made_by = "a Memory is what a capture function is given"
 
     def __init__(self, tid: int) -> None:
         self.tid = tid

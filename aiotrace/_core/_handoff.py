@@ -301,7 +301,7 @@ class Handoff:
                         object.__setattr__(ev, "captured", capture(sub, ev, mem))
                     elif nr in sub.late.get(cls, NO_NRS):
                         ev = cls(*base, **fields)
-                        object.__setattr__(ev, "captured", capture(sub, ev, Memory(tid)))
+                        object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
                     else:
                         continue
                     if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
@@ -326,7 +326,7 @@ class Handoff:
         arena, amask = ac.arena, ac.arena_mask
         copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
                        for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
-        return CopiedMemory(tid, copies)
+        return CopiedMemory._create(tid, copies)
 
     def _held_record(
         self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,

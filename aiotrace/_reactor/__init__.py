@@ -3,7 +3,6 @@
 From the bottom up (imports go one way):
 
 - ``_core_api``: the names of the core (``aiotrace._core``) used here, imported once;
-- ``_util``: ``NoPublicConstructor``, the metaclass of the classes only aiotrace makes;
 - ``_options``: checks of the arguments that take more than a value;
 - ``_backends``: one class per event loop (``_backend_asyncio``, ``_backend_trio``), chosen
   once per tracer: the only code that knows which loop runs;
@@ -24,6 +23,6 @@ from ._tracer import Tracer, TracerStatistics, open_tracer, start_tracer
 from ._verdicts import HoldHandle, Registers, ThreadHandle
 
 __all__ = [
-    "EventStream", "EventStreamStatistics", "HoldHandle", "Process", "Registers", "ThreadHandle", "Tracer",
-    "TracerStatistics", "open_tracer", "start_tracer",
+    "EventStream", "EventStreamStatistics", "HoldHandle", "Process", "Registers", "ThreadHandle",
+    "Tracer", "TracerStatistics", "open_tracer", "start_tracer",
 ]

@@ -13,11 +13,11 @@ import anyio.lowlevel
 
 from .. import _check
 from .._exceptions import NotDetachable, TraceeGone
+from .._util import NoPublicConstructor
 from ._core_api import END, Family, Subscription, TraceEvent, _ffi
 from ._hub import Hub, Waiter
 from ._options import Capture, CaptureFunction
 from ._stream import EventStream
-from ._util import NoPublicConstructor
 
 _checkpoint = anyio.lowlevel.checkpoint
 

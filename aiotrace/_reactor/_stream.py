@@ -21,9 +21,9 @@ import anyio
 import anyio.lowlevel
 
 from .._exceptions import StreamClosedByLoop
+from .._util import NoPublicConstructor
 from ._core_api import END, Subscription, TraceEvent
 from ._hub import Hub
-from ._util import NoPublicConstructor
 from ._verdicts import Ctl
 
 if TYPE_CHECKING:

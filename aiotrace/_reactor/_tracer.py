@@ -14,12 +14,12 @@ import anyio
 
 from .. import _check
 from .._exceptions import AttachDenied, SpawnFailed, TraceeGone
+from .._util import NoPublicConstructor
 from ._backends import current_backend
 from ._core_api import BASE_OPTIONS, FOLLOW_OPTIONS, AttachError, Family, SpawnError
 from ._hub import Hub, Waiter
 from ._options import cpu_set, stdio_fd
 from ._process import Process
-from ._util import NoPublicConstructor
 
 FileArg = int | IO[Any] | None
 

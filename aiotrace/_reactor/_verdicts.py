@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import _check
 from .._exceptions import TraceeGone, VerdictAlreadyGiven
+from .._util import NoPublicConstructor
 from ._core_api import (
     STEP,
     Core,
@@ -31,7 +32,6 @@ from ._core_api import (
     Verdict,
     _ffi,
 )
-from ._util import NoPublicConstructor
 
 
 class Ctl:

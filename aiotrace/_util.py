@@ -1,4 +1,5 @@
-"""Helpers of the loop side's public classes."""
+"""What the public classes of both sides share (the core's ``Memory``, the loop side's
+``Tracer``, ``Process``, ``EventStream`` and handles)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ _T = TypeVar("_T")
 
 class NoPublicConstructor(type):
     """The metaclass of a class whose objects only aiotrace makes (``Tracer``,
-    ``Process``, ``EventStream``, the handles of ``aiotrace.lowlevel``): calling the class
-    raises TypeError, with the class's ``_made_by`` to say where its objects come from;
-    aiotrace makes them with ``cls._create(...)``. (trio's ``NoPublicConstructor`` is the
-    model.)"""
+    ``Process``, ``EventStream``, the handles of ``aiotrace.lowlevel`` and its
+    ``Memory``): calling the class raises TypeError, with the class's ``_made_by`` to say
+    where its objects come from; aiotrace makes them with ``cls._create(...)``. (trio's
+    ``NoPublicConstructor`` is the model.)"""
 
     _made_by: str
 
