@@ -5,7 +5,9 @@ Pure: no tracee (the behaviour behind these names is tested where it traces).
 
 from __future__ import annotations
 
+import collections.abc
 import types
+import typing
 
 import pytest
 
@@ -107,3 +109,14 @@ def test_lowlevel_exports_the_handles_and_capture():
                                      "ThreadHandle"}
     for name in lowlevel.__all__:
         assert getattr(lowlevel, name).__module__ == "aiotrace.lowlevel", name
+
+
+def test_a_syscall_events_args_are_typed_as_what_they_are():
+    # (call.args.path decodes by name: the annotation is the sequence type that does it)
+    from aiotrace._core import _events
+    from aiotrace._core._args import Args
+
+    for cls in (SyscallEntry, SyscallExit):   # (their __module__ says aiotrace)
+        assert typing.get_type_hints(cls, globalns=vars(_events))["args"] is Args
+    hints = typing.get_type_hints(Args.__iter__)
+    assert hints["return"] == collections.abc.Iterator[int]

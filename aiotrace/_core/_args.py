@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import socket
 import struct
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple, overload
 
 from .._util import NoPublicConstructor
 from . import _ffi
@@ -222,13 +223,17 @@ class Args:
         self.nr = nr
         self.tid = tid
 
-    def __getitem__(self, i: Any) -> Any:
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[int, ...]: ...
+    def __getitem__(self, i: int | slice) -> int | tuple[int, ...]:
         return self._v[i]
 
     def __len__(self) -> int:
         return len(self._v)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[int]:
         return iter(self._v)
 
     def __eq__(self, other: object) -> bool:

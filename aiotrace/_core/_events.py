@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import NotIntercepted
+from ._args import Args
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
 from ._verdict import Decision
@@ -111,8 +112,9 @@ class SyscallEntry(TraceEvent):
     #: low 32 bits of the register, a signed int (``syscall(-1L)`` is -1)
     nr: int
     #: the six argument registers (for an i386 call: ebx, ecx, edx, esi, edi, ebp, of which
-    #: the kernel uses the low 32 bits: so do these)
-    args: tuple[int, ...]
+    #: the kernel uses the low 32 bits: so do these): a sequence of ints, decoded by
+    #: parameter name too (``args.path``)
+    args: Args
     #: the system call ABI of this call: ``"x86_64"``, ``"i386"`` (``int $0x80``, a 32-bit
     #: program) or ``"x32"``; ``nr`` and ``name`` are of its table
     abi: str = field(default="x86_64", kw_only=True)
@@ -154,7 +156,7 @@ class SyscallExit(TraceEvent):
 
     kind: ClassVar[str] = "syscall.exit"
     nr: int
-    args: tuple[int, ...]
+    args: Args
     retval: int
     #: the system call ABI of this call (see SyscallEntry.abi)
     abi: str = field(default="x86_64", kw_only=True)

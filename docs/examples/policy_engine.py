@@ -18,7 +18,7 @@ import socket
 import sys
 
 import anyio
-from anyio.abc import SocketStream
+from anyio.abc import SocketStream, TaskStatus
 
 import aiotrace
 from aiotrace import SyscallEntry
@@ -37,7 +37,8 @@ for port in map(int, sys.argv[1:]):
 """
 
 
-async def policy_service(denied_port: int, *, task_status=anyio.TASK_STATUS_IGNORED) -> None:
+async def policy_service(denied_port: int, *,
+                         task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
     """Answers one line per request: 'deny' for denied_port, else 'allow'."""
 
     async def handle(stream: SocketStream) -> None:
@@ -58,7 +59,7 @@ async def ask(policy_port: int, host: str, port: int) -> bool:
 
 
 async def guard(proc: aiotrace.Process, policy_port: int, log: list[str], *,
-                task_status=anyio.TASK_STATUS_IGNORED) -> None:
+                task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
     async with proc.events(SyscallEntry, syscalls={"connect"}, intercept=True) as calls:
         task_status.started()
         async for call in calls:                       # the calling thread is stopped here
