@@ -210,10 +210,11 @@ class Decoder:
         ``reads_nothing=`` and ``prefetch=``: the stops where this decoder reads nothing
         that the thread can change before its next stop, those where it reads nothing of
         the tracee at all, and the exits where it reads nothing but outputs the C loop
-        can copy at the stop (``late_captures``). None of them with fd paths (``-y``) or paths to match
-        (``-P``): those come from /proc, which a call such as close changes; nor with
-        dumps (``-e read=``/``write=``), read at the exit stop from memory the thread may
-        change once resumed, nor with -i (the registers at the stop)."""
+        can copy at the stop (``late_captures``). None of them with fd paths (``-y``) or
+        paths to match (``-P``): those come from /proc, which a call such as close
+        changes; nor with dumps (``-e read=``/``write=``), read at the exit stop from
+        memory the thread may change once resumed, nor with -i (the registers at the
+        stop)."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
                 or self.ips):
             return {}

@@ -145,7 +145,10 @@ def _mapping(value: Any, what: str, example: str) -> None:
         raise TypeError(f"{what}= takes a mapping such as {example}, not {_check.show(value)}")
 
 
-def prefetch_sets(spec: CopySpecs) -> dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]]:
+Copies = dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]]
+
+
+def prefetch_sets(spec: CopySpecs) -> Copies:
     """prefetch=, checked, as the C loop's copies: syscall -> ((arg, mode, from, bytes),
     ...), mode 1 for a fixed size, 2 the return value's, 3 a string, 4 argument from's."""
     out: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}

@@ -175,7 +175,8 @@ class Process(metaclass=NoPublicConstructor):
         intercept = _check.flag(intercept, "intercept")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
-                raise TypeError(f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+                raise TypeError(
+                    f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
         nrs = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not isinstance(capture, Capture):
