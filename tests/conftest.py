@@ -188,7 +188,8 @@ def _leftovers() -> list[str]:
         if not entry.name.isdigit():
             continue
         try:
-            status = (entry / "status").read_text()
+            # (a name is bytes: any process, ours or not, may have one that is not UTF-8)
+            status = (entry / "status").read_text(errors="replace")
         except OSError:
             continue
         fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
