@@ -19,6 +19,9 @@ from ._core._events import SingleStep as SingleStep
 from ._core._events import SyscallEntry as SyscallEntry
 from ._core._events import SyscallExit as SyscallExit
 from ._core._events import TraceEvent as TraceEvent
+from ._core._probe_events import ProbeHit as ProbeHit
+from ._core._probe_events import ProbeReturn as ProbeReturn
+from ._core._symbols import Frame as Frame
 from ._core._verdict import Decision as Decision
 from ._exceptions import AiotraceError as AiotraceError
 from ._exceptions import AttachDenied as AttachDenied
@@ -36,15 +39,18 @@ from ._reactor import Tracer as Tracer
 from ._reactor import TracerStatistics as TracerStatistics
 from ._reactor import open_tracer as open_tracer
 from ._reactor import start_tracer as start_tracer
+from ._probing import ProbeError as ProbeError
+from ._probing import ProbeStream as ProbeStream
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AiotraceError", "AttachDenied", "Clone", "Continued", "Death", "Decision", "EventStream",
-    "EventStreamStatistics", "Exec", "Exit", "GroupStop", "Interrupt", "NotDetachable",
-    "NotIntercepted", "Process", "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop",
-    "SyscallEntry", "SyscallExit", "TraceEvent", "TraceeGone", "Tracer", "TracerClosed",
-    "TracerStatistics", "VerdictAlreadyGiven", "lowlevel", "open_tracer", "start_tracer", "trace",
+    "EventStreamStatistics", "Exec", "Exit", "Frame", "GroupStop", "Interrupt", "NotDetachable",
+    "NotIntercepted", "ProbeError", "ProbeHit", "ProbeReturn", "ProbeStream", "Process",
+    "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop", "SyscallEntry", "SyscallExit",
+    "TraceEvent", "TraceeGone", "Tracer", "TracerClosed", "TracerStatistics",
+    "VerdictAlreadyGiven", "lowlevel", "open_tracer", "start_tracer", "trace",
 ]
 
 # Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).

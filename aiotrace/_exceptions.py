@@ -36,6 +36,7 @@ class AttachDenied(AiotraceError, PermissionError):
 _SPAWN_STEPS = {
     "chdir": ("cannot change to its directory {cwd!r}", "check cwd="),
     "stdio": ("cannot set up its stdin/stdout/stderr", "check the files or descriptors passed"),
+    "setsid": ("cannot start a new session", "spawn without start_new_session=True"),
     "cpus": ("cannot set the CPUs it may run on", "pass cpus= from os.sched_getaffinity(0)"),
     "seccomp": ("cannot install the seccomp prefilter", "spawn without syscalls= to do without it"),
 }

@@ -1,6 +1,11 @@
 """Shared pytest fixtures: event-loop backends, the compiled C test targets, and
 clean-up of spawned processes.
 
+The tests are in three folders: ``unit/`` (no tracee: tables, pure functions),
+``tracing/`` (real programs through the library, on asyncio and trio and on both tracer
+loops: the ``anyio_backend`` and ``tracer_loop`` fixtures) and ``cli/`` (the command,
+against strace, on both tracer loops).
+
 The C programs in ``tests/targets/*.c`` are compiled once per session into a
 temporary directory; tests get their paths through the ``target`` fixture.
 """
@@ -67,6 +72,23 @@ def _end_the_run(item: pytest.Item, seconds: float) -> None:
     os._exit(1)
 
 
+UNIT = Path(__file__).resolve().parent / "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A unit test has no tracee, so the matrix would only run it two or four times over
+    for nothing: one that asks for it is refused (it belongs in tracing/ or cli/)."""
+    matrix = ("tracer_loop", "anyio_backend")
+    wrong = [item.nodeid for item in items
+             if UNIT in item.path.parents
+             and any(name in getattr(item, "fixturenames", ()) for name in matrix)]
+    if wrong:
+        raise pytest.UsageError(
+            "these tests in tests/unit/ ask for the event-loop or tracer-loop matrix "
+            "(anyio, tracer_loop); a test with a tracee belongs in tests/tracing/ or "
+            "tests/cli/, a test without one needs neither: " + ", ".join(wrong))
+
+
 class TargetBuildError(RuntimeError):
     """A test target failed to compile; the message holds the compiler's stderr."""
 
@@ -81,7 +103,7 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 def tracer_loop(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each of the tracer thread's loops: the C loop (aiotrace/_core/
     _accel.c, the default) and the pure Python one (AIOTRACE_ACCEL=0), which must
-    behave the same. (test_accel.py checks that the C loop is built at all.)"""
+    behave the same. (unit/test_cloop.py checks that the C loop is built at all.)"""
     if request.param == "python":
         monkeypatch.setenv("AIOTRACE_ACCEL", "0")
     else:
@@ -188,8 +210,7 @@ def _leftovers() -> list[str]:
         if not entry.name.isdigit():
             continue
         try:
-            # (a name is bytes: any process, ours or not, may have one that is not UTF-8)
-            status = (entry / "status").read_text(errors="replace")
+            status = (entry / "status").read_text(errors="replace")   # (a name is any bytes)
         except OSError:
             continue
         fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import time
 from collections import deque
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import _ffi
 from ._args import Args, Memory
@@ -35,7 +35,11 @@ from ._model import END, NO_NRS, Family, Hold, Subscription, Thread, capture, wa
 from ._resume import Resumer, try_request
 from ._status import returncode
 from ._syscalls import ABIS, make_key
+from ._probe_events import ProbeHit
 from ._verdict import CLEAN, Verdict, merge, rewritten_args, seen_by_next
+
+if TYPE_CHECKING:
+    from ._probes import Probes
 
 _NR_EXECVE = 59
 _GETREGS = int(Req.GETREGS)
@@ -43,6 +47,8 @@ _INTERRUPT = int(Req.INTERRUPT)
 _raw_ptrace = _ffi.raw_ptrace
 # th.pending when one engine alone has the stop (never appended to)
 _NO_ENGINES: deque[Subscription] = deque()
+# the events whose engines are asked the last attached first (they decide about a call)
+_LAST_FIRST = frozenset({SyscallEntry, ProbeHit})
 
 
 class Arbiter:
@@ -59,6 +65,7 @@ class Arbiter:
         self._owner = owner
         self._push = handoff.push
         self._go_on = resumer.go_on
+        self.probes: Probes | None = None   # (set by the tracer thread's composition)
 
     # -- a stop's event, to its streams ------------------------------------------------
 
@@ -112,7 +119,7 @@ class Arbiter:
         base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
         if interceptors:
             if len(interceptors) > 1:
-                if cls is SyscallEntry:
+                if cls in _LAST_FIRST:
                     interceptors.sort(key=lambda s: -s.order)  # last attached decides first
                 else:
                     interceptors.sort(key=lambda s: s.order)
@@ -186,6 +193,8 @@ class Arbiter:
                 fields = {"nr": nr, "args": Args(vals, key, th.tid), "abi": abi}
         elif cls is SyscallExit and d.set_return is not None:
             fields = dict(fields, retval=d.set_return)
+        elif cls is ProbeHit and d.args is not None:
+            fields = dict(fields, args=rewritten_args(tuple(fields["args"]), d.args))
         return cls(*base, **fields)
 
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
@@ -377,6 +386,8 @@ class Arbiter:
         if fam is not None:
             fam.subs = tuple(s for s in fam.subs if s is not sub)
             fam.update_mode()
+        if sub.probe is not None and self.probes is not None:
+            self.probes.close(sub.probe)   # (its breakpoints go)
         for hold in list(sub.bp_holds.values()):
             self.release(hold)
         sub.bp_holds.clear()

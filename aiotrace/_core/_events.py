@@ -64,6 +64,16 @@ class TraceEvent:
     _ctl: Any = field(default=None, repr=False, compare=False, kw_only=True)
     #: what the stream's ``capture`` function returned for this event, at the stop
     captured: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    #: the stack taken at the stop (``stacks=True``): see stack()
+    _stack: Any = field(default=None, repr=False, compare=False, kw_only=True)
+
+    def stack(self) -> list[Any]:
+        """The thread's stack at this stop, innermost first: a list of
+        :class:`aiotrace.Frame` (address, module, symbol, offset; ``str(frame)`` prints it
+        as strace -k does). An observer's stream takes it at the stop when opened with
+        ``stacks=True``; an intercepting engine reads it while it holds the thread."""
+        from ._unwind import event_stack
+        return event_stack(self)
 
     @property
     def intercepted(self) -> bool:

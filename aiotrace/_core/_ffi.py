@@ -324,3 +324,13 @@ def vm_write(pid: int, addr: int, data: bytes) -> int:
 def current_cpu() -> int:
     """The CPU the calling thread runs on now (sched_getcpu(3)); -1 if unknown."""
     return int(_libc.sched_getcpu())
+
+
+def environ_address() -> int:
+    """Where this process's environment array is (the C library's ``environ``), or 0 if
+    the C library does not say. (The CLI prints it as the third argument of the first
+    execve, as strace prints its own: its child passes it on to execve.)"""
+    try:
+        return ctypes.c_void_p.in_dll(_libc, "environ").value or 0
+    except ValueError:   # pragma: no cover - every C library on Linux has it
+        return 0

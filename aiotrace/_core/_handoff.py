@@ -37,7 +37,9 @@ from ._cloop import _binding as _accel
 from ._args import Args, CopiedMemory, Memory
 from ._doorbell import Doorbell
 from ._events import SyscallEntry, SyscallExit, TraceEvent
+from ._breakpoints import BY_KEY
 from ._model import NO_COPIES, NO_NRS, Family, Hold, Subscription, Thread, capture
+from ._probe_events import ProbeHit
 
 # what the tracer thread is blocked in (Python loop; the C loop keeps its own, in C)
 AWAKE, IN_WAITPID, IN_POLL = 0, 1, 2
@@ -47,6 +49,7 @@ _FIRST_YIELD_BACKOFF = 16 // 2   # doubled by the first slow yield: 16 verdicts 
 _MAX_YIELD_BACKOFF = 1 << 16
 _FAST_YIELDS_TO_RESET = 64   # quick yields in a row that end a backoff
 _monotonic_ns = time.monotonic_ns
+_REGS_SIZE = ctypes.sizeof(_ffi.UserRegs)
 
 
 class Handoff:
@@ -271,8 +274,12 @@ class Handoff:
                 if not families or families[-1] is not fam:
                     if fam not in families:
                         families.append(fam)
-                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
                 self.seq += 1
+                if kind == _accel.R_PROBE:
+                    self._probe_record(th, self.seq, t, nr, (a0, a1, a2, a3, a4, a5), rval,
+                                       ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
+                    continue
+                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
                 if kind >= _accel.R_HELD_ENTRY:
                     self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
                                       (i & mask) * size + _accel.REGS_OFFSET, direct)
@@ -327,6 +334,26 @@ class Handoff:
         copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
                        for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
         return CopiedMemory._create(tid, copies)
+
+    def _probe_record(self, th: Thread, seq: int, t: int, key: int, args: tuple[int, ...],
+                      pc: int, ring: memoryview, regs_at: int, direct: Any) -> None:
+        """A breakpoint's hit that the C loop handled (see _probes.publish): its event, to
+        the observers that want it."""
+        bp = BY_KEY.get(key)
+        if bp is None:
+            return   # (its probes are gone since)
+        tid = th.tid
+        ev = None
+        for sub in th.proc.family.subs:
+            if sub.intercept or sub.capture is not None or not sub.wants(ProbeHit, tid, key):
+                continue   # (an engine that came since: the C loop left its hits to Python)
+            if ev is None:
+                ev = ProbeHit(th.proc.pid, tid, seq, t, bp.symbol, pc, bp.module, args,
+                              bytes(ring[regs_at:regs_at + _REGS_SIZE]))
+            if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
+                sub.dropped += 1
+                continue
+            _deliver(sub, ev, direct, self.outbox)
 
     def _held_record(
         self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,

@@ -21,7 +21,7 @@ import os
 import signal
 import warnings
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import _ffi
 from ._arbiter import Arbiter
@@ -35,7 +35,10 @@ from ._seccomp import compile_filter
 from ._spawn import AttachError, SpawnError, attach_message, child, proc_status, resolve
 from ._status import returncode
 
-_INTERRUPT, _DETACH = int(Req.INTERRUPT), int(Req.DETACH)
+if TYPE_CHECKING:
+    from ._probes import Probes
+
+_INTERRUPT, _DETACH, _CONT = int(Req.INTERRUPT), int(Req.DETACH), int(Req.CONT)
 
 
 class Lifecycle:
@@ -52,6 +55,7 @@ class Lifecycle:
         self.slots = slots
         self.pidfds = pidfds
         self.closing = False   # close() began: the tracer thread ends once no family is left
+        self.probes: Probes | None = None   # (set by the tracer thread's composition)
 
     # -- taking tracees on -------------------------------------------------------------
 
@@ -81,7 +85,8 @@ class Lifecycle:
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
-            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus)
+            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus,
+                  fam.new_session)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)
@@ -289,6 +294,8 @@ class Lifecycle:
         fam.detaching = True
         if fam.cfam is not None:
             fam.publish()   # (its stops are Python's from now on)
+        if fam.probes and self.probes is not None:
+            self.probes.detach_family(fam)   # (every original byte back first)
         fam.on_detached.append(done)
         for proc in list(fam.procs.values()):
             for th in list(proc.threads.values()):
@@ -302,6 +309,17 @@ class Lifecycle:
     def detach_thread(self, th: Thread, sig: int) -> None:
         """Detach *th*, which is in a ptrace-stop, delivering *sig* (0: none)."""
         proc = th.proc
+        if proc.space is not None and self.probes is not None:
+            # (out of our breakpoints first; not yet if a trap of ours is pending: it
+            # stops again for it at once, and is detached there)
+            got = self.probes.detach_thread(th, sig)
+            if got is None:
+                th.detach_requested = True
+                th.stopped = False
+                th.gen += 1
+                try_request(_CONT, th.tid, 0)
+                return
+            sig = got
         th.gen += 1
         th.pending.clear()
         th.chain_hold = None

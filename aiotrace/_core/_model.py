@@ -23,14 +23,18 @@ import ctypes
 import os
 import signal
 from collections import deque
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import _policy
 from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
+from ._probe_events import PROBE_EVENTS
 from ._verdict import CLEAN
 
+if TYPE_CHECKING:   # (the probes' parts, which use these classes in turn)
+    from ._breakpoints import Space
+    from ._probes import Probe, ThreadProbes
 
 
 class Subscription:
@@ -44,7 +48,7 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late", "free", "prefetch",
+        "gone", "capture", "wfd", "late", "free", "prefetch", "probe",
     )
 
     def __init__(
@@ -86,13 +90,20 @@ class Subscription:
         self.wfd = -1
         self.bp_holds: dict[int, Hold] = {}
         self.family: Family | None = None
+        # a probe's stream (Process.probe): its events are ProbeHit and ProbeReturn, and
+        # its `syscalls` are the keys of the breakpoints it is armed at (see _probes)
+        self.probe: Probe | None = None
 
     def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
         """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
         None for an event that is not a syscall's."""
         if self.closed:
             return False
-        if self.types is not None and cls not in self.types:
+        types = self.types
+        if types is None:
+            if cls in PROBE_EVENTS:
+                return False   # (a probe's events go to that probe's streams only)
+        elif cls not in types:
             return False
         if self.tids is not None and tid not in self.tids:
             return False
@@ -147,7 +158,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot", "exiting",
+        "raw_args", "slot", "exiting", "probe",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -180,12 +191,13 @@ class Thread:
         # and exit_off always
         self.slot: _accel.Slot | None = None
         self.exiting = False    # in its PTRACE_EVENT_EXIT stop: the spawn/attach hold is void
+        self.probe: ThreadProbes | None = None   # at a breakpoint, or in probed calls (_probes)
 
 
 class Proc:
     __slots__ = (
         "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
-        "argv",
+        "argv", "space",
     )
 
     def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
@@ -198,6 +210,7 @@ class Proc:
         self.status: int | None = None  # wait status once dead
         self.detached = False
         self.argv: list[str] = []
+        self.space: Space | None = None   # its breakpoints, once probed (see _breakpoints)
 
 
 class Family:
@@ -207,7 +220,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted", "tables",
+        "cfam", "converted", "tables", "new_session", "probes",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -219,6 +232,7 @@ class Family:
         self.held = True                # the spawn/attach hold, released by resume()
         self.want_syscalls = False
         self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
+        self.new_session = False   # spawned: the child calls setsid() before exec
         self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
         self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)
         self.on_death: Callable[[int], None] = ignore_int   # root's returncode, on the loop
@@ -234,6 +248,7 @@ class Family:
         self.converted = 0
         # what its streams want of each syscall's stops (both loops read it; see _policy)
         self.tables = _policy.NO_WANTS
+        self.probes: tuple[Probe, ...] = ()   # its probes' breakpoints (see _probes)
 
     def kill(self) -> list[Proc]:
         """SIGKILL each of its processes that is alive and not detached; those killed."""

@@ -4,7 +4,7 @@ each syscall stop (the *want-tables*), and what the C loop does with a stop (``d
 The C loop (``_accel.c``) handles the common syscall stops without the GIL and hands
 everything else to Python. Which stops it handles, and how, is written in C for speed
 (``decide()`` there, which ``fast_stop()`` then carries out) and here for reading; here is
-the reference. ``tests/test_policy.py`` feeds both many inputs (the C side through
+the reference. ``tests/unit/test_policy.py`` feeds both many inputs (the C side through
 ``at_decide``, which runs its ``decide()`` alone) and checks that they answer the same,
 as ``_cloop/_binding.py``'s ``_LAYOUT`` does for the structures. A rule changed on one side only
 fails that test.

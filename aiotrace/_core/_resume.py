@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+from typing import TYPE_CHECKING
 
 from . import _ffi
 from ._args import Args
@@ -25,6 +26,9 @@ from ._ffi import Opt, Req
 from ._model import Family, Thread, wanted
 from ._syscalls import ABI_I386, key_abi, key_raw, make_key
 from ._verdict import CLEAN, Decision, rewritten_args
+
+if TYPE_CHECKING:
+    from ._probes import Probes
 
 _MASK64 = (1 << 64) - 1
 _MASK32 = 0xFFFFFFFF
@@ -66,6 +70,7 @@ class Resumer:
     def __init__(self, info: _ffi.SyscallInfo) -> None:
         self._info = info          # (the buffer PTRACE_SET_SYSCALL_INFO goes through)
         self._set_info_ok = True   # the kernel has PTRACE_SET_SYSCALL_INFO (6.16+)
+        self.probes: Probes | None = None   # (set by the tracer thread's composition)
 
     def go_on(self, th: Thread) -> None:
         """Resume *th*, which nothing holds any more, with its decision applied: the
@@ -73,7 +78,10 @@ class Resumer:
         d = th.decision
         th.decision = CLEAN
         th.event = None
-        if d is not CLEAN:
+        tp = th.probe
+        if tp is not None and tp.hit is not None and self.probes is not None:
+            d = self.probes.apply(th, d)   # a breakpoint's stop: its verdicts (_probes)
+        elif d is not CLEAN:
             if d.skip_return is not None or d.nr is not None or d.args is not None:
                 self.rewrite_entry(th, d)
             if d.set_return is not None:

@@ -23,7 +23,7 @@ class SpawnError(Exception):
         super().__init__(path, err, step)
         self.path = path
         self.errno = err
-        # what the child was doing: "stdio", "chdir", "cpus", "seccomp" or "exec"
+        # what the child was doing: "stdio", "setsid", "chdir", "cpus", "seccomp" or "exec"
         self.step = step
 
 
@@ -82,6 +82,7 @@ def child(
     err_w: int,
     bpf: bytes | None,
     cpus: frozenset[int] | None,
+    new_session: bool = False,
 ) -> None:
     """Runs in the forked child; never returns. A failure is reported on *err_w* as
     ``STEP:ERRNO``."""
@@ -94,6 +95,11 @@ def child(
         # as an attach failure instead of what went wrong (seen with a missing cwd).
         os.read(go_r, 1)
         os.close(go_r)
+        if new_session:
+            # its own session and process group: signals sent to ours (a terminal's ^C, a
+            # Jupyter kernel's interrupt, which signals the kernel's process group) miss it
+            step = b"setsid"
+            os.setsid()
         for target, fd in enumerate(stdio):
             if fd is not None and fd != target:
                 os.dup2(fd, target)

@@ -26,7 +26,7 @@ import ctypes
 import os
 import signal
 import struct
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import _ffi, _policy
 from ._arbiter import Arbiter
@@ -49,6 +49,9 @@ from ._syscalls import (
     syscall_key,
 )
 from ._verdict import STEP, Decision, merge
+
+if TYPE_CHECKING:
+    from ._probes import Probes
 
 _NR_EXECVE = 59
 _MASK32 = 0xFFFFFFFF
@@ -76,6 +79,7 @@ _CLONE_EVENTS = (Event.CLONE, Event.FORK, Event.VFORK)
 _GET_SYSCALL_INFO = int(Req.GET_SYSCALL_INFO)
 _GETREGS = int(Req.GETREGS)
 _CONT = int(Req.CONT)
+_SIGTRAP = int(signal.SIGTRAP)
 _raw_ptrace = _ffi.raw_ptrace
 _table_wanted = _policy.wanted
 
@@ -100,6 +104,7 @@ class Stops:
         self.count = 0   # every waitpid report of a tracee handled here
         self._dispatch = arbiter.dispatch
         self._release_if_free = arbiter.release_if_free
+        self.probes: Probes | None = None   # (set by the tracer thread's composition)
 
     def handle(self, tid: int, status: int) -> None:
         """One report of waitpid (tid, status): classify it, then act."""
@@ -158,6 +163,10 @@ class Stops:
         if stop is _SYSCALL:
             self._syscall_stop(th, expecting_exit)
         elif kind is StopKind.SIGNAL:
+            if (detail == _SIGTRAP and proc.space is not None and self.probes is not None
+                    and self.probes.trap(th)):
+                th.stepping = False
+                return   # one of our breakpoints (_probes)
             if th.stepping and detail == signal.SIGTRAP:
                 th.stepping = False   # the trap of our own PTRACE_SINGLESTEP: not a signal
                 self._dispatch(th, SingleStep, None)
@@ -353,6 +362,8 @@ class Stops:
                  tgid: int | None) -> tuple[str, int]:
         """A new tracee made by *parent*, and its first stop if it came first."""
         clone_type, child_pid, early = self.lifecycle.new_tracee(parent, child, event, tgid)
+        if self.probes is not None and (parent.probe is not None or parent.proc.space is not None):
+            self.probes.cloned(parent, self.threads[child], clone_type)
         if early is not None:
             self.handle(child, early)
         return clone_type, child_pid
@@ -386,6 +397,8 @@ class Stops:
             gone.gen += 1
         if th.nr is None:
             th.nr = _NR_EXECVE
+        if self.probes is not None and (proc.space is not None or proc.family.probes):
+            self.probes.exec(th)   # (its breakpoints went with its memory)
         try:
             filename = os.readlink(f"/proc/{proc.pid}/exe")
         except OSError:

@@ -34,7 +34,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from . import _ffi
+from . import _ffi, _unwind
 from ._cloop import _binding as _accel
 from ._arbiter import Arbiter
 from ._cloop._loop import CLoop
@@ -46,6 +46,7 @@ from ._lifecycle import Lifecycle
 from ._loop import PyLoop
 from ._model import Family, Hold, Proc, Subscription, Thread, Tracees
 from ._pidfds import Pidfds
+from ._probes import Probe, Probes
 from ._resume import Resumer
 from ._salvage import salvage
 from ._stops import Stops
@@ -101,6 +102,12 @@ class TracerThread:
         self.lifecycle = Lifecycle(tr, self.arbiter, ho, slots, self.pidfds)
         self.stops = Stops(tr, self.arbiter, self.lifecycle, resumer, ho, slots, self.bell,
                            info, lambda: self.tid)
+        # breakpoints (Process.probe): hooks in the stops, the resumer, the life cycle
+        self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
+                             self.stops.handle, ho.reply, ac is not None)
+        self.stops.probes = self.lifecycle.probes = self.probes
+        _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
+        self.arbiter.probes = resumer.probes = self.probes
         self._loop: PyLoop | CLoop = (
             CLoop(ac, tr, self.stops, ho, self.lifecycle) if ac is not None
             else PyLoop(tr, self.stops, ho, self.lifecycle, self.pidfds))
@@ -164,6 +171,8 @@ class TracerThread:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
         joined (a ring that read the thread asleep just before its end may still use them
         until then). Loop thread; once."""
+        tables = _unwind.thread_tables
+        tables[:] = [t for t in tables if t is not self.threads]
         self.handoff.close()
         self.bell.close()
 
@@ -208,6 +217,10 @@ class TracerThread:
 
     def close(self, kill_spawned: bool) -> None:
         self.lifecycle.close(kill_spawned)
+
+    def arm_probe(self, fam: Family, probe: Probe,
+                  reply: Callable[[BaseException | None], None]) -> None:
+        self.probes.arm(fam, probe, reply)
 
     def reply(self, fn: Callable[[], None]) -> None:
         self.handoff.reply(fn)

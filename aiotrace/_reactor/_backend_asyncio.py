@@ -14,6 +14,8 @@ _PUMPS: set[asyncio.Task[None]] = set()
 
 
 class AsyncioBackend(Backend):
+    name = "asyncio"
+
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.checkpoint = functools.partial(asyncio.sleep, 0)

@@ -45,6 +45,8 @@ class _Park:
 
 
 class TrioBackend(Backend):
+    name = "trio"
+
     # A stream's consumer waits in wait_readable on a pipe of the stream's own: trio's I/O
     # manager turns the tracer thread's byte into that task's wake-up directly, one task
     # step and one pass of the run loop less than a byte for the pump, which would then

@@ -7,7 +7,8 @@ the backend's pump (a reader callback on asyncio, a system task waiting with
 streams, ``wait()`` and commands that wait. A verdict's yield looks at what came
 meanwhile without a byte (``Hub.looked``).
 One ``Hub`` per tracer; it also knows whether the tracer thread has finished, and what
-a caller waiting for it gets then (``end_error``).
+a caller waiting for it gets then (``end_error``), and, for a tracer that outlives its
+event loop (``start_tracer(outlive_loop=True)``), which loop it is bound to (``rouse``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any, Protocol
 
 import anyio
 import anyio.lowlevel
+import sniffio
 
 from .._exceptions import TracerClosed
-from ._backends import Backend
+from ._backends import Backend, current_backend
 from ._core_api import Core, _ffi
 from ._verdicts import Ctl
 
@@ -89,6 +91,13 @@ class Hub:
         self.abandoned = False
         # the tracer's, once the tracer thread has finished: tells its processes
         self.on_finished: Callable[[], None] = _nothing
+        # start_tracer(outlive_loop=True): when its event loop ends, the tracer waits
+        # (dormant) for the next one to use it, instead of closing (see rouse)
+        self.outlive = False
+        self.dormant = False
+        self.later: list[Callable[[], Any]] = []   # soon()'s work while dormant
+        # the tracer's, when it moves to a new event loop: tells its processes
+        self.on_new_loop: Callable[[], None] = _nothing
 
     # -- tracer thread -> loop ------------------------------------------------------------
 
@@ -133,6 +142,9 @@ class Hub:
         goes, which for the garbage collector is any thread (the tracer thread too) at
         any allocation, in the middle of a verdict or of a batch. Nothing if the event
         loop is gone (then the pump closed the tracer)."""
+        if self.dormant:
+            self.later.append(fn)   # (for the next loop: see rouse)
+            return
         try:
             self.backend.soon(fn)
         except RuntimeError:   # (a closed asyncio loop; trio.RunFinishedError)
@@ -151,8 +163,7 @@ class Hub:
         """Start the pump and the tracer thread; raise what stopped the thread from
         starting (then everything is closed again)."""
         core = self.core
-        self.backend.spawn_system_task(functools.partial(self.backend.pump, self),
-                                       "aiotrace-pump")
+        self.spawn_pump()
         # The thread's first wake-up of the loop (once it runs, or with start_error set) runs
         # what is queued now.
         core.reply(self.started.set)
@@ -169,6 +180,40 @@ class Hub:
             self.close_pipe()
             raise err
 
+    def spawn_pump(self) -> None:
+        self.backend.spawn_system_task(functools.partial(self.backend.pump, self),
+                                       "aiotrace-pump")
+
+    def rouse(self) -> None:
+        """A tracer made with ``outlive_loop=True`` whose event loop ended (IPython's
+        ``%autoawait trio`` runs each cell in a ``trio.run`` of its own) is used in a new
+        one: its loop side moves there, with a backend made anew for that loop. Meanwhile
+        the tracer thread went on: what it handed over waits in the pipe and the outbox,
+        and streams kept their buffers (a full one held its thread, as with a cell that
+        blocks)."""
+        lib = self.backend.name
+        try:
+            now = sniffio.current_async_library()
+        except sniffio.AsyncLibraryNotFoundError:
+            raise RuntimeError("this tracer's event loop has ended: use it from inside a new "
+                               "one (an async function, or a notebook cell)") from None
+        if now != lib:
+            raise RuntimeError(
+                f"this tracer was started on {lib}; its event loop ended, and it can go on "
+                f"only on {lib}, not {now}: close it (await tracer.aclose() on {lib}) and "
+                "start another here")
+        self.dormant = False
+        # (asyncio binds an Event to the loop that first waits for it)
+        if not self.finished.is_set():
+            self.finished = anyio.Event()
+        self.backend = current_backend()
+        self.checkpoint = self.backend.checkpoint
+        self.on_new_loop()
+        self.spawn_pump()
+        later, self.later = self.later, []
+        for fn in later:
+            fn()
+
     async def until_finished(self, step: Callable[[], Any]) -> None:
         """Run *step* (again) until the tracer thread has finished. If this task is cancelled
         (the event loop is shutting down: asyncio.run cancels every task, e.g. after an
@@ -183,6 +228,10 @@ class Hub:
                     with anyio.CancelScope(shield=True):
                         await step()
             except anyio.get_cancelled_exc_class() as exc:
+                if cancelled is None and self.outlive:
+                    # (a system task is cancelled only when its event loop ends)
+                    self.dormant = True
+                    raise
                 if cancelled is None:
                     cancelled = exc
                     self.abandoned = True
@@ -199,6 +248,8 @@ class Hub:
         core.post(functools.partial(core.close, self.kill_on_close))
 
     def check_open(self) -> None:
+        if self.dormant:
+            self.rouse()
         if self.closed:
             if self.core.crash is not None:
                 raise self.end_error()

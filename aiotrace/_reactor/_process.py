@@ -6,18 +6,21 @@ import os
 import signal as _signal
 import weakref
 from collections.abc import Iterable
-from typing import Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
 
-from .. import _check
+from .. import _check, _pipes
 from .._exceptions import NotDetachable, TraceeGone
 from .._util import NoPublicConstructor
 from ._core_api import END, Family, Subscription, TraceEvent, _ffi
 from ._hub import Hub, Waiter
 from ._options import Capture, CaptureFunction
 from ._stream import EventStream
+
+if TYPE_CHECKING:
+    from .._probing import ProbeStream
 
 _checkpoint = anyio.lowlevel.checkpoint
 
@@ -41,6 +44,11 @@ class Process(metaclass=NoPublicConstructor):
         self._fam = fam
         self.pid = pid
         self.returncode: int | None = None
+        #: with ``spawn(stdin=subprocess.PIPE)`` (and stdout=, stderr=): this end of the
+        #: pipe, an anyio byte stream; None otherwise
+        self.stdin: _pipes.PipeSendStream | None = None
+        self.stdout: _pipes.PipeReceiveStream | None = None
+        self.stderr: _pipes.PipeReceiveStream | None = None
         self._dead = anyio.Event()
         self._gone = anyio.Event()
         # its open streams (weak: a stream nobody holds is closed), told of the end if the
@@ -50,6 +58,15 @@ class Process(metaclass=NoPublicConstructor):
     def __repr__(self) -> str:
         state = "running" if self.returncode is None else f"returncode={self.returncode}"
         return f"<aiotrace.Process pid={self.pid} {state}>"
+
+    def _new_loop(self) -> None:
+        """The tracer moves to a new event loop (see Hub.rouse)."""
+        if not self._dead.is_set():
+            self._dead = anyio.Event()
+        if not self._gone.is_set():
+            self._gone = anyio.Event()
+        for stream in list(self._streams):
+            stream._new_loop()
 
     # callbacks from the tracer thread, run on the loop
     def _died(self, rc: int) -> None:
@@ -92,6 +109,7 @@ class Process(metaclass=NoPublicConstructor):
         buffer: int = 256,
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
+        stacks: bool = False,
     ) -> EventStream[_E1]: ...
 
     @overload
@@ -103,6 +121,7 @@ class Process(metaclass=NoPublicConstructor):
         buffer: int = 256,
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
+        stacks: bool = False,
     ) -> EventStream[_E1 | _E2]: ...
 
     @overload
@@ -114,6 +133,7 @@ class Process(metaclass=NoPublicConstructor):
         buffer: int = 256,
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
+        stacks: bool = False,
     ) -> EventStream[_E1 | _E2 | _E3]: ...
 
     @overload
@@ -126,6 +146,7 @@ class Process(metaclass=NoPublicConstructor):
         buffer: int = 256,
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
+        stacks: bool = False,
     ) -> EventStream[TraceEvent]: ...
 
     def events(
@@ -137,6 +158,7 @@ class Process(metaclass=NoPublicConstructor):
         buffer: int = 256,
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
+        stacks: bool = False,
     ) -> EventStream[TraceEvent]:
         """Subscribe now to events of this process (and its followed children).
 
@@ -167,6 +189,9 @@ class Process(metaclass=NoPublicConstructor):
         reads_nothing=..., prefetch=...)``) also says which stops' captures may run
         later, once the thread has gone on, and what memory the C loop may copy for them
         at the stop: tuning for captures on busy tracees (the ``aiotrace`` command's).
+
+        ``stacks=True`` takes the thread's stack at each stop (``event.stack()``; the
+        thread waits for it): see docs/probes.md.
         """
         if overflow not in ("block", "drop"):
             raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
@@ -181,6 +206,11 @@ class Process(metaclass=NoPublicConstructor):
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not isinstance(capture, Capture):
             capture = Capture(capture)   # (checks that it is a function)
+        if self._hub.dormant:
+            self._hub.rouse()
+        if _check.flag(stacks, "stacks") and not intercept:
+            from .._probing import stack_capture
+            capture = stack_capture(capture)
         fam = self._fam
         sub = Subscription(
             frozenset(types) if types else None,
@@ -213,8 +243,27 @@ class Process(metaclass=NoPublicConstructor):
         core.subscribe(sub)
         return stream
 
+    def probe(self, spec: str | int | Iterable[str | int], *, returns: bool = False,
+              intercept: bool = False, buffer: int = 256, overflow: Overflow = "block",
+              stacks: bool = False) -> ProbeStream:
+        """A stream of ``ProbeHit`` events, one each time a thread of this process (or of a
+        followed child) reaches a function: *spec* is ``"MODULE:SYMBOL"``
+        (``"libc.so.6:malloc"``, ``"prog:main"``; globs allowed), ``"SYMBOL"`` (in any
+        loaded object), ``"SYMBOL+OFFSET"``, an address, or a list of them. With
+        ``returns=True``, also a ``ProbeReturn`` when each call returns; with
+        ``stacks=True``, each event's stack is taken at the stop (``event.stack()``). With
+        ``intercept=True`` the thread is held at each event until a verdict
+        (``rewrite(args=)``, ``return_value()``, ``set_return()``). ``async with`` it:
+        entering raises ``aiotrace.ProbeError`` if the probe cannot be placed. See
+        docs/probes.md."""
+        from .._probing import probe
+        return probe(self, spec, returns=returns, intercept=intercept, buffer=buffer,
+                     overflow=overflow, stacks=stacks)
+
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
+        if self._hub.dormant:
+            self._hub.rouse()
         core = self._hub.core
         fam = self._fam
         core.post(lambda: core.resume_family(fam))
@@ -225,6 +274,8 @@ class Process(metaclass=NoPublicConstructor):
         For an attached process that was detached, returns None once detached: its exit
         status goes to its own parent. Raises :class:`TracerClosed` if the tracer thread
         stopped on an internal error before the process ended."""
+        if self._hub.dormant:
+            self._hub.rouse()
         await self._dead.wait()
         if self.returncode is None and not self._fam.ended and self._hub.core.crash:
             raise self._hub.end_error()   # (no status will ever come)
@@ -279,6 +330,8 @@ class Process(metaclass=NoPublicConstructor):
             await _checkpoint()
             return
         hub = self._hub
+        if hub.dormant:
+            hub.rouse()
         if hub.closed:
             await _checkpoint()
             if hub.core.crash is not None:

@@ -141,6 +141,14 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
             self._loop_closed = True
         self._hub.soon(self._close_now)
 
+    def _new_loop(self) -> None:
+        """The tracer moves to a new event loop, with a backend of its own (see
+        Hub.rouse): parks go through it from now on."""
+        backend = self._hub.backend
+        self._park = backend.park
+        self._unpark = backend.unpark
+        self._waiter = None   # (its task went with the old loop)
+
     def _wake(self) -> None:  # loop thread, from the pump
         # (sub.flagged stays set: the tracer thread queues no more wake-ups for this stream
         # until __anext__ clears it, right before it finds the buffer empty and parks. A
@@ -251,6 +259,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
                 waited = True
         elif self._pipe is None and not self._no_pipe:
             self._open_pipe()
+        if hub.dormant:
+            hub.rouse()   # (its event loop ended: this one takes it on)
         while not buf:
             sub.flagged = False   # the next push queues a wake-up (see _wake) ...
             if buf:               # ... unless it came just before

@@ -6,13 +6,14 @@ from __future__ import annotations
 import errno as _errno
 import os
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import IO, Any, NamedTuple
 
 import anyio
 
-from .. import _check
+from .. import _check, _pipes
 from .._exceptions import AttachDenied, SpawnFailed, TraceeGone
 from .._util import NoPublicConstructor
 from ._backends import current_backend
@@ -49,10 +50,16 @@ class Tracer(metaclass=NoPublicConstructor):
         self._core = hub.core
         self._processes: list[Process] = []
         hub.on_finished = self._tracer_finished
+        hub.on_new_loop = self._new_loop
 
     def _tracer_finished(self) -> None:
         for proc in self._processes:
             proc._tracer_finished()
+
+    def _new_loop(self) -> None:
+        """The tracer moves to a new event loop (see Hub.rouse)."""
+        for proc in self._processes:
+            proc._new_loop()
 
     async def spawn(
         self,
@@ -66,6 +73,7 @@ class Tracer(metaclass=NoPublicConstructor):
         follow: bool = True,
         syscalls: Iterable[str | int] | None = None,
         cpus: Iterable[int] | None = None,
+        start_new_session: bool = False,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
@@ -73,8 +81,15 @@ class Tracer(metaclass=NoPublicConstructor):
         arguments, as for subprocess); the program is looked up in ``env``'s PATH.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
-        ``subprocess.DEVNULL`` or None (inherit); ``stderr`` also takes
-        ``subprocess.STDOUT``. With ``follow`` (the default) its
+        ``subprocess.DEVNULL``, ``subprocess.PIPE`` or None (inherit); ``stderr`` also takes
+        ``subprocess.STDOUT``. With ``PIPE``, ``proc.stdin`` is an anyio byte send stream
+        and ``proc.stdout``/``proc.stderr`` byte receive streams (as ``anyio.open_process``
+        gives); close them with ``aclose()`` (closing the tracer closes them too).
+
+        ``start_new_session=True`` makes the program call ``setsid()`` before exec (as for
+        subprocess): it gets a session and process group of its own, so that signals sent
+        to this process's group (a terminal's Ctrl-C, a Jupyter kernel's interrupt) do not
+        reach it. With ``follow`` (the default) its
         threads and the children it forks are traced too; with ``follow=False`` only its
         first thread is (as strace without ``-f``): other threads and children run
         untraced, and no ``Clone`` event is reported. Raises :class:`SpawnFailed` if the program
@@ -103,6 +118,7 @@ class Tracer(metaclass=NoPublicConstructor):
         env = _check.environment(env)
         cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
         follow = _check.flag(follow, "follow")
+        new_session = _check.flag(start_new_session, "start_new_session")
         cpus_ = cpu_set(cpus)
         seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
@@ -112,6 +128,8 @@ class Tracer(metaclass=NoPublicConstructor):
                 "if they ran untraced")
         devnull = -1
         fds: list[int | None] = []
+        pipes = _pipes.Pipes()
+        spawned = False
         try:
             for name, f in (("stdin", stdin), ("stdout", stdout), ("stderr", stderr)):
                 if f is subprocess.DEVNULL:
@@ -121,14 +139,16 @@ class Tracer(metaclass=NoPublicConstructor):
                 elif f is None:
                     fds.append(None)
                 elif f is subprocess.PIPE:   # an int too (-1): checked before the fds
-                    raise ValueError("subprocess.PIPE is not supported yet: pass a file or fd")
+                    fds.append(pipes.make(len(fds)))
                 elif f is subprocess.STDOUT and name == "stderr":   # (-2) as subprocess
                     fds.append(fds[1] if fds[1] is not None else 1)
                 else:
                     fds.append(stdio_fd(name, f))
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
+            fam.new_session = new_session
             proc = Process._create(hub, fam, 0)
+            proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr
             waiter = Waiter()
             core = hub.core
             stdio = (fds[0], fds[1], fds[2])
@@ -144,9 +164,14 @@ class Tracer(metaclass=NoPublicConstructor):
             self._bind(proc)
             core.post(lambda: core.spawn(fam, argv, env, cwd_s, stdio, done, cpus_))
             await hub.wait_reply(waiter)
+            spawned = True
         finally:
             if devnull >= 0:
                 os.close(devnull)
+            if spawned:
+                pipes.spawned()
+            else:
+                pipes.failed()
         assert fam.root is not None
         proc.pid = fam.root.pid
         return proc
@@ -202,6 +227,8 @@ class Tracer(metaclass=NoPublicConstructor):
         tracer thread has reaped or released every tracee and exited. Raises
         :class:`TracerClosed` if the tracer thread had stopped on an internal error."""
         hub = self._hub
+        if hub.dormant:
+            hub.rouse()
         if hub.closed:
             await hub.finished.wait()
             hub.close_pipe()
@@ -210,6 +237,8 @@ class Tracer(metaclass=NoPublicConstructor):
             with anyio.CancelScope(shield=True):
                 await hub.finished.wait()
             hub.close_pipe()
+        for proc in self._processes:
+            _pipes.close_ends((proc.stdin, proc.stdout, proc.stderr))
         if hub.core.crash is not None:
             raise hub.end_error()   # (never silent: its streams just ended)
 
@@ -250,16 +279,44 @@ async def open_tracer(*, kill_on_close: bool = True) -> AsyncIterator[Tracer]:
             await tracer.aclose()
 
 
-async def start_tracer(*, kill_on_close: bool = True) -> Tracer:
+async def start_tracer(*, kill_on_close: bool = True,
+                       outlive_loop: bool | None = None) -> Tracer:
     """Start a tracer thread and return it; close it with ``await tracer.aclose()``.
 
     For notebooks (top-level ``await`` runs each cell as its own task, so an
     ``async with`` cannot span cells) and for objects that own a tracer. Prefer
     :func:`open_tracer` elsewhere.
+
+    When the event loop that started it ends with the tracer still open, the tracer is
+    closed (its spawned processes killed), unless ``outlive_loop`` is True: then it
+    waits, its processes held at their next event once a stream's buffer is full, until
+    it is used again in another event loop of the same library (``trio.run``, or
+    ``asyncio.run``), which it then moves to. IPython's ``%autoawait trio`` runs each
+    cell in a ``trio.run`` of its own: there the default (None) is True, so that a tracer
+    lives across cells as it does on an asyncio kernel; elsewhere it is False.
     """
-    hub = Hub(current_backend(), _check.flag(kill_on_close, "kill_on_close"))
+    kill_on_close = _check.flag(kill_on_close, "kill_on_close")
+    outlive = _cells_run_own_loops() if outlive_loop is None else _check.flag(
+        outlive_loop, "outlive_loop")
+    hub = Hub(current_backend(), kill_on_close)
+    hub.outlive = outlive
     try:
         await hub.start()
     except AttachError as err:
         raise AttachDenied(err.pid, err.errno, str(err)) from None
     return Tracer._create(hub)
+
+
+def _cells_run_own_loops() -> bool:
+    """Whether this runs in IPython with ``%autoawait trio`` (each cell a ``trio.run``),
+    not in ipykernel's trio loop (``--IPKernelApp.trio_loop=True``: one run for all)."""
+    ipython = sys.modules.get("IPython")
+    helpers = sys.modules.get("IPython.core.async_helpers")
+    if ipython is None or helpers is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:   # (an IPython half imported, or of another shape: not a cell)
+        return False
+    return (shell is not None and getattr(shell, "trio_runner", None) is None
+            and getattr(shell, "loop_runner", None) is getattr(helpers, "_trio_runner", 0))

@@ -21,7 +21,6 @@ The semantics follow strace 6.x (``man strace``, "Tampering", and its source):
 
 from __future__ import annotations
 
-import ctypes
 import difflib
 import errno as _errno
 import math
@@ -455,20 +454,6 @@ def parse_inject(
 
 # -- the engine ------------------------------------------------------------------------
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_NR_TGKILL = 234
-
-
-def _tgkill(pid: int, tid: int, signo: int) -> None:
-    """Queue *signo* for thread *tid* of process *pid* (the thread may be any process of
-    the traced family: ``Process.inject_signal`` only reaches threads of its own pid)."""
-    if _libc.syscall(ctypes.c_long(_NR_TGKILL), ctypes.c_long(pid), ctypes.c_long(tid),
-                     ctypes.c_long(signo)) != 0:
-        err = ctypes.get_errno()
-        if err == _errno.ESRCH:
-            raise TraceeGone(tid)
-        raise OSError(err, f"tgkill({pid}, {tid}, {signo}): {_errno.errorcode.get(err, err)}")
-
 
 def _check_engine_process(proc: object, what: str) -> None:
     if not isinstance(proc, Process):
@@ -570,8 +555,8 @@ async def inject(
                 else:
                     exit_delay.pop(call.tid, None)
                 if rule.signal is not None:
-                    try:
-                        _tgkill(call.pid, call.tid, rule.signal)
+                    try:   # (to the calling thread, in whichever process of the family)
+                        proc.inject_signal(call.tid, rule.signal)
                     except TraceeGone:
                         pass
                 if rule.delay_enter_ns:

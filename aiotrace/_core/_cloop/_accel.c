@@ -17,7 +17,12 @@
  *     verdict, which the loop thread queues with at_release() when it asks for nothing
  *     but to go on; anything else the engine decides goes through Python, which *adopts*
  *     the hold first (at_adopt);
- *   - the doorbell's stop (the loop woke the thread up): the doorbell goes on.
+ *   - the doorbell's stop (the loop woke the thread up): the doorbell goes on;
+ *   - a breakpoint's SIGTRAP (a probe, see aiotrace/_core/_probes.py) that only observers
+ *     want, where the displaced instruction runs from its slot (or is a no-op or a jump):
+ *     a record with the registers, rip set where the thread goes on, and on it goes. The
+ *     table of such breakpoints (struct at_bps) is Python's, made for each address space;
+ *     any other breakpoint's stop is Python's.
  *
  * Everything else (other stops, deaths, threads Python holds, families being detached)
  * goes back to Python, which keeps the whole state machine; at_run() returns AT_SLOW with
@@ -71,6 +76,10 @@
 /* ptrace requests (<linux/ptrace.h>), as plain numbers: glibc's enum differs by version */
 #define REQ_CONT 7
 #define REQ_GETREGS 12
+#define REQ_SETREGS 13
+#define REQ_GETSIGINFO 0x4202
+#define SI_KERNEL 0x80
+#define SIGTRAP_STOP ((SIGTRAP << 8) | 0x7F)   /* a signal-delivery-stop of SIGTRAP */
 #define REQ_SYSCALL 24
 #define REQ_SETOPTIONS 0x4200
 #define REQ_GET_SYSCALL_INFO 0x420E
@@ -103,7 +112,7 @@ enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2, RUNG = 4 };   /* sleeping: a slee
 /* at_run's count of records made, with this bit once one of them pins its thread */
 #define MADE_RETURN 0x40000000
 /* record kinds */
-enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4 };
+enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4, R_PROBE = 5 };
 /* decide()'s answers: Python's; read PTRACE_GET_SYSCALL_INFO, then ask again; go on; a C hold */
 enum { D_SLOW = 0, D_INFO = 1, D_GO = 2, D_HOLD = 3 };
 /* ... and what it takes the stop for: a call's entry, its exit (both read with
@@ -145,6 +154,18 @@ struct at_family {              /* one Family: what its streams want */
     struct at_copy copies[2][AT_NR][AT_COPIES];   /* [0 entry, 1 exit][nr]: for records */
 };
 
+struct at_bp {                  /* a breakpoint whose hits only observers want */
+    uint64_t addr;              /* the int3's address (0: a free entry) */
+    uint64_t to;                /* where the thread goes on (its slot, or the emulation's
+                                 * target): 0 if Python must handle it */
+    int64_t key;                /* the streams' key of it (the record's nr) */
+};
+
+struct at_bps {                 /* an address space's breakpoints (Python's, see _probes) */
+    uint64_t mask;              /* entries - 1 (a power of two), open addressing on addr */
+    struct at_bp *table;
+};
+
 struct at_slot {                /* one traced thread (Python's Thread.slot) */
     int32_t tid;
     uint8_t exit_off;           /* PTRACE_O_TRACEEXIT turned off for an all-held sleep */
@@ -161,6 +182,7 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     uint32_t gen;               /* bumped at each C hold: a stale release is ignored */
     int32_t req;                /* C hold: the request that resumes it */
     uint64_t pin;               /* W_PIN: the ring's tail must reach this first */
+    struct at_bps *bps;         /* its process's breakpoints (NULL: none handled here) */
 };
 
 struct at_record {              /* one event made here, turned into a Python event later */
@@ -374,6 +396,8 @@ int64_t at_layout(int what) {
     case 14: return offsetof(struct at_family, copies);
     case 15: return sizeof(struct at_decision);
     case 16: return offsetof(struct at_decision, nr);
+    case 17: return offsetof(struct at_slot, bps);
+    case 18: return sizeof(struct at_bp);
     default: return -1;
     }
 }
@@ -735,7 +759,7 @@ static int hold(struct at_slot *s, struct at_record *r, int req) {
 /* decide() says what the C loop does with one stop of a thread it has a slot for, and
  * fast_stop() does it. decide() makes no system call and writes nothing but its answer.
  * The same rules are written in Python in aiotrace/_core/_policy.py (decide), which is
- * the reference; tests/test_policy.py gives both many inputs (through at_decide) and
+ * the reference; tests/unit/test_policy.py gives both many inputs (through at_decide) and
  * checks that they answer the same: change one, change the other. */
 
 /* A stop handled here: it goes on with *req* (D_GO), or stays stopped as a C hold whose
@@ -849,7 +873,7 @@ static void decide(const struct at_core *c, const struct at_slot *s, int status,
     }
 }
 
-/* decide() alone, for tests/test_policy.py: what the C loop does with a stop *status* of
+/* decide() alone, for tests/unit/test_policy.py: what the C loop does with a stop *status* of
  * a thread whose slot is *s* (and family s->fam; of *c*, head, tail and ring_mask are
  * read), *in* being what PTRACE_GET_SYSCALL_INFO says at that stop (read only if the
  * rules need it: reads_info). Nothing else is read or written. Any thread. */
@@ -910,6 +934,55 @@ slow:
     if (s->state == S_RUNNING)
         s->state = S_STOPPED;   /* Python's now (d.state) */
     return 0;
+}
+
+/* A SIGTRAP stop of *s*, whose process has breakpoints: 1 if it was a hit of a breakpoint
+ * only observers want, handled here (a record, rip where the thread goes on, resumed); 0
+ * if Python must handle it (nothing was changed but the record's registers, not
+ * published). The trap is an int3's when rip-1 is a breakpoint and si_code is SI_KERNEL
+ * (kill() of SIGTRAP says SI_USER): the same check as Python's _breakpoints. */
+static int bp_stop(struct at_core *c, struct at_slot *s, int *made) {
+    struct at_family *f = s->fam;
+    struct at_bps *b = s->bps;
+    if (s->state != S_RUNNING || !s->fast || !f->fast || s->pin
+        || __atomic_load_n(&c->subscribing, __ATOMIC_SEQ_CST) || !room(c, f))
+        return 0;
+    struct at_record *r = record(c, s, R_PROBE);
+    uint64_t *regs = r->regs;   /* struct user_regs_struct: rip is the 17th */
+    if (ptrace(REQ_GETREGS, s->tid, 0, regs) == -1)
+        return 0;
+    uint64_t pc = regs[16] - 1;
+    const struct at_bp *bp = NULL;
+    for (uint64_t i = (pc * 0x9E3779B97F4A7C15ull) >> 40 & b->mask;; i = (i + 1) & b->mask) {
+        const struct at_bp *e = &b->table[i];
+        if (e->addr == pc) {
+            bp = e;
+            break;
+        }
+        if (e->addr == 0)
+            return 0;
+    }
+    if (bp->to == 0)
+        return 0;
+    int32_t info[32];
+    if (ptrace(REQ_GETSIGINFO, s->tid, 0, info) == -1 || info[2] != SI_KERNEL)
+        return 0;
+    regs[16] = bp->to;
+    if (ptrace(REQ_SETREGS, s->tid, 0, regs) == -1)
+        return 0;
+    regs[16] = pc;   /* (the event's registers are the hit's) */
+    r->nr = bp->key;
+    /* rdi, rsi, rdx, rcx, r8, r9 in user_regs_struct order: 14 13 12 11 9 8 */
+    r->args[0] = regs[14];
+    r->args[1] = regs[13];
+    r->args[2] = regs[12];
+    r->args[3] = regs[11];
+    r->args[4] = regs[9];
+    r->args[5] = regs[8];
+    r->rval = (int64_t)pc;
+    publish(c, s, 0, made);
+    resume(s, f->full_stops ? REQ_SYSCALL : REQ_CONT);
+    return 1;
 }
 
 /* ---- sleeping ------------------------------------------------------------------------------- */
@@ -1062,7 +1135,14 @@ int at_run(struct at_core *c, int block) {
             }
         } else {
             struct at_slot *s = lookup(c->priv, pid);
-            if (s != NULL && fast_stop(c, s, status, &made)) {
+            if (s != NULL && s->bps != NULL && status == SIGTRAP_STOP) {
+                if (bp_stop(c, s, &made)) {
+                    c->stops++;
+                    continue;
+                }
+                if (s->state == S_RUNNING)
+                    s->state = S_STOPPED;   /* Python's now (as fast_stop's) */
+            } else if (s != NULL && fast_stop(c, s, status, &made)) {
                 c->stops++;
                 continue;
             }

@@ -87,6 +87,9 @@ class CSlots(Slots):
         slot.fam = ctypes.addressof(cf)
         slot.exit_off = exit_off
         slot.state = state
+        space = th.proc.space
+        if space is not None and space.ctable is not None:   # (probes: see _probes.publish)
+            slot.bps = ctypes.addressof(space.ctable)
         if ac.lib.add(ac.ptr, ctypes.addressof(slot)) != 0:
             raise MemoryError("aiotrace: no memory for the C tracer loop's table of threads")
         self._slots[th.tid] = slot   # (alive while the C loop's table points at it)

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The ``aiotrace`` command (``python -m aiotrace``): strace's options and output, on
+aiotrace's public API. See docs/cli.md.
+
+One module per job, in the order a run goes through them:
+
+- ``_main``: ``main()``, the entry point: reads the options, opens the output, runs the
+  session, exits the way the program did.
+- ``_args``: strace's option grammar (getopt's rules): the usage text, ``Options``,
+  ``parse_args``.
+- ``_filter``: the sets of ``-e trace=``, ``signal=``, ``status=``, ``quiet=``, with
+  strace's system call classes.
+- ``_session``: one run: the decoder, the printer and the engines the options make, the
+  stream they read, the output written out in batches.
+- ``_run``: ``aiotrace run`` and ``aiotrace attach``: spawn or attach, signals, Ctrl-C.
+- ``_decoder``: the tracer-thread half of the printer, ``Decoder.capture``: each stop
+  decoded at the stop.
+- ``_fdinfo``: what ``-yy`` shows of a descriptor (sockets, devices, pidfds).
+- ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
+- ``_output``: the event-loop half of the printer: strace's layout of the lines, and
+  ``--json``.
+- ``_internals``: all the command takes from aiotrace's private modules (the system call
+  table, strace's decoder, three system calls), in one place.
+"""
+
+from ._main import main as main
+
+__all__ = ["main"]

@@ -1,0 +1,529 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The command line: strace's options, read by getopt's rules, into :class:`Options`.
+
+``parse_args`` takes the arguments after the program name and returns the options, or
+raises :class:`UsageError` with the message aiotrace prints (strace's own, for strace's
+mistakes). The sets of ``-e trace=``, ``signal=``, ``status=`` and ``quiet=`` are read by
+``_filter``, ``-e inject=`` by ``aiotrace.engines.parse_inject``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._filter import (
+    SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
+    parse_syscall_set,
+)
+
+PROG = "aiotrace"
+
+USAGE = """\
+usage: aiotrace run [OPTIONS] [--] PROG [ARGS...]
+       aiotrace attach [OPTIONS] PID...
+       aiotrace [OPTIONS] -p PID [-p PID...]
+
+Trace the system calls and signals of a program, as strace does.
+
+Tracing:
+  -f, --follow-forks     follow children (fork, vfork, clone) and threads
+  -p, --attach=PID       attach to a running process (same as 'attach PID')
+  -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
+  --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
+  --tracer-cpu=CPU|auto|any
+                         let aiotrace's own threads move (any, the default), or keep
+                         them on one CPU (auto: the one it starts on, when it may use
+                         two or more); the program keeps every CPU it was given
+
+Filtering (-e EXPR, or --EXPR):
+  -e trace=SET           system calls to show: names, numbers, /regex, %file,
+                         %process, %net(work), %signal, %ipc, %desc, %memory,
+                         %creds, %clock, %pure, %stat, %lstat, %fstat, %%stat,
+                         %statfs, %fstatfs, %%statfs, all, none; !SET negates
+  -e signal=SET          signals to show (names, numbers, all, none, !SET)
+  -e status=SET          successful, failed, unfinished, unavailable, detached
+  -z, -Z                 only successful / only failed calls
+  -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
+                         tamper with calls (strace's grammar)
+  -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
+      --probe=SPEC[,SPEC...]
+                         function calls to show, as ltrace does: libc.so.6:malloc,
+                         PROG:main, a name in any loaded object, globs (PROG:str*)
+  -e read=FDS, -e write=FDS
+                         hex-dump the data read from / written to these descriptors
+
+Output:
+  -o, --output=FILE      write the trace to FILE instead of stderr (-A: append);
+                         with -ff, to FILE.PID for each process and thread
+  -s, --string-limit=N   show at most N bytes of strings (default 32)
+  -y, --decode-fds       show the paths of file descriptors
+  -yy                    and sockets' addresses, devices' numbers, pidfds' processes
+  -P, --trace-path=PATH  only the calls that use PATH (by name or descriptor)
+  -x, -xx                strings with non-ASCII bytes in hex; every string in hex
+      --strings-in-hex[=all|non-ascii|non-ascii-chars]
+  -T, --syscall-times    show the time spent in each call
+  -n, --syscall-number   start each line with the number of the call
+  -i, --instruction-pointer
+                         and with the thread's instruction pointer
+  -k, --stack-trace      a stack trace after each call (and each probed function)
+  -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
+  -r                     timestamps relative to the previous line
+  -a, --columns=N        align return values at column N (default 40)
+  -q, -qq                suppress attach/detach messages; and exit messages
+  --json                 one JSON object per event (JSON Lines)
+
+Statistics:
+  -c, --summary-only     count calls, errors and time per call; print a table
+  -C, --summary          the table, and the trace too
+  -S, --summary-sort-by=KEY   time (default), calls, errors, name, nothing
+
+  -h, --help             this help;  -V, --version  the version
+
+aiotrace exits with the program's exit status, and dies of the signal that killed it.
+"""
+
+
+class UsageError(Exception):
+    """A mistake on the command line: printed as ``aiotrace: MESSAGE`` (exit status 1)."""
+
+    def __init__(self, message: str, hint: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint   # add "Try 'aiotrace -h' for more information."
+
+
+@dataclass
+class Options:
+    mode: str | None = None              # "run" or "attach"
+    argv: list[str] = field(default_factory=list)
+    pids: list[int] = field(default_factory=list)
+    follow: int = 0
+    output: str | None = None
+    append: bool = False
+    strsize: int = 32
+    column: int = 40
+    numbers: bool = False                 # -n
+    ips: bool = False                     # -i
+    dump_read: tuple[bool, frozenset[int]] | None = None    # -e read=: (negated, fds)
+    dump_write: tuple[bool, frozenset[int]] | None = None   # -e write=
+    paths: list[str] = field(default_factory=list)    # -P PATH...
+    xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
+    decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
+    syscall_times: bool = False
+    timestamps: int = 0
+    relative: bool = False
+    summary: str | None = None           # "only" (-c) or "also" (-C)
+    sort_by: str = "time"
+    quiet: frozenset[str] | None = None  # None: not given
+    quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
+    trace: frozenset[str] | None = None  # None: every call
+    signals: frozenset[int] | None = None
+    status: frozenset[str] | None = None
+    injects: list[Any] = field(default_factory=list)
+    json: bool = False
+    env: list[str] = field(default_factory=list)
+    seccomp: bool = False
+    stack_trace: bool = False             # -k
+    probes: list[str] = field(default_factory=list)   # --probe SPEC...
+    tracer_cpu: str = "any"              # "any", "auto" or a CPU number
+    help: bool = False
+    version: bool = False
+
+
+# -- option parsing (getopt's rules, strace's options) ----------------------------------
+
+_UNSUPPORTED = {
+    "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
+    "d": "-d (debug output)",
+    "N": "-N", "O": "-O (overhead)",
+    "u": "-u (run as another user)", "U": "-U (summary columns)",
+    "v": "-v (unabbreviated structures)",
+    "X": "-X (constant format)", "I": "-I (interruptibility)",
+}
+_SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
+_SORT_KEYS = {
+    "time": "time", "total-time": "time", "total_time": "time", "calls": "calls",
+    "count": "calls", "errors": "errors", "error": "errors", "name": "name",
+    "syscall": "name", "syscall_name": "name", "nothing": "nothing", "none": "nothing",
+}
+# long option -> (argument: "no" | "required" | "optional", short equivalent or handler key)
+_LONG = {
+    "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
+    "output": ("required", "o"), "append-output": ("no", "A"), "attach": ("required", "p"),
+    "string-limit": ("required", "s"), "decode-fds": ("optional", "y"),
+    "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
+    "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
+    "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
+    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
+    "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
+    "silence": ("optional", "=quiet"),
+    "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
+    "trace": ("required", "=trace"), "signal": ("required", "=signal"),
+    "status": ("required", "=status"), "inject": ("required", "=inject"),
+    "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
+    "stack-trace": ("no", "k"), "probe": ("required", "probe"),
+    "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
+    "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
+    "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
+    "version": ("no", "V"),
+}
+
+
+_INT_MAX = (1 << 31) - 1
+_STRSIZE_MAX = (1 << 30) - 1   # strace 6.1's largest -s
+_C_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)0*([0-9]+)")
+
+
+def c_uint(text: str, limit: int = _INT_MAX) -> int | None:
+    """A number as strace reads one (strtol in base 10: white space, a sign, ASCII
+    digits and nothing after them) if it is in 0..*limit*, else None."""
+    m = _C_NUMBER.fullmatch(text)
+    if m is None or len(m.group(2)) > len(str(limit)):
+        return None
+    v = int(m.group(2))
+    if m.group(1) == "-" and v:
+        return None
+    return v if v <= limit else None
+
+
+def _int_arg(opt: str, text: str, limit: int = _INT_MAX) -> int:
+    v = c_uint(text, limit)
+    if v is None:
+        raise UsageError(f"invalid -{opt} argument: '{text}'", hint=True)
+    return v
+
+
+def _pid_args(text: str) -> list[int]:
+    """strace's -p list: process ids (1 to INT_MAX) each followed by one comma, space,
+    tab or newline, the last one by nothing or by one of those."""
+    out = []
+    rest = text
+    while rest:
+        m = re.match(r"([^, \t\n]*)[, \t\n]?", rest)
+        assert m is not None
+        word = m.group(1)
+        pid = c_uint(word) if word[:1].isdigit() or word[:1] == "+" else None
+        if not pid:
+            raise UsageError(f"Invalid process id: '{word}'")
+        out.append(pid)
+        rest = rest[m.end():]
+    return out
+
+
+def _inject_expand(token: str) -> set[str]:
+    return expand_token(token)
+
+
+def _qualify(opts: Options, expr: str) -> None:
+    """One ``-e`` expression: ``[QUALIFIER=][!]VALUE[,VALUE]...``."""
+    key, eq, value = expr.partition("=")
+    if not eq:
+        key, value = "trace", expr
+    try:
+        if key in ("trace", "t"):
+            opts.trace = parse_syscall_set(value)          # the last -e trace= wins
+        elif key in ("signal", "signals", "s"):
+            opts.signals = parse_signal_set(value)
+        elif key == "status":
+            opts.status = parse_status_set(value)
+        elif key in ("quiet", "silent", "silence", "q"):
+            opts.quiet = parse_quiet_set(value)
+            opts.quiet_set = True
+        elif key == "inject":
+            from aiotrace.engines import parse_inject
+            try:
+                opts.injects.append(parse_inject(value, expand=_inject_expand))
+            except ValueError as exc:   # (said as strace says it: the argument as given)
+                reason = str(exc)
+                given = f"invalid inject argument {value!r}: "
+                if reason.startswith(given):
+                    reason = reason[len(given):]
+                raise SetError(f"invalid inject argument '{value}': {reason}") from None
+        elif key in ("decode-fds", "decode_fds"):
+            kinds = {k.strip() for k in value.split(",")}
+            if value in ("none", "!all"):
+                opts.decode_fds = 0
+            elif kinds <= {"path"}:
+                opts.decode_fds = 1
+            elif kinds <= {"all", "path", "socket", "dev", "pidfd"}:
+                opts.decode_fds = 2
+            else:
+                raise SetError(f"invalid decode-fds '{value}' (path, socket, dev, pidfd, all "
+                               "or none)")
+        elif key in ("read", "r", "write", "w"):
+            fds = _fd_set(value)
+            if key in ("read", "r"):
+                opts.dump_read = fds
+            else:
+                opts.dump_write = fds
+        elif key in ("abbrev", "a", "verbose", "v", "raw", "x",
+                     "fault", "kvm", "decode-pids", "decode_pids", "secontext", "trace-fds",
+                     "trace_fds", "fd"):
+            raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
+        else:
+            raise SetError(f"invalid -e qualifier '{key}' (aiotrace knows trace, signal, "
+                           "status, inject, quiet and decode-fds)")
+    except ValueError as exc:   # SetError, and parse_inject's ValueError
+        raise UsageError(str(exc)) from None
+
+
+def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> None:
+    counts[opt] = counts.get(opt, 0) + 1
+    if opt == "f":
+        opts.follow += 1
+    elif opt == "F":
+        opts.follow = max(opts.follow, 1)
+    elif opt == "ff":
+        opts.follow = 2
+    elif opt == "o":
+        opts.output = arg
+    elif opt == "A":
+        opts.append = True
+    elif opt == "p":
+        assert arg is not None
+        opts.pids.extend(_pid_args(arg))
+    elif opt == "s":
+        opts.strsize = _int_arg("s", arg or "", _STRSIZE_MAX)
+    elif opt == "a":
+        opts.column = _int_arg("a", arg or "")
+    elif opt == "y":
+        opts.decode_fds = min(2, opts.decode_fds + 1)   # -yy: all strace's details
+    elif opt == "P":
+        if not arg:
+            raise UsageError("-P: a path is needed", hint=True)
+        opts.paths.append(arg)
+    elif opt == "n":
+        opts.numbers = True
+    elif opt == "i":
+        opts.ips = True
+    elif opt == "x":
+        opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
+    elif opt == "strings-in-hex":
+        modes = {None: 2, "all": 2, "non-ascii": 1, "non-ascii-chars": 3, "none": 0}
+        if arg not in modes:
+            raise UsageError(f"invalid --strings-in-hex argument: '{arg}'")
+        opts.xflag = modes[arg]
+    elif opt == "T":
+        opts.syscall_times = True
+    elif opt == "t":
+        opts.timestamps = min(3, opts.timestamps + 1) if arg is None else _ts_format(arg)
+    elif opt == "r":
+        opts.relative = True
+    elif opt == "c":
+        if opts.summary == "also":
+            raise UsageError("-c/--summary-only and -C/--summary are mutually exclusive",
+                             hint=True)
+        opts.summary = "only"
+    elif opt == "C":
+        if opts.summary == "only":
+            raise UsageError("-c/--summary-only and -C/--summary are mutually exclusive",
+                             hint=True)
+        opts.summary = "also"
+    elif opt == "S":
+        key = _SORT_KEYS.get(arg or "")
+        if key is None:
+            raise UsageError(f"invalid sortby: '{arg}' (expected time, calls, errors, name "
+                             "or nothing)")
+        opts.sort_by = key
+    elif opt == "w":
+        pass   # -c measures wall-clock time already
+    elif opt == "q":
+        n = counts[opt]
+        opts.quiet = frozenset({"attach", "personality"} if n == 1 else
+                               {"attach", "personality", "exit"} if n == 2 else
+                               {"attach", "personality", "exit", "thread-execve",
+                                "path-resolution"})
+    elif opt == "=quiet" and arg is None:   # --quiet alone: -e quiet=attach,personality
+        _qualify(opts, "quiet=attach,personality")
+    elif opt == "z":
+        opts.status = frozenset({"successful"})
+    elif opt == "Z":
+        opts.status = frozenset({"failed"})
+    elif opt == "e":
+        _qualify(opts, arg or "")
+    elif opt.startswith("="):
+        _qualify(opts, opt[1:] + "=" + (arg or ""))
+    elif opt == "E":
+        if (arg or "").startswith("="):   # (Python's execve cannot pass "=VALUE")
+            raise UsageError(f"-E '{arg}': an environment variable needs a name (-E VAR=VALUE "
+                             "sets it, -E VAR removes it)")
+        opts.env.append(arg or "")
+    elif opt == "k":
+        opts.stack_trace = True
+    elif opt == "probe":
+        from ._probes import probe_specs
+        specs = probe_specs(arg or "")
+        if not specs:
+            raise UsageError("--probe: name a function (libc.so.6:malloc, PROG:main, main)",
+                             hint=True)
+        opts.probes += specs
+    elif opt == "json":
+        opts.json = True
+    elif opt == "seccomp":
+        opts.seccomp = True
+    elif opt == "tracer-cpu":
+        if arg not in ("auto", "any") and c_uint(arg or "") is None:
+            raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
+                             "or any)", hint=True)
+        opts.tracer_cpu = arg or "any"
+    elif opt == "h":
+        opts.help = True
+    elif opt == "V":
+        opts.version = True
+    elif opt in _UNSUPPORTED:
+        raise UsageError(f"{_UNSUPPORTED[opt]} is not supported by aiotrace (see docs/cli.md)")
+    else:  # pragma: no cover - every option letter is handled above
+        raise UsageError(f"invalid option -- '{opt}'", hint=True)
+
+
+def _ts_format(arg: str) -> int:
+    # --absolute-timestamps=[format:]time|unix[,[precision:]s|ms|us|ns]: the common forms
+    fmt, _, prec = arg.partition(",")
+    fmt = fmt.split(":", 1)[-1]
+    prec = prec.split(":", 1)[-1]
+    if fmt not in ("", "time", "unix", "none") or prec not in ("", "s", "ms", "us"):
+        raise UsageError(f"invalid --absolute-timestamps argument: '{arg}'", hint=True)
+    if fmt == "none":
+        return 0
+    if fmt == "unix":
+        return 3
+    return 2 if prec in ("ms", "us") else 1
+
+
+def parse_args(args: list[str]) -> Options:
+    """Parse the command line (without the program name); raises UsageError."""
+    opts = Options()
+    counts: dict[str, int] = {}
+    positional: list[str] = []
+    i = 0
+    n = len(args)
+    while i < n:
+        a = args[i]
+        i += 1
+        if a == "--":
+            if opts.mode == "attach":
+                positional.extend(args[i:])
+            else:
+                opts.argv = args[i:]
+                if opts.mode is None and not opts.pids:
+                    opts.mode = "run"
+            break
+        if a.startswith("--"):
+            name, eq, value = a[2:].partition("=")
+            matches = [k for k in _LONG if k == name] or [k for k in _LONG if k.startswith(name)]
+            if len(matches) != 1:
+                if matches:
+                    raise UsageError(f"option '{a}' is ambiguous; possibilities: "
+                                     + " ".join("'--" + m + "'" for m in matches), hint=True)
+                raise UsageError(f"unrecognized option '{a}'", hint=True)
+            kind, opt = _LONG[matches[0]]
+            arg: str | None = None
+            if kind == "no" and eq:
+                raise UsageError(f"option '--{matches[0]}' doesn't allow an argument", hint=True)
+            if kind == "required":
+                if eq:
+                    arg = value
+                elif i < n:
+                    arg = args[i]
+                    i += 1
+                else:
+                    raise UsageError(f"option '--{matches[0]}' requires an argument", hint=True)
+            elif kind == "optional" and eq:
+                arg = value
+            _apply(opts, opt, arg, counts)
+            continue
+        if a.startswith("-") and a != "-":
+            j = 1
+            while j < len(a):
+                c = a[j]
+                j += 1
+                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTVwxyzZA"
+                        and c not in _UNSUPPORTED):
+                    raise UsageError(f"invalid option -- '{c}'", hint=True)
+                if c in _SHORT_WITH_ARG:
+                    if j < len(a):
+                        arg = a[j:]
+                    elif i < n:
+                        arg = args[i]
+                        i += 1
+                    else:
+                        raise UsageError(f"option requires an argument -- '{c}'", hint=True)
+                    _apply(opts, c, arg, counts)
+                    break
+                _apply(opts, c, None, counts)
+            continue
+        # a word
+        if opts.mode is None and not positional:
+            if a in ("run", "attach"):
+                opts.mode = a
+                continue
+            if opts.pids:
+                raise UsageError(f"unexpected argument '{a}': with -p PID there is no "
+                                 "program to run (use 'aiotrace run PROG' to start one)")
+            raise UsageError(f"unknown command '{a}': use 'aiotrace run [OPTIONS] {a} ...' to "
+                             "trace a program, or 'aiotrace attach PID' to trace a running "
+                             "process", hint=True)
+        if opts.mode == "run":
+            opts.argv = args[i - 1:]
+            break
+        positional.append(a)
+    if opts.help or opts.version:
+        return opts
+    if counts.get("q") and opts.quiet_set:
+        raise UsageError("-q and -e quiet/--quiet cannot be provided simultaneously")
+    if opts.follow >= 2 and opts.summary is not None:
+        raise UsageError("(-c/--summary-only or -C/--summary) and -ff/--output-separately "
+                         "are mutually exclusive", hint=True)
+    if opts.mode is None and opts.pids:
+        opts.mode = "attach"
+    if opts.mode == "attach":
+        for word in positional:
+            opts.pids.extend(_pid_args(word))
+        if opts.argv:
+            raise UsageError("attach takes process ids, not a program to run")
+        if not opts.pids:
+            raise UsageError("attach: must have PID... (the processes to trace)", hint=True)
+        if opts.probes:
+            raise UsageError("--probe works with 'run' only for now: attach to the process "
+                             "from Python with Process.probe() (docs/probes.md)")
+    elif opts.mode == "run":
+        if opts.pids:
+            raise UsageError("-p PID attaches to a running process: it does not combine with "
+                             "'run' (use 'aiotrace attach PID')")
+        if not opts.argv:
+            raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    else:
+        raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    if opts.output is not None and opts.output[:1] in ("|", "!"):
+        raise UsageError(f"-o '{opts.output}': piping the trace to a command is not supported "
+                         "by aiotrace; pipe stderr instead (2>&1 >/dev/null | command)")
+    if opts.follow >= 2 and opts.output is not None and opts.json:
+        raise UsageError("--json does not combine with -ff -o FILE (one file per process)")
+    if opts.paths and opts.summary is not None:
+        raise UsageError("-P does not combine with -c/-C in aiotrace: the summary would count "
+                         "every call (filter by name with -e trace= instead)")
+    if opts.json and opts.timestamps:
+        pass  # JSON objects always carry the time
+    return opts
+
+
+def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
+    """-e read=SET / write=SET: (negated, descriptors), or None for none."""
+    neg = value.startswith("!")
+    body = value[1:] if neg else value
+    if body == "all":
+        return None if neg else (True, frozenset())
+    if body == "none":
+        return (True, frozenset()) if neg else None
+    fds = set()
+    for item in body.split(","):
+        if not item:
+            continue   # (strace skips empty items)
+        fd = c_uint(item)
+        if fd is None:
+            raise SetError(f"invalid descriptor '{item}'")
+        fds.add(fd)
+    if not fds:
+        raise SetError(f"invalid descriptor '{value}'")
+    return (neg, frozenset(fds))

@@ -1,0 +1,386 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The tracer-thread half of the printer: strace's decoding of each stop, at the stop.
+
+``Decoder.capture`` is the ``capture=`` function of the printer's stream: it runs on the
+tracer thread while the traced thread is stopped, so it reads the tracee's memory (and,
+with ``-y``, ``/proc/PID/fd``) at the stop, as strace does, and returns the decoded text
+(``event.captured``). It keeps only what decoding needs: the entry text of each call in
+progress, for its exit. The printers of ``_output`` lay that text out, on the event loop.
+
+``execve_text`` formats the spawned program's first execve, whose entry comes before
+tracing starts, from the arguments it is given.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+from typing import Any
+
+from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
+
+from ._dump import dump_call
+from ._fdinfo import fd_details
+from ._internals import (
+    ABI_CODES, DIRFD, FD, PATH, SYSCALL_NAMES, FdText, _spec, annotate_path, environ_address,
+    format_entry, format_exit, format_siginfo, getregs, late_captures, make_key,
+)
+
+_NR_EXECVE = 59
+_NR_RT_SIGRETURN = 15
+_NR_RESTART_SYSCALL = 219
+_CUSTOM_FD_ARGS = {"ioctl": (0,), "sendfile": (0, 1)}   # -P: decoders without arg kinds
+_ERESTART_RESTARTBLOCK = 516
+_PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
+_NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
+
+def _register(tid: int, name: str) -> int | None:
+    """One register of the stopped thread *tid* (PTRACE_GETREGS), or None if it is gone.
+    (Called from the capture function, which runs on the tracer thread, the thread that
+    seized the tracee as the kernel requires, while the thread is stopped.)"""
+    try:
+        return int(getattr(getregs(tid), name))
+    except OSError:
+        return None
+
+
+class WithIP:
+    """A captured value and the instruction pointer of its stop (-i)."""
+
+    __slots__ = ("value", "ip")
+
+    def __init__(self, value: Any, ip: int | None) -> None:
+        self.value = value
+        self.ip = ip
+
+
+def _name(nr: int) -> str:
+    return _NAMES[nr] if 0 <= nr < 512 else "syscall_%#x" % (nr & 0xFFFFFFFFFFFFFFFF)
+
+
+class _Call:
+    """A system call in progress on one thread, as its entry was decoded."""
+
+    __slots__ = ("pid", "name", "args", "text", "t0", "marks", "abi")
+
+    def __init__(self, pid: int, name: str, args: Any, text: str, t0: int, marks: str,
+                 abi: str = "x86_64") -> None:
+        self.pid = pid
+        self.name = name
+        self.args = args
+        self.text = text
+        self.t0 = t0
+        self.marks = marks
+        self.abi = abi
+
+
+def _key(ev: Any) -> int:
+    """The tracer's key of a syscall event's call (its x86-64 number, or its ABI's)."""
+    abi = ev.abi
+    return ev.nr if abi == "x86_64" else make_key(ABI_CODES[abi], ev.nr)
+
+
+class Decoder:
+    """The ``capture=`` function: strace's decoding of each stop, at the stop.
+
+    What ``capture`` returns (the event's ``captured``), by event type:
+
+    * SyscallEntry: ``(name, entry_text)``;
+    * SyscallExit: ``(name, entry_text or None, args_text, ret_text, t0 or None, marks)``,
+      or None for a duplicate of the first execve;
+    * Exit: ``(name, entry_text, more)`` for the call the thread dies in (``more``: it had
+      arguments left to show at its exit), or None;
+    * Signal: the siginfo text (``{si_signo=...}``);
+    * others: None.
+    """
+
+    def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
+                 inject: dict[int, Any] | None = None,
+                 paths: frozenset[bytes] | None = None,
+                 dumps: tuple[Any, Any] = (None, None), ips: bool = False) -> None:
+        self.strsize = strsize
+        self.ips = ips   # -i: each capture also carries the thread's instruction pointer
+        if ips:
+            self.capture = self._capture_with_ip   # type: ignore[method-assign]
+        # -e read= / write=: (negated, fds) for the data of reads and writes to hex-dump
+        self.dumps = dumps if dumps != (None, None) else None
+        self.xflag = xflag
+        self.paths = paths   # -P: only the calls that use one of these
+        self.fd_path = self._fd_path if decode_fds else None
+        self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
+        self.inject = inject or {}
+        self.inject_counts: dict[tuple[int, int], int] = {}
+        self.calls: dict[int, _Call] = {}
+        self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
+        # tid -> the call that returned ERESTART_RESTARTBLOCK: restart_syscall resumes it
+        self.interrupted: dict[int, str] = {}
+        self._tid = 0
+
+    def after_resume(self) -> dict[str, Any]:
+        """The keywords of the stream's ``lowlevel.Capture``, ``after_resume=``,
+        ``reads_nothing=`` and ``prefetch=``: the stops where this decoder reads nothing
+        that the thread can change before its next stop, those where it reads nothing of
+        the tracee at all, and the exits where it reads nothing but outputs the C loop
+        can copy at the stop (``late_captures``). None of them with fd paths (``-y``) or
+        paths to match (``-P``): those come from /proc, which a call such as close
+        changes; nor with dumps (``-e read=``/``write=``), read at the exit stop from
+        memory the thread may change once resumed, nor with -i (the registers at the
+        stop)."""
+        if (self.fd_path is not None or self.paths is not None or self.dumps is not None
+                or self.ips):
+            return {}
+        late = late_captures()
+        # (x86-64's calls: those of the other ABIs, rare, are decoded at the stop)
+        return {"after_resume": {SyscallEntry: _at64(late.entries - late.quiet)},
+                "reads_nothing": {SyscallEntry: _at64(late.quiet),
+                                  SyscallExit: _at64(late.exits)},
+                "prefetch": {SyscallEntry: self._copies(late.copied_entries),
+                             SyscallExit: self._copies(late.copied)}}
+
+    def _copies(self, table: dict[str, tuple[tuple[Any, ...], ...]]) -> dict[str, list[Any]]:
+        """late_captures()' copies as prefetch= takes them, sized by -s where they say."""
+        s = self.strsize
+        out: dict[str, list[Any]] = {}
+        for name, copies in table.items():
+            name += "@64"
+            made: list[Any] = []
+            for i, mode, n, *lenarg in copies:
+                if mode == "fixed":
+                    made.append((i, n))
+                elif mode == "string":
+                    made.append((i, "string", s + 1 if n is None else n))
+                elif mode == "retval":
+                    made.append((i, "retval", s if n is None else n))
+                else:
+                    made.append((i, "arg", lenarg[0], s if n is None else n))
+            # (a larger -s than a copy takes: that call is decoded at its stop instead)
+            if all(c[-1] <= _PREFETCH_MAX for c in made):
+                out[name] = made
+        return out
+
+    def expect_exec(self, pid: int, text: str, t0: int) -> None:
+        """The spawned program's execve: its entry was not seen, its text is ``text``."""
+        self.pending_exec[pid] = (text, t0)
+
+    def _fd_path(self, fd: int) -> str | None:
+        """-y: what a descriptor is open on. readlink marks a deleted file with a
+        " (deleted)" after its path, which the printer moves after the brackets
+        (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
+        the mark is the file's name when the path leads to the very file that is open.
+        The working directory is shown as readlink says, mark or not (strace does)."""
+        try:
+            if fd == -100:
+                return FdText(annotate_path(os.readlink("/proc/%d/cwd" % self._tid)))
+            proc = "/proc/%d/fd/%d" % (self._tid, fd)
+            link = os.readlink(proc)
+        except OSError:
+            return None
+        deleted = link.endswith(_DELETED) and not _same_file(proc, link)
+        if self.fd_details:
+            details = fd_details(self._tid, fd, link, deleted=deleted)
+            if details is not None:
+                return details
+        if link.endswith(_DELETED) and not deleted:
+            return FdText(annotate_path(link))   # (printed as it is)
+        return link
+
+    def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
+        """-P: whether the call names one of the paths, or uses a descriptor open on one
+        (the arguments the decoding table prints as paths, descriptors and directory
+        descriptors; ioctl's and sendfile's descriptors)."""
+        paths = self.paths
+        assert paths is not None
+        spec = _spec(name, abi)
+        if spec is None:
+            return False
+        fds = _CUSTOM_FD_ARGS.get(name, ())
+        for i, kind in enumerate(spec.args):
+            if kind is PATH and mem is not None:
+                try:
+                    if mem.read_string(args[i], 4097) in paths:
+                        return True
+                except OSError:
+                    pass
+            elif kind is FD or kind is DIRFD:
+                fds += (i,)
+        for i in fds:
+            fd = args[i] & 0xFFFFFFFF
+            if fd < 0x80000000:
+                try:
+                    if os.fsencode(os.readlink("/proc/%d/fd/%d" % (tid, fd))) in paths:
+                        return True
+                except OSError:
+                    pass
+        return False
+
+    def _marks(self, tid: int, key: int) -> str:
+        """strace's " (INJECTED)" / " (DELAYED)" for the calls the injector tampers with:
+        the same per-thread, per-syscall count as aiotrace.engines.inject (*key*: the
+        tracer's key of the call, each ABI's apart)."""
+        rule = self.inject.get(key)
+        if rule is None:
+            return ""
+        count = (tid, key)
+        n = self.inject_counts[count] = self.inject_counts.get(count, 0) + 1
+        if not rule.applies_to(n):
+            return ""
+        marks = ""
+        if rule.error is not None or rule.retval is not None:
+            marks = " (INJECTED)"
+        if rule.delay_enter_ns or rule.delay_exit_ns:
+            marks += " (DELAYED)"
+        return marks
+
+    def _capture_with_ip(self, ev: Any, mem: Any) -> Any:
+        """-i: capture(), with the instruction pointer of the stop (WithIP)."""
+        value = Decoder.capture(self, ev, mem)
+        t = type(ev)
+        if value is None or not (t is SyscallEntry or t is SyscallExit or t is Signal):
+            return value
+        return WithIP(value, _register(ev.tid, "rip"))
+
+    def capture(self, ev: Any, mem: Any) -> Any:
+        t = type(ev)
+        if t is SyscallEntry:
+            abi = ev.abi
+            if abi != "x86_64":
+                return self._foreign_entry(ev, mem, abi)
+            tid = self._tid = ev.tid
+            nr = ev.nr
+            name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
+            if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid):
+                return None   # (and no _Call: its exit is not shown either)
+            if nr == _NR_RESTART_SYSCALL:
+                text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
+            else:
+                sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
+                text = format_entry(name, ev.args, mem, strsize=self.strsize,
+                                    fd_path=self.fd_path, sp=sp, xflag=self.xflag)
+            self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
+                                    self._marks(tid, nr) if self.inject else "")
+            return (name, text)
+        if t is SyscallExit:
+            tid = self._tid = ev.tid
+            call = self.calls.pop(tid, None)
+            if call is None and self.paths is not None and ev.pid not in self.pending_exec:
+                return None   # a call -P leaves out (or one whose entry was not seen)
+            abi = ev.abi
+            if call is None:
+                nr = ev.nr
+                name = _name(nr) if abi == "x86_64" else ev.name
+                entry = t0 = None
+                marks = ""
+                if nr == _NR_EXECVE and abi == "x86_64":
+                    pending = self.pending_exec.pop(ev.pid, None)
+                    if pending is not None:
+                        entry, t0 = pending
+            else:
+                name, entry, t0, marks = call.name, call.text, call.t0, call.marks
+            if ev.retval == -_ERESTART_RESTARTBLOCK:
+                self.interrupted[tid] = name
+            # a retval= injection is a success whatever the value, as strace shows it
+            rule = self.inject.get(_key(ev)) if marks else None
+            success = rule is not None and rule.retval is not None
+            args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
+                                    fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
+                                    success=success, abi=abi)
+            dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
+                    if self.dumps else None)
+            return (name, entry, args, ret, t0, marks, dump)
+        if t is Signal:
+            raw = ev.siginfo   # read by the library at the stop
+            return format_siginfo(raw) if raw else None
+        if t is Exit:
+            call = self.calls.pop(ev.tid, None)
+            if call is None:
+                return None
+            # strace adds " <unfinished ...>" when the decoder had more to show at exit
+            more = format_exit(call.name, call.args, 0, None, entry_text=call.text,
+                               abi=call.abi)[0] != call.text
+            return (call.name, call.text, more)
+        if t is Death:
+            self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
+            self.interrupted.pop(ev.tid, None)
+            return None
+        if t is Exec:
+            old, tid = ev.old_tid, ev.tid
+            if old != tid:
+                # Every other thread of the process is gone; the exec'ing one is the leader.
+                pid = ev.pid
+                for gone in [t2 for t2, c in self.calls.items() if c.pid == pid and t2 != old]:
+                    del self.calls[gone]
+                call = self.calls.pop(old, None)
+                if call is not None:
+                    self.calls[tid] = call
+        return None
+
+
+    def _foreign_entry(self, ev: Any, mem: Any, abi: str) -> Any:
+        """capture() of an i386 or x32 call's entry: named and decoded from its ABI's
+        table (see aiotrace._decode._compat)."""
+        tid = self._tid = ev.tid
+        name = ev.name
+        if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid, abi):
+            return None
+        if name == "restart_syscall":
+            text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
+        else:
+            text = format_entry(name, ev.args, mem, strsize=self.strsize,
+                                fd_path=self.fd_path, xflag=self.xflag, abi=abi)
+        self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
+                                self._marks(tid, _key(ev)) if self.inject else "", abi)
+        return (name, text)
+
+
+def _at64(names: frozenset[str]) -> frozenset[str]:
+    """x86-64's calls of these names (not their namesakes of the other ABIs)."""
+    return frozenset(n + "@64" for n in names)
+
+
+_DELETED = " (deleted)"
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether the paths *a* and *b* lead to the same file."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+class _FakeMemory:
+    """Memory holding the spawned program's execve arguments, to format its first line."""
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[int, bytes]] = []
+        self.next = 0x1000
+
+    def put(self, data: bytes, addr: int | None = None) -> int:
+        if addr is None:
+            addr = self.next
+            self.next += (len(data) + 16) & ~7
+        self.regions.append((addr, data))
+        return addr
+
+    def read(self, addr: int, n: int) -> bytes:
+        for base, data in self.regions:
+            if base <= addr < base + len(data):
+                return data[addr - base: addr - base + n]
+        raise OSError(_errno.EFAULT, "Bad address")
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        return self.read(addr, limit).split(b"\0", 1)[0]
+
+
+def execve_text(path: str, argv: list[str], nenv: int, strsize: int, xflag: int = 0) -> str:
+    """The arguments of the spawned program's execve, formatted as strace prints them."""
+    mem = _FakeMemory()
+    fs = [os.fsencode(a) + b"\0" for a in argv]
+    p_path = mem.put(os.fsencode(path) + b"\0")
+    ptrs = [mem.put(a) for a in fs]
+    p_argv = mem.put(b"".join(x.to_bytes(8, "little") for x in ptrs + [0]))
+    envp = environ_address() or 0x7FFC00000000
+    mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
+            + b"\0" * 8, envp)
+    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag)

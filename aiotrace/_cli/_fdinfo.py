@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""What ``-yy`` shows of a file descriptor beyond its path, as strace does: a socket's
+protocol and addresses (``TCP:[127.0.0.1:80->127.0.0.1:4242]``, ``UNIX-STREAM:[17->18]``),
+a device's type and numbers (``/dev/null<char 1:3>``), a pidfd's process (``pid:42``).
+
+Facts this module relies on: the kernel names a socket's protocol in the extended
+attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
+(``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
+their inodes; a UNIX socket's peer and name come from the sock_diag netlink interface
+(an exact lookup by inode); ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
+Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
+plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import struct
+
+from ._internals import FdText, annotate_path, quote
+
+_INET_TABLES = {"TCP": "tcp", "UDP": "udp", "UDPLITE": "udplite", "TCPv6": "tcp6",
+                "UDPv6": "udp6", "UDPLITEv6": "udplite6"}
+_NETLINK_SOCK_DIAG, _SOCK_DIAG_BY_FAMILY = 4, 20
+_NLM_F_REQUEST, _NLMSG_ERROR = 1, 2
+_UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
+_UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
+
+
+def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> FdText | None:
+    """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
+    *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
+    if deleted is None:
+        deleted = link.endswith(" (deleted)")
+    try:
+        if link.startswith("socket:["):
+            ino = int(link[8:-1])
+            proto = os.getxattr("/proc/%d/fd/%d" % (tid, fd), "system.sockprotoname")
+            name = proto.rstrip(b"\0").decode("ascii", "replace")
+            detail = _socket(tid, name, ino)
+            return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
+        if link == "anon_inode:[pidfd]":
+            with open("/proc/%d/fdinfo/%d" % (tid, fd)) as f:
+                for line in f:
+                    if line.startswith("Pid:"):
+                        return FdText("pid:%s" % line.split()[1])
+            return None
+        if link.startswith("/") and not deleted:
+            st = os.stat("/proc/%d/fd/%d" % (tid, fd))
+            kind = "char" if stat.S_ISCHR(st.st_mode) else \
+                "block" if stat.S_ISBLK(st.st_mode) else None
+            if kind is not None:
+                return FdText("%s<%s %d:%d>" % (annotate_path(link), kind,
+                                                os.major(st.st_rdev), os.minor(st.st_rdev)))
+    except (OSError, ValueError, struct.error):   # gone, or an answer we cannot parse
+        pass
+    return None
+
+
+def _socket(tid: int, proto: str, ino: int) -> str | None:
+    table = _INET_TABLES.get(proto)
+    if table is not None:
+        return _inet(tid, table, ino)
+    if proto.startswith("UNIX"):
+        return _unix(ino)
+    return None
+
+
+def _inet(tid: int, table: str, ino: int) -> str | None:
+    """``local`` or ``local->remote`` from the namespace's table, by inode."""
+    want = str(ino)
+    with open("/proc/%d/net/%s" % (tid, table)) as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) > 9 and fields[9] == want:
+                local, remote = _endpoint(fields[1]), _endpoint(fields[2])
+                if remote is None:
+                    return local
+                return "%s->%s" % (local, remote)
+    return None
+
+
+def _endpoint(text: str) -> str | None:
+    """``ADDR:PORT`` of /proc/net/tcp (the address as 32-bit words in host order), or
+    None for the unconnected ``0.0.0.0:0``."""
+    addr_hex, port_hex = text.split(":")
+    raw = bytes.fromhex(addr_hex)
+    port = int(port_hex, 16)
+    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    if port == 0 and not any(words):
+        return None
+    if len(words) == 4:
+        return "%s:%d" % (socket.inet_ntop(socket.AF_INET, words), port)
+    return "[%s]:%d" % (socket.inet_ntop(socket.AF_INET6, words), port)
+
+
+def _unix(ino: int) -> str | None:
+    """``INODE``, ``INODE->PEER``, ``INODE,"PATH"`` from sock_diag (this process's
+    network namespace: the tracee's, unless it made its own)."""
+    req = struct.pack("<BBHIIIII", socket.AF_UNIX, 0, 0, 0xFFFFFFFF, ino,
+                      _UDIAG_SHOW_NAME | _UDIAG_SHOW_PEER, 0xFFFFFFFF, 0xFFFFFFFF)
+    msg = struct.pack("<IHHII", 16 + len(req), _SOCK_DIAG_BY_FAMILY, _NLM_F_REQUEST, 1, 0) + req
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, _NETLINK_SOCK_DIAG) as nl:
+        nl.settimeout(1.0)   # the kernel answers at once; this only bounds a surprise
+        nl.send(msg)
+        data = nl.recv(65536)
+    if len(data) < 32:
+        return None
+    length, kind = struct.unpack_from("<IH", data)
+    if kind == _NLMSG_ERROR or struct.unpack_from("<I", data, 20)[0] != ino:
+        return None
+    peer, name = 0, ""
+    off = 16 + 16            # nlmsghdr, unix_diag_msg
+    end = min(length, len(data))
+    while off + 4 <= end:
+        alen, atype = struct.unpack_from("<HH", data, off)
+        if alen < 4:
+            break
+        body = data[off + 4: off + alen]
+        if atype == _UNIX_DIAG_PEER and len(body) >= 4:
+            peer = struct.unpack_from("<I", body)[0]
+        elif atype == _UNIX_DIAG_NAME:
+            # an abstract name starts with a NUL (shown as @"..."); a path ends at its NUL
+            name = "@" + quote(body[1:]) if body[:1] == b"\0" else quote(body.split(b"\0", 1)[0])
+        off += (alen + 3) & ~3
+    text = str(ino)
+    if peer:
+        text += "->%d" % peer
+    if name:
+        text += "," + name
+    return text

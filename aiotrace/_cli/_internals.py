@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""What the command takes from aiotrace's private modules: all of it, here.
+
+The command is built on aiotrace's public API (``aiotrace``, ``aiotrace.engines``), as
+httpx's command is on httpx's. What it needs and that API does not offer yet comes from
+this module only, so that when it is public these lines change and no other:
+
+- the system call table (each ABI's names and numbers, the tracer's keys of calls): to
+  become ``aiotrace.syscalls``;
+- strace's decoder, ``aiotrace._decode``: arguments, return values and siginfo as strace
+  prints them, and the stops a capture may decode after the thread has gone on;
+- three system calls of the command's own, in ``aiotrace._core._ffi`` with every other
+  ctypes call of aiotrace: a stopped thread's registers (``-i``, and rt_sigreturn's stack
+  pointer), the address of ``environ`` (the first execve's line), and the CPU a thread
+  runs on (``--tracer-cpu=auto``).
+"""
+
+from __future__ import annotations
+
+from .._core._ffi import current_cpu, environ_address, getregs
+from .._core._syscalls import (
+    ABI_CODES, ABI_MODES, ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI,
+    NUMBERS_BY_ABI, key_selectors, make_key, selector_keys,
+)
+from .._decode import (
+    SYSCALL_NAMES, _spec, errno_name, format_entry, format_exit, format_siginfo,
+    late_captures,
+)
+from .._decode._ctx import FdText
+from .._decode._kinds import DIRFD, FD, PATH
+from .._decode._quote import annotate_path, quote
+from .._decode._xlat import SIGNAL_NAMES
+
+__all__ = [
+    # aiotrace._core._ffi
+    "current_cpu", "environ_address", "getregs",
+    # the system call table
+    "ABI_CODES", "ABI_MODES", "ABI_SUFFIX", "ABI_SUFFIXES", "ALL_KEYS", "ALL_NAMES",
+    "NAMES_BY_ABI", "NUMBERS_BY_ABI", "key_selectors", "make_key", "selector_keys",
+    # strace's decoder
+    "SYSCALL_NAMES", "_spec", "errno_name", "format_entry", "format_exit", "format_siginfo",
+    "late_captures", "FdText", "DIRFD", "FD", "PATH", "annotate_path", "quote",
+    "SIGNAL_NAMES",
+]

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The ``aiotrace`` command: strace's options and output, on aiotrace's public API.
+
+    aiotrace run [OPTIONS] [--] PROG [ARGS...]
+    aiotrace attach [OPTIONS] PID...        (or: aiotrace [OPTIONS] -p PID)
+
+See docs/cli.md, and this package's ``__init__`` for where each part lives. ``main``
+reads the options, opens the output, pins aiotrace's threads (``--tracer-cpu``), runs
+the session, and makes aiotrace exit the way the program did.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+from typing import Any
+
+import anyio
+
+import aiotrace
+
+from ._args import PROG, USAGE, Options, UsageError, c_uint, parse_args
+from ._run import attach, run
+from ._internals import current_cpu
+from ._session import Out, Session
+
+
+def _open_output(opts: Options) -> int:
+    if opts.output is None or (opts.follow >= 2 and not opts.json):
+        return 2   # (-ff -o FILE writes FILE.PID files, see SeparatePrinter)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if opts.append else os.O_TRUNC)
+    return os.open(opts.output, flags, 0o666)
+
+
+def _die_of(sig: int, tty: Any) -> int:
+    """Die of *sig*, as the program did (strace does the same): no core file of our own."""
+    if tty is not None:
+        try:
+            import termios
+            termios.tcsetattr(0, termios.TCSANOW, tty)
+        except (ImportError, OSError):
+            pass
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
+    except (ValueError, OSError):
+        pass
+    os.kill(os.getpid(), sig)
+    return 128 + sig   # the signal was not fatal after all
+
+
+def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:
+    """The CPU for aiotrace's own threads (--tracer-cpu), or None to leave them free."""
+    if choice == "any":
+        return None
+    if choice == "auto":
+        if len(allowed) < 2:
+            return None
+        cpu = current_cpu()
+        return cpu if cpu in allowed else min(allowed)
+    number = c_uint(choice)   # (a number: checked by parse_args)
+    if number not in allowed:
+        cpus = ",".join(map(str, sorted(allowed)))
+        raise UsageError(f"--tracer-cpu={number}: aiotrace may not run on CPU {number} (it "
+                         f"may use {cpus}; or give auto or any)")
+    return number
+
+
+def _tty_state() -> Any:
+    try:
+        import termios
+        if os.isatty(0):
+            return termios.tcgetattr(0)
+    except (ImportError, OSError):
+        pass
+    return None
+
+
+def _aiotrace_error(exc: BaseException) -> BaseException | None:
+    """The AiotraceError (cannot trace, cannot spawn...) behind *exc*, if any."""
+    if isinstance(exc, aiotrace.AiotraceError):
+        return exc
+    for sub in getattr(exc, "exceptions", ()):
+        found = _aiotrace_error(sub)
+        if found is not None:
+            return found
+    return None
+
+
+def _hold_standard_fds() -> None:
+    """A closed stdin, stdout or stderr is opened on /dev/null, close-on-exec: otherwise
+    the tracer's own pipes and its event loop's epoll would get those numbers, and the
+    trace, written to 2, would go into one of them. (Close-on-exec: the program still
+    finds it closed, as it would untraced.)"""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+            if null != fd:
+                os.dup2(null, fd, inheritable=False)
+                os.close(null)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``aiotrace`` command; returns the exit status."""
+    _hold_standard_fds()
+    args = sys.argv[1:] if argv is None else list(argv)
+    err = Out(2)
+    try:
+        opts = parse_args(args)
+    except UsageError as exc:
+        err.write(f"{PROG}: {exc}\n")
+        if exc.hint:
+            err.write(f"Try '{PROG} -h' for more information.\n")
+        return 1
+    if opts.help:
+        sys.stdout.write(USAGE)
+        sys.stdout.flush()
+        return 0
+    if opts.version:
+        sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n")
+        sys.stdout.flush()
+        return 0
+    allowed = os.sched_getaffinity(0)
+    try:
+        cpu = _tracer_cpu(opts.tracer_cpu, allowed)
+    except UsageError as exc:
+        err.write(f"{PROG}: {exc}\n")
+        return 1
+    try:
+        fd = _open_output(opts)
+    except OSError as exc:
+        err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
+        return 1
+    out = err if fd == 2 else Out(fd, opts.output, err)
+    tty = _tty_state()
+    session = Session(opts, out, err)
+    if cpu is not None:
+        # This thread (and the tracer thread it starts, which inherits the mask) on one
+        # CPU: the two hand every stop to each other and never run Python at once (the
+        # GIL), so apart they only add cross-CPU wake-ups. The program gets back the CPUs
+        # aiotrace was given. See docs/performance.md.
+        os.sched_setaffinity(0, {cpu})
+        session.program_cpus = frozenset(allowed)
+    try:
+        how, value = anyio.run(run if opts.mode == "run" else attach, session)
+    except KeyboardInterrupt:
+        return 130
+    except BaseException as exc:   # aiotrace's own errors, maybe inside an ExceptionGroup
+        found = _aiotrace_error(exc)
+        if found is None:
+            raise
+        err.write(f"{PROG}: {found}\n")
+        return 1
+    finally:
+        if fd != 2:
+            os.close(fd)
+        if cpu is not None:
+            os.sched_setaffinity(0, allowed)   # (main() may be called from Python)
+    if how == "signal":
+        return _die_of(value, tty)
+    return value

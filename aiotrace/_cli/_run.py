@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""``aiotrace run`` and ``aiotrace attach``: start the tracer, spawn or attach, run the
+session until the program ends (or Ctrl-C detaches), and say how it ended.
+
+While the program runs, Ctrl-C and Ctrl-\\ are the program's (``run``), SIGTERM and SIGHUP
+go on to it; with ``attach`` they detach instead, and the processes go on.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import json
+import os
+import shutil
+import signal
+import time
+from typing import Any, Callable
+
+import anyio
+
+import aiotrace
+from aiotrace import AttachDenied, SpawnFailed, TraceeGone
+
+from ._args import PROG
+from ._decoder import execve_text
+from ._output import SeparatePrinter, TextPrinter, split_args
+from ._session import Session
+
+
+def _program_path(prog: str, env: dict[str, str]) -> str | None:
+    if "/" in prog:
+        return prog
+    return shutil.which(prog, path=env.get("PATH", os.defpath))
+
+
+def _warn_seccomp_without_follow(s: Session) -> None:
+    if s.opts.seccomp and not s.opts.follow:
+        s.err.write(f"{PROG}: --seccomp-bpf cannot be used without -f/--follow-forks, "
+                    "disabling\n")
+
+
+async def run(s: Session) -> tuple[str, int]:
+    o = s.opts
+    _warn_seccomp_without_follow(s)
+    env = dict(os.environ)
+    for item in o.env:
+        var, eq, val = item.partition("=")
+        if eq:
+            env[var] = val
+        else:
+            env.pop(var, None)
+    path = _program_path(o.argv[0], env)
+    if path is None or ("/" in path and not os.path.exists(path)):
+        s.err.write(f"{PROG}: Can't stat '{o.argv[0]}': No such file or directory\n")
+        return "exit", 1
+    p = s.printer
+    exec_text = execve_text(path, o.argv, len(env), o.strsize, o.xflag) if p is not None else ""
+    flush_scope = anyio.CancelScope()
+    async with aiotrace.open_tracer() as tracer:
+        t0 = time.monotonic_ns()
+        # (from before the fork: a Ctrl-C that comes as soon as the program exists is
+        # already the program's, not a reason to kill it)
+        restore = _ignore_interrupts()
+        try:
+            # (probes need every thread and child traced: a breakpoint would kill an
+            # untraced one; without -f, only the program's own lines are shown)
+            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
+                                      syscalls=s.prefilter(), cpus=s.program_cpus)
+        except SpawnFailed as exc:
+            restore()
+            err = exc.errno or _errno.ENOEXEC
+            if p is not None and (s.trace_nrs is None or 59 in s.trace_nrs):
+                line = "execve(%s) = -1 %s (%s)\n" % (
+                    exec_text, _errno.errorcode.get(err, str(err)), os.strerror(err))
+                if o.json:
+                    line = json.dumps({
+                        "kind": "syscall.exit", "seq": 0, "time": round(time.time(), 6),
+                        "pid": None, "tid": None, "syscall": "execve", "nr": 59,
+                        "args": split_args(exec_text), "retval": -err,
+                        "return": line[line.rindex(" = ") + 3:-1],
+                        "error": _errno.errorcode.get(err), "duration": None,
+                    }, separators=(",", ":")) + "\n"
+                s.out.write(line)
+            s.err.write(f"{PROG}: exec: {os.strerror(err)}\n")
+            if isinstance(p, TextPrinter) and not p.quiet_exit:
+                s.out.write("+++ exited with 1 +++\n")
+            return "exit", 1
+        except BaseException:
+            restore()
+            raise
+        try:
+            if isinstance(p, SeparatePrinter):
+                try:   # (strace opens it as it starts tracing, and stops if it cannot)
+                    p.open_file(proc.pid)
+                except OSError as exc:
+                    s.err.write(f"{PROG}: Can't fopen '{o.output}.{proc.pid}': "
+                                f"{exc.strerror}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
+            if p is not None and s.decoder is not None:
+                p.add_thread(proc.pid, proc.pid)
+                if s.trace_paths is None or os.fsencode(path) in s.trace_paths:
+                    s.decoder.expect_exec(proc.pid, exec_text, t0)
+            stream = s.subscribe(proc, None if o.follow else {proc.pid})
+            probes = None
+            if o.probes and s.printer is not None:
+                try:
+                    probes = await _probe(s, proc)
+                except aiotrace.ProbeError as exc:
+                    s.err.write(f"{PROG}: {exc}\n")
+                    return "exit", 1   # (the program, still held, dies with the tracer)
+            async with anyio.create_task_group() as tg:
+                await s.start_engines(tg, proc)
+                forward = anyio.CancelScope()
+                tg.start_soon(_forward_signals, proc, forward)
+                tg.start_soon(s.flusher, flush_scope)
+                proc.resume()
+                if probes is not None:
+                    from ._probes import drain_merged
+                    await drain_merged(s, [stream, probes])
+                else:
+                    await s.drain(stream)
+                rc = await proc.wait()
+                forward.cancel()
+                flush_scope.cancel()
+            if p is not None:
+                p.finish()
+                s.flush()
+        finally:
+            restore()
+    s.summary()
+    if rc is None:
+        return "exit", 0
+    if rc < 0:
+        return "signal", -rc
+    return "exit", rc
+
+
+async def _probe(s: Session, proc: aiotrace.Process) -> Any:
+    """--probe: the probes' stream, in place (ProbeError if it cannot be)."""
+    stream = proc.probe(s.opts.probes, returns=True, stacks=s.opts.stack_trace, buffer=4096)
+    await stream.armed()
+    return stream
+
+
+def _ignore_interrupts() -> Callable[[], None]:
+    """While the program runs, Ctrl-C and Ctrl-\\ are for it (the terminal sends them to
+    its whole process group, us included): we ignore them, as system(3) does. Not with
+    SIG_IGN, which the program would inherit across its fork and exec, but with a handler
+    that does nothing, which its exec resets to the default; a signal that was ignored
+    when aiotrace started (``nohup``, ``cmd &``) stays ignored, for the program too."""
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        try:
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                old[sig] = signal.signal(sig, _no_op)
+        except ValueError:   # not the main thread: nothing to do
+            pass
+
+    def restore() -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    return restore
+
+
+def _no_op(signo: int, frame: Any) -> None:
+    pass
+
+
+async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> None:
+    """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
+    aiotrace then dies of the same signal)."""
+    with scope:
+        try:
+            receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
+            with receiver as signals:
+                async for sig in signals:
+                    proc.send_signal(sig)
+        except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
+            await anyio.sleep_forever()
+
+
+async def attach(s: Session) -> tuple[str, int]:
+    o = s.opts
+    if o.seccomp:   # both warnings, in strace's order
+        s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
+        _warn_seccomp_without_follow(s)
+    p = s.printer
+    if isinstance(p, SeparatePrinter):
+        for pid in o.pids:   # (FILE.PID: before attaching, as strace stops if it cannot)
+            try:
+                p.open_file(pid)
+            except OSError as exc:
+                s.err.write(f"{PROG}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
+                p.finish()
+                return "exit", 1
+    async with aiotrace.open_tracer() as tracer:
+        attached: list[tuple[aiotrace.Process, Any]] = []
+        procs: list[aiotrace.Process] = []
+        async with anyio.create_task_group() as tg:
+            # Ctrl-C (SIGTERM, SIGHUP, SIGQUIT) detaches; watched from before the first
+            # attach, so that no signal finds us without a handler.
+            watch = anyio.CancelScope()
+            await tg.start(_detach_on_signal, s, procs, watch)
+            flush_scope = anyio.CancelScope()
+            tg.start_soon(s.flusher, flush_scope)
+            # The engines (-c, -e inject=) in a group of their own, which ends when the
+            # processes are gone or detached: until then Ctrl-C must find the watcher
+            # (with -c alone there is no stream to drain, and nothing else waits).
+            async with anyio.create_task_group() as engines:
+                for pid in o.pids:
+                    if s.interrupted:
+                        break
+                    try:
+                        proc = await tracer.attach(pid, follow=bool(o.follow))
+                    except TraceeGone:
+                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                    "No such process\n")
+                        continue
+                    except AttachDenied as exc:
+                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{PROG}: {exc}\n")
+                        continue
+                    threads = proc.threads if o.follow else [pid]
+                    if p is not None:
+                        for tid in threads:
+                            p.add_thread(tid, pid)
+                    stream = s.subscribe(proc, None if o.follow else {pid})
+                    await s.start_engines(engines, proc)
+                    if isinstance(p, TextPrinter) and not p.quiet_attach:
+                        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
+                        s.err.write(f"{PROG}: Process {pid} attached{more}\n")
+                    attached.append((proc, stream))
+                    procs.append(proc)
+                    proc.resume()
+                if s.interrupted:
+                    for proc in procs:
+                        await proc.detach()
+                async with anyio.create_task_group() as readers:
+                    for _, stream in attached:
+                        readers.start_soon(s.drain, stream)
+            watch.cancel()
+            flush_scope.cancel()
+        if s.interrupted and p is not None:
+            p.detached(sorted(p.live))
+        if p is not None:
+            p.finish()
+            s.flush()
+    if not attached:
+        return "exit", 1
+    s.summary()
+    if s.interrupted:
+        return "signal", s.interrupted
+    return "exit", 0
+
+
+async def _detach_on_signal(s: Session, procs: list[aiotrace.Process],
+                            scope: anyio.CancelScope,
+                            *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
+    """Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) detaches from the processes, which go on."""
+    with scope:
+        try:
+            receiver = anyio.open_signal_receiver(
+                signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+        except (ValueError, NotImplementedError, RuntimeError):  # pragma: no cover
+            task_status.started()
+            await anyio.sleep_forever()
+            return
+        with receiver as signals:
+            task_status.started()
+            async for sig in signals:
+                s.interrupted = int(sig)
+                for proc in list(procs):
+                    await proc.detach()
+                return

@@ -1,0 +1,347 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""One run of the command: the decoder and the printer its options make, the engines
+(``-c``, ``-e inject=``), the stream they read, and the text written out in batches."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import replace
+from typing import Any
+
+import anyio
+
+import aiotrace
+from aiotrace import (
+    Clone, Continued, Death, Exec, Exit, GroupStop, ProbeHit, ProbeReturn, Signal,
+    SyscallEntry, SyscallExit,
+)
+from aiotrace.lowlevel import Capture
+
+from ._args import PROG, Options
+from ._filter import selectors_keys
+from ._decoder import Decoder
+from ._dump import emit
+from ._internals import ALL_KEYS, key_selectors, quote
+from ._output import JsonPrinter, SeparatePrinter, TextPrinter
+
+
+class Out:
+    """Blocking writes of text to a file descriptor; stops at EPIPE.
+
+    Any other error (a full disk, ``-o /dev/full``, an I/O error) loses the text that
+    could not be written and is said on *err* (``aiotrace: FILE: No space left on
+    device``, as strace says it), once until the next write that works: the program
+    goes on, and so does tracing, as with strace."""
+
+    def __init__(self, fd: int, name: str | None = None, err: Out | None = None) -> None:
+        self.fd = fd
+        self.name = name
+        self.err = err
+        self.broken = False
+        self.failing = 0   # the errno of the last write, when it failed
+
+    def write(self, text: str) -> None:
+        if not text or self.broken:
+            return
+        self.write_bytes(text.encode("utf-8", "surrogateescape"))
+
+    def write_bytes(self, data: bytes | bytearray | memoryview) -> None:
+        if self.broken:
+            return
+        view = memoryview(data)
+        while view:
+            try:
+                k = os.write(self.fd, view)
+            except BlockingIOError:
+                import select
+                select.select([], [self.fd], [])
+                continue
+            except InterruptedError:
+                continue
+            except BrokenPipeError:
+                self.broken = True
+                return
+            except OSError as exc:
+                if exc.errno != self.failing and self.err is not None:
+                    self.err.write(f"{PROG}: {self.name}: {exc.strerror}\n")
+                self.failing = exc.errno or -1
+                return
+            self.failing = 0
+            view = view[k:]
+
+
+_FLUSH_DELAY = 0.02   # seconds a finished line may wait to be written with the next ones
+_FLUSH_PARTS = 512    # ... or this many pieces of text
+
+
+class Session:
+    """One run of the command: the decoder and the printer, the output, the engines'
+    results."""
+
+    def __init__(self, opts: Options, out: Out, err: Out) -> None:
+        self.opts = opts
+        self.out = out
+        self.err = err
+        self.printer: TextPrinter | JsonPrinter | SeparatePrinter | None = None
+        self.decoder: Decoder | None = None
+        self.counts: list[Any] = []
+        self.interrupted = 0
+        self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
+        self._due = anyio.Event()
+        self._internal_errors = 0
+        # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
+        # and as names for the library (open@32 where a name's other ABIs are left out)
+        keys = None if opts.trace is None else selectors_keys(opts.trace)
+        self.trace_nrs: frozenset[int] | None = None if keys == ALL_KEYS else keys
+        self.trace_names: frozenset[str] | None = (
+            None if self.trace_nrs is None else key_selectors(self.trace_nrs))
+        self.trace_paths = _trace_paths(opts.paths, err)
+        self.injects = self._traced_rules()
+        self.probe_lines: Any = None   # --probe: see _probes
+        if opts.summary != "only":
+            self._make_printer()
+            if opts.probes:
+                from ._probes import ProbeLines
+                self.probe_lines = ProbeLines(self.printer, opts.stack_trace,
+                                              bool(opts.follow))
+
+    def _traced_rules(self) -> list[Any]:
+        """The -e inject= rules, each cut down to the calls -e trace= traces: strace
+        tampers with traced calls only (and, with -P, only with those that use a path:
+        see start_engines), so the others are neither tampered with nor counted."""
+        if self.trace_nrs is None:
+            return list(self.opts.injects)
+        out = []
+        for rule in self.opts.injects:
+            keys = selectors_keys(rule.syscalls)
+            kept = keys & self.trace_nrs
+            if kept:
+                out.append(rule if kept == keys
+                           else replace(rule, syscalls=key_selectors(kept)))
+        return out
+
+    def _make_printer(self) -> None:
+        o = self.opts
+        inject: dict[int, Any] = {}   # the tracer's keys: each ABI's call apart
+        for rule in self.injects:
+            for key in selectors_keys(rule.syscalls):
+                inject[key] = rule     # the last rule wins, as in strace
+        self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
+                               inject=inject, paths=self.trace_paths,
+                               dumps=(o.dump_read, o.dump_write), ips=o.ips)
+        common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
+        if o.json:
+            self.printer = JsonPrinter(**common)
+            return
+        to_file = o.output is not None
+        quiet = o.quiet
+        if quiet is None:
+            # strace: quiet about attaching when the trace goes to a file and we run PROG
+            quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
+                else frozenset()
+        pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
+        text: dict[str, Any] = dict(timestamps="r" if o.relative else o.timestamps,
+                                    syscall_times=o.syscall_times, column=o.column,
+                                    quiet=quiet, numbers=o.numbers, ips=o.ips, **common)
+        if o.follow >= 2 and o.output is not None:
+            self.printer = SeparatePrinter(o.output, append=o.append, **text)
+        else:
+            self.printer = TextPrinter(to_file=to_file, pid_prefix=pid_prefix, **text)
+
+    # -- events -----------------------------------------------------------------------
+
+    def event_types(self) -> tuple[type, ...]:
+        o = self.opts
+        types: list[type] = [Signal, GroupStop, Death, Exec]
+        if self.trace_nrs is None or self.trace_nrs:
+            types += [SyscallEntry, SyscallExit, Exit]
+        elif o.json:
+            types.append(Exit)
+        if o.follow:
+            types.append(Clone)
+        if o.json:
+            types.append(Continued)
+        return tuple(types)
+
+    def prefilter(self) -> frozenset[str] | None:
+        """Syscalls to stop at with --seccomp-bpf (None: every call), by name: each in
+        every ABI that -e trace= names it in (the filter is compiled per ABI, so that a
+        traced i386 or x32 call stops too). Only with -f: the filter stays in the
+        children, whose filtered calls would fail with ENOSYS if they ran untraced."""
+        if not self.opts.seccomp or not self.opts.follow or self.trace_nrs is None:
+            return None
+        keys = set(self.trace_nrs)
+        for rule in self.injects:
+            keys |= selectors_keys(rule.syscalls)
+        return key_selectors(keys)
+
+    def flush(self) -> None:
+        p = self.printer
+        if p is None:
+            return
+        if isinstance(p, SeparatePrinter):
+            p.flush_files()
+        elif p.out:
+            parts = p.out[:]
+            p.out.clear()
+            emit(parts, self.out.write_bytes)
+        if p.err:
+            text = "".join(p.err)
+            p.err.clear()
+            self.err.write(text)
+
+    async def flusher(self, scope: anyio.CancelScope) -> None:
+        """Writes pending lines out a little later, so that a burst of events makes one
+        write; it wakes up only when there is something to write."""
+        with scope:
+            while True:
+                await self._due.wait()
+                await anyio.sleep(_FLUSH_DELAY)
+                self._due = anyio.Event()
+                self.flush()
+
+    async def start_engines(self, tg: Any, proc: aiotrace.Process) -> None:
+        o = self.opts
+        if o.summary is not None:
+            from aiotrace.engines import count_syscalls
+            counter = functools.partial(count_syscalls, syscalls=self.trace_names,
+                                        injected=self.injects)
+            self.counts.append(await tg.start(counter, proc))
+        if self.injects:
+            from aiotrace.engines import inject
+            decoder = self.decoder
+
+            def uses_paths(call: Any) -> bool:   # -P: the calls that use one of the paths
+                assert decoder is not None
+                return decoder.uses_paths(call.name, call.args, call.thread, call.tid,
+                                          call.abi)
+
+            only = uses_paths if self.trace_paths is not None and decoder is not None else None
+            await tg.start(functools.partial(inject, only=only), proc, *self.injects)
+
+    def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
+        if self.decoder is None:
+            return None
+        if self.opts.stack_trace:   # (every capture at the stop, with the stack)
+            return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+                               capture=self.decoder.capture, buffer=4096, stacks=True)
+        return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+                           capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
+                           buffer=4096)
+
+    def show(self, ev: Any) -> None:
+        """Lay out one event (drain's, and the CLI's probes': see _probes)."""
+        if isinstance(ev.captured, BaseException):
+            self._internal_error(ev)
+            return
+        p = self.printer
+        assert p is not None
+        if self.probe_lines is not None and type(ev) in (ProbeHit, ProbeReturn):
+            self.probe_lines.render(ev)
+            return
+        if not self.opts.stack_trace or (type(ev) is not SyscallExit and type(ev) is not Signal):
+            p.render(ev)
+            return
+        from ._probes import _out, stack_text
+        _, out = _out(p, ev.tid)
+        n = len(out)
+        p.render(ev)
+        if len(out) > n:
+            out.append(stack_text(ev, self.opts.json))
+
+    def written(self) -> None:
+        """After a batch of show(): write out soon, or now if much is pending."""
+        p = self.printer
+        out = p.dirty if isinstance(p, SeparatePrinter) else p.out if p is not None else []
+        if out:
+            if len(out) >= _FLUSH_PARTS:
+                self.flush()
+            elif not self._due.is_set():
+                self._due.set()
+
+    async def drain(self, stream: Any) -> None:
+        """Lay out each event as it comes, in order; write the text out in batches."""
+        if stream is None:
+            return
+        p = self.printer
+        assert p is not None
+        render = p.render
+        out = p.dirty if isinstance(p, SeparatePrinter) else p.out
+        take = stream.receive_nowait
+        if self.opts.stack_trace:
+            render = self.show
+        async with stream:
+            async for ev in stream:
+                # then what else the same batch brought, without a checkpoint per event
+                while True:
+                    if isinstance(ev.captured, BaseException):
+                        self._internal_error(ev)
+                    else:
+                        render(ev)
+                    try:
+                        ev = take()
+                    except (anyio.WouldBlock, anyio.EndOfStream):
+                        break
+                if out:
+                    if len(out) >= _FLUSH_PARTS:
+                        self.flush()
+                    elif not self._due.is_set():
+                        self._due.set()
+        self.flush()
+
+    def _internal_error(self, ev: Any) -> None:
+        self._internal_errors += 1
+        if self._internal_errors <= 3:
+            exc = ev.captured
+            self.err.write(f"{PROG}: internal error while decoding {ev!r}: {exc!r} "
+                           "(please report it)\n")
+
+    def summary(self) -> None:
+        o = self.opts
+        if o.summary is None or not self.counts:
+            return
+        from aiotrace.engines import SyscallCounts
+        if len(self.counts) == 1:
+            counts = self.counts[0]
+        else:
+            counts = SyscallCounts()
+            for c in self.counts:
+                for st in c.stats("nothing"):
+                    counts.add(st.nr, st.name, 0, False, st.abi)
+                    merged = counts[st.name if st.abi == "x86_64" else
+                                    st.name + {"i386": "@32", "x32": "@x32"}[st.abi]]
+                    merged.calls += st.calls - 1
+                    merged.errors += st.errors
+                    merged.time_ns += st.time_ns
+        if o.json:
+            rows = [{"syscall": st.name, "calls": st.calls, "errors": st.errors,
+                     "seconds": round(st.seconds, 6), "usecs_per_call": st.usecs_per_call,
+                     **({} if st.abi == "x86_64" else {"abi": st.abi})}
+                    for st in counts.stats(o.sort_by)]
+            self.out.write(json.dumps({"kind": "summary", "syscalls": rows,
+                                       "calls": counts.calls, "errors": counts.errors,
+                                       "seconds": round(counts.time_ns / 1e9, 6)},
+                                      separators=(",", ":")) + "\n")
+        else:
+            self.out.write(counts.table(o.sort_by))
+
+
+def _trace_paths(paths: list[str], err: Out) -> frozenset[bytes] | None:
+    """-P: each path as given and, where a symbolic link or a relative path leads
+    elsewhere, as resolved (said on stderr, as strace does); None without -P."""
+    if not paths:
+        return None
+    out: set[bytes] = set()
+    for p in paths:
+        out.add(os.fsencode(p))
+        try:
+            real = os.path.realpath(p, strict=True)
+        except OSError:
+            continue
+        if real != p:   # (quoted as strace quotes them: a name may hold any byte)
+            err.write(f"{PROG}: Requested path {quote(os.fsencode(p))} resolved into "
+                      f"{quote(os.fsencode(real))}\n")
+            out.add(os.fsencode(real))
+    return frozenset(out)

@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""System call numbers and ABIs in the command's output, against strace: numbers the
+kernel has no call for, i386 calls (``int $0x80``, a 32-bit program) and x32's, named and
+decoded in their ABI, with strace's personality lines (see tests/tracing/test_abi.py for the
+library's side).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from typing import Any
+
+import pytest
+
+from cli_helpers import AIOTRACE, TIMEOUT, aiotrace as cli, comparable, needs_strace, strace
+
+pytestmark = pytest.mark.usefixtures("tracer_loop")
+
+
+def _calls(text: str) -> list[str]:
+    """The lines from the first getppid to the last (the targets' own calls, after the
+    loader's and before the C library's output, whose addresses change the alignment),
+    then the last line; normalised as the CLI tests do (addresses, pids), and the
+    personality lines' pid."""
+    lines = comparable(re.sub(r"PID=\d+", "PID=N", text))
+    marks = [i for i, line in enumerate(lines) if re.match(r"(\[ *\d+\] )?getppid\(", line)]
+    assert len(marks) == 2, text
+    return lines[marks[0]:marks[1] + 1] + lines[-1:]
+
+
+@needs_strace
+@pytest.mark.parametrize("name, argv, options, rc", [
+    ("huge_nr", [], [], 3),
+    ("int80", ["/dev/null"], [], 0),
+    ("int80", ["/dev/null"], ["-e", "trace=open,getppid"], 0),
+    ("int80", ["/dev/null"], ["-e", "trace=open@32,getppid"], 0),
+    ("int80", ["/dev/null"], ["-e", "trace=5,getppid"], 0),
+    ("int80", ["/dev/null"], ["-e", "trace=open,getppid", "-e", "inject=open:error=EACCES"], 1),
+    ("int80", ["/dev/null"], ["-f", "--seccomp-bpf", "-e", "trace=open,getppid"], 0),
+    ("int80", ["/dev/null"], ["-y", "-e", "trace=%file,getppid"], 0),
+    ("int80", ["/dev/null"], ["-n"], 0),
+    ("huge_nr", [], ["-n"], 3),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else str(v))
+def test_cli_lines_like_strace(name, argv, options, rc, target):
+    """One line per call, named and decoded in its ABI, with strace's personality lines."""
+    a = cli("run", *options, "--", target(name), *argv)
+    s = strace(*options, target(name), *argv)
+    assert a.returncode == s.returncode == rc, a.stderr
+    assert a.stdout == s.stdout
+    ours, theirs = _calls(a.stderr), _calls(s.stderr)
+    if "open@32" in str(options) or "5," in str(options):
+        # strace sees every call, and says when the ABI changes at an untraced one (the
+        # x32 open here); aiotrace sees the traced calls only, and says it at the next
+        ours = [line for line in ours if not line.startswith("[ Process")]
+        theirs = [line for line in theirs if not line.startswith("[ Process")]
+        assert "open(" in " ".join(ours)
+    assert ours == theirs
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [[], ["-e", "inject=write:error=EIO"], ["-f", "-e", "trace=write,exit"],
+                                     ["-f", "--seccomp-bpf", "-e", "trace=write", "-e", "inject=write:error=EIO"]],
+                         ids=lambda o: " ".join(o) or "default")
+def test_cli_a_32_bit_program_like_strace(options, target):
+    """The whole trace of a 32-bit program (no C library: open, write, close, exit) is
+    strace's; under inject=write:error=EIO it fails its write and exits with its own
+    status (5), where the injection hit its exit (1, x86-64's write) and it died of
+    SIGSEGV."""
+    a = cli("run", *options, "--", target("t32"))
+    s = strace(*options, target("t32"))
+    assert a.returncode == s.returncode
+    assert a.returncode == (5 if "inject=write:error=EIO" in options else 0), a.stderr
+    assert a.stdout == s.stdout
+    assert comparable(re.sub(r"PID=\d+", "PID=N", a.stderr)) == \
+        comparable(re.sub(r"PID=\d+", "PID=N", s.stderr))
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-f"], ["-ff", "-o", "OUT", "-e", "quiet=none"]],
+                         ids=["-f", "-ff"])
+def test_cli_a_child_starts_in_its_parents_abi(options, target, tmp_path):
+    """No personality line for the child of a 32-bit program: it runs in its parent's."""
+    ours = [o.replace("OUT", str(tmp_path / "a")) for o in options]
+    theirs = [o.replace("OUT", str(tmp_path / "s")) for o in options]
+    a = cli("run", *ours, "--", target("fork32"))
+    s = strace(*theirs, target("fork32"))
+    assert a.returncode == s.returncode == 0, a.stderr
+
+    def modes(text: str) -> list[str]:
+        return re.findall(r"runs in (.*) mode", text)
+
+    if "-ff" not in options:
+        assert modes(a.stderr) == modes(s.stderr) == ["32 bit"]
+        return
+    for prefix in ("a", "s"):
+        # (the parent's file is the one with the execve: pids need not grow, they wrap)
+        files = sorted(tmp_path.glob(prefix + ".*"), key=lambda p: "execve(" not in p.read_text())
+        parent, child = files
+        assert modes(parent.read_text()) == ["32 bit"] and modes(child.read_text()) == []
+        assert [re.sub(r"= \d+$", "= PID", line) for line in child.read_text().splitlines()] == [
+            "getpid()                                = PID", "exit(0)                                 = ?",
+            "+++ exited with 0 +++"]
+
+
+def test_cli_json_carries_the_abi(target):
+    a = cli("run", "--json", "-e", "trace=open", "--", target("int80"), "/dev/null")
+    assert a.returncode == 0, a.stderr
+    objs = [json.loads(line) for line in a.stderr.splitlines()]
+    opens = [(o["kind"], o.get("abi"), o["nr"], o["syscall"]) for o in objs
+             if o["kind"].startswith("syscall")]
+    assert opens == [("syscall.entry", "i386", 5, "open"), ("syscall.exit", "i386", 5, "open"),
+                     ("syscall.entry", "x32", 2, "open"), ("syscall.exit", "x32", 2, "open")]
+
+
+def _table_rows(text: str) -> list[Any]:
+    """strace -c's tables without the times: their headers, and (calls, errors, name)."""
+    out: list[Any] = []
+    for line in text.splitlines():
+        if line.startswith("System call usage summary"):
+            out.append(line)
+        elif re.match(r"^ *\d+\.\d+ ", line):
+            f = line.split()
+            out.append((f[3], f[4] if len(f) == 6 else "", f[-1]))
+    return out
+
+
+@needs_strace
+def test_cli_summary_has_a_table_per_abi_like_strace(target):
+    a = cli("run", "-c", "-S", "name", "--", target("t32"))
+    s = strace("-c", "-S", "name", target("t32"))
+    assert a.returncode == s.returncode == 0, a.stderr
+    rows = _table_rows(a.stderr)
+    assert rows == _table_rows(s.stderr)
+    assert rows == [("1", "", "execve"), ("1", "", "total"),
+                    "System call usage summary for 32 bit mode:",
+                    ("1", "", "close"), ("1", "", "open"), ("1", "", "write"), ("3", "", "total")]
+
+
+@needs_strace
+def test_cli_attach_huge_numbers(target, spawned):
+    """attach -p: one line each, and the program ends with its own status."""
+    p = spawned(subprocess.Popen([target("huge_nr"), "wait"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline() == f"ready {p.pid}\n"
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "attach", str(p.pid)], text=True,
+                                      stderr=subprocess.PIPE))
+    line = tracer.stderr.readline()
+    assert line == f"aiotrace: Process {p.pid} attached\n"
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    assert p.stdout.read() == "after\n"
+    assert p.wait(timeout=TIMEOUT) == 3
+    err = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == 0
+    s = strace(target("huge_nr"), "wait", input="go\n", stdin=None)
+    assert s.returncode == 3
+    assert _calls(err) == _calls(s.stderr)

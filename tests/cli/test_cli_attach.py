@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""``aiotrace attach`` (and ``-p PID``): tracing a running process to its end, Ctrl-C
+detaching it, and why an attach is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import AIOTRACE, TIMEOUT, aiotrace, needs_strace, parse_trace, strace
+
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
+
+def _start_blocker(target, threads: int = 2) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([target("blocker"), str(threads)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith("ready "), line
+    return proc, int(line.split()[1])
+
+
+def _read_until(stream, needle: str) -> str:
+    buf = ""
+    while needle not in buf:
+        line = stream.readline()
+        assert line, f"EOF before {needle!r}: {buf!r}"
+        buf += line
+    return buf
+
+
+def test_attach_and_follow_to_the_end(target, tmp_path, spawned):
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    out = tmp_path / "t"
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "attach", "-f", "-o", str(out), str(pid)],
+                                      stderr=subprocess.PIPE, text=True))
+    msg = _read_until(tracer.stderr, "attached")
+    assert msg == f"aiotrace: Process {pid} attached with 3 threads\n"
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n"
+    assert blocker.wait(timeout=TIMEOUT) == 0
+    assert tracer.wait(timeout=TIMEOUT) == 0
+    text = out.read_text()
+    calls = parse_trace(text)[0][pid]
+    assert ("write", '1, "bye\\n", 4', "4") in calls, text
+    assert ("exit_group", "0", "?") in calls
+    assert calls[-1] == ("+++", "+++ exited with 0 +++")
+
+
+def test_ctrl_c_detaches(target, spawned):
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "-p", str(pid)], stderr=subprocess.PIPE,
+                                      text=True))
+    assert _read_until(tracer.stderr, "attached") == f"aiotrace: Process {pid} attached\n"
+    tracer.send_signal(signal.SIGINT)
+    err = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
+    assert f"aiotrace: Process {pid} detached" in err
+    status = Path(f"/proc/{pid}/status").read_text()
+    # not traced, not stopped (asleep again in its read, or on its way back to it)
+    assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+def _wait_traced_and_running(pid: int, tracer_pid: int) -> None:
+    """Until *pid* is traced by a thread of *tracer_pid* and runs again (the attach hold
+    is over)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        status = Path(f"/proc/{pid}/status").read_text()
+        by = re.search(r"TracerPid:\t(\d+)\n", status)
+        if (by and os.path.exists(f"/proc/{tracer_pid}/task/{by.group(1)}")
+                and re.search(r"State:\t[RS]", status)):
+            return
+        assert time.monotonic() < deadline, status
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("follow", [[], ["-f"]], ids=["", "-f"])
+def test_ctrl_c_detaches_with_summary_only(follow, target, spawned):
+    """With -c there is no trace to print: Ctrl-C still detaches and prints the table
+    (it raised KeyboardInterrupt, with a traceback and no table)."""
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    tracer = spawned(subprocess.Popen([*AIOTRACE, "-c", *follow, "-p", str(pid)],
+                                      stderr=subprocess.PIPE, text=True))
+    _wait_traced_and_running(pid, tracer.pid)
+    tracer.send_signal(signal.SIGINT)
+    err = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "% time     seconds  usecs/call     calls    errors syscall" in err, err
+    status = Path(f"/proc/{pid}/status").read_text()
+    assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+@needs_strace
+@pytest.mark.parametrize("follow", [[], ["-f"]], ids=["", "-f"])
+def test_attach_seccomp_bpf_warns_like_strace(follow, target, spawned):
+    """--seccomp-bpf cannot apply to a process that is already running: strace warns
+    (and, without -f, warns that it needs -f too) and traces it with every stop."""
+    blocker, pid = _start_blocker(target)
+    spawned(blocker)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    s = strace("--seccomp-bpf", *follow, "-p", str(gone.pid))   # its warnings, then ESRCH
+    warnings = [re.sub(r"^\S*strace:", "aiotrace:", ln) for ln in s.stderr.splitlines()
+                if "seccomp" in ln]
+    assert warnings and "attached with -p" in warnings[0]
+    tracer = spawned(subprocess.Popen(
+        [*AIOTRACE, "-p", str(pid), "--seccomp-bpf", *follow, "-e", "trace=write"],
+        stderr=subprocess.PIPE, text=True))
+    err = _read_until(tracer.stderr, f"Process {pid} attached").splitlines()
+    assert err[:-1] == warnings
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n"
+    assert blocker.wait(timeout=TIMEOUT) == 0
+    assert tracer.wait(timeout=TIMEOUT) == 0
+    trace = tracer.stderr.read()
+    assert re.search(r'write\(1, "bye\\n", 4\) +\= 4\n', trace), trace
+
+
+def test_attach_errors():
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    r = aiotrace("attach", str(gone.pid))
+    assert r.returncode == 1
+    assert r.stderr == f"aiotrace: attach: ptrace(PTRACE_SEIZE, {gone.pid}): No such process\n"
+
+
+def _attach_denied(pid: int, *prefix: str) -> list[str]:
+    """aiotrace attach PID, which the kernel refuses: the two lines it says."""
+    r = subprocess.run([*prefix, *AIOTRACE, "attach", str(pid)], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert lines[0] == f"aiotrace: attach: ptrace(PTRACE_SEIZE, {pid}): Operation not permitted"
+    assert len(lines) == 2 and lines[1].startswith(f"aiotrace: cannot trace pid {pid} ("), lines
+    if not os.path.exists("/proc/sys/kernel/yama"):
+        assert "yama" not in r.stderr.lower()
+    return lines
+
+
+def test_attach_to_a_zombie_says_so():
+    child = subprocess.Popen(["true"])
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)   # exited, not reaped
+    try:
+        why = _attach_denied(child.pid)[1]
+    finally:
+        child.wait()
+    assert why == (f'aiotrace: cannot trace pid {child.pid} ("true"): it has exited (a zombie, '
+                   f"until its parent, pid {os.getpid()}, reaps it): there is nothing left to "
+                   "trace")
+
+
+def test_attach_to_a_kernel_thread_says_so():
+    kthreads = [int(p) for p in os.listdir("/proc") if p.isdigit() and _kernel_thread(int(p))]
+    if not kthreads:
+        pytest.skip("no kernel thread is visible here (a PID namespace)")
+    why = _attach_denied(min(kthreads))[1]
+    assert why.endswith("it is a kernel thread, and kernel threads cannot be traced")
+
+
+def _kernel_thread(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nKthread:\t1\n" in f.read()
+    except OSError:
+        return False
+
+
+def test_attach_to_a_traced_process_names_its_tracer(target, spawned, quiet_stdin):
+    first = spawned(subprocess.Popen([*AIOTRACE, "run", "-e", "trace=none", "--",
+                                      target("blocker"), "1"], stdin=quiet_stdin,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+    line = first.stdout.readline()
+    assert line.startswith("ready "), line
+    pid = int(line.split()[1])
+    why = _attach_denied(pid)[1]
+    assert re.fullmatch(rf'aiotrace: cannot trace pid {pid} \("blocker"\): it is already traced, '
+                        rf'by process {first.pid} \("[^"]+"\); a thread has one tracer at a '
+                        r"time: stop the other tracer \(or detach it\) first", why), why
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root and setpriv")
+def test_attach_without_cap_sys_ptrace_says_so(target, spawned):
+    """As root but without CAP_SYS_PTRACE, a process with all of root's capabilities
+    cannot be traced: the message says which capability is missing, not "run as root"."""
+    blocker, pid = _start_blocker(target, 1)
+    spawned(blocker)
+    why = _attach_denied(pid, "setpriv", "--bounding-set=-sys_ptrace",
+                         "--inh-caps=-sys_ptrace")[1]
+    assert why == (f'aiotrace: cannot trace pid {pid} ("blocker"): it holds capabilities '
+                   "aiotrace lacks (CAP_SYS_PTRACE): aiotrace runs as root, but without "
+                   "CAP_SYS_PTRACE, which that needs (give it CAP_SYS_PTRACE)")
