@@ -41,16 +41,19 @@ from ._reactor import open_tracer as open_tracer
 from ._reactor import start_tracer as start_tracer
 from ._probing import ProbeError as ProbeError
 from ._probing import ProbeStream as ProbeStream
+from ._data import Call as Call
+from ._data import load as load
+from ._data import record as record
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AiotraceError", "AttachDenied", "Clone", "Continued", "Death", "Decision", "EventStream",
-    "EventStreamStatistics", "Exec", "Exit", "Frame", "GroupStop", "Interrupt", "NotDetachable",
-    "NotIntercepted", "ProbeError", "ProbeHit", "ProbeReturn", "ProbeStream", "Process",
-    "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop", "SyscallEntry", "SyscallExit",
-    "TraceEvent", "TraceeGone", "Tracer", "TracerClosed", "TracerStatistics",
-    "VerdictAlreadyGiven", "lowlevel", "open_tracer", "start_tracer", "trace",
+    "AiotraceError", "AttachDenied", "Call", "Clone", "Continued", "Death", "Decision",
+    "EventStream", "EventStreamStatistics", "Exec", "Exit", "Frame", "GroupStop", "Interrupt",
+    "NotDetachable", "NotIntercepted", "ProbeError", "ProbeHit", "ProbeReturn", "ProbeStream",
+    "Process", "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop", "SyscallEntry",
+    "SyscallExit", "TraceEvent", "TraceeGone", "Tracer", "TracerClosed", "TracerStatistics",
+    "VerdictAlreadyGiven", "load", "lowlevel", "open_tracer", "record", "start_tracer", "trace",
 ]
 
 # Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
@@ -62,3 +65,11 @@ for _name in __all__:
         except (AttributeError, TypeError):
             pass
 del _name, _obj
+
+
+def __getattr__(name: str) -> object:
+    # Trace and RecordingError need pyarrow (the aiotrace[data] extra): imported on use
+    if name in ("Trace", "RecordingError"):
+        from ._data import _trace
+        return getattr(_trace, name)
+    raise AttributeError(f"module 'aiotrace' has no attribute {name!r}")

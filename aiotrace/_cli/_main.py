@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
     _hold_standard_fds()
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["record"] or args[:1] == ["report"]:
+        from .._data._command import main as data_main   # recordings: aiotrace[data]
+        return data_main(args)
     err = Out(2)
     try:
         opts = parse_args(args)

@@ -17,6 +17,7 @@ import struct
 from collections.abc import Iterator
 from typing import Any, NamedTuple, overload
 
+from .._exceptions import TraceeGone
 from .._util import NoPublicConstructor
 from . import _ffi
 from ._syscalls import ABI_I386, NAMES_BY_ABI, make_key
@@ -152,6 +153,15 @@ def decode_sockaddr(data: bytes) -> SockAddr | None:
     return SockAddr(family, data[2:])
 
 
+def gone(tid: int) -> TraceeGone:
+    """The error of a read of the memory of thread *tid* once it is gone (ESRCH)."""
+    return TraceeGone(tid, (
+        f"thread {tid} is gone: its memory can no longer be read. Decode arguments while "
+        "the thread is stopped (an intercepting stream, before the verdict), at the stop "
+        "with capture=, or record the run with aiotrace.record(), which keeps each call's "
+        "decoded arguments"))
+
+
 def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
     out = b""
     while len(out) < limit:
@@ -260,7 +270,29 @@ class Args:
         """The parameter names known for this syscall (aliases included)."""
         return list(_params(self.nr))
 
+    # An Args is a value: copies share it, pickles carry the registers, nr and tid.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Args, (self._v, self.nr, self.tid))
+
+    def __copy__(self) -> Args:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Args:
+        return self
+
     def __getattr__(self, name: str) -> Any:
+        # (only parameter names: a dunder or a slot not yet set, as pickle and copy ask
+        # for on an instance being made, is no argument)
+        if name.startswith("__") or name in ("_v", "nr", "tid"):
+            raise AttributeError(name)
+        try:
+            return self._decode(name)
+        except ProcessLookupError as exc:
+            if isinstance(exc, TraceeGone):
+                raise
+            raise gone(self.tid) from None
+
+    def _decode(self, name: str) -> Any:
         params = _params(self.nr)
         p = params.get(name)
         if p is None:

@@ -75,6 +75,15 @@ class TraceEvent:
         from ._unwind import event_stack
         return event_stack(self)
 
+    def __str__(self) -> str:
+        """The line strace prints for this event (the ``aiotrace`` command's printer)."""
+        from .._data._strace import event_line   # (the printer is a layer above the core)
+        return event_line(self)
+
+    def _repr_html_(self) -> str:
+        from .._data._strace import event_html
+        return event_html(self)
+
     @property
     def intercepted(self) -> bool:
         """True when the thread is held for this stream until it gives a verdict."""
@@ -362,19 +371,38 @@ def _fast_init(cls: type[TraceEvent]) -> None:
     setattr(cls, "__init__", init)   # noqa: B010 - replacing the generated method
 
 
+def _getstate(self: TraceEvent) -> tuple[Any, ...]:
+    # An event is data: a copy or a pickle keeps its fields but not the verdict handle of
+    # an intercepted stop (it belongs to the live stream, not to the event's value).
+    return tuple(None if n == "_ctl" else getattr(self, n)
+                 for n in _field_names(type(self)))
+
+
+def _setstate(self: TraceEvent, state: tuple[Any, ...]) -> None:
+    for n, v in zip(_field_names(type(self)), state, strict=True):
+        object.__setattr__(self, n, v)
+
+
 for _cls in EVENT_TYPES:
     _fast_init(_cls)
+    setattr(_cls, "__getstate__", _getstate)   # noqa: B010 - replacing the dataclass's
+    setattr(_cls, "__setstate__", _setstate)   # noqa: B010
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def with_field(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
-    """A copy of a frozen event with one field changed (faster than dataclasses.replace)."""
-    cls = type(ev)
+def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def with_field(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
+    """A copy of a frozen event with one field changed (faster than dataclasses.replace)."""
+    cls = type(ev)
+    names = _field_names(cls)
     new = object.__new__(cls)
     for n in names:
         object.__setattr__(new, n, getattr(ev, n))

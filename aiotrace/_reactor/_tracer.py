@@ -8,8 +8,8 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from typing import IO, Any, NamedTuple
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import anyio
 
@@ -21,6 +21,9 @@ from ._core_api import BASE_OPTIONS, FOLLOW_OPTIONS, AttachError, Family, SpawnE
 from ._hub import Hub, Waiter
 from ._options import cpu_set, stdio_fd
 from ._process import Process
+
+if TYPE_CHECKING:
+    from .._data._record import Recording
 
 FileArg = int | IO[Any] | None
 
@@ -214,6 +217,13 @@ class Tracer(metaclass=NoPublicConstructor):
         core.post(lambda: core.attach(fam, pid, done))
         await hub.wait_reply(waiter)
         return proc
+
+    def record(self, proc: Process, **options: Any) -> AbstractAsyncContextManager[Recording]:
+        """``async with tracer.record(proc) as rec:`` records *proc* (see
+        :func:`aiotrace.record` for the options) while the block runs; ``rec.trace`` is
+        then its :class:`aiotrace.Trace`. Enter it before ``proc.resume()``."""
+        from .._data._record import record_process
+        return record_process(proc, **options)
 
     def _bind(self, proc: Process) -> None:
         fam = proc._fam

@@ -52,6 +52,9 @@ class Ctl:
         self.scratch_used = 0
         self.gone = False   # the thread died while held: verdicts are ignored
 
+    def __deepcopy__(self, memo: object) -> Ctl:
+        return self   # (a live handle, not data: dataclasses.asdict of an event copies it)
+
     @property
     def regs(self) -> Registers | None:
         regs = self._regs

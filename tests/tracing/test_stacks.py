@@ -13,7 +13,6 @@ from aiotrace import ProbeHit, ProbeReturn, Signal, SyscallEntry
 
 pytestmark = [pytest.mark.usefixtures("tracer_loop")]
 
-STRACE = "/usr/bin/strace"
 
 
 def names(frames):

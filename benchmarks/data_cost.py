@@ -1,0 +1,112 @@
+"""What a recording costs (issue 20): aiotrace.record against a plain observer of the same
+run, side by side; the recorder's peak memory; to_pandas() of a large recording.
+
+    .venv/bin/python benchmarks/data_cost.py [--calls 100000] [--runs 3] [--big 1000000]
+                                             [--memory-calls 5000000]
+
+Each measurement runs in a fresh Python process (so that peak RSS is its own):
+* ``observer``: tracer.spawn(getppid_loop N) and one stream of every SyscallEntry and
+  SyscallExit, each event taken by the loop (what a hand-written recorder starts from);
+* ``record``: aiotrace.record(getppid_loop N) to its finished Trace.
+CPU time is the tracing process's (user + system, tracer thread and event loop), from
+getrusage; the program's own time is apart. ``to_pandas`` is timed on a Trace of
+``--big`` calls (a recorded run repeated). Results are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _build import build  # noqa: E402
+
+_CHILD = r"""
+import json, os, resource, sys, time, anyio, aiotrace
+from aiotrace import SyscallEntry, SyscallExit
+mode, prog, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+async def observer():
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([prog, str(n)])
+        evs = proc.events(SyscallEntry, SyscallExit, buffer=4096)
+        proc.resume()
+        k = 0
+        async with evs:
+            async for ev in evs:
+                k += 1
+        await proc.wait()
+    return k
+async def record():
+    tr = await aiotrace.record([prog, str(n)])
+    return len(tr)
+r0 = resource.getrusage(resource.RUSAGE_SELF)
+t0 = time.perf_counter()
+got = anyio.run(observer if mode == "observer" else record)
+wall = time.perf_counter() - t0
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"mode": mode, "n": got, "wall": wall,
+                  "cpu": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
+                  "maxrss_mib": r1.ru_maxrss / 1024}))
+"""
+
+_PANDAS = r"""
+import json, sys, time, anyio, aiotrace, pyarrow as pa
+prog, n, big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tr = anyio.run(aiotrace.record, [prog, str(n)])
+reps = max(1, big // len(tr))
+calls = pa.concat_tables([tr._calls] * reps)
+t = aiotrace.Trace(calls, tr._meta)
+t0 = time.perf_counter(); df = t.to_pandas(); dt = time.perf_counter() - t0
+print(json.dumps({"rows": len(df), "to_pandas_s": dt}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL)
+    if r.returncode:
+        raise SystemExit(r.stderr)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--big", type=int, default=1_000_000)
+    ap.add_argument("--memory-calls", type=int, default=0,
+                    help="also record a run of this many calls for the peak memory")
+    a = ap.parse_args()
+    prog = str(build("getppid_loop"))
+    rows: dict[str, list[dict]] = {"observer": [], "record": []}
+    for _ in range(a.runs):
+        for mode in ("observer", "record"):   # (alternating: the same conditions)
+            rows[mode].append(run(_CHILD, mode, prog, str(a.calls)))
+    print(f"getppid_loop {a.calls}: {2 * a.calls} stops, {a.runs} runs each (median)")
+    med = {}
+    for mode, rs in rows.items():
+        rs.sort(key=lambda r: r["cpu"])
+        m = rs[len(rs) // 2]
+        med[mode] = m
+        print(f"  {mode:9} cpu {m['cpu']:.3f} s  wall {m['wall']:.3f} s  "
+              f"peak RSS {m['maxrss_mib']:.0f} MiB  ({m['n']} events/calls)")
+    print(f"  record / observer CPU: {med['record']['cpu'] / med['observer']['cpu']:.2f}")
+    if a.memory_calls:
+        m = run(_CHILD, "record", prog, str(a.memory_calls))
+        print(f"record of {a.memory_calls} calls: peak RSS {m['maxrss_mib']:.0f} MiB, "
+              f"cpu {m['cpu']:.1f} s, wall {m['wall']:.1f} s")
+    p = run(_PANDAS, prog, str(a.calls), str(a.big))
+    print(f"to_pandas() of {p['rows']} calls: {p['to_pandas_s']:.2f} s")
+    os.sched_getaffinity(0)
+    resource.getrusage(resource.RUSAGE_SELF)
+    time.monotonic()
+
+
+if __name__ == "__main__":
+    main()
