@@ -32,6 +32,9 @@ from ._exceptions import StreamClosedByLoop as StreamClosedByLoop
 from ._exceptions import TraceeGone as TraceeGone
 from ._exceptions import TracerClosed as TracerClosed
 from ._exceptions import VerdictAlreadyGiven as VerdictAlreadyGiven
+from ._context import ProcessContext as ProcessContext
+from ._held import Held as Held
+from ._paths import fd_text as fd_text
 from ._reactor import EventStream as EventStream
 from ._reactor import EventStreamStatistics as EventStreamStatistics
 from ._reactor import Process as Process

@@ -20,7 +20,7 @@ from typing import Any
 from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
-from ._fdinfo import fd_details
+from ._internals import fd_details
 from ._internals import (
     ABI_CODES, DIRFD, FD, PATH, SYSCALL_NAMES, FdText, _spec, annotate_path, environ_address,
     format_entry, format_exit, format_siginfo, getregs, late_captures, make_key,

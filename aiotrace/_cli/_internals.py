@@ -30,6 +30,7 @@ from .._decode._ctx import FdText
 from .._decode._kinds import DIRFD, FD, PATH
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
+from .._fdinfo import fd_details
 
 __all__ = [
     # aiotrace._core._ffi
@@ -41,4 +42,6 @@ __all__ = [
     "SYSCALL_NAMES", "_spec", "errno_name", "format_entry", "format_exit", "format_siginfo",
     "late_captures", "FdText", "DIRFD", "FD", "PATH", "annotate_path", "quote",
     "SIGNAL_NAMES",
+    # what an fd is (-y, -yy), shared with the library's paths=
+    "fd_details",
 ]

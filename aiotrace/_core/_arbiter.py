@@ -19,6 +19,8 @@ The rules are utrace's (docs/engines.md):
 from __future__ import annotations
 
 import ctypes
+import os
+import signal
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable
@@ -27,11 +29,12 @@ from . import _ffi
 from ._args import Args, Memory
 from ._cloop._slots import Slots
 from ._events import (
-    Death, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
+    EXTRAS, Death, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
 )
 from ._ffi import Req
 from ._handoff import Handoff
 from ._model import END, NO_NRS, Family, Hold, Subscription, Thread, capture, wanted
+from ._onerror import verdict as on_error_verdict
 from ._resume import Resumer, try_request
 from ._status import returncode
 from ._syscalls import ABIS, make_key
@@ -89,8 +92,9 @@ class Arbiter:
             if sub.intercept:
                 th.event = (cls, base, fields)
                 th.pending = _NO_ENGINES
-                self._intercept(th, sub, cls, base, fields)
-            elif sub.pushed - sub.taken < sub.max_buffer and (
+                if not self._intercept(th, sub, cls, base, fields):
+                    self.release_if_free(th)
+            elif sub.pushed - sub.taken < sub.max_buffer and sub.select is None and (
                     sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
                 # Nothing to read at the stop (or nothing the thread can change before
                 # its next stop: Capture(after_resume=)), no backpressure: the thread goes
@@ -131,7 +135,8 @@ class Arbiter:
             self._next_engine(th)
         else:
             for sub in observers:
-                if sub.capture is not None or sub.pushed - sub.taken >= sub.max_buffer:
+                if (sub.capture is not None or sub.select is not None
+                        or sub.pushed - sub.taken >= sub.max_buffer):
                     ev = cls(*base, **fields)
                     for obs in observers:
                         self._observe(th, obs, ev)
@@ -152,8 +157,9 @@ class Arbiter:
                 continue
             cls, base, fields = th.event
             if sub.intercept:
-                self._intercept(th, sub, cls, base, fields)
-                return
+                if self._intercept(th, sub, cls, base, fields):
+                    return
+                continue
             if final is None:
                 final = self._final_event(th, cls, base, fields)
             self._observe(th, sub, final)
@@ -162,8 +168,14 @@ class Arbiter:
     def _intercept(
         self, th: Thread, sub: Subscription, cls: type[TraceEvent], base: tuple[int, ...],
         fields: dict[str, Any],
-    ) -> None:
-        """Hand the stop to one intercepting engine: it holds the thread until its verdict."""
+    ) -> bool:
+        """Hand the stop to one intercepting engine: it holds the thread until its verdict
+        (False: the stream's ``select`` does not take the event)."""
+        probe = None
+        if sub.select is not None:
+            probe = cls(*base, **fields)
+            if not sub.select(probe):
+                return False
         hold = Hold(th, sub)
         th.holds += 1
         th.chain_hold = hold
@@ -173,7 +185,13 @@ class Arbiter:
         else:
             got = regs
         ctl = self.handoff.make_ctl(self._owner, hold, got, seen_by_next(th.decision))
-        self._push(sub, cls(*base, **fields, _ctl=ctl))
+        ev = cls(*base, **fields, _ctl=ctl)
+        if probe is not None:
+            for name in EXTRAS:   # (what select found out: the paths)
+                if hasattr(probe, name):
+                    object.__setattr__(ev, name, getattr(probe, name))
+        self._push(sub, ev)
+        return True
 
     def _final_event(
         self, th: Thread, cls: type[TraceEvent], base: tuple[int, ...], fields: dict[str, Any]
@@ -200,6 +218,8 @@ class Arbiter:
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
         """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
         if sub.closed:
+            return
+        if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
             value = capture(sub, ev, Memory._create(ev.tid))
@@ -283,6 +303,29 @@ class Arbiter:
             self._next_engine(th)
         elif th.chain_hold is None:
             self.release_if_free(th)
+
+    def release_on_error(self, hold: Hold) -> None:
+        """The engine of *hold* ended without a verdict (it raised, was cancelled, or its
+        stream was closed): its stream's ``on_error`` decides (see _onerror); without
+        one, a plain release."""
+        sub = hold.sub
+        on_error = sub.on_error if sub is not None else None
+        th = hold.thread
+        if (on_error is None or hold.released or hold.gen != th.gen or not th.stopped
+                or th.tid not in self.threads):
+            self.release(hold)
+            return
+        if on_error.kill:
+            # SIGKILL takes the thread out of its stop at once, and a call held at its
+            # entry never runs; its death is reported as any other
+            try:
+                os.kill(th.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.release(hold)
+            return
+        cls = th.event[0] if th.event is not None else None
+        self.release(hold, on_error_verdict(on_error, cls))
 
     def add_hold(self, hold: Hold) -> None:
         """An engine's extra hold (``hold()``): the thread stays stopped until it is released."""
@@ -395,12 +438,12 @@ class Arbiter:
             item = sub.buffer.popleft()
             ctl = getattr(item, "_ctl", None)
             if ctl is not None:
-                ctl.release_now(self)
+                ctl.release_now(self)   # (with the stream's on_error)
         for th in list(self.threads.values()):
             # a chain hold whose event this stream has taken but not answered
             h = th.chain_hold
             if h is not None and h.sub is sub:
-                self.release(h)
+                self.release_on_error(h)
 
 
 __all__ = ["Arbiter"]

@@ -83,31 +83,22 @@ def _sleb(b: bytes, i: int) -> tuple[int, int]:
             return out, i
 
 
+# DW_EH_PE_absptr, udata2/4/8, sdata2/4/8: fixed sizes (uleb128 and sleb128 are 0x01, 0x09)
+_FIXED = {0x00: struct.Struct("<Q"), 0x02: struct.Struct("<H"), 0x03: struct.Struct("<I"),
+          0x04: struct.Struct("<Q"), 0x0A: struct.Struct("<h"), 0x0B: struct.Struct("<i"),
+          0x0C: struct.Struct("<q")}
+
+
 def _pointer(b: bytes, i: int, enc: int, here: int, datarel: int) -> tuple[int, int]:
     """A pointer encoded with DW_EH_PE *enc* at offset *i* of *b*, whose address is
     *here*; (value, next offset)."""
     fmt = enc & 0x0F
-    if fmt == 0x00:
-        v = struct.unpack_from("<Q", b, i)[0]
-        n = 8
-    elif fmt == 0x01:
-        v, j = _uleb(b, i)
+    if fmt in _FIXED:
+        v = _FIXED[fmt].unpack_from(b, i)[0]
+        n = _FIXED[fmt].size
+    elif fmt == 0x01 or fmt == 0x09:
+        v, j = (_uleb if fmt == 0x01 else _sleb)(b, i)
         n = j - i
-    elif fmt == 0x02:
-        v, n = struct.unpack_from("<H", b, i)[0], 2
-    elif fmt == 0x03:
-        v, n = struct.unpack_from("<I", b, i)[0], 4
-    elif fmt == 0x04:
-        v, n = struct.unpack_from("<Q", b, i)[0], 8
-    elif fmt == 0x09:
-        v, j = _sleb(b, i)
-        n = j - i
-    elif fmt == 0x0A:
-        v, n = struct.unpack_from("<h", b, i)[0], 2
-    elif fmt == 0x0B:
-        v, n = struct.unpack_from("<i", b, i)[0], 4
-    elif fmt == 0x0C:
-        v, n = struct.unpack_from("<q", b, i)[0], 8
     else:
         raise ValueError(f"pointer encoding {enc:#x}")
     app = enc & 0x70

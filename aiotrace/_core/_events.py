@@ -54,8 +54,21 @@ def _no_ctl(ev: TraceEvent) -> Any:
     )
 
 
+class _Extras:
+    """Room on every event for what a stream may ask for beyond the stop itself (its
+    process context, its paths), set once by aiotrace before the event is handed out
+    (``object.__setattr__``). Slots outside the dataclass's fields: an event nobody asks
+    them for never sets them, so they cost nothing per event (a field would, at every
+    ``__init__``)."""
+
+    __slots__ = ("_context", "_paths")
+
+
+EXTRAS = _Extras.__slots__
+
+
 @dataclass(frozen=True, slots=True)
-class TraceEvent:
+class TraceEvent(_Extras):
     kind: ClassVar[str] = "event"
     pid: int
     tid: int
@@ -83,6 +96,20 @@ class TraceEvent:
     def _repr_html_(self) -> str:
         from .._data._strace import event_html
         return event_html(self)
+
+    @property
+    def context(self) -> Any:
+        """The process's context at the stop (an ``aiotrace.ProcessContext``: ``comm``,
+        ``exe``, ``argv``, ``cwd``, ``ppid``) when the stream asked for it
+        (``events(context=True)``), else None."""
+        return getattr(self, "_context", None)
+
+    @property
+    def paths(self) -> tuple[str, ...] | None:
+        """The absolute paths this call uses (its path arguments resolved against their
+        directory descriptor or the working directory, and what its descriptors are
+        open on), when the stream asked for them (``events(paths=...)``), else None."""
+        return getattr(self, "_paths", None)
 
     @property
     def intercepted(self) -> bool:
@@ -406,5 +433,8 @@ def with_field(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
     new = object.__new__(cls)
     for n in names:
         object.__setattr__(new, n, getattr(ev, n))
+    for n in EXTRAS:
+        if hasattr(ev, n):
+            object.__setattr__(new, n, getattr(ev, n))
     object.__setattr__(new, name, value)
     return new

@@ -30,6 +30,7 @@ from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
 from ._probe_events import PROBE_EVENTS
+from ._onerror import OnError
 from ._verdict import CLEAN
 
 if TYPE_CHECKING:   # (the probes' parts, which use these classes in turn)
@@ -48,7 +49,8 @@ class Subscription:
     __slots__ = (
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
-        "gone", "capture", "wfd", "late", "free", "prefetch", "probe",
+        "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
+        "select",
     )
 
     def __init__(
@@ -93,6 +95,12 @@ class Subscription:
         # a probe's stream (Process.probe): its events are ProbeHit and ProbeReturn, and
         # its `syscalls` are the keys of the breakpoints it is armed at (see _probes)
         self.probe: Probe | None = None
+        # an intercepting stream's on_error (see _onerror): None resumes what it holds
+        # when it ends without a verdict
+        self.on_error: OnError | None = None
+        # a test of each event beyond types, syscalls and tids (``paths=``), made on the
+        # tracer thread at the stop; None: none (see _policy: such a stream is W_SLOW)
+        self.select: Callable[[TraceEvent], bool] | None = None
 
     def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
         """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or
@@ -197,7 +205,7 @@ class Thread:
 class Proc:
     __slots__ = (
         "pid", "family", "threads", "spawned", "pre_exec", "errpipe", "status", "detached",
-        "argv", "space",
+        "argv", "space", "execs", "exe",
     )
 
     def __init__(self, pid: int, family: Family, spawned: bool = False) -> None:
@@ -211,6 +219,8 @@ class Proc:
         self.detached = False
         self.argv: list[str] = []
         self.space: Space | None = None   # its breakpoints, once probed (see _breakpoints)
+        self.execs = 0                  # exec stops seen (a process context's generation)
+        self.exe = ""                   # its program since the last exec ("": not known)
 
 
 class Family:

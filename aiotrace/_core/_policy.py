@@ -69,6 +69,8 @@ class Filter(Protocol):
     @property
     def capture(self) -> object: ...
     @property
+    def select(self) -> object: ...
+    @property
     def late(self) -> Mapping[type[TraceEvent], frozenset[int]]: ...
     @property
     def free(self) -> Mapping[type[TraceEvent], frozenset[int]]: ...
@@ -109,7 +111,7 @@ def want_tables(subs: Iterable[Filter]) -> Want:
             late = sub.late.get(cls, _NONE) if sub.capture is not None else None
             free = sub.free.get(cls, _NONE)
             pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
-            slow = sub.tids is not None
+            slow = sub.tids is not None or sub.select is not None
             nrs: Iterable[int] = (range(NR) if sub.syscalls is None
                                   else [n for n in sub.syscalls if 0 <= n < NR])
             for n in nrs:

@@ -403,6 +403,8 @@ class Stops:
             filename = os.readlink(f"/proc/{proc.pid}/exe")
         except OSError:
             filename = ""
+        proc.exe = filename
+        proc.execs += 1   # (what the process contexts keep is out of date: see _context)
         self._dispatch(th, Exec, None, filename=filename, old_tid=old_tid)
 
     def _pre_exec_stop(self, th: Thread, kind: StopKind, detail: int) -> None:

@@ -200,6 +200,9 @@ class TracerThread:
                 regs: _ffi.UserRegs | None = None) -> None:
         self.arbiter.release(hold, verdict, regs)
 
+    def release_on_error(self, hold: Hold) -> None:
+        self.arbiter.release_on_error(hold)
+
     def add_hold(self, hold: Hold) -> None:
         self.arbiter.add_hold(hold)
 

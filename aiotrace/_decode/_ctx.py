@@ -95,17 +95,8 @@ class Ctx:
     # -- memory ----------------------------------------------------------
     def read(self, addr: int, n: int) -> bytes | None:
         """Exactly ``n`` bytes, or None when they cannot all be read."""
-        if self.mem is None or addr == 0:
-            return None
-        if n == 0:
-            return b""
-        try:
-            data = self.mem.read(addr, n)
-        except (OSError, ValueError, OverflowError):
-            return None
-        if data is None or len(data) < n:
-            return None
-        return bytes(data[:n])
+        data = self.read_prefix(addr, n)
+        return data if data is not None and len(data) == n else None
 
     def read_prefix(self, addr: int, n: int) -> bytes | None:
         """Up to ``n`` bytes (a short read is accepted), None when nothing is readable."""

@@ -3,7 +3,7 @@ that imports it, so that a change of the core's layout touches this module only.
 
 from __future__ import annotations
 
-from .._core import _ffi
+from .._core import _ffi, _onerror
 from .._core._args import Memory
 from .._core._events import Signal, SyscallEntry, SyscallExit, TraceEvent
 from .._core._model import END, Family, Hold, Subscription
@@ -14,5 +14,5 @@ from .._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verd
 __all__ = [
     "BASE_OPTIONS", "END", "FOLLOW_OPTIONS", "STEP", "AttachError", "Core", "DeliverSignal",
     "Family", "Hold", "Memory", "Rewrite", "SetReturn", "Signal", "Skip", "SpawnError",
-    "Subscription", "SyscallEntry", "SyscallExit", "TraceEvent", "Verdict", "_ffi",
+    "Subscription", "SyscallEntry", "SyscallExit", "TraceEvent", "Verdict", "_ffi", "_onerror",
 ]

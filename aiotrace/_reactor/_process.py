@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal as _signal
 import weakref
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, TypeVar, overload
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
 
-from .. import _check, _pipes
+from .. import _check, _context, _paths, _pipes
+from .._context import Contexts, ProcessContext
 from .._exceptions import NotDetachable, TraceeGone
 from .._util import NoPublicConstructor
-from ._core_api import END, Family, Subscription, TraceEvent, _ffi
+from ._core_api import END, Family, Subscription, TraceEvent, _ffi, _onerror
 from ._hub import Hub, Waiter
 from ._options import Capture, CaptureFunction
 from ._stream import EventStream
@@ -39,9 +41,10 @@ class Process(metaclass=NoPublicConstructor):
 
     _made_by = "a Process comes from tracer.spawn() or tracer.attach()"
 
-    def __init__(self, hub: Hub, fam: Family, pid: int) -> None:
+    def __init__(self, hub: Hub, fam: Family, pid: int, contexts: Contexts) -> None:
         self._hub = hub
         self._fam = fam
+        self._contexts = contexts   # (the tracer's: events(context=True), context())
         self.pid = pid
         self.returncode: int | None = None
         #: with ``spawn(stdin=subprocess.PIPE)`` (and stdout=, stderr=): this end of the
@@ -110,6 +113,9 @@ class Process(metaclass=NoPublicConstructor):
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream[_E1]: ...
 
     @overload
@@ -122,6 +128,9 @@ class Process(metaclass=NoPublicConstructor):
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream[_E1 | _E2]: ...
 
     @overload
@@ -134,6 +143,9 @@ class Process(metaclass=NoPublicConstructor):
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream[_E1 | _E2 | _E3]: ...
 
     @overload
@@ -147,6 +159,9 @@ class Process(metaclass=NoPublicConstructor):
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream[TraceEvent]: ...
 
     def events(
@@ -159,6 +174,9 @@ class Process(metaclass=NoPublicConstructor):
         overflow: Overflow = "block",
         capture: Capture | CaptureFunction | None = None,
         stacks: bool = False,
+        on_error: str | int = "resume",
+        context: bool = False,
+        paths: Iterable[str] | None = None,
     ) -> EventStream[TraceEvent]:
         """Subscribe now to events of this process (and its followed children).
 
@@ -176,6 +194,21 @@ class Process(metaclass=NoPublicConstructor):
         counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
         closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
+        *on_error* says what happens to the events such a stream holds when it ends
+        without their verdict (the engine raised, was cancelled, or the stream was closed
+        or dropped): ``"resume"`` (the default), an errno (``errno.EACCES`` or
+        ``"EACCES"``: the call fails with it) or ``"kill"`` (the process is killed); see
+        docs/engines.md, "Guards that fail closed".
+
+        With ``context=True`` each event's ``context`` is the process's
+        :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
+        ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
+
+        ``paths=["/build/", "/etc/*.conf", "/tmp/x"]`` delivers only the syscalls that use
+        a matching path (strace's ``-P``; a directory ending in ``/`` with everything
+        under it, a glob, or one path), resolved at the stop against the call's dirfd or
+        working directory, descriptors included; each such event's ``paths`` lists them
+        (``paths=["/"]``: every call that uses a file). See docs/monitors.md.
 
         ``capture(event, memory)``, for observers, runs on the tracer thread while the
         thread is still stopped; what it returns is the event's ``captured`` field (an
@@ -198,11 +231,21 @@ class Process(metaclass=NoPublicConstructor):
         buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
                                 "the number of events the stream may hold, from 1 to 2**31-1")
         intercept = _check.flag(intercept, "intercept")
+        context = _check.flag(context, "context")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
                 raise TypeError(
                     f"events() takes event classes such as aiotrace.SyscallExit, not {t!r}")
+        fail_mode = _onerror.parse(on_error)
+        if fail_mode is not None and not intercept:
+            raise ValueError("on_error= is for intercepting streams (intercept=True): an "
+                             "observer holds no call")
         nrs = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
+        path_filter = None if paths is None else _paths.PathFilter(paths)
+        if path_filter is not None:
+            # (decided as early as possible: a call that takes no path nor descriptor
+            # never stops for this stream)
+            nrs = _path_keys() if nrs is None else nrs & _path_keys()
         tid_set = None if tids is None else _check.tid_set(tids, "tids")
         if capture is not None and not isinstance(capture, Capture):
             capture = Capture(capture)   # (checks that it is a function)
@@ -221,6 +264,9 @@ class Process(metaclass=NoPublicConstructor):
             overflow == "drop",
         )
         sub.family = fam
+        sub.on_error = fail_mode
+        if path_filter is not None:
+            sub.select = _paths.selector(path_filter)
         if capture is not None:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
@@ -231,7 +277,14 @@ class Process(metaclass=NoPublicConstructor):
                 sub.free = capture._free
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
+        if context and not intercept:
+            # (an observer's context is taken at the stop, as a capture: on the tracer
+            # thread, while the thread is stopped; an engine's when it takes the event)
+            sub.capture = _with_context(self._contexts,
+                                        capture.fn if capture is not None else None)
         stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)
+        if context and intercept:
+            stream._contexts = self._contexts
         if fam.ended or self._hub.finished_flag:
             sub.buffer.append(END)   # (nothing more will come)
             return stream
@@ -259,6 +312,16 @@ class Process(metaclass=NoPublicConstructor):
         from .._probing import probe
         return probe(self, spec, returns=returns, intercept=intercept, buffer=buffer,
                      overflow=overflow, stacks=stacks)
+
+    def context(self) -> ProcessContext:
+        """This process's context now (``comm``, ``exe``, ``argv``, ``cwd``, ``ppid``)."""
+        return self._contexts.snapshot(self.pid, self.pid)
+
+    def tree(self) -> dict[int, list[int]]:
+        """The traced processes of this family as a tree, now: parent pid -> the pids of
+        its children; the family's root (and any process whose parent is not traced) is
+        listed under 0."""
+        return _context.tree(self.pids)
 
     def resume(self) -> None:
         """Release the spawn/attach hold: the process starts (or goes on) running."""
@@ -342,3 +405,24 @@ class Process(metaclass=NoPublicConstructor):
         fam = self._fam
         core.post(lambda: core.detach(fam, waiter.set))
         await hub.wait_reply(waiter)
+
+
+@functools.lru_cache(maxsize=None)
+def _path_keys() -> frozenset[int]:
+    """The keys of the calls that take a path or a descriptor, in every ABI."""
+    return _check.syscall_set(_paths.path_syscalls(), "syscalls")
+
+
+def _with_context(contexts: Contexts,
+                  capture: Callable[[TraceEvent, Any], Any] | None) -> Callable[[TraceEvent, Any], Any]:
+    """A stream's capture that also takes the event's process context at the stop."""
+    add = contexts.add_to
+    if capture is None:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return None
+    else:
+        def with_context(ev: TraceEvent, memory: Any) -> Any:
+            add(ev)
+            return capture(ev, memory)
+    return with_context

@@ -29,6 +29,8 @@ from ._verdicts import Ctl
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .._context import Contexts
+
 _checkpoint = anyio.lowlevel.checkpoint
 
 # Events an EventStream hands out in a row without letting the event loop run (made during
@@ -90,6 +92,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         self._park = backend.park
         self._unpark = backend.unpark
         self._current: Ctl | None = None
+        self._current_ev: Any = None   # (its event, for Tracer.held())
+        self._contexts: Contexts | None = None   # an engine's context=True
         self._done = False
         self._scope: anyio.CancelScope | None = None
         self._entered = False      # in `async with`: that block, not a loop, owns it
@@ -356,6 +360,9 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         ctl = item._ctl
         if ctl is not None:
             self._current = ctl
+            self._current_ev = item
+        if self._contexts is not None:
+            self._contexts.add_to(item)   # (held: its thread is stopped, or gone)
         return item
 
     async def aclose(self) -> None:
@@ -375,7 +382,7 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         cur = self._current
         self._current = None
         if cur is not None:
-            cur.release_implicitly()
+            cur.release_on_error()   # (the engine ends without a verdict)
         self._wake()   # a task waiting in __anext__ sees the end
         core = self._hub.core
         if not self._hub.closed or not core.finished:

@@ -13,7 +13,8 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import anyio
 
-from .. import _check, _pipes
+from .. import _check, _held, _pipes
+from .._context import Contexts
 from .._exceptions import AttachDenied, SpawnFailed, TraceeGone
 from .._util import NoPublicConstructor
 from ._backends import current_backend
@@ -24,6 +25,7 @@ from ._process import Process
 
 if TYPE_CHECKING:
     from .._data._record import Recording
+    from .._held import Held
 
 FileArg = int | IO[Any] | None
 
@@ -52,6 +54,7 @@ class Tracer(metaclass=NoPublicConstructor):
         self._hub = hub
         self._core = hub.core
         self._processes: list[Process] = []
+        self._contexts = Contexts(self._core.procs)   # (events(context=True), see _context)
         hub.on_finished = self._tracer_finished
         hub.on_new_loop = self._new_loop
 
@@ -150,7 +153,7 @@ class Tracer(metaclass=NoPublicConstructor):
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
             fam.new_session = new_session
-            proc = Process._create(hub, fam, 0)
+            proc = Process._create(hub, fam, 0, self._contexts)
             proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr
             waiter = Waiter()
             core = hub.core
@@ -200,7 +203,7 @@ class Tracer(metaclass=NoPublicConstructor):
                 f"pid {pid} is {what}: a process cannot trace itself (the tracer thread "
                 "would stop the interpreter that runs it). Trace a child process instead."))
         fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
-        proc = Process._create(hub, fam, pid)
+        proc = Process._create(hub, fam, pid, self._contexts)
         waiter = Waiter()
         core = hub.core
 
@@ -266,6 +269,13 @@ class Tracer(metaclass=NoPublicConstructor):
         stops = core.stops_seen
         return TracerStatistics(stops=stops, events=core.handoff.seq,
                                 processes=len(core.procs), threads=len(core.threads))
+
+    def held(self) -> list[Held]:
+        """What keeps a traced thread stopped right now, and who: an engine that has not
+        given its verdict, a ``hold()`` handle, a full ``overflow="block"`` buffer, the
+        spawn hold; ordered by the time of the stop. For debugging a monitor whose program
+        does not move (a snapshot: see :class:`aiotrace.Held`)."""
+        return _held.held(self)
 
     @property
     def processes(self) -> list[Process]:

@@ -14,7 +14,7 @@ import errno as _errno
 import functools
 from typing import Any
 
-from .. import _check
+from .. import _check, _held
 from .._exceptions import TraceeGone, VerdictAlreadyGiven
 from .._util import NoPublicConstructor
 from ._core_api import (
@@ -88,10 +88,20 @@ class Ctl:
         if not self.done:
             self._give(None)
 
-    def release_now(self, core: Core) -> None:  # tracer thread
+    def release_now(self, core: Any) -> None:  # tracer thread (the Arbiter)
         if not self.done:
             self.done = True
-            core.release(self._hold)
+            core.release_on_error(self._hold)   # (a plain release without on_error)
+
+    def release_on_error(self) -> None:
+        """The stream ends with this event unanswered: its ``on_error`` decides."""
+        hold = self._hold
+        if hold.sub is None or hold.sub.on_error is None:
+            self.release_implicitly()
+        elif not self.done and not self.gone:
+            self.done = True
+            core = self.core
+            core.post_verdict(functools.partial(core.release_on_error, hold))
 
     def resume(self, ev: TraceEvent) -> None:
         self._give(None)
@@ -196,11 +206,12 @@ class HoldHandle(metaclass=NoPublicConstructor):
 
     _made_by = "a HoldHandle comes from event.hold()"
 
-    __slots__ = ("_core", "_hold")
+    __slots__ = ("_core", "_hold", "__weakref__")
 
     def __init__(self, core: Core, hold: Hold) -> None:
         self._core = core
         self._hold = hold
+        _held.HANDLES.add(self)   # (for Tracer.held())
 
     def release(self) -> None:
         core, hold = self._core, self._hold

@@ -368,6 +368,16 @@ def _parse_when(val: str) -> tuple[int, int | None, int]:
     return first, last, step
 
 
+#: each valued option: how it is read (None: refused), and what it takes (for the message)
+_VALUES: dict[str, tuple[Callable[[str], int | None], str]] = {
+    "error": (_parse_errno, f"an errno name such as ENOENT or a number in 1..{_MAX_ERRNO}"),
+    "retval": (_parse_c_integer,
+               "an integer (decimal, 0x hex or 0 octal) that fits in 64 bits"),
+    "signal": (_parse_signal,
+               f"a signal name such as SIGUSR1 or a number in 1..{int(_signal.SIGRTMAX)}"),
+}
+
+
 def parse_inject(
     spec: str, *, expand: Callable[[str], Iterable[str]] | None = None
 ) -> InjectRule:
@@ -416,23 +426,11 @@ def parse_inject(
             raise bad(f"{key}= is given twice")
         if key in ("error", "retval") and ({"error", "retval"} & got.keys()):
             raise bad("error= and retval= are mutually exclusive")
-        if key == "error":
-            n = _parse_errno(val)
+        if key in _VALUES:
+            parse, wants = _VALUES[key]
+            n = parse(val)
             if n is None:
-                raise bad(f"error= takes an errno name such as ENOENT or a number in "
-                          f"1..{_MAX_ERRNO}, not {val!r}")
-            got[key] = n
-        elif key == "retval":
-            n = _parse_c_integer(val)
-            if n is None:
-                raise bad(f"retval= takes an integer (decimal, 0x hex or 0 octal) that fits "
-                          f"in 64 bits, not {val!r}")
-            got[key] = n
-        elif key == "signal":
-            n = _parse_signal(val)
-            if n is None:
-                raise bad(f"signal= takes a signal name such as SIGUSR1 or a number in "
-                          f"1..{int(_signal.SIGRTMAX)}, not {val!r}")
+                raise bad(f"{key}= takes {wants}, not {val!r}")
             got[key] = n
         else:
             ns = _delay_ns(val)

@@ -19,7 +19,8 @@ import socket
 import stat
 import struct
 
-from ._internals import FdText, annotate_path, quote
+from ._decode._ctx import FdText
+from ._decode._quote import annotate_path, quote
 
 _INET_TABLES = {"TCP": "tcp", "UDP": "udp", "UDPLITE": "udplite", "TCPv6": "tcp6",
                 "UDPv6": "udp6", "UDPLITEv6": "udplite6"}

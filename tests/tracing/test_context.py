@@ -1,0 +1,94 @@
+"""Process context (events(context=True)): comm, exe, argv, cwd and parent of the process
+that made each event, right across PR_SET_NAME, chdir, fork and an exec from a non-leader
+thread; the family's tree. On real processes, on asyncio and trio, both tracer loops."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import aiotrace
+from aiotrace import Death, SyscallEntry
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+
+
+@pytest.mark.parametrize("intercept", [False, True], ids=["observer", "engine"])
+async def test_context_across_name_chdir_fork_and_exec_from_a_thread(target, tmp_path,
+                                                                     intercept):
+    prog = target("context_steps")
+    where = tmp_path / "elsewhere"
+    where.mkdir()
+    start = os.getcwd()
+    seen = []
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([prog, str(where)])
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, context=True,
+                               intercept=intercept) as calls:
+            proc.resume()
+            async for call in calls:
+                seen.append(call.context)
+                if intercept:
+                    call.resume()
+        assert await proc.wait() == 0
+    assert len(seen) == 5
+    a, b, c, d, e = seen
+    parent, child = a.pid, d.pid
+    assert parent == proc.pid and child != parent
+    assert [x.comm for x in seen] == ["context_steps", "renamed", "renamed", "renamed",
+                                      "context_steps"]
+    assert [x.cwd for x in seen] == [start, start, str(where), str(where), str(where)]
+    assert [x.exe for x in seen] == [prog] * 5
+    assert [x.argv for x in seen] == [(prog, str(where))] * 4 + [(prog, "done")]
+    assert [x.pid for x in seen] == [parent] * 3 + [child] * 2
+    # the exec'ing thread took the leader's tid
+    assert [x.tid for x in seen] == [parent] * 3 + [child] * 2
+    assert [x.ppid for x in seen] == [os.getpid()] * 3 + [parent] * 2
+
+
+async def test_no_context_unless_asked(target, tmp_path):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("context_steps"), str(tmp_path)])
+        async with proc.events(SyscallEntry, syscalls={"getppid"}) as calls:
+            proc.resume()
+            contexts = [call.context async for call in calls]
+        assert await proc.wait() == 0
+    assert contexts == [None] * 5
+
+
+async def test_death_keeps_what_was_known(target, tmp_path):
+    prog = target("context_steps")
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([prog, str(tmp_path)])
+        async with proc.events(SyscallEntry, Death, syscalls={"getppid"},
+                               context=True) as evs:
+            proc.resume()
+            deaths = [ev.context for ev in [ev async for ev in evs] if isinstance(ev, Death)]
+        assert await proc.wait() == 0
+    assert deaths and all(c.exe == prog and c.comm is None and c.cwd is None for c in deaths)
+
+
+async def test_tree_and_live_context(target, tmp_path):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("context_steps"), str(tmp_path)])
+        live = proc.context()
+        assert (live.pid, live.exe, live.argv[1:]) == (proc.pid, target("context_steps"),
+                                                      (str(tmp_path),))
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+            proc.resume()
+            async for call in calls:
+                if call.pid != proc.pid:
+                    # the child, held at its marker: both are in the tree
+                    assert proc.tree() == {0: [proc.pid], proc.pid: [call.pid], call.pid: []}
+                call.resume()
+        assert await proc.wait() == 0
+
+
+async def test_context_flag_is_checked(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("context_steps"), "/"])
+        with pytest.raises(TypeError, match="context takes True or False"):
+            proc.events(context="yes")
+        proc.kill()
+        await proc.wait()

@@ -1,0 +1,117 @@
+"""Resolved paths (events(paths=...)): path arguments made absolute at the stop against
+their dirfd or the working directory, descriptors followed (also over dup2), and the
+paths= filter against strace -P on the same program. On real processes, on asyncio and
+trio, both tracer loops."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+import aiotrace
+from aiotrace import SyscallEntry, SyscallExit
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+
+
+def make_tree(tmp_path):
+    d = tmp_path / "tree"
+    (d / "sub").mkdir(parents=True)
+    (d / "f").write_text("f")
+    (d / "sub" / "g").write_text("g")
+    return str(d)
+
+
+async def calls_with_paths(argv, patterns, types=(SyscallEntry,), intercept=False):
+    out = []
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(argv, stdout=subprocess.DEVNULL)
+        async with proc.events(*types, paths=patterns, intercept=intercept) as calls:
+            proc.resume()
+            async for call in calls:
+                out.append((call.kind, call.name, call.paths))
+                if intercept:
+                    call.resume()
+        rc = await proc.wait()
+    return out, rc
+
+
+@pytest.mark.parametrize("intercept", [False, True], ids=["observer", "engine"])
+async def test_paths_resolved_through_dirfd_chdir_and_dup2(target, tmp_path, intercept):
+    d = make_tree(tmp_path)
+    f, sub, g = f"{d}/f", f"{d}/sub", f"{d}/sub/g"
+    got, rc = await calls_with_paths([target("paths_steps"), d], [d + "/"],
+                                     intercept=intercept)
+    assert rc == 0
+    assert [(name, paths) for _, name, paths in got] == [
+        ("openat", (d,)),
+        ("openat", (f,)),          # openat(dfd, "f")
+        ("openat", (f,)),          # openat(dfd, "sub/../f")
+        ("fchdir", (d,)),
+        ("chdir", (sub,)),         # chdir("sub") after fchdir(dfd)
+        ("openat", (g,)),          # openat(AT_FDCWD, "g") in sub
+        ("dup2", (g,)),            # fd 10 not open yet at the entry
+        ("read", (g,)),            # fd 10, dup2'ed from g
+        ("close", (g,)),
+        ("close", (g,)),
+        ("close", (f,)),
+        ("close", (f,)),
+        ("close", (d,)),
+    ]
+
+
+async def test_exit_events_and_a_glob(target, tmp_path):
+    d = make_tree(tmp_path)
+    got, rc = await calls_with_paths([target("paths_steps"), d], [d + "/sub*"],
+                                     types=(SyscallExit,))
+    assert rc == 0
+    sub, g = f"{d}/sub", f"{d}/sub/g"
+    # chdir("sub")'s exit names the directory it went to (not sub/sub); at dup2's exit fd
+    # 10 is open on g too
+    assert [(name, paths) for _, name, paths in got] == [
+        ("chdir", (sub,)), ("openat", (g,)), ("dup2", (g, g)), ("read", (g,)),
+    ]
+
+
+async def test_paths_none_unless_asked(target, tmp_path):
+    d = make_tree(tmp_path)
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d])
+        async with proc.events(SyscallEntry, syscalls={"openat"}) as calls:
+            proc.resume()
+            assert {c.paths async for c in calls} == {None}
+        assert await proc.wait() == 0
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+async def test_paths_filter_shows_what_strace_P_shows(tmp_path):
+    f = tmp_path / "data"
+    f.write_text("x" * 100)
+    cat = shutil.which("cat")
+    log = tmp_path / "strace.log"
+    subprocess.run(["strace", "-qq", "-P", str(f), "-o", str(log), cat, str(f)],
+                   check=True, stdout=subprocess.DEVNULL)
+    strace_names = [line.split("(", 1)[0] for line in log.read_text().splitlines()
+                    if line and not line.startswith("+++")]
+    got, rc = await calls_with_paths([cat, str(f)], [str(f)])
+    assert rc == 0
+    assert strace_names and [name for _, name, _ in got] == strace_names
+
+
+async def test_bad_paths_are_refused_at_subscription(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), "/"])
+        with pytest.raises(ValueError, match="can never match"):
+            proc.events(paths=["build/"])
+        with pytest.raises(ValueError, match="can never match"):
+            proc.events(paths=["/a\0b"])
+        with pytest.raises(ValueError, match="paths is empty"):
+            proc.events(paths=[])
+        with pytest.raises(TypeError, match="list of absolute paths"):
+            proc.events(paths="/build/")
+        with pytest.raises(TypeError, match="not a path"):
+            proc.events(paths=[3])
+        proc.kill()
+        await proc.wait()
