@@ -52,11 +52,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AiotraceError", "AttachDenied", "Call", "Clone", "Continued", "Death", "Decision",
-    "EventStream", "EventStreamStatistics", "Exec", "Exit", "Frame", "GroupStop", "Interrupt",
-    "NotDetachable", "NotIntercepted", "ProbeError", "ProbeHit", "ProbeReturn", "ProbeStream",
-    "Process", "Signal", "SingleStep", "SpawnFailed", "StreamClosedByLoop", "SyscallEntry",
-    "SyscallExit", "TraceEvent", "TraceeGone", "Tracer", "TracerClosed", "TracerStatistics",
-    "VerdictAlreadyGiven", "load", "lowlevel", "open_tracer", "record", "start_tracer", "trace",
+    "EventStream", "EventStreamStatistics", "Exec", "Exit", "Frame", "GroupStop", "Held",
+    "Interrupt", "NotDetachable", "NotIntercepted", "ProbeError", "ProbeHit", "ProbeReturn",
+    "ProbeStream", "Process", "ProcessContext", "Signal", "SingleStep", "SpawnFailed",
+    "StreamClosedByLoop", "SyscallEntry", "SyscallExit", "TraceEvent", "TraceeGone", "Tracer",
+    "TracerClosed", "TracerStatistics", "VerdictAlreadyGiven", "fd_text", "load", "lowlevel",
+    "open_tracer", "record", "start_tracer", "trace",
 ]
 
 # Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
