@@ -16,7 +16,7 @@ async def trace(
     *types: type[TraceEvent],
     follow: bool = True,
     **filters: Any,
-) -> AsyncIterator[EventStream]:
+) -> AsyncIterator[EventStream[TraceEvent]]:
     """Spawn *argv* traced and yield its event stream (``events(*types, **filters)``).
 
     The program runs as soon as the block is entered; leaving the block early kills it.

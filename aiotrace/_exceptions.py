@@ -69,3 +69,28 @@ class SpawnFailed(AiotraceError, OSError):
 
 class TracerClosed(AiotraceError, RuntimeError):
     """The tracer was closed (or never opened); open one with ``aiotrace.open_tracer()``."""
+
+
+# Misuses of the API. Each is also the RuntimeError that aiotrace raised for it before it
+# had a class of its own, so that ``except RuntimeError`` still catches it.
+
+
+class NotIntercepted(AiotraceError, RuntimeError):
+    """A verdict was given on an event that was only observed (its stream was opened
+    without ``intercept=True``)."""
+
+
+class VerdictAlreadyGiven(AiotraceError, RuntimeError):
+    """A second verdict (or a ``hold()`` after the verdict) on an intercepted event, or a
+    verdict on an event whose hold was already released: its stream went on to its next
+    event, or was closed."""
+
+
+class NotDetachable(AiotraceError, RuntimeError):
+    """The process cannot be detached: it runs under aiotrace's seccomp prefilter
+    (spawned with ``syscalls=``), and its filtered calls would fail with ENOSYS untraced."""
+
+
+class StreamClosedByLoop(AiotraceError, RuntimeError):
+    """The stream was iterated by a bare ``async for`` (without ``async with``), which
+    closed it when it ended: it cannot be iterated again."""

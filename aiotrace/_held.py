@@ -35,7 +35,7 @@ class Held(NamedTuple):
     tid: int
     reason: str
     event: TraceEvent | None
-    stream: EventStream | None
+    stream: EventStream[TraceEvent] | None
     since_ns: int | None
 
     def __repr__(self) -> str:

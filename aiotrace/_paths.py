@@ -114,7 +114,7 @@ def resolve(ev: TraceEvent) -> tuple[str, ...]:
                     out.append(target)
             continue
         if mem is None:
-            mem = Memory(tid)
+            mem = Memory._create(tid)
         try:
             raw = mem.read_string(args[i], _PATH_MAX)
         except OSError:

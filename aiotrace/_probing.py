@@ -4,7 +4,7 @@ tracer thread's side, and docs/probes.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import _check
 from ._core._model import Subscription
@@ -13,9 +13,13 @@ from ._core._probes import Probe, ProbeFailure
 from ._core._symbols import Spec, parse_spec
 from ._core._unwind import capturing
 from ._exceptions import AiotraceError, TraceeGone
-from ._reactor import EventStream, _Waiter
+from ._reactor import EventStream
+from ._reactor._hub import Hub, Waiter
+from ._reactor._options import Capture
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ._reactor import Process
 
 
@@ -25,13 +29,17 @@ class ProbeError(AiotraceError, ValueError):
     exited. Nothing of the probe is left in the process."""
 
 
-class ProbeStream(EventStream):
+class ProbeStream(EventStream[ProbeHit | ProbeReturn]):
     """The events of one probe (``Process.probe()``); use it with ``async with``, which
-    waits until its breakpoints are in place (or raises :class:`ProbeError`)."""
+    waits until its breakpoints are in place (or raises :class:`ProbeError`).
 
-    def __init__(self, process: Process, sub: Subscription, waiter: _Waiter) -> None:
-        super().__init__(process._tracer, sub)
-        self._armed: _Waiter | None = waiter
+    Made by :meth:`Process.probe`; it has no public constructor."""
+
+    _made_by = "a ProbeStream comes from proc.probe()"
+
+    def __init__(self, hub: Hub, sub: Subscription, waiter: Waiter) -> None:
+        super().__init__(hub, sub)
+        self._armed: Waiter | None = waiter
         self._arm_error: BaseException | None = None
 
     async def armed(self) -> None:
@@ -41,7 +49,7 @@ class ProbeStream(EventStream):
         waiter, self._armed = self._armed, None
         if waiter is not None:
             try:
-                await self._tracer._wait_reply(waiter)
+                await self._hub.wait_reply(waiter)
             except ProbeFailure as exc:
                 self._arm_error = ProbeError(str(exc))
             except ImportError as exc:
@@ -51,18 +59,18 @@ class ProbeStream(EventStream):
         if self._arm_error is not None:
             raise self._arm_error
 
-    async def __aenter__(self) -> ProbeStream:
+    async def __aenter__(self) -> Self:
         await self.armed()
         await super().__aenter__()
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> ProbeHit | ProbeReturn:
         if self._armed is not None or self._arm_error is not None:
             await self.armed()
         return await super().__anext__()
 
 
-def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer: int,
+def probe(process: Process, spec: object, *, returns: bool, intercept: bool, buffer: int,
           overflow: str, stacks: bool = False) -> ProbeStream:
     """Process.probe(), checked (see its docstring)."""
     specs = _specs(spec)
@@ -81,16 +89,16 @@ def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer
         sub.capture = capturing(None)
     p = Probe(specs, sub, returns)
     sub.probe = p
-    waiter = _Waiter()
-    stream = ProbeStream(process, sub, waiter)
-    tracer = process._tracer
-    if fam.ended or tracer._closed:
+    waiter = Waiter()
+    hub = process._hub
+    stream = ProbeStream._create(hub, sub, waiter)
+    if fam.ended or hub.closed:
         waiter.set(error=ProbeFailure(
             f"process {process.pid} has exited: nothing to probe" if fam.ended else
             "the tracer is closed: open a new one with aiotrace.open_tracer()"))
         return stream
     process._streams.add(stream)
-    core = tracer._core
+    core = hub.core
     core.subscribe(sub)   # (taken on before the command below: no hit is missed)
 
     def done(err: BaseException | None) -> None:
@@ -100,18 +108,21 @@ def probe(process: Process, spec: Any, *, returns: bool, intercept: bool, buffer
     return stream
 
 
-def stack_capture(capture: Any, *late: Any) -> Any:
+def stack_capture(capture: Capture | None) -> Capture:
     """``events(stacks=True)``: a capture that takes the stack at each stop (the thread
-    waits for it), then runs *capture*. A stack read after the thread went on would be
-    another one: no capture_after_resume=, capture_reads_nothing= or prefetch= with it."""
-    if any(x is not None for x in late):
-        raise ValueError("stacks=True takes each stack at the stop: it does not go with "
-                         "capture_after_resume=, capture_reads_nothing= or prefetch=")
+    waits for it), then runs *capture*'s function. A stack read after the thread went on
+    would be another one: no ``Capture(after_resume=, reads_nothing=, prefetch=)`` with
+    it."""
+    if capture is not None and (capture.after_resume is not None
+                                or capture.reads_nothing is not None
+                                or capture.prefetch is not None):
+        raise ValueError("stacks=True takes each stack at the stop: it does not go with a "
+                         "Capture's after_resume=, reads_nothing= or prefetch=")
     _check_extra()
-    return capturing(capture)
+    return Capture(capturing(capture.fn if capture is not None else None))
 
 
-def _specs(spec: Any) -> tuple[Spec, ...]:
+def _specs(spec: object) -> tuple[Spec, ...]:
     if isinstance(spec, (str, int)) and not isinstance(spec, bool):
         return (parse_spec(spec),)
     if isinstance(spec, Iterable) and not isinstance(spec, (bytes, dict)):

@@ -116,22 +116,23 @@ class Decoder:
         self._tid = 0
 
     def after_resume(self) -> dict[str, Any]:
-        """The stream's ``capture_after_resume=``, ``capture_reads_nothing=`` and
-        ``prefetch=``: the stops where this decoder reads nothing that the thread can
-        change before its next stop, those where it reads nothing of the tracee at all,
-        and the exits where it reads nothing but outputs the C loop can copy at the stop
-        (``late_captures``). None of them with fd paths (``-y``) or paths to match
-        (``-P``): those come from /proc, which a call such as close changes; nor with
-        dumps (``-e read=``/``write=``), read at the exit stop from memory the thread may
-        change once resumed, nor with -i (the registers at the stop)."""
+        """The keywords of the stream's ``lowlevel.Capture``, ``after_resume=``,
+        ``reads_nothing=`` and ``prefetch=``: the stops where this decoder reads nothing
+        that the thread can change before its next stop, those where it reads nothing of
+        the tracee at all, and the exits where it reads nothing but outputs the C loop
+        can copy at the stop (``late_captures``). None of them with fd paths (``-y``) or
+        paths to match (``-P``): those come from /proc, which a call such as close
+        changes; nor with dumps (``-e read=``/``write=``), read at the exit stop from
+        memory the thread may change once resumed, nor with -i (the registers at the
+        stop)."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
                 or self.ips):
             return {}
         late = late_captures()
         # (x86-64's calls: those of the other ABIs, rare, are decoded at the stop)
-        return {"capture_after_resume": {SyscallEntry: _at64(late.entries - late.quiet)},
-                "capture_reads_nothing": {SyscallEntry: _at64(late.quiet),
-                                          SyscallExit: _at64(late.exits)},
+        return {"after_resume": {SyscallEntry: _at64(late.entries - late.quiet)},
+                "reads_nothing": {SyscallEntry: _at64(late.quiet),
+                                  SyscallExit: _at64(late.exits)},
                 "prefetch": {SyscallEntry: self._copies(late.copied_entries),
                              SyscallExit: self._copies(late.copied)}}
 

@@ -17,6 +17,7 @@ from aiotrace import (
     Clone, Continued, Death, Exec, Exit, GroupStop, ProbeHit, ProbeReturn, Signal,
     SyscallEntry, SyscallExit,
 )
+from aiotrace.lowlevel import Capture
 
 from ._args import PROG, Options
 from ._filter import selectors_keys
@@ -227,8 +228,8 @@ class Session:
             return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
                                capture=self.decoder.capture, buffer=4096, stacks=True)
         return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
-                           capture=self.decoder.capture, buffer=4096,
-                           **self.decoder.after_resume())
+                           capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
+                           buffer=4096)
 
     def show(self, ev: Any) -> None:
         """Lay out one event (drain's, and the CLI's probes': see _probes)."""

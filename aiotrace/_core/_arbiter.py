@@ -97,7 +97,7 @@ class Arbiter:
             elif sub.pushed - sub.taken < sub.max_buffer and sub.select is None and (
                     sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
                 # Nothing to read at the stop (or nothing the thread can change before
-                # its next stop: capture_after_resume), no backpressure: the thread goes
+                # its next stop: Capture(after_resume=)), no backpressure: the thread goes
                 # on first, and its event is made (and captured) while it runs. What the
                 # tracee waits for is the resume; on two CPUs this takes the event's
                 # making off its path.
@@ -222,7 +222,7 @@ class Arbiter:
         if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
-            value = capture(sub, ev, Memory(ev.tid))
+            value = capture(sub, ev, Memory._create(ev.tid))
             if fresh:
                 object.__setattr__(ev, "captured", value)
             else:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 import socket
 import struct
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple, overload
 
 from .._exceptions import TraceeGone
+from .._util import NoPublicConstructor
 from . import _ffi
 from ._syscalls import ABI_I386, ABIS, make_key, rows
 
@@ -148,10 +150,12 @@ def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
     return out
 
 
-class Memory:
-    """Memory of one thread, read with process_vm_readv from any OS thread."""
+class Memory(metaclass=NoPublicConstructor):
+    """Memory of one thread, read with process_vm_readv from any OS thread: what a
+    capture function reads through. It has no public constructor."""
 
     __slots__ = ("tid",)
+    _made_by = "a Memory is what a capture function is given"
 
     def __init__(self, tid: int) -> None:
         self.tid = tid
@@ -203,13 +207,17 @@ class Args:
         self.nr = nr
         self.tid = tid
 
-    def __getitem__(self, i: Any) -> Any:
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[int, ...]: ...
+    def __getitem__(self, i: int | slice) -> int | tuple[int, ...]:
         return self._v[i]
 
     def __len__(self) -> int:
         return len(self._v)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[int]:
         return iter(self._v)
 
     def __eq__(self, other: object) -> bool:

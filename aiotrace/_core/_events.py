@@ -13,13 +13,18 @@ from __future__ import annotations
 import dataclasses
 import errno as _errno
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._exceptions import NotIntercepted
+from ._args import Args
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
-from ._verdict import Decision
 from ._syscalls import syscall_name as _syscall_name
+from ._verdict import Decision
 
+if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
+    from ..lowlevel import HoldHandle, ThreadHandle
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
 # signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;
@@ -40,10 +45,6 @@ def signal_name(signo: int) -> str:
     """``SIGCHLD``, ``SIGRTMIN`` (32), ``SIGRT_2`` (34)...: strace's name of a kernel
     signal number; ``SIG<n>`` outside 1..64."""
     return SIGNAL_NAMES.get(signo) or f"SIG{signo}"
-
-
-class NotIntercepted(RuntimeError):
-    """A verdict was given on an event that was only observed."""
 
 
 def _no_ctl(ev: TraceEvent) -> Any:
@@ -120,9 +121,10 @@ class TraceEvent(_Extras):
         """Release this engine's hold; the thread runs once every engine has released it."""
         (self._ctl or _no_ctl(self)).resume(self)
 
-    def hold(self) -> Any:
+    def hold(self) -> HoldHandle:
         """Keep the thread stopped beyond this event; returns a handle with ``release()``."""
-        return (self._ctl or _no_ctl(self)).hold(self)
+        handle: HoldHandle = (self._ctl or _no_ctl(self)).hold(self)
+        return handle
 
     def detach(self) -> None:
         """Detach this engine (its stream ends) without disturbing the others."""
@@ -141,9 +143,10 @@ class TraceEvent(_Extras):
         return None if self._ctl is None else self._ctl.prior
 
     @property
-    def thread(self) -> Any:
+    def thread(self) -> ThreadHandle:
         """The stopped thread: ``read``, ``read_string``, ``write``, ``regs``."""
-        return (self._ctl or _no_ctl(self)).thread(self)
+        handle: ThreadHandle = (self._ctl or _no_ctl(self)).thread(self)
+        return handle
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +158,9 @@ class SyscallEntry(TraceEvent):
     #: low 32 bits of the register, a signed int (``syscall(-1L)`` is -1)
     nr: int
     #: the six argument registers (for an i386 call: ebx, ecx, edx, esi, edi, ebp, of which
-    #: the kernel uses the low 32 bits: so do these)
-    args: tuple[int, ...]
+    #: the kernel uses the low 32 bits: so do these): a sequence of ints, decoded by
+    #: parameter name too (``args.path``)
+    args: Args
     #: the system call ABI of this call: ``"x86_64"``, ``"i386"`` (``int $0x80``, a 32-bit
     #: program) or ``"x32"``; ``nr`` and ``name`` are of its table
     abi: str = field(default="x86_64", kw_only=True)
@@ -184,7 +188,8 @@ class SyscallEntry(TraceEvent):
         """Skip the call; it returns *value* (64 bits, signed or unsigned)."""
         (self._ctl or _no_ctl(self)).return_value(self, value)
 
-    def rewrite(self, name_or_nr: str | int | None = None, args: Any = None) -> None:
+    def rewrite(self, name_or_nr: str | int | None = None,
+                args: Sequence[int] | None = None) -> None:
         """Run a different call (a name, or a number from 0 to 469: see
         ``Process.events``), or the same with other arguments (at most six ints of 64
         bits; the ones not given are kept)."""
@@ -197,7 +202,7 @@ class SyscallExit(TraceEvent):
 
     kind: ClassVar[str] = "syscall.exit"
     nr: int
-    args: tuple[int, ...]
+    args: Args
     retval: int
     #: the system call ABI of this call (see SyscallEntry.abi)
     abi: str = field(default="x86_64", kw_only=True)

@@ -308,7 +308,7 @@ class Handoff:
                         object.__setattr__(ev, "captured", capture(sub, ev, mem))
                     elif nr in sub.late.get(cls, NO_NRS):
                         ev = cls(*base, **fields)
-                        object.__setattr__(ev, "captured", capture(sub, ev, Memory(tid)))
+                        object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
                     else:
                         continue
                     if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
@@ -333,7 +333,7 @@ class Handoff:
         arena, amask = ac.arena, ac.arena_mask
         copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
                        for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
-        return CopiedMemory(tid, copies)
+        return CopiedMemory._create(tid, copies)
 
     def _probe_record(self, th: Thread, seq: int, t: int, key: int, args: tuple[int, ...],
                       pc: int, ring: memoryview, regs_at: int, direct: Any) -> None:

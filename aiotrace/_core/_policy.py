@@ -85,7 +85,7 @@ class Want(NamedTuple):
     and at its exit: W_NONE (nobody: the thread goes on), W_RECORD (observers that may
     take the event after the thread went on: a record), W_HOLD (one intercepting engine,
     alone: a C hold) or W_SLOW (anything else: Python), W_RECORD with W_PIN when a
-    capture reads the thread's memory after it went on (``capture_after_resume=``); and
+    capture reads the thread's memory after it went on (``Capture(after_resume=)``); and
     the memory a record copies at the stop (``prefetch=``), as ``struct at_copy
     copies[2][NR][COPIES]``."""
 

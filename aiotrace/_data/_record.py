@@ -15,6 +15,7 @@ from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 from .._exceptions import TracerClosed
+from ..lowlevel import Capture
 from ._recorder import DEFAULT_MEMORY_LIMIT, Recorder
 
 __all__ = ["record", "record_process"]
@@ -85,8 +86,8 @@ async def record_process(
                    spill_dir=None if spill_dir is None else os.fspath(spill_dir))
     rec.add_root(proc.pid, None if _argv is None else list(_argv), _exec_text)
     # the stream that records: never read (see _recorder); and one that sees the end
-    data = proc.events(*_TYPES, capture=rec.capture, buffer=1, overflow="drop",
-                       **rec.decoder.after_resume())
+    data = proc.events(*_TYPES, capture=Capture(rec.capture, **rec.decoder.after_resume()),
+                       buffer=1, overflow="drop")
     deaths = proc.events(Death)
     recording = Recording(rec)
 

@@ -50,7 +50,7 @@ def event_line(ev: TraceEvent) -> str:
     tid = ev.tid
     mem: Memory | None = None
     if t is SyscallEntry or t is SyscallExit:
-        mem = Memory(tid) if _alive(tid) else _Gone(tid)
+        mem = Memory._create(tid) if _alive(tid) else _Gone._create(tid)
     decoder = Decoder()
     try:
         captured = decoder.capture(ev, mem)

@@ -115,16 +115,16 @@ class LateCaptures(NamedTuple):
     quiet: frozenset[str]     # entries (of `entries`) that read nothing of the tracee
     # exits whose decoding reads nothing but outputs of known size, and late entries that
     # read nothing but strings and buffers: what the C loop may copy at the stop
-    # (prefetch=): name -> ((argument index, *Kind.copy), ...)
+    # (Capture(prefetch=...)): name -> ((argument index, *Kind.copy), ...)
     copied: dict[str, tuple[tuple[Any, ...], ...]]
     copied_entries: dict[str, tuple[tuple[Any, ...], ...]]
 
 
 def late_captures() -> LateCaptures:
     """The syscalls whose entry, and whose exit, decode to the same text when decoded
-    after the thread was resumed (``capture_after_resume=`` of a stream that also
+    after the thread was resumed (``Capture(after_resume=...)`` of a stream that also
     takes each call's exit), and the entries that read no memory at all, printed from
-    the registers alone (``capture_reads_nothing=``, with the exits).
+    the registers alone (``Capture(reads_nothing=...)``, with the exits).
 
     At an entry: when every argument printed then is a scalar or memory the kernel only
     reads (``Kind.late``), with no pre-hook saving state for the exit, and no decoder

@@ -9,13 +9,12 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from aiotrace import Exec, SyscallEntry, SyscallExit
-from aiotrace import _check
+from aiotrace import Exec, Process, SyscallEntry, SyscallExit, _check
 from aiotrace.syscalls import ABIS, MODES, SUFFIXES
 
 from ._inject import InjectRule, _check_engine_process, call_key, rule_keys
 
-__all__ = ["SyscallStat", "SyscallCounts", "count_syscalls"]
+__all__ = ["SyscallCounts", "SyscallStat", "count_syscalls"]
 
 _SORT_KEYS = ("time", "calls", "name", "errors", "nothing")
 _ABI_OF_SUFFIX = {suffix: abi for abi, suffix in SUFFIXES.items()}
@@ -176,8 +175,8 @@ class SyscallCounts:
             return (f"{pct:6.2f} {secs:{w_time}.6f} {avg:{w_avg}d} {n:{w_calls}d} "
                     f"{err:>{w_err}} {name}")
 
-        out = [f"{'% time':>6} {'seconds':>{w_time}} {'usecs/call':>{w_avg}} "
-               f"{'calls':>{w_calls}} {'errors':>{w_err}} syscall", rule]
+        out = [(f"{'% time':>6} {'seconds':>{w_time}} {'usecs/call':>{w_avg}} "
+                f"{'calls':>{w_calls}} {'errors':>{w_err}} syscall"), rule]
         for st in rows:
             pct = 100.0 * st.time_ns / total_ns if total_ns and st.time_ns else 0.0
             out.append(line(pct, st.seconds, st.usecs_per_call, st.calls, st.errors, st.name))
@@ -188,7 +187,7 @@ class SyscallCounts:
 
 
 async def count_syscalls(
-    proc: Any,
+    proc: Process,
     *,
     syscalls: Iterable[str | int] | None = None,
     injected: Iterable[Any] = (),

@@ -36,11 +36,10 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone
-from aiotrace import _check
-from aiotrace import syscalls
+from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone, _check, syscalls
+from aiotrace.lowlevel import HoldHandle
 
-__all__ = ["InjectRule", "parse_inject", "parse_delay", "inject"]
+__all__ = ["InjectRule", "inject", "parse_delay", "parse_inject"]
 
 _WHEN_MAX = 0xFFFF          # strace: first and step in 1..65535
 _LAST_MAX = _WHEN_MAX - 1   # strace: last in first..65534 (65535 means "no limit")
@@ -246,7 +245,7 @@ def _parse_c_integer(val: str) -> int | None:
         return None
     digits = m.group(2)
     if digits[:2].lower() == "0x":
-        n = int(digits[2:], 16)
+        n = int(digits, 16)   # (int() takes the 0x prefix with base 16)
     elif digits.startswith("0"):
         n = int(digits, 8)
     else:
@@ -263,8 +262,7 @@ def _parse_signal(val: str) -> int | None:
         n = _decimal(val)
         return n if 1 <= n <= _signal.SIGRTMAX else None
     name = val.upper()
-    if name.startswith("SIG"):
-        name = name[3:]
+    name = name.removeprefix("SIG")
     m = re.fullmatch(r"RT_([0-9]+)", name)            # strace: SIGRT_N is kernel 32+N
     if m is not None:
         n = 32 + _decimal(m.group(1))
@@ -443,7 +441,7 @@ def parse_inject(
 # -- the engine ------------------------------------------------------------------------
 
 
-def _check_engine_process(proc: Any, what: str) -> None:
+def _check_engine_process(proc: object, what: str) -> None:
     if not isinstance(proc, Process):
         raise TypeError(f"{what} takes the traced aiotrace.Process (from tracer.spawn() or "
                         f"tracer.attach()), not {_check.show(proc)}")
@@ -454,7 +452,7 @@ def _names(keys: Any) -> frozenset[str]:
     return syscalls.key_selectors(set(keys))
 
 
-async def _release_after(handle: Any, delay_ns: int) -> None:
+async def _release_after(handle: HoldHandle, delay_ns: int) -> None:
     try:
         await anyio.sleep(delay_ns / 1e9)   # the thread stays stopped meanwhile
     finally:
@@ -462,7 +460,7 @@ async def _release_after(handle: Any, delay_ns: int) -> None:
 
 
 async def inject(
-    proc: Any,
+    proc: Process,
     *rules: InjectRule | str,
     only: Callable[[SyscallEntry], bool] | None = None,
     task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,

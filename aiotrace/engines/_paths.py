@@ -13,14 +13,11 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Union
 
 import anyio
 import anyio.abc
 
-from aiotrace import SyscallEntry, TraceeGone
-from aiotrace import _check
-from aiotrace import syscalls
+from aiotrace import Process, SyscallEntry, TraceeGone, _check, syscalls
 
 from ._inject import _check_engine_process, call_key
 
@@ -106,8 +103,8 @@ class PathMap:
 
 
 async def rewrite_paths(
-    proc: Any,
-    mapping: Union[Mapping[str, str], PathMap],
+    proc: Process,
+    mapping: Mapping[str, str] | PathMap,
     *,
     task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
 ) -> Counter[str]:

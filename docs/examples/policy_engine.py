@@ -24,7 +24,7 @@ import socket
 import sys
 
 import anyio
-from anyio.abc import SocketStream
+from anyio.abc import SocketStream, TaskStatus
 
 import aiotrace
 from aiotrace import SyscallEntry
@@ -47,7 +47,7 @@ DEADLINE = 2.0   # seconds a connect() may wait for the policy service
 
 
 async def policy_service(denied_port: int, *, mute: bool = False,
-                         task_status=anyio.TASK_STATUS_IGNORED) -> None:
+                         task_status: TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
     """Answers one line per request: 'deny' for denied_port, else 'allow' (*mute*: never
     answers, as a service that hangs)."""
 
@@ -71,7 +71,8 @@ async def ask(policy_port: int, host: str, port: int) -> bool:
 
 
 async def guard(proc: aiotrace.Process, policy_port: int, log: list[str], *,
-                deadline: float = DEADLINE, task_status=anyio.TASK_STATUS_IGNORED) -> None:
+                deadline: float = DEADLINE,
+                task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
     # on_error: a connect() held when this guard fails or is cancelled fails with EACCES
     async with proc.events(SyscallEntry, syscalls={"connect"}, intercept=True,
                            on_error="EACCES") as calls:

@@ -1,7 +1,7 @@
 /* reuse_buf N: N rounds of raw calls whose memory is rewritten right after each call:
  * write(2) of "msg-I" to a pipe from one buffer, read(2) of it back into another, and
  * openat(2) of "/nonexistent/f-I" (ENOENT), I = 0 .. N-1: what a capture that runs
- * after the thread went on must still see (capture_after_resume=, prefetch=). */
+ * after the thread went on must still see (Capture(after_resume=, prefetch=)). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

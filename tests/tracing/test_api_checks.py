@@ -17,6 +17,7 @@ import pytest
 
 import aiotrace
 from aiotrace import Signal, SyscallEntry, SyscallExit
+from aiotrace.lowlevel import Capture
 from aiotrace.engines import InjectRule, PathMap, count_syscalls, inject, rewrite_paths
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
@@ -278,11 +279,13 @@ async def test_bad_process_and_stream_arguments_are_refused(target, quiet_stdin)
             (lambda: proc.events(tids=[-1]), ValueError, "thread ids"),
             (lambda: proc.events(tids=[None]), TypeError, "thread ids"),
             (lambda: proc.events(capture=5), TypeError, "capture"),
-            (lambda: proc.events(capture=print, capture_after_resume=5), TypeError, "mapping"),
-            (lambda: proc.events(capture=print, prefetch=5), TypeError, "mapping"),
-            (lambda: proc.events(capture=print, prefetch={SyscallExit: {"read": 5}}),
+            (lambda: proc.events(capture=Capture(5)), TypeError, "capture"),   # type: ignore[arg-type]
+            (lambda: proc.events(capture=Capture(print, after_resume=5)), TypeError, "mapping"),
+            (lambda: proc.events(capture=Capture(print, reads_nothing=5)), TypeError, "mapping"),
+            (lambda: proc.events(capture=Capture(print, prefetch=5)), TypeError, "mapping"),
+            (lambda: proc.events(capture=Capture(print, prefetch={SyscallExit: {"read": 5}})),
              TypeError, "list of copies"),
-            (lambda: proc.events(capture=print, prefetch={SyscallExit: {-1: [(1, 8)]}}),
+            (lambda: proc.events(capture=Capture(print, prefetch={SyscallExit: {-1: [(1, 8)]}})),
              ValueError, "not a system call number"),
         ]:
             _refused(posts, fn, exc, match)

@@ -147,7 +147,7 @@ async def test_a_crash_of_the_tracer_thread_leaves_nothing_behind(target, spawne
                 raise RuntimeError("a bug on the tracer thread")
             tracer._core.post(bug)
             with anyio.fail_after(TIMEOUT):
-                await tracer._finished.wait()
+                await tracer._hub.finished.wait()
         with anyio.fail_after(TIMEOUT):
             assert await held.wait() == -signal.SIGKILL   # (its status is known)
     finally:

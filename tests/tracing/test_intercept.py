@@ -240,11 +240,13 @@ async def test_leaving_the_loop_body_without_verdict_releases(target, tmp_path):
 async def test_sigkill_wins_over_an_engine_awaiting_forever(target):
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("print_getppid")], stdout=subprocess.DEVNULL)
+        subscribed = anyio.Event()
         held = anyio.Event()
         ended = anyio.Event()
 
         async def stuck():
             async with proc.events(SyscallEntry, syscalls={"getppid"}, intercept=True) as calls:
+                subscribed.set()
                 async for _call in calls:
                     held.set()
                     await anyio.sleep_forever()
@@ -252,7 +254,7 @@ async def test_sigkill_wins_over_an_engine_awaiting_forever(target):
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(stuck)
-            await anyio.lowlevel.checkpoint()
+            await subscribed.wait()   # (trio may run this task first: resume after it)
             proc.resume()
             await held.wait()
             proc.kill()
@@ -343,8 +345,10 @@ async def test_verdict_on_observed_event_or_wrong_type_is_an_error(target, tmp_p
                 with pytest.raises(ValueError, match="positive errno"):
                     call.fail(-13)
                 call.resume()
-                with pytest.raises(RuntimeError, match="already given"):
+                with pytest.raises(aiotrace.VerdictAlreadyGiven, match="already given"):
                     call.resume()
+                with pytest.raises(aiotrace.VerdictAlreadyGiven, match="before the verdict"):
+                    call.hold()
 
     out, rc = await run_with_engine([target("print_getppid")], wrong, tmp_path)
     assert rc == 0

@@ -104,7 +104,7 @@ async def test_prefiltered_process_cannot_be_detached(target, quiet_stdin):
         proc = await tracer.spawn([target("blocker"), "0"], syscalls={"read"},
                                   stdout=subprocess.DEVNULL, stdin=quiet_stdin)
         proc.resume()
-        with pytest.raises(RuntimeError, match="ENOSYS"):
+        with pytest.raises(aiotrace.NotDetachable, match="ENOSYS"):
             await proc.detach()
         proc.kill()
         assert await proc.wait() == -9

@@ -66,9 +66,9 @@ async def test_leaving_a_bare_async_for_releases_its_hold(target, how):
             assert await proc.wait() == 0
         async with watch:
             assert len([ev async for ev in watch]) == 50   # every call ran, once
-        with pytest.raises(RuntimeError, match="already given|released"):
+        with pytest.raises(aiotrace.VerdictAlreadyGiven, match="already given|released"):
             got[0].resume()   # (its hold went with the loop)
-        with pytest.raises(RuntimeError, match="closed when the `async for`"):
+        with pytest.raises(aiotrace.StreamClosedByLoop, match="closed when the `async for`"):
             async for _ in calls:
                 pass
 

@@ -1334,7 +1334,7 @@ def test_late_captures(name, entry, exit):
 ])
 def test_late_entries_that_read_nothing(name, quiet):
     """The late entries the CLI prints from the registers alone: their decoding may run at
-    any time, so the C loop never holds the thread for it (capture_reads_nothing=)."""
+    any time, so the C loop never holds the thread for it (Capture(reads_nothing=...))."""
     from aiotrace._decode import late_captures
 
     late = late_captures()
