@@ -12,10 +12,11 @@ before the verdict. An observer that reads after the thread went on may see newe
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, overload
 
 from .._exceptions import TraceeGone
@@ -137,10 +138,16 @@ def gone(tid: int) -> TraceeGone:
 
 
 def _read_string(tid: int, addr: int, limit: int = 4096) -> bytes:
+    return read_cstring(functools.partial(_ffi.vm_read, tid), addr, limit)
+
+
+def read_cstring(read: Callable[[int, int], bytes], addr: int, limit: int) -> bytes:
+    """The NUL-terminated string at *addr* (without its NUL), at most *limit* bytes, read
+    with *read(addr, n)* a page at most at a time: the next page may be unmapped."""
     out = b""
     while len(out) < limit:
         chunk = min(4096 - (addr + len(out)) % 4096, limit - len(out))
-        data = _ffi.vm_read(tid, addr + len(out), chunk)
+        data = read(addr + len(out), chunk)
         nul = data.find(b"\0")
         if nul >= 0:
             return out + data[:nul]

@@ -71,16 +71,11 @@ def _uleb(b: bytes, i: int) -> tuple[int, int]:
 
 
 def _sleb(b: bytes, i: int) -> tuple[int, int]:
-    out = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        out |= (c & 0x7F) << shift
-        shift += 7
-        if c < 0x80:
-            if c & 0x40:
-                out -= 1 << shift
-            return out, i
+    out, j = _uleb(b, i)
+    bits = 7 * (j - i)
+    if b[j - 1] & 0x40:   # (the sign: bit 6 of the last byte)
+        out -= 1 << bits
+    return out, j
 
 
 # DW_EH_PE_absptr, udata2/4/8, sdata2/4/8: fixed sizes (uleb128 and sleb128 are 0x01, 0x09)

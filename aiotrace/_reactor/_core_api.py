@@ -4,7 +4,7 @@ that imports it, so that a change of the core's layout touches this module only.
 from __future__ import annotations
 
 from .._core import _ffi, _onerror
-from .._core._args import Memory
+from .._core._args import Memory, read_cstring
 from .._core._events import Signal, SyscallEntry, SyscallExit, TraceEvent
 from .._core._model import END, Family, Hold, Subscription
 from .._core._spawn import AttachError, SpawnError
@@ -13,6 +13,6 @@ from .._core._verdict import STEP, DeliverSignal, Rewrite, SetReturn, Skip, Verd
 
 __all__ = [
     "BASE_OPTIONS", "END", "FOLLOW_OPTIONS", "STEP", "AttachError", "Core", "DeliverSignal",
-    "Family", "Hold", "Memory", "Rewrite", "SetReturn", "Signal", "Skip", "SpawnError",
+    "Family", "Hold", "Memory", "read_cstring", "Rewrite", "SetReturn", "Signal", "Skip", "SpawnError",
     "Subscription", "SyscallEntry", "SyscallExit", "TraceEvent", "Verdict", "_ffi", "_onerror",
 ]

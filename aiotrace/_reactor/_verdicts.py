@@ -31,6 +31,7 @@ from ._core_api import (
     TraceEvent,
     Verdict,
     _ffi,
+    read_cstring,
 )
 
 
@@ -278,18 +279,7 @@ class ThreadHandle(metaclass=NoPublicConstructor):
     def read_string(self, addr: int, limit: int = 4096) -> bytes:
         """The NUL-terminated string at *addr* (without its NUL), at most *limit* bytes."""
         addr, limit = _check.address_range(addr, limit, "read_string()")
-        out = b""
-        while len(out) < limit:
-            # never read across a page boundary in one go: the next page may be unmapped
-            chunk = min(4096 - (addr + len(out)) % 4096, limit - len(out))
-            data = self.read(addr + len(out), chunk)
-            nul = data.find(b"\0")
-            if nul >= 0:
-                return out + data[:nul]
-            out += data
-            if len(data) < chunk:
-                break
-        return out
+        return read_cstring(self.read, addr, limit)
 
     def write(self, addr: int, data: bytes) -> None:
         """Write *data* at *addr*, read-only pages included."""
