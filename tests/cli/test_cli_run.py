@@ -54,13 +54,21 @@ def test_exit_status_in_a_shell():
     assert r.stdout == "status=42\n"
 
 
+def _sigint_default() -> None:
+    """(In the child, before exec.) Ctrl-C and Ctrl-\\ as a terminal's foreground job gets
+    them, whatever the test run inherited: a suite started in the background (``cmd &``
+    in a script) has them ignored, and so would every program it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def test_ctrl_c_goes_to_the_program(target):
     """SIGINT to the foreground process group (what Ctrl-C does) kills the program, not
     aiotrace, which then dies of SIGINT too; untraced, the program would die the same way."""
     proc = subprocess.Popen([*AIOTRACE, "run", "-o", os.devnull, "--", "sh", "-c",
                              "echo ready; exec cat"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_sigint_default)
     try:
         assert proc.stdout.readline() == "ready\n"
         os.killpg(proc.pid, signal.SIGINT)
@@ -113,9 +121,9 @@ def test_the_program_inherits_how_sigint_was_handled(ignored):
     when aiotrace was started with them ignored (as ``nohup`` or ``cmd &`` do), although
     aiotrace ignores them itself while the program runs."""
     def preexec() -> None:
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+        how = signal.SIG_IGN if ignored else signal.SIG_DFL
+        signal.signal(signal.SIGINT, how)
+        signal.signal(signal.SIGQUIT, how)
 
     r = subprocess.run([*AIOTRACE, "run", "-o", os.devnull, "--", sys.executable, "-S", "-c",
                         _DISPOSITIONS], capture_output=True, text=True, timeout=TIMEOUT,
