@@ -6,7 +6,6 @@ import errno
 import gc
 import os
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -927,9 +926,20 @@ async def test_event_repr_and_frozen(target, tmp_path):
 
 async def test_blocked_tracees_cost_no_cpu():
     """From the entry of sleep's clock_nanosleep to its exit, 2 s in which the tracee makes
-    no call, the tracer makes no wake-up: this process uses next to no CPU. (Measured over
-    that window only: how long the start-up's events take depends on the machine's load.)"""
+    no call, the tracer makes no wake-up: its thread and the event loop's thread block.
+    Counted as their context switches over that window, not as CPU time, which depends on
+    the machine's load: 13 to 23 measured (the entry's and the exit's hand-offs, the GIL
+    passed between the two), where a tracer that polled every 10 ms would make 200."""
     async with aiotrace.open_tracer() as tracer:
+        tids = (tracer._core.thread.native_id, threading.get_native_id())
+
+        def cpu_now() -> int:
+            n = 0
+            for tid in tids:
+                status = Path(f"/proc/self/task/{tid}/status").read_text()
+                n += sum(int(m) for m in re.findall(r"ctxt_switches:\s*(\d+)", status))
+            return n
+
         proc = await tracer.spawn(["sleep", "2"])
         events = proc.events()   # everything, syscalls included
         proc.resume()
@@ -943,15 +953,16 @@ async def test_blocked_tracees_cost_no_cpu():
                         # (a collection of the suite's garbage is not the tracer's CPU)
                         gc.collect()
                         gc.disable()
-                        before = resource.getrusage(resource.RUSAGE_SELF)
+                        before = cpu_now()
                     elif isinstance(ev, SyscallExit) and ev.name == "clock_nanosleep":
-                        after = resource.getrusage(resource.RUSAGE_SELF)
+                        after = cpu_now()
         finally:
             gc.enable()
         assert await proc.wait() == 0
     assert n > 20 and before is not None and after is not None, (n, before, after)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    assert cpu < 0.03, f"the tracer used {cpu * 1000:.1f} ms of CPU while its tracee slept 2 s"
+    switches = after - before
+    print("sw", switches)
+    assert switches < 100, f"the tracer woke up {switches} times while its tracee slept 2 s"
 
 
 def test_event_loop_in_another_thread(target):
