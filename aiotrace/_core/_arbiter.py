@@ -232,8 +232,9 @@ class Arbiter:
                 sub.dropped += 1
                 return
             # Lossless backpressure: the thread waits until the consumer takes this event.
-            hold = Hold(th, None)
+            hold = Hold(th, None, full=True)
             th.holds += 1
+            th.full_holds += 1
             sub.bp_holds[ev.seq] = hold
         self._push(sub, ev)
 
@@ -298,6 +299,8 @@ class Arbiter:
             except OSError:
                 pass
         th.holds -= 1
+        if hold.full:
+            th.full_holds -= 1
         if th.chain_hold is hold:
             th.chain_hold = None
             self._next_engine(th)
@@ -345,7 +348,7 @@ class Arbiter:
             gone, tid = held_by.sub.gone, th.tid
             self.handoff.reply(lambda: gone(tid))
         th.chain_hold = None
-        th.holds = 0
+        th.holds = th.full_holds = 0
         th.parked = False
         th.decision = CLEAN
         th.event = None
@@ -387,11 +390,23 @@ class Arbiter:
                         self.slots.not_fast(th)   # (its next stop is the Interrupt's)
                     try_request(_INTERRUPT, th.tid, 0)
                 if report and (th.stopped or self.slots.held(th)):
+                    if self._backpressure_only(th):
+                        # Stopped only because a stream's buffer is full: to the engines
+                        # the thread runs (they have not seen this stop yet). The
+                        # Interrupt is reported at this stop once the buffer has room
+                        # (release_if_free), after the stop's own event.
+                        continue
                     # Stopped already (held by an engine, a hold() or the spawn/attach
                     # hold): nothing to interrupt (the kernel too takes any stop for the
                     # trap PTRACE_INTERRUPT asks for), and no Interrupt event. Left set,
                     # the request made a later silent interrupt's stop an Interrupt.
                     th.interrupt_requested = False
+
+    @staticmethod
+    def _backpressure_only(th: Thread) -> bool:
+        """Whether what keeps *th* stopped is only full buffers (``overflow="block"``)."""
+        return (th.stopped and th.chain_hold is None and not th.parked
+                and 0 < th.holds == th.full_holds)
 
     # -- streams -----------------------------------------------------------------------
 

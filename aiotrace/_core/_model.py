@@ -150,13 +150,14 @@ class Hold:
     C loop, which resumes the thread itself when the engine asks for nothing else
     (Core.release_c); Python adopts it before it does anything else with the thread."""
 
-    __slots__ = ("thread", "gen", "released", "sub", "cslot", "cgen")
+    __slots__ = ("thread", "gen", "released", "sub", "cslot", "cgen", "full")
 
-    def __init__(self, thread: Thread, sub: Subscription | None) -> None:
+    def __init__(self, thread: Thread, sub: Subscription | None, full: bool = False) -> None:
         self.thread = thread
         self.gen = thread.gen
         self.released = False
         self.sub = sub
+        self.full = full   # a full buffer's (backpressure), not an engine's
         self.cslot: _accel.Slot | None = None
         self.cgen = 0
 
@@ -166,7 +167,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot", "exiting", "probe",
+        "raw_args", "slot", "exiting", "probe", "full_holds",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -175,6 +176,7 @@ class Thread:
         self.gen = 0                    # bumped whenever a stop ends: stale holds are ignored
         self.stopped = False            # in a ptrace-stop that we have not resumed yet
         self.holds = 0                  # engines (and hold reasons) keeping it stopped
+        self.full_holds = 0             # ... of which full buffers' (Hold.full)
         self.decision = CLEAN           # what the engines decided for the current stop
         self.listening = False          # in a group-stop, resumed with PTRACE_LISTEN
         # syscall in progress (from its entry stop), as its key (see _syscalls), or None

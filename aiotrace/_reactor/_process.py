@@ -364,7 +364,10 @@ class Process(metaclass=NoPublicConstructor):
     def interrupt(self, tids: Iterable[int] | None = None) -> None:
         """Bring running threads (all, or *tids*) to a stop reported as an ``Interrupt``
         event (PTRACE_INTERRUPT), where an intercepting engine can act on them. A thread
-        in a group-stop reports an ``Interrupt`` too, and stays in its group-stop."""
+        in a group-stop reports an ``Interrupt`` too, and stays in its group-stop. A thread
+        held by an engine, a ``hold()`` or the spawn hold is stopped already: nothing is
+        reported. One that waits for room in a full buffer (``overflow="block"``) reports
+        its ``Interrupt`` at that stop, once the stream takes the stop's event."""
         core = self._hub.core
         fam = self._fam
         wanted = None if tids is None else list(_check.tid_set(tids, "interrupt()"))

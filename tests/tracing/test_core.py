@@ -1317,10 +1317,10 @@ async def test_interrupt_of_a_thread_that_makes_syscalls(target, tracer_loop):
     own event; it was lost before, and an engine waiting for it waited for ever."""
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), "1000000000"])
-        # (a buffer for every event: a thread held by backpressure is in a stop already,
-        # and interrupt() of a held thread reports nothing)
+        # (a thread that waits for room in the buffer reports its Interrupt once it
+        # has room: see the next test)
         events = proc.events(SyscallEntry, SyscallExit, Interrupt, syscalls={"getppid"},
-                             buffer=100_000)
+                             buffer=1_000)
         proc.resume()
         kinds = []
         since = 0   # events since the last interrupt()
@@ -1340,6 +1340,34 @@ async def test_interrupt_of_a_thread_that_makes_syscalls(target, tracer_loop):
     calls = [k for k in kinds if k != "interrupt"]
     n = len(calls) // 2
     assert calls[:2 * n] == ["syscall.entry", "syscall.exit"] * n
+
+
+async def test_interrupt_of_a_thread_that_waits_for_a_full_buffer(target, tracer_loop):
+    """A thread stopped because a stream's buffer is full (overflow="block") is running,
+    as far as the engines know: they have not seen that stop yet. interrupt() of it
+    reports an Interrupt at that stop, after its event, once the buffer has room. (It
+    reported nothing before, and an engine waiting for the Interrupt waited for ever.)"""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), "1000"])
+        kinds = (SyscallEntry, SyscallExit, Interrupt)
+        small = proc.events(*kinds, syscalls={"getppid"}, buffer=2)
+        # a second stream with room for every event tells when the thread waits: the
+        # third event is pushed into *small*'s full buffer and holds the thread there
+        witness = proc.events(*kinds, syscalls={"getppid"}, buffer=10_000)
+        proc.resume()
+        async with small, witness:
+            with anyio.fail_after(30):
+                seen = [await witness.receive() for _ in range(3)]
+                assert [e.kind for e in seen] == ["syscall.entry", "syscall.exit",
+                                                  "syscall.entry"]
+                proc.interrupt()
+                got = [await small.receive() for _ in range(4)]
+                proc.kill()
+        assert await proc.wait() == -signal.SIGKILL
+    assert [e.kind for e in got] == ["syscall.entry", "syscall.exit", "syscall.entry",
+                                     "interrupt"]
+    assert [e.seq for e in got[:3]] == [e.seq for e in seen]
+    assert got[3].tid == got[2].tid
 
 
 def _proc_state(pid: int) -> str:
