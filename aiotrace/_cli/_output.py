@@ -102,6 +102,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+_HIDDEN = object()   # (see _Layout._capture)
+
+
 class _Layout:
     """What both printers share: filters, the traced threads, output parts."""
 
@@ -114,6 +117,7 @@ class _Layout:
         self.err: list[str] = []           # "aiotrace: ..." messages for stderr
         self.live: dict[int, int] = {}     # traced tid -> pid
         self.hidden: set[int] = set()      # tids whose events strace would not see
+        self.ip: dict[int, int | None] = {}   # tid -> its last stop's instruction pointer
         self.wall_offset = time.time_ns() - time.monotonic_ns()
 
     def add_thread(self, tid: int, pid: int) -> None:
@@ -122,6 +126,17 @@ class _Layout:
     def _status_ok(self, failed: bool) -> bool:
         st = self.status
         return st is None or (("failed" if failed else "successful") in st)
+
+    def _capture(self, ev: Any) -> Any:
+        """What the decoder captured at *ev*'s stop; with ``-i``, the instruction pointer
+        taken with it is kept for the line's ``[ip]`` column."""
+        if ev.tid in self.hidden and type(ev) is not Death:
+            return _HIDDEN   # (a thread strace would not show)
+        cap = ev.captured
+        if type(cap) is WithIP:
+            self.ip[ev.tid] = cap.ip
+            return cap.value
+        return cap
 
     def _superseded(self, ev: Any) -> bool:
         """Exec from a non-leader thread: update the threads; False if strace would not
@@ -156,7 +171,6 @@ class TextPrinter(_Layout):
         super().__init__(**kw)
         # -i: "[00007f...] " from the last stop of the thread; "[????????????????] " unknown
         self.ips = ips
-        self.ip: dict[int, int | None] = {}
         # -n: each line starts with the number of its thread's last call ("[  59] ")
         self.numbers = numbers
         self.nrs: dict[int, str] = {}
@@ -238,15 +252,12 @@ class TextPrinter(_Layout):
     # -- one event ----------------------------------------------------------------------
 
     def render(self, ev: Any) -> None:
+        cap = self._capture(ev)
+        if cap is _HIDDEN:
+            return
         t = type(ev)
         tid = ev.tid
-        if tid in self.hidden and t is not Death:
-            return
-        cap = ev.captured
-        if type(cap) is WithIP:
-            self.ip[tid] = cap.ip
-            cap = cap.value
-        elif t is Death:
+        if t is Death:
             self.ip[tid] = None
         if t is SyscallEntry and ev.abi != self.abis.get(tid, "x86_64"):
             self._personality(ev, tid)   # (under the thread's last call's number, as strace)
@@ -428,13 +439,11 @@ class JsonPrinter(_Layout):
         self.out.append(self._dumps(d) + "\n")
 
     def render(self, ev: Any) -> None:
-        t = type(ev)
-        tid = ev.tid
-        if tid in self.hidden and t is not Death:
+        cap = self._capture(ev)
+        if cap is _HIDDEN:
             return
-        cap = ev.captured
-        if type(cap) is WithIP:
-            cap = cap.value
+        tid = ev.tid
+        t = type(ev)
         if t is SyscallEntry:
             if cap is not None and self.status is None:
                 if ev.abi == "x86_64":

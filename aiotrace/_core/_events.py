@@ -80,6 +80,15 @@ class TraceEvent(_Extras):
     #: the stack taken at the stop (``stacks=True``): see stack()
     _stack: Any = field(default=None, repr=False, compare=False, kw_only=True)
 
+    def __repr__(self) -> str:
+        detail = self._detail()
+        return (f"<{type(self).__name__} #{self.seq} pid={self.pid} tid={self.tid}"
+                f"{' ' if detail else ''}{detail}>")
+
+    def _detail(self) -> str:
+        """What ``repr()`` shows after the thread: the event's own fields."""
+        return ""
+
     def stack(self) -> list[Any]:
         """The thread's stack at this stop, innermost first: a list of
         :class:`aiotrace.Frame` (address, module, symbol, offset; ``str(frame)`` prints it
@@ -149,7 +158,7 @@ class TraceEvent(_Extras):
         return handle
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SyscallEntry(TraceEvent):
     """A thread entered a system call (syscall-enter-stop)."""
 
@@ -175,10 +184,10 @@ class SyscallEntry(TraceEvent):
                 return name
         return _syscall_name(self.nr, self.abi)
 
-    def __repr__(self) -> str:
+    def _detail(self) -> str:
         a = ", ".join(hex(x) for x in self.args)
         abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
-        return f"<SyscallEntry #{self.seq} pid={self.pid} tid={self.tid} {self.name}({a}){abi}>"
+        return f"{self.name}({a}){abi}"
 
     def fail(self, err: int) -> None:
         """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``)."""
@@ -196,7 +205,7 @@ class SyscallEntry(TraceEvent):
         (self._ctl or _no_ctl(self)).rewrite(self, name_or_nr, args)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SyscallExit(TraceEvent):
     """A system call returned (syscall-exit-stop)."""
 
@@ -220,14 +229,14 @@ class SyscallExit(TraceEvent):
         """The errno when the call failed (-4095 <= retval < 0), else None."""
         return -self.retval if -4096 < self.retval < 0 else None
 
-    def __repr__(self) -> str:
+    def _detail(self) -> str:
         err = self.error
         if err is not None:
             res = f"-1 {_errno.errorcode.get(err, str(err))} ({os.strerror(err)})"
         else:
             res = str(self.retval)
         abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
-        return f"<SyscallExit #{self.seq} pid={self.pid} tid={self.tid} {self.name}() = {res}{abi}>"
+        return f"{self.name}() = {res}{abi}"
 
     def set_return(self, value: int) -> None:
         """The call returns *value* (64 bits, signed or unsigned)."""
@@ -238,7 +247,7 @@ class SyscallExit(TraceEvent):
         (self._ctl or _no_ctl(self)).fail(self, err)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Signal(TraceEvent):
     """A signal is about to be delivered to a thread (signal-delivery-stop)."""
 
@@ -260,8 +269,8 @@ class Signal(TraceEvent):
             return None
         return int.from_bytes(self.siginfo[8:12], "little", signed=True)
 
-    def __repr__(self) -> str:
-        return f"<Signal #{self.seq} pid={self.pid} tid={self.tid} {self.name}>"
+    def _detail(self) -> str:
+        return self.name
 
     def deliver(self) -> None:
         (self._ctl or _no_ctl(self)).resume(self)
@@ -273,7 +282,7 @@ class Signal(TraceEvent):
         (self._ctl or _no_ctl(self)).replace_signal(self, signo)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Clone(TraceEvent):
     """A thread created a thread (``clone_type="thread"``) or a process ("fork", "vfork")."""
 
@@ -282,14 +291,11 @@ class Clone(TraceEvent):
     child_tid: int
     clone_type: str
 
-    def __repr__(self) -> str:
-        return (
-            f"<Clone #{self.seq} pid={self.pid} tid={self.tid} {self.clone_type} "
-            f"-> pid={self.child_pid} tid={self.child_tid}>"
-        )
+    def _detail(self) -> str:
+        return f"{self.clone_type} -> pid={self.child_pid} tid={self.child_tid}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Exec(TraceEvent):
     """A thread completed an execve; ``old_tid`` differs from ``tid`` when a non-leader exec'd."""
 
@@ -297,23 +303,23 @@ class Exec(TraceEvent):
     filename: str
     old_tid: int
 
-    def __repr__(self) -> str:
+    def _detail(self) -> str:
         moved = f" (was tid {self.old_tid})" if self.old_tid != self.tid else ""
-        return f"<Exec #{self.seq} pid={self.pid} tid={self.tid} {self.filename!r}{moved}>"
+        return f"{self.filename!r}{moved}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Exit(TraceEvent):
     """A thread is about to exit (PTRACE_EVENT_EXIT); it is still examinable."""
 
     kind: ClassVar[str] = "exit"
     status: int
 
-    def __repr__(self) -> str:
-        return f"<Exit #{self.seq} pid={self.pid} tid={self.tid} status={self.status:#x}>"
+    def _detail(self) -> str:
+        return f"status={self.status:#x}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Death(TraceEvent):
     """A thread is gone; ``status`` is its wait status, ``returncode`` asyncio's convention."""
 
@@ -321,49 +327,40 @@ class Death(TraceEvent):
     status: int
     returncode: int
 
-    def __repr__(self) -> str:
-        return f"<Death #{self.seq} pid={self.pid} tid={self.tid} returncode={self.returncode}>"
+    def _detail(self) -> str:
+        return f"returncode={self.returncode}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class GroupStop(TraceEvent):
     """A thread entered a group-stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)."""
 
     kind: ClassVar[str] = "group_stop"
     signo: int
 
-    def __repr__(self) -> str:
-        return f"<GroupStop #{self.seq} pid={self.pid} tid={self.tid} {signal_name(self.signo)}>"
+    def _detail(self) -> str:
+        return signal_name(self.signo)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Continued(TraceEvent):
     """A thread left a group-stop (SIGCONT)."""
 
     kind: ClassVar[str] = "continued"
 
-    def __repr__(self) -> str:
-        return f"<Continued #{self.seq} pid={self.pid} tid={self.tid}>"
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Interrupt(TraceEvent):
     """A thread stopped because an engine asked for it (``interrupt()``)."""
 
     kind: ClassVar[str] = "interrupt"
 
-    def __repr__(self) -> str:
-        return f"<Interrupt #{self.seq} pid={self.pid} tid={self.tid}>"
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SingleStep(TraceEvent):
     """A thread executed one instruction after a ``singlestep()`` verdict."""
 
     kind: ClassVar[str] = "step"
-
-    def __repr__(self) -> str:
-        return f"<SingleStep #{self.seq} pid={self.pid} tid={self.tid}>"
 
 
 EVENT_TYPES: tuple[type[TraceEvent], ...] = (

@@ -7,7 +7,7 @@ import os
 import signal as _signal
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
@@ -22,6 +22,8 @@ from ._options import Capture, CaptureFunction
 from ._stream import EventStream
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._probing import ProbeStream
 
 _checkpoint = anyio.lowlevel.checkpoint
@@ -31,6 +33,21 @@ Overflow = Literal["block", "drop"]
 _E1 = TypeVar("_E1", bound=TraceEvent)
 _E2 = TypeVar("_E2", bound=TraceEvent)
 _E3 = TypeVar("_E3", bound=TraceEvent)
+
+
+class _EventsOptions(TypedDict, total=False):
+    """The keyword arguments of Process.events(), for its typed overloads."""
+
+    syscalls: Iterable[str | int] | None
+    tids: Iterable[int] | None
+    intercept: bool
+    buffer: int
+    overflow: Overflow
+    capture: Capture | CaptureFunction | None
+    stacks: bool
+    on_error: str | int
+    context: bool
+    paths: Iterable[str] | None
 
 
 class Process(metaclass=NoPublicConstructor):
@@ -103,66 +120,22 @@ class Process(metaclass=NoPublicConstructor):
         """Every traced process of this family (this one and followed children)."""
         return sorted(p for p, pr in list(self._fam.procs.items()) if pr.status is None)
 
+    # (the overloads give the stream its event type; the options are the implementation's)
     @overload
-    def events(
-        self, t1: type[_E1], /, *,
-        syscalls: Iterable[str | int] | None = None,
-        tids: Iterable[int] | None = None,
-        intercept: bool = False,
-        buffer: int = 256,
-        overflow: Overflow = "block",
-        capture: Capture | CaptureFunction | None = None,
-        stacks: bool = False,
-        on_error: str | int = "resume",
-        context: bool = False,
-        paths: Iterable[str] | None = None,
-    ) -> EventStream[_E1]: ...
+    def events(self, t1: type[_E1], /,
+               **options: Unpack[_EventsOptions]) -> EventStream[_E1]: ...
 
     @overload
-    def events(
-        self, t1: type[_E1], t2: type[_E2], /, *,
-        syscalls: Iterable[str | int] | None = None,
-        tids: Iterable[int] | None = None,
-        intercept: bool = False,
-        buffer: int = 256,
-        overflow: Overflow = "block",
-        capture: Capture | CaptureFunction | None = None,
-        stacks: bool = False,
-        on_error: str | int = "resume",
-        context: bool = False,
-        paths: Iterable[str] | None = None,
-    ) -> EventStream[_E1 | _E2]: ...
+    def events(self, t1: type[_E1], t2: type[_E2], /,
+               **options: Unpack[_EventsOptions]) -> EventStream[_E1 | _E2]: ...
 
     @overload
-    def events(
-        self, t1: type[_E1], t2: type[_E2], t3: type[_E3], /, *,
-        syscalls: Iterable[str | int] | None = None,
-        tids: Iterable[int] | None = None,
-        intercept: bool = False,
-        buffer: int = 256,
-        overflow: Overflow = "block",
-        capture: Capture | CaptureFunction | None = None,
-        stacks: bool = False,
-        on_error: str | int = "resume",
-        context: bool = False,
-        paths: Iterable[str] | None = None,
-    ) -> EventStream[_E1 | _E2 | _E3]: ...
+    def events(self, t1: type[_E1], t2: type[_E2], t3: type[_E3], /,
+               **options: Unpack[_EventsOptions]) -> EventStream[_E1 | _E2 | _E3]: ...
 
     @overload
-    def events(
-        self,
-        *types: type[TraceEvent],
-        syscalls: Iterable[str | int] | None = None,
-        tids: Iterable[int] | None = None,
-        intercept: bool = False,
-        buffer: int = 256,
-        overflow: Overflow = "block",
-        capture: Capture | CaptureFunction | None = None,
-        stacks: bool = False,
-        on_error: str | int = "resume",
-        context: bool = False,
-        paths: Iterable[str] | None = None,
-    ) -> EventStream[TraceEvent]: ...
+    def events(self, *types: type[TraceEvent],
+               **options: Unpack[_EventsOptions]) -> EventStream[TraceEvent]: ...
 
     def events(
         self,
