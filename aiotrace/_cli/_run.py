@@ -23,7 +23,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 
 from ._args import PROG
 from ._decoder import execve_text
-from ._output import SeparatePrinter, TextPrinter, split_args
+from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._session import Session
 
 
@@ -193,6 +193,9 @@ async def attach(s: Session) -> tuple[str, int]:
                 s.err.write(f"{PROG}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
                 p.finish()
                 return "exit", 1
+    quiet_attach = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
+                    else o.quiet is not None and "attach" in o.quiet)
+    traced: list[int] = []   # the threads attached to, for -c's "detached" lines
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []
         procs: list[aiotrace.Process] = []
@@ -226,9 +229,10 @@ async def attach(s: Session) -> tuple[str, int]:
                             p.add_thread(tid, pid)
                     stream = s.subscribe(proc, None if o.follow else {pid})
                     await s.start_engines(engines, proc)
-                    if isinstance(p, TextPrinter) and not p.quiet_attach:
+                    if not isinstance(p, JsonPrinter) and not quiet_attach:
                         more = f" with {len(threads)} threads" if len(threads) > 1 else ""
                         s.err.write(f"{PROG}: Process {pid} attached{more}\n")
+                    traced.extend(threads)
                     attached.append((proc, stream))
                     procs.append(proc)
                     proc.resume()
@@ -242,6 +246,8 @@ async def attach(s: Session) -> tuple[str, int]:
             flush_scope.cancel()
         if s.interrupted and p is not None:
             p.detached(sorted(p.live))
+        elif s.interrupted and not quiet_attach:   # (-c: no printer, strace still says so)
+            s.err.write("".join(f"{PROG}: Process {tid} detached\n" for tid in traced))
         if p is not None:
             p.finish()
             s.flush()

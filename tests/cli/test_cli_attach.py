@@ -10,7 +10,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -75,36 +74,49 @@ def test_ctrl_c_detaches(target, spawned):
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
 
 
-def _wait_traced_and_running(pid: int, tracer_pid: int) -> None:
-    """Until *pid* is traced by a thread of *tracer_pid* and runs again (the attach hold
-    is over)."""
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        status = Path(f"/proc/{pid}/status").read_text()
-        by = re.search(r"TracerPid:\t(\d+)\n", status)
-        if (by and os.path.exists(f"/proc/{tracer_pid}/task/{by.group(1)}")
-                and re.search(r"State:\t[RS]", status)):
-            return
-        assert time.monotonic() < deadline, status
-        time.sleep(0.005)
+def _process_lines(err: str, prog: str) -> list[str]:
+    """The "Process N attached/detached" lines of *err*, in a stable order."""
+    return sorted(line.replace(prog + ":", "TOOL:") for line in err.splitlines()
+                  if line.startswith(prog + ": Process "))
 
 
-@pytest.mark.parametrize("follow", [[], ["-f"]], ids=["", "-f"])
-def test_ctrl_c_detaches_with_summary_only(follow, target, spawned):
+@pytest.mark.parametrize("opts", [["-c"], ["-c", "-f"], ["-ff", "-o", "{dir}/t"]],
+                         ids=["-c", "-c-f", "-ff-o"])
+def test_ctrl_c_detaches_with_summary_only(opts, target, spawned, tmp_path):
     """With -c there is no trace to print: Ctrl-C still detaches and prints the table
-    (it raised KeyboardInterrupt, with a traceback and no table)."""
+    (it raised KeyboardInterrupt, with a traceback and no table). With -c, and with
+    -ff -o, it says, as strace does, which processes it attached to and detached from
+    (it did not say it attached)."""
+    follow = [o for o in opts if o.startswith("-f")]
     blocker, pid = _start_blocker(target)
     spawned(blocker)
-    tracer = spawned(subprocess.Popen([*AIOTRACE, "-c", *follow, "-p", str(pid)],
-                                      stderr=subprocess.PIPE, text=True))
-    _wait_traced_and_running(pid, tracer.pid)
-    tracer.send_signal(signal.SIGINT)
-    err = tracer.stderr.read()
-    assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT
-    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert "% time     seconds  usecs/call     calls    errors syscall" in err, err
-    status = Path(f"/proc/{pid}/status").read_text()
-    assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
+    said = {}
+    for tool, cmd in (("aiotrace", AIOTRACE), ("strace", ["strace"])):
+        if tool == "strace" and shutil.which("strace") is None:
+            continue
+        args = [o.format(dir=tmp_path / tool) for o in opts]
+        (tmp_path / tool).mkdir()
+        tracer = spawned(subprocess.Popen([*cmd, *args, "-p", str(pid)],
+                                          stderr=subprocess.PIPE, text=True))
+        # (the line comes once the watcher of Ctrl-C is in place: it is set up first)
+        head = _read_until(tracer.stderr, "attached")
+        tracer.send_signal(signal.SIGINT)
+        err = head + tracer.stderr.read()
+        assert tracer.wait(timeout=TIMEOUT) == -signal.SIGINT or tool == "strace"
+        said[tool] = _process_lines(err, tool)
+        if tool == "aiotrace":
+            assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+            assert ("% time     seconds  usecs/call     calls    errors syscall" in err
+                    or "-c" not in opts), err
+            status = Path(f"/proc/{pid}/status").read_text()
+            assert "TracerPid:\t0\n" in status and re.search(r"State:\t[RS]", status)
+    tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task")) if follow else [pid]
+    more = f" with {len(tids)} threads" if follow else ""
+    want = sorted([f"TOOL: Process {pid} attached{more}"]
+                  + [f"TOOL: Process {tid} detached" for tid in tids])
+    assert said["aiotrace"] == want
+    if "strace" in said:
+        assert said["strace"] == want
     blocker.stdin.write("go\n")
     blocker.stdin.flush()
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
