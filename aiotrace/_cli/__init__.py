@@ -15,10 +15,11 @@ One module per job, in the order a run goes through them:
 - ``_run``: ``aiotrace run`` and ``aiotrace attach``: spawn or attach, signals, Ctrl-C.
 - ``_decoder``: the tracer-thread half of the printer, ``Decoder.capture``: each stop
   decoded at the stop.
-- ``_fdinfo``: what ``-yy`` shows of a descriptor (sockets, devices, pidfds).
 - ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
 - ``_output``: the event-loop half of the printer: strace's layout of the lines, and
   ``--json``.
+- ``_probes``: ``--probe`` (function calls, as ltrace prints them) and ``-k`` (stack
+  traces, as strace's).
 - ``_internals``: all the command takes from aiotrace's private modules (the system call
   table, strace's decoder, three system calls), in one place.
 """
