@@ -28,6 +28,7 @@ import functools
 import json
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from aiotrace import (
@@ -103,6 +104,24 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 _HIDDEN = object()   # (see _Layout._capture)
+_PAD_INLINE = 4096   # more spaces than this before " = " are a Padding
+
+
+class Padding:
+    """*n* spaces of output, made a chunk at a time (see ``_dump.emit``)."""
+
+    __slots__ = ("n",)
+    _CHUNK = b" " * 65536
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def chunks(self) -> Iterator[bytes]:
+        n, chunk = self.n, self._CHUNK
+        while n > len(chunk):
+            yield chunk
+            n -= len(chunk)
+        yield chunk[:n]
 
 
 class _Layout:
@@ -339,9 +358,7 @@ class TextPrinter(_Layout):
             rest = name + "(" + args + ")"
             s = self._lead(tid, ev.time_ns) + rest
             col = self.col + len(rest)
-        pad = self.column - 1 - col
-        if pad > 0:
-            s += " " * pad
+        s = self._pad(s, self.column - 1 - col)
         s += " = " + ret + marks
         if self.syscall_times and t0 is not None:
             d = max(0, ev.time_ns - t0) // 1000
@@ -350,6 +367,18 @@ class TextPrinter(_Layout):
         if dump is not None:
             self.out.append(dump)
         self.open = None
+
+    def _pad(self, s: str, pad: int) -> str:
+        """*s* and *pad* spaces before the `` = ``: in the text when they are few; a
+        :class:`Padding` written out a chunk at a time when ``-a`` is huge (strace writes
+        them all; a 2 GB string per line would exhaust memory)."""
+        if pad <= 0:
+            return s
+        if pad <= _PAD_INLINE:
+            return s + " " * pad
+        self.out.append(s)
+        self.out.append(Padding(pad))
+        return ""
 
     def _event_exit(self, ev: Any, tid: int, cap: tuple[Any, ...]) -> None:
         """PTRACE_EVENT_EXIT: a thread leaves; a call it was in never returns (``= ?``)."""
@@ -371,9 +400,7 @@ class TextPrinter(_Layout):
             col += 17
         s += ")"
         col += 1
-        pad = self.column - 1 - col
-        if pad > 0:
-            s += " " * pad
+        s = self._pad(s, self.column - 1 - col)
         self.out.append(s + " = ?\n")
         self.open = None
 

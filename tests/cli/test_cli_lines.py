@@ -65,6 +65,8 @@ def test_same_calls_as_strace(name, target, data_file, tmp_path):
     ["-n"], ["-n", "-tt", "-T"], ["-i"], ["-i", "-e", "trace=read,write"], ["-e", "write=all"], ["-e", "read=all", "-e", "write=!1", "-T"],
     # numbers strace reads with strtol: white space and a sign before the digits
     ["-s", "+5"], ["-s", " 5"], ["-s", "-0"], ["-s", "0005"], ["-a", "+30"],
+    # (more spaces than the printer puts in a line's text: written a chunk at a time)
+    ["-a", "70000"], ["-a", "200000", "-e", "trace=read,write,close,exit_group"],
     ["-e", "write=1,,2"], ["-e", "read=,3", "-e", "write= 1"], ["-e", "read=-0,+3"],
 ], ids=lambda o: " ".join(o) or "default")
 def test_same_lines_as_strace(options, target, data_file):
@@ -369,3 +371,19 @@ def test_json_exec_file_name_is_text(tmp_path):
     assert r.returncode == 0
     (line,) = [ln for ln in r.stderr.splitlines() if b'"kind":"exec"' in ln]
     assert json.loads(line.decode("utf-8"))["filename"] == str(tmp_path) + "/t\\xff\x1bx"
+
+
+def test_huge_column_is_written_in_chunks():
+    """-a near INT_MAX: strace writes that many spaces before " = "; so do we, a chunk at
+    a time. The padding was one string per line, and 1.5 GB of them ran the tracer out of
+    memory (here under an address-space limit of 1 GiB; a line per call took 23 GB in
+    all). The text with a large -a is compared with strace's in
+    test_same_lines_as_strace."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    a = aiotrace("run", "-e", "trace=exit_group", "-a", "1500000000", "-o", "/dev/null",
+                 "--", "true", preexec_fn=limit)
+    assert (a.returncode, a.stderr) == (0, "")
