@@ -29,7 +29,7 @@ from . import _ffi
 from ._args import Args, Memory
 from ._cloop._slots import Slots
 from ._events import (
-    EXTRAS, Death, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
+    EXTRAS, Death, GroupStop, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
 )
 from ._ffi import Req
 from ._handoff import Handoff
@@ -348,7 +348,7 @@ class Arbiter:
             gone, tid = held_by.sub.gone, th.tid
             self.handoff.reply(lambda: gone(tid))
         th.chain_hold = None
-        th.holds = th.full_holds = 0
+        th.holds = th.full_holds = th.held_stop = 0
         th.parked = False
         th.decision = CLEAN
         th.event = None
@@ -368,7 +368,11 @@ class Arbiter:
                         # never seen: with a prefilter the thread would be resumed with
                         # PTRACE_CONT and that call's exit stop would not come.
                         th.want_exit = wanted(fam.subs, SyscallExit, th.tid, _NR_EXECVE)
-                    self.release_if_free(th)
+                    signo, th.held_stop = th.held_stop, 0
+                    if signo:   # (a group-stop met during the hold: see Stops.handle)
+                        self.dispatch(th, GroupStop, None, signo=signo)
+                    else:
+                        self.release_if_free(th)
 
     def interrupt(
         self, fam: Family, tids: Iterable[int] | None = None, report: bool = False

@@ -167,7 +167,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot", "exiting", "probe", "full_holds",
+        "raw_args", "slot", "exiting", "probe", "full_holds", "held_stop",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -191,6 +191,7 @@ class Thread:
         self.fake_return: int | None = None    # skipped syscall: value to set at its exit
         self.chain_hold: Hold | None = None    # the intercepting engine asked now
         self.parked = False                    # held by the spawn/attach hold
+        self.held_stop = 0                     # the signal of a group-stop met then
         self.stepping = False                  # resumed with PTRACE_SINGLESTEP
         self.exit_off = False                  # PTRACE_O_TRACEEXIT off while held (see _loop)
         self.want_exit = False                 # prefiltered call: stop at its exit too

@@ -202,6 +202,13 @@ class Stops:
                     self._dispatch(th, Interrupt, None)
                     return
             th.listening = True
+            if fam.held:
+                # A process attached in a group-stop: its stop comes before anyone could
+                # subscribe (attach() returns first). Reported at resume(), to the
+                # streams opened by then, as strace reports it after "attached".
+                th.held_stop = detail
+                self._release_if_free(th)
+                return
             self._dispatch(th, GroupStop, None, signo=detail)
         else:  # TRAP_STOP: PTRACE_INTERRUPT, first stop of a new tracee, or end of listen
             if th.listening:

@@ -223,3 +223,33 @@ def test_attach_without_cap_sys_ptrace_says_so(target, spawned):
     assert why == (f'aiotrace: cannot trace pid {pid} ("blocker"): it holds capabilities '
                    "aiotrace lacks (CAP_SYS_PTRACE): aiotrace runs as root, but without "
                    "CAP_SYS_PTRACE, which that needs (give it CAP_SYS_PTRACE)")
+
+
+@needs_strace
+def test_attach_a_stopped_process_like_strace(target, spawned):
+    """strace's detach-stopped test: a process stopped by SIGSTOP, attached, shows
+    "--- stopped by SIGSTOP ---" (aiotrace showed nothing: the test waited for ever);
+    SIGTERM detaches."""
+    blocker, pid = _start_blocker(target, 0)
+    spawned(blocker)
+    os.kill(pid, signal.SIGSTOP)
+    _, status = os.waitpid(pid, os.WUNTRACED)   # (in its group-stop now)
+    assert os.WIFSTOPPED(status)
+    said = {}
+    for tool, cmd in (("aiotrace", AIOTRACE), ("strace", ["strace"])):
+        tracer = spawned(subprocess.Popen([*cmd, "-p", str(pid)], stderr=subprocess.PIPE,
+                                          text=True))
+        head = _read_until(tracer.stderr, "--- stopped by ")
+        tracer.send_signal(signal.SIGTERM)
+        said[tool] = (head + tracer.stderr.read()).replace(tool + ":", "TOOL:")
+        assert tracer.wait(timeout=TIMEOUT) == -signal.SIGTERM
+        # (detached, it goes back to its group-stop on its own: it may run for a moment,
+        # and its parent is not told again; test_core checks the stop itself)
+        assert "TracerPid:\t0\n" in Path(f"/proc/{pid}/status").read_text()
+    assert said["aiotrace"] == said["strace"] == (
+        f"TOOL: Process {pid} attached\n--- stopped by SIGSTOP ---\n"
+        f"TOOL: Process {pid} detached\n")
+    os.kill(pid, signal.SIGCONT)
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0

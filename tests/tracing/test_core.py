@@ -875,6 +875,40 @@ async def test_attach_multithreaded_then_detach(target, spawned):
     assert p.wait(timeout=20) == 0
 
 
+async def test_attach_a_stopped_process_reports_its_group_stop(target, spawned):
+    """A process stopped (SIGSTOP) when attached: its group-stop is reported once, at
+    resume(), to the streams opened after attach() returned (it came before they could
+    be, and was lost: strace's test suite waits for "--- stopped by SIGSTOP ---"). It
+    stays stopped until SIGCONT, and after a detach."""
+    p = spawned(subprocess.Popen([target("blocker"), "0"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True))
+    assert p.stdout.readline() == f"ready {p.pid}\n"
+    os.kill(p.pid, signal.SIGSTOP)
+    _, status = os.waitpid(p.pid, os.WUNTRACED)   # (it is in its group-stop now)
+    assert os.WIFSTOPPED(status)
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.attach(p.pid)
+        events = proc.events(GroupStop, Continued, Signal)
+        proc.resume()
+        async with events:
+            with anyio.fail_after(30):
+                first = await events.receive()
+                assert (first.kind, first.signo) == ("group_stop", signal.SIGSTOP)
+                os.kill(p.pid, signal.SIGCONT)
+                kinds = [(await events.receive()).kind for _ in range(2)]
+        assert sorted(kinds) == ["continued", "signal"]   # (SIGCONT, and the stop's end)
+        os.kill(p.pid, signal.SIGSTOP)
+        await proc.detach()
+    _, status = os.waitpid(p.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status) and os.WSTOPSIG(status) == signal.SIGSTOP
+    assert "TracerPid:\t0" in Path(f"/proc/{p.pid}/status").read_text()
+    os.kill(p.pid, signal.SIGCONT)
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    assert p.stdout.read() == "bye\n"
+    assert p.wait(timeout=20) == 0
+
+
 async def test_attach_errors():
     async with aiotrace.open_tracer() as tracer:
         with pytest.raises(aiotrace.AttachDenied, match="cannot trace itself"):
