@@ -129,11 +129,11 @@ class Space:
         self.ctable: Any = None
         self._centries: Any = None
 
-    def set_table(self, entries: list[tuple[int, int, int]]) -> int:
-        """The C loop's table (struct at_bps) of (address, where the thread goes on, key):
-        the breakpoints whose hits it handles itself; its address, for the threads'
-        slots (0: none). Tracer thread, between two calls of the C loop (which reads it
-        only then)."""
+    def set_table(self, entries: list[tuple[int, int, int, bool]]) -> int:
+        """The C loop's table (struct at_bps) of (address, where the thread goes on, key,
+        whether a hit is a C hold): the breakpoints whose hits it handles itself; its
+        address, for the threads' slots (0: none). Tracer thread, between two calls of the
+        C loop (which reads it only then)."""
         from ._cloop import _binding
 
         if not entries:
@@ -146,11 +146,11 @@ class Space:
         while cap < 2 * len(entries):
             cap *= 2
         arr = (_binding.Bp * cap)()
-        for addr, to, key in entries:
+        for addr, to, key, hold in entries:
             i = _binding.bp_hash(addr, cap - 1)
             while arr[i].addr:
                 i = (i + 1) & (cap - 1)
-            arr[i].addr, arr[i].to, arr[i].key = addr, to, key
+            arr[i].addr, arr[i].to, arr[i].key, arr[i].hold = addr, to, key, hold
         if self.ctable is None:
             self.ctable = _binding.Bps()
         self.ctable.table = ctypes.addressof(arr)

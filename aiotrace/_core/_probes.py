@@ -44,6 +44,7 @@ from typing import Callable, NamedTuple
 from . import _ffi, _symbols, _xol
 from ._breakpoints import Breakpoint, InjectAborted, Space
 from ._model import Family, Proc, Subscription, Thread
+from ._policy import C_HOLDS
 from ._probe_events import ProbeHit, ProbeReturn
 from ._resolve import ProbeFailure, resolve
 from ._verdict import CLEAN, Decision
@@ -221,7 +222,9 @@ class Probes:
         """Tell the C loop which of *space*'s breakpoints it handles itself: those whose
         instruction has its slot (or is a no-op or a jump), whose streams are all plain
         observers of every thread (no capture, no interceptor, no return probe: those
-        need Python at the stop). Called whenever any of that changes."""
+        need Python at the stop), or are one intercepting engine of every thread alone
+        (a C hold, as a syscall stop's: see adopt). Called whenever any of that
+        changes."""
         if not self._accel:
             return
         entries = []
@@ -234,7 +237,9 @@ class Probes:
                 to = (space.slots.get(addr, 0) if k == _xol.K_SLOT else plan.next
                       if k == _xol.K_NEXT else plan.target if k == _xol.K_JUMP else 0)
                 if to and _observed_only(fam.subs, bp.key):
-                    entries.append((addr, to, bp.key))
+                    entries.append((addr, to, bp.key, False))
+                elif to and C_HOLDS and _lone_interceptor(fam.subs, bp.key):
+                    entries.append((addr, to, bp.key, True))
         at = space.set_table(entries)
         for proc in fam.procs.values():
             if proc.space is space:
@@ -392,6 +397,20 @@ class Probes:
                        args=(regs.rdi, regs.rsi, regs.rdx, regs.rcx, regs.r8, regs.r9),
                        _regs=bytes(regs))
         return True
+
+    def adopt(self, th: Thread, pc: int, regs: _ffi.UserRegs) -> None:
+        """Python takes over the C loop's hold of *th* at its breakpoint at *pc* (see
+        CLoop._adopt): the hit as trap() leaves it for apply(). *regs*: the hit's (rip =
+        *pc*)."""
+        space = th.proc.space
+        bp = space.bps.get(pc) if space is not None else None
+        tp = th.probe
+        if tp is None:
+            tp = th.probe = ThreadProbes()
+        if bp is None or space is None:
+            tp.hit = Hit("late", None, regs)   # (removed since: the restored instruction)
+            return
+        tp.hit = Hit("entry", bp, regs, space.slots.get(pc, 0), fresh=False)
 
     def _returned(self, th: Thread, space: Space, tp: ThreadProbes, regs: _ffi.UserRegs) -> bool:
         """The trampoline's trap: a probed function returned."""
@@ -606,6 +625,21 @@ def _observed_only(subs: tuple[Subscription, ...], key: int) -> bool:
         if sub.intercept or sub.capture is not None or sub.tids is not None:
             return False
     return True
+
+
+def _lone_interceptor(subs: tuple[Subscription, ...], key: int) -> bool:
+    """Whether the one stream that wants the hits of breakpoint *key* is an intercepting
+    engine of every thread that the C loop can hold the hit for (as _policy's W_HOLD)."""
+    found = None
+    for sub in subs:
+        if (sub.closed or sub.types is None or ProbeHit not in sub.types
+                or (sub.syscalls is not None and key not in sub.syscalls)):
+            continue
+        if found is not None:
+            return False
+        found = sub
+    return (found is not None and found.intercept and found.tids is None
+            and found.select is None and found.capture is None)
 
 
 def _spaces(fam: Family) -> list[Space]:
