@@ -278,13 +278,7 @@ class Probes:
             return
         old = {(m.path, m.bias) for m in space.modules}
         new_mods = [m for m in mods if (m.path, m.bias) not in old]
-        space.modules = mods
-        amap = _symbols.AddressMap(mods)
-        for addr, bp in list(space.bps.items()):
-            m = amap.find(addr)
-            if m is None or m.path != bp.module:
-                del space.bps[addr]   # (unmapped: no byte to put back)
-        space.retired = {a for a in space.retired if amap.find(a) is not None}
+        space.forget_unmapped(mods)
         if not new_mods:
             self.publish(space, proc.family)
             return
