@@ -247,6 +247,12 @@ class Probes:
                     if th.slot is not None:
                         th.slot.bps = at
 
+    def streams_changed(self, fam: Family) -> None:
+        """A stream that wants probe events (``events(ProbeHit)``) came or went: the C
+        loop's tables say again who takes each hit."""
+        for space in _spaces(fam):
+            self.publish(space, fam)
+
     def _linker_hook(self, space: Space, pid: int) -> None:
         """The internal breakpoint at the dynamic linker's ``_dl_debug_state``."""
         if space.rbrk:
@@ -609,31 +615,27 @@ class Probes:
         self._reply(lambda: warnings.warn(text, RuntimeWarning, stacklevel=1))
 
 
+def _wanting(subs: tuple[Subscription, ...], key: int) -> list[Subscription]:
+    """The streams that want the hits of breakpoint *key*: its probes', and any stream of
+    ``events(ProbeHit)`` (whatever thread)."""
+    return [sub for sub in subs if not sub.closed and sub.types is not None
+            and ProbeHit in sub.types and (sub.syscalls is None or key in sub.syscalls)]
+
+
 def _observed_only(subs: tuple[Subscription, ...], key: int) -> bool:
     """Whether every stream that wants the hits of breakpoint *key* is an observer the C
     loop can serve (a record, made into an event later): no interceptor, no capture at
-    the stop (stacks=True), no filter on threads."""
-    for sub in subs:
-        if sub.probe is None or sub.closed or sub.syscalls is None or key not in sub.syscalls:
-            continue
-        if sub.intercept or sub.capture is not None or sub.tids is not None:
-            return False
-    return True
+    the stop (stacks=True), no filter on threads or events."""
+    return all(not sub.intercept and sub.capture is None and sub.tids is None
+               and sub.select is None for sub in _wanting(subs, key))
 
 
 def _lone_interceptor(subs: tuple[Subscription, ...], key: int) -> bool:
     """Whether the one stream that wants the hits of breakpoint *key* is an intercepting
     engine of every thread that the C loop can hold the hit for (as _policy's W_HOLD)."""
-    found = None
-    for sub in subs:
-        if (sub.closed or sub.types is None or ProbeHit not in sub.types
-                or (sub.syscalls is not None and key not in sub.syscalls)):
-            continue
-        if found is not None:
-            return False
-        found = sub
-    return (found is not None and found.intercept and found.tids is None
-            and found.select is None and found.capture is None)
+    subs_ = _wanting(subs, key)
+    return (len(subs_) == 1 and subs_[0].intercept and subs_[0].tids is None
+            and subs_[0].select is None and subs_[0].capture is None)
 
 
 def _spaces(fam: Family) -> list[Space]:

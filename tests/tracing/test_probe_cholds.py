@@ -68,3 +68,29 @@ async def test_every_verdict_on_held_hits(target, tmp_path):
     each = sum((a + 12, 7, a + 20, a + 1)[a % 4] for a in range(200))
     assert (out, rc) == (f"sum={4 * each} fact5=120\n", 0)
     assert len(seen) == 800 and Counter(tid for tid, *_ in seen).most_common()[-1][1] == 200
+
+
+async def test_a_stream_of_every_probe_hit_opened_among_held_hits(target, tmp_path):
+    """events(ProbeHit) wants the hits of every probe: opened while an intercepting
+    probe's hits are the C loop's to hold for that engine alone, it sees every hit from
+    there on too, with the arguments the engine gave."""
+    out = tmp_path / "out"
+    every = None
+    engine = []
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("probe_calls"), "0", "100"], stdout=f)
+            async with proc.probe("probe_calls:add", intercept=True, buffer=4096) as hits:
+                proc.resume()
+                async for hit in hits:
+                    engine.append(hit.args[0])
+                    if hit.args[0] == 10:   # (the thread waits here: later hits are seen)
+                        every = proc.events(aiotrace.ProbeHit, buffer=4096)
+                    hit.rewrite(args=[hit.args[0], 5])
+            assert await proc.wait() == 0
+            assert every is not None
+            async with every:
+                seen = [(ev.args[0], ev.args[1]) async for ev in every]
+    assert out.read_text() == f"sum={sum(i + 5 for i in range(100))} fact5=120\n"
+    assert engine == list(range(100))
+    assert seen == [(a, 5) for a in range(11, 100)]
