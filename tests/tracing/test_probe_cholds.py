@@ -4,6 +4,7 @@ loops (the Python loop takes every hit itself: the same results)."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Any
 
@@ -12,6 +13,20 @@ import pytest
 import aiotrace
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+
+
+def text_pages(pid: int, name: str) -> list[bytes]:
+    """The executable mappings of the file *name* in *pid*, through /proc/PID/mem."""
+    with open(f"/proc/{pid}/maps") as f:
+        spans = [[int(x, 16) for x in line.split()[0].split("-")] for line in f
+                 if len(line.split()) >= 6 and "x" in line.split()[1]
+                 and os.path.basename(line.split()[5]) == name]
+    with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+        out = []
+        for lo, hi in spans:
+            mem.seek(lo)
+            out.append(mem.read(hi - lo))
+    return out
 
 
 async def intercepted(argv: list[str], tmp_path: Any, verdict: Any) -> tuple[list[Any], str, int]:
@@ -94,3 +109,38 @@ async def test_a_stream_of_every_probe_hit_opened_among_held_hits(target, tmp_pa
     assert out.read_text() == f"sum={sum(i + 5 for i in range(100))} fact5=120\n"
     assert engine == list(range(100))
     assert seen == [(a, 5) for a in range(11, 100)]
+
+
+async def test_detach_among_held_hits_restores_the_code(target, tmp_path):
+    """A detach while hits are held (one by the engine, undecided; others queued for it):
+    every thread is put back on its function's first instruction, the code is what it
+    was, and the program finishes with every call made."""
+    out = tmp_path / "out"
+    names = "probe_calls"
+    r, w = os.pipe()
+    try:
+        with open(out, "wb") as f:
+            async with aiotrace.open_tracer() as tracer:
+                proc = await tracer.spawn([target("probe_calls"), "4", "5000", "wait"],
+                                          stdout=f, stdin=r)
+                before = text_pages(proc.pid, names)
+                n = 0
+                async with proc.probe("probe_calls:add", intercept=True) as hits:
+                    proc.resume()
+                    async for hit in hits:
+                        n += 1
+                        if n == 3000:
+                            during = text_pages(proc.pid, names)
+                            await proc.detach()
+                            break
+                        hit.resume()
+                after = text_pages(proc.pid, names)   # (it waits for its stdin)
+                os.close(w)
+                w = -1
+                assert await proc.wait() == 0
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
+    assert during != before and after == before
+    assert out.read_text() == f"sum={4 * sum(i + 1 for i in range(5000))} fact5=120\n"
