@@ -15,6 +15,7 @@ times; each tool stops at every call and reports it:
 | `ltrace` | `ltrace -x probed -o /dev/null` (ltrace stops at each return too) |
 | `gdb-dprintf` | `gdb -batch -ex 'dprintf probed,...' -ex run` (its output to /dev/null) |
 | `syscall-c`, `syscall-py` | an observer of SyscallEntry+SyscallExit of `getppid_loop N` (2N stops): the reference for "a hit costs at most 2x a syscall stop"; its row is per stop |
+| `sysint-c`, `sysint-py` | the same, intercepting: each stop resumed at once (the reference for `intercept-*`); per stop |
 
 Each tool runs the program with N calls and with N/10 calls; the cost per hit is the
 difference of the two divided by the difference of the counts, minus the same for the
@@ -75,14 +76,19 @@ async def probed(argv: list[str], intercept: bool, returns: bool) -> None:
             raise RuntimeError("probe_loop failed under probes")
 
 
-async def syscalls(argv: list[str]) -> None:
+async def syscalls(argv: list[str], intercept: bool = False) -> None:
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn(argv)
-        events = proc.events(SyscallEntry, SyscallExit, syscalls={"getppid"}, buffer=4096)
+        events = proc.events(SyscallEntry, SyscallExit, syscalls={"getppid"}, buffer=4096,
+                             intercept=intercept)
         proc.resume()
         async with events:
-            async for _ in events:
-                pass
+            if intercept:
+                async for ev in events:
+                    ev.resume()
+            else:
+                async for _ in events:
+                    pass
         await proc.wait()
 
 
@@ -115,6 +121,8 @@ def main() -> None:
         "returns-c": (api(probed, loop, True, False, True), 1, "loop"),
         "syscall-c": (api(syscalls, ppid, True), 2, "ppid"),
         "syscall-py": (api(syscalls, ppid, False), 2, "ppid"),
+        "sysint-c": (api(syscalls, ppid, True, True), 2, "ppid"),
+        "sysint-py": (api(syscalls, ppid, False, True), 2, "ppid"),
     }
     if shutil.which("ltrace"):
         tools["ltrace"] = (lambda n: command(["ltrace", "-x", "probed", "-o", os.devnull,
@@ -166,10 +174,11 @@ def main() -> None:
         print(f"{name:14} {mw:7.1f} [{min(wall[name]):6.1f}-{max(wall[name]):6.1f}]"
               f" {mc:7.1f} [{min(cpu[name]):6.1f}-{max(cpu[name]):6.1f}]")
     for kind in ("c", "py"):
-        for probe in ("observer", "intercept"):
-            hit, stop = med.get(f"{probe}-{kind}"), med.get(f"syscall-{kind}")
+        for probe, ref in (("observer", "syscall"), ("intercept", "syscall"),
+                           ("intercept", "sysint")):
+            hit, stop = med.get(f"{probe}-{kind}"), med.get(f"{ref}-{kind}")
             if hit and stop:
-                print(f"{probe}-{kind} / syscall-{kind} stop: {hit[0] / stop[0]:.2f}x wall, "
+                print(f"{probe}-{kind} / {ref}-{kind} stop: {hit[0] / stop[0]:.2f}x wall, "
                       f"{hit[1] / stop[1]:.2f}x CPU")
 
 

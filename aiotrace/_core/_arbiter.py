@@ -432,6 +432,9 @@ class Arbiter:
             sub.order = fam.next_order   # (attach order: see dispatch)
             fam.next_order += 1
             fam.subs = fam.subs + (sub,)
+            if (sub.probe is None and sub.types is not None and ProbeHit in sub.types
+                    and self.probes is not None):
+                self.probes.streams_changed(fam)   # (the C loop's tables of breakpoints)
             if fam.update_mode() and not fam.held:
                 # threads running with PTRACE_CONT must stop at every syscall from now on
                 self.interrupt(fam)
@@ -450,6 +453,9 @@ class Arbiter:
             fam.update_mode()
         if sub.probe is not None and self.probes is not None:
             self.probes.close(sub.probe)   # (its breakpoints go)
+        elif (fam is not None and sub.types is not None and ProbeHit in sub.types
+              and self.probes is not None):
+            self.probes.streams_changed(fam)
         for hold in list(sub.bp_holds.values()):
             self.release(hold)
         sub.bp_holds.clear()

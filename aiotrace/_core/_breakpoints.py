@@ -42,7 +42,7 @@ import weakref
 from typing import Any
 
 from . import _ffi, _xol
-from ._symbols import Module, Region, read_maps
+from ._symbols import AddressMap, Module, Region, read_maps
 
 _SI_KERNEL = 0x80
 _PAGE = 4096
@@ -129,11 +129,11 @@ class Space:
         self.ctable: Any = None
         self._centries: Any = None
 
-    def set_table(self, entries: list[tuple[int, int, int]]) -> int:
-        """The C loop's table (struct at_bps) of (address, where the thread goes on, key):
-        the breakpoints whose hits it handles itself; its address, for the threads'
-        slots (0: none). Tracer thread, between two calls of the C loop (which reads it
-        only then)."""
+    def set_table(self, entries: list[tuple[int, int, int, bool]]) -> int:
+        """The C loop's table (struct at_bps) of (address, where the thread goes on, key,
+        whether a hit is a C hold): the breakpoints whose hits it handles itself; its
+        address, for the threads' slots (0: none). Tracer thread, between two calls of the
+        C loop (which reads it only then)."""
         from ._cloop import _binding
 
         if not entries:
@@ -146,11 +146,11 @@ class Space:
         while cap < 2 * len(entries):
             cap *= 2
         arr = (_binding.Bp * cap)()
-        for addr, to, key in entries:
+        for addr, to, key, hold in entries:
             i = _binding.bp_hash(addr, cap - 1)
             while arr[i].addr:
                 i = (i + 1) & (cap - 1)
-            arr[i].addr, arr[i].to, arr[i].key = addr, to, key
+            arr[i].addr, arr[i].to, arr[i].key, arr[i].hold = addr, to, key, hold
         if self.ctable is None:
             self.ctable = _binding.Bps()
         self.ctable.table = ctypes.addressof(arr)
@@ -225,6 +225,30 @@ class Space:
                 self.write(bp.address, bytes([bp.orig]))
             except OSError:
                 pass   # (gone: nothing to restore)
+
+    def forget_unmapped(self, mods: list[Module]) -> None:
+        """The objects mapped are now *mods* (the dynamic linker's hook, after a dlopen or a
+        dlclose): forget what was in those unmapped since, the breakpoints (no byte to put
+        back: the next object mapped there is another file, or the same one again, whose
+        code is fresh from its file), the traps of removed ones, and the slots, whose copy
+        of an instruction would be run for whatever comes to have that address next."""
+        now = AddressMap(mods)
+        before = AddressMap(self.modules)
+        kept = {(m.path, m.bias) for m in mods}
+
+        def gone(addr: int, path: str | None = None) -> bool:
+            m, was = now.find(addr), before.find(addr)
+            return (m is None or (path is not None and m.path != path)
+                    or (was is not None and (was.path, was.bias) not in kept))
+
+        for addr, bp in list(self.bps.items()):
+            if gone(addr, bp.module):
+                del self.bps[addr]
+        self.retired = {a for a in self.retired if not gone(a)}
+        for table in (self.slots, self.plans):
+            for addr in [a for a in table if gone(a)]:
+                del table[addr]
+        self.modules = mods
 
     def restore_all(self) -> None:
         """Every original byte back (detach)."""

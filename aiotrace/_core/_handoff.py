@@ -279,6 +279,10 @@ class Handoff:
                     self._probe_record(th, self.seq, t, nr, (a0, a1, a2, a3, a4, a5), rval,
                                        ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
                     continue
+                if kind == _accel.R_HELD_PROBE:
+                    self._held_probe(th, self.seq, t, nr, (a0, a1, a2, a3, a4, a5), rval, gen,
+                                     ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
+                    continue
                 args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
                 if kind >= _accel.R_HELD_ENTRY:
                     self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
@@ -354,6 +358,39 @@ class Handoff:
                 sub.dropped += 1
                 continue
             _deliver(sub, ev, direct, self.outbox)
+
+    def _held_probe(self, th: Thread, seq: int, t: int, key: int, args: tuple[int, ...],
+                    pc: int, gen: int, ring: memoryview, regs_at: int, direct: Any) -> None:
+        """A C hold at a breakpoint (see _probes.publish): its ProbeHit goes to the one
+        intercepting engine that wants it, with a verdict handle for the C hold."""
+        slot = th.slot
+        assert slot is not None
+        bp = BY_KEY.get(key)
+        tid = th.tid
+        sub = None
+        if bp is not None:
+            for sub in th.proc.family.subs:
+                if sub.intercept and sub.wants(ProbeHit, tid, key):
+                    break
+            else:
+                sub = None
+        ac = self.accel
+        assert ac is not None
+        if sub is None or bp is None:
+            # the engine (or the probe) has gone since the stop: the thread goes on
+            ac.lib.release(ac.ptr, ctypes.addressof(slot), gen, 0)
+            return
+        hold = Hold(th, sub)
+        hold.cslot = slot
+        hold.cgen = gen
+        regs = _ffi.UserRegs.from_buffer_copy(ring, regs_at)   # (rip after the int3)
+        hit_regs = _ffi.UserRegs.from_buffer_copy(regs)
+        hit_regs.rip = pc
+        ctl = self.make_ctl(self._owner, hold, regs, None)
+        ev = ProbeHit(th.proc.pid, tid, seq, t, bp.symbol, pc, bp.module, args,
+                      bytes(hit_regs), _ctl=ctl)
+        self.c_holds[tid] = (hold, ev)
+        _deliver(sub, ev, direct, self.outbox)
 
     def _held_record(
         self, th: Thread, kind: int, seq: int, t: int, nr: int, args: Any, rval: int, gen: int,

@@ -44,6 +44,7 @@ from typing import Callable, NamedTuple
 from . import _ffi, _symbols, _xol
 from ._breakpoints import Breakpoint, InjectAborted, Space
 from ._model import Family, Proc, Subscription, Thread
+from ._policy import C_HOLDS
 from ._probe_events import ProbeHit, ProbeReturn
 from ._resolve import ProbeFailure, resolve
 from ._verdict import CLEAN, Decision
@@ -221,7 +222,9 @@ class Probes:
         """Tell the C loop which of *space*'s breakpoints it handles itself: those whose
         instruction has its slot (or is a no-op or a jump), whose streams are all plain
         observers of every thread (no capture, no interceptor, no return probe: those
-        need Python at the stop). Called whenever any of that changes."""
+        need Python at the stop), or are one intercepting engine of every thread alone
+        (a C hold, as a syscall stop's: see adopt). Called whenever any of that
+        changes."""
         if not self._accel:
             return
         entries = []
@@ -234,13 +237,21 @@ class Probes:
                 to = (space.slots.get(addr, 0) if k == _xol.K_SLOT else plan.next
                       if k == _xol.K_NEXT else plan.target if k == _xol.K_JUMP else 0)
                 if to and _observed_only(fam.subs, bp.key):
-                    entries.append((addr, to, bp.key))
+                    entries.append((addr, to, bp.key, False))
+                elif to and C_HOLDS and _lone_interceptor(fam.subs, bp.key):
+                    entries.append((addr, to, bp.key, True))
         at = space.set_table(entries)
         for proc in fam.procs.values():
             if proc.space is space:
                 for th in proc.threads.values():
                     if th.slot is not None:
                         th.slot.bps = at
+
+    def streams_changed(self, fam: Family) -> None:
+        """A stream that wants probe events (``events(ProbeHit)``) came or went: the C
+        loop's tables say again who takes each hit."""
+        for space in _spaces(fam):
+            self.publish(space, fam)
 
     def _linker_hook(self, space: Space, pid: int) -> None:
         """The internal breakpoint at the dynamic linker's ``_dl_debug_state``."""
@@ -273,13 +284,7 @@ class Probes:
             return
         old = {(m.path, m.bias) for m in space.modules}
         new_mods = [m for m in mods if (m.path, m.bias) not in old]
-        space.modules = mods
-        amap = _symbols.AddressMap(mods)
-        for addr, bp in list(space.bps.items()):
-            m = amap.find(addr)
-            if m is None or m.path != bp.module:
-                del space.bps[addr]   # (unmapped: no byte to put back)
-        space.retired = {a for a in space.retired if amap.find(a) is not None}
+        space.forget_unmapped(mods)
         if not new_mods:
             self.publish(space, proc.family)
             return
@@ -392,6 +397,20 @@ class Probes:
                        args=(regs.rdi, regs.rsi, regs.rdx, regs.rcx, regs.r8, regs.r9),
                        _regs=bytes(regs))
         return True
+
+    def adopt(self, th: Thread, pc: int, regs: _ffi.UserRegs) -> None:
+        """Python takes over the C loop's hold of *th* at its breakpoint at *pc* (see
+        CLoop._adopt): the hit as trap() leaves it for apply(). *regs*: the hit's (rip =
+        *pc*)."""
+        space = th.proc.space
+        bp = space.bps.get(pc) if space is not None else None
+        tp = th.probe
+        if tp is None:
+            tp = th.probe = ThreadProbes()
+        if bp is None or space is None:
+            tp.hit = Hit("late", None, regs)   # (removed since: the restored instruction)
+            return
+        tp.hit = Hit("entry", bp, regs, space.slots.get(pc, 0), fresh=False)
 
     def _returned(self, th: Thread, space: Space, tp: ThreadProbes, regs: _ffi.UserRegs) -> bool:
         """The trampoline's trap: a probed function returned."""
@@ -596,16 +615,27 @@ class Probes:
         self._reply(lambda: warnings.warn(text, RuntimeWarning, stacklevel=1))
 
 
+def _wanting(subs: tuple[Subscription, ...], key: int) -> list[Subscription]:
+    """The streams that want the hits of breakpoint *key*: its probes', and any stream of
+    ``events(ProbeHit)`` (whatever thread)."""
+    return [sub for sub in subs if not sub.closed and sub.types is not None
+            and ProbeHit in sub.types and (sub.syscalls is None or key in sub.syscalls)]
+
+
 def _observed_only(subs: tuple[Subscription, ...], key: int) -> bool:
     """Whether every stream that wants the hits of breakpoint *key* is an observer the C
     loop can serve (a record, made into an event later): no interceptor, no capture at
-    the stop (stacks=True), no filter on threads."""
-    for sub in subs:
-        if sub.probe is None or sub.closed or sub.syscalls is None or key not in sub.syscalls:
-            continue
-        if sub.intercept or sub.capture is not None or sub.tids is not None:
-            return False
-    return True
+    the stop (stacks=True), no filter on threads or events."""
+    return all(not sub.intercept and sub.capture is None and sub.tids is None
+               and sub.select is None for sub in _wanting(subs, key))
+
+
+def _lone_interceptor(subs: tuple[Subscription, ...], key: int) -> bool:
+    """Whether the one stream that wants the hits of breakpoint *key* is an intercepting
+    engine of every thread that the C loop can hold the hit for (as _policy's W_HOLD)."""
+    subs_ = _wanting(subs, key)
+    return (len(subs_) == 1 and subs_[0].intercept and subs_[0].tids is None
+            and subs_[0].select is None and subs_[0].capture is None)
 
 
 def _spaces(fam: Family) -> list[Space]:

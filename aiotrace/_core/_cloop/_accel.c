@@ -20,9 +20,11 @@
  *   - the doorbell's stop (the loop woke the thread up): the doorbell goes on;
  *   - a breakpoint's SIGTRAP (a probe, see aiotrace/_core/_probes.py) that only observers
  *     want, where the displaced instruction runs from its slot (or is a no-op or a jump):
- *     a record with the registers, rip set where the thread goes on, and on it goes. The
- *     table of such breakpoints (struct at_bps) is Python's, made for each address space;
- *     any other breakpoint's stop is Python's.
+ *     a record with the registers, rip set where the thread goes on, and on it goes; one
+ *     that one intercepting engine wants, alone: a C hold, as for a syscall stop, whose
+ *     plain release sets rip where the thread goes on before it resumes it. The table of
+ *     such breakpoints (struct at_bps) is Python's, made for each address space; any other
+ *     breakpoint's stop is Python's.
  *
  * Everything else (other stops, deaths, threads Python holds, families being detached)
  * goes back to Python, which keeps the whole state machine; at_run() returns AT_SLOW with
@@ -78,6 +80,8 @@
 #define REQ_GETREGS 12
 #define REQ_SETREGS 13
 #define REQ_GETSIGINFO 0x4202
+#define REQ_POKEUSER 6
+#define USER_RIP (16 * 8)     /* offsetof(struct user, regs.rip) */
 #define SI_KERNEL 0x80
 #define SIGTRAP_STOP ((SIGTRAP << 8) | 0x7F)   /* a signal-delivery-stop of SIGTRAP */
 #define REQ_SYSCALL 24
@@ -112,7 +116,8 @@ enum { AWAKE = 0, IN_WAITPID = 1, IN_POLL = 2, RUNG = 4 };   /* sleeping: a slee
 /* at_run's count of records made, with this bit once one of them pins its thread */
 #define MADE_RETURN 0x40000000
 /* record kinds */
-enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4, R_PROBE = 5 };
+enum { R_ENTRY = 1, R_EXIT = 2, R_HELD_ENTRY = 3, R_HELD_EXIT = 4, R_PROBE = 5,
+       R_HELD_PROBE = 6 };
 /* decide()'s answers: Python's; read PTRACE_GET_SYSCALL_INFO, then ask again; go on; a C hold */
 enum { D_SLOW = 0, D_INFO = 1, D_GO = 2, D_HOLD = 3 };
 /* ... and what it takes the stop for: a call's entry, its exit (both read with
@@ -154,11 +159,13 @@ struct at_family {              /* one Family: what its streams want */
     struct at_copy copies[2][AT_NR][AT_COPIES];   /* [0 entry, 1 exit][nr]: for records */
 };
 
-struct at_bp {                  /* a breakpoint whose hits only observers want */
+struct at_bp {                  /* a breakpoint whose hits only observers want, or only
+                                 * one intercepting engine, alone */
     uint64_t addr;              /* the int3's address (0: a free entry) */
     uint64_t to;                /* where the thread goes on (its slot, or the emulation's
                                  * target): 0 if Python must handle it */
     int64_t key;                /* the streams' key of it (the record's nr) */
+    uint64_t hold;              /* 1: the engine's; a C hold (R_HELD_PROBE) */
 };
 
 struct at_bps {                 /* an address space's breakpoints (Python's, see _probes) */
@@ -183,6 +190,8 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     int32_t req;                /* C hold: the request that resumes it */
     uint64_t pin;               /* W_PIN: the ring's tail must reach this first */
     struct at_bps *bps;         /* its process's breakpoints (NULL: none handled here) */
+    uint64_t resume_rip;        /* a C hold at a breakpoint: where its release sends the
+                                 * thread (0: a syscall stop's hold, or none) */
 };
 
 struct at_record {              /* one event made here, turned into a Python event later */
@@ -398,6 +407,7 @@ int64_t at_layout(int what) {
     case 16: return offsetof(struct at_decision, nr);
     case 17: return offsetof(struct at_slot, bps);
     case 18: return sizeof(struct at_bp);
+    case 19: return offsetof(struct at_slot, resume_rip);
     default: return -1;
     }
 }
@@ -597,6 +607,12 @@ static uint32_t apply_releases(struct at_core *c) {
     for (uint32_t i = 0; i < n; i++) {
         struct at_slot *s = p->queue[i];
         s->dirty = 1;
+        if (s->resume_rip) {
+            /* a breakpoint's hit: on at its slot (or the emulation's target). One word of
+             * struct user (rip) instead of GETREGS and SETREGS; ESRCH: killed, as below */
+            ptrace(REQ_POKEUSER, s->tid, (void *)USER_RIP, (void *)(uintptr_t)s->resume_rip);
+            s->resume_rip = 0;
+        }
         resume(s, s->req);
     }
     __atomic_sub_fetch(&c->releases, (int32_t)n, __ATOMIC_SEQ_CST);
@@ -618,6 +634,7 @@ void at_take(struct at_core *c, struct at_slot *s) {
     pthread_mutex_lock(&p->lock);
     unqueue(c, s);
     s->state = S_STOPPED;
+    s->resume_rip = 0;
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -630,6 +647,7 @@ int at_adopt(struct at_core *c, struct at_slot *s, uint32_t gen) {
     pthread_mutex_lock(&p->lock);
     if (s->state == S_HELD && s->gen == gen) {
         s->state = S_STOPPED;
+        s->resume_rip = 0;   /* (Python sets the registers itself: _probes.apply) */
         ok = 1;
     }
     pthread_mutex_unlock(&p->lock);
@@ -937,10 +955,25 @@ slow:
 }
 
 /* A SIGTRAP stop of *s*, whose process has breakpoints: 1 if it was a hit of a breakpoint
- * only observers want, handled here (a record, rip where the thread goes on, resumed); 0
- * if Python must handle it (nothing was changed but the record's registers, not
- * published). The trap is an int3's when rip-1 is a breakpoint and si_code is SI_KERNEL
- * (kill() of SIGTRAP says SI_USER): the same check as Python's _breakpoints. */
+ * only observers want, handled here (a record, rip where the thread goes on, resumed), or
+ * one intercepting engine alone (a C hold: the record has the registers as they are, rip
+ * after the int3, as Python's own hits show an engine; the release sets rip); 0 if Python
+ * must handle it (nothing was changed but the record's registers, not published). The
+ * trap is an int3's when rip-1 is a breakpoint and si_code is SI_KERNEL (kill() of
+ * SIGTRAP says SI_USER): the same check as Python's _breakpoints. */
+/* A hit's record: the breakpoint's key, the argument registers, its address (rval). */
+static void bp_args(struct at_record *r, const uint64_t *regs, int64_t key, uint64_t pc) {
+    r->nr = key;
+    /* rdi, rsi, rdx, rcx, r8, r9 in user_regs_struct order: 14 13 12 11 9 8 */
+    r->args[0] = regs[14];
+    r->args[1] = regs[13];
+    r->args[2] = regs[12];
+    r->args[3] = regs[11];
+    r->args[4] = regs[9];
+    r->args[5] = regs[8];
+    r->rval = (int64_t)pc;
+}
+
 static int bp_stop(struct at_core *c, struct at_slot *s, int *made) {
     struct at_family *f = s->fam;
     struct at_bps *b = s->bps;
@@ -967,21 +1000,25 @@ static int bp_stop(struct at_core *c, struct at_slot *s, int *made) {
     int32_t info[32];
     if (ptrace(REQ_GETSIGINFO, s->tid, 0, info) == -1 || info[2] != SI_KERNEL)
         return 0;
+    int req = f->full_stops ? REQ_SYSCALL : REQ_CONT;
+    if (bp->hold) {
+        r->kind = R_HELD_PROBE;
+        bp_args(r, regs, bp->key, pc);
+        s->gen++;
+        s->req = req;
+        s->resume_rip = bp->to;
+        r->gen = s->gen;
+        s->state = S_HELD;
+        publish(c, s, 0, made);
+        return 1;
+    }
     regs[16] = bp->to;
     if (ptrace(REQ_SETREGS, s->tid, 0, regs) == -1)
         return 0;
     regs[16] = pc;   /* (the event's registers are the hit's) */
-    r->nr = bp->key;
-    /* rdi, rsi, rdx, rcx, r8, r9 in user_regs_struct order: 14 13 12 11 9 8 */
-    r->args[0] = regs[14];
-    r->args[1] = regs[13];
-    r->args[2] = regs[12];
-    r->args[3] = regs[11];
-    r->args[4] = regs[9];
-    r->args[5] = regs[8];
-    r->rval = (int64_t)pc;
+    bp_args(r, regs, bp->key, pc);
     publish(c, s, 0, made);
-    resume(s, f->full_stops ? REQ_SYSCALL : REQ_CONT);
+    resume(s, req);
     return 1;
 }
 

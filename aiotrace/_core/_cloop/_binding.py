@@ -29,7 +29,7 @@ W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its ne
 W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
-R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, R_PROBE = 1, 2, 3, 4, 5
+R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, R_PROBE, R_HELD_PROBE = 1, 2, 3, 4, 5, 6
 D_SLOW, D_INFO, D_GO, D_HOLD = 0, 1, 2, 3         # decide()'s answers (see _policy)
 K_NONE, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP = 0, 1, 2, 3, 4   # ... what a stop is taken for
 RING = 1024                    # records in flight between the C loop and the event loop
@@ -58,13 +58,15 @@ class Slot(ctypes.Structure):
         ("expect_exit", c_uint8), ("want_exit", c_uint8), ("dirty", c_uint8),
         ("pad", c_uint8 * 6), ("nr", c_int64), ("args", c_uint64 * 6), ("fam", c_void_p),
         ("gen", c_uint32), ("req", c_int32), ("pin", c_uint64), ("bps", c_void_p),
+        ("resume_rip", c_uint64),
     ]
 
 
 class Bp(ctypes.Structure):
-    """struct at_bp: a breakpoint whose hits only observers want (see _probes)."""
+    """struct at_bp: a breakpoint whose hits only observers want, or one intercepting
+    engine alone (``hold``: a C hold; see _probes)."""
 
-    _fields_ = [("addr", c_uint64), ("to", c_uint64), ("key", c_int64)]
+    _fields_ = [("addr", c_uint64), ("to", c_uint64), ("key", c_int64), ("hold", c_uint64)]
 
 
 class Bps(ctypes.Structure):
@@ -134,7 +136,7 @@ _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     7: Slot.fam.offset, 8: Family.entry.offset, 9: REGS_OFFSET, 10: CoreStruct.stops.offset,
     11: Slot.pin.offset, 12: COPIES_OFFSET, 13: CoreStruct.arena.offset,
     14: Family.copies.offset, 15: ctypes.sizeof(Decision), 16: Decision.nr.offset,
-    17: Slot.bps.offset, 18: ctypes.sizeof(Bp),
+    17: Slot.bps.offset, 18: ctypes.sizeof(Bp), 19: Slot.resume_rip.offset,
 }
 
 

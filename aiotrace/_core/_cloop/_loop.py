@@ -9,11 +9,14 @@ import os
 from typing import Any
 
 from . import _binding as _accel
+from ._slots import take_view
 from .._arbiter import _NO_ENGINES
+from .. import _ffi
 from .._events import SyscallEntry, SyscallExit
+from .._probe_events import ProbeHit
 from .._handoff import Handoff
 from .._lifecycle import Lifecycle
-from .._model import Tracees
+from .._model import Thread, Tracees
 from .._stops import Stops
 from .._verdict import CLEAN
 
@@ -85,23 +88,13 @@ class CLoop:
             if slot is None or not lib.adopt(ptr, ctypes.addressof(slot), hold.cgen):
                 continue   # released, or gone
             th = hold.thread
-            slot.dirty = 0
             cls = type(ev)
             base = (ev.pid, ev.tid, ev.seq, ev.time_ns)
-            fields: dict[str, Any] = {"nr": ev.nr, "args": ev.args}   # type: ignore[attr-defined]
-            if cls is SyscallExit:
-                fields["retval"] = ev.retval   # type: ignore[attr-defined]
-            nr = fields["nr"]
-            if cls is SyscallEntry:
-                th.nr = nr
-                th.args = fields["args"]
-                th.expect_exit = True
-                th.want_exit = bool(slot.want_exit)
+            fields: dict[str, Any]
+            if isinstance(ev, ProbeHit):
+                fields = self._adopt_hit(th, ev)
             else:
-                th.nr = None
-                th.args = ()
-                th.expect_exit = th.want_exit = False
-            th.raw_args = None
+                fields = self._adopt_call(th, ev)
             th.stopped = True
             th.holds += 1
             th.chain_hold = hold
@@ -110,6 +103,41 @@ class CLoop:
             th.decision = CLEAN
             hold.gen = th.gen   # (unchanged since the C hold: holds made meanwhile match)
             hold.cslot = None
+
+    def _adopt_call(self, th: Thread, ev: Any) -> dict[str, Any]:
+        """_adopt, for a syscall stop: the thread's call in progress; the event's fields."""
+        slot = th.slot
+        assert slot is not None
+        cls = type(ev)
+        slot.dirty = 0
+        fields: dict[str, Any] = {"nr": ev.nr, "args": ev.args}
+        if cls is SyscallExit:
+            fields["retval"] = ev.retval
+        nr = fields["nr"]
+        if cls is SyscallEntry:
+            th.nr = nr
+            th.args = fields["args"]
+            th.expect_exit = True
+            th.want_exit = bool(slot.want_exit)
+        else:
+            th.nr = None
+            th.args = ()
+            th.expect_exit = th.want_exit = False
+        th.raw_args = None
+        return fields
+
+    def _adopt_hit(self, th: Thread, ev: ProbeHit) -> dict[str, Any]:
+        """_adopt, for a breakpoint's hit: the thread is in no system call (its syscall
+        state is the slot's), and the hit is left as _probes.trap leaves it for apply."""
+        slot = th.slot
+        assert slot is not None
+        if slot.dirty:
+            take_view(th, slot)
+        probes = self.stops.probes
+        assert probes is not None
+        probes.adopt(th, ev.address, _ffi.UserRegs.from_buffer_copy(ev._regs))
+        return {"symbol": ev.symbol, "address": ev.address, "module": ev.module,
+                "args": ev.args, "_regs": ev._regs}
 
 
 __all__ = ["CLoop"]
