@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import select
 import subprocess
 import sys
@@ -80,11 +81,17 @@ async def test_the_trace_object(target, tmp_path):
     assert {c.status for c in calls if c.name not in ("exit", "exit_group")} == {"complete"}
     assert {c.status for c in calls if c.name in ("exit", "exit_group")} == {"unfinished"}
     assert all(c.duration_ns is not None and c.duration_ns >= 0 for c in calls)
+    import pandas as pd
     df = trace.to_pandas()
     assert len(df) == n and list(df["seq"]) == [c.seq for c in calls]
     assert {"pid", "tid", "comm", "name", "args", "retval", "errno", "start_ns", "duration_ns",
             "class", "text"} <= set(df.columns)
     assert set(df[df["name"] == "openat"]["class"]) == {"file"}
+    # (the few-valued columns group as their values: one group per class, comm, errno)
+    for col in ("class", "comm", "errno", "name"):
+        groups = df.groupby(col, observed=True).size()
+        assert groups.index.is_unique, col
+        assert dict(groups) == dict(Counter(v for v in df[col] if v is not pd.NA)), col
     assert list(df["text"]) == [c.text for c in calls]
     assert trace.calls is trace and trace.to_arrow().num_rows == n
     # filters
