@@ -42,9 +42,7 @@ class Recording:
         the calls still in progress are kept as unfinished)."""
         if self._trace is None:
             from ._trace import Trace
-            calls, meta = self._rec.tables()
-            import pyarrow.compute as pc
-            calls = calls.take(pc.sort_indices(calls, [("seq", "ascending")]))
+            calls, meta = self._rec.tables()   # (in the order of seq: _order)
             self._trace = Trace(calls, meta)
         return self._trace
 
