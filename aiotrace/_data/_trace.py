@@ -224,10 +224,9 @@ class Trace:
         # string is copied per row but the strace text's)
         comm = _dict_lookup(t["tid"], {th.tid: th.name for th in self.threads()})
         classes = _dict_map(t["name"], syscall_class)
-        failed = pc.and_(pc.greater(t["retval"], -4096), pc.less(t["retval"], 0))
-        errs = pc.if_else(failed, pc.negate(t["retval"]), pa.scalar(None, pa.int64()))
-        errno_names = _dict_lookup(errs, {e: _errno.errorcode.get(e, str(e))
-                                          for e in pc.unique(errs).to_pylist() if e is not None})
+        errno_names = _dict_lookup(t["retval"], {
+            r: _errno.errorcode.get(-r, str(-r)) for r in pc.unique(t["retval"]).to_pylist()
+            if r is not None and -4096 < r < 0})
         duration = pc.subtract(t["end_ns"], t["start_ns"])
         # (an unfinished call's ret is "?" as recorded)
         text = pc.binary_join_element_wise(t["name"].cast(pa.string()), "(", t["args"], ") = ",
