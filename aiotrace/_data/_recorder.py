@@ -123,6 +123,8 @@ class Recorder:
         self.procs: dict[int, _Proc] = {}
         self.threads: dict[int, _Thread] = {}
         self.calls = 0
+        # (pid, name) -> calls: what a live view shows (_live); read without the lock
+        self.counts: dict[tuple[int, str], int] = {}
         self.wall_offset_ns = time.time_ns() - time.monotonic_ns()
         self.start_ns = time.monotonic_ns()
         self.end_ns: int | None = None
@@ -201,6 +203,9 @@ class Recorder:
                           a[2] & _U64, a[3] & _U64, a[4] & _U64, a[5] & _U64, args_text,
                           retval, ret, start, end, status, marks))
         self.calls += 1
+        counts = self.counts
+        key = (pid, name)
+        counts[key] = counts.get(key, 0) + 1
         if len(self.rows) >= CHUNK:
             self._flush()
 
