@@ -14,6 +14,7 @@ spilled recording stay in their memory-mapped file.
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,8 @@ import pyarrow as pa
 __all__ = ["merge", "seq_of", "split_late"]
 
 
-def seq_of(row: tuple[Any, ...]) -> int:
-    return int(row[0])
+#: a row's seq (its first column)
+seq_of = operator.itemgetter(0)
 
 
 def split_late(rows: list[tuple[Any, ...]], high: int) -> tuple[list[tuple[Any, ...]],
