@@ -112,9 +112,12 @@ def main() -> None:
     versions = [("this", None)] + ([("reference", a.reference)] if a.reference else [])
     prog = str(build("getppid_loop"))
     rows: dict[str, list[dict]] = {"observer": [], "record": []}
+    if a.reference:
+        rows["record (reference)"] = []
     for _ in range(0 if a.skip_cpu else a.runs):
-        for mode in ("observer", "record"):   # (alternating: the same conditions)
-            rows[mode].append(run(_CHILD, mode, prog, str(a.calls)))
+        for mode in rows:   # (alternating: the same conditions)
+            src = a.reference if mode.endswith("(reference)") else None
+            rows[mode].append(run(_CHILD, mode.split()[0], prog, str(a.calls), src=src))
     if not a.skip_cpu:
         print(f"getppid_loop {a.calls}: {2 * a.calls} stops, {a.runs} runs each (median)")
         med = {}
@@ -122,9 +125,12 @@ def main() -> None:
             rs.sort(key=lambda r: r["cpu"])
             m = rs[len(rs) // 2]
             med[mode] = m
-            print(f"  {mode:9} cpu {m['cpu']:.3f} s  wall {m['wall']:.3f} s  "
+            print(f"  {mode:18} cpu {m['cpu']:.3f} s  wall {m['wall']:.3f} s  "
                   f"peak RSS {m['maxrss_mib']:.0f} MiB  ({m['n']} events/calls)")
-        print(f"  record / observer CPU: {med['record']['cpu'] / med['observer']['cpu']:.2f}")
+        for mode in rows:
+            if mode != "observer":
+                print(f"  {mode} / observer CPU: "
+                      f"{med[mode]['cpu'] / med['observer']['cpu']:.2f}")
     if a.memory_calls:
         for name, src in versions:
             m = run(_CHILD, "record", prog, str(a.memory_calls), src=src, timed=True)
