@@ -290,3 +290,14 @@ def test_record_and_report_commands(target, tmp_path):
         r = subprocess.run([*AIOTRACE, *args], capture_output=True, text=True, timeout=60)
         assert r.returncode == 1 and msg in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert sys.executable
+
+
+def test_record_live(target, tmp_path):
+    """--live: the counts on stderr (not a terminal here: once, the final ones)."""
+    out = tmp_path / "run.parquet"
+    r = subprocess.run([*AIOTRACE, "record", "--live", "-o", str(out), "--", "sh", "-c",
+                        _pipeline(target)], capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 1 and r.stderr.count("aiotrace live:") == 1, r.stderr
+    n = len(aiotrace.load(out))
+    assert f"aiotrace live: {n} calls, 4 processes" in r.stderr
