@@ -57,6 +57,9 @@ class LiveView:
         self.calls = 0
         self.refreshes = 0
         self.finished = False
+        #: what stopped the view from drawing (its file or IPython raised), if anything:
+        #: the view then stops, the recording goes on
+        self.error: BaseException | None = None
         self._labels: dict[int, str] = {}
         self._handle: Any = None
         self._lines = 0   # drawn on a terminal: how many to go back over
@@ -90,10 +93,10 @@ class LiveView:
 
     def refresh(self) -> None:
         """Take the counts now and redraw (if they changed)."""
-        if self.finished or not self._snapshot():
+        if self.finished or self.error is not None or not self._snapshot():
             return
         self.refreshes += 1
-        self._draw()
+        self._safe_draw()
 
     def close(self) -> None:
         """The last refresh, from the final counts (the recording has ended)."""
@@ -101,8 +104,16 @@ class LiveView:
             return
         self._snapshot()
         self.finished = True
-        self.refreshes += 1
-        self._draw()
+        if self.error is None:
+            self.refreshes += 1
+            self._safe_draw()
+
+    def _safe_draw(self) -> None:
+        # (a view that cannot draw must not end the recording it shows)
+        try:
+            self._draw()
+        except Exception as exc:   # noqa: BLE001 - kept in .error
+            self.error = exc
 
     async def run(self) -> None:
         """Refresh every *interval* seconds until cancelled (the recording's task)."""

@@ -97,3 +97,21 @@ async def test_bad_live_options(target):
                 rec.live(top=0)
             proc.resume()
             assert await proc.wait() == 0
+
+
+class _Broken(_Terminal):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+async def test_a_view_that_cannot_draw_does_not_end_the_recording(target):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(_family(target), stdout=subprocess.DEVNULL)
+        async with tracer.record(proc) as rec:
+            view = rec.live(file=_Broken(), interval=0.01)
+            proc.resume()
+            assert await proc.wait() == 0
+            await rec.done.wait()
+        trace = rec.trace
+    assert isinstance(view.error, OSError) and view.finished and view.refreshes == 1
+    assert Counter(c.name for c in trace)["getppid"] >= 5000
