@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 async def record(argv: Sequence[str], **options: Any) -> Trace:
     """Run *argv* traced to its end and return its :class:`aiotrace.Trace` (see
     ``aiotrace._data._record.record`` for the options: ``cwd``, ``env``, ``follow``,
-    ``strsize``, ``memory_limit``, ``spill_dir``, and ``Tracer.spawn``'s)."""
+    ``strsize``, ``memory_limit``, ``spill_dir``, ``live`` (counts per system call and
+    per process while it runs, refreshed in place: ``Recording.live``), and
+    ``Tracer.spawn``'s)."""
     from ._record import record as _record
     trace: Trace = await _record(argv, **options)
     return trace

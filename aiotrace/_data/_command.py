@@ -32,6 +32,9 @@ def _record_parser() -> argparse.ArgumentParser:
                    help="record the program only, not its children")
     p.add_argument("--memory-limit", type=int, default=64, metavar="MIB",
                    help="memory for the recording before it spills to disk (default 64)")
+    p.add_argument("--live", action="store_true",
+                   help="show the calls per syscall and per process on stderr while it runs "
+                        "(redrawn in place on a terminal; once, at the end, otherwise)")
     p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- PROG ARGS")
     return p
 
@@ -73,7 +76,7 @@ def _record(args: list[str]) -> int:
 
     async def run() -> Any:
         return await record(argv, follow=not ns.no_follow, strsize=ns.string_limit,
-                            memory_limit=ns.memory_limit << 20)
+                            memory_limit=ns.memory_limit << 20, live=ns.live)
 
     try:
         trace = anyio.run(run)

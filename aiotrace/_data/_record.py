@@ -7,7 +7,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TextIO
 
 import anyio
 
@@ -16,6 +16,7 @@ from .._core._events import (
 )
 from .._exceptions import TracerClosed
 from ..lowlevel import Capture
+from ._live import LiveView
 from ._recorder import DEFAULT_MEMORY_LIMIT, Recorder
 
 __all__ = ["record", "record_process"]
@@ -32,6 +33,25 @@ class Recording:
         self._rec = recorder
         self._trace: Any = None
         self.done = anyio.Event()   # set when the family has ended
+        self._views: list[LiveView] = []
+        self._tg: Any = None   # (the recording's task group, while it runs)
+
+    def live(self, *, interval: float = 0.5, top: int = 10,
+             file: TextIO | None = None) -> LiveView:
+        """Show the counts of the recording per system call and per process, refreshed
+        in place every *interval* seconds at most while it runs, and once more from the
+        final counts when it ends: in a Jupyter kernel as an output of the cell, elsewhere
+        as text on *file* (``sys.stderr`` by default; redrawn in place on a terminal,
+        written once at the end otherwise). The *top* busiest of each are shown. The
+        recorder never waits for the view: a busy event loop only delays a refresh.
+        Returns the :class:`LiveView` (its ``by_syscall`` and ``by_process`` counts)."""
+        view = LiveView(self._rec, interval=interval, top=top, file=file)
+        if self._tg is None or self._rec.finished:
+            view.close()
+        else:
+            self._views.append(view)
+            self._tg.start_soon(view.run)
+        return view
 
     def __len__(self) -> int:
         return self._rec.calls
@@ -42,9 +62,7 @@ class Recording:
         the calls still in progress are kept as unfinished)."""
         if self._trace is None:
             from ._trace import Trace
-            calls, meta = self._rec.tables()
-            import pyarrow.compute as pc
-            calls = calls.take(pc.sort_indices(calls, [("seq", "ascending")]))
+            calls, meta = self._rec.tables()   # (in the order of seq: _order)
             self._trace = Trace(calls, meta)
         return self._trace
 
@@ -100,15 +118,19 @@ async def record_process(
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(watch)
+            recording._tg = tg
             try:
                 yield recording
             finally:
+                recording._tg = None
                 tg.cancel_scope.cancel()
     finally:
         with anyio.CancelScope(shield=True):
             await data.aclose()
             await deaths.aclose()
         rec.finish()
+        for view in recording._views:
+            view.close()   # (the final counts)
 
 
 async def record(
@@ -120,6 +142,7 @@ async def record(
     strsize: int = 32,
     memory_limit: int = DEFAULT_MEMORY_LIMIT,
     spill_dir: str | os.PathLike[str] | None = None,
+    live: bool = False,
     **spawn: Any,
 ) -> Any:
     """Run *argv* traced to its end (its children and threads too, unless
@@ -127,7 +150,9 @@ async def record(
     strace's decoding of its arguments (strings up to *strsize* bytes, as ``-s``), the
     processes and the other events. The program is never held by the recording; memory
     stays under about *memory_limit* bytes, the rest going to a file in *spill_dir*.
-    Other keywords go to ``Tracer.spawn`` (``stdin``, ``stdout``, ``stderr``...)."""
+    With ``live=True``, the counts per system call and per process are shown while it
+    runs (``Recording.live``: in place in a notebook). Other keywords go to
+    ``Tracer.spawn`` (``stdin``, ``stdout``, ``stderr``...)."""
     from .. import open_tracer
     from ._links import execve_text
     argv = list(argv)
@@ -139,6 +164,8 @@ async def record(
         text = execve_text(path or argv[0], argv, len(environ), strsize)
         async with record_process(proc, strsize=strsize, memory_limit=memory_limit,
                                   spill_dir=spill_dir, _argv=argv, _exec_text=text) as rec:
+            if live:
+                rec.live()
             proc.resume()
             await proc.wait()
             await rec.done.wait()

@@ -14,12 +14,15 @@ the family is watched by a second stream, of ``Death`` events only.
 
 Memory
 ------
-Rows are appended as tuples; every ``CHUNK`` rows they become an Arrow record batch
-(compact: ~100 bytes a call, strace's text included). Batches beyond ``memory_limit``
-bytes go to an Arrow IPC file in ``spill_dir`` (the system's temporary directory by
-default), which the finished Trace maps into memory rather than reading it back: so
-the recorder's own memory stays under about ``memory_limit`` plus one chunk whatever
-the length of the run. The file is unlinked once mapped.
+Rows are appended as tuples; every ``CHUNK`` rows they are sorted by ``seq`` and become
+an Arrow record batch (compact: ~100 bytes a call, strace's text included). Batches
+beyond ``memory_limit`` bytes go to an Arrow IPC file in ``spill_dir`` (the system's
+temporary directory by default), which the finished Trace maps into memory rather than
+reading it back. The rows of calls that began before the last batch written ended are
+kept apart, and merged in by slicing (``_order``): no global sort, so nothing reads the
+spill file back. The recorder's own memory stays under about ``memory_limit`` plus one
+chunk and the late rows, whatever the length of the run. The file is unlinked once
+mapped.
 """
 
 from __future__ import annotations
@@ -105,6 +108,10 @@ class Recorder:
         self.spill_dir = spill_dir
         self.lock = threading.Lock()
         self.rows: list[tuple[Any, ...]] = []      # calls not yet in a batch
+        self.high = -1                            # the last seq in a batch (_order)
+        self.late: list[tuple[Any, ...]] = []     # rows of calls that began before it
+        self.late_batches: list[Any] = []
+        self.late_count = 0
         self.batches: list[Any] = []              # pa.RecordBatch, in memory
         self.batch_bytes = 0
         self.spill: Any = None                    # the IPC writer, once spilling
@@ -116,6 +123,8 @@ class Recorder:
         self.procs: dict[int, _Proc] = {}
         self.threads: dict[int, _Thread] = {}
         self.calls = 0
+        # (pid, name) -> calls: what a live view shows (_live); read without the lock
+        self.counts: dict[tuple[int, str], int] = {}
         self.wall_offset_ns = time.time_ns() - time.monotonic_ns()
         self.start_ns = time.monotonic_ns()
         self.end_ns: int | None = None
@@ -194,6 +203,9 @@ class Recorder:
                           a[2] & _U64, a[3] & _U64, a[4] & _U64, a[5] & _U64, args_text,
                           retval, ret, start, end, status, marks))
         self.calls += 1
+        counts = self.counts
+        key = (pid, name)
+        counts[key] = counts.get(key, 0) + 1
         if len(self.rows) >= CHUNK:
             self._flush()
 
@@ -276,9 +288,20 @@ class Recorder:
         """The pending rows as one record batch; to the spill file past the limit."""
         if not self.rows:
             return
+        from ._order import seq_of, split_late
         from ._schema import calls_batch
-        batch = calls_batch(self.rows)
+        late, rows = split_late(self.rows, self.high)
         self.rows = []
+        if late:
+            self.late_count += len(late)
+            self.late.extend(late)
+            if len(self.late) >= CHUNK:
+                self.late_batches.append(calls_batch(sorted(self.late, key=seq_of)))
+                self.late = []
+        if not rows:
+            return
+        batch = calls_batch(rows)
+        self.high = rows[-1][0]
         self.batches.append(batch)
         self.batch_bytes += batch.nbytes
         if self.batch_bytes > self.memory_limit:
@@ -301,7 +324,7 @@ class Recorder:
 
     def memory_in_use(self) -> int:
         """Bytes of the rows and batches the recorder holds in memory (not the spill)."""
-        return self.batch_bytes + len(self.rows) * 400
+        return self.batch_bytes + (len(self.rows) + len(self.late)) * 400
 
     def finish(self) -> None:
         """No more stops: the calls still in progress become unfinished rows."""
@@ -324,7 +347,8 @@ class Recorder:
 
     def _tables(self) -> tuple[Any, dict[str, Any]]:
         import pyarrow as pa
-        from ._schema import CALLS, events_table, processes_table, threads_table
+        from ._order import merge
+        from ._schema import CALLS, calls_batch, events_table, processes_table, threads_table
         parts = []
         if self.spill is not None:
             self.spill.close()
@@ -335,7 +359,13 @@ class Recorder:
             os.unlink(path)   # (the mapping stays)
         parts.append(pa.Table.from_batches(self.batches, schema=CALLS))
         self.batches = []
-        calls = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        main = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        late = pa.Table.from_batches(self.late_batches + [calls_batch(self.late)], schema=CALLS)
+        self.late_batches, self.late = [], []
+        if late.num_rows:
+            import pyarrow.compute as pc
+            late = late.take(pc.sort_indices(late["seq"]))
+        calls = merge(main, late)
         meta = {
             "events": events_table(self.events),
             "processes": processes_table(self.procs.values()),
@@ -347,3 +377,4 @@ class Recorder:
 
 
 _U64 = (1 << 64) - 1
+

@@ -220,17 +220,17 @@ class Trace:
         ``comm`` (the thread's name), ``class`` (``file``, ``network``...), ``errno``
         (``ENOENT``... or null), ``duration_ns`` and ``text`` (the strace line)."""
         t = self._calls
-        names = t["name"].cast(pa.string())
-        comm = _lookup(t["tid"], {th.tid: th.name for th in self.threads()})
-        classes = _map_strings(names, syscall_class)
-        failed = pc.and_(pc.greater(t["retval"], -4096), pc.less(t["retval"], 0))
-        errs = pc.if_else(failed, pc.negate(t["retval"]), pa.scalar(None, pa.int64()))
-        errno_names = _lookup(errs, None, lambda e: _errno.errorcode.get(e, str(e)))
+        # (the few-valued columns are built as dictionaries over the recorded ones: no
+        # string is copied per row but the strace text's)
+        comm = _dict_lookup(t["tid"], {th.tid: th.name for th in self.threads()})
+        classes = _dict_map(t["name"], syscall_class)
+        errno_names = _dict_lookup(t["retval"], {
+            r: _errno.errorcode.get(-r, str(-r)) for r in pc.unique(t["retval"]).to_pylist()
+            if r is not None and -4096 < r < 0})
         duration = pc.subtract(t["end_ns"], t["start_ns"])
-        unfinished = pc.equal(t["status"].cast(pa.string()), "unfinished")
-        ret = pc.if_else(unfinished, "?", t["ret"])
-        text = pc.binary_join_element_wise(names, "(", t["args"], ") = ", ret,
-                                           t["marks"].cast(pa.string()), "")
+        # (an unfinished call's ret is "?" as recorded)
+        text = pc.binary_join_element_wise(t["name"].cast(pa.string()), "(", t["args"], ") = ",
+                                           t["ret"], t["marks"].cast(pa.string()), "")
         out = t
         for name, col in (("comm", comm), ("class", classes), ("errno", errno_names),
                           ("duration_ns", duration), ("text", text)):
@@ -348,22 +348,36 @@ def _call(row: tuple[Any, ...]) -> Call:
                 "?" if status == "unfinished" else ret, start, end, status, marks or "")
 
 
-def _lookup(keys: Any, mapping: dict[Any, Any] | None, fn: Any = None) -> Any:
-    """An array of mapping[key] (or fn(key)) for each key; null where none."""
-    if mapping is None:
-        uniq = [k for k in pc.unique(keys).to_pylist() if k is not None]
-        mapping = {k: fn(k) for k in uniq}
-    if not mapping:
-        return pa.nulls(len(keys), pa.string())
-    k = list(mapping)
-    idx = pc.index_in(keys, value_set=pa.array(k, keys.type))
-    return pc.take(pa.array([mapping[x] for x in k], pa.string()), idx)
+_DICT = pa.dictionary(pa.int32(), pa.string())
 
 
-def _map_strings(strings: Any, fn: Any) -> Any:
-    uniq = [s for s in pc.unique(strings).to_pylist() if s is not None]
-    idx = pc.index_in(strings, value_set=pa.array(uniq, pa.string()))
-    return pc.take(pa.array([fn(s) for s in uniq], pa.string()), idx)
+def _dict_lookup(keys: Any, mapping: dict[Any, str | None]) -> pa.ChunkedArray:
+    """A dictionary column of mapping[key] for each key (null where none): each string
+    once in the dictionary (pandas groups by its codes), an index per row."""
+    known = {k: v for k, v in mapping.items() if v is not None}
+    values = list(dict.fromkeys(known.values()))
+    where = {v: i for i, v in enumerate(values)}
+    value_set = pa.array(list(known), keys.type)
+    to_value = pa.array([where[v] for v in known.values()], pa.int32())
+    dictionary = pa.array(values, pa.string())
+    chunks = [pa.DictionaryArray.from_arrays(
+        pc.take(to_value, pc.index_in(c, value_set=value_set)), dictionary)
+        for c in keys.chunks]
+    return pa.chunked_array(chunks, _DICT)
+
+
+def _dict_map(strings: Any, fn: Any) -> pa.ChunkedArray:
+    """fn of each value of a dictionary column, as a dictionary column (each result once
+    in its dictionary) on the same indices, remapped."""
+    values: dict[str, int] = {}
+    remaps = []
+    for c in strings.chunks:
+        remaps.append(pa.array([values.setdefault(fn(s), len(values))
+                                for s in c.dictionary.to_pylist()], pa.int32()))
+    dictionary = pa.array(list(values), pa.string())
+    chunks = [pa.DictionaryArray.from_arrays(pc.take(remap, c.indices), dictionary)
+              for remap, c in zip(remaps, strings.chunks, strict=True)]
+    return pa.chunked_array(chunks, _DICT)
 
 
 def _check_dir(path: str | os.PathLike[str], what: str) -> None:

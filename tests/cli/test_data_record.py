@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import select
 import subprocess
 import sys
@@ -80,11 +81,17 @@ async def test_the_trace_object(target, tmp_path):
     assert {c.status for c in calls if c.name not in ("exit", "exit_group")} == {"complete"}
     assert {c.status for c in calls if c.name in ("exit", "exit_group")} == {"unfinished"}
     assert all(c.duration_ns is not None and c.duration_ns >= 0 for c in calls)
+    import pandas as pd
     df = trace.to_pandas()
     assert len(df) == n and list(df["seq"]) == [c.seq for c in calls]
     assert {"pid", "tid", "comm", "name", "args", "retval", "errno", "start_ns", "duration_ns",
             "class", "text"} <= set(df.columns)
     assert set(df[df["name"] == "openat"]["class"]) == {"file"}
+    # (the few-valued columns group as their values: one group per class, comm, errno)
+    for col in ("class", "comm", "errno", "name"):
+        groups = df.groupby(col, observed=True).size()
+        assert groups.index.is_unique, col
+        assert dict(groups) == dict(Counter(v for v in df[col] if v is not pd.NA)), col
     assert list(df["text"]) == [c.text for c in calls]
     assert trace.calls is trace and trace.to_arrow().num_rows == n
     # filters
@@ -230,6 +237,36 @@ async def test_spilling_to_disk_keeps_every_call(target, tmp_path):
     assert [c.seq for c in trace] == sorted(c.seq for c in trace)
 
 
+async def test_calls_begun_before_a_chunk_are_merged_in_without_a_sort(target, tmp_path):
+    """sh waits in wait4 while its child makes far more calls than a chunk: the wait4 row
+    comes after thousands of rows already written, yet the trace is in the order of the
+    entries, and it is made without copying the spilled calls back into memory."""
+    from aiotrace._data import _recorder
+    loop = target("getppid_loop")
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["sh", "-c", f"{loop} 40000; {loop} 3"],
+                                  stdout=subprocess.DEVNULL)
+        async with tracer.record(proc, memory_limit=1 << 16, spill_dir=tmp_path) as rec:
+            proc.resume()
+            assert await proc.wait() == 0
+            await rec.done.wait()
+        recorder = rec._rec
+        before = pa.total_allocated_bytes()
+        trace = rec.trace
+        grown = pa.total_allocated_bytes() - before
+    assert recorder.spilled_rows >= 2 * _recorder.CHUNK and recorder.late_count >= 1
+    spilled_bytes = recorder.spilled_rows * 40   # (at least: five int64 columns a row)
+    assert grown < spilled_bytes // 10, (grown, spilled_bytes)
+    calls = list(trace)
+    assert [c.seq for c in calls] == sorted(c.seq for c in calls)
+    child = [i for i, c in enumerate(calls) if c.name == "getppid" and c.pid != proc.pid]
+    assert len(child) == 40003
+    # sh's first wait4 began before its child's first getppid and ended after the last
+    waits = [i for i, c in enumerate(calls) if c.pid == proc.pid and c.name == "wait4"]
+    assert waits[0] < child[0] and calls[waits[0]].end_ns > calls[child[39999]].end_ns
+    assert len(trace.to_pandas()) == len(calls)
+
+
 def test_record_and_report_commands(target, tmp_path):
     out = tmp_path / "run.parquet"
     r = subprocess.run([*AIOTRACE, "record", "-o", str(out), "--", "sh", "-c", _pipeline(target)],
@@ -253,3 +290,14 @@ def test_record_and_report_commands(target, tmp_path):
         r = subprocess.run([*AIOTRACE, *args], capture_output=True, text=True, timeout=60)
         assert r.returncode == 1 and msg in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert sys.executable
+
+
+def test_record_live(target, tmp_path):
+    """--live: the counts on stderr (not a terminal here: once, the final ones)."""
+    out = tmp_path / "run.parquet"
+    r = subprocess.run([*AIOTRACE, "record", "--live", "-o", str(out), "--", "sh", "-c",
+                        _pipeline(target)], capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 1 and r.stderr.count("aiotrace live:") == 1, r.stderr
+    n = len(aiotrace.load(out))
+    assert f"aiotrace live: {n} calls, 4 processes" in r.stderr

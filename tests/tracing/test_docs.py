@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,4 +76,13 @@ def test_the_notebook_runs_in_a_kernel(path, mode, tmp_path):
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1   # the timeline
     tables = [o for o in outputs if "text/html" in o.get("data", {})]
-    assert len(tables) >= 2   # the calls and the summary, as pandas shows them
+    assert len(tables) >= 2   # the recording and its calls, as the notebook shows them
+    # the live view: one output, updated in place (nbclient applies the updates), whose
+    # last state shows the final count of calls
+    live = [o for o in outputs
+            if o.get("data", {}).get("text/plain", "").startswith("aiotrace live:")]
+    assert len(live) == 1 and "<table>" in live[0]["data"]["text/html"]
+    recorded = re.search(r"exit status 0 - (\d+) calls recorded", text)
+    assert recorded, text
+    head = live[0]["data"]["text/plain"].splitlines()[0]
+    assert head.startswith(f"aiotrace live: {recorded[1]} calls, ") and "(finished)" in head
