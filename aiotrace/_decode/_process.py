@@ -12,6 +12,7 @@ from . import _xlat as X
 from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
+from ._pids import R_TID
 from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 
 
@@ -281,8 +282,8 @@ RETURNS = {"membarrier": _membarrier_ret, "persona": _personality_ret,
            "sched_policy": _sched_policy_ret, "signo": _rt_sigtimedwait_ret}
 DECODERS = {
     "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit),
-    "clone": Spec(entry=_clone_entry, exit=_clone_exit),
-    "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit),
+    "clone": Spec(entry=_clone_entry, exit=_clone_exit, ret=R_TID),
+    "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit, ret=R_TID),
     "prctl": Spec(ret=_prctl_ret, entry=_prctl_entry, exit=_prctl_exit),
     "rt_sigreturn": Spec(entry=_rt_sigreturn_entry),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import struct
 
+from . import _pidns
 from . import _xlat as X
 from . import _xlat_proc as XP
 from ._ctx import Ctx
@@ -201,7 +202,7 @@ def siginfo(ctx: Ctx, addr: int) -> str:
         parts.append("si_errno=%s" % X.ERRNO_NAMES.get(err & 0xFFFFFFFF, str(err & 0xFFFFFFFF)))
     pid, uid = struct.unpack_from("<iI", data, 16)
     sigval = struct.unpack_from("<Q", data, 24)[0]
-    source = ["si_pid=%d" % pid, "si_uid=%d" % uid]
+    source = ["si_pid=%s" % _pidns.pid(pid, _pidns.TGID), "si_uid=%d" % uid]
     value = ["si_int=%d" % s32(sigval), "si_ptr=%s" % ptr(sigval)]
     if code <= 0:   # sent by a process (kill, sigqueue, a POSIX timer, ...)
         if code == _SI_TIMER:
