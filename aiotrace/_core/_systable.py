@@ -474,7 +474,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("statx", "332 383 332", 5, "file desc fstat %stat", "dirfd path statx_flags statx_mask statx_out", "", "", "int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf"),
     ("io_pgetevents", "333 385 333", 6, "", "", "", "raw", ""),
     ("rseq", "334 386 334", 4, "", "ptr rseq_len hex32 hex32", "", "", ""),
-    ("pidfd_send_signal", "424 424 424", 4, "process signal desc", "fd signal ptr uint", "", "", ""),
+    ("pidfd_send_signal", "424 424 424", 4, "process signal desc", "fd signal siginfo hex32", "", "", ""),
     ("io_uring_setup", "425 425 425", 2, "desc", "", "", "raw", ""),
     ("io_uring_enter", "426 426 426", 6, "signal desc", "fd", "", "raw", ""),
     ("io_uring_register", "427 427 427", 4, "desc memory", "fd", "", "raw", ""),

@@ -21,6 +21,8 @@ from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 # -- fcntl -----------------------------------------------------------------
 
 _F_NOARG = {1, 3, 9, 11, 1025, 1032, 1034, 17}
+_DN_FLAGS = (("DN_ACCESS", 1), ("DN_MODIFY", 2), ("DN_CREATE", 4), ("DN_DELETE", 8),
+             ("DN_RENAME", 0x10), ("DN_ATTRIB", 0x20), ("DN_MULTISHOT", 0x80000000))
 _F_OWNER_TYPES = {0: "F_OWNER_TID", 1: "F_OWNER_PID", 2: "F_OWNER_PGRP"}
 _F_OWNER_IDS = {0: _pidns.TID, 1: _pidns.TGID, 2: _pidns.PGID}
 
@@ -60,7 +62,9 @@ def _fcntl_entry(c: Ctx) -> str:
         return "%s, %s" % (head, xval(s32(arg), X.LOCK_TYPES, "F_???"))
     if cmd == 1033:
         return "%s, %s" % (head, flags(u32(arg), X.F_SEALS, "F_SEAL_???"))
-    if cmd in (1031, 1026):
+    if cmd == 1026:   # F_NOTIFY
+        return "%s, %s" % (head, flags(arg, _DN_FLAGS, "DN_???"))
+    if cmd == 1031:
         return "%s, %d" % (head, s32(arg))
     return "%s, %s" % (head, hexa(arg))
 
@@ -85,8 +89,9 @@ def _fcntl_ret(c: Ctx) -> str:
         return "%s (flags %s)" % (hexa(r), X.open_flags(r))
     if cmd == 1034:
         return "%s (seals %s)" % (hexa(r), flags(r, X.F_SEALS, "F_SEAL_???")) if r else "0"
-    if cmd == 1025:
-        return xval(r, X.LOCK_TYPES, "F_???")
+    if cmd == 1025:   # F_GETLEASE: the lease in hex, and its name
+        name = X.LOCK_TYPES.get(r)
+        return hexa(r) if name is None else "%s (%s)" % (hexa(r), name)
     if cmd == 9:   # F_GETOWN: a process, or a process group as a negative number
         return _pidns.pid(s32(r), _pidns.PGID if s32(r) < 0 else _pidns.TGID)
     return str(s64(r))
