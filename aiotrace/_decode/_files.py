@@ -92,6 +92,8 @@ def _fcntl_ret(c: Ctx) -> str:
     if cmd == 1025:   # F_GETLEASE: the lease in hex, and its name
         name = X.LOCK_TYPES.get(r)
         return hexa(r) if name is None else "%s (%s)" % (hexa(r), name)
+    if cmd == 11 and r > 0:   # F_GETSIG: the signal's name too
+        return "%d (%s)" % (r, X.signame(r))
     if cmd == 9:   # F_GETOWN: a process, or a process group as a negative number
         return _pidns.pid(s32(r), _pidns.PGID if s32(r) < 0 else _pidns.TGID)
     return str(s64(r))

@@ -105,6 +105,14 @@ def test_siginfo_si_pid(translated):
     assert "si_pid=1" + N % 501 + ", si_uid=0" in format_siginfo(raw)
 
 
+def test_siginfo_uid_minus_one_and_short_siginfo():
+    """si_uid (-1)u is shown as -1; a siginfo_t that cannot be read whole is an address."""
+    raw = struct.pack("<iii4xiI", 10, 0, -1, 1, 0xFFFFFFFF)   # SI_QUEUE
+    assert "si_uid=-1" in format_siginfo(raw)
+    mem = _Mem(raw.ljust(127, b"\0"))   # (one byte short of a siginfo_t)
+    assert format_entry("rt_sigqueueinfo", (1, 10, 0x1000), mem) == "1, SIGUSR1, 0x1000"
+
+
 def test_nothing_installed_prints_plain_ids():
     P.decoding(None, 0)
     assert format_entry("kill", (1, 0), None) == "1, 0"
@@ -144,6 +152,8 @@ def test_option_mistakes(argv, said):
     ("fcntl", (0, 1026, 0x40), 0, ("0, F_NOTIFY, 0x40 /* DN_??? */", "0")),
     ("fcntl", (1, 1025), 2, ("1, F_GETLEASE", "0x2 (F_UNLCK)")),
     ("fcntl", (1, 1025), 0, ("1, F_GETLEASE", "0 (F_RDLCK)")),
+    ("fcntl", (1, 11), 1, ("1, F_GETSIG", "1 (SIGHUP)")),
+    ("fcntl", (1, 11), 0, ("1, F_GETSIG", "0")),
     ("pidfd_send_signal", (3, 12, 0, 0xFFFFFFFF), -22,
      ("3, SIGUSR2, NULL, 0xffffffff", "-1 EINVAL (Invalid argument)")),
 ])
