@@ -6,8 +6,8 @@ dies becomes its child. aiotrace's tracer thread waits only for its own children
 tracees (``__WNOTHREAD``), so an orphaned tracee whose exit the kernel then reports to
 its new parent, aiotrace's main thread, would never be seen to end, and the run would
 wait for it forever. So, as pid 1, aiotrace forks: the child is the command as usual; the
-parent stays the namespace's init, reaps the orphans, passes the terminating signals on,
-and ends as the child ends.
+parent stays the namespace's init, reaps the orphans, passes SIGTERM and SIGHUP on, and
+ends as the child ends.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import os
 import signal
 from typing import Any
 
-_PASSED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+# what is sent to the namespace's init (docker stop, kill 1...) goes on to the command; a
+# terminal's Ctrl-C and Ctrl-\ reach the command anyway (its process group is ours)
+_PASSED = (signal.SIGTERM, signal.SIGHUP)
+_IGNORED = (signal.SIGINT, signal.SIGQUIT)
 
 
 def stay_init_if_first() -> int | None:
@@ -37,6 +40,8 @@ def stay_init_if_first() -> int | None:
 
     for sig in _PASSED:
         signal.signal(sig, pass_on)
+    for sig in _IGNORED:
+        signal.signal(sig, signal.SIG_IGN)
     while True:
         try:
             pid, status = os.waitpid(-1, 0)

@@ -67,12 +67,15 @@ class PidNs:
 # -- what the printers use ------------------------------------------------------
 
 _state = threading.local()
+_ever = False   # whether a PidNs was ever installed here: else every id prints as it is
 
 
 def decoding(pidns: PidNs | None, tid: int) -> None:
     """Install *pidns* for the stop of thread *tid* on this thread (None: no translation)."""
+    global _ever
     if pidns is not None:
         pidns.tid = tid
+        _ever = True
     _state.pidns = pidns
 
 
@@ -93,11 +96,15 @@ def comment(pid: int, kind: int) -> str:
 
 def pid(pid: int, kind: int) -> str:
     """The id, as a signed int, and its translation."""
+    if not _ever:   # (the usual case, at the cost of one look-up)
+        return str(pid)
     return "%d%s" % (pid, comment(pid, kind))
 
 
 def tgid_or_pgid(pid: int) -> str:
     """kill's and wait's first argument: a process (> 0), or a group (< -1)."""
+    if not _ever:
+        return str(pid)
     if pid > 0:
         return "%d%s" % (pid, comment(pid, TGID))
     if pid < -1:

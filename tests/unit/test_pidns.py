@@ -44,7 +44,10 @@ class _Mem:
 
 
 N = " /* %d in strace's PID NS */"
-NEG = lambda v: v & 0xFFFFFFFFFFFFFFFF
+
+
+def NEG(v: int) -> int:   # a negative argument, as a register holds it
+    return v & 0xFFFFFFFFFFFFFFFF
 
 
 @pytest.mark.parametrize("name, args, text", [
