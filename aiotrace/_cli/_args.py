@@ -124,6 +124,7 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
+    decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns" (-Y: "comm")
     stack_trace: bool = False             # -k
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
@@ -140,6 +141,7 @@ _UNSUPPORTED = {
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "v": "-v (unabbreviated structures)",
     "X": "-X (constant format)", "I": "-I (interruptibility)",
+    "Y": "-Y (command names of process ids; --decode-pids=pidns is)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _SORT_KEYS = {
@@ -167,6 +169,7 @@ _LONG = {
     "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
     "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
     "version": ("no", "V"),
+    "decode-pids": ("required", "=decode-pids"), "pidns-translation": ("no", "pidns"),
 }
 
 
@@ -257,8 +260,10 @@ def _qualify(opts: Options, expr: str) -> None:
                 opts.dump_read = fds
             else:
                 opts.dump_write = fds
+        elif key in ("decode-pids", "decode_pids"):
+            opts.decode_pids = _decode_pids(value)
         elif key in ("abbrev", "a", "verbose", "v", "raw", "x",
-                     "fault", "kvm", "decode-pids", "decode_pids", "secontext", "trace-fds",
+                     "fault", "kvm", "secontext", "trace-fds",
                      "trace_fds", "fd"):
             raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
         else:
@@ -266,6 +271,25 @@ def _qualify(opts: Options, expr: str) -> None:
                            "status, inject, quiet and decode-fds)")
     except ValueError as exc:   # SetError, and parse_inject's ValueError
         raise UsageError(str(exc)) from None
+
+
+def _decode_pids(value: str) -> frozenset[str]:
+    """strace's -e decode-pids= set: pidns (ids of other PID namespaces translated), comm
+    (not supported: -Y), all, none; "!" negates."""
+    neg = value.startswith("!")
+    words = {w.strip() for w in value[neg:].split(",")}
+    if value in ("", "!"):
+        raise SetError("invalid decode-pids '%s' (pidns, all or none)" % value)
+    if "comm" in words and not neg:
+        raise SetError("decode-pids=comm (-Y) is not supported by aiotrace; "
+                       "decode-pids=pidns is")
+    got: set[str] = set()
+    for w in words:
+        if w in ("all", "pidns", "comm"):
+            got |= {"pidns"} if w != "comm" else set()
+        elif w != "none":
+            raise SetError("invalid decode-pids '%s' (pidns, all or none)" % value)
+    return frozenset() if neg and got else frozenset(got)
 
 
 def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> None:
@@ -360,6 +384,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError("--probe: name a function (libc.so.6:malloc, PROG:main, main)",
                              hint=True)
         opts.probes += specs
+    elif opt == "pidns":   # --pidns-translation: --decode-pids=pidns
+        _qualify(opts, "decode-pids=pidns")
     elif opt == "json":
         opts.json = True
     elif opt == "seccomp":

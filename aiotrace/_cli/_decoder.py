@@ -20,7 +20,7 @@ from typing import Any
 from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
-from ._internals import fd_details
+from ._internals import PidNs, fd_details, pidns_decoding
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -114,6 +114,19 @@ class Decoder:
         # tid -> the call that returned ERESTART_RESTARTBLOCK: restart_syscall resumes it
         self.interrupted: dict[int, str] = {}
         self._tid = 0
+        self.pidns: PidNs | None = None   # --decode-pids=pidns: see decode_pids()
+
+    def decode_pids(self) -> None:
+        """--decode-pids=pidns: the printers follow each id of a tracee's PID namespace
+        with its number in the tracer's (``_pidns``), read from /proc at the stop."""
+        pidns = self.pidns = PidNs()
+        inner = self.capture
+
+        def capture(ev: Any, mem: Any) -> Any:
+            pidns_decoding(pidns, ev.tid)
+            return inner(ev, mem)
+
+        self.capture = capture   # type: ignore[method-assign]
 
     def after_resume(self) -> dict[str, Any]:
         """The keywords of the stream's ``lowlevel.Capture``, ``after_resume=``,
@@ -126,7 +139,7 @@ class Decoder:
         memory the thread may change once resumed, nor with -i (the registers at the
         stop)."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
-                or self.ips):
+                or self.ips or self.pidns is not None):
             return {}
         late = late_captures()
         # (x86-64's calls: those of the other ABIs, rare, are decoded at the stop)

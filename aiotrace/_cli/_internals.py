@@ -27,6 +27,8 @@ from .._decode import (
     SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
 from .._decode._ctx import FdText
+from .._decode._pidns import PidNs
+from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
 from .._fdinfo import fd_details
@@ -43,4 +45,6 @@ __all__ = [
     "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES",
     # what an fd is (-y, -yy), shared with the library's paths=
     "fd_details",
+    # --decode-pids=pidns: ids of the tracees' PID namespaces in the tracer's
+    "PidNs", "pidns_decoding",
 ]

@@ -23,6 +23,7 @@ import aiotrace
 
 from ._args import PROG, USAGE, Options, UsageError, c_uint, parse_args
 from ._run import attach, run
+from ._init import stay_init_if_first
 from ._internals import current_cpu
 from ._session import Out, Session
 
@@ -133,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n")
         sys.stdout.flush()
         return 0
+    status = stay_init_if_first()   # (as pid 1 of a namespace: see _init)
+    if status is not None:
+        return status
     allowed = os.sched_getaffinity(0)
     try:
         cpu = _tracer_cpu(opts.tracer_cpu, allowed)

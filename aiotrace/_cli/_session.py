@@ -131,6 +131,8 @@ class Session:
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
                                inject=inject, paths=self.trace_paths,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips)
+        if "pidns" in o.decode_pids:
+            self.decoder.decode_pids()
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)

@@ -15,7 +15,7 @@ import os
 import shutil
 import signal
 
-from . import _ffi
+from . import _ffi, _procns
 
 
 class SpawnError(Exception):
@@ -36,6 +36,9 @@ class AttachError(Exception):
 
 def proc_status(tid: int, *names: bytes) -> list[int]:
     """Numeric fields of /proc/TID/status, by name (each 0 if the task is gone)."""
+    if _procns.me().level > 0:   # /proc of another PID namespace
+        found = _procns.status_fields(tid, names)
+        return [found[n] for n in names]
     got = dict.fromkeys(names, 0)
     try:
         with open(f"/proc/{tid}/status", "rb") as f:

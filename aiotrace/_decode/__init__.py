@@ -53,6 +53,7 @@ from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _xlat
 from ._ctx import Ctx, FdPath, Memory
 from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
+from ._pids import R_PGID, R_SID, R_TGID, R_TID
 from ._specs import decoded, nargs
 from ._specs import spec as _spec
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
@@ -103,7 +104,8 @@ KNOWN_DIFFERENCES = """\
 """
 
 
-_LATE_RETURNS = (R_DEC, R_HEX, R_OCT, R_FD, R_NONE, R_TIME)
+# (and the ids, which --decode-pids=pidns translates at the stop: see Decoder.after_resume)
+_LATE_RETURNS = (R_DEC, R_HEX, R_OCT, R_FD, R_NONE, R_TIME, R_TGID, R_TID, R_PGID, R_SID)
 # at entry: exec replaces the memory its arguments are in; rt_sigreturn reads the
 # signal frame that the call consumes
 _NEVER_LATE = frozenset({"execve", "execveat", "rt_sigreturn"})

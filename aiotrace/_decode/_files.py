@@ -8,6 +8,7 @@ import struct
 import time
 from typing import Optional
 
+from . import _pidns
 from . import _structs as S
 from . import _structs_tty as ST
 from . import _structs_net as SN
@@ -19,7 +20,22 @@ from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 
 # -- fcntl -----------------------------------------------------------------
 
-_F_NOARG = {1, 3, 9, 11, 1025, 1032, 1034, 16, 17}
+_F_NOARG = {1, 3, 9, 11, 1025, 1032, 1034, 17}
+_DN_FLAGS = (("DN_ACCESS", 1), ("DN_MODIFY", 2), ("DN_CREATE", 4), ("DN_DELETE", 8),
+             ("DN_RENAME", 0x10), ("DN_ATTRIB", 0x20), ("DN_MULTISHOT", 0x80000000))
+_F_OWNER_TYPES = {0: "F_OWNER_TID", 1: "F_OWNER_PID", 2: "F_OWNER_PGRP"}
+_F_OWNER_IDS = {0: _pidns.TID, 1: _pidns.TGID, 2: _pidns.PGID}
+
+
+def _f_owner_ex(c: Ctx, addr: int) -> str:
+    """F_SETOWN_EX's and F_GETOWN_EX's struct f_owner_ex."""
+    got = c.unpack("<ii", addr)
+    if got is None:
+        return ptr(addr)
+    kind, pid = got
+    idtype = _F_OWNER_IDS.get(kind)
+    return "{type=%s, pid=%s}" % (xval(kind, _F_OWNER_TYPES, "F_OWNER_???"),
+                                  str(pid) if idtype is None else _pidns.pid(pid, idtype))
 
 def _fcntl_entry(c: Ctx) -> str:
     fd, cmd, arg = c.args[0], s32(c.args[1]), c.args[2]
@@ -34,15 +50,21 @@ def _fcntl_entry(c: Ctx) -> str:
         return "%s, %s" % (head, X.open_flags(arg))
     if cmd in (6, 7, 37, 38):
         return "%s, %s" % (head, S.flock(c, arg, False))
-    if cmd in (5, 36):
+    if cmd in (5, 36, 16):
         return head + ", "
+    if cmd == 8:
+        return "%s, %s" % (head, _pidns.tgid_or_pgid(s32(arg)))
+    if cmd == 15:
+        return "%s, %s" % (head, _f_owner_ex(c, arg))
     if cmd == 10:
         return "%s, %s" % (head, X.signame(arg))
     if cmd == 1024:
         return "%s, %s" % (head, xval(s32(arg), X.LOCK_TYPES, "F_???"))
     if cmd == 1033:
         return "%s, %s" % (head, flags(u32(arg), X.F_SEALS, "F_SEAL_???"))
-    if cmd in (8, 1031, 1026):
+    if cmd == 1026:   # F_NOTIFY
+        return "%s, %s" % (head, flags(arg, _DN_FLAGS, "DN_???"))
+    if cmd == 1031:
         return "%s, %d" % (head, s32(arg))
     return "%s, %s" % (head, hexa(arg))
 
@@ -52,6 +74,8 @@ def _fcntl_exit(c: Ctx, entry: str) -> str:
         if c.failed:
             return entry + ptr(c.args[2])
         return entry + S.flock(c, c.args[2], True)
+    if cmd == 16:
+        return entry + (ptr(c.args[2]) if c.failed else _f_owner_ex(c, c.args[2]))
     return entry
 
 def _fcntl_ret(c: Ctx) -> str:
@@ -65,8 +89,13 @@ def _fcntl_ret(c: Ctx) -> str:
         return "%s (flags %s)" % (hexa(r), X.open_flags(r))
     if cmd == 1034:
         return "%s (seals %s)" % (hexa(r), flags(r, X.F_SEALS, "F_SEAL_???")) if r else "0"
-    if cmd == 1025:
-        return xval(r, X.LOCK_TYPES, "F_???")
+    if cmd == 1025:   # F_GETLEASE: the lease in hex, and its name
+        name = X.LOCK_TYPES.get(r)
+        return hexa(r) if name is None else "%s (%s)" % (hexa(r), name)
+    if cmd == 11 and r > 0:   # F_GETSIG: the signal's name too
+        return "%d (%s)" % (r, X.signame(r))
+    if cmd == 9:   # F_GETOWN: a process, or a process group as a negative number
+        return _pidns.pid(s32(r), _pidns.PGID if s32(r) < 0 else _pidns.TGID)
     return str(s64(r))
 
 

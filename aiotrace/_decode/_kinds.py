@@ -428,7 +428,7 @@ class Spec:
 KINDS: dict[str, Kind] = {
     "int": INT, "uint": UINT, "long": LONG, "ulong": ULONG, "hex": HEX, "hex32": HEX32,
     "ptr": PTR, "fd": FD, "dirfd": DIRFD, "path": PATH, "target": PATH, "str": STR,
-    "mode": MODE, "signal": SIGNAL, "pid": PID, "uid": UID, "clockid": CLOCKID,
+    "mode": MODE, "signal": SIGNAL, "uid": UID, "clockid": CLOCKID,
     "open_flags": OPEN_FLAGS, "access_mode": ACCESS_MODE, "prot": PROT,
     "map_flags": MAP_FLAGS, "whence": WHENCE, "resource": RESOURCE,
     "buf_out": BUF_OUT, "data_out": BUF_OUT, "hexbuf_out": HEXBUF_OUT,

@@ -12,6 +12,8 @@ from . import _xlat as X
 from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
+from ._pidns import TGID, pid
+from ._pids import R_TID
 from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 
 
@@ -116,6 +118,9 @@ def _prctl_entry(c: Ctx) -> str:
         return "%s, %s" % (name, X.signame(a[1]))
     if option in (2, 3, 21, 37, 39, 42, 40):
         return name if option not in (2, 37, 40) else name + ", "
+    if option == 0x59616D61:  # PR_SET_PTRACER: a process (an int), or any
+        who = s32(a[1])
+        return "%s, %s" % (name, "PR_SET_PTRACER_ANY" if who == -1 else pid(who, TGID))
     if option in (23, 24):  # PR_CAPBSET_READ / PR_CAPBSET_DROP
         return "%s, %s" % (name, xval(u32(a[1]), X.CAPABILITIES, "CAP_???"))
     if option in (4, 36):
@@ -281,8 +286,8 @@ RETURNS = {"membarrier": _membarrier_ret, "persona": _personality_ret,
            "sched_policy": _sched_policy_ret, "signo": _rt_sigtimedwait_ret}
 DECODERS = {
     "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit),
-    "clone": Spec(entry=_clone_entry, exit=_clone_exit),
-    "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit),
+    "clone": Spec(entry=_clone_entry, exit=_clone_exit, ret=R_TID),
+    "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit, ret=R_TID),
     "prctl": Spec(ret=_prctl_ret, entry=_prctl_entry, exit=_prctl_exit),
     "rt_sigreturn": Spec(entry=_rt_sigreturn_entry),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import struct
 
+from . import _pidns
 from . import _xlat as X
 from . import _xlat_proc as XP
 from ._ctx import Ctx
@@ -188,7 +189,7 @@ _AUDIT_ARCHES = {0xC000003E: "AUDIT_ARCH_X86_64", 0x40000003: "AUDIT_ARCH_I386"}
 def siginfo(ctx: Ctx, addr: int) -> str:
     if addr == 0:
         return "NULL"
-    data = ctx.read(addr, 48)
+    data = ctx.read(addr, 128)   # (all of a siginfo_t, or its address, as strace)
     if data is None:
         return hexa(addr)
     signo, err, code = struct.unpack_from("<iii", data)
@@ -201,7 +202,8 @@ def siginfo(ctx: Ctx, addr: int) -> str:
         parts.append("si_errno=%s" % X.ERRNO_NAMES.get(err & 0xFFFFFFFF, str(err & 0xFFFFFFFF)))
     pid, uid = struct.unpack_from("<iI", data, 16)
     sigval = struct.unpack_from("<Q", data, 24)[0]
-    source = ["si_pid=%d" % pid, "si_uid=%d" % uid]
+    source = ["si_pid=%s" % _pidns.pid(pid, _pidns.TGID),
+              "si_uid=%d" % (-1 if uid == 0xFFFFFFFF else uid)]
     value = ["si_int=%d" % s32(sigval), "si_ptr=%s" % ptr(sigval)]
     if code <= 0:   # sent by a process (kill, sigqueue, a POSIX timer, ...)
         if code == _SI_TIMER:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import struct
 
+from . import _pidns
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._quote import quote
@@ -88,7 +89,8 @@ def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
         return out + "}"
     if family == 16 and len(data) >= 12:  # AF_NETLINK
         pid, groups = struct.unpack_from("<II", data, 4)
-        return "{sa_family=AF_NETLINK, nl_pid=%d, nl_groups=%08x}" % (pid, groups)
+        return "{sa_family=AF_NETLINK, nl_pid=%s, nl_groups=%08x}" % (
+            _pidns.pid(pid, _pidns.TGID), groups)
     return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
 
 
