@@ -195,7 +195,8 @@ async def attach(s: Session) -> tuple[str, int]:
                 return "exit", 1
     quiet_attach = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
                     else o.quiet is not None and "attach" in o.quiet)
-    traced: list[int] = []   # the threads attached to, for -c's "detached" lines
+    # -c: no printer follows the tracees; what strace says of them comes from here
+    lives: list[tuple[Any, set[int]]] = []   # (stream of Clone and Death, traced tids)
     async with aiotrace.open_tracer() as tracer:
         attached: list[tuple[aiotrace.Process, Any]] = []
         procs: list[aiotrace.Process] = []
@@ -232,7 +233,11 @@ async def attach(s: Session) -> tuple[str, int]:
                     if not isinstance(p, JsonPrinter) and not quiet_attach:
                         more = f" with {len(threads)} threads" if len(threads) > 1 else ""
                         s.err.write(f"{PROG}: Process {pid} attached{more}\n")
-                    traced.extend(threads)
+                    if p is None and not quiet_attach:
+                        kinds = (aiotrace.Clone, aiotrace.Death) if o.follow else (
+                            aiotrace.Death,)
+                        lives.append((proc.events(*kinds, tids=None if o.follow else {pid}),
+                                      set(threads)))
                     attached.append((proc, stream))
                     procs.append(proc)
                     proc.resume()
@@ -242,12 +247,15 @@ async def attach(s: Session) -> tuple[str, int]:
                 async with anyio.create_task_group() as readers:
                     for _, stream in attached:
                         readers.start_soon(s.drain, stream)
+                    for life, live in lives:
+                        readers.start_soon(_follow_life, s, life, live)
             watch.cancel()
             flush_scope.cancel()
         if s.interrupted and p is not None:
             p.detached(sorted(p.live))
-        elif s.interrupted and not quiet_attach:   # (-c: no printer, strace still says so)
-            s.err.write("".join(f"{PROG}: Process {tid} detached\n" for tid in traced))
+        elif s.interrupted and lives:   # (-c: no printer, strace still says so)
+            tids = sorted(tid for _, live in lives for tid in live)
+            s.err.write("".join(f"{PROG}: Process {tid} detached\n" for tid in tids))
         if p is not None:
             p.finish()
             s.flush()
@@ -257,6 +265,18 @@ async def attach(s: Session) -> tuple[str, int]:
     if s.interrupted:
         return "signal", s.interrupted
     return "exit", 0
+
+
+async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:
+    """-c: the tracees that come (said, as strace says it) and go (not said), so that
+    Ctrl-C's "detached" lines name those traced then."""
+    async with stream:
+        async for ev in stream:
+            if type(ev) is aiotrace.Clone:
+                live.add(ev.child_tid)
+                s.err.write(f"{PROG}: Process {ev.child_tid} attached\n")
+            else:
+                live.discard(ev.tid)
 
 
 async def _detach_on_signal(s: Session, procs: list[aiotrace.Process],

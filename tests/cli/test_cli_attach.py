@@ -253,3 +253,32 @@ def test_attach_a_stopped_process_like_strace(target, spawned):
     blocker.stdin.write("go\n")
     blocker.stdin.flush()
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+@needs_strace
+def test_ctrl_c_with_summary_only_names_the_processes_still_traced(target, spawned):
+    """-c -p A -p B, A ends, then Ctrl-C: "detached" is said of B only, as strace says it
+    (it was said of both: the list was the one made at attach)."""
+    said = {}
+    for tool, cmd in (("aiotrace", AIOTRACE), ("strace", ["strace"])):
+        a, pid_a = _start_blocker(target, 0)
+        b, pid_b = _start_blocker(target, 0)
+        spawned(a)
+        spawned(b)
+        tracer = spawned(subprocess.Popen([*cmd, "-c", "-p", str(pid_a), "-p", str(pid_b)],
+                                          stderr=subprocess.PIPE, text=True))
+        head = _read_until(tracer.stderr, f"Process {pid_b} attached")
+        a.stdin.write("go\n")
+        a.stdin.flush()
+        assert a.stdout.read() == "bye\n" and a.wait(timeout=TIMEOUT) == 0
+        # (a traced process is reaped by its parent after its tracer has seen it die)
+        tracer.send_signal(signal.SIGINT)
+        err = head + tracer.stderr.read()
+        tracer.wait(timeout=TIMEOUT)
+        said[tool] = _process_lines(err.replace(str(pid_a), "A").replace(str(pid_b), "B"),
+                                    tool)
+        b.stdin.write("go\n")
+        b.stdin.flush()
+        assert b.stdout.read() == "bye\n" and b.wait(timeout=TIMEOUT) == 0
+    assert said["aiotrace"] == said["strace"] == [
+        "TOOL: Process A attached", "TOOL: Process B attached", "TOOL: Process B detached"]
