@@ -71,4 +71,36 @@ def merge(main: pa.Table, late: pa.Table) -> pa.Table:
         i = j + 1
     if prev < main.num_rows:
         pieces.append(main.slice(prev))
+    if len(pieces) > _MAX_PIECES:
+        pieces = _regroup(pieces)
     return pa.concat_tables(pieces)
+
+
+#: more pieces than this (many threads blocked across chunk boundaries: each late row
+#: splits the run) and every later step would work a few rows at a time
+_MAX_PIECES = 1024
+_GROUP_ROWS = 65536
+
+
+def _regroup(pieces: list[pa.Table]) -> list[pa.Table]:
+    """*pieces* made into chunks of about _GROUP_ROWS rows: the small pieces are copied
+    together (the price of a table that would be tens of thousands of chunks), a large
+    one is kept as it is."""
+    out: list[pa.Table] = []
+    group: list[pa.Table] = []
+    rows = 0
+    for piece in pieces:
+        if piece.num_rows >= _GROUP_ROWS:
+            if group:
+                out.append(pa.concat_tables(group).combine_chunks())
+                group, rows = [], 0
+            out.append(piece)
+            continue
+        group.append(piece)
+        rows += piece.num_rows
+        if rows >= _GROUP_ROWS:
+            out.append(pa.concat_tables(group).combine_chunks())
+            group, rows = [], 0
+    if group:
+        out.append(pa.concat_tables(group).combine_chunks())
+    return out

@@ -60,3 +60,16 @@ def test_split_late():
     late, rest = split_late(rows, 4)
     assert late == [(3, "c"), (4, "d")] and rest == [(5, "e"), (8, "h"), (9, "i")]
     assert split_late([(2, "b"), (1, "a")], -1) == ([], [(1, "a"), (2, "b")])
+
+
+def test_merge_with_many_late_rows_keeps_few_chunks():
+    """A late row every few rows (a pool of threads blocked across chunk boundaries)
+    split the table into two chunks per late row, and every later step (to_arrow,
+    to_pandas) then worked a few rows at a time: 20 023 chunks for 400 000 rows, ten
+    times slower. The small pieces are now copied into chunks of about 65 536 rows."""
+    main = [s for s in range(1, 300_001) if s % 30]
+    late = [s for s in range(1, 300_001) if not s % 30]
+    got = merge(_table(main, chunk=16_384), _table(late, chunk=16_384))
+    assert got["seq"].to_pylist() == list(range(1, 300_001))
+    assert got["x"].to_pylist()[-3:] == ["s299998", "s299999", "s300000"]
+    assert got["seq"].num_chunks <= 300_000 // 65_536 + 2
