@@ -94,8 +94,9 @@ class Arbiter:
                 th.pending = _NO_ENGINES
                 if not self._intercept(th, sub, cls, base, fields):
                     self.release_if_free(th)
-            elif sub.pushed - sub.taken < sub.max_buffer and sub.select is None and (
-                    sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
+            elif ((sub.oldest or sub.pushed - sub.taken < sub.max_buffer)
+                  and sub.select is None
+                  and (sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS))):
                 # Nothing to read at the stop (or nothing the thread can change before
                 # its next stop: Capture(after_resume=)), no backpressure: the thread goes
                 # on first, and its event is made (and captured) while it runs. What the
@@ -136,7 +137,7 @@ class Arbiter:
         else:
             for sub in observers:
                 if (sub.capture is not None or sub.select is not None
-                        or sub.pushed - sub.taken >= sub.max_buffer):
+                        or (sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest)):
                     ev = cls(*base, **fields)
                     for obs in observers:
                         self._observe(th, obs, ev)
@@ -227,7 +228,7 @@ class Arbiter:
                 object.__setattr__(ev, "captured", value)
             else:
                 ev = with_field(ev, "captured", value)
-        if sub.pushed - sub.taken >= sub.max_buffer:
+        if sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest:   # (see _deliver)
             if sub.drop:
                 sub.dropped += 1
                 return
