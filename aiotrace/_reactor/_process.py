@@ -184,7 +184,9 @@ class Process(metaclass=NoPublicConstructor):
 
         With ``context=True`` each event's ``context`` is the process's
         :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
-        ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
+        ``cwd``, ``ppid``), kept from the stops that change it (``PR_SET_NAME``,
+        ``chdir``, exec, clone: an observer's costs a look-up per event); it costs
+        nothing otherwise. See docs/monitors.md.
 
         ``paths=["/build/", "/etc/*.conf", "/tmp/x"]`` delivers only the syscalls that use
         a matching path (strace's ``-P``; a directory ending in ``/`` with everything
@@ -261,10 +263,15 @@ class Process(metaclass=NoPublicConstructor):
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
         if context and not intercept:
-            # (an observer's context is taken at the stop, as a capture: on the tracer
-            # thread, while the thread is stopped; an engine's when it takes the event)
+            # (an observer's context is a look-up of what the keeper noted at the stops
+            # that change it, made where the event is made, as a capture that reads
+            # nothing; with a prefilter that lets those stops run, it is read at the stop.
+            # An engine's is read when it takes the event. See _context.)
+            kept = self._contexts.watch(fam, _changer_keys(), self._hub.core.subscribe)
             sub.capture = _with_context(self._contexts,
-                                        capture.fn if capture is not None else None)
+                                        capture.fn if capture is not None else None, kept)
+            if kept and capture is None:
+                sub.late = sub.free = _context.ANY_TIME
         stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)
         if context and intercept:
             stream._contexts = self._contexts
@@ -399,10 +406,16 @@ def _path_keys() -> frozenset[int]:
     return _check.syscall_set(_paths.path_syscalls(), "syscalls")
 
 
-def _with_context(contexts: Contexts,
-                  capture: Callable[[TraceEvent, Any], Any] | None) -> Callable[[TraceEvent, Any], Any]:
-    """A stream's capture that also takes the event's process context at the stop."""
-    add = contexts.add_to
+def _changer_keys() -> frozenset[int]:
+    """The keys of the calls that change a context, in every ABI (see Contexts.watch)."""
+    return _check.syscall_set(_context.CHANGERS, "syscalls")
+
+
+def _with_context(contexts: Contexts, capture: Callable[[TraceEvent, Any], Any] | None,
+                  kept: bool) -> Callable[[TraceEvent, Any], Any]:
+    """A stream's capture that also sets the event's process context: as kept (*kept*),
+    or read at the stop."""
+    add = contexts.add_kept if kept else contexts.add_to
     if capture is None:
         def with_context(ev: TraceEvent, memory: Any) -> Any:
             add(ev)
