@@ -9,6 +9,7 @@ is measured in benchmarks/monitor_cost.py --overflow, not here: no timing in tes
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import anyio
@@ -90,3 +91,22 @@ async def test_drops_while_read_add_up_and_keep_their_end(target, overflow):
         assert got[0] == 0
     else:
         assert got[-1] == N - 1
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("overflow", ["drop", "drop_oldest"])
+async def test_a_probe_stream_never_read_keeps_its_first_or_last_hits(target, overflow):
+    """The same for a probe's stream (Process.probe): 50 calls of add(i, 1), a buffer of
+    4, read once the program has ended."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("probe_calls"), "0", "50"],
+                                  stdout=subprocess.DEVNULL)
+        hits = proc.probe("probe_calls:add", buffer=4, overflow=overflow)
+        async with hits:   # (armed once entered)
+            proc.resume()
+            with anyio.fail_after(30):
+                assert await proc.wait() == 0
+            got = [hit.args[0] async for hit in hits]
+    first = 0 if overflow == "drop" else 46
+    assert got == list(range(first, first + 4))
+    assert hits.statistics().dropped == hits.dropped == 46
