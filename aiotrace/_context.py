@@ -162,7 +162,27 @@ class Contexts:
             sub.family = fam
             sub.select = self._note
             subscribe(sub)
+            # What the family's threads are now, read once it is subscribed (so that a
+            # change after this read is noted at its stop); kept only where no note came
+            # first. Not at the first event, which is made once its thread went on: by
+            # then the thread may have renamed itself (a spawned family is held here).
+            for pid in list(fam.procs):
+                self._fill(pid)
         return True
+
+    def _fill(self, pid: int) -> None:
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except (OSError, ValueError):
+            return
+        names = self._names.setdefault(pid, {})
+        for tid in tids:
+            comm = _comm(pid, tid)
+            if comm is not None:
+                names.setdefault(tid, comm)
+        cwd = _cwd(pid)
+        if cwd is not None:
+            self._cwds.setdefault(pid, cwd)
 
     def _note(self, ev: TraceEvent) -> bool:
         """A stop that changes a context (tracer thread, the thread stopped): read again
@@ -240,7 +260,7 @@ class Contexts:
     def kept(self, pid: int, tid: int, dead: bool = False) -> ProcessContext:
         """The context of thread *tid* of process *pid* as kept from the stops of a
         watched family (see watch): a look-up, whatever the thread does now. What was
-        never noted is read now, and kept."""
+        never noted (a read that failed) is read now, and kept."""
         if dead:
             return self._dead(pid, tid)
         kept = self._process(pid)

@@ -120,3 +120,28 @@ async def test_only_the_stream_that_asks_gets_a_context(target, tmp_path):
     assert len(plain) == 10 and len(asked) == 5
     assert [ev.context for ev in plain] == [None] * 10
     assert all(ev.context is not None and ev.context.pid == ev.pid for ev in asked)
+
+
+@pytest.mark.parametrize("prefilter", [PREFILTERS[0], PREFILTERS[2]],
+                         ids=["no-prefilter", "prefilter-changers"])
+async def test_a_context_made_after_its_thread_went_on_is_its_stops(target, tmp_path,
+                                                                    prefilter):
+    """The event loop is kept from running (a blocking read of the program's stdout, to
+    its end) while the program runs, so that on the C loop every event is made by the
+    tracer thread at the next stop that Python handles: the first one's after the
+    program renamed itself. Its context is still the one of its stop (before, the first
+    event's comm was read when it was made: "renamed")."""
+    prog = target("context_steps")
+    r, w = os.pipe()
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([prog, str(tmp_path)], stdout=w, syscalls=prefilter)
+        os.close(w)
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, context=True) as calls:
+            proc.resume()
+            with os.fdopen(r, "rb") as out:
+                assert out.read() == b""   # (blocks until every process has ended)
+            seen = [call.context async for call in calls]
+        assert await proc.wait() == 0
+    assert [x.comm for x in seen] == ["context_steps", "renamed", "renamed", "renamed",
+                                      "context_steps"]
+    assert [x.cwd for x in seen] == [os.getcwd()] * 2 + [str(tmp_path)] * 3
