@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/aiotrace: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,notebook,docs,probes,data]'
+	$(BIN)/python -m pip install -q -e '.[test,notebook,docs,probes,data,web]'
 	touch $(BIN)/aiotrace
 
 demo: $(BIN)/aiotrace

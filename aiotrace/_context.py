@@ -9,12 +9,25 @@ an intercepting engine when it takes the event, the thread being held), so that 
 right for that event even if the program changes its name (``prctl(PR_SET_NAME)``), its
 directory (``chdir``) or its program (``execve``) right after:
 
-* ``comm`` (the thread's name, 15 bytes at most, as the kernel keeps it) and ``cwd`` are
-  read at every snapshot: they change without a stop we would see;
 * ``exe``, ``argv`` and the parent's pid change only at exec (or when the parent dies):
   they are read once per process and per exec, and kept. The tracer thread counts each
   process's exec stops (``Proc.execs``, an exec from a non-leader thread included) and
   notes the program's path there, so the keeper knows when what it kept is stale.
+* ``comm`` (the thread's name, 15 bytes at most, as the kernel keeps it) and ``cwd`` are
+  kept too, per thread and per process, and read again at the stops that change them:
+  the exit of ``prctl(PR_SET_NAME)``, ``chdir`` and ``fchdir``, exec, and clone (the new
+  thread's or process's). A family with an observer of ``context=True`` has a stream of
+  the keeper's own for those stops (``watch``: a ``select`` that notes them on the tracer
+  thread and delivers nothing). So an observer's context is a look-up, made where its
+  event is made: on the C loop, when its record becomes an event, after the thread went
+  on (the stop stays on the C loop's fast path). It is right for its event all the same,
+  since every stop that changes a context is handled by Python, which first turns every
+  record made before it into an event. What it does not see: a name written to
+  ``/proc/PID/task/TID/comm`` (``pthread_setname_np`` on another thread) shows from that
+  thread's next clone, exec or ``PR_SET_NAME``. Where a seccomp prefilter
+  (``spawn(syscalls=)``) lets those calls run without a stop, the keeper is not used:
+  each event's ``comm`` and ``cwd`` are read at its stop, as an engine's are (when it
+  takes the event) and ``Process.context()``'s (now).
 
 Facts from proc(5): ``/proc/PID/task/TID/comm`` is the thread's name (``PR_SET_NAME``
 changes the calling thread's only; exec sets every thread's to the program's basename);
@@ -29,9 +42,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from ._core._events import Death, TraceEvent
+from ._core._cloop._binding import NR
+from ._core._events import Clone, Death, Exec, SyscallEntry, SyscallExit, TraceEvent
+from ._core._model import Family, Subscription
+
+#: the calls after which a process's context changes without an exec (see watch)
+CHANGERS = ("prctl", "chdir", "fchdir")
+_PR_SET_NAME = 15
+#: a context-only capture reads nothing of the tracee: it may run once the thread went on
+#: (the C loop's W_RECORD), for every call of its tables (see Capture(reads_nothing=))
+ANY_TIME = {SyscallEntry: frozenset(range(NR)), SyscallExit: frozenset(range(NR))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +101,25 @@ def _ppid(pid: int) -> int | None:
         return None
 
 
+def _comm(pid: int, tid: int) -> str | None:
+    raw = _read(f"/proc/{pid}/task/{tid}/comm")
+    return raw.rstrip(b"\n").decode("utf-8", "backslashreplace") if raw else None
+
+
+def _cwd(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return None
+
+
+def _exe(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
 def _argv(pid: int) -> tuple[str, ...] | None:
     raw = _read(f"/proc/{pid}/cmdline")
     if raw is None:
@@ -90,53 +131,175 @@ class Contexts:
     """One tracer's keeper of process contexts. *procs* is the tracer thread's table of
     processes (pid -> Proc), read (never changed) from either thread."""
 
-    __slots__ = ("_procs", "_kept")
+    __slots__ = ("_procs", "_kept", "_names", "_cwds", "_watched")
 
     def __init__(self, procs: dict[int, Any]) -> None:
         self._procs = procs
-        # pid -> (its Proc, Proc.execs then, exe, argv, ppid)
+        # pid -> (its Proc, Proc.execs then, exe, argv, ppid); the Proc is None for a child
+        # noted at its parent's clone stop, before its Proc is known
         self._kept: dict[int, tuple[Any, int, str | None, tuple[str, ...] | None, int | None]] = {}
+        # (kept from the stops that change them: see watch)
+        self._names: dict[int, dict[int, str]] = {}   # pid -> tid -> comm
+        self._cwds: dict[int, str] = {}               # pid -> cwd
+        self._watched: dict[int, Family] = {}         # id -> the families watched
 
-    def snapshot(self, pid: int, tid: int, dead: bool = False) -> ProcessContext:
-        """The context of thread *tid* of process *pid* now (its thread is stopped), or,
-        *dead*, what was kept of it (its pid may be another process's already)."""
-        if dead:
-            kept = self._kept.get(pid)
-            if kept is None:
-                return ProcessContext(pid, tid, None, None, None, None, None)
-            return ProcessContext(pid, tid, None, kept[2], kept[3], None, kept[4])
+    # -- the keeper's own stream (tracer thread) --------------------------------------
+
+    def watch(self, fam: Family, syscalls: frozenset[int],
+              subscribe: Callable[[Subscription], None]) -> bool:
+        """Keep *fam*'s names and directories from its stops, by a stream of the keeper's
+        own (*syscalls*: the keys of CHANGERS), subscribed once per family before the
+        observer that asks (so that it sees an Exec first). False where a prefilter lets
+        those calls run without a stop: the observer then reads them at each stop."""
+        if fam.seccomp is not None and not syscalls <= fam.seccomp:
+            return False
+        for key in [k for k, f in self._watched.items() if f.ended]:
+            del self._watched[key]
+        if id(fam) not in self._watched:
+            self._watched[id(fam)] = fam
+            sub = Subscription(frozenset({SyscallExit, Exec, Clone}), syscalls, None, False,
+                               1, True)
+            sub.family = fam
+            sub.select = self._note
+            subscribe(sub)
+            # What the family's threads are now, read once it is subscribed (so that a
+            # change after this read is noted at its stop); kept only where no note came
+            # first. Not at the first event, which is made once its thread went on: by
+            # then the thread may have renamed itself (a spawned family is held here).
+            for pid in list(fam.procs):
+                self._fill(pid)
+        return True
+
+    def _fill(self, pid: int) -> None:
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except (OSError, ValueError):
+            return
+        names = self._names.setdefault(pid, {})
+        for tid in tids:
+            comm = _comm(pid, tid)
+            if comm is not None:
+                names.setdefault(tid, comm)
+        cwd = _cwd(pid)
+        if cwd is not None:
+            self._cwds.setdefault(pid, cwd)
+
+    def _note(self, ev: TraceEvent) -> bool:
+        """A stop that changes a context (tracer thread, the thread stopped): read again
+        what it changed. Delivers nothing."""
+        pid, tid = ev.pid, ev.tid
+        if isinstance(ev, SyscallExit):
+            if ev.retval == 0:
+                if ev.name == "prctl":
+                    if ev.args[0] == _PR_SET_NAME:
+                        self._set_name(pid, tid, _comm(pid, tid))
+                else:   # chdir, fchdir
+                    self._set_cwd(pid, _cwd(pid))
+        elif isinstance(ev, Exec):
+            self._names.pop(pid, None)   # (the other threads are gone)
+            self._set_name(pid, tid, _comm(pid, tid))
+            self._kept.pop(pid, None)
+            self._process(pid)
+        elif isinstance(ev, Clone):
+            cpid, ctid = ev.child_pid, ev.child_tid
+            self._set_name(cpid, ctid, _comm(cpid, ctid))
+            if ev.clone_type != "thread":   # (the child waits in its first stop)
+                self._set_cwd(cpid, _cwd(cpid))
+                self._kept[cpid] = (None, 0, _exe(cpid), _argv(cpid), _ppid(cpid))
+        return False
+
+    def _set_name(self, pid: int, tid: int, comm: str | None) -> None:
+        names = self._names.setdefault(pid, {})
+        if comm is None:
+            names.pop(tid, None)
+        else:
+            names[tid] = comm
+
+    def _set_cwd(self, pid: int, cwd: str | None) -> None:
+        if cwd is None:
+            self._cwds.pop(pid, None)
+        else:
+            self._cwds[pid] = cwd
+
+    # -- contexts ----------------------------------------------------------------------
+
+    def _process(self, pid: int) -> tuple[Any, int, str | None, tuple[str, ...] | None,
+                                          int | None] | None:
+        """What is kept of process *pid* (exe, argv, ppid), read again after an exec."""
         proc = self._procs.get(pid)
         kept = self._kept.get(pid)
-        if proc is not None and (kept is None or kept[0] is not proc or kept[1] != proc.execs):
-            exe = proc.exe or None
-            if exe is None:
-                try:
-                    exe = os.readlink(f"/proc/{pid}/exe")
-                except OSError:
-                    exe = None
+        if proc is None:
+            return kept
+        if kept is not None and kept[0] is None and kept[1] == proc.execs:
+            kept = (proc, *kept[1:])   # (noted at its parent's clone stop)
+            self._kept[pid] = kept
+        elif kept is None or kept[0] is not proc or kept[1] != proc.execs:
+            exe = proc.exe or _exe(pid)
             kept = (proc, proc.execs, exe, _argv(pid), _ppid(pid))
             self._kept[pid] = kept
             if len(self._kept) > 2 * len(self._procs) + 64:
                 # (forget the processes that are gone: a long build makes thousands)
                 for gone in [p for p in self._kept if p not in self._procs]:
                     del self._kept[gone]
-        raw = _read(f"/proc/{pid}/task/{tid}/comm")
-        comm = raw.rstrip(b"\n").decode("utf-8", "backslashreplace") if raw else None
-        try:
-            cwd: str | None = os.readlink(f"/proc/{pid}/cwd")
-        except OSError:
-            cwd = None
+                    self._names.pop(gone, None)
+                    self._cwds.pop(gone, None)
+        return kept
+
+    def snapshot(self, pid: int, tid: int, dead: bool = False) -> ProcessContext:
+        """The context of thread *tid* of process *pid* now (its thread is stopped), or,
+        *dead*, what was kept of it (its pid may be another process's already)."""
+        if dead:
+            return self._dead(pid, tid)
+        kept = self._process(pid)
+        comm = _comm(pid, tid)
+        cwd = _cwd(pid)
         if kept is None:
             return ProcessContext(pid, tid, comm, None, None, cwd, None)
         return ProcessContext(pid, tid, comm, kept[2], kept[3], cwd, kept[4])
 
+    def kept(self, pid: int, tid: int, dead: bool = False) -> ProcessContext:
+        """The context of thread *tid* of process *pid* as kept from the stops of a
+        watched family (see watch): a look-up, whatever the thread does now. What was
+        never noted (a read that failed) is read now, and kept."""
+        if dead:
+            return self._dead(pid, tid)
+        kept = self._process(pid)
+        names = self._names.get(pid)
+        comm = names.get(tid) if names is not None else None
+        if comm is None:
+            comm = _comm(pid, tid)
+            if comm is not None:   # (a stop's note, made meanwhile, wins)
+                self._names.setdefault(pid, {}).setdefault(tid, comm)
+        cwd = self._cwds.get(pid)
+        if cwd is None:
+            cwd = _cwd(pid)
+            if cwd is not None:
+                self._cwds.setdefault(pid, cwd)
+        if kept is None:
+            return ProcessContext(pid, tid, comm, None, None, cwd, None)
+        return ProcessContext(pid, tid, comm, kept[2], kept[3], cwd, kept[4])
+
+    def _dead(self, pid: int, tid: int) -> ProcessContext:
+        kept = self._kept.get(pid)
+        if kept is None:
+            return ProcessContext(pid, tid, None, None, None, None, None)
+        return ProcessContext(pid, tid, None, kept[2], kept[3], None, kept[4])
+
     def forget(self, pid: int) -> None:
         self._kept.pop(pid, None)
+        self._names.pop(pid, None)
+        self._cwds.pop(pid, None)
 
     def add_to(self, ev: TraceEvent) -> TraceEvent:
-        """Set *ev*'s ``context`` (in place: the event is not handed out yet)."""
+        """Set *ev*'s ``context``, read now (in place: the event is not handed out yet)."""
         if ev.context is None:
             object.__setattr__(ev, "_context", self.snapshot(ev.pid, ev.tid, type(ev) is Death))
+        return ev
+
+    def add_kept(self, ev: TraceEvent) -> TraceEvent:
+        """Set *ev*'s ``context`` from what is kept (see kept)."""
+        if ev.context is None:
+            object.__setattr__(ev, "_context", self.kept(ev.pid, ev.tid, type(ev) is Death))
         return ev
 
 

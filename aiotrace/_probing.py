@@ -15,7 +15,7 @@ from ._core._unwind import capturing
 from ._exceptions import AiotraceError, TraceeGone
 from ._reactor import EventStream
 from ._reactor._hub import Hub, Waiter
-from ._reactor._options import Capture
+from ._reactor._options import Capture, overflow_mode
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -76,13 +76,14 @@ def probe(process: Process, spec: object, *, returns: bool, intercept: bool, buf
     specs = _specs(spec)
     returns = _check.flag(returns, "returns")
     intercept = _check.flag(intercept, "intercept")
-    if overflow not in ("block", "drop"):
-        raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
+    drop, oldest = overflow_mode(overflow, intercept)
     buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
                             "the number of events the stream may hold, from 1 to 2**31-1")
     _check_extra()
     types = frozenset({ProbeHit, ProbeReturn} if returns else {ProbeHit})
-    sub = Subscription(types, frozenset(), None, intercept, buffer, overflow == "drop")
+    sub = Subscription(types, frozenset(), None, intercept, buffer, drop)
+    if oldest:
+        sub.drop_oldest()
     fam = process._fam
     sub.family = fam
     if _check.flag(stacks, "stacks") and not intercept:

@@ -1,17 +1,30 @@
-"""What events(context=True) and events(paths=...) cost per event.
+"""What events(context=True) and events(paths=...) cost per event; with --overflow, what
+a stream that is never read costs the program under overflow="drop" and "drop_oldest".
 
     .venv/bin/python benchmarks/monitor_cost.py [--calls N] [--runs R] [--backend trio]
+    .venv/bin/python benchmarks/monitor_cost.py --overflow [--cpu 0] [--calls N] [--runs R]
 
 A workload makes N openat() of one file (the getppid-free `openat_loop` below, compiled
 once into benchmarks/.build/); one observing stream takes each call's exit, with nothing
 asked, with context=True, with paths=[the file], and with both. Prints the median µs per
 event of each over R runs, and the difference to the plain stream: the cost of asking.
+
+--overflow: the same workload traced with no stream (the reference), with one stream of
+openat's exits (buffer=256) read in full as the program runs (overflow="block": what
+observing the calls costs), and with that stream never read while the program runs,
+under overflow="drop" and under overflow="drop_oldest". Each run measures the CPU time (user +
+system) of this process and of its children (the tracee, reaped by the tracer thread)
+from before open_tracer() to after its close, and the wall time from resume() to the
+program's end; the cases alternate run by run. --cpu pins this process, and so the
+tracee, to one CPU (as `taskset -c`), so that what the stream costs is not hidden on
+another CPU. Prints the medians and each case over the reference.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -45,7 +58,12 @@ def build() -> str:
     return str(exe)
 
 
-async def one(exe: str, path: str, n: int, **kw: object) -> float:
+async def one(exe: str, path: str, n: int, **kw: object) -> tuple[float, float]:
+    """(wall µs, CPU µs) per event of one traced run: the wall time from resume() to the
+    stream's end; the CPU time (user + system) of this process and of the tracee, from
+    before open_tracer() to after the tracee was reaped (the tracer's start and close are
+    in every case alike: the differences are the cost per event)."""
+    c0 = _cpu()
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([exe, path, str(n)])
         count = 0
@@ -58,23 +76,96 @@ async def one(exe: str, path: str, n: int, **kw: object) -> float:
                     assert ev.context is not None
         dt = time.perf_counter() - t0
         await proc.wait()
-    return dt / max(count, 1) * 1e6
+        cpu = _cpu() - c0
+    return dt / max(count, 1) * 1e6, cpu / max(count, 1) * 1e6
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its reaped children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+async def unread(exe: str, path: str, n: int, overflow: str | None) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one traced run with a stream never read while the
+    program runs (*overflow*), or none (None)."""
+    c0 = _cpu()
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([exe, path, str(n)])
+        stream = None
+        if overflow is not None:
+            stream = proc.events(SyscallExit, syscalls={"openat"},
+                                 overflow="block" if overflow == "read" else overflow)
+        t0 = time.perf_counter()
+        proc.resume()
+        if overflow == "read":
+            assert stream is not None
+            async with stream:
+                got = len([ev async for ev in stream])
+            assert got >= n, got   # (and the loader's openat calls)
+            stream = None
+        assert await proc.wait() == 0
+        wall = time.perf_counter() - t0
+        if stream is not None:
+            st = stream.statistics()
+            assert st.delivered == 0 and st.dropped + st.buffered >= n, st
+            await stream.aclose()
+    return _cpu() - c0, wall
+
+
+async def overflow_main(args: argparse.Namespace) -> None:
+    exe = build()
+    cases: dict[str, str | None] = {"no stream": None, "read": "read", "drop": "drop",
+                                    "drop_oldest": "drop_oldest"}
+    cpu: dict[str, list[float]] = {k: [] for k in cases}
+    wall: dict[str, list[float]] = {k: [] for k in cases}
+    with tempfile.NamedTemporaryFile() as f:
+        await unread(exe, f.name, 100, None)   # (warm-up: imports, the first spawn)
+        for _ in range(args.runs):
+            for name, mode in cases.items():   # (alternated, so that load hits each alike)
+                c, w = await unread(exe, f.name, args.calls, mode)
+                cpu[name].append(c)
+                wall[name].append(w)
+    print(f"accelerated={os.environ.get('AIOTRACE_ACCEL', '1') != '0'}  calls={args.calls}  "
+          f"runs={args.runs}  cpus={sorted(os.sched_getaffinity(0))}  "
+          f"load={os.getloadavg()[0]:.1f}")
+    base_c = statistics.median(cpu["no stream"])
+    read_c = statistics.median(cpu["read"])
+    base_w = statistics.median(wall["no stream"])
+    read_w = statistics.median(wall["read"])
+    print("medians; over the program with no stream, and over the same stream read in full")
+    for name in cases:
+        mc, mw = statistics.median(cpu[name]), statistics.median(wall[name])
+        print(f"{name:12} cpu {mc * 1e3:8.1f} ms ({(mc / base_c - 1) * 100:+6.1f} %, "
+              f"{(mc / read_c - 1) * 100:+6.1f} %)  wall {mw * 1e3:8.1f} ms "
+              f"({(mw / base_w - 1) * 100:+6.1f} %, {(mw / read_w - 1) * 100:+6.1f} %)  "
+              f"{mc / args.calls * 1e6:6.2f} us cpu/call")
 
 
 async def main(args: argparse.Namespace) -> None:
+    if args.overflow:
+        await overflow_main(args)
+        return
     exe = build()
     with tempfile.NamedTemporaryFile() as f:
         cases = {"plain": {}, "context": {"context": True}, "paths": {"paths": [f.name]},
                  "both": {"context": True, "paths": [f.name]}}
-        results: dict[str, list[float]] = {k: [] for k in cases}
+        wall: dict[str, list[float]] = {k: [] for k in cases}
+        cpu: dict[str, list[float]] = {k: [] for k in cases}
         for _ in range(args.runs):
             for name, kw in cases.items():   # (alternated, so that load hits each alike)
-                results[name].append(await one(exe, f.name, args.calls, **kw))
-    base = statistics.median(results["plain"])
-    print(f"accelerated={os.environ.get('AIOTRACE_ACCEL', '1') != '0'}  calls={args.calls}")
-    for name, vals in results.items():
-        med = statistics.median(vals)
-        print(f"{name:8} {med:7.2f} us/event  (+{med - base:5.2f} over plain)")
+                w, c = await one(exe, f.name, args.calls, **kw)
+                wall[name].append(w)
+                cpu[name].append(c)
+    base_w, base_c = statistics.median(wall["plain"]), statistics.median(cpu["plain"])
+    print(f"accelerated={os.environ.get('AIOTRACE_ACCEL', '1') != '0'}  calls={args.calls}  "
+          f"runs={args.runs}  cpus={sorted(os.sched_getaffinity(0))}  "
+          f"load={os.getloadavg()[0]:.1f}")
+    for name in cases:
+        mw, mc = statistics.median(wall[name]), statistics.median(cpu[name])
+        print(f"{name:8} wall {mw:7.2f} us/event ({mw - base_w:+6.2f} over plain)  "
+              f"cpu {mc:7.2f} us/event ({mc - base_c:+6.2f} over plain)")
 
 
 if __name__ == "__main__":
@@ -82,5 +173,10 @@ if __name__ == "__main__":
     ap.add_argument("--calls", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--backend", default="asyncio")
+    ap.add_argument("--overflow", action="store_true",
+                    help="a never-read stream under drop and drop_oldest against none")
+    ap.add_argument("--cpu", type=int, default=None, help="pin to this CPU (and the tracee)")
     a = ap.parse_args()
+    if a.cpu is not None:
+        os.sched_setaffinity(0, {a.cpu})
     anyio.run(main, a, backend=a.backend)

@@ -94,8 +94,9 @@ class Arbiter:
                 th.pending = _NO_ENGINES
                 if not self._intercept(th, sub, cls, base, fields):
                     self.release_if_free(th)
-            elif sub.pushed - sub.taken < sub.max_buffer and sub.select is None and (
-                    sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS)):
+            elif ((sub.oldest or sub.pushed - sub.taken < sub.max_buffer)
+                  and sub.select is None
+                  and (sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS))):
                 # Nothing to read at the stop (or nothing the thread can change before
                 # its next stop: Capture(after_resume=)), no backpressure: the thread goes
                 # on first, and its event is made (and captured) while it runs. What the
@@ -135,8 +136,9 @@ class Arbiter:
             self._next_engine(th)
         else:
             for sub in observers:
-                if (sub.capture is not None or sub.select is not None
-                        or sub.pushed - sub.taken >= sub.max_buffer):
+                if ((sub.capture is not None and filter_nr not in sub.late.get(cls, NO_NRS))
+                        or sub.select is not None
+                        or (sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest)):
                     ev = cls(*base, **fields)
                     for obs in observers:
                         self._observe(th, obs, ev)
@@ -145,7 +147,10 @@ class Arbiter:
             self.release_if_free(th)   # (as above: the thread first)
             ev = cls(*base, **fields)
             for sub in observers:
-                self._push(sub, ev)
+                if sub.capture is None:
+                    self._push(sub, ev)
+                else:   # (a capture that may run once the thread went on)
+                    self._observe(th, sub, ev)
 
     def _next_engine(self, th: Thread) -> None:
         """Hand the current stop to the next intercepting engine, then to the observers."""
@@ -222,12 +227,13 @@ class Arbiter:
         if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
-            value = capture(sub, ev, Memory._create(ev.tid))
-            if fresh:
-                object.__setattr__(ev, "captured", value)
-            else:
-                ev = with_field(ev, "captured", value)
-        if sub.pushed - sub.taken >= sub.max_buffer:
+            if not fresh:
+                # (a copy of its own first: a capture may set more than ``captured``,
+                # such as the ``context`` of a context=True stream, which the other
+                # streams of the event must not get)
+                ev = with_field(ev, "captured", None)
+            object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(ev.tid)))
+        if sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest:   # (see _deliver)
             if sub.drop:
                 sub.dropped += 1
                 return

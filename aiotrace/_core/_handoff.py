@@ -38,7 +38,7 @@ from ._args import Args, CopiedMemory, Memory
 from ._doorbell import Doorbell
 from ._events import SyscallEntry, SyscallExit, TraceEvent
 from ._breakpoints import BY_KEY
-from ._model import NO_COPIES, NO_NRS, Family, Hold, Subscription, Thread, capture
+from ._model import END, NO_COPIES, NO_NRS, Family, Hold, Subscription, Thread, capture
 from ._probe_events import ProbeHit
 
 # what the tracer thread is blocked in (Python loop; the C loop keeps its own, in C)
@@ -315,7 +315,7 @@ class Handoff:
                         object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
                     else:
                         continue
-                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
+                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop and not sub.oldest:
                         sub.dropped += 1
                         continue
                     _deliver(sub, ev, direct, outbox)
@@ -354,7 +354,7 @@ class Handoff:
             if ev is None:
                 ev = ProbeHit(th.proc.pid, tid, seq, t, bp.symbol, pc, bp.module, args,
                               bytes(ring[regs_at:regs_at + _REGS_SIZE]))
-            if sub.pushed - sub.taken >= sub.max_buffer and sub.drop:
+            if sub.pushed - sub.taken >= sub.max_buffer and sub.drop and not sub.oldest:
                 sub.dropped += 1
                 continue
             _deliver(sub, ev, direct, self.outbox)
@@ -430,12 +430,31 @@ def _nothing() -> None:
 
 def _deliver(sub: Subscription, item: Any, direct: Any, outbox: deque[Callable[[], None]]) -> None:
     """Append *item* to the stream's buffer, and its wake-up once per batch: a byte on its
-    own pipe (*direct*), or its wake function (*outbox*)."""
-    sub.buffer.append(item)
+    own pipe (*direct*), or its wake function (*outbox*). A full buffer of an
+    ``overflow="drop_oldest"`` stream drops its oldest event for *item*."""
+    buf = sub.buffer
+    buf.append(item)
     sub.pushed += 1
+    if sub.oldest and len(buf) > sub.max_buffer and item is not END:   # (END is no event)
+        _drop_oldest(sub, buf)
     if not sub.flagged:
         sub.flagged = True
         if sub.wfd >= 0:
             direct.append(sub.wfd)
         else:
             outbox.append(sub.wake)
+
+
+def _drop_oldest(sub: Subscription, buf: deque[Any]) -> None:
+    """Take the oldest events out of a buffer that holds more than it may (by the one just
+    appended), counting them in ``dropped``. Under the stream's lock, which the consumer
+    takes to pop (see EventStream._take): otherwise it could take events between the look
+    at the length and the popleft here, which would then drop the newest one. Appended
+    first, dropped after: the buffer is never empty here while the consumer looks."""
+    lock = sub.lock
+    assert lock is not None
+    with lock:
+        limit = sub.max_buffer
+        while len(buf) > limit:
+            buf.popleft()
+            sub.dropped += 1

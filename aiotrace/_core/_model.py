@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -50,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select",
+        "select", "oldest", "lock",
     )
 
     def __init__(
@@ -68,12 +69,19 @@ class Subscription:
         self.tids = tids
         self.intercept = intercept
         self.max_buffer = max_buffer
+        # drop: the stream never blocks (overflow="drop" or "drop_oldest"); oldest: a full
+        # buffer drops its oldest event for the new one ("drop_oldest", see _deliver)
+        # rather than the new one ("drop")
         self.drop = drop
+        self.oldest = False
+        # ("drop_oldest" only) taken by the consumer's popleft and by the drop of the
+        # oldest events, so that the latter never drops more than the excess: see _deliver
+        self.lock: threading.Lock | None = None
         self.order = order
         self.buffer: deque[Any] = deque()
         self.pushed = 0
         self.taken = 0
-        self.dropped = 0
+        self.dropped = 0   # events not delivered: dropped new ("drop") or oldest ("drop_oldest")
         self.closed = False
         self.wake: Callable[[], None] = nothing
         self.gone: Callable[[int], None] = ignore_int
@@ -101,6 +109,12 @@ class Subscription:
         # a test of each event beyond types, syscalls and tids (``paths=``), made on the
         # tracer thread at the stop; None: none (see _policy: such a stream is W_SLOW)
         self.select: Callable[[TraceEvent], bool] | None = None
+
+    def drop_oldest(self) -> None:
+        """A full buffer drops its oldest event for the new one (``overflow="drop_oldest"``;
+        before the stream is taken on)."""
+        self.drop = self.oldest = True
+        self.lock = threading.Lock()
 
     def wants(self, cls: type[TraceEvent], tid: int, nr: int | None) -> bool:
         """*nr*: the key of the call (see _syscalls: any int, -1 included, is a call), or

@@ -36,6 +36,24 @@ def stdio_fd(name: str, f: Any) -> int:
     return _check.integer(fd, f"{name}.fileno()", 0, (1 << 31) - 1, expect)
 
 
+OVERFLOWS = ("block", "drop", "drop_oldest")
+
+
+def overflow_mode(overflow: object, intercept: bool) -> tuple[bool, bool]:
+    """events()'s and probe()'s ``overflow``, checked: whether the stream never blocks
+    (drops), and whether it drops its oldest event for a new one."""
+    if overflow not in OVERFLOWS:
+        raise ValueError("overflow must be 'block', 'drop' or 'drop_oldest', not "
+                         f"{_check.show(overflow)}")
+    if overflow == "drop_oldest" and intercept:
+        raise ValueError(
+            "overflow='drop_oldest' is for observers: an intercepting stream holds each "
+            "event's thread until its verdict, so it cannot drop an event it holds; give "
+            "verdicts a deadline instead (anyio.move_on_after, with on_error= for what "
+            "happens when it passes), or observe with intercept=False")
+    return overflow != "block", overflow == "drop_oldest"
+
+
 def cpu_set(cpus: Iterable[int] | None) -> frozenset[int] | None:
     """spawn()'s ``cpus``, checked: CPU numbers (the kernel checks that they exist)."""
     if cpus is None:

@@ -18,7 +18,7 @@ from .._exceptions import NotDetachable, TraceeGone
 from .._util import NoPublicConstructor
 from ._core_api import END, Family, Subscription, TraceEvent, _ffi, _onerror
 from ._hub import Hub, Waiter
-from ._options import Capture, CaptureFunction
+from ._options import Capture, CaptureFunction, overflow_mode
 from ._stream import EventStream
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _checkpoint = anyio.lowlevel.checkpoint
 
 #: what a stream does when its buffer is full (see Process.events)
-Overflow = Literal["block", "drop"]
+Overflow = Literal["block", "drop", "drop_oldest"]
 _E1 = TypeVar("_E1", bound=TraceEvent)
 _E2 = TypeVar("_E2", bound=TraceEvent)
 _E3 = TypeVar("_E3", bound=TraceEvent)
@@ -161,11 +161,20 @@ class Process(metaclass=NoPublicConstructor):
         and x32's), ``"open@64"``, ``"open@32"``, ``"open@x32"`` one ABI's, and an int an
         x86-64 number below the table's size (0 to 469, as strace's ``-e trace=``; see
         docs/engines.md); an empty set: no syscall event; *tids* filters threads. The
-        buffer holds *buffer* events;
-        when it is full the traced thread waits for the consumer (``overflow="block"``,
-        lossless: a stream kept but never read stops the program) or the event is
-        counted in ``dropped`` (``overflow="drop"``). A stream nobody holds any more is
-        closed.
+        buffer holds *buffer* events; when it is full:
+
+        - ``overflow="block"`` (the default, lossless): the traced thread waits for the
+          consumer. **A stream kept but read slower than the program runs stalls the
+          program**, and one never read stops it after *buffer* events. For streams read
+          until they end: recorders, counters, monitors that must see every call.
+        - ``overflow="drop"``: the new event is dropped; the stream keeps the oldest.
+          Never stalls the program.
+        - ``overflow="drop_oldest"``: the oldest buffered event is dropped for the new
+          one; the stream keeps the newest. Never stalls the program: for live views
+          (a dashboard, a web client) that want what happens now. Observers only.
+
+        Either drop counts what it dropped in ``dropped`` (and ``statistics()``). A
+        stream nobody holds any more is closed.
         With ``intercept=True`` each event arrives with its thread stopped, until a verdict.
         *on_error* says what happens to the events such a stream holds when it ends
         without their verdict (the engine raised, was cancelled, or the stream was closed
@@ -175,7 +184,9 @@ class Process(metaclass=NoPublicConstructor):
 
         With ``context=True`` each event's ``context`` is the process's
         :class:`aiotrace.ProcessContext` at the stop (``comm``, ``exe``, ``argv``,
-        ``cwd``, ``ppid``), taken while the thread is stopped; it costs nothing otherwise.
+        ``cwd``, ``ppid``), kept from the stops that change it (``PR_SET_NAME``,
+        ``chdir``, exec, clone: an observer's costs a look-up per event); it costs
+        nothing otherwise. See docs/monitors.md.
 
         ``paths=["/build/", "/etc/*.conf", "/tmp/x"]`` delivers only the syscalls that use
         a matching path (strace's ``-P``; a directory ending in ``/`` with everything
@@ -199,11 +210,10 @@ class Process(metaclass=NoPublicConstructor):
         ``stacks=True`` takes the thread's stack at each stop (``event.stack()``; the
         thread waits for it): see docs/probes.md.
         """
-        if overflow not in ("block", "drop"):
-            raise ValueError(f"overflow must be 'block' or 'drop', not {_check.show(overflow)}")
         buffer = _check.integer(buffer, "buffer", 1, (1 << 31) - 1,
                                 "the number of events the stream may hold, from 1 to 2**31-1")
         intercept = _check.flag(intercept, "intercept")
+        drop, oldest = overflow_mode(overflow, intercept)
         context = _check.flag(context, "context")
         for t in types:
             if not (isinstance(t, type) and issubclass(t, TraceEvent)):
@@ -234,8 +244,10 @@ class Process(metaclass=NoPublicConstructor):
             tid_set,
             intercept,
             buffer,
-            overflow == "drop",
+            drop,
         )
+        if oldest:
+            sub.drop_oldest()
         sub.family = fam
         sub.on_error = fail_mode
         if path_filter is not None:
@@ -251,10 +263,15 @@ class Process(metaclass=NoPublicConstructor):
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
         if context and not intercept:
-            # (an observer's context is taken at the stop, as a capture: on the tracer
-            # thread, while the thread is stopped; an engine's when it takes the event)
+            # (an observer's context is a look-up of what the keeper noted at the stops
+            # that change it, made where the event is made, as a capture that reads
+            # nothing; with a prefilter that lets those stops run, it is read at the stop.
+            # An engine's is read when it takes the event. See _context.)
+            kept = self._contexts.watch(fam, _changer_keys(), self._hub.core.subscribe)
             sub.capture = _with_context(self._contexts,
-                                        capture.fn if capture is not None else None)
+                                        capture.fn if capture is not None else None, kept)
+            if kept and capture is None:
+                sub.late = sub.free = _context.ANY_TIME
         stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)
         if context and intercept:
             stream._contexts = self._contexts
@@ -389,10 +406,16 @@ def _path_keys() -> frozenset[int]:
     return _check.syscall_set(_paths.path_syscalls(), "syscalls")
 
 
-def _with_context(contexts: Contexts,
-                  capture: Callable[[TraceEvent, Any], Any] | None) -> Callable[[TraceEvent, Any], Any]:
-    """A stream's capture that also takes the event's process context at the stop."""
-    add = contexts.add_to
+def _changer_keys() -> frozenset[int]:
+    """The keys of the calls that change a context, in every ABI (see Contexts.watch)."""
+    return _check.syscall_set(_context.CHANGERS, "syscalls")
+
+
+def _with_context(contexts: Contexts, capture: Callable[[TraceEvent, Any], Any] | None,
+                  kept: bool) -> Callable[[TraceEvent, Any], Any]:
+    """A stream's capture that also sets the event's process context: as kept (*kept*),
+    or read at the stop."""
+    add = contexts.add_kept if kept else contexts.add_to
     if capture is None:
         def with_context(ev: TraceEvent, memory: Any) -> Any:
             add(ev)

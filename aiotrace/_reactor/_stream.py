@@ -52,13 +52,18 @@ class EventStreamStatistics(NamedTuple):
     max_buffer: int
     #: events received so far (``receive()``, ``receive_nowait()``, ``async for``)
     delivered: int
-    #: events not delivered because the buffer was full (``overflow="drop"``)
+    #: events not delivered because the buffer was full: the new ones
+    #: (``overflow="drop"``) or the oldest buffered ones (``overflow="drop_oldest"``); with
+    #: ``buffered`` and ``delivered``, every event the stream was given
     dropped: int
     #: whether events may still be received: False once the stream has reached its end
     #: (every process of the family gone or detached) or was closed
     open: bool
     #: whether the event received last is intercepted and still waits for its verdict
     held: bool
+    #: what a full buffer does: ``"block"`` (the traced thread waits), ``"drop"`` (the new
+    #: event is dropped) or ``"drop_oldest"`` (the oldest buffered event is)
+    overflow: str
 
 
 class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
@@ -206,7 +211,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
 
     @property
     def dropped(self) -> int:
-        """Events not delivered because the buffer was full (``overflow="drop"``)."""
+        """Events not delivered because the buffer was full (``overflow="drop"``: the new
+        ones; ``"drop_oldest"``: the oldest buffered ones)."""
         return self._sub.dropped
 
     def statistics(self) -> EventStreamStatistics:
@@ -221,7 +227,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
             buffered=buffered, max_buffer=sub.max_buffer,
             delivered=sub.taken - self._end_taken, dropped=sub.dropped,
             open=not (self._done or sub.closed),
-            held=cur is not None and not cur.done and not cur.gone)
+            held=cur is not None and not cur.done and not cur.gone,
+            overflow="drop_oldest" if sub.oldest else "drop" if sub.drop else "block")
 
     def __aiter__(self) -> AsyncIterator[E_co]:
         if self._entered:
@@ -346,7 +353,12 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
     def _take(self) -> Any:
         """Take the first buffered item (there is one)."""
         sub = self._sub
-        item = sub.buffer.popleft()
+        lock = sub.lock
+        if lock is None:
+            item = sub.buffer.popleft()
+        else:   # (overflow="drop_oldest": see _handoff._drop_oldest)
+            with lock:
+                item = sub.buffer.popleft()
         sub.taken += 1
         if item is END:
             self._done = True

@@ -14,16 +14,25 @@ from aiotrace import Death, SyscallEntry
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
+# a seccomp prefilter: none (every call stops), one that lets prctl and chdir run without a
+# stop (the observer then reads comm and cwd at each stop), one that stops at them too
+PREFILTERS = [None, {"getppid"}, {"getppid", "prctl", "chdir", "fchdir"}]
+
+
+@pytest.mark.parametrize("prefilter", PREFILTERS, ids=["no-prefilter", "prefilter",
+                                                        "prefilter-changers"])
 @pytest.mark.parametrize("intercept", [False, True], ids=["observer", "engine"])
 async def test_context_across_name_chdir_fork_and_exec_from_a_thread(target, tmp_path,
-                                                                     intercept):
+                                                                     intercept, prefilter):
+    """An observer's context is kept from the stops that change it (before: read at each
+    stop); an engine's is read when it takes the event."""
     prog = target("context_steps")
     where = tmp_path / "elsewhere"
     where.mkdir()
     start = os.getcwd()
     seen = []
     async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([prog, str(where)])
+        proc = await tracer.spawn([prog, str(where)], syscalls=prefilter)
         async with proc.events(SyscallEntry, syscalls={"getppid"}, context=True,
                                intercept=intercept) as calls:
             proc.resume()
@@ -92,3 +101,47 @@ async def test_context_flag_is_checked(target):
             proc.events(context="yes")
         proc.kill()
         await proc.wait()
+
+
+async def test_only_the_stream_that_asks_gets_a_context(target, tmp_path):
+    """Two observers of the same calls, one with context=True: the other one's events
+    have no context (before, on the Python loop, the first stream's snapshot was set on
+    the event that both got). Both orders of subscription."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("context_steps"), str(tmp_path)])
+        first = proc.events(SyscallEntry, syscalls={"getppid"})
+        with_ctx = proc.events(SyscallEntry, syscalls={"getppid"}, context=True)
+        last = proc.events(SyscallEntry, syscalls={"getppid"})
+        proc.resume()
+        assert await proc.wait() == 0
+        async with first, with_ctx, last:
+            plain = [ev async for ev in first] + [ev async for ev in last]
+            asked = [ev async for ev in with_ctx]
+    assert len(plain) == 10 and len(asked) == 5
+    assert [ev.context for ev in plain] == [None] * 10
+    assert all(ev.context is not None and ev.context.pid == ev.pid for ev in asked)
+
+
+@pytest.mark.parametrize("prefilter", [PREFILTERS[0], PREFILTERS[2]],
+                         ids=["no-prefilter", "prefilter-changers"])
+async def test_a_context_made_after_its_thread_went_on_is_its_stops(target, tmp_path,
+                                                                    prefilter):
+    """The event loop is kept from running (a blocking read of the program's stdout, to
+    its end) while the program runs, so that on the C loop every event is made by the
+    tracer thread at the next stop that Python handles: the first one's after the
+    program renamed itself. Its context is still the one of its stop (before, the first
+    event's comm was read when it was made: "renamed")."""
+    prog = target("context_steps")
+    r, w = os.pipe()
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([prog, str(tmp_path)], stdout=w, syscalls=prefilter)
+        os.close(w)
+        async with proc.events(SyscallEntry, syscalls={"getppid"}, context=True) as calls:
+            proc.resume()
+            with os.fdopen(r, "rb") as out:
+                assert out.read() == b""   # (blocks until every process has ended)
+            seen = [call.context async for call in calls]
+        assert await proc.wait() == 0
+    assert [x.comm for x in seen] == ["context_steps", "renamed", "renamed", "renamed",
+                                      "context_steps"]
+    assert [x.cwd for x in seen] == [os.getcwd()] * 2 + [str(tmp_path)] * 3

@@ -75,7 +75,8 @@ async def test_statistics_count_what_was_buffered_delivered_and_dropped(target):
         proc = await tracer.spawn([target("getppid_loop"), str(n)])
         exits = proc.events(SyscallExit, syscalls={"getppid"}, buffer=2, overflow="drop")
         assert exits.statistics() == EventStreamStatistics(
-            buffered=0, max_buffer=2, delivered=0, dropped=0, open=True, held=False)
+            buffered=0, max_buffer=2, delivered=0, dropped=0, open=True, held=False,
+            overflow="drop")
         proc.resume()
         assert await proc.wait() == 0   # nobody consumes while it runs
         before = exits.statistics()
@@ -86,7 +87,7 @@ async def test_statistics_count_what_was_buffered_delivered_and_dropped(target):
         after = exits.statistics()
         assert after == EventStreamStatistics(
             buffered=0, max_buffer=2, delivered=before.buffered, dropped=before.dropped,
-            open=False, held=False)
+            open=False, held=False, overflow="drop")
         assert len(got) == after.delivered and after.dropped == exits.dropped
     with pytest.raises(AttributeError):   # a frozen snapshot
         after.delivered = 0   # type: ignore[misc]
