@@ -7,7 +7,10 @@ import os
 import struct
 
 from . import _xlat as X
+from . import _structs_full as F
 from . import _xlat_proc as XP
+from ._style import RAW
+from ._style import get as _style_now
 from ._ctx import Ctx
 from .._core._syscalls import SYSCALL_NAMES
 from ._quote import quote
@@ -91,6 +94,9 @@ def itimerval(ctx: Ctx, addr: int) -> str:
 
 
 def rusage(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, "<qqqq14q", F.rusage_full)
+
     def r(us: int, uu: int, ss: int, su: int, *rest: int) -> str:
         return "{ru_utime=%s, ru_stime=%s, ...}" % (timeval_vals(us, uu), timeval_vals(ss, su))
 
@@ -109,14 +115,13 @@ def tms(ctx: Ctx, addr: int) -> str:
 # stat
 
 
-def _dev_pair(major: int, minor: int) -> str:
-    return "makedev(%s, %s)" % (hexa(major), hexa(minor))
-
-
 STAT_FMT = "<QQQIII4xQqqq"  # dev ino nlink mode uid gid rdev size blksize blocks
 
 
 def stat(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, F.STAT_FULL_FMT, F.stat_full)
+
     def r(dev: int, ino: int, nlink: int, mode: int, uid: int, gid: int,
           rdev: int, size: int, blksize: int, blocks: int) -> str:
         fmt = mode & 0o170000
@@ -130,15 +135,16 @@ def stat(ctx: Ctx, addr: int) -> str:
 
 
 def makedev(dev: int) -> str:
-    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
-    minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
-    return _dev_pair(major, minor)
+    return F.dev_t(dev)
 
 
 STATX_FMT = "<IIQIIIH2xQQQQ"  # mask blksize attributes nlink uid gid mode ino size blocks attributes_mask
 
 
 def statx(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, F.STATX_FULL_FMT, F.statx_full)
+
     def r(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
           mode: int, ino: int, size: int, blocks: int, attrs_mask: int) -> str:
         return "{stx_mask=%s, stx_attributes=%s, stx_mode=%s, stx_size=%d, ...}" % (
@@ -169,7 +175,7 @@ def statfs(ctx: Ctx, addr: int) -> str:
 def clock_t(ticks: int) -> str:
     """A ``clock_t`` count, with its value in seconds as a comment when not 0
     (``23 /* 0.23 s */``), at the machine's USER_HZ."""
-    if ticks <= 0 or _CLK_TCK <= 0:
+    if ticks <= 0 or _CLK_TCK <= 0 or _style_now() == RAW:
         return "%d" % ticks
     return "%d /* %d.%0*d s */" % (ticks, ticks // _CLK_TCK, _TCK_DIGITS, ticks % _CLK_TCK)
 
@@ -524,7 +530,9 @@ def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
 def utsname(ctx: Ctx, addr: int) -> str:
     if addr == 0:
         return "NULL"
-    data = ctx.read(addr, 65 * 2)
+    if not ctx.verbose:
+        return hexa(addr)
+    data = ctx.read(addr, 65 * (2 if ctx.abbrev else 6))
     if data is None:
         return hexa(addr)
 
@@ -533,6 +541,8 @@ def utsname(ctx: Ctx, addr: int) -> str:
         nul = raw.find(b"\0")
         return quote(raw if nul < 0 else raw[:nul])
 
+    if not ctx.abbrev:
+        return F.utsname_full(data)
     return "{sysname=%s, nodename=%s, ...}" % (field(0), field(1))
 
 
