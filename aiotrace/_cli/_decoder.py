@@ -358,7 +358,7 @@ class _FakeMemory:
 
     def __init__(self) -> None:
         self.regions: list[tuple[int, bytes]] = []
-        self.next = 0x1000
+        self.next = 0x7FFF00001000   # (an address on the stack, as -e raw= shows it)
 
     def put(self, data: bytes, addr: int | None = None) -> int:
         if addr is None:

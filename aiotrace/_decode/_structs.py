@@ -9,7 +9,7 @@ import struct
 from . import _xlat as X
 from . import _structs_full as F
 from . import _xlat_proc as XP
-from ._style import RAW
+from ._style import RAW, combine
 from ._style import get as _style_now
 from ._ctx import Ctx
 from .._core._syscalls import SYSCALL_NAMES
@@ -18,8 +18,8 @@ from ._xlat import flags, hexa, ptr, s32, xval
 
 
 def array_limit(ctx: Ctx) -> int:
-    """strace prints at most strsize elements of an array, then ``...``."""
-    return ctx.strsize
+    """strace prints at most strsize elements of an array, then ``...`` (all with -v)."""
+    return ctx.strsize if ctx.abbrev else 1 << 62
 
 
 # ---------------------------------------------------------------------------
@@ -252,10 +252,12 @@ def siginfo(ctx: Ctx, addr: int) -> str:
 
 def rlim_value(v: int) -> str:
     if v == X.MASK64:
-        return "RLIM64_INFINITY"
-    if v > 1024 and v % 1024 == 0:
-        return "%d*1024" % (v // 1024)
-    return str(v)
+        name = "RLIM64_INFINITY"
+    elif v > 1024 and v % 1024 == 0:
+        name = "%d*1024" % (v // 1024)
+    else:
+        return str(v)
+    return combine(str(v), name) if _style_now() else name
 
 
 def rlimit(ctx: Ctx, addr: int) -> str:
@@ -363,6 +365,8 @@ def string_array(ctx: Ctx, addr: int, word: int = 8) -> str:
     """execve's argv: ``["ls", "/"]`` (*word*: the size of a pointer, 4 for i386)."""
     if addr == 0:
         return "NULL"
+    if not ctx.verbose:
+        return hexa(addr)
     items: list[str] = []
     limit = array_limit(ctx)
     i = 0
@@ -385,9 +389,14 @@ def string_array(ctx: Ctx, addr: int, word: int = 8) -> str:
 
 
 def count_array(ctx: Ctx, addr: int, what: str = "var", word: int = 8) -> str:
-    """execve's envp: ``0x7ffd... /* 20 vars */`` (*word*: the size of a pointer)."""
+    """execve's envp: ``0x7ffd... /* 20 vars */`` (*word*: the size of a pointer); with
+    -v the strings, as argv's."""
     if addr == 0:
         return "NULL"
+    if not ctx.verbose:
+        return hexa(addr)
+    if not ctx.abbrev:
+        return string_array(ctx, addr, word)
     n = 0
     chunk = 64
     null = b"\0" * word

@@ -14,8 +14,8 @@ from ._xlat import flags, hexa
 
 
 def date_comment(sec: int, nsec: int) -> str:
-    """`` /* 2026-12-07T07:26:59.338391699+0000 */`` (local time), or nothing for 0 or a
-    time that cannot be dated."""
+    """`` /* 2026-12-07T07:26:59.338391699+0000 */`` (local time; no fraction when
+    *nsec* is 0), or nothing for 0 or a time that cannot be dated."""
     if not sec and not nsec:
         return ""
     try:
@@ -24,8 +24,9 @@ def date_comment(sec: int, nsec: int) -> str:
         return ""
     if not 0 <= nsec < 1000000000:
         return ""
-    return " /* %s.%09d%s */" % (time.strftime("%Y-%m-%dT%H:%M:%S", lt), nsec,
-                                 time.strftime("%z", lt))
+    frac = ".%09d" % nsec if nsec else ""
+    return " /* %s%s%s */" % (time.strftime("%Y-%m-%dT%H:%M:%S", lt), frac,
+                              time.strftime("%z", lt))
 
 
 def dev_t(dev: int) -> str:

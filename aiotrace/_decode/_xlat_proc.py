@@ -4,7 +4,8 @@ futexes, and the helpers that print them (``_xlat`` says how a flag table is rea
 
 from __future__ import annotations
 
-from ._xlat import Flags, flags, low_byte_with_flags, u64
+from ._style import composite
+from ._xlat import Flags, flags, hexa, low_byte_with_flags, u64
 
 # ---------------------------------------------------------------------------
 # memory
@@ -45,6 +46,7 @@ MAP_HUGE_SHIFT = 26
 MAP_HUGE_MASK = 0x3F
 
 
+@composite(lambda v: hexa(u64(v)))
 def map_flags(v: int) -> str:
     v = u64(v)
     typ = v & 0xF
