@@ -77,8 +77,12 @@ __all__ = [
 ALIGN_COLUMN = 40  # strace's default -a
 
 KNOWN_DIFFERENCES = """\
-- No -v (full structs) or -X; -x/-xx apply to the strings of arguments and buffers, not
-  to the names inside structs (ifr_name, sun_path).
+- -v prints in full only stat, statx, rusage, utsname and execve's arrays (other
+  structures keep their abbreviated form); -e verbose= leaves as addresses the structures
+  read through Ctx.struct and execve's arrays only; -X styles the constants of the
+  _xlat printers and of the composites built on them, not the names some decoders
+  print from their own tables. -x/-xx apply to the strings of arguments and buffers,
+  not to the names inside structs (ifr_name, sun_path).
 - Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
   mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
