@@ -131,7 +131,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("execve", "- 11 -", 3, "file process", "path argv32 envp32", "", "", "const char *filename, const char *const *argv, const char *const *envp"),
     ("execve", "- - 520", 3, "file process", "path", "", "raw", "const char *filename, const char *const *argv, const char *const *envp"),
     ("exit", "60 1 60", 1, "process", "int", "none", "", "int error_code"),
-    ("wait4", "61 - 61", 4, "process", "pid status_out wait_opts rusage_out", "", "", "pid_t pid, int *stat_addr, int options, struct rusage *ru"),
+    ("wait4", "61 - 61", 4, "process", "pid status_out wait_opts wait_rusage_out", "", "", "pid_t pid, int *stat_addr, int options, struct rusage *ru"),
     ("wait4", "- 114 -", 4, "process", "pid status_out wait_opts raw_out", "", "", "pid_t pid, int *stat_addr, int options, struct rusage *ru"),
     ("kill", "62 37 62", 2, "process signal", "pid signal", "", "", "int pid, int sig"),
     ("uname", "63 122 63", 1, "", "utsname_out", "", "", "struct old_utsname *buf"),

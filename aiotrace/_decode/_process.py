@@ -82,6 +82,14 @@ def _status_out(c: Ctx, i: int) -> str:
 
 STATUS_OUT = out(_status_out)
 
+
+def _wait_rusage_out(c: Ctx, i: int) -> str:
+    """wait4's rusage: decoded only when a child was reaped (a positive return)."""
+    addr = c.args[i]
+    if (c.retval or 0) <= 0:
+        return c.ptr(addr)
+    return S.rusage(c, addr)
+
 # -- poll / select -----------------------------------------------------------
 
 WAIT_OPTS = F(XP.WAIT_OPTIONS, "W???")
@@ -257,7 +265,9 @@ KINDS: dict[str, Kind] = {
     "membarrier_cmd": E(_MEMBARRIER, "MEMBARRIER_CMD_???"),
     "mincore_vec": out(_mincore_vec),
     "mlockall_flags": F(_MLOCKALL, "MCL_???"),
-    "mpol_mode": Kind(lambda c, i: XP.mpol_mode(c.args[i])),
+    # (mbind's mode is an unsigned long, set_mempolicy's an int)
+    "mpol_mode": Kind(lambda c, i: XP.mpol_mode(c.args[i] if c.name == "mbind"
+                                                else u32(c.args[i]))),
     "mpol_mode_out": out(lambda c, i: c.struct(c.args[i], "<i",
                                                lambda m: "[%s]" % XP.mpol_mode(m))),
     "mremap_new_address": Kind(_mremap_new),
@@ -274,6 +284,7 @@ KINDS: dict[str, Kind] = {
     "siginfo": Kind(_siginfo),
     "siginfo_out": out(_siginfo),
     "status_out": STATUS_OUT,
+    "wait_rusage_out": out(_wait_rusage_out),
     "ulong_out": out(lambda c, i: S.ulong_ptr(c, c.args[i])),
     "wait_opts": WAIT_OPTS,
 }

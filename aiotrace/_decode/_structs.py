@@ -35,7 +35,8 @@ def timespec(ctx: Ctx, addr: int) -> str:
 
 
 def timeval_vals(sec: int, usec: int) -> str:
-    return "{tv_sec=%d, tv_usec=%d}" % (sec, usec)
+    """(tv_usec unsigned, as strace prints it)"""
+    return "{tv_sec=%d, tv_usec=%d}" % (sec, usec & 0xFFFFFFFFFFFFFFFF)
 
 
 def timeval(ctx: Ctx, addr: int) -> str:
@@ -54,17 +55,30 @@ _SIGEV_SIGNAL, _SIGEV_THREAD, _SIGEV_THREAD_ID = 0, 2, 4
 
 def nodemask(ctx: Ctx, addr: int, maxnode: int) -> str:
     """A NUMA node mask of *maxnode* - 1 bits, as the kernel reads it: unsigned longs
-    printed ``%#0*lx`` (``0x00000000000001``; 0 without its 0x: ``0000000000000000``)."""
+    printed ``%#0*lx`` (``0x00000000000001``; 0 without its 0x: ``0000000000000000``);
+    its address where *maxnode* leaves no bit (1) or its size overflows, and what
+    follows an unreadable long as ``... /* ADDRESS */``."""
     if addr == 0:
         return "NULL"
-    nlongs = (max(maxnode, 1) - 1 + 63) // 64
-    n = min(nlongs, array_limit(ctx))
-    data = ctx.read(addr, 8 * n) if n else b""
-    if data is None:
+    maxnode &= X.MASK64
+    nlongs = ((maxnode + 62) & X.MASK64) // 64
+    if nlongs < maxnode // 64 or (maxnode and not nlongs):
         return hexa(addr)
-    words = ["%016x" % w if w == 0 else "%#016x" % w for w in struct.unpack("<%dQ" % n, data)]
-    if n < nlongs:
-        words.append("...")
+    words = []
+    for k in range(min(nlongs, array_limit(ctx))):
+        data = ctx.read(addr + 8 * k, 8)
+        if data is None:
+            if not k:
+                return hexa(addr)
+            words.append("... /* %s */" % hexa(addr + 8 * k))
+            break
+        w = int.from_bytes(data, "little")
+        words.append("%016x" % w if w == 0 else "%#016x" % w)
+    else:
+        k = array_limit(ctx)
+        if nlongs > k:   # (strace reads the next long first: its address if it cannot)
+            more = ctx.read(addr + 8 * k, 8) is not None
+            words.append("..." if more else "... /* %s */" % hexa(addr + 8 * k))
     return "[" + ", ".join(words) + "]"
 
 
@@ -615,11 +629,15 @@ def clone_args(ctx: Ctx, addr: int, size: int) -> str:
 
 def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
     """``0x55b8... /* 28 entries */`` (both getdents and getdents64 keep d_reclen at offset 16)."""
-    if nbytes <= 0:
-        return "%s /* 0 entries */" % hexa(addr) if nbytes == 0 else hexa(addr)
+    if nbytes < 0 or not ctx.verbose:
+        return hexa(addr)
+    if nbytes == 0:
+        return "[]" if not ctx.abbrev else "%s /* 0 entries */" % hexa(addr)
     data = ctx.read(addr, nbytes)
     if data is None:
         return hexa(addr)
+    if not ctx.abbrev:
+        return F.dirents(data, ctx.name == "getdents64", ctx.xflag)
     n = 0
     off = 0
     while off + 18 <= len(data):

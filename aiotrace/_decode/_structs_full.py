@@ -4,6 +4,7 @@ abbreviated forms and calls these when the call is not abbreviated, ``Ctx.abbrev
 
 from __future__ import annotations
 
+import struct
 import time
 
 from . import _xlat as X
@@ -89,9 +90,13 @@ _RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "
 
 
 def rusage_full(us: int, uu: int, ss: int, su: int, *rest: int) -> str:
+    """(the microseconds and the counts unsigned, as strace prints them)"""
     return "{ru_utime={tv_sec=%d, tv_usec=%d}, ru_stime={tv_sec=%d, tv_usec=%d}, %s}" % (
-        us, uu, ss, su,
-        ", ".join("%s=%d" % kv for kv in zip(_RUSAGE_LONGS, rest, strict=True)))
+        us, uu & _M64, ss, su & _M64,
+        ", ".join("%s=%d" % (k, v & _M64) for k, v in zip(_RUSAGE_LONGS, rest, strict=True)))
+
+
+_M64 = (1 << 64) - 1
 
 
 _UTS_FIELDS = ("sysname", "nodename", "release", "version", "machine", "domainname")
@@ -104,3 +109,40 @@ def utsname_full(data: bytes) -> str:
         nul = raw.find(b"\0")
         parts.append("%s=%s" % (name, quote(raw if nul < 0 else raw[:nul])))
     return "{" + ", ".join(parts) + "}"
+
+
+DIRENT_TYPES = {0: "DT_UNKNOWN", 1: "DT_FIFO", 2: "DT_CHR", 4: "DT_DIR", 6: "DT_BLK",
+                8: "DT_REG", 10: "DT_LNK", 12: "DT_SOCK", 14: "DT_WHT"}
+
+
+def dirents(data: bytes, is64: bool, xflag: int = 0) -> str:
+    """getdents' (or getdents64's) entries in full, from the *data* the call wrote:
+    ``[{d_ino=..., d_off=..., d_reclen=24, d_name=".", d_type=DT_DIR}, ...]``
+    (getdents64 prints d_type before d_name, where its record has it)."""
+    head = 19 if is64 else 18
+    items = []
+    off = 0
+    while len(data) - off >= head:
+        ino, d_off, reclen = struct.unpack_from("<QqH", data, off)
+        reclen = max(min(reclen, len(data) - off), head)
+        rec = data[off: off + reclen]
+        name_area = rec[head:] if is64 else rec[head: reclen - 1]
+        name = name_area.split(b"\0", 1)[0]
+        parts = ["d_ino=%d" % ino, "d_off=%d" % (d_off & _M64), "d_reclen=%d" % reclen]
+        dtype = rec[18] if is64 else (rec[reclen - 1] if reclen > head else None)
+        dtext = None if dtype is None else X.xval(dtype, DIRENT_TYPES, "DT_???")
+        if is64:
+            parts.append("d_type=%s" % dtext)
+            parts.append("d_name=%s" % quote(name, xflag=xflag))
+        else:
+            if reclen - head > 1:
+                parts.append("d_name=%s" % quote(name, xflag=xflag))
+            if dtext is not None:
+                parts.append("d_type=%s" % dtext)
+        items.append("{" + ", ".join(parts) + "}")
+        off += reclen
+    rest = data[off:]
+    text = "[" + ", ".join(items)
+    if rest:   # (a piece too short for an entry: strace shows its bytes in hex)
+        text += (", " if items else "") + quote(rest, hex=True)
+    return text + "]"

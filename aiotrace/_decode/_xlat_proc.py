@@ -4,8 +4,9 @@ futexes, and the helpers that print them (``_xlat`` says how a flag table is rea
 
 from __future__ import annotations
 
-from ._style import composite
-from ._xlat import Flags, flags, hexa, low_byte_with_flags, u64
+from . import _style
+from ._style import combine, composite
+from ._xlat import Flags, flags, hexa, u64, xval
 
 # ---------------------------------------------------------------------------
 # memory
@@ -160,17 +161,33 @@ CLOCKS = {
     8: "CLOCK_REALTIME_ALARM", 9: "CLOCK_BOOTTIME_ALARM", 11: "CLOCK_TAI",
 }
 TIMER_FLAGS: Flags = (("TIMER_ABSTIME", 1),)
+# (strace 6.1's: MPOL_WEIGHTED_INTERLEAVE, 6, came later and prints as 0x6 /* MPOL_??? */)
 MPOL_MODES = {0: "MPOL_DEFAULT", 1: "MPOL_PREFERRED", 2: "MPOL_BIND", 3: "MPOL_INTERLEAVE",
-              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY", 6: "MPOL_WEIGHTED_INTERLEAVE"}
+              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY"}
 MPOL_MODE_FLAGS: Flags = (("MPOL_F_STATIC_NODES", 1 << 15), ("MPOL_F_RELATIVE_NODES", 1 << 14),
                           ("MPOL_F_NUMA_BALANCING", 1 << 13))
 MPOL_F_FLAGS: Flags = (("MPOL_F_NODE", 1), ("MPOL_F_ADDR", 2), ("MPOL_F_MEMS_ALLOWED", 4))
 MPOL_MF_FLAGS: Flags = (("MPOL_MF_STRICT", 1), ("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
 
 
+_MPOL_FLAGS_MASK = 0xE000
+
+
 def mpol_mode(v: int) -> str:
-    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES``."""
-    return low_byte_with_flags(v, MPOL_MODES, MPOL_MODE_FLAGS, "MPOL_???")
+    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES`` (the
+    whole register: the mode is what the flags leave); an unknown mode with flags: the
+    flags and the rest in hex."""
+    v = u64(v)
+    fl = v & _MPOL_FLAGS_MASK
+    mode = v & ~_MPOL_FLAGS_MASK
+    if not fl:
+        return xval(mode, MPOL_MODES, "MPOL_???")
+    name = MPOL_MODES.get(mode)
+    if name is None:
+        return flags(v, MPOL_MODE_FLAGS, "MPOL_???")
+    with _style.using(_style.ABBREV):
+        text = name + "|" + flags(fl, MPOL_MODE_FLAGS, None)
+    return combine(hexa(v), text)
 
 
 SIGEV_NOTIFY = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD", 4: "SIGEV_THREAD_ID"}
