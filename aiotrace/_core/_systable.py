@@ -323,7 +323,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("epoll_create", "213 254 213", 1, "desc", "int", "fd", "", "int size"),
     ("epoll_ctl_old", "214 - -", 4, "", "", "", "raw", ""),
     ("epoll_wait_old", "215 - -", 4, "", "", "", "raw", ""),
-    ("remap_file_pages", "216 257 216", 5, "memory", "", "", "raw", "unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags"),
+    ("remap_file_pages", "216 257 216", 5, "memory", "ptr ulong prot ulong map_flags", "", "", "unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags"),
     ("getdents64", "217 220 217", 3, "desc", "fd dents_out uint", "", "", "unsigned int fd, struct linux_dirent64 *dirent, unsigned int count"),
     ("set_tid_address", "218 258 218", 1, "", "ptr", "", "", "int *tidptr"),
     ("restart_syscall", "219 0 219", 0, "", "", "", "", ""),

@@ -441,12 +441,11 @@ PRCTL_OPTIONS = {
     0x53564d41: "PR_SET_VMA",
 }
 
+# the execution domains strace 6.1 names by the low byte alone (PER_SVR4 and the others
+# are that byte with flags: their low byte alone is 0x1 /* PER_??? */)
 PER_DOMAINS = {
-    0x00: "PER_LINUX", 0x01: "PER_SVR4", 0x02: "PER_SVR3", 0x03: "PER_SCOSVR3",
-    0x04: "PER_OSR5", 0x05: "PER_WYSEV386", 0x06: "PER_ISCR4", 0x07: "PER_BSD",
-    0x08: "PER_SUNOS", 0x09: "PER_XENIX", 0x0A: "PER_LINUX32", 0x0B: "PER_IRIX32",
-    0x0C: "PER_IRIXN32", 0x0D: "PER_IRIX64", 0x0E: "PER_RISCOS", 0x0F: "PER_SOLARIS",
-    0x10: "PER_UW7", 0x11: "PER_OSF4", 0x12: "PER_HPUX",
+    0x00: "PER_LINUX", 0x06: "PER_BSD", 0x08: "PER_LINUX32", 0x0C: "PER_RISCOS",
+    0x0F: "PER_OSF4", 0x10: "PER_HPUX", 0xFF: "PER_MASK",
 }
 PER_FLAGS: Flags = (
     ("UNAME26", 0x0020000), ("ADDR_NO_RANDOMIZE", 0x0040000),
@@ -458,11 +457,16 @@ PER_FLAGS: Flags = (
 )
 
 
-@composite(lambda v: hexa(u32(v)))
 def personality(v: int) -> str:
-    if u32(v) == 0xFFFFFFFF:
+    """The execution domain (the low byte), then the flags of the other bits, each in
+    the -X style (``PER_LINUX|ADDR_NO_RANDOMIZE``; verbose ``0 /* PER_LINUX */|0x40000 /*
+    ADDR_NO_RANDOMIZE */``); 0xffffffff (the query) in hex."""
+    v = u32(v)
+    if v == 0xFFFFFFFF:
         return "0xffffffff"
-    return low_byte_with_flags(v, PER_DOMAINS, PER_FLAGS, None)
+    domain = xval(v & 0xFF, PER_DOMAINS, "PER_???")
+    rest = v & ~0xFF
+    return domain if not rest else domain + "|" + flags(rest, PER_FLAGS, None)
 
 
 IN_EVENTS: Flags = (

@@ -121,8 +121,16 @@ PRINTERS = [
     (lambda: X.sigset_bits((1 << 1) | (1 << 14)), "[INT TERM]", "[2 15]",
      "[2 /* INT */ 15 /* TERM */]"),
     (lambda: X.open_flags(0), "O_RDONLY", "0", "0 /* O_RDONLY */"),
-    (lambda: X.personality(0x40008), "PER_SUNOS|ADDR_NO_RANDOMIZE", "0x40008",
-     "0x40008 /* PER_SUNOS|ADDR_NO_RANDOMIZE */"),
+    # (the domain and the flags each in the style)
+    (lambda: X.personality(0x40008), "PER_LINUX32|ADDR_NO_RANDOMIZE", "0x8|0x40000",
+     "0x8 /* PER_LINUX32 */|0x40000 /* ADDR_NO_RANDOMIZE */"),
+    (lambda: X.personality(0x4000001), "0x1 /* PER_??? */|STICKY_TIMEOUTS", "0x1|0x4000000",
+     "0x1 /* PER_??? */|0x4000000 /* STICKY_TIMEOUTS */"),
+    (lambda: X.personality(0x701001F),
+     "0x1f /* PER_??? */|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000", "0x1f|0x7010000",
+     "0x1f /* PER_??? */|0x7010000 /* SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000 */"),
+    (lambda: X.personality(0x10000), "PER_LINUX|0x10000", "0|0x10000",
+     "0 /* PER_LINUX */|0x10000"),
 ]
 
 
@@ -267,6 +275,18 @@ MORE = [
         "abbrev": ("MPOL_BIND, NULL, 0", "0"),
         "raw": ("0x2, NULL, 0", "0"),
         "verbose": ("0x2 /* MPOL_BIND */, NULL, 0", "0"),
+    }),
+    # remap_file_pages: decoded (it printed raw hex); map flags nest their comments
+    ("remap_file_pages", (0xFACEFEEDDEADBEEF, 0xDEFACED1BAD2F00D, 7, 0xCAF3BABEBAD4DEED,
+                          0x5404401F), b"", 0, {
+        "abbrev": ("0xfacefeeddeadbeef, 16067382020775538701, PROT_READ|PROT_WRITE|PROT_EXEC,"
+                   " 14624237743343197933, 0xf /* MAP_??? */|MAP_FIXED|MAP_NORESERVE|"
+                   "MAP_HUGETLB|21<<MAP_HUGE_SHIFT", "0"),
+        "raw": ("0xfacefeeddeadbeef, 16067382020775538701, 0x7, 14624237743343197933, "
+                "0x5404401f", "0"),
+        "verbose": ("0xfacefeeddeadbeef, 16067382020775538701, 0x7 /* PROT_READ|PROT_WRITE|"
+                    "PROT_EXEC */, 14624237743343197933, 0x5404401f /* 0xf /* MAP_??? */|"
+                    "MAP_FIXED|MAP_NORESERVE|MAP_HUGETLB|21<<MAP_HUGE_SHIFT */", "0"),
     }),
     # a node mask: maxnode 1 leaves no bit (its address); past -s longs, the next one
     # unreadable: its address in a comment
