@@ -288,6 +288,32 @@ MORE = [
                     "PROT_EXEC */, 14624237743343197933, 0x5404401f /* 0xf /* MAP_??? */|"
                     "MAP_FIXED|MAP_NORESERVE|MAP_HUGETLB|21<<MAP_HUGE_SHIFT */", "0"),
     }),
+    # arch_prctl: the option is an int; XSAVE masks are printed with their names in a
+    # comment except raw
+    ("arch_prctl", (0xFFFFFFFFDEADC0DE, 0), b"", -errno.EINVAL, {
+        "abbrev": ("0xdeadc0de /* ARCH_??? */, 0", "-1 EINVAL (Invalid argument)"),
+        "raw": ("0xdeadc0de, 0", "-1 EINVAL (Invalid argument)"),
+        "verbose": ("0xdeadc0de /* ARCH_??? */, 0", "-1 EINVAL (Invalid argument)"),
+    }),
+    ("arch_prctl", (0x1021, A), struct.pack("<Q", 0x600E7), 0, {
+        "abbrev": ("ARCH_GET_XCOMP_SUPP, [0x600e7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|"
+                   "XFEATURE_MASK_AVX512|XFEATURE_MASK_XTILE */]", "0"),
+        "raw": ("0x1021, [0x600e7]", "0"),
+        "verbose": ("0x1021 /* ARCH_GET_XCOMP_SUPP */, [0x600e7 /* XFEATURE_MASK_FPSSE|"
+                    "XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512|XFEATURE_MASK_XTILE */]", "0"),
+    }),
+    ("arch_prctl", (0x1023, 18), b"", 0x20, {
+        "abbrev": ("ARCH_REQ_XCOMP_PERM, 0x12 /* XFEATURE_XTILE_DATA */",
+                   "0x20 (XFEATURE_MASK_OPMASK)"),
+        "raw": ("0x1023, 0x12", "0x20"),
+        "verbose": ("0x1023 /* ARCH_REQ_XCOMP_PERM */, 0x12 /* XFEATURE_XTILE_DATA */",
+                    "0x20 (XFEATURE_MASK_OPMASK)"),
+    }),
+    ("arch_prctl", (0x1004, A), b"\0" * 8, 0, {
+        "abbrev": ("ARCH_GET_GS, [NULL]", "0"),
+        "raw": ("0x1004, [NULL]", "0"),
+        "verbose": ("0x1004 /* ARCH_GET_GS */, [NULL]", "0"),
+    }),
     # a node mask: maxnode 1 leaves no bit (its address); past -s longs, the next one
     # unreadable: its address in a comment
     ("set_mempolicy", (0, A, 1), b"\0" * 8, 0, {
