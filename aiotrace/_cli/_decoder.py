@@ -32,6 +32,7 @@ _NR_RT_SIGRETURN = syscall_number("rt_sigreturn")
 _NR_RESTART_SYSCALL = syscall_number("restart_syscall")
 _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
+_NO_KW: dict[str, Any] = {}
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 def _register(tid: int, name: str) -> int | None:
@@ -102,6 +103,7 @@ class Decoder:
         self.strsize = strsize
         # -X, -v, -e abbrev=/verbose=/raw=: the keywords of each call's decoding
         self.modes = modes if modes is not None else OutputModes()
+        self.plain = self.modes.plain   # (then no keywords at all: the usual run's cost)
         self.xstyle = self.modes.xstyle
         self.ips = ips   # -i: each capture also carries the thread's instruction pointer
         if ips:
@@ -258,7 +260,7 @@ class Decoder:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
-                                    **self.modes.kw(name))
+                                    **(_NO_KW if self.plain else self.modes.kw(name)))
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "")
             return (name, text)
@@ -286,7 +288,8 @@ class Decoder:
             success = rule is not None and rule.retval is not None
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
-                                    success=success, abi=abi, **self.modes.kw(name, abi))
+                                    success=success, abi=abi,
+                                    **(_NO_KW if self.plain else self.modes.kw(name, abi)))
             dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
                     if self.dumps else None)
             return (name, entry, args, ret, t0, marks, dump)
