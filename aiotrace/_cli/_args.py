@@ -109,6 +109,10 @@ class Options:
     dump_write: tuple[bool, frozenset[int]] | None = None   # -e write=
     paths: list[str] = field(default_factory=list)    # -P PATH...
     xflag: int = 0                        # -x 1, -xx 2, --strings-in-hex=non-ascii-chars 3
+    xstyle: int = 0                       # -X: 0 abbrev, 1 raw, 2 verbose (_decode._style)
+    abbrev: frozenset[str] | None = None  # -e abbrev=: the calls abbreviated (None: all)
+    verbose: frozenset[str] | None = None  # -e verbose=: structures decoded (None: all)
+    raw: frozenset[str] = frozenset()     # -e raw=: arguments in hex
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
     syscall_times: bool = False
     timestamps: int = 0
@@ -139,8 +143,7 @@ _UNSUPPORTED = {
     "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
-    "v": "-v (unabbreviated structures)",
-    "X": "-X (constant format)", "I": "-I (interruptibility)",
+    "I": "-I (interruptibility)",
     "Y": "-Y (command names of process ids; --decode-pids=pidns is)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
@@ -170,6 +173,9 @@ _LONG = {
     "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
     "version": ("no", "V"),
     "decode-pids": ("required", "=decode-pids"), "pidns-translation": ("no", "pidns"),
+    "no-abbrev": ("no", "v"), "const-print-style": ("required", "X"),
+    "abbrev": ("required", "=abbrev"), "verbose": ("required", "=verbose"),
+    "raw": ("required", "=raw"),
 }
 
 
@@ -262,13 +268,19 @@ def _qualify(opts: Options, expr: str) -> None:
                 opts.dump_write = fds
         elif key in ("decode-pids", "decode_pids"):
             opts.decode_pids = _decode_pids(value)
-        elif key in ("abbrev", "a", "verbose", "v", "raw", "x",
-                     "fault", "kvm", "secontext", "trace-fds",
+        elif key in ("abbrev", "a"):
+            opts.abbrev = parse_syscall_set(value)
+        elif key in ("verbose", "v"):
+            opts.verbose = parse_syscall_set(value)
+        elif key in ("raw", "x"):
+            opts.raw = parse_syscall_set(value)
+        elif key in ("fault", "kvm", "secontext", "trace-fds",
                      "trace_fds", "fd"):
             raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
         else:
             raise SetError(f"invalid -e qualifier '{key}' (aiotrace knows trace, signal, "
-                           "status, inject, quiet and decode-fds)")
+                           "status, inject, quiet, decode-fds, abbrev, verbose, raw, read "
+                           "and write)")
     except ValueError as exc:   # SetError, and parse_inject's ValueError
         raise UsageError(str(exc)) from None
 
@@ -323,6 +335,14 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.ips = True
     elif opt == "x":
         opts.xflag = 2 if opts.xflag else 1             # -xx: every string in hex
+    elif opt == "v":
+        opts.abbrev = frozenset()                       # -e abbrev=none
+    elif opt == "X":
+        from .._decode._style import STYLES
+        if arg not in STYLES:
+            raise UsageError(f"invalid -X argument: '{arg}' (raw, abbrev or verbose)",
+                             hint=True)
+        opts.xstyle = STYLES[arg]
     elif opt == "strings-in-hex":
         modes = {None: 2, "all": 2, "non-ascii": 1, "non-ascii-chars": 3, "none": 0}
         if arg not in modes:
@@ -466,7 +486,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTVwxyzZA"
+                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTvVwxyzZA"
                         and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:

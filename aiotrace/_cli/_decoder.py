@@ -21,6 +21,7 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
 from ._internals import PidNs, fd_details, pidns_decoding
+from ._modes import OutputModes
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -31,6 +32,7 @@ _NR_RT_SIGRETURN = syscall_number("rt_sigreturn")
 _NR_RESTART_SYSCALL = syscall_number("restart_syscall")
 _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
+_NO_KW: dict[str, Any] = {}
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 def _register(tid: int, name: str) -> int | None:
@@ -96,8 +98,13 @@ class Decoder:
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
                  inject: dict[int, Any] | None = None,
                  paths: frozenset[bytes] | None = None,
-                 dumps: tuple[Any, Any] = (None, None), ips: bool = False) -> None:
+                 dumps: tuple[Any, Any] = (None, None), ips: bool = False,
+                 modes: OutputModes | None = None) -> None:
         self.strsize = strsize
+        # -X, -v, -e abbrev=/verbose=/raw=: the keywords of each call's decoding
+        self.modes = modes if modes is not None else OutputModes()
+        self.plain = self.modes.plain   # (then no keywords at all: the usual run's cost)
+        self.xstyle = self.modes.xstyle
         self.ips = ips   # -i: each capture also carries the thread's instruction pointer
         if ips:
             self.capture = self._capture_with_ip   # type: ignore[method-assign]
@@ -139,7 +146,7 @@ class Decoder:
         memory the thread may change once resumed, nor with -i (the registers at the
         stop)."""
         if (self.fd_path is not None or self.paths is not None or self.dumps is not None
-                or self.ips or self.pidns is not None):
+                or self.ips or self.pidns is not None or not self.modes.plain):
             return {}
         late = late_captures()
         # (x86-64's calls: those of the other ABIs, rare, are decoded at the stop)
@@ -265,7 +272,8 @@ class Decoder:
             else:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
-                                    fd_path=self.fd_path, sp=sp, xflag=self.xflag)
+                                    fd_path=self.fd_path, sp=sp, xflag=self.xflag,
+                                    **(_NO_KW if self.plain else self.modes.kw(name)))
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "")
             return (name, text)
@@ -293,20 +301,21 @@ class Decoder:
             success = rule is not None and rule.retval is not None
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
-                                    success=success, abi=abi)
+                                    success=success, abi=abi,
+                                    **(_NO_KW if self.plain else self.modes.kw(name, abi)))
             dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
                     if self.dumps else None)
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop
-            return format_siginfo(raw) if raw else None
+            return format_siginfo(raw, xstyle=self.xstyle) if raw else None
         if t is Exit:
             call = self.calls.pop(ev.tid, None)
             if call is None:
                 return None
             # strace adds " <unfinished ...>" when the decoder had more to show at exit
             more = format_exit(call.name, call.args, 0, None, entry_text=call.text,
-                               abi=call.abi)[0] != call.text
+                               abi=call.abi, **self.modes.kw(call.name, call.abi))[0] != call.text
             return (call.name, call.text, more)
         if t is Death:
             self.calls.pop(ev.tid, None)   # (no Exit event: it died in a call, untraced)
@@ -336,7 +345,8 @@ class Decoder:
             text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
         else:
             text = format_entry(name, ev.args, mem, strsize=self.strsize,
-                                fd_path=self.fd_path, xflag=self.xflag, abi=abi)
+                                fd_path=self.fd_path, xflag=self.xflag, abi=abi,
+                                **self.modes.kw(name, abi))
         self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                 self._marks(tid, _key(ev)) if self.inject else "", abi)
         return (name, text)
@@ -364,7 +374,7 @@ class _FakeMemory:
 
     def __init__(self) -> None:
         self.regions: list[tuple[int, bytes]] = []
-        self.next = 0x1000
+        self.next = 0x7FFF00001000   # (an address on the stack, as -e raw= shows it)
 
     def put(self, data: bytes, addr: int | None = None) -> int:
         if addr is None:
@@ -383,14 +393,21 @@ class _FakeMemory:
         return self.read(addr, limit).split(b"\0", 1)[0]
 
 
-def execve_text(path: str, argv: list[str], nenv: int, strsize: int, xflag: int = 0) -> str:
-    """The arguments of the spawned program's execve, formatted as strace prints them."""
+def execve_text(path: str, argv: list[str], nenv: int | list[str], strsize: int,
+                xflag: int = 0, modes: OutputModes | None = None) -> str:
+    """The arguments of the spawned program's execve, formatted as strace prints them.
+    *nenv*: the environment's strings (shown with -v), or only their number."""
     mem = _FakeMemory()
     fs = [os.fsencode(a) + b"\0" for a in argv]
     p_path = mem.put(os.fsencode(path) + b"\0")
     ptrs = [mem.put(a) for a in fs]
     p_argv = mem.put(b"".join(x.to_bytes(8, "little") for x in ptrs + [0]))
     envp = environ_address() or 0x7FFC00000000
-    mem.put(b"".join((envp + 0x1000 + 8 * k).to_bytes(8, "little") for k in range(nenv))
-            + b"\0" * 8, envp)
-    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag)
+    if isinstance(nenv, list):
+        eptrs = [mem.put(os.fsencode(e) + b"\0") for e in nenv]
+    else:
+        eptrs = [envp + 0x1000 + 8 * k for k in range(nenv)]
+    mem.put(b"".join(x.to_bytes(8, "little") for x in eptrs) + b"\0" * 8, envp)
+    kw = modes.kw("execve") if modes is not None else {}
+    return format_entry("execve", (p_path, p_argv, envp), mem, strsize=strsize, xflag=xflag,
+                        **kw)

@@ -23,6 +23,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 
 from ._args import PROG
 from ._decoder import execve_text
+from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._session import Session
 
@@ -54,7 +55,8 @@ async def run(s: Session) -> tuple[str, int]:
         s.err.write(f"{PROG}: Can't stat '{o.argv[0]}': No such file or directory\n")
         return "exit", 1
     p = s.printer
-    exec_text = execve_text(path, o.argv, len(env), o.strsize, o.xflag) if p is not None else ""
+    exec_text = (execve_text(path, o.argv, [f"{k}={v}" for k, v in env.items()], o.strsize,
+                             o.xflag, OutputModes.of(o)) if p is not None else "")
     flush_scope = anyio.CancelScope()
     async with aiotrace.open_tracer() as tracer:
         t0 = time.monotonic_ns()

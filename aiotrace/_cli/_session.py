@@ -23,6 +23,7 @@ from ._args import PROG, Options
 from ._filter import selectors_keys
 from ._decoder import Decoder
 from ._dump import emit
+from ._modes import OutputModes
 from ._internals import ALL_KEYS, key_selectors, quote
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
 
@@ -130,7 +131,8 @@ class Session:
                 inject[key] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
                                inject=inject, paths=self.trace_paths,
-                               dumps=(o.dump_read, o.dump_write), ips=o.ips)
+                               dumps=(o.dump_read, o.dump_write), ips=o.ips,
+                               modes=OutputModes.of(o))
         if "pidns" in o.decode_pids:
             self.decoder.decode_pids()
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))

@@ -50,7 +50,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
-from . import _xlat
+from . import _style, _xlat
 from ._ctx import Ctx, FdPath, Memory
 from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
 from ._pids import R_PGID, R_SID, R_TGID, R_TID
@@ -78,8 +78,12 @@ __all__ = [
 ALIGN_COLUMN = 40  # strace's default -a
 
 KNOWN_DIFFERENCES = """\
-- No -v (full structs) or -X; -x/-xx apply to the strings of arguments and buffers, not
-  to the names inside structs (ifr_name, sun_path).
+- -v prints in full only stat, statx, rusage, utsname and execve's arrays (other
+  structures keep their abbreviated form); -e verbose= leaves as addresses the structures
+  read through Ctx.struct and execve's arrays only; -X styles the constants of the
+  _xlat printers and of the composites built on them, not the names some decoders
+  print from their own tables. -x/-xx apply to the strings of arguments and buffers,
+  not to the names inside structs (ifr_name, sun_path).
 - Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
   mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
@@ -242,6 +246,10 @@ def format_entry(
     sp: int | None = None,
     xflag: int = 0,
     abi: str = "x86_64",
+    xstyle: int = 0,
+    raw: bool = False,
+    abbrev: bool = True,
+    verbose: bool = True,
 ) -> str:
     """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
 
@@ -250,14 +258,29 @@ def format_entry(
     arguments are left empty. ``xflag`` is strace's ``-x`` level for strings (the
     ``HEX_*`` modes of ``aiotrace._decode._quote``: 1 ``-x``, 2 ``-xx``, 3
     ``--strings-in-hex=non-ascii-chars``).
+
+    The options of strace's output modes: ``xstyle`` is ``-X`` (``_style``'s ABBREV, RAW
+    or VERBOSE), ``raw`` prints the arguments as hex numbers (``-e raw=``), ``abbrev=False``
+    prints structures and arrays in full (``-v``), ``verbose=False`` prints structures
+    as their addresses (``-e verbose=``). Give format_exit the same.
     """
-    ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag)
+    if xstyle:
+        with _style.using(xstyle):
+            return format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
+                                xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
+                                verbose=verbose)
+    ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag, abbrev=abbrev,
+              verbose=verbose)
+    if raw:
+        text = _EntryText(_undecoded(name, ctx, abi))
+        text.saved = {"raw": True}
+        return text
     try:
-        raw = _entry(_spec(name, abi), name, ctx, abi)
+        decoded = _entry(_spec(name, abi), name, ctx, abi)
     except Exception:  # a decoder bug must not stop the tracer: show raw values
-        raw = _undecoded(name, ctx, abi)
+        decoded = _undecoded(name, ctx, abi)
         ctx.saved["undecoded"] = True
-    text = _EntryText(raw)
+    text = _EntryText(decoded)
     text.saved = ctx.saved
     return text
 
@@ -277,10 +300,13 @@ def format_return(
     return _ret(_spec(name, abi), name, ctx)
 
 
-def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False) -> str:
+def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False,
+         raw: bool = False) -> str:
     if name in ("exit", "exit_group"):
         return "?"
     r = ctx.retval if ctx.retval is not None else 0
+    if raw and not (-4096 < r < 0 and not success):   # -e raw=: errors as usual
+        return hexa(r)
     if -4096 < r < 0 and not success:
         err = -r
         restart = RESTART_ERRNO.get(err)
@@ -308,18 +334,31 @@ def format_exit(
     xflag: int = 0,
     success: bool = False,
     abi: str = "x86_64",
+    xstyle: int = 0,
+    raw: bool = False,
+    abbrev: bool = True,
+    verbose: bool = True,
 ) -> tuple[str, str]:
-    """``(arguments text with the outputs decoded, return value text)``. *xflag*, *abi*:
-    see format_entry. *success*: the return value is one that ``-e inject=...:retval=``
-    set, shown as a value even in -4095..-1 (strace does not decode it as an errno)."""
+    """``(arguments text with the outputs decoded, return value text)``. *xflag*, *abi*,
+    *xstyle*, *raw*, *abbrev*, *verbose*: see format_entry. *success*: the return value
+    is one that ``-e inject=...:retval=`` set, shown as a value even in -4095..-1 (strace
+    does not decode it as an errno)."""
+    if xstyle:
+        with _style.using(xstyle):
+            return format_exit(name, args, retval, mem, strsize=strsize, fd_path=fd_path,
+                               entry_text=entry_text, sp=sp, xflag=xflag, success=success,
+                               abi=abi, raw=raw, abbrev=abbrev, verbose=verbose)
     spec = _spec(name, abi)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
         entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
-                                  xflag=xflag, abi=abi)
+                                  xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
+                                  verbose=verbose)
         saved = getattr(entry_text, "saved", None)
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
-              xflag=xflag)
+              xflag=xflag, abbrev=abbrev, verbose=verbose)
+    if raw or ctx.saved.get("raw"):   # (-e raw=: the entry printed every argument)
+        return str(entry_text), _ret(None, name, ctx, success, raw=True)
     if ctx.saved.get("undecoded"):
         spec = None
     try:
@@ -345,11 +384,14 @@ class _Bytes:
         return self.read(addr, limit).split(b"\0", 1)[0]
 
 
-def format_siginfo(raw: bytes) -> str:
+def format_siginfo(raw: bytes, *, xstyle: int = 0) -> str:
     """A ``siginfo_t`` (as PTRACE_GETSIGINFO gives it) the way strace shows it in
-    ``--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---``."""
+    ``--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---``; *xstyle*: ``-X``."""
     from ._structs import siginfo
 
+    if xstyle:
+        with _style.using(xstyle):
+            return format_siginfo(raw)
     ctx = Ctx("", (), _Bytes(bytes(raw).ljust(128, b"\0")), 32, None)
     return siginfo(ctx, 1)
 

@@ -8,6 +8,8 @@ from typing import Any, Callable, Optional, Protocol
 
 from .._core._args import Args
 from ._quote import annotate_path, quote
+from ._style import combine
+from ._style import get as _style_now
 from ._xlat import AT_FDCWD, hexa, ptr, s32
 
 PATH_MAX = 4096
@@ -48,7 +50,8 @@ FdPath = Optional[Callable[[int], Optional[str]]]
 class Ctx:
     """Everything a decoder may look at for one syscall stop."""
 
-    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp", "xflag")
+    __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp", "xflag",
+                 "abbrev", "verbose")
 
     def __init__(
         self,
@@ -61,9 +64,15 @@ class Ctx:
         saved: dict[str, Any] | None = None,
         sp: int | None = None,
         xflag: int = 0,
+        abbrev: bool = True,
+        verbose: bool = True,
     ) -> None:
         self.name = name
         self.xflag = xflag   # -x, -xx (see _quote.quote)
+        # -v (-e abbrev=): structures and arrays in full, not cut short with "...";
+        # -e verbose=: structures decoded (not only their address)
+        self.abbrev = abbrev
+        self.verbose = verbose
         self.args: tuple[int, ...]
         if type(args) is Args and len(args._v) == 6:   # the tracer's: unsigned already
             self.args = args._v
@@ -149,14 +158,15 @@ class Ctx:
     def dirfd(self, v: int) -> str:
         fd = s32(v)
         if fd == AT_FDCWD:
+            name = combine("-100", "AT_FDCWD") if _style_now() else "AT_FDCWD"
             if self.fd_path is not None:
                 try:
                     p = self.fd_path(AT_FDCWD)
                 except Exception:
                     p = None
                 if p is not None:
-                    return "AT_FDCWD%s" % _annotation(p)
-            return "AT_FDCWD"
+                    return "%s%s" % (name, _annotation(p))
+            return name
         return self.fd(v)
 
     def path(self, addr: int) -> str:
@@ -198,6 +208,8 @@ class Ctx:
         """Read a struct and render it, or print the address like strace."""
         if addr == 0:
             return "NULL"
+        if not self.verbose:
+            return hexa(addr)
         vals = self.unpack(fmt, addr)
         if vals is None:
             return hexa(addr)

@@ -5,7 +5,6 @@ kinds of open, stat, mknod, utimensat... (named in the syscall table: see ``KIND
 from __future__ import annotations
 
 import struct
-import time
 from typing import Optional
 
 from . import _pidns
@@ -14,6 +13,9 @@ from . import _structs_tty as ST
 from . import _structs_net as SN
 from . import _xlat as X
 from ._ctx import Ctx
+from ._structs_full import date_comment
+from ._style import combine
+from ._style import get as _style_now
 from ._kinds import E, F, Kind, Spec, out
 from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 
@@ -297,19 +299,18 @@ def _sendfile_exit(c: Ctx, entry: str) -> str:
 # -- paths, modes, times -----------------------------------------------------
 
 def _utimens_one(sec: int, nsec: int) -> str:
-    if nsec == (1 << 30) - 1:
-        return "UTIME_NOW"
-    if nsec == (1 << 30) - 2:
-        return "UTIME_OMIT"
-    out_ = S.timespec_vals(sec, nsec)
-    try:
-        lt = time.localtime(sec)
-    except (OverflowError, OSError, ValueError):
-        return out_
-    if 0 <= nsec < 1000000000:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", lt) + ".%09d" % nsec + time.strftime("%z", lt)
-        out_ += " /* %s */" % stamp
-    return out_
+    """One time of utimensat: its date as a comment (none for 0, nor when it has none),
+    UTIME_NOW and UTIME_OMIT by name (-X: the timespec, raw or with the name in a
+    comment); tv_nsec unsigned, as strace prints it."""
+    out_ = "{tv_sec=%d, tv_nsec=%d}" % (sec, u64(nsec))
+    if nsec in (_UTIME_NOW, _UTIME_OMIT):
+        name = "UTIME_NOW" if nsec == _UTIME_NOW else "UTIME_OMIT"
+        return combine(out_, name) if _style_now() else name
+    return out_ + date_comment(sec, nsec)
+
+
+_UTIME_NOW = (1 << 30) - 1
+_UTIME_OMIT = (1 << 30) - 2
 
 def _utimens_times(c: Ctx, i: int) -> str:
     addr = c.args[i]

@@ -10,6 +10,7 @@ from typing import Optional
 from . import _structs as S
 from . import _xlat as X
 from . import _xlat_proc as XP
+from . import _style
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
 from ._pidns import TGID, pid
@@ -84,6 +85,14 @@ def _status_out(c: Ctx, i: int) -> str:
 
 STATUS_OUT = out(_status_out)
 
+
+def _wait_rusage_out(c: Ctx, i: int) -> str:
+    """wait4's rusage: decoded only when a child was reaped (a positive return)."""
+    addr = c.args[i]
+    if (c.retval or 0) <= 0:
+        return c.ptr(addr)
+    return S.rusage(c, addr)
+
 # -- poll / select -----------------------------------------------------------
 
 WAIT_OPTS = F(XP.WAIT_OPTIONS, "W???")
@@ -91,20 +100,66 @@ WAIT_OPTS = F(XP.WAIT_OPTIONS, "W???")
 
 # -- prctl, arch_prctl -------------------------------------------------------
 
+_ARCH_GET_FS_GS = (0x1003, 0x1004)
+_ARCH_GET_XCOMP = (0x1021, 0x1022, 0x1024)    # *_SUPP, *_PERM, *_GUEST_PERM
+_ARCH_REQ_XCOMP = (0x1023, 0x1025)
+
+
+def _xfeatures_text(v: int) -> str:
+    """An XSAVE feature mask, as strace prints it whatever -X says but raw: the number
+    and the names (``0x600e7 /* XFEATURE_MASK_FPSSE|... */``)."""
+    if _style.get() == _style.RAW:
+        return hexa(v)
+    with _style.using(_style.VERBOSE):
+        return flags(v, XP.XFEATURE_MASKS, "XFEATURE_MASK_???")
+
+
 def _arch_prctl_entry(c: Ctx) -> str:
-    code = s32(c.args[0])
+    code = u32(c.args[0])   # (an int)
     name = xval(code, XP.ARCH_PRCTL, "ARCH_???")
-    if code in (0x1003, 0x1004):
+    if code in _ARCH_GET_FS_GS or code in _ARCH_GET_XCOMP:
         return name + ", "
+    if code == 0x1011:      # ARCH_GET_CPUID: no argument
+        return name
+    if code in _ARCH_REQ_XCOMP:   # a feature number: named as the masks are
+        bit = c.args[1]
+        if _style.get() == _style.RAW:
+            return "%s, %s" % (name, hexa(bit))
+        with _style.using(_style.VERBOSE):
+            return "%s, %s" % (name, xval(bit, XP.XFEATURE_BITS, "XFEATURE_???"))
     return "%s, %s" % (name, hexa(c.args[1]))
 
 def _arch_prctl_exit(c: Ctx, entry: str) -> str:
-    code = s32(c.args[0])
-    if code in (0x1003, 0x1004):
+    code = u32(c.args[0])
+    addr = c.args[1]
+    if code in _ARCH_GET_FS_GS:
         if c.failed:
-            return entry + ptr(c.args[1])
-        return entry + S.hex_ulong_ptr(c, c.args[1])
+            return entry + ptr(addr)
+        return entry + c.struct(addr, "<Q", lambda v: "[%s]" % ptr(v))
+    if code in _ARCH_GET_XCOMP:
+        if c.failed:
+            return entry + ptr(addr)
+        return entry + c.struct(addr, "<Q", lambda v: "[%s]" % _xfeatures_text(v))
     return entry
+
+def _arch_prctl_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if u32(c.args[0]) in _ARCH_REQ_XCOMP and r > 0:
+        # the features granted, in hex, and their names (none raw, nor when none known)
+        if _style.get() == _style.RAW:
+            return hexa(r)
+        names = []
+        rest = r
+        for name, bits in XP.XFEATURE_MASKS:
+            if rest & bits == bits:
+                names.append(name)
+                rest &= ~bits
+        if not names:
+            return hexa(r)
+        if rest:
+            names.append(hexa(rest))
+        return "%s (%s)" % (hexa(r), "|".join(names))
+    return str(r)
 
 def _prctl_entry(c: Ctx) -> str:
     option = s32(c.args[0])
@@ -262,7 +317,9 @@ KINDS: dict[str, Kind] = {
     "membarrier_cmd": E(_MEMBARRIER, "MEMBARRIER_CMD_???"),
     "mincore_vec": out(_mincore_vec),
     "mlockall_flags": F(_MLOCKALL, "MCL_???"),
-    "mpol_mode": Kind(lambda c, i: XP.mpol_mode(c.args[i])),
+    # (mbind's mode is an unsigned long, set_mempolicy's an int)
+    "mpol_mode": Kind(lambda c, i: XP.mpol_mode(c.args[i] if c.name == "mbind"
+                                                else u32(c.args[i]))),
     "mpol_mode_out": out(lambda c, i: c.struct(c.args[i], "<i",
                                                lambda m: "[%s]" % XP.mpol_mode(m))),
     "mremap_new_address": Kind(_mremap_new),
@@ -279,13 +336,14 @@ KINDS: dict[str, Kind] = {
     "siginfo": Kind(_siginfo),
     "siginfo_out": out(_siginfo),
     "status_out": STATUS_OUT,
+    "wait_rusage_out": out(_wait_rusage_out),
     "ulong_out": out(lambda c, i: S.ulong_ptr(c, c.args[i])),
     "wait_opts": WAIT_OPTS,
 }
 RETURNS = {"membarrier": _membarrier_ret, "persona": _personality_ret,
            "sched_policy": _sched_policy_ret, "signo": _rt_sigtimedwait_ret}
 DECODERS = {
-    "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit),
+    "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit, ret=_arch_prctl_ret),
     "clone": Spec(entry=_clone_entry, exit=_clone_exit, ret=R_TID),
     "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit, ret=R_TID),
     "prctl": Spec(ret=_prctl_ret, entry=_prctl_entry, exit=_prctl_exit),

@@ -8,7 +8,10 @@ import struct
 
 from . import _pidns
 from . import _xlat as X
+from . import _structs_full as F
 from . import _xlat_proc as XP
+from ._style import RAW, combine
+from ._style import get as _style_now
 from ._ctx import Ctx
 from .._core._syscalls import SYSCALL_NAMES
 from ._quote import quote
@@ -16,8 +19,8 @@ from ._xlat import flags, hexa, ptr, s32, xval
 
 
 def array_limit(ctx: Ctx) -> int:
-    """strace prints at most strsize elements of an array, then ``...``."""
-    return ctx.strsize
+    """strace prints at most strsize elements of an array, then ``...`` (all with -v)."""
+    return ctx.strsize if ctx.abbrev else 1 << 62
 
 
 # ---------------------------------------------------------------------------
@@ -33,7 +36,8 @@ def timespec(ctx: Ctx, addr: int) -> str:
 
 
 def timeval_vals(sec: int, usec: int) -> str:
-    return "{tv_sec=%d, tv_usec=%d}" % (sec, usec)
+    """(tv_usec unsigned, as strace prints it)"""
+    return "{tv_sec=%d, tv_usec=%d}" % (sec, usec & 0xFFFFFFFFFFFFFFFF)
 
 
 def timeval(ctx: Ctx, addr: int) -> str:
@@ -52,17 +56,30 @@ _SIGEV_SIGNAL, _SIGEV_THREAD, _SIGEV_THREAD_ID = 0, 2, 4
 
 def nodemask(ctx: Ctx, addr: int, maxnode: int) -> str:
     """A NUMA node mask of *maxnode* - 1 bits, as the kernel reads it: unsigned longs
-    printed ``%#0*lx`` (``0x00000000000001``; 0 without its 0x: ``0000000000000000``)."""
+    printed ``%#0*lx`` (``0x00000000000001``; 0 without its 0x: ``0000000000000000``);
+    its address where *maxnode* leaves no bit (1) or its size overflows, and what
+    follows an unreadable long as ``... /* ADDRESS */``."""
     if addr == 0:
         return "NULL"
-    nlongs = (max(maxnode, 1) - 1 + 63) // 64
-    n = min(nlongs, array_limit(ctx))
-    data = ctx.read(addr, 8 * n) if n else b""
-    if data is None:
+    maxnode &= X.MASK64
+    nlongs = ((maxnode + 62) & X.MASK64) // 64
+    if nlongs < maxnode // 64 or (maxnode and not nlongs):
         return hexa(addr)
-    words = ["%016x" % w if w == 0 else "%#016x" % w for w in struct.unpack("<%dQ" % n, data)]
-    if n < nlongs:
-        words.append("...")
+    words = []
+    for k in range(min(nlongs, array_limit(ctx))):
+        data = ctx.read(addr + 8 * k, 8)
+        if data is None:
+            if not k:
+                return hexa(addr)
+            words.append("... /* %s */" % hexa(addr + 8 * k))
+            break
+        w = int.from_bytes(data, "little")
+        words.append("%016x" % w if w == 0 else "%#016x" % w)
+    else:
+        k = array_limit(ctx)
+        if nlongs > k:   # (strace reads the next long first: its address if it cannot)
+            more = ctx.read(addr + 8 * k, 8) is not None
+            words.append("..." if more else "... /* %s */" % hexa(addr + 8 * k))
     return "[" + ", ".join(words) + "]"
 
 
@@ -92,6 +109,9 @@ def itimerval(ctx: Ctx, addr: int) -> str:
 
 
 def rusage(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, "<qqqq14q", F.rusage_full)
+
     def r(us: int, uu: int, ss: int, su: int, *rest: int) -> str:
         return "{ru_utime=%s, ru_stime=%s, ...}" % (timeval_vals(us, uu), timeval_vals(ss, su))
 
@@ -110,14 +130,13 @@ def tms(ctx: Ctx, addr: int) -> str:
 # stat
 
 
-def _dev_pair(major: int, minor: int) -> str:
-    return "makedev(%s, %s)" % (hexa(major), hexa(minor))
-
-
 STAT_FMT = "<QQQIII4xQqqq"  # dev ino nlink mode uid gid rdev size blksize blocks
 
 
 def stat(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, F.STAT_FULL_FMT, F.stat_full)
+
     def r(dev: int, ino: int, nlink: int, mode: int, uid: int, gid: int,
           rdev: int, size: int, blksize: int, blocks: int) -> str:
         fmt = mode & 0o170000
@@ -131,15 +150,16 @@ def stat(ctx: Ctx, addr: int) -> str:
 
 
 def makedev(dev: int) -> str:
-    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
-    minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
-    return _dev_pair(major, minor)
+    return F.dev_t(dev)
 
 
 STATX_FMT = "<IIQIIIH2xQQQQ"  # mask blksize attributes nlink uid gid mode ino size blocks attributes_mask
 
 
 def statx(ctx: Ctx, addr: int) -> str:
+    if not ctx.abbrev:
+        return ctx.struct(addr, F.STATX_FULL_FMT, F.statx_full)
+
     def r(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
           mode: int, ino: int, size: int, blocks: int, attrs_mask: int) -> str:
         return "{stx_mask=%s, stx_attributes=%s, stx_mode=%s, stx_size=%d, ...}" % (
@@ -170,7 +190,7 @@ def statfs(ctx: Ctx, addr: int) -> str:
 def clock_t(ticks: int) -> str:
     """A ``clock_t`` count, with its value in seconds as a comment when not 0
     (``23 /* 0.23 s */``), at the machine's USER_HZ."""
-    if ticks <= 0 or _CLK_TCK <= 0:
+    if ticks <= 0 or _CLK_TCK <= 0 or _style_now() == RAW:
         return "%d" % ticks
     return "%d /* %d.%0*d s */" % (ticks, ticks // _CLK_TCK, _TCK_DIGITS, ticks % _CLK_TCK)
 
@@ -248,10 +268,12 @@ def siginfo(ctx: Ctx, addr: int) -> str:
 
 def rlim_value(v: int) -> str:
     if v == X.MASK64:
-        return "RLIM64_INFINITY"
-    if v > 1024 and v % 1024 == 0:
-        return "%d*1024" % (v // 1024)
-    return str(v)
+        name = "RLIM64_INFINITY"
+    elif v > 1024 and v % 1024 == 0:
+        name = "%d*1024" % (v // 1024)
+    else:
+        return str(v)
+    return combine(str(v), name) if _style_now() else name
 
 
 def rlimit(ctx: Ctx, addr: int) -> str:
@@ -359,6 +381,8 @@ def string_array(ctx: Ctx, addr: int, word: int = 8) -> str:
     """execve's argv: ``["ls", "/"]`` (*word*: the size of a pointer, 4 for i386)."""
     if addr == 0:
         return "NULL"
+    if not ctx.verbose:
+        return hexa(addr)
     items: list[str] = []
     limit = array_limit(ctx)
     i = 0
@@ -381,9 +405,14 @@ def string_array(ctx: Ctx, addr: int, word: int = 8) -> str:
 
 
 def count_array(ctx: Ctx, addr: int, what: str = "var", word: int = 8) -> str:
-    """execve's envp: ``0x7ffd... /* 20 vars */`` (*word*: the size of a pointer)."""
+    """execve's envp: ``0x7ffd... /* 20 vars */`` (*word*: the size of a pointer); with
+    -v the strings, as argv's."""
     if addr == 0:
         return "NULL"
+    if not ctx.verbose:
+        return hexa(addr)
+    if not ctx.abbrev:
+        return string_array(ctx, addr, word)
     n = 0
     chunk = 64
     null = b"\0" * word
@@ -526,7 +555,9 @@ def fdset_arg(ctx: Ctx, addr: int, nfds: int) -> str:
 def utsname(ctx: Ctx, addr: int) -> str:
     if addr == 0:
         return "NULL"
-    data = ctx.read(addr, 65 * 2)
+    if not ctx.verbose:
+        return hexa(addr)
+    data = ctx.read(addr, 65 * (2 if ctx.abbrev else 6))
     if data is None:
         return hexa(addr)
 
@@ -535,6 +566,8 @@ def utsname(ctx: Ctx, addr: int) -> str:
         nul = raw.find(b"\0")
         return quote(raw if nul < 0 else raw[:nul])
 
+    if not ctx.abbrev:
+        return F.utsname_full(data)
     return "{sysname=%s, nodename=%s, ...}" % (field(0), field(1))
 
 
@@ -598,11 +631,15 @@ def clone_args(ctx: Ctx, addr: int, size: int) -> str:
 
 def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
     """``0x55b8... /* 28 entries */`` (both getdents and getdents64 keep d_reclen at offset 16)."""
-    if nbytes <= 0:
-        return "%s /* 0 entries */" % hexa(addr) if nbytes == 0 else hexa(addr)
+    if nbytes < 0 or not ctx.verbose:
+        return hexa(addr)
+    if nbytes == 0:
+        return "[]" if not ctx.abbrev else "%s /* 0 entries */" % hexa(addr)
     data = ctx.read(addr, nbytes)
     if data is None:
         return hexa(addr)
+    if not ctx.abbrev:
+        return F.dirents(data, ctx.name == "getdents64", ctx.xflag)
     n = 0
     off = 0
     while off + 18 <= len(data):

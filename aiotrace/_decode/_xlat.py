@@ -13,6 +13,11 @@ import os
 from typing import Mapping, Sequence
 
 from .._core._events import SIGNAL_NAMES as _core_signal_names
+from . import _style
+from ._style import RAW as _RAW
+from ._style import combine, composite
+
+_style_now = _style.get
 
 Flags = Sequence[tuple[str, int]]
 
@@ -56,7 +61,24 @@ def octal(v: int) -> str:
 
 def flags(v: int, table: Flags, unknown: str | None = "???", *, zero: str = "0") -> str:
     """Print a bit set.  Unknown bits only: ``0x80 /* UNKNOWN */`` (plain hex when
-    ``unknown`` is None, for sets that follow another field)."""
+    ``unknown`` is None, for sets that follow another field).  *zero*: the text of 0
+    (the name of the zero value, where it has one).  In the ``-X`` style of the moment
+    (see ``_style``)."""
+    st = _style_now()
+    if st:
+        if st == _RAW:
+            return hexa(v)
+        if not v:   # verbose
+            return zero if zero == "0" else "0 /* %s */" % zero
+        text = _flags(v, table, unknown, zero)
+        num = hexa(v)
+        if text == num or text.startswith(num + " /* "):
+            return text
+        return "%s /* %s */" % (num, text)
+    return _flags(v, table, unknown, zero)
+
+
+def _flags(v: int, table: Flags, unknown: str | None, zero: str) -> str:
     parts: list[str] = []
     rest = v
     for name, bit in table:
@@ -75,10 +97,13 @@ def flags(v: int, table: Flags, unknown: str | None = "???", *, zero: str = "0")
 def xval(v: int, table: Mapping[int, str], unknown: str = "???") -> str:
     name = table.get(v)
     if name is not None:
-        return name
+        return combine(hexa(v), name) if _style_now() else name
+    if _style_now() == _RAW:
+        return hexa(v)
     return "%s /* %s */" % (hexa(v), unknown)
 
 
+@composite(lambda v: hexa(u32(v)))
 def low_byte_with_flags(v: int, names: Mapping[int, str], flag_table: Flags,
                         unknown: str | None) -> str:
     """A value named by its low byte, then the flags of the other bits
@@ -159,9 +184,13 @@ SIGNAL_NAMES: Mapping[int, str] = _core_signal_names
 
 
 def signame(v: int) -> str:
-    """Signal number as strace prints it (``SIGTERM``, ``SIGRT_3``, ``0``, ``65``)."""
+    """Signal number as strace prints it (``SIGTERM``, ``SIGRT_3``, ``0``, ``65``; raw
+    ``15``, verbose ``15 /* SIGTERM */``)."""
     v = s32(v)
-    return SIGNAL_NAMES.get(v, str(v))
+    name = SIGNAL_NAMES.get(v)
+    if name is None:
+        return str(v)
+    return combine(str(v), name) if _style_now() else name
 
 
 def sigset_bits(mask: int, nbits: int = 64) -> str:
@@ -172,7 +201,12 @@ def sigset_bits(mask: int, nbits: int = 64) -> str:
         listed = [i + 1 for i in range(nbits) if not mask >> i & 1]
     else:
         listed = present
-    names = [SIGNAL_NAMES.get(s, str(s))[3:] if s in SIGNAL_NAMES else str(s) for s in listed]
+    st = _style_now()
+    if st:   # raw: the numbers; verbose: each number and its name in a comment
+        names = [str(s) if st == _RAW or s not in SIGNAL_NAMES
+                 else "%d /* %s */" % (s, SIGNAL_NAMES[s][3:]) for s in listed]
+    else:
+        names = [SIGNAL_NAMES[s][3:] if s in SIGNAL_NAMES else str(s) for s in listed]
     return ("~[" if inverted else "[") + " ".join(names) + "]"
 
 
@@ -220,6 +254,7 @@ O_FLAGS: Flags = (
 )
 
 
+@composite(lambda v: hexa(u32(v)))
 def open_flags(v: int) -> str:
     v = u32(v)
     acc = O_ACCMODE_NAMES[v & 3]
@@ -258,6 +293,7 @@ AT_STATX_FLAGS: Flags = (
 ACCESS_MODES: Flags = (("R_OK", 4), ("W_OK", 2), ("X_OK", 1))
 
 
+@composite(lambda v: hexa(u32(v)))
 def access_mode(v: int) -> str:
     v = u32(v)
     if v == 0:
@@ -282,9 +318,15 @@ def file_mode(v: int) -> str:
     the whole mode in octal (``0177777``)."""
     parts = []
     fmt = v & 0o170000
-    if fmt:
-        if fmt not in S_IFMT_NAMES:
+    if fmt and fmt not in S_IFMT_NAMES:
+        return octal(v)
+    st = _style_now()
+    if st:   # (verbose: "0644 /* 0644 */" too, as strace prints it)
+        if st == _RAW:
             return octal(v)
+        with _style.using(_style.ABBREV):
+            return "%s /* %s */" % (octal(v), file_mode(v))
+    if fmt:
         parts.append(S_IFMT_NAMES[fmt])
     if v & 0o4000:
         parts.append("S_ISUID")
@@ -399,12 +441,11 @@ PRCTL_OPTIONS = {
     0x53564d41: "PR_SET_VMA",
 }
 
+# the execution domains strace 6.1 names by the low byte alone (PER_SVR4 and the others
+# are that byte with flags: their low byte alone is 0x1 /* PER_??? */)
 PER_DOMAINS = {
-    0x00: "PER_LINUX", 0x01: "PER_SVR4", 0x02: "PER_SVR3", 0x03: "PER_SCOSVR3",
-    0x04: "PER_OSR5", 0x05: "PER_WYSEV386", 0x06: "PER_ISCR4", 0x07: "PER_BSD",
-    0x08: "PER_SUNOS", 0x09: "PER_XENIX", 0x0A: "PER_LINUX32", 0x0B: "PER_IRIX32",
-    0x0C: "PER_IRIXN32", 0x0D: "PER_IRIX64", 0x0E: "PER_RISCOS", 0x0F: "PER_SOLARIS",
-    0x10: "PER_UW7", 0x11: "PER_OSF4", 0x12: "PER_HPUX",
+    0x00: "PER_LINUX", 0x06: "PER_BSD", 0x08: "PER_LINUX32", 0x0C: "PER_RISCOS",
+    0x0F: "PER_OSF4", 0x10: "PER_HPUX", 0xFF: "PER_MASK",
 }
 PER_FLAGS: Flags = (
     ("UNAME26", 0x0020000), ("ADDR_NO_RANDOMIZE", 0x0040000),
@@ -417,9 +458,15 @@ PER_FLAGS: Flags = (
 
 
 def personality(v: int) -> str:
-    if u32(v) == 0xFFFFFFFF:
+    """The execution domain (the low byte), then the flags of the other bits, each in
+    the -X style (``PER_LINUX|ADDR_NO_RANDOMIZE``; verbose ``0 /* PER_LINUX */|0x40000 /*
+    ADDR_NO_RANDOMIZE */``); 0xffffffff (the query) in hex."""
+    v = u32(v)
+    if v == 0xFFFFFFFF:
         return "0xffffffff"
-    return low_byte_with_flags(v, PER_DOMAINS, PER_FLAGS, None)
+    domain = xval(v & 0xFF, PER_DOMAINS, "PER_???")
+    rest = v & ~0xFF
+    return domain if not rest else domain + "|" + flags(rest, PER_FLAGS, None)
 
 
 IN_EVENTS: Flags = (
@@ -477,6 +524,7 @@ SCHED_POLICIES = {0: "SCHED_OTHER", 1: "SCHED_FIFO", 2: "SCHED_RR", 3: "SCHED_BA
                   5: "SCHED_IDLE", 6: "SCHED_DEADLINE"}
 
 
+@composite(lambda v: hexa(u32(v)))
 def sched_policy(v: int) -> str:
     v = u32(v)
     name = SCHED_POLICIES.get(v & ~0x40000000)

@@ -4,7 +4,9 @@ futexes, and the helpers that print them (``_xlat`` says how a flag table is rea
 
 from __future__ import annotations
 
-from ._xlat import Flags, flags, low_byte_with_flags, u64
+from . import _style
+from ._style import combine, composite
+from ._xlat import Flags, flags, hexa, u64, xval
 
 # ---------------------------------------------------------------------------
 # memory
@@ -45,6 +47,7 @@ MAP_HUGE_SHIFT = 26
 MAP_HUGE_MASK = 0x3F
 
 
+@composite(lambda v: hexa(u64(v)))
 def map_flags(v: int) -> str:
     v = u64(v)
     typ = v & 0xF
@@ -130,6 +133,24 @@ PTRACE_EVENTS = {
     7: "PTRACE_EVENT_SECCOMP", 128: "PTRACE_EVENT_STOP",
 }
 
+# XSAVE features (arch_prctl's ARCH_*_XCOMP_*): the numbers, and the masks as strace 6.1
+# prints them (the groups first)
+XFEATURE_BITS = {0: "XFEATURE_FP", 1: "XFEATURE_SSE", 2: "XFEATURE_YMM", 3: "XFEATURE_BNDREGS",
+                 4: "XFEATURE_BNDCSR", 5: "XFEATURE_OPMASK", 6: "XFEATURE_ZMM_Hi256",
+                 7: "XFEATURE_Hi16_ZMM", 8: "XFEATURE_PT_UNIMPLEMENTED_SO_FAR",
+                 9: "XFEATURE_PKRU", 10: "XFEATURE_PASID", 15: "XFEATURE_LBR",
+                 17: "XFEATURE_XTILE_CFG", 18: "XFEATURE_XTILE_DATA"}
+XFEATURE_MASKS: Flags = (
+    ("XFEATURE_MASK_FPSSE", 0x3), ("XFEATURE_MASK_FP", 1 << 0), ("XFEATURE_MASK_SSE", 1 << 1),
+    ("XFEATURE_MASK_YMM", 1 << 2), ("XFEATURE_MASK_BNDREGS", 1 << 3),
+    ("XFEATURE_MASK_BNDCSR", 1 << 4), ("XFEATURE_MASK_AVX512", 0xE0),
+    ("XFEATURE_MASK_OPMASK", 1 << 5), ("XFEATURE_MASK_ZMM_Hi256", 1 << 6),
+    ("XFEATURE_MASK_Hi16_ZMM", 1 << 7), ("XFEATURE_MASK_PT", 1 << 8),
+    ("XFEATURE_MASK_PKRU", 1 << 9), ("XFEATURE_MASK_PASID", 1 << 10),
+    ("XFEATURE_MASK_LBR", 1 << 15), ("XFEATURE_MASK_XTILE", 0x60000),
+    ("XFEATURE_MASK_XTILE_CFG", 1 << 17), ("XFEATURE_MASK_XTILE_DATA", 1 << 18),
+)
+
 ARCH_PRCTL = {
     0x1001: "ARCH_SET_GS", 0x1002: "ARCH_SET_FS", 0x1003: "ARCH_GET_FS",
     0x1004: "ARCH_GET_GS", 0x1011: "ARCH_GET_CPUID", 0x1012: "ARCH_SET_CPUID",
@@ -158,17 +179,33 @@ CLOCKS = {
     8: "CLOCK_REALTIME_ALARM", 9: "CLOCK_BOOTTIME_ALARM", 11: "CLOCK_TAI",
 }
 TIMER_FLAGS: Flags = (("TIMER_ABSTIME", 1),)
+# (strace 6.1's: MPOL_WEIGHTED_INTERLEAVE, 6, came later and prints as 0x6 /* MPOL_??? */)
 MPOL_MODES = {0: "MPOL_DEFAULT", 1: "MPOL_PREFERRED", 2: "MPOL_BIND", 3: "MPOL_INTERLEAVE",
-              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY", 6: "MPOL_WEIGHTED_INTERLEAVE"}
+              4: "MPOL_LOCAL", 5: "MPOL_PREFERRED_MANY"}
 MPOL_MODE_FLAGS: Flags = (("MPOL_F_STATIC_NODES", 1 << 15), ("MPOL_F_RELATIVE_NODES", 1 << 14),
                           ("MPOL_F_NUMA_BALANCING", 1 << 13))
 MPOL_F_FLAGS: Flags = (("MPOL_F_NODE", 1), ("MPOL_F_ADDR", 2), ("MPOL_F_MEMS_ALLOWED", 4))
 MPOL_MF_FLAGS: Flags = (("MPOL_MF_STRICT", 1), ("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
 
 
+_MPOL_FLAGS_MASK = 0xE000
+
+
 def mpol_mode(v: int) -> str:
-    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES``."""
-    return low_byte_with_flags(v, MPOL_MODES, MPOL_MODE_FLAGS, "MPOL_???")
+    """A memory policy with its mode flags: ``MPOL_BIND|MPOL_F_STATIC_NODES`` (the
+    whole register: the mode is what the flags leave); an unknown mode with flags: the
+    flags and the rest in hex."""
+    v = u64(v)
+    fl = v & _MPOL_FLAGS_MASK
+    mode = v & ~_MPOL_FLAGS_MASK
+    if not fl:
+        return xval(mode, MPOL_MODES, "MPOL_???")
+    name = MPOL_MODES.get(mode)
+    if name is None:
+        return flags(v, MPOL_MODE_FLAGS, "MPOL_???")
+    with _style.using(_style.ABBREV):
+        text = name + "|" + flags(fl, MPOL_MODE_FLAGS, None)
+    return combine(hexa(v), text)
 
 
 SIGEV_NOTIFY = {0: "SIGEV_SIGNAL", 1: "SIGEV_NONE", 2: "SIGEV_THREAD", 4: "SIGEV_THREAD_ID"}
