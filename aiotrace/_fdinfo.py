@@ -15,7 +15,6 @@ plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwi
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import struct
 
@@ -87,6 +86,7 @@ def _inet(tid: int, table: str, ino: int) -> str | None:
 def _endpoint(text: str) -> str | None:
     """``ADDR:PORT`` of /proc/net/tcp (the address as 32-bit words in host order), or
     None for the unconnected ``0.0.0.0:0``."""
+    import socket   # (on use: start-up time)
     addr_hex, port_hex = text.split(":")
     raw = bytes.fromhex(addr_hex)
     port = int(port_hex, 16)
@@ -101,6 +101,7 @@ def _endpoint(text: str) -> str | None:
 def _unix(ino: int) -> str | None:
     """``INODE``, ``INODE->PEER``, ``INODE,"PATH"`` from sock_diag (this process's
     network namespace: the tracee's, unless it made its own)."""
+    import socket   # (on use: start-up time)
     req = struct.pack("<BBHIIIII", socket.AF_UNIX, 0, 0, 0xFFFFFFFF, ino,
                       _UDIAG_SHOW_NAME | _UDIAG_SHOW_PEER, 0xFFFFFFFF, 0xFFFFFFFF)
     msg = struct.pack("<IHHII", 16 + len(req), _SOCK_DIAG_BY_FAMILY, _NLM_F_REQUEST, 1, 0) + req

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     wall: dict[str, list[float]] = {name: [] for name in commands}
-    for name, cmd in commands.items():     # one warm-up run each (page cache)
+    for cmd in commands.values():     # one warm-up run each (page cache)
         _run_once(prefix + cmd)
     for _ in range(args.runs):
         for name, cmd in commands.items():

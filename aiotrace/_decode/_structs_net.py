@@ -4,7 +4,6 @@ interface request (the SIOC*IF* ioctls), a socket address, a message header."""
 
 from __future__ import annotations
 
-import socket
 import struct
 
 from . import _xlat_net as XN
@@ -52,6 +51,7 @@ def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
 
 
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
+    import socket   # (on use: start-up time)
     if addr == 0:
         return "NULL"
     if length <= 0:
@@ -94,6 +94,7 @@ def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
 
 def _scope_id(index: int) -> str:
     """strace names the interface (on the tracer's host) when it can."""
+    import socket   # (on use: start-up time)
     if index:
         try:
             return 'if_nametoindex("%s")' % socket.if_indextoname(index)
