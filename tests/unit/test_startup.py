@@ -50,3 +50,13 @@ def test_lazy_names_are_the_data_layers():
     assert aiotrace.load is _data.load and aiotrace.record is _data.record
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         aiotrace.nothing  # noqa: B018
+
+
+@pytest.mark.timeout(60)
+def test_the_commands_modules_leave_their_rare_helpers_unimported():
+    # (suggestions for a misspelt name, -e read= spooling, JSON output: on use)
+    before = _modules_after("")
+    after = _modules_after("import aiotrace._cli")
+    assert "aiotrace._cli._run" in after
+    assert sorted(m for m in ("difflib", "tempfile", "json", "aiotrace._data")
+                  if m in after and m not in before) == []
