@@ -14,9 +14,9 @@ import pytest
 import aiotrace
 
 # Imported on first use, not by ``import aiotrace``: the data layer and its extra, the
-# probes' ELF readers, the trio backend, and standard modules a plain run does not need.
+# decoders, the trio backend, and standard modules a plain run does not need.
 NOT_AT_IMPORT = [
-    "aiotrace._data", "pyarrow", "trio", "aiotrace._reactor._backend_trio",
+    "aiotrace._data", "aiotrace._decode", "pyarrow", "trio", "aiotrace._reactor._backend_trio",
     "subprocess", "shutil", "traceback", "socket",
 ]
 
