@@ -98,3 +98,7 @@ def __getattr__(name: str) -> object:
             globals()[name] = obj
         return obj
     raise AttributeError(f"module 'aiotrace' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -48,6 +48,7 @@ def test_lazy_names_are_the_data_layers():
     from aiotrace import _data
     assert aiotrace.Call is _data.Call
     assert aiotrace.load is _data.load and aiotrace.record is _data.record
+    assert {"Call", "load", "record", "Trace", "RecordingError"} <= set(dir(aiotrace))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         aiotrace.nothing  # noqa: B018
 
