@@ -5,6 +5,8 @@ See README.md and docs/ for the tutorial and the concepts.
 
 from __future__ import annotations
 
+import typing as _typing
+
 from . import lowlevel as lowlevel
 from ._api import trace as trace
 from ._core._events import Clone as Clone
@@ -44,10 +46,14 @@ from ._reactor import open_tracer as open_tracer
 from ._reactor import start_tracer as start_tracer
 from ._probing import ProbeError as ProbeError
 from ._probing import ProbeStream as ProbeStream
-from ._data import Call as Call
-from ._data import load as load
-from ._data import record as record
 from . import syscalls as syscalls
+
+if _typing.TYPE_CHECKING:   # imported on first use (module __getattr__ below): the data layer
+    from ._data import Call as Call
+    from ._data import load as load
+    from ._data import record as record
+    from ._data._trace import RecordingError as RecordingError
+    from ._data._trace import Trace as Trace
 
 __version__ = "0.1.0"
 
@@ -61,20 +67,38 @@ __all__ = [
     "open_tracer", "record", "start_tracer", "trace",
 ]
 
-# Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("aiotrace."):
+# Names whose modules are imported on first use, not by ``import aiotrace`` (start-up time,
+# issue 24): the data layer, and Trace and RecordingError, which need pyarrow (the
+# aiotrace[data] extra).
+_LAZY = {"Call": "_data", "load": "_data", "record": "_data",
+         "Trace": "_data._trace", "RecordingError": "_data._trace"}
+
+
+def _public(obj: object) -> None:
+    # Tracebacks say aiotrace.X, not aiotrace._private.X (as trio does).
+    if getattr(obj, "__module__", "").startswith("aiotrace."):
         try:
-            _obj.__module__ = "aiotrace"
+            obj.__module__ = "aiotrace"
         except (AttributeError, TypeError):
             pass
-del _name, _obj
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _public(globals()[_name])
+del _name
 
 
 def __getattr__(name: str) -> object:
-    # Trace and RecordingError need pyarrow (the aiotrace[data] extra): imported on use
-    if name in ("Trace", "RecordingError"):
-        from ._data import _trace
-        return getattr(_trace, name)
+    if name in _LAZY:
+        import importlib
+        obj: object = getattr(importlib.import_module("." + _LAZY[name], __name__), name)
+        if name in __all__:
+            _public(obj)
+            globals()[name] = obj
+        return obj
     raise AttributeError(f"module 'aiotrace' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

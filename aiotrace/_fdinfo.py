@@ -15,12 +15,12 @@ plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwi
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import struct
+from typing import TYPE_CHECKING
 
-from ._decode._ctx import FdText
-from ._decode._quote import annotate_path, quote
+if TYPE_CHECKING:   # (the decoders are imported on use: start-up time)
+    from ._decode._ctx import FdText
 
 _INET_TABLES = {"TCP": "tcp", "UDP": "udp", "UDPLITE": "udplite", "TCPv6": "tcp6",
                 "UDPv6": "udp6", "UDPLITEv6": "udplite6"}
@@ -33,6 +33,8 @@ _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
     *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
+    from ._decode._ctx import FdText
+    from ._decode._quote import annotate_path
     if deleted is None:
         deleted = link.endswith(" (deleted)")
     try:
@@ -87,6 +89,7 @@ def _inet(tid: int, table: str, ino: int) -> str | None:
 def _endpoint(text: str) -> str | None:
     """``ADDR:PORT`` of /proc/net/tcp (the address as 32-bit words in host order), or
     None for the unconnected ``0.0.0.0:0``."""
+    import socket   # (on use: start-up time)
     addr_hex, port_hex = text.split(":")
     raw = bytes.fromhex(addr_hex)
     port = int(port_hex, 16)
@@ -101,6 +104,9 @@ def _endpoint(text: str) -> str | None:
 def _unix(ino: int) -> str | None:
     """``INODE``, ``INODE->PEER``, ``INODE,"PATH"`` from sock_diag (this process's
     network namespace: the tracee's, unless it made its own)."""
+    import socket   # (on use: start-up time)
+
+    from ._decode._quote import quote
     req = struct.pack("<BBHIIIII", socket.AF_UNIX, 0, 0, 0xFFFFFFFF, ino,
                       _UDIAG_SHOW_NAME | _UDIAG_SHOW_PEER, 0xFFFFFFFF, 0xFFFFFFFF)
     msg = struct.pack("<IHHII", 16 + len(req), _SOCK_DIAG_BY_FAMILY, _NLM_F_REQUEST, 1, 0) + req

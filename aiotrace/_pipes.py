@@ -10,7 +10,6 @@ with ``anyio.wait_readable``/``wait_writable``, on whichever event loop runs.
 from __future__ import annotations
 
 import os
-import subprocess
 import warnings
 from typing import Any
 
@@ -18,7 +17,7 @@ import anyio
 import anyio.abc
 import anyio.lowlevel
 
-PIPE = subprocess.PIPE
+PIPE = -1   # subprocess.PIPE (subprocess is not imported: start-up time)
 
 
 class _PipeEnd:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 from typing import Any, Callable, Iterator
 
 from ._internals import ABI_CODES, row
@@ -103,6 +102,7 @@ class Dump:
     def _spool(self, mem: Any, addr: int, n: int) -> int:
         """Copy the bytes to the end of the file; returns how many (OSError if none could
         be read, _NoSpool if the file cannot be made or written)."""
+        import tempfile   # (on use: start-up time)
         try:
             if self.file is None:
                 self.file = tempfile.TemporaryFile(prefix="aiotrace-dump-")

@@ -11,7 +11,6 @@ strace 6.1 (451 and up) are classed as later strace releases class them.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from ._internals import (
@@ -38,6 +37,7 @@ _BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory"
 
 
 def _unknown(token: str) -> SetError:
+    import difflib   # (on use: start-up time)
     msg = f"invalid system call '{token}'"
     name = token.lstrip("%")
     close = difflib.get_close_matches(name, sorted(ALL_NAMES), n=3, cutoff=0.75)

@@ -25,7 +25,6 @@ strace's layout rules reproduced here (strace 6.1, ``printleader``,
 from __future__ import annotations
 
 import functools
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -449,6 +448,7 @@ class JsonPrinter(_Layout):
     """One JSON object per event (JSON Lines), with strace's decoding of the arguments."""
 
     def __init__(self, **kw: Any) -> None:
+        import json   # (on use: start-up time)
         kw.pop("quiet", None)
         for k in ("to_file", "pid_prefix", "timestamps", "syscall_times", "column"):
             kw.pop(k, None)

@@ -9,9 +9,7 @@ go on to it; with ``attach`` they detach instead, and the processes go on.
 from __future__ import annotations
 
 import errno as _errno
-import json
 import os
-import shutil
 import signal
 import time
 from typing import Any, Callable
@@ -29,6 +27,7 @@ from ._session import Session
 
 
 def _program_path(prog: str, env: dict[str, str]) -> str | None:
+    import shutil   # (on use: start-up time)
     if "/" in prog:
         return prog
     return shutil.which(prog, path=env.get("PATH", os.defpath))
@@ -75,6 +74,7 @@ async def run(s: Session) -> tuple[str, int]:
                 line = "execve(%s) = -1 %s (%s)\n" % (
                     exec_text, _errno.errorcode.get(err, str(err)), os.strerror(err))
                 if o.json:
+                    import json   # (on use: start-up time)
                     line = json.dumps({
                         "kind": "syscall.exit", "seq": 0, "time": round(time.time(), 6),
                         "pid": None, "tid": None, "syscall": "execve", "nr": 59,

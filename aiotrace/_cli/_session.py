@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 from dataclasses import replace
 from typing import Any
@@ -303,6 +302,7 @@ class Session:
                            "(please report it)\n")
 
     def summary(self) -> None:
+        import json   # (on use: start-up time)
         o = self.opts
         if o.summary is None or not self.counts:
             return

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import os
-import socket
 import struct
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, overload
@@ -106,6 +105,7 @@ class SockAddr(NamedTuple):
 
 def decode_sockaddr(data: bytes) -> SockAddr | None:
     """Decode a ``struct sockaddr`` from its bytes (pure)."""
+    import socket   # (on use: start-up time)
     if len(data) < 2:
         return None
     (fam,) = struct.unpack_from("=H", data)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import signal
 
 from . import _ffi, _procns
@@ -57,6 +56,7 @@ def proc_status(tid: int, *names: bytes) -> list[int]:
 
 def resolve(prog: str, path: str, cwd: str | None) -> str | SpawnError:
     """execvp's search, done before fork so that a missing program fails with its path."""
+    import shutil   # (on use: start-up time)
     if "/" in prog:
         full = prog if os.path.isabs(prog) or cwd is None else os.path.join(cwd, prog)
         if not os.path.exists(full):

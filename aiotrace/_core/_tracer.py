@@ -31,7 +31,6 @@ Nothing here imports an async library; the loop side is ``aiotrace._reactor``.
 from __future__ import annotations
 
 import threading
-import traceback
 from typing import Any, Callable
 
 from . import _ffi, _unwind
@@ -144,6 +143,7 @@ class TracerThread:
             # A bug in aiotrace: the loop side is told (Tracer raises it to its callers),
             # and nothing is left traced, stopped or unreaped.
             self.crash = exc
+            import traceback   # (imported here: start-up time)
             traceback.print_exc()
             salvage(self.tracees, self.bell.pid, ho.reply)
         finally:

@@ -4,7 +4,6 @@ interface request (the SIOC*IF* ioctls), a socket address, a message header."""
 
 from __future__ import annotations
 
-import socket
 import struct
 
 from . import _pidns
@@ -53,6 +52,7 @@ def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
 
 
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
+    import socket   # (on use: start-up time)
     if addr == 0:
         return "NULL"
     if length <= 0:
@@ -96,6 +96,7 @@ def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
 
 def _scope_id(index: int) -> str:
     """strace names the interface (on the tracer's host) when it can."""
+    import socket   # (on use: start-up time)
     if index:
         try:
             return 'if_nametoindex("%s")' % socket.if_indextoname(index)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -118,6 +117,7 @@ class Tracer(metaclass=NoPublicConstructor):
         of the thread that opened the tracer. The ``aiotrace`` command keeps its own
         threads on one CPU and gives the program back the CPUs it was started with.
         """
+        import subprocess   # (on use: start-up time)
         hub = self._hub
         hub.check_open()
         argv = _check.argv(argv)
