@@ -121,6 +121,7 @@ class Space:
         self.slots: dict[int, int] = {}           # address -> its slot (kept for good)
         self.plans: dict[int, _xol.Plan] = {}     # address -> its plan (kept for good)
         self.areas: list[list[int]] = []          # [start, size, used]
+        self.free: list[int] = []                 # slots of unmapped code, to reuse
         self.tramp = 0                            # the return trampoline (an int3), or 0
         self.modules: list[Module] = []           # as last read (see _probes.rescan)
         self.syscall_at = 0                       # a `syscall` instruction, once found
@@ -169,6 +170,7 @@ class Space:
         new.slots = dict(self.slots)
         new.plans = dict(self.plans)
         new.areas = [list(a) for a in self.areas]
+        new.free = list(self.free)
         new.tramp, new.modules = self.tramp, list(self.modules)
         new.syscall_at, new.rbrk = self.syscall_at, self.rbrk
         return new
@@ -245,9 +247,10 @@ class Space:
             if gone(addr, bp.module):
                 del self.bps[addr]
         self.retired = {a for a in self.retired if not gone(a)}
-        for table in (self.slots, self.plans):
-            for addr in [a for a in table if gone(a)]:
-                del table[addr]
+        for addr in [a for a in self.slots if gone(a)]:
+            self.free.append(self.slots.pop(addr))   # (a library loaded again reuses it)
+        for addr in [a for a in self.plans if gone(a)]:
+            del self.plans[addr]
         self.modules = mods
 
     def restore_all(self) -> None:
@@ -279,6 +282,14 @@ class Space:
         slot = self.slots.get(bp.address, 0) if bp.plan.needs_slot else -1
         if slot and (self.tramp or not want_tramp):
             return max(slot, 0)
+        if slot == 0:
+            for i, at in enumerate(self.free):
+                code = _xol.slot_code(bp.plan, at)
+                if code is not None:
+                    self.write(at, code)
+                    del self.free[i]
+                    self.slots[bp.address] = slot = at
+                    break
         if slot == 0:
             for area in self.areas:
                 if area[2] + _xol.SLOT_SIZE <= area[1]:
