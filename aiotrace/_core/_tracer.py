@@ -30,6 +30,7 @@ Nothing here imports an async library; the loop side is ``aiotrace._reactor``.
 
 from __future__ import annotations
 
+import signal
 import threading
 from typing import Any, Callable
 
@@ -50,6 +51,9 @@ from ._resume import Resumer
 from ._salvage import salvage
 from ._stops import Stops
 from ._verdict import Verdict
+
+_SYNCHRONOUS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGTRAP,
+                signal.SIGSYS, signal.SIGABRT}
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
@@ -129,6 +133,12 @@ class TracerThread:
 
     def _main(self) -> None:
         ho = self.handoff
+        # Signals sent to the process (a terminal's ^C, a Jupyter kernel's interrupt, a
+        # timer) go to a thread that does not block them: not this one, so that Python's
+        # main thread gets them, and wakes if it sleeps in a blocking call (time.sleep)
+        # instead of waiting for the end of it. (The faults of an instruction are left
+        # open: blocked, they would kill the process. Children reset the mask.)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals() - _SYNCHRONOUS)
         try:
             self.tid = _ffi.gettid()
             self.bell.start()

@@ -1411,3 +1411,20 @@ def _proc_state(pid: int) -> str:
             if line.startswith("State:"):
                 return line.split()[1]
     return "?"
+
+
+async def test_the_tracer_thread_leaves_process_signals_to_other_threads():
+    """The tracer thread blocks the signals sent to the process, so that the kernel gives
+    them to Python's main thread: one it took instead (any thread that does not block a
+    signal may get it) woke nobody, and a main thread asleep in time.sleep slept on (a
+    Jupyter kernel's interrupt then went unanswered for the rest of the cell). The
+    faults of an instruction stay unblocked."""
+    async with aiotrace.open_tracer():
+        [tid] = [t.native_id for t in threading.enumerate() if t.name == "aiotrace-tracer"]
+        status = Path(f"/proc/self/task/{tid}/status").read_text()
+        blocked = int(re.search(r"SigBlk:\t([0-9a-f]+)", status).group(1), 16)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGCHLD,
+                signal.SIGALRM, signal.SIGUSR1, signal.SIGWINCH):
+        assert blocked & (1 << (sig - 1)), sig
+    for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL):
+        assert not blocked & (1 << (sig - 1)), sig
