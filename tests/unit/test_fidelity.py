@@ -11,28 +11,13 @@ import time
 
 import pytest
 
+from fake_memory import A, Memory
 from aiotrace._cli._args import parse_args
 from aiotrace._decode import format_entry, format_exit, format_syscall_line
 
 M64 = (1 << 64) - 1
-A = 0x10000          # where the path is
 HIGH = 0xFFFFFFFFFFFF0000   # the bits above a umode_t that strace's tests set
 PATH = b"../creat\0"
-
-
-class Memory:
-    """*data* at A; EFAULT elsewhere."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, addr: int, n: int) -> bytes:
-        if not A <= addr < A + len(self.data):
-            raise OSError(errno.EFAULT, "Bad address")
-        return self.data[addr - A: addr - A + n]
-
-    def read_string(self, addr: int, limit: int) -> bytes:
-        return self.read(addr, limit).split(b"\0")[0]
 
 
 def line(name: str, args: tuple[int, ...], ret: int, data: bytes = PATH) -> str:

@@ -12,29 +12,14 @@ import time
 
 import pytest
 
+from fake_memory import A, Memory
 from aiotrace._cli._args import UsageError, parse_args
 from aiotrace._cli._modes import OutputModes
 from aiotrace._decode import format_entry, format_exit, format_siginfo
 from aiotrace._decode import _style
 from aiotrace._decode import _xlat as X
 
-A = 0x10000          # where the tracee's data is
 AT_FDCWD = (1 << 64) - 100
-
-
-class Memory:
-    """*data* at A; EFAULT elsewhere."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, addr: int, n: int) -> bytes:
-        if not A <= addr < A + len(self.data):
-            raise OSError(errno.EFAULT, "Bad address")
-        return self.data[addr - A: addr - A + n]
-
-    def read_string(self, addr: int, limit: int) -> bytes:
-        return self.read(addr, limit).split(b"\0")[0]
 
 
 STYLE = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
