@@ -52,8 +52,11 @@ from ._salvage import salvage
 from ._stops import Stops
 from ._verdict import Verdict
 
+# (and SIGCHLD: every ptrace-stop sends one to this thread's process; ignored by default,
+# it is dropped at once, unless the thread it is sent to blocks it, which queues it for
+# another thread and wakes the event loop's at every stop)
 _SYNCHRONOUS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGTRAP,
-                signal.SIGSYS, signal.SIGABRT}
+                signal.SIGSYS, signal.SIGABRT, signal.SIGCHLD}
 
 BASE_OPTIONS = Opt.TRACESYSGOOD | Opt.TRACEEXEC | Opt.TRACEEXIT
 # Without follow, no new thread or child is ever seized (as strace without -f): only the
