@@ -102,7 +102,7 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(params=["c", "python"], ids=["c-loop", "py-loop"])
 def tracer_loop(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each of the tracer thread's loops: the C loop (aiotrace/_core/
-    _accel.c, the default) and the pure Python one (AIOTRACE_ACCEL=0), which must
+    _accel_*.c, the default) and the pure Python one (AIOTRACE_ACCEL=0), which must
     behave the same. (unit/test_cloop.py checks that the C loop is built at all.)"""
     if request.param == "python":
         monkeypatch.setenv("AIOTRACE_ACCEL", "0")

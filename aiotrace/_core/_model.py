@@ -92,7 +92,7 @@ class Subscription:
         self.late: dict[type[TraceEvent], frozenset[int]] = NO_LATE
         self.free: dict[type[TraceEvent], frozenset[int]] = NO_LATE
         # event type -> syscall -> the memory its capture reads there, copied by the C
-        # loop at the stop ((arg, mode, bytes), see _accel.c's struct at_copy)
+        # loop at the stop ((arg, mode, bytes), see _accel.h's struct at_copy)
         self.prefetch: dict[type[TraceEvent], dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
         self.flagged = False
         # a pipe of the stream's own that its consumer waits on (trio), or -1: its

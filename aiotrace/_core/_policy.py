@@ -1,7 +1,7 @@
 """The rules of the C loop's fast path, stated once: what the streams of a family want of
 each syscall stop (the *want-tables*), and what the C loop does with a stop (``decide``).
 
-The C loop (``_accel.c``) handles the common syscall stops without the GIL and hands
+The C loop (``_cloop/_accel_*.c``) handles the common syscall stops without the GIL and hands
 everything else to Python. Which stops it handles, and how, is written in C for speed
 (``decide()`` there, which ``fast_stop()`` then carries out) and here for reading; here is
 the reference. ``tests/unit/test_policy.py`` feeds both many inputs (the C side through

@@ -84,7 +84,7 @@ class TracerThread:
         self.tracees = tr = Tracees()
         self.threads, self.procs = tr.threads, tr.procs
         self.bell = Doorbell(self._bell_changed)
-        # The C loop (_accel.c), when it is built and the loop side can be woken through
+        # The C loop (_cloop/_accel_*.c), when it is built and the loop side can be woken through
         # *notify_fd*: it waits for the stops and handles the common ones without the GIL.
         lib = _accel.load() if notify_fd >= 0 else None
         self.accel: _accel.Accel | None = _accel.Accel(lib) if lib is not None else None

@@ -257,7 +257,7 @@ class Tracer(metaclass=NoPublicConstructor):
 
     @property
     def accelerated(self) -> bool:
-        """Whether this tracer's thread runs the C loop (aiotrace/_core/_cloop/_accel.c), which
+        """Whether this tracer's thread runs the C loop (aiotrace/_core/_cloop/_accel_*.c), which
         handles the common stops without the GIL; False when it was not built (no C
         compiler at install time) or ``AIOTRACE_ACCEL=0`` was set when the tracer opened:
         the same behaviour, at a higher cost per stop."""

@@ -1,4 +1,4 @@
-"""The tracer thread's C loop (aiotrace/_core/_cloop/_accel.c): that it is used, and the
+"""The tracer thread's C loop (aiotrace/_core/_cloop/_accel_*.c): that it is used, and the
 cases where its records meet Python's own events. That it is built, and its bookkeeping
 without a tracee: tests/unit/test_cloop.py. Everything else it does is covered by the
 tracing tests, which run with both loops (the tracer_loop fixture)."""

@@ -1,5 +1,5 @@
 """The rules of the C loop's fast path (aiotrace/_core/_policy.py) against the C loop's own
-decide() (aiotrace/_core/_cloop/_accel.c, through at_decide): the same answer for every input.
+decide() (aiotrace/_core/_cloop/_accel_rules.c, through at_decide): the same answer for every input.
 
 No tracee: the rules are pure on both sides. The C side needs the built library; without
 it these tests are skipped (test_cloop.py fails then anyway, since the C loop must be

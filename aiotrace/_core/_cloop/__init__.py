@@ -1,4 +1,4 @@
-"""The C fast path, as a layer: the tracer thread's loop in C (aiotrace/_core/_cloop/_accel.c)
+"""The C fast path, as a layer: the tracer thread's loop in C (aiotrace/_core/_cloop/_accel_*.c)
 and the Python that keeps it one state machine with the rest of the core.
 
 Python owns the whole state machine; the C loop handles a subset of the stops (syscall

@@ -1,5 +1,5 @@
-"""The C tracer loop (``_accel.c``), loaded with ctypes: the structures it shares with the
-tracer thread, and the functions that make and read them.
+"""The C tracer loop (``_accel_*.c``, ``_accel.h``), loaded with ctypes: the structures it
+shares with the tracer thread, and the functions that make and read them.
 
 The library is built by ``pip install`` as an optional extension (plain C, no Python.h:
 a compiler is all it needs) and lives next to this file as ``_accel_c<suffix>.so``. When it

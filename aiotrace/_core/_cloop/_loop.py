@@ -1,4 +1,4 @@
-"""The tracer thread's loop with the C loop (aiotrace/_core/_cloop/_accel.c), which waits, sleeps
+"""The tracer thread's loop with the C loop (aiotrace/_core/_cloop/_accel_*.c), which waits, sleeps
 and handles the common syscall stops itself without the GIL: here the commands, the stops
 it hands over, and the C holds, which Python adopts before it does anything else."""
 
