@@ -112,6 +112,20 @@ def _hold_standard_fds() -> None:
                 os.close(null)
 
 
+
+def _features() -> list[str]:
+    """The optional parts in use, as strace -V lists its own: the C tracer loop when it is
+    built and not turned off (AIOTRACE_ACCEL=0)."""
+    from aiotrace._core._cloop import _binding
+
+    features = []
+    if _binding.load() is not None:
+        features.append("c-tracer-loop")
+    elif _binding.available():
+        features.append("c-tracer-loop=off")
+    return features
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
     _hold_standard_fds()
@@ -132,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         return 0
     if opts.version:
-        sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n")
+        sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n\n"
+                         f"Optional features enabled: {' '.join(_features()) or '(none)'}\n")
         sys.stdout.flush()
         return 0
     status = stay_init_if_first()   # (as pid 1 of a namespace: see _init)

@@ -234,7 +234,11 @@ def test_help_and_version():
     r = aiotrace("-h")
     assert r.returncode == 0 and r.stdout.startswith("usage: aiotrace run")
     r = aiotrace("--version")
-    assert r.returncode == 0 and re.fullmatch(r"aiotrace -- version \S+\n", r.stdout)
+    assert r.returncode == 0 and re.fullmatch(
+        r"aiotrace -- version \S+\n\nOptional features enabled: c-tracer-loop\n", r.stdout)
+    r = aiotrace("-V", env={**os.environ, "AIOTRACE_ACCEL": "0"})
+    assert r.returncode == 0
+    assert r.stdout.endswith("\nOptional features enabled: c-tracer-loop=off\n")
 
 
 def test_console_script_entry_point():
