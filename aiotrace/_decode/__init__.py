@@ -39,7 +39,8 @@ makes them into ``Spec`` objects from the printers of ``_kinds`` (the common one
 ``_files``, ``_process``, ``_waiting`` (the families of calls) and ``_compat`` (i386's),
 built from the struct printers (``_structs``; ``_structs_net`` for sockets,
 ``_structs_tty`` for terminals), the constant tables (``_xlat``; ``_xlat_net``,
-``_xlat_proc`` for processes, memory and time) and the string quoting (``_quote``).  A call the table marks ``raw`` (or does not have) is printed
+``_xlat_proc`` for processes, memory and time; the tables themselves are data, in
+``xlat/*.in``, read by ``_tables``) and the string quoting (``_quote``).  A call the table marks ``raw`` (or does not have) is printed
 the way strace prints calls it does not decode: every argument as ``%#lx``.
 
 Known differences from strace 6.1: see ``KNOWN_DIFFERENCES``.

@@ -216,7 +216,7 @@ def siginfo(ctx: Ctx, addr: int) -> str:
     if signo == 0:
         return "{}"
     # the generic codes first (SI_USER, SI_KERNEL, ...), then the signal's own
-    code_name = X.SI_CODES.get(code) or X.SI_CODES_BY_SIGNAL.get(signo, {}).get(code) or str(code)
+    code_name = X.SI_CODES.get(code) or X.si_code_names(signo).get(code) or str(code)
     parts = ["si_signo=%s" % X.signame(signo), "si_code=%s" % code_name]
     if err:
         parts.append("si_errno=%s" % X.ERRNO_NAMES.get(err & 0xFFFFFFFF, str(err & 0xFFFFFFFF)))
