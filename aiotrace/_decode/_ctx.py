@@ -171,14 +171,7 @@ class Ctx:
 
     def path(self, addr: int) -> str:
         """A NUL-terminated path (not limited by strsize, like strace)."""
-        if addr == 0:
-            return "NULL"
-        data = self.read_cstr(addr, PATH_MAX + 1)
-        if data is None:
-            return hexa(addr)
-        if len(data) > PATH_MAX:
-            return quote(data[:PATH_MAX], truncated=True, xflag=self.xflag)
-        return quote(data, xflag=self.xflag)
+        return self.cstr(addr, PATH_MAX)
 
     def cstr(self, addr: int, limit: int | None = None) -> str:
         """A NUL-terminated string limited by strsize."""
@@ -205,11 +198,17 @@ class Ctx:
         return quote(data, truncated=length > n, hex=hex, xflag=self.xflag)
 
     def struct(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
-        """Read a struct and render it, or print the address like strace."""
+        """Read a struct and render it, or print the address like strace (also where
+        ``-e verbose=`` leaves the call out)."""
+        if addr and not self.verbose:
+            return hexa(addr)
+        return self.fields(addr, fmt, render)
+
+    def fields(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
+        """``render(*values)`` of the struct ``fmt`` at *addr*: ``NULL`` for 0, and the
+        address where it cannot be read, as strace prints them."""
         if addr == 0:
             return "NULL"
-        if not self.verbose:
-            return hexa(addr)
         vals = self.unpack(fmt, addr)
         if vals is None:
             return hexa(addr)

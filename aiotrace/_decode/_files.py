@@ -272,11 +272,7 @@ def _ifconf(c: Ctx, arg: int) -> str:
 # -- sendfile, splice, copy_file_range ---------------------------------------
 
 def _sendfile_off(c: Ctx, i: int) -> str:
-    addr = c.args[i]
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<q", addr)
-    return hexa(addr) if v is None else "[%d]" % v[0]
+    return c.fields(c.args[i], "<q", lambda off: "[%d]" % off)
 
 def _sendfile_entry(c: Ctx) -> str:
     off = c.args[2]
@@ -313,30 +309,16 @@ _UTIME_NOW = (1 << 30) - 1
 _UTIME_OMIT = (1 << 30) - 2
 
 def _utimens_times(c: Ctx, i: int) -> str:
-    addr = c.args[i]
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<qqqq", addr)
-    if v is None:
-        return hexa(addr)
-    return "[%s, %s]" % (_utimens_one(v[0], v[1]), _utimens_one(v[2], v[3]))
+    return c.fields(c.args[i], "<qqqq", lambda sec0, nsec0, sec1, nsec1: "[%s, %s]" % (
+        _utimens_one(sec0, nsec0), _utimens_one(sec1, nsec1)))
 
 def _openat2_how(c: Ctx, i: int) -> str:
-    resolve: X.Flags = (("RESOLVE_NO_XDEV", 1), ("RESOLVE_NO_MAGICLINKS", 2),
-                        ("RESOLVE_NO_SYMLINKS", 4), ("RESOLVE_BENEATH", 8),
-                        ("RESOLVE_IN_ROOT", 16), ("RESOLVE_CACHED", 32))
-    addr = c.args[i]
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<QQQ", addr)
-    if v is None:
-        return hexa(addr)
-    fl, mode, res = v
-    out = "{flags=%s" % X.open_flags(fl)
-    if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
-        out += ", mode=%s" % X.octal(mode)
-    out += ", resolve=%s}" % flags(res, resolve, "RESOLVE_???")
-    return out
+    def how(fl: int, mode: int, res: int) -> str:
+        out = "{flags=%s" % X.open_flags(fl)
+        if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
+            out += ", mode=%s" % X.octal(mode)
+        return out + ", resolve=%s}" % flags(res, X.RESOLVE_FLAGS, "RESOLVE_???")
+    return c.fields(c.args[i], "<QQQ", how)
 
 def _statx_flags(c: Ctx, i: int) -> str:
     v = u32(c.args[i])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+from typing import Callable
 
 from . import _pidns
 from . import _xlat as X
@@ -467,25 +468,31 @@ def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None) -> str
     return "[" + ", ".join(items) + "]"
 
 
-def pollfd_array(ctx: Ctx, addr: int, nfds: int) -> str:
+def array(ctx: Ctx, addr: int, n: int, fmt: str, render: Callable[..., str]) -> str:
+    """An array of *n* structs ``fmt``, read at once: ``[render(*values), ...]`` up to
+    array_limit elements, then ``...``; ``NULL`` for 0, the address when *n* is out of
+    range (negative, over 2**20) or the array unreadable."""
     if addr == 0:
         return "NULL"
-    if nfds > 1 << 20:
+    if not 0 <= n <= 1 << 20:
         return hexa(addr)
-    data = ctx.read(addr, 8 * nfds)
+    size = struct.calcsize(fmt)
+    data = ctx.read(addr, size * n)
     if data is None:
         return hexa(addr)
-    items = []
-    for i in range(nfds):
-        if i >= array_limit(ctx):
-            items.append("...")
-            break
-        fd, events, _rev = struct.unpack_from("<ihh", data, 8 * i)
-        if fd < 0:
-            items.append("{fd=%d}" % fd)
-        else:
-            items.append("{fd=%s, events=%s}" % (ctx.fd(fd), flags(events & 0xFFFF, X.POLL_EVENTS, "POLL???")))
+    shown = min(n, array_limit(ctx))
+    items = [render(*vals) for vals in struct.iter_unpack(fmt, data[:size * shown])]
+    if shown < n:
+        items.append("...")
     return "[" + ", ".join(items) + "]"
+
+
+def pollfd_array(ctx: Ctx, addr: int, nfds: int) -> str:
+    def pollfd(fd: int, events: int, _revents: int) -> str:
+        if fd < 0:
+            return "{fd=%d}" % fd
+        return "{fd=%s, events=%s}" % (ctx.fd(fd), flags(events & 0xFFFF, X.POLL_EVENTS, "POLL???"))
+    return array(ctx, addr, nfds, "<ihh", pollfd)
 
 
 def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str | None:
@@ -510,20 +517,7 @@ def epoll_event(ctx: Ctx, addr: int) -> str:
 
 
 def epoll_events(ctx: Ctx, addr: int, n: int) -> str:
-    if addr == 0:
-        return "NULL"
-    if n < 0:
-        return hexa(addr)
-    data = ctx.read(addr, 12 * n)
-    if data is None:
-        return hexa(addr)
-    items = []
-    for i in range(n):
-        if i >= array_limit(ctx):
-            items.append("...")
-            break
-        items.append(epoll_event_vals(*struct.unpack_from("<IQ", data, 12 * i)))
-    return "[" + ", ".join(items) + "]"
+    return array(ctx, addr, n, "<IQ", epoll_event_vals)
 
 
 def fdset(ctx: Ctx, addr: int, nfds: int, annotate: bool = False) -> str | None:

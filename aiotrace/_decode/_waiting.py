@@ -133,13 +133,8 @@ def _select_ret(c: Ctx, timespec: bool) -> str:
 FDSET = Kind(lambda c, i: S.fdset_arg(c, c.args[i], s32(c.args[0])))
 
 def _pselect_sigmask(c: Ctx, i: int) -> str:
-    addr = c.args[i]
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<QQ", addr)
-    if v is None:
-        return hexa(addr)
-    return "{sigmask=%s, sigsetsize=%d}" % (S.sigset(c, v[0], v[1]), v[1])
+    return c.fields(c.args[i], "<QQ", lambda mask, size: "{sigmask=%s, sigsetsize=%d}" % (
+        S.sigset(c, mask, size), size))
 
 
 # -- misc ------------------------------------------------------------------

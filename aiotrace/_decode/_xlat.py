@@ -280,6 +280,7 @@ MFD_FLAGS: Flags
 CLOSE_RANGE_FLAGS: Flags
 RENAME_FLAGS: Flags
 UMOUNT_FLAGS: Flags
+RESOLVE_FLAGS: Flags
 
 # ---------------------------------------------------------------------------
 # stat / statx
