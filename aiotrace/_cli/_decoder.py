@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno as _errno
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
@@ -59,20 +60,17 @@ def _name(nr: int) -> str:
     return _NAMES[nr] if 0 <= nr < 512 else "syscall_%#x" % (nr & 0xFFFFFFFFFFFFFFFF)
 
 
+@dataclass(slots=True, eq=False)
 class _Call:
     """A system call in progress on one thread, as its entry was decoded."""
 
-    __slots__ = ("pid", "name", "args", "text", "t0", "marks", "abi")
-
-    def __init__(self, pid: int, name: str, args: Any, text: str, t0: int, marks: str,
-                 abi: str = "x86_64") -> None:
-        self.pid = pid
-        self.name = name
-        self.args = args
-        self.text = text
-        self.t0 = t0
-        self.marks = marks
-        self.abi = abi
+    pid: int
+    name: str
+    args: Any
+    text: str
+    t0: int
+    marks: str
+    abi: str = "x86_64"
 
 
 def _key(ev: Any) -> int:

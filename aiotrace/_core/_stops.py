@@ -29,6 +29,7 @@ import ctypes
 import os
 import signal
 import struct
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from . import _ffi, _policy
@@ -88,27 +89,28 @@ _raw_ptrace = _ffi.raw_ptrace
 _table_wanted = _policy.wanted
 
 
+@dataclass(eq=False)
 class Stops:
     """What the tracer thread does with each stop its loop collects."""
 
-    def __init__(self, tracees: Tracees, arbiter: Arbiter, lifecycle: Lifecycle,
-                 resumer: Resumer, handoff: Handoff, slots: Slots, bell: Doorbell,
-                 info: _ffi.SyscallInfo, tracer_tid: Callable[[], int]) -> None:
-        self.tracees = tracees
-        self.threads = tracees.threads
-        self.arbiter = arbiter
-        self.lifecycle = lifecycle
-        self.resumer = resumer
-        self.handoff = handoff
-        self.slots = slots
-        self.bell = bell
-        self._info = info
-        self._info_addr = ctypes.addressof(info)
-        self._tracer_tid = tracer_tid
-        self.count = 0   # every waitpid report of a tracee handled here
-        self._dispatch = arbiter.dispatch
-        self._release_if_free = arbiter.release_if_free
-        self.probes: Probes | None = None   # (set by the tracer thread's composition)
+    tracees: Tracees
+    arbiter: Arbiter
+    lifecycle: Lifecycle
+    resumer: Resumer
+    handoff: Handoff
+    slots: Slots
+    bell: Doorbell
+    _info: _ffi.SyscallInfo
+    _tracer_tid: Callable[[], int]
+    count: int = field(default=0, init=False)   # every waitpid report of a tracee handled here
+    # (set by the tracer thread's composition)
+    probes: Probes | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.threads = self.tracees.threads
+        self._info_addr = ctypes.addressof(self._info)
+        self._dispatch = self.arbiter.dispatch
+        self._release_if_free = self.arbiter.release_if_free
 
     def handle(self, tid: int, status: int) -> None:
         """One report of waitpid (tid, status): classify it, then act."""
