@@ -1,4 +1,5 @@
-"""The tracer thread's loop in Python: wait for stops, drain them all, run commands.
+"""The tracer thread's loop in Python: wait for stops, drain them all, run commands
+(and TracerLoop, what it shares with the C loop's CLoop in _cloop/_loop.py).
 
 Used when the C loop (_cloop) is not built or ``AIOTRACE_ACCEL=0``; the same rules, at a
 higher cost per stop. Facts this depends on:
@@ -17,6 +18,7 @@ higher cost per stop. Facts this depends on:
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Callable
 
 from . import _ffi
@@ -30,14 +32,23 @@ from ._stops import Stops
 WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 
 
-class PyLoop:
-    def __init__(self, tracees: Tracees, stops: Stops, handoff: Handoff,
-                 lifecycle: Lifecycle, pidfds: Pidfds) -> None:
-        self.tracees = tracees
-        self.stops = stops
-        self.handoff = handoff
-        self.lifecycle = lifecycle
-        self.pidfds = pidfds
+@dataclass(eq=False)
+class TracerLoop:
+    """What both tracer loops work with: this module's PyLoop and _cloop's CLoop."""
+
+    tracees: Tracees
+    stops: Stops
+    handoff: Handoff
+    lifecycle: Lifecycle
+
+    def over(self) -> bool:
+        """Whether close() has let every family go: the loop ends."""
+        return self.lifecycle.closing and not self.tracees.families
+
+
+@dataclass(eq=False)
+class PyLoop(TracerLoop):
+    pidfds: Pidfds
 
     def run(self) -> None:
         """Until close() has let every family go."""
@@ -53,7 +64,7 @@ class PyLoop:
                 held = None
                 while commands:
                     commands.popleft()()
-            if self.lifecycle.closing and not self.tracees.families:
+            if self.over():
                 ho.flush()
                 return
             if held is None:

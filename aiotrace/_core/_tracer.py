@@ -115,7 +115,7 @@ class TracerThread:
         _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
         self.arbiter.probes = resumer.probes = self.probes
         self._loop: PyLoop | CLoop = (
-            CLoop(ac, tr, self.stops, ho, self.lifecycle) if ac is not None
+            CLoop(tr, self.stops, ho, self.lifecycle, ac) if ac is not None
             else PyLoop(tr, self.stops, ho, self.lifecycle, self.pidfds))
         ho.take_subscriptions = self.arbiter.take_subscriptions
         # the hand-off's entry points, for the loop thread

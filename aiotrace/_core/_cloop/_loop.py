@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from . import _binding as _accel
@@ -14,21 +15,14 @@ from .._arbiter import _NO_ENGINES
 from .. import _ffi
 from .._events import SyscallEntry, SyscallExit
 from .._probe_events import ProbeHit
-from .._handoff import Handoff
-from .._lifecycle import Lifecycle
-from .._model import Thread, Tracees
-from .._stops import Stops
+from .._loop import TracerLoop
+from .._model import Thread
 from .._verdict import CLEAN
 
 
-class CLoop:
-    def __init__(self, accel: _accel.Accel, tracees: Tracees, stops: Stops, handoff: Handoff,
-                 lifecycle: Lifecycle) -> None:
-        self.accel = accel
-        self.tracees = tracees
-        self.stops = stops
-        self.handoff = handoff
-        self.lifecycle = lifecycle
+@dataclass(eq=False)
+class CLoop(TracerLoop):
+    accel: _accel.Accel
 
     def run(self) -> None:
         """Until close() has let every family go."""
@@ -41,7 +35,7 @@ class CLoop:
                 take_cmds(ptr)
                 while commands:
                     commands.popleft()()
-            if self.lifecycle.closing and not self.tracees.families:
+            if self.over():
                 flush()
                 return
             flush()
