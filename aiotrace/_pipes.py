@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any
+from typing import Any, Awaitable, Callable, TypeVar
 
 import anyio
 import anyio.abc
 import anyio.lowlevel
 
 PIPE = -1   # subprocess.PIPE (subprocess is not imported: start-up time)
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 
 class _PipeEnd:
@@ -40,6 +43,17 @@ class _PipeEnd:
         if fd < 0:
             raise anyio.ClosedResourceError(f"the {self._name} pipe was closed")
         return fd
+
+    async def _when_ready(self, op: Callable[[int, _A], _R], arg: _A,
+                          wait: Callable[[int], Awaitable[None]]) -> _R:
+        """``op(fd, arg)`` (os.read, os.write) on this open end; where it would block, it
+        waits for *wait* (``anyio.wait_readable``/``wait_writable``) and tries again."""
+        while True:
+            fd = self._check()
+            try:
+                return op(fd, arg)
+            except BlockingIOError:
+                await wait(fd)
 
     def _close_now(self) -> None:
         fd, self._fd = self._fd, -1
@@ -77,16 +91,10 @@ class PipeReceiveStream(_PipeEnd, anyio.abc.ByteReceiveStream):
 
     async def receive(self, max_bytes: int = 65536) -> bytes:
         await anyio.lowlevel.checkpoint()
-        while True:
-            fd = self._check()
-            try:
-                data = os.read(fd, max_bytes)
-            except BlockingIOError:
-                await anyio.wait_readable(fd)
-                continue
-            if not data:
-                raise anyio.EndOfStream
-            return data
+        data = await self._when_ready(os.read, max_bytes, anyio.wait_readable)
+        if not data:
+            raise anyio.EndOfStream
+        return data
 
 
 class PipeSendStream(_PipeEnd, anyio.abc.ByteSendStream):
@@ -96,12 +104,8 @@ class PipeSendStream(_PipeEnd, anyio.abc.ByteSendStream):
         await anyio.lowlevel.checkpoint()
         view = memoryview(item)
         while view:
-            fd = self._check()
             try:
-                n = os.write(fd, view)
-            except BlockingIOError:
-                await anyio.wait_writable(fd)
-                continue
+                n = await self._when_ready(os.write, view, anyio.wait_writable)
             except BrokenPipeError:
                 raise anyio.BrokenResourceError(
                     "the traced process closed its stdin (or ended)") from None
