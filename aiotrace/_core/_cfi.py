@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import struct
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 RA = 16            # the return address column
 NREGS = 17
@@ -104,6 +104,17 @@ def _pointer(b: bytes, i: int, enc: int, here: int, datarel: int) -> tuple[int, 
     return v & ((1 << 64) - 1), i + n
 
 
+_E = TypeVar("_E")
+
+
+def _cached(cache: dict[int, _E], off: int, read: Callable[[int], _E]) -> _E:
+    """The entry at *off* of the table, read once."""
+    got = cache.get(off)
+    if got is None:
+        got = cache[off] = read(off)
+    return got
+
+
 class FrameTable:
     """The call frame information of one ELF file (its ``.eh_frame`` and
     ``.eh_frame_hdr``, as (address, bytes))."""
@@ -149,9 +160,12 @@ class FrameTable:
         return out
 
     def _cie(self, off: int) -> CIE:
-        got = self._cies.get(off)
-        if got is not None:
-            return got
+        return _cached(self._cies, off, self._read_cie)
+
+    def _fde(self, off: int) -> tuple[int, int, CIE, bytes]:
+        return _cached(self._fdes, off, self._read_fde)
+
+    def _read_cie(self, off: int) -> CIE:
         b = self.data
         length = _U32.unpack_from(b, off)[0]
         end = off + 4 + length
@@ -181,15 +195,10 @@ class FrameTable:
                 elif ch == "L":
                     j += 1
             i += n
-        cie = CIE(code_align, data_align, ra, fde_enc, signal, bytes(b[i:end]),
-                  aug.startswith("z"))
-        self._cies[off] = cie
-        return cie
+        return CIE(code_align, data_align, ra, fde_enc, signal, bytes(b[i:end]),
+                   aug.startswith("z"))
 
-    def _fde(self, off: int) -> tuple[int, int, CIE, bytes]:
-        got = self._fdes.get(off)
-        if got is not None:
-            return got
+    def _read_fde(self, off: int) -> tuple[int, int, CIE, bytes]:
         b = self.data
         length = _U32.unpack_from(b, off)[0]
         end = off + 4 + length
@@ -200,9 +209,7 @@ class FrameTable:
         if cie.z:
             n, i = _uleb(b, i)
             i += n
-        fde = (start, start + size, cie, bytes(b[i:end]))
-        self._fdes[off] = fde
-        return fde
+        return (start, start + size, cie, bytes(b[i:end]))
 
     def row(self, pc: int) -> Row | None:
         """The rule at file address *pc*, or None if no FDE covers it."""
