@@ -158,8 +158,29 @@ class TraceEvent(_Extras):
         return handle
 
 
+class _SyscallStop:
+    """What SyscallEntry and SyscallExit share: the call's name in its ABI."""
+
+    __slots__ = ()
+    nr: int
+    abi: str
+
+    @property
+    def name(self) -> str:
+        """The call's name in its ABI (``open`` for i386's 5, x86-64's 2), or
+        ``syscall_0x...`` for a number that names no call."""
+        if self.abi == "x86_64":
+            name = _X86_64_NAMES.get(self.nr)
+            if name is not None:
+                return name
+        return _syscall_name(self.nr, self.abi)
+
+    def _abi_note(self) -> str:
+        return "" if self.abi == "x86_64" else f" [{self.abi}]"
+
+
 @dataclass(frozen=True, slots=True, repr=False)
-class SyscallEntry(TraceEvent):
+class SyscallEntry(TraceEvent, _SyscallStop):
     """A thread entered a system call (syscall-enter-stop)."""
 
     kind: ClassVar[str] = "syscall.entry"
@@ -174,20 +195,9 @@ class SyscallEntry(TraceEvent):
     #: program) or ``"x32"``; ``nr`` and ``name`` are of its table
     abi: str = field(default="x86_64", kw_only=True)
 
-    @property
-    def name(self) -> str:
-        """The call's name in its ABI (``open`` for i386's 5, x86-64's 2), or
-        ``syscall_0x...`` for a number that names no call."""
-        if self.abi == "x86_64":
-            name = _X86_64_NAMES.get(self.nr)
-            if name is not None:
-                return name
-        return _syscall_name(self.nr, self.abi)
-
     def _detail(self) -> str:
         a = ", ".join(hex(x) for x in self.args)
-        abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
-        return f"{self.name}({a}){abi}"
+        return f"{self.name}({a}){self._abi_note()}"
 
     def fail(self, err: int) -> None:
         """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``)."""
@@ -206,7 +216,7 @@ class SyscallEntry(TraceEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class SyscallExit(TraceEvent):
+class SyscallExit(TraceEvent, _SyscallStop):
     """A system call returned (syscall-exit-stop)."""
 
     kind: ClassVar[str] = "syscall.exit"
@@ -215,14 +225,6 @@ class SyscallExit(TraceEvent):
     retval: int
     #: the system call ABI of this call (see SyscallEntry.abi)
     abi: str = field(default="x86_64", kw_only=True)
-
-    @property
-    def name(self) -> str:
-        if self.abi == "x86_64":
-            name = _X86_64_NAMES.get(self.nr)
-            if name is not None:
-                return name
-        return _syscall_name(self.nr, self.abi)
 
     @property
     def error(self) -> int | None:
@@ -235,8 +237,7 @@ class SyscallExit(TraceEvent):
             res = f"-1 {_errno.errorcode.get(err, str(err))} ({os.strerror(err)})"
         else:
             res = str(self.retval)
-        abi = "" if self.abi == "x86_64" else f" [{self.abi}]"
-        return f"{self.name}() = {res}{abi}"
+        return f"{self.name}() = {res}{self._abi_note()}"
 
     def set_return(self, value: int) -> None:
         """The call returns *value* (64 bits, signed or unsigned)."""
