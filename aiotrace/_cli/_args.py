@@ -17,6 +17,7 @@ from ._filter import (
     SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set,
 )
+from ._stamps import absolute_format, time_scale
 
 PROG = "aiotrace"
 
@@ -60,16 +61,21 @@ Output:
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
   -yy                    and sockets' addresses, devices' numbers, pidfds' processes
+  -Y, --decode-pids=comm show the command names of process ids (pidns: their ids in
+                         aiotrace's PID namespace; all, none)
   -P, --trace-path=PATH  only the calls that use PATH (by name or descriptor)
   -x, -xx                strings with non-ASCII bytes in hex; every string in hex
       --strings-in-hex[=all|non-ascii|non-ascii-chars]
-  -T, --syscall-times    show the time spent in each call
+  -T, --syscall-times[=s|ms|us|ns]
+                         show the time spent in each call (precision: us)
   -n, --syscall-number   start each line with the number of the call
   -i, --instruction-pointer
                          and with the thread's instruction pointer
   -k, --stack-trace      a stack trace after each call (and each probed function)
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
-  -r                     timestamps relative to the previous line
+      --absolute-timestamps=[format:]time|unix|none,[precision:]s|ms|us|ns
+  -r, --relative-timestamps[=s|ms|us|ns]
+                         timestamps relative to the previous line
   -a, --columns=N        align return values at column N (default 40)
   -q, -qq                suppress attach/detach messages; and exit messages
   --json                 one JSON object per event (JSON Lines)
@@ -114,9 +120,12 @@ class Options:
     verbose: frozenset[str] | None = None  # -e verbose=: structures decoded (None: all)
     raw: frozenset[str] = frozenset()     # -e raw=: arguments in hex
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
-    syscall_times: bool = False
-    timestamps: int = 0
-    relative: bool = False
+    syscall_times: int | None = None      # -T: digits after the second (None: not asked)
+    timestamps: int = 0                   # how many -t
+    ts_format: str | None = None          # --absolute-timestamps: None, "time", "unix"
+    ts_width: int = 0                     # its digits after the second
+    ts_long: bool = False                 # given as --absolute-timestamps / --timestamps
+    relative: int | None = None           # -r: digits after the second (None: not asked)
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
     quiet: frozenset[str] | None = None  # None: not given
@@ -128,7 +137,7 @@ class Options:
     json: bool = False
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
-    decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns" (-Y: "comm")
+    decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns", "comm" (-Y)
     stack_trace: bool = False             # -k
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
@@ -144,9 +153,9 @@ _UNSUPPORTED = {
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)", "U": "-U (summary columns)",
     "I": "-I (interruptibility)",
-    "Y": "-Y (command names of process ids; --decode-pids=pidns is)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
+_TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
 _SORT_KEYS = {
     "time": "time", "total-time": "time", "total_time": "time", "calls": "calls",
     "count": "calls", "errors": "errors", "error": "errors", "name": "name",
@@ -157,8 +166,8 @@ _LONG = {
     "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
     "output": ("required", "o"), "append-output": ("no", "A"), "attach": ("required", "p"),
     "string-limit": ("required", "s"), "decode-fds": ("optional", "=decode-fds"),
-    "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "t"),
-    "timestamps": ("optional", "t"), "relative-timestamps": ("optional", "r"),
+    "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "=absolute-timestamps"),
+    "timestamps": ("optional", "=timestamps"), "relative-timestamps": ("optional", "r"),
     "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
     "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
     "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
@@ -287,21 +296,20 @@ def _qualify(opts: Options, expr: str) -> None:
 
 def _decode_pids(value: str) -> frozenset[str]:
     """strace's -e decode-pids= set: pidns (ids of other PID namespaces translated), comm
-    (not supported: -Y), all, none; "!" negates."""
+    (-Y: the command names of threads and processes), all, none; "!" negates."""
     neg = value.startswith("!")
     words = {w.strip() for w in value[neg:].split(",")}
     if value in ("", "!"):
-        raise SetError("invalid decode-pids '%s' (pidns, all or none)" % value)
-    if "comm" in words and not neg:
-        raise SetError("decode-pids=comm (-Y) is not supported by aiotrace; "
-                       "decode-pids=pidns is")
+        raise SetError("invalid decode-pids '%s' (pidns, comm, all or none)" % value)
     got: set[str] = set()
     for w in words:
-        if w in ("all", "pidns", "comm"):
-            got |= {"pidns"} if w != "comm" else set()
+        if w == "all":
+            got |= {"pidns", "comm"}
+        elif w in ("pidns", "comm"):
+            got.add(w)
         elif w != "none":
-            raise SetError("invalid decode-pids '%s' (pidns, all or none)" % value)
-    return frozenset() if neg and got else frozenset(got)
+            raise SetError("invalid decode-pids '%s' (pidns, comm, all or none)" % value)
+    return frozenset({"pidns", "comm"} - got if neg else got)
 
 
 def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> None:
@@ -348,12 +356,23 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         if arg not in modes:
             raise UsageError(f"invalid --strings-in-hex argument: '{arg}'")
         opts.xflag = modes[arg]
-    elif opt == "T":
-        opts.syscall_times = True
+    elif opt in ("T", "r"):
+        width = time_scale(arg)
+        if width is None:
+            raise UsageError(f"invalid {_TIME_OPTS[opt]} argument: '{arg}'", hint=True)
+        if opt == "T":
+            opts.syscall_times = width
+        else:
+            opts.relative = width
     elif opt == "t":
-        opts.timestamps = min(3, opts.timestamps + 1) if arg is None else _ts_format(arg)
-    elif opt == "r":
-        opts.relative = True
+        opts.timestamps += 1
+    elif opt in ("=timestamps", "=absolute-timestamps"):
+        got = absolute_format("format:time" if arg is None else arg, opts.ts_format,
+                              opts.ts_width)
+        if got is None:
+            raise UsageError(f"invalid -{opt.replace('=', '-')} argument: '{arg}'", hint=True)
+        opts.ts_format, opts.ts_width = got
+        opts.ts_long = True
     elif opt == "c":
         if opts.summary == "also":
             raise UsageError("-c/--summary-only and -C/--summary are mutually exclusive",
@@ -404,6 +423,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError("--probe: name a function (libc.so.6:malloc, PROG:main, main)",
                              hint=True)
         opts.probes += specs
+    elif opt == "Y":   # -Y: --decode-pids=comm
+        _qualify(opts, "decode-pids=comm")
     elif opt == "pidns":   # --pidns-translation: --decode-pids=pidns
         _qualify(opts, "decode-pids=pidns")
     elif opt == "json":
@@ -423,20 +444,6 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         raise UsageError(f"{_UNSUPPORTED[opt]} is not supported by aiotrace (see docs/cli.md)")
     else:  # pragma: no cover - every option letter is handled above
         raise UsageError(f"invalid option -- '{opt}'", hint=True)
-
-
-def _ts_format(arg: str) -> int:
-    # --absolute-timestamps=[format:]time|unix[,[precision:]s|ms|us|ns]: the common forms
-    fmt, _, prec = arg.partition(",")
-    fmt = fmt.split(":", 1)[-1]
-    prec = prec.split(":", 1)[-1]
-    if fmt not in ("", "time", "unix", "none") or prec not in ("", "s", "ms", "us"):
-        raise UsageError(f"invalid --absolute-timestamps argument: '{arg}'", hint=True)
-    if fmt == "none":
-        return 0
-    if fmt == "unix":
-        return 3
-    return 2 if prec in ("ms", "us") else 1
 
 
 def parse_args(args: list[str]) -> Options:
@@ -486,7 +493,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTvVwxyzZA"
+                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTvVwxyYzZA"
                         and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
@@ -518,6 +525,11 @@ def parse_args(args: list[str]) -> Options:
         positional.append(a)
     if opts.help or opts.version:
         return opts
+    if opts.timestamps:
+        if opts.ts_long:
+            raise UsageError("-t and --absolute-timestamps cannot be provided simultaneously")
+        opts.ts_format = "unix" if opts.timestamps >= 3 else "time"
+        opts.ts_width = 0 if opts.timestamps == 1 else 6
     if counts.get("q") and opts.quiet_set:
         raise UsageError("-q and -e quiet/--quiet cannot be provided simultaneously")
     if opts.follow >= 2 and opts.summary is not None:
@@ -551,8 +563,6 @@ def parse_args(args: list[str]) -> Options:
     if opts.paths and opts.summary is not None:
         raise UsageError("-P does not combine with -c/-C in aiotrace: the summary would count "
                          "every call (filter by name with -e trace= instead)")
-    if opts.json and opts.timestamps:
-        pass  # JSON objects always carry the time
     return opts
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from ._dump import dump_call
-from ._internals import PidNs, fd_details, pidns_decoding
+from ._internals import PidNs, comm_of, fd_details, pidns_decoding
 from ._modes import OutputModes
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
@@ -54,6 +54,16 @@ class WithIP:
     def __init__(self, value: Any, ip: int | None) -> None:
         self.value = value
         self.ip = ip
+
+
+class WithComm:
+    """A captured value and its thread's command name at the stop (-Y: ``<COMM>``)."""
+
+    __slots__ = ("value", "comm")
+
+    def __init__(self, value: Any, comm: str) -> None:
+        self.value = value
+        self.comm = comm
 
 
 def _name(nr: int) -> str:
@@ -121,15 +131,20 @@ class Decoder:
         self._tid = 0
         self.pidns: PidNs | None = None   # --decode-pids=pidns: see decode_pids()
 
-    def decode_pids(self) -> None:
-        """--decode-pids=pidns: the printers follow each id of a tracee's PID namespace
-        with its number in the tracer's (``_pidns``), read from /proc at the stop."""
-        pidns = self.pidns = PidNs()
+    def decode_pids(self, ns: bool = True, comm: bool = False) -> None:
+        """--decode-pids=pidns (*ns*): the printers follow each id of a tracee's PID
+        namespace with its number in the tracer's (``_pidns``), read from /proc at the
+        stop; --decode-pids=comm (-Y, *comm*): the ids of threads and processes with their
+        command names, and each stop's value comes with its thread's (WithComm)."""
+        pidns = self.pidns = PidNs(ns=ns, comm=comm)
         inner = self.capture
 
         def capture(ev: Any, mem: Any) -> Any:
             pidns_decoding(pidns, ev.tid)
-            return inner(ev, mem)
+            value = inner(ev, mem)
+            if not comm or type(ev) is Death:   # (a dead thread's name is gone)
+                return value
+            return WithComm(value, comm_of(ev.tid))
 
         self.capture = capture   # type: ignore[method-assign]
 

@@ -27,7 +27,7 @@ from .._decode import (
     SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
 from .._decode._ctx import FdText
-from .._decode._pidns import PidNs
+from .._decode._pidns import PidNs, comm_of
 from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
@@ -46,5 +46,5 @@ __all__ = [
     # what an fd is (-y, -yy), shared with the library's paths=
     "fd_details",
     # --decode-pids=pidns: ids of the tracees' PID namespaces in the tracer's
-    "PidNs", "pidns_decoding",
+    "PidNs", "pidns_decoding", "comm_of",
 ]

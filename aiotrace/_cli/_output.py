@@ -34,10 +34,11 @@ from aiotrace import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 
-from ._decoder import WithIP
+from ._decoder import WithComm, WithIP
 from ._dump import emit
 from ._filter import signal_name
-from ._internals import ABI_CODES, ABI_MODES, errno_name
+from ._internals import ABI_CODES, ABI_MODES, comm_of, errno_name
+from ._stamps import Stamps
 
 __all__ = ["TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
 
@@ -136,6 +137,7 @@ class _Layout:
         self.live: dict[int, int] = {}     # traced tid -> pid
         self.hidden: set[int] = set()      # tids whose events strace would not see
         self.ip: dict[int, int | None] = {}   # tid -> its last stop's instruction pointer
+        self.comms: dict[int, str] = {}       # -Y: tid -> "<COMM>" at its last stop
         self.wall_offset = time.time_ns() - time.monotonic_ns()
 
     def add_thread(self, tid: int, pid: int) -> None:
@@ -151,6 +153,10 @@ class _Layout:
         if ev.tid in self.hidden and type(ev) is not Death:
             return _HIDDEN   # (a thread strace would not show)
         cap = ev.captured
+        if type(cap) is WithComm:
+            if cap.comm:
+                self.comms[ev.tid] = cap.comm
+            cap = cap.value
         if type(cap) is WithIP:
             self.ip[ev.tid] = cap.ip
             return cap.value
@@ -178,15 +184,16 @@ class TextPrinter(_Layout):
         *,
         to_file: bool,
         pid_prefix: bool,
-        timestamps: int | str = 0,
-        syscall_times: bool = False,
+        stamps: Stamps | None = None,
         column: int = 40,
         quiet: frozenset[str] = frozenset(),
         numbers: bool = False,
         ips: bool = False,
+        comm: bool = False,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        self.comm = comm                # -Y: "PID<COMM>" in the pid prefix
         # -i: "[00007f...] " from the last stop of the thread; "[????????????????] " unknown
         self.ips = ips
         # -n: each line starts with the number of its thread's last call ("[  59] ")
@@ -194,8 +201,7 @@ class TextPrinter(_Layout):
         self.nrs: dict[int, str] = {}
         self.to_file = to_file          # False: the trace shares stderr with our messages
         self.pid_prefix = pid_prefix    # "%-5d " on every line (-o FILE with -f)
-        self.timestamps = timestamps    # 0, 1 (-t), 2 (-tt), 3 (-ttt), "r" (-r)
-        self.syscall_times = syscall_times
+        self.stamps = stamps or Stamps()    # -t, -r, -T (one for every printer of a run)
         self.column = column
         self.quiet_attach = "attach" in quiet
         self.quiet_exit = "exit" in quiet
@@ -207,7 +213,11 @@ class TextPrinter(_Layout):
         self.open: int | None = None    # the tid whose line is open
         self.col = 0                    # length of the open line
         self.shown: set[int] = set()    # tids whose call in progress has its entry shown
-        self._last_ts = 0
+
+    def add_thread(self, tid: int, pid: int) -> None:
+        self.live[tid] = pid
+        if self.comm and tid not in self.comms:   # (-Y: as strace reads it on attaching)
+            self.comms[tid] = comm_of(tid)
 
     def _death_shown(self, status: int) -> bool:
         """Whether a thread's end gets its ``+++`` line, as strace decides: ``exited
@@ -226,13 +236,14 @@ class TextPrinter(_Layout):
         else:
             head = ""
         if self.pid_prefix:
-            pfx = "%-5d " % tid
+            comm = self.comms.get(tid, "") if self.comm else ""
+            pfx = "%d%s " % (tid, comm) if comm else "%-5d " % tid
         elif not self.to_file and len(self.live) > 1:
-            pfx = "[pid %5d] " % tid
+            pfx = "[pid %5d%s] " % (tid, self.comms.get(tid, "") if self.comm else "")
         else:
             pfx = ""
-        if self.timestamps:
-            pfx += self._stamp(t_ns)
+        if self.stamps.prefixed:
+            pfx += self.stamps.prefix(t_ns, self.wall_offset)
         if self.numbers:
             pfx += self.nrs.get(tid, "[   0] ")
         if self.ips:
@@ -240,22 +251,6 @@ class TextPrinter(_Layout):
             pfx += "[????????????????] " if ip is None else "[%016x] " % ip
         self.col = len(pfx)
         return head + pfx
-
-    def _stamp(self, t_ns: int) -> str:
-        mode = self.timestamps
-        if mode == "r":
-            last = self._last_ts or t_ns
-            self._last_ts = t_ns
-            d = max(0, t_ns - last) // 1000
-            return "%6d.%06d " % (d // 1000000, d % 1000000)
-        wall = (t_ns + self.wall_offset) // 1000
-        sec, usec = divmod(wall, 1000000)
-        if mode == 3:
-            return "%d.%06d " % (sec, usec)
-        clock = time.strftime("%H:%M:%S", time.localtime(sec))
-        if mode == 2:
-            return "%s.%06d " % (clock, usec)
-        return clock + " "
 
     def message(self, text: str) -> None:
         """An ``aiotrace: ...`` line for stderr, in order with the trace if both share it."""
@@ -314,6 +309,8 @@ class TextPrinter(_Layout):
         elif t is Clone:
             if self.follow:
                 self.live[ev.child_tid] = ev.child_pid
+                if self.comm and tid in self.comms:   # (the child starts with its name)
+                    self.comms.setdefault(ev.child_tid, self.comms[tid])
                 abi = self.abis.get(tid)
                 if abi is not None:   # (strace's new thread starts in its parent's mode)
                     self.abis[ev.child_tid] = abi
@@ -359,9 +356,8 @@ class TextPrinter(_Layout):
             col = self.col + len(rest)
         s = self._pad(s, self.column - 1 - col)
         s += " = " + ret + marks
-        if self.syscall_times and t0 is not None:
-            d = max(0, ev.time_ns - t0) // 1000
-            s += " <%d.%06d>" % (d // 1000000, d % 1000000)
+        if self.stamps.durations is not None and t0 is not None:
+            s += self.stamps.duration(ev.time_ns - t0)
         self.out.append(s + "\n")
         if dump is not None:
             self.out.append(dump)
@@ -450,7 +446,7 @@ class JsonPrinter(_Layout):
     def __init__(self, **kw: Any) -> None:
         import json   # (on use: start-up time)
         kw.pop("quiet", None)
-        for k in ("to_file", "pid_prefix", "timestamps", "syscall_times", "column"):
+        for k in ("to_file", "pid_prefix", "stamps", "column"):
             kw.pop(k, None)
         super().__init__(**kw)
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -25,6 +25,7 @@ from ._dump import emit
 from ._modes import OutputModes
 from ._internals import ALL_KEYS, key_selectors, quote
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
+from ._stamps import Stamps
 
 
 class Out:
@@ -132,8 +133,9 @@ class Session:
                                inject=inject, paths=self.trace_paths,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips,
                                modes=OutputModes.of(o))
-        if "pidns" in o.decode_pids:
-            self.decoder.decode_pids()
+        if o.decode_pids:
+            self.decoder.decode_pids(ns="pidns" in o.decode_pids,
+                                     comm="comm" in o.decode_pids)
         common: dict[str, Any] = dict(signals=o.signals, status=o.status, follow=bool(o.follow))
         if o.json:
             self.printer = JsonPrinter(**common)
@@ -145,9 +147,10 @@ class Session:
             quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
                 else frozenset()
         pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
-        text: dict[str, Any] = dict(timestamps="r" if o.relative else o.timestamps,
-                                    syscall_times=o.syscall_times, column=o.column,
-                                    quiet=quiet, numbers=o.numbers, ips=o.ips, **common)
+        stamps = Stamps(o.ts_format, o.ts_width, o.relative, o.syscall_times)
+        text: dict[str, Any] = dict(stamps=stamps, column=o.column,
+                                    quiet=quiet, numbers=o.numbers, ips=o.ips,
+                                    comm="comm" in o.decode_pids, **common)
         if o.follow >= 2 and o.output is not None:
             self.printer = SeparatePrinter(o.output, append=o.append, **text)
         else:

@@ -29,16 +29,21 @@ from __future__ import annotations
 import threading
 
 from .._core._procns import PGID, SID, TGID, TID, find, me, ns_ids, ns_up, proc_dir
+from ._quote import escape
 
-__all__ = ["PidNs", "decoding", "comment", "pid", "tgid_or_pgid", "TID", "TGID", "PGID",
-           "SID"]
+__all__ = ["PidNs", "decoding", "comment", "comm_of", "pid", "tgid_or_pgid", "TID", "TGID",
+           "PGID", "SID"]
 
 
 class PidNs:
-    """Translates the ids of the tracees' PID namespaces into the tracer's."""
+    """Translates the ids of the tracees' PID namespaces into the tracer's. *ns*: the
+    ids are followed by their translation (``--decode-pids=pidns``); *comm*: the ids of
+    threads and processes by their command name (``-Y``, ``--decode-pids=comm``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ns: bool = True, comm: bool = False) -> None:
         self.tid = 0   # the thread whose stop is being decoded
+        self.ns = ns
+        self.comm = comm
 
     def translate(self, tid: int, pid: int, kind: int) -> int | None:
         """Id *pid* of type *kind* (TID, TGID, PGID, SID) in the namespace of thread *tid*,
@@ -80,8 +85,9 @@ def decoding(pidns: PidNs | None, tid: int) -> None:
 
 
 def comment(pid: int, kind: int) -> str:
-    """`` /* N in strace's PID NS */`` when *pid* (of the decoded thread's namespace) is
-    N in the tracer's, and N is another number; else ""."""
+    """What follows *pid* (of the decoded thread's namespace), N in the tracer's: with
+    -Y, ``<COMM>`` for a thread or process; `` /* N in strace's PID NS */`` when N is
+    another number; else ""."""
     pidns: PidNs | None = getattr(_state, "pidns", None)
     if pidns is None or pid <= 0:
         return ""
@@ -89,9 +95,27 @@ def comment(pid: int, kind: int) -> str:
         got = pidns.translate(pidns.tid, pid, kind)
     except Exception:   # a vanished process must not break printing
         return ""
-    if got is None or got == pid:
+    if got is None:
         return ""
-    return " /* %d in strace's PID NS */" % got
+    out = ""
+    if pidns.comm and kind in (TID, TGID):
+        out = comm_of(got)
+    if pidns.ns and got != pid:
+        out += " /* %d in strace's PID NS */" % got
+    return out
+
+
+def comm_of(tid: int) -> str:
+    """``<COMM>``: the command name of thread *tid* of the tracer's namespace, escaped
+    as strace escapes it ("" when it cannot be read)."""
+    try:
+        with open("/proc/%d/comm" % tid, "rb") as f:
+            name = f.read()
+    except OSError:
+        return ""
+    if name.endswith(b"\n"):
+        name = name[:-1]
+    return "<%s>" % escape(name, extra=b"<>") if name else ""
 
 
 def pid(pid: int, kind: int) -> str:

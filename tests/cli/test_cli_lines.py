@@ -299,6 +299,10 @@ def test_restart_syscall_names_the_call_it_resumes(target):
 @pytest.mark.parametrize("opt,pattern", [
     ("-t", r"\d\d:\d\d:\d\d "), ("-tt", r"\d\d:\d\d:\d\d\.\d{6} "), ("-ttt", r"\d{10}\.\d{6} "),
     ("-r", r" +\d+\.\d{6} "),
+    # strace's precisions: s, ms, us, ns
+    ("--timestamps=time,ms", r"\d\d:\d\d:\d\d\.\d{3} "), ("--timestamps=unix,ns", r"\d{10}\.\d{9} "),
+    ("--absolute-timestamps=format:unix,precision:s", r"\d{10} "),
+    ("--relative-timestamps=s", r" {5}\d "), ("--relative-timestamps=ns", r" +\d+\.\d{9} "),
 ])
 def test_timestamps(opt, pattern, target, data_file):
     before = time.time()
@@ -310,6 +314,17 @@ def test_timestamps(opt, pattern, target, data_file):
     if opt == "-ttt":   # (wall-clock seconds, with microseconds: within the run)
         stamps = [float(l.split()[0]) for l in lines]
         assert stamps == sorted(stamps) and before - 1e-6 <= stamps[0] <= stamps[-1] <= after
+
+
+@pytest.mark.parametrize("opt, pattern", [
+    ("-T", r" <\d+\.\d{6}>"), ("--syscall-times=s", r" <\d+>"),
+    ("--syscall-times=ms", r" <\d+\.\d{3}>"), ("--syscall-times=ns", r" <\d+\.\d{9}>"),
+])
+def test_syscall_time_precisions(opt, pattern, target):
+    r = aiotrace("run", opt, "-e", "trace=getppid", "--", target("getppid_seq"), "2")
+    lines = r.stderr.splitlines()
+    assert len(lines) == 3 and all(re.fullmatch(r"getppid\(\) += \d+" + pattern, l)
+                                   for l in lines[:2]), lines
 
 
 def test_syscall_times(target):
