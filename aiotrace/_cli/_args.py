@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._filter import (
-    SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
+    BARE_CLASSES, SetError, expand_token, parse_quiet_set, parse_signal_set, parse_status_set,
     parse_syscall_set,
 )
 from ._stamps import absolute_format, time_scale
@@ -48,6 +48,8 @@ Filtering (-e EXPR, or --EXPR):
   -z, -Z                 only successful / only failed calls
   -e inject=SET:error=ERRNO|retval=VAL[:signal=SIG][:delay_enter=D][:delay_exit=D][:when=EXPR]
                          tamper with calls (strace's grammar)
+  -e fault=SET[:error=ERRNO][:when=EXPR]
+                         make calls fail (with ENOSYS unless error= says)
   -e quiet=SET           attach, exit, thread-execve, personality, path-resolution
       --probe=SPEC[,SPEC...]
                          function calls to show, as ltrace does: libc.so.6:malloc,
@@ -57,7 +59,8 @@ Filtering (-e EXPR, or --EXPR):
 
 Output:
   -o, --output=FILE      write the trace to FILE instead of stderr (-A: append);
-                         with -ff, to FILE.PID for each process and thread
+                         with -ff, to FILE.PID for each process and thread;
+                         -o '|COMMAND': to the input of a shell command
   -s, --string-limit=N   show at most N bytes of strings (default 32)
   -y, --decode-fds       show the paths of file descriptors
   -yy                    and sockets' addresses, devices' numbers, pidfds' processes
@@ -175,6 +178,7 @@ _LONG = {
     "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
     "trace": ("required", "=trace"), "signal": ("required", "=signal"),
     "status": ("required", "=status"), "inject": ("required", "=inject"),
+    "fault": ("required", "=fault"),
     "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
     "stack-trace": ("no", "k"), "probe": ("required", "probe"),
     "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
@@ -248,16 +252,8 @@ def _qualify(opts: Options, expr: str) -> None:
         elif key in ("quiet", "silent", "silence", "q"):
             opts.quiet = parse_quiet_set(value)
             opts.quiet_set = True
-        elif key == "inject":
-            from aiotrace.engines import parse_inject
-            try:
-                opts.injects.append(parse_inject(value, expand=_inject_expand))
-            except ValueError as exc:   # (said as strace says it: the argument as given)
-                reason = str(exc)
-                given = f"invalid inject argument {value!r}: "
-                if reason.startswith(given):
-                    reason = reason[len(given):]
-                raise SetError(f"invalid inject argument '{value}': {reason}") from None
+        elif key in ("inject", "fault"):
+            opts.injects.append(_inject_rule(value, key))
         elif key in ("decode-fds", "decode_fds"):
             kinds = {k.strip() for k in value.split(",")}
             if value in ("none", "!all"):
@@ -283,7 +279,7 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.verbose = parse_syscall_set(value)
         elif key in ("raw", "x"):
             opts.raw = parse_syscall_set(value)
-        elif key in ("fault", "kvm", "secontext", "trace-fds",
+        elif key in ("kvm", "secontext", "trace-fds",
                      "trace_fds", "fd"):
             raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
         else:
@@ -292,6 +288,37 @@ def _qualify(opts: Options, expr: str) -> None:
                            "and write)")
     except ValueError as exc:   # SetError, and parse_inject's ValueError
         raise UsageError(str(exc)) from None
+
+
+# what -e fault= leaves to -e inject=
+_INJECT_ONLY = ("retval", "signal", "delay_enter", "delay_exit", "poke_enter", "poke_exit")
+
+
+def _inject_rule(value: str, key: str) -> Any:
+    """-e inject=VALUE, or -e fault=VALUE: strace's older spelling, which only fails calls
+    (error=, ENOSYS when not given; when=, syscall=)."""
+    from aiotrace.engines import parse_inject
+    # (bare class names, such as process: as %process, which the library expands)
+    names, colon, rest = value.partition(":")
+    neg = "!" if names.startswith("!") else ""
+    spec = neg + ",".join("%" + t if t in BARE_CLASSES else t
+                          for t in names[len(neg):].split(",")) + colon + rest
+    if key == "fault":
+        keys = [t.partition("=")[0] for t in value.split(":")[1:] if "=" in t]
+        for k in keys:
+            if k in _INJECT_ONLY:
+                raise SetError(f"invalid fault argument '{value}': {k}= is an option of "
+                               "-e inject=, -e fault= only fails calls (error=, when=)")
+        if "error" not in keys:
+            spec += ":error=ENOSYS"
+    try:
+        return parse_inject(spec, expand=_inject_expand)
+    except ValueError as exc:   # (said as strace says it: the argument as given)
+        reason = str(exc)
+        given = f"invalid inject argument {spec!r}: "
+        if reason.startswith(given):
+            reason = reason[len(given):]
+        raise SetError(f"invalid {key} argument '{value}': {reason}") from None
 
 
 def _decode_pids(value: str) -> frozenset[str]:
@@ -555,9 +582,9 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
-    if opts.output is not None and opts.output[:1] in ("|", "!"):
-        raise UsageError(f"-o '{opts.output}': piping the trace to a command is not supported "
-                         "by aiotrace; pipe stderr instead (2>&1 >/dev/null | command)")
+    if opts.output is not None and opts.output[:1] in ("|", "!") and opts.follow >= 2:
+        raise UsageError("piping the output and -ff/--output-separately are mutually "
+                         "exclusive", hint=True)
     if opts.follow >= 2 and opts.output is not None and opts.json:
         raise UsageError("--json does not combine with -ff -o FILE (one file per process)")
     if opts.paths and opts.summary is not None:

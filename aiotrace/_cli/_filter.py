@@ -33,7 +33,7 @@ class SetError(ValueError):
 CLASSES: dict[str, frozenset[str]] = dict(class_names())
 CLASSES["net"] = CLASSES["network"]
 # strace still accepts these without the "%" (deprecated spelling).
-_BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory")
+BARE_CLASSES = ("file", "process", "network", "signal", "ipc", "desc", "memory")
 
 
 def _unknown(token: str) -> SetError:
@@ -89,7 +89,7 @@ def expand_token(token: str) -> set[str]:
                 return set()
             raise _unknown(token)
         found = {n for n in cls if n in ALL_NAMES}
-    elif token in _BARE_CLASSES:
+    elif token in BARE_CLASSES:
         found = {n for n in CLASSES[token] if n in ALL_NAMES}
     elif token.isascii() and token.isdigit():
         nr = int(token) if len(token.lstrip("0")) <= 9 else -1   # (-1: no call has it)

@@ -26,14 +26,18 @@ from ._args import PROG, USAGE, Options, UsageError, c_uint, parse_args
 from ._run import attach, run
 from ._init import stay_init_if_first
 from ._internals import current_cpu
+from ._pipe import close_pipe, is_pipe, open_pipe
 from ._session import Out, Session
 
 
-def _open_output(opts: Options) -> int:
+def _open_output(opts: Options) -> tuple[int, Any]:
+    """The descriptor the trace goes to, and the command it is piped to (-o '|CMD')."""
     if opts.output is None or (opts.follow >= 2 and not opts.json):
-        return 2   # (-ff -o FILE writes FILE.PID files, see SeparatePrinter)
+        return 2, None   # (-ff -o FILE writes FILE.PID files, see SeparatePrinter)
+    if is_pipe(opts.output):
+        return open_pipe(opts.output[1:])
     flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if opts.append else os.O_TRUNC)
-    return os.open(opts.output, flags, 0o666)
+    return os.open(opts.output, flags, 0o666), None
 
 
 def _die_of(sig: int, tty: Any) -> int:
@@ -160,13 +164,14 @@ def main(argv: list[str] | None = None) -> int:
         err.write(f"{PROG}: {exc}\n")
         return 1
     try:
-        fd = _open_output(opts)
+        fd, command = _open_output(opts)
     except OSError as exc:
         err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
         return 1
     out = err if fd == 2 else Out(fd, opts.output, err)
     tty = _tty_state()
     session = Session(opts, out, err)
+    session.release_std = argv is None   # (as the command: see _pipe.release_standard_fds)
     if cpu is not None:
         # This thread (and the tracer thread it starts, which inherits the mask) on one
         # CPU: the two hand every stop to each other and never run Python at once (the
@@ -191,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         err.write(f"{PROG}: {found}\n")
         return 1
     finally:
-        if fd != 2:
+        if command is not None:
+            close_pipe(fd, command)
+        elif fd != 2:
             os.close(fd)
         if cpu is not None:
             os.sched_setaffinity(0, allowed)   # (main() may be called from Python)

@@ -23,6 +23,7 @@ from ._args import PROG
 from ._decoder import execve_text
 from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
+from ._pipe import release_standard_fds
 from ._session import Session
 
 
@@ -90,6 +91,8 @@ async def run(s: Session) -> tuple[str, int]:
         except BaseException:
             restore()
             raise
+        if s.release_std:
+            release_standard_fds()
         try:
             if isinstance(p, SeparatePrinter):
                 try:   # (strace opens it as it starts tracing, and stops if it cannot)

@@ -90,6 +90,7 @@ class Session:
         self.counts: list[Any] = []
         self.interrupted = 0
         self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
+        self.release_std = False   # let go of stdin and stdout once the program runs
         self._due = anyio.Event()
         self._internal_errors = 0
         # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),

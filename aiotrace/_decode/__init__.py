@@ -303,9 +303,10 @@ def format_return(
 
 def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False,
          raw: bool = False) -> str:
-    if name in ("exit", "exit_group"):
-        return "?"
     r = ctx.retval if ctx.retval is not None else 0
+    if name in ("exit", "exit_group") and not -4096 < r < 0:
+        # (they return only when an injection skipped them: = -1 ENOSYS..., = 3)
+        return str(r) if success else "?"
     if raw and not (-4096 < r < 0 and not success):   # -e raw=: errors as usual
         return hexa(r)
     if -4096 < r < 0 and not success:

@@ -164,8 +164,17 @@ ERRORS = [
     (["run", "-p", "1", "true"], "aiotrace: -p PID attaches to a running process", None),
     (["attach"], "aiotrace: attach: must have PID", None),
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
-    (["run", "-o", "|cat", "true"], "aiotrace: -o '|cat': piping the trace to a command is "
-     "not supported", None),
+    (["run", "-ff", "-o", "|cat", "true"], "aiotrace: piping the output and "
+     "-ff/--output-separately are mutually exclusive", ["-ff", "-o", "|cat", "true"]),
+    (["run", "-e", "fault=chdir:retval=1", "true"],
+     "aiotrace: invalid fault argument 'chdir:retval=1'", ["-e", "fault=chdir:retval=1", "true"]),
+    (["run", "--timestamps=unix,xs", "true"], "aiotrace: invalid --timestamps argument: "
+     "'unix,xs'", ["--timestamps=unix,xs", "true"]),
+    (["run", "--syscall-times=m", "true"], "aiotrace: invalid --syscall-times argument: 'm'",
+     ["--syscall-times=m", "true"]),
+    (["run", "-t", "--absolute-timestamps=unix", "true"],
+     "aiotrace: -t and --absolute-timestamps cannot be provided simultaneously",
+     ["-t", "--absolute-timestamps=unix", "true"]),
     (["run", "-ff", "-o", "x", "--json", "true"], "aiotrace: --json does not combine", None),
     (["run", "-e", "signal=256", "true"], "aiotrace: invalid signal '256'", None),
     (["run", "--tracer-cpu=x", "true"], "aiotrace: invalid --tracer-cpu argument: 'x'", None),

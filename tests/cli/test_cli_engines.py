@@ -28,7 +28,12 @@ pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
      "-e", "inject=getppid:error=EPERM:when=3"],
     ["-e", "trace=getppid,rt_sigprocmask", "-e", "inject=%pure:retval=7:when=1..2"],
     ["-e", "trace=getppid", "-e", "inject=getppid:delay_enter=1000:when=3", "-T"],
-], ids=["error", "retval", "last-wins", "class", "delay"])
+    # -e fault=: strace's older spelling (ENOSYS unless error= says)
+    ["-e", "trace=getppid", "-e", "fault=getppid:when=2"],
+    ["-e", "trace=getppid", "--fault=getppid:error=EPERM:when=3"],
+    ["-e", "trace=getppid", "-e", "inject=process,getppid:retval=3:when=4"],
+], ids=["error", "retval", "last-wins", "class", "delay", "fault", "fault-error",
+        "bare-class"])
 def test_inject_like_strace(options, target):
     argv = [target("getppid_seq"), "4"]
     a = aiotrace("run", *options, "--", *argv)
