@@ -18,6 +18,7 @@ from ._filter import (
     parse_syscall_set,
 )
 from ._stamps import absolute_format, time_scale
+from ._summary import parse_columns, sort_key
 
 PROG = "aiotrace"
 
@@ -86,7 +87,11 @@ Output:
 Statistics:
   -c, --summary-only     count calls, errors and time per call; print a table
   -C, --summary          the table, and the trace too
-  -S, --summary-sort-by=KEY   time (default), calls, errors, name, nothing
+  -S, --summary-sort-by=KEY   time (default), calls, errors, name, min_time, max_time,
+                         avg_time, nothing (and strace's other spellings of them)
+  -U, --summary-columns=COLUMNS
+                         the table's columns: time_percent, total_time, min_time,
+                         max_time, avg_time, calls, errors, name
 
   -h, --help             this help;  -V, --version  the version
 
@@ -131,6 +136,7 @@ class Options:
     relative: int | None = None           # -r: digits after the second (None: not asked)
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
+    columns: tuple[str, ...] | None = None   # -U: the summary's columns (None: strace's)
     quiet: frozenset[str] | None = None  # None: not given
     quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
     trace: frozenset[str] | None = None  # None: every call
@@ -154,16 +160,11 @@ _UNSUPPORTED = {
     "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
     "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
-    "u": "-u (run as another user)", "U": "-U (summary columns)",
+    "u": "-u (run as another user)",
     "I": "-I (interruptibility)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
-_SORT_KEYS = {
-    "time": "time", "total-time": "time", "total_time": "time", "calls": "calls",
-    "count": "calls", "errors": "errors", "error": "errors", "name": "name",
-    "syscall": "name", "syscall_name": "name", "nothing": "nothing", "none": "nothing",
-}
 # long option -> (argument: "no" | "required" | "optional", short equivalent or handler key)
 _LONG = {
     "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
@@ -173,6 +174,7 @@ _LONG = {
     "timestamps": ("optional", "=timestamps"), "relative-timestamps": ("optional", "r"),
     "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
     "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
+    "summary-columns": ("required", "U"),
     "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
     "silence": ("optional", "=quiet"),
     "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
@@ -411,11 +413,16 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
                              hint=True)
         opts.summary = "also"
     elif opt == "S":
-        key = _SORT_KEYS.get(arg or "")
+        key = sort_key(arg or "")
         if key is None:
-            raise UsageError(f"invalid sortby: '{arg}' (expected time, calls, errors, name "
-                             "or nothing)")
+            raise UsageError(f"invalid sortby: '{arg}' (expected time, calls, errors, name, "
+                             "min_time, max_time, avg_time or nothing)", hint=True)
         opts.sort_by = key
+    elif opt == "U":
+        try:
+            opts.columns = parse_columns(arg or "")
+        except ValueError as exc:
+            raise UsageError(str(exc), hint=True) from None
     elif opt == "w":
         pass   # -c measures wall-clock time already
     elif opt == "q":
@@ -559,6 +566,9 @@ def parse_args(args: list[str]) -> Options:
         opts.ts_width = 0 if opts.timestamps == 1 else 6
     if counts.get("q") and opts.quiet_set:
         raise UsageError("-q and -e quiet/--quiet cannot be provided simultaneously")
+    if opts.columns is not None and opts.summary is None:
+        raise UsageError("-U/--summary-columns must be given with (-c/--summary-only or "
+                         "-C/--summary)", hint=True)
     if opts.follow >= 2 and opts.summary is not None:
         raise UsageError("(-c/--summary-only or -C/--summary) and -ff/--output-separately "
                          "are mutually exclusive", hint=True)

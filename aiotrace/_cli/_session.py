@@ -323,6 +323,8 @@ class Session:
                     merged.calls += st.calls - 1
                     merged.errors += st.errors
                     merged.time_ns += st.time_ns
+                    merged.time_min_ns = min(merged.time_min_ns, st.time_min_ns)
+                    merged.time_max_ns = max(merged.time_max_ns, st.time_max_ns)
         if o.json:
             rows = [{"syscall": st.name, "calls": st.calls, "errors": st.errors,
                      "seconds": round(st.seconds, 6), "usecs_per_call": st.usecs_per_call,
@@ -332,6 +334,9 @@ class Session:
                                        "calls": counts.calls, "errors": counts.errors,
                                        "seconds": round(counts.time_ns / 1e9, 6)},
                                       separators=(",", ":")) + "\n")
+        elif o.columns is not None:
+            from ._summary import table
+            self.out.write(table(counts, o.sort_by, o.columns))
         else:
             self.out.write(counts.table(o.sort_by))
 

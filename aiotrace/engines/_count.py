@@ -16,7 +16,8 @@ from ._inject import InjectRule, _check_engine_process, call_key, rule_keys
 
 __all__ = ["SyscallCounts", "SyscallStat", "count_syscalls"]
 
-_SORT_KEYS = ("time", "calls", "name", "errors", "nothing")
+_SORT_KEYS = ("time", "calls", "name", "errors", "nothing", "time_min", "time_max",
+              "time_avg")
 _ABI_OF_SUFFIX = {suffix: abi for abi, suffix in SUFFIXES.items()}
 _ABI_ORDER = {abi: i for i, abi in enumerate(ABIS)}
 
@@ -34,6 +35,8 @@ class SyscallStat:
     errors: int = 0
     time_ns: int = 0
     abi: str = "x86_64"
+    time_min_ns: int = 0   # the shortest call, and the longest
+    time_max_ns: int = 0
 
     @property
     def seconds(self) -> float:
@@ -67,9 +70,12 @@ class SyscallCounts:
         st = self._stats.get(key)
         if st is None:
             st = self._stats[key] = SyscallStat(name, nr, abi=abi)
+        duration_ns = max(0, duration_ns)
+        st.time_min_ns = duration_ns if not st.calls else min(st.time_min_ns, duration_ns)
+        st.time_max_ns = max(st.time_max_ns, duration_ns)
         st.calls += 1
         st.errors += bool(failed)
-        st.time_ns += max(0, duration_ns)
+        st.time_ns += duration_ns
 
     # mapping protocol, by name: "open" is x86-64's open if it was called, else that of
     # the first other ABI that called it; "open@32" (@64, @x32) names one ABI's
@@ -117,8 +123,10 @@ class SyscallCounts:
     def stats(self, sort_by: str = "time", abi: str | None = None) -> list[SyscallStat]:
         """Every :class:`SyscallStat` (of ABI *abi* only, if given), in the order strace's
         ``-S`` option gives: ``"time"`` (most first, the default), ``"calls"``,
-        ``"errors"`` (most first), ``"name"`` (alphabetical) or ``"nothing"`` (system
-        call number). Ties stay in system call number order (ABI by ABI)."""
+        ``"errors"`` (most first), ``"name"`` (alphabetical), ``"nothing"`` (system
+        call number), or ``"time_min"``, ``"time_max"``, ``"time_avg"`` (the
+        shortest, longest, average call: longest first). Ties stay in system call
+        number order (ABI by ABI)."""
         if sort_by not in _SORT_KEYS:
             raise ValueError(f"sort_by must be one of {', '.join(_SORT_KEYS)}, not {sort_by!r}")
         rows = [st for key, st in sorted(self._stats.items(), key=lambda kv: kv[0])
@@ -131,6 +139,12 @@ class SyscallCounts:
             rows.sort(key=lambda st: st.errors, reverse=True)
         elif sort_by == "name":
             rows.sort(key=lambda st: st.name)
+        elif sort_by == "time_min":
+            rows.sort(key=lambda st: st.time_min_ns, reverse=True)
+        elif sort_by == "time_max":
+            rows.sort(key=lambda st: st.time_max_ns, reverse=True)
+        elif sort_by == "time_avg":
+            rows.sort(key=lambda st: st.time_ns / st.calls if st.calls else 0, reverse=True)
         return rows
 
     def table(self, sort_by: str = "time") -> str:

@@ -80,3 +80,27 @@ def test_exit_group_skipped_returns_like_strace(options, target):
     assert (a.returncode, a.stdout[:8]) == (s.returncode, s.stdout[:8]) == (0, "getppid=")
     assert comparable(a.stderr) == comparable(s.stderr)
     assert "exit_group(0)" in a.stderr and "(INJECTED)" in a.stderr
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [
+    ["-U", "name,calls,errors,total-time,min-time,max-time,time", "-S", "calls"],
+    ["--summary-columns=calls,errors", "--summary-sort-by=count"],
+    ["-U", "avg-time,name", "-S", "syscall_name"],
+], ids=["all", "name-last", "average"])
+def test_summary_columns_like_strace(options, target, data_file):
+    """-U: the columns, their headings and widths as strace's (the times differ: only
+    the calls and errors are compared, with each line's shape)."""
+    argv = [target("syscall_mix"), data_file]
+    a = aiotrace("run", "-c", *options, "--", *argv)
+    s = strace("-c", *options, *argv)
+    assert a.returncode == s.returncode == 0
+    ours, theirs = a.stderr.splitlines(), s.stderr.splitlines()
+    assert ours[:2] == theirs[:2] and ours[-2] == theirs[-2]
+
+    def rows(lines: list[str]) -> list[tuple[str, ...]]:
+        # (the numbers of calls and errors, the name; a time is a number with a dot,
+        # the average time per call the first column of the third case)
+        return [tuple(w for w in l.split() if "." not in w)[options[1] == "avg-time,name":]
+                for l in lines[2:]]
+    assert rows(ours) == rows(theirs)
