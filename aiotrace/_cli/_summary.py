@@ -64,16 +64,7 @@ def parse_columns(text: str) -> tuple[str, ...]:
 def table(counts: Any, sort_by: str, columns: tuple[str, ...]) -> str:
     """The summary of *counts* (SyscallCounts) with *columns*, ABI by ABI as strace
     prints them."""
-    from aiotrace.syscalls import ABIS, MODES
-    out = []
-    for code, abi in enumerate(ABIS):
-        rows = counts.stats(sort_by, abi)
-        if not rows:
-            continue
-        if code:
-            out.append(f"System call usage summary for {MODES[abi]} mode:\n")
-        out.append(_table(rows, columns))
-    return "".join(out) if out else _table([], columns)
+    return str(counts.layout(lambda rows: _table(rows, columns), sort_by))
 
 
 def _table(rows: list[Any], columns: tuple[str, ...]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +159,12 @@ class SyscallCounts:
 
         Calls of another ABI than x86-64 (i386, x32) get a table of their own after it,
         headed ``System call usage summary for 32 bit mode:`` as in strace."""
+        return self.layout(self._table, sort_by)
+
+    def layout(self, render: Callable[[list[SyscallStat]], str], sort_by: str = "time") -> str:
+        """The text of ``render(rows)`` for the stats of each ABI (sorted by *sort_by*),
+        x86-64's first, the others headed as :meth:`table` heads them; ``render([])``
+        when nothing was counted."""
         out = []
         for code, abi in enumerate(ABIS):
             rows = self.stats(sort_by, abi)
@@ -166,8 +172,8 @@ class SyscallCounts:
                 continue
             if code:
                 out.append(f"System call usage summary for {MODES[abi]} mode:\n")
-            out.append(self._table(rows))
-        return "".join(out) if out else self._table([])
+            out.append(render(rows))
+        return "".join(out) if out else render([])
 
     @staticmethod
     def _table(rows: list[SyscallStat]) -> str:
