@@ -90,7 +90,6 @@ KNOWN_DIFFERENCES = """\
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
   requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
-- prctl: a few options are decoded; the others print four hex arguments.
 - sendmsg/recvmsg: control messages are not decoded (msg_control is an address);
   netlink payloads print as plain strings.
 - termios with zero flag words: strace 6.1 prints "c_iflag=" and a trailing "|",
