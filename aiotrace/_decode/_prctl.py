@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""prctl: each option's arguments and return value, as strace 6.1 prints them.
+"""prctl, and seccomp: each option's (operation's) arguments and return value, as strace
+6.1 prints them.
 
 The option is an ``int`` (its upper 32 bits are ignored: ``0xffffffff /* PR_??? */``);
 the other four arguments are ``unsigned long``. What each option prints is a row of
@@ -21,6 +22,10 @@ The facts (the values are the kernel's uapi ``<linux/prctl.h>``; which options s
   (``!PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_NONE`` for 0), then its tag mask, shifted;
 - ``PR_SCHED_CORE``'s pid type prints its name in a comment even without ``-X verbose``;
   the id before it is translated (``--decode-pids=pidns``) as the type says.
+
+seccomp(2)'s operation and flags are unsigned ints; a filter prints as PR_SET_SECCOMP's
+(see _cbpf). Its x32 form, whose ``struct sock_fprog`` holds a 32-bit pointer, is left in
+hex (the syscall table's row).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Callable, NamedTuple, Optional
 
 from . import _style
 from . import _xlat as X
-from ._cbpf import seccomp_fprog
+from ._cbpf import SECCOMP_RET_ACTIONS, seccomp_fprog
 from ._ctx import Ctx
 from ._kinds import Spec
 from ._pidns import PGID, SID, TGID, TID, pid
@@ -486,4 +491,44 @@ def _ret(c: Ctx) -> str:
     return str(s64(c.retval or 0)) if fn is None else fn(c)
 
 
-DECODERS = {"prctl": Spec(entry=_entry, exit=_exit, ret=_ret)}
+# -- seccomp(2) ------------------------------------------------------------------------
+
+SECCOMP_OPS = {0: "SECCOMP_SET_MODE_STRICT", 1: "SECCOMP_SET_MODE_FILTER",
+               2: "SECCOMP_GET_ACTION_AVAIL", 3: "SECCOMP_GET_NOTIF_SIZES"}
+SECCOMP_FILTER_FLAGS: Flags = (
+    ("SECCOMP_FILTER_FLAG_TSYNC", 1), ("SECCOMP_FILTER_FLAG_LOG", 2),
+    ("SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4), ("SECCOMP_FILTER_FLAG_NEW_LISTENER", 8),
+    ("SECCOMP_FILTER_FLAG_TSYNC_ESRCH", 16), ("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32),
+)
+
+
+def _seccomp_entry(c: Ctx) -> str:
+    op, fl, addr = u32(c.args[0]), u32(c.args[1]), c.args[2]
+    head = xval(op, SECCOMP_OPS, "SECCOMP_SET_MODE_???")
+    if op == 1:
+        return "%s, %s, %s" % (head, flags(fl, SECCOMP_FILTER_FLAGS,
+                                           "SECCOMP_FILTER_FLAG_???"), seccomp_fprog(c, addr))
+    if op == 2:   # an action the kernel only reads
+        action = c.struct(addr, "<I", lambda v: "[%s]" % xval(v, SECCOMP_RET_ACTIONS,
+                                                                "SECCOMP_RET_???"))
+        return "%s, %s, %s" % (head, hexa(fl), action)
+    if op == 3:   # sizes the kernel writes: at exit
+        c.saved["out"] = True
+        return "%s, %s, " % (head, hexa(fl))
+    return "%s, %s, %s" % (head, hexa(fl), ptr(addr))
+
+
+def _seccomp_exit(c: Ctx, entry: str) -> str:
+    if not c.saved.get("out"):
+        return entry
+    addr = c.args[2]
+    if c.failed:
+        return entry + ptr(addr)
+    return entry + c.struct(addr, "<HHH", lambda n, r, d: (
+        "{seccomp_notif=%d, seccomp_notif_resp=%d, seccomp_data=%d}" % (n, r, d)))
+
+
+DECODERS = {
+    "prctl": Spec(entry=_entry, exit=_exit, ret=_ret),
+    "seccomp": Spec(entry=_seccomp_entry, exit=_seccomp_exit),
+}

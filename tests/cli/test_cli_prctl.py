@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""prctl on a real program, against strace: tests/targets/prctl_calls makes most options'
-calls, with good and bad arguments, and installs a seccomp filter; the lines must be
+"""prctl and seccomp on a real program, against strace: tests/targets/prctl_calls makes
+most prctl options' calls and seccomp's operations, with good and bad arguments, and
+installs a seccomp filter; the lines must be
 strace's, in each -X style, with -v (the filter's instructions), and with a return
 value injected into every call (the "get" options' returned sets, named). The formats
 themselves are tested as tables in tests/unit/test_prctl.py."""
@@ -23,8 +24,9 @@ pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
 def test_same_lines_as_strace(options, target):
     """The whole text, as it is: the program prints no pid, and only fixed addresses."""
     argv = [target("prctl_calls")]
-    a = aiotrace("run", "-e", "trace=prctl", *options, "--", *argv)
-    s = strace("-e", "trace=prctl", *options, *argv)
+    a = aiotrace("run", "-e", "trace=prctl,seccomp", *options, "--", *argv)
+    s = strace("-e", "trace=prctl,seccomp", *options, *argv)
     assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
-    assert s.stderr.count("\nprctl(") > 45   # (all the program's calls were traced)
+    # (all the program's calls were traced)
+    assert s.stderr.count("\nprctl(") > 45 and s.stderr.count("\nseccomp(") == 7
     assert a.stderr.splitlines() == s.stderr.splitlines()

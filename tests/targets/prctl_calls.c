@@ -1,7 +1,8 @@
 /* aiotrace-cflags: -O1 -g -Wall -no-pie -fno-pie */
 /* prctl_calls: a fixed sequence of raw prctl calls, most options with good and bad
- * arguments, then a seccomp filter that allows everything (decoding tests). Nothing it
- * prints depends on the run: no pid, no address but fixed ones (-no-pie). */
+ * arguments, seccomp's operations, then a seccomp filter that allows everything
+ * (decoding tests). Nothing it prints depends on the run: no pid, no address but fixed
+ * ones (-no-pie). */
 #define _GNU_SOURCE
 #include <linux/filter.h>
 #include <linux/prctl.h>
@@ -23,6 +24,8 @@ static long p(unsigned long option, unsigned long a2, unsigned long a3, unsigned
 static int ival = -1;
 static uint64_t cookie = 0xdeadc0debadc0dedULL;
 static char name[32] = "none";
+static uint32_t action = SECCOMP_RET_LOG;
+static uint16_t sizes[3] = { 1, 2, 3 };
 
 static struct sock_filter insns[] = {
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -80,6 +83,13 @@ int main(void)
     p(PR_SME_GET_VL, 0, 0, 0, 0);
     p(PR_SET_VMA, 0xface1fed, 0x1000, 0x2000, 8);
     p(PR_SET_SECCOMP, 0xff, 1, 2, 3);
+    syscall(SYS_seccomp, BAD | SECCOMP_GET_ACTION_AVAIL, BAD, &action);
+    syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0xcafef00d, 0);
+    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes);
+    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, 8);
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, -64L, 8);
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, -1L, &prog);
+    syscall(SYS_seccomp, 0xff, 1, 8);
     p(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     p(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long) &prog, 0, 0);
     p(PR_GET_SECCOMP, 0, 0, 0, 0);

@@ -335,3 +335,55 @@ def test_the_prefilter_of_aiotrace_reads_back() -> None:
                for i in insns), insns
     assert "???" not in body
     assert "SECCOMP_RET_TRACE" in body and "SECCOMP_RET_ALLOW" in body
+
+
+# -- seccomp(2) --------------------------------------------------------------------------
+
+def seccomp_line(args: tuple[int, ...], ret: int, data: bytes = b"", **kw: bool) -> str:
+    mem = Memory(data)
+    entry = format_entry("seccomp", args, mem, **kw)
+    full, rtext = format_exit("seccomp", args, ret, mem, entry_text=entry)
+    return format_syscall_line("seccomp", full, rtext, column=0)
+
+
+# (arguments, data at A, return value, the line): strace's tests/seccomp*.c
+SECCOMP = [
+    ((1, M64, A), struct.pack("<H6xQ", 7, 0x7F0000001000), EINVAL,
+     "seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG|"
+     "SECCOMP_FILTER_FLAG_SPEC_ALLOW|SECCOMP_FILTER_FLAG_NEW_LISTENER|"
+     "SECCOMP_FILTER_FLAG_TSYNC_ESRCH|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV|0xffffffc0,"
+     " {len=7, filter=0x7f0000001000}) = " + EINVAL_TEXT),
+    ((1, (-64) & M64, A + 8), b"", EFAULT,
+     "seccomp(SECCOMP_SET_MODE_FILTER, 0xffffffc0 /* SECCOMP_FILTER_FLAG_??? */, 0x10008)"
+     " = -1 EFAULT (Bad address)"),
+    # the operation and the flags are unsigned ints
+    ((BAD | 2, BAD, A), struct.pack("<I", 0x7FFC0000), 0,
+     "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_LOG]) = 0"),
+    ((2, 0, A), struct.pack("<I", M64 & 0xFFFFFFFF), EINVAL,
+     "seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [0xffffffff /* SECCOMP_RET_??? */]) = "
+     + EINVAL_TEXT),
+    ((2, 0xCAFEF00D, 0), b"", EINVAL,
+     "seccomp(SECCOMP_GET_ACTION_AVAIL, 0xcafef00d, NULL) = " + EINVAL_TEXT),
+    # the sizes are written: at exit, the address when it failed
+    ((BAD | 3, 0xDEADC0DE, A), struct.pack("<HHH", 80, 24, 64), 0,
+     "seccomp(SECCOMP_GET_NOTIF_SIZES, 0xdeadc0de, {seccomp_notif=80,"
+     " seccomp_notif_resp=24, seccomp_data=64}) = 0"),
+    ((3, 0, A), struct.pack("<HHH", 80, 24, 64), EINVAL,
+     "seccomp(SECCOMP_GET_NOTIF_SIZES, 0, 0x10000) = " + EINVAL_TEXT),
+    ((0, 0, 0), b"", EINVAL, "seccomp(SECCOMP_SET_MODE_STRICT, 0, NULL) = " + EINVAL_TEXT),
+    ((0xFF, 1, A), b"", EINVAL,
+     "seccomp(0xff /* SECCOMP_SET_MODE_??? */, 0x1, 0x10000) = " + EINVAL_TEXT),
+]
+
+
+@pytest.mark.parametrize("args, data, ret, want", SECCOMP, ids=[w[8:40] for *_, w in SECCOMP])
+def test_seccomp(args: tuple[int, ...], data: bytes, ret: int, want: str) -> None:
+    assert seccomp_line(args, ret, data) == want
+
+
+def test_seccomp_filter_with_v() -> None:
+    prog = _insn(0x06, 0, 0, 0x7FFF0000)
+    data = struct.pack("<H6xQ", 1, A + 16) + prog
+    assert seccomp_line((1, 0, A), 0, data, abbrev=False) == (
+        "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=1, filter=["
+        "BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW)]}) = 0")
