@@ -15,35 +15,14 @@ from __future__ import annotations
 
 import struct
 
+from . import _xlat_prctl as XR
 from ._ctx import Ctx
 from ._xlat import hexa, xval
 
 BPF_MAXINSNS = 4096
 _INSN = struct.Struct("<HBBI")   # struct sock_filter: code, jt, jf, k
 
-CLASSES = {0: "BPF_LD", 1: "BPF_LDX", 2: "BPF_ST", 3: "BPF_STX", 4: "BPF_ALU",
-           5: "BPF_JMP", 6: "BPF_RET", 7: "BPF_MISC"}
-SIZES = {0x00: "BPF_W", 0x08: "BPF_H", 0x10: "BPF_B", 0x18: "BPF_DW"}
-MODES = {0x00: "BPF_IMM", 0x20: "BPF_ABS", 0x40: "BPF_IND", 0x60: "BPF_MEM",
-         0x80: "BPF_LEN", 0xA0: "BPF_MSH", 0xC0: "BPF_XADD"}
-SOURCES = {0x00: "BPF_K", 0x08: "BPF_X"}
-ALU_OPS = {0x00: "BPF_ADD", 0x10: "BPF_SUB", 0x20: "BPF_MUL", 0x30: "BPF_DIV",
-           0x40: "BPF_OR", 0x50: "BPF_AND", 0x60: "BPF_LSH", 0x70: "BPF_RSH",
-           0x80: "BPF_NEG", 0x90: "BPF_MOD", 0xA0: "BPF_XOR", 0xB0: "BPF_MOV",
-           0xC0: "BPF_ARSH", 0xD0: "BPF_END"}
-JMP_OPS = {0x00: "BPF_JA", 0x10: "BPF_JEQ", 0x20: "BPF_JGT", 0x30: "BPF_JGE",
-           0x40: "BPF_JSET", 0x50: "BPF_JNE", 0x60: "BPF_JSGT", 0x70: "BPF_JSGE",
-           0x80: "BPF_CALL", 0x90: "BPF_EXIT", 0xA0: "BPF_JLT", 0xB0: "BPF_JLE",
-           0xC0: "BPF_JSLT", 0xD0: "BPF_JSLE"}
-RVALS = {0x00: "BPF_K", 0x08: "BPF_X", 0x10: "BPF_A"}
-MISC_OPS = {0x00: "BPF_TAX", 0x80: "BPF_TXA"}
 SECCOMP_RET_ACTION_FULL = 0xFFFF0000
-SECCOMP_RET_ACTIONS = {
-    0x80000000: "SECCOMP_RET_KILL_PROCESS", 0x00000000: "SECCOMP_RET_KILL_THREAD",
-    0x00030000: "SECCOMP_RET_TRAP", 0x00050000: "SECCOMP_RET_ERRNO",
-    0x7FC00000: "SECCOMP_RET_USER_NOTIF", 0x7FF00000: "SECCOMP_RET_TRACE",
-    0x7FFC0000: "SECCOMP_RET_LOG", 0x7FFF0000: "SECCOMP_RET_ALLOW",
-}
 
 
 def _unknown_bits(v: int) -> str:
@@ -54,20 +33,20 @@ def code_text(code: int) -> str:
     """An instruction's code: ``BPF_JMP|BPF_K|BPF_JEQ``."""
     cls = code & 7
     rest = code & ~7
-    text = xval(cls, CLASSES, "BPF_???")
+    text = xval(cls, XR.BPF_CLASSES, "BPF_???")
     if cls in (0, 1):        # loads: size, mode
-        return "%s|%s|%s" % (text, xval(code & 0x18, SIZES, "BPF_???"),
-                             xval(code & 0xE0, MODES, "BPF_???"))
+        return "%s|%s|%s" % (text, xval(code & 0x18, XR.BPF_SIZES, "BPF_???"),
+                             xval(code & 0xE0, XR.BPF_MODES, "BPF_???"))
     if cls in (2, 3):        # stores: nothing more
         return text + _unknown_bits(rest) if rest else text
     if cls == 7:             # misc: the operation
-        return "%s|%s" % (text, xval(code & 0xF8, MISC_OPS, "BPF_???"))
+        return "%s|%s" % (text, xval(code & 0xF8, XR.BPF_MISC_OPS, "BPF_???"))
     if cls in (4, 5):        # ALU, jumps: source, operation
-        ops = ALU_OPS if cls == 4 else JMP_OPS
-        return "%s|%s|%s" % (text, xval(code & 0x08, SOURCES, "BPF_???"),
+        ops = XR.BPF_ALU_OPS if cls == 4 else XR.BPF_JMP_OPS
+        return "%s|%s|%s" % (text, xval(code & 0x08, XR.BPF_SOURCES, "BPF_???"),
                              xval(code & 0xF0, ops, "BPF_???"))
     # BPF_RET: what it returns
-    text = "%s|%s" % (text, xval(code & 0x18, RVALS, "BPF_???"))
+    text = "%s|%s" % (text, xval(code & 0x18, XR.BPF_RVALS, "BPF_???"))
     rest &= ~0x18
     return text + _unknown_bits(rest) if rest else text
 
@@ -76,7 +55,7 @@ def seccomp_k(k: int) -> str:
     """A seccomp filter's return: the action, then its data in hex."""
     action = k & SECCOMP_RET_ACTION_FULL
     data = k & ~action
-    text = xval(action, SECCOMP_RET_ACTIONS, "SECCOMP_RET_???")
+    text = xval(action, XR.SECCOMP_RET_ACTIONS, "SECCOMP_RET_???")
     return "%s|%s" % (text, hexa(data)) if data else text
 
 

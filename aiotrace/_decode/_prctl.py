@@ -34,84 +34,23 @@ from typing import Callable, NamedTuple, Optional
 
 from . import _style
 from . import _xlat as X
-from ._cbpf import SECCOMP_RET_ACTIONS, seccomp_fprog
+from . import _xlat_prctl as XR
+from ._cbpf import seccomp_fprog
 from ._ctx import Ctx
 from ._kinds import Spec
 from ._pidns import PGID, SID, TGID, TID, pid
 from ._quote import quote
 from ._style import RAW, VERBOSE, combine
+from ._tables import Names
 from ._xlat import Flags, flags, hexa, ptr, s32, s64, u32, u64, xval
 
-# -- the tables ----------------------------------------------------------------
+# -- the constants (the tables of names: _xlat_prctl) ----------------------------
 
-OPTIONS = {
-    1: "PR_SET_PDEATHSIG", 2: "PR_GET_PDEATHSIG", 3: "PR_GET_DUMPABLE",
-    4: "PR_SET_DUMPABLE", 5: "PR_GET_UNALIGN", 6: "PR_SET_UNALIGN", 7: "PR_GET_KEEPCAPS",
-    8: "PR_SET_KEEPCAPS", 9: "PR_GET_FPEMU", 10: "PR_SET_FPEMU", 11: "PR_GET_FPEXC",
-    12: "PR_SET_FPEXC", 13: "PR_GET_TIMING", 14: "PR_SET_TIMING", 15: "PR_SET_NAME",
-    16: "PR_GET_NAME", 19: "PR_GET_ENDIAN", 20: "PR_SET_ENDIAN", 21: "PR_GET_SECCOMP",
-    22: "PR_SET_SECCOMP", 23: "PR_CAPBSET_READ", 24: "PR_CAPBSET_DROP", 25: "PR_GET_TSC",
-    26: "PR_SET_TSC", 27: "PR_GET_SECUREBITS", 28: "PR_SET_SECUREBITS",
-    29: "PR_SET_TIMERSLACK", 30: "PR_GET_TIMERSLACK", 31: "PR_TASK_PERF_EVENTS_DISABLE",
-    32: "PR_TASK_PERF_EVENTS_ENABLE", 33: "PR_MCE_KILL", 34: "PR_MCE_KILL_GET",
-    35: "PR_SET_MM", 36: "PR_SET_CHILD_SUBREAPER", 37: "PR_GET_CHILD_SUBREAPER",
-    38: "PR_SET_NO_NEW_PRIVS", 39: "PR_GET_NO_NEW_PRIVS", 40: "PR_GET_TID_ADDRESS",
-    41: "PR_SET_THP_DISABLE", 42: "PR_GET_THP_DISABLE", 43: "PR_MPX_ENABLE_MANAGEMENT",
-    44: "PR_MPX_DISABLE_MANAGEMENT", 45: "PR_SET_FP_MODE", 46: "PR_GET_FP_MODE",
-    47: "PR_CAP_AMBIENT", 50: "PR_SVE_SET_VL", 51: "PR_SVE_GET_VL",
-    52: "PR_GET_SPECULATION_CTRL", 53: "PR_SET_SPECULATION_CTRL", 54: "PR_PAC_RESET_KEYS",
-    55: "PR_SET_TAGGED_ADDR_CTRL", 56: "PR_GET_TAGGED_ADDR_CTRL", 57: "PR_SET_IO_FLUSHER",
-    58: "PR_GET_IO_FLUSHER", 59: "PR_SET_SYSCALL_USER_DISPATCH",
-    60: "PR_PAC_SET_ENABLED_KEYS", 61: "PR_PAC_GET_ENABLED_KEYS", 62: "PR_SCHED_CORE",
-    63: "PR_SME_SET_VL", 64: "PR_SME_GET_VL", 0x53564D41: "PR_SET_VMA",
-    0x59616D61: "PR_SET_PTRACER",
-}
-
-CAP_AMBIENT = {1: "PR_CAP_AMBIENT_IS_SET", 2: "PR_CAP_AMBIENT_RAISE",
-               3: "PR_CAP_AMBIENT_LOWER", 4: "PR_CAP_AMBIENT_CLEAR_ALL"}
-FP_MODE: Flags = (("PR_FP_MODE_FR", 1), ("PR_FP_MODE_FRE", 2))
-MCE_KILL = {0: "PR_MCE_KILL_CLEAR", 1: "PR_MCE_KILL_SET"}
-MCE_KILL_POLICY = {0: "PR_MCE_KILL_LATE", 1: "PR_MCE_KILL_EARLY", 2: "PR_MCE_KILL_DEFAULT"}
-PAC_ENABLED_KEYS: Flags = (("PR_PAC_APIAKEY", 1), ("PR_PAC_APIBKEY", 2),
-                           ("PR_PAC_APDAKEY", 4), ("PR_PAC_APDBKEY", 8))
-PAC_KEYS: Flags = (*PAC_ENABLED_KEYS, ("PR_PAC_APGAKEY", 16))
-SCHED_CORE_CMDS = {0: "PR_SCHED_CORE_GET", 1: "PR_SCHED_CORE_CREATE",
-                   2: "PR_SCHED_CORE_SHARE_TO", 3: "PR_SCHED_CORE_SHARE_FROM"}
-PIDTYPES = {0: "PIDTYPE_PID", 1: "PIDTYPE_TGID", 2: "PIDTYPE_PGID", 3: "PIDTYPE_SID"}
-_PIDTYPE_KIND = {0: TID, 1: TGID, 2: PGID, 3: SID}
-SET_MM = {
-    1: "PR_SET_MM_START_CODE", 2: "PR_SET_MM_END_CODE", 3: "PR_SET_MM_START_DATA",
-    4: "PR_SET_MM_END_DATA", 5: "PR_SET_MM_START_STACK", 6: "PR_SET_MM_START_BRK",
-    7: "PR_SET_MM_BRK", 8: "PR_SET_MM_ARG_START", 9: "PR_SET_MM_ARG_END",
-    10: "PR_SET_MM_ENV_START", 11: "PR_SET_MM_ENV_END", 12: "PR_SET_MM_AUXV",
-    13: "PR_SET_MM_EXE_FILE", 14: "PR_SET_MM_MAP", 15: "PR_SET_MM_MAP_SIZE",
-}
-SET_VMA = {0: "PR_SET_VMA_ANON_NAME"}
-SPEC_CMDS = {0: "PR_SPEC_STORE_BYPASS", 1: "PR_SPEC_INDIRECT_BRANCH", 2: "PR_SPEC_L1D_FLUSH"}
-SPEC_STATES: Flags = (("PR_SPEC_PRCTL", 1), ("PR_SPEC_ENABLE", 2), ("PR_SPEC_DISABLE", 4),
-                      ("PR_SPEC_FORCE_DISABLE", 8), ("PR_SPEC_DISABLE_NOEXEC", 16))
-# (what PR_SET_SPECULATION_CTRL takes: one of them, a value, not a set)
-SPEC_SET = {2: "PR_SPEC_ENABLE", 4: "PR_SPEC_DISABLE", 8: "PR_SPEC_FORCE_DISABLE",
-            16: "PR_SPEC_DISABLE_NOEXEC"}
-SUD_CMDS = {0: "PR_SYS_DISPATCH_OFF", 1: "PR_SYS_DISPATCH_ON"}
-TSC = {1: "PR_TSC_ENABLE", 2: "PR_TSC_SIGSEGV"}
-UNALIGN: Flags = (("PR_UNALIGN_NOPRINT", 1), ("PR_UNALIGN_SIGBUS", 2))
-SECCOMP_MODES = {0: "SECCOMP_MODE_DISABLED", 1: "SECCOMP_MODE_STRICT",
-                 2: "SECCOMP_MODE_FILTER"}
-SECBITS: Flags = (
-    ("SECBIT_NOROOT", 1), ("SECBIT_NOROOT_LOCKED", 2), ("SECBIT_NO_SETUID_FIXUP", 4),
-    ("SECBIT_NO_SETUID_FIXUP_LOCKED", 8), ("SECBIT_KEEP_CAPS", 16),
-    ("SECBIT_KEEP_CAPS_LOCKED", 32), ("SECBIT_NO_CAP_AMBIENT_RAISE", 64),
-    ("SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED", 128),
-)
-# vector lengths (SVE, SME): the same bits, each extension's own names
+_PIDTYPE_KIND = {0: TID, 1: TGID, 2: PGID, 3: SID}   # PR_SCHED_CORE's pid types
+# vector lengths (SVE, SME): flags, and the length in the low 16 bits
 VL_LEN_MASK = 0xFFFF
-SVE_VL_FLAGS: Flags = (("PR_SVE_SET_VL_ONEXEC", 1 << 18), ("PR_SVE_VL_INHERIT", 1 << 17))
-SME_VL_FLAGS: Flags = (("PR_SME_SET_VL_ONEXEC", 1 << 18), ("PR_SME_VL_INHERIT", 1 << 17))
 # tagged addresses (arm64): an enable bit, a 2-bit MTE mode, a 16-bit tag mask
 TAGGED_ADDR_ENABLE = 1
-MTE_TCF = {0: "PR_MTE_TCF_NONE", 2: "PR_MTE_TCF_SYNC", 4: "PR_MTE_TCF_ASYNC",
-           6: "PR_MTE_TCF_MASK"}
 MTE_TCF_MASK = 6
 MTE_TAG_SHIFT = 3
 MTE_TAG_MASK = 0xFFFF << MTE_TAG_SHIFT
@@ -120,6 +59,18 @@ TASK_COMM_LEN = 16
 
 
 # -- printers of values --------------------------------------------------------
+
+def _names(table: str) -> Names:
+    """A table of xlat/xlat_prctl.in, or of xlat.in (capabilities, SUID_DUMP_*), by name:
+    looked up when a call is printed, so that the files are read on first use."""
+    got: Names = getattr(XR, table, None) or getattr(X, table)
+    return got
+
+
+def _flags(table: str) -> Flags:
+    got: Flags = getattr(XR, table)
+    return got
+
 
 def _aux_flags(v: int, table: Flags, zero: str | None = None) -> str | None:
     """The names of a returned bit set, for the parentheses after it (None: none are
@@ -170,7 +121,7 @@ def _tagged_addr_text(v: int, ret: bool) -> str | None:
     if st == RAW:
         return None if ret else hexa(v)
     enabled = "PR_TAGGED_ADDR_ENABLE" if v & TAGGED_ADDR_ENABLE else "!PR_TAGGED_ADDR_ENABLE"
-    parts = [enabled, MTE_TCF[v & MTE_TCF_MASK]]
+    parts = [enabled, XR.PR_MTE_TCF[v & MTE_TCF_MASK]]
     tag = v & MTE_TAG_MASK
     if tag:
         parts.append("%s<<PR_MTE_TAG_SHIFT" % hexa(tag >> MTE_TAG_SHIFT))
@@ -231,19 +182,18 @@ def _hex_all(c: Ctx) -> list[str]:
     return _hex_from(c, 1)
 
 
-def _enum(table: dict[int, str], unknown: str, *, narrow: bool = False,
-          rest: bool = False) -> Args:
+def _enum(table: str, unknown: str, *, narrow: bool = False, rest: bool = False) -> Args:
     """An argument named by *table* (as an unsigned int with *narrow*), and with *rest*
     the others in hex."""
     def fn(c: Ctx) -> list[str]:
         v = u32(c.args[1]) if narrow else c.args[1]
-        return [xval(v, table, unknown), *(_hex_from(c, 2) if rest else ())]
+        return [xval(v, _names(table), unknown), *(_hex_from(c, 2) if rest else ())]
     return fn
 
 
-def _bits(table: Flags, unknown: str, *, wide: bool = False) -> Args:
+def _bits(table: str, unknown: str, *, wide: bool = False) -> Args:
     def fn(c: Ctx) -> list[str]:
-        return [flags(c.args[1] if wide else u32(c.args[1]), table, unknown)]
+        return [flags(c.args[1] if wide else u32(c.args[1]), _flags(table), unknown)]
     return fn
 
 
@@ -265,7 +215,7 @@ def _ptracer(c: Ctx) -> list[str]:
 
 def _seccomp(c: Ctx) -> list[str]:
     mode = c.args[1]
-    head = xval(mode, SECCOMP_MODES, "SECCOMP_MODE_???")
+    head = xval(mode, XR.SECCOMP_MODES, "SECCOMP_MODE_???")
     if mode == 1:
         return [head]
     if mode == 2:
@@ -275,7 +225,7 @@ def _seccomp(c: Ctx) -> list[str]:
 
 def _cap_ambient(c: Ctx) -> list[str]:
     op = c.args[1]
-    head = xval(op, CAP_AMBIENT, "PR_CAP_AMBIENT_???")
+    head = xval(op, XR.PR_CAP_AMBIENT, "PR_CAP_AMBIENT_???")
     if op in (1, 2, 3):
         return [head, xval(c.args[2], X.CAPABILITIES, "CAP_???"), *_hex_from(c, 3)]
     return [head, *_hex_from(c, 2)]
@@ -283,48 +233,48 @@ def _cap_ambient(c: Ctx) -> list[str]:
 
 def _mce_kill(c: Ctx) -> list[str]:
     op, policy = c.args[1], c.args[2]
-    second = (xval(policy, MCE_KILL_POLICY, "PR_MCE_KILL_???") if op == 1
+    second = (xval(policy, XR.PR_MCE_KILL_POLICY, "PR_MCE_KILL_???") if op == 1
               else hexa(policy))
-    return [xval(op, MCE_KILL, "PR_MCE_KILL_???"), second, *_hex_from(c, 3)]
+    return [xval(op, XR.PR_MCE_KILL, "PR_MCE_KILL_???"), second, *_hex_from(c, 3)]
 
 
 def _set_vma(c: Ctx) -> list[str]:
     op = c.args[1]
-    head = xval(op, SET_VMA, "PR_SET_VMA_???")
+    head = xval(op, XR.PR_SET_VMA, "PR_SET_VMA_???")
     if op == 0:   # PR_SET_VMA_ANON_NAME: address, size, name
         return [head, ptr(c.args[2]), str(u64(c.args[3])), c.cstr(c.args[4])]
     return [head, *_hex_from(c, 2)]
 
 
 def _spec_get(c: Ctx) -> list[str]:
-    return [xval(c.args[1], SPEC_CMDS, "PR_SPEC_???")]
+    return [xval(c.args[1], XR.PR_SPEC_CMDS, "PR_SPEC_???")]
 
 
 def _spec_set(c: Ctx) -> list[str]:
     which = c.args[1]
-    state = (xval(c.args[2], SPEC_SET, "PR_SPEC_???") if which in SPEC_CMDS
+    state = (xval(c.args[2], XR.PR_SPEC_SET, "PR_SPEC_???") if which in XR.PR_SPEC_CMDS
              else hexa(c.args[2]))
-    return [xval(which, SPEC_CMDS, "PR_SPEC_???"), state]
+    return [xval(which, XR.PR_SPEC_CMDS, "PR_SPEC_???"), state]
 
 
 def _pac_set(c: Ctx) -> list[str]:
     a = c.args
-    return [flags(a[1], PAC_ENABLED_KEYS, "PR_PAC_???"),
-            flags(a[2], PAC_ENABLED_KEYS, "PR_PAC_???"), *_hex_from(c, 3)]
+    return [flags(a[1], XR.PR_PAC_ENABLED_KEYS, "PR_PAC_???"),
+            flags(a[2], XR.PR_PAC_ENABLED_KEYS, "PR_PAC_???"), *_hex_from(c, 3)]
 
 
 def _pac_reset(c: Ctx) -> list[str]:
-    return [flags(c.args[1], PAC_KEYS, "PR_PAC_???"), *_hex_from(c, 2)]
+    return [flags(c.args[1], XR.PR_PAC_KEYS, "PR_PAC_???"), *_hex_from(c, 2)]
 
 
 def _sud(c: Ctx) -> list[str]:
     a = c.args
-    return [xval(a[1], SUD_CMDS, "PR_SYS_DISPATCH_???"), hexa(a[2]), hexa(a[3]), ptr(a[4])]
+    return [xval(a[1], XR.PR_SUD_CMDS, "PR_SYS_DISPATCH_???"), hexa(a[2]), hexa(a[3]), ptr(a[4])]
 
 
-def _vl(table: Flags) -> Args:
+def _vl(table: str) -> Args:
     def fn(c: Ctx) -> list[str]:
-        text = _vl_text(c.args[1], table, False)
+        text = _vl_text(c.args[1], _flags(table), False)
         assert text is not None   # (None only for a return value)
         return [text]
     return fn
@@ -345,8 +295,8 @@ def _sched_core(c: Ctx) -> list[str]:
         ptext = hexa(ptype)
     else:   # (named in a comment whatever -X says)
         with _style.using(VERBOSE):
-            ptext = xval(ptype, PIDTYPES, "PIDTYPE_???")
-    head = [xval(cmd, SCHED_CORE_CMDS, "PR_SCHED_CORE_???"), who, ptext]
+            ptext = xval(ptype, XR.PR_SCHED_CORE_PIDTYPES, "PIDTYPE_???")
+    head = [xval(cmd, XR.PR_SCHED_CORE_CMDS, "PR_SCHED_CORE_???"), who, ptext]
     # PR_SCHED_CORE_GET writes the cookie: printed at exit
     return head + [""] if cmd == 0 else head + [ptr(a[4])]
 
@@ -375,32 +325,32 @@ def _sched_core_out(c: Ctx) -> str:
 Ret = Callable[[Ctx], str]
 
 
-def _ret_named(table: dict[int, str]) -> Ret:
+def _ret_named(table: str) -> Ret:
     def fn(c: Ctx) -> str:
         r = s64(c.retval or 0)
-        name = table.get(r)
+        name = _names(table).get(r)
         return str(r) if name is None else "%d (%s)" % (r, name)
     return fn
 
 
-def _ret_bits(table: Flags, zero: str | None = None) -> Ret:
+def _ret_bits(table: str, zero: str | None = None) -> Ret:
     def fn(c: Ctx) -> str:
         r = u64(c.retval or 0)
-        return _hex_aux(r, _aux_flags(r, table, zero)) if r or zero else "0"
+        return _hex_aux(r, _aux_flags(r, _flags(table), zero)) if r or zero else "0"
     return fn
 
 
-def _ret_vl(table: Flags) -> Ret:
+def _ret_vl(table: str) -> Ret:
     def fn(c: Ctx) -> str:
         r = u64(c.retval or 0)
-        return _hex_aux(r, _vl_text(r, table, True)) if r else "0"
+        return _hex_aux(r, _vl_text(r, _flags(table), True)) if r else "0"
     return fn
 
 
 def _ret_spec(c: Ctx) -> str:
-    if c.args[1] in SPEC_CMDS:
+    if c.args[1] in XR.PR_SPEC_CMDS:
         r = u64(c.retval or 0)
-        return _hex_aux(r, _aux_flags(r, SPEC_STATES, "PR_SPEC_NOT_AFFECTED"))
+        return _hex_aux(r, _aux_flags(r, XR.PR_SPEC_STATES, "PR_SPEC_NOT_AFFECTED"))
     return str(s64(c.retval or 0))
 
 
@@ -419,10 +369,10 @@ class _Row(NamedTuple):
 _ROWS: dict[int, _Row] = {
     1: _Row(_pdeathsig),
     2: _Row(_out, _int_out(X.signame)),
-    3: _Row(_none, ret=_ret_named(X.SUID_DUMP)),
-    4: _Row(_enum(X.SUID_DUMP, "SUID_DUMP_???")),
-    5: _Row(_out, _int_out(lambda v: flags(v, UNALIGN, "PR_UNALIGN_???"), "<I")),
-    6: _Row(_bits(UNALIGN, "PR_UNALIGN_???")),
+    3: _Row(_none, ret=_ret_named("SUID_DUMP")),
+    4: _Row(_enum("SUID_DUMP", "SUID_DUMP_???")),
+    5: _Row(_out, _int_out(lambda v: flags(v, XR.PR_UNALIGN, "PR_UNALIGN_???"), "<I")),
+    6: _Row(_bits("PR_UNALIGN", "PR_UNALIGN_???")),
     7: _Row(_none), 13: _Row(_none), 21: _Row(_none), 30: _Row(_none),
     31: _Row(_none), 32: _Row(_none),
     8: _Row(_ulong), 10: _Row(_ulong), 12: _Row(_ulong), 14: _Row(_ulong),
@@ -432,23 +382,23 @@ _ROWS: dict[int, _Row] = {
     15: _Row(_set_name),
     16: _Row(_out, _get_name),
     22: _Row(_seccomp),
-    23: _Row(_enum(X.CAPABILITIES, "CAP_???")),
-    24: _Row(_enum(X.CAPABILITIES, "CAP_???")),
-    25: _Row(_out, _int_out(lambda v: xval(v, TSC, "PR_TSC_???"), "<I")),
-    26: _Row(_enum(TSC, "PR_TSC_???", narrow=True)),
-    27: _Row(_none, ret=_ret_bits(SECBITS)),
-    28: _Row(_bits(SECBITS, "SECBIT_???", wide=True)),
+    23: _Row(_enum("CAPABILITIES", "CAP_???")),
+    24: _Row(_enum("CAPABILITIES", "CAP_???")),
+    25: _Row(_out, _int_out(lambda v: xval(v, XR.PR_TSC, "PR_TSC_???"), "<I")),
+    26: _Row(_enum("PR_TSC", "PR_TSC_???", narrow=True)),
+    27: _Row(_none, ret=_ret_bits("SECBITS")),
+    28: _Row(_bits("SECBITS", "SECBIT_???", wide=True)),
     29: _Row(lambda c: [str(s64(c.args[1]))]),
     33: _Row(_mce_kill),
-    34: _Row(ret=_ret_named(MCE_KILL_POLICY)),
-    35: _Row(_enum(SET_MM, "PR_SET_MM_???", narrow=True, rest=True)),
+    34: _Row(ret=_ret_named("PR_MCE_KILL_POLICY")),
+    35: _Row(_enum("PR_SET_MM", "PR_SET_MM_???", narrow=True, rest=True)),
     38: _Row(_ulong_rest), 41: _Row(_ulong_rest), 57: _Row(_ulong_rest),
     40: _Row(_out, _int_out(ptr, "<Q")),
-    45: _Row(_bits(FP_MODE, "PR_FP_MODE_???")),
-    46: _Row(_none, ret=_ret_bits(FP_MODE)),
+    45: _Row(_bits("PR_FP_MODE", "PR_FP_MODE_???")),
+    46: _Row(_none, ret=_ret_bits("PR_FP_MODE")),
     47: _Row(_cap_ambient),
-    50: _Row(_vl(SVE_VL_FLAGS), ret=_ret_vl(SVE_VL_FLAGS)),
-    51: _Row(_none, ret=_ret_vl(SVE_VL_FLAGS)),
+    50: _Row(_vl("PR_SVE_VL_FLAGS"), ret=_ret_vl("PR_SVE_VL_FLAGS")),
+    51: _Row(_none, ret=_ret_vl("PR_SVE_VL_FLAGS")),
     52: _Row(_spec_get, ret=_ret_spec),
     53: _Row(_spec_set),
     54: _Row(_pac_reset),
@@ -456,10 +406,10 @@ _ROWS: dict[int, _Row] = {
     56: _Row(ret=_ret_tagged),
     59: _Row(_sud),
     60: _Row(_pac_set),
-    61: _Row(ret=_ret_bits(PAC_ENABLED_KEYS)),
+    61: _Row(ret=_ret_bits("PR_PAC_ENABLED_KEYS")),
     62: _Row(_sched_core, _sched_core_out, out_at=4),
-    63: _Row(_vl(SME_VL_FLAGS), ret=_ret_vl(SME_VL_FLAGS)),
-    64: _Row(_none, ret=_ret_vl(SME_VL_FLAGS)),
+    63: _Row(_vl("PR_SME_VL_FLAGS"), ret=_ret_vl("PR_SME_VL_FLAGS")),
+    64: _Row(_none, ret=_ret_vl("PR_SME_VL_FLAGS")),
     0x53564D41: _Row(_set_vma),
     0x59616D61: _Row(_ptracer),
 }
@@ -476,7 +426,7 @@ def _entry(c: Ctx) -> str:
     args = row.args(c)
     if args and args[-1] == "":   # an output follows, at exit
         c.saved["out"] = True
-    return ", ".join([xval(option, OPTIONS, "PR_???"), *args])
+    return ", ".join([xval(option, XR.PRCTL_OPTIONS, "PR_???"), *args])
 
 
 def _exit(c: Ctx, entry: str) -> str:
@@ -493,23 +443,14 @@ def _ret(c: Ctx) -> str:
 
 # -- seccomp(2) ------------------------------------------------------------------------
 
-SECCOMP_OPS = {0: "SECCOMP_SET_MODE_STRICT", 1: "SECCOMP_SET_MODE_FILTER",
-               2: "SECCOMP_GET_ACTION_AVAIL", 3: "SECCOMP_GET_NOTIF_SIZES"}
-SECCOMP_FILTER_FLAGS: Flags = (
-    ("SECCOMP_FILTER_FLAG_TSYNC", 1), ("SECCOMP_FILTER_FLAG_LOG", 2),
-    ("SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4), ("SECCOMP_FILTER_FLAG_NEW_LISTENER", 8),
-    ("SECCOMP_FILTER_FLAG_TSYNC_ESRCH", 16), ("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32),
-)
-
-
 def _seccomp_entry(c: Ctx) -> str:
     op, fl, addr = u32(c.args[0]), u32(c.args[1]), c.args[2]
-    head = xval(op, SECCOMP_OPS, "SECCOMP_SET_MODE_???")
+    head = xval(op, XR.SECCOMP_OPS, "SECCOMP_SET_MODE_???")
     if op == 1:
-        return "%s, %s, %s" % (head, flags(fl, SECCOMP_FILTER_FLAGS,
+        return "%s, %s, %s" % (head, flags(fl, XR.SECCOMP_FILTER_FLAGS,
                                            "SECCOMP_FILTER_FLAG_???"), seccomp_fprog(c, addr))
     if op == 2:   # an action the kernel only reads
-        action = c.struct(addr, "<I", lambda v: "[%s]" % xval(v, SECCOMP_RET_ACTIONS,
+        action = c.struct(addr, "<I", lambda v: "[%s]" % xval(v, XR.SECCOMP_RET_ACTIONS,
                                                                 "SECCOMP_RET_???"))
         return "%s, %s, %s" % (head, hexa(fl), action)
     if op == 3:   # sizes the kernel writes: at exit
