@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Printers of the process, signal, scheduling and memory calls: clone, wait4, prctl,
+"""Printers of the process, signal, scheduling and memory calls: clone, wait4, arch_prctl,
 rt_sigreturn, sched_*, mbind... (named in the syscall table: see ``KINDS``)."""
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from . import _xlat_proc as XP
 from . import _style
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
-from ._pidns import TGID, pid
 from ._pids import R_TID
-from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
+from ._xlat import flags, hexa, ptr, s32, u32, u64, xval
 
 
 # -- clone / clone3 --------------------------------------------------------
@@ -98,7 +97,7 @@ def _wait_rusage_out(c: Ctx, i: int) -> str:
 WAIT_OPTS = F(XP.WAIT_OPTIONS, "W???")
 
 
-# -- prctl, arch_prctl -------------------------------------------------------
+# -- arch_prctl (prctl: see _prctl) -------------------------------------------------------
 
 _ARCH_GET_FS_GS = (0x1003, 0x1004)
 _ARCH_GET_XCOMP = (0x1021, 0x1022, 0x1024)    # *_SUPP, *_PERM, *_GUEST_PERM
@@ -160,47 +159,6 @@ def _arch_prctl_ret(c: Ctx) -> str:
             names.append(hexa(rest))
         return "%s (%s)" % (hexa(r), "|".join(names))
     return str(r)
-
-def _prctl_entry(c: Ctx) -> str:
-    option = s32(c.args[0])
-    name = xval(u32(option), X.PRCTL_OPTIONS, "PR_???")   # (an int: 0xffffffff)
-    a = c.args
-    if option == 15:  # PR_SET_NAME
-        return "%s, %s" % (name, c.cstr(a[1], 16))
-    if option == 16:  # PR_GET_NAME
-        return name + ", "
-    if option in (1,):
-        return "%s, %s" % (name, X.signame(a[1]))
-    if option in (2, 3, 21, 37, 39, 42, 40):
-        return name if option not in (2, 37, 40) else name + ", "
-    if option == 0x59616D61:  # PR_SET_PTRACER: a process (an int), or any
-        who = s32(a[1])
-        return "%s, %s" % (name, "PR_SET_PTRACER_ANY" if who == -1 else pid(who, TGID))
-    if option in (23, 24):  # PR_CAPBSET_READ / PR_CAPBSET_DROP
-        return "%s, %s" % (name, xval(u32(a[1]), X.CAPABILITIES, "CAP_???"))
-    if option in (4, 36):
-        return "%s, %d" % (name, u64(a[1]))
-    if option == 38:
-        return "%s, %d, %d, %d, %d" % (name, u64(a[1]), u64(a[2]), u64(a[3]), u64(a[4]))
-    return "%s, %s, %s, %s, %s" % (name, hexa(a[1]), hexa(a[2]), hexa(a[3]), hexa(a[4]))
-
-def _prctl_exit(c: Ctx, entry: str) -> str:
-    option = s32(c.args[0])
-    if option == 16:
-        return entry + (ptr(c.args[1]) if c.failed else c.cstr(c.args[1], 16))
-    if option in (2, 37):
-        return entry + (ptr(c.args[1]) if c.failed else S.int_ptr(c, c.args[1]))
-    if option == 40:
-        return entry + (ptr(c.args[1]) if c.failed else S.hex_ulong_ptr(c, c.args[1]))
-    return entry
-
-def _prctl_ret(c: Ctx) -> str:
-    r = c.retval or 0
-    if s32(c.args[0]) == 3:  # PR_GET_DUMPABLE
-        name = X.SUID_DUMP.get(r)
-        if name:
-            return "%d (%s)" % (r, name)
-    return str(s64(r))
 
 
 # -- signals -------------------------------------------------------------------
@@ -346,6 +304,5 @@ DECODERS = {
     "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit, ret=_arch_prctl_ret),
     "clone": Spec(entry=_clone_entry, exit=_clone_exit, ret=R_TID),
     "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit, ret=R_TID),
-    "prctl": Spec(ret=_prctl_ret, entry=_prctl_entry, exit=_prctl_exit),
     "rt_sigreturn": Spec(entry=_rt_sigreturn_entry),
 }
