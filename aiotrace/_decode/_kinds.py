@@ -449,7 +449,7 @@ KINDS: dict[str, Kind] = {
     # flags and enumerations
     "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),
     "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
-    "dup3_flags": F(X.DUP3_FLAGS, "O_???"),
+    "dup3_flags": F(X.O_FLAGS, "O_???"),   # (strace: every open flag)
     "epoll_create_flags": F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"),
     "epoll_op": E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"),
     "eventfd_flags": F(X.EFD_FLAGS, "EFD_???"),

@@ -29,7 +29,8 @@ def array_limit(ctx: Ctx) -> int:
 
 
 def timespec_vals(sec: int, nsec: int) -> str:
-    return "{tv_sec=%d, tv_nsec=%d}" % (sec, nsec)
+    """(tv_nsec unsigned, as strace prints it)"""
+    return "{tv_sec=%d, tv_nsec=%d}" % (sec, nsec & 0xFFFFFFFFFFFFFFFF)
 
 
 def timespec(ctx: Ctx, addr: int) -> str:

@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Printers of the smaller system calls that strace 6.1 decodes one by one: I/O
+priorities (ioprio_get/set), protection keys (pkey_alloc), kcmp, mount, memfd_create
+and memfd_secret, dup3, and clock_nanosleep's time left (see ``_specs``)."""
+
+from __future__ import annotations
+
+from . import _pidns as P
+from . import _structs as S
+from . import _xlat as X
+from . import _xlat_misc as XM
+from ._ctx import MAX_EINTR, Ctx
+from ._kinds import F, Kind, RetFn
+from ._style import ABBREV, RAW, combine
+from ._style import get as _style_now
+from ._quote import quote
+from ._xlat import flags, hexa, ptr, s32, u32, xval
+
+PAGE_SIZE = 4096
+
+
+def nonzero_tail(c: Ctx, addr: int, start: int, total: int) -> str | None:
+    """The bytes *start* to *total* - 1 of a structure larger than the one known (an
+    extensible struct's newer fields), at most a page of them: None when they are all
+    zero, ``???`` when they cannot be read, else ``/* bytes START..END */ "\\x.."``."""
+    total = min(total, PAGE_SIZE)
+    if start >= total:
+        return None
+    data = c.read(addr + start, total - start)
+    if data is None:
+        return "???"
+    if not data.strip(b"\0"):
+        return None
+    shown = data[:c.strsize]
+    return "/* bytes %d..%d */ %s" % (start, total - 1,
+                                       quote(shown, truncated=len(shown) < len(data), hex=True))
+
+# -- I/O priorities ----------------------------------------------------------------
+
+
+def _ioprio_value(v: int) -> str:
+    """``IOPRIO_PRIO_VALUE(class, data)``, the class named in the current style."""
+    v = u32(v)
+    cls = xval(v >> XM.IOPRIO_CLASS_SHIFT, XM.IOPRIO_CLASSES, "IOPRIO_CLASS_???")
+    return "IOPRIO_PRIO_VALUE(%s, %d)" % (cls, v & ((1 << XM.IOPRIO_CLASS_SHIFT) - 1))
+
+
+def _ioprio_who(c: Ctx, i: int) -> str:
+    which, who = s32(c.args[0]), s32(c.args[i])
+    if which == 1:
+        return P.pid(who, P.TGID)
+    if which == 2:
+        return P.pid(who, P.PGID)
+    return str(who)
+
+
+def _ioprio(c: Ctx, i: int) -> str:
+    """ioprio_set's priority: decimal raw, the macro abbreviated, both verbose."""
+    return combine(str(s32(c.args[i])), _ioprio_value(c.args[i]))
+
+
+def _ioprio_ret(c: Ctx) -> str:
+    r = c.retval or 0
+    if _style_now() == RAW:
+        return str(r)
+    return "%d (%s)" % (r, _ioprio_value(r))
+
+
+# -- memfd ---------------------------------------------------------------------------
+
+_MFD_NAME_MAX = 255 - len("memfd:")
+
+
+def _memfd_name(c: Ctx, i: int) -> str:
+    """At most 249 bytes (what the kernel takes), and the "..." of a longer name."""
+    return c.cstr(c.args[i], min(c.strsize, _MFD_NAME_MAX + 1))
+
+
+def _memfd_flags_abbrev(v: int) -> str:
+    huge = v & (XM.MFD_HUGE_MASK << XM.MFD_HUGE_SHIFT)
+    rest = v & ~huge
+    parts = []
+    if rest or not huge:
+        parts.append(X._flags(rest, XM.MFD_FLAGS, "MFD_???", "0"))
+    if huge:
+        parts.append("%d<<MFD_HUGE_SHIFT" % (huge >> XM.MFD_HUGE_SHIFT))
+    return "|".join(parts)
+
+
+def _memfd_flags(c: Ctx, i: int) -> str:
+    """The flags, and the huge page size as ``N<<MFD_HUGE_SHIFT``."""
+    v = u32(c.args[i])
+    st = _style_now()
+    if not v or st == RAW:
+        return hexa(v)
+    text = _memfd_flags_abbrev(v)
+    return text if st == ABBREV else "%s /* %s */" % (hexa(v), text)
+
+
+# -- mount ---------------------------------------------------------------------------
+
+
+def _mount_flags_of(c: Ctx) -> tuple[int, bool]:
+    """The flags without the old magic number, and whether it was there."""
+    v = c.args[3]
+    if v & XM.MS_MGC_MSK == XM.MS_MGC_VAL:
+        return v & ~XM.MS_MGC_MSK, True
+    return v, False
+
+
+def _mount_ignores(c: Ctx) -> tuple[bool, bool]:
+    """Whether the file system type, and the data, are not strings for these flags."""
+    v, _ = _mount_flags_of(c)
+    if v & XM.MS_REMOUNT:
+        return True, False
+    if v & XM.MS_NO_TYPE_NOR_DATA:
+        return True, True
+    return False, False
+
+
+def _mount_type(c: Ctx, i: int) -> str:
+    return ptr(c.args[i]) if _mount_ignores(c)[0] else c.cstr(c.args[i])
+
+
+def _mount_data(c: Ctx, i: int) -> str:
+    return ptr(c.args[i]) if _mount_ignores(c)[1] else c.cstr(c.args[i])
+
+
+def _mount_flags(c: Ctx, i: int) -> str:
+    v, magic = _mount_flags_of(c)
+    parts = []
+    if magic:
+        parts.append(combine(hexa(XM.MS_MGC_VAL), "MS_MGC_VAL"))
+    if v or not magic:
+        parts.append(flags(v, XM.MOUNT_FLAGS, "MS_???"))
+    return "|".join(parts)
+
+
+# -- kcmp ----------------------------------------------------------------------------
+
+
+def _kcmp_idx(second: bool) -> Kind:
+    """kcmp's idx1 and idx2: descriptors (KCMP_FILE; KCMP_EPOLL_TFD's first and the
+    slot it points to), nothing for the types that compare whole resources, hex for
+    types strace does not know."""
+
+    def fn(c: Ctx, i: int) -> str | None:
+        t = s32(c.args[2])
+        if t == XM.KCMP_FILE or (t == XM.KCMP_EPOLL_TFD and not second):
+            return c.fd(c.args[i])
+        if t == XM.KCMP_EPOLL_TFD:
+            return c.struct(c.args[i], "<IIQ", lambda efd, tfd, toff: (
+                "{efd=%s, tfd=%s, toff=%d}" % (c.fd(efd), c.fd(tfd), toff)))
+        if t in XM.KCMP_TYPES:
+            return None
+        return hexa(c.args[i])
+
+    return Kind(fn)
+
+
+# -- clock_nanosleep -----------------------------------------------------------------
+
+
+def _clock_rem(c: Ctx, i: int) -> str:
+    """The time left: written only when a relative sleep (no flags) is interrupted."""
+    if not c.args[1] and c.errno in MAX_EINTR[1:]:
+        return S.timespec(c, c.args[i])
+    return ptr(c.args[i])
+
+
+KINDS: dict[str, Kind] = {
+    "ioprio_which": Kind(lambda c, i: xval(u32(c.args[i]), XM.IOPRIO_WHO, "IOPRIO_WHO_???")),
+    "ioprio_who": Kind(_ioprio_who),
+    "ioprio": Kind(_ioprio),
+    "pkey_access": F(XM.PKEY_ACCESS, "PKEY_???", width=64),
+    "memfd_name": Kind(_memfd_name),
+    "mfd_flags": Kind(_memfd_flags),
+    # (bits it does not know: a plain number, without a comment)
+    "memfd_secret_flags": Kind(lambda c, i: flags(u32(c.args[i]), XM.MEMFD_SECRET_FLAGS, None)),
+    "mount_type": Kind(_mount_type),
+    "mount_flags": Kind(_mount_flags),
+    "mount_data": Kind(_mount_data),
+    "kcmp_type": Kind(lambda c, i: xval(s32(c.args[i]) & 0xFFFFFFFF, XM.KCMP_TYPES,
+                                        "KCMP_???")),
+    "kcmp_idx1": _kcmp_idx(False),
+    "kcmp_idx2": _kcmp_idx(True),
+    "clock_rem_out": Kind(_clock_rem, True),
+}
+RETURNS: dict[str, RetFn] = {"ioprio": _ioprio_ret}
