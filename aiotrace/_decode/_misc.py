@@ -5,6 +5,8 @@ and memfd_secret, dup3, and clock_nanosleep's time left (see ``_specs``)."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from . import _pidns as P
 from . import _structs as S
 from . import _xlat as X
@@ -34,6 +36,34 @@ def nonzero_tail(c: Ctx, addr: int, start: int, total: int) -> str | None:
     shown = data[:c.strsize]
     return "/* bytes %d..%d */ %s" % (start, total - 1,
                                        quote(shown, truncated=len(shown) < len(data), hex=True))
+
+def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str]) -> str:
+    """An array of *n* elements of *size* bytes, each printed by *render*: ``[]``, at
+    most -s elements then ``...``, ``... /* ADDRESS */`` at the first that cannot be
+    read (the array's address when that is the first), the address of an array that
+    does not fit in the address space."""
+    if addr == 0:
+        return "NULL"
+    n &= X.MASK64
+    if not n:
+        return "[]"
+    if addr + n * size > X.MASK64 + 1:
+        return hexa(addr)
+    limit = S.array_limit(c)
+    items = []
+    for k in range(n):
+        data = c.read(addr + k * size, size)
+        if data is None:
+            if not k:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + k * size))
+            break
+        if k >= limit:
+            items.append("...")
+            break
+        items.append(render(data))
+    return "[%s]" % ", ".join(items)
+
 
 # -- I/O priorities ----------------------------------------------------------------
 
@@ -158,6 +188,36 @@ def _kcmp_idx(second: bool) -> Kind:
     return Kind(fn)
 
 
+# -- move_pages, migrate_pages -------------------------------------------------------
+
+
+def _page_status(data: bytes) -> str:
+    """A page's status: its node, or a negated errno (``-EFAULT``)."""
+    v = int.from_bytes(data, "little", signed=True)
+    name = X.ERRNO_NAMES.get(-v) if v < 0 else None
+    return "-" + name if name else str(v)
+
+
+def _int_item(data: bytes) -> str:
+    return str(int.from_bytes(data, "little", signed=True))
+
+
+def _pages(c: Ctx, i: int) -> str:
+    return array(c, c.args[i], c.args[1], 8, lambda d: ptr(int.from_bytes(d, "little")))
+
+
+def _nodes(c: Ctx, i: int) -> str:
+    return array(c, c.args[i], c.args[1], 4, _int_item)
+
+
+def _status(c: Ctx, i: int) -> str:
+    return array(c, c.args[i], c.args[1], 4, _page_status)
+
+
+def _migrate_nodes(c: Ctx, i: int) -> str:
+    return S.nodemask(c, c.args[i], c.args[1])
+
+
 # -- clock_nanosleep -----------------------------------------------------------------
 
 
@@ -185,5 +245,11 @@ KINDS: dict[str, Kind] = {
     "kcmp_idx1": _kcmp_idx(False),
     "kcmp_idx2": _kcmp_idx(True),
     "clock_rem_out": Kind(_clock_rem, True),
+    "move_pages_pages": Kind(_pages),
+    "move_pages_nodes": Kind(_nodes),
+    # (printed at the exit, failed or not: the kernel may have filled some)
+    "move_pages_status": Kind(_status, True),
+    "move_pages_flags": F(XM.MOVE_PAGES_FLAGS, "MPOL_???"),
+    "migrate_nodes": Kind(_migrate_nodes),
 }
 RETURNS: dict[str, RetFn] = {"ioprio": _ioprio_ret}

@@ -37,3 +37,5 @@ MOUNT_FLAGS: Flags = tuple((name, 1 << bit) for bit, name in enumerate((
 RESOLVE_FLAGS: Flags = (("RESOLVE_NO_XDEV", 1), ("RESOLVE_NO_MAGICLINKS", 2),
                         ("RESOLVE_NO_SYMLINKS", 4), ("RESOLVE_BENEATH", 8),
                         ("RESOLVE_IN_ROOT", 16), ("RESOLVE_CACHED", 32))
+
+MOVE_PAGES_FLAGS: Flags = (("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
