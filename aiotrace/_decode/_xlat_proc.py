@@ -51,7 +51,7 @@ MSYNC_FLAGS: Flags
 # processes
 
 CLONE3_FLAGS: Flags
-CLONE_FLAGS = _T.flags("CLONE3_FLAGS")[:-2]  # the 64-bit ones only exist for clone3
+CLONE_FLAGS = _T.flags("CLONE3_FLAGS")[:-3]  # clone3's own (the low byte is clone's signal)
 CLONE_PARENT_SETTID = 0x00100000
 CLONE_CHILD_SETTID = 0x01000000
 CLONE_CHILD_CLEARTID = 0x00200000
