@@ -37,6 +37,19 @@ def nonzero_tail(c: Ctx, addr: int, start: int, total: int) -> str | None:
     return "/* bytes %d..%d */ %s" % (start, total - 1,
                                        quote(shown, truncated=len(shown) < len(data), hex=True))
 
+def bounded_str(c: Ctx, addr: int, n: int) -> str:
+    """A NUL-terminated string the kernel reads at most *n* bytes of: cut at -s, and
+    at *n* bytes with a "..." when it has no NUL within them."""
+    if c.strsize < n:
+        return c.cstr(addr)
+    if addr == 0:
+        return "NULL"
+    data = c.read_cstr(addr, n)
+    if data is None:
+        return hexa(addr)
+    return quote(data[:n], truncated=len(data) >= n, xflag=c.xflag)
+
+
 def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str]) -> str:
     """An array of *n* elements of *size* bytes, each printed by *render*: ``[]``, at
     most -s elements then ``...``, ``... /* ADDRESS */`` at the first that cannot be
@@ -103,7 +116,7 @@ _MFD_NAME_MAX = 255 - len("memfd:")
 
 def _memfd_name(c: Ctx, i: int) -> str:
     """At most 249 bytes (what the kernel takes), and the "..." of a longer name."""
-    return c.cstr(c.args[i], min(c.strsize, _MFD_NAME_MAX + 1))
+    return bounded_str(c, c.args[i], _MFD_NAME_MAX + 1)
 
 
 def _memfd_flags_abbrev(v: int) -> str:

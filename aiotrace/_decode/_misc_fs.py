@@ -9,9 +9,10 @@ from . import _xlat as X
 from . import _xlat_misc as XM
 from ._ctx import Ctx
 from ._kinds import Kind
-from ._misc import nonzero_tail
+from ._kinds import F
+from ._misc import bounded_str, nonzero_tail
 from ._style import composite
-from ._xlat import flags, hexa
+from ._xlat import flags, hexa, ptr, s32, u32, xval
 
 OPEN_HOW_SIZE = 24   # flags, mode, resolve: the first version, and the only one known
 
@@ -48,6 +49,77 @@ def _open_how(c: Ctx, i: int) -> str:
     return "{%s}" % ", ".join(parts)
 
 
+# -- the mount API -------------------------------------------------------------------
+
+MOUNT_ATTR_SIZE = 32   # attr_set, attr_clr, propagation, userns_fd: the first version
+_FSCONFIG_KEY_MAX = 256
+
+
+def _mount_attr(c: Ctx, i: int) -> str:
+    """mount_setattr's ``struct mount_attr`` (its size: argument 4), like open_how."""
+    addr, size = c.args[i], c.args[4]
+    if addr == 0:
+        return "NULL"
+    if size < MOUNT_ATTR_SIZE or not c.verbose:
+        return hexa(addr)
+    v = c.unpack("<QQQQ", addr)
+    if v is None:
+        return hexa(addr)
+    attr_set, attr_clr, propagation, userns_fd = v
+    if userns_fd > 0x7FFFFFFF or not (attr_set | attr_clr) & XM.MOUNT_ATTR_IDMAP:
+        userns = str(userns_fd)
+    else:
+        userns = c.fd(userns_fd)
+    parts = ["attr_set=%s" % flags(attr_set, XM.MOUNT_ATTR_ATTRS, "MOUNT_ATTR_???"),
+             "attr_clr=%s" % flags(attr_clr, XM.MOUNT_ATTR_ATTRS, "MOUNT_ATTR_???"),
+             "propagation=%s" % xval(propagation, XM.MOUNT_ATTR_PROPAGATION, "MS_???"),
+             "userns_fd=%s" % userns]
+    if size > MOUNT_ATTR_SIZE:
+        tail = nonzero_tail(c, addr, MOUNT_ATTR_SIZE, size)
+        if tail is not None:
+            parts.append(tail)
+    return "{%s}" % ", ".join(parts)
+
+
+def _fsconfig_key(c: Ctx, i: int) -> str:
+    """A string for the commands that set a parameter, else an address."""
+    if u32(c.args[1]) <= XM.FSCONFIG_SET_FD:
+        return bounded_str(c, c.args[i], _FSCONFIG_KEY_MAX)
+    return ptr(c.args[i])
+
+
+def _fsconfig_value(c: Ctx, i: int) -> str:
+    cmd, addr, aux = u32(c.args[1]), c.args[i], s32(c.args[4])
+    if cmd == XM.FSCONFIG_SET_STRING:
+        return bounded_str(c, addr, _FSCONFIG_KEY_MAX)
+    if cmd in (XM.FSCONFIG_SET_PATH, XM.FSCONFIG_SET_PATH_EMPTY):
+        return c.path(addr)
+    if cmd == XM.FSCONFIG_SET_BINARY and 0 <= aux <= 1 << 20:
+        return c.buf(addr, aux, hex=True)
+    return ptr(addr)
+
+
+def _fsconfig_aux(c: Ctx, i: int) -> str:
+    cmd = u32(c.args[1])
+    if cmd in (XM.FSCONFIG_SET_PATH, XM.FSCONFIG_SET_PATH_EMPTY):
+        return c.dirfd(c.args[i])
+    if cmd == XM.FSCONFIG_SET_FD:
+        return c.fd(c.args[i])
+    return str(s32(c.args[i]))
+
+
 KINDS: dict[str, Kind] = {
     "open_how": Kind(_open_how),
+    "fsopen_flags": F(XM.FSOPEN_FLAGS, "FSOPEN_???"),
+    "fsmount_flags": F(XM.FSMOUNT_FLAGS, "FSMOUNT_???"),
+    "mount_attr_flags": F(XM.MOUNT_ATTR_FLAGS, "MOUNT_ATTR_???"),
+    "fspick_flags": F(XM.FSPICK_FLAGS, "FSPICK_???"),
+    "move_mount_flags": F(XM.MOVE_MOUNT_FLAGS, "MOVE_MOUNT_???"),
+    "open_tree_flags": F(XM.OPEN_TREE_FLAGS, "OPEN_TREE_???"),
+    "mount_setattr_flags": F(XM.MOUNT_SETATTR_FLAGS, "AT_???"),
+    "mount_attr": Kind(_mount_attr),
+    "fsconfig_cmd": Kind(lambda c, i: xval(u32(c.args[i]), XM.FSCONFIG_CMDS, "FSCONFIG_???")),
+    "fsconfig_key": Kind(_fsconfig_key),
+    "fsconfig_value": Kind(_fsconfig_value),
+    "fsconfig_aux": Kind(_fsconfig_aux),
 }

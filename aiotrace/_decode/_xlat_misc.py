@@ -39,3 +39,34 @@ RESOLVE_FLAGS: Flags = (("RESOLVE_NO_XDEV", 1), ("RESOLVE_NO_MAGICLINKS", 2),
                         ("RESOLVE_IN_ROOT", 16), ("RESOLVE_CACHED", 32))
 
 MOVE_PAGES_FLAGS: Flags = (("MPOL_MF_MOVE", 2), ("MPOL_MF_MOVE_ALL", 4))
+
+# the mount API
+FSOPEN_FLAGS: Flags = (("FSOPEN_CLOEXEC", 1),)
+FSMOUNT_FLAGS: Flags = (("FSMOUNT_CLOEXEC", 1),)
+MOUNT_ATTR_FLAGS: Flags = (("MOUNT_ATTR_RDONLY", 1), ("MOUNT_ATTR_NOSUID", 2),
+                           ("MOUNT_ATTR_NODEV", 4), ("MOUNT_ATTR_NOEXEC", 8),
+                           ("MOUNT_ATTR_NOATIME", 0x10), ("MOUNT_ATTR_STRICTATIME", 0x20),
+                           ("MOUNT_ATTR_NODIRATIME", 0x80))
+# (mount_setattr's struct mount_attr: two more)
+MOUNT_ATTR_ATTRS: Flags = tuple(MOUNT_ATTR_FLAGS) + (("MOUNT_ATTR_IDMAP", 0x100000),
+                                                     ("MOUNT_ATTR_NOSYMFOLLOW", 0x200000))
+MOUNT_ATTR_IDMAP = 0x100000
+MOUNT_ATTR_PROPAGATION = {1 << 17: "MS_UNBINDABLE", 1 << 18: "MS_PRIVATE",
+                          1 << 19: "MS_SLAVE", 1 << 20: "MS_SHARED"}
+FSPICK_FLAGS: Flags = (("FSPICK_CLOEXEC", 1), ("FSPICK_SYMLINK_NOFOLLOW", 2),
+                       ("FSPICK_NO_AUTOMOUNT", 4), ("FSPICK_EMPTY_PATH", 8))
+MOVE_MOUNT_FLAGS: Flags = (("MOVE_MOUNT_F_SYMLINKS", 1), ("MOVE_MOUNT_F_AUTOMOUNTS", 2),
+                           ("MOVE_MOUNT_F_EMPTY_PATH", 4), ("MOVE_MOUNT_T_SYMLINKS", 0x10),
+                           ("MOVE_MOUNT_T_AUTOMOUNTS", 0x20),
+                           ("MOVE_MOUNT_T_EMPTY_PATH", 0x40), ("MOVE_MOUNT_SET_GROUP", 0x100))
+_AT_FLAGS: Flags = (("AT_SYMLINK_NOFOLLOW", 0x100), ("AT_REMOVEDIR", 0x200),
+                    ("AT_SYMLINK_FOLLOW", 0x400), ("AT_NO_AUTOMOUNT", 0x800),
+                    ("AT_EMPTY_PATH", 0x1000), ("AT_RECURSIVE", 0x8000))
+OPEN_TREE_FLAGS: Flags = (("OPEN_TREE_CLONE", 1), ("OPEN_TREE_CLOEXEC", 0o2000000)) + _AT_FLAGS
+MOUNT_SETATTR_FLAGS: Flags = tuple(f for f in _AT_FLAGS
+                                   if f[0] not in ("AT_REMOVEDIR", "AT_SYMLINK_FOLLOW"))
+FSCONFIG_SET_FLAG, FSCONFIG_SET_STRING, FSCONFIG_SET_BINARY = 0, 1, 2
+FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY, FSCONFIG_SET_FD = 3, 4, 5
+FSCONFIG_CMDS = {0: "FSCONFIG_SET_FLAG", 1: "FSCONFIG_SET_STRING", 2: "FSCONFIG_SET_BINARY",
+                 3: "FSCONFIG_SET_PATH", 4: "FSCONFIG_SET_PATH_EMPTY", 5: "FSCONFIG_SET_FD",
+                 6: "FSCONFIG_CMD_CREATE", 7: "FSCONFIG_CMD_RECONFIGURE"}
