@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The smaller system calls as strace 6.1 prints them (found by running strace's own
+test suite, conformance/): each expected line is one that strace 6.1's test programs
+expect, for the registers and the memory they pass. Tables, no tracee."""
+
+from __future__ import annotations
+
+import errno
+import struct
+
+import pytest
+
+from fake_memory import A, Memory
+from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
+
+M64 = (1 << 64) - 1
+STYLE = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
+
+
+def line(name: str, args: tuple[int, ...], ret: int, data: bytes = b"", *,
+         strsize: int = 32, style: str = "abbrev") -> str:
+    mem = Memory(data)
+    kw = {"strsize": strsize, "xstyle": STYLE[style]}
+    entry = format_entry(name, args, mem, **kw)
+    full, rtext = format_exit(name, args, ret, mem, entry_text=entry, **kw)
+    return format_syscall_line(name, full, rtext, column=0)   # (as strace -a0)
+
+
+def err(code: int) -> str:
+    return "-1 %s (%s)" % (errno.errorcode[code], __import__("os").strerror(code))
+
+
+EINVAL = -errno.EINVAL
+
+
+def ca(*fields: int) -> bytes:
+    """A struct clone_args (88 bytes) of these first fields."""
+    return struct.pack("<11Q", *(fields + (0,) * (11 - len(fields))))
+
+
+def how(fl: int, mode: int, resolve: int) -> bytes:
+    return struct.pack("<QQQ", fl, mode, resolve)
+
+
+SAMPLE = b"openat2.sample\0\0"   # 16 bytes: the struct follows at A + 16
+TAIL = bytes(range(0x80, 0x88))
+
+# (call, arguments, return value, memory at A, what strace prints)
+CALLS = [
+    # tv_nsec is unsigned
+    ("clock_settime", (3, A), EINVAL, struct.pack("<qq", -3819351491602432273, -4982091772012331283),
+     "clock_settime(CLOCK_THREAD_CPUTIME_ID, {tv_sec=-3819351491602432273, "
+     "tv_nsec=13464652301697220333}) = " + err(errno.EINVAL)),
+    # clock_nanosleep: the time left only for an interrupted relative sleep
+    ("clock_nanosleep", (0, 1, A, A + 16), -514, struct.pack("<qq", 1796629694, 656701932),
+     "clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, {tv_sec=1796629694, tv_nsec=656701932}, "
+     "0x10010) = ? ERESTARTNOHAND (To be restarted if no handler)"),
+    ("clock_nanosleep", (0, 0, A, A), -514, struct.pack("<qq", 1, 2),
+     "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=2}, {tv_sec=1, tv_nsec=2}) = "
+     "? ERESTARTNOHAND (To be restarted if no handler)"),
+    # ioprio
+    ("ioprio_get", (0xDEADFACEFA57BEEF, 0xBADC0DEDDA7A1057), EINVAL, b"",
+     "ioprio_get(0xfa57beef /* IOPRIO_WHO_??? */, -629534633) = " + err(errno.EINVAL)),
+    ("ioprio_get", (1, 11056), 0x4003, b"",
+     "ioprio_get(IOPRIO_WHO_PROCESS, 11056) = 16387 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 3))"),
+    ("ioprio_set", (2, 11016, 8191), EINVAL, b"",
+     "ioprio_set(IOPRIO_WHO_PGRP, 11016, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 8191)) = "
+     + err(errno.EINVAL)),
+    ("ioprio_set", (0xDEADFACEFA57BEEF, 0xBADC0DEDDA7A1057, 0xDEC0DED1FACEFEED), EINVAL, b"",
+     "ioprio_set(0xfa57beef /* IOPRIO_WHO_??? */, -629534633, "
+     "IOPRIO_PRIO_VALUE(0x7d677 /* IOPRIO_CLASS_??? */, 7917)) = " + err(errno.EINVAL)),
+    # protection keys
+    ("pkey_alloc", (0, 0xBADC0DED00000002), EINVAL, b"",
+     "pkey_alloc(0, PKEY_DISABLE_WRITE|0xbadc0ded00000000) = " + err(errno.EINVAL)),
+    ("pkey_alloc", (0, 7), EINVAL, b"",
+     "pkey_alloc(0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE) = "
+     + err(errno.EINVAL)),
+    ("pkey_free", (0xBBBBBBBBBB4D2A4D,), EINVAL, b"", "pkey_free(-1152570803) = " + err(errno.EINVAL)),
+    # memfd
+    ("memfd_secret", (0o2000000 | 0xDE97FACE,), EINVAL, b"",
+     "memfd_secret(O_CLOEXEC|0xde97face) = " + err(errno.EINVAL)),
+    ("memfd_secret", (0xDE97FACE,), EINVAL, b"",   # (no O_CLOEXEC bit: no name)
+     "memfd_secret(0xde97face) = " + err(errno.EINVAL)),
+    ("memfd_create", (0, M64), EINVAL, b"",
+     "memfd_create(NULL, MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_HUGETLB|0x3fffff8|63<<MFD_HUGE_SHIFT)"
+     " = " + err(errno.EINVAL)),
+    ("memfd_create", (A, 30 << 26), EINVAL, b"x\0", 'memfd_create("x", 30<<MFD_HUGE_SHIFT) = '
+     + err(errno.EINVAL)),
+    # kcmp
+    ("kcmp", (0xDEADCA75FACE1057, 0xDEFACED1DEFACED2, 0xBADC0DEDDA7ADEAD, 0xDEC0DED3DEC0DED4,
+              0xBA5E1E55DEADC0DE), -errno.ESRCH, b"",
+     "kcmp(-87158697, -553988398, 0xda7adead /* KCMP_??? */, 0xdec0ded3dec0ded4, "
+     "0xba5e1e55deadc0de) = " + err(errno.ESRCH)),
+    ("kcmp", (-1 & M64, -1 & M64, 1, 5, 6), -errno.ESRCH, b"",
+     "kcmp(-1, -1, KCMP_VM) = " + err(errno.ESRCH)),
+    ("kcmp", (3141592653, 2718281828, 0, 0xDEC0DED3DEC0DED4, 0xBA5E1E55DEADC0DE), -errno.ESRCH,
+     b"", "kcmp(-1153374643, -1576685468, KCMP_FILE, -557785388, -559038242) = "
+     + err(errno.ESRCH)),
+    ("kcmp", (1, 2, 7, 3, A), -errno.ESRCH, struct.pack("<IIQ", 4, 5, 6),
+     "kcmp(1, 2, KCMP_EPOLL_TFD, 3, {efd=4, tfd=5, toff=6}) = " + err(errno.ESRCH)),
+    # mount
+    ("mount", (A, A, A, 0x200, A), EINVAL, b"x\0",
+     'mount("x", "x", "x", 0x200 /* MS_??? */, "x") = ' + err(errno.EINVAL)),
+    ("mount", (A, A, A, 0xC0ED0000 | 0xF, A), EINVAL, b"x\0",
+     'mount("x", "x", "x", MS_MGC_VAL|MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "x") = '
+     + err(errno.EINVAL)),
+    ("mount", (A, A, A, 1 << 12, A), EINVAL, b"x\0",
+     'mount("x", "x", 0x10000, MS_BIND, 0x10000) = ' + err(errno.EINVAL)),
+    ("mount", (A, A, A, 1 << 5, A), EINVAL, b"x\0",
+     'mount("x", "x", 0x10000, MS_REMOUNT, "x") = ' + err(errno.EINVAL)),
+    # dup3, inotify_init1
+    ("dup3", (M64 - 1, M64, 0o1000 | 0o2000000), EINVAL, b"",
+     "dup3(-2, -1, O_TRUNC|O_CLOEXEC) = " + err(errno.EINVAL)),
+    ("inotify_init1", (0o4000 | 0o2000000,), 3, b"", "inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 3"),
+    # openat2: struct open_how only for a valid size, its tail when not zero
+    ("openat2", (M64, A, A + 16, 11), EINVAL, SAMPLE + how(0o200, 0, 0),
+     'openat2(-1, "openat2.sample", 0x10010, 11) = ' + err(errno.EINVAL)),
+    ("openat2", (M64, A, A + 16, 32), -errno.EFAULT, SAMPLE + how(0o200, 0, 0),
+     'openat2(-1, "openat2.sample", {flags=O_RDONLY|O_EXCL, resolve=0, ???}, 32) = '
+     + err(errno.EFAULT)),
+    ("openat2", (M64, A, A + 16, 32), -errno.E2BIG, SAMPLE + how(0o200, 0, 0) + TAIL,
+     'openat2(-1, "openat2.sample", {flags=O_RDONLY|O_EXCL, resolve=0, /* bytes 24..31 */ '
+     '"\\x80\\x81\\x82\\x83\\x84\\x85\\x86\\x87"}, 32) = ' + err(errno.E2BIG)),
+    ("openat2", (M64, A, A + 16, 32), -errno.EBADF, SAMPLE + how(0o200, 0, 0) + bytes(8),
+     'openat2(-1, "openat2.sample", {flags=O_RDONLY|O_EXCL, resolve=0}, 32) = '
+     + err(errno.EBADF)),
+    ("openat2", (M64, A, A + 16, 24), EINVAL,
+     SAMPLE + how(0xDEADFACE80000000, 0o777, 0xDEC0DEDBEEFFFFC0),
+     'openat2(-1, "openat2.sample", {flags=O_RDONLY|0xdeadface80000000, mode=0777, '
+     'resolve=0xdec0dedbeeffffc0 /* RESOLVE_??? */}, 24) = ' + err(errno.EINVAL)),
+    # the mount API
+    ("fsconfig", (3, 8, 0x1000, 0x2000, M64 - 99), EINVAL, b"",
+     "fsconfig(3, 0x8 /* FSCONFIG_??? */, 0x1000, 0x2000, -100) = " + err(errno.EINVAL)),
+    ("fsconfig", (3, 1, A, A + 4, M64 - 99), EINVAL, b"key\0val\0",
+     'fsconfig(3, FSCONFIG_SET_STRING, "key", "val", -100) = ' + err(errno.EINVAL)),
+    ("fsconfig", (3, 2, A, A + 4, 3), EINVAL, b"key\0val\0",
+     'fsconfig(3, FSCONFIG_SET_BINARY, "key", "\\x76\\x61\\x6c", 3) = ' + err(errno.EINVAL)),
+    ("fsconfig", (3, 4, A, A + 4, M64 - 99), EINVAL, b"key\0val\0",
+     'fsconfig(3, FSCONFIG_SET_PATH_EMPTY, "key", "val", AT_FDCWD) = ' + err(errno.EINVAL)),
+    ("fsconfig", (3, 6, A, A + 4, 3), EINVAL, b"key\0val\0",
+     "fsconfig(3, FSCONFIG_CMD_CREATE, 0x10000, 0x10004, 3) = " + err(errno.EINVAL)),
+    ("fsopen", (0, 2), EINVAL, b"", "fsopen(NULL, 0x2 /* FSOPEN_??? */) = " + err(errno.EINVAL)),
+    ("fsmount", (M64, 0, 1), -errno.EBADF, b"",
+     "fsmount(-1, 0, MOUNT_ATTR_RDONLY) = " + err(errno.EBADF)),
+    ("fspick", (M64, A, 0xFFFFFFFF), EINVAL, b"\0",
+     'fspick(-1, "", FSPICK_CLOEXEC|FSPICK_SYMLINK_NOFOLLOW|FSPICK_NO_AUTOMOUNT|'
+     'FSPICK_EMPTY_PATH|0xfffffff0) = ' + err(errno.EINVAL)),
+    ("open_tree", (M64, A, 0xFFFFFFFF), EINVAL, b"\0",
+     'open_tree(-1, "", OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_SYMLINK_NOFOLLOW|AT_REMOVEDIR|'
+     'AT_SYMLINK_FOLLOW|AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0xfff760fe) = '
+     + err(errno.EINVAL)),
+    ("move_mount", (M64, 0, M64 - 99, 0x1000, 0x4), -errno.EFAULT, b"",
+     "move_mount(-1, NULL, AT_FDCWD, 0x1000, MOVE_MOUNT_F_EMPTY_PATH) = " + err(errno.EFAULT)),
+    ("mount_setattr", (M64, 0, 0x100, 0x1000, 0xFFFFFFFF), -errno.E2BIG, b"",
+     "mount_setattr(-1, NULL, AT_SYMLINK_NOFOLLOW, 0x1000, 4294967295) = " + err(errno.E2BIG)),
+    ("mount_setattr", (M64, A, 0, A + 16, 32), EINVAL,
+     b"/dev/full".ljust(16, b"\0") + struct.pack("<QQQQ", 0x3000BF, 0xFFFFFFFFFFCFFF40,
+                                                 0x140000, 9),
+     'mount_setattr(-1, "/dev/full", 0, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOSUID|'
+     "MOUNT_ATTR_NODEV|MOUNT_ATTR_NOEXEC|MOUNT_ATTR_NOATIME|MOUNT_ATTR_STRICTATIME|"
+     "MOUNT_ATTR_NODIRATIME|MOUNT_ATTR_IDMAP|MOUNT_ATTR_NOSYMFOLLOW, attr_clr="
+     "0xffffffffffcfff40 /* MOUNT_ATTR_??? */, propagation=0x140000 /* MS_??? */, "
+     "userns_fd=9}, 32) = " + err(errno.EINVAL)),
+    # move_pages: arrays; the status at the exit; migrate_pages
+    ("move_pages", (13996, 0, A, 0, A, 2), 0, bytes(8),
+     "move_pages(13996, 0, [], NULL, [], MPOL_MF_MOVE) = 0"),
+    ("move_pages", (13996, 2, A, 0, A + 16, 2), 0,
+     struct.pack("<QQii", 0x7F4DA0640000, 0x7F4DA063F000, -errno.EFAULT, 0),
+     "move_pages(13996, 2, [0x7f4da0640000, 0x7f4da063f000], NULL, [-EFAULT, 0], "
+     "MPOL_MF_MOVE) = 0"),
+    ("move_pages", (13996, 2, A, 0, A + 8, 4), -errno.ENODEV, struct.pack("<Q", 0x7F4DA063F000),
+     "move_pages(13996, 2, [0x7f4da063f000, ... /* 0x10008 */], NULL, 0x10008, "
+     "MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
+    ("migrate_pages", (0xFACEFEED000032E0, 0, 0, 0), EINVAL, b"",
+     "migrate_pages(13024, 0, NULL, NULL) = " + err(errno.EINVAL)),
+    # clone3
+    ("clone3", (A, 96), -errno.EFAULT, ca(),
+     "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, ???}, 96) = "
+     + err(errno.EFAULT)),
+    ("clone3", (A, 88), EINVAL, ca(0, 0, 0, 0, 0, 0, 0, 0, A + 88, 2) + struct.pack("<ii", -1, 2),
+     "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, set_tid=[-1, 2], "
+     "set_tid_size=2}, 88) = " + err(errno.EINVAL)),
+    ("clone3", (A, 88), 17222, ca(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18072662651680067053),
+     "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, cgroup=18072662651680067053},"
+     " 88) = 17222"),
+    ("clone3", (A, 96), -errno.E2BIG, ca(0, 0, 0, 0, 0xDEADFACEFEEDC0DE) + TAIL,
+     "clone3({flags=0, exit_signal=16045756814338146526, stack=NULL, stack_size=0, "
+     '/* bytes 88..95 */ "\\x80\\x81\\x82\\x83\\x84\\x85\\x86\\x87"}, 96) = ' + err(errno.E2BIG)),
+    ("clone3", (A, 88), 17228, ca(0x100000),
+     "clone3({flags=CLONE_PARENT_SETTID, parent_tid=NULL, exit_signal=0, stack=NULL, "
+     "stack_size=0} => {parent_tid=NULL}, 88) = 17228"),
+    ("clone3", (A, 88), 17228, ca(0x101000, A + 88, 0, A + 92) + struct.pack("<ii", 5, 17228),
+     "clone3({flags=CLONE_PIDFD|CLONE_PARENT_SETTID, pidfd=0x10058, parent_tid=0x1005c, "
+     "exit_signal=0, stack=NULL, stack_size=0} => {pidfd=[5], parent_tid=[17228]}, 88) = 17228"),
+    ("clone3", (A, 88), EINVAL, ca(0x380),
+     "clone3({flags=CLONE_VM|CLONE_FS|CLONE_NEWTIME, exit_signal=0, stack=NULL, "
+     "stack_size=0}, 88) = " + err(errno.EINVAL)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", CALLS,
+                         ids=["%s-%d" % (c[0], k) for k, c in enumerate(CALLS)])
+def test_calls(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
+    assert line(name, args, ret, data) == want
+
+
+# (call, arguments, return value, memory, {style: what strace prints})
+STYLED = [
+    ("ioprio_set", (2, 11016, 8191), EINVAL, b"", {
+        "raw": "ioprio_set(0x2, 11016, 8191) = " + err(errno.EINVAL),
+        "verbose": "ioprio_set(0x2 /* IOPRIO_WHO_PGRP */, 11016, 8191 /* IOPRIO_PRIO_VALUE("
+                   "0 /* IOPRIO_CLASS_NONE */, 8191) */) = " + err(errno.EINVAL)}),
+    ("ioprio_get", (1, 5), 0, b"", {
+        "raw": "ioprio_get(0x1, 5) = 0",
+        "verbose": "ioprio_get(0x1 /* IOPRIO_WHO_PROCESS */, 5) = 0 (IOPRIO_PRIO_VALUE("
+                   "0 /* IOPRIO_CLASS_NONE */, 0))"}),
+    ("memfd_create", (A, 30 << 26), EINVAL, b"x\0", {
+        "raw": 'memfd_create("x", 0x78000000) = ' + err(errno.EINVAL),
+        "verbose": 'memfd_create("x", 0x78000000 /* 30<<MFD_HUGE_SHIFT */) = '
+                   + err(errno.EINVAL)}),
+]
+
+
+@pytest.mark.parametrize("style", ["raw", "verbose"])
+@pytest.mark.parametrize("name, args, ret, data, want", STYLED, ids=[c[0] for c in STYLED])
+def test_styles(style: str, name: str, args: tuple[int, ...], ret: int, data: bytes,
+                want: dict[str, str]) -> None:
+    assert line(name, args, ret, data, style=style) == want[style]
+
+
+def test_a_bounded_name_is_cut_where_the_kernel_stops_reading() -> None:
+    """memfd_create's name: at most 250 bytes are read; without a NUL in them, "..."."""
+    name = b"0123456789" * 25
+    assert line("memfd_create", (A, 0), EINVAL, name + b"\0", strsize=256) == (
+        'memfd_create("%s"..., 0) = %s' % (name.decode(), err(errno.EINVAL)))
+    assert line("memfd_create", (A, 0), EINVAL, name[:-1] + b"\0", strsize=256) == (
+        'memfd_create("%s", 0) = %s' % (name[:-1].decode(), err(errno.EINVAL)))
+    assert line("memfd_create", (A, 0), EINVAL, name[:-1] + b"\0", strsize=4) == (
+        'memfd_create("0123"..., 0) = %s' % err(errno.EINVAL))
