@@ -12,7 +12,7 @@ from . import _structs as S
 from . import _xlat as X
 from . import _xlat_misc as XM
 from ._ctx import MAX_EINTR, Ctx
-from ._kinds import F, Kind, RetFn
+from ._kinds import F, Kind, RetFn, out
 from ._style import ABBREV, RAW, combine
 from ._style import get as _style_now
 from ._quote import quote
@@ -192,7 +192,7 @@ def _kcmp_idx(second: bool) -> Kind:
         if t == XM.KCMP_FILE or (t == XM.KCMP_EPOLL_TFD and not second):
             return c.fd(c.args[i])
         if t == XM.KCMP_EPOLL_TFD:
-            return c.struct(c.args[i], "<IIQ", lambda efd, tfd, toff: (
+            return c.struct(c.args[i], "<III", lambda efd, tfd, toff: (
                 "{efd=%s, tfd=%s, toff=%d}" % (c.fd(efd), c.fd(tfd), toff)))
         if t in XM.KCMP_TYPES:
             return None
@@ -208,7 +208,7 @@ def _page_status(data: bytes) -> str:
     """A page's status: its node, or a negated errno (``-EFAULT``)."""
     v = int.from_bytes(data, "little", signed=True)
     name = X.ERRNO_NAMES.get(-v) if v < 0 else None
-    return "-" + name if name else str(v)
+    return combine(str(v), "-" + name if name else None)
 
 
 def _int_item(data: bytes) -> str:
@@ -260,8 +260,7 @@ KINDS: dict[str, Kind] = {
     "clock_rem_out": Kind(_clock_rem, True),
     "move_pages_pages": Kind(_pages),
     "move_pages_nodes": Kind(_nodes),
-    # (printed at the exit, failed or not: the kernel may have filled some)
-    "move_pages_status": Kind(_status, True),
+    "move_pages_status": out(_status),
     "move_pages_flags": F(XM.MOVE_PAGES_FLAGS, "MPOL_???"),
     "migrate_nodes": Kind(_migrate_nodes),
 }

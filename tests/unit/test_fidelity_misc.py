@@ -96,7 +96,7 @@ CALLS = [
     ("kcmp", (3141592653, 2718281828, 0, 0xDEC0DED3DEC0DED4, 0xBA5E1E55DEADC0DE), -errno.ESRCH,
      b"", "kcmp(-1153374643, -1576685468, KCMP_FILE, -557785388, -559038242) = "
      + err(errno.ESRCH)),
-    ("kcmp", (1, 2, 7, 3, A), -errno.ESRCH, struct.pack("<IIQ", 4, 5, 6),
+    ("kcmp", (1, 2, 7, 3, A), -errno.ESRCH, struct.pack("<III", 4, 5, 6),   # (12 bytes)
      "kcmp(1, 2, KCMP_EPOLL_TFD, 3, {efd=4, tfd=5, toff=6}) = " + err(errno.ESRCH)),
     # mount
     ("mount", (A, A, A, 0x200, A), EINVAL, b"x\0",
@@ -171,6 +171,9 @@ CALLS = [
     ("move_pages", (13996, 2, A, 0, A + 8, 4), -errno.ENODEV, struct.pack("<Q", 0x7F4DA063F000),
      "move_pages(13996, 2, [0x7f4da063f000, ... /* 0x10008 */], NULL, 0x10008, "
      "MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
+    # (a failed call: the status is an address)
+    ("move_pages", (13996, 1, A, A, A + 8, 4), -errno.ENODEV, bytes(12),
+     "move_pages(13996, 1, [NULL], [0], 0x10008, MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
     ("migrate_pages", (0xFACEFEED000032E0, 0, 0, 0), EINVAL, b"",
      "migrate_pages(13024, 0, NULL, NULL) = " + err(errno.EINVAL)),
     # clone3
@@ -204,6 +207,75 @@ def test_calls(name: str, args: tuple[int, ...], ret: int, data: bytes, want: st
     assert line(name, args, ret, data) == want
 
 
+PERM = struct.pack("<iIIIII", 0, 0, 0, 0, 0, 0o600) + bytes(24)   # struct ipc64_perm
+IPC = [
+    ("msgget", (0xFDB9F531, 0xFACE1C00 | 0o125), -errno.ENOENT, b"",
+     "msgget(0xfdb9f531, IPC_EXCL|IPC_NOWAIT|0xface1000|0125) = " + err(errno.ENOENT)),
+    ("msgget", (0, 0o600), 983041, b"", "msgget(IPC_PRIVATE, 0600) = 983041"),
+    ("msgctl", (0xDEADBEEFFDB9F531, 0x101, M64), EINVAL, b"",
+     "msgctl(-38144719, IPC_64|IPC_SET, 0xffffffffffffffff) = " + err(errno.EINVAL)),
+    ("msgctl", (983041, 2, A), 0, PERM + struct.pack("<6Q2i2Q", 0, 0, 1796630018, 0, 0, 16384,
+                                                    0, 0, 0, 0),
+     "msgctl(983041, IPC_STAT, {msg_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, "
+     "msg_stime=0, msg_rtime=0, msg_ctime=1796630018, msg_qnum=0, msg_qbytes=16384, "
+     "msg_lspid=0, msg_lrpid=0}) = 0"),
+    ("msgctl", (983041, 1, A), 0, PERM + struct.pack("<6Q2i2Q", 0, 0, 0, 0, 0, 16384, 0, 0, 0, 0),
+     "msgctl(983041, IPC_SET, {msg_perm={uid=0, gid=0, mode=0600}, msg_qbytes=16384}) = 0"),
+    ("msgctl", (983041, 12, A), 1, struct.pack("<7iH2x", 1, 0, 8192, 16384, 32000, 16, 0, 65535),
+     "msgctl(983041, MSG_INFO, {msgpool=1, msgmap=0, msgmax=8192, msgmnb=16384, msgmni=32000, "
+     "msgssz=16, msgtql=0, msgseg=65535}) = 1"),
+    ("msgctl", (983041, 0, 0), 0, b"", "msgctl(983041, IPC_RMID, NULL) = 0"),
+    ("msgsnd", (983054, A, 14, 0), 0, struct.pack("<q", 9199991941521739245) + b"STRACE_STRING\0",
+     'msgsnd(983054, {mtype=9199991941521739245, mtext="STRACE_STRING\\0"}, 14, 0) = 0'),
+    ("msgrcv", (983054, A, 14, -9199991941521739245 & M64, 0), 14,
+     struct.pack("<q", 9199991941521739245) + b"STRACE_STRING\0",
+     'msgrcv(983054, {mtype=9199991941521739245, mtext="STRACE_STRING\\0"}, 14, '
+     "-9199991941521739245, 0) = 14"),
+    ("semget", (0xFDB97531, 0xDEADBEEFDEC0DED1, 0xFACE1E00 | 0o125), EINVAL, b"",
+     "semget(0xfdb97531, -557785391, IPC_CREAT|IPC_EXCL|IPC_NOWAIT|0xface1000|0125) = "
+     + err(errno.EINVAL)),
+    ("semctl", (491537, 0, 0x102, A), 0, PERM + struct.pack("<7Q", 0, 0, 1796630022, 0, 1, 0, 0),
+     "semctl(491537, 0, IPC_64|IPC_STAT, {sem_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, "
+     "cgid=0}, sem_otime=0, sem_ctime=1796630022, sem_nsems=1}) = 0"),
+    ("semop", (0xDEADBEEFFDB9F531, A, 2), -errno.EFAULT, struct.pack("<HhH", 64206, -4083, 0xFFFF),
+     "semop(-38144719, [{sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xe7ff}, "
+     "... /* 0x10006 */], 2) = " + err(errno.EFAULT)),
+    ("semtimedop", (1, A, 1, A + 8), 0, struct.pack("<HhH2xqq", 0, -1, 0x1000, 1, 2),
+     "semtimedop(1, [{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}], 1, {tv_sec=1, tv_nsec=2}) = 0"),
+    ("shmget", (0xFDB97531, 16051074064915160786, 21 << 26), 0, b"",
+     "shmget(0xfdb97531, 16051074064915160786, 21<<SHM_HUGE_SHIFT|000) = 0"),
+    ("shmget", (0xFDB97531, 1, 0x2CE0000 | 0o17125 | 21 << 26), -errno.EEXIST, b"",
+     "shmget(0xfdb97531, 1, IPC_CREAT|IPC_EXCL|SHM_HUGETLB|SHM_NORESERVE|0x2ce0000|"
+     "21<<SHM_HUGE_SHIFT|0125) = " + err(errno.EEXIST)),
+    ("shmctl", (491543, 14, A), 23, struct.pack("<i4x5Q", 2, 3918719254129679, 0, 0, 0, 0),
+     "shmctl(491543, SHM_INFO, {used_ids=2, shm_tot=3918719254129679, shm_rss=0, shm_swp=0, "
+     "swap_attempts=0, swap_successes=0}) = 23"),
+    ("shmctl", (491543, 2, A), 0, PERM + struct.pack("<4Q2i3Q", 1, 0, 0, 1796630024, 11535, 0,
+                                                    0, 0, 0),
+     "shmctl(491543, IPC_STAT, {shm_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, "
+     "shm_segsz=1, shm_cpid=11535, shm_lpid=0, shm_nattch=0, shm_atime=0, shm_dtime=0, "
+     "shm_ctime=1796630024}) = 0"),
+    ("shmat", (491551, 0, 0o10000), 0x7F820982A000, b"",
+     "shmat(491551, NULL, SHM_RDONLY) = 0x7f820982a000"),
+    ("shmdt", (0,), EINVAL, b"", "shmdt(NULL) = " + err(errno.EINVAL)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", IPC,
+                         ids=["%s-%d" % (c[0], k) for k, c in enumerate(IPC)])
+def test_sysv_ipc(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
+    assert line(name, args, ret, data) == want
+
+
+def test_a_path_is_cut_at_path_max() -> None:
+    """PATH_MAX bytes are read: without a NUL in them, PATH_MAX - 1 of them and "..."."""
+    long_path = b"0" * 4096
+    assert line("chdir", (A,), -errno.ENAMETOOLONG, long_path) == 'chdir("%s"...) = %s' % (
+        "0" * 4095, err(errno.ENAMETOOLONG))
+    assert line("chdir", (A,), -errno.ENOENT, long_path[:4095] + b"\0") == (
+        'chdir("%s") = %s' % ("0" * 4095, err(errno.ENOENT)))
+
+
 # (call, arguments, return value, memory, {style: what strace prints})
 STYLED = [
     ("ioprio_set", (2, 11016, 8191), EINVAL, b"", {
@@ -214,6 +286,17 @@ STYLED = [
         "raw": "ioprio_get(0x1, 5) = 0",
         "verbose": "ioprio_get(0x1 /* IOPRIO_WHO_PROCESS */, 5) = 0 (IOPRIO_PRIO_VALUE("
                    "0 /* IOPRIO_CLASS_NONE */, 0))"}),
+    ("move_pages", (1, 1, A, 0, A + 8, 2), 0, struct.pack("<Qi", 0x1000, -errno.EFAULT), {
+        "raw": "move_pages(1, 1, [0x1000], NULL, [-14], 0x2) = 0",
+        "verbose": "move_pages(1, 1, [0x1000], NULL, [-14 /* -EFAULT */], 0x2 /* MPOL_MF_MOVE */)"
+                   " = 0"}),
+    ("shmget", (1, 1, 21 << 26 | 0o600), 0, b"", {
+        "raw": "shmget(0x1, 1, 21<<26|0600) = 0",
+        "verbose": "shmget(0x1, 1, 21<<26 /* SHM_HUGE_SHIFT */|0600) = 0"}),
+    ("msgget", (0, 0xFACE1C00 | 0o125), 0, b"", {
+        "raw": "msgget(0, 0xface1c00|0125) = 0",
+        "verbose": "msgget(0 /* IPC_PRIVATE */, 0xface1c00 /* IPC_EXCL|IPC_NOWAIT|0xface1000 */"
+                   "|0125) = 0"}),
     ("memfd_create", (A, 30 << 26), EINVAL, b"x\0", {
         "raw": 'memfd_create("x", 0x78000000) = ' + err(errno.EINVAL),
         "verbose": 'memfd_create("x", 0x78000000 /* 30<<MFD_HUGE_SHIFT */) = '
