@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""clone3's ``struct clone_args``, as strace 6.1 prints it (see ``_specs``): the fields
-its flags make meaningful, the set_tid array, the nonzero bytes past the known
-structure, and at the exit what the kernel wrote (the pidfd, the parent's tid)."""
+"""Process calls as strace 6.1 prints them (see ``_specs``): clone3's ``struct
+clone_args`` (the fields its flags make meaningful, the set_tid array, the nonzero
+bytes past the known structure, and at the exit what the kernel wrote: the pidfd, the
+parent's tid) and sched_getattr/sched_setattr's ``struct sched_attr``."""
 
 from __future__ import annotations
 
@@ -110,4 +111,83 @@ def _exit(c: Ctx, entry: str) -> str:
     return "%s%s, %d" % (entry, changed, size)
 
 
-DECODERS = {"clone3": Spec(entry=_entry, exit=_exit, ret=R_TID)}
+# -- sched_getattr, sched_setattr ------------------------------------------------------
+
+SCHED_ATTR_SIZE0, SCHED_ATTR_SIZE1 = 48, 56
+_KEEP_POLICY, _KEEP_PARAMS = 0x08, 0x10
+SCHED_FLAGS: X.Flags = (("SCHED_FLAG_RESET_ON_FORK", 1), ("SCHED_FLAG_RECLAIM", 2),
+                        ("SCHED_FLAG_DL_OVERRUN", 4), ("SCHED_FLAG_KEEP_POLICY", 8),
+                        ("SCHED_FLAG_KEEP_PARAMS", 0x10), ("SCHED_FLAG_UTIL_CLAMP_MIN", 0x20),
+                        ("SCHED_FLAG_UTIL_CLAMP_MAX", 0x40))
+
+
+def _sched_attr(c: Ctx, data: bytes, size: int, wanted: int, setting: bool) -> str:
+    """The fields *size* bytes hold (*data*, zero-padded), then "..." when *wanted*
+    says there are more."""
+    (asize, policy, fl, nice, prio, runtime, deadline, period, umin, umax) = struct.unpack(
+        "<IIQiIQQQII", data.ljust(SCHED_ATTR_SIZE1, b"\0")[:SCHED_ATTR_SIZE1])
+    parts = ["size=%d" % asize]
+    if size >= SCHED_ATTR_SIZE0:
+        if not setting or policy >= 1 << 31 or not fl & (_KEEP_POLICY | _KEEP_PARAMS):
+            parts.append("sched_policy=%s" % X.xval(policy, X.SCHED_POLICIES, "SCHED_???"))
+        parts.append("sched_flags=%s" % flags(fl, SCHED_FLAGS, "SCHED_FLAG_???"))
+        if not setting or not fl & _KEEP_PARAMS:
+            parts += ["sched_nice=%d" % nice, "sched_priority=%d" % prio,
+                      "sched_runtime=%d" % runtime, "sched_deadline=%d" % deadline,
+                      "sched_period=%d" % period]
+        if size >= SCHED_ATTR_SIZE1:
+            parts += ["sched_util_min=%d" % umin, "sched_util_max=%d" % umax]
+    if wanted > size:
+        parts.append("...")
+    return "{%s}" % ", ".join(parts)
+
+
+def _setattr_entry(c: Ctx) -> str:
+    addr = c.args[1]
+    who = P.pid(X.s32(c.args[0]), P.TGID)
+    if addr == 0 or not c.verbose:
+        return "%s, %s" % (who, ptr(addr))
+    head = c.unpack("<I", addr)
+    if head is None:
+        return "%s, %s" % (who, hexa(addr))
+    usize = head[0] or SCHED_ATTR_SIZE0
+    size = min(usize, SCHED_ATTR_SIZE1)
+    data = struct.pack("<I", head[0])
+    if size >= SCHED_ATTR_SIZE0:
+        got = c.read(addr, size)
+        if got is None:
+            return "%s, %s" % (who, hexa(addr))
+        data = got
+    return "%s, %s" % (who, _sched_attr(c, data, size, usize, True))
+
+
+def _setattr_exit(c: Ctx, entry: str) -> str:
+    changed = ""
+    if c.errno == 7 and c.verbose and c.args[1]:   # E2BIG: the size the kernel wants
+        v = c.unpack("<I", c.args[1])
+        if v is not None:
+            changed = " => {size=%d}" % v[0]
+    return "%s%s, %d" % (entry, changed, X.u32(c.args[2]))
+
+
+def _getattr_entry(c: Ctx) -> str:
+    return "%s, " % P.pid(X.s32(c.args[0]), P.TGID)
+
+
+def _getattr_exit(c: Ctx, entry: str) -> str:
+    addr, usize = c.args[1], X.u32(c.args[2])
+    if not usize or addr == 0 or c.failed or not c.verbose:
+        attr = ptr(addr)
+    else:
+        data = c.read(addr, min(usize, SCHED_ATTR_SIZE1))
+        if data is None:
+            attr = hexa(addr)
+        else:
+            written = struct.unpack_from("<I", data)[0]
+            attr = _sched_attr(c, data, written, written, False)
+    return "%s%s, %d, %d" % (entry, attr, usize, X.u32(c.args[3]))
+
+
+DECODERS = {"clone3": Spec(entry=_entry, exit=_exit, ret=R_TID),
+            "sched_setattr": Spec(entry=_setattr_entry, exit=_setattr_exit),
+            "sched_getattr": Spec(entry=_getattr_entry, exit=_getattr_exit)}

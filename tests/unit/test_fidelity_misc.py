@@ -176,6 +176,30 @@ CALLS = [
      "move_pages(13996, 1, [NULL], [0], 0x10008, MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
     ("migrate_pages", (0xFACEFEED000032E0, 0, 0, 0), EINVAL, b"",
      "migrate_pages(13024, 0, NULL, NULL) = " + err(errno.EINVAL)),
+    # sched_getattr, sched_setattr, sched_rr_get_interval; pidfd_getfd, epoll_pwait2
+    ("sched_getattr", (0xDEFACEDFACEFEED, 0, 0, 0), EINVAL, b"",
+     "sched_getattr(-87097619, NULL, 0, 0) = " + err(errno.EINVAL)),
+    ("sched_getattr", (0, A, 48, 0), 0, struct.pack("<IIQiIQQQ", 48, 0, 0, 0, 0, 1400000, 0, 0),
+     "sched_getattr(0, {size=48, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=0, "
+     "sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0}, 48, 0) = 0"),
+    ("sched_getattr", (0, A, 48, 0), -errno.EFAULT, bytes(48),
+     "sched_getattr(0, 0x10000, 48, 0) = " + err(errno.EFAULT)),
+    ("sched_setattr", (25500, A, 0), 0, struct.pack("<IIQiIQQQII", 56, 0, 1, 0, 0, 1400000, 0, 0,
+                                                    0, 0),
+     "sched_setattr(25500, {size=56, sched_policy=SCHED_OTHER, sched_flags="
+     "SCHED_FLAG_RESET_ON_FORK, sched_nice=0, sched_priority=0, sched_runtime=1400000, "
+     "sched_deadline=0, sched_period=0, sched_util_min=0, sched_util_max=0}, 0) = 0"),
+    ("sched_setattr", (0, A, 0), -errno.E2BIG, struct.pack("<I", 10) + bytes(60),
+     "sched_setattr(0, {size=10} => {size=10}, 0) = " + err(errno.E2BIG)),
+    ("sched_rr_get_interval", (0, 0), -errno.EFAULT, b"",
+     "sched_rr_get_interval(0, NULL) = " + err(errno.EFAULT)),
+    ("sched_rr_get_interval", (M64, A), EINVAL, bytes(16),
+     "sched_rr_get_interval(-1, 0x10000) = " + err(errno.EINVAL)),
+    ("pidfd_getfd", (0, 0, 0xBADC0DED), EINVAL, b"", "pidfd_getfd(0, 0, 0xbadc0ded) = "
+     + err(errno.EINVAL)),
+    # (its timeout and mask are printed at the exit: addresses when it failed)
+    ("epoll_pwait2", (M64, A, 3, A, A, 8), EINVAL, bytes(16),
+     "epoll_pwait2(-1, 0x10000, 3, 0x10000, 0x10000, 8) = " + err(errno.EINVAL)),
     # clone3
     ("clone3", (A, 96), -errno.EFAULT, ca(),
      "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, ???}, 96) = "
