@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""System V IPC as strace 6.1 prints it (see ``_specs``): msgget, msgsnd, msgrcv,
-msgctl, semget, semop, semtimedop, semctl, shmget, shmat, shmdt, shmctl, with the
-x86-64 layouts of their structures (``struct msqid64_ds`` and friends)."""
+"""System V IPC and POSIX message queues as strace 6.1 prints them (see ``_specs``):
+msgget, msgsnd, msgrcv, msgctl, semget, semop, semtimedop, semctl, shmget, shmat, shmdt,
+shmctl, with the x86-64 layouts of their structures (``struct msqid64_ds`` and
+friends); mq_open, mq_timedsend, mq_timedreceive, mq_getsetattr."""
 
 from __future__ import annotations
 
 import struct
 from typing import Callable
 
+from . import _structs as S
 from . import _xlat as X
 from ._ctx import Ctx
 from ._kinds import Kind, Spec, out
@@ -200,6 +202,43 @@ def _ctl_exit(c: Ctx, entry: str) -> str:
     return entry + _ctl_buf(c) if entry.endswith(", ") else entry
 
 
+# -- POSIX message queues ------------------------------------------------------------
+
+_MQ_ATTR_FLAGS: Flags = (("O_NONBLOCK", 0o4000),)
+
+
+def _mq_attr(c: Ctx, addr: int, named: bool) -> str:
+    """``struct mq_attr``: its flags named (mq_getsetattr) or in hex (mq_open)."""
+    def render(fl: int, maxmsg: int, msgsize: int, curmsgs: int) -> str:
+        shown = flags(fl, _MQ_ATTR_FLAGS, "O_???") if named else hexa(fl)
+        return "{mq_flags=%s, mq_maxmsg=%d, mq_msgsize=%d, mq_curmsgs=%d}" % (
+            shown, maxmsg, msgsize, curmsgs)
+
+    return c.struct(addr, "<Qqqq32x", render)
+
+
+def _mq_creating(c: Ctx) -> bool:
+    return bool(c.args[1] & X.O_CREAT)
+
+
+def _mq_mode(c: Ctx, i: int) -> str | None:
+    return X.octal(c.args[i] & 0xFFFF) if _mq_creating(c) else None
+
+
+def _mq_open_attr(c: Ctx, i: int) -> str | None:
+    return _mq_attr(c, c.args[i], False) if _mq_creating(c) else None
+
+
+def _mq_prio_out(c: Ctx, i: int) -> str:
+    return c.struct(c.args[i], "<I", lambda v: "[%d]" % v)
+
+
+def _mq_timeout_late(c: Ctx, i: int) -> str:
+    """mq_timedreceive's timeout, read by the kernel at the entry: printed at the
+    exit, failed or not."""
+    return S.timespec(c, c.args[i])
+
+
 _CTL_SPEC = Spec(entry=_ctl_entry, exit=_ctl_exit)
 DECODERS = {"msgctl": _CTL_SPEC, "semctl": _CTL_SPEC, "shmctl": _CTL_SPEC}
 KINDS: dict[str, Kind] = {
@@ -211,4 +250,13 @@ KINDS: dict[str, Kind] = {
     "msgbuf": Kind(_msgbuf),
     "msgbuf_out": out(_msgbuf),
     "sops": Kind(_sops),
+    # (a queue's name, printed as a path, but not a file's: not one for -P)
+    "mq_name": Kind(lambda c, i: c.path(c.args[i])),
+    "mq_mode": Kind(_mq_mode),
+    "mq_open_attr": Kind(_mq_open_attr),
+    "mq_attr": Kind(lambda c, i: _mq_attr(c, c.args[i], True)),
+    "mq_attr_out": out(lambda c, i: _mq_attr(c, c.args[i], True)),
+    "mq_msg_out": out(lambda c, i: c.buf(c.args[i], c.retval or 0)),
+    "mq_prio_out": out(_mq_prio_out),
+    "mq_timeout_late": Kind(_mq_timeout_late, True),
 }

@@ -231,6 +231,7 @@ def test_calls(name: str, args: tuple[int, ...], ret: int, data: bytes, want: st
     assert line(name, args, ret, data) == want
 
 
+MQ_ATTR = struct.pack("<Qqqq32x", 0o4000, 10, 8192, 0)
 PERM = struct.pack("<iIIIII", 0, 0, 0, 0, 0, 0o600) + bytes(24)   # struct ipc64_perm
 IPC = [
     ("msgget", (0xFDB9F531, 0xFACE1C00 | 0o125), -errno.ENOENT, b"",
@@ -282,6 +283,24 @@ IPC = [
     ("shmat", (491551, 0, 0o10000), 0x7F820982A000, b"",
      "shmat(491551, NULL, SHM_RDONLY) = 0x7f820982a000"),
     ("shmdt", (0,), EINVAL, b"", "shmdt(NULL) = " + err(errno.EINVAL)),
+    # POSIX message queues
+    ("mq_open", (0, 0), -errno.EFAULT, b"", "mq_open(NULL, O_RDONLY) = " + err(errno.EFAULT)),
+    ("mq_open", (0x1000, 0o103, 0xBADC0DED0003FBED, A), -errno.EFAULT, MQ_ATTR,
+     "mq_open(0x1000, O_ACCMODE|O_CREAT, 0175755, {mq_flags=0x800, mq_maxmsg=10, "
+     "mq_msgsize=8192, mq_curmsgs=0}) = " + err(errno.EFAULT)),
+    ("mq_getsetattr", (0, A, 0), 0, MQ_ATTR,
+     "mq_getsetattr(0, {mq_flags=O_NONBLOCK, mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}, "
+     "NULL) = 0"),
+    ("mq_getsetattr", (0, 0, A), -errno.EBADF, MQ_ATTR,
+     "mq_getsetattr(0, NULL, 0x10000) = " + err(errno.EBADF)),
+    ("mq_timedsend", (0xFFFFFFFFDEADBEEF, A, 2, 0xDEFACED0DEADBEEF, 0), EINVAL, b"ab",
+     'mq_timedsend(-559038737, "ab", 2, 3735928559, NULL) = ' + err(errno.EINVAL)),
+    ("mq_timedreceive", (3, A, 2, A + 8, A + 16), -errno.ETIMEDOUT,
+     b"ab".ljust(8, b"\0") + struct.pack("<I4xqq", 5, 1, 2),
+     "mq_timedreceive(3, 0x10000, 2, 0x10008, {tv_sec=1, tv_nsec=2}) = " + err(errno.ETIMEDOUT)),
+    ("mq_timedreceive", (3, A, 2, A + 8, A + 16), 2,
+     b"ab".ljust(8, b"\0") + struct.pack("<I4xqq", 5, 1, 2),
+     'mq_timedreceive(3, "ab", 2, [5], {tv_sec=1, tv_nsec=2}) = 2'),
 ]
 
 
