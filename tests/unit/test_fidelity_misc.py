@@ -58,6 +58,12 @@ CALLS = [
     ("clock_nanosleep", (0, 0, A, A), -514, struct.pack("<qq", 1, 2),
      "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=2}, {tv_sec=1, tv_nsec=2}) = "
      "? ERESTARTNOHAND (To be restarted if no handler)"),
+    # futex: a clock only for the waits that take one
+    ("futex", (A, 0x101, 0xDEADBEE1), -errno.ENOSYS, bytes(4),   # (0xdeadbee1: 3735928545)
+     "futex(0x10000, 0x101 /* FUTEX_??? */, 3735928545) = " + err(errno.ENOSYS)),
+    ("futex", (A, 0x189, 1, 0, 0, 0xFFFFFFFF), -errno.EAGAIN, bytes(4),
+     "futex(0x10000, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 1, NULL, "
+     "FUTEX_BITSET_MATCH_ANY) = " + err(errno.EAGAIN)),
     # ioprio
     ("ioprio_get", (0xDEADFACEFA57BEEF, 0xBADC0DEDDA7A1057), EINVAL, b"",
      "ioprio_get(0xfa57beef /* IOPRIO_WHO_??? */, -629534633) = " + err(errno.EINVAL)),
