@@ -81,7 +81,7 @@ def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str]) 
 # -- I/O priorities ----------------------------------------------------------------
 
 
-def _ioprio_value(v: int) -> str:
+def ioprio_value(v: int) -> str:
     """``IOPRIO_PRIO_VALUE(class, data)``, the class named in the current style."""
     v = u32(v)
     cls = xval(v >> XM.IOPRIO_CLASS_SHIFT, XM.IOPRIO_CLASSES, "IOPRIO_CLASS_???")
@@ -99,14 +99,14 @@ def _ioprio_who(c: Ctx, i: int) -> str:
 
 def _ioprio(c: Ctx, i: int) -> str:
     """ioprio_set's priority: decimal raw, the macro abbreviated, both verbose."""
-    return combine(str(s32(c.args[i])), _ioprio_value(c.args[i]))
+    return combine(str(s32(c.args[i])), ioprio_value(c.args[i]))
 
 
 def _ioprio_ret(c: Ctx) -> str:
     r = c.retval or 0
     if _style_now() == RAW:
         return str(r)
-    return "%d (%s)" % (r, _ioprio_value(r))
+    return "%d (%s)" % (r, ioprio_value(r))
 
 
 # -- memfd ---------------------------------------------------------------------------

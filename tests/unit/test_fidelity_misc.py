@@ -325,6 +325,48 @@ def test_a_path_is_cut_at_path_max() -> None:
         'chdir("%s") = %s' % ("0" * 4095, err(errno.ENOENT)))
 
 
+IOCB = "<QIiHhIQQqQII"   # struct iocb
+AIO = [
+    ("io_setup", (3735928559, 0), -errno.EFAULT, b"", "io_setup(3735928559, NULL) = "
+     + err(errno.EFAULT)),
+    ("io_setup", (2, A), 0, struct.pack("<Q", 0x7F25D454A000), "io_setup(2, [0x7f25d454a000]) = 0"),
+    ("io_destroy", (0,), EINVAL, b"", "io_destroy(NULL) = " + err(errno.EINVAL)),
+    ("io_submit", (0xFACE1E55DEADBEEF, 0xCA7FACEDDEADF00D, 0), EINVAL, b"",
+     "io_submit(0xface1e55deadbeef, -3855172618362687475, NULL) = " + err(errno.EINVAL)),
+    ("io_submit", (0x7F25D454A000, 2, A), 2,
+     struct.pack("<QQ", A + 16, A + 80)
+     + struct.pack(IOCB, 0xFEEDFACE11111111, 0, 0, 0, 11, 0, 0x7F25D4547000, 4096, 5, 0, 0, 0)
+     + struct.pack(IOCB, 1, 3740978896, 0, 61453, 0, 0xDEFACED1, 0, 0, 0, 0, 0, 0),
+     "io_submit(0x7f25d454a000, 2, [{aio_data=0xfeedface11111111, aio_lio_opcode=IOCB_CMD_PREAD,"
+     " aio_reqprio=11, aio_fildes=0, aio_buf=0x7f25d4547000, aio_nbytes=4096, aio_offset=5}, "
+     "{aio_data=0x1, aio_key=3740978896, aio_lio_opcode=61453 /* IOCB_CMD_??? */, "
+     "aio_fildes=-553988399}]) = 2"),
+    ("io_submit", (1, 1, A), 1, struct.pack("<Q", A + 8)
+     + struct.pack(IOCB, 0, 0, 0, 1, 0x4000 | 7, 3, A + 72, 2, 0, 0, 3, 4) + b"ab",
+     'io_submit(0x1, 1, [{aio_data=0, aio_lio_opcode=IOCB_CMD_PWRITE, aio_reqprio='
+     'IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7), aio_fildes=3, aio_buf="ab", aio_nbytes=2, '
+     'aio_offset=0, aio_flags=IOCB_FLAG_RESFD|IOCB_FLAG_IOPRIO, aio_resfd=4}]) = 1'),
+    ("io_getevents", (0xFACE1E55DEADBEEF, 0, 0, A, A + 32), EINVAL,
+     bytes(32) + struct.pack("<qq", 3735928559, 4207869677),
+     "io_getevents(0xface1e55deadbeef, 0, 0, 0x10000, {tv_sec=3735928559, tv_nsec=4207869677})"
+     " = " + err(errno.EINVAL)),
+    ("io_getevents", (1, 1, 1, A, 0), 1, struct.pack("<QQqq", 0xFEED, 0x7F25D4352F80, 4096, 0),
+     "io_getevents(0x1, 1, 1, [{data=0xfeed, obj=0x7f25d4352f80, res=4096, res2=0}], NULL) = 1"),
+    ("io_cancel", (0x7F25D454A000, A, 0x1000), EINVAL,
+     struct.pack(IOCB, 0xDEADBEEFBADC0DED, 0, 0, 0, 99, 2**32 - 42, 0, 0, 0, 0, 0, 0),
+     "io_cancel(0x7f25d454a000, {aio_data=0xdeadbeefbadc0ded, aio_lio_opcode=IOCB_CMD_PREAD, "
+     "aio_reqprio=99, aio_fildes=-42}, 0x1000) = " + err(errno.EINVAL)),
+    ("io_pgetevents", (1, 0, 0, 0, 0, A), EINVAL, struct.pack("<QQ", A + 16, 8) + b"\xff" * 8,
+     "io_pgetevents(0x1, 0, 0, NULL, NULL, {sigmask=~[], sigsetsize=8}) = " + err(errno.EINVAL)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", AIO,
+                         ids=["%s-%d" % (c[0], k) for k, c in enumerate(AIO)])
+def test_aio(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
+    assert line(name, args, ret, data) == want
+
+
 # (call, arguments, return value, memory, {style: what strace prints})
 STYLED = [
     ("ioprio_set", (2, 11016, 8191), EINVAL, b"", {
