@@ -4,7 +4,7 @@ kcmp, mount, memfd, as strace 6.1 names them (its tables, not newer kernels').""
 
 from __future__ import annotations
 
-from ._xlat import Flags
+from ._xlat import AT_FLAGS, Flags
 
 IOPRIO_WHO = {1: "IOPRIO_WHO_PROCESS", 2: "IOPRIO_WHO_PGRP", 3: "IOPRIO_WHO_USER"}
 IOPRIO_CLASSES = {0: "IOPRIO_CLASS_NONE", 1: "IOPRIO_CLASS_RT", 2: "IOPRIO_CLASS_BE",
@@ -59,11 +59,9 @@ MOVE_MOUNT_FLAGS: Flags = (("MOVE_MOUNT_F_SYMLINKS", 1), ("MOVE_MOUNT_F_AUTOMOUN
                            ("MOVE_MOUNT_F_EMPTY_PATH", 4), ("MOVE_MOUNT_T_SYMLINKS", 0x10),
                            ("MOVE_MOUNT_T_AUTOMOUNTS", 0x20),
                            ("MOVE_MOUNT_T_EMPTY_PATH", 0x40), ("MOVE_MOUNT_SET_GROUP", 0x100))
-_AT_FLAGS: Flags = (("AT_SYMLINK_NOFOLLOW", 0x100), ("AT_REMOVEDIR", 0x200),
-                    ("AT_SYMLINK_FOLLOW", 0x400), ("AT_NO_AUTOMOUNT", 0x800),
-                    ("AT_EMPTY_PATH", 0x1000), ("AT_RECURSIVE", 0x8000))
-OPEN_TREE_FLAGS: Flags = (("OPEN_TREE_CLONE", 1), ("OPEN_TREE_CLOEXEC", 0o2000000)) + _AT_FLAGS
-MOUNT_SETATTR_FLAGS: Flags = tuple(f for f in _AT_FLAGS
+OPEN_TREE_FLAGS: Flags = (("OPEN_TREE_CLONE", 1), ("OPEN_TREE_CLOEXEC", 0o2000000),
+                          *AT_FLAGS)
+MOUNT_SETATTR_FLAGS: Flags = tuple(f for f in AT_FLAGS
                                    if f[0] not in ("AT_REMOVEDIR", "AT_SYMLINK_FOLLOW"))
 FSCONFIG_SET_FLAG, FSCONFIG_SET_STRING, FSCONFIG_SET_BINARY = 0, 1, 2
 FSCONFIG_SET_PATH, FSCONFIG_SET_PATH_EMPTY, FSCONFIG_SET_FD = 3, 4, 5
