@@ -9,20 +9,15 @@ import struct
 
 from . import _structs as S
 from . import _xlat as X
+from . import _xlat_misc as XM
 from ._ctx import Ctx
 from ._kinds import Kind, out
 from ._misc import array, ioprio_value
 from ._style import RAW, combine
 from ._style import get as _style_now
-from ._xlat import Flags, flags, hexa, ptr, s64, u32
+from ._xlat import flags, hexa, ptr, s64, u32
 
-IOCB_CMDS = {0: "IOCB_CMD_PREAD", 1: "IOCB_CMD_PWRITE", 2: "IOCB_CMD_FSYNC",
-             3: "IOCB_CMD_FDSYNC", 4: "IOCB_CMD_PREADX", 5: "IOCB_CMD_POLL", 6: "IOCB_CMD_NOOP",
-             7: "IOCB_CMD_PREADV", 8: "IOCB_CMD_PWRITEV"}
 _PREAD, _PWRITE, _POLL, _PREADV, _PWRITEV = 0, 1, 5, 7, 8
-IOCB_FLAGS: Flags = (("IOCB_FLAG_RESFD", 1), ("IOCB_FLAG_IOPRIO", 2))
-RWF_FLAGS: Flags = (("RWF_HIPRI", 1), ("RWF_DSYNC", 2), ("RWF_SYNC", 4), ("RWF_NOWAIT", 8),
-                    ("RWF_APPEND", 0x10))
 IOCB_SIZE, IO_EVENT_SIZE = 64, 32
 _IOCB = "<QIiHhIQQqQII"   # data, key, rw_flags, opcode, reqprio, fildes, buf, nbytes,
 #                          offset, reserved2, flags, resfd
@@ -30,7 +25,7 @@ _IOCB = "<QIiHhIQQqQII"   # data, key, rw_flags, opcode, reqprio, fildes, buf, n
 
 def _opcode(v: int) -> str:
     """In decimal: ``IOCB_CMD_PREAD``, ``61453 /* IOCB_CMD_??? */``."""
-    name = IOCB_CMDS.get(v)
+    name = XM.IOCB_CMDS.get(v)
     if name is not None or _style_now() == RAW:
         return combine(str(v), name)
     return "%d /* IOCB_CMD_??? */" % v
@@ -42,7 +37,7 @@ def _iocb_head(c: Ctx, v: tuple[int, ...]) -> list[str]:
     if key:
         parts.append("aio_key=%d" % key)
     if rw_flags:
-        parts.append("aio_rw_flags=%s" % flags(u32(rw_flags), RWF_FLAGS, "RWF_???"))
+        parts.append("aio_rw_flags=%s" % flags(u32(rw_flags), XM.RWF_FLAGS, "RWF_???"))
     parts.append("aio_lio_opcode=%s" % _opcode(opcode))
     if fl & 2:
         prio = u32(reqprio)
@@ -56,7 +51,7 @@ def _iocb_head(c: Ctx, v: tuple[int, ...]) -> list[str]:
 def _common_flags(c: Ctx, fl: int, resfd: int) -> list[str]:
     parts = []
     if fl:
-        parts.append("aio_flags=%s" % flags(fl, IOCB_FLAGS, "IOCB_FLAG_???"))
+        parts.append("aio_flags=%s" % flags(fl, XM.IOCB_FLAGS, "IOCB_FLAG_???"))
     if fl & 1:
         parts.append("aio_resfd=%s" % c.fd(resfd))
     elif resfd:

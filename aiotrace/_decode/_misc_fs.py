@@ -52,6 +52,10 @@ def _open_how(c: Ctx, i: int) -> str:
 # -- the mount API -------------------------------------------------------------------
 
 MOUNT_ATTR_SIZE = 32   # attr_set, attr_clr, propagation, userns_fd: the first version
+_MOUNT_ATTRS = (*XM.MOUNT_ATTR_FLAGS, *XM.MOUNT_ATTR_MORE)   # (struct mount_attr's)
+_OPEN_TREE_FLAGS = (*XM.OPEN_TREE_FLAGS, *X.AT_FLAGS)
+_MOUNT_SETATTR_FLAGS = tuple(f for f in X.AT_FLAGS
+                             if f[0] not in ("AT_REMOVEDIR", "AT_SYMLINK_FOLLOW"))
 _FSCONFIG_KEY_MAX = 256
 
 
@@ -70,8 +74,8 @@ def _mount_attr(c: Ctx, i: int) -> str:
         userns = str(userns_fd)
     else:
         userns = c.fd(userns_fd)
-    parts = ["attr_set=%s" % flags(attr_set, XM.MOUNT_ATTR_ATTRS, "MOUNT_ATTR_???"),
-             "attr_clr=%s" % flags(attr_clr, XM.MOUNT_ATTR_ATTRS, "MOUNT_ATTR_???"),
+    parts = ["attr_set=%s" % flags(attr_set, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
+             "attr_clr=%s" % flags(attr_clr, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
              "propagation=%s" % xval(propagation, XM.MOUNT_ATTR_PROPAGATION, "MS_???"),
              "userns_fd=%s" % userns]
     if size > MOUNT_ATTR_SIZE:
@@ -115,8 +119,8 @@ KINDS: dict[str, Kind] = {
     "mount_attr_flags": F(XM.MOUNT_ATTR_FLAGS, "MOUNT_ATTR_???"),
     "fspick_flags": F(XM.FSPICK_FLAGS, "FSPICK_???"),
     "move_mount_flags": F(XM.MOVE_MOUNT_FLAGS, "MOVE_MOUNT_???"),
-    "open_tree_flags": F(XM.OPEN_TREE_FLAGS, "OPEN_TREE_???"),
-    "mount_setattr_flags": F(XM.MOUNT_SETATTR_FLAGS, "AT_???"),
+    "open_tree_flags": F(_OPEN_TREE_FLAGS, "OPEN_TREE_???"),
+    "mount_setattr_flags": F(_MOUNT_SETATTR_FLAGS, "AT_???"),
     "mount_attr": Kind(_mount_attr),
     "fsconfig_cmd": Kind(lambda c, i: xval(u32(c.args[i]), XM.FSCONFIG_CMDS, "FSCONFIG_???")),
     "fsconfig_key": Kind(_fsconfig_key),

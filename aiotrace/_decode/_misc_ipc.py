@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import _structs as S
 from . import _xlat as X
+from . import _xlat_misc as XM
 from ._ctx import Ctx
 from ._kinds import Kind, Spec, out
 from ._misc import array
@@ -19,21 +20,7 @@ from ._xlat import Flags, flags, hexa, ptr, s32, u32, xval
 
 IPC_64 = 0x100
 IPC_SET = 1
-_IPC_FLAGS: Flags = (("IPC_CREAT", 0o1000), ("IPC_EXCL", 0o2000), ("IPC_NOWAIT", 0o4000))
-_SHMGET_FLAGS: Flags = (("IPC_CREAT", 0o1000), ("IPC_EXCL", 0o2000),
-                        ("SHM_HUGETLB", 0o4000), ("SHM_NORESERVE", 0o10000))
 _SHM_HUGE_SHIFT, _SHM_HUGE_MASK = 26, 0x3F
-SHMAT_FLAGS: Flags = (("SHM_RDONLY", 0o10000), ("SHM_RND", 0o20000), ("SHM_REMAP", 0o40000),
-                      ("SHM_EXEC", 0o100000))
-MSG_FLAGS: Flags = (("MSG_NOERROR", 0o10000), ("MSG_EXCEPT", 0o20000), ("MSG_COPY", 0o40000),
-                    ("IPC_NOWAIT", 0o4000))
-SEMOP_FLAGS: Flags = (("SEM_UNDO", 0x1000), ("IPC_NOWAIT", 0o4000))
-_CTL = {0: "IPC_RMID", 1: "IPC_SET", 2: "IPC_STAT", 3: "IPC_INFO"}
-MSGCTL_CMDS = {**_CTL, 11: "MSG_STAT", 12: "MSG_INFO", 13: "MSG_STAT_ANY"}
-SEMCTL_CMDS = {**_CTL, 11: "GETPID", 12: "GETVAL", 13: "GETALL", 14: "GETNCNT", 15: "GETZCNT",
-               16: "SETVAL", 17: "SETALL", 18: "SEM_STAT", 19: "SEM_INFO", 20: "SEM_STAT_ANY"}
-SHMCTL_CMDS = {**_CTL, 11: "SHM_LOCK", 12: "SHM_UNLOCK", 13: "SHM_STAT", 14: "SHM_INFO",
-               15: "SHM_STAT_ANY"}
 # the commands whose buffer the kernel fills: decoded at the exit
 _STAT = {"msgctl": {2, 11, 13}, "semctl": {2, 18, 20}, "shmctl": {2, 13, 15}}
 _INFO = {"msgctl": {3, 12}, "semctl": {3, 19}, "shmctl": {3, 14}}
@@ -83,7 +70,7 @@ def _msgbuf(c: Ctx, i: int) -> str:
 
 def _sembuf(data: bytes) -> str:
     num, op, flg = struct.unpack("<HhH", data)
-    return "{sem_num=%d, sem_op=%d, sem_flg=%s}" % (num, op, flags(flg, SEMOP_FLAGS, "SEM_???"))
+    return "{sem_num=%d, sem_op=%d, sem_flg=%s}" % (num, op, flags(flg, XM.SEMOP_FLAGS, "SEM_???"))
 
 
 def _sops(c: Ctx, i: int) -> str:
@@ -164,9 +151,9 @@ Render = Callable[[bytes, int], str]
 # per call: (its commands, their prefix, where cmd and buf are, the ds and info structs)
 _CTLS: dict[str, tuple[dict[int, str], str, int, tuple[int, Render], tuple[int, Render],
                        tuple[int, Render] | None]] = {
-    "msgctl": (MSGCTL_CMDS, "MSG_???", 1, (120, _msqid_ds), (32, _msginfo), None),
-    "semctl": (SEMCTL_CMDS, "SEM_???", 2, (104, _semid_ds), (40, _seminfo), None),
-    "shmctl": (SHMCTL_CMDS, "SHM_???", 1, (112, _shmid_ds), (72, _shm_ipc_info),
+    "msgctl": (XM.MSGCTL_CMDS, "MSG_???", 1, (120, _msqid_ds), (32, _msginfo), None),
+    "semctl": (XM.SEMCTL_CMDS, "SEM_???", 2, (104, _semid_ds), (40, _seminfo), None),
+    "shmctl": (XM.SHMCTL_CMDS, "SHM_???", 1, (112, _shmid_ds), (72, _shm_ipc_info),
                (48, _shm_info)),
 }
 
@@ -204,13 +191,10 @@ def _ctl_exit(c: Ctx, entry: str) -> str:
 
 # -- POSIX message queues ------------------------------------------------------------
 
-_MQ_ATTR_FLAGS: Flags = (("O_NONBLOCK", 0o4000),)
-
-
 def _mq_attr(c: Ctx, addr: int, named: bool) -> str:
     """``struct mq_attr``: its flags named (mq_getsetattr) or in hex (mq_open)."""
     def render(fl: int, maxmsg: int, msgsize: int, curmsgs: int) -> str:
-        shown = flags(fl, _MQ_ATTR_FLAGS, "O_???") if named else hexa(fl)
+        shown = flags(fl, XM.MQ_ATTR_FLAGS, "O_???") if named else hexa(fl)
         return "{mq_flags=%s, mq_maxmsg=%d, mq_msgsize=%d, mq_curmsgs=%d}" % (
             shown, maxmsg, msgsize, curmsgs)
 
@@ -243,10 +227,10 @@ _CTL_SPEC = Spec(entry=_ctl_entry, exit=_ctl_exit)
 DECODERS = {"msgctl": _CTL_SPEC, "semctl": _CTL_SPEC, "shmctl": _CTL_SPEC}
 KINDS: dict[str, Kind] = {
     "ipc_key": Kind(_key),
-    "ipc_get_flags": Kind(_get_flags(_IPC_FLAGS)),
-    "shmget_flags": Kind(_get_flags(_SHMGET_FLAGS, huge=True)),
-    "shmat_flags": Kind(lambda c, i: flags(u32(c.args[i]), SHMAT_FLAGS, "SHM_???")),
-    "msg_flags": Kind(lambda c, i: flags(u32(c.args[i]), MSG_FLAGS, "MSG_???")),
+    "ipc_get_flags": Kind(_get_flags(XM.IPC_GET_FLAGS)),
+    "shmget_flags": Kind(_get_flags(XM.SHMGET_FLAGS, huge=True)),
+    "shmat_flags": Kind(lambda c, i: flags(u32(c.args[i]), XM.SHMAT_FLAGS, "SHM_???")),
+    "msg_flags": Kind(lambda c, i: flags(u32(c.args[i]), XM.IPC_MSG_FLAGS, "MSG_???")),
     "msgbuf": Kind(_msgbuf),
     "msgbuf_out": out(_msgbuf),
     "sops": Kind(_sops),

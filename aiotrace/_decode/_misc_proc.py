@@ -10,6 +10,7 @@ import struct
 
 from . import _pidns as P
 from . import _xlat as X
+from . import _xlat_misc as XM
 from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import Spec
@@ -115,10 +116,6 @@ def _exit(c: Ctx, entry: str) -> str:
 
 SCHED_ATTR_SIZE0, SCHED_ATTR_SIZE1 = 48, 56
 _KEEP_POLICY, _KEEP_PARAMS = 0x08, 0x10
-SCHED_FLAGS: X.Flags = (("SCHED_FLAG_RESET_ON_FORK", 1), ("SCHED_FLAG_RECLAIM", 2),
-                        ("SCHED_FLAG_DL_OVERRUN", 4), ("SCHED_FLAG_KEEP_POLICY", 8),
-                        ("SCHED_FLAG_KEEP_PARAMS", 0x10), ("SCHED_FLAG_UTIL_CLAMP_MIN", 0x20),
-                        ("SCHED_FLAG_UTIL_CLAMP_MAX", 0x40))
 
 
 def _sched_attr(c: Ctx, data: bytes, size: int, wanted: int, setting: bool) -> str:
@@ -130,7 +127,7 @@ def _sched_attr(c: Ctx, data: bytes, size: int, wanted: int, setting: bool) -> s
     if size >= SCHED_ATTR_SIZE0:
         if not setting or policy >= 1 << 31 or not fl & (_KEEP_POLICY | _KEEP_PARAMS):
             parts.append("sched_policy=%s" % X.xval(policy, X.SCHED_POLICIES, "SCHED_???"))
-        parts.append("sched_flags=%s" % flags(fl, SCHED_FLAGS, "SCHED_FLAG_???"))
+        parts.append("sched_flags=%s" % flags(fl, XM.SCHED_FLAGS, "SCHED_FLAG_???"))
         if not setting or not fl & _KEEP_PARAMS:
             parts += ["sched_nice=%d" % nice, "sched_priority=%d" % prio,
                       "sched_runtime=%d" % runtime, "sched_deadline=%d" % deadline,
