@@ -5,14 +5,15 @@ and memfd_secret, dup3, and clock_nanosleep's time left (see ``_specs``)."""
 
 from __future__ import annotations
 
+import struct
 from typing import Callable
 
-from . import _pidns as P
 from . import _structs as S
 from . import _xlat as X
 from . import _xlat_misc as XM
 from ._ctx import MAX_EINTR, Ctx
 from ._kinds import F, Kind, RetFn, out
+from ._pids import which_who
 from ._style import ABBREV, RAW, combine
 from ._style import get as _style_now
 from ._quote import quote
@@ -36,6 +37,27 @@ def nonzero_tail(c: Ctx, addr: int, start: int, total: int) -> str | None:
     shown = data[:c.strsize]
     return "/* bytes %d..%d */ %s" % (start, total - 1,
                                        quote(shown, truncated=len(shown) < len(data), hex=True))
+
+def extensible(c: Ctx, addr: int, size: int, fmt: str,
+               fields: Callable[..., list[str]]) -> str:
+    """An extensible structure the kernel reads *size* bytes of (openat2's open_how,
+    mount_setattr's mount_attr): its address when *size* is smaller than its first
+    version (*fmt*), else the fields *fields* makes of it, then the nonzero bytes past
+    them."""
+    if addr == 0:
+        return "NULL"
+    known = struct.calcsize(fmt)
+    if size < known or not c.verbose:
+        return hexa(addr)
+    v = c.unpack(fmt, addr)
+    if v is None:
+        return hexa(addr)
+    parts = fields(*v)
+    tail = nonzero_tail(c, addr, known, size)
+    if tail is not None:
+        parts.append(tail)
+    return "{%s}" % ", ".join(parts)
+
 
 def bounded_str(c: Ctx, addr: int, n: int) -> str:
     """A NUL-terminated string the kernel reads at most *n* bytes of: cut at -s, and
@@ -86,15 +108,6 @@ def ioprio_value(v: int) -> str:
     v = u32(v)
     cls = xval(v >> XM.IOPRIO_CLASS_SHIFT, XM.IOPRIO_CLASSES, "IOPRIO_CLASS_???")
     return "IOPRIO_PRIO_VALUE(%s, %d)" % (cls, v & ((1 << XM.IOPRIO_CLASS_SHIFT) - 1))
-
-
-def _ioprio_who(c: Ctx, i: int) -> str:
-    which, who = s32(c.args[0]), s32(c.args[i])
-    if which == 1:
-        return P.pid(who, P.TGID)
-    if which == 2:
-        return P.pid(who, P.PGID)
-    return str(who)
 
 
 def _ioprio(c: Ctx, i: int) -> str:
@@ -243,7 +256,7 @@ def _clock_rem(c: Ctx, i: int) -> str:
 
 KINDS: dict[str, Kind] = {
     "ioprio_which": Kind(lambda c, i: xval(u32(c.args[i]), XM.IOPRIO_WHO, "IOPRIO_WHO_???")),
-    "ioprio_who": Kind(_ioprio_who),
+    "ioprio_who": which_who(1),
     "ioprio": Kind(_ioprio),
     "pkey_access": F(XM.PKEY_ACCESS, "PKEY_???", width=64),
     "memfd_name": Kind(_memfd_name),

@@ -10,11 +10,10 @@ from . import _xlat_misc as XM
 from ._ctx import Ctx
 from ._kinds import Kind
 from ._kinds import F
-from ._misc import bounded_str, nonzero_tail
+from ._misc import bounded_str, extensible
 from ._style import composite
 from ._xlat import flags, hexa, ptr, s32, u32, xval
 
-OPEN_HOW_SIZE = 24   # flags, mode, resolve: the first version, and the only one known
 
 
 @composite(hexa)
@@ -26,32 +25,20 @@ def open_flags64(v: int) -> str:
 
 
 def _open_how(c: Ctx, i: int) -> str:
-    """``{flags=..., mode=..., resolve=...}``: its address when the size (argument 3)
-    is smaller than the first version; the mode only where flags create a file or it
-    is not 0; nonzero bytes past the known fields (up to a page) after them."""
-    addr, size = c.args[i], c.args[3]
-    if addr == 0:
-        return "NULL"
-    if size < OPEN_HOW_SIZE or not c.verbose:
-        return hexa(addr)
-    v = c.unpack("<QQQ", addr)
-    if v is None:
-        return hexa(addr)
-    fl, mode, res = v
-    parts = ["flags=%s" % open_flags64(fl)]
-    if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
-        parts.append("mode=%s" % X.octal(mode))
-    parts.append("resolve=%s" % flags(res, XM.RESOLVE_FLAGS, "RESOLVE_???"))
-    if size > OPEN_HOW_SIZE:
-        tail = nonzero_tail(c, addr, OPEN_HOW_SIZE, size)
-        if tail is not None:
-            parts.append(tail)
-    return "{%s}" % ", ".join(parts)
+    """``{flags=..., mode=..., resolve=...}`` (its size: argument 3); the mode only where
+    flags create a file or it is not 0."""
+
+    def fields(fl: int, mode: int, res: int) -> list[str]:
+        parts = ["flags=%s" % open_flags64(fl)]
+        if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
+            parts.append("mode=%s" % X.octal(mode))
+        return parts + ["resolve=%s" % flags(res, XM.RESOLVE_FLAGS, "RESOLVE_???")]
+
+    return extensible(c, c.args[i], c.args[3], "<QQQ", fields)
 
 
 # -- the mount API -------------------------------------------------------------------
 
-MOUNT_ATTR_SIZE = 32   # attr_set, attr_clr, propagation, userns_fd: the first version
 _MOUNT_ATTRS = (*XM.MOUNT_ATTR_FLAGS, *XM.MOUNT_ATTR_MORE)   # (struct mount_attr's)
 _OPEN_TREE_FLAGS = (*XM.OPEN_TREE_FLAGS, *X.AT_FLAGS)
 _MOUNT_SETATTR_FLAGS = tuple(f for f in X.AT_FLAGS
@@ -60,29 +47,20 @@ _FSCONFIG_KEY_MAX = 256
 
 
 def _mount_attr(c: Ctx, i: int) -> str:
-    """mount_setattr's ``struct mount_attr`` (its size: argument 4), like open_how."""
-    addr, size = c.args[i], c.args[4]
-    if addr == 0:
-        return "NULL"
-    if size < MOUNT_ATTR_SIZE or not c.verbose:
-        return hexa(addr)
-    v = c.unpack("<QQQQ", addr)
-    if v is None:
-        return hexa(addr)
-    attr_set, attr_clr, propagation, userns_fd = v
-    if userns_fd > 0x7FFFFFFF or not (attr_set | attr_clr) & XM.MOUNT_ATTR_IDMAP:
-        userns = str(userns_fd)
-    else:
-        userns = c.fd(userns_fd)
-    parts = ["attr_set=%s" % flags(attr_set, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
-             "attr_clr=%s" % flags(attr_clr, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
-             "propagation=%s" % xval(propagation, XM.MOUNT_ATTR_PROPAGATION, "MS_???"),
-             "userns_fd=%s" % userns]
-    if size > MOUNT_ATTR_SIZE:
-        tail = nonzero_tail(c, addr, MOUNT_ATTR_SIZE, size)
-        if tail is not None:
-            parts.append(tail)
-    return "{%s}" % ", ".join(parts)
+    """mount_setattr's ``struct mount_attr`` (its size: argument 4); its user namespace
+    descriptor as one only with MOUNT_ATTR_IDMAP."""
+
+    def fields(attr_set: int, attr_clr: int, propagation: int, userns_fd: int) -> list[str]:
+        if userns_fd > 0x7FFFFFFF or not (attr_set | attr_clr) & XM.MOUNT_ATTR_IDMAP:
+            userns = str(userns_fd)
+        else:
+            userns = c.fd(userns_fd)
+        return ["attr_set=%s" % flags(attr_set, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
+                "attr_clr=%s" % flags(attr_clr, _MOUNT_ATTRS, "MOUNT_ATTR_???"),
+                "propagation=%s" % xval(propagation, XM.MOUNT_ATTR_PROPAGATION, "MS_???"),
+                "userns_fd=%s" % userns]
+
+    return extensible(c, c.args[i], c.args[4], "<QQQQ", fields)
 
 
 def _fsconfig_key(c: Ctx, i: int) -> str:
