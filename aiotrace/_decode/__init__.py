@@ -85,8 +85,9 @@ KNOWN_DIFFERENCES = """\
   _xlat printers and of the composites built on them, not the names some decoders
   print from their own tables. -x/-xx apply to the strings of arguments and buffers,
   not to the names inside structs (ifr_name, sun_path).
-- Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
-  mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
+- Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
+  quotactl, kexec_*, futex_waitv, ...) print raw hex arguments; strace decodes them.
+  On i386 and x32, SysV IPC, mq_*, the AIO calls, move_pages and migrate_pages too.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
   requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.
