@@ -244,6 +244,30 @@ def _migrate_nodes(c: Ctx, i: int) -> str:
     return S.nodemask(c, c.args[i], c.args[1])
 
 
+# -- kexec_load ----------------------------------------------------------------------
+
+
+def _kexec_segment(data: bytes) -> str:
+    buf, bufsz, mem, memsz = struct.unpack("<4Q", data)
+    return "{buf=%s, bufsz=%d, mem=%s, memsz=%d}" % (ptr(buf), bufsz, ptr(mem), memsz)
+
+
+def _kexec_segments(c: Ctx, i: int) -> str:
+    """The segments (their number: argument 1), at most KEXEC_SEGMENT_MAX of them."""
+    n = c.args[1]
+    if n > XM.KEXEC_SEGMENT_MAX:
+        return ptr(c.args[i])
+    return array(c, c.args[i], n, 32, _kexec_segment)
+
+
+def _kexec_flags(c: Ctx, i: int) -> str:
+    """The architecture (the high 16 bits of the low 32), then the other flags."""
+    v = c.args[i]
+    arch = xval(v & XM.KEXEC_ARCH_MASK, XM.KEXEC_ARCHES, "KEXEC_ARCH_???")
+    rest = v & ~XM.KEXEC_ARCH_MASK
+    return arch if not rest else arch + "|" + flags(rest, XM.KEXEC_LOAD_FLAGS, "KEXEC_???")
+
+
 # -- clock_nanosleep -----------------------------------------------------------------
 
 
@@ -276,5 +300,8 @@ KINDS: dict[str, Kind] = {
     "move_pages_status": out(_status),
     "move_pages_flags": F(XM.MOVE_PAGES_FLAGS, "MPOL_???"),
     "migrate_nodes": Kind(_migrate_nodes),
+    "kexec_segments": Kind(_kexec_segments),
+    "kexec_flags": Kind(_kexec_flags),
+    "kexec_file_flags": F(XM.KEXEC_FILE_FLAGS, "KEXEC_FILE_???", width=64),
 }
 RETURNS: dict[str, RetFn] = {"ioprio": _ioprio_ret}

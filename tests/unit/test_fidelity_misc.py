@@ -206,6 +206,19 @@ CALLS = [
     # (its timeout and mask are printed at the exit: addresses when it failed)
     ("epoll_pwait2", (M64, A, 3, A, A, 8), EINVAL, bytes(16),
      "epoll_pwait2(-1, 0x10000, 3, 0x10000, 0x10000, 8) = " + err(errno.EINVAL)),
+    # kexec_load, kexec_file_load
+    ("kexec_load", (0, 0, 0, 0xBADC0DEDDA7A1054), -errno.ENOSYS, b"",
+     "kexec_load(NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */|0xbadc0ded00001054 "
+     "/* KEXEC_??? */) = " + err(errno.ENOSYS)),
+    ("kexec_load", (1, 17, A, 0x2A0003), -errno.ENOSYS, b"",
+     "kexec_load(0x1, 17, 0x10000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT) = "
+     + err(errno.ENOSYS)),
+    ("kexec_load", (1, 2, A, 0x3E0000), -errno.ENOSYS, struct.pack("<8Q", 0, 5, 0, 6, 2, 7, 3, 8),
+     "kexec_load(0x1, 2, [{buf=NULL, bufsz=5, mem=NULL, memsz=6}, {buf=0x2, bufsz=7, mem=0x3, "
+     "memsz=8}], KEXEC_ARCH_X86_64) = " + err(errno.ENOSYS)),
+    ("kexec_file_load", (M64, 3, 6, A, 6), -errno.ENOSYS, b"abcdef",
+     'kexec_file_load(-1, 3, 6, "abcdef", KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS) = '
+     + err(errno.ENOSYS)),
     # clone3
     ("clone3", (A, 96), -errno.EFAULT, ca(),
      "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, ???}, 96) = "
