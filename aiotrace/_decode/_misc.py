@@ -72,11 +72,12 @@ def bounded_str(c: Ctx, addr: int, n: int) -> str:
     return quote(data[:n], truncated=len(data) >= n, xflag=c.xflag)
 
 
-def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str]) -> str:
+def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str],
+          most: int | None = None) -> str:
     """An array of *n* elements of *size* bytes, each printed by *render*: ``[]``, at
-    most -s elements then ``...``, ``... /* ADDRESS */`` at the first that cannot be
-    read (the array's address when that is the first), the address of an array that
-    does not fit in the address space."""
+    most -s elements (and at most *most*) then ``...``, ``... /* ADDRESS */`` at the
+    first that cannot be read (the array's address when that is the first), the
+    address of an array that does not fit in the address space."""
     if addr == 0:
         return "NULL"
     n &= X.MASK64
@@ -84,7 +85,7 @@ def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str]) 
         return "[]"
     if addr + n * size > X.MASK64 + 1:
         return hexa(addr)
-    limit = S.array_limit(c)
+    limit = S.array_limit(c) if most is None else min(S.array_limit(c), most)
     items = []
     for k in range(n):
         data = c.read(addr + k * size, size)
@@ -268,6 +269,23 @@ def _kexec_flags(c: Ctx, i: int) -> str:
     return arch if not rest else arch + "|" + flags(rest, XM.KEXEC_LOAD_FLAGS, "KEXEC_???")
 
 
+# -- futex_waitv ---------------------------------------------------------------------
+
+_FUTEX_WAITV_MAX = 128
+
+
+def _waiter(data: bytes) -> str:
+    val, uaddr, fl, reserved = struct.unpack("<QQII", data)
+    text = "{val=%s, uaddr=%s, flags=%s" % (hexa(val), ptr(uaddr),
+                                            flags(fl, XM.FUTEX_WAITER_FLAGS, "FUTEX_???"))
+    return text + (", __reserved=%s}" % hexa(reserved) if reserved else "}")
+
+
+def _waiters(c: Ctx, i: int) -> str:
+    """The waiters (their number: argument 1), at most FUTEX_WAITV_MAX of them."""
+    return array(c, c.args[i], u32(c.args[1]), 24, _waiter, _FUTEX_WAITV_MAX)
+
+
 # -- clock_nanosleep -----------------------------------------------------------------
 
 
@@ -300,6 +318,7 @@ KINDS: dict[str, Kind] = {
     "move_pages_status": out(_status),
     "move_pages_flags": F(XM.MOVE_PAGES_FLAGS, "MPOL_???"),
     "migrate_nodes": Kind(_migrate_nodes),
+    "futex_waiters": Kind(_waiters),
     "kexec_segments": Kind(_kexec_segments),
     "kexec_flags": Kind(_kexec_flags),
     "kexec_file_flags": F(XM.KEXEC_FILE_FLAGS, "KEXEC_FILE_???", width=64),

@@ -206,6 +206,14 @@ CALLS = [
     # (its timeout and mask are printed at the exit: addresses when it failed)
     ("epoll_pwait2", (M64, A, 3, A, A, 8), EINVAL, bytes(16),
      "epoll_pwait2(-1, 0x10000, 3, 0x10000, 0x10000, 8) = " + err(errno.EINVAL)),
+    # futex_waitv
+    ("futex_waitv", (0, 1, 0xFFFFFFFF, 0, 1), EINVAL, b"",
+     "futex_waitv(NULL, 1, 0xffffffff, NULL, CLOCK_MONOTONIC) = " + err(errno.EINVAL)),
+    ("futex_waitv", (A, 1, 0, 0, 1), EINVAL, struct.pack("<QQII", M64, 0, 0xFFFFFFFF, 0xFFFFFFFF),
+     "futex_waitv([{val=0xffffffffffffffff, uaddr=NULL, flags=FUTEX_32|FUTEX_PRIVATE_FLAG|"
+     "0xffffff7d, __reserved=0xffffffff}], 1, 0, NULL, CLOCK_MONOTONIC) = " + err(errno.EINVAL)),
+    ("futex_waitv", (A, 0, 1, 0x1000, 0xFFFFFFFF), EINVAL, b"",
+     "futex_waitv([], 0, 0x1, 0x1000, 0xffffffff /* CLOCK_??? */) = " + err(errno.EINVAL)),
     # kexec_load, kexec_file_load
     ("kexec_load", (0, 0, 0, 0xBADC0DEDDA7A1054), -errno.ENOSYS, b"",
      "kexec_load(NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */|0xbadc0ded00001054 "
