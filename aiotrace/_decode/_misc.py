@@ -12,7 +12,7 @@ from . import _structs as S
 from . import _xlat as X
 from . import _xlat_misc as XM
 from ._ctx import MAX_EINTR, Ctx
-from ._kinds import F, Kind, RetFn, out
+from ._kinds import F, Kind, RetFn
 from ._pids import which_who
 from ._style import ABBREV, RAW, combine
 from ._style import get as _style_now
@@ -203,11 +203,14 @@ def _kcmp_idx(second: bool) -> Kind:
 
     def fn(c: Ctx, i: int) -> str | None:
         t = s32(c.args[2])
+        # (descriptors of pid1 and pid2: shown as the tracee's, pid1 taken for it)
+        fd = c.fd if not second or s32(c.args[0]) == s32(c.args[1]) else (
+            lambda v: str(s32(v)))
         if t == XM.KCMP_FILE or (t == XM.KCMP_EPOLL_TFD and not second):
-            return c.fd(c.args[i])
+            return fd(c.args[i])
         if t == XM.KCMP_EPOLL_TFD:
             return c.struct(c.args[i], "<III", lambda efd, tfd, toff: (
-                "{efd=%s, tfd=%s, toff=%d}" % (c.fd(efd), c.fd(tfd), toff)))
+                "{efd=%s, tfd=%s, toff=%d}" % (fd(efd), fd(tfd), toff)))
         if t in XM.KCMP_TYPES:
             return None
         return hexa(c.args[i])
@@ -238,6 +241,10 @@ def _nodes(c: Ctx, i: int) -> str:
 
 
 def _status(c: Ctx, i: int) -> str:
+    """The status array, filled at the exit: an address when the call failed (but an
+    empty one)."""
+    if c.failed and c.args[i] and c.args[1]:
+        return hexa(c.args[i])
     return array(c, c.args[i], c.args[1], 4, _page_status)
 
 
@@ -315,7 +322,7 @@ KINDS: dict[str, Kind] = {
     "clock_rem_out": Kind(_clock_rem, True),
     "move_pages_pages": Kind(_pages),
     "move_pages_nodes": Kind(_nodes),
-    "move_pages_status": out(_status),
+    "move_pages_status": Kind(_status, True),
     "move_pages_flags": F(XM.MOVE_PAGES_FLAGS, "MPOL_???"),
     "migrate_nodes": Kind(_migrate_nodes),
     "futex_waiters": Kind(_waiters),

@@ -92,7 +92,10 @@ def sigevent(ctx: Ctx, addr: int) -> str:
         parts = []
         if value:
             parts.append("sigev_value={sival_int=%d, sival_ptr=%s}" % (s32(value), ptr(value)))
-        parts += ["sigev_signo=%s" % X.signame(signo),
+        # (a signal only for the notifications that send one: else unsigned)
+        shown = X.signame(signo) if notify in (0, _SIGEV_THREAD, _SIGEV_THREAD_ID) else str(
+            signo & 0xFFFFFFFF)
+        parts += ["sigev_signo=%s" % shown,
                   "sigev_notify=%s" % xval(notify & 0xFFFFFFFF, XP.SIGEV_NOTIFY, "SIGEV_???")]
         if notify == _SIGEV_THREAD_ID:
             parts.append("sigev_notify_thread_id=%d" % s32(a))

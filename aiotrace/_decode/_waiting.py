@@ -43,13 +43,19 @@ def _wake_op(v: int) -> str:
     oparg = (v >> 12) & 0xFFF
     cmp = (v >> 24) & 0xF
     cmparg = v & 0xFFF
-    opname = ""
+    shift = ""
     if op & 8:
-        opname = "FUTEX_OP_OPARG_SHIFT|"
+        shift = "FUTEX_OP_OPARG_SHIFT<<28|"
         op &= 7
-    opname += XP.FUTEX_WAKE_OP_OPS.get(op, hexa(op))
-    return "%s<<28|%s<<12|%s<<24|%s" % (
-        opname, hexa(oparg), XP.FUTEX_WAKE_OP_CMPS.get(cmp, hexa(cmp)), hexa(cmparg))
+    return "%s%s|%s<<12|%s|%s" % (
+        shift, _shifted(op, 28, XP.FUTEX_WAKE_OP_OPS, "FUTEX_OP_???"), hexa(oparg),
+        _shifted(cmp, 24, XP.FUTEX_WAKE_OP_CMPS, "FUTEX_OP_CMP_???"), hexa(cmparg))
+
+
+def _shifted(v: int, bits: int, names: dict[int, str], unknown: str) -> str:
+    """``NAME<<BITS``; one strace 6.1 does not know: ``0x5<<28 /* FUTEX_OP_??? */``."""
+    name = names.get(v)
+    return "%s<<%d" % (name, bits) if name else "%s<<%d /* %s */" % (hexa(v), bits, unknown)
 
 def _futex_entry(c: Ctx) -> str:
     uaddr, op, val, timeout, uaddr2, val3 = c.args

@@ -64,6 +64,21 @@ CALLS = [
     ("futex", (A, 0x189, 1, 0, 0, 0xFFFFFFFF), -errno.EAGAIN, bytes(4),
      "futex(0x10000, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 1, NULL, "
      "FUTEX_BITSET_MATCH_ANY) = " + err(errno.EAGAIN)),
+    # FUTEX_WAKE_OP's operation: the shift flag as <<28, unknown operations and comparisons
+    ("futex", (A, 5, 1, 8, A, 0x50000000), -errno.ENOSYS, bytes(4),
+     "futex(0x10000, FUTEX_WAKE_OP, 1, 8, 0x10000, 0x5<<28 /* FUTEX_OP_??? */|0<<12|"
+     "FUTEX_OP_CMP_EQ<<24|0) = " + err(errno.ENOSYS)),
+    ("futex", (A, 5, 1, 8, A, 0xA0CAFFEE), -errno.ENOSYS, bytes(4),
+     "futex(0x10000, FUTEX_WAKE_OP, 1, 8, 0x10000, FUTEX_OP_OPARG_SHIFT<<28|FUTEX_OP_OR<<28|"
+     "0xcaf<<12|FUTEX_OP_CMP_EQ<<24|0xfee) = " + err(errno.ENOSYS)),
+    ("futex", (A, 5, 1, 8, A, 0x06000000), -errno.ENOSYS, bytes(4),
+     "futex(0x10000, FUTEX_WAKE_OP, 1, 8, 0x10000, FUTEX_OP_SET<<28|0<<12|"
+     "0x6<<24 /* FUTEX_OP_CMP_??? */|0) = " + err(errno.ENOSYS)),
+    # a sigevent's signal is one only for the notifications that send one
+    ("mq_notify", (3, A), -errno.EFAULT, struct.pack("<QiiQQ", 0, -87097619, 1, 0, 0),
+     "mq_notify(3, {sigev_signo=4207869677, sigev_notify=SIGEV_NONE}) = " + err(errno.EFAULT)),
+    ("mq_notify", (3, A), -errno.EFAULT, struct.pack("<QiiQQ", 0, 10, 0, 0, 0),
+     "mq_notify(3, {sigev_signo=SIGUSR1, sigev_notify=SIGEV_SIGNAL}) = " + err(errno.EFAULT)),
     # ioprio
     ("ioprio_get", (0xDEADFACEFA57BEEF, 0xBADC0DEDDA7A1057), EINVAL, b"",
      "ioprio_get(0xfa57beef /* IOPRIO_WHO_??? */, -629534633) = " + err(errno.EINVAL)),
@@ -177,7 +192,9 @@ CALLS = [
     ("move_pages", (13996, 2, A, 0, A + 8, 4), -errno.ENODEV, struct.pack("<Q", 0x7F4DA063F000),
      "move_pages(13996, 2, [0x7f4da063f000, ... /* 0x10008 */], NULL, 0x10008, "
      "MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
-    # (a failed call: the status is an address)
+    # (a failed call: the status is an address, but an empty one)
+    ("move_pages", (1, 0, A, A, A, 4), -errno.EPERM, b"",
+     "move_pages(1, 0, [], [], [], MPOL_MF_MOVE_ALL) = " + err(errno.EPERM)),
     ("move_pages", (13996, 1, A, A, A + 8, 4), -errno.ENODEV, bytes(12),
      "move_pages(13996, 1, [NULL], [0], 0x10008, MPOL_MF_MOVE_ALL) = " + err(errno.ENODEV)),
     ("migrate_pages", (0xFACEFEED000032E0, 0, 0, 0), EINVAL, b"",
@@ -432,3 +449,16 @@ def test_a_bounded_name_is_cut_where_the_kernel_stops_reading() -> None:
         'memfd_create("%s", 0) = %s' % (name[:-1].decode(), err(errno.EINVAL)))
     assert line("memfd_create", (A, 0), EINVAL, name[:-1] + b"\0", strsize=4) == (
         'memfd_create("0123"..., 0) = %s' % err(errno.EINVAL))
+
+
+def test_kcmp_descriptors_of_the_second_process() -> None:
+    """-y: kcmp's descriptors are the tracee's (pid1's); those of another pid2 are numbers."""
+    mem = Memory(struct.pack("<III", 23, 42, 0))
+
+    def text(args: tuple[int, ...]) -> str:
+        return format_entry("kcmp", args, mem, fd_path=lambda fd: "/dev/null")
+
+    assert text((5, M64, 7, 23, A)) == "5, -1, KCMP_EPOLL_TFD, 23</dev/null>, {efd=23, tfd=42, toff=0}"
+    assert text((5, 5, 7, 23, A)) == (
+        "5, 5, KCMP_EPOLL_TFD, 23</dev/null>, {efd=23</dev/null>, tfd=42</dev/null>, toff=0}")
+    assert text((5, 5, 0, 23, 42)) == "5, 5, KCMP_FILE, 23</dev/null>, 42</dev/null>"
