@@ -40,7 +40,7 @@ def _iocb_head(c: Ctx, v: tuple[int, ...]) -> list[str]:
         parts.append("aio_rw_flags=%s" % flags(u32(rw_flags), XM.RWF_FLAGS, "RWF_???"))
     parts.append("aio_lio_opcode=%s" % _opcode(opcode))
     if fl & 2:
-        prio = u32(reqprio)
+        prio = reqprio & 0xFFFF   # (the 16 bits of the field)
         parts.append("aio_reqprio=%s" % combine(hexa(prio), ioprio_value(prio)))
     elif reqprio:
         parts.append("aio_reqprio=%d" % reqprio)

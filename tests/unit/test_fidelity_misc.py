@@ -384,6 +384,11 @@ AIO = [
      'io_submit(0x1, 1, [{aio_data=0, aio_lio_opcode=IOCB_CMD_PWRITE, aio_reqprio='
      'IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7), aio_fildes=3, aio_buf="ab", aio_nbytes=2, '
      'aio_offset=0, aio_flags=IOCB_FLAG_RESFD|IOCB_FLAG_IOPRIO, aio_resfd=4}]) = 1'),
+    # (a negative aio_reqprio: its 16 bits)
+    ("io_submit", (1, 1, A), -errno.EINVAL, struct.pack("<Q", A + 8)
+     + struct.pack(IOCB, 0, 0, 0, 6, -16657, 3, 0, 0, 0, 0, 2, 0),
+     "io_submit(0x1, 1, [{aio_data=0, aio_lio_opcode=IOCB_CMD_NOOP, aio_reqprio="
+     "IOPRIO_PRIO_VALUE(0x5 /* IOPRIO_CLASS_??? */, 7919), aio_fildes=3}]) = " + err(errno.EINVAL)),
     ("io_getevents", (0xFACE1E55DEADBEEF, 0, 0, A, A + 32), EINVAL,
      bytes(32) + struct.pack("<qq", 3735928559, 4207869677),
      "io_getevents(0xface1e55deadbeef, 0, 0, 0x10000, {tv_sec=3735928559, tv_nsec=4207869677})"
