@@ -36,7 +36,8 @@ Layout
 The syscall table (``aiotrace._core._systable``) names, for each call of each ABI, the
 printer of each argument and of the return value, or a decoder of its own; ``_specs``
 makes them into ``Spec`` objects from the printers of ``_kinds`` (the common ones),
-``_files``, ``_process``, ``_waiting`` (the families of calls) and ``_compat`` (i386's),
+``_files``, ``_process``, ``_waiting`` (the families of calls), ``_misc*`` (the smaller
+calls, one family a module) and ``_compat`` (i386's),
 built from the struct printers (``_structs``; ``_structs_net`` for sockets,
 ``_structs_tty`` for terminals), the constant tables (``_xlat``; ``_xlat_net``,
 ``_xlat_proc`` for processes, memory and time; the tables themselves are data, in

@@ -5,8 +5,8 @@ A row of the table (``aiotrace._core._systable``) names a printer per argument (
 ``path``, ``buf_in(2)``: a kind that takes the index of another argument), one for the
 return value, or a decoder of its own (``fcntl``); the modules here map those names to
 functions, each in a ``KINDS``, ``FACTORIES``, ``RETURNS`` or ``DECODERS`` dict next to the
-printers (``_kinds``: the common ones; ``_files``, ``_process``, ``_waiting``: a family of
-calls' own; ``_compat``: i386's). On i386 a row that is x86-64's too prints its longs as
+printers (``_kinds``: the common ones; ``_files``, ``_process``, ``_waiting``, ``_misc*``:
+a family of calls' own; ``_compat``: i386's). On i386 a row that is x86-64's too prints its longs as
 32 bits (the registers are). The specs of an ABI are made when it is first decoded.
 """
 
