@@ -240,7 +240,6 @@ KINDS: dict[str, Kind] = {
     "mq_open_attr": Kind(_mq_open_attr),
     "mq_attr": Kind(lambda c, i: _mq_attr(c, c.args[i], True)),
     "mq_attr_out": out(lambda c, i: _mq_attr(c, c.args[i], True)),
-    "mq_msg_out": out(lambda c, i: c.buf(c.args[i], c.retval or 0)),
     "mq_prio_out": out(_mq_prio_out),
     "mq_timeout_late": Kind(_mq_timeout_late, True),
 }

@@ -63,7 +63,7 @@ def _futex_entry(c: Ctx) -> str:
     head = "%s, %s" % (ptr(uaddr), futex_op(op))
     v = "%d" % u32(val)
     if cmd not in XP.FUTEX_CMDS:
-        return "%s, %s, %s, %s, %s" % (head, v, hexa(timeout), hexa(uaddr2), hexa(val3))
+        return "%s, %s, %s, %s, %s" % (head, v, ptr(timeout), ptr(uaddr2), hexa(u32(val3)))
     ts = S.timespec(c, timeout)
     bitset = "FUTEX_BITSET_MATCH_ANY" if u32(val3) == 0xFFFFFFFF else hexa(u32(val3))
     if cmd == 0:

@@ -64,6 +64,9 @@ CALLS = [
     ("futex", (A, 0x189, 1, 0, 0, 0xFFFFFFFF), -errno.EAGAIN, bytes(4),
      "futex(0x10000, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 1, NULL, "
      "FUTEX_BITSET_MATCH_ANY) = " + err(errno.EAGAIN)),
+    # an unknown command: val3 is an unsigned int, the pointers addresses
+    ("futex", (A, 0xE, 1, 0, 0x1000, 0xBADDA7A09CAFFEE1), -errno.ENOSYS, bytes(4),
+     "futex(0x10000, 0xe /* FUTEX_??? */, 1, NULL, 0x1000, 0x9caffee1) = " + err(errno.ENOSYS)),
     # FUTEX_WAKE_OP's operation: the shift flag as <<28, unknown operations and comparisons
     ("futex", (A, 5, 1, 8, A, 0x50000000), -errno.ENOSYS, bytes(4),
      "futex(0x10000, FUTEX_WAKE_OP, 1, 8, 0x10000, 0x5<<28 /* FUTEX_OP_??? */|0<<12|"
