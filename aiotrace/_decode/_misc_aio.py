@@ -60,6 +60,8 @@ def _common_flags(c: Ctx, fl: int, resfd: int) -> list[str]:
 
 
 def _iocb(c: Ctx, addr: int) -> str:
+    if addr == 0:
+        return "NULL"
     v = c.unpack(_IOCB, addr)
     if v is None:
         return hexa(addr)

@@ -387,6 +387,9 @@ AIO = [
      'io_submit(0x1, 1, [{aio_data=0, aio_lio_opcode=IOCB_CMD_PWRITE, aio_reqprio='
      'IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7), aio_fildes=3, aio_buf="ab", aio_nbytes=2, '
      'aio_offset=0, aio_flags=IOCB_FLAG_RESFD|IOCB_FLAG_IOPRIO, aio_resfd=4}]) = 1'),
+    # (a NULL iocb pointer among them)
+    ("io_submit", (1, 2, A), -errno.EFAULT, struct.pack("<QQ", 0, 0xFFFFFFFFFFFFFFFF),
+     "io_submit(0x1, 2, [NULL, 0xffffffffffffffff]) = " + err(errno.EFAULT)),
     # (a negative aio_reqprio: its 16 bits)
     ("io_submit", (1, 1, A), -errno.EINVAL, struct.pack("<Q", A + 8)
      + struct.pack(IOCB, 0, 0, 0, 6, -16657, 3, 0, 0, 0, 0, 2, 0),
