@@ -32,7 +32,7 @@ def _open_how(c: Ctx, i: int) -> str:
         parts = ["flags=%s" % open_flags64(fl)]
         if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
             parts.append("mode=%s" % X.octal(mode))
-        return parts + ["resolve=%s" % flags(res, XM.RESOLVE_FLAGS, "RESOLVE_???")]
+        return parts + ["resolve=%s" % flags(res, X.RESOLVE_FLAGS, "RESOLVE_???")]
 
     return extensible(c, c.args[i], c.args[3], "<QQQ", fields)
 
