@@ -36,7 +36,8 @@ Layout
 The syscall table (``aiotrace._core._systable``) names, for each call of each ABI, the
 printer of each argument and of the return value, or a decoder of its own; ``_specs``
 makes them into ``Spec`` objects from the printers of ``_kinds`` (the common ones),
-``_files``, ``_process``, ``_waiting`` (the families of calls) and ``_compat`` (i386's),
+``_files``, ``_process``, ``_waiting`` (the families of calls), ``_misc*`` (the smaller
+calls, one family a module) and ``_compat`` (i386's),
 built from the struct printers (``_structs``; ``_structs_net`` for sockets,
 ``_structs_tty`` for terminals), the constant tables (``_xlat``; ``_xlat_net``,
 ``_xlat_proc`` for processes, memory and time; the tables themselves are data, in
@@ -85,8 +86,9 @@ KNOWN_DIFFERENCES = """\
   _xlat printers and of the composites built on them, not the names some decoders
   print from their own tables. -x/-xx apply to the strings of arguments and buffers,
   not to the names inside structs (ifr_name, sun_path).
-- Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
-  mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
+- Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
+  quotactl, kexec_*, futex_waitv, ...) print raw hex arguments; strace decodes them.
+  On i386 and x32, SysV IPC, mq_*, the AIO calls, move_pages and migrate_pages too.
 - ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
   requests are named; other requests print as _IOC(...)
   (strace knows thousands of names) with a hex argument.

@@ -170,8 +170,9 @@ class Ctx:
         return self.fd(v)
 
     def path(self, addr: int) -> str:
-        """A NUL-terminated path (not limited by strsize, like strace)."""
-        return self.cstr(addr, PATH_MAX)
+        """A NUL-terminated path (not limited by strsize, like strace): PATH_MAX bytes
+        are read; without a NUL in them, the first PATH_MAX - 1 and "..."."""
+        return self.cstr(addr, PATH_MAX - 1)
 
     def cstr(self, addr: int, limit: int | None = None) -> str:
         """A NUL-terminated string limited by strsize."""

@@ -312,14 +312,6 @@ def _utimens_times(c: Ctx, i: int) -> str:
     return c.fields(c.args[i], "<qqqq", lambda sec0, nsec0, sec1, nsec1: "[%s, %s]" % (
         _utimens_one(sec0, nsec0), _utimens_one(sec1, nsec1)))
 
-def _openat2_how(c: Ctx, i: int) -> str:
-    def how(fl: int, mode: int, res: int) -> str:
-        out = "{flags=%s" % X.open_flags(fl)
-        if fl & (X.O_CREAT | X.O_TMPFILE_BIT) or mode:
-            out += ", mode=%s" % X.octal(mode)
-        return out + ", resolve=%s}" % flags(res, X.RESOLVE_FLAGS, "RESOLVE_???")
-    return c.fields(c.args[i], "<QQQ", how)
-
 def _statx_flags(c: Ctx, i: int) -> str:
     v = u32(c.args[i])
     sync = v & 0x6000
@@ -366,7 +358,6 @@ KINDS: dict[str, Kind] = {
     "getcwd_buf": out(_getcwd_out),
     "mknod_mode": Kind(_mknod_mode),
     "off_ptr": Kind(_sendfile_off),
-    "open_how": Kind(_openat2_how),
     "pidfd_open_flags": F(_PIDFD_OPEN, "PIDFD_???"),
     "readlink_buf": out(_path_or_buf_out),
     "statx_flags": Kind(_statx_flags),

@@ -74,7 +74,7 @@ PTR = Kind(lambda c, i: ptr(c.args[i]))
 FD = Kind(lambda c, i: c.fd(c.args[i]))
 DIRFD = Kind(lambda c, i: c.dirfd(c.args[i]))
 PATH = Kind(lambda c, i: c.path(c.args[i]))
-PATH.copy = ("string", 4096 + 1)   # (PATH_MAX, and one more to see it is longer)
+PATH.copy = ("string", 4096)   # (PATH_MAX: without a NUL in them, the path is cut)
 STR = Kind(lambda c, i: c.cstr(c.args[i]))
 STR.copy = ("string", None)
 MODE = Kind(lambda c, i: X.octal(c.args[i] & 0xFFFF))   # umode_t: 16 bits
@@ -449,7 +449,7 @@ KINDS: dict[str, Kind] = {
     # flags and enumerations
     "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),
     "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
-    "dup3_flags": F(X.DUP3_FLAGS, "O_???"),
+    "dup3_flags": F(X.O_FLAGS, "O_???"),   # (strace: every open flag)
     "epoll_create_flags": F(X.EPOLL_CREATE_FLAGS, "EPOLL_???"),
     "epoll_op": E(X.EPOLL_CTL_OPS, "EPOLL_CTL_???"),
     "eventfd_flags": F(X.EFD_FLAGS, "EFD_???"),

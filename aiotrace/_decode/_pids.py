@@ -22,21 +22,26 @@ def _ret(kind: int) -> RetFn:
     return ret
 
 
-def _prio_who(c: Ctx, i: int) -> str:
-    """get/setpriority's *who*: a process, a process group or a user (PRIO_PROCESS,
-    PRIO_PGRP, PRIO_USER), as argument 0 (*which*) says."""
-    which, who = s32(c.args[0]), s32(c.args[i])
-    if which == 0:
-        return P.pid(who, P.TGID)
-    if which == 1:
-        return P.pid(who, P.PGID)
-    return str(who)
+def which_who(process: int) -> Kind:
+    """A *who* that is a process, a process group or a user as argument 0 (*which*)
+    says: *process* for a process, the next value for a group (get/setpriority's
+    PRIO_PROCESS is 0, ioprio's IOPRIO_WHO_PROCESS 1)."""
+
+    def fn(c: Ctx, i: int) -> str:
+        which, who = s32(c.args[0]), s32(c.args[i])
+        if which == process:
+            return P.pid(who, P.TGID)
+        if which == process + 1:
+            return P.pid(who, P.PGID)
+        return str(who)
+
+    return Kind(fn)
 
 
 KINDS: dict[str, Kind] = {
     "pid": _arg(P.TGID), "tid": _arg(P.TID), "pgid": _arg(P.PGID),
     "tgid_pgid": Kind(lambda c, i: P.tgid_or_pgid(s32(c.args[i]))),
-    "prio_who": Kind(_prio_who),
+    "prio_who": which_who(0),
 }
 R_TGID, R_TID, R_PGID, R_SID = (_ret(k) for k in (P.TGID, P.TID, P.PGID, P.SID))
 RETURNS: dict[str, RetFn] = {"tgid": R_TGID, "tid": R_TID, "pgid": R_PGID, "sid": R_SID}

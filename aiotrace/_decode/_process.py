@@ -49,22 +49,6 @@ def _clone_exit(c: Ctx, entry: str) -> str:
         parts.append("child_tidptr=%s" % ptr(child_tid))
     return ", ".join(parts)
 
-def _clone3_entry(c: Ctx) -> str:
-    return S.clone_args(c, c.args[0], u64(c.args[1]))
-
-def _clone3_exit(c: Ctx, entry: str) -> str:
-    addr, size = c.args[0], u64(c.args[1])
-    extra = ""
-    if not c.failed and addr and size >= 32:
-        v = c.unpack("<Q8x8xQ", addr)
-        if v is not None:
-            fl, parent_tid = v
-            if fl & XP.CLONE_PARENT_SETTID and parent_tid:
-                t = c.unpack("<i", parent_tid)
-                if t is not None:
-                    extra = " => {parent_tid=[%d]}" % t[0]
-    return "%s%s, %d" % (entry, extra, size)
-
 
 # -- fcntl -----------------------------------------------------------------
 
@@ -303,6 +287,5 @@ RETURNS = {"membarrier": _membarrier_ret, "persona": _personality_ret,
 DECODERS = {
     "arch_prctl": Spec(entry=_arch_prctl_entry, exit=_arch_prctl_exit, ret=_arch_prctl_ret),
     "clone": Spec(entry=_clone_entry, exit=_clone_exit, ret=R_TID),
-    "clone3": Spec(entry=_clone3_entry, exit=_clone3_exit, ret=R_TID),
     "rt_sigreturn": Spec(entry=_rt_sigreturn_entry),
 }

@@ -5,8 +5,8 @@ A row of the table (``aiotrace._core._systable``) names a printer per argument (
 ``path``, ``buf_in(2)``: a kind that takes the index of another argument), one for the
 return value, or a decoder of its own (``fcntl``); the modules here map those names to
 functions, each in a ``KINDS``, ``FACTORIES``, ``RETURNS`` or ``DECODERS`` dict next to the
-printers (``_kinds``: the common ones; ``_files``, ``_process``, ``_waiting``: a family of
-calls' own; ``_compat``: i386's). On i386 a row that is x86-64's too prints its longs as
+printers (``_kinds``: the common ones; ``_files``, ``_process``, ``_waiting``, ``_misc*``:
+a family of calls' own; ``_compat``: i386's). On i386 a row that is x86-64's too prints its longs as
 32 bits (the registers are). The specs of an ABI are made when it is first decoded.
 """
 
@@ -16,10 +16,12 @@ import re
 from typing import Any, Callable
 
 from .._core._syscalls import ABI_CODES, ABI_I386, ABI_X86_64, any_row, row, rows
-from . import _compat, _files, _kinds, _pids, _prctl, _process, _waiting
+from . import (_compat, _files, _kinds, _misc, _misc_aio, _misc_fs, _misc_ipc, _misc_proc,
+               _pids, _prctl, _process, _waiting)
 from ._kinds import INT, UINT, Kind, RetFn, Spec
 
-_MODULES = (_kinds, _files, _process, _waiting, _compat, _pids, _prctl)
+_MODULES = (_kinds, _files, _process, _waiting, _compat, _pids, _prctl, _misc, _misc_aio,
+            _misc_fs, _misc_ipc, _misc_proc)
 _WORD = re.compile(r"(\w+)\((\d)\)")
 _specs: dict[str, dict[str, Spec]] = {}
 

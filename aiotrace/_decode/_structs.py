@@ -29,7 +29,8 @@ def array_limit(ctx: Ctx) -> int:
 
 
 def timespec_vals(sec: int, nsec: int) -> str:
-    return "{tv_sec=%d, tv_nsec=%d}" % (sec, nsec)
+    """(tv_nsec unsigned, as strace prints it)"""
+    return "{tv_sec=%d, tv_nsec=%d}" % (sec, nsec & 0xFFFFFFFFFFFFFFFF)
 
 
 def timespec(ctx: Ctx, addr: int) -> str:
@@ -91,7 +92,10 @@ def sigevent(ctx: Ctx, addr: int) -> str:
         parts = []
         if value:
             parts.append("sigev_value={sival_int=%d, sival_ptr=%s}" % (s32(value), ptr(value)))
-        parts += ["sigev_signo=%s" % X.signame(signo),
+        # (a signal only for the notifications that send one: else unsigned)
+        shown = X.signame(signo) if notify in (0, _SIGEV_THREAD, _SIGEV_THREAD_ID) else str(
+            signo & 0xFFFFFFFF)
+        parts += ["sigev_signo=%s" % shown,
                   "sigev_notify=%s" % xval(notify & 0xFFFFFFFF, XP.SIGEV_NOTIFY, "SIGEV_???")]
         if notify == _SIGEV_THREAD_ID:
             parts.append("sigev_notify_thread_id=%d" % s32(a))
@@ -589,38 +593,6 @@ def flock(ctx: Ctx, addr: int, with_pid: bool) -> str:
         return out + "}"
 
     return ctx.struct(addr, "<hh4xqqi4x", r)
-
-
-def clone_args(ctx: Ctx, addr: int, size: int) -> str:
-    if addr == 0:
-        return "NULL"
-    n = min(size, 88)
-    if n < 64:
-        return hexa(addr)
-    data = ctx.read(addr, n)
-    if data is None:
-        return hexa(addr)
-    data = data + b"\0" * (88 - len(data))
-    (fl, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-     set_tid, set_tid_size, cgroup) = struct.unpack("<11Q", data)
-    parts = ["flags=%s" % flags(fl, XP.CLONE3_FLAGS, "CLONE_???")]
-    if fl & XP.CLONE_PIDFD:
-        parts.append("pidfd=%s" % ptr(pidfd))
-    if fl & (XP.CLONE_CHILD_SETTID | XP.CLONE_CHILD_CLEARTID):
-        parts.append("child_tid=%s" % ptr(child_tid))
-    if fl & XP.CLONE_PARENT_SETTID:
-        parts.append("parent_tid=%s" % ptr(parent_tid))
-    parts.append("exit_signal=%s" % X.signame(exit_signal))
-    parts.append("stack=%s" % ptr(stack))
-    parts.append("stack_size=%s" % hexa(stack_size))
-    if fl & XP.CLONE_SETTLS:
-        parts.append("tls=%s" % ptr(tls))
-    if set_tid_size or set_tid:
-        parts.append("set_tid=%s" % ptr(set_tid))
-        parts.append("set_tid_size=%d" % set_tid_size)
-    if fl & 0x200000000:
-        parts.append("cgroup=%d" % cgroup)
-    return "{" + ", ".join(parts) + "}"
 
 
 def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:

@@ -51,7 +51,8 @@ MSYNC_FLAGS: Flags
 # processes
 
 CLONE3_FLAGS: Flags
-CLONE_FLAGS = _T.flags("CLONE3_FLAGS")[:-2]  # the 64-bit ones only exist for clone3
+# clone's: without CLONE_NEWTIME (a bit of clone's exit signal) and clone3's own two
+CLONE_FLAGS = _T.flags("CLONE3_FLAGS")[:-3]
 CLONE_PARENT_SETTID = 0x00100000
 CLONE_CHILD_SETTID = 0x01000000
 CLONE_CHILD_CLEARTID = 0x00200000
