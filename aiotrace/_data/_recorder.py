@@ -172,7 +172,7 @@ class Recorder:
         with self.lock:
             if t is SyscallEntry:
                 if self.decoder.capture(ev, mem) is not None:
-                    self.entries[ev.tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, tuple(ev.args))
+                    self.entries[ev.tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, ev.args[:])
             elif t is SyscallExit:
                 self._exit(ev, mem)
             else:
@@ -188,7 +188,7 @@ class Recorder:
         ent = self.entries.pop(tid, None)
         seq = ev.seq if ent is None else ent[0]
         status = "complete" if entry is not None else "resumed"
-        a = tuple(ev.args)
+        a = ev.args[:]
         self._row(seq, ev.pid, tid, ev.nr, name, ev.abi, a, args_text, ev.retval, ret,
                   t0, ev.time_ns, status, marks)
         if name in _EXECS and ev.retval == 0:
@@ -197,11 +197,11 @@ class Recorder:
     def _row(self, seq: int, pid: int, tid: int, nr: int, name: str, abi: str,
              a: tuple[int, ...], args_text: str, retval: int | None, ret: str,
              start: int | None, end: int | None, status: str, marks: str) -> None:
-        if len(a) < 6:
-            a = a + (0,) * (6 - len(a))
-        self.rows.append((seq, pid, tid, nr, name, abi, a[0] & _U64, a[1] & _U64,
-                          a[2] & _U64, a[3] & _U64, a[4] & _U64, a[5] & _U64, args_text,
-                          retval, ret, start, end, status, marks))
+        if len(a) != 6:
+            a = (a + (0,) * 6)[:6]
+        # (the registers as one tuple: calls_batch makes their six columns)
+        self.rows.append((seq, pid, tid, nr, name, abi, a, args_text, retval, ret, start,
+                          end, status, marks))
         self.calls += 1
         counts = self.counts
         key = (pid, name)
@@ -374,7 +374,4 @@ class Recorder:
                      "end_ns": self.end_ns},
         }
         return calls, meta
-
-
-_U64 = (1 << 64) - 1
 
