@@ -43,9 +43,9 @@ def merge(main: pa.Table, late: pa.Table) -> pa.Table:
         return main
     if main.num_rows == 0:
         return late
-    late_seq = late["seq"].to_numpy()
+    late_seq = _seqs(late["seq"].combine_chunks())
     # where each late row goes: the number of main rows before it
-    chunks = [c.to_numpy() for c in main["seq"].chunks if len(c)]
+    chunks = [_seqs(c) for c in main["seq"].chunks if len(c)]
     lasts = np.array([c[-1] for c in chunks])
     offsets = np.cumsum([0] + [len(c) for c in chunks])
     k = np.searchsorted(lasts, late_seq)
@@ -74,6 +74,12 @@ def merge(main: pa.Table, late: pa.Table) -> pa.Table:
     if len(pieces) > _MAX_PIECES:
         pieces = _regroup(pieces)
     return pa.concat_tables(pieces)
+
+
+def _seqs(arr: pa.Array) -> Any:
+    """The seq column's values (int64, no nulls) as a numpy view of its buffer
+    (``to_numpy`` would import pandas, which a recording does not need)."""
+    return np.frombuffer(arr.buffers()[1], np.int64, len(arr), arr.offset * 8)
 
 
 #: more pieces than this (many threads blocked across chunk boundaries: each late row

@@ -12,6 +12,12 @@ their capture. So the event loop does no work per event, and a loop that is busy
 blocked (a notebook cell in ``time.sleep``) never holds the traced program. The end of
 the family is watched by a second stream, of ``Death`` events only.
 
+The calls whose text is a function of their registers alone (``_quiet``: ``getppid()``,
+``close(3)``...) are not decoded at each stop: their entry event is kept until the exit,
+and their text comes from the first call with the same number, arguments and return
+value. The decoder is given a kept entry whenever it must see it (a thread that ends or
+execs inside the call, a call that turns out not to be quiet), so its state is the same.
+
 Memory
 ------
 Rows are appended as tuples; every ``CHUNK`` rows they are sorted by ``seq`` and become
@@ -37,6 +43,7 @@ from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 from ._links import Decoder, death_text
+from ._quiet import QuietTexts
 
 __all__ = ["Recorder", "CHUNK", "DEFAULT_MEMORY_LIMIT"]
 
@@ -120,6 +127,9 @@ class Recorder:
         self.events: list[tuple[Any, ...]] = []   # the other events, as rows
         # tid -> (seq, time_ns, nr, abi, args) of its call in progress
         self.entries: dict[int, tuple[int, int, int, str, tuple[int, ...]]] = {}
+        # tid -> the entry of its quiet call in progress, not given to the decoder (_quiet)
+        self.quiet = QuietTexts(self.decoder)
+        self.deferred: dict[int, Any] = {}
         self.procs: dict[int, _Proc] = {}
         self.threads: dict[int, _Thread] = {}
         self.calls = 0
@@ -170,14 +180,37 @@ class Recorder:
     def capture(self, ev: Any, mem: Any) -> None:
         t = type(ev)
         with self.lock:
+            deferred = self.deferred
             if t is SyscallEntry:
-                if self.decoder.capture(ev, mem) is not None:
-                    self.entries[ev.tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, tuple(ev.args))
+                tid = ev.tid
+                if tid in deferred:
+                    self._undefer(tid)
+                if ev.nr in self.quiet.entries and ev.abi == "x86_64":
+                    deferred[tid] = ev
+                elif self.decoder.capture(ev, mem) is not None:
+                    self.entries[tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, ev.args[:])
             elif t is SyscallExit:
+                entry = deferred.pop(ev.tid, None)
+                if entry is not None:
+                    texts = self.quiet.texts(entry, ev, mem)
+                    if texts is not None:
+                        self._row(entry.seq, ev.pid, ev.tid, ev.nr, texts[0], "x86_64",
+                                  ev.args[:], texts[1], ev.retval, texts[2], entry.time_ns,
+                                  ev.time_ns, "complete", "")
+                        return None
+                    self._undefer(ev.tid, entry)
                 self._exit(ev, mem)
             else:
                 self._other(t, ev, mem)
         return None
+
+    def _undefer(self, tid: int, entry: Any = None) -> None:
+        """The decoder is given the deferred entry of *tid* (before any other stop of the
+        thread it must see in order)."""
+        if entry is None:
+            entry = self.deferred.pop(tid)
+        self.decoder.capture(entry, None)
+        self.entries[tid] = (entry.seq, entry.time_ns, entry.nr, entry.abi, entry.args[:])
 
     def _exit(self, ev: Any, mem: Any) -> None:
         cap = self.decoder.capture(ev, mem)
@@ -188,7 +221,7 @@ class Recorder:
         ent = self.entries.pop(tid, None)
         seq = ev.seq if ent is None else ent[0]
         status = "complete" if entry is not None else "resumed"
-        a = tuple(ev.args)
+        a = ev.args[:]
         self._row(seq, ev.pid, tid, ev.nr, name, ev.abi, a, args_text, ev.retval, ret,
                   t0, ev.time_ns, status, marks)
         if name in _EXECS and ev.retval == 0:
@@ -197,11 +230,11 @@ class Recorder:
     def _row(self, seq: int, pid: int, tid: int, nr: int, name: str, abi: str,
              a: tuple[int, ...], args_text: str, retval: int | None, ret: str,
              start: int | None, end: int | None, status: str, marks: str) -> None:
-        if len(a) < 6:
-            a = a + (0,) * (6 - len(a))
-        self.rows.append((seq, pid, tid, nr, name, abi, a[0] & _U64, a[1] & _U64,
-                          a[2] & _U64, a[3] & _U64, a[4] & _U64, a[5] & _U64, args_text,
-                          retval, ret, start, end, status, marks))
+        if len(a) != 6:
+            a = (a + (0,) * 6)[:6]
+        # (the registers as one tuple: calls_batch makes their six columns)
+        self.rows.append((seq, pid, tid, nr, name, abi, a, args_text, retval, ret, start,
+                          end, status, marks))
         self.calls += 1
         counts = self.counts
         key = (pid, name)
@@ -224,6 +257,9 @@ class Recorder:
         text = ""
         signo = child_pid = child_tid = old_tid = status = None
         clone_type = filename = None
+        if self.deferred and (t is Exit or t is Death or t is Exec):
+            for other in [x for x, e in self.deferred.items() if e.pid == pid]:
+                self._undefer(other)
         if t is Exit:
             self._unfinished(tid, ev.time_ns)
             th = self.threads.get(tid)
@@ -333,6 +369,8 @@ class Recorder:
                 return
             self.finished = True
             self.end_ns = time.monotonic_ns()
+            for tid in list(self.deferred):
+                self._undefer(tid)
             for tid in list(self.entries):
                 self._unfinished(tid, None)
             self._flush()
@@ -374,7 +412,3 @@ class Recorder:
                      "end_ns": self.end_ns},
         }
         return calls, meta
-
-
-_U64 = (1 << 64) - 1
-

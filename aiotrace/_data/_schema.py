@@ -8,6 +8,8 @@ from typing import Any, Iterable
 
 import pyarrow as pa
 
+from ._arrays import column
+
 __all__ = ["CALLS", "EVENTS", "PROCESSES", "THREADS", "calls_batch", "events_table",
            "processes_table", "threads_table"]
 
@@ -43,19 +45,21 @@ THREADS = pa.schema([
 
 def _columns(rows: list[tuple[Any, ...]], schema: pa.Schema) -> list[pa.Array]:
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    out = []
-    for col, f in zip(cols, schema, strict=True):
-        if pa.types.is_dictionary(f.type):
-            out.append(pa.array(col, pa.string()).dictionary_encode())
-        else:
-            out.append(pa.array(col, f.type))
-    return out
+    # (dictionary_encode gives int32 indices: the schemas say so)
+    return [column(col, f.type) for col, f in zip(cols, schema, strict=True)]
+
+
+_A0 = CALLS.get_field_index("a0")
 
 
 def calls_batch(rows: list[tuple[Any, ...]]) -> pa.RecordBatch:
-    """Rows of the recorder (tuples in the order of CALLS) as a record batch."""
-    arrays = _columns(rows, CALLS)
-    # (dictionary_encode gives int32 indices: CALLS says so)
+    """Rows of the recorder as a record batch: tuples in the order of CALLS, but for
+    the six argument registers, one tuple of them in the place of ``a0`` (which
+    ``a0``..``a5`` are made of here, a column at a time)."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (len(CALLS) - 5)
+    regs = list(zip(*cols[_A0], strict=True)) if rows else [()] * 6
+    cols[_A0:_A0 + 1] = regs
+    arrays = [column(col, f.type) for col, f in zip(cols, CALLS, strict=True)]
     return pa.RecordBatch.from_arrays(arrays, schema=CALLS)
 
 
