@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The constants of the ioctl decoders, kept as data in ``xlat/xlat_ioctl.in``: the
+names of the request numbers (3 300 of them, written by ``scripts/ioctl_names.py``)
+and the values the decoded requests name.
+
+The file is a list of tables: a line ``[NAME]`` starts one, each line after it is a
+name and a Python integer literal; ``#`` starts a comment line."""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+from ._xlat import Flags
+
+_PATH = os.path.join(os.path.dirname(__file__), "xlat", "xlat_ioctl.in")
+
+
+def _read(path: str) -> dict[str, list[tuple[str, int]]]:
+    tables: dict[str, list[tuple[str, int]]] = {}
+    table: list[tuple[str, int]] | None = None
+    with open(path, encoding="ascii") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                table = tables.setdefault(line.strip("[]"), [])
+                continue
+            words = line.split()
+            if table is None or len(words) != 2:
+                raise ValueError("%s:%d: not a table's line: %r" % (path, n, line))
+            table.append((words[0], int(words[1], 0)))
+    return tables
+
+
+_TABLES = _read(_PATH)
+
+
+def names(table: str) -> dict[int, str]:
+    """value -> name; several names of one value are joined with `` or `` (in the
+    file's order), as strace prints them."""
+    out: dict[int, str] = {}
+    for name, value in _TABLES[table]:
+        out[value] = out[value] + " or " + name if value in out else name
+    return out
+
+
+def flags(table: str) -> Flags:
+    """``(name, value)`` pairs in the file's order."""
+    return tuple(_TABLES[table])
+
+
+# request number -> its names ("SNDCTL_TMR_START or TCSETS")
+IOCTL_NAMES: Mapping[int, str] = names("IOCTL_NAMES")
+EV_TYPES = names("EV_TYPES")
+ABS_AXES = names("ABS_AXES")
+def code(name: str) -> int:
+    """The number of the request *name*."""
+    return _CODES[name]
+
+
+_CODES = {name: value for name, value in _TABLES["IOCTL_NAMES"]}
