@@ -196,3 +196,6 @@ def done(c: Ctx, text: str) -> str:
 def fields(*pairs: tuple[str, object]) -> str:
     return "{" + ", ".join("%s=%s" % p for p in pairs) + "}"
 
+
+# the family modules register themselves in FAMILIES (they import this module)
+from . import _ioctl_dev  # noqa: E402,F401

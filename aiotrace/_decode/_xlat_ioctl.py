@@ -55,6 +55,16 @@ def flags(table: str) -> Flags:
 IOCTL_NAMES: Mapping[int, str] = names("IOCTL_NAMES")
 EV_TYPES = names("EV_TYPES")
 ABS_AXES = names("ABS_AXES")
+FS_XFLAGS = flags("FS_XFLAGS")
+COUNTER_COMPONENT_TYPES = names("COUNTER_COMPONENT_TYPES")
+COUNTER_SCOPES = names("COUNTER_SCOPES")
+COUNTER_EVENT_TYPES = names("COUNTER_EVENT_TYPES")
+ATA_CMDS = names("ATA_CMDS")
+HDIO_BUSSTATES = names("HDIO_BUSSTATES")
+# (strace names these bits by the expression that makes them: "1 << IDE_NICE_0")
+HDIO_IDE_NICE = tuple(("1 << " + name, bit) for name, bit in flags("HDIO_IDE_NICE"))
+
+
 def code(name: str) -> int:
     """The number of the request *name*."""
     return _CODES[name]

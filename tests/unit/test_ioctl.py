@@ -1,19 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl requests and arguments as strace 6.1 prints them, as tables (no tracee): the
 names of the request numbers, the numbers that carry a parameter, ``_IOC(...)``, the
-``-X`` styles.
+``-X`` styles, and the argument decoders of the families (fs 'X', counter, HDIO).
 The expected texts are strace 6.1's, for the same registers and memory (its test
 suite's expectations: tests/ioctl_*.c)."""
 
 from __future__ import annotations
 
+import errno
+import struct
+
 import pytest
 
-from aiotrace._decode import _style
+from fake_memory import A, Memory
+from aiotrace._decode import _style, format_entry, format_exit
 from aiotrace._decode._ioctl import request
 from aiotrace._decode._xlat_ioctl import IOCTL_NAMES, code
 
 STYLE = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
+EBADF = -errno.EBADF
+
+
+def ioctl(args, ret=0, data=b"", **kw):
+    """The text between the parentheses of ``ioctl(...)``."""
+    mem = Memory(data)
+    entry = format_entry("ioctl", args, mem, **kw)
+    return format_exit("ioctl", args, ret, mem, entry_text=entry, **kw)[0]
 
 
 # -- request numbers ------------------------------------------------------------
@@ -67,3 +79,80 @@ def test_names_table_is_sorted_like_strace():
         assert parts == sorted(parts), hex(number)
         assert all(code(p) == number for p in parts)
 
+
+# -- arguments ------------------------------------------------------------------
+
+FSX = struct.pack("<5I8x", 0x80000009, 1, 2, 0xABCD, 3)
+
+CASES = [
+    # no argument at all
+    ((-1 & (1 << 64) - 1, code("FIFREEZE"), 0), EBADF, b"", "-1, FIFREEZE"),
+    ((3, code("COUNTER_ENABLE_EVENTS_IOCTL"), 0x42), 0, b"", "3, COUNTER_ENABLE_EVENTS_IOCTL"),
+    # structures read at entry; NULL; an address that cannot be read
+    ((3, code("FITRIM"), A), 0, struct.pack("<3Q", 0xDEADBEEF, 2, 3),
+     "3, FITRIM, {start=0xdeadbeef, len=2, minlen=3}"),
+    ((3, code("FITRIM"), 0), 0, b"", "3, FITRIM, NULL"),
+    ((3, code("FITRIM"), A + 1), 0, bytes(24), "3, FITRIM, 0x10001"),
+    ((3, code("FS_IOC_FSSETXATTR"), A), 0, FSX,
+     "3, FS_IOC_FSSETXATTR, {fsx_xflags=FS_XFLAG_REALTIME|FS_XFLAG_IMMUTABLE|FS_XFLAG_HASATTR,"
+     " fsx_extsize=1, fsx_projid=0xabcd, fsx_cowextsize=3}"),
+    # read at exit: the address when the call failed
+    ((3, code("FS_IOC_FSGETXATTR"), A), 0, FSX,
+     "3, FS_IOC_FSGETXATTR, {fsx_xflags=FS_XFLAG_REALTIME|FS_XFLAG_IMMUTABLE|FS_XFLAG_HASATTR,"
+     " fsx_extsize=1, fsx_nextents=2, fsx_projid=0xabcd, fsx_cowextsize=3}"),
+    ((3, code("FS_IOC_FSGETXATTR"), A), EBADF, FSX, "3, FS_IOC_FSGETXATTR, 0x10000"),
+    ((3, code("COUNTER_ADD_WATCH_IOCTL"), A), 0, bytes([5, 2, 23, 42, 6, 69]),
+     "3, COUNTER_ADD_WATCH_IOCTL, {component={type=COUNTER_COMPONENT_EXTENSION,"
+     " scope=COUNTER_SCOPE_COUNT, parent=23, id=42}, event=COUNTER_EVENT_CAPTURE, channel=69}"),
+    ((3, code("COUNTER_ADD_WATCH_IOCTL"), A), 0, bytes([9, 3, 0, 0, 7, 0]),
+     "3, COUNTER_ADD_WATCH_IOCTL, {component={type=0x9 /* COUNTER_COMPONENT_??? */,"
+     " scope=0x3 /* COUNTER_SCOPE_??? */, parent=0, id=0},"
+     " event=0x7 /* COUNTER_EVENT_??? */, channel=0}"),
+    # HDIO: values, pointers to values, arrays, the drive command in and out
+    ((3, code("HDIO_SET_DMA"), 0xFACEFEEDDEADBEEF), 0, b"",
+     "3, HDIO_SET_DMA, %d" % 0xFACEFEEDDEADBEEF),
+    ((3, code("HDIO_SET_BUSSTATE"), 2), 0, b"", "3, HDIO_SET_BUSSTATE, BUSSTATE_TRISTATE"),
+    ((3, code("HDIO_SET_NICE"), 0xFACEFEEDDED2FFFF), 0, b"",
+     "3, HDIO_SET_NICE, 1 << IDE_NICE_DSC_OVERLAP|1 << IDE_NICE_ATAPI_OVERLAP|1 << IDE_NICE_1"
+     "|1 << IDE_NICE_0|1 << IDE_NICE_2|0xfacefeedded2ffe0"),
+    ((3, code("HDIO_GET_32BIT"), A), 0, struct.pack("<Q", 0xFACEFEEDDEADBEEF),
+     "3, HDIO_GET_32BIT, [%d]" % 0xFACEFEEDDEADBEEF),
+    ((3, code("HDIO_GET_BUSSTATE"), A), 0, struct.pack("<Q", 7),
+     "3, HDIO_GET_BUSSTATE, [0x7 /* BUSSTATE_??? */]"),
+    ((3, code("HDIO_GET_32BIT"), A), EBADF, bytes(8), "3, HDIO_GET_32BIT, 0x10000"),
+    ((3, code("HDIO_DRIVE_RESET"), A), 0, struct.pack("<3I", 0xDEADBEEF, 0, 0xBEEFBEEF),
+     "3, HDIO_DRIVE_RESET, [0xdeadbeef, 0, 0xbeefbeef]"),
+    ((3, code("HDIO_GETGEO"), A), 0, struct.pack("<BBH4xQ", 0xCA, 0xFE, 0xBABE, 1 << 63),
+     "3, HDIO_GETGEO, {heads=202, sectors=254, cylinders=47806, start=9223372036854775808}"),
+    ((3, code("HDIO_DRIVE_CMD"), A), 0, bytes([0xCA, 0xFF, 0xEE, 0]),
+     "3, HDIO_DRIVE_CMD, {command=ATA_CMD_WRITE, sector_number=255, feature=238,"
+     " sector_count=0} => {status=0xca, error=255, nsector=238}"),
+    ((3, code("HDIO_DRIVE_CMD"), A), EBADF, bytes([0xCA, 0xFF, 0xEE, 0]),
+     "3, HDIO_DRIVE_CMD, {command=ATA_CMD_WRITE, sector_number=255, feature=238,"
+     " sector_count=0}"),
+    ((3, code("HDIO_DRIVE_CMD"), A), 0, bytes([0x80, 0x81, 0x82, 1]) + b"\x01\x02",
+     "3, HDIO_DRIVE_CMD, {command=0x80 /* ATA_CMD_??? */, sector_number=129, feature=130,"
+     " sector_count=1} => {status=0x80, error=129, nsector=130, buf=0x10004}"),
+    ((3, code("HDIO_GET_IDENTITY"), A), 0, b"ab" * 300,
+     '3, HDIO_GET_IDENTITY, "%s"...' % ("ab" * 16)),
+    # a request of a family that the family does not decode: the argument in hex
+    ((3, code("HDIO_GET_QDMA"), 0xBADC0DEDDEADC0DE), 0, b"",
+     "3, HDIO_GET_QDMA, 0xbadc0deddeadc0de"),
+    ((3, code("HDIO_GET_QDMA"), 0), 0, b"", "3, HDIO_GET_QDMA, 0"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", CASES, ids=[c[3][:40] for c in CASES])
+def test_arguments(args, ret, data, text):
+    assert ioctl(args, ret, data) == text
+
+
+def test_arguments_raw_and_verbose():
+    args = (3, code("HDIO_SET_BUSSTATE"), 2)
+    assert ioctl(args, xstyle=_style.RAW) == "3, 0x32d, 0x2"
+    assert ioctl(args, xstyle=_style.VERBOSE) == (
+        "3, 0x32d /* HDIO_SET_BUSSTATE */, 0x2 /* BUSSTATE_TRISTATE */")
+
+
+def test_structures_not_read_with_verbose_none():
+    assert ioctl((3, code("FITRIM"), A), 0, bytes(24), verbose=False) == "3, FITRIM, 0x10000"

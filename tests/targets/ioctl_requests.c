@@ -1,0 +1,43 @@
+/* ioctl_requests: ioctls of several families on descriptor -1 (each fails with EBADF),
+ * with arguments in memory: requests by name, with a parameter in the number, without a
+ * name; arguments read at entry (structures, arrays, values) and at exit. */
+#include <linux/fs.h>
+#include <linux/hdreg.h>
+#include <linux/input.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+int main(void)
+{
+    struct fstrim_range range = {.start = 0xdeadbeef, .len = 4096, .minlen = 512};
+    struct fsxattr xattr;
+    unsigned char watch[6] = {5, 2, 23, 42, 6, 69};   /* struct counter_watch */
+    unsigned char cmd[4] = {0xca, 0xff, 0xee, 0};     /* struct hd_drive_cmd_hdr */
+    int reset[3] = {(int) 0xdeadbeef, 0, 0x1234};
+    unsigned long value = 1;
+    char name[64];
+
+    memset(&xattr, 0, sizeof(xattr));
+    xattr.fsx_xflags = FS_XFLAG_IMMUTABLE | FS_XFLAG_HASATTR;
+    xattr.fsx_projid = 0xabcd;
+
+    ioctl(-1, FIFREEZE, 0);
+    ioctl(-1, FITRIM, &range);
+    ioctl(-1, FITRIM, NULL);
+    ioctl(-1, FS_IOC_FSSETXATTR, &xattr);
+    ioctl(-1, FS_IOC_FSGETXATTR, &xattr);
+    ioctl(-1, _IOW(0x3e, 0, unsigned char[6]), watch);     /* COUNTER_ADD_WATCH_IOCTL */
+    ioctl(-1, _IO(0x3e, 1), 0);                            /* COUNTER_ENABLE_EVENTS_IOCTL */
+    ioctl(-1, HDIO_DRIVE_CMD, cmd);
+    ioctl(-1, HDIO_DRIVE_RESET, reset);
+    ioctl(-1, HDIO_SET_NICE, 0x1fUL);
+    ioctl(-1, HDIO_SET_DMA, 0xfacefeeddeadbeefUL);
+    ioctl(-1, HDIO_GET_DMA, &value);
+    ioctl(-1, HDIO_GET_QDMA, 0xbadc0dedUL);
+    ioctl(-1, EVIOCGNAME(sizeof(name)), name);
+    ioctl(-1, EVIOCGBIT(EV_KEY, sizeof(name)), name);
+    ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);
+    ioctl(-1, _IO(0x4b, 0), 0);
+    return 0;
+}
