@@ -20,10 +20,11 @@ argument is printed in hex).  At exit, called only when the entry did not say
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from . import _style
 from ._ctx import Ctx
+from ._quote import quote
 from ._style import RAW, VERBOSE
 from ._xlat import hexa, u32, xval
 from ._xlat_ioctl import ABS_AXES, EV_TYPES, IOCTL_NAMES
@@ -187,6 +188,32 @@ def struct(c: Ctx, addr: int, fmt: str, render: Callable[..., str]) -> str:
     return c.struct(addr, fmt, render)
 
 
+def fetch(c: Ctx, addr: int, size: int) -> bytes | str:
+    """*size* bytes at *addr*, or the text of the address when they cannot be read (as
+    ``struct`` prints it)."""
+    if addr == 0:
+        return "NULL"
+    if not c.verbose or (c.exiting and c.failed):
+        return hexa(addr)
+    data = c.read(addr, size)
+    return hexa(addr) if data is None else data
+
+
+def in_out(c: Ctx, arg: int, size: int, show_in: Callable[[bytes], str],
+           show_out: Callable[[bytes], str]) -> str:
+    """A structure the call reads and writes: its input fields at entry, `` => `` and
+    its output fields at exit (nothing more when the call failed)."""
+    if not c.exiting:
+        data = fetch(c, arg, size)
+        if isinstance(data, str):
+            return done(c, ", " + data)
+        return ", " + show_in(data)
+    if c.failed:
+        return ""
+    out = c.read(arg, size)
+    return " => " + (hexa(arg) if out is None else show_out(out))
+
+
 def done(c: Ctx, text: str) -> str:
     """*text* is the whole of the argument: nothing is added at exit."""
     c.saved[DONE] = True
@@ -197,5 +224,24 @@ def fields(*pairs: tuple[str, object]) -> str:
     return "{" + ", ".join("%s=%s" % p for p in pairs) + "}"
 
 
+def array(c: Ctx, items: Sequence[object]) -> str:
+    """``[a, b, ...]``: without -v, the first strsize items then ``...``."""
+    shown = items[:c.strsize] if c.abbrev else items
+    more = ", ..." if len(shown) < len(items) else ""
+    return "[" + ", ".join(str(x) for x in shown) + more + "]"
+
+
+def hex_array(values: Sequence[int]) -> str:
+    return "[" + ", ".join(hexa(v) for v in values) + "]"
+
+
+def cstring(c: Ctx, data: bytes) -> str:
+    """A char array holding a NUL-terminated string; ``...`` after it when it has no NUL."""
+    nul = data.find(b"\0")
+    if nul < 0:
+        return quote(data, xflag=c.xflag) + "..."
+    return quote(data[:nul], xflag=c.xflag)
+
+
 # the family modules register themselves in FAMILIES (they import this module)
-from . import _ioctl_dev  # noqa: E402,F401
+from . import _ioctl_dev, _ioctl_gpio  # noqa: E402,F401

@@ -71,3 +71,7 @@ def code(name: str) -> int:
 
 
 _CODES = {name: value for name, value in _TABLES["IOCTL_NAMES"]}
+GPIOLINE_FLAGS = flags("GPIOLINE_FLAGS")
+GPIOHANDLE_FLAGS = flags("GPIOHANDLE_FLAGS")
+GPIOEVENT_FLAGS = flags("GPIOEVENT_FLAGS")
+GPIO_V2_LINE_FLAGS = flags("GPIO_V2_LINE_FLAGS")

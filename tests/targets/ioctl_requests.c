@@ -2,6 +2,7 @@
  * with arguments in memory: requests by name, with a parameter in the number, without a
  * name; arguments read at entry (structures, arrays, values) and at exit. */
 #include <linux/fs.h>
+#include <linux/gpio.h>
 #include <linux/hdreg.h>
 #include <linux/input.h>
 #include <stdint.h>
@@ -17,10 +18,18 @@ int main(void)
     int reset[3] = {(int) 0xdeadbeef, 0, 0x1234};
     unsigned long value = 1;
     char name[64];
+    struct gpiohandle_request handle;
+    struct gpio_v2_line_values values = {.bits = 0xcafe, .mask = 0xbabe};
 
     memset(&xattr, 0, sizeof(xattr));
     xattr.fsx_xflags = FS_XFLAG_IMMUTABLE | FS_XFLAG_HASATTR;
     xattr.fsx_projid = 0xabcd;
+    memset(&handle, 0, sizeof(handle));
+    handle.lines = 2;
+    handle.lineoffsets[0] = 18;
+    handle.lineoffsets[1] = 35;
+    handle.flags = GPIOHANDLE_REQUEST_ACTIVE_LOW;
+    strcpy(handle.consumer_label, "consumer");
 
     ioctl(-1, FIFREEZE, 0);
     ioctl(-1, FITRIM, &range);
@@ -37,6 +46,8 @@ int main(void)
     ioctl(-1, HDIO_GET_QDMA, 0xbadc0dedUL);
     ioctl(-1, EVIOCGNAME(sizeof(name)), name);
     ioctl(-1, EVIOCGBIT(EV_KEY, sizeof(name)), name);
+    ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
+    ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);
     ioctl(-1, _IO(0x4b, 0), 0);
     return 0;

@@ -156,3 +156,65 @@ def test_arguments_raw_and_verbose():
 
 def test_structures_not_read_with_verbose_none():
     assert ioctl((3, code("FITRIM"), A), 0, bytes(24), verbose=False) == "3, FITRIM, 0x10000"
+
+
+# -- GPIO -----------------------------------------------------------------------
+
+def _name(s: bytes) -> bytes:
+    return s.ljust(32, b"\0")
+
+
+LINE_INFO = struct.pack("<II", 50, 0xC) + _name(b"line name") + _name(b"line consumer")
+HANDLE_REQUEST = (struct.pack("<64I", 18, 35, 52, 69, *range(60)) + struct.pack("<I", 0x14)
+                  + bytes([0, 1, 2, 6]) + bytes(60) + _name(b"line consumer")
+                  + struct.pack("<Ii", 4, 100))
+V2_INFO = (_name(b"line name") + _name(b"line consumer") + struct.pack("<IIQ", 55, 1, 0x102)
+           + struct.pack("<IIQ", 3, 0, 0xDEADBEEF) + bytes(144) + struct.pack("<4I", 0, 0, 7, 0))
+
+GPIO_CASES = [
+    ((3, code("GPIO_GET_CHIPINFO_IOCTL"), A), 0,
+     _name(b"chip name") + _name(b"chip label") + struct.pack("<I", 0xCA),
+     '3, GPIO_GET_CHIPINFO_IOCTL, {name="chip name", label="chip label", lines=202}'),
+    ((3, code("GPIO_GET_CHIPINFO_IOCTL"), A), EBADF, bytes(68),
+     "3, GPIO_GET_CHIPINFO_IOCTL, 0x10000"),
+    # the offset at entry, the rest at exit; a name without its NUL
+    ((3, code("GPIO_GET_LINEINFO_IOCTL"), A), 0, LINE_INFO[:8] + b"n" * 32 + LINE_INFO[40:],
+     '3, GPIO_GET_LINEINFO_IOCTL, {line_offset=50} => {flags=GPIOLINE_FLAG_ACTIVE_LOW'
+     '|GPIOLINE_FLAG_OPEN_DRAIN, name="%s"..., consumer="line consumer"}' % ("n" * 32)),
+    ((3, code("GPIO_GET_LINEINFO_IOCTL"), A), EBADF, LINE_INFO,
+     "3, GPIO_GET_LINEINFO_IOCTL, {line_offset=50}"),
+    ((3, code("GPIO_GET_LINEINFO_IOCTL"), A + 1), 0, LINE_INFO,
+     "3, GPIO_GET_LINEINFO_IOCTL, 0x10001"),
+    # arrays up to the count; the descriptor the call returns
+    ((3, code("GPIO_GET_LINEHANDLE_IOCTL"), A), 0, HANDLE_REQUEST,
+     '3, GPIO_GET_LINEHANDLE_IOCTL, {lines=4, lineoffsets=[18, 35, 52, 69],'
+     ' flags=GPIOHANDLE_REQUEST_ACTIVE_LOW|GPIOHANDLE_REQUEST_OPEN_SOURCE,'
+     ' default_values=[0, 1, 2, 6], consumer_label="line consumer"} => {fd=100}'),
+    ((3, code("GPIOHANDLE_SET_LINE_VALUES_IOCTL"), A), 0, bytes(range(1, 65)),
+     "3, GPIOHANDLE_SET_LINE_VALUES_IOCTL, {values=[%s, ...]}"
+     % ", ".join(str(i) for i in range(1, 33))),
+    # v2: attributes by id, padding shown when it is not zero
+    ((3, code("GPIO_V2_GET_LINEINFO_IOCTL"), A), 0, V2_INFO,
+     '3, GPIO_V2_GET_LINEINFO_IOCTL, {offset=55} => {name="line name", consumer="line consumer",'
+     ' flags=GPIO_V2_LINE_FLAG_ACTIVE_LOW|GPIO_V2_LINE_FLAG_BIAS_PULL_UP, num_attrs=1,'
+     ' attrs=[{debounce_period_us=3735928559}], padding=[0, 0, 0x7, 0]}'),
+    ((3, code("GPIO_V2_LINE_SET_CONFIG_IOCTL"), A), 0,
+     struct.pack("<QI20x", 0x102, 1) + struct.pack("<IIQQ", 2, 0xFEEDFACE, 0xBA11, 3)
+     + bytes(216),
+     "3, GPIO_V2_LINE_SET_CONFIG_IOCTL, {flags=GPIO_V2_LINE_FLAG_ACTIVE_LOW"
+     "|GPIO_V2_LINE_FLAG_BIAS_PULL_UP, num_attrs=1, attrs=[{attr={id=2, padding=0xfeedface,"
+     " data=0xba11}, mask=0x3}]}"),
+    ((3, code("GPIO_V2_LINE_GET_VALUES_IOCTL"), A), 0, struct.pack("<QQ", 0xCAFE, 0xBABE),
+     "3, GPIO_V2_LINE_GET_VALUES_IOCTL, {mask=0xbabe} => {bits=0xcafe}"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", GPIO_CASES, ids=[c[3][:40] for c in GPIO_CASES])
+def test_gpio(args, ret, data, text):
+    assert ioctl(args, ret, data) == text
+
+
+def test_gpio_arrays_in_full_with_v():
+    got = ioctl((3, code("GPIOHANDLE_SET_LINE_VALUES_IOCTL"), A), 0, bytes(range(1, 65)),
+                abbrev=False)
+    assert got.endswith(", 63, 64]}")
