@@ -231,6 +231,31 @@ def array(c: Ctx, items: Sequence[object]) -> str:
     return "[" + ", ".join(str(x) for x in shown) + more + "]"
 
 
+def mem_array(c: Ctx, addr: int, n: int, size: int, show: Callable[[bytes], str]) -> str:
+    """*n* items of *size* bytes at *addr* (strace's print_array): NULL, the address when
+    the first cannot be read, ``... /* address */`` where the reading stops; without
+    -v, ``...`` after strsize items."""
+    if addr == 0:
+        return "NULL"
+    if n == 0:
+        return "[]"
+    if addr + n * size > 0xFFFFFFFFFFFFFFFF:
+        return hexa(addr)
+    items: list[str] = []
+    for i in range(n):
+        if c.abbrev and i >= c.strsize:
+            items.append("...")
+            break
+        data = c.read(addr + i * size, size)
+        if data is None:
+            if not i:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + i * size))
+            break
+        items.append(show(data))
+    return "[" + ", ".join(items) + "]"
+
+
 def hex_array(values: Sequence[int]) -> str:
     return "[" + ", ".join(hexa(v) for v in values) + "]"
 

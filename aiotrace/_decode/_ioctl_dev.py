@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl families of devices and file systems, as strace 6.1 decodes them: the 'X'
-file-system requests (FITRIM, FIFREEZE, FS_IOC_FS[GS]ETXATTR), the counter character
-devices ('>') and the old IDE disks (HDIO_*, 0x03), registered in ``_ioctl.FAMILIES``."""
+file-system requests (FITRIM, FIFREEZE, FS_IOC_FS[GS]ETXATTR), the 'f' ones (inode
+flags, FIEMAP), the counter character devices ('>') and the old IDE disks (HDIO_*,
+0x03), registered in ``_ioctl.FAMILIES``."""
 
 from __future__ import annotations
 
+import struct
 from typing import Optional
 
 from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa, ptr, xval
 from ._xlat_ioctl import (ATA_CMDS, COUNTER_COMPONENT_TYPES, COUNTER_EVENT_TYPES,
-                          COUNTER_SCOPES, FS_XFLAGS, HDIO_BUSSTATES, HDIO_IDE_NICE, code)
+                          COUNTER_SCOPES, FIEMAP_EXTENT_FLAGS, FIEMAP_FLAGS, FS_IOC_FLAGS,
+                          FS_XFLAGS, HDIO_BUSSTATES, HDIO_IDE_NICE, code)
 
 # -- 'X': file systems (linux/fs.h) -------------------------------------------
 
@@ -41,6 +44,56 @@ def _fs_x(c: Ctx, code: int, arg: int) -> Optional[str]:
     if code == _FS_IOC_FSGETXATTR:
         return ", " + _fsxattr(c, arg, True) if c.exiting else ""
     return None
+
+
+# -- 'f': inode flags and extent maps (linux/fs.h, linux/fiemap.h) ----------------
+
+_FS_IOC_FIEMAP = code("FS_IOC_FIEMAP")
+_FS_IOC_GETFLAGS = (code("FS_IOC_GETFLAGS"), code("FS_IOC32_GETFLAGS"))
+_FS_IOC_SETFLAGS = (code("FS_IOC_SETFLAGS"), code("FS_IOC32_SETFLAGS"))
+_FIEMAP_HEAD, _FIEMAP_EXTENT = 32, 56
+
+
+def _fiemap_flags(v: int) -> str:
+    return flags(v, FIEMAP_FLAGS, "FIEMAP_FLAG_???")
+
+
+def _fiemap_extent(data: bytes) -> str:
+    logical, physical, length = struct.unpack_from("<3Q", data)
+    return I.fields(("fe_logical", logical), ("fe_physical", physical), ("fe_length", length),
+                    ("fe_flags", flags(struct.unpack_from("<I", data, 40)[0],
+                                       FIEMAP_EXTENT_FLAGS, "FIEMAP_EXTENT_???")))
+
+
+def _fiemap_out(c: Ctx, arg: int, data: bytes) -> str:
+    fm_flags, mapped = struct.unpack_from("<II", data, 16)
+    out: list[tuple[str, object]] = [("fm_flags", _fiemap_flags(fm_flags)),
+                                      ("fm_mapped_extents", mapped)]
+    if c.abbrev:
+        return I.fields(*out)[:-1] + ", ...}"
+    out.append(("fm_extents", I.mem_array(c, arg + _FIEMAP_HEAD, mapped, _FIEMAP_EXTENT,
+                                          _fiemap_extent)))
+    return I.fields(*out)
+
+
+def _fiemap_in(data: bytes) -> str:
+    start, length, fm_flags, _mapped, count = struct.unpack_from("<QQIII", data)
+    return I.fields(("fm_start", start), ("fm_length", length),
+                    ("fm_flags", _fiemap_flags(fm_flags)), ("fm_extent_count", count))
+
+
+def _fs_f(c: Ctx, code: int, arg: int) -> Optional[str]:
+    if code == _FS_IOC_FIEMAP:
+        return I.in_out(c, arg, _FIEMAP_HEAD, _fiemap_in, lambda d: _fiemap_out(c, arg, d))
+    if code in _FS_IOC_SETFLAGS:
+        return I.done(c, ", " + I.struct(c, arg, "<I", _inode_flags))
+    if code in _FS_IOC_GETFLAGS:
+        return ", " + I.struct(c, arg, "<I", _inode_flags) if c.exiting else ""
+    return None
+
+
+def _inode_flags(v: int) -> str:
+    return "[%s]" % flags(v, FS_IOC_FLAGS, "FS_???_FL")
 
 
 # -- '>': counter devices (linux/counter.h) -----------------------------------
@@ -133,4 +186,5 @@ def _hdio(c: Ctx, code: int, arg: int) -> Optional[str]:
 
 I.FAMILIES[0x03] = _hdio
 I.FAMILIES[ord("X")] = _fs_x
+I.FAMILIES[ord("f")] = _fs_f
 I.FAMILIES[ord(">")] = _counter

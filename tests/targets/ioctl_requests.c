@@ -1,6 +1,7 @@
 /* ioctl_requests: ioctls of several families on descriptor -1 (each fails with EBADF),
  * with arguments in memory: requests by name, with a parameter in the number, without a
  * name; arguments read at entry (structures, arrays, values) and at exit. */
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/gpio.h>
 #include <linux/hdreg.h>
@@ -19,6 +20,9 @@ int main(void)
     unsigned long value = 1;
     char name[64];
     struct gpiohandle_request handle;
+    struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
+                         .fm_extent_count = 2};
+    int inode_flags = FS_IMMUTABLE_FL | FS_NOATIME_FL;
     struct gpio_v2_line_values values = {.bits = 0xcafe, .mask = 0xbabe};
 
     memset(&xattr, 0, sizeof(xattr));
@@ -46,6 +50,9 @@ int main(void)
     ioctl(-1, HDIO_GET_QDMA, 0xbadc0dedUL);
     ioctl(-1, EVIOCGNAME(sizeof(name)), name);
     ioctl(-1, EVIOCGBIT(EV_KEY, sizeof(name)), name);
+    ioctl(-1, FS_IOC_FIEMAP, &map);
+    ioctl(-1, FS_IOC_SETFLAGS, &inode_flags);
+    ioctl(-1, FS_IOC_GETFLAGS, &inode_flags);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

@@ -218,3 +218,39 @@ def test_gpio_arrays_in_full_with_v():
     got = ioctl((3, code("GPIOHANDLE_SET_LINE_VALUES_IOCTL"), A), 0, bytes(range(1, 65)),
                 abbrev=False)
     assert got.endswith(", 63, 64]}")
+
+
+# -- 'f': inode flags, FIEMAP ------------------------------------------------------
+
+EXTENT = struct.pack("<3Q16xI12x", 1, 2, 3, 0x1001)
+FIEMAP = struct.pack("<QQIIII", 0xDEADBEEF, 4096, 1, 2, 3, 0) + EXTENT + EXTENT
+
+FS_F_CASES = [
+    ((3, code("FS_IOC_SETFLAGS"), A), 0, struct.pack("<I", 0x10 | 0x2000000),
+     "3, FS_IOC_SETFLAGS, [FS_IMMUTABLE_FL|FS_DAX_FL]"),
+    ((3, code("FS_IOC32_GETFLAGS"), A), 0, struct.pack("<I", 0x1000000),
+     "3, FS_IOC32_GETFLAGS, [0x1000000 /* FS_???_FL */]"),
+    ((3, code("FS_IOC_GETFLAGS"), 0), EBADF, b"", "3, FS_IOC_GETFLAGS, NULL"),
+    ((3, code("FS_IOC_FIEMAP"), A), 0, FIEMAP,
+     "3, FS_IOC_FIEMAP, {fm_start=3735928559, fm_length=4096, fm_flags=FIEMAP_FLAG_SYNC,"
+     " fm_extent_count=3} => {fm_flags=FIEMAP_FLAG_SYNC, fm_mapped_extents=2, ...}"),
+    ((3, code("FS_IOC_FIEMAP"), A), EBADF, FIEMAP,
+     "3, FS_IOC_FIEMAP, {fm_start=3735928559, fm_length=4096, fm_flags=FIEMAP_FLAG_SYNC,"
+     " fm_extent_count=3}"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", FS_F_CASES, ids=[c[3][:40] for c in FS_F_CASES])
+def test_fs_f(args, ret, data, text):
+    assert ioctl(args, ret, data) == text
+
+
+def test_fiemap_extents_with_v():
+    """-v: the extents the call mapped, read from the memory after the header; where
+    the memory ends, strace's "... /* address */"."""
+    ext = "{fe_logical=1, fe_physical=2, fe_length=3, fe_flags=FIEMAP_EXTENT_LAST|FIEMAP_EXTENT_MERGED}"
+    got = ioctl((3, code("FS_IOC_FIEMAP"), A), 0, FIEMAP, abbrev=False)
+    assert got.endswith("=> {fm_flags=FIEMAP_FLAG_SYNC, fm_mapped_extents=2, fm_extents=[%s, %s]}"
+                        % (ext, ext))
+    got = ioctl((3, code("FS_IOC_FIEMAP"), A), 0, FIEMAP[:-1], abbrev=False)
+    assert got.endswith("fm_extents=[%s, ... /* 0x10058 */]}" % ext)
