@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Write aiotrace/_decode/xlat/xlat_ioctl.in, the names of the ioctl requests, from the
+"""Write aiotrace/_decode/xlat/xlat_ioctl_names.in, the names of the ioctl requests, from the
 lists of the kernel's request numbers that a strace source tree keeps (generated there
 from the uapi headers: ``src/linux/64/ioctls_inc.h``, ``src/linux/x86_64/ioctls_arch0.h``
 and ``src/ioctls_zfs.h``).
@@ -24,7 +24,7 @@ _ENTRY = re.compile(r'\{\s*"([^"]*)",\s*"(\w+)",\s*([\w|]+),\s*(0x[0-9a-fA-F]+),
 _DIRS = {"0": 0, "_IOC_NONE": 0, "_IOC_WRITE": 1, "_IOC_READ": 2}
 _FILES = ("src/linux/x86_64/ioctls_arch0.h", "src/linux/64/ioctls_inc.h", "src/ioctls_zfs.h")
 _OUT = os.path.join(os.path.dirname(__file__), "..", "aiotrace", "_decode", "xlat",
-                    "xlat_ioctl.in")
+                    "xlat_ioctl_names.in")
 
 
 def _header_key(header: str) -> tuple[int, str]:

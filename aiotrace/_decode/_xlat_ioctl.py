@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The constants of the ioctl decoders, kept as data in ``xlat/xlat_ioctl.in``: the
-names of the request numbers (3 300 of them, written by ``scripts/ioctl_names.py``)
-and the values the decoded requests name.
+"""The constants of the ioctl decoders, kept as data: the names of the request numbers
+in ``xlat/xlat_ioctl_names.in`` (3 300 of them, written by ``scripts/ioctl_names.py``),
+the values the decoded requests name in ``xlat/xlat_ioctl.in``.
 
 The file is a list of tables: a line ``[NAME]`` starts one, each line after it is a
 name and a Python integer literal; ``#`` starts a comment line."""
@@ -13,7 +13,7 @@ from typing import Mapping
 
 from ._xlat import Flags
 
-_PATH = os.path.join(os.path.dirname(__file__), "xlat", "xlat_ioctl.in")
+_DIR = os.path.join(os.path.dirname(__file__), "xlat")
 
 
 def _read(path: str) -> dict[str, list[tuple[str, int]]]:
@@ -34,7 +34,8 @@ def _read(path: str) -> dict[str, list[tuple[str, int]]]:
     return tables
 
 
-_TABLES = _read(_PATH)
+_TABLES = _read(os.path.join(_DIR, "xlat_ioctl_names.in"))
+_TABLES.update(_read(os.path.join(_DIR, "xlat_ioctl.in")))
 
 
 def names(table: str) -> dict[int, str]:
