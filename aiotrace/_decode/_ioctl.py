@@ -62,8 +62,9 @@ def _sized(name: str) -> Callable[[int], str]:
 
 def _named(v: int, table: dict[int, str], unknown: str) -> str:
     # the value's name in abbrev style even under -X verbose (the whole request is
-    # already in a comment)
-    if _style.get() == RAW:
+    # already in a comment, and an unknown value gets none of its own)
+    st = _style.get()
+    if st == RAW or (st == VERBOSE and v not in table):
         return hexa(v)
     with _style.using(_style.ABBREV):
         return xval(v, table, unknown)
@@ -269,4 +270,4 @@ def cstring(c: Ctx, data: bytes) -> str:
 
 
 # the family modules register themselves in FAMILIES (they import this module)
-from . import _ioctl_dev, _ioctl_gpio  # noqa: E402,F401
+from . import _ioctl_dev, _ioctl_evdev, _ioctl_gpio  # noqa: E402,F401

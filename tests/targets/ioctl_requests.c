@@ -23,11 +23,18 @@ int main(void)
     struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
                          .fm_extent_count = 2};
     int inode_flags = FS_IMMUTABLE_FL | FS_NOATIME_FL;
+    struct ff_effect effect;
+    struct input_absinfo abs = {.value = 1, .minimum = -2, .maximum = 3};
+    unsigned int keycode[2] = {9, KEY_A};
     struct gpio_v2_line_values values = {.bits = 0xcafe, .mask = 0xbabe};
 
     memset(&xattr, 0, sizeof(xattr));
     xattr.fsx_xflags = FS_XFLAG_IMMUTABLE | FS_XFLAG_HASATTR;
     xattr.fsx_projid = 0xabcd;
+    memset(&effect, 0, sizeof(effect));
+    effect.type = FF_RUMBLE;
+    effect.id = -1;
+    effect.u.rumble.strong_magnitude = 100;
     memset(&handle, 0, sizeof(handle));
     handle.lines = 2;
     handle.lineoffsets[0] = 18;
@@ -50,6 +57,10 @@ int main(void)
     ioctl(-1, HDIO_GET_QDMA, 0xbadc0dedUL);
     ioctl(-1, EVIOCGNAME(sizeof(name)), name);
     ioctl(-1, EVIOCGBIT(EV_KEY, sizeof(name)), name);
+    ioctl(-1, EVIOCSFF, &effect);
+    ioctl(-1, EVIOCSABS(ABS_Y), &abs);
+    ioctl(-1, EVIOCSKEYCODE, keycode);
+    ioctl(-1, EVIOCGRAB, 1UL);
     ioctl(-1, FS_IOC_FIEMAP, &map);
     ioctl(-1, FS_IOC_SETFLAGS, &inode_flags);
     ioctl(-1, FS_IOC_GETFLAGS, &inode_flags);

@@ -254,3 +254,51 @@ def test_fiemap_extents_with_v():
                         % (ext, ext))
     got = ioctl((3, code("FS_IOC_FIEMAP"), A), 0, FIEMAP[:-1], abbrev=False)
     assert got.endswith("fm_extents=[%s, ... /* 0x10058 */]}" % ext)
+
+
+# -- evdev -------------------------------------------------------------------------
+
+EV_BITS = struct.pack("<Q", (1 << 3) | (1 << 4) | (1 << 0x11) | (1 << 0x12) | (1 << 0x16))
+ABSINFO = struct.pack("<6i", 1, 2, 3, 4, 5, 6)
+FF_EFFECT = struct.pack("<HhH4H2xhHHHH", 0x52, 1, 2, 3, 4, 5, 6, -7, 8, 9, 10, 0xB) + bytes(22)
+
+EVDEV_CASES = [
+    # reads: at exit, the address when the call failed
+    ((3, code("EVIOCGVERSION"), A), 0, struct.pack("<I", 0x10001), {},
+     "3, EVIOCGVERSION, [0x10001]"),
+    ((3, code("EVIOCGVERSION"), A), EBADF, bytes(4), {}, "3, EVIOCGVERSION, 0x10000"),
+    ((3, code("EVIOCGID"), A), 0, struct.pack("<4H", 1, 2, 3, 4), {},
+     "3, EVIOCGID, {bustype=1, vendor=2, product=3, version=4}"),
+    ((3, code("EVIOCGKEYCODE"), A), 0, struct.pack("<2I", 9, 30), {},
+     "3, EVIOCGKEYCODE, [9, KEY_A]"),
+    # a bit set: as many bytes as the call returned, rounded up to words
+    ((3, 0x80004520, A), 2, EV_BITS, {}, "3, EVIOCGBIT(0, 0), [EV_ABS EV_MSC]"),
+    ((3, 0x80004520, A), 8, EV_BITS, {}, "3, EVIOCGBIT(0, 0), [EV_ABS EV_MSC EV_LED EV_SND ...]"),
+    ((3, 0x80004520, A), 8, EV_BITS, {"abbrev": False},
+     "3, EVIOCGBIT(0, 0), [EV_ABS EV_MSC EV_LED EV_SND EV_PWR]"),
+    ((3, 0x80004520, A), 0, EV_BITS, {}, "3, EVIOCGBIT(0, 0), 0x10000"),
+    ((3, 0x80004520, A), 2, EV_BITS, {"xstyle": _style.RAW}, "3, 0x80004520, [0x460018]"),
+    ((3, 0x80004520, A), 2, EV_BITS, {"xstyle": _style.VERBOSE},
+     "3, 0x80004520 /* EVIOCGBIT(0, 0) */, [0x3 /* EV_ABS */ 0x4 /* EV_MSC */] /* [0x460018] */"),
+    # a string of the length the call returned
+    ((3, 0x80404506, A), 5, b"mouse\0", {}, '3, EVIOCGNAME(64), "mouse"'),
+    ((3, 0x80184541, A), 0, ABSINFO, {}, "3, EVIOCGABS(ABS_Y), {value=1, minimum=2, ...}"),
+    ((3, 0x80184541, A), 0, ABSINFO, {"abbrev": False},
+     "3, EVIOCGABS(ABS_Y), {value=1, minimum=2, maximum=3, fuzz=4, flat=5, resolution=6}"),
+    # writes: at entry
+    ((3, code("EVIOCRMFF"), 0xFFFFFFFF), 0, b"", {}, "3, EVIOCRMFF, -1"),
+    ((3, code("EVIOCGRAB"), 1), 0, b"", {}, "3, EVIOCGRAB, 1"),
+    ((3, code("EVIOCSFF"), A), 0, FF_EFFECT, {},
+     "3, EVIOCSFF, {type=FF_CONSTANT, id=1, direction=2, ...}"),
+    ((3, code("EVIOCSFF"), A), 0, FF_EFFECT, {"abbrev": False},
+     "3, EVIOCSFF, {type=FF_CONSTANT, id=1, direction=2, trigger={button=3, interval=4},"
+     " replay={length=5, delay=6}, constant={level=-7, envelope={attack_length=8,"
+     " attack_level=9, fade_length=10, fade_level=0xb}}}"),
+    ((3, 0x401845C0, A + 1), 0, ABSINFO, {}, "3, EVIOCSABS(ABS_X), 0x10001"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", EVDEV_CASES,
+                         ids=[c[4][:40] for c in EVDEV_CASES])
+def test_evdev(args, ret, data, kw, text):
+    assert ioctl(args, ret, data, **kw) == text
