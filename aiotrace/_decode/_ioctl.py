@@ -262,12 +262,13 @@ def hex_array(values: Sequence[int]) -> str:
 
 
 def cstring(c: Ctx, data: bytes) -> str:
-    """A char array holding a NUL-terminated string; ``...`` after it when it has no NUL."""
+    """A char array holding a NUL-terminated string; without a NUL, all but its last
+    byte (the place of the NUL), then ``...``."""
     nul = data.find(b"\0")
     if nul < 0:
-        return quote(data, xflag=c.xflag) + "..."
+        return quote(data[:-1], xflag=c.xflag) + "..."
     return quote(data[:nul], xflag=c.xflag)
 
 
 # the family modules register themselves in FAMILIES (they import this module)
-from . import _ioctl_dev, _ioctl_evdev, _ioctl_gpio  # noqa: E402,F401
+from . import _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_ptp  # noqa: E402,F401

@@ -6,6 +6,7 @@
 #include <linux/gpio.h>
 #include <linux/hdreg.h>
 #include <linux/input.h>
+#include <linux/ptp_clock.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -26,6 +27,9 @@ int main(void)
     struct ff_effect effect;
     struct input_absinfo abs = {.value = 1, .minimum = -2, .maximum = 3};
     unsigned int keycode[2] = {9, KEY_A};
+    struct ptp_extts_request extts = {.index = 1, .flags = PTP_ENABLE_FEATURE};
+    struct ptp_perout_request perout = {.start = {.sec = 1700000000, .nsec = 5},
+                                        .period = {.sec = 1}, .flags = PTP_PEROUT_ONE_SHOT};
     struct gpio_v2_line_values values = {.bits = 0xcafe, .mask = 0xbabe};
 
     memset(&xattr, 0, sizeof(xattr));
@@ -64,6 +68,9 @@ int main(void)
     ioctl(-1, FS_IOC_FIEMAP, &map);
     ioctl(-1, FS_IOC_SETFLAGS, &inode_flags);
     ioctl(-1, FS_IOC_GETFLAGS, &inode_flags);
+    ioctl(-1, PTP_EXTTS_REQUEST, &extts);
+    ioctl(-1, PTP_PEROUT_REQUEST, &perout);
+    ioctl(-1, PTP_ENABLE_PPS, 1UL);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

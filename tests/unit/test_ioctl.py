@@ -177,10 +177,11 @@ GPIO_CASES = [
      '3, GPIO_GET_CHIPINFO_IOCTL, {name="chip name", label="chip label", lines=202}'),
     ((3, code("GPIO_GET_CHIPINFO_IOCTL"), A), EBADF, bytes(68),
      "3, GPIO_GET_CHIPINFO_IOCTL, 0x10000"),
-    # the offset at entry, the rest at exit; a name without its NUL
+    # the offset at entry, the rest at exit; a name without its NUL: all but the place
+    # of the NUL
     ((3, code("GPIO_GET_LINEINFO_IOCTL"), A), 0, LINE_INFO[:8] + b"n" * 32 + LINE_INFO[40:],
      '3, GPIO_GET_LINEINFO_IOCTL, {line_offset=50} => {flags=GPIOLINE_FLAG_ACTIVE_LOW'
-     '|GPIOLINE_FLAG_OPEN_DRAIN, name="%s"..., consumer="line consumer"}' % ("n" * 32)),
+     '|GPIOLINE_FLAG_OPEN_DRAIN, name="%s"..., consumer="line consumer"}' % ("n" * 31)),
     ((3, code("GPIO_GET_LINEINFO_IOCTL"), A), EBADF, LINE_INFO,
      "3, GPIO_GET_LINEINFO_IOCTL, {line_offset=50}"),
     ((3, code("GPIO_GET_LINEINFO_IOCTL"), A + 1), 0, LINE_INFO,
@@ -301,4 +302,48 @@ EVDEV_CASES = [
 @pytest.mark.parametrize("args, ret, data, kw, text", EVDEV_CASES,
                          ids=[c[4][:40] for c in EVDEV_CASES])
 def test_evdev(args, ret, data, kw, text):
+    assert ioctl(args, ret, data, **kw) == text
+
+
+# -- PTP clocks ---------------------------------------------------------------------
+
+def _ptp_time(sec: int, nsec: int, reserved: int = 0) -> bytes:
+    return struct.pack("<qII", sec, nsec, reserved)
+
+
+PIN = b"pin".ljust(64, b"\0") + struct.pack("<3I", 1, 2, 3) + struct.pack("<5I", 9, 0, 0, 0, 0)
+SYS_OFFSET = struct.pack("<4I", 1, 0, 0, 0) + _ptp_time(-1, 2) + _ptp_time(3, 4, 5) + \
+    _ptp_time(0, 0) + bytes(16 * 48)
+
+PTP_CASES = [
+    ((3, code("PTP_CLOCK_GETCAPS"), A), 0, struct.pack("<8i12I", -1, 1, 2, 3, 4, 5, 6, 7,
+                                                        *([0] * 11 + [0xAB])),
+     {}, "3, PTP_CLOCK_GETCAPS, {max_adj=-1, n_alarm=1, n_ext_ts=2, n_per_out=3, pps=4,"
+         " n_pins=5, cross_timestamping=6, adjust_phase=7, rsv=[0, 0, 0, 0, 0, 0, 0, 0, 0,"
+         " 0, 0, 0xab]}"),
+    ((3, code("PTP_EXTTS_REQUEST2"), A), 0, struct.pack("<4I", 1, 0x3, 0, 7),
+     {}, "3, PTP_EXTTS_REQUEST2, {index=1, flags=PTP_ENABLE_FEATURE|PTP_RISING_EDGE,"
+         " rsv=[0, 0x7]}"),
+    # a duration, no date; the phase instead of the start
+    ((3, code("PTP_PEROUT_REQUEST"), A), 0,
+     _ptp_time(1, 2) + _ptp_time(3, 4) + struct.pack("<II", 5, 0x6) + _ptp_time(7, 8),
+     {}, "3, PTP_PEROUT_REQUEST, {phase={sec=1, nsec=2}, period={sec=3, nsec=4}, index=5,"
+         " flags=PTP_PEROUT_DUTY_CYCLE|PTP_PEROUT_PHASE, on={sec=7, nsec=8}}"),
+    ((3, code("PTP_ENABLE_PPS"), 1), 0, b"", {}, "3, PTP_ENABLE_PPS, 0x1"),
+    # the name at exit, the function and channel
+    ((3, code("PTP_PIN_GETFUNC"), A), 0, PIN, {},
+     '3, PTP_PIN_GETFUNC, {index=1, name="pin", func=PTP_PF_PEROUT, chan=3}'),
+    ((3, code("PTP_PIN_GETFUNC"), A), EBADF, PIN, {}, "3, PTP_PIN_GETFUNC, {index=1}"),
+    ((3, code("PTP_PIN_SETFUNC2"), A), 0, PIN, {},
+     "3, PTP_PIN_SETFUNC2, {index=1, func=PTP_PF_PEROUT, chan=3, rsv=[0x9, 0, 0, 0, 0]}"),
+    ((3, code("PTP_SYS_OFFSET"), A), 0, SYS_OFFSET, {"xstyle": _style.RAW},
+     "3, 0x43403d05, {n_samples=1, ts=[{sec=-1, nsec=2}, {sec=3, nsec=4, reserved=0x5},"
+     " {sec=0, nsec=0}]}"),
+    # -e verbose=none: the address
+    ((3, code("PTP_PIN_GETFUNC"), A), 0, PIN, {"verbose": False}, "3, PTP_PIN_GETFUNC, 0x10000"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", PTP_CASES, ids=[c[4][:40] for c in PTP_CASES])
+def test_ptp(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
