@@ -6,7 +6,10 @@
 #include <linux/gpio.h>
 #include <linux/hdreg.h>
 #include <linux/input.h>
+#include <linux/nbd.h>
 #include <linux/ptp_clock.h>
+#include <linux/random.h>
+#include <linux/watchdog.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -71,6 +74,9 @@ int main(void)
     ioctl(-1, PTP_EXTTS_REQUEST, &extts);
     ioctl(-1, PTP_PEROUT_REQUEST, &perout);
     ioctl(-1, PTP_ENABLE_PPS, 1UL);
+    ioctl(-1, RNDADDTOENTCNT, &inode_flags);
+    ioctl(-1, WDIOC_KEEPALIVE, 0);
+    ioctl(-1, NBD_SET_FLAGS, NBD_FLAG_READ_ONLY | NBD_FLAG_SEND_TRIM);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

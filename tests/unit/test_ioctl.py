@@ -347,3 +347,27 @@ PTP_CASES = [
 @pytest.mark.parametrize("args, ret, data, kw, text", PTP_CASES, ids=[c[4][:40] for c in PTP_CASES])
 def test_ptp(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
+
+
+# -- inotify, random, watchdog, NBD -----------------------------------------------------
+
+MISC_CASES = [
+    ((3, code("INOTIFY_IOC_SETNEXTWD"), 0xFFFFFFFF), 0, b"", "3, INOTIFY_IOC_SETNEXTWD, -1"),
+    ((3, code("RNDGETENTCNT"), A), 0, struct.pack("<i", -5), "3, RNDGETENTCNT, [-5]"),
+    ((3, code("RNDADDENTROPY"), A), 0, struct.pack("<ii", 1, 3) + b"abc",
+     '3, RNDADDENTROPY, {entropy_count=1, buf_size=3, buf="abc"}'),
+    ((3, code("RNDZAPENTCNT"), A), 0, b"", "3, FASTRPC_IOCTL_INIT_ATTACH or RNDZAPENTCNT"),
+    ((3, code("WDIOC_GETTIMEOUT"), A), EBADF, bytes(4), "3, WDIOC_GETTIMEOUT, 0x10000"),
+    ((3, code("WDIOC_SETTIMEOUT"), A), 0, struct.pack("<i", 123), "3, WDIOC_SETTIMEOUT, [123]"),
+    ((3, code("WDIOC_KEEPALIVE"), 7), 0, b"", "3, WDIOC_KEEPALIVE"),
+    ((3, code("NBD_SET_SOCK"), 5), 0, b"", "3, NBD_SET_SOCK, 5"),
+    ((3, code("NBD_SET_FLAGS"), 0x103), 0, b"",
+     "3, NBD_SET_FLAGS, NBD_FLAG_HAS_FLAGS|NBD_FLAG_READ_ONLY|NBD_FLAG_CAN_MULTI_CONN"),
+    ((3, code("NBD_SET_FLAGS"), 0x8000), 0, b"", "3, NBD_SET_FLAGS, 0x8000 /* NBD_IOC_FLAG_??? */"),
+    ((3, code("NBD_DO_IT"), 5), 0, b"", "3, NBD_DO_IT"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", MISC_CASES, ids=[c[3][:40] for c in MISC_CASES])
+def test_small_families(args, ret, data, text):
+    assert ioctl(args, ret, data) == text

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""ioctl: small families, as strace 6.1 decodes them: inotify ('I'), the random device
+('R'), watchdogs ('W') and network block devices (0xab)."""
+
+from __future__ import annotations
+
+import struct
+from typing import Optional
+
+from . import _ioctl as I
+from ._ctx import Ctx
+from ._xlat import flags, s32, u64
+from ._xlat_ioctl import NBD_FLAGS, code
+
+
+def _int(c: Ctx, arg: int) -> str:
+    return I.struct(c, arg, "<i", lambda v: "[%d]" % v)
+
+
+def _inotify(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req == code("INOTIFY_IOC_SETNEXTWD"):
+        return I.done(c, ", %d" % s32(arg))
+    return None
+
+
+# -- 'R': /dev/random (linux/random.h) -------------------------------------------
+
+_RND_NO_ARG = {code("RNDZAPENTCNT"), code("RNDCLEARPOOL"), code("RNDRESEEDCRNG")}
+
+
+def _entropy(c: Ctx, arg: int) -> str:
+    data = I.fetch(c, arg, 8)
+    if isinstance(data, str):
+        return data
+    count, size = struct.unpack("<ii", data)
+    return "{entropy_count=%d, buf_size=%d, buf=%s}" % (count, size, c.buf(arg + 8, size))
+
+
+def _random(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req == code("RNDGETENTCNT"):
+        return ", " + _int(c, arg) if c.exiting else ""
+    if req == code("RNDADDTOENTCNT"):
+        return I.done(c, ", " + _int(c, arg))
+    if req == code("RNDADDENTROPY"):
+        return I.done(c, ", " + _entropy(c, arg))
+    if req in _RND_NO_ARG:
+        return I.done(c, "")
+    return None
+
+
+# -- 'W': watchdogs (linux/watchdog.h) ----------------------------------------------
+
+_WD_GETTERS = {code("WDIOC_" + n) for n in (
+    "GETSTATUS", "GETBOOTSTATUS", "GETTEMP", "GETTIMEOUT", "GETPRETIMEOUT", "GETTIMELEFT")}
+_WD_SETTERS = {code("WDIOC_SETTIMEOUT"), code("WDIOC_SETPRETIMEOUT")}
+
+
+def _watchdog(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req in _WD_GETTERS:
+        return ", " + _int(c, arg) if c.exiting else ""
+    if req in _WD_SETTERS:
+        return I.done(c, ", " + _int(c, arg))
+    if req == code("WDIOC_KEEPALIVE"):    # (its int is ignored)
+        return I.done(c, "")
+    return None
+
+
+# -- 0xab: network block devices (linux/nbd.h) ----------------------------------------
+
+_NBD_NO_ARG = {code("NBD_" + n) for n in (
+    "DISCONNECT", "CLEAR_SOCK", "DO_IT", "CLEAR_QUE", "PRINT_DEBUG")}
+_NBD_VALUES = {code("NBD_" + n) for n in (
+    "SET_BLKSIZE", "SET_SIZE", "SET_SIZE_BLOCKS", "SET_TIMEOUT")}
+
+
+def _nbd(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req in _NBD_NO_ARG:
+        return I.done(c, "")
+    if req == code("NBD_SET_SOCK"):
+        return I.done(c, ", " + c.fd(arg))
+    if req in _NBD_VALUES:
+        return I.done(c, ", %d" % u64(arg))
+    if req == code("NBD_SET_FLAGS"):
+        return I.done(c, ", " + flags(arg, NBD_FLAGS, "NBD_IOC_FLAG_???"))
+    return None
+
+
+I.FAMILIES[ord("I")] = _inotify
+I.FAMILIES[ord("R")] = _random
+I.FAMILIES[ord("W")] = _watchdog
+I.FAMILIES[0xAB] = _nbd
