@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl: small families, as strace 6.1 decodes them: inotify ('I'), the random device
-('R'), watchdogs ('W') and network block devices (0xab)."""
+('R'), watchdogs ('W'), network block devices (0xab) and infrared remotes (LIRC, 'i')."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Optional
 
 from . import _ioctl as I
 from ._ctx import Ctx
-from ._xlat import flags, s32, u64
-from ._xlat_ioctl import NBD_FLAGS, code
+from ._xlat import flags, hexa, s32, u64, xval
+from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, code
 
 
 def _int(c: Ctx, arg: int) -> str:
@@ -85,6 +85,38 @@ def _nbd(c: Ctx, req: int, arg: int) -> Optional[str]:
     return None
 
 
+# -- 'i': infrared remotes (linux/lirc.h) --------------------------------------------
+
+_LIRC_MODE_REQUESTS = {code("LIRC_" + n) for n in (
+    "GET_SEND_MODE", "GET_REC_MODE", "SET_SEND_MODE", "SET_REC_MODE")}
+_LIRC_FEATURES = code("LIRC_GET_FEATURES")
+_LIRC_MASK = code("LIRC_SET_TRANSMITTER_MASK")
+_LIRC_INTS = {code("LIRC_" + n) for n in (
+    "GET_REC_RESOLUTION", "GET_MIN_TIMEOUT", "GET_MAX_TIMEOUT", "GET_LENGTH",
+    "SET_SEND_CARRIER", "SET_REC_CARRIER", "SET_SEND_DUTY_CYCLE", "SET_REC_TIMEOUT",
+    "SET_REC_TIMEOUT_REPORTS", "SET_MEASURE_CARRIER_MODE", "SET_REC_CARRIER_RANGE",
+    "SET_WIDEBAND_RECEIVER", "GET_REC_TIMEOUT")}
+
+
+def _lirc_value(req: int, v: int) -> str:
+    if req == _LIRC_FEATURES:
+        return flags(v, LIRC_FEATURES, "LIRC_CAN_???")
+    if req in _LIRC_MODE_REQUESTS:
+        return xval(v, LIRC_MODES, "LIRC_MODE_???")
+    return hexa(v) if req == _LIRC_MASK else str(v)
+
+
+def _lirc(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req not in _LIRC_INTS and req not in _LIRC_MODE_REQUESTS and req not in (
+            _LIRC_FEATURES, _LIRC_MASK):
+        return None
+    text = I.struct(c, arg, "<I", lambda v: "[%s]" % _lirc_value(req, v))
+    if I.ioc_dir(req) == 2:     # _IOC_READ: at exit
+        return ", " + text if c.exiting else ""
+    return I.done(c, ", " + text)
+
+
+I.FAMILIES[ord("i")] = _lirc
 I.FAMILIES[ord("I")] = _inotify
 I.FAMILIES[ord("R")] = _random
 I.FAMILIES[ord("W")] = _watchdog

@@ -349,7 +349,7 @@ def test_ptp(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
 
 
-# -- inotify, random, watchdog, NBD -----------------------------------------------------
+# -- inotify, random, watchdog, NBD, LIRC -------------------------------------------------
 
 MISC_CASES = [
     ((3, code("INOTIFY_IOC_SETNEXTWD"), 0xFFFFFFFF), 0, b"", "3, INOTIFY_IOC_SETNEXTWD, -1"),
@@ -365,6 +365,13 @@ MISC_CASES = [
      "3, NBD_SET_FLAGS, NBD_FLAG_HAS_FLAGS|NBD_FLAG_READ_ONLY|NBD_FLAG_CAN_MULTI_CONN"),
     ((3, code("NBD_SET_FLAGS"), 0x8000), 0, b"", "3, NBD_SET_FLAGS, 0x8000 /* NBD_IOC_FLAG_??? */"),
     ((3, code("NBD_DO_IT"), 5), 0, b"", "3, NBD_DO_IT"),
+    ((3, code("LIRC_GET_FEATURES"), A), 0, struct.pack("<I", 0x102),
+     "3, LIRC_GET_FEATURES, [LIRC_CAN_SEND_PULSE|LIRC_CAN_SET_SEND_CARRIER]"),
+    ((3, code("LIRC_SET_REC_MODE"), A), 0, struct.pack("<I", 0x20),
+     "3, LIRC_SET_REC_MODE, [0x20 /* LIRC_MODE_??? */]"),
+    ((3, code("LIRC_SET_TRANSMITTER_MASK"), A), 0, struct.pack("<I", 0xFF),
+     "3, LIRC_SET_TRANSMITTER_MASK, [0xff]"),
+    ((3, code("LIRC_GET_LENGTH"), A), EBADF, bytes(4), "3, LIRC_GET_LENGTH, 0x10000"),
 ]
 
 
