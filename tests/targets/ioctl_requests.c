@@ -6,9 +6,11 @@
 #include <linux/gpio.h>
 #include <linux/hdreg.h>
 #include <linux/input.h>
+#include <linux/lirc.h>
 #include <linux/nbd.h>
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
+#include <linux/rtc.h>
 #include <linux/watchdog.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +26,8 @@ int main(void)
     unsigned long value = 1;
     char name[64];
     struct gpiohandle_request handle;
+    struct rtc_time tm = {.tm_sec = 1, .tm_min = 2, .tm_hour = 3, .tm_mday = 4, .tm_year = 126};
+    unsigned int mode = LIRC_MODE_MODE2;
     struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
                          .fm_extent_count = 2};
     int inode_flags = FS_IMMUTABLE_FL | FS_NOATIME_FL;
@@ -77,6 +81,9 @@ int main(void)
     ioctl(-1, RNDADDTOENTCNT, &inode_flags);
     ioctl(-1, WDIOC_KEEPALIVE, 0);
     ioctl(-1, NBD_SET_FLAGS, NBD_FLAG_READ_ONLY | NBD_FLAG_SEND_TRIM);
+    ioctl(-1, RTC_SET_TIME, &tm);
+    ioctl(-1, RTC_UIE_ON, 0);
+    ioctl(-1, LIRC_SET_REC_MODE, &mode);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

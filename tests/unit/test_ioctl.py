@@ -378,3 +378,37 @@ MISC_CASES = [
 @pytest.mark.parametrize("args, ret, data, text", MISC_CASES, ids=[c[3][:40] for c in MISC_CASES])
 def test_small_families(args, ret, data, text):
     assert ioctl(args, ret, data) == text
+
+
+# -- real-time clocks -----------------------------------------------------------------
+
+RTC_TM = struct.pack("<9i", 1, 2, 3, 4, 5, 6, 7, 8, -1)
+
+RTC_CASES = [
+    ((3, code("RTC_SET_TIME"), A), 0, RTC_TM, {},
+     "3, RTC_SET_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, ...}"),
+    ((3, code("RTC_RD_TIME"), A), 0, RTC_TM, {"abbrev": False},
+     "3, RTC_RD_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6,"
+     " tm_wday=7, tm_yday=8, tm_isdst=-1}"),
+    ((3, code("RTC_WKALM_SET"), A), 0, struct.pack("<BB2x", 1, 0) + RTC_TM, {},
+     "3, RTC_WKALM_SET, {enabled=1, pending=0, time={tm_sec=1, tm_min=2, tm_hour=3,"
+     " tm_mday=4, tm_mon=5, tm_year=6, ...}}"),
+    ((3, code("RTC_IRQP_READ"), A), 0, struct.pack("<Q", 64), {}, "3, RTC_IRQP_READ, [64]"),
+    ((3, code("RTC_VL_READ"), A), 0, struct.pack("<I", 0x21), {},
+     "3, RTC_VL_READ, [RTC_VL_DATA_INVALID|0x20]"),
+    ((3, code("RTC_AIE_ON"), A), 0, b"", {}, "3, RTC_AIE_ON"),
+    # a parameter: the setter's value at entry, the getter's at exit
+    ((3, code("RTC_PARAM_SET"), A), 0, struct.pack("<QQII", 0, 0x5, 1, 0), {},
+     "3, RTC_PARAM_SET, {param=RTC_PARAM_FEATURES,"
+     " uvalue=1<<RTC_FEATURE_ALARM|1<<RTC_FEATURE_NEED_WEEK_DAY, index=1}"),
+    ((3, code("RTC_PARAM_GET"), A), 0, struct.pack("<QQII", 1, (1 << 64) - 2, 0, 3), {},
+     "3, RTC_PARAM_GET, {param=RTC_PARAM_CORRECTION, index=0, __pad=0x3}"
+     " => {svalue=-2, __pad=0x3}"),
+    ((3, code("RTC_PARAM_GET"), A), EBADF, struct.pack("<QQII", 2, 1, 0, 0), {},
+     "3, RTC_PARAM_GET, {param=RTC_PARAM_BACKUP_SWITCH_MODE, index=0} => 0x10000"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", RTC_CASES, ids=[c[4][:40] for c in RTC_CASES])
+def test_rtc(args, ret, data, kw, text):
+    assert ioctl(args, ret, data, **kw) == text
