@@ -7,6 +7,7 @@
 #include <linux/hdreg.h>
 #include <linux/input.h>
 #include <linux/lirc.h>
+#include <linux/loop.h>
 #include <linux/nbd.h>
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
@@ -28,6 +29,7 @@ int main(void)
     struct gpiohandle_request handle;
     struct rtc_time tm = {.tm_sec = 1, .tm_min = 2, .tm_hour = 3, .tm_mday = 4, .tm_year = 126};
     unsigned int mode = LIRC_MODE_MODE2;
+    struct loop_info64 loop = {.lo_offset = 512, .lo_number = 3, .lo_flags = LO_FLAGS_AUTOCLEAR};
     struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
                          .fm_extent_count = 2};
     int inode_flags = FS_IMMUTABLE_FL | FS_NOATIME_FL;
@@ -84,6 +86,9 @@ int main(void)
     ioctl(-1, RTC_SET_TIME, &tm);
     ioctl(-1, RTC_UIE_ON, 0);
     ioctl(-1, LIRC_SET_REC_MODE, &mode);
+    strcpy((char *) loop.lo_file_name, "/tmp/image");
+    ioctl(-1, LOOP_SET_STATUS64, &loop);
+    ioctl(-1, LOOP_CTL_ADD, 5);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

@@ -412,3 +412,31 @@ RTC_CASES = [
 @pytest.mark.parametrize("args, ret, data, kw, text", RTC_CASES, ids=[c[4][:40] for c in RTC_CASES])
 def test_rtc(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
+
+
+# -- loop devices -----------------------------------------------------------------------
+
+INFO64 = (struct.pack("<5Q4I", 0x801, 5, 0, 0x200, 0, 7, 0, 3, 4) + b"/tmp/img".ljust(64, b"\0")
+          + b"".ljust(64, b"\0") + b"key".ljust(32, b"\0") + struct.pack("<2Q", 0, 0))
+
+LOOP_CASES = [
+    ((3, code("LOOP_SET_STATUS64"), A), 0, INFO64, {},
+     '3, LOOP_SET_STATUS64, {lo_offset=0x200, lo_number=7, lo_flags=LO_FLAGS_AUTOCLEAR,'
+     ' lo_file_name="/tmp/img", ...}'),
+    ((3, code("LOOP_GET_STATUS64"), A), 0, INFO64, {"abbrev": False},
+     '3, LOOP_GET_STATUS64, {lo_device=makedev(0x8, 0x1), lo_inode=5,'
+     ' lo_rdevice=makedev(0, 0), lo_offset=0x200, lo_sizelimit=0, lo_number=7,'
+     ' lo_encrypt_type=LO_CRYPT_NONE, lo_encrypt_key_size=3, lo_flags=LO_FLAGS_AUTOCLEAR,'
+     ' lo_file_name="/tmp/img", lo_crypt_name="", lo_encrypt_key="key", lo_init=[0, 0]}'),
+    ((3, code("LOOP_SET_FD"), 4), 0, b"", {}, "3, LOOP_SET_FD, 4"),
+    ((3, code("LOOP_CTL_REMOVE"), 0xFFFFFFFF), 0, b"", {}, "3, LOOP_CTL_REMOVE, -1"),
+    ((3, code("LOOP_CLR_FD"), 0), 0, b"", {}, "3, LOOP_CLR_FD"),
+    ((3, code("LOOP_SET_STATUS64"), A), 0, INFO64, {"verbose": False},
+     "3, LOOP_SET_STATUS64, 0x10000"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", LOOP_CASES,
+                         ids=[c[4][:40] for c in LOOP_CASES])
+def test_loop(args, ret, data, kw, text):
+    assert ioctl(args, ret, data, **kw) == text
