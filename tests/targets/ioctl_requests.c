@@ -12,6 +12,7 @@
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
 #include <linux/rtc.h>
+#include <linux/seccomp.h>
 #include <linux/watchdog.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,6 +30,8 @@ int main(void)
     struct gpiohandle_request handle;
     struct rtc_time tm = {.tm_sec = 1, .tm_min = 2, .tm_hour = 3, .tm_mday = 4, .tm_year = 126};
     unsigned int mode = LIRC_MODE_MODE2;
+    struct seccomp_notif_resp resp = {.id = 7, .val = -1, .error = -1,
+                                      .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
     struct loop_info64 loop = {.lo_offset = 512, .lo_number = 3, .lo_flags = LO_FLAGS_AUTOCLEAR};
     struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
                          .fm_extent_count = 2};
@@ -89,6 +92,7 @@ int main(void)
     strcpy((char *) loop.lo_file_name, "/tmp/image");
     ioctl(-1, LOOP_SET_STATUS64, &loop);
     ioctl(-1, LOOP_CTL_ADD, 5);
+    ioctl(-1, SECCOMP_IOCTL_NOTIF_SEND, &resp);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

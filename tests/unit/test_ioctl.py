@@ -440,3 +440,44 @@ LOOP_CASES = [
                          ids=[c[4][:40] for c in LOOP_CASES])
 def test_loop(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
+
+
+# -- seccomp user notifications ------------------------------------------------------------
+
+def _notif(nr: int, arch: int) -> bytes:
+    return struct.pack("<QIIiIQ6Q", 0xDEAD, 42, 0, nr, arch, 0, *range(6))
+
+
+SECCOMP_CASES = [
+    # all zeros at entry: shown at exit only
+    ((3, code("SECCOMP_IOCTL_NOTIF_RECV"), A), 0, bytes(80), {},
+     "3, SECCOMP_IOCTL_NOTIF_RECV, {id=0, pid=0, flags=0, data={nr=0, arch=0 /* AUDIT_ARCH_??? */,"
+     " instruction_pointer=NULL, args=[0, 0, 0, 0, 0, 0]}}"),
+    ((3, code("SECCOMP_IOCTL_NOTIF_RECV"), A), EBADF, bytes(80), {},
+     "3, SECCOMP_IOCTL_NOTIF_RECV, 0x10000"),
+    # the tracee's own ABI: __NR_name; another: the number and the name in a comment
+    ((3, code("SECCOMP_IOCTL_NOTIF_RECV"), A), EBADF, _notif(186, 0xC000003E), {},
+     "3, SECCOMP_IOCTL_NOTIF_RECV, {id=0xdead, pid=42, flags=0, data={nr=__NR_gettid,"
+     " arch=AUDIT_ARCH_X86_64, instruction_pointer=NULL, args=[0, 0x1, 0x2, 0x3, 0x4, 0x5]}}"
+     " => 0x10000"),
+    ((3, code("SECCOMP_IOCTL_NOTIF_RECV"), A), 0, _notif(224, 0x40000003), {"xstyle": _style.VERBOSE},
+     "3, 0xc0502100 /* SECCOMP_IOCTL_NOTIF_RECV */, {id=0xdead, pid=42, flags=0, data={nr=224"
+     " /* gettid */, arch=0x40000003 /* AUDIT_ARCH_I386 */, instruction_pointer=NULL,"
+     " args=[0, 0x1, 0x2, 0x3, 0x4, 0x5]}} => {id=0xdead, pid=42, flags=0, data={nr=224"
+     " /* gettid */, arch=0x40000003 /* AUDIT_ARCH_I386 */, instruction_pointer=NULL,"
+     " args=[0, 0x1, 0x2, 0x3, 0x4, 0x5]}}"),
+    ((3, code("SECCOMP_IOCTL_NOTIF_SEND"), A), 0, struct.pack("<QqiI", 1, -2, -63, 1), {},
+     "3, SECCOMP_IOCTL_NOTIF_SEND, {id=0x1, val=-2, error=-ENOSR,"
+     " flags=SECCOMP_USER_NOTIF_FLAG_CONTINUE}"),
+    ((3, 0x80082102, A), 0, struct.pack("<Q", 0xDECAF), {},
+     "3, SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR, [0xdecaf]"),
+    ((3, code("SECCOMP_IOCTL_NOTIF_ADDFD"), A), 0, struct.pack("<QIIiI", 1, 3, 5, -1, 0o2010000), {},
+     "3, SECCOMP_IOCTL_NOTIF_ADDFD, {id=0x1, flags=SECCOMP_ADDFD_FLAG_SETFD"
+     "|SECCOMP_ADDFD_FLAG_SEND, srcfd=5, newfd=-1, newfd_flags=O_DSYNC|O_CLOEXEC}"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", SECCOMP_CASES,
+                         ids=[c[4][:40] for c in SECCOMP_CASES])
+def test_seccomp(args, ret, data, kw, text):
+    assert ioctl(args, ret, data, **kw) == text
