@@ -93,6 +93,8 @@ int main(void)
     ioctl(-1, LOOP_SET_STATUS64, &loop);
     ioctl(-1, LOOP_CTL_ADD, 5);
     ioctl(-1, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    ioctl(-1, BLKRASET, 256UL);
+    ioctl(-1, BLKDISCARD, range.len ? &range : NULL);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

@@ -481,3 +481,31 @@ SECCOMP_CASES = [
                          ids=[c[4][:40] for c in SECCOMP_CASES])
 def test_seccomp(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
+
+
+# -- block devices ------------------------------------------------------------------------
+
+TRACE_SETUP = b"sda".ljust(32, b"\0") + struct.pack("<H2xII4xQQI4x", 1, 2, 3, 4, 5, 6)
+
+BLOCK_CASES = [
+    ((3, code("BLKRASET"), 0xFFFFFFFFFFFFFFFF), 0, b"", "3, BLKRASET, 18446744073709551615"),
+    ((3, code("BLKSECTGET"), A), 0, struct.pack("<H", 0xFFFF), "3, BLKSECTGET, [65535]"),
+    ((3, code("BLKRAGET"), A), 0, struct.pack("<q", -1), "3, BLKRAGET, [-1]"),
+    ((3, code("BLKGETSIZE64"), A), EBADF, bytes(8), "3, BLKGETSIZE64, 0x10000"),
+    ((3, code("BLKDISCARD"), A), 0, struct.pack("<2Q", 1, 2), "3, BLKDISCARD, [1, 2]"),
+    ((3, code("BLKRRPART"), 1), 0, b"", "3, BLKRRPART"),
+    ((3, code("BLKPG"), A), 0, struct.pack("<iii4xQ", 1, 2, 3, A + 24)
+     + struct.pack("<qqi", 4, 5, 6) + b"dev".ljust(64, b"\0") + b"vol".ljust(64, b"\0") + bytes(4),
+     '3, BLKPG, {op=BLKPG_ADD_PARTITION, flags=2, datalen=3, data={start=4, length=5, pno=6,'
+     ' devname="dev", volname="vol"}}'),
+    ((3, code("BLKTRACESETUP"), A), 0, TRACE_SETUP,
+     '3, BLKTRACESETUP, {act_mask=1, buf_size=2, buf_nr=3, start_lba=4, end_lba=5, pid=6,'
+     ' name="sda"}'),
+    ((3, code("BLKTRACESETUP"), A), EBADF, TRACE_SETUP,
+     "3, BLKTRACESETUP, {act_mask=1, buf_size=2, buf_nr=3, start_lba=4, end_lba=5, pid=6}"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", BLOCK_CASES, ids=[c[3][:40] for c in BLOCK_CASES])
+def test_block(args, ret, data, text):
+    assert ioctl(args, ret, data) == text
