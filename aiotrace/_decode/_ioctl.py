@@ -273,5 +273,5 @@ def cstring(c: Ctx, data: bytes) -> str:
 # the family modules register themselves in FAMILIES (they import this module)
 from . import (  # noqa: E402,F401
     _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_loop, _ioctl_misc, _ioctl_ptp, _ioctl_rtc,
-    _ioctl_block, _ioctl_seccomp,
+    _ioctl_block, _ioctl_mtd, _ioctl_seccomp,
 )

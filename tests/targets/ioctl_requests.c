@@ -14,6 +14,7 @@
 #include <linux/rtc.h>
 #include <linux/seccomp.h>
 #include <linux/watchdog.h>
+#include <mtd/ubi-user.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -32,6 +33,7 @@ int main(void)
     unsigned int mode = LIRC_MODE_MODE2;
     struct seccomp_notif_resp resp = {.id = 7, .val = -1, .error = -1,
                                       .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+    struct ubi_map_req ebmap = {.lnum = 5, .dtype = 1};     /* UBI_LONGTERM */
     struct loop_info64 loop = {.lo_offset = 512, .lo_number = 3, .lo_flags = LO_FLAGS_AUTOCLEAR};
     struct fiemap map = {.fm_start = 1, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC,
                          .fm_extent_count = 2};
@@ -95,6 +97,7 @@ int main(void)
     ioctl(-1, SECCOMP_IOCTL_NOTIF_SEND, &resp);
     ioctl(-1, BLKRASET, 256UL);
     ioctl(-1, BLKDISCARD, range.len ? &range : NULL);
+    ioctl(-1, UBI_IOCEBMAP, &ebmap);
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

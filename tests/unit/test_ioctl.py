@@ -509,3 +509,32 @@ BLOCK_CASES = [
 @pytest.mark.parametrize("args, ret, data, text", BLOCK_CASES, ids=[c[3][:40] for c in BLOCK_CASES])
 def test_block(args, ret, data, text):
     assert ioctl(args, ret, data) == text
+
+
+# -- UBI -------------------------------------------------------------------------------------
+
+MKVOL = struct.pack("<iiqBBh4x", 1, 2, 3, 3, 1, 4) + b"vol1".ljust(128, b"\0")
+
+UBI_CASES = [
+    ((3, code("UBI_IOCMKVOL"), A), 0, MKVOL + struct.pack("<i", 9),
+     '3, UBI_IOCMKVOL, {vol_id=1, alignment=2, bytes=3, vol_type=UBI_DYNAMIC_VOLUME,'
+     ' flags=UBI_VOL_SKIP_CRC_CHECK_FLG, name_len=4, name="vol1"} => [1]'),
+    ((3, code("UBI_IOCMKVOL"), A), EBADF, MKVOL,
+     '3, UBI_IOCMKVOL, {vol_id=1, alignment=2, bytes=3, vol_type=UBI_DYNAMIC_VOLUME,'
+     ' flags=UBI_VOL_SKIP_CRC_CHECK_FLG, name_len=4, name="vol1"}'),
+    # a name as long as name_len says (the rest of the array is not shown)
+    ((3, code("UBI_IOCMKVOL"), A), EBADF, MKVOL[:18] + struct.pack("<h", 2) + MKVOL[20:],
+     '3, UBI_IOCMKVOL, {vol_id=1, alignment=2, bytes=3, vol_type=UBI_DYNAMIC_VOLUME,'
+     ' flags=UBI_VOL_SKIP_CRC_CHECK_FLG, name_len=2, name="vo"...}'),
+    ((3, code("UBI_IOCRNVOL"), A), 0, struct.pack("<i12x", -1) + bytes(4352),
+     "3, UBI_IOCRNVOL, {count=-1, ents=[]}"),
+    ((3, code("UBI_IOCEBMAP"), A), 0, struct.pack("<iB3x", 5, 7),
+     "3, UBI_IOCEBMAP, {lnum=5, dtype=0x7 /* UBI_??? */}"),
+    ((3, code("UBI_IOCDET"), A), 0, struct.pack("<i", -559038737), "3, UBI_IOCDET, [-559038737]"),
+    ((3, code("UBI_IOCVOLCRBLK"), A), 0, b"", "3, UBI_IOCVOLCRBLK"),
+]
+
+
+@pytest.mark.parametrize("args, ret, data, text", UBI_CASES, ids=[c[3][:40] for c in UBI_CASES])
+def test_ubi(args, ret, data, text):
+    assert ioctl(args, ret, data) == text
