@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl: small families, as strace 6.1 decodes them: inotify ('I'), the random device
-('R'), watchdogs ('W'), network block devices (0xab) and infrared remotes (LIRC, 'i')."""
+('R'), watchdogs ('W'), network block devices (0xab), infrared remotes (LIRC, 'i') and
+perf events ('$'; not PERF_EVENT_IOC_MODIFY_ATTRIBUTES's struct perf_event_attr, which
+keeps its address)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Optional
 
 from . import _ioctl as I
 from ._ctx import Ctx
-from ._xlat import flags, hexa, s32, u64, xval
-from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, code
+from ._xlat import flags, hexa, s32, u32, u64, xval
+from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, PERF_IOC_FLAGS, code
 
 
 def _int(c: Ctx, arg: int) -> str:
@@ -116,6 +118,48 @@ def _lirc(c: Ctx, req: int, arg: int) -> Optional[str]:
     return I.done(c, ", " + text)
 
 
+# -- '$': perf events (linux/perf_event.h) ----------------------------------------------
+
+_PERF_FLAGS = {code("PERF_EVENT_IOC_" + n) for n in ("ENABLE", "DISABLE", "RESET")}
+_PERF_FDS = {code("PERF_EVENT_IOC_SET_OUTPUT"), code("PERF_EVENT_IOC_SET_BPF")}
+
+
+def _perf_query_bpf(c: Ctx, arg: int) -> str:
+    """The room for ids at entry (the struct left open), the programs at exit."""
+    if not c.exiting:
+        data = I.fetch(c, arg, 4)
+        if isinstance(data, str):
+            return I.done(c, ", " + data)
+        return ", {ids_len=%d, " % struct.unpack("<I", data)[0]
+    got = None if c.failed else c.read(arg + 4, 4)
+    if got is None:
+        return "...}"
+    count = struct.unpack("<I", got)[0]
+    ids = I.mem_array(c, arg + 8, count, 4, lambda d: str(struct.unpack("<I", d)[0]))
+    return "prog_cnt=%d, ids=%s}" % (count, ids)
+
+
+def _perf(c: Ctx, req: int, arg: int) -> Optional[str]:
+    if req in _PERF_FLAGS:
+        return I.done(c, ", " + flags(u32(arg), PERF_IOC_FLAGS, "PERF_IOC_FLAG_???"))
+    if req == code("PERF_EVENT_IOC_REFRESH"):
+        return I.done(c, ", %d" % s32(arg))
+    if req == code("PERF_EVENT_IOC_PERIOD"):
+        return I.done(c, ", " + I.struct(c, arg, "<Q", lambda v: "[%d]" % v))
+    if req in _PERF_FDS:
+        return I.done(c, ", " + c.fd(s32(arg)))
+    if req == code("PERF_EVENT_IOC_PAUSE_OUTPUT"):
+        return I.done(c, ", %d" % u64(arg))
+    if req == code("PERF_EVENT_IOC_SET_FILTER"):
+        return I.done(c, ", " + c.cstr(arg))
+    if req == code("PERF_EVENT_IOC_ID"):
+        return ", " + I.struct(c, arg, "<Q", lambda v: "[%d]" % v) if c.exiting else ""
+    if req == code("PERF_EVENT_IOC_QUERY_BPF"):
+        return _perf_query_bpf(c, arg)
+    return None
+
+
+I.FAMILIES[ord("$")] = _perf
 I.FAMILIES[ord("i")] = _lirc
 I.FAMILIES[ord("I")] = _inotify
 I.FAMILIES[ord("R")] = _random

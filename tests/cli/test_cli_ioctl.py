@@ -23,4 +23,4 @@ def test_ioctl_requests_like_strace(style, target):
     assert a.returncode == s.returncode == 0
     ours = [unpad(ln) for ln in comparable(a.stderr)]
     assert ours == [unpad(ln) for ln in comparable(s.stderr)]
-    assert len(ours) == 41 and all(ln.startswith("ioctl(-1, ") for ln in ours)
+    assert len(ours) == 42 and all(ln.startswith("ioctl(-1, ") for ln in ours)

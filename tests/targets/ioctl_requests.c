@@ -9,6 +9,7 @@
 #include <linux/lirc.h>
 #include <linux/loop.h>
 #include <linux/nbd.h>
+#include <linux/perf_event.h>
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
 #include <linux/rtc.h>
@@ -98,6 +99,7 @@ int main(void)
     ioctl(-1, BLKRASET, 256UL);
     ioctl(-1, BLKDISCARD, range.len ? &range : NULL);
     ioctl(-1, UBI_IOCEBMAP, &ebmap);
+    ioctl(-1, PERF_EVENT_IOC_SET_FILTER, "filter");
     ioctl(-1, GPIO_GET_LINEHANDLE_IOCTL, &handle);
     ioctl(-1, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
     ioctl(-1, _IOC(_IOC_READ | _IOC_WRITE, 0xab, 0xcd, 16), 0);

@@ -349,7 +349,7 @@ def test_ptp(args, ret, data, kw, text):
     assert ioctl(args, ret, data, **kw) == text
 
 
-# -- inotify, random, watchdog, NBD, LIRC -------------------------------------------------
+# -- inotify, random, watchdog, NBD, LIRC, perf-------------------------------------------------
 
 MISC_CASES = [
     ((3, code("INOTIFY_IOC_SETNEXTWD"), 0xFFFFFFFF), 0, b"", "3, INOTIFY_IOC_SETNEXTWD, -1"),
@@ -372,6 +372,14 @@ MISC_CASES = [
     ((3, code("LIRC_SET_TRANSMITTER_MASK"), A), 0, struct.pack("<I", 0xFF),
      "3, LIRC_SET_TRANSMITTER_MASK, [0xff]"),
     ((3, code("LIRC_GET_LENGTH"), A), EBADF, bytes(4), "3, LIRC_GET_LENGTH, 0x10000"),
+    ((3, code("PERF_EVENT_IOC_ENABLE"), 0xDEADBEEFBADC0DED), 0, b"",
+     "3, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP|0xbadc0dec"),
+    ((3, code("PERF_EVENT_IOC_SET_FILTER"), A), 0, b"filter\0", '3, PERF_EVENT_IOC_SET_FILTER, "filter"'),
+    ((3, code("PERF_EVENT_IOC_ID"), A), 0, struct.pack("<Q", 7), "3, PERF_EVENT_IOC_ID, [7]"),
+    ((3, code("PERF_EVENT_IOC_QUERY_BPF"), A), 0, struct.pack("<III", 5, 1, 9),
+     "3, PERF_EVENT_IOC_QUERY_BPF, {ids_len=5, prog_cnt=1, ids=[9]}"),
+    ((3, code("PERF_EVENT_IOC_QUERY_BPF"), A), EBADF, struct.pack("<III", 5, 1, 9),
+     "3, PERF_EVENT_IOC_QUERY_BPF, {ids_len=5, ...}"),
 ]
 
 
