@@ -27,7 +27,8 @@ from ._ctx import Ctx
 from ._quote import quote
 from ._style import RAW, VERBOSE
 from ._xlat import hexa, u32, xval
-from ._xlat_ioctl import ABS_AXES, EV_TYPES, IOCTL_NAMES
+from . import _xlat_ioctl as XI
+from . import _xlat_ioctl_names as XN
 
 # the fields of a request number (asm-generic/ioctl.h)
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -73,14 +74,14 @@ def _named(v: int, table: dict[int, str], unknown: str) -> str:
 def _evdev(code: int) -> Optional[str]:
     d, nr = ioc_dir(code), ioc_nr(code)
     if d == _IOC_WRITE and 0xC0 <= nr <= 0xFF:
-        return "EVIOCSABS(%s)" % _named(nr - 0xC0, ABS_AXES, "ABS_???")
+        return "EVIOCSABS(%s)" % _named(nr - 0xC0, XI.ABS_AXES, "ABS_???")
     if d != _IOC_READ:
         return None
     if 0x20 <= nr <= 0x3F:
-        ev = "0" if nr == 0x20 else _named(nr - 0x20, EV_TYPES, "EV_???")
+        ev = "0" if nr == 0x20 else _named(nr - 0x20, XI.EV_TYPES, "EV_???")
         return "EVIOCGBIT(%s, %d)" % (ev, ioc_size(code))
     if 0x40 <= nr <= 0x7F:
-        return "EVIOCGABS(%s)" % _named(nr - 0x40, ABS_AXES, "ABS_???")
+        return "EVIOCGABS(%s)" % _named(nr - 0x40, XI.ABS_AXES, "ABS_???")
     fn = _EVDEV_SIZED.get(nr)
     return fn(code) if fn is not None else None
 
@@ -131,7 +132,7 @@ def request_names(code: int) -> str:
     """The request's symbolic text, without its number."""
     code = u32(code)
     special = _with_parameter(code)
-    name = IOCTL_NAMES.get(code)
+    name = XN.request_names().get(code)
     if special is not None:
         return special if name is None else special + " or " + name
     return name if name is not None else _ioc(code)
@@ -151,15 +152,25 @@ def request(code: int) -> str:
 # -- the arguments ----------------------------------------------------------
 
 Family = Callable[[Ctx, int, int], Optional[str]]
-# the type byte -> its decoder (each family module adds its own)
+# the type byte -> its decoder (each family module adds its own, when it is imported:
+# on the first ioctl decoded, see _families)
 FAMILIES: dict[int, Family] = {}
 DONE = "ioctl_done"
+
+
+def _families() -> dict[int, Family]:
+    if not FAMILIES:
+        from . import (  # noqa: F401  (each registers its families)
+            _ioctl_block, _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_loop, _ioctl_misc,
+            _ioctl_mtd, _ioctl_ptp, _ioctl_rtc, _ioctl_seccomp,
+        )
+    return FAMILIES
 
 
 def argument_entry(c: Ctx) -> Optional[str]:
     """The argument's text at entry, or None when no family decodes the request."""
     code = u32(c.args[1])
-    fn = FAMILIES.get(ioc_type(code))
+    fn = _families().get(ioc_type(code))
     if fn is None:
         return None
     got = fn(c, code, c.args[2])
@@ -269,9 +280,3 @@ def cstring(c: Ctx, data: bytes) -> str:
         return quote(data[:-1], xflag=c.xflag) + "..."
     return quote(data[:nul], xflag=c.xflag)
 
-
-# the family modules register themselves in FAMILIES (they import this module)
-from . import (  # noqa: E402,F401
-    _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_loop, _ioctl_misc, _ioctl_ptp, _ioctl_rtc,
-    _ioctl_block, _ioctl_mtd, _ioctl_seccomp,
-)

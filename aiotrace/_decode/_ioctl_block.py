@@ -12,7 +12,8 @@ from . import _ioctl as I
 from . import _pidns
 from ._ctx import Ctx
 from ._xlat import s32, xval
-from ._xlat_ioctl import BLKPG_OPS, code
+from ._xlat_ioctl import BLKPG_OPS
+from ._xlat_ioctl_names import code
 
 
 def _codes(*names: str) -> frozenset[int]:

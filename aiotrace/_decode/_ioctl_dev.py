@@ -14,7 +14,8 @@ from ._ctx import Ctx
 from ._xlat import flags, hexa, ptr, xval
 from ._xlat_ioctl import (ATA_CMDS, COUNTER_COMPONENT_TYPES, COUNTER_EVENT_TYPES,
                           COUNTER_SCOPES, FIEMAP_EXTENT_FLAGS, FIEMAP_FLAGS, FS_IOC_FLAGS,
-                          FS_XFLAGS, HDIO_BUSSTATES, HDIO_IDE_NICE, code)
+                          FS_XFLAGS, HDIO_BUSSTATES, HDIO_IDE_NICE)
+from ._xlat_ioctl_names import code
 
 # -- 'X': file systems (linux/fs.h) -------------------------------------------
 
@@ -124,12 +125,14 @@ def _counter(c: Ctx, code: int, arg: int) -> Optional[str]:
 
 _SECTOR_SIZE = 512
 _HDIO_GETGEO, _HDIO_DRIVE_CMD = code("HDIO_GETGEO"), code("HDIO_DRIVE_CMD")
+# (strace names these bits by the expression that makes them: "1 << IDE_NICE_0")
+_IDE_NICE = tuple(("1 << " + name, bit) for name, bit in HDIO_IDE_NICE)
 # the argument is a pointer to an unsigned long, written by the call: how it is shown
 _HDIO_GETTERS = {code("HDIO_GET_" + name): show for name, show in (
     ("32BIT", str), ("ACOUSTIC", str), ("ADDRESS", str), ("DMA", str),
     ("KEEPSETTINGS", str), ("MULTCOUNT", str), ("NOWERR", str), ("UNMASKINTR", str),
     ("WCACHE", str), ("BUSSTATE", lambda v: xval(v, HDIO_BUSSTATES, "BUSSTATE_???")),
-    ("NICE", lambda v: flags(v, HDIO_IDE_NICE, "IDE_NICE_???")))}
+    ("NICE", lambda v: flags(v, _IDE_NICE, "IDE_NICE_???")))}
 # the argument is the value
 _HDIO_SETTERS = {code("HDIO_" + name): show for name, show in (
     ("SET_32BIT", str), ("SET_ACOUSTIC", str), ("SET_ADDRESS", str), ("SET_DMA", str),
@@ -137,7 +140,7 @@ _HDIO_SETTERS = {code("HDIO_" + name): show for name, show in (
     ("SET_PIO_MODE", str), ("SET_UNMASKINTR", str), ("SET_WCACHE", str),
     ("UNREGISTER_HWIF", str),
     ("SET_BUSSTATE", lambda v: xval(v, HDIO_BUSSTATES, "BUSSTATE_???")),
-    ("SET_NICE", lambda v: flags(v, HDIO_IDE_NICE, "IDE_NICE_???")))}
+    ("SET_NICE", lambda v: flags(v, _IDE_NICE, "IDE_NICE_???")))}
 # the argument is a buffer the call fills: its size
 _HDIO_STRINGS = {code("HDIO_GET_IDENTITY"): 512, code("HDIO_OBSOLETE_IDENTITY"): 142}
 # the argument is an array of three ints the call reads

@@ -18,7 +18,8 @@ from ._ctx import Ctx
 from ._xlat import hexa, ptr, s32, u64, xval
 from ._xlat_ioctl import (ABS_AXES, EV_AUTOREPEAT, EV_FF_STATUS, EV_FF_TYPES, EV_KEYCODES,
                           EV_LEDS, EV_MISC, EV_MTSLOTS, EV_PROPS, EV_REL_AXES, EV_SNDS,
-                          EV_SWITCHES, EV_TYPES, code)
+                          EV_SWITCHES, EV_TYPES)
+from ._xlat_ioctl_names import code
 
 _IOC_WRITE, _IOC_READ = 1, 2
 _WORD = 8

@@ -11,7 +11,8 @@ from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa
 from ._xlat_ioctl import (GPIO_V2_LINE_FLAGS, GPIOEVENT_FLAGS, GPIOHANDLE_FLAGS,
-                          GPIOLINE_FLAGS, code)
+                          GPIOLINE_FLAGS)
+from ._xlat_ioctl_names import code
 
 _NAME = 32                 # GPIO_MAX_NAME_SIZE
 _HANDLES = 64              # GPIOHANDLES_MAX

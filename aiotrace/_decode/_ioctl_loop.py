@@ -13,7 +13,8 @@ from ._ctx import Ctx
 from ._quote import quote
 from ._structs_full import dev_t
 from ._xlat import flags, hexa, s32, u32, xval
-from ._xlat_ioctl import LO_CRYPT, LO_FLAGS, code
+from ._xlat_ioctl import LO_CRYPT, LO_FLAGS
+from ._xlat_ioctl_names import code
 
 _KEY_SIZE = 32                    # LO_KEY_SIZE
 _INFO, _INFO64, _CONFIG = 168, 232, 304

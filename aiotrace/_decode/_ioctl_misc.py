@@ -12,7 +12,8 @@ from typing import Optional
 from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa, s32, u32, u64, xval
-from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, PERF_IOC_FLAGS, code
+from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, PERF_IOC_FLAGS
+from ._xlat_ioctl_names import code
 
 
 def _int(c: Ctx, arg: int) -> str:

@@ -11,7 +11,8 @@ from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa, xval
 from ._xlat_ioctl import (UBI_DATA_TYPES, UBI_VOLUME_FLAGS, UBI_VOLUME_PROPS,
-                          UBI_VOLUME_TYPES, code)
+                          UBI_VOLUME_TYPES)
+from ._xlat_ioctl_names import code
 
 _NAME = 128                # UBI_MAX_VOLUME_NAME + 1
 _MAX_RNVOL = 32

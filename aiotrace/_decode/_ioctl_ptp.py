@@ -16,7 +16,8 @@ from . import _style
 from ._ctx import Ctx
 from ._structs_full import date_comment
 from ._xlat import flags, hexa, xval
-from ._xlat_ioctl import PTP_EXTTS_FLAGS, PTP_PEROUT_FLAGS, PTP_PIN_FUNCS, code
+from ._xlat_ioctl import PTP_EXTTS_FLAGS, PTP_PEROUT_FLAGS, PTP_PIN_FUNCS
+from ._xlat_ioctl_names import code
 
 _MAX_SAMPLES = 25
 _TIME = 16                          # struct ptp_clock_time

@@ -9,11 +9,14 @@ from typing import Callable, Optional
 from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa, s64, xval
-from ._xlat_ioctl import RTC_BSM, RTC_FEATURES, RTC_PARAMS, RTC_VL_FLAGS, code
+from ._xlat_ioctl import RTC_BSM, RTC_FEATURES, RTC_PARAMS, RTC_VL_FLAGS
+from ._xlat_ioctl_names import code
 
 _TM = "<9i"                        # struct rtc_time
 _TM_SIZE = 36
 _PARAM_FEATURES, _PARAM_CORRECTION, _PARAM_BSM = 0, 1, 2
+# (the features are bit numbers: strace names each bit "1<<RTC_FEATURE_...")
+_FEATURES = tuple(("1<<" + name, bit) for name, bit in RTC_FEATURES)
 
 
 def _tm(c: Ctx, values: tuple[int, ...]) -> str:
@@ -44,7 +47,7 @@ def _pll(c: Ctx, arg: int) -> str:
 
 def _param_value(param: int, value: int) -> str:
     if param == _PARAM_FEATURES:
-        return "uvalue=" + flags(value, RTC_FEATURES, "1<<RTC_FEATURE_???")
+        return "uvalue=" + flags(value, _FEATURES, "1<<RTC_FEATURE_???")
     if param == _PARAM_CORRECTION:
         return "svalue=%d" % s64(value)
     if param == _PARAM_BSM:

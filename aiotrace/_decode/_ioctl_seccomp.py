@@ -14,7 +14,8 @@ from . import _pidns, _style
 from . import _xlat as X
 from ._ctx import Ctx
 from ._xlat import flags, hexa, ptr, s32, xval
-from ._xlat_ioctl import SECCOMP_ADDFD_FLAGS, SECCOMP_RESP_FLAGS, code
+from ._xlat_ioctl import SECCOMP_ADDFD_FLAGS, SECCOMP_RESP_FLAGS
+from ._xlat_ioctl_names import code
 
 _RECV, _SEND = code("SECCOMP_IOCTL_NOTIF_RECV"), code("SECCOMP_IOCTL_NOTIF_SEND")
 # (and the number of the same request with _IOC_READ, that strace names too)

@@ -15,7 +15,7 @@ import pytest
 from fake_memory import A, Memory
 from aiotrace._decode import _style, format_entry, format_exit
 from aiotrace._decode._ioctl import request
-from aiotrace._decode._xlat_ioctl import IOCTL_NAMES, code
+from aiotrace._decode._xlat_ioctl_names import code, request_names
 
 STYLE = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
 EBADF = -errno.EBADF
@@ -74,7 +74,7 @@ def test_unknown_request_verbose():
 
 def test_names_table_is_sorted_like_strace():
     """Every number's names are in strace's order (by name), each name once."""
-    for number, names in IOCTL_NAMES.items():
+    for number, names in request_names().items():
         parts = names.split(" or ")
         assert parts == sorted(parts), hex(number)
         assert all(code(p) == number for p in parts)
