@@ -20,7 +20,7 @@ argument is printed in hex).  At exit, called only when the entry did not say
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from . import _style
 from ._ctx import Ctx
@@ -224,6 +224,37 @@ def in_out(c: Ctx, arg: int, size: int, show_in: Callable[[bytes], str],
         return ""
     out = c.read(arg, size)
     return " => " + (hexa(arg) if out is None else show_out(out))
+
+
+def at_entry(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
+    """A structure the call reads: shown at entry (its address when it cannot be read)."""
+    data = fetch(c, arg, size)
+    return done(c, ", " + (data if isinstance(data, str) else show(data)))
+
+
+def at_exit(c: Ctx, arg: int, size: int, show: Callable[[bytes], str],
+            comma_first: bool = False) -> str:
+    """A structure the call writes: shown at exit (its address when the call failed);
+    *comma_first*: the ", " before it is printed at entry (seen in an unfinished call)."""
+    if not c.exiting:
+        return ", " if comma_first else ""
+    data = fetch(c, arg, size)
+    text = data if isinstance(data, str) else show(data)
+    return text if comma_first else ", " + text
+
+
+# a request's decoder: (ctx, request number, argument) -> text, as a Family's
+Handler = Callable[[Ctx, int, int], str]
+
+
+def family(handlers: Mapping[str, Handler]) -> Family:
+    """The decoder of a family from its requests' handlers, by request name."""
+    by_code = {XN.code(name): fn for name, fn in handlers.items()}
+
+    def decode(c: Ctx, req: int, arg: int) -> Optional[str]:
+        fn = by_code.get(req)
+        return None if fn is None else fn(c, req, arg)
+    return decode
 
 
 def done(c: Ctx, text: str) -> str:

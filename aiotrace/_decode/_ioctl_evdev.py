@@ -10,7 +10,7 @@ as the names of their set bits, and, with ``-X raw`` or ``-X verbose``, as words
 from __future__ import annotations
 
 import struct
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from . import _ioctl as I
 from . import _style
@@ -140,25 +140,8 @@ def _mtslots(c: Ctx, req: int, arg: int) -> str:
     return "{code=%s, values=%s}" % (xval(slot, EV_MTSLOTS, "ABS_MT_???"), values)
 
 
-_EVIOCGVERSION, _EVIOCGEFFECTS = code("EVIOCGVERSION"), code("EVIOCGEFFECTS")
-_EVIOCGID, _EVIOCGREP = code("EVIOCGID"), code("EVIOCGREP")
-_EVIOCGKEYCODE, _EVIOCGKEYCODE_V2 = code("EVIOCGKEYCODE"), code("EVIOCGKEYCODE_V2")
-
-
 def _read(c: Ctx, req: int, arg: int) -> str:
-    if req == _EVIOCGVERSION:
-        return I.struct(c, arg, "<I", lambda v: "[%s]" % hexa(v))
-    if req == _EVIOCGEFFECTS:
-        return _uint(c, arg)
-    if req == _EVIOCGID:
-        return I.struct(c, arg, "<4H", lambda bus, vendor, product, version: I.fields(
-            ("bustype", bus), ("vendor", vendor), ("product", product), ("version", version)))
-    if req == _EVIOCGREP:
-        return _pair(c, arg)
-    if req == _EVIOCGKEYCODE:
-        return _keycode(c, arg)
-    if req == _EVIOCGKEYCODE_V2:
-        return _keycode_v2(c, arg)
+    """A read of a variable number or length (the fixed ones are in _FIXED)."""
     nr = I.ioc_nr(req)
     if nr == _MTSLOTS:
         return _mtslots(c, req, arg)
@@ -182,10 +165,6 @@ def _read(c: Ctx, req: int, arg: int) -> str:
 
 # -- writes ---------------------------------------------------------------------------
 
-_EVIOCSREP, _EVIOCSKEYCODE = code("EVIOCSREP"), code("EVIOCSKEYCODE")
-_EVIOCSKEYCODE_V2, _EVIOCRMFF = code("EVIOCSKEYCODE_V2"), code("EVIOCRMFF")
-_EVIOCGRAB_REVOKE = (code("EVIOCGRAB"), code("EVIOCREVOKE"))
-_EVIOCSCLOCKID, _EVIOCSFF = code("EVIOCSCLOCKID"), code("EVIOCSFF")
 _FF_RUMBLE, _FF_PERIODIC, _FF_CONSTANT, _FF_RAMP = 0x50, 0x51, 0x52, 0x57
 
 
@@ -233,32 +212,43 @@ def _ff_effect(c: Ctx, arg: int) -> str:
 
 
 def _write(c: Ctx, req: int, arg: int) -> str:
-    if req == _EVIOCSREP:
-        return _pair(c, arg)
-    if req == _EVIOCSKEYCODE:
-        return _keycode(c, arg)
-    if req == _EVIOCSKEYCODE_V2:
-        return _keycode_v2(c, arg)
-    if req == _EVIOCRMFF:
-        return str(s32(arg))
-    if req in _EVIOCGRAB_REVOKE:
-        return str(u64(arg))
-    if req == _EVIOCSCLOCKID:
-        return _uint(c, arg)
-    if req == _EVIOCSFF:
-        return _ff_effect(c, arg)
     if I.ioc_nr(req) & ~0x3F == 0xC0:    # EVIOCSABS(axis)
         return _absinfo(c, req, arg)
     return ptr(arg)
 
 
+# the requests of a fixed number, reads and writes
+_FIXED: dict[int, Callable[[Ctx, int], str]] = {code(name): fn for name, fn in (
+    ("EVIOCGVERSION", lambda c, arg: I.struct(c, arg, "<I", lambda v: "[%s]" % hexa(v))),
+    ("EVIOCGEFFECTS", lambda c, arg: _uint(c, arg)),
+    ("EVIOCGID", lambda c, arg: I.struct(c, arg, "<4H", lambda bus, vendor, product, version: (
+        I.fields(("bustype", bus), ("vendor", vendor), ("product", product),
+                 ("version", version))))),
+    ("EVIOCGREP", lambda c, arg: _pair(c, arg)),
+    ("EVIOCGKEYCODE", lambda c, arg: _keycode(c, arg)),
+    ("EVIOCGKEYCODE_V2", lambda c, arg: _keycode_v2(c, arg)),
+    ("EVIOCSREP", lambda c, arg: _pair(c, arg)),
+    ("EVIOCSKEYCODE", lambda c, arg: _keycode(c, arg)),
+    ("EVIOCSKEYCODE_V2", lambda c, arg: _keycode_v2(c, arg)),
+    ("EVIOCRMFF", lambda c, arg: str(s32(arg))),
+    ("EVIOCGRAB", lambda c, arg: str(u64(arg))),
+    ("EVIOCREVOKE", lambda c, arg: str(u64(arg))),
+    ("EVIOCSCLOCKID", lambda c, arg: _uint(c, arg)),
+    ("EVIOCSFF", lambda c, arg: _ff_effect(c, arg)))}
+
+
 def _evdev(c: Ctx, req: int, arg: int) -> Optional[str]:
     d = I.ioc_dir(req)
-    if d == _IOC_READ:
-        return ", " + _read(c, req, arg) if c.exiting else ""
-    if d == _IOC_WRITE:
-        return I.done(c, ", " + _write(c, req, arg))
-    return None
+    if d not in (_IOC_READ, _IOC_WRITE):
+        return None
+    if d == _IOC_READ and not c.exiting:
+        return ""
+    fixed = _FIXED.get(req)
+    if fixed is not None:
+        text = fixed(c, arg)
+    else:
+        text = _read(c, req, arg) if d == _IOC_READ else _write(c, req, arg)
+    return ", " + text if d == _IOC_READ else I.done(c, ", " + text)
 
 
 I.FAMILIES[ord("E")] = _evdev

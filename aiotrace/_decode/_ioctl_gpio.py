@@ -5,14 +5,13 @@ strace 6.1 decodes them."""
 from __future__ import annotations
 
 import struct
-from typing import Callable, Optional
+from typing import Callable
 
 from . import _ioctl as I
 from ._ctx import Ctx
 from ._xlat import flags, hexa
 from ._xlat_ioctl import (GPIO_V2_LINE_FLAGS, GPIOEVENT_FLAGS, GPIOHANDLE_FLAGS,
                           GPIOLINE_FLAGS)
-from ._xlat_ioctl_names import code
 
 _NAME = 32                 # GPIO_MAX_NAME_SIZE
 _HANDLES = 64              # GPIOHANDLES_MAX
@@ -146,65 +145,42 @@ def _values(d: bytes) -> tuple[int, int]:
 
 # -- the family -----------------------------------------------------------------------
 
-def _at_entry(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
-    data = I.fetch(c, arg, size)
-    return I.done(c, ", " + (data if isinstance(data, str) else show(data)))
+def _line_info_v2(c: Ctx, arg: int) -> str:
+    return I.in_out(c, arg, 256, lambda d: I.fields(("offset", _u32s(d, 64, 1)[0])),
+                    lambda d: _v2_line_info_out(c, d))
 
 
-def _at_exit(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
-    if not c.exiting:
-        return ""
-    data = I.fetch(c, arg, size)
-    return ", " + (data if isinstance(data, str) else show(data))
+def _values_v2(c: Ctx, arg: int) -> str:
+    return I.in_out(c, arg, 16, lambda d: I.fields(("mask", hexa(_values(d)[1]))),
+                    lambda d: I.fields(("bits", hexa(_values(d)[0]))))
 
 
-_CHIPINFO = code("GPIO_GET_CHIPINFO_IOCTL")
-_LINEINFO = (code("GPIO_GET_LINEINFO_IOCTL"), code("GPIO_GET_LINEINFO_WATCH_IOCTL"))
-_UNWATCH = code("GPIO_GET_LINEINFO_UNWATCH_IOCTL")
-_LINEHANDLE = code("GPIO_GET_LINEHANDLE_IOCTL")
-_LINEEVENT = code("GPIO_GET_LINEEVENT_IOCTL")
-_GET_VALUES = code("GPIOHANDLE_GET_LINE_VALUES_IOCTL")
-_SET_VALUES = code("GPIOHANDLE_SET_LINE_VALUES_IOCTL")
-_SET_CONFIG = code("GPIOHANDLE_SET_CONFIG_IOCTL")
-_V2_LINEINFO = (code("GPIO_V2_GET_LINEINFO_IOCTL"), code("GPIO_V2_GET_LINEINFO_WATCH_IOCTL"))
-_V2_LINE = code("GPIO_V2_GET_LINE_IOCTL")
-_V2_SET_CONFIG = code("GPIO_V2_LINE_SET_CONFIG_IOCTL")
-_V2_GET_VALUES = code("GPIO_V2_LINE_GET_VALUES_IOCTL")
-_V2_SET_VALUES = code("GPIO_V2_LINE_SET_VALUES_IOCTL")
+_GPIO: dict[str, I.Handler] = {
+    "GPIO_GET_CHIPINFO_IOCTL": lambda c, r, a: I.at_exit(c, a, 68, lambda d: _chip_info(c, d)),
+    "GPIO_GET_LINEINFO_IOCTL": lambda c, r, a: _line_info(c, a),
+    "GPIO_GET_LINEINFO_UNWATCH_IOCTL": lambda c, r, a: I.at_entry(
+        c, a, 4, lambda d: I.fields(("offset", _u32s(d, 0, 1)[0]))),
+    "GPIO_GET_LINEHANDLE_IOCTL": lambda c, r, a: I.in_out(
+        c, a, 364, lambda d: _handle_request_in(c, d), _fd_out(c, 360)),
+    "GPIO_GET_LINEEVENT_IOCTL": lambda c, r, a: I.in_out(
+        c, a, 48, lambda d: _event_request_in(c, d), _fd_out(c, 44)),
+    "GPIOHANDLE_GET_LINE_VALUES_IOCTL": lambda c, r, a: I.at_exit(
+        c, a, _HANDLES, lambda d: _handle_data(c, d)),
+    "GPIOHANDLE_SET_LINE_VALUES_IOCTL": lambda c, r, a: I.at_entry(
+        c, a, _HANDLES, lambda d: _handle_data(c, d)),
+    "GPIOHANDLE_SET_CONFIG_IOCTL": lambda c, r, a: I.at_entry(
+        c, a, 84, lambda d: _handle_config(c, d)),
+    "GPIO_V2_GET_LINEINFO_IOCTL": lambda c, r, a: _line_info_v2(c, a),
+    "GPIO_V2_GET_LINE_IOCTL": lambda c, r, a: I.in_out(
+        c, a, _V2_REQUEST_SIZE, lambda d: _v2_request_in(c, d), _fd_out(c, 588)),
+    "GPIO_V2_LINE_SET_CONFIG_IOCTL": lambda c, r, a: I.at_entry(
+        c, a, 272, lambda d: _line_config(c, d, 0)),
+    "GPIO_V2_LINE_GET_VALUES_IOCTL": lambda c, r, a: _values_v2(c, a),
+    "GPIO_V2_LINE_SET_VALUES_IOCTL": lambda c, r, a: I.at_entry(c, a, 16, lambda d: I.fields(
+        ("bits", hexa(_values(d)[0])), ("mask", hexa(_values(d)[1])))),
+}
+# (watching a line prints as getting its information)
+_GPIO["GPIO_GET_LINEINFO_WATCH_IOCTL"] = _GPIO["GPIO_GET_LINEINFO_IOCTL"]
+_GPIO["GPIO_V2_GET_LINEINFO_WATCH_IOCTL"] = _GPIO["GPIO_V2_GET_LINEINFO_IOCTL"]
 
-
-def _gpio(c: Ctx, req: int, arg: int) -> Optional[str]:
-    if req == _CHIPINFO:
-        return _at_exit(c, arg, 68, lambda d: _chip_info(c, d))
-    if req in _LINEINFO:
-        return _line_info(c, arg)
-    if req == _UNWATCH:
-        return _at_entry(c, arg, 4, lambda d: I.fields(("offset", _u32s(d, 0, 1)[0])))
-    if req == _LINEHANDLE:
-        return I.in_out(c, arg, 364, lambda d: _handle_request_in(c, d), _fd_out(c, 360))
-    if req == _LINEEVENT:
-        return I.in_out(c, arg, 48, lambda d: _event_request_in(c, d), _fd_out(c, 44))
-    if req == _GET_VALUES:
-        return _at_exit(c, arg, _HANDLES, lambda d: _handle_data(c, d))
-    if req == _SET_VALUES:
-        return _at_entry(c, arg, _HANDLES, lambda d: _handle_data(c, d))
-    if req == _SET_CONFIG:
-        return _at_entry(c, arg, 84, lambda d: _handle_config(c, d))
-    if req in _V2_LINEINFO:
-        return I.in_out(c, arg, 256, lambda d: I.fields(("offset", _u32s(d, 64, 1)[0])),
-                        lambda d: _v2_line_info_out(c, d))
-    if req == _V2_LINE:
-        return I.in_out(c, arg, _V2_REQUEST_SIZE, lambda d: _v2_request_in(c, d),
-                        _fd_out(c, 588))
-    if req == _V2_SET_CONFIG:
-        return _at_entry(c, arg, 272, lambda d: _line_config(c, d, 0))
-    if req == _V2_GET_VALUES:
-        return I.in_out(c, arg, 16, lambda d: I.fields(("mask", hexa(_values(d)[1]))),
-                        lambda d: I.fields(("bits", hexa(_values(d)[0]))))
-    if req == _V2_SET_VALUES:
-        return _at_entry(c, arg, 16, lambda d: I.fields(("bits", hexa(_values(d)[0])),
-                                                         ("mask", hexa(_values(d)[1]))))
-    return None
-
-
-I.FAMILIES[0xB4] = _gpio
+I.FAMILIES[0xB4] = I.family(_GPIO)

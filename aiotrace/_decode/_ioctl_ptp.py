@@ -9,7 +9,7 @@ no argument is decoded."""
 from __future__ import annotations
 
 import struct
-from typing import Callable, Optional
+from typing import Optional
 
 from . import _ioctl as I
 from . import _style
@@ -28,15 +28,12 @@ def _codes(name: str) -> tuple[int, int]:
     return code(name), code(name + "2")
 
 
-_GETCAPS = _codes("PTP_CLOCK_GETCAPS")
+# (the requests whose two forms print differently)
 _EXTTS = _codes("PTP_EXTTS_REQUEST")
 _PEROUT = _codes("PTP_PEROUT_REQUEST")
-_ENABLE_PPS = _codes("PTP_ENABLE_PPS")
 _SYS_OFFSET = _codes("PTP_SYS_OFFSET")
 _PIN_GET = _codes("PTP_PIN_GETFUNC")
 _PIN_SET = _codes("PTP_PIN_SETFUNC")
-_PRECISE = _codes("PTP_SYS_OFFSET_PRECISE")
-_EXTENDED = _codes("PTP_SYS_OFFSET_EXTENDED")
 
 
 def _time(d: bytes, offset: int, date: bool) -> str:
@@ -128,43 +125,28 @@ def _pin_desc(c: Ctx, req: int, arg: int) -> str:
     return ", ???}" if got is None else _pin(c, req, got)
 
 
-def _at_exit(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
-    if not c.exiting:
-        return ", "
-    data = I.fetch(c, arg, size)
-    return data if isinstance(data, str) else show(data)
-
-
-def _at_entry(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
-    data = I.fetch(c, arg, size)
-    return I.done(c, ", " + (data if isinstance(data, str) else show(data)))
-
-
 def _precise(d: bytes) -> str:
     return "{device=%s, sys_realtime=%s, sys_monoraw=%s%s}" % (
         _time(d, 0, True), _time(d, 16, True), _time(d, 32, False), _rsv(d, 48, 4))
 
 
+_PTP: dict[str, I.Handler] = {}
+for _name, _handler in (
+        ("PTP_CLOCK_GETCAPS", lambda c, r, a: I.at_exit(c, a, 80, _caps, comma_first=True)),
+        ("PTP_EXTTS_REQUEST", lambda c, r, a: I.at_entry(c, a, 16, lambda d: _extts(r, d))),
+        ("PTP_PEROUT_REQUEST", lambda c, r, a: I.at_entry(c, a, 56, lambda d: _perout(r, d))),
+        ("PTP_ENABLE_PPS", lambda c, r, a: I.done(c, ", " + hexa(a))),
+        ("PTP_SYS_OFFSET", lambda c, r, a: _samples(c, r, a, 16 + _TIME * (2 * _MAX_SAMPLES + 1))),
+        ("PTP_PIN_GETFUNC", _pin_desc),
+        ("PTP_PIN_SETFUNC", _pin_desc),
+        ("PTP_SYS_OFFSET_PRECISE", lambda c, r, a: I.at_exit(c, a, 64, _precise, comma_first=True)),
+        ("PTP_SYS_OFFSET_EXTENDED", lambda c, r, a: _samples(c, r, a, 16 + _TIME * 3 * _MAX_SAMPLES))):
+    _PTP[_name] = _PTP[_name + "2"] = _handler   # (both forms of each request)
+_decode = I.family(_PTP)
+
+
 def _ptp(c: Ctx, req: int, arg: int) -> Optional[str]:
-    if not c.verbose:
-        return None
-    if req in _GETCAPS:
-        return _at_exit(c, arg, 80, _caps)
-    if req in _EXTTS:
-        return _at_entry(c, arg, 16, lambda d: _extts(req, d))
-    if req in _PEROUT:
-        return _at_entry(c, arg, 56, lambda d: _perout(req, d))
-    if req in _ENABLE_PPS:
-        return I.done(c, ", " + hexa(arg))
-    if req in _SYS_OFFSET:
-        return _samples(c, req, arg, 16 + _TIME * (2 * _MAX_SAMPLES + 1))
-    if req in _PIN_GET or req in _PIN_SET:
-        return _pin_desc(c, req, arg)
-    if req in _PRECISE:
-        return _at_exit(c, arg, 64, _precise)
-    if req in _EXTENDED:
-        return _samples(c, req, arg, 16 + _TIME * 3 * _MAX_SAMPLES)
-    return None
+    return _decode(c, req, arg) if c.verbose else None
 
 
 I.FAMILIES[ord("=")] = _ptp

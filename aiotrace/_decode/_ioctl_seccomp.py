@@ -6,7 +6,7 @@ validity check of an id, and the descriptor added to the notifying process."""
 from __future__ import annotations
 
 import struct
-from typing import Callable, Optional
+from typing import Optional
 
 from .._core._syscalls import AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, NAMES_BY_ABI, X32_SYSCALL_BIT
 from . import _ioctl as I
@@ -95,20 +95,15 @@ def _addfd(c: Ctx, d: bytes) -> str:
         c.fd(srcfd), newfd, flags(newfd_flags, X.O_FLAGS, "O_???"))
 
 
-def _at_entry(c: Ctx, arg: int, size: int, show: Callable[[bytes], str]) -> str:
-    data = I.fetch(c, arg, size)
-    return I.done(c, ", " + (data if isinstance(data, str) else show(data)))
-
-
 def _seccomp(c: Ctx, req: int, arg: int) -> Optional[str]:
     if req == _RECV:
         return _recv(c, arg)
     if req == _SEND:
-        return _at_entry(c, arg, 24, _resp)
+        return I.at_entry(c, arg, 24, _resp)
     if req in _ID_VALID:
-        return _at_entry(c, arg, 8, lambda d: "[%s]" % hexa(struct.unpack("<Q", d)[0]))
+        return I.at_entry(c, arg, 8, lambda d: "[%s]" % hexa(struct.unpack("<Q", d)[0]))
     if req == _ADDFD:
-        return _at_entry(c, arg, 24, lambda d: _addfd(c, d))
+        return I.at_entry(c, arg, 24, lambda d: _addfd(c, d))
     return None
 
 
