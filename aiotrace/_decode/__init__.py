@@ -87,9 +87,11 @@ KNOWN_DIFFERENCES = """\
   not to the names inside structs (ifr_name, sun_path).
 - Calls the syscall table marks raw (SysV IPC, io_uring, bpf, keyctl, perf_event_open,
   mq_*, ptrace, ...) print raw hex arguments; strace decodes them.
-- ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
-  requests are named; other requests print as _IOC(...)
-  (strace knows thousands of names) with a hex argument.
+- ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
+  EVIOCGNAME(64)...); the arguments are decoded for terminals, FIO*, the interface
+  requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,
+  RTC, loop, block, fs, seccomp, UBI, LIRC, perf...); the others (v4l2, KD, DM, KVM,
+  MTD, SCSI...) keep a hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.
