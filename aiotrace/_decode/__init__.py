@@ -89,9 +89,11 @@ KNOWN_DIFFERENCES = """\
 - Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
   quotactl, kexec_*, futex_waitv, ...) print raw hex arguments; strace decodes them.
   On i386 and x32, SysV IPC, mq_*, the AIO calls, move_pages and migrate_pages too.
-- ioctl: only terminal, FIO* and the interface (SIOC*IF*, struct ifreq and ifconf)
-  requests are named; other requests print as _IOC(...)
-  (strace knows thousands of names) with a hex argument.
+- ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
+  EVIOCGNAME(64)...); the arguments are decoded for terminals, FIO*, the interface
+  requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,
+  RTC, loop, block, fs, seccomp, UBI, LIRC, perf...); the others (v4l2, KD, DM, KVM,
+  MTD, SCSI...) keep a hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.

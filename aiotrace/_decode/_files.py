@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from typing import Optional
 
-from . import _pidns
+from . import _ioctl, _pidns
 from . import _structs as S
 from . import _structs_tty as ST
 from . import _structs_net as SN
@@ -103,9 +103,6 @@ def _fcntl_ret(c: Ctx) -> str:
 
 # -- ioctl -----------------------------------------------------------------
 
-
-# -- ioctl -----------------------------------------------------------------
-
 # request -> (name, how the third argument is printed)
 # how: None = no argument, "hex", "int" (value), "intptr_in", "intptr_out",
 #      "termios_in", "termios_out", "winsize_in", "winsize_out"
@@ -159,19 +156,8 @@ IOCTLS: dict[int, tuple[str, Optional[str]]] = {
     0x8912: ("SIOCGIFCONF", "ifconf_out"),
 }
 
-_IOC_DIRS = {0: "_IOC_NONE", 1: "_IOC_WRITE", 2: "_IOC_READ", 3: "_IOC_READ|_IOC_WRITE"}
-
 def ioctl_request(req: int) -> str:
-    req = u32(req)
-    known = IOCTLS.get(req)
-    if known is not None:
-        return known[0]
-    d = (req >> 30) & 3
-    size = (req >> 16) & 0x3FFF
-    typ = (req >> 8) & 0xFF
-    nr = req & 0xFF
-    return "_IOC(%s, %#x, %#x, %#x)" % (_IOC_DIRS[d], typ, nr, size) if size else \
-        "_IOC(%s, %#x, %#x, 0)" % (_IOC_DIRS[d], typ, nr)
+    return _ioctl.request(req)
 
 def _ioctl_how(c: Ctx) -> Optional[str]:
     known = IOCTLS.get(u32(c.args[1]))
@@ -179,6 +165,9 @@ def _ioctl_how(c: Ctx) -> Optional[str]:
 
 def _ioctl_entry(c: Ctx) -> str:
     head = "%s, %s" % (c.fd(c.args[0]), ioctl_request(c.args[1]))
+    text = _ioctl.argument_entry(c)
+    if text is not None:
+        return head + text
     how = _ioctl_how(c)
     arg = c.args[2]
     if how is None:
@@ -213,6 +202,9 @@ def _ioctl_entry(c: Ctx) -> str:
     return head + ", "  # decoded at exit
 
 def _ioctl_exit(c: Ctx, entry: str) -> str:
+    rest = _ioctl.argument_exit(c)
+    if rest is not None:
+        return entry + rest
     how = _ioctl_how(c)
     if how is None or not how.endswith("_out"):
         return entry
