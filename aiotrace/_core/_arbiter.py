@@ -235,14 +235,14 @@ class Arbiter:
         """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
         if sub.closed:
             return
+        if not fresh and (sub.select is not None or sub.capture is not None):
+            # (a copy of its own first: a select or a capture sets fields, such as the
+            # ``paths`` of a paths= stream and the ``context`` of a context=True one,
+            # which the other streams of the event must not get)
+            ev = with_field(ev, "captured", None, extras=False)
         if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
-            if not fresh:
-                # (a copy of its own first: a capture may set more than ``captured``,
-                # such as the ``context`` of a context=True stream, which the other
-                # streams of the event must not get)
-                ev = with_field(ev, "captured", None)
             object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(ev.tid)))
         if sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest:   # (see _deliver)
             if sub.drop:
