@@ -16,9 +16,14 @@ order of the arguments:
 
 Which argument is a path or a descriptor comes from the syscall table (the words path,
 target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so the library
-and the command agree. It is read on
-the tracer thread while the thread is stopped (the filter must decide before the event
-is made), so a stream with ``paths=`` makes each of its calls a stop that Python handles.
+and the command agree (``_core/_pathrules.plan``). It is read while the thread is
+stopped, and the filter decides there, before the event is made: on the Python loop by
+``resolve()`` and the stream's ``select`` on the tracer thread; on the C loop, for a call
+that only ``paths=`` observers of exact paths and directory prefixes want, by the C loop
+itself, from the same rules (``_core/_pathrules.py``, ``_accel_paths.c``): a call whose
+paths match none of the family's patterns makes no record at all, and one that matches
+makes a record that carries its paths. Any other such stop (a glob, an engine, another
+stream that wants the same call) is Python's.
 
 Patterns: ``"/build/"`` (ends with ``/``) is that directory and everything under it;
 ``"/etc/*.conf"`` (has ``*``, ``?`` or ``[``) a glob, whose ``*`` also crosses ``/``
@@ -38,38 +43,17 @@ from typing import Any
 
 from ._core._args import Memory
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._syscalls import ABI_CODES, SYSCALL_NAMES, row
+from ._core._pathrules import join, plan
+from ._core._syscalls import SYSCALL_NAMES
 from ._fdinfo import fd_details
 
 _AT_FDCWD = -100
 _PATH_MAX = 4096
-_PATH_WORDS = ("path", "target")   # (the syscall table's: symlink's target is a path too)
-
-# (name, abi) -> what to resolve: ("path", i, dirfd index or -1) / ("fd", i)
-_PLANS: dict[tuple[str, str], tuple[tuple[str, int, int], ...]] = {}
-
-
-def _plan(name: str, abi: str) -> tuple[tuple[str, int, int], ...]:
-    plan = _PLANS.get((name, abi))
-    if plan is not None:
-        return plan
-    r = row(name, ABI_CODES[abi])
-    steps: list[tuple[str, int, int]] = []
-    if r is not None and r.decoder != "raw":   # (the calls printed in hex: none, as -P)
-        words = r.kinds.split()
-        for i, word in enumerate(words):
-            if word in _PATH_WORDS:
-                steps.append(("path", i, i - 1 if i and words[i - 1] == "dirfd" else -1))
-            elif word == "fd" or (word == "dirfd" and not (i + 1 < len(words)
-                                                           and words[i + 1] in _PATH_WORDS)):
-                steps.append(("fd", i, -1))
-    plan = _PLANS[(name, abi)] = tuple(steps)
-    return plan
 
 
 def path_syscalls() -> frozenset[str]:
     """The x86-64 calls that take a path or a descriptor."""
-    return frozenset(n for n in SYSCALL_NAMES.values() if _plan(n, "x86_64"))
+    return frozenset(n for n in SYSCALL_NAMES.values() if plan(n, "x86_64"))
 
 
 def _int32(v: int) -> int:
@@ -95,15 +79,15 @@ def resolve(ev: TraceEvent) -> tuple[str, ...]:
         # exit the directory it named is the working directory)
         cwd = _link(ev.pid, "cwd")
         return (cwd,) if cwd is not None else ()
-    plan = _plan(name, ev.abi)
-    if not plan:
+    steps = plan(name, ev.abi)
+    if not steps:
         return ()
     args = ev.args
     pid, tid = ev.pid, ev.tid
     out: list[str] = []
     mem = None
     n = len(args)   # (an exit whose entry was not seen, execve's at spawn: none)
-    for what, i, dirfd_at in plan:
+    for what, i, dirfd_at in steps:
         if i >= n or dirfd_at >= n:
             continue
         if what == "fd":
@@ -120,13 +104,14 @@ def resolve(ev: TraceEvent) -> tuple[str, ...]:
         except OSError:
             continue
         path = os.fsdecode(raw)
+        base = ""   # (an absolute path needs none)
         if not path.startswith("/"):
             dirfd = _int32(args[dirfd_at]) if dirfd_at >= 0 else _AT_FDCWD
-            base = _link(pid, "cwd" if dirfd == _AT_FDCWD else f"fd/{dirfd}")
-            if base is None or not base.startswith("/"):
+            link = _link(pid, "cwd" if dirfd == _AT_FDCWD else f"fd/{dirfd}")
+            if link is None or not link.startswith("/"):
                 continue
-            path = os.path.join(base, path) if path else base
-        out.append(os.path.normpath(path) if path != "/" else path)
+            base = link
+        out.append(join(base, path))
     return tuple(out)
 
 

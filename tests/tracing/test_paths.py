@@ -158,3 +158,19 @@ async def test_two_paths_streams_and_a_plain_one(target, tmp_path):
         [("dup2", (g, g))],
     ]
 
+
+async def test_paths_with_context(target, tmp_path):
+    """paths= and context=True on one stream: each call's paths and its process's
+    context at its stop (the working directory before and after chdir)."""
+    d = make_tree(tmp_path)
+    f, g = f"{d}/f", f"{d}/sub/g"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d], stdout=subprocess.DEVNULL)
+        async with proc.events(SyscallExit, syscalls={"openat"}, paths=[d + "/"],
+                               context=True) as calls:
+            proc.resume()
+            got = [(c.paths, c.context.cwd, c.context.comm) async for c in calls]
+        assert await proc.wait() == 0
+    start = os.getcwd()
+    assert got == [((d,), start, "paths_steps"), ((f,), start, "paths_steps"),
+                   ((f,), start, "paths_steps"), ((g,), f"{d}/sub", "paths_steps")]
