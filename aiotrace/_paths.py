@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._core import _ffi
 from ._core._args import Memory
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
 from ._core._pathrules import join, plan
@@ -68,24 +69,41 @@ def _link(pid: int, what: str) -> str | None:
         return None
 
 
+# (call's key, abi) -> (it is chdir, its plan): resolve()'s look-up, made once per call
+_BY_KEY: dict[tuple[int, str], tuple[bool, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def _read_path(tid: int, addr: int) -> bytes:
+    """read_cstring's answer (OSError if its first read fails) with one read when the
+    string ends in its page, as most do (the Python loop reads each path at the stop)."""
+    data = _ffi.vm_read(tid, addr, 4096 - addr % 4096)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        return data[:nul]
+    return Memory._create(tid).read_string(addr, _PATH_MAX)
+
+
 def resolve(ev: TraceEvent) -> tuple[str, ...]:
     """The paths a syscall event uses (see the module's docstring), read now: its thread
     must be stopped for the answer to be the call's."""
     if not isinstance(ev, (SyscallEntry, SyscallExit)):
         return ()
-    name = ev.name
-    if name == "chdir" and isinstance(ev, SyscallExit) and ev.retval == 0:
+    key = (ev.nr, ev.abi)
+    known = _BY_KEY.get(key)
+    if known is None:
+        name = ev.name
+        known = _BY_KEY[key] = (name == "chdir", plan(name, ev.abi))
+    is_chdir, steps = known
+    if is_chdir and isinstance(ev, SyscallExit) and ev.retval == 0:
         # (the one call that changes what its own relative path is relative to: at its
         # exit the directory it named is the working directory)
         cwd = _link(ev.pid, "cwd")
         return (cwd,) if cwd is not None else ()
-    steps = plan(name, ev.abi)
     if not steps:
         return ()
     args = ev.args
     pid, tid = ev.pid, ev.tid
     out: list[str] = []
-    mem = None
     n = len(args)   # (an exit whose entry was not seen, execve's at spawn: none)
     for what, i, dirfd_at in steps:
         if i >= n or dirfd_at >= n:
@@ -97,10 +115,8 @@ def resolve(ev: TraceEvent) -> tuple[str, ...]:
                 if target is not None:
                     out.append(target)
             continue
-        if mem is None:
-            mem = Memory._create(tid)
         try:
-            raw = mem.read_string(args[i], _PATH_MAX)
+            raw = _read_path(tid, args[i])
         except OSError:
             continue
         path = os.fsdecode(raw)
@@ -171,7 +187,10 @@ class PathFilter:
 
 def selector(patterns: PathFilter | None) -> Callable[[TraceEvent], bool]:
     """The stream's ``select`` (tracer thread, at the stop): sets ``event.paths`` and, with
-    *patterns*, takes the syscall events that use a path that matches."""
+    *patterns*, takes the syscall events that use a path that matches (as
+    ``patterns.matches``, inlined)."""
+    if patterns is not None:
+        exact, prefixes, glob = patterns.exact, patterns.prefixes, patterns.glob
 
     def select(ev: TraceEvent) -> bool:
         if not isinstance(ev, (SyscallEntry, SyscallExit)):
@@ -183,8 +202,10 @@ def selector(patterns: PathFilter | None) -> Callable[[TraceEvent], bool]:
         object.__setattr__(ev, "_paths", paths)
         if patterns is None:
             return True
-        match = patterns.matches
-        return any(match(p) for p in paths)
+        for p in paths:
+            if p in exact or p.startswith(prefixes) or (glob is not None and glob.match(p)):
+                return True
+        return False
 
     return select
 
