@@ -111,10 +111,9 @@ class Arbiter:
             # making off its path.
             self.release_if_free(th)
             ev = cls(*base, **fields)
-            if sub.capture is None:
-                self._push(sub, ev)
-            else:
-                self._observe(th, sub, ev, fresh=True)
+            if sub.capture is not None:   # (_observe's part that applies here)
+                object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
+            self._push(sub, ev)
         else:
             self._observe(th, sub, cls(*base, **fields), fresh=True)
             self.release_if_free(th)
