@@ -4,10 +4,14 @@ a stream that is never read costs the program under overflow="drop" and "drop_ol
     .venv/bin/python benchmarks/monitor_cost.py [--calls N] [--runs R] [--backend trio]
     .venv/bin/python benchmarks/monitor_cost.py --overflow [--cpu 0] [--calls N] [--runs R]
 
-A workload makes N openat() of one file (the getppid-free `openat_loop` below, compiled
-once into benchmarks/.build/); one observing stream takes each call's exit, with nothing
+A workload makes N openat() of one file, each closed (`openat_loop2` below, compiled
+once into benchmarks/.build/); one observing stream takes each openat's exit, with nothing
 asked, with context=True, with paths=[the file], and with both. Prints the median µs per
 event of each over R runs, and the difference to the plain stream: the cost of asking.
+Two references say what a stop costs, to compare with: "+2 stops", the plain stream while
+the program also calls getppid() once per loop (two stops nobody wants), and "+1 event",
+the plain stream taking close's exits too (an event made of a stop that is there anyway).
+Figures: docs/monitors.md, "What it costs".
 
 --overflow: the same workload traced with no stream (the reference), with one stream of
 openat's exits (buffer=256) read in full as the program runs (overflow="block": what
