@@ -131,7 +131,7 @@ class Contexts:
     """One tracer's keeper of process contexts. *procs* is the tracer thread's table of
     processes (pid -> Proc), read (never changed) from either thread."""
 
-    __slots__ = ("_procs", "_kept", "_names", "_cwds", "_watched")
+    __slots__ = ("_procs", "_kept", "_names", "_cwds", "_watched", "_made")
 
     def __init__(self, procs: dict[int, Any]) -> None:
         self._procs = procs
@@ -142,6 +142,9 @@ class Contexts:
         self._names: dict[int, dict[int, str]] = {}   # pid -> tid -> comm
         self._cwds: dict[int, str] = {}               # pid -> cwd
         self._watched: dict[int, Family] = {}         # id -> the families watched
+        # tid -> (its Proc, Proc.execs then, its context as kept): what kept() made, until
+        # a note changes it (see _set_name, _set_cwd) or the process execs
+        self._made: dict[int, tuple[Any, int, ProcessContext]] = {}
 
     # -- the keeper's own stream (tracer thread) --------------------------------------
 
@@ -209,13 +212,21 @@ class Contexts:
         return False
 
     def _set_name(self, pid: int, tid: int, comm: str | None) -> None:
+        self._made.pop(tid, None)
         names = self._names.setdefault(pid, {})
         if comm is None:
             names.pop(tid, None)
         else:
             names[tid] = comm
 
+    def _unmake(self, pid: int) -> None:
+        """Forget the contexts made for the threads of process *pid*."""
+        for tid, made in list(self._made.items()):   # (list(): a copy made at once)
+            if made[2].pid == pid:
+                self._made.pop(tid, None)
+
     def _set_cwd(self, pid: int, cwd: str | None) -> None:
+        self._unmake(pid)
         if cwd is None:
             self._cwds.pop(pid, None)
         else:
@@ -263,6 +274,11 @@ class Contexts:
         never noted (a read that failed) is read now, and kept."""
         if dead:
             return self._dead(pid, tid)
+        made = self._made.get(tid)
+        if made is not None:
+            proc = made[0]
+            if proc.execs == made[1] and proc is self._procs.get(pid):
+                return made[2]   # (the common case: nothing changed since)
         kept = self._process(pid)
         names = self._names.get(pid)
         comm = names.get(tid) if names is not None else None
@@ -277,7 +293,12 @@ class Contexts:
                 self._cwds.setdefault(pid, cwd)
         if kept is None:
             return ProcessContext(pid, tid, comm, None, None, cwd, None)
-        return ProcessContext(pid, tid, comm, kept[2], kept[3], cwd, kept[4])
+        ctx = ProcessContext(pid, tid, comm, kept[2], kept[3], cwd, kept[4])
+        if kept[0] is not None and comm is not None and cwd is not None:
+            if len(self._made) > 4096:
+                self._made.clear()   # (threads that are gone: a long build makes thousands)
+            self._made[tid] = (kept[0], kept[1], ctx)
+        return ctx
 
     def _dead(self, pid: int, tid: int) -> ProcessContext:
         kept = self._kept.get(pid)
@@ -286,6 +307,7 @@ class Contexts:
         return ProcessContext(pid, tid, None, kept[2], kept[3], None, kept[4])
 
     def forget(self, pid: int) -> None:
+        self._unmake(pid)
         self._kept.pop(pid, None)
         self._names.pop(pid, None)
         self._cwds.pop(pid, None)
@@ -301,6 +323,23 @@ class Contexts:
         if ev.context is None:
             object.__setattr__(ev, "_context", self.kept(ev.pid, ev.tid, type(ev) is Death))
         return ev
+
+    def kept_capture(self) -> Callable[[TraceEvent, Any], None]:
+        """add_kept as a stream's capture function (the event's ``captured`` stays None),
+        with kept()'s common case inlined: what an observer of ``context=True`` runs at
+        each of its events, so it is kept short."""
+        made, procs, kept = self._made, self._procs, self.kept
+        setattr_ = object.__setattr__
+
+        def capture(ev: TraceEvent, memory: Any) -> None:
+            got = made.get(ev.tid)
+            if (got is not None and got[0].execs == got[1] and got[0] is procs.get(ev.pid)
+                    and type(ev) is not Death):
+                setattr_(ev, "_context", got[2])
+            else:
+                setattr_(ev, "_context", kept(ev.pid, ev.tid, type(ev) is Death))
+
+        return capture
 
 
 def tree(pids: list[int]) -> dict[int, list[int]]:

@@ -16,9 +16,14 @@ order of the arguments:
 
 Which argument is a path or a descriptor comes from the syscall table (the words path,
 target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so the library
-and the command agree. It is read on
-the tracer thread while the thread is stopped (the filter must decide before the event
-is made), so a stream with ``paths=`` makes each of its calls a stop that Python handles.
+and the command agree (``_core/_pathrules.plan``). It is read while the thread is
+stopped, and the filter decides there, before the event is made: on the Python loop by
+``resolve()`` and the stream's ``select`` on the tracer thread; on the C loop, for a call
+that only ``paths=`` observers of exact paths and directory prefixes want, by the C loop
+itself, from the same rules (``_core/_pathrules.py``, ``_accel_paths.c``): a call whose
+paths match none of the family's patterns makes no record at all, and one that matches
+makes a record that carries its paths. Any other such stop (a glob, an engine, another
+stream that wants the same call) is Python's.
 
 Patterns: ``"/build/"`` (ends with ``/``) is that directory and everything under it;
 ``"/etc/*.conf"`` (has ``*``, ``?`` or ``[``) a glob, whose ``*`` also crosses ``/``
@@ -36,40 +41,20 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ._core import _ffi
 from ._core._args import Memory
 from ._core._events import SyscallEntry, SyscallExit, TraceEvent
-from ._core._syscalls import ABI_CODES, SYSCALL_NAMES, row
+from ._core._pathrules import join, plan
+from ._core._syscalls import SYSCALL_NAMES
 from ._fdinfo import fd_details
 
 _AT_FDCWD = -100
 _PATH_MAX = 4096
-_PATH_WORDS = ("path", "target")   # (the syscall table's: symlink's target is a path too)
-
-# (name, abi) -> what to resolve: ("path", i, dirfd index or -1) / ("fd", i)
-_PLANS: dict[tuple[str, str], tuple[tuple[str, int, int], ...]] = {}
-
-
-def _plan(name: str, abi: str) -> tuple[tuple[str, int, int], ...]:
-    plan = _PLANS.get((name, abi))
-    if plan is not None:
-        return plan
-    r = row(name, ABI_CODES[abi])
-    steps: list[tuple[str, int, int]] = []
-    if r is not None and r.decoder != "raw":   # (the calls printed in hex: none, as -P)
-        words = r.kinds.split()
-        for i, word in enumerate(words):
-            if word in _PATH_WORDS:
-                steps.append(("path", i, i - 1 if i and words[i - 1] == "dirfd" else -1))
-            elif word == "fd" or (word == "dirfd" and not (i + 1 < len(words)
-                                                           and words[i + 1] in _PATH_WORDS)):
-                steps.append(("fd", i, -1))
-    plan = _PLANS[(name, abi)] = tuple(steps)
-    return plan
 
 
 def path_syscalls() -> frozenset[str]:
     """The x86-64 calls that take a path or a descriptor."""
-    return frozenset(n for n in SYSCALL_NAMES.values() if _plan(n, "x86_64"))
+    return frozenset(n for n in SYSCALL_NAMES.values() if plan(n, "x86_64"))
 
 
 def _int32(v: int) -> int:
@@ -84,26 +69,43 @@ def _link(pid: int, what: str) -> str | None:
         return None
 
 
+# (call's key, abi) -> (it is chdir, its plan): resolve()'s look-up, made once per call
+_BY_KEY: dict[tuple[int, str], tuple[bool, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def _read_path(tid: int, addr: int) -> bytes:
+    """read_cstring's answer (OSError if its first read fails) with one read when the
+    string ends in its page, as most do (the Python loop reads each path at the stop)."""
+    data = _ffi.vm_read(tid, addr, 4096 - addr % 4096)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        return data[:nul]
+    return Memory._create(tid).read_string(addr, _PATH_MAX)
+
+
 def resolve(ev: TraceEvent) -> tuple[str, ...]:
     """The paths a syscall event uses (see the module's docstring), read now: its thread
     must be stopped for the answer to be the call's."""
     if not isinstance(ev, (SyscallEntry, SyscallExit)):
         return ()
-    name = ev.name
-    if name == "chdir" and isinstance(ev, SyscallExit) and ev.retval == 0:
+    key = (ev.nr, ev.abi)
+    known = _BY_KEY.get(key)
+    if known is None:
+        name = ev.name
+        known = _BY_KEY[key] = (name == "chdir", plan(name, ev.abi))
+    is_chdir, steps = known
+    if is_chdir and isinstance(ev, SyscallExit) and ev.retval == 0:
         # (the one call that changes what its own relative path is relative to: at its
         # exit the directory it named is the working directory)
         cwd = _link(ev.pid, "cwd")
         return (cwd,) if cwd is not None else ()
-    plan = _plan(name, ev.abi)
-    if not plan:
+    if not steps:
         return ()
     args = ev.args
     pid, tid = ev.pid, ev.tid
     out: list[str] = []
-    mem = None
     n = len(args)   # (an exit whose entry was not seen, execve's at spawn: none)
-    for what, i, dirfd_at in plan:
+    for what, i, dirfd_at in steps:
         if i >= n or dirfd_at >= n:
             continue
         if what == "fd":
@@ -113,20 +115,19 @@ def resolve(ev: TraceEvent) -> tuple[str, ...]:
                 if target is not None:
                     out.append(target)
             continue
-        if mem is None:
-            mem = Memory._create(tid)
         try:
-            raw = mem.read_string(args[i], _PATH_MAX)
+            raw = _read_path(tid, args[i])
         except OSError:
             continue
         path = os.fsdecode(raw)
+        base = ""   # (an absolute path needs none)
         if not path.startswith("/"):
             dirfd = _int32(args[dirfd_at]) if dirfd_at >= 0 else _AT_FDCWD
-            base = _link(pid, "cwd" if dirfd == _AT_FDCWD else f"fd/{dirfd}")
-            if base is None or not base.startswith("/"):
+            link = _link(pid, "cwd" if dirfd == _AT_FDCWD else f"fd/{dirfd}")
+            if link is None or not link.startswith("/"):
                 continue
-            path = os.path.join(base, path) if path else base
-        out.append(os.path.normpath(path) if path != "/" else path)
+            base = link
+        out.append(join(base, path))
     return tuple(out)
 
 
@@ -186,7 +187,10 @@ class PathFilter:
 
 def selector(patterns: PathFilter | None) -> Callable[[TraceEvent], bool]:
     """The stream's ``select`` (tracer thread, at the stop): sets ``event.paths`` and, with
-    *patterns*, takes the syscall events that use a path that matches."""
+    *patterns*, takes the syscall events that use a path that matches (as
+    ``patterns.matches``, inlined)."""
+    if patterns is not None:
+        exact, prefixes, glob = patterns.exact, patterns.prefixes, patterns.glob
 
     def select(ev: TraceEvent) -> bool:
         if not isinstance(ev, (SyscallEntry, SyscallExit)):
@@ -198,8 +202,10 @@ def selector(patterns: PathFilter | None) -> Callable[[TraceEvent], bool]:
         object.__setattr__(ev, "_paths", paths)
         if patterns is None:
             return True
-        match = patterns.matches
-        return any(match(p) for p in paths)
+        for p in paths:
+            if p in exact or p.startswith(prefixes) or (glob is not None and glob.match(p)):
+                return True
+        return False
 
     return select
 

@@ -4,10 +4,14 @@ a stream that is never read costs the program under overflow="drop" and "drop_ol
     .venv/bin/python benchmarks/monitor_cost.py [--calls N] [--runs R] [--backend trio]
     .venv/bin/python benchmarks/monitor_cost.py --overflow [--cpu 0] [--calls N] [--runs R]
 
-A workload makes N openat() of one file (the getppid-free `openat_loop` below, compiled
-once into benchmarks/.build/); one observing stream takes each call's exit, with nothing
+A workload makes N openat() of one file, each closed (`openat_loop2` below, compiled
+once into benchmarks/.build/); one observing stream takes each openat's exit, with nothing
 asked, with context=True, with paths=[the file], and with both. Prints the median µs per
 event of each over R runs, and the difference to the plain stream: the cost of asking.
+Two references say what a stop costs, to compare with: "+2 stops", the plain stream while
+the program also calls getppid() once per loop (two stops nobody wants), and "+1 event",
+the plain stream taking close's exits too (an event made of a stop that is there anyway).
+Figures: docs/monitors.md, "What it costs".
 
 --overflow: the same workload traced with no stream (the reference), with one stream of
 openat's exits (buffer=256) read in full as the program runs (overflow="block": what
@@ -42,7 +46,12 @@ SRC = r"""
 #include <unistd.h>
 int main(int argc, char **argv) {
     long n = atol(argv[2]);
-    for (long i = 0; i < n; i++) { int fd = open(argv[1], O_RDONLY); if (fd >= 0) close(fd); }
+    int more = argc > 3;   /* (one more call, getppid, per loop: two more stops) */
+    for (long i = 0; i < n; i++) {
+        int fd = open(argv[1], O_RDONLY);
+        if (fd >= 0) close(fd);
+        if (more) getppid();
+    }
     return 0;
 }
 """
@@ -51,27 +60,28 @@ int main(int argc, char **argv) {
 def build() -> str:
     out = HERE / ".build"
     out.mkdir(exist_ok=True)
-    src, exe = out / "openat_loop.c", out / "openat_loop"
+    src, exe = out / "openat_loop2.c", out / "openat_loop2"
     if not exe.exists():
         src.write_text(SRC)
         os.system(f"cc -O2 -o {exe} {src}")
     return str(exe)
 
 
-async def one(exe: str, path: str, n: int, **kw: object) -> tuple[float, float]:
+async def one(exe: str, path: str, n: int, more: bool = False,
+              calls: frozenset[str] = frozenset({"openat"}), **kw: object) -> tuple[float, float]:
     """(wall µs, CPU µs) per event of one traced run: the wall time from resume() to the
     stream's end; the CPU time (user + system) of this process and of the tracee, from
     before open_tracer() to after the tracee was reaped (the tracer's start and close are
     in every case alike: the differences are the cost per event)."""
     c0 = _cpu()
     async with aiotrace.open_tracer() as tracer:
-        proc = await tracer.spawn([exe, path, str(n)])
+        proc = await tracer.spawn([exe, path, str(n)] + (["more"] if more else []))
         count = 0
-        async with proc.events(SyscallExit, syscalls={"openat"}, buffer=4096, **kw) as evs:
+        async with proc.events(SyscallExit, syscalls=calls, buffer=4096, **kw) as evs:
             t0 = time.perf_counter()
             proc.resume()
             async for ev in evs:
-                count += 1
+                count += ev.name == "openat"   # (per openat: "+1 event" takes close's too)
                 if kw.get("context"):
                     assert ev.context is not None
         dt = time.perf_counter() - t0
@@ -149,8 +159,14 @@ async def main(args: argparse.Namespace) -> None:
         return
     exe = build()
     with tempfile.NamedTemporaryFile() as f:
-        cases = {"plain": {}, "context": {"context": True}, "paths": {"paths": [f.name]},
-                 "both": {"context": True, "paths": [f.name]}}
+        cases: dict[str, dict[str, object]] = {
+            "plain": {}, "context": {"context": True}, "paths": {"paths": [f.name]},
+            "both": {"context": True, "paths": [f.name]},
+            # the reference of what a stop costs: the plain stream, with a getppid() more
+            # per loop in the program, whose two stops (entry, exit) nobody wants
+            "+2 stops": {"more": True},
+            # ... and of what an observer's event costs beyond its stop: close's exits too
+            "+1 event": {"calls": frozenset({"openat", "close"})}}
         wall: dict[str, list[float]] = {k: [] for k in cases}
         cpu: dict[str, list[float]] = {k: [] for k in cases}
         for _ in range(args.runs):

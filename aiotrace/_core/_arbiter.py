@@ -82,44 +82,54 @@ class Arbiter:
         tid = th.tid
         subs = fam.subs
         ho = self.handoff
-        if len(subs) == 1:   # the common case, without the lists below
+        if len(subs) == 1:
             sub = subs[0]
             if not sub.wants(cls, tid, filter_nr):
                 self.release_if_free(th)
                 return
-            ho.seq += 1
-            base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
-            if sub.intercept:
-                th.event = (cls, base, fields)
-                th.pending = _NO_ENGINES
-                if not self._intercept(th, sub, cls, base, fields):
-                    self.release_if_free(th)
-            elif ((sub.oldest or sub.pushed - sub.taken < sub.max_buffer)
-                  and sub.select is None
-                  and (sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS))):
-                # Nothing to read at the stop (or nothing the thread can change before
-                # its next stop: Capture(after_resume=)), no backpressure: the thread goes
-                # on first, and its event is made (and captured) while it runs. What the
-                # tracee waits for is the resume; on two CPUs this takes the event's
-                # making off its path.
+        else:
+            wanting = [s for s in subs if s.wants(cls, tid, filter_nr)]
+            if len(wanting) != 1:
+                self._dispatch_many(th, cls, filter_nr, wanting, fields)
+                return
+            sub = wanting[0]   # (one stream, with the tracer's own, as context=True's keeper)
+        # The common case, one stream, without the lists of _dispatch_many.
+        ho.seq += 1
+        base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
+        if sub.intercept:
+            th.event = (cls, base, fields)
+            th.pending = _NO_ENGINES
+            if not self._intercept(th, sub, cls, base, fields):
                 self.release_if_free(th)
-                ev = cls(*base, **fields)
-                if sub.capture is None:
-                    self._push(sub, ev)
-                else:
-                    self._observe(th, sub, ev, fresh=True)
-            else:
-                self._observe(th, sub, cls(*base, **fields), fresh=True)
-                self.release_if_free(th)
+        elif ((sub.oldest or sub.pushed - sub.taken < sub.max_buffer)
+              and sub.select is None
+              and (sub.capture is None or filter_nr in sub.late.get(cls, NO_NRS))):
+            # Nothing to read at the stop (or nothing the thread can change before
+            # its next stop: Capture(after_resume=)), no backpressure: the thread goes
+            # on first, and its event is made (and captured) while it runs. What the
+            # tracee waits for is the resume; on two CPUs this takes the event's
+            # making off its path.
+            self.release_if_free(th)
+            ev = cls(*base, **fields)
+            if sub.capture is not None:   # (_observe's part that applies here)
+                object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
+            self._push(sub, ev)
+        else:
+            self._observe(th, sub, cls(*base, **fields), fresh=True)
+            self.release_if_free(th)
+
+    def _dispatch_many(self, th: Thread, cls: type[TraceEvent], filter_nr: int | None,
+                       wanting: list[Subscription], fields: dict[str, Any]) -> None:
+        """dispatch(), to the streams *wanting* (none, or more than one)."""
+        if not wanting:
+            self.release_if_free(th)
             return
         interceptors: list[Subscription] = []
         observers: list[Subscription] = []
-        for sub in subs:
-            if sub.wants(cls, tid, filter_nr):
-                (interceptors if sub.intercept else observers).append(sub)
-        if not interceptors and not observers:
-            self.release_if_free(th)
-            return
+        for sub in wanting:
+            (interceptors if sub.intercept else observers).append(sub)
+        ho = self.handoff
+        tid = th.tid
         ho.seq += 1
         base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
         if interceptors:
@@ -224,14 +234,14 @@ class Arbiter:
         """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
         if sub.closed:
             return
+        if not fresh and (sub.select is not None or sub.capture is not None):
+            # (a copy of its own first: a select or a capture sets fields, such as the
+            # ``paths`` of a paths= stream and the ``context`` of a context=True one,
+            # which the other streams of the event must not get)
+            ev = with_field(ev, "captured", None, extras=False)
         if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
-            if not fresh:
-                # (a copy of its own first: a capture may set more than ``captured``,
-                # such as the ``context`` of a context=True stream, which the other
-                # streams of the event must not get)
-                ev = with_field(ev, "captured", None)
             object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(ev.tid)))
         if sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest:   # (see _deliver)
             if sub.drop:

@@ -424,14 +424,16 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
-def with_field(ev: TraceEvent, name: str, value: Any) -> TraceEvent:
-    """A copy of a frozen event with one field changed (faster than dataclasses.replace)."""
+def with_field(ev: TraceEvent, name: str, value: Any, extras: bool = True) -> TraceEvent:
+    """A copy of a frozen event with one field changed (faster than dataclasses.replace),
+    with what aiotrace set on it (EXTRAS: its context, its paths) unless *extras* is
+    False."""
     cls = type(ev)
     names = _field_names(cls)
     new = object.__new__(cls)
     for n in names:
         object.__setattr__(new, n, getattr(ev, n))
-    for n in EXTRAS:
+    for n in EXTRAS if extras else ():
         if hasattr(ev, n):
             object.__setattr__(new, n, getattr(ev, n))
     object.__setattr__(new, name, value)

@@ -262,7 +262,7 @@ class Handoff:
             families: list[Family] = []
             last = tail
             for i in range(tail, head):
-                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen = unpack(
+                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen, rflags = unpack(
                     ring, (i & mask) * size)
                 last = i + 1
                 th = threads.get(tid)
@@ -296,13 +296,29 @@ class Handoff:
                     cls = SyscallExit
                     fields = {"nr": nr, "args": args, "retval": rval}
                 shared = None
+                paths = None
                 for sub in fam.subs:
                     # (an intercepting stream, or one that reads at the stop, that wants
                     # this event came after the stop: the C loop would have left it to
                     # Python otherwise)
                     if sub.intercept or not sub.wants(cls, tid, nr):
                         continue
-                    if sub.capture is None:
+                    if sub.paths is not None:
+                        # paths=, decided by the C loop at the stop: the record's copies are
+                        # the paths its call uses (one of them matched a pattern of the
+                        # family's streams); this stream takes it if one matches its own
+                        if not rflags & _accel.RF_PATHS:
+                            continue   # (a stream that came after the stop)
+                        if paths is None:
+                            paths = self._paths(ring, (i & mask) * size)
+                        if not any(sub.paths.matches(p) for p in paths):
+                            continue
+                        ev = cls(*base, **fields)
+                        object.__setattr__(ev, "_paths", paths)
+                        if sub.capture is not None:   # (one that reads nothing: context=)
+                            object.__setattr__(
+                                ev, "captured", capture(sub, ev, Memory._create(tid)))
+                    elif sub.capture is None:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
@@ -338,6 +354,15 @@ class Handoff:
         copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
                        for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
         return CopiedMemory._create(tid, copies)
+
+    def _paths(self, ring: memoryview, at: int) -> tuple[str, ...]:
+        """The paths a record of a paths= call carries (RF_PATHS: its copies)."""
+        ac = self.accel
+        assert ac is not None
+        _, _, p0, p1, n0, n1 = _accel.RECORD_COPIES.unpack_from(ring, at + _accel.COPIES_OFFSET)
+        arena, amask = ac.arena, ac.arena_mask
+        return tuple(os.fsdecode(bytes(arena[(pos & amask):(pos & amask) + n]))
+                     for pos, n in ((p0, n0), (p1, n1)) if n)
 
     def _probe_record(self, th: Thread, seq: int, t: int, key: int, args: tuple[int, ...],
                       pc: int, ring: memoryview, regs_at: int, direct: Any) -> None:

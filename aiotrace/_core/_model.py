@@ -26,7 +26,7 @@ import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import _policy
+from . import _pathrules, _policy
 from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock",
+        "select", "oldest", "lock", "paths",
     )
 
     def __init__(
@@ -107,8 +107,13 @@ class Subscription:
         # when it ends without a verdict
         self.on_error: OnError | None = None
         # a test of each event beyond types, syscalls and tids (``paths=``), made on the
-        # tracer thread at the stop; None: none (see _policy: such a stream is W_SLOW)
+        # tracer thread at the stop; None: none (see _policy: such a stream is W_SLOW,
+        # but a paths= observer that the C loop decides for, W_PATHS)
         self.select: Callable[[TraceEvent], bool] | None = None
+        # the ``paths=`` filter (an aiotrace._paths.PathFilter) whose test ``select`` is:
+        # with exact paths and prefixes only, the C loop decides it at the stop (see
+        # _pathrules: such a stream's calls are W_PATHS)
+        self.paths: Any = None
 
     def drop_oldest(self) -> None:
         """A full buffer drops its oldest event for the new one (``overflow="drop_oldest"``;
@@ -247,7 +252,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted", "tables", "new_session", "probes",
+        "cfam", "converted", "tables", "new_session", "probes", "cpaths",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -272,6 +277,7 @@ class Family:
         # what the C loop knows of its streams (None without it), and how many of the
         # records it made for them were turned into events (see Core.convert)
         self.cfam: _accel.Family | None = None
+        self.cpaths: _accel.Paths | None = None   # (cfam's paths: kept while it points at it)
         self.converted = 0
         # what its streams want of each syscall's stops (both loops read it; see _policy)
         self.tables = _policy.NO_WANTS
@@ -317,6 +323,9 @@ class Family:
         ctypes.memmove(base + _accel.COPIES_AT, want.copies, len(want.copies))
         ctypes.memmove(base + _accel.ENTRY_AT, want.entry, _accel.NR)
         ctypes.memmove(base + _accel.EXIT_AT, want.exit, _accel.NR)
+        filters = [s.paths for s in self.subs if _policy.c_paths_stream(s)]
+        self.cpaths = _pathrules.c_paths(filters) if filters else None
+        cf.paths = ctypes.addressof(self.cpaths) if self.cpaths is not None else None
         cf.options = int(self.options)
         cf.full_stops = self.full_stops
         cf.want_exit = self.want_exit

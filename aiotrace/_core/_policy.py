@@ -21,20 +21,21 @@ stream wants a syscall stop without asking each stream (``wanted``).
 from __future__ import annotations
 
 import signal
-from typing import Iterable, Mapping, NamedTuple, Protocol
+from typing import Any, Iterable, Mapping, NamedTuple, Protocol
 
 from ._cloop._binding import (
     COPIES, COPY_SPEC, D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_NONE, K_QUIET_EXIT, K_SECCOMP,
     NR, NR_NONE, R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, RING, S_HELD, S_RUNNING,
-    S_STOPPED, W_CLASS, W_HOLD, W_NONE, W_PIN, W_RECORD, W_SLOW,
+    S_STOPPED, W_CLASS, W_HOLD, W_NONE, W_PATHS, W_PIN, W_RECORD, W_SLOW,
 )
+from ._pathrules import C_CALLS, c_decidable
 from ._events import SyscallEntry, SyscallExit, TraceEvent
 from ._ffi import SYSCALL_INFO_ENTRY, SYSCALL_INFO_EXIT, SYSCALL_INFO_SECCOMP, Event, Req
 from ._syscalls import AUDIT_ARCH_X86_64
 
 __all__ = [
     "C_HOLDS", "Decision", "FamilyView", "Filter", "Info", "Ring", "SlotView", "Want",
-    "decide", "want_tables", "wanted",
+    "c_paths_stream", "decide", "want_tables", "wanted",
 ]
 
 # whether the C loop holds a stop for a lone intercepting engine (W_HOLD)
@@ -71,6 +72,8 @@ class Filter(Protocol):
     @property
     def select(self) -> object: ...
     @property
+    def paths(self) -> Any: ...
+    @property
     def late(self) -> Mapping[type[TraceEvent], frozenset[int]]: ...
     @property
     def free(self) -> Mapping[type[TraceEvent], frozenset[int]]: ...
@@ -85,9 +88,11 @@ class Want(NamedTuple):
     and at its exit: W_NONE (nobody: the thread goes on), W_RECORD (observers that may
     take the event after the thread went on: a record), W_HOLD (one intercepting engine,
     alone: a C hold) or W_SLOW (anything else: Python), W_RECORD with W_PIN when a
-    capture reads the thread's memory after it went on (``Capture(after_resume=)``); and
-    the memory a record copies at the stop (``prefetch=``), as ``struct at_copy
-    copies[2][NR][COPIES]``."""
+    capture reads the thread's memory after it went on (``Capture(after_resume=)``),
+    W_RECORD with W_PATHS when the streams that want the call are ``paths=`` observers
+    that the C loop decides for (``c_paths_stream``), and nobody else: a record only if a
+    path of the call matches (see _pathrules); and the memory a record copies at the stop
+    (``prefetch=``), as ``struct at_copy copies[2][NR][COPIES]``."""
 
     entry: bytes
     exit: bytes
@@ -100,6 +105,8 @@ def want_tables(subs: Iterable[Filter]) -> Want:
     counts = (bytearray(NR), bytearray(NR))
     holders: tuple[set[int], set[int]] = (set(), set())
     pins: tuple[set[int], set[int]] = (set(), set())
+    pathed: tuple[set[int], set[int]] = (set(), set())   # (W_PATHS, if nobody else wants them)
+    others: tuple[set[int], set[int]] = (set(), set())
     copies: tuple[dict[int, list[tuple[int, int, int, int]]], ...] = ({}, {})
     for sub in subs:
         if sub.closed:
@@ -111,7 +118,8 @@ def want_tables(subs: Iterable[Filter]) -> Want:
             late = sub.late.get(cls, _NONE) if sub.capture is not None else None
             free = sub.free.get(cls, _NONE)
             pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
-            slow = sub.tids is not None or sub.select is not None
+            by_paths = c_paths_stream(sub)
+            slow = sub.tids is not None or (sub.select is not None and not by_paths)
             nrs: Iterable[int] = (range(NR) if sub.syscalls is None
                                   else [n for n in sub.syscalls if 0 <= n < NR])
             for n in nrs:
@@ -130,6 +138,12 @@ def want_tables(subs: Iterable[Filter]) -> Want:
                     w = W_RECORD
                     if late is not None and n not in free:
                         pins[k].add(n)   # (its capture reads what its next stop ends)
+                if not by_paths:
+                    others[k].add(n)
+                elif w == W_RECORD and n in C_CALLS and not (pre is not None and n in pre):
+                    pathed[k].add(n)
+                else:
+                    w = W_SLOW   # (a capture at the stop, its copies: Python decides)
                 if w > table[n]:
                     table[n] = w
     if C_HOLDS:
@@ -142,6 +156,11 @@ def want_tables(subs: Iterable[Filter]) -> Want:
         for n in pins[k]:
             if tables[k][n] == W_RECORD:
                 tables[k][n] |= W_PIN
+        for n in pathed[k]:
+            if n in others[k]:
+                tables[k][n] = W_SLOW   # (another stream wants it whatever its paths)
+            elif tables[k][n] & W_CLASS == W_RECORD:
+                tables[k][n] |= W_PATHS
         for n, made in copies[k].items():
             if tables[k][n] & W_CLASS != W_RECORD:
                 continue
@@ -155,6 +174,12 @@ def want_tables(subs: Iterable[Filter]) -> Want:
 
 
 NO_WANTS = want_tables(())   # (a family without streams)
+
+
+def c_paths_stream(sub: Filter) -> bool:
+    """Whether the C loop decides *sub*'s ``paths=`` at the stop (an observer's, of exact
+    paths and directory prefixes)."""
+    return not sub.intercept and c_decidable(sub.paths)
 
 
 def wanted(table: bytes, subs: Iterable[Filter], cls: type[TraceEvent], tid: int,
@@ -237,6 +262,7 @@ class Decision(NamedTuple):
     expect_exit: bool = False    # the slot's, after (D_GO, D_HOLD)
     want_exit: bool = False      # ...
     state: int = S_STOPPED       # the slot's state after (D_SLOW: what Python finds)
+    paths: bool = False          # the record only if a path of the call matches (W_PATHS)
     nr: int = 0                  # the stop's call (its key, here also its number)
     slot_nr: int = 0             # the slot's call after (NR_NONE: none)
 
@@ -346,22 +372,23 @@ def _with_info(slow: Decision, fam: FamilyView, slot: SlotView, info: Info | Non
     # otherwise Python keeps the thread stopped until its buffer has room)
     if w == W_SLOW or (w != W_NONE and not _room(fam, ring)):
         return slow
-    record, pins = 0, False
+    record, pins, paths = 0, False, False
     if w != W_NONE:
         record = records[w == W_HOLD]
         pins = bool(flags & W_PIN)
+        paths = bool(flags & W_PATHS)
     act = D_HOLD if w == W_HOLD else D_GO
     return _go(slow, fam, slot, act, kind, req, nr, slot_nr, expect_exit=expect_exit,
-               want_exit=want_exit, record=record, pins=pins)
+               want_exit=want_exit, record=record, pins=pins, paths=paths)
 
 
 def _go(base: Decision, fam: FamilyView, slot: SlotView, act: int, kind: int, req: int,
         nr: int, slot_nr: int, *, expect_exit: bool, want_exit: bool, record: int = 0,
-        pins: bool = False) -> Decision:
+        pins: bool = False, paths: bool = False) -> Decision:
     """A stop the C loop handles: it goes on with *req* (D_GO), or stays stopped as a C
     hold whose release resumes it with *req* (D_HOLD)."""
     return base._replace(
-        act=act, kind=kind, req=req, record=record, pins=pins,
+        act=act, kind=kind, req=req, record=record, pins=pins, paths=paths,
         # PTRACE_O_TRACEEXIT on exactly when a stream wants Exit events (Core._resume);
         # a C hold's is set when it is released
         options=act == D_GO and slot.exit_off == fam.want_exit,

@@ -252,6 +252,7 @@ class Process(metaclass=NoPublicConstructor):
         sub.on_error = fail_mode
         if path_filter is not None:
             sub.select = _paths.selector(path_filter)
+            sub.paths = path_filter
         if capture is not None:
             if intercept:
                 raise ValueError("capture= is for observers: an intercepting engine reads "
@@ -415,6 +416,8 @@ def _with_context(contexts: Contexts, capture: Callable[[TraceEvent, Any], Any] 
                   kept: bool) -> Callable[[TraceEvent, Any], Any]:
     """A stream's capture that also sets the event's process context: as kept (*kept*),
     or read at the stop."""
+    if capture is None and kept:
+        return contexts.kept_capture()
     add = contexts.add_kept if kept else contexts.add_to
     if capture is None:
         def with_context(ev: TraceEvent, memory: Any) -> Any:

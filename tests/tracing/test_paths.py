@@ -5,6 +5,7 @@ trio, both tracer loops."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -129,3 +130,47 @@ async def test_a_call_with_a_decoder_of_its_own_uses_its_descriptor(target, tmp_
         ("openat", (str(f),)), ("fcntl", (str(f),)), ("fcntl", (str(f),)),
         ("fcntl", (str(f),)), ("close", (str(f),)),
     ]
+
+
+async def test_two_paths_streams_and_a_plain_one(target, tmp_path):
+    """Streams of one process with different patterns each get the calls of their own
+    (the C loop makes a record when a pattern of any of them matches, and each stream
+    takes those that match its own); a stream of the same calls without paths= gets every
+    call (then Python decides for the paths= streams at each stop)."""
+    d = make_tree(tmp_path)
+    f, sub, g = f"{d}/f", f"{d}/sub", f"{d}/sub/g"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d], stdout=subprocess.DEVNULL)
+        exact = proc.events(SyscallExit, paths=[f])
+        under = proc.events(SyscallExit, paths=[sub + "/"])
+        plain = proc.events(SyscallExit, syscalls={"dup2"})
+        mixed = proc.events(SyscallExit, syscalls={"dup2"}, paths=[g])
+        async with exact, under, plain, mixed:
+            proc.resume()
+            assert await proc.wait() == 0
+            got = []
+            for s in (exact, under, plain, mixed):
+                got.append([(c.name, c.paths) async for c in s])
+    assert got == [
+        [("openat", (f,)), ("openat", (f,))],
+        [("chdir", (sub,)), ("openat", (g,)), ("dup2", (g, g)), ("read", (g,))],
+        [("dup2", None)],
+        [("dup2", (g, g))],
+    ]
+
+
+async def test_paths_with_context(target, tmp_path):
+    """paths= and context=True on one stream: each call's paths and its process's
+    context at its stop (the working directory before and after chdir)."""
+    d = make_tree(tmp_path)
+    f, g = f"{d}/f", f"{d}/sub/g"
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d], stdout=subprocess.DEVNULL)
+        async with proc.events(SyscallExit, syscalls={"openat"}, paths=[d + "/"],
+                               context=True) as calls:
+            proc.resume()
+            got = [(c.paths, c.context.cwd, c.context.comm) async for c in calls]
+        assert await proc.wait() == 0
+    start = os.getcwd()
+    assert got == [((d,), start, "paths_steps"), ((f,), start, "paths_steps"),
+                   ((f,), start, "paths_steps"), ((g,), f"{d}/sub", "paths_steps")]

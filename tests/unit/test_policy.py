@@ -24,7 +24,7 @@ from aiotrace._core._cloop import _binding as _accel
 from aiotrace._core._cloop._binding import (
     D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP, NR, NR_NONE, R_ENTRY,
     R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, S_GONE, S_HELD, S_RELEASING, S_RUNNING, S_STOPPED,
-    W_HOLD, W_NONE, W_PIN, W_RECORD, W_SLOW,
+    W_HOLD, W_NONE, W_PATHS, W_PIN, W_RECORD, W_SLOW,
 )
 from aiotrace._core._ffi import (
     SYSCALL_INFO_ENTRY, SYSCALL_INFO_EXIT, SYSCALL_INFO_NONE, SYSCALL_INFO_SECCOMP, Event,
@@ -63,7 +63,7 @@ class CDecide:
         self.slot.fam = ctypes.addressof(self.fam)
         self.ptrs = (ctypes.addressof(self.core), ctypes.addressof(self.slot),
                      ctypes.addressof(self.info), ctypes.addressof(self.out))
-        self.unpack = struct.Struct("=4i7Bx2q").unpack_from   # (at_decision, but its pad).unpack_from
+        self.unpack = struct.Struct("=4i8B2q").unpack_from   # (at_decision)
         self.touched: list[int] = []
 
     def __call__(self, fam: FamilyView, slot: SlotView, status: int, info: Info | None,
@@ -130,8 +130,10 @@ STATUSES = [
     stop(signal.SIGTRAP), stop(signal.SIGSTOP), stop(signal.SIGUSR1), stop(signal.SIGTRAP | 0x40),
     0x0000, 0x0100, signal.SIGKILL, signal.SIGSEGV | 0x80, 0xFFFF,
 ]
-TABLE_VALUES = [W_NONE, W_RECORD, W_SLOW, W_HOLD, W_RECORD | W_PIN,
-                W_NONE | W_PIN, W_SLOW | W_PIN, W_HOLD | W_PIN]   # (the last three: never made)
+TABLE_VALUES = [W_NONE, W_RECORD, W_SLOW, W_HOLD, W_RECORD | W_PIN, W_RECORD | W_PATHS,
+                W_RECORD | W_PIN | W_PATHS,
+                W_NONE | W_PIN, W_NONE | W_PATHS, W_SLOW | W_PIN, W_HOLD | W_PIN,
+                W_HOLD | W_PATHS, W_SLOW | W_PATHS]   # (the last six: never made)
 SLOT_NRS = [NR_NONE, -1, 0, 1, 39, 110, 510, 511, 512, 513, 0x7FFFFFFF, -0x80000000,
             (1 << 32) + 5, (1 << 32) + 0, (2 << 32) + 0, (2 << 32) + 511, (1 << 62)]
 INFO_NRS = [0, 1, 39, 110, 510, 511, 512, 513, 0x3FFFFFFF, X32_SYSCALL_BIT,
@@ -167,8 +169,8 @@ def cases(rng: random.Random, n: int) -> Iterator[tuple[Any, ...]]:
         numbers = sorted({n for n in (slot_nr, raw) if 0 <= n < NR})
         entry, exit_ = bytearray(NR), bytearray(NR)
         for n in numbers:
-            entry[n] = rare(pick(TABLE_VALUES[:5]), TABLE_VALUES)
-            exit_[n] = rare(pick(TABLE_VALUES[:5]), TABLE_VALUES)
+            entry[n] = rare(pick(TABLE_VALUES[:7]), TABLE_VALUES)
+            exit_[n] = rare(pick(TABLE_VALUES[:7]), TABLE_VALUES)
         tail = pick((0, 1, 5000, MASK64 - 2, bit(64)))
         mask = rare(1023, (0, 7, 1023))
         used = rare(pick((0, 1, mask)), (mask, mask + 1, mask + 2))
@@ -205,7 +207,8 @@ def test_c_decides_as_the_rules_say(c_decide: CDecide) -> None:
                 f"  fields that differ: "
                 f"{[k for k, a, b in zip(Decision._fields, want, got, strict=True) if a != b]}")
         seen[want.act, want.kind, want.record] += 1
-        for name in ("reads_info", "unpin", "pins", "options", "expect_exit", "want_exit"):
+        for name in ("reads_info", "unpin", "pins", "paths", "options", "expect_exit",
+                     "want_exit"):
             if getattr(want, name):
                 flags[name] += 1
         if want.act != D_SLOW:
@@ -220,11 +223,11 @@ def test_c_decides_as_the_rules_say(c_decide: CDecide) -> None:
         (D_GO, K_EXIT, 0), (D_GO, K_EXIT, R_EXIT), (D_HOLD, K_EXIT, R_HELD_EXIT),
         (D_GO, K_QUIET_EXIT, 0), (D_GO, K_SECCOMP, 0),
     }
-    # ((D_GO, K_EXIT, 0) is the rarest: only a table byte never made, W_PIN alone, gets
-    # past the quiet exit)
+    # ((D_GO, K_EXIT, 0) is the rarest: only a table byte never made, W_PIN or W_PATHS
+    # alone, gets past the quiet exit)
     assert set(seen) == outcomes
     assert min(seen.values()) >= 50, seen
-    for name in ("reads_info", "unpin", "pins", "options", "expect_exit", "want_exit",
+    for name in ("reads_info", "unpin", "pins", "paths", "options", "expect_exit", "want_exit",
                  f"req {REQ_SYSCALL}", f"req {REQ_CONT}"):
         assert flags[name] >= 1000, (name, flags)
 

@@ -57,6 +57,7 @@
  *   _accel_holds.c  waking the thread, the loop's notifications, C holds and their release;
  *   _accel_rules.c  decide(): what to do with one stop, the rules of _policy.py;
  *   _accel_stops.c  doing it: records, memory copies, C holds taken, probe hits;
+ *   _accel_paths.c  paths=: the paths a call uses, resolved at its stop, and the filter;
  *   _accel_loop.c   sleeping (waitpid, or poll() when every tracee is held) and at_run().
  */
 
@@ -120,7 +121,8 @@
  * a record whose consumer reads the thread's memory later, which stays valid only until
  * the thread leaves its next stop (capture_after_resume): the thread does not go past
  * its next stop here before the record is taken (Python converts first) */
-enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3, W_CLASS = 0x0F, W_PIN = 0x10 };
+enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3, W_CLASS = 0x0F, W_PIN = 0x10,
+       W_PATHS = 0x20 };   /* W_PATHS: a record only if a path of the call matches (paths=) */
 /* a slot's state */
 enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
 /* at_run's results (negative: -errno of waitpid) */
@@ -171,6 +173,26 @@ struct at_family {              /* one Family: what its streams want */
     uint8_t entry[AT_NR];       /* W_* for each syscall's entry */
     uint8_t exit[AT_NR];        /* ... and exit */
     struct at_copy copies[2][AT_NR][AT_COPIES];   /* [0 entry, 1 exit][nr]: for records */
+    const struct at_paths *paths;   /* W_PATHS: the steps and the patterns (NULL: none) */
+};
+
+/* paths=: how to find the paths each call uses, and the patterns of a family's streams
+ * (Python's _pathrules.py states the same rules; see _accel_paths.c) */
+enum { P_NONE = 0, P_PATH = 1, P_FD = 2, P_CHDIR = 3 };   /* a step's kind */
+struct at_pattern {
+    uint32_t at;                /* its text in at_paths.text */
+    uint32_t len;
+    uint32_t prefix;            /* 1: a directory and what is under it (ends with '/') */
+    uint32_t pad;
+};
+struct at_paths {
+    /* per x86-64 call, its steps in argument order, 0 ending them: kind << 6 | (the index
+     * of the dirfd that goes with a path + 1) << 3 | the argument's index */
+    uint8_t steps[AT_NR][AT_COPIES];
+    uint32_t npat;
+    uint32_t pad;
+    const struct at_pattern *pat;
+    const char *text;
 };
 
 struct at_bp {                  /* a breakpoint whose hits only observers want, or only
@@ -206,6 +228,8 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     struct at_bps *bps;         /* its process's breakpoints (NULL: none handled here) */
     uint64_t resume_rip;        /* a C hold at a breakpoint: where its release sends the
                                  * thread (0: a syscall stop's hold, or none) */
+    int32_t pid;                /* its process (for /proc/PID/fd and cwd: paths=) */
+    int32_t pad2;
 };
 
 struct at_record {              /* one event made here, turned into a Python event later */
@@ -216,13 +240,15 @@ struct at_record {              /* one event made here, turned into a Python eve
     int64_t rval;
     int64_t time_ns;            /* CLOCK_MONOTONIC, as time.monotonic_ns() */
     uint32_t gen;               /* R_HELD_*: the slot's gen */
-    uint32_t pad;
+    uint32_t flags;             /* RF_PATHS: its copies are the paths its call uses */
     uint64_t regs[27];          /* R_HELD_*: struct user_regs_struct */
     uint64_t copy_addr[AT_COPIES];   /* prefetch=: where each copy was read */
     uint64_t copy_at[AT_COPIES];     /* ... where it is in the arena (a running count) */
     uint32_t copy_len[AT_COPIES];    /* ... how many bytes (0: none, or unreadable) */
     uint64_t blob_end;          /* the arena's head after them: its tail once taken */
 };
+
+enum { RF_PATHS = 1 };
 
 struct at_decision {            /* what the C loop does with one stop (decide()) */
     int32_t act;                /* D_* */
@@ -237,7 +263,7 @@ struct at_decision {            /* what the C loop does with one stop (decide())
     uint8_t expect_exit;        /* the slot's, after (D_GO, D_HOLD) */
     uint8_t want_exit;          /* ... */
     uint8_t state;              /* the slot's state after (D_SLOW: what Python finds) */
-    uint8_t pad;
+    uint8_t paths;              /* the record only if a path of the call matches (W_PATHS) */
     int64_t nr;                 /* the stop's call: the tables' index, the record's nr */
     int64_t slot_nr;            /* the slot's call after (NR_NONE: none) */
 };
@@ -320,7 +346,11 @@ INTERNAL uint32_t apply_releases(struct at_core *c);
 INTERNAL void decide(const struct at_core *c, const struct at_slot *s, int status,
                      const struct syscall_info *in, struct at_decision *d);
 /* _accel_stops.c */
+INTERNAL ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n, int whole);
 INTERNAL int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made);
 INTERNAL int bp_stop(struct at_core *c, struct at_slot *s, int *made);
+/* _accel_paths.c */
+INTERNAL int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *r,
+                           int at_exit);
 
 #endif

@@ -137,6 +137,10 @@ int64_t at_layout(int what) {
     case 17: return offsetof(struct at_slot, bps);
     case 18: return sizeof(struct at_bp);
     case 19: return offsetof(struct at_slot, resume_rip);
+    case 20: return offsetof(struct at_slot, pid);
+    case 21: return offsetof(struct at_family, paths);
+    case 22: return sizeof(struct at_paths);
+    case 23: return offsetof(struct at_record, flags);
     default: return -1;
     }
 }

@@ -21,13 +21,15 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
     r->kind = kind;
     r->time_ns = now_ns();
     r->copy_len[0] = r->copy_len[1] = 0;
+    r->flags = 0;
     r->blob_end = c->arena_head;
     return r;
 }
 
 /* A NUL-terminated string of at most n bytes, the NUL included if it comes: read a page at
- * a time, as the next page may be unmapped. The bytes read, or -1. */
-static ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n) {
+ * a time, as the next page may be unmapped. The bytes read, or -1 (with *whole*, also when
+ * a read after the first fails: what was read is then not the string). */
+ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n, int whole) {
     uint64_t done = 0;
     while (done < n) {
         uint64_t chunk = 4096 - ((addr + done) & 4095);
@@ -36,6 +38,8 @@ static ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n) {
         struct iovec local = {to + done, chunk};
         struct iovec remote = {(void *)(uintptr_t)(addr + done), chunk};
         ssize_t got = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+        if (got < 0 && whole)
+            return -1;
         if (got <= 0)
             return done ? (ssize_t)done : -1;
         uint8_t *nul = memchr(to + done, 0, (size_t)got);
@@ -79,7 +83,7 @@ static int copy_memory(struct at_core *c, struct at_record *r, const struct at_c
             return 0;
         ssize_t got;
         if (cp[k].mode == C_STRING)
-            got = copy_string(r->tid, c->arena + (at & (size - 1)), addr, n);
+            got = copy_string(r->tid, c->arena + (at & (size - 1)), addr, n, 0);
         else {
             struct iovec local = {c->arena + (at & (size - 1)), n};
             struct iovec remote = {(void *)(uintptr_t)addr, n};
@@ -151,6 +155,13 @@ int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
         if (d.act == D_GO
             && !copy_memory(c, r, f->copies[at_exit][d.nr], r->args, at_exit ? r->rval : 0))
             goto slow;
+        if (d.act == D_GO && d.paths) {   /* paths=: a record only if a path matches */
+            int got = resolve_paths(c, s, r, at_exit);
+            if (got < 0)
+                goto slow;
+            if (got == 0)
+                r = NULL;   /* (not published: nobody wants it) */
+        }
         if (d.act == D_HOLD && !hold(s, r, d.req))
             goto slow;
     }

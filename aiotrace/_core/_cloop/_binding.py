@@ -26,6 +26,8 @@ NR = 512                       # syscall numbers the per-family tables cover
 NR_NONE = -(1 << 63)           # a slot's nr when no call is in progress (any int is a call)
 W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
 W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its next stop
+W_PATHS = 0x20   # a record only if a path of the call matches (paths=, see _pathrules)
+RF_PATHS = 1     # a record's flags: its copies are the paths its call uses
 W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
@@ -47,6 +49,7 @@ class Family(ctypes.Structure):
         ("entry", c_uint8 * NR), ("exit", c_uint8 * NR),
         # struct at_copy copies[2][NR][COPIES]: arg (u8), mode (u8), pad, size (u32)
         ("copies", c_uint8 * (2 * NR * COPIES * 8)),
+        ("paths", c_void_p),   # struct at_paths (W_PATHS), or NULL
     ]
 
 
@@ -58,7 +61,7 @@ class Slot(ctypes.Structure):
         ("expect_exit", c_uint8), ("want_exit", c_uint8), ("dirty", c_uint8),
         ("pad", c_uint8 * 6), ("nr", c_int64), ("args", c_uint64 * 6), ("fam", c_void_p),
         ("gen", c_uint32), ("req", c_int32), ("pin", c_uint64), ("bps", c_void_p),
-        ("resume_rip", c_uint64),
+        ("resume_rip", c_uint64), ("pid", c_int32), ("pad2", c_int32),
     ]
 
 
@@ -102,18 +105,31 @@ class Decision(ctypes.Structure):
     _fields_ = [
         ("act", c_int32), ("kind", c_int32), ("req", c_int32), ("record", c_int32),
         ("reads_info", c_uint8), ("unpin", c_uint8), ("pins", c_uint8), ("options", c_uint8),
-        ("expect_exit", c_uint8), ("want_exit", c_uint8), ("state", c_uint8), ("pad", c_uint8),
+        ("expect_exit", c_uint8), ("want_exit", c_uint8), ("state", c_uint8), ("paths", c_uint8),
         ("nr", c_int64), ("slot_nr", c_int64),
     ]
+
+
+class Pattern(ctypes.Structure):
+    """struct at_pattern: one paths= pattern, exact or a directory prefix."""
+
+    _fields_ = [("at", c_uint32), ("len", c_uint32), ("prefix", c_uint32), ("pad", c_uint32)]
+
+
+class Paths(ctypes.Structure):
+    """struct at_paths: each call's path steps, and a family's patterns (see _pathrules)."""
+
+    _fields_ = [("steps", c_uint8 * (NR * COPIES)), ("npat", c_uint32), ("pad", c_uint32),
+                ("pat", c_void_p), ("text", c_void_p)]
 
 
 class PollFd(ctypes.Structure):
     _fields_ = [("fd", c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
 
 
-# struct at_record: tid, kind, nr, args[6], rval, time_ns, gen (then pad and regs[27]),
+# struct at_record: tid, kind, nr, args[6], rval, time_ns, gen, flags (then regs[27]),
 # then its memory copies: copy_addr[2], copy_at[2], copy_len[2], blob_end
-RECORD = struct.Struct("=iiq6QqqI")
+RECORD = struct.Struct("=iiq6QqqII")
 REGS_OFFSET = 4 + 4 + 8 + 48 + 8 + 8 + 4 + 4
 COPIES_OFFSET = REGS_OFFSET + 27 * 8
 RECORD_COPIES = struct.Struct("=2Q2Q2I")
@@ -137,6 +153,7 @@ _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     11: Slot.pin.offset, 12: COPIES_OFFSET, 13: CoreStruct.arena.offset,
     14: Family.copies.offset, 15: ctypes.sizeof(Decision), 16: Decision.nr.offset,
     17: Slot.bps.offset, 18: ctypes.sizeof(Bp), 19: Slot.resume_rip.offset,
+    20: Slot.pid.offset, 21: Family.paths.offset, 22: ctypes.sizeof(Paths), 23: REGS_OFFSET - 4,
 }
 
 
@@ -181,6 +198,12 @@ class Lib:
         # (core, slot, status, info, decision): the rules alone, for tests/unit/test_policy.py
         self.decide = fn(held, "at_decide", (c_void_p, c_void_p, c_int32, c_void_p, c_void_p),
                          None)
+        # paths=: the rules of _pathrules alone, for tests/unit/test_pathrules.py
+        self.path_join = fn(held, "at_path_join",
+                            (ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t,
+                             ctypes.c_char_p), ctypes.c_size_t)
+        self.path_match = fn(held, "at_path_match", (c_void_p, ctypes.c_char_p, ctypes.c_size_t),
+                             c_int)
 
 
 class Accel:

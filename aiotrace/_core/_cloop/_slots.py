@@ -83,6 +83,7 @@ class CSlots(Slots):
         ac = self._ac
         slot = _accel.Slot()
         slot.tid = th.tid
+        slot.pid = th.proc.pid
         slot.nr = _accel.NR_NONE
         slot.fam = ctypes.addressof(cf)
         slot.exit_off = exit_off
