@@ -24,11 +24,15 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from . import _style
 from ._ctx import Ctx
+from ._misc import array as _print_array
 from ._quote import quote
 from ._style import RAW, VERBOSE
 from ._xlat import hexa, u32, xval
 from . import _xlat_ioctl as XI
 from . import _xlat_ioctl_names as XN
+
+#: *n* items of *size* bytes at an address: strace's print_array, the one printer of both
+mem_array = _print_array
 
 # the fields of a request number (asm-generic/ioctl.h)
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -272,31 +276,6 @@ def array(c: Ctx, items: Sequence[object]) -> str:
     shown = items[:c.strsize] if c.abbrev else items
     more = ", ..." if len(shown) < len(items) else ""
     return "[" + ", ".join(str(x) for x in shown) + more + "]"
-
-
-def mem_array(c: Ctx, addr: int, n: int, size: int, show: Callable[[bytes], str]) -> str:
-    """*n* items of *size* bytes at *addr* (strace's print_array): NULL, the address when
-    the first cannot be read, ``... /* address */`` where the reading stops; without
-    -v, ``...`` after strsize items."""
-    if addr == 0:
-        return "NULL"
-    if n == 0:
-        return "[]"
-    if addr + n * size > 0xFFFFFFFFFFFFFFFF:
-        return hexa(addr)
-    items: list[str] = []
-    for i in range(n):
-        if c.abbrev and i >= c.strsize:
-            items.append("...")
-            break
-        data = c.read(addr + i * size, size)
-        if data is None:
-            if not i:
-                return hexa(addr)
-            items.append("... /* %s */" % hexa(addr + i * size))
-            break
-        items.append(show(data))
-    return "[" + ", ".join(items) + "]"
 
 
 def hex_array(values: Sequence[int]) -> str:

@@ -473,3 +473,19 @@ def test_kcmp_descriptors_of_the_second_process() -> None:
     assert text((5, 5, 7, 23, A)) == (
         "5, 5, KCMP_EPOLL_TFD, 23</dev/null>, {efd=23</dev/null>, tfd=42</dev/null>, toff=0}")
     assert text((5, 5, 0, 23, 42)) == "5, 5, KCMP_FILE, 23</dev/null>, 42</dev/null>"
+
+
+def test_an_array_unreadable_at_the_abbreviation_says_where_it_stops():
+    """strace's print_array reads an element before it checks the -s limit: an array
+    whose element at the limit cannot be read ends with "... /* address */", not "..."
+    (the ioctl decoders print their arrays with the same printer)."""
+    from aiotrace._decode._ctx import Ctx
+    from aiotrace._decode._ioctl import mem_array
+    from aiotrace._decode._misc import array
+
+    c = Ctx("ioctl", (0,) * 6, Memory(struct.pack("<2I", 7, 8)), 2, lambda fd: None)
+    show = lambda d: str(struct.unpack("<I", d)[0])   # noqa: E731
+    assert array(c, A, 3, 4, show) == "[7, 8, ... /* %#x */]" % (A + 8)
+    assert mem_array(c, A, 3, 4, show) == array(c, A, 3, 4, show)
+    c = Ctx("ioctl", (0,) * 6, Memory(struct.pack("<3I", 7, 8, 9)), 2, lambda fd: None)
+    assert mem_array(c, A, 3, 4, show) == "[7, 8, ...]"
