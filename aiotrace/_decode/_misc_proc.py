@@ -80,12 +80,7 @@ def _entry(c: Ctx) -> str:
 
 def _num(c: Ctx, addr: int, kind: int | None) -> str:
     """The int the kernel wrote at *addr* (``[3]``), a pid of *kind* or a descriptor."""
-    if addr == 0:
-        return "NULL"
-    v = c.unpack("<i", addr)
-    if v is None:
-        return hexa(addr)
-    return "[%s]" % (c.fd(v[0]) if kind is None else P.pid(v[0], kind))
+    return c.fields(addr, "<i", lambda v: "[%s]" % (c.fd(v) if kind is None else P.pid(v, kind)))
 
 
 def _exit(c: Ctx, entry: str) -> str:

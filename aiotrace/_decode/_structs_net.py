@@ -106,12 +106,7 @@ def _scope_id(index: int) -> str:
 
 
 def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
-    if addr == 0:
-        return "NULL"
-    vals = ctx.unpack("<QI4xQQQQi4x", addr)
-    if vals is None:
-        return hexa(addr)
-    return _msghdr_vals(ctx, vals, data_budget)
+    return ctx.fields(addr, "<QI4xQQQQi4x", lambda *vals: _msghdr_vals(ctx, vals, data_budget))
 
 
 def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
