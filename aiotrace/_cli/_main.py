@@ -41,12 +41,14 @@ def _open_output(opts: Options) -> tuple[int, Any]:
 
 
 def _die_of(sig: int, tty: Any) -> int:
-    """Die of *sig*, as the program did (strace does the same): no core file of our own."""
+    """Die of *sig*, as the program did (strace does the same): no core file of our own;
+    the terminal as it was when aiotrace started (the program may have left it raw)."""
     if tty is not None:
+        import termios
+        fd, attrs = tty
         try:
-            import termios
-            termios.tcsetattr(0, termios.TCSANOW, tty)
-        except (ImportError, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        except (OSError, termios.error):
             pass
     try:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -81,11 +83,14 @@ def _tracer_cpu(choice: str, allowed: set[int]) -> int | None:
 
 
 def _tty_state() -> Any:
+    """The terminal on stdin and its settings, for _die_of: a descriptor of its own
+    (close-on-exec), as stdin itself is let go once the program runs (_pipe)."""
+    import termios
     try:
-        import termios
         if os.isatty(0):
-            return termios.tcgetattr(0)
-    except (ImportError, OSError):
+            attrs = termios.tcgetattr(0)
+            return os.dup(0), attrs
+    except (OSError, termios.error):
         pass
     return None
 
