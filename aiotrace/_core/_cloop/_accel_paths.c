@@ -142,7 +142,8 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
     const struct at_paths *p = s->fam->paths;
     if (p == NULL || r->nr < 0 || r->nr >= AT_NR)
         return -1;
-    static char raw[PATH_READ + 1], base[LINK_READ + 1], out[PATH_READ + LINK_READ + 2];
+    /* (on this thread's stack: each tracer has its own C loop, on a thread of its own) */
+    char raw[PATH_READ + 1], base[LINK_READ + 1], out[PATH_READ + LINK_READ + 2];
     const uint8_t *steps = p->steps[r->nr];
     uint64_t head = r->blob_end;
     int matched = 0, k = 0;
