@@ -131,7 +131,7 @@ class Contexts:
     """One tracer's keeper of process contexts. *procs* is the tracer thread's table of
     processes (pid -> Proc), read (never changed) from either thread."""
 
-    __slots__ = ("_procs", "_kept", "_names", "_cwds", "_watched", "_made")
+    __slots__ = ("_procs", "_kept", "_names", "_cwds", "_watched", "_made", "_gen")
 
     def __init__(self, procs: dict[int, Any]) -> None:
         self._procs = procs
@@ -145,6 +145,10 @@ class Contexts:
         # tid -> (its Proc, Proc.execs then, its context as kept): what kept() made, until
         # a note changes it (see _set_name, _set_cwd) or the process execs
         self._made: dict[int, tuple[Any, int, ProcessContext]] = {}
+        # bumped by each note that changes a name or a cwd, after the change and before
+        # the contexts made from the old value are forgotten: kept() runs on the loop's
+        # thread too, and forgets what it made if a note came while it made it
+        self._gen = 0
 
     # -- the keeper's own stream (tracer thread) --------------------------------------
 
@@ -212,12 +216,13 @@ class Contexts:
         return False
 
     def _set_name(self, pid: int, tid: int, comm: str | None) -> None:
-        self._made.pop(tid, None)
         names = self._names.setdefault(pid, {})
         if comm is None:
             names.pop(tid, None)
         else:
             names[tid] = comm
+        self._gen += 1
+        self._made.pop(tid, None)
 
     def _unmake(self, pid: int) -> None:
         """Forget the contexts made for the threads of process *pid*."""
@@ -226,11 +231,12 @@ class Contexts:
                 self._made.pop(tid, None)
 
     def _set_cwd(self, pid: int, cwd: str | None) -> None:
-        self._unmake(pid)
         if cwd is None:
             self._cwds.pop(pid, None)
         else:
             self._cwds[pid] = cwd
+        self._gen += 1
+        self._unmake(pid)
 
     # -- contexts ----------------------------------------------------------------------
 
@@ -274,6 +280,7 @@ class Contexts:
         never noted (a read that failed) is read now, and kept."""
         if dead:
             return self._dead(pid, tid)
+        gen = self._gen
         made = self._made.get(tid)
         if made is not None:
             proc = made[0]
@@ -298,6 +305,8 @@ class Contexts:
             if len(self._made) > 4096:
                 self._made.clear()   # (threads that are gone: a long build makes thousands)
             self._made[tid] = (kept[0], kept[1], ctx)
+            if self._gen != gen:   # (a note came meanwhile: what was read may be older)
+                self._made.pop(tid, None)
         return ctx
 
     def _dead(self, pid: int, tid: int) -> ProcessContext:
