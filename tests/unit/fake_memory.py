@@ -9,15 +9,16 @@ A = 0x10000          # where the buffer is
 
 
 class Memory:
-    """*data* at A; EFAULT elsewhere."""
+    """*data* at *base* (A unless said); EFAULT elsewhere."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, base: int = A) -> None:
         self.data = data
+        self.base = base
 
     def read(self, addr: int, n: int) -> bytes:
-        if not A <= addr < A + len(self.data):
+        if not self.base <= addr < self.base + len(self.data):
             raise OSError(errno.EFAULT, "Bad address")
-        return self.data[addr - A: addr - A + n]
+        return self.data[addr - self.base: addr - self.base + n]
 
     def read_string(self, addr: int, limit: int) -> bytes:
         return self.read(addr, limit).split(b"\0")[0]

@@ -10,6 +10,8 @@ import struct
 
 import pytest
 
+from fake_memory import Memory
+
 from aiotrace._cli._args import UsageError, parse_args
 from aiotrace._decode import format_entry, format_exit, format_siginfo
 from aiotrace._decode import _pidns as P
@@ -32,15 +34,8 @@ def translated():
     P.decoding(None, 0)
 
 
-class _Mem:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, addr: int, n: int) -> bytes:
-        return self.data[addr - 0x1000: addr - 0x1000 + n]
-
-    def read_string(self, addr: int, limit: int) -> bytes:
-        return self.read(addr, limit).split(b"\0", 1)[0]
+def _Mem(data: bytes) -> Memory:
+    return Memory(data, base=0x1000)
 
 
 N = " /* %d in strace's PID NS */"
