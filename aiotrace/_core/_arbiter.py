@@ -36,7 +36,6 @@ from ._handoff import Handoff
 from ._model import END, NO_NRS, Family, Hold, Subscription, Thread, capture, wanted
 from ._onerror import verdict as on_error_verdict
 from ._resume import Resumer, try_request
-from ._status import returncode
 from ._syscalls import ABIS, make_key
 from ._probe_events import ProbeHit
 from ._verdict import CLEAN, Verdict, merge, rewritten_args, seen_by_next
@@ -261,8 +260,7 @@ class Arbiter:
         if subs:
             ho = self.handoff
             ho.seq += 1
-            ev = Death(th.proc.pid, th.tid, ho.seq, time.monotonic_ns(),
-                       status=status, returncode=returncode(status))
+            ev = Death(th.proc.pid, th.tid, ho.seq, time.monotonic_ns(), status=status)
             for sub in subs:
                 if sub.capture is not None:
                     # The thread is gone (reaped): there is no memory to read and no

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._exceptions import NotIntercepted
 from ._args import Args
+from ._status import returncode
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
 from ._verdict import Decision
@@ -67,18 +68,27 @@ class _Extras:
 EXTRAS = _Extras.__slots__
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TraceEvent(_Extras):
+    #: the event's stable dotted name, given by each event class as ``class
+    #: Exit(TraceEvent, kind="exit")``
     kind: ClassVar[str] = "event"
     pid: int
     tid: int
     seq: int
-    time_ns: int = field(repr=False)
-    _ctl: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    time_ns: int
+    _ctl: Any = field(default=None, compare=False, kw_only=True)
     #: what the stream's ``capture`` function returned for this event, at the stop
-    captured: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    captured: Any = field(default=None, compare=False, kw_only=True)
     #: the stack taken at the stop (``stacks=True``): see stack()
-    _stack: Any = field(default=None, repr=False, compare=False, kw_only=True)
+    _stack: Any = field(default=None, compare=False, kw_only=True)
+
+    def __init_subclass__(cls, kind: str = "") -> None:
+        # (no super(): dataclass(slots=True) made this class anew, so the zero-argument
+        # form would name the old one; object's takes nothing. The class is made again
+        # by slots=True too, without the keyword: hence "if kind".)
+        if kind:
+            cls.kind = kind
 
     def __repr__(self) -> str:
         detail = self._detail()
@@ -180,10 +190,9 @@ class _SyscallStop:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class SyscallEntry(TraceEvent, _SyscallStop):
+class SyscallEntry(TraceEvent, _SyscallStop, kind="syscall.entry"):
     """A thread entered a system call (syscall-enter-stop)."""
 
-    kind: ClassVar[str] = "syscall.entry"
     #: the call's number in its ABI's table (see ``abi``), as the kernel dispatches it: the
     #: low 32 bits of the register, a signed int (``syscall(-1L)`` is -1)
     nr: int
@@ -216,10 +225,9 @@ class SyscallEntry(TraceEvent, _SyscallStop):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class SyscallExit(TraceEvent, _SyscallStop):
+class SyscallExit(TraceEvent, _SyscallStop, kind="syscall.exit"):
     """A system call returned (syscall-exit-stop)."""
 
-    kind: ClassVar[str] = "syscall.exit"
     nr: int
     args: Args
     retval: int
@@ -249,10 +257,9 @@ class SyscallExit(TraceEvent, _SyscallStop):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Signal(TraceEvent):
+class Signal(TraceEvent, kind="signal"):
     """A signal is about to be delivered to a thread (signal-delivery-stop)."""
 
-    kind: ClassVar[str] = "signal"
     signo: int
     #: the raw ``siginfo_t`` (128 bytes, x86-64 layout) read with ``PTRACE_GETSIGINFO`` at
     #: the stop: who sent the signal and why (``si_code``, ``si_pid``...); ``b""`` if the
@@ -284,10 +291,9 @@ class Signal(TraceEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Clone(TraceEvent):
+class Clone(TraceEvent, kind="clone"):
     """A thread created a thread (``clone_type="thread"``) or a process ("fork", "vfork")."""
 
-    kind: ClassVar[str] = "clone"
     child_pid: int
     child_tid: int
     clone_type: str
@@ -297,10 +303,9 @@ class Clone(TraceEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Exec(TraceEvent):
+class Exec(TraceEvent, kind="exec"):
     """A thread completed an execve; ``old_tid`` differs from ``tid`` when a non-leader exec'd."""
 
-    kind: ClassVar[str] = "exec"
     filename: str
     old_tid: int
 
@@ -310,33 +315,37 @@ class Exec(TraceEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Exit(TraceEvent):
-    """A thread is about to exit (PTRACE_EVENT_EXIT); it is still examinable."""
+class _Ending(TraceEvent):
+    """What Exit and Death share: the thread's wait status."""
 
-    kind: ClassVar[str] = "exit"
     status: int
 
-    def _detail(self) -> str:
-        return f"status={self.status:#x}"
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class Death(TraceEvent):
-    """A thread is gone; ``status`` is its wait status, ``returncode`` asyncio's convention."""
-
-    kind: ClassVar[str] = "death"
-    status: int
-    returncode: int
+    @property
+    def returncode(self) -> int:
+        """The status in asyncio's convention: the exit code, or ``-N`` if signal N
+        killed the thread."""
+        return returncode(self.status)
 
     def _detail(self) -> str:
         return f"returncode={self.returncode}"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class GroupStop(TraceEvent):
+class Exit(_Ending, kind="exit"):
+    """A thread is about to exit (PTRACE_EVENT_EXIT); it is still examinable. ``status``
+    is the wait status it will have, ``returncode`` the same in asyncio's convention."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Death(_Ending, kind="death"):
+    """A thread is gone; ``status`` is its wait status, ``returncode`` the same in
+    asyncio's convention."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class GroupStop(TraceEvent, kind="group_stop"):
     """A thread entered a group-stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)."""
 
-    kind: ClassVar[str] = "group_stop"
     signo: int
 
     def _detail(self) -> str:
@@ -344,24 +353,18 @@ class GroupStop(TraceEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Continued(TraceEvent):
+class Continued(TraceEvent, kind="continued"):
     """A thread left a group-stop (SIGCONT)."""
 
-    kind: ClassVar[str] = "continued"
-
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Interrupt(TraceEvent):
+class Interrupt(TraceEvent, kind="interrupt"):
     """A thread stopped because an engine asked for it (``interrupt()``)."""
 
-    kind: ClassVar[str] = "interrupt"
-
 
 @dataclass(frozen=True, slots=True, repr=False)
-class SingleStep(TraceEvent):
+class SingleStep(TraceEvent, kind="step"):
     """A thread executed one instruction after a ``singlestep()`` verdict."""
-
-    kind: ClassVar[str] = "step"
 
 
 EVENT_TYPES: tuple[type[TraceEvent], ...] = (
@@ -374,6 +377,7 @@ def _fast_init(cls: type[TraceEvent]) -> None:
     """Give *cls* an ``__init__`` with the dataclass's exact signature that stores each field
     through its slot descriptor: the frozen dataclass's own ``__init__`` goes through
     ``object.__setattr__`` once per field, and an event is made at every traced stop."""
+
     fields = dataclasses.fields(cls)
     ns: dict[str, Any] = {}
     params: list[str] = []

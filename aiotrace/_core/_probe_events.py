@@ -12,7 +12,7 @@ the function returns *v* at once, as if its first instruction were ``ret``). At 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from . import _ffi
 from ._events import TraceEvent, _fast_init, _no_ctl
@@ -54,11 +54,10 @@ class Regs:
         return f"<Regs rip={d['rip']:#x} rsp={d['rsp']:#x} rax={d['rax']:#x}>"
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeHit(TraceEvent):
+@dataclass(frozen=True, slots=True, repr=False)
+class ProbeHit(TraceEvent, kind="probe.hit"):
     """A thread reached a probed address: the function's first instruction, not yet run."""
 
-    kind: ClassVar[str] = "probe.hit"
     #: the function (``"malloc"``, ``"main+0x4"``), or ``""`` for a bare address
     symbol: str
     #: the address of the breakpoint in the process
@@ -68,17 +67,16 @@ class ProbeHit(TraceEvent):
     #: the six integer argument registers of the x86-64 System V ABI: rdi, rsi, rdx, rcx,
     #: r8, r9 (unsigned 64-bit values; what the function takes of them is its business)
     args: tuple[int, ...]
-    _regs: bytes = field(repr=False, compare=False)
+    _regs: bytes = field(compare=False)
 
     @property
     def regs(self) -> Regs:
         """The registers at the hit (read-only: see :class:`Regs`)."""
         return Regs(self._regs)
 
-    def __repr__(self) -> str:
+    def _detail(self) -> str:
         a = ", ".join(hex(x) for x in self.args[:3])
-        return (f"<ProbeHit #{self.seq} pid={self.pid} tid={self.tid} "
-                f"{self.symbol or hex(self.address)}({a}, ...)>")
+        return f"{self.symbol or hex(self.address)}({a}, ...)"
 
     def return_value(self, value: int) -> None:
         """Skip the call: the function returns *value* (rax) to its caller at once."""
@@ -99,12 +97,11 @@ class ProbeHit(TraceEvent):
         (self._ctl or _no_ctl(self))._give(Rewrite(None, vals))
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeReturn(TraceEvent):
+@dataclass(frozen=True, slots=True, repr=False)
+class ProbeReturn(TraceEvent, kind="probe.return"):
     """A probed function returned (``returns=True``): the thread is at the return
     address, the function's value in rax."""
 
-    kind: ClassVar[str] = "probe.return"
     symbol: str
     #: the function's address (the ProbeHit's)
     address: int
@@ -114,16 +111,15 @@ class ProbeReturn(TraceEvent):
     #: nanoseconds from the hit to the return (monotonic clock; the time the thread was
     #: held by engines at the hit is included)
     duration_ns: int
-    _regs: bytes = field(repr=False, compare=False)
+    _regs: bytes = field(compare=False)
 
     @property
     def regs(self) -> Regs:
         return Regs(self._regs)
 
-    def __repr__(self) -> str:
-        return (f"<ProbeReturn #{self.seq} pid={self.pid} tid={self.tid} "
-                f"{self.symbol or hex(self.address)}() = {self.retval} "
-                f"<{self.duration_ns / 1e9:.6f}>>")
+    def _detail(self) -> str:
+        return (f"{self.symbol or hex(self.address)}() = {self.retval} "
+                f"<{self.duration_ns / 1e9:.6f}>")
 
     def set_return(self, value: int) -> None:
         """The caller receives *value* (rax) instead."""

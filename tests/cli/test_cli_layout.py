@@ -51,7 +51,7 @@ def test_layout_unfinished_and_resumed():
         (X(5999, 5999, 3, 0, nr=3, args=(3, 0, 0, 0, 0, 0), retval=0), None),
         (X(5998, 5998, 4, 0, nr=61, args=(2 ** 64 - 1, 0x7000, 0, 0, 0, 0), retval=5999),
          _Mem({0x7000: (0).to_bytes(4, "little")})),
-        (Death(5999, 5999, 5, 0, status=0, returncode=0), None),
+        (Death(5999, 5999, 5, 0, status=0), None),
     ]
     text = _layout(events, threads=(5998, 5999))
     assert text.splitlines() == [
@@ -70,14 +70,14 @@ def test_layout_exit_inside_a_call():
     text = _layout([
         (SyscallEntry(10, 10, 1, 0, nr=231, args=(3, 0, 0, 0, 0, 0)), None),
         (Exit(10, 10, 2, 0, status=3 << 8), None),
-        (Death(10, 10, 3, 0, status=3 << 8, returncode=3), None),
+        (Death(10, 10, 3, 0, status=3 << 8), None),
     ])
     assert text == "exit_group(3)                           = ?\n+++ exited with 3 +++\n"
     text = _layout([
         (SyscallEntry(10, 10, 1, 0, nr=0, args=(0, 0x7000, 10, 0, 0, 0)), None),
         (SyscallEntry(11, 11, 2, 0, nr=39, args=(0,) * 6), None),
         (Exit(10, 10, 3, 0, status=9), None),
-        (Death(10, 10, 4, 0, status=9, returncode=-9), None),
+        (Death(10, 10, 4, 0, status=9), None),
     ], threads=(10, 11), pid_prefix=True, to_file=True)
     assert text.splitlines() == [
         "10    read(0,  <unfinished ...>",
