@@ -24,11 +24,9 @@ The module declares each table by its name and its kind, and reads them on first
     SOCK_TYPES: Names          # {1: "SOCK_STREAM", ...}: a value's name, for xval()
     SOCK_TYPE_FLAGS: Flags     # (("SOCK_CLOEXEC", 0o2000000), ...): in order, for flags()
 
-    def __getattr__(name: str) -> object:   # the tables, read on first use
-        return _T.attribute(name)
-
-``XN.SOCK_TYPES`` (or ``from ._xlat_net import SOCK_TYPES``) then reads the file the first
-time and keeps the table in the module.  Code of the module itself asks ``_T.names(...)``
+``Tables`` gives the module its ``__getattr__`` (PEP 562), so ``XN.SOCK_TYPES`` (or ``from
+._xlat_net import SOCK_TYPES``) reads the file the first time and keeps the table in the
+module.  Code of the module itself asks ``_T.names(...)``
 or ``_T.flags(...)`` (a bare name would not call ``__getattr__``).  Two names of one
 value in a ``Names`` table are an error.  A new decoder adds its tables to its module's
 file, or a new ``xlat/xlat_<family>.in`` for a new ``_xlat_<family>.py``;
@@ -60,6 +58,8 @@ class Tables:
         self.path = os.path.join(_DIR, name + ".in")
         self._namespace = namespace
         self._file: dict[str, list[list[str]]] | None = None
+        # the module's __getattr__ (PEP 562): a declared table is read on first use
+        namespace.setdefault("__getattr__", self.attribute)
 
     def _lines(self) -> dict[str, list[list[str]]]:
         if self._file is not None:

@@ -352,8 +352,4 @@ def lookup(table: Mapping[int, str], v: int, default: str) -> str:
     return table.get(v, default)
 
 
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)
-
-
 __all__ = [n for n in [*dir(), *_T.declared()] if not n.startswith("_")]

@@ -79,7 +79,3 @@ UBI_VOLUME_PROPS: Names
 
 # perf events ('$')
 PERF_IOC_FLAGS: Flags
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

@@ -32,7 +32,3 @@ def code(name: str) -> int:
     if not _by_name:
         _by_name.update(_T.flags("IOCTL_NAMES"))
     return _by_name[name]
-
-
-def __getattr__(name: str) -> object:   # the table declared above, read on first use
-    return _T.attribute(name)

@@ -61,7 +61,3 @@ IOCB_CMDS: Names
 IOCB_FLAGS: Flags
 RWF_FLAGS: Flags
 SCHED_FLAGS: Flags
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

@@ -34,7 +34,3 @@ ARPHRD: Names
 
 def sockaddr_family(v: int) -> str:
     return xval(v, _T.names("ADDRESS_FAMILIES"), "AF_???")
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

@@ -49,7 +49,3 @@ BPF_ALU_OPS: Names
 BPF_JMP_OPS: Names
 BPF_RVALS: Names
 BPF_MISC_OPS: Names
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

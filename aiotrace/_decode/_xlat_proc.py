@@ -113,7 +113,3 @@ FUTEX_PRIVATE_FLAG = 128
 FUTEX_CLOCK_REALTIME = 256
 FUTEX_WAKE_OP_OPS: Names
 FUTEX_WAKE_OP_CMPS: Names
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)
