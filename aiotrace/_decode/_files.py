@@ -103,65 +103,36 @@ def _fcntl_ret(c: Ctx) -> str:
 
 # -- ioctl -----------------------------------------------------------------
 
-# request -> (name, how the third argument is printed)
-# how: None = no argument, "hex", "int" (value), "intptr_in", "intptr_out",
-#      "termios_in", "termios_out", "winsize_in", "winsize_out"
-IOCTLS: dict[int, tuple[str, Optional[str]]] = {
-    0x5401: ("TCGETS", "termios_out"),
-    0x5402: ("SNDCTL_TMR_START or TCSETS", "termios_in"),
-    0x5403: ("SNDCTL_TMR_STOP or TCSETSW", "termios_in"),
-    0x5404: ("SNDCTL_TMR_CONTINUE or TCSETSF", "termios_in"),
-    0x5405: ("TCGETA", "hex"),
-    0x5406: ("TCSETA", "hex"),
-    0x5407: ("TCSETAW", "hex"),
-    0x5408: ("TCSETAF", "hex"),
-    0x5409: ("TCSBRK", "int"),
-    0x540A: ("TCXONC", "int"),
-    0x540B: ("TCFLSH", "int"),
-    0x540C: ("TIOCEXCL", None),
-    0x540D: ("TIOCNXCL", None),
-    0x540E: ("TIOCSCTTY", "int"),
-    0x540F: ("TIOCGPGRP", "intptr_out"),
-    0x5410: ("TIOCSPGRP", "intptr_in"),
-    0x5411: ("TIOCOUTQ", "intptr_out"),
-    0x5412: ("TIOCSTI", "hex"),
-    0x5413: ("TIOCGWINSZ", "winsize_out"),
-    0x5414: ("TIOCSWINSZ", "winsize_in"),
-    0x5415: ("TIOCMGET", "hex"),
-    0x541B: ("FIONREAD", "intptr_out"),
-    0x541D: ("TIOCCONS", None),
-    0x5421: ("FIONBIO", "intptr_in"),
-    0x5422: ("TIOCNOTTY", None),
-    0x5429: ("TIOCGSID", "intptr_out"),
-    0x5450: ("FIONCLEX", None),
-    0x5451: ("FIOCLEX", None),
-    0x5452: ("FIOASYNC", "intptr_in"),
-    0x80045430: ("TIOCGPTN", "intptr_out"),
-    0x40045431: ("TIOCSPTLCK", "intptr_in"),
-    0x5441: ("TIOCGPTPEER", "hex"),
-    # struct ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry
-    # and the value at exit (SIOCGIFNAME: the index at entry, the name at exit)
-    0x8910: ("SIOCGIFNAME", "ifreq_out"),
-    0x8913: ("SIOCGIFFLAGS", "ifreq_out"),
-    0x8914: ("SIOCSIFFLAGS", "ifreq_in"),
-    0x8915: ("SIOCGIFADDR", "ifreq_out"),
-    0x8917: ("SIOCGIFDSTADDR", "ifreq_out"),
-    0x8919: ("SIOCGIFBRDADDR", "ifreq_out"),
-    0x891B: ("SIOCGIFNETMASK", "ifreq_out"),
-    0x8921: ("SIOCGIFMTU", "ifreq_out"),
-    0x8922: ("SIOCSIFMTU", "ifreq_in"),
-    0x8927: ("SIOCGIFHWADDR", "ifreq_out"),
-    0x8933: ("SIOCGIFINDEX", "ifreq_out"),
-    0x8942: ("SIOCGIFTXQLEN", "ifreq_out"),
-    0x8912: ("SIOCGIFCONF", "ifconf_out"),
+# How the third argument of a request is printed, for the terminal, FIO* and interface
+# requests (the request's name comes from the ioctl name table: see _ioctl.request);
+# any other request's argument is printed by _ioctl's families, or in hex. None: no
+# argument; "int": its value; "*_in": read at entry; "*_out": shown at exit. struct
+# ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry and the value
+# at exit (SIOCGIFNAME: the index at entry, the name at exit).
+_ARGUMENTS: dict[Optional[str], tuple[int, ...]] = {
+    # TIOCEXCL TIOCNXCL TIOCCONS TIOCNOTTY FIONCLEX FIOCLEX
+    None: (0x540C, 0x540D, 0x541D, 0x5422, 0x5450, 0x5451),
+    "int": (0x5409, 0x540A, 0x540B, 0x540E),    # TCSBRK TCXONC TCFLSH TIOCSCTTY
+    "termios_in": (0x5402, 0x5403, 0x5404),     # TCSETS TCSETSW TCSETSF
+    "termios_out": (0x5401,),                   # TCGETS
+    "winsize_in": (0x5414,),                    # TIOCSWINSZ
+    "winsize_out": (0x5413,),                   # TIOCGWINSZ
+    # TIOCSPGRP FIONBIO FIOASYNC TIOCSPTLCK; TIOCGPGRP TIOCOUTQ FIONREAD TIOCGSID TIOCGPTN
+    "intptr_in": (0x5410, 0x5421, 0x5452, 0x40045431),
+    "intptr_out": (0x540F, 0x5411, 0x541B, 0x5429, 0x80045430),
+    "ifreq_in": (0x8914, 0x8922),               # SIOCSIFFLAGS SIOCSIFMTU
+    # SIOCGIFNAME, SIOCGIF- FLAGS ADDR DSTADDR BRDADDR NETMASK MTU HWADDR INDEX TXQLEN
+    "ifreq_out": (0x8910, 0x8913, 0x8915, 0x8917, 0x8919, 0x891B, 0x8921, 0x8927, 0x8933,
+                  0x8942),
+    "ifconf_out": (0x8912,),                    # SIOCGIFCONF
 }
+_HOW: dict[int, Optional[str]] = {req: how for how, reqs in _ARGUMENTS.items() for req in reqs}
 
 def ioctl_request(req: int) -> str:
     return _ioctl.request(req)
 
 def _ioctl_how(c: Ctx) -> Optional[str]:
-    known = IOCTLS.get(u32(c.args[1]))
-    return known[1] if known is not None else "hex"
+    return _HOW.get(u32(c.args[1]), "hex")
 
 def _ioctl_entry(c: Ctx) -> str:
     head = "%s, %s" % (c.fd(c.args[0]), ioctl_request(c.args[1]))
