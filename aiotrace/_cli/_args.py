@@ -165,33 +165,34 @@ _UNSUPPORTED = {
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
-# long option -> (argument: "no" | "required" | "optional", short equivalent or handler key)
-_LONG = {
-    "follow-forks": ("no", "f"), "output-separately": ("no", "ff"),
-    "output": ("required", "o"), "append-output": ("no", "A"), "attach": ("required", "p"),
-    "string-limit": ("required", "s"), "decode-fds": ("optional", "=decode-fds"),
-    "syscall-times": ("optional", "T"), "absolute-timestamps": ("optional", "=absolute-timestamps"),
-    "timestamps": ("optional", "=timestamps"), "relative-timestamps": ("optional", "r"),
-    "summary-only": ("no", "c"), "summary": ("no", "C"), "summary-sort-by": ("required", "S"),
-    "summary-wall-clock": ("no", "w"), "columns": ("required", "a"),
-    "summary-columns": ("required", "U"),
-    "quiet": ("optional", "=quiet"), "silent": ("optional", "=quiet"),
-    "silence": ("optional", "=quiet"),
-    "successful-only": ("no", "z"), "failed-only": ("no", "Z"), "env": ("required", "E"),
-    "trace": ("required", "=trace"), "signal": ("required", "=signal"),
-    "status": ("required", "=status"), "inject": ("required", "=inject"),
-    "fault": ("required", "=fault"),
-    "json": ("no", "json"), "seccomp-bpf": ("no", "seccomp"),
-    "stack-trace": ("no", "k"), "probe": ("required", "probe"),
-    "tracer-cpu": ("required", "tracer-cpu"), "help": ("no", "h"),
-    "strings-in-hex": ("optional", "strings-in-hex"), "trace-path": ("required", "P"),
-    "syscall-number": ("no", "n"), "instruction-pointer": ("no", "i"),
-    "version": ("no", "V"),
-    "decode-pids": ("required", "=decode-pids"), "pidns-translation": ("no", "pidns"),
-    "no-abbrev": ("no", "v"), "const-print-style": ("required", "X"),
-    "abbrev": ("required", "=abbrev"), "verbose": ("required", "=verbose"),
-    "raw": ("required", "=raw"),
+# long option -> its short equivalent or handler key, by what it takes (getopt_long's
+# has_arg: "no", "required" or "optional" argument)
+_LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
+    "no": {
+        "follow-forks": "f", "output-separately": "ff", "append-output": "A",
+        "summary-only": "c", "summary": "C", "summary-wall-clock": "w",
+        "successful-only": "z", "failed-only": "Z", "json": "json",
+        "seccomp-bpf": "seccomp", "stack-trace": "k", "help": "h", "syscall-number": "n",
+        "instruction-pointer": "i", "version": "V", "pidns-translation": "pidns",
+        "no-abbrev": "v",
+    },
+    "required": {
+        "output": "o", "attach": "p", "string-limit": "s", "summary-sort-by": "S",
+        "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
+        "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
+        "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
+        "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
+        "verbose": "=verbose", "raw": "=raw",
+    },
+    "optional": {
+        "decode-fds": "=decode-fds", "syscall-times": "T",
+        "absolute-timestamps": "=absolute-timestamps", "timestamps": "=timestamps",
+        "relative-timestamps": "r", "quiet": "=quiet", "silent": "=quiet",
+        "silence": "=quiet", "strings-in-hex": "strings-in-hex",
+    },
 }
+_LONG = {name: (arg, key) for arg, names in _LONG_BY_ARGUMENT.items()
+         for name, key in names.items()}
 
 
 _INT_MAX = (1 << 31) - 1
