@@ -12,12 +12,19 @@ One module per job, in the order a run goes through them:
   strace's system call classes.
 - ``_session``: one run: the decoder, the printer and the engines the options make, the
   stream they read, the output written out in batches.
+- ``_init``: aiotrace as the first process of a PID namespace (``unshare -Urpf``), which
+  must reap the orphans it inherits.
 - ``_run``: ``aiotrace run`` and ``aiotrace attach``: spawn or attach, signals, Ctrl-C.
 - ``_decoder``: the tracer-thread half of the printer, ``Decoder.capture``: each stop
   decoded at the stop.
+- ``_modes``: ``-X``, ``-v``, ``-e abbrev=``/``verbose=``/``raw=``, call by call.
 - ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
 - ``_output``: the event-loop half of the printer: strace's layout of the lines, and
   ``--json``.
+- ``_stamps``: ``-t``, ``-r``, ``-T`` and their precisions.
+- ``_pipe``: ``-o '|COMMAND'``, and the standard descriptors let go of once the program
+  runs.
+- ``_summary``: ``-c``/``-C`` with ``-S`` (sort key) and ``-U`` (columns).
 - ``_probes``: ``--probe`` (function calls, as ltrace prints them) and ``-k`` (stack
   traces, as strace's).
 - ``_internals``: all the command takes from aiotrace's private modules (the system call
