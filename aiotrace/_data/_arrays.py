@@ -49,8 +49,24 @@ def _utf8(values: Sequence[str]) -> tuple[bytes, "array[int]"]:
     joined = "".join(values)
     if joined.isascii():
         return joined.encode("ascii"), array("i", accumulate(map(len, values), initial=0))
-    enc = [v.encode("utf-8") for v in values]
+    enc = [_encode(v) for v in values]
     return b"".join(enc), array("i", accumulate(map(len, enc), initial=0))
+
+
+def _encode(text: str) -> bytes:
+    """*text* in UTF-8. Bytes that were not UTF-8 (an argument, a path: ``os.fsdecode``
+    keeps them as lone surrogates, which Arrow's strings cannot hold) become ``\\xNN``
+    escapes, as strace shows them."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape" if _fs_only(text) else "backslashreplace")
+        return raw.decode("utf-8", "backslashreplace").encode("utf-8")
+
+
+def _fs_only(text: str) -> bool:
+    """Whether every surrogate of *text* is one that ``os.fsdecode`` makes (U+DC80-DCFF)."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
 
 
 def strings(values: Sequence[Any]) -> pa.Array:

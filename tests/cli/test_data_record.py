@@ -135,6 +135,21 @@ async def test_save_and_load_are_lossless(target, tmp_path):
     assert len(pd.read_parquet(path)) == len(trace)   # (a plain Parquet table too)
 
 
+async def test_bytes_that_are_not_utf8_are_recorded_as_escapes(target, tmp_path):
+    # An argument (and so a path) that is not UTF-8: os.fsdecode keeps its bytes as lone
+    # surrogates, which Arrow's strings cannot hold; the recording shows them as \\xNN.
+    name = os.fsdecode(b"/nonexistent-caf\xe9")
+    trace = await aiotrace.record([target("openat_file"), name])
+    (root,) = [p for p in trace.processes() if p.argv and p.argv[0] == target("openat_file")]
+    assert root.argv[1] == "/nonexistent-caf\\xe9"
+    opens = [c for c in trace if c.name == "openat" and "nonexistent-caf" in c.args_text]
+    assert len(opens) == 1 and opens[0].ret_text.startswith("-1 ENOENT")
+    path = tmp_path / "run.parquet"
+    trace.save(path)
+    back = aiotrace.load(path)
+    assert back.processes() == trace.processes() and list(back) == list(trace)
+
+
 async def test_load_refuses_bad_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
         aiotrace.load(tmp_path / "missing.parquet")
