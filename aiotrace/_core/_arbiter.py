@@ -26,7 +26,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import _ffi
-from ._args import Args, Memory
+from ._args import Args
 from ._cloop._slots import Slots
 from ._events import (
     EXTRAS, Death, GroupStop, Interrupt, SyscallEntry, SyscallExit, TraceEvent, with_field,
@@ -86,12 +86,20 @@ class Arbiter:
             if not sub.wants(cls, tid, filter_nr):
                 self.release_if_free(th)
                 return
+        elif len(subs) == 2:   # (a stream and the tracer's own, as context=True's keeper)
+            sub, other = subs
+            wants, other_wants = sub.wants(cls, tid, filter_nr), other.wants(cls, tid, filter_nr)
+            if wants == other_wants:
+                self._dispatch_many(th, cls, filter_nr, list(subs) if wants else [], fields)
+                return
+            if other_wants:
+                sub = other
         else:
             wanting = [s for s in subs if s.wants(cls, tid, filter_nr)]
             if len(wanting) != 1:
                 self._dispatch_many(th, cls, filter_nr, wanting, fields)
                 return
-            sub = wanting[0]   # (one stream, with the tracer's own, as context=True's keeper)
+            sub = wanting[0]
         # The common case, one stream, without the lists of _dispatch_many.
         ho.seq += 1
         base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
@@ -111,7 +119,7 @@ class Arbiter:
             self.release_if_free(th)
             ev = cls(*base, **fields)
             if sub.capture is not None:   # (_observe's part that applies here)
-                object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
+                object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
             self._push(sub, ev)
         else:
             self._observe(th, sub, cls(*base, **fields), fresh=True)
@@ -241,7 +249,7 @@ class Arbiter:
         if sub.select is not None and not sub.select(ev):
             return
         if sub.capture is not None:
-            object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(ev.tid)))
+            object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
         if sub.pushed - sub.taken >= sub.max_buffer and not sub.oldest:   # (see _deliver)
             if sub.drop:
                 sub.dropped += 1

@@ -186,7 +186,7 @@ class Thread:
         "tid", "proc", "gen", "stopped", "holds", "decision", "listening", "nr", "args",
         "pending", "event", "detach_requested", "interrupt_requested", "fake_return",
         "chain_hold", "parked", "stepping", "exit_off", "want_exit", "expect_exit",
-        "raw_args", "slot", "exiting", "probe", "full_holds", "held_stop",
+        "raw_args", "slot", "exiting", "probe", "full_holds", "held_stop", "memory",
     )
 
     def __init__(self, tid: int, proc: Proc) -> None:
@@ -222,6 +222,14 @@ class Thread:
         self.slot: _accel.Slot | None = None
         self.exiting = False    # in its PTRACE_EVENT_EXIT stop: the spawn/attach hold is void
         self.probe: ThreadProbes | None = None   # at a breakpoint, or in probed calls (_probes)
+        # what a capture function reads the thread through (made once: it is only the
+        # tid, and made again when the tid changes, see retid)
+        self.memory: Memory = Memory._create(tid)
+
+    def retid(self, tid: int) -> None:
+        """Exec from a non-leader thread: the thread has the leader's *tid* now."""
+        self.tid = tid
+        self.memory = Memory._create(tid)
 
 
 class Proc:

@@ -61,7 +61,7 @@ class Slots:
 
     def move(self, mover: Thread, tid: int) -> None:
         """Exec from a non-leader thread: *mover* now has the leader's *tid*."""
-        mover.tid = tid
+        mover.retid(tid)
 
 
 class CSlots(Slots):
@@ -146,7 +146,7 @@ class CSlots(Slots):
                 take_view(mover, mover.slot)
             exit_off = mover.slot.exit_off
         self.drop(mover)
-        mover.tid = tid
+        mover.retid(tid)
         self.add(mover, exit_off, _accel.S_STOPPED)
 
 
