@@ -19,11 +19,12 @@ target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so th
 and the command agree (``_core/_pathrules.plan``). It is read while the thread is
 stopped, and the filter decides there, before the event is made: on the Python loop by
 ``resolve()`` and the stream's ``select`` on the tracer thread; on the C loop, for a call
-that only ``paths=`` observers of exact paths and directory prefixes want, by the C loop
-itself, from the same rules (``_core/_pathrules.py``, ``_accel_paths.c``): a call whose
-paths match none of the family's patterns makes no record at all, and one that matches
-makes a record that carries its paths. Any other such stop (a glob, an engine, another
-stream that wants the same call) is Python's.
+that ``paths=`` observers want (of exact paths, directory prefixes and ASCII globs), by
+the C loop itself, from the same rules (``_core/_pathrules.py``, ``_accel_paths.c``): a
+call whose paths match none of the family's patterns makes no record at all (unless an
+observer without ``paths=`` wants it too), and one that matches makes a record that
+carries its paths. Any other such stop (a glob with a character beyond ASCII, an
+engine, another stream that reads memory at the stop) is Python's.
 
 Patterns: ``"/build/"`` (ends with ``/``) is that directory and everything under it;
 ``"/etc/*.conf"`` (has ``*``, ``?`` or ``[``) a glob, whose ``*`` also crosses ``/``
@@ -146,7 +147,7 @@ def fd_text(pid: int, fd: int, *, details: bool = False) -> str | None:
 class PathFilter:
     """``paths=`` patterns, checked: exact paths, directory prefixes, globs."""
 
-    __slots__ = ("exact", "prefixes", "glob")
+    __slots__ = ("exact", "prefixes", "globs", "glob")
 
     def __init__(self, patterns: Any) -> None:
         if isinstance(patterns, (str, bytes)) or not isinstance(patterns, Iterable):
@@ -166,7 +167,7 @@ class PathFilter:
                     "(resolved against its directory), so a pattern starts with '/' (and "
                     "holds no NUL byte)")
             if any(c in p for c in "*?["):
-                globs.append(fnmatch.translate(p))
+                globs.append(p)
             elif p.endswith("/"):
                 prefixes.append(p)
                 exact.add(p.rstrip("/") or "/")
@@ -177,7 +178,8 @@ class PathFilter:
                              "for every call")
         self.exact = frozenset(exact)
         self.prefixes = tuple(prefixes)
-        self.glob = re.compile("|".join(globs)) if globs else None
+        self.globs = tuple(globs)   # (as given: see _pathrules.glob_program)
+        self.glob = re.compile("|".join(map(fnmatch.translate, globs))) if globs else None
 
     def matches(self, path: str) -> bool:
         if path in self.exact or path.startswith(self.prefixes):

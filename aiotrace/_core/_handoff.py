@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 from . import _ffi
 from ._cloop import _binding as _accel
-from ._args import Args, CopiedMemory, Memory
+from ._args import Args, CopiedMemory
 from ._doorbell import Doorbell
 from ._events import SyscallEntry, SyscallExit, TraceEvent
 from ._breakpoints import BY_KEY
@@ -316,19 +316,21 @@ class Handoff:
                         ev = cls(*base, **fields)
                         object.__setattr__(ev, "_paths", paths)
                         if sub.capture is not None:   # (one that reads nothing: context=)
-                            object.__setattr__(
-                                ev, "captured", capture(sub, ev, Memory._create(tid)))
+                            object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
                     elif sub.capture is None:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
                     elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
                         ev = cls(*base, **fields)
-                        mem = self._copies(tid, ring, (i & mask) * size)
+                        # (a record's copies are its paths when a paths= stream wanted it:
+                        # this stream came after the stop, and reads the thread as it is)
+                        mem = (self._copies(tid, ring, (i & mask) * size)
+                               if not rflags & _accel.RF_PATHS else th.memory)
                         object.__setattr__(ev, "captured", capture(sub, ev, mem))
                     elif nr in sub.late.get(cls, NO_NRS):
                         ev = cls(*base, **fields)
-                        object.__setattr__(ev, "captured", capture(sub, ev, Memory._create(tid)))
+                        object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
                     else:
                         continue
                     if sub.pushed - sub.taken >= sub.max_buffer and sub.drop and not sub.oldest:

@@ -25,8 +25,9 @@ from typing import Any, Iterable, Mapping, NamedTuple, Protocol
 
 from ._cloop._binding import (
     COPIES, COPY_SPEC, D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_NONE, K_QUIET_EXIT, K_SECCOMP,
-    NR, NR_NONE, R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, RING, S_HELD, S_RUNNING,
-    S_STOPPED, W_CLASS, W_HOLD, W_NONE, W_PATHS, W_PIN, W_RECORD, W_SLOW,
+    NR, NR_NONE, PA_KEEP, PA_MATCH, PA_NONE, R_ENTRY, R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, RING,
+    S_HELD, S_RUNNING, S_STOPPED, W_CLASS, W_HOLD, W_KEEP, W_NONE, W_PATHS, W_PIN, W_RECORD,
+    W_SLOW,
 )
 from ._pathrules import C_CALLS, c_decidable
 from ._events import SyscallEntry, SyscallExit, TraceEvent
@@ -91,8 +92,10 @@ class Want(NamedTuple):
     capture reads the thread's memory after it went on (``Capture(after_resume=)``),
     W_RECORD with W_PATHS when the streams that want the call are ``paths=`` observers
     that the C loop decides for (``c_paths_stream``), and nobody else: a record only if a
-    path of the call matches (see _pathrules); and the memory a record copies at the stop
-    (``prefetch=``), as ``struct at_copy copies[2][NR][COPIES]``."""
+    path of the call matches (see _pathrules); with W_KEEP too when observers without
+    ``paths=`` want it as well, which take the record whatever its paths (if they copy
+    nothing at the stop and pin nothing: else W_SLOW); and the memory a record copies at
+    the stop (``prefetch=``), as ``struct at_copy copies[2][NR][COPIES]``."""
 
     entry: bytes
     exit: bytes
@@ -157,10 +160,15 @@ def want_tables(subs: Iterable[Filter]) -> Want:
             if tables[k][n] == W_RECORD:
                 tables[k][n] |= W_PIN
         for n in pathed[k]:
-            if n in others[k]:
-                tables[k][n] = W_SLOW   # (another stream wants it whatever its paths)
-            elif tables[k][n] & W_CLASS == W_RECORD:
-                tables[k][n] |= W_PATHS
+            if n not in others[k]:
+                if tables[k][n] & W_CLASS == W_RECORD:
+                    tables[k][n] |= W_PATHS
+            elif tables[k][n] == W_RECORD and n not in copies[k]:
+                # (another stream wants it whatever its paths: the record always, with
+                # the paths, which are the record's copies)
+                tables[k][n] |= W_PATHS | W_KEEP
+            else:
+                tables[k][n] = W_SLOW
         for n, made in copies[k].items():
             if tables[k][n] & W_CLASS != W_RECORD:
                 continue
@@ -262,7 +270,8 @@ class Decision(NamedTuple):
     expect_exit: bool = False    # the slot's, after (D_GO, D_HOLD)
     want_exit: bool = False      # ...
     state: int = S_STOPPED       # the slot's state after (D_SLOW: what Python finds)
-    paths: bool = False          # the record only if a path of the call matches (W_PATHS)
+    paths: int = PA_NONE         # PA_MATCH: the record only if a path of the call matches
+                                 # (W_PATHS); PA_KEEP: the record with its paths (W_KEEP)
     nr: int = 0                  # the stop's call (its key, here also its number)
     slot_nr: int = 0             # the slot's call after (NR_NONE: none)
 
@@ -372,11 +381,11 @@ def _with_info(slow: Decision, fam: FamilyView, slot: SlotView, info: Info | Non
     # otherwise Python keeps the thread stopped until its buffer has room)
     if w == W_SLOW or (w != W_NONE and not _room(fam, ring)):
         return slow
-    record, pins, paths = 0, False, False
+    record, pins, paths = 0, False, PA_NONE
     if w != W_NONE:
         record = records[w == W_HOLD]
         pins = bool(flags & W_PIN)
-        paths = bool(flags & W_PATHS)
+        paths = PA_NONE if not flags & W_PATHS else PA_KEEP if flags & W_KEEP else PA_MATCH
     act = D_HOLD if w == W_HOLD else D_GO
     return _go(slow, fam, slot, act, kind, req, nr, slot_nr, expect_exit=expect_exit,
                want_exit=want_exit, record=record, pins=pins, paths=paths)
@@ -384,7 +393,7 @@ def _with_info(slow: Decision, fam: FamilyView, slot: SlotView, info: Info | Non
 
 def _go(base: Decision, fam: FamilyView, slot: SlotView, act: int, kind: int, req: int,
         nr: int, slot_nr: int, *, expect_exit: bool, want_exit: bool, record: int = 0,
-        pins: bool = False, paths: bool = False) -> Decision:
+        pins: bool = False, paths: int = PA_NONE) -> Decision:
     """A stop the C loop handles: it goes on with *req* (D_GO), or stays stopped as a C
     hold whose release resumes it with *req* (D_HOLD)."""
     return base._replace(

@@ -5,6 +5,7 @@ trio, both tracer loops."""
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -174,3 +175,29 @@ async def test_paths_with_context(target, tmp_path):
     start = os.getcwd()
     assert got == [((d,), start, "paths_steps"), ((f,), start, "paths_steps"),
                    ((f,), start, "paths_steps"), ((g,), f"{d}/sub", "paths_steps")]
+
+
+async def test_a_glob_and_a_plain_stream_of_the_same_calls(target, tmp_path, tracer_loop):
+    """A glob (a set, "?" for a character beyond ASCII, "*" across "/") and a stream of
+    the same calls without paths=: the glob stream gets the calls whose paths match, the
+    plain one every call, without paths. On the C loop both are decided at the stop (a
+    record per call that the glob matches or the plain stream wants): none is Python's."""
+    d = make_tree(tmp_path / "é")
+    sub, g = f"{d}/sub", f"{d}/sub/g"
+    pattern = glob.escape(str(tmp_path)) + "/?/tree/[r-t]?b*"   # (? is é, two bytes)
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d], stdout=subprocess.DEVNULL)
+        globbed = proc.events(SyscallExit, paths=[pattern])
+        plain = proc.events(SyscallExit, syscalls={"dup2", "read"})
+        async with globbed, plain:
+            proc.resume()
+            assert await proc.wait() == 0
+            got = []
+            for s in (globbed, plain):
+                got.append([(c.name, c.paths) async for c in s])
+        converted = proc._fam.converted
+    assert got[0] == [("chdir", (sub,)), ("openat", (g,)), ("dup2", (g, g)), ("read", (g,))]
+    assert got[1][-2:] == [("dup2", None), ("read", None)]
+    # (the records the C loop made: the glob's calls, and the plain stream's reads of the
+    # loader before them, each a record whatever its paths)
+    assert converted == (len(got[0]) + len(got[1]) - 2 if tracer_loop == "c" else 0)

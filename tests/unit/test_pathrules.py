@@ -19,9 +19,12 @@ import pytest
 
 from aiotrace import SyscallEntry, SyscallExit
 from aiotrace._core._cloop import _binding as _accel
-from aiotrace._core._cloop._binding import COPIES, NR, W_CLASS, W_PATHS, W_RECORD, W_SLOW
+from aiotrace._core._cloop._binding import (
+    COPIES, NR, W_CLASS, W_KEEP, W_PATHS, W_PIN, W_RECORD, W_SLOW,
+)
 from aiotrace._core._pathrules import (
-    C_CALLS, P_CHDIR, P_FD, P_PATH, STEPS, c_paths, join, plan,
+    C_CALLS, G_ANY, G_CLASS, G_STAR, P_CHDIR, P_FD, P_PATH, STEPS, c_decidable, c_paths,
+    glob_program, join, plan,
 )
 from aiotrace._core._policy import want_tables
 from aiotrace._core._syscalls import SYSCALL_NAMES
@@ -117,6 +120,81 @@ def test_c_matches_as_the_filter_says(lib: _accel.Lib) -> None:
     assert min(seen.values()) >= 1000, seen
 
 
+# what globs are made of: fnmatch's specials, characters a set names, "/" (which "*"
+# crosses); in paths, characters beyond ASCII too (a pattern with them is Python's), and
+# bytes that are not UTF-8, each a character of its own for os.fsdecode: a lone byte, an
+# overlong form, a surrogate, beyond U+10FFFF, a sequence cut short (as surrogateescape's)
+GLOB_CHARS = "ab/.*?[]!-^\\z"
+PATH_CHARS = list("ab/.z-!^[]\\éé€") + [
+    os.fsdecode(b) for b in (b"\xff", b"\xe0\x80", b"\xc1\xbf", b"\xed\xa0\x80",
+                             b"\xf4\x90\x80\x80", b"\xe2\x82", b"\xf0\x9f\x98\x80")]
+
+
+def glob_pattern(rng: random.Random) -> str:
+    return "/" + "".join(rng.choice(GLOB_CHARS) for _ in range(rng.randrange(0, 9)))
+
+
+def glob_path(rng: random.Random, pattern: str) -> str:
+    if rng.getrandbits(1):   # (near the pattern: its specials replaced or left as they are)
+        return "".join(rng.choice(PATH_CHARS) if c in "*?[]!-^" and rng.getrandbits(1)
+                       else c * rng.randrange(0, 3) if c in "*?" else c for c in pattern)
+    return "/" + "".join(rng.choice(PATH_CHARS) for _ in range(rng.randrange(0, 9)))
+
+
+def test_c_globs_match_as_the_filter_says(lib: _accel.Lib) -> None:
+    """Globs (fnmatch's: * crosses /, sets with ! and ranges, a [ that no ] closes is
+    itself, no escapes) on paths with characters beyond ASCII and bytes that are not
+    UTF-8 (os.fsdecode's surrogates): the C loop's matcher answers as PathFilter does."""
+    rng = random.Random(SEED + 2)
+    seen = {True: 0, False: 0}
+    shapes = {"set": 0, "negated set": 0, "open [": 0, "?": 0, "*": 0, "beyond ASCII": 0}
+    for i in range(CASES // 4):
+        patterns = [glob_pattern(rng) for _ in range(rng.randrange(1, 3))]
+        filt = PathFilter(patterns)
+        assert c_decidable(filt), patterns
+        table = c_paths([filt])
+        for _ in range(4):
+            p = glob_path(rng, rng.choice(patterns))
+            raw = os.fsencode(p)
+            got = bool(lib.path_match(ctypes.addressof(table), raw, len(raw)))
+            want = filt.matches(p)
+            assert got == want, f"case {i}: {p!r} against {patterns}: C {got}, Python {want}"
+            seen[want] += 1
+            if want:
+                progs = b"".join(glob_program(g) or b"" for g in filt.globs)
+                shapes["set"] += G_CLASS in progs
+                shapes["negated set"] += any("[!" in g for g in filt.globs)
+                shapes["open ["] += any("[" in g and "]" not in g for g in filt.globs)
+                shapes["?"] += G_ANY in progs
+                shapes["*"] += G_STAR in progs
+                shapes["beyond ASCII"] += not p.isascii()
+    assert min(seen.values()) >= 1000, seen
+    assert min(shapes.values()) >= 50, shapes
+
+
+@pytest.mark.parametrize(("pattern", "path", "want"), [
+    ("/a*", "/a/b/c", True), ("/*c", "/ab/c", True), ("/a?c", "/a/c", True),
+    ("/a?c", "/aéc", True), ("/a?c", "/a\udcffc", True), ("/a??c", "/aéc", False),
+    ("/[ab]", "/b", True), ("/[!ab]", "/é", True), ("/[ab]", "/é", False),
+    ("/[]]", "/]", True), ("/[!]]", "/]", False), ("/[!]]", "/x", True),
+    ("/[a-c]", "/b", True), ("/[c-a]", "/b", False), ("/[a-]", "/-", True),
+    ("/[", "/[", True), ("/a[b", "/a[b", True), ("/[!]", "/[!]", True),
+    ("/[^a]", "/^", True), ("/[^a]", "/b", False), ("/\\[a]", "/\\a", True),
+    ("/**a", "/xa", True), ("/a*b*c", "/abxbxc", True), ("/a*b*c", "/abxbx", False),
+])
+def test_glob_edges(lib: _accel.Lib, pattern: str, path: str, want: bool) -> None:
+    filt = PathFilter([pattern])
+    raw = os.fsencode(path)
+    assert filt.matches(path) == want
+    assert bool(lib.path_match(ctypes.addressof(c_paths([filt])), raw, len(raw))) == want
+
+
+def test_a_glob_beyond_ascii_is_pythons() -> None:
+    assert glob_program("/é*") is None and not c_decidable(PathFilter(["/x/", "/é*"]))
+    assert glob_program("/a*") == b"/a" + bytes([G_STAR])
+    assert c_decidable(PathFilter(["/é", "/é/"]))   # (exact paths and prefixes: bytes)
+
+
 def test_the_steps_are_the_plans() -> None:
     """struct at_paths' steps say what plan() says, for every x86-64 call."""
     for nr, name in SYSCALL_NAMES.items():
@@ -160,12 +238,36 @@ def test_a_paths_observer_alone_is_decided_in_c() -> None:
     assert set(path_syscalls()) >= {"openat", "close", "chdir", "read"}
 
 
+def test_globs_and_plain_streams_are_decided_in_c() -> None:
+    """A glob; another observer of the same calls without paths=, which takes the record
+    whatever its paths (W_KEEP)."""
+    assert exit_byte(stream(["/build/*.o"])) == W_RECORD | W_PATHS
+    assert exit_byte(stream(["/build/"]), stream(["/x/[!a-c]?*"])) == W_RECORD | W_PATHS
+    assert exit_byte(stream(["/build/*"]), stream(None)) == W_RECORD | W_PATHS | W_KEEP
+    assert exit_byte(stream(None), stream(["/a"]), stream(None)) == W_RECORD | W_PATHS | W_KEEP
+    assert exit_byte(stream(None)) == W_RECORD   # (and without paths=, as before)
+
+
 def test_what_c_does_not_decide_is_pythons() -> None:
-    # a glob; an engine; another stream of the same calls without paths=
-    assert exit_byte(stream(["/build/*.o"])) == W_SLOW
+    # a glob beyond ASCII; an engine; another stream that is Python's anyway
+    assert exit_byte(stream(["/build/é*"])) == W_SLOW
     assert exit_byte(stream(["/build/"], intercept=True)) & W_CLASS != W_RECORD
-    assert exit_byte(stream(["/build/"]), stream(None)) == W_SLOW
-    assert exit_byte(stream(["/build/"]), stream(["/x/*"])) == W_SLOW
+    assert exit_byte(stream(["/build/"]), stream(None, intercept=True)) == W_SLOW
+    other = stream(None)
+    other.tids = frozenset({1})
+    assert exit_byte(stream(["/build/"]), other) == W_SLOW
+    # ... or another stream whose capture copies memory (the copies are the paths) or
+    # pins its thread (reads its memory after the stop)
+    copying, pinning = stream(None), stream(None)
+    cap = Capture(lambda ev, mem: None, prefetch={SyscallExit: {"openat": [(1, 64)]}})
+    copying.capture, copying.prefetch = cap.fn, cap._copies
+    copying.late, copying.free = cap._late, cap._free
+    assert exit_byte(stream(None), copying) == W_RECORD   # (no paths=: as before)
+    assert exit_byte(stream(["/build/"]), copying) == W_SLOW
+    late = Capture(lambda ev, mem: None, after_resume={SyscallExit: {"openat"}})
+    pinning.capture, pinning.late, pinning.free = late.fn, late._late, late._free
+    assert exit_byte(pinning) == W_RECORD | W_PIN
+    assert exit_byte(stream(["/build/"]), pinning) == W_SLOW
     # ... but a stream of other calls does not change those of the paths= stream
     assert exit_byte(stream(["/build/"]), stream(None, syscalls={GETPPID})) == W_RECORD | W_PATHS
     # a capture that reads at the stop, or copies memory there (prefetch=)

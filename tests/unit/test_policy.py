@@ -22,9 +22,9 @@ from aiotrace import SyscallEntry, SyscallExit
 from aiotrace._core import _ffi
 from aiotrace._core._cloop import _binding as _accel
 from aiotrace._core._cloop._binding import (
-    D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP, NR, NR_NONE, R_ENTRY,
+    PA_KEEP, D_GO, D_HOLD, D_SLOW, K_ENTRY, K_EXIT, K_QUIET_EXIT, K_SECCOMP, NR, NR_NONE, R_ENTRY,
     R_EXIT, R_HELD_ENTRY, R_HELD_EXIT, S_GONE, S_HELD, S_RELEASING, S_RUNNING, S_STOPPED,
-    W_HOLD, W_NONE, W_PATHS, W_PIN, W_RECORD, W_SLOW,
+    W_HOLD, W_KEEP, W_NONE, W_PATHS, W_PIN, W_RECORD, W_SLOW,
 )
 from aiotrace._core._ffi import (
     SYSCALL_INFO_ENTRY, SYSCALL_INFO_EXIT, SYSCALL_INFO_NONE, SYSCALL_INFO_SECCOMP, Event,
@@ -131,9 +131,10 @@ STATUSES = [
     0x0000, 0x0100, signal.SIGKILL, signal.SIGSEGV | 0x80, 0xFFFF,
 ]
 TABLE_VALUES = [W_NONE, W_RECORD, W_SLOW, W_HOLD, W_RECORD | W_PIN, W_RECORD | W_PATHS,
-                W_RECORD | W_PIN | W_PATHS,
+                W_RECORD | W_PIN | W_PATHS, W_RECORD | W_PATHS | W_KEEP,
                 W_NONE | W_PIN, W_NONE | W_PATHS, W_SLOW | W_PIN, W_HOLD | W_PIN,
-                W_HOLD | W_PATHS, W_SLOW | W_PATHS]   # (the last six: never made)
+                W_HOLD | W_PATHS, W_SLOW | W_PATHS, W_RECORD | W_KEEP,
+                W_RECORD | W_PIN | W_PATHS | W_KEEP]   # (the last eight: never made)
 SLOT_NRS = [NR_NONE, -1, 0, 1, 39, 110, 510, 511, 512, 513, 0x7FFFFFFF, -0x80000000,
             (1 << 32) + 5, (1 << 32) + 0, (2 << 32) + 0, (2 << 32) + 511, (1 << 62)]
 INFO_NRS = [0, 1, 39, 110, 510, 511, 512, 513, 0x3FFFFFFF, X32_SYSCALL_BIT,
@@ -211,6 +212,7 @@ def test_c_decides_as_the_rules_say(c_decide: CDecide) -> None:
                      "want_exit"):
             if getattr(want, name):
                 flags[name] += 1
+        flags["paths kept"] += want.paths == PA_KEEP
         if want.act != D_SLOW:
             flags["req %d" % want.req] += 1
         if want.kind == K_ENTRY:
@@ -230,6 +232,7 @@ def test_c_decides_as_the_rules_say(c_decide: CDecide) -> None:
     for name in ("reads_info", "unpin", "pins", "paths", "options", "expect_exit", "want_exit",
                  f"req {REQ_SYSCALL}", f"req {REQ_CONT}"):
         assert flags[name] >= 1000, (name, flags)
+    assert flags["paths kept"] >= 100, flags   # (one table byte of the list)
 
 
 def both(c_decide: CDecide, fam: FamilyView, slot: SlotView, status: int,

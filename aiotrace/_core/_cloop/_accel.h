@@ -122,7 +122,9 @@
  * the thread leaves its next stop (capture_after_resume): the thread does not go past
  * its next stop here before the record is taken (Python converts first) */
 enum { W_NONE = 0, W_RECORD = 1, W_SLOW = 2, W_HOLD = 3, W_CLASS = 0x0F, W_PIN = 0x10,
-       W_PATHS = 0x20 };   /* W_PATHS: a record only if a path of the call matches (paths=) */
+       W_PATHS = 0x20,     /* W_PATHS: a record only if a path of the call matches (paths=) */
+       W_KEEP = 0x40 };    /* with W_PATHS: the record with its paths whatever they are
+                            * (another stream, without paths=, wants the call too) */
 /* a slot's state */
 enum { S_RUNNING = 0, S_STOPPED = 1, S_HELD = 2, S_RELEASING = 3, S_GONE = 4 };
 /* at_run's results (negative: -errno of waitpid) */
@@ -179,10 +181,16 @@ struct at_family {              /* one Family: what its streams want */
 /* paths=: how to find the paths each call uses, and the patterns of a family's streams
  * (Python's _pathrules.py states the same rules; see _accel_paths.c) */
 enum { P_NONE = 0, P_PATH = 1, P_FD = 2, P_CHDIR = 3 };   /* a step's kind */
+/* a pattern's kind: one path; a directory and what is under it (ends with '/'); a glob,
+ * as the program _pathrules.glob_program makes of it: an ASCII byte is itself, G_STAR any
+ * characters, G_ANY one, G_CLASS one of a set (then 16 bytes, a bit per ASCII character,
+ * and one byte: whether any other character is in it) */
+enum { PK_PATH = 0, PK_PREFIX = 1, PK_GLOB = 2 };
+enum { G_STAR = 0x80, G_ANY = 0x81, G_CLASS = 0x82, G_CLASS_LEN = 18 };
 struct at_pattern {
     uint32_t at;                /* its text in at_paths.text */
     uint32_t len;
-    uint32_t prefix;            /* 1: a directory and what is under it (ends with '/') */
+    uint32_t prefix;            /* its kind: PK_PATH, PK_PREFIX or PK_GLOB */
     uint32_t pad;
 };
 struct at_paths {
@@ -249,6 +257,8 @@ struct at_record {              /* one event made here, turned into a Python eve
 };
 
 enum { RF_PATHS = 1 };
+/* at_decision.paths: none; the record only if a path matches; the record with its paths */
+enum { PA_NONE = 0, PA_MATCH = 1, PA_KEEP = 2 };
 
 struct at_decision {            /* what the C loop does with one stop (decide()) */
     int32_t act;                /* D_* */
@@ -263,7 +273,7 @@ struct at_decision {            /* what the C loop does with one stop (decide())
     uint8_t expect_exit;        /* the slot's, after (D_GO, D_HOLD) */
     uint8_t want_exit;          /* ... */
     uint8_t state;              /* the slot's state after (D_SLOW: what Python finds) */
-    uint8_t paths;              /* the record only if a path of the call matches (W_PATHS) */
+    uint8_t paths;              /* PA_*: the call's paths with the record (W_PATHS, W_KEEP) */
     int64_t nr;                 /* the stop's call: the tables' index, the record's nr */
     int64_t slot_nr;            /* the slot's call after (NR_NONE: none) */
 };

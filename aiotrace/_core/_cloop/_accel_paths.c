@@ -5,8 +5,8 @@
  * See _accel.h for the whole and the structures.
  *
  * A call that a family's streams want only for its paths (events(paths=...) observers whose
- * patterns are exact paths and directory prefixes, nobody else) is W_PATHS in the family's
- * tables. At its stop, the C loop resolves the paths the call uses as aiotrace/_paths.py's
+ * patterns are exact paths, directory prefixes and ASCII globs, nobody else) is W_PATHS in
+ * the family's tables. At its stop, the C loop resolves the paths the call uses as aiotrace/_paths.py's
  * resolve() does, which is the reference: each path argument made absolute against its
  * dirfd (/proc/PID/fd/N) or the working directory (/proc/PID/cwd) and normalised
  * lexically; each descriptor argument as /proc/PID/fd/N reads; chdir's successful exit, the
@@ -103,13 +103,80 @@ size_t at_path_join(const char *base, size_t blen, const char *raw, size_t rlen,
     return normalise(out, n);
 }
 
-/* Whether *path* matches one of *p*'s patterns: equal to an exact one, or under a prefix
- * (as _paths.PathFilter.matches, globs aside: a family with a glob is Python's). */
+/* The bytes of the character that starts s[0..n) (n > 0), as Python's os.fsdecode cuts a
+ * path into characters (UTF-8, surrogateescape): a well-formed UTF-8 sequence is one, and
+ * any other byte is one on its own (an ASCII byte never is in a sequence). */
+static size_t char_len(const uint8_t *s, size_t n) {
+    uint8_t c = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c < 0xC2 || c > 0xF4)
+        return 1;   /* (ASCII, a continuation byte, an overlong lead, beyond U+10FFFF) */
+    len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (c == 0xE0)
+        lo = 0xA0;   /* (overlong) */
+    else if (c == 0xED)
+        hi = 0x9F;   /* (a surrogate) */
+    else if (c == 0xF0)
+        lo = 0x90;   /* (overlong) */
+    else if (c == 0xF4)
+        hi = 0x8F;   /* (beyond U+10FFFF) */
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 1;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 1;
+    return len;
+}
+
+/* Whether the glob program g[0..glen) (see G_STAR) matches all of s[0..n), character by
+ * character: each G_STAR takes any run of characters ('/' too), tried shortest first,
+ * the latest one taking one more when what follows it fails (which is enough: an earlier
+ * star never needs to take more than the latest can). */
+static int glob_match(const uint8_t *g, size_t glen, const uint8_t *s, size_t n) {
+    size_t gi = 0, si = 0, star = SIZE_MAX, from = 0;
+    while (si < n) {
+        if (gi < glen && g[gi] == G_STAR) {
+            star = ++gi;
+            from = si;
+            continue;
+        }
+        if (gi < glen) {
+            size_t w = char_len(s + si, n - si);
+            int in;
+            if (g[gi] == G_ANY)
+                in = 1;
+            else if (g[gi] == G_CLASS)
+                in = w == 1 && s[si] < 0x80 ? (g[gi + 1 + s[si] / 8] >> (s[si] % 8)) & 1
+                                            : g[gi + 17];
+            else
+                in = g[gi] == s[si];   /* (an ASCII byte: a character of its own) */
+            if (in) {
+                gi += g[gi] == G_CLASS ? G_CLASS_LEN : 1;
+                si += w;
+                continue;
+            }
+        }
+        if (star == SIZE_MAX)
+            return 0;
+        from += char_len(s + from, n - from);   /* (the latest star takes one more) */
+        gi = star;
+        si = from;
+    }
+    while (gi < glen && g[gi] == G_STAR)
+        gi++;
+    return gi == glen;
+}
+
+/* Whether *path* matches one of *p*'s patterns: equal to an exact one, under a prefix, or
+ * matched by a glob, as _paths.PathFilter.matches. */
 int at_path_match(const struct at_paths *p, const char *path, size_t len) {
     for (uint32_t i = 0; i < p->npat; i++) {
         const struct at_pattern *t = &p->pat[i];
-        if (t->prefix ? len >= t->len && memcmp(path, p->text + t->at, t->len) == 0
-                      : len == t->len && memcmp(path, p->text + t->at, len) == 0)
+        const char *text = p->text + t->at;
+        if (t->prefix == PK_GLOB ? glob_match((const uint8_t *)text, t->len,
+                                              (const uint8_t *)path, len)
+            : t->prefix == PK_PREFIX ? len >= t->len && memcmp(path, text, t->len) == 0
+                                     : len == t->len && memcmp(path, text, len) == 0)
             return 1;
     }
     return 0;

@@ -78,7 +78,7 @@ static void decide_info(const struct at_core *c, const struct at_slot *s,
         d->record = kind == K_ENTRY ? (w == W_HOLD ? R_HELD_ENTRY : R_ENTRY)
                                     : (w == W_HOLD ? R_HELD_EXIT : R_EXIT);
         d->pins = (flags & W_PIN) != 0;
-        d->paths = (flags & W_PATHS) != 0;
+        d->paths = !(flags & W_PATHS) ? PA_NONE : flags & W_KEEP ? PA_KEEP : PA_MATCH;
     }
     go(s, d, w == W_HOLD ? D_HOLD : D_GO, kind, req, nr, slot_nr, expect_exit, want_exit);
 }

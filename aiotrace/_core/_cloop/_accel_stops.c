@@ -159,7 +159,7 @@ int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
             int got = resolve_paths(c, s, r, at_exit);
             if (got < 0)
                 goto slow;
-            if (got == 0)
+            if (got == 0 && d.paths == PA_MATCH)
                 r = NULL;   /* (not published: nobody wants it) */
         }
         if (d.act == D_HOLD && !hold(s, r, d.req))

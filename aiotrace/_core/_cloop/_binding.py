@@ -27,6 +27,8 @@ NR_NONE = -(1 << 63)           # a slot's nr when no call is in progress (any in
 W_NONE, W_RECORD, W_SLOW, W_HOLD = 0, 1, 2, 3
 W_PIN = 0x10   # a record whose capture reads memory: its thread waits at its next stop
 W_PATHS = 0x20   # a record only if a path of the call matches (paths=, see _pathrules)
+W_KEEP = 0x40    # with W_PATHS: the record with its paths, whatever they are (and others)
+PA_NONE, PA_MATCH, PA_KEEP = 0, 1, 2   # a decision's paths: none, W_PATHS, W_PATHS | W_KEEP
 RF_PATHS = 1     # a record's flags: its copies are the paths its call uses
 W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
