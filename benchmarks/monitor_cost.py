@@ -6,8 +6,11 @@ a stream that is never read costs the program under overflow="drop" and "drop_ol
 
 A workload makes N openat() of one file, each closed (`openat_loop2` below, compiled
 once into benchmarks/.build/); one observing stream takes each openat's exit, with nothing
-asked, with context=True, with paths=[the file], and with both. Prints the median µs per
-event of each over R runs, and the difference to the plain stream: the cost of asking.
+asked, with context=True, with paths=[the file], with both, and with paths=[a glob that
+matches the file]; "2 streams" is the plain stream and a second plain one of the same
+calls, "2, paths" the plain stream and a second one with paths=[the file]. Prints the
+median µs per event of each over R runs, and the difference to the plain stream: the
+cost of asking.
 Two references say what a stop costs, to compare with: "+2 stops", the plain stream while
 the program also calls getppid() once per loop (two stops nobody wants), and "+1 event",
 the plain stream taking close's exits too (an event made of a stop that is there anyway).
@@ -68,15 +71,19 @@ def build() -> str:
 
 
 async def one(exe: str, path: str, n: int, more: bool = False,
-              calls: frozenset[str] = frozenset({"openat"}), **kw: object) -> tuple[float, float]:
+              calls: frozenset[str] = frozenset({"openat"}), also: dict[str, object] | None = None,
+              **kw: object) -> tuple[float, float]:
     """(wall µs, CPU µs) per event of one traced run: the wall time from resume() to the
     stream's end; the CPU time (user + system) of this process and of the tracee, from
     before open_tracer() to after the tracee was reaped (the tracer's start and close are
-    in every case alike: the differences are the cost per event)."""
+    in every case alike: the differences are the cost per event). *also*: a second
+    stream of the same calls, with these options, read after the first."""
     c0 = _cpu()
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([exe, path, str(n)] + (["more"] if more else []))
         count = 0
+        other = (proc.events(SyscallExit, syscalls=calls, buffer=4096, **also)
+                 if also is not None else None)
         async with proc.events(SyscallExit, syscalls=calls, buffer=4096, **kw) as evs:
             t0 = time.perf_counter()
             proc.resume()
@@ -84,6 +91,10 @@ async def one(exe: str, path: str, n: int, more: bool = False,
                 count += ev.name == "openat"   # (per openat: "+1 event" takes close's too)
                 if kw.get("context"):
                     assert ev.context is not None
+            if other is not None:
+                async with other:
+                    got = len([ev async for ev in other if ev.name == "openat"])
+                assert got >= n, got
         dt = time.perf_counter() - t0
         await proc.wait()
         cpu = _cpu() - c0
@@ -162,6 +173,11 @@ async def main(args: argparse.Namespace) -> None:
         cases: dict[str, dict[str, object]] = {
             "plain": {}, "context": {"context": True}, "paths": {"paths": [f.name]},
             "both": {"context": True, "paths": [f.name]},
+            # a glob that matches the file; and paths= on a second stream of the same
+            # calls, next to the plain one, against two plain streams
+            "glob": {"paths": [f.name[:-2] + "[!/]?"]},
+            "2 streams": {"also": {}},
+            "2, paths": {"also": {"paths": [f.name]}},
             # the reference of what a stop costs: the plain stream, with a getppid() more
             # per loop in the program, whose two stops (entry, exit) nobody wants
             "+2 stops": {"more": True},
@@ -180,7 +196,7 @@ async def main(args: argparse.Namespace) -> None:
           f"load={os.getloadavg()[0]:.1f}")
     for name in cases:
         mw, mc = statistics.median(wall[name]), statistics.median(cpu[name])
-        print(f"{name:8} wall {mw:7.2f} us/event ({mw - base_w:+6.2f} over plain)  "
+        print(f"{name:9} wall {mw:7.2f} us/event ({mw - base_w:+6.2f} over plain)  "
               f"cpu {mc:7.2f} us/event ({mc - base_c:+6.2f} over plain)")
 
 
