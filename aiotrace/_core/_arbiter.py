@@ -88,7 +88,12 @@ class Arbiter:
                 return
         elif len(subs) == 2:   # (a stream and the tracer's own, as context=True's keeper)
             sub, other = subs
-            wants, other_wants = sub.wants(cls, tid, filter_nr), other.wants(cls, tid, filter_nr)
+            # (wants(), without its call where the stream's syscalls say no: the keeper's)
+            wants = ((filter_nr is None or sub.syscalls is None or filter_nr in sub.syscalls)
+                     and sub.wants(cls, tid, filter_nr))
+            other_wants = ((filter_nr is None or other.syscalls is None
+                            or filter_nr in other.syscalls)
+                           and other.wants(cls, tid, filter_nr))
             if wants == other_wants:
                 self._dispatch_many(th, cls, filter_nr, list(subs) if wants else [], fields)
                 return
@@ -119,7 +124,9 @@ class Arbiter:
             self.release_if_free(th)
             ev = cls(*base, **fields)
             if sub.capture is not None:   # (_observe's part that applies here)
-                object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
+                got = capture(sub, ev, th.memory)
+                if got is not None:   # (None: as made; context=True's capture sets a field)
+                    object.__setattr__(ev, "captured", got)
             self._push(sub, ev)
         else:
             self._observe(th, sub, cls(*base, **fields), fresh=True)
