@@ -1,0 +1,104 @@
+"""The calls a recording decodes from the memory the C loop copied at their stops, once
+its table is built (aiotrace/_data/_copied.py): their texts are the command's, and their
+decoding is not done while the program runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import anyio
+import pytest
+
+pytest.importorskip("pyarrow")
+
+import aiotrace  # noqa: E402
+from aiotrace import SyscallEntry  # noqa: E402
+from cli_helpers import AIOTRACE, TIMEOUT, unpad  # noqa: E402
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+
+_ADDR = re.compile(r"0x[0-9a-f]{5,}")
+
+
+def _tree(root) -> None:
+    """Directories of files whose names need quoting, or are longer than -s."""
+    for d in range(3):
+        sub = root / f"dir{d}" / ("deeper-than-thirty-two-bytes-of-a-name" * 2)
+        sub.mkdir(parents=True)
+        for f in range(5):
+            (sub.parent / f'f{f} "quoted"\t\\').write_bytes(b"x" * f)
+            (sub / f"\u00e9t\u00e9-{f}.h").write_bytes(b"")
+        os.symlink("nowhere", sub / "link")
+
+
+def _texts(lines: list[str], root: str) -> list[str]:
+    """The lines of the calls on the tree (from tar's first look at it), addresses
+    masked (ASLR)."""
+    lines = [_ADDR.sub("ADDR", unpad(line)) for line in lines]
+    first = next(i for i, line in enumerate(lines) if root in line)
+    return [line for line in lines[first:] if not line.startswith("+++")]
+
+
+async def test_a_tree_walk_has_the_texts_of_the_cli(tmp_path, tracer_loop, monkeypatch):
+    """tar over a tree: newfstatat, openat, getdents64, readlinkat..., calls that read
+    paths and write structs. Each line of the recording is the command's; on the C
+    loop, the decoder never ran at their stops (the texts were made from the copies when
+    the table was built), on the Python loop it did, at each."""
+    from aiotrace._cli._decoder import Decoder
+    root = tmp_path / "tree"
+    _tree(root)
+    argv = ["tar", "cf", "/dev/null", str(root)]
+    out = tmp_path / "cli.txt"
+    r = subprocess.run([*AIOTRACE, "run", "-o", str(out), "--", *argv], capture_output=True,
+                       text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    cli = _texts(out.read_text().splitlines(), str(root))
+    at_stops = []
+    capture = Decoder.capture
+
+    def counting(self, ev, mem):
+        if ev.kind.startswith("syscall.") and ev.name == "newfstatat":
+            at_stops.append(ev)
+        return capture(self, ev, mem)
+
+    monkeypatch.setattr(Decoder, "capture", counting)
+    trace = await aiotrace.record(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stats = len(trace.filter(syscalls="newfstatat"))
+    assert stats > 3 * 5 * 2
+    assert len(at_stops) == (0 if tracer_loop == "c" else 2 * stats)
+    ours = _texts([c.text for c in trace], str(root))
+    assert len(ours) > 3 * 5 * 3
+    assert ours == cli
+    assert any('\\t\\\\"' in line and "newfstatat" in line for line in ours)
+
+
+async def test_copied_calls_cut_by_their_process_exit(target):
+    """Threads blocked in read (whose exit the C loop would copy) when the process exits:
+    each read is a row ``= ?``, its text the entry's, as the command prints it before
+    ``<unfinished ...>``."""
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("blocker"), "3"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL)
+        reads = proc.events(SyscallEntry, syscalls={"read"})
+        async with tracer.record(proc) as rec:
+            proc.resume()
+            async with reads:
+                blocked: set[int] = set()
+                async for ev in reads:
+                    if ev.tid != proc.pid:
+                        blocked.add(ev.tid)
+                    if len(blocked) == 3:
+                        break
+            await proc.stdin.send(b"\n")
+            await proc.wait()
+            with anyio.fail_after(TIMEOUT):
+                await rec.done.wait()
+        trace = rec.trace
+    cut = [c for c in trace.filter(syscalls="read", tids=blocked)
+           if c.status == "unfinished"]
+    assert sorted(c.tid for c in cut) == sorted(blocked)
+    fd = cut[0].args_text.split(",")[0]
+    assert int(fd) > 2
+    assert {c.text for c in cut} == {f"read({fd}, ) = ?"}
