@@ -15,7 +15,7 @@ pytest.importorskip("pyarrow")
 
 import aiotrace  # noqa: E402
 from aiotrace import SyscallEntry  # noqa: E402
-from cli_helpers import AIOTRACE, TIMEOUT, unpad  # noqa: E402
+from cli_helpers import AIOTRACE, STRACE, TIMEOUT, needs_strace, unpad  # noqa: E402
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
@@ -41,37 +41,76 @@ def _texts(lines: list[str], root: str) -> list[str]:
     return [line for line in lines[first:] if not line.startswith("+++")]
 
 
-async def test_a_tree_walk_has_the_texts_of_the_cli(tmp_path, tracer_loop, monkeypatch):
+@pytest.fixture
+def at_stops(monkeypatch):
+    """The syscall events of the calls named in the list returned, that the recorder's
+    decoder is given at their stops (as the test appends names to it)."""
+    from aiotrace._cli._decoder import Decoder
+    names: list[str] = []
+    seen: list[object] = []
+    capture = Decoder.capture
+
+    def counting(self, ev, mem):
+        if ev.kind.startswith("syscall.") and ev.name in names:
+            seen.append(ev)
+        return capture(self, ev, mem)
+
+    monkeypatch.setattr(Decoder, "capture", counting)
+    return names, seen
+
+
+def _cli(argv: list[str], out) -> None:
+    r = subprocess.run([*AIOTRACE, "run", "-o", str(out), "--", *argv], capture_output=True,
+                       text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+
+
+async def test_a_tree_walk_has_the_texts_of_the_cli(tmp_path, tracer_loop, at_stops):
     """tar over a tree: newfstatat, openat, getdents64, readlinkat..., calls that read
     paths and write structs. Each line of the recording is the command's; on the C
     loop, the decoder never ran at their stops (the texts were made from the copies when
     the table was built), on the Python loop it did, at each."""
-    from aiotrace._cli._decoder import Decoder
     root = tmp_path / "tree"
     _tree(root)
     argv = ["tar", "cf", "/dev/null", str(root)]
     out = tmp_path / "cli.txt"
-    r = subprocess.run([*AIOTRACE, "run", "-o", str(out), "--", *argv], capture_output=True,
-                       text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stderr
+    _cli(argv, out)
     cli = _texts(out.read_text().splitlines(), str(root))
-    at_stops = []
-    capture = Decoder.capture
-
-    def counting(self, ev, mem):
-        if ev.kind.startswith("syscall.") and ev.name == "newfstatat":
-            at_stops.append(ev)
-        return capture(self, ev, mem)
-
-    monkeypatch.setattr(Decoder, "capture", counting)
+    names, seen = at_stops
+    names.append("newfstatat")
     trace = await aiotrace.record(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stats = len(trace.filter(syscalls="newfstatat"))
     assert stats > 3 * 5 * 2
-    assert len(at_stops) == (0 if tracer_loop == "c" else 2 * stats)
+    assert len(seen) == (0 if tracer_loop == "c" else 2 * stats)
     ours = _texts([c.text for c in trace], str(root))
     assert len(ours) > 3 * 5 * 3
     assert ours == cli
     assert any('\\t\\\\"' in line and "newfstatat" in line for line in ours)
+
+
+@needs_strace
+async def test_fcntl_locks_have_the_texts_of_strace(target, tmp_path, tracer_loop, at_stops):
+    """fcntl's struct flock and f_owner_ex, read at the entry and written by the call
+    (F_GETLK), which the C loop copies at both stops (Spec.copies): the command prints
+    strace's lines, and a recording has them too, decoded from the copies."""
+    argv = [target("fcntl_locks"), str(tmp_path / "locked")]
+    ref, out = tmp_path / "strace.txt", tmp_path / "cli.txt"
+    r = subprocess.run([STRACE, "-o", str(ref), *argv], capture_output=True, text=True,
+                       timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    _cli(argv, out)
+
+    def fcntls(lines: list[str]) -> list[str]:
+        return [unpad(line) for line in lines if line.startswith("fcntl(")]
+
+    want = fcntls(ref.read_text().splitlines())
+    assert len(want) == 12 and "l_type=F_UNLCK" in want[1]
+    assert fcntls(out.read_text().splitlines()) == want
+    names, seen = at_stops
+    names.append("fcntl")
+    trace = await aiotrace.record(argv, stdout=subprocess.DEVNULL)
+    assert fcntls([c.text for c in trace]) == want
+    assert len(seen) == (0 if tracer_loop == "c" else 2 * len(want))
 
 
 async def test_copied_calls_cut_by_their_process_exit(target):
