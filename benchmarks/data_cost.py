@@ -9,7 +9,9 @@ run, side by side; the recorder's peak memory; to_pandas() of a large recording.
 Each measurement runs in a fresh Python process (so that peak RSS is its own):
 * ``observer``: tracer.spawn(PROGRAM) and one stream of every SyscallEntry and
   SyscallExit, each event taken by the loop (what a hand-written recorder starts from);
-* ``record``: aiotrace.record(PROGRAM) to its finished Trace.
+* ``record``: aiotrace.record(PROGRAM) to its finished Trace;
+* ``record+table`` (``--table``): the same, then its calls table (``Trace._calls``): a
+  recording makes the texts of the calls whose memory the C loop copied only then.
 PROGRAM is the workload: ``getppid`` (the default), ``getppid_loop N`` (calls that read
 no memory); ``tar``, ``tar cf /dev/null TREE`` (a walk of a tree: newfstatat, getdents64,
 openat..., calls whose decoding reads the tracee's memory), TREE ``--tree`` or
@@ -69,6 +71,8 @@ async def observer():
     return k
 async def record():
     tr = await aiotrace.record(argv, stderr=subprocess.DEVNULL)
+    if mode == "record+table":
+        tr._calls   # (its table: the texts not made at the stops are made now)
     return len(tr)
 r0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
@@ -151,6 +155,8 @@ def main() -> None:
     ap.add_argument("--loops", default="c",
                     help="tracer loops, comma-separated: c, python (AIOTRACE_ACCEL=0)")
     ap.add_argument("--cpu", type=int, default=None, help="pin every run to this CPU")
+    ap.add_argument("--table", action="store_true",
+                    help="also record+table: the recording, then its calls table")
     a = ap.parse_args()
     versions = [("this", None)] + ([("reference", a.reference)] if a.reference else [])
     prog = str(build("getppid_loop"))
@@ -163,7 +169,8 @@ def main() -> None:
     loops = [x.strip() for x in a.loops.split(",") if x.strip()]
     if not loops or set(loops) - {"c", "python"}:
         raise SystemExit(f"--loops {a.loops!r}: give c, python or c,python")
-    modes = ["observer", "record"] + (["record (reference)"] if a.reference else [])
+    modes = (["observer", "record"] + (["record+table"] if a.table else [])
+             + (["record (reference)"] if a.reference else []))
     rows: dict[tuple[str, str], list[dict]] = {(m, lp): [] for lp in loops for m in modes}
     for _ in range(0 if a.skip_cpu else a.runs):
         for mode, lp in rows:   # (alternating: the same conditions)
