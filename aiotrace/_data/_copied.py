@@ -74,17 +74,22 @@ class _Copies:
     def __init__(self, copies: tuple[tuple[int, bytes], ...]) -> None:
         self.copies = copies
 
-    def _at(self, addr: int) -> bytes:
+    def _at(self, addr: int) -> tuple[bytes, int]:
+        """The copy *addr* is in, and its offset there (no slice: a copy of a directory's
+        entries is up to 64 KiB)."""
         for start, data in self.copies:
             if start <= addr < start + len(data):
-                return data[addr - start:]
+                return data, addr - start
         raise OSError(errno.EFAULT, "not copied at the stop")
 
     def read(self, addr: int, n: int) -> bytes:
-        return self._at(addr)[:n]
+        data, at = self._at(addr)
+        return data[at:at + n]
 
     def read_string(self, addr: int, limit: int) -> bytes:
-        return self._at(addr)[:limit].split(b"\0", 1)[0]
+        data, at = self._at(addr)
+        end = data.find(b"\0", at, at + limit)
+        return data[at:at + limit] if end < 0 else data[at:end]
 
 
 class CopiedCalls:
