@@ -465,12 +465,16 @@ class Calls:
     __slots__ = ("_rec", "_table", "num_rows")
 
     def __init__(self, rec: Recorder) -> None:
-        self._rec = rec
+        self._rec: Recorder | None = rec
         self._table: Any = None
         self.num_rows = rec.calls
 
     def table(self) -> Any:
-        with self._rec.lock:
+        rec = self._rec
+        if rec is None:
+            return self._table
+        with rec.lock:
             if self._table is None:
-                self._table = self._rec.calls_table()
+                self._table = rec.calls_table()
+                self._rec = None   # (the recorder's rows are in the table now)
             return self._table

@@ -90,6 +90,9 @@ class Trace:
             t = self._table = t.table()
         return t
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_table": self._calls, "_meta": self._meta}   # (the table, built)
+
     # -- the calls as a sequence ----------------------------------------------------
 
     @property

@@ -4,7 +4,9 @@ decoding is not done while the program runs."""
 
 from __future__ import annotations
 
+import copy
 import os
+import pickle
 import re
 import subprocess
 
@@ -111,6 +113,19 @@ async def test_fcntl_locks_have_the_texts_of_strace(target, tmp_path, tracer_loo
     trace = await aiotrace.record(argv, stdout=subprocess.DEVNULL)
     assert fcntls([c.text for c in trace]) == want
     assert len(seen) == (0 if tracer_loop == "c" else 2 * len(want))
+
+
+
+async def test_a_recording_whose_table_is_not_built_yet_pickles(target, tmp_path):
+    """A recording's table is built on first use (_recorder.Calls): a pickle or a deep
+    copy of a Trace not used yet has its calls, texts made."""
+    trace = await aiotrace.record([target("fcntl_locks"), str(tmp_path / "locked")],
+                                  stdout=subprocess.DEVNULL)
+    n = len(trace)
+    for other in (pickle.loads(pickle.dumps(trace)), copy.deepcopy(trace)):
+        assert len(other) == n > 12
+        assert [c.text for c in other] == [c.text for c in trace]
+    assert any("F_GETLK, {l_type=F_UNLCK" in c.text for c in trace)
 
 
 async def test_copied_calls_cut_by_their_process_exit(target):
