@@ -22,13 +22,13 @@ from typing import Any
 from .._core._events import SyscallEntry, SyscallExit
 from .._core._syscalls import SYSCALL_NUMBERS
 
-__all__ = ["QuietTexts", "ERESTART_RESTARTBLOCK"]
+__all__ = ["QuietTexts", "ERESTART_RESTARTBLOCK", "numbers"]
 
 ERESTART_RESTARTBLOCK = -516
 _MEMO_MAX = 1 << 14   # distinct calls remembered; then it starts again
 
 
-def _numbers(names: Any) -> frozenset[int]:
+def numbers(names: Any) -> frozenset[int]:
     """x86-64 numbers of the decoder's ``name@64`` names."""
     out = set()
     for n in names:
@@ -46,9 +46,9 @@ class QuietTexts:
     def __init__(self, decoder: Any) -> None:
         self.decoder = decoder
         nothing = decoder.after_resume().get("reads_nothing", {})
-        self.exits = _numbers(nothing.get(SyscallExit, ()))
+        self.exits = numbers(nothing.get(SyscallExit, ()))
         # (an entry is kept back only if its exit can be quiet too)
-        self.entries = (_numbers(nothing.get(SyscallEntry, ())) & self.exits) - {
+        self.entries = (numbers(nothing.get(SyscallEntry, ())) & self.exits) - {
             SYSCALL_NUMBERS["restart_syscall"]}
         self.memo: dict[tuple[int, tuple[int, ...], int], tuple[str, str, str]] = {}
 

@@ -42,6 +42,7 @@ from typing import Any
 from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
+from ._copied import CopiedCalls, Pending, Undecoded, name_of
 from ._links import Decoder, death_text
 from ._quiet import QuietTexts
 
@@ -130,6 +131,10 @@ class Recorder:
         # tid -> the entry of its quiet call in progress, not given to the decoder (_quiet)
         self.quiet = QuietTexts(self.decoder)
         self.deferred: dict[int, Any] = {}
+        # ... and of a call decoded from its copies once the table is built (_copied):
+        # tid -> the memory its entry's capture was given
+        self.copied = CopiedCalls(self.decoder)
+        self.deferred_mem: dict[int, Any] = {}
         self.procs: dict[int, _Proc] = {}
         self.threads: dict[int, _Thread] = {}
         self.calls = 0
@@ -187,11 +192,23 @@ class Recorder:
                     self._undefer(tid)
                 if ev.nr in self.quiet.entries and ev.abi == "x86_64":
                     deferred[tid] = ev
+                elif self.copied.keeps(ev, mem):
+                    deferred[tid] = ev
+                    self.deferred_mem[tid] = mem
                 elif self.decoder.capture(ev, mem) is not None:
                     self.entries[tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, ev.args[:])
             elif t is SyscallExit:
                 entry = deferred.pop(ev.tid, None)
-                if entry is not None:
+                if entry is not None and ev.tid in self.deferred_mem:
+                    emem = self.deferred_mem.pop(ev.tid)
+                    later = self.copied.undecoded(entry, emem, ev, mem)
+                    if later is not None:
+                        self._row(entry.seq, ev.pid, ev.tid, ev.nr, name_of(ev.nr), "x86_64",
+                                  ev.args[:], later, ev.retval, None, entry.time_ns,
+                                  ev.time_ns, "complete", "")
+                        return None
+                    self._undefer(ev.tid, entry, emem)
+                elif entry is not None:
                     texts = self.quiet.texts(entry, ev, mem)
                     if texts is not None:
                         self._row(entry.seq, ev.pid, ev.tid, ev.nr, texts[0], "x86_64",
@@ -204,12 +221,13 @@ class Recorder:
                 self._other(t, ev, mem)
         return None
 
-    def _undefer(self, tid: int, entry: Any = None) -> None:
+    def _undefer(self, tid: int, entry: Any = None, mem: Any = None) -> None:
         """The decoder is given the deferred entry of *tid* (before any other stop of the
-        thread it must see in order)."""
+        thread it must see in order), with its copies if it has some (_copied)."""
         if entry is None:
             entry = self.deferred.pop(tid)
-        self.decoder.capture(entry, None)
+            mem = self.deferred_mem.pop(tid, None)
+        self.decoder.capture(entry, mem)
         self.entries[tid] = (entry.seq, entry.time_ns, entry.nr, entry.abi, entry.args[:])
 
     def _exit(self, ev: Any, mem: Any) -> None:
@@ -228,8 +246,10 @@ class Recorder:
             self._exec_done(ev.pid, tid)
 
     def _row(self, seq: int, pid: int, tid: int, nr: int, name: str, abi: str,
-             a: tuple[int, ...], args_text: str, retval: int | None, ret: str,
-             start: int | None, end: int | None, status: str, marks: str) -> None:
+             a: tuple[int, ...], args_text: str | Undecoded, retval: int | None,
+             ret: str | None, start: int | None, end: int | None, status: str,
+             marks: str) -> None:
+        # (args_text an Undecoded, ret None: a call whose texts are made later, _copied)
         if len(a) != 6:
             a = (a + (0,) * 6)[:6]
         # (the registers as one tuple: calls_batch makes their six columns)
@@ -325,23 +345,39 @@ class Recorder:
         if not self.rows:
             return
         from ._order import seq_of, split_late
-        from ._schema import calls_batch
         late, rows = split_late(self.rows, self.high)
         self.rows = []
         if late:
             self.late_count += len(late)
             self.late.extend(late)
             if len(self.late) >= CHUNK:
-                self.late_batches.append(calls_batch(sorted(self.late, key=seq_of)))
+                self.late_batches.append(self._batch(sorted(self.late, key=seq_of)))
                 self.late = []
         if not rows:
             return
-        batch = calls_batch(rows)
+        batch = self._batch(rows)
         self.high = rows[-1][0]
         self.batches.append(batch)
         self.batch_bytes += batch.nbytes
         if self.batch_bytes > self.memory_limit:
             self._spill()
+
+    def _batch(self, rows: list[tuple[Any, ...]]) -> Any:
+        """A record batch of *rows*, or a Pending chunk if some are not decoded yet."""
+        from ._schema import calls_batch
+        for row in rows:
+            if type(row[7]) is Undecoded:
+                return Pending(rows)
+        return calls_batch(rows)
+
+    def _decoded(self, batches: list[Any]) -> list[Any]:
+        """*batches* with their Pending chunks decoded (_copied: in bulk)."""
+        out = []
+        for b in batches:
+            if type(b) is Pending:
+                b = b.batch(self.decoder.strsize)
+            out.append(b)
+        return out
 
     def _spill(self) -> None:
         import pyarrow as pa
@@ -352,7 +388,7 @@ class Recorder:
             os.close(fd)
             self.spill_path = path
             self.spill = pa.ipc.new_stream(path, CALLS)   # (a stream: each batch has its own dictionaries)
-        for b in self.batches:
+        for b in self._decoded(self.batches):
             self.spill.write_batch(b)
             self.spilled_rows += b.num_rows
         self.batches = []
@@ -376,17 +412,32 @@ class Recorder:
             self._flush()
 
     def tables(self) -> tuple[Any, dict[str, Any]]:
-        """The calls (a pa.Table, memory-mapped from the spill file if there is one) and
-        the other tables; the recording is finished first if it was not."""
+        """The calls and the other tables; the recording is finished first if it was not.
+        The calls are a :class:`Calls`, the table of which (a pa.Table, memory-mapped
+        from the spill file if there is one) is built on first use, or at once if the
+        recording spilled: the texts of the calls decoded from their copies are made
+        then (_copied)."""
         self.finish()
         if self._result is None:
-            self._result = self._tables()
+            from ._schema import events_table, processes_table, threads_table
+            meta = {
+                "events": events_table(self.events),
+                "processes": processes_table(self.procs.values()),
+                "threads": threads_table(self.threads.values()),
+                "info": {"wall_offset_ns": self.wall_offset_ns, "start_ns": self.start_ns,
+                         "end_ns": self.end_ns},
+            }
+            calls = Calls(self)
+            if self.spill is not None:
+                calls.table()   # (at once: it maps the spill file and unlinks it)
+            self._result = (calls, meta)
         return self._result
 
-    def _tables(self) -> tuple[Any, dict[str, Any]]:
+    def calls_table(self) -> Any:
+        """The calls as one pa.Table, in the order of seq (once: see Calls)."""
         import pyarrow as pa
         from ._order import merge
-        from ._schema import CALLS, calls_batch, events_table, processes_table, threads_table
+        from ._schema import CALLS
         parts = []
         if self.spill is not None:
             self.spill.close()
@@ -395,20 +446,35 @@ class Recorder:
             assert path is not None
             parts.append(pa.ipc.open_stream(pa.memory_map(path)).read_all())
             os.unlink(path)   # (the mapping stays)
-        parts.append(pa.Table.from_batches(self.batches, schema=CALLS))
+        parts.append(pa.Table.from_batches(self._decoded(self.batches), schema=CALLS))
         self.batches = []
         main = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-        late = pa.Table.from_batches(self.late_batches + [calls_batch(self.late)], schema=CALLS)
+        late = pa.Table.from_batches(self._decoded(self.late_batches + [self._batch(self.late)]),
+                                     schema=CALLS)
         self.late_batches, self.late = [], []
         if late.num_rows:
             import pyarrow.compute as pc
             late = late.take(pc.sort_indices(late["seq"]))
-        calls = merge(main, late)
-        meta = {
-            "events": events_table(self.events),
-            "processes": processes_table(self.procs.values()),
-            "threads": threads_table(self.threads.values()),
-            "info": {"wall_offset_ns": self.wall_offset_ns, "start_ns": self.start_ns,
-                     "end_ns": self.end_ns},
-        }
-        return calls, meta
+        return merge(main, late)
+
+
+class Calls:
+    """A finished recording's calls before their table is built (``Trace`` builds it on
+    first use, ``table()``): ``num_rows`` is known without it."""
+
+    __slots__ = ("_rec", "_table", "num_rows")
+
+    def __init__(self, rec: Recorder) -> None:
+        self._rec: Recorder | None = rec
+        self._table: Any = None
+        self.num_rows = rec.calls
+
+    def table(self) -> Any:
+        rec = self._rec
+        if rec is None:
+            return self._table
+        with rec.lock:
+            if self._table is None:
+                self._table = rec.calls_table()
+                self._rec = None   # (the recorder's rows are in the table now)
+            return self._table

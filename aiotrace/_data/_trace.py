@@ -77,9 +77,21 @@ class Trace:
     ``time.monotonic_ns()`` values; ``info["wall_offset_ns"]`` turns them into wall-clock
     time."""
 
-    def __init__(self, calls: pa.Table, meta: dict[str, Any]) -> None:
-        self._calls = calls
+    def __init__(self, calls: Any, meta: dict[str, Any]) -> None:
+        # a pa.Table, or a recording's calls whose table is built on first use
+        # (_recorder.Calls: the texts of some calls are made then)
+        self._table = calls
         self._meta = meta
+
+    @property
+    def _calls(self) -> pa.Table:
+        t = self._table
+        if not isinstance(t, pa.Table):
+            t = self._table = t.table()
+        return t
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_table": self._calls, "_meta": self._meta}   # (the table, built)
 
     # -- the calls as a sequence ----------------------------------------------------
 
@@ -88,7 +100,7 @@ class Trace:
         return self
 
     def __len__(self) -> int:
-        return int(self._calls.num_rows)
+        return int(self._table.num_rows)
 
     def __iter__(self) -> Iterator[Call]:
         for batch in self._calls.to_batches(65536):

@@ -127,7 +127,8 @@ class LateCaptures(NamedTuple):
     exits: frozenset[str]     # exits that read nothing at all
     quiet: frozenset[str]     # entries (of `entries`) that read nothing of the tracee
     # exits whose decoding reads nothing but outputs of known size, and late entries that
-    # read nothing but strings and buffers: what the C loop may copy at the stop
+    # read nothing but strings and buffers, and the stops of the decoders of their own
+    # that name their copies (Spec.copies: fcntl): what the C loop may copy at the stop
     # (Capture(prefetch=...)): name -> ((argument index, *Kind.copy), ...)
     copied: dict[str, tuple[tuple[Any, ...], ...]]
     copied_entries: dict[str, tuple[tuple[Any, ...], ...]]
@@ -174,6 +175,9 @@ def late_captures() -> LateCaptures:
                 copies = _copies(spec.args[spec.first_out:], spec.first_out, out=True)
                 if copies:
                     copied[name] = copies
+        if spec.copies is not None and name not in _NEVER_LATE and not spec.pres:
+            # (a decoder of its own that says what it reads: fcntl's struct flock)
+            copied_entries[name], copied[name] = spec.copies
     return LateCaptures(frozenset(entries), frozenset(exits), frozenset(quiet), copied,
                         copied_entries)
 

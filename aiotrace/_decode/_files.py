@@ -23,6 +23,7 @@ from ._xlat import flags, hexa, ptr, s32, s64, u32, u64, xval
 # -- fcntl -----------------------------------------------------------------
 
 _F_NOARG = {1, 3, 9, 11, 1025, 1032, 1034, 17}
+_FLOCK_SIZE = 32   # struct flock; struct f_owner_ex is 8 bytes
 _DN_FLAGS = (("DN_ACCESS", 1), ("DN_MODIFY", 2), ("DN_CREATE", 4), ("DN_DELETE", 8),
              ("DN_RENAME", 0x10), ("DN_ATTRIB", 0x20), ("DN_MULTISHOT", 0x80000000))
 _F_OWNER_TYPES = {0: "F_OWNER_TID", 1: "F_OWNER_PID", 2: "F_OWNER_PGRP"}
@@ -328,7 +329,10 @@ KINDS: dict[str, Kind] = {
 }
 FACTORIES = {"mknod_dev": _mknod_dev}
 DECODERS = {
-    "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit),
+    # (all it reads: the struct flock or f_owner_ex its third argument points to, as the
+    # command says, at the entry, and at the exit of F_GETLK and F_GETOWN_EX)
+    "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit,
+                  copies=(((2, "fixed", _FLOCK_SIZE),), ((2, "fixed", _FLOCK_SIZE),))),
     "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit),
     "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
 }

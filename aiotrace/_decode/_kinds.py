@@ -401,7 +401,7 @@ def R_TIME(c: Ctx) -> str:
 class Spec:
     """How one syscall is printed."""
 
-    __slots__ = ("args", "ret", "entry", "exit", "first_out", "pres", "ins", "outs")
+    __slots__ = ("args", "ret", "entry", "exit", "first_out", "pres", "ins", "outs", "copies")
 
     def __init__(
         self,
@@ -409,11 +409,16 @@ class Spec:
         ret: RetFn = R_DEC,
         entry: Optional[Callable[[Ctx], str]] = None,
         exit: Optional[Callable[[Ctx, str], str]] = None,
+        copies: Optional[tuple[tuple[tuple[Any, ...], ...], ...]] = None,
     ) -> None:
         self.args = args
         self.ret = ret
         self.entry = entry
         self.exit = exit
+        # decoders of their own (entry=, exit=): all they read of the tracee at the entry
+        # and at the exit, as Kind.copy's with the argument's index first, when that is
+        # copies the C loop can make (late_captures); ret then reads nothing
+        self.copies = copies
         self.first_out = next((i for i, k in enumerate(args) if k.out), None)
         # what _entry and _exit walk at every decoded stop, worked out once
         self.pres = tuple((i, k.pre) for i, k in enumerate(args) if k.pre is not None)

@@ -1323,6 +1323,18 @@ def test_late_captures(name, entry, exit):
     assert late.quiet <= late.entries
 
 
+def test_a_decoder_of_its_own_is_copied_as_it_says():
+    """fcntl (a decoder of its own) reads its struct flock at the entry and, for F_GETLK,
+    at the exit: never late without its copies, which Spec.copies names (32 bytes at the
+    third argument, at both stops)."""
+    from aiotrace._decode import late_captures
+
+    late = late_captures()
+    assert "fcntl" not in late.entries and "fcntl" not in late.exits
+    assert late.copied_entries["fcntl"] == late.copied["fcntl"] == ((2, "fixed", 32),)
+    assert "ioctl" not in late.copied and "ioctl" not in late.copied_entries
+
+
 @pytest.mark.parametrize("name, quiet", [
     ("getppid", True),     # no arguments
     ("close", True),       # an fd

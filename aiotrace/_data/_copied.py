@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The calls a recording decodes from the memory the C loop copied, once its table is
+built, rather than at each stop.
+
+The recorder's stream asks for the copies its decoder reads (``Decoder.after_resume``'s
+``prefetch=``: the path of ``newfstatat``'s entry, the stat struct at its exit, the
+entries of ``getdents64``...), so the C loop handles those stops itself and the capture
+function is given the copies (a ``CopiedMemory``). A call whose entry and exit are both
+such stops (or stops that read nothing: ``read``'s entry, ``openat``'s exit) decodes
+from its registers, its return value and those bytes alone: its text is a pure function
+of them. The recorder then keeps the entry until the exit, as for the quiet calls
+(``_quiet``), and the call's row carries an :class:`Undecoded` instead of its text; the
+texts of those rows are made in bulk when the calls table is first built
+(``decode_rows``), from the same decoder's functions with the same keywords, so they
+are the texts the stop would have given.
+
+Left to the decoder at each stop as before: the stops whose copies could not be made
+(the Python tracer loop; a C loop whose arena was full: the capture then runs at the
+stop with the thread's live memory), the calls of the other ABIs, entries and exits
+whose number or registers differ, ``restart_syscall`` and the returns of
+``ERESTART_RESTARTBLOCK`` (the decoder's state, see ``_quiet``), and an entry whose
+thread ends, execs or is still in the call when the recording does: the decoder is then
+given it with its copies, as at a stop.
+
+A read outside the copies (a path longer than its copy, which the decoder at the stop
+would have read from the thread as it was then) fails here as a read of a bad address,
+and prints as one.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import Any
+
+from .._core._args import CopiedMemory
+from .._core._events import SyscallEntry, SyscallExit
+from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS
+from .._decode import format_entry, format_exit
+from ._quiet import ERESTART_RESTARTBLOCK, numbers
+
+__all__ = ["CopiedCalls", "Pending", "Undecoded", "decode_rows", "name_of"]
+
+#: what the recorder counts, in its memory, for a row kept undecoded (its tuple, the
+#: registers and the copies: a stat struct and a path, say)
+ROW_BYTES = 640
+
+# (the decoder's state: see the module's docstring)
+_NEVER = frozenset(SYSCALL_NUMBERS[n] for n in (
+    "restart_syscall", "rt_sigreturn", "execve", "execveat"))
+
+
+def _x86_64(names: Any) -> frozenset[int]:
+    """x86-64 numbers of the decoder's ``name@64`` names, but for _NEVER's."""
+    return numbers(names) - _NEVER
+
+
+class Undecoded:
+    """A row's text, not made yet: what its entry and exit stops copied."""
+
+    __slots__ = ("entry_args", "entry_copies", "exit_copies")
+
+    def __init__(self, entry_args: tuple[int, ...], entry_copies: tuple[Any, ...],
+                 exit_copies: tuple[Any, ...]) -> None:
+        self.entry_args = entry_args
+        self.entry_copies = entry_copies
+        self.exit_copies = exit_copies
+
+
+class _Copies:
+    """Reads of a stop's copies, ``(address, bytes)`` pairs; any other address fails."""
+
+    __slots__ = ("copies",)
+
+    def __init__(self, copies: tuple[tuple[int, bytes], ...]) -> None:
+        self.copies = copies
+
+    def _at(self, addr: int) -> tuple[bytes, int]:
+        """The copy *addr* is in, and its offset there (no slice: a copy of a directory's
+        entries is up to 64 KiB)."""
+        for start, data in self.copies:
+            if start <= addr < start + len(data):
+                return data, addr - start
+        raise OSError(errno.EFAULT, "not copied at the stop")
+
+    def read(self, addr: int, n: int) -> bytes:
+        data, at = self._at(addr)
+        return data[at:at + n]
+
+    def read_string(self, addr: int, limit: int) -> bytes:
+        data, at = self._at(addr)
+        end = data.find(b"\0", at, at + limit)
+        return data[at:at + limit] if end < 0 else data[at:end]
+
+
+class CopiedCalls:
+    """Which calls of a recorder's decoder decode from their copies (the module's
+    docstring), told at their stops."""
+
+    __slots__ = ("entries", "free_entries", "exits", "free_exits", "strsize")
+
+    def __init__(self, decoder: Any) -> None:
+        kw = decoder.after_resume()
+        self.strsize = decoder.strsize
+        copied = kw.get("prefetch", {})
+        nothing = kw.get("reads_nothing", {})
+        exits = _x86_64(copied.get(SyscallExit, ()))
+        free_exits = _x86_64(nothing.get(SyscallExit, ()))
+        either = exits | free_exits
+        # (calls whose two stops read nothing at all are _quiet's)
+        self.entries = _x86_64(copied.get(SyscallEntry, ())) & either
+        self.free_entries = _x86_64(nothing.get(SyscallEntry, ())) & exits
+        self.exits = exits
+        self.free_exits = free_exits
+
+    def keeps(self, ev: Any, mem: Any) -> bool:
+        """Whether the entry *ev* (with *mem*, its capture's memory) may wait for its
+        exit: it reads nothing, or the C loop copied all it reads."""
+        nr = ev.nr
+        if ev.abi != "x86_64":
+            return False
+        return nr in self.free_entries or (nr in self.entries and type(mem) is CopiedMemory)
+
+    def undecoded(self, entry: Any, entry_mem: Any, ev: Any, mem: Any) -> Undecoded | None:
+        """The row text of the call of *entry* (kept by keeps()) that *ev* ends, to be
+        made later; None if that exit must be decoded at its stop (and the entry too)."""
+        nr = ev.nr
+        if (nr != entry.nr or ev.abi != "x86_64" or ev.retval == ERESTART_RESTARTBLOCK
+                or not (nr in self.free_exits
+                        or (nr in self.exits and type(mem) is CopiedMemory))):
+            return None
+        return Undecoded(entry.args[:], _copies_of(entry_mem), _copies_of(mem))
+
+
+def _copies_of(mem: Any) -> tuple[Any, ...]:
+    return mem.copies if type(mem) is CopiedMemory else ()
+
+
+def decode_rows(rows: list[tuple[Any, ...]], strsize: int) -> list[tuple[Any, ...]]:
+    """*rows* (the recorder's tuples) with the texts of their Undecoded rows made: as the
+    decoder makes them at the stops (``Decoder.capture``, plain modes, no injection)."""
+    out = []
+    for row in rows:
+        u = row[7]
+        if type(u) is Undecoded:
+            name = row[4]
+            entry = format_entry(name, u.entry_args, _Copies(u.entry_copies), strsize=strsize)
+            args, ret = format_exit(name, row[6], row[8], _Copies(u.exit_copies),
+                                    strsize=strsize, entry_text=entry)
+            row = row[:7] + (args, row[8], ret) + row[10:]
+        out.append(row)
+    return out
+
+
+def name_of(nr: int) -> str:
+    return SYSCALL_NAMES.get(nr) or "syscall_%#x" % nr
+
+
+class Pending:
+    """A chunk of the recorder's rows that has Undecoded rows: in the place of its record
+    batch until the batch is needed (``batch``: the spill file, the calls table)."""
+
+    __slots__ = ("rows", "nbytes", "num_rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.num_rows = len(rows)
+        self.nbytes = ROW_BYTES * len(rows)
+
+    def batch(self, strsize: int) -> Any:
+        from ._schema import calls_batch
+        return calls_batch(decode_rows(self.rows, strsize))
