@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""What the command leaves unimported on a plain run (start-up time, issue 24), and its
+search of PATH, which spares it ``shutil``.
+
+Nothing is timed here: benchmarks/startup.py measures the time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from aiotrace._cli._internals import which
+
+# Modules a plain `aiotrace run -o FILE -- PROG` does not need: the other event loop, the
+# data layer and its extras, the engines (-c), and standard modules used only by options
+# (json: --json and -c's; difflib, tempfile: a misspelt name, -e read=) or not at all
+# (shutil, which loads bz2 and lzma).
+NOT_ON_A_PLAIN_RUN = [
+    "trio", "aiotrace._reactor._backend_trio", "aiotrace._data", "pyarrow", "pandas", "numpy",
+    "aiotrace.engines", "json", "difflib", "tempfile", "shutil", "bz2", "lzma",
+]
+
+# (main() with its arguments keeps this process's stdout, which the command's own main()
+# lets go to the program; the imports are the same)
+_RUN = """
+import os, sys
+from aiotrace._cli import main
+status = main(["run", "-o", os.devnull, "--", "true"])
+print(status, *sys.modules)
+"""
+
+
+def _modules_after(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return out.split()
+
+
+@pytest.mark.timeout(90)
+def test_a_plain_run_leaves_what_it_does_not_use_unimported(tracer_loop):
+    before = set(_modules_after("import sys\nprint(*sys.modules)"))
+    status, *after = _modules_after(_RUN)
+    assert status == "0"
+    # (the check can fail: it sees the modules of the run)
+    assert {"aiotrace._cli._session", "aiotrace._reactor._backend_asyncio"} <= set(after)
+    assert sorted(m for m in NOT_ON_A_PLAIN_RUN if m in after and m not in before) == []
+
+
+def _exe(path, mode=0o755):
+    path.write_text("#!/bin/sh\n")
+    path.chmod(mode)
+    return path
+
+
+def test_which_finds_what_shutil_which_finds(tmp_path, monkeypatch):
+    a, b, c, d, e = (tmp_path / n for n in "abcde")
+    for directory in (a, b, c, d, e):
+        directory.mkdir()
+    _exe(a / "prog", 0o644)   # (not executable)
+    (b / "prog").mkdir()      # (a directory)
+    _exe(c / "prog")
+    _exe(d / "prog")
+    _exe(e / "other")
+    monkeypatch.chdir(d)      # (an empty entry of PATH is the working directory)
+    missing = tmp_path / "missing"
+    paths = [f"{a}:{b}:{c}:{d}", f"{d}:{c}", f"{a}:{b}", f"{missing}:{c}", f"{c}:{c}", "",
+             ":", f"{a}::{c}", f"{a}:", f"{e}", f"{b}:{d}"]
+    found = []
+    for path in paths:
+        for prog in ("prog", "other", "nothing", ""):
+            expected = shutil.which(prog, path=path)
+            assert which(prog, path) == expected, (prog, path)
+            found.append(expected)
+    # (the cases can fail: they find a program, in PATH order, and miss one)
+    assert str(c / "prog") in found and str(d / "prog") in found and "prog" in found
+    assert str(e / "other") in found and None in found
+    assert os.path.isdir(b / "prog")
