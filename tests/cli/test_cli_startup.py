@@ -25,13 +25,26 @@ NOT_ON_A_PLAIN_RUN = [
     "aiotrace.engines", "json", "difflib", "tempfile", "shutil", "bz2", "lzma",
 ]
 
-# (main() with its arguments keeps this process's stdout, which the command's own main()
-# lets go to the program; the imports are the same)
+# main() as the command runs it (no argv: it lets go of this process's stdout, so the
+# findings go to a file)
 _RUN = """
-import os, sys
+import gc, os, sys
+IMPORTS = ("aiotrace._cli", "anyio._backends", "asyncio")
+during = []   # (collections while those modules were being imported)
+
+def importing(name):
+    return name.startswith(IMPORTS) and getattr(sys.modules[name].__spec__, "_initializing", 0)
+
+gc.callbacks.append(lambda phase, info: phase == "start"
+                    and any(importing(name) for name in list(sys.modules))
+                    and during.append(info["generation"]))
 from aiotrace._cli import main
-status = main(["run", "-o", os.devnull, "--", "true"])
-print(status, *sys.modules)
+imported = gc.isenabled()
+sys.argv = ["aiotrace", "run", "-o", os.devnull, "--", "true"]
+status = main()
+with open(sys.argv_out, "w") as f:
+    print(status, imported, gc.isenabled(), len(during), gc.get_freeze_count() > 0,
+          *sys.modules, file=f)
 """
 
 
@@ -42,13 +55,24 @@ def _modules_after(code: str) -> list[str]:
 
 
 @pytest.mark.timeout(90)
-def test_a_plain_run_leaves_what_it_does_not_use_unimported(tracer_loop):
+def test_a_plain_run_leaves_what_it_does_not_use_unimported(tracer_loop, tmp_path):
     before = set(_modules_after("import sys\nprint(*sys.modules)"))
-    status, *after = _modules_after(_RUN)
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-c", f"import sys; sys.argv_out = {str(out)!r}\n" + _RUN],
+                   stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=60)
+    status, imported, collecting, during, frozen, *after = out.read_text().split()
     assert status == "0"
     # (the check can fail: it sees the modules of the run)
     assert {"aiotrace._cli._session", "aiotrace._reactor._backend_asyncio"} <= set(after)
     assert sorted(m for m in NOT_ON_A_PLAIN_RUN if m in after and m not in before) == []
+    # the collector, paused while the command's modules and the event loop's are imported
+    # (no collection then), runs again after, with what was imported frozen
+    assert (imported, collecting, during, frozen) == ("True", "True", "0", "True")
+
+
+def test_importing_the_command_leaves_a_paused_collector_paused():
+    code = "import gc\ngc.disable()\nimport aiotrace._cli\nprint(gc.isenabled())"
+    assert _modules_after(code) == ["False"]
 
 
 def _exe(path, mode=0o755):
