@@ -19,10 +19,11 @@ from aiotrace._cli._internals import which
 # Modules a plain `aiotrace run -o FILE -- PROG` does not need: the other event loop, the
 # data layer and its extras, the engines (-c), and standard modules used only by options
 # (json: --json and -c's; difflib, tempfile: a misspelt name, -e read=) or not at all
-# (shutil, which loads bz2 and lzma).
+# (shutil, which loads bz2 and lzma; pathlib, which an editable install's path finder
+# imports at start-up anyway, a wheel's not).
 NOT_ON_A_PLAIN_RUN = [
     "trio", "aiotrace._reactor._backend_trio", "aiotrace._data", "pyarrow", "pandas", "numpy",
-    "aiotrace.engines", "json", "difflib", "tempfile", "shutil", "bz2", "lzma",
+    "aiotrace.engines", "json", "difflib", "tempfile", "shutil", "bz2", "lzma", "pathlib",
 ]
 
 # main() as the command runs it (no argv: it lets go of this process's stdout, so the
