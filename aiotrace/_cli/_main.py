@@ -16,7 +16,7 @@ import os
 import resource
 import signal
 import sys
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import anyio
 
@@ -135,6 +135,16 @@ def _features() -> list[str]:
     return features
 
 
+async def _begin(how: Callable[[Session], Awaitable[tuple[str, int]]], session: Session,
+                 paused: bool) -> tuple[str, int]:
+    """The run (``run`` or ``attach``), once the collector paused by main() is started
+    again, with what was imported until now frozen out of its sight."""
+    if paused:
+        gc.freeze()
+        gc.enable()
+    return await how(session)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
     _hold_standard_fds()
@@ -186,12 +196,16 @@ def main(argv: list[str] | None = None) -> int:
         session.program_cpus = frozenset(allowed)
     # What the imports made lives as long as the command: out of the collector's sight,
     # its full collections during the run no longer walk it (about 10% of the CPU time
-    # of a short run such as `aiotrace run -- true`; issue 24). Only as the command (no
-    # argv given): a program that calls main(argv) keeps its collector as it was.
-    if argv is None:
-        gc.freeze()
+    # of a short run such as `aiotrace run -- true`; issue 24). The collector is paused
+    # until then, while the event loop's modules are imported (as the command's own
+    # were: see __init__), and frozen and started again as the run begins (_begin).
+    # Only as the command (no argv given): a program that calls main(argv) keeps its
+    # collector as it was.
+    paused = argv is None and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
-        how, value = anyio.run(run if opts.mode == "run" else attach, session)
+        how, value = anyio.run(_begin, run if opts.mode == "run" else attach, session, paused)
     except KeyboardInterrupt:
         return 130
     except BaseException as exc:   # aiotrace's own errors, maybe inside an ExceptionGroup
@@ -201,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         err.write(f"{PROG}: {found}\n")
         return 1
     finally:
+        if paused:
+            gc.enable()   # (already, unless the run never began)
         if command is not None:
             close_pipe(fd, command)
         elif fd != 2:

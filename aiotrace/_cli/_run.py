@@ -21,6 +21,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 
 from ._args import PROG
 from ._decoder import execve_text
+from ._internals import which
 from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._pipe import release_standard_fds
@@ -28,10 +29,9 @@ from ._session import Session
 
 
 def _program_path(prog: str, env: dict[str, str]) -> str | None:
-    import shutil   # (on use: start-up time)
     if "/" in prog:
         return prog
-    return shutil.which(prog, path=env.get("PATH", os.defpath))
+    return which(prog, env.get("PATH", os.defpath))
 
 
 def _warn_seccomp_without_follow(s: Session) -> None:

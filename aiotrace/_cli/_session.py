@@ -306,10 +306,10 @@ class Session:
                            "(please report it)\n")
 
     def summary(self) -> None:
-        import json   # (on use: start-up time)
         o = self.opts
         if o.summary is None or not self.counts:
             return
+        import json   # (on use: start-up time)
         from aiotrace.engines import SyscallCounts
         if len(self.counts) == 1:
             counts = self.counts[0]

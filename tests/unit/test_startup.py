@@ -28,10 +28,34 @@ def _modules_after(code: str) -> set[str]:
 
 
 @pytest.mark.timeout(60)
-def test_import_aiotrace_leaves_unused_modules_unimported():
+def test_import_aiotrace_imports_nothing_else():
+    # (every public name is imported on first use: the module __getattr__)
     before = _modules_after("")
     after = _modules_after("import aiotrace")
-    assert "aiotrace._reactor" in after   # (the check can fail: it sees aiotrace's modules)
+    assert "aiotrace" in after and "aiotrace" not in before
+    assert sorted(after - before - {"aiotrace", "__future__"}) == []
+
+
+@pytest.mark.timeout(60)
+def test_a_name_binds_only_public_names_of_loaded_modules():
+    # (Trace and RecordingError are given, not bound: vars(aiotrace) holds __all__'s names)
+    got = _modules_after("import aiotrace._data._trace, aiotrace._reactor\n"
+                         "import aiotrace\n"
+                         "aiotrace.Tracer\n"
+                         "print('Tracer-bound' * ('Tracer' in vars(aiotrace)))\n"
+                         "print('SyscallExit-bound' * ('SyscallExit' in vars(aiotrace)))\n"
+                         "print('Trace-bound' * ('Trace' in vars(aiotrace)))\n"
+                         "assert aiotrace.Trace.__name__ == 'Trace'\n"
+                         "print('Trace-bound-later' * ('Trace' in vars(aiotrace)))")
+    assert {"Tracer-bound", "SyscallExit-bound"} <= got
+    assert not {"Trace-bound", "Trace-bound-later"} & got
+
+
+@pytest.mark.timeout(60)
+def test_the_reactor_leaves_unused_modules_unimported():
+    before = _modules_after("")
+    after = _modules_after("import aiotrace._reactor")
+    assert "aiotrace._core._tracer" in after   # (the check can fail: it sees aiotrace's modules)
     assert sorted(m for m in NOT_AT_IMPORT if m in after and m not in before) == []
 
 

@@ -17,7 +17,6 @@ import struct
 import warnings
 import weakref
 from ctypes import c_int, c_int32, c_int64, c_uint8, c_uint32, c_uint64, c_void_p
-from pathlib import Path
 from typing import Any
 
 from .._ffi import SyscallInfo
@@ -244,11 +243,13 @@ _lib: Lib | None | bool = False   # False: not looked for yet
 
 
 def _find() -> str | None:
-    here = Path(__file__).resolve().parent
+    # (os.path, not pathlib: pathlib and the urllib.parse it imports are about 2 ms of
+    # a traced true's start-up, issue 24)
+    here = os.path.dirname(os.path.realpath(__file__))
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        p = here / ("_accel_c" + suffix)
-        if p.exists():
-            return str(p)
+        p = os.path.join(here, "_accel_c" + suffix)
+        if os.path.exists(p):
+            return p
     return None
 
 

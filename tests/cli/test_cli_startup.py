@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""What the command leaves unimported on a plain run (start-up time, issue 24), and its
+search of PATH, which spares it ``shutil``.
+
+Nothing is timed here: benchmarks/startup.py measures the time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from aiotrace._cli._internals import which
+
+# Modules a plain `aiotrace run -o FILE -- PROG` does not need: the other event loop, the
+# data layer and its extras, the engines (-c), and standard modules used only by options
+# (json: --json and -c's; difflib, tempfile: a misspelt name, -e read=) or not at all
+# (shutil, which loads bz2 and lzma; pathlib, which an editable install's path finder
+# imports at start-up anyway, a wheel's not).
+NOT_ON_A_PLAIN_RUN = [
+    "trio", "aiotrace._reactor._backend_trio", "aiotrace._data", "pyarrow", "pandas", "numpy",
+    "aiotrace.engines", "json", "difflib", "tempfile", "shutil", "bz2", "lzma", "pathlib",
+]
+
+# main() as the command runs it (no argv: it lets go of this process's stdout, so the
+# findings go to a file)
+_RUN = """
+import gc, os, sys
+IMPORTS = ("aiotrace._cli", "anyio._backends", "asyncio")
+during = []   # (collections while those modules were being imported)
+
+def importing(name):
+    return name.startswith(IMPORTS) and getattr(sys.modules[name].__spec__, "_initializing", 0)
+
+gc.callbacks.append(lambda phase, info: phase == "start"
+                    and any(importing(name) for name in list(sys.modules))
+                    and during.append(info["generation"]))
+from aiotrace._cli import main
+imported = gc.isenabled()
+sys.argv = ["aiotrace", "run", "-o", os.devnull, "--", "true"]
+status = main()
+with open(sys.argv_out, "w") as f:
+    print(status, imported, gc.isenabled(), len(during), gc.get_freeze_count() > 0,
+          *sys.modules, file=f)
+"""
+
+
+def _modules_after(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    return out.split()
+
+
+@pytest.mark.timeout(90)
+def test_a_plain_run_leaves_what_it_does_not_use_unimported(tracer_loop, tmp_path):
+    before = set(_modules_after("import sys\nprint(*sys.modules)"))
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-c", f"import sys; sys.argv_out = {str(out)!r}\n" + _RUN],
+                   stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=60)
+    status, imported, collecting, during, frozen, *after = out.read_text().split()
+    assert status == "0"
+    # (the check can fail: it sees the modules of the run)
+    assert {"aiotrace._cli._session", "aiotrace._reactor._backend_asyncio"} <= set(after)
+    assert sorted(m for m in NOT_ON_A_PLAIN_RUN if m in after and m not in before) == []
+    # the collector, paused while the command's modules and the event loop's are imported
+    # (no collection then), runs again after, with what was imported frozen
+    assert (imported, collecting, during, frozen) == ("True", "True", "0", "True")
+
+
+def test_importing_the_command_leaves_a_paused_collector_paused():
+    code = "import gc\ngc.disable()\nimport aiotrace._cli\nprint(gc.isenabled())"
+    assert _modules_after(code) == ["False"]
+
+
+def _exe(path, mode=0o755):
+    path.write_text("#!/bin/sh\n")
+    path.chmod(mode)
+    return path
+
+
+def test_which_finds_what_shutil_which_finds(tmp_path, monkeypatch):
+    a, b, c, d, e = (tmp_path / n for n in "abcde")
+    for directory in (a, b, c, d, e):
+        directory.mkdir()
+    _exe(a / "prog", 0o644)   # (not executable)
+    (b / "prog").mkdir()      # (a directory)
+    _exe(c / "prog")
+    _exe(d / "prog")
+    _exe(e / "other")
+    monkeypatch.chdir(d)      # (an empty entry of PATH is the working directory)
+    missing = tmp_path / "missing"
+    paths = [f"{a}:{b}:{c}:{d}", f"{d}:{c}", f"{a}:{b}", f"{missing}:{c}", f"{c}:{c}", "",
+             ":", f"{a}::{c}", f"{a}:", f"{e}", f"{b}:{d}"]
+    found = []
+    for path in paths:
+        for prog in ("prog", "other", "nothing", ""):
+            expected = shutil.which(prog, path=path)
+            assert which(prog, path) == expected, (prog, path)
+            found.append(expected)
+    # (the cases can fail: they find a program, in PATH order, and miss one)
+    assert str(c / "prog") in found and str(d / "prog") in found and "prog" in found
+    assert str(e / "other") in found and None in found
+    assert os.path.isdir(b / "prog")
