@@ -87,7 +87,7 @@ KNOWN_DIFFERENCES = """\
   print from their own tables. -x/-xx apply to the strings of arguments and buffers,
   not to the names inside structs (ifr_name, sun_path).
 - Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
-  quotactl, ...) print raw hex arguments; strace decodes them. On i386 and x32, SysV
+  ...) print raw hex arguments; strace decodes them. On i386 and x32, SysV
   IPC, mq_*, the AIO calls, move_pages, migrate_pages, kexec_load and futex_waitv too.
 - ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
   EVIOCGNAME(64)...); the arguments are decoded for terminals, FIO*, the interface
