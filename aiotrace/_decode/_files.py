@@ -204,8 +204,8 @@ def _ifconf(c: Ctx, arg: int) -> str:
     """SIOCGIFCONF's ``{ifc_len=IN => OUT, ifc_buf=[{ifr_name=..., ifr_addr=...}, ...]}``;
     only OUT when the buffer is NULL (a size query) or the length did not change."""
     before = c.saved.get("ifconf")
-    if before is None:
-        return hexa(arg)
+    if before is None:   # (unreadable at entry)
+        return ptr(arg)
     len_in, buf = before
     after = None if c.failed else c.unpack("<i", arg)
     n = len_in if after is None else after[0]
@@ -226,7 +226,7 @@ def _ifconf(c: Ctx, arg: int) -> str:
             break
         items.append("{%s, ifr_addr=%s}" % (SN.ifr_name(data),
                                              SN.sockaddr(c, buf + i * SN.IFREQ_SIZE + 16, 16)))
-    return "{ifc_len=%s, ifc_buf=[%s]}" % (lens, ", ".join(items))
+    return "{ifc_len=%s, ifc_buf=%s}" % (lens, _ioctl.array(c, items))   # (-s: how many)
 
 
 # -- futex -----------------------------------------------------------------
@@ -329,6 +329,6 @@ KINDS: dict[str, Kind] = {
 FACTORIES = {"mknod_dev": _mknod_dev}
 DECODERS = {
     "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit),
-    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit),
+    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit, ret=_ioctl.return_value),
     "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
 }

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The constants of the small ioctl families of ``_ioctl_more``, as strace 6.1 names them
+(xlat/xlat_ioctl_more.in; ``_tables`` says how they are read)."""
+
+from __future__ import annotations
+
+from ._tables import Flags, Names, Tables
+
+_T = Tables("xlat_ioctl_more", globals())   # the tables declared below
+
+TIOCM_FLAGS: Flags
+NS_TYPES: Names
+
+
+def __getattr__(name: str) -> object:   # the tables declared above, read on first use
+    return _T.attribute(name)
