@@ -106,15 +106,14 @@ def _fcntl_ret(c: Ctx) -> str:
 # How the third argument of a request is printed, for the terminal, FIO* and interface
 # requests (the request's name comes from the ioctl name table: see _ioctl.request);
 # any other request's argument is printed by _ioctl's families, or in hex. None: no
-# argument; "int": its value; "*_in": read at entry; "*_out": shown at exit. struct
-# ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry and the value
-# at exit (SIOCGIFNAME: the index at entry, the name at exit).
+# argument; "int": its value; "*_in": read at entry; "*_out": shown at exit (termios,
+# termios2 and termio: see _ioctl_more). struct ifreq: "ifreq_in" is read at entry;
+# "ifreq_out" shows the name at entry and the value at exit (SIOCGIFNAME: the index at
+# entry, the name at exit).
 _ARGUMENTS: dict[Optional[str], tuple[int, ...]] = {
     # TIOCEXCL TIOCNXCL TIOCCONS TIOCNOTTY FIONCLEX FIOCLEX
     None: (0x540C, 0x540D, 0x541D, 0x5422, 0x5450, 0x5451),
     "int": (0x5409, 0x540A, 0x540B, 0x540E),    # TCSBRK TCXONC TCFLSH TIOCSCTTY
-    "termios_in": (0x5402, 0x5403, 0x5404),     # TCSETS TCSETSW TCSETSF
-    "termios_out": (0x5401,),                   # TCGETS
     "winsize_in": (0x5414,),                    # TIOCSWINSZ
     "winsize_out": (0x5413,),                   # TIOCGWINSZ
     # TIOCSPGRP FIONBIO FIOASYNC TIOCSPTLCK; TIOCGPGRP TIOCOUTQ FIONREAD TIOCGSID TIOCGPTN
@@ -149,8 +148,6 @@ def _ioctl_entry(c: Ctx) -> str:
         return "%s, %d" % (head, s32(arg))
     if how == "intptr_in":
         return "%s, %s" % (head, S.int_ptr(c, arg))
-    if how == "termios_in":
-        return "%s, %s" % (head, ST.termios(c, arg))
     if how == "winsize_in":
         return "%s, %s" % (head, ST.winsize(c, arg))
     if how == "ifconf_out":   # struct ifconf: its length and buffer, kept for the exit
@@ -194,8 +191,6 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
         return "%s, %s}" % (entry, SN.ifr_value(c, req, data, arg))
     if c.failed:
         return entry + ptr(arg)
-    if how == "termios_out":
-        return entry + ST.termios(c, arg)
     if how == "winsize_out":
         return entry + ST.winsize(c, arg)
     return entry + S.int_ptr(c, arg)

@@ -10,6 +10,8 @@ _T = Tables("xlat_ioctl_more", globals())   # the tables declared below
 
 TIOCM_FLAGS: Flags
 NS_TYPES: Names
+LINE_DISCS: Names
+TERMIOS_CC: Names
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use

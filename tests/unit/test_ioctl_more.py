@@ -95,3 +95,40 @@ ETH = '{ifr_name="eth0", ifr_addr={sa_family=AF_INET, sin_port=htons(0),' \
 ])
 def test_ifconf(args, ret, kw, text):
     assert line(args, ret, IFCONF, **kw) == text
+
+
+# -- the termios structures ('T') ---------------------------------------------------
+
+FLAGS = "c_iflag=IGNCR|ICRNL, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST, c_cflag=B9600|CS8|CREAD," \
+        " c_lflag=ISIG|ECHO"
+TERMIOS = struct.pack("<4IB19s", 0o600, 1, 0o275, 0o11, 0, bytes(range(1, 20)))
+TERMIOS2 = TERMIOS + struct.pack("<II", 9600, 38400)
+TERMIO = struct.pack("<4HB8sx", 0o600, 1, 0o275, 0o11, 0x42, bytes(range(1, 9)))
+CC = ", ".join("[%s]=%#x" % (n, i + 1) for i, n in enumerate(
+    ("VINTR", "VQUIT", "VERASE", "VKILL", "VEOF", "VTIME", "VMIN", "VSWTC", "VSTART", "VSTOP",
+     "VSUSP", "VEOL", "VREPRINT", "VDISCARD", "VWERASE", "VLNEXT", "VEOL2", "17", "18")))
+
+
+@pytest.mark.parametrize("args, ret, data, kw, text", [
+    ((3, code("TCGETS"), A), 0, TERMIOS, {}, "ioctl(3, TCGETS, {%s, ...}) = 0" % FLAGS),
+    ((3, code("TCGETS"), A), 0, TERMIOS, {"abbrev": False},
+     "ioctl(3, TCGETS, {%s, c_line=N_TTY, c_cc=[%s]}) = 0" % (FLAGS, CC)),
+    # the whole structure is read: a short one is an address
+    ((3, code("TCSETS"), A), -errno.EFAULT, TERMIOS[:32], {},
+     "ioctl(3, SNDCTL_TMR_START or TCSETS, 0x10000) = -1 EFAULT (Bad address)"),
+    ((3, code("TCSETSW2"), A), 0, TERMIOS2, {},
+     "ioctl(3, TCSETSW2, {%s, ...}) = 0" % FLAGS),
+    ((3, code("TCSETSW2"), A), 0, TERMIOS2, {"abbrev": False},
+     "ioctl(3, TCSETSW2, {%s, c_line=N_TTY, c_cc=[%s], c_ispeed=9600, c_ospeed=38400}) = 0"
+     % (FLAGS, CC)),
+    ((3, code("TCGETS2"), 0), -errno.EFAULT, b"", {},
+     "ioctl(3, TCGETS2, NULL) = -1 EFAULT (Bad address)"),
+    ((3, code("TCSETAF"), A), 0, TERMIO, {"abbrev": False},
+     "ioctl(3, TCSETAF, {%s, c_line=0x42 /* N_??? */, c_cc=[%s]}) = 0"
+     % (FLAGS, CC.split(", [VSTART]")[0])),
+    ((3, code("TCGETA"), A), 0, TERMIO[:17], {}, "ioctl(3, TCGETA, 0x10000) = 0"),
+    ((3, code("TIOCGLCKTRMIOS"), A), EBADF, TERMIOS, {},
+     "ioctl(3, TIOCGLCKTRMIOS, 0x10000) = " + EBADF_TEXT),
+])
+def test_termios(args, ret, data, kw, text):
+    assert line(args, ret, data, **kw) == text
