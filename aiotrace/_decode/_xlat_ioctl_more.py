@@ -12,6 +12,12 @@ TIOCM_FLAGS: Flags
 NS_TYPES: Names
 LINE_DISCS: Names
 TERMIOS_CC: Names
+MTD_OPS: Names
+MTD_FILE_MODES: Names
+MTD_TYPES: Names
+MTD_FLAGS: Flags
+MTD_OTP: Names
+MTD_NANDECC: Names
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use
