@@ -487,7 +487,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("execveat", "322 - -", 5, "file process desc", "dirfd path argv envp at_flags", "", "", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
     ("execveat", "- 358 -", 5, "file process desc", "dirfd path argv32 envp32 at_flags", "", "", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
     ("execveat", "- - 545", 5, "file process desc", "dirfd path", "", "raw", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
-    ("userfaultfd", "323 374 323", 1, "desc", "", "", "raw", "int flags"),
+    ("userfaultfd", "323 374 323", 1, "desc", "uffd_flags", "fd", "", "int flags"),
     ("membarrier", "324 375 324", 3, "", "membarrier_cmd hex32", "membarrier", "", "int cmd, int flags"),
     ("mlock2", "325 376 325", 3, "memory", "", "", "raw", "unsigned long start, size_t len, int flags"),
     ("copy_file_range", "326 377 326", 6, "desc", "fd off_ptr fd off_ptr ulong hex32", "", "", "int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags"),

@@ -18,6 +18,13 @@ MTD_TYPES: Names
 MTD_FLAGS: Flags
 MTD_OTP: Names
 MTD_NANDECC: Names
+UFFD_FLAGS: Flags
+UFFD_FEATURES: Flags
+UFFD_API_IOCTLS: Flags
+UFFD_RANGE_IOCTLS: Flags
+UFFD_REGISTER_MODES: Flags
+UFFD_COPY_MODES: Flags
+UFFD_ZEROPAGE_MODES: Flags
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use
