@@ -92,8 +92,9 @@ KNOWN_DIFFERENCES = """\
 - ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
   EVIOCGNAME(64)...); the arguments are decoded for terminals, FIO*, the interface
   requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,
-  RTC, loop, block, fs, seccomp, UBI, MTD, LIRC, perf, nsfs, termios...); the others
-  (v4l2, KD, DM, KVM, SCSI...) keep a hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
+  RTC, loop, block, fs, seccomp, UBI, MTD, SCSI generic but SG_IO's structures,
+  userfaultfd, LIRC, perf, nsfs, termios...); the others (v4l2, KD, DM, KVM...) keep a
+  hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.

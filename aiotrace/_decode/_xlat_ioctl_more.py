@@ -25,6 +25,7 @@ UFFD_RANGE_IOCTLS: Flags
 UFFD_REGISTER_MODES: Flags
 UFFD_COPY_MODES: Flags
 UFFD_ZEROPAGE_MODES: Flags
+SG_SCSI_RESET: Names
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use
