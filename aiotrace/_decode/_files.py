@@ -119,10 +119,14 @@ _ARGUMENTS: dict[Optional[str], tuple[int, ...]] = {
     # TIOCSPGRP FIONBIO FIOASYNC TIOCSPTLCK; TIOCGPGRP TIOCOUTQ FIONREAD TIOCGSID TIOCGPTN
     "intptr_in": (0x5410, 0x5421, 0x5452, 0x40045431),
     "intptr_out": (0x540F, 0x5411, 0x541B, 0x5429, 0x80045430),
-    "ifreq_in": (0x8914, 0x8922),               # SIOCSIFFLAGS SIOCSIFMTU
+    # SIOCSIF- FLAGS MTU ADDR DSTADDR BRDADDR NETMASK METRIC NAME HWADDR SLAVE, SIOCADDMULTI
+    # SIOCDELMULTI, SIOCSIF- HWBROADCAST TXQLEN MAP
+    "ifreq_in": (0x8914, 0x8922, 0x8916, 0x8918, 0x891A, 0x891C, 0x891E, 0x8923, 0x8924,
+                 0x8930, 0x8931, 0x8932, 0x8937, 0x8943, 0x8971),
     # SIOCGIFNAME, SIOCGIF- FLAGS ADDR DSTADDR BRDADDR NETMASK MTU HWADDR INDEX TXQLEN
+    # METRIC SLAVE MAP
     "ifreq_out": (0x8910, 0x8913, 0x8915, 0x8917, 0x8919, 0x891B, 0x8921, 0x8927, 0x8933,
-                  0x8942),
+                  0x8942, 0x891D, 0x8929, 0x8970),
     "ifconf_out": (0x8912,),                    # SIOCGIFCONF
 }
 _HOW: dict[int, Optional[str]] = {req: how for how, reqs in _ARGUMENTS.items() for req in reqs}
@@ -158,7 +162,7 @@ def _ioctl_entry(c: Ctx) -> str:
     if how.startswith("ifreq"):
         data = c.read(arg, SN.IFREQ_SIZE)
         if data is None:
-            return "%s, %s" % (head, hexa(arg))
+            return "%s, %s" % (head, ptr(arg))
         req = u32(c.args[1])
         if req == SN.SIOCGIFNAME:
             c.saved["ifreq"] = True
