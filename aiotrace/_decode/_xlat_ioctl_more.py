@@ -26,6 +26,8 @@ UFFD_REGISTER_MODES: Flags
 UFFD_COPY_MODES: Flags
 UFFD_ZEROPAGE_MODES: Flags
 SG_SCSI_RESET: Names
+V4L2_BUF_TYPES: Names
+V4L2_INPUT_TYPES: Names
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use
