@@ -28,7 +28,3 @@ UFFD_ZEROPAGE_MODES: Flags
 SG_SCSI_RESET: Names
 V4L2_BUF_TYPES: Names
 V4L2_INPUT_TYPES: Names
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

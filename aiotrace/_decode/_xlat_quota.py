@@ -16,7 +16,3 @@ XFS_DQBLK_FLAGS: Flags
 DQBLK_VALID: Flags
 DQINFO_FLAGS: Flags
 DQINFO_VALID: Flags
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)
