@@ -20,7 +20,10 @@ import os
 import re
 import sys
 
-_ENTRY = re.compile(r'\{\s*"([^"]*)",\s*"(\w+)",\s*([\w|]+),\s*(0x[0-9a-fA-F]+),\s*(0x[0-9a-fA-F]+|0)\s*\}')
+# (the type and number: a hex number, or, in ioctls_zfs.h, "(0x12 << 8) | 125"; the size
+# in hex or decimal)
+_ENTRY = re.compile(r'\{\s*"([^"]*)",\s*"(\w+)",\s*([\w|]+),\s*'
+                    r'(0x[0-9a-fA-F]+|\(0x[0-9a-fA-F]+ << 8\) \| \d+),\s*(0x[0-9a-fA-F]+|\d+)\s*\}')
 _DIRS = {"0": 0, "_IOC_NONE": 0, "_IOC_WRITE": 1, "_IOC_READ": 2}
 _FILES = ("src/linux/x86_64/ioctls_arch0.h", "src/linux/64/ioctls_inc.h", "src/ioctls_zfs.h")
 _OUT = os.path.join(os.path.dirname(__file__), "..", "aiotrace", "_decode", "xlat",
@@ -32,6 +35,13 @@ def _header_key(header: str) -> tuple[int, str]:
     return (0 if header.startswith("asm/") else 1, header)
 
 
+def _number(type_nr: str) -> int:
+    if type_nr.startswith("("):
+        typ, nr = re.findall(r"0x[0-9a-fA-F]+|\d+", type_nr)[::2]
+        return int(typ, 16) << 8 | int(nr)
+    return int(type_nr, 16)
+
+
 def entries(tree: str) -> list[tuple[int, str]]:
     found: list[tuple[str, str, int]] = []
     for rel in _FILES:
@@ -41,7 +51,7 @@ def entries(tree: str) -> list[tuple[int, str]]:
                 d = 0
                 for word in dirs.split("|"):
                     d |= _DIRS[word]
-                found.append((name, header, int(type_nr, 16) | int(size, 16) << 16 | d << 30))
+                found.append((name, header, _number(type_nr) | int(size, 0) << 16 | d << 30))
     found.sort(key=lambda e: (e[0], _header_key(e[1])))
     first: dict[str, int] = {}
     for name, _header, code in found:

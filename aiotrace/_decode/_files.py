@@ -107,24 +107,27 @@ def _fcntl_ret(c: Ctx) -> str:
 # How the third argument of a request is printed, for the terminal, FIO* and interface
 # requests (the request's name comes from the ioctl name table: see _ioctl.request);
 # any other request's argument is printed by _ioctl's families, or in hex. None: no
-# argument; "int": its value; "*_in": read at entry; "*_out": shown at exit. struct
-# ifreq: "ifreq_in" is read at entry; "ifreq_out" shows the name at entry and the value
-# at exit (SIOCGIFNAME: the index at entry, the name at exit).
+# argument; "int": its value; "*_in": read at entry; "*_out": shown at exit (termios,
+# termios2 and termio: see _ioctl_more). struct ifreq: "ifreq_in" is read at entry;
+# "ifreq_out" shows the name at entry and the value at exit (SIOCGIFNAME: the index at
+# entry, the name at exit).
 _ARGUMENTS: dict[Optional[str], tuple[int, ...]] = {
     # TIOCEXCL TIOCNXCL TIOCCONS TIOCNOTTY FIONCLEX FIOCLEX
     None: (0x540C, 0x540D, 0x541D, 0x5422, 0x5450, 0x5451),
     "int": (0x5409, 0x540A, 0x540B, 0x540E),    # TCSBRK TCXONC TCFLSH TIOCSCTTY
-    "termios_in": (0x5402, 0x5403, 0x5404),     # TCSETS TCSETSW TCSETSF
-    "termios_out": (0x5401,),                   # TCGETS
     "winsize_in": (0x5414,),                    # TIOCSWINSZ
     "winsize_out": (0x5413,),                   # TIOCGWINSZ
     # TIOCSPGRP FIONBIO FIOASYNC TIOCSPTLCK; TIOCGPGRP TIOCOUTQ FIONREAD TIOCGSID TIOCGPTN
     "intptr_in": (0x5410, 0x5421, 0x5452, 0x40045431),
     "intptr_out": (0x540F, 0x5411, 0x541B, 0x5429, 0x80045430),
-    "ifreq_in": (0x8914, 0x8922),               # SIOCSIFFLAGS SIOCSIFMTU
+    # SIOCSIF- FLAGS MTU ADDR DSTADDR BRDADDR NETMASK METRIC NAME HWADDR SLAVE, SIOCADDMULTI
+    # SIOCDELMULTI, SIOCSIF- HWBROADCAST TXQLEN MAP
+    "ifreq_in": (0x8914, 0x8922, 0x8916, 0x8918, 0x891A, 0x891C, 0x891E, 0x8923, 0x8924,
+                 0x8930, 0x8931, 0x8932, 0x8937, 0x8943, 0x8971),
     # SIOCGIFNAME, SIOCGIF- FLAGS ADDR DSTADDR BRDADDR NETMASK MTU HWADDR INDEX TXQLEN
+    # METRIC SLAVE MAP
     "ifreq_out": (0x8910, 0x8913, 0x8915, 0x8917, 0x8919, 0x891B, 0x8921, 0x8927, 0x8933,
-                  0x8942),
+                  0x8942, 0x891D, 0x8929, 0x8970),
     "ifconf_out": (0x8912,),                    # SIOCGIFCONF
 }
 _HOW: dict[int, Optional[str]] = {req: how for how, reqs in _ARGUMENTS.items() for req in reqs}
@@ -150,8 +153,6 @@ def _ioctl_entry(c: Ctx) -> str:
         return "%s, %d" % (head, s32(arg))
     if how == "intptr_in":
         return "%s, %s" % (head, S.int_ptr(c, arg))
-    if how == "termios_in":
-        return "%s, %s" % (head, ST.termios(c, arg))
     if how == "winsize_in":
         return "%s, %s" % (head, ST.winsize(c, arg))
     if how == "ifconf_out":   # struct ifconf: its length and buffer, kept for the exit
@@ -162,7 +163,7 @@ def _ioctl_entry(c: Ctx) -> str:
     if how.startswith("ifreq"):
         data = c.read(arg, SN.IFREQ_SIZE)
         if data is None:
-            return "%s, %s" % (head, hexa(arg))
+            return "%s, %s" % (head, ptr(arg))
         req = u32(c.args[1])
         if req == SN.SIOCGIFNAME:
             c.saved["ifreq"] = True
@@ -195,8 +196,6 @@ def _ioctl_exit(c: Ctx, entry: str) -> str:
         return "%s, %s}" % (entry, SN.ifr_value(c, req, data, arg))
     if c.failed:
         return entry + ptr(arg)
-    if how == "termios_out":
-        return entry + ST.termios(c, arg)
     if how == "winsize_out":
         return entry + ST.winsize(c, arg)
     return entry + S.int_ptr(c, arg)
@@ -205,8 +204,8 @@ def _ifconf(c: Ctx, arg: int) -> str:
     """SIOCGIFCONF's ``{ifc_len=IN => OUT, ifc_buf=[{ifr_name=..., ifr_addr=...}, ...]}``;
     only OUT when the buffer is NULL (a size query) or the length did not change."""
     before = c.saved.get("ifconf")
-    if before is None:
-        return hexa(arg)
+    if before is None:   # (unreadable at entry)
+        return ptr(arg)
     len_in, buf = before
     after = None if c.failed else c.unpack("<i", arg)
     n = len_in if after is None else after[0]
@@ -227,7 +226,7 @@ def _ifconf(c: Ctx, arg: int) -> str:
             break
         items.append("{%s, ifr_addr=%s}" % (SN.ifr_name(data),
                                              SN.sockaddr(c, buf + i * SN.IFREQ_SIZE + 16, 16)))
-    return "{ifc_len=%s, ifc_buf=[%s]}" % (lens, ", ".join(items))
+    return "{ifc_len=%s, ifc_buf=%s}" % (lens, _ioctl.array(c, items))   # (-s: how many)
 
 
 # -- futex -----------------------------------------------------------------
@@ -333,6 +332,6 @@ DECODERS = {
     # command says, at the entry, and at the exit of F_GETLK and F_GETOWN_EX)
     "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit,
                   copies=(((2, "fixed", _FLOCK_SIZE),), ((2, "fixed", _FLOCK_SIZE),))),
-    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit),
+    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit, ret=_ioctl.return_value),
     "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
 }

@@ -27,7 +27,7 @@ from ._ctx import Ctx
 from ._misc import array as _print_array
 from ._quote import quote
 from ._style import RAW, VERBOSE
-from ._xlat import hexa, u32, xval
+from ._xlat import hexa, s64, u32, xval
 from . import _xlat_ioctl as XI
 from . import _xlat_ioctl_names as XN
 
@@ -166,9 +166,22 @@ def _families() -> dict[int, Family]:
     if not FAMILIES:
         from . import (  # noqa: F401  (each registers its families)
             _ioctl_block, _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_loop, _ioctl_misc,
-            _ioctl_mtd, _ioctl_ptp, _ioctl_rtc, _ioctl_seccomp,
+            _ioctl_more, _ioctl_mtd, _ioctl_mtd_abi, _ioctl_ptp, _ioctl_rtc, _ioctl_scsi,
+            _ioctl_seccomp, _ioctl_sock, _ioctl_uffd, _ioctl_v4l2,
         )
     return FAMILIES
+
+
+#: request -> the printer of its return value, where it is not a decimal number (each
+#: family module adds its own)
+RETURNS: dict[int, Callable[[Ctx], str]] = {}
+
+
+def return_value(c: Ctx) -> str:
+    """The return value of a successful call, as its request prints it."""
+    _families()
+    fn = RETURNS.get(u32(c.args[1]))
+    return str(s64(c.retval or 0)) if fn is None else fn(c)
 
 
 def argument_entry(c: Ctx) -> Optional[str]:

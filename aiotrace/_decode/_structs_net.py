@@ -26,14 +26,28 @@ _IFR_FIELDS = {   # request -> (field, how it is printed)
     0x8921: ("ifr_mtu", "int"), 0x8922: ("ifr_mtu", "int"),
     0x8927: ("ifr_hwaddr", "hwaddr"), 0x8933: ("ifr_ifindex", "int"),
     0x8942: ("ifr_qlen", "int"),
+    # the setters of the same fields, and the metric, the slave, the new name, the map
+    0x8916: ("ifr_addr", "addr"), 0x8918: ("ifr_dstaddr", "addr"),
+    0x891A: ("ifr_broadaddr", "addr"), 0x891C: ("ifr_netmask", "addr"),
+    0x8924: ("ifr_hwaddr", "hwaddr"), 0x8931: ("ifr_hwaddr", "hwaddr"),
+    0x8932: ("ifr_hwaddr", "hwaddr"), 0x8937: ("ifr_hwaddr", "hwaddr"),
+    0x8943: ("ifr_qlen", "int"), 0x891D: ("ifr_metric", "int"),
+    0x891E: ("ifr_metric", "int"), 0x8929: ("ifr_slave", "name"),
+    0x8930: ("ifr_slave", "name"), 0x8923: ("ifr_newname", "name"),
+    0x8970: ("ifr_map", "map"), 0x8971: ("ifr_map", "map"),
 }
 SIOCGIFNAME = 0x8910
 
 
-def ifr_name(data: bytes) -> str:
-    name = data[:16]
+def _ifname(name: bytes) -> str:
+    """An interface name (IFNAMSIZ bytes): without a NUL, all but its last byte and
+    ``...``."""
     nul = name.find(b"\0")
-    return "ifr_name=%s" % quote(name if nul < 0 else name[:nul])
+    return quote(name[:nul]) if nul >= 0 else quote(name[:-1]) + "..."
+
+
+def ifr_name(data: bytes) -> str:
+    return "ifr_name=" + _ifname(data[:16])
 
 
 def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
@@ -44,6 +58,12 @@ def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
         return "%s=%s" % (field, flags(v, XN.IFF_FLAGS, "IFF_???"))
     if how == "int":
         return "%s=%d" % (field, struct.unpack_from("<i", data, 16)[0])
+    if how == "name":
+        return "%s=%s" % (field, _ifname(data[16:32]))
+    if how == "map":
+        start, end, base, irq, dma, port = struct.unpack_from("<QQHBBB", data, 16)
+        return "%s={mem_start=%s, mem_end=%s, base_addr=%s, irq=%s, dma=%s, port=%s}" % (
+            field, hexa(start), hexa(end), hexa(base), hexa(irq), hexa(dma), hexa(port))
     if how == "hwaddr":
         fam = struct.unpack_from("<H", data, 16)[0]
         return "%s={sa_family=%s, sa_data=%s}" % (

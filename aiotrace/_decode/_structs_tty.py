@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The structures of terminals (the TCGETS and TIOCGWINSZ ioctls), as strace prints
-them."""
+them: the flags of termios here, the structures in ``_ioctl_more``."""
 
 from __future__ import annotations
 
@@ -78,12 +78,10 @@ def _cflag(v: int) -> str:
     return "|".join(parts)
 
 
-def termios(ctx: Ctx, addr: int) -> str:
-    def r(i: int, o: int, c: int, lf: int) -> str:
-        return "{c_iflag=%s, c_oflag=%s, c_cflag=%s, c_lflag=%s, ...}" % (
-            _fl(i, _IFLAG), _oflag(o), _cflag(c), _fl(lf, _LFLAG))
-
-    return ctx.struct(addr, "<IIII", r)
+def termios_flags(i: int, o: int, c: int, lf: int) -> str:
+    """The four flag words of struct termios, termios2 and termio (their first fields)."""
+    return "c_iflag=%s, c_oflag=%s, c_cflag=%s, c_lflag=%s" % (
+        _fl(i, _IFLAG), _oflag(o), _cflag(c), _fl(lf, _LFLAG))
 
 
 def winsize(ctx: Ctx, addr: int) -> str:

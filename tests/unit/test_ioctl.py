@@ -36,6 +36,7 @@ def ioctl(args, ret=0, data=b"", **kw):
     (0xC0045877, "FIFREEZE"),
     (0x40063E00, "COUNTER_ADD_WATCH_IOCTL"),
     (0x80044501, "EVIOCGVERSION"),
+    (0x8100127D, "BLKZNAME"),   # (ZFS's; its number written "(0x12 << 8) | 125")
     # a parameter in the number: a size, an event type, an axis, a mixer channel
     (0x80FF4506, "EVIOCGNAME(255)"),
     (0x80604521, "EVIOCGBIT(EV_KEY, 96)"),
