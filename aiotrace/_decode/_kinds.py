@@ -411,10 +411,7 @@ class Spec:
         exit: Optional[Callable[[Ctx, str], str]] = None,
         copies: Optional[tuple[tuple[tuple[Any, ...], ...], ...]] = None,
     ) -> None:
-        self.args = args
-        self.ret = ret
-        self.entry = entry
-        self.exit = exit
+        self.args, self.ret, self.entry, self.exit = args, ret, entry, exit
         # decoders of their own (entry=, exit=): all they read of the tracee at the entry
         # and at the exit, as Kind.copy's with the argument's index first, when that is
         # copies the C loop can make (late_captures); ret then reads nothing
