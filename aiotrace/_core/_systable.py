@@ -122,7 +122,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("getsockname", "51 367 51", 3, "network", "fd sockaddr_out(2) socklen_inout", "", "", "int sockfd, struct sockaddr *addr, int *addrlen"),
     ("getpeername", "52 368 52", 3, "network", "fd sockaddr_out(2) socklen_inout", "", "", "int sockfd, struct sockaddr *addr, int *addrlen"),
     ("socketpair", "53 360 53", 4, "network", "family socktype protocol fdpair_out", "", "", "int domain, int type, int protocol, int *sv"),
-    ("setsockopt", "54 - -", 5, "network", "fd sockopt_level sockopt_name optval_in uint", "", "", "int fd, int level, int optname, char *optval, int optlen"),
+    ("setsockopt", "54 - -", 5, "network", "fd sockopt_level sockopt_name optval_in int", "", "", "int fd, int level, int optname, char *optval, int optlen"),
     ("setsockopt", "- 366 541", 5, "network", "fd", "", "raw", "int fd, int level, int optname, char *optval, int optlen"),
     ("getsockopt", "55 - -", 5, "network", "fd sockopt_level sockopt_name optval_out optlen_inout", "", "", "int fd, int level, int optname, char *optval, int *optlen"),
     ("getsockopt", "- 365 542", 5, "network", "fd", "", "raw", "int fd, int level, int optname, char *optval, int *optlen"),

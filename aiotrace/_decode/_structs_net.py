@@ -105,6 +105,9 @@ def _scope_id(index: int) -> str:
     return str(index)
 
 
+ifindex = _scope_id   # (an interface index, where other structures hold one)
+
+
 def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
     return ctx.fields(addr, "<QI4xQQQQi4x", lambda *vals: _msghdr_vals(ctx, vals, data_budget))
 
