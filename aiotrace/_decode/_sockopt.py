@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import _cbpf
 from . import _pidns
-from . import _structs_net as SN
+from . import _sockaddr as SA
 from . import _xlat as X
 from . import _xlat_sockopt as XS
 from ._ctx import Ctx
@@ -193,24 +193,17 @@ def _u32_array(c: Ctx, addr: int, count: int) -> str:
 # printer of the values)
 def _mreq(c: Ctx, addr: int) -> str:
     return c.fields(addr, "<4s4s", lambda grp, iface: "{imr_multiaddr=%s, imr_interface=%s}"
-                    % (_inet_addr(grp), _inet_addr(iface)))
-
-
-def _inet_addr(b: bytes) -> str:
-    import socket   # (on use: start-up time)
-    return 'inet_addr("%s")' % socket.inet_ntop(socket.AF_INET, b)
+                    % (SA.inet_addr(grp), SA.inet_addr(iface)))
 
 
 def _mreq6(c: Ctx, addr: int) -> str:
-    import socket   # (on use: start-up time)
-    return c.fields(addr, "<16sI", lambda grp, iface: (
-        '{inet_pton(AF_INET6, "%s", &ipv6mr_multiaddr), ipv6mr_interface=%s}'
-        % (socket.inet_ntop(socket.AF_INET6, grp), SN.ifindex(iface))))
+    return c.fields(addr, "<16sI", lambda grp, iface: "{%s, ipv6mr_interface=%s}" % (
+        SA.inet6_field("ipv6mr_multiaddr", grp), SA.ifindex(iface)))
 
 
 def _group_req(c: Ctx, addr: int) -> str:
     return c.fields(addr, "<I132x", lambda iface: "{gr_interface=%s, gr_group=%s}" % (
-        SN.ifindex(iface), SN.sockaddr(c, addr + 8, 128)))
+        SA.ifindex(iface), SA.sockaddr(c, addr + 8, 128)))
 
 
 def _tpacket_req(c: Ctx, addr: int) -> str:
@@ -222,7 +215,7 @@ def _tpacket_req(c: Ctx, addr: int) -> str:
 def _packet_mreq(c: Ctx, addr: int) -> str:
     return c.fields(addr, "<iHH8s", lambda ifindex, kind, alen, mac: (
         "{mr_ifindex=%s, mr_type=%s, mr_alen=%d, mr_address=%s}" % (
-            SN.ifindex(ifindex), xval(kind, XS.PACKET_MR_TYPES, "PACKET_MR_???"), alen,
+            SA.ifindex(ifindex), xval(kind, XS.PACKET_MR_TYPES, "PACKET_MR_???"), alen,
             _mac(mac[:min(alen, 8)]))))
 
 

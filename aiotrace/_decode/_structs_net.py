@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import struct
 
-from . import _pidns
+from . import _sockaddr
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._quote import quote
@@ -52,60 +52,7 @@ def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
 
 
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
-    import socket   # (on use: start-up time)
-    if addr == 0:
-        return "NULL"
-    if length <= 0:
-        return hexa(addr)
-    length = min(length, 128)
-    data = ctx.read(addr, length)
-    if data is None:
-        return hexa(addr)
-    if len(data) < 2:
-        return "{sa_family=%s}" % hexa(data[0]) if data else "{}"
-    family = struct.unpack_from("<H", data)[0]
-    fam = XN.sockaddr_family(family)
-    body = data[2:]
-    if family == 1:  # AF_UNIX
-        if not body:
-            return "{sa_family=AF_UNIX}"
-        if body[0] == 0:
-            return "{sa_family=AF_UNIX, sun_path=@%s}" % quote(body[1:])
-        nul = body.find(b"\0")
-        path = body if nul < 0 else body[:nul]
-        return "{sa_family=AF_UNIX, sun_path=%s}" % quote(path)
-    if family == 2 and len(data) >= 16:
-        port = struct.unpack_from(">H", data, 2)[0]
-        ip = socket.inet_ntop(socket.AF_INET, data[4:8])
-        return '{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr("%s")}' % (port, ip)
-    if family == 10 and len(data) >= 24:
-        port, flowinfo = struct.unpack_from(">HI", data, 2)
-        ip6 = socket.inet_ntop(socket.AF_INET6, data[8:24])
-        out = '{sa_family=AF_INET6, sin6_port=htons(%d), sin6_flowinfo=htonl(%d), inet_pton(AF_INET6, "%s", &sin6_addr)' % (
-            port, flowinfo, ip6)
-        if len(data) >= 28:
-            scope = struct.unpack_from("<I", data, 24)[0]
-            out += ", sin6_scope_id=%s" % _scope_id(scope)
-        return out + "}"
-    if family == 16 and len(data) >= 12:  # AF_NETLINK
-        pid, groups = struct.unpack_from("<II", data, 4)
-        return "{sa_family=AF_NETLINK, nl_pid=%s, nl_groups=%08x}" % (
-            _pidns.pid(pid, _pidns.TGID), groups)
-    return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
-
-
-def _scope_id(index: int) -> str:
-    """strace names the interface (on the tracer's host) when it can."""
-    import socket   # (on use: start-up time)
-    if index:
-        try:
-            return 'if_nametoindex("%s")' % socket.if_indextoname(index)
-        except (OSError, OverflowError, ValueError):
-            pass
-    return str(index)
-
-
-ifindex = _scope_id   # (an interface index, where other structures hold one)
+    return _sockaddr.sockaddr(ctx, addr, length)
 
 
 def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
