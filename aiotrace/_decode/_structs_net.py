@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import struct
 
-from . import _sockaddr
+from . import _cmsg, _sockaddr
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._quote import quote
 from ._structs import array_limit, iovec_array
-from ._xlat import flags, hexa, ptr, xval
+from ._xlat import flags, hexa, xval
 
 # ---------------------------------------------------------------------------
 # sockets
@@ -89,7 +89,7 @@ def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> st
         "msg_iovlen=%d" % iovlen,
     ]
     if controllen:
-        parts.append("msg_control=%s" % ptr(control))
+        parts.append("msg_control=%s" % _cmsg.msg_control(ctx, control, controllen))
     parts.append("msg_controllen=%d" % controllen)
     parts.append("msg_flags=%s" % flags(fl & 0xFFFFFFFF, XN.MSG_FLAGS, "MSG_???"))
     return "{" + ", ".join(parts) + "}"

@@ -45,6 +45,8 @@ XDP_OPTS: Names
 ICMP_FILTER_TYPES: Names
 PACKET_MR_TYPES: Names
 TXREHASH_VALS: Names
+SCM_TYPES: Names
+IP_CMSG_TYPES: Names
 
 # level -> (the table of its getsockopt options, of its setsockopt options, the text of
 # an unknown one); a level not here prints its options as numbers
