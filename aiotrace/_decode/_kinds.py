@@ -323,8 +323,21 @@ def MSGHDR_IN() -> Kind:
     return Kind(lambda c, i: SN.msghdr(c, c.args[i], None))
 
 
+def _save_namelen(c: Ctx, i: int) -> None:
+    got = c.unpack("<I", c.args[i] + 8) if c.args[i] and c.verbose else None
+    c.saved["namelen"] = got[0] if got else None
+    return None
+
+
+def _msghdr_err(c: Ctx, i: int) -> str:
+    """A failed recvmsg: the msg_namelen given (strace), or the address."""
+    namelen = c.saved.get("namelen")
+    return ptr(c.args[i]) if namelen is None else "{msg_namelen=%d}" % s32(namelen)
+
+
 def MSGHDR_OUT() -> Kind:
-    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0))
+    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0, c.saved.get("namelen")),
+               _save_namelen, on_error=_msghdr_err)
 
 
 

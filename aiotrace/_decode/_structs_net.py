@@ -11,7 +11,7 @@ from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._quote import quote
 from ._structs import array_limit, iovec_array
-from ._xlat import flags, hexa, xval
+from ._xlat import flags, hexa, s32, xval
 
 # ---------------------------------------------------------------------------
 # sockets
@@ -55,18 +55,24 @@ def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
     return _sockaddr.sockaddr(ctx, addr, length)
 
 
-def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
-    return ctx.fields(addr, "<QI4xQQQQi4x", lambda *vals: _msghdr_vals(ctx, vals, data_budget))
+def msghdr(ctx: Ctx, addr: int, data_budget: int | None,
+           user_namelen: int | None = None) -> str:
+    return ctx.fields(addr, "<QI4xQQQQi4x",
+                      lambda *vals: _msghdr_vals(ctx, vals, data_budget, user_namelen))
 
 
-def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
-    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``; each message shows
-    msg_len bytes of data."""
+def mmsghdr_array(ctx: Ctx, addr: int, count: int, with_len: int,
+                  namelens: list[int] | None = None) -> str:
+    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``: *count* messages, the
+    first *with_len* with their msg_len. *namelens*: recvmmsg's, the msg_namelen of each
+    message at entry (its data then shows msg_len bytes, and there are no more messages
+    than names); sendmmsg's show their whole data."""
     if addr == 0:
         return "NULL"
     items = []
+    most = 1024 if namelens is None else min(len(namelens), 1024)
     for i in range(max(count, 0)):
-        if i >= array_limit(ctx):
+        if i >= array_limit(ctx) or i >= most:
             items.append("...")
             break
         vals = ctx.unpack("<QI4xQQQQi4xI4x", addr + 64 * i)
@@ -76,15 +82,25 @@ def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
             items.append("... /* %s */" % hexa(addr + 64 * i))
             break
         msg_len = vals[7]
-        items.append("{msg_hdr=%s, msg_len=%d}" % (_msghdr_vals(ctx, vals[:7], msg_len), msg_len))
+        hdr = _msghdr_vals(ctx, vals[:7], None if namelens is None else msg_len,
+                           None if namelens is None else namelens[i])
+        items.append("{msg_hdr=%s%s}" % (hdr, ", msg_len=%d" % msg_len if i < with_len else ""))
     return "[" + ", ".join(items) + "]"
 
 
-def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> str:
+def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None,
+                 user_namelen: int | None = None) -> str:
+    """*user_namelen*: recvmsg's msg_namelen at entry (``N => M``; at most N bytes of the
+    address are shown)."""
     name, namelen, iov, iovlen, control, controllen, fl = vals
+    namelen = s32(namelen)
+    shown, namelen_text = namelen, str(namelen)
+    if user_namelen is not None and s32(user_namelen) != namelen:
+        shown = min(namelen, s32(user_namelen))
+        namelen_text = "%d => %d" % (s32(user_namelen), namelen)
     parts = [
-        "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),
-        "msg_namelen=%d" % namelen,
+        "msg_name=%s" % (sockaddr(ctx, name, shown) if name else "NULL"),
+        "msg_namelen=%s" % namelen_text,
         "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
         "msg_iovlen=%d" % iovlen,
     ]
