@@ -22,6 +22,7 @@ from . import _xlat_sockaddr as XA
 from ._ctx import Ctx
 from ._quote import quote
 from ._style import combine
+from ._tables import Flags
 from ._xlat import flags, hexa, ptr, xval
 
 STORAGE = 128   # sizeof(struct sockaddr_storage)
@@ -209,10 +210,7 @@ def _ipx(ctx: Ctx, b: bytes, n: int) -> str:
 
 
 def _x25(ctx: Ctx, b: bytes, n: int) -> str:
-    addr = b[2:18]
-    nul = addr.find(b"\0")
-    text = quote(addr[:15], truncated=True) if nul < 0 else quote(addr[:nul])
-    return "sx25_addr={x25_addr=%s}" % text
+    return "sx25_addr={x25_addr=%s}" % _cstring(b[2:18])
 
 
 def _netlink(ctx: Ctx, b: bytes, n: int) -> str:
@@ -317,9 +315,87 @@ def _mctp(ctx: Ctx, b: bytes, n: int) -> str:
     return out + (", __smctp_pad1=%s" % hexa(pad1) if pad1 else "")
 
 
+def _xval_verbose(v: int, names: dict[int, str], unknown: str | None = None) -> str:
+    """A value with its name in a comment, whatever the -X style but raw (strace's
+    PRINT_FIELD_XVAL_VERBOSE): ``0x1 /* CM_SERVICE */``, ``0x2 /* ???_SERVICE */``."""
+    name = names.get(v) or unknown
+    if _style.get() == _style.RAW or name is None:
+        return hexa(v)
+    return "%s /* %s */" % (hexa(v), name)
+
+
+def _flags_verbose(v: int, table: Flags, unknown: str) -> str:
+    """A set of flags with their names in a comment, whatever the -X style but raw."""
+    if _style.get() == _style.RAW or v == 0:
+        return hexa(v)
+    with _style.using(_style.ABBREV):
+        text = flags(v, table, unknown)
+    return text if text.startswith(hexa(v) + " /* ") else "%s /* %s */" % (hexa(v), text)
+
+
+def _cstring(field: bytes) -> str:
+    """A NUL-terminated string in a fixed-size field: up to its NUL, or all but the
+    field's last byte and ``...``."""
+    nul = field.find(b"\0")
+    return quote(field[:nul]) if nul >= 0 else quote(field[:-1], truncated=True)
+
+
+def _rxrpc(ctx: Ctx, b: bytes, n: int) -> str:
+    service, kind, tlen, family = struct.unpack_from("<HHHH", b, 2)
+    size = min(tlen, n - 8)          # the transport address's bytes
+    rest = b[10:10 + max(0, size - 2)]
+    fam = xval(family, XN.ADDRESS_FAMILIES, "AF_???")
+    if family in (2, 10):
+        short, name, least, fields = (("sin", "sin_family", 16, _in) if family == 2 else
+                                      ("sin6", "sin6_family", 24, _in6))
+        body = "%s=%s" % (name, fam)
+        if tlen >= least:
+            body += ", " + fields(ctx, b[8:], size)
+        elif rest:
+            body += ", " + quote(rest, xflag=ctx.xflag)
+        transport = "%s={%s}" % (short, body)
+    else:
+        transport = "family=" + fam + (", " + quote(rest, xflag=ctx.xflag) if rest else "")
+    return "srx_service=%s, transport_type=%s, transport_len=%d, transport={%s}" % (
+        _xval_verbose(service, XA.RXRPC_SERVICES, "???_SERVICE"),
+        xval(kind, XN.SOCK_TYPES, "SOCK_???"), tlen, transport)
+
+
+def _ieee802154(ctx: Ctx, b: bytes, n: int) -> str:
+    kind, pan, short = struct.unpack_from("<IHH", b, 4)
+    out = "addr={addr_type=%s, pan_id=%s" % (
+        _xval_verbose(kind, XA.IEEE802154_ADDR_TYPES, "IEEE802154_ADDR_???"),
+        _xval_verbose(pan, XA.IEEE802154_PAN_IDS))
+    if kind == 2:     # IEEE802154_ADDR_SHORT
+        out += ", short_addr=" + _xval_verbose(short, XA.IEEE802154_ADDRS)
+    elif kind != 0:   # (IEEE802154_ADDR_NONE: no address)
+        out += ", hwaddr=" + mac(b[10:18])
+    return out + "}"
+
+
+def _alg(ctx: Ctx, b: bytes, n: int) -> str:
+    feat, mask = struct.unpack_from("<II", b, 16)
+    return "salg_type=%s, salg_feat=%s, salg_mask=%s, salg_name=%s" % (
+        _cstring(b[2:16]), _flags_verbose(feat, XA.ALG_FLAGS, "CRYPTO_ALG_???"),
+        _flags_verbose(mask, XA.ALG_FLAGS, "CRYPTO_ALG_???"), _cstring(b[24:n]))
+
+
+def _nfc(ctx: Ctx, b: bytes, n: int) -> str:
+    dev, target, proto = struct.unpack_from("<III", b, 4)
+    out = "dev_idx=%s, target_idx=%s, nfc_protocol=%s" % (
+        ifindex(dev), hexa(target), xval(proto, XA.NFC_PROTOCOLS, "NFC_PROTO_???"))
+    if n < 96:        # not a sockaddr_nfc_llcp
+        return out + (", ..." if n > 16 else "")
+    name_len = struct.unpack_from("<Q", b, 88)[0]
+    return out + ", dsap=%s, ssap=%s, service_name=%s, service_name_len=%d" % (
+        _xval_verbose(b[16], XA.NFC_SAPS), _xval_verbose(b[17], XA.NFC_SAPS),
+        quote(b[18:18 + min(63, name_len)], xflag=ctx.xflag), name_len)
+
+
 # family -> (the least length printed field by field, the printer of the fields)
 _FAMILIES: dict[int, tuple[int, Callable[[Ctx, bytes, int], str]]] = {
     1: (3, _unix), 2: (16, _in), 3: (16, _ax25), 4: (16, _ipx), 9: (18, _x25),
     10: (24, _in6), 16: (12, _netlink), 17: (20, _packet), 31: (3, _bluetooth),
+    33: (36, _rxrpc), 36: (20, _ieee802154), 38: (25, _alg), 39: (16, _nfc),
     40: (16, _vsock), 42: (12, _qrtr), 44: (16, _xdp), 45: (12, _mctp),
 }

@@ -22,6 +22,13 @@ QRTR_PORTS: Names
 XDP_FLAGS: Flags
 MCTP_NETS: Names
 MCTP_ADDRS: Names
+RXRPC_SERVICES: Names
+NFC_PROTOCOLS: Names
+NFC_SAPS: Names
+IEEE802154_ADDR_TYPES: Names
+IEEE802154_PAN_IDS: Names
+IEEE802154_ADDRS: Names
+ALG_FLAGS: Flags
 
 
 def __getattr__(name: str) -> object:   # the tables declared above, read on first use

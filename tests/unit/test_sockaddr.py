@@ -103,6 +103,37 @@ LINES = [
     (fam(45, struct.pack("<HIBBBB", 0, 0, 0xFF, 1, 8, 0)), 12,
      "{sa_family=AF_MCTP, smctp_network=MCTP_NET_ANY, smctp_addr={s_addr=MCTP_ADDR_ANY}, "
      "smctp_type=0x1, smctp_tag=0x8}"),
+    # rxrpc: its transport address; ieee802154, alg, nfc
+    (fam(33, struct.pack("<HHHH", 2500, 1, 16, 2) + struct.pack(">H", 44510)
+         + socket.inet_aton("237.254.206.250") + bytes(20)), 36,
+     "{sa_family=AF_RXRPC, srx_service=0x9c4 /* YFS_FS_SERVICE */, transport_type="
+     "SOCK_STREAM, transport_len=16, transport={sin={sin_family=AF_INET, "
+     'sin_port=htons(44510), sin_addr=inet_addr("237.254.206.250")}}}'),
+    (fam(33, struct.pack("<HHHH", 2, 2, 5, 1) + b"\xad\xde\xed" + bytes(25)), 36,
+     "{sa_family=AF_RXRPC, srx_service=0x2 /* ???_SERVICE */, transport_type=SOCK_DGRAM, "
+     'transport_len=5, transport={family=AF_UNIX, "\\255\\336\\355"}}'),
+    (fam(36, struct.pack("<HIHH", 0, 2, 0xFFFF, 0xFFFE) + bytes(8)), 20,
+     "{sa_family=AF_IEEE802154, addr={addr_type=0x2 /* IEEE802154_ADDR_SHORT */, "
+     "pan_id=0xffff /* IEEE802154_PANID_BROADCAST */, short_addr=0xfffe /* "
+     "IEEE802154_ADDR_UNDEF */}}"),
+    (fam(36, struct.pack("<HIH", 0, 3, 0) + b"\xad\xde" + bytes(8)), 20,
+     "{sa_family=AF_IEEE802154, addr={addr_type=0x3 /* IEEE802154_ADDR_LONG */, pan_id=0, "
+     "hwaddr=ad:de:00:00:00:00:00:00}}"),
+    (fam(38, b"hash".ljust(14, b"\0") + struct.pack("<II", 0x1001, 0) + b"sha256\0\0"), 32,
+     '{sa_family=AF_ALG, salg_type="hash", salg_feat=0x1001 /* '
+     'CRYPTO_ALG_KERN_DRIVER_ONLY|0x1 */, salg_mask=0, salg_name="sha256"}'),
+    (fam(38, b"x" * 14 + bytes(8) + b"12"), 26,
+     '{sa_family=AF_ALG, salg_type="xxxxxxxxxxxxx"..., salg_feat=0, salg_mask=0, '
+     'salg_name="1"...}'),
+    (fam(39, struct.pack("<HIII", 0, 0, 1, 1)), 16,
+     "{sa_family=AF_NFC, dev_idx=0, target_idx=0x1, nfc_protocol=NFC_PROTO_JEWEL}"),
+    (fam(39, struct.pack("<HIII", 0, 0, 1, 9) + b"\1"), 17,
+     "{sa_family=AF_NFC, dev_idx=0, target_idx=0x1, nfc_protocol=0x9 /* NFC_PROTO_??? */, "
+     "...}"),
+    (fam(39, struct.pack("<HIIIBB", 0, 0, 1, 1, 1, 5) + b"ab".ljust(70, b"\0")
+         + struct.pack("<Q", 2)), 96,
+     "{sa_family=AF_NFC, dev_idx=0, target_idx=0x1, nfc_protocol=NFC_PROTO_JEWEL, "
+     'dsap=0x1 /* LLCP_SAP_SDP */, ssap=0x5, service_name="ab", service_name_len=2}'),
     # unknown families, lengths too short for a family
     (fam(0xFF, b"0" * 126), 128, '{sa_family=0xff /* AF_??? */, sa_data="' + "0" * 126
      + '"}'),
