@@ -29,7 +29,3 @@ IEEE802154_ADDR_TYPES: Names
 IEEE802154_PAN_IDS: Names
 IEEE802154_ADDRS: Names
 ALG_FLAGS: Flags
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)

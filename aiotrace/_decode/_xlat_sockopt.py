@@ -90,7 +90,3 @@ def option_names(level: int, getting: bool) -> tuple[Names, str] | None:
     if got is None:
         return None
     return _T.names(got[0] if getting else got[1]), got[2]
-
-
-def __getattr__(name: str) -> object:   # the tables declared above, read on first use
-    return _T.attribute(name)
