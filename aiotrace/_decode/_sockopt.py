@@ -16,6 +16,7 @@ import struct
 from typing import Callable
 
 from . import _cbpf
+from . import _structs as S
 from . import _pidns
 from . import _sockaddr as SA
 from . import _xlat as X
@@ -25,7 +26,7 @@ from ._kinds import Kind, out
 from ._quote import quote
 from . import _style
 from ._style import combine
-from ._xlat import hexa, ptr, s32, u32, xval
+from ._xlat import ptr, s32, u32, xval
 
 # -- the level and the name ----------------------------------------------------
 
@@ -166,27 +167,11 @@ def _getsockopt_value(c: Ctx, level: int, name: int, addr: int, ulen: int, rlen:
             return icmp_filter(c, addr, rlen)
         elif level == SOL_NETLINK:
             if name == NETLINK_LIST_MEMBERSHIPS:
-                return _u32_array(c, addr, min(ulen, rlen) // 4)
+                return S.array(c, addr, min(ulen, rlen) // 4, "<I", str)
             return _int(c, addr)
     if not c.verbose:
         return ptr(addr)
     return _int(c, addr) if rlen == 4 else _bytes(c, addr, rlen)
-
-
-def _u32_array(c: Ctx, addr: int, count: int) -> str:
-    items = []
-    for k in range(count):
-        if k >= c.strsize and c.abbrev:
-            items.append("...")
-            break
-        got = c.unpack("<I", addr + 4 * k)
-        if got is None:
-            if k == 0:
-                return ptr(addr)
-            items.append("... /* %s */" % hexa(addr + 4 * k))
-            break
-        items.append(str(got[0]))
-    return "[" + ", ".join(items) + "]"
 
 
 # setsockopt's structures, by (level, name): (size, the length must be exactly it,
