@@ -5,7 +5,7 @@ tables are in ``xlat/xlat_sockopt.in``."""
 
 from __future__ import annotations
 
-from ._tables import Names, Tables
+from ._tables import Flags, Names, Tables
 
 _T = Tables("xlat_sockopt", globals())   # the tables declared below
 
@@ -47,6 +47,8 @@ PACKET_MR_TYPES: Names
 TXREHASH_VALS: Names
 SCM_TYPES: Names
 IP_CMSG_TYPES: Names
+SKF_OFFSETS: Flags
+SKF_AD: Names
 
 # level -> (the table of its getsockopt options, of its setsockopt options, the text of
 # an unknown one); a level not here prints its options as numbers

@@ -192,3 +192,23 @@ def test_odd_memory_is_never_an_error() -> None:
         assert "0x11000, 0x12000" in text
         text = setsockopt(level, opt, b"", 200, addr=A + 0x1000)
         assert ", 0x11000, 200)" in text
+
+
+def test_socket_filter() -> None:
+    """A socket filter's loads from the special offsets (SKF_*), with -v."""
+    insns = struct.pack("<HBBI", 0x30, 0, 0, 0xFFE00004) + struct.pack(
+        "<HBBI", 0x30, 0, 0, 0xFFFFF000) + struct.pack("<HBBI", 0x20, 0, 0, 0xFFF00008) + (
+        struct.pack("<HBBI", 0x06, 0, 0, 0xFFFF))
+    value = struct.pack("<H6xQ", 4, A + 16) + insns
+    mem = _mem(value, None)
+    entry = format_entry("setsockopt", (3, 1, 26, A, 16), mem, abbrev=False)
+    assert entry == (
+        "3, SOL_SOCKET, SO_ATTACH_FILTER, {len=4, filter=[BPF_STMT(BPF_LD|BPF_B|BPF_ABS, "
+        "SKF_LL_OFF+4), BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_AD_OFF+SKF_AD_PROTOCOL), "
+        "BPF_STMT(BPF_LD|BPF_W|BPF_ABS, SKF_NET_OFF+8), BPF_STMT(BPF_RET|BPF_K, 0xffff)]}, 16")
+    raw = format_entry("setsockopt", (3, 1, 26, A, 16), mem, abbrev=False,
+                       xstyle=_style.RAW)
+    assert "BPF_STMT(0|0x10|0x20, 0xffe00000+4), BPF_STMT(0|0x10|0x20, 0xfffff000+0)" in raw
+    # without -v, the filter's address
+    assert format_entry("setsockopt", (3, 1, 26, A, 16), mem) == (
+        "3, SOL_SOCKET, SO_ATTACH_FILTER, {len=4, filter=0x10010}, 16")
