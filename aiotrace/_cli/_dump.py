@@ -32,6 +32,8 @@ def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: An
     try:
         if layout == "iov":
             _dump_iov(dump, mem, args[1], args[2], retval)
+        elif layout == "mmsg":
+            _dump_mmsg(dump, mem, args[1], retval)
         elif layout == "msg":
             iov, iovlen = struct.unpack("<QQ", mem.read(args[1] + 16, 16))
             _dump_iov(dump, mem, iov, iovlen, retval)
@@ -53,6 +55,16 @@ def _dump_iov(dump: Dump, mem: Any, iov: int, count: int, total: int) -> None:
             break
         dump.copy(mem, base, n, " * %d bytes in buffer %d\n" % (n, i))
         total -= n
+
+
+def _dump_mmsg(dump: Dump, mem: Any, vec: int, count: int) -> None:
+    """sendmmsg's and recvmmsg's: each message (of the *count* the call moved) as
+    `` = N buffers in vector I``, then its buffers' dumps, up to its msg_len."""
+    for i in range(min(count, 1024)):
+        # struct mmsghdr: msg_iov and msg_iovlen in the msghdr, then msg_len
+        iov, iovlen, msg_len = struct.unpack("<16xQQ24xI", mem.read(vec + 64 * i, 60))
+        dump.parts.append((" = %d buffers in vector %d\n" % (iovlen, i), b"", 0, 0))
+        _dump_iov(dump, mem, iov, iovlen, msg_len)
 
 
 _DUMP_KEPT = 1 << 16    # the bytes of a dump kept in memory; beyond, in a temporary file

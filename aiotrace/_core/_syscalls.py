@@ -179,7 +179,8 @@ CLASS_NAMES = ("file", "process", "network", "signal", "ipc", "desc", "memory", 
 # -e read=/write=: the second argument of a call whose first is a descriptor, when it
 # holds the data moved through it: (0 read, 1 write; how it is laid out)
 _DATA_KINDS = {"data_out": (0, "buf"), "data_in(2)": (1, "buf"), "iov_out(2)": (0, "iov"),
-               "iov_in(2)": (1, "iov"), "msghdr_out": (0, "msg"), "msghdr_in": (1, "msg")}
+               "iov_in(2)": (1, "iov"), "msghdr_out": (0, "msg"), "msghdr_in": (1, "msg"),
+               "mmsg_out": (0, "mmsg"), "mmsg_in": (1, "mmsg")}
 # 64-bit parameters: an i386 call passes them in two registers, which moves the rest
 _SPLIT = frozenset({"loff_t", "u64", "__u64", "off64_t", "s64", "__s64"})
 
@@ -231,8 +232,9 @@ class Row:
     @property
     def data(self) -> tuple[int, str] | None:
         """The data the call reads (0) or writes (1) through its descriptor, its first
-        argument, and how the second lays it out ("buf", "iov" or "msg"); None for the
-        other calls. What ``-e read=``/``-e write=`` dump."""
+        argument, and how the second lays it out ("buf", "iov", "msg" or "mmsg"); None for the
+        other calls. What ``-e read=``/``-e write=`` dump. (A call with a decoder of its
+        own may name its data so: sendmmsg's ``fd mmsg_in``.)"""
         kinds = self.kinds.split()
         if len(kinds) < 2 or kinds[0] != "fd":
             return None

@@ -16,7 +16,9 @@ from __future__ import annotations
 import struct
 
 from . import _xlat_prctl as XR
+from . import _xlat_sockopt as XS
 from ._ctx import Ctx
+from ._style import combine
 from ._xlat import hexa, xval
 
 BPF_MAXINSNS = 4096
@@ -59,10 +61,25 @@ def seccomp_k(k: int) -> str:
     return "%s|%s" % (text, hexa(data)) if data else text
 
 
+def socket_k(k: int) -> str:
+    """A socket filter's absolute load from a special offset: ``SKF_NET_OFF+8``,
+    ``SKF_AD_OFF+SKF_AD_PROTOCOL``; other offsets in hex."""
+    for name, start in XS.SKF_OFFSETS:
+        if k >= start:
+            rest = k - start
+            return "%s+%s" % (combine(hexa(start), name), xval(rest, XS.SKF_AD, "SKF_AD_???")
+                              if name == "SKF_AD_OFF" else str(rest))
+    return hexa(k)
+
+
 def insn_text(code: int, jt: int, jf: int, k: int, *, seccomp: bool) -> str:
+    """An instruction of a seccomp filter (*seccomp*) or of a socket filter."""
     if jt or jf:
         return "BPF_JUMP(%s, %s, %s, %s)" % (code_text(code), hexa(k), hexa(jt), hexa(jf))
-    shown = seccomp_k(k) if seccomp and code & 7 == 6 else hexa(k)
+    if seccomp:
+        shown = seccomp_k(k) if code & 7 == 6 else hexa(k)
+    else:   # (BPF_LD|BPF_ABS)
+        shown = socket_k(k) if code & 0xE7 == 0x20 else hexa(k)
     return "BPF_STMT(%s, %s)" % (code_text(code), shown)
 
 

@@ -235,23 +235,19 @@ def _ifconf(c: Ctx, arg: int) -> str:
 # -- sendfile, splice, copy_file_range ---------------------------------------
 
 def _sendfile_off(c: Ctx, i: int) -> str:
-    return c.fields(c.args[i], "<q", lambda off: "[%d]" % off)
+    return c.fields(c.args[i], "<Q", lambda off: "[%d]" % off)   # (unsigned, as strace)
 
 def _sendfile_entry(c: Ctx) -> str:
     off = c.args[2]
-    if off:
-        v = c.unpack("<q", off)
-        c.saved["offset"] = v[0] if v else None
+    c.saved["offset"] = off != 0 and c.read(off, 8) is not None and c.args[3] != 0
     return "%s, %s, %s" % (c.fd(c.args[0]), c.fd(c.args[1]), _sendfile_off(c, 2))
 
 def _sendfile_exit(c: Ctx, entry: str) -> str:
-    off = c.args[2]
+    """The offset the call moved: after ``=>`` when it sent bytes (strace prints it
+    then, moved or not)."""
     extra = ""
-    before = c.saved.get("offset")
-    if off and not c.failed and before is not None:
-        v = c.unpack("<q", off)
-        if v is not None and v[0] != before:
-            extra = " => [%d]" % v[0]
+    if c.saved.get("offset") and not c.failed and c.retval:
+        extra = " => %s" % _sendfile_off(c, 2)
     return "%s%s, %d" % (entry, extra, u64(c.args[3]))
 
 

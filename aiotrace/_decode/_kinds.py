@@ -299,63 +299,23 @@ PROTOCOL = Kind(_protocol)
 MSGFLAGS = F(XN.MSG_FLAGS, "MSG_???")
 
 
-def _sockopt_name(c: Ctx, i: int) -> str:
-    level = s32(c.args[1])
-    v = s32(c.args[i])
-    if level == 1:
-        return xval(v, XN.SOL_SOCKET_OPTS, "SO_???")
-    if level == 6:
-        return xval(v, XN.TCP_OPTS, "TCP_???")
-    if level == 0:
-        return xval(v, XN.IP_OPTS, "IP_???")
-    if level == 41:
-        return xval(v, XN.IPV6_OPTS, "IPV6_???")
-    if level == 270:
-        return xval(v, XN.NETLINK_OPTS, "NETLINK_???")
-    return str(v)
-
-
-SOCKOPT_LEVEL = E(XN.SOCKOPT_LEVELS, "SOL_???")
-SOCKOPT_NAME = Kind(_sockopt_name)
-
 # Inputs that read the same after the thread was resumed into the call: scalars, and
 # memory the kernel only reads (paths, strings, sigaction and rlimit structs). Not
 # TIMESPEC or TIMEVAL (select, ppoll and pselect6 write the time left back) and not the
 # structs whose calls may change them; the factories above mark their own.
 for _k in (INT, UINT, LONG, ULONG, HEX, HEX32, PTR, FD, DIRFD, PATH, STR, MODE, SIGNAL,
            UID, CLOCKID, OPEN_FLAGS, ACCESS_MODE, PROT, MAP_FLAGS, WHENCE, RESOURCE,
-           SIGACTION, RLIMIT, SOCKTYPE, FAMILY, PROTOCOL, SOCKOPT_NAME):
+           SIGACTION, RLIMIT, SOCKTYPE, FAMILY, PROTOCOL):
     _k.late = True
 # ... and of those, the ones printed from the register alone (FD and DIRFD read /proc
 # only with -y, when nothing is decoded late)
 for _k in (INT, UINT, LONG, ULONG, HEX, HEX32, PTR, FD, DIRFD, MODE, SIGNAL, UID, CLOCKID,
            OPEN_FLAGS, ACCESS_MODE, PROT, MAP_FLAGS, WHENCE, RESOURCE, SOCKTYPE, FAMILY,
-           PROTOCOL, SOCKOPT_NAME):
+           PROTOCOL):
     _k.scalar = True
 del _k
 
 
-def _optval_in(c: Ctx, i: int) -> str:
-    n = s32(c.args[4])
-    if n == 4:
-        return S.int_ptr(c, c.args[i])
-    return c.buf(c.args[i], max(n, 0))
-
-
-def _optval_out(c: Ctx, i: int) -> str:
-    lp = c.args[4]
-    cur = c.unpack("<i", lp) if lp else None
-    if cur is None:
-        return ptr(c.args[i])
-    if cur[0] == 4:
-        if s32(c.args[1]) == 1 and s32(c.args[2]) == 4:   # SOL_SOCKET, SO_ERROR: an errno
-            return c.struct(c.args[i], "<i", lambda v: "[%s]" % (X.ERRNO_NAMES.get(v) or v))
-        return S.int_ptr(c, c.args[i])
-    return c.buf(c.args[i], max(cur[0], 0))
-
-
-OPTVAL_IN = Kind(_optval_in)
-OPTVAL_OUT = out(_optval_out)
 OPTLEN_INOUT = SOCKLEN_INOUT
 
 
@@ -363,8 +323,21 @@ def MSGHDR_IN() -> Kind:
     return Kind(lambda c, i: SN.msghdr(c, c.args[i], None))
 
 
+def _save_namelen(c: Ctx, i: int) -> None:
+    got = c.unpack("<I", c.args[i] + 8) if c.args[i] and c.verbose else None
+    c.saved["namelen"] = got[0] if got else None
+    return None
+
+
+def _msghdr_err(c: Ctx, i: int) -> str:
+    """A failed recvmsg: the msg_namelen given (strace), or the address."""
+    namelen = c.saved.get("namelen")
+    return ptr(c.args[i]) if namelen is None else "{msg_namelen=%d}" % s32(namelen)
+
+
 def MSGHDR_OUT() -> Kind:
-    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0))
+    return out(lambda c, i: SN.msghdr(c, c.args[i], c.retval or 0, c.saved.get("namelen")),
+               _save_namelen, on_error=_msghdr_err)
 
 
 
@@ -445,8 +418,7 @@ KINDS: dict[str, Kind] = {
     "intptr_out": INTPTR_OUT, "uintptr_out": UINTPTR_OUT, "fdpair_out": FDPAIR_OUT,
     # sockets
     "family": FAMILY, "socktype": SOCKTYPE, "protocol": PROTOCOL, "msgflags": MSGFLAGS,
-    "sockopt_level": SOCKOPT_LEVEL, "sockopt_name": SOCKOPT_NAME, "optval_in": OPTVAL_IN,
-    "optval_out": OPTVAL_OUT, "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
+    "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
     "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(),
     # flags and enumerations
     "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),

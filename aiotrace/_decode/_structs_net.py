@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import struct
 
-from . import _pidns
+from . import _cmsg, _sockaddr
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._quote import quote
 from ._structs import array_limit, iovec_array
-from ._xlat import flags, hexa, ptr, xval
+from ._xlat import flags, hexa, s32, xval
 
 # ---------------------------------------------------------------------------
 # sockets
@@ -72,71 +72,27 @@ def ifr_value(ctx: Ctx, req: int, data: bytes, addr: int) -> str:
 
 
 def sockaddr(ctx: Ctx, addr: int, length: int) -> str:
-    import socket   # (on use: start-up time)
-    if addr == 0:
-        return "NULL"
-    if length <= 0:
-        return hexa(addr)
-    length = min(length, 128)
-    data = ctx.read(addr, length)
-    if data is None:
-        return hexa(addr)
-    if len(data) < 2:
-        return "{sa_family=%s}" % hexa(data[0]) if data else "{}"
-    family = struct.unpack_from("<H", data)[0]
-    fam = XN.sockaddr_family(family)
-    body = data[2:]
-    if family == 1:  # AF_UNIX
-        if not body:
-            return "{sa_family=AF_UNIX}"
-        if body[0] == 0:
-            return "{sa_family=AF_UNIX, sun_path=@%s}" % quote(body[1:])
-        nul = body.find(b"\0")
-        path = body if nul < 0 else body[:nul]
-        return "{sa_family=AF_UNIX, sun_path=%s}" % quote(path)
-    if family == 2 and len(data) >= 16:
-        port = struct.unpack_from(">H", data, 2)[0]
-        ip = socket.inet_ntop(socket.AF_INET, data[4:8])
-        return '{sa_family=AF_INET, sin_port=htons(%d), sin_addr=inet_addr("%s")}' % (port, ip)
-    if family == 10 and len(data) >= 24:
-        port, flowinfo = struct.unpack_from(">HI", data, 2)
-        ip6 = socket.inet_ntop(socket.AF_INET6, data[8:24])
-        out = '{sa_family=AF_INET6, sin6_port=htons(%d), sin6_flowinfo=htonl(%d), inet_pton(AF_INET6, "%s", &sin6_addr)' % (
-            port, flowinfo, ip6)
-        if len(data) >= 28:
-            scope = struct.unpack_from("<I", data, 24)[0]
-            out += ", sin6_scope_id=%s" % _scope_id(scope)
-        return out + "}"
-    if family == 16 and len(data) >= 12:  # AF_NETLINK
-        pid, groups = struct.unpack_from("<II", data, 4)
-        return "{sa_family=AF_NETLINK, nl_pid=%s, nl_groups=%08x}" % (
-            _pidns.pid(pid, _pidns.TGID), groups)
-    return "{sa_family=%s, sa_data=%s}" % (fam, quote(body))
+    return _sockaddr.sockaddr(ctx, addr, length)
 
 
-def _scope_id(index: int) -> str:
-    """strace names the interface (on the tracer's host) when it can."""
-    import socket   # (on use: start-up time)
-    if index:
-        try:
-            return 'if_nametoindex("%s")' % socket.if_indextoname(index)
-        except (OSError, OverflowError, ValueError):
-            pass
-    return str(index)
+def msghdr(ctx: Ctx, addr: int, data_budget: int | None,
+           user_namelen: int | None = None) -> str:
+    return ctx.fields(addr, "<QI4xQQQQi4x",
+                      lambda *vals: _msghdr_vals(ctx, vals, data_budget, user_namelen))
 
 
-def msghdr(ctx: Ctx, addr: int, data_budget: int | None) -> str:
-    return ctx.fields(addr, "<QI4xQQQQi4x", lambda *vals: _msghdr_vals(ctx, vals, data_budget))
-
-
-def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
-    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``; each message shows
-    msg_len bytes of data."""
+def mmsghdr_array(ctx: Ctx, addr: int, count: int, with_len: int,
+                  namelens: list[int] | None = None) -> str:
+    """sendmmsg/recvmmsg: ``[{msg_hdr={...}, msg_len=5}, ...]``: *count* messages, the
+    first *with_len* with their msg_len. *namelens*: recvmmsg's, the msg_namelen of each
+    message at entry (its data then shows msg_len bytes, and there are no more messages
+    than names); sendmmsg's show their whole data."""
     if addr == 0:
         return "NULL"
     items = []
+    most = 1024 if namelens is None else min(len(namelens), 1024)
     for i in range(max(count, 0)):
-        if i >= array_limit(ctx):
+        if i >= array_limit(ctx) or i >= most:
             items.append("...")
             break
         vals = ctx.unpack("<QI4xQQQQi4xI4x", addr + 64 * i)
@@ -146,20 +102,30 @@ def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
             items.append("... /* %s */" % hexa(addr + 64 * i))
             break
         msg_len = vals[7]
-        items.append("{msg_hdr=%s, msg_len=%d}" % (_msghdr_vals(ctx, vals[:7], msg_len), msg_len))
+        hdr = _msghdr_vals(ctx, vals[:7], None if namelens is None else msg_len,
+                           None if namelens is None else namelens[i])
+        items.append("{msg_hdr=%s%s}" % (hdr, ", msg_len=%d" % msg_len if i < with_len else ""))
     return "[" + ", ".join(items) + "]"
 
 
-def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> str:
+def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None,
+                 user_namelen: int | None = None) -> str:
+    """*user_namelen*: recvmsg's msg_namelen at entry (``N => M``; at most N bytes of the
+    address are shown)."""
     name, namelen, iov, iovlen, control, controllen, fl = vals
+    namelen = s32(namelen)
+    shown, namelen_text = namelen, str(namelen)
+    if user_namelen is not None and s32(user_namelen) != namelen:
+        shown = min(namelen, s32(user_namelen))
+        namelen_text = "%d => %d" % (s32(user_namelen), namelen)
     parts = [
-        "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),
-        "msg_namelen=%d" % namelen,
+        "msg_name=%s" % (sockaddr(ctx, name, shown) if name else "NULL"),
+        "msg_namelen=%s" % namelen_text,
         "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
         "msg_iovlen=%d" % iovlen,
     ]
     if controllen:
-        parts.append("msg_control=%s" % ptr(control))
+        parts.append("msg_control=%s" % _cmsg.msg_control(ctx, control, controllen))
     parts.append("msg_controllen=%d" % controllen)
     parts.append("msg_flags=%s" % flags(fl & 0xFFFFFFFF, XN.MSG_FLAGS, "MSG_???"))
     return "{" + ", ".join(parts) + "}"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Printers of the calls that wait: futex, poll, select, epoll, recvmmsg, and time
+"""Printers of the calls that wait: futex, poll, select, epoll, and time
 (named in the syscall table: see ``KINDS``)."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Optional
 
 from . import _structs as S
-from . import _structs_net as SN
 from . import _xlat_proc as XP
 from ._ctx import Ctx
 from ._kinds import Kind, Spec, date_text, out
@@ -157,24 +156,6 @@ EPOLL_EVENTS_OUT = out(_epoll_wait_events)
 EPOLL_CTL_EVENT = Kind(lambda c, i: ptr(c.args[i]) if s32(c.args[1]) == 2 else S.epoll_event(c, c.args[i]))
 
 
-# -- recvmmsg, sendmmsg ------------------------------------------------------
-
-MMSG_OUT = out(lambda c, i: SN.mmsghdr_array(c, c.args[i], s32(c.retval or 0)))
-
-def _save_timeout(c: Ctx, i: int) -> None:
-    c.saved["timeout"] = S.timespec(c, c.args[i])
-    return None
-
-# printed after the messages, but with its value at entry (the kernel updates it)
-RECVMMSG_TIMEOUT = Kind(lambda c, i: c.saved.get("timeout") or S.timespec(c, c.args[i]), True, _save_timeout)
-
-def _recvmmsg_ret(c: Ctx) -> str:
-    r = c.retval or 0
-    if c.args[4]:
-        return "%d (left %s)" % (r, S.timespec(c, c.args[4]))
-    return str(r)
-
-
 # -- time ----------------------------------------------------------------------
 
 def _time_out(c: Ctx, i: int) -> str:
@@ -194,14 +175,12 @@ KINDS: dict[str, Kind] = {
     "epoll_ctl_event": EPOLL_CTL_EVENT,
     "epoll_events_out": EPOLL_EVENTS_OUT,
     "fdset": FDSET,
-    "mmsg_out": MMSG_OUT,
     "nanosleep_flags": Kind(_timer_flags),
     "pollfds": POLLFDS,
     "pselect_sigmask": Kind(_pselect_sigmask),
-    "recvmmsg_timeout": RECVMMSG_TIMEOUT,
     "time_out": out(_time_out),
 }
-RETURNS = {"poll": _poll_ret, "ppoll": _ppoll_ret, "recvmmsg": _recvmmsg_ret,
+RETURNS = {"poll": _poll_ret, "ppoll": _ppoll_ret,
            "select": lambda c: _select_ret(c, False),
            "pselect6": lambda c: _select_ret(c, True)}
 DECODERS = {"futex": Spec(entry=_futex_entry)}

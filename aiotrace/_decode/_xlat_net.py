@@ -21,12 +21,6 @@ ETH_P: Names
 
 MSG_FLAGS: Flags
 SHUTDOWN_HOW: Names
-SOCKOPT_LEVELS: Names
-SOL_SOCKET_OPTS: Names
-IP_OPTS: Names
-IPV6_OPTS: Names
-NETLINK_OPTS: Names
-TCP_OPTS: Names
 
 IFF_FLAGS: Flags
 ARPHRD: Names

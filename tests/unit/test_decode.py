@@ -874,6 +874,10 @@ MORE = [
     L('flock(8, LOCK_EX|LOCK_NB)               = 0', (8, 6), 0),
     L('sendfile(9, 8, [0] => [4], 4)           = 4', (9, 8, A, 4), 4, {A: u64s(0)}, mem_exit={A: u64s(4)}),
     L('sendfile(9, 8, NULL, 4)                 = 4', (9, 8, 0, 4), 4),
+    # strace 6.1: the offset unsigned, and after '=>' whenever bytes were sent
+    L('sendfile(9, 8, [14627392582579060461], 1) = -1 EINVAL (Invalid argument)', (9, 8, A, 1),
+      -22, {A: u64s(14627392582579060461)}),
+    L('sendfile(9, 8, [4] => [4], 4)           = 4', (9, 8, A, 4), 4, {A: u64s(4)}),
     L('getpriority(PRIO_PROCESS, 0)            = 20', (0, 0), 20),
     L('msync(0x7f9ad1b4d000, 4096, MS_ASYNC|MS_INVALIDATE) = 0', (0x7F9AD1B4D000, 4096, 3), 0),
     L('mincore(0x7f9ad1b4d000, 8192, [1, 0])   = 0', (0x7F9AD1B4D000, 8192, A), 0, {A: b"\1\0"}),

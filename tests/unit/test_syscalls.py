@@ -123,8 +123,8 @@ def test_every_word_of_the_table_has_a_printer(abi):
 
 def test_the_calls_whose_data_is_dumped():
     """-e read=/write=: the calls that move data through the descriptor of their first
-    argument, from a buffer, iovecs or a msghdr: on x86-64 strace's, but recvmmsg and
-    sendmmsg; on i386 those whose buffer has the same layout."""
+    argument, from a buffer, iovecs, a msghdr or mmsghdrs: on x86-64 strace's; on i386
+    those whose buffer has the same layout."""
     def dumped(abi):
         code = _syscalls.ABI_CODES[abi]
         return {name: row.data for name in syscalls.names(abi)
@@ -135,7 +135,8 @@ def test_the_calls_whose_data_is_dumped():
         "recvmsg": (0, "msg"), "write": (1, "buf"), "pwrite64": (1, "buf"),
         "sendto": (1, "buf"), "writev": (1, "iov"), "pwritev": (1, "iov"),
         "pwritev2": (1, "iov"), "sendmsg": (1, "msg"),
-        "mq_timedreceive": (0, "buf"), "mq_timedsend": (1, "buf")}
+        "mq_timedreceive": (0, "buf"), "mq_timedsend": (1, "buf"),
+        "recvmmsg": (0, "mmsg"), "sendmmsg": (1, "mmsg")}
     assert set(dumped("i386")) == {"read", "write", "pread64", "pwrite64", "recvfrom",
                                    "sendto"}
 
