@@ -5,6 +5,7 @@ interface request (the SIOC*IF* ioctls), a socket address, a message header."""
 from __future__ import annotations
 
 import struct
+from typing import Callable
 
 from . import _pidns
 from . import _xlat_net as XN
@@ -130,12 +131,24 @@ def mmsghdr_array(ctx: Ctx, addr: int, count: int) -> str:
     return "[" + ", ".join(items) + "]"
 
 
+def _netlink_data(ctx: Ctx, name: int, namelen: int) -> Callable[[int, int], str] | None:
+    """With a netlink address (msg_name), the data prints as netlink messages."""
+    if not name or namelen < 2 or not ctx.verbose:
+        return None
+    fam = ctx.unpack("<H", name)
+    if fam is None or fam[0] != 16:   # AF_NETLINK
+        return None
+    from ._netlink import sockbuf
+    return lambda base, n: sockbuf(ctx, ctx.args[0], base, n, netlink_only=True)
+
+
 def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None) -> str:
     name, namelen, iov, iovlen, control, controllen, fl = vals
     parts = [
         "msg_name=%s" % (sockaddr(ctx, name, namelen) if name else "NULL"),
         "msg_namelen=%d" % namelen,
-        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
+        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget,
+                                   _netlink_data(ctx, name, namelen)),
         "msg_iovlen=%d" % iovlen,
     ]
     if controllen:

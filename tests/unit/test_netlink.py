@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Netlink messages as strace 6.1 prints the data of sendto/recvfrom/sendmsg on a netlink
+socket (the lines its tests netlink_*.c and nlattr_*.c expect). Tables, no tracee: the
+decoder is given the registers, a fake memory (data at A) and what the descriptor is."""
+
+from __future__ import annotations
+
+import errno
+import struct
+
+import pytest
+
+from fake_memory import A, Memory
+from aiotrace._decode import format_entry, format_exit, format_syscall_line
+
+AUDIT, SELINUX, NETFILTER, XFRM, SOCK_DIAG, KOBJECT, ROUTE = 9, 7, 12, 6, 4, 15, 0
+DONTWAIT = 0x40
+
+
+def hdr(length: int, kind: int, flags: int = 1, seq: int = 0, pid: int = 0) -> bytes:
+    return struct.pack("<IHHII", length, kind, flags, seq, pid)
+
+
+def sendto(data: bytes, protocol: int | None, *, length: int | None = None, addr: int = A,
+           strsize: int = 32) -> str:
+    """The arguments strace prints for sendto(3, addr, length, MSG_DONTWAIT, NULL, 0)."""
+    n = len(data) if length is None else length
+    text = format_entry("sendto", (3, addr, n, DONTWAIT, 0, 0), Memory(data), strsize=strsize,
+                        netlink=lambda fd: protocol)
+    tail = ", %d, MSG_DONTWAIT, NULL, 0" % n
+    assert text.startswith("3, ") and text.endswith(tail), text
+    return text[3:-len(tail)]
+
+
+NOOP_DUMP = "{nlmsg_len=%d, nlmsg_type=NLMSG_NOOP, nlmsg_flags=NLM_F_REQUEST|0x300, " \
+    "nlmsg_seq=%d, nlmsg_pid=0}"
+REQ = hdr(20, 1, 0x301) + b"abcd"
+
+# (data, the descriptor's protocol, what strace prints of the buffer)
+MESSAGES = [
+    # a message without payload: bare; with one: [header, payload]
+    (hdr(16, 1000, 1, 0, 1234), AUDIT, "{nlmsg_len=16, nlmsg_type=AUDIT_GET, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=1234}"),
+    (REQ, -1, "[%s, \"\\x61\\x62\\x63\\x64\"]" % (NOOP_DUMP % (20, 0))),
+    # nlmsg_len beyond the buffer, or under a header's size
+    (hdr(28, 1, 0x301) + b"abcd", -1, "[%s, \"\\x61\\x62\\x63\\x64\"]"
+     % NOOP_DUMP.replace("%d", "28", 1).replace("%d", "0")),
+    (hdr(8, 1, 0x301) + b"abcd", -1, NOOP_DUMP.replace("%d", "8", 1).replace("%d", "0")),
+    # shorter than a header: in hex
+    (b"abcd", -1, '"\\x61\\x62\\x63\\x64"'),
+    # two messages: a list of them
+    (REQ + REQ, -1, "[[%s, \"\\x61\\x62\\x63\\x64\"], [%s, \"\\x61\\x62\\x63\\x64\"]]"
+     % (NOOP_DUMP % (20, 0), NOOP_DUMP % (20, 0))),
+    # the second one's length under a header's: its header alone
+    (REQ + hdr(4, 1, 0x301), -1, "[[%s, \"\\x61\\x62\\x63\\x64\"], %s]"
+     % (NOOP_DUMP % (20, 0), NOOP_DUMP.replace("%d", "4", 1).replace("%d", "0"))),
+    # the types and flags of each protocol
+    (hdr(16, 0x10, 1), XFRM, "{nlmsg_len=16, nlmsg_type=XFRM_MSG_NEWSA, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0x12, 0x300), XFRM, "{nlmsg_len=16, nlmsg_type=XFRM_MSG_GETSA, "
+     "nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0x11, 0x108), XFRM, "{nlmsg_len=16, nlmsg_type=XFRM_MSG_DELSA, "
+     "nlmsg_flags=NLM_F_ECHO|NLM_F_NONREC, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0x16, 0x108), XFRM, "{nlmsg_len=16, nlmsg_type=XFRM_MSG_ALLOCSPI, "
+     "nlmsg_flags=NLM_F_ECHO|0x100, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0x10), NETFILTER, "{nlmsg_len=16, nlmsg_type=NFNL_MSG_BATCH_BEGIN, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0x1FF), NETFILTER, "{nlmsg_len=16, nlmsg_type=NFNL_SUBSYS_CTNETLINK<<8|0xff "
+     "/* IPCTNL_MSG_CT_??? */, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"),
+    (hdr(16, 0xFFFF), SELINUX, "{nlmsg_len=16, nlmsg_type=0xffff /* SELNL_MSG_??? */, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}"),
+    # payloads: SELinux's, netfilter's header and attributes, NLMSG_DONE's int
+    (hdr(20, 0x10) + struct.pack("<i", -69410901), SELINUX,
+     "[{nlmsg_len=20, nlmsg_type=SELNL_MSG_SETENFORCE, nlmsg_flags=NLM_F_REQUEST, "
+     "nlmsg_seq=0, nlmsg_pid=0}, {val=-69410901}]"),
+    (hdr(19, 0x11) + b"abc", SELINUX, "[{nlmsg_len=19, nlmsg_type=SELNL_MSG_POLICYLOAD, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, \"\\x61\\x62\\x63\"]"),
+    (hdr(20, 3) + struct.pack("<i", -1412567123), NETFILTER, "[{nlmsg_len=20, "
+     "nlmsg_type=NLMSG_DONE, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, "
+     "-1412567123]"),
+    (hdr(20, 0xA00) + struct.pack("<BBH", 1, 0, 10), NETFILTER, "[{nlmsg_len=20, "
+     "nlmsg_type=NFNL_SUBSYS_NFTABLES<<8|NFT_MSG_NEWTABLE, nlmsg_flags=NLM_F_REQUEST, "
+     "nlmsg_seq=0, nlmsg_pid=0}, {nfgen_family=AF_UNIX, version=NFNETLINK_V0, "
+     "res_id=NFNL_SUBSYS_NFTABLES}]"),
+    (hdr(24, 0xAFF) + struct.pack("<BBH", 1, 0, 0xA00) + struct.pack("<HH", 4, 0xBCD),
+     NETFILTER, "[{nlmsg_len=24, nlmsg_type=NFNL_SUBSYS_NFTABLES<<8|0xff /* NFT_MSG_??? */, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, {nfgen_family=AF_UNIX, "
+     "version=NFNETLINK_V0, res_id=htons(NFNL_SUBSYS_NFTABLES)}, {nla_len=4, "
+     "nla_type=0xbcd}]"),
+    # an error: the header of the message it answers, then attributes
+    (hdr(36, 2) + struct.pack("<i", -errno.EACCES) + hdr(16, 1, 0x301, 42, 1234), -1,
+     "[{nlmsg_len=36, nlmsg_type=NLMSG_ERROR, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {error=-EACCES, msg=%s}]"
+     % NOOP_DUMP.replace("%d", "16", 1).replace("%d", "42").replace("pid=0", "pid=1234")),
+    (hdr(42, 2, 0x101) + struct.pack("<i", -errno.EACCES) + hdr(20, 1) + struct.pack(
+        "<HH", 6, 3) + bytes([171, 254]), -1,
+     "[{nlmsg_len=42, nlmsg_type=NLMSG_ERROR, nlmsg_flags=NLM_F_REQUEST|NLM_F_CAPPED, "
+     "nlmsg_seq=0, nlmsg_pid=0}, [{error=-EACCES, msg={nlmsg_len=20, "
+     "nlmsg_type=NLMSG_NOOP, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}}, "
+     "[{nla_len=6, nla_type=NLMSGERR_ATTR_COOKIE}, [171, 254]]]]"),
+    (hdr(22, 2) + b"42", -1, "[{nlmsg_len=22, nlmsg_type=NLMSG_ERROR, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, \"\\x34\\x32\"]"),
+    # a udev monitor message on NETLINK_KOBJECT_UEVENT; the kernel's own, a string
+    (b"libudev\0" + struct.pack(">I", 0xFEEDCAFE) + struct.pack("<III", 40, 40, 299)
+     + struct.pack(">IIII", 0xC370B302, 0x10800000, 0x2000400, 0x10800000) + b"12345678",
+     KOBJECT, "[{prefix=\"libudev\", magic=htonl(0xfeedcafe), header_size=40, "
+     "properties_off=40, properties_len=299, filter_subsystem_hash=htonl(0xc370b302), "
+     "filter_devtype_hash=htonl(0x10800000), filter_tag_bloom_hi=htonl(0x2000400), "
+     "filter_tag_bloom_lo=htonl(0x10800000)}, \"12345678\"]"),
+    (b"add@/devices\0ACTION=add", KOBJECT, '"add@/devices\\0ACTION=add"'),
+    # not a netlink socket: a string
+    (hdr(16, 1000), None, '"\\20\\0\\0\\0\\350\\3\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0"'),
+]
+
+
+@pytest.mark.parametrize("data,protocol,expected", MESSAGES)
+def test_messages(data: bytes, protocol: int | None, expected: str) -> None:
+    assert sendto(data, protocol) == expected
+
+
+def test_unreadable() -> None:
+    """A header that cannot be read: its address (NULL for 0); a second one:
+    ``... /* ADDR */`` after the first."""
+    assert sendto(b"", -1, length=16, addr=0) == "NULL"
+    assert sendto(b"", -1, length=16, addr=A + 64) == "%#x" % (A + 64)
+    assert sendto(REQ, -1, length=40) == "[[%s, \"\\x61\\x62\\x63\\x64\"], ... /* %#x */]" % (
+        NOOP_DUMP % (20, 0), A + 20)
+
+
+def test_abbreviated() -> None:
+    """Up to -s messages, then ``...``."""
+    data = b"".join(hdr(16, 1, 0x301, i) for i in range(5))
+    got = sendto(data, -1, strsize=4)
+    assert got == "[" + ", ".join(NOOP_DUMP % (16, i) for i in range(4)) + ", ...]"
+
+
+def test_recvfrom_and_sendmsg() -> None:
+    """recvfrom shows what the call returned (up to its size); sendmsg to a netlink
+    address decodes its iovecs' data."""
+    mem = Memory(hdr(16, 1000) + bytes(16))
+    args = (3, A, 64, 0, 0, 0)
+    entry = format_entry("recvfrom", args, mem, netlink=lambda fd: AUDIT)
+    text, ret = format_exit("recvfrom", args, 16, mem, entry_text=entry,
+                            netlink=lambda fd: AUDIT)
+    assert format_syscall_line("recvfrom", text, ret, column=0) == (
+        "recvfrom(3, {nlmsg_len=16, nlmsg_type=AUDIT_GET, nlmsg_flags=NLM_F_REQUEST, "
+        "nlmsg_seq=0, nlmsg_pid=0}, 64, 0, NULL, NULL) = 16")
+    # struct msghdr at A+64, its sockaddr_nl at A+128, its iovec at A+160
+    name = struct.pack("<HHII", 16, 0, 0, 0)
+    msg = struct.pack("<QI4xQQQQi4x", A + 128, 12, A + 160, 1, 0, 0, 0)
+    iov = struct.pack("<QQ", A, 16)
+    mem = Memory(hdr(16, 1000) + bytes(48) + msg.ljust(64, b"\0") + name.ljust(32, b"\0") + iov)
+    got = format_entry("sendmsg", (3, A + 64, 0), mem, netlink=lambda fd: AUDIT)
+    assert "msg_iov=[{iov_base={nlmsg_len=16, nlmsg_type=AUDIT_GET," in got, got
