@@ -335,7 +335,8 @@ def payloads() -> dict[int, Payload]:
     global _PAYLOADS
     if _PAYLOADS is None:
         from ._netlink_misc import PAYLOADS
-        _PAYLOADS = PAYLOADS
+        from ._netlink_route import route
+        _PAYLOADS = {**PAYLOADS, ROUTE: route}
     return _PAYLOADS
 
 

@@ -108,6 +108,22 @@ MESSAGES = [
      "filter_devtype_hash=htonl(0x10800000), filter_tag_bloom_hi=htonl(0x2000400), "
      "filter_tag_bloom_lo=htonl(0x10800000)}, \"12345678\"]"),
     (b"add@/devices\0ACTION=add", KOBJECT, '"add@/devices\\0ACTION=add"'),
+    # NETLINK_ROUTE: each type's fixed header, then its attributes
+    (hdr(32, 16) + struct.pack("<BxHiII", 1, 772, 0, 1, 0xFABCDEBA), ROUTE,
+     "[{nlmsg_len=32, nlmsg_type=RTM_NEWLINK, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {ifi_family=AF_UNIX, ifi_type=ARPHRD_LOOPBACK, ifi_index=0, "
+     "ifi_flags=IFF_UP, ifi_change=0xfabcdeba}]"),
+    (hdr(27, 29) + b"\1abcdefghij", ROUTE, "[{nlmsg_len=27, nlmsg_type=RTM_DELNEIGH, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, {ndm_family=AF_UNIX, ...}]"),
+    (hdr(17, 0x39) + b"\2", ROUTE, "[{nlmsg_len=17, nlmsg_type=0x39 /* RTM_??? */, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, {family=AF_INET}]"),
+    (hdr(20, 0x23) + b"\2\x81\x82\x83", ROUTE, "[{nlmsg_len=20, nlmsg_type=0x23 "
+     "/* RTM_??? */, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, "
+     "{family=AF_INET, data=\"\\x81\\x82\\x83\"}]"),
+    (hdr(28, 90) + b"\1\0\0\0" + struct.pack("<HH", 8, 0x3FFF) + b"abcd", ROUTE,
+     "[{nlmsg_len=28, nlmsg_type=RTM_GETNSID, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {rtgen_family=AF_UNIX}, [{nla_len=8, nla_type=0x3fff /* NETNSA_??? */}, "
+     "\"\\x61\\x62\\x63\\x64\"]]"),
     # not a netlink socket: a string
     (hdr(16, 1000), None, '"\\20\\0\\0\\0\\350\\3\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0"'),
 ]
