@@ -19,7 +19,9 @@ from ._ctx import Ctx
 from ._netlink import AttrData, align, hexbuf, nlattr
 from ._xlat import flags, hexa, ptr, xval
 
-Field = Any   # "u" | "x" | "x?" (shown when not 0) | "ifindex" | ("e"|"f", TABLE, unknown)
+# "u" | "x" | "x?" (shown when not 0) | "0x32" (8 hex digits) | "ifindex" |
+# ("e"|"f", TABLE, unknown)
+Field = Any
 
 
 class Header(NamedTuple):
@@ -53,6 +55,8 @@ def field(how: Field, v: int) -> str | None:
         return hexa(v)
     if how == "x?":
         return hexa(v) if v else None
+    if how == "0x32":   # (zero-padded to its width)
+        return "%#010x" % v
     if how == "ifindex":
         return ifindex(v)
     kind, table, unknown = how
@@ -156,7 +160,8 @@ def route(ctx: Ctx, t: int, addr: int, length: int) -> str | None:
         if length > 1:
             return "{family=%s, data=%s}" % (_family(family), hexbuf(ctx, addr + 1, length - 1))
         return "{family=%s}" % _family(family)
-    return struct_and_attrs(ctx, header, family, addr, length, ATTR_DECODERS.get(header.attrs))
+    from ._netlink_rtattr import decoders
+    return struct_and_attrs(ctx, header, family, addr, length, decoders(header.attrs, family))
 
 
 def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: int,
@@ -183,6 +188,3 @@ def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: i
     return "%s, %s" % (head, nlattr(ctx, addr + off, length - off, XR.names(header.attrs),
                                     header.unknown, decoders))
 
-
-# attribute table -> the decoders of its types' data (filled by _netlink_rtattr)
-ATTR_DECODERS: dict[str, dict[int, AttrData]] = {}

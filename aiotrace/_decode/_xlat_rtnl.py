@@ -38,6 +38,10 @@ NETCONFA_ATTRS: Names
 NETNSA_ATTRS: Names
 IFLA_STATS_ATTRS: Names
 IFLA_STATS_FLAGS: Flags
+NDTPA_ATTRS: Names
+RTAX_ATTRS: Names
+TCA_ACT_FLAGS: Flags
+TCA_ACT_HW_STATS: Flags
 
 
 def __getattr__(name: str) -> object:   # the tables, read on first use

@@ -124,6 +124,26 @@ MESSAGES = [
      "[{nlmsg_len=28, nlmsg_type=RTM_GETNSID, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
      "nlmsg_pid=0}, {rtgen_family=AF_UNIX}, [{nla_len=8, nla_type=0x3fff /* NETNSA_??? */}, "
      "\"\\x61\\x62\\x63\\x64\"]]"),
+    # their attributes' data
+    (hdr(32, 22, 0x300) + struct.pack("<BBBBI", 2, 0, 1, 0, 0) + struct.pack("<HH", 8, 1)
+     + bytes([12, 34, 56, 78]), ROUTE, "[{nlmsg_len=32, nlmsg_type=RTM_GETADDR, "
+     "nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, nlmsg_pid=0}, {ifa_family=AF_INET, "
+     "ifa_prefixlen=0, ifa_flags=IFA_F_SECONDARY, ifa_scope=RT_SCOPE_UNIVERSE, "
+     "ifa_index=0}, [{nla_len=8, nla_type=IFA_ADDRESS}, inet_addr(\"12.34.56.78\")]]"),
+    (hdr(36, 26, 0x300) + struct.pack("<BBBBBBBBI", 1, 0, 0, 0x10, 0xFD, 2, 0, 2, 0x100)
+     + struct.pack("<HHHH", 8, 8, 4, 1), ROUTE, "[{nlmsg_len=36, nlmsg_type=RTM_GETROUTE, "
+     "nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, nlmsg_pid=0}, {rtm_family=AF_UNIX, rtm_dst_len=0, "
+     "rtm_src_len=0, rtm_tos=IPTOS_LOWDELAY, rtm_table=RT_TABLE_DEFAULT, "
+     "rtm_protocol=RTPROT_KERNEL, rtm_scope=RT_SCOPE_UNIVERSE, rtm_type=RTN_LOCAL, "
+     "rtm_flags=RTM_F_NOTIFY}, [{nla_len=8, nla_type=RTA_METRICS}, {nla_len=4, "
+     "nla_type=RTAX_LOCK}]]"),
+    (hdr(26, 90) + b"\1\0\0\0" + struct.pack("<HH", 6, 1) + b"ab", ROUTE,
+     "[{nlmsg_len=26, nlmsg_type=RTM_GETNSID, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {rtgen_family=AF_UNIX}, [{nla_len=6, nla_type=NETNSA_NSID}, "
+     "\"\\x61\\x62\"]]"),
+    (hdr(28, 90) + b"\1\0\0\0" + struct.pack("<HHi", 8, 1, -2), ROUTE,
+     "[{nlmsg_len=28, nlmsg_type=RTM_GETNSID, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {rtgen_family=AF_UNIX}, [{nla_len=8, nla_type=NETNSA_NSID}, -2]]"),
     # not a netlink socket: a string
     (hdr(16, 1000), None, '"\\20\\0\\0\\0\\350\\3\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0"'),
 ]
@@ -141,6 +161,17 @@ def test_unreadable() -> None:
     assert sendto(b"", -1, length=16, addr=A + 64) == "%#x" % (A + 64)
     assert sendto(REQ, -1, length=40) == "[[%s, \"\\x61\\x62\\x63\\x64\"], ... /* %#x */]" % (
         NOOP_DUMP % (20, 0), A + 20)
+
+
+@pytest.mark.parametrize("tail", [b"", struct.pack("<Q", 11)])
+def test_struct_with_a_newer_field(tail: bytes) -> None:
+    """NDTA_STATS: ndts_table_fulls only when the attribute holds it."""
+    stats = struct.pack("<10Q", *range(1, 11)) + tail
+    n = 20 + 4 + len(stats)
+    got = sendto(hdr(n, 66) + b"\20\0\0\0" + struct.pack("<HH", 4 + len(stats), 7) + stats,
+                 ROUTE)
+    assert got.endswith("ndts_periodic_gc_runs=9, ndts_forced_gc_runs=10%s}]]"
+                        % (", ndts_table_fulls=11" if tail else "")), got
 
 
 def test_abbreviated() -> None:
