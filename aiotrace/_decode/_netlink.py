@@ -6,7 +6,7 @@ nlmsg_pid=0}, payload]``, a list of them when the buffer holds several.
 ``decode(ctx, addr, length, protocol)`` prints the buffer of a call on a socket of that
 netlink protocol (-1: a netlink socket whose protocol is not known). The header's type
 and flags are named from the protocol's tables (``PROTOCOLS``); the payload by the
-protocol's decoder (``PAYLOADS``: ``(ctx, type, addr, length) -> text``, or None to
+protocol's decoder (``PAYLOADS``: ``(ctx, type, flags, addr, length) -> text``, or None to
 print it in hex), with the attributes (``nlattr``) that follow a protocol's fixed
 header. Everything read of the tracee may be missing or odd: what cannot be read is
 shown as its address, as strace does, never an error.
@@ -37,7 +37,7 @@ NLA_F_NESTED, NLA_F_NET_BYTEORDER = 0x8000, 0x4000
 ROUTE, SOCK_DIAG, XFRM, SELINUX, AUDIT = 0, 4, 6, 7, 9
 NETFILTER, KOBJECT_UEVENT, GENERIC, CRYPTO = 12, 15, 16, 21
 
-Payload = Callable[[Ctx, int, int, int], Optional[str]]
+Payload = Callable[[Ctx, int, int, int, int], Optional[str]]
 # an attribute's data: (ctx, addr, length) -> text, or None to print it in hex
 AttrData = Callable[[Ctx, int, int], Optional[str]]
 
@@ -234,7 +234,7 @@ def _payload(ctx: Ctx, hdr: tuple[int, ...], addr: int, length: int, protocol: i
     if t >= NLMSG_MIN_TYPE or t == NLMSG_DONE:
         decoder = payloads().get(protocol)
         if decoder is not None:
-            text = decoder(ctx, t, addr, length)
+            text = decoder(ctx, t, fl, addr, length)
             if text is not None:
                 return text
     if t == NLMSG_DONE and length == 4:
@@ -335,8 +335,9 @@ def payloads() -> dict[int, Payload]:
     global _PAYLOADS
     if _PAYLOADS is None:
         from ._netlink_misc import PAYLOADS
+        from ._netlink_diag import sock_diag
         from ._netlink_route import route
-        _PAYLOADS = {**PAYLOADS, ROUTE: route}
+        _PAYLOADS = {**PAYLOADS, ROUTE: route, SOCK_DIAG: sock_diag}
     return _PAYLOADS
 
 

@@ -17,7 +17,7 @@ from ._xlat import ptr, xval
 _SELNL_SETENFORCE, _SELNL_POLICYLOAD = 0x10, 0x11
 
 
-def selinux(ctx: Ctx, t: int, addr: int, length: int) -> str | None:
+def selinux(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     """selnl_msg_setenforce {int val} and selnl_msg_policyload {u32 seqno}."""
     if t == _SELNL_SETENFORCE:
         field, fmt = "val", "<i"
@@ -34,7 +34,7 @@ def selinux(ctx: Ctx, t: int, addr: int, length: int) -> str | None:
 _NFNL_BATCH_BEGIN, _NFNL_BATCH_END, _NFNL_SUBSYS_NFTABLES = 0x10, 0x11, 10
 
 
-def netfilter(ctx: Ctx, t: int, addr: int, length: int) -> str | None:
+def netfilter(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     """struct nfgenmsg (family, version, res_id: big-endian, but nftables' own was
     long sent in host order), then attributes (their types in hex: strace 6.1 names
     none of them here)."""

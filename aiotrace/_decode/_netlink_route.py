@@ -61,11 +61,30 @@ def field(how: Field, v: int) -> str | None:
         return ifindex(v)
     kind, table, unknown = how
     if kind == "f":
-        return flags(v, XR.flag_table(table), unknown)
+        return flags(v, flag_table(table), unknown)
+    names = names_of(table)
     if unknown is None:
-        name = XR.names(table).get(v)
-        return xval(v, XR.names(table)) if name is not None else hexa(v)
-    return xval(v, XR.names(table), unknown)
+        return xval(v, names) if v in names else hexa(v)
+    return xval(v, names, unknown)
+
+
+def names_of(table: str) -> dict[int, str]:
+    """A table of names: NETLINK_ROUTE's, NETLINK_SOCK_DIAG's (``SD_...``) or
+    _xlat_net's (``XN.NAME``)."""
+    if table.startswith("SD_"):
+        from . import _xlat_sockdiag as XD
+        return XD.names(table)
+    if table.startswith("XN."):
+        got: dict[int, str] = getattr(XN, table[3:])
+        return got
+    return XR.names(table)
+
+
+def flag_table(table: str) -> tuple[tuple[str, int], ...]:
+    if table.startswith("SD_"):
+        from . import _xlat_sockdiag as XD
+        return tuple(XD.flag_table(table))
+    return tuple(XR.flag_table(table))
 
 
 _SCOPE = ("e", "RT_SCOPES", None)
@@ -136,11 +155,26 @@ _SPECIAL: dict[str, Callable[[int], str]] = {
 }
 
 
+def fields(specs: tuple[tuple[str, Field], ...], vals: tuple[int, ...]) -> list[str]:
+    """``name=value`` of each field (a "cookie" takes two values: ``[c0, c1]``)."""
+    out = []
+    it = iter(vals)
+    for name, how in specs:
+        v = next(it)
+        if how == "cookie":
+            text: str | None = "[%d, %d]" % (v, next(it))
+        else:
+            text = _SPECIAL[how](v) if how in _SPECIAL else field(how, v)
+        if text is not None:
+            out.append("%s=%s" % (name, text))
+    return out
+
+
 def _family(v: int) -> str:
     return xval(v, XN.ADDRESS_FAMILIES, "AF_???")
 
 
-def route(ctx: Ctx, t: int, addr: int, length: int) -> str | None:
+def route(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     """A NETLINK_ROUTE message's payload (None for NLMSG_DONE's: the generic one)."""
     if t == 3:
         return None
@@ -176,15 +210,12 @@ def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: i
             if vals is None:
                 parts.append(ptr(addr + 1))
             else:
-                for (name, how), v in zip(header.fields, vals, strict=True):
-                    text = _SPECIAL[how](v) if how in _SPECIAL else field(how, v)
-                    if text is not None:
-                        parts.append("%s=%s" % (name, text))
+                parts += fields(header.fields, vals)
                 attrs = True
     head = "{" + ", ".join(parts) + "}"
     off = align(header.size)
     if not attrs or length <= off:
         return head
-    return "%s, %s" % (head, nlattr(ctx, addr + off, length - off, XR.names(header.attrs),
+    return "%s, %s" % (head, nlattr(ctx, addr + off, length - off, names_of(header.attrs),
                                     header.unknown, decoders))
 

@@ -144,6 +144,17 @@ MESSAGES = [
     (hdr(28, 90) + b"\1\0\0\0" + struct.pack("<HHi", 8, 1, -2), ROUTE,
      "[{nlmsg_len=28, nlmsg_type=RTM_GETNSID, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
      "nlmsg_pid=0}, {rtgen_family=AF_UNIX}, [{nla_len=8, nla_type=NETNSA_NSID}, -2]]"),
+    # NETLINK_SOCK_DIAG: a request or an answer by the flags, by address family
+    (hdr(17, 20) + b"\0", SOCK_DIAG, "[{nlmsg_len=17, nlmsg_type=SOCK_DIAG_BY_FAMILY, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, {family=AF_UNSPEC}]"),
+    (hdr(36, 20) + struct.pack("<BBxxIIII", 16, 255, 0, 3, 1, 2), SOCK_DIAG,
+     "[{nlmsg_len=36, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, "
+     "nlmsg_seq=0, nlmsg_pid=0}, {sdiag_family=AF_NETLINK, sdiag_protocol=NDIAG_PROTO_ALL, "
+     "ndiag_ino=0, ndiag_show=NDIAG_SHOW_MEMINFO|NDIAG_SHOW_GROUPS, ndiag_cookie=[1, 2]}]"),
+    (hdr(32, 20, 0x300) + struct.pack("<BBBxIII", 1, 1, 1, 7, 0, 0), SOCK_DIAG,
+     "[{nlmsg_len=32, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, "
+     "udiag_state=TCP_ESTABLISHED, udiag_ino=7, udiag_cookie=[0, 0]}]"),
     # not a netlink socket: a string
     (hdr(16, 1000), None, '"\\20\\0\\0\\0\\350\\3\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0"'),
 ]
