@@ -54,7 +54,7 @@ def hexbuf(ctx: Ctx, addr: int, length: int) -> str:
 # -- the header -----------------------------------------------------------------------
 
 def _names_of(table: str, unknown: str) -> Callable[[int], str]:
-    return lambda t: xval(t, XL.names(table), unknown)
+    return lambda t: xval(t, XL.TABLES.names(table), unknown)
 
 
 def _netfilter_type(t: int) -> str:
@@ -67,7 +67,7 @@ def _netfilter_type(t: int) -> str:
     per = NF_SUBSYS_TYPES.get(subsys)
     if per is None:
         return text + hexa(msg)
-    return text + xval(msg, XL.names(per[0]), per[1])
+    return text + xval(msg, XL.TABLES.names(per[0]), per[1])
 
 
 def _generic_type(t: int) -> str:
@@ -113,7 +113,7 @@ for _kind, _names in (
 
 
 def _kind_of(table: str, t: int) -> str | None:
-    name = XL.names(table).get(t)
+    name = XL.TABLES.names(table).get(t)
     return _KIND_BY_NAME.get(name) if name is not None else None
 
 
@@ -150,7 +150,7 @@ def nlmsghdr(ctx: Ctx, hdr: tuple[int, int, int, int, int], protocol: int) -> st
     else:
         type_text = known[0](t)
         kind = known[1](t)
-        extra = XL.flag_table(kind) if kind is not None else ()
+        extra = XL.TABLES.flags(kind) if kind is not None else ()
     return "{nlmsg_len=%d, nlmsg_type=%s, nlmsg_flags=%s, nlmsg_seq=%d, nlmsg_pid=%s}" % (
         length, type_text, flags(fl, tuple(XL.NLM_FLAGS) + tuple(extra), "NLM_F_???"), seq,
         _pidns.pid(struct.unpack("<i", struct.pack("<I", pid))[0], _pidns.TGID))
@@ -300,16 +300,15 @@ def _attr(ctx: Ctx, hdr: tuple[int, ...], addr: int, length: int,
 # -- attribute data -------------------------------------------------------------------
 
 def nla_str(ctx: Ctx, addr: int, length: int) -> str | None:
-    """A string whose NUL, expected at its end, is not shown."""
-    lim = min(length, ctx.strsize)
-    data = ctx.read(addr, lim)
+    """A string whose NUL, expected at its end, is not shown (without one, or longer
+    than -s: ``...``)."""
+    from ._quote import quote
+    data = ctx.read_prefix(addr, min(length, ctx.strsize + 1))
     if data is None:
         return ptr(addr)
-    from ._quote import quote
-    nul = data.find(b"\0")
-    if nul >= 0:
-        return quote(data[:nul], xflag=ctx.xflag)
-    return quote(data, truncated=True, xflag=ctx.xflag)
+    whole = len(data) == length and data.endswith(b"\0")
+    return quote(data[:-1] if whole else data[:ctx.strsize], truncated=not whole,
+                 xflag=ctx.xflag)
 
 
 def nla_u32(ctx: Ctx, addr: int, length: int) -> str | None:

@@ -17,6 +17,7 @@ from . import _xlat_net as XN
 from . import _xlat_rtnl as XR
 from ._ctx import Ctx
 from ._netlink import AttrData, align, hexbuf, nlattr
+from ._structs_net import _scope_id
 from ._xlat import flags, hexa, ptr, xval
 
 # "u" | "x" | "x?" (shown when not 0) | "0x32" (8 hex digits) | "ifindex" |
@@ -39,13 +40,7 @@ class Header(NamedTuple):
 
 def ifindex(v: int) -> str:
     """An interface index, by its name on this host when it has one (as strace)."""
-    import socket   # (on use: start-up time)
-    if v:
-        try:
-            return 'if_nametoindex("%s")' % socket.if_indextoname(v)
-        except (OSError, OverflowError, ValueError):
-            pass
-    return str(v)
+    return _scope_id(v)
 
 
 def field(how: Field, v: int) -> str | None:
@@ -73,18 +68,18 @@ def names_of(table: str) -> dict[int, str]:
     _xlat_net's (``XN.NAME``)."""
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
-        return XD.names(table)
+        return XD.TABLES.names(table)
     if table.startswith("XN."):
         got: dict[int, str] = getattr(XN, table[3:])
         return got
-    return XR.names(table)
+    return XR.TABLES.names(table)
 
 
 def flag_table(table: str) -> tuple[tuple[str, int], ...]:
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
-        return tuple(XD.flag_table(table))
-    return tuple(XR.flag_table(table))
+        return tuple(XD.TABLES.flags(table))
+    return tuple(XR.TABLES.flags(table))
 
 
 _SCOPE = ("e", "RT_SCOPES", None)

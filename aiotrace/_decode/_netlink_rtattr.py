@@ -95,7 +95,7 @@ def _decoder(how: Data, family: int) -> AttrData:
         table, unknown = how[1], how[2]
 
         def nested(c: Ctx, a: int, n: int) -> Optional[str]:
-            return nlattr(c, a, n, XR.names(table), unknown, decoders(table, family))
+            return nlattr(c, a, n, XR.TABLES.names(table), unknown, decoders(table, family))
 
         return nested
 

@@ -44,14 +44,9 @@ TCA_ACT_FLAGS: Flags
 TCA_ACT_HW_STATS: Flags
 
 
+TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)
+
+
 def __getattr__(name: str) -> object:   # the tables, read on first use
     return _T.attribute(name)
 
-
-def names(table: str) -> Names:
-    """A table of names by its name (the decoders' tables name them)."""
-    return _T.names(table)
-
-
-def flag_table(table: str) -> Flags:
-    return _T.flags(table)

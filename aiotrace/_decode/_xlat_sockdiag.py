@@ -21,13 +21,9 @@ SD_TCP_STATE_FLAGS: Flags
 SD_NDIAG_PROTOS: Names
 
 
+TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)
+
+
 def __getattr__(name: str) -> object:   # the tables, read on first use
     return _T.attribute(name)
 
-
-def names(table: str) -> Names:
-    return _T.names(table)
-
-
-def flag_table(table: str) -> Flags:
-    return _T.flags(table)
