@@ -297,6 +297,21 @@ def _attr(ctx: Ctx, hdr: tuple[int, ...], addr: int, length: int,
     return "[%s, %s]" % (head, text)
 
 
+def inet_field(family: int, data: bytes, name: str | None = None) -> str:
+    """An address of *family* as strace prints it: ``inet_addr("1.2.3.4")``,
+    ``inet_pton(AF_INET6, "::1")``; as a field *name*: ``name=inet_addr(...)``,
+    ``inet_pton(AF_INET6, "::1", &name)``; of another family, its bytes in hex."""
+    import socket   # (on use: start-up time)
+    from ._quote import quote
+    field = name + "=" if name else ""
+    if family == 2 and len(data) >= 4:
+        return '%sinet_addr("%s")' % (field, socket.inet_ntop(socket.AF_INET, data[:4]))
+    if family == 10 and len(data) >= 16:
+        return 'inet_pton(AF_INET6, "%s"%s)' % (socket.inet_ntop(socket.AF_INET6, data[:16]),
+                                                 ", &" + name if name else "")
+    return field + quote(data, hex=True)
+
+
 # -- attribute data -------------------------------------------------------------------
 
 def nla_str(ctx: Ctx, addr: int, length: int) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from . import _xlat_net as XN
 from . import _xlat_rtnl as XR
 from ._ctx import Ctx
-from ._netlink import AttrData, align, hexbuf, nlattr
+from ._netlink import AttrData, align, hexbuf, inet_field, nlattr
 from ._structs_net import _scope_id
 from ._xlat import flags, hexa, ptr, xval
 
@@ -150,19 +150,33 @@ _SPECIAL: dict[str, Callable[[int], str]] = {
 }
 
 
-def fields(specs: tuple[tuple[str, Field], ...], vals: tuple[int, ...]) -> list[str]:
-    """``name=value`` of each field (a "cookie" takes two values: ``[c0, c1]``)."""
+def fields(specs: tuple[tuple[str, Field], ...], vals: tuple[Any, ...],
+           family: int = -1) -> list[str]:
+    """``name=value`` of each field (a "cookie" takes two values: ``[c0, c1]``; a
+    "sockid", struct inet_diag_sockid, seven, its addresses of *family*)."""
     out = []
     it = iter(vals)
     for name, how in specs:
         v = next(it)
         if how == "cookie":
             text: str | None = "[%d, %d]" % (v, next(it))
+        elif how in ("sockid", "sockid4"):   # (sockid4: its addresses IPv4's)
+            text = _sockid(family if how == "sockid" else 2, v, *(next(it) for _ in range(6)))
         else:
             text = _SPECIAL[how](v) if how in _SPECIAL else field(how, v)
         if text is not None:
             out.append("%s=%s" % (name, text))
     return out
+
+
+def _sockid(family: int, sport: int, dport: int, src: bytes, dst: bytes, index: int,
+            c0: int, c1: int) -> str:
+    def port(v: int) -> str:
+        return "htons(%d)" % (((v & 0xFF) << 8) | (v >> 8))
+
+    return "{idiag_sport=%s, idiag_dport=%s, %s, %s, idiag_if=%s, idiag_cookie=[%d, %d]}" % (
+        port(sport), port(dport), inet_field(family, src, "idiag_src"),
+        inet_field(family, dst, "idiag_dst"), ifindex(index), c0, c1)
 
 
 def _family(v: int) -> str:
@@ -205,7 +219,7 @@ def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: i
             if vals is None:
                 parts.append(ptr(addr + 1))
             else:
-                parts += fields(header.fields, vals)
+                parts += fields(header.fields, vals, family)
                 attrs = True
     head = "{" + ", ".join(parts) + "}"
     off = align(header.size)

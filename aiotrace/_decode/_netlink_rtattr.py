@@ -17,7 +17,7 @@ from typing import Any, Optional
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from . import _xlat_rtnl as XR
-from ._netlink import AttrData, nla_str, nlattr
+from ._netlink import AttrData, inet_field, nla_str, nlattr
 from ._netlink_route import field, ifindex
 from ._xlat import ptr, xval
 
@@ -29,16 +29,11 @@ _INTS = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "s8": "<b", "s16": "
 
 def _inet(ctx: Ctx, addr: int, length: int, family: int) -> str:
     """An address of *family* (AF_INET, AF_INET6), or the bytes in hex."""
-    import socket   # (on use: start-up time)
     size = {2: 4, 10: 16}.get(family, 0)
     if not size or length < size:
         return ctx.buf(addr, length, hex=True)
     data = ctx.read(addr, size)
-    if data is None:
-        return ptr(addr)
-    if family == 2:
-        return 'inet_addr("%s")' % socket.inet_ntop(socket.AF_INET, data)
-    return 'inet_pton(AF_INET6, "%s")' % socket.inet_ntop(socket.AF_INET6, data)
+    return ptr(addr) if data is None else inet_field(family, data)
 
 
 def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:

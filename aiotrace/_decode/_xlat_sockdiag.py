@@ -19,6 +19,14 @@ SD_NETLINK_ATTRS: Names
 SD_PACKET_ATTRS: Names
 SD_TCP_STATE_FLAGS: Flags
 SD_NDIAG_PROTOS: Names
+SD_INET_ATTRS: Names
+SD_INET_REQ_ATTRS: Names
+SD_INET_EXT_FLAGS: Flags
+SD_SMC_STATES: Names
+SD_SMC_MODES: Names
+SD_SMC_ATTRS: Names
+SD_SMC_EXT_FLAGS: Flags
+SD_ETH_P: Names
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)

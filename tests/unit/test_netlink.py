@@ -155,6 +155,23 @@ MESSAGES = [
      "[{nlmsg_len=32, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, "
      "nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, "
      "udiag_state=TCP_ESTABLISHED, udiag_ino=7, udiag_cookie=[0, 0]}]"),
+    # inet_diag: the socket id, its ports big-endian, its addresses of the family
+    (hdr(72, 20) + struct.pack("<BBBxI", 2, 6, 8, 0x80) + struct.pack(">HH", 52730, 44510)
+     + bytes([12, 34, 56, 78]).ljust(16, b"\0") * 2 + struct.pack("<III", 0, 1, 2), SOCK_DIAG,
+     "[{nlmsg_len=72, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {sdiag_family=AF_INET, sdiag_protocol=IPPROTO_TCP, "
+     "idiag_ext=1<<(INET_DIAG_CONG-1), idiag_states=1<<TCP_CLOSE, id={idiag_sport=htons(52730), "
+     "idiag_dport=htons(44510), idiag_src=inet_addr(\"12.34.56.78\"), "
+     "idiag_dst=inet_addr(\"12.34.56.78\"), idiag_if=0, idiag_cookie=[1, 2]}}]"),
+    (hdr(72, 20) + struct.pack("<BBBxI", 10, 6, 8, 0x80) + struct.pack(">HH", 1, 2)
+     + bytes(15) + b"\1" + bytes(16) + struct.pack("<III", 0, 1, 2), SOCK_DIAG,
+     "[{nlmsg_len=72, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, "
+     "nlmsg_pid=0}, {sdiag_family=AF_INET6, sdiag_protocol=IPPROTO_TCP, "
+     "idiag_ext=1<<(INET_DIAG_CONG-1), idiag_states=1<<TCP_CLOSE, id={idiag_sport=htons(1), "
+     "idiag_dport=htons(2), inet_pton(AF_INET6, \"::1\", &idiag_src), "
+     "inet_pton(AF_INET6, \"::\", &idiag_dst), idiag_if=0, idiag_cookie=[1, 2]}}]"),
+    (hdr(21, 18) + b"\2abcd", SOCK_DIAG, "[{nlmsg_len=21, nlmsg_type=TCPDIAG_GETSOCK, "
+     "nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}, {idiag_family=AF_INET, ...}]"),
     # not a netlink socket: a string
     (hdr(16, 1000), None, '"\\20\\0\\0\\0\\350\\3\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0"'),
 ]
