@@ -92,7 +92,8 @@ fields, in order:
   are "-". Some words also say what the argument is: ``path`` (a file name the kernel
   looks up), ``target`` (a path stored as it is: symlink's), ``dirfd``, ``fd``, and the
   data moved through the descriptor of the first argument: ``data_in(2)``, ``data_out``,
-  ``iov_in(2)``, ``iov_out(2)``, ``msghdr_in``, ``msghdr_out``;
+  ``iov_in(2)``, ``iov_out(2)``, ``msghdr_in``, ``msghdr_out``, and on a socket
+  ``sockbuf_in(2)``, ``sockbuf_out`` (netlink messages are decoded);
 * how the return value is printed: "" a signed number, ``fd``, ``hex``, ``oct``,
   ``none`` (never returns)... or a printer of its own;
 * the decoder: "" (the words above), ``raw`` (every argument in hex: not decoded yet), or

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
+from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
 from ._internals import PidNs, comm_of, fd_details, pidns_decoding
 from ._modes import OutputModes
@@ -121,6 +122,8 @@ class Decoder:
         self.xflag = xflag
         self.paths = paths   # -P: only the calls that use one of these
         self.fd_path = self._fd_path if decode_fds else None
+        self._netlink = NetlinkFds()   # sendto/recvfrom on a netlink socket
+        self.netlink = self._fd_netlink
         self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
         self.inject = inject or {}
         self.inject_counts: dict[tuple[int, int], int] = {}
@@ -216,6 +219,11 @@ class Decoder:
             return FdText(annotate_path(link))   # (printed as it is)
         return link
 
+    def _fd_netlink(self, fd: int) -> int | None:
+        """The netlink protocol of a descriptor of the thread at its stop (see
+        aiotrace._fdnetlink)."""
+        return self._netlink.protocol(self._tid, fd)
+
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
         (the arguments the syscall table says are paths, descriptors and directory
@@ -286,6 +294,7 @@ class Decoder:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
+                                    netlink=self.netlink,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "")
@@ -314,6 +323,7 @@ class Decoder:
             success = rule is not None and rule.retval is not None
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
+                                    netlink=self.netlink,
                                     success=success, abi=abi,
                                     **(_NO_KW if self.plain else self.modes.kw(name, abi)))
             dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
@@ -359,6 +369,7 @@ class Decoder:
         else:
             text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                 fd_path=self.fd_path, xflag=self.xflag, abi=abi,
+                                netlink=self.netlink,
                                 **self.modes.kw(name, abi))
         self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                 self._marks(tid, _key(ev)) if self.inject else "", abi)

@@ -180,7 +180,8 @@ CLASS_NAMES = ("file", "process", "network", "signal", "ipc", "desc", "memory", 
 # holds the data moved through it: (0 read, 1 write; how it is laid out)
 _DATA_KINDS = {"data_out": (0, "buf"), "data_in(2)": (1, "buf"), "iov_out(2)": (0, "iov"),
                "iov_in(2)": (1, "iov"), "msghdr_out": (0, "msg"), "msghdr_in": (1, "msg"),
-               "mmsg_out": (0, "mmsg"), "mmsg_in": (1, "mmsg")}
+               "mmsg_out": (0, "mmsg"), "mmsg_in": (1, "mmsg"),
+               "sockbuf_out": (0, "buf"), "sockbuf_in(2)": (1, "buf")}
 # 64-bit parameters: an i386 call passes them in two registers, which moves the rest
 _SPLIT = frozenset({"loff_t", "u64", "__u64", "off64_t", "s64", "__s64"})
 

@@ -25,7 +25,8 @@ fields, in order:
   are "-". Some words also say what the argument is: ``path`` (a file name the kernel
   looks up), ``target`` (a path stored as it is: symlink's), ``dirfd``, ``fd``, and the
   data moved through the descriptor of the first argument: ``data_in(2)``, ``data_out``,
-  ``iov_in(2)``, ``iov_out(2)``, ``msghdr_in``, ``msghdr_out``;
+  ``iov_in(2)``, ``iov_out(2)``, ``msghdr_in``, ``msghdr_out``, and on a socket
+  ``sockbuf_in(2)``, ``sockbuf_out`` (netlink messages are decoded);
 * how the return value is printed: "" a signed number, ``fd``, ``hex``, ``oct``,
   ``none`` (never returns)... or a printer of its own;
 * the decoder: "" (the words above), ``raw`` (every argument in hex: not decoded yet), or
@@ -107,9 +108,9 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("socket", "41 359 41", 3, "network", "family socktype protocol", "fd", "", "int domain, int type, int protocol"),
     ("connect", "42 362 42", 3, "network", "fd sockaddr_in(2) uint", "", "", "int sockfd, struct sockaddr *addr, int addrlen"),
     ("accept", "43 - 43", 3, "network", "fd sockaddr_out(2) socklen_inout", "fd", "", "int sockfd, struct sockaddr *addr, int *addrlen"),
-    ("sendto", "44 369 44", 6, "network", "fd data_in(2) ulong msgflags sockaddr_in(5) uint", "", "", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *dest_addr, int addrlen"),
-    ("recvfrom", "45 371 -", 6, "network", "fd data_out ulong msgflags sockaddr_out(5) socklen_inout", "", "", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *src_addr, int *addrlen"),
-    ("recvfrom", "- - 517", 6, "network", "fd data_out ulong msgflags sockaddr_out(5) socklen_inout", "", "raw", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *src_addr, int *addrlen"),
+    ("sendto", "44 369 44", 6, "network", "fd sockbuf_in(2) ulong msgflags sockaddr_in(5) uint", "", "", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *dest_addr, int addrlen"),
+    ("recvfrom", "45 371 -", 6, "network", "fd sockbuf_out ulong msgflags sockaddr_out(5) socklen_inout", "", "", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *src_addr, int *addrlen"),
+    ("recvfrom", "- - 517", 6, "network", "fd sockbuf_out ulong msgflags sockaddr_out(5) socklen_inout", "", "raw", "int sockfd, void *buf, size_t len, unsigned flags, struct sockaddr *src_addr, int *addrlen"),
     ("sendmsg", "46 - -", 3, "network", "fd msghdr_in msgflags", "", "", "int fd, struct user_msghdr *msg, unsigned flags"),
     ("sendmsg", "- 370 -", 3, "network", "fd ptr hex32", "", "", "int fd, struct user_msghdr *msg, unsigned flags"),
     ("sendmsg", "- - 518", 3, "network", "fd", "", "raw", "int fd, struct user_msghdr *msg, unsigned flags"),

@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 
 from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _style, _xlat
-from ._ctx import Ctx, FdPath, Memory
+from ._ctx import Ctx, FdNetlink, FdPath, Memory
 from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
 from ._pids import R_PGID, R_SID, R_TGID, R_TID
 from ._specs import decoded, nargs
@@ -98,8 +98,10 @@ KNOWN_DIFFERENCES = """\
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.
-- sendmsg/recvmsg: control messages are not decoded (msg_control is an address);
-  netlink payloads print as plain strings.
+- sendmsg/recvmsg: control messages are not decoded (msg_control is an address).
+- netlink: the messages' headers and attributes are decoded, and the payloads of the
+  SELinux, netfilter and kobject-uevent protocols; the other protocols' payloads
+  (NETLINK_ROUTE, NETLINK_SOCK_DIAG, crypto...) print in hex.
 - termios with zero flag words: strace 6.1 prints "c_iflag=" and a trailing "|",
   we print "0" and no trailing bar.
 - accept/getsockname/recvfrom's "[in => out]" needs the object format_entry
@@ -262,6 +264,7 @@ def format_entry(
     raw: bool = False,
     abbrev: bool = True,
     verbose: bool = True,
+    netlink: FdNetlink = None,
 ) -> str:
     """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
 
@@ -274,15 +277,17 @@ def format_entry(
     The options of strace's output modes: ``xstyle`` is ``-X`` (``_style``'s ABBREV, RAW
     or VERBOSE), ``raw`` prints the arguments as hex numbers (``-e raw=``), ``abbrev=False``
     prints structures and arrays in full (``-v``), ``verbose=False`` prints structures
-    as their addresses (``-e verbose=``). Give format_exit the same.
+    as their addresses (``-e verbose=``). Give format_exit the same. ``netlink(fd)``
+    says whether a descriptor is a netlink socket, and of which protocol (``FdNetlink``):
+    the data sendto and recvfrom move on one print as netlink messages.
     """
     if xstyle:
         with _style.using(xstyle):
             return format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
                                 xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
-                                verbose=verbose)
+                                verbose=verbose, netlink=netlink)
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag, abbrev=abbrev,
-              verbose=verbose)
+              verbose=verbose, netlink=netlink)
     if raw:
         text = _EntryText(_undecoded(name, ctx, abi))
         text.saved = {"raw": True}
@@ -351,6 +356,7 @@ def format_exit(
     raw: bool = False,
     abbrev: bool = True,
     verbose: bool = True,
+    netlink: FdNetlink = None,
 ) -> tuple[str, str]:
     """``(arguments text with the outputs decoded, return value text)``. *xflag*, *abi*,
     *xstyle*, *raw*, *abbrev*, *verbose*: see format_entry. *success*: the return value
@@ -360,16 +366,17 @@ def format_exit(
         with _style.using(xstyle):
             return format_exit(name, args, retval, mem, strsize=strsize, fd_path=fd_path,
                                entry_text=entry_text, sp=sp, xflag=xflag, success=success,
-                               abi=abi, raw=raw, abbrev=abbrev, verbose=verbose)
+                               abi=abi, raw=raw, abbrev=abbrev, verbose=verbose,
+                               netlink=netlink)
     spec = _spec(name, abi)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
         entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
                                   xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
-                                  verbose=verbose)
+                                  verbose=verbose, netlink=netlink)
         saved = getattr(entry_text, "saved", None)
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
-              xflag=xflag, abbrev=abbrev, verbose=verbose)
+              xflag=xflag, abbrev=abbrev, verbose=verbose, netlink=netlink)
     if raw or ctx.saved.get("raw"):   # (-e raw=: the entry printed every argument)
         return str(entry_text), _ret(None, name, ctx, success, raw=True)
     if ctx.saved.get("undecoded"):

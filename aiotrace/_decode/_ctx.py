@@ -45,13 +45,16 @@ class Memory(Protocol):
 
 
 FdPath = Optional[Callable[[int], Optional[str]]]
+# a descriptor's netlink protocol: None when it is not a netlink socket, -1 when it is one
+# of a protocol not known
+FdNetlink = Optional[Callable[[int], Optional[int]]]
 
 
 class Ctx:
     """Everything a decoder may look at for one syscall stop."""
 
     __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp", "xflag",
-                 "abbrev", "verbose")
+                 "abbrev", "verbose", "netlink")
 
     def __init__(
         self,
@@ -66,8 +69,10 @@ class Ctx:
         xflag: int = 0,
         abbrev: bool = True,
         verbose: bool = True,
+        netlink: FdNetlink = None,
     ) -> None:
         self.name = name
+        self.netlink = netlink   # what a descriptor is, for the data of sendto/recvfrom
         self.xflag = xflag   # -x, -xx (see _quote.quote)
         # -v (-e abbrev=): structures and arrays in full, not cut short with "...";
         # -e verbose=: structures decoded (not only their address)

@@ -14,6 +14,7 @@ import struct
 import time
 from typing import Any, Callable, Optional
 
+from . import _netlink as NL
 from . import _structs as S
 from . import _structs_net as SN
 from . import _xlat as X
@@ -319,6 +320,17 @@ del _k
 OPTLEN_INOUT = SOCKLEN_INOUT
 
 
+def SOCKBUF_IN(len_index: int) -> Kind:
+    """sendto's data: netlink messages on a netlink socket (_netlink.sockbuf). Not late:
+    what the socket is comes from /proc, at the stop."""
+    return Kind(lambda c, i: NL.sockbuf(c, c.args[0], c.args[i], u64(c.args[len_index])))
+
+
+# recvfrom's: what the call returned, up to its size
+SOCKBUF_OUT = out(lambda c, i: NL.sockbuf(c, c.args[0], c.args[i],
+                                          min(u64(c.retval or 0), u64(c.args[2]))))
+
+
 def MSGHDR_IN() -> Kind:
     return Kind(lambda c, i: SN.msghdr(c, c.args[i], None))
 
@@ -419,7 +431,7 @@ KINDS: dict[str, Kind] = {
     # sockets
     "family": FAMILY, "socktype": SOCKTYPE, "protocol": PROTOCOL, "msgflags": MSGFLAGS,
     "optlen_inout": OPTLEN_INOUT, "socklen_inout": SOCKLEN_INOUT,
-    "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(),
+    "msghdr_in": MSGHDR_IN(), "msghdr_out": MSGHDR_OUT(), "sockbuf_out": SOCKBUF_OUT,
     # flags and enumerations
     "clone_flags": F(XP.CLONE_FLAGS, "CLONE_???"),
     "close_range_flags": F(X.CLOSE_RANGE_FLAGS, "CLOSE_RANGE_???"),
@@ -458,7 +470,7 @@ FACTORIES: dict[str, Callable[[int], Kind]] = {
     "open_mode": OPT_MODE, "sigset": SIGSET, "sigset_out": SIGSET_OUT,
     # rt_sigpending's set (its size: argument N): 1 to 8 bytes are decoded
     "sigpending_out": lambda n: SIGSET_OUT(n, min_size=1),
-    "sockaddr_in": SOCKADDR_IN, "sockaddr_out": SOCKADDR_OUT,
+    "sockaddr_in": SOCKADDR_IN, "sockaddr_out": SOCKADDR_OUT, "sockbuf_in": SOCKBUF_IN,
 }
 RETURNS: dict[str, RetFn] = {"": R_DEC, "fd": R_FD, "hex": R_HEX, "none": R_NONE,
                              "oct": R_OCT, "time": R_TIME}

@@ -439,9 +439,11 @@ def count_array(ctx: Ctx, addr: int, what: str = "var", word: int = 8) -> str:
 # iovec, poll, epoll, select
 
 
-def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None) -> str:
+def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None,
+                show: Callable[[int, int], str] | None = None) -> str:
     """``[{iov_base="abc", iov_len=3}, ...]``; ``data_budget`` bytes are shown in total
-    (the return value of readv, or None for all of iov_len)."""
+    (the return value of readv, or None for all of iov_len); *show(base, n)* prints the
+    data of each (a string by default)."""
     if addr == 0:
         return "NULL"
     if count < 0 or count > 1 << 20:
@@ -464,7 +466,9 @@ def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None) -> str
         else:
             shown = min(length, max(remaining, 0))
             remaining -= shown
-        if shown == 0 and base:
+        if show is not None:
+            b = show(base, shown)
+        elif shown == 0 and base:
             b = '""'
         else:
             b = ctx.buf(base, shown)

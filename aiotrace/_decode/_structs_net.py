@@ -5,6 +5,7 @@ interface request (the SIOC*IF* ioctls), a socket address, a message header."""
 from __future__ import annotations
 
 import struct
+from typing import Callable
 
 from . import _cmsg, _sockaddr
 from . import _xlat_net as XN
@@ -108,6 +109,17 @@ def mmsghdr_array(ctx: Ctx, addr: int, count: int, with_len: int,
     return "[" + ", ".join(items) + "]"
 
 
+def _netlink_data(ctx: Ctx, name: int, namelen: int) -> Callable[[int, int], str] | None:
+    """With a netlink address (msg_name), the data prints as netlink messages."""
+    if not name or namelen < 2 or not ctx.verbose:
+        return None
+    fam = ctx.unpack("<H", name)
+    if fam is None or fam[0] != 16:   # AF_NETLINK
+        return None
+    from ._netlink import sockbuf
+    return lambda base, n: sockbuf(ctx, ctx.args[0], base, n, netlink_only=True)
+
+
 def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None,
                  user_namelen: int | None = None) -> str:
     """*user_namelen*: recvmsg's msg_namelen at entry (``N => M``; at most N bytes of the
@@ -121,7 +133,8 @@ def _msghdr_vals(ctx: Ctx, vals: tuple[int, ...], data_budget: int | None,
     parts = [
         "msg_name=%s" % (sockaddr(ctx, name, shown) if name else "NULL"),
         "msg_namelen=%s" % namelen_text,
-        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget),
+        "msg_iov=%s" % iovec_array(ctx, iov, iovlen, data_budget,
+                                   _netlink_data(ctx, name, shown)),
         "msg_iovlen=%d" % iovlen,
     ]
     if controllen:

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The names of the generic netlink families (NETLINK_GENERIC's message types are
+family ids the kernel hands out at run time): asked of the kernel once, as strace does,
+with a dump of genetlink's controller (linux/genetlink.h: CTRL_CMD_GETFAMILY; each answer
+carries CTRL_ATTR_FAMILY_ID, a u16, and CTRL_ATTR_FAMILY_NAME, a string)."""
+
+from __future__ import annotations
+
+import struct
+
+_GENL_ID_CTRL, _CTRL_CMD_GETFAMILY = 0x10, 3
+_CTRL_ATTR_FAMILY_ID, _CTRL_ATTR_FAMILY_NAME = 1, 2
+_NLM_F_REQUEST, _NLM_F_DUMP = 1, 0x300
+_NLMSG_ERROR, _NLMSG_DONE = 2, 3
+
+_families: dict[int, str] | None = None
+
+
+def families() -> dict[int, str]:
+    """id -> name of the families the kernel knows (empty when it cannot be asked)."""
+    global _families
+    if _families is None:
+        try:
+            _families = _ask()
+        except (OSError, ValueError, struct.error):
+            _families = {}
+    return _families
+
+
+def _ask() -> dict[int, str]:
+    import socket   # (on use: start-up time)
+    req = struct.pack("<IHHIIBBH", 20, _GENL_ID_CTRL, _NLM_F_REQUEST | _NLM_F_DUMP, 1, 0,
+                      _CTRL_CMD_GETFAMILY, 1, 0)
+    out: dict[int, str] = {}
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16) as nl:
+        nl.settimeout(1.0)   # the kernel answers at once; this only bounds a surprise
+        nl.send(req)
+        while True:
+            data = nl.recv(65536)
+            off = 0
+            while off + 16 <= len(data):
+                length, kind = struct.unpack_from("<IH", data, off)
+                if kind in (_NLMSG_DONE, _NLMSG_ERROR) or length < 16:
+                    return out
+                out.update(_family(data[off + 20: off + length]))
+                off += (length + 3) & ~3
+            if not data:
+                return out
+
+
+def _family(attrs: bytes) -> dict[int, str]:
+    fid, name = None, None
+    off = 0
+    while off + 4 <= len(attrs):
+        alen, atype = struct.unpack_from("<HH", attrs, off)
+        if alen < 4:
+            break
+        body = attrs[off + 4: off + alen]
+        if atype & 0x3FFF == _CTRL_ATTR_FAMILY_ID and len(body) >= 2:
+            fid = struct.unpack_from("<H", body)[0]
+        elif atype & 0x3FFF == _CTRL_ATTR_FAMILY_NAME:
+            name = body.split(b"\0", 1)[0].decode("ascii", "replace")
+        off += (alen + 3) & ~3
+    return {fid: name} if fid is not None and name else {}
