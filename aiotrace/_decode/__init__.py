@@ -257,6 +257,7 @@ def format_entry(
     *,
     strsize: int = 32,
     fd_path: FdPath = None,
+    netlink: FdNetlink = None,
     sp: int | None = None,
     xflag: int = 0,
     abi: str = "x86_64",
@@ -264,7 +265,6 @@ def format_entry(
     raw: bool = False,
     abbrev: bool = True,
     verbose: bool = True,
-    netlink: FdNetlink = None,
 ) -> str:
     """Arguments text of a syscall at entry, e.g. ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC``.
 
@@ -310,6 +310,7 @@ def format_return(
     *,
     strsize: int = 32,
     fd_path: FdPath = None,
+    netlink: FdNetlink = None,
     abi: str = "x86_64",
 ) -> str:
     """Only the text after ``= ``."""
@@ -347,6 +348,7 @@ def format_exit(
     *,
     strsize: int = 32,
     fd_path: FdPath = None,
+    netlink: FdNetlink = None,
     entry_text: str | None = None,
     sp: int | None = None,
     xflag: int = 0,
@@ -356,7 +358,6 @@ def format_exit(
     raw: bool = False,
     abbrev: bool = True,
     verbose: bool = True,
-    netlink: FdNetlink = None,
 ) -> tuple[str, str]:
     """``(arguments text with the outputs decoded, return value text)``. *xflag*, *abi*,
     *xstyle*, *raw*, *abbrev*, *verbose*: see format_entry. *success*: the return value

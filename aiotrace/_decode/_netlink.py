@@ -75,15 +75,21 @@ def _generic_type(t: int) -> str:
     return xval(t, families(), "GENERIC_FAMILY_???")
 
 
-# netfilter subsystem -> (its table of message types, the unknown name)
-NF_SUBSYS_TYPES: dict[int, tuple[str, str]] = {
-    1: ("NF_CT_MSG", "IPCTNL_MSG_CT_???"), 2: ("NF_CT_EXP_MSG", "IPCTNL_MSG_EXP_???"),
-    3: ("NF_QUEUE_MSG", "NFQNL_MSG_???"), 4: ("NF_ULOG_MSG", "NFULNL_MSG_???"),
-    5: ("NF_OSF_MSG", "OSF_MSG_???"), 6: ("NF_IPSET_MSG", "IPSET_CMD_???"),
-    7: ("NF_ACCT_MSG", "NFNL_MSG_ACCT_???"), 8: ("NF_CTTIMEOUT_MSG", "IPCTNL_MSG_TIMEOUT_???"),
-    9: ("NF_CTHELPER_MSG", "NFNL_MSG_CTHELPER_???"), 10: ("NF_NFT_MSG", "NFT_MSG_???"),
-    11: ("NF_COMPAT_MSG", "NFNL_MSG_COMPAT_???"), 12: ("NF_HOOK_MSG", "NFT_MSG_HOOK_???"),
-}
+# netfilter subsystems 1, 2, ... -> (the table of their message types, the unknown name)
+NF_SUBSYS_TYPES: dict[int, tuple[str, str]] = dict(enumerate((
+    ("NF_CT_MSG", "IPCTNL_MSG_CT_???"),
+    ("NF_CT_EXP_MSG", "IPCTNL_MSG_EXP_???"),
+    ("NF_QUEUE_MSG", "NFQNL_MSG_???"),
+    ("NF_ULOG_MSG", "NFULNL_MSG_???"),
+    ("NF_OSF_MSG", "OSF_MSG_???"),
+    ("NF_IPSET_MSG", "IPSET_CMD_???"),
+    ("NF_ACCT_MSG", "NFNL_MSG_ACCT_???"),
+    ("NF_CTTIMEOUT_MSG", "IPCTNL_MSG_TIMEOUT_???"),
+    ("NF_CTHELPER_MSG", "NFNL_MSG_CTHELPER_???"),
+    ("NF_NFT_MSG", "NFT_MSG_???"),
+    ("NF_COMPAT_MSG", "NFNL_MSG_COMPAT_???"),
+    ("NF_HOOK_MSG", "NFT_MSG_HOOK_???"),
+), start=1))
 
 # the message types that take the flags of a new object, a deletion or a request ("get"),
 # by name (strace 6.1's lists)

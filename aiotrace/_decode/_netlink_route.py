@@ -17,7 +17,7 @@ from . import _xlat_net as XN
 from . import _xlat_rtnl as XR
 from ._ctx import Ctx
 from ._netlink import AttrData, align, hexbuf, inet_field, nlattr
-from ._structs_net import _scope_id
+from ._sockaddr import ifindex
 from ._xlat import flags, hexa, ptr, xval
 
 # "u" | "x" | "x?" (shown when not 0) | "0x32" (8 hex digits) | "ifindex" |
@@ -36,11 +36,6 @@ class Header(NamedTuple):
     fields: tuple[tuple[str, Field], ...]
     attrs: str
     unknown: str
-
-
-def ifindex(v: int) -> str:
-    """An interface index, by its name on this host when it has one (as strace)."""
-    return _scope_id(v)
 
 
 def field(how: Field, v: int) -> str | None:

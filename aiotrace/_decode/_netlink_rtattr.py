@@ -18,7 +18,8 @@ from . import _xlat_net as XN
 from ._ctx import Ctx
 from . import _xlat_rtnl as XR
 from ._netlink import AttrData, inet_field, nla_str, nlattr
-from ._netlink_route import field, ifindex
+from ._netlink_route import field
+from ._sockaddr import ifindex
 from ._xlat import ptr, xval
 
 Data = Any

@@ -44,8 +44,3 @@ NF_HOOK_MSG: Names
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)
-
-
-def __getattr__(name: str) -> object:   # the tables, read on first use
-    return _T.attribute(name)
-

@@ -45,8 +45,3 @@ TCA_ACT_HW_STATS: Flags
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)
-
-
-def __getattr__(name: str) -> object:   # the tables, read on first use
-    return _T.attribute(name)
-
