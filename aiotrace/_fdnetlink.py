@@ -41,6 +41,8 @@ class NetlinkFds:
         if known != _UNSEEN:
             return known
         proto = _lookup(tid, fd, ino)
+        if proto == -1:
+            return proto   # (not bound yet, so not listed: asked again at its next call)
         if len(self._known) >= _CACHE_MAX:
             self._known.clear()
         self._known[ino] = proto

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/selinux_netlink.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -75,6 +76,17 @@ int main(void)
     }
 
     /* not netlink: the data is a string */
+    /* a socket not bound before its first message (the kernel binds it then): from
+     * its second message on, its protocol is known */
+    fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    if (fd >= 0) {
+        struct req get = {
+            { sizeof(struct req), RTM_GETLINK, NLM_F_REQUEST, 7, 0 }, { AF_UNSPEC }
+        };
+        sendto(fd, &get, sizeof(get), MSG_DONTWAIT, NULL, 0);
+        sendto(fd, &get, sizeof(get), MSG_DONTWAIT, NULL, 0);
+        close(fd);
+    }
     fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9) };
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
