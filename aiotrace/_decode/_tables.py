@@ -66,7 +66,8 @@ class Tables:
             return self._file
         with open(self.path, encoding="ascii") as f:
             text = f.read()
-        self._file = {}
+        # (built aside and published whole: another thread may ask for a table meanwhile)
+        file: dict[str, list[list[str]]] = {}
         # one split per table, then one per line
         before, *tables = ("\n" + text).split("\n[")
         if _words(before):
@@ -75,15 +76,16 @@ class Tables:
         for block in tables:
             head, *lines = _words("[" + block)
             table = head[0][1:-1]
-            if head != ["[%s]" % table] or table in self._file:
+            if head != ["[%s]" % table] or table in file:
                 raise ValueError("%s: %r: expected [TABLE], a name not seen before"
                                  % (self.path, " ".join(head)))
             for words in lines:
                 if len(words) != 2:
                     raise ValueError("%s: [%s]: expected a name and a value, not %r"
                                      % (self.path, table, " ".join(words)))
-            self._file[table] = lines
-        return self._file
+            file[table] = lines
+        self._file = file
+        return file
 
     def _pairs(self, table: str) -> list[tuple[str, int]]:
         try:
