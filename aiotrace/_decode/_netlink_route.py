@@ -218,7 +218,7 @@ def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: i
                 attrs = True
     head = "{" + ", ".join(parts) + "}"
     off = align(header.size)
-    if not attrs or length <= off:
+    if not attrs or length <= off or not header.attrs:   # (no table: strace ignores them)
         return head
     return "%s, %s" % (head, nlattr(ctx, addr + off, length - off, names_of(header.attrs),
                                     header.unknown, decoders))

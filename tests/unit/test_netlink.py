@@ -151,6 +151,11 @@ MESSAGES = [
      "[{nlmsg_len=36, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, "
      "nlmsg_seq=0, nlmsg_pid=0}, {sdiag_family=AF_NETLINK, sdiag_protocol=NDIAG_PROTO_ALL, "
      "ndiag_ino=0, ndiag_show=NDIAG_SHOW_MEMINFO|NDIAG_SHOW_GROUPS, ndiag_cookie=[1, 2]}]"),
+    # (bytes after a request whose kind has no attributes: strace ignores them)
+    (hdr(44, 20) + struct.pack("<BBxxIIII", 16, 255, 0, 3, 1, 2) + bytes(8), SOCK_DIAG,
+     "[{nlmsg_len=44, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_REQUEST, "
+     "nlmsg_seq=0, nlmsg_pid=0}, {sdiag_family=AF_NETLINK, sdiag_protocol=NDIAG_PROTO_ALL, "
+     "ndiag_ino=0, ndiag_show=NDIAG_SHOW_MEMINFO|NDIAG_SHOW_GROUPS, ndiag_cookie=[1, 2]}]"),
     (hdr(32, 20, 0x300) + struct.pack("<BBBxIII", 1, 1, 1, 7, 0, 0), SOCK_DIAG,
      "[{nlmsg_len=32, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, "
      "nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, "
