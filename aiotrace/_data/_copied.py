@@ -40,8 +40,8 @@ from ._quiet import ERESTART_RESTARTBLOCK, numbers
 
 __all__ = ["CopiedCalls", "Pending", "Undecoded", "decode_rows", "name_of"]
 
-#: what the recorder counts, in its memory, for a row kept undecoded (its tuple, the
-#: registers and the copies: a stat struct and a path, say)
+#: what the recorder counts, in its memory, for a row kept undecoded (its tuple and the
+#: registers), beside the bytes of its copies (Undecoded.held)
 ROW_BYTES = 640
 
 # (the decoder's state: see the module's docstring)
@@ -64,6 +64,10 @@ class Undecoded:
         self.entry_args = entry_args
         self.entry_copies = entry_copies
         self.exit_copies = exit_copies
+
+    def held(self) -> int:
+        """The bytes of its copies (a directory's entries: up to 64 KiB)."""
+        return sum(len(data) for _, data in self.entry_copies + self.exit_copies)
 
 
 class _Copies:
@@ -164,7 +168,9 @@ class Pending:
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
         self.rows = rows
         self.num_rows = len(rows)
-        self.nbytes = ROW_BYTES * len(rows)
+        # (what a traced program makes the recorder hold counts towards memory_limit)
+        self.nbytes = ROW_BYTES * len(rows) + sum(
+            row[7].held() for row in rows if type(row[7]) is Undecoded)
 
     def batch(self, strsize: int) -> Any:
         from ._schema import calls_batch

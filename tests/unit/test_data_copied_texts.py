@@ -49,3 +49,14 @@ def test_a_read_outside_the_copies_prints_as_a_bad_address():
 def test_rows_with_their_texts_are_left_as_they_are():
     row = (1, 10, 10, 39, "getpid", "x86_64", (0,) * 6, "", 10, "10", 0, 1, "complete", "")
     assert decode_rows([row], 32) == [row]
+
+
+def test_the_copies_of_undecoded_rows_count_in_the_recorders_memory():
+    # a directory's entries are copied whole (up to 64 KiB): what the traced program makes
+    # the recorder hold counts towards memory_limit, not a fixed size per row
+    from aiotrace._data._copied import ROW_BYTES, Pending
+    big = (BUF, b"\0" * 65536)
+    dents = _row("getdents64", (3, BUF, 65536, 0, 0, 0), 65536, (), (big,))
+    small = _row("newfstatat", (0xFFFFFF9C, PATH, BUF, 0x100, 0, 0), 0, ((PATH, b"/etc\0"),), ())
+    done = (1, 10, 10, 39, "getpid", "x86_64", (0,) * 6, "", 10, "10", 0, 1, "complete", "")
+    assert Pending([dents, small, done]).nbytes == 3 * ROW_BYTES + 65536 + 5
