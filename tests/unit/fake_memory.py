@@ -22,3 +22,19 @@ class Memory:
 
     def read_string(self, addr: int, limit: int) -> bytes:
         return self.read(addr, limit).split(b"\0")[0]
+
+
+EBADF = -errno.EBADF
+EBADF_TEXT = "-1 EBADF (Bad file descriptor)"
+M32 = 0xFFFFFFFF
+
+
+def ioctl_line(args: tuple[int, ...], ret: int, data: bytes = b"", **kw: object) -> str:
+    """The strace line of an ioctl with *args* that returned *ret*, its argument's memory
+    *data* at A (**kw: format_entry's and format_exit's modes)."""
+    from aiotrace._decode import format_entry, format_exit, format_syscall_line
+    mem = Memory(data)
+    entry = format_entry("ioctl", args, mem, **kw)
+    full, rtext = format_exit("ioctl", args, ret, mem, entry_text=entry,
+                              **kw)
+    return format_syscall_line("ioctl", full, rtext, column=0)

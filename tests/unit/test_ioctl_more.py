@@ -11,20 +11,10 @@ import struct
 
 import pytest
 
-from fake_memory import A, Memory
-from aiotrace._decode import format_entry, format_exit, format_syscall_line
+from fake_memory import EBADF, EBADF_TEXT, M32, A
+from fake_memory import ioctl_line as line
 from aiotrace._decode._xlat_ioctl_names import code
 
-EBADF = -errno.EBADF
-EBADF_TEXT = "-1 EBADF (Bad file descriptor)"
-M32 = 0xFFFFFFFF
-
-
-def line(args: tuple[int, ...], ret: int, data: bytes = b"", **kw: object) -> str:
-    mem = Memory(data)
-    entry = format_entry("ioctl", args, mem, **kw)
-    full, rtext = format_exit("ioctl", args, ret, mem, entry_text=entry, **kw)
-    return format_syscall_line("ioctl", full, rtext, column=0)
 
 
 def _u32(v: int) -> bytes:

@@ -5,26 +5,15 @@ memory (data at A)."""
 
 from __future__ import annotations
 
-import errno
 import socket
 import struct
 
 import pytest
 
-from fake_memory import A, Memory
-from aiotrace._decode import format_entry, format_exit, format_syscall_line
+from fake_memory import EBADF, EBADF_TEXT, M32, A
+from fake_memory import ioctl_line as line
 from aiotrace._decode._xlat_ioctl_names import code
 
-EBADF = -errno.EBADF
-EBADF_TEXT = "-1 EBADF (Bad file descriptor)"
-M32 = 0xFFFFFFFF
-
-
-def line(args: tuple[int, ...], ret: int, data: bytes = b"") -> str:
-    mem = Memory(data)
-    entry = format_entry("ioctl", args, mem)
-    full, rtext = format_exit("ioctl", args, ret, mem, entry_text=entry)
-    return format_syscall_line("ioctl", full, rtext, column=0)
 
 
 def ifreq(name: bytes, value: bytes) -> bytes:
