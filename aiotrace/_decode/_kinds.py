@@ -279,7 +279,7 @@ def _socket_type(v: int) -> str:
 
 
 SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
-FAMILY = Kind(lambda c, i: xval(u32(c.args[i]), XN.ADDRESS_FAMILIES, "AF_???"))
+FAMILY = Kind(lambda c, i: XN.sockaddr_family(u32(c.args[i])))
 
 
 def _protocol(c: Ctx, i: int) -> str:

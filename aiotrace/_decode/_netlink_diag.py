@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import _xlat_net as XN
 from ._ctx import Ctx
 from ._netlink_route import Header, struct_and_attrs
-from ._xlat import ptr, xval
+from ._xlat import ptr
 
 _STATES = ("f", "SD_TCP_STATE_FLAGS", "1<<TCP_???")
 _SOCKTYPE = ("e", "XN.SOCK_TYPES", "SOCK_???")
@@ -80,7 +80,7 @@ def sock_diag(ctx: Ctx, t: int, flags: int, addr: int, length: int) -> str | Non
     header = rows.get(family) if length > 1 else None
     if header is _INET_REQ and t in (_TCPDIAG_GETSOCK, _DCCPDIAG_GETSOCK):
         header = _INET_REQ_COMPAT
-    fam = xval(family, XN.ADDRESS_FAMILIES, "AF_???")
+    fam = XN.sockaddr_family(family)
     if header is None:
         if length > 1:
             return "{family=%s, data=%s}" % (fam, ctx.buf(addr + 1, length - 1, hex=True))

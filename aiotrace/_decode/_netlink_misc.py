@@ -55,7 +55,7 @@ def netfilter(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     else:
         res_text = "htons(%d)" % res
     head = "{nfgen_family=%s, version=%s, res_id=%s}" % (
-        xval(family, XN.ADDRESS_FAMILIES, "AF_???"),
+        XN.sockaddr_family(family),
         xval(version, XL.NETFILTER_VERSIONS, "NFNETLINK_???"), res_text)
     off = align(4)
     if length <= off:

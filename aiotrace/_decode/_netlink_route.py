@@ -174,10 +174,6 @@ def _sockid(family: int, sport: int, dport: int, src: bytes, dst: bytes, index: 
         inet_field(family, dst, "idiag_dst"), ifindex(index), c0, c1)
 
 
-def _family(v: int) -> str:
-    return xval(v, XN.ADDRESS_FAMILIES, "AF_???")
-
-
 def route(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     """A NETLINK_ROUTE message's payload (None for NLMSG_DONE's: the generic one)."""
     if t == 3:
@@ -191,20 +187,21 @@ def route(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
         header = IFINFOMSG
     if t == _RTM_NEWCACHEREPORT:
         name = XR.RTNL_FAMILIES.get(family)
-        text = xval(family, XR.RTNL_FAMILIES) if name is not None else _family(family)
+        text = xval(family, XR.RTNL_FAMILIES) if name is not None else XN.sockaddr_family(family)
         head = "{rtgen_family=%s}" % text
         return head if length <= 4 else "%s, %s" % (head, hexbuf(ctx, addr + 4, length - 4))
     if header is None:
         if length > 1:
-            return "{family=%s, data=%s}" % (_family(family), hexbuf(ctx, addr + 1, length - 1))
-        return "{family=%s}" % _family(family)
+            return "{family=%s, data=%s}" % (XN.sockaddr_family(family),
+                                             hexbuf(ctx, addr + 1, length - 1))
+        return "{family=%s}" % XN.sockaddr_family(family)
     from ._netlink_rtattr import decoders
     return struct_and_attrs(ctx, header, family, addr, length, decoders(header.attrs, family))
 
 
 def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: int,
                      decoders: Optional[dict[int, AttrData]]) -> str:
-    parts = ["%s=%s" % (header.family, _family(family))]
+    parts = ["%s=%s" % (header.family, XN.sockaddr_family(family))]
     attrs = not header.fields
     if header.fields:
         if length < header.size:

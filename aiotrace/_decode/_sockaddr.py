@@ -46,7 +46,7 @@ def sockaddr_bytes(ctx: Ctx, data: bytes) -> str:
     n = len(data)
     b = data + bytes(STORAGE + 1 - n) if n <= STORAGE else data
     family = struct.unpack_from("<H", b)[0]
-    text = "sa_family=" + xval(family, XN.ADDRESS_FAMILIES, "AF_???")
+    text = "sa_family=" + XN.sockaddr_family(family)
     if n > 2:
         got = _FAMILIES.get(family)
         if got is not None and n >= got[0]:
@@ -344,7 +344,7 @@ def _rxrpc(ctx: Ctx, b: bytes, n: int) -> str:
     service, kind, tlen, family = struct.unpack_from("<HHHH", b, 2)
     size = min(tlen, n - 8)          # the transport address's bytes
     rest = b[10:10 + max(0, size - 2)]
-    fam = xval(family, XN.ADDRESS_FAMILIES, "AF_???")
+    fam = XN.sockaddr_family(family)
     if family in (2, 10):
         short, name, least, fields = (("sin", "sin_family", 16, _in) if family == 2 else
                                       ("sin6", "sin6_family", 24, _in6))
