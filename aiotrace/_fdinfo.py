@@ -30,8 +30,10 @@ _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
 
-def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> FdText | None:
+def fd_details(tid: int | str, fd: int, link: str, *,
+               deleted: bool | None = None) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
+    *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``).
     *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
     from ._decode._ctx import FdText
     from ._decode._quote import annotate_path
@@ -40,18 +42,18 @@ def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> 
     try:
         if link.startswith("socket:["):
             ino = int(link[8:-1])
-            proto = os.getxattr("/proc/%d/fd/%d" % (tid, fd), "system.sockprotoname")
+            proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
             detail = _socket(tid, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]":
-            with open("/proc/%d/fdinfo/%d" % (tid, fd)) as f:
+            with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
                 for line in f:
                     if line.startswith("Pid:"):
                         return FdText("pid:%s" % line.split()[1])
             return None
         if link.startswith("/") and not deleted:
-            st = os.stat("/proc/%d/fd/%d" % (tid, fd))
+            st = os.stat("/proc/%s/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
                 "block" if stat.S_ISBLK(st.st_mode) else None
             if kind is not None:
@@ -62,7 +64,7 @@ def fd_details(tid: int, fd: int, link: str, *, deleted: bool | None = None) -> 
     return None
 
 
-def _socket(tid: int, proto: str, ino: int) -> str | None:
+def _socket(tid: int | str, proto: str, ino: int) -> str | None:
     table = _INET_TABLES.get(proto)
     if table is not None:
         return _inet(tid, table, ino)
@@ -71,10 +73,10 @@ def _socket(tid: int, proto: str, ino: int) -> str | None:
     return None
 
 
-def _inet(tid: int, table: str, ino: int) -> str | None:
+def _inet(tid: int | str, table: str, ino: int) -> str | None:
     """``local`` or ``local->remote`` from the namespace's table, by inode."""
     want = str(ino)
-    with open("/proc/%d/net/%s" % (tid, table)) as f:
+    with open("/proc/%s/net/%s" % (tid, table)) as f:
         next(f)
         for line in f:
             fields = line.split()

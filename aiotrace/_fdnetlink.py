@@ -18,17 +18,18 @@ _UNSEEN = -2
 
 
 class NetlinkFds:
-    """``protocol(tid, fd)``: the netlink protocol of a descriptor of thread *tid*, None
-    when it is not a netlink socket (or is gone), -1 for one whose protocol is unknown."""
+    """``protocol(tid, fd)``: the netlink protocol of a descriptor of thread *tid* (or of
+    the thread whose directory in /proc *tid* is: ``_core._procns.proc_dir``), None when
+    it is not a netlink socket (or is gone), -1 for one whose protocol is unknown."""
 
     __slots__ = ("_known",)
 
     def __init__(self) -> None:
         self._known: dict[int, int | None] = {}   # socket inode -> protocol
 
-    def protocol(self, tid: int, fd: int) -> int | None:
+    def protocol(self, tid: int | str, fd: int) -> int | None:
         try:
-            link = os.readlink("/proc/%d/fd/%d" % (tid, fd))
+            link = os.readlink("/proc/%s/fd/%d" % (tid, fd))
         except OSError:
             return None
         if not link.startswith("socket:["):
@@ -49,16 +50,16 @@ class NetlinkFds:
         return proto
 
 
-def _lookup(tid: int, fd: int, ino: int) -> int | None:
+def _lookup(tid: int | str, fd: int, ino: int) -> int | None:
     try:
-        name = os.getxattr("/proc/%d/fd/%d" % (tid, fd), "system.sockprotoname")
+        name = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
     except OSError:
         return None
     if name.rstrip(b"\0") != b"NETLINK":
         return None
     want = str(ino)
     try:
-        with open("/proc/%d/net/netlink" % tid) as f:
+        with open("/proc/%s/net/netlink" % tid) as f:
             next(f, None)
             for line in f:
                 fields = line.split()

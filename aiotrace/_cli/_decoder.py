@@ -22,7 +22,7 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
-from ._internals import PidNs, comm_of, fd_details, pidns_decoding
+from ._internals import PidNs, comm_of, fd_details, pidns_decoding, proc_dir
 from ._modes import OutputModes
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
@@ -203,16 +203,19 @@ class Decoder:
         (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
         the mark is the file's name when the path leads to the very file that is open.
         The working directory is shown as readlink says, mark or not (strace does)."""
+        tid = proc_dir(self._tid)   # (/proc may be another PID namespace's)
+        if tid is None:
+            return None
         try:
             if fd == -100:
-                return FdText(annotate_path(os.readlink("/proc/%d/cwd" % self._tid)))
-            proc = "/proc/%d/fd/%d" % (self._tid, fd)
+                return FdText(annotate_path(os.readlink("/proc/%s/cwd" % tid)))
+            proc = "/proc/%s/fd/%d" % (tid, fd)
             link = os.readlink(proc)
         except OSError:
             return None
         deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            details = fd_details(self._tid, fd, link, deleted=deleted)
+            details = fd_details(tid, fd, link, deleted=deleted)
             if details is not None:
                 return details
         if link.endswith(_DELETED) and not deleted:
@@ -222,7 +225,8 @@ class Decoder:
     def _fd_netlink(self, fd: int) -> int | None:
         """The netlink protocol of a descriptor of the thread at its stop (see
         aiotrace._fdnetlink)."""
-        return self._netlink.protocol(self._tid, fd)
+        tid = proc_dir(self._tid)
+        return None if tid is None else self._netlink.protocol(tid, fd)
 
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
@@ -241,11 +245,12 @@ class Decoder:
                 except OSError:
                     pass
         fds = r.fds + r.dirfds
-        for i in fds:
+        proc = proc_dir(tid) if fds else None
+        for i in fds if proc is not None else ():
             fd = args[i] & 0xFFFFFFFF
             if fd < 0x80000000:
                 try:
-                    if os.fsencode(os.readlink("/proc/%d/fd/%d" % (tid, fd))) in paths:
+                    if os.fsencode(os.readlink("/proc/%s/fd/%d" % (proc, fd))) in paths:
                         return True
                 except OSError:
                     pass

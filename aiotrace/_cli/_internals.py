@@ -15,12 +15,14 @@ this module only, so that when it is public these lines change and no other:
   pointer), the address of ``environ`` (the first execve's line), and the CPU a thread
   runs on (``--tracer-cpu=auto``);
 - the core's search of PATH for a program (``which``), which spares the command the
-  import of ``shutil``.
+  import of ``shutil``; and a thread's directory in /proc when /proc is another PID
+  namespace's (``proc_dir``).
 """
 
 from __future__ import annotations
 
 from .._core._ffi import current_cpu, environ_address, getregs
+from .._core._procns import proc_dir
 from .._core._spawn import which
 from .._core._syscalls import (
     ABI_CODES, ABI_MODES, ABI_SUFFIX, ABI_SUFFIXES, ALL_KEYS, ALL_NAMES, NAMES_BY_ABI,
@@ -39,8 +41,8 @@ from .._fdinfo import fd_details
 __all__ = [
     # aiotrace._core._ffi
     "current_cpu", "environ_address", "getregs",
-    # aiotrace._core._spawn
-    "which",
+    # aiotrace._core._spawn, _procns
+    "which", "proc_dir",
     # the system call table
     "ABI_CODES", "ABI_MODES", "ABI_SUFFIX", "ABI_SUFFIXES", "ALL_KEYS", "ALL_NAMES",
     "NAMES_BY_ABI", "NUMBERS_BY_ABI", "class_names", "key_selectors", "make_key", "row",

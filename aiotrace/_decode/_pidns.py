@@ -108,8 +108,11 @@ def comment(pid: int, kind: int) -> str:
 def comm_of(tid: int) -> str:
     """``<COMM>``: the command name of thread *tid* of the tracer's namespace, escaped
     as strace escapes it ("" when it cannot be read)."""
+    proc = proc_dir(tid)
     try:
-        with open("/proc/%d/comm" % tid, "rb") as f:
+        if proc is None:
+            return ""
+        with open("/proc/%s/comm" % proc, "rb") as f:
             name = f.read()
     except OSError:
         return ""

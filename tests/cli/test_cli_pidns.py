@@ -120,3 +120,31 @@ def _in_a_namespace(argv: list[str]) -> subprocess.CompletedProcess:
         p.communicate()
         raise
     return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+
+@needs_strace
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
+@pytest.mark.parametrize("y", ["-y", "-yy"])
+def test_descriptors_from_a_namespace_with_the_old_proc(tmp_path, y):
+    """``unshare -Urpf aiotrace run -y``: the tracer's ids are the new namespace's while
+    /proc is the old one's, so /proc/PID is another process: the descriptors (and the
+    --decode-pids=comm names) are read from the tracee's own directory, as strace reads
+    them. (Before, ``read(3, ...)`` lost its ``</etc/passwd>``.)"""
+    probe = subprocess.run(["unshare", "-Urpf", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare -Urpf refused here")
+    opts = [y, "-f", "--decode-pids=comm", "-qq", "-e", "trace=read,close"]
+    argv = ["head", "-c1", "/etc/passwd"]
+    a = _in_a_namespace([*AIOTRACE, "run", *opts, "-o", str(tmp_path / "a"), "--", *argv])
+    s = _in_a_namespace(["/usr/bin/strace", *opts, "-o", str(tmp_path / "s"), *argv])
+    assert a.returncode == s.returncode == 0, (a.stderr, s.stderr)
+    a_text, s_text = (tmp_path / "a").read_text(), (tmp_path / "s").read_text()
+    assert "</etc/passwd>" in a_text and "<head> " in a_text, a_text
+
+    def lines(text: str) -> list[str]:
+        # (a pipe's inode differs from run to run, and the program's pid in the
+        # namespace from one tracer to the other)
+        return [unpad(re.sub(r"^\d+<", "PID<", re.sub(r":\[\d+\]", ":[INODE]", x)))
+                for x in text.splitlines()]
+
+    assert lines(a_text) == lines(s_text)
