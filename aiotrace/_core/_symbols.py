@@ -180,10 +180,6 @@ class Image:
         addr, off, size = got
         return addr, self.data[off:off + size]
 
-    def executable_vaddr(self, vaddr: int) -> bool:
-        """Whether file address *vaddr* is in an executable segment."""
-        return any(s.flags & 1 and s.vaddr <= vaddr < s.vaddr + s.memsz for s in self.segments)
-
 
 _images: dict[tuple[int, int, int, int], Image] = {}
 _images_lock = threading.Lock()

@@ -394,10 +394,6 @@ class Recorder:
         self.batches = []
         self.batch_bytes = 0
 
-    def memory_in_use(self) -> int:
-        """Bytes of the rows and batches the recorder holds in memory (not the spill)."""
-        return self.batch_bytes + (len(self.rows) + len(self.late)) * 400
-
     def finish(self) -> None:
         """No more stops: the calls still in progress become unfinished rows."""
         with self.lock:

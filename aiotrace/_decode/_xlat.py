@@ -119,10 +119,6 @@ def low_byte_with_flags(v: int, names: Mapping[int, str], flag_table: Flags,
     return name if not rest else name + "|" + flags(rest, flag_table, None)
 
 
-def _rev(d: Mapping[str, int]) -> dict[int, str]:
-    return {v: k for k, v in d.items()}
-
-
 # ---------------------------------------------------------------------------
 # errno
 
