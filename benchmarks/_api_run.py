@@ -14,8 +14,9 @@ The traced program's stdin and stdout are /dev/null, its stderr is ours. Prints 
 object on stdout: ``elapsed`` (seconds from before ``open_tracer()`` until the tracer is
 closed: tracer start, spawn, the run, and close), ``returncode`` of the traced program,
 ``events`` the engine received, the tracer's ``stops``, ``cpu`` (user + system seconds
-of this process over the same span: the tracer thread and the event loop) and
-``maxrss_kb``, this process's
+of this process over the same span: the tracer thread and the event loop), ``cpu_tree``
+(the same plus the traced processes', which the tracer reaps: what the command-line
+tools' CPU time counts, less the interpreter's start-up) and ``maxrss_kb``, this process's
 peak resident set size (``getrusage(RUSAGE_SELF)``: the tracer alone, since tracees are
 other processes). A fresh process per run keeps the peak memory of one run unpolluted by
 another. Exits 1 with the reason on stderr when the run failed.
@@ -42,6 +43,7 @@ MODES = ("observer", "prefilter", "intercept")
 
 async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
     r0 = resource.getrusage(resource.RUSAGE_SELF)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     n = 0
     async with aiotrace.open_tracer() as tracer:
@@ -65,12 +67,15 @@ async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
         stats = tracer.statistics()
     elapsed = time.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_SELF)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
     return {
         "elapsed": elapsed,
         "returncode": rc,
         "events": n,
         "stops": stats.stops,
-        "cpu": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime),
+        "cpu": cpu,
+        "cpu_tree": cpu + (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime),
         "maxrss_kb": r1.ru_maxrss,
     }
 

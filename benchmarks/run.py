@@ -1,13 +1,16 @@
 """aiotrace against strace and python-ptrace, side by side (issue 5's benchmark harness).
 
     python benchmarks/run.py [--runs N] [--quick] [--only NAMES] [--scale | --scale-only]
-                             [--cpus any|same|split] [--backend asyncio|trio]
+                             [--cpus same,any,split] [--backend asyncio|trio]
                              [--format text|markdown] [--json FILE] [--list]
 
 Runs each workload untraced and under every tool, alternating the tools run by run (the
-order is rotated each round), and prints per workload the median, min and max wall time
-and the ratios of the medians to strace (full-tracing rows), to strace --seccomp-bpf
-(filtered rows) and to the untraced run. See benchmarks/README.md for the tools, the
+order is rotated each round), and prints per workload the median CPU time of the process
+tree and its ratio to strace (full-tracing rows) or strace --seccomp-bpf (filtered rows),
+then the median, min and max wall time and the ratios of the medians to strace, to strace
+--seccomp-bpf and to the untraced run. The whole table is made once per CPU placement:
+by default first with everything on one CPU (the figures that hold on any machine), then
+with the scheduler's placement (a user's wall time). See benchmarks/README.md for the tools, the
 workloads, what is timed, and the scale run.
 
 A tool that fails (a non-zero exit, a missing option, a timeout, an exception) is
@@ -183,6 +186,9 @@ class Sample:
     seconds: float
     tracer_kb: int | None = None    # the tracer's peak RSS
     extra: dict[str, object] = field(default_factory=dict)
+    # user + system seconds of the process tree: the command and the processes it reaps
+    # (wait4's rusage), for the API rows over the span of ``seconds``
+    cpu: float | None = None
 
 
 class Failed(Exception):
@@ -254,7 +260,9 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
         timer = threading.Timer(timeout, kill_group)
         timer.start()
         try:
-            rc = p.wait()
+            # (wait4: the CPU time of the command and of what it reaped, its tracees)
+            _, status, usage = os.wait4(p.pid, 0)
+            rc = p.returncode = os.waitstatus_to_exitcode(status)
         except BaseException:  # ^C: take the tool and its tracees down
             kill_group()
             p.wait()
@@ -269,8 +277,9 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
             raise Failed(f"timed out after {timeout:.0f} s")
         if rc != 0:
             raise Failed(f"exit status {rc}: {_tail(err)}")
+        cpu = usage.ru_utime + usage.ru_stime
         if not api:
-            return Sample(elapsed, max(hwm) if hwm else None)
+            return Sample(elapsed, max(hwm) if hwm else None, cpu=cpu)
         out.seek(0)
         try:
             res = json.loads(out.read().decode())
@@ -279,8 +288,9 @@ def run_once(env: Env, tool: Tool, wl: Workload, timeout: float,
         if res.get("returncode") != 0:
             raise Failed(f"traced program exited with {res.get('returncode')}: {_tail(err)}")
         return Sample(float(res["elapsed"]), int(res["maxrss_kb"]),
-                      {"outer_seconds": elapsed, "cpu": res.get("cpu"),
-                       "events": res.get("events"), "stops": res.get("stops")})
+                      {"outer_seconds": elapsed, "outer_cpu": cpu, "cpu": res.get("cpu"),
+                       "events": res.get("events"), "stops": res.get("stops")},
+                      cpu=res.get("cpu_tree"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -296,6 +306,12 @@ class Cell:
         if self.failure is not None or not self.samples:
             return None
         return statistics.median(s.seconds for s in self.samples)
+
+    def median_cpu(self) -> float | None:
+        cpu = [s.cpu for s in self.samples if s.cpu is not None]
+        if self.failure is not None or not cpu:
+            return None
+        return statistics.median(cpu)
 
     def median_kb(self) -> float | None:
         kbs = [s.tracer_kb for s in self.samples if s.tracer_kb is not None]
@@ -370,25 +386,31 @@ def render(rows: list[list[str]], header: list[str], fmt: str, right: set[int]) 
 
 def main_table(workloads: list[Workload], tools: list[Tool],
                results: dict[str, dict[str, Cell]], runs: int, fmt: str) -> str:
-    header = ["workload", "tool", "median s", "min s", "max s", "/ strace", "/ strace-bpf",
-              "/ untraced"]
+    header = ["workload", "tool", "CPU s", "CPU / ref", "median s", "min s", "max s",
+              "/ strace", "/ strace-bpf", "/ untraced"]
     rows: list[list[str]] = []
     notes: list[str] = []
     for wl in workloads:
         cells = results[wl.name]
         med = {n: c.median() for n, c in cells.items()}
+        cpu = {n: c.median_cpu() for n, c in cells.items()}
+        # (CPU time against the reference of the row's kind: strace for full tracing,
+        # strace --seccomp-bpf for the filtered rows)
+        ref = {"full": cpu.get("strace"), "filtered": cpu.get("strace-bpf")}
         first = True
         for tool in tools:
             c = cells[tool.name]
             wname = wl.label if first else ""
             first = False
             if c.failure is not None:
-                rows.append([wname, tool.label, "failed", "", "", "", "", ""])
+                rows.append([wname, tool.label, "failed", "", "", "", "", "", "", ""])
                 continue
             v = med[tool.name]
             times = [s.seconds for s in c.samples]
             rows.append([
-                wname, tool.label, fmt_s(v), fmt_s(min(times)), fmt_s(max(times)),
+                wname, tool.label, fmt_s(cpu[tool.name]),
+                fmt_ratio(cpu[tool.name], ref.get(tool.kind)),
+                fmt_s(v), fmt_s(min(times)), fmt_s(max(times)),
                 fmt_ratio(v, med.get("strace")) if tool.kind == "full" else "",
                 fmt_ratio(v, med.get("strace-bpf")) if tool.kind == "filtered" else "",
                 fmt_ratio(v, med.get("untraced")) if tool.kind != "base" else "",
@@ -400,15 +422,20 @@ def main_table(workloads: list[Workload], tools: list[Tool],
         if base is not None and obs is not None and itc is not None and obs > base:
             notes.append(f"{wl.name}: interceptor / observer, time over untraced "
                          f"(per stop): {(itc - base) / (obs - base):.2f}")
+        cpu_base = cpu.get("untraced")
         if wl.syscalls and base is not None:
-            per = []
+            per, per_cpu = [], []
             for tool in tools:
-                v = med.get(tool.name)
+                v, c_ = med.get(tool.name), cpu.get(tool.name)
                 if tool.kind != "base" and v is not None:
                     per.append(f"{tool.name} {(v - base) / wl.syscalls * 1e6:.1f}")
+                if tool.kind != "base" and c_ is not None and cpu_base is not None:
+                    per_cpu.append(f"{tool.name} {(c_ - cpu_base) / wl.syscalls * 1e6:.1f}")
             if per:
                 notes.append(f"{wl.name}: extra us per syscall: " + ", ".join(per))
-    text = render(rows, header, fmt, {2, 3, 4, 5, 6, 7})
+            if per_cpu:
+                notes.append(f"{wl.name}: extra CPU us per syscall: " + ", ".join(per_cpu))
+    text = render(rows, header, fmt, set(range(2, 10)))
     if notes:
         bullet = "- " if fmt == "markdown" else "  "
         text += "\n\n" + "\n".join(bullet + n for n in notes)
@@ -486,16 +513,20 @@ def machine() -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
-def place(cpus: str) -> tuple[list[str], str]:
-    """--cpus: pin the tools, and the workloads, to CPUs; returns the workload's argv
-    prefix and a description.
+PLACEMENTS = ("same", "any", "split")
+
+
+def place(cpus: str, allowed: list[int]) -> tuple[list[str], str]:
+    """One placement of --cpus: pin the tools, and the workloads, to some of the CPUs
+    *allowed* (this process's at the start); returns the workload's argv prefix and a
+    description.
 
     ``same``: this process, hence every tool and its tracees, on one CPU: each ptrace stop
     is a switch on that CPU. ``split``: the tools on one CPU, the workloads (through
     ``taskset``) on another: each stop wakes a task on the other CPU. ``any``: the
     scheduler decides, run by run, as for a user; on a small virtual machine that choice
     alone can change a syscall-dense traced run tenfold."""
-    allowed = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, set(allowed))
     if cpus == "any":
         return [], f"any of {','.join(map(str, allowed))} (scheduler's choice)"
     if cpus == "same":
@@ -566,9 +597,10 @@ def main(argv: list[str] | None = None) -> int:
                     "(default 600; 120 with --quick)")
     ap.add_argument("--backend", default="asyncio", choices=["asyncio", "trio"],
                     help="event loop of the API rows")
-    ap.add_argument("--cpus", default="any", choices=["any", "same", "split"],
-                    help="any: the scheduler places tracer and tracee (default); same: all on "
-                         "one CPU; split: tools on one CPU, workloads on another")
+    ap.add_argument("--cpus", default="same,any", metavar="PLACEMENTS",
+                    help="comma-separated, each a run of the whole table: same: all on one "
+                         "CPU; any: the scheduler places tracer and tracee; split: tools on "
+                         "one CPU, workloads on another (default: same,any)")
     ap.add_argument("--format", default="text", choices=["text", "markdown"])
     ap.add_argument("--json", metavar="FILE", help="also write every sample to FILE")
     ap.add_argument("--list", action="store_true", help="list workload and tool names")
@@ -583,6 +615,11 @@ def main(argv: list[str] | None = None) -> int:
     a.timeout = a.timeout if a.timeout is not None else (120.0 if q else 600.0)
     if a.runs < 1:
         ap.error("--runs must be at least 1")
+    placements = [c.strip() for c in a.cpus.split(",") if c.strip()]
+    bad = [c for c in placements if c not in PLACEMENTS]
+    if bad or not placements:
+        ap.error(f"--cpus: {', '.join(bad) or 'nothing'}: give one or more of "
+                 f"{', '.join(PLACEMENTS)}, comma-separated")
 
     if a.list:
         for wl in make_workloads(a):
@@ -595,15 +632,20 @@ def main(argv: list[str] | None = None) -> int:
     want_wl, want_tools = select(a.only)
     precompile()
     info = machine()
-    try:
-        prefix, where = place(a.cpus)
-    except RuntimeError as e:
-        ap.error(str(e))
+    allowed = sorted(os.sched_getaffinity(0))
+    for c in placements:   # (refused before anything runs)
+        try:
+            place(c, allowed)
+        except RuntimeError as e:
+            ap.error(str(e))
     env = Env(a.backend)
     out: list[str] = []
     out.append("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()))
     out.append(f"runs: {a.runs} per cell, tools alternated (order rotated each round); "
-               f"API backend {a.backend}; CPUs: {where}")
+               f"API backend {a.backend}")
+    out.append("CPU s: user + system time of the process tree (the command and the processes "
+               "it reaps; the API rows from before open_tracer() to close, like their wall "
+               "time); CPU / ref: against strace, or strace --seccomp-bpf for filtered rows")
     data: dict[str, object] = {"machine": info, "runs": a.runs, "backend": a.backend}
     t_start = time.monotonic()
 
@@ -612,15 +654,23 @@ def main(argv: list[str] | None = None) -> int:
                 if want_tools is None or n in want_tools or n == "untraced"]
 
     if not a.scale_only:
-        wls = [w for w in make_workloads(a) if want_wl is None or w.name in want_wl]
-        for w in wls:
-            w.argv = prefix + w.argv
-        tools = pick([t.name for t in TOOLS])
-        res = series(env, wls, tools, a.runs, a.timeout)
-        out.append("")
-        out.append(main_table(wls, tools, res, a.runs, a.format))
-        data["main"] = _dump(wls, res)
+        data["main"] = main_runs = {}
+        for c in placements:
+            prefix, where = place(c, allowed)
+            wls = [w for w in make_workloads(a) if want_wl is None or w.name in want_wl]
+            for w in wls:
+                w.argv = prefix + w.argv
+            tools = pick([t.name for t in TOOLS])
+            res = series(env, wls, tools, a.runs, a.timeout)
+            out.append("")
+            out.append(f"CPUs: {where}")
+            out.append("")
+            out.append(main_table(wls, tools, res, a.runs, a.format))
+            main_runs[c] = {"cpus": where, "workloads": _dump(wls, res)}
     if a.scale or a.scale_only:
+        prefix, where = place(placements[0], allowed)
+        out.append("")
+        out.append(f"scale run, CPUs: {where}")
         wls = make_scale_workloads(a)
         for w in wls:
             w.argv = prefix + w.argv
@@ -647,6 +697,7 @@ def _dump(wls: list[Workload], res: dict[str, dict[str, Cell]]) -> dict[str, obj
         wl.name: {"label": wl.label, "argv": wl.argv, "tools": {
             name: {"failure": c.failure,
                    "seconds": [s.seconds for s in c.samples],
+                   "cpu": [s.cpu for s in c.samples],
                    "tracer_kb": [s.tracer_kb for s in c.samples],
                    "extra": [s.extra for s in c.samples]}
             for name, c in res[wl.name].items()}}
