@@ -35,6 +35,7 @@ _NR_RESTART_SYSCALL = syscall_number("restart_syscall")
 _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NO_KW: dict[str, Any] = {}
+_MEMO_MAX = 1 << 14   # distinct quiet calls remembered; then it starts again
 _NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
 
 def _register(tid: int, name: str) -> int | None:
@@ -82,6 +83,12 @@ class _Call:
     t0: int
     marks: str
     abi: str = "x86_64"
+    key: Any = None   # (nr, its printed arguments): a quiet entry's, see Decoder._quiet
+
+
+def _nargs(name: str) -> int:
+    r = row(name)
+    return 6 if r is None else r.nargs
 
 
 def _key(ev: Any) -> int:
@@ -133,6 +140,7 @@ class Decoder:
         self.interrupted: dict[int, str] = {}
         self._tid = 0
         self.pidns: PidNs | None = None   # --decode-pids=pidns: see decode_pids()
+        self._quiet()
 
     def decode_pids(self, ns: bool = True, comm: bool = False) -> None:
         """--decode-pids=pidns (*ns*): the printers follow each id of a tracee's PID
@@ -140,6 +148,7 @@ class Decoder:
         stop; --decode-pids=comm (-Y, *comm*): the ids of threads and processes with their
         command names, and each stop's value comes with its thread's (WithComm)."""
         pidns = self.pidns = PidNs(ns=ns, comm=comm)
+        self._quiet()
         inner = self.capture
 
         def capture(ev: Any, mem: Any) -> Any:
@@ -171,6 +180,26 @@ class Decoder:
                                   SyscallExit: _at64(late.exits)},
                 "prefetch": {SyscallEntry: self._copies(late.copied_entries),
                              SyscallExit: self._copies(late.copied)}}
+
+    def _quiet(self) -> None:
+        """The quiet calls: those whose entry, or exit, this decoder prints from the
+        registers alone (after_resume()'s ``reads_nothing``: scalars, no /proc, plain
+        modes). Their text is a function of the call's number and printed arguments (and
+        at the exit, of its return value), so it is made once per distinct call and
+        reused: a busy loop repeats a few calls (getppid, close(3), lseek...).
+        ``_in``/``_out``: x86-64 number -> how many arguments the call prints."""
+        nothing = self.after_resume().get("reads_nothing", {})
+        self._in, self._out = ({syscall_number(n[:-3]): _nargs(n[:-3])
+                                for n in nothing.get(t, ())} for t in (SyscallEntry, SyscallExit))
+        self._in.pop(_NR_RESTART_SYSCALL, None)   # (it names the interrupted call)
+        self._memo: dict[Any, Any] = {}
+
+    def _remember(self, key: Any, value: Any) -> Any:
+        memo = self._memo
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[key] = value
+        return value
 
     def _copies(self, table: dict[str, tuple[tuple[Any, ...], ...]]) -> dict[str, list[Any]]:
         """late_captures()' copies as prefetch= takes them, sized by -s where they say."""
@@ -293,8 +322,16 @@ class Decoder:
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
             if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid):
                 return None   # (and no _Call: its exit is not shown either)
+            key = None
+            text: str | None
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
+            elif nr in self._in:
+                key = (nr, ev.args[:self._in[nr]])
+                text = self._memo.get(key)   # (getppid's is "")
+                if text is None:
+                    text = self._remember(key, format_entry(
+                        name, ev.args, mem, strsize=self.strsize, xflag=self.xflag))
             else:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, ev.args, mem, strsize=self.strsize,
@@ -302,7 +339,7 @@ class Decoder:
                                     netlink=self.netlink,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
             self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
-                                    self._marks(tid, nr) if self.inject else "")
+                                    self._marks(tid, nr) if self.inject else "", key=key)
             return (name, text)
         if t is SyscallExit:
             tid = self._tid = ev.tid
@@ -326,6 +363,12 @@ class Decoder:
             # a retval= injection is a success whatever the value, as strace shows it
             rule = self.inject.get(_key(ev)) if marks else None
             success = rule is not None and rule.retval is not None
+            if call is not None and call.key is not None and call.key[0] in self._out:
+                done = (call.key, ev.retval, success)
+                got = self._memo.get(done) or self._remember(done, format_exit(
+                    name, ev.args, ev.retval, mem, strsize=self.strsize, entry_text=entry,
+                    xflag=self.xflag, success=success))
+                return (name, entry, got[0], got[1], t0, marks, None)
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
                                     netlink=self.netlink,
