@@ -29,22 +29,23 @@ def comment(text: str) -> str:
     return "" if _style.get() == _style.RAW else " /* %s */" % text
 
 
-def hex_string(c: Ctx, addr: int, size: int) -> str:
-    """*size* bytes at *addr* as a string of hex escapes, at most -s of them then
-    ``...`` (strace's printstr_ex with QUOTE_FORCE_HEX)."""
+def hex_string(c: Ctx, addr: int, size: int, hex: bool = True) -> str:
+    """*size* bytes at *addr* as a string of hex escapes (*hex*; else as -x says), at
+    most -s of them then ``...`` (strace's printstr_ex with QUOTE_FORCE_HEX)."""
     if addr == 0:
         return "NULL"
     data = c.read(addr, min(size, c.strsize + 1))
     if data is None:
         return hexa(addr)
-    return quote(data[:c.strsize], truncated=size > c.strsize, hex=True)
+    return quote(data[:c.strsize], truncated=size > c.strsize, hex=hex, xflag=c.xflag)
 
 
-def char(v: int) -> str:
-    """A character in quotes, as a C literal (``'a'``, ``'\\n'``, ``'\\x00'``)."""
+def char(v: int, ws: bool = True) -> str:
+    """A character in quotes, as a C literal (``'a'``, ``'\\n'``, ``'\\x00'``); *ws*:
+    the white space as ``'\\t'``..., else in hex too."""
     if 0x20 <= v < 0x7F:
         return "'\\%c'" % v if v in (0x27, 0x5C) else "'%c'" % v
-    if 9 <= v <= 13:
+    if ws and 9 <= v <= 13:
         return "'\\%s'" % "tnvfr"[v - 9]
     return "'\\x%02x'" % v
 
