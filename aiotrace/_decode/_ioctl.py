@@ -168,7 +168,7 @@ def _families() -> dict[int, Family]:
             _ioctl_block, _ioctl_btrfs_rw, _ioctl_dev, _ioctl_dm, _ioctl_evdev, _ioctl_gpio,
             _ioctl_kd_font, _ioctl_kvm, _ioctl_loop, _ioctl_misc, _ioctl_more, _ioctl_mtd,
             _ioctl_mtd_abi, _ioctl_ptp, _ioctl_rtc, _ioctl_scsi, _ioctl_seccomp, _ioctl_sock,
-            _ioctl_uffd, _ioctl_v4l2,
+            _ioctl_tee, _ioctl_uffd, _ioctl_v4l2,
         )
     return FAMILIES
 
