@@ -165,9 +165,10 @@ DONE = "ioctl_done"
 def _families() -> dict[int, Family]:
     if not FAMILIES:
         from . import (  # noqa: F401  (each registers its families)
-            _ioctl_block, _ioctl_dev, _ioctl_evdev, _ioctl_gpio, _ioctl_loop, _ioctl_misc,
-            _ioctl_more, _ioctl_mtd, _ioctl_mtd_abi, _ioctl_ptp, _ioctl_rtc, _ioctl_scsi,
-            _ioctl_seccomp, _ioctl_sock, _ioctl_uffd, _ioctl_v4l2,
+            _ioctl_block, _ioctl_btrfs_rw, _ioctl_dev, _ioctl_dm, _ioctl_evdev, _ioctl_gpio,
+            _ioctl_kd_font, _ioctl_kvm, _ioctl_loop, _ioctl_misc, _ioctl_more, _ioctl_mtd,
+            _ioctl_mtd_abi, _ioctl_ptp, _ioctl_rtc, _ioctl_scsi, _ioctl_seccomp, _ioctl_sock,
+            _ioctl_tee, _ioctl_uffd, _ioctl_v4l2,
         )
     return FAMILIES
 

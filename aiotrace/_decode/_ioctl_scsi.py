@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl: SCSI generic (0x22, scsi/sg.h), as strace 6.1 decodes it: ints given or
 returned through a pointer, the reset request, the structures SG_GET_SCSI_ID and
-SG_GET_REQUEST_TABLE write. SG_IO's v3 and v4 structures are not decoded (their
-address is printed); its interface id is, when it is neither of theirs."""
+SG_GET_REQUEST_TABLE write; SG_IO is in ``_ioctl_sg_io``."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from typing import Optional
 
 from . import _ioctl as I
 from ._ctx import Ctx
+from ._ioctl_sg_io import sg_io
 from ._xlat import hexa, ptr, xval
 from ._xlat_ioctl_names import code
 from . import _xlat_ioctl_more as XM
@@ -49,15 +49,6 @@ def _req_info(d: bytes) -> str:
                     ("duration", v[6]))
 
 
-def _sg_io(c: Ctx, arg: int) -> Optional[str]:
-    """The interface id first: 'S' (v3) and 'Q' (v4) are left in hex."""
-    data = I.fetch(c, arg, 4)
-    if isinstance(data, str):
-        return I.done(c, ", " + data)
-    (iid,) = struct.unpack("<I", data)
-    return None if iid in (ord("S"), ord("Q")) else I.done(c, ", [%d]" % iid)
-
-
 def _scsi(c: Ctx, req: int, arg: int) -> Optional[str]:
     if req in _INT_IN:
         return I.at_entry(c, arg, 4, _int)
@@ -73,8 +64,8 @@ def _scsi(c: Ctx, req: int, arg: int) -> Optional[str]:
         return I.done(c, ", " + hexa(arg & 0xFFFFFFFF))
     if req == code("SG_GET_TIMEOUT"):
         return I.done(c, "")
-    if req == code("SG_IO") and not c.exiting:
-        return _sg_io(c, arg)
+    if req == code("SG_IO"):
+        return sg_io(c, arg)
     return None
 
 

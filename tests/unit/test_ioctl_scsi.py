@@ -40,9 +40,10 @@ def i32(v: int) -> bytes:
      " pack_id=9, usr_ptr=NULL, duration=7}) = 0"),
     ((3, code("SG_SET_TRANSFORM"), 0xDEADBEEF12345678), 0, b"",
      "ioctl(3, SG_SET_TRANSFORM, 0x12345678) = 0"),
-    # SG_IO: an interface id neither v3's nor v4's; theirs are not decoded
+    # SG_IO: an interface id neither v3's nor v4's (theirs: test_ioctl_sg_io.py)
     ((3, code("SG_IO"), A), 0, i32(7), "ioctl(3, SG_IO, [7]) = 0"),
-    ((3, code("SG_IO"), A), 0, i32(ord("S")), "ioctl(3, SG_IO, 0x10000) = 0"),
+    ((3, code("SG_IO"), A), 0, i32(ord("S")), "ioctl(3, SG_IO, {interface_id='S', 0x10004})"
+     " = 0"),
     ((3, code("SG_IO"), 0), EBADF, b"", "ioctl(3, SG_IO, NULL) = " + EBADF_TEXT),
 ])
 def test_scsi(args, ret, data, text):
