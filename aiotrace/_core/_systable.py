@@ -506,7 +506,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("pidfd_send_signal", "424 424 424", 4, "process signal desc", "fd signal siginfo hex32", "", "", ""),
     ("io_uring_setup", "425 425 425", 2, "desc", "", "", "io_uring_setup", ""),
     ("io_uring_enter", "426 426 426", 6, "signal desc", "fd uint uint uring_enter_flags sigset(5) ulong", "", "", ""),
-    ("io_uring_register", "427 427 427", 4, "desc memory", "fd", "", "raw", ""),
+    ("io_uring_register", "427 427 427", 4, "desc memory", "fd", "", "io_uring_register", ""),
     ("open_tree", "428 428 428", 3, "file desc", "dirfd path open_tree_flags", "fd", "", ""),
     ("move_mount", "429 429 429", 5, "file desc", "dirfd path dirfd path move_mount_flags", "", "", ""),
     ("fsopen", "430 430 430", 2, "desc", "str fsopen_flags", "fd", "", ""),

@@ -28,7 +28,7 @@ from ._kinds import Spec
 Arg = Callable[[Ctx, int], str]   # (ctx, the argument's value) -> its text
 
 
-def _named_decimal(v: int, table: dict[int, str], unknown: Optional[str]) -> str:
+def named_decimal(v: int, table: dict[int, str], unknown: Optional[str]) -> str:
     """A value named in *table*, printed in decimal when it has no name (with the
     *unknown* comment, where there is one) and in -X raw and verbose."""
     name = table.get(v)
@@ -41,7 +41,7 @@ def _named_decimal(v: int, table: dict[int, str], unknown: Optional[str]) -> str
 
 def key_serial(v: int) -> str:
     """A key_serial_t: a key id, or a special keyring's name."""
-    return _named_decimal(s32(v), XK.KEY_SPEC, None)
+    return named_decimal(s32(v), XK.KEY_SPEC, None)
 
 
 def _errno(v: int) -> str:
@@ -110,7 +110,7 @@ _PRINTERS: dict[str, Arg] = {
     "uid": lambda c, v: _uid(v), "errno": lambda c, v: _errno(u32(v)),
     "perm": lambda c, v: flags(u32(v), XK.KEY_PERMS, "KEY_???"),
     "move": lambda c, v: flags(u32(v), XK.KEYCTL_MOVE_FLAGS, "KEYCTL_MOVE_???"),
-    "reqkey": lambda c, v: _named_decimal(s32(v), XK.KEY_REQKEYS, "KEY_REQKEY_DEFL_???"),
+    "reqkey": lambda c, v: named_decimal(s32(v), XK.KEY_REQKEYS, "KEY_REQKEY_DEFL_???"),
 }
 
 _SIMPLE: dict[str, str] = {
