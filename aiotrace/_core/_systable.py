@@ -194,7 +194,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("sysinfo", "- 116 -", 1, "", "", "", "raw", "struct sysinfo *info"),
     ("times", "100 - 100", 1, "", "tms_out", "", "", "struct tms *tbuf"),
     ("times", "- 43 -", 1, "", "", "", "raw", "struct tms *tbuf"),
-    ("ptrace", "101 26 521", 4, "", "", "", "raw", "long request, long pid, unsigned long addr, unsigned long data"),
+    ("ptrace", "101 26 521", 4, "", "", "", "ptrace", "long request, long pid, unsigned long addr, unsigned long data"),
     ("getuid", "102 24 102", 0, "creds pure", "", "", "", ""),
     ("syslog", "103 103 103", 3, "", "", "", "raw", "int type, char *buf, int len"),
     ("getgid", "104 47 104", 0, "creds pure", "", "", "", ""),
