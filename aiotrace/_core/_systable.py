@@ -484,7 +484,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("getrandom", "318 355 318", 3, "", "hexbuf_out ulong getrandom_flags", "", "", "char *buf, size_t count, unsigned int flags"),
     ("memfd_create", "319 356 319", 2, "desc", "memfd_name mfd_flags", "fd", "", "const char *uname_ptr, unsigned int flags"),
     ("kexec_file_load", "320 - 320", 5, "desc", "fd fd ulong buf_in(2) kexec_file_flags", "", "", "int kernel_fd, int initrd_fd, unsigned long cmdline_len, const char *cmdline_ptr, unsigned long flags"),
-    ("bpf", "321 357 321", 3, "desc", "", "", "raw", "int cmd, union bpf_attr *attr, unsigned int size"),
+    ("bpf", "321 357 321", 3, "desc", "", "", "bpf", "int cmd, union bpf_attr *attr, unsigned int size"),
     ("execveat", "322 - -", 5, "file process desc", "dirfd path argv envp at_flags", "", "", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
     ("execveat", "- 358 -", 5, "file process desc", "dirfd path argv32 envp32 at_flags", "", "", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
     ("execveat", "- - 545", 5, "file process desc", "dirfd path", "", "raw", "int dirfd, const char *pathname, const char *const *argv, const char *const *envp, int flags"),
