@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Constants of ptrace, as strace 6.1 names them on x86-64. The tables are in
-``xlat/xlat_ptrace.in`` (``_tables`` says how they are read)."""
+"""Constants of ptrace, as strace 6.1 names them on x86-64: the requests (x86-64's own
+among them), the options, the note types of the register sets, the offsets in struct
+user. The tables are in ``xlat/xlat_ptrace.in`` (``_tables`` says how they are read)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ import struct
 
 import pytest
 
-from fake_memory import A, Memory
-from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
+from fake_memory import A, call_line
+from aiotrace._decode import _style
 
 E2BIG = -errno.E2BIG
 E2BIG_TEXT = " = -1 E2BIG (Argument list too long)"
@@ -21,11 +21,7 @@ MAP_CREATE, PROG_LOAD = 0, 5
 
 def line(args: tuple[int, ...], ret: int, data: bytes = b"", *, style: str = "abbrev",
          v: bool = False) -> str:
-    mem = Memory(data)
-    kw = {"xstyle": STYLES[style], "abbrev": not v}
-    entry = format_entry("bpf", args, mem, **kw)
-    full, rtext = format_exit("bpf", args, ret, mem, entry_text=entry, **kw)
-    return format_syscall_line("bpf", full, rtext, column=0)
+    return call_line("bpf", args, ret, data, xstyle=STYLES[style], abbrev=not v)
 
 
 PROG = struct.pack("<IIQQIIQII16sIIIIQIIQIIIIQ", 0x20, 3, 0, A + 128, 24, 0, 0, 0xCAFEF00D,

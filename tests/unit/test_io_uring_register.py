@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from fake_memory import A, Memory
+from fake_memory import A, Memory, call_line
 from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
 
 EOPNOTSUPP = -errno.EOPNOTSUPP
@@ -21,11 +21,7 @@ RING_FDS, UNREGISTER_RING_FDS, PBUF_RING = 20, 21, 22
 
 
 def line(args: tuple[int, ...], ret: int, data: bytes = b"", *, style: str = "abbrev") -> str:
-    mem = Memory(data)
-    kw = {"xstyle": STYLES[style]}
-    entry = format_entry("io_uring_register", args, mem, **kw)
-    full, rtext = format_exit("io_uring_register", args, ret, mem, entry_text=entry, **kw)
-    return format_syscall_line("io_uring_register", full, rtext, column=0)
+    return call_line("io_uring_register", args, ret, data, xstyle=STYLES[style])
 
 
 def probe(last: int, ops_len: int, *ops: tuple[int, int, int, int]) -> bytes:

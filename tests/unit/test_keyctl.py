@@ -9,8 +9,8 @@ import struct
 
 import pytest
 
-from fake_memory import A, Memory
-from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
+from fake_memory import A, call_line
+from aiotrace._decode import _style
 
 EINVAL = -errno.EINVAL
 EINVAL_TEXT = "-1 EINVAL (Invalid argument)"
@@ -26,11 +26,7 @@ MOVE, CAPABILITIES = 30, 31
 
 def line(name: str, args: tuple[int, ...], ret: int, data: bytes = b"", *,
          style: str = "abbrev", s: int = 32) -> str:
-    mem = Memory(data)
-    kw = {"xstyle": STYLES[style], "strsize": s}
-    entry = format_entry(name, args, mem, **kw)
-    full, rtext = format_exit(name, args, ret, mem, entry_text=entry, **kw)
-    return format_syscall_line(name, full, rtext, column=0)
+    return call_line(name, args, ret, data, xstyle=STYLES[style], strsize=s)
 
 
 PKEY = struct.pack("<iII7I", -2, 3, 4, 0, 0xFACEFEED, 0, 0, 0, 0, 0)

@@ -7,19 +7,15 @@ import errno
 
 import pytest
 
-from fake_memory import Memory
-from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
+from fake_memory import call_line
+from aiotrace._decode import _style
 
 M64 = (1 << 64) - 1
 STYLES = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
 
 
 def line(args: tuple[int, ...], ret: int, style: str = "abbrev") -> str:
-    mem = Memory(b"")
-    entry = format_entry("perf_event_open", args, mem, xstyle=STYLES[style])
-    full, rtext = format_exit("perf_event_open", args, ret, mem, entry_text=entry,
-                              xstyle=STYLES[style])
-    return format_syscall_line("perf_event_open", full, rtext, column=0)
+    return call_line("perf_event_open", args, ret, xstyle=STYLES[style])
 
 
 @pytest.mark.parametrize("args, ret, style, text", [

@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from fake_memory import A, Memory
+from fake_memory import A, Memory, call_line
 from aiotrace._decode import _style, format_entry, format_exit, format_syscall_line
 
 ESRCH = -errno.ESRCH
@@ -25,11 +25,7 @@ AUDIT_ARCH_X86_64 = 0xC000003E
 
 
 def line(args: tuple[int, ...], ret: int, data: bytes = b"", *, style: str = "abbrev") -> str:
-    mem = Memory(data)
-    kw = {"xstyle": STYLES[style]}
-    entry = format_entry("ptrace", args, mem, **kw)
-    full, rtext = format_exit("ptrace", args, ret, mem, entry_text=entry, **kw)
-    return format_syscall_line("ptrace", full, rtext, column=0)
+    return call_line("ptrace", args, ret, data, xstyle=STYLES[style])
 
 
 def siginfo(signo: int, code: int, err: int = 0, tail: bytes = b"") -> bytes:
