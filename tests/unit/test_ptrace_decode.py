@@ -157,3 +157,14 @@ def test_a_regset_length_the_kernel_changed():
     assert format_syscall_line("ptrace", full, rtext, column=0) == (
         "ptrace(PTRACE_GETREGSET, 5, NT_PRSTATUS, {iov_base={r15=0x1, r14=0x2},"
         " iov_len=24 => 16}) = 0")
+
+
+@pytest.mark.parametrize("name, args", [
+    ("ptrace", (GETREGS, 5, 0, A)), ("keyctl", (0, 1, 2, 3, 4)),
+    ("io_uring_register", (3, 0, A, 1)),
+])
+def test_other_abis_stay_in_hex(name, args):
+    """The decoders read x86-64's layouts: i386's calls of those names are printed in hex."""
+    text = format_entry(name, args, Memory(REGS), abi="i386")
+    assert text == ", ".join("0x%x" % a if a else "0" for a in args)
+    assert format_entry(name, args, Memory(REGS)) != text
