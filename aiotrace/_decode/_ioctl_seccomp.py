@@ -8,11 +8,12 @@ from __future__ import annotations
 import struct
 from typing import Optional
 
-from .._core._syscalls import AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, NAMES_BY_ABI, X32_SYSCALL_BIT
 from . import _ioctl as I
 from . import _pidns, _style
 from . import _xlat as X
 from ._ctx import Ctx
+from ._structs import AUDIT_ARCHES as _AUDIT_ARCHES
+from ._structs import syscall_nr as _nr
 from ._xlat import flags, hexa, ptr, s32, xval
 from ._xlat_ioctl import SECCOMP_ADDFD_FLAGS, SECCOMP_RESP_FLAGS
 from ._xlat_ioctl_names import code
@@ -21,36 +22,7 @@ _RECV, _SEND = code("SECCOMP_IOCTL_NOTIF_RECV"), code("SECCOMP_IOCTL_NOTIF_SEND"
 # (and the number of the same request with _IOC_READ, that strace names too)
 _ID_VALID = (code("SECCOMP_IOCTL_NOTIF_ID_VALID"), I.ioc(2, ord("!"), 2, 8))
 _ADDFD = code("SECCOMP_IOCTL_NOTIF_ADDFD")
-_AUDIT_ARCHES = {AUDIT_ARCH_X86_64: "AUDIT_ARCH_X86_64", AUDIT_ARCH_I386: "AUDIT_ARCH_I386"}
 _NOTIF = 80                        # struct seccomp_notif
-
-
-def _call_name(nr: int, arch: int) -> Optional[tuple[str, bool]]:
-    """The name of call *nr* of the ABI of *arch*, and whether that is the tracee's own
-    (x86-64: then strace names it ``__NR_name``)."""
-    if arch == AUDIT_ARCH_X86_64:
-        name = NAMES_BY_ABI[0].get(nr)
-        if name is not None:
-            return name, True
-        if nr & X32_SYSCALL_BIT:
-            name = NAMES_BY_ABI[2].get(nr & ~X32_SYSCALL_BIT)
-            return None if name is None else (name, False)
-        return None
-    if arch == AUDIT_ARCH_I386:
-        name = NAMES_BY_ABI[1].get(nr)
-        return None if name is None else (name, False)
-    return None
-
-
-def _nr(nr: int, arch: int) -> str:
-    got = _call_name(nr, arch)
-    st = _style.get()
-    if got is None or st == _style.RAW:
-        return str(nr)
-    name, own = got
-    if own and st == _style.ABBREV:
-        return "__NR_" + name
-    return "%d /* %s%s */" % (nr, "__NR_" if own else "", name)
 
 
 def _notif(d: bytes) -> str:

@@ -38,3 +38,14 @@ def ioctl_line(args: tuple[int, ...], ret: int, data: bytes = b"", **kw: object)
     full, rtext = format_exit("ioctl", args, ret, mem, entry_text=entry,
                               **kw)
     return format_syscall_line("ioctl", full, rtext, column=0)
+
+
+def call_line(name: str, args: tuple[int, ...], ret: int, data: bytes | bytearray = b"",
+              **kw: object) -> str:
+    """The strace line of call *name* with *args* that returned *ret*, the memory *data*
+    at A (**kw: format_entry's and format_exit's modes)."""
+    from aiotrace._decode import format_entry, format_exit, format_syscall_line
+    mem = Memory(bytes(data))
+    entry = format_entry(name, args, mem, **kw)
+    full, rtext = format_exit(name, args, ret, mem, entry_text=entry, **kw)
+    return format_syscall_line(name, full, rtext, column=0)

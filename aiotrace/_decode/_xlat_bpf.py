@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Constants of bpf, as strace 6.1 names them. The tables are in ``xlat/xlat_bpf.in``
+(``_tables`` says how they are read)."""
+
+from __future__ import annotations
+
+from ._tables import Flags, Names, Tables
+
+_T = Tables("xlat_bpf", globals())   # the tables declared below: xlat/xlat_bpf.in
+
+BPF_COMMANDS: Names
+BPF_PROG_TYPES: Names
+BPF_ATTACH_TYPES: Names
+BPF_PROG_FLAGS: Flags
