@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What ``-yy`` shows of a file descriptor beyond its path, as strace does: a socket's
-protocol and addresses (``TCP:[127.0.0.1:80->127.0.0.1:4242]``, ``UNIX-STREAM:[17->18]``),
+protocol and addresses (``TCP:[127.0.0.1:80->127.0.0.1:4242]``, ``UNIX-STREAM:[17->18]``,
+``NETLINK:[ROUTE:4242]``),
 a device's type and numbers (``/dev/null<char 1:3>``), a pidfd's process (``pid:42``).
 
 Facts this module relies on: the kernel names a socket's protocol in the extended
 attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
 their inodes; a UNIX socket's peer and name come from the sock_diag netlink interface
-(an exact lookup by inode); ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
+(an exact lookup by inode), a netlink socket's protocol and port id from
+``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
 plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwise).
 """
@@ -70,6 +72,26 @@ def _socket(tid: int | str, proto: str, ino: int) -> str | None:
         return _inet(tid, table, ino)
     if proto.startswith("UNIX"):
         return _unix(ino)
+    if proto == "NETLINK":
+        return _netlink(tid, ino)
+    return None
+
+
+def _netlink(tid: int | str, ino: int) -> str | None:
+    """``ROUTE:PORTID`` (a protocol strace does not name: its number alone) from the
+    namespace's /proc/PID/net/netlink (columns: sk, Eth (the protocol), Pid (the port
+    id), ..., Inode), which lists bound sockets only (the others: None)."""
+    from ._decode import _xlat_net as XN
+    want = str(ino)
+    with open("/proc/%s/net/netlink" % tid) as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) > 9 and fields[9] == want:
+                name = XN.NETLINK_PROTOS.get(int(fields[1]))
+                if name is None:
+                    return fields[1]
+                return "%s:%s" % (name[len("NETLINK_"):], fields[2])
     return None
 
 

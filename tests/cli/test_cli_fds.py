@@ -60,6 +60,9 @@ d.connect(("127.0.0.1", 9)); d.close()
 socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()
 os.close(os.open("/dev/null", os.O_RDONLY))
 os.close(os.pidfd_open(os.getpid()))
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+n.bind(((1 << 30) + os.getpid(), 0)); n.getsockname(); n.close()   # (a 10-digit port id)
+socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4).close()         # not bound
 """
 
 
@@ -68,7 +71,7 @@ os.close(os.pidfd_open(os.getpid()))
                          ids=lambda o: " ".join(o))
 def test_fd_details_like_strace(options, tmp_path):
     """-yy: sockets with their protocol and addresses (UNIX peers and names, TCP and UDP
-    over IPv4 and IPv6), devices with their numbers, pidfds with their process; -y: the
+    over IPv4 and IPv6, netlink protocols and port ids), devices with their numbers, pidfds with their process; -y: the
     plain paths. The close() lines of sockets, /dev/null and the pidfd, as strace's."""
     argv = [sys.executable, "-S", "-c", FD_KINDS_SCRIPT]
     opts = [*options, "-e", "trace=close", "-e", "signal=none"]
@@ -77,7 +80,7 @@ def test_fd_details_like_strace(options, tmp_path):
     assert a.returncode == s.returncode == 0, a.stderr
 
     def lines(path):   # the interesting closes, numbers (inodes, ports, pids) replaced
-        keep = re.compile(r"socket|UNIX|TCP|UDP|/dev/null|pid(:|fd)")
+        keep = re.compile(r"socket|UNIX|TCP|UDP|NETLINK|/dev/null|pid(:|fd)")
         return [unpad(re.sub(r"\d{3,}", "N", ln)) for ln in path.read_text().splitlines()
                 if keep.search(ln)]
     ours = lines(tmp_path / "a")
@@ -86,6 +89,7 @@ def test_fd_details_like_strace(options, tmp_path):
     if options != ["-y"]:
         assert any("TCP:[N.0.0.1:N->N.0.0.1:N]" in ln for ln in ours)   # (127 is N)
         assert any("<char 1:3>" in ln for ln in ours)
+        assert any("<NETLINK:[ROUTE:N]>" in ln for ln in ours)
 
 
 DELETED_SCRIPT = """
