@@ -16,10 +16,10 @@ from typing import Any, Optional
 
 from . import _xlat_net as XN
 from ._ctx import Ctx
-from . import _xlat_rtnl as XR
 from ._netlink import AttrData, inet_field, nla_str, nlattr
-from ._netlink_route import field
+from ._netlink_route import field, names_of
 from ._sockaddr import ifindex
+from ._structs import clock_t
 from ._xlat import ptr, xval
 
 Data = Any
@@ -30,18 +30,30 @@ _INTS = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "s8": "<b", "s16": "
 
 def _inet(ctx: Ctx, addr: int, length: int, family: int) -> str:
     """An address of *family* (AF_INET, AF_INET6), or the bytes in hex."""
+    from ._style import combine
     size = {2: 4, 10: 16}.get(family, 0)
     if not size or length < size:
         return ctx.buf(addr, length, hex=True)
     data = ctx.read(addr, size)
-    return ptr(addr) if data is None else inet_field(family, data)
+    if data is None:
+        return ptr(addr)
+    # (-X raw: the bytes in hex; -X verbose: and the address in a comment)
+    return combine(ctx.buf(addr, size, hex=True), inet_field(family, data))
 
 
 def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:
+    if callable(how):   # (_netlink_rtattr_more's)
+        text: Optional[str] = how(ctx, addr, length, family)
+        return text
     if how == "str":
         return nla_str(ctx, addr, length)
-    if how == "inet":
-        return _inet(ctx, addr, length, family)
+    if how in ("inet", "in_addr", "in6_addr"):   # (the message's family; AF_INET's; AF_INET6's)
+        return _inet(ctx, addr, length, {"inet": family, "in_addr": 2}.get(how, 10))
+    if how == "clock_t":   # (1 to 8 bytes)
+        if length > 8:
+            return None
+        data = ctx.read(addr, length)
+        return ptr(addr) if data is None else clock_t(int.from_bytes(data, "little"))
     if how == "ifindex":
         how = ("ifindex", "<I")
     elif isinstance(how, str):
@@ -83,7 +95,9 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
 
 def decoders(table: str, family: int) -> dict[int, AttrData]:
     """The decoders of the attributes of *table* in a message of *family*."""
-    return {t: _decoder(how, family) for t, how in ATTRS.get(table, {}).items()}
+    from ._netlink_rtattr_more import ATTRS as MORE
+    rows = {**ATTRS.get(table, {}), **MORE.get(table, {})}
+    return {t: _decoder(how, family) for t, how in rows.items()}
 
 
 def _decoder(how: Data, family: int) -> AttrData:
@@ -91,7 +105,7 @@ def _decoder(how: Data, family: int) -> AttrData:
         table, unknown = how[1], how[2]
 
         def nested(c: Ctx, a: int, n: int) -> Optional[str]:
-            return nlattr(c, a, n, XR.TABLES.names(table), unknown, decoders(table, family))
+            return nlattr(c, a, n, names_of(table), unknown, decoders(table, family))
 
         return nested
 

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""More of NETLINK_ROUTE's constants: the attribute tables of ``_netlink_rtattr_more``
+(``xlat/xlat_rtnl_more.in``, read on first use). Decoders name them ``RM.TABLE``."""
+
+from __future__ import annotations
+
+from ._tables import Names, Tables
+
+_T = Tables("xlat_rtnl_more", globals())   # the tables declared below
+
+IPMRA_CREPORT_ATTRS: Names
+IP6MRA_CREPORT_ATTRS: Names
+IGMPMSG_TYPES: Names
+MRT6MSG_TYPES: Names
+NEXTHOP_GRP_TYPES: Names
+NHA_RES_GROUP_ATTRS: Names
+NHA_RES_BUCKET_ATTRS: Names
+LWTUNNEL_ENCAP_TYPES: Names
+
+TABLES = _T

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""NETLINK_ROUTE's attributes of _netlink_rtattr_more (cache reports, next hops) and the
+addresses of attributes in each -X style, as strace 6.1 prints them: tables, no tracee."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from fake_memory import A, Memory
+from aiotrace._decode import format_entry
+
+ROUTE, DONTWAIT = 0, 0x40
+RTM_NEWCACHEREPORT, RTM_GETNEXTHOP = 0x60, 0x6a
+
+
+def attr(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", 4 + len(data), kind) + data + bytes(-len(data) % 4)
+
+
+def message(kind: int, flags: int, payload: bytes) -> bytes:
+    return struct.pack("<IHHII", 16 + len(payload), kind, flags, 0, 0) + payload
+
+
+def payload(data: bytes, xstyle: str = "abbrev") -> str:
+    """What strace prints after the netlink header of sendto's buffer *data*."""
+    style = {"abbrev": 0, "raw": 1, "verbose": 2}[xstyle]
+    text = format_entry("sendto", (3, A, len(data), DONTWAIT, 0, 0), Memory(data),
+                        netlink=lambda fd: ROUTE, xstyle=style)
+    start = text.index("}, ") + 3
+    return text[start:text.rindex("]", 0, text.index(", %d, " % len(data)))]
+
+
+NH = struct.pack("<BBBxI", 1, 255, 0, 0x22)   # struct nhmsg: AF_UNIX, RT_SCOPE_NOWHERE
+NH_HEAD = ("{nh_family=AF_UNIX, nh_scope=RT_SCOPE_NOWHERE, nh_protocol=RTPROT_UNSPEC, "
+           "nh_flags=RTNH_F_PERVASIVE|RTNH_F_UNRESOLVED}, ")
+
+CASES = [
+    # a cache report: its family RTNL_FAMILY_... or AF_..., then that family's attributes
+    (RTM_NEWCACHEREPORT, b"\x80\0\0\0" + attr(1, b"\x02"),
+     "{rtgen_family=RTNL_FAMILY_IPMR}, [{nla_len=5, nla_type=IPMRA_CREPORT_MSGTYPE}, "
+     "IGMPMSG_WRONGVIF]"),
+    (RTM_NEWCACHEREPORT, b"\x80\0\0\0" + attr(3, bytes([1, 2, 3, 4])),
+     '{rtgen_family=RTNL_FAMILY_IPMR}, [{nla_len=8, nla_type=IPMRA_CREPORT_SRC_ADDR}, '
+     'inet_addr("1.2.3.4")]'),
+    (RTM_NEWCACHEREPORT, b"\x81\0\0\0" + attr(1, b"\x09") + attr(2, struct.pack("<I", 7)),
+     "{rtgen_family=RTNL_FAMILY_IP6MR}, [[{nla_len=5, nla_type=IP6MRA_CREPORT_MSGTYPE}, "
+     "0x9 /* MRT6MSG_??? */], [{nla_len=8, nla_type=IP6MRA_CREPORT_MIF_ID}, 7]]"),
+    (RTM_NEWCACHEREPORT, b"\x2e\0\0\0", "{rtgen_family=0x2e /* RTNL_FAMILY_??? */}"),
+    (RTM_NEWCACHEREPORT, b"\x02\0\0\0abcd", '{rtgen_family=AF_INET}, "\\x61\\x62\\x63\\x64"'),
+    # next hops: a group (an array; reserved fields when not 0), its type, resilient groups
+    (RTM_GETNEXTHOP, NH + attr(2, struct.pack("<IBBH", 5, 1, 0, 0) + struct.pack(
+        "<IBBH", 6, 2, 3, 0xdead) + b"xyz"),
+     NH_HEAD + "[{nla_len=23, nla_type=NHA_GROUP}, [{id=5, weight=1}, "
+     "{id=6, weight=2, resvd1=0x3, resvd2=0xdead}]]"),
+    (RTM_GETNEXTHOP, NH + attr(2, b"xyz"),
+     NH_HEAD + '[{nla_len=7, nla_type=NHA_GROUP}, "\\x78\\x79\\x7a"]'),
+    (RTM_GETNEXTHOP, NH + attr(3, b"\1\0"),
+     NH_HEAD + "[{nla_len=6, nla_type=NHA_GROUP_TYPE}, NEXTHOP_GRP_TYPE_RES]"),
+    (RTM_GETNEXTHOP, NH + attr(12, attr(2, b"\x64\0\0")),
+     NH_HEAD + "[{nla_len=12, nla_type=NHA_RES_GROUP}, [{nla_len=7, "
+     "nla_type=NHA_RES_GROUP_IDLE_TIMER}, 100 /* 1.00 s */]]"),
+    (RTM_GETNEXTHOP, NH + attr(13, attr(1, b"\x03\0")),
+     NH_HEAD + "[{nla_len=12, nla_type=NHA_RES_BUCKET}, [{nla_len=6, "
+     "nla_type=NHA_RES_BUCKET_INDEX}, 3]]"),
+]
+
+
+@pytest.mark.parametrize("kind,data,expected", CASES)
+def test_attributes(kind: int, data: bytes, expected: str) -> None:
+    assert payload(message(kind, 0x300, data)) == expected
+
+
+@pytest.mark.parametrize("xstyle,expected", [
+    ("abbrev", 'inet_addr("1.2.3.4")'),
+    ("raw", '"\\x01\\x02\\x03\\x04"'),
+    ("verbose", '"\\x01\\x02\\x03\\x04" /* inet_addr("1.2.3.4") */'),
+])
+def test_address_in_each_style(xstyle: str, expected: str) -> None:
+    """An address attribute: the bytes in hex with -X raw, and the address too verbose."""
+    nh = struct.pack("<BBBxI", 2, 0, 0, 0)   # AF_INET
+    got = payload(message(RTM_GETNEXTHOP, 0x300, nh + attr(6, bytes([1, 2, 3, 4]))), xstyle)
+    assert got.endswith("nla_type=%s}, %s]" % (
+        {"abbrev": "NHA_GATEWAY", "raw": "0x6", "verbose": "0x6 /* NHA_GATEWAY */"}[xstyle],
+        expected)), got
