@@ -324,8 +324,9 @@ def nla_str(ctx: Ctx, addr: int, length: int) -> str | None:
     """A string whose NUL, expected at its end, is not shown (without one, or longer
     than -s: ``...``)."""
     from ._quote import quote
-    data = ctx.read_prefix(addr, min(length, ctx.strsize + 1))
-    if data is None:
+    want = min(length, ctx.strsize + 1)
+    data = ctx.read_prefix(addr, want)
+    if data is None or (len(data) < want and b"\0" not in data):   # (no end in reach)
         return ptr(addr)
     whole = len(data) == length and data.endswith(b"\0")
     return quote(data[:-1] if whole else data[:ctx.strsize], truncated=not whole,

@@ -59,11 +59,15 @@ def field(how: Field, v: int) -> str | None:
 
 
 def names_of(table: str) -> dict[int, str]:
-    """A table of names: NETLINK_ROUTE's (more of them: ``RM.NAME``), NETLINK_SOCK_DIAG's
+    """A table of names: NETLINK_ROUTE's (more of them: ``RM.NAME``, its link attributes':
+    ``IF.NAME``), NETLINK_SOCK_DIAG's
     (``SD_...``) or _xlat_net's (``XN.NAME``)."""
     if table.startswith("RM."):
         from . import _xlat_rtnl_more as XM
         return XM.TABLES.names(table[3:])
+    if table.startswith("IF."):
+        from . import _xlat_ifla as XI
+        return XI.TABLES.names(table[3:])
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
         return XD.TABLES.names(table)
@@ -74,6 +78,9 @@ def names_of(table: str) -> dict[int, str]:
 
 
 def flag_table(table: str) -> tuple[tuple[str, int], ...]:
+    if table.startswith("IF."):
+        from . import _xlat_ifla as XI
+        return tuple(XI.TABLES.flags(table[3:]))
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
         return tuple(XD.TABLES.flags(table))

@@ -20,7 +20,7 @@ from ._netlink import AttrData, inet_field, nla_str, nlattr
 from ._netlink_route import field, names_of
 from ._sockaddr import ifindex
 from ._structs import clock_t
-from ._xlat import ptr, xval
+from ._xlat import hexa, ptr, xval
 
 Data = Any
 
@@ -56,6 +56,8 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
         return ptr(addr) if data is None else clock_t(int.from_bytes(data, "little"))
     if how == "ifindex":
         how = ("ifindex", "<I")
+    elif how == "fd":
+        how = ("fd", "<i")
     elif isinstance(how, str):
         how = (how, _INTS[how])
     kind = how[0]
@@ -82,8 +84,10 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
     n = v[0]
     if kind == "ifindex":
         return ifindex(n)
+    if kind == "fd":
+        return ctx.fd(n)
     if kind[0] == "x":
-        return "%#x" % n
+        return hexa(n)
     if kind == "be64":
         return "htobe64(%d)" % struct.unpack(">Q", struct.pack("<Q", n))[0]
     if kind in ("e", "f"):
@@ -95,17 +99,19 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
 
 def decoders(table: str, family: int) -> dict[int, AttrData]:
     """The decoders of the attributes of *table* in a message of *family*."""
+    from ._netlink_ifla import ATTRS as IFLA
     from ._netlink_rtattr_more import ATTRS as MORE
-    rows = {**ATTRS.get(table, {}), **MORE.get(table, {})}
+    rows = {**ATTRS.get(table, {}), **MORE.get(table, {}), **IFLA.get(table, {})}
     return {t: _decoder(how, family) for t, how in rows.items()}
 
 
 def _decoder(how: Data, family: int) -> AttrData:
-    if isinstance(how, tuple) and how[0] == "nested":
+    if isinstance(how, tuple) and how[0] == "nested":   # (a 4th item: the decoders' table)
         table, unknown = how[1], how[2]
+        rows = how[3] if len(how) > 3 else table
 
         def nested(c: Ctx, a: int, n: int) -> Optional[str]:
-            return nlattr(c, a, n, names_of(table), unknown, decoders(table, family))
+            return nlattr(c, a, n, names_of(table), unknown, decoders(rows, family))
 
         return nested
 

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Symbolic names of NETLINK_ROUTE's link attributes (RTM_*LINK's, nested in IFLA_...):
+the tables of ``_netlink_ifla`` (``xlat/xlat_ifla.in``, read on first use). Decoders
+name them ``IF.TABLE``."""
+
+from __future__ import annotations
+
+from ._tables import Flags, Names, Tables
+
+_T = Tables("xlat_ifla", globals())   # the tables declared below
+
+IFLA_BRPORT_ATTRS: Names
+IFLA_INET6_ATTRS: Names
+INET6_IF_FLAGS: Flags
+DEVCONF: Names
+IPSTATS_MIB: Names
+ICMP6_MIB: Names
+IN6_ADDR_GEN_MODE: Names
+RTEXT_FILTER: Flags
+IFLA_EVENTS: Names
+IFLA_PROTO_DOWN_REASON_ATTRS: Names
+IFLA_XDP_ATTRS: Names
+XDP_FLAGS: Flags
+XDP_ATTACHED: Names
+IFLA_INFO_ATTRS: Names
+IFLA_PORT_ATTRS: Names
+IFLA_VF_PORT_ATTRS: Names
+IFLA_INET_ATTRS: Names
+IPV4_DEVCONF: Names
+IFLA_MCTP_ATTRS: Names
+IFLA_BRIDGE_ATTRS: Names
+IFLA_BRIDGE_FLAGS: Flags
+BRIDGE_MODES: Names
+
+TABLES = _T
