@@ -279,7 +279,7 @@ def _nlmsgerr(ctx: Ctx, addr: int, length: int, protocol: int, capped: bool) -> 
                 ctx, addr + payload, length - payload, XL.NLMSGERR_ATTRS, "NLMSGERR_ATTR_???",
                 NLMSGERR_ATTRS)
         n = min(msg[0], payload)
-        head = nlmsghdr(ctx, msg, protocol)   # type: ignore[arg-type]
+        head = nlmsghdr(ctx, msg, protocol)
         if n > HDRLEN and msg[1] == NLMSG_ERROR:   # (the message answered is an error)
             before.append(pre + "[" + head + ", ")
             after.append("]" + post)

@@ -53,6 +53,15 @@ def _port_vsi(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     return text + "}"
 
 
+def index_text(k: int, names: dict[int, str], unknown: str) -> str:
+    """An array's index *k* in decimal, with its name from *names* as -X says."""
+    from ._style import RAW, combine, get
+    name = names.get(k)
+    if name is None:
+        return str(k) if get() == RAW else "%d /* %s */" % (k, unknown)
+    return combine(str(k), name)
+
+
 def indexed(fmt: str, table: str, unknown: str) -> Custom:
     """An array of integers (*fmt*, one), each shown with its index named from *table*:
     ``[[NAME]=value, ...]`` (the index in decimal, with its name as -X says); the bytes
@@ -62,7 +71,6 @@ def indexed(fmt: str, table: str, unknown: str) -> Custom:
     def decode(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
         from ._misc import array
         from ._netlink_route import names_of
-        from ._style import RAW, combine, get
         if length < size:
             return None
         names = names_of(table)
@@ -71,12 +79,7 @@ def indexed(fmt: str, table: str, unknown: str) -> Custom:
         def render(data: bytes) -> str:
             k = count[0]
             count[0] += 1
-            name = names.get(k)
-            if name is None:
-                index = str(k) if get() == RAW else "%d /* %s */" % (k, unknown)
-            else:
-                index = combine(str(k), name)
-            return "[%s]=%d" % (index, struct.unpack(fmt, data)[0])
+            return "[%s]=%d" % (index_text(k, names, unknown), struct.unpack(fmt, data)[0])
 
         return array(ctx, addr, length // size, size, render)
 
@@ -125,7 +128,7 @@ _STATS_NAMES = tuple((
     "rx_fifo_errors rx_missed_errors tx_aborted_errors tx_carrier_errors tx_fifo_errors "
     "tx_heartbeat_errors tx_window_errors rx_compressed tx_compressed rx_nohandler").split())
 _STATS = _stats("I", _STATS_NAMES, 23)
-_STATS64 = _stats("Q", _STATS_NAMES + ("rx_otherhost_dropped",), 23, 24)
+STATS64 = _stats("Q", _STATS_NAMES + ("rx_otherhost_dropped",), 23, 24)
 _IFMAP = ("struct", "<QQQHBB", ("mem_start", "x"), ("mem_end", "x"), ("base_addr", "x"),
           ("irq", "u"), ("dma", "u"), ("port", "u"))
 _PROTINFO = by_family({7: ("IF.IFLA_BRPORT_ATTRS", "IFLA_BRPORT_???"),
@@ -152,7 +155,7 @@ ATTRS: dict[str, dict[int, Data]] = {
                 0x2f, 0x30, 0x32, 0x33, 0x3a, 0x3b, 0x3c, 0x3d),
         **{t: "u8" for t in (0x10, 0x11, 0x21, 0x27)},
         **{t: "s32" for t in (0x25, 0x2d, 0x2e)},
-        7: _STATS, 0xc: _PROTINFO, 0xe: _IFMAP, 0x17: _STATS64, 0x31: "ifindex",
+        7: _STATS, 0xc: _PROTINFO, 0xe: _IFMAP, 0x17: STATS64, 0x31: "ifindex",
         0x12: ("nested", "IF.IFLA_INFO_ATTRS", "IFLA_INFO_???"),
         0x18: ("nested", "IF.IFLA_VF_PORT_ATTRS", "IFLA_VF_PORT_???"),
         0x19: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???"),
