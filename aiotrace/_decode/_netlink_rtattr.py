@@ -100,10 +100,11 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
 def decoders(table: str, family: int) -> dict[int, AttrData]:
     """The decoders of the attributes of *table* in a message of *family*."""
     from ._netlink_ifla import ATTRS as IFLA
+    from ._netlink_ifla_vf import ATTRS as IFLA_VF
     from ._netlink_ifstats import ATTRS as IFSTATS
     from ._netlink_rtattr_more import ATTRS as MORE
     rows = {}
-    for rows_of in (ATTRS, MORE, IFLA, IFSTATS):
+    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS):
         rows.update(rows_of.get(table, {}))
     return {t: _decoder(how, family) for t, how in rows.items()}
 

@@ -99,3 +99,37 @@ def test_indices_in_each_style(xstyle: int, expected: str) -> None:
     """An indexed array: the index's number raw, with its name verbose."""
     got = attrs(AF_INET6, attr(0xc, attr(2, struct.pack("<ii", -1, 64))), xstyle)
     assert got == expected
+
+
+def vfinfo(kind: int, data: bytes) -> bytes:   # IFLA_VFINFO_LIST > IFLA_VF_INFO > *kind*
+    return attr(0x16, attr(1, attr(kind, data)))
+
+
+VF_CASES = [
+    (vfinfo(5, struct.pack("<II", 7, 1)), "{vf=7, link_state=IFLA_VF_LINK_STATE_ENABLE}"),
+    (vfinfo(6, struct.pack("<III", 1, 2, 3)), "{vf=1, min_tx_rate=2, max_tx_rate=3}"),
+    (vfinfo(10, struct.pack("<IQ", 1, 0xab)), "{vf=1, guid=0xab}"),
+    (vfinfo(10, struct.pack("<I4xQ", 1, 0xab)), "{vf=1, guid=0xab}"),
+    (vfinfo(10, struct.pack("<IQ", 1, 0xab) + b"x"), '"\\x01\\x00'),   # (neither size)
+    (vfinfo(1, struct.pack("<I", 2) + bytes(range(0x80, 0xa0))),
+     "{vf=2, mac=" + ":".join("%02x" % b for b in range(0x80, 0xa0)) + "}"),
+    (vfinfo(12, attr(1, struct.pack("<III", 1, 2, 3) + b"\x08\x00\0\0")),
+     "[{nla_len=20, nla_type=IFLA_VF_VLAN_INFO}, {vf=1, vlan=2, qos=3, "
+     "vlan_proto=htons(ETH_P_IP)}]"),
+    (vfinfo(8, attr(7, struct.pack("<Q", 5))),
+     "[{nla_len=12, nla_type=IFLA_VF_STATS_RX_DROPPED}, 5]"),
+]
+
+
+@pytest.mark.parametrize("data,expected", VF_CASES)
+def test_virtual_functions(data: bytes, expected: str) -> None:
+    got = attrs(AF_UNIX, data)
+    assert got.startswith("[{nla_len=%d, nla_type=IFLA_VFINFO_LIST}, [{nla_len=%d, "
+                          "nla_type=IFLA_VF_INFO}, [{nla_len=" % (len(data), len(data) - 4)), got
+    assert expected in got, got
+
+
+def test_virtual_function_mac_raw() -> None:
+    """-X raw: a hardware address as its bytes."""
+    got = attrs(AF_UNIX, vfinfo(13, bytes([0xab] * 32)), xstyle=1)
+    assert got.endswith('{broadcast="%s"}]]]' % ("\\xab" * 32)), got
