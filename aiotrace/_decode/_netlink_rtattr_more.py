@@ -43,6 +43,60 @@ def struct_array(fmt: str, *fields: tuple[str, Any]) -> Custom:
     return decode
 
 
+def _multipath(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """RTA_MULTIPATH: struct rtnexthop each (8 bytes: u16 length, u8 flags, u8 hops, an
+    interface index), followed by route attributes up to its length; a list when the
+    first does not fill the data. As strace: an element that cannot be read is its
+    address, with no separator before it."""
+    from ._netlink import nlattr
+    from ._netlink_route import field, names_of
+    from ._netlink_rtattr import decoders
+    from ._sockaddr import ifindex
+    from ._xlat import ptr
+    if length < 8:
+        return None
+    out: list[str] = []
+    cur, left = addr, length
+    first = length   # (the first element's length: a list when under the data's)
+    while True:
+        nh = ctx.unpack("<HBBi", cur)
+        if nh is None:
+            out.append(ptr(cur))
+            break
+        n = min(left, nh[0])
+        if cur == addr:
+            first = nh[0]
+        text = "{rtnh_len=%d, rtnh_flags=%s, rtnh_hops=%d, rtnh_ifindex=%s}" % (
+            nh[0], field(("f", "RTNH_FLAGS", "RTNH_F_???"), nh[1]), nh[2], ifindex(nh[3]))
+        if n > 8:
+            text = "[%s, %s]" % (text, nlattr(ctx, cur + 8, n - 8, names_of("RTA_ATTRS"),
+                                              "RTA_???", decoders("RTA_ATTRS", family)))
+        out.append((", " if out else "") + text)
+        step = (n + 3) & ~3
+        if step >= left:
+            break
+        cur, left = cur + step, left - step
+    whole = "".join(out)
+    return "[" + whole + "]" if first < length else whole
+
+
+def _rtvia(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct rtvia: an address family (u16), then an address of that family."""
+    from . import _xlat_net as XN
+    from ._netlink import inet_field
+    from ._xlat import ptr
+    if length < 2:
+        return None
+    data = ctx.read(addr, length)
+    if data is None:
+        return ptr(addr)
+    via = int.from_bytes(data[:2], "little")
+    text = "{rtvia_family=%s" % XN.sockaddr_family(via)
+    if length > 2:
+        text += ", " + inet_field(via, data[2:], "rtvia_addr")
+    return text + "}"
+
+
 _NH_GRP = struct_array("<IBBH", ("id", "u"), ("weight", "u"), ("resvd1", "x?"),
                        ("resvd2", "x?"))
 
@@ -68,6 +122,13 @@ ATTRS: dict[str, dict[int, Data]] = {
                   6: "inet", 7: ("e", "RM.LWTUNNEL_ENCAP_TYPES", "LWTUNNEL_ENCAP_???", "u16"),
                   12: ("nested", "RM.NHA_RES_GROUP_ATTRS", "NHA_RES_GROUP_???"),
                   13: ("nested", "RM.NHA_RES_BUCKET_ATTRS", "NHA_RES_BUCKET_???")},
+    "RTA_ATTRS": {9: _multipath,
+                  12: ("struct", "<8I", *((n, "u") for n in (
+                      "rta_clntref", "rta_lastuse", "rta_expires", "rta_error", "rta_used")),
+                      ("rta_id", "x"), ("rta_ts", "u"), ("rta_tsage", "u")),
+                  17: ("struct", "<3Q", ("mfcs_packets", "u"), ("mfcs_bytes", "u"),
+                       ("mfcs_wrong_if", "u")),
+                  18: _rtvia, 21: ("e", "RM.LWTUNNEL_ENCAP_TYPES", "LWTUNNEL_ENCAP_???", "u16")},
     "RM.NHA_RES_GROUP_ATTRS": {1: "u16", 2: "clock_t", 3: "clock_t", 4: "clock_t"},
     "RM.NHA_RES_BUCKET_ATTRS": {1: "u16", 2: "clock_t", 3: "u32"},
 }

@@ -84,3 +84,32 @@ def test_address_in_each_style(xstyle: str, expected: str) -> None:
     assert got.endswith("nla_type=%s}, %s]" % (
         {"abbrev": "NHA_GATEWAY", "raw": "0x6", "verbose": "0x6 /* NHA_GATEWAY */"}[xstyle],
         expected)), got
+
+
+RT = struct.pack("<BBBBBBBBI", 2, 0, 0, 0, 254, 4, 0, 1, 0)   # struct rtmsg: AF_INET, main
+RT_HEAD = ("{rtm_family=AF_INET, rtm_dst_len=0, rtm_src_len=0, rtm_tos=0, "
+           "rtm_table=RT_TABLE_MAIN, rtm_protocol=RTPROT_STATIC, rtm_scope=RT_SCOPE_UNIVERSE, "
+           "rtm_type=RTN_UNICAST, rtm_flags=0}, ")
+NH1 = struct.pack("<HBBi", 8, 1, 2, 0)   # rtnexthop without attributes
+NH2 = struct.pack("<HBBi", 16, 0, 0, 0) + attr(5, bytes([1, 2, 3, 4]))   # with RTA_GATEWAY
+
+ROUTES = [
+    (attr(9, NH1), "[{nla_len=12, nla_type=RTA_MULTIPATH}, {rtnh_len=8, "
+     "rtnh_flags=RTNH_F_DEAD, rtnh_hops=2, rtnh_ifindex=0}]"),
+    (attr(9, NH1 + NH2), "[{nla_len=28, nla_type=RTA_MULTIPATH}, [{rtnh_len=8, "
+     "rtnh_flags=RTNH_F_DEAD, rtnh_hops=2, rtnh_ifindex=0}, [{rtnh_len=16, rtnh_flags=0, "
+     'rtnh_hops=0, rtnh_ifindex=0}, [{nla_len=8, nla_type=RTA_GATEWAY}, '
+     'inet_addr("1.2.3.4")]]]]'),
+    (attr(18, struct.pack("<H", 2) + bytes([5, 6, 7, 8])),
+     '[{nla_len=10, nla_type=RTA_VIA}, {rtvia_family=AF_INET, '
+     'rtvia_addr=inet_addr("5.6.7.8")}]'),
+    (attr(21, struct.pack("<H", 4)), "[{nla_len=6, nla_type=RTA_ENCAP_TYPE}, "
+     "LWTUNNEL_ENCAP_IP6]"),
+    (attr(17, struct.pack("<3Q", 1, 2, 3)), "[{nla_len=28, nla_type=RTA_MFC_STATS}, "
+     "{mfcs_packets=1, mfcs_bytes=2, mfcs_wrong_if=3}]"),
+]
+
+
+@pytest.mark.parametrize("data,expected", ROUTES)
+def test_route_attributes(data: bytes, expected: str) -> None:
+    assert payload(message(26, 0x300, RT + data)) == RT_HEAD + expected
