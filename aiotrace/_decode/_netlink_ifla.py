@@ -20,7 +20,7 @@ Data = Any
 Custom = Callable[[Ctx, int, int, int], Optional[str]]
 
 
-def _mac(ctx: Ctx, addr: int, data: bytes) -> str:
+def mac(ctx: Ctx, addr: int, data: bytes) -> str:
     """A hardware address, ``ab:cd:...`` (raw: its bytes; verbose: both)."""
     from ._style import combine
     return combine(ctx.buf(addr, len(data), hex=True), ":".join("%02x" % b for b in data))
@@ -34,7 +34,7 @@ def _bridge_id(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     data = ctx.read(addr, 8)
     if data is None:
         return ptr(addr)
-    return "{prio=[%d, %d], addr=%s}" % (data[0], data[1], _mac(ctx, addr + 2, data[2:]))
+    return "{prio=[%d, %d], addr=%s}" % (data[0], data[1], mac(ctx, addr + 2, data[2:]))
 
 
 def _port_vsi(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:

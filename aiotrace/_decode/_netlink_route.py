@@ -50,8 +50,10 @@ def field(how: Field, v: int) -> str | None:
     if how == "ifindex":
         return ifindex(v)
     kind, table, unknown = how
-    if kind == "f":
-        return flags(v, flag_table(table), unknown)
+    if kind == "f":   # (0 by its name, where the table has one, as strace's printflags)
+        known = flag_table(table)
+        zero = next((name for name, bit in known if not bit), "0")
+        return flags(v, known, unknown, zero=zero)
     names = names_of(table)
     if unknown is None:
         return xval(v, names) if v in names else hexa(v)
@@ -78,6 +80,9 @@ def names_of(table: str) -> dict[int, str]:
 
 
 def flag_table(table: str) -> tuple[tuple[str, int], ...]:
+    if table.startswith("RM."):
+        from . import _xlat_rtnl_more as XM
+        return tuple(XM.TABLES.flags(table[3:]))
     if table.startswith("IF."):
         from . import _xlat_ifla as XI
         return tuple(XI.TABLES.flags(table[3:]))

@@ -25,7 +25,8 @@ from ._xlat import hexa, ptr, xval
 Data = Any
 
 _INTS = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "s8": "<b", "s16": "<h",
-         "s32": "<i", "s64": "<q", "x8": "<B", "x16": "<H", "x32": "<I", "x64": "<Q"}
+         "s32": "<i", "s64": "<q", "x8": "<B", "x16": "<H", "x32": "<I", "x64": "<Q",
+         "be16": "<H"}
 
 
 def _inet(ctx: Ctx, addr: int, length: int, family: int) -> str:
@@ -88,6 +89,8 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
         return ctx.fd(n)
     if kind[0] == "x":
         return hexa(n)
+    if kind == "be16":
+        return "htons(%d)" % struct.unpack(">H", struct.pack("<H", n))[0]
     if kind == "be64":
         return "htobe64(%d)" % struct.unpack(">Q", struct.pack("<Q", n))[0]
     if kind in ("e", "f"):

@@ -97,12 +97,69 @@ def _rtvia(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     return text + "}"
 
 
+def hwaddr(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """A hardware address of any length, ``ab:cd:...`` (-X raw: its bytes)."""
+    from ._netlink_ifla import mac
+    from ._xlat import ptr
+    data = ctx.read(addr, length)
+    return ptr(addr) if data is None else mac(ctx, addr, data)
+
+
+def _then_attrs(size: int, head: Custom, table: str, unknown: str) -> Custom:
+    """*head* of the first *size* bytes (shorter data: in hex), then the attributes of
+    *table* from the next 4-byte boundary."""
+
+    def decode(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+        from ._netlink import nlattr
+        from ._netlink_route import names_of
+        from ._netlink_rtattr import decoders
+        if length < size:
+            return None
+        text = head(ctx, addr, size, family)
+        off = (size + 3) & ~3
+        if length > off:
+            text = "%s, %s" % (text, nlattr(ctx, addr + off, length - off, names_of(table),
+                                            unknown, decoders(table, family)))
+        return text
+
+    return decode
+
+
+def _mdb_entry(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct br_mdb_entry: ifindex, state, flags, vid, then the group address (16
+    bytes, of the big-endian protocol after it)."""
+    from . import _xlat_net as XN
+    from ._netlink import inet_field
+    from ._netlink_route import field
+    from ._sockaddr import ifindex
+    from ._xlat import ptr, xval
+    vals = ctx.unpack("<IBBH16sH2x", addr)   # (28 bytes, padded)
+    if vals is None:
+        return ptr(addr)
+    proto = struct.unpack(">H", struct.pack("<H", vals[5]))[0]
+    return ("{ifindex=%s, state=%s, flags=%s, vid=%d, addr={%s, proto=htons(%s)}}" % (
+        ifindex(vals[0]), field(("e", "RM.MDB_STATES", "MDB_???"), vals[1]),
+        field(("f", "RM.MDB_FLAGS", "MDB_FLAGS_???"), vals[2]), vals[3],
+        inet_field(proto, vals[4], "u"), xval(proto, XN.ADDRESS_FAMILIES, "AF_???")))
+
+
+def _ifindex(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    from ._sockaddr import ifindex
+    from ._xlat import ptr
+    v = ctx.unpack("<I", addr)
+    return ptr(addr) if v is None else ifindex(v[0])
+
+
 _NH_GRP = struct_array("<IBBH", ("id", "u"), ("weight", "u"), ("resvd1", "x?"),
                        ("resvd2", "x?"))
 
 
 def _mr_msgtype(table: str, unknown: str) -> Data:
     return ("e", table, unknown, "u8")
+
+
+def _u32s_struct(*names: str) -> Data:
+    return ("struct", "<" + "I" * len(names), *((n, "u") for n in names))
 
 
 # RTM_NEWCACHEREPORT's attributes, by the message's family
@@ -129,6 +186,26 @@ ATTRS: dict[str, dict[int, Data]] = {
                   17: ("struct", "<3Q", ("mfcs_packets", "u"), ("mfcs_bytes", "u"),
                        ("mfcs_wrong_if", "u")),
                   18: _rtvia, 21: ("e", "RM.LWTUNNEL_ENCAP_TYPES", "LWTUNNEL_ENCAP_???", "u16")},
+    "NDA_ATTRS": {1: "inet", 2: hwaddr, 3: _u32s_struct("ndm_confirmed", "ndm_used",
+                                                      "ndm_updated", "ndm_refcnt"),
+                  4: "u32", 5: "u16", 6: "be16", 7: "u32", 8: "ifindex", 9: "ifindex",
+                  10: "u32", 11: "u32", 12: ("ipproto", "<B"), 13: "u32",
+                  14: ("nested", "RM.NFEA_ATTRS", "NFEA_???"),
+                  15: ("f", "RM.NTF_EXT_FLAGS", "NTF_EXT_???", "u32"),
+                  16: ("f", "NUD_STATES", "NUD_???", "u16"),
+                  17: ("f", "NTF_FLAGS", "NTF_???", "u8")},
+    "RM.NFEA_ATTRS": {1: ("f", "RM.FDB_NOTIFY_FLAGS", "FDB_NOTIFY_???", "u8")},
+    "MDBA_ATTRS": {1: ("nested", "RM.MDBA_MDB_ATTRS", "MDBA_MDB_???"),
+                   2: ("nested", "RM.MDBA_ROUTER_ATTRS", "MDBA_ROUTER_???")},
+    "RM.MDBA_MDB_ATTRS": {1: ("nested", "RM.MDBA_MDB_ENTRY_ATTRS", "MDBA_MDB_ENTRY_???")},
+    "RM.MDBA_MDB_ENTRY_ATTRS": {1: _then_attrs(28, _mdb_entry, "RM.MDBA_MDB_EATTR_ATTRS",
+                                               "MDBA_MDB_EATTR_???")},
+    "RM.MDBA_MDB_EATTR_ATTRS": {1: "clock_t"},
+    "RM.MDBA_ROUTER_ATTRS": {1: _then_attrs(4, _ifindex, "RM.MDBA_ROUTER_PATTR_ATTRS",
+                                            "MDBA_ROUTER_PATTR_???")},
+    "RM.MDBA_ROUTER_PATTR_ATTRS": {1: "clock_t", 3: "clock_t", 4: "clock_t",
+                                   2: ("e", "RM.MULTICAST_ROUTER_TYPES", "MDB_RTR_TYPE_???",
+                                       "u8")},
     "RM.NHA_RES_GROUP_ATTRS": {1: "u16", 2: "clock_t", 3: "clock_t", 4: "clock_t"},
     "RM.NHA_RES_BUCKET_ATTRS": {1: "u16", 2: "clock_t", 3: "u32"},
 }

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ._tables import Names, Tables
+from ._tables import Flags, Names, Tables
 
 _T = Tables("xlat_rtnl_more", globals())   # the tables declared below
 
@@ -16,5 +16,16 @@ NEXTHOP_GRP_TYPES: Names
 NHA_RES_GROUP_ATTRS: Names
 NHA_RES_BUCKET_ATTRS: Names
 LWTUNNEL_ENCAP_TYPES: Names
+NFEA_ATTRS: Names
+FDB_NOTIFY_FLAGS: Flags
+NTF_EXT_FLAGS: Flags
+MDB_STATES: Names
+MULTICAST_ROUTER_TYPES: Names
+MDBA_MDB_ATTRS: Names
+MDBA_MDB_EATTR_ATTRS: Names
+MDBA_MDB_ENTRY_ATTRS: Names
+MDBA_ROUTER_ATTRS: Names
+MDBA_ROUTER_PATTR_ATTRS: Names
+MDB_FLAGS: Flags
 
 TABLES = _T

@@ -113,3 +113,51 @@ ROUTES = [
 @pytest.mark.parametrize("data,expected", ROUTES)
 def test_route_attributes(data: bytes, expected: str) -> None:
     assert payload(message(26, 0x300, RT + data)) == RT_HEAD + expected
+
+
+ND = struct.pack("<BxxxiHBB", 2, 0, 0, 0, 0)   # struct ndmsg: AF_INET
+ND_HEAD = ("{ndm_family=AF_INET, ndm_ifindex=0, ndm_state=NUD_NONE, ndm_flags=0, "
+           "ndm_type=RTN_UNSPEC}, ")
+
+NEIGHBOURS = [
+    (attr(2, bytes([0xf8, 0xc2, 0x49])), "[{nla_len=7, nla_type=NDA_LLADDR}, f8:c2:49]"),
+    (attr(6, b"\x12\x34"), "[{nla_len=6, nla_type=NDA_PORT}, htons(4660)]"),
+    (attr(3, struct.pack("<4I", 1, 2, 3, 4)), "[{nla_len=20, nla_type=NDA_CACHEINFO}, "
+     "{ndm_confirmed=1, ndm_used=2, ndm_updated=3, ndm_refcnt=4}]"),
+    (attr(16, b"\0\0"), "[{nla_len=6, nla_type=NDA_NDM_STATE_MASK}, NUD_NONE]"),
+    (attr(17, b"\x08"), "[{nla_len=5, nla_type=NDA_NDM_FLAGS_MASK}, NTF_PROXY]"),
+    (attr(15, struct.pack("<I", 3)), "[{nla_len=8, nla_type=NDA_FLAGS_EXT}, "
+     "NTF_EXT_MANAGED|0x2]"),
+    (attr(14, attr(1, b"\x02")), "[{nla_len=12, nla_type=NDA_FDB_EXT_ATTRS}, [{nla_len=5, "
+     "nla_type=NFEA_ACTIVITY_NOTIFY}, FDB_NOTIFY_INACTIVE_BIT]]"),
+]
+
+
+@pytest.mark.parametrize("data,expected", NEIGHBOURS)
+def test_neighbour_attributes(data: bytes, expected: str) -> None:
+    assert payload(message(30, 0x300, ND + data)) == ND_HEAD + expected
+
+
+BPM = struct.pack("<BxxxI", 7, 0)   # struct br_port_msg: AF_BRIDGE
+BPM_HEAD = "{family=AF_BRIDGE, ifindex=0}, "
+# (strace takes the entry's big-endian protocol for an address family: 2, AF_INET)
+ENTRY = struct.pack("<IBBH", 0, 1, 1, 5) + bytes([224, 0, 0, 1]).ljust(16, b"\0") + b"\0\x02\0\0"
+
+MDB = [
+    (attr(1, attr(1, attr(1, ENTRY))),
+     "[{nla_len=40, nla_type=MDBA_MDB}, [{nla_len=36, nla_type=MDBA_MDB_ENTRY}, "
+     "[{nla_len=32, nla_type=MDBA_MDB_ENTRY_INFO}, {ifindex=0, state=MDB_PERMANENT, "
+     'flags=MDB_FLAGS_OFFLOAD, vid=5, addr={u=inet_addr("224.0.0.1"), '
+     "proto=htons(AF_INET)}}]]]"),
+    (attr(2, attr(1, struct.pack("<I", 0) + attr(2, b"\x02"))),
+     "[{nla_len=20, nla_type=MDBA_ROUTER}, [{nla_len=16, nla_type=MDBA_ROUTER_PORT}, 0, "
+     "[{nla_len=5, nla_type=MDBA_ROUTER_PATTR_TYPE}, MDB_RTR_TYPE_PERM]]]"),
+    (attr(2, attr(1, b"abc")),
+     '[{nla_len=12, nla_type=MDBA_ROUTER}, [{nla_len=7, nla_type=MDBA_ROUTER_PORT}, '
+     '"\\x61\\x62\\x63"]]'),
+]
+
+
+@pytest.mark.parametrize("data,expected", MDB)
+def test_multicast_database_attributes(data: bytes, expected: str) -> None:
+    assert payload(message(86, 0x300, BPM + data)) == BPM_HEAD + expected
