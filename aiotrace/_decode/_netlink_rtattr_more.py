@@ -150,6 +150,14 @@ def _ifindex(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     return ptr(addr) if v is None else ifindex(v[0])
 
 
+def _u16_array(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """An array of u16 (the bytes after the last whole one not shown)."""
+    from ._misc import array
+    if length < 2:
+        return None
+    return array(ctx, addr, length // 2, 2, lambda data: str(struct.unpack("<H", data)[0]))
+
+
 _NH_GRP = struct_array("<IBBH", ("id", "u"), ("weight", "u"), ("resvd1", "x?"),
                        ("resvd2", "x?"))
 
@@ -161,6 +169,8 @@ def _mr_msgtype(table: str, unknown: str) -> Data:
 def _u32s_struct(*names: str) -> Data:
     return ("struct", "<" + "I" * len(names), *((n, "u") for n in names))
 
+
+_GNET_BASIC = ("struct", "<QI", ("bytes", "u"), ("packets", "u"))
 
 # RTM_NEWCACHEREPORT's attributes, by the message's family
 CACHEREPORT_TABLES: dict[int, tuple[str, str]] = {
@@ -206,6 +216,17 @@ ATTRS: dict[str, dict[int, Data]] = {
     "RM.MDBA_ROUTER_PATTR_ATTRS": {1: "clock_t", 3: "clock_t", 4: "clock_t",
                                    2: ("e", "RM.MULTICAST_ROUTER_TYPES", "MDB_RTR_TYPE_???",
                                        "u8")},
+    "TCA_ATTRS": {5: ("struct", "<bB", ("interval", "u"), ("ewma_log", "u")),
+                  7: ("nested", "RM.TCA_STATS_ATTRS", "TCA_STATS_???"),
+                  8: ("nested", "RM.TCA_STAB_ATTRS", "TCA_STAB_???")},
+    "RM.TCA_STATS_ATTRS": {1: _GNET_BASIC, 7: _GNET_BASIC,
+                           2: ("struct", "<II", ("bps", "u"), ("pps", "u")),
+                           3: _u32s_struct("qlen", "backlog", "drops", "requeues",
+                                           "overlimits"),
+                           5: ("struct", "<QQ", ("bps", "u"), ("pps", "u")), 8: "u64"},
+    "RM.TCA_STAB_ATTRS": {1: ("struct", "<BBhiIIII", *((n, "u") for n in (
+        "cell_log", "size_log", "cell_align", "overhead", "linklayer", "mpu", "mtu", "tsize"))),
+                          2: _u16_array},
     "RM.NHA_RES_GROUP_ATTRS": {1: "u16", 2: "clock_t", 3: "clock_t", 4: "clock_t"},
     "RM.NHA_RES_BUCKET_ATTRS": {1: "u16", 2: "clock_t", 3: "u32"},
 }

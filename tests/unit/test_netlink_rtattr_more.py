@@ -161,3 +161,26 @@ MDB = [
 @pytest.mark.parametrize("data,expected", MDB)
 def test_multicast_database_attributes(data: bytes, expected: str) -> None:
     assert payload(message(86, 0x300, BPM + data)) == BPM_HEAD + expected
+
+
+TC = struct.pack("<BxxxiIII", 1, 0, 0, 0, 0)   # struct tcmsg: AF_UNIX
+TC_HEAD = "{tcm_family=AF_UNIX, tcm_ifindex=0, tcm_handle=0, tcm_parent=0, tcm_info=0}, "
+
+TRAFFIC_CONTROL = [
+    (attr(5, b"\xfe\x03"), "[{nla_len=6, nla_type=TCA_RATE}, {interval=-2, ewma_log=3}]"),
+    (attr(7, attr(1, struct.pack("<QI", 5, 6))), "[{nla_len=20, nla_type=TCA_STATS2}, "
+     "[{nla_len=16, nla_type=TCA_STATS_BASIC}, {bytes=5, packets=6}]]"),
+    (attr(7, attr(3, struct.pack("<5I", 1, 2, 3, 4, 5))), "[{nla_len=28, "
+     "nla_type=TCA_STATS2}, [{nla_len=24, nla_type=TCA_STATS_QUEUE}, {qlen=1, backlog=2, "
+     "drops=3, requeues=4, overlimits=5}]]"),
+    (attr(8, attr(2, struct.pack("<HH", 7, 8) + b"x")), "[{nla_len=16, nla_type=TCA_STAB}, "
+     "[{nla_len=9, nla_type=TCA_STAB_DATA}, [7, 8]]]"),
+    (attr(8, attr(1, struct.pack("<BBhiIIII", 1, 2, -3, -4, 5, 6, 7, 8))),
+     "[{nla_len=32, nla_type=TCA_STAB}, [{nla_len=28, nla_type=TCA_STAB_BASE}, {cell_log=1, "
+     "size_log=2, cell_align=-3, overhead=-4, linklayer=5, mpu=6, mtu=7, tsize=8}]]"),
+]
+
+
+@pytest.mark.parametrize("data,expected", TRAFFIC_CONTROL)
+def test_traffic_control_attributes(data: bytes, expected: str) -> None:
+    assert payload(message(38, 0x300, TC + data)) == TC_HEAD + expected
