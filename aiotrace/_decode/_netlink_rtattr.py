@@ -102,12 +102,13 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
 
 def decoders(table: str, family: int) -> dict[int, AttrData]:
     """The decoders of the attributes of *table* in a message of *family*."""
+    from ._netlink_diag_attrs import ATTRS as DIAG
     from ._netlink_ifla import ATTRS as IFLA
     from ._netlink_ifla_vf import ATTRS as IFLA_VF
     from ._netlink_ifstats import ATTRS as IFSTATS
     from ._netlink_rtattr_more import ATTRS as MORE
     rows = {}
-    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS):
+    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS, DIAG):
         rows.update(rows_of.get(table, {}))
     return {t: _decoder(how, family) for t, how in rows.items()}
 

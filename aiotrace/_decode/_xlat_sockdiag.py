@@ -27,6 +27,8 @@ SD_SMC_MODES: Names
 SD_SMC_ATTRS: Names
 SD_SMC_EXT_FLAGS: Flags
 SD_ETH_P: Names
+SD_SK_MEMINFO: Names
+SD_NDIAG_FLAGS: Flags
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)
