@@ -47,6 +47,57 @@ def _hex(v: int) -> str:
     return hexa(v)
 
 
+def _bc_op(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """INET_DIAG_REQ_BYTECODE: struct inet_diag_bc_op (code, yes, no), then the data
+    its code takes (in hex when shorter than that, or for other codes)."""
+    from ._xlat import ptr
+    if length < 4:
+        return None
+    op = ctx.unpack("<BBH", addr)
+    if op is None:
+        return ptr(addr)
+    text = _op_text(op)
+    if length > 4:
+        text += ", " + _bc_data(ctx, op[0], addr + 4, length - 4)
+    return text
+
+
+def _op_text(op: tuple[int, ...]) -> str:
+    from ._netlink_route import field
+    return "{code=%s, yes=%d, no=%d}" % (field(("e", "SD_INET_BC", "INET_DIAG_BC_???"), op[0]),
+                                         op[1], op[2])
+
+
+_S_GE, _S_LE, _D_GE, _D_LE, _S_COND, _D_COND, _DEV_COND, _MARK_COND = 2, 3, 4, 5, 7, 8, 9, 10
+
+
+def _bc_data(ctx: Ctx, code: int, addr: int, length: int) -> str:
+    from . import _xlat_net as XN
+    from ._netlink import inet_field
+    from ._sockaddr import ifindex
+    from ._xlat import ptr
+    need = {_S_GE: 4, _S_LE: 4, _D_GE: 4, _D_LE: 4, _S_COND: 8, _D_COND: 8, _DEV_COND: 4,
+            _MARK_COND: 8}.get(code)
+    if need is None or length < need:
+        return ctx.buf(addr, length, hex=True)
+    data = ctx.read(addr, need)
+    if data is None:
+        return ptr(addr)
+    if code == _DEV_COND:
+        return ifindex(int.from_bytes(data, "little"))
+    if code == _MARK_COND:
+        return "{mark=%d, mask=%d}" % struct.unpack("<II", data)
+    if need == 4:
+        return _op_text(struct.unpack("<BBH", data))
+    # struct inet_diag_hostcond: family, prefix_len, port, then an address of the family
+    fam, prefix, port = struct.unpack("<BBxxi", data)
+    text = "{family=%s, prefix_len=%d, port=%d" % (XN.sockaddr_family(fam), prefix, port)
+    if length > 8:
+        more = ctx.read(addr + 8, length - 8)
+        text += ", " + ("addr=" + ptr(addr + 8) if more is None else inet_field(fam, more, "addr"))
+    return text + "}"
+
+
 MEMINFO = indexed("<I", "SD_SK_MEMINFO", "SK_MEMINFO_???")
 _RING = ("struct", "<4I", *((n, "u") for n in ("ndr_block_size", "ndr_block_nr",
                                                "ndr_frame_size", "ndr_frame_nr")))
@@ -56,6 +107,7 @@ ATTRS: dict[str, dict[int, Data]] = {
     "SD_UNIX_ATTRS": {0: "str", 1: _vfs, 2: "u32", 3: _array("<I", str),
                       4: ("struct", "<II", ("udiag_rqueue", "u"), ("udiag_wqueue", "u")),
                       5: MEMINFO, 6: "u8", 7: "u32"},
+    "SD_INET_REQ_ATTRS": {1: _bc_op, 3: "ipproto"},
     "SD_NETLINK_ATTRS": {0: MEMINFO, 1: _array("<Q", _hex), 2: _RING, 3: _RING,
                          4: ("f", "SD_NDIAG_FLAGS", "NDIAG_FLAG_???", "u32")},
 }

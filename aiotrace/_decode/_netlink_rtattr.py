@@ -59,6 +59,8 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
         how = ("ifindex", "<I")
     elif how == "fd":
         how = ("fd", "<i")
+    elif how == "ipproto":
+        how = ("ipproto", "")
     elif isinstance(how, str):
         how = (how, _INTS[how])
     kind = how[0]
@@ -76,6 +78,10 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
             return ptr(addr)
         return "{" + ", ".join("%s=%s" % (name, field(f, v))
                                for (name, f), v in zip(fields, vals, strict=True)) + "}"
+    if kind in ("e", "f", "ipproto") and length > 8:   # (strace: longer than a u64, in hex)
+        return None
+    if kind == "ipproto":   # (of any size up to 8 bytes)
+        how = (kind, "<%ds" % length)
     fmt = _INTS[how[3]] if kind in ("e", "f") else how[1]
     if length < struct.calcsize(fmt):
         return None
@@ -96,7 +102,7 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
     if kind in ("e", "f"):
         return field((kind, how[1], how[2]), n)
     if kind == "ipproto":
-        return xval(n, XN.IPPROTOS, "IPPROTO_???")
+        return xval(int.from_bytes(n, "little"), XN.IPPROTOS, "IPPROTO_???")
     return str(n)
 
 
@@ -150,11 +156,11 @@ ATTRS: dict[str, dict[int, Data]] = {
     "RTA_ATTRS": {1: "inet", 2: "inet", 3: "ifindex", 4: "ifindex", 5: "inet", 6: "u32",
                   7: "inet", 10: "u32", 11: "u32", 14: "u32", 15: _RT_CLASS, 16: "u32",
                   8: ("nested", "RTAX_ATTRS", "RTAX_???"), 19: "inet", 20: "u8", 23: "u64", 25: "u32", 26: "u8",
-                  27: ("ipproto", "<B"), 28: "u16", 29: "u16"},
+                  27: "ipproto", 28: "u16", 29: "u16"},
     "FRA_ATTRS": {1: "inet", 2: "inet", 3: "str", 4: "u32", 6: "u32", 10: "u32",
                   11: "u32", 12: ("be64", "<Q"), 13: "u32", 14: "u32", 15: _RT_CLASS, 16: "u32",
                   17: "str",
-                  19: "u8", 20: _RANGE32, 21: _RT_PROTO, 22: ("ipproto", "<B"),
+                  19: "u8", 20: _RANGE32, 21: _RT_PROTO, 22: "ipproto",
                   23: _RANGE16, 24: _RANGE16},
     "NDTA_ATTRS": {1: "str", 2: "u32", 3: "u32", 4: "u32", 8: "u64",
                    6: ("nested", "NDTPA_ATTRS", "NDTPA_???"),

@@ -199,7 +199,7 @@ ATTRS: dict[str, dict[int, Data]] = {
     "NDA_ATTRS": {1: "inet", 2: hwaddr, 3: _u32s_struct("ndm_confirmed", "ndm_used",
                                                       "ndm_updated", "ndm_refcnt"),
                   4: "u32", 5: "u16", 6: "be16", 7: "u32", 8: "ifindex", 9: "ifindex",
-                  10: "u32", 11: "u32", 12: ("ipproto", "<B"), 13: "u32",
+                  10: "u32", 11: "u32", 12: "ipproto", 13: "u32",
                   14: ("nested", "RM.NFEA_ATTRS", "NFEA_???"),
                   15: ("f", "RM.NTF_EXT_FLAGS", "NTF_EXT_???", "u32"),
                   16: ("f", "NUD_STATES", "NUD_???", "u16"),

@@ -29,6 +29,7 @@ SD_SMC_EXT_FLAGS: Flags
 SD_ETH_P: Names
 SD_SK_MEMINFO: Names
 SD_NDIAG_FLAGS: Flags
+SD_INET_BC: Names
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)

@@ -54,3 +54,39 @@ CASES = [
 @pytest.mark.parametrize("head,data,expected", CASES)
 def test_answer_attributes(head: bytes, data: bytes, expected: str) -> None:
     assert attrs(head, data, "_cookie=[0, 0]}, ") == expected
+
+
+def request(data: bytes) -> str:
+    """What strace prints of the attributes of an inet_diag_req_v2 (AF_INET, TCP)."""
+    head = struct.pack("<BBBxI", 2, 6, 0, 0) + bytes(48)
+    msg = struct.pack("<IHHII", 72 + len(data), SOCK_DIAG_BY_FAMILY, 1, 0, 0) + head + data
+    text = format_entry("sendto", (3, A, len(msg), DONTWAIT, 0, 0), Memory(msg),
+                        netlink=lambda fd: SOCK_DIAG)
+    start = text.index("idiag_cookie=[0, 0]}}, ") + len("idiag_cookie=[0, 0]}}, ")
+    return text[start:text.rindex("], %d, " % len(msg))]
+
+
+REQUESTS = [
+    (attr(1, struct.pack("<BBH", 7, 1, 2) + struct.pack("<BBxxi", 2, 8, 80) + bytes([1, 2, 3, 4])),
+     '[{nla_len=20, nla_type=INET_DIAG_REQ_BYTECODE}, {code=INET_DIAG_BC_S_COND, yes=1, no=2}, '
+     '{family=AF_INET, prefix_len=8, port=80, addr=inet_addr("1.2.3.4")}]'),
+    (attr(1, struct.pack("<BBH", 10, 0, 0) + struct.pack("<II", 1, 2)),
+     "[{nla_len=16, nla_type=INET_DIAG_REQ_BYTECODE}, {code=INET_DIAG_BC_MARK_COND, yes=0, "
+     "no=0}, {mark=1, mask=2}]"),
+    (attr(1, struct.pack("<BBH", 3, 0, 0) + struct.pack("<BBH", 9, 1, 2)),
+     "[{nla_len=12, nla_type=INET_DIAG_REQ_BYTECODE}, {code=INET_DIAG_BC_S_LE, yes=0, no=0}, "
+     "{code=INET_DIAG_BC_DEV_COND, yes=1, no=2}]"),
+    (attr(1, struct.pack("<BBH", 6, 0, 0) + b"ab"),
+     '[{nla_len=10, nla_type=INET_DIAG_REQ_BYTECODE}, {code=INET_DIAG_BC_AUTO, yes=0, no=0}, '
+     '"\\x61\\x62"]'),
+    # a protocol of any size up to 8 bytes; longer: in hex
+    (attr(3, struct.pack("<I", 262)), "[{nla_len=8, nla_type=INET_DIAG_REQ_PROTOCOL}, "
+     "IPPROTO_MPTCP]"),
+    (attr(3, b"\x06"), "[{nla_len=5, nla_type=INET_DIAG_REQ_PROTOCOL}, IPPROTO_TCP]"),
+    (attr(3, bytes(9)), '[{nla_len=13, nla_type=INET_DIAG_REQ_PROTOCOL}, "%s"]' % ("\\x00" * 9)),
+]
+
+
+@pytest.mark.parametrize("data,expected", REQUESTS)
+def test_request_attributes(data: bytes, expected: str) -> None:
+    assert request(data) == expected
