@@ -32,29 +32,33 @@ _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
 
-def fd_details(tid: int | str, fd: int, link: str, *,
-               deleted: bool | None = None) -> FdText | None:
+FD_KINDS = frozenset(("path", "socket", "dev", "pidfd"))   # what -e decode-fds= names
+
+
+def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = None,
+               kinds: frozenset[str] = FD_KINDS) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
     *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``).
-    *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
+    *deleted*: whether the file is deleted (None: when readlink says " (deleted)").
+    *kinds*: the details to show (``socket``, ``dev``, ``pidfd``: -e decode-fds=)."""
     from ._decode._ctx import FdText
     from ._decode._quote import annotate_path
     if deleted is None:
         deleted = link.endswith(" (deleted)")
     try:
-        if link.startswith("socket:["):
+        if link.startswith("socket:[") and "socket" in kinds:
             ino = int(link[8:-1])
             proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
             detail = _socket(tid, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
-        if link == "anon_inode:[pidfd]":
+        if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
             with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
                 for line in f:
                     if line.startswith("Pid:"):
                         return FdText("pid:%s" % line.split()[1])
             return None
-        if link.startswith("/") and not deleted:
+        if link.startswith("/") and not deleted and "dev" in kinds:
             st = os.stat("/proc/%s/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
                 "block" if stat.S_ISBLK(st.st_mode) else None
