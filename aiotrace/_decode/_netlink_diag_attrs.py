@@ -98,15 +98,53 @@ def _bc_data(ctx: Ctx, code: int, addr: int, length: int) -> str:
     return text + "}"
 
 
+def _mclist(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """An array of struct packet_diag_mclist (44 bytes: the address, pdmc_alen of its
+    32 bytes, in hex)."""
+    from ._misc import array
+    from ._quote import quote
+    from ._sockaddr import ifindex
+
+    def render(data: bytes) -> str:
+        index, count, kind, alen = struct.unpack_from("<IIHH", data)
+        return ("{pdmc_index=%s, pdmc_count=%d, pdmc_type=%d, pdmc_alen=%d, pdmc_addr=%s}"
+                % (ifindex(index), count, kind, alen, quote(data[12:12 + min(alen, 32)],
+                                                            hex=True)))
+
+    if length < 44:
+        return None
+    return array(ctx, addr, length // 44, 44, render)
+
+
+def _filter(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """PACKET_DIAG_FILTER: classic BPF instructions (8 bytes each)."""
+    from ._cbpf import filter_array
+    n = length // 8
+    if not n or n > 0xFFFF:
+        return None
+    return filter_array(ctx, addr, n, seccomp=False)
+
+
 MEMINFO = indexed("<I", "SD_SK_MEMINFO", "SK_MEMINFO_???")
 _RING = ("struct", "<4I", *((n, "u") for n in ("ndr_block_size", "ndr_block_nr",
                                                "ndr_frame_size", "ndr_frame_nr")))
+
+_PACKET_RING = ("struct", "<7I", *((n, "u") for n in (
+    "pdr_block_size", "pdr_block_nr", "pdr_frame_size", "pdr_frame_nr", "pdr_retire_tmo",
+    "pdr_sizeof_priv", "pdr_features")))
 
 # attribute table -> type -> how its data prints
 ATTRS: dict[str, dict[int, Data]] = {
     "SD_UNIX_ATTRS": {0: "str", 1: _vfs, 2: "u32", 3: _array("<I", str),
                       4: ("struct", "<II", ("udiag_rqueue", "u"), ("udiag_wqueue", "u")),
                       5: MEMINFO, 6: "u8", 7: "u32"},
+    "SD_PACKET_ATTRS": {
+        0: ("struct", "<6I", ("pdi_index", "ifindex"),
+            ("pdi_version", ("e", "SD_TPACKET_VERSIONS", "TPACKET_???")),
+            ("pdi_reserve", "u"), ("pdi_copy_thresh", "u"), ("pdi_tstamp", "u"),
+            ("pdi_flags", ("f", "SD_PDI_FLAGS", "PDI_???"))),
+        1: _mclist, 2: _PACKET_RING, 3: _PACKET_RING, 4: "u32", 5: "u32", 6: MEMINFO,
+        7: _filter},
     "SD_INET_REQ_ATTRS": {1: _bc_op, 3: "ipproto"},
     "SD_NETLINK_ATTRS": {0: MEMINFO, 1: _array("<Q", _hex), 2: _RING, 3: _RING,
                          4: ("f", "SD_NDIAG_FLAGS", "NDIAG_FLAG_???", "u32")},

@@ -30,6 +30,8 @@ SD_ETH_P: Names
 SD_SK_MEMINFO: Names
 SD_NDIAG_FLAGS: Flags
 SD_INET_BC: Names
+SD_TPACKET_VERSIONS: Names
+SD_PDI_FLAGS: Flags
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)

@@ -90,3 +90,28 @@ REQUESTS = [
 @pytest.mark.parametrize("data,expected", REQUESTS)
 def test_request_attributes(data: bytes, expected: str) -> None:
     assert request(data) == expected
+
+
+PACKET = struct.pack("<BBHIII", 17, 1, 3, 0, 0, 0)   # struct packet_diag_msg
+MCLIST = struct.pack("<IIHH", 0, 5, 6, 2) + b"\xab\xcd".ljust(32, b"\0")
+
+PACKET_CASES = [
+    (attr(0, struct.pack("<6I", 0, 2, 1, 2, 3, 1)), "[{nla_len=28, nla_type=PACKET_DIAG_INFO}, "
+     "{pdi_index=0, pdi_version=TPACKET_V3, pdi_reserve=1, pdi_copy_thresh=2, pdi_tstamp=3, "
+     "pdi_flags=PDI_RUNNING}]"),
+    (attr(1, MCLIST), '[{nla_len=48, nla_type=PACKET_DIAG_MCLIST}, [{pdmc_index=0, '
+     'pdmc_count=5, pdmc_type=6, pdmc_alen=2, pdmc_addr="\\xab\\xcd"}]]'),
+    (attr(7, struct.pack("<HBBI", 0x30, 0, 0, 0xfffff004)), "[{nla_len=12, "
+     "nla_type=PACKET_DIAG_FILTER}, [BPF_STMT(BPF_LD|BPF_B|BPF_ABS, "
+     "SKF_AD_OFF+SKF_AD_PKTTYPE)]]"),
+]
+
+
+@pytest.mark.parametrize("data,expected", PACKET_CASES)
+def test_packet_answer_attributes(data: bytes, expected: str) -> None:
+    msg = struct.pack("<IHHII", 16 + len(PACKET) + len(data), SOCK_DIAG_BY_FAMILY, 0x300, 0,
+                      0) + PACKET + data
+    text = format_entry("sendto", (3, A, len(msg), DONTWAIT, 0, 0), Memory(msg),
+                        netlink=lambda fd: SOCK_DIAG, abbrev=False)   # (-v)
+    after = "pdiag_cookie=[0, 0]}, "
+    assert text[text.index(after) + len(after):text.rindex("], %d, " % len(msg))] == expected
