@@ -125,6 +125,71 @@ def _filter(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     return filter_array(ctx, addr, n, seccomp=False)
 
 
+def _cursor(reserved: int, wrap: int, count: int) -> str:
+    return "{reserved=%d, wrap=%d, count=%d}" % (reserved, wrap, count)
+
+
+def _smc_conninfo(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct smc_diag_conninfo (76 bytes): sizes, cursors (u16 reserved, u16 wrap, u32
+    count), flags (u8 each, as 0x%02x)."""
+    from ._xlat import ptr
+    fmt = "<4I" + "HHI" * 4 + "4B" + "HHI" * 3
+    if length < struct.calcsize(fmt):
+        return None
+    v = ctx.unpack(fmt, addr)
+    if v is None:
+        return ptr(addr)
+    curs = [_cursor(*v[i:i + 3]) for i in (4, 7, 10, 13, 20, 23, 26)]
+    flag = ["0x%02x" % f if f else "0000" for f in v[16:20]]   # (C's %#04x)
+    return ("{token=%d, sndbuf_size=%d, rmbe_size=%d, peer_rmbe_size=%d, rx_prod=%s, "
+            "rx_cons=%s, tx_prod=%s, tx_cons=%s, rx_prod_flags=%s, rx_conn_state_flags=%s, "
+            "tx_prod_flags=%s, tx_conn_state_flags=%s, tx_prep=%s, tx_sent=%s, tx_fin=%s}"
+            % (*v[:4], *curs[:4], *flag, *curs[4:]))
+
+
+def _cstring(data: bytes) -> str:
+    """A NUL-terminated string of a fixed-size field (``...`` after one without)."""
+    from ._quote import quote
+    if b"\0" in data:
+        return quote(data.split(b"\0", 1)[0])
+    return quote(data) + "..."
+
+
+def _smc_lgrinfo(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct smc_diag_lgrinfo: one struct smc_diag_linkinfo (147 bytes), a role."""
+    from ._netlink_route import field
+    from ._xlat import ptr
+    if length < 147:
+        return None
+    v = ctx.unpack("<B64sB40s40sB", addr)
+    if v is None:
+        return ptr(addr)
+    return ("{lnk=[{link_id=%d, ibname=%s, ibport=%d, gid=%s, peer_gid=%s}], role=%s}" % (
+        v[0], _cstring(v[1]), v[2], _cstring(v[3]), _cstring(v[4]),
+        field(("e", "SD_SMC_ROLES", "SMC_???"), v[5])))
+
+
+def _smc_fallback(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct smc_diag_fallback: two SMC_CLC_DECL_ codes, with their names in comments
+    (strace: they are not in the uapi headers)."""
+    from ._netlink_route import names_of
+    from ._style import RAW, get
+    from ._xlat import hexa, ptr
+    if length < 8:
+        return None
+    v = ctx.unpack("<II", addr)
+    if v is None:
+        return ptr(addr)
+    names = names_of("SD_SMC_DECL_CODES")
+
+    def code(c: int) -> str:
+        if get() == RAW:
+            return hexa(c)
+        return "%s /* %s */" % (hexa(c), names.get(c, "SMC_CLC_DECL_???"))
+
+    return "{reason=%s, peer_diagnosis=%s}" % (code(v[0]), code(v[1]))
+
+
 MEMINFO = indexed("<I", "SD_SK_MEMINFO", "SK_MEMINFO_???")
 _RING = ("struct", "<4I", *((n, "u") for n in ("ndr_block_size", "ndr_block_nr",
                                                "ndr_frame_size", "ndr_frame_nr")))
@@ -145,6 +210,12 @@ ATTRS: dict[str, dict[int, Data]] = {
             ("pdi_flags", ("f", "SD_PDI_FLAGS", "PDI_???"))),
         1: _mclist, 2: _PACKET_RING, 3: _PACKET_RING, 4: "u32", 5: "u32", 6: MEMINFO,
         7: _filter},
+    "SD_SMC_ATTRS": {
+        1: _smc_conninfo, 2: _smc_lgrinfo,
+        3: ("f", "SD_SHUTDOWN_FLAGS", "???_SHUTDOWN", "u8"),
+        4: ("struct", "<I4xQQQQ", ("linkid", "u"), ("peer_gid", "x"), ("my_gid", "x"),
+            ("token", "x"), ("peer_token", "x")),
+        5: _smc_fallback},
     "SD_INET_REQ_ATTRS": {1: _bc_op, 3: "ipproto"},
     "SD_NETLINK_ATTRS": {0: MEMINFO, 1: _array("<Q", _hex), 2: _RING, 3: _RING,
                          4: ("f", "SD_NDIAG_FLAGS", "NDIAG_FLAG_???", "u32")},

@@ -32,6 +32,9 @@ SD_NDIAG_FLAGS: Flags
 SD_INET_BC: Names
 SD_TPACKET_VERSIONS: Names
 SD_PDI_FLAGS: Flags
+SD_SMC_DECL_CODES: Names
+SD_SHUTDOWN_FLAGS: Flags
+SD_SMC_ROLES: Names
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)

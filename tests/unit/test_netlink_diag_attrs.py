@@ -115,3 +115,19 @@ def test_packet_answer_attributes(data: bytes, expected: str) -> None:
                         netlink=lambda fd: SOCK_DIAG, abbrev=False)   # (-v)
     after = "pdiag_cookie=[0, 0]}, "
     assert text[text.index(after) + len(after):text.rindex("], %d, " % len(msg))] == expected
+
+
+SMC = struct.pack("<BBBB", 43, 1, 0, 0) + bytes(48) + struct.pack("<IQ", 0, 0)   # smc_diag_msg
+SMC_CASES = [
+    (attr(3, b"\x23"), "[{nla_len=5, nla_type=SMC_DIAG_SHUTDOWN}, RCV_SHUTDOWN|SEND_SHUTDOWN|0x20]"),
+    (attr(5, struct.pack("<II", 0x3020000, 7)), "[{nla_len=12, nla_type=SMC_DIAG_FALLBACK}, "
+     "{reason=0x3020000 /* SMC_CLC_DECL_IPSEC */, peer_diagnosis=0x7 /* SMC_CLC_DECL_??? */}]"),
+    (attr(2, struct.pack("<B64sB40s40sB", 1, b"mlx", 2, b"g" * 40, b"p", 1)),
+     '[{nla_len=151, nla_type=SMC_DIAG_LGRINFO}, {lnk=[{link_id=1, ibname="mlx", ibport=2, '
+     'gid="%s"..., peer_gid="p"}], role=SMC_SERV}]' % ("g" * 40)),   # (no NUL: ...)
+]
+
+
+@pytest.mark.parametrize("data,expected", SMC_CASES)
+def test_smc_answer_attributes(data: bytes, expected: str) -> None:
+    assert attrs(SMC, data, "diag_inode=0}, ") == expected
