@@ -122,6 +122,35 @@ def by_family(tables: dict[int, tuple[str, str]]) -> Custom:
     return decode
 
 
+def _af_spec(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """IFLA_AF_SPEC: a bridge's IFLA_BRIDGE_* (of an AF_BRIDGE message), else attributes
+    whose types are address families, each holding that family's attributes."""
+    from ._netlink import nlattr
+    from ._netlink_route import names_of
+    from ._netlink_rtattr import decoders
+    if family == 7:
+        table, unknown = "IF.IFLA_BRIDGE_ATTRS", "IFLA_BRIDGE_???"
+        return nlattr(ctx, addr, length, names_of(table), unknown, decoders(table, family))
+    return nlattr(ctx, addr, length, names_of("XN.ADDRESS_FAMILIES"), "AF_???",
+                  decoders("IF.IFLA_AF", family))
+
+
+def _vlan_info(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """struct bridge_vlan_info (u16 flags, u16 vid), then the bytes after it in hex."""
+    from ._netlink_route import field
+    from ._xlat import ptr
+    if length < 4:
+        return None
+    v = ctx.unpack("<HH", addr)
+    if v is None:
+        return ptr(addr)
+    text = "{flags=%s, vid=%d}" % (
+        field(("f", "IF.BRIDGE_VLAN_INFO_FLAGS", "BRIDGE_VLAN_INFO_???"), v[0]), v[1])
+    if length > 4:
+        text += ", " + ctx.buf(addr + 4, length - 4, hex=True)
+    return text
+
+
 _STATS_NAMES = tuple((
     "rx_packets tx_packets rx_bytes tx_bytes rx_errors tx_errors rx_dropped tx_dropped "
     "multicast collisions rx_length_errors rx_over_errors rx_crc_errors rx_frame_errors "
@@ -147,6 +176,10 @@ def _flags32(table: str, unknown: str) -> Data:
     return ("f", table, unknown, "u32")
 
 
+def _flags16(table: str, unknown: str) -> Data:
+    return ("f", table, unknown, "u16")
+
+
 # attribute table -> type -> how its data prints
 ATTRS: dict[str, dict[int, Data]] = {
     "IFLA_ATTRS": {
@@ -158,7 +191,7 @@ ATTRS: dict[str, dict[int, Data]] = {
         7: _STATS, 0xc: _PROTINFO, 0xe: _IFMAP, 0x17: STATS64, 0x31: "ifindex",
         0x12: ("nested", "IF.IFLA_INFO_ATTRS", "IFLA_INFO_???"),
         0x18: ("nested", "IF.IFLA_VF_PORT_ATTRS", "IFLA_VF_PORT_???"),
-        0x19: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???"),
+        0x19: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???"), 0x1a: _af_spec,
         0x1d: _flags32("IF.RTEXT_FILTER", "RTEXT_FILTER_???"),
         0x2b: ("nested", "IF.IFLA_XDP_ATTRS", "IFLA_XDP_???"),
         0x2c: ("e", "IF.IFLA_EVENTS", "IFLA_EVENT_???", "u32"),
@@ -166,6 +199,18 @@ ATTRS: dict[str, dict[int, Data]] = {
         0x37: ("nested", "IF.IFLA_PROTO_DOWN_REASON_ATTRS", "IFLA_PROTO_DOWN_REASON_???"),
     },
     "IF.IFLA_PROP_LIST": _strs(0x35),   # (IFLA_PROP_LIST: alternative names only)
+    # IFLA_AF_SPEC's attributes, by address family: AF_INET's, AF_INET6's, AF_MCTP's
+    "IF.IFLA_AF": {2: ("nested", "IF.IFLA_INET_ATTRS", "IFLA_INET_???"),
+                   10: ("nested", "IF.IFLA_INET6_ATTRS", "IFLA_INET6_???"),
+                   45: ("nested", "IF.IFLA_MCTP_ATTRS", "IFLA_MCTP_???")},
+    "IF.IFLA_INET_ATTRS": {1: indexed("<i", "IF.IPV4_DEVCONF", "IPV4_DEVCONF_???")},
+    "IF.IFLA_MCTP_ATTRS": {1: "u32"},
+    "IF.IFLA_BRIDGE_ATTRS": {
+        0: _flags16("IF.IFLA_BRIDGE_FLAGS", "BRIDGE_FLAGS_???"),
+        1: ("e", "IF.BRIDGE_MODES", "BRIDGE_MODE_???", "u16"), 2: _vlan_info,
+        3: ("nested", "IF.IFLA_BRIDGE_VLAN_TUNNEL_ATTRS", "IFLA_BRIDGE_VLAN_TUNNEL_???")},
+    "IF.IFLA_BRIDGE_VLAN_TUNNEL_ATTRS": {
+        1: "u32", 2: "u16", 3: _flags16("IF.BRIDGE_VLAN_INFO_FLAGS", "BRIDGE_VLAN_INFO_???")},   # (IFLA_PROP_LIST: alternative names only)
     "IF.IFLA_INFO_ATTRS": _strs(1, 4),
     "IF.IFLA_VF_PORT_ATTRS": {1: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???")},
     "IF.IFLA_PORT_ATTRS": {1: "u32", 2: "str", 3: _port_vsi, 6: "u8", 7: "u16"},

@@ -133,3 +133,27 @@ def test_virtual_function_mac_raw() -> None:
     """-X raw: a hardware address as its bytes."""
     got = attrs(AF_UNIX, vfinfo(13, bytes([0xab] * 32)), xstyle=1)
     assert got.endswith('{broadcast="%s"}]]]' % ("\\xab" * 32)), got
+
+
+AF_SPEC_CASES = [
+    (AF_UNIX, attr(0x1a, attr(2, attr(1, struct.pack("<i", 1)))),
+     "[{nla_len=16, nla_type=IFLA_AF_SPEC}, [{nla_len=12, nla_type=AF_INET}, "
+     "[{nla_len=8, nla_type=IFLA_INET_CONF}, [[IPV4_DEVCONF_FORWARDING-1]=1]]]]"),
+    (AF_UNIX, attr(0x1a, attr(45, attr(1, struct.pack("<I", 3)))),
+     "[{nla_len=16, nla_type=IFLA_AF_SPEC}, [{nla_len=12, nla_type=AF_MCTP}, "
+     "[{nla_len=8, nla_type=IFLA_MCTP_NET}, 3]]]"),
+    (AF_UNIX, attr(0x1a, attr(1, b"ab")),
+     '[{nla_len=12, nla_type=IFLA_AF_SPEC}, [{nla_len=6, nla_type=AF_UNIX}, "\\x61\\x62"]]'),
+    (AF_BRIDGE, attr(0x1a, attr(2, struct.pack("<HH", 2, 5) + b"z")),
+     '[{nla_len=16, nla_type=IFLA_AF_SPEC}, [{nla_len=9, nla_type=IFLA_BRIDGE_VLAN_INFO}, '
+     '{flags=BRIDGE_VLAN_INFO_PVID, vid=5}, "\\x7a"]]'),
+    (AF_BRIDGE, attr(0x1a, attr(1, struct.pack("<H", 0xffff))),
+     "[{nla_len=12, nla_type=IFLA_AF_SPEC}, [{nla_len=6, nla_type=IFLA_BRIDGE_MODE}, "
+     "BRIDGE_MODE_UNDEF]]"),
+]
+
+
+@pytest.mark.parametrize("family,data,expected", AF_SPEC_CASES)
+def test_af_spec(family: int, data: bytes, expected: str) -> None:
+    """IFLA_AF_SPEC: a bridge's attributes, or each address family's."""
+    assert attrs(family, data) == expected
