@@ -10,7 +10,7 @@ import struct
 from typing import Any, Callable, Optional
 
 from ._ctx import Ctx
-from ._netlink_ifla import Custom, indexed
+from ._netlink_ifla import Custom, fixed, indexed
 
 Data = Any
 
@@ -30,15 +30,10 @@ def _array(fmt: str, render: Callable[[int], str]) -> Custom:
     return decode
 
 
-def _vfs(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+@fixed("<II")
+def _vfs(ctx: Ctx, addr: int, length: int, vals: tuple[Any, ...]) -> str:
     """struct unix_diag_vfs: an inode (u32), then a device (u32)."""
     from ._structs import makedev
-    from ._xlat import ptr
-    if length < 8:
-        return None
-    vals = ctx.unpack("<II", addr)
-    if vals is None:
-        return ptr(addr)
     return "{udiag_vfs_dev=%s, udiag_vfs_ino=%d}" % (makedev(vals[1]), vals[0])
 
 
@@ -129,16 +124,10 @@ def _cursor(reserved: int, wrap: int, count: int) -> str:
     return "{reserved=%d, wrap=%d, count=%d}" % (reserved, wrap, count)
 
 
-def _smc_conninfo(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+@fixed("<4I" + "HHI" * 4 + "4B" + "HHI" * 3)
+def _smc_conninfo(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     """struct smc_diag_conninfo (76 bytes): sizes, cursors (u16 reserved, u16 wrap, u32
     count), flags (u8 each, as 0x%02x)."""
-    from ._xlat import ptr
-    fmt = "<4I" + "HHI" * 4 + "4B" + "HHI" * 3
-    if length < struct.calcsize(fmt):
-        return None
-    v = ctx.unpack(fmt, addr)
-    if v is None:
-        return ptr(addr)
     curs = [_cursor(*v[i:i + 3]) for i in (4, 7, 10, 13, 20, 23, 26)]
     flag = ["0x%02x" % f if f else "0000" for f in v[16:20]]   # (C's %#04x)
     return ("{token=%d, sndbuf_size=%d, rmbe_size=%d, peer_rmbe_size=%d, rx_prod=%s, "
@@ -155,31 +144,22 @@ def _cstring(data: bytes) -> str:
     return quote(data) + "..."
 
 
-def _smc_lgrinfo(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+@fixed("<B64sB40s40sB")
+def _smc_lgrinfo(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     """struct smc_diag_lgrinfo: one struct smc_diag_linkinfo (147 bytes), a role."""
     from ._netlink_route import field
-    from ._xlat import ptr
-    if length < 147:
-        return None
-    v = ctx.unpack("<B64sB40s40sB", addr)
-    if v is None:
-        return ptr(addr)
     return ("{lnk=[{link_id=%d, ibname=%s, ibport=%d, gid=%s, peer_gid=%s}], role=%s}" % (
         v[0], _cstring(v[1]), v[2], _cstring(v[3]), _cstring(v[4]),
         field(("e", "SD_SMC_ROLES", "SMC_???"), v[5])))
 
 
-def _smc_fallback(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+@fixed("<II")
+def _smc_fallback(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     """struct smc_diag_fallback: two SMC_CLC_DECL_ codes, with their names in comments
     (strace: they are not in the uapi headers)."""
     from ._netlink_route import names_of
     from ._style import RAW, get
-    from ._xlat import hexa, ptr
-    if length < 8:
-        return None
-    v = ctx.unpack("<II", addr)
-    if v is None:
-        return ptr(addr)
+    from ._xlat import hexa
     names = names_of("SD_SMC_DECL_CODES")
 
     def code(c: int) -> str:

@@ -20,6 +20,28 @@ Data = Any
 Custom = Callable[[Ctx, int, int, int], Optional[str]]
 
 
+Render = Callable[[Ctx, int, int, tuple[Any, ...]], str]
+
+
+def fixed(fmt: str) -> Callable[[Render], Custom]:
+    """A decoder (a decorator of its *render*) of data that starts with a structure of
+    layout *fmt*: shorter data in hex, unreadable its address, else ``render(ctx, addr,
+    length, values)``."""
+    size = struct.calcsize(fmt)
+
+    def wrap(render: Render) -> Custom:
+        def decode(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+            from ._xlat import ptr
+            if length < size:
+                return None
+            vals = ctx.unpack(fmt, addr)
+            return ptr(addr) if vals is None else render(ctx, addr, length, vals)
+
+        return decode
+
+    return wrap
+
+
 def mac(ctx: Ctx, addr: int, data: bytes) -> str:
     """A hardware address, ``ab:cd:...`` (raw: its bytes; verbose: both)."""
     from ._style import combine
@@ -101,7 +123,7 @@ def _stats(fmt: str, names: tuple[str, ...], *sizes: int) -> Custom:
         vals = ctx.unpack("<%d%s" % (n, fmt), addr)
         if vals is None:
             return ptr(addr)
-        return "{" + ", ".join("%s=%d" % nv for nv in zip(names, vals)) + "}"
+        return "{" + ", ".join("%s=%d" % nv for nv in zip(names, vals, strict=False)) + "}"
 
     return decode
 
@@ -135,15 +157,10 @@ def _af_spec(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
                   decoders("IF.IFLA_AF", family))
 
 
-def _vlan_info(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+@fixed("<HH")
+def _vlan_info(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     """struct bridge_vlan_info (u16 flags, u16 vid), then the bytes after it in hex."""
     from ._netlink_route import field
-    from ._xlat import ptr
-    if length < 4:
-        return None
-    v = ctx.unpack("<HH", addr)
-    if v is None:
-        return ptr(addr)
     text = "{flags=%s, vid=%d}" % (
         field(("f", "IF.BRIDGE_VLAN_INFO_FLAGS", "BRIDGE_VLAN_INFO_???"), v[0]), v[1])
     if length > 4:

@@ -12,7 +12,7 @@ import struct
 from typing import Any, Optional
 
 from ._ctx import Ctx
-from ._netlink_ifla import Custom
+from ._netlink_ifla import Custom, fixed
 
 Data = Any
 _MAC, _ETH = "mac", "htons_eth"   # fields: a hardware address; an ethernet protocol
@@ -21,17 +21,11 @@ _MAC, _ETH = "mac", "htons_eth"   # fields: a hardware address; an ethernet prot
 def vf_struct(fmt: str, *fields: tuple[str, Any]) -> Custom:
     """A structure of layout *fmt*: fields printed as ``_netlink_route.field`` does,
     or _MAC (bytes), _ETH (a big-endian u16); shorter data: in hex."""
-    size = struct.calcsize(fmt)
-
-    def decode(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    @fixed(fmt)
+    def decode(ctx: Ctx, addr: int, length: int, vals: tuple[Any, ...]) -> str:
         from ._netlink_route import field, names_of
         from ._style import combine
-        from ._xlat import ptr, xval
-        if length < size:
-            return None
-        vals = ctx.unpack(fmt, addr)
-        if vals is None:
-            return ptr(addr)
+        from ._xlat import xval
         parts = []
         for (name, how), v in zip(fields, vals, strict=True):
             if how == _MAC:

@@ -13,7 +13,7 @@ import struct
 from typing import Any, Optional
 
 from ._ctx import Ctx
-from ._netlink_ifla import STATS64, Custom, index_text
+from ._netlink_ifla import STATS64, Custom, fixed, index_text
 
 Data = Any
 
@@ -25,14 +25,9 @@ def _struct_then_rest(fmt: str, *fields: tuple[str, Any]) -> Custom:
     _MCAST pairs), then the bytes after it in hex; shorter data: in hex."""
     size = struct.calcsize(fmt)
 
-    def decode(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    @fixed(fmt)
+    def decode(ctx: Ctx, addr: int, length: int, got: tuple[Any, ...]) -> str:
         from ._netlink_route import field, names_of
-        from ._xlat import ptr
-        if length < size:
-            return None
-        got = ctx.unpack(fmt, addr)
-        if got is None:
-            return ptr(addr)
         vals = iter(got)
         parts = []
         for name, how in fields:
