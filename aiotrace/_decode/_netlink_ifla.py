@@ -48,7 +48,7 @@ def mac(ctx: Ctx, addr: int, data: bytes) -> str:
     return combine(ctx.buf(addr, len(data), hex=True), ":".join("%02x" % b for b in data))
 
 
-def _bridge_id(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+def bridge_id(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     """struct ifla_bridge_id: u8 prio[2], u8 addr[6]."""
     from ._xlat import ptr
     if length < 8:
@@ -168,6 +168,11 @@ def _vlan_info(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     return text
 
 
+def _linkinfo(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    from ._netlink_linkinfo import linkinfo
+    return linkinfo(ctx, addr, length, family)
+
+
 _STATS_NAMES = tuple((
     "rx_packets tx_packets rx_bytes tx_bytes rx_errors tx_errors rx_dropped tx_dropped "
     "multicast collisions rx_length_errors rx_over_errors rx_crc_errors rx_frame_errors "
@@ -206,7 +211,7 @@ ATTRS: dict[str, dict[int, Data]] = {
         **{t: "u8" for t in (0x10, 0x11, 0x21, 0x27)},
         **{t: "s32" for t in (0x25, 0x2d, 0x2e)},
         7: _STATS, 0xc: _PROTINFO, 0xe: _IFMAP, 0x17: STATS64, 0x31: "ifindex",
-        0x12: ("nested", "IF.IFLA_INFO_ATTRS", "IFLA_INFO_???"),
+        0x12: _linkinfo,
         0x18: ("nested", "IF.IFLA_VF_PORT_ATTRS", "IFLA_VF_PORT_???"),
         0x19: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???"), 0x1a: _af_spec,
         0x1d: _flags32("IF.RTEXT_FILTER", "RTEXT_FILTER_???"),
@@ -228,7 +233,6 @@ ATTRS: dict[str, dict[int, Data]] = {
         3: ("nested", "IF.IFLA_BRIDGE_VLAN_TUNNEL_ATTRS", "IFLA_BRIDGE_VLAN_TUNNEL_???")},
     "IF.IFLA_BRIDGE_VLAN_TUNNEL_ATTRS": {
         1: "u32", 2: "u16", 3: _flags16("IF.BRIDGE_VLAN_INFO_FLAGS", "BRIDGE_VLAN_INFO_???")},   # (IFLA_PROP_LIST: alternative names only)
-    "IF.IFLA_INFO_ATTRS": _strs(1, 4),
     "IF.IFLA_VF_PORT_ATTRS": {1: ("nested", "IF.IFLA_PORT_ATTRS", "IFLA_PORT_???")},
     "IF.IFLA_PORT_ATTRS": {1: "u32", 2: "str", 3: _port_vsi, 6: "u8", 7: "u16"},
     "IF.IFLA_XDP_ATTRS": {**_u32s(4, 5, 6, 7), 1: "fd", 8: "fd",
@@ -241,7 +245,7 @@ ATTRS: dict[str, dict[int, Data]] = {
         **{t: "u16" for t in (2, 0xf, 0x10, 0x11, 0x12)},
         **_u32s(3, 0x25, 0x26),
         **{t: "clock_t" for t in (0x15, 0x16, 0x17)},
-        0xd: _bridge_id, 0xe: _bridge_id, 0x1f: "x16", 0x22: "ifindex"},
+        0xd: bridge_id, 0xe: bridge_id, 0x1f: "x16", 0x22: "ifindex"},
     "IF.IFLA_INET6_ATTRS": {
         1: _flags32("IF.INET6_IF_FLAGS", "IF_???"),
         2: indexed("<i", "IF.DEVCONF", "DEVCONF_???"),

@@ -111,10 +111,11 @@ def decoders(table: str, family: int) -> dict[int, AttrData]:
     from ._netlink_diag_attrs import ATTRS as DIAG
     from ._netlink_ifla import ATTRS as IFLA
     from ._netlink_ifla_vf import ATTRS as IFLA_VF
+    from ._netlink_linkinfo import ATTRS as LINKINFO
     from ._netlink_ifstats import ATTRS as IFSTATS
     from ._netlink_rtattr_more import ATTRS as MORE
     rows = {}
-    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS, DIAG):
+    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS, DIAG, LINKINFO):
         rows.update(rows_of.get(table, {}))
     return {t: _decoder(how, family) for t, how in rows.items()}
 

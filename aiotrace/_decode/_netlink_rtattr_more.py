@@ -101,6 +101,8 @@ def hwaddr(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     """A hardware address of any length, ``ab:cd:...`` (-X raw: its bytes)."""
     from ._netlink_ifla import mac
     from ._xlat import ptr
+    if length > 32:   # (MAX_ADDR_LEN)
+        return None
     data = ctx.read(addr, length)
     return ptr(addr) if data is None else mac(ctx, addr, data)
 

@@ -157,3 +157,37 @@ AF_SPEC_CASES = [
 def test_af_spec(family: int, data: bytes, expected: str) -> None:
     """IFLA_AF_SPEC: a bridge's attributes, or each address family's."""
     assert attrs(family, data) == expected
+
+
+def linkinfo(*parts: bytes) -> bytes:
+    return attr(0x12, b"".join(parts))
+
+
+LINKINFO_CASES = [
+    (linkinfo(attr(1, b"bridge\0"), attr(2, attr(7, b"\x01"))),
+     '[{nla_len=28, nla_type=IFLA_LINKINFO}, [[{nla_len=11, nla_type=IFLA_INFO_KIND}, '
+     '"bridge"], [{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=5, '
+     'nla_type=IFLA_BR_VLAN_FILTERING}, 1]]]]'),
+    (linkinfo(attr(1, b"tun\0"), attr(2, attr(3, b"\x02"))),
+     '[{nla_len=24, nla_type=IFLA_LINKINFO}, [[{nla_len=8, nla_type=IFLA_INFO_KIND}, "tun"], '
+     '[{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=5, nla_type=IFLA_TUN_TYPE}, '
+     'IFF_TAP]]]]'),
+    # data before its kind, or of a kind not known: in hex
+    (linkinfo(attr(2, b"ab"), attr(1, b"tun\0")),
+     '[{nla_len=20, nla_type=IFLA_LINKINFO}, [[{nla_len=6, nla_type=IFLA_INFO_DATA}, '
+     '"\\x61\\x62"], [{nla_len=8, nla_type=IFLA_INFO_KIND}, "tun"]]]'),
+    (linkinfo(attr(4, b"bridge\0"), attr(5, attr(1, b"\x03"))),
+     '[{nla_len=28, nla_type=IFLA_LINKINFO}, [[{nla_len=11, nla_type=IFLA_INFO_SLAVE_KIND}, '
+     '"bridge"], [{nla_len=12, nla_type=IFLA_INFO_SLAVE_DATA}, [{nla_len=5, '
+     'nla_type=IFLA_BRPORT_STATE}, 3]]]]'),
+    (linkinfo(attr(1, b"bridge\0"), attr(2, attr(8, b"\x08\x00"))),
+     '[{nla_len=28, nla_type=IFLA_LINKINFO}, [[{nla_len=11, nla_type=IFLA_INFO_KIND}, '
+     '"bridge"], [{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=6, '
+     'nla_type=IFLA_BR_VLAN_PROTOCOL}, htons(ETH_P_IP)]]]]'),
+]
+
+
+@pytest.mark.parametrize("data,expected", LINKINFO_CASES)
+def test_linkinfo(data: bytes, expected: str) -> None:
+    """IFLA_LINKINFO: the data of the kind named before them."""
+    assert attrs(AF_UNIX, data) == expected
