@@ -170,9 +170,24 @@ def _smc_fallback(ctx: Ctx, addr: int, length: int, v: tuple[Any, ...]) -> str:
     return "{reason=%s, peer_diagnosis=%s}" % (code(v[0]), code(v[1]))
 
 
+def _diag_shutdown(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """INET_DIAG_SHUTDOWN: RCV_SHUTDOWN and SEND_SHUTDOWN, always with the number (strace:
+    the constants are not in the uapi headers): as -X verbose, unless -X raw."""
+    from . import _style
+    from ._netlink_rtattr import print_data
+    style = _style.get()
+    with _style.using(style if style == _style.RAW else _style.VERBOSE):
+        return print_data(ctx, ("f", "SD_SHUTDOWN_FLAGS", "???_SHUTDOWN", "u8"), addr, length,
+                          family)
+
+
 MEMINFO = indexed("<I", "SD_SK_MEMINFO", "SK_MEMINFO_???")
 _RING = ("struct", "<4I", *((n, "u") for n in ("ndr_block_size", "ndr_block_nr",
                                                "ndr_frame_size", "ndr_frame_nr")))
+
+def _u32_struct(*names: str) -> Data:
+    return ("struct", "<" + "I" * len(names), *((n, "u") for n in names))
+
 
 _PACKET_RING = ("struct", "<7I", *((n, "u") for n in (
     "pdr_block_size", "pdr_block_nr", "pdr_frame_size", "pdr_frame_nr", "pdr_retire_tmo",
@@ -190,6 +205,15 @@ ATTRS: dict[str, dict[int, Data]] = {
             ("pdi_flags", ("f", "SD_PDI_FLAGS", "PDI_???"))),
         1: _mclist, 2: _PACKET_RING, 3: _PACKET_RING, 4: "u32", 5: "u32", 6: MEMINFO,
         7: _filter},
+    "SD_INET_ATTRS": {
+        1: _u32_struct("idiag_rmem", "idiag_wmem", "idiag_fmem", "idiag_tmem"),
+        3: _u32_struct("tcpv_enabled", "tcpv_rttcnt", "tcpv_rtt", "tcpv_minrtt"),
+        4: "str", 5: "u8", 6: "u8", 7: MEMINFO, 8: _diag_shutdown,
+        9: ("struct", "<HHIII", *((n, "u") for n in (
+            "dctcp_enabled", "dctcp_ce_state", "dctcp_alpha", "dctcp_ab_ecn", "dctcp_ab_tot"))),
+        10: "ipproto", 11: "u8", 15: "u32", 17: "u32", 21: "u64",
+        16: ("struct", "<5I", ("bbr_bw_lo", "x"), ("bbr_bw_hi", "x"), ("bbr_min_rtt", "u"),
+             ("bbr_pacing_gain", "u"), ("bbr_cwnd_gain", "u"))},
     "SD_SMC_ATTRS": {
         1: _smc_conninfo, 2: _smc_lgrinfo,
         3: ("f", "SD_SHUTDOWN_FLAGS", "???_SHUTDOWN", "u8"),

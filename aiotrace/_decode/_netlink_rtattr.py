@@ -42,6 +42,11 @@ def _inet(ctx: Ctx, addr: int, length: int, family: int) -> str:
     return combine(ctx.buf(addr, size, hex=True), inet_field(family, data))
 
 
+def print_data(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:
+    """The data of an attribute as *how* says (None: in hex)."""
+    return _print(ctx, how, addr, length, family)
+
+
 def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:
     if callable(how):   # (_netlink_rtattr_more's)
         text: Optional[str] = how(ctx, addr, length, family)

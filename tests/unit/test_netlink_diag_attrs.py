@@ -131,3 +131,30 @@ SMC_CASES = [
 @pytest.mark.parametrize("data,expected", SMC_CASES)
 def test_smc_answer_attributes(data: bytes, expected: str) -> None:
     assert attrs(SMC, data, "diag_inode=0}, ") == expected
+
+
+INET = struct.pack("<BBBB", 2, 1, 0, 0) + bytes(48) + bytes(20)   # struct inet_diag_msg
+
+INET_CASES = [
+    (attr(8, b"\x17"), 0, "[{nla_len=5, nla_type=INET_DIAG_SHUTDOWN}, "
+     "0x17 /* RCV_SHUTDOWN|SEND_SHUTDOWN|0x14 */]"),
+    (attr(8, b"\x17"), 1, "[{nla_len=5, nla_type=0x8}, 0x17]"),
+    (attr(8, b"\0"), 0, "[{nla_len=5, nla_type=INET_DIAG_SHUTDOWN}, 0]"),
+    (attr(1, struct.pack("<4I", 1, 2, 3, 4)), 0, "[{nla_len=20, nla_type=INET_DIAG_MEMINFO}, "
+     "{idiag_rmem=1, idiag_wmem=2, idiag_fmem=3, idiag_tmem=4}]"),
+    (attr(16, struct.pack("<5I", 0xab, 0, 1, 2, 3)), 0, "[{nla_len=24, "
+     "nla_type=INET_DIAG_BBRINFO}, {bbr_bw_lo=0xab, bbr_bw_hi=0, bbr_min_rtt=1, "
+     "bbr_pacing_gain=2, bbr_cwnd_gain=3}]"),
+    (attr(4, b"cubic\0"), 0, '[{nla_len=10, nla_type=INET_DIAG_CONG}, "cubic"]'),
+]
+
+
+@pytest.mark.parametrize("data,xstyle,expected", INET_CASES)
+def test_inet_answer_attributes(data: bytes, xstyle: int, expected: str) -> None:
+    """inet_diag answers' attributes; INET_DIAG_SHUTDOWN's flags with their number."""
+    msg = struct.pack("<IHHII", 16 + len(INET) + len(data), SOCK_DIAG_BY_FAMILY, 0x300, 0,
+                      0) + INET + data
+    text = format_entry("sendto", (3, A, len(msg), DONTWAIT, 0, 0), Memory(msg),
+                        netlink=lambda fd: SOCK_DIAG, xstyle=xstyle)
+    after = "idiag_inode=0}, "
+    assert text[text.index(after) + len(after):text.rindex("], %d, " % len(msg))] == expected
