@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What ``-yy`` shows of a file descriptor beyond its path, as strace does: a socket's
-protocol and addresses (``TCP:[127.0.0.1:80->127.0.0.1:4242]``, ``UNIX-STREAM:[17->18]``),
+protocol and addresses (``TCP:[127.0.0.1:80->127.0.0.1:4242]``, ``UNIX-STREAM:[17->18]``,
+``NETLINK:[ROUTE:4242]``),
 a device's type and numbers (``/dev/null<char 1:3>``), a pidfd's process (``pid:42``).
 
 Facts this module relies on: the kernel names a socket's protocol in the extended
 attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
 their inodes; a UNIX socket's peer and name come from the sock_diag netlink interface
-(an exact lookup by inode); ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
+(an exact lookup by inode), a netlink socket's protocol and port id from
+``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
 plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwise).
 """
@@ -30,29 +32,33 @@ _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
 
-def fd_details(tid: int | str, fd: int, link: str, *,
-               deleted: bool | None = None) -> FdText | None:
+FD_KINDS = frozenset(("path", "socket", "dev", "pidfd"))   # what -e decode-fds= names
+
+
+def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = None,
+               kinds: frozenset[str] = FD_KINDS) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
     *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``).
-    *deleted*: whether the file is deleted (None: when readlink says " (deleted)")."""
+    *deleted*: whether the file is deleted (None: when readlink says " (deleted)").
+    *kinds*: the details to show (``socket``, ``dev``, ``pidfd``: -e decode-fds=)."""
     from ._decode._ctx import FdText
     from ._decode._quote import annotate_path
     if deleted is None:
         deleted = link.endswith(" (deleted)")
     try:
-        if link.startswith("socket:["):
+        if link.startswith("socket:[") and "socket" in kinds:
             ino = int(link[8:-1])
             proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
             detail = _socket(tid, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
-        if link == "anon_inode:[pidfd]":
+        if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
             with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
                 for line in f:
                     if line.startswith("Pid:"):
                         return FdText("pid:%s" % line.split()[1])
             return None
-        if link.startswith("/") and not deleted:
+        if link.startswith("/") and not deleted and "dev" in kinds:
             st = os.stat("/proc/%s/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
                 "block" if stat.S_ISBLK(st.st_mode) else None
@@ -70,6 +76,26 @@ def _socket(tid: int | str, proto: str, ino: int) -> str | None:
         return _inet(tid, table, ino)
     if proto.startswith("UNIX"):
         return _unix(ino)
+    if proto == "NETLINK":
+        return _netlink(tid, ino)
+    return None
+
+
+def _netlink(tid: int | str, ino: int) -> str | None:
+    """``ROUTE:PORTID`` (a protocol strace does not name: its number alone) from the
+    namespace's /proc/PID/net/netlink (columns: sk, Eth (the protocol), Pid (the port
+    id), ..., Inode), which lists bound sockets only (the others: None)."""
+    from ._decode import _xlat_net as XN
+    want = str(ino)
+    with open("/proc/%s/net/netlink" % tid) as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) > 9 and fields[9] == want:
+                name = XN.NETLINK_PROTOS.get(int(fields[1]))
+                if name is None:
+                    return fields[1]
+                return "%s:%s" % (name[len("NETLINK_"):], fields[2])
     return None
 
 

@@ -128,6 +128,7 @@ class Options:
     verbose: frozenset[str] | None = None  # -e verbose=: structures decoded (None: all)
     raw: frozenset[str] = frozenset()     # -e raw=: arguments in hex
     decode_fds: int = 0                   # 1: -y (paths), 2: -yy (and sockets, devices)
+    decode_fd_kinds: frozenset[str] | None = None   # -e decode-fds=dev,...: those only
     syscall_times: int | None = None      # -T: digits after the second (None: not asked)
     timestamps: int = 0                   # how many -t
     ts_format: str | None = None          # --absolute-timestamps: None, "time", "unix"
@@ -259,12 +260,14 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.injects.append(_inject_rule(value, key))
         elif key in ("decode-fds", "decode_fds"):
             kinds = {k.strip() for k in value.split(",")}
+            opts.decode_fd_kinds = None
             if value in ("none", "!all"):
                 opts.decode_fds = 0
             elif kinds <= {"path"}:
                 opts.decode_fds = 1
             elif kinds <= {"all", "path", "socket", "dev", "pidfd"}:
                 opts.decode_fds = 2
+                opts.decode_fd_kinds = None if "all" in kinds else frozenset(kinds)
             else:
                 raise SetError(f"invalid decode-fds '{value}' (path, socket, dev, pidfd, all "
                                "or none)")
@@ -363,6 +366,7 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.column = _int_arg("a", arg or "")
     elif opt == "y":
         opts.decode_fds = min(2, opts.decode_fds + 1)   # -yy: all strace's details
+        opts.decode_fd_kinds = None
     elif opt == "P":
         if not arg:
             raise UsageError("-P: a path is needed", hint=True)

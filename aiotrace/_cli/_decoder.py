@@ -22,7 +22,7 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
-from ._internals import PidNs, comm_of, fd_details, pidns_decoding, proc_dir
+from ._internals import FD_KINDS, PidNs, comm_of, fd_details, pidns_decoding, proc_dir
 from ._modes import OutputModes
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
@@ -112,6 +112,7 @@ class Decoder:
     """
 
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
+                 fd_kinds: frozenset[str] | None = None,
                  inject: dict[int, Any] | None = None,
                  paths: frozenset[bytes] | None = None,
                  dumps: tuple[Any, Any] = (None, None), ips: bool = False,
@@ -131,7 +132,10 @@ class Decoder:
         self.fd_path = self._fd_path if decode_fds else None
         self._netlink = NetlinkFds()   # sendto/recvfrom on a netlink socket
         self.netlink = self._fd_netlink
-        self.fd_details = decode_fds >= 2   # -yy: sockets, devices, pidfds
+        # what -y/-yy/-e decode-fds= show: paths; sockets', devices', pidfds' details
+        self._fd_kinds = fd_kinds if fd_kinds is not None else \
+            FD_KINDS if decode_fds >= 2 else frozenset(("path",))
+        self.fd_details = bool(self._fd_kinds - {"path"})
         self.inject = inject or {}
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
@@ -237,6 +241,8 @@ class Decoder:
             return None
         try:
             if fd == -100:
+                if "path" not in self._fd_kinds:
+                    return None
                 return FdText(annotate_path(os.readlink("/proc/%s/cwd" % tid)))
             proc = "/proc/%s/fd/%d" % (tid, fd)
             link = os.readlink(proc)
@@ -244,9 +250,11 @@ class Decoder:
             return None
         deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            details = fd_details(tid, fd, link, deleted=deleted)
+            details = fd_details(tid, fd, link, deleted=deleted, kinds=self._fd_kinds)
             if details is not None:
                 return details
+        if "path" not in self._fd_kinds:   # (-e decode-fds=socket and the like: only those)
+            return None
         if link.endswith(_DELETED) and not deleted:
             return FdText(annotate_path(link))   # (printed as it is)
         return link

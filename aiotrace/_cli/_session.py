@@ -131,6 +131,7 @@ class Session:
             for key in selectors_keys(rule.syscalls):
                 inject[key] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
+                               fd_kinds=o.decode_fd_kinds,
                                inject=inject, paths=self.trace_paths,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips,
                                modes=OutputModes.of(o))

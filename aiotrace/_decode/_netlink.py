@@ -257,23 +257,40 @@ def errno_value(v: int) -> str:
 
 def _nlmsgerr(ctx: Ctx, addr: int, length: int, protocol: int, capped: bool) -> str:
     """struct nlmsgerr: the error, the header of the message it answers (and that
-    message's payload, unless capped), then attributes."""
-    if length < 4 + HDRLEN:
-        return hexbuf(ctx, addr, length)
-    vals = ctx.unpack("<iIHHII", addr)
-    if vals is None:
-        return ptr(addr)
-    error, msg = vals[0], vals[1:]
-    addr, length = addr + 4, length - 4
-    size = HDRLEN if capped else max(HDRLEN, msg[0])
-    payload = min(length, size)
-    body = "{error=%s, msg=%s}" % (errno_value(error),
-                                   _message(ctx, msg, addr, payload, protocol))
-    if length <= payload:
-        return body
-    attrs = nlattr(ctx, addr + payload, length - payload, XL.NLMSGERR_ATTRS,
-                   "NLMSGERR_ATTR_???", NLMSGERR_ATTRS)
-    return "[%s, %s]" % (body, attrs)
+    message's payload, unless capped), then attributes. An answered message that is an
+    error itself is walked in a loop, not by recursion: strace prints a nesting of any
+    depth (the text of each level is the text before its inner message, and after)."""
+    before: list[str] = []
+    after: list[str] = []
+    while True:
+        if length < 4 + HDRLEN:
+            inner = hexbuf(ctx, addr, length)
+            break
+        vals = ctx.unpack("<iIHHII", addr)
+        if vals is None:
+            inner = ptr(addr)
+            break
+        error, msg = vals[0], vals[1:]
+        addr, length = addr + 4, length - 4
+        payload = min(length, HDRLEN if capped else max(HDRLEN, msg[0]))
+        pre, post = "{error=%s, msg=" % errno_value(error), "}"
+        if length > payload:
+            pre, post = "[" + pre, post + ", %s]" % nlattr(
+                ctx, addr + payload, length - payload, XL.NLMSGERR_ATTRS, "NLMSGERR_ATTR_???",
+                NLMSGERR_ATTRS)
+        n = min(msg[0], payload)
+        head = nlmsghdr(ctx, msg, protocol)
+        if n > HDRLEN and msg[1] == NLMSG_ERROR:   # (the message answered is an error)
+            before.append(pre + "[" + head + ", ")
+            after.append("]" + post)
+            addr, length, capped = addr + HDRLEN, n - HDRLEN, bool(msg[2] & NLM_F_CAPPED)
+            continue
+        before.append(pre)
+        after.append(post)
+        inner = head if n <= HDRLEN else "[%s, %s]" % (
+            head, _payload(ctx, msg, addr + HDRLEN, n - HDRLEN, protocol))
+        break
+    return "".join(before) + inner + "".join(reversed(after))
 
 
 def nlattr(ctx: Ctx, addr: int, length: int, table: dict[int, str] | None,
@@ -324,8 +341,9 @@ def nla_str(ctx: Ctx, addr: int, length: int) -> str | None:
     """A string whose NUL, expected at its end, is not shown (without one, or longer
     than -s: ``...``)."""
     from ._quote import quote
-    data = ctx.read_prefix(addr, min(length, ctx.strsize + 1))
-    if data is None:
+    want = min(length, ctx.strsize + 1)
+    data = ctx.read_prefix(addr, want)
+    if data is None or (len(data) < want and b"\0" not in data):   # (no end in reach)
         return ptr(addr)
     whole = len(data) == length and data.endswith(b"\0")
     return quote(data[:-1] if whole else data[:ctx.strsize], truncated=not whole,

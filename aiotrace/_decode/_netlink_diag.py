@@ -85,4 +85,6 @@ def sock_diag(ctx: Ctx, t: int, flags: int, addr: int, length: int) -> str | Non
         if length > 1:
             return "{family=%s, data=%s}" % (fam, ctx.buf(addr + 1, length - 1, hex=True))
         return "{family=%s}" % fam
-    return struct_and_attrs(ctx, header, family, addr, length, None)
+    from ._netlink_rtattr import decoders
+    return struct_and_attrs(ctx, header, family, addr, length,
+                            decoders(header.attrs, family) if header.attrs else None)

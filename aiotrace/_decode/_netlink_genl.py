@@ -17,13 +17,17 @@ _families: dict[int, str] | None = None
 
 
 def families() -> dict[int, str]:
-    """id -> name of the families the kernel knows (empty when it cannot be asked)."""
+    """id -> name of the families the kernel knows (empty when it cannot be asked: then
+    asked again next time, since a failure, say for want of a descriptor, may pass)."""
     global _families
     if _families is None:
         try:
-            _families = _ask()
+            got = _ask()
         except (OSError, ValueError, struct.error):
-            _families = {}
+            return {}
+        if not got:
+            return got
+        _families = got
     return _families
 
 

@@ -50,8 +50,10 @@ def field(how: Field, v: int) -> str | None:
     if how == "ifindex":
         return ifindex(v)
     kind, table, unknown = how
-    if kind == "f":
-        return flags(v, flag_table(table), unknown)
+    if kind == "f":   # (0 by its name, where the table has one, as strace's printflags)
+        known = flag_table(table)
+        zero = next((name for name, bit in known if not bit), "0")
+        return flags(v, known, unknown, zero=zero)
     names = names_of(table)
     if unknown is None:
         return xval(v, names) if v in names else hexa(v)
@@ -59,8 +61,15 @@ def field(how: Field, v: int) -> str | None:
 
 
 def names_of(table: str) -> dict[int, str]:
-    """A table of names: NETLINK_ROUTE's, NETLINK_SOCK_DIAG's (``SD_...``) or
-    _xlat_net's (``XN.NAME``)."""
+    """A table of names: NETLINK_ROUTE's (more of them: ``RM.NAME``, its link attributes':
+    ``IF.NAME``), NETLINK_SOCK_DIAG's
+    (``SD_...``) or _xlat_net's (``XN.NAME``)."""
+    if table.startswith("RM."):
+        from . import _xlat_rtnl_more as XM
+        return XM.TABLES.names(table[3:])
+    if table.startswith("IF."):
+        from . import _xlat_ifla as XI
+        return XI.TABLES.names(table[3:])
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
         return XD.TABLES.names(table)
@@ -71,6 +80,12 @@ def names_of(table: str) -> dict[int, str]:
 
 
 def flag_table(table: str) -> tuple[tuple[str, int], ...]:
+    if table.startswith("RM."):
+        from . import _xlat_rtnl_more as XM
+        return tuple(XM.TABLES.flags(table[3:]))
+    if table.startswith("IF."):
+        from . import _xlat_ifla as XI
+        return tuple(XI.TABLES.flags(table[3:]))
     if table.startswith("SD_"):
         from . import _xlat_sockdiag as XD
         return tuple(XD.TABLES.flags(table))
@@ -186,10 +201,7 @@ def route(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
     if t == _RTM_GETNEIGH and family == _AF_BRIDGE:
         header = IFINFOMSG
     if t == _RTM_NEWCACHEREPORT:
-        name = XR.RTNL_FAMILIES.get(family)
-        text = xval(family, XR.RTNL_FAMILIES) if name is not None else XN.sockaddr_family(family)
-        head = "{rtgen_family=%s}" % text
-        return head if length <= 4 else "%s, %s" % (head, hexbuf(ctx, addr + 4, length - 4))
+        return _cachereport(ctx, family, addr, length)
     if header is None:
         if length > 1:
             return "{family=%s, data=%s}" % (XN.sockaddr_family(family),
@@ -197,6 +209,22 @@ def route(ctx: Ctx, t: int, fl: int, addr: int, length: int) -> str | None:
         return "{family=%s}" % XN.sockaddr_family(family)
     from ._netlink_rtattr import decoders
     return struct_and_attrs(ctx, header, family, addr, length, decoders(header.attrs, family))
+
+
+def _cachereport(ctx: Ctx, family: int, addr: int, length: int) -> str:
+    """struct rtgenmsg (its family named as RTNL_FAMILY_... or AF_...), then the
+    attributes of the family's cache reports (another family's: in hex)."""
+    from ._netlink_rtattr import decoders
+    from ._netlink_rtattr_more import CACHEREPORT_TABLES
+    head = "{rtgen_family=%s}" % xval(family, {**XN.ADDRESS_FAMILIES, **XR.RTNL_FAMILIES},
+                                      "RTNL_FAMILY_???")
+    if length <= 4:
+        return head
+    attrs = CACHEREPORT_TABLES.get(family)
+    if attrs is None:
+        return "%s, %s" % (head, hexbuf(ctx, addr + 4, length - 4))
+    return "%s, %s" % (head, nlattr(ctx, addr + 4, length - 4, names_of(attrs[0]), attrs[1],
+                                    decoders(attrs[0], family)))
 
 
 def struct_and_attrs(ctx: Ctx, header: Header, family: int, addr: int, length: int,

@@ -16,34 +16,56 @@ from typing import Any, Optional
 
 from . import _xlat_net as XN
 from ._ctx import Ctx
-from . import _xlat_rtnl as XR
 from ._netlink import AttrData, inet_field, nla_str, nlattr
-from ._netlink_route import field
+from ._netlink_route import field, names_of
 from ._sockaddr import ifindex
-from ._xlat import ptr, xval
+from ._structs import clock_t
+from ._xlat import hexa, ptr, xval
 
 Data = Any
 
 _INTS = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "s8": "<b", "s16": "<h",
-         "s32": "<i", "s64": "<q", "x8": "<B", "x16": "<H", "x32": "<I", "x64": "<Q"}
+         "s32": "<i", "s64": "<q", "x8": "<B", "x16": "<H", "x32": "<I", "x64": "<Q",
+         "be16": "<H"}
 
 
 def _inet(ctx: Ctx, addr: int, length: int, family: int) -> str:
     """An address of *family* (AF_INET, AF_INET6), or the bytes in hex."""
+    from ._style import combine
     size = {2: 4, 10: 16}.get(family, 0)
     if not size or length < size:
         return ctx.buf(addr, length, hex=True)
     data = ctx.read(addr, size)
-    return ptr(addr) if data is None else inet_field(family, data)
+    if data is None:
+        return ptr(addr)
+    # (-X raw: the bytes in hex; -X verbose: and the address in a comment)
+    return combine(ctx.buf(addr, size, hex=True), inet_field(family, data))
+
+
+def print_data(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:
+    """The data of an attribute as *how* says (None: in hex)."""
+    return _print(ctx, how, addr, length, family)
 
 
 def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional[str]:
+    if callable(how):   # (_netlink_rtattr_more's)
+        text: Optional[str] = how(ctx, addr, length, family)
+        return text
     if how == "str":
         return nla_str(ctx, addr, length)
-    if how == "inet":
-        return _inet(ctx, addr, length, family)
+    if how in ("inet", "in_addr", "in6_addr"):   # (the message's family; AF_INET's; AF_INET6's)
+        return _inet(ctx, addr, length, {"inet": family, "in_addr": 2}.get(how, 10))
+    if how == "clock_t":   # (1 to 8 bytes)
+        if length > 8:
+            return None
+        data = ctx.read(addr, length)
+        return ptr(addr) if data is None else clock_t(int.from_bytes(data, "little"))
     if how == "ifindex":
         how = ("ifindex", "<I")
+    elif how == "fd":
+        how = ("fd", "<i")
+    elif how == "ipproto":
+        how = ("ipproto", "")
     elif isinstance(how, str):
         how = (how, _INTS[how])
     kind = how[0]
@@ -61,6 +83,10 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
             return ptr(addr)
         return "{" + ", ".join("%s=%s" % (name, field(f, v))
                                for (name, f), v in zip(fields, vals, strict=True)) + "}"
+    if kind in ("e", "f", "ipproto") and length > 8:   # (strace: longer than a u64, in hex)
+        return None
+    if kind == "ipproto":   # (of any size up to 8 bytes)
+        how = (kind, "<%ds" % length)
     fmt = _INTS[how[3]] if kind in ("e", "f") else how[1]
     if length < struct.calcsize(fmt):
         return None
@@ -70,28 +96,42 @@ def _print(ctx: Ctx, how: Data, addr: int, length: int, family: int) -> Optional
     n = v[0]
     if kind == "ifindex":
         return ifindex(n)
+    if kind == "fd":
+        return ctx.fd(n)
     if kind[0] == "x":
-        return "%#x" % n
+        return hexa(n)
+    if kind == "be16":
+        return "htons(%d)" % struct.unpack(">H", struct.pack("<H", n))[0]
     if kind == "be64":
         return "htobe64(%d)" % struct.unpack(">Q", struct.pack("<Q", n))[0]
     if kind in ("e", "f"):
         return field((kind, how[1], how[2]), n)
     if kind == "ipproto":
-        return xval(n, XN.IPPROTOS, "IPPROTO_???")
+        return xval(int.from_bytes(n, "little"), XN.IPPROTOS, "IPPROTO_???")
     return str(n)
 
 
 def decoders(table: str, family: int) -> dict[int, AttrData]:
     """The decoders of the attributes of *table* in a message of *family*."""
-    return {t: _decoder(how, family) for t, how in ATTRS.get(table, {}).items()}
+    from ._netlink_diag_attrs import ATTRS as DIAG
+    from ._netlink_ifla import ATTRS as IFLA
+    from ._netlink_ifla_vf import ATTRS as IFLA_VF
+    from ._netlink_linkinfo import ATTRS as LINKINFO
+    from ._netlink_ifstats import ATTRS as IFSTATS
+    from ._netlink_rtattr_more import ATTRS as MORE
+    rows = {}
+    for rows_of in (ATTRS, MORE, IFLA, IFLA_VF, IFSTATS, DIAG, LINKINFO):
+        rows.update(rows_of.get(table, {}))
+    return {t: _decoder(how, family) for t, how in rows.items()}
 
 
 def _decoder(how: Data, family: int) -> AttrData:
-    if isinstance(how, tuple) and how[0] == "nested":
+    if isinstance(how, tuple) and how[0] == "nested":   # (a 4th item: the decoders' table)
         table, unknown = how[1], how[2]
+        rows = how[3] if len(how) > 3 else table
 
         def nested(c: Ctx, a: int, n: int) -> Optional[str]:
-            return nlattr(c, a, n, XR.TABLES.names(table), unknown, decoders(table, family))
+            return nlattr(c, a, n, names_of(table), unknown, decoders(rows, family))
 
         return nested
 
@@ -122,11 +162,11 @@ ATTRS: dict[str, dict[int, Data]] = {
     "RTA_ATTRS": {1: "inet", 2: "inet", 3: "ifindex", 4: "ifindex", 5: "inet", 6: "u32",
                   7: "inet", 10: "u32", 11: "u32", 14: "u32", 15: _RT_CLASS, 16: "u32",
                   8: ("nested", "RTAX_ATTRS", "RTAX_???"), 19: "inet", 20: "u8", 23: "u64", 25: "u32", 26: "u8",
-                  27: ("ipproto", "<B"), 28: "u16", 29: "u16"},
+                  27: "ipproto", 28: "u16", 29: "u16"},
     "FRA_ATTRS": {1: "inet", 2: "inet", 3: "str", 4: "u32", 6: "u32", 10: "u32",
                   11: "u32", 12: ("be64", "<Q"), 13: "u32", 14: "u32", 15: _RT_CLASS, 16: "u32",
                   17: "str",
-                  19: "u8", 20: _RANGE32, 21: _RT_PROTO, 22: ("ipproto", "<B"),
+                  19: "u8", 20: _RANGE32, 21: _RT_PROTO, 22: "ipproto",
                   23: _RANGE16, 24: _RANGE16},
     "NDTA_ATTRS": {1: "str", 2: "u32", 3: "u32", 4: "u32", 8: "u64",
                    6: ("nested", "NDTPA_ATTRS", "NDTPA_???"),

@@ -27,6 +27,14 @@ SD_SMC_MODES: Names
 SD_SMC_ATTRS: Names
 SD_SMC_EXT_FLAGS: Flags
 SD_ETH_P: Names
+SD_SK_MEMINFO: Names
+SD_NDIAG_FLAGS: Flags
+SD_INET_BC: Names
+SD_TPACKET_VERSIONS: Names
+SD_PDI_FLAGS: Flags
+SD_SMC_DECL_CODES: Names
+SD_SHUTDOWN_FLAGS: Flags
+SD_SMC_ROLES: Names
 
 
 TABLES = _T   # a table by its name, for the decoders' tables of tables: TABLES.names(...)

@@ -60,16 +60,22 @@ d.connect(("127.0.0.1", 9)); d.close()
 socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()
 os.close(os.open("/dev/null", os.O_RDONLY))
 os.close(os.pidfd_open(os.getpid()))
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+n.bind(((1 << 30) + os.getpid(), 0)); n.getsockname(); n.close()   # (a 10-digit port id)
+socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4).close()         # not bound
 """
 
 
 @needs_strace
-@pytest.mark.parametrize("options", [["-yy"], ["-e", "decode-fds=all"], ["-y"]],
+@pytest.mark.parametrize("options", [["-yy"], ["-e", "decode-fds=all"], ["-y"],
+                                     ["-e", "decode-fds=dev"], ["-e", "decode-fds=socket"],
+                                     ["-e", "decode-fds=pidfd,path"]],
                          ids=lambda o: " ".join(o))
 def test_fd_details_like_strace(options, tmp_path):
     """-yy: sockets with their protocol and addresses (UNIX peers and names, TCP and UDP
-    over IPv4 and IPv6), devices with their numbers, pidfds with their process; -y: the
-    plain paths. The close() lines of sockets, /dev/null and the pidfd, as strace's."""
+    over IPv4 and IPv6, netlink protocols and port ids), devices with their numbers, pidfds with their process; -y: the
+    plain paths; -e decode-fds=KINDS: those kinds only (no path for the others). The
+    close() lines of sockets, /dev/null and the pidfd, as strace's."""
     argv = [sys.executable, "-S", "-c", FD_KINDS_SCRIPT]
     opts = [*options, "-e", "trace=close", "-e", "signal=none"]
     a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
@@ -77,15 +83,17 @@ def test_fd_details_like_strace(options, tmp_path):
     assert a.returncode == s.returncode == 0, a.stderr
 
     def lines(path):   # the interesting closes, numbers (inodes, ports, pids) replaced
-        keep = re.compile(r"socket|UNIX|TCP|UDP|/dev/null|pid(:|fd)")
+        keep = re.compile(r"socket|UNIX|TCP|UDP|NETLINK|/dev/null|pid(:|fd)")
         return [unpad(re.sub(r"\d{3,}", "N", ln)) for ln in path.read_text().splitlines()
                 if keep.search(ln)]
     ours = lines(tmp_path / "a")
     assert ours == lines(tmp_path / "s")
-    assert len(ours) >= 10
-    if options != ["-y"]:
-        assert any("TCP:[N.0.0.1:N->N.0.0.1:N]" in ln for ln in ours)   # (127 is N)
-        assert any("<char 1:3>" in ln for ln in ours)
+    assert len(ours) >= (1 if options[-1] == "decode-fds=dev" else 10)   # (dev: /dev/null)
+    shown = {"-yy": "TCP char NETLINK pid:", "decode-fds=all": "TCP char NETLINK pid:", "-y": "",
+             "decode-fds=dev": "char", "decode-fds=socket": "TCP NETLINK",
+             "decode-fds=pidfd,path": "pid:"}[options[-1]].split()
+    for text in ("TCP:[N.0.0.1:N->N.0.0.1:N]", "<char 1:3>", "<NETLINK:[ROUTE:N]>", "pid:"):
+        assert any(text in ln for ln in ours) == any(t in text for t in shown), text
 
 
 DELETED_SCRIPT = """

@@ -232,3 +232,36 @@ def test_recvfrom_and_sendmsg() -> None:
     mem = Memory(hdr(16, 1000) + bytes(48) + msg.ljust(64, b"\0") + name.ljust(32, b"\0") + iov)
     got = format_entry("sendmsg", (3, A + 64, 0), mem, netlink=lambda fd: AUDIT)
     assert "msg_iov=[{iov_base={nlmsg_len=16, nlmsg_type=AUDIT_GET," in got, got
+
+
+def test_errors_nested_deep() -> None:
+    """An error answering an error answering... 400 deep: all of it, as strace prints
+    (no recursion limit in the way)."""
+    data = hdr(16, 1, 1)
+    text = "{nlmsg_len=16, nlmsg_type=NLMSG_NOOP, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, " \
+        "nlmsg_pid=0}"
+    for _ in range(400):
+        data = hdr(20 + len(data), 2, 1) + struct.pack("<i", -errno.EACCES) + data
+        text = "[{nlmsg_len=%d, nlmsg_type=NLMSG_ERROR, nlmsg_flags=NLM_F_REQUEST, " \
+            "nlmsg_seq=0, nlmsg_pid=0}, {error=-EACCES, msg=%s}]" % (len(data), text)
+    assert sendto(data, -1, strsize=1 << 20) == text
+
+
+def test_generic_families_asked_again_after_a_failure(monkeypatch) -> None:
+    """A failed query of the generic netlink families is not kept: the next message asks
+    again."""
+    from aiotrace._decode import _netlink_genl as G
+    answers = [OSError("no descriptor"), {0x1234: "demo"}]
+
+    def ask() -> dict[int, str]:
+        got = answers.pop(0)
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    monkeypatch.setattr(G, "_families", None)
+    monkeypatch.setattr(G, "_ask", ask)
+    assert "GENERIC_FAMILY_???" in sendto(hdr(16, 0x1234), 16)
+    assert "nlmsg_type=demo" in sendto(hdr(16, 0x1234), 16)
+    assert "nlmsg_type=demo" in sendto(hdr(16, 0x1234), 16)   # (kept: asked twice only)
+    assert answers == []
