@@ -13,9 +13,19 @@ import subprocess
 import pytest
 
 import aiotrace
-from aiotrace import SyscallEntry, SyscallExit
+from aiotrace import SyscallEntry, SyscallExit, _paths
 
-pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop", "path_rules")]
+
+
+@pytest.fixture(params=["c-helper", "py-rules"])
+def path_rules(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each path argument a stop resolves in Python (the Python loop's stops, the C loop's
+    that it leaves to Python) goes through the C loop's helper when the library is built,
+    or through the same rules in Python (a build without a C compiler): both."""
+    if request.param == "py-rules":
+        monkeypatch.setattr(_paths, "COMPILED", False)
+    return str(request.param)
 
 
 def make_tree(tmp_path):
