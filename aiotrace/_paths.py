@@ -18,7 +18,10 @@ Which argument is a path or a descriptor comes from the syscall table (the words
 target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so the library
 and the command agree (``_core/_pathrules.plan``). It is read while the thread is
 stopped, and the filter decides there, before the event is made: on the Python loop by
-``resolve()`` and the stream's ``select`` on the tracer thread; on the C loop, for a call
+the stream's ``take_paths`` (``taker``: from the registers, before any event object is
+made, each path argument resolved by the C loop's own ``at_path_arg`` when the library is
+built, else by the same steps in Python), or its ``select`` (for a stop that other
+streams want too, or an engine's) on the tracer thread; on the C loop, for a call
 that ``paths=`` observers want (of exact paths, directory prefixes and ASCII globs), by
 the C loop itself, from the same rules (``_core/_pathrules.py``, ``_accel_paths.c``): a
 call whose paths match none of the family's patterns makes no record at all (unless an
