@@ -51,6 +51,7 @@ _raw_ptrace = _ffi.raw_ptrace
 _NO_ENGINES: deque[Subscription] = deque()
 # the events whose engines are asked the last attached first (they decide about a call)
 _LAST_FIRST = frozenset({SyscallEntry, ProbeHit})
+_CALLS = (SyscallEntry, SyscallExit)
 
 
 class Arbiter:
@@ -106,6 +107,10 @@ class Arbiter:
                 return
             sub = wanting[0]
         # The common case, one stream, without the lists of _dispatch_many.
+        take = sub.take_paths
+        if take is not None and not sub.intercept and cls in _CALLS:
+            self._take_paths(th, sub, take, cls, fields)
+            return
         ho.seq += 1
         base = (th.proc.pid, tid, ho.seq, time.monotonic_ns())
         if sub.intercept:
@@ -130,6 +135,28 @@ class Arbiter:
             self._push(sub, ev)
         else:
             self._observe(th, sub, cls(*base, **fields), fresh=True)
+            self.release_if_free(th)
+
+    def _take_paths(self, th: Thread, sub: Subscription, take: Any, cls: type[TraceEvent],
+                    fields: dict[str, Any]) -> None:
+        """dispatch() of a syscall stop to one ``paths=`` observer: its paths read and
+        matched first (``take_paths``), the event made only for a call it takes, after the
+        thread went on (unless a capture or a full buffer needs the stop)."""
+        args = fields["args"]
+        paths = take(th.proc.pid, th.tid, fields["nr"], fields.get("abi", "x86_64"),
+                     args._v if type(args) is Args else tuple(args), fields.get("retval"))
+        if paths is None:
+            self.release_if_free(th)
+            return
+        ho = self.handoff
+        ho.seq += 1
+        ev = cls(th.proc.pid, th.tid, ho.seq, time.monotonic_ns(), **fields)
+        object.__setattr__(ev, "_paths", paths)
+        if sub.capture is None and (sub.oldest or sub.pushed - sub.taken < sub.max_buffer):
+            self.release_if_free(th)   # (the thread first, as dispatch's observers)
+            self._push(sub, ev)
+        else:
+            self._observe(th, sub, ev, fresh=True, selected=True)
             self.release_if_free(th)
 
     def _dispatch_many(self, th: Thread, cls: type[TraceEvent], filter_nr: int | None,
@@ -244,8 +271,10 @@ class Arbiter:
             fields = dict(fields, args=rewritten_args(tuple(fields["args"]), d.args))
         return cls(*base, **fields)
 
-    def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False) -> None:
-        """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place."""
+    def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False,
+                 selected: bool = False) -> None:
+        """*fresh*: nobody else has *ev*, which may take its ``captured`` value in place;
+        *selected*: the stream's ``select`` took it already."""
         if sub.closed:
             return
         if not fresh and (sub.select is not None or sub.capture is not None):
@@ -253,7 +282,7 @@ class Arbiter:
             # ``paths`` of a paths= stream and the ``context`` of a context=True one,
             # which the other streams of the event must not get)
             ev = with_field(ev, "captured", None, extras=False)
-        if sub.select is not None and not sub.select(ev):
+        if sub.select is not None and not selected and not sub.select(ev):
             return
         if sub.capture is not None:
             object.__setattr__(ev, "captured", capture(sub, ev, th.memory))

@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock", "paths",
+        "select", "oldest", "lock", "paths", "take_paths",
     )
 
     def __init__(
@@ -114,6 +114,11 @@ class Subscription:
         # with exact paths and prefixes only, the C loop decides it at the stop (see
         # _pathrules: such a stream's calls are W_PATHS)
         self.paths: Any = None
+        # ``select``'s decision for a syscall stop, made before its event is: (pid, tid,
+        # nr, abi, argument registers, return value at an exit or None) -> the call's
+        # paths if the stream takes it, else None (see _paths.taker)
+        self.take_paths: Callable[[int, int, int, str, tuple[int, ...], int | None],
+                                  tuple[str, ...] | None] | None = None
 
     def drop_oldest(self) -> None:
         """A full buffer drops its oldest event for the new one (``overflow="drop_oldest"``;

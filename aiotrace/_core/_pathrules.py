@@ -89,7 +89,15 @@ def join(base: str, raw: str) -> str:
     or the working directory; absolute), then normalised lexically (``a/./b/../c`` is
     ``a/c``; symbolic links are not followed). An empty *raw* is *base* (``AT_EMPTY_PATH``);
     an absolute one is itself."""
-    path = raw if raw.startswith("/") else (posixpath.join(base, raw) if raw else base)
+    if raw.startswith("/"):
+        path = raw
+    elif not raw:
+        path = base
+    else:   # (posixpath.join's answer, for a *raw* that is not absolute)
+        path = base + raw if not base or base.endswith("/") else base + "/" + raw
+    if path.startswith("/") and "//" not in path and "/." not in path \
+            and not path.endswith("/"):
+        return path   # (normpath's answer: no empty, "." nor ".." component to take away)
     return posixpath.normpath(path) if path != "/" else path
 
 

@@ -252,6 +252,7 @@ class Process(metaclass=NoPublicConstructor):
         sub.on_error = fail_mode
         if path_filter is not None:
             sub.select = _paths.selector(path_filter)
+            sub.take_paths = _paths.taker(path_filter)
             sub.paths = path_filter
         if capture is not None:
             if intercept:

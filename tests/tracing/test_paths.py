@@ -13,9 +13,19 @@ import subprocess
 import pytest
 
 import aiotrace
-from aiotrace import SyscallEntry, SyscallExit
+from aiotrace import SyscallEntry, SyscallExit, _paths
 
-pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop", "path_rules")]
+
+
+@pytest.fixture(params=["c-helper", "py-rules"])
+def path_rules(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each path argument a stop resolves in Python (the Python loop's stops, the C loop's
+    that it leaves to Python) goes through the C loop's helper when the library is built,
+    or through the same rules in Python (a build without a C compiler): both."""
+    if request.param == "py-rules":
+        monkeypatch.setattr(_paths, "COMPILED", False)
+    return str(request.param)
 
 
 def make_tree(tmp_path):
@@ -201,3 +211,21 @@ async def test_a_glob_and_a_plain_stream_of_the_same_calls(target, tmp_path, tra
     # (the records the C loop made: the glob's calls, and the plain stream's reads of the
     # loader before them, each a record whatever its paths)
     assert converted == (len(got[0]) + len(got[1]) - 2 if tracer_loop == "c" else 0)
+
+
+@pytest.mark.parametrize("overflow", ["drop", "drop_oldest"])
+async def test_a_full_paths_stream_drops_as_a_plain_one(target, tmp_path, overflow):
+    """A paths= stream of one event's room, never read while the program runs: "drop" keeps
+    the first call that matches, "drop_oldest" the last, each with its paths, and counts
+    the others (the Python loop decides at the stop, then finds the buffer full)."""
+    d = make_tree(tmp_path)
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("paths_steps"), d], stdout=subprocess.DEVNULL)
+        async with proc.events(SyscallEntry, paths=[d + "/"], buffer=1,
+                               overflow=overflow) as calls:
+            proc.resume()
+            assert await proc.wait() == 0
+            got = [(c.name, c.paths) async for c in calls]
+            stats = calls.statistics()
+    assert got == ([("openat", (d,))] if overflow == "drop" else [("close", (d,))])
+    assert stats.dropped == 12   # (the 13 calls of test_paths_resolved_through_dirfd...)

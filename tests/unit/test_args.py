@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import gc
+import mmap
 import os
 import socket
 import struct
@@ -79,6 +80,36 @@ def test_vm_read_of_a_bad_address_raises():
     with pytest.raises(OSError) as e:
         _ffi.vm_read(os.getpid(), 8, 16)
     assert e.value.errno == errno.EFAULT
+
+
+@pytest.mark.parametrize("length", [0, 1, 100, 4095])
+def test_stop_reader_reads_a_string_that_ends_in_its_page(length):
+    """StopReader.string (paths= at a stop, on the Python loop): one read, to the end of the
+    page, gives the string up to its NUL, however near the page's end the NUL is; a string
+    that goes on past the page is None (read_string's, then), an unmapped page OSError."""
+    with mmap.mmap(-1, 3 * mmap.PAGESIZE) as m:
+        base = ctypes.addressof(ctypes.c_char.from_buffer(m))   # (the export ends here)
+        r = _ffi.StopReader()
+        end = mmap.PAGESIZE   # (the NUL is the first page's last byte)
+        text = bytes(b"abcdefgh"[i % 8] for i in range(length))
+        m[end - 1 - length:end] = text + b"\0"
+        assert r.string(os.getpid(), base + end - 1 - length) == text
+        # the same string without its NUL: it goes on in the next page
+        m[end - 1] = ord("x")
+        m[end:end + 2] = b"y\0"
+        assert r.string(os.getpid(), base + end - 1 - length) is None
+        # a shorter one after it: none of the longer one's bytes are left
+        m[end - 3:end] = b"ok\0"
+        assert r.string(os.getpid(), base + end - 3) == b"ok"
+        with pytest.raises(OSError) as e:
+            r.string(os.getpid(), 8)
+        assert e.value.errno == errno.EFAULT
+
+
+def test_stop_reader_reads_links():
+    r = _ffi.StopReader()
+    assert r.link(b"/proc/self/cwd") == os.fsencode(os.getcwd())
+    assert r.link(b"/proc/self/fd/%d" % 10**6) is None
 
 
 def test_vm_read_reentered_takes_its_own_buffer():

@@ -88,6 +88,21 @@ def test_c_joins_and_normalises_as_the_rules_say(lib: _accel.Lib) -> None:
     assert min(kinds.values()) >= 500, kinds
 
 
+def test_join_is_normpath_of_posixpath_join() -> None:
+    """join's answer is what its docstring says, posixpath.normpath of posixpath.join (also
+    where it skips normpath, for a path with nothing for it to take away)."""
+    rng = random.Random(SEED)
+    skipped = 0
+    for i in range(CASES):
+        base = path(rng, True)
+        raw = path(rng, rng.getrandbits(2) == 0)
+        joined = posixpath.join(base, raw) if raw else base
+        want = posixpath.normpath(joined)
+        assert join(base, raw) == want, f"case {i}: join({base!r}, {raw!r})"
+        skipped += want == joined
+    assert skipped >= 200, skipped
+
+
 @pytest.mark.parametrize(("base", "raw", "want"), [
     ("/", "..", "/"), ("//", "a/..", "//"), ("///", "a", "/a"), ("/a/b", "../../..", "/"),
     ("/a", "", "/a"), ("/a/", "./b/./", "/a/b"), ("/x", "//y//z/", "//y/z"),

@@ -182,6 +182,30 @@ int at_path_match(const struct at_paths *p, const char *path, size_t len) {
     return 0;
 }
 
+/* The path argument at *addr* of thread *tid* of process *pid*, relative to *dirfd*
+ * (AT_FDCWD: the working directory), made absolute and normalised as resolve_paths()
+ * does, into *out* (PATH_READ + LINK_READ + 2 bytes), NUL-terminated: its length, or -1
+ * when it is skipped (it cannot be read, or the directory it is relative to is not
+ * known). Also the Python loop's (aiotrace/_paths.py), when this library is built. */
+ssize_t at_path_arg(int32_t pid, int32_t tid, uint64_t addr, int32_t dirfd, char *out) {
+    char raw[PATH_READ + 1], base[LINK_READ + 1];
+    ssize_t n = read_path(tid, raw, addr, PATH_READ);
+    size_t len;
+    if (n < 0)
+        return -1;
+    if (n > 0 && raw[0] == '/') {
+        len = at_path_join(NULL, 0, raw, (size_t)n, out);
+    } else {
+        ssize_t b = dirfd == AT_FDCWD_ ? proc_link(pid, -1, base)
+                  : dirfd >= 0 ? proc_link(pid, dirfd, base) : -1;
+        if (b <= 0 || base[0] != '/')
+            return -1;
+        len = at_path_join(base, (size_t)b, raw, (size_t)n, out);
+    }
+    out[len] = 0;
+    return (ssize_t)len;
+}
+
 /* One resolved path into the record's copy *k*, in the arena (contiguous, as copy_memory's):
  * 0 if there is no room. */
 static int keep(struct at_core *c, struct at_record *r, int k, const char *path, size_t n,
@@ -210,7 +234,7 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
     if (p == NULL || r->nr < 0 || r->nr >= AT_NR)
         return -1;
     /* (on this thread's stack: each tracer has its own C loop, on a thread of its own) */
-    char raw[PATH_READ + 1], base[LINK_READ + 1], out[PATH_READ + LINK_READ + 2];
+    char out[PATH_READ + LINK_READ + 2];
     const uint8_t *steps = p->steps[r->nr];
     uint64_t head = r->blob_end;
     int matched = 0, k = 0;
@@ -237,19 +261,11 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
                 continue;
             len = (size_t)n;
         } else {
-            n = read_path(r->tid, raw, r->args[arg], PATH_READ);
+            int32_t dirfd = dirfd_at >= 0 ? (int32_t)r->args[dirfd_at] : AT_FDCWD_;
+            n = at_path_arg(s->pid, r->tid, r->args[arg], dirfd, out);
             if (n < 0)
                 continue;
-            if (n > 0 && raw[0] == '/') {
-                len = at_path_join(NULL, 0, raw, (size_t)n, out);
-            } else {
-                int32_t dirfd = dirfd_at >= 0 ? (int32_t)r->args[dirfd_at] : AT_FDCWD_;
-                ssize_t b = dirfd == AT_FDCWD_ ? proc_link(s->pid, -1, base)
-                          : dirfd >= 0 ? proc_link(s->pid, dirfd, base) : -1;
-                if (b <= 0 || base[0] != '/')
-                    continue;
-                len = at_path_join(base, (size_t)b, raw, (size_t)n, out);
-            }
+            len = (size_t)n;
         }
         if (!keep(c, r, k++, out, len, &head))
             return -1;

@@ -205,6 +205,10 @@ class Lib:
                              ctypes.c_char_p), ctypes.c_size_t)
         self.path_match = fn(held, "at_path_match", (c_void_p, ctypes.c_char_p, ctypes.c_size_t),
                              c_int)
+        # (pid, tid, address, dirfd, out): a path argument resolved, as the C loop does
+        # (also for the Python loop's paths=, see aiotrace/_paths.py)
+        self.path_arg = fn(held, "at_path_arg", (c_int32, c_int32, ctypes.c_uint64, c_int32,
+                                                 c_void_p), ctypes.c_ssize_t)
 
 
 class Accel:
@@ -256,9 +260,15 @@ def _find() -> str | None:
 def load() -> Lib | None:
     """The C loop's library, or None (not built, or turned off by AIOTRACE_ACCEL=0, which
     is read again for each tracer)."""
-    global _lib
     if os.environ.get("AIOTRACE_ACCEL", "1") == "0":
         return None
+    return helpers()
+
+
+def helpers() -> Lib | None:
+    """The library, whatever AIOTRACE_ACCEL says (which chooses the tracer loop), for its
+    helpers alone (the rules of paths=, see _pathrules), or None: not built."""
+    global _lib
     if _lib is False:
         path = _find()
         try:
