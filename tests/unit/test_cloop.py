@@ -45,3 +45,25 @@ def test_a_queued_release_ends_with_its_slot_whatever_its_state() -> None:
         assert ac.core.releases == 0, step
         if not step.endswith("drop"):
             lib.delete(ac.ptr, tid)
+
+
+def test_a_build_older_than_the_python_code_is_refused_with_what_to_do(tmp_path) -> None:
+    # A library whose structures match but that lacks a function this Python code calls
+    # (built before the function was added): loading it raises ImportError, which the
+    # loader turns into a warning and the Python loop, not an AttributeError that stops
+    # every tracer.
+    import shutil
+    import subprocess
+
+    import pytest
+
+    cc = shutil.which("cc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    cases = "".join(f"case {n}: return {v}LL; " for n, v in _accel._LAYOUT.items())
+    src = tmp_path / "old.c"
+    src.write_text("long long at_layout(int n) { switch (n) { %s} return -1; }\n" % cases)
+    so = tmp_path / "old.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
+    with pytest.raises(ImportError, match="has no at_run: build it again"):
+        _accel.Lib(str(so))

@@ -173,7 +173,11 @@ class Lib:
                 raise ImportError(f"{path}: structure layout {n} is {got}, Python's is {value}")
 
         def fn(lib: Any, name: str, args: tuple[Any, ...], res: Any) -> Any:
-            f = getattr(lib, name)
+            try:
+                f = getattr(lib, name)
+            except AttributeError:   # (a build older than this Python code)
+                raise ImportError(f"{path} has no {name}: build it again "
+                                  "(pip install -e . in the source tree)") from None
             f.argtypes, f.restype = args, res
             return f
 
