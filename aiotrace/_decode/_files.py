@@ -312,7 +312,7 @@ _PIDFD_OPEN: X.Flags = (("PIDFD_NONBLOCK", 0o4000),)
 # the names the syscall table gives these (see _specs)
 KINDS: dict[str, Kind] = {
     "at_flags": F(X.AT_FLAGS, "AT_???"),
-    "fadvise_advice": E(_FADVISE, "POSIX_FADV_???"),
+    "fadvise_advice": E(_FADVISE, "POSIX_FADV_???", signed=False),
     "fallocate_mode": F(_FALLOC, "FALLOC_FL_???"),
     "getcwd_buf": out(_getcwd_out),
     "mknod_mode": Kind(_mknod_mode),

@@ -445,7 +445,7 @@ KINDS: dict[str, Kind] = {
     "idtype": E(XP.IDTYPES, "P_???"),
     "inotify_init_flags": F(X.IN_INIT_FLAGS, "IN_???"),
     "inotify_mask": F(X.IN_EVENTS, "IN_???"),
-    "itimer_which": E(XP.ITIMERS, "ITIMER_???"),
+    "itimer_which": E(XP.ITIMERS, "ITIMER_???", signed=False),
     "madvise_advice": E(XP.MADVISE, "MADV_???"),
     "memfd_flags": F(X.MFD_FLAGS, "MFD_???"),
     "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),

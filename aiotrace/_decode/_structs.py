@@ -451,14 +451,14 @@ def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None,
     items: list[str] = []
     remaining = data_budget
     for i in range(count):
-        if i >= array_limit(ctx):
-            items.append("...")
-            break
-        data = ctx.read(addr + 16 * i, 16)
+        data = ctx.read(addr + 16 * i, 16)   # (read first, as strace: past -s too)
         if data is None:
             if i == 0:
                 return hexa(addr)
             items.append("... /* %s */" % hexa(addr + 16 * i))
+            break
+        if i >= array_limit(ctx):
+            items.append("...")
             break
         base, length = struct.unpack("<QQ", data)
         if remaining is None:
