@@ -167,3 +167,41 @@ def test_an_iovec_array_unreadable_at_the_abbreviation_says_where_it_stops() -> 
     got = line("process_madvise", (M64, A, 3, 0, 0), EINVAL, data + iov((0, 0)), strsize=2)
     assert got.startswith("process_madvise(-1, [{iov_base=0x1000, iov_len=0}, "
                           "{iov_base=0x1001, iov_len=1}, ...], 3,")
+
+
+ALL_ACCESS = ("LANDLOCK_ACCESS_FS_EXECUTE|LANDLOCK_ACCESS_FS_READ_FILE|LANDLOCK_ACCESS_FS_READ_DIR|"
+              "LANDLOCK_ACCESS_FS_REMOVE_FILE|LANDLOCK_ACCESS_FS_MAKE_CHAR|"
+              "LANDLOCK_ACCESS_FS_MAKE_DIR|LANDLOCK_ACCESS_FS_MAKE_SOCK|"
+              "LANDLOCK_ACCESS_FS_MAKE_FIFO|LANDLOCK_ACCESS_FS_MAKE_BLOCK|"
+              "LANDLOCK_ACCESS_FS_MAKE_SYM|LANDLOCK_ACCESS_FS_REFER|0xdebeefeddecac000")
+LANDLOCK = [
+    ("landlock_create_ruleset", (0, 0, 1), 7, b"",
+     "landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = 7"),
+    ("landlock_create_ruleset", (A, 13465671548506144750, 0xBADCAFFE), EINVAL, b"",
+     "landlock_create_ruleset(0x10000, 13465671548506144750, "
+     "0xbadcaffe /* LANDLOCK_CREATE_RULESET_??? */) = " + err(errno.EINVAL)),
+    ("landlock_create_ruleset", (A, 7, 0), EINVAL, struct.pack("<Q", 1),
+     "landlock_create_ruleset(0x10000, 7, 0) = " + err(errno.EINVAL)),
+    ("landlock_create_ruleset", (A, 8, 0), 3, struct.pack("<Q", 1),
+     "landlock_create_ruleset({handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE}, 8, 0) = 3"),
+    ("landlock_create_ruleset", (A, 16, 0), EFAULT, struct.pack("<Q", 0xDEBEEFEDDECAFEED),
+     "landlock_create_ruleset({handled_access_fs=%s, ...}, 16, 0) = %s" % (
+         ALL_ACCESS, err(errno.EFAULT))),
+    ("landlock_add_rule", (0, 0, 0, 0), -errno.EBADFD, b"",
+     "landlock_add_rule(0, 0 /* LANDLOCK_RULE_??? */, NULL, 0) = " + err(errno.EBADFD)),
+    ("landlock_add_rule", (1729, 2, A, 0xFFFFFFFF), EINVAL, b"",
+     "landlock_add_rule(1729, 0x2 /* LANDLOCK_RULE_??? */, 0x10000, 0xffffffff) = "
+     + err(errno.EINVAL)),
+    ("landlock_add_rule", (M64, 1, A, 0), -errno.EBADF, struct.pack("<Qi", 1, 11630),
+     "landlock_add_rule(-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE,"
+     " parent_fd=11630}, 0) = " + err(errno.EBADF)),
+    ("landlock_add_rule", (M64, 1, A, 0), -errno.EBADF, struct.pack("<Qi", 0xDEBEEFEDDECAC000, -1),
+     "landlock_add_rule(-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=0xdebeefeddecac000 "
+     "/* LANDLOCK_ACCESS_FS_??? */, parent_fd=-1}, 0) = " + err(errno.EBADF)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", LANDLOCK,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(LANDLOCK)])
+def test_landlock(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
+    assert line(name, args, ret, data) == want
