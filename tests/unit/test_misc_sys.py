@@ -205,3 +205,36 @@ LANDLOCK = [
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(LANDLOCK)])
 def test_landlock(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
     assert line(name, args, ret, data) == want
+
+
+FANOTIFY = [
+    ("fanotify_init", (0, 0), 3, b"", "fanotify_init(FAN_CLASS_NOTIF, O_RDONLY) = 3"),
+    ("fanotify_init", (0xC, 0x80000001), EINVAL, b"",
+     "fanotify_init(0xc /* FAN_CLASS_??? */, O_WRONLY|0x80000000) = " + err(errno.EINVAL)),
+    ("fanotify_init", (0xEFACE004, 0), EINVAL, b"",
+     "fanotify_init(FAN_CLASS_CONTENT|0xeface000 /* FAN_??? */, O_RDONLY) = " + err(errno.EINVAL)),
+    ("fanotify_mark", (305419896, 0, 0xFFFFFFFFA7F02000, 0xFFFFFFFF, 0), EINVAL, b"",
+     "fanotify_mark(305419896, 0, 0xffffffffa7f02000 /* FAN_??? */, FAN_NOFD, NULL) = "
+     + err(errno.EINVAL)),
+    ("fanotify_mark", (3, 1, 0x40000002, 0xFFFFFF9C, A), 0, b".\0",
+     'fanotify_mark(3, FAN_MARK_ADD, FAN_MODIFY|FAN_ONDIR, AT_FDCWD, ".") = 0'),
+    ("fanotify_mark", (305419896, 0xEFACE800, 0, 0xBEEFF00D, 0), EINVAL, b"",
+     "fanotify_mark(305419896, 0xeface800 /* FAN_MARK_??? */, 0, -1091571699, NULL) = "
+     + err(errno.EINVAL)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", FANOTIFY,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(FANOTIFY)])
+def test_fanotify(name: str, args: tuple[int, ...], ret: int, data: bytes, want: str) -> None:
+    assert line(name, args, ret, data) == want
+
+
+@pytest.mark.parametrize("style, want", [
+    ("raw", "fanotify_mark(305419896, 0, 0xdeadfeed00000003, -1, NULL)"),
+    ("verbose", "fanotify_mark(305419896, 0, 0xdeadfeed00000003 /* FAN_ACCESS|FAN_MODIFY|"
+                "0xdeadfeed00000000 */, -1 /* FAN_NOFD */, NULL)"),
+])
+def test_fanotify_mark_styles(style: str, want: str) -> None:
+    got = line("fanotify_mark", (305419896, 0, 0xDEADFEED00000003, M64, 0), EINVAL, style=style)
+    assert got == want + " = " + err(errno.EINVAL)
