@@ -200,7 +200,10 @@ def IOV_IN(count_index: int) -> Kind:
 
 
 def IOV_OUT(count_index: int) -> Kind:
-    return out(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), c.retval or 0))
+    """The iovecs a read filled: their data, their addresses when it failed."""
+    return out(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), c.retval or 0),
+               on_error=lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), None,
+                                                   lambda base, n: ptr(base)))
 
 
 def DENTS_OUT() -> Kind:

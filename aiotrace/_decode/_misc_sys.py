@@ -134,6 +134,18 @@ def _ustat(c: Ctx, i: int) -> str:
         tfree, tinode))
 
 
+def _rwf_flags_of(j: int) -> Kind:
+    """preadv2's flags, shown in place of the high half of the offset (argument *j*, as
+    strace prints them on x86-64: the offset is one register)."""
+    return Kind(lambda c, i: flags(u32(c.args[j]), XS.RWF_FLAGS, "RWF_???"), late=True,
+                scalar=True)
+
+
+def _timezone(c: Ctx, i: int) -> str:
+    return c.fields(c.args[i], "<ii", lambda west, dst: "{tz_minuteswest=%d, tz_dsttime=%d}" % (
+        west, dst))
+
+
 def _iov_addrs(count_index: int) -> Kind:
     """An array of iovecs of another process (or of no data to show): the addresses."""
     return Kind(lambda c, i: S.iovec_array(c, c.args[i], _count(c, count_index), None,
@@ -207,9 +219,12 @@ KINDS: dict[str, Kind] = {
     "utimbuf": Kind(_utimbuf, late=True),
     "timeval_pair": Kind(_timeval_pair, late=True),
     "xattr_list_out": out(_xattr_list),
+    "timezone": Kind(_timezone, late=True),
+    "timezone_out": out(_timezone),
+    "setns_types": F(XS.SETNS_TYPES, "CLONE_NEW???"),
     "loff_ptr": Kind(_loff),
 }
 FACTORIES: dict[str, Callable[[int], Kind]] = {
-    "iov_addrs": _iov_addrs, "xattr_value": _xattr_value, "vm_local_in": _vm_local_in, "vm_local_out": _vm_local_out,
+    "iov_addrs": _iov_addrs, "rwf_flags_of": _rwf_flags_of, "xattr_value": _xattr_value, "vm_local_in": _vm_local_in, "vm_local_out": _vm_local_out,
 }
 DECODERS = {"syslog": Spec(entry=_syslog_entry, exit=_syslog_exit)}

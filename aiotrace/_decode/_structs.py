@@ -167,12 +167,13 @@ def statx(ctx: Ctx, addr: int) -> str:
 
     def r(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
           mode: int, ino: int, size: int, blocks: int, attrs_mask: int) -> str:
-        return "{stx_mask=%s, stx_attributes=%s, stx_mode=%s, stx_size=%d, ...}" % (
-            flags(mask, X.STATX_MASK, "STATX_???"),
-            flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???"),
-            X.file_mode(mode),
-            size,
-        )
+        parts = ["stx_mask=%s" % flags(mask, X.STATX_MASK, "STATX_???"),
+                 "stx_attributes=%s" % flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???")]
+        if mask & 0x3:      # STATX_TYPE|STATX_MODE
+            parts.append("stx_mode=%s" % X.file_mode(mode))
+        if mask & 0x200:    # STATX_SIZE
+            parts.append("stx_size=%d" % size)
+        return "{%s, ...}" % ", ".join(parts)
 
     return ctx.struct(addr, STATX_FMT, r)
 

@@ -238,3 +238,64 @@ def test_fanotify(name: str, args: tuple[int, ...], ret: int, data: bytes, want:
 def test_fanotify_mark_styles(style: str, want: str) -> None:
     got = line("fanotify_mark", (305419896, 0, 0xDEADFEED00000003, M64, 0), EINVAL, style=style)
     assert got == want + " = " + err(errno.EINVAL)
+
+
+def statx_buf(mask: int) -> bytes:
+    """A struct statx (256 bytes) of this mask, mode 0100640, size 7, mount id 0x1b."""
+    head = struct.pack("<IIQIIIH2xQQQQ", mask, 4096, 0, 1, 0, 0, 0o100640, 42, 7, 8, 0)
+    times = struct.pack("<qI4x", 0, 0) * 4
+    return (head + times + struct.pack("<IIIIQII", 0, 0, 254, 0, 0x1B, 0, 0)).ljust(256, b"\0")
+
+
+ARGS = [
+    # setns' types, not clone's flags
+    ("setns", (0xFACEFEEDDEADC0DE, 0x80), -errno.EBADF, b"",
+     "setns(-559038242, CLONE_NEWTIME) = " + err(errno.EBADF)),
+    ("setns", (0xFACEFEDE, 0x81FDFF7F), -errno.EBADF, b"",
+     "setns(-87097634, 0x81fdff7f /* CLONE_NEW??? */) = " + err(errno.EBADF)),
+    # preadv2's count unsigned, its flags those of argument 5
+    ("preadv2", (M64, 0, 18069003361555037940, 8846757241787236088, 0xDEADBEEF, 1), -errno.EBADF,
+     b"", "preadv2(-1, NULL, 18069003361555037940, 8846757241787236088, RWF_HIPRI) = "
+     + err(errno.EBADF)),
+    # a failed read: the addresses of its iovecs
+    ("preadv", (0, A, 1, M64), EINVAL, iov((A + 0x100, 8)),
+     "preadv(0, [{iov_base=0x10100, iov_len=8}], 1, -1) = " + err(errno.EINVAL)),
+    ("preadv", (0, A, 0, M64 - 2), EINVAL, b"", "preadv(0, [], 0, -3) = " + err(errno.EINVAL)),
+    ("gettimeofday", (A, A + 16), 0, struct.pack("<qqii", 1, 2, 0, 0),
+     "gettimeofday({tv_sec=1, tv_usec=2}, {tz_minuteswest=0, tz_dsttime=0}) = 0"),
+    ("settimeofday", (A, A + 16), EINVAL, struct.pack("<qqii", -1, 1000000, 60, 1),
+     "settimeofday({tv_sec=-1, tv_usec=1000000}, {tz_minuteswest=60, tz_dsttime=1}) = "
+     + err(errno.EINVAL)),
+    # statx's synchronisation bits as flags, then every AT_ flag
+    ("statx", (0xFFFFFF9C, A, 0xFFFF0400, 0xFFF, A), EINVAL, b".\0",
+     'statx(AT_FDCWD, ".", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_FOLLOW|0xffff0000, STATX_ALL, '
+     '0x10000) = ' + err(errno.EINVAL)),
+    ("statx", (0xFFFFFF9C, A, 0x6000, 0xFFFFC000, A), EINVAL, b".\0",
+     'statx(AT_FDCWD, ".", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, 0xffffc000 /* STATX_??? */, '
+     '0x10000) = ' + err(errno.EINVAL)),
+    # the fields of the mask only
+    ("statx", (0xFFFFFF9C, A + 256, 0, 0, A), 0, statx_buf(0x1) + b".\0",
+     'statx(AT_FDCWD, ".", AT_STATX_SYNC_AS_STAT, 0, {stx_mask=STATX_TYPE, stx_attributes=0, '
+     'stx_mode=S_IFREG|0640, ...}) = 0'),
+    ("statx", (0xFFFFFF9C, A + 256, 0, 0, A), 0, statx_buf(0x1000) + b".\0",
+     'statx(AT_FDCWD, ".", AT_STATX_SYNC_AS_STAT, 0, {stx_mask=STATX_MNT_ID, stx_attributes=0, '
+     '...}) = 0'),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, want", ARGS,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(ARGS)])
+def test_argument_kinds(name: str, args: tuple[int, ...], ret: int, data: bytes,
+                        want: str) -> None:
+    assert line(name, args, ret, data) == want
+
+
+def test_statx_verbose_shows_what_the_mask_says() -> None:
+    from aiotrace._decode import _structs_full as F
+    values = struct.unpack(F.STATX_FULL_FMT, statx_buf(0x3 | 0x200 | 0x1000)[
+        :struct.calcsize(F.STATX_FULL_FMT)])
+    assert F.statx_full(*values) == (
+        "{stx_mask=STATX_TYPE|STATX_MODE|STATX_SIZE|STATX_MNT_ID, stx_blksize=4096, "
+        "stx_attributes=0, stx_mode=S_IFREG|0640, stx_size=7, stx_attributes_mask=0, "
+        "stx_rdev_major=0, stx_rdev_minor=0, stx_dev_major=254, stx_dev_minor=0, "
+        "stx_mnt_id=0x1b}")
