@@ -532,7 +532,8 @@ def epoll_events(ctx: Ctx, addr: int, n: int) -> str:
 def fdset(ctx: Ctx, addr: int, nfds: int, annotate: bool = False) -> str | None:
     """``[0 5]`` or None when unreadable. *annotate*: with ``-y``, each descriptor with
     its path (strace does it for the sets passed in, not for those in the result)."""
-    if nfds < 0 or nfds > 1 << 16:
+    nfds = min(nfds, 1 << 20)   # (as strace: the first 2**20 of select(2**31 - 1, ...))
+    if nfds <= 0:
         return None
     nbytes = ((nfds + 63) // 64) * 8
     data = ctx.read(addr, nbytes)

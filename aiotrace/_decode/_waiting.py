@@ -114,24 +114,33 @@ def _ppoll_ret(c: Ctx) -> str:
     return _poll_ret(c, left)
 
 def _select_ret(c: Ctx, timespec: bool) -> str:
+    """``N (in [3], out [4], left {...})``, as strace 6.1 writes it: the descriptors of
+    each set up to N in all (the sets the kernel wrote), ``()`` when none is shown; each
+    set read ends with a ``]`` once something is written (strace's: twice after an
+    empty set that follows another)."""
     r = c.retval or 0
     if r == 0:
         return "0 (Timeout)"
     nfds = s32(c.args[0])
-    parts = []
+    out_, sep, ready = "", "", r
     for idx, label in ((1, "in"), (2, "out"), (3, "except")):
-        addr = c.args[idx]
-        if not addr:
+        if ready <= 0:
+            break
+        got = S.fdset(c, c.args[idx], nfds) if c.args[idx] else None
+        if got is None:
             continue
-        s = S.fdset(c, addr, nfds)
-        if s is not None and s != "[]":
-            parts.append("%s %s" % (label, s))
+        for k, fd in enumerate(got[1:-1].split()):
+            out_ += "%s%s [%s" % (sep, label, fd) if not k else " " + fd
+            sep = ", "
+            ready -= 1
+            if not ready:
+                break
+        if out_:
+            out_ += "]"
     if c.args[4]:
         left = S.timespec(c, c.args[4]) if timespec else S.timeval(c, c.args[4])
-        parts.append("left %s" % left)
-    if not parts:
-        return str(r)
-    return "%d (%s)" % (r, ", ".join(parts))
+        out_ += "%sleft %s" % (sep, left)
+    return "%d (%s)" % (r, out_)
 
 FDSET = Kind(lambda c, i: S.fdset_arg(c, c.args[i], s32(c.args[0])))
 

@@ -299,3 +299,25 @@ def test_statx_verbose_shows_what_the_mask_says() -> None:
         "stx_attributes=0, stx_mode=S_IFREG|0640, stx_size=7, stx_attributes_mask=0, "
         "stx_rdev_major=0, stx_rdev_minor=0, stx_dev_major=254, stx_dev_minor=0, "
         "stx_mnt_id=0x1b}")
+
+
+SELECT = [
+    # (one set passed as all three: the kernel's last write, nothing, is what is read)
+    ("select", (5, A, A, A, 0), 1, struct.pack("<Q", 0), None,
+     "select(5, [], [], [], NULL) = 1 ()"),
+    # the descriptors up to the count returned
+    ("select", (10, A, A + 8, 0, A + 16), 2, struct.pack("<QQqq", 0x200, 0x16, 0, 7), None,
+     "select(10, [9], [1 2 4], NULL, {tv_sec=0, tv_usec=7}) = 2 (in [9], out [1], "
+     "left {tv_sec=0, tv_usec=7})"),
+    # select(2**31 - 1, ...): the first 2**20 descriptors
+    ("select", (0x7FFFFFFF, A, 0, 0, 0), 1, struct.pack("<Q", 0x208).ljust(1 << 17, b"\0"),
+     None, "select(2147483647, [3 9], NULL, NULL, NULL) = 1 (in [3])"),
+    ("select", (0, A, 0, 0, 0), 0, b"", None, "select(0, 0x10000, NULL, NULL, NULL) = 0 (Timeout)"),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, _, want", SELECT,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(SELECT)])
+def test_select(name: str, args: tuple[int, ...], ret: int, data: bytes, _: None,
+                want: str) -> None:
+    assert line(name, args, ret, data) == want
