@@ -486,13 +486,33 @@ def array(ctx: Ctx, addr: int, n: int, fmt: str, render: Callable[..., str]) -> 
     if not 0 <= n <= 1 << 20:
         return hexa(addr)
     size = struct.calcsize(fmt)
-    data = ctx.read(addr, size * n)
-    if data is None:
-        return hexa(addr)
     shown = min(n, array_limit(ctx))
+    data = ctx.read(addr, size * n)
+    if data is None:   # (as strace: element by element, up to the first unreadable)
+        return _array_in_parts(ctx, addr, n, fmt, render)
     items = [render(*vals) for vals in struct.iter_unpack(fmt, data[:size * shown])]
     if shown < n:
         items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _array_in_parts(ctx: Ctx, addr: int, n: int, fmt: str, render: Callable[..., str]) -> str:
+    """An array that cannot be read whole: its address when its first element cannot be
+    read, else the elements up to the first that cannot (``... /* ADDRESS */``, also
+    when that is the one past the abbreviation)."""
+    size = struct.calcsize(fmt)
+    items: list[str] = []
+    for k in range(n):
+        vals = ctx.unpack(fmt, addr + k * size)
+        if vals is None:
+            if not k:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + k * size))
+            break
+        if k >= array_limit(ctx):
+            items.append("...")
+            break
+        items.append(render(*vals))
     return "[" + ", ".join(items) + "]"
 
 
@@ -504,16 +524,24 @@ def pollfd_array(ctx: Ctx, addr: int, nfds: int) -> str:
     return array(ctx, addr, nfds, "<ihh", pollfd)
 
 
-def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str | None:
-    data = ctx.read(addr, 8 * nfds) if addr and nfds <= 1 << 20 else None
-    if data is None:
-        return None
-    items = []
-    for i in range(nfds):
-        fd, _ev, rev = struct.unpack_from("<ihh", data, 8 * i)
-        if rev:
-            items.append("{fd=%d, revents=%s}" % (fd, flags(rev & 0xFFFF, X.POLL_EVENTS, "POLL???")))
-    return "[" + ", ".join(items) + "]"
+def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str:
+    """The descriptors poll found ready, as strace 6.1 writes them after the return
+    value: ``[{fd=1, revents=POLLOUT}, ...]`` (at most -s of them, then ``...``), the
+    address of the first pollfd that cannot be read; "" when none is ready."""
+    items: list[str] = []
+    for k in range(nfds):
+        got = ctx.unpack("<ihH", addr + 8 * k)
+        if got is None:
+            items.append(hexa(addr + 8 * k))
+            break
+        fd, _ev, rev = got
+        if not rev:
+            continue
+        if len(items) >= array_limit(ctx):
+            items.append("...")
+            break
+        items.append("{fd=%d, revents=%s}" % (fd, flags(rev, X.POLL_EVENTS, "POLL???")))
+    return "[" + ", ".join(items) + "]" if items else ""
 
 
 def epoll_event_vals(events: int, data: int) -> str:

@@ -95,23 +95,22 @@ def _futex_entry(c: Ctx) -> str:
 
 # -- poll, select ------------------------------------------------------------
 
-def _poll_ret(c: Ctx, left: Optional[str] = None) -> str:
+def _poll_ret(c: Ctx, timeout: Optional[int] = None) -> str:
+    """``N ([{fd=1, revents=POLLOUT}], left {...})``: the ready descriptors (the
+    timespec left, ppoll's) in parentheses, when there is something to show."""
     r = c.retval or 0
     if r == 0:
         return "0 (Timeout)"
-    rev = S.pollfd_revents(c, c.args[0], u32(c.args[1]))
-    if rev is None:
+    addr, nfds = c.args[0], u32(c.args[1])
+    if not c.verbose or not addr or not nfds or addr + 8 * nfds > 1 << 64:
         return str(r)
-    if left is not None:
-        return "%d (%s, left %s)" % (r, rev, left)
-    return "%d (%s)" % (r, rev)
+    text = S.pollfd_revents(c, addr, nfds)
+    if timeout:
+        text += "%sleft %s" % (", " if text else "", S.timespec(c, timeout))
+    return "%d (%s)" % (r, text) if text else str(r)
 
 def _ppoll_ret(c: Ctx) -> str:
-    r = c.retval or 0
-    left = S.timespec(c, c.args[2]) if c.args[2] else None
-    if r == 0:
-        return "0 (Timeout)"
-    return _poll_ret(c, left)
+    return _poll_ret(c, c.args[2])
 
 def _select_ret(c: Ctx, timespec: bool) -> str:
     """``N (in [3], out [4], left {...})``, as strace 6.1 writes it: the descriptors of

@@ -321,3 +321,32 @@ SELECT = [
 def test_select(name: str, args: tuple[int, ...], ret: int, data: bytes, _: None,
                 want: str) -> None:
     assert line(name, args, ret, data) == want
+
+
+def pollfds(*fds: tuple[int, int, int]) -> bytes:
+    return b"".join(struct.pack("<ihH", *f) for f in fds)
+
+
+POLL = [
+    # an array unreadable from its second pollfd on
+    ("poll", (A + 0x10 - 8, 2, 0), EFAULT, b"\0" * 8 + pollfds((-5, 0, 0)), {},
+     "poll([{fd=-5}, ... /* 0x10010 */], 2, 0) = " + err(errno.EFAULT)),
+    # the ready ones, at most -s of them
+    ("poll", (A, 3, 42), 3, pollfds((1, 4, 4), (5, 4, 4), (2, 4, 4)), {"strsize": 2},
+     "poll([{fd=1, events=POLLOUT}, {fd=5, events=POLLOUT}, ...], 3, 42) = 3 "
+     "([{fd=1, revents=POLLOUT}, {fd=5, revents=POLLOUT}, ...])"),
+    ("poll", (A, 2, 42), 1, pollfds((1, 4, 0), (5, 4, 4)), {},
+     "poll([{fd=1, events=POLLOUT}, {fd=5, events=POLLOUT}], 2, 42) = 1 "
+     "([{fd=5, revents=POLLOUT}])"),
+    # ppoll's time left, with no descriptor ready
+    ("ppoll", (A, 1, A + 8, 0, 8), 1, pollfds((1, 4, 0)) + struct.pack("<qq", 1, 2), {},
+     "ppoll([{fd=1, events=POLLOUT}], 1, {tv_sec=1, tv_nsec=2}, NULL, 8) = 1 "
+     "(left {tv_sec=1, tv_nsec=2})"),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, kw, want", POLL,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(POLL)])
+def test_poll(name: str, args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
+              want: str) -> None:
+    assert line(name, args, ret, data, **kw) == want  # type: ignore[arg-type]
