@@ -19,13 +19,13 @@ from .._core._syscalls import ABI_CODES, ABI_I386, ABI_X86_64, any_row, row, row
 from . import (_compat, _files, _io_uring, _kinds, _misc, _misc_aio, _misc_fs, _misc_ipc,
                _misc_proc, _misc_quota, _misc_uffd, _mmsg, _pids, _prctl, _process, _sockopt,
                _waiting)
-from . import _misc_fanotify, _misc_landlock, _misc_sys
+from . import _misc_caps, _misc_fanotify, _misc_landlock, _misc_sys
 from ._kinds import INT, UINT, Kind, RetFn, Spec
 
 _MODULES = (_kinds, _files, _process, _waiting, _compat, _pids, _prctl, _misc, _misc_aio,
             _misc_fs, _misc_ipc, _misc_proc, _misc_quota, _misc_uffd, _sockopt, _mmsg,
             _io_uring,
-            _misc_sys, _misc_landlock, _misc_fanotify)
+            _misc_sys, _misc_landlock, _misc_fanotify, _misc_caps)
 _WORD = re.compile(r"(\w+)\((\d)\)")
 _specs: dict[str, dict[str, Spec]] = {}
 

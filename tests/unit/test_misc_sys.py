@@ -350,3 +350,32 @@ POLL = [
 def test_poll(name: str, args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
               want: str) -> None:
     assert line(name, args, ret, data, **kw) == want  # type: ignore[arg-type]
+
+
+V3 = struct.pack("<Ii", 0x20080522, 0)
+CAPS = [
+    ("capget", (0, 0), EFAULT, b"", {}, "capget(NULL, NULL) = " + err(errno.EFAULT)),
+    ("capset", (A, A + 8), EINVAL, struct.pack("<Ii", 0xBADC0DED, -1576685468), {},
+     "capset({version=0xbadc0ded /* _LINUX_CAPABILITY_VERSION_??? */, pid=-1576685468}, 0x10008)"
+     " = " + err(errno.EINVAL)),
+    ("capset", (A, A + 8), -errno.EPERM, V3 + struct.pack("<6I", 2, 4, 0, 8, 16, 0), {},
+     "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_DAC_OVERRIDE|"
+     "1<<CAP_WAKE_ALARM, permitted=1<<CAP_DAC_READ_SEARCH|1<<CAP_BLOCK_SUSPEND, "
+     "inheritable=0}) = " + err(errno.EPERM)),
+    ("capset", (A, A + 8), -errno.EPERM, struct.pack("<Ii", 0x19980330, 0) + struct.pack(
+        "<3I", 2, 4, 0), {}, "capset({version=_LINUX_CAPABILITY_VERSION_1, pid=0}, "
+     "{effective=1<<CAP_DAC_OVERRIDE, permitted=1<<CAP_DAC_READ_SEARCH, inheritable=0}) = "
+     + err(errno.EPERM)),
+    ("capget", (A, A + 8), 0, V3 + struct.pack("<6I", 0, 0, 0, 0xFFFFFE00, 0, 0), {},
+     "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0xfffffe00 /* CAP_??? */, "
+     "permitted=0, inheritable=0}) = 0"),
+    ("capget", (A, A + 8), EFAULT, V3, {},
+     "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, 0x10008) = " + err(errno.EFAULT)),
+]
+
+
+@pytest.mark.parametrize("name, args, ret, data, kw, want", CAPS,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CAPS)])
+def test_caps(name: str, args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
+              want: str) -> None:
+    assert line(name, args, ret, data, **kw) == want  # type: ignore[arg-type]
