@@ -14,11 +14,11 @@ from . import _structs as S
 from . import _xlat_proc as XP
 from . import _xlat_sys as XS
 from ._ctx import Ctx
-from ._kinds import E, F, Kind, Spec, out
+from ._kinds import E, F, Kind, RetFn, Spec, out
 from ._misc import bounded_str
 from ._quote import quote
 from ._structs_full import date_comment, dev_t
-from ._xlat import flags, ptr, s32, u32, u64, xval
+from ._xlat import flags, ptr, s32, s64, u32, u64, xval
 
 _NEW_UTS_LEN = 64          # the longest host or domain name
 _REBOOT_ARG_MAX = 255      # what the kernel copies of LINUX_REBOOT_CMD_RESTART2's command
@@ -146,6 +146,39 @@ def _timezone(c: Ctx, i: int) -> str:
         west, dst))
 
 
+# struct timex (x86-64): modes, four longs, status, three longs, the time (two longs),
+# three longs, shift, five longs, tai
+_TIMEX_FMT = "<I4x4qi4x3q2q3qi4x5qi"
+_TIMEX_LONGS = ("offset", "freq", "maxerror", "esterror")
+_TIMEX_MORE = ("constant", "precision", "tolerance")
+_TIMEX_TAIL = ("tick", "ppsfreq", "jitter")
+_TIMEX_COUNTS = ("shift", "stabil", "jitcnt", "calcnt", "errcnt", "stbcnt", "tai")
+
+
+def _timex(c: Ctx, i: int) -> str:
+    """adjtimex's struct timex, every field (strace prints them all)."""
+    def render(modes: int, *v: int) -> str:
+        parts = ["modes=%s" % flags(modes, XS.ADJTIMEX_MODES, "ADJ_???")]
+        parts += ["%s=%d" % p for p in zip(_TIMEX_LONGS, v[0:4], strict=True)]
+        parts.append("status=%s" % flags(u32(v[4]), XS.ADJTIMEX_STATUS, "STA_???"))
+        parts += ["%s=%d" % p for p in zip(_TIMEX_MORE, v[5:8], strict=True)]
+        parts.append("time={tv_sec=%d, tv_usec=%d}" % (v[8], u64(v[9])))
+        parts += ["%s=%d" % p for p in zip(_TIMEX_TAIL + _TIMEX_COUNTS, v[10:], strict=True)]
+        return "{%s}" % ", ".join(parts)
+    return c.fields(c.args[i], _TIMEX_FMT, render)
+
+
+def _timex_ret(i: int) -> Callable[[Ctx], str]:
+    """The clock's state by name after it (when the structure could be read)."""
+    def fn(c: Ctx) -> str:
+        r = s64(c.retval or 0)
+        name = XS.ADJTIMEX_STATES.get(r)
+        if name is None or c.unpack(_TIMEX_FMT, c.args[i]) is None:
+            return str(r)
+        return "%d (%s)" % (r, name)
+    return fn
+
+
 def _iov_addrs(count_index: int) -> Kind:
     """An array of iovecs of another process (or of no data to show): the addresses."""
     return Kind(lambda c, i: S.iovec_array(c, c.args[i], _count(c, count_index), None,
@@ -220,6 +253,7 @@ KINDS: dict[str, Kind] = {
     "timeval_pair": Kind(_timeval_pair, late=True),
     "xattr_list_out": out(_xattr_list),
     "timezone": Kind(_timezone, late=True),
+    "timex_out": out(_timex),
     "timezone_out": out(_timezone),
     "setns_types": F(XS.SETNS_TYPES, "CLONE_NEW???"),
     "loff_ptr": Kind(_loff),
@@ -227,4 +261,5 @@ KINDS: dict[str, Kind] = {
 FACTORIES: dict[str, Callable[[int], Kind]] = {
     "iov_addrs": _iov_addrs, "rwf_flags_of": _rwf_flags_of, "xattr_value": _xattr_value, "vm_local_in": _vm_local_in, "vm_local_out": _vm_local_out,
 }
+RETURNS: dict[str, RetFn] = {"adjtimex": _timex_ret(0), "clock_adjtime": _timex_ret(1)}
 DECODERS = {"syslog": Spec(entry=_syslog_entry, exit=_syslog_exit)}

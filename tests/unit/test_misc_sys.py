@@ -379,3 +379,23 @@ CAPS = [
 def test_caps(name: str, args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
               want: str) -> None:
     assert line(name, args, ret, data, **kw) == want  # type: ignore[arg-type]
+
+
+TIMEX = struct.pack("<I4x4qi4x3q2q3qi4x5qi", 0, 0, 0, 16000000, 16000000, 0x40, 2, 1, 32768000,
+                    1796660361, 543119, 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0).ljust(208, b"\0")
+TIMEX_TEXT = ("{modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000, "
+              "status=STA_UNSYNC, constant=2, precision=1, tolerance=32768000, "
+              "time={tv_sec=1796660361, tv_usec=543119}, tick=10000, ppsfreq=0, jitter=0, "
+              "shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}")
+
+
+@pytest.mark.parametrize("name, args, ret, want", [
+    ("adjtimex", (0,), EFAULT, "adjtimex(NULL) = " + err(errno.EFAULT)),
+    ("adjtimex", (A,), 5, "adjtimex(%s) = 5 (TIME_ERROR)" % TIMEX_TEXT),
+    ("adjtimex", (A,), 0, "adjtimex(%s) = 0 (TIME_OK)" % TIMEX_TEXT),
+    ("clock_adjtime", (0, A), 5, "clock_adjtime(CLOCK_REALTIME, %s) = 5 (TIME_ERROR)" % TIMEX_TEXT),
+    ("clock_adjtime", (1, A + 207), EFAULT,
+     "clock_adjtime(CLOCK_MONOTONIC, 0x100cf) = " + err(errno.EFAULT)),
+])
+def test_timex(name: str, args: tuple[int, ...], ret: int, want: str) -> None:
+    assert line(name, args, ret, TIMEX) == want
