@@ -15,7 +15,7 @@ from . import _xlat_proc as XP
 from . import _xlat_sys as XS
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, RetFn, Spec, out
-from ._misc import bounded_str
+from ._misc import array, bounded_str
 from ._quote import quote
 from ._structs_full import date_comment, dev_t
 from ._xlat import flags, ptr, s32, s64, u32, u64, xval
@@ -179,6 +179,21 @@ def _timex_ret(i: int) -> Callable[[Ctx], str]:
     return fn
 
 
+_NGROUPS_MAX = 65536
+
+
+def _groups(c: Ctx, i: int) -> str:
+    """setgroups' list of argument 0 gids (-1 as -1); its address above NGROUPS_MAX."""
+    n = u32(c.args[0])
+    if n > _NGROUPS_MAX:
+        return ptr(c.args[i])
+    return array(c, c.args[i], n, 4, lambda b: _gid(int.from_bytes(b, "little")))
+
+
+def _gid(v: int) -> str:
+    return "-1" if v == 0xFFFFFFFF else str(v)
+
+
 def _iov_addrs(count_index: int) -> Kind:
     """An array of iovecs of another process (or of no data to show): the addresses."""
     return Kind(lambda c, i: S.iovec_array(c, c.args[i], _count(c, count_index), None,
@@ -254,6 +269,7 @@ KINDS: dict[str, Kind] = {
     "xattr_list_out": out(_xattr_list),
     "timezone": Kind(_timezone, late=True),
     "timex_out": out(_timex),
+    "groups_in": Kind(_groups),
     "timezone_out": out(_timezone),
     "setns_types": F(XS.SETNS_TYPES, "CLONE_NEW???"),
     "loff_ptr": Kind(_loff),

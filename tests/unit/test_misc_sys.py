@@ -399,3 +399,19 @@ TIMEX_TEXT = ("{modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000,
 ])
 def test_timex(name: str, args: tuple[int, ...], ret: int, want: str) -> None:
     assert line(name, args, ret, TIMEX) == want
+
+
+@pytest.mark.parametrize("args, ret, data, kw, want", [
+    ((M64, 0), EINVAL, b"", {}, "setgroups(-1, NULL) = " + err(errno.EINVAL)),
+    ((0, A), 0, b"", {}, "setgroups(0, []) = 0"),
+    ((2, A + 4), EINVAL, struct.pack("<II", 0, 0xFFFFFFFF), {},
+     "setgroups(2, [-1, ... /* 0x10008 */]) = " + err(errno.EINVAL)),
+    ((2, A), 0, struct.pack("<II", 4294967294, 4294967293), {},
+     "setgroups(2, [4294967294, 4294967293]) = 0"),
+    ((3, A), EINVAL, struct.pack("<3I", 0, 1, 2), {"strsize": 2},
+     "setgroups(3, [0, 1, ...]) = " + err(errno.EINVAL)),
+    ((65537, A), EINVAL, b"", {}, "setgroups(65537, 0x10000) = " + err(errno.EINVAL)),
+])
+def test_setgroups(args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
+                   want: str) -> None:
+    assert line("setgroups", args, ret, data, **kw) == want  # type: ignore[arg-type]
