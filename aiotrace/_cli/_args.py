@@ -257,7 +257,7 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.quiet_set = True
         elif key in ("inject", "fault"):
             opts.injects.append(_inject_rule(value, key))
-        elif key in ("decode-fds", "decode_fds"):
+        elif key in ("decode-fds", "decode_fds", "decode-fd"):   # (strace: both spellings)
             kinds = {k.strip() for k in value.split(",")}
             if value in ("none", "!all"):
                 opts.decode_fds = 0
