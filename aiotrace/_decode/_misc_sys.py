@@ -179,6 +179,13 @@ def _timex_ret(i: int) -> Callable[[Ctx], str]:
     return fn
 
 
+def _sysctl_args(c: Ctx, i: int) -> str:
+    """_sysctl's struct __sysctl_args (80 bytes, read whole): its pointers and sizes."""
+    return c.fields(c.args[i], "<Qi4xQQQQ32x", lambda name, nlen, old, oldlenp, new, newlen: (
+        "{name=%s, nlen=%d, oldval=%s, oldlenp=%s, newval=%s, newlen=%d}" % (
+            ptr(name), nlen, ptr(old), ptr(oldlenp), ptr(new), newlen)))
+
+
 _NGROUPS_MAX = 65536
 
 
@@ -270,6 +277,7 @@ KINDS: dict[str, Kind] = {
     "timezone": Kind(_timezone, late=True),
     "timex_out": out(_timex),
     "groups_in": Kind(_groups),
+    "sysctl_args": Kind(_sysctl_args),
     "timezone_out": out(_timezone),
     "setns_types": F(XS.SETNS_TYPES, "CLONE_NEW???"),
     "loff_ptr": Kind(_loff),

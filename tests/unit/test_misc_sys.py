@@ -415,3 +415,15 @@ def test_timex(name: str, args: tuple[int, ...], ret: int, want: str) -> None:
 def test_setgroups(args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, int],
                    want: str) -> None:
     assert line("setgroups", args, ret, data, **kw) == want  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("args, data, want", [
+    ((A,), bytes(80), "_sysctl({name=NULL, nlen=0, oldval=NULL, oldlenp=NULL, newval=NULL, "
+                      "newlen=0})"),
+    ((A,), struct.pack("<Qi4xQQQQ32x", A, 1818978921, 0x7877767574737271, 8, 9, 2 ** 63 + 1),
+     "_sysctl({name=0x10000, nlen=1818978921, oldval=0x7877767574737271, oldlenp=0x8, "
+     "newval=0x9, newlen=9223372036854775809})"),
+    ((A + 8,), bytes(80), "_sysctl(0x10008)"),    # (the whole struct is read)
+])
+def test_sysctl(args: tuple[int, ...], data: bytes, want: str) -> None:
+    assert line("_sysctl", args, ENOSYS, data) == want + " = " + err(errno.ENOSYS)
