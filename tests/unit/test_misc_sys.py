@@ -427,3 +427,30 @@ def test_setgroups(args: tuple[int, ...], ret: int, data: bytes, kw: dict[str, i
 ])
 def test_sysctl(args: tuple[int, ...], data: bytes, want: str) -> None:
     assert line("_sysctl", args, ENOSYS, data) == want + " = " + err(errno.ENOSYS)
+
+
+def dumped(name: str, args: tuple[int, ...], ret: int, data: bytes) -> str | None:
+    """-e read=all -e write=all: the dump lines of a call, None for no dump."""
+    from fake_memory import Memory
+    from aiotrace._cli._dump import dump_call
+    every = (True, frozenset())
+    dump = dump_call((every, every), name, args, ret, Memory(data))
+    return None if dump is None else b"".join(dump.chunks()).decode()
+
+
+def test_a_write_is_dumped_as_given_whatever_it_returned() -> None:
+    """strace dumps the buffer of a write (its size argument's bytes) after the call, also
+    when it failed or wrote less; a read's, only what it read."""
+    line_of = " | 00000  61 62 63 64 65" + " " * 36 + "abcde" + " " * 12 + "|\n"
+    assert dumped("pwrite64", (1, A, 5, M64 - 2), EINVAL, b"abcde") == line_of
+    assert dumped("write", (1, A, 5), 2, b"abcde") == line_of
+    assert not dumped("read", (0, A, 5), EINVAL, b"abcde")
+    assert not dumped("write", (1, A, 0), 0, b"abcde")
+
+
+def test_a_vectored_write_is_dumped_only_when_its_iovecs_can_be_read() -> None:
+    data = iov((A + 32, 2), (A + 34, 3)) + b"01234"
+    text = dumped("pwritev2", (1, A, 2, 0, 0, 0), EFAULT, data)
+    assert text is not None and text.startswith(" * 2 bytes in buffer 0\n")
+    assert " * 3 bytes in buffer 1\n" in text
+    assert not dumped("pwritev2", (1, A + 16, 2, 0, 0, 0), EFAULT, iov((A + 32, 2)) + b"01")
