@@ -2,8 +2,10 @@
 """Printers of the smaller system calls strace 6.1 decodes and aiotrace printed in hex:
 module loading (init_module, finit_module, delete_module), splice's relatives (tee,
 vmsplice, sync_file_range), swapon, reboot, syslog, sethostname, utime and utimes,
-ustat, process_vm_readv/writev and process_madvise's arrays of remote addresses (see
-``_specs``)."""
+ustat, adjtimex's struct timex, setgroups, _sysctl, process_vm_readv/writev and
+process_madvise's arrays of remote addresses; and argument kinds of decoded calls that
+strace prints otherwise (setxattr's value and flags, splice's offsets, setns' types,
+preadv2's flags, struct timezone) (see ``_specs``)."""
 
 from __future__ import annotations
 
