@@ -258,7 +258,7 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.quiet_set = True
         elif key in ("inject", "fault"):
             opts.injects.append(_inject_rule(value, key))
-        elif key in ("decode-fds", "decode_fds"):
+        elif key in ("decode-fds", "decode_fds", "decode-fd"):   # (strace: both spellings)
             kinds = {k.strip() for k in value.split(",")}
             opts.decode_fd_kinds = None
             if value in ("none", "!all"):

@@ -21,9 +21,16 @@ def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: An
     the ``(negated, fds)`` of ``-e read=`` and of ``-e write=``, each or None)."""
     r = row(name, ABI_CODES[abi])
     data = None if r is None else r.data   # (the table's: see _core._syscalls.Row)
-    if data is None or retval <= 0 or mem is None:
+    if data is None or mem is None:
         return None
     kind, layout = data
+    # what a read got; what a write was given, whatever it returned (strace dumps the
+    # buffers of a failed write too)
+    wrote = kind == 1 and layout in ("buf", "iov")
+    if retval <= 0 and not wrote:
+        return None
+    if wrote:
+        retval = args[2] if layout == "buf" else 1 << 62
     which = dumps[kind]
     fd = args[0] & 0xFFFFFFFF
     if which is None or (fd in which[1]) == which[0]:
@@ -47,9 +54,14 @@ def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: An
 
 def _dump_iov(dump: Dump, mem: Any, iov: int, count: int, total: int) -> None:
     """A vectored call's dump: ``* N bytes in buffer I`` and its bytes, buffer by buffer,
-    until *total* bytes; like strace, it stops at the first empty buffer."""
-    for i in range(min(count, 1024)):
-        base, length = struct.unpack("<QQ", mem.read(iov + 16 * i, 16))
+    until *total* bytes; like strace, it stops at the first empty buffer, and dumps
+    nothing when the iovecs cannot all be read."""
+    count = min(count, 1024)
+    vec = mem.read(iov, 16 * count) if count > 0 else b""
+    if len(vec) < 16 * count:   # (a short read: as strace, all of them or nothing)
+        return
+    for i in range(count):
+        base, length = struct.unpack_from("<QQ", vec, 16 * i)
         n = min(length, total)
         if n <= 0:
             break

@@ -275,9 +275,9 @@ def _statx_flags(c: Ctx, i: int) -> str:
     v = u32(c.args[i])
     sync = v & 0x6000
     rest = v & ~0x6000
-    out_ = X.AT_STATX_SYNC_TYPE[sync]
+    out_ = flags(sync, X.AT_STATX_FLAGS, None) if sync else X.AT_STATX_SYNC_TYPE[0]
     if rest:
-        out_ += "|" + flags(rest, X.AT_STATX_FLAGS, None)
+        out_ += "|" + flags(rest, X.AT_FLAGS, None)
     return out_
 
 def _path_or_buf_out(c: Ctx, i: int) -> str:
@@ -312,7 +312,7 @@ _PIDFD_OPEN: X.Flags = (("PIDFD_NONBLOCK", 0o4000),)
 # the names the syscall table gives these (see _specs)
 KINDS: dict[str, Kind] = {
     "at_flags": F(X.AT_FLAGS, "AT_???"),
-    "fadvise_advice": E(_FADVISE, "POSIX_FADV_???"),
+    "fadvise_advice": E(_FADVISE, "POSIX_FADV_???", signed=False),
     "fallocate_mode": F(_FALLOC, "FALLOC_FL_???"),
     "getcwd_buf": out(_getcwd_out),
     "mknod_mode": Kind(_mknod_mode),

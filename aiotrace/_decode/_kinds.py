@@ -200,7 +200,10 @@ def IOV_IN(count_index: int) -> Kind:
 
 
 def IOV_OUT(count_index: int) -> Kind:
-    return out(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), c.retval or 0))
+    """The iovecs a read filled: their data, their addresses when it failed."""
+    return out(lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), c.retval or 0),
+               on_error=lambda c, i: S.iovec_array(c, c.args[i], s32(c.args[count_index]), None,
+                                                   lambda base, n: ptr(base)))
 
 
 def DENTS_OUT() -> Kind:
@@ -445,7 +448,7 @@ KINDS: dict[str, Kind] = {
     "idtype": E(XP.IDTYPES, "P_???"),
     "inotify_init_flags": F(X.IN_INIT_FLAGS, "IN_???"),
     "inotify_mask": F(X.IN_EVENTS, "IN_???"),
-    "itimer_which": E(XP.ITIMERS, "ITIMER_???"),
+    "itimer_which": E(XP.ITIMERS, "ITIMER_???", signed=False),
     "madvise_advice": E(XP.MADVISE, "MADV_???"),
     "memfd_flags": F(X.MFD_FLAGS, "MFD_???"),
     "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),

@@ -168,12 +168,13 @@ def statx(ctx: Ctx, addr: int) -> str:
 
     def r(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
           mode: int, ino: int, size: int, blocks: int, attrs_mask: int) -> str:
-        return "{stx_mask=%s, stx_attributes=%s, stx_mode=%s, stx_size=%d, ...}" % (
-            flags(mask, X.STATX_MASK, "STATX_???"),
-            flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???"),
-            X.file_mode(mode),
-            size,
-        )
+        parts = ["stx_mask=%s" % flags(mask, X.STATX_MASK, "STATX_???"),
+                 "stx_attributes=%s" % flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???")]
+        if mask & 0x3:      # STATX_TYPE|STATX_MODE
+            parts.append("stx_mode=%s" % X.file_mode(mode))
+        if mask & 0x200:    # STATX_SIZE
+            parts.append("stx_size=%d" % size)
+        return "{%s, ...}" % ", ".join(parts)
 
     return ctx.struct(addr, STATX_FMT, r)
 
@@ -498,14 +499,14 @@ def iovec_array(ctx: Ctx, addr: int, count: int, data_budget: int | None,
     items: list[str] = []
     remaining = data_budget
     for i in range(count):
-        if i >= array_limit(ctx):
-            items.append("...")
-            break
-        data = ctx.read(addr + 16 * i, 16)
+        data = ctx.read(addr + 16 * i, 16)   # (read first, as strace: past -s too)
         if data is None:
             if i == 0:
                 return hexa(addr)
             items.append("... /* %s */" % hexa(addr + 16 * i))
+            break
+        if i >= array_limit(ctx):
+            items.append("...")
             break
         base, length = struct.unpack("<QQ", data)
         if remaining is None:
@@ -532,13 +533,33 @@ def array(ctx: Ctx, addr: int, n: int, fmt: str, render: Callable[..., str]) -> 
     if not 0 <= n <= 1 << 20:
         return hexa(addr)
     size = struct.calcsize(fmt)
-    data = ctx.read(addr, size * n)
-    if data is None:
-        return hexa(addr)
     shown = min(n, array_limit(ctx))
+    data = ctx.read(addr, size * n)
+    if data is None:   # (as strace: element by element, up to the first unreadable)
+        return _array_in_parts(ctx, addr, n, fmt, render)
     items = [render(*vals) for vals in struct.iter_unpack(fmt, data[:size * shown])]
     if shown < n:
         items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _array_in_parts(ctx: Ctx, addr: int, n: int, fmt: str, render: Callable[..., str]) -> str:
+    """An array that cannot be read whole: its address when its first element cannot be
+    read, else the elements up to the first that cannot (``... /* ADDRESS */``, also
+    when that is the one past the abbreviation)."""
+    size = struct.calcsize(fmt)
+    items: list[str] = []
+    for k in range(n):
+        vals = ctx.unpack(fmt, addr + k * size)
+        if vals is None:
+            if not k:
+                return hexa(addr)
+            items.append("... /* %s */" % hexa(addr + k * size))
+            break
+        if k >= array_limit(ctx):
+            items.append("...")
+            break
+        items.append(render(*vals))
     return "[" + ", ".join(items) + "]"
 
 
@@ -550,16 +571,24 @@ def pollfd_array(ctx: Ctx, addr: int, nfds: int) -> str:
     return array(ctx, addr, nfds, "<ihh", pollfd)
 
 
-def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str | None:
-    data = ctx.read(addr, 8 * nfds) if addr and nfds <= 1 << 20 else None
-    if data is None:
-        return None
-    items = []
-    for i in range(nfds):
-        fd, _ev, rev = struct.unpack_from("<ihh", data, 8 * i)
-        if rev:
-            items.append("{fd=%d, revents=%s}" % (fd, flags(rev & 0xFFFF, X.POLL_EVENTS, "POLL???")))
-    return "[" + ", ".join(items) + "]"
+def pollfd_revents(ctx: Ctx, addr: int, nfds: int) -> str:
+    """The descriptors poll found ready, as strace 6.1 writes them after the return
+    value: ``[{fd=1, revents=POLLOUT}, ...]`` (at most -s of them, then ``...``), the
+    address of the first pollfd that cannot be read; "" when none is ready."""
+    items: list[str] = []
+    for k in range(nfds):
+        got = ctx.unpack("<ihH", addr + 8 * k)
+        if got is None:
+            items.append(hexa(addr + 8 * k))
+            break
+        fd, _ev, rev = got
+        if not rev:
+            continue
+        if len(items) >= array_limit(ctx):
+            items.append("...")
+            break
+        items.append("{fd=%d, revents=%s}" % (fd, flags(rev, X.POLL_EVENTS, "POLL???")))
+    return "[" + ", ".join(items) + "]" if items else ""
 
 
 def epoll_event_vals(events: int, data: int) -> str:
@@ -578,7 +607,8 @@ def epoll_events(ctx: Ctx, addr: int, n: int) -> str:
 def fdset(ctx: Ctx, addr: int, nfds: int, annotate: bool = False) -> str | None:
     """``[0 5]`` or None when unreadable. *annotate*: with ``-y``, each descriptor with
     its path (strace does it for the sets passed in, not for those in the result)."""
-    if nfds < 0 or nfds > 1 << 16:
+    nfds = min(nfds, 1 << 20)   # (as strace: the first 2**20 of select(2**31 - 1, ...))
+    if nfds <= 0:
         return None
     nbytes = ((nfds + 63) // 64) * 8
     data = ctx.read(addr, nbytes)

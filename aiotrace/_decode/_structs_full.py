@@ -57,9 +57,14 @@ def stat_full(dev: int, ino: int, nlink: int, mode: int, uid: int, gid: int, rde
                 mnsec, csec, date_comment(csec, cnsec), cnsec))
 
 
-# struct statx up to stx_mnt_id: the fields of _structs.STATX_FMT, then the four
-# timestamps (atime btime ctime mtime), the device numbers and the mount id
-STATX_FULL_FMT = "<IIQIIIH2xQQQQ" + "qI4x" * 4 + "IIIIQ"
+# struct statx up to stx_dio_offset_align: the fields of _structs.STATX_FMT, then the
+# four timestamps (atime btime ctime mtime), the device numbers, the mount id and the
+# two direct I/O alignments
+STATX_FULL_FMT = "<IIQIIIH2xQQQQ" + "qI4x" * 4 + "IIIIQII"
+_STATX_NLINK, _STATX_UID, _STATX_GID, _STATX_INO, _STATX_SIZE = 0x4, 0x8, 0x10, 0x100, 0x200
+_STATX_TYPE_MODE, _STATX_BLOCKS, _STATX_MNT_ID, _STATX_DIOALIGN = 0x3, 0x400, 0x1000, 0x2000
+_STATX_TIMES = (("stx_atime", 0x20), ("stx_btime", 0x800), ("stx_ctime", 0x80),
+                ("stx_mtime", 0x40))
 
 
 def _statx_time(sec: int, nsec: int) -> str:
@@ -68,20 +73,29 @@ def _statx_time(sec: int, nsec: int) -> str:
 
 def statx_full(mask: int, blksize: int, attrs: int, nlink: int, uid: int, gid: int,
                mode: int, ino: int, size: int, blocks: int, attrs_mask: int,
-               asec: int, ansec: int, bsec: int, bnsec: int, csec: int, cnsec: int,
-               msec: int, mnsec: int, rmaj: int, rmin: int, dmaj: int, dmin: int,
-               mnt_id: int) -> str:
-    return ("{stx_mask=%s, stx_blksize=%d, stx_attributes=%s, stx_nlink=%d, stx_uid=%d, "
-            "stx_gid=%d, stx_mode=%s, stx_ino=%d, stx_size=%d, stx_blocks=%d, "
-            "stx_attributes_mask=%s, stx_atime=%s, stx_btime=%s, stx_ctime=%s, "
-            "stx_mtime=%s, stx_rdev_major=%d, stx_rdev_minor=%d, stx_dev_major=%d, "
-            "stx_dev_minor=%d, stx_mnt_id=%s}" % (
-                flags(mask, X.STATX_MASK, "STATX_???"), blksize,
-                flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???"), nlink, uid, gid,
-                X.file_mode(mode), ino, size, blocks,
-                flags(attrs_mask, X.STATX_ATTRS, "STATX_ATTR_???"),
-                _statx_time(asec, ansec), _statx_time(bsec, bnsec), _statx_time(csec, cnsec),
-                _statx_time(msec, mnsec), rmaj, rmin, dmaj, dmin, hexa(mnt_id)))
+               *rest: int) -> str:
+    """struct statx with -v: the fields its mask says the kernel filled (strace 6.1's)."""
+    times, (rmaj, rmin, dmaj, dmin, mnt_id, dio_mem, dio_off) = rest[:8], rest[8:]
+    parts = ["stx_mask=%s" % flags(mask, X.STATX_MASK, "STATX_???"), "stx_blksize=%d" % blksize,
+             "stx_attributes=%s" % flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???")]
+    parts += ["%s=%d" % (name, v) for name, bit, v in (
+        ("stx_nlink", _STATX_NLINK, nlink), ("stx_uid", _STATX_UID, uid),
+        ("stx_gid", _STATX_GID, gid)) if mask & bit]
+    if mask & _STATX_TYPE_MODE:
+        parts.append("stx_mode=%s" % X.file_mode(mode))
+    parts += ["%s=%d" % (name, v) for name, bit, v in (
+        ("stx_ino", _STATX_INO, ino), ("stx_size", _STATX_SIZE, size),
+        ("stx_blocks", _STATX_BLOCKS, blocks)) if mask & bit]
+    parts.append("stx_attributes_mask=%s" % flags(attrs_mask, X.STATX_ATTRS, "STATX_ATTR_???"))
+    parts += ["%s=%s" % (name, _statx_time(times[2 * k], times[2 * k + 1]))
+              for k, (name, bit) in enumerate(_STATX_TIMES) if mask & bit]
+    parts += ["stx_rdev_major=%d" % rmaj, "stx_rdev_minor=%d" % rmin,
+              "stx_dev_major=%d" % dmaj, "stx_dev_minor=%d" % dmin]
+    if mask & _STATX_MNT_ID:
+        parts.append("stx_mnt_id=%s" % hexa(mnt_id))
+    if mask & _STATX_DIOALIGN:
+        parts += ["stx_dio_mem_align=%d" % dio_mem, "stx_dio_offset_align=%d" % dio_off]
+    return "{%s}" % ", ".join(parts)
 
 
 _RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",

@@ -95,43 +95,51 @@ def _futex_entry(c: Ctx) -> str:
 
 # -- poll, select ------------------------------------------------------------
 
-def _poll_ret(c: Ctx, left: Optional[str] = None) -> str:
+def _poll_ret(c: Ctx, timeout: Optional[int] = None) -> str:
+    """``N ([{fd=1, revents=POLLOUT}], left {...})``: the ready descriptors (the
+    timespec left, ppoll's) in parentheses, when there is something to show."""
     r = c.retval or 0
     if r == 0:
         return "0 (Timeout)"
-    rev = S.pollfd_revents(c, c.args[0], u32(c.args[1]))
-    if rev is None:
+    addr, nfds = c.args[0], u32(c.args[1])
+    if not c.verbose or not addr or not nfds or addr + 8 * nfds > 1 << 64:
         return str(r)
-    if left is not None:
-        return "%d (%s, left %s)" % (r, rev, left)
-    return "%d (%s)" % (r, rev)
+    text = S.pollfd_revents(c, addr, nfds)
+    if timeout:
+        text += "%sleft %s" % (", " if text else "", S.timespec(c, timeout))
+    return "%d (%s)" % (r, text) if text else str(r)
 
 def _ppoll_ret(c: Ctx) -> str:
-    r = c.retval or 0
-    left = S.timespec(c, c.args[2]) if c.args[2] else None
-    if r == 0:
-        return "0 (Timeout)"
-    return _poll_ret(c, left)
+    return _poll_ret(c, c.args[2])
 
 def _select_ret(c: Ctx, timespec: bool) -> str:
+    """``N (in [3], out [4], left {...})``, as strace 6.1 writes it: the descriptors of
+    each set up to N in all (the sets the kernel wrote), ``()`` when none is shown; each
+    set read ends with a ``]`` once something is written (strace's: twice after an
+    empty set that follows another)."""
     r = c.retval or 0
     if r == 0:
         return "0 (Timeout)"
     nfds = s32(c.args[0])
-    parts = []
+    out_, sep, ready = "", "", r
     for idx, label in ((1, "in"), (2, "out"), (3, "except")):
-        addr = c.args[idx]
-        if not addr:
+        if ready <= 0:
+            break
+        got = S.fdset(c, c.args[idx], nfds) if c.args[idx] else None
+        if got is None:
             continue
-        s = S.fdset(c, addr, nfds)
-        if s is not None and s != "[]":
-            parts.append("%s %s" % (label, s))
+        for k, fd in enumerate(got[1:-1].split()):
+            out_ += "%s%s [%s" % (sep, label, fd) if not k else " " + fd
+            sep = ", "
+            ready -= 1
+            if not ready:
+                break
+        if out_:
+            out_ += "]"
     if c.args[4]:
         left = S.timespec(c, c.args[4]) if timespec else S.timeval(c, c.args[4])
-        parts.append("left %s" % left)
-    if not parts:
-        return str(r)
-    return "%d (%s)" % (r, ", ".join(parts))
+        out_ += "%sleft %s" % (sep, left)
+    return "%d (%s)" % (r, out_)
 
 FDSET = Kind(lambda c, i: S.fdset_arg(c, c.args[i], s32(c.args[0])))
 

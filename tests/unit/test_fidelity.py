@@ -79,6 +79,8 @@ def test_prctl_option_is_an_int(args: tuple[int, ...], text: str) -> None:
     (["--decode-fds"], 1),              # alone: strace's "path"
     (["-yy", "--decode-fds=none"], 0),
     (["-e", "decode-fds=none"], 0),
+    (["-e", "decode-fd=pidfd"], 2),     # (strace takes both spellings)
+    (["-e", "decode-fd=path"], 1),
     (["-y"], 1),
     (["-yy"], 2),
 ])

@@ -134,7 +134,7 @@ def test_the_calls_whose_data_is_dumped():
         "readv": (0, "iov"), "preadv": (0, "iov"), "preadv2": (0, "iov"),
         "recvmsg": (0, "msg"), "write": (1, "buf"), "pwrite64": (1, "buf"),
         "sendto": (1, "buf"), "writev": (1, "iov"), "pwritev": (1, "iov"),
-        "pwritev2": (1, "iov"), "sendmsg": (1, "msg"),
+        "pwritev2": (1, "iov"), "sendmsg": (1, "msg"), "vmsplice": (1, "iov"),
         "mq_timedreceive": (0, "buf"), "mq_timedsend": (1, "buf"),
         "recvmmsg": (0, "mmsg"), "sendmmsg": (1, "mmsg")}
     assert set(dumped("i386")) == {"read", "write", "pread64", "pwrite64", "recvfrom",
