@@ -408,7 +408,7 @@ class _Bytes:
 def format_siginfo(raw: bytes, *, xstyle: int = 0) -> str:
     """A ``siginfo_t`` (as PTRACE_GETSIGINFO gives it) the way strace shows it in
     ``--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, ...} ---``; *xstyle*: ``-X``."""
-    from ._structs import siginfo
+    from ._siginfo import siginfo
 
     if xstyle:
         with _style.using(xstyle):

@@ -12,8 +12,8 @@ from . import _ioctl as I
 from . import _pidns, _style
 from . import _xlat as X
 from ._ctx import Ctx
-from ._structs import AUDIT_ARCHES as _AUDIT_ARCHES
-from ._structs import syscall_nr as _nr
+from ._siginfo import AUDIT_ARCHES as _AUDIT_ARCHES
+from ._siginfo import syscall_nr as _nr
 from ._xlat import flags, hexa, ptr, s32, xval
 from ._xlat_ioctl import SECCOMP_ADDFD_FLAGS, SECCOMP_RESP_FLAGS
 from ._xlat_ioctl_names import code

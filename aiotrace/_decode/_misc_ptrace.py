@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from . import _pidns
 from . import _structs as S
-from ._structs import AUDIT_ARCHES, syscall_nr
+from ._siginfo import AUDIT_ARCHES, siginfo, syscall_nr
 from . import _xlat_ptrace as XT
 from ._cbpf import filter_array
 from ._ctx import Ctx
@@ -154,7 +154,7 @@ def _siginfos(c: Ctx) -> str:
 
     def render(_b: bytes) -> str:
         k[0] += 1
-        return S.siginfo(c, addr + 128 * (k[0] - 1))
+        return siginfo(c, addr + 128 * (k[0] - 1))
     return array(c, addr, c.retval or 0, 128, render)
 
 
@@ -256,7 +256,7 @@ _DATA: dict[str, Arg] = {
     **{name: (lambda c: signame(c.args[3])) for name in _RESUME},
     **{name: (lambda c: flags(c.args[3], XT.PTRACE_OPTIONS, "PTRACE_O_???"))
        for name in ("PTRACE_SEIZE", "PTRACE_SETOPTIONS", "PTRACE_OLDSETOPTIONS")},
-    "PTRACE_SETSIGINFO": lambda c: S.siginfo(c, c.args[3]),
+    "PTRACE_SETSIGINFO": lambda c: siginfo(c, c.args[3]),
     "PTRACE_SETSIGMASK": lambda c: S.sigset(c, c.args[3], c.args[2]),
     "PTRACE_GETREGSET": _getregset_entry,
     "PTRACE_SETREGSET": _setregset_entry,
@@ -267,7 +267,7 @@ _OUT: dict[str, Arg] = {
     "PTRACE_PEEKDATA": lambda c: _word(c, ptr), "PTRACE_PEEKTEXT": lambda c: _word(c, ptr),
     "PTRACE_PEEKUSER": lambda c: _word(c, ptr),
     "PTRACE_GETEVENTMSG": lambda c: _word(c, str),
-    "PTRACE_GETSIGINFO": _out(lambda c: S.siginfo(c, c.args[3])),
+    "PTRACE_GETSIGINFO": _out(lambda c: siginfo(c, c.args[3])),
     "PTRACE_GETSIGMASK": _out(lambda c: S.sigset(c, c.args[3], c.args[2])),
     "PTRACE_PEEKSIGINFO": _siginfos,
     "PTRACE_SECCOMP_GET_FILTER": lambda c: filter_array(

@@ -14,6 +14,7 @@ from . import _style
 from ._ctx import Ctx
 from ._kinds import E, F, Kind, Spec, out
 from ._pids import R_TID
+from ._siginfo import siginfo
 from ._xlat import flags, hexa, ptr, s32, u32, u64, xval
 
 
@@ -159,7 +160,7 @@ def _rt_sigreturn_entry(c: Ctx) -> str:
     return "{mask=%s}" % S.sigset(c, addr, 8)
 
 def _siginfo(c: Ctx, i: int) -> str:
-    return S.siginfo(c, c.args[i])
+    return siginfo(c, c.args[i])
 
 def _rt_sigtimedwait_ret(c: Ctx) -> str:
     r = c.retval or 0
