@@ -606,8 +606,8 @@ def parse_args(args: list[str]) -> Options:
 
 def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
     """-e read=SET / write=SET: (negated, descriptors), or None for none."""
-    neg = value.startswith("!")
-    body = value[1:] if neg else value
+    body = value.lstrip("!")   # (strace: each leading '!' inverts what follows)
+    neg = (len(value) - len(body)) % 2 == 1
     if body == "all":
         return None if neg else (True, frozenset())
     if body == "none":
