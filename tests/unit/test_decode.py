@@ -1267,6 +1267,20 @@ def test_errno_return(err, text):
     assert format_exit("getppid", (err,), -err, None) == ("", text)
 
 
+@pytest.mark.parametrize("name, retval, abi, text", [
+    ("geteuid", -(1 << 63), "x86_64", "9223372036854775808"),   # retval=0x8000000000000000
+    ("geteuid", -1, "x86_64", "18446744073709551615"),
+    ("geteuid", 0x7FFFFFFF, "x86_64", "2147483647"),
+    ("geteuid32", -1, "i386", "4294967295"),                     # i386's long: 32 bits
+    ("syscall_0x1c3", -5000, "x86_64", "18446744073709546616"),  # undecoded: the same
+    ("getppid", -1, "x86_64", "-1"),                             # a pid: signed
+])
+def test_injected_return_is_unsigned_as_strace_prints_it(name, retval, abi, text):
+    """A value -e inject=...:retval= set (a success whatever its value) is printed as
+    strace's default, an unsigned decimal of the ABI's long; a pid stays signed."""
+    assert format_exit(name, (), retval, None, success=True, abi=abi)[1] == text
+
+
 def test_all_errno_names_have_messages():
     """Every named errno 1..133 prints "-1 NAME (strerror)"."""
     from aiotrace._decode._xlat import ERRNO_NAMES
