@@ -20,8 +20,6 @@ from ._filter import (
 from ._stamps import absolute_format, time_scale
 from ._summary import parse_columns, sort_key
 
-PROG = "aiotrace"
-
 USAGE = """\
 usage: aiotrace run [OPTIONS] [--] PROG [ARGS...]
        aiotrace attach [OPTIONS] PID...
@@ -182,7 +180,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
         "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
-        "verbose": "=verbose", "raw": "=raw",
+        "verbose": "=verbose", "raw": "=raw", "read": "=read", "write": "=write",
     },
     "optional": {
         "decode-fds": "=decode-fds", "syscall-times": "T",

@@ -18,7 +18,8 @@ from aiotrace import (
 )
 from aiotrace.lowlevel import Capture
 
-from ._args import PROG, Options
+from ._args import Options
+from ._progname import prog
 from ._filter import selectors_keys
 from ._decoder import Decoder
 from ._dump import emit
@@ -66,7 +67,7 @@ class Out:
                 return
             except OSError as exc:
                 if exc.errno != self.failing and self.err is not None:
-                    self.err.write(f"{PROG}: {self.name}: {exc.strerror}\n")
+                    self.err.write(f"{prog()}: {self.name}: {exc.strerror}\n")
                 self.failing = exc.errno or -1
                 return
             self.failing = 0
@@ -302,7 +303,7 @@ class Session:
         self._internal_errors += 1
         if self._internal_errors <= 3:
             exc = ev.captured
-            self.err.write(f"{PROG}: internal error while decoding {ev!r}: {exc!r} "
+            self.err.write(f"{prog()}: internal error while decoding {ev!r}: {exc!r} "
                            "(please report it)\n")
 
     def summary(self) -> None:
@@ -354,7 +355,7 @@ def _trace_paths(paths: list[str], err: Out) -> frozenset[bytes] | None:
         except OSError:
             continue
         if real != p:   # (quoted as strace quotes them: a name may hold any byte)
-            err.write(f"{PROG}: Requested path {quote(os.fsencode(p))} resolved into "
+            err.write(f"{prog()}: Requested path {quote(os.fsencode(p))} resolved into "
                       f"{quote(os.fsencode(real))}\n")
             out.add(os.fsencode(real))
     return frozenset(out)
