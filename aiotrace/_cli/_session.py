@@ -102,6 +102,17 @@ class Session:
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
         self.trace_paths = _trace_paths(opts.paths, err)
         self.injects = self._traced_rules()
+        # -e inject=...:syscall=NAME runs NAME in place of a traced call: the printer
+        # also stops at NAME's exits (that call's result), and shows NAME's own calls
+        # only if they are traced (the decoder's ``unshown``)
+        self.unshown: frozenset[int] = frozenset()
+        self.shown_names = self.trace_names
+        if self.trace_nrs is not None:
+            ran = {k for r in self.injects if r.replacement is not None
+                   for k in selectors_keys({r.replacement})}
+            self.unshown = frozenset(ran - self.trace_nrs)
+            if self.unshown:
+                self.shown_names = key_selectors(self.trace_nrs | self.unshown)
         self.probe_lines: Any = None   # --probe: see _probes
         if opts.summary != "only":
             self._make_printer()
@@ -132,7 +143,7 @@ class Session:
             for key in selectors_keys(rule.syscalls):
                 inject[key] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
-                               inject=inject, paths=self.trace_paths,
+                               inject=inject, paths=self.trace_paths, unshown=self.unshown,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips,
                                modes=OutputModes.of(o))
         if o.decode_pids:
@@ -233,9 +244,9 @@ class Session:
         if self.decoder is None:
             return None
         if self.opts.stack_trace:   # (every capture at the stop, with the stack)
-            return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+            return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                                capture=self.decoder.capture, buffer=4096, stacks=True)
-        return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+        return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                            capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
                            buffer=4096)
 

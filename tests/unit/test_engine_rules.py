@@ -50,6 +50,10 @@ INF = None
     # a syscall number, in each ABI (as strace: x32's 110 is getppid too, i386's iopl)
     ("110:error=EPERM", dict(syscalls={"getppid@64", "getppid@x32", "iopl@32"})),
     ("getppid,?no_such_call:error=EPERM", dict(syscalls={"getppid"})),
+    # syscall=: a call without side effects run in its place (with error= or retval=)
+    ("chdir:syscall=gettid:retval=0", dict(syscall="gettid", replacement="gettid")),
+    ("chdir:error=ENOENT:syscall=getppid", dict(syscall="getppid", replacement="getppid")),
+    ("chdir:signal=USR1:syscall=gettid", dict(syscall="gettid", replacement=None)),  # as strace
 ])
 def test_parse_inject_accepts(spec, fields):
     rule = parse_inject(spec)
@@ -155,13 +159,19 @@ P = "invalid inject argument "
          "or first..last+step, not '-1'"),
     ("getppid:bogus=1",
      P + "'getppid:bogus=1': unknown option 'bogus=' (expected error=, retval=, signal=, "
-         "delay_enter=, delay_exit= or when=)"),
+         "delay_enter=, delay_exit=, syscall= or when=)"),
     ("getppid:error",
      P + "'getppid:error': 'error' is not an option=value pair (expected error=, retval=, "
-         "signal=, delay_enter=, delay_exit= or when=)"),
-    ("getppid:syscall=getpid:error=EPERM",
-     P + "'getppid:syscall=getpid:error=EPERM': syscall= (run another system call instead) is "
-         "not supported: aiotrace skips the call and sets its result without running anything"),
+         "signal=, delay_enter=, delay_exit=, syscall= or when=)"),
+    ("getppid:syscall=unlink:error=EPERM",
+     P + "'getppid:syscall=unlink:error=EPERM': syscall= takes a system call without side "
+         "effects (of the class %pure, such as gettid), not 'unlink'"),
+    ("getppid:syscall=nosuch:error=EPERM",
+     P + "'getppid:syscall=nosuch:error=EPERM': syscall= takes a system call without side "
+         "effects such as gettid, not 'nosuch'"),
+    ("getppid:syscall=gettid",
+     P + "'getppid:syscall=gettid': at least one of error=, retval=, signal=, delay_enter= "
+         "or delay_exit= is required"),
     ("getppid:poke_enter=@arg1=00",
      P + "'getppid:poke_enter=@arg1=00': poke_enter= is not supported by aiotrace: write "
          "memory from an engine with call.thread.write()"),
