@@ -794,6 +794,13 @@ PROC = [
       (A, B, ENVP), 0,
       {A: z(b"/tmp/st/t2"), B: ptrs(C, C + 3, C + 9, C + 24, 0),
        C: b"t2\0child\0arg with space\0tab\there\0", ENVP: ptrs(*([D] * 38), 0), D: b"A=1\0"}),
+    # envp's pointers run into unmapped memory before a NULL: strace says so
+    L('execve("/tmp/x", ["x"], 0x7ffd8df8cfd8 /* 5 vars, unterminated */) = -1 EACCES (Permission denied)',
+      (A, B, 0x7FFD8DF8CFD8), -13,
+      {A: z(b"/tmp/x"), B: ptrs(C, 0), C: b"x\0", 0x7FFD8DF8CFD8: ptrs(*([D] * 5)), D: b"A=1\0"}),
+    L('execve("/tmp/x", ["x"], 0x7ffd8df8cff8 /* 1 var, unterminated */) = -1 EACCES (Permission denied)',
+      (A, B, 0x7FFD8DF8CFF8), -13,
+      {A: z(b"/tmp/x"), B: ptrs(C, 0), C: b"x\0", 0x7FFD8DF8CFF8: ptrs(D), D: b"A=1\0"}),
     L('execve("/nonexistent", ["a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", ...], 0x7ffd8df8b300 /* 1 var */) = -1 ENOENT (No such file or directory)',
       (A, B, 0x7FFD8DF8B300), -2,
       {A: z(b"/nonexistent"), B: ptrs(*([C] * 39), 0), C: b"a\0", 0x7FFD8DF8B300: ptrs(D, 0), D: b"A=1\0"}),
