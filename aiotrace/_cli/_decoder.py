@@ -137,6 +137,7 @@ class Decoder:
         # calls not traced, stopped at only because -e inject=...:syscall= runs them in
         # place of traced ones (whose exits they are): their own calls are not shown
         self.unshown = unshown
+        self.poked: set[int] = set()   # threads whose call's memory an inject poke wrote
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
@@ -305,7 +306,17 @@ class Decoder:
             marks = " (INJECTED)"
         if rule.delay_enter_ns or rule.delay_exit_ns:
             marks += " (DELAYED)"
-        return marks
+        return self._poke_marks(tid, marks)
+
+    def _poke_marks(self, tid: int, marks: str) -> str:
+        """*marks* with strace's "INJECTED: args" when a poke wrote the call's memory (at
+        its entry or at its exit: the engine tells before the stop is decoded)."""
+        if tid not in self.poked or "INJECTED: args" in marks:
+            return marks
+        self.poked.discard(tid)
+        if marks.startswith(" (INJECTED)"):
+            return " (INJECTED: args, retval)" + marks[len(" (INJECTED)"):]
+        return " (INJECTED: args)" + marks
 
     def _capture_with_ip(self, ev: Any, mem: Any) -> Any:
         """-i: capture(), with the instruction pointer of the stop (WithIP)."""
@@ -370,6 +381,8 @@ class Decoder:
                         entry, t0 = pending
             else:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
+                if self.poked:
+                    marks = self._poke_marks(tid, marks)
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
             # a retval= injection is a success whatever the value, as strace shows it

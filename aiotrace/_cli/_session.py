@@ -238,7 +238,16 @@ class Session:
                                           call.abi)
 
             only = uses_paths if self.trace_paths is not None and decoder is not None else None
-            await tg.start(functools.partial(inject, only=only), proc, *self.injects)
+            await tg.start(functools.partial(inject, only=only, on_poke=self._poked), proc,
+                           *self.injects)
+
+    def _poked(self, tid: int, problem: str | None) -> None:
+        """-e inject=...:poke_enter=/poke_exit=: a call's memory was written (its line
+        says "INJECTED: args"), or could not be (said as strace says it)."""
+        if problem is not None:
+            self.err.write(f"{prog()}: {problem}\n")
+        elif self.decoder is not None:
+            self.decoder.poked.add(tid)
 
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:

@@ -19,6 +19,8 @@ The semantics follow strace 6.x (``man strace``, "Tampering", and its source):
   effects, strace's ``%pure``) in place of the call, and makes it return the error or
   value; without them it changes nothing (as in strace).
 * ``delay_enter=``/``delay_exit=`` keep the thread stopped at the entry/exit of the call.
+* ``poke_enter=@argN=HEX[,@argM=HEX...]``/``poke_exit=...`` write bytes (given in hex)
+  into the tracee's memory where argument N points, at the entry/exit of the call.
 * When several rules name the same system call, the last one wins for that call, as when
   strace is given several ``-e inject=`` options.
 """
@@ -43,6 +45,8 @@ import anyio.abc
 from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone, _check, syscalls
 from aiotrace.lowlevel import HoldHandle
 
+from ._poke import Pokes, checked_pokes, parse_pokes, poke
+
 __all__ = ["InjectRule", "inject", "parse_delay", "parse_inject"]
 
 _WHEN_MAX = 0xFFFF          # strace: first and step in 1..65535
@@ -58,14 +62,10 @@ _KERNEL_ERRNOS = {
     "ERECALLCONFLICT": 530,
 }
 
-_ACTIONS = ("error", "retval", "signal", "delay_enter", "delay_exit", "syscall")
-_UNSUPPORTED = {
-    "poke_enter": "poke_enter= is not supported by aiotrace: write memory from an engine "
-                  "with call.thread.write()",
-    "poke_exit": "poke_exit= is not supported by aiotrace: write memory from an engine "
-                 "with call.thread.write()",
-}
-_OPTIONS_HINT = "error=, retval=, signal=, delay_enter=, delay_exit=, syscall= or when="
+_ACTIONS = ("error", "retval", "signal", "delay_enter", "delay_exit", "syscall", "poke_enter",
+            "poke_exit")
+_OPTIONS_HINT = ("error=, retval=, signal=, delay_enter=, delay_exit=, poke_enter=, "
+                 "poke_exit=, syscall= or when=")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,9 @@ class InjectRule:
     limit) and ``step`` (0: only ``first``) select the invocations, counted from 1 per
     system call and per thread. ``syscall``, with ``error`` or ``retval``: the name of a
     call without side effects (``gettid``) run in place of the call, whose result is
-    then replaced. ``spec`` is the text it was parsed from, if any.
+    then replaced. ``poke_enter``/``poke_exit``: ``(N, data)`` pairs, *data* (1 to 1024
+    bytes) written where argument N (1..7) points, at the entry/exit of the call. ``spec``
+    is the text it was parsed from, if any.
     """
 
     syscalls: frozenset[str]
@@ -95,6 +97,8 @@ class InjectRule:
     last: int | None = None
     step: int = 1
     syscall: str | None = None
+    poke_enter: Pokes = ()
+    poke_exit: Pokes = ()
     spec: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -127,6 +131,8 @@ class InjectRule:
             problem = _impure(self.syscall)
             if problem:
                 raise ValueError(f"{what}: syscall= {problem}")
+        for name in ("poke_enter", "poke_exit"):
+            object.__setattr__(self, name, checked_pokes(getattr(self, name), what, name))
         for name in ("delay_enter_ns", "delay_exit_ns"):
             v = getattr(self, name)
             if v is not None:
@@ -140,10 +146,11 @@ class InjectRule:
         _check.integer(self.step, f"{what}: step", 0, (1 << 63) - 1,
                        "the step between tampered calls, 0 for the first only")
         if all(getattr(self, a) is None for a in
-               ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")):
+               ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")) and not (
+                self.poke_enter or self.poke_exit):
             raise ValueError(
-                f"{what}: at least one of error=, retval=, signal=, delay_enter= or "
-                "delay_exit= is required")
+                f"{what}: at least one of error=, retval=, signal=, delay_enter=, "
+                "delay_exit=, poke_enter= or poke_exit= is required")
         if self.last is not None and self.last < self.first:
             raise ValueError(
                 f"{what}: last ({self.last}) must not be less than first ({self.first})")
@@ -425,8 +432,6 @@ def parse_inject(
         key, eq, val = token.partition("=")
         if not eq:
             raise bad(f"{token!r} is not an option=value pair (expected {_OPTIONS_HINT})")
-        if key in _UNSUPPORTED:
-            raise bad(_UNSUPPORTED[key])
         if key == "when":
             try:
                 when = _parse_when(val)     # strace: the last when= wins
@@ -444,6 +449,11 @@ def parse_inject(
             if problem:
                 raise bad(f"syscall= {problem}")
             got[key] = val
+        elif key in ("poke_enter", "poke_exit"):
+            pokes = parse_pokes(val)
+            if isinstance(pokes, str):
+                raise bad(f"{key}= {pokes}")
+            got[key] = pokes
         elif key in _VALUES:
             parse, wants = _VALUES[key]
             n = parse(val)
@@ -458,14 +468,15 @@ def parse_inject(
             # years: as long as for ever here)
             got[key] = min(ns, _INT64_MAX)
     if not got.keys() - {"syscall"}:
-        raise bad("at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
-                  "is required")
+        raise bad("at least one of error=, retval=, signal=, delay_enter=, delay_exit=, "
+                  "poke_enter= or poke_exit= is required")
     first, last, step = when
     return InjectRule(
         syscalls=syscalls, error=got.get("error"), retval=got.get("retval"),
         signal=got.get("signal"), delay_enter_ns=got.get("delay_enter"),
         delay_exit_ns=got.get("delay_exit"), first=first, last=last, step=step,
-        syscall=got.get("syscall"), spec=spec,
+        syscall=got.get("syscall"), poke_enter=got.get("poke_enter", ()),
+        poke_exit=got.get("poke_exit", ()), spec=spec,
     )
 
 
@@ -494,6 +505,7 @@ async def inject(
     proc: Process,
     *rules: InjectRule | str,
     only: Callable[[SyscallEntry], bool] | None = None,
+    on_poke: Callable[[int, str | None], None] | None = None,
     task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
 ) -> Counter[str]:
     """Tamper with the system calls of *proc* (and its followed children) until the whole
@@ -506,6 +518,11 @@ async def inject(
 
     Delays do not block the engine: each delayed thread is held with ``hold()`` while a
     task awaits ``anyio.sleep``, so other threads and processes keep running.
+
+    *on_poke*, if given, hears of the pokes (``poke_enter=``, ``poke_exit=``) of each
+    call, before the thread goes on: ``(tid, None)`` when one was written,
+    ``(tid, message)`` for each that could not be (strace's "Failed to tamper with
+    process N: couldn't poke").
 
     *only*, if given, is called with each call of the rules' system calls at its entry,
     the thread stopped; a call for which it returns False is neither tampered with nor
@@ -522,7 +539,8 @@ async def inject(
     for given in parsed:
         for key in rule_keys(given):
             table[key] = given         # the last rule naming it wins
-    exit_keys = {key for key, r in table.items() if r.delay_exit_ns is not None}
+    exit_keys = {key for key, r in table.items()
+                 if r.delay_exit_ns is not None or r.poke_exit}
     for r in parsed:
         if r.replacement is not None and rule_keys(r) & table.keys():
             exit_keys |= syscalls.selector_keys(r.replacement)   # (its exit: the result)
@@ -530,6 +548,7 @@ async def inject(
     calls: dict[tuple[int, int], int] = {}   # (tid, key) -> calls seen, as strace's tcb
     exit_delay: dict[int, int] = {}          # tid -> ns to hold its current call's exit
     results: dict[int, int] = {}             # tid -> what its replaced call returns
+    exit_pokes: dict[int, Pokes] = {}        # tid -> what to write at its call's exit
 
     async with anyio.create_task_group() as delays:
         entries = proc.events(SyscallEntry, syscalls=_names(table), intercept=True)
@@ -541,6 +560,9 @@ async def inject(
             assert exits is not None
             async with exits:
                 async for ev in exits:
+                    pokes = exit_pokes.pop(ev.tid, None)
+                    if pokes:
+                        poke(ev, pokes, on_poke)
                     ns = exit_delay.pop(ev.tid, None)
                     if ns:
                         delays.start_soon(_release_after, ev.hold(), ns)
@@ -566,12 +588,14 @@ async def inject(
                         continue              # killed while stopped
                     if not chosen:
                         exit_delay.pop(call.tid, None)
+                        exit_pokes.pop(call.tid, None)
                         call.resume()
                         continue
                 count = (call.tid, key)
                 n = calls[count] = calls.get(count, 0) + 1
                 if not rule.applies_to(n):
                     exit_delay.pop(call.tid, None)
+                    exit_pokes.pop(call.tid, None)
                     call.resume()
                     continue
                 done[call.name] += 1
@@ -579,6 +603,12 @@ async def inject(
                     exit_delay[call.tid] = rule.delay_exit_ns
                 else:
                     exit_delay.pop(call.tid, None)
+                if rule.poke_exit:
+                    exit_pokes[call.tid] = rule.poke_exit
+                else:
+                    exit_pokes.pop(call.tid, None)
+                if rule.poke_enter:
+                    poke(call, rule.poke_enter, on_poke)   # (before the trace shows it)
                 if rule.delay_enter_ns:
                     delays.start_soon(_release_after, call.hold(), rule.delay_enter_ns)
                 sig = rule.signal or 0   # (sent as the thread goes on: send_signal)
