@@ -298,9 +298,10 @@ class ThreadHandle(metaclass=NoPublicConstructor):
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
         except OSError as exc:
-            if exc.errno != _errno.EFAULT or addr >= 1 << 63:
+            if exc.errno not in (_errno.EFAULT, _errno.ENOSYS) or addr >= 1 << 63:
                 raise   # (no user page is there: /proc/PID/mem cannot seek so far)
-        # read-only pages: /proc/PID/mem writes with FOLL_FORCE, as debuggers do
+        # read-only pages (or no process_vm_writev, as under strace -e fault=): /proc/PID/mem
+        # writes with FOLL_FORCE, as debuggers do
         with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
             f.seek(addr)
             f.write(data)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from cli_helpers import STRACE, aiotrace, needs_strace, strace
+from cli_helpers import AIOTRACE, STRACE, aiotrace, needs_strace, strace
 
 pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
 
@@ -64,3 +64,19 @@ def test_poke_that_cannot_be_done_is_said_like_strace(tmp_path, poke, problem):
     ours = said(a.stderr, "aiotrace: ")
     assert ours == said(s.stderr, f"{STRACE}: poke_tcb: ")
     assert ours == ([] if problem is None else [f"Failed to tamper with process PID: {problem}"])
+
+
+def test_poke_without_process_vm_writev(tmp_path):
+    """When process_vm_writev fails with ENOSYS (here: injected by aiotrace tracing the
+    aiotrace that pokes), the poke is written through /proc/PID/mem, as strace falls
+    back to PTRACE_POKEDATA."""
+    inner = [*AIOTRACE, "run", "-o", str(tmp_path / "trace"), "-e", "trace=chdir",
+             "-e", "inject=chdir:poke_enter=@arg1=2f00", "--",
+             "sh", "-c", "cd /nonexistent && pwd -P"]
+    a = aiotrace("run", "-o", str(tmp_path / "outer"), "-qq", "-e", "signal=none",
+                 "-e", "trace=process_vm_writev", "-e", "fault=process_vm_writev", "--",
+                 *inner, cwd=tmp_path)
+    assert (a.returncode, a.stdout) == (0, "/\n"), a.stderr
+    assert 'chdir("/")' in (tmp_path / "trace").read_text()
+    outer = (tmp_path / "outer").read_text()
+    assert "process_vm_writev(" in outer and "ENOSYS" in outer   # (it was refused)
