@@ -525,6 +525,22 @@ def aiotrace_commit() -> str:
         return "unknown"
 
 
+def console_script_python(aio: list[str]) -> str | None:
+    """The Python that runs *aio* when it is aiotrace's console script (one file whose
+    first line is ``#!PYTHON``), else None."""
+    if len(aio) != 1:
+        return None
+    try:
+        with open(aio[0], "rb") as f:
+            first = f.readline(4096)
+    except OSError:
+        return None
+    if not first.startswith(b"#!") or b"python" not in first:
+        return None
+    words = first[2:].decode(errors="replace").split()
+    return words[0] if len(words) == 1 else None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -585,8 +601,13 @@ def main() -> None:
     bindir = args.work / "bin"
     bindir.mkdir(exist_ok=True)
     standin = bindir / "strace-as-aiotrace"
-    standin.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(c) for c in (
-        sys.executable, str(STANDIN), *aio, "--")) + ' "$@"\n')
+    python = console_script_python(aio)
+    if python is not None:   # aiotrace in the stand-in's process: see standin.in_process
+        standin.write_text(f"#!{python}\nimport sys\nsys.path.insert(0, {str(HERE)!r})\n"
+                           "import standin\nstandin.in_process()\n")
+    else:
+        standin.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(c) for c in (
+            sys.executable, str(STANDIN), *aio, "--")) + ' "$@"\n')
     standin.chmod(0o755)
     tools = {"strace": args.strace, "aiotrace": str(standin)}
 

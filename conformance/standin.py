@@ -13,7 +13,10 @@ support fails as it should. Nothing else is changed: not the environment, not th
 descriptors (tests hand the tracer descriptors such as 3), not the messages.
 
 The harness (run.py) writes a small shell script that runs this file with AIOTRACE_CMD
-filled in; that script is the ``$STRACE`` of the tests.
+filled in; that script is the ``$STRACE`` of the tests. When AIOTRACE_CMD is aiotrace's
+console script, the harness writes instead a Python script (the console script's
+interpreter) that runs aiotrace in its own process (``in_process``): aiotrace's messages
+then begin with ``$STRACE``, the name the test invoked, as strace's do.
 """
 
 from __future__ import annotations
@@ -83,6 +86,16 @@ def command(aiotrace: list[str], args: list[str]) -> list[str]:
     if program:
         return [*aiotrace, "run", *options, "--", *program]
     return [*aiotrace, *options]
+
+
+def in_process() -> None:
+    """The stand-in as aiotrace's own command, in this process: the harness writes
+    ``$STRACE`` as a script of the Python of aiotrace's console script that calls this,
+    so that aiotrace's messages begin with the name the test invoked it by
+    (``$STRACE: exec: Permission denied``), as strace's begin with its argv[0]."""
+    sys.argv[1:] = command([], sys.argv[1:])
+    from aiotrace._cli import main as aiotrace_main
+    sys.exit(aiotrace_main())
 
 
 def main() -> None:

@@ -20,8 +20,6 @@ from ._filter import (
 from ._stamps import absolute_format, time_scale
 from ._summary import parse_columns, sort_key
 
-PROG = "aiotrace"
-
 USAGE = """\
 usage: aiotrace run [OPTIONS] [--] PROG [ARGS...]
        aiotrace attach [OPTIONS] PID...
@@ -183,7 +181,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
         "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
-        "verbose": "=verbose", "raw": "=raw",
+        "verbose": "=verbose", "raw": "=raw", "read": "=read", "write": "=write",
     },
     "optional": {
         "decode-fds": "=decode-fds", "syscall-times": "T",
@@ -610,8 +608,8 @@ def parse_args(args: list[str]) -> Options:
 
 def _fd_set(value: str) -> tuple[bool, frozenset[int]] | None:
     """-e read=SET / write=SET: (negated, descriptors), or None for none."""
-    neg = value.startswith("!")
-    body = value[1:] if neg else value
+    body = value.lstrip("!")   # (strace: each leading '!' inverts what follows)
+    neg = (len(value) - len(body)) % 2 == 1
     if body == "all":
         return None if neg else (True, frozenset())
     if body == "none":

@@ -84,6 +84,7 @@ class _Call:
     marks: str
     abi: str = "x86_64"
     key: Any = None   # (nr, its printed arguments): a quiet entry's, see Decoder._quiet
+    asked_key: int = -1   # the tracer's key of the call asked, when an engine ran another
 
 
 def _nargs(name: str) -> int:
@@ -114,7 +115,7 @@ class Decoder:
     def __init__(self, *, strsize: int = 32, decode_fds: int = 0, xflag: int = 0,
                  fd_kinds: frozenset[str] | None = None,
                  inject: dict[int, Any] | None = None,
-                 paths: frozenset[bytes] | None = None,
+                 paths: frozenset[bytes] | None = None, unshown: frozenset[int] = frozenset(),
                  dumps: tuple[Any, Any] = (None, None), ips: bool = False,
                  modes: OutputModes | None = None) -> None:
         self.strsize = strsize
@@ -137,6 +138,10 @@ class Decoder:
             FD_KINDS if decode_fds >= 2 else frozenset(("path",))
         self.fd_details = bool(self._fd_kinds - {"path"})
         self.inject = inject or {}
+        # calls not traced, stopped at only because -e inject=...:syscall= runs them in
+        # place of traced ones (whose exits they are): their own calls are not shown
+        self.unshown = unshown
+        self.poked: set[int] = set()   # threads whose call's memory an inject poke wrote
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
@@ -309,7 +314,17 @@ class Decoder:
             marks = " (INJECTED)"
         if rule.delay_enter_ns or rule.delay_exit_ns:
             marks += " (DELAYED)"
-        return marks
+        return self._poke_marks(tid, marks)
+
+    def _poke_marks(self, tid: int, marks: str) -> str:
+        """*marks* with strace's "INJECTED: args" when a poke wrote the call's memory (at
+        its entry or at its exit: the engine tells before the stop is decoded)."""
+        if tid not in self.poked or "INJECTED: args" in marks:
+            return marks
+        self.poked.discard(tid)
+        if marks.startswith(" (INJECTED)"):
+            return " (INJECTED: args, retval)" + marks[len(" (INJECTED)"):]
+        return " (INJECTED: args)" + marks
 
     def _capture_with_ip(self, ev: Any, mem: Any) -> Any:
         """-i: capture(), with the instruction pointer of the stop (WithIP)."""
@@ -326,28 +341,34 @@ class Decoder:
             if abi != "x86_64":
                 return self._foreign_entry(ev, mem, abi)
             tid = self._tid = ev.tid
-            nr = ev.nr
+            nr, args = ev.nr, ev.args
+            asked = ev.asked
+            if asked is not None:   # (the call the program made, as strace shows it:
+                nr, args = asked    # -e inject=...:syscall= ran another in its place)
+            elif nr in self.unshown:
+                return None
             name = _NAMES[nr] if 0 <= nr < 512 else _name(nr)
-            if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid):
+            if self.paths is not None and not self.uses_paths(name, args, mem, tid):
                 return None   # (and no _Call: its exit is not shown either)
             key = None
             text: str | None
             if nr == _NR_RESTART_SYSCALL:
                 text = "<... resuming interrupted %s ...>" % self.interrupted.pop(tid, "system call")
             elif nr in self._in:
-                key = (nr, ev.args[:self._in[nr]])
+                key = (nr, args[:self._in[nr]])
                 text = self._memo.get(key)   # (getppid's is "")
                 if text is None:
                     text = self._remember(key, format_entry(
-                        name, ev.args, mem, strsize=self.strsize, xflag=self.xflag))
+                        name, args, mem, strsize=self.strsize, xflag=self.xflag))
             else:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
-                text = format_entry(name, ev.args, mem, strsize=self.strsize,
+                text = format_entry(name, args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
                                     netlink=self.netlink,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
-            self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
-                                    self._marks(tid, nr) if self.inject else "", key=key)
+            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,
+                                    self._marks(tid, nr) if self.inject else "", key=key,
+                                    asked_key=-1 if asked is None else nr)
             return (name, text)
         if t is SyscallExit:
             tid = self._tid = ev.tid
@@ -356,6 +377,8 @@ class Decoder:
                 return None   # a call -P leaves out (or one whose entry was not seen)
             abi = ev.abi
             if call is None:
+                if self.unshown and _key(ev) in self.unshown:
+                    return None
                 nr = ev.nr
                 name = _name(nr) if abi == "x86_64" else ev.name
                 entry = t0 = None
@@ -366,10 +389,14 @@ class Decoder:
                         entry, t0 = pending
             else:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
+                if self.poked:
+                    marks = self._poke_marks(tid, marks)
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
             # a retval= injection is a success whatever the value, as strace shows it
-            rule = self.inject.get(_key(ev)) if marks else None
+            rule = (self.inject.get(_key(ev) if call is None or call.asked_key < 0
+                                    else call.asked_key)
+                    if marks else None)
             success = rule is not None and rule.retval is not None
             if call is not None and call.key is not None and call.key[0] in self._out:
                 done = (call.key, ev.retval, success)

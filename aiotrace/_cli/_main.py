@@ -22,11 +22,12 @@ import anyio
 
 import aiotrace
 
-from ._args import PROG, USAGE, Options, UsageError, c_uint, parse_args
+from ._args import USAGE, Options, UsageError, c_uint, parse_args
 from ._run import attach, run
 from ._init import stay_init_if_first
 from ._internals import current_cpu
 from ._pipe import close_pipe, is_pipe, open_pipe
+from ._progname import invoked_as, prog
 from ._session import Out, Session
 
 
@@ -148,6 +149,8 @@ async def _begin(how: Callable[[Session], Awaitable[tuple[str, int]]], session: 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``aiotrace`` command; returns the exit status."""
     _hold_standard_fds()
+    if argv is None:
+        invoked_as(sys.argv[0])   # (messages begin with it, as strace's: _progname)
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["record"] or args[:1] == ["report"]:
         from .._data._command import main as data_main   # recordings: aiotrace[data]
@@ -156,16 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         opts = parse_args(args)
     except UsageError as exc:
-        err.write(f"{PROG}: {exc}\n")
+        err.write(f"{prog()}: {exc}\n")
         if exc.hint:
-            err.write(f"Try '{PROG} -h' for more information.\n")
+            err.write(f"Try '{prog()} -h' for more information.\n")
         return 1
     if opts.help:
         sys.stdout.write(USAGE)
         sys.stdout.flush()
         return 0
     if opts.version:
-        sys.stdout.write(f"{PROG} -- version {aiotrace.__version__}\n\n"
+        sys.stdout.write(f"{prog()} -- version {aiotrace.__version__}\n\n"
                          f"Optional features enabled: {' '.join(_features()) or '(none)'}\n")
         sys.stdout.flush()
         return 0
@@ -176,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cpu = _tracer_cpu(opts.tracer_cpu, allowed)
     except UsageError as exc:
-        err.write(f"{PROG}: {exc}\n")
+        err.write(f"{prog()}: {exc}\n")
         return 1
     try:
         fd, command = _open_output(opts)
     except OSError as exc:
-        err.write(f"{PROG}: Can't fopen '{opts.output}': {exc.strerror}\n")
+        err.write(f"{prog()}: Can't fopen '{opts.output}': {exc.strerror}\n")
         return 1
     out = err if fd == 2 else Out(fd, opts.output, err)
     tty = _tty_state()
@@ -212,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         found = _aiotrace_error(exc)
         if found is None:
             raise
-        err.write(f"{PROG}: {found}\n")
+        err.write(f"{prog()}: {found}\n")
         return 1
     finally:
         if paused:

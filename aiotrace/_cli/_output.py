@@ -38,6 +38,7 @@ from ._decoder import WithComm, WithIP
 from ._dump import emit
 from ._filter import signal_name
 from ._internals import ABI_CODES, ABI_MODES, comm_of, errno_name
+from ._progname import prog
 from ._stamps import Stamps
 
 __all__ = ["TextPrinter", "JsonPrinter", "SeparatePrinter", "split_args", "death_text"]
@@ -315,7 +316,7 @@ class TextPrinter(_Layout):
                 if abi is not None:   # (strace's new thread starts in its parent's mode)
                     self.abis[ev.child_tid] = abi
                 if not self.quiet_attach:
-                    self.message("aiotrace: Process %d attached\n" % ev.child_tid)
+                    self.message("%s: Process %d attached\n" % (prog(), ev.child_tid))
         elif t is Exec:
             if ev.old_tid != tid:
                 self._exec(ev, tid)
@@ -426,7 +427,7 @@ class TextPrinter(_Layout):
         self._close_line("detached")
         if not self.quiet_attach:
             for tid in tids:
-                self.message("aiotrace: Process %d detached\n" % tid)
+                self.message("%s: Process %d detached\n" % (prog(), tid))
 
     def finish(self) -> None:
         self._close_line("unfinished")
@@ -623,7 +624,7 @@ class SeparatePrinter:
                 emit(parts, functools.partial(_write_all, self.fds[tid]))
             except OSError as exc:   # (the text is lost; said once per kind of error)
                 if exc.errno != self.failing:
-                    self.err.append("aiotrace: %s: %s\n" % (name, exc.strerror))
+                    self.err.append("%s: %s: %s\n" % (prog(), name, exc.strerror))
                 self.failing = exc.errno or -1
         self.dirty.clear()
         for tid in self.closing:
@@ -639,7 +640,7 @@ class SeparatePrinter:
                 self.dirty.add(tid)
         if not self.quiet_attach:
             for tid in tids:
-                self.err.append("aiotrace: Process %d detached\n" % tid)
+                self.err.append("%s: Process %d detached\n" % (prog(), tid))
 
     def finish(self) -> None:
         for tid, p in self.printers.items():

@@ -19,7 +19,7 @@ import anyio
 import aiotrace
 from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 
-from ._args import PROG
+from ._progname import prog
 from ._decoder import execve_text
 from ._internals import which
 from ._modes import OutputModes
@@ -36,7 +36,7 @@ def _program_path(prog: str, env: dict[str, str]) -> str | None:
 
 def _warn_seccomp_without_follow(s: Session) -> None:
     if s.opts.seccomp and not s.opts.follow:
-        s.err.write(f"{PROG}: --seccomp-bpf cannot be used without -f/--follow-forks, "
+        s.err.write(f"{prog()}: --seccomp-bpf cannot be used without -f/--follow-forks, "
                     "disabling\n")
 
 
@@ -52,7 +52,7 @@ async def run(s: Session) -> tuple[str, int]:
             env.pop(var, None)
     path = _program_path(o.argv[0], env)
     if path is None or ("/" in path and not os.path.exists(path)):
-        s.err.write(f"{PROG}: Can't stat '{o.argv[0]}': No such file or directory\n")
+        s.err.write(f"{prog()}: Can't stat '{o.argv[0]}': No such file or directory\n")
         return "exit", 1
     p = s.printer
     exec_text = (execve_text(path, o.argv, [f"{k}={v}" for k, v in env.items()], o.strsize,
@@ -84,7 +84,7 @@ async def run(s: Session) -> tuple[str, int]:
                         "error": _errno.errorcode.get(err), "duration": None,
                     }, separators=(",", ":")) + "\n"
                 s.out.write(line)
-            s.err.write(f"{PROG}: exec: {os.strerror(err)}\n")
+            s.err.write(f"{prog()}: exec: {os.strerror(err)}\n")
             if isinstance(p, TextPrinter) and not p.quiet_exit:
                 s.out.write("+++ exited with 1 +++\n")
             return "exit", 1
@@ -98,7 +98,7 @@ async def run(s: Session) -> tuple[str, int]:
                 try:   # (strace opens it as it starts tracing, and stops if it cannot)
                     p.open_file(proc.pid)
                 except OSError as exc:
-                    s.err.write(f"{PROG}: Can't fopen '{o.output}.{proc.pid}': "
+                    s.err.write(f"{prog()}: Can't fopen '{o.output}.{proc.pid}': "
                                 f"{exc.strerror}\n")
                     return "exit", 1   # (the program, still held, dies with the tracer)
             if p is not None and s.decoder is not None:
@@ -111,7 +111,7 @@ async def run(s: Session) -> tuple[str, int]:
                 try:
                     probes = await _probe(s, proc)
                 except aiotrace.ProbeError as exc:
-                    s.err.write(f"{PROG}: {exc}\n")
+                    s.err.write(f"{prog()}: {exc}\n")
                     return "exit", 1   # (the program, still held, dies with the tracer)
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
@@ -187,7 +187,7 @@ async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> 
 async def attach(s: Session) -> tuple[str, int]:
     o = s.opts
     if o.seccomp:   # both warnings, in strace's order
-        s.err.write(f"{PROG}: --seccomp-bpf is not enabled for processes attached with -p\n")
+        s.err.write(f"{prog()}: --seccomp-bpf is not enabled for processes attached with -p\n")
         _warn_seccomp_without_follow(s)
     p = s.printer
     if isinstance(p, SeparatePrinter):
@@ -195,7 +195,7 @@ async def attach(s: Session) -> tuple[str, int]:
             try:
                 p.open_file(pid)
             except OSError as exc:
-                s.err.write(f"{PROG}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
+                s.err.write(f"{prog()}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
                 p.finish()
                 return "exit", 1
     quiet_attach = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
@@ -222,12 +222,12 @@ async def attach(s: Session) -> tuple[str, int]:
                     try:
                         proc = await tracer.attach(pid, follow=bool(o.follow))
                     except TraceeGone:
-                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
                                     "No such process\n")
                         continue
                     except AttachDenied as exc:
-                        s.err.write(f"{PROG}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{PROG}: {exc}\n")
+                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
                         continue
                     threads = proc.threads if o.follow else [pid]
                     if p is not None:
@@ -237,7 +237,7 @@ async def attach(s: Session) -> tuple[str, int]:
                     await s.start_engines(engines, proc)
                     if not isinstance(p, JsonPrinter) and not quiet_attach:
                         more = f" with {len(threads)} threads" if len(threads) > 1 else ""
-                        s.err.write(f"{PROG}: Process {pid} attached{more}\n")
+                        s.err.write(f"{prog()}: Process {pid} attached{more}\n")
                     if p is None and not quiet_attach:
                         kinds = (aiotrace.Clone, aiotrace.Death) if o.follow else (
                             aiotrace.Death,)
@@ -260,7 +260,7 @@ async def attach(s: Session) -> tuple[str, int]:
             p.detached(sorted(p.live))
         elif s.interrupted and lives:   # (-c: no printer, strace still says so)
             tids = sorted(tid for _, live in lives for tid in live)
-            s.err.write("".join(f"{PROG}: Process {tid} detached\n" for tid in tids))
+            s.err.write("".join(f"{prog()}: Process {tid} detached\n" for tid in tids))
         if p is not None:
             p.finish()
             s.flush()
@@ -279,7 +279,7 @@ async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:
         async for ev in stream:
             if type(ev) is aiotrace.Clone:
                 live.add(ev.child_tid)
-                s.err.write(f"{PROG}: Process {ev.child_tid} attached\n")
+                s.err.write(f"{prog()}: Process {ev.child_tid} attached\n")
             else:
                 live.discard(ev.tid)
 

@@ -18,7 +18,8 @@ from aiotrace import (
 )
 from aiotrace.lowlevel import Capture
 
-from ._args import PROG, Options
+from ._args import Options
+from ._progname import prog
 from ._filter import selectors_keys
 from ._decoder import Decoder
 from ._dump import emit
@@ -66,7 +67,7 @@ class Out:
                 return
             except OSError as exc:
                 if exc.errno != self.failing and self.err is not None:
-                    self.err.write(f"{PROG}: {self.name}: {exc.strerror}\n")
+                    self.err.write(f"{prog()}: {self.name}: {exc.strerror}\n")
                 self.failing = exc.errno or -1
                 return
             self.failing = 0
@@ -101,6 +102,17 @@ class Session:
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
         self.trace_paths = _trace_paths(opts.paths, err)
         self.injects = self._traced_rules()
+        # -e inject=...:syscall=NAME runs NAME in place of a traced call: the printer
+        # also stops at NAME's exits (that call's result), and shows NAME's own calls
+        # only if they are traced (the decoder's ``unshown``)
+        self.unshown: frozenset[int] = frozenset()
+        self.shown_names = self.trace_names
+        if self.trace_nrs is not None:
+            ran = {k for r in self.injects if r.replacement is not None
+                   for k in selectors_keys({r.replacement})}
+            self.unshown = frozenset(ran - self.trace_nrs)
+            if self.unshown:
+                self.shown_names = key_selectors(self.trace_nrs | self.unshown)
         self.probe_lines: Any = None   # --probe: see _probes
         if opts.summary != "only":
             self._make_printer()
@@ -132,7 +144,7 @@ class Session:
                 inject[key] = rule     # the last rule wins, as in strace
         self.decoder = Decoder(strsize=o.strsize, decode_fds=o.decode_fds, xflag=o.xflag,
                                fd_kinds=o.decode_fd_kinds,
-                               inject=inject, paths=self.trace_paths,
+                               inject=inject, paths=self.trace_paths, unshown=self.unshown,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips,
                                modes=OutputModes.of(o))
         if o.decode_pids:
@@ -227,15 +239,24 @@ class Session:
                                           call.abi)
 
             only = uses_paths if self.trace_paths is not None and decoder is not None else None
-            await tg.start(functools.partial(inject, only=only), proc, *self.injects)
+            await tg.start(functools.partial(inject, only=only, on_poke=self._poked), proc,
+                           *self.injects)
+
+    def _poked(self, tid: int, problem: str | None) -> None:
+        """-e inject=...:poke_enter=/poke_exit=: a call's memory was written (its line
+        says "INJECTED: args"), or could not be (said as strace says it)."""
+        if problem is not None:
+            self.err.write(f"{prog()}: {problem}\n")
+        elif self.decoder is not None:
+            self.decoder.poked.add(tid)
 
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
             return None
         if self.opts.stack_trace:   # (every capture at the stop, with the stack)
-            return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+            return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                                capture=self.decoder.capture, buffer=4096, stacks=True)
-        return proc.events(*self.event_types(), syscalls=self.trace_names, tids=tids,
+        return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                            capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
                            buffer=4096)
 
@@ -303,7 +324,7 @@ class Session:
         self._internal_errors += 1
         if self._internal_errors <= 3:
             exc = ev.captured
-            self.err.write(f"{PROG}: internal error while decoding {ev!r}: {exc!r} "
+            self.err.write(f"{prog()}: internal error while decoding {ev!r}: {exc!r} "
                            "(please report it)\n")
 
     def summary(self) -> None:
@@ -355,7 +376,7 @@ def _trace_paths(paths: list[str], err: Out) -> frozenset[bytes] | None:
         except OSError:
             continue
         if real != p:   # (quoted as strace quotes them: a name may hold any byte)
-            err.write(f"{PROG}: Requested path {quote(os.fsencode(p))} resolved into "
+            err.write(f"{prog()}: Requested path {quote(os.fsencode(p))} resolved into "
                       f"{quote(os.fsencode(real))}\n")
             out.add(os.fsencode(real))
     return frozenset(out)

@@ -254,7 +254,9 @@ class Arbiter:
     ) -> TraceEvent:
         """What observers see: the arguments and return value after every verdict."""
         d = th.decision
+        asked = None
         if cls is SyscallEntry and (d.nr is not None or d.args is not None):
+            asked = (fields["nr"], fields["args"])
             nr = d.nr if d.nr is not None else fields["nr"]
             vals = tuple(fields["args"])
             if d.args is not None:
@@ -269,7 +271,10 @@ class Arbiter:
             fields = dict(fields, retval=d.set_return)
         elif cls is ProbeHit and d.args is not None:
             fields = dict(fields, args=rewritten_args(tuple(fields["args"]), d.args))
-        return cls(*base, **fields)
+        ev = cls(*base, **fields)
+        if asked is not None:
+            object.__setattr__(ev, "_asked", asked)   # (SyscallEntry.asked)
+        return ev
 
     def _observe(self, th: Thread, sub: Subscription, ev: TraceEvent, fresh: bool = False,
                  selected: bool = False) -> None:

@@ -62,7 +62,7 @@ class _Extras:
     them for never sets them, so they cost nothing per event (a field would, at every
     ``__init__``)."""
 
-    __slots__ = ("_context", "_paths")
+    __slots__ = ("_asked", "_context", "_paths")
 
 
 EXTRAS = _Extras.__slots__
@@ -208,20 +208,37 @@ class SyscallEntry(TraceEvent, _SyscallStop, kind="syscall.entry"):
         a = ", ".join(hex(x) for x in self.args)
         return f"{self.name}({a}){self._abi_note()}"
 
-    def fail(self, err: int) -> None:
-        """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``)."""
-        (self._ctl or _no_ctl(self)).fail(self, err)
+    @property
+    def asked(self) -> tuple[int, Args] | None:
+        """The call the thread made, ``(nr, args)``, when an engine rewrote it
+        (``rewrite()``): what the observers see (``nr``, ``args``) is the call that
+        runs. None when it was not rewritten."""
+        return getattr(self, "_asked", None)
 
-    def return_value(self, value: int) -> None:
-        """Skip the call; it returns *value* (64 bits, signed or unsigned)."""
-        (self._ctl or _no_ctl(self)).return_value(self, value)
+    def fail(self, err: int, *, signal: int = 0) -> None:
+        """Skip the call; it returns ``-err`` (an errno such as ``errno.EACCES``). With
+        *signal*, that signal is sent to the thread as it goes on (see send_signal)."""
+        (self._ctl or _no_ctl(self)).fail(self, err, signal)
+
+    def return_value(self, value: int, *, signal: int = 0) -> None:
+        """Skip the call; it returns *value* (64 bits, signed or unsigned). With *signal*,
+        that signal is sent to the thread as it goes on (see send_signal)."""
+        (self._ctl or _no_ctl(self)).return_value(self, value, signal)
 
     def rewrite(self, name_or_nr: str | int | None = None,
-                args: Sequence[int] | None = None) -> None:
+                args: Sequence[int] | None = None, *, signal: int = 0) -> None:
         """Run a different call (a name, or a number from 0 to 469: see
         ``Process.events``), or the same with other arguments (at most six ints of 64
-        bits; the ones not given are kept)."""
-        (self._ctl or _no_ctl(self)).rewrite(self, name_or_nr, args)
+        bits; the ones not given are kept). With *signal*, that signal is sent to the
+        thread as it goes on (see send_signal)."""
+        (self._ctl or _no_ctl(self)).rewrite(self, name_or_nr, args, signal)
+
+    def send_signal(self, signo: int) -> None:
+        """Let the call run; *signo* is sent to the thread as it goes on, as strace's
+        ``-e inject=...:signal=`` does (the ptrace restart's signal: its siginfo says
+        ``SI_KERNEL``). It is delivered when the call returns, and interrupts the call
+        if it blocks."""
+        (self._ctl or _no_ctl(self)).send_signal(self, signo)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -437,7 +454,7 @@ def with_field(ev: TraceEvent, name: str, value: Any, extras: bool = True) -> Tr
     new = object.__new__(cls)
     for n in names:
         object.__setattr__(new, n, getattr(ev, n))
-    for n in EXTRAS if extras else ():
+    for n in EXTRAS if extras else ("_asked",):   # (the call asked: the stop's own)
         if hasattr(ev, n):
             object.__setattr__(new, n, getattr(ev, n))
     object.__setattr__(new, name, value)

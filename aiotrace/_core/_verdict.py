@@ -34,7 +34,8 @@ class Decision:
     args: tuple[int, ...] | None = None
     #: the call returns this value instead (at its exit: ``set_return()``, ``fail()``)
     set_return: int | None = None
-    #: at a signal-delivery-stop, the signal delivered when the thread goes on (0: none)
+    #: the signal delivered when the thread goes on (0: none): at a signal-delivery-stop
+    #: its own or another; at a syscall stop, one sent to it (as ptrace's restart does)
     signo: int = 0
     #: the thread goes on for one instruction, then reports a ``SingleStep`` event
     singlestep: bool = False
@@ -52,9 +53,11 @@ CLEAN = Decision()
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """Skip the call at its entry; it returns *retval* (``fail``, ``return_value``)."""
+    """Skip the call at its entry; it returns *retval* (``fail``, ``return_value``); the
+    thread goes on with signal *signo* sent to it (0: none)."""
 
     retval: int
+    signo: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class Rewrite:
 
     nr: int | None
     args: tuple[int, ...] | None
+    signo: int = 0   # (as Skip's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,8 @@ class SetReturn:
 
 @dataclass(frozen=True, slots=True)
 class DeliverSignal:
-    """The signal of a signal-delivery-stop becomes *signo* (0: suppressed)."""
+    """The signal of a signal-delivery-stop becomes *signo* (0: suppressed); at a syscall
+    entry, *signo* is sent to the thread as it goes on (the ptrace restart's signal)."""
 
     signo: int
 
@@ -94,12 +99,12 @@ def merge(d: Decision, v: Verdict) -> Decision:
     t = type(v)
     if t is Skip:
         assert isinstance(v, Skip)
-        return Decision(v.retval, None, None, d.set_return, d.signo, d.singlestep)
+        return Decision(v.retval, None, None, d.set_return, v.signo or d.signo, d.singlestep)
     if t is Rewrite:
         assert isinstance(v, Rewrite)
         return Decision(None, d.nr if v.nr is None else v.nr,
-                        d.args if v.args is None else v.args, d.set_return, d.signo,
-                        d.singlestep)
+                        d.args if v.args is None else v.args, d.set_return,
+                        v.signo or d.signo, d.singlestep)
     if t is SetReturn:
         assert isinstance(v, SetReturn)
         return Decision(d.skip_return, d.nr, d.args, v.value, d.signo, d.singlestep)

@@ -315,11 +315,11 @@ def format_return(
 ) -> str:
     """Only the text after ``= ``."""
     ctx = Ctx(name, args, mem, strsize, fd_path, retval)
-    return _ret(_spec(name, abi), name, ctx)
+    return _ret(_spec(name, abi), name, ctx, abi=abi)
 
 
 def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False,
-         raw: bool = False) -> str:
+         raw: bool = False, abi: str = "x86_64") -> str:
     r = ctx.retval if ctx.retval is not None else 0
     if name in ("exit", "exit_group") and not -4096 < r < 0:
         # (they return only when an injection skipped them: = -1 ENOSYS..., = 3)
@@ -335,8 +335,10 @@ def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False,
         if ename is None:
             return "-1 (errno %d)" % err
         return "-1 %s (%s)" % (ename, _xlat.strerror(err))
-    if spec is None:
-        return str(r)
+    if spec is None or spec.ret is R_DEC:
+        # strace's default: an unsigned decimal of the ABI's long (an injected retval=,
+        # or a value below -4095: geteuid() = 18446744073709551615)
+        return str(r & (0xFFFFFFFF if abi == "i386" else 0xFFFFFFFFFFFFFFFF))
     return spec.ret(ctx)
 
 
@@ -379,7 +381,7 @@ def format_exit(
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
               xflag=xflag, abbrev=abbrev, verbose=verbose, netlink=netlink)
     if raw or ctx.saved.get("raw"):   # (-e raw=: the entry printed every argument)
-        return str(entry_text), _ret(None, name, ctx, success, raw=True)
+        return str(entry_text), _ret(None, name, ctx, success, raw=True, abi=abi)
     if ctx.saved.get("undecoded"):
         spec = None
     try:
@@ -388,9 +390,9 @@ def format_exit(
         text = (str(entry_text) if spec is None or spec.first_out is None
                 else _undecoded(name, ctx, abi))
     try:
-        ret = _ret(spec, name, ctx, success)
+        ret = _ret(spec, name, ctx, success, abi=abi)
     except Exception:
-        ret = _ret(None, name, ctx, success)
+        ret = _ret(None, name, ctx, success, abi=abi)
     return text, ret
 
 

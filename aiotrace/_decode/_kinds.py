@@ -359,7 +359,7 @@ def MSGHDR_OUT() -> Kind:
 # -- return values (success only; errors are handled by the caller) ------------
 
 def R_DEC(c: Ctx) -> str:
-    return str(s64(c.retval or 0))
+    return str(u64(c.retval or 0))   # (strace's RVAL_UDECIMAL)
 
 def R_HEX(c: Ctx) -> str:
     return hexa(c.retval or 0)

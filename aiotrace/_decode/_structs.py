@@ -363,8 +363,8 @@ def count_array(ctx: Ctx, addr: int, what: str = "var", word: int = 8) -> str:
         data = ctx.read(addr + word * n, word * chunk)
         if data is None:  # maybe the end of the mapping: go one pointer at a time
             data = ctx.read(addr + word * n, word)
-            if data is None:
-                return hexa(addr) if n == 0 else "%s /* %d %s%s */" % (
+            if data is None:   # (strace: the pointers read, and no NULL among them)
+                return hexa(addr) if n == 0 else "%s /* %d %s%s, unterminated */" % (
                     hexa(addr), n, what, "" if n == 1 else "s")
         for i in range(len(data) // word):
             if data[word * i: word * i + word] == null:

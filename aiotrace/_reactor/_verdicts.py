@@ -107,18 +107,20 @@ class Ctl:
     def resume(self, ev: TraceEvent) -> None:
         self._give(None)
 
-    def return_value(self, ev: TraceEvent, value: int) -> None:
+    def return_value(self, ev: TraceEvent, value: int, signal: int = 0) -> None:
         _expect(ev, SyscallEntry, "fail()/return_value()")
-        self._give(Skip(_check.signed_word(value, "return_value()")))
+        self._give(Skip(_check.signed_word(value, "return_value()"),
+                        _check.signal_number(signal, "signal=", lo=0)))
 
-    def fail(self, ev: TraceEvent, err: int) -> None:
+    def fail(self, ev: TraceEvent, err: int, signal: int = 0) -> None:
         err = _check.errno_value(err, "fail()")
-        if isinstance(ev, SyscallExit):
+        if isinstance(ev, SyscallExit):   # (SyscallExit.fail takes no signal)
             self.set_return(ev, -err)
         else:
-            self.return_value(ev, -err)
+            self.return_value(ev, -err, signal)
 
-    def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any) -> None:
+    def rewrite(self, ev: TraceEvent, name_or_nr: str | int | None, args: Any,
+                signal: int = 0) -> None:
         _expect(ev, SyscallEntry, "rewrite()")
         nr = None
         if name_or_nr is not None:
@@ -126,7 +128,11 @@ class Ctl:
             nr = _check.syscall_number(name_or_nr, "rewrite()", getattr(ev, "abi", "x86_64"))
         # (as the kernel sees them: unsigned 64-bit, like every event's arguments)
         new_args = None if args is None else _check.sequence_of_words(args, "rewrite() args", 6)
-        self._give(Rewrite(nr, new_args))
+        self._give(Rewrite(nr, new_args, _check.signal_number(signal, "signal=", lo=0)))
+
+    def send_signal(self, ev: TraceEvent, signo: int) -> None:
+        _expect(ev, SyscallEntry, "send_signal()")
+        self._give(DeliverSignal(_check.signal_number(signo, "send_signal()")))
 
     def set_return(self, ev: TraceEvent, value: int) -> None:
         _expect(ev, SyscallExit, "set_return()")
@@ -292,9 +298,10 @@ class ThreadHandle(metaclass=NoPublicConstructor):
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
         except OSError as exc:
-            if exc.errno != _errno.EFAULT or addr >= 1 << 63:
+            if exc.errno not in (_errno.EFAULT, _errno.ENOSYS) or addr >= 1 << 63:
                 raise   # (no user page is there: /proc/PID/mem cannot seek so far)
-        # read-only pages: /proc/PID/mem writes with FOLL_FORCE, as debuggers do
+        # read-only pages (or no process_vm_writev, as under strace -e fault=): /proc/PID/mem
+        # writes with FOLL_FORCE, as debuggers do
         with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
             f.seek(addr)
             f.write(data)

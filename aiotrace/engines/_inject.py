@@ -11,10 +11,16 @@ The semantics follow strace 6.x (``man strace``, "Tampering", and its source):
   ``F..L+S`` the same up to L. Without ``when=`` every call is tampered with.
 * ``error=`` and ``retval=`` skip the call (strace replaces its number by -1) and make it
   return ``-errno`` or the value; they are mutually exclusive.
-* ``signal=`` sends the signal to the calling thread at the entry of the call (strace
-  passes it to the ``PTRACE_SYSCALL`` restart, which queues it with ``send_sig``); it is
-  delivered when the call returns, and interrupts the call if it blocks.
+* ``signal=`` sends the signal to the calling thread at the entry of the call, as strace
+  does: the restart of the stop carries it (``SyscallEntry.send_signal``), the kernel
+  queues it with ``send_sig`` (its siginfo says ``SI_KERNEL``); it is delivered when the
+  call returns, and interrupts the call if it blocks.
+* ``syscall=NAME``, with ``error=`` or ``retval=``, runs NAME (a call without side
+  effects, strace's ``%pure``) in place of the call, and makes it return the error or
+  value; without them it changes nothing (as in strace).
 * ``delay_enter=``/``delay_exit=`` keep the thread stopped at the entry/exit of the call.
+* ``poke_enter=@argN=HEX[,@argM=HEX...]``/``poke_exit=...`` write bytes (given in hex)
+  into the tracee's memory where argument N points, at the entry/exit of the call.
 * When several rules name the same system call, the last one wins for that call, as when
   strace is given several ``-e inject=`` options.
 """
@@ -39,6 +45,8 @@ import anyio.abc
 from aiotrace import Process, SyscallEntry, SyscallExit, TraceeGone, _check, syscalls
 from aiotrace.lowlevel import HoldHandle
 
+from ._poke import Pokes, checked_pokes, parse_pokes, poke
+
 __all__ = ["InjectRule", "inject", "parse_delay", "parse_inject"]
 
 _WHEN_MAX = 0xFFFF          # strace: first and step in 1..65535
@@ -54,16 +62,10 @@ _KERNEL_ERRNOS = {
     "ERECALLCONFLICT": 530,
 }
 
-_ACTIONS = ("error", "retval", "signal", "delay_enter", "delay_exit")
-_UNSUPPORTED = {
-    "syscall": "syscall= (run another system call instead) is not supported: aiotrace "
-               "skips the call and sets its result without running anything",
-    "poke_enter": "poke_enter= is not supported by aiotrace: write memory from an engine "
-                  "with call.thread.write()",
-    "poke_exit": "poke_exit= is not supported by aiotrace: write memory from an engine "
-                 "with call.thread.write()",
-}
-_OPTIONS_HINT = "error=, retval=, signal=, delay_enter=, delay_exit= or when="
+_ACTIONS = ("error", "retval", "signal", "delay_enter", "delay_exit", "syscall", "poke_enter",
+            "poke_exit")
+_OPTIONS_HINT = ("error=, retval=, signal=, delay_enter=, delay_exit=, poke_enter=, "
+                 "poke_exit=, syscall= or when=")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,11 @@ class InjectRule:
     signal number sent to the thread at the entry; ``delay_enter_ns``/``delay_exit_ns``
     how long to keep the thread stopped at the entry/exit. ``first``, ``last`` (None: no
     limit) and ``step`` (0: only ``first``) select the invocations, counted from 1 per
-    system call and per thread. ``spec`` is the text it was parsed from, if any.
+    system call and per thread. ``syscall``, with ``error`` or ``retval``: the name of a
+    call without side effects (``gettid``) run in place of the call, whose result is
+    then replaced. ``poke_enter``/``poke_exit``: ``(N, data)`` pairs, *data* (1 to 1024
+    bytes) written where argument N (1..7) points, at the entry/exit of the call. ``spec``
+    is the text it was parsed from, if any.
     """
 
     syscalls: frozenset[str]
@@ -90,6 +96,9 @@ class InjectRule:
     first: int = 1
     last: int | None = None
     step: int = 1
+    syscall: str | None = None
+    poke_enter: Pokes = ()
+    poke_exit: Pokes = ()
     spec: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -118,6 +127,12 @@ class InjectRule:
             _check.signed_word(self.retval, f"{what}: retval")
         if self.signal is not None:
             _check.signal_number(self.signal, f"{what}: signal")
+        if self.syscall is not None:
+            problem = _impure(self.syscall)
+            if problem:
+                raise ValueError(f"{what}: syscall= {problem}")
+        for name in ("poke_enter", "poke_exit"):
+            object.__setattr__(self, name, checked_pokes(getattr(self, name), what, name))
         for name in ("delay_enter_ns", "delay_exit_ns"):
             v = getattr(self, name)
             if v is not None:
@@ -131,10 +146,11 @@ class InjectRule:
         _check.integer(self.step, f"{what}: step", 0, (1 << 63) - 1,
                        "the step between tampered calls, 0 for the first only")
         if all(getattr(self, a) is None for a in
-               ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")):
+               ("error", "retval", "signal", "delay_enter_ns", "delay_exit_ns")) and not (
+                self.poke_enter or self.poke_exit):
             raise ValueError(
-                f"{what}: at least one of error=, retval=, signal=, delay_enter= or "
-                "delay_exit= is required")
+                f"{what}: at least one of error=, retval=, signal=, delay_enter=, "
+                "delay_exit=, poke_enter= or poke_exit= is required")
         if self.last is not None and self.last < self.first:
             raise ValueError(
                 f"{what}: last ({self.last}) must not be less than first ({self.first})")
@@ -146,6 +162,12 @@ class InjectRule:
         if self.step == 0:
             return n == self.first
         return (n - self.first) % self.step == 0
+
+    @property
+    def replacement(self) -> str | None:
+        """The call run in place of the tampered one (``syscall=`` with ``error=`` or
+        ``retval=``), else None."""
+        return self.syscall if self.skips else None
 
     @property
     def skips(self) -> bool:
@@ -167,6 +189,16 @@ def _unknown_syscall(name: str) -> str:
     close = difflib.get_close_matches(name, sorted(syscalls.names()), n=3, cutoff=0.75)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown system call {name!r}{hint}"
+
+
+def _impure(name: object) -> str:
+    """What is wrong with *name* as a syscall= (strace: a call of %pure), or ''."""
+    if not isinstance(name, str) or not syscalls.selector_keys(name):
+        return f"takes a system call without side effects such as gettid, not {name!r}"
+    if name.partition("@")[0] not in syscalls.in_class("pure"):
+        return (f"takes a system call without side effects (of the class %pure, such as "
+                f"gettid), not {name!r}")
+    return ""
 
 
 def rule_keys(rule: InjectRule) -> frozenset[int]:
@@ -400,8 +432,6 @@ def parse_inject(
         key, eq, val = token.partition("=")
         if not eq:
             raise bad(f"{token!r} is not an option=value pair (expected {_OPTIONS_HINT})")
-        if key in _UNSUPPORTED:
-            raise bad(_UNSUPPORTED[key])
         if key == "when":
             try:
                 when = _parse_when(val)     # strace: the last when= wins
@@ -414,7 +444,17 @@ def parse_inject(
             raise bad(f"{key}= is given twice")
         if key in ("error", "retval") and ({"error", "retval"} & got.keys()):
             raise bad("error= and retval= are mutually exclusive")
-        if key in _VALUES:
+        if key == "syscall":
+            problem = _impure(val)
+            if problem:
+                raise bad(f"syscall= {problem}")
+            got[key] = val
+        elif key in ("poke_enter", "poke_exit"):
+            pokes = parse_pokes(val)
+            if isinstance(pokes, str):
+                raise bad(f"{key}= {pokes}")
+            got[key] = pokes
+        elif key in _VALUES:
             parse, wants = _VALUES[key]
             n = parse(val)
             if n is None:
@@ -427,14 +467,16 @@ def parse_inject(
             # (strace's grammar reaches 1e308 s; InjectRule holds up to 2**63-1 ns, 292
             # years: as long as for ever here)
             got[key] = min(ns, _INT64_MAX)
-    if not got:
-        raise bad("at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
-                  "is required")
+    if not got.keys() - {"syscall"}:
+        raise bad("at least one of error=, retval=, signal=, delay_enter=, delay_exit=, "
+                  "poke_enter= or poke_exit= is required")
     first, last, step = when
     return InjectRule(
         syscalls=syscalls, error=got.get("error"), retval=got.get("retval"),
         signal=got.get("signal"), delay_enter_ns=got.get("delay_enter"),
-        delay_exit_ns=got.get("delay_exit"), first=first, last=last, step=step, spec=spec,
+        delay_exit_ns=got.get("delay_exit"), first=first, last=last, step=step,
+        syscall=got.get("syscall"), poke_enter=got.get("poke_enter", ()),
+        poke_exit=got.get("poke_exit", ()), spec=spec,
     )
 
 
@@ -463,6 +505,7 @@ async def inject(
     proc: Process,
     *rules: InjectRule | str,
     only: Callable[[SyscallEntry], bool] | None = None,
+    on_poke: Callable[[int, str | None], None] | None = None,
     task_status: anyio.abc.TaskStatus[Counter[str]] = anyio.TASK_STATUS_IGNORED,
 ) -> Counter[str]:
     """Tamper with the system calls of *proc* (and its followed children) until the whole
@@ -475,6 +518,11 @@ async def inject(
 
     Delays do not block the engine: each delayed thread is held with ``hold()`` while a
     task awaits ``anyio.sleep``, so other threads and processes keep running.
+
+    *on_poke*, if given, hears of the pokes (``poke_enter=``, ``poke_exit=``) of each
+    call, before the thread goes on: ``(tid, None)`` when one was written,
+    ``(tid, message)`` for each that could not be (strace's "Failed to tamper with
+    process N: couldn't poke").
 
     *only*, if given, is called with each call of the rules' system calls at its entry,
     the thread stopped; a call for which it returns False is neither tampered with nor
@@ -491,10 +539,16 @@ async def inject(
     for given in parsed:
         for key in rule_keys(given):
             table[key] = given         # the last rule naming it wins
-    exit_keys = {key for key, r in table.items() if r.delay_exit_ns is not None}
+    exit_keys = {key for key, r in table.items()
+                 if r.delay_exit_ns is not None or r.poke_exit}
+    for r in parsed:
+        if r.replacement is not None and rule_keys(r) & table.keys():
+            exit_keys |= syscalls.selector_keys(r.replacement)   # (its exit: the result)
     done: Counter[str] = Counter()
     calls: dict[tuple[int, int], int] = {}   # (tid, key) -> calls seen, as strace's tcb
     exit_delay: dict[int, int] = {}          # tid -> ns to hold its current call's exit
+    results: dict[int, int] = {}             # tid -> what its replaced call returns
+    exit_pokes: dict[int, Pokes] = {}        # tid -> what to write at its call's exit
 
     async with anyio.create_task_group() as delays:
         entries = proc.events(SyscallEntry, syscalls=_names(table), intercept=True)
@@ -506,10 +560,17 @@ async def inject(
             assert exits is not None
             async with exits:
                 async for ev in exits:
+                    pokes = exit_pokes.pop(ev.tid, None)
+                    if pokes:
+                        poke(ev, pokes, on_poke)
                     ns = exit_delay.pop(ev.tid, None)
                     if ns:
                         delays.start_soon(_release_after, ev.hold(), ns)
-                    ev.resume()
+                    value = results.pop(ev.tid, None)
+                    if value is not None:
+                        ev.set_return(value)
+                    else:
+                        ev.resume()
 
         if exits is not None:
             delays.start_soon(on_exits)
@@ -527,12 +588,14 @@ async def inject(
                         continue              # killed while stopped
                     if not chosen:
                         exit_delay.pop(call.tid, None)
+                        exit_pokes.pop(call.tid, None)
                         call.resume()
                         continue
                 count = (call.tid, key)
                 n = calls[count] = calls.get(count, 0) + 1
                 if not rule.applies_to(n):
                     exit_delay.pop(call.tid, None)
+                    exit_pokes.pop(call.tid, None)
                     call.resume()
                     continue
                 done[call.name] += 1
@@ -540,17 +603,25 @@ async def inject(
                     exit_delay[call.tid] = rule.delay_exit_ns
                 else:
                     exit_delay.pop(call.tid, None)
-                if rule.signal is not None:
-                    try:   # (to the calling thread, in whichever process of the family)
-                        proc.inject_signal(call.tid, rule.signal)
-                    except TraceeGone:
-                        pass
+                if rule.poke_exit:
+                    exit_pokes[call.tid] = rule.poke_exit
+                else:
+                    exit_pokes.pop(call.tid, None)
+                if rule.poke_enter:
+                    poke(call, rule.poke_enter, on_poke)   # (before the trace shows it)
                 if rule.delay_enter_ns:
                     delays.start_soon(_release_after, call.hold(), rule.delay_enter_ns)
-                if rule.error is not None:
-                    call.fail(rule.error)
+                sig = rule.signal or 0   # (sent as the thread goes on: send_signal)
+                if rule.replacement is not None:
+                    results[call.tid] = (-rule.error if rule.error is not None
+                                         else int(rule.retval or 0))
+                    call.rewrite(rule.replacement, signal=sig)
+                elif rule.error is not None:
+                    call.fail(rule.error, signal=sig)
                 elif rule.retval is not None:
-                    call.return_value(rule.retval)
+                    call.return_value(rule.retval, signal=sig)
+                elif sig:
+                    call.send_signal(sig)
                 else:
                     call.resume()
         # The stream ended: the family is gone (or detached). A delay still running holds

@@ -121,17 +121,40 @@ def test_inject_with_trace_path_like_strace(data_file, tmp_path):
 
 
 @needs_strace
-def test_inject_signal(target):
-    """signal= is delivered as with strace; its siginfo says SI_TKILL (aiotrace's injector
-    uses tgkill), where strace's says SI_KERNEL."""
+@pytest.mark.parametrize("action", ["", ":error=ENOENT", ":retval=5"])
+def test_inject_signal(target, action):
+    """signal= is delivered as with strace: sent as the thread goes on from the call's
+    entry (the ptrace restart's signal), so that its siginfo says SI_KERNEL, alone or
+    with a skipped call."""
     argv = [target("getppid_seq"), "2"]
-    opts = ["-e", "trace=getppid", "-e", "inject=getppid:signal=USR1:when=2"]
+    opts = ["-e", "trace=getppid", "-e", f"inject=getppid:signal=USR1{action}:when=2"]
     a = aiotrace("run", *opts, "--", *argv)
     s = strace(*opts, *argv)
     assert re.sub(r"\d+ ", "PID ", a.stdout) == re.sub(r"\d+ ", "PID ", s.stdout)
-    assert re.sub(r"\{.*\}", "{}", a.stderr) == re.sub(r"\{.*\}", "{}", s.stderr).replace(
-        s.stdout.split()[0], a.stdout.split()[0])
-    assert "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=" in a.stderr
+    assert a.stderr == s.stderr.replace(s.stdout.split()[0], a.stdout.split()[0])
+    assert "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_KERNEL} ---" in a.stderr
+
+
+@needs_strace
+@pytest.mark.parametrize("action", [":retval=0", ":retval=-1", ":error=ENOENT",
+                                    ":error=EPERM:signal=USR1", ":signal=USR1"])
+def test_inject_syscall_like_strace(target, tmp_path, action):
+    """syscall=gettid with error= or retval=: gettid runs in place of the call (the
+    directory is not changed), which returns the error or value; the trace shows the
+    call the program made, as strace's. With neither, syscall= changes nothing."""
+    opts = ["-e", "trace=chdir,getppid", "-e", f"inject=chdir:syscall=gettid{action}"]
+    (tmp_path / "sub").mkdir()
+    argv = ["sh", "-c", "cd sub 2>/dev/null; exec pwd -P"]
+    a = aiotrace("run", *opts, "--", *argv, cwd=tmp_path)
+    s = strace(*opts, *argv, cwd=tmp_path)
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout)
+    if "signal" not in action:   # (SIGUSR1 kills the shell)
+        assert a.stdout == os.path.realpath(tmp_path) + "\n"   # (gettid ran, not chdir)
+    inadvertent = "strace: Inadvertent injection"   # strace's warning: not printed
+    assert [ln for ln in comparable(a.stderr) if ln.startswith(("chdir", "---"))] == \
+        [ln for ln in comparable(s.stderr) if ln.startswith(("chdir", "---"))
+         and inadvertent not in ln]
+    assert re.search(r'^chdir\(".*/sub"\) += ', a.stderr, re.M)   # (the call asked)
 
 
 @needs_strace

@@ -67,3 +67,18 @@ def test_output_to_a_command():
     assert parse_args(["run", "-f", "-o", "!cat", "--", "true"]).output == "!cat"
     with pytest.raises(UsageError, match="piping the output and -ff"):
         parse_args(["run", "-ff", "-o", "|cat", "--", "true"])
+
+
+@pytest.mark.parametrize("value, want", [
+    ("0,3", (False, {0, 3})),
+    ("!0,3", (True, {0, 3})),
+    ("!!0,3", (False, {0, 3})),      # each leading '!' inverts what follows, as in strace
+    ("!!!0,3", (True, {0, 3})),
+    ("!!all", (True, set())),        # every descriptor
+    ("!!!all", None),                # none
+    ("!!none", None),
+])
+def test_read_write_sets_take_repeated_negations(value, want):
+    for opt, field in (("read", "dump_read"), ("write", "dump_write")):
+        got = getattr(parse_args(["run", "-e", f"{opt}={value}", "--", "true"]), field)
+        assert (got if got is None else (got[0], set(got[1]))) == want

@@ -794,6 +794,13 @@ PROC = [
       (A, B, ENVP), 0,
       {A: z(b"/tmp/st/t2"), B: ptrs(C, C + 3, C + 9, C + 24, 0),
        C: b"t2\0child\0arg with space\0tab\there\0", ENVP: ptrs(*([D] * 38), 0), D: b"A=1\0"}),
+    # envp's pointers run into unmapped memory before a NULL: strace says so
+    L('execve("/tmp/x", ["x"], 0x7ffd8df8cfd8 /* 5 vars, unterminated */) = -1 EACCES (Permission denied)',
+      (A, B, 0x7FFD8DF8CFD8), -13,
+      {A: z(b"/tmp/x"), B: ptrs(C, 0), C: b"x\0", 0x7FFD8DF8CFD8: ptrs(*([D] * 5)), D: b"A=1\0"}),
+    L('execve("/tmp/x", ["x"], 0x7ffd8df8cff8 /* 1 var, unterminated */) = -1 EACCES (Permission denied)',
+      (A, B, 0x7FFD8DF8CFF8), -13,
+      {A: z(b"/tmp/x"), B: ptrs(C, 0), C: b"x\0", 0x7FFD8DF8CFF8: ptrs(D), D: b"A=1\0"}),
     L('execve("/nonexistent", ["a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", "a", ...], 0x7ffd8df8b300 /* 1 var */) = -1 ENOENT (No such file or directory)',
       (A, B, 0x7FFD8DF8B300), -2,
       {A: z(b"/nonexistent"), B: ptrs(*([C] * 39), 0), C: b"a\0", 0x7FFD8DF8B300: ptrs(D, 0), D: b"A=1\0"}),
@@ -1265,6 +1272,20 @@ ERRNO_LINES = {
 def test_errno_return(err, text):
     assert format_return("getppid", (err,), -err) == text
     assert format_exit("getppid", (err,), -err, None) == ("", text)
+
+
+@pytest.mark.parametrize("name, retval, abi, text", [
+    ("geteuid", -(1 << 63), "x86_64", "9223372036854775808"),   # retval=0x8000000000000000
+    ("geteuid", -1, "x86_64", "18446744073709551615"),
+    ("geteuid", 0x7FFFFFFF, "x86_64", "2147483647"),
+    ("geteuid32", -1, "i386", "4294967295"),                     # i386's long: 32 bits
+    ("syscall_0x1c3", -5000, "x86_64", "18446744073709546616"),  # undecoded: the same
+    ("getppid", -1, "x86_64", "-1"),                             # a pid: signed
+])
+def test_injected_return_is_unsigned_as_strace_prints_it(name, retval, abi, text):
+    """A value -e inject=...:retval= set (a success whatever its value) is printed as
+    strace's default, an unsigned decimal of the ABI's long; a pid stays signed."""
+    assert format_exit(name, (), retval, None, success=True, abi=abi)[1] == text
 
 
 def test_all_errno_names_have_messages():

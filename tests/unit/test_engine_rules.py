@@ -50,6 +50,16 @@ INF = None
     # a syscall number, in each ABI (as strace: x32's 110 is getppid too, i386's iopl)
     ("110:error=EPERM", dict(syscalls={"getppid@64", "getppid@x32", "iopl@32"})),
     ("getppid,?no_such_call:error=EPERM", dict(syscalls={"getppid"})),
+    # syscall=: a call without side effects run in its place (with error= or retval=)
+    ("chdir:syscall=gettid:retval=0", dict(syscall="gettid", replacement="gettid")),
+    ("chdir:error=ENOENT:syscall=getppid", dict(syscall="getppid", replacement="getppid")),
+    ("chdir:signal=USR1:syscall=gettid", dict(syscall="gettid", replacement=None)),  # as strace
+    # poke_enter=/poke_exit=: bytes written where arguments point
+    ("chdir:poke_enter=@arg1=2f00", dict(poke_enter=((1, b"/\0"),), poke_exit=())),
+    ("getcwd:poke_exit=@arg1=5374,@arg2=00:when=2",
+     dict(poke_exit=((1, b"St"), (2, b"\0")), first=2)),
+    ("sendfile:poke_enter=@arg3=00:poke_exit=@arg3=FF",
+     dict(poke_enter=((3, b"\0"),), poke_exit=((3, b"\xff"),))),
 ])
 def test_parse_inject_accepts(spec, fields):
     rule = parse_inject(spec)
@@ -83,11 +93,11 @@ P = "invalid inject argument "
      P + "'%file:error=EPERM': system call classes and regular expressions such as '%file' "
          "are not expanded here: list the names, or pass expand= to parse_inject()"),
     ("getppid",
-     P + "'getppid': at least one of error=, retval=, signal=, delay_enter= or delay_exit= "
-         "is required"),
+     P + "'getppid': at least one of error=, retval=, signal=, delay_enter=, delay_exit=, "
+         "poke_enter= or poke_exit= is required"),
     ("getppid:when=2",
-     P + "'getppid:when=2': at least one of error=, retval=, signal=, delay_enter= or "
-         "delay_exit= is required"),
+     P + "'getppid:when=2': at least one of error=, retval=, signal=, delay_enter=, "
+         "delay_exit=, poke_enter= or poke_exit= is required"),
     ("getppid:error=EFOO",
      P + "'getppid:error=EFOO': error= takes an errno name such as ENOENT or a number in "
          "1..4095, not 'EFOO'"),
@@ -155,16 +165,34 @@ P = "invalid inject argument "
          "or first..last+step, not '-1'"),
     ("getppid:bogus=1",
      P + "'getppid:bogus=1': unknown option 'bogus=' (expected error=, retval=, signal=, "
-         "delay_enter=, delay_exit= or when=)"),
+         "delay_enter=, delay_exit=, poke_enter=, poke_exit=, syscall= or when=)"),
     ("getppid:error",
      P + "'getppid:error': 'error' is not an option=value pair (expected error=, retval=, "
-         "signal=, delay_enter=, delay_exit= or when=)"),
-    ("getppid:syscall=getpid:error=EPERM",
-     P + "'getppid:syscall=getpid:error=EPERM': syscall= (run another system call instead) is "
-         "not supported: aiotrace skips the call and sets its result without running anything"),
-    ("getppid:poke_enter=@arg1=00",
-     P + "'getppid:poke_enter=@arg1=00': poke_enter= is not supported by aiotrace: write "
-         "memory from an engine with call.thread.write()"),
+         "signal=, delay_enter=, delay_exit=, poke_enter=, poke_exit=, syscall= or when=)"),
+    ("getppid:syscall=unlink:error=EPERM",
+     P + "'getppid:syscall=unlink:error=EPERM': syscall= takes a system call without side "
+         "effects (of the class %pure, such as gettid), not 'unlink'"),
+    ("getppid:syscall=nosuch:error=EPERM",
+     P + "'getppid:syscall=nosuch:error=EPERM': syscall= takes a system call without side "
+         "effects such as gettid, not 'nosuch'"),
+    ("getppid:syscall=gettid",
+     P + "'getppid:syscall=gettid': at least one of error=, retval=, signal=, delay_enter=, "
+         "delay_exit=, poke_enter= or poke_exit= is required"),
+    ("chdir:poke_enter=@arg0=00",
+     P + "'chdir:poke_enter=@arg0=00': poke_enter= takes @argN=HEX items (N in 1..7, 1 to 1024 "
+         "bytes in hex), not '@arg0=00'"),
+    ("chdir:poke_exit=@arg1=0",
+     P + "'chdir:poke_exit=@arg1=0': poke_exit= takes @argN=HEX items (N in 1..7, 1 to 1024 "
+         "bytes in hex), not '@arg1=0'"),
+    ("chdir:poke_exit=@arg1=" + "00" * 1025,
+     P + "'chdir:poke_exit=@arg1=" + "00" * 1025 + "': poke_exit= takes @argN=HEX items (N in "
+         "1..7, 1 to 1024 bytes in hex), not '@arg1=" + "00" * 1025 + "'"),
+    ("chdir:poke_enter=@arg1=00,@arg1=01",
+     P + "'chdir:poke_enter=@arg1=00,@arg1=01': poke_enter= names @arg1 twice"),
+    ("chdir:poke_enter=@arg1=00:poke_enter=@arg2=00",
+     P + "'chdir:poke_enter=@arg1=00:poke_enter=@arg2=00': poke_enter= is given twice"),
+    ("chdir:poke_enter=",
+     P + "'chdir:poke_enter=': poke_enter= takes @argN=HEX items, not ''"),
 ])
 def test_parse_inject_rejects(spec, message):
     with pytest.raises(ValueError) as info:

@@ -23,6 +23,11 @@ from aiotrace._core._verdict import (
     ([DeliverSignal(10), DeliverSignal(0)], Decision(signo=0)),
     ([STEP, Skip(-1)], Decision(skip_return=-1, singlestep=True)),
     ([SetReturn(-2), STEP], Decision(set_return=-2, singlestep=True)),
+    # a signal sent as the thread goes on from a syscall entry (inject's signal=)
+    ([Skip(-2, 10)], Decision(skip_return=-2, signo=10)),
+    ([Rewrite(186, None, 10)], Decision(nr=186, signo=10)),
+    ([DeliverSignal(12), Skip(-2)], Decision(skip_return=-2, signo=12)),   # kept
+    ([Skip(-2, 10), Rewrite(186, None, 12)], Decision(nr=186, signo=12)),
 ])
 def test_merge(verdicts, decision):
     d = CLEAN

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""-e inject=...:poke_enter=/poke_exit=: bytes written into the program's memory where an
+argument points, at the call's entry or exit, against strace: the program sees them, the
+trace shows them ("INJECTED: args"), and what cannot be done is said."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cli_helpers import AIOTRACE, STRACE, aiotrace, needs_strace, strace
+
+pytestmark = pytest.mark.usefixtures("tracer_loop")   # both tracer loops
+
+
+def _both(tmp_path, opts, argv):
+    a = aiotrace("run", "-o", str(tmp_path / "a"), *opts, "--", *argv, cwd=tmp_path)
+    s = strace("-o", str(tmp_path / "s"), *opts, *argv, cwd=tmp_path)
+    return a, (tmp_path / "a").read_text(), s, (tmp_path / "s").read_text()
+
+
+@needs_strace
+@pytest.mark.parametrize("opts, argv, line", [
+    # at the entry: chdir goes to "/" whatever the shell asked (the program sees it)
+    (["-e", "trace=chdir", "-e", "inject=chdir:poke_enter=@arg1=2f00"],
+     ["sh", "-c", "cd /nonexistent && pwd -P"], 'chdir("/") = 0 (INJECTED: args)'),
+    # with a return value too
+    (["-e", "trace=chdir", "-e", "inject=chdir:poke_enter=@arg1=2f00:retval=0"],
+     ["sh", "-c", "cd /nonexistent && pwd -P"], 'chdir("/") = 0 (INJECTED: args, retval)'),
+    # at the exit: getcwd's buffer, as the trace shows it
+    (["-e", "trace=getcwd", "-e", "inject=getcwd:poke_exit=@arg1=5374726163652100"],
+     ["pwd", "-P"], None),
+], ids=["enter", "enter-retval", "exit"])
+def test_poke_like_strace(tmp_path, opts, argv, line):
+    a, a_trace, s, s_trace = _both(tmp_path, opts, argv)
+    assert (a.returncode, a.stdout, a.stderr) == (s.returncode, s.stdout, s.stderr)
+    assert re.sub(r" +", " ", a_trace) == re.sub(r" +", " ", s_trace)
+    if line is not None:
+        assert line in re.sub(r" +", " ", a_trace)
+        if "retval" not in line:   # (the call ran, on the poked path)
+            assert a.stdout == "/\n"
+    else:
+        assert "(INJECTED: args)" in a_trace and 'getcwd("Stra' in a_trace
+
+
+@needs_strace
+@pytest.mark.parametrize("poke, problem", [
+    ("@arg2=00", "requested to tamper with argument #2, but system call 'chdir' has only 1 "
+                 "arguments"),
+    ("@arg1=00", None),
+])
+def test_poke_that_cannot_be_done_is_said_like_strace(tmp_path, poke, problem):
+    """An argument the call does not have, or (the second case) a poke that works: the
+    message is strace's (after the tracer's name; strace adds its function's)."""
+    opts = ["-e", "trace=chdir", "-e", f"inject=chdir:poke_enter={poke}"]
+    a, a_trace, s, s_trace = _both(tmp_path, opts, ["sh", "-c", "cd /"])
+    assert a.returncode == s.returncode
+    assert re.sub(r" +", " ", a_trace) == re.sub(r" +", " ", s_trace)
+
+    def said(text, prefix):
+        return [re.sub(r"process \d+", "process PID", ln[len(prefix):])
+                for ln in text.splitlines() if ln.startswith(prefix)]
+    ours = said(a.stderr, "aiotrace: ")
+    assert ours == said(s.stderr, f"{STRACE}: poke_tcb: ")
+    assert ours == ([] if problem is None else [f"Failed to tamper with process PID: {problem}"])
+
+
+def test_poke_without_process_vm_writev(tmp_path):
+    """When process_vm_writev fails with ENOSYS (here: injected by aiotrace tracing the
+    aiotrace that pokes), the poke is written through /proc/PID/mem, as strace falls
+    back to PTRACE_POKEDATA."""
+    inner = [*AIOTRACE, "run", "-o", str(tmp_path / "trace"), "-e", "trace=chdir",
+             "-e", "inject=chdir:poke_enter=@arg1=2f00", "--",
+             "sh", "-c", "cd /nonexistent && pwd -P"]
+    a = aiotrace("run", "-o", str(tmp_path / "outer"), "-qq", "-e", "signal=none",
+                 "-e", "trace=process_vm_writev", "-e", "fault=process_vm_writev", "--",
+                 *inner, cwd=tmp_path)
+    assert (a.returncode, a.stdout) == (0, "/\n"), a.stderr
+    assert 'chdir("/")' in (tmp_path / "trace").read_text()
+    outer = (tmp_path / "outer").read_text()
+    assert "process_vm_writev(" in outer and "ENOSYS" in outer   # (it was refused)
