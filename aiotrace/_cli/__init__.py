@@ -4,6 +4,8 @@ aiotrace's public API. See docs/cli.md.
 
 One module per job, in the order a run goes through them:
 
+- ``_progname``: the name the command was invoked by, which begins its messages, as
+  strace's begin with its ``argv[0]``.
 - ``_main``: ``main()``, the entry point: reads the options, opens the output, runs the
   session, exits the way the program did.
 - ``_args``: strace's option grammar (getopt's rules): the usage text, ``Options``,
