@@ -10,9 +10,10 @@ order of the arguments:
   empty path (``AT_EMPTY_PATH``) is the descriptor's own. The result is normalised
   lexically (``a/./b/../c`` is ``a/c``); symbolic links are not followed: it is the file
   the call names, as a path that no longer depends on the process's directory;
-* each descriptor argument (not a dirfd that goes with a path) as ``/proc/PID/fd/N``
-  reads: a path, or ``socket:[INODE]``, ``pipe:[INODE]``, ``anon_inode:[...]`` (what
-  strace's ``-y`` prints; ``aiotrace.fd_text(pid, fd, details=True)`` gives ``-yy``'s).
+* each descriptor argument (not a dirfd that goes with a path) as the thread's
+  ``/proc/TID/fd/N`` reads: a path, or ``socket:[INODE]``, ``pipe:[INODE]``,
+  ``anon_inode:[...]`` (what strace's ``-y`` prints; ``aiotrace.fd_text(pid, fd,
+  details=True)`` gives ``-yy``'s).
 
 Which argument is a path or a descriptor comes from the syscall table (the words path,
 target, dirfd and fd of the calls it decodes), as for ``aiotrace run -P``, so the library
@@ -111,7 +112,10 @@ def stop_paths(pid: int, tid: int, nr: int, abi: str, args: tuple[int, ...],
     """resolve() of a call stopped now, from what the stop knows before its event is made:
     its number in its ABI's table, the argument registers, and at an exit (else None) its
     return value. *path_arg* resolves a path argument (see _path_arg), *link* reads a
-    /proc link (see taker)."""
+    /proc link (see taker). The working directory and descriptors are the thread's own,
+    read through /proc/TID (the process's /proc/PID is its leader's: gone once the leader
+    has ended while other threads go on, and not this thread's after unshare(CLONE_FS))."""
+    pid = tid   # (see above: every link is the thread's)
     key = (nr, abi)
     known = _BY_KEY.get(key)
     if known is None:

@@ -48,9 +48,7 @@ def _multipath(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     interface index), followed by route attributes up to its length; a list when the
     first does not fill the data. As strace: an element that cannot be read is its
     address, with no separator before it."""
-    from ._netlink import nlattr
-    from ._netlink_route import field, names_of
-    from ._netlink_rtattr import decoders
+    from ._netlink_route import field
     from ._sockaddr import ifindex
     from ._xlat import ptr
     if length < 8:
@@ -69,8 +67,7 @@ def _multipath(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
         text = "{rtnh_len=%d, rtnh_flags=%s, rtnh_hops=%d, rtnh_ifindex=%s}" % (
             nh[0], field(("f", "RTNH_FLAGS", "RTNH_F_???"), nh[1]), nh[2], ifindex(nh[3]))
         if n > 8:
-            text = "[%s, %s]" % (text, nlattr(ctx, cur + 8, n - 8, names_of("RTA_ATTRS"),
-                                              "RTA_???", decoders("RTA_ATTRS", family)))
+            text = "[%s, %s]" % (text, _nexthop_attrs(ctx, cur + 8, n - 8, family))
         out.append((", " if out else "") + text)
         step = (n + 3) & ~3
         if step >= left:
@@ -78,6 +75,32 @@ def _multipath(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
         cur, left = cur + step, left - step
     whole = "".join(out)
     return "[" + whole + "]" if first < length else whole
+
+
+# how deep RTA_MULTIPATH attributes nested in a next hop's own attributes are decoded
+# (each level is a recursion of a few Python frames: a message of a few KB nesting them
+# would reach the recursion limit, and its whole line would print undecoded); deeper,
+# in hex. strace decodes any depth (on the C stack); no kernel accepts such a nesting.
+MULTIPATH_DEPTH = 16
+
+
+def _nexthop_attrs(ctx: Ctx, addr: int, length: int, family: int) -> str:
+    """The route attributes after a struct rtnexthop."""
+    from ._netlink import hexbuf, nlattr
+    from ._netlink_route import names_of
+    from ._netlink_rtattr import decoders
+    depth = ctx.saved.get("multipath_depth", 0)
+    if depth >= MULTIPATH_DEPTH:
+        return hexbuf(ctx, addr, length)
+    ctx.saved["multipath_depth"] = depth + 1
+    try:
+        return nlattr(ctx, addr, length, names_of("RTA_ATTRS"), "RTA_???",
+                      decoders("RTA_ATTRS", family))
+    finally:
+        if depth:
+            ctx.saved["multipath_depth"] = depth
+        else:
+            del ctx.saved["multipath_depth"]
 
 
 def _rtvia(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:

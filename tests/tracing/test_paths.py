@@ -51,6 +51,19 @@ async def calls_with_paths(argv, patterns, types=(SyscallEntry,), intercept=Fals
 
 
 @pytest.mark.parametrize("intercept", [False, True], ids=["observer", "engine"])
+async def test_a_threads_own_working_directory_and_descriptors(target, tmp_path, intercept):
+    """A thread that unshared its working directory (CLONE_FS) and moved: its relative
+    paths and descriptors are its own (/proc/TID), not its process leader's (/proc/PID,
+    which also has none once the leader has ended while other threads run)."""
+    d = make_tree(tmp_path)
+    got, rc = await calls_with_paths([target("paths_thread_cwd"), d], [d + "/"],
+                                     intercept=intercept)
+    assert rc == 0
+    assert [(name, paths) for _, name, paths in got] == [
+        ("chdir", (d,)), ("openat", (f"{d}/f",)), ("close", (f"{d}/f",))]
+
+
+@pytest.mark.parametrize("intercept", [False, True], ids=["observer", "engine"])
 async def test_paths_resolved_through_dirfd_chdir_and_dup2(target, tmp_path, intercept):
     d = make_tree(tmp_path)
     f, sub, g = f"{d}/f", f"{d}/sub", f"{d}/sub/g"

@@ -184,3 +184,17 @@ TRAFFIC_CONTROL = [
 @pytest.mark.parametrize("data,expected", TRAFFIC_CONTROL)
 def test_traffic_control_attributes(data: bytes, expected: str) -> None:
     assert payload(message(38, 0x300, TC + data)) == TC_HEAD + expected
+
+
+def test_multipath_nested_deeply_is_decoded_to_a_depth_then_in_hex() -> None:
+    """RTA_MULTIPATH inside a next hop's attributes, nested a thousand times (a message
+    of 12 KB): the first levels decoded, the deeper ones in hex, never the recursion
+    limit (which left the whole call undecoded)."""
+    from aiotrace._decode._netlink_rtattr_more import MULTIPATH_DEPTH
+    inner = b""
+    for _ in range(1000):
+        inner = attr(9, struct.pack("<HBBi", 8 + len(inner), 0, 0, 0) + inner)
+    got = payload(message(26, 0x300, RT + inner))
+    assert got.startswith(RT_HEAD + "[{nla_len=12000, nla_type=RTA_MULTIPATH}, [{rtnh_len=11996")
+    assert got.count("nla_type=RTA_MULTIPATH") == MULTIPATH_DEPTH + 1
+    assert got.endswith('"...]' + "]" * (2 * MULTIPATH_DEPTH + 1))

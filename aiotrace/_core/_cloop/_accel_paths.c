@@ -235,6 +235,7 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
         return -1;
     /* (on this thread's stack: each tracer has its own C loop, on a thread of its own) */
     char out[PATH_READ + LINK_READ + 2];
+    /* (the links are the thread's, /proc/TID: see _paths.stop_paths) */
     const uint8_t *steps = p->steps[r->nr];
     uint64_t head = r->blob_end;
     int matched = 0, k = 0;
@@ -244,7 +245,7 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
         size_t len;
         if (kind == P_CHDIR && at_exit && r->rval == 0) {
             /* (chdir's exit: the directory it named is the working directory now) */
-            n = proc_link(s->pid, -1, out);
+            n = proc_link(r->tid, -1, out);
             if (n < 0)
                 break;
             len = (size_t)n;
@@ -257,12 +258,12 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
             continue;
         if (kind == P_FD) {
             int32_t fd = (int32_t)r->args[arg];
-            if (fd < 0 || (n = proc_link(s->pid, fd, out)) < 0)
+            if (fd < 0 || (n = proc_link(r->tid, fd, out)) < 0)
                 continue;
             len = (size_t)n;
         } else {
             int32_t dirfd = dirfd_at >= 0 ? (int32_t)r->args[dirfd_at] : AT_FDCWD_;
-            n = at_path_arg(s->pid, r->tid, r->args[arg], dirfd, out);
+            n = at_path_arg(r->tid, r->tid, r->args[arg], dirfd, out);
             if (n < 0)
                 continue;
             len = (size_t)n;
