@@ -237,7 +237,8 @@ class SyscallEntry(TraceEvent, _SyscallStop, kind="syscall.entry"):
         """Let the call run; *signo* is sent to the thread as it goes on, as strace's
         ``-e inject=...:signal=`` does (the ptrace restart's signal: its siginfo says
         ``SI_KERNEL``). It is delivered when the call returns, and interrupts the call
-        if it blocks."""
+        if it blocks. (At the entry of a prefiltered call, a seccomp stop whose restart
+        carries no signal, it is sent on its own: ``SI_TKILL``.)"""
         (self._ctl or _no_ctl(self)).send_signal(self, signo)
 
 

@@ -36,6 +36,7 @@ _X86_64_ARG_REGS = ("rdi", "rsi", "rdx", "r10", "r8", "r9")
 _I386_ARG_REGS = ("rbx", "rcx", "rdx", "rsi", "rdi", "rbp")
 SYSCALL_REQ, CONT_REQ, SINGLESTEP_REQ = int(Req.SYSCALL), int(Req.CONT), int(Req.SINGLESTEP)
 _LISTEN_REQ = int(Req.LISTEN)
+_OP_SECCOMP = 3   # PTRACE_SYSCALL_INFO_SECCOMP: a PTRACE_EVENT_SECCOMP stop
 _raw_ptrace = _ffi.raw_ptrace
 
 
@@ -78,6 +79,16 @@ class Resumer:
         d = th.decision
         th.decision = CLEAN
         th.event = None
+        sig = d.signo
+        if sig and self._at_event_stop(th):
+            # A prefiltered call's entry is a PTRACE_EVENT_SECCOMP stop, where the kernel
+            # drops a restart's signal: it is sent as a signal of its own (SI_TKILL, where
+            # a syscall stop's restart gives SI_KERNEL), pending as the call goes on.
+            try:
+                _ffi.tgkill(th.proc.pid, th.tid, sig)
+            except OSError:
+                pass   # (gone: its death comes next)
+            sig = 0
         tp = th.probe
         if tp is not None and tp.hit is not None and self.probes is not None:
             d = self.probes.apply(th, d)   # a breakpoint's stop: its verdicts (_probes)
@@ -99,7 +110,15 @@ class Resumer:
             th.stepping = True
             # (expect_exit as it was: stepped on from a syscall-entry-stop, the thread
             # may stop at that call's seccomp stop before the step's trap)
-        self.resume(th, d.signo, req)
+        self.resume(th, sig, req)
+
+    def _at_event_stop(self, th: Thread) -> bool:
+        """Whether *th* is in a seccomp stop (a PTRACE_EVENT stop) rather than a syscall
+        or signal stop, whose restart delivers a signal."""
+        try:
+            return _ffi.get_syscall_info(th.tid, self._info) == _OP_SECCOMP
+        except OSError:
+            return False
 
     def resume(self, th: Thread, sig: int, req: int) -> None:
         """Resume *th* with ptrace request *req*, delivering signal *sig* (0: none)."""

@@ -10,6 +10,7 @@ import os
 import signal
 from typing import Any
 
+import anyio
 import pytest
 
 import aiotrace
@@ -104,3 +105,29 @@ async def test_send_signal_is_for_syscall_entries(target, tmp_path):
     out, rc = await run_with_engine([target("getppid_seq"), "1"], engine, tmp_path)
     assert (out, rc) == (f"{os.getpid()} usr1=0\n", 0)
     assert aiotrace.SyscallEntry.send_signal.__doc__
+
+
+SI_TKILL = -6
+
+
+async def test_signal_at_a_prefiltered_entry(target, tmp_path):
+    """With a seccomp prefilter the entry is a PTRACE_EVENT_SECCOMP stop, where the
+    kernel drops a restart's signal: the signal is still delivered as the call goes on,
+    once, sent on its own (SI_TKILL). (It was lost: the program ran on unsignalled.)"""
+    seen: list[Any] = []
+    out = tmp_path / "stdout"
+    with open(out, "wb") as f:
+        async with aiotrace.open_tracer() as tracer:
+            proc = await tracer.spawn([target("getppid_seq"), "2"], stdout=f,
+                                      syscalls={"getppid"})
+            async with anyio.create_task_group() as tg:
+                for task in (_first_call(lambda c: c.send_signal(signal.SIGUSR1)),
+                             _signals(seen)):
+                    ready = anyio.Event()
+                    tg.start_soon(task, proc, ready)
+                    await ready.wait()
+                proc.resume()
+                rc = await proc.wait()
+    ppid = str(os.getpid())
+    assert (out.read_text().replace(ppid, "PPID"), rc) == ("PPID usr1=1\nPPID usr1=1\n", 0)
+    assert seen == [(signal.SIGUSR1, SI_TKILL)]
