@@ -273,27 +273,33 @@ def stack_t(ctx: Ctx, addr: int) -> str:
 
 
 def wait_status(st: int) -> str:
+    """A wait status as strace prints it: the macro that holds, then what is left of the
+    status (a ptrace event ``<<16``, then any other bits in hex), joined by ``|``."""
     st &= 0xFFFFFFFF
     low = st & 0x7F
     if st & 0xFF == 0x7F:
         sig = (st >> 8) & 0xFF
-        s = "{WIFSTOPPED(s) && WSTOPSIG(s) == %s}" % X.signame(sig)
-        event = st >> 16
-        if event:
-            return "[%s | %s << 16]" % (s, XP.PTRACE_EVENTS.get(event, hexa(event)))
-        return "[%s]" % s
-    if st == 0xFFFF:
-        return "[{WIFCONTINUED(s)}]"
-    if low == 0:
-        s = "{WIFEXITED(s) && WEXITSTATUS(s) == %d}" % ((st >> 8) & 0xFF)
-        rest = st & ~0xFFFF
-    else:
+        s = "{WIFSTOPPED(s) && WSTOPSIG(s) == %s%s}" % (
+            X.signame(sig & 0x7F), " | 0x80" if sig & 0x80 else "")
+        st &= ~0xFFFF
+    elif 0 < low < 0x7F:
         s = "{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}" % (
             X.signame(low), " && WCOREDUMP(s)" if st & 0x80 else "")
-        rest = st & ~0xFFFF
-    if rest:
-        return "[%s | %#x]" % (s, rest)
-    return "[%s]" % s
+        st &= ~0xFF
+    elif low == 0:
+        s = "{WIFEXITED(s) && WEXITSTATUS(s) == %d}" % ((st >> 8) & 0xFF)
+        st &= ~0xFF00
+    elif st == 0xFFFF:
+        s, st = "{WIFCONTINUED(s)}", 0
+    else:
+        return "[%#x]" % st
+    parts = [s]
+    if st >> 16:
+        parts.append("%s<<16" % X.xval(st >> 16, XP.PTRACE_EVENTS, "PTRACE_EVENT_???"))
+        st &= 0xFFFF
+    if st:
+        parts.append("%#x" % st)
+    return "[%s]" % "|".join(parts)
 
 
 # ---------------------------------------------------------------------------
