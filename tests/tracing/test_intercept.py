@@ -20,13 +20,14 @@ from aiotrace import Interrupt, Signal, SingleStep, SyscallEntry, SyscallExit
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("tracer_loop")]
 
 
-async def run_with_engine(argv, engine, tmp_path, *, observers=(), stdin=None):
-    """Spawn argv with one or more engines (coroutine functions taking the Process)."""
+async def run_with_engine(argv, engine, tmp_path, *, observers=(), stdin=None, **spawn):
+    """Spawn argv with one or more engines (coroutine functions taking the Process);
+    ``spawn`` goes to ``tracer.spawn`` (e.g. ``syscalls=`` for a seccomp prefilter)."""
     out = tmp_path / "stdout"
     engines = engine if isinstance(engine, (list, tuple)) else [engine]
     with open(out, "wb") as f:
         async with aiotrace.open_tracer() as tracer:
-            proc = await tracer.spawn(argv, stdout=f, stdin=stdin)
+            proc = await tracer.spawn(argv, stdout=f, stdin=stdin, **spawn)
             async with anyio.create_task_group() as tg:
                 for e in engines:
                     ready = anyio.Event()

@@ -10,7 +10,6 @@ import os
 import signal
 from typing import Any
 
-import anyio
 import pytest
 
 import aiotrace
@@ -115,19 +114,9 @@ async def test_signal_at_a_prefiltered_entry(target, tmp_path):
     kernel drops a restart's signal: the signal is still delivered as the call goes on,
     once, sent on its own (SI_TKILL). (It was lost: the program ran on unsignalled.)"""
     seen: list[Any] = []
-    out = tmp_path / "stdout"
-    with open(out, "wb") as f:
-        async with aiotrace.open_tracer() as tracer:
-            proc = await tracer.spawn([target("getppid_seq"), "2"], stdout=f,
-                                      syscalls={"getppid"})
-            async with anyio.create_task_group() as tg:
-                for task in (_first_call(lambda c: c.send_signal(signal.SIGUSR1)),
-                             _signals(seen)):
-                    ready = anyio.Event()
-                    tg.start_soon(task, proc, ready)
-                    await ready.wait()
-                proc.resume()
-                rc = await proc.wait()
+    out, rc = await run_with_engine(
+        [target("getppid_seq"), "2"], _first_call(lambda c: c.send_signal(signal.SIGUSR1)),
+        tmp_path, observers=[_signals(seen)], syscalls={"getppid"})
     ppid = str(os.getpid())
-    assert (out.read_text().replace(ppid, "PPID"), rc) == ("PPID usr1=1\nPPID usr1=1\n", 0)
+    assert (out.replace(ppid, "PPID"), rc) == ("PPID usr1=1\nPPID usr1=1\n", 0)
     assert seen == [(signal.SIGUSR1, SI_TKILL)]
