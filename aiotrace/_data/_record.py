@@ -104,8 +104,9 @@ async def record_process(
                    spill_dir=None if spill_dir is None else os.fspath(spill_dir))
     rec.add_root(proc.pid, None if _argv is None else list(_argv), _exec_text)
     # the stream that records: never read (see _recorder); and one that sees the end
-    data = proc.events(*_TYPES, capture=Capture(rec.capture, **rec.decoder.after_resume()),
-                       buffer=1, overflow="drop")
+    # (and takes the C loop's records of the calls it keeps as their fields: Recorder.take)
+    capture = Capture(rec.capture, _raw=rec.take, **rec.decoder.after_resume())
+    data = proc.events(*_TYPES, capture=capture, buffer=1, overflow="drop")
     deaths = proc.events(Death)
     recording = Recording(rec)
 
