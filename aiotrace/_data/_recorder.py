@@ -13,10 +13,14 @@ blocked (a notebook cell in ``time.sleep``) never holds the traced program. The 
 the family is watched by a second stream, of ``Death`` events only.
 
 The calls whose text is a function of their registers alone (``_quiet``: ``getppid()``,
-``close(3)``...) are not decoded at each stop: their entry event is kept until the exit,
-and their text comes from the first call with the same number, arguments and return
-value. The decoder is given a kept entry whenever it must see it (a thread that ends or
-execs inside the call, a call that turns out not to be quiet), so its state is the same.
+``close(3)``...) are not decoded at each stop: their entry is kept until the exit (as
+a tuple), and their text comes from the first call with the same number, arguments and
+return value. The decoder is given a kept entry whenever it must see it (a thread that
+ends or execs inside the call, a call that turns out not to be quiet), so its state is
+the same. The C loop's records of those stops (and of the calls decoded later from
+their copies, ``_copied``) come to :meth:`Recorder.take` as their fields, before any
+event is made of them (``Subscription.raw``): no event, no memory object, no capture
+call for them; what ``take`` does not keep or end becomes an event for ``capture``.
 
 Memory
 ------
