@@ -321,6 +321,9 @@ class Handoff:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
+                    elif sub.raw is not None and self._raw(sub, cls, base, nr, args, rval,
+                                                           rflags, ring, (i & mask) * size):
+                        continue
                     elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
                         ev = cls(*base, **fields)
                         # (a record's copies are its paths when a paths= stream wanted it:
@@ -349,13 +352,35 @@ class Handoff:
 
     def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
         """The memory copies a record carries (prefetch=), as a memory to read."""
+        return CopiedMemory._create(tid, self._copy_pairs(ring, at))
+
+    def _copy_pairs(self, ring: memoryview, at: int) -> tuple[tuple[int, bytes], ...]:
+        """The memory copies a record carries: (address, bytes) pairs."""
         ac = self.accel
         assert ac is not None
         a0, a1, p0, p1, n0, n1 = _accel.RECORD_COPIES.unpack_from(ring, at + _accel.COPIES_OFFSET)
         arena, amask = ac.arena, ac.arena_mask
-        copies = tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
-                       for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
-        return CopiedMemory._create(tid, copies)
+        if not n1:
+            return ((a0, bytes(arena[(p0 & amask):(p0 & amask) + n0])),) if n0 else ()
+        return tuple((addr, bytes(arena[(pos & amask):(pos & amask) + n]))
+                     for addr, pos, n in ((a0, p0, n0), (a1, p1, n1)) if n)
+
+    def _raw(self, sub: Subscription, cls: type[TraceEvent], base: tuple[int, int, int, int],
+             nr: int, args: Args, rval: int, rflags: int, ring: memoryview, at: int) -> bool:
+        """A record offered as its fields to the stream's taker (Subscription.raw: a
+        recording's), before any event is made of it: with its copies if the stream's
+        capture reads them (prefetch=), None if it would read the thread's memory as it
+        is (after_resume=). True when the taker took it, or when the stream's capture has
+        nothing to do with it (see convert); False: made into an event as usual."""
+        if nr in sub.prefetch.get(cls, NO_COPIES):
+            copies = None if rflags & _accel.RF_PATHS else self._copy_pairs(ring, at)
+        elif nr in sub.late.get(cls, NO_NRS):
+            copies = None
+        else:
+            return True
+        raw = sub.raw
+        assert raw is not None
+        return raw(cls is SyscallEntry, *base, nr, args._v, rval, copies)
 
     def _paths(self, ring: memoryview, at: int) -> tuple[str, ...]:
         """The paths a record of a paths= call carries (RF_PATHS: its copies)."""

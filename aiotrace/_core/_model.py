@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock", "paths", "take_paths",
+        "select", "oldest", "lock", "paths", "take_paths", "raw",
     )
 
     def __init__(
@@ -86,6 +86,10 @@ class Subscription:
         self.wake: Callable[[], None] = nothing
         self.gone: Callable[[int], None] = ignore_int
         self.capture: Callable[[TraceEvent, Memory | None], Any] | None = None
+        # a capture's taker of the C loop's records as their fields, before any event is
+        # made of them (a recording's, see Handoff._raw): (entry, pid, tid, seq, time_ns,
+        # nr, args, retval, copies) -> whether it took the record; None: none
+        self.raw: Callable[..., bool] | None = None
         # event type -> syscall numbers whose capture may run after the thread was resumed
         # (before it leaves its next stop), and those where it reads nothing of the tracee
         # and may run at any time (a subset of late)

@@ -38,7 +38,7 @@ from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS
 from .._decode import format_entry, format_exit
 from ._quiet import ERESTART_RESTARTBLOCK, numbers
 
-__all__ = ["CopiedCalls", "Pending", "Undecoded", "decode_rows", "name_of"]
+__all__ = ["CopiedCalls", "Pending", "Undecoded", "copies_of", "decode_rows", "name_of"]
 
 #: what the recorder counts, in its memory, for a row kept undecoded (its tuple and the
 #: registers), beside the bytes of its copies (Undecoded.held)
@@ -116,27 +116,25 @@ class CopiedCalls:
         self.exits = exits
         self.free_exits = free_exits
 
-    def keeps(self, ev: Any, mem: Any) -> bool:
-        """Whether the entry *ev* (with *mem*, its capture's memory) may wait for its
-        exit: it reads nothing, or the C loop copied all it reads."""
-        nr = ev.nr
-        if ev.abi != "x86_64":
-            return False
-        return nr in self.free_entries or (nr in self.entries and type(mem) is CopiedMemory)
+    def keeps(self, nr: int, copies: tuple[Any, ...] | None) -> bool:
+        """Whether the x86-64 entry of *nr* may wait for its exit: it reads nothing, or
+        the C loop copied all it reads (*copies*: those it made, None if none)."""
+        return nr in self.free_entries or (nr in self.entries and copies is not None)
 
-    def undecoded(self, entry: Any, entry_mem: Any, ev: Any, mem: Any) -> Undecoded | None:
-        """The row text of the call of *entry* (kept by keeps()) that *ev* ends, to be
-        made later; None if that exit must be decoded at its stop (and the entry too)."""
-        nr = ev.nr
-        if (nr != entry.nr or ev.abi != "x86_64" or ev.retval == ERESTART_RESTARTBLOCK
-                or not (nr in self.free_exits
-                        or (nr in self.exits and type(mem) is CopiedMemory))):
+    def undecoded(self, kept: tuple[Any, ...], entry_copies: tuple[Any, ...], nr: int,
+                  retval: int, copies: tuple[Any, ...] | None) -> Undecoded | None:
+        """The row text of the kept call (the recorder's (seq, time_ns, nr, args, pid) of
+        an entry keeps() let wait) that this x86-64 exit ends, to be made later; None if
+        that exit must be decoded at its stop (and the entry too)."""
+        if (nr != kept[2] or retval == ERESTART_RESTARTBLOCK
+                or not (nr in self.free_exits or (nr in self.exits and copies is not None))):
             return None
-        return Undecoded(entry.args[:], _copies_of(entry_mem), _copies_of(mem))
+        return Undecoded(kept[3], entry_copies, copies or ())
 
 
-def _copies_of(mem: Any) -> tuple[Any, ...]:
-    return mem.copies if type(mem) is CopiedMemory else ()
+def copies_of(mem: Any) -> tuple[Any, ...] | None:
+    """The copies of a capture's memory, None if it is not the C loop's copies."""
+    return mem.copies if type(mem) is CopiedMemory else None
 
 
 def decode_rows(rows: list[tuple[Any, ...]], strsize: int) -> list[tuple[Any, ...]]:

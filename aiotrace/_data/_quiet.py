@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core._args import Args
 from .._core._events import SyscallEntry, SyscallExit
 from .._core._syscalls import SYSCALL_NUMBERS
 
-__all__ = ["QuietTexts", "ERESTART_RESTARTBLOCK", "numbers"]
+__all__ = ["QuietTexts", "ERESTART_RESTARTBLOCK", "entry_event", "numbers"]
 
 ERESTART_RESTARTBLOCK = -516
 _MEMO_MAX = 1 << 14   # distinct calls remembered; then it starts again
@@ -52,27 +53,31 @@ class QuietTexts:
             SYSCALL_NUMBERS["restart_syscall"]}
         self.memo: dict[tuple[int, tuple[int, ...], int], tuple[str, str, str]] = {}
 
-    def texts(self, entry: Any, ev: Any, mem: Any) -> tuple[str, str, str] | None:
-        """``(name, args_text, ret_text)`` of the call of *entry* (a quiet SyscallEntry the
-        decoder has not seen) that *ev* ends; None when it is not quiet after all, and
-        then the decoder has seen neither."""
-        nr = ev.nr
-        retval = ev.retval
-        if (nr != entry.nr or nr not in self.exits or retval == ERESTART_RESTARTBLOCK
-                or ev.abi != "x86_64"):
-            return None
-        args = entry.args[:]
-        if ev.args[:] != args:
+    def texts(self, tid: int, kept: tuple[Any, ...], pid: int, time_ns: int, nr: int,
+              args: tuple[int, ...], retval: int) -> tuple[str, str, str] | None:
+        """``(name, args_text, ret_text)`` of the kept call (the recorder's (seq, time_ns,
+        nr, args, pid) of a quiet entry the decoder has not seen) that this x86-64 exit
+        ends; None when it is not quiet after all, and then the decoder has seen
+        neither."""
+        if (nr != kept[2] or nr not in self.exits or retval == ERESTART_RESTARTBLOCK
+                or args != kept[3]):
             return None
         key = (nr, args, retval)
         got = self.memo.get(key)
         if got is None:
             decoder = self.decoder
-            decoder.capture(entry, None)
-            cap = decoder.capture(ev, mem)
+            decoder.capture(entry_event(tid, kept), None)
+            cap = decoder.capture(SyscallExit(pid, tid, kept[0], time_ns, nr,
+                                              Args(args, nr, tid), retval), None)
             got = (cap[0], cap[2], cap[3])
             memo = self.memo
             if len(memo) >= _MEMO_MAX:
                 memo.clear()
             memo[key] = got
         return got
+
+
+def entry_event(tid: int, kept: tuple[Any, ...]) -> SyscallEntry:
+    """The SyscallEntry of a kept entry, the recorder's (seq, time_ns, nr, args, pid)."""
+    seq, time_ns, nr, args, pid = kept
+    return SyscallEntry(pid, tid, seq, time_ns, nr, Args(args, nr, tid))

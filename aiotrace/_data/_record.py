@@ -104,9 +104,12 @@ async def record_process(
                    spill_dir=None if spill_dir is None else os.fspath(spill_dir))
     rec.add_root(proc.pid, None if _argv is None else list(_argv), _exec_text)
     # the stream that records: never read (see _recorder); and one that sees the end
-    data = proc.events(*_TYPES, capture=Capture(rec.capture, **rec.decoder.after_resume()),
-                       buffer=1, overflow="drop")
-    deaths = proc.events(Death)
+    # (and takes the C loop's records of the calls it keeps as their fields: Recorder.take)
+    capture = Capture(rec.capture, _raw=rec.take, **rec.decoder.after_resume())
+    data = proc.events(*_TYPES, capture=capture, buffer=1, overflow="drop")
+    # (its end is all it is for: it drops, so that it never limits the records the C loop
+    # makes before they are taken, as a stream that blocks would: see Family.set_limit)
+    deaths = proc.events(Death, overflow="drop")
     recording = Recording(rec)
 
     async def watch() -> None:

@@ -13,10 +13,14 @@ blocked (a notebook cell in ``time.sleep``) never holds the traced program. The 
 the family is watched by a second stream, of ``Death`` events only.
 
 The calls whose text is a function of their registers alone (``_quiet``: ``getppid()``,
-``close(3)``...) are not decoded at each stop: their entry event is kept until the exit,
-and their text comes from the first call with the same number, arguments and return
-value. The decoder is given a kept entry whenever it must see it (a thread that ends or
-execs inside the call, a call that turns out not to be quiet), so its state is the same.
+``close(3)``...) are not decoded at each stop: their entry is kept until the exit (as
+a tuple), and their text comes from the first call with the same number, arguments and
+return value. The decoder is given a kept entry whenever it must see it (a thread that
+ends or execs inside the call, a call that turns out not to be quiet), so its state is
+the same. The C loop's records of those stops (and of the calls decoded later from
+their copies, ``_copied``) come to :meth:`Recorder.take` as their fields, before any
+event is made of them (``Subscription.raw``): no event, no memory object, no capture
+call for them; what ``take`` does not keep or end becomes an event for ``capture``.
 
 Memory
 ------
@@ -42,9 +46,10 @@ from typing import Any
 from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
-from ._copied import CopiedCalls, Pending, Undecoded, name_of
+from .._core._args import CopiedMemory
+from ._copied import CopiedCalls, Pending, Undecoded, copies_of, name_of
 from ._links import Decoder, death_text
-from ._quiet import QuietTexts
+from ._quiet import QuietTexts, entry_event
 
 __all__ = ["Recorder", "CHUNK", "DEFAULT_MEMORY_LIMIT"]
 
@@ -128,13 +133,14 @@ class Recorder:
         self.events: list[tuple[Any, ...]] = []   # the other events, as rows
         # tid -> (seq, time_ns, nr, abi, args) of its call in progress
         self.entries: dict[int, tuple[int, int, int, str, tuple[int, ...]]] = {}
-        # tid -> the entry of its quiet call in progress, not given to the decoder (_quiet)
+        # tid -> (seq, time_ns, nr, args, pid) of the entry of its quiet call in progress,
+        # not given to the decoder (_quiet)
         self.quiet = QuietTexts(self.decoder)
-        self.deferred: dict[int, Any] = {}
+        self.deferred: dict[int, tuple[int, int, int, tuple[int, ...], int]] = {}
         # ... and of a call decoded from its copies once the table is built (_copied):
-        # tid -> the memory its entry's capture was given
+        # tid -> the copies its entry's stop made
         self.copied = CopiedCalls(self.decoder)
-        self.deferred_mem: dict[int, Any] = {}
+        self.deferred_mem: dict[int, tuple[Any, ...]] = {}
         self.procs: dict[int, _Proc] = {}
         self.threads: dict[int, _Thread] = {}
         self.calls = 0
@@ -185,50 +191,86 @@ class Recorder:
     def capture(self, ev: Any, mem: Any) -> None:
         t = type(ev)
         with self.lock:
-            deferred = self.deferred
             if t is SyscallEntry:
                 tid = ev.tid
-                if tid in deferred:
+                if tid in self.deferred:
                     self._undefer(tid)
-                if ev.nr in self.quiet.entries and ev.abi == "x86_64":
-                    deferred[tid] = ev
-                elif self.copied.keeps(ev, mem):
-                    deferred[tid] = ev
-                    self.deferred_mem[tid] = mem
-                elif self.decoder.capture(ev, mem) is not None:
+                if ev.abi == "x86_64" and self._keep(ev.pid, tid, ev.seq, ev.time_ns, ev.nr,
+                                                     ev.args[:], copies_of(mem)):
+                    return None
+                if self.decoder.capture(ev, mem) is not None:
                     self.entries[tid] = (ev.seq, ev.time_ns, ev.nr, ev.abi, ev.args[:])
             elif t is SyscallExit:
-                entry = deferred.pop(ev.tid, None)
-                if entry is not None and ev.tid in self.deferred_mem:
-                    emem = self.deferred_mem.pop(ev.tid)
-                    later = self.copied.undecoded(entry, emem, ev, mem)
-                    if later is not None:
-                        self._row(entry.seq, ev.pid, ev.tid, ev.nr, name_of(ev.nr), "x86_64",
-                                  ev.args[:], later, ev.retval, None, entry.time_ns,
-                                  ev.time_ns, "complete", "")
+                tid = ev.tid
+                if tid in self.deferred:
+                    if ev.abi == "x86_64" and self._end(ev.pid, tid, ev.time_ns, ev.nr,
+                                                        ev.args[:], ev.retval, copies_of(mem)):
                         return None
-                    self._undefer(ev.tid, entry, emem)
-                elif entry is not None:
-                    texts = self.quiet.texts(entry, ev, mem)
-                    if texts is not None:
-                        self._row(entry.seq, ev.pid, ev.tid, ev.nr, texts[0], "x86_64",
-                                  ev.args[:], texts[1], ev.retval, texts[2], entry.time_ns,
-                                  ev.time_ns, "complete", "")
-                        return None
-                    self._undefer(ev.tid, entry)
+                    self._undefer(tid)
                 self._exit(ev, mem)
             else:
                 self._other(t, ev, mem)
         return None
 
-    def _undefer(self, tid: int, entry: Any = None, mem: Any = None) -> None:
+    def take(self, entry: bool, pid: int, tid: int, seq: int, time_ns: int, nr: int,
+             args: tuple[int, ...], retval: int, copies: tuple[Any, ...] | None) -> bool:
+        """A syscall stop of the C loop as its fields, before any event is made of it
+        (``Subscription.raw``): *copies* what it copied (``prefetch=``), None if it
+        copied nothing. True: taken, as capture() would have taken its event, at less
+        cost; False: capture() has it, as an event (what neither keeps nor ends a kept
+        call: the decoder's)."""
+        with self.lock:
+            if entry:
+                return tid not in self.deferred and self._keep(pid, tid, seq, time_ns, nr,
+                                                               args, copies)
+            return self._end(pid, tid, time_ns, nr, args, retval, copies)
+
+    def _keep(self, pid: int, tid: int, seq: int, time_ns: int, nr: int,
+              args: tuple[int, ...], copies: tuple[Any, ...] | None) -> bool:
+        """Whether the x86-64 entry is kept until its exit, not given to the decoder: a
+        quiet call's (_quiet), or one decoded from its copies later (_copied)."""
+        if nr in self.quiet.entries:
+            self.deferred[tid] = (seq, time_ns, nr, args, pid)
+            return True
+        if self.copied.keeps(nr, copies):
+            self.deferred[tid] = (seq, time_ns, nr, args, pid)
+            self.deferred_mem[tid] = copies or ()
+            return True
+        return False
+
+    def _end(self, pid: int, tid: int, time_ns: int, nr: int, args: tuple[int, ...],
+             retval: int, copies: tuple[Any, ...] | None) -> bool:
+        """The row of the kept call that this x86-64 exit ends (True); False if the
+        decoder must see both stops (the caller then gives it the entry)."""
+        kept = self.deferred.get(tid)
+        if kept is None:
+            return False
+        text: Any
+        if tid in self.deferred_mem:
+            text = self.copied.undecoded(kept, self.deferred_mem[tid], nr, retval, copies)
+            if text is None:
+                return False
+            del self.deferred_mem[tid]
+            name, ret = name_of(nr), None
+        else:
+            texts = self.quiet.texts(tid, kept, pid, time_ns, nr, args, retval)
+            if texts is None:
+                return False
+            name, text, ret = texts
+        del self.deferred[tid]
+        self._row(kept[0], pid, tid, nr, name, "x86_64", args, text, retval, ret, kept[1],
+                  time_ns, "complete", "")
+        return True
+
+    def _undefer(self, tid: int) -> None:
         """The decoder is given the deferred entry of *tid* (before any other stop of the
         thread it must see in order), with its copies if it has some (_copied)."""
-        if entry is None:
-            entry = self.deferred.pop(tid)
-            mem = self.deferred_mem.pop(tid, None)
-        self.decoder.capture(entry, mem)
-        self.entries[tid] = (entry.seq, entry.time_ns, entry.nr, entry.abi, entry.args[:])
+        kept = self.deferred.pop(tid)
+        copies = self.deferred_mem.pop(tid, None)
+        seq, time_ns, nr, args, _ = kept
+        self.decoder.capture(entry_event(tid, kept),
+                             None if copies is None else CopiedMemory._create(tid, copies))
+        self.entries[tid] = (seq, time_ns, nr, "x86_64", args)
 
     def _exit(self, ev: Any, mem: Any) -> None:
         cap = self.decoder.capture(ev, mem)
@@ -278,7 +320,7 @@ class Recorder:
         signo = child_pid = child_tid = old_tid = status = None
         clone_type = filename = None
         if self.deferred and (t is Exit or t is Death or t is Exec):
-            for other in [x for x, e in self.deferred.items() if e.pid == pid]:
+            for other in [x for x, e in self.deferred.items() if e[4] == pid]:
                 self._undefer(other)
         if t is Exit:
             self._unfinished(tid, ev.time_ns)

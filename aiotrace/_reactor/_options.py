@@ -123,6 +123,9 @@ class Capture:
     after_resume: StopSets | None = field(default=None, kw_only=True)
     reads_nothing: StopSets | None = field(default=None, kw_only=True)
     prefetch: CopySpecs | None = field(default=None, kw_only=True)
+    # (internal: the C loop's records offered as their fields first, Subscription.raw)
+    _raw: Callable[..., bool] | None = field(default=None, kw_only=True, repr=False,
+                                             compare=False)
     # (checked, as the core takes them: see Subscription.late, .free, .prefetch)
     _late: dict[type[TraceEvent], frozenset[int]] = field(
         init=False, repr=False, compare=False)
