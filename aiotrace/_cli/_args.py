@@ -29,7 +29,8 @@ Trace the system calls and signals of a program, as strace does.
 
 Tracing:
   -f, --follow-forks     follow children (fork, vfork, clone) and threads
-  -p, --attach=PID       attach to a running process (same as 'attach PID')
+  -p, --attach=PID       attach to a running process (same as 'attach PID'); with
+                         PROG, trace both until every one has ended
   -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
   --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
   --tracer-cpu=CPU|auto|any
@@ -498,8 +499,8 @@ def parse_args(args: list[str]) -> Options:
                 positional.extend(args[i:])
             else:
                 opts.argv = args[i:]
-                if opts.mode is None and not opts.pids:
-                    opts.mode = "run"
+                if opts.mode is None and (opts.argv or not opts.pids):
+                    opts.mode = "run"   # (-p PID and a program: both traced, as strace does)
             break
         if a.startswith("--"):
             name, eq, value = a[2:].partition("=")
@@ -550,9 +551,10 @@ def parse_args(args: list[str]) -> Options:
             if a in ("run", "attach"):
                 opts.mode = a
                 continue
-            if opts.pids:
-                raise UsageError(f"unexpected argument '{a}': with -p PID there is no "
-                                 "program to run (use 'aiotrace run PROG' to start one)")
+            if opts.pids:   # -p PID PROG: the program is run, PID attached, both traced
+                opts.mode = "run"
+                opts.argv = args[i - 1:]
+                break
             raise UsageError(f"unknown command '{a}': use 'aiotrace run [OPTIONS] {a} ...' to "
                              "trace a program, or 'aiotrace attach PID' to trace a running "
                              "process", hint=True)
@@ -588,9 +590,9 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("--probe works with 'run' only for now: attach to the process "
                              "from Python with Process.probe() (docs/probes.md)")
     elif opts.mode == "run":
-        if opts.pids:
-            raise UsageError("-p PID attaches to a running process: it does not combine with "
-                             "'run' (use 'aiotrace attach PID')")
+        if opts.pids and opts.probes:
+            raise UsageError("--probe does not combine with -p PID: it probes the program "
+                             "that 'run' starts")
         if not opts.argv:
             raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
     else:

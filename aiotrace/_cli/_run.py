@@ -116,15 +116,19 @@ async def run(s: Session) -> tuple[str, int]:
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
-                tg.start_soon(_forward_signals, proc, forward)
+                others = await _also_attached(s, tracer, tg) if o.pids else []
+                tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
                 tg.start_soon(s.flusher, flush_scope)
                 proc.resume()
-                if probes is not None:
-                    from ._probes import drain_merged
-                    await drain_merged(s, [stream, probes])
-                else:
-                    await s.drain(stream)
-                rc = await proc.wait()
+                async with anyio.create_task_group() as readers:
+                    for other, other_stream, _ in others:
+                        readers.start_soon(_to_the_end, s, other, other_stream)
+                    if probes is not None:
+                        from ._probes import drain_merged
+                        await drain_merged(s, [stream, probes])
+                    else:
+                        await s.drain(stream)
+                    rc = await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
             if p is not None:
@@ -171,15 +175,19 @@ def _no_op(signo: int, frame: Any) -> None:
     pass
 
 
-async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> None:
+async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope,
+                           attached: list[aiotrace.Process]) -> None:
     """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
-    aiotrace then dies of the same signal)."""
+    aiotrace then dies of the same signal); the processes -p attached are detached, and
+    go on."""
     with scope:
         try:
             receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
             with receiver as signals:
                 async for sig in signals:
                     proc.send_signal(sig)
+                    for other in attached:
+                        await other.detach()
         except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
             await anyio.sleep_forever()
 
@@ -219,25 +227,10 @@ async def attach(s: Session) -> tuple[str, int]:
                 for pid in o.pids:
                     if s.interrupted:
                         break
-                    try:
-                        proc = await tracer.attach(pid, follow=bool(o.follow))
-                    except TraceeGone:
-                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                    "No such process\n")
+                    got = await _attach_one(s, tracer, pid, engines, quiet_attach)
+                    if got is None:
                         continue
-                    except AttachDenied as exc:
-                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
-                        continue
-                    threads = proc.threads if o.follow else [pid]
-                    if p is not None:
-                        for tid in threads:
-                            p.add_thread(tid, pid)
-                    stream = s.subscribe(proc, None if o.follow else {pid})
-                    await s.start_engines(engines, proc)
-                    if not isinstance(p, JsonPrinter) and not quiet_attach:
-                        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
-                        s.err.write(f"{prog()}: Process {pid} attached{more}\n")
+                    proc, stream, threads = got
                     if p is None and not quiet_attach:
                         kinds = (aiotrace.Clone, aiotrace.Death) if o.follow else (
                             aiotrace.Death,)
@@ -270,6 +263,55 @@ async def attach(s: Session) -> tuple[str, int]:
     if s.interrupted:
         return "signal", s.interrupted
     return "exit", 0
+
+
+async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet_attach: bool
+                      ) -> tuple[aiotrace.Process, Any, list[int]] | None:
+    """-p PID: attach to the process (held until resumed), its stream and engines, and
+    say so; None (said as strace says it) when it cannot be attached."""
+    o = s.opts
+    p = s.printer
+    try:
+        proc = await tracer.attach(pid, follow=bool(o.follow))
+    except TraceeGone:
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): No such process\n")
+        return None
+    except AttachDenied as exc:
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
+        return None
+    threads = proc.threads if o.follow else [pid]
+    if p is not None:
+        for tid in threads:
+            p.add_thread(tid, pid)
+    stream = s.subscribe(proc, None if o.follow else {pid})
+    await s.start_engines(engines, proc)
+    if not isinstance(p, JsonPrinter) and not quiet_attach:
+        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
+        s.err.write(f"{prog()}: Process {pid} attached{more}\n")
+    return proc, stream, threads
+
+
+async def _also_attached(s: Session, tracer: Any, engines: Any) -> list[Any]:
+    """``-p PID PROG``: the processes -p names, attached once the program is spawned (and
+    still held), as strace attaches them; each one's stream drained and its end awaited
+    with the program's."""
+    p = s.printer
+    quiet = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
+             else s.opts.quiet is not None and "attach" in s.opts.quiet)
+    found = []
+    for pid in s.opts.pids:
+        got = await _attach_one(s, tracer, pid, engines, quiet)
+        if got is not None:
+            found.append(got)
+            got[0].resume()
+    return found
+
+
+async def _to_the_end(s: Session, proc: aiotrace.Process, stream: Any) -> None:
+    """One attached process (-p PID PROG): its events shown, then its end awaited."""
+    await s.drain(stream)
+    await proc.wait()
 
 
 async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:

@@ -160,7 +160,8 @@ class Session:
             # strace: quiet about attaching when the trace goes to a file and we run PROG
             quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
                 else frozenset()
-        pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
+        # (-p PID PROG: the program is one more process)
+        pid_prefix = to_file and (bool(o.follow) or len(o.pids) + (o.mode == "run") > 1)
         stamps = Stamps(o.ts_format, o.ts_width, o.relative, o.syscall_times)
         text: dict[str, Any] = dict(stamps=stamps, column=o.column,
                                     quiet=quiet, numbers=o.numbers, ips=o.ips,

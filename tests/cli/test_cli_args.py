@@ -161,7 +161,6 @@ ERRORS = [
     (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
      "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
      "are mutually exclusive", None),
-    (["run", "-p", "1", "true"], "aiotrace: -p PID attaches to a running process", None),
     (["attach"], "aiotrace: attach: must have PID", None),
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
     (["run", "-ff", "-o", "|cat", "true"], "aiotrace: piping the output and "
