@@ -409,8 +409,9 @@ class TextPrinter(_Layout):
         for t in [t for t in self.shown if t not in self.live]:
             self.shown.discard(t)
         self.shown.discard(old)
-        if self.open == old and not self.quiet_superseded:
-            # strace closes the exec'ing thread's open line this way
+        if self.open == old:
+            # strace closes the exec'ing thread's open line this way (even when quiet
+            # about the superseded thread: the line is the exec'ing thread's own)
             self._close_line("pid changed to %d" % tid)
         if not self.quiet_superseded:
             self.out.append(self._lead(tid, ev.time_ns)
