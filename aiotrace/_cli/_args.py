@@ -33,6 +33,9 @@ Tracing:
                          PROG, trace both until every one has ended
   -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
   --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
+  -I, --interruptible=anywhere|waiting|never|never_tstp (or 1 to 4)
+                         what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM do to
+                         aiotrace: kill it; detach (2); are ignored (3), SIGTSTP too (4)
   --tracer-cpu=CPU|auto|any
                          let aiotrace's own threads move (any, the default), or keep
                          them on one CPU (auto: the one it starts on, when it may use
@@ -150,6 +153,7 @@ class Options:
     stack_trace: bool = False             # -k
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
+    interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
     help: bool = False
     version: bool = False
 
@@ -161,7 +165,6 @@ _UNSUPPORTED = {
     "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)",
-    "I": "-I (interruptibility)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
@@ -181,6 +184,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
+        "interruptible": "interruptible",
         "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
         "verbose": "=verbose", "raw": "=raw", "read": "=read", "write": "=write",
     },
@@ -474,6 +478,13 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
                              "or any)", hint=True)
         opts.tracer_cpu = arg or "any"
+    elif opt in ("I", "interruptible"):
+        from ._intr import parse_interruptible
+        level = parse_interruptible(arg or "")
+        if level is None:
+            raise UsageError(f"invalid {'-I' if opt == 'I' else '--' + opt} argument: "
+                             f"'{arg}'", hint=True)
+        opts.interruptible = level
     elif opt == "h":
         opts.help = True
     elif opt == "V":

@@ -22,6 +22,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 from ._progname import prog
 from ._decoder import execve_text
 from ._internals import which
+from ._intr import WAITING, detach_on_signal, set_dispositions
 from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._pipe import release_standard_fds
@@ -62,7 +63,7 @@ async def run(s: Session) -> tuple[str, int]:
         t0 = time.monotonic_ns()
         # (from before the fork: a Ctrl-C that comes as soon as the program exists is
         # already the program's, not a reason to kill it)
-        restore = _ignore_interrupts()
+        restore = _ignore_interrupts() if o.interruptible is None else _no_restore
         try:
             # (probes need every thread and child traced: a breakpoint would kill an
             # untraced one; without -f, only the program's own lines are shown)
@@ -117,7 +118,13 @@ async def run(s: Session) -> tuple[str, int]:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
                 others = await _also_attached(s, tracer, tg) if o.pids else []
-                tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
+                if o.interruptible is None:
+                    tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
+                elif o.interruptible == WAITING:
+                    await tg.start(detach_on_signal, s, proc, [x[0] for x in others],
+                                   forward)
+                else:
+                    restore = set_dispositions(o.interruptible)
                 tg.start_soon(s.flusher, flush_scope)
                 proc.resume()
                 async with anyio.create_task_group() as readers:
@@ -131,12 +138,16 @@ async def run(s: Session) -> tuple[str, int]:
                     rc = await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
+            if s.interrupted:
+                s.detached()
             if p is not None:
                 p.finish()
                 s.flush()
         finally:
             restore()
     s.summary()
+    if s.interrupted:   # (-I2: detached, and the program sent the signal)
+        return "signal", s.interrupted
     if rc is None:
         return "exit", 0
     if rc < 0:
@@ -172,6 +183,10 @@ def _ignore_interrupts() -> Callable[[], None]:
 
 
 def _no_op(signo: int, frame: Any) -> None:
+    pass
+
+
+def _no_restore() -> None:
     pass
 
 
@@ -250,7 +265,7 @@ async def attach(s: Session) -> tuple[str, int]:
             watch.cancel()
             flush_scope.cancel()
         if s.interrupted and p is not None:
-            p.detached(sorted(p.live))
+            s.detached()
         elif s.interrupted and lives:   # (-c: no printer, strace still says so)
             tids = sorted(tid for _, live in lives for tid in live)
             s.err.write("".join(f"{prog()}: Process {tid} detached\n" for tid in tids))

@@ -321,6 +321,16 @@ class Session:
                         self._due.set()
         self.flush()
 
+    def detached(self) -> None:
+        """Said once the tracer has detached (Ctrl-C, -I2): the open line closed, the
+        calls the threads were in, and which threads were let go."""
+        p = self.printer
+        if p is None:
+            return
+        calls = self.decoder.calls if self.decoder is not None else {}
+        p.detached(sorted(p.live), [(tid, calls[tid].name, calls[tid].text)
+                                    for tid in sorted(calls) if tid in p.live])
+
     def _internal_error(self, ev: Any) -> None:
         self._internal_errors += 1
         if self._internal_errors <= 3:
