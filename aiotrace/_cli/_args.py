@@ -36,6 +36,7 @@ Tracing:
   -I, --interruptible=anywhere|waiting|never|never_tstp (or 1 to 4)
                          what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM do to
                          aiotrace: kill it; detach (2); are ignored (3), SIGTSTP too (4)
+  -b, --detach-on=execve  let the program go when it execs another (without -f)
   --tracer-cpu=CPU|auto|any
                          let aiotrace's own threads move (any, the default), or keep
                          them on one CPU (auto: the one it starts on, when it may use
@@ -154,6 +155,7 @@ class Options:
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
+    detach_on_execve: bool = False        # -b execve
     help: bool = False
     version: bool = False
 
@@ -161,7 +163,7 @@ class Options:
 # -- option parsing (getopt's rules, strace's options) ----------------------------------
 
 _UNSUPPORTED = {
-    "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
+    "D": "-D (run as a detached grandchild)",
     "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)",
@@ -184,7 +186,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
-        "interruptible": "interruptible",
+        "interruptible": "interruptible", "detach-on": "b",
         "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
         "verbose": "=verbose", "raw": "=raw", "read": "=read", "write": "=write",
     },
@@ -485,6 +487,10 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError(f"invalid {'-I' if opt == 'I' else '--' + opt} argument: "
                              f"'{arg}'", hint=True)
         opts.interruptible = level
+    elif opt == "b":
+        if arg != "execve":
+            raise UsageError(f"Syscall '{arg}' for -b isn't supported")
+        opts.detach_on_execve = True
     elif opt == "h":
         opts.help = True
     elif opt == "V":
@@ -606,6 +612,10 @@ def parse_args(args: list[str]) -> Options:
                              "that 'run' starts")
         if not opts.argv:
             raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+        if opts.detach_on_execve and (opts.follow or opts.pids):
+            raise UsageError("-b execve works without -f and -p in aiotrace: it detaches the "
+                             "program when it execs (aiotrace detaches a process with "
+                             "every process it follows)")
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
     if opts.output is not None and opts.output[:1] in ("|", "!") and opts.follow >= 2:

@@ -43,6 +43,10 @@ def _warn_seccomp_without_follow(s: Session) -> None:
 
 async def run(s: Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp and o.detach_on_execve:   # (as strace: before the -f warning, then off)
+        s.err.write(f"{prog()}: --seccomp-bpf is not enabled because it is not compatible "
+                    "with -b\n")
+        o.seccomp = False
     _warn_seccomp_without_follow(s)
     env = dict(os.environ)
     for item in o.env:
@@ -126,6 +130,9 @@ async def run(s: Session) -> tuple[str, int]:
                 else:
                     restore = set_dispositions(o.interruptible)
                 tg.start_soon(s.flusher, flush_scope)
+                if o.detach_on_execve:
+                    tg.start_soon(_detach_at_exec, s, proc,
+                                  proc.events(aiotrace.Exec, intercept=True))
                 proc.resume()
                 async with anyio.create_task_group() as readers:
                     for other, other_stream, _ in others:
@@ -135,10 +142,10 @@ async def run(s: Session) -> tuple[str, int]:
                         await drain_merged(s, [stream, probes])
                     else:
                         await s.drain(stream)
-                    rc = await proc.wait()
+                    rc = None if s.let_go else await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
-            if s.interrupted:
+            if s.interrupted or s.let_go:
                 s.detached()
             if p is not None:
                 p.finish()
@@ -153,6 +160,17 @@ async def run(s: Session) -> tuple[str, int]:
     if rc < 0:
         return "signal", -rc
     return "exit", rc
+
+
+async def _detach_at_exec(s: Session, proc: aiotrace.Process, execs: Any) -> None:
+    """-b execve: the program execs another (its own start is before the stream): the
+    program is let go, untraced, from that stop (held there: the exec's return is not
+    seen), and aiotrace ends without waiting for it (exit status 0, as strace's)."""
+    async with execs:
+        async for _ in execs:
+            s.let_go = True
+            await proc.detach()
+            return
 
 
 async def _probe(s: Session, proc: aiotrace.Process) -> Any:

@@ -90,6 +90,7 @@ class Session:
         self.decoder: Decoder | None = None
         self.counts: list[Any] = []
         self.interrupted = 0
+        self.let_go = False   # -b execve: the program was detached as it exec'd
         self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
         self.release_std = False   # let go of stdin and stdout once the program runs
         self._due = anyio.Event()

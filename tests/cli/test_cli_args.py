@@ -166,6 +166,9 @@ ERRORS = [
     (["run", "-Ifoo", "true"], "aiotrace: invalid -I argument: 'foo'", ["-Ifoo", "true"]),
     (["run", "--interruptible=x", "true"], "aiotrace: invalid --interruptible argument: 'x'",
      ["--interruptible=x", "true"]),
+    (["run", "-b", "open", "true"], "aiotrace: Syscall 'open' for -b isn't supported",
+     ["-b", "open", "true"]),
+    (["run", "-f", "-bexecve", "true"], "aiotrace: -b execve works without -f and -p", None),
     (["attach"], "aiotrace: attach: must have PID", None),
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
     (["run", "-ff", "-o", "|cat", "true"], "aiotrace: piping the output and "
