@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import signal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import anyio
 
@@ -27,7 +27,7 @@ import aiotrace
 ANYWHERE, WAITING, NEVER, NEVER_TSTP = 1, 2, 3, 4
 _NAMES = {"anywhere": ANYWHERE, "always": ANYWHERE, "waiting": WAITING, "never": NEVER,
           "never_tstp": NEVER_TSTP}
-_FATAL = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM)
+FATAL = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM)
 
 
 def parse_interruptible(text: str) -> int | None:
@@ -42,15 +42,22 @@ def parse_interruptible(text: str) -> int | None:
 def set_dispositions(level: int) -> Callable[[], None]:
     """Levels 1, 3 and 4: the signals' dispositions in aiotrace, once the program runs;
     returns what puts them back (main() may be called from Python)."""
-    sigs: tuple[int, ...] = _FATAL + ((signal.SIGTSTP,) if level == NEVER_TSTP else ())
+    sigs: tuple[int, ...] = FATAL + ((signal.SIGTSTP,) if level == NEVER_TSTP else ())
     how = signal.SIG_DFL if level == ANYWHERE else signal.SIG_IGN
+    return set_handlers(() if level == WAITING else sigs, how)
+
+
+def set_handlers(sigs: Iterable[int], how: Any, keep_ignored: bool = False
+                 ) -> Callable[[], None]:
+    """*how* for each of *sigs* (but those ignored, with *keep_ignored*); returns what
+    puts the old ones back. Not in the main thread: nothing is done."""
     old = {}
-    if level != WAITING:
-        try:
-            for sig in sigs:
+    try:
+        for sig in sigs:
+            if not (keep_ignored and signal.getsignal(sig) is signal.SIG_IGN):
                 old[sig] = signal.signal(sig, how)
-        except ValueError:   # not the main thread: nothing to do
-            pass
+    except ValueError:   # not the main thread
+        pass
 
     def restore() -> None:
         for sig, handler in old.items():
@@ -58,15 +65,17 @@ def set_dispositions(level: int) -> Callable[[], None]:
     return restore
 
 
-async def detach_on_signal(s: Any, program: aiotrace.Process,
-                           attached: list[aiotrace.Process], scope: anyio.CancelScope,
+async def detach_on_signal(s: Any, procs: list[aiotrace.Process], scope: anyio.CancelScope,
+                           sigs: tuple[signal.Signals, ...] = FATAL,
+                           program: int | None = None,
                            *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
-    """Level 2: at the first of the signals, detach from every process, then send the
-    program SIGCONT and the signal (after the detach: a signal sent to a traced process
-    would stop it, and be lost at the detach). ``s.interrupted`` says which."""
+    """At the first of *sigs*, detach from every process of *procs* (a list that may
+    still grow), then (level 2 of run) send the *program* SIGCONT and the signal: after
+    the detach, as a signal sent to a traced process would stop it, and be lost at the
+    detach. ``s.interrupted`` says which signal came."""
     with scope:
         try:
-            receiver = anyio.open_signal_receiver(*_FATAL)
+            receiver = anyio.open_signal_receiver(*sigs)
         except (ValueError, NotImplementedError, RuntimeError):  # pragma: no cover
             task_status.started()
             await anyio.sleep_forever()
@@ -75,11 +84,13 @@ async def detach_on_signal(s: Any, program: aiotrace.Process,
             task_status.started()
             async for sig in signals:
                 s.interrupted = int(sig)
-                for proc in [program, *attached]:
+                for proc in list(procs):
                     await proc.detach()
+                if program is None:
+                    return
                 for how in (signal.SIGCONT, sig):
                     try:   # (our child, not reaped yet: its pid is still its own)
-                        os.kill(program.pid, how)
+                        os.kill(program, how)
                     except ProcessLookupError:
                         pass
                 return

@@ -22,7 +22,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 from ._progname import prog
 from ._decoder import execve_text
 from ._internals import which
-from ._intr import WAITING, detach_on_signal, set_dispositions
+from ._intr import FATAL, WAITING, detach_on_signal, set_dispositions, set_handlers
 from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._pipe import release_standard_fds
@@ -125,8 +125,8 @@ async def run(s: Session) -> tuple[str, int]:
                 if o.interruptible is None:
                     tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
                 elif o.interruptible == WAITING:
-                    await tg.start(detach_on_signal, s, proc, [x[0] for x in others],
-                                   forward)
+                    await tg.start(detach_on_signal, s, [proc, *(x[0] for x in others)],
+                                   forward, FATAL, proc.pid)
                 else:
                     restore = set_dispositions(o.interruptible)
                 tg.start_soon(s.flusher, flush_scope)
@@ -186,18 +186,7 @@ def _ignore_interrupts() -> Callable[[], None]:
     SIG_IGN, which the program would inherit across its fork and exec, but with a handler
     that does nothing, which its exec resets to the default; a signal that was ignored
     when aiotrace started (``nohup``, ``cmd &``) stays ignored, for the program too."""
-    old = {}
-    for sig in (signal.SIGINT, signal.SIGQUIT):
-        try:
-            if signal.getsignal(sig) is not signal.SIG_IGN:
-                old[sig] = signal.signal(sig, _no_op)
-        except ValueError:   # not the main thread: nothing to do
-            pass
-
-    def restore() -> None:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-    return restore
+    return set_handlers((signal.SIGINT, signal.SIGQUIT), _no_op, keep_ignored=True)
 
 
 def _no_op(signo: int, frame: Any) -> None:
@@ -250,7 +239,8 @@ async def attach(s: Session) -> tuple[str, int]:
             # Ctrl-C (SIGTERM, SIGHUP, SIGQUIT) detaches; watched from before the first
             # attach, so that no signal finds us without a handler.
             watch = anyio.CancelScope()
-            await tg.start(_detach_on_signal, s, procs, watch)
+            await tg.start(detach_on_signal, s, procs, watch,
+                           (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT))
             flush_scope = anyio.CancelScope()
             tg.start_soon(s.flusher, flush_scope)
             # The engines (-c, -e inject=) in a group of their own, which ends when the
@@ -357,24 +347,3 @@ async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:
                 s.err.write(f"{prog()}: Process {ev.child_tid} attached\n")
             else:
                 live.discard(ev.tid)
-
-
-async def _detach_on_signal(s: Session, procs: list[aiotrace.Process],
-                            scope: anyio.CancelScope,
-                            *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
-    """Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) detaches from the processes, which go on."""
-    with scope:
-        try:
-            receiver = anyio.open_signal_receiver(
-                signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-        except (ValueError, NotImplementedError, RuntimeError):  # pragma: no cover
-            task_status.started()
-            await anyio.sleep_forever()
-            return
-        with receiver as signals:
-            task_status.started()
-            async for sig in signals:
-                s.interrupted = int(sig)
-                for proc in list(procs):
-                    await proc.detach()
-                return
