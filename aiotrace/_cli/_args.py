@@ -29,9 +29,14 @@ Trace the system calls and signals of a program, as strace does.
 
 Tracing:
   -f, --follow-forks     follow children (fork, vfork, clone) and threads
-  -p, --attach=PID       attach to a running process (same as 'attach PID')
+  -p, --attach=PID       attach to a running process (same as 'attach PID'); with
+                         PROG, trace both until every one has ended
   -E, --env=VAR[=VAL]    set VAR (or remove it) in the program's environment
   --seccomp-bpf          stop only at the traced system calls (a seccomp filter)
+  -I, --interruptible=anywhere|waiting|never|never_tstp (or 1 to 4)
+                         what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM do to
+                         aiotrace: kill it; detach (2); are ignored (3), SIGTSTP too (4)
+  -b, --detach-on=execve  let the program go when it execs another (without -f)
   --tracer-cpu=CPU|auto|any
                          let aiotrace's own threads move (any, the default), or keep
                          them on one CPU (auto: the one it starts on, when it may use
@@ -149,6 +154,8 @@ class Options:
     stack_trace: bool = False             # -k
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
+    interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
+    detach_on_execve: bool = False        # -b execve
     help: bool = False
     version: bool = False
 
@@ -156,11 +163,10 @@ class Options:
 # -- option parsing (getopt's rules, strace's options) ----------------------------------
 
 _UNSUPPORTED = {
-    "b": "-b (detach on a syscall)", "D": "-D (run as a detached grandchild)",
+    "D": "-D (run as a detached grandchild)",
     "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)",
-    "I": "-I (interruptibility)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
@@ -180,6 +186,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
+        "interruptible": "interruptible", "detach-on": "b",
         "decode-pids": "=decode-pids", "const-print-style": "X", "abbrev": "=abbrev",
         "verbose": "=verbose", "raw": "=raw", "read": "=read", "write": "=write",
     },
@@ -473,6 +480,17 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
             raise UsageError(f"invalid --tracer-cpu argument: '{arg}' (a CPU number, auto "
                              "or any)", hint=True)
         opts.tracer_cpu = arg or "any"
+    elif opt in ("I", "interruptible"):
+        from ._intr import parse_interruptible
+        level = parse_interruptible(arg or "")
+        if level is None:
+            raise UsageError(f"invalid {'-I' if opt == 'I' else '--' + opt} argument: "
+                             f"'{arg}'", hint=True)
+        opts.interruptible = level
+    elif opt == "b":
+        if arg != "execve":
+            raise UsageError(f"Syscall '{arg}' for -b isn't supported")
+        opts.detach_on_execve = True
     elif opt == "h":
         opts.help = True
     elif opt == "V":
@@ -498,8 +516,8 @@ def parse_args(args: list[str]) -> Options:
                 positional.extend(args[i:])
             else:
                 opts.argv = args[i:]
-                if opts.mode is None and not opts.pids:
-                    opts.mode = "run"
+                if opts.mode is None and (opts.argv or not opts.pids):
+                    opts.mode = "run"   # (-p PID and a program: both traced, as strace does)
             break
         if a.startswith("--"):
             name, eq, value = a[2:].partition("=")
@@ -550,9 +568,10 @@ def parse_args(args: list[str]) -> Options:
             if a in ("run", "attach"):
                 opts.mode = a
                 continue
-            if opts.pids:
-                raise UsageError(f"unexpected argument '{a}': with -p PID there is no "
-                                 "program to run (use 'aiotrace run PROG' to start one)")
+            if opts.pids:   # -p PID PROG: the program is run, PID attached, both traced
+                opts.mode = "run"
+                opts.argv = args[i - 1:]
+                break
             raise UsageError(f"unknown command '{a}': use 'aiotrace run [OPTIONS] {a} ...' to "
                              "trace a program, or 'aiotrace attach PID' to trace a running "
                              "process", hint=True)
@@ -588,11 +607,15 @@ def parse_args(args: list[str]) -> Options:
             raise UsageError("--probe works with 'run' only for now: attach to the process "
                              "from Python with Process.probe() (docs/probes.md)")
     elif opts.mode == "run":
-        if opts.pids:
-            raise UsageError("-p PID attaches to a running process: it does not combine with "
-                             "'run' (use 'aiotrace attach PID')")
+        if opts.pids and opts.probes:
+            raise UsageError("--probe does not combine with -p PID: it probes the program "
+                             "that 'run' starts")
         if not opts.argv:
             raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+        if opts.detach_on_execve and (opts.follow or opts.pids):
+            raise UsageError("-b execve works without -f and -p in aiotrace: it detaches the "
+                             "program when it execs (aiotrace detaches a process with "
+                             "every process it follows)")
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
     if opts.output is not None and opts.output[:1] in ("|", "!") and opts.follow >= 2:

@@ -409,8 +409,9 @@ class TextPrinter(_Layout):
         for t in [t for t in self.shown if t not in self.live]:
             self.shown.discard(t)
         self.shown.discard(old)
-        if self.open == old and not self.quiet_superseded:
-            # strace closes the exec'ing thread's open line this way
+        if self.open == old:
+            # strace closes the exec'ing thread's open line this way (even when quiet
+            # about the superseded thread: the line is the exec'ing thread's own)
             self._close_line("pid changed to %d" % tid)
         if not self.quiet_superseded:
             self.out.append(self._lead(tid, ev.time_ns)
@@ -422,9 +423,16 @@ class TextPrinter(_Layout):
 
     # -- once tracing is over ------------------------------------------------------------
 
-    def detached(self, tids: list[int]) -> None:
-        """The tracer detached: close an open line strace's way and say so."""
+    def detached(self, tids: list[int], calls: Any = ()) -> None:
+        """The tracer detached: close an open line strace's way and say so. With
+        ``-e status=`` (lines held until a call ends), the *calls* the threads were in,
+        ``(tid, name, entry text)``, are shown if ``detached`` is in the set."""
         self._close_line("detached")
+        if self.status is not None and "detached" in self.status:
+            now = time.monotonic_ns()
+            for tid, name, text in calls:
+                self.out.append(self._lead(tid, now) + name + "(" + text
+                                + " <detached ...>\n")
         if not self.quiet_attach:
             for tid in tids:
                 self.message("%s: Process %d detached\n" % (prog(), tid))
@@ -532,7 +540,7 @@ class JsonPrinter(_Layout):
         elif t is Continued:
             self._obj(ev, "continued")
 
-    def detached(self, tids: list[int]) -> None:
+    def detached(self, tids: list[int], calls: Any = ()) -> None:
         pass
 
     def finish(self) -> None:
@@ -634,7 +642,7 @@ class SeparatePrinter:
             self.printers.pop(tid, None)
         self.closing.clear()
 
-    def detached(self, tids: list[int]) -> None:
+    def detached(self, tids: list[int], calls: Any = ()) -> None:
         for tid, p in self.printers.items():
             if p._close_line("detached"):
                 self.dirty.add(tid)

@@ -22,6 +22,7 @@ from aiotrace import AttachDenied, SpawnFailed, TraceeGone
 from ._progname import prog
 from ._decoder import execve_text
 from ._internals import which
+from ._intr import FATAL, WAITING, detach_on_signal, set_dispositions, set_handlers
 from ._modes import OutputModes
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter, split_args
 from ._pipe import release_standard_fds
@@ -42,6 +43,10 @@ def _warn_seccomp_without_follow(s: Session) -> None:
 
 async def run(s: Session) -> tuple[str, int]:
     o = s.opts
+    if o.seccomp and o.detach_on_execve:   # (as strace: before the -f warning, then off)
+        s.err.write(f"{prog()}: --seccomp-bpf is not enabled because it is not compatible "
+                    "with -b\n")
+        o.seccomp = False
     _warn_seccomp_without_follow(s)
     env = dict(os.environ)
     for item in o.env:
@@ -62,7 +67,7 @@ async def run(s: Session) -> tuple[str, int]:
         t0 = time.monotonic_ns()
         # (from before the fork: a Ctrl-C that comes as soon as the program exists is
         # already the program's, not a reason to kill it)
-        restore = _ignore_interrupts()
+        restore = _ignore_interrupts() if o.interruptible is None else _no_restore
         try:
             # (probes need every thread and child traced: a breakpoint would kill an
             # untraced one; without -f, only the program's own lines are shown)
@@ -116,28 +121,56 @@ async def run(s: Session) -> tuple[str, int]:
             async with anyio.create_task_group() as tg:
                 await s.start_engines(tg, proc)
                 forward = anyio.CancelScope()
-                tg.start_soon(_forward_signals, proc, forward)
-                tg.start_soon(s.flusher, flush_scope)
-                proc.resume()
-                if probes is not None:
-                    from ._probes import drain_merged
-                    await drain_merged(s, [stream, probes])
+                others = await _also_attached(s, tracer, tg) if o.pids else []
+                if o.interruptible is None:
+                    tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
+                elif o.interruptible == WAITING:
+                    await tg.start(detach_on_signal, s, [proc, *(x[0] for x in others)],
+                                   forward, FATAL, proc.pid)
                 else:
-                    await s.drain(stream)
-                rc = await proc.wait()
+                    restore = set_dispositions(o.interruptible)
+                tg.start_soon(s.flusher, flush_scope)
+                if o.detach_on_execve:
+                    tg.start_soon(_detach_at_exec, s, proc,
+                                  proc.events(aiotrace.Exec, intercept=True))
+                proc.resume()
+                async with anyio.create_task_group() as readers:
+                    for other, other_stream, _ in others:
+                        readers.start_soon(_to_the_end, s, other, other_stream)
+                    if probes is not None:
+                        from ._probes import drain_merged
+                        await drain_merged(s, [stream, probes])
+                    else:
+                        await s.drain(stream)
+                    rc = None if s.let_go else await proc.wait()
                 forward.cancel()
                 flush_scope.cancel()
+            if s.interrupted or s.let_go:
+                s.detached()
             if p is not None:
                 p.finish()
                 s.flush()
         finally:
             restore()
     s.summary()
+    if s.interrupted:   # (-I2: detached, and the program sent the signal)
+        return "signal", s.interrupted
     if rc is None:
         return "exit", 0
     if rc < 0:
         return "signal", -rc
     return "exit", rc
+
+
+async def _detach_at_exec(s: Session, proc: aiotrace.Process, execs: Any) -> None:
+    """-b execve: the program execs another (its own start is before the stream): the
+    program is let go, untraced, from that stop (held there: the exec's return is not
+    seen), and aiotrace ends without waiting for it (exit status 0, as strace's)."""
+    async with execs:
+        async for _ in execs:
+            s.let_go = True
+            await proc.detach()
+            return
 
 
 async def _probe(s: Session, proc: aiotrace.Process) -> Any:
@@ -153,33 +186,30 @@ def _ignore_interrupts() -> Callable[[], None]:
     SIG_IGN, which the program would inherit across its fork and exec, but with a handler
     that does nothing, which its exec resets to the default; a signal that was ignored
     when aiotrace started (``nohup``, ``cmd &``) stays ignored, for the program too."""
-    old = {}
-    for sig in (signal.SIGINT, signal.SIGQUIT):
-        try:
-            if signal.getsignal(sig) is not signal.SIG_IGN:
-                old[sig] = signal.signal(sig, _no_op)
-        except ValueError:   # not the main thread: nothing to do
-            pass
-
-    def restore() -> None:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-    return restore
+    return set_handlers((signal.SIGINT, signal.SIGQUIT), _no_op, keep_ignored=True)
 
 
 def _no_op(signo: int, frame: Any) -> None:
     pass
 
 
-async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope) -> None:
+def _no_restore() -> None:
+    pass
+
+
+async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope,
+                           attached: list[aiotrace.Process]) -> None:
     """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
-    aiotrace then dies of the same signal)."""
+    aiotrace then dies of the same signal); the processes -p attached are detached, and
+    go on."""
     with scope:
         try:
             receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
             with receiver as signals:
                 async for sig in signals:
                     proc.send_signal(sig)
+                    for other in attached:
+                        await other.detach()
         except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
             await anyio.sleep_forever()
 
@@ -209,7 +239,8 @@ async def attach(s: Session) -> tuple[str, int]:
             # Ctrl-C (SIGTERM, SIGHUP, SIGQUIT) detaches; watched from before the first
             # attach, so that no signal finds us without a handler.
             watch = anyio.CancelScope()
-            await tg.start(_detach_on_signal, s, procs, watch)
+            await tg.start(detach_on_signal, s, procs, watch,
+                           (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT))
             flush_scope = anyio.CancelScope()
             tg.start_soon(s.flusher, flush_scope)
             # The engines (-c, -e inject=) in a group of their own, which ends when the
@@ -219,25 +250,10 @@ async def attach(s: Session) -> tuple[str, int]:
                 for pid in o.pids:
                     if s.interrupted:
                         break
-                    try:
-                        proc = await tracer.attach(pid, follow=bool(o.follow))
-                    except TraceeGone:
-                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                    "No such process\n")
+                    got = await _attach_one(s, tracer, pid, engines, quiet_attach)
+                    if got is None:
                         continue
-                    except AttachDenied as exc:
-                        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
-                        continue
-                    threads = proc.threads if o.follow else [pid]
-                    if p is not None:
-                        for tid in threads:
-                            p.add_thread(tid, pid)
-                    stream = s.subscribe(proc, None if o.follow else {pid})
-                    await s.start_engines(engines, proc)
-                    if not isinstance(p, JsonPrinter) and not quiet_attach:
-                        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
-                        s.err.write(f"{prog()}: Process {pid} attached{more}\n")
+                    proc, stream, threads = got
                     if p is None and not quiet_attach:
                         kinds = (aiotrace.Clone, aiotrace.Death) if o.follow else (
                             aiotrace.Death,)
@@ -257,7 +273,7 @@ async def attach(s: Session) -> tuple[str, int]:
             watch.cancel()
             flush_scope.cancel()
         if s.interrupted and p is not None:
-            p.detached(sorted(p.live))
+            s.detached()
         elif s.interrupted and lives:   # (-c: no printer, strace still says so)
             tids = sorted(tid for _, live in lives for tid in live)
             s.err.write("".join(f"{prog()}: Process {tid} detached\n" for tid in tids))
@@ -272,6 +288,55 @@ async def attach(s: Session) -> tuple[str, int]:
     return "exit", 0
 
 
+async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet_attach: bool
+                      ) -> tuple[aiotrace.Process, Any, list[int]] | None:
+    """-p PID: attach to the process (held until resumed), its stream and engines, and
+    say so; None (said as strace says it) when it cannot be attached."""
+    o = s.opts
+    p = s.printer
+    try:
+        proc = await tracer.attach(pid, follow=bool(o.follow))
+    except TraceeGone:
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): No such process\n")
+        return None
+    except AttachDenied as exc:
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
+        return None
+    threads = proc.threads if o.follow else [pid]
+    if p is not None:
+        for tid in threads:
+            p.add_thread(tid, pid)
+    stream = s.subscribe(proc, None if o.follow else {pid})
+    await s.start_engines(engines, proc)
+    if not isinstance(p, JsonPrinter) and not quiet_attach:
+        more = f" with {len(threads)} threads" if len(threads) > 1 else ""
+        s.err.write(f"{prog()}: Process {pid} attached{more}\n")
+    return proc, stream, threads
+
+
+async def _also_attached(s: Session, tracer: Any, engines: Any) -> list[Any]:
+    """``-p PID PROG``: the processes -p names, attached once the program is spawned (and
+    still held), as strace attaches them; each one's stream drained and its end awaited
+    with the program's."""
+    p = s.printer
+    quiet = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
+             else s.opts.quiet is not None and "attach" in s.opts.quiet)
+    found = []
+    for pid in s.opts.pids:
+        got = await _attach_one(s, tracer, pid, engines, quiet)
+        if got is not None:
+            found.append(got)
+            got[0].resume()
+    return found
+
+
+async def _to_the_end(s: Session, proc: aiotrace.Process, stream: Any) -> None:
+    """One attached process (-p PID PROG): its events shown, then its end awaited."""
+    await s.drain(stream)
+    await proc.wait()
+
+
 async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:
     """-c: the tracees that come (said, as strace says it) and go (not said), so that
     Ctrl-C's "detached" lines name those traced then."""
@@ -282,24 +347,3 @@ async def _follow_life(s: Session, stream: Any, live: set[int]) -> None:
                 s.err.write(f"{prog()}: Process {ev.child_tid} attached\n")
             else:
                 live.discard(ev.tid)
-
-
-async def _detach_on_signal(s: Session, procs: list[aiotrace.Process],
-                            scope: anyio.CancelScope,
-                            *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
-    """Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) detaches from the processes, which go on."""
-    with scope:
-        try:
-            receiver = anyio.open_signal_receiver(
-                signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-        except (ValueError, NotImplementedError, RuntimeError):  # pragma: no cover
-            task_status.started()
-            await anyio.sleep_forever()
-            return
-        with receiver as signals:
-            task_status.started()
-            async for sig in signals:
-                s.interrupted = int(sig)
-                for proc in list(procs):
-                    await proc.detach()
-                return

@@ -90,6 +90,7 @@ class Session:
         self.decoder: Decoder | None = None
         self.counts: list[Any] = []
         self.interrupted = 0
+        self.let_go = False   # -b execve: the program was detached as it exec'd
         self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
         self.release_std = False   # let go of stdin and stdout once the program runs
         self._due = anyio.Event()
@@ -160,7 +161,8 @@ class Session:
             # strace: quiet about attaching when the trace goes to a file and we run PROG
             quiet = frozenset({"attach", "personality"}) if (to_file and o.mode == "run") \
                 else frozenset()
-        pid_prefix = to_file and (bool(o.follow) or len(o.pids) > 1)
+        # (-p PID PROG: the program is one more process)
+        pid_prefix = to_file and (bool(o.follow) or len(o.pids) + (o.mode == "run") > 1)
         stamps = Stamps(o.ts_format, o.ts_width, o.relative, o.syscall_times)
         text: dict[str, Any] = dict(stamps=stamps, column=o.column,
                                     quiet=quiet, numbers=o.numbers, ips=o.ips,
@@ -319,6 +321,16 @@ class Session:
                     elif not self._due.is_set():
                         self._due.set()
         self.flush()
+
+    def detached(self) -> None:
+        """Said once the tracer has detached (Ctrl-C, -I2): the open line closed, the
+        calls the threads were in, and which threads were let go."""
+        p = self.printer
+        if p is None:
+            return
+        calls = self.decoder.calls if self.decoder is not None else {}
+        p.detached(sorted(p.live), [(tid, calls[tid].name, calls[tid].text)
+                                    for tid in sorted(calls) if tid in p.live])
 
     def _internal_error(self, ev: Any) -> None:
         self._internal_errors += 1

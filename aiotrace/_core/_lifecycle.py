@@ -86,7 +86,7 @@ class Lifecycle:
             pid = os.fork()
         if pid == 0:  # the child: only async-signal-safe work until exec
             child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus,
-                  fam.new_session)
+                  fam.new_session, fam.sigmask)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)

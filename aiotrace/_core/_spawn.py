@@ -100,6 +100,7 @@ def child(
     bpf: bytes | None,
     cpus: frozenset[int] | None,
     new_session: bool = False,
+    sigmask: frozenset[int] = frozenset(),
 ) -> None:
     """Runs in the forked child; never returns. A failure is reported on *err_w* as
     ``STEP:ERRNO``."""
@@ -122,7 +123,9 @@ def child(
                 os.dup2(fd, target)
         for s in _RESET_SIGNALS:
             signal.signal(s, signal.SIG_DFL)   # Python ignores SIGPIPE; a program must not
-        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+        # (the signals the thread that called spawn blocks: the tracer thread, which
+        # forked us, blocks nearly all of them)
+        signal.pthread_sigmask(signal.SIG_SETMASK, sigmask)
         if cwd is not None:
             step = b"chdir"
             os.chdir(cwd)

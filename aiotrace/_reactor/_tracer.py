@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno as _errno
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -112,6 +113,10 @@ class Tracer(metaclass=NoPublicConstructor):
         untraced. A number is an x86-64 one below the table's size (strace's rule for
         ``-e trace=``: 0 to 469, holes included); anything else is a ValueError.
 
+        The program starts with the signals blocked that the calling thread blocks (as
+        with subprocess), and the others' dispositions as they are in this process,
+        except SIGPIPE and SIGXFSZ, which Python ignores, set back to the default.
+
         ``cpus`` is the set of CPUs the program may run on (as ``taskset``), set just
         before exec; by default it inherits the tracer thread's, which is the affinity
         of the thread that opened the tracer. The ``aiotrace`` command keeps its own
@@ -153,6 +158,7 @@ class Tracer(metaclass=NoPublicConstructor):
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
             fam.new_session = new_session
+            fam.sigmask = frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ()))
             proc = Process._create(hub, fam, 0, self._contexts)
             proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr
             waiter = Waiter()

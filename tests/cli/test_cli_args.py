@@ -161,7 +161,14 @@ ERRORS = [
     (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
      "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
      "are mutually exclusive", None),
-    (["run", "-p", "1", "true"], "aiotrace: -p PID attaches to a running process", None),
+    (["run", "-I0", "true"], "aiotrace: invalid -I argument: '0'", ["-I0", "true"]),
+    (["run", "-I5", "true"], "aiotrace: invalid -I argument: '5'", ["-I5", "true"]),
+    (["run", "-Ifoo", "true"], "aiotrace: invalid -I argument: 'foo'", ["-Ifoo", "true"]),
+    (["run", "--interruptible=x", "true"], "aiotrace: invalid --interruptible argument: 'x'",
+     ["--interruptible=x", "true"]),
+    (["run", "-b", "open", "true"], "aiotrace: Syscall 'open' for -b isn't supported",
+     ["-b", "open", "true"]),
+    (["run", "-f", "-bexecve", "true"], "aiotrace: -b execve works without -f and -p", None),
     (["attach"], "aiotrace: attach: must have PID", None),
     (["attach", "12x"], "aiotrace: Invalid process id: '12x'", None),
     (["run", "-ff", "-o", "|cat", "true"], "aiotrace: piping the output and "
