@@ -14,6 +14,10 @@ cost of asking.
 Two references say what a stop costs, to compare with: "+2 stops", the plain stream while
 the program also calls getppid() once per loop (two stops nobody wants), and "+1 event",
 the plain stream taking close's exits too (an event made of a stop that is there anyway).
+--threads adds the CPU time of the tracer's thread and of the event loop's thread per event
+(from /proc/self/task/TID/schedstat, from resume() to the stream's end): the tracer
+thread's is what a stop's decision costs, with less noise than the whole process's on a
+shared machine.
 Figures: docs/monitors.md, "What it costs".
 
 --overflow: the same workload traced with no stream (the reference), with one stream of
@@ -34,6 +38,7 @@ import os
 import resource
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -72,8 +77,9 @@ def build() -> str:
 
 async def one(exe: str, path: str, n: int, more: bool = False,
               calls: frozenset[str] = frozenset({"openat"}), also: dict[str, object] | None = None,
-              **kw: object) -> tuple[float, float]:
-    """(wall µs, CPU µs) per event of one traced run: the wall time from resume() to the
+              **kw: object) -> tuple[float, float, float, float]:
+    """(wall µs, CPU µs, tracer thread µs, loop thread µs) per event of one traced run: the
+    wall time from resume() to the
     stream's end; the CPU time (user + system) of this process and of the tracee, from
     before open_tracer() to after the tracee was reaped (the tracer's start and close are
     in every case alike: the differences are the cost per event). *also*: a second
@@ -84,13 +90,18 @@ async def one(exe: str, path: str, n: int, more: bool = False,
         count = 0
         other = (proc.events(SyscallExit, syscalls=calls, buffer=4096, **also)
                  if also is not None else None)
+        tracer_tid = next(t.native_id for t in threading.enumerate()
+                          if t.name == "aiotrace-tracer")
+        loop_tid = threading.get_native_id()
         async with proc.events(SyscallExit, syscalls=calls, buffer=4096, **kw) as evs:
+            th0 = _thread_cpu(tracer_tid), _thread_cpu(loop_tid)
             t0 = time.perf_counter()
             proc.resume()
             async for ev in evs:
                 count += ev.name == "openat"   # (per openat: "+1 event" takes close's too)
                 if kw.get("context"):
                     assert ev.context is not None
+            th1 = _thread_cpu(tracer_tid), _thread_cpu(loop_tid)
             if other is not None:
                 async with other:
                     got = len([ev async for ev in other if ev.name == "openat"])
@@ -98,7 +109,14 @@ async def one(exe: str, path: str, n: int, more: bool = False,
         dt = time.perf_counter() - t0
         await proc.wait()
         cpu = _cpu() - c0
-    return dt / max(count, 1) * 1e6, cpu / max(count, 1) * 1e6
+    per = 1e6 / max(count, 1)
+    return dt * per, cpu * per, (th1[0] - th0[0]) * per, (th1[1] - th0[1]) * per
+
+
+def _thread_cpu(tid: int) -> float:
+    """CPU seconds of thread *tid* of this process (its schedstat's time on a CPU)."""
+    with open(f"/proc/self/task/{tid}/schedstat") as f:
+        return int(f.read().split()[0]) / 1e9
 
 
 def _cpu() -> float:
@@ -185,19 +203,27 @@ async def main(args: argparse.Namespace) -> None:
             "+1 event": {"calls": frozenset({"openat", "close"})}}
         wall: dict[str, list[float]] = {k: [] for k in cases}
         cpu: dict[str, list[float]] = {k: [] for k in cases}
+        threads: dict[str, list[tuple[float, float]]] = {k: [] for k in cases}
         for _ in range(args.runs):
             for name, kw in cases.items():   # (alternated, so that load hits each alike)
-                w, c = await one(exe, f.name, args.calls, **kw)
+                w, c, tr, lp = await one(exe, f.name, args.calls, **kw)
                 wall[name].append(w)
                 cpu[name].append(c)
+                threads[name].append((tr, lp))
     base_w, base_c = statistics.median(wall["plain"]), statistics.median(cpu["plain"])
+    base_t = [statistics.median(t[i] for t in threads["plain"]) for i in (0, 1)]
     print(f"accelerated={os.environ.get('AIOTRACE_ACCEL', '1') != '0'}  calls={args.calls}  "
           f"runs={args.runs}  cpus={sorted(os.sched_getaffinity(0))}  "
           f"load={os.getloadavg()[0]:.1f}")
     for name in cases:
         mw, mc = statistics.median(wall[name]), statistics.median(cpu[name])
-        print(f"{name:9} wall {mw:7.2f} us/event ({mw - base_w:+6.2f} over plain)  "
-              f"cpu {mc:7.2f} us/event ({mc - base_c:+6.2f} over plain)")
+        line = (f"{name:9} wall {mw:7.2f} us/event ({mw - base_w:+6.2f} over plain)  "
+                f"cpu {mc:7.2f} us/event ({mc - base_c:+6.2f} over plain)")
+        if args.threads:
+            mt = [statistics.median(t[i] for t in threads[name]) for i in (0, 1)]
+            line += (f"  tracer thread {mt[0]:6.2f} ({mt[0] - base_t[0]:+6.2f})  "
+                     f"loop thread {mt[1]:6.2f} ({mt[1] - base_t[1]:+6.2f})")
+        print(line)
 
 
 if __name__ == "__main__":
@@ -208,6 +234,8 @@ if __name__ == "__main__":
     ap.add_argument("--overflow", action="store_true",
                     help="a never-read stream under drop and drop_oldest against none")
     ap.add_argument("--cpu", type=int, default=None, help="pin to this CPU (and the tracee)")
+    ap.add_argument("--threads", action="store_true",
+                    help="also the tracer thread's and the loop thread's CPU per event")
     a = ap.parse_args()
     if a.cpu is not None:
         os.sched_setaffinity(0, {a.cpu})
