@@ -94,7 +94,7 @@ KNOWN_DIFFERENCES = """\
   requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,
   RTC, loop, block, fs, seccomp, UBI, MTD, SCSI generic but SG_IO's structures,
   userfaultfd, sockets, LIRC, perf, nsfs, termios, the first of v4l2's...); the others
-  (most of v4l2, KD, DM, KVM...) keep a hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
+  (most of v4l2, KD, DM, KVM...) keep a hex argument,.
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.
