@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple, Optional
 from . import _xlat_bpf as XB
 from ._ctx import Ctx
 from ._quote import quote
-from ._style import RAW, VERBOSE
+from ._style import RAW
 from ._style import get as _style_now
 from ._xlat import flags, hexa, ptr, s32, xval
 
@@ -70,13 +70,12 @@ def bits_any(table: str) -> Show:
 
 
 def decimal_named(v: int, table: dict[int, str]) -> str:
-    """A value in decimal, its name (when it has one) in a comment: ``4294967295 /*
-    NUMA_NO_NODE */`` (-X raw: the number alone; -X verbose: the number in hex)."""
+    """A value in decimal, its name (when it has one) in a comment in every -X style but
+    raw: ``4294967295 /* NUMA_NO_NODE */``."""
     name = table.get(v)
-    style = _style_now()
-    if name is None or style == RAW:
+    if name is None or _style_now() == RAW:
         return str(v)
-    return "%s /* %s */" % (hexa(v) if style == VERBOSE else str(v), name)
+    return "%d /* %s */" % (v, name)
 
 
 def name_at(c: Ctx, raw: bytes, a: Attr, offset: int) -> str:

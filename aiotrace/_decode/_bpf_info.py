@@ -268,10 +268,9 @@ def _info_enter(c: Ctx, data: bytes) -> str:
     bpf_fd, info_len, info = struct.unpack("<IIQ", _pad(data, 16))
     c.saved["bpf_count"] = info_len
     kind = "" if c.abbrev else _info_kind(c, s32(bpf_fd))
-    if kind in _INFO_PRINTERS:
+    if kind in _INFO_PRINTERS:   # (the counts given: 0 when they cannot be read)
         got = c.read(info, info_len) if 0 < info_len <= PAGE_SIZE else None
-        if got is not None:
-            c.saved["bpf_info"] = (kind, got)
+        c.saved["bpf_info"] = (kind, got or b"")
     return "{info={bpf_fd=%s, info_len=%d" % (c.fd(s32(bpf_fd)), info_len)
 
 
