@@ -86,7 +86,7 @@ KNOWN_DIFFERENCES = """\
   _xlat printers and of the composites built on them, not the names some decoders
   print from their own tables. -x/-xx apply to the strings of arguments and buffers,
   not to the names inside structs (ifr_name, sun_path).
-- Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
+- Calls the syscall table marks raw (io_uring, keyctl, ptrace,
   ...) print raw hex arguments; strace decodes them. On i386 and x32, SysV
   IPC, mq_*, the AIO calls, move_pages, migrate_pages, kexec_load and futex_waitv too.
 - ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
