@@ -470,7 +470,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("pwritev", "- 334 535", 5, "desc", "fd", "", "raw", "unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h"),
     ("rt_tgsigqueueinfo", "297 - -", 4, "process signal", "pid tid signal siginfo", "", "", "pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo"),
     ("rt_tgsigqueueinfo", "- 335 536", 4, "process signal", "", "", "raw", "pid_t tgid, pid_t pid, int sig, siginfo_t *uinfo"),
-    ("perf_event_open", "298 336 298", 5, "desc", "ptr int int fd perf_flags", "fd", "", "struct perf_event_attr *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags"),
+    ("perf_event_open", "298 336 298", 5, "desc", "ptr int int fd perf_flags", "", "perf_event_open", "struct perf_event_attr *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags"),
     ("recvmmsg", "299 - -", 5, "network", "fd mmsg_out", "", "recvmmsg", "int fd, struct mmsghdr *msg, unsigned int vlen, unsigned flags, struct timespec *timeout"),
     ("recvmmsg", "- 337 537", 5, "network", "fd", "", "raw", "int fd, struct mmsghdr *msg, unsigned int vlen, unsigned flags, struct timespec *timeout"),
     ("fanotify_init", "300 338 300", 2, "desc", "fan_init_flags fan_event_f_flags", "fd", "", "unsigned int flags, unsigned int event_f_flags"),

@@ -86,7 +86,7 @@ KNOWN_DIFFERENCES = """\
   _xlat printers and of the composites built on them, not the names some decoders
   print from their own tables. -x/-xx apply to the strings of arguments and buffers,
   not to the names inside structs (ifr_name, sun_path).
-- Calls the syscall table marks raw (io_uring, bpf, keyctl, perf_event_open, ptrace,
+- Calls the syscall table marks raw (io_uring, keyctl, ptrace,
   ...) print raw hex arguments; strace decodes them. On i386 and x32, SysV
   IPC, mq_*, the AIO calls, move_pages, migrate_pages, kexec_load and futex_waitv too.
 - ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
@@ -94,7 +94,7 @@ KNOWN_DIFFERENCES = """\
   requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,
   RTC, loop, block, fs, seccomp, UBI, MTD, SCSI generic but SG_IO's structures,
   userfaultfd, sockets, LIRC, perf, nsfs, termios, the first of v4l2's...); the others
-  (most of v4l2, KD, DM, KVM...) keep a hex argument, and PERF_EVENT_IOC_MODIFY_ATTRIBUTES an address.
+  (most of v4l2, KD, DM, KVM...) keep a hex argument,.
 - prctl(PR_GET_SPECULATION_CTRL) of a control strace 6.1 does not know: it prints the
   value, then the parentheses the thread's last call that had some printed (a string it
   does not clear); we print the value alone.

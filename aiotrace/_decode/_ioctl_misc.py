@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """ioctl: small families, as strace 6.1 decodes them: inotify ('I'), the random device
 ('R'), watchdogs ('W'), network block devices (0xab), infrared remotes (LIRC, 'i') and
-perf events ('$'; not PERF_EVENT_IOC_MODIFY_ATTRIBUTES's struct perf_event_attr, which
-keeps its address)."""
+perf events ('$'; PERF_EVENT_IOC_MODIFY_ATTRIBUTES's struct perf_event_attr as
+perf_event_open prints it, ``_perf_attr``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import struct
 from typing import Optional
 
 from . import _ioctl as I
+from ._perf_attr import attr_at_entry
 from ._ctx import Ctx
 from ._xlat import flags, hexa, s32, u32, u64, xval
 from ._xlat_ioctl import LIRC_FEATURES, LIRC_MODES, NBD_FLAGS, PERF_IOC_FLAGS
@@ -157,6 +158,8 @@ def _perf(c: Ctx, req: int, arg: int) -> Optional[str]:
         return ", " + I.struct(c, arg, "<Q", lambda v: "[%d]" % v) if c.exiting else ""
     if req == code("PERF_EVENT_IOC_QUERY_BPF"):
         return _perf_query_bpf(c, arg)
+    if req == code("PERF_EVENT_IOC_MODIFY_ATTRIBUTES"):
+        return I.done(c, ", " + attr_at_entry(c, arg))
     return None
 
 

@@ -61,7 +61,7 @@ LINES = [
      "bpf(BPF_PROG_LOAD, {prog_type=0x20 /* BPF_PROG_TYPE_??? */, insn_cnt=3, insns=NULL,"
      ' license="GPL", log_level=24, log_size=0, log_buf=NULL,'
      " kern_version=KERNEL_VERSION(51966, 240, 13), prog_flags=BPF_F_STRICT_ALIGNMENT,"
-     ' prog_name="prog"...}, 52)' + E2BIG_TEXT),
+     ' prog_name="pro"...}, 52)' + E2BIG_TEXT),
     # bytes past the structure: "..." (their hex with -v) when not all zero
     ((PROG_LOAD, A, 132), PROG[:128] + b"\x01\0\0\0", E2BIG, "abbrev", False,
      "bpf(BPF_PROG_LOAD, {prog_type=0x20 /* BPF_PROG_TYPE_??? */, insn_cnt=3, insns=NULL,"
