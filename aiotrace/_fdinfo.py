@@ -53,11 +53,8 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
             detail = _socket(tid, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
-            with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
-                for line in f:
-                    if line.startswith("Pid:"):
-                        return FdText("pid:%s" % line.split()[1])
-            return None
+            pid = _fdinfo_pid(tid, fd)
+            return None if pid is None else FdText("pid:%s" % pid)
         if link.startswith("/") and not deleted and "dev" in kinds:
             st = os.stat("/proc/%s/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
@@ -68,6 +65,27 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
     except (OSError, ValueError, struct.error):   # gone, or an answer we cannot parse
         pass
     return None
+
+
+def _fdinfo_pid(tid: int | str, fd: int) -> str | None:
+    """The ``Pid:`` of descriptor *fd*'s fdinfo (a pidfd's), or None."""
+    with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
+        for line in f:
+            if line.startswith("Pid:"):
+                return line.split()[1]
+    return None
+
+
+def pidfd_pid(tid: int | str, fd: int) -> int | None:
+    """The process that descriptor *fd* of thread *tid* is a pidfd of (in the namespace of
+    the /proc mounted), or None: not a pidfd, or of a process that is gone (-1)."""
+    try:
+        if os.readlink("/proc/%s/fd/%d" % (tid, fd)) != "anon_inode:[pidfd]":
+            return None
+        pid = _fdinfo_pid(tid, fd)
+    except OSError:
+        return None
+    return int(pid) if pid is not None and pid.isdigit() and int(pid) > 0 else None
 
 
 def _socket(tid: int | str, proto: str, ino: int) -> str | None:

@@ -22,7 +22,8 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
-from ._internals import FD_KINDS, PidNs, comm_of, fd_details, pidns_decoding, proc_dir
+from ._internals import (FD_KINDS, PidNs, comm_of, fd_details, pidfd_pid, pidns_decoding,
+                         proc_dir)
 from ._modes import OutputModes
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
@@ -235,13 +236,17 @@ class Decoder:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""
         self.pending_exec[pid] = (text, t0)
 
-    def _fd_path(self, fd: int) -> str | None:
+    def _fd_path(self, fd: int, pidfd: int | None = None) -> str | None:
         """-y: what a descriptor is open on. readlink marks a deleted file with a
         " (deleted)" after its path, which the printer moves after the brackets
         (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
         the mark is the file's name when the path leads to the very file that is open.
-        The working directory is shown as readlink says, mark or not (strace does)."""
-        tid = proc_dir(self._tid)   # (/proc may be another PID namespace's)
+        The working directory is shown as readlink says, mark or not (strace does).
+        *pidfd*: a descriptor of the process that the thread's pidfd *pidfd* refers to
+        (pidfd_getfd's), None when it is not a pidfd."""
+        tid: str | int | None = proc_dir(self._tid)   # (/proc may be another namespace's)
+        if tid is not None and pidfd is not None:
+            tid = pidfd_pid(tid, pidfd)
         if tid is None:
             return None
         try:

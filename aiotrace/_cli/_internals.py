@@ -36,7 +36,7 @@ from .._decode._pidns import PidNs, comm_of
 from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
-from .._fdinfo import FD_KINDS, fd_details
+from .._fdinfo import FD_KINDS, fd_details, pidfd_pid
 
 __all__ = [
     # aiotrace._core._ffi
@@ -52,7 +52,7 @@ __all__ = [
     "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES",
     # what an fd is (-y, -yy), shared with the library's paths=
     "FD_KINDS",
-    "fd_details",
+    "fd_details", "pidfd_pid",
     # --decode-pids=pidns: ids of the tracees' PID namespaces in the tracer's
     "PidNs", "pidns_decoding", "comm_of",
 ]

@@ -537,7 +537,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("clone3", "435 435 435", 2, "process", "", "", "clone3", "struct clone_args *cl_args, size_t size"),
     ("close_range", "436 436 436", 3, "", "uint uint close_range_flags", "", "", "unsigned int fd, unsigned int max_fd, unsigned int flags"),
     ("openat2", "437 437 437", 4, "file desc", "dirfd path open_how ulong", "fd", "", "int dirfd, const char *pathname, struct open_how *how, size_t size"),
-    ("pidfd_getfd", "438 438 438", 3, "desc", "fd int hex32", "fd", "", ""),
+    ("pidfd_getfd", "438 438 438", 3, "desc", "fd pidfd_target(0) hex32", "fd", "", ""),
     ("faccessat2", "439 439 439", 4, "file desc", "dirfd path access_mode faccessat_flags", "", "", "int dirfd, const char *pathname, int mode, int flags"),
     ("process_madvise", "440 - -", 5, "desc", "fd iov_addrs(2) ulong madvise_advice32 hex32", "", "", ""),
     ("process_madvise", "- 440 440", 5, "desc", "fd", "", "raw", ""),

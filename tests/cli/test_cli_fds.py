@@ -275,3 +275,33 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
 """
+
+
+PIDFD_GETFD_SCRIPT = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+null = os.open("/dev/null", os.O_RDONLY)
+pidfd = os.pidfd_open(os.getpid())
+got = libc.syscall(438, pidfd, null, 0)   # pidfd_getfd: a copy of our own /dev/null
+assert got > 0, ctypes.get_errno()
+libc.syscall(438, null, pidfd, 0)         # not a pidfd: EBADF, the target plain
+libc.syscall(438, pidfd, 1000, 0)         # no such descriptor there: EBADF
+"""
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-y"], ["-yy"]], ids=lambda o: " ".join(o))
+def test_pidfd_getfd_target_like_strace(options, tmp_path):
+    """pidfd_getfd's target descriptor is one of the process the pidfd refers to: -y
+    prints what it is open on there (``3</dev/null>``), plain when the first argument is
+    no pidfd, as strace does."""
+    argv = [sys.executable, "-S", "-c", PIDFD_GETFD_SCRIPT]
+    opts = [*options, "-e", "trace=pidfd_getfd", "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+    def lines(path):   # (the pid of -yy's pidfd replaced)
+        return re.sub(r"<pid:\d+>", "<pid:N>", path.read_text()).splitlines()
+    ours = lines(tmp_path / "a")
+    assert ours == lines(tmp_path / "s")
+    assert len(ours) == 4 and "/dev/null" in ours[0].split(", ")[1], ours
