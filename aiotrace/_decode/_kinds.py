@@ -272,13 +272,14 @@ SOCKLEN_INOUT = out(_socklen_out, _save_socklen, on_error=_socklen_err)
 
 
 def _socket_type(v: int) -> str:
+    """A known type (the low 4 bits) and the flags; with an unknown type, the whole
+    value as flags (``0x4d /* SOCK_??? */``), as strace."""
     v = u32(v)
-    base = v & 0xF
-    parts = [xval(base, XN.SOCK_TYPES, "SOCK_???")]
+    name = XN.SOCK_TYPES.get(v & 0xF)
+    if name is None:
+        return flags(v, XN.SOCK_TYPE_FLAGS, "SOCK_???")
     rest = v & ~0xF
-    if rest:
-        parts.append(flags(rest, XN.SOCK_TYPE_FLAGS, None))
-    return "|".join(parts)
+    return name if not rest else name + "|" + flags(rest, XN.SOCK_TYPE_FLAGS, "SOCK_???")
 
 
 SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
@@ -454,7 +455,6 @@ KINDS: dict[str, Kind] = {
     "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),
     "mpol_mf_flags": F(XP.MPOL_MF_FLAGS, "MPOL_MF_???"),
     "mremap_flags": F(XP.MREMAP_FLAGS, "MREMAP_???"),
-    "pipe_flags": F(X.PIPE_FLAGS, "O_???"),
     "prio_which": E(XP.PRIO_WHICH, "PRIO_???"),
     "rename_flags": F(X.RENAME_FLAGS, "RENAME_???"),
     "rusage_who": E(XP.RUSAGE_WHO, "RUSAGE_???"),
