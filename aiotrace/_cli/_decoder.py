@@ -25,6 +25,7 @@ from ._dump import dump_call
 from ._internals import (FD_KINDS, PidNs, comm_of, fd_details, pidfd_pid, pidns_decoding,
                          proc_dir)
 from ._modes import OutputModes
+from ._pathsets import RULES as PATH_RULES
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -278,23 +279,33 @@ class Decoder:
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
         (the arguments the syscall table says are paths, descriptors and directory
-        descriptors, of the calls it decodes)."""
+        descriptors, of the calls it decodes; _pathsets' rules for those of select's
+        sets, poll's arrays and fsconfig)."""
         paths = self.paths
         assert paths is not None
-        r = row(name, ABI_CODES[abi])
-        if r is None or r.decoder == "raw":   # (the calls printed in hex: never)
-            return False
+        rule = PATH_RULES.get((name, abi))   # (descriptors in memory: select, poll...)
+        if rule is not None:
+            fds, strings = rule(tuple(args), mem)
+        else:
+            r = row(name, ABI_CODES[abi])
+            if r is None or r.decoder == "raw":   # (the calls printed in hex: never)
+                return False
+            strings = tuple(args[i] for i in r.shown_paths)
+            fds = [args[i] for i in r.fds + r.dirfds]
         if mem is not None:
-            for i in r.shown_paths:
+            for addr in strings:
                 try:
-                    if mem.read_string(args[i], 4097) in paths:
+                    if mem.read_string(addr, 4097) in paths:
                         return True
                 except OSError:
                     pass
-        fds = r.fds + r.dirfds
-        proc = proc_dir(tid) if fds else None
-        for i in fds if proc is not None else ():
-            fd = args[i] & 0xFFFFFFFF
+        proc = None
+        for v in fds:
+            fd = v & 0xFFFFFFFF
+            if proc is None:
+                proc = proc_dir(tid)
+                if proc is None:
+                    return False
             if fd < 0x80000000:
                 try:
                     if os.fsencode(os.readlink("/proc/%s/fd/%d" % (proc, fd))) in paths:

@@ -305,3 +305,36 @@ def test_pidfd_getfd_target_like_strace(options, tmp_path):
     ours = lines(tmp_path / "a")
     assert ours == lines(tmp_path / "s")
     assert len(ours) == 4 and "/dev/null" in ours[0].split(", ")[1], ours
+
+
+FD_SETS_SCRIPT = """
+import ctypes, os, select
+libc = ctypes.CDLL(None, use_errno=True)
+full = os.open("/dev/full", os.O_WRONLY)
+null = os.open("/dev/null", os.O_RDONLY)
+select.select([null], [full], [], 0)       # /dev/full in the write set
+select.select([null], [], [null], 0)       # not
+p = select.poll(); p.register(null); p.register(full, select.POLLOUT); p.poll(0)
+q = select.poll(); q.register(null); q.poll(0)
+libc.syscall(431, -1, 3, None, b"/dev/full", -100)    # fsconfig(FSCONFIG_SET_PATH): its path
+libc.syscall(431, -1, 5, None, None, full)            # FSCONFIG_SET_FD: its descriptor
+libc.syscall(431, full, 0, b"ro", None, 0)            # not its own descriptor
+"""
+
+
+@needs_strace
+def test_paths_in_fd_sets_like_strace(tmp_path):
+    """-P: select's and poll's calls match when a descriptor of their sets or arrays is
+    open on the path; fsconfig by its command's path or descriptor, not its own
+    descriptor: the lines strace prints."""
+    argv = [sys.executable, "-S", "-c", FD_SETS_SCRIPT]
+    opts = ["-P", "/dev/full", "-e", "trace=select,pselect6,poll,ppoll,fsconfig",
+            "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+    ours = (tmp_path / "a").read_text().splitlines()
+    assert ours == (tmp_path / "s").read_text().splitlines()
+    assert [ln.split("(")[0] for ln in ours[:-1]] in (
+        ["select", "poll", "fsconfig", "fsconfig"], ["pselect6", "ppoll", "fsconfig", "fsconfig"],
+        ["select", "ppoll", "fsconfig", "fsconfig"], ["pselect6", "poll", "fsconfig", "fsconfig"]), ours
