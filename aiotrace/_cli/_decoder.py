@@ -24,6 +24,8 @@ from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
 from ._internals import (FD_KINDS, PidNs, comm_of, fd_details, pidfd_pid, pidns_decoding,
                          proc_dir)
+from ._kvm import KVM_RUN
+from ._kvm import exit_reason as kvm_exit_reason
 from ._modes import OutputModes
 from ._pathsets import RULES as PATH_RULES
 from ._internals import (
@@ -140,6 +142,7 @@ class Decoder:
             FD_KINDS if decode_fds >= 2 else frozenset(("path",))
         self.fd_details = bool(self._fd_kinds - {"path"})
         self.inject = inject or {}
+        self.kvm_vcpu = False   # -e kvm=vcpu: KVM_RUN's exit reason after its return value
         # calls not traced, stopped at only because -e inject=...:syscall= runs them in
         # place of traced ones (whose exits they are): their own calls are not shown
         self.unshown = unshown
@@ -427,6 +430,10 @@ class Decoder:
                                     **(_NO_KW if self.plain else self.modes.kw(name, abi)))
             dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
                     if self.dumps else None)
+            if self.kvm_vcpu and name == "ioctl" and ev.retval == 0 \
+                    and ev.args[1] & 0xFFFFFFFF == KVM_RUN:
+                reason = kvm_exit_reason(tid, ev.args[0] & 0xFFFFFFFF, mem)
+                ret = ret if reason is None else "%s (%s)" % (ret, reason)
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop
