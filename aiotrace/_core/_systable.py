@@ -435,7 +435,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("pselect6", "- 308 -", 6, "desc", "", "", "raw", "int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timespec *timeout, void *sigmask"),
     ("ppoll", "271 - 271", 5, "desc", "pollfds uint timespec sigset(4) ulong", "ppoll", "", "struct pollfd *fds, unsigned int nfds, struct timespec *tmo_p, const sigset_t *sigmask, size_t sigsetsize"),
     ("ppoll", "- 309 -", 5, "desc", "", "", "raw", "struct pollfd *fds, unsigned int nfds, struct timespec *tmo_p, const sigset_t *sigmask, size_t sigsetsize"),
-    ("unshare", "272 310 272", 1, "", "clone_flags", "", "", "unsigned long unshare_flags"),
+    ("unshare", "272 310 272", 1, "", "unshare_flags", "", "", "unsigned long unshare_flags"),
     ("set_robust_list", "273 311 -", 2, "", "ptr ulong", "", "", "struct robust_list_head *head, size_t len"),
     ("set_robust_list", "- - 530", 2, "", "", "", "raw", "struct robust_list_head *head, size_t len"),
     ("get_robust_list", "274 - -", 3, "", "tid hex_ulong_out ulong_out", "", "", "int pid, struct robust_list_head * *head_ptr, size_t *len_ptr"),

@@ -70,6 +70,16 @@ CALLS = [
      "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = " + err(errno.EINVAL)),
     ("socketpair", (1, 0x4D, 0, 0), EINVAL,
      "socketpair(AF_UNIX, 0x4d /* SOCK_??? */, 0, NULL) = " + err(errno.EINVAL)),
+    # unshare: the flags it takes, of all 64 bits
+    ("unshare", (0xBADC0DED0000000F,), EINVAL,
+     "unshare(0xbadc0ded0000000f /* CLONE_??? */) = " + err(errno.EINVAL)),
+    ("unshare", (0x2000000,), 0, "unshare(CLONE_NEWCGROUP) = 0"),
+    ("unshare", (0xDEADCAF5,), EINVAL,
+     "unshare(CLONE_NEWTIME|CLONE_FS|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|"
+     "CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWNET|0x80a8c075) = "
+     + err(errno.EINVAL)),
+    ("unshare", (0x81F8F07F,), EINVAL, "unshare(0x81f8f07f /* CLONE_??? */) = "
+     + err(errno.EINVAL)),
     # pidfd_getfd without -y: the target a plain int
     ("pidfd_getfd", (M64, M64, 0), EBADF, "pidfd_getfd(-1, -1, 0) = " + err(errno.EBADF)),
 ]
