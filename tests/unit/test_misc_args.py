@@ -95,3 +95,20 @@ def test_truncate_length_unsigned() -> None:
     from fake_memory import A
     assert line("truncate", (A, M64), EINVAL, b"/nonexistent\0") == (
         'truncate("/nonexistent", 18446744073709551615) = ' + err(errno.EINVAL))
+
+
+@pytest.mark.parametrize("flags,want", [
+    (0x1000 | 17, "parent_tid=[3<anon_inode:[pidfd]>]"),    # CLONE_PIDFD: a descriptor
+    (0x100000 | 17, "parent_tid=[3]"),                      # CLONE_PARENT_SETTID: a tid
+])
+def test_clone_pidfd_with_y(flags: int, want: str) -> None:
+    """clone's parent_tid holds the pidfd with CLONE_PIDFD alone: -y shows its file."""
+    from fake_memory import A, Memory
+    from aiotrace._decode import format_entry, format_exit
+
+    mem = Memory(b"\3\0\0\0")
+    kw = {"fd_path": lambda fd: "anon_inode:[pidfd]" if fd == 3 else None}
+    args = (flags, 0x7FFF0000, A, 0, 0)
+    entry = format_entry("clone", args, mem, **kw)
+    text, _ = format_exit("clone", args, 1234, mem, entry_text=entry, **kw)
+    assert text.endswith(", " + want), text
