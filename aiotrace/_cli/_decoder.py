@@ -228,9 +228,9 @@ class Decoder:
                 elif mode == "string":
                     made.append((i, "string", s + 1 if n is None else n))
                 elif mode == "retval":
-                    made.append((i, "retval", s if n is None else n))
+                    made.append((i, "retval", s + 1 if n is None else n))
                 else:
-                    made.append((i, "arg", lenarg[0], s if n is None else n))
+                    made.append((i, "arg", lenarg[0], s + 1 if n is None else n))
             # (a larger -s than a copy takes: that call is decoded at its stop instead)
             if all(c[-1] <= _PREFETCH_MAX for c in made):
                 out[name] = made
@@ -428,7 +428,7 @@ class Decoder:
                                     netlink=self.netlink,
                                     success=success, abi=abi,
                                     **(_NO_KW if self.plain else self.modes.kw(name, abi)))
-            dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
+            dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi, tid)
                     if self.dumps else None)
             if self.kvm_vcpu and name == "ioctl" and ev.retval == 0 \
                     and ev.args[1] & 0xFFFFFFFF == KVM_RUN:

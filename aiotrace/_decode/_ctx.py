@@ -197,16 +197,18 @@ class Ctx:
         return quote(data, xflag=self.xflag)
 
     def buf(self, addr: int, length: int, *, hex: bool = False) -> str:
-        """A buffer of ``length`` bytes, shown up to strsize bytes."""
+        """A buffer of ``length`` bytes, shown up to strsize bytes. As strace, one byte
+        more is read when the buffer is longer (strsize + 1): where that cannot be read,
+        the address is shown."""
         if addr == 0:
             return "NULL"
         if length < 0:
             length = 0
         n = min(length, self.strsize)
-        data = self.read(addr, n)
+        data = self.read(addr, min(length, self.strsize + 1))
         if data is None:
             return hexa(addr)
-        return quote(data, truncated=length > n, hex=hex, xflag=self.xflag)
+        return quote(data[:n], truncated=length > n, hex=hex, xflag=self.xflag)
 
     def struct(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
         """Read a struct and render it, or print the address like strace (also where

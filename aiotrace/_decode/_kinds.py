@@ -35,8 +35,9 @@ class Kind:
     ``prefetch=``: ``("fixed", n)`` bytes, ``("retval", n)`` (the return value's bytes, at
     most n), ``("string", n)`` (a NUL-terminated string, at most n bytes) or ``("arg", n,
     j)`` (as many bytes as argument j says, at most n); n None for the string size (-s:
-    the bytes it shows, plus one for a string). The C loop can copy that at the stop and
-    the decoding run after the thread went on."""
+    the bytes it shows, plus the one after them that strace reads to know a string or a
+    buffer goes on). The C loop can copy that at the stop and the decoding run after the
+    thread went on."""
 
     __slots__ = ("fn", "out", "pre", "late", "scalar", "copy")
 
