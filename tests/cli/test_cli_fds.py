@@ -338,3 +338,39 @@ def test_paths_in_fd_sets_like_strace(tmp_path):
     assert [ln.split("(")[0] for ln in ours[:-1]] in (
         ["select", "poll", "fsconfig", "fsconfig"], ["pselect6", "ppoll", "fsconfig", "fsconfig"],
         ["select", "ppoll", "fsconfig", "fsconfig"], ["pselect6", "poll", "fsconfig", "fsconfig"]), ours
+
+
+UNIX_PEER_SCRIPT = """
+import os, socket, sys
+path = os.path.join(sys.argv[1], "sock")
+lsn = socket.socket(socket.AF_UNIX); lsn.bind(path); lsn.listen()
+c = socket.socket(socket.AF_UNIX); c.connect(path)
+a, _ = lsn.accept()
+a.getsockname(); c.getsockname()        # (-yy looks them up: connected, with a peer)
+c.close()                               # then a's peer goes away...
+a.close()                               # ...and strace shows the peer it had
+lsn.close()
+os.unlink(path)
+"""
+
+
+@needs_strace
+def test_unix_peer_kept_after_it_closed_like_strace(tmp_path):
+    """-yy: a socket's details, once found, are shown again by its inode, as strace keeps
+    them: the accepted socket's close shows the peer that already closed."""
+    argv = [sys.executable, "-S", "-c", UNIX_PEER_SCRIPT, str(tmp_path)]
+    opts = ["-yy", "-e", "trace=close,getsockname", "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+
+    def lines(path):   # the socket lines, inodes numbered in order of appearance
+        out, seen = [], {}
+        for ln in path.read_text().splitlines():
+            if "UNIX" in ln:
+                out.append(re.sub(r"\d{4,}", lambda m: "I%d" % seen.setdefault(m[0], len(seen)), ln))
+        return out
+    ours = lines(tmp_path / "a")
+    assert ours == lines(tmp_path / "s")
+    closes = [ln for ln in ours if ln.startswith("close(")]
+    assert len(closes) == 3 and "->" in closes[1], closes
