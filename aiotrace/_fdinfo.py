@@ -53,11 +53,8 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
             detail = _socket(tid, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
-            with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
-                for line in f:
-                    if line.startswith("Pid:"):
-                        return FdText("pid:%s" % line.split()[1])
-            return None
+            pid = _fdinfo_pid(tid, fd)
+            return None if pid is None else FdText("pid:%s" % pid)
         if link.startswith("/") and not deleted and "dev" in kinds:
             st = os.stat("/proc/%s/fd/%d" % (tid, fd))
             kind = "char" if stat.S_ISCHR(st.st_mode) else \
@@ -70,15 +67,50 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
     return None
 
 
+def _fdinfo_pid(tid: int | str, fd: int) -> str | None:
+    """The ``Pid:`` of descriptor *fd*'s fdinfo (a pidfd's), or None."""
+    with open("/proc/%s/fdinfo/%d" % (tid, fd)) as f:
+        for line in f:
+            if line.startswith("Pid:"):
+                return line.split()[1]
+    return None
+
+
+def pidfd_pid(tid: int | str, fd: int) -> int | None:
+    """The process that descriptor *fd* of thread *tid* is a pidfd of (in the namespace of
+    the /proc mounted), or None: not a pidfd, or of a process that is gone (-1)."""
+    try:
+        if os.readlink("/proc/%s/fd/%d" % (tid, fd)) != "anon_inode:[pidfd]":
+            return None
+        pid = _fdinfo_pid(tid, fd)
+    except OSError:
+        return None
+    return int(pid) if pid is not None and pid.isdigit() and int(pid) > 0 else None
+
+
+# A socket's details, once found, are kept by its inode and shown again, as strace keeps
+# them (1024 entries, an inode in the entry of its low 10 bits): a connection whose peer
+# closed still shows the peer it had.
+_CACHE_MASK = 1023
+_cache: list[tuple[int, str] | None] = [None] * (_CACHE_MASK + 1)
+
+
 def _socket(tid: int | str, proto: str, ino: int) -> str | None:
+    hit = _cache[ino & _CACHE_MASK]
+    if hit is not None and hit[0] == ino:
+        return hit[1]
     table = _INET_TABLES.get(proto)
     if table is not None:
-        return _inet(tid, table, ino)
-    if proto.startswith("UNIX"):
-        return _unix(ino)
-    if proto == "NETLINK":
-        return _netlink(tid, ino)
-    return None
+        got = _inet(tid, table, ino)
+    elif proto.startswith("UNIX"):
+        got = _unix(ino)
+    elif proto == "NETLINK":
+        got = _netlink(tid, ino)
+    else:
+        return None
+    if got is not None:
+        _cache[ino & _CACHE_MASK] = (ino, got)
+    return got
 
 
 def _netlink(tid: int | str, ino: int) -> str | None:
@@ -130,8 +162,9 @@ def _endpoint(text: str) -> str | None:
 
 
 def _unix(ino: int) -> str | None:
-    """``INODE``, ``INODE->PEER``, ``INODE,"PATH"`` from sock_diag (this process's
-    network namespace: the tracee's, unless it made its own)."""
+    """``INODE->PEER``, ``INODE,"PATH"``, ``INODE->PEER,"PATH"`` from sock_diag (this
+    process's network namespace: the tracee's, unless it made its own); None for a
+    socket with neither (unbound, unconnected: not kept, as strace)."""
     import socket   # (on use: start-up time)
 
     from ._decode._quote import quote
@@ -161,6 +194,8 @@ def _unix(ino: int) -> str | None:
             # an abstract name starts with a NUL (shown as @"..."); a path ends at its NUL
             name = "@" + quote(body[1:]) if body[:1] == b"\0" else quote(body.split(b"\0", 1)[0])
         off += (alen + 3) & ~3
+    if not peer and not name:
+        return None
     text = str(ino)
     if peer:
         text += "->%d" % peer

@@ -21,6 +21,9 @@ One module per job, in the order a run goes through them:
   decoded at the stop.
 - ``_modes``: ``-X``, ``-v``, ``-e abbrev=``/``verbose=``/``raw=``, call by call.
 - ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
+- ``_pathsets``: ``-P``'s rules for the descriptors of select's sets, poll's arrays and
+  fsconfig's commands.
+- ``_kvm``: ``-e kvm=vcpu``: why KVM_RUN's virtual CPU came back.
 - ``_output``: the event-loop half of the printer: strace's layout of the lines, and
   ``--json``.
 - ``_stamps``: ``-t``, ``-r``, ``-T`` and their precisions.

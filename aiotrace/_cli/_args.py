@@ -151,6 +151,7 @@ class Options:
     env: list[str] = field(default_factory=list)
     seccomp: bool = False
     decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns", "comm" (-Y)
+    kvm_vcpu: bool = False                # -e kvm=vcpu: KVM_RUN's exit reason
     stack_trace: bool = False             # -k
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
@@ -290,8 +291,11 @@ def _qualify(opts: Options, expr: str) -> None:
             opts.verbose = parse_syscall_set(value)
         elif key in ("raw", "x"):
             opts.raw = parse_syscall_set(value)
-        elif key in ("kvm", "secontext", "trace-fds",
-                     "trace_fds", "fd"):
+        elif key == "kvm":
+            if value != "vcpu":
+                raise SetError(f"invalid -e kvm= argument '{value}' (vcpu)")
+            opts.kvm_vcpu = True
+        elif key in ("secontext", "trace-fds", "trace_fds", "fd"):
             raise SetError(f"-e {key}= is not supported by aiotrace (see docs/cli.md)")
         else:
             raise SetError(f"invalid -e qualifier '{key}' (aiotrace knows trace, signal, "

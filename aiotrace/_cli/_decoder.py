@@ -22,8 +22,12 @@ from aiotrace import Death, Exec, Exit, Signal, SyscallEntry, SyscallExit
 
 from .._fdnetlink import NetlinkFds
 from ._dump import dump_call
-from ._internals import FD_KINDS, PidNs, comm_of, fd_details, pidns_decoding, proc_dir
+from ._internals import (FD_KINDS, PidNs, comm_of, fd_details, pidfd_pid, pidns_decoding,
+                         proc_dir)
+from ._kvm import KVM_RUN
+from ._kvm import exit_reason as kvm_exit_reason
 from ._modes import OutputModes
+from ._pathsets import RULES as PATH_RULES
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -138,6 +142,7 @@ class Decoder:
             FD_KINDS if decode_fds >= 2 else frozenset(("path",))
         self.fd_details = bool(self._fd_kinds - {"path"})
         self.inject = inject or {}
+        self.kvm_vcpu = False   # -e kvm=vcpu: KVM_RUN's exit reason after its return value
         # calls not traced, stopped at only because -e inject=...:syscall= runs them in
         # place of traced ones (whose exits they are): their own calls are not shown
         self.unshown = unshown
@@ -223,9 +228,9 @@ class Decoder:
                 elif mode == "string":
                     made.append((i, "string", s + 1 if n is None else n))
                 elif mode == "retval":
-                    made.append((i, "retval", s if n is None else n))
+                    made.append((i, "retval", s + 1 if n is None else n))
                 else:
-                    made.append((i, "arg", lenarg[0], s if n is None else n))
+                    made.append((i, "arg", lenarg[0], s + 1 if n is None else n))
             # (a larger -s than a copy takes: that call is decoded at its stop instead)
             if all(c[-1] <= _PREFETCH_MAX for c in made):
                 out[name] = made
@@ -235,13 +240,17 @@ class Decoder:
         """The spawned program's execve: its entry was not seen, its text is ``text``."""
         self.pending_exec[pid] = (text, t0)
 
-    def _fd_path(self, fd: int) -> str | None:
+    def _fd_path(self, fd: int, pidfd: int | None = None) -> str | None:
         """-y: what a descriptor is open on. readlink marks a deleted file with a
         " (deleted)" after its path, which the printer moves after the brackets
         (``<PATH>(deleted)``); but a live file may have a name that ends so. As strace,
         the mark is the file's name when the path leads to the very file that is open.
-        The working directory is shown as readlink says, mark or not (strace does)."""
-        tid = proc_dir(self._tid)   # (/proc may be another PID namespace's)
+        The working directory is shown as readlink says, mark or not (strace does).
+        *pidfd*: a descriptor of the process that the thread's pidfd *pidfd* refers to
+        (pidfd_getfd's), None when it is not a pidfd."""
+        tid: str | int | None = proc_dir(self._tid)   # (/proc may be another namespace's)
+        if tid is not None and pidfd is not None:
+            tid = pidfd_pid(tid, pidfd)
         if tid is None:
             return None
         try:
@@ -273,23 +282,33 @@ class Decoder:
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
         """-P: whether the call names one of the paths, or uses a descriptor open on one
         (the arguments the syscall table says are paths, descriptors and directory
-        descriptors, of the calls it decodes)."""
+        descriptors, of the calls it decodes; _pathsets' rules for those of select's
+        sets, poll's arrays and fsconfig)."""
         paths = self.paths
         assert paths is not None
-        r = row(name, ABI_CODES[abi])
-        if r is None or r.decoder == "raw":   # (the calls printed in hex: never)
-            return False
+        rule = PATH_RULES.get((name, abi))   # (descriptors in memory: select, poll...)
+        if rule is not None:
+            fds, strings = rule(tuple(args), mem)
+        else:
+            r = row(name, ABI_CODES[abi])
+            if r is None or r.decoder == "raw":   # (the calls printed in hex: never)
+                return False
+            strings = tuple(args[i] for i in r.shown_paths)
+            fds = [args[i] for i in r.fds + r.dirfds]
         if mem is not None:
-            for i in r.shown_paths:
+            for addr in strings:
                 try:
-                    if mem.read_string(args[i], 4097) in paths:
+                    if mem.read_string(addr, 4097) in paths:
                         return True
                 except OSError:
                     pass
-        fds = r.fds + r.dirfds
-        proc = proc_dir(tid) if fds else None
-        for i in fds if proc is not None else ():
-            fd = args[i] & 0xFFFFFFFF
+        proc = None
+        for v in fds:
+            fd = v & 0xFFFFFFFF
+            if proc is None:
+                proc = proc_dir(tid)
+                if proc is None:
+                    return False
             if fd < 0x80000000:
                 try:
                     if os.fsencode(os.readlink("/proc/%s/fd/%d" % (proc, fd))) in paths:
@@ -409,8 +428,12 @@ class Decoder:
                                     netlink=self.netlink,
                                     success=success, abi=abi,
                                     **(_NO_KW if self.plain else self.modes.kw(name, abi)))
-            dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi)
+            dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi, tid)
                     if self.dumps else None)
+            if self.kvm_vcpu and name == "ioctl" and ev.retval == 0 \
+                    and ev.args[1] & 0xFFFFFFFF == KVM_RUN:
+                reason = kvm_exit_reason(tid, ev.args[0] & 0xFFFFFFFF, mem)
+                ret = ret if reason is None else "%s (%s)" % (ret, reason)
             return (name, entry, args, ret, t0, marks, dump)
         if t is Signal:
             raw = ev.siginfo   # read by the library at the stop

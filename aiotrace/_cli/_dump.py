@@ -16,9 +16,10 @@ from ._internals import ABI_CODES, row
 
 
 def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: Any,
-              abi: str = "x86_64") -> Dump | None:
+              abi: str = "x86_64", tid: int = 0) -> Dump | None:
     """-e read=/write=: the bytes a call moved, for strace's hex dump lines (*dumps*:
-    the ``(negated, fds)`` of ``-e read=`` and of ``-e write=``, each or None)."""
+    the ``(negated, fds)`` of ``-e read=`` and of ``-e write=``, each or None; *tid*:
+    the thread, named where its memory ends before the buffer does)."""
     r = row(name, ABI_CODES[abi])
     data = None if r is None else r.data   # (the table's: see _core._syscalls.Row)
     if data is None or mem is None:
@@ -35,7 +36,7 @@ def dump_call(dumps: tuple[Any, Any], name: str, args: Any, retval: int, mem: An
     fd = args[0] & 0xFFFFFFFF
     if which is None or (fd in which[1]) == which[0]:
         return None
-    dump = Dump()
+    dump = Dump(tid)
     try:
         if layout == "iov":
             _dump_iov(dump, mem, args[1], args[2], retval)
@@ -82,6 +83,9 @@ def _dump_mmsg(dump: Dump, mem: Any, vec: int, count: int) -> None:
 _DUMP_KEPT = 1 << 16    # the bytes of a dump kept in memory; beyond, in a temporary file
 _DUMP_COPY = 1 << 20    # bytes copied from the tracee to that file at a time
 _DUMP_CHUNK = 1 << 16   # bytes made into text at a time (_hexdump's chunks start at multiples)
+# strace reads a buffer to dump 64 KiB at a time: where a piece cannot all be read, the
+# dump stops there, with a line that says so (none if nothing was dumped)
+_FETCH = 1 << 16
 
 
 class _NoSpool(Exception):
@@ -98,9 +102,10 @@ class Dump:
     it is written out (``emit``): a 128 MiB write once took 2 GB, as text. The file goes
     when the dump does (written out, or left out by a filter)."""
 
-    __slots__ = ("parts", "file", "kept", "spooled")
+    __slots__ = ("parts", "file", "kept", "spooled", "tid")
 
-    def __init__(self) -> None:
+    def __init__(self, tid: int = 0) -> None:
+        self.tid = tid
         # (header, bytes or None for a range of the file, its offset there, size)
         self.parts: list[tuple[str, bytes | None, int, int]] = []
         self.file: Any = None
@@ -108,8 +113,9 @@ class Dump:
         self.spooled = 0
 
     def copy(self, mem: Any, addr: int, n: int, header: str = "") -> None:
-        """Keep *n* bytes at *addr* of the stopped thread (fewer where its memory ends).
-        Raises OSError if none can be read."""
+        """Keep *n* bytes at *addr* of the stopped thread; where its memory ends before,
+        the 64 KiB pieces that could all be read and strace's line about the next one.
+        Raises OSError if no whole piece can be read."""
         if self.kept + n > _DUMP_KEPT:
             start = self.spooled
             try:
@@ -117,11 +123,33 @@ class Dump:
             except _NoSpool:
                 pass   # no temporary file to be had, or it is full: kept in memory
             else:
+                size = self._whole(addr, n, size)
+                self.spooled = start + size
                 self.parts.append((header, None, start, size))
+                self._cannot_fetch(addr, n, size)
                 return
         data = mem.read(addr, n)
-        self.kept += len(data)
-        self.parts.append((header, data, 0, len(data)))
+        size = self._whole(addr, n, len(data))
+        self.kept += size
+        self.parts.append((header, data[:size], 0, size))
+        self._cannot_fetch(addr, n, size)
+
+    @staticmethod
+    def _whole(addr: int, n: int, got: int) -> int:
+        """Of *got* bytes read of *n*: those of whole pieces, as strace reads them."""
+        if got >= n:
+            return n
+        got -= got % _FETCH
+        if not got:
+            raise OSError("no whole piece of the buffer at %#x can be read" % addr)
+        return got
+
+    def _cannot_fetch(self, addr: int, n: int, size: int) -> None:
+        if size < n:
+            k = min(n - size, _FETCH)
+            self.parts.append((" | <Cannot fetch %d byte%s from pid %d @%#x>\n"
+                               % (k, "" if k == 1 else "s", self.tid, addr + size),
+                               b"", 0, 0))
 
     def _spool(self, mem: Any, addr: int, n: int) -> int:
         """Copy the bytes to the end of the file; returns how many (OSError if none could

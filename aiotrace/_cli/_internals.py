@@ -36,7 +36,8 @@ from .._decode._pidns import PidNs, comm_of
 from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
 from .._decode._xlat import SIGNAL_NAMES
-from .._fdinfo import FD_KINDS, fd_details
+from .._decode._xlat_kvm import KVM_EXIT_REASONS
+from .._fdinfo import FD_KINDS, fd_details, pidfd_pid
 
 __all__ = [
     # aiotrace._core._ffi
@@ -49,10 +50,10 @@ __all__ = [
     "selector_keys", "syscall_number",
     # strace's decoder
     "SYSCALL_NAMES", "errno_name", "format_entry", "format_exit", "format_siginfo",
-    "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES",
+    "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES", "KVM_EXIT_REASONS",
     # what an fd is (-y, -yy), shared with the library's paths=
     "FD_KINDS",
-    "fd_details",
+    "fd_details", "pidfd_pid",
     # --decode-pids=pidns: ids of the tracees' PID namespaces in the tracer's
     "PidNs", "pidns_decoding", "comm_of",
 ]

@@ -148,6 +148,7 @@ class Session:
                                inject=inject, paths=self.trace_paths, unshown=self.unshown,
                                dumps=(o.dump_read, o.dump_write), ips=o.ips,
                                modes=OutputModes.of(o))
+        self.decoder.kvm_vcpu = o.kvm_vcpu
         if o.decode_pids:
             self.decoder.decode_pids(ns="pidns" in o.decode_pids,
                                      comm="comm" in o.decode_pids)

@@ -88,7 +88,8 @@ KNOWN_DIFFERENCES = """\
   not to the names inside structs (ifr_name, sun_path).
 - Calls the syscall table marks raw (io_uring, keyctl, ptrace,
   ...) print raw hex arguments; strace decodes them. On i386 and x32, SysV
-  IPC, mq_*, the AIO calls, move_pages, migrate_pages, kexec_load and futex_waitv too.
+  IPC, mq_*, the AIO calls, move_pages, migrate_pages, kexec_load, futex_waitv,
+  modify_ldt and the thread areas too.
 - ioctl: every request strace 6.1 names is named (and the numbers with a parameter,
   EVIOCGNAME(64)...); the arguments are decoded for terminals, FIO*, the interface
   requests (SIOC*IF*), and the families of _ioctl's FAMILIES (evdev, GPIO, HDIO, PTP,

@@ -44,7 +44,10 @@ class Memory(Protocol):
         ...
 
 
-FdPath = Optional[Callable[[int], Optional[str]]]
+# what a descriptor of the thread is open on (-y), or None: ``fd_path(fd)``; the command's
+# also takes ``fd_path(fd, pidfd)``, a descriptor of the process the thread's pidfd
+# *pidfd* refers to (pidfd_getfd's); one that does not is printed without
+FdPath = Optional[Callable[..., Optional[str]]]
 # a descriptor's netlink protocol: None when it is not a netlink socket, -1 when it is one
 # of a protocol not known
 FdNetlink = Optional[Callable[[int], Optional[int]]]
@@ -149,11 +152,13 @@ class Ctx:
         return struct.unpack(fmt, data)
 
     # -- printers --------------------------------------------------------
-    def fd(self, v: int) -> str:
+    def fd(self, v: int, pidfd: int | None = None) -> str:
+        """A descriptor, and with -y what it is open on; *pidfd*: one of the process that
+        pidfd of the thread refers to (plain when *pidfd* is not a pidfd)."""
         fd = s32(v)
         if fd >= 0 and self.fd_path is not None:
             try:
-                p = self.fd_path(fd)
+                p = self.fd_path(fd) if pidfd is None else self.fd_path(fd, pidfd)
             except Exception:  # a vanished process must not break printing
                 p = None
             if p is not None:
@@ -192,16 +197,18 @@ class Ctx:
         return quote(data, xflag=self.xflag)
 
     def buf(self, addr: int, length: int, *, hex: bool = False) -> str:
-        """A buffer of ``length`` bytes, shown up to strsize bytes."""
+        """A buffer of ``length`` bytes, shown up to strsize bytes. As strace, one byte
+        more is read when the buffer is longer (strsize + 1): where that cannot be read,
+        the address is shown."""
         if addr == 0:
             return "NULL"
         if length < 0:
             length = 0
         n = min(length, self.strsize)
-        data = self.read(addr, n)
+        data = self.read(addr, min(length, self.strsize + 1))
         if data is None:
             return hexa(addr)
-        return quote(data, truncated=length > n, hex=hex, xflag=self.xflag)
+        return quote(data[:n], truncated=length > n, hex=hex, xflag=self.xflag)
 
     def struct(self, addr: int, fmt: str, render: Callable[..., str]) -> str:
         """Read a struct and render it, or print the address like strace (also where

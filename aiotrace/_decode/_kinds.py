@@ -35,8 +35,9 @@ class Kind:
     ``prefetch=``: ``("fixed", n)`` bytes, ``("retval", n)`` (the return value's bytes, at
     most n), ``("string", n)`` (a NUL-terminated string, at most n bytes) or ``("arg", n,
     j)`` (as many bytes as argument j says, at most n); n None for the string size (-s:
-    the bytes it shows, plus one for a string). The C loop can copy that at the stop and
-    the decoding run after the thread went on."""
+    the bytes it shows, plus the one after them that strace reads to know a string or a
+    buffer goes on). The C loop can copy that at the stop and the decoding run after the
+    thread went on."""
 
     __slots__ = ("fn", "out", "pre", "late", "scalar", "copy")
 
@@ -272,13 +273,14 @@ SOCKLEN_INOUT = out(_socklen_out, _save_socklen, on_error=_socklen_err)
 
 
 def _socket_type(v: int) -> str:
+    """A known type (the low 4 bits) and the flags; with an unknown type, the whole
+    value as flags (``0x4d /* SOCK_??? */``), as strace."""
     v = u32(v)
-    base = v & 0xF
-    parts = [xval(base, XN.SOCK_TYPES, "SOCK_???")]
+    name = XN.SOCK_TYPES.get(v & 0xF)
+    if name is None:
+        return flags(v, XN.SOCK_TYPE_FLAGS, "SOCK_???")
     rest = v & ~0xF
-    if rest:
-        parts.append(flags(rest, XN.SOCK_TYPE_FLAGS, None))
-    return "|".join(parts)
+    return name if not rest else name + "|" + flags(rest, XN.SOCK_TYPE_FLAGS, "SOCK_???")
 
 
 SOCKTYPE = Kind(lambda c, i: _socket_type(c.args[i]))
@@ -454,7 +456,6 @@ KINDS: dict[str, Kind] = {
     "mpol_f_flags": F(XP.MPOL_F_FLAGS, "MPOL_F_???"),
     "mpol_mf_flags": F(XP.MPOL_MF_FLAGS, "MPOL_MF_???"),
     "mremap_flags": F(XP.MREMAP_FLAGS, "MREMAP_???"),
-    "pipe_flags": F(X.PIPE_FLAGS, "O_???"),
     "prio_which": E(XP.PRIO_WHICH, "PRIO_???"),
     "rename_flags": F(X.RENAME_FLAGS, "RENAME_???"),
     "rusage_who": E(XP.RUSAGE_WHO, "RUSAGE_???"),

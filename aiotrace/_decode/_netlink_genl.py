@@ -7,27 +7,39 @@ carries CTRL_ATTR_FAMILY_ID, a u16, and CTRL_ATTR_FAMILY_NAME, a string)."""
 from __future__ import annotations
 
 import struct
+import time
 
 _GENL_ID_CTRL, _CTRL_CMD_GETFAMILY = 0x10, 3
 _CTRL_ATTR_FAMILY_ID, _CTRL_ATTR_FAMILY_NAME = 1, 2
 _NLM_F_REQUEST, _NLM_F_DUMP = 1, 0x300
 _NLMSG_ERROR, _NLMSG_DONE = 2, 3
 
+# a failed query is asked again at most once a _RETRY_AFTER seconds: each may wait up to
+# the socket's timeout, and a trace may send many NETLINK_GENERIC messages
+_RETRY_AFTER = 1.0
 _families: dict[int, str] | None = None
+_failed_at: float | None = None   # (_clock() of the last failed query)
+_clock = time.monotonic
 
 
 def families() -> dict[int, str]:
     """id -> name of the families the kernel knows (empty when it cannot be asked: then
-    asked again next time, since a failure, say for want of a descriptor, may pass)."""
-    global _families
-    if _families is None:
-        try:
-            got = _ask()
-        except (OSError, ValueError, struct.error):
-            return {}
-        if not got:
-            return got
-        _families = got
+    asked again on a later message, since a failure, say for want of a descriptor, may
+    pass, but not within _RETRY_AFTER seconds of the failure)."""
+    global _families, _failed_at
+    if _families is not None:
+        return _families
+    now = _clock()
+    if _failed_at is not None and now - _failed_at < _RETRY_AFTER:
+        return {}
+    try:
+        got = _ask()
+    except (OSError, ValueError, struct.error):
+        got = {}
+    if not got:
+        _failed_at = now
+        return got
+    _families = got
     return _families
 
 

@@ -41,8 +41,8 @@ def _clone_exit(c: Ctx, entry: str) -> str:
         shown = None
         if not c.failed and parent_tid:
             v = c.unpack("<i", parent_tid)
-            if v is not None:
-                shown = "[%d]" % v[0]
+            if v is not None:   # (a tid; with CLONE_PIDFD alone, the pidfd: -y shows it)
+                shown = "[%s]" % (v[0] if fl & XP.CLONE_PARENT_SETTID else c.fd(v[0]))
         parts.append("parent_tid=%s" % (shown or ptr(parent_tid)))
     if fl & XP.CLONE_SETTLS:
         parts.append("tls=%s" % ptr(tls))

@@ -20,14 +20,14 @@ from . import (_compat, _files, _io_uring, _kinds, _misc, _misc_aio, _misc_fs, _
                _misc_proc, _misc_quota, _misc_uffd, _mmsg, _pids, _prctl, _process, _sockopt,
                _waiting)
 from . import _io_uring_register, _misc_bpf, _misc_keyctl, _misc_perf, _misc_ptrace
-from . import _misc_caps, _misc_fanotify, _misc_landlock, _misc_sys
+from . import _misc_args, _misc_caps, _misc_fanotify, _misc_landlock, _misc_ldt, _misc_sys
 from ._kinds import INT, UINT, Kind, RetFn, Spec
 
 _MODULES = (_kinds, _files, _process, _waiting, _compat, _pids, _prctl, _misc, _misc_aio,
             _misc_fs, _misc_ipc, _misc_proc, _misc_quota, _misc_uffd, _sockopt, _mmsg,
             _io_uring, _io_uring_register, _misc_keyctl,
             _misc_ptrace, _misc_bpf, _misc_perf,
-            _misc_sys, _misc_landlock, _misc_fanotify, _misc_caps)
+            _misc_sys, _misc_landlock, _misc_fanotify, _misc_caps, _misc_ldt, _misc_args)
 _WORD = re.compile(r"(\w+)\((\d)\)")
 _specs: dict[str, dict[str, Spec]] = {}
 

@@ -11,3 +11,4 @@ _T = Tables("xlat_kvm", globals())   # the tables declared below
 KVM_CAP: Names
 KVM_MEM_FLAGS: Flags
 KVM_CPUID_FLAGS: Flags
+KVM_EXIT_REASONS: Names

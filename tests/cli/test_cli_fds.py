@@ -275,3 +275,102 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
 """
+
+
+PIDFD_GETFD_SCRIPT = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+null = os.open("/dev/null", os.O_RDONLY)
+pidfd = os.pidfd_open(os.getpid())
+got = libc.syscall(438, pidfd, null, 0)   # pidfd_getfd: a copy of our own /dev/null
+assert got > 0, ctypes.get_errno()
+libc.syscall(438, null, pidfd, 0)         # not a pidfd: EBADF, the target plain
+libc.syscall(438, pidfd, 1000, 0)         # no such descriptor there: EBADF
+"""
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-y"], ["-yy"]], ids=lambda o: " ".join(o))
+def test_pidfd_getfd_target_like_strace(options, tmp_path):
+    """pidfd_getfd's target descriptor is one of the process the pidfd refers to: -y
+    prints what it is open on there (``3</dev/null>``), plain when the first argument is
+    no pidfd, as strace does."""
+    argv = [sys.executable, "-S", "-c", PIDFD_GETFD_SCRIPT]
+    opts = [*options, "-e", "trace=pidfd_getfd", "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+    def lines(path):   # (the pid of -yy's pidfd replaced)
+        return re.sub(r"<pid:\d+>", "<pid:N>", path.read_text()).splitlines()
+    ours = lines(tmp_path / "a")
+    assert ours == lines(tmp_path / "s")
+    assert len(ours) == 4 and "/dev/null" in ours[0].split(", ")[1], ours
+
+
+FD_SETS_SCRIPT = """
+import ctypes, os, select
+libc = ctypes.CDLL(None, use_errno=True)
+full = os.open("/dev/full", os.O_WRONLY)
+null = os.open("/dev/null", os.O_RDONLY)
+select.select([null], [full], [], 0)       # /dev/full in the write set
+select.select([null], [], [null], 0)       # not
+p = select.poll(); p.register(null); p.register(full, select.POLLOUT); p.poll(0)
+q = select.poll(); q.register(null); q.poll(0)
+libc.syscall(431, -1, 3, None, b"/dev/full", -100)    # fsconfig(FSCONFIG_SET_PATH): its path
+libc.syscall(431, -1, 5, None, None, full)            # FSCONFIG_SET_FD: its descriptor
+libc.syscall(431, full, 0, b"ro", None, 0)            # not its own descriptor
+"""
+
+
+@needs_strace
+def test_paths_in_fd_sets_like_strace(tmp_path):
+    """-P: select's and poll's calls match when a descriptor of their sets or arrays is
+    open on the path; fsconfig by its command's path or descriptor, not its own
+    descriptor: the lines strace prints."""
+    argv = [sys.executable, "-S", "-c", FD_SETS_SCRIPT]
+    opts = ["-P", "/dev/full", "-e", "trace=select,pselect6,poll,ppoll,fsconfig",
+            "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+    ours = (tmp_path / "a").read_text().splitlines()
+    assert ours == (tmp_path / "s").read_text().splitlines()
+    assert [ln.split("(")[0] for ln in ours[:-1]] in (
+        ["select", "poll", "fsconfig", "fsconfig"], ["pselect6", "ppoll", "fsconfig", "fsconfig"],
+        ["select", "ppoll", "fsconfig", "fsconfig"], ["pselect6", "poll", "fsconfig", "fsconfig"]), ours
+
+
+UNIX_PEER_SCRIPT = """
+import os, socket, sys
+path = os.path.join(sys.argv[1], "sock")
+lsn = socket.socket(socket.AF_UNIX); lsn.bind(path); lsn.listen()
+c = socket.socket(socket.AF_UNIX); c.connect(path)
+a, _ = lsn.accept()
+a.getsockname(); c.getsockname()        # (-yy looks them up: connected, with a peer)
+c.close()                               # then a's peer goes away...
+a.close()                               # ...and strace shows the peer it had
+lsn.close()
+os.unlink(path)
+"""
+
+
+@needs_strace
+def test_unix_peer_kept_after_it_closed_like_strace(tmp_path):
+    """-yy: a socket's details, once found, are shown again by its inode, as strace keeps
+    them: the accepted socket's close shows the peer that already closed."""
+    argv = [sys.executable, "-S", "-c", UNIX_PEER_SCRIPT, str(tmp_path)]
+    opts = ["-yy", "-e", "trace=close,getsockname", "-e", "signal=none", "-a0"]
+    a = aiotrace("run", *opts, "-o", str(tmp_path / "a"), "--", *argv)
+    s = strace(*opts, "-o", str(tmp_path / "s"), *argv)
+    assert a.returncode == s.returncode == 0, a.stderr
+
+    def lines(path):   # the socket lines, inodes numbered in order of appearance
+        out, seen = [], {}
+        for ln in path.read_text().splitlines():
+            if "UNIX" in ln:
+                out.append(re.sub(r"\d{4,}", lambda m: "I%d" % seen.setdefault(m[0], len(seen)), ln))
+        return out
+    ours = lines(tmp_path / "a")
+    assert ours == lines(tmp_path / "s")
+    closes = [ln for ln in ours if ln.startswith("close(")]
+    assert len(closes) == 3 and "->" in closes[1], closes

@@ -247,21 +247,30 @@ def test_errors_nested_deep() -> None:
     assert sendto(data, -1, strsize=1 << 20) == text
 
 
-def test_generic_families_asked_again_after_a_failure(monkeypatch) -> None:
-    """A failed query of the generic netlink families is not kept: the next message asks
-    again."""
+def test_generic_families_asked_again_a_second_after_a_failure(monkeypatch) -> None:
+    """A failed query of the generic netlink families is not kept, but not asked again
+    before a second has passed (each may wait up to a second): the messages in between
+    print the family id as unknown."""
     from aiotrace._decode import _netlink_genl as G
-    answers = [OSError("no descriptor"), {0x1234: "demo"}]
+    answers = [OSError("no descriptor"), {}, {0x1234: "demo"}]
+    asked_at = []
+    clock = [100.0]
 
     def ask() -> dict[int, str]:
+        asked_at.append(clock[0])
         got = answers.pop(0)
         if isinstance(got, Exception):
             raise got
         return got
 
     monkeypatch.setattr(G, "_families", None)
+    monkeypatch.setattr(G, "_failed_at", None, raising=False)
     monkeypatch.setattr(G, "_ask", ask)
-    assert "GENERIC_FAMILY_???" in sendto(hdr(16, 0x1234), 16)
-    assert "nlmsg_type=demo" in sendto(hdr(16, 0x1234), 16)
-    assert "nlmsg_type=demo" in sendto(hdr(16, 0x1234), 16)   # (kept: asked twice only)
-    assert answers == []
+    monkeypatch.setattr(G, "_clock", lambda: clock[0], raising=False)
+    for now in (100.0, 100.5, 100.999, 101.0, 101.5, 102.0, 102.1, 500.0):
+        clock[0] = now
+        text = sendto(hdr(16, 0x1234), 16)
+        assert ("nlmsg_type=demo" in text) == (now >= 102.0), (now, text)
+        assert ("GENERIC_FAMILY_???" in text) == (now < 102.0), (now, text)
+    # a failure, then an empty answer (a failure too), then the names, kept
+    assert asked_at == [100.0, 101.0, 102.0] and answers == []
