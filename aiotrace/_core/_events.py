@@ -22,6 +22,7 @@ from ._args import Args
 from ._status import returncode
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
+from ._valueclass import slot_inits, value_eq, value_hash
 from ._verdict import Decision
 
 if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
@@ -32,9 +33,10 @@ else:
     def event_class(**params: Any) -> Any:
         """``dataclass(**params)`` for an event class, without the ``__init__``,
         ``__eq__`` and ``__hash__`` it would write and compile for each class (start-up
-        time, issue 24): _fast_init gives each its ``__init__``, and every event shares
-        TraceEvent's ``__eq__`` and ``__hash__`` (_eq, _hash), which compare and hash the
-        fields a dataclass's would."""
+        time, issue 24: see _valueclass): slot_inits gives each its ``__init__``, and
+        every event shares TraceEvent's ``__eq__`` and ``__hash__``, which compare and
+        hash the fields a dataclass's would. (Still frozen dataclasses, of which a
+        program's own frozen dataclass may derive.)"""
         return dataclass(init=False, eq=False, **params)
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
@@ -404,62 +406,6 @@ EVENT_TYPES: tuple[type[TraceEvent], ...] = (
 )
 
 
-def _fast_init(*classes: type[TraceEvent]) -> None:
-    """Give each of *classes* an ``__init__`` with the dataclass's exact signature that
-    stores each field through its slot descriptor: the frozen dataclass's own ``__init__``
-    goes through ``object.__setattr__`` once per field, and an event is made at every
-    traced stop. (One source for all of them, compiled at once.)"""
-
-    ns: dict[str, Any] = {}
-    source: list[str] = []
-    for i, cls in enumerate(classes):
-        params: list[str] = []
-        kw: list[str] = []
-        body: list[str] = []
-        for f in dataclasses.fields(cls):
-            ns[f"_set{i}_{f.name}"] = getattr(cls, f.name).__set__
-            if f.default is not dataclasses.MISSING:
-                ns[f"_default{i}_{f.name}"] = f.default
-                p = f"{f.name}=_default{i}_{f.name}"
-            else:
-                p = f.name
-            (kw if f.kw_only else params).append(p)
-            body.append(f"    _set{i}_{f.name}(self, {f.name})\n")
-        sig = ", ".join(["self", *params, *(["*", *kw] if kw else [])])
-        source.append(f"def __init__{i}({sig}):\n{''.join(body) or '    pass'}\n")
-    exec("".join(source), ns)  # noqa: S102 - fixed field names
-    for i, cls in enumerate(classes):
-        init = ns[f"__init__{i}"]
-        init.__code__ = init.__code__.replace(co_name="__init__",
-                                              co_qualname=f"{cls.__qualname__}.__init__")
-        init.__name__ = "__init__"
-        init.__qualname__ = f"{cls.__qualname__}.__init__"
-        setattr(cls, "__init__", init)   # noqa: B010 - replacing the generated method
-
-
-def _compared(cls: type) -> tuple[str, ...]:
-    """The fields a dataclass's ``__eq__`` compares (and its ``__hash__`` hashes)."""
-    names = _COMPARED.get(cls)
-    if names is None:
-        names = _COMPARED[cls] = tuple(
-            f.name for f in dataclasses.fields(cls) if (f.compare if f.hash is None else f.hash))
-    return names
-
-
-_COMPARED: dict[type, tuple[str, ...]] = {}
-
-
-def _eq(self: TraceEvent, other: object) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    names = _compared(self.__class__)
-    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
-
-
-def _hash(self: TraceEvent) -> int:
-    return hash(tuple(getattr(self, n) for n in _compared(self.__class__)))
-
-
 def _getstate(self: TraceEvent) -> tuple[Any, ...]:
     # An event is data: a copy or a pickle keeps its fields but not the verdict handle of
     # an intercepted stop (it belongs to the live stream, not to the event's value).
@@ -472,9 +418,9 @@ def _setstate(self: TraceEvent, state: tuple[Any, ...]) -> None:
         object.__setattr__(self, n, v)
 
 
-setattr(TraceEvent, "__eq__", _eq)   # noqa: B010 - see event_class
-setattr(TraceEvent, "__hash__", _hash)   # noqa: B010
-_fast_init(*EVENT_TYPES)
+setattr(TraceEvent, "__eq__", value_eq)   # noqa: B010 - see event_class
+setattr(TraceEvent, "__hash__", value_hash)   # noqa: B010
+slot_inits(*EVENT_TYPES)
 for _cls in EVENT_TYPES:
     setattr(_cls, "__getstate__", _getstate)   # noqa: B010 - replacing the dataclass's
     setattr(_cls, "__setstate__", _setstate)   # noqa: B010

@@ -15,7 +15,8 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from . import _ffi
-from ._events import TraceEvent, _fast_init, _no_ctl
+from ._events import TraceEvent, _no_ctl
+from ._valueclass import slot_inits
 from ._verdict import Rewrite, SetReturn, Skip
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class ProbeReturn(TraceEvent, kind="probe.return"):
 PROBE_EVENTS = frozenset({ProbeHit, ProbeReturn})
 ARG_REGS = _ARG_REGS
 
-_fast_init(ProbeHit, ProbeReturn)
+slot_inits(ProbeHit, ProbeReturn)
 
 
 __all__ = ["ARG_REGS", "PROBE_EVENTS", "ProbeHit", "ProbeReturn", "Regs"]
