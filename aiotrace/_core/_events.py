@@ -22,10 +22,22 @@ from ._args import Args
 from ._status import returncode
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
+from ._valueclass import slot_inits, value_eq, value_hash
 from ._verdict import Decision
 
 if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
+    from dataclasses import dataclass as event_class
+
     from ..lowlevel import HoldHandle, ThreadHandle
+else:
+    def event_class(**params: Any) -> Any:
+        """``dataclass(**params)`` for an event class, without the ``__init__``,
+        ``__eq__`` and ``__hash__`` it would write and compile for each class (start-up
+        time, issue 24: see _valueclass): slot_inits gives each its ``__init__``, and
+        every event shares TraceEvent's ``__eq__`` and ``__hash__``, which compare and
+        hash the fields a dataclass's would. (Still frozen dataclasses, of which a
+        program's own frozen dataclass may derive.)"""
+        return dataclass(init=False, eq=False, **params)
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
 # signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;
@@ -68,8 +80,11 @@ class _Extras:
 EXTRAS = _Extras.__slots__
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class TraceEvent(_Extras):
+    """What every event has: ``kind``, ``pid``, ``tid``, ``seq`` and ``time_ns`` (see
+    this module's docstring), the verdicts common to every stop, and ``captured``."""
+
     #: the event's stable dotted name, given by each event class as ``class
     #: Exit(TraceEvent, kind="exit")``
     kind: ClassVar[str] = "event"
@@ -189,7 +204,7 @@ class _SyscallStop:
         return "" if self.abi == "x86_64" else f" [{self.abi}]"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class SyscallEntry(TraceEvent, _SyscallStop, kind="syscall.entry"):
     """A thread entered a system call (syscall-enter-stop)."""
 
@@ -242,7 +257,7 @@ class SyscallEntry(TraceEvent, _SyscallStop, kind="syscall.entry"):
         (self._ctl or _no_ctl(self)).send_signal(self, signo)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class SyscallExit(TraceEvent, _SyscallStop, kind="syscall.exit"):
     """A system call returned (syscall-exit-stop)."""
 
@@ -274,7 +289,7 @@ class SyscallExit(TraceEvent, _SyscallStop, kind="syscall.exit"):
         (self._ctl or _no_ctl(self)).fail(self, err)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Signal(TraceEvent, kind="signal"):
     """A signal is about to be delivered to a thread (signal-delivery-stop)."""
 
@@ -308,7 +323,7 @@ class Signal(TraceEvent, kind="signal"):
         (self._ctl or _no_ctl(self)).replace_signal(self, signo)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Clone(TraceEvent, kind="clone"):
     """A thread created a thread (``clone_type="thread"``) or a process ("fork", "vfork")."""
 
@@ -320,7 +335,7 @@ class Clone(TraceEvent, kind="clone"):
         return f"{self.clone_type} -> pid={self.child_pid} tid={self.child_tid}"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Exec(TraceEvent, kind="exec"):
     """A thread completed an execve; ``old_tid`` differs from ``tid`` when a non-leader exec'd."""
 
@@ -332,7 +347,7 @@ class Exec(TraceEvent, kind="exec"):
         return f"{self.filename!r}{moved}"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class _Ending(TraceEvent):
     """What Exit and Death share: the thread's wait status."""
 
@@ -348,19 +363,19 @@ class _Ending(TraceEvent):
         return f"returncode={self.returncode}"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Exit(_Ending, kind="exit"):
     """A thread is about to exit (PTRACE_EVENT_EXIT); it is still examinable. ``status``
     is the wait status it will have, ``returncode`` the same in asyncio's convention."""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Death(_Ending, kind="death"):
     """A thread is gone; ``status`` is its wait status, ``returncode`` the same in
     asyncio's convention."""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class GroupStop(TraceEvent, kind="group_stop"):
     """A thread entered a group-stop (job control: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)."""
 
@@ -370,17 +385,17 @@ class GroupStop(TraceEvent, kind="group_stop"):
         return signal_name(self.signo)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Continued(TraceEvent, kind="continued"):
     """A thread left a group-stop (SIGCONT)."""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class Interrupt(TraceEvent, kind="interrupt"):
     """A thread stopped because an engine asked for it (``interrupt()``)."""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class SingleStep(TraceEvent, kind="step"):
     """A thread executed one instruction after a ``singlestep()`` verdict."""
 
@@ -389,33 +404,6 @@ EVENT_TYPES: tuple[type[TraceEvent], ...] = (
     SyscallEntry, SyscallExit, Signal, Clone, Exec, Exit, Death, GroupStop, Continued, Interrupt,
     SingleStep,
 )
-
-
-def _fast_init(cls: type[TraceEvent]) -> None:
-    """Give *cls* an ``__init__`` with the dataclass's exact signature that stores each field
-    through its slot descriptor: the frozen dataclass's own ``__init__`` goes through
-    ``object.__setattr__`` once per field, and an event is made at every traced stop."""
-
-    fields = dataclasses.fields(cls)
-    ns: dict[str, Any] = {}
-    params: list[str] = []
-    kw: list[str] = []
-    body: list[str] = []
-    for f in fields:
-        ns[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default is not dataclasses.MISSING:
-            ns[f"_default_{f.name}"] = f.default
-            p = f"{f.name}=_default_{f.name}"
-        else:
-            p = f.name
-        (kw if f.kw_only else params).append(p)
-        body.append(f"    _set_{f.name}(self, {f.name})\n")
-    sig = ", ".join(["self", *params, *(["*", *kw] if kw else [])])
-    exec(f"def __init__({sig}):\n{''.join(body)}", ns)  # noqa: S102 - fixed field names
-    init = ns["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = cls.__init__.__doc__
-    setattr(cls, "__init__", init)   # noqa: B010 - replacing the generated method
 
 
 def _getstate(self: TraceEvent) -> tuple[Any, ...]:
@@ -430,8 +418,10 @@ def _setstate(self: TraceEvent, state: tuple[Any, ...]) -> None:
         object.__setattr__(self, n, v)
 
 
+setattr(TraceEvent, "__eq__", value_eq)   # noqa: B010 - see event_class
+setattr(TraceEvent, "__hash__", value_hash)   # noqa: B010
+slot_inits(*EVENT_TYPES)
 for _cls in EVENT_TYPES:
-    _fast_init(_cls)
     setattr(_cls, "__getstate__", _getstate)   # noqa: B010 - replacing the dataclass's
     setattr(_cls, "__setstate__", _setstate)   # noqa: B010
 

@@ -11,12 +11,18 @@ the function returns *v* at once, as if its first instruction were ``ret``). At 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field
+from typing import TYPE_CHECKING, Any
 
 from . import _ffi
-from ._events import TraceEvent, _fast_init, _no_ctl
+from ._events import TraceEvent, _no_ctl
+from ._valueclass import slot_inits
 from ._verdict import Rewrite, SetReturn, Skip
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as event_class
+else:
+    from ._events import event_class
 
 _ARG_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")
 _MASK64 = (1 << 64) - 1
@@ -54,7 +60,7 @@ class Regs:
         return f"<Regs rip={d['rip']:#x} rsp={d['rsp']:#x} rax={d['rax']:#x}>"
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class ProbeHit(TraceEvent, kind="probe.hit"):
     """A thread reached a probed address: the function's first instruction, not yet run."""
 
@@ -97,7 +103,7 @@ class ProbeHit(TraceEvent, kind="probe.hit"):
         (self._ctl or _no_ctl(self))._give(Rewrite(None, vals))
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@event_class(frozen=True, slots=True, repr=False)
 class ProbeReturn(TraceEvent, kind="probe.return"):
     """A probed function returned (``returns=True``): the thread is at the return
     address, the function's value in rax."""
@@ -129,8 +135,7 @@ class ProbeReturn(TraceEvent, kind="probe.return"):
 PROBE_EVENTS = frozenset({ProbeHit, ProbeReturn})
 ARG_REGS = _ARG_REGS
 
-for _cls in (ProbeHit, ProbeReturn):
-    _fast_init(_cls)
+slot_inits(ProbeHit, ProbeReturn)
 
 
 __all__ = ["ARG_REGS", "PROBE_EVENTS", "ProbeHit", "ProbeReturn", "Regs"]

@@ -15,11 +15,15 @@ names: a ``Skip`` cancels an earlier ``Rewrite`` and the other way round; a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as value_class
+else:   # (methods shared by the classes rather than compiled for each: start-up time)
+    from ._valueclass import value_class, value_classes
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class Decision:
     """What the engines asked so far decided for the current stop (``event.verdict``).
 
@@ -47,11 +51,7 @@ class Decision:
                 or self.set_return is not None)
 
 
-#: the decision of a stop nobody has decided anything for (shared: never changed)
-CLEAN = Decision()
-
-
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class Skip:
     """Skip the call at its entry; it returns *retval* (``fail``, ``return_value``); the
     thread goes on with signal *signo* sent to it (0: none)."""
@@ -60,7 +60,7 @@ class Skip:
     signo: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class Rewrite:
     """Run another call (*nr*) or the same with other first arguments (*args*)."""
 
@@ -69,14 +69,14 @@ class Rewrite:
     signo: int = 0   # (as Skip's)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class SetReturn:
     """The call returns *value* (at its exit: ``set_return``, ``fail``)."""
 
     value: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class DeliverSignal:
     """The signal of a signal-delivery-stop becomes *signo* (0: suppressed); at a syscall
     entry, *signo* is sent to the thread as it goes on (the ptrace restart's signal)."""
@@ -84,11 +84,16 @@ class DeliverSignal:
     signo: int
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class Step:
     """Go on for one instruction (``singlestep()``)."""
 
 
+if not TYPE_CHECKING:
+    value_classes(Decision, Skip, Rewrite, SetReturn, DeliverSignal, Step)
+
+#: the decision of a stop nobody has decided anything for (shared: never changed)
+CLEAN = Decision()
 #: one engine's verdict (a plain ``resume()`` posts none: it changes nothing)
 Verdict = Union[Skip, Rewrite, SetReturn, DeliverSignal, Step]
 STEP = Step()

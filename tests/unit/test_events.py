@@ -8,7 +8,8 @@ import inspect
 
 import pytest
 
-from aiotrace._core._events import EVENT_TYPES, SyscallExit
+from aiotrace._core._events import EVENT_TYPES, SyscallExit, TraceEvent
+from aiotrace._core._probe_events import PROBE_EVENTS
 
 
 @pytest.mark.parametrize("cls", EVENT_TYPES, ids=lambda c: c.__name__)
@@ -47,3 +48,21 @@ def test_signal_name_table():
     assert [signal_name(n) for n in (1, 6, 17, 29, 31, 32, 33, 63, 64, 0, 65)] == [
         "SIGHUP", "SIGABRT", "SIGCHLD", "SIGIO", "SIGSYS", "SIGRTMIN", "SIGRT_1", "SIGRT_31",
         "SIGRT_32", "SIG0", "SIG65"]
+
+
+@pytest.mark.parametrize("cls", EVENT_TYPES + tuple(sorted(PROBE_EVENTS, key=lambda c: c.__name__)), ids=lambda c: c.__name__)
+def test_equality_and_hash_are_a_dataclass_s(cls):
+    fields = dataclasses.fields(cls)
+    values = {f.name: i for i, f in enumerate(fields)}
+    ev = cls(**values)
+    assert ev == cls(**values) and hash(ev) == hash(cls(**values))
+    compared = [f.name for f in fields if f.compare]
+    assert hash(ev) == hash(tuple(values[n] for n in compared))
+    for f in fields:   # each compared field counts; the others do not
+        other = cls(**{**values, f.name: -1})
+        assert (ev == other) is not f.compare and (ev != other) is f.compare
+    assert "captured" not in compared and "pid" in compared
+    assert ev != SyscallExit(1, 2, 3, 4, 39, (0,) * 6, 7) and ev.__eq__(1) is NotImplemented
+    # (made once for every event class, not written and compiled for each: start-up time)
+    assert (cls.__eq__, cls.__hash__) == (TraceEvent.__eq__, TraceEvent.__hash__)
+    assert cls.__init__.__code__.co_name == "__init__"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import inspect
+import pickle
+
 import pytest
 
 from aiotrace._core._verdict import (
-    CLEAN, STEP, Decision, DeliverSignal, Rewrite, SetReturn, Skip, merge, rewritten_args,
+    CLEAN, STEP, Decision, DeliverSignal, Rewrite, SetReturn, Skip, Step, merge, rewritten_args,
     seen_by_next,
 )
 
@@ -59,3 +64,27 @@ def test_what_the_next_engine_sees(decision, seen):
 def test_rewritten_args_keep_the_rest():
     assert rewritten_args((1, 2, 3, 4, 5, 6), (9, 8)) == (9, 8, 3, 4, 5, 6)
     assert rewritten_args((1, 2, 3, 4, 5, 6), ()) == (1, 2, 3, 4, 5, 6)
+
+
+@pytest.mark.parametrize("cls", [Decision, Skip, Rewrite, SetReturn, DeliverSignal, Step],
+                         ids=lambda c: c.__name__)
+def test_verdicts_behave_as_the_frozen_dataclasses_they_are_declared(cls):
+    fields = dataclasses.fields(cls)
+    ref = dataclasses.make_dataclass(
+        cls.__name__, [(f.name, f.type, dataclasses.field(default=f.default)) for f in fields],
+        frozen=True, slots=True)
+    values = {f.name: (i, "x") for i, f in enumerate(fields)}
+    made, expected = cls(**values), ref(**values)
+    assert repr(made) == repr(expected) and hash(made) == hash(expected)
+    assert made == cls(**values) and made != ref(**values) and made.__eq__(1) is NotImplemented
+    for name in values:   # each field counts
+        assert made != cls(**{**values, name: None})
+    assert [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()] \
+        == [(p.name, p.default, p.kind) for p in inspect.signature(ref).parameters.values()]
+    assert pickle.loads(pickle.dumps(made)) == made == copy.deepcopy(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.x = 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del made.x
+    # (methods shared by the classes, not written and compiled for each: start-up time)
+    assert (cls.__eq__, cls.__repr__) == (Decision.__eq__, Decision.__repr__)
