@@ -227,3 +227,29 @@ def test_prog_info():
             " nr_jited_func_lens=0, jited_ksyms=NULL, jited_func_lens=NULL, btf_id=0,") in text
     assert text.endswith(", run_time_ns=0, run_cnt=0, recursion_misses=0,"
                          " verified_insns=0}}}, 16) = 0")
+
+
+class _Counted(Memory):
+    """Memory that counts the reads made of it."""
+
+    reads = 0
+
+    def read(self, addr: int, n: int) -> bytes:
+        self.reads += 1
+        return super().read(addr, n)
+
+
+def test_verbose_array_of_the_callers_count_read_in_chunks():
+    # -v prints a kprobe_multi's addrs up to the first unreadable byte, whatever cnt
+    # says: 20000 readable elements took 20000 reads (a mapping of 1 GiB: hours)
+    from aiotrace._decode import format_entry
+    n = 20000
+    data = struct.pack("<4I2I3Q", 3, 4, 42, 0, 0, 0xFFFFFFFF, 0, A + 48, 0) + bytes(
+        range(256)) * (n * 8 // 256)
+    mem = _Counted(data)
+    text = format_entry("bpf", (LINK_CREATE, A, 48), mem, abbrev=False)
+    addrs = text.split("addrs=[", 1)[1].split("]", 1)[0].split(", ")
+    assert len(addrs) == n + 1 and addrs[-1] == "... /* %#x */" % (A + 48 + n * 8)
+    assert addrs[:2] == ["0x706050403020100", "0xf0e0d0c0b0a0908"]
+    assert addrs[n - 1] == hex(struct.unpack_from("<Q", data, 48 + (n - 1) * 8)[0])
+    assert mem.reads < 200
