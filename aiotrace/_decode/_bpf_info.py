@@ -106,7 +106,8 @@ def _task_fd_leave(c: Ctx, data: bytes) -> str:
     saved = c.saved.get("bpf_count", buf_len)
     out = "" if saved == buf_len else " => %d" % buf_len
     n = min(saved, buf_len)
-    text = ptr(buf) if not n or not buf or c.failed else bounded_str(c, buf, n)
+    # (as strace 6.1: the buffer whether the call failed or not; "" when its length is 0)
+    text = ptr(buf) if not buf else '""' if not n else bounded_str(c, buf, n)
     return "%s, buf=%s, prog_id=%d, fd_type=%s, probe_offset=%s, probe_addr=%s}%s}" % (
         out, text, prog_id, xval(fd_type, XB.BPF_TASK_FD_TYPES, "BPF_FD_TYPE_???"),
         hexa(offset), hexa(where), "".join(", " + x for x in extra(c, data, 48)))

@@ -172,6 +172,22 @@ def test_task_fd_query():
         " probe_addr=0x20}}, 48) = 0")
 
 
+@pytest.mark.parametrize("buf, buf_len, ret, shown", [
+    # strace 6.1 prints the buffer whether the call failed or not, "" for a length of 0
+    (A + 48, 16, -524, '"tp_name"'),   # (ENOTSUPP)
+    (A + 48, 16, -errno.EBADF, '"tp_name"'),
+    (A + 48, 0, -errno.EBADF, '""'),
+    (A + 48, 0, 0, '""'),
+    (8, 0, -errno.EBADF, '""'),
+    (8, 2, -errno.EBADF, "0x8"),
+    (0, 4, -errno.EBADF, "NULL"),
+])
+def test_task_fd_query_buffer_as_strace(buf, buf_len, ret, shown):
+    data = struct.pack("<4IQ2I2Q", 1, 3, 0, buf_len, buf, 0, 0, 0, 0) + b"tp_name\0"
+    text = bpf(TASK_FD, 48, data, ret)
+    assert ", buf=%s, prog_id=0," % shown in text, text
+
+
 # -- BPF_OBJ_GET_INFO_BY_FD --------------------------------------------------------------
 
 MAP_INFO = struct.pack("<6I16sIIQQ3I", 2, 9, 4, 8, 1, 0, b"m\0" + b"\0" * 14, 0, 0, 0, 0,
