@@ -257,10 +257,12 @@ _INFO_PRINTERS = {"anon_inode:bpf-map": _map_info, "anon_inode:bpf-prog": _prog_
 
 
 def _info_kind(c: Ctx, fd: int) -> str:
-    if c.fd_path is None or fd < 0:
+    """What the descriptor is open on (strace asks whether -y is given or not)."""
+    see = c.fd_link if c.fd_link is not None else c.fd_path
+    if see is None or fd < 0:
         return ""
     try:
-        return str(c.fd_path(fd) or "")
+        return str(see(fd) or "")
     except Exception:   # a vanished process must not break printing
         return ""
 

@@ -23,11 +23,11 @@ STYLES = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
 
 def bpf(cmd: int, size: int, data: bytes, ret: int = -errno.EINVAL, *,
         after: bytes | None = None, v: bool = False, style: str = "abbrev",
-        fd_path=None) -> str:
+        fd_path=None, fd_link=None) -> str:
     """The line of bpf(cmd, A, size) with *data* at A at the entry, *after* at the exit."""
     from aiotrace._decode import format_entry, format_exit, format_syscall_line
     args = (cmd, A, size)
-    kw = {"abbrev": not v, "xstyle": STYLES[style], "fd_path": fd_path}
+    kw = {"abbrev": not v, "xstyle": STYLES[style], "fd_path": fd_path, "fd_link": fd_link}
     entry = format_entry("bpf", args, Memory(data), **kw)
     full, rtext = format_exit("bpf", args, ret, Memory(data if after is None else after),
                               entry_text=entry, **kw)
@@ -200,6 +200,20 @@ def info_line(fd_kind: str, info: bytes, given: int, written: int, *, v: bool = 
     return bpf(INFO, 16, data + (saved or info), ret, v=v,
                after=struct.pack("<IIQ", 4, written, A + 16) + info,
                fd_path=lambda fd: fd_kind)
+
+
+def test_map_info_with_v_alone():
+    # -v without -y: strace 6.1 still asks what the descriptor is, and prints the info
+    data = struct.pack("<IIQ", 4, 88, A + 16)
+    text = bpf(INFO, 16, data + MAP_INFO, 0, v=True,
+               after=struct.pack("<IIQ", 4, 88, A + 16) + MAP_INFO,
+               fd_link=lambda fd: "anon_inode:bpf-map" if fd == 4 else None)
+    assert text.startswith("bpf(BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=4, info_len=88,"
+                           " info={type=BPF_MAP_TYPE_ARRAY, id=9, key_size=4,"), text
+    assert bpf(INFO, 16, data + MAP_INFO, 0, v=True,
+               after=struct.pack("<IIQ", 4, 88, A + 16) + MAP_INFO,
+               fd_link=lambda fd: "/dev/null").endswith(
+        "{info={bpf_fd=4, info_len=88, info=%#x}}, 16) = 0" % (A + 16))
 
 
 def test_map_info():
