@@ -273,6 +273,14 @@ class Decoder:
             return FdText(annotate_path(link))   # (printed as it is)
         return link
 
+    def _fd_link(self, fd: int) -> str | None:
+        """What a descriptor of the thread at its stop is open on, -y or not."""
+        tid = proc_dir(self._tid)
+        try:
+            return None if tid is None else os.readlink("/proc/%s/fd/%d" % (tid, fd))
+        except OSError:
+            return None
+
     def _fd_netlink(self, fd: int) -> int | None:
         """The netlink protocol of a descriptor of the thread at its stop (see
         aiotrace._fdnetlink)."""
@@ -383,7 +391,7 @@ class Decoder:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
-                                    netlink=self.netlink,
+                                    netlink=self.netlink, fd_link=self._fd_link,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
             self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,
                                     self._marks(tid, nr) if self.inject else "", key=key,
@@ -425,7 +433,7 @@ class Decoder:
                 return (name, entry, got[0], got[1], t0, marks, None)
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
-                                    netlink=self.netlink,
+                                    netlink=self.netlink, fd_link=self._fd_link,
                                     success=success, abi=abi,
                                     **(_NO_KW if self.plain else self.modes.kw(name, abi)))
             dump = (dump_call(self.dumps, name, ev.args, ev.retval, mem, abi, tid)
@@ -475,7 +483,7 @@ class Decoder:
         else:
             text = format_entry(name, ev.args, mem, strsize=self.strsize,
                                 fd_path=self.fd_path, xflag=self.xflag, abi=abi,
-                                netlink=self.netlink,
+                                netlink=self.netlink, fd_link=self._fd_link,
                                 **self.modes.kw(name, abi))
         self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
                                 self._marks(tid, _key(ev)) if self.inject else "", abi)

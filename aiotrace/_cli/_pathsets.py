@@ -55,10 +55,12 @@ def _set_fds(args: tuple[int, ...], mem: Any, word: int) -> Iterator[int]:
 
 def _poll_fds(args: tuple[int, ...], mem: Any) -> Iterator[int]:
     """The descriptors of poll's array of nfds struct pollfd, up to the first that cannot
-    be read."""
+    be read; each once (each is a readlink: an array of 2**20 of the same descriptor
+    took seconds at every call)."""
     start, nfds = args[0], min(args[1] & 0xFFFFFFFF, _MOST)
     if mem is None or not nfds or start + nfds * _POLLFD > 1 << 64:
         return
+    seen: set[int] = set()
     for first in range(0, nfds, _CHUNK):
         n = min(_CHUNK, nfds - first)
         try:
@@ -76,7 +78,9 @@ def _poll_fds(args: tuple[int, ...], mem: Any) -> Iterator[int]:
                     break
                 data += got
         for (fd,) in struct.iter_unpack("<i4x", data):
-            yield fd
+            if fd not in seen:
+                seen.add(fd)
+                yield fd
         if len(data) < n * _POLLFD:
             return
 

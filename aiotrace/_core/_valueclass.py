@@ -27,7 +27,16 @@ def value_class(**params: Any) -> Any:
     is frozen by the shared ``__setattr__`` and ``__delattr__``, not by the ones a
     ``frozen=True`` dataclass compiles."""
     params.pop("frozen", None)
-    return dataclasses.dataclass(init=False, repr=False, eq=False, **params)
+    make = dataclasses.dataclass(init=False, repr=False, eq=False, **params)
+
+    def declared(cls: type) -> Any:
+        # said to be what it is (a program's frozen dataclass may derive from it only
+        # when its base says it is frozen)
+        cls = make(cls)
+        done = cls.__dataclass_params__    # type: ignore[attr-defined]
+        done.init = done.repr = done.eq = done.frozen = True
+        return cls
+    return declared
 
 
 def value_classes(*classes: type) -> None:

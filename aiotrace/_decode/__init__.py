@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 
 from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _style, _xlat
-from ._ctx import Ctx, FdNetlink, FdPath, Memory
+from ._ctx import Ctx, FdLink, FdNetlink, FdPath, Memory
 from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
 from ._pids import R_PGID, R_SID, R_TGID, R_TID
 from ._specs import decoded, nargs
@@ -259,6 +259,7 @@ def format_entry(
     strsize: int = 32,
     fd_path: FdPath = None,
     netlink: FdNetlink = None,
+    fd_link: FdLink = None,
     sp: int | None = None,
     xflag: int = 0,
     abi: str = "x86_64",
@@ -280,15 +281,16 @@ def format_entry(
     prints structures and arrays in full (``-v``), ``verbose=False`` prints structures
     as their addresses (``-e verbose=``). Give format_exit the same. ``netlink(fd)``
     says whether a descriptor is a netlink socket, and of which protocol (``FdNetlink``):
-    the data sendto and recvfrom move on one print as netlink messages.
+    the data sendto and recvfrom move on one print as netlink messages. ``fd_link(fd)``:
+    what a descriptor is open on whatever *fd_path* is (``FdLink``).
     """
     if xstyle:
         with _style.using(xstyle):
             return format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
                                 xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
-                                verbose=verbose, netlink=netlink)
+                                verbose=verbose, netlink=netlink, fd_link=fd_link)
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag, abbrev=abbrev,
-              verbose=verbose, netlink=netlink)
+              verbose=verbose, netlink=netlink, fd_link=fd_link)
     if raw:
         text = _EntryText(_undecoded(name, ctx, abi))
         text.saved = {"raw": True}
@@ -352,6 +354,7 @@ def format_exit(
     strsize: int = 32,
     fd_path: FdPath = None,
     netlink: FdNetlink = None,
+    fd_link: FdLink = None,
     entry_text: str | None = None,
     sp: int | None = None,
     xflag: int = 0,
@@ -371,16 +374,16 @@ def format_exit(
             return format_exit(name, args, retval, mem, strsize=strsize, fd_path=fd_path,
                                entry_text=entry_text, sp=sp, xflag=xflag, success=success,
                                abi=abi, raw=raw, abbrev=abbrev, verbose=verbose,
-                               netlink=netlink)
+                               netlink=netlink, fd_link=fd_link)
     spec = _spec(name, abi)
     saved = getattr(entry_text, "saved", None)
     if entry_text is None:
         entry_text = format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
                                   xflag=xflag, abi=abi, raw=raw, abbrev=abbrev,
-                                  verbose=verbose, netlink=netlink)
+                                  verbose=verbose, netlink=netlink, fd_link=fd_link)
         saved = getattr(entry_text, "saved", None)
     ctx = Ctx(name, args, mem, strsize, fd_path, retval, dict(saved) if saved else {},
-              xflag=xflag, abbrev=abbrev, verbose=verbose, netlink=netlink)
+              xflag=xflag, abbrev=abbrev, verbose=verbose, netlink=netlink, fd_link=fd_link)
     if raw or ctx.saved.get("raw"):   # (-e raw=: the entry printed every argument)
         return str(entry_text), _ret(None, name, ctx, success, raw=True, abi=abi)
     if ctx.saved.get("undecoded"):

@@ -106,7 +106,8 @@ def _task_fd_leave(c: Ctx, data: bytes) -> str:
     saved = c.saved.get("bpf_count", buf_len)
     out = "" if saved == buf_len else " => %d" % buf_len
     n = min(saved, buf_len)
-    text = ptr(buf) if not n or not buf or c.failed else bounded_str(c, buf, n)
+    # (as strace 6.1: the buffer whether the call failed or not; "" when its length is 0)
+    text = ptr(buf) if not buf else '""' if not n else bounded_str(c, buf, n)
     return "%s, buf=%s, prog_id=%d, fd_type=%s, probe_offset=%s, probe_addr=%s}%s}" % (
         out, text, prog_id, xval(fd_type, XB.BPF_TASK_FD_TYPES, "BPF_FD_TYPE_???"),
         hexa(offset), hexa(where), "".join(", " + x for x in extra(c, data, 48)))
@@ -256,10 +257,12 @@ _INFO_PRINTERS = {"anon_inode:bpf-map": _map_info, "anon_inode:bpf-prog": _prog_
 
 
 def _info_kind(c: Ctx, fd: int) -> str:
-    if c.fd_path is None or fd < 0:
+    """What the descriptor is open on (strace asks whether -y is given or not)."""
+    see = c.fd_link if c.fd_link is not None else c.fd_path
+    if see is None or fd < 0:
         return ""
     try:
-        return str(c.fd_path(fd) or "")
+        return str(see(fd) or "")
     except Exception:   # a vanished process must not break printing
         return ""
 

@@ -51,13 +51,16 @@ FdPath = Optional[Callable[..., Optional[str]]]
 # a descriptor's netlink protocol: None when it is not a netlink socket, -1 when it is one
 # of a protocol not known
 FdNetlink = Optional[Callable[[int], Optional[int]]]
+# what a descriptor of the thread is open on, as /proc/PID/fd says it, whatever -y says
+# (bpf's info printed with -v by the kind of object: strace asks without -y too)
+FdLink = Optional[Callable[[int], Optional[str]]]
 
 
 class Ctx:
     """Everything a decoder may look at for one syscall stop."""
 
     __slots__ = ("name", "args", "mem", "strsize", "fd_path", "retval", "saved", "sp", "xflag",
-                 "abbrev", "verbose", "netlink")
+                 "abbrev", "verbose", "netlink", "fd_link")
 
     def __init__(
         self,
@@ -73,8 +76,10 @@ class Ctx:
         abbrev: bool = True,
         verbose: bool = True,
         netlink: FdNetlink = None,
+        fd_link: FdLink = None,
     ) -> None:
         self.name = name
+        self.fd_link = fd_link
         self.netlink = netlink   # what a descriptor is, for the data of sendto/recvfrom
         self.xflag = xflag   # -x, -xx (see _quote.quote)
         # -v (-e abbrev=): structures and arrays in full, not cut short with "...";

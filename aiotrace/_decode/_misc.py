@@ -86,19 +86,33 @@ def array(c: Ctx, addr: int, n: int, size: int, render: Callable[[bytes], str],
     if addr + n * size > X.MASK64 + 1:
         return hexa(addr)
     limit = S.array_limit(c) if most is None else min(S.array_limit(c), most)
-    items = []
-    for k in range(n):
-        data = c.read(addr + k * size, size)
-        if data is None:
+    items: list[str] = []
+    k = 0
+    while k < n:
+        # one element at a time first (a copy made at the stop may hold only those);
+        # past them, in chunks: with -v the count is the caller's and the array is read
+        # up to the first byte that cannot be (a read per element made that a hang)
+        want = 1 if k < _ARRAY_SINGLE else min(n - k, limit + 1 - k,
+                                                 max(1, _ARRAY_CHUNK // size))
+        data = (c.read(addr + k * size, size) if want == 1
+                else c.read_prefix(addr + k * size, want * size)) or b""
+        got = len(data) // size
+        for j in range(got):
+            if k >= limit:
+                items.append("...")
+                return "[%s]" % ", ".join(items)
+            items.append(render(data[j * size:(j + 1) * size]))
+            k += 1
+        if got < want:
             if not k:
                 return hexa(addr)
             items.append("... /* %s */" % hexa(addr + k * size))
             break
-        if k >= limit:
-            items.append("...")
-            break
-        items.append(render(data))
     return "[%s]" % ", ".join(items)
+
+
+# array(): elements read one by one, then the size of the reads of the others
+_ARRAY_SINGLE, _ARRAY_CHUNK = 64, 1 << 16
 
 
 # -- I/O priorities ----------------------------------------------------------------

@@ -29,15 +29,14 @@ def families() -> dict[int, str]:
     global _families, _failed_at
     if _families is not None:
         return _families
-    now = _clock()
-    if _failed_at is not None and now - _failed_at < _RETRY_AFTER:
+    if _failed_at is not None and _clock() - _failed_at < _RETRY_AFTER:
         return {}
     try:
         got = _ask()
     except (OSError, ValueError, struct.error):
         got = {}
     if not got:
-        _failed_at = now
+        _failed_at = _clock()   # (from its end: a query may have waited its timeout)
         return got
     _families = got
     return _families

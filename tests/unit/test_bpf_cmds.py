@@ -23,11 +23,11 @@ STYLES = {"abbrev": _style.ABBREV, "raw": _style.RAW, "verbose": _style.VERBOSE}
 
 def bpf(cmd: int, size: int, data: bytes, ret: int = -errno.EINVAL, *,
         after: bytes | None = None, v: bool = False, style: str = "abbrev",
-        fd_path=None) -> str:
+        fd_path=None, fd_link=None) -> str:
     """The line of bpf(cmd, A, size) with *data* at A at the entry, *after* at the exit."""
     from aiotrace._decode import format_entry, format_exit, format_syscall_line
     args = (cmd, A, size)
-    kw = {"abbrev": not v, "xstyle": STYLES[style], "fd_path": fd_path}
+    kw = {"abbrev": not v, "xstyle": STYLES[style], "fd_path": fd_path, "fd_link": fd_link}
     entry = format_entry("bpf", args, Memory(data), **kw)
     full, rtext = format_exit("bpf", args, ret, Memory(data if after is None else after),
                               entry_text=entry, **kw)
@@ -172,6 +172,22 @@ def test_task_fd_query():
         " probe_addr=0x20}}, 48) = 0")
 
 
+@pytest.mark.parametrize("buf, buf_len, ret, shown", [
+    # strace 6.1 prints the buffer whether the call failed or not, "" for a length of 0
+    (A + 48, 16, -524, '"tp_name"'),   # (ENOTSUPP)
+    (A + 48, 16, -errno.EBADF, '"tp_name"'),
+    (A + 48, 0, -errno.EBADF, '""'),
+    (A + 48, 0, 0, '""'),
+    (8, 0, -errno.EBADF, '""'),
+    (8, 2, -errno.EBADF, "0x8"),
+    (0, 4, -errno.EBADF, "NULL"),
+])
+def test_task_fd_query_buffer_as_strace(buf, buf_len, ret, shown):
+    data = struct.pack("<4IQ2I2Q", 1, 3, 0, buf_len, buf, 0, 0, 0, 0) + b"tp_name\0"
+    text = bpf(TASK_FD, 48, data, ret)
+    assert ", buf=%s, prog_id=0," % shown in text, text
+
+
 # -- BPF_OBJ_GET_INFO_BY_FD --------------------------------------------------------------
 
 MAP_INFO = struct.pack("<6I16sIIQQ3I", 2, 9, 4, 8, 1, 0, b"m\0" + b"\0" * 14, 0, 0, 0, 0,
@@ -184,6 +200,20 @@ def info_line(fd_kind: str, info: bytes, given: int, written: int, *, v: bool = 
     return bpf(INFO, 16, data + (saved or info), ret, v=v,
                after=struct.pack("<IIQ", 4, written, A + 16) + info,
                fd_path=lambda fd: fd_kind)
+
+
+def test_map_info_with_v_alone():
+    # -v without -y: strace 6.1 still asks what the descriptor is, and prints the info
+    data = struct.pack("<IIQ", 4, 88, A + 16)
+    text = bpf(INFO, 16, data + MAP_INFO, 0, v=True,
+               after=struct.pack("<IIQ", 4, 88, A + 16) + MAP_INFO,
+               fd_link=lambda fd: "anon_inode:bpf-map" if fd == 4 else None)
+    assert text.startswith("bpf(BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=4, info_len=88,"
+                           " info={type=BPF_MAP_TYPE_ARRAY, id=9, key_size=4,"), text
+    assert bpf(INFO, 16, data + MAP_INFO, 0, v=True,
+               after=struct.pack("<IIQ", 4, 88, A + 16) + MAP_INFO,
+               fd_link=lambda fd: "/dev/null").endswith(
+        "{info={bpf_fd=4, info_len=88, info=%#x}}, 16) = 0" % (A + 16))
 
 
 def test_map_info():
@@ -227,3 +257,29 @@ def test_prog_info():
             " nr_jited_func_lens=0, jited_ksyms=NULL, jited_func_lens=NULL, btf_id=0,") in text
     assert text.endswith(", run_time_ns=0, run_cnt=0, recursion_misses=0,"
                          " verified_insns=0}}}, 16) = 0")
+
+
+class _Counted(Memory):
+    """Memory that counts the reads made of it."""
+
+    reads = 0
+
+    def read(self, addr: int, n: int) -> bytes:
+        self.reads += 1
+        return super().read(addr, n)
+
+
+def test_verbose_array_of_the_callers_count_read_in_chunks():
+    # -v prints a kprobe_multi's addrs up to the first unreadable byte, whatever cnt
+    # says: 20000 readable elements took 20000 reads (a mapping of 1 GiB: hours)
+    from aiotrace._decode import format_entry
+    n = 20000
+    data = struct.pack("<4I2I3Q", 3, 4, 42, 0, 0, 0xFFFFFFFF, 0, A + 48, 0) + bytes(
+        range(256)) * (n * 8 // 256)
+    mem = _Counted(data)
+    text = format_entry("bpf", (LINK_CREATE, A, 48), mem, abbrev=False)
+    addrs = text.split("addrs=[", 1)[1].split("]", 1)[0].split(", ")
+    assert len(addrs) == n + 1 and addrs[-1] == "... /* %#x */" % (A + 48 + n * 8)
+    assert addrs[:2] == ["0x706050403020100", "0xf0e0d0c0b0a0908"]
+    assert addrs[n - 1] == hex(struct.unpack_from("<Q", data, 48 + (n - 1) * 8)[0])
+    assert mem.reads < 200

@@ -274,3 +274,24 @@ def test_generic_families_asked_again_a_second_after_a_failure(monkeypatch) -> N
         assert ("GENERIC_FAMILY_???" in text) == (now < 102.0), (now, text)
     # a failure, then an empty answer (a failure too), then the names, kept
     assert asked_at == [100.0, 101.0, 102.0] and answers == []
+
+
+def test_generic_families_a_query_that_timed_out_is_not_asked_again_at_once(monkeypatch):
+    """The second is counted from the failure's end: a query that waited its whole
+    timeout (a second) is not asked again by the next message (a stall per message)."""
+    from aiotrace._decode import _netlink_genl as G
+    clock = [100.0]
+    asked_at = []
+
+    def ask() -> dict[int, str]:
+        asked_at.append(clock[0])
+        clock[0] += 1.0   # (the socket's timeout)
+        raise OSError("timed out")
+
+    monkeypatch.setattr(G, "_families", None)
+    monkeypatch.setattr(G, "_failed_at", None, raising=False)
+    monkeypatch.setattr(G, "_ask", ask)
+    monkeypatch.setattr(G, "_clock", lambda: clock[0], raising=False)
+    for _ in range(3):
+        assert "GENERIC_FAMILY_???" in sendto(hdr(16, 0x1234), 16)
+    assert asked_at == [100.0]

@@ -37,6 +37,8 @@ CASES = [
     ("pselect6", (10, 0, A, 0, 0, 0), fdset(9), [9], ()),
     ("_newselect", (33, A, 0, 0), fdset(32, size=8), [32], ()),
     ("poll", (A, 3, 0), pollfds(0, 9, -1), [0, 9, -1], ()),
+    # each descriptor once (each is looked up), in the order of the array
+    ("poll", (A, 5, 0), pollfds(9, 0, 9, 9, 0), [9, 0], ()),
     # up to the first struct that cannot be read
     ("poll", (A, 5, 0), pollfds(7, 8), [7, 8], ()),
     ("ppoll", (A, 0, 0, 0, 8), pollfds(7), [], ()),

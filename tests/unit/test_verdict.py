@@ -88,3 +88,21 @@ def test_verdicts_behave_as_the_frozen_dataclasses_they_are_declared(cls):
         del made.x
     # (methods shared by the classes, not written and compiled for each: start-up time)
     assert (cls.__eq__, cls.__repr__) == (Decision.__eq__, Decision.__repr__)
+
+
+@pytest.mark.parametrize("cls", [Decision, Skip, Rewrite, SetReturn, DeliverSignal, Step],
+                         ids=lambda c: c.__name__)
+def test_a_programs_frozen_dataclass_may_derive_from_a_verdict(cls):
+    # (a frozen dataclass cannot derive from one that says it is not frozen)
+    params = cls.__dataclass_params__
+    assert (params.init, params.repr, params.eq, params.frozen) == (True, True, True, True)
+
+    @dataclasses.dataclass(frozen=True)
+    class Mine(cls):
+        note: str = "n"
+    values = {f.name: (i, "x") for i, f in enumerate(dataclasses.fields(cls))}
+    made = Mine(**values)
+    assert made == Mine(**values) and made != cls(**values) and made.note == "n"
+    assert hash(made) == hash(Mine(**values))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.note = "m"
