@@ -36,8 +36,15 @@ else:
         time, issue 24: see _valueclass): slot_inits gives each its ``__init__``, and
         every event shares TraceEvent's ``__eq__`` and ``__hash__``, which compare and
         hash the fields a dataclass's would. (Still frozen dataclasses, of which a
-        program's own frozen dataclass may derive.)"""
-        return dataclass(init=False, eq=False, **params)
+        program's own frozen dataclass may derive, and said to have an ``__init__`` and
+        an ``__eq__``, as they do.)"""
+        make = dataclass(init=False, eq=False, **params)
+
+        def declared(cls: type) -> Any:
+            cls = make(cls)
+            cls.__dataclass_params__.init = cls.__dataclass_params__.eq = True
+            return cls
+        return declared
 
 # Signal names in the kernel's numbering, as strace prints them. glibc (and Python's
 # signal module) reserve kernel signals 32 and 33 for themselves and call 34 SIGRTMIN;

@@ -66,3 +66,11 @@ def test_equality_and_hash_are_a_dataclass_s(cls):
     # (made once for every event class, not written and compiled for each: start-up time)
     assert (cls.__eq__, cls.__hash__) == (TraceEvent.__eq__, TraceEvent.__hash__)
     assert cls.__init__.__code__.co_name == "__init__"
+
+
+@pytest.mark.parametrize("cls", EVENT_TYPES + tuple(sorted(PROBE_EVENTS, key=lambda c: c.__name__)), ids=lambda c: c.__name__)
+def test_an_event_class_says_what_dataclass_it_is(cls):
+    """Its dataclass parameters say what it has (an __init__, an __eq__, frozen), as they
+    did when dataclass() wrote those methods: what inspects them sees the same class."""
+    params = cls.__dataclass_params__
+    assert (params.init, params.eq, params.frozen) == (True, True, True)
