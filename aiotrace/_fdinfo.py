@@ -7,7 +7,8 @@ a device's type and numbers (``/dev/null<char 1:3>``), a pidfd's process (``pid:
 Facts this module relies on: the kernel names a socket's protocol in the extended
 attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
-their inodes; a UNIX socket's peer and name come from the sock_diag netlink interface
+their inodes (a TCP socket bound but neither listening nor connected is found by a
+sock_diag dump instead); a UNIX socket's peer and name come from the sock_diag netlink interface
 (an exact lookup by inode), a netlink socket's protocol and port id from
 ``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
@@ -27,7 +28,7 @@ if TYPE_CHECKING:   # (the decoders are imported on use: start-up time)
 _INET_TABLES = {"TCP": "tcp", "UDP": "udp", "UDPLITE": "udplite", "TCPv6": "tcp6",
                 "UDPv6": "udp6", "UDPLITEv6": "udplite6"}
 _NETLINK_SOCK_DIAG, _SOCK_DIAG_BY_FAMILY = 4, 20
-_NLM_F_REQUEST, _NLMSG_ERROR = 1, 2
+_NLM_F_REQUEST, _NLM_F_DUMP, _NLMSG_ERROR, _NLMSG_DONE = 1, 0x300, 2, 3
 _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
@@ -102,6 +103,8 @@ def _socket(tid: int | str, proto: str, ino: int) -> str | None:
     table = _INET_TABLES.get(proto)
     if table is not None:
         got = _inet(tid, table, ino)
+        if got is None and proto in _DIAG_TCP:
+            got = _tcp_diag(_DIAG_TCP[proto], ino)
     elif proto.startswith("UNIX"):
         got = _unix(ino)
     elif proto == "NETLINK":
@@ -144,6 +147,52 @@ def _inet(tid: int | str, table: str, ino: int) -> str | None:
                     return local
                 return "%s->%s" % (local, remote)
     return None
+
+
+# A TCP socket that is bound but neither listening nor connected is in no /proc/net
+# table; sock_diag lists it (the kernel's "bound-inactive" state, asked with all states).
+_DIAG_TCP = {"TCP": 2, "TCPv6": 10}    # AF_INET, AF_INET6
+_IPPROTO_TCP = 6
+
+
+def _tcp_diag(family: int, ino: int) -> str | None:
+    """``local`` (or ``local->remote``) of TCP socket *ino* from a sock_diag dump of this
+    process's network namespace (the tracee's, unless it made its own), or None."""
+    import socket   # (on use: start-up time)
+    req = struct.pack("<BBBBI", family, _IPPROTO_TCP, 0, 0, 0xFFFFFFFF) + bytes(48)
+    msg = struct.pack("<IHHII", 16 + len(req), _SOCK_DIAG_BY_FAMILY,
+                      _NLM_F_REQUEST | _NLM_F_DUMP, 1, 0) + req
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, _NETLINK_SOCK_DIAG) as nl:
+        nl.settimeout(1.0)   # the kernel answers at once; this only bounds a surprise
+        nl.send(msg)
+        while True:
+            data = nl.recv(65536)
+            off = 0
+            while off + 16 <= len(data):
+                length, kind = struct.unpack_from("<IH", data, off)
+                if kind in (_NLMSG_DONE, _NLMSG_ERROR) or length < 16:
+                    return None
+                # inet_diag_msg: family, state, timer, retrans, then the id (ports and
+                # addresses in network order), expires, queues, uid, inode at 80
+                if length >= 16 + 72 and struct.unpack_from("<I", data, off + 16 + 68)[0] == ino:
+                    return _diag_endpoints(family, data[off + 16: off + length])
+                off += (length + 3) & ~3
+            if not data:
+                return None
+
+
+def _diag_endpoints(family: int, msg: bytes) -> str:
+    import socket
+    sport, dport = struct.unpack_from(">HH", msg, 4)
+    size = 4 if family == socket.AF_INET else 16
+    src, dst = msg[8:8 + size], msg[24:24 + size]
+
+    def show(addr: bytes, port: int) -> str:
+        text = socket.inet_ntop(family, addr)
+        return ("%s:%d" if family == socket.AF_INET else "[%s]:%d") % (text, port)
+    if dport == 0 and not any(dst):
+        return show(src, sport)
+    return "%s->%s" % (show(src, sport), show(dst, dport))
 
 
 def _endpoint(text: str) -> str | None:

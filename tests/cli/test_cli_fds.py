@@ -52,6 +52,7 @@ for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
         t.bind((host, 0))
     except OSError:   # no IPv6 loopback here
         t.close(); continue
+    b = socket.socket(fam); b.bind((host, 0)); b.close()   # bound, never listening
     t.listen()
     c = socket.create_connection(t.getsockname()[:2]); s, _ = t.accept()
     s.close(); c.close(); t.close()
