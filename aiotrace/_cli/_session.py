@@ -21,6 +21,7 @@ from aiotrace.lowlevel import Capture
 from ._args import Options
 from ._progname import prog
 from ._filter import selectors_keys
+from ._unnamed import LATER_KEYS
 from ._decoder import Decoder
 from ._dump import emit
 from ._modes import OutputModes
@@ -98,6 +99,8 @@ class Session:
         # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
         # and as names for the library (open@32 where a name's other ABIs are left out)
         keys = None if opts.trace is None else selectors_keys(opts.trace)
+        if keys is not None:   # (strace traces the calls it has no name for, always)
+            keys = keys | LATER_KEYS
         self.trace_nrs: frozenset[int] | None = None if keys == ALL_KEYS else keys
         self.trace_names: frozenset[str] | None = (
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
