@@ -79,6 +79,8 @@ Output:
   -i, --instruction-pointer
                          and with the thread's instruction pointer
   -k, --stack-trace      a stack trace after each call (and each probed function)
+  -d, --debug            say on stderr when a call has no name ("pid N invalid
+                         syscall NR"), strace's only debug message aiotrace has
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
       --absolute-timestamps=[format:]time|unix|none,[precision:]s|ms|us|ns
   -r, --relative-timestamps[=s|ms|us|ns]
@@ -153,6 +155,7 @@ class Options:
     decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns", "comm" (-Y)
     kvm_vcpu: bool = False                # -e kvm=vcpu: KVM_RUN's exit reason
     stack_trace: bool = False             # -k
+    debug: bool = False                   # -d: say which calls have no name
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
@@ -165,7 +168,6 @@ class Options:
 
 _UNSUPPORTED = {
     "D": "-D (run as a detached grandchild)",
-    "d": "-d (debug output)",
     "N": "-N", "O": "-O (overhead)",
     "u": "-u (run as another user)",
 }
@@ -180,7 +182,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "successful-only": "z", "failed-only": "Z", "json": "json",
         "seccomp-bpf": "seccomp", "stack-trace": "k", "help": "h", "syscall-number": "n",
         "instruction-pointer": "i", "version": "V", "pidns-translation": "pidns",
-        "no-abbrev": "v",
+        "no-abbrev": "v", "debug": "d",
     },
     "required": {
         "output": "o", "attach": "p", "string-limit": "s", "summary-sort-by": "S",
@@ -464,6 +466,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.env.append(arg or "")
     elif opt == "k":
         opts.stack_trace = True
+    elif opt == "d":
+        opts.debug = True
     elif opt == "probe":
         from ._probes import probe_specs
         specs = probe_specs(arg or "")
@@ -552,7 +556,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTvVwxyYzZA"
+                if (c not in _SHORT_WITH_ARG and c not in "cCdfFhiknqrtTvVwxyYzZA"
                         and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 import anyio
 
@@ -21,7 +21,7 @@ from aiotrace.lowlevel import Capture
 from ._args import Options
 from ._progname import prog
 from ._filter import selectors_keys
-from ._unnamed import LATER_KEYS
+from ._unnamed import LATER_KEYS, invalid_syscall
 from ._decoder import Decoder
 from ._dump import emit
 from ._modes import OutputModes
@@ -302,11 +302,13 @@ class Session:
             return
         p = self.printer
         assert p is not None
-        render = p.render
+        render: Callable[[Any], None] = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
         if self.opts.stack_trace:
             render = self.show
+        if self.opts.debug:
+            render = self._debug(render)
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
@@ -325,6 +327,18 @@ class Session:
                     elif not self._due.is_set():
                         self._due.set()
         self.flush()
+
+    def _debug(self, render: Callable[[Any], None]) -> Callable[[Any], None]:
+        """-d: *render*, and strace's debug line for each call it has no name for, on
+        stderr (the trace so far first, when it goes there too)."""
+        def debug_render(ev: Any) -> None:
+            if type(ev) is SyscallEntry:
+                line = invalid_syscall(ev)
+                if line is not None:
+                    self.flush()
+                    self.err.write(f"{prog()}: {line}\n")
+            render(ev)
+        return debug_render
 
     def detached(self) -> None:
         """Said once the tracer has detached (Ctrl-C, -I2): the open line closed, the

@@ -11,10 +11,27 @@ these calls for the library; the command keeps strace 6.1's output.
 
 from __future__ import annotations
 
-from ._internals import ABI_CODES, NAMES_BY_ABI
+from typing import Any
+
+from ._internals import ABI_CODES, NAMES_BY_ABI, SYSCALL_NAMES
 
 LAST_NAMED = 450   # strace 6.1's last x86-64 call
 
 # the x86-64 calls after it that the tracer's filter can select (its table's numbers)
 LATER_KEYS = frozenset(range(LAST_NAMED + 1, max(NAMES_BY_ABI[ABI_CODES["x86_64"]]) + 1))
 
+
+
+def invalid_syscall(ev: Any) -> str | None:
+    """``-d``'s line for a syscall entry (SyscallEntry) strace 6.1 has no name for:
+    ``pid TID invalid syscall 0xNR`` (without the program's name), or None."""
+    nr = ev.nr
+    if ev.abi == "x86_64":
+        if 0 <= nr <= LAST_NAMED and nr in SYSCALL_NAMES:
+            return None
+        shown = "%#x" % (nr & 0xFFFFFFFFFFFFFFFF)
+    elif ev.name.startswith("syscall_"):
+        shown = ev.name[8:]   # (as its line shows it: x32's with its bit)
+    else:
+        return None
+    return "pid %d invalid syscall %s" % (ev.tid, shown)
