@@ -92,6 +92,11 @@ Output:
 Statistics:
   -c, --summary-only     count calls, errors and time per call; print a table
   -C, --summary          the table, and the trace too
+  -w, --summary-wall-clock
+                         count wall-clock time (by default: system CPU time)
+  -O, --summary-syscall-overhead=TIME
+                         take TIME off each call's time (microseconds, or with
+                         a suffix s, ms, us or ns)
   -S, --summary-sort-by=KEY   time (default), calls, errors, name, min_time, max_time,
                          avg_time, nothing (and strace's other spellings of them)
   -U, --summary-columns=COLUMNS
@@ -142,6 +147,8 @@ class Options:
     relative: int | None = None           # -r: digits after the second (None: not asked)
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
+    wall_clock: bool = False              # -w: the summary counts wall-clock time
+    overhead_ns: int = 0                  # -O: taken off each call's time in the summary
     columns: tuple[str, ...] | None = None   # -U: the summary's columns (None: strace's)
     quiet: frozenset[str] | None = None  # None: not given
     quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
@@ -168,7 +175,7 @@ class Options:
 
 _UNSUPPORTED = {
     "D": "-D (run as a detached grandchild)",
-    "N": "-N", "O": "-O (overhead)",
+    "N": "-N",
     "u": "-u (run as another user)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
@@ -186,6 +193,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
     },
     "required": {
         "output": "o", "attach": "p", "string-limit": "s", "summary-sort-by": "S",
+        "summary-syscall-overhead": "summary-syscall-overhead",
         "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
@@ -440,7 +448,14 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         except ValueError as exc:
             raise UsageError(str(exc), hint=True) from None
     elif opt == "w":
-        pass   # -c measures wall-clock time already
+        opts.wall_clock = True
+    elif opt in ("O", "summary-syscall-overhead"):
+        from aiotrace.engines import parse_delay   # (strace's durations, as delay_enter=)
+        try:
+            opts.overhead_ns = parse_delay(arg or "")
+        except ValueError:
+            raise UsageError(f"invalid {'-O' if opt == 'O' else '--' + opt} argument: "
+                             f"'{arg}'", hint=True) from None
     elif opt == "q":
         n = counts[opt]
         opts.quiet = frozenset({"attach", "personality"} if n == 1 else

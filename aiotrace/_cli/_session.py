@@ -233,7 +233,8 @@ class Session:
         if o.summary is not None:
             from aiotrace.engines import count_syscalls
             counter = functools.partial(count_syscalls, syscalls=self.trace_names,
-                                        injected=self.injects)
+                                        injected=self.injects, overhead_ns=o.overhead_ns,
+                                        clock="wall" if o.wall_clock else "cpu")
             self.counts.append(await tg.start(counter, proc))
         if self.injects:
             from aiotrace.engines import inject
