@@ -25,7 +25,7 @@ from ._unnamed import LATER_KEYS, invalid_syscall
 from ._decoder import Decoder
 from ._dump import emit
 from ._modes import OutputModes
-from ._internals import ALL_KEYS, key_selectors, quote
+from ._internals import ALL_KEYS, key_selectors, quote, short_reads
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
 from ._stamps import Stamps
 
@@ -96,6 +96,7 @@ class Session:
         self.release_std = False   # let go of stdin and stdout once the program runs
         self._due = anyio.Event()
         self._internal_errors = 0
+        self._short_reads: list[str] = []
         # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
         # and as names for the library (open@32 where a name's other ABIs are left out)
         keys = None if opts.trace is None else selectors_keys(opts.trace)
@@ -310,6 +311,8 @@ class Session:
             render = self.show
         if self.opts.debug:
             render = self._debug(render)
+        said = self._short_reads
+        short_reads.hook = said.append   # (from the capture, on the tracer thread)
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
@@ -322,12 +325,21 @@ class Session:
                         ev = take()
                     except (anyio.WouldBlock, anyio.EndOfStream):
                         break
+                if said:
+                    self._say(said)
                 if out:
                     if len(out) >= _FLUSH_PARTS:
                         self.flush()
                     elif not self._due.is_set():
                         self._due.set()
         self.flush()
+
+    def _say(self, said: list[str]) -> None:
+        """strace's messages of its memory reader ("short read"), on stderr, after the
+        trace so far."""
+        self.flush()
+        while said:
+            self.err.write(f"{prog()}: {said.pop(0)}\n")
 
     def _debug(self, render: Callable[[Any], None]) -> Callable[[Any], None]:
         """-d: *render*, and strace's debug line for each call it has no name for, on
