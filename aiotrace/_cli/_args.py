@@ -79,6 +79,8 @@ Output:
   -i, --instruction-pointer
                          and with the thread's instruction pointer
   -k, --stack-trace      a stack trace after each call (and each probed function)
+  -d, --debug            say on stderr when a call has no name ("pid N invalid
+                         syscall NR"), strace's only debug message aiotrace has
   -t, -tt, -ttt          timestamps: time of day, with microseconds, epoch seconds
       --absolute-timestamps=[format:]time|unix|none,[precision:]s|ms|us|ns
   -r, --relative-timestamps[=s|ms|us|ns]
@@ -90,6 +92,11 @@ Output:
 Statistics:
   -c, --summary-only     count calls, errors and time per call; print a table
   -C, --summary          the table, and the trace too
+  -w, --summary-wall-clock
+                         count wall-clock time (by default: system CPU time)
+  -O, --summary-syscall-overhead=TIME
+                         take TIME off each call's time (microseconds, or with
+                         a suffix s, ms, us or ns)
   -S, --summary-sort-by=KEY   time (default), calls, errors, name, min_time, max_time,
                          avg_time, nothing (and strace's other spellings of them)
   -U, --summary-columns=COLUMNS
@@ -140,6 +147,8 @@ class Options:
     relative: int | None = None           # -r: digits after the second (None: not asked)
     summary: str | None = None           # "only" (-c) or "also" (-C)
     sort_by: str = "time"
+    wall_clock: bool = False              # -w: the summary counts wall-clock time
+    overhead_ns: int = 0                  # -O: taken off each call's time in the summary
     columns: tuple[str, ...] | None = None   # -U: the summary's columns (None: strace's)
     quiet: frozenset[str] | None = None  # None: not given
     quiet_set: bool = False               # given by -e quiet= or --quiet (not -q)
@@ -153,6 +162,7 @@ class Options:
     decode_pids: frozenset[str] = frozenset()   # --decode-pids=: "pidns", "comm" (-Y)
     kvm_vcpu: bool = False                # -e kvm=vcpu: KVM_RUN's exit reason
     stack_trace: bool = False             # -k
+    debug: bool = False                   # -d: say which calls have no name
     probes: list[str] = field(default_factory=list)   # --probe SPEC...
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
@@ -165,8 +175,7 @@ class Options:
 
 _UNSUPPORTED = {
     "D": "-D (run as a detached grandchild)",
-    "d": "-d (debug output)",
-    "N": "-N", "O": "-O (overhead)",
+    "N": "-N",
     "u": "-u (run as another user)",
 }
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
@@ -180,10 +189,11 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "successful-only": "z", "failed-only": "Z", "json": "json",
         "seccomp-bpf": "seccomp", "stack-trace": "k", "help": "h", "syscall-number": "n",
         "instruction-pointer": "i", "version": "V", "pidns-translation": "pidns",
-        "no-abbrev": "v",
+        "no-abbrev": "v", "debug": "d",
     },
     "required": {
         "output": "o", "attach": "p", "string-limit": "s", "summary-sort-by": "S",
+        "summary-syscall-overhead": "summary-syscall-overhead",
         "columns": "a", "summary-columns": "U", "env": "E", "trace": "=trace",
         "signal": "=signal", "status": "=status", "inject": "=inject", "fault": "=fault",
         "probe": "probe", "tracer-cpu": "tracer-cpu", "trace-path": "P",
@@ -438,7 +448,14 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         except ValueError as exc:
             raise UsageError(str(exc), hint=True) from None
     elif opt == "w":
-        pass   # -c measures wall-clock time already
+        opts.wall_clock = True
+    elif opt in ("O", "summary-syscall-overhead"):
+        from aiotrace.engines import parse_delay   # (strace's durations, as delay_enter=)
+        try:
+            opts.overhead_ns = parse_delay(arg or "")
+        except ValueError:
+            raise UsageError(f"invalid {'-O' if opt == 'O' else '--' + opt} argument: "
+                             f"'{arg}'", hint=True) from None
     elif opt == "q":
         n = counts[opt]
         opts.quiet = frozenset({"attach", "personality"} if n == 1 else
@@ -464,6 +481,8 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.env.append(arg or "")
     elif opt == "k":
         opts.stack_trace = True
+    elif opt == "d":
+        opts.debug = True
     elif opt == "probe":
         from ._probes import probe_specs
         specs = probe_specs(arg or "")
@@ -552,7 +571,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if (c not in _SHORT_WITH_ARG and c not in "cCfFhiknqrtTvVwxyYzZA"
+                if (c not in _SHORT_WITH_ARG and c not in "cCdfFhiknqrtTvVwxyYzZA"
                         and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:

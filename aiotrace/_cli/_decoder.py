@@ -28,6 +28,7 @@ from ._kvm import KVM_RUN
 from ._kvm import exit_reason as kvm_exit_reason
 from ._modes import OutputModes
 from ._pathsets import RULES as PATH_RULES
+from ._unnamed import LAST_NAMED
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -40,7 +41,8 @@ _ERESTART_RESTARTBLOCK = 516
 _PREFETCH_MAX = 1 << 16   # the most bytes one copy of prefetch= takes
 _NO_KW: dict[str, Any] = {}
 _MEMO_MAX = 1 << 14   # distinct quiet calls remembered; then it starts again
-_NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) for i in range(512)]
+_NAMES: list[str] = [SYSCALL_NAMES.get(i, "syscall_%#x" % i) if i <= LAST_NAMED
+                     else "syscall_%#x" % i for i in range(512)]   # (strace 6.1's)
 
 def _register(tid: int, name: str) -> int | None:
     """One register of the stopped thread *tid* (PTRACE_GETREGS), or None if it is gone.

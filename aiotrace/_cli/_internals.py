@@ -35,6 +35,7 @@ from .._decode._ctx import FdText
 from .._decode._pidns import PidNs, comm_of
 from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
+from .._decode import _short_reads as short_reads
 from .._decode._xlat import SIGNAL_NAMES
 from .._decode._xlat_kvm import KVM_EXIT_REASONS
 from .._fdinfo import FD_KINDS, fd_details, pidfd_pid
@@ -51,6 +52,7 @@ __all__ = [
     # strace's decoder
     "SYSCALL_NAMES", "errno_name", "format_entry", "format_exit", "format_siginfo",
     "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES", "KVM_EXIT_REASONS",
+    "short_reads",
     # what an fd is (-y, -yy), shared with the library's paths=
     "FD_KINDS",
     "fd_details", "pidfd_pid",

@@ -29,10 +29,12 @@ from ._pipe import release_standard_fds
 from ._session import Session
 
 
-def _program_path(prog: str, env: dict[str, str]) -> str | None:
+def _program_path(prog: str) -> str | None:
+    """The file to run: a name without a slash is looked up in aiotrace's own PATH, not
+    in the one -E gives the program (as strace)."""
     if "/" in prog:
         return prog
-    return which(prog, env.get("PATH", os.defpath))
+    return which(prog, os.environ.get("PATH", os.defpath))
 
 
 def _warn_seccomp_without_follow(s: Session) -> None:
@@ -55,7 +57,7 @@ async def run(s: Session) -> tuple[str, int]:
             env[var] = val
         else:
             env.pop(var, None)
-    path = _program_path(o.argv[0], env)
+    path = _program_path(o.argv[0])
     if path is None or ("/" in path and not os.path.exists(path)):
         s.err.write(f"{prog()}: Can't stat '{o.argv[0]}': No such file or directory\n")
         return "exit", 1
@@ -72,6 +74,7 @@ async def run(s: Session) -> tuple[str, int]:
             # (probes need every thread and child traced: a breakpoint would kill an
             # untraced one; without -f, only the program's own lines are shown)
             proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
+                                      executable=path,
                                       syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
             restore()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 import anyio
 
@@ -21,10 +21,11 @@ from aiotrace.lowlevel import Capture
 from ._args import Options
 from ._progname import prog
 from ._filter import selectors_keys
+from ._unnamed import LATER_KEYS, invalid_syscall
 from ._decoder import Decoder
 from ._dump import emit
 from ._modes import OutputModes
-from ._internals import ALL_KEYS, key_selectors, quote
+from ._internals import ALL_KEYS, key_selectors, quote, short_reads
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
 from ._stamps import Stamps
 
@@ -95,9 +96,12 @@ class Session:
         self.release_std = False   # let go of stdin and stdout once the program runs
         self._due = anyio.Event()
         self._internal_errors = 0
+        self._short_reads: list[str] = []
         # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
         # and as names for the library (open@32 where a name's other ABIs are left out)
         keys = None if opts.trace is None else selectors_keys(opts.trace)
+        if keys is not None:   # (strace traces the calls it has no name for, always)
+            keys = keys | LATER_KEYS
         self.trace_nrs: frozenset[int] | None = None if keys == ALL_KEYS else keys
         self.trace_names: frozenset[str] | None = (
             None if self.trace_nrs is None else key_selectors(self.trace_nrs))
@@ -230,7 +234,8 @@ class Session:
         if o.summary is not None:
             from aiotrace.engines import count_syscalls
             counter = functools.partial(count_syscalls, syscalls=self.trace_names,
-                                        injected=self.injects)
+                                        injected=self.injects, overhead_ns=o.overhead_ns,
+                                        clock="wall" if o.wall_clock else "cpu")
             self.counts.append(await tg.start(counter, proc))
         if self.injects:
             from aiotrace.engines import inject
@@ -299,11 +304,15 @@ class Session:
             return
         p = self.printer
         assert p is not None
-        render = p.render
+        render: Callable[[Any], None] = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
         if self.opts.stack_trace:
             render = self.show
+        if self.opts.debug:
+            render = self._debug(render)
+        said = self._short_reads
+        short_reads.hook = said.append   # (from the capture, on the tracer thread)
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
@@ -316,12 +325,33 @@ class Session:
                         ev = take()
                     except (anyio.WouldBlock, anyio.EndOfStream):
                         break
+                if said:
+                    self._say(said)
                 if out:
                     if len(out) >= _FLUSH_PARTS:
                         self.flush()
                     elif not self._due.is_set():
                         self._due.set()
         self.flush()
+
+    def _say(self, said: list[str]) -> None:
+        """strace's messages of its memory reader ("short read"), on stderr, after the
+        trace so far."""
+        self.flush()
+        while said:
+            self.err.write(f"{prog()}: {said.pop(0)}\n")
+
+    def _debug(self, render: Callable[[Any], None]) -> Callable[[Any], None]:
+        """-d: *render*, and strace's debug line for each call it has no name for, on
+        stderr (the trace so far first, when it goes there too)."""
+        def debug_render(ev: Any) -> None:
+            if type(ev) is SyscallEntry:
+                line = invalid_syscall(ev)
+                if line is not None:
+                    self.flush()
+                    self.err.write(f"{prog()}: {line}\n")
+            render(ev)
+        return debug_render
 
     def detached(self) -> None:
         """Said once the tracer has detached (Ctrl-C, -I2): the open line closed, the

@@ -72,7 +72,7 @@ class Lifecycle:
         """Fork a child that execs *argv* once seized; *reply* gets None once it has
         exec'd (see Stops: the exec stop), or the error."""
         env = dict(os.environ) if env is None else env
-        path = resolve(argv[0], env.get("PATH", os.defpath), cwd)
+        path = resolve(fam.executable or argv[0], env.get("PATH", os.defpath), cwd)
         if isinstance(path, SpawnError):
             self.handoff.reply(lambda: reply(path))
             return

@@ -269,7 +269,7 @@ class Family:
         "root", "procs", "subs", "follow", "options", "held", "want_syscalls", "on_death",
         "seccomp", "full_stops", "want_exit",
         "on_end", "ended", "detaching", "on_detached", "spawn_reply", "next_order",
-        "cfam", "converted", "tables", "new_session", "sigmask", "probes", "cpaths",
+        "cfam", "converted", "tables", "new_session", "executable", "sigmask", "probes", "cpaths",
     )
 
     def __init__(self, follow: bool, options: int) -> None:
@@ -282,6 +282,7 @@ class Family:
         self.want_syscalls = False
         self.seccomp: frozenset[int] | None = None   # syscalls the prefilter traces
         self.new_session = False   # spawned: the child calls setsid() before exec
+        self.executable: str | None = None   # spawned: the file to exec (None: argv[0])
         self.sigmask: frozenset[int] = frozenset()   # spawned: its blocked signals at exec
         self.full_stops = False   # resume with PTRACE_SYSCALL (no prefilter covers the interest)
         self.want_exit = False    # some stream wants Exit events (PTRACE_O_TRACEEXIT needed)

@@ -510,7 +510,7 @@ ROWS: tuple[tuple[str, str, int, str, str, str, str, str], ...] = (
     ("userfaultfd", "323 374 323", 1, "desc", "uffd_flags", "fd", "", "int flags"),
     ("membarrier", "324 375 324", 3, "", "membarrier_cmd hex32", "membarrier", "", "int cmd, int flags"),
     ("mlock2", "325 376 325", 3, "memory", "ptr ulong mlock2_flags", "", "", "unsigned long start, size_t len, int flags"),
-    ("copy_file_range", "326 377 326", 6, "desc", "fd off_ptr fd off_ptr ulong hex32", "", "", "int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags"),
+    ("copy_file_range", "326 377 326", 6, "desc", "fd loff_ptr fd loff_ptr ulong hex32", "", "", "int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags"),
     ("preadv2", "327 - -", 6, "desc", "fd iov_out(2) ulong long rwf_flags_of(5)", "", "", ""),
     ("preadv2", "- 378 546", 6, "desc", "fd", "", "raw", ""),
     ("pwritev2", "328 - -", 6, "desc", "fd iov_in(2) ulong long rwf_flags_of(5)", "", "", ""),

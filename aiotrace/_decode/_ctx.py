@@ -139,7 +139,11 @@ class Ctx:
             return None
         try:
             data = self.mem.read_string(addr, limit)
-        except (OSError, ValueError, OverflowError):
+        except OSError as exc:
+            from . import _short_reads   # (strace's message, when the command wants it)
+            _short_reads.report(self.mem, addr, limit, exc)
+            return None
+        except (ValueError, OverflowError):
             return None
         if data is None:
             return None

@@ -111,6 +111,29 @@ def _mclist(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     return array(ctx, addr, length // 44, 44, render)
 
 
+_MD5SIG_SIZE = 100   # struct tcp_diag_md5sig
+
+
+def _md5sig(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
+    """INET_DIAG_MD5SIG: an array of struct tcp_diag_md5sig (family, prefix length, key
+    length, an address of the family, then the key's first tcpm_keylen of 80 bytes in
+    hex); less than one of them: in hex."""
+    from . import _xlat_net as XN
+    from ._misc import array
+    from ._netlink import inet_field
+    from ._quote import quote
+
+    def render(data: bytes) -> str:
+        fam, prefix, keylen = struct.unpack_from("<BBH", data)
+        return ("{tcpm_family=%s, tcpm_prefixlen=%d, tcpm_keylen=%d, %s, tcpm_key=%s}" % (
+            XN.sockaddr_family(fam), prefix, keylen, inet_field(fam, data[4:20], "tcpm_addr"),
+            quote(data[20:20 + min(keylen, 80)], hex=True)))
+
+    if length < _MD5SIG_SIZE:
+        return None
+    return array(ctx, addr, length // _MD5SIG_SIZE, _MD5SIG_SIZE, render)
+
+
 def _filter(ctx: Ctx, addr: int, length: int, family: int) -> Optional[str]:
     """PACKET_DIAG_FILTER: classic BPF instructions (8 bytes each)."""
     from ._cbpf import filter_array
@@ -211,7 +234,7 @@ ATTRS: dict[str, dict[int, Data]] = {
         4: "str", 5: "u8", 6: "u8", 7: MEMINFO, 8: _diag_shutdown,
         9: ("struct", "<HHIII", *((n, "u") for n in (
             "dctcp_enabled", "dctcp_ce_state", "dctcp_alpha", "dctcp_ab_ecn", "dctcp_ab_tot"))),
-        10: "ipproto", 11: "u8", 15: "u32", 17: "u32", 21: "u64",
+        10: "ipproto", 11: "u8", 15: "u32", 17: "u32", 18: _md5sig, 21: "u64",
         16: ("struct", "<5I", ("bbr_bw_lo", "x"), ("bbr_bw_hi", "x"), ("bbr_min_rtt", "u"),
              ("bbr_pacing_gain", "u"), ("bbr_cwnd_gain", "u"))},
     "SD_SMC_ATTRS": {

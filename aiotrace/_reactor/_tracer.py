@@ -80,11 +80,15 @@ class Tracer(metaclass=NoPublicConstructor):
         syscalls: Iterable[str | int] | None = None,
         cpus: Iterable[int] | None = None,
         start_new_session: bool = False,
+        executable: str | os.PathLike[str] | None = None,
     ) -> Process:
         """Start *argv* traced, held before its first instruction until ``resume()``.
 
         *argv* is the program and its arguments (a str alone is a program without
         arguments, as for subprocess); the program is looked up in ``env``'s PATH.
+        ``executable`` names the file to run in its place, *argv* then being only the
+        arguments the program gets (``argv[0]`` included), as subprocess's ``executable``:
+        a name without a slash is looked up in ``env``'s PATH too.
 
         ``stdin``/``stdout``/``stderr`` take a file descriptor, a file object,
         ``subprocess.DEVNULL``, ``subprocess.PIPE`` or None (inherit); ``stderr`` also takes
@@ -130,6 +134,7 @@ class Tracer(metaclass=NoPublicConstructor):
         cwd_s = _check.path(cwd, "cwd") if cwd is not None else None
         follow = _check.flag(follow, "follow")
         new_session = _check.flag(start_new_session, "start_new_session")
+        exe = _check.path(executable, "executable") if executable is not None else None
         cpus_ = cpu_set(cpus)
         seccomp = None if syscalls is None else _check.syscall_set(syscalls, "syscalls")
         if syscalls is not None and not follow:
@@ -158,6 +163,7 @@ class Tracer(metaclass=NoPublicConstructor):
             fam = Family(follow, BASE_OPTIONS | (FOLLOW_OPTIONS if follow else 0))
             fam.seccomp = seccomp
             fam.new_session = new_session
+            fam.executable = exe
             fam.sigmask = frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ()))
             proc = Process._create(hub, fam, 0, self._contexts)
             proc.stdin, proc.stdout, proc.stderr = pipes.stdin, pipes.stdout, pipes.stderr

@@ -287,14 +287,16 @@ class ThreadHandle(metaclass=NoPublicConstructor):
         addr, limit = _check.address_range(addr, limit, "read_string()")
         return read_cstring(self.read, addr, limit)
 
-    def write(self, addr: int, data: bytes) -> None:
-        """Write *data* at *addr*, read-only pages included."""
+    def write(self, addr: int, data: bytes) -> int:
+        """Write *data* at *addr*, read-only pages included; returns how many bytes were
+        written: fewer than ``len(data)`` when the end of a mapping comes first (OSError
+        when not one byte can be)."""
         data = bytes(_check.buffer(data, "write()"))
         addr, _ = _check.address_range(addr, len(data), "write()")
         try:
             n = _ffi.vm_write(self.tid, addr, data)
             if n == len(data):
-                return
+                return n
         except ProcessLookupError:
             raise TraceeGone(self.tid) from None
         except OSError as exc:
@@ -304,4 +306,4 @@ class ThreadHandle(metaclass=NoPublicConstructor):
         # writes with FOLL_FORCE, as debuggers do
         with open(f"/proc/{self.tid}/mem", "r+b", buffering=0) as f:
             f.seek(addr)
-            f.write(data)
+            return f.write(data) or 0   # (the bytes before the first that cannot be)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,8 @@ _ABI_ORDER = {abi: i for i, abi in enumerate(ABIS)}
 @dataclass
 class SyscallStat:
     """The totals of one system call: ``calls``, ``errors`` (calls that returned
-    -4095..-1) and ``time_ns``, the time from its entry stop to its exit stop. ``nr`` and
+    -4095..-1) and ``time_ns``, the time from its entry stop to its exit stop (wall-clock
+    or CPU time: see :func:`count_syscalls`'s ``clock``). ``nr`` and
     ``name`` are of the call's ABI (``abi``: ``"x86_64"``, ``"i386"`` or ``"x32"``); the
     same name in two ABIs is two stats."""
 
@@ -55,8 +57,8 @@ class SyscallCounts:
     :class:`SyscallStat` (``counts["read"].calls``), with totals and :meth:`table`.
 
     Time is wall-clock time between the entry and exit stops of each call, as
-    ``strace -c -w`` measures it (plain ``strace -c`` reports system CPU time instead);
-    it includes the cost of the stops. Calls that never return (``exit_group``, a thread
+    ``strace -c -w`` measures it, or with ``clock="cpu"`` the thread's CPU time between
+    them, as plain ``strace -c`` does; either includes the cost of the stops. Calls that never return (``exit_group``, a thread
     killed in a call) are not counted, as in strace.
     """
 
@@ -206,11 +208,30 @@ class SyscallCounts:
         return "\n".join(out) + "\n"
 
 
+def _cpu_ns(ev: Any, mem: Any) -> int | None:
+    """The capture of clock="cpu": the stopped thread's time on a CPU so far, in ns (the
+    first field of its schedstat), or None (an Exec, or the thread is gone)."""
+    if type(ev) is Exec:
+        return None
+    try:
+        fd = os.open(f"/proc/{ev.pid}/task/{ev.tid}/schedstat", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        return int(os.read(fd, 64).split(None, 1)[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        os.close(fd)
+
+
 async def count_syscalls(
     proc: Process,
     *,
     syscalls: Iterable[str | int] | None = None,
     injected: Iterable[Any] = (),
+    clock: str = "wall",
+    overhead_ns: int = 0,
     task_status: anyio.abc.TaskStatus[SyscallCounts] = anyio.TASK_STATUS_IGNORED,
 ) -> SyscallCounts:
     """Count the system calls of *proc* (and its followed children) until the whole family
@@ -226,18 +247,33 @@ async def count_syscalls(
     engine applies to the same calls (the last one naming a call wins, as there): a call
     one of its ``retval=`` rules tampers with is counted as a success whatever the value,
     as ``strace -c`` counts it (``retval=-1`` is not an error).
+
+    *clock* says what time is counted: ``"wall"`` (the default), the wall-clock time
+    from each call's entry stop to its exit stop (``strace -c -w``); ``"cpu"``, the time
+    the thread spent on a CPU between them (from ``/proc``'s schedstat, read at each
+    stop), which is the system CPU time of the call, since between those stops the
+    thread runs only the kernel's code (plain ``strace -c``: a sleep costs next to
+    nothing). *overhead_ns* is taken off each call's time, not below 0 (strace's
+    ``-O``).
     """
     _check_engine_process(proc, "count_syscalls()")
     if isinstance(injected, (str, bytes)) or not isinstance(injected, Iterable):
         raise TypeError("count_syscalls(injected=...) takes InjectRule objects, not "
                         f"{_check.show(injected)}")
     injected = list(injected)
+    if clock not in ("wall", "cpu"):
+        raise ValueError(f"count_syscalls(clock=...) takes 'wall' or 'cpu', not "
+                         f"{_check.show(clock)}")
+    overhead = _check.integer(overhead_ns, "count_syscalls(overhead_ns=...)", 0, 2**63 - 1,
+                              "a number of nanoseconds (an int >= 0)")
+    cpu = clock == "cpu"
     for rule in injected:
         if not isinstance(rule, InjectRule):
             raise TypeError("count_syscalls(injected=...) takes InjectRule objects (such as "
                             f"parse_inject('openat:retval=0')), not {_check.show(rule)}")
     counts = SyscallCounts()
-    entered: dict[int, int] = {}   # tid -> time_ns of the entry of its call in progress
+    # tid -> time_ns (or CPU time) at the entry of its call in progress
+    entered: dict[int, int | None] = {}
     retval_rules: dict[int, Any] = {}   # key (aiotrace.syscalls) -> the rule of its calls
     for rule in injected:
         for key in rule_keys(rule):
@@ -245,12 +281,13 @@ async def count_syscalls(
     retval_rules = {key: r for key, r in retval_rules.items() if r.retval is not None}
     seen: dict[tuple[int, int], int] = {}   # (tid, key) -> calls, as the injector counts
     set_by_rule: set[int] = set()           # tids whose call in progress a retval= set
-    events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096)
+    events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096,
+                         capture=_cpu_ns if cpu else None)
     task_status.started(counts)
     async with events:
         async for ev in events:
             if isinstance(ev, SyscallEntry):
-                entered[ev.tid] = ev.time_ns
+                entered[ev.tid] = ev.captured if cpu else ev.time_ns
                 rule = retval_rules.get(call_key(ev)) if retval_rules else None
                 if rule is not None:
                     count = (ev.tid, call_key(ev))
@@ -264,12 +301,14 @@ async def count_syscalls(
             elif isinstance(ev, SyscallExit):
                 # No entry: the exit of the execve that started a spawned program, or of
                 # the call an attached thread was in. Counted, with no time.
-                start = entered.pop(ev.tid, ev.time_ns)
+                start = entered.pop(ev.tid, None)
+                end = ev.captured if cpu else ev.time_ns
+                took = end - start if start is not None and end is not None else 0
                 failed = ev.error is not None
                 if ev.tid in set_by_rule:
                     set_by_rule.discard(ev.tid)
                     failed = False
-                counts.add(ev.nr, ev.name, ev.time_ns - start, failed, ev.abi)
+                counts.add(ev.nr, ev.name, max(took - overhead, 0), failed, ev.abi)
             elif ev.old_tid != ev.tid:
                 # exec from a non-leader thread: it takes the leader's tid, and the
                 # leader's unfinished call is gone.

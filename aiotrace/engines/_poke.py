@@ -63,7 +63,8 @@ def _nargs(call: SyscallEntry | SyscallExit) -> int:
 def poke(call: SyscallEntry | SyscallExit, pokes: Pokes,
           on_poke: Callable[[int, str | None], None] | None) -> None:
     """Write *pokes* where the call's arguments point; tell *on_poke* (tid, None) when
-    one was written, (tid, what went wrong) for each that was not."""
+    one was written, (tid, what went wrong) for each that was not, or was written only
+    in part (strace's "short write", then it counts as written)."""
     poked = False
     for argno, data in pokes:
         nargs = _nargs(call)
@@ -71,14 +72,23 @@ def poke(call: SyscallEntry | SyscallExit, pokes: Pokes,
             problem = (f"requested to tamper with argument #{argno}, but system call "
                        f"'{call.name}' has only {nargs} arguments")
         else:
+            addr = call.args[argno - 1]
             try:
-                call.thread.write(call.args[argno - 1], data)
-                poked = True
-                continue
+                n = call.thread.write(addr, data)
             except TraceeGone:
                 return
             except (OSError, ValueError):
-                problem = "couldn't poke"
+                n = 0
+            if n == len(data):
+                poked = True
+                continue
+            if n:   # (a poke cut short by the end of a mapping is a poke, as in strace)
+                poked = True
+                if on_poke is not None:
+                    on_poke(call.tid, f"pid:{call.tid} short write ({n} < {len(data)}) "
+                                      f"@{addr:#x}")
+                continue
+            problem = "couldn't poke"
         if on_poke is not None:
             on_poke(call.tid, f"Failed to tamper with process {call.tid}: {problem}")
     if poked and on_poke is not None:

@@ -60,6 +60,45 @@ def test_cli_lines_like_strace(name, argv, options, rc, target):
 
 
 @needs_strace
+@pytest.mark.parametrize("trace", ["getppid", "none"])
+def test_cli_calls_after_strace_61_are_shown_whatever_the_filter(trace, target):
+    """cachestat (451) and file_setattr (469) came after strace 6.1, which has no name for
+    them: it shows them as syscall_0x1c3 and syscall_0x1d5, arguments in hex, whatever
+    -e trace= says, and so does aiotrace. (strace also shows the numbers past aiotrace's
+    table, 600..., under any filter, which aiotrace's filter cannot select: those lines
+    are left out.)"""
+    a = cli("run", "-e", f"trace={trace}", "--", target("huge_nr"))
+    s = strace("-e", f"trace={trace}", target("huge_nr"))
+    assert a.returncode == s.returncode == 3, a.stderr
+    kept = re.compile(r"(getppid|syscall_0x1c3|syscall_0x1d5)\(|\+\+\+ ")
+    ours = [line for line in comparable(a.stderr) if kept.match(line)]
+    theirs = [line for line in comparable(s.stderr) if kept.match(line)]
+    assert ours == theirs
+    assert [line.split("(")[0] for line in ours if line.startswith("syscall_")] == \
+        ["syscall_0x1c3", "syscall_0x1d5"]
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-d"], ["--debug", "-e", "trace=none"]])
+def test_cli_debug_says_which_calls_have_no_name(options, target):
+    """-d: strace's "pid N invalid syscall NR" on stderr for each call it has no name
+    for (x32's with their bit), which are traced whatever -e trace= says; the other lines
+    of strace's -d aiotrace does not have."""
+    def invalid(text: str) -> list[str]:
+        return [re.sub(r"^.*?: pid \d+ ", "pid N ", line) for line in text.splitlines()
+                if "invalid syscall" in line]
+    a = cli("run", "-o", "/dev/null", *options, "--", target("huge_nr"))
+    s = strace("-o", "/dev/null", *options, target("huge_nr"))
+    assert a.returncode == s.returncode == 3, a.stderr
+    ours, theirs = invalid(a.stderr), invalid(s.stderr)
+    if "trace=none" in options:   # (the numbers past aiotrace's table: see above)
+        theirs = [line for line in theirs if line.endswith(("0x1c3", "0x1d5"))]
+    assert ours == theirs
+    assert ours[-2:] == ["pid N invalid syscall 0x1c3", "pid N invalid syscall 0x1d5"]
+    assert a.stderr.count("\n") == len(ours)   # (nothing else)
+
+
+@needs_strace
 @pytest.mark.parametrize("options", [[], ["-e", "inject=write:error=EIO"], ["-f", "-e", "trace=write,exit"],
                                      ["-f", "--seccomp-bpf", "-e", "trace=write", "-e", "inject=write:error=EIO"]],
                          ids=lambda o: " ".join(o) or "default")

@@ -247,6 +247,39 @@ def test_counts_without_f_like_strace(target):
     assert "getppid" not in ours and ours["clone3"] == (3, 0)
 
 
+def _seconds(table: str, name: str) -> float:
+    """The seconds column of *name*'s row of a -c table."""
+    rows = [line.split() for line in table.splitlines()]
+    return next(float(r[1]) for r in rows if r and r[-1] == name)
+
+
+@pytest.mark.parametrize("options, least, most", [
+    (["-c"], 0.0, 0.1), (["-C"], 0.0, 0.1), (["-c", "-w"], 0.3, 1e9),
+    (["--summary-only", "--summary-wall-clock"], 0.3, 1e9),
+    (["-cw", "-O", "250ms"], 0.05, 1e9), (["-cw", "-O10s"], 0.0, 0.0),
+    (["-cw", "--summary-syscall-overhead=1e1s"], 0.0, 0.0),
+    (["-c", "-O", "1"], 0.0, 0.1),
+])
+def test_summary_counts_system_time_or_wall_clock_time(options, least, most):
+    """As strace: -c counts the system CPU time of each call (a 0.3 s sleep costs next to
+    nothing), -w the wall-clock time between its entry and exit; -O takes an overhead
+    (microseconds, or with a unit) off each call's time, down to 0."""
+    r = aiotrace("run", *options, "-e", "trace=clock_nanosleep,nanosleep", "--", "sleep", "0.3")
+    assert r.returncode == 0, r.stderr
+    name = "clock_nanosleep" if "clock_nanosleep" in r.stderr else "nanosleep"
+    assert least <= _seconds(r.stderr, name) <= most, r.stderr
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [["-O", "x"], ["-O", "-1"], ["-O1e400"],
+                                     ["--summary-syscall-overhead=2ks"]])
+def test_summary_overhead_mistakes_like_strace(options):
+    a = aiotrace("run", "-c", *options, "--", "true")
+    s = strace("-c", *options, "true")
+    assert a.returncode == s.returncode == 1
+    assert a.stderr.splitlines()[0].split(": ", 1)[1] == s.stderr.splitlines()[0].split(": ", 1)[1]
+
+
 def test_summary_with_trace(target):
     r = aiotrace("run", "-C", "-e", "trace=fchdir", "--", target("fail_loop"), "3")
     lines = r.stderr.splitlines()

@@ -66,6 +66,29 @@ def test_poke_that_cannot_be_done_is_said_like_strace(tmp_path, poke, problem):
     assert ours == ([] if problem is None else [f"Failed to tamper with process PID: {problem}"])
 
 
+@needs_strace
+def test_poke_cut_short_by_the_end_of_a_mapping_like_strace(tmp_path, target):
+    """15 bytes poked where 1, then 8, are mapped: what fits is written, strace's "short
+    write" is said and the call is shown as tampered with, then "short read" of the path
+    that cannot be read whole (shown as its address); where none fits, "couldn't
+    poke"."""
+    opts = ["-e", "trace=chdir",
+            "-e", "inject=chdir:poke_enter=@arg1=3f5354524143457374726163653f00"]
+    a, a_trace, s, s_trace = _both(tmp_path, opts, [target("poke_edge")])
+    assert (a.returncode, a.stdout) == (s.returncode, s.stdout) == (0, "EFAULT\n" * 3)
+
+    def said(text: str) -> list[str]:
+        return [re.sub(r"(?<=pid:)\d+|(?<=process )\d+|0x[0-9a-f]+", "N", re.sub(r"^(\S+: )+", "", ln))
+                for ln in text.splitlines()]
+    # (sorted: the engine that pokes and the printer that reads are two tasks)
+    assert sorted(said(a.stderr)) == sorted(said(s.stderr)) == sorted([
+        "pid:N short write (1 < 15) @N", "short read (1 < 4096) @N: Bad address",
+        "pid:N short write (8 < 15) @N", "short read (8 < 4096) @N: Bad address",
+        "Failed to tamper with process N: couldn't poke"])
+    assert re.sub(r"0x[0-9a-f]+", "N", a_trace) == re.sub(r"0x[0-9a-f]+", "N", s_trace)
+    assert a_trace.count("(INJECTED: args)") == 2
+
+
 def test_poke_without_process_vm_writev(tmp_path):
     """When process_vm_writev fails with ENOSYS (here: injected by aiotrace tracing the
     aiotrace that pokes), the poke is written through /proc/PID/mem, as strace falls

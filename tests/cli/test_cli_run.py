@@ -169,6 +169,18 @@ def test_environment_option():
     assert r.stdout == "42-unset\n"
 
 
+@needs_strace
+def test_program_is_found_with_aiotraces_own_path():
+    """-E PATH=... is the program's: the program itself is looked up in aiotrace's own
+    PATH (as strace does), and runs with argv[0] as given and the PATH given."""
+    args = ["-qq", "-e", "trace=execve", "-E", "PATH=/nonexistent", "--", "sh", "-c",
+            'echo "$0 $PATH"']
+    r = aiotrace("run", *args)
+    s = strace(*args)
+    assert (r.returncode, r.stdout) == (s.returncode, s.stdout) == (0, "sh /nonexistent\n")
+    assert r.stderr.split(", 0x")[0] == s.stderr.split(", 0x")[0]   # execve("/usr/bin/sh"...
+
+
 _AFFINITY = """\
 import glob, json, os
 mine = sorted(os.sched_getaffinity(0))

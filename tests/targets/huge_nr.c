@@ -1,7 +1,7 @@
 /* huge_nr [wait]: system calls with numbers the kernel has no call for, or takes only the
- * low 32 bits of (so that 0x100000027 is getpid), each between getppid markers; prints
- * "after" and exits with 3. With "wait", it first prints "ready PID" and waits for a line
- * on stdin (attach tests). */
+ * low 32 bits of (so that 0x100000027 is getpid), or that came after strace 6.1, each
+ * between getppid markers; prints "after" and exits with 3. With "wait", it first prints
+ * "ready PID" and waits for a line on stdin (attach tests). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,7 @@ static const long numbers[] = {
     0x40000000L + 39,       /* x32's getpid (ENOSYS where the kernel has no x32) */
     600L, 0x7fffffffL,      /* no call has them */
     -2L, 0xc0000000L,       /* negative, with the x32 bit */
+    451L, 469L,             /* after strace 6.1: cachestat, file_setattr */
 };
 
 int main(int argc, char **argv)

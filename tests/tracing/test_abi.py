@@ -41,6 +41,9 @@ HUGE = [
     ("x32", 0x3FFFFFFF, "syscall_0x7fffffff", -errno.ENOSYS),
     ("x32", -2 - 0x40000000, "syscall_0xfffffffffffffffe", -errno.ENOSYS),
     ("x32", -0x40000000 - 0x40000000, "syscall_0xffffffffc0000000", -errno.ENOSYS),
+    # after strace 6.1 (the library names them; ENOSYS on a kernel without them)
+    ("x86_64", 451, "cachestat", (-errno.EBADF, -errno.ENOSYS)),
+    ("x86_64", 469, "file_setattr", (-errno.EBADF, -errno.EINVAL, -errno.ENOSYS)),
 ]
 
 
@@ -79,7 +82,9 @@ def _check_huge(exits: list[Any], pid: int) -> None:
     got = [(e.abi, e.nr, e.name) for e in exits]
     assert got == [h[:3] for h in HUGE]
     for e, (abi, _, _name, ret) in zip(exits, HUGE, strict=True):
-        if ret is not None:
+        if isinstance(ret, tuple):
+            assert e.retval in ret, (e, ret)
+        elif ret is not None:
             assert e.retval == ret, (e, ret)
         elif abi == "x86_64":
             assert e.retval == pid

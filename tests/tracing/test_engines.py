@@ -339,6 +339,36 @@ async def test_count_only_some_syscalls(target, tmp_path):
     assert counts.calls == 8 and counts.errors == 4
 
 
+@pytest.mark.parametrize("clock", ["wall", "cpu"])
+async def test_count_wall_clock_or_cpu_time(clock, tmp_path):
+    """A 0.3 s sleep: clock="wall" counts the 0.3 s from its entry stop to its exit stop,
+    clock="cpu" the thread's time on a CPU between them (the kernel's work of the call:
+    next to nothing, and not nothing); overhead_ns is taken off each call, down to 0."""
+    _, rc, (counts, less) = await run(
+        ["sleep", "0.3"], tmp_path, _engine(count_syscalls, clock=clock),
+        _engine(count_syscalls, clock=clock, overhead_ns=10**10))
+    assert rc == 0
+    name = "clock_nanosleep" if "clock_nanosleep" in counts else "nanosleep"
+    took = counts[name].time_ns
+    assert counts[name].calls == 1
+    if clock == "wall":
+        assert took >= 3 * 10**8
+    else:
+        assert 0 < took < 10**8
+    assert less[name].calls == 1 and less.time_ns == 0
+
+
+async def test_count_clock_and_overhead_are_checked(target, tmp_path):
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["true"])
+        with pytest.raises(ValueError, match="'wall' or 'cpu'"):
+            await count_syscalls(proc, clock="system")
+        with pytest.raises(ValueError, match="overhead_ns"):
+            await count_syscalls(proc, overhead_ns=-1)
+        proc.resume()
+        assert await proc.wait() == 0
+
+
 async def test_count_follows_children(target, tmp_path):
     script = f"{target('getppid_loop')} 5; {target('fail_loop')} 3"
     _, rc, (counts,) = await run(["sh", "-c", script], tmp_path, count_syscalls)

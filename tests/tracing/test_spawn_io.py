@@ -1,5 +1,5 @@
 """spawn()'s pipes (stdin/stdout/stderr=subprocess.PIPE as anyio byte streams) and its
-start_new_session=, on real processes, on asyncio and trio, with both tracer loops."""
+start_new_session= and executable=, on real processes, on asyncio and trio, with both tracer loops."""
 
 from __future__ import annotations
 
@@ -161,3 +161,28 @@ async def test_start_new_session_is_checked():
     async with aiotrace.open_tracer() as tracer:
         with pytest.raises(TypeError, match="start_new_session"):
             await tracer.spawn(["true"], start_new_session="yes")  # type: ignore[arg-type]
+
+
+async def test_executable_runs_in_place_of_argv0():
+    """executable= names the file run (looked up in env's PATH), argv[0] is only what the
+    program gets: sh prints its $0, which names no program."""
+    sh = os.path.realpath("/bin/sh")
+    env = {"PATH": os.path.dirname(sh)}
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn(["no-such-program-0", "-c", 'echo "$0"'], env=env,
+                                  executable=os.path.basename(sh), stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        proc.resume()
+        out = await _read_all(proc.stdout)
+        await proc.stdout.aclose()
+        assert await proc.wait() == 0
+    assert out == b"no-such-program-0\n"
+
+
+async def test_executable_that_is_missing_fails_with_its_name():
+    async with aiotrace.open_tracer() as tracer:
+        with pytest.raises(aiotrace.SpawnFailed) as info:
+            await tracer.spawn(["true"], executable="/no/such/program")
+        assert info.value.path == "/no/such/program"
+        with pytest.raises(TypeError, match="executable"):
+            await tracer.spawn(["true"], executable=3)  # type: ignore[arg-type]

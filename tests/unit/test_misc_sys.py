@@ -71,6 +71,10 @@ CALLS = [
      "SPLICE_F_GIFT) = " + err(errno.EBADF)),
     ("splice", (M64, A, M64 - 1, A + 8, 5, 1), -errno.EBADF, struct.pack("<qq", -1, -2),
      "splice(-1, [-1], -2, [-2], 5, SPLICE_F_MOVE) = " + err(errno.EBADF)),
+    # copy_file_range's offsets are loff_t: signed, as splice's
+    ("copy_file_range", (M64, A, M64 - 1, A + 8, 0xDEADBEEFCAFEF00D, 0), -errno.EBADF,
+     struct.pack("<qq", -2401053079814340911, -2), "copy_file_range(-1, "
+     "[-2401053079814340911], -2, [-2], 16045690984503111693, 0) = " + err(errno.EBADF)),
     ("sync_file_range", (M64, 0xDEADBEEFBADC0DED, 0xFACEFEEDCAFEF00D, M64), -errno.EBADF, b"",
      "sync_file_range(-1, -2401053089477161491, -374081421758762995, SYNC_FILE_RANGE_WAIT_BEFORE|"
      "SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER|0xfffffff8) = " + err(errno.EBADF)),

@@ -135,6 +135,14 @@ def test_smc_answer_attributes(data: bytes, expected: str) -> None:
 
 INET = struct.pack("<BBBB", 2, 1, 0, 0) + bytes(48) + bytes(20)   # struct inet_diag_msg
 
+def md5sig(fam: int, prefix: int, keylen: int, addr: bytes) -> bytes:
+    return struct.pack("<BBH16s", fam, prefix, keylen, addr) + b"\x4f" * 80
+
+
+MD5_V4 = md5sig(2, 66, 1, bytes([222, 173, 250, 206]))
+MD5_V6 = md5sig(10, 190, 2, bytes.fromhex("deadfacecafe00000000facebadc0ded"))
+MD5_ODD = md5sig(0x2e, 0, 45067, b"\x01" * 16)
+
 INET_CASES = [
     (attr(8, b"\x17"), 0, "[{nla_len=5, nla_type=INET_DIAG_SHUTDOWN}, "
      "0x17 /* RCV_SHUTDOWN|SEND_SHUTDOWN|0x14 */]"),
@@ -146,6 +154,15 @@ INET_CASES = [
      "nla_type=INET_DIAG_BBRINFO}, {bbr_bw_lo=0xab, bbr_bw_hi=0, bbr_min_rtt=1, "
      "bbr_pacing_gain=2, bbr_cwnd_gain=3}]"),
     (attr(4, b"cubic\0"), 0, '[{nla_len=10, nla_type=INET_DIAG_CONG}, "cubic"]'),
+    # INET_DIAG_MD5SIG: struct tcp_diag_md5sig's (100 bytes), the address by family, the
+    # key up to tcpm_keylen (80 bytes at most); fewer than 100 bytes: in hex
+    (attr(18, MD5_V4 + MD5_V6 + MD5_ODD), 0, "[{nla_len=304, nla_type=INET_DIAG_MD5SIG}, "
+     '[{tcpm_family=AF_INET, tcpm_prefixlen=66, tcpm_keylen=1, tcpm_addr=inet_addr('
+     '"222.173.250.206"), tcpm_key="\\x4f"}, {tcpm_family=AF_INET6, tcpm_prefixlen=190, '
+     'tcpm_keylen=2, inet_pton(AF_INET6, "dead:face:cafe::face:badc:ded", &tcpm_addr), '
+     'tcpm_key="\\x4f\\x4f"}, {tcpm_family=0x2e /* AF_??? */, tcpm_prefixlen=0, '
+     'tcpm_keylen=45067, tcpm_addr="%s", tcpm_key="%s"}]]' % ("\\x01" * 16, "\\x4f" * 80)),
+    (attr(18, b"abcd"), 0, '[{nla_len=8, nla_type=INET_DIAG_MD5SIG}, "\\x61\\x62\\x63\\x64"]'),
 ]
 
 

@@ -218,6 +218,12 @@ def test_huge_nr(target) -> None:
     assert (r.returncode, r.stdout, r.stderr) == (3, "after\n", "")
 
 
+def test_poke_edge(target) -> None:
+    """Untraced, each path runs into the unmapped page before any NUL."""
+    r = run(target("poke_edge"))
+    assert (r.returncode, r.stdout, r.stderr) == (0, "EFAULT\n" * 3, "")
+
+
 def test_int80(target) -> None:
     """An i386 open from a 64-bit program; the x32 one fails with ENOSYS where the kernel
     has no x32 (a descriptor where it has)."""
