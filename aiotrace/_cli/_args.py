@@ -9,6 +9,7 @@ mistakes). The sets of ``-e trace=``, ``signal=``, ``status=`` and ``quiet=`` ar
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -622,6 +623,9 @@ def parse_args(args: list[str]) -> Options:
                              "every process it follows)")
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    if os.getpid() in opts.pids:   # (strace refuses it as it reads the option)
+        raise UsageError(f"-p {os.getpid()} is aiotrace's own process: it cannot trace "
+                         "itself (give the process id of another process)")
     if opts.output is not None and opts.output[:1] in ("|", "!") and opts.follow >= 2:
         raise UsageError("piping the output and -ff/--output-separately are mutually "
                          "exclusive", hint=True)

@@ -123,7 +123,7 @@ async def run(s: Session) -> tuple[str, int]:
                 forward = anyio.CancelScope()
                 others = await _also_attached(s, tracer, tg) if o.pids else []
                 if o.interruptible is None:
-                    tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
+                    tg.start_soon(_forward_signals, s, proc, forward, [x[0] for x in others])
                 elif o.interruptible == WAITING:
                     await tg.start(detach_on_signal, s, [proc, *(x[0] for x in others)],
                                    forward, FATAL, proc.pid)
@@ -197,21 +197,42 @@ def _no_restore() -> None:
     pass
 
 
-async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope,
+async def _forward_signals(s: Session, proc: aiotrace.Process, scope: anyio.CancelScope,
                            attached: list[aiotrace.Process]) -> None:
     """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
     aiotrace then dies of the same signal); the processes -p attached are detached, and
-    go on."""
+    go on: said as strace says it, and aiotrace then dies of the signal once the program
+    has ended, whatever the program's status (strace dies of it at once)."""
     with scope:
         try:
             receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
             with receiver as signals:
                 async for sig in signals:
+                    if attached:   # (first: said before what the signal does)
+                        s.interrupted = int(sig)
+                        for other in attached:
+                            await other.detach()
+                        _said_detached(s, {other.pid for other in attached})
+                        attached = []
                     proc.send_signal(sig)
-                    for other in attached:
-                        await other.detach()
         except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
             await anyio.sleep_forever()
+
+
+def _said_detached(s: Session, pids: set[int]) -> None:
+    """"Process N detached" for each thread of *pids* that was traced, now let go."""
+    p = s.printer
+    if p is None:
+        if s.opts.quiet is None or "attach" not in s.opts.quiet:
+            s.err.write("".join(f"{prog()}: Process {pid} detached\n" for pid in sorted(pids)))
+        return
+    tids = sorted(t for t, pid in p.live.items() if pid in pids)
+    for tid in tids:
+        del p.live[tid]
+    if isinstance(p, (TextPrinter, SeparatePrinter)) and not p.quiet_attach:
+        for tid in tids:
+            p.message(f"{prog()}: Process {tid} detached\n")
+    s.written()
 
 
 async def attach(s: Session) -> tuple[str, int]:
