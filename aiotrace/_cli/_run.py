@@ -147,7 +147,7 @@ async def run(s: Session) -> tuple[str, int]:
                 forward = anyio.CancelScope()
                 others = await _also_attached(s, tracer, tg) if o.pids else []
                 if o.interruptible is None:
-                    tg.start_soon(_forward_signals, s, proc, forward, [x[0] for x in others])
+                    await tg.start(_forward_signals, s, proc, forward, [x[0] for x in others])
                 elif o.interruptible == WAITING:
                     await tg.start(detach_on_signal, s, [proc, *(x[0] for x in others)],
                                    forward, FATAL, proc.pid)
@@ -225,15 +225,19 @@ def _no_restore() -> None:
 
 
 async def _forward_signals(s: Session, proc: aiotrace.Process, scope: anyio.CancelScope,
-                           attached: list[aiotrace.Process]) -> None:
+                           attached: list[aiotrace.Process],
+                           *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
     """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
     aiotrace then dies of the same signal); the processes -p attached are detached, and
     go on: said as strace says it, and aiotrace then dies of the signal once the program
-    has ended, whatever the program's status (strace dies of it at once)."""
+    has ended, whatever the program's status (strace dies of it at once). Started (with
+    ``tg.start``) once the signals are caught: before the program is resumed, so that
+    none finds aiotrace with their default action."""
     with scope:
         try:
             receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
             with receiver as signals:
+                task_status.started()
                 async for sig in signals:
                     if attached:   # (first: said before what the signal does)
                         s.interrupted = int(sig)
@@ -243,6 +247,7 @@ async def _forward_signals(s: Session, proc: aiotrace.Process, scope: anyio.Canc
                         attached = []
                     proc.send_signal(sig)
         except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
+            task_status.started()
             await anyio.sleep_forever()
 
 
