@@ -9,6 +9,7 @@ mistakes). The sets of ``-e trace=``, ``signal=``, ``status=`` and ``quiet=`` ar
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,9 @@ Tracing:
                          what SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM do to
                          aiotrace: kill it; detach (2); are ignored (3), SIGTSTP too (4)
   -b, --detach-on=execve  let the program go when it execs another (without -f)
+  -D, -DD, -DDD          run the tracer as a detached grandchild (in a process group,
+                         a session of its own): the program keeps aiotrace's pid and
+                         parent (--daemonize=grandchild|pgroup|session)
   --tracer-cpu=CPU|auto|any
                          let aiotrace's own threads move (any, the default), or keep
                          them on one CPU (auto: the one it starts on, when it may use
@@ -167,6 +171,8 @@ class Options:
     tracer_cpu: str = "any"              # "any", "auto" or a CPU number
     interruptible: int | None = None      # -I: 1 to 4 (_intr), None: run's own rule
     detach_on_execve: bool = False        # -b execve
+    daemonize: int = 0                    # -D 1, -DD 2, -DDD 3: see _daemon
+    daemonize_long: int = 0               # --daemonize=
     help: bool = False
     version: bool = False
 
@@ -174,10 +180,10 @@ class Options:
 # -- option parsing (getopt's rules, strace's options) ----------------------------------
 
 _UNSUPPORTED = {
-    "D": "-D (run as a detached grandchild)",
     "N": "-N",
     "u": "-u (run as another user)",
 }
+_DAEMONIZE = {"grandchild": 1, "pgroup": 2, "pgrp": 2, "session": 3}
 _SHORT_WITH_ARG = set("aeEoOpsSuUIbXP")
 _TIME_OPTS = {"T": "--syscall-times", "r": "--relative-timestamps"}
 # long option -> its short equivalent or handler key, by what it takes (getopt_long's
@@ -205,6 +211,7 @@ _LONG_BY_ARGUMENT: dict[str, dict[str, str]] = {
         "decode-fds": "=decode-fds", "syscall-times": "T",
         "absolute-timestamps": "=absolute-timestamps", "timestamps": "=timestamps",
         "relative-timestamps": "r", "quiet": "=quiet", "silent": "=quiet",
+        "daemonize": "daemonize", "daemonise": "daemonize", "daemonized": "daemonize",
         "silence": "=quiet", "strings-in-hex": "strings-in-hex",
     },
 }
@@ -518,6 +525,12 @@ def _apply(opts: Options, opt: str, arg: str | None, counts: dict[str, int]) -> 
         opts.help = True
     elif opt == "V":
         opts.version = True
+    elif opt == "D":
+        opts.daemonize += 1
+    elif opt == "daemonize":
+        opts.daemonize_long = _DAEMONIZE.get("grandchild" if arg is None else arg, 0)
+        if not opts.daemonize_long:
+            raise UsageError(f"invalid --daemonize argument: '{arg}'", hint=True)
     elif opt in _UNSUPPORTED:
         raise UsageError(f"{_UNSUPPORTED[opt]} is not supported by aiotrace (see docs/cli.md)")
     else:  # pragma: no cover - every option letter is handled above
@@ -571,7 +584,7 @@ def parse_args(args: list[str]) -> Options:
             while j < len(a):
                 c = a[j]
                 j += 1
-                if (c not in _SHORT_WITH_ARG and c not in "cCdfFhiknqrtTvVwxyYzZA"
+                if (c not in _SHORT_WITH_ARG and c not in "cCdDfFhiknqrtTvVwxyYzZA"
                         and c not in _UNSUPPORTED):
                     raise UsageError(f"invalid option -- '{c}'", hint=True)
                 if c in _SHORT_WITH_ARG:
@@ -641,6 +654,23 @@ def parse_args(args: list[str]) -> Options:
                              "every process it follows)")
     else:
         raise UsageError("must have PROG [ARGS] or -p PID", hint=True)
+    if opts.daemonize_long:
+        if opts.daemonize:
+            raise UsageError("-D and --daemonize cannot be provided simultaneously")
+        opts.daemonize = opts.daemonize_long
+    if opts.daemonize:
+        if opts.mode != "run":
+            raise UsageError("-D/--daemonize needs PROG [ARGS]: the program to run (with -p "
+                             "alone, aiotrace attaches; it starts nothing)", hint=True)
+        if opts.daemonize > 3:
+            raise UsageError(f"-D given {opts.daemonize} times: -D, -DD or -DDD (at most 3)",
+                             hint=True)
+        if opts.probes:
+            raise UsageError("--probe does not combine with -D: it needs the program spawned "
+                             "by aiotrace")
+    if os.getpid() in opts.pids:   # (strace refuses it as it reads the option)
+        raise UsageError(f"-p {os.getpid()} is aiotrace's own process: it cannot trace "
+                         "itself (give the process id of another process)")
     if opts.output is not None and opts.output[:1] in ("|", "!") and opts.follow >= 2:
         raise UsageError("piping the output and -ff/--output-separately are mutually "
                          "exclusive", hint=True)

@@ -10,10 +10,10 @@ this module only, so that when it is public these lines change and no other:
   data ``-e read=``/``-e write=`` dump), beyond what ``aiotrace.syscalls`` gives;
 - strace's decoder, ``aiotrace._decode``: arguments, return values and siginfo as strace
   prints them, and the stops a capture may decode after the thread has gone on;
-- three system calls of the command's own, in ``aiotrace._core._ffi`` with every other
+- four system calls of the command's own, in ``aiotrace._core._ffi`` with every other
   ctypes call of aiotrace: a stopped thread's registers (``-i``, and rt_sigreturn's stack
-  pointer), the address of ``environ`` (the first execve's line), and the CPU a thread
-  runs on (``--tracer-cpu=auto``);
+  pointer), the address of ``environ`` (the first execve's line), the CPU a thread
+  runs on (``--tracer-cpu=auto``), and a process letting any tracer in (``-D``);
 - the core's search of PATH for a program (``which``), which spares the command the
   import of ``shutil``; and a thread's directory in /proc when /proc is another PID
   namespace's (``proc_dir``).
@@ -21,7 +21,7 @@ this module only, so that when it is public these lines change and no other:
 
 from __future__ import annotations
 
-from .._core._ffi import current_cpu, environ_address, getregs
+from .._core._ffi import allow_any_tracer, current_cpu, environ_address, getregs
 from .._core._procns import proc_dir
 from .._core._spawn import which
 from .._core._syscalls import (
@@ -42,7 +42,7 @@ from .._fdinfo import FD_KINDS, fd_details, pidfd_pid
 
 __all__ = [
     # aiotrace._core._ffi
-    "current_cpu", "environ_address", "getregs",
+    "allow_any_tracer", "current_cpu", "environ_address", "getregs",
     # aiotrace._core._spawn, _procns
     "which", "proc_dir",
     # the system call table

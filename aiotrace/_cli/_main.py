@@ -181,8 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         err.write(f"{prog()}: {exc}\n")
         return 1
+    daemon = None
     try:
-        fd, command = _open_output(opts)
+        # (-D: a pipe's command is started by the tracer, whose child it must be)
+        fd, command = (2, None) if opts.daemonize and is_pipe(opts.output) else (
+            _open_output(opts))
+        if opts.daemonize:   # here, before any thread is started: see _daemon
+            from ._daemon import split
+            from ._run import cannot_stat, program
+            path, env = program(opts)
+            if cannot_stat(err, opts.argv[0], path):
+                return 1
+            assert path is not None
+            daemon = split(opts, path, env)
+            if isinstance(daemon, int):
+                return daemon   # (the program's process: it could not be run)
+            if is_pipe(opts.output):
+                fd, command = _open_output(opts)
     except OSError as exc:
         err.write(f"{prog()}: Can't fopen '{opts.output}': {exc.strerror}\n")
         return 1
@@ -190,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     tty = _tty_state()
     session = Session(opts, out, err)
     session.release_std = argv is None   # (as the command: see _pipe.release_standard_fds)
+    session.daemon = daemon
     if cpu is not None:
         # This thread (and the tracer thread it starts, which inherits the mask) on one
         # CPU: the two hand every stop to each other and never run Python at once (the

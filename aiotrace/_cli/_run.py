@@ -37,6 +37,27 @@ def _program_path(prog: str) -> str | None:
     return which(prog, os.environ.get("PATH", os.defpath))
 
 
+def program(o: Any) -> tuple[str | None, dict[str, str]]:
+    """The program's path (None, or a path that does not exist, if it cannot be found)
+    and its environment (-E)."""
+    env = dict(os.environ)
+    for item in o.env:
+        var, eq, val = item.partition("=")
+        if eq:
+            env[var] = val
+        else:
+            env.pop(var, None)
+    return _program_path(o.argv[0]), env
+
+
+def cannot_stat(err: Any, name: str, path: str | None) -> bool:
+    """Said as strace says it when the program *name* cannot be found."""
+    if path is None or ("/" in path and not os.path.exists(path)):
+        err.write(f"{prog()}: Can't stat '{name}': No such file or directory\n")
+        return True
+    return False
+
+
 def _warn_seccomp_without_follow(s: Session) -> None:
     if s.opts.seccomp and not s.opts.follow:
         s.err.write(f"{prog()}: --seccomp-bpf cannot be used without -f/--follow-forks, "
@@ -50,17 +71,10 @@ async def run(s: Session) -> tuple[str, int]:
                     "with -b\n")
         o.seccomp = False
     _warn_seccomp_without_follow(s)
-    env = dict(os.environ)
-    for item in o.env:
-        var, eq, val = item.partition("=")
-        if eq:
-            env[var] = val
-        else:
-            env.pop(var, None)
-    path = _program_path(o.argv[0])
-    if path is None or ("/" in path and not os.path.exists(path)):
-        s.err.write(f"{prog()}: Can't stat '{o.argv[0]}': No such file or directory\n")
+    path, env = program(o)
+    if cannot_stat(s.err, o.argv[0], path):
         return "exit", 1
+    assert path is not None
     p = s.printer
     exec_text = (execve_text(path, o.argv, [f"{k}={v}" for k, v in env.items()], o.strsize,
                              o.xflag, OutputModes.of(o)) if p is not None else "")
@@ -73,9 +87,17 @@ async def run(s: Session) -> tuple[str, int]:
         try:
             # (probes need every thread and child traced: a breakpoint would kill an
             # untraced one; without -f, only the program's own lines are shown)
-            proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
-                                      executable=path,
-                                      syscalls=s.prefilter(), cpus=s.program_cpus)
+            release = None
+            if s.daemon is not None:   # -D: the program is aiotrace's parent process
+                from ._daemon import adopt
+                got = await adopt(s, tracer, s.daemon, path)
+                if got is None:
+                    return "exit", 1
+                proc, release = got
+            else:
+                proc = await tracer.spawn(o.argv, env=env, follow=bool(o.follow or o.probes),
+                                          executable=path,
+                                          syscalls=s.prefilter(), cpus=s.program_cpus)
         except SpawnFailed as exc:
             restore()
             err = exc.errno or _errno.ENOEXEC
@@ -95,6 +117,8 @@ async def run(s: Session) -> tuple[str, int]:
             s.err.write(f"{prog()}: exec: {os.strerror(err)}\n")
             if isinstance(p, TextPrinter) and not p.quiet_exit:
                 s.out.write("+++ exited with 1 +++\n")
+            if s.daemon is not None:
+                os.close(s.daemon.go)   # (said: the program's process may end)
             return "exit", 1
         except BaseException:
             restore()
@@ -126,7 +150,7 @@ async def run(s: Session) -> tuple[str, int]:
                 forward = anyio.CancelScope()
                 others = await _also_attached(s, tracer, tg) if o.pids else []
                 if o.interruptible is None:
-                    tg.start_soon(_forward_signals, proc, forward, [x[0] for x in others])
+                    await tg.start(_forward_signals, s, proc, forward, [x[0] for x in others])
                 elif o.interruptible == WAITING:
                     await tg.start(detach_on_signal, s, [proc, *(x[0] for x in others)],
                                    forward, FATAL, proc.pid)
@@ -136,7 +160,10 @@ async def run(s: Session) -> tuple[str, int]:
                 if o.detach_on_execve:
                     tg.start_soon(_detach_at_exec, s, proc,
                                   proc.events(aiotrace.Exec, intercept=True))
-                proc.resume()
+                if release is None:
+                    proc.resume()
+                else:
+                    await release()
                 async with anyio.create_task_group() as readers:
                     for other, other_stream, _ in others:
                         readers.start_soon(_to_the_end, s, other, other_stream)
@@ -200,21 +227,47 @@ def _no_restore() -> None:
     pass
 
 
-async def _forward_signals(proc: aiotrace.Process, scope: anyio.CancelScope,
-                           attached: list[aiotrace.Process]) -> None:
+async def _forward_signals(s: Session, proc: aiotrace.Process, scope: anyio.CancelScope,
+                           attached: list[aiotrace.Process],
+                           *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
     """SIGTERM and SIGHUP sent to aiotrace go on to the program (which may die of them:
     aiotrace then dies of the same signal); the processes -p attached are detached, and
-    go on."""
+    go on: said as strace says it, and aiotrace then dies of the signal once the program
+    has ended, whatever the program's status (strace dies of it at once). Started (with
+    ``tg.start``) once the signals are caught: before the program is resumed, so that
+    none finds aiotrace with their default action."""
     with scope:
         try:
             receiver = anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP)
             with receiver as signals:
+                task_status.started()
                 async for sig in signals:
+                    if attached:   # (first: said before what the signal does)
+                        s.interrupted = int(sig)
+                        for other in attached:
+                            await other.detach()
+                        _said_detached(s, {other.pid for other in attached})
+                        attached = []
                     proc.send_signal(sig)
-                    for other in attached:
-                        await other.detach()
         except (ValueError, NotImplementedError, RuntimeError):  # not the main thread
+            task_status.started()
             await anyio.sleep_forever()
+
+
+def _said_detached(s: Session, pids: set[int]) -> None:
+    """"Process N detached" for each thread of *pids* that was traced, now let go."""
+    p = s.printer
+    if p is None:
+        if not quiet_attach(s):
+            s.err.write("".join(f"{prog()}: Process {pid} detached\n" for pid in sorted(pids)))
+        return
+    tids = sorted(t for t, pid in p.live.items() if pid in pids)
+    for tid in tids:
+        del p.live[tid]
+    if not quiet_attach(s):
+        for tid in tids:
+            p.message(f"{prog()}: Process {tid} detached\n")
+    s.written()
 
 
 async def attach(s: Session) -> tuple[str, int]:
@@ -231,8 +284,7 @@ async def attach(s: Session) -> tuple[str, int]:
                 s.err.write(f"{prog()}: Can't fopen '{o.output}.{pid}': {exc.strerror}\n")
                 p.finish()
                 return "exit", 1
-    quiet_attach = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
-                    else o.quiet is not None and "attach" in o.quiet)
+    quiet = quiet_attach(s)
     # -c: no printer follows the tracees; what strace says of them comes from here
     lives: list[tuple[Any, set[int]]] = []   # (stream of Clone and Death, traced tids)
     async with aiotrace.open_tracer() as tracer:
@@ -253,11 +305,11 @@ async def attach(s: Session) -> tuple[str, int]:
                 for pid in o.pids:
                     if s.interrupted:
                         break
-                    got = await _attach_one(s, tracer, pid, engines, quiet_attach)
+                    got = await _attach_one(s, tracer, pid, engines, quiet)
                     if got is None:
                         continue
                     proc, stream, threads = got
-                    if p is None and not quiet_attach:
+                    if p is None and not quiet:
                         kinds = (aiotrace.Clone, aiotrace.Death) if o.follow else (
                             aiotrace.Death,)
                         lives.append((proc.events(*kinds, tids=None if o.follow else {pid}),
@@ -291,7 +343,7 @@ async def attach(s: Session) -> tuple[str, int]:
     return "exit", 0
 
 
-async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet_attach: bool
+async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet: bool
                       ) -> tuple[aiotrace.Process, Any, list[int]] | None:
     """-p PID: attach to the process (held until resumed), its stream and engines, and
     say so; None (said as strace says it) when it cannot be attached."""
@@ -299,12 +351,8 @@ async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet_att
     p = s.printer
     try:
         proc = await tracer.attach(pid, follow=bool(o.follow))
-    except TraceeGone:
-        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): No such process\n")
-        return None
-    except AttachDenied as exc:
-        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
-                    f"{os.strerror(exc.errno or _errno.EPERM)}\n{prog()}: {exc}\n")
+    except (TraceeGone, AttachDenied) as exc:
+        attach_one_error(s, pid, exc)
         return None
     threads = proc.threads if o.follow else [pid]
     if p is not None:
@@ -312,19 +360,35 @@ async def _attach_one(s: Session, tracer: Any, pid: int, engines: Any, quiet_att
             p.add_thread(tid, pid)
     stream = s.subscribe(proc, None if o.follow else {pid})
     await s.start_engines(engines, proc)
-    if not isinstance(p, JsonPrinter) and not quiet_attach:
+    if not isinstance(p, JsonPrinter) and not quiet:
         more = f" with {len(threads)} threads" if len(threads) > 1 else ""
         s.err.write(f"{prog()}: Process {pid} attached{more}\n")
     return proc, stream, threads
+
+
+def attach_one_error(s: Session, pid: int, exc: Exception) -> None:
+    """Why *pid* could not be attached, said as strace says it (and why, for EPERM)."""
+    if isinstance(exc, TraceeGone):
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): No such process\n")
+    else:
+        err = getattr(exc, "errno", None) or _errno.EPERM
+        s.err.write(f"{prog()}: attach: ptrace(PTRACE_SEIZE, {pid}): "
+                    f"{os.strerror(err)}\n{prog()}: {exc}\n")
+
+
+def quiet_attach(s: Session) -> bool:
+    """Whether "Process N attached" (and detached) goes unsaid (-q, -e quiet=attach)."""
+    p = s.printer
+    if isinstance(p, (TextPrinter, SeparatePrinter)):
+        return p.quiet_attach
+    return s.opts.quiet is not None and "attach" in s.opts.quiet
 
 
 async def _also_attached(s: Session, tracer: Any, engines: Any) -> list[Any]:
     """``-p PID PROG``: the processes -p names, attached once the program is spawned (and
     still held), as strace attaches them; each one's stream drained and its end awaited
     with the program's."""
-    p = s.printer
-    quiet = (p.quiet_attach if isinstance(p, (TextPrinter, SeparatePrinter))
-             else s.opts.quiet is not None and "attach" in s.opts.quiet)
+    quiet = quiet_attach(s)
     found = []
     for pid in s.opts.pids:
         got = await _attach_one(s, tracer, pid, engines, quiet)

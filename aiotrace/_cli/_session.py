@@ -94,6 +94,7 @@ class Session:
         self.let_go = False   # -b execve: the program was detached as it exec'd
         self.program_cpus: frozenset[int] | None = None   # set when aiotrace's threads are pinned
         self.release_std = False   # let go of stdin and stdout once the program runs
+        self.daemon: Any = None    # -D: the program's process and pipes (see _daemon)
         self._due = anyio.Event()
         self._internal_errors = 0
         self._short_reads: list[str] = []

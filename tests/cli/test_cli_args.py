@@ -156,8 +156,10 @@ ERRORS = [
     (["run", "-e", "raw=opnat", "true"],
      "aiotrace: invalid system call 'opnat' (did you mean openat", None),
     (["run", "-e", "verbose=", "true"], "aiotrace: invalid system call ''", None),
-    (["run", "-D", "true"], "aiotrace: -D (run as a detached grandchild) is not supported",
+    (["run", "-DDDD", "true"], "aiotrace: -D given 4 times: -D, -DD or -DDD (at most 3)",
      None),
+    (["run", "--daemonize=x", "true"], "aiotrace: invalid --daemonize argument: 'x'",
+     ["--daemonize=x", "true"]),
     (["run", "-e", "inject=getpid:error=ENOENT:retval=1", "true"],
      "aiotrace: invalid inject argument 'getpid:error=ENOENT:retval=1': error= and retval= "
      "are mutually exclusive", None),

@@ -4,6 +4,7 @@ does: the command ends when both have, with the program's exit status."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -68,3 +69,51 @@ def test_p_and_a_program_sigterm_detaches_the_process(target, spawned):
     blocker.stdin.write("go\n")
     blocker.stdin.flush()
     assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+def test_p_and_a_program_sigterm_says_detached_and_dies_of_it(target, spawned):
+    """SIGTERM with -p PID PROG: the attached process is let go and said to be (as strace
+    says it), and aiotrace dies of the signal even though the program, which catches it,
+    exits with a status of its own."""
+    blocker, pid = _start_blocker(target, threads=0)
+    spawned(blocker)
+    program = "trap 'exit 7' TERM; echo ready; read line"
+    tracer = spawned(subprocess.Popen(
+        [*AIOTRACE, "-e", "trace=none", "-p", str(pid), "sh", "-c", program],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    assert _read_until(tracer.stderr, "attached") == f"aiotrace: Process {pid} attached\n"
+    assert tracer.stdout.readline() == "ready\n"   # (the trap is set)
+    tracer.terminate()
+    rest = tracer.stderr.read()
+    assert tracer.wait(timeout=TIMEOUT) == -15
+    lines = rest.splitlines()
+    assert lines[0] == f"aiotrace: Process {pid} detached", rest
+    assert lines[-1] == "+++ exited with 7 +++", rest
+    status = open(f"/proc/{pid}/status").read()
+    assert "TracerPid:\t0\n" in status, status
+    blocker.stdin.write("go\n")
+    blocker.stdin.flush()
+    assert blocker.stdout.read() == "bye\n" and blocker.wait(timeout=TIMEOUT) == 0
+
+
+@pytest.mark.parametrize("tool", ["aiotrace", pytest.param("strace", marks=needs_strace)])
+@pytest.mark.parametrize("words", [["run", "-p", "$$", "sh", "-c", "echo ran > F"],
+                                   ["-p", "$$", "sh", "-c", "echo ran > F"],
+                                   ["attach", "$$"], ["-p", "$$"]])
+def test_p_own_pid_is_refused_before_anything_runs(tool, words, tmp_path):
+    """-p naming the tracer's own pid: refused at once, exit status 1, the program not run
+    (strace's own wording differs; the rest is the same)."""
+    command = " ".join(AIOTRACE) if tool == "aiotrace" else "/usr/bin/strace"
+    if tool == "strace":
+        words = [w for w in words if w not in ("run", "attach")]
+        words = ["-p", "$$"] if words == ["$$"] else words
+    script = f"exec {command} " + " ".join(w if w == "$$" else f"'{w}'" for w in words)
+    got = subprocess.run(["sh", "-c", script], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    assert got.returncode == 1, got
+    assert not (tmp_path / "F").exists()
+    assert got.stdout == "" and len(got.stderr.splitlines()) == 1, got
+    if tool == "aiotrace":
+        assert re.fullmatch(r"aiotrace: -p (\d+) is aiotrace's own process: it cannot trace "
+                            r"itself \(give the process id of another process\)\n",
+                            got.stderr), got.stderr
