@@ -35,6 +35,10 @@ NOT_ON_A_PLAIN_RUN = [
     "aiotrace._decode._xlat_bpf", "aiotrace._decode._xlat_io_uring",
     "aiotrace._decode._xlat_ioctl", "aiotrace._decode._xlat_netlink",
     "aiotrace._decode._misc_quota", "aiotrace._decode._misc_uffd",
+    # breakpoints and stacks (--probe, -k): made by the first probe armed
+    "aiotrace._core._probes", "aiotrace._core._breakpoints", "aiotrace._core._xol",
+    "aiotrace._core._symbols", "aiotrace._core._unwind", "aiotrace._core._cfi",
+    "aiotrace._core._resolve", "aiotrace._probing", "aiotrace._cli._probes",
 ]
 
 # main() as the command runs it (no argv: it lets go of this process's stdout, so the
