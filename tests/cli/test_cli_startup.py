@@ -63,9 +63,11 @@ from aiotrace._cli import main
 imported = gc.isenabled()
 sys.argv = ["aiotrace", "run", "-o", os.devnull, "--", "true"]
 status = main()
-# (tables made on first use that a plain run does not use: paths= streams' steps)
+# (tables made on first use that a plain run does not use: paths= streams' steps, the
+# names of KVM exits)
 pathrules = sys.modules["aiotrace._core._pathrules"]
-made = pathrules._steps.cache_info().currsize + pathrules.c_calls.cache_info().currsize
+made = (pathrules._steps.cache_info().currsize + pathrules.c_calls.cache_info().currsize
+        + ("KVM_EXIT_REASONS" in vars(sys.modules["aiotrace._decode._xlat_kvm"])))
 with open(sys.argv_out, "w") as f:
     print(status, imported, gc.isenabled(), len(during), gc.get_freeze_count() > 0, made,
           *sys.modules, file=f)
