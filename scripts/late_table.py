@@ -50,7 +50,13 @@ def written() -> str:
         return f'{name}: frozenset[str] = frozenset("""\\\n{body}""".split())\n'
 
     def table(name: str, value: dict[str, tuple[tuple[object, ...], ...]]) -> str:
-        body = "".join(f"    {k!r}: {v!r},\n" for k, v in sorted(value.items()))
+        lines = [""]
+        for k, v in sorted(value.items()):   # (packed: as many as fit in a line)
+            item = f"{k!r}: {v!r},"
+            if lines[-1] and len(lines[-1]) + len(item) > 87:
+                lines.append("")
+            lines[-1] += (" " if lines[-1] else "") + item
+        body = "".join(f"    {line}\n" for line in lines)
         return f"{name}: dict[str, tuple[tuple[Any, ...], ...]] = {{\n{body}}}\n"
 
     return (HEAD + frozen("ENTRIES", late.entries) + frozen("EXITS", late.exits)
@@ -64,12 +70,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="exit 1 when the file differs from what this writes")
     args = parser.parse_args(argv)
     text = written()
-    if args.check:
-        if TABLE.read_text() != text:
-            print(f"{TABLE} is out of date: run scripts/late_table.py", file=sys.stderr)
-            return 1
-        return 0
-    TABLE.write_text(text)
+    if not args.check:
+        TABLE.write_text(text)
+    elif TABLE.read_text() != text:
+        print(f"{TABLE} is out of date: run scripts/late_table.py", file=sys.stderr)
+        return 1
     return 0
 
 
