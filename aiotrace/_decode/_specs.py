@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -34,6 +35,7 @@ _MODULES = ("_kinds", "_files", "_process", "_waiting", "_compat", "_pids", "_pr
 _WHAT = ("KINDS", "FACTORIES", "RETURNS", "DECODERS")
 _WORD = re.compile(r"(\w+)\((\d)\)")
 _NARROWED = {"long": INT, "ulong": UINT}
+_loading = threading.Lock()   # (held by _load_next's callers)
 _loaded: list[ModuleType] = []
 _names: dict[str, dict[str, Any]] = {what: {} for what in _WHAT}   # what -> name -> value
 _made_kinds: dict[str, Kind] = {}   # factories' kinds: "buf_in(2)"...
@@ -57,9 +59,11 @@ def _load_next() -> bool:
 def _named(what: str, name: str) -> Any:
     """The printer *name* of the dicts *what* of _MODULES, imported as far as needed."""
     names = _names[what]
-    while name not in names:
-        if not _load_next():
-            raise KeyError(f"no {what} has {name!r}")
+    if name not in names:
+        with _loading:   # (the loop's thread and the tracer's may decode at once)
+            while name not in names:
+                if not _load_next():
+                    raise KeyError(f"no {what} has {name!r}")
     return names[name]
 
 
@@ -107,8 +111,9 @@ def spec(name: str, abi: str = "x86_64") -> Spec | None:
 
 def decoded(abi: str = "x86_64") -> frozenset[str]:
     """The calls of *abi* that are decoded (every module of printers imported)."""
-    while _load_next():
-        pass
+    with _loading:
+        while _load_next():
+            pass
     return frozenset(name for name in rows() if spec(name, abi) is not None)
 
 
