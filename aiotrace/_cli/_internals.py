@@ -37,7 +37,7 @@ from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
 from .._decode import _short_reads as short_reads
 from .._decode._xlat import SIGNAL_NAMES
-from .._decode._xlat_kvm import KVM_EXIT_REASONS
+from .._decode import _xlat_kvm as kvm_tables   # (.KVM_EXIT_REASONS: read on first use)
 from .._fdinfo import FD_KINDS, fd_details, pidfd_pid
 
 __all__ = [
@@ -51,7 +51,7 @@ __all__ = [
     "selector_keys", "syscall_number",
     # strace's decoder
     "SYSCALL_NAMES", "errno_name", "format_entry", "format_exit", "format_siginfo",
-    "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES", "KVM_EXIT_REASONS",
+    "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES", "kvm_tables",
     "short_reads",
     # what an fd is (-y, -yy), shared with the library's paths=
     "FD_KINDS",

@@ -13,7 +13,7 @@ import os
 import struct
 from typing import Any
 
-from ._internals import KVM_EXIT_REASONS, proc_dir
+from ._internals import kvm_tables, proc_dir
 
 KVM_RUN = 0xAE80            # _IO(KVMIO, 0x80)
 _KVM_RUN_SIZE = 2352        # sizeof(struct kvm_run): a mapping must hold it
@@ -51,4 +51,4 @@ def exit_reason(tid: int, fd: int, mem: Any) -> str | None:
         return None
     if len(raw) < 4:
         return None
-    return KVM_EXIT_REASONS.get(struct.unpack("<I", raw)[0], "KVM_EXIT_???")
+    return kvm_tables.KVM_EXIT_REASONS.get(struct.unpack("<I", raw)[0], "KVM_EXIT_???")

@@ -37,7 +37,6 @@ from ._cloop import _binding as _accel
 from ._args import Args, CopiedMemory
 from ._doorbell import Doorbell
 from ._events import SyscallEntry, SyscallExit, TraceEvent
-from ._breakpoints import BY_KEY
 from ._model import END, NO_COPIES, NO_NRS, Family, Hold, Subscription, Thread, capture
 from ._probe_events import ProbeHit
 
@@ -395,6 +394,7 @@ class Handoff:
                       pc: int, ring: memoryview, regs_at: int, direct: Any) -> None:
         """A breakpoint's hit that the C loop handled (see _probes.publish): its event, to
         the observers that want it."""
+        from ._breakpoints import BY_KEY   # (a hit: some probe is armed)
         bp = BY_KEY.get(key)
         if bp is None:
             return   # (its probes are gone since)
@@ -417,6 +417,7 @@ class Handoff:
         intercepting engine that wants it, with a verdict handle for the C hold."""
         slot = th.slot
         assert slot is not None
+        from ._breakpoints import BY_KEY   # (a hit: some probe is armed)
         bp = BY_KEY.get(key)
         tid = th.tid
         sub = None

@@ -30,8 +30,8 @@ from typing import Any, Iterable
 from ._cloop._binding import COPIES, NR, Paths, Pattern
 from ._syscalls import ABI_CODES, SYSCALL_NAMES, row
 
-__all__ = ["C_CALLS", "STEPS", "c_decidable", "c_paths", "glob_program", "join", "plan",
-           "steps_table"]
+# (and STEPS, C_CALLS: see __getattr__)
+__all__ = ["c_calls", "c_decidable", "c_paths", "glob_program", "join", "plan", "steps_table"]
 
 _PATH_WORDS = ("path", "target")   # (the syscall table's: symlink's target is a path too)
 # a step's kind, as struct at_paths has it: a path argument; a descriptor; chdir's path,
@@ -77,11 +77,26 @@ def steps_table() -> bytes:
     return bytes(out)
 
 
-STEPS = steps_table()
-# the x86-64 calls whose paths the C loop can resolve: every one with a plan (no call has
-# more steps than a record has copies; one that had would be Python's)
-C_CALLS = frozenset(nr for nr, name in SYSCALL_NAMES.items()
-                    if 0 <= nr < NR and len(plan(name, "x86_64")) <= COPIES)
+@functools.cache
+def c_calls() -> frozenset[int]:
+    """``C_CALLS``: the x86-64 calls whose paths the C loop can resolve: every one with a
+    plan (no call has more steps than a record has copies; one that had would be
+    Python's)."""
+    return frozenset(nr for nr, name in SYSCALL_NAMES.items()
+                     if 0 <= nr < NR and len(plan(name, "x86_64")) <= COPIES)
+
+
+_steps = functools.cache(steps_table)
+_MADE_ON_USE = {"STEPS": _steps, "C_CALLS": c_calls}
+
+
+def __getattr__(name: str) -> Any:
+    """``STEPS`` (``steps_table()``) and ``C_CALLS`` (``c_calls()``), made on first use:
+    only ``paths=`` streams need them (start-up time, issue 24)."""
+    make = _MADE_ON_USE.get(name)
+    if make is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return make()
 
 
 def join(base: str, raw: str) -> str:
@@ -180,7 +195,8 @@ def c_paths(filters: Iterable[Any]) -> Paths:
         at += len(p)
     buf = ctypes.create_string_buffer(text, max(len(text), 1))
     out = Paths()
-    ctypes.memmove(out.steps, STEPS, len(STEPS))
+    steps = _steps()
+    ctypes.memmove(out.steps, steps, len(steps))
     out.npat = len(pats)
     out.pat = ctypes.addressof(table)
     out.text = ctypes.addressof(buf)

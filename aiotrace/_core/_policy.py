@@ -29,7 +29,7 @@ from ._cloop._binding import (
     S_HELD, S_RUNNING, S_STOPPED, W_CLASS, W_HOLD, W_KEEP, W_NONE, W_PATHS, W_PIN, W_RECORD,
     W_SLOW,
 )
-from ._pathrules import C_CALLS, c_decidable
+from ._pathrules import c_calls, c_decidable
 from ._events import SyscallEntry, SyscallExit, TraceEvent
 from ._ffi import SYSCALL_INFO_ENTRY, SYSCALL_INFO_EXIT, SYSCALL_INFO_SECCOMP, Event, Req
 from ._syscalls import AUDIT_ARCH_X86_64
@@ -143,7 +143,7 @@ def want_tables(subs: Iterable[Filter]) -> Want:
                         pins[k].add(n)   # (its capture reads what its next stop ends)
                 if not by_paths:
                     others[k].add(n)
-                elif w == W_RECORD and n in C_CALLS and not (pre is not None and n in pre):
+                elif w == W_RECORD and n in c_calls() and not (pre is not None and n in pre):
                     pathed[k].add(n)
                 else:
                     w = W_SLOW   # (a capture at the stop, its copies: Python decides)

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from . import _ffi, _unwind
+from . import _ffi
 from ._cloop import _binding as _accel
 from ._arbiter import Arbiter
 from ._cloop._loop import CLoop
@@ -46,11 +46,13 @@ from ._lifecycle import Lifecycle
 from ._loop import PyLoop
 from ._model import Family, Hold, Proc, Subscription, Thread, Tracees
 from ._pidfds import Pidfds
-from ._probes import Probe, Probes
 from ._resume import Resumer
 from ._salvage import salvage
 from ._stops import Stops
 from ._verdict import Verdict
+
+if TYPE_CHECKING:
+    from ._probes import Probe, Probes
 
 # (and SIGCHLD: every ptrace-stop sends one to this thread's process; ignored by default,
 # it is dropped at once, unless the thread it is sent to blocks it, which queues it for
@@ -108,12 +110,8 @@ class TracerThread:
         self.lifecycle = Lifecycle(tr, self.arbiter, ho, slots, self.pidfds)
         self.stops = Stops(tr, self.arbiter, self.lifecycle, resumer, ho, slots, self.bell,
                            info, lambda: self.tid)
-        # breakpoints (Process.probe): hooks in the stops, the resumer, the life cycle
-        self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
-                             self.stops.handle, ho.reply, ac is not None)
-        self.stops.probes = self.lifecycle.probes = self.probes
-        _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
-        self.arbiter.probes = resumer.probes = self.probes
+        # breakpoints (Process.probe): made by the first probe armed (_made_probes)
+        self.probes: Probes | None = None
         self._loop: PyLoop | CLoop = (
             CLoop(tr, self.stops, ho, self.lifecycle, ac) if ac is not None
             else PyLoop(tr, self.stops, ho, self.lifecycle, self.pidfds))
@@ -184,8 +182,10 @@ class TracerThread:
         """The wake pipe and the doorbell's pidfd, once the thread has finished and been
         joined (a ring that read the thread asleep just before its end may still use them
         until then). Loop thread; once."""
-        tables = _unwind.thread_tables
-        tables[:] = [t for t in tables if t is not self.threads]
+        if self.probes is not None:
+            from . import _unwind
+            tables = _unwind.thread_tables
+            tables[:] = [t for t in tables if t is not self.threads]
         self.handoff.close()
         self.bell.close()
 
@@ -236,7 +236,25 @@ class TracerThread:
 
     def arm_probe(self, fam: Family, probe: Probe,
                   reply: Callable[[BaseException | None], None]) -> None:
-        self.probes.arm(fam, probe, reply)
+        probes = self.probes
+        if probes is None:
+            probes = self._made_probes()
+        probes.arm(fam, probe, reply)
+
+    def _made_probes(self) -> Probes:
+        """The breakpoints' machinery, hooked in the stops, the resumer and the life cycle:
+        made when the first probe is armed, so that a run without one imports none of it
+        (_probes, _breakpoints, _symbols, _unwind...: start-up time, issue 24). Until then
+        each hook is None, which they all expect. Tracer thread."""
+        from . import _unwind
+        from ._probes import Probes
+        probes = self.probes = Probes(self.arbiter.dispatch, self.arbiter.release_if_free,
+                                      self.stops.handle, self.handoff.reply,
+                                      self.accel is not None)
+        self.stops.probes = self.lifecycle.probes = probes
+        _unwind.thread_tables.append(self.threads)   # (stacks of threads in probed calls)
+        self.arbiter.probes = self.arbiter.resumer.probes = probes
+        return probes
 
     def reply(self, fn: Callable[[], None]) -> None:
         self.handoff.reply(fn)

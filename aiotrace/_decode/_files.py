@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from typing import Optional
 
-from . import _ioctl, _pidns
+from . import _pidns
 from . import _structs as S
 from . import _structs_tty as ST
 from . import _structs_net as SN
@@ -132,13 +132,16 @@ _ARGUMENTS: dict[Optional[str], tuple[int, ...]] = {
 }
 _HOW: dict[int, Optional[str]] = {req: how for how, reqs in _ARGUMENTS.items() for req in reqs}
 
+# (_ioctl, its tables and families, are imported by the first ioctl decoded)
 def ioctl_request(req: int) -> str:
+    from . import _ioctl
     return _ioctl.request(req)
 
 def _ioctl_how(c: Ctx) -> Optional[str]:
     return _HOW.get(u32(c.args[1]), "hex")
 
 def _ioctl_entry(c: Ctx) -> str:
+    from . import _ioctl
     head = "%s, %s" % (c.fd(c.args[0]), ioctl_request(c.args[1]))
     text = _ioctl.argument_entry(c)
     if text is not None:
@@ -174,7 +177,12 @@ def _ioctl_entry(c: Ctx) -> str:
         return "%s, {%s" % (head, SN.ifr_name(data))
     return head + ", "  # decoded at exit
 
+def _ioctl_ret(c: Ctx) -> str:
+    from . import _ioctl
+    return _ioctl.return_value(c)
+
 def _ioctl_exit(c: Ctx, entry: str) -> str:
+    from . import _ioctl
     rest = _ioctl.argument_exit(c)
     if rest is not None:
         return entry + rest
@@ -226,6 +234,7 @@ def _ifconf(c: Ctx, arg: int) -> str:
             break
         items.append("{%s, ifr_addr=%s}" % (SN.ifr_name(data),
                                              SN.sockaddr(c, buf + i * SN.IFREQ_SIZE + 16, 16)))
+    from . import _ioctl
     return "{ifc_len=%s, ifc_buf=%s}" % (lens, _ioctl.array(c, items))   # (-s: how many)
 
 
@@ -328,6 +337,6 @@ DECODERS = {
     # command says, at the entry, and at the exit of F_GETLK and F_GETOWN_EX)
     "fcntl": Spec(ret=_fcntl_ret, entry=_fcntl_entry, exit=_fcntl_exit,
                   copies=(((2, "fixed", _FLOCK_SIZE),), ((2, "fixed", _FLOCK_SIZE),))),
-    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit, ret=_ioctl.return_value),
+    "ioctl": Spec(entry=_ioctl_entry, exit=_ioctl_exit, ret=_ioctl_ret),
     "sendfile": Spec(entry=_sendfile_entry, exit=_sendfile_exit),
 }

@@ -14,7 +14,6 @@ import struct
 import time
 from typing import Any, Callable, Optional
 
-from . import _netlink as NL
 from . import _structs as S
 from . import _structs_net as SN
 from . import _xlat as X
@@ -328,12 +327,16 @@ OPTLEN_INOUT = SOCKLEN_INOUT
 def SOCKBUF_IN(len_index: int) -> Kind:
     """sendto's data: netlink messages on a netlink socket (_netlink.sockbuf). Not late:
     what the socket is comes from /proc, at the stop."""
-    return Kind(lambda c, i: NL.sockbuf(c, c.args[0], c.args[i], u64(c.args[len_index])))
+    return Kind(lambda c, i: _sockbuf(c, c.args[i], u64(c.args[len_index])))
 
 
 # recvfrom's: what the call returned, up to its size
-SOCKBUF_OUT = out(lambda c, i: NL.sockbuf(c, c.args[0], c.args[i],
-                                          min(u64(c.retval or 0), u64(c.args[2]))))
+SOCKBUF_OUT = out(lambda c, i: _sockbuf(c, c.args[i], min(u64(c.retval or 0), u64(c.args[2]))))
+
+
+def _sockbuf(c: Ctx, addr: int, size: int) -> str:
+    from . import _netlink   # (with its tables: by the first data on a socket)
+    return _netlink.sockbuf(c, c.args[0], addr, size)
 
 
 def MSGHDR_IN() -> Kind:
