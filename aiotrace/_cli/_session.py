@@ -26,6 +26,7 @@ from ._dump import emit
 from ._modes import OutputModes
 from ._internals import ALL_KEYS, key_selectors, quote
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
+from ._fastlines import fast_render
 from ._stamps import Stamps
 
 
@@ -299,19 +300,23 @@ class Session:
             return
         p = self.printer
         assert p is not None
-        render = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
-        if self.opts.stack_trace:
-            render = self.show
+        shown = self.show if self.opts.stack_trace else p.render
+
+        def general(ev: Any) -> None:
+            if isinstance(ev.captured, BaseException):
+                self._internal_error(ev)
+            else:
+                shown(ev)
+
+        render = (fast_render(p, general) if isinstance(p, TextPrinter)
+                  and not self.opts.stack_trace else general)
         async with stream:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
                 while True:
-                    if isinstance(ev.captured, BaseException):
-                        self._internal_error(ev)
-                    else:
-                        render(ev)
+                    render(ev)
                     try:
                         ev = take()
                     except (anyio.WouldBlock, anyio.EndOfStream):
