@@ -19,15 +19,23 @@ from typing import Any, Callable
 from aiotrace import SyscallEntry, SyscallExit
 
 from ._output import TextPrinter
+from ._pairs import Paired, split
 
 _PAD_MAX = 4096   # (as _output's: more spaces than this go out as a Padding)
 
 
+def usable(p: Any) -> bool:
+    """Whether fast_render lays out *p*'s usual stops itself (and so takes the paired
+    events of _pairs)."""
+    return (type(p) is TextPrinter and not (p.numbers or p.ips or p.comm)
+            and p.status is None and not p.stamps.prefixed)
+
+
 def fast_render(p: TextPrinter, general: Callable[[Any], None]) -> Callable[[Any], None]:
     """A ``render`` for *p* that lays the usual syscall stops out itself and gives every
-    other event to *general* (which must render as ``p.render`` does)."""
-    if (p.numbers or p.ips or p.comm or p.status is not None or p.stamps.prefixed
-            or type(p) is not TextPrinter):
+    other event to *general* (which must render as ``p.render`` does). A paired event
+    (_pairs) is laid out as its entry and its exit."""
+    if not usable(p):
         return general
     out = p.out
     shown = p.shown
@@ -55,6 +63,9 @@ def fast_render(p: TextPrinter, general: Callable[[Any], None]) -> Callable[[Any
         if t is SyscallExit:
             tid = ev.tid
             cap = ev.captured
+            if type(cap) is Paired:
+                whole(ev, tid, cap)
+                return
             if p.open != tid or type(cap) is not tuple or tid in hidden or tid not in shown:
                 general(ev)
                 return
@@ -92,5 +103,31 @@ def fast_render(p: TextPrinter, general: Callable[[Any], None]) -> Callable[[Any
             shown.add(tid)
             return
         general(ev)
+
+    def whole(ev: Any, tid: int, cap: Any) -> None:
+        """A paired call: its entry's text and its exit's on one line."""
+        name, text, args, ret, t0, marks, dump = cap
+        if (p.open is not None or tid in hidden or ev.abi != "x86_64" or tid in abis):
+            for half in split(ev):
+                general(half)
+            return
+        pfx = prefix(tid)
+        head = pfx + name + "(" + text
+        line = head + args[len(text):] + ")"
+        pad = column1 - len(line)
+        if pad > 0:
+            if pad > _PAD_MAX:
+                for half in split(ev):
+                    general(half)
+                return
+            line += " " * pad
+        p.col = len(head)
+        shown.discard(tid)
+        if stamps.durations is not None:
+            out.append(line + " = " + ret + marks + stamps.duration(ev.time_ns - t0) + "\n")
+        else:
+            out.append(line + " = " + ret + marks + "\n")
+        if dump is not None:
+            out.append(dump)
 
     return render

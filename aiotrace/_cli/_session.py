@@ -27,6 +27,8 @@ from ._modes import OutputModes
 from ._internals import ALL_KEYS, key_selectors, quote
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
 from ._fastlines import fast_render
+from ._fastlines import usable as fast_usable
+from ._pairs import taker
 from ._stamps import Stamps
 
 
@@ -260,8 +262,12 @@ class Session:
         if self.opts.stack_trace:   # (every capture at the stop, with the stack)
             return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                                capture=self.decoder.capture, buffer=4096, stacks=True)
+        # (a quiet call's two stops as one event, for the printer's fast path: see _pairs)
+        pairs = (taker(self.decoder) if fast_usable(self.printer) and not self.opts.probes
+                 else None)
         return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
-                           capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
+                           capture=Capture(self.decoder.capture, _pairs=pairs,
+                                           **self.decoder.after_resume()),
                            buffer=4096)
 
     def show(self, ev: Any) -> None:

@@ -106,3 +106,76 @@ def test_fast_path_is_off_for_other_layouts():
                dict(stamps=Stamps("time", 0)), dict(status=frozenset({"failed"}))):
         p = TextPrinter(to_file=True, pid_prefix=True, **kw)
         assert fast_render(p, p.render) == p.render
+
+
+# -- a quiet call's two stops as one event (_pairs) -------------------------------------
+
+def _run_paired(events, kw: dict, durations: bool):
+    """As the printer gets them with the core's pairs: an entry followed at once by its
+    exit, on the same thread, is one paired exit event when the taker takes it."""
+    from aiotrace import SyscallEntry, SyscallExit
+    from aiotrace._cli._decoder import Decoder
+    from aiotrace._cli._fastlines import fast_render
+    from aiotrace._cli._output import TextPrinter
+    from aiotrace._cli._pairs import Paired, taker
+    from aiotrace._cli._stamps import Stamps
+    dec = Decoder()
+    pair = taker(dec)
+    assert pair is not None
+    p = TextPrinter(follow=True, stamps=Stamps(durations=6 if durations else None), **kw)
+    for tid in (100, 101, 102):
+        p.add_thread(tid, tid)
+    render = fast_render(p, p.render)
+    paired = 0
+    i = 0
+    while i < len(events):
+        ev = events[i]
+        nxt = events[i + 1] if i + 1 < len(events) else None
+        if (type(ev) is SyscallEntry and type(nxt) is SyscallExit and nxt.tid == ev.tid
+                and nxt.nr == ev.nr):
+            cap = pair(nxt, ev.time_ns, None)
+            if cap is not None:
+                assert type(cap) is Paired
+                render(dataclasses.replace(nxt, captured=cap))
+                paired += 1
+                i += 2
+                continue
+        render(dataclasses.replace(ev, captured=dec.capture(ev, None)))
+        i += 1
+    p.finish()
+    return "".join(p.out), paired, dec
+
+
+@pytest.mark.parametrize("kw", _OPTIONS)
+@pytest.mark.parametrize("durations", [False, True])
+def test_paired_calls_print_what_their_two_stops_do(kw, durations):
+    for seed in range(6):
+        events = _events(seed, 3000)
+        text, paired, dec = _run_paired(events, kw, durations)
+        assert paired > 100
+        assert text == _run(events, False, kw, durations)[0]
+        # (the decoder's state: what its captures of each stop leave)
+        general = __import__("aiotrace._cli._decoder", fromlist=["Decoder"]).Decoder()
+        for ev in events:
+            general.capture(ev, None)
+        assert sorted(dec.calls) == sorted(general.calls)
+        assert dec.interrupted == general.interrupted
+
+
+def test_paired_calls_on_one_thread_and_their_fallbacks():
+    """A quiet call is paired; a call that returns ERESTART_RESTARTBLOCK
+    (restart_syscall names it next), one that is not quiet and one of another ABI are
+    not (the taker returns None: their stops come as two events)."""
+    from aiotrace import SyscallExit
+    from aiotrace._cli._decoder import Decoder
+    from aiotrace._cli._pairs import taker
+    pair = taker(Decoder())
+    assert pair is not None
+    x = SyscallExit(7, 7, 2, 10, nr=110, args=(0,) * 6, retval=5)
+    assert pair(x, 1, None)[:6] == ("getppid", "", "", "5", 1, "")
+    assert pair(dataclasses.replace(x, retval=-516), 1, None) is None
+    assert pair(dataclasses.replace(x, nr=0), 1, None) is None      # read: not quiet
+    assert pair(dataclasses.replace(x, abi="i386", nr=64), 1, None) is None
+    for opts in (dict(decode_fds=1), dict(ips=True), dict(paths=frozenset({b"/"})),
+                 dict(inject={110: object()}), dict(unshown=frozenset({110}))):
+        assert taker(Decoder(**opts)) is None
