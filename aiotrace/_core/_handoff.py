@@ -370,12 +370,13 @@ class Handoff:
         if len(subs) != 1:
             return False
         sub = subs[0]
+        if (nr not in sub.free.get(SyscallEntry, NO_NRS)
+                or nr not in sub.free.get(SyscallExit, NO_NRS)):
+            return False   # (first: most calls of a busy program are not quiet)
         tid = th.tid
         tid2, kind, nr2, _, _, _, _, _, _, rval, t, _, _ = _accel.RECORD.unpack_from(ring, at)
         if (tid2 != tid or kind != _accel.R_EXIT or nr2 != nr or sub.intercept
                 or sub.raw is not None or sub.paths is not None
-                or nr not in sub.free.get(SyscallEntry, NO_NRS)
-                or nr not in sub.free.get(SyscallExit, NO_NRS)
                 or not sub.wants(SyscallEntry, tid, nr) or not sub.wants(SyscallExit, tid, nr)
                 or sub.pushed - sub.taken >= sub.max_buffer):
             return False
