@@ -27,6 +27,9 @@ from ._dump import emit
 from ._modes import OutputModes
 from ._internals import ALL_KEYS, key_selectors, quote, short_reads
 from ._output import JsonPrinter, SeparatePrinter, TextPrinter
+from ._fastlines import fast_render
+from ._fastlines import usable as fast_usable
+from ._pairs import taker
 from ._stamps import Stamps
 
 
@@ -265,8 +268,13 @@ class Session:
         if self.opts.stack_trace:   # (every capture at the stop, with the stack)
             return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
                                capture=self.decoder.capture, buffer=4096, stacks=True)
+        # (a quiet call's two stops as one event, for the printer's fast path: see _pairs)
+        pairs = (taker(self.decoder) if fast_usable(self.printer) and not self.opts.probes
+                 and not self.opts.debug
+                 else None)
         return proc.events(*self.event_types(), syscalls=self.shown_names, tids=tids,
-                           capture=Capture(self.decoder.capture, **self.decoder.after_resume()),
+                           capture=Capture(self.decoder.capture, _pairs=pairs,
+                                           **self.decoder.after_resume()),
                            buffer=4096)
 
     def show(self, ev: Any) -> None:
@@ -305,11 +313,18 @@ class Session:
             return
         p = self.printer
         assert p is not None
-        render: Callable[[Any], None] = p.render
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
         take = stream.receive_nowait
-        if self.opts.stack_trace:
-            render = self.show
+        shown = self.show if self.opts.stack_trace else p.render
+
+        def general(ev: Any) -> None:
+            if isinstance(ev.captured, BaseException):
+                self._internal_error(ev)
+            else:
+                shown(ev)
+
+        render = (fast_render(p, general) if isinstance(p, TextPrinter)
+                  and not self.opts.stack_trace and not self.opts.debug else general)
         if self.opts.debug:
             render = self._debug(render)
         said = self._short_reads
@@ -318,10 +333,7 @@ class Session:
             async for ev in stream:
                 # then what else the same batch brought, without a checkpoint per event
                 while True:
-                    if isinstance(ev.captured, BaseException):
-                        self._internal_error(ev)
-                    else:
-                        render(ev)
+                    render(ev)
                     try:
                         ev = take()
                     except (anyio.WouldBlock, anyio.EndOfStream):

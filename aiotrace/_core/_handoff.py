@@ -260,7 +260,10 @@ class Handoff:
             outbox = self.outbox
             families: list[Family] = []
             last = tail
+            paired = -1   # (an exit record taken with its entry's: see _pair)
             for i in range(tail, head):
+                if i == paired:
+                    continue
                 tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen, rflags = unpack(
                     ring, (i & mask) * size)
                 last = i + 1
@@ -283,6 +286,13 @@ class Handoff:
                                      ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
                     continue
                 args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
+                if (kind == _accel.R_ENTRY and i + 1 < head and fam.subs
+                        and fam.subs[0].pairs is not None
+                        and self._pair(th, fam.subs, ring, ((i + 1) & mask) * size, t, nr,
+                                       args, direct)):
+                    paired = i + 1
+                    last = i + 2
+                    continue
                 if kind >= _accel.R_HELD_ENTRY:
                     self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
                                       (i & mask) * size + _accel.REGS_OFFSET, direct)
@@ -348,6 +358,41 @@ class Handoff:
                 if fam.cfam is not None:
                     fam.set_limit()
             return int(last - tail)
+
+    def _pair(self, th: Thread, subs: tuple[Subscription, ...], ring: memoryview, at: int,
+              t0: int, nr: int, args: Args, direct: Any) -> bool:
+        """An entry record whose next record is the same call's exit, for a family whose
+        one stream takes both as one event (Subscription.pairs: the CLI's printer, for the
+        calls its capture reads nothing at): the exit's event, with the taker's
+        ``captured`` standing for both stops (the entry's seq is the one before). False:
+        not so (then both records become events as usual)."""
+        if len(subs) != 1:
+            return False
+        sub = subs[0]
+        if (nr not in sub.free.get(SyscallEntry, NO_NRS)
+                or nr not in sub.free.get(SyscallExit, NO_NRS)):
+            return False   # (first: most calls of a busy program are not quiet)
+        tid = th.tid
+        tid2, kind, nr2, _, _, _, _, _, _, rval, t, _, _ = _accel.RECORD.unpack_from(ring, at)
+        if (tid2 != tid or kind != _accel.R_EXIT or nr2 != nr or sub.intercept
+                or sub.raw is not None or sub.paths is not None
+                or not sub.wants(SyscallEntry, tid, nr) or not sub.wants(SyscallExit, tid, nr)
+                or sub.pushed - sub.taken >= sub.max_buffer):
+            return False
+        pairs = sub.pairs
+        assert pairs is not None
+        ev = SyscallExit(th.proc.pid, tid, self.seq + 1, t, nr, args, rval)
+        try:
+            cap = pairs(ev, t0, th.memory)
+        except Exception:  # noqa: BLE001 - (then as two events: the capture says it)
+            return False
+        if cap is None:
+            return False
+        self.seq += 1
+        th.proc.family.converted += 1
+        object.__setattr__(ev, "captured", cap)
+        _deliver(sub, ev, direct, self.outbox)
+        return True
 
     def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
         """The memory copies a record carries (prefetch=), as a memory to read."""

@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock", "paths", "take_paths", "raw",
+        "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs",
     )
 
     def __init__(
@@ -90,6 +90,10 @@ class Subscription:
         # made of them (a recording's, see Handoff._raw): (entry, pid, tid, seq, time_ns,
         # nr, args, retval, copies) -> whether it took the record; None: none
         self.raw: Callable[..., bool] | None = None
+        # a capture's taker of a call's entry and exit records that come one after the
+        # other (see Handoff._pair): (exit event, entry's time_ns, memory) -> the exit
+        # event's ``captured``, which stands for both stops, or None: two events then
+        self.pairs: Callable[[TraceEvent, int, Memory | None], Any] | None = None
         # event type -> syscall numbers whose capture may run after the thread was resumed
         # (before it leaves its next stop), and those where it reads nothing of the tracee
         # and may run at any time (a subset of late)

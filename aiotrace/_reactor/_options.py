@@ -126,6 +126,9 @@ class Capture:
     # (internal: the C loop's records offered as their fields first, Subscription.raw)
     _raw: Callable[..., bool] | None = field(default=None, kw_only=True, repr=False,
                                              compare=False)
+    # (internal: a call's entry and exit records taken as one event, Subscription.pairs)
+    _pairs: Callable[..., Any] | None = field(default=None, kw_only=True, repr=False,
+                                              compare=False)
     # (checked, as the core takes them: see Subscription.late, .free, .prefetch)
     _late: dict[type[TraceEvent], frozenset[int]] = field(
         init=False, repr=False, compare=False)

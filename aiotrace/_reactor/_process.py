@@ -265,6 +265,7 @@ class Process(metaclass=NoPublicConstructor):
             if capture.prefetch is not None:
                 sub.prefetch = capture._copies
             sub.raw = capture._raw
+            sub.pairs = capture._pairs
         if context and not intercept:
             # (an observer's context is a look-up of what the keeper noted at the stops
             # that change it, made where the event is made, as a capture that reads
@@ -273,7 +274,7 @@ class Process(metaclass=NoPublicConstructor):
             kept = self._contexts.watch(fam, _changer_keys(), self._hub.core.subscribe)
             sub.capture = _with_context(self._contexts,
                                         capture.fn if capture is not None else None, kept)
-            sub.raw = None   # (the context is the capture's: events, then)
+            sub.raw = sub.pairs = None   # (the context is the capture's: events, then)
             if kept and capture is None:
                 sub.late = sub.free = _context.ANY_TIME
         stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)
