@@ -47,7 +47,7 @@ from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 from .._core._args import CopiedMemory
-from ._copied import CopiedCalls, Pending, Undecoded, copies_of, name_of
+from ._copied import CopiedCalls, Pending, Undecoded, copies_of, flat, name_of, pairs
 from ._links import Decoder, death_text
 from ._quiet import QuietTexts, entry_event
 
@@ -138,7 +138,7 @@ class Recorder:
         self.quiet = QuietTexts(self.decoder)
         self.deferred: dict[int, tuple[int, int, int, tuple[int, ...], int]] = {}
         # ... and of a call decoded from its copies once the table is built (_copied):
-        # tid -> the copies its entry's stop made
+        # tid -> the copies its entry's stop made (flat: _copied.flat)
         self.copied = CopiedCalls(self.decoder)
         self.deferred_mem: dict[int, tuple[Any, ...]] = {}
         self.procs: dict[int, _Proc] = {}
@@ -234,7 +234,7 @@ class Recorder:
             return True
         if self.copied.keeps(nr, copies):
             self.deferred[tid] = (seq, time_ns, nr, args, pid)
-            self.deferred_mem[tid] = copies or ()
+            self.deferred_mem[tid] = flat(copies) if copies else ()
             return True
         return False
 
@@ -269,7 +269,7 @@ class Recorder:
         copies = self.deferred_mem.pop(tid, None)
         seq, time_ns, nr, args, _ = kept
         self.decoder.capture(entry_event(tid, kept),
-                             None if copies is None else CopiedMemory._create(tid, copies))
+                             None if copies is None else CopiedMemory._create(tid, pairs(copies)))
         self.entries[tid] = (seq, time_ns, nr, "x86_64", args)
 
     def _exit(self, ev: Any, mem: Any) -> None:
@@ -288,7 +288,7 @@ class Recorder:
             self._exec_done(ev.pid, tid)
 
     def _row(self, seq: int, pid: int, tid: int, nr: int, name: str, abi: str,
-             a: tuple[int, ...], args_text: str | Undecoded, retval: int | None,
+             a: tuple[int, ...], args_text: str | tuple[Any, ...], retval: int | None,
              ret: str | None, start: int | None, end: int | None, status: str,
              marks: str) -> None:
         # (args_text an Undecoded, ret None: a call whose texts are made later, _copied)
