@@ -218,12 +218,17 @@ class Recorder:
         (``Subscription.raw``): *copies* what it copied (``prefetch=``), None if it
         copied nothing. True: taken, as capture() would have taken its event, at less
         cost; False: capture() has it, as an event (what neither keeps nor ends a kept
-        call: the decoder's)."""
+        call: the decoder's). An exit that does not end its kept call gives the decoder
+        the entry here, so that capture() does not try to end it again."""
         with self.lock:
             if entry:
                 return tid not in self.deferred and self._keep(pid, tid, seq, time_ns, nr,
                                                                args, copies)
-            return self._end(pid, tid, time_ns, nr, args, retval, copies)
+            if self._end(pid, tid, time_ns, nr, args, retval, copies):
+                return True
+            if tid in self.deferred:
+                self._undefer(tid)
+            return False
 
     def _keep(self, pid: int, tid: int, seq: int, time_ns: int, nr: int,
               args: tuple[int, ...], copies: tuple[Any, ...] | None) -> bool:
