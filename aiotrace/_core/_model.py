@@ -30,7 +30,7 @@ from . import _pathrules, _policy
 from ._cloop import _binding as _accel
 from ._events import Exit, SyscallEntry, SyscallExit, TraceEvent
 from ._args import Args, Memory
-from ._probe_events import PROBE_EVENTS
+from ._probe_events import PROBE_EVENTS, ProbeHit
 from ._onerror import OnError
 from ._verdict import CLEAN
 
@@ -150,6 +150,13 @@ class Subscription:
         if nr is not None and self.syscalls is not None and nr not in self.syscalls:
             return False
         return True
+
+    @property
+    def gets_records(self) -> bool:
+        """Whether the C loop's records may become events of this stream: it wants
+        syscall stops or probe hits."""
+        t = self.types
+        return t is None or SyscallEntry in t or SyscallExit in t or ProbeHit in t
 
     @property
     def wants_syscalls(self) -> bool:
@@ -359,10 +366,12 @@ class Family:
         """How many records the C loop may make before a stop of this family goes to
         Python, which looks at the buffers itself: the room left in the fullest buffer of
         a stream that blocks (lossless backpressure), the records not yet turned into
-        events counting as taken."""
+        events counting as taken. Only the streams that get records count (syscall
+        stops, probe hits): a blocking stream of other events gets them from Python,
+        which looks at its buffer then."""
         room = 1 << 30
         for sub in self.subs:
-            if not sub.closed and not sub.drop:
+            if not sub.closed and not sub.drop and sub.gets_records:
                 r = sub.max_buffer - (sub.pushed - sub.taken)
                 if r < room:
                     room = r

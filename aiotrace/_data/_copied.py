@@ -38,10 +38,11 @@ from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS
 from .._decode import format_entry, format_exit
 from ._quiet import ERESTART_RESTARTBLOCK, numbers
 
-__all__ = ["CopiedCalls", "Pending", "Undecoded", "copies_of", "decode_rows", "name_of"]
+__all__ = ["CopiedCalls", "Pending", "Undecoded", "copies_of", "decode_rows", "flat", "name_of",
+           "pairs", "undecoded"]
 
 #: what the recorder counts, in its memory, for a row kept undecoded (its tuple and the
-#: registers), beside the bytes of its copies (Undecoded.held)
+#: registers), beside the bytes of its copies (held)
 ROW_BYTES = 640
 
 # (the decoder's state: see the module's docstring)
@@ -54,34 +55,53 @@ def _x86_64(names: Any) -> frozenset[int]:
     return numbers(names) - _NEVER
 
 
-class Undecoded:
-    """A row's text, not made yet: what its entry and exit stops copied."""
+#: A row's text, not made yet: one flat tuple, the entry's six registers, the length
+#: of the entry's copies, then the entry's and the exit's copies, each an address and its
+#: bytes (:func:`undecoded`), where a made text is a str. Flat, of ints and bytes alone:
+#: the garbage collector stops tracking such a tuple, and then the row that holds it, at
+#: its first looks, so that the rows a recording holds do not make its collections
+#: longer nor more frequent (as nested tuples and an object did: about a sixth of a
+#: recording's CPU on tar).
+Undecoded: type[tuple[Any, ...]] = tuple
 
-    __slots__ = ("entry_args", "entry_copies", "exit_copies")
 
-    def __init__(self, entry_args: tuple[int, ...], entry_copies: tuple[Any, ...],
-                 exit_copies: tuple[Any, ...]) -> None:
-        self.entry_args = entry_args
-        self.entry_copies = entry_copies
-        self.exit_copies = exit_copies
+def flat(copies: tuple[tuple[int, bytes], ...]) -> tuple[Any, ...]:
+    """A stop's copies, ``(address, bytes)`` pairs, as one flat tuple."""
+    return copies[0] if len(copies) == 1 else tuple(x for pair in copies for x in pair)
 
-    def held(self) -> int:
-        """The bytes of its copies (a directory's entries: up to 64 KiB)."""
-        return sum(len(data) for _, data in self.entry_copies + self.exit_copies)
+
+def pairs(copies: tuple[Any, ...]) -> tuple[tuple[int, bytes], ...]:
+    """Flat copies as ``(address, bytes)`` pairs again."""
+    return tuple(zip(copies[::2], copies[1::2], strict=True))
+
+
+def undecoded(entry_args: tuple[int, ...], entry_copies: tuple[Any, ...],
+              exit_copies: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The Undecoded of a call: its entry's registers, its entry's and exit's copies
+    (flat)."""
+    return (*entry_args, len(entry_copies), *entry_copies, *exit_copies)
+
+
+def held(u: tuple[Any, ...]) -> int:
+    """The bytes of an Undecoded's copies (a directory's entries: up to 64 KiB)."""
+    return sum(len(u[i]) for i in range(8, len(u), 2))
 
 
 class _Copies:
-    """Reads of a stop's copies, ``(address, bytes)`` pairs; any other address fails."""
+    """Reads of a stop's copies (flat: an address, its bytes...); any other address
+    fails."""
 
     __slots__ = ("copies",)
 
-    def __init__(self, copies: tuple[tuple[int, bytes], ...]) -> None:
+    def __init__(self, copies: tuple[Any, ...]) -> None:
         self.copies = copies
 
     def _at(self, addr: int) -> tuple[bytes, int]:
         """The copy *addr* is in, and its offset there (no slice: a copy of a directory's
         entries is up to 64 KiB)."""
-        for start, data in self.copies:
+        c = self.copies
+        for i in range(0, len(c), 2):
+            start, data = c[i], c[i + 1]
             if start <= addr < start + len(data):
                 return data, addr - start
         raise OSError(errno.EFAULT, "not copied at the stop")
@@ -122,18 +142,18 @@ class CopiedCalls:
         return nr in self.free_entries or (nr in self.entries and copies is not None)
 
     def undecoded(self, kept: tuple[Any, ...], entry_copies: tuple[Any, ...], nr: int,
-                  retval: int, copies: tuple[Any, ...] | None) -> Undecoded | None:
+                  retval: int, copies: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
         """The row text of the kept call (the recorder's (seq, time_ns, nr, args, pid) of
         an entry keeps() let wait) that this x86-64 exit ends, to be made later; None if
         that exit must be decoded at its stop (and the entry too)."""
         if (nr != kept[2] or retval == ERESTART_RESTARTBLOCK
                 or not (nr in self.free_exits or (nr in self.exits and copies is not None))):
             return None
-        return Undecoded(kept[3], entry_copies, copies or ())
+        return undecoded(kept[3], entry_copies, flat(copies) if copies else ())
 
 
 def copies_of(mem: Any) -> tuple[Any, ...] | None:
-    """The copies of a capture's memory, None if it is not the C loop's copies."""
+    """The copies of a capture's memory (pairs), None if it is not the C loop's copies."""
     return mem.copies if type(mem) is CopiedMemory else None
 
 
@@ -145,8 +165,9 @@ def decode_rows(rows: list[tuple[Any, ...]], strsize: int) -> list[tuple[Any, ..
         u = row[7]
         if type(u) is Undecoded:
             name = row[4]
-            entry = format_entry(name, u.entry_args, _Copies(u.entry_copies), strsize=strsize)
-            args, ret = format_exit(name, row[6], row[8], _Copies(u.exit_copies),
+            entry_args, entry_copies, exit_copies = u[:6], u[7:7 + u[6]], u[7 + u[6]:]
+            entry = format_entry(name, entry_args, _Copies(entry_copies), strsize=strsize)
+            args, ret = format_exit(name, row[6], row[8], _Copies(exit_copies),
                                     strsize=strsize, entry_text=entry)
             row = row[:7] + (args, row[8], ret) + row[10:]
         out.append(row)
@@ -168,7 +189,7 @@ class Pending:
         self.num_rows = len(rows)
         # (what a traced program makes the recorder hold counts towards memory_limit)
         self.nbytes = ROW_BYTES * len(rows) + sum(
-            row[7].held() for row in rows if type(row[7]) is Undecoded)
+            held(row[7]) for row in rows if type(row[7]) is Undecoded)
 
     def batch(self, strsize: int) -> Any:
         from ._schema import calls_batch

@@ -107,8 +107,7 @@ async def record_process(
     # (and takes the C loop's records of the calls it keeps as their fields: Recorder.take)
     capture = Capture(rec.capture, _raw=rec.take, **rec.decoder.after_resume())
     data = proc.events(*_TYPES, capture=capture, buffer=1, overflow="drop")
-    # (its end is all it is for: it drops, so that it never limits the records the C loop
-    # makes before they are taken, as a stream that blocks would: see Family.set_limit)
+    # (its end is all it is for: it drops, as it need not hold anything)
     deaths = proc.events(Death, overflow="drop")
     recording = Recording(rec)
 

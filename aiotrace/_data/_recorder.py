@@ -47,7 +47,7 @@ from .._core._events import (
     Clone, Continued, Death, Exec, Exit, GroupStop, Signal, SyscallEntry, SyscallExit,
 )
 from .._core._args import CopiedMemory
-from ._copied import CopiedCalls, Pending, Undecoded, copies_of, name_of
+from ._copied import CopiedCalls, Pending, Undecoded, copies_of, flat, name_of, pairs
 from ._links import Decoder, death_text
 from ._quiet import QuietTexts, entry_event
 
@@ -138,7 +138,7 @@ class Recorder:
         self.quiet = QuietTexts(self.decoder)
         self.deferred: dict[int, tuple[int, int, int, tuple[int, ...], int]] = {}
         # ... and of a call decoded from its copies once the table is built (_copied):
-        # tid -> the copies its entry's stop made
+        # tid -> the copies its entry's stop made (flat: _copied.flat)
         self.copied = CopiedCalls(self.decoder)
         self.deferred_mem: dict[int, tuple[Any, ...]] = {}
         self.procs: dict[int, _Proc] = {}
@@ -218,12 +218,17 @@ class Recorder:
         (``Subscription.raw``): *copies* what it copied (``prefetch=``), None if it
         copied nothing. True: taken, as capture() would have taken its event, at less
         cost; False: capture() has it, as an event (what neither keeps nor ends a kept
-        call: the decoder's)."""
+        call: the decoder's). An exit that does not end its kept call gives the decoder
+        the entry here, so that capture() does not try to end it again."""
         with self.lock:
             if entry:
                 return tid not in self.deferred and self._keep(pid, tid, seq, time_ns, nr,
                                                                args, copies)
-            return self._end(pid, tid, time_ns, nr, args, retval, copies)
+            if self._end(pid, tid, time_ns, nr, args, retval, copies):
+                return True
+            if tid in self.deferred:
+                self._undefer(tid)
+            return False
 
     def _keep(self, pid: int, tid: int, seq: int, time_ns: int, nr: int,
               args: tuple[int, ...], copies: tuple[Any, ...] | None) -> bool:
@@ -234,7 +239,7 @@ class Recorder:
             return True
         if self.copied.keeps(nr, copies):
             self.deferred[tid] = (seq, time_ns, nr, args, pid)
-            self.deferred_mem[tid] = copies or ()
+            self.deferred_mem[tid] = flat(copies) if copies else ()
             return True
         return False
 
@@ -269,7 +274,7 @@ class Recorder:
         copies = self.deferred_mem.pop(tid, None)
         seq, time_ns, nr, args, _ = kept
         self.decoder.capture(entry_event(tid, kept),
-                             None if copies is None else CopiedMemory._create(tid, copies))
+                             None if copies is None else CopiedMemory._create(tid, pairs(copies)))
         self.entries[tid] = (seq, time_ns, nr, "x86_64", args)
 
     def _exit(self, ev: Any, mem: Any) -> None:
@@ -288,7 +293,7 @@ class Recorder:
             self._exec_done(ev.pid, tid)
 
     def _row(self, seq: int, pid: int, tid: int, nr: int, name: str, abi: str,
-             a: tuple[int, ...], args_text: str | Undecoded, retval: int | None,
+             a: tuple[int, ...], args_text: str | tuple[Any, ...], retval: int | None,
              ret: str | None, start: int | None, end: int | None, status: str,
              marks: str) -> None:
         # (args_text an Undecoded, ret None: a call whose texts are made later, _copied)

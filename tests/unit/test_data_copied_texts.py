@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("pyarrow")
 
-from aiotrace._data._copied import Undecoded, _Copies, decode_rows  # noqa: E402
+from aiotrace._data._copied import _Copies, decode_rows, flat, undecoded  # noqa: E402
 from aiotrace._decode import format_entry, format_exit  # noqa: E402
 
 PATH, BUF = 0x7FFD0000, 0x7FFE0000
@@ -18,7 +18,7 @@ STAT = struct.pack("<QQQIIIIQq", 2049, 77, 1, 0o100644, 0, 0, 0, 0, 1234).ljust(
 
 
 def _row(name: str, args: tuple[int, ...], retval: int, entry: tuple, exit: tuple) -> tuple:
-    return (1, 10, 10, 262, name, "x86_64", args, Undecoded(args, entry, exit), retval,
+    return (1, 10, 10, 262, name, "x86_64", args, undecoded(args, flat(entry) if entry else (), flat(exit) if exit else ()), retval,
             None, 0, 1, "complete", "")
 
 
@@ -31,7 +31,7 @@ def test_the_texts_are_the_decoders_from_the_same_bytes(path, stat):
     args = (0xFFFFFF9C, PATH, BUF, 0x100, 0, 0)
     row = _row("newfstatat", args, 0, ((PATH, path),), ((BUF, stat),))
     (got,) = decode_rows([row], 32)
-    mem = _Copies(((PATH, path), (BUF, stat)))
+    mem = _Copies((PATH, path, BUF, stat))
     entry = format_entry("newfstatat", args, mem)
     assert got[7:10] == (*format_exit("newfstatat", args, 0, mem, entry_text=entry)[:1], 0,
                          "0")
