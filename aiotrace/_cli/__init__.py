@@ -8,10 +8,13 @@ One module per job, in the order a run goes through them:
   strace's begin with its ``argv[0]``.
 - ``_main``: ``main()``, the entry point: reads the options, opens the output, runs the
   session, exits the way the program did.
+- ``_daemon``: ``-D``/``-DD``/``-DDD``: the tracer as a detached grandchild, the program
+  in the command's own process.
 - ``_args``: strace's option grammar (getopt's rules): the usage text, ``Options``,
   ``parse_args``.
 - ``_filter``: the sets of ``-e trace=``, ``signal=``, ``status=``, ``quiet=``, with
   strace's system call classes.
+- ``_unnamed``: the calls after strace 6.1, printed by number as strace 6.1 prints them.
 - ``_session``: one run: the decoder, the printer and the engines the options make, the
   stream they read, the output written out in batches.
 - ``_init``: aiotrace as the first process of a PID namespace (``unshare -Urpf``), which
@@ -19,6 +22,7 @@ One module per job, in the order a run goes through them:
 - ``_run``: ``aiotrace run`` and ``aiotrace attach``: spawn or attach, signals, Ctrl-C.
 - ``_decoder``: the tracer-thread half of the printer, ``Decoder.capture``: each stop
   decoded at the stop.
+- ``_pairs``: a quiet call's entry and exit taken as one event.
 - ``_modes``: ``-X``, ``-v``, ``-e abbrev=``/``verbose=``/``raw=``, call by call.
 - ``_dump``: ``-e read=``/``write=``: the bytes a call moved, as hex dump lines.
 - ``_pathsets``: ``-P``'s rules for the descriptors of select's sets, poll's arrays and
@@ -26,6 +30,8 @@ One module per job, in the order a run goes through them:
 - ``_kvm``: ``-e kvm=vcpu``: why KVM_RUN's virtual CPU came back.
 - ``_output``: the event-loop half of the printer: strace's layout of the lines, and
   ``--json``.
+- ``_fastlines``: the usual lines (an entry, then its exit) laid out without the
+  general dispatch.
 - ``_stamps``: ``-t``, ``-r``, ``-T`` and their precisions.
 - ``_pipe``: ``-o '|COMMAND'``, and the standard descriptors let go of once the program
   runs.
