@@ -11,7 +11,7 @@ One module per job, in the order a run goes through them:
 - ``_daemon``: ``-D``/``-DD``/``-DDD``: the tracer as a detached grandchild, the program
   in the command's own process.
 - ``_args``: strace's option grammar (getopt's rules): the usage text, ``Options``,
-  ``parse_args``.
+  ``parse_args``; ``_usage``: its ``-h`` text.
 - ``_filter``: the sets of ``-e trace=``, ``signal=``, ``status=``, ``quiet=``, with
   strace's system call classes.
 - ``_unnamed``: the calls after strace 6.1, printed by number as strace 6.1 prints them.
