@@ -220,3 +220,16 @@ def test_cli_count_leaves_out_the_calls_without_a_name(options, target):
     assert ours == theirs
     assert ("getppid", "2", "0") in ours
     assert not [r for r in ours if r[0].startswith(("syscall_", "cachestat", "file_setattr"))]
+
+
+def test_cli_count_without_the_unnamed_calls_keeps_each_calls_shortest_time(target):
+    """The table without the calls strace has no name for is made again from the counts:
+    each call's shortest and longest times are its own (wall-clock: never 0 for a call
+    between two stops), not those of the merge."""
+    a = cli("run", "-c", "-w", "-U", "name,calls,min-time,max-time", "--", target("huge_nr"))
+    assert a.returncode == 3, a.stderr
+    rows = {w[0]: w[1:] for w in (line.split() for line in a.stderr.splitlines())
+            if len(w) == 4 and w[1].isdigit()}
+    assert not [name for name in rows if name.startswith("syscall_")]
+    calls, shortest, longest = rows["getppid"]
+    assert calls == "2" and 0 < float(shortest) <= float(longest), a.stderr
