@@ -28,7 +28,7 @@ if TYPE_CHECKING:   # (the decoders are imported on use: start-up time)
 _INET_TABLES = {"TCP": "tcp", "UDP": "udp", "UDPLITE": "udplite", "TCPv6": "tcp6",
                 "UDPv6": "udp6", "UDPLITEv6": "udplite6"}
 _NETLINK_SOCK_DIAG, _SOCK_DIAG_BY_FAMILY = 4, 20
-_NLM_F_REQUEST, _NLM_F_DUMP, _NLMSG_ERROR, _NLMSG_DONE = 1, 0x300, 2, 3
+_NLM_F_REQUEST, _NLMSG_ERROR = 1, 2
 _UDIAG_SHOW_NAME, _UDIAG_SHOW_PEER = 1, 4
 _UNIX_DIAG_NAME, _UNIX_DIAG_PEER = 0, 2
 
@@ -158,27 +158,16 @@ _IPPROTO_TCP = 6
 def _tcp_diag(family: int, ino: int) -> str | None:
     """``local`` (or ``local->remote``) of TCP socket *ino* from a sock_diag dump of this
     process's network namespace (the tracee's, unless it made its own), or None."""
-    import socket   # (on use: start-up time)
+    from ._decode._nldump import NLM_F_DUMP, NLM_F_REQUEST, dump
     req = struct.pack("<BBBBI", family, _IPPROTO_TCP, 0, 0, 0xFFFFFFFF) + bytes(48)
     msg = struct.pack("<IHHII", 16 + len(req), _SOCK_DIAG_BY_FAMILY,
-                      _NLM_F_REQUEST | _NLM_F_DUMP, 1, 0) + req
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, _NETLINK_SOCK_DIAG) as nl:
-        nl.settimeout(1.0)   # the kernel answers at once; this only bounds a surprise
-        nl.send(msg)
-        while True:
-            data = nl.recv(65536)
-            off = 0
-            while off + 16 <= len(data):
-                length, kind = struct.unpack_from("<IH", data, off)
-                if kind in (_NLMSG_DONE, _NLMSG_ERROR) or length < 16:
-                    return None
-                # inet_diag_msg: family, state, timer, retrans, then the id (ports and
-                # addresses in network order), expires, queues, uid, inode at 80
-                if length >= 16 + 72 and struct.unpack_from("<I", data, off + 16 + 68)[0] == ino:
-                    return _diag_endpoints(family, data[off + 16: off + length])
-                off += (length + 3) & ~3
-            if not data:
-                return None
+                      NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + req
+    for payload in dump(_NETLINK_SOCK_DIAG, msg):
+        # inet_diag_msg: family, state, timer, retrans, then the id (ports and addresses
+        # in network order), expires, queues, uid, inode at 68
+        if len(payload) >= 72 and struct.unpack_from("<I", payload, 68)[0] == ino:
+            return _diag_endpoints(family, payload)
+    return None
 
 
 def _diag_endpoints(family: int, msg: bytes) -> str:

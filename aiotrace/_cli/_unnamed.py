@@ -21,6 +21,14 @@ LAST_NAMED = 450   # strace 6.1's last x86-64 call
 LATER_KEYS = frozenset(range(LAST_NAMED + 1, max(NAMES_BY_ABI[ABI_CODES["x86_64"]]) + 1))
 
 
+def counted(st: Any) -> bool:
+    """Whether strace 6.1's ``-c`` counts the calls of *st* (a SyscallStat): not those it
+    has no name for, which it leaves out of its table and its totals (x86-64's after
+    LAST_NAMED, and every number of an ABI that no call has)."""
+    if st.abi == "x86_64":
+        return 0 <= st.nr <= LAST_NAMED and st.nr in SYSCALL_NAMES
+    return not st.name.startswith("syscall_")
+
 
 def invalid_syscall(ev: Any) -> str | None:
     """``-d``'s line for a syscall entry (SyscallEntry) strace 6.1 has no name for:

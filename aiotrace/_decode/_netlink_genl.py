@@ -11,8 +11,6 @@ import time
 
 _GENL_ID_CTRL, _CTRL_CMD_GETFAMILY = 0x10, 3
 _CTRL_ATTR_FAMILY_ID, _CTRL_ATTR_FAMILY_NAME = 1, 2
-_NLM_F_REQUEST, _NLM_F_DUMP = 1, 0x300
-_NLMSG_ERROR, _NLMSG_DONE = 2, 3
 
 # a failed query is asked again at most once a _RETRY_AFTER seconds: each may wait up to
 # the socket's timeout, and a trace may send many NETLINK_GENERIC messages
@@ -43,24 +41,13 @@ def families() -> dict[int, str]:
 
 
 def _ask() -> dict[int, str]:
-    import socket   # (on use: start-up time)
-    req = struct.pack("<IHHIIBBH", 20, _GENL_ID_CTRL, _NLM_F_REQUEST | _NLM_F_DUMP, 1, 0,
+    from ._nldump import NLM_F_DUMP, NLM_F_REQUEST, dump
+    req = struct.pack("<IHHIIBBH", 20, _GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, 1, 0,
                       _CTRL_CMD_GETFAMILY, 1, 0)
     out: dict[int, str] = {}
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16) as nl:
-        nl.settimeout(1.0)   # the kernel answers at once; this only bounds a surprise
-        nl.send(req)
-        while True:
-            data = nl.recv(65536)
-            off = 0
-            while off + 16 <= len(data):
-                length, kind = struct.unpack_from("<IH", data, off)
-                if kind in (_NLMSG_DONE, _NLMSG_ERROR) or length < 16:
-                    return out
-                out.update(_family(data[off + 20: off + length]))
-                off += (length + 3) & ~3
-            if not data:
-                return out
+    for payload in dump(16, req):   # (NETLINK_GENERIC)
+        out.update(_family(payload[4:]))   # (after genlmsghdr)
+    return out
 
 
 def _family(attrs: bytes) -> dict[int, str]:

@@ -196,3 +196,40 @@ def test_cli_attach_huge_numbers(target, spawned):
     s = strace(target("huge_nr"), "wait", input="go\n", stdin=None)
     assert s.returncode == 3
     assert _calls(err) == _calls(s.stderr)
+
+
+@needs_strace
+@pytest.mark.parametrize("options", [[], ["-e", "trace=getppid"]], ids=["all", "getppid"])
+def test_cli_count_leaves_out_the_calls_without_a_name(options, target):
+    """-c: strace 6.1 leaves the calls it has no name for (numbers no call has, in each
+    ABI, and those after its table: cachestat, file_setattr) out of its tables and their
+    totals; so does aiotrace (the rest of each table: names, calls and errors alike)."""
+    def rows(text: str) -> list[tuple[str, ...]]:
+        out = []
+        for line in text.splitlines():
+            words = line.split()
+            if words and re.fullmatch(r"[\d.]+", words[0]) and len(words) in (5, 6):
+                out.append((words[-1], words[3], words[4] if len(words) == 6 else "0"))
+            elif line.startswith("System call usage summary"):
+                out.append((line,))
+        return out
+    a = cli("run", "-c", "-S", "name", *options, "--", target("huge_nr"))
+    s = strace("-c", "-S", "name", *options, target("huge_nr"))
+    assert a.returncode == s.returncode == 3, a.stderr
+    ours, theirs = rows(a.stderr), rows(s.stderr)
+    assert ours == theirs
+    assert ("getppid", "2", "0") in ours
+    assert not [r for r in ours if r[0].startswith(("syscall_", "cachestat", "file_setattr"))]
+
+
+def test_cli_count_without_the_unnamed_calls_keeps_each_calls_shortest_time(target):
+    """The table without the calls strace has no name for is made again from the counts:
+    each call's shortest and longest times are its own (wall-clock: never 0 for a call
+    between two stops), not those of the merge."""
+    a = cli("run", "-c", "-w", "-U", "name,calls,min-time,max-time", "--", target("huge_nr"))
+    assert a.returncode == 3, a.stderr
+    rows = {w[0]: w[1:] for w in (line.split() for line in a.stderr.splitlines())
+            if len(w) == 4 and w[1].isdigit()}
+    assert not [name for name in rows if name.startswith("syscall_")]
+    calls, shortest, longest = rows["getppid"]
+    assert calls == "2" and 0 < float(shortest) <= float(longest), a.stderr
