@@ -224,6 +224,13 @@ def test_poke_edge(target) -> None:
     assert (r.returncode, r.stdout, r.stderr) == (0, "EFAULT\n" * 3, "")
 
 
+def test_vfork_loop(target) -> None:
+    """Untraced, the vforked child's calls and the parent's wait; a bad count is refused."""
+    assert run(target("vfork_loop"), "1000").returncode == 0
+    r = run(target("vfork_loop"), "x")
+    assert (r.returncode, r.stderr.startswith("usage:")) == (2, True)
+
+
 def test_int80(target) -> None:
     """An i386 open from a 64-bit program; the x32 one fails with ENOSYS where the kernel
     has no x32 (a descriptor where it has)."""
