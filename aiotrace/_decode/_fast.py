@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The commonest calls that read the tracee (the stat family, open and openat), printed
+without the general machinery, in the usual output mode only.
+
+A file tree walk (``tar``, ``find``, ``ls -R``) is mostly ``newfstatat``: the general path
+makes a ``Ctx`` at the entry and another at the exit, goes through each argument's
+``Kind``, reads the struct with a format parsed each time and names the mode bits again
+for each file. Here each call has a function of its own that reads the path and the
+struct as the general printers do and formats them with one format string, the texts of
+modes and flags cached by their value.
+
+Only the usual mode: ``format_entry``/``format_exit`` ask for it only without ``-X``,
+``-x``, ``-y``, ``-v``, ``-e raw=``/``verbose=``, for x86-64's calls. A function returns
+None for anything else it meets (a NULL or unreadable address, a path without its NUL in
+PATH_MAX bytes, a failed call...), and the general path prints it: that path also reports
+what it must (a short read). ``tests/unit/test_fast_decode.py`` compares both on many
+values.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any, Callable, Optional
+
+from .._core._args import Args
+
+from . import _structs_full as F
+from . import _xlat as X
+from ._ctx import Memory
+from ._quote import _PLAIN
+from ._structs import STAT_FMT
+
+_STAT = struct.Struct(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
+_STAT_SIZE = _STAT.size
+_PATH_LIMIT = 4095   # (Ctx.path: PATH_MAX - 1 bytes, and one more to see it goes on)
+_MASK32 = 0xFFFFFFFF
+_CACHED = 4096   # the most values each cache of texts keeps (registers can be anything)
+
+EntryFn = Callable[[tuple[int, ...], Optional[Memory]], Optional[str]]
+ExitFn = Callable[[tuple[int, ...], int, Optional[Memory], str], Optional[tuple[str, str]]]
+
+_modes: dict[int, str] = {}
+_at_flags: dict[int, str] = {}
+_open_flags: dict[int, str] = {}
+
+
+def regs(args: Any) -> tuple[int, ...]:
+    """The six registers as the general path sees them (Ctx: unsigned, padded with 0)."""
+    if type(args) is Args and len(args._v) == 6:
+        return args._v
+    a = tuple([int(x) & 0xFFFFFFFFFFFFFFFF for x in args])
+    return a + (0,) * (6 - len(a))
+
+
+def _s32(v: int) -> int:
+    v &= _MASK32
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
+def _path(mem: Memory | None, addr: int) -> str | None:
+    """Ctx.path's text of a printable path; None where it is anything else."""
+    if mem is None or not addr:
+        return None
+    try:
+        data = mem.read_string(addr, _PATH_LIMIT + 1)
+    except (OSError, ValueError, OverflowError):
+        return None   # (the general path reads it again, and reports a short read)
+    if data is None:
+        return None
+    data = bytes(data)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        data = data[:nul]
+    if len(data) > _PATH_LIMIT or data.translate(None, _PLAIN):
+        return None   # (cut short, or bytes to escape)
+    return '"%s"' % data.decode("ascii")
+
+
+def _dirfd(v: int) -> str:
+    fd = _s32(v)
+    return "AT_FDCWD" if fd == X.AT_FDCWD else str(fd)
+
+
+def _stat(mem: Memory | None, addr: int) -> str | None:
+    """S.stat's abbreviated text of the struct at *addr*; None where it cannot be read."""
+    if mem is None or not addr:
+        return None
+    try:
+        data = mem.read(addr, _STAT_SIZE)
+    except (OSError, ValueError, OverflowError):
+        return None
+    if len(data) < _STAT_SIZE:
+        return None
+    _dev, _ino, _nlink, mode, _uid, _gid, rdev, size, _bs, _blocks = _STAT.unpack_from(data)
+    m = _modes.get(mode)
+    if m is None:
+        m = X.file_mode(mode)
+        if len(_modes) < _CACHED:
+            _modes[mode] = m
+    if mode & 0o170000 in (0o020000, 0o060000):   # (a device: its number, not its size)
+        return "{st_mode=%s, st_rdev=%s, ...}" % (m, F.dev_t(rdev))
+    return "{st_mode=%s, st_size=%d, ...}" % (m, size)
+
+
+def _at_flags_text(v: int) -> str:
+    v &= _MASK32
+    text = _at_flags.get(v)
+    if text is None:
+        text = X.flags(v, X.AT_FLAGS, "AT_???")
+        if len(_at_flags) < _CACHED:
+            _at_flags[v] = text
+    return text
+
+
+def _open_flags_text(v: int) -> str:
+    v &= _MASK32
+    text = _open_flags.get(v)
+    if text is None:
+        text = X.open_flags(v)
+        if len(_open_flags) < _CACHED:
+            _open_flags[v] = text
+    return text
+
+
+# -- the entries ---------------------------------------------------------------
+
+
+def _newfstatat_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    p = _path(mem, args[1])
+    return None if p is None else "%s, %s, " % (_dirfd(args[0]), p)
+
+
+def _path_first_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    p = _path(mem, args[0])
+    return None if p is None else p + ", "
+
+
+def _fstat_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    return "%d, " % _s32(args[0])
+
+
+def _opened(flags: int, mode: int) -> str:
+    """open's flags, and its mode where they create a file."""
+    if flags & (X.O_CREAT | X.O_TMPFILE_BIT):
+        return "%s, %s" % (_open_flags_text(flags), X.octal(mode & 0xFFFF))
+    return _open_flags_text(flags)
+
+
+def _openat_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    p = _path(mem, args[1])
+    return None if p is None else "%s, %s, %s" % (_dirfd(args[0]), p, _opened(args[2], args[3]))
+
+
+def _open_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    p = _path(mem, args[0])
+    return None if p is None else "%s, %s" % (p, _opened(args[1], args[2]))
+
+
+# -- the exits (of the calls that succeeded) -------------------------------------
+
+
+def _newfstatat_out(args: tuple[int, ...], retval: int, mem: Memory | None,
+                    entry: str) -> tuple[str, str] | None:
+    s = _stat(mem, args[2])
+    if s is None:
+        return None
+    return "%s%s, %s" % (entry, s, _at_flags_text(args[3])), str(retval)
+
+
+def _stat_out(args: tuple[int, ...], retval: int, mem: Memory | None,
+              entry: str) -> tuple[str, str] | None:
+    s = _stat(mem, args[1])
+    return None if s is None else (entry + s, str(retval))
+
+
+def _fd_out(args: tuple[int, ...], retval: int, mem: Memory | None,
+            entry: str) -> tuple[str, str] | None:
+    return str(entry), str(_s32(retval))
+
+
+ENTRIES: dict[str, EntryFn] = {
+    "newfstatat": _newfstatat_in, "fstat": _fstat_in, "stat": _path_first_in,
+    "lstat": _path_first_in, "openat": _openat_in, "open": _open_in,
+}
+EXITS: dict[str, ExitFn] = {
+    "newfstatat": _newfstatat_out, "fstat": _stat_out, "stat": _stat_out,
+    "lstat": _stat_out, "openat": _fd_out, "open": _fd_out,
+}
