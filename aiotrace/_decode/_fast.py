@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The commonest calls that read the tracee (the stat family, open and openat), printed
-without the general machinery, in the usual output mode only.
+"""The commonest calls that read the tracee (the stat family, open, openat, getdents),
+printed without the general machinery, in the usual output mode only.
 
 A file tree walk (``tar``, ``find``, ``ls -R``) is mostly ``newfstatat``: the general path
 makes a ``Ctx`` at the entry and another at the exit, goes through each argument's
@@ -32,6 +32,7 @@ from ._structs import STAT_FMT
 
 _STAT = struct.Struct(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
 _STAT_SIZE = _STAT.size
+_RECLEN = struct.Struct("<H").unpack_from   # (d_reclen, at offset 16 in both dirents)
 _PATH_LIMIT = 4095   # (Ctx.path: PATH_MAX - 1 bytes, and one more to see it goes on)
 _MASK32 = 0xFFFFFFFF
 _CACHED = 4096   # the most values each cache of texts keeps (registers can be anything)
@@ -135,7 +136,7 @@ def _path_first_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
     return None if p is None else p + ", "
 
 
-def _fstat_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+def _fd_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
     return "%d, " % _s32(args[0])
 
 
@@ -173,16 +174,45 @@ def _stat_out(args: tuple[int, ...], retval: int, mem: Memory | None,
     return None if s is None else (entry + s, str(retval))
 
 
+def _dents_out(args: tuple[int, ...], retval: int, mem: Memory | None,
+               entry: str) -> tuple[str, str] | None:
+    """S.getdents_count's abbreviated text: the address and how many entries."""
+    addr = args[1]
+    if mem is None or not addr or retval > 1 << 16:
+        return None
+    if retval:
+        try:
+            data = mem.read(addr, retval)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if len(data) < retval:
+            return None
+    else:
+        data = b""
+    n = off = 0
+    end = len(data) - 18
+    while off <= end:
+        reclen = _RECLEN(data, off + 16)[0]
+        if not reclen:
+            break
+        n += 1
+        off += reclen
+    return ("%s0x%x /* %d entries */, %d" % (entry, addr, n, args[2] & _MASK32),
+            str(retval))
+
+
 def _fd_out(args: tuple[int, ...], retval: int, mem: Memory | None,
             entry: str) -> tuple[str, str] | None:
     return str(entry), str(_s32(retval))
 
 
 ENTRIES: dict[str, EntryFn] = {
-    "newfstatat": _newfstatat_in, "fstat": _fstat_in, "stat": _path_first_in,
+    "newfstatat": _newfstatat_in, "fstat": _fd_in, "stat": _path_first_in,
     "lstat": _path_first_in, "openat": _openat_in, "open": _open_in,
+    "getdents64": _fd_in, "getdents": _fd_in,
 }
 EXITS: dict[str, ExitFn] = {
     "newfstatat": _newfstatat_out, "fstat": _stat_out, "stat": _stat_out,
     "lstat": _stat_out, "openat": _fd_out, "open": _fd_out,
+    "getdents64": _dents_out, "getdents": _dents_out,
 }

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The usual mode's own printers of the stat family, open and openat (_decode._fast)
-against the general path, on many values: the same text, byte for byte, in every output
-mode (the modes the fast printers do not serve must go the general way), through
-format_entry/format_exit and through the command's decoder (no tracee)."""
+"""The usual mode's own printers of the stat family, open, openat and getdents
+(_decode._fast) against the general path, on many values: the same text, byte for byte,
+in every output mode (the modes the fast printers do not serve must go the general way),
+through format_entry/format_exit and through the command's decoder (no tracee)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,14 @@ _KW = [{}, {"abbrev": False}, {"verbose": False}, {"raw": True}, {"xstyle": 1},
 def _stat(mode: int, size: int, rdev: int, dev: int = 0x803, ino: int = 1234) -> bytes:
     return struct.pack("<QQQIII4xQqqq", dev, ino, 1, mode, 1000, 1000, rdev, size, 4096,
                        8) + struct.pack("<6q", 1, 2, -3, 999999999, 2 ** 40, 0)
+
+
+def _dirents(reclens: list[int]) -> bytes:
+    """Directory entries of these record lengths (d_reclen at offset 16, names after)."""
+    out = b""
+    for k, n in enumerate(reclens):
+        out += struct.pack("<QqHB", k + 1, k + 2, n, 8) + b"n" * max(n - 19, 0)
+    return out
 
 
 def _memory(path: bytes, stat: bytes, stat_at: int = _STAT_AT) -> Memory:
@@ -112,6 +120,20 @@ def _cases():
         yield "fstat", (1, s), 0, short
         yield "openat", (1, p, 0, 0), 5, short
     yield "fstat", (1, _STAT_AT), 0, None
+    for reclens, tail in [([], b""), ([24], b""), ([24, 32, 40], b""), ([24] * 300, b""),
+                          ([24, 0, 24], b""), ([24, 10], b""), ([24, 19], b""), ([5000], b""),
+                          ([24], b"\1" * 17), ([24], b"\1" * 18), ([24], b"\1" * 19)]:
+        dents = _memory(b"", _dirents(reclens) + tail)
+        r = len(_dirents(reclens) + tail)
+        for name, fd, count in [("getdents64", 4, 32768), ("getdents", 2 ** 64 - 1, 2 ** 40)]:
+            yield name, (fd, _STAT_AT, count), r, dents
+            yield name, (fd, _STAT_AT, count), 0, dents
+            yield name, (fd, _STAT_AT, count), 0x1000, dents   # (more than the buffer)
+            yield name, (fd, _STAT_AT, count), 1 << 17, dents
+            yield name, (fd, 0, count), r, dents
+            yield name, (fd, 0, count), 0, dents
+            yield name, (fd, _UNMAPPED, count), r, dents
+            yield name, (fd, _STAT_AT, count), -9, dents
     yield "newfstatat", (1, _PATH_AT), 0, mem   # (registers short of six: zeros)
     yield "openat", (-100, _PATH_AT, -1, -1), 3, mem   # (signed values, as a caller may)
 
@@ -131,6 +153,9 @@ def test_fast_printers_serve_the_usual_calls() -> None:
         '14, "der_dsa.h", {st_mode=S_IFREG|0644, st_size=3873, ...}, AT_SYMLINK_NOFOLLOW', "0")
     served = sum(ENTRIES[name](regs(a), m) is not None for name, a, _r, m in _CASES)
     assert served > len(_CASES) * 3 // 4
+    dents = _memory(b"", _dirents([24, 32, 40]))
+    assert EXITS["getdents64"](regs((4, _STAT_AT, 32768)), 96, dents, "4, ") == (
+        "4, %#x /* 3 entries */, 32768" % _STAT_AT, "96")
 
 
 @pytest.mark.parametrize("kw", _KW, ids=[",".join(k) or "usual" for k in _KW])
