@@ -30,8 +30,8 @@ from ._ctx import Memory
 from ._quote import _PLAIN
 from ._structs import STAT_FMT
 
-_STAT = struct.Struct(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
-_STAT_SIZE = _STAT.size
+_STAT_SIZE = struct.calcsize(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
+_STAT_FIELDS = struct.Struct("<24xI12xQq").unpack_from   # its mode, rdev and size
 _RECLEN = struct.Struct("<H").unpack_from   # (d_reclen, at offset 16 in both dirents)
 _PATH_LIMIT = 4095   # (Ctx.path: PATH_MAX - 1 bytes, and one more to see it goes on)
 _MASK32 = 0xFFFFFFFF
@@ -40,7 +40,8 @@ _CACHED = 4096   # the most values each cache of texts keeps (registers can be a
 EntryFn = Callable[[tuple[int, ...], Optional[Memory]], Optional[str]]
 ExitFn = Callable[[tuple[int, ...], int, Optional[Memory], str], Optional[tuple[str, str]]]
 
-_modes: dict[int, str] = {}
+_heads: dict[int, str] = {}   # st_mode -> "{st_mode=S_IFREG|0644, st_size=" (no device)
+_dirfds: dict[int, str] = {}
 _at_flags: dict[int, str] = {}
 _open_flags: dict[int, str] = {}
 
@@ -68,7 +69,8 @@ def _path(mem: Memory | None, addr: int) -> str | None:
         return None   # (the general path reads it again, and reports a short read)
     if data is None:
         return None
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     nul = data.find(b"\0")
     if nul >= 0:
         data = data[:nul]
@@ -78,8 +80,13 @@ def _path(mem: Memory | None, addr: int) -> str | None:
 
 
 def _dirfd(v: int) -> str:
-    fd = _s32(v)
-    return "AT_FDCWD" if fd == X.AT_FDCWD else str(fd)
+    text = _dirfds.get(v)
+    if text is None:
+        fd = _s32(v)
+        text = "AT_FDCWD" if fd == X.AT_FDCWD else str(fd)
+        if len(_dirfds) < _CACHED:
+            _dirfds[v] = text
+    return text
 
 
 def _stat(mem: Memory | None, addr: int) -> str | None:
@@ -92,32 +99,31 @@ def _stat(mem: Memory | None, addr: int) -> str | None:
         return None
     if len(data) < _STAT_SIZE:
         return None
-    _dev, _ino, _nlink, mode, _uid, _gid, rdev, size, _bs, _blocks = _STAT.unpack_from(data)
-    m = _modes.get(mode)
-    if m is None:
-        m = X.file_mode(mode)
-        if len(_modes) < _CACHED:
-            _modes[mode] = m
+    mode, rdev, size = _STAT_FIELDS(data)
+    head = _heads.get(mode)
+    if head is not None:
+        return "%s%d, ...}" % (head, size)
     if mode & 0o170000 in (0o020000, 0o060000):   # (a device: its number, not its size)
-        return "{st_mode=%s, st_rdev=%s, ...}" % (m, F.dev_t(rdev))
-    return "{st_mode=%s, st_size=%d, ...}" % (m, size)
+        return "{st_mode=%s, st_rdev=%s, ...}" % (X.file_mode(mode), F.dev_t(rdev))
+    head = "{st_mode=%s, st_size=" % X.file_mode(mode)
+    if len(_heads) < _CACHED:
+        _heads[mode] = head
+    return "%s%d, ...}" % (head, size)
 
 
 def _at_flags_text(v: int) -> str:
-    v &= _MASK32
     text = _at_flags.get(v)
     if text is None:
-        text = X.flags(v, X.AT_FLAGS, "AT_???")
+        text = X.flags(v & _MASK32, X.AT_FLAGS, "AT_???")
         if len(_at_flags) < _CACHED:
             _at_flags[v] = text
     return text
 
 
 def _open_flags_text(v: int) -> str:
-    v &= _MASK32
     text = _open_flags.get(v)
     if text is None:
-        text = X.open_flags(v)
+        text = X.open_flags(v & _MASK32)
         if len(_open_flags) < _CACHED:
             _open_flags[v] = text
     return text
