@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The commonest calls that read the tracee (the stat family, open, openat, getdents),
+"""The commonest calls that read the tracee (the stat family and statx, open, openat,
+getdents),
 printed without the general machinery, in the usual output mode only.
 
 A file tree walk (``tar``, ``find``, ``ls -R``) is mostly ``newfstatat``: the general path
@@ -26,12 +27,13 @@ from .._core._args import Args
 
 from . import _structs_full as F
 from . import _xlat as X
-from ._ctx import Memory
+from ._ctx import Ctx, Memory
 from ._quote import _PLAIN
-from ._structs import STAT_FMT
+from ._structs import STAT_FMT, STATX_FMT
 
 _STAT_SIZE = struct.calcsize(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
 _STAT_FIELDS = struct.Struct("<24xI12xQq").unpack_from   # its mode, rdev and size
+_STATX = struct.Struct(STATX_FMT)   # mask blksize attributes nlink uid gid mode ino size...
 _RECLEN = struct.Struct("<H").unpack_from   # (d_reclen, at offset 16 in both dirents)
 _PATH_LIMIT = 4095   # (Ctx.path: PATH_MAX - 1 bytes, and one more to see it goes on)
 _MASK32 = 0xFFFFFFFF
@@ -42,6 +44,8 @@ ExitFn = Callable[[tuple[int, ...], int, Optional[Memory], str], Optional[tuple[
 
 _heads: dict[int, str] = {}   # st_mode -> "{st_mode=S_IFREG|0644, st_size=" (no device)
 _dirfds: dict[int, str] = {}
+_statx_heads: dict[tuple[int, int, int], str] = {}   # (mask, attributes, mode) -> "{stx_..."
+_statx_args: dict[tuple[int, int], str] = {}   # statx's (flags, mask) -> their text
 _at_flags: dict[int, str] = {}
 _open_flags: dict[int, str] = {}
 
@@ -111,6 +115,48 @@ def _stat(mem: Memory | None, addr: int) -> str | None:
     return "%s%d, ...}" % (head, size)
 
 
+def _statx(mem: Memory | None, addr: int) -> str | None:
+    """S.statx's abbreviated text of the struct at *addr*; None where it cannot be read."""
+    if mem is None or not addr:
+        return None
+    try:
+        data = mem.read(addr, _STATX.size)
+    except (OSError, ValueError, OverflowError):
+        return None
+    if len(data) < _STATX.size:
+        return None
+    mask, _bs, attrs, _nlink, _uid, _gid, mode, _ino, size, _blocks, _am = _STATX.unpack_from(
+        data)
+    key = (mask, attrs, mode)
+    head = _statx_heads.get(key)
+    if head is None:
+        head = "{stx_mask=%s, stx_attributes=%s" % (
+            X.flags(mask, X.STATX_MASK, "STATX_???"),
+            X.flags(attrs, X.STATX_ATTRS, "STATX_ATTR_???"))
+        if mask & 0x3:      # STATX_TYPE|STATX_MODE
+            head += ", stx_mode=" + X.file_mode(mode)
+        if len(_statx_heads) < _CACHED:
+            _statx_heads[key] = head
+    if mask & 0x200:    # STATX_SIZE
+        return "%s, stx_size=%d, ...}" % (head, size)
+    return head + ", ...}"
+
+
+def _statx_args_text(flags: int, mask: int) -> str:
+    """statx's flags and mask, as the general printers write them (made once a value)."""
+    key = (flags, mask)
+    text = _statx_args.get(key)
+    if text is None:
+        from ._specs import spec
+        s = spec("statx")
+        assert s is not None
+        ctx = Ctx("statx", (0, 0, flags, mask, 0, 0), None, 32, None)
+        text = "%s, %s" % (s.args[2].fn(ctx, 2), s.args[3].fn(ctx, 3))
+        if len(_statx_args) < _CACHED:
+            _statx_args[key] = text
+    return text
+
+
 def _at_flags_text(v: int) -> str:
     text = _at_flags.get(v)
     if text is None:
@@ -135,6 +181,12 @@ def _open_flags_text(v: int) -> str:
 def _newfstatat_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
     p = _path(mem, args[1])
     return None if p is None else "%s, %s, " % (_dirfd(args[0]), p)
+
+
+def _statx_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
+    p = _path(mem, args[1])
+    return None if p is None else "%s, %s, %s, " % (_dirfd(args[0]), p,
+                                                     _statx_args_text(args[2], args[3]))
 
 
 def _path_first_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
@@ -172,6 +224,12 @@ def _newfstatat_out(args: tuple[int, ...], retval: int, mem: Memory | None,
     if s is None:
         return None
     return "%s%s, %s" % (entry, s, _at_flags_text(args[3])), str(retval)
+
+
+def _statx_out(args: tuple[int, ...], retval: int, mem: Memory | None,
+               entry: str) -> tuple[str, str] | None:
+    s = _statx(mem, args[4])
+    return None if s is None else (entry + s, str(retval))
 
 
 def _stat_out(args: tuple[int, ...], retval: int, mem: Memory | None,
@@ -215,10 +273,10 @@ def _fd_out(args: tuple[int, ...], retval: int, mem: Memory | None,
 ENTRIES: dict[str, EntryFn] = {
     "newfstatat": _newfstatat_in, "fstat": _fd_in, "stat": _path_first_in,
     "lstat": _path_first_in, "openat": _openat_in, "open": _open_in,
-    "getdents64": _fd_in, "getdents": _fd_in,
+    "getdents64": _fd_in, "getdents": _fd_in, "statx": _statx_in,
 }
 EXITS: dict[str, ExitFn] = {
     "newfstatat": _newfstatat_out, "fstat": _stat_out, "stat": _stat_out,
     "lstat": _stat_out, "openat": _fd_out, "open": _fd_out,
-    "getdents64": _dents_out, "getdents": _dents_out,
+    "getdents64": _dents_out, "getdents": _dents_out, "statx": _statx_out,
 }

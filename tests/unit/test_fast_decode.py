@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The usual mode's own printers of the stat family, open, openat and getdents
+"""The usual mode's own printers of the stat family (statx too), open, openat and getdents
 (_decode._fast) against the general path, on many values: the same text, byte for byte,
 in every output mode (the modes the fast printers do not serve must go the general way),
 through format_entry/format_exit and through the command's decoder (no tracee)."""
@@ -53,6 +53,11 @@ def _dirents(reclens: list[int]) -> bytes:
     for k, n in enumerate(reclens):
         out += struct.pack("<QqHB", k + 1, k + 2, n, 8) + b"n" * max(n - 19, 0)
     return out
+
+
+def _statx(mask: int, attrs: int, mode: int, size: int) -> bytes:
+    return struct.pack("<IIQIIIH2xQQQQ", mask, 4096, attrs, 1, 0, 0, mode, 99, size, 8,
+                       0x1234) + bytes(256 - 64)
 
 
 def _memory(path: bytes, stat: bytes, stat_at: int = _STAT_AT) -> Memory:
@@ -120,6 +125,21 @@ def _cases():
         yield "fstat", (1, s), 0, short
         yield "openat", (1, p, 0, 0), 5, short
     yield "fstat", (1, _STAT_AT), 0, None
+    for mask, attrs, mode, size in itertools.product(
+            [0, 0xFFF, 0x7FF, 0x200, 0x3, 0x1, 0x80000000, 0xFFFFFFFF],
+            [0, 0x20, 0x100000, 2 ** 64 - 1], [0o100644, 0o20666, 0o30644, 0xFFFF],
+            [0, 3873, 2 ** 64 - 1]):
+        sx = _memory(b"/usr/include", _statx(mask, attrs, mode, size))
+        yield "statx", (2 ** 64 - 100, _PATH_AT, 0x100, 0xFFF, _STAT_AT), 0, sx
+    sx = _memory(b"x", _statx(0x7FF, 0, 0o100644, 12))
+    for fl, mask in itertools.product([0, 0x100, 0x800, 0x1000, 0x2000, 0x4000, 0x6000,
+                                       0x6100, 0x10000, 0xFFFFFFFF, (1 << 40) | 0x100],
+                                      [0, 0x7FF, 0xFFF, 0x80000000, 0xFFFFFFFF, 1 << 33]):
+        yield "statx", (3, _PATH_AT, fl, mask, _STAT_AT), 0, sx
+    for p, s, ret in [(0, _STAT_AT, 0), (_PATH_AT, 0, 0), (_UNMAPPED, _STAT_AT, 0),
+                      (_PATH_AT, _END - 100, 0), (_PATH_AT, _STAT_AT, -2),
+                      (_PATH_AT, _STAT_AT, 5)]:
+        yield "statx", (2 ** 64 - 100, p, 0, 0x7FF, s), ret, sx
     for reclens, tail in [([], b""), ([24], b""), ([24, 32, 40], b""), ([24] * 300, b""),
                           ([24, 0, 24], b""), ([24, 10], b""), ([24, 19], b""), ([5000], b""),
                           ([24], b"\1" * 17), ([24], b"\1" * 18), ([24], b"\1" * 19)]:
@@ -153,6 +173,12 @@ def test_fast_printers_serve_the_usual_calls() -> None:
         '14, "der_dsa.h", {st_mode=S_IFREG|0644, st_size=3873, ...}, AT_SYMLINK_NOFOLLOW', "0")
     served = sum(ENTRIES[name](regs(a), m) is not None for name, a, _r, m in _CASES)
     assert served > len(_CASES) * 3 // 4
+    sx = _memory(b"/etc", _statx(0x7FF, 0, 0o40755, 4096))
+    args = regs((2 ** 64 - 100, _PATH_AT, 0x100, 0x7FF, _STAT_AT))
+    entry = ENTRIES["statx"](args, sx)
+    assert entry == 'AT_FDCWD, "/etc", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, '
+    assert EXITS["statx"](args, 0, sx, entry)[0] == entry + (
+        "{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFDIR|0755, stx_size=4096, ...}")
     dents = _memory(b"", _dirents([24, 32, 40]))
     assert EXITS["getdents64"](regs((4, _STAT_AT, 32768)), 96, dents, "4, ") == (
         "4, %#x /* 3 entries */, 32768" % _STAT_AT, "96")
