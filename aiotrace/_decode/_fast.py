@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The commonest calls that read the tracee (the stat family and statx, open, openat,
-getdents),
-printed without the general machinery, in the usual output mode only.
+getdents), printed without the general machinery, in the usual output mode only.
 
 A file tree walk (``tar``, ``find``, ``ls -R``) is mostly ``newfstatat``: the general path
 makes a ``Ctx`` at the entry and another at the exit, goes through each argument's
@@ -11,7 +10,8 @@ struct as the general printers do and formats them with one format string, the t
 modes and flags cached by their value.
 
 Only the usual mode: ``format_entry``/``format_exit`` ask for it only without ``-X``,
-``-x``, ``-y``, ``-v``, ``-e raw=``/``verbose=``, for x86-64's calls. A function returns
+``-x``, ``-y``, ``-v``, ``-e raw=``/``verbose=``, for x86-64's calls (and the command's
+decoder calls them itself in such runs). A function returns
 None for anything else it meets (a NULL or unreadable address, a path without its NUL in
 PATH_MAX bytes, a failed call...), and the general path prints it: that path also reports
 what it must (a short read). ``tests/unit/test_fast_decode.py`` compares both on many
