@@ -404,9 +404,9 @@ class Decoder:
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
                                     netlink=self.netlink, fd_link=self._fd_link,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
-            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,
-                                    self._marks(tid, nr) if self.inject else "", key=key,
-                                    asked_key=-1 if asked is None else nr)
+            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,   # (positional:
+                                    self._marks(tid, nr) if self.inject else "",   # cheaper)
+                                    "x86_64", key, -1 if asked is None else nr)
             return (name, text)
         if t is SyscallExit:
             tid = self._tid = ev.tid
@@ -443,7 +443,9 @@ class Decoder:
                     xflag=self.xflag, success=success))
                 return (name, entry, got[0], got[1], t0, marks, None)
             fast = self._fast_out.get(name) if abi == "x86_64" and ev.retval >= 0 else None
-            if fast is not None and entry is not None and not getattr(entry, "saved", None):
+            # (a plain str: the fast printers' entry, on which getattr would raise: slow)
+            if fast is not None and entry is not None and (
+                    type(entry) is str or not getattr(entry, "saved", None)):
                 got = fast(fast_regs(ev.args), ev.retval, mem, entry)
                 if got is not None:
                     return (name, entry, got[0], got[1], t0, marks, None)

@@ -393,7 +393,7 @@ def format_exit(
     does not decode it as an errno)."""
     fast_exit = _FAST_EXITS.get(name)
     if (fast_exit is not None and retval >= 0 and entry_text is not None
-            and not getattr(entry_text, "saved", None)
+            and (type(entry_text) is str or not getattr(entry_text, "saved", None))
             and not (xstyle or raw or xflag or sp is not None)
             and abbrev and verbose and fd_path is None and abi == "x86_64"
             and not _style.get()):
