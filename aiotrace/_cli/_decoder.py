@@ -210,8 +210,9 @@ class Decoder:
                                 for n in nothing.get(t, ())} for t in (SyscallEntry, SyscallExit))
         self._in.pop(_NR_RESTART_SYSCALL, None)   # (it names the interrupted call)
         self._memo: dict[Any, Any] = {}
-        # the calls _decode._fast prints in the usual modes (the stat family, open,
-        # openat: most of a file tree walk), called directly; x86-64 number -> printer
+        # the calls _decode._fast prints in the usual modes (the stat family and statx,
+        # open, openat, getdents: most of a file tree walk), called directly, without
+        # format_entry's keywords; x86-64 number -> printer (exits: by name)
         usual = (self.modes.plain and not self.xflag and self.fd_path is None
                  and self.dumps is None and self.pidns is None)
         self._fast_in = {syscall_number(n): f for n, f in FAST_ENTRIES.items()} if usual else {}
