@@ -444,7 +444,7 @@ class Decoder:
                     xflag=self.xflag, success=success))
                 return (name, entry, got[0], got[1], t0, marks, None)
             fast = self._fast_out.get(name) if abi == "x86_64" and ev.retval >= 0 else None
-            # (a plain str: the fast printers' entry, on which getattr would raise: slow)
+            # (a plain str: the fast printers' entry, which carries no saved state)
             if fast is not None and entry is not None and (
                     type(entry) is str or not getattr(entry, "saved", None)):
                 got = fast(fast_regs(ev.args), ev.retval, mem, entry)
