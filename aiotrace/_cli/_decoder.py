@@ -29,6 +29,7 @@ from ._kvm import exit_reason as kvm_exit_reason
 from ._modes import OutputModes
 from ._pathsets import RULES as PATH_RULES
 from ._unnamed import LAST_NAMED
+from ._internals import FAST_ENTRIES, FAST_EXITS, fast_regs
 from ._internals import (
     ABI_CODES, SYSCALL_NAMES, FdText, annotate_path, environ_address, format_entry,
     format_exit, format_siginfo, getregs, late_captures, make_key, row, syscall_number,
@@ -209,6 +210,13 @@ class Decoder:
                                 for n in nothing.get(t, ())} for t in (SyscallEntry, SyscallExit))
         self._in.pop(_NR_RESTART_SYSCALL, None)   # (it names the interrupted call)
         self._memo: dict[Any, Any] = {}
+        # the calls _decode._fast prints in the usual modes (the stat family and statx,
+        # open, openat, getdents: most of a file tree walk), called directly, without
+        # format_entry's keywords; x86-64 number -> printer (exits: by name)
+        usual = (self.modes.plain and not self.xflag and self.fd_path is None
+                 and self.dumps is None and self.pidns is None)
+        self._fast_in = {syscall_number(n): f for n, f in FAST_ENTRIES.items()} if usual else {}
+        self._fast_out = dict(FAST_EXITS) if usual else {}
 
     def _remember(self, key: Any, value: Any) -> Any:
         memo = self._memo
@@ -389,15 +397,17 @@ class Decoder:
                 if text is None:
                     text = self._remember(key, format_entry(
                         name, args, mem, strsize=self.strsize, xflag=self.xflag))
+            elif nr in self._fast_in and (text := self._fast_in[nr](fast_regs(args), mem)):
+                pass   # (None: one the general path prints)
             else:
                 sp = _register(tid, "rsp") if nr == _NR_RT_SIGRETURN else None
                 text = format_entry(name, args, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
                                     netlink=self.netlink, fd_link=self._fd_link,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
-            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,
-                                    self._marks(tid, nr) if self.inject else "", key=key,
-                                    asked_key=-1 if asked is None else nr)
+            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,   # (positional:
+                                    self._marks(tid, nr) if self.inject else "",   # cheaper)
+                                    "x86_64", key, -1 if asked is None else nr)
             return (name, text)
         if t is SyscallExit:
             tid = self._tid = ev.tid
@@ -433,6 +443,13 @@ class Decoder:
                     name, ev.args, ev.retval, mem, strsize=self.strsize, entry_text=entry,
                     xflag=self.xflag, success=success))
                 return (name, entry, got[0], got[1], t0, marks, None)
+            fast = self._fast_out.get(name) if abi == "x86_64" and ev.retval >= 0 else None
+            # (a plain str: the fast printers' entry, which carries no saved state)
+            if fast is not None and entry is not None and (
+                    type(entry) is str or not getattr(entry, "saved", None)):
+                got = fast(fast_regs(ev.args), ev.retval, mem, entry)
+                if got is not None:
+                    return (name, entry, got[0], got[1], t0, marks, None)
             args, ret = format_exit(name, ev.args, ev.retval, mem, strsize=self.strsize,
                                     fd_path=self.fd_path, entry_text=entry, xflag=self.xflag,
                                     netlink=self.netlink, fd_link=self._fd_link,

@@ -32,6 +32,9 @@ from .._decode import (
     SYSCALL_NAMES, errno_name, format_entry, format_exit, format_siginfo, late_captures,
 )
 from .._decode._ctx import FdText
+from .._decode._fast import ENTRIES as FAST_ENTRIES
+from .._decode._fast import EXITS as FAST_EXITS
+from .._decode._fast import regs as fast_regs
 from .._decode._pidns import PidNs, comm_of
 from .._decode._pidns import decoding as pidns_decoding
 from .._decode._quote import annotate_path, quote
@@ -52,7 +55,7 @@ __all__ = [
     # strace's decoder
     "SYSCALL_NAMES", "errno_name", "format_entry", "format_exit", "format_siginfo",
     "late_captures", "FdText", "annotate_path", "quote", "SIGNAL_NAMES", "kvm_tables",
-    "short_reads",
+    "short_reads", "FAST_ENTRIES", "FAST_EXITS", "fast_regs",
     # what an fd is (-y, -yy), shared with the library's paths=
     "FD_KINDS",
     "fd_details", "pidfd_pid",

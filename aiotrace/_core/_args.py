@@ -181,7 +181,7 @@ class CopiedMemory(Memory):
     __slots__ = ("copies",)
 
     def __init__(self, tid: int, copies: tuple[tuple[int, bytes], ...]) -> None:
-        super().__init__(tid)
+        self.tid = tid   # (Memory's, set here: one made per record with copies)
         self.copies = copies
 
     def read(self, addr: int, n: int) -> bytes:

@@ -54,6 +54,9 @@ from typing import Any, NamedTuple
 from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _style, _xlat
 from ._ctx import Ctx, FdLink, FdNetlink, FdPath, Memory
+from ._fast import ENTRIES as _FAST_ENTRIES
+from ._fast import EXITS as _FAST_EXITS
+from ._fast import regs as _fast_regs
 from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
 from ._pids import R_PGID, R_SID, R_TGID, R_TID
 from ._specs import decoded, nargs
@@ -294,6 +297,15 @@ def format_entry(
     the data sendto and recvfrom move on one print as netlink messages. ``fd_link(fd)``:
     what a descriptor is open on whatever *fd_path* is (``FdLink``).
     """
+    fast = _FAST_ENTRIES.get(name)
+    if (fast is not None and not (xstyle or raw or xflag or sp is not None)
+            and abbrev and verbose and fd_path is None and abi == "x86_64"
+            and not _style.get()):
+        got = fast(_fast_regs(args), mem)
+        if got is not None:
+            text = _EntryText(got)
+            text.saved = {}
+            return text
     if xstyle:
         with _style.using(xstyle):
             return format_entry(name, args, mem, strsize=strsize, fd_path=fd_path, sp=sp,
@@ -379,6 +391,15 @@ def format_exit(
     *xstyle*, *raw*, *abbrev*, *verbose*: see format_entry. *success*: the return value
     is one that ``-e inject=...:retval=`` set, shown as a value even in -4095..-1 (strace
     does not decode it as an errno)."""
+    fast_exit = _FAST_EXITS.get(name)
+    if (fast_exit is not None and retval >= 0 and entry_text is not None
+            and (type(entry_text) is str or not getattr(entry_text, "saved", None))
+            and not (xstyle or raw or xflag or sp is not None)
+            and abbrev and verbose and fd_path is None and abi == "x86_64"
+            and not _style.get()):
+        got_exit = fast_exit(_fast_regs(args), retval, mem, entry_text)
+        if got_exit is not None:
+            return got_exit
     if xstyle:
         with _style.using(xstyle):
             return format_exit(name, args, retval, mem, strsize=strsize, fd_path=fd_path,

@@ -572,6 +572,9 @@ def flock(ctx: Ctx, addr: int, with_pid: bool) -> str:
     return ctx.struct(addr, "<hh4xqqi4x", r)
 
 
+_RECLEN = struct.Struct("<H").unpack_from
+
+
 def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
     """``0x55b8... /* 28 entries */`` (both getdents and getdents64 keep d_reclen at offset 16)."""
     if nbytes < 0 or not ctx.verbose:
@@ -586,7 +589,7 @@ def getdents_count(ctx: Ctx, addr: int, nbytes: int) -> str:
     n = 0
     off = 0
     while off + 18 <= len(data):
-        reclen = struct.unpack_from("<H", data, off + 16)[0]
+        reclen = _RECLEN(data, off + 16)[0]
         if reclen == 0:
             break
         n += 1
