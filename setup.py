@@ -11,7 +11,7 @@ setup(
             "aiotrace._core._cloop._accel_c",
             [
                 f"aiotrace/_core/_cloop/_accel_{part}.c"
-                for part in ("slots", "holds", "rules", "stops", "paths", "loop")
+                for part in ("slots", "holds", "rules", "stops", "paths", "loop", "spawn")
             ],
             depends=["aiotrace/_core/_cloop/_accel.h"],
             optional=True,

@@ -55,7 +55,7 @@ import gc as _gc
 _collecting = _gc.isenabled()
 _gc.disable()
 try:
-    from ._main import main as main
+    from ._main import command as command, main as main
 finally:
     if _collecting:
         if _gc.get_freeze_count() == 0:
@@ -64,4 +64,4 @@ finally:
         _gc.enable()
     del _collecting
 
-__all__ = ["main"]
+__all__ = ["command", "main"]

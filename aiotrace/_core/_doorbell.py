@@ -16,18 +16,28 @@ Facts this depends on:
   doorbell's pidfd, and the new pidfd takes the old one's descriptor number (dup2): a ring
   racing with the replacement signals the dead doorbell or the new one, never a process
   that took a dead doorbell's pid, nor a descriptor reused meanwhile.
+* With the C loop's library, the doorbell is not forked but made with ``clone(CLONE_VM)``
+  (``_cloop/_accel_spawn.c``, the same steps in C, on a stack this object keeps until the
+  doorbell is reaped): a fork made every page the interpreter wrote while it lived (the
+  whole run) fault and be copied (issue 24). It ignores every signal (the tracer thread
+  sees them all the same) so that no handler of the application's runs in it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import signal
 import warnings
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import _ffi
 from ._ffi import Opt, Req
 from ._spawn import AttachError, attach_message
+
+if TYPE_CHECKING:
+    from ._cloop._binding import Lib
 
 _WAIT_FLAGS = _ffi.WALL | _ffi.WNOTHREAD
 
@@ -41,14 +51,18 @@ class Doorbell:
         self.pid = 0      # its pid (0: none)
         self.fd = -1      # its pidfd, which rings go through
         self._told = told
+        self.lib: Lib | None = None   # the C library, which starts it with clone(CLONE_VM)
+        self._stack: object = None    # the stack of the doorbell it started, until reaped
 
     def start(self) -> None:
         """Fork and seize a doorbell (again, once the last one died)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:
-            _doorbell_child()
+        pid = self._clone() if self.lib is not None else -1
+        if pid < 0:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:
+                _doorbell_child()
         try:
             fd = os.pidfd_open(pid)
         except OSError:
@@ -69,6 +83,31 @@ class Doorbell:
             self.fd = fd
         self.pid = pid
         self._told(pid, self.fd)
+
+    def _clone(self) -> int:
+        """The doorbell started by the C library: its pid, or -1 where it is forked
+        instead (not x86_64, or the application catches SIGURG, which rings it). OSError:
+        the clone failed."""
+        assert self.lib is not None
+        stack = ctypes.create_string_buffer(_STACK)
+        ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+        try:
+            pid = int(self.lib.spawn_bell(ctypes.addressof(stack), _STACK, ready_w))
+            if pid == -errno.ENOSYS:
+                return -1
+            if pid < 0:
+                raise OSError(-pid, os.strerror(-pid))
+            self._stack = stack   # (the last doorbell's was reaped: see report)
+            os.close(ready_w)
+            ready_w = -1
+            # set up (its signals, name and descriptors) once it has written, or dead: a
+            # doorbell as the forked one is when fork returns
+            os.read(ready_r, 1)
+        finally:
+            os.close(ready_r)
+            if ready_w >= 0:
+                os.close(ready_w)
+        return pid
 
     def ring(self) -> None:
         """Wake the tracer thread, if it sleeps in waitpid. Any thread."""
@@ -104,12 +143,16 @@ class Doorbell:
                 break   # (reaped already)
             if not os.WIFSTOPPED(status):
                 break   # (a stop reported before the SIGKILL: its death comes next)
+        self._stack = None
 
     def close(self) -> None:
         """Its pidfd, once no thread can ring any more (the tracer thread was joined)."""
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+_STACK = 8192   # the cloned doorbell's stack: bytes
 
 
 def _doorbell_child() -> None:

@@ -22,7 +22,7 @@ from ._args import Args
 from ._status import returncode
 from ._syscalls import SYSCALL_NAMES as _X86_64_NAMES
 from ._syscalls import syscall_name as _syscall_name
-from ._valueclass import slot_inits, value_eq, value_hash
+from ._valueclass import frozen_delattr, frozen_setattr, slot_inits, value_eq, value_hash
 from ._verdict import Decision
 
 if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
@@ -32,17 +32,31 @@ if TYPE_CHECKING:   # (the loop side's handles: only named here, never imported)
 else:
     def event_class(**params: Any) -> Any:
         """``dataclass(**params)`` for an event class, without the ``__init__``,
-        ``__eq__`` and ``__hash__`` it would write and compile for each class (start-up
-        time, issue 24: see _valueclass): slot_inits gives each its ``__init__``, and
-        every event shares TraceEvent's ``__eq__`` and ``__hash__``, which compare and
-        hash the fields a dataclass's would. (Still frozen dataclasses, of which a
-        program's own frozen dataclass may derive, and said to have an ``__init__`` and
-        an ``__eq__``, as they do.)"""
+        ``__eq__`` and ``__hash__`` it would write and compile for each class, nor a
+        frozen class's ``__setattr__`` and ``__delattr__`` (start-up time, issue 24: see
+        _valueclass): slot_inits gives each its ``__init__``, every event shares
+        TraceEvent's ``__eq__`` and ``__hash__``, which compare and hash the fields a
+        dataclass's would, and _valueclass's frozen ``__setattr__`` and ``__delattr__``.
+        (Still frozen dataclasses, of which a program's own frozen dataclass may derive,
+        and said to have an ``__init__`` and an ``__eq__``, as they do.)"""
+        params.pop("frozen", None)
         make = dataclass(init=False, eq=False, **params)
 
         def declared(cls: type) -> Any:
-            cls = make(cls)
-            cls.__dataclass_params__.init = cls.__dataclass_params__.eq = True
+            # (made as a dataclass that is not frozen, which dataclass() refuses to derive
+            # from a frozen base: the bases are said not to be, meanwhile)
+            bases = [b for b in cls.__mro__[1:] if "__dataclass_params__" in vars(b)]
+            for b in bases:
+                b.__dataclass_params__.frozen = False
+            try:
+                cls = make(cls)
+            finally:
+                for b in bases:
+                    b.__dataclass_params__.frozen = True
+            done = cls.__dataclass_params__
+            done.init = done.eq = done.frozen = True
+            cls.__setattr__ = frozen_setattr
+            cls.__delattr__ = frozen_delattr
             return cls
         return declared
 

@@ -230,7 +230,7 @@ _SYS_SECCOMP = 317
 _SECCOMP_SET_MODE_FILTER = 1
 
 
-class _SockFprog(ctypes.Structure):
+class SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", c_void_p)]
 
 
@@ -238,7 +238,7 @@ def install_seccomp_filter(program: bytes) -> None:
     """Install a seccomp-bpf filter on the calling thread (in a child before exec).
     Without CAP_SYS_ADMIN the kernel needs no_new_privs first."""
     buf = ctypes.create_string_buffer(program, len(program))
-    prog = _SockFprog(len(program) // 8, ctypes.cast(buf, c_void_p))
+    prog = SockFprog(len(program) // 8, ctypes.cast(buf, c_void_p))
     args = (c_long(_SYS_SECCOMP), c_long(_SECCOMP_SET_MODE_FILTER), c_long(0),
             ctypes.c_void_p(ctypes.addressof(prog)))
     if _syscall(*args) == 0:

@@ -32,10 +32,12 @@ from ._model import END, Family, Proc, Thread, Tracees, nothing
 from ._pidfds import Pidfds
 from ._resume import try_request
 from ._seccomp import compile_filter
-from ._spawn import AttachError, SpawnError, attach_message, child, proc_status, resolve
+from ._spawn import (AttachError, SpawnError, attach_message, child, proc_status, resolve,
+                     start_child)
 from ._status import returncode
 
 if TYPE_CHECKING:
+    from ._cloop._binding import Lib
     from ._probes import Probes
 
 _INTERRUPT, _DETACH, _CONT = int(Req.INTERRUPT), int(Req.DETACH), int(Req.CONT)
@@ -56,6 +58,11 @@ class Lifecycle:
         self.pidfds = pidfds
         self.closing = False   # close() began: the tracer thread ends once no family is left
         self.probes: Probes | None = None   # (set by the tracer thread's composition)
+        # the C loop's library, whose clone(CLONE_VM) starts tracees (None: os.fork)
+        self.lib: Lib | None = None
+        # the memory a child started by the library reads and runs on, by pid: kept until
+        # its exec stop or its death is seen (a child detached before exec keeps it for good)
+        self.child_memory: dict[int, object] = {}
 
     # -- taking tracees on -------------------------------------------------------------
 
@@ -81,12 +88,26 @@ class Lifecycle:
             fam.options |= Opt.TRACESECCOMP
         go_r, go_w = os.pipe()
         err_r, err_w = os.pipe2(os.O_CLOEXEC)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the child: only async-signal-safe work until exec
-            child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus,
-                  fam.new_session, fam.sigmask)
+        started = None
+        if self.lib is not None:
+            try:
+                started = start_child(self.lib, path, argv, env, cwd, stdio,
+                                      (go_r, go_w, err_r, err_w), bpf, cpus,
+                                      fam.new_session, fam.sigmask)
+            except OSError:
+                for fd in (go_r, go_w, err_r, err_w):
+                    os.close(fd)
+                raise
+        if started is not None:
+            pid, memory = started
+            self.child_memory[pid] = memory
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # the child: only async-signal-safe work until exec
+                child(path, argv, env, cwd, stdio, go_r, go_w, err_r, err_w, bpf, cpus,
+                      fam.new_session, fam.sigmask)
         os.close(go_r)
         os.close(err_w)
         proc = Proc(pid, fam, spawned=True)
@@ -102,6 +123,7 @@ class Lifecycle:
             os.close(go_w)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            self.child_memory.pop(pid, None)
             os.close(err_r)
             e = AttachError(pid, exc.errno or 0, attach_message(pid, exc.errno or 0))
             self.handoff.reply(lambda: reply(e))
@@ -237,6 +259,7 @@ class Lifecycle:
         self.pidfds.drop(proc.pid)
         fam = proc.family
         reply = self.handoff.reply
+        self.child_memory.pop(proc.pid, None)   # (reaped: it reads nothing any more)
         if proc.errpipe >= 0:
             # died before the exec of the target: the child wrote the exec errno
             try:

@@ -6,15 +6,26 @@ child, which only it may wait for), waits until that thread has seized it, then 
 its stdio, directory, CPUs and seccomp prefilter and execs the target; a failure is
 written on a close-on-exec pipe as ``STEP:ERRNO``. subprocess.Popen cannot be used: it
 waits for the exec, which a tracee held before it would never reach.
+
+With the C loop's library, the child is not forked: ``start_child`` makes it with
+``clone(CLONE_VM)`` and it runs the same steps in C (``_cloop/_accel_spawn.c``), without
+copying the interpreter's page tables nor making its pages copy-on-write (issue 24).
+``child`` below is the Python loop's way, and the way for what the C child does not take
+(an argument or variable with a NUL byte, an empty ``argv[0]``: os.execve's errors).
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import signal
+from typing import TYPE_CHECKING
 
 from . import _ffi, _procns
+
+if TYPE_CHECKING:
+    from ._cloop._binding import Lib
 
 
 class SpawnError(Exception):
@@ -144,6 +155,83 @@ def child(
             pass
     finally:
         os._exit(127)
+
+
+_STACK = 16384   # the C child's stack: bytes (it calls no function that needs more)
+
+
+def start_child(
+    lib: Lib,
+    path: str,
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str | None,
+    stdio: tuple[int | None, int | None, int | None],
+    pipes: tuple[int, int, int, int],
+    bpf: bytes | None,
+    cpus: frozenset[int] | None,
+    new_session: bool,
+    sigmask: frozenset[int],
+) -> tuple[int, object] | None:
+    """The child of :func:`child`, made by the C library with ``clone(CLONE_VM)``: its pid
+    and the memory it reads and runs on, which the caller keeps until the child has
+    exec'd or died (the child shares this process's memory). None: what the C child does
+    not take (see the module's docstring), to be forked instead. *pipes*: go_r, go_w,
+    err_r, err_w. OSError: the clone failed, as os.fork would."""
+    from ._cloop._binding import Spawn
+    try:
+        args = [os.fsencode(a) for a in argv]
+        keys = [(os.fsencode(k), os.fsencode(v)) for k, v in env.items()]
+        bpath = os.fsencode(path)
+        bcwd = os.fsencode(cwd) if cwd is not None else b""
+    except (UnicodeError, TypeError):
+        return None
+    if (not args or not args[0] or b"\0" in bpath + bcwd
+            or any(b"\0" in a for a in args)
+            or any(not k or b"=" in k or b"\0" in k + v for k, v in keys)
+            or (cpus is not None and any(c < 0 or c >= 1 << 16 for c in cpus))):
+        return None
+    envs = [k + b"=" + v for k, v in keys]
+    sp = Spawn()
+    keep: list[object] = [sp]
+
+    def text(b: bytes) -> int:
+        buf = ctypes.create_string_buffer(b)
+        keep.append(buf)
+        return ctypes.addressof(buf)
+
+    def array(items: list[bytes]) -> int:
+        arr = (ctypes.c_char_p * (len(items) + 1))(*items, None)
+        keep.append(arr)
+        return ctypes.addressof(arr)
+
+    sp.path = text(bpath)
+    sp.argv = array(args)
+    sp.envp = array(envs)
+    sp.cwd = text(bcwd) if cwd is not None else None
+    if cpus is not None:
+        words = (max(cpus, default=0) // 64 + 1) or 1
+        mask = (ctypes.c_uint64 * words)()
+        for c in cpus:
+            mask[c // 64] |= 1 << (c % 64)
+        keep.append(mask)
+        sp.cpus, sp.cpus_size = ctypes.addressof(mask), ctypes.sizeof(mask)
+    if bpf is not None:
+        prog = _ffi.SockFprog(len(bpf) // 8, text(bpf))
+        keep.append(prog)
+        sp.bpf = ctypes.addressof(prog)
+    sp.sigmask = sum(1 << (s - 1) for s in sigmask if 1 <= s <= 64)
+    sp.stdio[:] = [-1 if fd is None else fd for fd in stdio]
+    sp.go_r, sp.go_w, sp.err_r, sp.err_w = pipes
+    sp.new_session = int(new_session)
+    stack = ctypes.create_string_buffer(_STACK)
+    keep.append(stack)
+    pid = lib.spawn_child(ctypes.addressof(sp), ctypes.addressof(stack), _STACK)
+    if pid == -errno.ENOSYS:
+        return None   # (not x86_64)
+    if pid < 0:
+        raise OSError(-pid, os.strerror(-pid))
+    return pid, keep
 
 
 def attach_message(pid: int, err: int, proc: str = "/proc") -> str:

@@ -444,6 +444,7 @@ class Stops:
         if kind is StopKind.EVENT and detail == Event.EXEC:
             proc = th.proc
             proc.pre_exec = False
+            self.lifecycle.child_memory.pop(proc.pid, None)   # (its own memory now)
             if proc.errpipe >= 0:
                 os.close(proc.errpipe)
                 proc.errpipe = -1

@@ -108,6 +108,8 @@ class TracerThread:
             resumer = Resumer(info)
         self.arbiter = Arbiter(ho, resumer, slots, tr.threads, self)
         self.lifecycle = Lifecycle(tr, self.arbiter, ho, slots, self.pidfds)
+        # (the children start with clone(CLONE_VM) from the C library, see _accel_spawn.c)
+        self.lifecycle.lib = self.bell.lib = lib
         self.stops = Stops(tr, self.arbiter, self.lifecycle, resumer, ho, slots, self.bell,
                            info, lambda: self.tid)
         # breakpoints (Process.probe): made by the first probe armed (_made_probes)

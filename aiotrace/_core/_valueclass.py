@@ -128,6 +128,8 @@ def _setstate(self: Any, state: list[Any]) -> None:
         object.__setattr__(self, f.name, value)
 
 
+frozen_setattr, frozen_delattr = _setattr, _delattr   # (the events': see _events)
+
 _SHARED = {"__repr__": _repr, "__eq__": value_eq, "__hash__": value_hash,
            "__setattr__": _setattr, "__delattr__": _delattr,
            "__getstate__": _getstate, "__setstate__": _setstate}

@@ -98,6 +98,29 @@ def test_a_plain_run_leaves_what_it_does_not_use_unimported(tracer_loop, tmp_pat
     assert (imported, collecting, during, frozen) == ("True", "True", "0", "True")
 
 
+@pytest.mark.timeout(90)
+def test_the_command_exits_without_the_interpreters_teardown(tracer_loop):
+    """The command (`python -m aiotrace`, as the console script) ends with os._exit once
+    its atexit functions have run and its standard output and error are flushed:
+    `python -v` shows no module freed one by one, and the status and the output,
+    block-buffered in a pipe, are whole. (Its standard output is let go of once the
+    program runs, as strace does: the atexit function writes to standard error.)"""
+    code = ("import atexit, runpy, sys\n"
+            "atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n"
+            "sys.stderr = open(2, 'w', buffering=1 << 16, closefd=False)\n"
+            "sys.argv = ['aiotrace', '-o', '/dev/null', '--', 'sh', '-c', 'exit 7']\n"
+            "runpy.run_module('aiotrace', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-v", "-c", code], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 7
+    assert done.stderr.endswith("atexit ran\n")
+    assert "# cleanup" not in done.stderr
+    # (the check can fail: the usual exit frees the modules, and says so)
+    usual = subprocess.run([sys.executable, "-v", "-c", "import aiotrace._cli"],
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert "# cleanup" in usual.stderr
+
+
 def test_importing_the_command_leaves_a_paused_collector_paused():
     code = "import gc\ngc.disable()\nimport aiotrace._cli\nprint(gc.isenabled())"
     assert _modules_after(code) == ["False"]

@@ -74,3 +74,24 @@ def test_an_event_class_says_what_dataclass_it_is(cls):
     did when dataclass() wrote those methods: what inspects them sees the same class."""
     params = cls.__dataclass_params__
     assert (params.init, params.eq, params.frozen) == (True, True, True)
+
+
+@pytest.mark.parametrize("cls", EVENT_TYPES + tuple(sorted(PROBE_EVENTS, key=lambda c: c.__name__)), ids=lambda c: c.__name__)
+def test_an_event_is_frozen_by_shared_methods(cls):
+    """No event class has a ``__setattr__`` or ``__delattr__`` that dataclass() wrote
+    and compiled for it (start-up time, issue 24): they share one pair, which refuses
+    any change, and a program's frozen dataclass may still derive from the class."""
+    assert cls.__setattr__ is TraceEvent.__setattr__ is not object.__setattr__
+    assert cls.__delattr__ is TraceEvent.__delattr__ is not object.__delattr__
+    ev = cls(**{f.name: None for f in dataclasses.fields(cls)})
+    for change in (lambda: setattr(ev, "pid", 1), lambda: delattr(ev, "pid")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            change()
+
+    @dataclasses.dataclass(frozen=True)
+    class Derived(cls):   # type: ignore[misc, valid-type]
+        extra: int = 0
+
+    assert Derived(**{f.name: None for f in dataclasses.fields(cls)}, extra=2).extra == 2
+    with pytest.raises(TypeError, match="non-frozen"):
+        dataclasses.dataclass(type("Thawed", (cls,), {"__annotations__": {"x": int}}))

@@ -124,6 +124,17 @@ class Paths(ctypes.Structure):
                 ("pat", c_void_p), ("text", c_void_p)]
 
 
+class Spawn(ctypes.Structure):
+    """struct at_spawn (_accel_spawn.c): what a tracee's child does before exec."""
+
+    _fields_ = [
+        ("path", c_void_p), ("argv", c_void_p), ("envp", c_void_p), ("cwd", c_void_p),
+        ("cpus", c_void_p), ("bpf", c_void_p), ("sigmask", c_uint64), ("cpus_size", c_uint64),
+        ("stdio", c_int32 * 3), ("go_r", c_int32), ("go_w", c_int32), ("err_r", c_int32),
+        ("err_w", c_int32), ("new_session", c_int32),
+    ]
+
+
 class PollFd(ctypes.Structure):
     _fields_ = [("fd", c_int), ("events", ctypes.c_short), ("revents", ctypes.c_short)]
 
@@ -213,6 +224,15 @@ class Lib:
         # (also for the Python loop's paths=, see aiotrace/_paths.py)
         self.path_arg = fn(held, "at_path_arg", (c_int32, c_int32, ctypes.c_uint64, c_int32,
                                                  c_void_p), ctypes.c_ssize_t)
+        # children started with clone(CLONE_VM), see _accel_spawn.c: (stack, size, ready
+        # pipe) and (spec, stack, size), each the pid or -errno
+        self.spawn_bell = fn(held, "at_spawn_bell", (c_void_p, c_uint64, c_int), ctypes.c_long)
+        self.spawn_child = fn(held, "at_spawn_child", (c_void_p, c_void_p, c_uint64),
+                              ctypes.c_long)
+        size = fn(held, "at_spawn_size", (), ctypes.c_long)()
+        if size != ctypes.sizeof(Spawn):
+            raise ImportError(f"{path}: struct at_spawn is {size} bytes, Python's "
+                              f"{ctypes.sizeof(Spawn)}")
 
 
 class Accel:
