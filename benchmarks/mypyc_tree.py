@@ -8,13 +8,10 @@ copies ``aiotrace/`` of this working tree (with the C loop's library, if built) 
 ``DIR/aiotrace`` (DIR must not exist yet), compiles the MODULEs there with mypyc (default:
 ``MODULES`` below; mypyc comes with mypy, in the ``test`` extra), byte-compiles the rest,
 and checks that each compiled module is the one Python imports. Then run the copy with the
-same interpreter, alternated with the pure tree, e.g.::
-
-    python3 /work/notes/ab.py 15 .venv/bin/python -m aiotrace run -f -o /dev/null CMD \\
-        :: env PYTHONPATH=DIR .venv/bin/python -m aiotrace run -f -o /dev/null CMD
-
-(``PYTHONPATH`` comes before an editable install's finder). Compiling the default list
-takes about a minute and a half of CPU.
+same interpreter: ``PYTHONPATH=DIR .venv/bin/aiotrace run ...`` (``PYTHONPATH`` comes
+before an editable install's finder; but ``python -m`` and ``python -c`` put the current
+directory first, so from the repository's root they import its pure package). Compiling
+the default list takes about a minute and a half of CPU.
 
 What mypyc refuses or changes, found on the way (see docs/performance.md):
 - a class that inherits from a built-in type (``str``, ``tuple``) in a compiled module
