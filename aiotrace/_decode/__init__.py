@@ -53,6 +53,7 @@ from typing import Any, NamedTuple
 
 from .._core._syscalls import SYSCALL_NAMES, SYSCALL_NUMBERS, syscall_name
 from . import _style, _xlat
+from .._core._args import Args
 from ._ctx import Ctx, FdLink, FdNetlink, FdPath, Memory
 from ._fast import ENTRIES as _FAST_ENTRIES
 from ._fast import EXITS as _FAST_EXITS
@@ -61,6 +62,7 @@ from ._kinds import R_DEC, R_FD, R_HEX, R_NONE, R_OCT, R_TIME, Spec
 from ._pids import R_PGID, R_SID, R_TGID, R_TID
 from ._specs import decoded, nargs
 from ._specs import spec as _spec
+from ._texts import EntryText
 from ._xlat import ERRNO_NAMES, RESTART_ERRNO, hexa
 
 __all__ = [
@@ -211,12 +213,6 @@ def _copies(kinds: Any, first: int, *, out: bool) -> tuple[tuple[Any, ...], ...]
     return tuple(copies) if 0 < len(copies) <= 2 else None
 
 
-class _EntryText(str):
-    """The entry text, with the state the exit decoder needs."""
-
-    saved: dict[str, Any]
-
-
 def known_syscalls() -> frozenset[str]:
     """Names with a dedicated decoder."""
     return decoded("x86_64")
@@ -266,7 +262,7 @@ def _exit(spec: Spec | None, ctx: Ctx, entry_text: str) -> str:
 
 def format_entry(
     name: str,
-    args: tuple[int, ...],
+    args: tuple[int, ...] | Args,
     mem: Memory | None,
     *,
     strsize: int = 32,
@@ -303,7 +299,7 @@ def format_entry(
             and not _style.get()):
         got = fast(_fast_regs(args), mem)
         if got is not None:
-            text = _EntryText(got)
+            text = EntryText(got)
             text.saved = {}
             return text
     if xstyle:
@@ -314,7 +310,7 @@ def format_entry(
     ctx = Ctx(name, args, mem, strsize, fd_path, sp=sp, xflag=xflag, abbrev=abbrev,
               verbose=verbose, netlink=netlink, fd_link=fd_link)
     if raw:
-        text = _EntryText(_undecoded(name, ctx, abi))
+        text = EntryText(_undecoded(name, ctx, abi))
         text.saved = {"raw": True}
         return text
     try:
@@ -322,14 +318,14 @@ def format_entry(
     except Exception:  # a decoder bug must not stop the tracer: show raw values
         decoded = _undecoded(name, ctx, abi)
         ctx.saved["undecoded"] = True
-    text = _EntryText(decoded)
+    text = EntryText(decoded)
     text.saved = ctx.saved
     return text
 
 
 def format_return(
     name: str,
-    args: tuple[int, ...],
+    args: tuple[int, ...] | Args,
     retval: int,
     mem: Memory | None = None,
     *,
@@ -369,7 +365,7 @@ def _ret(spec: Spec | None, name: str, ctx: Ctx, success: bool = False,
 
 def format_exit(
     name: str,
-    args: tuple[int, ...],
+    args: tuple[int, ...] | Args,
     retval: int,
     mem: Memory | None,
     *,

@@ -10,6 +10,7 @@ from .._core._args import Args
 from ._quote import annotate_path, quote
 from ._style import combine
 from ._style import get as _style_now
+from ._texts import FdText as FdText
 from ._xlat import AT_FDCWD, hexa, ptr, s32
 
 PATH_MAX = 4096
@@ -17,10 +18,6 @@ MAX_EINTR = (4, 512, 513, 514, 516)  # EINTR and the restart codes
 
 
 _DELETED = " (deleted)"
-
-
-class FdText(str):
-    """An fd annotation's body that is already formatted (``-yy``): printed as it is."""
 
 
 def _annotation(path: str) -> str:
