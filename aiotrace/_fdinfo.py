@@ -8,7 +8,8 @@ Facts this module relies on: the kernel names a socket's protocol in the extende
 attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
 their inodes (a TCP socket bound but neither listening nor connected is found by a
-sock_diag dump instead); a UNIX socket's peer and name come from the sock_diag netlink interface
+sock_diag dump instead, of every TCP socket; one with no local port, as getsockname of
+a copy of it says, is in no table and costs no dump); a UNIX socket's peer and name come from the sock_diag netlink interface
 (an exact lookup by inode), a netlink socket's protocol and port id from
 ``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
@@ -17,6 +18,7 @@ plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwi
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import struct
@@ -51,7 +53,7 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
             ino = int(link[8:-1])
             proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
-            detail = _socket(tid, name, ino)
+            detail = _socket(tid, fd, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
             pid = _fdinfo_pid(tid, fd)
@@ -96,14 +98,14 @@ _CACHE_MASK = 1023
 _cache: list[tuple[int, str] | None] = [None] * (_CACHE_MASK + 1)
 
 
-def _socket(tid: int | str, proto: str, ino: int) -> str | None:
+def _socket(tid: int | str, fd: int, proto: str, ino: int) -> str | None:
     hit = _cache[ino & _CACHE_MASK]
     if hit is not None and hit[0] == ino:
         return hit[1]
     table = _INET_TABLES.get(proto)
     if table is not None:
         got = _inet(tid, table, ino)
-        if got is None and proto in _DIAG_TCP:
+        if got is None and proto in _DIAG_TCP and _unbound(tid, fd) is not True:
             got = _tcp_diag(_DIAG_TCP[proto], ino)
     elif proto.startswith("UNIX"):
         got = _unix(ino)
@@ -153,6 +155,45 @@ def _inet(tid: int | str, table: str, ino: int) -> str | None:
 # table; sock_diag lists it (the kernel's "bound-inactive" state, asked with all states).
 _DIAG_TCP = {"TCP": 2, "TCPv6": 10}    # AF_INET, AF_INET6
 _IPPROTO_TCP = 6
+
+
+_PIDFD_THREAD = os.O_EXCL   # pidfd_open's flag for a thread that is not a leader (6.9)
+_SYS_PIDFD_GETFD = 438
+
+
+def _unbound(tid: int | str, fd: int) -> bool | None:
+    """Whether TCP socket *fd* of thread *tid* has no local port (a socket before its
+    bind or connect, or after its connection ended): then it is in no table, and the
+    dump of every TCP socket would find nothing. Asked of the socket itself, as it is
+    now (getsockname of a copy of it, pidfd_getfd: the tracer may), so that nothing is
+    kept that a later bind() could make stale. None: could not tell (a thread of
+    another PID namespace's /proc, a kernel before 6.9 for a thread that is not its
+    process's leader, a tracer that may not copy it)."""
+    if not isinstance(tid, int):
+        return None
+    import socket   # (on use: start-up time)
+
+    from ._core._ffi import _syscall
+    try:
+        try:
+            pidfd = os.pidfd_open(tid, _PIDFD_THREAD)
+        except OSError as exc:   # (before 6.9: a leader's, without the flag)
+            if exc.errno != errno.EINVAL:
+                return None
+            pidfd = os.pidfd_open(tid)
+    except OSError:
+        return None
+    try:
+        copy = _syscall(_SYS_PIDFD_GETFD, pidfd, fd, 0)
+    finally:
+        os.close(pidfd)
+    if copy < 0:
+        return None
+    try:
+        with socket.socket(fileno=copy) as sock:
+            return bool(sock.getsockname()[1] == 0)
+    except (OSError, IndexError, TypeError):
+        return None
 
 
 def _tcp_diag(family: int, ino: int) -> str | None:

@@ -59,6 +59,7 @@ for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
 d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0))
 d.connect(("127.0.0.1", 9)); d.close()
 socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()
+socket.socket(socket.AF_INET).close()   # TCP, unbound: in no table, its inode alone
 os.close(os.open("/dev/null", os.O_RDONLY))
 os.close(os.pidfd_open(os.getpid()))
 n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
