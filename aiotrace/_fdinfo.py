@@ -9,7 +9,7 @@ attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/n
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
 their inodes (a TCP socket bound but neither listening nor connected is found by a
 sock_diag dump instead, of every TCP socket; one with no local port, as getsockname of
-a copy of it says, is in no table and costs no dump); a UNIX socket's peer and name come from the sock_diag netlink interface
+a copy of it says, is in no table, and costs neither); a UNIX socket's peer and name come from the sock_diag netlink interface
 (an exact lookup by inode), a netlink socket's protocol and port id from
 ``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
@@ -104,8 +104,10 @@ def _socket(tid: int | str, fd: int, proto: str, ino: int) -> str | None:
         return hit[1]
     table = _INET_TABLES.get(proto)
     if table is not None:
+        if _unbound(tid, fd):
+            return None   # (in no table: neither read, and no dump)
         got = _inet(tid, table, ino)
-        if got is None and proto in _DIAG_TCP and _unbound(tid, fd) is not True:
+        if got is None and proto in _DIAG_TCP:
             got = _tcp_diag(_DIAG_TCP[proto], ino)
     elif proto.startswith("UNIX"):
         got = _unix(ino)
@@ -162,11 +164,12 @@ _SYS_PIDFD_GETFD = 438
 
 
 def _unbound(tid: int | str, fd: int) -> bool | None:
-    """Whether TCP socket *fd* of thread *tid* has no local port (a socket before its
-    bind or connect, or after its connection ended): then it is in no table, and the
-    dump of every TCP socket would find nothing. Asked of the socket itself, as it is
-    now (getsockname of a copy of it, pidfd_getfd: the tracer may), so that nothing is
-    kept that a later bind() could make stale. None: could not tell (a thread of
+    """Whether TCP or UDP socket *fd* of thread *tid* has no local port (a socket
+    before its bind or connect): then it is in no table, neither /proc/PID/net/tcp
+    (whose read walks the namespace's hash tables: milliseconds, however few sockets it
+    lists) nor the dump of every TCP socket. Asked of the socket itself, as it is now
+    (getsockname of a copy of it, pidfd_getfd: the tracer may), so that nothing is kept
+    that a later bind() could make stale. None: could not tell (a thread of
     another PID namespace's /proc, a kernel before 6.9 for a thread that is not its
     process's leader, a tracer that may not copy it)."""
     if not isinstance(tid, int):
