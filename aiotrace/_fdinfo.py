@@ -39,9 +39,10 @@ FD_KINDS = frozenset(("path", "socket", "dev", "pidfd"))   # what -e decode-fds=
 
 
 def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = None,
-               kinds: frozenset[str] = FD_KINDS) -> FdText | None:
+               kinds: frozenset[str] = FD_KINDS, thread: int | None = None) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
-    *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``).
+    *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``); *thread*:
+    its id in the tracer's PID namespace, when *fd* is that thread's (None: not known).
     *deleted*: whether the file is deleted (None: when readlink says " (deleted)").
     *kinds*: the details to show (``socket``, ``dev``, ``pidfd``: -e decode-fds=)."""
     from ._decode._ctx import FdText
@@ -53,7 +54,7 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
             ino = int(link[8:-1])
             proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
-            detail = _socket(tid, fd, name, ino)
+            detail = _socket(tid, thread, fd, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
             pid = _fdinfo_pid(tid, fd)
@@ -98,13 +99,13 @@ _CACHE_MASK = 1023
 _cache: list[tuple[int, str] | None] = [None] * (_CACHE_MASK + 1)
 
 
-def _socket(tid: int | str, fd: int, proto: str, ino: int) -> str | None:
+def _socket(tid: int | str, thread: int | None, fd: int, proto: str, ino: int) -> str | None:
     hit = _cache[ino & _CACHE_MASK]
     if hit is not None and hit[0] == ino:
         return hit[1]
     table = _INET_TABLES.get(proto)
     if table is not None:
-        if _unbound(tid, fd):
+        if thread is not None and _unbound(thread, fd):
             return None   # (in no table: neither read, and no dump)
         got = _inet(tid, table, ino)
         if got is None and proto in _DIAG_TCP:
@@ -163,17 +164,15 @@ _PIDFD_THREAD = os.O_EXCL   # pidfd_open's flag for a thread that is not a leade
 _SYS_PIDFD_GETFD = 438
 
 
-def _unbound(tid: int | str, fd: int) -> bool | None:
-    """Whether TCP or UDP socket *fd* of thread *tid* has no local port (a socket
-    before its bind or connect): then it is in no table, neither /proc/PID/net/tcp
-    (whose read walks the namespace's hash tables: milliseconds, however few sockets it
-    lists) nor the dump of every TCP socket. Asked of the socket itself, as it is now
-    (getsockname of a copy of it, pidfd_getfd: the tracer may), so that nothing is kept
-    that a later bind() could make stale. None: could not tell (a thread of
-    another PID namespace's /proc, a kernel before 6.9 for a thread that is not its
-    process's leader, a tracer that may not copy it)."""
-    if not isinstance(tid, int):
-        return None
+def _unbound(tid: int, fd: int) -> bool | None:
+    """Whether TCP or UDP socket *fd* of thread *tid* (of the tracer's PID namespace)
+    has no local port (a socket before its bind or connect): then it is in no table,
+    neither /proc/PID/net/tcp (whose read walks the namespace's hash tables:
+    milliseconds, however few sockets it lists) nor the dump of every TCP socket. Asked
+    of the socket itself, as it is now (getsockname of a copy of it, pidfd_getfd: the
+    tracer may), so that nothing is kept that a later bind() could make stale. None:
+    could not tell (a kernel before 6.9, for a thread that is not its process's
+    leader; a tracer that may not copy it)."""
     import socket   # (on use: start-up time)
 
     from ._core._ffi import _syscall

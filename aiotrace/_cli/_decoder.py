@@ -271,7 +271,8 @@ class Decoder:
             return None
         deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            details = fd_details(tid, fd, link, deleted=deleted, kinds=self._fd_kinds)
+            details = fd_details(tid, fd, link, deleted=deleted, kinds=self._fd_kinds,
+                                 thread=self._ev.tid if pidfd is None else None)
             if details is not None:
                 return details
         if "path" not in self._fd_kinds:   # (-e decode-fds=socket and the like: only those)

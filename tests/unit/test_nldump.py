@@ -47,9 +47,9 @@ def test_an_unbound_tcp_socket_costs_no_dump_and_its_bind_is_seen(monkeypatch) -
         with socket.socket(family, socket.SOCK_STREAM) as s:
             ino = os.fstat(s.fileno()).st_ino
             for _ in range(3):
-                assert _fdinfo._socket(pid, s.fileno(), proto, ino) is None
+                assert _fdinfo._socket(str(pid), pid, s.fileno(), proto, ino) is None
             assert dumps == []
             s.bind((host, 0))
-            assert _fdinfo._socket(pid, s.fileno(), proto, ino) == shown % s.getsockname()[1]
+            assert _fdinfo._socket(str(pid), pid, s.fileno(), proto, ino) == shown % s.getsockname()[1]
             assert dumps == [-ino, ino]
             dumps.clear()
