@@ -8,7 +8,8 @@ Facts this module relies on: the kernel names a socket's protocol in the extende
 attribute ``system.sockprotoname`` of its ``/proc/PID/fd/N`` link; ``/proc/PID/net/tcp``
 (``udp``, ``tcp6``, ``udp6``) lists the thread's network namespace's bound sockets with
 their inodes (a TCP socket bound but neither listening nor connected is found by a
-sock_diag dump instead); a UNIX socket's peer and name come from the sock_diag netlink interface
+sock_diag dump instead, of every TCP socket; one with no local port, as getsockname of
+a copy of it says, is in no table, and costs neither); a UNIX socket's peer and name come from the sock_diag netlink interface
 (an exact lookup by inode), a netlink socket's protocol and port id from
 ``/proc/PID/net/netlink``; ``/proc/PID/fdinfo/N`` has a pidfd's ``Pid:`` line.
 Everything is read at the stop, like the path of ``-y``; what cannot be read leaves the
@@ -17,6 +18,7 @@ plain form (``UDPv6:[INODE]`` for a socket nothing lists, the path alone otherwi
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import struct
@@ -37,9 +39,10 @@ FD_KINDS = frozenset(("path", "socket", "dev", "pidfd"))   # what -e decode-fds=
 
 
 def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = None,
-               kinds: frozenset[str] = FD_KINDS) -> FdText | None:
+               kinds: frozenset[str] = FD_KINDS, thread: int | None = None) -> FdText | None:
     """The ``-yy`` annotation body for *link* (the fd's readlink), or None for the path.
-    *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``).
+    *tid*: the thread, or its directory in /proc (``_core._procns.proc_dir``); *thread*:
+    its id in the tracer's PID namespace, when *fd* is that thread's (None: not known).
     *deleted*: whether the file is deleted (None: when readlink says " (deleted)").
     *kinds*: the details to show (``socket``, ``dev``, ``pidfd``: -e decode-fds=)."""
     from ._decode._ctx import FdText
@@ -51,7 +54,7 @@ def fd_details(tid: int | str, fd: int, link: str, *, deleted: bool | None = Non
             ino = int(link[8:-1])
             proto = os.getxattr("/proc/%s/fd/%d" % (tid, fd), "system.sockprotoname")
             name = proto.rstrip(b"\0").decode("ascii", "replace")
-            detail = _socket(tid, name, ino)
+            detail = _socket(tid, thread, fd, name, ino)
             return FdText("%s:[%s]" % (name, detail if detail is not None else ino))
         if link == "anon_inode:[pidfd]" and "pidfd" in kinds:
             pid = _fdinfo_pid(tid, fd)
@@ -96,12 +99,14 @@ _CACHE_MASK = 1023
 _cache: list[tuple[int, str] | None] = [None] * (_CACHE_MASK + 1)
 
 
-def _socket(tid: int | str, proto: str, ino: int) -> str | None:
+def _socket(tid: int | str, thread: int | None, fd: int, proto: str, ino: int) -> str | None:
     hit = _cache[ino & _CACHE_MASK]
     if hit is not None and hit[0] == ino:
         return hit[1]
     table = _INET_TABLES.get(proto)
     if table is not None:
+        if thread is not None and _unbound(thread, fd):
+            return None   # (in no table: neither read, and no dump)
         got = _inet(tid, table, ino)
         if got is None and proto in _DIAG_TCP:
             got = _tcp_diag(_DIAG_TCP[proto], ino)
@@ -153,6 +158,44 @@ def _inet(tid: int | str, table: str, ino: int) -> str | None:
 # table; sock_diag lists it (the kernel's "bound-inactive" state, asked with all states).
 _DIAG_TCP = {"TCP": 2, "TCPv6": 10}    # AF_INET, AF_INET6
 _IPPROTO_TCP = 6
+
+
+_PIDFD_THREAD = os.O_EXCL   # pidfd_open's flag for a thread that is not a leader (6.9)
+_SYS_PIDFD_GETFD = 438
+
+
+def _unbound(tid: int, fd: int) -> bool | None:
+    """Whether TCP or UDP socket *fd* of thread *tid* (of the tracer's PID namespace)
+    has no local port (a socket before its bind or connect): then it is in no table,
+    neither /proc/PID/net/tcp (whose read walks the namespace's hash tables:
+    milliseconds, however few sockets it lists) nor the dump of every TCP socket. Asked
+    of the socket itself, as it is now (getsockname of a copy of it, pidfd_getfd: the
+    tracer may), so that nothing is kept that a later bind() could make stale. None:
+    could not tell (a kernel before 6.9, for a thread that is not its process's
+    leader; a tracer that may not copy it)."""
+    import socket   # (on use: start-up time)
+
+    from ._core._ffi import _syscall
+    try:
+        try:
+            pidfd = os.pidfd_open(tid, _PIDFD_THREAD)
+        except OSError as exc:   # (before 6.9: a leader's, without the flag)
+            if exc.errno != errno.EINVAL:
+                return None
+            pidfd = os.pidfd_open(tid)
+    except OSError:
+        return None
+    try:
+        copy = _syscall(_SYS_PIDFD_GETFD, pidfd, fd, 0)
+    finally:
+        os.close(pidfd)
+    if copy < 0:
+        return None
+    try:
+        with socket.socket(fileno=copy) as sock:
+            return bool(sock.getsockname()[1] == 0)
+    except (OSError, IndexError, TypeError):
+        return None
 
 
 def _tcp_diag(family: int, ino: int) -> str | None:

@@ -175,7 +175,7 @@ def fd_text(pid: int, fd: int, *, details: bool = False) -> str | None:
     link = _link(pid, f"fd/{fd}")
     if link is None or not details:
         return link
-    text = fd_details(pid, fd, link)
+    text = fd_details(pid, fd, link, thread=pid)
     return link if text is None else str(text)
 
 

@@ -150,12 +150,17 @@ class Decoder:
         # place of traced ones (whose exits they are): their own calls are not shown
         self.unshown = unshown
         self.poked: set[int] = set()   # threads whose call's memory an inject poke wrote
+        # strace's messages of a stop (its memory reader's "short read", a poke's), said
+        # before its line: seq -> them (see heard); and tid -> those of a poke of the
+        # thread's stop, taken by the stop's capture (see poke_said)
+        self.said: dict[int, list[str]] = {}
+        self.poke_msgs: dict[int, list[str]] = {}
         self.inject_counts: dict[tuple[int, int], int] = {}
         self.calls: dict[int, _Call] = {}
         self.pending_exec: dict[int, tuple[str, int]] = {}   # pid -> (execve text, t0)
         # tid -> the call that returned ERESTART_RESTARTBLOCK: restart_syscall resumes it
         self.interrupted: dict[int, str] = {}
-        self._tid = 0
+        self._ev: Any = _NO_STOP   # the stop being decoded (its thread's /proc, its said)
         self.pidns: PidNs | None = None   # --decode-pids=pidns: see decode_pids()
         self._quiet()
 
@@ -258,7 +263,7 @@ class Decoder:
         The working directory is shown as readlink says, mark or not (strace does).
         *pidfd*: a descriptor of the process that the thread's pidfd *pidfd* refers to
         (pidfd_getfd's), None when it is not a pidfd."""
-        tid: str | int | None = proc_dir(self._tid)   # (/proc may be another namespace's)
+        tid: str | int | None = proc_dir(self._ev.tid)   # (/proc may be another namespace's)
         if tid is not None and pidfd is not None:
             tid = pidfd_pid(tid, pidfd)
         if tid is None:
@@ -274,7 +279,8 @@ class Decoder:
             return None
         deleted = link.endswith(_DELETED) and not _same_file(proc, link)
         if self.fd_details:
-            details = fd_details(tid, fd, link, deleted=deleted, kinds=self._fd_kinds)
+            details = fd_details(tid, fd, link, deleted=deleted, kinds=self._fd_kinds,
+                                 thread=self._ev.tid if pidfd is None else None)
             if details is not None:
                 return details
         if "path" not in self._fd_kinds:   # (-e decode-fds=socket and the like: only those)
@@ -285,7 +291,7 @@ class Decoder:
 
     def _fd_link(self, fd: int) -> str | None:
         """What a descriptor of the thread at its stop is open on, -y or not."""
-        tid = proc_dir(self._tid)
+        tid = proc_dir(self._ev.tid)
         try:
             return None if tid is None else os.readlink("/proc/%s/fd/%d" % (tid, fd))
         except OSError:
@@ -294,7 +300,7 @@ class Decoder:
     def _fd_netlink(self, fd: int) -> int | None:
         """The netlink protocol of a descriptor of the thread at its stop (see
         aiotrace._fdnetlink)."""
-        tid = proc_dir(self._tid)
+        tid = proc_dir(self._ev.tid)
         return None if tid is None else self._netlink.protocol(tid, fd)
 
     def uses_paths(self, name: str, args: Any, mem: Any, tid: int, abi: str = "x86_64") -> bool:
@@ -363,6 +369,21 @@ class Decoder:
             return " (INJECTED: args, retval)" + marks[len(" (INJECTED)"):]
         return " (INJECTED: args)" + marks
 
+    def heard(self, message: str) -> None:
+        """strace's message of its memory reader (``_short_reads``' hook), said while
+        the current stop is decoded: printed before its line."""
+        self.said.setdefault(self._ev.seq, []).append(message)
+
+    def poked_said(self, tid: int, message: str) -> None:
+        """What a poke of *tid*'s stop could not do (the engine tells before the stop
+        is decoded): printed before its line, before what its decoding says."""
+        self.poke_msgs.setdefault(tid, []).append(message)
+
+    def _poke_said(self, ev: Any) -> None:
+        said = self.poke_msgs.pop(ev.tid, None)
+        if said:
+            self.said[ev.seq] = said + self.said.get(ev.seq, [])
+
     def _capture_with_ip(self, ev: Any, mem: Any) -> Any:
         """-i: capture(), with the instruction pointer of the stop (WithIP)."""
         value = Decoder.capture(self, ev, mem)
@@ -377,7 +398,8 @@ class Decoder:
             abi = ev.abi
             if abi != "x86_64":
                 return self._foreign_entry(ev, mem, abi)
-            tid = self._tid = ev.tid
+            self._ev = ev
+            tid = ev.tid
             nr, args = ev.nr, ev.args
             asked = ev.asked
             if asked is not None:   # (the call the program made, as strace shows it:
@@ -405,12 +427,17 @@ class Decoder:
                                     fd_path=self.fd_path, sp=sp, xflag=self.xflag,
                                     netlink=self.netlink, fd_link=self._fd_link,
                                     **(_NO_KW if self.plain else self.modes.kw(name)))
-            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns,   # (positional:
-                                    self._marks(tid, nr) if self.inject else "",   # cheaper)
-                                    "x86_64", key, -1 if asked is None else nr)
+            marks = ""
+            if self.inject:
+                marks = self._marks(tid, nr)
+                if self.poke_msgs:
+                    self._poke_said(ev)
+            self.calls[tid] = _Call(ev.pid, name, args, text, ev.time_ns, marks,   # (positional:
+                                    "x86_64", key, -1 if asked is None else nr)   # cheaper)
             return (name, text)
         if t is SyscallExit:
-            tid = self._tid = ev.tid
+            self._ev = ev
+            tid = ev.tid
             call = self.calls.pop(tid, None)
             if call is None and self.paths is not None and ev.pid not in self.pending_exec:
                 return None   # a call -P leaves out (or one whose entry was not seen)
@@ -430,6 +457,8 @@ class Decoder:
                 name, entry, t0, marks = call.name, call.text, call.t0, call.marks
                 if self.poked:
                     marks = self._poke_marks(tid, marks)
+                if self.poke_msgs:
+                    self._poke_said(ev)
             if ev.retval == -_ERESTART_RESTARTBLOCK:
                 self.interrupted[tid] = name
             # a retval= injection is a success whatever the value, as strace shows it
@@ -493,7 +522,8 @@ class Decoder:
     def _foreign_entry(self, ev: Any, mem: Any, abi: str) -> Any:
         """capture() of an i386 or x32 call's entry: named and decoded from its ABI's
         table (see aiotrace._decode._compat)."""
-        tid = self._tid = ev.tid
+        self._ev = ev
+        tid = ev.tid
         name = ev.name
         if self.paths is not None and not self.uses_paths(name, ev.args, mem, tid, abi):
             return None
@@ -504,9 +534,22 @@ class Decoder:
                                 fd_path=self.fd_path, xflag=self.xflag, abi=abi,
                                 netlink=self.netlink, fd_link=self._fd_link,
                                 **self.modes.kw(name, abi))
-        self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns,
-                                self._marks(tid, _key(ev)) if self.inject else "", abi)
+        marks = ""
+        if self.inject:
+            marks = self._marks(tid, _key(ev))
+            if self.poke_msgs:
+                self._poke_said(ev)
+        self.calls[tid] = _Call(ev.pid, name, ev.args, text, ev.time_ns, marks, abi)
         return (name, text)
+
+
+class _NoStop:
+    """The stop a decoder decodes before the first: none."""
+    tid = 0
+    seq = 0
+
+
+_NO_STOP = _NoStop()
 
 
 def _at64(names: frozenset[str]) -> frozenset[str]:

@@ -59,7 +59,7 @@ def taker(dec: Decoder) -> Callable[[Any, int, Any], Any] | None:
         got = memo.get(done) or remember(done, format_exit(
             name, args, retval, mem, strsize=dec.strsize, entry_text=text, xflag=dec.xflag,
             success=False))
-        dec._tid = ev.tid
+        dec._ev = ev
         calls.pop(ev.tid, None)
         return Paired((name, text, got[0], got[1], t0, "", None))
 

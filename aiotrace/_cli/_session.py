@@ -100,7 +100,6 @@ class Session:
         self.daemon: Any = None    # -D: the program's process and pipes (see _daemon)
         self._due = anyio.Event()
         self._internal_errors = 0
-        self._short_reads: list[str] = []
         # the traced calls as the tracer's keys (each ABI's apart: see _core._syscalls),
         # and as names for the library (open@32 where a name's other ABIs are left out)
         keys = None if opts.trace is None else selectors_keys(opts.trace)
@@ -257,10 +256,13 @@ class Session:
     def _poked(self, tid: int, problem: str | None) -> None:
         """-e inject=...:poke_enter=/poke_exit=: a call's memory was written (its line
         says "INJECTED: args"), or could not be (said as strace says it)."""
-        if problem is not None:
-            self.err.write(f"{prog()}: {problem}\n")
+        if problem is None:
+            if self.decoder is not None:
+                self.decoder.poked.add(tid)
         elif self.decoder is not None:
-            self.decoder.poked.add(tid)
+            self.decoder.poked_said(tid, problem)   # (before the stop's line, by drain)
+        else:
+            self.err.write(f"{prog()}: {problem}\n")
 
     def subscribe(self, proc: aiotrace.Process, tids: set[int] | None) -> Any:
         if self.decoder is None:
@@ -327,32 +329,48 @@ class Session:
                   and not self.opts.stack_trace and not self.opts.debug else general)
         if self.opts.debug:
             render = self._debug(render)
-        said = self._short_reads
-        short_reads.hook = said.append   # (from the capture, on the tracer thread)
-        async with stream:
-            async for ev in stream:
-                # then what else the same batch brought, without a checkpoint per event
-                while True:
-                    render(ev)
-                    try:
-                        ev = take()
-                    except (anyio.WouldBlock, anyio.EndOfStream):
-                        break
-                if said:
-                    self._say(said)
-                if out:
-                    if len(out) >= _FLUSH_PARTS:
-                        self.flush()
-                    elif not self._due.is_set():
-                        self._due.set()
+        dec = self.decoder
+        assert dec is not None   # (a stream is the decoder's)
+        said = dec.said   # (seq -> what strace says at that stop: before its line)
+        # (the decoder's capture hears of short reads, on the tracer thread, while this
+        # run's stream lasts: a later run in the process, or the library, does not)
+        before, short_reads.hook = short_reads.hook, dec.heard
+        try:
+            async with stream:
+                async for ev in stream:
+                    # then what else the same batch brought, without a checkpoint per event
+                    while True:
+                        if said and ev.seq in said:
+                            self._say(said.pop(ev.seq))
+                        render(ev)
+                        try:
+                            ev = take()
+                        except (anyio.WouldBlock, anyio.EndOfStream):
+                            break
+                    if out:
+                        if len(out) >= _FLUSH_PARTS:
+                            self.flush()
+                        elif not self._due.is_set():
+                            self._due.set()
+        finally:
+            short_reads.hook = before
+        for seq in sorted(said):   # (of stops whose events never came)
+            self._say(said.pop(seq))
+        for tid in sorted(dec.poke_msgs):
+            self._say(dec.poke_msgs.pop(tid))
         self.flush()
 
     def _say(self, said: list[str]) -> None:
-        """strace's messages of its memory reader ("short read"), on stderr, after the
-        trace so far."""
-        self.flush()
-        while said:
-            self.err.write(f"{prog()}: {said.pop(0)}\n")
+        """strace's messages of a stop (its memory reader's "short read", a poke's), on
+        stderr, in order with the trace: before the stop's line."""
+        p = self.printer
+        if isinstance(p, (TextPrinter, SeparatePrinter)):
+            for text in said:
+                p.message(f"{prog()}: {text}\n")
+            return
+        self.flush()   # (JSON: the trace so far first, then the message)
+        for text in said:
+            self.err.write(f"{prog()}: {text}\n")
 
     def _debug(self, render: Callable[[Any], None]) -> Callable[[Any], None]:
         """-d: *render*, and strace's debug line for each call it has no name for, on

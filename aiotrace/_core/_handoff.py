@@ -330,6 +330,14 @@ class Handoff:
                         if shared is None:
                             shared = cls(*base, **fields)
                         ev = shared
+                    elif sub.cpu:
+                        # the thread's CPU time at the stop, read by the C loop
+                        if not rflags & _accel.RF_CPU:
+                            continue   # (a stream that came after the stop)
+                        ev = cls(*base, **fields)
+                        cpu = _accel.CPU_NS.unpack_from(
+                            ring, (i & mask) * size + _accel.CPU_NS_OFFSET)[0]
+                        object.__setattr__(ev, "captured", cpu if cpu >= 0 else None)
                     elif sub.raw is not None and self._raw(sub, cls, base, nr, args, rval,
                                                            rflags, ring, (i & mask) * size):
                         continue

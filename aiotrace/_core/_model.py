@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs",
+        "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs", "cpu",
     )
 
     def __init__(
@@ -94,6 +94,10 @@ class Subscription:
         # other (see Handoff._pair): (exit event, entry's time_ns, memory) -> the exit
         # event's ``captured``, which stands for both stops, or None: two events then
         self.pairs: Callable[[TraceEvent, int, Memory | None], Any] | None = None
+        # the capture is the thread's CPU time at the stop (count_syscalls' clock="cpu"),
+        # which the C loop reads itself into the records (Family.cpu_time, RF_CPU): its
+        # stops need no capture at the stop there
+        self.cpu = False
         # event type -> syscall numbers whose capture may run after the thread was resumed
         # (before it leaves its next stop), and those where it reads nothing of the tracee
         # and may run at any time (a subset of late)
@@ -359,6 +363,7 @@ class Family:
         cf.options = int(self.options)
         cf.full_stops = self.full_stops
         cf.want_exit = self.want_exit
+        cf.cpu_time = any(s.cpu and not s.closed for s in self.subs)
         cf.fast = not self.detaching
         self.set_limit()
 

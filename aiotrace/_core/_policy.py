@@ -71,6 +71,8 @@ class Filter(Protocol):
     @property
     def capture(self) -> object: ...
     @property
+    def cpu(self) -> bool: ...
+    @property
     def select(self) -> object: ...
     @property
     def paths(self) -> Any: ...
@@ -118,9 +120,11 @@ def want_tables(subs: Iterable[Filter]) -> Want:
             if sub.types is not None and cls not in sub.types:
                 continue
             table, count = tables[k], counts[k]
-            late = sub.late.get(cls, _NONE) if sub.capture is not None else None
+            # (a capture of the CPU time alone is the C loop's, in its records)
+            reads = sub.capture is not None and not sub.cpu
+            late = sub.late.get(cls, _NONE) if reads else None
             free = sub.free.get(cls, _NONE)
-            pre = sub.prefetch.get(cls, _NO_COPIES) if sub.capture is not None else None
+            pre = sub.prefetch.get(cls, _NO_COPIES) if reads else None
             by_paths = c_paths_stream(sub)
             slow = sub.tids is not None or (sub.select is not None and not by_paths)
             nrs: Iterable[int] = (range(NR) if sub.syscalls is None

@@ -161,7 +161,7 @@ class TracerThread:
             salvage(self.tracees, self.bell.pid, ho.reply)
         finally:
             ho.sleeping = AWAKE   # (for good: no ring from now on)
-            for step in (self._convert_last, self.bell.stop, self.pidfds.drop_all,
+            for step in (self._convert_last, self._close_cpu_fds, self.bell.stop, self.pidfds.drop_all,
                          ho.send_direct):
                 try:
                     step()
@@ -174,6 +174,10 @@ class TracerThread:
     def _convert_last(self) -> None:
         if self.accel is not None:
             self.handoff.convert(self.handoff.direct)   # records made before the end
+
+    def _close_cpu_fds(self) -> None:
+        if self.accel is not None:   # (the slots left, after a crash: see salvage)
+            self.accel.lib.close_fds(self.accel.ptr)
 
     def _bell_changed(self, pid: int, fd: int) -> None:
         if self.accel is not None:

@@ -129,6 +129,9 @@ class Capture:
     # (internal: a call's entry and exit records taken as one event, Subscription.pairs)
     _pairs: Callable[..., Any] | None = field(default=None, kw_only=True, repr=False,
                                               compare=False)
+    # (internal: *fn* returns the thread's CPU time at the stop, which the C loop reads
+    # itself into its records: Subscription.cpu)
+    _cpu: bool = field(default=False, kw_only=True, repr=False, compare=False)
     # (checked, as the core takes them: see Subscription.late, .free, .prefetch)
     _late: dict[type[TraceEvent], frozenset[int]] = field(
         init=False, repr=False, compare=False)

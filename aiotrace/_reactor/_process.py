@@ -266,6 +266,8 @@ class Process(metaclass=NoPublicConstructor):
                 sub.prefetch = capture._copies
             sub.raw = capture._raw
             sub.pairs = capture._pairs
+            # (with paths=, the capture runs at the stop: the C loop reads the paths)
+            sub.cpu = capture._cpu and path_filter is None
         if context and not intercept:
             # (an observer's context is a look-up of what the keeper noted at the stops
             # that change it, made where the event is made, as a capture that reads
@@ -275,6 +277,7 @@ class Process(metaclass=NoPublicConstructor):
             sub.capture = _with_context(self._contexts,
                                         capture.fn if capture is not None else None, kept)
             sub.raw = sub.pairs = None   # (the context is the capture's: events, then)
+            sub.cpu = False
             if kept and capture is None:
                 sub.late = sub.free = _context.ANY_TIME
         stream: EventStream[TraceEvent] = EventStream._create(self._hub, sub)

@@ -11,6 +11,7 @@ import anyio
 import anyio.abc
 
 from aiotrace import Exec, Process, SyscallEntry, SyscallExit, _check
+from aiotrace.lowlevel import Capture
 from aiotrace.syscalls import ABIS, MODES, SUFFIXES
 
 from ._inject import InjectRule, _check_engine_process, call_key, rule_keys
@@ -225,6 +226,11 @@ def _cpu_ns(ev: Any, mem: Any) -> int | None:
         os.close(fd)
 
 
+# (the C loop reads the CPU time itself, into its records: its stops need no Python; the
+# Python loop calls _cpu_ns at each stop)
+_CPU = Capture(_cpu_ns, _cpu=True)
+
+
 async def count_syscalls(
     proc: Process,
     *,
@@ -251,9 +257,9 @@ async def count_syscalls(
     *clock* says what time is counted: ``"wall"`` (the default), the wall-clock time
     from each call's entry stop to its exit stop (``strace -c -w``); ``"cpu"``, the time
     the thread spent on a CPU between them (from ``/proc``'s schedstat, read at each
-    stop), which is the system CPU time of the call, since between those stops the
-    thread runs only the kernel's code (plain ``strace -c``: a sleep costs next to
-    nothing). *overhead_ns* is taken off each call's time, not below 0 (strace's
+    stop, by the C tracer loop itself when it runs), which is the system CPU time of the
+    call, since between those stops the thread runs only the kernel's code (plain
+    ``strace -c``: a sleep costs next to nothing). *overhead_ns* is taken off each call's time, not below 0 (strace's
     ``-O``).
     """
     _check_engine_process(proc, "count_syscalls()")
@@ -282,7 +288,7 @@ async def count_syscalls(
     seen: dict[tuple[int, int], int] = {}   # (tid, key) -> calls, as the injector counts
     set_by_rule: set[int] = set()           # tids whose call in progress a retval= set
     events = proc.events(SyscallEntry, SyscallExit, Exec, syscalls=syscalls, buffer=4096,
-                         capture=_cpu_ns if cpu else None)
+                         capture=_CPU if cpu else None)
     task_status.started(counts)
     async with events:
         async for ev in events:

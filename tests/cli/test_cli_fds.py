@@ -59,6 +59,7 @@ for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
 d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0))
 d.connect(("127.0.0.1", 9)); d.close()
 socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()
+socket.socket(socket.AF_INET).close()   # TCP, unbound: in no table, its inode alone
 os.close(os.open("/dev/null", os.O_RDONLY))
 os.close(os.pidfd_open(os.getpid()))
 n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
@@ -95,6 +96,37 @@ def test_fd_details_like_strace(options, tmp_path):
              "decode-fds=pidfd,path": "pid:"}[options[-1]].split()
     for text in ("TCP:[N.0.0.1:N->N.0.0.1:N]", "<char 1:3>", "<NETLINK:[ROUTE:N]>", "pid:"):
         assert any(text in ln for ln in ours) == any(t in text for t in shown), text
+
+
+UNBOUND_SCRIPT = """
+import socket
+s = socket.socket()
+for _ in range(3):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # no port yet
+s.bind(("127.0.0.1", 0))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)       # bound, never listening
+"""
+
+
+def test_yy_asks_a_socket_without_a_port_nothing_more(tmp_path, monkeypatch):
+    """-yy (main() in this process): a TCP socket with no local port yet is in no
+    table, which the socket itself says: its /proc/net table is not read and no
+    sock_diag dump is made for it, at any of its calls (each of them milliseconds on a
+    busy machine); once bound, the same socket is looked for and found."""
+    from aiotrace import _fdinfo
+    from aiotrace._cli import main
+    asked: list[str] = []
+    read, dump = _fdinfo._inet, _fdinfo._tcp_diag
+    monkeypatch.setattr(_fdinfo, "_inet", lambda *a: asked.append("table") or read(*a))
+    monkeypatch.setattr(_fdinfo, "_tcp_diag", lambda *a: asked.append("dump") or dump(*a))
+    monkeypatch.setattr(_fdinfo, "_cache", [None] * (_fdinfo._CACHE_MASK + 1))
+    trace = tmp_path / "trace"
+    assert main(["run", "-yy", "-e", "trace=setsockopt", "-o", str(trace), "--",
+                 sys.executable, "-S", "-c", UNBOUND_SCRIPT]) == 0
+    lines = [re.sub(r"\d{3,}", "N", ln.split(",")[0]) for ln in trace.read_text().splitlines()
+             if ln.startswith("setsockopt(")]
+    assert lines == ["setsockopt(3<TCP:[N]>"] * 3 + ["setsockopt(3<TCP:[N.0.0.1:N]>"]
+    assert asked == ["table", "dump"]   # (the bound one only)
 
 
 DELETED_SCRIPT = """

@@ -80,13 +80,36 @@ def test_poke_cut_short_by_the_end_of_a_mapping_like_strace(tmp_path, target):
     def said(text: str) -> list[str]:
         return [re.sub(r"(?<=pid:)\d+|(?<=process )\d+|0x[0-9a-f]+", "N", re.sub(r"^(\S+: )+", "", ln))
                 for ln in text.splitlines()]
-    # (sorted: the engine that pokes and the printer that reads are two tasks)
-    assert sorted(said(a.stderr)) == sorted(said(s.stderr)) == sorted([
+    # (in strace's order: each call's poke, then what decoding its line says)
+    assert said(a.stderr) == said(s.stderr) == [
         "pid:N short write (1 < 15) @N", "short read (1 < 4096) @N: Bad address",
         "pid:N short write (8 < 15) @N", "short read (8 < 4096) @N: Bad address",
-        "Failed to tamper with process N: couldn't poke"])
+        "Failed to tamper with process N: couldn't poke"]
     assert re.sub(r"0x[0-9a-f]+", "N", a_trace) == re.sub(r"0x[0-9a-f]+", "N", s_trace)
     assert a_trace.count("(INJECTED: args)") == 2
+
+
+def test_poke_messages_come_in_order_with_the_trace_on_a_shared_stderr(target):
+    """With the trace on stderr, each call's messages (its poke's, then the short read of
+    decoding it) come right before its line, after the previous call's, in the order
+    strace prints them (strace then starts the line and breaks it for the short read:
+    aiotrace's messages are lines of their own)."""
+    a = aiotrace("run", "-e", "trace=chdir",
+                 "-e", "inject=chdir:poke_enter=@arg1=3f5354524143457374726163653f00",
+                 "--", target("poke_edge"))
+    assert (a.returncode, a.stdout) == (0, "EFAULT\n" * 3)
+    lines = [re.sub(r"(?<=pid:)\d+|(?<=process )\d+|0x[0-9a-f]+", "N", re.sub(r" +", " ", ln))
+             for ln in a.stderr.splitlines()]
+    assert lines == [
+        "aiotrace: pid:N short write (1 < 15) @N",
+        "aiotrace: short read (1 < 4096) @N: Bad address",
+        "chdir(N) = -1 EFAULT (Bad address) (INJECTED: args)",
+        "aiotrace: pid:N short write (8 < 15) @N",
+        "aiotrace: short read (8 < 4096) @N: Bad address",
+        "chdir(N) = -1 EFAULT (Bad address) (INJECTED: args)",
+        "aiotrace: Failed to tamper with process N: couldn't poke",
+        "chdir(N) = -1 EFAULT (Bad address)",
+        "+++ exited with 0 +++"]
 
 
 def test_poke_without_process_vm_writev(tmp_path):

@@ -235,6 +235,24 @@ def test_tracer_cpu_leaves_the_caller_as_it_was():
     assert os.sched_getaffinity(0) == before
 
 
+def test_a_run_in_process_leaves_no_short_read_hook_behind(tracer_loop, target, tmp_path,
+                                                         capfd):
+    """main() called from Python says strace's "short read" of its own run (a path whose
+    page after its first bytes is not mapped), and leaves nothing listening after it: the
+    library's decoding (str(event)) and a later run are not told of theirs."""
+    from aiotrace._cli import main
+    from aiotrace._decode import _short_reads
+    assert _short_reads.hook is None
+    capfd.readouterr()
+    assert main(["run", "-o", str(tmp_path / "trace"), "-e", "trace=chdir", "--",
+                 target("poke_edge")]) == 0
+    assert _short_reads.hook is None
+    said = [ln for ln in capfd.readouterr().err.splitlines() if "short read" in ln]
+    assert [re.sub(r"@0x[0-9a-f]+", "@N", ln) for ln in said] == [
+        "aiotrace: short read (1 < 4096) @N: Bad address",
+        "aiotrace: short read (8 < 4096) @N: Bad address"]
+
+
 def test_broken_pipe_on_the_trace_keeps_the_program_running(target):
     """The trace's reader goes away: the program still runs to its end and its status."""
     script = '"$@" 2>&1 >/dev/null | head -c 10 >/dev/null; exit 0'

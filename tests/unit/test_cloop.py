@@ -14,7 +14,7 @@ def test_the_library_matches_its_python_mirror() -> None:
     lib = _accel.load()
     assert lib is not None, "the C loop is not built: pip install -e . needs a C compiler"
     assert lib.run is not None and lib.drain is not None
-    assert ctypes.sizeof(_accel.Slot) == 120 and _accel.RECORD_SIZE == 352
+    assert ctypes.sizeof(_accel.Slot) == 120 and _accel.RECORD_SIZE == 360
 
 
 def test_a_queued_release_ends_with_its_slot_whatever_its_state() -> None:

@@ -171,7 +171,8 @@ struct at_family {              /* one Family: what its streams want */
     uint8_t fast;               /* its stops may be handled here at all */
     uint8_t full_stops;         /* resume with PTRACE_SYSCALL (no prefilter covers the interest) */
     uint8_t want_exit;          /* a stream wants Exit events: PTRACE_O_TRACEEXIT back on */
-    uint8_t pad;
+    uint8_t cpu_time;           /* a stream takes each syscall stop's CPU time of the thread
+                                 * (count_syscalls' clock="cpu"): its records carry it */
     uint8_t entry[AT_NR];       /* W_* for each syscall's entry */
     uint8_t exit[AT_NR];        /* ... and exit */
     struct at_copy copies[2][AT_NR][AT_COPIES];   /* [0 entry, 1 exit][nr]: for records */
@@ -237,7 +238,9 @@ struct at_slot {                /* one traced thread (Python's Thread.slot) */
     uint64_t resume_rip;        /* a C hold at a breakpoint: where its release sends the
                                  * thread (0: a syscall stop's hold, or none) */
     int32_t pid;                /* its process (for /proc/PID/fd and cwd: paths=) */
-    int32_t pad2;
+    int32_t cpu_fd;             /* its /proc/PID/task/TID/schedstat + 1, opened at the first
+                                 * record that carries its CPU time (0: not open); closed
+                                 * with the slot (at_del, at_close_fds) */
 };
 
 struct at_record {              /* one event made here, turned into a Python event later */
@@ -254,9 +257,12 @@ struct at_record {              /* one event made here, turned into a Python eve
     uint64_t copy_at[AT_COPIES];     /* ... where it is in the arena (a running count) */
     uint32_t copy_len[AT_COPIES];    /* ... how many bytes (0: none, or unreadable) */
     uint64_t blob_end;          /* the arena's head after them: its tail once taken */
+    int64_t cpu_ns;             /* RF_CPU: the thread's time on a CPU so far, in ns (the
+                                 * first field of its schedstat), -1 if unreadable */
 };
 
-enum { RF_PATHS = 1 };
+/* a record's flags: its copies are the paths its call uses; it carries cpu_ns */
+enum { RF_PATHS = 1, RF_CPU = 2 };
 /* at_decision.paths: none; the record only if a path matches; the record with its paths */
 enum { PA_NONE = 0, PA_MATCH = 1, PA_KEEP = 2 };
 
@@ -356,6 +362,8 @@ INTERNAL uint32_t apply_releases(struct at_core *c);
 INTERNAL void decide(const struct at_core *c, const struct at_slot *s, int status,
                      const struct syscall_info *in, struct at_decision *d);
 /* _accel_stops.c */
+INTERNAL int64_t cpu_ns(struct at_slot *s);
+INTERNAL void close_cpu(struct at_slot *s);
 INTERNAL ssize_t copy_string(pid_t tid, uint8_t *to, uint64_t addr, uint64_t n, int whole);
 INTERNAL int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made);
 INTERNAL int bp_stop(struct at_core *c, struct at_slot *s, int *made);

@@ -273,6 +273,6 @@ int resolve_paths(struct at_core *c, const struct at_slot *s, struct at_record *
         matched |= at_path_match(p, out, len);
     }
     r->blob_end = head;
-    r->flags = RF_PATHS;
+    r->flags |= RF_PATHS;
     return matched;
 }

@@ -70,6 +70,8 @@ int at_add(struct at_core *c, struct at_slot *s) {
             return 0;
         }
         if (t->tid == s->tid) {
+            if (t != s)
+                close_cpu(t);
             p->table[i] = s;
             return 0;
         }
@@ -107,8 +109,20 @@ void at_del(struct at_core *c, int32_t tid) {
             unqueue(c, s);
             s->state = S_GONE;   /* a late at_release finds it gone */
             pthread_mutex_unlock(&p->lock);
+            close_cpu(s);
             return;
         }
+    }
+}
+
+/* The schedstat files of the slots left in the table, closed: the tracer thread's end
+ * (a crash of the loop may leave slots behind). Tracer thread. */
+void at_close_fds(struct at_core *c) {
+    struct at_private *p = c->priv;
+    for (uint32_t i = 0; p != NULL && i < p->cap; i++) {
+        struct at_slot *s = p->table[i];
+        if (s != NULL && s != TOMB)
+            close_cpu(s);
     }
 }
 
@@ -141,6 +155,8 @@ int64_t at_layout(int what) {
     case 21: return offsetof(struct at_family, paths);
     case 22: return sizeof(struct at_paths);
     case 23: return offsetof(struct at_record, flags);
+    case 24: return offsetof(struct at_record, cpu_ns);
+    case 25: return offsetof(struct at_slot, cpu_fd);
     default: return -1;
     }
 }

@@ -7,6 +7,9 @@
 
 #include "_accel.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+
 /* ---- the stops ------------------------------------------------------------------------------ */
 
 static int64_t now_ns(void) {
@@ -24,6 +27,36 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
     r->flags = 0;
     r->blob_end = c->arena_head;
     return r;
+}
+
+/* The thread's time on a CPU so far, in ns: the first field of /proc/PID/task/TID/schedstat
+ * (what engines/_count.py reads on the Python loop), or -1 (the thread is gone). The slot
+ * keeps the file open: a read at offset 0 makes its text again, one system call a stop. */
+int64_t cpu_ns(struct at_slot *s) {
+    if (s->cpu_fd == 0) {
+        char name[64];
+        snprintf(name, sizeof name, "/proc/%d/task/%d/schedstat", (int)s->pid, (int)s->tid);
+        int fd = open(name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return -1;
+        s->cpu_fd = fd + 1;
+    }
+    char text[64];
+    ssize_t n = pread(s->cpu_fd - 1, text, sizeof text, 0);
+    if (n <= 0 || text[0] < '0' || text[0] > '9')
+        return -1;
+    int64_t ns = 0;
+    for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9' && ns < INT64_MAX / 10; i++)
+        ns = ns * 10 + (text[i] - '0');
+    return ns;
+}
+
+/* The slot's schedstat closed (the thread is gone, detached, moved, or the loop ends). */
+void close_cpu(struct at_slot *s) {
+    if (s->cpu_fd > 0) {
+        close(s->cpu_fd - 1);
+        s->cpu_fd = 0;
+    }
 }
 
 /* A NUL-terminated string of at most n bytes, the NUL included if it comes: read a page at
@@ -164,6 +197,10 @@ int fast_stop(struct at_core *c, struct at_slot *s, int status, int *made) {
         }
         if (d.act == D_HOLD && !hold(s, r, d.req))
             goto slow;
+        if (r != NULL && f->cpu_time) {
+            r->cpu_ns = cpu_ns(s);
+            r->flags |= RF_CPU;
+        }
     }
     s->want_exit = d.want_exit;
     s->expect_exit = d.expect_exit;

@@ -29,6 +29,7 @@ W_PATHS = 0x20   # a record only if a path of the call matches (paths=, see _pat
 W_KEEP = 0x40    # with W_PATHS: the record with its paths, whatever they are (and others)
 PA_NONE, PA_MATCH, PA_KEEP = 0, 1, 2   # a decision's paths: none, W_PATHS, W_PATHS | W_KEEP
 RF_PATHS = 1     # a record's flags: its copies are the paths its call uses
+RF_CPU = 2       # ... it carries the thread's CPU time at the stop (Family.cpu_time)
 W_CLASS = 0x0F
 S_RUNNING, S_STOPPED, S_HELD, S_RELEASING, S_GONE = 0, 1, 2, 3, 4
 AT_IDLE, AT_SLOW, AT_CMDS = 0, 1, 2
@@ -46,7 +47,7 @@ class Family(ctypes.Structure):
 
     _fields_ = [
         ("issued", c_int64), ("limit", c_int64), ("options", c_uint32), ("fast", c_uint8),
-        ("full_stops", c_uint8), ("want_exit", c_uint8), ("pad", c_uint8),
+        ("full_stops", c_uint8), ("want_exit", c_uint8), ("cpu_time", c_uint8),
         ("entry", c_uint8 * NR), ("exit", c_uint8 * NR),
         # struct at_copy copies[2][NR][COPIES]: arg (u8), mode (u8), pad, size (u32)
         ("copies", c_uint8 * (2 * NR * COPIES * 8)),
@@ -62,7 +63,7 @@ class Slot(ctypes.Structure):
         ("expect_exit", c_uint8), ("want_exit", c_uint8), ("dirty", c_uint8),
         ("pad", c_uint8 * 6), ("nr", c_int64), ("args", c_uint64 * 6), ("fam", c_void_p),
         ("gen", c_uint32), ("req", c_int32), ("pin", c_uint64), ("bps", c_void_p),
-        ("resume_rip", c_uint64), ("pid", c_int32), ("pad2", c_int32),
+        ("resume_rip", c_uint64), ("pid", c_int32), ("cpu_fd", c_int32),
     ]
 
 
@@ -140,14 +141,16 @@ class PollFd(ctypes.Structure):
 
 
 # struct at_record: tid, kind, nr, args[6], rval, time_ns, gen, flags (then regs[27]),
-# then its memory copies: copy_addr[2], copy_at[2], copy_len[2], blob_end
+# then its memory copies: copy_addr[2], copy_at[2], copy_len[2], blob_end, then cpu_ns
 RECORD = struct.Struct("=iiq6QqqII")
 REGS_OFFSET = 4 + 4 + 8 + 48 + 8 + 8 + 4 + 4
 COPIES_OFFSET = REGS_OFFSET + 27 * 8
 RECORD_COPIES = struct.Struct("=2Q2Q2I")
 BLOB_END = struct.Struct("=Q")
 BLOB_END_OFFSET = COPIES_OFFSET + RECORD_COPIES.size
-RECORD_SIZE = BLOB_END_OFFSET + 8
+CPU_NS = struct.Struct("=q")   # RF_CPU: the thread's CPU time at the stop, -1 if unreadable
+CPU_NS_OFFSET = BLOB_END_OFFSET + 8
+RECORD_SIZE = CPU_NS_OFFSET + 8
 COPY_SPEC = struct.Struct("=BBHI")   # struct at_copy: arg, mode, from, size
 # at_slot from exit_off's neighbour `state` to the arguments, as Core._resume writes them
 SLOT_EXPORT = struct.Struct("=5B6xq6Q")      # state fast expect_exit want_exit dirty, nr, args
@@ -166,6 +169,7 @@ _LAYOUT = {   # at_layout(n): the C side's view of the same structures
     14: Family.copies.offset, 15: ctypes.sizeof(Decision), 16: Decision.nr.offset,
     17: Slot.bps.offset, 18: ctypes.sizeof(Bp), 19: Slot.resume_rip.offset,
     20: Slot.pid.offset, 21: Family.paths.offset, 22: ctypes.sizeof(Paths), 23: REGS_OFFSET - 4,
+    24: CPU_NS_OFFSET, 25: Slot.cpu_fd.offset,
 }
 
 
@@ -211,6 +215,8 @@ class Lib:
         self.apply_releases = fn(held, "at_apply_releases", (c_void_p,), None)
         self.adopt = fn(held, "at_adopt", (c_void_p, c_void_p, c_uint32), c_int)
         self.take = fn(held, "at_take", (c_void_p, c_void_p), None)
+        # the slots' schedstat files (Family.cpu_time) closed, at the tracer thread's end
+        self.close_fds = fn(held, "at_close_fds", (c_void_p,), None)
         # (core, slot, status, info, decision): the rules alone, for tests/unit/test_policy.py
         self.decide = fn(held, "at_decide", (c_void_p, c_void_p, c_int32, c_void_p, c_void_p),
                          None)
