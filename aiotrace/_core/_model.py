@@ -51,7 +51,7 @@ class Subscription:
         "types", "syscalls", "tids", "intercept", "max_buffer", "drop", "order", "buffer",
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
-        "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs",
+        "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs", "pair_keys",
     )
 
     def __init__(
@@ -94,6 +94,9 @@ class Subscription:
         # other (see Handoff._pair): (exit event, entry's time_ns, memory) -> the exit
         # event's ``captured``, which stands for both stops, or None: two events then
         self.pairs: Callable[[TraceEvent, int, Memory | None], Any] | None = None
+        # the calls whose two stops go to ``pairs`` as one (see _handoff._pair_keys):
+        # None until first needed
+        self.pair_keys: frozenset[int] | None = None
         # event type -> syscall numbers whose capture may run after the thread was resumed
         # (before it leaves its next stop), and those where it reads nothing of the tracee
         # and may run at any time (a subset of late)
