@@ -314,7 +314,6 @@ class Session:
         p = self.printer
         assert p is not None
         out = p.dirty if isinstance(p, SeparatePrinter) else p.out
-        take = stream.receive_nowait
         shown = self.show if self.opts.stack_trace else p.render
 
         def general(ev: Any) -> None:
@@ -329,15 +328,15 @@ class Session:
             render = self._debug(render)
         said = self._short_reads
         short_reads.hook = said.append   # (from the capture, on the tracer thread)
+        take = stream.receive_batch
         async with stream:
-            async for ev in stream:
-                # then what else the same batch brought, without a checkpoint per event
-                while True:
+            while True:
+                try:
+                    batch = await take()   # (what the tracer handed over so far, at once)
+                except anyio.EndOfStream:
+                    break
+                for ev in batch:
                     render(ev)
-                    try:
-                        ev = take()
-                    except (anyio.WouldBlock, anyio.EndOfStream):
-                        break
                 if said:
                     self._say(said)
                 if out:

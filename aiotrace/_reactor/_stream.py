@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 import anyio
 import anyio.lowlevel
 
+from .. import _check
 from .._exceptions import StreamClosedByLoop
 from .._util import NoPublicConstructor
 from ._core_api import END, Subscription, TraceEvent
@@ -33,10 +34,12 @@ if TYPE_CHECKING:
 
 _checkpoint = anyio.lowlevel.checkpoint
 
-# Events an EventStream hands out in a row without letting the event loop run (made during
-# a verdict's yield, or converted in __anext__): then one checkpoint, so that an engine on
-# a busy tracee does not keep the application's other tasks waiting (32 intercepted stops
-# on one CPU: about half a millisecond, for 0.1 us per event).
+# Events an EventStream hands out in a row without letting the event loop run (buffered
+# already, or made by the stream's own look at the C loop's records): then one
+# checkpoint, so that a consumer of a busy tracee does not keep the application's other
+# tasks waiting (32 intercepted stops on one CPU: about half a millisecond; a checkpoint
+# costs 2 to 4 us on asyncio, more than the event; a look for a cancellation, made at the
+# others, 0.5 us). See __anext__.
 _MAX_UNYIELDED = 32
 
 #: the events a stream hands out (``EventStream[SyscallExit]``)
@@ -105,6 +108,9 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
         self._end_taken = 0   # 1 once the end was taken from the buffer (not an event)
+        # events handed out since the consumer let the event loop run in __anext__ (a
+        # wait, a checkpoint): the first one taken without a wait checkpoints first
+        self._unyielded = _MAX_UNYIELDED
         # (Backend.stream_pipes) the consumer waits in wait_readable on a pipe of this
         # stream's own, which the tracer thread writes to; None before the first park
         self._pipe: tuple[int, int] | None = None
@@ -259,15 +265,12 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         hub = self._hub
         waited = False
         if buf:
-            # a checkpoint, as trio's rules ask, before taking the event, so that a
-            # cancellation here loses nothing; not for events made during this loop's
-            # verdict (see Hub.looked), as when this makes them itself below (both
-            # counted against _MAX_UNYIELDED at the end)
-            if hub.fresh:
-                hub.fresh = False
-            else:
-                await hub.checkpoint()
-                waited = True
+            # An event that is there already is handed out without a pass of the event
+            # loop, after a look for a cancellation (so that one here loses nothing), but
+            # for the first one and then one in _MAX_UNYIELDED: see the checkpoint below.
+            # (A checkpoint per event costs more than the event.)
+            if self._unyielded < _MAX_UNYIELDED:
+                await hub.if_cancelled()
         elif self._pipe is None and not self._no_pipe:
             self._open_pipe()
         if hub.dormant:
@@ -306,14 +309,16 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
                 if self._waiter is w:
                     self._waiter = None
         if waited:
-            hub.unyielded = 0
-        else:
-            hub.unyielded += 1
-            if hub.unyielded > _MAX_UNYIELDED:
-                # an engine whose every event came without a pass of the event loop (one
-                # CPU: each next stop comes during the verdict) lets the other tasks run
-                hub.unyielded = 0
-                await hub.checkpoint()
+            self._unyielded = 0
+        elif self._unyielded >= _MAX_UNYIELDED:
+            # a checkpoint, as trio's rules ask, before the first event taken without a
+            # wait, and then once in _MAX_UNYIELDED: a consumer whose every event comes
+            # without a pass of the event loop (a busy tracee; on one CPU, an engine's
+            # next stop made during its verdict) lets the other tasks run, and another
+            # task's aclose() or cancellation may come first
+            self._unyielded = 0
+            await hub.checkpoint()
+        self._unyielded += 1
         if sub.closed:
             # closed by another task during a checkpoint above or while this waited (an
             # event may have come meanwhile): nothing more is delivered, as at the top
@@ -324,13 +329,32 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         return item
 
     async def receive(self) -> E_co:
-        """The next event, once it comes (a checkpoint, as each step of ``async for``):
-        raises ``anyio.EndOfStream`` at the end, or once the stream was closed. Like the
-        next step of ``async for``, it releases the previous intercepted event."""
+        """The next event, once it comes (as each step of ``async for``): raises
+        ``anyio.EndOfStream`` at the end, or once the stream was closed. Like the next
+        step of ``async for``, it releases the previous intercepted event. It raises a
+        cancellation as a checkpoint does, without taking an event; it lets the other
+        tasks run when it waits, and at least every 32 events taken in a row."""
         try:
             return await self.__anext__()
         except StopAsyncIteration:
             raise anyio.EndOfStream from None
+
+    async def receive_batch(self, max_events: int | None = None) -> list[E_co]:
+        """The next event, once it comes, and every event buffered behind it, in order: a
+        list of at least one and at most *max_events* (None: no limit) events. As
+        ``receive()`` (raises ``anyio.EndOfStream`` at the end, or once the stream was
+        closed; a cancellation takes nothing), then ``receive_nowait()`` until nothing
+        is buffered, in one call. An intercepted event ends the batch: each event taken
+        releases the previous one's hold, so the batch holds at most its last event
+        (whose verdict the engine gives before it asks for more)."""
+        if max_events is not None:
+            max_events = _check.integer(max_events, "max_events", 1, 1 << 62,
+                                        "the most events a batch may hold (1 or more), "
+                                        "or None")
+        batch: list[E_co] = [await self.receive()]
+        if batch[0]._ctl is None and max_events != 1:
+            self._take_more(batch, max_events)
+        return batch
 
     def receive_nowait(self) -> E_co:
         """The next event if one is buffered already, without waiting (and without a
@@ -349,6 +373,23 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         if item is END:
             raise anyio.EndOfStream
         return item
+
+    def _take_more(self, batch: list[Any], limit: int | None) -> None:
+        """receive_batch(): what is buffered behind its first event, up to *limit* in the
+        batch, up to an intercepted event (included) or the end (left for the next call,
+        which raises EndOfStream), as receive_nowait() would take them one by one."""
+        sub = self._sub
+        buf = sub.buffer
+        take = self._take
+        room = len(buf) if limit is None else min(len(buf), limit - len(batch))
+        while room > 0 and buf and not sub.closed:
+            item = take()
+            if item is END:
+                break   # (taken: the next call raises EndOfStream, as receive_nowait does)
+            batch.append(item)
+            if item._ctl is not None:
+                break
+            room -= 1
 
     def _take(self) -> Any:
         """Take the first buffered item (there is one)."""
