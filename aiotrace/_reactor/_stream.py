@@ -75,7 +75,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
     Made by :meth:`Process.events` (it has no public constructor):
     ``proc.events(SyscallExit)`` is an
     ``EventStream[SyscallExit]``. Besides ``async for``, ``await stream.receive()`` and
-    ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do.
+    ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do,
+    and ``await stream.receive_batch()`` the next event with every one buffered behind it.
 
     It ends when every process of the family is gone (or detached) or when closed.
     Leaving an intercepted event without a verdict, fetching the next one, closing the
@@ -376,20 +377,36 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
 
     def _take_more(self, batch: list[Any], limit: int | None) -> None:
         """receive_batch(): what is buffered behind its first event, up to *limit* in the
-        batch, up to an intercepted event (included) or the end (left for the next call,
-        which raises EndOfStream), as receive_nowait() would take them one by one."""
+        batch, up to an intercepted event (included) or the end (taken, for the next
+        call to raise EndOfStream), as receive_nowait() would take them one by one."""
         sub = self._sub
         buf = sub.buffer
-        take = self._take
-        room = len(buf) if limit is None else min(len(buf), limit - len(batch))
-        while room > 0 and buf and not sub.closed:
-            item = take()
-            if item is END:
-                break   # (taken: the next call raises EndOfStream, as receive_nowait does)
-            batch.append(item)
-            if item._ctl is not None:
-                break
-            room -= 1
+        n = len(buf) if limit is None else min(len(buf), limit - len(batch))
+        if n <= 0 or sub.closed:
+            return
+        # (an event's backpressure hold is registered before the event is pushed: none of
+        # the n events has one if there is none now)
+        if (sub.intercept or sub.lock is not None or sub.bp_holds
+                or self._contexts is not None):
+            take = self._take
+            while n > 0 and buf and not sub.closed:
+                item = take()
+                if item is END:
+                    break
+                batch.append(item)
+                if item._ctl is not None:
+                    break
+                n -= 1
+            return
+        # an observer's events, with nothing to release or add: all n at once
+        popleft = buf.popleft
+        got = [popleft() for _ in range(n)]
+        sub.taken += n
+        if got[-1] is END:   # (the end is the last item ever buffered)
+            got.pop()
+            self._done = True
+            self._end_taken = 1
+        batch += got
 
     def _take(self) -> Any:
         """Take the first buffered item (there is one)."""

@@ -218,3 +218,28 @@ async def test_buffered_events_let_other_tasks_run(target):
     # (32, or twice that on trio, whose scheduler may run the two tasks in either order
     # in each batch)
     assert longest <= 70, longest
+
+
+@pytest.mark.parametrize("overflow", ["block", "drop_oldest"])
+async def test_receive_batch_with_a_small_buffer(target, overflow):
+    """receive_batch() of a small buffer: a blocking one's full buffer holds the thread
+    until its events are taken (every event comes), a "drop_oldest" one drops the
+    oldest; either way the batches keep the order."""
+    n, size = 500, 4
+    async with aiotrace.open_tracer() as tracer:
+        proc = await tracer.spawn([target("getppid_loop"), str(n)])
+        exits = proc.events(SyscallExit, syscalls={"getppid"}, buffer=size, overflow=overflow)
+        batches = []
+        async with exits:
+            proc.resume()
+            while True:
+                try:
+                    batches.append(await exits.receive_batch())
+                except anyio.EndOfStream:
+                    break
+        assert await proc.wait() == 0
+        seqs = [ev.seq for batch in batches for ev in batch]
+        assert seqs == sorted(set(seqs)) and all(batches)
+        assert len(seqs) + exits.dropped == n
+        if overflow == "block":
+            assert exits.dropped == 0
