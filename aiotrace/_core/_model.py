@@ -91,7 +91,7 @@ class Subscription:
         # nr, args, retval, copies) -> whether it took the record; None: none
         self.raw: Callable[..., bool] | None = None
         # a capture's taker of a call's entry and exit records that come one after the
-        # other (see Handoff._pair): (exit event, entry's time_ns, memory) -> the exit
+        # other (see Handoff._convert): (exit event, entry's time_ns, memory) -> the exit
         # event's ``captured``, which stands for both stops, or None: two events then
         self.pairs: Callable[[TraceEvent, int, Memory | None], Any] | None = None
         # the calls whose two stops go to ``pairs`` as one (see _handoff._pair_keys):
