@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-import anyio.lowlevel
-
 from ._backends import Backend, Pumped
-
-try:   # (anyio's own, for asyncio: its cancel scopes are what it looks at)
-    from anyio._backends._asyncio import AsyncIOBackend as _AnyioAsyncio
-    _if_cancelled: Callable[[], Awaitable[None]] = _AnyioAsyncio.checkpoint_if_cancelled
-except (ImportError, AttributeError):   # (anyio's layout changed: through its dispatch)
-    _if_cancelled = anyio.lowlevel.checkpoint_if_cancelled
 
 # the pumps' tasks: asyncio keeps only weak references to its tasks
 _PUMPS: set[asyncio.Task[None]] = set()
@@ -27,7 +19,6 @@ class AsyncioBackend(Backend):
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.checkpoint = functools.partial(asyncio.sleep, 0)
-        self.if_cancelled = _if_cancelled
 
     def spawn_system_task(self, fn: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
         task = self._loop.create_task(fn(), name=name)

@@ -56,7 +56,6 @@ class TrioBackend(Backend):
     def __init__(self) -> None:
         self._token = trio.lowlevel.current_trio_token()
         self.checkpoint = trio.lowlevel.checkpoint
-        self.if_cancelled = trio.lowlevel.checkpoint_if_cancelled
 
     def spawn_system_task(self, fn: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
         trio.lowlevel.spawn_system_task(fn, name=name)

@@ -45,9 +45,6 @@ class Backend(abc.ABC):
     #: the loop's own checkpoint (``asyncio.sleep(0)``, trio's ``checkpoint()``), without
     #: anyio's dispatch to its backend: 0.9 us of 3.4 on asyncio
     checkpoint: Callable[[], Awaitable[None]]
-    #: the loop's look for a cancellation (a checkpoint only if the caller's scope is
-    #: cancelled: anyio's ``checkpoint_if_cancelled()``), without anyio's dispatch
-    if_cancelled: Callable[[], Awaitable[None]]
     #: whether a stream's consumer waits on a pipe of the stream's own, which the tracer
     #: thread writes a byte on (see EventStream._open_pipe), rather than on a park
     stream_pipes: bool = False

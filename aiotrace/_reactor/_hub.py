@@ -71,12 +71,15 @@ class Hub:
         self.notified = False
         self.core = Core(self.notify, Ctl, self.wfd)
         self.core.handoff.looked = self.looked
+        # events were made during a verdict's yield (see looked): the next __anext__
+        # that finds them skips its checkpoint, as one that makes them itself does
+        self.fresh = False
+        self.unyielded = 0   # events handed out in a row without a pass of the event loop
         self.closed = False
         self.finished = anyio.Event()
         self.finished_flag = False   # (the same, for the pump's loops)
         self.started = anyio.Event()
         self.checkpoint = backend.checkpoint   # (see Backend.checkpoint)
-        self.if_cancelled = backend.if_cancelled
         # replies awaited from the tracer thread (spawn, attach, detach): if the thread ends
         # first, they get an error instead (see wait_reply)
         self.waiters: set[Waiter] = set()
@@ -151,7 +154,8 @@ class Hub:
         """Loop thread, in a verdict (Core.release_c): the records and replies that came
         while the loop yielded, perhaps without their byte. (A byte that did come stays
         for the pipe's reader, which then finds nothing.)"""
-        self.run_outbox(read=False)
+        if self.run_outbox(read=False):
+            self.fresh = True
 
     # -- the pump -------------------------------------------------------------------------
 
@@ -204,7 +208,6 @@ class Hub:
             self.finished = anyio.Event()
         self.backend = current_backend()
         self.checkpoint = self.backend.checkpoint
-        self.if_cancelled = self.backend.if_cancelled
         self.on_new_loop()
         self.spawn_pump()
         later, self.later = self.later, []

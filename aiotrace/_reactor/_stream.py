@@ -34,12 +34,10 @@ if TYPE_CHECKING:
 
 _checkpoint = anyio.lowlevel.checkpoint
 
-# Events an EventStream hands out in a row without letting the event loop run (buffered
-# already, or made by the stream's own look at the C loop's records): then one
-# checkpoint, so that a consumer of a busy tracee does not keep the application's other
-# tasks waiting (32 intercepted stops on one CPU: about half a millisecond; a checkpoint
-# costs 2 to 4 us on asyncio, more than the event; a look for a cancellation, made at the
-# others, 0.5 us). See __anext__.
+# Events an EventStream hands out in a row without letting the event loop run (made during
+# a verdict's yield, or converted in __anext__): then one checkpoint, so that an engine on
+# a busy tracee does not keep the application's other tasks waiting (32 intercepted stops
+# on one CPU: about half a millisecond, for 0.1 us per event).
 _MAX_UNYIELDED = 32
 
 #: the events a stream hands out (``EventStream[SyscallExit]``)
@@ -109,9 +107,6 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         self._loop_closed = False  # closed by the end of a bare `async for` (see _BareLoop)
         self._held_dead = False
         self._end_taken = 0   # 1 once the end was taken from the buffer (not an event)
-        # events handed out since the consumer let the event loop run in __anext__ (a
-        # wait, a checkpoint): the first one taken without a wait checkpoints first
-        self._unyielded = _MAX_UNYIELDED
         # (Backend.stream_pipes) the consumer waits in wait_readable on a pipe of this
         # stream's own, which the tracer thread writes to; None before the first park
         self._pipe: tuple[int, int] | None = None
@@ -266,12 +261,15 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         hub = self._hub
         waited = False
         if buf:
-            # An event that is there already is handed out without a pass of the event
-            # loop, after a look for a cancellation (so that one here loses nothing), but
-            # for the first one and then one in _MAX_UNYIELDED: see the checkpoint below.
-            # (A checkpoint per event costs more than the event.)
-            if self._unyielded < _MAX_UNYIELDED:
-                await hub.if_cancelled()
+            # a checkpoint, as trio's rules ask, before taking the event, so that a
+            # cancellation here loses nothing; not for events made during this loop's
+            # verdict (see Hub.looked), as when this makes them itself below (both
+            # counted against _MAX_UNYIELDED at the end)
+            if hub.fresh:
+                hub.fresh = False
+            else:
+                await hub.checkpoint()
+                waited = True
         elif self._pipe is None and not self._no_pipe:
             self._open_pipe()
         if hub.dormant:
@@ -310,16 +308,14 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
                 if self._waiter is w:
                     self._waiter = None
         if waited:
-            self._unyielded = 0
-        elif self._unyielded >= _MAX_UNYIELDED:
-            # a checkpoint, as trio's rules ask, before the first event taken without a
-            # wait, and then once in _MAX_UNYIELDED: a consumer whose every event comes
-            # without a pass of the event loop (a busy tracee; on one CPU, an engine's
-            # next stop made during its verdict) lets the other tasks run, and another
-            # task's aclose() or cancellation may come first
-            self._unyielded = 0
-            await hub.checkpoint()
-        self._unyielded += 1
+            hub.unyielded = 0
+        else:
+            hub.unyielded += 1
+            if hub.unyielded > _MAX_UNYIELDED:
+                # an engine whose every event came without a pass of the event loop (one
+                # CPU: each next stop comes during the verdict) lets the other tasks run
+                hub.unyielded = 0
+                await hub.checkpoint()
         if sub.closed:
             # closed by another task during a checkpoint above or while this waited (an
             # event may have come meanwhile): nothing more is delivered, as at the top
@@ -330,11 +326,9 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         return item
 
     async def receive(self) -> E_co:
-        """The next event, once it comes (as each step of ``async for``): raises
-        ``anyio.EndOfStream`` at the end, or once the stream was closed. Like the next
-        step of ``async for``, it releases the previous intercepted event. It raises a
-        cancellation as a checkpoint does, without taking an event; it lets the other
-        tasks run when it waits, and at least every 32 events taken in a row."""
+        """The next event, once it comes (a checkpoint, as each step of ``async for``):
+        raises ``anyio.EndOfStream`` at the end, or once the stream was closed. Like the
+        next step of ``async for``, it releases the previous intercepted event."""
         try:
             return await self.__anext__()
         except StopAsyncIteration:

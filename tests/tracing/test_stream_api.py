@@ -187,8 +187,8 @@ async def test_receive_batch_ends_with_an_intercepted_event(target):
 
 async def test_buffered_events_let_other_tasks_run(target):
     """A consumer of buffered events that awaits nothing else lets the application's
-    other tasks run at least every few dozen events (a checkpoint every 32 events taken
-    without a wait)."""
+    other tasks run at least every few dozen events (at most 32 events in a row are handed
+    out without a checkpoint)."""
     n = 500
     ticks = 0
     ticking = anyio.Event()
