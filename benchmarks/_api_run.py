@@ -5,6 +5,8 @@
 MODE is one of
 
 - ``observer``:  spawn (following children), one observer of every ``SyscallExit``;
+- ``batch``:     the same observer, taking its events by batches
+  (``EventStream.receive_batch()``);
 - ``prefilter``: ``spawn(argv, syscalls={"openat"})`` (seccomp prefilter), one observer
   of ``SyscallExit`` for openat;
 - ``intercept``: spawn, one intercepting engine on every ``SyscallExit`` that resumes
@@ -38,7 +40,7 @@ import anyio
 import aiotrace
 from aiotrace import SyscallExit
 
-MODES = ("observer", "prefilter", "intercept")
+MODES = ("observer", "batch", "prefilter", "intercept")
 
 
 async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
@@ -60,6 +62,12 @@ async def traced(mode: str, argv: list[str]) -> dict[str, Any]:
                 async for ev in events:
                     ev.resume()
                     n += 1
+            elif mode == "batch":
+                while True:
+                    try:
+                        n += len(await events.receive_batch())
+                    except anyio.EndOfStream:
+                        break
             else:
                 async for _ in events:
                     n += 1

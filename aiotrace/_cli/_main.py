@@ -228,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     tty = _tty_state()
     session = Session(opts, out, err)
     session.release_std = argv is None   # (as the command: see _pipe.release_standard_fds)
+    session.lower_loop = argv is None
     session.daemon = daemon
     if cpu is not None:
         # This thread (and the tracer thread it starts, which inherits the mask) on one

@@ -5,7 +5,7 @@ Most calls of a busy program come to the printer as an entry record of the C loo
 followed at once by the same call's exit record (nothing happened in between, on any
 thread of the family). For the quiet calls (the decoder prints them from their registers
 alone: ``getppid()``, ``close(3)``...), the core can make one event of the two
-(``Subscription.pairs``, see ``Handoff._pair``): the exit, whose ``captured`` is a
+(``Subscription.pairs``, see ``Handoff._convert``): the exit, whose ``captured`` is a
 :class:`Paired`, the decoder's capture of the exit with what the entry's was. The
 decoder's state after :func:`taker`'s call is what its two captures would have left, and
 the printer lays a Paired out as the two stops (:func:`split` gives them back, for the

@@ -254,153 +254,163 @@ class Handoff:
             tail = ac.core.tail
             if head <= tail:
                 return 0
-            ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
-            unpack = _accel.RECORD.unpack_from
-            threads = self.threads
-            outbox = self.outbox
-            families: list[Family] = []
-            last = tail
-            paired = -1   # (an exit record taken with its entry's: see _pair)
-            for i in range(tail, head):
-                if i == paired:
-                    continue
-                tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen, rflags = unpack(
-                    ring, (i & mask) * size)
-                last = i + 1
-                th = threads.get(tid)
-                if th is None:
-                    continue   # (cannot be: a thread's end is a stop that converts first)
-                proc = th.proc
-                fam = proc.family
-                fam.converted += 1
-                if not families or families[-1] is not fam:
-                    if fam not in families:
-                        families.append(fam)
-                self.seq += 1
-                if kind == _accel.R_PROBE:
-                    self._probe_record(th, self.seq, t, nr, (a0, a1, a2, a3, a4, a5), rval,
-                                       ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
-                    continue
-                if kind == _accel.R_HELD_PROBE:
-                    self._held_probe(th, self.seq, t, nr, (a0, a1, a2, a3, a4, a5), rval, gen,
-                                     ring, (i & mask) * size + _accel.REGS_OFFSET, direct)
-                    continue
-                args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
-                if (kind == _accel.R_ENTRY and i + 1 < head and fam.subs
-                        and fam.subs[0].pairs is not None
-                        and self._pair(th, fam.subs, ring, ((i + 1) & mask) * size, t, nr,
-                                       args, direct)):
-                    paired = i + 1
-                    last = i + 2
-                    continue
-                if kind >= _accel.R_HELD_ENTRY:
-                    self._held_record(th, kind, self.seq, t, nr, args, rval, gen, ring,
-                                      (i & mask) * size + _accel.REGS_OFFSET, direct)
-                    continue
-                base = (proc.pid, tid, self.seq, t)
-                if kind == _accel.R_ENTRY:
-                    cls: type[TraceEvent] = SyscallEntry
-                    fields: dict[str, Any] = {"nr": nr, "args": args}
-                else:
-                    cls = SyscallExit
-                    fields = {"nr": nr, "args": args, "retval": rval}
-                shared = None
-                paths = None
-                for sub in fam.subs:
-                    # (an intercepting stream, or one that reads at the stop, that wants
-                    # this event came after the stop: the C loop would have left it to
-                    # Python otherwise)
-                    if sub.intercept or not sub.wants(cls, tid, nr):
-                        continue
-                    if sub.paths is not None:
-                        # paths=, decided by the C loop at the stop: the record's copies are
-                        # the paths its call uses (one of them matched a pattern of the
-                        # family's streams); this stream takes it if one matches its own
-                        if not rflags & _accel.RF_PATHS:
-                            continue   # (a stream that came after the stop)
-                        if paths is None:
-                            paths = self._paths(ring, (i & mask) * size)
-                        if not any(sub.paths.matches(p) for p in paths):
-                            continue
-                        ev = cls(*base, **fields)
-                        object.__setattr__(ev, "_paths", paths)
-                        if sub.capture is not None:   # (one that reads nothing: context=)
-                            object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
-                    elif sub.capture is None:
-                        if shared is None:
-                            shared = cls(*base, **fields)
-                        ev = shared
-                    elif sub.cpu:
-                        # the thread's CPU time at the stop, read by the C loop
-                        if not rflags & _accel.RF_CPU:
-                            continue   # (a stream that came after the stop)
-                        ev = cls(*base, **fields)
-                        cpu = _accel.CPU_NS.unpack_from(
-                            ring, (i & mask) * size + _accel.CPU_NS_OFFSET)[0]
-                        object.__setattr__(ev, "captured", cpu if cpu >= 0 else None)
-                    elif sub.raw is not None and self._raw(sub, cls, base, nr, args, rval,
-                                                           rflags, ring, (i & mask) * size):
-                        continue
-                    elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
-                        ev = cls(*base, **fields)
-                        # (a record's copies are its paths when a paths= stream wanted it:
-                        # this stream came after the stop, and reads the thread as it is)
-                        mem = (self._copies(tid, ring, (i & mask) * size)
-                               if not rflags & _accel.RF_PATHS else th.memory)
-                        object.__setattr__(ev, "captured", capture(sub, ev, mem))
-                    elif nr in sub.late.get(cls, NO_NRS):
-                        ev = cls(*base, **fields)
-                        object.__setattr__(ev, "captured", capture(sub, ev, th.memory))
-                    else:
-                        continue
-                    if sub.pushed - sub.taken >= sub.max_buffer and sub.drop and not sub.oldest:
-                        sub.dropped += 1
-                        continue
-                    _deliver(sub, ev, direct, outbox)
+            seq = self.seq
+            try:
+                last, seq = self._convert(ac, tail, head, seq, direct)
+            finally:
+                self.seq = seq
             if last == tail:
                 return 0
+            ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
             arena_tail = _accel.BLOB_END.unpack_from(
                 ring, ((last - 1) & mask) * size + _accel.BLOB_END_OFFSET)[0]
             ac.lib.consumed(ac.ptr, last, arena_tail)
-            for fam in families:
-                if fam.cfam is not None:
-                    fam.set_limit()
             return int(last - tail)
 
-    def _pair(self, th: Thread, subs: tuple[Subscription, ...], ring: memoryview, at: int,
-              t0: int, nr: int, args: Args, direct: Any) -> bool:
-        """An entry record whose next record is the same call's exit, for a family whose
-        one stream takes both as one event (Subscription.pairs: the CLI's printer, for the
-        calls its capture reads nothing at): the exit's event, with the taker's
-        ``captured`` standing for both stops (the entry's seq is the one before). False:
-        not so (then both records become events as usual)."""
-        if len(subs) != 1:
-            return False
-        sub = subs[0]
-        if (nr not in sub.free.get(SyscallEntry, NO_NRS)
-                or nr not in sub.free.get(SyscallExit, NO_NRS)):
-            return False   # (first: most calls of a busy program are not quiet)
-        tid = th.tid
-        tid2, kind, nr2, _, _, _, _, _, _, rval, t, _, _ = _accel.RECORD.unpack_from(ring, at)
-        if (tid2 != tid or kind != _accel.R_EXIT or nr2 != nr or sub.intercept
-                or sub.raw is not None or sub.paths is not None
-                or not sub.wants(SyscallEntry, tid, nr) or not sub.wants(SyscallExit, tid, nr)
-                or sub.pushed - sub.taken >= sub.max_buffer):
-            return False
-        pairs = sub.pairs
-        assert pairs is not None
-        ev = SyscallExit(th.proc.pid, tid, self.seq + 1, t, nr, args, rval)
-        try:
-            cap = pairs(ev, t0, th.memory)
-        except Exception:  # noqa: BLE001 - (then as two events: the capture says it)
-            return False
-        if cap is None:
-            return False
-        self.seq += 1
-        th.proc.family.converted += 1
-        object.__setattr__(ev, "captured", cap)
-        _deliver(sub, ev, direct, self.outbox)
-        return True
+    def _convert(self, ac: _accel.Accel, tail: int, head: int, seq: int,
+                 direct: Any) -> tuple[int, int]:
+        """convert()'s loop over the records from *tail* to *head*, under its lock: the
+        index after the last record taken, and the last seq given. Its hot paths (a quiet
+        call's entry and exit as one event, see _pair_keys; an observer's event) are
+        written out in place, and what the records of one thread share (its process,
+        family and streams) is looked up once per run of its records."""
+        ring, mask, size = ac.ring, ac.mask, _accel.RECORD_SIZE
+        unpack = _accel.RECORD.unpack_from
+        threads = self.threads
+        outbox = self.outbox
+        families: list[Family] = []
+        last = tail
+        paired = -1   # (an exit record taken with its entry's)
+        last_tid = 0  # (the thread of the record before: what follows is its)
+        th: Thread | None = None
+        fam: Any = None
+        pid = 0
+        plan_subs: tuple[Subscription, ...] | None = None   # (the subs psub was found in)
+        psub: Any = None      # the family's one stream, if it takes pairs (Subscription.pairs)
+        pkeys = NO_NRS        # ... and the calls it takes as pairs
+        for i in range(tail, head):
+            if i == paired:
+                continue
+            at = (i & mask) * size
+            tid, kind, nr, a0, a1, a2, a3, a4, a5, rval, t, gen, rflags = unpack(ring, at)
+            last = i + 1
+            if tid != last_tid:
+                th = threads.get(tid)
+                if th is None:
+                    continue   # (cannot be: a thread's end is a stop that converts first)
+                last_tid = tid
+                proc = th.proc
+                pid = proc.pid
+                fam = proc.family
+                if fam not in families:
+                    families.append(fam)
+            assert th is not None
+            fam.converted += 1
+            seq += 1
+            if kind >= _accel.R_PROBE:
+                if kind == _accel.R_PROBE:
+                    self._probe_record(th, seq, t, nr, (a0, a1, a2, a3, a4, a5), rval,
+                                       ring, at + _accel.REGS_OFFSET, direct)
+                else:
+                    self._held_probe(th, seq, t, nr, (a0, a1, a2, a3, a4, a5), rval, gen,
+                                     ring, at + _accel.REGS_OFFSET, direct)
+                continue
+            args = Args((a0, a1, a2, a3, a4, a5), nr, tid)
+            subs = fam.subs
+            if kind == _accel.R_ENTRY and i + 1 < head:
+                if subs is not plan_subs:
+                    plan_subs = subs
+                    psub = subs[0] if len(subs) == 1 and subs[0].pairs is not None else None
+                    pkeys = _pair_keys(psub) if psub is not None else NO_NRS
+                if nr in pkeys:
+                    # an entry record whose next record is the same call's exit, for the
+                    # family's one stream that takes both as one event: the exit's event,
+                    # with the taker's ``captured`` standing for both stops (the entry's
+                    # seq is the one before). Otherwise (the taker says None) both records
+                    # become events as usual.
+                    tid2, kind2, nr2, _, _, _, _, _, _, rval2, t2, _, _ = unpack(
+                        ring, ((i + 1) & mask) * size)
+                    if (tid2 == tid and kind2 == _accel.R_EXIT and nr2 == nr
+                            and not psub.closed and (psub.tids is None or tid in psub.tids)
+                            and psub.pushed - psub.taken < psub.max_buffer):
+                        ev: TraceEvent = SyscallExit(pid, tid, seq + 1, t2, nr, args, rval2)
+                        try:
+                            cap = psub.pairs(ev, t, th.memory)
+                        except Exception:  # noqa: BLE001 - (then two events: the capture says it)
+                            cap = None
+                        if cap is not None:
+                            seq += 1
+                            fam.converted += 1
+                            _set_captured(ev, cap)
+                            paired = i + 1
+                            last = i + 2
+                            _deliver(psub, ev, direct, outbox)
+                            continue
+            if kind >= _accel.R_HELD_ENTRY:
+                self._held_record(th, kind, seq, t, nr, args, rval, gen, ring,
+                                  at + _accel.REGS_OFFSET, direct)
+                continue
+            cls: type[TraceEvent] = SyscallEntry if kind == _accel.R_ENTRY else SyscallExit
+            shared = None
+            paths = None
+            for sub in subs:
+                # (an intercepting stream, or one that reads at the stop, that wants
+                # this event came after the stop: the C loop would have left it to
+                # Python otherwise. The tests after it are sub.wants()'s, for a call.)
+                if sub.intercept or sub.closed:
+                    continue
+                if ((sub.types is not None and cls not in sub.types)
+                        or (sub.tids is not None and tid not in sub.tids)
+                        or (sub.syscalls is not None and nr not in sub.syscalls)):
+                    continue
+                if sub.paths is not None:
+                    # paths=, decided by the C loop at the stop: the record's copies are
+                    # the paths its call uses (one of them matched a pattern of the
+                    # family's streams); this stream takes it if one matches its own
+                    if not rflags & _accel.RF_PATHS:
+                        continue   # (a stream that came after the stop)
+                    if paths is None:
+                        paths = self._paths(ring, at)
+                    if not any(sub.paths.matches(p) for p in paths):
+                        continue
+                    ev = _syscall_event(cls, pid, tid, seq, t, nr, args, rval)
+                    object.__setattr__(ev, "_paths", paths)
+                    if sub.capture is not None:   # (one that reads nothing: context=)
+                        _set_captured(ev, capture(sub, ev, th.memory))
+                elif sub.capture is None:
+                    if shared is None:
+                        shared = _syscall_event(cls, pid, tid, seq, t, nr, args, rval)
+                    ev = shared
+                elif sub.cpu:
+                    # the thread's CPU time at the stop, read by the C loop
+                    if not rflags & _accel.RF_CPU:
+                        continue   # (a stream that came after the stop)
+                    ev = _syscall_event(cls, pid, tid, seq, t, nr, args, rval)
+                    cpu = _accel.CPU_NS.unpack_from(ring, at + _accel.CPU_NS_OFFSET)[0]
+                    _set_captured(ev, cpu if cpu >= 0 else None)
+                elif sub.raw is not None and self._raw(sub, cls, (pid, tid, seq, t), nr,
+                                                       args, rval, rflags, ring, at):
+                    continue
+                elif nr in sub.prefetch.get(cls, NO_COPIES):   # (before late: see publish)
+                    ev = _syscall_event(cls, pid, tid, seq, t, nr, args, rval)
+                    # (a record's copies are its paths when a paths= stream wanted it:
+                    # this stream came after the stop, and reads the thread as it is)
+                    mem = (self._copies(tid, ring, at)
+                           if not rflags & _accel.RF_PATHS else th.memory)
+                    _set_captured(ev, capture(sub, ev, mem))
+                elif nr in sub.late.get(cls, NO_NRS):
+                    ev = _syscall_event(cls, pid, tid, seq, t, nr, args, rval)
+                    _set_captured(ev, capture(sub, ev, th.memory))
+                else:
+                    continue
+                if sub.pushed - sub.taken >= sub.max_buffer and sub.drop and not sub.oldest:
+                    sub.dropped += 1
+                    continue
+                _deliver(sub, ev, direct, outbox)
+        for fam in families:
+            if fam.cfam is not None:
+                fam.set_limit()
+        return last, seq
 
     def _copies(self, tid: int, ring: memoryview, at: int) -> CopiedMemory:
         """The memory copies a record carries (prefetch=), as a memory to read."""
@@ -532,6 +542,36 @@ class Handoff:
 
 def _nothing() -> None:
     pass
+
+
+# (the slot's own setter: the events are frozen)
+_set_captured: Callable[[TraceEvent, Any], None] = vars(TraceEvent)["captured"].__set__
+
+
+def _syscall_event(cls: type[TraceEvent], pid: int, tid: int, seq: int, t: int, nr: int,
+                   args: Args, rval: int) -> TraceEvent:
+    if cls is SyscallEntry:
+        return SyscallEntry(pid, tid, seq, t, nr, args)
+    return SyscallExit(pid, tid, seq, t, nr, args, rval)
+
+
+def _pair_keys(sub: Subscription) -> frozenset[int]:
+    """The calls whose entry and exit records *sub* (a family's one stream, with a
+    ``pairs`` taker: the CLI's printer) takes as one event when the exit's record comes
+    right after the entry's (see Handoff._convert): those its capture reads nothing at,
+    at both stops, of which it wants both stops. Made once per stream: its filters and
+    its capture's tables are set before it is taken on."""
+    keys = sub.pair_keys
+    if keys is None:
+        keys = NO_NRS
+        types = sub.types
+        if (not sub.intercept and sub.raw is None and sub.paths is None
+                and (types is None or (SyscallEntry in types and SyscallExit in types))):
+            keys = sub.free.get(SyscallEntry, NO_NRS) & sub.free.get(SyscallExit, NO_NRS)
+            if sub.syscalls is not None:
+                keys &= sub.syscalls
+        sub.pair_keys = keys
+    return keys
 
 
 def _deliver(sub: Subscription, item: Any, direct: Any, outbox: deque[Callable[[], None]]) -> None:

@@ -52,6 +52,7 @@ class Subscription:
         "pushed", "taken", "dropped", "closed", "wake", "flagged", "bp_holds", "family",
         "gone", "capture", "wfd", "late", "free", "prefetch", "probe", "on_error",
         "select", "oldest", "lock", "paths", "take_paths", "raw", "pairs", "cpu",
+        "pair_keys",
     )
 
     def __init__(
@@ -91,13 +92,16 @@ class Subscription:
         # nr, args, retval, copies) -> whether it took the record; None: none
         self.raw: Callable[..., bool] | None = None
         # a capture's taker of a call's entry and exit records that come one after the
-        # other (see Handoff._pair): (exit event, entry's time_ns, memory) -> the exit
+        # other (see Handoff._convert): (exit event, entry's time_ns, memory) -> the exit
         # event's ``captured``, which stands for both stops, or None: two events then
         self.pairs: Callable[[TraceEvent, int, Memory | None], Any] | None = None
         # the capture is the thread's CPU time at the stop (count_syscalls' clock="cpu"),
         # which the C loop reads itself into the records (Family.cpu_time, RF_CPU): its
         # stops need no capture at the stop there
         self.cpu = False
+        # the calls whose two stops go to ``pairs`` as one (see _handoff._pair_keys):
+        # None until first needed
+        self.pair_keys: frozenset[int] | None = None
         # event type -> syscall numbers whose capture may run after the thread was resumed
         # (before it leaves its next stop), and those where it reads nothing of the tracee
         # and may run at any time (a subset of late)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 import anyio
 import anyio.lowlevel
 
+from .. import _check
 from .._exceptions import StreamClosedByLoop
 from .._util import NoPublicConstructor
 from ._core_api import END, Subscription, TraceEvent
@@ -72,7 +73,8 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
     Made by :meth:`Process.events` (it has no public constructor):
     ``proc.events(SyscallExit)`` is an
     ``EventStream[SyscallExit]``. Besides ``async for``, ``await stream.receive()`` and
-    ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do.
+    ``stream.receive_nowait()`` take one event each, as anyio's memory object streams do,
+    and ``await stream.receive_batch()`` the next event with every one buffered behind it.
 
     It ends when every process of the family is gone (or detached) or when closed.
     Leaving an intercepted event without a verdict, fetching the next one, closing the
@@ -332,6 +334,23 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         except StopAsyncIteration:
             raise anyio.EndOfStream from None
 
+    async def receive_batch(self, max_events: int | None = None) -> list[E_co]:
+        """The next event, once it comes, and every event buffered behind it, in order: a
+        list of at least one and at most *max_events* (None: no limit) events. As
+        ``receive()`` (raises ``anyio.EndOfStream`` at the end, or once the stream was
+        closed; a cancellation takes nothing), then ``receive_nowait()`` until nothing
+        is buffered, in one call. An intercepted event ends the batch: each event taken
+        releases the previous one's hold, so the batch holds at most its last event
+        (whose verdict the engine gives before it asks for more)."""
+        if max_events is not None:
+            max_events = _check.integer(max_events, "max_events", 1, 1 << 62,
+                                        "the most events a batch may hold (1 or more), "
+                                        "or None")
+        batch: list[E_co] = [await self.receive()]
+        if batch[0]._ctl is None and max_events != 1:
+            self._take_more(batch, max_events)
+        return batch
+
     def receive_nowait(self) -> E_co:
         """The next event if one is buffered already, without waiting (and without a
         checkpoint): raises ``anyio.WouldBlock`` when none is, ``anyio.EndOfStream`` at
@@ -349,6 +368,39 @@ class EventStream(Generic[E_co], metaclass=NoPublicConstructor):
         if item is END:
             raise anyio.EndOfStream
         return item
+
+    def _take_more(self, batch: list[Any], limit: int | None) -> None:
+        """receive_batch(): what is buffered behind its first event, up to *limit* in the
+        batch, up to an intercepted event (included) or the end (taken, for the next
+        call to raise EndOfStream), as receive_nowait() would take them one by one."""
+        sub = self._sub
+        buf = sub.buffer
+        n = len(buf) if limit is None else min(len(buf), limit - len(batch))
+        if n <= 0 or sub.closed:
+            return
+        # (an event's backpressure hold is registered before the event is pushed: none of
+        # the n events has one if there is none now)
+        if (sub.intercept or sub.lock is not None or sub.bp_holds
+                or self._contexts is not None):
+            take = self._take
+            while n > 0 and buf and not sub.closed:
+                item = take()
+                if item is END:
+                    break
+                batch.append(item)
+                if item._ctl is not None:
+                    break
+                n -= 1
+            return
+        # an observer's events, with nothing to release or add: all n at once
+        popleft = buf.popleft
+        got = [popleft() for _ in range(n)]
+        sub.taken += n
+        if got[-1] is END:   # (the end is the last item ever buffered)
+            got.pop()
+            self._done = True
+            self._end_taken = 1
+        batch += got
 
     def _take(self) -> Any:
         """Take the first buffered item (there is one)."""
