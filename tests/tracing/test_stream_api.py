@@ -126,14 +126,7 @@ async def test_receive_batch_waits_for_an_event(target):
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), str(n)])
         exits = proc.events(SyscallExit, syscalls={"getppid"})
-        batches = []
-        async with exits:
-            proc.resume()
-            while True:
-                try:
-                    batches.append(await exits.receive_batch())
-                except anyio.EndOfStream:
-                    break
+        batches = await _all_batches(proc, exits)
         assert await proc.wait() == 0
     assert all(batches)
     seqs = [ev.seq for batch in batches for ev in batch]
@@ -229,17 +222,22 @@ async def test_receive_batch_with_a_small_buffer(target, overflow):
     async with aiotrace.open_tracer() as tracer:
         proc = await tracer.spawn([target("getppid_loop"), str(n)])
         exits = proc.events(SyscallExit, syscalls={"getppid"}, buffer=size, overflow=overflow)
-        batches = []
-        async with exits:
-            proc.resume()
-            while True:
-                try:
-                    batches.append(await exits.receive_batch())
-                except anyio.EndOfStream:
-                    break
+        batches = await _all_batches(proc, exits)
         assert await proc.wait() == 0
         seqs = [ev.seq for batch in batches for ev in batch]
         assert seqs == sorted(set(seqs)) and all(batches)
         assert len(seqs) + exits.dropped == n
         if overflow == "block":
             assert exits.dropped == 0
+
+
+async def _all_batches(proc, exits):
+    """Resume *proc* and take *exits* batch by batch to its end: the batches."""
+    batches = []
+    async with exits:
+        proc.resume()
+        while True:
+            try:
+                batches.append(await exits.receive_batch())
+            except anyio.EndOfStream:
+                return batches
