@@ -314,3 +314,23 @@ def test_cli_survives_a_program_that_kills_its_siblings(tmp_path, tracer_loop):
     lines = out.read_text().splitlines()
     assert any("write(1, \"done\\n\", 5) = 5" in " ".join(line.split()) for line in lines)
     assert lines[-1].endswith("+++ exited with 3 +++")
+
+
+def test_count_cpu_of_many_threads_under_a_low_descriptor_limit(tracer_loop, target):
+    """-c's CPU time of a program with more threads alive at once than the tracer may
+    open descriptors: each thread's CPU time is read all the same, and the tracer does
+    not run out of descriptors for its own work (it hung, the program stopped, when the
+    C loop kept one file open a thread)."""
+    import resource
+
+    def low_limit() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (100, min(hard, 100)))
+
+    r = aiotrace("run", "-f", "-c", "--", target("many_threads"), "300",
+                 preexec_fn=low_limit)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "done\n"
+    rows = {ln.split()[-1]: ln.split() for ln in r.stderr.splitlines() if ln[:1] == " "}
+    assert rows["getppid"][3] == "300"
+    assert rows["clone3"][3] == "300" if "clone3" in rows else rows["clone"][3] == "300"

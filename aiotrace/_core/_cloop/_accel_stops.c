@@ -29,20 +29,33 @@ static struct at_record *record(struct at_core *c, struct at_slot *s, int kind) 
     return r;
 }
 
+/* How many schedstat files the slots keep open, in this process (all tracers): at most
+ * CPU_FDS, so that a tracee with many threads cannot take the tracer's descriptors (with
+ * one a thread, a low RLIMIT_NOFILE ran out, and the tracer's own opens failed). */
+#define CPU_FDS 64
+static int cpu_fds;
+
 /* The thread's time on a CPU so far, in ns: the first field of /proc/PID/task/TID/schedstat
  * (what engines/_count.py reads on the Python loop), or -1 (the thread is gone). The slot
- * keeps the file open: a read at offset 0 makes its text again, one system call a stop. */
+ * keeps the file open while fewer than CPU_FDS are: a read at offset 0 makes its text
+ * again, one system call a stop; beyond, the file is opened and closed at each stop. */
 int64_t cpu_ns(struct at_slot *s) {
+    int fd = s->cpu_fd - 1;
     if (s->cpu_fd == 0) {
         char name[64];
         snprintf(name, sizeof name, "/proc/%d/task/%d/schedstat", (int)s->pid, (int)s->tid);
-        int fd = open(name, O_RDONLY | O_CLOEXEC);
+        fd = open(name, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return -1;
-        s->cpu_fd = fd + 1;
+        if (__atomic_add_fetch(&cpu_fds, 1, __ATOMIC_RELAXED) <= CPU_FDS)
+            s->cpu_fd = fd + 1;
+        else
+            __atomic_sub_fetch(&cpu_fds, 1, __ATOMIC_RELAXED);
     }
     char text[64];
-    ssize_t n = pread(s->cpu_fd - 1, text, sizeof text, 0);
+    ssize_t n = pread(fd, text, sizeof text, 0);
+    if (s->cpu_fd == 0)
+        close(fd);   /* (not kept: see CPU_FDS) */
     if (n <= 0 || text[0] < '0' || text[0] > '9')
         return -1;
     int64_t ns = 0;
@@ -56,6 +69,7 @@ void close_cpu(struct at_slot *s) {
     if (s->cpu_fd > 0) {
         close(s->cpu_fd - 1);
         s->cpu_fd = 0;
+        __atomic_sub_fetch(&cpu_fds, 1, __ATOMIC_RELAXED);
     }
 }
 
