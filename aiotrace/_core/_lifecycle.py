@@ -33,7 +33,7 @@ from ._pidfds import Pidfds
 from ._resume import try_request
 from ._seccomp import compile_filter
 from ._spawn import (AttachError, SpawnError, attach_message, child, proc_status, resolve,
-                     start_child)
+                     let_go, start_child)
 from ._status import returncode
 
 if TYPE_CHECKING:
@@ -383,6 +383,10 @@ class Lifecycle:
         # Families that only wait for the reaping of a detached child of ours.
         for fam in list(self.families):
             self.forget(fam)
+        # Children let go of before their exec may still run on the memory start_child
+        # gave them (a killed one runs no more: it keeps it only until its death is seen)
+        let_go.extend(self.child_memory.values())
+        self.child_memory.clear()
 
 
 __all__ = ["Lifecycle"]

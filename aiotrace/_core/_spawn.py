@@ -159,6 +159,12 @@ def child(
 
 _STACK = 16384   # the C child's stack: bytes (it calls no function that needs more)
 
+# The memory of children started by start_child that a closing tracer let go of before
+# their exec (detached, not killed): such a child may still run on its stack, for a while
+# after the tracer is gone, so it is kept for as long as this process lives. (A few pages
+# a child, and only where a spawn was detached in its first microseconds.)
+let_go: list[object] = []
+
 
 def start_child(
     lib: Lib,
