@@ -15,8 +15,8 @@
  * calls no C library function: each system call is made with the `syscall` instruction
  * (a libc wrapper would set errno, which is the parent thread's, through the shared
  * thread pointer), and every signal the parent catches is reset to SIG_DFL first (or, in
- * the doorbell, ignored), with signals still blocked as the tracer thread blocks them, so
- * that no Python handler ever runs in the child. Every value it needs is in struct
+ * the doorbell, ignored), with every signal still blocked (start() clones with all blocked), so
+ * that no handler of the application ever runs in the child. Every value it needs is in struct
  * at_spawn, made and kept alive by Python (_core/_spawn.py).
  *
  * Kernel fact: setting a signal's disposition to SIG_IGN (or to SIG_DFL when the default
@@ -157,7 +157,7 @@ static int child_main(void *arg) {
     const char *step = "stdio";
     char byte;
     long r;
-    /* (signals are blocked: the tracer thread's mask) */
+    /* (every signal is blocked: see start()) */
     reset_handlers((unsigned long)SIG_DFL);
     if ((r = sys3(SYS_close, sp->go_w, 0, 0)) < 0 || (r = sys3(SYS_close, sp->err_r, 0, 0)) < 0)
         fail(sp, step, -r);
@@ -219,10 +219,18 @@ static int child_main(void *arg) {
 }
 
 static long start(int (*fn)(void *), void *arg, void *stack, uint64_t size) {
-    /* (glibc's clone: the parent's errno only is set on failure) */
+    /* The child starts with every signal blocked (the calling thread's mask, for the
+     * instant of the clone): no handler of the application can run in it, on memory it
+     * shares with us, before it has reset them; it sets the mask it runs with itself.
+     * (glibc's clone: the parent's errno only is set on failure) */
     char *top = (char *)stack + size;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int pid = clone(fn, top, CLONE_VM | SIGCHLD, arg);
-    return pid < 0 ? -errno : pid;
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, 0);
+    return pid < 0 ? -err : pid;
 }
 
 #else
