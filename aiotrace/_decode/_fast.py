@@ -30,6 +30,7 @@ from . import _xlat as X
 from ._ctx import Ctx, Memory
 from ._quote import _PLAIN
 from ._structs import STAT_FMT, STATX_FMT
+from ._xlat import s32
 
 _STAT_SIZE = struct.calcsize(STAT_FMT)   # dev ino nlink mode uid gid rdev size blksize blocks
 _STAT_FIELDS = struct.Struct("<24xI12xQq").unpack_from   # its mode, rdev and size
@@ -58,11 +59,6 @@ def regs(args: Any) -> tuple[int, ...]:
     return a + (0,) * (6 - len(a))
 
 
-def _s32(v: int) -> int:
-    v &= _MASK32
-    return v - (1 << 32) if v & 0x80000000 else v
-
-
 def _path(mem: Memory | None, addr: int) -> str | None:
     """Ctx.path's text of a printable path; None where it is anything else."""
     if mem is None or not addr:
@@ -86,7 +82,7 @@ def _path(mem: Memory | None, addr: int) -> str | None:
 def _dirfd(v: int) -> str:
     text = _dirfds.get(v)
     if text is None:
-        fd = _s32(v)
+        fd = s32(v)
         text = "AT_FDCWD" if fd == X.AT_FDCWD else str(fd)
         if len(_dirfds) < _CACHED:
             _dirfds[v] = text
@@ -195,7 +191,7 @@ def _path_first_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
 
 
 def _fd_in(args: tuple[int, ...], mem: Memory | None) -> str | None:
-    return "%d, " % _s32(args[0])
+    return "%d, " % s32(args[0])
 
 
 def _opened(flags: int, mode: int) -> str:
@@ -267,7 +263,7 @@ def _dents_out(args: tuple[int, ...], retval: int, mem: Memory | None,
 
 def _fd_out(args: tuple[int, ...], retval: int, mem: Memory | None,
             entry: str) -> tuple[str, str] | None:
-    return str(entry), str(_s32(retval))
+    return str(entry), str(s32(retval))
 
 
 ENTRIES: dict[str, EntryFn] = {
